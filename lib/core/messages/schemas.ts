@@ -1,0 +1,439 @@
+/**
+ * Shapes of the communication data (zod, strict: unknown fields are refused). These schemas check
+ * each field on its own; rules that relate fields to each other (message id pairs, platform type
+ * against content, duplicates, totals) live in rules.ts so each gets its own refusal code.
+ */
+import { z } from "zod";
+import { fromBase64Url, toBase64Url } from "../bytes";
+import { COMPANY_ID_PATTERN, parseMessageId } from "../message-id";
+import { PLATFORM_TYPES } from "./platform-type";
+import type { MessageType } from "./message-types";
+
+/** Message format version; a receiver refuses any other (`unsupported-version`). */
+export const MESSAGE_VERSION = 1;
+
+/** Most reissue pairs one message may carry (Fig. 12 is a list; a day's reissues fit in a few). */
+export const MAX_REISSUE_PAIRS = 1000;
+/** Most lines one charge statement may carry. */
+export const MAX_CHARGE_LINES = 10_000;
+
+/** Reason codes of a loading or reload permission refusal. */
+export const PERMISSION_REFUSAL_REASONS = [
+  "no-contract",
+  "contract-suspended",
+  "application-not-registered",
+  "application-not-approved",
+  "card-not-found",
+  "card-blocked",
+  "card-terminated",
+  "attribute-data-invalid",
+  "original-not-found",
+  "original-not-loaded",
+  "not-a-reissued-card",
+  "other",
+] as const;
+export type PermissionRefusalReason = (typeof PERMISSION_REFUSAL_REASONS)[number];
+
+/** Reasons that only make sense when refusing a reload (they speak of the old card). */
+export const RELOAD_ONLY_REFUSAL_REASONS = [
+  "original-not-found",
+  "original-not-loaded",
+  "not-a-reissued-card",
+] as const satisfies readonly PermissionRefusalReason[];
+
+/** Why a Fig. 19 pull finds no reissue pairs for the provider (step 409). */
+export const REISSUANCE_NOT_FOUND_REASONS = ["not-a-reissued-card", "no-application-of-yours-on-old-card"] as const;
+export type ReissuanceNotFoundReason = (typeof REISSUANCE_NOT_FOUND_REASONS)[number];
+
+/** Why a Fig. 15 reply says NG (step 1005). */
+export const CARD_INFORMATION_NG_REASONS = [
+  "attribute-data-invalid",
+  "card-not-found",
+  "not-a-reissued-card",
+  "application-not-on-old-card",
+  "old-load-not-successful",
+] as const;
+export type CardInformationNgReason = (typeof CARD_INFORMATION_NG_REASONS)[number];
+
+/** How a charge line arose (claim 13: the reissue charge is kept apart from the normal one). */
+export const CHARGE_KINDS = ["normal-load", "reissue-reload"] as const;
+export type ChargeKind = (typeof CHARGE_KINDS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Fields
+
+const UTC_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?Z$/;
+
+/** True for "YYYY-MM-DDTHH:MM:SSZ" or with milliseconds, naming a real calendar instant in UTC. */
+export function isUtcInstant(text: string): boolean {
+  const m = UTC_INSTANT.exec(text);
+  if (!m) return false;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return false;
+  // Date.parse rolls 2025-02-30 over to March: compare the calendar fields back.
+  return new Date(ms).toISOString().slice(0, 19) === text.slice(0, 19);
+}
+
+/** The timestamp form used in messages: `Date#toISOString()` (UTC, milliseconds, "Z"). */
+export function toMessageTimestamp(date: Date): string {
+  return date.toISOString();
+}
+
+export const CompanyIdSchema = z
+  .string()
+  .regex(COMPANY_ID_PATTERN, "must be a company id: 4 to 12 upper-case letters or digits");
+
+export const MessageIdSchema = z.string().superRefine((id, ctx) => {
+  const parsed = parseMessageId(id);
+  if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error, params: { refusal: "invalid-message-id" } });
+});
+
+export const TimestampSchema = z
+  .string()
+  .refine(isUtcInstant, "must be a UTC ISO-8601 instant such as 2025-04-01T09:30:00Z or 2025-04-01T09:30:00.000Z");
+
+export const PlatformTypeSchema = z.union(
+  [z.literal(PLATFORM_TYPES.METHOD_1), z.literal(PLATFORM_TYPES.METHOD_2), z.literal(PLATFORM_TYPES.UNKNOWN)],
+  { error: "must be a platform type: 100, 200 or 999" },
+);
+
+/** ISO 7816-5 AID: 5 to 16 bytes (RID + PIX), upper-case hex. */
+export const ApplicationIdSchema = z
+  .string()
+  .regex(/^(?:[0-9A-F]{2}){5,16}$/, "must be an AID: 5 to 16 bytes as upper-case hex");
+
+/** The card id (GET DATA tag 45) on platform-100 cards: 8 bytes, upper-case hex. */
+export const CardIdSchema = z.string().regex(/^[0-9A-F]{16}$/, "must be a card id: 16 upper-case hex digits");
+
+export const Sha256HexSchema = z
+  .string()
+  .regex(/^[0-9A-F]{64}$/, "must be a SHA-256 digest: 64 upper-case hex digits");
+
+export const SurfaceNumberLast4Schema = z.string().regex(/^\d{4}$/, "must be the last 4 digits of the surface number");
+
+/** ISO 7816-4 status word other than 9000 (a failed load never ends in 9000). */
+export const FailureStatusWordSchema = z
+  .string()
+  .regex(/^[69][0-9A-F]{3}$/, "must be a status word: 4 upper-case hex digits starting with 6 or 9")
+  .refine((sw) => sw !== "9000", "9000 means success: a failed load carries the status word that refused it");
+
+/** Opaque bytes as unpadded base64url, in canonical form, between `min` and `max` bytes long. */
+export function base64UrlBytesSchema(min: number, max: number) {
+  return z.string().superRefine((text, ctx) => {
+    let bytes: Uint8Array;
+    try {
+      bytes = fromBase64Url(text);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be unpadded base64url (RFC 4648 §5)" });
+      return;
+    }
+    // One byte string, one text: padding and non-zero spare bits would let the same bytes be
+    // signed under two spellings.
+    if (toBase64Url(bytes) !== text) {
+      ctx.addIssue({ code: "custom", message: "must be canonical unpadded base64url (no '=', zero spare bits)" });
+      return;
+    }
+    if (bytes.length < min || bytes.length > max) {
+      ctx.addIssue({ code: "custom", message: `must encode ${min} to ${max} bytes (got ${bytes.length})` });
+    }
+  });
+}
+
+/** Card attribute data (tag DF7A): ciphertext only the issuer can open, fresh on every read. */
+export const CardAttributeDataSchema = base64UrlBytesSchema(16, 1024);
+/** The card-bound loading permission token made by the card module (opaque here). */
+export const PermissionTokenSchema = base64UrlBytesSchema(1, 4096);
+/** The card's signed load receipt (opaque here). */
+export const ReceiptSchema = base64UrlBytesSchema(1, 4096);
+
+export const HumanTextSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(500, "must be at most 500 characters");
+
+export const PeriodSchema = z
+  .string()
+  .regex(/^\d{4}-(?:0[1-9]|1[0-2])$/, "must be a calendar month as YYYY-MM");
+
+export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code such as JPY");
+
+export const AmountMinorSchema = z
+  .number({ error: "must be a number" })
+  .int("must be a whole number of minor units")
+  .min(0, "must not be negative");
+
+// ---------------------------------------------------------------------------------------------
+// Header
+
+function headerSchema<T extends MessageType>(type: T, inReplyTo: "required" | "optional") {
+  return z.strictObject({
+    type: z.literal(type),
+    version: z.literal(MESSAGE_VERSION),
+    senderCompanyId: CompanyIdSchema,
+    receiverCompanyId: CompanyIdSchema,
+    messageId: MessageIdSchema,
+    timestamp: TimestampSchema,
+    inReplyTo: inReplyTo === "required" ? MessageIdSchema : MessageIdSchema.optional(),
+  });
+}
+
+/** The header every message starts with (Figs. 12 and 15, "header"). */
+export type MessageHeader<T extends MessageType = MessageType> = {
+  readonly type: T;
+  readonly version: typeof MESSAGE_VERSION;
+  readonly senderCompanyId: string;
+  readonly receiverCompanyId: string;
+  readonly messageId: string;
+  readonly timestamp: string;
+  readonly inReplyTo?: string;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Shared parts
+
+/** One old card ↔ reissued card pair (Fig. 12; stored as Fig. 13). */
+export const ReissuePairSchema = z.strictObject({
+  oldCardId: CardIdSchema,
+  reissuedCardId: CardIdSchema,
+  reissuedAt: TimestampSchema,
+});
+
+const ReissuePairsSchema = z
+  .array(ReissuePairSchema)
+  .min(1, "must list at least one pair")
+  .max(MAX_REISSUE_PAIRS, `must list at most ${MAX_REISSUE_PAIRS} pairs`);
+
+const cardReference = {
+  cardId: CardIdSchema.optional(),
+  cardAttributeData: CardAttributeDataSchema.optional(),
+  surfaceNumberLast4: SurfaceNumberLast4Schema.optional(),
+};
+
+// ---------------------------------------------------------------------------------------------
+// 1. Loading permission request (first load)
+
+export const LoadingPermissionRequestSchema = z.strictObject({
+  header: headerSchema("loading-permission-request", "optional"),
+  platformType: PlatformTypeSchema,
+  kind: z.literal("first-load"),
+  applicationId: ApplicationIdSchema,
+  ...cardReference,
+  loadFileHash: Sha256HexSchema,
+});
+
+// 2. Grant or refusal
+
+export const LoadingPermissionGrantSchema = z.strictObject({
+  header: headerSchema("loading-permission-grant", "required"),
+  platformType: PlatformTypeSchema,
+  kind: z.literal("first-load"),
+  applicationId: ApplicationIdSchema,
+  loadFileHash: Sha256HexSchema,
+  permissionToken: PermissionTokenSchema,
+  expiresAt: TimestampSchema,
+});
+
+const PermissionRefusalReasonSchema = z.enum(PERMISSION_REFUSAL_REASONS, {
+  error: `must be one of ${PERMISSION_REFUSAL_REASONS.join(", ")}`,
+});
+
+export const LoadingPermissionRefusalSchema = z.strictObject({
+  header: headerSchema("loading-permission-refusal", "required"),
+  platformType: PlatformTypeSchema,
+  kind: z.literal("first-load"),
+  applicationId: ApplicationIdSchema,
+  reason: PermissionRefusalReasonSchema,
+  text: HumanTextSchema,
+});
+
+// 3. Load confirmation
+
+export const LoadOutcomeSchema = z.discriminatedUnion(
+  "status",
+  [
+    z.strictObject({ status: z.literal("loaded"), receipt: ReceiptSchema }),
+    z.strictObject({ status: z.literal("failed"), statusWord: FailureStatusWordSchema }),
+  ],
+  { error: 'status must be "loaded" or "failed"' },
+);
+
+export const LoadConfirmationSchema = z.strictObject({
+  header: headerSchema("load-confirmation", "optional"),
+  platformType: PlatformTypeSchema,
+  permissionMessageId: MessageIdSchema,
+  applicationId: ApplicationIdSchema,
+  outcome: LoadOutcomeSchema,
+});
+
+// 4. Reissuance notification (Fig. 12, steps 403/505)
+
+export const ReissuanceNotificationSchema = z.strictObject({
+  header: headerSchema("reissuance-notification", "optional"),
+  platformType: PlatformTypeSchema,
+  pairs: ReissuePairsSchema,
+});
+
+// 5. Reissuance information request / reply (Fig. 19, steps 408/409)
+
+export const ReissuanceInformationRequestSchema = z.strictObject({
+  header: headerSchema("reissuance-information-request", "optional"),
+  platformType: PlatformTypeSchema,
+  reissuedCardId: CardIdSchema,
+});
+
+export const ReissuanceInformationReplySchema = z.strictObject({
+  header: headerSchema("reissuance-information-reply", "required"),
+  platformType: PlatformTypeSchema,
+  result: z.discriminatedUnion(
+    "status",
+    [
+      z.strictObject({ status: z.literal("found"), pairs: ReissuePairsSchema }),
+      z.strictObject({
+        status: z.literal("not-found"),
+        reason: z.enum(REISSUANCE_NOT_FOUND_REASONS, {
+          error: `must be one of ${REISSUANCE_NOT_FOUND_REASONS.join(", ")}`,
+        }),
+      }),
+    ],
+    { error: 'status must be "found" or "not-found"' },
+  ),
+});
+
+// 6. Card information inquiry / reply (Figs. 10, 11, 15; steps 1001, 1104, 1004/1005)
+
+export const CardInformationInquirySchema = z.strictObject({
+  header: headerSchema("card-information-inquiry", "optional"),
+  platformType: PlatformTypeSchema,
+  cardAttributeData: CardAttributeDataSchema,
+  applicationId: ApplicationIdSchema,
+  surfaceNumberLast4: SurfaceNumberLast4Schema.optional(),
+});
+
+export const CardInformationReplySchema = z.strictObject({
+  header: headerSchema("card-information-reply", "required"),
+  platformType: PlatformTypeSchema,
+  result: z.discriminatedUnion(
+    "reissue",
+    [
+      z.strictObject({ reissue: z.literal("OK"), originalMessageId: MessageIdSchema }),
+      z.strictObject({
+        reissue: z.literal("NG"),
+        reason: z.enum(CARD_INFORMATION_NG_REASONS, {
+          error: `must be one of ${CARD_INFORMATION_NG_REASONS.join(", ")}`,
+        }),
+      }),
+    ],
+    { error: 'reissue must be "OK" or "NG"' },
+  ),
+});
+
+// 7. Reload permission request / grant / refusal
+
+export const ReloadPermissionRequestSchema = z.strictObject({
+  header: headerSchema("reload-permission-request", "optional"),
+  platformType: PlatformTypeSchema,
+  kind: z.literal("reload"),
+  applicationId: ApplicationIdSchema,
+  originalMessageId: MessageIdSchema,
+  ...cardReference,
+  loadFileHash: Sha256HexSchema,
+});
+
+export const ReloadPermissionGrantSchema = z.strictObject({
+  header: headerSchema("reload-permission-grant", "required"),
+  platformType: PlatformTypeSchema,
+  kind: z.literal("reload"),
+  applicationId: ApplicationIdSchema,
+  originalMessageId: MessageIdSchema,
+  loadFileHash: Sha256HexSchema,
+  permissionToken: PermissionTokenSchema,
+  expiresAt: TimestampSchema,
+});
+
+export const ReloadPermissionRefusalSchema = z.strictObject({
+  header: headerSchema("reload-permission-refusal", "required"),
+  platformType: PlatformTypeSchema,
+  kind: z.literal("reload"),
+  applicationId: ApplicationIdSchema,
+  originalMessageId: MessageIdSchema,
+  reason: PermissionRefusalReasonSchema,
+  text: HumanTextSchema,
+});
+
+// 8. Charge statement (claim 13)
+
+export const ChargeLineSchema = z.strictObject({
+  permissionMessageId: MessageIdSchema,
+  applicationId: ApplicationIdSchema,
+  kind: z.enum(CHARGE_KINDS, { error: `must be one of ${CHARGE_KINDS.join(", ")}` }),
+  amountMinor: AmountMinorSchema,
+  chargedAt: TimestampSchema,
+});
+
+export const ChargeStatementSchema = z.strictObject({
+  header: headerSchema("charge-statement", "optional"),
+  platformType: PlatformTypeSchema,
+  period: PeriodSchema,
+  currency: CurrencySchema,
+  lines: z.array(ChargeLineSchema).max(MAX_CHARGE_LINES, `must list at most ${MAX_CHARGE_LINES} lines`),
+  totals: z.strictObject({
+    normalLoad: AmountMinorSchema,
+    reissueReload: AmountMinorSchema,
+    grand: AmountMinorSchema,
+  }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The union
+
+/** One schema per message type, keyed by header.type. */
+export const MESSAGE_SCHEMAS = {
+  "loading-permission-request": LoadingPermissionRequestSchema,
+  "loading-permission-grant": LoadingPermissionGrantSchema,
+  "loading-permission-refusal": LoadingPermissionRefusalSchema,
+  "load-confirmation": LoadConfirmationSchema,
+  "reissuance-notification": ReissuanceNotificationSchema,
+  "reissuance-information-request": ReissuanceInformationRequestSchema,
+  "reissuance-information-reply": ReissuanceInformationReplySchema,
+  "card-information-inquiry": CardInformationInquirySchema,
+  "card-information-reply": CardInformationReplySchema,
+  "reload-permission-request": ReloadPermissionRequestSchema,
+  "reload-permission-grant": ReloadPermissionGrantSchema,
+  "reload-permission-refusal": ReloadPermissionRefusalSchema,
+  "charge-statement": ChargeStatementSchema,
+} as const satisfies { [T in MessageType]: z.ZodType<{ header: { type: T } }> };
+
+export type LoadingPermissionRequest = z.infer<typeof LoadingPermissionRequestSchema>;
+export type LoadingPermissionGrant = z.infer<typeof LoadingPermissionGrantSchema>;
+export type LoadingPermissionRefusal = z.infer<typeof LoadingPermissionRefusalSchema>;
+export type LoadConfirmation = z.infer<typeof LoadConfirmationSchema>;
+export type ReissuanceNotification = z.infer<typeof ReissuanceNotificationSchema>;
+export type ReissuanceInformationRequest = z.infer<typeof ReissuanceInformationRequestSchema>;
+export type ReissuanceInformationReply = z.infer<typeof ReissuanceInformationReplySchema>;
+export type CardInformationInquiry = z.infer<typeof CardInformationInquirySchema>;
+export type CardInformationReply = z.infer<typeof CardInformationReplySchema>;
+export type ReloadPermissionRequest = z.infer<typeof ReloadPermissionRequestSchema>;
+export type ReloadPermissionGrant = z.infer<typeof ReloadPermissionGrantSchema>;
+export type ReloadPermissionRefusal = z.infer<typeof ReloadPermissionRefusalSchema>;
+export type ChargeStatement = z.infer<typeof ChargeStatementSchema>;
+export type ReissuePair = z.infer<typeof ReissuePairSchema>;
+export type ChargeLine = z.infer<typeof ChargeLineSchema>;
+export type LoadOutcome = z.infer<typeof LoadOutcomeSchema>;
+
+/** Any message the two companies exchange; discriminated by header.type. */
+export type Message = { [T in MessageType]: z.infer<(typeof MESSAGE_SCHEMAS)[T]> }[MessageType];
+
+/** The message of one type. */
+export type MessageOf<T extends MessageType> = Extract<Message, { header: { type: T } }>;
+
+/** One handler per message type; a missing one is a compile error (exhaustive by construction). */
+export type MessageHandlers<R> = { readonly [T in MessageType]: (message: MessageOf<T>) => R };
+
+/**
+ * Calls the handler for the message's type. TypeScript cannot narrow a union through the nested
+ * header.type, so this takes the place of an exhaustive switch over message types.
+ */
+export function matchMessage<R>(message: Message, handlers: MessageHandlers<R>): R {
+  const handler = handlers[message.header.type] as (m: Message) => R;
+  return handler(message);
+}
