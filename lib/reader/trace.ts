@@ -1,0 +1,123 @@
+import { describeStatusWordFallback } from "./status-words";
+import { statusWordOf, type Reader } from "./types";
+
+/** One command/response exchange as shown in the APDU trace. */
+export interface TraceEntry {
+  readonly id: number;
+  readonly command: Uint8Array;
+  /** Response ‖ SW1 SW2, or null when the reader failed before the card answered. */
+  readonly response: Uint8Array | null;
+  /** SW1 SW2 as a number, or null when there is no response. */
+  readonly sw: number | null;
+  /** Meaning of the status word, or the reader failure message. */
+  readonly meaning: string;
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  readonly error?: string;
+}
+
+export interface ApduTraceOptions {
+  /** Oldest entries are dropped beyond this count so a long session stays bounded. */
+  readonly maxEntries?: number;
+  readonly describeStatusWord?: (sw: number) => string;
+  readonly now?: () => Date;
+  /** Monotonic milliseconds for durations. */
+  readonly clock?: () => number;
+}
+
+/**
+ * An observable list of exchanges. `getSnapshot` returns the same array until something changes,
+ * as `useSyncExternalStore` requires.
+ */
+export class ApduTrace {
+  #entries: readonly TraceEntry[] = [];
+  #nextId = 1;
+  readonly #listeners = new Set<() => void>();
+  readonly #maxEntries: number;
+  readonly describeStatusWord: (sw: number) => string;
+  readonly now: () => Date;
+  readonly clock: () => number;
+
+  constructor(options: ApduTraceOptions = {}) {
+    this.#maxEntries = options.maxEntries ?? 500;
+    this.describeStatusWord = options.describeStatusWord ?? describeStatusWordFallback;
+    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? (() => performance.now());
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  };
+
+  readonly getSnapshot = (): readonly TraceEntry[] => this.#entries;
+
+  readonly clear = (): void => {
+    if (this.#entries.length === 0) return;
+    this.#entries = [];
+    this.#emit();
+  };
+
+  record(entry: Omit<TraceEntry, "id">): TraceEntry {
+    const full: TraceEntry = { ...entry, id: this.#nextId++ };
+    const next = [...this.#entries, full];
+    this.#entries = next.length > this.#maxEntries ? next.slice(next.length - this.#maxEntries) : next;
+    this.#emit();
+    return full;
+  }
+
+  #emit(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
+}
+
+/** A reader that records every exchange of the reader it wraps into `trace`. */
+export interface TracingReader extends Reader {
+  readonly inner: Reader;
+  readonly trace: ApduTrace;
+}
+
+/** Wraps `reader` so each transmit lands in the trace, failures included (then rethrown). */
+export function withTrace(reader: Reader, trace: ApduTrace = new ApduTrace()): TracingReader {
+  return {
+    transport: reader.transport,
+    inner: reader,
+    trace,
+    connect: () => reader.connect(),
+    disconnect: () => reader.disconnect(),
+    isCardPresent: () => reader.isCardPresent(),
+    onPresenceChange: (listener) => reader.onPresenceChange(listener),
+    async transmit(command) {
+      const commandCopy = command.slice();
+      const startedAt = trace.now();
+      const start = trace.clock();
+      try {
+        const response = await reader.transmit(command);
+        const sw = statusWordOf(response);
+        trace.record({
+          command: commandCopy,
+          response: response.slice(),
+          sw,
+          meaning: sw === null ? "Response shorter than a status word" : trace.describeStatusWord(sw),
+          startedAt,
+          durationMs: trace.clock() - start,
+        });
+        return response;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        trace.record({
+          command: commandCopy,
+          response: null,
+          sw: null,
+          meaning: message,
+          startedAt,
+          durationMs: trace.clock() - start,
+          error: message,
+        });
+        throw error;
+      }
+    },
+  };
+}
