@@ -6,7 +6,8 @@
  * METRO01 runs platform-100 cards (method 1), SAKURA01 platform-200 cards (method 2), HOSHI01 is
  * refused. Payload bytes (attribute data, tokens, receipts) are made-up opaque values.
  */
-import type { MessageOf, MessageType } from "./schemas";
+import type { MessageType } from "./message-types";
+import type { MessageOf } from "./schemas";
 
 const METRO_AID = "F04D4554524F01";
 const SAKURA_AID = "F053414B55524101";

@@ -5,21 +5,20 @@
  * provider and a sequence number").
  */
 import { formatMessageId } from "../message-id";
-import { SENDER_ROLE, type MessageType } from "./message-types";
+import { SENDER_ROLE, type MessageType, type REPLY_TO } from "./message-types";
 import { MESSAGE_VERSION, toMessageTimestamp, type MessageHeader } from "./schemas";
 
 /** What the caller knows when it writes a message; the rest of the header follows from the type. */
-export type HeaderInput = {
+export type HeaderInput<T extends MessageType = MessageType> = {
   readonly issuerCompanyId: string;
   readonly providerCompanyId: string;
   /** The sender's next sequence number for this pair and direction (from the outbox's counter). */
   readonly sequence: number;
   readonly timestamp: Date;
-  readonly inReplyTo?: string;
-};
+} & (T extends keyof typeof REPLY_TO ? { readonly inReplyTo: string } : { readonly inReplyTo?: string });
 
 /** A complete header for a `type` message; throws on malformed company ids or sequence. */
-export function buildHeader<T extends MessageType>(type: T, input: HeaderInput): MessageHeader<T> {
+export function buildHeader<T extends MessageType>(type: T, input: HeaderInput<T>): MessageHeader<T> {
   const fromIssuer = SENDER_ROLE[type] === "issuer";
   const header = {
     type,
@@ -33,6 +32,7 @@ export function buildHeader<T extends MessageType>(type: T, input: HeaderInput):
       sequence: input.sequence,
     }),
     timestamp: toMessageTimestamp(input.timestamp),
-  } as const;
-  return input.inReplyTo === undefined ? header : { ...header, inReplyTo: input.inReplyTo };
+  };
+  const inReplyTo: string | undefined = input.inReplyTo;
+  return (inReplyTo === undefined ? header : { ...header, inReplyTo }) as MessageHeader<T>;
 }

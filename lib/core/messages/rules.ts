@@ -5,7 +5,7 @@
 import { assertNever } from "../result";
 import { parseMessageId, type MessageIdParts } from "../message-id";
 import { PLATFORM_TYPES } from "./platform-type";
-import { PLATFORM_SCOPE, SENDER_ROLE, isReplyType } from "./message-types";
+import { PLATFORM_SCOPE, SENDER_ROLE } from "./message-types";
 import { refusal, type Refusal } from "./refusal";
 import {
   RELOAD_ONLY_REFUSAL_REASONS,
@@ -79,9 +79,6 @@ export function checkHeader(message: Message): Refusal | null {
     `issued by the ${role} ${header.senderCompanyId} (a ${header.type} is sent by the ${role})`,
   );
   if (own) return own;
-  if (isReplyType(header.type) && header.inReplyTo === undefined) {
-    return refusal("missing-field", `header.inReplyTo is required: a ${header.type} answers a request`, "header.inReplyTo");
-  }
   if (header.inReplyTo !== undefined) {
     const counterpart = role === "issuer" ? "provider" : "issuer";
     return checkReferencedId(
@@ -212,12 +209,16 @@ function checkCardReference(message: LoadingPermissionRequest | ReloadPermission
       "cardAttributeData",
     );
   }
-  if (pf === PLATFORM_TYPES.UNKNOWN && (cardId === undefined) === (cardAttributeData === undefined)) {
+  if (cardId !== undefined && cardAttributeData !== undefined) {
+    // Only reachable with platform type 999 (100 and 200 refuse the other reference earlier).
     return refusal(
       "platform-type-mismatch",
-      "exactly one of cardId and cardAttributeData must be given",
-      cardId === undefined ? "cardId" : "cardAttributeData",
+      "cardAttributeData: a request carries the card id or the card attribute data, never both",
+      "cardAttributeData",
     );
+  }
+  if (cardId === undefined && cardAttributeData === undefined) {
+    return refusal("missing-field", "cardId or cardAttributeData is required: the card reference the provider read", "cardId");
   }
   return null;
 }

@@ -165,28 +165,24 @@ export const AmountMinorSchema = z
 // ---------------------------------------------------------------------------------------------
 // Header
 
-function headerSchema<T extends MessageType>(type: T, inReplyTo: "required" | "optional") {
-  return z.strictObject({
-    type: z.literal(type),
-    version: z.literal(MESSAGE_VERSION),
-    senderCompanyId: CompanyIdSchema,
-    receiverCompanyId: CompanyIdSchema,
-    messageId: MessageIdSchema,
-    timestamp: TimestampSchema,
-    inReplyTo: inReplyTo === "required" ? MessageIdSchema : MessageIdSchema.optional(),
-  });
+const headerFields = <T extends MessageType>(type: T) => ({
+  type: z.literal(type),
+  version: z.literal(MESSAGE_VERSION),
+  senderCompanyId: CompanyIdSchema,
+  receiverCompanyId: CompanyIdSchema,
+  messageId: MessageIdSchema,
+  timestamp: TimestampSchema,
+});
+
+/** Header of a message that may answer another (inReplyTo optional). */
+function headerSchema<T extends MessageType>(type: T) {
+  return z.strictObject({ ...headerFields(type), inReplyTo: MessageIdSchema.optional() });
 }
 
-/** The header every message starts with (Figs. 12 and 15, "header"). */
-export type MessageHeader<T extends MessageType = MessageType> = {
-  readonly type: T;
-  readonly version: typeof MESSAGE_VERSION;
-  readonly senderCompanyId: string;
-  readonly receiverCompanyId: string;
-  readonly messageId: string;
-  readonly timestamp: string;
-  readonly inReplyTo?: string;
-};
+/** Header of a reply: inReplyTo names the request it answers (message-types.ts, REPLY_TO). */
+function replyHeaderSchema<T extends MessageType>(type: T) {
+  return z.strictObject({ ...headerFields(type), inReplyTo: MessageIdSchema });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Shared parts
@@ -213,7 +209,7 @@ const cardReference = {
 // 1. Loading permission request (first load)
 
 export const LoadingPermissionRequestSchema = z.strictObject({
-  header: headerSchema("loading-permission-request", "optional"),
+  header: headerSchema("loading-permission-request"),
   platformType: PlatformTypeSchema,
   kind: z.literal("first-load"),
   applicationId: ApplicationIdSchema,
@@ -224,7 +220,7 @@ export const LoadingPermissionRequestSchema = z.strictObject({
 // 2. Grant or refusal
 
 export const LoadingPermissionGrantSchema = z.strictObject({
-  header: headerSchema("loading-permission-grant", "required"),
+  header: replyHeaderSchema("loading-permission-grant"),
   platformType: PlatformTypeSchema,
   kind: z.literal("first-load"),
   applicationId: ApplicationIdSchema,
@@ -238,7 +234,7 @@ const PermissionRefusalReasonSchema = z.enum(PERMISSION_REFUSAL_REASONS, {
 });
 
 export const LoadingPermissionRefusalSchema = z.strictObject({
-  header: headerSchema("loading-permission-refusal", "required"),
+  header: replyHeaderSchema("loading-permission-refusal"),
   platformType: PlatformTypeSchema,
   kind: z.literal("first-load"),
   applicationId: ApplicationIdSchema,
@@ -258,7 +254,7 @@ export const LoadOutcomeSchema = z.discriminatedUnion(
 );
 
 export const LoadConfirmationSchema = z.strictObject({
-  header: headerSchema("load-confirmation", "optional"),
+  header: headerSchema("load-confirmation"),
   platformType: PlatformTypeSchema,
   permissionMessageId: MessageIdSchema,
   applicationId: ApplicationIdSchema,
@@ -268,7 +264,7 @@ export const LoadConfirmationSchema = z.strictObject({
 // 4. Reissuance notification (Fig. 12, steps 403/505)
 
 export const ReissuanceNotificationSchema = z.strictObject({
-  header: headerSchema("reissuance-notification", "optional"),
+  header: headerSchema("reissuance-notification"),
   platformType: PlatformTypeSchema,
   pairs: ReissuePairsSchema,
 });
@@ -276,13 +272,13 @@ export const ReissuanceNotificationSchema = z.strictObject({
 // 5. Reissuance information request / reply (Fig. 19, steps 408/409)
 
 export const ReissuanceInformationRequestSchema = z.strictObject({
-  header: headerSchema("reissuance-information-request", "optional"),
+  header: headerSchema("reissuance-information-request"),
   platformType: PlatformTypeSchema,
   reissuedCardId: CardIdSchema,
 });
 
 export const ReissuanceInformationReplySchema = z.strictObject({
-  header: headerSchema("reissuance-information-reply", "required"),
+  header: replyHeaderSchema("reissuance-information-reply"),
   platformType: PlatformTypeSchema,
   result: z.discriminatedUnion(
     "status",
@@ -302,7 +298,7 @@ export const ReissuanceInformationReplySchema = z.strictObject({
 // 6. Card information inquiry / reply (Figs. 10, 11, 15; steps 1001, 1104, 1004/1005)
 
 export const CardInformationInquirySchema = z.strictObject({
-  header: headerSchema("card-information-inquiry", "optional"),
+  header: headerSchema("card-information-inquiry"),
   platformType: PlatformTypeSchema,
   cardAttributeData: CardAttributeDataSchema,
   applicationId: ApplicationIdSchema,
@@ -310,7 +306,7 @@ export const CardInformationInquirySchema = z.strictObject({
 });
 
 export const CardInformationReplySchema = z.strictObject({
-  header: headerSchema("card-information-reply", "required"),
+  header: replyHeaderSchema("card-information-reply"),
   platformType: PlatformTypeSchema,
   result: z.discriminatedUnion(
     "reissue",
@@ -330,7 +326,7 @@ export const CardInformationReplySchema = z.strictObject({
 // 7. Reload permission request / grant / refusal
 
 export const ReloadPermissionRequestSchema = z.strictObject({
-  header: headerSchema("reload-permission-request", "optional"),
+  header: headerSchema("reload-permission-request"),
   platformType: PlatformTypeSchema,
   kind: z.literal("reload"),
   applicationId: ApplicationIdSchema,
@@ -340,7 +336,7 @@ export const ReloadPermissionRequestSchema = z.strictObject({
 });
 
 export const ReloadPermissionGrantSchema = z.strictObject({
-  header: headerSchema("reload-permission-grant", "required"),
+  header: replyHeaderSchema("reload-permission-grant"),
   platformType: PlatformTypeSchema,
   kind: z.literal("reload"),
   applicationId: ApplicationIdSchema,
@@ -351,7 +347,7 @@ export const ReloadPermissionGrantSchema = z.strictObject({
 });
 
 export const ReloadPermissionRefusalSchema = z.strictObject({
-  header: headerSchema("reload-permission-refusal", "required"),
+  header: replyHeaderSchema("reload-permission-refusal"),
   platformType: PlatformTypeSchema,
   kind: z.literal("reload"),
   applicationId: ApplicationIdSchema,
@@ -371,7 +367,7 @@ export const ChargeLineSchema = z.strictObject({
 });
 
 export const ChargeStatementSchema = z.strictObject({
-  header: headerSchema("charge-statement", "optional"),
+  header: headerSchema("charge-statement"),
   platformType: PlatformTypeSchema,
   period: PeriodSchema,
   currency: CurrencySchema,
@@ -425,6 +421,9 @@ export type Message = { [T in MessageType]: z.infer<(typeof MESSAGE_SCHEMAS)[T]>
 
 /** The message of one type. */
 export type MessageOf<T extends MessageType> = Extract<Message, { header: { type: T } }>;
+
+/** The header of a `type` message (Figs. 12 and 15, "header"). */
+export type MessageHeader<T extends MessageType = MessageType> = MessageOf<T>["header"];
 
 /** One handler per message type; a missing one is a compile error (exhaustive by construction). */
 export type MessageHandlers<R> = { readonly [T in MessageType]: (message: MessageOf<T>) => R };
