@@ -1,0 +1,92 @@
+/**
+ * Every status word the simulated card answers, with the reason this card uses it.
+ * ISO/IEC 7816-4 §5.6 (Tables 5 and 6) and GP Card Spec 2.3.1 §11.1.3 (general error conditions).
+ */
+export const SW = {
+  /** ISO 7816-4 §5.6: normal processing. */
+  OK: 0x9000,
+  /** ISO 7816-4 Table 6: SELECT of the ISD on a CARD_LOCKED card (GP 2.3.1 §11.9.3.2). */
+  SELECTED_FILE_INVALIDATED: 0x6283,
+  /** ISO 7816-4 Table 6 / GP 2.3.1 §11.1.3: a content-management write failed; state rolled back. */
+  MEMORY_FAILURE: 0x6581,
+  /** ISO 7816-4 Table 6: the APDU's length fields are inconsistent, or Lc/Le is wrong for the command. */
+  WRONG_LENGTH: 0x6700,
+  /** ISO 7816-4 Table 6: CLA names a logical channel other than 0. */
+  LOGICAL_CHANNEL_NOT_SUPPORTED: 0x6881,
+  /** ISO 7816-4 Table 6: CLA asks for secure messaging (this card has no secure channel). */
+  SECURE_MESSAGING_NOT_SUPPORTED: 0x6882,
+  /** ISO 7816-4 Table 6: CLA has the command-chaining bit set. */
+  COMMAND_CHAINING_NOT_SUPPORTED: 0x6884,
+  /** ISO 7816-4 Table 6: the data is protected (card id on platform 200) or the token does not verify. */
+  SECURITY_STATUS_NOT_SATISFIED: 0x6982,
+  /** ISO 7816-4 Table 6: wrong state, sequence, expired/replayed token, exhausted counter, insufficient funds. */
+  CONDITIONS_NOT_SATISFIED: 0x6985,
+  /** ISO 7816-4 Table 6: malformed command data. */
+  WRONG_DATA: 0x6a80,
+  /** ISO 7816-4 Table 6 / GP 2.3.1 §11.1.3: the card is TERMINATED (every command), or SELECT of an app on a locked card. */
+  FUNCTION_NOT_SUPPORTED: 0x6a81,
+  /** ISO 7816-4 Table 6: no application (or file) matches the SELECT. */
+  FILE_NOT_FOUND: 0x6a82,
+  /** ISO 7816-4 Table 6: the load file does not fit the card's non-volatile memory. */
+  NOT_ENOUGH_MEMORY: 0x6a84,
+  /** ISO 7816-4 Table 6: P1-P2 not valid for this instruction. */
+  WRONG_P1P2: 0x6a86,
+  /** ISO 7816-4 Table 6: GET DATA tag, GET STATUS search or DELETE target not present. */
+  DATA_NOT_FOUND: 0x6a88,
+  /** ISO 7816-4 Table 6: INS not supported by the selected application. */
+  INS_NOT_SUPPORTED: 0x6d00,
+  /** ISO 7816-4 Table 6: CLA not supported. */
+  CLA_NOT_SUPPORTED: 0x6e00,
+  /** ISO 7816-4 Table 6: card not powered (simulator) or internal error; state unchanged. */
+  NO_PRECISE_DIAGNOSIS: 0x6f00,
+} as const;
+
+/** SW1 '61': SW2 more bytes are available with GET RESPONSE (ISO 7816-4 §5.6, Table 5). */
+export const SW1_BYTES_REMAINING = 0x61;
+/** SW1 '6C': wrong Le, SW2 is the exact length available (ISO 7816-4 §5.6, Table 6). */
+export const SW1_WRONG_LE = 0x6c;
+
+const MEANINGS: ReadonlyMap<number, string> = new Map([
+  [SW.OK, "OK"],
+  [SW.SELECTED_FILE_INVALIDATED, "Warning: card is locked (CARD_LOCKED); only GET DATA and SET STATUS are available"],
+  [SW.MEMORY_FAILURE, "Memory failure: the content-management write was rolled back"],
+  [SW.WRONG_LENGTH, "Wrong length: Lc or Le is inconsistent or wrong for this command"],
+  [SW.LOGICAL_CHANNEL_NOT_SUPPORTED, "Logical channels are not supported (use channel 0)"],
+  [SW.SECURE_MESSAGING_NOT_SUPPORTED, "Secure messaging is not supported"],
+  [SW.COMMAND_CHAINING_NOT_SUPPORTED, "Command chaining is not supported"],
+  [
+    SW.SECURITY_STATUS_NOT_SATISFIED,
+    "Security status not satisfied: protected data (card id on platform 200) or the issuer token does not verify for this card, application or operation",
+  ],
+  [
+    SW.CONDITIONS_NOT_SATISFIED,
+    "Conditions of use not satisfied: wrong life-cycle state or command sequence, token expired or already used, confirmation counter exhausted, or insufficient balance",
+  ],
+  [SW.WRONG_DATA, "Incorrect data in the command (malformed field, token or load file)"],
+  [SW.FUNCTION_NOT_SUPPORTED, "Function not supported: card terminated, or application selection on a locked card"],
+  [SW.FILE_NOT_FOUND, "Application or file not found"],
+  [SW.NOT_ENOUGH_MEMORY, "Not enough memory on the card for this load file"],
+  [SW.WRONG_P1P2, "Incorrect P1-P2 for this instruction"],
+  [SW.DATA_NOT_FOUND, "Referenced data not found (unknown tag, no matching application)"],
+  [SW.INS_NOT_SUPPORTED, "Instruction not supported by the selected application"],
+  [SW.CLA_NOT_SUPPORTED, "Class byte not supported"],
+  [SW.NO_PRECISE_DIAGNOSIS, "No precise diagnosis (card not powered, or internal error with state unchanged)"],
+]);
+
+/** Human meaning of a status word, for every word the card answers (and a generic text otherwise). */
+export function describeStatusWord(sw: number): string {
+  const exact = MEANINGS.get(sw);
+  if (exact !== undefined) return exact;
+  const sw1 = sw >> 8;
+  const sw2 = sw & 0xff;
+  if (sw1 === SW1_BYTES_REMAINING) return `OK, ${sw2 === 0 ? "256 or more" : sw2} byte(s) still available with GET RESPONSE`;
+  if (sw1 === SW1_WRONG_LE) return `Wrong Le: resend with Le = ${sw2 === 0 ? 256 : sw2}`;
+  if (sw1 === 0x62 || sw1 === 0x63) return "Warning (not used by this card)";
+  if (sw1 >= 0x64 && sw1 <= 0x6f) return "Error (not used by this card)";
+  return "Unknown status word";
+}
+
+/** "6A82"-style spelling. */
+export function formatStatusWord(sw: number): string {
+  return sw.toString(16).toUpperCase().padStart(4, "0");
+}
