@@ -1,4 +1,4 @@
-import { describeStatusWordFallback } from "./status-words";
+import { describeStatusWord } from "@/lib/core/card/status-words";
 import { statusWordOf, type Reader } from "./types";
 
 /** One command/response exchange as shown in the APDU trace. */
@@ -40,7 +40,7 @@ export class ApduTrace {
 
   constructor(options: ApduTraceOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 500;
-    this.describeStatusWord = options.describeStatusWord ?? describeStatusWordFallback;
+    this.describeStatusWord = options.describeStatusWord ?? describeStatusWord;
     this.now = options.now ?? (() => new Date());
     this.clock = options.clock ?? (() => performance.now());
   }
