@@ -140,6 +140,9 @@ export function findCardReferenceMismatch(value: unknown, platformType: unknown)
 export function checkPlatformRules(message: Message): Refusal | null {
   const pf = message.platformType;
   const type = message.header.type;
+  // Content first, as the codec does on raw input: the offending field is the better pointer.
+  const stray = findCardReferenceMismatch(message, pf);
+  if (stray) return stray;
   const scope = PLATFORM_SCOPE[type];
   switch (scope) {
     case "method-1":
@@ -165,8 +168,6 @@ export function checkPlatformRules(message: Message): Refusal | null {
     default:
       return assertNever(scope, "platform scope");
   }
-  const stray = findCardReferenceMismatch(message, pf);
-  if (stray) return stray;
 
   return matchMessage<Refusal | null>(message, {
     "loading-permission-request": checkCardReference,
