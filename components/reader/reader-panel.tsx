@@ -1,0 +1,224 @@
+"use client";
+
+import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
+import { toHex } from "@/lib/core/bytes";
+import { formatStatusWord } from "@/lib/core/card/status-words";
+import {
+  hasWebSerial,
+  requestWebSerialReader,
+  requestWebUsbReader,
+  WEBUSB_SMART_CARD_BLOCKED_MESSAGE,
+  withTrace,
+  type ApduTrace,
+  type Reader,
+  type TracingReader,
+} from "@/lib/reader";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Panel } from "@/components/ui/panel";
+import { Table, Td } from "@/components/ui/table";
+import { useApduTrace, useCardPresence } from "./use-reader";
+
+export type PanelTransport = "simulator" | "webserial" | "webusb";
+
+const TRANSPORT_LABELS: Record<PanelTransport, { label: string; hint: string }> = {
+  simulator: { label: "Simulator", hint: "A simulated card image, inserted at this desk." },
+  webserial: { label: "Web Serial (PN532)", hint: "A PN532 NFC reader on a USB-serial bridge." },
+  webusb: { label: "WebUSB (CCID)", hint: "A USB smart-card reader." },
+};
+
+export interface ReaderPanelProps {
+  /** The APDU trace this desk shows; every transport records into it. */
+  readonly trace: ApduTrace;
+  /** The desk's simulator reader; the page inserts and removes cards in it. */
+  readonly simulator?: Reader;
+  /** Builds the Web Serial reader after the user picks a port (default: navigator.serial). */
+  readonly requestSerialReader?: () => Promise<Reader>;
+  /** Builds the WebUSB reader after the user picks a device (default: navigator.usb). */
+  readonly requestUsbReader?: () => Promise<Reader>;
+  /** The connected reader (wrapped in the trace), or null when disconnected. */
+  readonly onReaderChange?: (reader: TracingReader | null) => void;
+  readonly transports?: readonly PanelTransport[];
+  readonly title?: ReactNode;
+  /** Desk controls (e.g. insert a card image) shown under the status line. */
+  readonly children?: ReactNode;
+}
+
+type Connection = { readonly status: "idle" } | { readonly status: "connecting" } | { readonly status: "connected"; readonly reader: TracingReader };
+
+const subscribeNothing = () => () => undefined;
+
+function describeError(error: unknown): string {
+  if (error instanceof DOMException && error.name === "NotFoundError") return "No device was chosen.";
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Reader chooser, connection, card presence and the live APDU trace of one desk. */
+export function ReaderPanel({
+  trace,
+  simulator,
+  requestSerialReader = () => requestWebSerialReader(),
+  requestUsbReader = () => requestWebUsbReader(),
+  onReaderChange,
+  transports = ["simulator", "webserial", "webusb"],
+  title = "Card reader",
+  children,
+}: ReaderPanelProps) {
+  const groupId = useId();
+  const [transport, setTransport] = useState<PanelTransport>(transports[0] ?? "simulator");
+  const [connection, setConnection] = useState<Connection>({ status: "idle" });
+  const [error, setError] = useState<string | null>(null);
+  // navigator exists only in the browser: the server snapshot assumes support so hydration matches.
+  const isSerialAvailable = useSyncExternalStore(subscribeNothing, hasWebSerial, () => true);
+  const active = connection.status === "connected" ? connection.reader : null;
+  const isPresent = useCardPresence(active);
+  const entries = useApduTrace(trace);
+  const activeRef = useRef<TracingReader | null>(null);
+  const onReaderChangeRef = useRef(onReaderChange);
+
+  useEffect(() => {
+    onReaderChangeRef.current = onReaderChange;
+  }, [onReaderChange]);
+
+  useEffect(
+    () => () => {
+      void activeRef.current?.disconnect();
+    },
+    [],
+  );
+
+  const disconnect = useCallback(async () => {
+    const reader = activeRef.current;
+    activeRef.current = null;
+    setConnection({ status: "idle" });
+    onReaderChangeRef.current?.(null);
+    if (reader) await reader.disconnect().catch(() => undefined);
+  }, []);
+
+  const connect = useCallback(async () => {
+    setError(null);
+    setConnection({ status: "connecting" });
+    try {
+      let reader: Reader;
+      if (transport === "simulator") {
+        if (!simulator) throw new Error("This desk has no simulator reader.");
+        reader = simulator;
+      } else if (transport === "webserial") {
+        reader = await requestSerialReader();
+      } else {
+        reader = await requestUsbReader();
+      }
+      await reader.connect();
+      const traced = withTrace(reader, trace);
+      activeRef.current = traced;
+      setConnection({ status: "connected", reader: traced });
+      onReaderChangeRef.current?.(traced);
+    } catch (e) {
+      setConnection({ status: "idle" });
+      setError(describeError(e));
+    }
+  }, [transport, simulator, requestSerialReader, requestUsbReader, trace]);
+
+  const isBusy = connection.status === "connecting";
+  const isConnected = connection.status === "connected";
+
+  return (
+    <Panel
+      title={title}
+      actions={
+        isConnected ? (
+          <Button variant="secondary" onClick={() => void disconnect()}>
+            Disconnect
+          </Button>
+        ) : (
+          <Button onClick={() => void connect()} disabled={isBusy || (transport === "simulator" && !simulator)}>
+            {isBusy ? "Connecting…" : "Connect"}
+          </Button>
+        )
+      }
+    >
+      <fieldset disabled={isConnected || isBusy} className="mb-4">
+        <legend className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Transport</legend>
+        <div className="flex flex-wrap gap-3">
+          {transports.map((t) => {
+            const id = `${groupId}-${t}`;
+            return (
+              <label
+                key={t}
+                htmlFor={id}
+                className={`flex cursor-pointer items-start gap-2 rounded-lg border px-3 py-2 text-sm ${transport === t ? "border-slate-900 bg-slate-50" : "border-slate-200"}`}
+              >
+                <input
+                  id={id}
+                  type="radio"
+                  name={`${groupId}-transport`}
+                  value={t}
+                  checked={transport === t}
+                  onChange={() => {
+                    setTransport(t);
+                    setError(null);
+                  }}
+                  className="mt-1"
+                />
+                <span>
+                  <span className="block font-medium text-slate-800">{TRANSPORT_LABELS[t].label}</span>
+                  <span className="block text-xs text-slate-500">{TRANSPORT_LABELS[t].hint}</span>
+                </span>
+              </label>
+            );
+          })}
+        </div>
+      </fieldset>
+
+      {transport === "webusb" && (
+        <p className="mb-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+          {WEBUSB_SMART_CARD_BLOCKED_MESSAGE}
+        </p>
+      )}
+      {transport === "webserial" && !isSerialAvailable && (
+        <p className="mb-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+          This browser has no Web Serial: use a Chromium-based browser on https or localhost.
+        </p>
+      )}
+
+      <div className="mb-4 flex flex-wrap items-center gap-3 text-sm">
+        <span className="text-slate-600">Reader:</span>
+        <Badge tone={isConnected ? "good" : "neutral"}>{isConnected ? `connected (${TRANSPORT_LABELS[transport].label})` : "not connected"}</Badge>
+        <span className="text-slate-600">Card:</span>
+        <span role="status" aria-live="polite" aria-atomic="true" data-testid="card-presence">
+          <Badge tone={isPresent ? "good" : "warn"}>{isPresent ? "card present" : "no card"}</Badge>
+        </span>
+      </div>
+
+      {error && (
+        <p role="alert" className="mb-4 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-inset ring-rose-200">
+          {error}
+        </p>
+      )}
+
+      {children}
+
+      <div className="mt-4 flex items-center justify-between">
+        <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">APDU trace</h3>
+        <Button variant="secondary" onClick={trace.clear} disabled={entries.length === 0}>
+          Clear trace
+        </Button>
+      </div>
+      <Table caption="APDU trace: each command sent to the card and its answer" head={["Command", "Response", "SW", "Meaning", "Duration"]} empty="No APDU exchanged yet.">
+        {entries.map((entry) => (
+          <tr key={entry.id} className={entry.error ? "bg-rose-50" : undefined}>
+            <Td mono className="max-w-xs truncate">
+              <span title={toHex(entry.command)}>{toHex(entry.command)}</span>
+            </Td>
+            <Td mono className="max-w-xs truncate">
+              {entry.response ? <span title={toHex(entry.response)}>{toHex(entry.response.subarray(0, entry.response.length - 2)) || "—"}</span> : "—"}
+            </Td>
+            <Td mono>{entry.sw === null ? "—" : formatStatusWord(entry.sw)}</Td>
+            <Td className="whitespace-normal text-slate-700">{entry.meaning}</Td>
+            <Td className="text-right tabular-nums">{entry.durationMs.toFixed(1)} ms</Td>
+          </tr>
+        ))}
+      </Table>
+    </Panel>
+  );
+}
