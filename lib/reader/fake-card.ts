@@ -40,7 +40,7 @@ export class FakeCard implements CardLike {
       const aid = apdu.subarray(5, 5 + lc);
       return equalBytes(aid, ISD_AID) ? fromHex("6F108408A000000151000000A5049F6501FF9000") : fromHex("6A82");
     }
-    if (ins === 0xca && p1 === 0xdf && p2 === 0x70) return Uint8Array.of(0xdf, 0x70, 0x01, this.platformType, 0x90, 0x00);
+    if (ins === 0xca && p1 === 0xdf && p2 === 0x70) return Uint8Array.of(0xdf, 0x70, 0x02, 0x00, this.platformType, 0x90, 0x00);
     if (ins === 0xee) {
       // Extended Lc is 00 then two bytes (ISO/IEC 7816-4 §5.1).
       const data = apdu[4] === 0x00 && apdu.length > 7 ? apdu.subarray(7) : apdu.subarray(5);

@@ -19,7 +19,7 @@ describe("APDU trace", () => {
     const [first, second] = trace.getSnapshot();
     expect(first).toMatchObject({ id: 1, sw: 0x9000, meaning: "OK", durationMs: 2 });
     expect(toHex(first!.command)).toBe("80CADF7000");
-    expect(toHex(first!.response!)).toBe("DF7001649000");
+    expect(toHex(first!.response!)).toBe("DF700200649000");
     expect(second).toMatchObject({ id: 2, sw: 0x6a82, meaning: "Application or file not found" });
   });
 
@@ -64,7 +64,7 @@ describe("simulator reader", () => {
     expect(card.isPowered).toBe(true);
     await expect(reader.transmit(fromHex("80CADF7000"))).rejects.toMatchObject({ code: "not-connected" });
     await reader.connect();
-    expect(toHex(await reader.transmit(fromHex("80CADF7000")))).toBe("DF7001649000");
+    expect(toHex(await reader.transmit(fromHex("80CADF7000")))).toBe("DF700200649000");
     expect(reader.remove()).toBe(card);
     expect(card.isPowered).toBe(false);
     expect(reader.isCardPresent()).toBe(false);

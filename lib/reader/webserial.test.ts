@@ -20,7 +20,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
     expect(toHex(reader.firmware!)).toBe("32010607");
     expect(toHex(reader.target!.ats)).toBe("0B788070025245434152 44".replace(/\s/g, ""));
     expect(toHex(await reader.transmit(SELECT_ISD))).toMatch(/^6F.*9000$/);
-    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF7001649000");
+    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200649000");
     expect(card.apdus.map(toHex)).toEqual([toHex(SELECT_ISD), toHex(GET_DATA_DF70)]);
     await reader.disconnect();
     expect(port.isOpen).toBe(false);
@@ -44,7 +44,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
     });
     const reader = new WebSerialReader(port, fast);
     await reader.connect();
-    for (let i = 0; i < 5; i++) expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF7001C89000");
+    for (let i = 0; i < 5; i++) expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200C89000");
     await reader.disconnect();
   });
 
@@ -76,7 +76,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
     port.emulator.remove();
     expect(await reader.refreshPresence()).toBe(false);
     port.emulator.insert(card);
-    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF7001649000");
+    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200649000");
     port.emulator.remove();
     await expect(reader.transmit(GET_DATA_DF70)).rejects.toMatchObject({ code: "no-card" });
     expect(seen).toEqual([true, false, true, false]);
@@ -110,7 +110,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
     });
     const reader = new WebSerialReader(port, fast);
     await reader.connect();
-    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF7001649000");
+    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200649000");
     expect(port.emulator.stats.nacksSent).toBe(1);
     await reader.disconnect();
   });
@@ -132,7 +132,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
     });
     const reader = new WebSerialReader(port, fast);
     await reader.connect();
-    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF7001649000");
+    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200649000");
     // The repeat came from the PN532's last response: the card ran the APDU once.
     expect(card.apdus).toHaveLength(1);
     await reader.disconnect();

@@ -15,7 +15,7 @@ describe("WebUSB CCID transport ↔ emulated CCID reader", () => {
     await reader.connect();
     expect(reader.isCardPresent()).toBe(true);
     expect(toHex(await reader.transmit(SELECT_ISD))).toMatch(/^6F.*9000$/);
-    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF7001649000");
+    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200649000");
     expect(toHex(reader.atr!)).toBe(toHex(card.atr));
     // bSeq increments once per command (§6.1: "sequence number for command").
     expect(device.commands.map((c) => c.seq)).toEqual([0, 1, 2, 3]);
@@ -27,7 +27,7 @@ describe("WebUSB CCID transport ↔ emulated CCID reader", () => {
   it("waits out time extensions (bStatus 0x80)", async () => {
     const reader = new WebUsbReader(createCcidDevice({ card: new FakeCard(200), timeExtensions: 3 }));
     await reader.connect();
-    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF7001C89000");
+    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200C89000");
     await reader.disconnect();
   });
 
@@ -80,7 +80,7 @@ describe("WebUSB CCID transport ↔ emulated CCID reader", () => {
     });
     device.insert(new FakeCard());
     expect(await arrived).toBe(true);
-    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF7001649000");
+    expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200649000");
     device.remove();
     await expect(reader.transmit(GET_DATA_DF70)).rejects.toMatchObject({ code: "no-card" });
     expect(reader.isCardPresent()).toBe(false);

@@ -58,7 +58,7 @@ describe("vpcd client", () => {
     s.write(encodeVpcdFrame(fromHex("01")));
     expect(await vpcd.ask(s, "04")).toBe(toHex(card.atr));
     expect(await vpcd.ask(s, "00A4040008A000000151000000")).toMatch(/^6F.*9000$/);
-    expect(await vpcd.ask(s, "80CADF7000")).toBe("DF7001649000");
+    expect(await vpcd.ask(s, "80CADF7000")).toBe("DF700200649000");
     expect(changes).toEqual(["00A4040008A000000151000000", "80CADF7000"]);
   });
 

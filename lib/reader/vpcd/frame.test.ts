@@ -87,11 +87,11 @@ describe("vpcd card session", () => {
     expect(await session.handle(fromHex("01"))).toBeNull();
     expect(card.isPowered).toBe(true);
     expect(toHex((await session.handle(fromHex("04")))!)).toBe("000B" + toHex(card.atr));
-    expect(toHex((await session.handle(fromHex("80CADF7000")))!)).toBe("0006DF7001C89000");
+    expect(toHex((await session.handle(fromHex("80CADF7000")))!)).toBe("0007DF700200C89000");
     expect(await session.handle(fromHex("02"))).toBeNull();
     expect(await session.handle(fromHex("00"))).toBeNull();
     expect(card.isPowered).toBe(false);
     expect(await session.handle(fromHex("07"))).toBeNull();
-    expect(seen).toEqual(["80CADF7000→DF7001C89000"]);
+    expect(seen).toEqual(["80CADF7000→DF700200C89000"]);
   });
 });

@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# PC/SC integration test with the real tools: pcscd + vsmartcard vpcd + OpenSC + pcsc-tools
+# against two simulated cards served by `npm run card -- vpcd` (platform 100 on reader 0,
+# platform 200 on reader 1). Installs nothing: CI installs the Debian packages
+# pcscd vsmartcard-vpcd opensc pcsc-tools. Run as root (pcscd needs /run/pcscd).
+# Exits non-zero on any mismatch and prints every comparison.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+READER0="Virtual PCD 00 00"
+READER1="Virtual PCD 00 01"
+PORT0=35963
+PORT1=35964
+SELECT_ISD="00A4040008A000000151000000"
+GET_CIN="80CA004500"
+GET_PLATFORM="80CADF7000"
+GET_ATTRIBUTES="80CADF7A00"
+# ISO 7816-4 Table 6: the card id is protected data on platform-200 cards (docs/card.md).
+SW_CIN_REFUSED="6982"
+
+failures=0
+work="$(mktemp -d "${TMPDIR:-/tmp}/recard-pcsc.XXXXXX")"
+started_pcscd=""
+bridge_pgids=()
+
+log() { printf '%s\n' "$*"; }
+pass() { printf '  ok    %s\n' "$1"; }
+fail() {
+  printf '  FAIL  %s\n' "$1"
+  failures=$((failures + 1))
+}
+# expect_eq LABEL EXPECTED ACTUAL
+expect_eq() {
+  if [[ "$2" == "$3" ]]; then pass "$1: $3"; else fail "$1: expected '$2', got '$3'"; fi
+}
+# expect_ne LABEL A B
+expect_ne() {
+  if [[ "$2" != "$3" ]]; then pass "$1: '$2' != '$3'"; else fail "$1: both are '$2'"; fi
+}
+# expect_match LABEL REGEX ACTUAL
+expect_match() {
+  if [[ "$3" =~ $2 ]]; then pass "$1: '$3' matches /$2/"; else fail "$1: '$3' does not match /$2/"; fi
+}
+
+cleanup() {
+  local status=$?
+  for pgid in "${bridge_pgids[@]}"; do
+    kill -TERM -- "-$pgid" 2>/dev/null || true
+  done
+  for pgid in "${bridge_pgids[@]}"; do
+    for _ in $(seq 50); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pgid" 2>/dev/null || true
+  done
+  if [[ -n "$started_pcscd" ]]; then
+    kill -TERM "$started_pcscd" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$started_pcscd" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$started_pcscd" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "== tools"
+missing=0
+for tool in pcscd opensc-tool scriptor pcsc_scan node npm; do
+  if command -v "$tool" >/dev/null; then pass "$tool: $(command -v "$tool")"; else fail "$tool: not installed"; missing=1; fi
+done
+vpcd_driver="$(awk '$1 == "LIBPATH" { print $2 }' /etc/reader.conf.d/vpcd 2>/dev/null || true)"
+if [[ -n "$vpcd_driver" && -e "$vpcd_driver" ]]; then pass "vpcd driver: $vpcd_driver"; else fail "vpcd driver: /etc/reader.conf.d/vpcd or its LIBPATH missing (package vsmartcard-vpcd)"; missing=1; fi
+if [[ $missing -ne 0 ]]; then
+  log "missing tools: install pcscd vsmartcard-vpcd opensc pcsc-tools"
+  exit 1
+fi
+
+log "== pcscd"
+if pgrep -x pcscd >/dev/null; then
+  pass "pcscd already running (pid $(pgrep -x pcscd | head -1)); leaving it running afterwards"
+else
+  # -f: foreground (we own it and kill it), -a: log APDUs; not -x, which exits when idle.
+  pcscd -f -a >"$work/pcscd.log" 2>&1 &
+  started_pcscd=$!
+  for _ in $(seq 100); do [[ -S /run/pcscd/pcscd.comm ]] && break; sleep 0.1; done
+  if [[ -S /run/pcscd/pcscd.comm ]]; then pass "started pcscd -f -a (pid $started_pcscd)"; else fail "pcscd did not create /run/pcscd/pcscd.comm"; cat "$work/pcscd.log"; exit 1; fi
+fi
+
+# card_state READER: "Yes", "No" or "" (reader absent), from `opensc-tool -l`.
+card_state() {
+  { opensc-tool -l 2>/dev/null || true; } | awk -v name="$1" '{ line = $0; sub(/^[0-9]+ +/, "", line); state = line; sub(/ .*/, "", state); if (index($0, name) > 0) print state }'
+}
+for reader in "$READER0" "$READER1"; do
+  state="$(card_state "$reader")"
+  if [[ "$state" == "Yes" ]]; then
+    fail "$reader already holds a card: another bridge is connected to vpcd; stop it first"
+    exit 1
+  fi
+done
+
+log "== cards"
+npm run --silent card -- new --platform 100 --out "$work/card100.json" --seed pcsc-integration-100 | sed 's/^/  /'
+npm run --silent card -- new --platform 200 --out "$work/card200.json" --seed pcsc-integration-200 | sed 's/^/  /'
+info_field() { { npm run --silent card -- info --card "$1" || true; } | awk -F': +' -v key="$2" '$1 == key { print $2 }'; }
+atr100="$(info_field "$work/card100.json" "ATR")"
+atr200="$(info_field "$work/card200.json" "ATR")"
+cin100="$(info_field "$work/card100.json" "card id")"
+expect_match "card 100 ATR from info" '^3B[0-9A-F]+$' "$atr100"
+expect_match "card 100 card id from info" '^[0-9A-F]+$' "$cin100"
+
+log "== bridges"
+start_bridge() { # FILE PORT
+  setsid npm run --silent card -- vpcd --card "$1" --port "$2" >"$work/bridge-$2.log" 2>&1 &
+  bridge_pgids+=("$!")
+}
+start_bridge "$work/card100.json" "$PORT0"
+start_bridge "$work/card200.json" "$PORT1"
+for reader in "$READER0" "$READER1"; do
+  seen=""
+  for _ in $(seq 300); do
+    if [[ "$(card_state "$reader")" == "Yes" ]]; then seen=1; break; fi
+    sleep 0.1
+  done
+  if [[ -n "$seen" ]]; then pass "$reader sees a card"; else
+    fail "$reader never saw the card"
+    cat "$work"/bridge-*.log
+    exit 1
+  fi
+done
+opensc-tool -l | sed 's/^/  /'
+
+# responses: reads `opensc-tool -s …` output, prints "SW DATA" per response (DATA may be empty).
+responses() {
+  awk '
+    function flush() { if (inresp) print sw, data; inresp = 0 }
+    /^Received \(SW1=0x/ {
+      flush(); line = $0
+      sub(/.*SW1=0x/, "", line); sw1 = substr(line, 1, 2)
+      sub(/.*SW2=0x/, "", line); sw2 = substr(line, 1, 2)
+      sw = toupper(sw1 sw2); data = ""; inresp = 1; next
+    }
+    /^Sending:/ { flush(); next }
+    inresp && /^[0-9A-Fa-f][0-9A-Fa-f]( |$)/ { d = substr($0, 1, 48); gsub(/ /, "", d); data = data toupper(d); next }
+    END { flush() }'
+}
+# nth N: Nth line of stdin (1-based)
+nth() { sed -n "${1}p"; }
+atr_of() { { opensc-tool -r "$1" -a 2>&1 || true; } | tr -d ':\r' | tr 'a-f' 'A-F' | { grep -E '^[0-9A-F]+$' || true; } | head -1; }
+
+log "== platform 100 card on '$READER0'"
+expect_eq "ATR (opensc-tool -a)" "$atr100" "$(atr_of "$READER0")"
+out="$(opensc-tool -r "$READER0" -s "$SELECT_ISD" -s "$GET_CIN" -s "$GET_PLATFORM" -s "$GET_ATTRIBUTES" -s "$GET_ATTRIBUTES" 2>&1 | responses || true)"
+printf '%s\n' "$out" | sed 's/^/  < /'
+expect_eq "number of responses" "5" "$(printf '%s\n' "$out" | grep -c .)"
+r="$(printf '%s\n' "$out" | nth 1)"
+expect_eq "SELECT ISD SW" "9000" "${r%% *}"
+expect_match "SELECT ISD FCI names the ISD" 'A000000151000000' "$r"
+r="$(printf '%s\n' "$out" | nth 2)"
+expect_eq "GET DATA CIN SW" "9000" "${r%% *}"
+expect_match "GET DATA CIN carries the card id" "$cin100" "${r#* }"
+r="$(printf '%s\n' "$out" | nth 3)"
+expect_eq "GET DATA DF70 (platform type 100)" "9000 DF700164" "$r"
+a1="$(printf '%s\n' "$out" | nth 4)"
+a2="$(printf '%s\n' "$out" | nth 5)"
+expect_eq "GET DATA DF7A SW (first read)" "9000" "${a1%% *}"
+expect_eq "GET DATA DF7A SW (second read)" "9000" "${a2%% *}"
+expect_match "card attribute data is a DF7A object" '^DF7A' "${a1#* }"
+expect_ne "card attribute data differs between reads" "${a1#* }" "${a2#* }"
+
+log "== platform 200 card on '$READER1'"
+expect_eq "ATR (opensc-tool -a)" "$atr200" "$(atr_of "$READER1")"
+out="$(opensc-tool -r "$READER1" -s "$SELECT_ISD" -s "$GET_CIN" -s "$GET_PLATFORM" -s "$GET_ATTRIBUTES" -s "$GET_ATTRIBUTES" 2>&1 | responses || true)"
+printf '%s\n' "$out" | sed 's/^/  < /'
+expect_eq "number of responses" "5" "$(printf '%s\n' "$out" | grep -c .)"
+r="$(printf '%s\n' "$out" | nth 1)"
+expect_eq "SELECT ISD SW" "9000" "${r%% *}"
+r="$(printf '%s\n' "$out" | nth 2)"
+expect_eq "GET DATA CIN refused (card id hidden on platform 200)" "$SW_CIN_REFUSED " "$r"
+r="$(printf '%s\n' "$out" | nth 3)"
+expect_eq "GET DATA DF70 (platform type 200)" "9000 DF7001C8" "$r"
+a1="$(printf '%s\n' "$out" | nth 4)"
+a2="$(printf '%s\n' "$out" | nth 5)"
+expect_eq "GET DATA DF7A SW (first read)" "9000" "${a1%% *}"
+expect_eq "GET DATA DF7A SW (second read)" "9000" "${a2%% *}"
+expect_ne "card attribute data differs between reads (no tracking)" "${a1#* }" "${a2#* }"
+
+log "== scriptor"
+printf '%s\n' "$SELECT_ISD" "$GET_PLATFORM" "$GET_CIN" "00A4040005A000000001" >"$work/apdus.txt"
+for pair in "$READER0:64" "$READER1:C8"; do
+  reader="${pair%:*}"
+  type_byte="${pair##*:}"
+  out="$(scriptor -r "$reader" "$work/apdus.txt" 2>&1 || true)"
+  printf '%s\n' "$out" | grep -E '^(>|<)|: ' | sed 's/^/  /'
+  expect_match "$reader: scriptor GET DATA DF70" "< DF 70 01 $type_byte 90 00 : Normal processing" "$out"
+  expect_match "$reader: scriptor SELECT of an unknown AID" "< 6A 82 : " "$out"
+  if [[ "$type_byte" == "C8" ]]; then
+    expect_match "$reader: scriptor GET DATA CIN refused" "< 69 82 : " "$out"
+  fi
+done
+
+log "== stop bridges (images are saved on exit)"
+for pgid in "${bridge_pgids[@]}"; do kill -TERM -- "-$pgid" 2>/dev/null || true; done
+for pgid in "${bridge_pgids[@]}"; do
+  for _ in $(seq 100); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.1; done
+done
+bridge_pgids=()
+for reader in "$READER0" "$READER1"; do
+  gone=""
+  for _ in $(seq 50); do
+    if [[ "$(card_state "$reader")" != "Yes" ]]; then gone=1; break; fi
+    sleep 0.1
+  done
+  if [[ -n "$gone" ]]; then pass "$reader: card removed"; else fail "$reader still shows a card"; fi
+done
+expect_eq "card 100 image still readable, same card id" "$cin100" "$(info_field "$work/card100.json" "card id")"
+
+if [[ $failures -ne 0 ]]; then
+  log "PC/SC integration: $failures check(s) FAILED"
+  exit 1
+fi
+log "PC/SC integration: all checks passed"
