@@ -25,6 +25,7 @@ import { refusal, type Refusal } from "./refusal";
 import { isUtcInstant } from "./schemas";
 import { readJwsUnverified } from "./signature";
 
+/** First word of a message file, its format version, and its last line. */
 export const MESSAGE_FILE_MAGIC = "ReCard-Message-File";
 export const MESSAGE_FILE_VERSION = "v1";
 export const MESSAGE_FILE_END = `END ${MESSAGE_FILE_MAGIC}`;

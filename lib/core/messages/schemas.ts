@@ -79,19 +79,23 @@ export function toMessageTimestamp(date: Date): string {
   return date.toISOString();
 }
 
+/** A company id: the issuer's or a provider's (message-id.ts). */
 export const CompanyIdSchema = z
   .string()
   .regex(COMPANY_ID_PATTERN, "must be a company id: 4 to 12 upper-case letters or digits");
 
+/** A message id `<issuer>-<provider>-<I|P><10 digits>`; malformed ids are `invalid-message-id`. */
 export const MessageIdSchema = z.string().superRefine((id, ctx) => {
   const parsed = parseMessageId(id);
   if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error, params: { refusal: "invalid-message-id" } });
 });
 
+/** A UTC instant (see isUtcInstant). */
 export const TimestampSchema = z
   .string()
   .refine(isUtcInstant, "must be a UTC ISO-8601 instant such as 2025-04-01T09:30:00Z or 2025-04-01T09:30:00.000Z");
 
+/** Platform type 100, 200 or 999 (Figs. 12 and 15, "PF type"). */
 export const PlatformTypeSchema = z.union(
   [z.literal(PLATFORM_TYPES.METHOD_1), z.literal(PLATFORM_TYPES.METHOD_2), z.literal(PLATFORM_TYPES.UNKNOWN)],
   { error: "must be a platform type: 100, 200 or 999" },
@@ -105,10 +109,12 @@ export const ApplicationIdSchema = z
 /** The card id (GET DATA tag 45) on platform-100 cards: 8 bytes, upper-case hex. */
 export const CardIdSchema = z.string().regex(/^[0-9A-F]{16}$/, "must be a card id: 16 upper-case hex digits");
 
+/** A SHA-256 digest (the load file hash), upper-case hex. */
 export const Sha256HexSchema = z
   .string()
   .regex(/^[0-9A-F]{64}$/, "must be a SHA-256 digest: 64 upper-case hex digits");
 
+/** Last 4 digits of the number printed on the card ("a number described in a card surface"). */
 export const SurfaceNumberLast4Schema = z.string().regex(/^\d{4}$/, "must be the last 4 digits of the surface number");
 
 /** ISO 7816-4 status word other than 9000 (a failed load never ends in 9000). */
@@ -146,17 +152,21 @@ export const PermissionTokenSchema = base64UrlBytesSchema(1, 4096);
 /** The card's signed load receipt (opaque here). */
 export const ReceiptSchema = base64UrlBytesSchema(1, 4096);
 
+/** Text for people (refusal explanations), 1 to 500 characters. */
 export const HumanTextSchema = z
   .string()
   .min(1, "must not be empty")
   .max(500, "must be at most 500 characters");
 
+/** A charge period: one calendar month, YYYY-MM. */
 export const PeriodSchema = z
   .string()
   .regex(/^\d{4}-(?:0[1-9]|1[0-2])$/, "must be a calendar month as YYYY-MM");
 
+/** An ISO 4217 currency code. */
 export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code such as JPY");
 
+/** Money in integer minor units of the statement's currency, never negative (STYLE.md, convention 8). */
 export const AmountMinorSchema = z
   .number({ error: "must be a number" })
   .int("must be a whole number of minor units")
@@ -208,6 +218,7 @@ const cardReference = {
 // ---------------------------------------------------------------------------------------------
 // 1. Loading permission request (first load)
 
+/** Provider asks to load an application the first time; card reference by platform type (steps 405/804). */
 export const LoadingPermissionRequestSchema = z.strictObject({
   header: headerSchema("loading-permission-request"),
   platformType: PlatformTypeSchema,
@@ -219,6 +230,7 @@ export const LoadingPermissionRequestSchema = z.strictObject({
 
 // 2. Grant or refusal
 
+/** Issuer grants a first load; its header message id is the permission's message id (step 807). */
 export const LoadingPermissionGrantSchema = z.strictObject({
   header: replyHeaderSchema("loading-permission-grant"),
   platformType: PlatformTypeSchema,
@@ -233,6 +245,7 @@ const PermissionRefusalReasonSchema = z.enum(PERMISSION_REFUSAL_REASONS, {
   error: `must be one of ${PERMISSION_REFUSAL_REASONS.join(", ")}`,
 });
 
+/** Issuer refuses a first load, with a reason code and a human text. */
 export const LoadingPermissionRefusalSchema = z.strictObject({
   header: replyHeaderSchema("loading-permission-refusal"),
   platformType: PlatformTypeSchema,
@@ -244,6 +257,7 @@ export const LoadingPermissionRefusalSchema = z.strictObject({
 
 // 3. Load confirmation
 
+/** What the card did with the load: its receipt, or the status word that refused it. */
 export const LoadOutcomeSchema = z.discriminatedUnion(
   "status",
   [
@@ -253,6 +267,7 @@ export const LoadOutcomeSchema = z.discriminatedUnion(
   { error: 'status must be "loaded" or "failed"' },
 );
 
+/** Provider reports the load result under a permission, with the card's receipt. */
 export const LoadConfirmationSchema = z.strictObject({
   header: headerSchema("load-confirmation"),
   platformType: PlatformTypeSchema,
@@ -263,6 +278,7 @@ export const LoadConfirmationSchema = z.strictObject({
 
 // 4. Reissuance notification (Fig. 12, steps 403/505)
 
+/** Fig. 12, steps 403/505: old card id ↔ reissued card id pairs pushed to the provider (PF 100). */
 export const ReissuanceNotificationSchema = z.strictObject({
   header: headerSchema("reissuance-notification"),
   platformType: PlatformTypeSchema,
@@ -271,12 +287,14 @@ export const ReissuanceNotificationSchema = z.strictObject({
 
 // 5. Reissuance information request / reply (Fig. 19, steps 408/409)
 
+/** Fig. 19, step 408: provider asks for the pairs of a reissued card id it read (PF 100). */
 export const ReissuanceInformationRequestSchema = z.strictObject({
   header: headerSchema("reissuance-information-request"),
   platformType: PlatformTypeSchema,
   reissuedCardId: CardIdSchema,
 });
 
+/** Fig. 19, step 409: the Fig. 12 pairs, or why there are none (PF 100). */
 export const ReissuanceInformationReplySchema = z.strictObject({
   header: replyHeaderSchema("reissuance-information-reply"),
   platformType: PlatformTypeSchema,
@@ -297,6 +315,7 @@ export const ReissuanceInformationReplySchema = z.strictObject({
 
 // 6. Card information inquiry / reply (Figs. 10, 11, 15; steps 1001, 1104, 1004/1005)
 
+/** Steps 1001/1104: card attribute data + application id, for the issuer to decrypt (PF 200). */
 export const CardInformationInquirySchema = z.strictObject({
   header: headerSchema("card-information-inquiry"),
   platformType: PlatformTypeSchema,
@@ -305,6 +324,7 @@ export const CardInformationInquirySchema = z.strictObject({
   surfaceNumberLast4: SurfaceNumberLast4Schema.optional(),
 });
 
+/** Fig. 15, steps 1004/1005: reissue OK with the original permission's message id, or NG (PF 200). */
 export const CardInformationReplySchema = z.strictObject({
   header: replyHeaderSchema("card-information-reply"),
   platformType: PlatformTypeSchema,
@@ -325,6 +345,7 @@ export const CardInformationReplySchema = z.strictObject({
 
 // 7. Reload permission request / grant / refusal
 
+/** Provider asks to reload on the reissued card, naming the original permission (DESIGN.md flow 7). */
 export const ReloadPermissionRequestSchema = z.strictObject({
   header: headerSchema("reload-permission-request"),
   platformType: PlatformTypeSchema,
@@ -335,6 +356,7 @@ export const ReloadPermissionRequestSchema = z.strictObject({
   loadFileHash: Sha256HexSchema,
 });
 
+/** Issuer grants a reload; its own message id is the new permission's. */
 export const ReloadPermissionGrantSchema = z.strictObject({
   header: replyHeaderSchema("reload-permission-grant"),
   platformType: PlatformTypeSchema,
@@ -346,6 +368,7 @@ export const ReloadPermissionGrantSchema = z.strictObject({
   expiresAt: TimestampSchema,
 });
 
+/** Issuer refuses a reload, with a reason code and a human text. */
 export const ReloadPermissionRefusalSchema = z.strictObject({
   header: replyHeaderSchema("reload-permission-refusal"),
   platformType: PlatformTypeSchema,
@@ -358,6 +381,7 @@ export const ReloadPermissionRefusalSchema = z.strictObject({
 
 // 8. Charge statement (claim 13)
 
+/** One charged permission (claim 13: normal load or reissue reload). */
 export const ChargeLineSchema = z.strictObject({
   permissionMessageId: MessageIdSchema,
   applicationId: ApplicationIdSchema,
@@ -366,6 +390,7 @@ export const ChargeLineSchema = z.strictObject({
   chargedAt: TimestampSchema,
 });
 
+/** Claim 13: the issuer's monthly charges to a provider, totals per kind and grand total. */
 export const ChargeStatementSchema = z.strictObject({
   header: headerSchema("charge-statement"),
   platformType: PlatformTypeSchema,
@@ -399,6 +424,7 @@ export const MESSAGE_SCHEMAS = {
   "charge-statement": ChargeStatementSchema,
 } as const satisfies { [T in MessageType]: z.ZodType<{ header: { type: T } }> };
 
+/** The message types, inferred from their schemas. */
 export type LoadingPermissionRequest = z.infer<typeof LoadingPermissionRequestSchema>;
 export type LoadingPermissionGrant = z.infer<typeof LoadingPermissionGrantSchema>;
 export type LoadingPermissionRefusal = z.infer<typeof LoadingPermissionRefusalSchema>;
