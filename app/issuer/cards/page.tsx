@@ -1,0 +1,84 @@
+import type { Metadata } from "next";
+import { z } from "zod";
+import { StatusBadge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Panel, PageHeader } from "@/components/ui/panel";
+import { Table, Td } from "@/components/ui/table";
+import { formatDate, groupSurfaceNumber, platformTypeShort } from "@/lib/core/format";
+import { requirePortal } from "@/lib/server/auth/session";
+import { listCards } from "@/lib/server/data/issuer/cards";
+
+export const metadata: Metadata = { title: "Cards" };
+
+const FilterSchema = z.object({
+  q: z.string().max(64).optional().catch(undefined),
+  status: z.enum(["active", "blocked", "terminated"]).optional().catch(undefined),
+  platform: z.coerce.number().pipe(z.union([z.literal(100), z.literal(200)])).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1),
+});
+
+const PAGE_SIZE = 50;
+
+export default async function CardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requirePortal("issuer", "/issuer/cards");
+  const f = FilterSchema.parse(await searchParams);
+  const { rows, total } = await listCards(actor, { query: f.q, status: f.status, platformType: f.platform }, { skip: (f.page - 1) * PAGE_SIZE, take: PAGE_SIZE });
+  return (
+    <>
+      <PageHeader title="Cards" description="Every card the issuer has personalised, with its reissue lineage. Search by surface number, card id, cardholder name or number." />
+      <Panel>
+        <form className="mb-4 flex flex-wrap items-end gap-3" role="search">
+          <label className="text-sm">
+            <span className="block font-medium text-slate-700">Search</span>
+            <input name="q" defaultValue={f.q} placeholder="4821, Hana, CH-000001…" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" />
+          </label>
+          <label className="text-sm">
+            <span className="block font-medium text-slate-700">Status</span>
+            <select name="status" defaultValue={f.status ?? ""} className="mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">
+              <option value="">Any</option>
+              <option value="active">Active</option>
+              <option value="blocked">Blocked</option>
+              <option value="terminated">Terminated</option>
+            </select>
+          </label>
+          <label className="text-sm">
+            <span className="block font-medium text-slate-700">Platform</span>
+            <select name="platform" defaultValue={f.platform ?? ""} className="mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">
+              <option value="">Any</option>
+              <option value="100">100</option>
+              <option value="200">200</option>
+            </select>
+          </label>
+          <Button type="submit">Search</Button>
+        </form>
+        <p className="mb-2 text-xs text-slate-500" aria-live="polite">
+          {total} card{total === 1 ? "" : "s"}
+        </p>
+        <Table head={["Surface number", "Card id", "Platform", "Status", "Cardholder", "Issued", "Gen.", "Apps"]} empty="No card matches." caption="Cards">
+          {rows.map((c) => (
+            <tr key={c.id}>
+              <Td mono>{groupSurfaceNumber(c.surfaceNumber)}</Td>
+              <Td mono>{c.cardId}</Td>
+              <Td>{platformTypeShort(c.platformType)}</Td>
+              <Td>
+                <StatusBadge status={c.status} />
+              </Td>
+              <Td>
+                {c.cardholderName} <span className="text-xs text-slate-500">{c.holderNo}</span>
+              </Td>
+              <Td>{formatDate(c.issuedAt)}</Td>
+              <Td>{c.generation}</Td>
+              <Td>{c.applications}</Td>
+            </tr>
+          ))}
+        </Table>
+        {total > PAGE_SIZE && (
+          <nav className="mt-4 flex gap-2 text-sm" aria-label="Pages">
+            {f.page > 1 && <a className="underline" href={`?${new URLSearchParams({ ...(f.q ? { q: f.q } : {}), ...(f.status ? { status: f.status } : {}), page: String(f.page - 1) })}`}>Previous</a>}
+            {f.page * PAGE_SIZE < total && <a className="underline" href={`?${new URLSearchParams({ ...(f.q ? { q: f.q } : {}), ...(f.status ? { status: f.status } : {}), page: String(f.page + 1) })}`}>Next</a>}
+          </nav>
+        )}
+      </Panel>
+    </>
+  );
+}

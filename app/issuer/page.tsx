@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { Panel, PageHeader } from "@/components/ui/panel";
+import { Stat, StatGrid } from "@/components/ui/stat";
+import { Table, Td } from "@/components/ui/table";
+import { formatInstant } from "@/lib/core/format";
+import { requirePortal } from "@/lib/server/auth/session";
+import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
+
+export const metadata: Metadata = { title: "Issuer overview" };
+
+export default async function IssuerOverview() {
+  const actor = await requirePortal("issuer", "/issuer");
+  const d = await getIssuerDashboard(actor);
+  return (
+    <>
+      <PageHeader title="Overview" description="Live figures from the card management database." />
+      <StatGrid>
+        <Stat label="Open reissue requests" value={d.openReissueRequests} testId="stat-open-reissue" hint="waiting for examination" />
+        <Stat label="Active cards" value={d.cardsByStatus.active} testId="stat-active-cards" href="/issuer/cards?status=active" hint={`${d.cardholders} cardholders`} />
+        <Stat label="Blocked cards" value={d.cardsByStatus.blocked} testId="stat-blocked-cards" href="/issuer/cards?status=blocked" hint="reported lost or stolen" />
+        <Stat label="Terminated cards" value={d.cardsByStatus.terminated} href="/issuer/cards?status=terminated" hint="replaced by reissued cards" />
+        <Stat label="Platform 100 cards" value={d.cardsByPlatform.pf100} hint="card id readable (method 1)" />
+        <Stat label="Platform 200 cards" value={d.cardsByPlatform.pf200} hint="card id sealed (method 2)" />
+        <Stat label="Loading permissions today" value={d.permissionsToday} testId="stat-permissions-today" hint="granted since 00:00 UTC" />
+        <Stat label="Reloads today" value={d.reloadsToday} hint={`${d.activeProviders} providers under contract`} />
+      </StatGrid>
+      <Panel title="Latest decisions" className="mt-8">
+        <Table head={["When", "Who", "What", "Subject", "Reason"]} empty="No decisions recorded yet." caption="Latest audit entries">
+          {d.recentAudit.map((a) => (
+            <tr key={a.id}>
+              <Td>{formatInstant(a.at)}</Td>
+              <Td>{a.actorLabel}</Td>
+              <Td>{a.action}</Td>
+              <Td mono>
+                {a.subjectType} {a.subjectId.slice(0, 18)}
+              </Td>
+              <Td className="max-w-xs truncate">{a.reason ?? "—"}</Td>
+            </tr>
+          ))}
+        </Table>
+      </Panel>
+    </>
+  );
+}

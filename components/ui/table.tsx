@@ -1,0 +1,37 @@
+import type { ReactNode } from "react";
+
+/** A plain data table; columns are given as header cells, rows as children. */
+export function Table({ head, children, empty, caption }: { head: ReactNode[]; children: ReactNode; empty?: ReactNode; caption?: string }) {
+  const hasRows = Array.isArray(children) ? children.length > 0 : Boolean(children);
+  return (
+    <div className="overflow-x-auto">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        {caption && <caption className="sr-only">{caption}</caption>}
+        <thead>
+          <tr>
+            {head.map((h, i) => (
+              <th key={i} scope="col" className="whitespace-nowrap px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {hasRows ? (
+            children
+          ) : (
+            <tr>
+              <td colSpan={head.length} className="px-3 py-6 text-center text-slate-500">
+                {empty ?? "Nothing here yet."}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function Td({ children, className = "", mono = false }: { children: ReactNode; className?: string; mono?: boolean }) {
+  return <td className={`whitespace-nowrap px-3 py-2 ${mono ? "font-mono text-xs" : ""} ${className}`}>{children}</td>;
+}

@@ -1,0 +1,50 @@
+/** Display formatting shared by server and browser. Money is integer minor units with a currency. */
+
+const MINOR_DIGITS: Record<string, number> = { JPY: 0, KRW: 0, USD: 2, EUR: 2, GBP: 2 };
+
+/** "¥1,200" / "$12.00" from minor units. */
+export function formatMoney(amountMinor: number, currency: string): string {
+  const digits = MINOR_DIGITS[currency] ?? 2;
+  return new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    amountMinor / 10 ** digits,
+  );
+}
+
+/** "2026-11-28 11:20 UTC": instants are stored and shown in UTC so every party reads the same time. */
+export function formatInstant(date: Date | string): string {
+  const d = typeof date === "string" ? new Date(date) : date;
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** "2026-11-28" */
+export function formatDate(date: Date | string): string {
+  const d = typeof date === "string" ? new Date(date) : date;
+  return d.toISOString().slice(0, 10);
+}
+
+/** Surface number with all but the last four digits hidden: "•••• •••• •••• 4821". */
+export function maskSurfaceNumber(surfaceNumber: string): string {
+  return `•••• •••• •••• ${surfaceNumber.slice(-4)}`;
+}
+
+/** Surface number in groups of four, as printed on the plastic. */
+export function groupSurfaceNumber(surfaceNumber: string): string {
+  return surfaceNumber.replace(/(\d{4})(?=\d)/g, "$1 ");
+}
+
+/** The platform type in words (patent: PF type 100 / 200 / 999). */
+export function describePlatformType(platformType: number): string {
+  switch (platformType) {
+    case 100:
+      return "Type 100 — card id readable (method 1)";
+    case 200:
+      return "Type 200 — card id sealed for the issuer (method 2)";
+    default:
+      return `Type ${platformType} — unknown`;
+  }
+}
+
+/** Short form: "PF 100". */
+export function platformTypeShort(platformType: number): string {
+  return `PF ${platformType}`;
+}

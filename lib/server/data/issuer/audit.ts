@@ -1,0 +1,28 @@
+import "server-only";
+import type { Prisma } from "../../db";
+
+type Tx = Pick<Prisma.TransactionClient, "auditLog">;
+
+export type AuditInput = {
+  actor: { id: string | null; label: string };
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  reason?: string | null;
+  data?: Prisma.InputJsonValue;
+};
+
+/** Appends an audit row; call it with the transaction client of the change it records. */
+export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      actorUserId: input.actor.id,
+      actorLabel: input.actor.label,
+      action: input.action,
+      subjectType: input.subjectType,
+      subjectId: input.subjectId,
+      reason: input.reason ?? null,
+      data: input.data,
+    },
+  });
+}

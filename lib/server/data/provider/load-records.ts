@@ -1,0 +1,111 @@
+import "server-only";
+import type { ProviderActor } from "../../auth/session";
+import { db } from "../../db";
+
+export type LoadRecordSummary = {
+  id: string;
+  messageId: string;
+  cardId: string | null;
+  surfaceNumberLast4: string | null;
+  platformType: number;
+  applicationAid: string;
+  customerName: string;
+  customerNo: string;
+  kind: "first_load" | "reload";
+  status: "pending" | "loaded" | "failed";
+  loadedAt: Date | null;
+  createdAt: Date;
+};
+
+export type LoadRecordDetail = LoadRecordSummary & {
+  investigation: { outcome: string; limitMinor: number; investigatedAt: Date; policyVersion: string } | null;
+  charge: { kind: string; amountMinor: number; currency: string; chargedAt: Date } | null;
+  previousLoad: { id: string; messageId: string } | null;
+  failureReason: string | null;
+};
+
+const summarySelect = {
+  id: true,
+  messageId: true,
+  cardId: true,
+  surfaceNumberLast4: true,
+  platformType: true,
+  applicationAid: true,
+  kind: true,
+  status: true,
+  loadedAt: true,
+  createdAt: true,
+  customer: { select: { fullName: true, customerNo: true } },
+} as const;
+
+type SummaryRow = {
+  id: string;
+  messageId: string;
+  cardId: string | null;
+  surfaceNumberLast4: string | null;
+  platformType: number;
+  applicationAid: string;
+  kind: "first_load" | "reload";
+  status: "pending" | "loaded" | "failed";
+  loadedAt: Date | null;
+  createdAt: Date;
+  customer: { fullName: string; customerNo: string };
+};
+
+function toSummary({ customer, ...row }: SummaryRow): LoadRecordSummary {
+  return { ...row, customerName: customer.fullName, customerNo: customer.customerNo };
+}
+
+/** The provider's load records (Figs. 14/17), newest first; `query` matches card id, message id or customer. */
+export async function listLoadRecords(actor: ProviderActor, options: { query?: string; take?: number } = {}): Promise<LoadRecordSummary[]> {
+  const q = options.query?.trim();
+  const rows = await db().spLoadRecord.findMany({
+    where: {
+      providerCompanyId: actor.providerCompanyId,
+      ...(q
+        ? {
+            OR: [
+              { cardId: { equals: q.toUpperCase() } },
+              { messageId: { equals: q.toUpperCase() } },
+              { customer: { fullName: { contains: q, mode: "insensitive" } } },
+              { customer: { customerNo: { equals: q.toUpperCase() } } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: { createdAt: "desc" },
+    take: options.take ?? 100,
+    select: summarySelect,
+  });
+  return rows.map(toSummary);
+}
+
+/**
+ * One load record by its id, only if it belongs to the signed-in provider; another provider's id
+ * gives null exactly like an id that does not exist (no existence oracle).
+ */
+export async function getLoadRecord(actor: ProviderActor, id: string): Promise<LoadRecordDetail | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const row = await db().spLoadRecord.findFirst({
+    where: { id, providerCompanyId: actor.providerCompanyId },
+    select: {
+      ...summarySelect,
+      failureReason: true,
+      investigation: { select: { outcome: true, limitMinor: true, investigatedAt: true, policyVersion: true } },
+      charge: { select: { kind: true, amountMinor: true, currency: true, chargedAt: true } },
+      previousLoad: { select: { id: true, messageId: true } },
+    },
+  });
+  if (!row) return null;
+  const { investigation, charge, previousLoad, failureReason, ...summary } = row;
+  return { ...toSummary(summary), investigation, charge, previousLoad, failureReason };
+}
+
+/** Fig. 17 lookup: the provider's load record under a loading permission's message id, or null. */
+export async function findLoadRecordByMessageId(actor: ProviderActor, messageId: string): Promise<LoadRecordSummary | null> {
+  const row = await db().spLoadRecord.findUnique({
+    where: { providerCompanyId_messageId: { providerCompanyId: actor.providerCompanyId, messageId } },
+    select: summarySelect,
+  });
+  return row ? toSummary(row) : null;
+}

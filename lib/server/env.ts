@@ -1,0 +1,28 @@
+import "server-only";
+import { z } from "zod";
+
+/** The one place that reads process.env (STYLE.md, convention 1). Validated once, on first use. */
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// URL"),
+  /** Set by scripts/start.ts: which database DATABASE_URL points at (reported by /api/health). */
+  RECARD_DB_KIND: z.enum(["embedded-pglite", "postgresql"]).default("postgresql"),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(8),
+  NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+/** The validated environment; throws naming every invalid variable. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`invalid environment: ${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

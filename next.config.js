@@ -1,0 +1,24 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // forbidden() answers 403 with app/forbidden.tsx when a signed-in person opens another portal.
+  experimental: { authInterrupts: true },
+  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "pg-boss"],
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+          // Web Serial and WebUSB are the reader bridges; nothing else is needed from the platform.
+          { key: "Permissions-Policy", value: "serial=(self), usb=(self), camera=(), microphone=(), geolocation=()" },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,33 @@
+import pg from "pg";
+import { createPrismaClient, type Db } from "@/lib/server/db";
+import { migrate } from "@/lib/server/db/migrate";
+
+/** The database the integration run points at (scripts/test-integration.ts starts it). */
+export function testDatabase(): { url: string; kind: "pglite" | "postgresql" } {
+  const url = process.env.TEST_DATABASE_URL;
+  const kind = process.env.TEST_DATABASE_KIND;
+  if (!url || (kind !== "pglite" && kind !== "postgresql")) {
+    throw new Error("integration tests run through `npm run test:integration`, which starts PGlite and PostgreSQL");
+  }
+  return { url, kind };
+}
+
+/** Empties the database (schema public and Prisma's history) and applies every migration. */
+export async function resetDatabase(): Promise<void> {
+  const { url } = testDatabase();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("DROP SCHEMA IF EXISTS public CASCADE");
+    await client.query("DROP SCHEMA IF EXISTS pgboss CASCADE");
+    await client.query("CREATE SCHEMA public");
+  } finally {
+    await client.end();
+  }
+  await migrate(url);
+}
+
+/** A Prisma client on the test database (pool sized for concurrency tests). */
+export function testPrisma(poolMax = 10): Db {
+  return createPrismaClient(testDatabase().url, poolMax);
+}
