@@ -88,8 +88,11 @@ export const TAG = {
   MAX_COMMAND_DATA: 0x9f65,
   /** ISO 7816-4 Table 12: application label */
   APPLICATION_LABEL: 0x50,
-  /** EMV Book 3 Annex A: application version number (here: the applet version of the load file) */
-  APPLICATION_VERSION: 0x9f08,
+  /**
+   * ReCard proprietary: applet version of the load file, 2 bytes. (EMV's 9F08 is not used: ISO
+   * 7816-4 §5.2.2.1 requires a two-byte tag's second byte to be 1F–7F.)
+   */
+  APPLICATION_VERSION: 0xdf71,
   /** GP 2.3.1 §H.6: Issuer Identification Number */
   IIN: 0x42,
   /** GP 2.3.1 §H.6: Card Image Number (= the card id) */

@@ -3,8 +3,8 @@
  * manner of GlobalPlatform Delegated Management load/install/delete tokens (GP 2.3.1 §C.4) and
  * also used for life-cycle changes (SET STATUS). Byte layout (docs/card.md, "Permission token"):
  *
- *   FF20 L                              permission token
- *     FF2E L                            signed body (the signature covers this whole TLV)
+ *   BF20 L                              permission token
+ *     BF2E L                            signed body (the signature covers this whole TLV)
  *       80 01 01                        format version
  *       81 01 op                        01 load+install, 02 delete, 03 set card life cycle
  *       B6 L                            control reference template (GP 2.3.1 §11.2.2.3 / §C.4)
@@ -31,10 +31,10 @@ import { CARD_LIFE_CYCLE, CARD_LIFE_CYCLES, TAG, type CardLifeCycle } from "./gp
 import { encodeTokenCrt, readTokenCrt } from "./token-crt";
 import { decodeTlv, encodeLength, encodeTag, encodeTlv, TemplateReader, tlv, tlvs, type Tlv } from "./tlv";
 
-/** Tags of the permission envelope and body (ReCard proprietary, private class; see the layout above). */
+/** Tags of the permission envelope and body (ReCard proprietary, context-specific class: ISO 7816-4 §5.2.2.1 reserves first tag byte FF as padding). */
 export const PERMISSION_TAG = {
-  TOKEN: 0xff20,
-  BODY: 0xff2e,
+  TOKEN: 0xbf20,
+  BODY: 0xbf2e,
   VERSION: 0x80,
   OPERATION: 0x81,
   KIND: 0x82,
@@ -220,9 +220,9 @@ export function decodePermissionToken(bytes: Uint8Array): Result<PermissionToken
   if (!outer.ok) return err(`permission: ${outer.error}`);
   return decodeWith("permission", () => {
     const token = outer.value;
-    if (token.tag !== PERMISSION_TAG.TOKEN || token.kind !== "constructed") fail("token", "must be tag FF20 (constructed)");
+    if (token.tag !== PERMISSION_TAG.TOKEN || token.kind !== "constructed") fail("token", "must be tag BF20 (constructed)");
     const envelope = new TemplateReader(token.children, "token");
-    const bodyChildren = envelope.constructed(PERMISSION_TAG.BODY, "body(FF2E)");
+    const bodyChildren = envelope.constructed(PERMISSION_TAG.BODY, "body(BF2E)");
     const signature = envelope.primitive(TAG.SIGNATURE, "signature(5F37)");
     envelope.end();
     if (signature.length !== 64) fail("signature(5F37)", `must be 64 bytes, got ${signature.length}`);

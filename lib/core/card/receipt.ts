@@ -4,8 +4,8 @@
  * forwards it to the issuer, who checks it with the card public key recorded at personalisation.
  * Like the token, it names the card only through the card binding, never by its card id.
  *
- *   FF21 L                              receipt
- *     FF2F L                            signed body (the signature covers this whole TLV)
+ *   BF21 L                              receipt
+ *     BF2F L                            signed body (the signature covers this whole TLV)
  *       80 01 01                        format version
  *       81 01 op                        01 load+install, 02 delete
  *       B6 L                            as in the permission: 42 issuer, 45 card binding, 5F20 provider, 93 token number
@@ -25,10 +25,10 @@ import { LOAD_KIND_CODE, OPERATION_CODE, type LoadKind } from "./permission";
 import { encodeTokenCrt, readTokenCrt } from "./token-crt";
 import { decodeTlv, encodeLength, encodeTag, encodeTlv, TemplateReader, tlv, tlvs, type Tlv } from "./tlv";
 
-/** Tags of the receipt envelope and body (ReCard proprietary, private class). */
+/** Tags of the receipt envelope and body (ReCard proprietary, context-specific class). */
 export const RECEIPT_TAG = {
-  RECEIPT: 0xff21,
-  BODY: 0xff2f,
+  RECEIPT: 0xbf21,
+  BODY: 0xbf2f,
   VERSION: 0x80,
   OPERATION: 0x81,
   KIND: 0x82,
@@ -130,9 +130,9 @@ export function decodeReceipt(bytes: Uint8Array): Result<{ info: ReceiptInfo; si
   if (!outer.ok) return err(`receipt: ${outer.error}`);
   return decodeWith("receipt", () => {
     const receipt = outer.value;
-    if (receipt.tag !== RECEIPT_TAG.RECEIPT || receipt.kind !== "constructed") fail("envelope", "must be tag FF21 (constructed)");
+    if (receipt.tag !== RECEIPT_TAG.RECEIPT || receipt.kind !== "constructed") fail("envelope", "must be tag BF21 (constructed)");
     const envelope = new TemplateReader(receipt.children, "envelope");
-    const bodyChildren = envelope.constructed(RECEIPT_TAG.BODY, "body(FF2F)");
+    const bodyChildren = envelope.constructed(RECEIPT_TAG.BODY, "body(BF2F)");
     const signature = envelope.primitive(TAG.SIGNATURE, "signature(5F37)");
     envelope.end();
     if (signature.length !== 64) fail("signature(5F37)", `must be 64 bytes, got ${signature.length}`);

@@ -1,0 +1,674 @@
+/**
+ * The card OS as a pure state machine: (image, session, command APDU, env) → (image, session,
+ * response). Handlers never mutate; a handler's new image is committed only when it returns,
+ * so any internal failure leaves the card as it was (6581 for content management, 6F00 otherwise).
+ *
+ * Life cycle (GP 2.3.1 §5.1.1): SECURED runs everything; CARD_LOCKED answers only SELECT of the
+ * ISD (with warning 6283), GET DATA, GET RESPONSE and SET STATUS (to unlock or terminate), other
+ * ISD commands get 6985 and application selection 6A81; TERMINATED answers every command 6A81.
+ */
+import { concatBytes, equalBytes, fromHex, toHex, u16be } from "../bytes";
+import { parseMessageId } from "../message-id";
+import { assertNever } from "../result";
+import { decodeCommandApdu, type CommandApdu } from "./apdu";
+import { appletLabel, decodeInstallParams, initialAppletState, processAppletCommand } from "./applets";
+import { cardBinding, encryptCardAttributeData, sha256, sha256Hex } from "./cryptography";
+import type { CardEnv } from "./env";
+import {
+  APP_LIFE_CYCLE_SELECTABLE,
+  APP_PRIVILEGES,
+  APPLET_DATA_BYTES,
+  CARD_LIFE_CYCLE,
+  CARD_MEMORY_BYTES,
+  CLA,
+  GET_STATUS,
+  GP_OID_PREFIX,
+  INS,
+  INSTALL_P1,
+  ISD_AID,
+  ISD_AID_HEX,
+  ISD_PRIVILEGES,
+  LOAD_P1,
+  MAX_CONFIRMATION_COUNTER,
+  MAX_LOAD_BLOCKS,
+  SELECT,
+  SET_STATUS_P1_CARD,
+  TAG,
+  type CardLifeCycle,
+} from "./gp";
+import { MAX_USED_TOKENS, usedMemory, type CardApplication, type CardImage } from "./image";
+import { decodeLoadFile, type AppletKind } from "./load-file";
+import { decodePermissionToken, permissionSignatureValid, type LoadPermission, type Permission, type PermissionOperation } from "./permission";
+import { signReceipt } from "./receipt";
+import { SW, SW1_BYTES_REMAINING } from "./status-words";
+import { decodeTlv, decodeTlvList, encodeLength, encodeTlv, tlv, tlvs, type Tlv } from "./tlv";
+
+/** What is selected on the basic logical channel. */
+export type Selection = { readonly kind: "isd" } | { readonly kind: "app"; readonly aid: string };
+
+/** A content-management sequence in progress (volatile; GP 2.3.1 §11.5.2.3 INSTALL [for load] → LOAD… → INSTALL [for install]). */
+export type LoadSession =
+  | {
+      readonly phase: "receiving";
+      readonly token: Uint8Array;
+      readonly permission: LoadPermission;
+      readonly limit: number;
+      readonly nextBlock: number;
+      readonly chunks: readonly Uint8Array[];
+      readonly received: number;
+    }
+  | {
+      readonly phase: "loaded";
+      readonly token: Uint8Array;
+      readonly permission: LoadPermission;
+      readonly kind: AppletKind;
+      readonly version: number;
+      readonly size: number;
+    };
+
+/** Volatile state, lost on power-off and reset. */
+export type Session = {
+  readonly selected: Selection;
+  readonly load: LoadSession | null;
+  /** Response data not yet fetched with GET RESPONSE, and the SW to end it with. */
+  readonly pending: { readonly data: Uint8Array; readonly sw: number } | null;
+};
+
+/** The session after power-on or reset: the ISD is implicitly selected (GP 2.3.1 §6.2). */
+export const INITIAL_SESSION: Session = { selected: { kind: "isd" }, load: null, pending: null };
+
+/** Result of one APDU. */
+export type Step = { readonly image: CardImage; readonly session: Session; readonly response: Uint8Array };
+
+type Ctx = { readonly image: CardImage; readonly session: Session; readonly env: CardEnv };
+type Outcome = { readonly image?: CardImage; readonly session?: Session; readonly data?: Uint8Array; readonly sw: number };
+
+const EMPTY = new Uint8Array(0);
+const refuse = (sw: number): Outcome => ({ sw });
+
+/** Instructions that write content-management state: an internal failure during them is a memory failure (6581). */
+const CONTENT_MANAGEMENT_INS: ReadonlySet<number> = new Set([INS.INSTALL, INS.LOAD, INS.DELETE, INS.SET_STATUS]);
+
+/** Processes one command APDU. Never throws: every failure is a status word. */
+export function processApdu(image: CardImage, session: Session, bytes: Uint8Array, env: CardEnv): Step {
+  const swOnly = (sw: number, s: Session = session): Step => ({ image, session: s, response: Uint8Array.of(sw >> 8, sw & 0xff) });
+  // GP 2.3.1 §5.1.1.5: a TERMINATED card refuses everything.
+  if (image.lifeCycle === "TERMINATED") return swOnly(SW.FUNCTION_NOT_SUPPORTED, INITIAL_SESSION);
+  const decoded = decodeCommandApdu(bytes);
+  if (!decoded.ok) return swOnly(SW.WRONG_LENGTH, { ...session, pending: null });
+  const apdu = decoded.value;
+  const cls = classify(apdu.cla);
+  if (typeof cls === "number") return swOnly(cls, { ...session, pending: null });
+  if (cls === "iso" && apdu.ins === INS.GET_RESPONSE) return getResponse(image, session, apdu);
+  const ctx: Ctx = { image, session: { ...session, pending: null }, env };
+  let outcome: Outcome;
+  try {
+    outcome = dispatch(ctx, cls, apdu);
+  } catch {
+    const sw = cls === "gp" && CONTENT_MANAGEMENT_INS.has(apdu.ins) ? SW.MEMORY_FAILURE : SW.NO_PRECISE_DIAGNOSIS;
+    return swOnly(sw, { ...ctx.session, load: null });
+  }
+  return shape(outcome.image ?? ctx.image, outcome.session ?? ctx.session, outcome.data ?? EMPTY, outcome.sw, apdu.ne);
+}
+
+/**
+ * Fits response data to Ne: whatever does not fit waits for GET RESPONSE behind SW 61xx
+ * (ISO 7816-4 §5.3.4), so a state-changing command is never asked to run twice.
+ */
+function shape(image: CardImage, session: Session, data: Uint8Array, sw: number, ne: number | null): Step {
+  const room = ne ?? 0;
+  if (data.length <= room) return { image, session, response: concatBytes(data, Uint8Array.of(sw >> 8, sw & 0xff)) };
+  const rest = data.slice(room);
+  return {
+    image,
+    session: { ...session, pending: { data: rest, sw } },
+    response: concatBytes(data.subarray(0, room), Uint8Array.of(SW1_BYTES_REMAINING, Math.min(rest.length, 256) & 0xff)),
+  };
+}
+
+function getResponse(image: CardImage, session: Session, apdu: CommandApdu): Step {
+  const sw = (code: number): Step => ({ image, session: { ...session, pending: null }, response: Uint8Array.of(code >> 8, code & 0xff) });
+  if (apdu.p1 !== 0 || apdu.p2 !== 0) return sw(SW.WRONG_P1P2);
+  if (apdu.data.length !== 0 || apdu.ne === null) return sw(SW.WRONG_LENGTH);
+  if (!session.pending) return sw(SW.CONDITIONS_NOT_SATISFIED);
+  return shape(image, { ...session, pending: null }, session.pending.data, session.pending.sw, apdu.ne);
+}
+
+/**
+ * CLA coding (ISO 7816-4 §5.4.1; GP 2.3.1 §11.1.4 uses the first-interindustry layout for '80'–'8F').
+ * Only the basic logical channel without secure messaging or chaining is supported.
+ */
+function classify(cla: number): "iso" | "gp" | number {
+  if (cla === 0xff) return SW.CLA_NOT_SUPPORTED;
+  if ((cla & 0xe0) === 0x00 || (cla & 0xf0) === 0x80) {
+    if ((cla & 0x10) !== 0) return SW.COMMAND_CHAINING_NOT_SUPPORTED;
+    if ((cla & 0x0c) !== 0) return SW.SECURE_MESSAGING_NOT_SUPPORTED;
+    if ((cla & 0x03) !== 0) return SW.LOGICAL_CHANNEL_NOT_SUPPORTED;
+    return cla === CLA.ISO ? "iso" : "gp";
+  }
+  if ((cla & 0xc0) === 0x40) {
+    if ((cla & 0x10) !== 0) return SW.COMMAND_CHAINING_NOT_SUPPORTED;
+    if ((cla & 0x20) !== 0) return SW.SECURE_MESSAGING_NOT_SUPPORTED;
+    return SW.LOGICAL_CHANNEL_NOT_SUPPORTED;
+  }
+  return SW.CLA_NOT_SUPPORTED;
+}
+
+function dispatch(ctx: Ctx, cls: "iso" | "gp", apdu: CommandApdu): Outcome {
+  const locked = ctx.image.lifeCycle === "CARD_LOCKED";
+  if (apdu.ins === INS.SELECT) return cls === "iso" ? select(ctx, apdu) : refuse(SW.CLA_NOT_SUPPORTED);
+  const selected = ctx.session.selected;
+  if (selected.kind === "app") {
+    if (locked) return refuse(SW.CONDITIONS_NOT_SATISFIED);
+    if (cls !== "gp") return refuse(SW.INS_NOT_SUPPORTED);
+    return applet(ctx, selected.aid, apdu);
+  }
+  switch (apdu.ins) {
+    case INS.GET_DATA:
+      return getData(ctx, apdu);
+    case INS.GET_STATUS:
+    case INS.INSTALL:
+    case INS.LOAD:
+    case INS.DELETE:
+    case INS.SET_STATUS:
+      if (cls !== "gp") return refuse(SW.CLA_NOT_SUPPORTED);
+      if (locked && apdu.ins !== INS.SET_STATUS) return refuse(SW.CONDITIONS_NOT_SATISFIED);
+      return gpCommand(ctx, apdu);
+    default:
+      return refuse(SW.INS_NOT_SUPPORTED);
+  }
+}
+
+function gpCommand(ctx: Ctx, apdu: CommandApdu): Outcome {
+  switch (apdu.ins) {
+    case INS.GET_STATUS:
+      return getStatus(ctx, apdu);
+    case INS.INSTALL:
+      if (apdu.p2 !== 0x00) return abortLoad(ctx, SW.WRONG_P1P2);
+      if (apdu.p1 === INSTALL_P1.FOR_LOAD) return installForLoad(ctx, apdu);
+      if (apdu.p1 === INSTALL_P1.FOR_INSTALL_AND_MAKE_SELECTABLE) return installAndMakeSelectable(ctx, apdu);
+      return abortLoad(ctx, SW.WRONG_P1P2);
+    case INS.LOAD:
+      return load(ctx, apdu);
+    case INS.DELETE:
+      return deleteApplication(ctx, apdu);
+    case INS.SET_STATUS:
+      return setStatus(ctx, apdu);
+    default:
+      return refuse(SW.INS_NOT_SUPPORTED);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SELECT (ISO 7816-4 §11.2.2, GP 2.3.1 §11.9)
+
+/** Registry in selection order: the ISD first, then applications in installation order. */
+function registry(image: CardImage): string[] {
+  return [ISD_AID_HEX, ...image.applications.map((a) => a.aid)];
+}
+
+function select(ctx: Ctx, apdu: CommandApdu): Outcome {
+  if (apdu.p1 !== SELECT.P1_BY_NAME) {
+    // Selection by file identifier or path (P1 00–03, 08, 09): this card has no ISO file system.
+    return refuse([0x00, 0x01, 0x02, 0x03, 0x08, 0x09].includes(apdu.p1) ? SW.FILE_NOT_FOUND : SW.WRONG_P1P2);
+  }
+  // P2: first (00) or next (02) occurrence, FCI (00) or no response data (0C).
+  if (![0x00, 0x02, 0x0c, 0x0e].includes(apdu.p2)) return refuse(SW.WRONG_P1P2);
+  const isNext = (apdu.p2 & SELECT.P2_NEXT) !== 0;
+  const wantsFci = (apdu.p2 & SELECT.P2_NO_DATA) !== SELECT.P2_NO_DATA;
+  const name = toHex(apdu.data);
+  if (apdu.data.length !== 0 && (apdu.data.length < 5 || apdu.data.length > 16)) return refuse(SW.WRONG_LENGTH);
+  const entries = registry(ctx.image);
+  let target: string | undefined;
+  if (apdu.data.length === 0) {
+    // GP 2.3.1 §11.9.2.3: SELECT without data selects the ISD.
+    target = isNext ? undefined : ISD_AID_HEX;
+  } else {
+    const current = ctx.session.selected.kind === "isd" ? ISD_AID_HEX : ctx.session.selected.aid;
+    const start = isNext ? entries.indexOf(current) + 1 : 0;
+    target = entries.slice(start).find((aid) => aid.startsWith(name));
+  }
+  const locked = ctx.image.lifeCycle === "CARD_LOCKED";
+  if (locked && target !== ISD_AID_HEX) return refuse(SW.FUNCTION_NOT_SUPPORTED);
+  if (target === undefined) return refuse(SW.FILE_NOT_FOUND);
+  const selected: Selection = target === ISD_AID_HEX ? { kind: "isd" } : { kind: "app", aid: target };
+  const session: Session = { ...ctx.session, selected, load: null };
+  const data = wantsFci ? fci(ctx.image, selected) : EMPTY;
+  return { session, data, sw: locked ? SW.SELECTED_FILE_INVALIDATED : SW.OK };
+}
+
+function cardRecognitionChildren(): Tlv[] {
+  const oid = (...arc: number[]) => tlv(TAG.OID, concatBytes(GP_OID_PREFIX, Uint8Array.of(...arc)));
+  return [
+    oid(0x01),
+    tlvs(TAG.CARD_MANAGEMENT_TYPE, [oid(0x02, 0x02, 0x03, 0x01)]),
+    tlvs(TAG.CARD_IDENTIFICATION_SCHEME, [oid(0x03)]),
+  ];
+}
+
+function fci(image: CardImage, selected: Selection): Uint8Array {
+  if (selected.kind === "isd") {
+    return encodeTlv(
+      tlvs(TAG.FCI, [
+        tlv(TAG.DF_NAME, ISD_AID),
+        tlvs(TAG.FCI_PROPRIETARY, [tlvs(TAG.SD_MANAGEMENT_DATA, cardRecognitionChildren()), tlv(TAG.MAX_COMMAND_DATA, u16be(0xffff))]),
+      ]),
+    );
+  }
+  const app = findApp(image, selected.aid);
+  const label = app ? appletLabel(app.applet.kind) : "";
+  return encodeTlv(
+    tlvs(TAG.FCI, [
+      tlv(TAG.DF_NAME, fromHex(selected.aid)),
+      tlvs(TAG.FCI_PROPRIETARY, [tlv(TAG.APPLICATION_LABEL, new TextEncoder().encode(label)), tlv(TAG.APPLICATION_VERSION, u16be(app?.version ?? 0))]),
+    ]),
+  );
+}
+
+function findApp(image: CardImage, aid: string): CardApplication | undefined {
+  return image.applications.find((a) => a.aid === aid);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET DATA (ISO 7816-4 §11.4.3, GP 2.3.1 §11.3)
+
+function getData(ctx: Ctx, apdu: CommandApdu): Outcome {
+  if (apdu.data.length !== 0) return refuse(SW.WRONG_LENGTH);
+  const tag = (apdu.p1 << 8) | apdu.p2;
+  const { image } = ctx;
+  const answer = (object: Tlv): Outcome => ({ data: encodeTlv(object), sw: SW.OK });
+  switch (tag) {
+    case TAG.IIN:
+      return answer(tlv(TAG.IIN, bcd(image.iin)));
+    case TAG.CIN:
+      // Platform 200 (patent method 2): the card id exists but third parties may not read it.
+      if (image.platformType !== 100) return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
+      return answer(tlv(TAG.CIN, fromHex(image.cardId)));
+    case TAG.CPLC:
+      return answer(tlv(TAG.CPLC, cplc(image)));
+    case TAG.CARD_RECOGNITION_DATA:
+      return answer(tlvs(TAG.CARD_RECOGNITION_DATA, [tlvs(TAG.CARD_DATA, cardRecognitionChildren())]));
+    case TAG.PLATFORM_TYPE:
+      return answer(tlv(TAG.PLATFORM_TYPE, u16be(image.platformType)));
+    case TAG.CARD_ATTRIBUTE_DATA:
+      return answer(
+        tlv(TAG.CARD_ATTRIBUTE_DATA, encryptCardAttributeData(fromHex(image.cardId), fromHex(image.keys.issuerEncryptionPublicKey), ctx.env.random(48))),
+      );
+    default:
+      return refuse(SW.DATA_NOT_FOUND);
+  }
+}
+
+/** Packed BCD, padded with F when the digit count is odd. */
+function bcd(digits: string): Uint8Array {
+  const padded = digits.length % 2 === 0 ? digits : `${digits}F`;
+  return fromHex(padded);
+}
+
+/** YDDD in BCD (GP 2.3.1 §H.3 date format): last digit of the year, day of the year. */
+function yddd(date: Date): Uint8Array {
+  const start = Date.UTC(date.getUTCFullYear(), 0, 1);
+  const day = Math.floor((date.getTime() - start) / 86_400_000) + 1;
+  return fromHex(`${date.getUTCFullYear() % 10}${String(day).padStart(3, "0")}`);
+}
+
+/**
+ * CPLC (GP 2.3.1 §H.3, 42 bytes). On platform-200 cards the IC serial number and personalisation
+ * date are zero: a unique serial would let anyone link reads of the same card.
+ */
+function cplc(image: CardImage): Uint8Array {
+  const privateCard = image.platformType !== 100;
+  const serial = privateCard ? new Uint8Array(4) : sha256(concatBytes(new TextEncoder().encode("ReCard/cplc-serial/"), fromHex(image.cardId))).slice(0, 4);
+  const personalised = privateCard ? new Uint8Array(2) : yddd(new Date(image.issuedAt));
+  const rc = fromHex("5243");
+  return concatBytes(
+    rc, // IC fabricator
+    fromHex("0001"), // IC type
+    rc, // operating system identifier
+    fromHex("6001"), // operating system release date
+    fromHex("0100"), // operating system release level
+    fromHex("5340"), // IC fabrication date
+    serial, // IC serial number
+    fromHex("0001"), // IC batch identifier
+    rc, // IC module fabricator
+    fromHex("5350"), // IC module packaging date
+    rc, // ICC manufacturer
+    fromHex("5360"), // IC embedding date
+    rc, // IC pre-personaliser
+    fromHex("5365"), // IC pre-personalisation equipment date
+    fromHex("00000001"), // IC pre-personalisation equipment identifier
+    rc, // IC personaliser
+    personalised, // IC personalisation date
+    fromHex("00000001"), // IC personalisation equipment identifier
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET STATUS (GP 2.3.1 §11.4)
+
+function getStatus(ctx: Ctx, apdu: CommandApdu): Outcome {
+  if (apdu.p1 !== GET_STATUS.P1_ISD && apdu.p1 !== GET_STATUS.P1_APPLICATIONS) return refuse(SW.WRONG_P1P2);
+  if (apdu.p2 !== GET_STATUS.P2_TAGGED) return refuse(SW.WRONG_P1P2);
+  if (apdu.data.length === 0) return refuse(SW.WRONG_LENGTH);
+  const criteria = decodeTlvList(apdu.data);
+  if (!criteria.ok || criteria.value.length !== 1) return refuse(SW.WRONG_DATA);
+  const search = criteria.value[0]!;
+  if (search.tag !== TAG.AID || search.kind !== "primitive" || search.value.length > 16) return refuse(SW.WRONG_DATA);
+  const prefix = toHex(search.value);
+  const entries: Tlv[] = [];
+  if (apdu.p1 === GET_STATUS.P1_ISD) {
+    if (ISD_AID_HEX.startsWith(prefix)) {
+      entries.push(
+        tlvs(TAG.REGISTRY_ENTRY, [
+          tlv(TAG.AID, ISD_AID),
+          tlv(TAG.LIFE_CYCLE, Uint8Array.of(CARD_LIFE_CYCLE[ctx.image.lifeCycle])),
+          tlv(TAG.PRIVILEGES, ISD_PRIVILEGES),
+        ]),
+      );
+    }
+  } else {
+    for (const app of ctx.image.applications) {
+      if (!app.aid.startsWith(prefix)) continue;
+      const aid = fromHex(app.aid);
+      entries.push(
+        tlvs(TAG.REGISTRY_ENTRY, [
+          tlv(TAG.AID, aid),
+          tlv(TAG.LIFE_CYCLE, Uint8Array.of(APP_LIFE_CYCLE_SELECTABLE)),
+          tlv(TAG.PRIVILEGES, APP_PRIVILEGES),
+          tlv(TAG.ELF_AID, aid),
+          tlv(TAG.ASSOCIATED_SD, ISD_AID),
+        ]),
+      );
+    }
+  }
+  if (entries.length === 0) return refuse(SW.DATA_NOT_FOUND);
+  return { data: concatBytes(...entries.map(encodeTlv)), sw: SW.OK };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token checks shared by INSTALL, DELETE and SET STATUS
+
+type Authorised<P extends Permission> = { readonly ok: true; readonly permission: P } | { readonly ok: false; readonly sw: number };
+
+/**
+ * Verifies an issuer token for this card, in an order that reveals nothing to an unauthenticated
+ * sender: format (6A80), signature with the personalised issuer key, issuer id, card binding and
+ * operation (6982), then expiry and replay (6985). Fail closed at every step.
+ */
+function authorise<O extends PermissionOperation>(ctx: Ctx, token: Uint8Array, operation: O): Authorised<Extract<Permission, { operation: O }>> {
+  const decoded = decodePermissionToken(token);
+  if (!decoded.ok) return { ok: false, sw: SW.WRONG_DATA };
+  const { permission } = decoded.value;
+  if (!permissionSignatureValid(decoded.value, fromHex(ctx.image.keys.issuerSigningPublicKey))) return { ok: false, sw: SW.SECURITY_STATUS_NOT_SATISFIED };
+  const parts = parseMessageId(permission.messageId);
+  if (!parts.ok || parts.value.issuerCompanyId !== ctx.image.issuerCompanyId) return { ok: false, sw: SW.SECURITY_STATUS_NOT_SATISFIED };
+  if (permission.cardBinding !== cardBinding(ctx.image.cardId, permission.messageId)) return { ok: false, sw: SW.SECURITY_STATUS_NOT_SATISFIED };
+  if (permission.operation !== operation) return { ok: false, sw: SW.SECURITY_STATUS_NOT_SATISFIED };
+  if (ctx.env.now().getTime() >= permission.expiresAt.getTime()) return { ok: false, sw: SW.CONDITIONS_NOT_SATISFIED };
+  if (ctx.image.usedTokens.some((t) => t.messageId === permission.messageId)) return { ok: false, sw: SW.CONDITIONS_NOT_SATISFIED };
+  if (ctx.image.usedTokens.length >= MAX_USED_TOKENS) return { ok: false, sw: SW.NOT_ENOUGH_MEMORY };
+  return { ok: true, permission: permission as Extract<Permission, { operation: O }> };
+}
+
+/** Records the token as used (replay protection is permanent: the card trusts no clock for forgetting). */
+function spend(image: CardImage, permission: Permission): CardImage["usedTokens"] {
+  return [...image.usedTokens, { messageId: permission.messageId, expiresAt: permission.expiresAt.toISOString() }];
+}
+
+function abortLoad(ctx: Ctx, sw: number): Outcome {
+  return { session: { ...ctx.session, load: null }, sw };
+}
+
+/** Splits INSTALL data into its length-prefixed fields (GP 2.3.1 §11.5.2.3; BER lengths for long fields). */
+function lvFields(data: Uint8Array, count: number): Uint8Array[] | null {
+  const out: Uint8Array[] = [];
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const first = data[offset];
+    if (first === undefined) return null;
+    let length = first;
+    let header = 1;
+    if (first === 0x81 || first === 0x82) {
+      const n = first & 0x7f;
+      if (offset + 1 + n > data.length) return null;
+      length = n === 1 ? data[offset + 1]! : (data[offset + 1]! << 8) | data[offset + 2]!;
+      header += n;
+      if (!equalBytes(encodeLength(length), data.subarray(offset, offset + header))) return null;
+    } else if (first > 0x7f) {
+      return null;
+    }
+    if (offset + header + length > data.length) return null;
+    out.push(data.slice(offset + header, offset + header + length));
+    offset += header + length;
+  }
+  return offset === data.length ? out : null;
+}
+
+/** GP 2.3.1 §11.5.2.3.7 load parameters: empty, or EF with system parameters; returns the C6 code limit if any. */
+function loadParameters(bytes: Uint8Array): { limit: number | null } | null {
+  if (bytes.length === 0) return { limit: null };
+  const parsed = decodeTlv(bytes);
+  if (!parsed.ok || parsed.value.tag !== TAG.SYSTEM_PARAMETERS || parsed.value.kind !== "constructed") return null;
+  let limit: number | null = null;
+  for (const child of parsed.value.children) {
+    if (child.kind !== "primitive" || ![0xc6, 0xc7, 0xc8].includes(child.tag)) return null;
+    if (child.value.length !== 2 && child.value.length !== 4) return null;
+    const value = child.value.reduce((acc, b) => acc * 256 + b, 0);
+    if (child.tag === TAG.NV_CODE_LIMIT) limit = value;
+  }
+  return { limit };
+}
+
+function counterExhausted(image: CardImage): boolean {
+  return image.confirmationCounter >= MAX_CONFIRMATION_COUNTER;
+}
+
+// ---------------------------------------------------------------------------------------------
+// INSTALL [for load] (GP 2.3.1 §11.5.2.3.1), LOAD (§11.6), INSTALL [for install and make selectable] (§11.5.2.3.2)
+
+function installForLoad(ctx: Ctx, apdu: CommandApdu): Outcome {
+  const fields = lvFields(apdu.data, 5);
+  if (!fields) return abortLoad(ctx, SW.WRONG_DATA);
+  const [elfAid, sdAid, hash, params, token] = fields as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  if (elfAid.length < 5 || elfAid.length > 16 || hash.length !== 32) return abortLoad(ctx, SW.WRONG_DATA);
+  if (sdAid.length !== 0 && !equalBytes(sdAid, ISD_AID)) return abortLoad(ctx, SW.DATA_NOT_FOUND);
+  const loadParams = loadParameters(params);
+  if (!loadParams) return abortLoad(ctx, SW.WRONG_DATA);
+  if (token.length === 0) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+  const auth = authorise(ctx, token, "load");
+  if (!auth.ok) return abortLoad(ctx, auth.sw);
+  const { permission } = auth;
+  if (permission.aid !== toHex(elfAid) || permission.loadFileHash !== toHex(hash)) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+  if (counterExhausted(ctx.image)) return abortLoad(ctx, SW.CONDITIONS_NOT_SATISFIED);
+  if (findApp(ctx.image, permission.aid)) return abortLoad(ctx, SW.CONDITIONS_NOT_SATISFIED);
+  const free = CARD_MEMORY_BYTES - usedMemory(ctx.image.applications) - APPLET_DATA_BYTES;
+  if (free <= 0 || (loadParams.limit !== null && loadParams.limit > free)) return abortLoad(ctx, SW.NOT_ENOUGH_MEMORY);
+  // The LOAD data also carries the C4 tag and length (at most 4 bytes) around the load file.
+  const limit = (loadParams.limit === null ? free : loadParams.limit) + 4;
+  const session: Session = {
+    ...ctx.session,
+    load: { phase: "receiving", token, permission, limit, nextBlock: 0, chunks: [], received: 0 },
+  };
+  return { session, data: Uint8Array.of(0x00), sw: SW.OK };
+}
+
+function load(ctx: Ctx, apdu: CommandApdu): Outcome {
+  const current = ctx.session.load;
+  if (!current || current.phase !== "receiving") return abortLoad(ctx, SW.CONDITIONS_NOT_SATISFIED);
+  if (apdu.p1 !== LOAD_P1.MORE_BLOCKS && apdu.p1 !== LOAD_P1.LAST_BLOCK) return abortLoad(ctx, SW.WRONG_P1P2);
+  if (apdu.p2 !== current.nextBlock) return abortLoad(ctx, SW.WRONG_P1P2);
+  if (apdu.data.length === 0) return abortLoad(ctx, SW.WRONG_LENGTH);
+  const received = current.received + apdu.data.length;
+  if (received > current.limit) return abortLoad(ctx, SW.NOT_ENOUGH_MEMORY);
+  const chunks = [...current.chunks, apdu.data];
+  if (apdu.p1 === LOAD_P1.MORE_BLOCKS) {
+    if (current.nextBlock + 1 >= MAX_LOAD_BLOCKS) return abortLoad(ctx, SW.NOT_ENOUGH_MEMORY);
+    return { session: { ...ctx.session, load: { ...current, chunks, received, nextBlock: current.nextBlock + 1 } }, sw: SW.OK };
+  }
+  // Last block: the LOAD data must be exactly one C4 load file data block (no DAP blocks, GP 2.3.1 §11.6.2.3).
+  const parsed = decodeTlv(concatBytes(...chunks));
+  if (!parsed.ok || parsed.value.tag !== TAG.LOAD_FILE_DATA_BLOCK || parsed.value.kind !== "primitive") return abortLoad(ctx, SW.WRONG_DATA);
+  const block = parsed.value.value;
+  if (sha256Hex(block) !== current.permission.loadFileHash) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+  const file = decodeLoadFile(block);
+  if (!file.ok || file.value.aid !== current.permission.aid) return abortLoad(ctx, SW.WRONG_DATA);
+  const loaded: LoadSession = {
+    phase: "loaded",
+    token: current.token,
+    permission: current.permission,
+    kind: file.value.kind,
+    version: file.value.version,
+    size: block.length,
+  };
+  return { session: { ...ctx.session, load: loaded }, data: Uint8Array.of(0x00), sw: SW.OK };
+}
+
+function installAndMakeSelectable(ctx: Ctx, apdu: CommandApdu): Outcome {
+  const current = ctx.session.load;
+  if (!current || current.phase !== "loaded") return abortLoad(ctx, SW.CONDITIONS_NOT_SATISFIED);
+  const fields = lvFields(apdu.data, 6);
+  if (!fields) return abortLoad(ctx, SW.WRONG_DATA);
+  const [elfAid, moduleAid, appAid, privileges, params, token] = fields as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  const { permission } = current;
+  // One load file carries one applet module, both named by the application AID.
+  if (toHex(elfAid) !== permission.aid || toHex(moduleAid) !== permission.aid) return abortLoad(ctx, SW.DATA_NOT_FOUND);
+  if (toHex(appAid) !== permission.aid) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+  // Applications get no privileges: only the issuer's security domain manages the card.
+  if ((privileges.length !== 1 && privileges.length !== 3) || privileges.some((b) => b !== 0)) return abortLoad(ctx, SW.WRONG_DATA);
+  if (!equalBytes(token, current.token)) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+  const appletParams = decodeInstallParams(current.kind, params);
+  if (!appletParams.ok) return abortLoad(ctx, SW.WRONG_DATA);
+  // Re-checked at commit: time may have passed during LOAD.
+  const now = ctx.env.now();
+  if (now.getTime() >= permission.expiresAt.getTime() || ctx.image.usedTokens.some((t) => t.messageId === permission.messageId)) {
+    return abortLoad(ctx, SW.CONDITIONS_NOT_SATISFIED);
+  }
+  if (counterExhausted(ctx.image)) return abortLoad(ctx, SW.CONDITIONS_NOT_SATISFIED);
+  if (usedMemory(ctx.image.applications) + current.size + APPLET_DATA_BYTES > CARD_MEMORY_BYTES) return abortLoad(ctx, SW.NOT_ENOUGH_MEMORY);
+  const app: CardApplication = {
+    aid: permission.aid,
+    version: current.version,
+    loadFileHash: permission.loadFileHash,
+    loadFileSize: current.size,
+    messageId: permission.messageId,
+    loadKind: permission.kind,
+    originalMessageId: permission.originalMessageId,
+    installedAt: now.toISOString(),
+    applet: initialAppletState(appletParams.value),
+  };
+  const confirmationCounter = ctx.image.confirmationCounter + 1;
+  const receipt = signReceipt(
+    {
+      operation: "load",
+      messageId: permission.messageId,
+      cardBinding: permission.cardBinding,
+      aid: permission.aid,
+      kind: permission.kind,
+      loadFileHash: permission.loadFileHash,
+      confirmationCounter,
+      cardTime: now,
+    },
+    fromHex(ctx.image.keys.cardPrivateKey),
+    ctx.env.random(32),
+  );
+  const image: CardImage = {
+    ...ctx.image,
+    confirmationCounter,
+    usedTokens: spend(ctx.image, permission),
+    applications: [...ctx.image.applications, app],
+  };
+  return { image, session: { ...ctx.session, load: null }, data: receipt, sw: SW.OK };
+}
+
+// ---------------------------------------------------------------------------------------------
+// DELETE (GP 2.3.1 §11.2)
+
+function deleteApplication(ctx: Ctx, apdu: CommandApdu): Outcome {
+  if (apdu.p1 !== 0x00 || (apdu.p2 !== 0x00 && apdu.p2 !== 0x80)) return abortLoad(ctx, SW.WRONG_P1P2);
+  const parsed = decodeTlvList(apdu.data);
+  if (!parsed.ok || parsed.value.length === 0 || parsed.value.length > 2) return abortLoad(ctx, SW.WRONG_DATA);
+  const [aidObject, tokenObject] = parsed.value;
+  if (!aidObject || aidObject.tag !== TAG.AID || aidObject.kind !== "primitive") return abortLoad(ctx, SW.WRONG_DATA);
+  if (aidObject.value.length < 5 || aidObject.value.length > 16) return abortLoad(ctx, SW.WRONG_DATA);
+  if (tokenObject && (tokenObject.tag !== TAG.DELETE_TOKEN || tokenObject.kind !== "primitive")) return abortLoad(ctx, SW.WRONG_DATA);
+  const aid = toHex(aidObject.value);
+  if (aid === ISD_AID_HEX) return abortLoad(ctx, SW.CONDITIONS_NOT_SATISFIED);
+  // Delegated management: no token, no deletion.
+  if (!tokenObject) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+  const auth = authorise(ctx, tokenObject.value, "delete");
+  if (!auth.ok) return abortLoad(ctx, auth.sw);
+  const { permission } = auth;
+  if (permission.aid !== aid) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+  if (counterExhausted(ctx.image)) return abortLoad(ctx, SW.CONDITIONS_NOT_SATISFIED);
+  if (!findApp(ctx.image, aid)) return abortLoad(ctx, SW.DATA_NOT_FOUND);
+  const now = ctx.env.now();
+  const confirmationCounter = ctx.image.confirmationCounter + 1;
+  const receipt = signReceipt(
+    { operation: "delete", messageId: permission.messageId, cardBinding: permission.cardBinding, aid, confirmationCounter, cardTime: now },
+    fromHex(ctx.image.keys.cardPrivateKey),
+    ctx.env.random(32),
+  );
+  const image: CardImage = {
+    ...ctx.image,
+    confirmationCounter,
+    usedTokens: spend(ctx.image, permission),
+    applications: ctx.image.applications.filter((a) => a.aid !== aid),
+  };
+  return { image, session: { ...ctx.session, load: null }, data: receipt, sw: SW.OK };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SET STATUS (GP 2.3.1 §11.10), card life cycle only
+
+function lifeCycleOf(code: number): CardLifeCycle | null {
+  switch (code) {
+    case CARD_LIFE_CYCLE.SECURED:
+      return "SECURED";
+    case CARD_LIFE_CYCLE.CARD_LOCKED:
+      return "CARD_LOCKED";
+    case CARD_LIFE_CYCLE.TERMINATED:
+      return "TERMINATED";
+    default:
+      return null;
+  }
+}
+
+/** GP 2.3.1 §5.1.1: SECURED ⇄ CARD_LOCKED, either → TERMINATED; nothing leaves TERMINATED. */
+function isAllowedTransition(from: CardLifeCycle, to: CardLifeCycle): boolean {
+  switch (from) {
+    case "SECURED":
+      return to === "CARD_LOCKED" || to === "TERMINATED";
+    case "CARD_LOCKED":
+      return to === "SECURED" || to === "TERMINATED";
+    case "TERMINATED":
+      return false;
+    default:
+      return assertNever(from, "card life cycle");
+  }
+}
+
+function setStatus(ctx: Ctx, apdu: CommandApdu): Outcome {
+  if (apdu.p1 !== SET_STATUS_P1_CARD) return abortLoad(ctx, SW.WRONG_P1P2);
+  const target = lifeCycleOf(apdu.p2);
+  if (target === null) return abortLoad(ctx, SW.WRONG_P1P2);
+  if (apdu.data.length === 0) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+  const auth = authorise(ctx, apdu.data, "set-status");
+  if (!auth.ok) return abortLoad(ctx, auth.sw);
+  if (auth.permission.target !== target) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+  if (!isAllowedTransition(ctx.image.lifeCycle, target)) return abortLoad(ctx, SW.CONDITIONS_NOT_SATISFIED);
+  const image: CardImage = { ...ctx.image, lifeCycle: target, usedTokens: spend(ctx.image, auth.permission) };
+  return { image, session: { ...ctx.session, load: null }, sw: SW.OK };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applets
+
+function applet(ctx: Ctx, aid: string, apdu: CommandApdu): Outcome {
+  const index = ctx.image.applications.findIndex((a) => a.aid === aid);
+  const app = ctx.image.applications[index];
+  if (!app) return refuse(SW.CONDITIONS_NOT_SATISFIED);
+  const outcome = processAppletCommand(app.applet, apdu);
+  if (outcome.state === app.applet) return { data: outcome.data, sw: outcome.sw };
+  const applications = ctx.image.applications.map((a, i) => (i === index ? { ...a, applet: outcome.state } : a));
+  return { image: { ...ctx.image, applications }, data: outcome.data, sw: outcome.sw };
+}

@@ -1,0 +1,23 @@
+/** The card: OS simulator, issuer-side and terminal-side functions (docs/card.md). */
+export { SimulatedCard, SW_NOT_POWERED } from "./simulated-card";
+export { systemCardEnv, seededCardEnv, type CardEnv, type SeededCardEnv } from "./env";
+export { decodeCardImage, encodeCardImage, CARD_IMAGE_VERSION, type CardImage, type CardApplication, type UsedToken } from "./image";
+export { personaliseCard, createDemoCard, randomSurfaceNumber, type PersonaliseParams, type PersonalisedCard } from "./personalise";
+export { DEMO_ISSUER, DEMO_ISSUER_KEYS, generateIssuerKeys, type IssuerKeys } from "./demo-keys";
+export {
+  signPermission,
+  decodePermission,
+  verifyPermission,
+  type Permission,
+  type LoadPermission,
+  type DeletePermission,
+  type LifeCyclePermission,
+  type LoadKind,
+} from "./permission";
+export { verifyReceipt, decodeReceipt, type ReceiptInfo, type ReceiptExpectation } from "./receipt";
+export { cardBinding, decryptCardAttributeData, sha256Hex } from "./cryptography";
+export { buildLoadFile, decodeLoadFile, loadFileHash, type AppletKind, type LoadFile, type LoadFileSpec } from "./load-file";
+export { type AppletParams, type AppletState } from "./applets";
+export { describeStatusWord, formatStatusWord, SW } from "./status-words";
+export { ISD_AID_HEX, TAG, type CardLifeCycle, type CardPlatformType } from "./gp";
+export { CARD_ATR } from "./atr";
