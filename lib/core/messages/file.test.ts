@@ -91,14 +91,24 @@ describe("message files", () => {
   });
 
   test("tampered signed content: the file decodes but verification refuses it", async () => {
-    // Change one character of the signature part (last body line), keeping it base64url.
-    const lines = file.split("\r\n");
-    const last = lines.length - 3;
-    lines[last] = lines[last]!.replace(/.$/, (c) => (c === "A" ? "B" : "A"));
-    const tampered = lines.join("\r\n");
+    // Change the 6 bits of one signature character (same file, same labels, one character differs).
+    const at = jws.lastIndexOf(".") + 5;
+    const tamperedJws = jws.slice(0, at) + (jws[at] === "A" ? "B" : "A") + jws.slice(at + 1);
+    const tampered = encodeMessageFile(tamperedJws, { exportedAt, note: "Disk 3 of 5, sent by registered mail" });
+    expect([...tampered].filter((c, i) => c !== file[i])).toHaveLength(1);
     expect(decodeMessageFile(tampered).ok).toBe(true);
     const result = await importFile(tampered);
     expect(result.ok ? "accepted" : result.error.code).toBe("bad-signature");
+  });
+
+  test("spare bits changed in the last signature character: refused, not silently equal", async () => {
+    const lines = file.split("\r\n");
+    const last = lines.length - 3;
+    const ch = lines[last]!.at(-1)!;
+    // The last character of a 64-byte signature carries 2 bits and 4 spare bits that must be zero.
+    lines[last] = lines[last]!.slice(0, -1) + String.fromCharCode(ch.charCodeAt(0) + 1);
+    const result = await importFile(lines.join("\r\n"));
+    expect(result.ok ? "accepted" : result.error.code).toBe("malformed-file");
   });
 
   test("a file for another company is refused on import", async () => {

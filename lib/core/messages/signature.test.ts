@@ -131,6 +131,16 @@ describe("verify refusals", () => {
       { resolveSenderKey: async () => ({ kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" }) },
       "algorithm-mismatch",
     ],
+    [
+      "signature with non-zero spare bits (same bytes, another spelling)",
+      async () => {
+        const jws = await signAs(grant, "RECARD01");
+        const last = jws.at(-1)!; // 64-byte signature: the last character has 4 spare bits
+        return jws.slice(0, -1) + String.fromCharCode(last.charCodeAt(0) + 1);
+      },
+      {},
+      "malformed-jws",
+    ],
     ["tampered payload", swapPayload, {}, "bad-signature"],
     ["tampered signature", flipSignature, {}, "bad-signature"],
     [

@@ -9,7 +9,7 @@
  * so one company's valid key cannot speak for another.
  */
 import { CompactSign, compactVerify, errors as joseErrors, importJWK, type JWK } from "jose";
-import { equalBytes, fromBase64Url, fromUtf8 } from "../bytes";
+import { equalBytes, fromBase64Url, fromUtf8, toBase64Url } from "../bytes";
 import { err, ok, type Result } from "../result";
 import { canonicalize, decodeMessage, encodeMessage, parseMessage } from "./codec";
 import { SENDER_ROLE, type CompanyRole } from "./message-types";
@@ -108,11 +108,17 @@ export function readJwsUnverified(jws: string): Result<UnverifiedJws, Refusal> {
   let header: unknown;
   let payload: Uint8Array;
   try {
-    header = JSON.parse(fromUtf8(fromBase64Url(head)));
-    payload = fromBase64Url(body);
-    fromBase64Url(signature);
+    // Canonical base64url only: spare bits or padding would give one signature many spellings.
+    const decode = (part: string) => {
+      const bytes = fromBase64Url(part);
+      if (toBase64Url(bytes) !== part) throw new RangeError("non-canonical base64url");
+      return bytes;
+    };
+    header = JSON.parse(fromUtf8(decode(head)));
+    payload = decode(body);
+    decode(signature);
   } catch {
-    return err(refusal("malformed-jws", "the JWS is not three base64url parts with a JSON protected header"));
+    return err(refusal("malformed-jws", "the JWS is not three canonical base64url parts with a JSON protected header"));
   }
   if (header === null || typeof header !== "object" || Array.isArray(header)) {
     return err(refusal("malformed-jws", "the JWS protected header is not a JSON object"));
