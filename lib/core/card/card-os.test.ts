@@ -1,0 +1,208 @@
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fromHex, toHex, utf8 } from "../bytes";
+import { CARD_ATR, isAtrChecksumValid } from "./atr";
+import { decodeCardImage } from "./image";
+import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
+import { buildLoadFile } from "./load-file";
+import { SimulatedCard } from "./simulated-card";
+import { loadApplication } from "./terminal";
+
+const sw = (response: string) => response.slice(-4);
+
+describe("ATR (ISO 7816-3 §8.2)", () => {
+  it("has a valid TCK and spells ReCard in the historical bytes", () => {
+    expect(isAtrChecksumValid(CARD_ATR)).toBe(true);
+    expect(toHex(CARD_ATR)).toContain(toHex(utf8("ReCard")));
+    expect(toHex(CARD_ATR)).toBe("3B8C8001805652654361726473C000402B");
+  });
+});
+
+describe("power", () => {
+  it("answers 6F00 while powered off, and power-on resets the selection", async () => {
+    const slot = await cardInSlot(100);
+    const card = new SimulatedCard(slot.image, slot.env);
+    expect(toHex(await card.transmit(fromHex("80CADF7000")))).toBe("6F00");
+    expect(toHex(card.powerOn())).toBe(toHex(CARD_ATR));
+    expect(toHex(await card.transmit(fromHex("80CADF7000")))).toBe("DF700200649000");
+    card.powerOff();
+    expect(toHex(await card.transmit(fromHex("80CADF7000")))).toBe("6F00");
+    expect(toHex(card.reset())).toBe(toHex(CARD_ATR));
+    expect(card.isPowered).toBe(true);
+  });
+
+  it("refuses a malformed image at insertion with a clear error", async () => {
+    const slot = await cardInSlot(100);
+    expect(() => new SimulatedCard({ ...slot.image, platformType: 300 as 100 }, slot.env)).toThrow(/platformType/);
+  });
+});
+
+describe("status words for malformed and unsupported commands", () => {
+  let slot: CardInSlot;
+  beforeAll(async () => {
+    slot = await cardInSlot(200);
+  });
+
+  const TABLE: readonly [string, string, string][] = [
+    ["empty input", "", "6700"],
+    ["three bytes", "00A404", "6700"],
+    ["Lc longer than the data", "00A4040005A0B0", "6700"],
+    ["extended Lc of zero", "00A4040000000001", "6700"],
+    ["extended case 2 with Le 0000 selects the ISD", "00A40400000000", "9000"],
+    ["CLA FF (PC/SC pseudo-APDU class)", "FFCA000000", "6E00"],
+    ["reserved CLA 20", "20CA000000", "6E00"],
+    ["proprietary CLA 90", "90CA000000", "6E00"],
+    ["logical channel 1", "01A4040000", "6881"],
+    ["further interindustry channel", "40A4040000", "6881"],
+    ["secure messaging", "04A4040000", "6882"],
+    ["GP secure messaging CLA 84", "84F28002024F0000", "6882"],
+    ["command chaining", "10A4040000", "6884"],
+    ["unknown INS (READ BINARY)", "00B0000000", "6D00"],
+    ["SELECT in the GP class", "80A4040000", "6E00"],
+    ["OpenSC probe: PIV AID", "00A404000BA00000030800001000010000", "6A82"],
+    ["OpenSC probe: OpenPGP AID", "00A4040006D2760001240100", "6A82"],
+    ["SELECT MF by file id", "00A40000023F0000", "6A82"],
+    ["SELECT AID of 2 bytes", "00A40400023F0000", "6700"],
+    ["SELECT AID of 17 bytes", `00A4040011${"A0".repeat(17)}00`, "6700"],
+    ["SELECT P1 05", "00A4050000", "6A86"],
+    ["SELECT P2 04 (FCP)", "00A4040400", "6A86"],
+    ["SELECT next with no data", "00A4040200", "6A82"],
+    ["GET DATA unknown tag", "80CA00FF00", "6A88"],
+    ["GET DATA with a data field", "80CA004201AA00", "6700"],
+    ["GET DATA CIN on platform 200", "80CA004500", "6982"],
+    ["GET STATUS without search criteria", "80F2800200", "6700"],
+    ["GET STATUS P1 20 (load files)", "80F22002024F0000", "6A86"],
+    ["GET STATUS legacy format P2 00", "80F24000024F0000", "6A86"],
+    ["GET STATUS other search tag", "80F24002025C0000", "6A80"],
+    ["GET STATUS malformed criteria", "80F240020342020000", "6A80"],
+    ["GET STATUS no applications", "80F24002024F0000", "6A88"],
+    ["GET STATUS in the ISO class", "00F24002024F0000", "6E00"],
+    ["LOAD without INSTALL [for load]", "80E8800001AA00", "6985"],
+    ["INSTALL [for load] without data", "80E6020000", "6A80"],
+    ["INSTALL [for load] with a truncated field", "80E602000308A00000", "6A80"],
+    ["INSTALL [for install] without a load", "80E60C0001AA00", "6985"],
+    ["INSTALL P1 04 alone", "80E6040000", "6A86"],
+    ["INSTALL P2 not 00", "80E6020100", "6A86"],
+    ["DELETE with a 4-byte AID", "80E40000064F04A000000100", "6A80"],
+    ["DELETE of the ISD", "80E400000A4F08A00000015100000000", "6985"],
+    ["DELETE without a token", "80E40000094F07F000000001000100", "6982"],
+    ["DELETE with a token of the wrong tag", "80E400000C4F07F0000000010001990100", "6A80"],
+    ["DELETE P1 01", "80E40100094F07F000000001000100", "6A86"],
+    ["DELETE with a malformed token", "80E400000C4F07F00000000100019E01AA00", "6A80"],
+    ["SET STATUS without a token", "80F0807F00", "6982"],
+    ["SET STATUS of an application", "80F0400F01AA", "6A86"],
+    ["SET STATUS to INITIALIZED", "80F0800701AA", "6A86"],
+    ["SET STATUS with a malformed token", "80F0807F02BF20", "6A80"],
+    ["GET RESPONSE with nothing pending", "00C0000000", "6985"],
+    ["GET RESPONSE P1P2 not 0000", "00C0000100", "6A86"],
+    ["GET RESPONSE without Le", "00C00000", "6700"],
+    ["applet command on the ISD", "805C000000", "6D00"],
+  ];
+
+  it.each(TABLE)("%s → %s", async (_name, hex, expected) => {
+    slot.card.reset();
+    expect(sw(await slot.send(hex))).toBe(expected);
+  });
+});
+
+describe("SELECT (ISO 7816-4 §11.2.2, GP 2.3.1 §11.9)", () => {
+  it("answers the ISD FCI with 84 AID and A5 proprietary data", async () => {
+    const slot = await cardInSlot(100);
+    const response = await slot.send("00A4040008A00000015100000000");
+    expect(response).toBe(`6F358408A000000151000000A5297322${RECOGNITION}9F6502FFFF9000`);
+  });
+
+  it("selects by partial AID, by empty data (the ISD), without response data, and the next occurrence", async () => {
+    const slot = await cardInSlot(100);
+    const permission = loadPermissionFor({ cardId: slot.image.cardId, sequence: 1, aid: "F000000001000100", loadFile: buildTransit("F000000001000100") });
+    expect((await loadApplication(slot.transmit, { permission: await signDemo(permission), loadFile: buildTransit("F000000001000100"), aid: "F000000001000100" })).ok).toBe(true);
+    const second = loadPermissionFor({ cardId: slot.image.cardId, sequence: 2, aid: "F000000001000200", loadFile: buildTransit("F000000001000200") });
+    expect((await loadApplication(slot.transmit, { permission: await signDemo(second), loadFile: buildTransit("F000000001000200"), aid: "F000000001000200" })).ok).toBe(true);
+    expect(await slot.send("00A4040005A00000015100")).toMatch(/^6F.*8408A000000151000000.*9000$/);
+    expect(await slot.send("00A4040000")).toMatch(/^6F.*9000$/);
+    expect(await slot.send("00A4040C05A000000151")).toBe("9000");
+    expect(await slot.send("00A4040005F00000000100")).toMatch(/^6F.*8408F000000001000100.*9000$/);
+    expect(await slot.send("00A4040205F00000000100")).toMatch(/^6F.*8408F000000001000200.*9000$/);
+    expect(await slot.send("00A4040205F00000000100")).toBe("6A82");
+  });
+});
+
+function buildTransit(aid: string): Uint8Array {
+  return buildLoadFile({ kind: "transit", aid, version: 1, codeSize: 64 });
+}
+
+/** Card recognition data children (GP 2.3.1 §H.2): GP OID, GP 2.3.1 card management, card identification scheme. */
+const RECOGNITION = "06072A864886FC6B01" + "600C060A2A864886FC6B02020301" + "630906072A864886FC6B03";
+
+describe("GET DATA (GP 2.3.1 §11.3)", () => {
+  it("answers IIN, CIN (platform 100), CPLC, card recognition data and platform type", async () => {
+    const slot = await cardInSlot(100);
+    expect(await slot.send("80CA004200")).toBe("4204990000019000");
+    expect(await slot.send("00CA004500")).toBe(`4508${slot.image.cardId}9000`);
+    const cplc = await slot.send("80CA9F7F00");
+    expect(cplc).toMatch(/^9F7F2A[0-9A-F]{84}9000$/);
+    expect(cplc.slice(6 + 2 * 12, 6 + 2 * 16)).not.toBe("00000000");
+    expect(await slot.send("80CA006600")).toBe(`66247322${RECOGNITION}9000`);
+    expect(await slot.send("80CADF7000")).toBe("DF700200649000");
+  });
+
+  it("hides linkable CPLC fields and the card id on platform 200", async () => {
+    const slot = await cardInSlot(200);
+    expect(await slot.send("80CADF7000")).toBe("DF700200C89000");
+    expect(await slot.send("80CA004500")).toBe("6982");
+    const cplc = await slot.send("80CA9F7F00");
+    expect(cplc.slice(6 + 2 * 12, 6 + 2 * 16)).toBe("00000000");
+    expect(await slot.send("80CADF7A00")).toMatch(/^DF7A5A01[0-9A-F]{178}9000$/);
+  });
+
+  it("delivers what exceeds Le with 61xx and GET RESPONSE (ISO 7816-4 §5.3.4)", async () => {
+    const slot = await cardInSlot(100);
+    const whole = await slot.send("80CA9F7F00");
+    const head = await slot.send("80CA9F7F10");
+    expect(head.slice(-4)).toBe("611D");
+    const tail = await slot.send("00C000001D");
+    expect(head.slice(0, -4) + tail).toBe(whole);
+    const noLe = await slot.send("80CA9F7F");
+    expect(noLe).toBe("612D");
+    expect(await slot.send("00C0000010")).toMatch(/^9F7F2A[0-9A-F]{26}611D$/);
+    expect(await slot.send("80CADF7000")).toBe("DF700200649000");
+    expect(await slot.send("00C0000010")).toBe("6985");
+  });
+});
+
+describe("robustness", () => {
+  it("no byte string makes the card throw: transmit always resolves to at least SW1 SW2", async () => {
+    const slot = await cardInSlot(100, "fuzz");
+    const loaded = await loadApplication(slot.transmit, {
+      permission: await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 1, kind: "loyalty" })),
+      loadFile: sampleLoadFile("loyalty"),
+      aid: SAMPLE_AIDS.loyalty,
+    });
+    expect(loaded.ok).toBe(true);
+    const interesting = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc
+        .tuple(
+          fc.constantFrom(0x00, 0x80, 0x84, 0x01, 0xff, 0x40),
+          fc.constantFrom(0xa4, 0xca, 0xc0, 0xf2, 0xe6, 0xe8, 0xe4, 0xf0, 0x5c, 0x52, 0x54, 0xb0),
+          fc.integer({ min: 0, max: 255 }),
+          fc.integer({ min: 0, max: 255 }),
+          fc.uint8Array({ maxLength: 270 }),
+          fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }),
+        )
+        .map(([cla, ins, p1, p2, data, le]) =>
+          Uint8Array.from([cla, ins, p1, p2, ...(data.length ? [Math.min(data.length, 255), ...data.subarray(0, 255)] : []), ...(le === undefined ? [] : [le])]),
+        ),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(interesting, { minLength: 1, maxLength: 8 }), async (apdus) => {
+        for (const apdu of apdus) {
+          const response = await slot.card.transmit(apdu);
+          expect(response.length).toBeGreaterThanOrEqual(2);
+        }
+        expect(decodeCardImage(slot.card.image()).ok).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
