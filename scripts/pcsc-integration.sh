@@ -13,6 +13,8 @@ READER1="Virtual PCD 00 01"
 PORT0=35963
 PORT1=35964
 SELECT_ISD="00A4040008A000000151000000"
+# The same SELECT with Le (case 4): opensc-tool shows no data for the case-3 form.
+SELECT_ISD_LE="00A4040008A00000015100000000"
 GET_CIN="80CA004500"
 GET_PLATFORM="80CADF7000"
 GET_ATTRIBUTES="80CADF7A00"
@@ -77,8 +79,13 @@ if [[ $missing -ne 0 ]]; then
 fi
 
 log "== pcscd"
-if pgrep -x pcscd >/dev/null; then
-  pass "pcscd already running (pid $(pgrep -x pcscd | head -1)); leaving it running afterwards"
+# A live pcscd, not a zombie left behind by an earlier run.
+running_pcscd="$({ ps -C pcscd -o pid=,stat= || true; } | awk '$2 !~ /^Z/ { print $1; exit }')"
+if [[ -n "$running_pcscd" ]]; then
+  if [[ -S /run/pcscd/pcscd.comm ]]; then pass "pcscd already running (pid $running_pcscd); leaving it running afterwards"; else
+    fail "pcscd (pid $running_pcscd) runs without /run/pcscd/pcscd.comm"
+    exit 1
+  fi
 else
   # -f: foreground (we own it and kill it), -a: log APDUs; not -x, which exits when idle.
   pcscd -f -a >"$work/pcscd.log" 2>&1 &
@@ -92,7 +99,17 @@ card_state() {
   { opensc-tool -l 2>/dev/null || true; } | awk -v name="$1" '{ line = $0; sub(/^[0-9]+ +/, "", line); state = line; sub(/ .*/, "", state); if (index($0, name) > 0) print state }'
 }
 for reader in "$READER0" "$READER1"; do
-  state="$(card_state "$reader")"
+  state=""
+  for _ in $(seq 50); do
+    state="$(card_state "$reader")"
+    [[ -n "$state" ]] && break
+    sleep 0.1
+  done
+  if [[ -z "$state" ]]; then
+    fail "pcscd shows no reader '$reader': is vsmartcard-vpcd installed, and was pcscd started after it?"
+    opensc-tool -l 2>&1 | sed 's/^/  /'
+    exit 1
+  fi
   if [[ "$state" == "Yes" ]]; then
     fail "$reader already holds a card: another bridge is connected to vpcd; stop it first"
     exit 1
@@ -131,17 +148,28 @@ done
 opensc-tool -l | sed 's/^/  /'
 
 # responses: reads `opensc-tool -s …` output, prints "SW DATA" per response (DATA may be empty).
+# opensc prints "XX XX … ascii": a one-line dump is unpadded (3n hex chars + n ascii chars), a
+# longer dump pads every line's hex part to 48 columns; the ascii part may itself hold spaces.
 responses() {
   awk '
-    function flush() { if (inresp) print sw, data; inresp = 0 }
+    function flush(   i, d, n) {
+      if (!inresp) return
+      data = ""
+      for (i = 1; i <= nlines; i++) {
+        if (nlines == 1) { n = int(length(lines[i]) / 4); d = substr(lines[i], 1, 3 * n) } else d = substr(lines[i], 1, 48)
+        gsub(/ /, "", d); data = data toupper(d)
+      }
+      print sw, data; inresp = 0
+    }
+    { sub(/\r$/, "") }
     /^Received \(SW1=0x/ {
       flush(); line = $0
       sub(/.*SW1=0x/, "", line); sw1 = substr(line, 1, 2)
       sub(/.*SW2=0x/, "", line); sw2 = substr(line, 1, 2)
-      sw = toupper(sw1 sw2); data = ""; inresp = 1; next
+      sw = toupper(sw1 sw2); nlines = 0; inresp = 1; next
     }
     /^Sending:/ { flush(); next }
-    inresp && /^[0-9A-Fa-f][0-9A-Fa-f]( |$)/ { d = substr($0, 1, 48); gsub(/ /, "", d); data = data toupper(d); next }
+    inresp && /^[0-9A-Fa-f][0-9A-Fa-f] / { lines[++nlines] = $0; next }
     END { flush() }'
 }
 # nth N: Nth line of stdin (1-based)
@@ -150,22 +178,23 @@ atr_of() { { opensc-tool -r "$1" -a 2>&1 || true; } | tr -d ':\r' | tr 'a-f' 'A-
 
 log "== platform 100 card on '$READER0'"
 expect_eq "ATR (opensc-tool -a)" "$atr100" "$(atr_of "$READER0")"
-out="$(opensc-tool -r "$READER0" -s "$SELECT_ISD" -s "$GET_CIN" -s "$GET_PLATFORM" -s "$GET_ATTRIBUTES" -s "$GET_ATTRIBUTES" 2>&1 | responses || true)"
+out="$(opensc-tool -r "$READER0" -s "$SELECT_ISD" -s "$GET_CIN" -s "$GET_PLATFORM" -s "$GET_ATTRIBUTES" -s "$GET_ATTRIBUTES" -s "$SELECT_ISD_LE" 2>&1 | responses || true)"
 printf '%s\n' "$out" | sed 's/^/  < /'
-expect_eq "number of responses" "5" "$(printf '%s\n' "$out" | grep -c .)"
+expect_eq "number of responses" "6" "$(printf '%s\n' "$out" | grep -c .)"
 r="$(printf '%s\n' "$out" | nth 1)"
 expect_eq "SELECT ISD SW" "9000" "${r%% *}"
-expect_match "SELECT ISD FCI names the ISD" 'A000000151000000' "$r"
+r="$(printf '%s\n' "$out" | nth 6)"
+expect_match "SELECT ISD with Le: FCI (6F) naming the ISD (84 08 A000000151000000)" '^9000 6F..8408A000000151000000' "$r"
 r="$(printf '%s\n' "$out" | nth 2)"
 expect_eq "GET DATA CIN SW" "9000" "${r%% *}"
-expect_match "GET DATA CIN carries the card id" "$cin100" "${r#* }"
+expect_eq "GET DATA CIN is 45 08 ‖ the card id" "4508$cin100" "${r#* }"
 r="$(printf '%s\n' "$out" | nth 3)"
-expect_eq "GET DATA DF70 (platform type 100)" "9000 DF700164" "$r"
+expect_eq "GET DATA DF70 (platform type 100)" "9000 DF70020064" "$r"
 a1="$(printf '%s\n' "$out" | nth 4)"
 a2="$(printf '%s\n' "$out" | nth 5)"
 expect_eq "GET DATA DF7A SW (first read)" "9000" "${a1%% *}"
 expect_eq "GET DATA DF7A SW (second read)" "9000" "${a2%% *}"
-expect_match "card attribute data is a DF7A object" '^DF7A' "${a1#* }"
+expect_match "card attribute data is a DF7A object" '^DF7A[0-9A-F]{4,}$' "${a1#* }"
 expect_ne "card attribute data differs between reads" "${a1#* }" "${a2#* }"
 
 log "== platform 200 card on '$READER1'"
@@ -178,7 +207,7 @@ expect_eq "SELECT ISD SW" "9000" "${r%% *}"
 r="$(printf '%s\n' "$out" | nth 2)"
 expect_eq "GET DATA CIN refused (card id hidden on platform 200)" "$SW_CIN_REFUSED " "$r"
 r="$(printf '%s\n' "$out" | nth 3)"
-expect_eq "GET DATA DF70 (platform type 200)" "9000 DF7001C8" "$r"
+expect_eq "GET DATA DF70 (platform type 200)" "9000 DF700200C8" "$r"
 a1="$(printf '%s\n' "$out" | nth 4)"
 a2="$(printf '%s\n' "$out" | nth 5)"
 expect_eq "GET DATA DF7A SW (first read)" "9000" "${a1%% *}"
@@ -186,16 +215,29 @@ expect_eq "GET DATA DF7A SW (second read)" "9000" "${a2%% *}"
 expect_ne "card attribute data differs between reads (no tracking)" "${a1#* }" "${a2#* }"
 
 log "== scriptor"
+# scriptor_reply OUTPUT APDU_HEX: the "< …" answer to that APDU, continuation lines joined.
+scriptor_reply() {
+  local spaced
+  spaced="$(sed 's/../& /g; s/ $//' <<<"$2")"
+  awk -v cmd="> $spaced" '
+    { sub(/\r$/, "") }
+    found && /^</ { reply = substr($0, 3); if (index($0, " : ")) { print reply; exit } ; next }
+    found && reply != "" { reply = reply " " $0; if (index($0, " : ")) { print reply; exit }; next }
+    index($0, cmd) == 1 { found = 1 }
+  ' <<<"$1" | tr -s ' '
+}
 printf '%s\n' "$SELECT_ISD" "$GET_PLATFORM" "$GET_CIN" "00A4040005A000000001" >"$work/apdus.txt"
-for pair in "$READER0:64" "$READER1:C8"; do
+for pair in "$READER0:0064" "$READER1:00C8"; do
   reader="${pair%:*}"
-  type_byte="${pair##*:}"
+  platform="${pair##*:}"
   out="$(scriptor -r "$reader" "$work/apdus.txt" 2>&1 || true)"
-  printf '%s\n' "$out" | grep -E '^(>|<)|: ' | sed 's/^/  /'
-  expect_match "$reader: scriptor GET DATA DF70" "< DF 70 01 $type_byte 90 00 : Normal processing" "$out"
-  expect_match "$reader: scriptor SELECT of an unknown AID" "< 6A 82 : " "$out"
-  if [[ "$type_byte" == "C8" ]]; then
-    expect_match "$reader: scriptor GET DATA CIN refused" "< 69 82 : " "$out"
+  printf '%s\n' "$out" | grep -E '^(>|<)' | sed 's/^/  /'
+  expect_eq "$reader: scriptor GET DATA DF70" "DF 70 02 ${platform:0:2} ${platform:2:2} 90 00 : Normal processing." "$(scriptor_reply "$out" "$GET_PLATFORM")"
+  expect_match "$reader: scriptor SELECT of an unknown AID" '^6A 82 : ' "$(scriptor_reply "$out" "00A4040005A000000001")"
+  if [[ "$platform" == "0064" ]]; then
+    expect_eq "$reader: scriptor GET DATA CIN" "45 08 $(sed 's/../& /g; s/ $//' <<<"$cin100") 90 00 : Normal processing." "$(scriptor_reply "$out" "$GET_CIN")"
+  else
+    expect_match "$reader: scriptor GET DATA CIN refused" '^69 82 : ' "$(scriptor_reply "$out" "$GET_CIN")"
   fi
 done
 
