@@ -1,3 +1,4 @@
+import { SimulatedCard, systemCardEnv, type CardEnv, type CardImage } from "@/lib/core/card";
 import { PresenceState } from "./presence";
 import { SerialQueue } from "./serial-queue";
 import { ReaderError, type CardLike, type Reader } from "./types";
@@ -33,6 +34,13 @@ export class SimulatorReader implements Reader {
     const atr = card.powerOn();
     this.#presence.set(true);
     return atr;
+  }
+
+  /** Inserts a card image as a simulated card (the desk's "insert card"); returns the card so its image can be saved later. */
+  insertImage(image: CardImage, env: CardEnv = systemCardEnv()): SimulatedCard {
+    const card = new SimulatedCard(image, env);
+    this.insert(card);
+    return card;
   }
 
   /** Removes the card, powering it off; returns it so the caller can save its image. */
