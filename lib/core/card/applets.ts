@@ -8,19 +8,20 @@
  *   credit   limit(4) ‖ currency(3) ‖ holder ref (0..32 ASCII)  —             —
  *
  * INSTALL parameters (tag C9, GP 2.3.1 §11.5.2.3.7) set the initial state, e.g. a transit balance
- * carried over on a reload:
- *   transit  81 04 balance, 82 03 currency
- *   loyalty  81 04 points
- *   credit   81 04 limit, 82 03 currency, 83 L holder reference
- * each optional, in this order.
+ * carried over on a reload. They start with the applet kind they are meant for (80 01 kind, as in
+ * the load file header) so that parameters for one applet are never read as another's:
+ *   transit  80 01 01, 81 04 balance, 82 03 currency
+ *   loyalty  80 01 02, 81 04 points
+ *   credit   80 01 03, 81 04 limit, 82 03 currency, 83 L holder reference
+ * 80 is mandatory unless C9 is empty (all defaults); the others are optional, in this order.
  */
 import { concatBytes, u32be, utf8 } from "../bytes";
 import { assertNever, type Result } from "../result";
 import type { CommandApdu } from "./apdu";
-import { decodeWith, fail, readAscii } from "./codec";
+import { decodeWith, fail, readAscii, readOneByte } from "./codec";
 import { APP_INS, TAG } from "./gp";
 import { isCurrency } from "./ids";
-import type { AppletKind } from "./load-file";
+import { APPLET_KIND_CODE, type AppletKind } from "./load-file";
 import { SW } from "./status-words";
 import { decodeTlv, encodeTlv, readTlvList, tlv, TemplateReader, type Tlv } from "./tlv";
 
@@ -42,7 +43,7 @@ export type AppletParams =
   | { readonly kind: "loyalty"; readonly points?: number }
   | { readonly kind: "credit"; readonly limit?: number; readonly currency?: string; readonly holderReference?: string };
 
-const PARAM_TAG = { VALUE: 0x81, CURRENCY: 0x82, HOLDER_REFERENCE: 0x83 } as const;
+const PARAM_TAG = { KIND: 0x80, VALUE: 0x81, CURRENCY: 0x82, HOLDER_REFERENCE: 0x83 } as const;
 
 /** Label shown in the application's FCI (tag 50). */
 export function appletLabel(kind: AppletKind): string {
@@ -77,7 +78,7 @@ function checkReference(reference: string, field: string): Uint8Array {
 
 /** Encodes the install parameters field: C9 L ‖ applet parameters. */
 export function encodeInstallParams(params: AppletParams): Uint8Array {
-  const fields: Tlv[] = [];
+  const fields: Tlv[] = [tlv(PARAM_TAG.KIND, Uint8Array.of(APPLET_KIND_CODE[params.kind]))];
   switch (params.kind) {
     case "transit":
       if (params.balance !== undefined) fields.push(tlv(PARAM_TAG.VALUE, checkValue(params.balance, "installParams.balance")));
@@ -96,7 +97,7 @@ export function encodeInstallParams(params: AppletParams): Uint8Array {
     default:
       assertNever(params, "applet params");
   }
-  return encodeTlv(tlv(TAG.APPLICATION_PARAMETERS, fields.length ? concatBytes(...fields.map(encodeTlv)) : new Uint8Array(0)));
+  return encodeTlv(tlv(TAG.APPLICATION_PARAMETERS, concatBytes(...fields.map(encodeTlv))));
 }
 
 function readValue(bytes: Uint8Array, field: string): number {
@@ -119,7 +120,11 @@ export function decodeInstallParams(kind: AppletKind, bytes: Uint8Array): Result
   return decodeWith("install parameters", () => {
     const c9 = outer.value;
     if (c9.tag !== TAG.APPLICATION_PARAMETERS || c9.kind !== "primitive") fail("C9", "the field must be exactly one C9 object");
+    // An empty C9 (GP 2.3.1 allows C9 00) installs with the defaults.
+    if (c9.value.length === 0) return { kind };
     const r = new TemplateReader(readTlvList(c9.value, 1), "C9");
+    const kindCode = readOneByte(r.primitive(PARAM_TAG.KIND, "kind(80)"), "C9.kind(80)");
+    if (kindCode !== APPLET_KIND_CODE[kind]) fail("C9.kind(80)", `parameters for applet kind ${kindCode}, the load file holds ${kind}`);
     const value = r.optionalPrimitive(PARAM_TAG.VALUE, "value(81)");
     switch (kind) {
       case "transit": {
