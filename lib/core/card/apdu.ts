@@ -2,7 +2,7 @@
  * ISO/IEC 7816-4 §5.1 command and response APDUs, short and extended length, cases 1 to 4.
  * One encode/decode pair per format; the decoder names what is wrong and never throws.
  */
-import { concatBytes, toHex } from "../bytes";
+import { concatBytes } from "../bytes";
 import { err, ok, type Result } from "../result";
 
 /** A command APDU. `ne` is Ne (null when the Le field is absent); `extended` picks the length encoding. */
@@ -116,7 +116,3 @@ export function decodeResponseApdu(bytes: Uint8Array): Result<ResponseApdu, stri
   return ok({ data: bytes.slice(0, n - 2), sw: (bytes[n - 2]! << 8) | bytes[n - 1]! });
 }
 
-/** "00 A4 04 00 …"-style rendering for traces. */
-export function formatApdu(bytes: Uint8Array): string {
-  return toHex(bytes).replace(/(..)(?!$)/g, "$1 ");
-}

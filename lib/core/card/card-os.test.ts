@@ -6,7 +6,8 @@ import { decodeCardImage } from "./image";
 import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
 import { buildLoadFile } from "./load-file";
 import { SimulatedCard } from "./simulated-card";
-import { loadApplication } from "./terminal";
+import { installAndMakeSelectableCommand, installForLoadCommand, loadApplication, loadCommands } from "./terminal";
+import { seededCardEnv, systemCardEnv } from "./env";
 
 const sw = (response: string) => response.slice(-4);
 
@@ -204,5 +205,57 @@ describe("robustness", () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe("internal failures roll back", () => {
+  it("answers 6581 when a content-management write fails, 6F00 otherwise, and the image is unchanged", async () => {
+    const slot = await cardInSlot(200, "faults");
+    let isFailing = false;
+    const env = {
+      now: () => slot.env.now(),
+      random: (n: number) => {
+        if (isFailing) throw new Error("random source failed");
+        return slot.env.random(n);
+      },
+    };
+    const card = new SimulatedCard(slot.image, env);
+    card.powerOn();
+    const transmit = (apdu: Uint8Array) => card.transmit(apdu);
+    const permission = loadPermissionFor({ cardId: slot.image.cardId, sequence: 1, kind: "loyalty" });
+    const token = await signDemo(permission);
+    const file = sampleLoadFile("loyalty");
+    expect(toHex(await transmit(installForLoadCommand({ aid: SAMPLE_AIDS.loyalty, loadFileHash: permission.loadFileHash, permission: token, codeSize: file.length })))).toBe("009000");
+    for (const block of loadCommands(file)) await transmit(block);
+    const before = card.image();
+    isFailing = true;
+    expect(toHex(await transmit(installAndMakeSelectableCommand({ aid: SAMPLE_AIDS.loyalty, permission: token })))).toBe("6581");
+    expect(toHex(await transmit(fromHex("80CADF7A00")))).toBe("6F00");
+    expect(card.image()).toEqual(before);
+    isFailing = false;
+    expect(toHex(await transmit(fromHex("80CADF7000")))).toBe("DF700200C89000");
+    // The interrupted load is gone; the permission was not spent and still works from the start.
+    expect((await loadApplication(transmit, { permission: token, loadFile: file, aid: SAMPLE_AIDS.loyalty })).ok).toBe(true);
+  });
+});
+
+describe("environments", () => {
+  it("seeded envs are deterministic and advance only when told", () => {
+    const a = seededCardEnv("seed");
+    const b = seededCardEnv(new TextEncoder().encode("seed"));
+    expect(toHex(a.random(48))).toBe(toHex(b.random(48)));
+    expect(toHex(a.random(5)) + toHex(a.random(7))).toBe(toHex(b.random(12)));
+    expect(a.now().toISOString()).toBe("2026-01-01T00:00:00.000Z");
+    a.advance(1500);
+    expect(a.now().toISOString()).toBe("2026-01-01T00:00:01.500Z");
+    expect(() => a.advance(-1)).toThrow(RangeError);
+  });
+
+  it("the system env gives fresh randomness of any length", () => {
+    const env = systemCardEnv();
+    const big = env.random(70_000);
+    expect(big).toHaveLength(70_000);
+    expect(toHex(env.random(16))).not.toBe(toHex(env.random(16)));
+    expect(Math.abs(env.now().getTime() - Date.now())).toBeLessThan(5_000);
   });
 });

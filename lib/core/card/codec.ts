@@ -3,7 +3,6 @@
  * decode error that names the field. Decoders throw DecodeError internally and turn it into a
  * Result at their boundary (`decodeWith`), so no exception ever leaves a decoder.
  */
-import { toHex } from "../bytes";
 import { err, ok, type Result } from "../result";
 
 /** A malformed input, naming the field that is wrong. Caught by `decodeWith`. */
@@ -108,19 +107,6 @@ export function readU64be(bytes: Uint8Array, field: string): number {
   for (const b of bytes) v = (v << 8n) | BigInt(b);
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) fail(field, `value ${v} is beyond 2^53-1`);
   return Number(v);
-}
-
-/** Hex for error messages, truncated so hostile input cannot flood a log line. */
-export function hexPreview(bytes: Uint8Array, max = 16): string {
-  return bytes.length > max ? `${toHex(bytes.subarray(0, max))}…` : toHex(bytes);
-}
-
-/** Constant-time-style equality for MACs and bindings (length is not secret). */
-export function equalSecret(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 /** Printable ASCII text of a field, or a DecodeError naming it. */

@@ -190,7 +190,3 @@ export class TemplateReader {
   }
 }
 
-/** First object with `tag` in a list, if any. */
-export function findTlv(items: readonly Tlv[], tag: number): Tlv | undefined {
-  return items.find((item) => item.tag === tag);
-}

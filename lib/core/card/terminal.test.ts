@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { fromHex, toHex } from "../bytes";
+import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo } from "./fixtures";
+import { SW } from "./status-words";
+import {
+  describeStatusWord,
+  exchange,
+  getStatus,
+  loadApplication,
+  readCplc,
+  readIin,
+  readPlatformType,
+  selectApplication,
+  readBalance,
+  type Transmit,
+} from "./terminal";
+
+/** A scripted card: answers each command with the next canned response and records what it got. */
+function scripted(responses: string[]): { transmit: Transmit; sent: string[] } {
+  const sent: string[] = [];
+  return {
+    sent,
+    transmit: async (apdu) => {
+      sent.push(toHex(apdu));
+      return fromHex(responses.shift() ?? "6F00");
+    },
+  };
+}
+
+describe("exchange", () => {
+  it("follows 61xx with GET RESPONSE and concatenates the data", async () => {
+    const card = scripted(["01026103", "0304059000"]);
+    expect(await exchange(card.transmit, fromHex("80CA9F7F00"), "GET DATA")).toEqual({ ok: true, value: { data: fromHex("0102030405"), sw: 0x9000 } });
+    expect(card.sent).toEqual(["80CA9F7F00", "00C0000003"]);
+  });
+
+  it("resends a short case-2 command with the exact Le after 6Cxx", async () => {
+    const card = scripted(["6C05", "01020304059000"]);
+    expect(await exchange(card.transmit, fromHex("80CA9F7F00"), "GET DATA")).toEqual({ ok: true, value: { data: fromHex("0102030405"), sw: 0x9000 } });
+    expect(card.sent).toEqual(["80CA9F7F00", "80CA9F7F05"]);
+  });
+
+  it("reports a response shorter than a status word as a refusal without SW", async () => {
+    const card = scripted(["90"]);
+    expect(await exchange(card.transmit, fromHex("80CA9F7F00"), "GET DATA")).toEqual({ ok: false, error: { step: "GET DATA", sw: null, meaning: "malformed response" } });
+  });
+});
+
+describe("terminal against the simulated card", () => {
+  it("reads IIN, CPLC and platform type", async () => {
+    const slot = await cardInSlot(100);
+    expect(await readIin(slot.transmit)).toEqual({ ok: true, value: "99000001" });
+    expect(await readPlatformType(slot.transmit)).toEqual({ ok: true, value: 100 });
+    const cplc = await readCplc(slot.transmit);
+    expect(cplc.ok && cplc.value.icFabricator).toBe("5243");
+    expect(cplc.ok && cplc.value.icPersonalizationDate).toBe("6001");
+  });
+
+  it("loads with extended-length LOAD blocks as well, and lists the application with GET STATUS", async () => {
+    const slot = await cardInSlot(200);
+    const token = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 1 }));
+    const sent: number[] = [];
+    const counting: Transmit = (apdu) => {
+      sent.push(apdu.length);
+      return slot.transmit(apdu);
+    };
+    const result = await loadApplication(counting, { permission: token, loadFile: sampleLoadFile("transit"), aid: SAMPLE_AIDS.transit, blockSize: 8192 });
+    expect(result.ok).toBe(true);
+    expect(sent).toHaveLength(1 + 5 + 1);
+    expect(await getStatus(slot.transmit)).toEqual({ ok: true, value: [{ aid: SAMPLE_AIDS.transit, lifeCycle: 0x07, privileges: "000000" }] });
+    expect(await selectApplication(slot.transmit, "F0000000099999")).toMatchObject({ ok: false, error: { sw: SW.FILE_NOT_FOUND, step: "SELECT F0000000099999" } });
+    expect(await readBalance(slot.transmit)).toMatchObject({ ok: false, error: { sw: SW.INS_NOT_SUPPORTED } });
+  });
+});
+
+describe("describeStatusWord", () => {
+  it("gives a specific meaning for every status word the card uses", () => {
+    for (const sw of Object.values(SW)) {
+      expect(describeStatusWord(sw), sw.toString(16)).not.toMatch(/not used by this card|Unknown/);
+    }
+    expect(describeStatusWord(0x6110)).toMatch(/16 byte\(s\) still available/);
+    expect(describeStatusWord(0x6100)).toMatch(/256 or more/);
+    expect(describeStatusWord(0x6c2a)).toMatch(/Le = 42/);
+    expect(describeStatusWord(0x6a87)).toMatch(/not used by this card/);
+    expect(describeStatusWord(0x1234)).toBe("Unknown status word");
+  });
+});
