@@ -48,6 +48,13 @@ export async function measureEach<T>(prepare: (i: number) => Promise<T> | T, op:
   return { iterations, totalMs, meanMs: totalMs / iterations, opsPerSecond: (iterations * 1000) / totalMs };
 }
 
+/** Pools two measurements of the same operation (e.g. a baseline taken before and after the rows it anchors). */
+export function pooled(a: Measurement, b: Measurement): Measurement {
+  const iterations = a.iterations + b.iterations;
+  const totalMs = a.totalMs + b.totalMs;
+  return { iterations, totalMs, meanMs: totalMs / iterations, opsPerSecond: (iterations * 1000) / totalMs };
+}
+
 export interface BenchRow {
   readonly name: string;
   readonly measurement: Measurement;

@@ -22,8 +22,8 @@ async function main(): Promise<void> {
   const selected = values.only ? MODULES.filter((m) => m.name === values.only) : MODULES;
   if (selected.length === 0) throw new Error(`unknown bench module "${values.only}"`);
   console.log(`ReCard benchmarks · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}${values.quick ? " · quick" : ""}\n`);
-  for (const module of selected) {
-    for (const table of await module.run({ isQuick: values.quick })) console.log(`${formatTable(table)}\n`);
+  for (const benchModule of selected) {
+    for (const table of await benchModule.run({ isQuick: values.quick })) console.log(`${formatTable(table)}\n`);
   }
 }
 

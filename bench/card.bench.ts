@@ -1,0 +1,162 @@
+/**
+ * Simulator throughput and transport framing overhead. Every ratio is against a baseline
+ * measured in this run, so the table compares like with like on any machine.
+ */
+import { fromHex, toHex } from "@/lib/core/bytes";
+import { createDemoCard, seededCardEnv, SimulatedCard, TAG, type CardImage } from "@/lib/core/card";
+import { loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo } from "@/lib/core/card/fixtures";
+import { getDataCommand, loadApplication, loadCommands, selectCommand } from "@/lib/core/card/terminal";
+import { createCcidDevice } from "@/lib/reader/ccid/emulator";
+import { createEmulatedSerialPort } from "@/lib/reader/pn532/emulated-port";
+import { SimulatorReader } from "@/lib/reader/simulator";
+import type { Reader } from "@/lib/reader/types";
+import { encodeVpcdFrame, VpcdStreamDecoder } from "@/lib/reader/vpcd/frame";
+import { VpcdCardSession } from "@/lib/reader/vpcd/session";
+import { WebSerialReader } from "@/lib/reader/webserial";
+import { WebUsbReader } from "@/lib/reader/webusb";
+import { measure, measureEach, pooled, withRatios, type BenchContext, type BenchModule, type BenchTable } from "./harness";
+
+/** A minimal case-1 APDU (CLA INS P1 P2) with an instruction the ISD does not know: answered 6D00. */
+const BASELINE_APDU = fromHex("80100000");
+const BASELINE = "raw SimulatedCard.transmit of a case-1 APDU answered 6D00 (80 10 00 00)";
+
+function poweredCard(image: CardImage): SimulatedCard {
+  const card = new SimulatedCard(image, seededCardEnv("bench"));
+  card.powerOn();
+  return card;
+}
+
+async function expectSw(card: { transmit(apdu: Uint8Array): Promise<Uint8Array> }, apdu: Uint8Array, sw: string): Promise<void> {
+  const hex = toHex(await card.transmit(apdu));
+  if (!hex.endsWith(sw)) throw new Error(`bench: ${toHex(apdu)} answered ${hex}, expected SW ${sw}`);
+}
+
+async function throughput(image: CardImage, ctx: BenchContext): Promise<BenchTable> {
+  const opts = { minTimeMs: ctx.isQuick ? 150 : 800 };
+  const card = poweredCard(image);
+  const select = selectCommand();
+  const df70 = getDataCommand(TAG.PLATFORM_TYPE);
+  const df7a = getDataCommand(TAG.CARD_ATTRIBUTE_DATA);
+  await expectSw(card, BASELINE_APDU, "6D00");
+  await expectSw(card, select, "9000");
+  await expectSw(card, df70, "9000");
+  await expectSw(card, df7a, "9000");
+  const before = await measure(() => card.transmit(BASELINE_APDU), opts);
+  const rows = [
+    { name: "SELECT ISD (with Le) → FCI 9000", measurement: await measure(() => card.transmit(select), opts) },
+    { name: "GET DATA DF70 (platform type)", measurement: await measure(() => card.transmit(df70), opts) },
+    {
+      name: "GET DATA DF7A (card attribute data)",
+      measurement: await measure(() => card.transmit(df7a), { ...opts, minIterations: 10 }),
+      note: "fresh ECDH encryption per read",
+    },
+  ];
+  const baseline = { name: "baseline: 80 10 00 00 → 6D00", measurement: pooled(before, await measure(() => card.transmit(BASELINE_APDU), opts)) };
+  return {
+    title: "Simulator throughput (APDUs straight into SimulatedCard)",
+    baseline: `${BASELINE}, measured before and after the rows`,
+    rows: withRatios(baseline.name, [baseline, ...rows]),
+  };
+}
+
+async function applicationLoad(image: CardImage, ctx: BenchContext): Promise<BenchTable> {
+  const loadFile = sampleLoadFile("transit");
+  const blocks = loadCommands(loadFile).length;
+  const card = poweredCard(image);
+  await expectSw(card, BASELINE_APDU, "6D00");
+  const baselineOptions = { minTimeMs: ctx.isQuick ? 150 : 800 };
+  const before = await measure(() => card.transmit(BASELINE_APDU), baselineOptions);
+  const iterations = ctx.isQuick ? 3 : 15;
+  // Each load needs a fresh card and a permission signed for it: both are prepared outside the clock.
+  const load = await measureEach(
+    async (i) => {
+      const fresh = poweredCard(image);
+      const permission = await signDemo(loadPermissionFor({ cardId: image.cardId, sequence: i + 1, loadFile }));
+      return { fresh, permission };
+    },
+    async ({ fresh, permission }) => {
+      const result = await loadApplication((apdu) => fresh.transmit(apdu), { permission, loadFile, aid: SAMPLE_AIDS.transit });
+      if (!result.ok) throw new Error(`bench: load refused at ${result.error.step}: ${result.error.meaning}`);
+    },
+    iterations,
+  );
+  const baseline = pooled(before, await measure(() => card.transmit(BASELINE_APDU), baselineOptions));
+  const rows = [
+    { name: "baseline: 80 10 00 00 → 6D00", measurement: baseline },
+    {
+      name: "load a 32 KiB application",
+      measurement: load,
+      note: `INSTALL [for load] + ${blocks} LOAD blocks + INSTALL [for install], issuer permission verified twice`,
+    },
+  ];
+  return {
+    title: "Application load (32 KiB transit applet, loadApplication from lib/core/card/terminal)",
+    baseline: `${BASELINE}, measured before and after the loads`,
+    rows: withRatios(rows[0]!.name, rows),
+    notes: [`load file ${loadFile.length.toLocaleString("en-US")} bytes; one load = ${blocks + 2} APDUs; ratio = one load ÷ one baseline APDU`],
+  };
+}
+
+async function framing(image: CardImage, ctx: BenchContext): Promise<BenchTable> {
+  const opts = { minTimeMs: ctx.isQuick ? 150 : 800 };
+  const df70 = getDataCommand(TAG.PLATFORM_TYPE);
+  const direct = poweredCard(image);
+  await expectSw(direct, df70, "9000");
+
+  const simulator = new SimulatorReader(new SimulatedCard(image, seededCardEnv("bench")));
+  await simulator.connect();
+
+  // vpcd: the frames a TCP peer would exchange, without the socket.
+  const session = new VpcdCardSession(poweredCard(image));
+  const toCard = new VpcdStreamDecoder();
+  const toVpcd = new VpcdStreamDecoder();
+  const vpcdFrame = encodeVpcdFrame(df70);
+  const viaVpcd = async () => {
+    for (const payload of toCard.push(vpcdFrame)) {
+      const reply = await session.handle(payload);
+      if (reply) toVpcd.push(reply);
+    }
+  };
+
+  const pn532: Reader = new WebSerialReader(createEmulatedSerialPort({ card: new SimulatedCard(image, seededCardEnv("bench")) }), { presencePollMs: 0 });
+  await pn532.connect();
+  const ccid: Reader = new WebUsbReader(createCcidDevice({ card: new SimulatedCard(image, seededCardEnv("bench")) }));
+  await ccid.connect();
+  for (const reader of [simulator, pn532, ccid]) await expectSw(reader, df70, "9000");
+
+  const before = await measure(() => direct.transmit(df70), opts);
+  const rows = [
+    { name: "SimulatorReader", measurement: await measure(() => simulator.transmit(df70), opts) },
+    { name: "vpcd frames (codec + session, no socket)", measurement: await measure(viaVpcd, opts) },
+    { name: "Web Serial ↔ PN532 emulator", measurement: await measure(() => pn532.transmit(df70), opts), note: "ACK + InDataExchange frames, streams both ways" },
+    { name: "WebUSB ↔ CCID emulator", measurement: await measure(() => ccid.transmit(df70), opts), note: "XfrBlock / DataBlock, bSeq checked" },
+  ];
+  await pn532.disconnect();
+  await ccid.disconnect();
+  const directRow = { name: "direct: SimulatedCard.transmit", measurement: pooled(before, await measure(() => direct.transmit(df70), opts)) };
+  const base = directRow.measurement.meanMs;
+  return {
+    title: "Transport framing overhead per APDU (GET DATA DF70, in process)",
+    baseline: "direct SimulatedCard.transmit of the same APDU, measured before and after the rows",
+    rows: withRatios(directRow.name, [directRow, ...rows]).map((r, i) =>
+      i === 0 ? r : { ...r, note: `${signedMicros(r.measurement.meanMs - base)}/APDU${r.note ? `; ${r.note}` : ""}` },
+    ),
+    notes: [
+      "no wire time: a PN532 at 115200 baud adds ≈ 1 ms per 11 bytes on a real line",
+      "through real vpcd, Debian's build adds ≈ 45 ms per APDU (Nagle) unless pcscd gets TCP_NODELAY (docs/reader.md)",
+    ],
+  };
+}
+
+function signedMicros(ms: number): string {
+  const us = ms * 1000;
+  return `${us >= 0 ? "+" : "−"}${Math.abs(us).toFixed(1)} µs`;
+}
+
+export const cardBench: BenchModule = {
+  name: "card",
+  async run(ctx) {
+    const { image } = await createDemoCard({ platformType: 100, env: seededCardEnv("bench-card") });
+    return [await throughput(image, ctx), await applicationLoad(image, ctx), await framing(image, ctx)];
+  },
+};
