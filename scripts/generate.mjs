@@ -4,6 +4,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 if (!existsSync("node_modules/prisma")) process.exit(0); // production install without dev tools
-const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://generate@localhost/none", PRISMA_HIDE_UPDATE_MESSAGE: "1" };
+const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL || "postgresql://generate@localhost/none", PRISMA_HIDE_UPDATE_MESSAGE: "1" };
 const result = spawnSync(process.execPath, ["node_modules/prisma/build/index.js", "generate"], { stdio: "inherit", env });
 process.exit(result.status ?? 1);

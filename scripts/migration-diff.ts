@@ -20,7 +20,7 @@ const dir = "prisma/migrations";
 mkdirSync(dir, { recursive: true });
 const previous = readdirSync(dir).filter((d) => /^\d{14}_/.test(d)).sort().at(-1);
 const from = previous ? ["--from-schema-datamodel", path.join(dir, previous, "schema.snapshot.prisma")] : ["--from-empty"];
-const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://diff@localhost/none" };
+const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL || "postgresql://diff@localhost/none" };
 const result = spawnSync(
   process.execPath,
   ["node_modules/prisma/build/index.js", "migrate", "diff", ...from, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],

@@ -192,7 +192,6 @@ CREATE TABLE "iss_service_providers" (
     "contract_status" "ContractStatus" NOT NULL,
     "contract_start" DATE NOT NULL,
     "contract_end" DATE,
-    "message_public_key_jwk" JSONB NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "iss_service_providers_pkey" PRIMARY KEY ("id")
@@ -851,7 +850,7 @@ ALTER TABLE "iss_reissue_links" ADD CONSTRAINT "iss_reissue_links_distinct_check
 ALTER TABLE "iss_service_providers" ADD CONSTRAINT "iss_service_providers_company_id_check" CHECK (company_id ~ '^[A-Z0-9]{4,12}$');
 ALTER TABLE "iss_service_providers" ADD CONSTRAINT "iss_service_providers_contract_check" CHECK (contract_end IS NULL OR contract_end >= contract_start);
 ALTER TABLE "iss_applications" ADD CONSTRAINT "iss_applications_aid_check" CHECK (aid ~ '^([0-9A-F]{2}){5,16}$');
-ALTER TABLE "iss_applications" ADD CONSTRAINT "iss_applications_hash_check" CHECK (load_file_hash ~ '^[0-9a-f]{64}$');
+ALTER TABLE "iss_applications" ADD CONSTRAINT "iss_applications_hash_check" CHECK (load_file_hash ~ '^[0-9A-F]{64}$');
 ALTER TABLE "iss_loading_permissions" ADD CONSTRAINT "iss_loading_permissions_message_id_check" CHECK (message_id ~ '^[A-Z0-9]{4,12}-[A-Z0-9]{4,12}-I[0-9]{10}$');
 ALTER TABLE "iss_loading_permissions" ADD CONSTRAINT "iss_loading_permissions_state_check" CHECK (
   (status = 'refused' AND refusal_code IS NOT NULL AND token IS NULL) OR

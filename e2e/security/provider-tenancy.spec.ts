@@ -1,0 +1,42 @@
+import { expect, test } from "@playwright/test";
+import { ACCOUNTS } from "../fixtures/accounts";
+
+/** A provider desk cannot read another provider's record by guessing its id (route handler, page, server action). */
+test("Hoshi's desk cannot read a Metro load record", async ({ browser }) => {
+  const metro = await browser.newContext({ storageState: ACCOUNTS.metro.state });
+  const metroPage = await metro.newPage();
+  await metroPage.goto("/provider/records");
+  const firstLink = metroPage.getByRole("table", { name: "Load records" }).getByRole("link").first();
+  const href = await firstLink.getAttribute("href");
+  const messageId = (await firstLink.textContent())!.trim();
+  const id = href!.split("/").at(-1)!;
+  expect(messageId).toMatch(/^RECARD01-METRO01-I\d{10}$/);
+
+  const own = await metroPage.request.get(`/api/provider/load-records/${id}`);
+  expect(own.status()).toBe(200);
+  expect((await own.json()).messageId).toBe(messageId);
+
+  const hoshi = await browser.newContext({ storageState: ACCOUNTS.hoshi.state });
+  const hoshiPage = await hoshi.newPage();
+  const guessed = await hoshiPage.request.get(`/api/provider/load-records/${id}`);
+  expect(guessed.status()).toBe(404);
+  expect(await guessed.text()).not.toContain(messageId);
+
+  const page = await hoshiPage.goto(`/provider/records/${id}`);
+  expect(page?.status()).toBe(404);
+  await expect(hoshiPage.getByTestId("load-record")).toHaveCount(0);
+
+  await hoshiPage.goto("/provider/records");
+  await hoshiPage.getByRole("textbox", { name: "Message id" }).fill(messageId);
+  await hoshiPage.getByRole("button", { name: "Find" }).click();
+  await expect(hoshiPage.getByRole("main").getByRole("alert")).toHaveText(`No load record of yours has message id ${messageId}.`);
+  await expect(hoshiPage.getByRole("table", { name: "Load records" })).not.toContainText(messageId);
+
+  // The same lookup works for its owner.
+  await metroPage.getByRole("textbox", { name: "Message id" }).fill(messageId);
+  await metroPage.getByRole("button", { name: "Find" }).click();
+  await expect(metroPage.getByRole("status")).toContainText("Found");
+
+  await metro.close();
+  await hoshi.close();
+});

@@ -1,0 +1,48 @@
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://localhost:${PORT}`;
+
+// Debian's Chromium (no browser download works here: STACK.md).
+const chromium = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  },
+};
+
+/** One Playwright project per portal with its own saved sign-in, plus the cross-role security suite. */
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: { baseURL, trace: "retain-on-failure", screenshot: "only-on-failure" },
+  projects: [
+    { name: "setup", testMatch: /fixtures\/auth\.setup\.ts/, use: chromium },
+    { name: "issuer", testDir: "e2e/issuer", dependencies: ["setup"], use: { ...chromium, storageState: "e2e/.auth/issuer.json" } },
+    { name: "provider", testDir: "e2e/provider", dependencies: ["setup"], use: { ...chromium, storageState: "e2e/.auth/metro.json" } },
+    { name: "cardholder", testDir: "e2e/cardholder", dependencies: ["setup"], use: { ...chromium, storageState: "e2e/.auth/hana.json" } },
+    { name: "security", testDir: "e2e/security", dependencies: ["setup"], use: chromium },
+  ],
+  webServer: {
+    // A fresh in-memory embedded database per run, seeded with the demo data.
+    command: "npx tsx --conditions=react-server scripts/start.ts",
+    url: `${baseURL}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(PORT),
+      RECARD_DATA_DIR: "memory",
+      NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
+      NEXTAUTH_URL: baseURL,
+      DATABASE_URL: "",
+    },
+  },
+});

@@ -1,0 +1,407 @@
+/**
+ * Demo data, seeded by `npm start` on an empty database (idempotent: a database that already has an
+ * issuer is left alone). Loads are real: each permission is signed with the demo issuer key, loaded
+ * on the simulated card image, and recorded with the card's verified receipt, on both sides.
+ */
+import {
+  buildLoadFile,
+  cardBinding,
+  DEMO_ISSUER,
+  DEMO_ISSUER_KEYS,
+  loadFileHash,
+  personaliseCard,
+  randomSurfaceNumber,
+  seededCardEnv,
+  SimulatedCard,
+  signPermission,
+  verifyReceipt,
+  type AppletParams,
+  type CardImage,
+  type LoadKind,
+} from "../../lib/core/card";
+import { loadApplication } from "../../lib/core/card/terminal";
+import { toHex } from "../../lib/core/bytes";
+import { DEMO_COMPANY_KEYS } from "../../lib/core/messages";
+import { createPrismaClient, type Db } from "../../lib/server/db";
+import { hashPassword } from "../../lib/server/auth/password";
+import { allocateMessageId } from "../../lib/server/exchange/message-ids";
+import { DEMO_CARDHOLDERS, DEMO_ISSUER_ACCOUNTS, DEMO_PASSWORD, DEMO_PROVIDERS, type DemoApplication, type DemoCardholder, type DemoProvider } from "./demo-data";
+
+const DAY = 24 * 60 * 60 * 1000;
+const CURRENCY = "JPY";
+const ISSUER = DEMO_ISSUER.companyId;
+
+/** A small deterministic PRNG so the demo world is the same on every machine. */
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type AppRef = DemoApplication & { id: string; providerId: string; provider: DemoProvider; loadFile: Uint8Array; hash: string };
+type CardRef = { id: string; cardId: string; surfaceNumber: string; platformType: 100 | 200; image: CardImage; cardPublicKeyJwk: JsonWebKey; cardholderId: string };
+type LoadRef = { spLoadId: string; messageId: string; app: AppRef; at: Date };
+
+function appletParams(app: AppRef, limitMinor: number, holderNo: string): AppletParams {
+  switch (app.kind) {
+    case "transit":
+      return { kind: "transit", balance: 2000, currency: CURRENCY };
+    case "loyalty":
+      return { kind: "loyalty", points: 120 };
+    case "credit":
+      return { kind: "credit", limit: limitMinor, currency: CURRENCY, holderReference: holderNo };
+  }
+}
+
+class DemoSeeder {
+  private apps = new Map<string, AppRef>();
+  private customers = new Map<string, string>(); // provider|cardholder -> customer id
+  private customerCount = new Map<string, number>();
+  private readonly rand = mulberry32(20261128);
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: Date,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async run() {
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    await this.db.issuerCompany.create({ data: { companyId: ISSUER, name: "ReCard Card Co.", iin: DEMO_ISSUER.iin } });
+    await this.db.issuerPolicy.create({ data: { id: 1, maxReissuesPerYear: 2, requireIdentityVerified: true, rejectOnFraudFlag: true, permissionTtlMinutes: 60, updatedBy: "seed" } });
+    for (const account of DEMO_ISSUER_ACCOUNTS) {
+      await this.db.user.create({ data: { email: account.email, name: account.name, passwordHash, role: "issuer", issuerCompanyId: ISSUER } });
+    }
+    await this.seedProviders(passwordHash);
+    for (const [index, holder] of DEMO_CARDHOLDERS.entries()) await this.seedCardholder(holder, index, passwordHash);
+    this.log(`seeded ${DEMO_CARDHOLDERS.length} cardholders, ${DEMO_PROVIDERS.length} providers`);
+  }
+
+  private async seedProviders(passwordHash: string) {
+    const issuerKey = DEMO_COMPANY_KEYS.RECARD01;
+    for (const p of DEMO_PROVIDERS) {
+      const providerKey = DEMO_COMPANY_KEYS[p.companyId as keyof typeof DEMO_COMPANY_KEYS];
+      // Issuer side: the registration, contract and fees; the provider's key in the issuer's trust store.
+      const provider = await this.db.serviceProvider.create({
+        data: { companyId: p.companyId, name: p.name, contractNo: p.contractNo, contractStatus: "active", contractStart: new Date(p.contractStart) },
+      });
+      await this.db.trustedKey.create({ data: { ownerCompanyId: ISSUER, companyId: p.companyId, kid: providerKey.kid, publicJwk: providerKey.publicKey as object } });
+      for (const app of p.applications) {
+        const loadFile = buildLoadFile({ kind: app.kind, aid: app.aid, version: 1, codeSize: 4096 });
+        const hash = loadFileHash(loadFile);
+        const row = await this.db.registeredApplication.create({
+          data: { aid: app.aid, providerId: provider.id, name: app.name, kind: app.kind, version: "1", loadFileHash: hash, status: app.status, registeredAt: new Date(p.contractStart) },
+        });
+        await this.db.feeSchedule.create({
+          data: { providerId: provider.id, applicationId: row.id, normalLoadFeeMinor: app.normalFee, reissueReloadFeeMinor: app.reissueFee, currency: CURRENCY, validFrom: new Date(p.contractStart) },
+        });
+        this.apps.set(app.aid, { ...app, id: row.id, providerId: provider.id, provider: p, loadFile, hash });
+      }
+      // Provider side: its own profile, policy, fees to users, the issuer's key in its trust store, its desk.
+      await this.db.spCompany.create({ data: { providerCompanyId: p.companyId, name: p.name, issuerCompanyId: ISSUER, currency: CURRENCY } });
+      await this.db.spCreditPolicy.create({ data: { providerCompanyId: p.companyId, version: `${p.companyId}-2025.1`, ...p.credit } });
+      for (const app of p.applications) {
+        await this.db.spFeeSchedule.create({
+          data: { providerCompanyId: p.companyId, applicationAid: app.aid, normalFeeMinor: app.userNormalFee, reissueFeeMinor: app.userReissueFee, currency: CURRENCY, validFrom: new Date(p.contractStart) },
+        });
+      }
+      await this.db.trustedKey.create({ data: { ownerCompanyId: p.companyId, companyId: ISSUER, kid: issuerKey.kid, publicJwk: issuerKey.publicKey as object } });
+      await this.db.user.create({ data: { email: p.desk.email, name: p.desk.name, passwordHash, role: "provider", providerCompanyId: p.companyId } });
+    }
+  }
+
+  private async personalise(holder: DemoCardholder, cardholderId: string, seed: string, issuedAt: Date, generation: number, previousCardId: string | null): Promise<CardRef> {
+    const env = seededCardEnv(seed, issuedAt);
+    const cardId = toHex(env.random(8));
+    const surfaceNumber = randomSurfaceNumber(DEMO_ISSUER.iin, env);
+    const { image, cardPublicKeyJwk } = await personaliseCard(
+      {
+        cardId,
+        surfaceNumber,
+        platformType: holder.platformType,
+        issuerCompanyId: ISSUER,
+        iin: DEMO_ISSUER.iin,
+        issuerSigningPublicKeyJwk: DEMO_ISSUER_KEYS.signing.publicKeyJwk,
+        issuerEncryptionPublicKeyJwk: DEMO_ISSUER_KEYS.encryption.publicKeyJwk,
+        cardholderName: holder.name,
+        issuedAt,
+      },
+      env,
+    );
+    const row = await this.db.card.create({
+      data: {
+        cardId,
+        surfaceNumber,
+        platformType: holder.platformType,
+        status: "active",
+        cardholderId,
+        issuedAt,
+        expiresAt: new Date(issuedAt.getTime() + 5 * 365 * DAY),
+        previousCardId,
+        generation,
+        cardPublicKeyJwk: cardPublicKeyJwk as object,
+      },
+    });
+    return { id: row.id, cardId, surfaceNumber, platformType: holder.platformType, image, cardPublicKeyJwk, cardholderId };
+  }
+
+  private async customerFor(provider: DemoProvider, holder: DemoCardholder, at: Date): Promise<string> {
+    const key = `${provider.companyId}|${holder.name}`;
+    const known = this.customers.get(key);
+    if (known) return known;
+    const n = (this.customerCount.get(provider.companyId) ?? 0) + 1;
+    this.customerCount.set(provider.companyId, n);
+    const customer = await this.db.spCustomer.create({
+      data: {
+        providerCompanyId: provider.companyId,
+        customerNo: `${provider.companyId.slice(0, 3)}-${String(n).padStart(5, "0")}`,
+        fullName: holder.name,
+        birthDate: new Date(holder.birthDate),
+        address: holder.address,
+        createdAt: at,
+      },
+    });
+    this.customers.set(key, customer.id);
+    return customer.id;
+  }
+
+  /** The whole first-load or reload procedure, as the flows do it, at time `at`. */
+  private async load(card: CardRef, holder: DemoCardholder, holderNo: string, app: AppRef, at: Date, previous: LoadRef | null): Promise<LoadRef> {
+    const kind: LoadKind = previous ? "reload" : "first-load";
+    const provider = app.provider;
+    const customerId = await this.customerFor(provider, holder, at);
+    // The provider's examination (claims 11/12): done once, reused on reload.
+    let investigationId: string | null = null;
+    let limitMinor = 0;
+    if (previous) {
+      const old = await this.db.spLoadRecord.findUniqueOrThrow({ where: { id: previous.spLoadId }, select: { creditInvestigationId: true, investigation: { select: { limitMinor: true } } } });
+      investigationId = old.creditInvestigationId;
+      limitMinor = old.investigation?.limitMinor ?? 0;
+    } else {
+      const policy = provider.credit;
+      const existing = Math.round(this.rand() * 3) * 100_000;
+      limitMinor = app.kind === "credit" ? Math.max(0, Math.min(policy.maxLimitMinor, Math.floor((holder.incomeMinor * policy.limitPercentOfIncome) / 100) - existing)) : 0;
+      const inv = await this.db.spCreditInvestigation.create({
+        data: {
+          providerCompanyId: provider.companyId,
+          customerId,
+          applicationAid: app.aid,
+          declaredIncomeMinor: holder.incomeMinor,
+          existingLimitsMinor: existing,
+          outcome: "approved",
+          limitMinor,
+          policyVersion: `${provider.companyId}-2025.1`,
+          notes: app.kind === "credit" ? "Income and existing limits checked against the credit policy." : "Identity checked at the desk.",
+          investigatedAt: at,
+          investigatedBy: provider.desk.name,
+        },
+      });
+      investigationId = inv.id;
+    }
+
+    const { requestId, messageId } = await this.db.$transaction(async (tx) => ({
+      requestId: await allocateMessageId(tx, { issuerCompanyId: ISSUER, providerCompanyId: provider.companyId, direction: "P" }),
+      messageId: await allocateMessageId(tx, { issuerCompanyId: ISSUER, providerCompanyId: provider.companyId, direction: "I" }),
+    }));
+    const expiresAt = new Date(at.getTime() + 60 * 60 * 1000);
+    const binding = cardBinding(card.cardId, messageId);
+    const token = await signPermission(DEMO_ISSUER_KEYS.signing.privateKeyJwk, {
+      operation: "load",
+      messageId,
+      cardBinding: binding,
+      expiresAt,
+      aid: app.aid,
+      loadFileHash: app.hash,
+      kind,
+      originalMessageId: previous?.messageId ?? null,
+    });
+    const simulated = new SimulatedCard(card.image, seededCardEnv(`${card.cardId}/${messageId}`, at));
+    simulated.powerOn();
+    const loaded = await loadApplication((apdu) => simulated.transmit(apdu), {
+      permission: token,
+      loadFile: app.loadFile,
+      aid: app.aid,
+      installParams: appletParams(app, limitMinor, holderNo),
+    });
+    if (!loaded.ok) throw new Error(`seed: card refused ${app.aid}: ${loaded.error.step} ${loaded.error.meaning}`);
+    card.image = simulated.image();
+    const receipt = await verifyReceipt(loaded.value.receipt, card.cardPublicKeyJwk, { operation: "load", messageId, cardBinding: binding, aid: app.aid, loadFileHash: app.hash });
+    if (!receipt.ok) throw new Error(`seed: receipt refused: ${receipt.error}`);
+
+    const chargeKind = previous ? "reissue_reload" : "normal_load";
+    return this.db.$transaction(async (tx) => {
+      // Issuer side (DB 104).
+      const permission = await tx.loadingPermission.create({
+        data: {
+          messageId,
+          requestMessageId: requestId,
+          providerId: app.providerId,
+          applicationId: app.id,
+          cardId: card.id,
+          kind: previous ? "reload" : "first_load",
+          originalMessageId: previous?.messageId ?? null,
+          status: "confirmed",
+          token: new Uint8Array(token),
+          loadFileHash: app.hash,
+          expiresAt,
+          decidedAt: at,
+          confirmedAt: at,
+          receipt: new Uint8Array(loaded.value.receipt),
+          confirmationCounter: receipt.value.confirmationCounter,
+        },
+      });
+      await tx.cardApplication.create({ data: { cardId: card.id, applicationId: app.id, permissionId: permission.id, loadedAt: at } });
+      await tx.providerCharge.create({
+        data: { providerId: app.providerId, permissionId: permission.id, kind: chargeKind, amountMinor: previous ? app.reissueFee : app.normalFee, currency: CURRENCY, chargedAt: at },
+      });
+      // Provider side (DB 110): Fig. 14 (card id, platform 100 only) and Fig. 17 (message id).
+      const record = await tx.spLoadRecord.create({
+        data: {
+          providerCompanyId: provider.companyId,
+          messageId,
+          cardId: card.platformType === 100 ? card.cardId : null,
+          surfaceNumberLast4: card.surfaceNumber.slice(-4),
+          platformType: card.platformType,
+          applicationAid: app.aid,
+          customerId,
+          creditInvestigationId: investigationId,
+          kind: previous ? "reload" : "first_load",
+          status: "loaded",
+          previousLoadId: previous?.spLoadId ?? null,
+          receipt: new Uint8Array(loaded.value.receipt),
+          loadedAt: at,
+          createdAt: at,
+        },
+      });
+      await tx.spUserCharge.create({
+        data: {
+          providerCompanyId: provider.companyId,
+          customerId,
+          loadRecordId: record.id,
+          kind: chargeKind,
+          amountMinor: previous ? app.userReissueFee : app.userNormalFee,
+          currency: CURRENCY,
+          chargedAt: at,
+        },
+      });
+      return { spLoadId: record.id, messageId, app, at };
+    });
+  }
+
+  private async seedCardholder(holder: DemoCardholder, index: number, passwordHash: string) {
+    const now = this.now.getTime();
+    const holderNo = `CH-${String(index + 1).padStart(6, "0")}`;
+    const firstIssued = new Date(now - (400 + Math.floor(this.rand() * 300)) * DAY);
+    const cardholder = await this.db.cardholder.create({
+      data: {
+        holderNo,
+        fullName: holder.name,
+        sex: holder.sex,
+        birthDate: new Date(holder.birthDate),
+        occupation: holder.occupation,
+        annualIncomeMinor: holder.incomeMinor,
+        currency: CURRENCY,
+        postalCode: holder.postalCode,
+        address: holder.address,
+        email: holder.account ?? `${holder.name.toLowerCase().replace(/\s+/g, ".")}@mail.example`,
+        phone: `090-${String(1000 + index * 37).slice(-4)}-${String(2000 + index * 91).slice(-4)}`,
+        identityVerifiedAt: holder.identityVerified === false ? null : firstIssued,
+        fraudFlag: holder.fraudFlag ?? false,
+        fraudNote: holder.fraudFlag ? "Chargeback pattern reported by a provider in 2025." : null,
+        createdAt: firstIssued,
+      },
+    });
+    if (holder.account) {
+      await this.db.user.create({ data: { email: holder.account, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id } });
+    }
+
+    let card = await this.personalise(holder, cardholder.id, `demo/${holderNo}/1`, firstIssued, 1, null);
+    const loads: LoadRef[] = [];
+    for (const [i, aid] of holder.loads.entries()) {
+      const at = new Date(firstIssued.getTime() + (10 + i * 23 + Math.floor(this.rand() * 20)) * DAY);
+      loads.push(await this.load(card, holder, holderNo, this.apps.get(aid)!, at, null));
+    }
+
+    if (holder.reissuedBefore) {
+      // An earlier reissue, done the way the flows do it: request, approval, link, notification, reloads.
+      const { reason, monthsAgo } = holder.reissuedBefore;
+      const reportedAt = new Date(now - monthsAgo * 30 * DAY);
+      const decidedAt = new Date(reportedAt.getTime() + 2 * DAY);
+      const old = card;
+      card = await this.personalise(holder, cardholder.id, `demo/${holderNo}/2`, decidedAt, 2, old.id);
+      await this.db.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: decidedAt, ...(reason === "damaged" ? {} : { blockedAt: reportedAt, blockedReason: `Reported ${reason}` }) } });
+      const request = await this.db.reissueRequest.create({
+        data: {
+          oldCardId: old.id,
+          cardholderId: cardholder.id,
+          reason,
+          statement: reason === "lost" ? "Lost on the train home." : "The chip stopped responding.",
+          status: "approved",
+          examination: { passed: true, checks: [{ id: "identity", passed: true }, { id: "reissues-this-year", passed: true, value: 0 }, { id: "card-status", passed: true }, { id: "fraud-flag", passed: true }] },
+          decidedAt,
+          reissuedCardId: card.id,
+          createdAt: reportedAt,
+        },
+      });
+      await this.db.reissueLink.create({ data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType: holder.platformType, reissuedAt: decidedAt } });
+      await this.db.auditLog.create({
+        data: { actorLabel: "Aiko Tanaka (issuer@recard.test)", action: "reissue.approve", subjectType: "reissue-request", subjectId: request.id, reason: `Card reported ${reason}; examination passed.`, at: decidedAt },
+      });
+      const providers = new Set(loads.map((l) => l.app.provider.companyId));
+      if (holder.platformType === 100) {
+        for (const companyId of providers) {
+          const noticeId = await this.db.$transaction((tx) => allocateMessageId(tx, { issuerCompanyId: ISSUER, providerCompanyId: companyId, direction: "I" }));
+          await this.db.spReissueNotice.create({
+            data: { providerCompanyId: companyId, platformType: 100, oldCardId: old.cardId, reissuedCardId: card.cardId, reissuedAt: decidedAt, receivedAt: decidedAt, sourceMessageId: noticeId, via: "push" },
+          });
+        }
+      }
+      for (const [i, previous] of loads.entries()) {
+        const at = new Date(decidedAt.getTime() + (3 + i * 4) * DAY);
+        await this.load(card, holder, holderNo, previous.app, at, previous);
+      }
+      await this.saveWallet(cardholder.id, old, "TERMINATED");
+    }
+
+    if (holder.today?.blocked) {
+      const at = new Date(now - 1 * DAY);
+      await this.db.card.update({ where: { id: card.id }, data: { status: "blocked", blockedAt: at, blockedReason: `Reported ${holder.today.blocked}` } });
+    }
+    if (holder.today?.pendingRequest) {
+      const reason = holder.today.pendingRequest;
+      await this.db.reissueRequest.create({
+        data: {
+          oldCardId: card.id,
+          cardholderId: cardholder.id,
+          reason,
+          statement: reason === "damaged" ? "Cracked across the chip." : "Wallet stolen at the station.",
+          status: "pending",
+          createdAt: new Date(now - 1 * DAY + 60_000),
+        },
+      });
+    }
+    await this.saveWallet(cardholder.id, card, null);
+  }
+
+  private async saveWallet(cardholderId: string, card: CardRef, lifeCycle: "TERMINATED" | null) {
+    const image = lifeCycle ? { ...card.image, lifeCycle } : card.image;
+    await this.db.walletCard.create({ data: { cardholderId, surfaceNumber: card.surfaceNumber, image: image as object } });
+  }
+}
+
+/** Seeds the demo world unless the database already has an issuer. Returns whether it seeded. */
+export async function seedIfEmpty(databaseUrl: string, options: { log?: (line: string) => void; now?: Date } = {}): Promise<boolean> {
+  const db = createPrismaClient(databaseUrl, 2);
+  try {
+    if ((await db.issuerCompany.count()) > 0) return false;
+    await new DemoSeeder(db, options.now ?? new Date(), options.log ?? (() => {})).run();
+    return true;
+  } finally {
+    await db.$disconnect();
+  }
+}

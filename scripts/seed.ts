@@ -1,0 +1,11 @@
+/** `npm run db:seed`: seeds the demo data into DATABASE_URL when it has none (migrations first). */
+import { migrate } from "../lib/server/db/migrate";
+import { seedIfEmpty } from "../prisma/seed";
+
+const url = process.env.DATABASE_URL;
+if (!url) {
+  console.error("set DATABASE_URL (npm start seeds the embedded database by itself)");
+  process.exit(2);
+}
+await migrate(url, { log: console.log });
+console.log((await seedIfEmpty(url, { log: console.log })) ? "seeded" : "the database already has data: nothing done");

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `npm test`: every test ReCard has, in the order a failure is cheapest to find.
+# Needs (Debian): chromium, postgresql, pcscd, vsmartcard-vpcd, opensc, pcsc-tools (.ci/run installs them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+export npm_config_nodedir="${npm_config_nodedir:-/usr}"
+
+started=$SECONDS
+step() { printf '\n\033[1m== %s\033[0m (%ss)\n' "$1" "$((SECONDS - started))"; }
+
+step "generate the Prisma client"
+node scripts/generate.mjs >/dev/null
+
+step "type check"
+npx tsc --noEmit
+
+step "lint (including the one-way import rules)"
+npx eslint --max-warnings 0 .
+
+step "unit tests"
+npx vitest run --project unit
+
+step "data-layer integration tests on embedded PGlite and on PostgreSQL"
+npx tsx --conditions=react-server scripts/test-integration.ts
+
+step "PC/SC: real pcscd, vpcd and opensc-tool against the simulated card"
+bash scripts/pcsc-integration.sh
+
+step "build"
+node node_modules/next/dist/bin/next build
+
+step "end-to-end in Chromium"
+npx playwright test
+
+step "all tests passed"
