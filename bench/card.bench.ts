@@ -7,6 +7,8 @@ import { createDemoCard, seededCardEnv, SimulatedCard, TAG, type CardImage } fro
 import { loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo } from "@/lib/core/card/fixtures";
 import { getDataCommand, loadApplication, loadCommands, selectCommand } from "@/lib/core/card/terminal";
 import { createCcidDevice } from "@/lib/reader/ccid/emulator";
+import { startVpcdClient } from "@/lib/reader/node/vpcd-client";
+import { VpcdReader } from "@/lib/reader/node/vpcd-reader";
 import { createEmulatedSerialPort } from "@/lib/reader/pn532/emulated-port";
 import { SimulatorReader } from "@/lib/reader/simulator";
 import type { Reader } from "@/lib/reader/types";
@@ -122,7 +124,12 @@ async function framing(image: CardImage, ctx: BenchContext): Promise<BenchTable>
   await pn532.connect();
   const ccid: Reader = new WebUsbReader(createCcidDevice({ card: new SimulatedCard(image, seededCardEnv("bench")) }));
   await ccid.connect();
-  for (const reader of [simulator, pn532, ccid]) await expectSw(reader, df70, "9000");
+  // vpcd over loopback TCP: our VpcdReader plays vpcd, so both ends set TCP_NODELAY (no Nagle delay).
+  const tcp = new VpcdReader();
+  await tcp.connect();
+  const tcpCard = startVpcdClient({ card: new SimulatedCard(image, seededCardEnv("bench")), port: tcp.port! });
+  await new Promise<void>((resolve) => (tcp.isCardPresent() ? resolve() : tcp.onPresenceChange((present) => present && resolve())));
+  for (const reader of [simulator, pn532, ccid, tcp]) await expectSw(reader, df70, "9000");
 
   const before = await measure(() => direct.transmit(df70), opts);
   const rows = [
@@ -130,20 +137,23 @@ async function framing(image: CardImage, ctx: BenchContext): Promise<BenchTable>
     { name: "vpcd frames (codec + session, no socket)", measurement: await measure(viaVpcd, opts) },
     { name: "Web Serial ↔ PN532 emulator", measurement: await measure(() => pn532.transmit(df70), opts), note: "ACK + InDataExchange frames, streams both ways" },
     { name: "WebUSB ↔ CCID emulator", measurement: await measure(() => ccid.transmit(df70), opts), note: "XfrBlock / DataBlock, bSeq checked" },
+    { name: "vpcd over loopback TCP", measurement: await measure(() => tcp.transmit(df70), opts), note: "VpcdReader ↔ vpcd client, TCP_NODELAY both ends" },
   ];
   await pn532.disconnect();
   await ccid.disconnect();
+  await tcpCard.close();
+  await tcp.disconnect();
   const directRow = { name: "direct: SimulatedCard.transmit", measurement: pooled(before, await measure(() => direct.transmit(df70), opts)) };
   const base = directRow.measurement.meanMs;
   return {
-    title: "Transport framing overhead per APDU (GET DATA DF70, in process)",
+    title: "Transport framing overhead per APDU (GET DATA DF70; emulated readers in process, vpcd over loopback TCP)",
     baseline: "direct SimulatedCard.transmit of the same APDU, measured before and after the rows",
     rows: withRatios(directRow.name, [directRow, ...rows]).map((r, i) =>
       i === 0 ? r : { ...r, note: `${signedMicros(r.measurement.meanMs - base)}/APDU${r.note ? `; ${r.note}` : ""}` },
     ),
     notes: [
       "no wire time: a PN532 at 115200 baud adds ≈ 1 ms per 11 bytes on a real line",
-      "through real vpcd, Debian's build adds ≈ 45 ms per APDU (Nagle) unless pcscd gets TCP_NODELAY (docs/reader.md)",
+      "the TCP row is not pcscd's vpcd: Debian's vpcd adds ≈ 45 ms per APDU (Nagle) unless pcscd gets TCP_NODELAY (docs/reader.md)",
     ],
   };
 }
