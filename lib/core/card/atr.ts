@@ -7,13 +7,13 @@
  *   01        TD2 protocol T=1
  *   80        historical: category indicator, compact-TLV follows (ISO 7816-4 §8.1.1)
  *   56 …      compact-TLV tag 5 (card issuer's data), 6 bytes: "ReCard"
- *   73 C0 00 40  compact-TLV tag 7 (card capabilities, ISO 7816-4 §8.1.1.2.7): selection by full
- *              and partial DF name; extended Lc and Le fields; no chaining, no logical channels
+ *   73 C0 00 C0  compact-TLV tag 7 (card capabilities, ISO 7816-4 §8.1.1.2.7): selection by full
+ *              and partial DF name; command chaining; extended Lc and Le fields; no logical channels
  *   TCK       XOR of T0 … last historical byte (required because T=1 is offered)
  */
 import { concatBytes, utf8 } from "../bytes";
 
-const HISTORICAL = concatBytes(Uint8Array.of(0x80, 0x56), utf8("ReCard"), Uint8Array.of(0x73, 0xc0, 0x00, 0x40));
+const HISTORICAL = concatBytes(Uint8Array.of(0x80, 0x56), utf8("ReCard"), Uint8Array.of(0x73, 0xc0, 0x00, 0xc0));
 
 function withTck(bytes: Uint8Array): Uint8Array {
   let tck = 0;

@@ -15,7 +15,7 @@ describe("ATR (ISO 7816-3 §8.2)", () => {
   it("has a valid TCK and spells ReCard in the historical bytes", () => {
     expect(isAtrChecksumValid(CARD_ATR)).toBe(true);
     expect(toHex(CARD_ATR)).toContain(toHex(utf8("ReCard")));
-    expect(toHex(CARD_ATR)).toBe("3B8C8001805652654361726473C000402B");
+    expect(toHex(CARD_ATR)).toBe("3B8C8001805652654361726473C000C0AB");
   });
 });
 
@@ -52,12 +52,13 @@ describe("status words for malformed and unsupported commands", () => {
     ["extended case 2 with Le 0000 selects the ISD", "00A40400000000", "9000"],
     ["CLA FF (PC/SC pseudo-APDU class)", "FFCA000000", "6E00"],
     ["reserved CLA 20", "20CA000000", "6E00"],
-    ["proprietary CLA 90", "90CA000000", "6E00"],
+    ["proprietary CLA A0", "A0CA000000", "6E00"],
+    ["GP class with chaining but no data", "90CA000000", "6700"],
     ["logical channel 1", "01A4040000", "6881"],
     ["further interindustry channel", "40A4040000", "6881"],
     ["secure messaging", "04A4040000", "6882"],
     ["GP secure messaging CLA 84", "84F28002024F0000", "6882"],
-    ["command chaining", "10A4040000", "6884"],
+    ["a chained SELECT without data", "10A4040000", "6700"],
     ["unknown INS (READ BINARY)", "00B0000000", "6D00"],
     ["SELECT in the GP class", "80A4040000", "6E00"],
     ["OpenSC probe: PIV AID", "00A404000BA00000030800001000010000", "6A82"],
@@ -135,6 +136,33 @@ function buildTransit(aid: string): Uint8Array {
 /** Card recognition data children (GP 2.3.1 §H.2): GP OID, GP 2.3.1 card management, card identification scheme. */
 const RECOGNITION = "06072A864886FC6B01" + "600C060A2A864886FC6B02020301" + "630906072A864886FC6B03";
 
+describe("command chaining (ISO 7816-4 §5.3.3)", () => {
+  it("joins the data of a chain, and drops a chain another command interrupts (6883)", async () => {
+    const slot = await cardInSlot(100);
+    expect(await slot.send("10A4040004A0000001")).toBe("9000");
+    expect(await slot.send("00A404000451000000" + "00")).toMatch(/^6F358408A000000151000000.*9000$/);
+    expect(await slot.send("10A4040004A0000001")).toBe("9000");
+    expect(await slot.send("80CADF7000")).toBe("6883");
+    expect(await slot.send("00A404000451000000" + "00")).toBe("6700");
+    expect(await slot.send("80CADF7000")).toBe("DF700200649000");
+  });
+
+  it("carries INSTALL commands longer than 255 bytes as chains of short APDUs by default", async () => {
+    const slot = await cardInSlot(200);
+    const lengths: number[] = [];
+    const token = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 1 }));
+    const result = await loadApplication(
+      (apdu) => {
+        lengths.push(apdu.length);
+        return slot.transmit(apdu);
+      },
+      { permission: token, loadFile: sampleLoadFile("transit"), aid: SAMPLE_AIDS.transit },
+    );
+    expect(result.ok).toBe(true);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(4 + 1 + 255 + 1);
+  });
+});
+
 describe("GET DATA (GP 2.3.1 §11.3)", () => {
   it("answers IIN, CIN (platform 100), CPLC, card recognition data and platform type", async () => {
     const slot = await cardInSlot(100);
@@ -184,7 +212,7 @@ describe("robustness", () => {
       fc.uint8Array({ maxLength: 300 }),
       fc
         .tuple(
-          fc.constantFrom(0x00, 0x80, 0x84, 0x01, 0xff, 0x40),
+          fc.constantFrom(0x00, 0x80, 0x84, 0x01, 0xff, 0x40, 0x10, 0x90),
           fc.constantFrom(0xa4, 0xca, 0xc0, 0xf2, 0xe6, 0xe8, 0xe4, 0xf0, 0x5c, 0x52, 0x54, 0xb0),
           fc.integer({ min: 0, max: 255 }),
           fc.integer({ min: 0, max: 255 }),

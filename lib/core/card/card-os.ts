@@ -20,7 +20,6 @@ import {
   APPLET_DATA_BYTES,
   CARD_LIFE_CYCLE,
   CARD_MEMORY_BYTES,
-  CLA,
   GET_STATUS,
   GP_OID_PREFIX,
   INS,
@@ -66,16 +65,32 @@ export type LoadSession =
       readonly size: number;
     };
 
+/** Command data received so far in an ISO 7816-4 §5.3.3 command chain (CLA b5 set). */
+export type Chain = {
+  readonly cla: number;
+  readonly ins: number;
+  readonly p1: number;
+  readonly p2: number;
+  readonly parts: readonly Uint8Array[];
+  readonly length: number;
+};
+
 /** Volatile state, lost on power-off and reset. */
 export type Session = {
   readonly selected: Selection;
   readonly load: LoadSession | null;
   /** Response data not yet fetched with GET RESPONSE, and the SW to end it with. */
   readonly pending: { readonly data: Uint8Array; readonly sw: number } | null;
+  readonly chain: Chain | null;
 };
 
 /** The session after power-on or reset: the ISD is implicitly selected (GP 2.3.1 §6.2). */
-export const INITIAL_SESSION: Session = { selected: { kind: "isd" }, load: null, pending: null };
+export const INITIAL_SESSION: Session = { selected: { kind: "isd" }, load: null, pending: null, chain: null };
+
+/** Most command data a chain may carry (what one extended APDU could). */
+export const MAX_CHAINED_DATA = 65_535;
+/** CLA b5: more commands of this chain follow (ISO 7816-4 §5.4.1). */
+const CLA_CHAINING = 0x10;
 
 /** Result of one APDU. */
 export type Step = { readonly image: CardImage; readonly session: Session; readonly response: Uint8Array };
@@ -95,12 +110,26 @@ export function processApdu(image: CardImage, session: Session, bytes: Uint8Arra
   // GP 2.3.1 §5.1.1.5: a TERMINATED card refuses everything.
   if (image.lifeCycle === "TERMINATED") return swOnly(SW.FUNCTION_NOT_SUPPORTED, INITIAL_SESSION);
   const decoded = decodeCommandApdu(bytes);
-  if (!decoded.ok) return swOnly(SW.WRONG_LENGTH, { ...session, pending: null });
-  const apdu = decoded.value;
-  const cls = classify(apdu.cla);
-  if (typeof cls === "number") return swOnly(cls, { ...session, pending: null });
-  if (cls === "iso" && apdu.ins === INS.GET_RESPONSE) return getResponse(image, session, apdu);
-  const ctx: Ctx = { image, session: { ...session, pending: null }, env };
+  if (!decoded.ok) return swOnly(SW.WRONG_LENGTH, { ...session, pending: null, chain: null });
+  const classified = classify(decoded.value.cla);
+  if (typeof classified === "number") return swOnly(classified, { ...session, pending: null, chain: null });
+  const { cls, isChained } = classified;
+  const received = decoded.value;
+  const baseCla = received.cla & ~CLA_CHAINING;
+  // ISO 7816-4 §5.3.3: the commands of a chain share INS P1 P2; anything else breaks the chain.
+  const chain = session.chain;
+  if (chain && (chain.cla !== baseCla || chain.ins !== received.ins || chain.p1 !== received.p1 || chain.p2 !== received.p2)) {
+    return swOnly(SW.LAST_COMMAND_OF_CHAIN_EXPECTED, { ...session, pending: null, chain: null });
+  }
+  if (isChained) {
+    const length = (chain?.length ?? 0) + received.data.length;
+    if (received.data.length === 0 || length > MAX_CHAINED_DATA) return swOnly(SW.WRONG_LENGTH, { ...session, pending: null, chain: null });
+    const next: Chain = { cla: baseCla, ins: received.ins, p1: received.p1, p2: received.p2, parts: [...(chain?.parts ?? []), received.data], length };
+    return swOnly(SW.OK, { ...session, pending: null, chain: next });
+  }
+  const apdu: CommandApdu = chain ? { ...received, data: concatBytes(...chain.parts, received.data), extended: true } : received;
+  if (cls === "iso" && apdu.ins === INS.GET_RESPONSE) return getResponse(image, { ...session, chain: null }, apdu);
+  const ctx: Ctx = { image, session: { ...session, pending: null, chain: null }, env };
   let outcome: Outcome;
   try {
     outcome = dispatch(ctx, cls, apdu);
@@ -135,22 +164,17 @@ function getResponse(image: CardImage, session: Session, apdu: CommandApdu): Ste
 }
 
 /**
- * CLA coding (ISO 7816-4 §5.4.1; GP 2.3.1 §11.1.4 uses the first-interindustry layout for '80'–'8F').
- * Only the basic logical channel without secure messaging or chaining is supported.
+ * CLA coding (ISO 7816-4 §5.4.1; GP 2.3.1 §11.1.4 uses the first-interindustry layout for '80'–'9F'):
+ * the basic logical channel, no secure messaging, command chaining allowed.
  */
-function classify(cla: number): "iso" | "gp" | number {
+function classify(cla: number): { cls: "iso" | "gp"; isChained: boolean } | number {
   if (cla === 0xff) return SW.CLA_NOT_SUPPORTED;
-  if ((cla & 0xe0) === 0x00 || (cla & 0xf0) === 0x80) {
-    if ((cla & 0x10) !== 0) return SW.COMMAND_CHAINING_NOT_SUPPORTED;
+  if ((cla & 0xe0) === 0x00 || (cla & 0xe0) === 0x80) {
     if ((cla & 0x0c) !== 0) return SW.SECURE_MESSAGING_NOT_SUPPORTED;
     if ((cla & 0x03) !== 0) return SW.LOGICAL_CHANNEL_NOT_SUPPORTED;
-    return cla === CLA.ISO ? "iso" : "gp";
+    return { cls: (cla & 0x80) === 0 ? "iso" : "gp", isChained: (cla & CLA_CHAINING) !== 0 };
   }
-  if ((cla & 0xc0) === 0x40) {
-    if ((cla & 0x10) !== 0) return SW.COMMAND_CHAINING_NOT_SUPPORTED;
-    if ((cla & 0x20) !== 0) return SW.SECURE_MESSAGING_NOT_SUPPORTED;
-    return SW.LOGICAL_CHANNEL_NOT_SUPPORTED;
-  }
+  if ((cla & 0xc0) === 0x40) return (cla & 0x20) !== 0 ? SW.SECURE_MESSAGING_NOT_SUPPORTED : SW.LOGICAL_CHANNEL_NOT_SUPPORTED;
   return SW.CLA_NOT_SUPPORTED;
 }
 

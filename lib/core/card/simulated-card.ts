@@ -69,7 +69,7 @@ export class SimulatedCard {
       this.#session = step.session;
       return Promise.resolve(step.response);
     } catch {
-      this.#session = { ...this.#session, load: null, pending: null };
+      this.#session = { ...this.#session, load: null, pending: null, chain: null };
       return Promise.resolve(Uint8Array.of(SW.NO_PRECISE_DIAGNOSIS >> 8, SW.NO_PRECISE_DIAGNOSIS & 0xff));
     }
   }

@@ -15,8 +15,8 @@ export const SW = {
   LOGICAL_CHANNEL_NOT_SUPPORTED: 0x6881,
   /** ISO 7816-4 Table 6: CLA asks for secure messaging (this card has no secure channel). */
   SECURE_MESSAGING_NOT_SUPPORTED: 0x6882,
-  /** ISO 7816-4 Table 6: CLA has the command-chaining bit set. */
-  COMMAND_CHAINING_NOT_SUPPORTED: 0x6884,
+  /** ISO 7816-4 Table 6: a command chain was interrupted by another command (the chain is dropped). */
+  LAST_COMMAND_OF_CHAIN_EXPECTED: 0x6883,
   /** ISO 7816-4 Table 6: the data is protected (card id on platform 200) or the token does not verify. */
   SECURITY_STATUS_NOT_SATISFIED: 0x6982,
   /** ISO 7816-4 Table 6: wrong state, sequence, expired/replayed token, exhausted counter, insufficient funds. */
@@ -53,7 +53,7 @@ const MEANINGS: ReadonlyMap<number, string> = new Map([
   [SW.WRONG_LENGTH, "Wrong length: Lc or Le is inconsistent or wrong for this command"],
   [SW.LOGICAL_CHANNEL_NOT_SUPPORTED, "Logical channels are not supported (use channel 0)"],
   [SW.SECURE_MESSAGING_NOT_SUPPORTED, "Secure messaging is not supported"],
-  [SW.COMMAND_CHAINING_NOT_SUPPORTED, "Command chaining is not supported"],
+  [SW.LAST_COMMAND_OF_CHAIN_EXPECTED, "Last command of the chain expected: the chain was interrupted and dropped"],
   [
     SW.SECURITY_STATUS_NOT_SATISFIED,
     "Security status not satisfied: protected data (card id on platform 200) or the issuer token does not verify for this card, application or operation",

@@ -64,7 +64,7 @@ describe("terminal against the simulated card", () => {
       sent.push(apdu.length);
       return slot.transmit(apdu);
     };
-    const result = await loadApplication(counting, { permission: token, loadFile: sampleLoadFile("transit"), aid: SAMPLE_AIDS.transit, blockSize: 8192 });
+    const result = await loadApplication(counting, { permission: token, loadFile: sampleLoadFile("transit"), aid: SAMPLE_AIDS.transit, blockSize: 8192, lengths: "extended" });
     expect(result.ok).toBe(true);
     expect(sent).toHaveLength(1 + 5 + 1);
     expect(await getStatus(slot.transmit)).toEqual({ ok: true, value: [{ aid: SAMPLE_AIDS.transit, lifeCycle: 0x07, privileges: "000000" }] });

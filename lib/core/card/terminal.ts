@@ -61,8 +61,42 @@ export async function exchange(transmit: Transmit, command: Uint8Array, step: st
   return err(refusal(step, null, "response never ended (too many GET RESPONSE rounds)"));
 }
 
-async function run(transmit: Transmit, command: Uint8Array, step: string, accept: readonly number[] = [SW.OK]): Promise<CardResult<{ data: Uint8Array; sw: number }>> {
-  const r = await exchange(transmit, command, step);
+/**
+ * How commands with more than 255 data bytes travel: "short" splits them into an ISO 7816-4
+ * §5.3.3 command chain of short APDUs (works through every reader), "extended" sends one
+ * extended-length APDU (fewer round trips; needs a reader and driver that pass them).
+ */
+export type LengthMode = "short" | "extended";
+
+/** Splits an extended-length command into a chain of short APDUs (CLA b5 set on all but the last). */
+export function chainCommand(command: Uint8Array): Uint8Array[] {
+  const decoded = decodeCommandApdu(command);
+  if (!decoded.ok || !decoded.value.extended || decoded.value.data.length === 0) return [command];
+  const { cla, ins, p1, p2, data, ne } = decoded.value;
+  if (ne !== null && ne > 256) return [command];
+  const out: Uint8Array[] = [];
+  for (let offset = 0; offset < data.length; offset += 255) {
+    const isLast = offset + 255 >= data.length;
+    const part = data.slice(offset, offset + 255);
+    out.push(encodeCommandApdu({ cla: isLast ? cla : cla | 0x10, ins, p1, p2, data: part, ne: isLast ? ne : null, extended: false }));
+  }
+  return out;
+}
+
+async function run(
+  transmit: Transmit,
+  command: Uint8Array,
+  step: string,
+  accept: readonly number[] = [SW.OK],
+  lengths: LengthMode = "short",
+): Promise<CardResult<{ data: Uint8Array; sw: number }>> {
+  const parts = lengths === "short" ? chainCommand(command) : [command];
+  for (const part of parts.slice(0, -1)) {
+    const r = await exchange(transmit, part, step);
+    if (!r.ok) return r;
+    if (r.value.sw !== SW.OK) return err(refusal(step, r.value.sw));
+  }
+  const r = await exchange(transmit, parts.at(-1)!, step);
   if (!r.ok) return r;
   return accept.includes(r.value.sw) ? r : err(refusal(step, r.value.sw));
 }
@@ -283,39 +317,54 @@ export async function getStatus(transmit: Transmit, scope: "isd" | "applications
 }
 
 /** Loads and installs an application with an issuer permission; returns the card's receipt. */
+/**
+ * Loads and installs an application with an issuer permission; returns the card's receipt.
+ * INSTALL commands carry the ~200-byte token, so they exceed 255 bytes: `lengths` picks chaining
+ * (default) or extended APDUs. LOAD blocks default to 240 bytes.
+ */
 export async function loadApplication(
   transmit: Transmit,
-  options: { permission: Uint8Array; loadFile: Uint8Array; aid: string; installParams?: AppletParams; blockSize?: number },
+  options: { permission: Uint8Array; loadFile: Uint8Array; aid: string; installParams?: AppletParams; blockSize?: number; lengths?: LengthMode },
 ): Promise<CardResult<{ receipt: Uint8Array }>> {
-  const { permission, loadFile, aid } = options;
+  const { permission, loadFile, aid, lengths } = options;
   const first = await run(
     transmit,
     installForLoadCommand({ aid, loadFileHash: loadFileHash(loadFile), permission, codeSize: loadFile.length }),
     "INSTALL [for load]",
+    [SW.OK],
+    lengths,
   );
   if (!first.ok) return first;
   const blocks = loadCommands(loadFile, options.blockSize);
   for (const [i, block] of blocks.entries()) {
-    const r = await run(transmit, block, `LOAD block ${i + 1}/${blocks.length}`);
+    const r = await run(transmit, block, `LOAD block ${i + 1}/${blocks.length}`, [SW.OK], lengths);
     if (!r.ok) return r;
   }
   const installed = await run(
     transmit,
     installAndMakeSelectableCommand({ aid, installParams: options.installParams, permission }),
     "INSTALL [for install and make selectable]",
+    [SW.OK],
+    lengths,
   );
   return installed.ok ? ok({ receipt: installed.value.data }) : installed;
 }
 
 /** Deletes an application with an issuer delete permission; returns the card's receipt. */
-export async function deleteApplication(transmit: Transmit, options: { permission: Uint8Array; aid: string }): Promise<CardResult<{ receipt: Uint8Array }>> {
-  const r = await run(transmit, deleteCommand(options), `DELETE ${options.aid}`);
+export async function deleteApplication(
+  transmit: Transmit,
+  options: { permission: Uint8Array; aid: string; lengths?: LengthMode },
+): Promise<CardResult<{ receipt: Uint8Array }>> {
+  const r = await run(transmit, deleteCommand(options), `DELETE ${options.aid}`, [SW.OK], options.lengths);
   return r.ok ? ok({ receipt: r.value.data }) : r;
 }
 
 /** Changes the card life cycle with an issuer life-cycle token. */
-export async function setCardLifeCycle(transmit: Transmit, options: { target: CardLifeCycle; token: Uint8Array }): Promise<CardResult<null>> {
-  const r = await run(transmit, setStatusCommand(options.target, options.token), `SET STATUS ${options.target}`);
+export async function setCardLifeCycle(
+  transmit: Transmit,
+  options: { target: CardLifeCycle; token: Uint8Array; lengths?: LengthMode },
+): Promise<CardResult<null>> {
+  const r = await run(transmit, setStatusCommand(options.target, options.token), `SET STATUS ${options.target}`, [SW.OK], options.lengths);
   return r.ok ? ok(null) : r;
 }
 
