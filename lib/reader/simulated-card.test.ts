@@ -19,7 +19,7 @@ beforeAll(async () => {
   images[200] = (await createDemoCard({ platformType: 200, env: seededCardEnv("reader-200") })).image;
 });
 
-const fast = { presencePollMs: 0, ackTimeoutMs: 50, responseTimeoutMs: 500 } as const;
+const noPolling = { presencePollMs: 0 } as const;
 
 const transports: [string, (card: SimulatedCard) => Reader][] = [
   [
@@ -30,7 +30,7 @@ const transports: [string, (card: SimulatedCard) => Reader][] = [
       return reader;
     },
   ],
-  ["Web Serial ↔ PN532 emulator", (card) => new WebSerialReader(createEmulatedSerialPort({ card }), fast)],
+  ["Web Serial ↔ PN532 emulator", (card) => new WebSerialReader(createEmulatedSerialPort({ card }), noPolling)],
   ["WebUSB ↔ CCID reader emulator", (card) => new WebUsbReader(createCcidDevice({ card, packetSize: 64 }))],
 ];
 

@@ -8,13 +8,14 @@ import type { SerialPortLike } from "./webserial";
 
 const SELECT_ISD = fromHex("00A4040008A000000151000000");
 const GET_DATA_DF70 = fromHex("80CADF7000");
-const fast = { presencePollMs: 0, ackTimeoutMs: 50, responseTimeoutMs: 200 } as const;
+// Default ACK/response timeouts: a loaded CI machine must not turn a late ACK into a resend.
+const noPolling = { presencePollMs: 0 } as const;
 
 describe("Web Serial transport ↔ PN532 emulator", () => {
   it("wakes the PN532, lists the card and exchanges SELECT and GET DATA", async () => {
     const card = new FakeCard(100);
     const port = createEmulatedSerialPort({ card });
-    const reader = new WebSerialReader(port, fast);
+    const reader = new WebSerialReader(port, noPolling);
     await reader.connect();
     expect(reader.isCardPresent()).toBe(true);
     expect(toHex(reader.firmware!)).toBe("32010607");
@@ -42,7 +43,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
         return parts;
       },
     });
-    const reader = new WebSerialReader(port, fast);
+    const reader = new WebSerialReader(port, noPolling);
     await reader.connect();
     for (let i = 0; i < 5; i++) expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200C89000");
     await reader.disconnect();
@@ -50,7 +51,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
 
   it("carries long commands and responses with MI chaining and extended frames", async () => {
     const port = createEmulatedSerialPort({ card: new FakeCard() });
-    const reader = new WebSerialReader(port, fast);
+    const reader = new WebSerialReader(port, noPolling);
     await reader.connect();
     const data = Uint8Array.from({ length: 700 }, (_, i) => (i * 7) & 0xff);
     const echo = Uint8Array.from([0x80, 0xee, 0x00, 0x00, 0x00, 0x02, 0xbc, ...data]);
@@ -64,7 +65,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
 
   it("reports presence changes as the card enters and leaves the field", async () => {
     const port = createEmulatedSerialPort();
-    const reader = new WebSerialReader(port, fast);
+    const reader = new WebSerialReader(port, noPolling);
     const seen: boolean[] = [];
     reader.onPresenceChange((present) => seen.push(present));
     await reader.connect();
@@ -85,7 +86,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
 
   it("polls presence on its own when asked to", async () => {
     const port = createEmulatedSerialPort();
-    const reader = new WebSerialReader(port, { ...fast, presencePollMs: 10 });
+    const reader = new WebSerialReader(port, { ...noPolling, presencePollMs: 10 });
     await reader.connect();
     const arrived = new Promise<boolean>((resolve) => reader.onPresenceChange(resolve));
     port.emulator.insert(new FakeCard());
@@ -108,7 +109,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
         return bytes;
       },
     });
-    const reader = new WebSerialReader(port, fast);
+    const reader = new WebSerialReader(port, noPolling);
     await reader.connect();
     expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200649000");
     expect(port.emulator.stats.nacksSent).toBe(1);
@@ -130,7 +131,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
         return [bytes];
       },
     });
-    const reader = new WebSerialReader(port, fast);
+    const reader = new WebSerialReader(port, noPolling);
     await reader.connect();
     expect(toHex(await reader.transmit(GET_DATA_DF70))).toBe("DF700200649000");
     // The repeat came from the PN532's last response: the card ran the APDU once.
@@ -145,7 +146,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
       async open() {},
       async close() {},
     };
-    const reader = new WebSerialReader(silent, { ...fast, ackTimeoutMs: 5, retries: 2 });
+    const reader = new WebSerialReader(silent, { ...noPolling, ackTimeoutMs: 5, retries: 2 });
     const error = await reader.connect().then(
       () => null,
       (e: unknown) => e,

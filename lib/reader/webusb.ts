@@ -126,6 +126,7 @@ export class WebUsbReader implements Reader {
   /** Asks the slot state with PC_to_RDR_GetSlotStatus (§6.1.3). */
   refreshPresence(): Promise<boolean> {
     return this.#queue.run(async () => {
+      if (!this.#isConnected) return false;
       const status = await this.#exchange({ type: "GetSlotStatus", slot: this.#options.slot, seq: 0 });
       const icc = iccStatusOf(status.status);
       if (icc !== CCID_ICC_STATUS.ACTIVE) this.#isPowered = false;
@@ -251,7 +252,10 @@ export class WebUsbReader implements Reader {
       } catch {
         return;
       }
-      if (!this.#isConnected || result.status !== "ok" || !result.data) continue;
+      if (!this.#isConnected) return;
+      // A stalled interrupt endpoint would spin this loop: presence then comes from GetSlotStatus only.
+      if (result.status !== "ok") return;
+      if (!result.data) continue;
       const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
       if (bytes[0] !== CCID_MESSAGE.RDR_to_PC_NotifySlotChange) continue;
       const slot = decodeNotifySlotChange(bytes)[this.#options.slot];
