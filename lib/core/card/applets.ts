@@ -29,6 +29,7 @@ import { decodeTlv, encodeTlv, readTlvList, tlv, TemplateReader, type Tlv } from
 export const MAX_APPLET_VALUE = 0x7fff_ffff;
 /** Currency an applet uses when INSTALL parameters name none. */
 export const DEFAULT_CURRENCY = "JPY";
+/** Longest credit holder reference, in ASCII characters. */
 export const MAX_HOLDER_REFERENCE = 32;
 
 /** The persistent state of an installed applet. */

@@ -7,7 +7,7 @@
  * ISD (with warning 6283), GET DATA, GET RESPONSE and SET STATUS (to unlock or terminate), other
  * ISD commands get 6985 and application selection 6A81; TERMINATED answers every command 6A81.
  */
-import { concatBytes, equalBytes, fromHex, toHex, u16be } from "../bytes";
+import { concatBytes, equalBytes, fromHex, toHex, u16be, utf8 } from "../bytes";
 import { parseMessageId } from "../message-id";
 import { assertNever } from "../result";
 import { decodeCommandApdu, type CommandApdu } from "./apdu";
@@ -284,7 +284,7 @@ function fci(image: CardImage, selected: Selection): Uint8Array {
   return encodeTlv(
     tlvs(TAG.FCI, [
       tlv(TAG.DF_NAME, fromHex(selected.aid)),
-      tlvs(TAG.FCI_PROPRIETARY, [tlv(TAG.APPLICATION_LABEL, new TextEncoder().encode(label)), tlv(TAG.APPLICATION_VERSION, u16be(app?.version ?? 0))]),
+      tlvs(TAG.FCI_PROPRIETARY, [tlv(TAG.APPLICATION_LABEL, utf8(label)), tlv(TAG.APPLICATION_VERSION, u16be(app?.version ?? 0))]),
     ]),
   );
 }
@@ -342,7 +342,7 @@ function yddd(date: Date): Uint8Array {
  */
 function cplc(image: CardImage): Uint8Array {
   const privateCard = image.platformType !== 100;
-  const serial = privateCard ? new Uint8Array(4) : sha256(concatBytes(new TextEncoder().encode("ReCard/cplc-serial/"), fromHex(image.cardId))).slice(0, 4);
+  const serial = privateCard ? new Uint8Array(4) : sha256(concatBytes(utf8("ReCard/cplc-serial/"), fromHex(image.cardId))).slice(0, 4);
   const personalised = privateCard ? new Uint8Array(2) : yddd(new Date(image.issuedAt));
   const rc = fromHex("5243");
   return concatBytes(

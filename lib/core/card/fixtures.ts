@@ -22,6 +22,7 @@ export const SAMPLE_AIDS = {
   credit: "F0000000030001",
 } as const satisfies Record<AppletKind, string>;
 
+/** The provider company of the sample permissions. */
 export const SAMPLE_PROVIDER = "METRO01";
 
 /** A sample load file of each kind (the transit one is 32 KiB, as a real applet would be). */

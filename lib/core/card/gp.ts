@@ -6,6 +6,7 @@ import { fromHex } from "../bytes";
 
 /** Issuer Security Domain AID (GP 2.3.1 §F.1, the GlobalPlatform RID A000000151 + ISD PIX). */
 export const ISD_AID_HEX = "A000000151000000";
+/** The ISD AID as bytes. */
 export const ISD_AID = fromHex(ISD_AID_HEX);
 
 /** Class bytes (ISO §5.4.1: '00' interindustry; GP 2.3.1 §11.1.4: '80' GlobalPlatform proprietary). */
@@ -160,6 +161,7 @@ export const CARD_LIFE_CYCLE = {
 
 /** The persistent states a ReCard card image can be in (personalisation ends in SECURED). */
 export type CardLifeCycle = "SECURED" | "CARD_LOCKED" | "TERMINATED";
+/** Every persistent card life cycle state. */
 export const CARD_LIFE_CYCLES: readonly CardLifeCycle[] = ["SECURED", "CARD_LOCKED", "TERMINATED"];
 
 /** Application life cycle SELECTABLE (GP 2.3.1 §11.1.1, Table 11-3) and load file LOADED (Table 11-2). */
@@ -167,6 +169,7 @@ export const APP_LIFE_CYCLE_SELECTABLE = 0x07;
 
 /** ISD privileges byte 1 (GP 2.3.1 §11.1.2, Table 11-7): Security Domain, Card Lock, Card Terminate, Card Reset, CVM Management. */
 export const ISD_PRIVILEGES = Uint8Array.of(0x9e, 0x00, 0x00);
+/** Applications get no privileges: only the ISD manages the card. */
 export const APP_PRIVILEGES = Uint8Array.of(0x00, 0x00, 0x00);
 
 /** GlobalPlatform OID arc {iso(1) member-body(2) us(840) globalPlatform(114283)} (GP 2.3.1 §H.2). */

@@ -14,6 +14,7 @@ import { MAX_APPLET_VALUE, MAX_HOLDER_REFERENCE, type AppletState } from "./appl
 import { APPLET_KINDS } from "./load-file";
 import type { LoadKind } from "./permission";
 
+/** The image format version this card OS reads and writes. */
 export const CARD_IMAGE_VERSION = 1;
 /** Most used token numbers an image may remember (one per content-management or life-cycle operation). */
 export const MAX_USED_TOKENS = MAX_CONFIRMATION_COUNTER + 1024;

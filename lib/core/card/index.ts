@@ -21,3 +21,4 @@ export { type AppletParams, type AppletState } from "./applets";
 export { describeStatusWord, formatStatusWord, SW } from "./status-words";
 export { ISD_AID_HEX, TAG, type CardLifeCycle, type CardPlatformType } from "./gp";
 export { CARD_ATR } from "./atr";
+export * as terminal from "./terminal";

@@ -18,14 +18,18 @@ import { ByteReader, decodeWith, fail, hexField } from "./codec";
 import { sha256, sha256Hex } from "./cryptography";
 import { CARD_MEMORY_BYTES } from "./gp";
 
+/** First four bytes of every load file data block. */
 export const LOAD_FILE_MAGIC = utf8("RCLF");
+/** Load file header format version. */
 export const LOAD_FILE_VERSION = 0x01;
 /** Header bytes besides the AID: magic 4 + version 1 + kind 1 + AID length 1 + version 2 + code length 4. */
 export const LOAD_FILE_HEADER_BYTES = 13;
 
 /** The applets this card OS can run. */
 export type AppletKind = "transit" | "loyalty" | "credit";
+/** Every applet kind. */
 export const APPLET_KINDS: readonly AppletKind[] = ["transit", "loyalty", "credit"];
+/** Applet kind codes in load file headers and install parameters. */
 export const APPLET_KIND_CODE = { transit: 0x01, loyalty: 0x02, credit: 0x03 } as const;
 
 /** A load file's content. */

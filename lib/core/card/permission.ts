@@ -44,14 +44,19 @@ export const PERMISSION_TAG = {
   EXPIRES_AT: 0x86,
 } as const;
 
+/** Permission body format version (tag 80). */
 export const PERMISSION_VERSION = 0x01;
 /** Largest token the card accepts (a load permission is about 220 bytes). */
 export const MAX_PERMISSION_BYTES = 512;
 
+/** Operation codes (tag 81) shared by permissions and receipts. */
 export const OPERATION_CODE = { load: 0x01, delete: 0x02, "set-status": 0x03 } as const;
+/** Load kind codes (tag 82): first load or reload (patent step 808/1108). */
 export const LOAD_KIND_CODE = { "first-load": 0x01, reload: 0x02 } as const;
 
+/** First load, or reload on a reissued card. */
 export type LoadKind = keyof typeof LOAD_KIND_CODE;
+/** What a token allows: load+install, delete, or a card life-cycle change. */
 export type PermissionOperation = keyof typeof OPERATION_CODE;
 
 type PermissionBase = {

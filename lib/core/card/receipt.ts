@@ -37,6 +37,7 @@ export const RECEIPT_TAG = {
   CARD_TIME: 0x88,
 } as const;
 
+/** Receipt body format version (tag 80). */
 export const RECEIPT_VERSION = 0x01;
 
 type ReceiptBase = {

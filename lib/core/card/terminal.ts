@@ -25,6 +25,7 @@ export type Transmit = (apdu: Uint8Array) => Promise<Uint8Array>;
 /** A card refusal: which step, the status word (null when the response was malformed) and its meaning. */
 export type CardRefusal = { readonly step: string; readonly sw: number | null; readonly meaning: string };
 
+/** A terminal outcome: the value, or the card refusal. */
 export type CardResult<T> = Result<T, CardRefusal>;
 
 /** Largest LOAD block that fits a short APDU on any reader. */
