@@ -9,6 +9,14 @@ const EnvSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(8),
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  /**
+   * Message-signing keys of the companies this deployment hosts, as JSON
+   * {"METRO01": {"kid": "METRO01/key-1", "privateKey": {JWK}}}. Without it the demo keys of
+   * lib/core/messages/demo-keys.ts are used (demo only: they are public).
+   */
+  RECARD_COMPANY_KEYS: z.string().optional(),
+  /** Where companies hosted elsewhere receive messages over HTTP, as JSON {"HOSHI01": "https://…"}. */
+  RECARD_PEERS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

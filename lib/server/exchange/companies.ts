@@ -1,0 +1,48 @@
+import "server-only";
+import { z } from "zod";
+import { DEMO_COMPANY_KEYS, type CompanyRole, type SigningKey } from "@/lib/core/messages";
+import { db, type Prisma } from "../db";
+import { env } from "../env";
+
+type Tx = Pick<Prisma.TransactionClient, "issuerCompany" | "spCompany" | "trustedKey">;
+
+const KeyMapSchema = z.record(z.string(), z.object({ kid: z.string(), privateKey: z.record(z.string(), z.unknown()) }));
+const PeerMapSchema = z.record(z.string(), z.url());
+
+let keyMap: Map<string, SigningKey> | undefined;
+
+/** The signing key of a company hosted here (configured keys, else the public demo keys). */
+export function signingKeyOf(companyId: string): SigningKey {
+  if (!keyMap) {
+    keyMap = new Map();
+    const configured = env().RECARD_COMPANY_KEYS;
+    if (configured) {
+      for (const [id, k] of Object.entries(KeyMapSchema.parse(JSON.parse(configured)))) keyMap.set(id, { kid: k.kid, privateKey: k.privateKey as JsonWebKey });
+    } else {
+      for (const demo of Object.values(DEMO_COMPANY_KEYS)) keyMap.set(demo.companyId, { kid: demo.kid, privateKey: demo.privateKey });
+    }
+  }
+  const key = keyMap.get(companyId);
+  if (!key) throw new Error(`no signing key for company ${companyId} in this deployment`);
+  return key;
+}
+
+/** Base URL of a company hosted by another deployment, or null when it is hosted here or unknown. */
+export function peerUrlOf(companyId: string): string | null {
+  const configured = env().RECARD_PEERS;
+  if (!configured) return null;
+  return PeerMapSchema.parse(JSON.parse(configured))[companyId] ?? null;
+}
+
+/** The role of a company hosted by this deployment, or null when it is not hosted here. */
+export async function hostedRole(companyId: string, tx: Tx = db()): Promise<CompanyRole | null> {
+  if (await tx.issuerCompany.findUnique({ where: { companyId }, select: { companyId: true } })) return "issuer";
+  if (await tx.spCompany.findUnique({ where: { providerCompanyId: companyId }, select: { providerCompanyId: true } })) return "provider";
+  return null;
+}
+
+/** A public key from `owner`'s trust store: the only keys `owner` accepts messages under. */
+export async function trustedKey(owner: string, companyId: string, kid: string, tx: Tx = db()): Promise<JsonWebKey | null> {
+  const row = await tx.trustedKey.findUnique({ where: { ownerCompanyId_companyId_kid: { ownerCompanyId: owner, companyId, kid } } });
+  return (row?.publicJwk as JsonWebKey | undefined) ?? null;
+}

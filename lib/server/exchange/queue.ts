@@ -1,0 +1,91 @@
+import "server-only";
+import PgBoss from "pg-boss";
+import { env } from "../env";
+import { deliverOne, dueOutboxIds } from "./delivery";
+
+/**
+ * The durable side of delivery, on pg-boss (works on PGlite and PostgreSQL: STACK.md). One job per
+ * outbox message, in a "stately" queue keyed by the outbox id, so a message has at most one job
+ * waiting and one running; failed attempts are retried with exponential backoff by pg-boss; a job
+ * whose worker died expires and runs again. A sweep every minute (and at start) queues any pending
+ * message that has no job, e.g. when the process stopped between commit and enqueue.
+ */
+export const DELIVER_QUEUE = "exchange-deliver";
+export const SWEEP_QUEUE = "exchange-sweep";
+
+type Boss = InstanceType<typeof PgBoss>;
+const state = globalThis as unknown as { recardBoss?: Promise<Boss> };
+
+export type WorkerOptions = {
+  databaseUrl?: string;
+  /** Seconds a delivery may run before its job is considered lost and retried. */
+  expireInSeconds?: number;
+  pollingIntervalSeconds?: number;
+  maintenanceIntervalSeconds?: number;
+  /** Also work the queues (false: only enqueue). */
+  work?: boolean;
+  log?: (line: string) => void;
+};
+
+async function start(options: WorkerOptions): Promise<Boss> {
+  const log = options.log ?? ((line: string) => console.log(`[exchange] ${line}`));
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl ?? env().DATABASE_URL,
+    max: 2,
+    schema: "pgboss",
+    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
+    monitorStateIntervalSeconds: undefined,
+  });
+  boss.on("error", (error: Error) => log(`queue error: ${error.message}`));
+  await boss.start();
+  await boss.createQueue(DELIVER_QUEUE, {
+    name: DELIVER_QUEUE,
+    policy: "stately",
+    retryLimit: 8,
+    retryDelay: 2,
+    retryBackoff: true,
+    expireInSeconds: options.expireInSeconds ?? 60,
+  });
+  await boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: "singleton" });
+  if (options.work !== false) {
+    await boss.work<{ outboxId: string }>(DELIVER_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
+      if (!job) return;
+      const result = await deliverOne(job.data.outboxId);
+      // Throwing hands the retry to pg-boss (with backoff); "dead" and "delivered" are final.
+      if (result === "retry") throw new Error(`delivery of ${job.data.outboxId} failed; retrying`);
+    });
+    await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async () => {
+      await enqueueWith(boss, await dueOutboxIds(500));
+    });
+    await boss.schedule(SWEEP_QUEUE, "* * * * *");
+    await enqueueWith(boss, await dueOutboxIds(500));
+    log("delivery worker started");
+  }
+  return boss;
+}
+
+async function enqueueWith(boss: Boss, outboxIds: string[]): Promise<void> {
+  for (const outboxId of outboxIds) await boss.send(DELIVER_QUEUE, { outboxId }, { singletonKey: outboxId });
+}
+
+/** Starts the queue (and by default the workers) once per process. */
+export function startExchangeQueue(options: WorkerOptions = {}): Promise<Boss> {
+  state.recardBoss ??= start(options).catch((error) => {
+    state.recardBoss = undefined;
+    throw error;
+  });
+  return state.recardBoss;
+}
+
+/** Queues delivery jobs for committed outbox messages. */
+export async function enqueueDeliveries(outboxIds: string[]): Promise<void> {
+  const boss = await startExchangeQueue();
+  await enqueueWith(boss, outboxIds);
+}
+
+/** Stops the queue of this process (tests, shutdown). */
+export async function stopExchangeQueue(): Promise<void> {
+  const boss = await state.recardBoss?.catch(() => undefined);
+  state.recardBoss = undefined;
+  await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
+}

@@ -1,0 +1,27 @@
+import "server-only";
+import type { MessageOf, MessageType, Refusal } from "@/lib/core/messages";
+import type { Prisma } from "../db";
+
+export type Tx = Prisma.TransactionClient;
+export type Via = "online" | "http" | "file";
+
+/** What a handler tells the inbox: a one-line summary for the messages page, and what it produced. */
+export type HandlerOutcome = {
+  summary: string;
+  /** Messages the handler enqueued in the same transaction (replies, notifications). */
+  enqueued?: { outboxId: string; messageId: string; type: MessageType }[];
+  data?: Prisma.InputJsonValue;
+};
+
+/** Fig. 18: which method the platform type selected (step 1803 or 1804). */
+export type HandlerContext = { tx: Tx; receiverCompanyId: string; now: Date; via: Via; method: 1 | 2 };
+
+export type MessageHandler<T extends MessageType> = (message: MessageOf<T>, ctx: HandlerContext) => Promise<HandlerOutcome>;
+
+/** The handlers of one role (issuer or provider): a type the role does not receive has none. */
+export type RoleHandlers = { readonly [T in MessageType]?: MessageHandler<T> };
+
+/** What receiving a message came to. */
+export type ReceiveOutcome =
+  | { status: "processed" | "replayed"; messageId: string; type: MessageType; summary: string; enqueued: string[] }
+  | { status: "refused"; messageId: string | null; type: MessageType | null; refusal: Refusal };
