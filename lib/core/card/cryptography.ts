@@ -104,8 +104,8 @@ export async function webCryptoSign(privateJwk: JsonWebKey, message: Uint8Array)
 }
 
 /** Verifies a 64-byte r‖s ECDSA P-256/SHA-256 signature with WebCrypto: how the issuer checks receipts. */
-export async function webCryptoVerify(publicJwk: JsonWebKey, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
-  publicKeyFromJwk(publicJwk, "card public key");
+export async function webCryptoVerify(publicJwk: JsonWebKey, message: Uint8Array, signature: Uint8Array, label = "public key"): Promise<boolean> {
+  publicKeyFromJwk(publicJwk, label);
   const key = await subtle().importKey("jwk", minimalJwk(publicJwk, false), ECDSA_P256, false, ["verify"]);
   return subtle().verify(ECDSA_SHA256, key, signature as BufferSource, message as BufferSource);
 }

@@ -256,7 +256,7 @@ export async function verifyPermission(bytes: Uint8Array, issuerSigningPublicKey
   const token = decodePermissionToken(bytes);
   if (!token.ok) return token;
   try {
-    const valid = await webCryptoVerify(issuerSigningPublicKeyJwk, token.value.signedBody, token.value.signature);
+    const valid = await webCryptoVerify(issuerSigningPublicKeyJwk, token.value.signedBody, token.value.signature, "issuer signing key");
     return valid ? ok(token.value.permission) : err("permission: signature does not verify with the issuer key");
   } catch (e) {
     return err(`permission: ${(e as Error).message}`);

@@ -156,7 +156,7 @@ export async function verifyReceipt(
   const { info, signedBody, signature } = decoded.value;
   let valid: boolean;
   try {
-    valid = await webCryptoVerify(cardPublicKeyJwk, signedBody, signature);
+    valid = await webCryptoVerify(cardPublicKeyJwk, signedBody, signature, "card public key");
   } catch (e) {
     return err(`receipt: ${(e as Error).message}`);
   }
