@@ -365,7 +365,7 @@ class DemoSeeder {
         const at = new Date(decidedAt.getTime() + (3 + i * 4) * DAY);
         await this.load(card, holder, holderNo, previous.app, at, previous);
       }
-      await this.saveWallet(cardholder.id, old, "TERMINATED");
+      await this.saveWallet(cardholder.id, old, reason === "damaged" ? "surrendered" : "gone");
     }
 
     if (holder.today?.blocked) {
@@ -385,12 +385,13 @@ class DemoSeeder {
         },
       });
     }
-    await this.saveWallet(cardholder.id, card, null);
+    await this.saveWallet(cardholder.id, card, holder.today?.blocked ? "gone" : "in_hand");
   }
 
-  private async saveWallet(cardholderId: string, card: CardRef, lifeCycle: "TERMINATED" | null) {
-    const image = lifeCycle ? { ...card.image, lifeCycle } : card.image;
-    await this.db.walletCard.create({ data: { cardholderId, surfaceNumber: card.surfaceNumber, image: image as object } });
+  /** The plastic in the cardholder's hands (or not any more). A surrendered card was terminated. */
+  private async saveWallet(cardholderId: string, card: CardRef, state: "in_hand" | "gone" | "surrendered") {
+    const image = state === "surrendered" ? { ...card.image, lifeCycle: "TERMINATED" as const } : card.image;
+    await this.db.walletCard.create({ data: { cardholderId, surfaceNumber: card.surfaceNumber, state, image: image as object } });
   }
 }
 
