@@ -28,6 +28,9 @@ export default defineConfig({
     { name: "provider", testDir: "e2e/provider", dependencies: ["setup"], use: { ...chromium, storageState: "e2e/.auth/metro.json" } },
     { name: "cardholder", testDir: "e2e/cardholder", dependencies: ["setup"], use: { ...chromium, storageState: "e2e/.auth/hana.json" } },
     { name: "security", testDir: "e2e/security", dependencies: ["setup"], use: chromium },
+    // Cross-role journeys on the shared demo database, in file order (10-…, 20-…): later files
+    // continue from the state earlier ones leave (a reload needs the reissue before it).
+    { name: "journeys", testDir: "e2e/journeys", dependencies: ["issuer", "provider", "cardholder", "security"], use: chromium },
   ],
   webServer: {
     // A fresh in-memory embedded database per run, seeded with the demo data.

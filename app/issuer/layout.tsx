@@ -6,7 +6,12 @@ export const dynamic = "force-dynamic";
 
 const ISSUER_NAV = [
   { href: "/issuer", label: "Overview" },
+  { href: "/issuer/reissues", label: "Reissue queue" },
   { href: "/issuer/cards", label: "Cards" },
+  { href: "/issuer/permissions", label: "Loading permissions" },
+  { href: "/issuer/providers", label: "Providers" },
+  { href: "/issuer/charges", label: "Charges" },
+  { href: "/issuer/messages", label: "Messages" },
   { href: "/issuer/audit", label: "Audit log" },
 ];
 

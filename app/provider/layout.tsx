@@ -6,7 +6,12 @@ export const dynamic = "force-dynamic";
 
 const PROVIDER_NAV = [
   { href: "/provider", label: "Overview" },
+  { href: "/provider/desk", label: "Desk" },
+  { href: "/provider/reissuance", label: "Reissuance info" },
+  { href: "/provider/customers", label: "Customers" },
   { href: "/provider/records", label: "Load records" },
+  { href: "/provider/charges", label: "Charges" },
+  { href: "/provider/messages", label: "Messages" },
 ];
 
 export default async function ProviderLayout({ children }: { children: ReactNode }) {
