@@ -5,7 +5,7 @@ import nextTs from "eslint-config-next/typescript";
 const nodeBuiltins = ["node:*", "fs", "path", "crypto", "net", "child_process", "os", "buffer"];
 const frameworks = ["next", "next/*", "react", "react-dom", "@prisma/*", "pg", "pg-boss", "server-only"];
 
-export default [
+const config = [
   ...nextVitals,
   ...nextTs,
   {
@@ -69,3 +69,5 @@ export default [
     },
   },
 ];
+
+export default config;
