@@ -17,6 +17,12 @@ const EnvSchema = z.object({
   RECARD_COMPANY_KEYS: z.string().optional(),
   /** Where companies hosted elsewhere receive messages over HTTP, as JSON {"HOSHI01": "https://…"}. */
   RECARD_PEERS: z.string().optional(),
+  /**
+   * The issuer's card keys (permission signing, card attribute data) as JSON in the IssuerKeys
+   * shape of lib/core/card ({"signing": {"publicKeyJwk", "privateKeyJwk"}, "encryption": {…}}).
+   * Without it the public demo keys are used (lib/server/issuer/keys.ts).
+   */
+  RECARD_ISSUER_CARD_KEYS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

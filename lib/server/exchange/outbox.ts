@@ -19,15 +19,27 @@ export type Enqueued<T extends MessageType> = { outboxId: string; messageId: str
 export async function enqueueMessage<T extends MessageType>(
   tx: Tx,
   type: T,
-  parties: { issuerCompanyId: string; providerCompanyId: string; inReplyTo?: string; now?: Date },
+  parties: {
+    issuerCompanyId: string;
+    providerCompanyId: string;
+    inReplyTo?: string;
+    now?: Date;
+    /**
+     * A sequence number the caller already took with allocateSequence in this transaction, for a
+     * body that must name its own message id (a permission token is bound to the grant's id).
+     */
+    sequence?: number;
+  },
   body: MessageBody<T>,
 ): Promise<Enqueued<T>> {
   const fromIssuer = SENDER_ROLE[type] === "issuer";
-  const sequence = await allocateSequence(tx, {
-    issuerCompanyId: parties.issuerCompanyId,
-    providerCompanyId: parties.providerCompanyId,
-    direction: fromIssuer ? "I" : "P",
-  });
+  const sequence =
+    parties.sequence ??
+    (await allocateSequence(tx, {
+      issuerCompanyId: parties.issuerCompanyId,
+      providerCompanyId: parties.providerCompanyId,
+      direction: fromIssuer ? "I" : "P",
+    }));
   const header = buildHeader(type, {
     issuerCompanyId: parties.issuerCompanyId,
     providerCompanyId: parties.providerCompanyId,
