@@ -34,7 +34,6 @@ async function start(options: WorkerOptions): Promise<Boss> {
     max: 2,
     schema: "pgboss",
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
-    monitorStateIntervalSeconds: undefined,
   });
   boss.on("error", (error: Error) => log(`queue error: ${error.message}`));
   await boss.start();

@@ -1,0 +1,38 @@
+"use client";
+import { useActionState } from "react";
+import { importMessageFileAction, type ImportState } from "@/app/_actions/messages";
+import { Button } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/field";
+
+/** Imports a message file (the patent's floppy disk) through the same checks as online delivery. */
+export function ImportForm() {
+  const [state, action, pending] = useActionState<ImportState, FormData>(importMessageFileAction, {});
+  return (
+    <form action={action} className="space-y-3" aria-label="Import a message file">
+      <div>
+        <label htmlFor="file" className="block text-sm font-medium text-slate-700">
+          Message file
+        </label>
+        <input
+          id="file"
+          name="file"
+          type="file"
+          accept=".recard-msg,text/plain"
+          aria-describedby="file-error"
+          className="mt-1 block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm"
+        />
+        <div id="file-error" aria-live="polite">
+          {state.fieldErrors?.file?.map((e) => (
+            <p key={e} className="mt-1 text-xs font-medium text-rose-600">
+              {e}
+            </p>
+          ))}
+        </div>
+      </div>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Importing…" : "Import"}
+      </Button>
+      {state.message && <FormMessage tone={state.tone ?? "bad"}>{state.message}</FormMessage>}
+    </form>
+  );
+}

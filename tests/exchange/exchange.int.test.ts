@@ -1,0 +1,150 @@
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toHex } from "@/lib/core/bytes";
+import { encodeMessageFile } from "@/lib/core/messages";
+import { resetDatabase, testDatabase } from "../helpers/db";
+import { useTestDatabaseForApp } from "../helpers/env";
+
+useTestDatabaseForApp();
+const { db } = await import("@/lib/server/db");
+const { enqueueMessage } = await import("@/lib/server/exchange/outbox");
+const { receiveMessage } = await import("@/lib/server/exchange/inbox");
+const { deliverNow } = await import("@/lib/server/exchange/delivery");
+const { exportMessageFile, importMessageFile } = await import("@/lib/server/exchange/files");
+const { seedIfEmpty } = await import("@/prisma/seed");
+
+const { url, kind } = testDatabase();
+const PROVIDERS = ["METRO01", "HOSHI01", "SAKURA01"] as const;
+let counter = 0;
+
+/** A fresh random old ↔ reissued pair (card ids are 16 hex digits). */
+function pair() {
+  counter += 1;
+  const id = () => toHex(crypto.getRandomValues(new Uint8Array(8)));
+  return { oldCardId: id(), reissuedCardId: id(), reissuedAt: new Date(Date.UTC(2026, 10, 1, 0, 0, counter)).toISOString() };
+}
+
+async function notify(providerCompanyId: string, pairs = [pair()]) {
+  return db().$transaction((tx) =>
+    enqueueMessage(tx, "reissuance-notification", { issuerCompanyId: "RECARD01", providerCompanyId }, { platformType: 100, pairs }),
+  );
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function runWorker(env: Record<string, string>): { stop(): void; exited: Promise<{ code: number | null; signal: string | null }> } {
+  // One process (tsx as a loader, not its CLI, which would run the script in a child of its own).
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/exchange-worker.ts"], {
+    env: { ...process.env, DATABASE_URL: url, RECARD_EXPIRE_SECONDS: "2", RECARD_POLL_SECONDS: "0.5", RECARD_MAINTENANCE_SECONDS: "1", ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  return { stop: () => child.kill("SIGTERM"), exited: new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal }))) };
+}
+
+beforeAll(async () => {
+  await resetDatabase();
+  await seedIfEmpty(url);
+}, 120_000);
+afterAll(async () => {
+  const { stopExchangeQueue } = await import("@/lib/server/exchange/queue");
+  await stopExchangeQueue();
+  await db().$disconnect();
+});
+
+describe(`inter-company exchange on ${kind}`, () => {
+  it("delivers a notification to three providers exactly once each, even when the worker is killed mid-batch and restarted", async () => {
+    const sent = [];
+    for (const p of PROVIDERS) sent.push({ provider: p, ...(await notify(p)) });
+    // The first worker dies right after the receiver took its second message, before marking it delivered.
+    const crashed = await runWorker({ RECARD_TEST_CRASH_AFTER: "2" }).exited;
+    expect(crashed.signal).toBe("SIGKILL");
+    const afterCrash = await db().outboxMessage.findMany({ where: { id: { in: sent.map((s) => s.outboxId) } } });
+    expect(afterCrash.filter((m) => m.status === "delivered").length).toBeLessThan(3);
+
+    const worker = runWorker({});
+    try {
+      await waitFor(
+        async () => (await db().outboxMessage.count({ where: { id: { in: sent.map((s) => s.outboxId) }, status: "delivered" } })) === 3,
+        60_000,
+        "all three delivered after restart",
+      );
+    } finally {
+      worker.stop();
+      await worker.exited;
+    }
+    for (const s of sent) {
+      const inbox = await db().inboxMessage.findMany({ where: { ownerCompanyId: s.provider, messageId: s.messageId } });
+      expect(inbox).toHaveLength(1);
+      const pairs = s.message.pairs;
+      const notices = await db().spReissueNotice.findMany({ where: { providerCompanyId: s.provider, reissuedCardId: pairs[0]!.reissuedCardId } });
+      expect(notices).toHaveLength(1);
+      expect(notices[0]!.oldCardId).toBe(pairs[0]!.oldCardId);
+    }
+    // The message in flight at the crash was sent again and answered from the inbox, not processed twice.
+    const delivered = await db().outboxMessage.findMany({ where: { id: { in: sent.map((s) => s.outboxId) } } });
+    expect(delivered.some((m) => (m.receipt as { status: string }).status === "replayed")).toBe(true);
+  }, 120_000);
+
+  it("answers a duplicate with the first result and does not duplicate the effect (also when both arrive at once)", async () => {
+    const sent = await notify("METRO01");
+    const row = await db().outboxMessage.findUniqueOrThrow({ where: { id: sent.outboxId } });
+    const [a, b] = await Promise.all([receiveMessage(row.jws, "online"), receiveMessage(row.jws, "online")]);
+    expect([a.status, b.status].sort()).toEqual(["processed", "replayed"]);
+    const c = await receiveMessage(row.jws, "http");
+    expect(c.status).toBe("replayed");
+    expect(await db().inboxMessage.count({ where: { ownerCompanyId: "METRO01", messageId: sent.messageId } })).toBe(1);
+    expect(await db().spReissueNotice.count({ where: { providerCompanyId: "METRO01", reissuedCardId: sent.message.pairs[0]!.reissuedCardId } })).toBe(1);
+  });
+
+  it("gives the same effect through an exported file as online, and a later online copy is a replay", async () => {
+    const sent = await notify("HOSHI01");
+    const file = await exportMessageFile("RECARD01", sent.messageId);
+    expect(file?.fileName).toContain(sent.messageId);
+    const imported = await importMessageFile("HOSHI01", file!.text);
+    expect(imported.status).toBe("processed");
+    const inbox = await db().inboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "HOSHI01", messageId: sent.messageId } });
+    expect(inbox.via).toBe("file");
+    const notice = await db().spReissueNotice.findFirstOrThrow({ where: { providerCompanyId: "HOSHI01", reissuedCardId: sent.message.pairs[0]!.reissuedCardId } });
+    expect(notice.oldCardId).toBe(sent.message.pairs[0]!.oldCardId);
+    expect(await deliverNow([sent.outboxId])).toEqual(["delivered"]);
+    const outbox = await db().outboxMessage.findUniqueOrThrow({ where: { id: sent.outboxId } });
+    expect((outbox.receipt as { status: string }).status).toBe("replayed");
+    // Addressed to Hoshi: Metro cannot import it.
+    const wrong = await importMessageFile("METRO01", file!.text);
+    expect(wrong.status === "refused" && wrong.refusal.code).toBe("wrong-receiver");
+  });
+
+  it("refuses forged, unknown, misaddressed and reused messages, and keeps them out of the inbox", async () => {
+    const sent = await notify("SAKURA01");
+    const { jws } = await db().outboxMessage.findUniqueOrThrow({ where: { id: sent.outboxId } });
+    const [h, p, s] = jws.split(".") as [string, string, string];
+    const flipped = `${h}.${p}.${s.slice(0, -2)}${s.at(-2) === "A" ? "B" : "A"}${s.at(-1)}`;
+    const forged = await receiveMessage(flipped, "http");
+    expect(forged.status === "refused" && forged.refusal.code).toMatch(/bad-signature|malformed-jws/);
+    expect(await db().inboxMessage.count({ where: { messageId: sent.messageId } })).toBe(0);
+    expect(await db().messageRejection.count({ where: { ownerCompanyId: "SAKURA01", claimedMessageId: sent.messageId } })).toBe(1);
+
+    // The genuine message still goes through afterwards: a forgery cannot occupy its id.
+    expect((await receiveMessage(jws, "online")).status).toBe("processed");
+
+    // A sender missing from the receiver's trust store.
+    await db().trustedKey.deleteMany({ where: { ownerCompanyId: "METRO01", companyId: "RECARD01" } });
+    const unknown = await notify("METRO01");
+    const unknownRow = await db().outboxMessage.findUniqueOrThrow({ where: { id: unknown.outboxId } });
+    const r = await receiveMessage(unknownRow.jws, "online");
+    expect(r.status === "refused" && r.refusal.code).toBe("unknown-sender");
+    expect(await deliverNow([unknown.outboxId])).toEqual(["dead"]);
+
+    // A file addressed to a company this deployment does not host.
+    const bogus = encodeMessageFile(jws, { exportedAt: new Date() });
+    const elsewhere = await importMessageFile("NOBODY01", bogus);
+    expect(elsewhere.status).toBe("refused");
+  });
+});

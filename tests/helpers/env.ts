@@ -1,0 +1,10 @@
+import { testDatabase } from "./db";
+
+/** Points the app's data layer (db(), env()) at the test database; call before importing it. */
+export function useTestDatabaseForApp(): void {
+  const { url, kind } = testDatabase();
+  process.env.DATABASE_URL = url;
+  process.env.RECARD_DB_KIND = kind === "pglite" ? "embedded-pglite" : "postgresql";
+  process.env.NEXTAUTH_SECRET ??= "integration-test-secret-integration-test-secret";
+  process.env.DB_POOL_MAX = "6";
+}
