@@ -1,0 +1,62 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { examinationNeedsIncome, examineFirstLoad, installParamsFor, type CreditPolicy } from "./first-load";
+
+const HOSHI: CreditPolicy = { version: "HOSHI01-2025.1", minAnnualIncomeMinor: 2_000_000, limitPercentOfIncome: 10, maxLimitMinor: 800_000, requiresInvestigation: true };
+const METRO: CreditPolicy = { version: "METRO01-2025.1", minAnnualIncomeMinor: 0, limitPercentOfIncome: 0, maxLimitMinor: 0, requiresInvestigation: false };
+
+describe("examination by the provider's policy", () => {
+  it("approves a transit application under a policy without investigation", () => {
+    const e = examineFirstLoad(METRO, { appletKind: "transit", declaredIncomeMinor: null, existingLimitsMinor: null, currency: "JPY" });
+    expect(e).toMatchObject({ outcome: "approved", limitMinor: 0, policyVersion: "METRO01-2025.1" });
+    expect(examinationNeedsIncome(METRO, "transit")).toBe(false);
+  });
+
+  it("sets a credit limit from income and existing limits", () => {
+    const e = examineFirstLoad(HOSHI, { appletKind: "credit", declaredIncomeMinor: 6_000_000, existingLimitsMinor: 100_000, currency: "JPY" });
+    expect(e).toMatchObject({ outcome: "approved", limitMinor: 500_000 });
+    expect(e.notes.join(" ")).toContain("¥500,000");
+  });
+
+  it("caps the limit at the policy maximum", () => {
+    expect(examineFirstLoad(HOSHI, { appletKind: "credit", declaredIncomeMinor: 20_000_000, existingLimitsMinor: 0, currency: "JPY" }).limitMinor).toBe(800_000);
+  });
+
+  it.each([
+    ["income below the minimum", 1_000_000, 0],
+    ["no room left", 3_000_000, 300_000],
+    ["no income declared", null, 0],
+  ])("declines: %s", (_what, income, existing) => {
+    expect(examineFirstLoad(HOSHI, { appletKind: "credit", declaredIncomeMinor: income, existingLimitsMinor: existing, currency: "JPY" })).toMatchObject({ outcome: "declined", limitMinor: 0 });
+  });
+
+  it("a credit application always needs income, even under a lax policy", () => {
+    expect(examinationNeedsIncome(METRO, "credit")).toBe(true);
+  });
+
+  it("never grants a limit above the maximum or below zero, and declines carry limit 0", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 0, max: 50_000_000 }),
+        fc.integer({ min: 0, max: 5_000_000 }),
+        (min, pct, income, existing) => {
+          const e = examineFirstLoad({ ...HOSHI, minAnnualIncomeMinor: min, limitPercentOfIncome: pct }, { appletKind: "credit", declaredIncomeMinor: income, existingLimitsMinor: existing, currency: "JPY" });
+          expect(e.limitMinor).toBeGreaterThanOrEqual(0);
+          expect(e.limitMinor).toBeLessThanOrEqual(HOSHI.maxLimitMinor);
+          if (e.outcome === "declined") expect(e.limitMinor).toBe(0);
+          if (income < min) expect(e.outcome).toBe("declined");
+        },
+      ),
+    );
+  });
+});
+
+describe("install parameters", () => {
+  it("credit carries the limit and the customer number; others start empty", () => {
+    expect(installParamsFor("credit", { limitMinor: 500_000, currency: "JPY", holderReference: "HOS-00001" })).toEqual({ kind: "credit", limit: 500_000, currency: "JPY", holderReference: "HOS-00001" });
+    expect(installParamsFor("transit", { limitMinor: 0, currency: "JPY", holderReference: "x" })).toEqual({ kind: "transit", balance: 0, currency: "JPY" });
+    expect(installParamsFor("loyalty", { limitMinor: 0, currency: "JPY", holderReference: "x" })).toEqual({ kind: "loyalty", points: 0 });
+  });
+});
