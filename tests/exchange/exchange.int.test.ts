@@ -60,7 +60,7 @@ afterAll(async () => {
 
 describe(`inter-company exchange on ${kind}`, () => {
   it("delivers a notification to three providers exactly once each, even when the worker is killed mid-batch and restarted", async () => {
-    const sent = [];
+    const sent: ({ provider: string } & Awaited<ReturnType<typeof notify>>)[] = [];
     for (const p of PROVIDERS) sent.push({ provider: p, ...(await notify(p)) });
     // The first worker dies right after the receiver took its second message, before marking it delivered.
     const crashed = await runWorker({ RECARD_TEST_CRASH_AFTER: "2" }).exited;
