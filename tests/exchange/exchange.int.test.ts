@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "@/lib/core/bytes";
 import { encodeMessageFile } from "@/lib/core/messages";
 import { resetDatabase, testDatabase } from "../helpers/db";
-import { useTestDatabaseForApp } from "../helpers/env";
+import { pointAppAtTestDatabase } from "../helpers/env";
 
-useTestDatabaseForApp();
+pointAppAtTestDatabase();
 const { db } = await import("@/lib/server/db");
 const { enqueueMessage } = await import("@/lib/server/exchange/outbox");
 const { receiveMessage } = await import("@/lib/server/exchange/inbox");

@@ -1,7 +1,7 @@
 import { testDatabase } from "./db";
 
 /** Points the app's data layer (db(), env()) at the test database; call before importing it. */
-export function useTestDatabaseForApp(): void {
+export function pointAppAtTestDatabase(): void {
   const { url, kind } = testDatabase();
   process.env.DATABASE_URL = url;
   process.env.RECARD_DB_KIND = kind === "pglite" ? "embedded-pglite" : "postgresql";
