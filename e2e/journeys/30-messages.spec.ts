@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+import { ACCOUNTS } from "../fixtures/accounts";
+
+/**
+ * Issue 4: the messages pages show the real traffic of the journeys before this file (reissue
+ * notifications, permissions, inquiries), and a message exported as a file imports through the same
+ * checks as online delivery.
+ */
+
+async function openMessages(page: Page, portal: "issuer" | "provider") {
+  await page.goto(`/${portal}/messages`);
+  await expect(page.getByRole("heading", { name: "Messages" })).toBeVisible();
+}
+
+test("the issuer sees what it sent and what it received, delivered, with the receivers' answers", async ({ browser }) => {
+  const context = await browser.newContext({ storageState: ACCOUNTS.issuer.state });
+  const page = await context.newPage();
+  await openMessages(page, "issuer");
+  await page.getByRole("tab", { name: /Sent/ }).click();
+  const sent = page.getByRole("table", { name: "Sent messages" });
+  const notification = sent.getByRole("row").filter({ hasText: "reissuance-notification" }).filter({ hasText: "METRO01" }).first();
+  await expect(notification).toContainText("delivered");
+  await expect(notification).toContainText(/processed|replayed/);
+  await page.getByRole("tab", { name: /Received/ }).click();
+  await expect(page.getByRole("table", { name: "Received messages" }).getByRole("row").filter({ hasText: /permission-request|card-information-inquiry/ }).first()).toBeVisible();
+  // Reading one message shows its signed content (here a Fig. 12 notification: PF 100, the pair).
+  await page.getByRole("tab", { name: /Sent/ }).click();
+  await notification.getByRole("link").first().click();
+  await expect(page.getByTestId("message-json")).toContainText('"type": "reissuance-notification"');
+  await expect(page.getByTestId("message-json")).toContainText('"platformType": 100');
+  await context.close();
+});
+
+test("a message exported as a file imports as a replay at its receiver and is refused elsewhere", async ({ browser }) => {
+  const issuer = await browser.newContext({ storageState: ACCOUNTS.issuer.state });
+  const issuerPage = await issuer.newPage();
+  await openMessages(issuerPage, "issuer");
+  await issuerPage.getByRole("tab", { name: /Sent/ }).click();
+  const row = issuerPage.getByRole("table", { name: "Sent messages" }).getByRole("row").filter({ hasText: "reissuance-notification" }).filter({ hasText: "METRO01" }).first();
+  const messageId = (await row.getByRole("link").first().textContent())!.trim();
+  const downloadPromise = issuerPage.waitForEvent("download");
+  await row.getByRole("link", { name: "Export" }).click();
+  const download = await downloadPromise;
+  const path = await download.path();
+  expect(readFileSync(path, "utf8")).toMatch(/^ReCard-Message-File v1\n/);
+  expect(download.suggestedFilename()).toContain(messageId);
+
+  const metro = await browser.newContext({ storageState: ACCOUNTS.metro.state });
+  const metroPage = await metro.newPage();
+  await openMessages(metroPage, "provider");
+  await metroPage.getByLabel("Message file").setInputFiles(path);
+  await metroPage.getByRole("button", { name: "Import" }).click();
+  await expect(metroPage.getByRole("main").getByRole("status")).toContainText(`${messageId} was already received; nothing was done twice`);
+
+  const hoshi = await browser.newContext({ storageState: ACCOUNTS.hoshi.state });
+  const hoshiPage = await hoshi.newPage();
+  await openMessages(hoshiPage, "provider");
+  await hoshiPage.getByLabel("Message file").setInputFiles(path);
+  await hoshiPage.getByRole("button", { name: "Import" }).click();
+  await expect(hoshiPage.getByRole("main").getByRole("alert")).toContainText("wrong-receiver");
+  await expect(hoshiPage.getByRole("main").getByRole("alert")).toContainText("addressed to METRO01");
+
+  await Promise.all([issuer.close(), metro.close(), hoshi.close()]);
+});
+
+test("cardholders have no messages, and each company sees only its own", async ({ browser }) => {
+  const hana = await browser.newContext({ storageState: ACCOUNTS.hana.state });
+  const response = await hana.request.get("/api/messages");
+  expect(response.status()).toBe(403);
+  const file = await hana.request.get("/api/messages/RECARD01-METRO01-I0000000001/file");
+  expect(file.status()).toBe(403);
+
+  const hoshi = await browser.newContext({ storageState: ACCOUNTS.hoshi.state });
+  const list = await (await hoshi.request.get("/api/messages")).json();
+  expect(list.companyId).toBe("HOSHI01");
+  for (const m of list.sent) expect(m.messageId).toMatch(/^RECARD01-HOSHI01-P/);
+  for (const m of list.received) expect(m.messageId).toMatch(/^RECARD01-HOSHI01-I/);
+  // Metro's message file is not Hoshi's to download.
+  const metroFile = await hoshi.request.get("/api/messages/RECARD01-METRO01-I0000000001/file");
+  expect(metroFile.status()).toBe(404);
+  await Promise.all([hana.close(), hoshi.close()]);
+});
