@@ -3,7 +3,6 @@
  * provider with its demo key and received by the issuer's inbox exactly as online delivery does,
  * and the cards themselves run in Node (SimulatedCard) to produce real receipts and attribute data.
  */
-import { vi } from "vitest";
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { buildLoadFile, decodeCardImage, SimulatedCard, systemCardEnv, terminal, type AppletKind, type CardImage } from "@/lib/core/card";
 import { buildHeader, DEMO_COMPANY_KEYS, parseMessage, signMessage, type HeaderInput, type Message, type MessageOf, type MessageType } from "@/lib/core/messages";
@@ -17,11 +16,6 @@ import { resetDatabase, testDatabase } from "../helpers/db";
 
 export const ISSUER = "RECARD01";
 export type ProviderId = "METRO01" | "HOSHI01" | "SAKURA01";
-
-/** The issuer's replies stay in its outbox: the providers' side is not under test here. */
-export function isolateIssuer() {
-  vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
-}
 
 /** Points the data layer (db()) at the test database, resets it and seeds the demo world. */
 export async function freshDemoWorld(): Promise<void> {

@@ -1,0 +1,85 @@
+import "server-only";
+import { toHex } from "@/lib/core/bytes";
+import { personaliseCard, randomSurfaceNumber, systemCardEnv } from "@/lib/core/card";
+import type { IssuerActor } from "../../auth/session";
+import { db, type Prisma } from "../../db";
+import { issuerCardKeys } from "../../issuer/keys";
+import { deliverCard } from "../wallet";
+import { recordAudit } from "./audit";
+import { operator } from "./shared";
+
+type Tx = Prisma.TransactionClient;
+
+/** How long a card is valid from issuance. */
+export const CARD_VALIDITY_YEARS = 5;
+
+export type PersonalisedCardRow = { id: string; cardId: string; surfaceNumber: string; platformType: 100 | 200 };
+
+/**
+ * Personalises a new card image (DESIGN.md flow 1): a fresh random card id and surface number, the
+ * platform type, the issuer's public keys; records the card with the receipt key it generated, and
+ * delivers the plastic into the cardholder's wallet. Inside the caller's transaction.
+ */
+export async function personaliseAndDeliver(
+  tx: Tx,
+  input: { issuerCompanyId: string; cardholder: { id: string; fullName: string }; platformType: 100 | 200; previousCardId: string | null; generation: number; now: Date },
+): Promise<PersonalisedCardRow> {
+  const issuer = await tx.issuerCompany.findUniqueOrThrow({ where: { companyId: input.issuerCompanyId }, select: { iin: true } });
+  const env = systemCardEnv();
+  const keys = issuerCardKeys();
+  const cardId = toHex(env.random(8));
+  const surfaceNumber = randomSurfaceNumber(issuer.iin, env);
+  const { image, cardPublicKeyJwk } = await personaliseCard(
+    {
+      cardId,
+      surfaceNumber,
+      platformType: input.platformType,
+      issuerCompanyId: input.issuerCompanyId,
+      iin: issuer.iin,
+      issuerSigningPublicKeyJwk: keys.signing.publicKeyJwk,
+      issuerEncryptionPublicKeyJwk: keys.encryption.publicKeyJwk,
+      cardholderName: input.cardholder.fullName.slice(0, 64),
+      issuedAt: input.now,
+    },
+    env,
+  );
+  const expiresAt = new Date(input.now);
+  expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + CARD_VALIDITY_YEARS);
+  const row = await tx.card.create({
+    data: {
+      cardId,
+      surfaceNumber,
+      platformType: input.platformType,
+      status: "active",
+      cardholderId: input.cardholder.id,
+      issuedAt: input.now,
+      expiresAt,
+      previousCardId: input.previousCardId,
+      generation: input.generation,
+      cardPublicKeyJwk: cardPublicKeyJwk as Prisma.InputJsonValue,
+    },
+    select: { id: true },
+  });
+  await deliverCard(tx, { cardholderId: input.cardholder.id, surfaceNumber, image });
+  return { id: row.id, cardId, surfaceNumber, platformType: input.platformType };
+}
+
+export type IssueCardResult = { ok: true; value: PersonalisedCardRow } | { ok: false; error: { code: "not-found"; message: string } };
+
+/** Issues a first card (not a reissue) to a cardholder, with an audit row. */
+export async function issueNewCard(actor: IssuerActor, cardholderId: string, platformType: 100 | 200, now = new Date()): Promise<IssueCardResult> {
+  return db().$transaction(async (tx) => {
+    const cardholder = await tx.cardholder.findUnique({ where: { id: cardholderId }, select: { id: true, fullName: true, holderNo: true } });
+    if (!cardholder) return { ok: false as const, error: { code: "not-found" as const, message: "No such cardholder." } };
+    const card = await personaliseAndDeliver(tx, { issuerCompanyId: actor.issuerCompanyId, cardholder, platformType, previousCardId: null, generation: 1, now });
+    await recordAudit(tx, {
+      actor: operator(actor),
+      action: "card.issue",
+      subjectType: "card",
+      subjectId: card.id,
+      reason: `New platform-${platformType} card for ${cardholder.fullName} (${cardholder.holderNo}).`,
+      data: { cardId: card.cardId, surfaceNumberLast4: card.surfaceNumber.slice(-4), platformType },
+    });
+    return { ok: true as const, value: card };
+  });
+}

@@ -1,0 +1,416 @@
+import "server-only";
+import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
+import { cardBinding, signPermission, verifyReceipt } from "@/lib/core/card";
+import { formatMessageId } from "@/lib/core/message-id";
+import type { MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
+import type { Prisma } from "../../db";
+import { allocateSequence } from "../../exchange/message-ids";
+import { enqueueMessage } from "../../exchange/outbox";
+import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
+import { issuerCardKeys } from "../../issuer/keys";
+import { recordAudit } from "./audit";
+import { EXCHANGE_ACTOR, findReferencedCard, readPolicy, type CardRow } from "./shared";
+
+type Tx = Prisma.TransactionClient;
+type Refusal = { reason: PermissionRefusalReason; text: string };
+
+type ProviderRow = { id: string; companyId: string; name: string; contractNo: string; contractStatus: "active" | "suspended" | "terminated"; contractEnd: Date | null };
+type ApplicationRow = { id: string; aid: string; name: string; providerId: string; status: "pending" | "approved" | "revoked"; loadFileHash: string };
+
+const clip = (text: string) => (text.length > 500 ? `${text.slice(0, 497)}...` : text);
+
+/** The provider's contract: the precondition of every loading permission (Figs. 4 and 8). */
+async function checkContract(tx: Tx, providerCompanyId: string, now: Date): Promise<{ ok: true; provider: ProviderRow } | { ok: false; refusal: Refusal; provider: ProviderRow | null }> {
+  const provider = await tx.serviceProvider.findUnique({
+    where: { companyId: providerCompanyId },
+    select: { id: true, companyId: true, name: true, contractNo: true, contractStatus: true, contractEnd: true },
+  });
+  if (!provider) return { ok: false, provider: null, refusal: { reason: "no-contract", text: `${providerCompanyId} has no contract with the card issuer.` } };
+  if (provider.contractStatus === "suspended") {
+    return { ok: false, provider, refusal: { reason: "contract-suspended", text: `Contract ${provider.contractNo} with ${provider.name} is suspended: no application may be loaded until it is reinstated.` } };
+  }
+  if (provider.contractStatus === "terminated" || (provider.contractEnd && provider.contractEnd < now)) {
+    return { ok: false, provider, refusal: { reason: "no-contract", text: `Contract ${provider.contractNo} with ${provider.name} has ended.` } };
+  }
+  return { ok: true, provider };
+}
+
+/** The application: registered by this provider, approved, and this exact load file. */
+async function checkApplication(tx: Tx, provider: ProviderRow, aid: string, loadFileHash: string): Promise<{ ok: true; application: ApplicationRow } | { ok: false; refusal: Refusal; application: ApplicationRow | null }> {
+  const application = await tx.registeredApplication.findUnique({
+    where: { aid },
+    select: { id: true, aid: true, name: true, providerId: true, status: true, loadFileHash: true },
+  });
+  // Another provider's application looks exactly like an unregistered one: a provider learns nothing
+  // about its competitors' registrations.
+  if (!application || application.providerId !== provider.id) {
+    return { ok: false, application: null, refusal: { reason: "application-not-registered", text: `Application ${aid} is not registered for ${provider.companyId}.` } };
+  }
+  if (application.status === "pending") {
+    return { ok: false, application, refusal: { reason: "application-not-approved", text: `Application ${aid} (${application.name}) is registered but its security review is still open.` } };
+  }
+  if (application.status === "revoked") {
+    return { ok: false, application, refusal: { reason: "application-not-approved", text: `The approval of application ${aid} (${application.name}) has been revoked.` } };
+  }
+  if (application.loadFileHash !== loadFileHash) {
+    return {
+      ok: false,
+      application,
+      refusal: { reason: "application-not-approved", text: `The load file (SHA-256 ${loadFileHash.slice(0, 16)}…) is not the approved load file of ${aid}; only the registered one may be loaded.` },
+    };
+  }
+  return { ok: true, application };
+}
+
+/** Blocked and terminated cards take nothing new (a lost card must stay useless to its finder). */
+function checkCardStatus(card: CardRow): Refusal | null {
+  if (card.status === "blocked") return { reason: "card-blocked", text: "The card is blocked (reported lost or stolen): nothing may be loaded on it." };
+  if (card.status === "terminated") return { reason: "card-terminated", text: "The card has been terminated (replaced by a reissued card): nothing may be loaded on it." };
+  return null;
+}
+
+type GrantInput = {
+  issuerCompanyId: string;
+  provider: ProviderRow;
+  application: ApplicationRow;
+  card: CardRow;
+  requestMessageId: string;
+  platformType: 100 | 200;
+  loadFileHash: string;
+  originalMessageId: string | null;
+  now: Date;
+};
+
+/**
+ * Grants a card-bound permission. The grant's own message id is the permission's message id
+ * (step 807), and the token names it, so the id is allocated first and the grant enqueued under it.
+ */
+async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: string; messageId: string; type: "loading-permission-grant" | "reload-permission-grant" }> {
+  const { issuerCompanyId, provider, application, card, now } = input;
+  const sequence = await allocateSequence(tx, { issuerCompanyId, providerCompanyId: provider.companyId, direction: "I" });
+  const messageId = formatMessageId({ issuerCompanyId, providerCompanyId: provider.companyId, direction: "I", sequence });
+  const policy = await readPolicy(tx);
+  const expiresAt = new Date(now.getTime() + policy.permissionTtlMinutes * 60_000);
+  const reload = input.originalMessageId !== null;
+  const token = await signPermission(issuerCardKeys().signing.privateKeyJwk, {
+    operation: "load",
+    messageId,
+    cardBinding: cardBinding(card.cardId, messageId),
+    expiresAt,
+    aid: application.aid,
+    loadFileHash: input.loadFileHash,
+    kind: reload ? "reload" : "first-load",
+    originalMessageId: input.originalMessageId,
+  });
+  const parties = { issuerCompanyId, providerCompanyId: provider.companyId, inReplyTo: input.requestMessageId, now, sequence };
+  const common = {
+    platformType: input.platformType,
+    applicationId: application.aid,
+    loadFileHash: input.loadFileHash,
+    permissionToken: toBase64Url(token),
+    expiresAt: expiresAt.toISOString(),
+  };
+  const sent = reload
+    ? await enqueueMessage(tx, "reload-permission-grant", parties, { ...common, kind: "reload", originalMessageId: input.originalMessageId! })
+    : await enqueueMessage(tx, "loading-permission-grant", parties, { ...common, kind: "first-load" });
+  if (sent.messageId !== messageId) throw new Error(`grant enqueued as ${sent.messageId}, token names ${messageId}`);
+  const permission = await tx.loadingPermission.create({
+    data: {
+      messageId,
+      requestMessageId: input.requestMessageId,
+      providerId: provider.id,
+      applicationId: application.id,
+      cardId: card.id,
+      kind: reload ? "reload" : "first_load",
+      originalMessageId: input.originalMessageId,
+      status: "granted",
+      token: new Uint8Array(token),
+      loadFileHash: input.loadFileHash,
+      expiresAt,
+      decidedAt: now,
+    },
+    select: { id: true },
+  });
+  await recordAudit(tx, {
+    actor: EXCHANGE_ACTOR,
+    action: reload ? "permission.reload-grant" : "permission.grant",
+    subjectType: "loading-permission",
+    subjectId: permission.id,
+    reason: reload ? `Reload of ${input.originalMessageId} on the reissued card: the reissue link proves the original grant.` : "Contract, registration, load file and card checked.",
+    data: { messageId, provider: provider.companyId, aid: application.aid, cardId: card.cardId, requestMessageId: input.requestMessageId, expiresAt: expiresAt.toISOString() },
+  });
+  return { outboxId: sent.outboxId, messageId, type: sent.type };
+}
+
+type RefuseInput = {
+  issuerCompanyId: string;
+  providerCompanyId: string;
+  provider: ProviderRow | null;
+  applicationId: string | null;
+  aid: string;
+  card: CardRow | null;
+  requestMessageId: string;
+  platformType: 100 | 200;
+  originalMessageId: string | null;
+  refusal: Refusal;
+  now: Date;
+};
+
+/** Refuses with the reason code and a sentence for the provider's operator, and keeps the refusal on file. */
+async function refusePermission(tx: Tx, input: RefuseInput) {
+  const parties = { issuerCompanyId: input.issuerCompanyId, providerCompanyId: input.providerCompanyId, inReplyTo: input.requestMessageId, now: input.now };
+  const text = clip(input.refusal.text);
+  const sent =
+    input.originalMessageId !== null
+      ? await enqueueMessage(tx, "reload-permission-refusal", parties, {
+          platformType: input.platformType,
+          kind: "reload",
+          applicationId: input.aid,
+          originalMessageId: input.originalMessageId,
+          reason: input.refusal.reason,
+          text,
+        })
+      : await enqueueMessage(tx, "loading-permission-refusal", parties, {
+          platformType: input.platformType,
+          kind: "first-load",
+          applicationId: input.aid,
+          reason: input.refusal.reason,
+          text,
+        });
+  let subjectId = sent.messageId;
+  // A refused reload is kept as a permission row only when the permission it names exists (the row
+  // refers to it); a reference to nothing stays in the audit trail.
+  const reload = input.originalMessageId !== null;
+  const originalExists = reload && (await tx.loadingPermission.count({ where: { messageId: input.originalMessageId! } })) > 0;
+  if (input.provider && (!reload || originalExists)) {
+    // The refusal's message id files it, like a grant's (Fig. 17 keeps refusals too).
+    const row = await tx.loadingPermission.create({
+      data: {
+        messageId: sent.messageId,
+        requestMessageId: input.requestMessageId,
+        providerId: input.provider.id,
+        applicationId: input.applicationId,
+        cardId: input.card?.id ?? null,
+        kind: reload ? "reload" : "first_load",
+        originalMessageId: input.originalMessageId,
+        status: "refused",
+        refusalCode: input.refusal.reason,
+        refusalReason: text,
+        decidedAt: input.now,
+      },
+      select: { id: true },
+    });
+    subjectId = row.id;
+  }
+  await recordAudit(tx, {
+    actor: EXCHANGE_ACTOR,
+    action: input.originalMessageId !== null ? "permission.reload-refuse" : "permission.refuse",
+    subjectType: "loading-permission",
+    subjectId,
+    reason: `${input.refusal.reason}: ${text}`,
+    data: { messageId: sent.messageId, provider: input.providerCompanyId, aid: input.aid, requestMessageId: input.requestMessageId, originalMessageId: input.originalMessageId },
+  });
+  return { outboxId: sent.outboxId, messageId: sent.messageId, type: sent.type };
+}
+
+const asPlatform = (p: number): 100 | 200 => (p === 200 ? 200 : 100);
+
+/**
+ * The AP loading permission (DESIGN.md flow 2): contract, registration and approval of the
+ * application, the exact load file, and a card that can take it. Grant a card-bound permission
+ * under a new message id, or refuse with the reason.
+ */
+export async function decideLoadingPermission(message: MessageOf<"loading-permission-request">, ctx: HandlerContext): Promise<HandlerOutcome> {
+  const { tx, now } = ctx;
+  const providerCompanyId = message.header.senderCompanyId;
+  const platformType = asPlatform(message.platformType);
+  const base = { issuerCompanyId: ctx.receiverCompanyId, providerCompanyId, aid: message.applicationId, requestMessageId: message.header.messageId, platformType, originalMessageId: null, now };
+
+  const contract = await checkContract(tx, providerCompanyId, now);
+  if (!contract.ok) return refused(await refusePermission(tx, { ...base, provider: contract.provider, applicationId: null, card: null, refusal: contract.refusal }), contract.refusal);
+  const provider = contract.provider;
+  const app = await checkApplication(tx, provider, message.applicationId, message.loadFileHash);
+  if (!app.ok) return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }), app.refusal);
+  const found = await findReferencedCard(tx, message);
+  if (!found.ok) {
+    const refusal = { reason: found.reason, text: found.text };
+    return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card: null, refusal }), refusal);
+  }
+  const card = found.card;
+  const cardRefusal = checkCardStatus(card);
+  if (cardRefusal) return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card, refusal: cardRefusal }), cardRefusal);
+  const already = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: app.application.id, status: "loaded" }, select: { id: true } });
+  if (already) {
+    const refusal: Refusal = { reason: "other", text: `${app.application.name} is already on this card: there is nothing to load.` };
+    return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card, refusal }), refusal);
+  }
+
+  const grant = await grantPermission(tx, {
+    issuerCompanyId: ctx.receiverCompanyId,
+    provider,
+    application: app.application,
+    card,
+    requestMessageId: message.header.messageId,
+    platformType,
+    loadFileHash: message.loadFileHash,
+    originalMessageId: null,
+    now,
+  });
+  return { summary: `Granted ${message.applicationId} to ${providerCompanyId} as ${grant.messageId}`, enqueued: [grant], data: { decision: "granted", messageId: grant.messageId } };
+}
+
+function refused(sent: { outboxId: string; messageId: string; type: "loading-permission-refusal" | "reload-permission-refusal" }, refusal: Refusal): HandlerOutcome {
+  return { summary: `Refused (${refusal.reason}): ${refusal.text}`, enqueued: [sent], data: { decision: "refused", reason: refusal.reason, messageId: sent.messageId } };
+}
+
+/**
+ * DESIGN.md flow 7: a reload on the reissued card, referring to the permission that loaded the
+ * application on the old card. No new examination: the reissue link proves the original grant. But
+ * every link of that proof is checked: the original is this provider's, for this application,
+ * confirmed loaded, on the card the reissue link names as the old card of the card presented.
+ */
+export async function decideReloadPermission(message: MessageOf<"reload-permission-request">, ctx: HandlerContext): Promise<HandlerOutcome> {
+  const { tx, now } = ctx;
+  const providerCompanyId = message.header.senderCompanyId;
+  const platformType = asPlatform(message.platformType);
+  const originalMessageId = message.originalMessageId;
+  const base = { issuerCompanyId: ctx.receiverCompanyId, providerCompanyId, aid: message.applicationId, requestMessageId: message.header.messageId, platformType, originalMessageId, now };
+
+  const contract = await checkContract(tx, providerCompanyId, now);
+  if (!contract.ok) return refused(await refusePermission(tx, { ...base, provider: contract.provider, applicationId: null, card: null, refusal: contract.refusal }), contract.refusal);
+  const provider = contract.provider;
+  const app = await checkApplication(tx, provider, message.applicationId, message.loadFileHash);
+  if (!app.ok) return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }), app.refusal);
+  const application = app.application;
+  const found = await findReferencedCard(tx, message);
+  if (!found.ok) {
+    const refusal = { reason: found.reason, text: found.text };
+    return refused(await refusePermission(tx, { ...base, provider, applicationId: application.id, card: null, refusal }), refusal);
+  }
+  const card = found.card;
+  const refuse = async (refusal: Refusal) => refused(await refusePermission(tx, { ...base, provider, applicationId: application.id, card, refusal }), refusal);
+  const cardRefusal = checkCardStatus(card);
+  if (cardRefusal) return refuse(cardRefusal);
+
+  const link = await tx.reissueLink.findUnique({ where: { reissuedCardId: card.id }, select: { oldCardId: true } });
+  if (!link) return refuse({ reason: "not-a-reissued-card", text: "The card presented is not a reissued card: load the application as a first load instead." });
+  const original = await tx.loadingPermission.findUnique({
+    where: { messageId: originalMessageId },
+    select: { id: true, providerId: true, cardId: true, status: true, application: { select: { aid: true } } },
+  });
+  // Another provider's permission, another application's, or another card's all read as "not found":
+  // the answer never tells a provider about anything that is not its own.
+  if (!original || original.providerId !== provider.id || original.application?.aid !== application.aid || original.cardId !== link.oldCardId) {
+    return refuse({ reason: "original-not-found", text: `${originalMessageId} is not a permission of yours for ${application.aid} on the card this card replaced.` });
+  }
+  if (original.status !== "confirmed") {
+    return refuse({ reason: "original-not-loaded", text: `The permission ${originalMessageId} was granted but the card never confirmed the load.` });
+  }
+  const reloaded = await tx.loadingPermission.findFirst({ where: { originalMessageId, kind: "reload", status: "confirmed" }, select: { messageId: true } });
+  if (reloaded) return refuse({ reason: "other", text: `The load ${originalMessageId} was already reloaded under ${reloaded.messageId}; an old load is reloaded once.` });
+  const already = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: application.id, status: "loaded" }, select: { id: true } });
+  if (already) return refuse({ reason: "other", text: `${application.name} is already on this card: there is nothing to reload.` });
+
+  const grant = await grantPermission(tx, {
+    issuerCompanyId: ctx.receiverCompanyId,
+    provider,
+    application,
+    card,
+    requestMessageId: message.header.messageId,
+    platformType,
+    loadFileHash: message.loadFileHash,
+    originalMessageId,
+    now,
+  });
+  return { summary: `Granted reload of ${originalMessageId} to ${providerCompanyId} as ${grant.messageId}`, enqueued: [grant], data: { decision: "granted", messageId: grant.messageId } };
+}
+
+/** The fee in force at `at` for this provider's application, else the provider's default (claim 13). */
+async function feeFor(tx: Tx, providerId: string, applicationId: string, at: Date, kind: "normal_load" | "reissue_reload") {
+  const where = { providerId, validFrom: { lte: at } };
+  const schedule =
+    (await tx.feeSchedule.findFirst({ where: { ...where, applicationId }, orderBy: { validFrom: "desc" } })) ??
+    (await tx.feeSchedule.findFirst({ where: { ...where, applicationId: null }, orderBy: { validFrom: "desc" } }));
+  if (!schedule) return { amountMinor: 0, currency: "JPY" };
+  return { amountMinor: kind === "normal_load" ? schedule.normalLoadFeeMinor : schedule.reissueReloadFeeMinor, currency: schedule.currency };
+}
+
+/**
+ * A provider's load confirmation: the card's receipt is checked with the card's own public key
+ * recorded at personalisation against exactly this permission (card binding, message id, AID, load
+ * file). Only then is the application on the card in the issuer's records, and charged: a normal
+ * load, or a reissue reload at the distinct reissue fee (claim 13). Idempotent.
+ */
+export async function recordLoadConfirmation(message: MessageOf<"load-confirmation">, ctx: HandlerContext): Promise<HandlerOutcome> {
+  const { tx, now } = ctx;
+  const providerCompanyId = message.header.senderCompanyId;
+  const permission = await tx.loadingPermission.findUnique({
+    where: { messageId: message.permissionMessageId },
+    select: {
+      id: true,
+      messageId: true,
+      kind: true,
+      status: true,
+      originalMessageId: true,
+      loadFileHash: true,
+      providerId: true,
+      provider: { select: { companyId: true } },
+      application: { select: { id: true, aid: true, name: true } },
+      card: { select: { id: true, cardId: true, cardPublicKeyJwk: true } },
+    },
+  });
+  if (!permission || permission.provider.companyId !== providerCompanyId || !permission.application || !permission.card) {
+    return { summary: `No permission ${message.permissionMessageId} of ${providerCompanyId}: confirmation ignored`, data: { result: "unknown-permission" } };
+  }
+  const { application, card } = permission;
+  if (application.aid !== message.applicationId) {
+    return { summary: `Confirmation names ${message.applicationId} but ${permission.messageId} was for ${application.aid}: ignored`, data: { result: "application-mismatch" } };
+  }
+  if (permission.status === "confirmed") return { summary: `${permission.messageId} was already confirmed`, data: { result: "already-confirmed" } };
+  if (permission.status === "refused") return { summary: `${permission.messageId} was a refusal: nothing to confirm`, data: { result: "refused-permission" } };
+  const audit = (action: string, reason: string, data: Prisma.InputJsonValue = {}) =>
+    recordAudit(tx, { actor: EXCHANGE_ACTOR, action, subjectType: "loading-permission", subjectId: permission.id, reason, data });
+
+  if (message.outcome.status === "failed") {
+    if (permission.status === "granted") {
+      await tx.loadingPermission.update({ where: { id: permission.id }, data: { status: "failed" } });
+      await audit("permission.load-failed", `The card refused the load with status word ${message.outcome.statusWord}.`, { statusWord: message.outcome.statusWord });
+    }
+    return { summary: `Load under ${permission.messageId} failed on the card (${message.outcome.statusWord})`, data: { result: "failed" } };
+  }
+
+  const receiptBytes = fromBase64Url(message.outcome.receipt);
+  const verified = await verifyReceipt(receiptBytes, card.cardPublicKeyJwk as JsonWebKey, {
+    operation: "load",
+    messageId: permission.messageId,
+    cardBinding: cardBinding(card.cardId, permission.messageId),
+    aid: application.aid,
+    loadFileHash: permission.loadFileHash!,
+  });
+  if (!verified.ok) {
+    await audit("permission.receipt-refused", verified.error);
+    return { summary: `Receipt for ${permission.messageId} refused: ${verified.error}`, data: { result: "receipt-refused" } };
+  }
+  if (permission.kind === "reload" && permission.originalMessageId) {
+    const other = await tx.loadingPermission.findFirst({ where: { originalMessageId: permission.originalMessageId, kind: "reload", status: "confirmed" }, select: { messageId: true } });
+    if (other) {
+      await tx.loadingPermission.update({ where: { id: permission.id }, data: { status: "failed" } });
+      await audit("permission.reload-duplicate", `${permission.originalMessageId} was already reloaded under ${other.messageId}.`);
+      return { summary: `${permission.originalMessageId} was already reloaded under ${other.messageId}: not recorded twice`, data: { result: "duplicate-reload" } };
+    }
+  }
+  const live = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: application.id, status: "loaded" }, select: { id: true } });
+  await tx.loadingPermission.update({
+    where: { id: permission.id },
+    data: { status: "confirmed", receipt: new Uint8Array(receiptBytes), confirmationCounter: verified.value.confirmationCounter, confirmedAt: now },
+  });
+  if (!live) await tx.cardApplication.create({ data: { cardId: card.id, applicationId: application.id, permissionId: permission.id, loadedAt: now } });
+  const kind = permission.kind === "reload" ? "reissue_reload" : "normal_load";
+  const fee = await feeFor(tx, permission.providerId, application.id, now, kind);
+  await tx.providerCharge.create({ data: { providerId: permission.providerId, permissionId: permission.id, kind, amountMinor: fee.amountMinor, currency: fee.currency, chargedAt: now } });
+  await audit("permission.confirm", `Receipt verified (confirmation counter ${verified.value.confirmationCounter}); charged as ${kind.replace("_", " ")}.`, {
+    messageId: permission.messageId,
+    charge: { kind, amountMinor: fee.amountMinor, currency: fee.currency },
+  });
+  return { summary: `${application.name} confirmed on the card under ${permission.messageId}; ${kind.replace("_", " ")} charge ${fee.amountMinor} ${fee.currency}`, data: { result: "confirmed", kind } };
+}

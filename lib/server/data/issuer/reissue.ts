@@ -1,0 +1,363 @@
+import "server-only";
+import { toMessageTimestamp } from "@/lib/core/messages";
+import {
+  blocksCard,
+  canReport,
+  decideReissue,
+  examineReissueRequest,
+  retiredWalletState,
+  startOfUtcYear,
+  type Examination,
+  type ReissueReason,
+  type ReissueRefusal,
+} from "@/lib/core/workflows/reissue";
+import type { IssuerActor } from "../../auth/session";
+import { db, type Prisma } from "../../db";
+import { enqueueMessage } from "../../exchange/outbox";
+import { retireCard } from "../wallet";
+import { recordAudit } from "./audit";
+import { personaliseAndDeliver } from "./issuance";
+import { providersWithApplicationsOn } from "./reissue-information";
+import { operator, readPolicy, type IssuerPolicyRow } from "./shared";
+
+type Tx = Prisma.TransactionClient;
+
+export type ReissueError = ReissueRefusal | { code: "not-found"; message: string };
+export type ReissueResult<T> = { ok: true; value: T } | { ok: false; error: ReissueError };
+
+const notFound = { ok: false as const, error: { code: "not-found" as const, message: "No such card or request." } };
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === "P2002" || /unique constraint|duplicate key/i.test(err?.message ?? "");
+}
+
+/** Who files a report: the cardholder (self-service) or an issuer operator on the cardholder's behalf. */
+export type Reporter = { kind: "cardholder"; userId: string; label: string; cardholderId: string } | { kind: "operator"; userId: string; label: string };
+
+export type ReportInput = { cardUuid: string; reason: ReissueReason; statement?: string | null };
+
+/**
+ * Steps 401/801: a card reported lost, stolen or damaged, with a reissue request. A lost or stolen
+ * card is blocked at once — in the issuer's records (no permission is granted for it any more) and
+ * in the wallet (the plastic is gone). One pending request per card (partial unique index).
+ */
+export async function fileReissueRequest(reporter: Reporter, input: ReportInput, now = new Date()): Promise<ReissueResult<{ requestId: string; requestNo: number; blocked: boolean }>> {
+  try {
+    return await db().$transaction(async (tx) => {
+      const card = await tx.card.findFirst({
+        where: { id: input.cardUuid, ...(reporter.kind === "cardholder" ? { cardholderId: reporter.cardholderId } : {}) },
+        select: { id: true, surfaceNumber: true, status: true, cardholderId: true, _count: { select: { reissueRequests: { where: { status: "pending" } } } } },
+      });
+      if (!card) return notFound;
+      const allowed = canReport({ status: card.status, hasPendingRequest: card._count.reissueRequests > 0 });
+      if (!allowed.ok) return allowed;
+      const blocked = blocksCard(input.reason) && card.status === "active";
+      if (blocked) {
+        await tx.card.update({ where: { id: card.id }, data: { status: "blocked", blockedAt: now, blockedReason: `Reported ${input.reason}` } });
+        await retireCard(tx, card.surfaceNumber, "gone");
+      }
+      const request = await tx.reissueRequest.create({
+        data: {
+          oldCardId: card.id,
+          cardholderId: card.cardholderId,
+          reason: input.reason,
+          statement: input.statement?.trim() || null,
+          requestedByUserId: reporter.userId,
+          status: "pending",
+          createdAt: now,
+        },
+        select: { id: true, requestNo: true },
+      });
+      await recordAudit(tx, {
+        actor: { id: reporter.userId, label: reporter.label },
+        action: "reissue.request",
+        subjectType: "reissue-request",
+        subjectId: request.id,
+        reason: `Card ending ${card.surfaceNumber.slice(-4)} reported ${input.reason}${reporter.kind === "operator" ? " by an operator on the cardholder's behalf" : " by the cardholder"}.`,
+        data: { cardUuid: card.id, reason: input.reason, blocked },
+      });
+      if (blocked) {
+        await recordAudit(tx, {
+          actor: { id: reporter.userId, label: reporter.label },
+          action: "card.block",
+          subjectType: "card",
+          subjectId: card.id,
+          reason: `Reported ${input.reason}: blocked at once, nothing may be loaded on it.`,
+        });
+      }
+      return { ok: true as const, value: { requestId: request.id, requestNo: request.requestNo, blocked } };
+    });
+  } catch (e) {
+    // Two reports at the same moment: the partial unique index lets one through.
+    if (isUniqueViolation(e)) return { ok: false, error: { code: "already-pending", message: "A reissue request for this card is already being examined." } };
+    throw e;
+  }
+}
+
+/** The facts of steps 502/902, read inside the deciding transaction. */
+async function examine(tx: Pick<Tx, "cardholder" | "card" | "reissueRequest" | "reissueLink">, request: { cardholderId: string; oldCardId: string }, policy: IssuerPolicyRow, now: Date): Promise<Examination> {
+  const [cardholder, card, reissuesThisYear, successor] = await Promise.all([
+    tx.cardholder.findUniqueOrThrow({ where: { id: request.cardholderId }, select: { identityVerifiedAt: true, fraudFlag: true } }),
+    tx.card.findUniqueOrThrow({ where: { id: request.oldCardId }, select: { status: true } }),
+    tx.reissueRequest.count({ where: { cardholderId: request.cardholderId, status: "approved", decidedAt: { gte: startOfUtcYear(now) } } }),
+    tx.reissueLink.count({ where: { oldCardId: request.oldCardId } }),
+  ]);
+  return examineReissueRequest(policy, {
+    identityVerified: cardholder.identityVerifiedAt !== null,
+    reissuesThisYear,
+    cardStatus: card.status,
+    alreadyReplaced: successor > 0,
+    fraudFlag: cardholder.fraudFlag,
+  });
+}
+
+/** Takes the request row lock: a second operator deciding at the same moment waits, then sees the decision. */
+async function lockRequest(tx: Tx, requestId: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(requestId)) return false;
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM iss_reissue_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
+  return rows.length === 1;
+}
+
+const examinationJson = (e: Examination, policy: IssuerPolicyRow, extra: Record<string, unknown>, now: Date) =>
+  ({ passed: e.passed, checks: e.checks, policy, evaluatedAt: now.toISOString(), ...extra }) as unknown as Prisma.InputJsonValue;
+
+export type Approval = {
+  requestId: string;
+  reissuedCardUuid: string;
+  reissuedCardId: string;
+  surfaceNumber: string;
+  platformType: 100 | 200;
+  /** Providers notified by push (platform 100, step 505). */
+  notified: string[];
+  /** Providers left to pull at reload time (Fig. 19). */
+  pullOnly: string[];
+  /** Outbox rows to deliver once the transaction has committed. */
+  outboxIds: string[];
+};
+
+/**
+ * Steps 503/903 (+505), in one transaction: personalise a reissued card of the same platform type,
+ * terminate the old card for good, store the reissue link (Fig. 13; for platform 200 the step-905
+ * record the Fig. 10 inquiry searches), swap the plastic in the wallet, audit. For platform 100,
+ * one Fig. 12 notification to each provider that had an application on the old card, with just
+ * this pair (providers set to pull ask at reload time instead); platform 200 notifies nobody.
+ * Deliver `outboxIds` after commit (deliverNow/deliverSoon).
+ */
+export async function approveReissueRequest(actor: IssuerActor, requestId: string, options: { overrideReason?: string | null } = {}, now = new Date()): Promise<ReissueResult<Approval>> {
+  return db().$transaction(
+    async (tx) => {
+      if (!(await lockRequest(tx, requestId))) return notFound;
+      const request = await tx.reissueRequest.findUniqueOrThrow({
+        where: { id: requestId },
+        select: {
+          id: true,
+          requestNo: true,
+          status: true,
+          reason: true,
+          oldCardId: true,
+          cardholderId: true,
+          cardholder: { select: { id: true, fullName: true } },
+          oldCard: { select: { id: true, cardId: true, surfaceNumber: true, platformType: true, generation: true } },
+        },
+      });
+      const policy = await readPolicy(tx);
+      const examination = await examine(tx, request, policy, now);
+      const decision = decideReissue(request.status, examination, { kind: "approve", overrideReason: options.overrideReason });
+      if (!decision.ok) return decision;
+
+      const old = request.oldCard;
+      const platformType = old.platformType === 200 ? 200 : 100;
+      const card = await personaliseAndDeliver(tx, {
+        issuerCompanyId: actor.issuerCompanyId,
+        cardholder: request.cardholder,
+        platformType,
+        previousCardId: old.id,
+        generation: old.generation + 1,
+        now,
+      });
+      await tx.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: now } });
+      await tx.reissueLink.create({ data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType, reissuedAt: now } });
+      await tx.reissueRequest.update({
+        where: { id: request.id },
+        data: {
+          status: "approved",
+          decidedAt: now,
+          decidedByUserId: actor.id,
+          reissuedCardId: card.id,
+          examination: examinationJson(examination, policy, { overridden: decision.value.overridden, overrideReason: decision.value.reason }, now),
+        },
+      });
+      await retireCard(tx, old.surfaceNumber, retiredWalletState(request.reason));
+
+      const notified: string[] = [];
+      const pullOnly: string[] = [];
+      const outboxIds: string[] = [];
+      if (platformType === 100) {
+        // Step 505: only providers that loaded something on the old card, each told only this pair.
+        for (const provider of await providersWithApplicationsOn(tx, old.id)) {
+          if (provider.reissueInfoDelivery === "pull") {
+            pullOnly.push(provider.companyId);
+            continue;
+          }
+          const sent = await enqueueMessage(
+            tx,
+            "reissuance-notification",
+            { issuerCompanyId: actor.issuerCompanyId, providerCompanyId: provider.companyId, now },
+            { platformType: 100, pairs: [{ oldCardId: old.cardId, reissuedCardId: card.cardId, reissuedAt: toMessageTimestamp(now) }] },
+          );
+          notified.push(provider.companyId);
+          outboxIds.push(sent.outboxId);
+        }
+      }
+      await recordAudit(tx, {
+        actor: operator(actor),
+        action: "reissue.approve",
+        subjectType: "reissue-request",
+        subjectId: request.id,
+        reason: decision.value.overridden
+          ? `Examination failed; approved by override: ${decision.value.reason}`
+          : `Card reported ${request.reason}; examination passed.`,
+        data: {
+          requestNo: request.requestNo,
+          oldCardId: old.cardId,
+          reissuedCardId: card.cardId,
+          platformType,
+          notified,
+          pullOnly,
+          ...(platformType === 200 ? { note: "Method 2: link stored, nobody notified (step 905)." } : {}),
+        },
+      });
+      await recordAudit(tx, { actor: operator(actor), action: "card.terminate", subjectType: "card", subjectId: old.id, reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}.` });
+      return {
+        ok: true as const,
+        value: { requestId: request.id, reissuedCardUuid: card.id, reissuedCardId: card.cardId, surfaceNumber: card.surfaceNumber, platformType, notified, pullOnly, outboxIds },
+      };
+    },
+    { timeout: 30_000, maxWait: 30_000 },
+  );
+}
+
+/** Steps 504/904: reject with a reason the cardholder reads. A blocked card stays blocked. */
+export async function rejectReissueRequest(actor: IssuerActor, requestId: string, reason: string, now = new Date()): Promise<ReissueResult<{ requestId: string }>> {
+  return db().$transaction(
+    async (tx) => {
+      if (!(await lockRequest(tx, requestId))) return notFound;
+      const request = await tx.reissueRequest.findUniqueOrThrow({ where: { id: requestId }, select: { id: true, requestNo: true, status: true, cardholderId: true, oldCardId: true } });
+      const policy = await readPolicy(tx);
+      const examination = await examine(tx, request, policy, now);
+      const decision = decideReissue(request.status, examination, { kind: "reject", reason });
+      if (!decision.ok) return decision;
+      await tx.reissueRequest.update({
+        where: { id: request.id },
+        data: { status: "rejected", decidedAt: now, decidedByUserId: actor.id, rejectionReason: decision.value.reason, examination: examinationJson(examination, policy, {}, now) },
+      });
+      await recordAudit(tx, {
+        actor: operator(actor),
+        action: "reissue.reject",
+        subjectType: "reissue-request",
+        subjectId: request.id,
+        reason: decision.value.reason,
+        data: { requestNo: request.requestNo, examinationPassed: examination.passed },
+      });
+      return { ok: true as const, value: { requestId: request.id } };
+    },
+    { timeout: 30_000, maxWait: 30_000 },
+  );
+}
+
+export type QueueItem = {
+  id: string;
+  requestNo: number;
+  status: "pending" | "approved" | "rejected";
+  reason: ReissueReason;
+  statement: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  rejectionReason: string | null;
+  cardholder: { id: string; name: string; holderNo: string; identityVerified: boolean; fraudFlag: boolean; fraudNote: string | null };
+  oldCard: { id: string; surfaceNumber: string; cardId: string; platformType: number; status: string; generation: number };
+  reissuedCard: { id: string; surfaceNumber: string } | null;
+  applications: { aid: string; name: string; providerName: string; providerCompanyId: string }[];
+  examination: Examination;
+  overridden: boolean;
+};
+
+/**
+ * The reissue queue: every pending request with its examination as the policy says now, then the
+ * latest decisions with the examination as it stood when decided.
+ */
+export async function listReissueQueue(actor: IssuerActor, now = new Date(), decidedTake = 15): Promise<{ pending: QueueItem[]; decided: QueueItem[]; policy: IssuerPolicyRow }> {
+  void actor; // one issuer per deployment
+  const select = {
+    id: true,
+    requestNo: true,
+    status: true,
+    reason: true,
+    statement: true,
+    createdAt: true,
+    decidedAt: true,
+    decidedByUserId: true,
+    rejectionReason: true,
+    examination: true,
+    cardholderId: true,
+    oldCardId: true,
+    cardholder: { select: { id: true, fullName: true, holderNo: true, identityVerifiedAt: true, fraudFlag: true, fraudNote: true } },
+    oldCard: {
+      select: {
+        id: true,
+        surfaceNumber: true,
+        cardId: true,
+        platformType: true,
+        status: true,
+        generation: true,
+        applications: { where: { status: "loaded" as const }, select: { application: { select: { aid: true, name: true, provider: { select: { name: true, companyId: true } } } } } },
+      },
+    },
+    reissuedCard: { select: { id: true, surfaceNumber: true } },
+  } satisfies Prisma.ReissueRequestSelect;
+  const client = db();
+  const [pending, decided, policy] = await Promise.all([
+    client.reissueRequest.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, select }),
+    client.reissueRequest.findMany({ where: { status: { not: "pending" } }, orderBy: { decidedAt: "desc" }, take: decidedTake, select }),
+    readPolicy(client),
+  ]);
+  const deciders = new Map(
+    (await client.user.findMany({ where: { id: { in: decided.map((d) => d.decidedByUserId).filter((x): x is string => !!x) } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]),
+  );
+  const live = await Promise.all(pending.map((r) => examine(client, r, policy, now)));
+  const toItem = (r: (typeof pending)[number], examination: Examination): QueueItem => ({
+    id: r.id,
+    requestNo: r.requestNo,
+    status: r.status,
+    reason: r.reason,
+    statement: r.statement,
+    createdAt: r.createdAt.toISOString(),
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+    decidedBy: r.decidedByUserId ? (deciders.get(r.decidedByUserId) ?? "an operator") : null,
+    rejectionReason: r.rejectionReason,
+    cardholder: {
+      id: r.cardholder.id,
+      name: r.cardholder.fullName,
+      holderNo: r.cardholder.holderNo,
+      identityVerified: r.cardholder.identityVerifiedAt !== null,
+      fraudFlag: r.cardholder.fraudFlag,
+      fraudNote: r.cardholder.fraudNote,
+    },
+    oldCard: { id: r.oldCard.id, surfaceNumber: r.oldCard.surfaceNumber, cardId: r.oldCard.cardId, platformType: r.oldCard.platformType, status: r.oldCard.status, generation: r.oldCard.generation },
+    reissuedCard: r.reissuedCard,
+    applications: r.oldCard.applications.map((a) => ({ aid: a.application.aid, name: a.application.name, providerName: a.application.provider.name, providerCompanyId: a.application.provider.companyId })),
+    examination,
+    overridden: Boolean((r.examination as { overridden?: boolean } | null)?.overridden),
+  });
+  const stored = (json: unknown): Examination => {
+    const e = json as { passed?: boolean; checks?: Examination["checks"] } | null;
+    return { passed: e?.passed ?? true, checks: (e?.checks ?? []).map((c) => ({ id: c.id, label: c.label ?? c.id, passed: c.passed, detail: c.detail ?? "" })) };
+  };
+  return {
+    pending: pending.map((r, i) => toItem(r, live[i]!)),
+    decided: decided.map((r) => toItem(r, stored(r.examination))),
+    policy,
+  };
+}
