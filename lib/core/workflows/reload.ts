@@ -7,7 +7,10 @@
 import type { CardInformationNgReason, PermissionRefusalReason, ReissuanceNotFoundReason } from "../messages";
 import { assertNever, err, ok, type Result } from "../result";
 
-/** Why a reload cannot go ahead. Every one of them ends the flow and is recorded with the case. */
+/**
+ * Why a load or reload cannot go ahead. Every one of them ends the flow for that application and is
+ * recorded (with the reload case, or with the permission and load record of a first load).
+ */
 export const RELOAD_REFUSAL_CODES = [
   "unknown-platform-type",
   "card-locked",
@@ -22,10 +25,14 @@ export const RELOAD_REFUSAL_CODES = [
   "load-record-not-found",
   "card-blocked",
   "issuer-refused",
+  "examination-declined",
+  "not-our-application",
+  "card-refused-load",
+  "receipt-mismatch",
 ] as const;
 export type ReloadRefusalCode = (typeof RELOAD_REFUSAL_CODES)[number];
 
-/** A refusal as the operator sees it and as the case records it. */
+/** A refusal as the operator sees it and as the case records it (first loads use the same shape). */
 export type ReloadRefusal = {
   readonly code: ReloadRefusalCode;
   /** The patent step (or flow) where the flow stopped, e.g. "707", "1107", "1802". */
@@ -55,6 +62,10 @@ const FIRST_LOAD_OK: Record<ReloadRefusalCode, boolean> = {
   "load-record-not-found": false,
   "card-blocked": false,
   "issuer-refused": false,
+  "examination-declined": false,
+  "not-our-application": false,
+  "card-refused-load": false,
+  "receipt-mismatch": false,
 };
 
 /** Builds a refusal with its step and plain-words reason. */
@@ -77,6 +88,10 @@ export const RELOAD_REFUSAL_LABELS: Record<ReloadRefusalCode, string> = {
   "load-record-not-found": "No load record under that message id",
   "card-blocked": "Card blocked",
   "issuer-refused": "Issuer refused",
+  "examination-declined": "Examination declined",
+  "not-our-application": "Not one of our applications",
+  "card-refused-load": "Card refused the load",
+  "receipt-mismatch": "Receipt does not match",
 };
 
 /**

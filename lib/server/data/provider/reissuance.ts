@@ -1,6 +1,8 @@
 import "server-only";
-import type { ReissuePair } from "@/lib/core/messages";
+import type { MessageOf, ReissuePair } from "@/lib/core/messages";
 import type { HandlerOutcome, Tx } from "@/lib/server/exchange/types";
+import type { ProviderActor } from "../../auth/session";
+import { db } from "../../db";
 
 /**
  * Fig. 6 (steps 601/602): a provider stores the smart card reissuance information it received as
@@ -30,4 +32,86 @@ export async function storeReissuePairs(
     summary: `${pairs.length} old ↔ reissued card pair${pairs.length === 1 ? "" : "s"} received, ${created.count} new`,
     data: { pairs: pairs.length, stored: created.count },
   };
+}
+
+/**
+ * Fig. 19, step 409: the issuer's answer to a pull. Found pairs are stored like pushed ones (via
+ * "pull"); a not-found answer changes no table: the desk reads it from the reply itself.
+ */
+export async function storeReissuanceInformationReply(
+  tx: Tx,
+  providerCompanyId: string,
+  message: MessageOf<"reissuance-information-reply">,
+  now: Date,
+): Promise<HandlerOutcome> {
+  if (message.result.status === "not-found") {
+    return { summary: `no reissuance information for us: ${message.result.reason}`, data: { status: "not-found", reason: message.result.reason } };
+  }
+  return storeReissuePairs(tx, providerCompanyId, message.result.pairs, { messageId: message.header.messageId, via: "pull", now });
+}
+
+/**
+ * Fig. 15 (steps 1105, Fig. 16): the issuer's reissue OK/NG and, when OK, the message id of the
+ * permission under which we loaded the application on the old card. Never a card id.
+ */
+export async function storeCardInformationReply(tx: Tx, providerCompanyId: string, message: MessageOf<"card-information-reply">, now: Date): Promise<HandlerOutcome> {
+  const requestMessageId = message.header.inReplyTo;
+  const inquiry = requestMessageId
+    ? await tx.spCardInquiry.findUnique({ where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId } } })
+    : null;
+  if (!inquiry) return { summary: `card information reply ${message.header.messageId} answers no inquiry of ours` };
+  if (inquiry.replyMessageId) return { summary: `inquiry ${inquiry.requestMessageId} was already answered by ${inquiry.replyMessageId}` };
+  const ok = message.result.reissue === "OK";
+  await tx.spCardInquiry.update({
+    where: { id: inquiry.id },
+    data: {
+      replyMessageId: message.header.messageId,
+      reissueOk: ok,
+      originalMessageId: message.result.reissue === "OK" ? message.result.originalMessageId : null,
+      ngReason: message.result.reissue === "NG" ? message.result.reason : null,
+      answeredAt: now,
+    },
+  });
+  return {
+    summary: message.result.reissue === "OK" ? `reissue OK for ${inquiry.applicationAid}: original ${message.result.originalMessageId}` : `reissue NG for ${inquiry.applicationAid}: ${message.result.reason}`,
+  };
+}
+
+export type ReissueNoticeRow = { id: string; oldCardId: string; reissuedCardId: string; reissuedAt: Date; receivedAt: Date; sourceMessageId: string; via: "push" | "pull" };
+
+/** Fig. 13 (provider side): the reissuance information received, newest first; `query` matches either card id. */
+export async function listReissueNotices(actor: ProviderActor, options: { query?: string; take?: number } = {}): Promise<ReissueNoticeRow[]> {
+  const q = options.query?.trim().toUpperCase();
+  return db().spReissueNotice.findMany({
+    where: { providerCompanyId: actor.providerCompanyId, ...(q ? { OR: [{ oldCardId: { contains: q } }, { reissuedCardId: { contains: q } }, { sourceMessageId: { contains: q } }] } : {}) },
+    orderBy: { receivedAt: "desc" },
+    take: options.take ?? 200,
+    select: { id: true, oldCardId: true, reissuedCardId: true, reissuedAt: true, receivedAt: true, sourceMessageId: true, via: true },
+  });
+}
+
+export type CardInquiryRow = {
+  id: string;
+  applicationAid: string;
+  requestMessageId: string;
+  replyMessageId: string | null;
+  reissueOk: boolean | null;
+  originalMessageId: string | null;
+  ngReason: string | null;
+  askedAt: Date;
+  answeredAt: Date | null;
+};
+
+/** Fig. 16 (provider side): card information inquiries and their OK/NG answers; `query` matches ids or the AID. */
+export async function listCardInquiries(actor: ProviderActor, options: { query?: string; take?: number } = {}): Promise<CardInquiryRow[]> {
+  const q = options.query?.trim().toUpperCase();
+  return db().spCardInquiry.findMany({
+    where: {
+      providerCompanyId: actor.providerCompanyId,
+      ...(q ? { OR: [{ applicationAid: { contains: q } }, { requestMessageId: { contains: q } }, { originalMessageId: { contains: q } }, { replyMessageId: { contains: q } }] } : {}),
+    },
+    orderBy: { askedAt: "desc" },
+    take: options.take ?? 200,
+    select: { id: true, applicationAid: true, requestMessageId: true, replyMessageId: true, reissueOk: true, originalMessageId: true, ngReason: true, askedAt: true, answeredAt: true },
+  });
 }

@@ -1,10 +1,23 @@
 import "server-only";
 import type { RoleHandlers } from "../types";
-import { storeReissuePairs } from "@/lib/server/data/provider/reissuance";
+import { storeChargeStatement } from "@/lib/server/data/provider/charges";
+import { storePermissionGrant, storePermissionRefusal } from "@/lib/server/data/provider/permissions";
+import { storeCardInformationReply, storeReissuanceInformationReply, storeReissuePairs } from "@/lib/server/data/provider/reissuance";
 
-/** What a provider does with each message it may receive (DB 110). */
+/** What a provider does with each message it may receive (DB 110). Each runs inside the inbox transaction. */
 export const PROVIDER_HANDLERS: RoleHandlers = {
   // Fig. 6, steps 601/602: store the Fig. 12 pairs as Fig. 13 data.
   "reissuance-notification": (message, ctx) =>
     storeReissuePairs(ctx.tx, ctx.receiverCompanyId, message.pairs, { messageId: message.header.messageId, via: "push", now: ctx.now }),
+  // Fig. 19, step 409: the pairs pulled at reload time (or why there are none).
+  "reissuance-information-reply": (message, ctx) => storeReissuanceInformationReply(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
+  // Fig. 15 / Fig. 16, steps 1004/1005 received at 1105: reissue OK/NG and the original message id.
+  "card-information-reply": (message, ctx) => storeCardInformationReply(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
+  // Step 807: the permission (its message id is the grant's own) or the refusal with its reason.
+  "loading-permission-grant": (message, ctx) => storePermissionGrant(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
+  "loading-permission-refusal": (message, ctx) => storePermissionRefusal(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
+  "reload-permission-grant": (message, ctx) => storePermissionGrant(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
+  "reload-permission-refusal": (message, ctx) => storePermissionRefusal(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
+  // Claim 13: the issuer's monthly statement, normal loads and reissue reloads apart.
+  "charge-statement": (message, ctx) => storeChargeStatement(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
 };

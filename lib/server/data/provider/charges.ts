@@ -1,0 +1,156 @@
+import "server-only";
+import type { MessageOf } from "@/lib/core/messages";
+import type { ProviderActor } from "../../auth/session";
+import { db, type Prisma } from "../../db";
+import type { HandlerOutcome, Tx } from "../../exchange/types";
+
+/**
+ * Charges on the provider's side (claims 13 and 14): what it charges its users per load (normal fee
+ * or reissue fee, sp_user_charges), and the issuer's monthly statements to it (sp_charge_statements).
+ */
+
+/** Claim 13, received: the issuer's statement for a month, kept as received (one per platform type). */
+export async function storeChargeStatement(tx: Tx, providerCompanyId: string, message: MessageOf<"charge-statement">, now: Date): Promise<HandlerOutcome> {
+  const created = await tx.spChargeStatement.createMany({
+    data: [
+      {
+        providerCompanyId,
+        messageId: message.header.messageId,
+        platformType: message.platformType,
+        period: message.period,
+        currency: message.currency,
+        normalTotalMinor: message.totals.normalLoad,
+        reissueTotalMinor: message.totals.reissueReload,
+        totalMinor: message.totals.grand,
+        lines: message.lines as unknown as Prisma.InputJsonValue,
+        receivedAt: now,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  return {
+    summary: `charge statement ${message.period} (platform ${message.platformType}): ${message.lines.length} line${message.lines.length === 1 ? "" : "s"}, total ${message.totals.grand} ${message.currency}${created.count === 0 ? " (already stored)" : ""}`,
+  };
+}
+
+export type UserChargeRow = {
+  id: string;
+  kind: "normal_load" | "reissue_reload";
+  amountMinor: number;
+  currency: string;
+  chargedAt: Date;
+  customerName: string;
+  customerNo: string;
+  applicationAid: string;
+  messageId: string;
+  loadRecordId: string;
+};
+
+export type MonthTotals = { month: string; normalMinor: number; reissueMinor: number };
+
+export type ChargesOverview = {
+  currency: string;
+  totals: { normalMinor: number; reissueMinor: number; normalCount: number; reissueCount: number };
+  months: MonthTotals[];
+  charges: UserChargeRow[];
+};
+
+/** The last `months` calendar months (UTC) ending with the one containing `now`, oldest first: "2026-06". */
+export function lastMonths(now: Date, months: number): string[] {
+  const out: string[] = [];
+  for (let i = months - 1; i >= 0; i--) {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
+    out.push(d.toISOString().slice(0, 7));
+  }
+  return out;
+}
+
+/** Claim 14: charges to users, normal and reissue apart, with totals per month for the chart. */
+export async function getChargesOverview(actor: ProviderActor, options: { months?: number; kind?: "normal_load" | "reissue_reload"; take?: number } = {}, now = new Date()): Promise<ChargesOverview> {
+  const providerCompanyId = actor.providerCompanyId;
+  const monthKeys = lastMonths(now, options.months ?? 12);
+  const since = new Date(`${monthKeys[0]}-01T00:00:00.000Z`);
+  const [company, byKind, recent, rows] = await Promise.all([
+    db().spCompany.findUniqueOrThrow({ where: { providerCompanyId }, select: { currency: true } }),
+    db().spUserCharge.groupBy({ by: ["kind"], where: { providerCompanyId }, _sum: { amountMinor: true }, _count: { _all: true } }),
+    db().spUserCharge.findMany({ where: { providerCompanyId, chargedAt: { gte: since } }, select: { kind: true, amountMinor: true, chargedAt: true } }),
+    db().spUserCharge.findMany({
+      where: { providerCompanyId, ...(options.kind ? { kind: options.kind } : {}) },
+      orderBy: { chargedAt: "desc" },
+      take: options.take ?? 100,
+      select: {
+        id: true,
+        kind: true,
+        amountMinor: true,
+        currency: true,
+        chargedAt: true,
+        customer: { select: { fullName: true, customerNo: true } },
+        loadRecord: { select: { id: true, applicationAid: true, messageId: true } },
+      },
+    }),
+  ]);
+  const months = new Map(monthKeys.map((m) => [m, { month: m, normalMinor: 0, reissueMinor: 0 }]));
+  for (const c of recent) {
+    const m = months.get(c.chargedAt.toISOString().slice(0, 7));
+    if (!m) continue;
+    if (c.kind === "normal_load") m.normalMinor += c.amountMinor;
+    else m.reissueMinor += c.amountMinor;
+  }
+  const k = (kind: string) => byKind.find((b) => b.kind === kind);
+  return {
+    currency: company.currency,
+    totals: {
+      normalMinor: k("normal_load")?._sum.amountMinor ?? 0,
+      reissueMinor: k("reissue_reload")?._sum.amountMinor ?? 0,
+      normalCount: k("normal_load")?._count._all ?? 0,
+      reissueCount: k("reissue_reload")?._count._all ?? 0,
+    },
+    months: [...months.values()],
+    charges: rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      amountMinor: r.amountMinor,
+      currency: r.currency,
+      chargedAt: r.chargedAt,
+      customerName: r.customer.fullName,
+      customerNo: r.customer.customerNo,
+      applicationAid: r.loadRecord.applicationAid,
+      messageId: r.loadRecord.messageId,
+      loadRecordId: r.loadRecord.id,
+    })),
+  };
+}
+
+export type ChargeStatementRow = {
+  id: string;
+  messageId: string;
+  platformType: number;
+  period: string;
+  currency: string;
+  normalTotalMinor: number;
+  reissueTotalMinor: number;
+  totalMinor: number;
+  lineCount: number;
+  receivedAt: Date;
+};
+
+/** Claim 13: the issuer's statements received, newest period first. */
+export async function listChargeStatements(actor: ProviderActor): Promise<ChargeStatementRow[]> {
+  const rows = await db().spChargeStatement.findMany({
+    where: { providerCompanyId: actor.providerCompanyId },
+    orderBy: [{ period: "desc" }, { platformType: "asc" }],
+    take: 60,
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    messageId: r.messageId,
+    platformType: r.platformType,
+    period: r.period,
+    currency: r.currency,
+    normalTotalMinor: r.normalTotalMinor,
+    reissueTotalMinor: r.reissueTotalMinor,
+    totalMinor: r.totalMinor,
+    lineCount: Array.isArray(r.lines) ? r.lines.length : 0,
+    receivedAt: r.receivedAt,
+  }));
+}

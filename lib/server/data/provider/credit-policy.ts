@@ -1,0 +1,55 @@
+import "server-only";
+import type { CreditPolicy } from "@/lib/core/workflows/first-load";
+import type { ProviderActor } from "../../auth/session";
+import { db } from "../../db";
+
+/** The provider's own credit policy (claims 11/12: the examination a reload later reuses). */
+
+export type CreditPolicyView = CreditPolicy & { updatedAt: Date; currency: string };
+
+const FALLBACK: CreditPolicy = { version: "default", minAnnualIncomeMinor: 0, limitPercentOfIncome: 0, maxLimitMinor: 0, requiresInvestigation: true };
+
+/** The signed-in provider's policy; a provider without one examines strictly (investigation required, no credit). */
+export async function getCreditPolicy(actor: ProviderActor): Promise<CreditPolicyView> {
+  const [policy, company] = await Promise.all([
+    db().spCreditPolicy.findUnique({ where: { providerCompanyId: actor.providerCompanyId } }),
+    db().spCompany.findUniqueOrThrow({ where: { providerCompanyId: actor.providerCompanyId }, select: { currency: true } }),
+  ]);
+  const p = policy ?? { ...FALLBACK, updatedAt: new Date(0) };
+  return {
+    version: p.version,
+    minAnnualIncomeMinor: p.minAnnualIncomeMinor,
+    limitPercentOfIncome: p.limitPercentOfIncome,
+    maxLimitMinor: p.maxLimitMinor,
+    requiresInvestigation: p.requiresInvestigation,
+    updatedAt: p.updatedAt,
+    currency: company.currency,
+  };
+}
+
+/** The next policy version: "HOSHI01-2025.1" → "HOSHI01-2025.2"; anything else gets "-2". */
+export function nextPolicyVersion(version: string): string {
+  const m = /^(.*\.)(\d+)$/.exec(version);
+  if (m) return `${m[1]}${Number(m[2]) + 1}`;
+  const d = /^(.*-)(\d+)$/.exec(version);
+  return d ? `${d[1]}${Number(d[2]) + 1}` : `${version}-2`;
+}
+
+/**
+ * Saves a new version of the policy. Examinations already made keep the version they were made
+ * under (sp_credit_investigations.policy_version), so a reload shows which rules the reused
+ * examination followed.
+ */
+export async function updateCreditPolicy(
+  actor: ProviderActor,
+  input: Omit<CreditPolicy, "version">,
+): Promise<CreditPolicyView> {
+  const current = await getCreditPolicy(actor);
+  const version = nextPolicyVersion(current.version === "default" ? `${actor.providerCompanyId}-1` : current.version);
+  await db().spCreditPolicy.upsert({
+    where: { providerCompanyId: actor.providerCompanyId },
+    create: { providerCompanyId: actor.providerCompanyId, version, ...input },
+    update: { version, ...input },
+  });
+  return getCreditPolicy(actor);
+}

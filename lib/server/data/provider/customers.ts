@@ -1,0 +1,142 @@
+import "server-only";
+import type { ProviderActor } from "../../auth/session";
+import { db, type Prisma } from "../../db";
+import type { Tx } from "../../exchange/types";
+
+/** The provider's own customer records (Figs. 14/17 "user information"), scoped to the desk's provider. */
+
+export type CustomerSummary = { id: string; customerNo: string; fullName: string; birthDate: Date | null; loads: number; createdAt: Date };
+
+/** Customers, newest first; `query` matches the name or the customer number. */
+export async function listCustomers(actor: ProviderActor, options: { query?: string; take?: number } = {}): Promise<CustomerSummary[]> {
+  const q = options.query?.trim();
+  const rows = await db().spCustomer.findMany({
+    where: {
+      providerCompanyId: actor.providerCompanyId,
+      ...(q ? { OR: [{ fullName: { contains: q, mode: "insensitive" } }, { customerNo: { equals: q.toUpperCase() } }] } : {}),
+    },
+    orderBy: { createdAt: "desc" },
+    take: options.take ?? 100,
+    select: { id: true, customerNo: true, fullName: true, birthDate: true, createdAt: true, _count: { select: { loads: true } } },
+  });
+  return rows.map(({ _count, ...r }) => ({ ...r, loads: _count.loads }));
+}
+
+export type CustomerLoad = {
+  id: string;
+  messageId: string;
+  cardId: string | null;
+  surfaceNumberLast4: string | null;
+  platformType: number;
+  applicationAid: string;
+  kind: "first_load" | "reload";
+  status: "pending" | "loaded" | "failed";
+  loadedAt: Date | null;
+  previousMessageId: string | null;
+  examination: { outcome: string; limitMinor: number; investigatedAt: Date; policyVersion: string } | null;
+  charge: { kind: string; amountMinor: number; currency: string } | null;
+};
+
+export type CustomerDetail = {
+  id: string;
+  customerNo: string;
+  fullName: string;
+  birthDate: Date | null;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  createdAt: Date;
+  /** Fig. 14: loads on platform-100 cards, grouped by card id. */
+  byCardId: { cardId: string; loads: CustomerLoad[] }[];
+  /** Fig. 17: every load by the message id of its permission (platform-200 loads are only here). */
+  byMessageId: CustomerLoad[];
+  examinations: { id: string; applicationAid: string; outcome: string; limitMinor: number; declaredIncomeMinor: number; existingLimitsMinor: number; investigatedAt: Date; investigatedBy: string; policyVersion: string; notes: string | null }[];
+};
+
+/** One customer of the signed-in provider with its Figs. 14/17 data; another provider's id gives null. */
+export async function getCustomer(actor: ProviderActor, id: string): Promise<CustomerDetail | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const c = await db().spCustomer.findFirst({
+    where: { id, providerCompanyId: actor.providerCompanyId },
+    include: {
+      loads: {
+        orderBy: { createdAt: "desc" },
+        include: {
+          investigation: { select: { outcome: true, limitMinor: true, investigatedAt: true, policyVersion: true } },
+          charge: { select: { kind: true, amountMinor: true, currency: true } },
+          previousLoad: { select: { messageId: true } },
+        },
+      },
+      investigations: { orderBy: { investigatedAt: "desc" } },
+    },
+  });
+  if (!c) return null;
+  const loads: CustomerLoad[] = c.loads.map((l) => ({
+    id: l.id,
+    messageId: l.messageId,
+    cardId: l.cardId,
+    surfaceNumberLast4: l.surfaceNumberLast4,
+    platformType: l.platformType,
+    applicationAid: l.applicationAid,
+    kind: l.kind,
+    status: l.status,
+    loadedAt: l.loadedAt,
+    previousMessageId: l.previousLoad?.messageId ?? null,
+    examination: l.investigation,
+    charge: l.charge,
+  }));
+  const cards = new Map<string, CustomerLoad[]>();
+  for (const l of loads) if (l.cardId) cards.set(l.cardId, [...(cards.get(l.cardId) ?? []), l]);
+  return {
+    id: c.id,
+    customerNo: c.customerNo,
+    fullName: c.fullName,
+    birthDate: c.birthDate,
+    email: c.email,
+    phone: c.phone,
+    address: c.address,
+    createdAt: c.createdAt,
+    byCardId: [...cards.entries()].map(([cardId, l]) => ({ cardId, loads: l })),
+    byMessageId: loads,
+    examinations: c.investigations.map((i) => ({
+      id: i.id,
+      applicationAid: i.applicationAid,
+      outcome: i.outcome,
+      limitMinor: i.limitMinor,
+      declaredIncomeMinor: i.declaredIncomeMinor,
+      existingLimitsMinor: i.existingLimitsMinor,
+      investigatedAt: i.investigatedAt,
+      investigatedBy: i.investigatedBy,
+      policyVersion: i.policyVersion,
+      notes: i.notes,
+    })),
+  };
+}
+
+export type NewCustomer = { fullName: string; birthDate: Date | null; email: string | null; phone: string | null; address: string | null };
+
+/** A customer by number, or null when the desk has none with that number. */
+export async function findCustomerByNo(tx: Pick<Tx, "spCustomer">, providerCompanyId: string, customerNo: string) {
+  return tx.spCustomer.findUnique({ where: { providerCompanyId_customerNo: { providerCompanyId, customerNo } }, select: { id: true, customerNo: true, fullName: true } });
+}
+
+/**
+ * Creates a customer with the next number of the provider ("MET-00042"). Two desks taking the same
+ * number at once collide on the unique index; the caller's transaction then fails and is retried.
+ */
+export async function createCustomer(tx: Tx, providerCompanyId: string, input: NewCustomer, now: Date) {
+  const prefix = `${providerCompanyId.slice(0, 3)}-`;
+  const last = await tx.spCustomer.findFirst({ where: { providerCompanyId, customerNo: { startsWith: prefix } }, orderBy: { customerNo: "desc" }, select: { customerNo: true } });
+  const n = last ? Number(last.customerNo.slice(prefix.length)) + 1 : 1;
+  const data: Prisma.SpCustomerUncheckedCreateInput = {
+    providerCompanyId,
+    customerNo: `${prefix}${String(Number.isFinite(n) ? n : 1).padStart(5, "0")}`,
+    fullName: input.fullName,
+    birthDate: input.birthDate,
+    email: input.email,
+    phone: input.phone,
+    address: input.address,
+    createdAt: now,
+  };
+  return tx.spCustomer.create({ data, select: { id: true, customerNo: true, fullName: true } });
+}

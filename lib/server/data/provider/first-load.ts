@@ -1,0 +1,153 @@
+import "server-only";
+import { examineFirstLoad, type Examination } from "@/lib/core/workflows/first-load";
+import { checkCardNotLocked, dispatchPlatformType, reloadRefusal, type ReloadRefusal } from "@/lib/core/workflows/reload";
+import type { ProviderActor } from "../../auth/session";
+import { db } from "../../db";
+import { deliverNow } from "../../exchange/delivery";
+import { currentFee, findApplication, loadFileHashOf, type FeeView } from "./catalog";
+import { getCreditPolicy } from "./credit-policy";
+import { createCustomer, findCustomerByNo, type NewCustomer } from "./customers";
+import { enqueuePermissionRequest, getPermissionViews, issuerOf, type CardReference, type PermissionView } from "./permissions";
+
+/**
+ * A first load at the desk (DESIGN.md flow 2, the normal procedure the patent starts from): the
+ * provider's examination by its own policy, then a loading permission from the issuer. The load on
+ * the card happens in the desk's browser; recordCardLoad (permissions.ts) records what the card did.
+ */
+
+export type FirstLoadInput = {
+  card: CardReference & { isCardLocked: boolean };
+  applicationAids: string[];
+  customer: { kind: "existing"; customerNo: string } | ({ kind: "new" } & NewCustomer);
+  declaredIncomeMinor: number | null;
+  existingLimitsMinor: number | null;
+  /** A refused reload case the operator continued as a first load (kept with the case for the record). */
+  reloadCaseId?: string | null;
+};
+
+export type FirstLoadApplication = {
+  aid: string;
+  name: string;
+  fee: FeeView | null;
+  examination: (Omit<Examination, "notes"> & { notes: string[]; id: string }) | null;
+  permission: PermissionView | null;
+  refusal: ReloadRefusal | null;
+};
+
+export type FirstLoadStarted = { customer: { id: string; customerNo: string; fullName: string }; applications: FirstLoadApplication[] };
+
+export type FirstLoadResult =
+  | { ok: true; value: FirstLoadStarted }
+  | { ok: false; error: { refusal: ReloadRefusal } | { fieldErrors: Record<string, string[]> } };
+
+function isUniqueViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+}
+
+/**
+ * Examines each requested application by the provider's policy (an sp_credit_investigations row
+ * either way), asks the issuer for a loading permission for each approved one, and waits for the
+ * answers (in-process delivery). Refusals are per application; the card read is refused as a whole
+ * when its platform type is unknown (Fig. 18) or it is locked.
+ */
+export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput, now = new Date()): Promise<FirstLoadResult> {
+  const providerCompanyId = actor.providerCompanyId;
+  const method = dispatchPlatformType(input.card.platformType);
+  if (!method.ok) return { ok: false, error: { refusal: method.error } };
+  const unlocked = checkCardNotLocked(input.card.isCardLocked);
+  if (!unlocked.ok) return { ok: false, error: { refusal: unlocked.error } };
+
+  const policy = await getCreditPolicy(actor);
+  const issuerCompanyId = await issuerOf(db(), providerCompanyId);
+  const apps = await Promise.all(
+    [...new Set(input.applicationAids)].map(async (aid) => ({ aid, app: findApplication(providerCompanyId, aid), fee: await currentFee(providerCompanyId, aid, now) })),
+  );
+
+  const run = () =>
+    db().$transaction(
+      async (tx) => {
+        const customer =
+          input.customer.kind === "existing" ? await findCustomerByNo(tx, providerCompanyId, input.customer.customerNo) : await createCustomer(tx, providerCompanyId, input.customer, now);
+        if (!customer) return null;
+        const results: (Omit<FirstLoadApplication, "permission"> & { permissionId: string | null; outboxId: string | null })[] = [];
+        for (const { aid, app, fee } of apps) {
+          if (!app || !fee) {
+            results.push({
+              aid,
+              name: app?.name ?? aid,
+              fee,
+              examination: null,
+              refusal: reloadRefusal("not-our-application", "request", app ? `No fee is set for ${app.name}: set one before loading it.` : `${aid} is not one of our applications: this desk cannot load it.`, aid),
+              permissionId: null,
+              outboxId: null,
+            });
+            continue;
+          }
+          const examination = examineFirstLoad(policy, { appletKind: app.kind, declaredIncomeMinor: input.declaredIncomeMinor, existingLimitsMinor: input.existingLimitsMinor, currency: fee.currency });
+          const inv = await tx.spCreditInvestigation.create({
+            data: {
+              providerCompanyId,
+              customerId: customer.id,
+              applicationAid: aid,
+              declaredIncomeMinor: examination.declaredIncomeMinor,
+              existingLimitsMinor: examination.existingLimitsMinor,
+              outcome: examination.outcome,
+              limitMinor: examination.limitMinor,
+              policyVersion: examination.policyVersion,
+              notes: examination.notes.join(" "),
+              investigatedAt: now,
+              investigatedBy: actor.name,
+            },
+            select: { id: true },
+          });
+          const exam = { ...examination, notes: [...examination.notes], id: inv.id };
+          if (examination.outcome === "declined") {
+            results.push({ aid, name: app.name, fee, examination: exam, refusal: reloadRefusal("examination-declined", "examination", `Our examination declined ${app.name}: ${examination.notes.join(" ")}`, aid), permissionId: null, outboxId: null });
+            continue;
+          }
+          const sent = await enqueuePermissionRequest(
+            tx,
+            providerCompanyId,
+            issuerCompanyId,
+            { kind: "first_load", card: input.card, applicationAid: aid, loadFileHash: loadFileHashOf(app), customerId: customer.id, creditInvestigationId: inv.id, operatorUserId: actor.id },
+            now,
+          );
+          results.push({ aid, name: app.name, fee, examination: exam, refusal: null, permissionId: sent.permissionId, outboxId: sent.outboxId });
+        }
+        if (input.reloadCaseId) {
+          const c = await tx.spReloadCase.findFirst({ where: { id: input.reloadCaseId, providerCompanyId }, select: { id: true, steps: true } });
+          if (c) {
+            const doc = (c.steps ?? {}) as Record<string, unknown>;
+            await tx.spReloadCase.update({ where: { id: c.id }, data: { steps: { ...doc, continuedAsFirstLoad: { at: now.toISOString(), customerNo: customer.customerNo, applications: apps.map((a) => a.aid) } } } });
+          }
+        }
+        return { customer, results };
+      },
+      { timeout: 20_000, maxWait: 20_000 },
+    );
+
+  let done: Awaited<ReturnType<typeof run>>;
+  try {
+    done = await run();
+  } catch (e) {
+    // Two desks created a customer number at the same moment: take the next one.
+    if (!isUniqueViolation(e) || input.customer.kind !== "new") throw e;
+    done = await run();
+  }
+  if (!done) return { ok: false, error: { fieldErrors: { customerNo: ["No customer of ours has this number."] } } };
+
+  const outboxIds = done.results.flatMap((r) => (r.outboxId ? [r.outboxId] : []));
+  if (outboxIds.length) await deliverNow(outboxIds);
+  const views = await getPermissionViews(actor, done.results.flatMap((r) => (r.permissionId ? [r.permissionId] : [])), now);
+  const byId = new Map(views.map((v) => [v.status === "granted" ? v.grant.permissionId : v.permissionId, v]));
+  return {
+    ok: true,
+    value: {
+      customer: done.customer,
+      applications: done.results.map(({ permissionId, outboxId: _o, ...r }) => {
+        const permission = permissionId ? (byId.get(permissionId) ?? null) : null;
+        return { ...r, permission, refusal: r.refusal ?? (permission?.status === "refused" ? permission.refusal : null) };
+      }),
+    },
+  };
+}

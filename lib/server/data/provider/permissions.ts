@@ -1,0 +1,388 @@
+import "server-only";
+import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
+import { cardBinding, decodeReceipt, describeStatusWord, formatStatusWord, type AppletParams } from "@/lib/core/card";
+import type { MessageOf } from "@/lib/core/messages";
+import { installParamsFor } from "@/lib/core/workflows/first-load";
+import { refusalFromIssuer, reloadRefusal, userChargeFor, type ReloadRefusal } from "@/lib/core/workflows/reload";
+import type { ProviderActor } from "../../auth/session";
+import { db, type Prisma } from "../../db";
+import { deliverNow } from "../../exchange/delivery";
+import { enqueueMessage } from "../../exchange/outbox";
+import type { HandlerOutcome, Tx } from "../../exchange/types";
+import { currentFee, findApplication, loadFileSpecOf, type LoadFileSpec } from "./catalog";
+
+/**
+ * The provider's side of a loading or reload permission (DESIGN.md flows 2 and 7): ask the issuer
+ * (sp_permissions row + request message in one transaction), take its answer (handlers below,
+ * run by the exchange inside the inbox transaction), and record what the card did with it (the
+ * load record of Figs. 14/17, the charge of claim 14 and the load confirmation, in one transaction).
+ */
+
+/** How long an unanswered request, or an unused grant after its expiry, holds its old load. */
+export const STALE_REQUEST_MINUTES = 10;
+
+type PermissionRow = Prisma.SpPermissionGetPayload<{ include: { customer: { select: { customerNo: true } }; investigation: { select: { limitMinor: true } } } }>;
+
+/** A permission the desk's browser can load with: the token the card checks and what to load. */
+export type GrantView = {
+  permissionId: string;
+  applicationAid: string;
+  applicationName: string;
+  kind: "first_load" | "reload";
+  messageId: string;
+  originalMessageId: string | null;
+  permissionToken: string;
+  expiresAt: string;
+  loadFile: LoadFileSpec;
+  installParams: AppletParams;
+};
+
+/** Where a permission stands, for the desk. */
+export type PermissionView =
+  | { status: "waiting"; permissionId: string; applicationAid: string; requestMessageId: string }
+  | { status: "granted"; grant: GrantView; requestMessageId: string }
+  | { status: "refused"; permissionId: string; applicationAid: string; requestMessageId: string; replyMessageId: string; refusal: ReloadRefusal }
+  | { status: "loaded" | "failed" | "abandoned"; permissionId: string; applicationAid: string; requestMessageId: string; replyMessageId: string | null; failureReason: string | null };
+
+async function toView(row: PermissionRow, now: Date): Promise<PermissionView> {
+  const base = { permissionId: row.id, applicationAid: row.applicationAid, requestMessageId: row.requestMessageId };
+  switch (row.status) {
+    case "requested":
+      return { status: "waiting", ...base };
+    case "refused":
+      return {
+        status: "refused",
+        ...base,
+        replyMessageId: row.replyMessageId!,
+        refusal: refusalFromIssuer(row.applicationAid, row.refusalReason as Parameters<typeof refusalFromIssuer>[1], row.refusalText ?? ""),
+      };
+    case "granted": {
+      const app = findApplication(row.providerCompanyId, row.applicationAid);
+      const fee = await currentFee(row.providerCompanyId, row.applicationAid, now);
+      if (!app) throw new Error(`permission ${row.id}: ${row.applicationAid} is not in the catalog`);
+      return {
+        status: "granted",
+        requestMessageId: row.requestMessageId,
+        grant: {
+          permissionId: row.id,
+          applicationAid: row.applicationAid,
+          applicationName: app.name,
+          kind: row.kind,
+          messageId: row.replyMessageId!,
+          originalMessageId: row.originalMessageId,
+          permissionToken: toBase64Url(row.token!),
+          expiresAt: row.expiresAt!.toISOString(),
+          loadFile: loadFileSpecOf(app),
+          installParams: installParamsFor(app.kind, { limitMinor: row.investigation?.limitMinor ?? 0, currency: fee?.currency ?? "JPY", holderReference: row.customer.customerNo }),
+        },
+      };
+    }
+    case "loaded":
+    case "failed":
+    case "abandoned":
+      return { status: row.status, ...base, replyMessageId: row.replyMessageId, failureReason: row.failureReason };
+  }
+}
+
+const viewInclude = { customer: { select: { customerNo: true } }, investigation: { select: { limitMinor: true } } } as const;
+
+/** The signed-in desk's permissions by id (another provider's ids are simply absent). */
+export async function getPermissionViews(actor: ProviderActor, ids: readonly string[], now = new Date()): Promise<PermissionView[]> {
+  const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (valid.length === 0) return [];
+  const rows = await db().spPermission.findMany({ where: { providerCompanyId: actor.providerCompanyId, id: { in: valid } }, include: viewInclude });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return Promise.all(valid.flatMap((id) => (byId.has(id) ? [toView(byId.get(id)!, now)] : [])));
+}
+
+/** The card reference a permission request carries: card id on platform 100, attribute data on 200. */
+export type CardReference = { platformType: 100 | 200; cardId: string | null; cardAttributeData: string | null; surfaceNumberLast4: string | null };
+
+function cardFields(card: CardReference) {
+  return card.platformType === 100
+    ? { cardId: card.cardId!, ...(card.surfaceNumberLast4 ? { surfaceNumberLast4: card.surfaceNumberLast4 } : {}) }
+    : { cardAttributeData: card.cardAttributeData!, ...(card.surfaceNumberLast4 ? { surfaceNumberLast4: card.surfaceNumberLast4 } : {}) };
+}
+
+export type PermissionRequest = {
+  card: CardReference;
+  applicationAid: string;
+  loadFileHash: string;
+  customerId: string;
+  creditInvestigationId: string | null;
+  operatorUserId: string;
+} & ({ kind: "first_load" } | { kind: "reload"; previousLoadId: string; originalMessageId: string; reloadCaseId: string | null });
+
+/**
+ * Inside the caller's transaction: records the request and enqueues the loading-permission-request
+ * or reload-permission-request. A reload claims its old load here (partial unique index
+ * sp_permissions_one_live_reload), so the transaction fails with P2002 when another desk holds it.
+ */
+export async function enqueuePermissionRequest(tx: Tx, providerCompanyId: string, issuerCompanyId: string, request: PermissionRequest, now: Date) {
+  const card = request.card;
+  const sent =
+    request.kind === "first_load"
+      ? await enqueueMessage(tx, "loading-permission-request", { issuerCompanyId, providerCompanyId, now }, {
+          platformType: card.platformType,
+          kind: "first-load",
+          applicationId: request.applicationAid,
+          ...cardFields(card),
+          loadFileHash: request.loadFileHash,
+        })
+      : await enqueueMessage(tx, "reload-permission-request", { issuerCompanyId, providerCompanyId, now }, {
+          platformType: card.platformType,
+          kind: "reload",
+          applicationId: request.applicationAid,
+          originalMessageId: request.originalMessageId,
+          ...cardFields(card),
+          loadFileHash: request.loadFileHash,
+        });
+  const row = await tx.spPermission.create({
+    data: {
+      providerCompanyId,
+      kind: request.kind,
+      requestMessageId: sent.messageId,
+      platformType: card.platformType,
+      applicationAid: request.applicationAid,
+      loadFileHash: request.loadFileHash,
+      cardId: card.platformType === 100 ? card.cardId : null,
+      surfaceNumberLast4: card.surfaceNumberLast4,
+      customerId: request.customerId,
+      creditInvestigationId: request.creditInvestigationId,
+      previousLoadId: request.kind === "reload" ? request.previousLoadId : null,
+      originalMessageId: request.kind === "reload" ? request.originalMessageId : null,
+      reloadCaseId: request.kind === "reload" ? request.reloadCaseId : null,
+      operatorUserId: request.operatorUserId,
+      status: "requested",
+      requestedAt: now,
+    },
+    select: { id: true },
+  });
+  return { permissionId: row.id, outboxId: sent.outboxId, requestMessageId: sent.messageId };
+}
+
+/**
+ * Frees an old load held by a request the issuer never answered, or by a grant that expired unused
+ * (the desk walked away): the permission is abandoned and its pending load record marked failed.
+ * A live grant still within its validity is left alone: another desk may be loading with it.
+ */
+export async function releaseStaleClaims(tx: Tx, providerCompanyId: string, previousLoadId: string, now: Date): Promise<number> {
+  const staleBefore = new Date(now.getTime() - STALE_REQUEST_MINUTES * 60_000);
+  const stale = await tx.spPermission.findMany({
+    where: {
+      providerCompanyId,
+      previousLoadId,
+      kind: "reload",
+      OR: [
+        { status: "requested", requestedAt: { lt: staleBefore } },
+        { status: "granted", expiresAt: { lte: now } },
+      ],
+    },
+    select: { id: true, replyMessageId: true },
+  });
+  for (const p of stale) await abandonPermissionTx(tx, providerCompanyId, p.id, p.replyMessageId, "expired before it was used", now);
+  return stale.length;
+}
+
+async function abandonPermissionTx(tx: Tx, providerCompanyId: string, id: string, replyMessageId: string | null, why: string, now: Date) {
+  const changed = await tx.spPermission.updateMany({
+    where: { id, providerCompanyId, status: { in: ["requested", "granted"] } },
+    data: { status: "abandoned", failureReason: why, finishedAt: now },
+  });
+  if (changed.count === 1 && replyMessageId) {
+    await tx.spLoadRecord.updateMany({
+      where: { providerCompanyId, messageId: replyMessageId, status: "pending" },
+      data: { status: "failed", failureReason: `Permission not used: ${why}.` },
+    });
+  }
+}
+
+/** The desk gives up permissions it will not use (the operator cancelled or left). */
+export async function abandonPermissions(actor: ProviderActor, ids: readonly string[], why: string, now = new Date()): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const rows = await tx.spPermission.findMany({ where: { providerCompanyId: actor.providerCompanyId, id: { in: [...ids] } }, select: { id: true, replyMessageId: true } });
+    for (const r of rows) await abandonPermissionTx(tx, actor.providerCompanyId, r.id, r.replyMessageId, why, now);
+  });
+}
+
+// ─────────────────────────── handlers: the issuer's answers ───────────────────────────
+
+type GrantMessage = MessageOf<"loading-permission-grant"> | MessageOf<"reload-permission-grant">;
+type RefusalMessage = MessageOf<"loading-permission-refusal"> | MessageOf<"reload-permission-refusal">;
+
+async function requestOf(tx: Tx, providerCompanyId: string, message: GrantMessage | RefusalMessage) {
+  const requestMessageId = message.header.inReplyTo;
+  if (!requestMessageId) return null;
+  return tx.spPermission.findUnique({ where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId } } });
+}
+
+/**
+ * A grant (step 807: its header message id is the permission's message id). Stored with its token,
+ * and the load record of Figs. 14/17 is opened as pending under that message id. A grant that does
+ * not answer what we asked (another application, file or original) is not used.
+ */
+export async function storePermissionGrant(tx: Tx, providerCompanyId: string, message: GrantMessage, now: Date): Promise<HandlerOutcome> {
+  const messageId = message.header.messageId;
+  const request = await requestOf(tx, providerCompanyId, message);
+  if (!request) return { summary: `permission ${messageId} answers no request of ours; not used` };
+  if (request.status !== "requested") return { summary: `permission ${messageId}: request ${request.requestMessageId} was already ${request.status}; not used` };
+  const kind = message.kind === "reload" ? "reload" : "first_load";
+  const original = message.kind === "reload" ? message.originalMessageId : null;
+  const mismatch =
+    request.applicationAid !== message.applicationId ? "another application" : request.loadFileHash !== message.loadFileHash ? "another load file" : request.kind !== kind ? "another kind of load" : request.originalMessageId !== original ? "another original permission" : null;
+  if (mismatch) {
+    await tx.spPermission.update({ where: { id: request.id }, data: { status: "abandoned", replyMessageId: messageId, failureReason: `the grant names ${mismatch} than we asked for`, answeredAt: now, finishedAt: now } });
+    return { summary: `permission ${messageId} names ${mismatch} than request ${request.requestMessageId}; not used` };
+  }
+  await tx.spPermission.update({
+    where: { id: request.id },
+    data: { status: "granted", replyMessageId: messageId, token: new Uint8Array(fromBase64Url(message.permissionToken)), expiresAt: new Date(message.expiresAt), answeredAt: now },
+  });
+  // ON CONFLICT DO NOTHING: a reload already recorded for the old load keeps it (partial unique index).
+  const opened = await tx.spLoadRecord.createMany({
+    data: [
+      {
+        providerCompanyId,
+        messageId,
+        cardId: request.cardId,
+        surfaceNumberLast4: request.surfaceNumberLast4,
+        platformType: request.platformType,
+        applicationAid: request.applicationAid,
+        customerId: request.customerId,
+        creditInvestigationId: request.creditInvestigationId,
+        kind,
+        status: "pending",
+        previousLoadId: request.previousLoadId,
+        createdAt: now,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  return {
+    summary: `${kind === "reload" ? "reload" : "loading"} permission ${messageId} for ${message.applicationId} received${opened.count === 0 ? " (no load record opened: one exists)" : ""}`,
+    data: { permissionId: request.id, loadRecordOpened: opened.count === 1 },
+  };
+}
+
+/** A refusal: stored with its reason, for the desk to show. */
+export async function storePermissionRefusal(tx: Tx, providerCompanyId: string, message: RefusalMessage, now: Date): Promise<HandlerOutcome> {
+  const request = await requestOf(tx, providerCompanyId, message);
+  if (!request) return { summary: `refusal ${message.header.messageId} answers no request of ours` };
+  if (request.status !== "requested") return { summary: `refusal ${message.header.messageId}: request ${request.requestMessageId} was already ${request.status}` };
+  await tx.spPermission.update({
+    where: { id: request.id },
+    data: { status: "refused", replyMessageId: message.header.messageId, refusalReason: message.reason, refusalText: message.text, answeredAt: now, finishedAt: now },
+  });
+  return { summary: `${message.kind} permission for ${message.applicationId} refused: ${message.reason}` };
+}
+
+// ─────────────────────────── what the card did ───────────────────────────
+
+/** What the desk's browser reports from the card: its receipt, or the status word that refused the load. */
+export type CardLoadOutcome = { status: "loaded"; receipt: string } | { status: "failed"; statusWord: number; step: string };
+
+export type LoadRecorded =
+  | { ok: true; value: { status: "loaded"; loadRecordId: string; messageId: string; charge: { kind: "normal_load" | "reissue_reload"; amountMinor: number; currency: string }; issuer: string | null } }
+  | { ok: false; error: ReloadRefusal & { loadRecordId: string | null } };
+
+/** Checks that `receipt` is the card's receipt for exactly this permission (the issuer then checks its signature). */
+export function checkReceipt(
+  receiptB64: string,
+  permission: { replyMessageId: string; applicationAid: string; loadFileHash: string; kind: "first_load" | "reload"; platformType: number; cardId: string | null },
+): string | null {
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64Url(receiptB64);
+  } catch {
+    return "it is not base64url";
+  }
+  const decoded = decodeReceipt(bytes);
+  if (!decoded.ok) return decoded.error;
+  const info = decoded.value.info;
+  if (info.operation !== "load") return "it is a receipt for a delete";
+  if (info.messageId !== permission.replyMessageId) return `it is for message id ${info.messageId}`;
+  if (info.aid !== permission.applicationAid) return `it is for application ${info.aid}`;
+  if (info.loadFileHash !== permission.loadFileHash) return "it names another load file";
+  if (info.kind !== (permission.kind === "reload" ? "reload" : "first-load")) return `it is for a ${info.kind}`;
+  // On platform 100 the provider knows the card id and can check the binding itself; on 200 only the issuer can.
+  if (permission.platformType === 100 && permission.cardId && info.cardBinding !== cardBinding(permission.cardId, permission.replyMessageId)) return "it is bound to another card";
+  return null;
+}
+
+/**
+ * Records what the card did under a granted permission, once: the receipt is checked against the
+ * permission; on success the load record becomes loaded, the user is charged (normal or reissue fee,
+ * claim 14) and the load confirmation goes to the issuer, all in one transaction. A refusal by the
+ * card (or a receipt that is not for this permission) marks it failed, charges nothing, and tells
+ * the issuer the status word. A second call for the same permission answers the first result.
+ */
+export async function recordCardLoad(actor: ProviderActor, permissionId: string, outcome: CardLoadOutcome, now = new Date()): Promise<LoadRecorded> {
+  const providerCompanyId = actor.providerCompanyId;
+  const result = await db().$transaction(async (tx): Promise<{ recorded: LoadRecorded; outboxId: string | null }> => {
+    const p = await tx.spPermission.findFirst({ where: { id: permissionId, providerCompanyId } });
+    if (!p || !p.replyMessageId) {
+      return { recorded: { ok: false, error: { ...reloadRefusal("issuer-refused", "load", "This desk holds no granted permission with that id."), loadRecordId: null } }, outboxId: null };
+    }
+    const record = await tx.spLoadRecord.findUnique({ where: { providerCompanyId_messageId: { providerCompanyId, messageId: p.replyMessageId } }, include: { charge: true } });
+    if (p.status === "loaded" && record?.charge) {
+      return {
+        recorded: { ok: true, value: { status: "loaded", loadRecordId: record.id, messageId: record.messageId, charge: { kind: record.charge.kind, amountMinor: record.charge.amountMinor, currency: record.charge.currency }, issuer: null } },
+        outboxId: null,
+      };
+    }
+    if (p.status !== "granted" || !record) {
+      const why = p.status === "failed" ? (p.failureReason ?? "the load failed") : `the permission is ${p.status}`;
+      return { recorded: { ok: false, error: { ...reloadRefusal("card-refused-load", "load", `Nothing recorded: ${why}.`, p.applicationAid), loadRecordId: record?.id ?? null } }, outboxId: null };
+    }
+    const problem = outcome.status === "loaded" ? checkReceipt(outcome.receipt, { ...p, replyMessageId: p.replyMessageId }) : null;
+    if (outcome.status === "loaded" && !problem) {
+      const claimed = await tx.spPermission.updateMany({ where: { id: p.id, status: "granted" }, data: { status: "loaded", finishedAt: now } });
+      if (claimed.count !== 1) throw new Error("permission changed under us");
+      const fee = await currentFee(providerCompanyId, p.applicationAid, now, tx);
+      const charge = userChargeFor(p.kind, fee ?? { normalFeeMinor: 0, reissueFeeMinor: 0, currency: "JPY" });
+      await tx.spLoadRecord.update({ where: { id: record.id }, data: { status: "loaded", receipt: new Uint8Array(fromBase64Url(outcome.receipt)), loadedAt: now } });
+      await tx.spUserCharge.create({ data: { providerCompanyId, customerId: p.customerId, loadRecordId: record.id, kind: charge.kind, amountMinor: charge.amountMinor, currency: charge.currency, chargedAt: now } });
+      const sent = await enqueueMessage(tx, "load-confirmation", { issuerCompanyId: await issuerOf(tx, providerCompanyId), providerCompanyId, inReplyTo: undefined, now }, {
+        platformType: p.platformType as 100 | 200,
+        permissionMessageId: p.replyMessageId,
+        applicationId: p.applicationAid,
+        outcome: { status: "loaded", receipt: outcome.receipt },
+      });
+      return { recorded: { ok: true, value: { status: "loaded", loadRecordId: record.id, messageId: record.messageId, charge, issuer: null } }, outboxId: sent.outboxId };
+    }
+    const sw = outcome.status === "failed" ? outcome.statusWord : null;
+    const why =
+      sw !== null
+        ? `the card refused ${outcome.status === "failed" ? outcome.step : "the load"} with SW ${formatStatusWord(sw)} (${describeStatusWord(sw)})`
+        : `what came back is not the card's receipt for this permission: ${problem}`;
+    await tx.spPermission.update({ where: { id: p.id }, data: { status: "failed", failureReason: why, finishedAt: now } });
+    await tx.spLoadRecord.update({ where: { id: record.id }, data: { status: "failed", failureReason: why } });
+    let outboxId: string | null = null;
+    if (sw !== null && sw !== 0x9000) {
+      const sent = await enqueueMessage(tx, "load-confirmation", { issuerCompanyId: await issuerOf(tx, providerCompanyId), providerCompanyId, now }, {
+        platformType: p.platformType as 100 | 200,
+        permissionMessageId: p.replyMessageId,
+        applicationId: p.applicationAid,
+        outcome: { status: "failed", statusWord: formatStatusWord(sw) },
+      });
+      outboxId = sent.outboxId;
+    }
+    const refusal = sw !== null ? reloadRefusal("card-refused-load", "load", `Nothing was loaded: ${why}.`, p.applicationAid) : reloadRefusal("receipt-mismatch", "load", `Nothing was recorded as loaded: ${why}.`, p.applicationAid);
+    return { recorded: { ok: false, error: { ...refusal, loadRecordId: record.id } }, outboxId };
+  });
+  if (result.outboxId) {
+    await deliverNow([result.outboxId]);
+    if (result.recorded.ok) {
+      const receipt = await db().outboxMessage.findUnique({ where: { id: result.outboxId }, select: { status: true, receipt: true } });
+      const r = receipt?.receipt as { status?: string; summary?: string; message?: string } | null;
+      result.recorded.value.issuer = receipt?.status === "pending" ? "The issuer has not taken the confirmation yet; it will be sent again." : (r?.summary ?? r?.message ?? null);
+    }
+  }
+  return result.recorded;
+}
+
+/** The issuer this provider works with (sp_companies.issuer_company_id). */
+export async function issuerOf(tx: Pick<Tx, "spCompany">, providerCompanyId: string): Promise<string> {
+  const company = await tx.spCompany.findUniqueOrThrow({ where: { providerCompanyId }, select: { issuerCompanyId: true } });
+  return company.issuerCompanyId;
+}
