@@ -1,10 +1,15 @@
 import type { Metadata } from "next";
 import { CardVisual } from "@/components/card-visual";
+import { PresentCard } from "@/components/cardholder/present-card";
+import { RequestStatus } from "@/components/cardholder/request-status";
 import { Badge } from "@/components/ui/badge";
+import { LinkButton } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/field";
 import { Panel, PageHeader } from "@/components/ui/panel";
-import { formatDate } from "@/lib/core/format";
+import { describePlatformType, formatDate, maskSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listMyCards, type MyCard } from "@/lib/server/data/cardholder/cards";
+import { presentCardAction } from "./actions";
 
 export const metadata: Metadata = { title: "My cards" };
 
@@ -27,43 +32,102 @@ function Applications({ card }: { card: MyCard }) {
   );
 }
 
-export default async function MyCardsPage() {
+/** After a reissue: what was on the old card and where to have it reloaded (each provider's desk). */
+function ReloadGuide({ card }: { card: MyCard }) {
+  const guide = card.reloadGuide;
+  if (!guide || guide.applications.length === 0) return null;
+  const byProvider = new Map<string, typeof guide.applications>();
+  for (const a of guide.applications) byProvider.set(a.providerName, [...(byProvider.get(a.providerName) ?? []), a]);
+  return (
+    <section aria-label="Applications to reload" className="mt-4 rounded-lg bg-sky-50 px-3 py-3 ring-1 ring-sky-200">
+      <h3 className="text-sm font-semibold text-sky-900">Applications that were on your old card (ending {guide.oldCardLast4})</h3>
+      <p className="mt-1 text-xs text-sky-900/80">
+        Visit each provider&apos;s desk with this card: they reload your application using your earlier examination, at their reissue fee instead of a new one.
+      </p>
+      <ul className="mt-2 space-y-1 text-sm">
+        {[...byProvider.entries()].map(([provider, apps]) => (
+          <li key={provider} className="flex flex-wrap items-center justify-between gap-2">
+            <span>
+              {apps.map((a) => a.name).join(", ")} — <span className="text-slate-600">reload at the {provider} desk</span>
+            </span>
+            {apps.every((a) => a.reloaded) ? <Badge tone="good">reloaded</Badge> : <Badge tone="warn">to reload</Badge>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export default async function MyCardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("cardholder", "/cardholder");
   const { current, earlier } = await listMyCards(actor);
+  const reported = (await searchParams).reported;
   return (
     <>
-      <PageHeader title={`Hello, ${actor.name.split(" ")[0]}`} description="Your cards, what is loaded on them, and the cards they replaced." />
-      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
-        {current.map((card) => (
-          <Panel key={card.id} title={`Card ending ${card.surfaceNumber.slice(-4)}`}>
-            <div className="grid gap-4 sm:grid-cols-[18rem_1fr]">
-              <CardVisual surfaceNumber={card.surfaceNumber} status={card.status} platformType={card.platformType} expiresAt={card.expiresAt} />
-              <div>
-                {card.status === "blocked" && (
-                  <p className="mb-3 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-rose-200">
-                    Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}. Nothing can be loaded on it any more.
-                  </p>
-                )}
-                {card.replacedCardSurfaceNumber && <p className="mb-2 text-xs text-slate-500">Reissued to replace the card ending {card.replacedCardSurfaceNumber.slice(-4)}.</p>}
-                <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Applications</h3>
-                <Applications card={card} />
+      <PageHeader title={`Hello, ${actor.name.split(" ")[0]}`} description="Your cards, what is loaded on them, your reissue requests, and the cards they replaced." />
+      {typeof reported === "string" && /^\d+$/.test(reported) && (
+        <div className="mb-6">
+          <FormMessage tone="good">Request #{reported} received. We examine it and tell you the decision here.</FormMessage>
+        </div>
+      )}
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
+        {current.map((card) => {
+          const last4 = card.surfaceNumber.slice(-4);
+          const pending = card.requests.some((r) => r.status === "pending");
+          return (
+            <Panel key={card.id} title={`Card ending ${last4}`}>
+              <div className="grid gap-4 sm:grid-cols-[18rem_1fr]" data-testid={`card-${last4}`}>
+                <div className="space-y-3">
+                  <CardVisual surfaceNumber={card.surfaceNumber} status={card.status} platformType={card.platformType} expiresAt={card.expiresAt} />
+                  <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs text-slate-600">
+                    <dt>Number</dt>
+                    <dd className="font-mono">{maskSurfaceNumber(card.surfaceNumber)}</dd>
+                    <dt>Platform</dt>
+                    <dd>{describePlatformType(card.platformType)}</dd>
+                    <dt>Issued</dt>
+                    <dd>{formatDate(card.issuedAt)}</dd>
+                  </dl>
+                  <div className="flex flex-wrap gap-2">
+                    {!pending && <LinkButton href={`/cardholder/cards/${card.id}/report`}>Report lost, stolen or damaged</LinkButton>}
+                  </div>
+                  {card.walletState === "in_hand" && <PresentCard action={presentCardAction.bind(null, card.id)} last4={last4} />}
+                </div>
+                <div>
+                  {card.status === "blocked" && (
+                    <p className="mb-3 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-rose-200">
+                      Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}. Nothing can be loaded on it any more.
+                    </p>
+                  )}
+                  {card.requests[0] && card.requests[0].status !== "approved" && <RequestStatus request={card.requests[0]} />}
+                  {card.replacedCardSurfaceNumber && <p className="mb-2 text-xs text-slate-500">Reissued on {formatDate(card.issuedAt)} to replace the card ending {card.replacedCardSurfaceNumber.slice(-4)}.</p>}
+                  <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Applications</h3>
+                  <Applications card={card} />
+                  <ReloadGuide card={card} />
+                </div>
               </div>
-            </div>
-          </Panel>
-        ))}
+            </Panel>
+          );
+        })}
         {current.length === 0 && <p className="text-sm text-slate-600">You have no card in use.</p>}
       </div>
       {earlier.length > 0 && (
         <Panel title="Earlier cards" className="mt-8">
-          <ul className="divide-y divide-slate-100 text-sm">
-            {earlier.map((card) => (
-              <li key={card.id} className="flex justify-between py-2">
-                <span className="font-mono">…{card.surfaceNumber.slice(-4)}</span>
-                <span className="text-slate-500">
-                  issued {formatDate(card.issuedAt)}, {card.applications.length} application{card.applications.length === 1 ? "" : "s"}, replaced
-                </span>
-              </li>
-            ))}
+          <ul className="divide-y divide-slate-100 text-sm" aria-label="Earlier cards">
+            {earlier.map((card) => {
+              const approved = card.requests.find((r) => r.status === "approved");
+              return (
+                <li key={card.id} className="flex flex-wrap justify-between gap-2 py-2">
+                  <span>
+                    <span className="font-mono">{maskSurfaceNumber(card.surfaceNumber)}</span>{" "}
+                    <span className="text-slate-500">
+                      issued {formatDate(card.issuedAt)}
+                      {card.applications.length > 0 && ` · ${card.applications.map((a) => a.name).join(", ")}`}
+                    </span>
+                  </span>
+                  <span className="text-slate-500">{approved ? `replaced ${formatDate(approved.decidedAt!)} (${approved.reason})` : "replaced"}</span>
+                </li>
+              );
+            })}
           </ul>
         </Panel>
       )}

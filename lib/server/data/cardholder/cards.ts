@@ -2,6 +2,17 @@ import "server-only";
 import type { CardholderActor } from "../../auth/session";
 import { db } from "../../db";
 
+export type MyReissueRequest = {
+  id: string;
+  requestNo: number;
+  reason: "lost" | "stolen" | "damaged";
+  statement: string | null;
+  status: "pending" | "approved" | "rejected";
+  createdAt: Date;
+  decidedAt: Date | null;
+  rejectionReason: string | null;
+};
+
 export type MyCard = {
   id: string;
   surfaceNumber: string;
@@ -12,51 +23,94 @@ export type MyCard = {
   blockedReason: string | null;
   generation: number;
   replacedCardSurfaceNumber: string | null;
+  /** The plastic: in the cardholder's hands, gone (lost/stolen), or handed back. */
+  walletState: "in_hand" | "gone" | "surrendered" | null;
   applications: { name: string; providerName: string; kind: string; loadedAt: Date; status: "loaded" | "deleted" }[];
+  /** Newest first. */
+  requests: MyReissueRequest[];
+  /**
+   * On a reissued card: the applications that were on the card it replaced, and where to have
+   * them reloaded (each provider's desk), with whether that has happened yet.
+   */
+  reloadGuide: { oldCardLast4: string; applications: { name: string; providerName: string; kind: string; reloaded: boolean }[] } | null;
 };
 
 /** The signed-in cardholder's cards (current ones first, then earlier ones), with what is on each. */
 export async function listMyCards(actor: CardholderActor): Promise<{ current: MyCard[]; earlier: MyCard[] }> {
-  const cards = await db().card.findMany({
-    where: { cardholderId: actor.cardholderId },
-    orderBy: [{ issuedAt: "desc" }],
-    select: {
-      id: true,
-      surfaceNumber: true,
-      platformType: true,
-      status: true,
-      issuedAt: true,
-      expiresAt: true,
-      blockedReason: true,
-      generation: true,
-      previousCard: { select: { surfaceNumber: true } },
-      applications: {
-        orderBy: { loadedAt: "asc" },
-        select: {
-          status: true,
-          loadedAt: true,
-          application: { select: { name: true, kind: true, provider: { select: { name: true } } } },
+  const appSelect = {
+    where: { status: "loaded" as const },
+    orderBy: { loadedAt: "asc" as const },
+    select: { applicationId: true, status: true, loadedAt: true, application: { select: { name: true, kind: true, provider: { select: { name: true } } } } },
+  };
+  const [cards, wallet] = await Promise.all([
+    db().card.findMany({
+      where: { cardholderId: actor.cardholderId },
+      orderBy: [{ issuedAt: "desc" }],
+      select: {
+        id: true,
+        surfaceNumber: true,
+        platformType: true,
+        status: true,
+        issuedAt: true,
+        expiresAt: true,
+        blockedReason: true,
+        generation: true,
+        previousCard: { select: { surfaceNumber: true, applications: appSelect } },
+        applications: {
+          orderBy: { loadedAt: "asc" },
+          select: { applicationId: true, status: true, loadedAt: true, application: { select: { name: true, kind: true, provider: { select: { name: true } } } } },
+        },
+        reissueRequests: {
+          orderBy: { createdAt: "desc" },
+          select: { id: true, requestNo: true, reason: true, statement: true, status: true, createdAt: true, decidedAt: true, rejectionReason: true },
         },
       },
-    },
+    }),
+    db().walletCard.findMany({ where: { cardholderId: actor.cardholderId }, select: { surfaceNumber: true, state: true } }),
+  ]);
+  const walletState = new Map(wallet.map((w) => [w.surfaceNumber, w.state]));
+  const mapped: MyCard[] = cards.map((c) => {
+    const onThisCard = new Set(c.applications.filter((a) => a.status === "loaded").map((a) => a.applicationId));
+    return {
+      id: c.id,
+      surfaceNumber: c.surfaceNumber,
+      platformType: c.platformType,
+      status: c.status,
+      issuedAt: c.issuedAt,
+      expiresAt: c.expiresAt,
+      blockedReason: c.blockedReason,
+      generation: c.generation,
+      replacedCardSurfaceNumber: c.previousCard?.surfaceNumber ?? null,
+      walletState: walletState.get(c.surfaceNumber) ?? null,
+      applications: c.applications.map((a) => ({
+        name: a.application.name,
+        providerName: a.application.provider.name,
+        kind: a.application.kind,
+        loadedAt: a.loadedAt,
+        status: a.status,
+      })),
+      requests: c.reissueRequests,
+      reloadGuide: c.previousCard
+        ? {
+            oldCardLast4: c.previousCard.surfaceNumber.slice(-4),
+            applications: c.previousCard.applications.map((a) => ({
+              name: a.application.name,
+              providerName: a.application.provider.name,
+              kind: a.application.kind,
+              reloaded: onThisCard.has(a.applicationId),
+            })),
+          }
+        : null,
+    };
   });
-  const mapped: MyCard[] = cards.map((c) => ({
-    id: c.id,
-    surfaceNumber: c.surfaceNumber,
-    platformType: c.platformType,
-    status: c.status,
-    issuedAt: c.issuedAt,
-    expiresAt: c.expiresAt,
-    blockedReason: c.blockedReason,
-    generation: c.generation,
-    replacedCardSurfaceNumber: c.previousCard?.surfaceNumber ?? null,
-    applications: c.applications.map((a) => ({
-      name: a.application.name,
-      providerName: a.application.provider.name,
-      kind: a.application.kind,
-      loadedAt: a.loadedAt,
-      status: a.status,
-    })),
-  }));
   return { current: mapped.filter((c) => c.status !== "terminated"), earlier: mapped.filter((c) => c.status === "terminated") };
+}
+
+/** One of the signed-in cardholder's cards, or null (another cardholder's card reads as missing). */
+export async function getMyCard(actor: CardholderActor, cardUuid: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(cardUuid)) return null;
+  return db().card.findFirst({
+    where: { id: cardUuid, cardholderId: actor.cardholderId },
+    select: { id: true, surfaceNumber: true, platformType: true, status: true, expiresAt: true, _count: { select: { reissueRequests: { where: { status: "pending" } } } } },
+  });
 }

@@ -1,0 +1,39 @@
+"use server";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
+import { authorize } from "@/lib/server/auth/session";
+import { presentMyCard, reportMyCard } from "@/lib/server/data/cardholder/reissue";
+import type { PresentState } from "@/components/cardholder/present-card";
+import type { ReportState } from "@/components/cardholder/report-form";
+
+
+const ReportSchema = z.object({
+  reason: z.enum(REISSUE_REASONS, { error: "Choose what happened to the card." }),
+  statement: z.string().trim().max(500, "Keep it under 500 characters.").optional(),
+  confirm: z.literal("yes", { error: "Confirm the report to continue." }),
+});
+
+/** Steps 401/801: the cardholder reports a card lost, stolen or damaged and asks for a new one. */
+export async function reportCardAction(cardUuid: string, _prev: ReportState, formData: FormData): Promise<ReportState> {
+  const auth = await authorize("cardholder");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const parsed = ReportSchema.safeParse({
+    reason: formData.get("reason") ?? undefined,
+    statement: formData.get("statement") || undefined,
+    confirm: formData.get("confirm") ?? undefined,
+  });
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const result = await reportMyCard(auth.actor, { cardUuid, reason: parsed.data.reason, statement: parsed.data.statement });
+  if (!result.ok) return { message: result.error.message };
+  redirect(`/cardholder?reported=${result.value.requestNo}`);
+}
+
+/** A one-time presentation code: the cardholder shows it at a desk instead of handing over the plastic. */
+export async function presentCardAction(cardUuid: string, _prev: PresentState, _formData: FormData): Promise<PresentState> {
+  const auth = await authorize("cardholder");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const result = await presentMyCard(auth.actor, cardUuid);
+  if (!result.ok) return { message: result.error.message };
+  return { code: result.value.code, expiresAt: result.value.expiresAt.toISOString(), last4: result.value.last4 };
+}
