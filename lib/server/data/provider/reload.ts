@@ -20,7 +20,7 @@ import { decodeStored } from "../../exchange/inbox";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { Tx } from "../../exchange/types";
 import { currentFee, findApplication, loadFileHashOf, type FeeView } from "./catalog";
-import { enqueuePermissionRequest, getPermissionViews, issuerOf, releaseStaleClaims, type PermissionView } from "./permissions";
+import { enqueuePermissionRequest, getPermissionViews, issuerOf, recordCardLoad, releaseStaleClaims, type CardLoadOutcome, type PermissionView } from "./permissions";
 
 /**
  * The reload desk (Figs. 7, 11, 18, 19; claims 12 and 14). One visit is one sp_reload_cases row whose
@@ -668,4 +668,11 @@ export async function listReloadCases(actor: ProviderActor, take = 20): Promise<
     take,
     select: { id: true, outcome: true, platformType: true, cardId: true, applicationAids: true, refusalCode: true, refusalStep: true, refusalReason: true, startedAt: true, finishedAt: true },
   });
+}
+
+/** Records what the card did under one of the case's permissions (permissions.ts), then brings the case up to date. */
+export async function recordReloadLoad(actor: ProviderActor, caseId: string, permissionId: string, outcome: CardLoadOutcome, now = new Date()) {
+  const recorded = await recordCardLoad(actor, permissionId, outcome, now);
+  const view = await syncReloadCase(actor, caseId, now);
+  return { recorded, view };
 }

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toBase64Url } from "@/lib/core/bytes";
+import { terminal } from "@/lib/core/card";
+import { db } from "@/lib/server/db";
+import { startFirstLoad, type FirstLoadInput } from "@/lib/server/data/provider/first-load";
+import { recordCardLoad } from "@/lib/server/data/provider/permissions";
+import { testDatabase } from "../helpers/db";
+import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, walletImage } from "./helpers";
+
+beforeAll(freshDemoWorld, 180_000);
+afterAll(() => db().$disconnect());
+
+const newCustomer = (fullName: string): FirstLoadInput["customer"] => ({ kind: "new", fullName, birthDate: new Date("1992-08-08"), email: null, phone: null, address: null });
+
+async function firstLoad(desk: "metro" | "hoshi", fullName: string, aid: string, extra: Partial<FirstLoadInput> = {}) {
+  const actor = await desks[desk]();
+  const holder = await currentCard(fullName);
+  const card = new DeskCard(await walletImage(holder.surfaceNumber));
+  const started = await startFirstLoad(actor, { card: await card.read(), applicationAids: [aid], customer: newCustomer(fullName), declaredIncomeMinor: null, existingLimitsMinor: null, ...extra });
+  if (!started.ok) throw new Error(JSON.stringify(started.error));
+  return { actor, card, started: started.value, grant: grantsOf(started.value.applications)[0] };
+}
+
+describe(`first loads and what the card does with a permission, on ${testDatabase().kind}`, () => {
+  it("examines by the provider's policy: declined asks the issuer nothing; approved gets a permission, loads with the examined limit and charges the normal fee", async () => {
+    const before = await db().outboxMessage.count({ where: { ownerCompanyId: "HOSHI01", type: "loading-permission-request" } });
+    const declined = await firstLoad("hoshi", "Hinata Ogawa", AIDS.hoshiCredit, { declaredIncomeMinor: 1_000_000, existingLimitsMinor: 0 });
+    expect(declined.started.applications[0]).toMatchObject({ examination: { outcome: "declined" }, refusal: { code: "examination-declined" }, permission: null });
+    expect(await db().outboxMessage.count({ where: { ownerCompanyId: "HOSHI01", type: "loading-permission-request" } })).toBe(before);
+
+    const { actor, card, started, grant } = await firstLoad("hoshi", "Hinata Ogawa", AIDS.hoshiCredit, { declaredIncomeMinor: 4_100_000, existingLimitsMinor: 10_000 });
+    expect(started.applications[0]?.examination).toMatchObject({ outcome: "approved", limitMinor: 400_000 });
+    expect(grant).toBeDefined();
+    expect(grant!.installParams).toMatchObject({ kind: "credit", limit: 400_000, holderReference: started.customer.customerNo });
+    const recorded = await recordCardLoad(actor, grant!.permissionId, await card.load(grant!));
+    expect(recorded).toMatchObject({ ok: true, value: { status: "loaded", charge: { kind: "normal_load", amountMinor: 1500 } } });
+    const record = await db().spLoadRecord.findUniqueOrThrow({ where: { providerCompanyId_messageId: { providerCompanyId: "HOSHI01", messageId: grant!.messageId } } });
+    expect(record).toMatchObject({ kind: "first_load", status: "loaded", cardId: null, platformType: 200 });
+    expect((await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant!.messageId } })).status).toBe("confirmed");
+    await terminal.selectApplication(card.transmit, AIDS.hoshiCredit);
+    expect(await terminal.readCreditInfo(card.transmit)).toMatchObject({ ok: true, value: { limit: 400_000 } });
+  });
+
+  it("a tampered permission: the card refuses, nothing is recorded as loaded, nothing charged, the issuer is told the status word", async () => {
+    const { actor, card, grant } = await firstLoad("metro", "Aoi Shimizu", AIDS.metroCycle);
+    const token = Buffer.from(grant!.permissionToken, "base64url");
+    token[token.length - 5]! ^= 0x01; // inside the signature
+    const outcome = await card.load(grant!, toBase64Url(token));
+    expect(outcome).toMatchObject({ status: "failed", statusWord: 0x6982 });
+    const recorded = await recordCardLoad(actor, grant!.permissionId, outcome);
+    expect(recorded).toMatchObject({ ok: false, error: { code: "card-refused-load" } });
+    const record = await db().spLoadRecord.findUniqueOrThrow({ where: { providerCompanyId_messageId: { providerCompanyId: "METRO01", messageId: grant!.messageId } }, include: { charge: true } });
+    expect(record).toMatchObject({ status: "failed", loadedAt: null, charge: null });
+    expect((await db().spPermission.findUniqueOrThrow({ where: { id: grant!.permissionId } })).status).toBe("failed");
+    expect((await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant!.messageId } })).status).toBe("failed");
+    expect((await terminal.selectApplication(card.transmit, AIDS.metroCycle)).ok).toBe(false);
+  });
+
+  it("a permission used on the wrong card: that card refuses it and nothing is recorded as loaded", async () => {
+    const { actor, grant } = await firstLoad("metro", "Tsumugi Fujita", AIDS.metroCycle);
+    const other = await currentCard("Ema Goto"); // PF100, another cardholder's card
+    const wrong = new DeskCard(await walletImage(other.surfaceNumber));
+    const outcome = await wrong.load(grant!);
+    expect(outcome).toMatchObject({ status: "failed", statusWord: 0x6982 });
+    expect(await recordCardLoad(actor, grant!.permissionId, outcome)).toMatchObject({ ok: false });
+    expect(await db().spLoadRecord.count({ where: { providerCompanyId: "METRO01", messageId: grant!.messageId, status: "loaded" } })).toBe(0);
+    expect(await db().spUserCharge.count({ where: { loadRecord: { messageId: grant!.messageId } } })).toBe(0);
+  });
+
+  it("a receipt that is not the card's receipt for this permission is not recorded as a load", async () => {
+    const { actor, grant } = await firstLoad("metro", "Sakura Kimura", AIDS.metroPass);
+    const other = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "METRO01", status: "loaded", receipt: { not: null } } });
+    const sent = await db().outboxMessage.count({ where: { ownerCompanyId: "METRO01", type: "load-confirmation" } });
+    const recorded = await recordCardLoad(actor, grant!.permissionId, { status: "loaded", receipt: toBase64Url(other.receipt!) });
+    expect(recorded).toMatchObject({ ok: false, error: { code: "receipt-mismatch" } });
+    expect(await db().spLoadRecord.count({ where: { providerCompanyId: "METRO01", messageId: grant!.messageId, status: "loaded" } })).toBe(0);
+    expect(await db().outboxMessage.count({ where: { ownerCompanyId: "METRO01", type: "load-confirmation" } })).toBe(sent);
+  });
+
+  it("refuses an unknown platform type and a locked card before asking anything", async () => {
+    const actor = await desks.metro();
+    const base = { applicationAids: [AIDS.metroPass], customer: newCustomer("X Y"), declaredIncomeMinor: null, existingLimitsMinor: null };
+    const card = { cardId: "0123456789ABCDEF", cardAttributeData: null, surfaceNumberLast4: null };
+    expect(await startFirstLoad(actor, { ...base, card: { ...card, platformType: 999 as 100, isCardLocked: false } })).toMatchObject({ ok: false, error: { refusal: { code: "unknown-platform-type", step: "1802" } } });
+    expect(await startFirstLoad(actor, { ...base, card: { ...card, platformType: 100, isCardLocked: true } })).toMatchObject({ ok: false, error: { refusal: { code: "card-locked" } } });
+  });
+});

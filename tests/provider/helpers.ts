@@ -1,0 +1,90 @@
+/**
+ * Helpers for the provider desk's integration tests: a desk (ProviderActor) on the seeded demo world,
+ * the cards run in Node exactly as the desk's browser runs them (SimulatedCard + the terminal
+ * functions), and reissues done through the issuer's own data layer with in-process delivery.
+ */
+import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
+import { buildLoadFile, decodeCardImage, SimulatedCard, systemCardEnv, terminal, type CardImage } from "@/lib/core/card";
+import type { ProviderActor } from "@/lib/server/auth/session";
+import { db } from "@/lib/server/db";
+import { approveReissueRequest, fileReissueRequest } from "@/lib/server/data/issuer/reissue";
+import type { GrantView } from "@/lib/server/data/provider/permissions";
+import { deliverNow } from "@/lib/server/exchange/delivery";
+import { currentCard, issuerActor } from "../issuer/helpers";
+
+export { AIDS, currentCard, freshDemoWorld } from "../issuer/helpers";
+
+export async function providerActor(email: string): Promise<ProviderActor> {
+  const u = await db().user.findUniqueOrThrow({ where: { email } });
+  return { id: u.id, email: u.email, name: u.name, role: "provider", tenantId: u.providerCompanyId!, providerCompanyId: u.providerCompanyId!, companyName: u.providerCompanyId! };
+}
+
+export const desks = {
+  metro: () => providerActor("desk@metro.recard.test"),
+  hoshi: () => providerActor("desk@hoshi.recard.test"),
+  sakura: () => providerActor("desk@sakura.recard.test"),
+};
+
+/** The issuer reissues a cardholder's current card (operator report + approval); notifications delivered. */
+export async function reissue(fullName: string, reason: "lost" | "stolen" | "damaged" = "damaged") {
+  const actor = await issuerActor();
+  const old = await currentCard(fullName);
+  const pending = await db().reissueRequest.findFirst({ where: { oldCardId: old.id, status: "pending" } });
+  let requestId = pending?.id;
+  if (!requestId) {
+    const filed = await fileReissueRequest({ kind: "operator", userId: actor.id, label: actor.name }, { cardUuid: old.id, reason });
+    if (!filed.ok) throw new Error(`report refused: ${filed.error.message}`);
+    requestId = filed.value.requestId;
+  }
+  const approved = await approveReissueRequest(actor, requestId);
+  if (!approved.ok) throw new Error(`approval refused: ${approved.error.message}`);
+  await deliverNow(approved.value.outboxIds);
+  return { old, approval: approved.value };
+}
+
+/** The plastic in the wallet, as a card image. */
+export async function walletImage(surfaceNumber: string): Promise<CardImage> {
+  const row = await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber } });
+  const image = decodeCardImage(row.image);
+  if (!image.ok) throw new Error(image.error);
+  return image.value;
+}
+
+/** A card in a desk's reader. */
+export class DeskCard {
+  readonly card: SimulatedCard;
+  constructor(image: CardImage) {
+    this.card = new SimulatedCard(image, systemCardEnv());
+    this.card.powerOn();
+  }
+  readonly transmit = (apdu: Uint8Array) => this.card.transmit(apdu);
+
+  /** What the desk reads before a flow: platform type, then card id (100) or attribute data (200). */
+  async read() {
+    const isd = await terminal.selectIsd(this.transmit);
+    if (!isd.ok) throw new Error(isd.error.meaning);
+    const pt = await terminal.readPlatformType(this.transmit);
+    if (!pt.ok) throw new Error(pt.error.meaning);
+    const surfaceNumberLast4 = this.card.image().surfaceNumber.slice(-4);
+    if (pt.value === 100) {
+      const id = await terminal.readCardId(this.transmit);
+      if (!id.ok) throw new Error(id.error.meaning);
+      return { platformType: 100 as const, cardId: id.value, cardAttributeData: null, surfaceNumberLast4, isCardLocked: isd.value.isCardLocked };
+    }
+    const data = await terminal.readCardAttributeData(this.transmit);
+    if (!data.ok) throw new Error(data.error.meaning);
+    return { platformType: 200 as const, cardId: null, cardAttributeData: toBase64Url(data.value), surfaceNumberLast4, isCardLocked: isd.value.isCardLocked };
+  }
+
+  /** Loads under a grant as the desk's browser does; returns the outcome recordCardLoad takes. */
+  async load(grant: GrantView, token = grant.permissionToken) {
+    await terminal.selectIsd(this.transmit);
+    const loaded = await terminal.loadApplication(this.transmit, { permission: fromBase64Url(token), loadFile: buildLoadFile(grant.loadFile), aid: grant.applicationAid, installParams: grant.installParams });
+    return loaded.ok ? ({ status: "loaded", receipt: toBase64Url(loaded.value.receipt) } as const) : ({ status: "failed", statusWord: loaded.error.sw ?? 0x6f00, step: loaded.error.step } as const);
+  }
+}
+
+/** The grants among permission views. */
+export function grantsOf(apps: { permission: { status: string; grant?: GrantView } | null }[]): GrantView[] {
+  return apps.flatMap((a) => (a.permission?.status === "granted" && a.permission.grant ? [a.permission.grant] : []));
+}
