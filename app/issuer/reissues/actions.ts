@@ -1,0 +1,46 @@
+"use server";
+import { z } from "zod";
+import type { DecisionState } from "@/components/issuer/reissue-queue";
+import { authorize } from "@/lib/server/auth/session";
+import { approveReissueRequest, rejectReissueRequest } from "@/lib/server/data/issuer/reissue";
+import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
+
+const ApproveSchema = z.object({ overrideReason: z.string().trim().max(500, "Keep it under 500 characters.").optional() });
+const RejectSchema = z.object({
+  reason: z.string().trim().min(5, "Tell the cardholder why (at least a few words).").max(500, "Keep it under 500 characters."),
+});
+
+/** Steps 503/903 (+505): approve; platform-100 notifications are delivered before the page refreshes. */
+export async function approveReissueAction(requestId: string, _prev: DecisionState, formData: FormData): Promise<DecisionState> {
+  const auth = await authorize("issuer");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const parsed = ApproveSchema.safeParse({ overrideReason: formData.get("overrideReason") || undefined });
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const result = await approveReissueRequest(auth.actor, requestId, { overrideReason: parsed.data.overrideReason });
+  if (!result.ok) return { message: result.error.message, code: result.error.code };
+  try {
+    await deliverNow(result.value.outboxIds);
+  } catch (e) {
+    console.warn(`[issuer] notification delivery deferred: ${(e as Error).message}`);
+    deliverSoon(result.value.outboxIds);
+  }
+  const { notified, pullOnly, surfaceNumber, platformType } = result.value;
+  const told =
+    platformType === 200
+      ? "Platform 200: the link is stored and no provider is told (step 905)."
+      : notified.length > 0
+        ? `Notified ${notified.join(", ")} (Fig. 12).`
+        : "No provider had an application on the old card.";
+  return { ok: true, message: `Approved. New card ending ${surfaceNumber.slice(-4)}. ${told}${pullOnly.length ? ` ${pullOnly.join(", ")} will pull it at reload time.` : ""}` };
+}
+
+/** Steps 504/904: reject with a reason the cardholder sees. */
+export async function rejectReissueAction(requestId: string, _prev: DecisionState, formData: FormData): Promise<DecisionState> {
+  const auth = await authorize("issuer");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const parsed = RejectSchema.safeParse({ reason: formData.get("reason") ?? "" });
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const result = await rejectReissueRequest(auth.actor, requestId, parsed.data.reason);
+  if (!result.ok) return { message: result.error.message, code: result.error.code };
+  return { ok: true, message: "Rejected. The cardholder sees your reason." };
+}
