@@ -6,9 +6,10 @@
 import { parseArgs } from "node:util";
 import { cpus } from "node:os";
 import { cardBench } from "./card.bench";
+import { exchangeBench } from "./exchange.bench";
 import { formatTable, type BenchModule } from "./harness";
 
-const MODULES: readonly BenchModule[] = [cardBench];
+const MODULES: readonly BenchModule[] = [cardBench, exchangeBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
