@@ -70,7 +70,7 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
           <FormMessage tone="good">Request #{reported} received. We examine it and tell you the decision here.</FormMessage>
         </div>
       )}
-      <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6">
         {current.map((card) => {
           const last4 = card.surfaceNumber.slice(-4);
           const pending = card.requests.some((r) => r.status === "pending");

@@ -3,7 +3,7 @@ import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextAreaField } from "@/components/ui/field";
 
-export type ReportState = { fieldErrors?: { reason?: string[]; statement?: string[]; confirm?: string[] }; message?: string };
+export type ReportState = { fieldErrors?: { reason?: string[]; statement?: string[]; confirm?: string[] }; message?: string; ok?: boolean; done?: string };
 
 const REASONS = [
   { value: "lost", label: "Lost", hint: "You cannot find it." },
@@ -12,7 +12,7 @@ const REASONS = [
 ] as const;
 
 /** Steps 401/801: what happened, an optional statement, and an explicit confirmation of the consequences. */
-export function ReportForm({ action, last4 }: { action: (prev: ReportState, formData: FormData) => Promise<ReportState>; last4: string }) {
+export function ReportForm({ action, last4, onBehalf = false }: { action: (prev: ReportState, formData: FormData) => Promise<ReportState>; last4: string; onBehalf?: boolean }) {
   const [state, formAction, pending] = useActionState<ReportState, FormData>(action, {});
   const [reason, setReason] = useState<string>("");
   const blocks = reason === "lost" || reason === "stolen";
@@ -52,7 +52,7 @@ export function ReportForm({ action, last4 }: { action: (prev: ReportState, form
       <div>
         <label className="flex items-start gap-2 text-sm">
           <input type="checkbox" name="confirm" value="yes" aria-invalid={confirmErrors?.length ? true : undefined} aria-describedby="confirm-error" className="mt-1" />
-          <span>I confirm this report and ask ReCard to issue a replacement card.</span>
+          <span>{onBehalf ? "The cardholder confirmed this report and asks for a replacement card." : "I confirm this report and ask ReCard to issue a replacement card."}</span>
         </label>
         <div id="confirm-error" aria-live="polite">
           {confirmErrors?.map((e) => (
@@ -63,7 +63,8 @@ export function ReportForm({ action, last4 }: { action: (prev: ReportState, form
         </div>
       </div>
       {state.message && <FormMessage tone="bad">{state.message}</FormMessage>}
-      <Button type="submit" variant="danger" disabled={pending}>
+      {state.done && <FormMessage tone="good">{state.done}</FormMessage>}
+      <Button type="submit" variant="danger" disabled={pending || state.ok}>
         {pending ? "Sending…" : "Report and request a new card"}
       </Button>
     </form>

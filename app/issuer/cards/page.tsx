@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { z } from "zod";
 import { StatusBadge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, LinkButton } from "@/components/ui/button";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { formatDate, groupSurfaceNumber, platformTypeShort } from "@/lib/core/format";
@@ -25,7 +26,11 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
   const { rows, total } = await listCards(actor, { query: f.q, status: f.status, platformType: f.platform }, { skip: (f.page - 1) * PAGE_SIZE, take: PAGE_SIZE });
   return (
     <>
-      <PageHeader title="Cards" description="Every card the issuer has personalised, with its reissue lineage. Search by surface number, card id, cardholder name or number." />
+      <PageHeader
+        title="Cards"
+        description="Every card the issuer has personalised, with its reissue lineage. Search by surface number, card id, cardholder name or number."
+        actions={<LinkButton href="/issuer/cardholders">Cardholders and new cards</LinkButton>}
+      />
       <Panel>
         <form className="mb-4 flex flex-wrap items-end gap-3" role="search">
           <label className="text-sm">
@@ -57,7 +62,11 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
         <Table head={["Surface number", "Card id", "Platform", "Status", "Cardholder", "Issued", "Gen.", "Apps"]} empty="No card matches." caption="Cards">
           {rows.map((c) => (
             <tr key={c.id}>
-              <Td mono>{groupSurfaceNumber(c.surfaceNumber)}</Td>
+              <Td mono>
+                <Link className="underline" href={`/issuer/cards/${c.id}`}>
+                  {groupSurfaceNumber(c.surfaceNumber)}
+                </Link>
+              </Td>
               <Td mono>{c.cardId}</Td>
               <Td>{platformTypeShort(c.platformType)}</Td>
               <Td>

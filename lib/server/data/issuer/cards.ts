@@ -74,3 +74,120 @@ export async function listAuditLog(actor: IssuerActor, options: { beforeId?: big
   });
   return rows.map((r) => ({ ...r, id: r.id.toString(), actorUserId: undefined }));
 }
+
+export type CardDetail = NonNullable<Awaited<ReturnType<typeof getCardDetail>>>;
+
+/** One card with its lineage (Fig. 13), what is on it (Fig. 14), its permissions (Fig. 17), requests and audit trail. */
+export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
+  void actor;
+  if (!/^[0-9a-f-]{36}$/i.test(cardUuid)) return null;
+  const card = await db().card.findUnique({
+    where: { id: cardUuid },
+    select: {
+      id: true,
+      cardId: true,
+      surfaceNumber: true,
+      platformType: true,
+      status: true,
+      issuedAt: true,
+      expiresAt: true,
+      blockedAt: true,
+      blockedReason: true,
+      terminatedAt: true,
+      generation: true,
+      cardholder: { select: { id: true, fullName: true, holderNo: true, fraudFlag: true, identityVerifiedAt: true } },
+      previousCard: { select: { id: true, surfaceNumber: true, cardId: true } },
+      nextCard: { select: { id: true, surfaceNumber: true, cardId: true } },
+      linkAsReissued: { select: { reissuedAt: true, request: { select: { requestNo: true, reason: true } } } },
+      applications: {
+        orderBy: { loadedAt: "asc" },
+        select: { id: true, status: true, loadedAt: true, application: { select: { aid: true, name: true, provider: { select: { name: true, companyId: true } } } }, permission: { select: { messageId: true, kind: true } } },
+      },
+      permissions: {
+        orderBy: { decidedAt: "desc" },
+        select: {
+          id: true,
+          messageId: true,
+          kind: true,
+          status: true,
+          decidedAt: true,
+          confirmedAt: true,
+          originalMessageId: true,
+          refusalCode: true,
+          refusalReason: true,
+          provider: { select: { companyId: true } },
+          application: { select: { aid: true, name: true } },
+        },
+      },
+      reissueRequests: {
+        orderBy: { createdAt: "desc" },
+        select: { id: true, requestNo: true, reason: true, statement: true, status: true, createdAt: true, decidedAt: true, rejectionReason: true },
+      },
+    },
+  });
+  if (!card) return null;
+  const audit = await db().auditLog.findMany({
+    where: { subjectId: { in: [card.id, ...card.reissueRequests.map((r) => r.id), ...card.permissions.map((p) => p.id)] } },
+    orderBy: { id: "desc" },
+    take: 30,
+    select: { id: true, at: true, actorLabel: true, action: true, reason: true },
+  });
+  return { ...card, audit: audit.map((a) => ({ ...a, id: a.id.toString() })) };
+}
+
+export type CardholderRow = { id: string; holderNo: string; fullName: string; email: string; cards: number; activeCards: number; fraudFlag: boolean; identityVerified: boolean };
+
+/** The cardholder registry, searchable by name, number or e-mail. */
+export async function listCardholders(actor: IssuerActor, query?: string, take = 100): Promise<CardholderRow[]> {
+  void actor;
+  const q = query?.trim();
+  const rows = await db().cardholder.findMany({
+    where: q
+      ? { OR: [{ fullName: { contains: q, mode: "insensitive" } }, { holderNo: { equals: q.toUpperCase() } }, { email: { contains: q.toLowerCase() } }] }
+      : {},
+    orderBy: { holderNo: "asc" },
+    take,
+    select: { id: true, holderNo: true, fullName: true, email: true, fraudFlag: true, identityVerifiedAt: true, cards: { select: { status: true } } },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    holderNo: r.holderNo,
+    fullName: r.fullName,
+    email: r.email,
+    cards: r.cards.length,
+    activeCards: r.cards.filter((c) => c.status !== "terminated").length,
+    fraudFlag: r.fraudFlag,
+    identityVerified: r.identityVerifiedAt !== null,
+  }));
+}
+
+/** One cardholder's basic information (the patent's "user information") and cards. */
+export async function getCardholder(actor: IssuerActor, cardholderId: string) {
+  void actor;
+  if (!/^[0-9a-f-]{36}$/i.test(cardholderId)) return null;
+  return db().cardholder.findUnique({
+    where: { id: cardholderId },
+    select: {
+      id: true,
+      holderNo: true,
+      fullName: true,
+      sex: true,
+      birthDate: true,
+      occupation: true,
+      annualIncomeMinor: true,
+      currency: true,
+      postalCode: true,
+      address: true,
+      email: true,
+      phone: true,
+      identityVerifiedAt: true,
+      fraudFlag: true,
+      fraudNote: true,
+      createdAt: true,
+      cards: {
+        orderBy: { issuedAt: "desc" },
+        select: { id: true, surfaceNumber: true, cardId: true, platformType: true, status: true, issuedAt: true, generation: true, _count: { select: { applications: { where: { status: "loaded" } } } } },
+      },
+    },
+  });
+}

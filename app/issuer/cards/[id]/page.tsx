@@ -1,0 +1,176 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ReportForm } from "@/components/cardholder/report-form";
+import { Badge, StatusBadge } from "@/components/ui/badge";
+import { LinkButton } from "@/components/ui/button";
+import { Panel, PageHeader } from "@/components/ui/panel";
+import { Table, Td } from "@/components/ui/table";
+import { describePlatformType, formatDate, formatInstant, groupSurfaceNumber } from "@/lib/core/format";
+import { requirePortal } from "@/lib/server/auth/session";
+import { getCardDetail } from "@/lib/server/data/issuer/cards";
+import { reportOnBehalfAction } from "../actions";
+
+export const metadata: Metadata = { title: "Card" };
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <>
+      <dt className="text-slate-500">{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+export default async function CardPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const actor = await requirePortal("issuer", `/issuer/cards/${id}`);
+  const card = await getCardDetail(actor, id);
+  if (!card) notFound();
+  const pending = card.reissueRequests.some((r) => r.status === "pending");
+  return (
+    <>
+      <PageHeader
+        title={`Card ${groupSurfaceNumber(card.surfaceNumber)}`}
+        description={`${describePlatformType(card.platformType)} · generation ${card.generation}`}
+        actions={<LinkButton href="/issuer/cards">All cards</LinkButton>}
+      />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Panel title="Card">
+          <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm" data-testid="card-facts">
+            <Fact label="Status">
+              <StatusBadge status={card.status} />
+            </Fact>
+            <Fact label="Card id">
+              <span className="font-mono" data-testid="card-id">
+                {card.cardId}
+              </span>
+            </Fact>
+            <Fact label="Cardholder">
+              <Link className="underline" href={`/issuer/cardholders/${card.cardholder.id}`}>
+                {card.cardholder.fullName}
+              </Link>{" "}
+              <span className="text-xs text-slate-500">{card.cardholder.holderNo}</span> {card.cardholder.fraudFlag && <Badge tone="bad">fraud flag</Badge>}
+            </Fact>
+            <Fact label="Issued">{formatInstant(card.issuedAt)}</Fact>
+            <Fact label="Valid to">{formatDate(card.expiresAt)}</Fact>
+            {card.blockedAt && <Fact label="Blocked">{`${formatInstant(card.blockedAt)} — ${card.blockedReason ?? ""}`}</Fact>}
+            {card.terminatedAt && <Fact label="Terminated">{formatInstant(card.terminatedAt)}</Fact>}
+          </dl>
+        </Panel>
+        <Panel title="Reissue lineage (Fig. 13)">
+          <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm" data-testid="lineage">
+            <Fact label="Replaces">
+              {card.previousCard ? (
+                <Link className="font-mono underline" href={`/issuer/cards/${card.previousCard.id}`} data-testid="old-card-id">
+                  {card.previousCard.cardId}
+                </Link>
+              ) : (
+                "— (a first card)"
+              )}
+            </Fact>
+            {card.linkAsReissued && (
+              <Fact label="Reissued">
+                {formatInstant(card.linkAsReissued.reissuedAt)} after request #{card.linkAsReissued.request.requestNo} ({card.linkAsReissued.request.reason})
+              </Fact>
+            )}
+            <Fact label="Replaced by">
+              {card.nextCard ? (
+                <Link className="font-mono underline" href={`/issuer/cards/${card.nextCard.id}`} data-testid="new-card-id">
+                  {card.nextCard.cardId}
+                </Link>
+              ) : (
+                "—"
+              )}
+            </Fact>
+          </dl>
+        </Panel>
+      </div>
+
+      <Panel title="Applications on the card (Fig. 14)" className="mt-6">
+        <Table head={["Application", "AID", "Provider", "Loaded", "Message id", "Kind", "Status"]} caption="Applications on the card" empty="Nothing loaded (only verified receipts count).">
+          {card.applications.map((a) => (
+            <tr key={a.id}>
+              <Td>{a.application.name}</Td>
+              <Td mono>{a.application.aid}</Td>
+              <Td>{a.application.provider.name}</Td>
+              <Td>{formatInstant(a.loadedAt)}</Td>
+              <Td mono>{a.permission.messageId}</Td>
+              <Td>{a.permission.kind.replace("_", " ")}</Td>
+              <Td>
+                <StatusBadge status={a.status} />
+              </Td>
+            </tr>
+          ))}
+        </Table>
+      </Panel>
+
+      <Panel title="Loading permissions (Fig. 17)" className="mt-6">
+        <Table head={["Message id", "Provider", "Application", "Kind", "Status", "Decided", "Reason / original"]} caption="Loading permissions for the card" empty="No permission asked for this card.">
+          {card.permissions.map((p) => (
+            <tr key={p.id}>
+              <Td mono>{p.messageId}</Td>
+              <Td>{p.provider.companyId}</Td>
+              <Td>{p.application?.name ?? "—"}</Td>
+              <Td>{p.kind.replace("_", " ")}</Td>
+              <Td>
+                <StatusBadge status={p.status} />
+              </Td>
+              <Td>{formatInstant(p.decidedAt)}</Td>
+              <Td className="max-w-xs truncate">{p.refusalCode ? `${p.refusalCode}: ${p.refusalReason}` : p.originalMessageId ? `reload of ${p.originalMessageId}` : "—"}</Td>
+            </tr>
+          ))}
+        </Table>
+      </Panel>
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+        <Panel title="Reissue requests">
+          {card.reissueRequests.length === 0 ? (
+            <p className="text-sm text-slate-500">None.</p>
+          ) : (
+            <ul className="divide-y divide-slate-100 text-sm">
+              {card.reissueRequests.map((r) => (
+                <li key={r.id} className="py-2">
+                  <p className="flex items-center gap-2">
+                    #{r.requestNo} · {r.reason} · <StatusBadge status={r.status} /> <span className="text-xs text-slate-500">{formatInstant(r.createdAt)}</span>
+                  </p>
+                  {r.statement && <p className="text-xs text-slate-600">“{r.statement}”</p>}
+                  {r.rejectionReason && <p className="text-xs text-rose-700">Rejected: {r.rejectionReason}</p>}
+                </li>
+              ))}
+            </ul>
+          )}
+          {pending && (
+            <p className="mt-2 text-sm">
+              <Link className="underline" href="/issuer/reissues">
+                Decide it in the reissue queue
+              </Link>
+            </p>
+          )}
+        </Panel>
+        <Panel title="Report on the cardholder's behalf (steps 401/801)">
+          {card.status === "terminated" ? (
+            <p className="text-sm text-slate-500">A terminated card cannot be reported.</p>
+          ) : pending ? (
+            <p className="text-sm text-slate-500">A request is already pending for this card.</p>
+          ) : (
+            <ReportForm action={reportOnBehalfAction.bind(null, card.id)} last4={card.surfaceNumber.slice(-4)} onBehalf />
+          )}
+        </Panel>
+      </div>
+
+      <Panel title="Audit trail" className="mt-6">
+        <Table head={["When", "Who", "What", "Why"]} caption="Audit trail of the card" empty="No decisions recorded.">
+          {card.audit.map((a) => (
+            <tr key={a.id}>
+              <Td>{formatInstant(a.at)}</Td>
+              <Td>{a.actorLabel}</Td>
+              <Td>{a.action}</Td>
+              <Td className="max-w-md truncate">{a.reason ?? "—"}</Td>
+            </tr>
+          ))}
+        </Table>
+      </Panel>
+    </>
+  );
+}

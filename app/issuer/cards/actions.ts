@@ -1,0 +1,43 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import type { IssueState } from "@/components/issuer/issue-card-form";
+import type { ReportState } from "@/components/cardholder/report-form";
+import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
+import { authorize } from "@/lib/server/auth/session";
+import { issueNewCard } from "@/lib/server/data/issuer/issuance";
+import { fileReissueRequest } from "@/lib/server/data/issuer/reissue";
+import { operator } from "@/lib/server/data/issuer/shared";
+
+const ReportSchema = z.object({
+  reason: z.enum(REISSUE_REASONS, { error: "Choose what happened to the card." }),
+  statement: z.string().trim().max(500, "Keep it under 500 characters.").optional(),
+  confirm: z.literal("yes", { error: "Confirm the report to continue." }),
+});
+
+/** Steps 401/801 by an operator on the cardholder's behalf (a phone call, a branch visit). */
+export async function reportOnBehalfAction(cardUuid: string, _prev: ReportState, formData: FormData): Promise<ReportState> {
+  const auth = await authorize("issuer");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const parsed = ReportSchema.safeParse({ reason: formData.get("reason") ?? undefined, statement: formData.get("statement") || undefined, confirm: formData.get("confirm") ?? undefined });
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const who = operator(auth.actor);
+  const result = await fileReissueRequest({ kind: "operator", userId: who.id, label: who.label }, { cardUuid, reason: parsed.data.reason, statement: parsed.data.statement });
+  if (!result.ok) return { message: result.error.message };
+  revalidatePath(`/issuer/cards/${cardUuid}`);
+  return { message: undefined, ok: true, done: `Request #${result.value.requestNo} filed${result.value.blocked ? "; the card is blocked" : ""}. It waits in the reissue queue.` };
+}
+
+const IssueSchema = z.object({ platformType: z.coerce.number().pipe(z.union([z.literal(100), z.literal(200)], { error: "Choose platform type 100 or 200." })) });
+
+/** Issues a new (first) card to a cardholder (DESIGN.md flow 1). */
+export async function issueCardAction(cardholderId: string, _prev: IssueState, formData: FormData): Promise<IssueState> {
+  const auth = await authorize("issuer");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const parsed = IssueSchema.safeParse({ platformType: formData.get("platformType") });
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const result = await issueNewCard(auth.actor, cardholderId, parsed.data.platformType);
+  if (!result.ok) return { message: result.error.message };
+  revalidatePath(`/issuer/cardholders/${cardholderId}`);
+  return { ok: true, message: `Card ending ${result.value.surfaceNumber.slice(-4)} personalised (platform ${result.value.platformType}) and delivered to the cardholder.` };
+}
