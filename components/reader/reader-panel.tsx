@@ -42,6 +42,8 @@ export interface ReaderPanelProps {
   readonly title?: ReactNode;
   /** Desk controls (e.g. insert a card image) shown under the status line. */
   readonly children?: ReactNode;
+  /** Connect the first transport (the simulator) as soon as the panel appears: a desk's default reader. */
+  readonly autoConnect?: boolean;
 }
 
 type Connection = { readonly status: "idle" } | { readonly status: "connecting" } | { readonly status: "connected"; readonly reader: TracingReader };
@@ -63,6 +65,7 @@ export function ReaderPanel({
   transports = ["simulator", "webserial", "webusb"],
   title = "Card reader",
   children,
+  autoConnect = false,
 }: ReaderPanelProps) {
   const groupId = useId();
   const [transport, setTransport] = useState<PanelTransport>(transports[0] ?? "simulator");
@@ -118,6 +121,13 @@ export function ReaderPanel({
       setError(describeError(e));
     }
   }, [transport, simulator, requestSerialReader, requestUsbReader, trace]);
+
+  const autoConnected = useRef(false);
+  useEffect(() => {
+    if (!autoConnect || autoConnected.current || transport !== "simulator" || !simulator) return;
+    autoConnected.current = true;
+    void connect();
+  }, [autoConnect, transport, simulator, connect]);
 
   const isBusy = connection.status === "connecting";
   const isConnected = connection.status === "connected";

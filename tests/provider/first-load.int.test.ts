@@ -81,7 +81,7 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
     const actor = await desks.metro();
     const base = { applicationAids: [AIDS.metroPass], customer: newCustomer("X Y"), declaredIncomeMinor: null, existingLimitsMinor: null };
     const card = { cardId: "0123456789ABCDEF", cardAttributeData: null, surfaceNumberLast4: null };
-    expect(await startFirstLoad(actor, { ...base, card: { ...card, platformType: 999 as 100, isCardLocked: false } })).toMatchObject({ ok: false, error: { refusal: { code: "unknown-platform-type", step: "1802" } } });
+    expect(await startFirstLoad(actor, { ...base, card: { ...card, platformType: 999, isCardLocked: false } })).toMatchObject({ ok: false, error: { refusal: { code: "unknown-platform-type", step: "1802" } } });
     expect(await startFirstLoad(actor, { ...base, card: { ...card, platformType: 100, isCardLocked: true } })).toMatchObject({ ok: false, error: { refusal: { code: "card-locked" } } });
   });
 });

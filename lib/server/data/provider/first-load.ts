@@ -16,7 +16,8 @@ import { enqueuePermissionRequest, getPermissionViews, issuerOf, type CardRefere
  */
 
 export type FirstLoadInput = {
-  card: CardReference & { isCardLocked: boolean };
+  /** As read at the desk: the platform type is checked here (Fig. 18) before anything is asked. */
+  card: Omit<CardReference, "platformType"> & { platformType: number; isCardLocked: boolean };
   applicationAids: string[];
   customer: { kind: "existing"; customerNo: string } | ({ kind: "new" } & NewCustomer);
   declaredIncomeMinor: number | null;
@@ -56,6 +57,12 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
   if (!method.ok) return { ok: false, error: { refusal: method.error } };
   const unlocked = checkCardNotLocked(input.card.isCardLocked);
   if (!unlocked.ok) return { ok: false, error: { refusal: unlocked.error } };
+  const card: CardReference = {
+    platformType: method.value === 1 ? 100 : 200,
+    cardId: method.value === 1 ? input.card.cardId : null,
+    cardAttributeData: method.value === 2 ? input.card.cardAttributeData : null,
+    surfaceNumberLast4: input.card.surfaceNumberLast4,
+  };
 
   const policy = await getCreditPolicy(actor);
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
@@ -109,7 +116,7 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
             tx,
             providerCompanyId,
             issuerCompanyId,
-            { kind: "first_load", card: input.card, applicationAid: aid, loadFileHash: loadFileHashOf(app), customerId: customer.id, creditInvestigationId: inv.id, operatorUserId: actor.id },
+            { kind: "first_load", card, applicationAid: aid, loadFileHash: loadFileHashOf(app), customerId: customer.id, creditInvestigationId: inv.id, operatorUserId: actor.id },
             now,
           );
           results.push({ aid, name: app.name, fee, examination: exam, refusal: null, permissionId: sent.permissionId, outboxId: sent.outboxId });

@@ -1,0 +1,259 @@
+"use client";
+
+import { useActionState, useRef, useState } from "react";
+import { formatMoney } from "@/lib/core/format";
+import { RELOAD_REFUSAL_LABELS } from "@/lib/core/workflows/reload";
+import type { CardReading } from "@/lib/core/workflows/reload-desk";
+import type { DeskApplication } from "@/lib/server/data/provider/catalog";
+import type { CreditPolicyView } from "@/lib/server/data/provider/credit-policy";
+import type { GrantView, PermissionView } from "@/lib/server/data/provider/permissions";
+import type { ApduTrace } from "@/lib/reader";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { FormMessage, TextField } from "@/components/ui/field";
+import { recordFirstLoadAction, refreshPermissionsAction, startFirstLoadAction, type FirstLoadState } from "../actions";
+import { CardOps, type CardOp } from "./card-ops";
+import { runLoads, type LoadProgress, type Transmit } from "./load-runner";
+import { RefusalNotice } from "./reload-flow";
+
+type Props = {
+  applications: readonly DeskApplication[];
+  policy: CreditPolicyView;
+  reading: CardReading;
+  last4: string | null;
+  trace: ApduTrace;
+  getTransmit: () => Transmit | null;
+  canUseCard: boolean;
+  carriedOver: { aids: readonly string[]; customerNo: string | null; caseId: string } | null;
+  onVisitEnd: () => Promise<void>;
+};
+
+const grantOf = (p: PermissionView | null): GrantView | null => (p?.status === "granted" ? p.grant : null);
+
+/** The first load (flow 2): customer, examination by our policy, loading permissions, then the loads on the card. */
+export function FirstLoadFlow({ applications, policy, reading, last4, trace, getTransmit, canUseCard, carriedOver, onVisitEnd }: Props) {
+  const [mode, setMode] = useState<"existing" | "new">(carriedOver?.customerNo ? "existing" : "new");
+  const [ops, setOps] = useState<CardOp[]>([]);
+  const [progress, setProgress] = useState<LoadProgress[]>([]);
+  const [permissions, setPermissions] = useState<PermissionView[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const loadedFor = useRef<Set<string>>(new Set());
+
+  const loadGranted = async (views: PermissionView[]) => {
+    const grants = views.flatMap((v) => {
+      const g = grantOf(v);
+      return g && !loadedFor.current.has(g.permissionId) ? [g] : [];
+    });
+    if (grants.length === 0) return;
+    const transmit = getTransmit();
+    if (!transmit) return setError("The reader is not connected: connect it, then check again.");
+    for (const g of grants) loadedFor.current.add(g.permissionId);
+    setBusy(true);
+    await runLoads({
+      grants,
+      transmit,
+      trace,
+      stepOf: () => "load",
+      onOp: (op) => setOps((list) => [...list.filter((o) => o.id !== op.id), op]),
+      onProgress: (p) => setProgress((list) => [...list.filter((x) => x.aid !== p.aid), p]),
+      record: async (grant, outcome) => {
+        const r = await recordFirstLoadAction(grant.permissionId, outcome);
+        return r.ok ? r.recorded : r;
+      },
+    });
+    setBusy(false);
+  };
+
+  // When the issuer's answers come back with the form result, load what was granted at once.
+  const [state, formAction, pending] = useActionState<FirstLoadState, FormData>(async (prev, formData) => {
+    const result = await startFirstLoadAction(prev, formData);
+    if (result.started) {
+      const views = result.started.applications.flatMap((a) => (a.permission ? [a.permission] : []));
+      setPermissions(views);
+      void (async () => {
+        await loadGranted(views);
+        if (!views.some((v) => v.status === "waiting")) await onVisitEnd();
+      })();
+    }
+    return result;
+  }, {});
+
+  const checkAgain = async () => {
+    const ids = permissions.filter((p) => p.status === "waiting").map((p) => p.permissionId);
+    const r = await refreshPermissionsAction(ids);
+    if (!r.ok) return setError(r.message);
+    const next = permissions.map((p) => r.permissions.find((x) => (x.status === "granted" ? x.grant.permissionId : x.permissionId) === (p.status === "granted" ? p.grant.permissionId : p.permissionId)) ?? p);
+    setPermissions(next);
+    await loadGranted(next);
+    if (!next.some((v) => v.status === "waiting")) await onVisitEnd();
+  };
+
+  const started = state.started;
+  const own = applications.filter((a) => a.fee);
+  const preselected = new Set(carriedOver?.aids ?? []);
+  const fe = state.fieldErrors ?? {};
+  const needsIncome = policy.requiresInvestigation;
+
+  if (started) {
+    return (
+      <section aria-label="First load" className="space-y-4">
+        <p className="text-sm text-slate-700">
+          Customer <strong>{started.customer.fullName}</strong> ({started.customer.customerNo})
+        </p>
+        {started.applications.map((a) => {
+          const p = permissions.find((x) => (x.status === "granted" ? x.grant.applicationAid : x.applicationAid) === a.aid) ?? a.permission;
+          return (
+            <div key={a.aid} className="rounded-lg border border-slate-200 p-4" data-testid={`first-load-${a.aid}`}>
+              <div className="flex flex-wrap items-center justify-between gap-2">
+                <h4 className="font-semibold">{a.name}</h4>
+                {p && <Badge tone={p.status === "granted" || p.status === "loaded" ? "good" : p.status === "waiting" ? "warn" : "bad"}>{p.status === "waiting" ? "waiting for the issuer" : `permission ${p.status}`}</Badge>}
+              </div>
+              {a.examination && (
+                <div className="mt-2 text-sm" data-testid="examination">
+                  <p>
+                    Examination by policy {a.examination.policyVersion}: <Badge tone={a.examination.outcome === "approved" ? "good" : "bad"}>{a.examination.outcome}</Badge>
+                    {a.examination.outcome === "approved" && a.examination.limitMinor > 0 ? ` — limit ${formatMoney(a.examination.limitMinor, a.fee?.currency ?? "JPY")}` : ""}
+                  </p>
+                  <ul className="mt-1 list-disc pl-5 text-xs text-slate-600">
+                    {a.examination.notes.map((n) => (
+                      <li key={n}>{n}</li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+              {p?.status === "granted" && (
+                <p className="mt-2 text-xs text-slate-500">
+                  Loading permission <span className="font-mono">{p.grant.messageId}</span> (normal fee {a.fee ? formatMoney(a.fee.normalFeeMinor, a.fee.currency) : "—"}).
+                </p>
+              )}
+              {a.refusal && (
+                <div className="mt-2">
+                  <RefusalNotice refusal={a.refusal} title={`${a.name}: ${RELOAD_REFUSAL_LABELS[a.refusal.code]}`} />
+                </div>
+              )}
+            </div>
+          );
+        })}
+        {permissions.some((p) => p.status === "waiting") && (
+          <div role="status" className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+            <span>Waiting for the issuer: its answer has not arrived yet.</span>
+            <Button variant="secondary" onClick={() => void checkAgain()} disabled={busy}>
+              Check again
+            </Button>
+          </div>
+        )}
+        {error && <FormMessage tone="bad">{error}</FormMessage>}
+        {ops.length > 0 && (
+          <div>
+            <h3 className="mb-2 text-sm font-semibold text-slate-800">On the card</h3>
+            <CardOps ops={ops} trace={trace} />
+          </div>
+        )}
+        {progress.some((p) => p.status === "loaded") && (
+          <div role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-900 ring-1 ring-inset ring-emerald-200" data-testid="first-load-result">
+            {progress
+              .filter((p) => p.status === "loaded" && p.recorded?.ok)
+              .map((p) => {
+                const v = p.recorded!.ok ? p.recorded!.value : null;
+                return (
+                  <p key={p.aid}>
+                    <strong>{p.name}</strong> loaded under <span className="font-mono">{v?.messageId}</span>: {v ? formatMoney(v.charge.amountMinor, v.charge.currency) : ""} normal fee charged; {p.works ? `works on the card (${p.works})` : "did not answer on the card"}.
+                  </p>
+                );
+              })}
+          </div>
+        )}
+        {progress
+          .filter((p) => p.status === "refused" && p.recorded && !p.recorded.ok)
+          .map((p) => (p.recorded && !p.recorded.ok ? <RefusalNotice key={p.aid} refusal={p.recorded.error} title={`${p.name}: ${RELOAD_REFUSAL_LABELS[p.recorded.error.code]}`} /> : null))}
+        {canUseCard && !busy && (
+          <Button variant="secondary" onClick={() => void onVisitEnd()}>
+            Finish and return the card
+          </Button>
+        )}
+      </section>
+    );
+  }
+
+  return (
+    <form action={formAction} className="space-y-5" aria-label="Load an application for the first time">
+      <input type="hidden" name="card" value={JSON.stringify({ platformType: reading.platformType, cardId: reading.cardId, cardAttributeData: reading.cardAttributeData, isCardLocked: reading.isCardLocked, surfaceNumberLast4: last4 })} />
+      {carriedOver && <input type="hidden" name="reloadCaseId" value={carriedOver.caseId} />}
+      {carriedOver && <FormMessage tone="good">Continuing the refused reload as a normal first load: a new examination and the normal fee apply.</FormMessage>}
+
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-700">Customer</legend>
+        <div className="mt-2 flex gap-4 text-sm">
+          <label className="flex items-center gap-2">
+            <input type="radio" name="customerMode" value="new" checked={mode === "new"} onChange={() => setMode("new")} /> New customer
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" name="customerMode" value="existing" checked={mode === "existing"} onChange={() => setMode("existing")} /> Existing customer
+          </label>
+        </div>
+        <div className="mt-3 grid gap-3 sm:grid-cols-2">
+          {mode === "existing" ? (
+            <TextField label="Customer number" name="customerNo" defaultValue={carriedOver?.customerNo ?? ""} placeholder="MET-00001" errors={fe.customerNo} />
+          ) : (
+            <>
+              <TextField label="Full name" name="fullName" autoComplete="off" errors={fe.fullName} />
+              <TextField label="Birth date" name="birthDate" type="date" errors={fe.birthDate} />
+              <TextField label="E-mail" name="email" type="email" errors={fe.email} />
+              <TextField label="Phone" name="phone" errors={fe.phone} />
+              <div className="sm:col-span-2">
+                <TextField label="Address" name="address" errors={fe.address} />
+              </div>
+            </>
+          )}
+        </div>
+      </fieldset>
+
+      <fieldset aria-describedby="applicationAids-error">
+        <legend className="text-sm font-medium text-slate-700">Applications to load</legend>
+        <div className="mt-2 grid gap-2 sm:grid-cols-2">
+          {own.map((a) => {
+            const already = reading.applications.includes(a.aid);
+            return (
+              <label key={a.aid} className={`flex items-start gap-2 rounded-lg border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-slate-900 has-[:checked]:bg-slate-50 ${already ? "opacity-60" : "cursor-pointer"}`}>
+                <input type="checkbox" name="applicationAids" value={a.aid} defaultChecked={preselected.has(a.aid)} disabled={already} className="mt-1" />
+                <span>
+                  <span className="block font-medium">{a.name}</span>
+                  <span className="block font-mono text-xs text-slate-500">{a.aid}</span>
+                  <span className="block text-xs text-slate-500">{already ? "already on this card" : `normal fee ${formatMoney(a.fee!.normalFeeMinor, a.fee!.currency)} · ${a.kind}`}</span>
+                </span>
+              </label>
+            );
+          })}
+        </div>
+        <div id="applicationAids-error" aria-live="polite">
+          {fe.applicationAids?.map((e) => (
+            <p key={e} className="mt-1 text-xs font-medium text-rose-600">
+              {e}
+            </p>
+          ))}
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-700">Examination (policy {policy.version})</legend>
+        <p className="mt-1 text-xs text-slate-500">
+          {needsIncome
+            ? `Our policy requires a credit investigation: income of at least ${formatMoney(policy.minAnnualIncomeMinor, policy.currency)}; a credit limit of ${policy.limitPercentOfIncome}% of income less existing limits, at most ${formatMoney(policy.maxLimitMinor, policy.currency)}.`
+            : "Our policy requires no credit investigation except for credit applications; identity is checked at the desk."}
+        </p>
+        <div className="mt-3 grid gap-3 sm:grid-cols-2">
+          <TextField label="Declared annual income (JPY)" name="declaredIncome" inputMode="numeric" errors={fe.declaredIncome} hint={needsIncome ? "Required by our policy." : "Needed for credit applications."} />
+          <TextField label="Existing credit limits (JPY)" name="existingLimits" inputMode="numeric" errors={fe.existingLimits} />
+        </div>
+      </fieldset>
+
+      {state.refusal && <RefusalNotice refusal={state.refusal} />}
+      {state.message && <FormMessage tone="bad">{state.message}</FormMessage>}
+      {fe.card && <FormMessage tone="bad">{fe.card[0]}</FormMessage>}
+      <Button type="submit" disabled={pending || !canUseCard}>
+        {pending ? "Examining and asking the issuer…" : "Examine and ask the issuer for a loading permission"}
+      </Button>
+    </form>
+  );
+}

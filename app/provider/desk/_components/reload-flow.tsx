@@ -1,0 +1,358 @@
+"use client";
+
+import { useState } from "react";
+import { formatDate, formatMoney } from "@/lib/core/format";
+import { RELOAD_REFUSAL_LABELS, type ReloadRefusal } from "@/lib/core/workflows/reload";
+import type { CardReading } from "@/lib/core/workflows/reload-desk";
+import type { DeskApplication } from "@/lib/server/data/provider/catalog";
+import type { GrantView } from "@/lib/server/data/provider/permissions";
+import type { ReloadCaseView } from "@/lib/server/data/provider/reload";
+import type { ApduTrace } from "@/lib/reader";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { advanceReloadAction, confirmReloadAction, finishReloadAction, recordReloadLoadAction, startReloadAction } from "../actions";
+import { CardOps, type CardOp } from "./card-ops";
+import { CaseSteps } from "./case-steps";
+import { runLoads, type LoadProgress, type Transmit } from "./load-runner";
+
+type Props = {
+  applications: readonly DeskApplication[];
+  reading: CardReading;
+  last4: string | null;
+  trace: ApduTrace;
+  getTransmit: () => Transmit | null;
+  canUseCard: boolean;
+  onCaseChange: (caseId: string | null) => void;
+  onContinueAsFirstLoad: (aids: string[], customerNo: string | null, caseId: string) => void;
+  /** The visit is over: the desk returns the card. */
+  onVisitEnd: () => Promise<void>;
+};
+
+/** A refusal in plain words, with the patent step where the flow stopped. */
+export function RefusalNotice({ refusal, title }: { refusal: ReloadRefusal; title?: string }) {
+  return (
+    <div role="alert" className="rounded-lg bg-rose-50 px-4 py-3 text-sm text-rose-900 ring-1 ring-inset ring-rose-200" data-testid="refusal">
+      <p className="font-semibold">
+        {title ?? RELOAD_REFUSAL_LABELS[refusal.code]} <span className="font-normal text-rose-700">(step {refusal.step})</span>
+      </p>
+      <p className="mt-1">{refusal.reason}</p>
+    </div>
+  );
+}
+
+function OldLoadReview({ app }: { app: ReloadCaseView["applications"][number] }) {
+  const old = app.old!;
+  const exam = old.examination;
+  const fee = app.fee;
+  return (
+    <div className="rounded-lg border border-slate-200 p-4" data-testid={`review-${app.aid}`}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h4 className="font-semibold text-slate-900">{app.name ?? app.aid}</h4>
+        <Badge tone="good">reloadable</Badge>
+      </div>
+      <p className="mt-1 text-xs text-slate-500">
+        Old load <span className="font-mono">{old.messageId}</span> for {old.customer.fullName} ({old.customer.customerNo}), loaded {old.loadedAt ? formatDate(old.loadedAt) : "—"}
+        {old.cardId ? (
+          <>
+            {" "}
+            on old card <span className="font-mono">{old.cardId}</span>
+          </>
+        ) : null}
+      </p>
+      <dl className="mt-3 grid grid-cols-1 gap-3 text-sm sm:grid-cols-3">
+        <div className="rounded-md bg-slate-50 p-3" data-testid="old-examination">
+          <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Examination (claim 12)</dt>
+          {exam ? (
+            <dd className="mt-1 space-y-0.5">
+              <p>
+                <Badge tone={exam.outcome === "approved" ? "good" : "bad"}>{exam.outcome}</Badge> <Badge tone="info">reused</Badge>
+              </p>
+              <p>Limit {formatMoney(exam.limitMinor, fee?.currency ?? "JPY")}</p>
+              <p className="text-xs text-slate-500">
+                {formatDate(exam.investigatedAt)} by {exam.investigatedBy}, policy {exam.policyVersion}. Not redone.
+              </p>
+            </dd>
+          ) : (
+            <dd className="mt-1 text-slate-500">No examination on record.</dd>
+          )}
+        </div>
+        <div className="rounded-md bg-slate-50 p-3" data-testid="old-accounting">
+          <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Accounting of the old load</dt>
+          <dd className="mt-1">
+            {old.accounting ? (
+              <>
+                <p>
+                  {formatMoney(old.accounting.amountMinor, old.accounting.currency)} {old.accounting.kind.replace("_", " ")}
+                </p>
+                <p className="text-xs text-slate-500">charged {formatDate(old.accounting.chargedAt)}</p>
+              </>
+            ) : (
+              <p className="text-slate-500">No charge on record.</p>
+            )}
+          </dd>
+        </div>
+        <div className="rounded-md bg-emerald-50 p-3" data-testid="reissue-charge">
+          <dt className="text-xs font-semibold uppercase tracking-wide text-emerald-800">Charge now (claim 14)</dt>
+          <dd className="mt-1">
+            {fee ? (
+              <>
+                <p className="font-semibold">{formatMoney(fee.reissueFeeMinor, fee.currency)} reissue fee</p>
+                <p className="text-xs text-slate-600">instead of the normal {formatMoney(fee.normalFeeMinor, fee.currency)}</p>
+              </>
+            ) : (
+              <p>No fee set for this application.</p>
+            )}
+          </dd>
+        </div>
+      </dl>
+    </div>
+  );
+}
+
+/** The reload desk: Fig. 18 dispatch, method 1 or 2 on the server, review of what is reused, then the loads on the card. */
+export function ReloadFlow({ applications, reading, last4, trace, getTransmit, canUseCard, onCaseChange, onContinueAsFirstLoad, onVisitEnd }: Props) {
+  const [selected, setSelected] = useState<string[]>([]);
+  const [other, setOther] = useState("");
+  const [view, setView] = useState<ReloadCaseView | null>(null);
+  const [busy, setBusy] = useState<null | "checking" | "confirming" | "loading" | "finishing">(null);
+  const [error, setError] = useState<string | null>(null);
+  const [ops, setOps] = useState<CardOp[]>([]);
+  const [progress, setProgress] = useState<LoadProgress[]>([]);
+
+  const own = applications.filter((a) => a.fee);
+  const otherAid = other.trim().toUpperCase();
+  const otherValid = otherAid === "" || /^([0-9A-F]{2}){5,16}$/.test(otherAid);
+  const requested = [...selected, ...(otherAid && otherValid ? [otherAid] : [])];
+
+  const show = (next: ReloadCaseView) => {
+    setView(next);
+    onCaseChange(next.outcome === "in_progress" ? next.id : null);
+  };
+
+  const check = async () => {
+    setError(null);
+    setBusy("checking");
+    const result = await startReloadAction({ card: { ...reading, surfaceNumberLast4: last4 }, applicationAids: requested });
+    setBusy(null);
+    if (!result.ok) return setError(result.message);
+    show(result.view);
+  };
+
+  const checkAgain = async () => {
+    if (!view) return;
+    setBusy("checking");
+    const result = await advanceReloadAction(view.id);
+    setBusy(null);
+    if (!result.ok) return setError(result.message);
+    show(result.view);
+  };
+
+  const confirm = async () => {
+    if (!view) return;
+    const transmit = getTransmit();
+    if (!transmit) return setError("The reader is not connected: connect it and confirm again.");
+    setError(null);
+    setBusy("confirming");
+    const result = await confirmReloadAction(view.id);
+    if (!result.ok) {
+      setBusy(null);
+      return setError(result.message);
+    }
+    show(result.view);
+    const grants = result.view.applications.flatMap((a) => (a.permission?.status === "granted" ? [a.permission.grant] : []));
+    if (grants.length === 0) {
+      setBusy(null);
+      return;
+    }
+    setBusy("loading");
+    let latest = result.view;
+    await runLoads({
+      grants,
+      transmit,
+      trace,
+      stepOf: () => (result.view.method === 2 ? "1108" : "709"),
+      onOp: (op) => setOps((list) => [...list.filter((o) => o.id !== op.id), op]),
+      onProgress: (p) => setProgress((list) => [...list.filter((x) => x.aid !== p.aid), p]),
+      record: async (grant: GrantView, outcome) => {
+        const recorded = await recordReloadLoadAction(view.id, grant.permissionId, outcome);
+        if (!recorded.ok) return recorded;
+        latest = recorded.view;
+        show(recorded.view);
+        return recorded.recorded;
+      },
+    });
+    setBusy(null);
+    if (latest.outcome !== "in_progress") await onVisitEnd();
+  };
+
+  const finish = async () => {
+    setBusy("finishing");
+    if (view && view.outcome === "in_progress") {
+      const result = await finishReloadAction(view.id);
+      if (result.ok) show(result.view);
+    }
+    await onVisitEnd();
+    setBusy(null);
+  };
+
+  const refusedApps = view?.applications.filter((a) => a.refusal) ?? [];
+  const reloadable = view?.applications.filter((a) => a.state === "reloadable") ?? [];
+  const continuable = refusedApps.filter((a) => a.refusal?.canContinueAsFirstLoad).map((a) => a.aid);
+  const isRefused = view?.outcome === "refused";
+  const isDone = view?.outcome === "reloaded";
+
+  return (
+    <div className="space-y-5">
+      {!view && (
+        <form
+          className="space-y-4"
+          aria-label="Reload applications on a reissued card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void check();
+          }}
+        >
+          <fieldset>
+            <legend className="text-sm font-medium text-slate-700">Applications the customer asks to reload</legend>
+            <div className="mt-2 grid gap-2 sm:grid-cols-2">
+              {own.map((a) => (
+                <label key={a.aid} className="flex cursor-pointer items-start gap-2 rounded-lg border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-slate-900 has-[:checked]:bg-slate-50">
+                  <input
+                    type="checkbox"
+                    className="mt-1"
+                    checked={selected.includes(a.aid)}
+                    onChange={(e) => setSelected((s) => (e.target.checked ? [...s, a.aid] : s.filter((x) => x !== a.aid)))}
+                  />
+                  <span>
+                    <span className="block font-medium">{a.name}</span>
+                    <span className="block font-mono text-xs text-slate-500">{a.aid}</span>
+                    <span className="block text-xs text-slate-500">
+                      reissue fee {formatMoney(a.fee!.reissueFeeMinor, a.fee!.currency)} · normal {formatMoney(a.fee!.normalFeeMinor, a.fee!.currency)}
+                    </span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <div className="max-w-sm">
+            <label htmlFor="other-aid" className="block text-sm font-medium text-slate-700">
+              Another application id (AID)
+            </label>
+            <input
+              id="other-aid"
+              value={other}
+              onChange={(e) => setOther(e.target.value)}
+              placeholder="e.g. F0524300030001"
+              aria-invalid={!otherValid || undefined}
+              aria-describedby="other-aid-hint"
+              className={`mt-1 block w-full rounded-lg px-3 py-2 font-mono text-sm ring-1 ring-inset ${otherValid ? "ring-slate-300" : "ring-rose-400"}`}
+            />
+            <p id="other-aid-hint" className={`mt-1 text-xs ${otherValid ? "text-slate-500" : "font-medium text-rose-600"}`}>
+              {otherValid ? "If the customer names an application by its id. The issuer answers only about our own." : "An AID is 10 to 32 hex digits."}
+            </p>
+          </div>
+          <Button type="submit" disabled={busy !== null || requested.length === 0 || !otherValid || !canUseCard}>
+            {busy === "checking" ? "Checking with our records and the issuer…" : `Check the card (method ${reading.platformType === 100 ? "1" : reading.platformType === 200 ? "2" : "?"})`}
+          </Button>
+        </form>
+      )}
+
+      {error && (
+        <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-inset ring-rose-200">
+          {error}
+        </p>
+      )}
+
+      {view && (
+        <section aria-label="Reload case" className="space-y-4">
+          <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
+            <span>Case</span>
+            <span className="font-mono text-xs">{view.id.slice(0, 8)}</span>
+            <Badge tone={view.outcome === "reloaded" ? "good" : view.outcome === "refused" ? "bad" : "warn"}>{view.outcome.replace("_", " ")}</Badge>
+            {view.method && <Badge tone="info">method {view.method}</Badge>}
+          </div>
+          <CaseSteps steps={view.steps} />
+
+          {view.isWaiting && (
+            <div role="status" className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+              <span>Waiting for the issuer: its answer has not arrived yet. The message is kept and sent again until it is taken.</span>
+              <Button variant="secondary" onClick={() => void checkAgain()} disabled={busy !== null}>
+                {busy === "checking" ? "Checking…" : "Check again"}
+              </Button>
+            </div>
+          )}
+
+          {refusedApps.length > 0 && (
+            <div className="space-y-2">
+              {isRefused && view.refusal ? <RefusalNotice refusal={view.refusal} title={`Reload refused: ${RELOAD_REFUSAL_LABELS[view.refusal.code]}`} /> : null}
+              {refusedApps
+                .filter((a) => !(isRefused && view.refusal && a.refusal?.reason === view.refusal.reason))
+                .map((a) => (
+                  <RefusalNotice key={a.aid} refusal={a.refusal!} title={`${a.name ?? a.aid}: ${RELOAD_REFUSAL_LABELS[a.refusal!.code]}`} />
+                ))}
+            </div>
+          )}
+
+          {view.outcome === "in_progress" && reloadable.length > 0 && (
+            <div className="space-y-3">
+              <h3 className="text-sm font-semibold text-slate-800">Review: reused from the old card, charged as a reissue</h3>
+              {reloadable.map((a) => (
+                <OldLoadReview key={a.aid} app={a} />
+              ))}
+              <div className="flex flex-wrap gap-2">
+                <Button variant="good" onClick={() => void confirm()} disabled={busy !== null || !canUseCard}>
+                  {busy === "confirming" ? "Asking the issuer for reload permissions…" : `Confirm and reload ${reloadable.length === 1 ? (reloadable[0]!.name ?? "it") : `${reloadable.length} applications`}`}
+                </Button>
+                <Button variant="secondary" onClick={() => void finish()} disabled={busy !== null}>
+                  Cancel and return the card
+                </Button>
+              </div>
+            </div>
+          )}
+
+          {ops.length > 0 && (
+            <div>
+              <h3 className="mb-2 text-sm font-semibold text-slate-800">On the card</h3>
+              <CardOps ops={ops} trace={trace} />
+            </div>
+          )}
+
+          {progress.some((p) => p.status === "loaded") && (
+            <div role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-900 ring-1 ring-inset ring-emerald-200" data-testid="reload-result">
+              {progress
+                .filter((p) => p.status === "loaded" && p.recorded?.ok)
+                .map((p) => {
+                  const v = p.recorded!.ok ? p.recorded!.value : null;
+                  return (
+                    <p key={p.aid}>
+                      <strong>{p.name}</strong> reloaded under <span className="font-mono">{v?.messageId}</span>: {v ? formatMoney(v.charge.amountMinor, v.charge.currency) : ""}{" "}
+                      {v?.charge.kind === "reissue_reload" ? "reissue fee" : "normal fee"} charged; {p.works ? `works on the card (${p.works})` : "did not answer on the card"}.
+                    </p>
+                  );
+                })}
+            </div>
+          )}
+          {progress
+            .filter((p) => p.status === "refused" && p.recorded && !p.recorded.ok)
+            .map((p) => (p.recorded && !p.recorded.ok ? <RefusalNotice key={p.aid} refusal={p.recorded.error} title={`${p.name}: ${RELOAD_REFUSAL_LABELS[p.recorded.error.code]}`} /> : null))}
+
+          {(isRefused || (refusedApps.length > 0 && !reloadable.length && view.outcome !== "in_progress")) && (
+            <div className="flex flex-wrap gap-2">
+              {continuable.length > 0 && canUseCard && (
+                <Button onClick={() => onContinueAsFirstLoad(continuable, view.customerNo, view.id)} disabled={busy !== null}>
+                  Continue as a normal first load
+                </Button>
+              )}
+              {canUseCard && (
+                <Button variant="secondary" onClick={() => void finish()} disabled={busy !== null}>
+                  Finish and return the card
+                </Button>
+              )}
+            </div>
+          )}
+          {isDone && !canUseCard && <p className="text-sm text-slate-600">The visit is over.</p>}
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+"use server";
+import { z } from "zod";
+import { encodeCardImage } from "@/lib/core/card";
+import type { ReloadRefusal } from "@/lib/core/workflows/reload";
+import { authorize } from "@/lib/server/auth/session";
+import { startFirstLoad, type FirstLoadStarted } from "@/lib/server/data/provider/first-load";
+import { abandonPermissions, getPermissionViews, recordCardLoad, type LoadRecorded, type PermissionView } from "@/lib/server/data/provider/permissions";
+import { advanceReloadCase, CaseNotFoundError, confirmReloadCase, finishReloadCase, openReloadCase, recordReloadLoad, type ReloadCaseView } from "@/lib/server/data/provider/reload";
+import { claimPresentation, returnPresentedCard } from "@/lib/server/data/wallet";
+import { CardLoadOutcomeSchema, CardReadingSchema, FirstLoadFormSchema, PresentationCodeSchema, StartReloadSchema, UuidSchema, type FirstLoadFormFields } from "@/lib/validation/provider-desk";
+
+/** Any server action's refusal when the session is not a provider desk (fails closed). */
+type Denied = { ok: false; message: string };
+
+const GENERIC = "Something went wrong at the desk's server. Nothing was charged; try again, and tell support if it persists.";
+
+function failure(where: string, error: unknown): Denied {
+  if (error instanceof CaseNotFoundError) return { ok: false, message: "This desk has no such reload case." };
+  console.error(`[provider desk] ${where}:`, error);
+  return { ok: false, message: GENERIC };
+}
+
+// ─────────────────────────── the card: presented and returned ───────────────────────────
+
+export type ClaimState = {
+  fieldErrors?: { code?: string[] };
+  message?: string;
+  card?: { presentationId: string; imageJson: string; surfaceNumberLast4: string };
+};
+
+/** The cardholder shows a one-time code: the desk takes the card for this visit (its image goes into the desk's simulator reader). */
+export async function claimCardAction(_prev: ClaimState, formData: FormData): Promise<ClaimState> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const parsed = PresentationCodeSchema.safeParse({ code: formData.get("code") ?? "" });
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  try {
+    const claimed = await claimPresentation(auth.actor, parsed.data.code);
+    if (!claimed.ok) return { fieldErrors: { code: [claimed.error.message] } };
+    return { card: { presentationId: claimed.value.presentationId, imageJson: encodeCardImage(claimed.value.image), surfaceNumberLast4: claimed.value.surfaceNumberLast4 } };
+  } catch (e) {
+    return { message: failure("claim", e).message };
+  }
+}
+
+/** The card goes back to the cardholder's wallet, as the card itself changed it (validated server-side). */
+export async function returnCardAction(presentationId: string, imageJson: string): Promise<{ ok: true } | Denied> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const id = UuidSchema.safeParse(presentationId);
+  if (!id.success || typeof imageJson !== "string" || imageJson.length > 200_000) return { ok: false, message: "That is not a card of this desk." };
+  try {
+    const returned = await returnPresentedCard(auth.actor, id.data, imageJson);
+    return returned.ok ? { ok: true } : { ok: false, message: returned.error.message };
+  } catch (e) {
+    return failure("return", e);
+  }
+}
+
+// ─────────────────────────── reload desk (Figs. 7, 11, 18, 19) ───────────────────────────
+
+export type CaseResult = { ok: true; view: ReloadCaseView } | (Denied & { fieldErrors?: Record<string, string[]> });
+
+/** Steps 701 → 704/706/708 or 1104/1105/1106: opens a case for the card read at the desk and runs it to review or refusal. */
+export async function startReloadAction(input: unknown): Promise<CaseResult> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const parsed = StartReloadSchema.safeParse(input);
+  if (!parsed.success) {
+    const flat = z.flattenError(parsed.error);
+    return { ok: false, message: flat.formErrors[0] ?? "Check the highlighted fields.", fieldErrors: flat.fieldErrors as Record<string, string[]> };
+  }
+  try {
+    return { ok: true, view: await openReloadCase(auth.actor, { ...parsed.data.card, applicationAids: parsed.data.applicationAids }) };
+  } catch (e) {
+    return failure("start reload", e);
+  }
+}
+
+/** "Check again": looks for the issuer's answer to what the case already asked (sends nothing twice). */
+export async function advanceReloadAction(caseId: string): Promise<CaseResult> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const id = UuidSchema.safeParse(caseId);
+  if (!id.success) return { ok: false, message: "This desk has no such reload case." };
+  try {
+    return { ok: true, view: await advanceReloadCase(auth.actor, id.data) };
+  } catch (e) {
+    return failure("advance reload", e);
+  }
+}
+
+/** Step 709/1108 on the operator's confirmation: reload permissions referring to the original message ids. */
+export async function confirmReloadAction(caseId: string): Promise<CaseResult> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const id = UuidSchema.safeParse(caseId);
+  if (!id.success) return { ok: false, message: "This desk has no such reload case." };
+  try {
+    return { ok: true, view: await confirmReloadCase(auth.actor, id.data) };
+  } catch (e) {
+    return failure("confirm reload", e);
+  }
+}
+
+/** What the card did with one reload permission: recorded (reload linked to the old load, reissue fee), and the case brought up to date. */
+export async function recordReloadLoadAction(caseId: string, permissionId: string, outcome: unknown): Promise<{ ok: true; recorded: LoadRecorded; view: ReloadCaseView } | Denied> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const ids = z.object({ caseId: UuidSchema, permissionId: UuidSchema }).safeParse({ caseId, permissionId });
+  const parsed = CardLoadOutcomeSchema.safeParse(outcome);
+  if (!ids.success || !parsed.success) return { ok: false, message: "The card's answer could not be read." };
+  try {
+    const { recorded, view } = await recordReloadLoad(auth.actor, ids.data.caseId, ids.data.permissionId, parsed.data);
+    return { ok: true, recorded, view };
+  } catch (e) {
+    return failure("record reload", e);
+  }
+}
+
+/** The operator ends the visit: unused permissions are given up and the case is closed. */
+export async function finishReloadAction(caseId: string): Promise<CaseResult> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const id = UuidSchema.safeParse(caseId);
+  if (!id.success) return { ok: false, message: "This desk has no such reload case." };
+  try {
+    const view = await finishReloadCase(auth.actor, id.data);
+    return view ? { ok: true, view } : { ok: false, message: "This desk has no such reload case." };
+  } catch (e) {
+    return failure("finish reload", e);
+  }
+}
+
+// ─────────────────────────── first load ───────────────────────────
+
+export type FirstLoadState = {
+  fieldErrors?: Partial<Record<FirstLoadFormFields | "card", string[]>>;
+  message?: string;
+  refusal?: ReloadRefusal;
+  started?: FirstLoadStarted;
+};
+
+/** Examination by the provider's policy, then loading permissions from the issuer (flow 2). */
+export async function startFirstLoadAction(_prev: FirstLoadState, formData: FormData): Promise<FirstLoadState> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { message: auth.refusal.message };
+  let cardJson: unknown = null;
+  try {
+    cardJson = JSON.parse(String(formData.get("card") ?? "null"));
+  } catch {
+    cardJson = null;
+  }
+  const card = CardReadingSchema.safeParse(cardJson);
+  if (!card.success) return { fieldErrors: { card: ["Read the card first."] }, message: "Read the card first." };
+  const parsed = FirstLoadFormSchema.safeParse({
+    customerMode: formData.get("customerMode"),
+    customerNo: formData.get("customerNo"),
+    fullName: formData.get("fullName"),
+    birthDate: formData.get("birthDate"),
+    email: formData.get("email"),
+    phone: formData.get("phone"),
+    address: formData.get("address"),
+    applicationAids: formData.getAll("applicationAids"),
+    declaredIncome: formData.get("declaredIncome"),
+    existingLimits: formData.get("existingLimits"),
+  });
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const f = parsed.data;
+  const caseId = UuidSchema.safeParse(formData.get("reloadCaseId"));
+  try {
+    const started = await startFirstLoad(auth.actor, {
+      card: card.data,
+      applicationAids: f.applicationAids,
+      customer: f.customerMode === "existing" ? { kind: "existing", customerNo: f.customerNo!.toUpperCase() } : { kind: "new", fullName: f.fullName!, birthDate: f.birthDate, email: f.email, phone: f.phone, address: f.address },
+      declaredIncomeMinor: f.declaredIncome,
+      existingLimitsMinor: f.existingLimits,
+      reloadCaseId: caseId.success ? caseId.data : null,
+    });
+    if (!started.ok) return "refusal" in started.error ? { refusal: started.error.refusal } : { fieldErrors: started.error.fieldErrors };
+    return { started: started.value };
+  } catch (e) {
+    return { message: failure("first load", e).message };
+  }
+}
+
+/** What the card did with one loading permission (first load: normal fee). */
+export async function recordFirstLoadAction(permissionId: string, outcome: unknown): Promise<{ ok: true; recorded: LoadRecorded } | Denied> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const id = UuidSchema.safeParse(permissionId);
+  const parsed = CardLoadOutcomeSchema.safeParse(outcome);
+  if (!id.success || !parsed.success) return { ok: false, message: "The card's answer could not be read." };
+  try {
+    return { ok: true, recorded: await recordCardLoad(auth.actor, id.data, parsed.data) };
+  } catch (e) {
+    return failure("record first load", e);
+  }
+}
+
+/** "Check again" for permissions the issuer has not answered yet. */
+export async function refreshPermissionsAction(permissionIds: string[]): Promise<{ ok: true; permissions: PermissionView[] } | Denied> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const ids = z.array(UuidSchema).max(16).safeParse(permissionIds);
+  if (!ids.success) return { ok: false, message: "Unknown permissions." };
+  try {
+    return { ok: true, permissions: await getPermissionViews(auth.actor, ids.data) };
+  } catch (e) {
+    return failure("refresh permissions", e);
+  }
+}
+
+/** Gives up permissions the desk will not use (first load cancelled). */
+export async function abandonPermissionsAction(permissionIds: string[]): Promise<{ ok: true } | Denied> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const ids = z.array(UuidSchema).max(16).safeParse(permissionIds);
+  if (!ids.success) return { ok: false, message: "Unknown permissions." };
+  try {
+    await abandonPermissions(auth.actor, ids.data, "the desk cancelled the load");
+    return { ok: true };
+  } catch (e) {
+    return failure("abandon", e);
+  }
+}

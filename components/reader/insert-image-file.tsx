@@ -1,0 +1,46 @@
+"use client";
+
+import { useId, useState } from "react";
+import { decodeCardImage, type CardImage } from "@/lib/core/card";
+
+/**
+ * Inserts a card image file (e.g. one made with `npm run card -- new`) into the desk's simulator
+ * reader: a test card that no cardholder presented, so nothing is returned to a wallet afterwards.
+ */
+export function InsertImageFile({ onImage, disabled = false }: { onImage: (image: CardImage) => void; disabled?: boolean }) {
+  const id = useId();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        Card image file
+      </label>
+      <input
+        id={id}
+        type="file"
+        accept=".json,application/json"
+        disabled={disabled}
+        aria-describedby={`${id}-hint ${id}-error`}
+        className="mt-1 block w-full text-sm text-slate-700 file:mr-3 file:rounded-lg file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium hover:file:bg-slate-200"
+        onChange={async (event) => {
+          const file = event.currentTarget.files?.[0];
+          event.currentTarget.value = "";
+          if (!file) return;
+          const decoded = decodeCardImage(await file.text());
+          if (!decoded.ok) {
+            setError(`Not a card image: ${decoded.error}`);
+            return;
+          }
+          setError(null);
+          onImage(decoded.value);
+        }}
+      />
+      <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+        A test card made with <code>npm run card -- new</code>; it belongs to no cardholder and is not returned anywhere.
+      </p>
+      <div id={`${id}-error`} aria-live="polite">
+        {error && <p className="mt-1 text-xs font-medium text-rose-600">{error}</p>}
+      </div>
+    </div>
+  );
+}

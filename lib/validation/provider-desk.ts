@@ -1,0 +1,106 @@
+import { z } from "zod";
+
+/**
+ * What the provider desk's browser may send its server actions. The card's answers (card id,
+ * attribute data, receipt) are checked for form here and for meaning by the data layer and the
+ * issuer; the tenant always comes from the session, never from these fields.
+ */
+
+export const UuidSchema = z.uuid("Not a valid id.");
+
+export const AidSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^([0-9A-F]{2}){5,16}$/, "An application id (AID) is 10 to 32 hex digits, e.g. F0524300010001.");
+
+const Base64UrlSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, "must be base64url");
+
+/** A presentation code as the cardholder reads it aloud: "K7Q2-M9XD" (case and spaces forgiven). */
+export const PresentationCodeSchema = z.object({
+  code: z
+    .string()
+    .transform((s) => s.replace(/\s+/g, "").toUpperCase())
+    .pipe(z.string().regex(/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/, "A presentation code has 8 letters and digits, like K7Q2-M9XD.")),
+});
+
+/** What the desk read from the card (lib/core/workflows/reload-desk.ts CardReading, plus the surface number's last 4). */
+export const CardReadingSchema = z
+  .object({
+    platformType: z.number().int().min(0).max(0xffff),
+    cardId: z.string().regex(/^[0-9A-F]{16}$/, "A card id is 16 upper-case hex digits.").nullable(),
+    cardAttributeData: Base64UrlSchema.min(22).max(1400).nullable(),
+    surfaceNumberLast4: z.string().regex(/^\d{4}$/).nullable(),
+    isCardLocked: z.boolean(),
+  })
+  .superRefine((card, ctx) => {
+    if (card.platformType === 100 && (!card.cardId || card.cardAttributeData)) ctx.addIssue({ code: "custom", message: "A platform-100 card gives its card id and no attribute data.", path: ["cardId"] });
+    if (card.platformType === 200 && (card.cardId || !card.cardAttributeData)) ctx.addIssue({ code: "custom", message: "A platform-200 card gives attribute data and never its card id.", path: ["cardAttributeData"] });
+  });
+
+export type CardReadingInput = z.infer<typeof CardReadingSchema>;
+
+export const StartReloadSchema = z.object({
+  card: CardReadingSchema,
+  applicationAids: z.array(AidSchema).min(1, "Choose at least one application to reload.").max(8),
+});
+
+/** What the card did with a load (permissions.ts CardLoadOutcome). */
+export const CardLoadOutcomeSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("loaded"), receipt: Base64UrlSchema.max(1400) }),
+  z.object({ status: z.literal("failed"), statusWord: z.number().int().min(0).max(0xffff), step: z.string().max(120) }),
+]);
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters.`)
+    .transform((s) => (s === "" ? null : s))
+    .nullable()
+    .optional()
+    .transform((s) => s ?? null);
+
+const optionalAmount = z
+  .union([z.literal(""), z.coerce.number().int("Whole yen only.").min(0, "Cannot be negative.").max(2_000_000_000, "Too large.")])
+  .nullable()
+  .optional()
+  .transform((v) => (v === "" || v === undefined ? null : v));
+
+/** The first-load form (FormData): the customer, the applications, the examination inputs. */
+export const FirstLoadFormSchema = z
+  .object({
+    customerMode: z.enum(["existing", "new"], { error: "Choose an existing or a new customer." }),
+    customerNo: optionalText(20),
+    fullName: optionalText(120),
+    birthDate: z
+      .union([z.literal(""), z.iso.date("Use the form YYYY-MM-DD.")])
+      .nullable()
+      .optional()
+      .transform((v) => (v ? new Date(`${v}T00:00:00.000Z`) : null)),
+    email: z
+      .union([z.literal(""), z.email("Not an e-mail address.")])
+      .nullable()
+      .optional()
+      .transform((v) => v || null),
+    phone: optionalText(40),
+    address: optionalText(200),
+    applicationAids: z.array(AidSchema).min(1, "Choose at least one application.").max(8),
+    declaredIncome: optionalAmount,
+    existingLimits: optionalAmount,
+  })
+  .superRefine((f, ctx) => {
+    if (f.customerMode === "existing" && !f.customerNo) ctx.addIssue({ code: "custom", message: "Enter the customer number, e.g. MET-00001.", path: ["customerNo"] });
+    if (f.customerMode === "new" && !f.fullName) ctx.addIssue({ code: "custom", message: "Enter the customer's full name.", path: ["fullName"] });
+  });
+
+export type FirstLoadFormFields = "customerMode" | "customerNo" | "fullName" | "birthDate" | "email" | "phone" | "address" | "applicationAids" | "declaredIncome" | "existingLimits";
+
+/** The provider's credit policy settings form. */
+export const CreditPolicyFormSchema = z
+  .object({
+    minAnnualIncome: z.coerce.number({ error: "Enter an amount." }).int("Whole yen only.").min(0, "Cannot be negative.").max(2_000_000_000, "Too large."),
+    limitPercentOfIncome: z.coerce.number({ error: "Enter a percentage." }).int("Whole percent only.").min(0, "0 to 100.").max(100, "0 to 100."),
+    maxLimit: z.coerce.number({ error: "Enter an amount." }).int("Whole yen only.").min(0, "Cannot be negative.").max(2_000_000_000, "Too large."),
+    requiresInvestigation: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
+  });
