@@ -197,7 +197,8 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
 
   const refusedApps = view?.applications.filter((a) => a.refusal) ?? [];
   const reloadable = view?.applications.filter((a) => a.state === "reloadable") ?? [];
-  const continuable = refusedApps.filter((a) => a.refusal?.canContinueAsFirstLoad).map((a) => a.aid);
+  // Only our own applications can be loaded as new ones: another provider's AID is not ours to load.
+  const continuable = refusedApps.filter((a) => a.refusal?.canContinueAsFirstLoad && applications.some((o) => o.aid === a.aid)).map((a) => a.aid);
   const isRefused = view?.outcome === "refused";
   const isDone = view?.outcome === "reloaded";
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { formatMoney } from "@/lib/core/format";
 import type { MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
 import {
   caseOutcome,
@@ -457,7 +458,7 @@ async function settleCheck(tx: Tx, providerCompanyId: string, doc: CaseDoc, app:
       {
         step: stepNo === "708" ? "708" : "1106",
         title: `${name} was loaded on the old card: reloadable`,
-        detail: `Load record ${old.messageId} (${old.loadedAt?.slice(0, 10) ?? "?"}) for ${old.customer.fullName}; examination ${exam ? `${exam.outcome} on ${exam.investigatedAt.slice(0, 10)}, reused` : "none on record"}; reissue fee ${fee ? fee.reissueFeeMinor : "not set"}.`,
+        detail: `Load record ${old.messageId} (${old.loadedAt?.slice(0, 10) ?? "?"}) for ${old.customer.fullName}; examination ${exam ? `${exam.outcome} on ${exam.investigatedAt.slice(0, 10)}, reused` : "none on record"}; reissue fee ${fee ? formatMoney(fee.reissueFeeMinor, fee.currency) : "not set"} instead of the normal ${fee ? formatMoney(fee.normalFeeMinor, fee.currency) : "—"}.`,
         outcome: "ok",
       },
       now,
