@@ -1,4 +1,5 @@
 "use client";
+import { keepValues } from "@/components/issuer/keep-values";
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextAreaField } from "@/components/ui/field";
@@ -19,7 +20,7 @@ export function ReportForm({ action, last4, onBehalf = false }: { action: (prev:
   const reasonErrors = state.fieldErrors?.reason;
   const confirmErrors = state.fieldErrors?.confirm;
   return (
-    <form action={formAction} className="space-y-5" aria-label={`Report the card ending ${last4}`}>
+    <form action={formAction} onSubmit={keepValues(formAction)} className="space-y-5" aria-label={`Report the card ending ${last4}`}>
       <fieldset aria-describedby="reason-error">
         <legend className="text-sm font-medium text-slate-700">What happened to the card ending {last4}?</legend>
         <div className="mt-2 grid gap-2 sm:grid-cols-3">

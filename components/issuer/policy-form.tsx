@@ -1,4 +1,5 @@
 "use client";
+import { keepValues } from "@/components/issuer/keep-values";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
@@ -14,7 +15,7 @@ type Policy = { maxReissuesPerYear: number; requireIdentityVerified: boolean; re
 export function PolicyForm({ policy, action }: { policy: Policy; action: (prev: PolicyState, formData: FormData) => Promise<PolicyState> }) {
   const [state, formAction, pending] = useActionState<PolicyState, FormData>(action, {});
   return (
-    <form action={formAction} className="max-w-xl space-y-4" aria-label="Examination policy">
+    <form action={formAction} onSubmit={keepValues(formAction)} className="max-w-xl space-y-4" aria-label="Examination policy">
       <TextField label="Reissues allowed per cardholder per year" name="maxReissuesPerYear" type="number" min={0} max={12} defaultValue={policy.maxReissuesPerYear} errors={state.fieldErrors?.maxReissuesPerYear} hint="Counted per UTC calendar year; a request beyond it fails the examination." />
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="requireIdentityVerified" defaultChecked={policy.requireIdentityVerified} /> Require a verified identity

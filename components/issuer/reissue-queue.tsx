@@ -1,7 +1,8 @@
 "use client";
+import { keepValues } from "@/components/issuer/keep-values";
 import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useActionState, useEffect, useMemo } from "react";
+import { useActionState, useCallback, useEffect, useMemo, useState } from "react";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/field";
@@ -74,7 +75,9 @@ function Area({ id, name, label, hint, errors }: { id: string; name: string; lab
   );
 }
 
-function DecisionForms({ item, approve, reject }: { item: QueueItem; approve: BoundDecide; reject: BoundDecide }) {
+type OnDecided = (line: string) => void;
+
+function DecisionForms({ item, approve, reject, onDecided }: { item: QueueItem; approve: BoundDecide; reject: BoundDecide; onDecided: OnDecided }) {
   const queryClient = useQueryClient();
   // Server action references bind on the client too: the request id travels bound, not as a field.
   const approveThis = useMemo(() => approve.bind(null, item.id), [approve, item.id]);
@@ -83,13 +86,16 @@ function DecisionForms({ item, approve, reject }: { item: QueueItem; approve: Bo
   const [rejected, rejectAction, rejecting] = useActionState<DecisionState, FormData>(rejectThis, {});
   const done = approved.ok || rejected.ok;
   useEffect(() => {
-    if (approved.ok || rejected.ok || approved.code === "already-decided" || rejected.code === "already-decided") void queryClient.invalidateQueries({ queryKey: reissueQueueQuery.queryKey });
-  }, [approved, rejected, queryClient]);
+    const decided = approved.ok ? approved : rejected.ok ? rejected : null;
+    // The request leaves the pending list when the queue refreshes; the decision stays announced above it.
+    if (decided?.message) onDecided(`#${item.requestNo} ${item.cardholder.name}: ${decided.message}`);
+    if (decided || approved.code === "already-decided" || rejected.code === "already-decided") void queryClient.invalidateQueries({ queryKey: reissueQueueQuery.queryKey });
+  }, [approved, rejected, queryClient, onDecided, item.requestNo, item.cardholder.name]);
   const busy = approving || rejecting || done;
   const prefix = `r${item.requestNo}`;
   return (
     <div className="grid gap-4 md:grid-cols-2">
-      <form action={approveAction} className="space-y-2" aria-label={`Approve request ${item.requestNo}`}>
+      <form action={approveAction} onSubmit={keepValues(approveAction)} className="space-y-2" aria-label={`Approve request ${item.requestNo}`}>
         {!item.examination.passed && (
           <Area
             id={`${prefix}-override`}
@@ -104,7 +110,7 @@ function DecisionForms({ item, approve, reject }: { item: QueueItem; approve: Bo
         </Button>
         {approved.message && <FormMessage tone={approved.ok ? "good" : "bad"}>{approved.message}</FormMessage>}
       </form>
-      <form action={rejectAction} className="space-y-2" aria-label={`Reject request ${item.requestNo}`}>
+      <form action={rejectAction} onSubmit={keepValues(rejectAction)} className="space-y-2" aria-label={`Reject request ${item.requestNo}`}>
         <Area id={`${prefix}-reason`} name="reason" label="Reason for the rejection" errors={rejected.fieldErrors?.reason} hint="The cardholder reads this." />
         <Button type="submit" variant="danger" disabled={busy}>
           {rejecting ? "Rejecting…" : "Reject"}
@@ -115,7 +121,7 @@ function DecisionForms({ item, approve, reject }: { item: QueueItem; approve: Bo
   );
 }
 
-function PendingRequest({ item, approve, reject }: { item: QueueItem; approve: BoundDecide; reject: BoundDecide }) {
+function PendingRequest({ item, approve, reject, onDecided }: { item: QueueItem; approve: BoundDecide; reject: BoundDecide; onDecided: OnDecided }) {
   return (
     <article aria-label={`Request #${item.requestNo} from ${item.cardholder.name}`} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
       <header className="flex flex-wrap items-center justify-between gap-2">
@@ -167,7 +173,7 @@ function PendingRequest({ item, approve, reject }: { item: QueueItem; approve: B
         </div>
       </div>
       <div className="mt-4 border-t border-slate-100 pt-4">
-        <DecisionForms item={item} approve={approve} reject={reject} />
+        <DecisionForms item={item} approve={approve} reject={reject} onDecided={onDecided} />
       </div>
     </article>
   );
@@ -183,8 +189,15 @@ export function ReissueQueue({
   reject: BoundDecide;
 }) {
   const { data, error, dataUpdatedAt, isFetching } = useQuery({ ...reissueQueueQuery, initialData: initial });
+  const [decisions, setDecisions] = useState<string[]>([]);
+  const onDecided = useCallback((line: string) => setDecisions((d) => (d[0] === line ? d : [line, ...d].slice(0, 5))), []);
   return (
     <>
+      <div role="status" aria-label="Decisions" className={decisions.length ? "mb-4 space-y-1 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200" : "sr-only"}>
+        {decisions.map((d) => (
+          <p key={d}>{d}</p>
+        ))}
+      </div>
       <p className="mb-3 text-xs text-slate-500" aria-live="polite">
         {data.pending.length} pending · live, updated {new Date(dataUpdatedAt).toISOString().slice(11, 19)} UTC{isFetching ? " · refreshing…" : ""}
         {error ? ` · ${error.message}` : ""}
@@ -192,7 +205,7 @@ export function ReissueQueue({
       <section aria-label="Pending requests" className="space-y-4">
         {data.pending.length === 0 && <p className="rounded-xl border border-dashed border-slate-300 px-5 py-8 text-center text-sm text-slate-500">No request is waiting.</p>}
         {data.pending.map((item) => (
-          <PendingRequest key={item.id} item={item} approve={approve} reject={reject} />
+          <PendingRequest key={item.id} item={item} approve={approve} reject={reject} onDecided={onDecided} />
         ))}
       </section>
       <Panel title="Latest decisions" className="mt-8">
