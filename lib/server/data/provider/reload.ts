@@ -74,6 +74,8 @@ type CaseDoc = {
   reissue?: { oldCardId: string; via: "push" | "pull"; sourceMessageId: string };
   applications: CaseApp[];
   continuedAsFirstLoad?: { at: string; customerNo: string; applications: string[] };
+  /** Method 1: whose old card it was in our records (to carry over to a first load after a 710). */
+  oldCardCustomer?: { id: string; customerNo: string; fullName: string };
 };
 
 export type ReloadCaseView = {
@@ -385,6 +387,7 @@ async function decideMethod1(tx: Tx, providerCompanyId: string, doc: CaseDoc, no
   const pending = doc.applications.filter((a) => a.state === "checking");
   if (pending.length === 0) return;
   const rows = await tx.spLoadRecord.findMany({ where: { providerCompanyId, cardId: doc.reissue.oldCardId }, include: oldLoadInclude, orderBy: { createdAt: "asc" } });
+  if (rows[0]) doc.oldCardCustomer = rows[0].customer;
   doc.steps.push(
     step(
       {
@@ -644,7 +647,7 @@ export async function getReloadCase(actor: ProviderActor, caseId: string, now = 
     refusal,
     isWaiting: row.outcome === "in_progress" && doc.applications.some((a) => a.state === "waiting-issuer" || (a.state === "requested" && viewOf(a.permissionId)?.status === "waiting")),
     continuedAsFirstLoad: doc.continuedAsFirstLoad ?? null,
-    customerNo: doc.applications.find((a) => a.old)?.old?.customer.customerNo ?? null,
+    customerNo: doc.applications.find((a) => a.old)?.old?.customer.customerNo ?? doc.oldCardCustomer?.customerNo ?? null,
   };
 }
 

@@ -1,0 +1,155 @@
+import { expect, test, type Page } from "@playwright/test";
+import { as, checkReload, insertImageFile, presentationCode, readCard, takeCard, testCardImage } from "../provider/desk-helpers";
+
+/**
+ * Issue 6, the service provider's half of the patent end to end with a card in the desk's reader.
+ * Continues from 10-reissue.spec.ts on the same database: Hana's platform-100 card reissued with
+ * Metro Transit and Sakura Points notified (push), Kenji's platform-200 card reissued.
+ */
+test.describe.configure({ mode: "serial" });
+
+const steps = (desk: Page) => desk.getByRole("list", { name: "Steps of the reload case" });
+
+/** The review shows the old examination as reused and the reissue fee instead of the normal one. */
+async function expectReview(desk: Page, aid: string, fee: { reissue: string; normal: string }) {
+  const review = desk.getByTestId(`review-${aid}`);
+  await expect(review.getByTestId("old-examination")).toContainText("approved");
+  await expect(review.getByTestId("old-examination")).toContainText("reused");
+  await expect(review.getByTestId("old-examination")).toContainText("Not redone.");
+  await expect(review.getByTestId("old-accounting")).toContainText("normal load");
+  await expect(review.getByTestId("reissue-charge")).toContainText(`${fee.reissue} reissue fee`);
+  await expect(review.getByTestId("reissue-charge")).toContainText(`instead of the normal ${fee.normal}`);
+}
+
+test("Metro reloads Hana's transit application on her reissued platform-100 card by method 1 (notification pushed earlier)", async ({ browser }) => {
+  const hana = await as(browser, "hana");
+  const metro = await as(browser, "metro");
+  await takeCard(metro.page, await presentationCode(hana.page));
+  const last4 = (await metro.page.getByTestId("visit-card").textContent())!.match(/Card ending (\d{4})/)![1]!;
+  await readCard(metro.page);
+  await expect(metro.page.getByTestId("card-reading")).toContainText("method 1");
+  await checkReload(metro.page, { names: ["Metro Pass"] });
+
+  await expect(steps(metro.page)).toContainText("Platform type dispatched (Fig. 18)");
+  await expect(steps(metro.page)).toContainText("Found in the reissuance information received");
+  await expect(steps(metro.page)).toContainText("notified by the issuer");
+  await expect(steps(metro.page)).toContainText("Old card found in our records (Fig. 14)");
+  await expectReview(metro.page, "F0524300010001", { reissue: "¥200", normal: "¥500" });
+
+  await metro.page.getByRole("button", { name: "Confirm and reload Metro Pass" }).click();
+  const result = metro.page.getByTestId("reload-result");
+  await expect(result).toContainText("Metro Pass reloaded under RECARD01-METRO01-I");
+  await expect(result).toContainText("¥200 reissue fee charged");
+  await expect(result).toContainText("works on the card (balance ¥0)");
+  await expect(steps(metro.page)).toContainText("Reload permission granted for Metro Pass");
+  // The application works: checked through the reader (SELECT + READ BALANCE, in the trace).
+  const check = metro.page.getByTestId("card-op").filter({ hasText: "Metro Pass works on the card" });
+  await expect(check).toContainText("answers, balance ¥0");
+  await check.getByText("3 APDUs").click();
+  await expect(check).toContainText("805C0000");
+  // The card went back to Hana's wallet at the end of the flow.
+  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+
+  // The load record: a reload linked to the old load, with the old examination and the reissue charge.
+  const messageId = (await result.locator("span.font-mono").first().textContent())!.trim();
+  await metro.page.goto(`/provider/records?q=${messageId}`);
+  await metro.page.getByRole("link", { name: messageId }).click();
+  const record = metro.page.getByTestId("load-record");
+  await expect(record).toContainText("reload");
+  await expect(record).toContainText("¥200 (reissue reload)");
+  await expect(record).toContainText("RECARD01-METRO01-I0000000001");
+
+  // Hana sees Metro Pass on her new card (the issuer verified the card's receipt).
+  await hana.page.goto("/cardholder");
+  await expect(hana.page.getByRole("list", { name: `Applications on card ending ${last4}` })).toContainText("Metro Pass");
+  await Promise.all([hana.context.close(), metro.context.close()]);
+});
+
+test("refusal 710: Metro Cycle was not on Hana's old card; the operator continues as a normal first load", async ({ browser }) => {
+  const hana = await as(browser, "hana");
+  const metro = await as(browser, "metro");
+  await takeCard(metro.page, await presentationCode(hana.page));
+  await readCard(metro.page);
+  await checkReload(metro.page, { names: ["Metro Cycle"] });
+  const refusal = metro.page.getByTestId("refusal").first();
+  await expect(refusal).toContainText("Reload refused: Application not on the old card (step 710)");
+  await expect(refusal).toContainText("was not on the old card, so it cannot be reloaded");
+  await expect(metro.page.getByRole("button", { name: /^Confirm and reload/ })).toHaveCount(0);
+
+  await metro.page.getByRole("button", { name: "Continue as a normal first load" }).click();
+  const form = metro.page.getByRole("form", { name: "Load an application for the first time" });
+  await expect(form).toContainText("Continuing the refused reload as a normal first load");
+  await expect(form.getByRole("checkbox", { name: /^Metro Cycle/ })).toBeChecked();
+  await expect(form.getByLabel("Customer number")).toHaveValue("MET-00001");
+  await form.getByRole("button", { name: "Examine and ask the issuer for a loading permission" }).click();
+  await expect(metro.page.getByTestId("first-load-result")).toContainText("Metro Cycle loaded under RECARD01-METRO01-I");
+  await expect(metro.page.getByTestId("first-load-result")).toContainText("¥300 normal fee charged");
+  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+
+  // The refused case is on record with its step and reason.
+  await metro.page.goto("/provider/desk");
+  const cases = metro.page.getByRole("table", { name: "Recent reload cases" });
+  await expect(cases.getByRole("row").nth(1)).toContainText("Application not on the old card (step 710)");
+  await Promise.all([hana.context.close(), metro.context.close()]);
+});
+
+test("Hoshi reloads Kenji's credit application on his reissued platform-200 card by method 2", async ({ browser }) => {
+  const kenji = await as(browser, "kenji");
+  const hoshi = await as(browser, "hoshi");
+  await takeCard(hoshi.page, await presentationCode(kenji.page));
+  await readCard(hoshi.page);
+  await expect(hoshi.page.getByTestId("card-reading")).toContainText("method 2");
+  await expect(hoshi.page.getByTestId("card-reading")).toContainText("90 bytes");
+  await checkReload(hoshi.page, { names: ["Hoshi Credit"] });
+
+  await expect(steps(hoshi.page)).toContainText("Card information inquiry for Hoshi Credit");
+  await expect(steps(hoshi.page)).toContainText("Reissue OK; the application was loaded on the old card under message id RECARD01-HOSHI01-I");
+  await expectReview(hoshi.page, "F0524300020001", { reissue: "¥300", normal: "¥1,500" });
+  const limit = (await hoshi.page.getByTestId("old-examination").textContent())!.match(/Limit (¥[\d,]+)/)![1]!;
+
+  await hoshi.page.getByRole("button", { name: "Confirm and reload Hoshi Credit" }).click();
+  const result = hoshi.page.getByTestId("reload-result");
+  await expect(result).toContainText("Hoshi Credit reloaded under RECARD01-HOSHI01-I");
+  await expect(result).toContainText("¥300 reissue fee charged");
+  // The reused examination's limit is what the card now holds, read back through the reader.
+  await expect(result).toContainText(`works on the card (credit limit ${limit}`);
+  await expect(hoshi.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+  // Method 2: the desk never saw a card id.
+  await expect(hoshi.page.getByRole("main")).not.toContainText(/Card id[0-9A-F]{16}/);
+  await Promise.all([kenji.context.close(), hoshi.context.close()]);
+});
+
+test("refusal: Hoshi asks about Sakura's application on Kenji's card; the issuer answers NG and no message id", async ({ browser }) => {
+  const kenji = await as(browser, "kenji");
+  const hoshi = await as(browser, "hoshi");
+  await takeCard(hoshi.page, await presentationCode(kenji.page));
+  await readCard(hoshi.page);
+  await checkReload(hoshi.page, { aid: "F0524300030001" });
+  await expect(steps(hoshi.page)).toContainText("Reissue NG: application-not-on-old-card.");
+  await expect(hoshi.page.getByTestId("refusal").first()).toContainText("Application not on the old card (step 1107)");
+  await expect(hoshi.page.getByRole("main")).not.toContainText("RECARD01-SAKURA01");
+  // Not ours to load: no first-load offer, only the end of the visit.
+  await expect(hoshi.page.getByRole("button", { name: "Continue as a normal first load" })).toHaveCount(0);
+  await hoshi.page.getByRole("button", { name: "Finish and return the card" }).click();
+  await expect(hoshi.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+
+  await hoshi.page.goto("/provider/reissuance?q=F0524300030001");
+  await expect(hoshi.page.getByRole("table", { name: "Card information inquiries" })).toContainText("NG: application not on the old card");
+  await Promise.all([kenji.context.close(), hoshi.context.close()]);
+});
+
+test("refusal 707: a card that was never reissued, after asking the issuer (Fig. 19 pull)", async ({ browser }) => {
+  const metro = await as(browser, "metro");
+  const card = await testCardImage(100, "e2e/journeys/never-reissued");
+  await metro.page.goto("/provider/desk");
+  await insertImageFile(metro.page, card.json);
+  await readCard(metro.page);
+  await checkReload(metro.page, { names: ["Metro Pass"] });
+  await expect(steps(metro.page)).toContainText("Not in the reissuance information received: asking the issuer (Fig. 19)");
+  await expect(steps(metro.page)).toContainText("The issuer has no reissuance information for us");
+  await expect(metro.page.getByTestId("refusal").first()).toContainText("Reload refused: Not a reissued card (step 707)");
+  await expect(metro.page.getByTestId("refusal").first()).toContainText("This card is not a reissued card");
+  await metro.page.getByRole("button", { name: "Finish and return the card" }).click();
+  await expect(metro.page.getByTestId("card-return")).toContainText("Test card removed from the reader.");
+  await metro.context.close();
+});

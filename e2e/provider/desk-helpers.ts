@@ -1,0 +1,76 @@
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { build } from "esbuild";
+import path from "node:path";
+import { createDemoCard, encodeCardImage, seededCardEnv } from "@/lib/core/card";
+import { ACCOUNTS } from "../fixtures/accounts";
+
+/** A context signed in as one of the demo accounts (saved sign-ins of the setup project). */
+export async function as(browser: Browser, key: keyof typeof ACCOUNTS): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ storageState: ACCOUNTS[key].state, viewport: { width: 1440, height: 1000 } });
+  return { context, page: await context.newPage() };
+}
+
+/** A card image that no cardholder owns and the issuer never issued (like `npm run card -- new`). */
+export async function testCardImage(platformType: 100 | 200, seed: string): Promise<{ json: string; cardId: string; last4: string }> {
+  const { image } = await createDemoCard({ platformType, env: seededCardEnv(seed), cardholderName: "Test Card" });
+  return { json: encodeCardImage(image), cardId: image.cardId, last4: image.surfaceNumber.slice(-4) };
+}
+
+/** The cardholder presents the card in use at a desk: the one-time code from My cards. */
+export async function presentationCode(page: Page): Promise<string> {
+  await page.goto("/cardholder");
+  await page.getByRole("button", { name: "Present at a desk" }).first().click();
+  const code = page.getByTestId("presentation-code").first();
+  await expect(code).toHaveText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  return (await code.textContent())!.trim();
+}
+
+/** The desk takes the presented card into its simulator reader. */
+export async function takeCard(desk: Page, code: string): Promise<void> {
+  await desk.goto("/provider/desk");
+  await expect(desk.getByText("connected (Simulator)")).toBeVisible();
+  await desk.getByLabel("Presentation code").fill(code);
+  await desk.getByRole("button", { name: "Take the card" }).click();
+  await expect(desk.getByTestId("visit-card")).toContainText("at the desk");
+  await expect(desk.getByTestId("card-presence")).toHaveText("card present");
+}
+
+/** Inserts a card image file into the desk's simulator reader. */
+export async function insertImageFile(desk: Page, json: string): Promise<void> {
+  await desk.getByLabel("Card image file").setInputFiles({ name: "test-card.json", mimeType: "application/json", buffer: Buffer.from(json) });
+  await expect(desk.getByTestId("visit-card")).toContainText("from an image file");
+}
+
+/** Step 1801 and 702/1102 at the desk: reads the card and waits for what it said. */
+export async function readCard(desk: Page): Promise<void> {
+  await desk.getByRole("button", { name: "Read the card" }).click();
+  await expect(desk.getByTestId("card-reading")).toBeVisible();
+}
+
+/** Starts a reload check for the named applications (own names, or an AID typed in). */
+export async function checkReload(desk: Page, applications: { names?: string[]; aid?: string }): Promise<void> {
+  await desk.getByRole("button", { name: "Reload on a reissued card" }).click();
+  const form = desk.getByRole("form", { name: "Reload applications on a reissued card" });
+  for (const name of applications.names ?? []) await form.getByRole("checkbox", { name: new RegExp(`^${name}`) }).check();
+  if (applications.aid) await form.getByLabel("Another application id (AID)").fill(applications.aid);
+  await form.getByRole("button", { name: /^Check the card/ }).click();
+  await expect(desk.getByRole("list", { name: "Steps of the reload case" })).toBeVisible();
+}
+
+let bundle: string | null = null;
+
+/** The fake Web Serial bundle (real PN532 framing and emulator), built once per run. */
+export async function fakeSerialBundle(): Promise<string> {
+  if (bundle) return bundle;
+  const out = await build({
+    entryPoints: [path.join(process.cwd(), "e2e/provider/fake-serial-entry.ts")],
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    write: false,
+    tsconfig: path.join(process.cwd(), "tsconfig.json"),
+    logLevel: "silent",
+  });
+  bundle = out.outputFiles[0]!.text;
+  return bundle;
+}

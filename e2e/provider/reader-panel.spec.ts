@@ -1,0 +1,64 @@
+import { expect, test } from "@playwright/test";
+import { fakeSerialBundle, insertImageFile, readCard, testCardImage } from "./desk-helpers";
+
+/**
+ * Issue 3's reader panel at a real desk page, in Chromium: the in-browser simulator, and a Web Serial
+ * port stand-in that drives the real PN532 framing code against the PN532 emulator. Both show the
+ * APDU trace (command, response, status word and its meaning).
+ */
+test("the reader panel talks to a simulated card and shows the APDU trace", async ({ page }) => {
+  const card = await testCardImage(100, "e2e/reader-panel/simulator");
+  await page.goto("/provider/desk");
+  const panel = page.locator("section").filter({ has: page.getByRole("heading", { name: "Card reader" }) });
+  await expect(page.getByText("connected (Simulator)")).toBeVisible();
+  await expect(page.getByTestId("card-presence")).toHaveText("no card");
+  await insertImageFile(page, card.json);
+  await expect(page.getByTestId("card-presence")).toHaveText("card present");
+  await readCard(page);
+  await expect(page.getByTestId("card-reading")).toContainText(card.cardId);
+
+  const trace = page.getByRole("table", { name: "APDU trace: each command sent to the card and its answer" });
+  const rows = trace.getByRole("row");
+  await expect(rows).toHaveCount(5); // header + SELECT, GET DATA DF70, GET DATA 45, GET STATUS
+  await expect(rows.nth(1)).toContainText("00A4040008A000000151000000");
+  await expect(rows.nth(2)).toContainText("80CADF7000");
+  await expect(rows.nth(2)).toContainText("DF70020064");
+  await expect(rows.nth(3)).toContainText(`4508${card.cardId}`);
+  await expect(rows.nth(4)).toContainText("6A88");
+  await expect(rows.nth(4)).toContainText("Referenced data not found");
+  // The same exchanges are shown under the step that made them.
+  await page.getByTestId("card-op").getByText("4 APDUs").click();
+  await expect(page.getByTestId("card-op")).toContainText("80CADF7000");
+
+  await panel.getByRole("button", { name: "Clear trace" }).click();
+  await expect(rows).toHaveCount(2); // header + "No APDU exchanged yet."
+  await expect(trace).toContainText("No APDU exchanged yet.");
+});
+
+test("the reader panel drives a PN532 on Web Serial (injected stand-in port) and shows the trace", async ({ page }) => {
+  const card = await testCardImage(200, "e2e/reader-panel/webserial");
+  await page.addInitScript({ content: `window.__CARD_IMAGE__ = ${JSON.stringify(card.json)};\n${await fakeSerialBundle()}` });
+  await page.goto("/provider/desk");
+  await expect(page.getByText("connected (Simulator)")).toBeVisible();
+  await page.getByRole("button", { name: "Disconnect" }).click();
+  await page.getByRole("radio", { name: /Web Serial \(PN532\)/ }).check();
+  await page.getByRole("button", { name: "Connect" }).click();
+  await expect(page.getByText("connected (Web Serial (PN532))")).toBeVisible();
+  await expect(page.getByTestId("card-presence")).toHaveText("card present");
+
+  await readCard(page);
+  const reading = page.getByTestId("card-reading");
+  await expect(reading).toContainText("Type 200");
+  await expect(reading).toContainText("90 bytes");
+  await expect(reading).not.toContainText(card.cardId); // platform 200 never reveals its id
+
+  const rows = page.getByRole("table", { name: "APDU trace: each command sent to the card and its answer" }).getByRole("row");
+  await expect(rows).toHaveCount(5);
+  await expect(rows.nth(2)).toContainText("DF700200C8");
+  await expect(rows.nth(3)).toContainText("80CADF7A00");
+  await expect(rows.nth(3)).toContainText("9000");
+
+  // The card leaves the PN532's field: the panel says so.
+  await page.evaluate(() => (window as unknown as { __fakeSerial: { remove(): void } }).__fakeSerial.remove());
+  await expect(page.getByTestId("card-presence")).toHaveText("no card", { timeout: 5000 });
+});
