@@ -199,7 +199,7 @@ export function ReissueQueue({
         ))}
       </div>
       <p className="mb-3 text-xs text-slate-500" aria-live="polite">
-        {data.pending.length} pending · live, updated {new Date(dataUpdatedAt).toISOString().slice(11, 19)} UTC{isFetching ? " · refreshing…" : ""}
+        {data.pending.length} pending · live, updated <time suppressHydrationWarning>{new Date(dataUpdatedAt).toISOString().slice(11, 19)}</time> UTC{isFetching ? " · refreshing…" : ""}
         {error ? ` · ${error.message}` : ""}
       </p>
       <section aria-label="Pending requests" className="space-y-4">

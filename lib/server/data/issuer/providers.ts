@@ -1,0 +1,115 @@
+import "server-only";
+import type { IssuerActor } from "../../auth/session";
+import { db } from "../../db";
+import { recordAudit } from "./audit";
+import { operator } from "./shared";
+
+export type ProviderResult<T> = { ok: true; value: T } | { ok: false; error: { code: "not-found" | "unchanged" | "aid-taken" | "invalid-transition"; message: string; field?: string } };
+
+/** Registered providers with their contract, reissuance delivery setting and applications. */
+export async function listProviders(actor: IssuerActor) {
+  void actor;
+  const rows = await db().serviceProvider.findMany({
+    orderBy: { companyId: "asc" },
+    select: {
+      id: true,
+      companyId: true,
+      name: true,
+      contractNo: true,
+      contractStatus: true,
+      contractStart: true,
+      contractEnd: true,
+      reissueInfoDelivery: true,
+      applications: {
+        orderBy: { aid: "asc" },
+        select: { id: true, aid: true, name: true, kind: true, version: true, loadFileHash: true, status: true, registeredAt: true, _count: { select: { cardApps: { where: { status: "loaded" } } } } },
+      },
+      _count: { select: { permissions: true } },
+    },
+  });
+  return rows.map((p) => ({ ...p, applications: p.applications.map(({ _count, ...a }) => ({ ...a, cardsLoaded: _count.cardApps })), permissions: p._count.permissions }));
+}
+
+export type ProviderRowView = Awaited<ReturnType<typeof listProviders>>[number];
+
+/** The contract status: a suspended or ended contract refuses every loading permission. */
+export async function setContractStatus(actor: IssuerActor, providerId: string, status: "active" | "suspended" | "terminated", reason: string): Promise<ProviderResult<null>> {
+  return db().$transaction(async (tx) => {
+    const provider = await tx.serviceProvider.findUnique({ where: { id: providerId }, select: { id: true, companyId: true, contractStatus: true, contractNo: true } });
+    if (!provider) return { ok: false as const, error: { code: "not-found" as const, message: "No such provider." } };
+    if (provider.contractStatus === status) return { ok: false as const, error: { code: "unchanged" as const, message: `The contract is already ${status}.` } };
+    await tx.serviceProvider.update({ where: { id: provider.id }, data: { contractStatus: status } });
+    await recordAudit(tx, {
+      actor: operator(actor),
+      action: "contract.status",
+      subjectType: "provider",
+      subjectId: provider.id,
+      reason,
+      data: { companyId: provider.companyId, contractNo: provider.contractNo, from: provider.contractStatus, to: status },
+    });
+    return { ok: true as const, value: null };
+  });
+}
+
+/** Push (Fig. 4, step 403) or pull (Fig. 19, steps 408/409) of reissuance information for this provider. */
+export async function setReissueInfoDelivery(actor: IssuerActor, providerId: string, delivery: "push" | "pull"): Promise<ProviderResult<null>> {
+  return db().$transaction(async (tx) => {
+    const provider = await tx.serviceProvider.findUnique({ where: { id: providerId }, select: { id: true, companyId: true, reissueInfoDelivery: true } });
+    if (!provider) return { ok: false as const, error: { code: "not-found" as const, message: "No such provider." } };
+    if (provider.reissueInfoDelivery === delivery) return { ok: false as const, error: { code: "unchanged" as const, message: `Already ${delivery}.` } };
+    await tx.serviceProvider.update({ where: { id: provider.id }, data: { reissueInfoDelivery: delivery } });
+    await recordAudit(tx, {
+      actor: operator(actor),
+      action: "provider.reissue-delivery",
+      subjectType: "provider",
+      subjectId: provider.id,
+      reason: delivery === "push" ? "Reissuance information pushed at reissue time (Fig. 4, step 403)." : "Reissuance information pulled by the provider at reload time (Fig. 19, steps 408/409).",
+      data: { companyId: provider.companyId, from: provider.reissueInfoDelivery, to: delivery },
+    });
+    return { ok: true as const, value: null };
+  });
+}
+
+export type ApplicationInput = { aid: string; name: string; kind: "transit" | "loyalty" | "credit"; version: string; loadFileHash: string };
+
+/** Registers a provider's application for examination (status pending until approved). */
+export async function registerApplication(actor: IssuerActor, providerId: string, input: ApplicationInput): Promise<ProviderResult<{ id: string }>> {
+  return db().$transaction(async (tx) => {
+    const provider = await tx.serviceProvider.findUnique({ where: { id: providerId }, select: { id: true, companyId: true } });
+    if (!provider) return { ok: false as const, error: { code: "not-found" as const, message: "No such provider." } };
+    if (await tx.registeredApplication.findUnique({ where: { aid: input.aid }, select: { id: true } })) {
+      return { ok: false as const, error: { code: "aid-taken" as const, message: `AID ${input.aid} is already registered.`, field: "aid" } };
+    }
+    const app = await tx.registeredApplication.create({ data: { ...input, providerId: provider.id, status: "pending" }, select: { id: true } });
+    await recordAudit(tx, {
+      actor: operator(actor),
+      action: "application.register",
+      subjectType: "application",
+      subjectId: app.id,
+      reason: `${input.name} (${input.aid}) registered for ${provider.companyId}; pending its security review.`,
+      data: { ...input },
+    });
+    return { ok: true as const, value: app };
+  });
+}
+
+const TRANSITIONS: Record<"pending" | "approved" | "revoked", readonly ("approved" | "revoked")[]> = { pending: ["approved", "revoked"], approved: ["revoked"], revoked: ["approved"] };
+
+/** Approves, revokes or reinstates an application; only approved applications get loading permissions. */
+export async function setApplicationStatus(actor: IssuerActor, applicationId: string, status: "approved" | "revoked", reason: string): Promise<ProviderResult<null>> {
+  return db().$transaction(async (tx) => {
+    const app = await tx.registeredApplication.findUnique({ where: { id: applicationId }, select: { id: true, aid: true, name: true, status: true, provider: { select: { companyId: true } } } });
+    if (!app) return { ok: false as const, error: { code: "not-found" as const, message: "No such application." } };
+    if (!TRANSITIONS[app.status].includes(status)) return { ok: false as const, error: { code: "invalid-transition" as const, message: `${app.name} is ${app.status}: it cannot become ${status}.` } };
+    await tx.registeredApplication.update({ where: { id: app.id }, data: { status } });
+    await recordAudit(tx, {
+      actor: operator(actor),
+      action: status === "approved" ? "application.approve" : "application.revoke",
+      subjectType: "application",
+      subjectId: app.id,
+      reason,
+      data: { aid: app.aid, provider: app.provider.companyId, from: app.status, to: status },
+    });
+    return { ok: true as const, value: null };
+  });
+}
