@@ -105,7 +105,7 @@ test("Hoshi reloads Kenji's credit application on his reissued platform-200 card
   await expect(steps(hoshi.page)).toContainText("Card information inquiry for Hoshi Credit");
   await expect(steps(hoshi.page)).toContainText("Reissue OK; the application was loaded on the old card under message id RECARD01-HOSHI01-I");
   await expectReview(hoshi.page, "F0524300020001", { reissue: "¥300", normal: "¥1,500" });
-  const limit = (await hoshi.page.getByTestId("old-examination").textContent())!.match(/Limit (¥[\d,]+)/)![1]!;
+  const limit = (await hoshi.page.getByTestId("old-examination").textContent())!.match(/Limit (¥\d{1,3}(?:,\d{3})*)/)![1]!;
 
   await hoshi.page.getByRole("button", { name: "Confirm and reload Hoshi Credit" }).click();
   const result = hoshi.page.getByTestId("reload-result");

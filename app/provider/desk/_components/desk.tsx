@@ -74,6 +74,11 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
     const v = latest.current.visit;
     if (!v.card || v.returnedAt) return;
     const card = inserted.current;
+    if (v.card.source === "reader") {
+      dispatch({ type: "card-returned", at: new Date().toISOString() });
+      setReturnNote({ tone: "good", text: "Visit ended: hand the card in the reader back to the customer." });
+      return;
+    }
     if (v.card.source !== "presented" || !v.card.presentationId || !card) {
       simulator.remove();
       dispatch({ type: "card-returned", at: new Date().toISOString() });
@@ -127,6 +132,8 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       const what = r.platformType === 100 ? `card id ${r.cardId}` : r.platformType === 200 ? `card attribute data ${previewBytes(r.cardAttributeData!)}` : "no method for this platform type";
       setReadOps([{ ...op, outcome: "ok", range, detail: `Platform type ${r.platformType}; ${what}; ${r.applications.length} application${r.applications.length === 1 ? "" : "s"} on the card${r.isCardLocked ? "; the card is LOCKED" : ""}.` }]);
       setFlowKey((k) => k + 1);
+      // A card in a real reader (Web Serial) starts its visit when it is read.
+      if (!latest.current.visit.card || latest.current.visit.returnedAt) dispatch({ type: "card-inserted", source: "reader", presentationId: null, last4: null });
       dispatch({ type: "card-read", reading: r });
     } catch (e) {
       setReadOps([{ ...op, outcome: "refused", detail: (e as Error).message }]);
@@ -135,7 +142,8 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
   };
 
   const reading = visit.reading;
-  const usable = canUseCard(visit) || (visit.card === null && reader !== null && reader.transport !== "simulator");
+  // A real reader holds whatever card the customer put in it: a new visit starts when it is read.
+  const usable = canUseCard(visit) || (reader !== null && reader.transport !== "simulator" && (visit.card === null || visit.card.source === "reader"));
   const dispatched = reading ? dispatchPlatformType(reading.platformType) : null;
   const nameOf = (aid: string) => applications.find((a) => a.aid === aid)?.name ?? aid;
 
@@ -158,11 +166,18 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
               <>
                 <Badge tone={visit.returnedAt ? "neutral" : "good"}>{visit.returnedAt ? "returned" : "at the desk"}</Badge>
                 <span>
-                  Card ending <span className="font-mono">{visit.card.last4}</span> {visit.card.source === "presented" ? "presented by the cardholder" : "from an image file"}
+                  {visit.card.last4 ? (
+                    <>
+                      Card ending <span className="font-mono">{visit.card.last4}</span>{" "}
+                    </>
+                  ) : (
+                    "A card "
+                  )}
+                  {visit.card.source === "presented" ? "presented by the cardholder" : visit.card.source === "file" ? "from an image file" : "in the reader"}
                 </span>
                 {!visit.returnedAt && (
                   <Button variant="secondary" onClick={() => void returnCard()}>
-                    {visit.card.source === "presented" ? "Return the card now" : "Remove the card"}
+                    {visit.card.source === "presented" ? "Return the card now" : visit.card.source === "file" ? "Remove the card" : "End the visit"}
                   </Button>
                 )}
               </>
