@@ -21,6 +21,7 @@ import {
 } from "../../lib/core/card";
 import { loadApplication } from "../../lib/core/card/terminal";
 import { toHex } from "../../lib/core/bytes";
+import { examineReissueRequest } from "../../lib/core/workflows/reissue";
 import { DEMO_COMPANY_KEYS } from "../../lib/core/messages";
 import { createPrismaClient, type Db } from "../../lib/server/db";
 import { hashPassword } from "../../lib/server/auth/password";
@@ -28,6 +29,7 @@ import { allocateMessageId } from "../../lib/server/exchange/message-ids";
 import { DEMO_CARDHOLDERS, DEMO_ISSUER_ACCOUNTS, DEMO_PASSWORD, DEMO_PROVIDERS, type DemoApplication, type DemoCardholder, type DemoProvider } from "./demo-data";
 
 const DAY = 24 * 60 * 60 * 1000;
+const SEED_POLICY = { maxReissuesPerYear: 2, requireIdentityVerified: true, rejectOnFraudFlag: true };
 const CURRENCY = "JPY";
 const ISSUER = DEMO_ISSUER.companyId;
 
@@ -63,6 +65,8 @@ class DemoSeeder {
   private customers = new Map<string, string>(); // provider|cardholder -> customer id
   private customerCount = new Map<string, number>();
   private readonly rand = mulberry32(20261128);
+  /** The first issuer operator (Aiko Tanaka): the one who decided the earlier reissues. */
+  private operatorId: string | null = null;
 
   constructor(
     private readonly db: Db,
@@ -73,9 +77,10 @@ class DemoSeeder {
   async run() {
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     await this.db.issuerCompany.create({ data: { companyId: ISSUER, name: "ReCard Card Co.", iin: DEMO_ISSUER.iin } });
-    await this.db.issuerPolicy.create({ data: { id: 1, maxReissuesPerYear: 2, requireIdentityVerified: true, rejectOnFraudFlag: true, permissionTtlMinutes: 60, updatedBy: "seed" } });
+    await this.db.issuerPolicy.create({ data: { id: 1, ...SEED_POLICY, permissionTtlMinutes: 60, updatedBy: "seed" } });
     for (const account of DEMO_ISSUER_ACCOUNTS) {
-      await this.db.user.create({ data: { email: account.email, name: account.name, passwordHash, role: "issuer", issuerCompanyId: ISSUER } });
+      const user = await this.db.user.create({ data: { email: account.email, name: account.name, passwordHash, role: "issuer", issuerCompanyId: ISSUER } });
+      this.operatorId ??= user.id;
     }
     await this.seedProviders(passwordHash);
     for (const [index, holder] of DEMO_CARDHOLDERS.entries()) await this.seedCardholder(holder, index, passwordHash);
@@ -342,15 +347,23 @@ class DemoSeeder {
           reason,
           statement: reason === "lost" ? "Lost on the train home." : "The chip stopped responding.",
           status: "approved",
-          examination: { passed: true, checks: [{ id: "identity", passed: true }, { id: "reissues-this-year", passed: true, value: 0 }, { id: "card-status", passed: true }, { id: "fraud-flag", passed: true }] },
+          // The examination as the issuer's workflow records it (steps 502/902), under the seeded policy.
+          examination: {
+            ...examineReissueRequest(SEED_POLICY, { identityVerified: true, reissuesThisYear: 0, cardStatus: reason === "damaged" ? "active" : "blocked", alreadyReplaced: false, fraudFlag: false }),
+            policy: { ...SEED_POLICY, permissionTtlMinutes: 60 },
+            evaluatedAt: decidedAt.toISOString(),
+            overridden: false,
+            overrideReason: null,
+          },
           decidedAt,
+          decidedByUserId: this.operatorId,
           reissuedCardId: card.id,
           createdAt: reportedAt,
         },
       });
       await this.db.reissueLink.create({ data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType: holder.platformType, reissuedAt: decidedAt } });
       await this.db.auditLog.create({
-        data: { actorLabel: "Aiko Tanaka (issuer@recard.test)", action: "reissue.approve", subjectType: "reissue-request", subjectId: request.id, reason: `Card reported ${reason}; examination passed.`, at: decidedAt },
+        data: { actorUserId: this.operatorId, actorLabel: "Aiko Tanaka (issuer@recard.test)", action: "reissue.approve", subjectType: "reissue-request", subjectId: request.id, reason: `Card reported ${reason}; examination passed.`, at: decidedAt },
       });
       const providers = new Set(loads.map((l) => l.app.provider.companyId));
       if (holder.platformType === 100) {
