@@ -12,6 +12,7 @@ const PROVIDER_NAV = [
   { href: "/provider/records", label: "Load records" },
   { href: "/provider/charges", label: "Charges" },
   { href: "/provider/messages", label: "Messages" },
+  { href: "/provider/settings", label: "Settings" },
 ];
 
 export default async function ProviderLayout({ children }: { children: ReactNode }) {

@@ -153,3 +153,51 @@ test("refusal 707: a card that was never reissued, after asking the issuer (Fig.
   await expect(metro.page.getByTestId("card-return")).toContainText("Test card removed from the reader.");
   await metro.context.close();
 });
+
+test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued again, and the desk asks the issuer and reloads both Metro applications in one flow", async ({ browser }) => {
+  const issuer = await as(browser, "issuer");
+  const setDelivery = async (value: "push" | "pull") => {
+    await issuer.page.goto("/issuer/providers");
+    const form = issuer.page.getByRole("form", { name: "Reissuance information delivery to Metro Transit" });
+    await form.getByLabel("Reissuance information (platform 100)").selectOption(value);
+    await form.getByRole("button", { name: "Save delivery" }).click();
+    await expect(form.getByRole("status")).toContainText(value === "pull" ? "will pull reissuance information at reload time" : "will be pushed");
+  };
+  await setDelivery("pull");
+
+  // Hana reports the card she now holds (with Metro Pass and Metro Cycle on it); the issuer approves.
+  const hana = await as(browser, "hana");
+  await hana.page.goto("/cardholder");
+  await hana.page.getByRole("link", { name: "Report lost, stolen or damaged" }).first().click();
+  await hana.page.getByRole("radio", { name: /^Lost/ }).check();
+  await hana.page.getByRole("checkbox", { name: /I confirm this report/ }).check();
+  await hana.page.getByRole("button", { name: "Report and request a new card" }).click();
+  await hana.page.waitForURL(/\/cardholder\?reported=\d+/);
+  await issuer.page.goto("/issuer/reissues");
+  const request = issuer.page.getByRole("article", { name: /from Hana Sato$/ });
+  await request.getByRole("button", { name: "Approve and reissue" }).click();
+  await expect(issuer.page.getByRole("status", { name: "Decisions" })).toContainText("METRO01 will pull it at reload time");
+
+  // Nothing was pushed to Metro: the desk reads the new card id, does not find it, and asks (408/409).
+  const metro = await as(browser, "metro");
+  await takeCard(metro.page, await presentationCode(hana.page));
+  await readCard(metro.page);
+  await checkReload(metro.page, { names: ["Metro Pass", "Metro Cycle"] });
+  await expect(steps(metro.page)).toContainText("Not in the reissuance information received: asking the issuer (Fig. 19)");
+  await expect(steps(metro.page)).toContainText("Reissuance information received from the issuer");
+  await expectReview(metro.page, "F0524300010001", { reissue: "¥200", normal: "¥500" });
+  await expect(metro.page.getByTestId("review-F0524300010002").getByTestId("reissue-charge")).toContainText("¥100 reissue fee");
+  await metro.page.getByRole("button", { name: "Confirm and reload 2 applications" }).click();
+  const result = metro.page.getByTestId("reload-result");
+  await expect(result).toContainText("Metro Pass reloaded under");
+  await expect(result).toContainText("Metro Cycle reloaded under");
+  await expect(result).toContainText("¥100 reissue fee charged");
+  await expect(metro.page.getByTestId("card-op").filter({ hasText: "works on the card" })).toHaveCount(2);
+  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+
+  await metro.page.goto("/provider/reissuance");
+  await expect(metro.page.getByRole("table", { name: "Reissued card pairs" }).getByRole("row").nth(1)).toContainText("pulled at the desk");
+
+  await setDelivery("push");
+  await Promise.all([issuer.context.close(), hana.context.close(), metro.context.close()]);
+});

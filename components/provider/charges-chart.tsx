@@ -1,0 +1,78 @@
+import { formatMoney } from "@/lib/core/format";
+
+export type MonthBar = { month: string; normalMinor: number; reissueMinor: number };
+
+const WIDTH = 720;
+const HEIGHT = 240;
+const PAD = { top: 16, right: 12, bottom: 36, left: 64 };
+
+/** A round axis maximum above `value`: 1, 2 or 5 × 10^n. */
+export function niceMax(value: number): number {
+  if (value <= 0) return 1;
+  const exp = 10 ** Math.floor(Math.log10(value));
+  for (const m of [1, 2, 5, 10]) if (m * exp >= value) return m * exp;
+  return 10 * exp;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const label = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(2, 4)}`;
+
+/**
+ * Charges to users by month, normal loads and reissue reloads stacked (claim 14). Hand-written SVG
+ * with a title and description for assistive technology, and the same figures as a table below it.
+ */
+export function ChargesChart({ months, currency }: { months: MonthBar[]; currency: string }) {
+  const max = niceMax(Math.max(0, ...months.map((m) => m.normalMinor + m.reissueMinor)));
+  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const slot = plotW / Math.max(1, months.length);
+  const barW = Math.min(36, slot * 0.6);
+  const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+  const total = months.reduce((s, m) => s + m.normalMinor + m.reissueMinor, 0);
+  const reissue = months.reduce((s, m) => s + m.reissueMinor, 0);
+  return (
+    <figure className="space-y-3">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="charges-chart-title charges-chart-desc" className="h-auto w-full">
+        <title id="charges-chart-title">Charges to users by month</title>
+        <desc id="charges-chart-desc">
+          {`Stacked bars for the last ${months.length} months: normal-load fees and reissue fees. Total ${formatMoney(total, currency)}, of which ${formatMoney(reissue, currency)} reissue fees.`}
+        </desc>
+        {ticks.map((t) => (
+          <g key={t}>
+            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(t)} y2={y(t)} stroke="#e2e8f0" strokeWidth={1} />
+            <text x={PAD.left - 8} y={y(t) + 4} textAnchor="end" fontSize={11} fill="#64748b">
+              {formatMoney(Math.round(t), currency)}
+            </text>
+          </g>
+        ))}
+        {months.map((m, i) => {
+          const x = PAD.left + i * slot + (slot - barW) / 2;
+          const normalTop = y(m.normalMinor);
+          const reissueTop = y(m.normalMinor + m.reissueMinor);
+          return (
+            <g key={m.month}>
+              <rect x={x} y={normalTop} width={barW} height={y(0) - normalTop} fill="#334155" rx={2}>
+                <title>{`${label(m.month)}: normal ${formatMoney(m.normalMinor, currency)}`}</title>
+              </rect>
+              <rect x={x} y={reissueTop} width={barW} height={normalTop - reissueTop} fill="#10b981" rx={2}>
+                <title>{`${label(m.month)}: reissue ${formatMoney(m.reissueMinor, currency)}`}</title>
+              </rect>
+              <text x={x + barW / 2} y={HEIGHT - PAD.bottom + 16} textAnchor="middle" fontSize={11} fill="#475569">
+                {label(m.month)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="flex gap-4 text-xs text-slate-600">
+        <span className="flex items-center gap-1">
+          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-slate-700" /> Normal-load fees
+        </span>
+        <span className="flex items-center gap-1">
+          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-emerald-500" /> Reissue fees
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
