@@ -11,12 +11,12 @@ test.describe.configure({ mode: "serial" });
 const steps = (desk: Page) => desk.getByRole("list", { name: "Steps of the reload case" });
 
 /** The review shows the old examination as reused and the reissue fee instead of the normal one. */
-async function expectReview(desk: Page, aid: string, fee: { reissue: string; normal: string }) {
+async function expectReview(desk: Page, aid: string, fee: { reissue: string; normal: string }, oldCharge = "normal load") {
   const review = desk.getByTestId(`review-${aid}`);
   await expect(review.getByTestId("old-examination")).toContainText("approved");
   await expect(review.getByTestId("old-examination")).toContainText("reused");
   await expect(review.getByTestId("old-examination")).toContainText("Not redone.");
-  await expect(review.getByTestId("old-accounting")).toContainText("normal load");
+  await expect(review.getByTestId("old-accounting")).toContainText(oldCharge);
   await expect(review.getByTestId("reissue-charge")).toContainText(`${fee.reissue} reissue fee`);
   await expect(review.getByTestId("reissue-charge")).toContainText(`instead of the normal ${fee.normal}`);
 }
@@ -185,7 +185,9 @@ test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued 
   await checkReload(metro.page, { names: ["Metro Pass", "Metro Cycle"] });
   await expect(steps(metro.page)).toContainText("Not in the reissuance information received: asking the issuer (Fig. 19)");
   await expect(steps(metro.page)).toContainText("Reissuance information received from the issuer");
-  await expectReview(metro.page, "F0524300010001", { reissue: "¥200", normal: "¥500" });
+  // Metro Pass on the card being replaced was itself a reload (charged as one); Metro Cycle a first load.
+  await expectReview(metro.page, "F0524300010001", { reissue: "¥200", normal: "¥500" }, "reissue reload");
+  await expectReview(metro.page, "F0524300010002", { reissue: "¥100", normal: "¥300" });
   await expect(metro.page.getByTestId("review-F0524300010002").getByTestId("reissue-charge")).toContainText("¥100 reissue fee");
   await metro.page.getByRole("button", { name: "Confirm and reload 2 applications" }).click();
   const result = metro.page.getByTestId("reload-result");
