@@ -591,7 +591,9 @@ export async function syncReloadCase(actor: ProviderActor, caseId: string, now =
     }
     await saveDoc(tx, caseId, doc, doc.applications.every(isSettled) ? finishData(doc, now) : {});
   });
-  return (await getReloadCase(actor, caseId, now))!;
+  const view = await getReloadCase(actor, caseId, now);
+  if (!view) throw new CaseNotFoundError();
+  return view;
 }
 
 /**

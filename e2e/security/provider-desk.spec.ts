@@ -1,0 +1,92 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { ACCOUNTS } from "../fixtures/accounts";
+import { as, checkReload, insertImageFile, readCard, testCardImage } from "../provider/desk-helpers";
+
+/**
+ * The desk's server actions and route handler check the session themselves: another provider
+ * gets "no such case" exactly as for a missing one, and a cardholder or issuer session is refused
+ * outright. Action ids are taken from the real page's own requests, then replayed with the other
+ * party's cookies (what a curious or hostile client could do).
+ */
+
+type ActionCall = { id: string; url: string; body: string };
+
+function recordActions(page: Page): ActionCall[] {
+  const calls: ActionCall[] = [];
+  page.on("request", (r) => {
+    const id = r.headers()["next-action"];
+    if (id) calls.push({ id, url: r.url(), body: r.postData() ?? "" });
+  });
+  return calls;
+}
+
+async function replay(request: APIRequestContext, call: ActionCall, body: string): Promise<string> {
+  const res = await request.post(call.url, { headers: { "next-action": call.id, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" }, data: body });
+  expect(res.status()).toBe(200);
+  return res.text();
+}
+
+test("reload-case actions: another desk sees no case, a cardholder and the issuer are refused", async ({ browser }) => {
+  const metro = await as(browser, "metro");
+  const calls = recordActions(metro.page);
+  const card = await testCardImage(100, "e2e/security/desk");
+  await metro.page.goto("/provider/desk");
+  await insertImageFile(metro.page, card.json);
+  await readCard(metro.page);
+  await checkReload(metro.page, { names: ["Metro Pass"] });
+  await expect(metro.page.getByTestId("refusal").first()).toContainText("Not a reissued card (step 707)");
+  await metro.page.getByRole("button", { name: "Finish and return the card" }).click();
+  await expect(metro.page.getByTestId("card-return")).toBeVisible();
+
+  const start = calls.find((c) => c.body.startsWith('[{"card"'))!;
+  const finish = calls.find((c) => /^\["[0-9a-f-]{36}"\]$/.test(c.body))!;
+  expect(start).toBeDefined();
+  expect(finish).toBeDefined();
+  const caseId = JSON.parse(finish.body)[0] as string;
+
+  // Metro itself may look at its case again.
+  expect(await replay(metro.page.request, finish, finish.body)).toContain(caseId);
+
+  const hoshi = await as(browser, "hoshi");
+  const hoshiSees = await replay(hoshi.page.request, finish, finish.body);
+  expect(hoshiSees).toContain("This desk has no such reload case.");
+  expect(hoshiSees).not.toContain(caseId);
+  expect(hoshiSees).not.toContain(card.cardId);
+  await hoshi.page.goto("/provider/desk");
+  await expect(hoshi.page.getByRole("table", { name: "Recent reload cases" })).not.toContainText(card.cardId);
+
+  for (const key of ["hana", "issuer"] as const) {
+    const other = await browser.newContext({ storageState: ACCOUNTS[key].state });
+    const text = await replay(other.request, start, start.body);
+    expect(text, key).toContain("This needs a provider account.");
+    expect(await replay(other.request, finish, finish.body), key).toContain("This needs a provider account.");
+    await other.close();
+  }
+  const anonymous = await browser.newContext();
+  expect(await replay(anonymous.request, finish, finish.body)).toContain("Sign in first.");
+  await anonymous.close();
+  await Promise.all([metro.context.close(), hoshi.context.close()]);
+});
+
+test("the leave handler returns only this desk's card and refuses other roles", async ({ browser }) => {
+  for (const key of ["hana", "issuer"] as const) {
+    const other = await browser.newContext({ storageState: ACCOUNTS[key].state });
+    const res = await other.request.post("/api/provider/desk/return", { data: { caseId: null } });
+    expect(res.status(), key).toBe(403);
+    await other.close();
+  }
+  const anonymous = await browser.newContext();
+  expect((await anonymous.request.post("/api/provider/desk/return", { data: {} })).status()).toBe(401);
+  await anonymous.close();
+
+  const hoshi = await as(browser, "hoshi");
+  const card = await testCardImage(100, "e2e/security/return");
+  const foreign = await hoshi.page.request.post("/api/provider/desk/return", {
+    data: { presentationId: "00000000-0000-4000-8000-000000000000", imageJson: card.json, caseId: "00000000-0000-4000-8000-000000000001" },
+  });
+  expect(foreign.status()).toBe(404);
+  expect(await foreign.json()).toMatchObject({ error: "not-claimed", case: "not-found" });
+  const malformed = await hoshi.page.request.post("/api/provider/desk/return", { data: { presentationId: "not-a-uuid" } });
+  expect(malformed.status()).toBe(400);
+  await hoshi.context.close();
+});
