@@ -187,7 +187,8 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
 
   const finish = async () => {
     setBusy("finishing");
-    if (view && view.outcome === "in_progress") {
+    // Closes an open case (unused permissions given up); a finished case is only confirmed as it is.
+    if (view) {
       const result = await finishReloadAction(view.id);
       if (result.ok) show(result.view);
     }
