@@ -28,12 +28,15 @@ export function ChargesChart({ months, currency }: { months: MonthBar[]; currenc
   const slot = plotW / Math.max(1, months.length);
   const barW = Math.min(36, slot * 0.6);
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+  // Round steps: 1 and 5 split in five, 2 in four (0, 50, 100, 150, 200).
+  const lead = max / 10 ** Math.floor(Math.log10(max));
+  const steps = Math.round(lead) === 2 ? 4 : 5;
+  const ticks = Array.from({ length: steps + 1 }, (_, i) => (i * max) / steps);
   const total = months.reduce((s, m) => s + m.normalMinor + m.reissueMinor, 0);
   const reissue = months.reduce((s, m) => s + m.reissueMinor, 0);
   return (
     <figure className="space-y-3">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="charges-chart-title charges-chart-desc" className="h-auto w-full">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="charges-chart-title charges-chart-desc" className="h-auto w-full max-w-4xl">
         <title id="charges-chart-title">Charges to users by month</title>
         <desc id="charges-chart-desc">
           {`Stacked bars for the last ${months.length} months: normal-load fees and reissue fees. Total ${formatMoney(total, currency)}, of which ${formatMoney(reissue, currency)} reissue fees.`}

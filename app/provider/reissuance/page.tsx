@@ -28,7 +28,7 @@ export default async function ReissuancePage({ searchParams }: { searchParams: P
         description="What the issuer told us about reissued cards: old ↔ reissued card id pairs for platform-100 cards (Figs. 12/13, pushed at reissue time or pulled at the desk, Fig. 19), and the reissue OK/NG answers with the original message id for platform-200 cards (Figs. 15/16), which never carry a card id."
       />
       <form className="mb-6 flex gap-2" role="search" aria-label="Search reissuance information">
-        <input name="q" defaultValue={query} aria-label="Card id, message id or AID" placeholder="Card id, message id or AID…" className="w-96 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" />
+        <input type="search" name="q" defaultValue={query} aria-label="Card id, message id or AID" placeholder="Card id, message id or AID…" className="w-96 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" />
         <button className="rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">Search</button>
       </form>
       <Panel title="Old ↔ reissued cards (Fig. 13, method 1)" className="mb-6">
