@@ -1,5 +1,6 @@
 "use server";
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { IssueState } from "@/components/issuer/issue-card-form";
 import type { ReportState } from "@/components/cardholder/report-form";
@@ -24,8 +25,7 @@ export async function reportOnBehalfAction(cardUuid: string, _prev: ReportState,
   const who = operator(auth.actor);
   const result = await fileReissueRequest({ kind: "operator", userId: who.id, label: who.label }, { cardUuid, reason: parsed.data.reason, statement: parsed.data.statement });
   if (!result.ok) return { message: result.error.message };
-  revalidatePath(`/issuer/cards/${cardUuid}`);
-  return { message: undefined, ok: true, done: `Request #${result.value.requestNo} filed${result.value.blocked ? "; the card is blocked" : ""}. It waits in the reissue queue.` };
+  redirect(`/issuer/cards/${cardUuid}?reported=${result.value.requestNo}${result.value.blocked ? "&blocked=1" : ""}`);
 }
 
 const IssueSchema = z.object({ platformType: z.coerce.number().pipe(z.union([z.literal(100), z.literal(200)], { error: "Choose platform type 100 or 200." })) });

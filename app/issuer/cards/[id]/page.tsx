@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { ReportForm } from "@/components/cardholder/report-form";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { LinkButton } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/field";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { describePlatformType, formatDate, formatInstant, groupSurfaceNumber } from "@/lib/core/format";
@@ -22,8 +23,9 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-export default async function CardPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function CardPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
+  const { reported, blocked } = await searchParams;
   const actor = await requirePortal("issuer", `/issuer/cards/${id}`);
   const card = await getCardDetail(actor, id);
   if (!card) notFound();
@@ -35,6 +37,13 @@ export default async function CardPage({ params }: { params: Promise<{ id: strin
         description={`${describePlatformType(card.platformType)} · generation ${card.generation}`}
         actions={<LinkButton href="/issuer/cards">All cards</LinkButton>}
       />
+      {typeof reported === "string" && /^\d+$/.test(reported) && (
+        <div className="mb-6">
+          <FormMessage tone="good">
+            Request #{reported} filed{blocked === "1" ? "; the card is blocked" : ""}. It waits in the reissue queue.
+          </FormMessage>
+        </div>
+      )}
       <div className="grid gap-6 lg:grid-cols-2">
         <Panel title="Card">
           <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm" data-testid="card-facts">
