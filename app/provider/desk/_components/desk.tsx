@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useActionState, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { decodeCardImage, encodeCardImage, type CardImage, type SimulatedCard } from "@/lib/core/card";
 import { describePlatformType, formatInstant } from "@/lib/core/format";
@@ -28,6 +29,7 @@ const RETURN_URL = "/api/provider/desk/return";
  * gives the card back at the end of the flow or when the page is left.
  */
 export function Desk({ applications, policy }: { applications: DeskApplication[]; policy: CreditPolicyView }) {
+  const router = useRouter();
   const simulator = useMemo(() => new SimulatorReader(), []);
   const trace = useMemo(() => new ApduTrace(), []);
   const [reader, setReader] = useState<TracingReader | null>(null);
@@ -95,7 +97,8 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
         ? { tone: "good", text: `Card ending ${v.card.last4} returned to the cardholder at ${formatInstant(at)}.` }
         : { tone: "bad", text: `The card could not be returned: ${result.message}` },
     );
-  }, [simulator]);
+    router.refresh(); // the recent cases below
+  }, [simulator, router]);
 
   // Leaving the page (or the desk) returns a card still here and closes an open case.
   useEffect(() => {
