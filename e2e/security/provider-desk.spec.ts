@@ -103,3 +103,19 @@ test("the leave handler returns only this desk's card and refuses other roles", 
   expect(malformed.status()).toBe(400);
   await hoshi.context.close();
 });
+
+test("a customer of Metro is not found at Hoshi's desk (page), and Hoshi's customer list does not show it", async ({ browser }) => {
+  const metro = await as(browser, "metro");
+  await metro.page.goto("/provider/customers?q=Hana");
+  const link = metro.page.getByRole("table", { name: "Customers" }).getByRole("link").first();
+  const href = (await link.getAttribute("href"))!;
+  const customerNo = (await link.textContent())!.trim();
+  expect(customerNo).toMatch(/^MET-\d{5}$/);
+  const hoshi = await as(browser, "hoshi");
+  const page = await hoshi.page.goto(href);
+  expect(page?.status()).toBe(404);
+  await expect(hoshi.page.getByTestId("customer")).toHaveCount(0);
+  await hoshi.page.goto(`/provider/customers?q=${customerNo}`);
+  await expect(hoshi.page.getByRole("table", { name: "Customers" })).not.toContainText(customerNo);
+  await Promise.all([metro.context.close(), hoshi.context.close()]);
+});
