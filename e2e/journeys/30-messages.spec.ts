@@ -43,7 +43,7 @@ test("a message exported as a file imports as a replay at its receiver and is re
   await row.getByRole("link", { name: "Export" }).click();
   const download = await downloadPromise;
   const path = await download.path();
-  expect(readFileSync(path, "utf8")).toMatch(/^ReCard-Message-File v1\n/);
+  expect(readFileSync(path, "utf8")).toMatch(/^ReCard-Message-File v1\r?\n/);
   expect(download.suggestedFilename()).toContain(messageId);
 
   const metro = await browser.newContext({ storageState: ACCOUNTS.metro.state });
