@@ -98,7 +98,7 @@ export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
       cardholder: { select: { id: true, fullName: true, holderNo: true, fraudFlag: true, identityVerifiedAt: true } },
       previousCard: { select: { id: true, surfaceNumber: true, cardId: true } },
       nextCard: { select: { id: true, surfaceNumber: true, cardId: true } },
-      linkAsReissued: { select: { reissuedAt: true, request: { select: { requestNo: true, reason: true } } } },
+      linkAsReissued: { select: { reissuedAt: true, request: { select: { id: true, requestNo: true, reason: true } } } },
       applications: {
         orderBy: { loadedAt: "asc" },
         select: { id: true, status: true, loadedAt: true, application: { select: { aid: true, name: true, provider: { select: { name: true, companyId: true } } } }, permission: { select: { messageId: true, kind: true } } },
@@ -127,7 +127,8 @@ export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
   });
   if (!card) return null;
   const audit = await db().auditLog.findMany({
-    where: { subjectId: { in: [card.id, ...card.reissueRequests.map((r) => r.id), ...card.permissions.map((p) => p.id)] } },
+    // The card itself, its requests and permissions, and the approval that created it (a reissued card).
+    where: { subjectId: { in: [card.id, ...card.reissueRequests.map((r) => r.id), ...card.permissions.map((p) => p.id), ...(card.linkAsReissued ? [card.linkAsReissued.request.id] : [])] } },
     orderBy: { id: "desc" },
     take: 30,
     select: { id: true, at: true, actorLabel: true, action: true, reason: true },
