@@ -122,7 +122,7 @@ test("issuer server actions refuse provider and cardholder sessions, and change 
     const other = await contextOf(browser, key);
     for (const { name, captured } of actions) {
       const answer = await replay(other.request, captured, baseURL!);
-      expect(answer.status !== 200 || answer.text.includes("This needs a issuer account."), `${key}: ${name} (${answer.status})`).toBe(true);
+      expect(answer.status !== 200 || answer.text.includes("This needs an issuer account."), `${key}: ${name} (${answer.status})`).toBe(true);
       expect(answer.text, `${key}: ${name}`).not.toContain("Mei Ito");
     }
     await other.close();

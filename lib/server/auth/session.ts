@@ -55,7 +55,7 @@ export async function authorize<R extends Role>(role: R): Promise<{ ok: true; ac
   const actor = await getActor();
   if (!actor) return { ok: false, refusal: { status: 401, code: "unauthenticated", message: "Sign in first." } };
   if (actor.role !== role) {
-    return { ok: false, refusal: { status: 403, code: "forbidden", message: `This needs a ${role} account.` } };
+    return { ok: false, refusal: { status: 403, code: "forbidden", message: `This needs ${role === "issuer" ? "an" : "a"} ${role} account.` } };
   }
   return { ok: true, actor: actor as ActorOf<R> };
 }

@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { resetDatabase, testDatabase } from "../helpers/db";
+import { pointAppAtTestDatabase } from "../helpers/env";
+
+/**
+ * Every server action checks role and tenant itself (STYLE.md, convention 2), not only the proxy:
+ * each exported action of every "use server" module is called directly — no proxy, no page — under
+ * the session of every role it is not for, and signed out. It must ask for the session, answer with
+ * the refusal, and change nothing in the database. New action modules are found automatically.
+ */
+pointAppAtTestDatabase();
+
+let session: { user: { id: string; companyName: string } } | null = null;
+const getServerSession = vi.fn(async () => session);
+vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession }));
+
+const { db } = await import("@/lib/server/db");
+const { seedIfEmpty } = await import("@/prisma/seed");
+
+type Role = "issuer" | "provider" | "cardholder";
+
+/** "use server" modules under app/, with the roles allowed to call them. */
+function actionModules(): { file: string; allowed: Role[] }[] {
+  const found: { file: string; allowed: Role[] }[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.(ts|tsx)$/.test(name) && /^["']use server["']/.test(readFileSync(full, "utf8").trimStart())) {
+        const segment = path.relative("app", full).split(path.sep)[0]!;
+        const allowed: Role[] = segment === "_actions" ? ["issuer", "provider"] : [segment as Role];
+        found.push({ file: full, allowed });
+      }
+    }
+  };
+  walk("app");
+  return found;
+}
+
+/** Row counts of every application table: "nothing changed" in one comparable value. */
+async function footprint(): Promise<string> {
+  const tables = await db().$queryRaw<{ tablename: string }[]>`SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`;
+  const counts: string[] = [];
+  for (const { tablename } of tables) {
+    const [row] = await db().$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${tablename}"`);
+    counts.push(`${tablename}=${row!.n}`);
+  }
+  return counts.join(" ");
+}
+
+const sessions = new Map<Role | "signed-out", { user: { id: string; companyName: string } } | null>();
+
+beforeAll(async () => {
+  await resetDatabase();
+  await seedIfEmpty(testDatabase().url);
+  for (const [role, email] of [["issuer", "issuer@recard.test"], ["provider", "desk@metro.recard.test"], ["cardholder", "hana@recard.test"]] as const) {
+    const user = await db().user.findUniqueOrThrow({ where: { email } });
+    sessions.set(role, { user: { id: user.id, companyName: "test" } });
+  }
+  sessions.set("signed-out", null);
+}, 120_000);
+afterAll(() => db().$disconnect());
+
+const REFUSALS = /^(Sign in first\.|This needs an? (issuer|provider|cardholder) account\.|Messages are exchanged between companies)/;
+
+describe(`server actions refuse the wrong roles on their own (${testDatabase().kind})`, () => {
+  const modules = actionModules();
+
+  it("finds the action modules", () => {
+    expect(modules.length).toBeGreaterThanOrEqual(8);
+  });
+
+  for (const { file, allowed } of modules) {
+    it(`${file}: every action refuses ${(["issuer", "provider", "cardholder", "signed-out"] as const).filter((r) => !allowed.includes(r as Role)).join(", ")}`, async () => {
+      const mod = (await import(/* @vite-ignore */ path.resolve(file))) as Record<string, unknown>;
+      const actions = Object.entries(mod).filter(([, v]) => typeof v === "function") as [string, (...args: unknown[]) => Promise<unknown>][];
+      expect(actions.length).toBeGreaterThan(0);
+      const before = await footprint();
+      for (const who of ["issuer", "provider", "cardholder", "signed-out"] as const) {
+        if (allowed.includes(who as Role)) continue;
+        session = sessions.get(who)!;
+        for (const [name, action] of actions) {
+          getServerSession.mockClear();
+          // Arguments are never looked at before the session is: bound ids, state and form data are junk.
+          const args = Array.from({ length: Math.max(action.length, 1) }, (_, i) => (i === action.length - 1 ? new FormData() : "00000000-0000-4000-8000-000000000000"));
+          const result = await action(...args);
+          expect(getServerSession, `${name} as ${who} asked for the session`).toHaveBeenCalled();
+          if (result !== undefined) {
+            const message = (result as { message?: unknown }).message;
+            expect(String(message), `${name} as ${who}`).toMatch(REFUSALS);
+          }
+        }
+      }
+      expect(await footprint(), `${file}: nothing changed`).toBe(before);
+    });
+  }
+});
