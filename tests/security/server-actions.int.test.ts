@@ -97,3 +97,54 @@ describe(`server actions refuse the wrong roles on their own (${testDatabase().k
     });
   }
 });
+
+/** Route handlers that serve a session (public ones: health, the signed exchange, next-auth itself). */
+const PUBLIC_ROUTES = new Set(["app/api/health/route.ts", "app/api/exchange/route.ts", "app/api/auth/[...nextauth]/route.ts"]);
+
+function routeModules(): { file: string; allowed: Role[] }[] {
+  const found: { file: string; allowed: Role[] }[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name === "route.ts" && !PUBLIC_ROUTES.has(full)) {
+        const parts = path.relative("app", full).split(path.sep);
+        const segment = parts[0] === "api" ? parts[1]! : parts[0]!;
+        found.push({ file: full, allowed: segment === "messages" ? ["issuer", "provider"] : [segment as Role] });
+      }
+    }
+  };
+  walk("app");
+  return found;
+}
+
+describe(`route handlers refuse the wrong roles on their own (${testDatabase().kind})`, () => {
+  const routes = routeModules();
+
+  it("finds the route handlers", () => {
+    expect(routes.length).toBeGreaterThanOrEqual(4);
+  });
+
+  for (const { file, allowed } of routes) {
+    it(`${file}: refuses the other roles with 401/403 and no data`, async () => {
+      const mod = (await import(/* @vite-ignore */ path.resolve(file))) as Record<string, unknown>;
+      const handlers = (["GET", "POST", "PUT", "PATCH", "DELETE"] as const).filter((m) => typeof mod[m] === "function");
+      expect(handlers.length).toBeGreaterThan(0);
+      const before = await footprint();
+      for (const who of ["issuer", "provider", "cardholder", "signed-out"] as const) {
+        if (allowed.includes(who as Role)) continue;
+        session = sessions.get(who)!;
+        for (const method of handlers) {
+          const handler = mod[method] as (req: Request, ctx: unknown) => Promise<Response>;
+          const request = new Request("http://localhost/x", { method, ...(method === "GET" ? {} : { body: "{}", headers: { "content-type": "application/json" } }) });
+          const ids = { id: "00000000-0000-4000-8000-000000000000", messageId: "RECARD01-METRO01-I0000000001" };
+          const response = await handler(request, { params: Promise.resolve(ids) });
+          expect(response.status, `${method} ${file} as ${who}`).toBe(who === "signed-out" ? 401 : 403);
+          expect(await response.text()).not.toMatch(/RECARD01-[A-Z0-9]+-[IP]\d{10}/);
+        }
+      }
+      expect(await footprint()).toBe(before);
+    });
+  }
+});
+
