@@ -7,5 +7,7 @@ if (!url) {
   console.error("set DATABASE_URL (npm start seeds the embedded database by itself)");
   process.exit(2);
 }
+// The data layer validates its environment; the secret signs sessions and is not used by seeding.
+process.env.NEXTAUTH_SECRET ??= "seed-only-secret-not-used-for-sessions-0000";
 await migrate(url, { log: console.log });
-console.log((await seedIfEmpty(url, { log: console.log })) ? "seeded" : "the database already has data: nothing done");
+console.log((await seedIfEmpty(url, { log: console.log, traffic: true })) ? "seeded" : "the database already has data: nothing done");

@@ -83,9 +83,7 @@ async function main() {
   }
   const report = await migrate(databaseUrl, { log });
   log(`migrations: ${report.applied.length} applied, ${report.alreadyApplied.length} already there`);
-  const seeded = await seedIfEmpty(databaseUrl, { log });
-  log(seeded ? "demo data seeded" : "database already has data: seed skipped");
-
+  // The same environment for the seed's use of the data layer here and for the app below.
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -97,6 +95,10 @@ async function main() {
     // PGlite serves every connection through one engine; keep the pools small (embedded.ts).
     DB_POOL_MAX: process.env.DB_POOL_MAX ?? (embedded ? "4" : "10"),
   };
+  Object.assign(process.env, env);
+  const seeded = await seedIfEmpty(databaseUrl, { log, traffic: true });
+  log(seeded ? "demo data seeded" : "database already has data: seed skipped");
+
   const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], { stdio: "inherit", env });
   log(`ReCard at http://localhost:${port}`);
   let stopping = false;

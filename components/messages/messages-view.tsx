@@ -15,7 +15,7 @@ type Tab = (typeof TABS)[number];
 /** Sent and received messages with their delivery state, live. */
 export function MessagesView({ initial, basePath }: { initial: CompanyMessages; basePath: string }) {
   const { data, isFetching, error } = useQuery(messagesQuery(initial));
-  const [tab, setTab] = useState<Tab>("received");
+  const [tab, setTab] = useState<Tab>(initial.received.length === 0 && initial.sent.length > 0 ? "sent" : "received");
   const m = data ?? initial;
   const counts = { received: m.received.length, sent: m.sent.length, rejected: m.rejected.length };
   return (

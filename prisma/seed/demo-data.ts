@@ -80,6 +80,8 @@ export type DemoCardholder = {
   identityVerified?: boolean;
   /** A card replaced earlier (its applications reloaded on the current card). */
   reissuedBefore?: { reason: "lost" | "stolen" | "damaged"; monthsAgo: number };
+  /** Loads in the last weeks (after everything else is seeded), for this month's figures and statements. */
+  recentLoads?: { aid: string; daysAgo: number }[];
   /** The situation today. */
   today?: { blocked?: "lost" | "stolen"; pendingRequest?: "lost" | "stolen" | "damaged" };
 };
@@ -94,19 +96,19 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
   { name: "Sakura Kimura", sex: "female", birthDate: "2000-05-05", occupation: "Designer", incomeMinor: 3_900_000, address: "2-3 Minatomirai, Yokohama", postalCode: "220-0012", platformType: 100, loads: ["F0524300030001"] },
   { name: "Sota Hayashi", sex: "male", birthDate: "1983-08-14", occupation: "Civil servant", incomeMinor: 6_000_000, address: "7-2 Odori, Sapporo", postalCode: "060-0042", platformType: 200, loads: ["F0524300010001", "F0524300020001"], reissuedBefore: { reason: "damaged", monthsAgo: 8 } },
   { name: "Aoi Shimizu", sex: "female", birthDate: "1994-12-01", occupation: "Teacher", incomeMinor: 4_500_000, address: "3-5 Honcho, Chiba", postalCode: "260-0012", platformType: 100, loads: ["F0524300010001"] },
-  { name: "Riku Yamaguchi", sex: "male", birthDate: "1990-03-09", occupation: "Sales manager", incomeMinor: 7_300_000, address: "8-1 Motomachi, Kobe", postalCode: "650-0022", platformType: 200, loads: ["F0524300020001", "F0524300010001", "F0524300030001"] },
+  { name: "Riku Yamaguchi", sex: "male", birthDate: "1990-03-09", occupation: "Sales manager", incomeMinor: 7_300_000, address: "8-1 Motomachi, Kobe", postalCode: "650-0022", platformType: 200, loads: ["F0524300020001", "F0524300010001", "F0524300030001"] , recentLoads: [{ aid: "F0524300010002", daysAgo: 33 }] },
   { name: "Yui Matsumoto", sex: "female", birthDate: "1987-06-25", occupation: "Accountant", incomeMinor: 6_600_000, address: "2-7 Ebisu, Shibuya-ku, Tokyo", postalCode: "150-0013", platformType: 100, loads: ["F0524300020002", "F0524300010002"] },
   { name: "Takumi Inoue", sex: "male", birthDate: "1969-10-11", occupation: "Taxi driver", incomeMinor: 3_800_000, address: "1-4 Naha, Okinawa", postalCode: "900-0015", platformType: 200, loads: ["F0524300010001"], fraudFlag: true },
   { name: "Mio Kimura", sex: "female", birthDate: "1998-02-14", occupation: "Barista", incomeMinor: 2_400_000, address: "6-3 Tenjin, Fukuoka", postalCode: "810-0001", platformType: 100, loads: ["F0524300030001", "F0524300010001"] },
-  { name: "Daiki Hayashi", sex: "male", birthDate: "1981-04-19", occupation: "Physician", incomeMinor: 14_000_000, address: "5-5 Roppongi, Minato-ku, Tokyo", postalCode: "106-0032", platformType: 200, loads: ["F0524300020001", "F0524300020002", "F0524300030001"] },
+  { name: "Daiki Hayashi", sex: "male", birthDate: "1981-04-19", occupation: "Physician", incomeMinor: 14_000_000, address: "5-5 Roppongi, Minato-ku, Tokyo", postalCode: "106-0032", platformType: 200, loads: ["F0524300020001", "F0524300020002", "F0524300030001"] , recentLoads: [{ aid: "F0524300010001", daysAgo: 0 }] },
   { name: "Akari Mori", sex: "female", birthDate: "1993-09-07", occupation: "Journalist", incomeMinor: 5_200_000, address: "1-2 Kanda, Chiyoda-ku, Tokyo", postalCode: "101-0047", platformType: 100, loads: ["F0524300010001", "F0524300020001"] },
   { name: "Kaito Ikeda", sex: "male", birthDate: "1976-12-30", occupation: "Farmer", incomeMinor: 3_100_000, address: "12 Matsumoto, Nagano", postalCode: "390-0811", platformType: 200, loads: ["F0524300030001"], identityVerified: false },
-  { name: "Rin Hashimoto", sex: "female", birthDate: "1984-07-21", occupation: "Lawyer", incomeMinor: 11_500_000, address: "3-3 Marunouchi, Chiyoda-ku, Tokyo", postalCode: "100-0005", platformType: 100, loads: ["F0524300020001", "F0524300010002"] },
-  { name: "Yamato Abe", sex: "male", birthDate: "1999-01-16", occupation: "Delivery rider", incomeMinor: 2_900_000, address: "4-8 Nishi-ku, Hiroshima", postalCode: "733-0002", platformType: 200, loads: ["F0524300010001", "F0524300010002"] },
-  { name: "Koharu Ishikawa", sex: "female", birthDate: "1988-03-03", occupation: "Researcher", incomeMinor: 6_900_000, address: "2-1 Tsukuba, Ibaraki", postalCode: "305-0031", platformType: 100, loads: ["F0524300030001", "F0524300020002"] },
+  { name: "Rin Hashimoto", sex: "female", birthDate: "1984-07-21", occupation: "Lawyer", incomeMinor: 11_500_000, address: "3-3 Marunouchi, Chiyoda-ku, Tokyo", postalCode: "100-0005", platformType: 100, loads: ["F0524300020001", "F0524300010002"] , recentLoads: [{ aid: "F0524300030001", daysAgo: 15 }] },
+  { name: "Yamato Abe", sex: "male", birthDate: "1999-01-16", occupation: "Delivery rider", incomeMinor: 2_900_000, address: "4-8 Nishi-ku, Hiroshima", postalCode: "733-0002", platformType: 200, loads: ["F0524300010001", "F0524300010002"] , recentLoads: [{ aid: "F0524300020002", daysAgo: 50 }] },
+  { name: "Koharu Ishikawa", sex: "female", birthDate: "1988-03-03", occupation: "Researcher", incomeMinor: 6_900_000, address: "2-1 Tsukuba, Ibaraki", postalCode: "305-0031", platformType: 100, loads: ["F0524300030001", "F0524300020002"] , recentLoads: [{ aid: "F0524300010002", daysAgo: 25 }] },
   { name: "Hinata Ogawa", sex: "male", birthDate: "1992-08-08", occupation: "Chef", incomeMinor: 4_100_000, address: "9-9 Kanazawa, Ishikawa", postalCode: "920-0853", platformType: 200, loads: [] },
   { name: "Tsumugi Fujita", sex: "female", birthDate: "1997-10-29", occupation: "Illustrator", incomeMinor: 3_300_000, address: "1-6 Shizuoka, Shizuoka", postalCode: "420-0853", platformType: 100, loads: ["F0524300010001"] },
-  { name: "Minato Okada", sex: "male", birthDate: "1974-05-17", occupation: "Pilot", incomeMinor: 16_000_000, address: "2-2 Haneda, Ota-ku, Tokyo", postalCode: "144-0041", platformType: 200, loads: ["F0524300020001", "F0524300020002", "F0524300010001"] },
+  { name: "Minato Okada", sex: "male", birthDate: "1974-05-17", occupation: "Pilot", incomeMinor: 16_000_000, address: "2-2 Haneda, Ota-ku, Tokyo", postalCode: "144-0041", platformType: 200, loads: ["F0524300020001", "F0524300020002", "F0524300010001"] , recentLoads: [{ aid: "F0524300030001", daysAgo: 40 }] },
   { name: "Ema Goto", sex: "female", birthDate: "1986-11-04", occupation: "Pianist", incomeMinor: 5_500_000, address: "3-1 Kita-ku, Okayama", postalCode: "700-0024", platformType: 100, loads: ["F0524300030001"] },
   { name: "Asahi Maeda", sex: "male", birthDate: "1995-06-11", occupation: "Firefighter", incomeMinor: 5_000_000, address: "4-4 Aoba-ku, Sendai", postalCode: "980-0811", platformType: 200, loads: ["F0524300010002"] },
 ];

@@ -64,6 +64,7 @@ class DemoSeeder {
   private apps = new Map<string, AppRef>();
   private customers = new Map<string, string>(); // provider|cardholder -> customer id
   private customerCount = new Map<string, number>();
+  private current = new Map<string, { card: CardRef; holderNo: string }>(); // cardholder name -> card in use
   private readonly rand = mulberry32(20261128);
   /** The first issuer operator (Aiko Tanaka): the one who decided the earlier reissues. */
   private operatorId: string | null = null;
@@ -84,6 +85,15 @@ class DemoSeeder {
     }
     await this.seedProviders(passwordHash);
     for (const [index, holder] of DEMO_CARDHOLDERS.entries()) await this.seedCardholder(holder, index, passwordHash);
+    // Recent loads last, so the random draws of everything above stay as they were.
+    for (const holder of DEMO_CARDHOLDERS) {
+      const current = this.current.get(holder.name)!;
+      for (const recent of holder.recentLoads ?? []) {
+        const at = new Date(this.now.getTime() - recent.daysAgo * DAY - 60 * 60 * 1000);
+        await this.load(current.card, holder, current.holderNo, this.apps.get(recent.aid)!, at, null);
+      }
+      if (holder.recentLoads?.length) await this.db.walletCard.update({ where: { surfaceNumber: current.card.surfaceNumber }, data: { image: current.card.image as object } });
+    }
     this.log(`seeded ${DEMO_CARDHOLDERS.length} cardholders, ${DEMO_PROVIDERS.length} providers`);
   }
 
@@ -399,6 +409,7 @@ class DemoSeeder {
       });
     }
     await this.saveWallet(cardholder.id, card, holder.today?.blocked ? "gone" : "in_hand");
+    this.current.set(holder.name, { card, holderNo });
   }
 
   /** The plastic in the cardholder's hands (or not any more). A surrendered card was terminated. */
@@ -409,13 +420,24 @@ class DemoSeeder {
 }
 
 /** Seeds the demo world unless the database already has an issuer. Returns whether it seeded. */
-export async function seedIfEmpty(databaseUrl: string, options: { log?: (line: string) => void; now?: Date } = {}): Promise<boolean> {
+/**
+ * Seeds the demo world unless the database already has an issuer. Returns whether it seeded. With
+ * `traffic`, also sends the opening messages through the real exchange (seed/traffic.ts); that needs
+ * the app's data layer pointed at the same database (DATABASE_URL in this process).
+ */
+export async function seedIfEmpty(databaseUrl: string, options: { log?: (line: string) => void; now?: Date; traffic?: boolean } = {}): Promise<boolean> {
   const db = createPrismaClient(databaseUrl, 2);
+  const now = options.now ?? new Date();
   try {
     if ((await db.issuerCompany.count()) > 0) return false;
-    await new DemoSeeder(db, options.now ?? new Date(), options.log ?? (() => {})).run();
-    return true;
+    await new DemoSeeder(db, now, options.log ?? (() => {})).run();
   } finally {
     await db.$disconnect();
   }
+  if (options.traffic) {
+    if (process.env.DATABASE_URL !== databaseUrl) throw new Error("seed traffic: DATABASE_URL must point at the database being seeded");
+    const { sendOpeningTraffic } = await import("./traffic");
+    await sendOpeningTraffic({ now, log: options.log });
+  }
+  return true;
 }
