@@ -114,6 +114,15 @@ async function main() {
   child.on("exit", (code) => void stop(code ?? 0));
 }
 
+// The embedded database lives in this process: whatever brings it down must say why, loudly.
+process.on("uncaughtException", (error) => {
+  console.error(`[recard] fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
+process.on("unhandledRejection", (reason) => {
+  console.error(`[recard] unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+});
+
 main().catch((error) => {
   console.error(`[recard] ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
