@@ -66,7 +66,7 @@ test("charges: totals by kind, the chart, a fee change and a monthly statement s
       await expect(answer).toContainText(/RECARD01-METRO01-I\d{10}/);
       break;
     }
-    await expect(answer).toContainText("has no charges in");
+    await expect(answer).toContainText(/has no charges in|was already issued/); // the seed sends the last closed months
   }
   expect(sent).toBe(true);
   await page.reload();
