@@ -49,14 +49,14 @@ test("a message exported as a file imports as a replay at its receiver and is re
   const metro = await browser.newContext({ storageState: ACCOUNTS.metro.state });
   const metroPage = await metro.newPage();
   await openMessages(metroPage, "provider");
-  await metroPage.getByLabel("Message file").setInputFiles(path);
+  await metroPage.getByLabel("Message file", { exact: true }).setInputFiles(path);
   await metroPage.getByRole("button", { name: "Import" }).click();
   await expect(metroPage.getByRole("main").getByRole("status")).toContainText(`${messageId} was already received; nothing was done twice`);
 
   const hoshi = await browser.newContext({ storageState: ACCOUNTS.hoshi.state });
   const hoshiPage = await hoshi.newPage();
   await openMessages(hoshiPage, "provider");
-  await hoshiPage.getByLabel("Message file").setInputFiles(path);
+  await hoshiPage.getByLabel("Message file", { exact: true }).setInputFiles(path);
   await hoshiPage.getByRole("button", { name: "Import" }).click();
   await expect(hoshiPage.getByRole("main").getByRole("alert")).toContainText("wrong-receiver");
   await expect(hoshiPage.getByRole("main").getByRole("alert")).toContainText("addressed to METRO01");
