@@ -8,6 +8,10 @@ import path from "node:path";
 import { startEmbeddedDatabase } from "../lib/server/db/embedded";
 import { startTempPostgres } from "./lib/temp-postgres";
 
+// The embedded server lives in this process; pglite-socket detaches connections without awaiting
+// (a failed ROLLBACK there is an unhandled rejection): report it rather than die with the database.
+process.on("unhandledRejection", (reason) => console.error(`[test-integration] unhandled rejection: ${String(reason)}`));
+
 const only = process.env.RECARD_TEST_DB;
 const targets = (["pglite", "postgresql"] as const).filter((t) => !only || only === t);
 const vitest = path.join(process.cwd(), "node_modules", "vitest", "vitest.mjs");

@@ -34,4 +34,27 @@ describe.runIf(testDatabase().kind === "pglite")("embedded PGlite server", () =>
       await second.stop();
     }
   });
+
+  it("keeps answering other connections after one query fails inside the socket server", async () => {
+    const embedded = await startEmbeddedDatabase({ dataDir: null, port: 0 });
+    try {
+      const inner = (embedded as unknown as { db: { execProtocolRawStream: (...a: unknown[]) => Promise<unknown> } }).db;
+      const original = inner.execProtocolRawStream.bind(inner);
+      let failures = 1;
+      inner.execProtocolRawStream = async (...args: unknown[]) => {
+        if (failures-- > 0) throw new Error("injected protocol failure");
+        return original(...args);
+      };
+      const victim = new pg.Client({ connectionString: embedded.url, connectionTimeoutMillis: 3000 });
+      await victim.connect().catch(() => {});
+      await victim.end().catch(() => {});
+      const client = new pg.Client({ connectionString: embedded.url, connectionTimeoutMillis: 3000, query_timeout: 3000 });
+      await client.connect();
+      const { rows } = await client.query("SELECT 41 + 1 AS answer");
+      expect(rows).toEqual([{ answer: 42 }]);
+      await client.end();
+    } finally {
+      await embedded.stop();
+    }
+  });
 });
