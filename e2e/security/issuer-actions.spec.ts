@@ -1,5 +1,6 @@
-import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { ACCOUNTS, type AccountKey } from "../fixtures/accounts";
+import { capture, replay, type Captured } from "../fixtures/replay";
 
 /**
  * Every issuer server action and route handler checks the session itself (STYLE.md 2): a provider
@@ -7,32 +8,6 @@ import { ACCOUNTS, type AccountKey } from "../fixtures/accounts";
  * and nothing changes. Requests are captured from the issuer's own page (and not let through), then
  * replayed with another account's cookies.
  */
-
-type Captured = { url: string; headers: Record<string, string>; body: Buffer };
-
-async function capture(page: Page, submit: () => Promise<void>): Promise<Captured> {
-  let captured: Captured | null = null;
-  await page.route("**/*", async (route) => {
-    const request = route.request();
-    if (request.method() === "POST" && request.headers()["next-action"]) {
-      captured = { url: request.url(), headers: request.headers(), body: request.postDataBuffer() ?? Buffer.alloc(0) };
-      await route.abort();
-    } else {
-      await route.continue();
-    }
-  });
-  await submit();
-  await expect.poll(() => captured !== null).toBe(true);
-  await page.unroute("**/*");
-  return captured!;
-}
-
-async function replay(request: APIRequestContext, c: Captured, baseURL: string) {
-  const headers: Record<string, string> = { "next-action": c.headers["next-action"]!, "content-type": c.headers["content-type"]!, accept: "text/x-component", origin: baseURL };
-  if (c.headers["next-router-state-tree"]) headers["next-router-state-tree"] = c.headers["next-router-state-tree"];
-  const response = await request.post(c.url, { headers, data: c.body });
-  return { status: response.status(), text: await response.text() };
-}
 
 async function contextOf(browser: Browser, key: AccountKey) {
   return browser.newContext({ storageState: ACCOUNTS[key].state });

@@ -1,37 +1,12 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { ACCOUNTS } from "../fixtures/accounts";
+import { capture, replay } from "../fixtures/replay";
 
 /**
  * A cardholder sees and reports only their own cards: Kenji replaying Hana's own report and
  * presentation requests (her card bound in them) is answered "not found", her card is untouched,
  * and her card's pages are 404 for him. Other roles never reach the cardholder's actions.
  */
-
-type Captured = { url: string; headers: Record<string, string>; body: Buffer };
-
-async function capture(page: Page, submit: () => Promise<void>): Promise<Captured> {
-  let captured: Captured | null = null;
-  await page.route("**/*", async (route) => {
-    const request = route.request();
-    if (request.method() === "POST" && request.headers()["next-action"]) {
-      captured = { url: request.url(), headers: request.headers(), body: request.postDataBuffer() ?? Buffer.alloc(0) };
-      await route.abort();
-    } else {
-      await route.continue();
-    }
-  });
-  await submit();
-  await expect.poll(() => captured !== null).toBe(true);
-  await page.unroute("**/*");
-  return captured!;
-}
-
-async function replay(request: APIRequestContext, c: Captured, baseURL: string) {
-  const headers: Record<string, string> = { "next-action": c.headers["next-action"]!, "content-type": c.headers["content-type"]!, accept: "text/x-component", origin: baseURL };
-  if (c.headers["next-router-state-tree"]) headers["next-router-state-tree"] = c.headers["next-router-state-tree"];
-  const response = await request.post(c.url, { headers, data: c.body });
-  return { status: response.status(), text: await response.text() };
-}
 
 test("Kenji cannot see, report or present Hana's card", async ({ browser, baseURL }) => {
   const hana = await browser.newContext({ storageState: ACCOUNTS.hana.state });
