@@ -2,7 +2,7 @@
 import { keepValues } from "@/components/issuer/keep-values";
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { FormMessage, TextAreaField } from "@/components/ui/field";
+import { FieldErrors, FormMessage, TextAreaField } from "@/components/ui/field";
 
 export type ReportState = { fieldErrors?: { reason?: string[]; statement?: string[]; confirm?: string[] }; message?: string; ok?: boolean; done?: string };
 
@@ -34,13 +34,7 @@ export function ReportForm({ action, last4, onBehalf = false }: { action: (prev:
             </label>
           ))}
         </div>
-        <div id="reason-error" aria-live="polite">
-          {reasonErrors?.map((e) => (
-            <p key={e} className="mt-1 text-xs font-medium text-rose-600">
-              {e}
-            </p>
-          ))}
-        </div>
+        <FieldErrors id="reason-error" errors={reasonErrors} />
       </fieldset>
       <TextAreaField label="Statement (optional)" name="statement" rows={3} maxLength={500} errors={state.fieldErrors?.statement} hint="Where and when, a police report number… It helps the examination." />
       {reason && (
@@ -55,13 +49,7 @@ export function ReportForm({ action, last4, onBehalf = false }: { action: (prev:
           <input type="checkbox" name="confirm" value="yes" aria-invalid={confirmErrors?.length ? true : undefined} aria-describedby="confirm-error" className="mt-1" />
           <span>{onBehalf ? "The cardholder confirmed this report and asks for a replacement card." : "I confirm this report and ask ReCard to issue a replacement card."}</span>
         </label>
-        <div id="confirm-error" aria-live="polite">
-          {confirmErrors?.map((e) => (
-            <p key={e} className="mt-1 text-xs font-medium text-rose-600">
-              {e}
-            </p>
-          ))}
-        </div>
+        <FieldErrors id="confirm-error" errors={confirmErrors} />
       </div>
       {state.message && <FormMessage tone="bad">{state.message}</FormMessage>}
       {state.done && <FormMessage tone="good">{state.done}</FormMessage>}

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useActionState, useCallback, useEffect, useMemo, useState } from "react";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { FormMessage } from "@/components/ui/field";
+import { FieldErrors, FormMessage } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { formatInstant, groupSurfaceNumber, platformTypeShort } from "@/lib/core/format";
@@ -64,13 +64,7 @@ function Area({ id, name, label, hint, errors }: { id: string; name: string; lab
       <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
         {hint}
       </p>
-      <div id={`${id}-error`} aria-live="polite">
-        {errors?.map((e) => (
-          <p key={e} className="mt-1 text-xs font-medium text-rose-600">
-            {e}
-          </p>
-        ))}
-      </div>
+      <FieldErrors id={`${id}-error`} errors={errors} />
     </div>
   );
 }

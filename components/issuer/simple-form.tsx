@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { keepValues } from "@/components/issuer/keep-values";
 import { Button, type ButtonVariant } from "@/components/ui/button";
-import { FormMessage } from "@/components/ui/field";
+import { FieldErrors, FormMessage } from "@/components/ui/field";
 
 export type FormState = { ok?: boolean; message?: string; fieldErrors?: Record<string, string[] | undefined> };
 
@@ -72,13 +72,7 @@ export function SimpleForm({
                 {f.hint}
               </p>
             )}
-            <div id={`${id}-error`} aria-live="polite">
-              {errors?.map((e) => (
-                <p key={e} className="mt-1 text-xs font-medium text-rose-600">
-                  {e}
-                </p>
-              ))}
-            </div>
+            <FieldErrors id={`${id}-error`} errors={errors} />
           </div>
         );
       })}

@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { importMessageFileAction, type ImportState } from "@/app/_actions/messages";
 import { Button } from "@/components/ui/button";
-import { FormMessage } from "@/components/ui/field";
+import { FieldErrors, FormMessage } from "@/components/ui/field";
 
 /** Imports a message file (the patent's floppy disk) through the same checks as online delivery. */
 export function ImportForm() {
@@ -21,13 +21,7 @@ export function ImportForm() {
           aria-describedby="file-error"
           className="mt-1 block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm"
         />
-        <div id="file-error" aria-live="polite">
-          {state.fieldErrors?.file?.map((e) => (
-            <p key={e} className="mt-1 text-xs font-medium text-rose-600">
-              {e}
-            </p>
-          ))}
-        </div>
+        <FieldErrors id="file-error" errors={state.fieldErrors?.file} />
       </div>
       <Button type="submit" disabled={pending}>
         {pending ? "Importing…" : "Import"}

@@ -2,6 +2,7 @@
 
 import { useId, useState } from "react";
 import { decodeCardImage, type CardImage } from "@/lib/core/card";
+import { FieldErrors } from "@/components/ui/field";
 
 /**
  * Inserts a card image file (e.g. one made with `npm run card -- new`) into the desk's simulator
@@ -38,9 +39,7 @@ export function InsertImageFile({ onImage, disabled = false }: { onImage: (image
       <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
         A test card made with <code>npm run card -- new</code>; it belongs to no cardholder and is not returned anywhere.
       </p>
-      <div id={`${id}-error`} aria-live="polite">
-        {error && <p className="mt-1 text-xs font-medium text-rose-600">{error}</p>}
-      </div>
+      <FieldErrors id={`${id}-error`} errors={error ? [error] : undefined} />
     </div>
   );
 }

@@ -21,13 +21,20 @@ function Frame({ label, name, errors, hint, children }: Common & { children: Rea
           {hint}
         </p>
       )}
-      <div id={`${name}-error`} aria-live="polite">
-        {errors?.map((e) => (
-          <p key={e} className="mt-1 text-xs font-medium text-rose-600">
-            {e}
-          </p>
-        ))}
-      </div>
+      <FieldErrors id={`${name}-error`} errors={errors} />
+    </div>
+  );
+}
+
+/** The error slot of a control: `id` is what its aria-describedby names; announced as errors arrive. */
+export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
+  return (
+    <div id={id} aria-live="polite">
+      {errors?.map((e) => (
+        <p key={e} className="mt-1 text-xs font-medium text-rose-600">
+          {e}
+        </p>
+      ))}
     </div>
   );
 }

@@ -10,7 +10,7 @@ import type { GrantView, PermissionView } from "@/lib/server/data/provider/permi
 import type { ApduTrace } from "@/lib/reader";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { FormMessage, TextField } from "@/components/ui/field";
+import { FieldErrors, FormMessage, TextField } from "@/components/ui/field";
 import { recordFirstLoadAction, refreshPermissionsAction, startFirstLoadAction, type FirstLoadState } from "../actions";
 import { CardOps, type CardOp } from "./card-ops";
 import { runLoads, type LoadProgress, type Transmit } from "./load-runner";
@@ -226,13 +226,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
             );
           })}
         </div>
-        <div id="applicationAids-error" aria-live="polite">
-          {fe.applicationAids?.map((e) => (
-            <p key={e} className="mt-1 text-xs font-medium text-rose-600">
-              {e}
-            </p>
-          ))}
-        </div>
+        <FieldErrors id="applicationAids-error" errors={fe.applicationAids} />
       </fieldset>
 
       <fieldset>
