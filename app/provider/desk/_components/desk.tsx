@@ -18,7 +18,8 @@ import { Panel } from "@/components/ui/panel";
 import { claimCardAction, returnCardAction, type ClaimState } from "../actions";
 import { CardOps, traced, type CardOp } from "./card-ops";
 import { FirstLoadFlow } from "./first-load-flow";
-import { RefusalNotice, ReloadFlow } from "./reload-flow";
+import { RefusalNotice } from "./refusal-notice";
+import { ReloadFlow } from "./reload-flow";
 
 /** Where a leaving desk sends the card back (keepalive: it survives the page going away). */
 const RETURN_URL = "/api/provider/desk/return";

@@ -12,9 +12,10 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FieldErrors, FormMessage, TextField } from "@/components/ui/field";
 import { recordFirstLoadAction, refreshPermissionsAction, startFirstLoadAction, type FirstLoadState } from "../actions";
-import { CardOps, type CardOp } from "./card-ops";
+import type { CardOp } from "./card-ops";
+import { LoadOutcome } from "./load-outcome";
 import { runLoads, type LoadProgress, type Transmit } from "./load-runner";
-import { RefusalNotice } from "./reload-flow";
+import { RefusalNotice } from "./refusal-notice";
 
 type Props = {
   applications: readonly DeskApplication[];
@@ -144,29 +145,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
           </div>
         )}
         {error && <FormMessage tone="bad">{error}</FormMessage>}
-        {ops.length > 0 && (
-          <div>
-            <h3 className="mb-2 text-sm font-semibold text-slate-800">On the card</h3>
-            <CardOps ops={ops} trace={trace} />
-          </div>
-        )}
-        {progress.some((p) => p.status === "loaded") && (
-          <div role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-900 ring-1 ring-inset ring-emerald-200" data-testid="first-load-result">
-            {progress
-              .filter((p) => p.status === "loaded" && p.recorded?.ok)
-              .map((p) => {
-                const v = p.recorded!.ok ? p.recorded!.value : null;
-                return (
-                  <p key={p.aid}>
-                    <strong>{p.name}</strong> loaded under <span className="font-mono">{v?.messageId}</span>: {v ? formatMoney(v.charge.amountMinor, v.charge.currency) : ""} normal fee charged; {p.works ? `works on the card (${p.works})` : "did not answer on the card"}.
-                  </p>
-                );
-              })}
-          </div>
-        )}
-        {progress
-          .filter((p) => p.status === "refused" && p.recorded && !p.recorded.ok)
-          .map((p) => (p.recorded && !p.recorded.ok ? <RefusalNotice key={p.aid} refusal={p.recorded.error} title={`${p.name}: ${RELOAD_REFUSAL_LABELS[p.recorded.error.code]}`} /> : null))}
+        <LoadOutcome ops={ops} trace={trace} progress={progress} verb="loaded" feeName={() => "normal fee"} testId="first-load-result" />
         {canUseCard && !busy && (
           <Button variant="secondary" onClick={() => void onVisitEnd()}>
             Finish and return the card

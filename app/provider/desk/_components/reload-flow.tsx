@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { formatDate, formatMoney } from "@/lib/core/format";
-import { RELOAD_REFUSAL_LABELS, type ReloadRefusal } from "@/lib/core/workflows/reload";
+import { RELOAD_REFUSAL_LABELS } from "@/lib/core/workflows/reload";
 import type { CardReading } from "@/lib/core/workflows/reload-desk";
 import type { DeskApplication } from "@/lib/server/data/provider/catalog";
 import type { GrantView } from "@/lib/server/data/provider/permissions";
@@ -11,9 +11,11 @@ import type { ApduTrace } from "@/lib/reader";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { advanceReloadAction, confirmReloadAction, finishReloadAction, recordReloadLoadAction, startReloadAction } from "../actions";
-import { CardOps, type CardOp } from "./card-ops";
+import type { CardOp } from "./card-ops";
 import { CaseSteps } from "./case-steps";
+import { LoadOutcome } from "./load-outcome";
 import { runLoads, type LoadProgress, type Transmit } from "./load-runner";
+import { RefusalNotice } from "./refusal-notice";
 
 type Props = {
   applications: readonly DeskApplication[];
@@ -27,18 +29,6 @@ type Props = {
   /** The visit is over: the desk returns the card. */
   onVisitEnd: () => Promise<void>;
 };
-
-/** A refusal in plain words, with the patent step where the flow stopped. */
-export function RefusalNotice({ refusal, title }: { refusal: ReloadRefusal; title?: string }) {
-  return (
-    <div role="alert" className="rounded-lg bg-rose-50 px-4 py-3 text-sm text-rose-900 ring-1 ring-inset ring-rose-200" data-testid="refusal">
-      <p className="font-semibold">
-        {title ?? RELOAD_REFUSAL_LABELS[refusal.code]} <span className="font-normal text-rose-700">(step {refusal.step})</span>
-      </p>
-      <p className="mt-1">{refusal.reason}</p>
-    </div>
-  );
-}
 
 function OldLoadReview({ app }: { app: ReloadCaseView["applications"][number] }) {
   const old = app.old!;
@@ -312,31 +302,7 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
             </div>
           )}
 
-          {ops.length > 0 && (
-            <div>
-              <h3 className="mb-2 text-sm font-semibold text-slate-800">On the card</h3>
-              <CardOps ops={ops} trace={trace} />
-            </div>
-          )}
-
-          {progress.some((p) => p.status === "loaded") && (
-            <div role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-900 ring-1 ring-inset ring-emerald-200" data-testid="reload-result">
-              {progress
-                .filter((p) => p.status === "loaded" && p.recorded?.ok)
-                .map((p) => {
-                  const v = p.recorded!.ok ? p.recorded!.value : null;
-                  return (
-                    <p key={p.aid}>
-                      <strong>{p.name}</strong> reloaded under <span className="font-mono">{v?.messageId}</span>: {v ? formatMoney(v.charge.amountMinor, v.charge.currency) : ""}{" "}
-                      {v?.charge.kind === "reissue_reload" ? "reissue fee" : "normal fee"} charged; {p.works ? `works on the card (${p.works})` : "did not answer on the card"}.
-                    </p>
-                  );
-                })}
-            </div>
-          )}
-          {progress
-            .filter((p) => p.status === "refused" && p.recorded && !p.recorded.ok)
-            .map((p) => (p.recorded && !p.recorded.ok ? <RefusalNotice key={p.aid} refusal={p.recorded.error} title={`${p.name}: ${RELOAD_REFUSAL_LABELS[p.recorded.error.code]}`} /> : null))}
+          <LoadOutcome ops={ops} trace={trace} progress={progress} verb="reloaded" feeName={(charge) => (charge.kind === "reissue_reload" ? "reissue fee" : "normal fee")} testId="reload-result" />
 
           {(isRefused || (refusedApps.length > 0 && !reloadable.length && view.outcome !== "in_progress")) && (
             <div className="flex flex-wrap gap-2">
