@@ -2,6 +2,7 @@ import "server-only";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
 import type { Tx } from "../../exchange/types";
+import { loadExaminationSelect, loadRecordColumns, type LoadExamination, type LoadRecordColumns } from "./load-records";
 
 /** The provider's own customer records (Figs. 14/17 "user information"), scoped to the desk's provider. */
 
@@ -22,18 +23,9 @@ export async function listCustomers(actor: ProviderActor, options: { query?: str
   return rows.map(({ _count, ...r }) => ({ ...r, loads: _count.loads }));
 }
 
-export type CustomerLoad = {
-  id: string;
-  messageId: string;
-  cardId: string | null;
-  surfaceNumberLast4: string | null;
-  platformType: number;
-  applicationAid: string;
-  kind: "first_load" | "reload";
-  status: "pending" | "loaded" | "failed";
-  loadedAt: Date | null;
+export type CustomerLoad = LoadRecordColumns & {
   previousMessageId: string | null;
-  examination: { outcome: string; limitMinor: number; investigatedAt: Date; policyVersion: string } | null;
+  examination: LoadExamination | null;
   charge: { kind: string; amountMinor: number; currency: string } | null;
 };
 
@@ -61,8 +53,9 @@ export async function getCustomer(actor: ProviderActor, id: string): Promise<Cus
     include: {
       loads: {
         orderBy: { createdAt: "desc" },
-        include: {
-          investigation: { select: { outcome: true, limitMinor: true, investigatedAt: true, policyVersion: true } },
+        select: {
+          ...loadRecordColumns,
+          investigation: loadExaminationSelect,
           charge: { select: { kind: true, amountMinor: true, currency: true } },
           previousLoad: { select: { messageId: true } },
         },
@@ -71,19 +64,11 @@ export async function getCustomer(actor: ProviderActor, id: string): Promise<Cus
     },
   });
   if (!c) return null;
-  const loads: CustomerLoad[] = c.loads.map((l) => ({
-    id: l.id,
-    messageId: l.messageId,
-    cardId: l.cardId,
-    surfaceNumberLast4: l.surfaceNumberLast4,
-    platformType: l.platformType,
-    applicationAid: l.applicationAid,
-    kind: l.kind,
-    status: l.status,
-    loadedAt: l.loadedAt,
-    previousMessageId: l.previousLoad?.messageId ?? null,
-    examination: l.investigation,
-    charge: l.charge,
+  const loads: CustomerLoad[] = c.loads.map(({ previousLoad, investigation, charge, ...columns }) => ({
+    ...columns,
+    previousMessageId: previousLoad?.messageId ?? null,
+    examination: investigation,
+    charge,
   }));
   const cards = new Map<string, CustomerLoad[]>();
   for (const l of loads) if (l.cardId) cards.set(l.cardId, [...(cards.get(l.cardId) ?? []), l]);

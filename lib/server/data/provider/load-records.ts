@@ -1,30 +1,9 @@
 import "server-only";
 import type { ProviderActor } from "../../auth/session";
-import { db } from "../../db";
+import { db, type Prisma } from "../../db";
 
-export type LoadRecordSummary = {
-  id: string;
-  messageId: string;
-  cardId: string | null;
-  surfaceNumberLast4: string | null;
-  platformType: number;
-  applicationAid: string;
-  customerName: string;
-  customerNo: string;
-  kind: "first_load" | "reload";
-  status: "pending" | "loaded" | "failed";
-  loadedAt: Date | null;
-  createdAt: Date;
-};
-
-export type LoadRecordDetail = LoadRecordSummary & {
-  investigation: { outcome: string; limitMinor: number; investigatedAt: Date; policyVersion: string } | null;
-  charge: { kind: string; amountMinor: number; currency: string; chargedAt: Date } | null;
-  previousLoad: { id: string; messageId: string } | null;
-  failureReason: string | null;
-};
-
-const summarySelect = {
+/** The columns of a load record (Figs. 14/17) that every view of it shows: the list, the detail and a customer's loads. */
+export const loadRecordColumns = {
   id: true,
   messageId: true,
   cardId: true,
@@ -34,23 +13,30 @@ const summarySelect = {
   kind: true,
   status: true,
   loadedAt: true,
+} as const satisfies Prisma.SpLoadRecordSelect;
+
+/** The examination a load was made under, as the desk shows it next to the load. */
+export const loadExaminationSelect = { select: { outcome: true, limitMinor: true, investigatedAt: true, policyVersion: true } } as const satisfies Prisma.SpLoadRecord$investigationArgs;
+
+export type LoadRecordColumns = Prisma.SpLoadRecordGetPayload<{ select: typeof loadRecordColumns }>;
+export type LoadExamination = Prisma.SpCreditInvestigationGetPayload<typeof loadExaminationSelect>;
+
+export type LoadRecordSummary = LoadRecordColumns & { customerName: string; customerNo: string; createdAt: Date };
+
+export type LoadRecordDetail = LoadRecordSummary & {
+  investigation: LoadExamination | null;
+  charge: { kind: string; amountMinor: number; currency: string; chargedAt: Date } | null;
+  previousLoad: { id: string; messageId: string } | null;
+  failureReason: string | null;
+};
+
+const summarySelect = {
+  ...loadRecordColumns,
   createdAt: true,
   customer: { select: { fullName: true, customerNo: true } },
-} as const;
+} as const satisfies Prisma.SpLoadRecordSelect;
 
-type SummaryRow = {
-  id: string;
-  messageId: string;
-  cardId: string | null;
-  surfaceNumberLast4: string | null;
-  platformType: number;
-  applicationAid: string;
-  kind: "first_load" | "reload";
-  status: "pending" | "loaded" | "failed";
-  loadedAt: Date | null;
-  createdAt: Date;
-  customer: { fullName: string; customerNo: string };
-};
+type SummaryRow = Prisma.SpLoadRecordGetPayload<{ select: typeof summarySelect }>;
 
 function toSummary({ customer, ...row }: SummaryRow): LoadRecordSummary {
   return { ...row, customerName: customer.fullName, customerNo: customer.customerNo };
@@ -91,7 +77,7 @@ export async function getLoadRecord(actor: ProviderActor, id: string): Promise<L
     select: {
       ...summarySelect,
       failureReason: true,
-      investigation: { select: { outcome: true, limitMinor: true, investigatedAt: true, policyVersion: true } },
+      investigation: loadExaminationSelect,
       charge: { select: { kind: true, amountMinor: true, currency: true, chargedAt: true } },
       previousLoad: { select: { id: true, messageId: true } },
     },
