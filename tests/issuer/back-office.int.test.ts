@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MessageOf } from "@/lib/core/messages";
+import { monthOf } from "@/lib/core/months";
 import type { CardholderActor } from "@/lib/server/auth/session";
 import { db } from "@/lib/server/db";
 import { decodeStored } from "@/lib/server/exchange/inbox";
 import { listMyCards } from "@/lib/server/data/cardholder/cards";
 import { presentMyCard, reportMyCard } from "@/lib/server/data/cardholder/reissue";
-import { issueMonthlyStatement, listCharges, periodOf, setFeeSchedule } from "@/lib/server/data/issuer/charges";
+import { issueMonthlyStatement, listCharges, setFeeSchedule } from "@/lib/server/data/issuer/charges";
 import { issueNewCard } from "@/lib/server/data/issuer/issuance";
 import { registerApplication, setApplicationStatus, setContractStatus, setReissueInfoDelivery } from "@/lib/server/data/issuer/providers";
 import { approveReissueRequest, rejectReissueRequest } from "@/lib/server/data/issuer/reissue";
@@ -26,9 +27,9 @@ describe(`charges and statements (claim 13) on ${testDatabase().kind}`, () => {
   it("a monthly statement per platform type bills each charge once and sends the totals by kind", async () => {
     const actor = await issuerActor();
     const metro = await db().serviceProvider.findUniqueOrThrow({ where: { companyId: "METRO01" } });
-    const thisMonth = periodOf(new Date());
+    const thisMonth = monthOf(new Date());
     const charges = await db().providerCharge.findMany({ where: { providerId: metro.id }, orderBy: { chargedAt: "desc" }, select: { chargedAt: true } });
-    const period = charges.map((c) => periodOf(c.chargedAt)).find((p) => p < thisMonth)!;
+    const period = charges.map((c) => monthOf(c.chargedAt)).find((p) => p < thisMonth)!;
     const result = await issueMonthlyStatement(actor, metro.id, period);
     expect(result.ok).toBe(true);
     if (!result.ok) return;

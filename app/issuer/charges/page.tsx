@@ -8,8 +8,9 @@ import { Panel, PageHeader } from "@/components/ui/panel";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Table, Td } from "@/components/ui/table";
 import { formatDate, formatInstant, formatMoney } from "@/lib/core/format";
+import { monthOf } from "@/lib/core/months";
 import { requirePortal } from "@/lib/server/auth/session";
-import { chargesByMonth, listCharges, listFeeSchedules, listStatements, periodOf } from "@/lib/server/data/issuer/charges";
+import { chargesByMonth, listCharges, listFeeSchedules, listStatements } from "@/lib/server/data/issuer/charges";
 import { issueStatementAction, setFeeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Charges" };
@@ -22,7 +23,7 @@ function closedMonths(now: Date, count: number): string[] {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   for (let i = 0; i < count; i++) {
     d.setUTCMonth(d.getUTCMonth() - 1);
-    out.push(periodOf(d));
+    out.push(monthOf(d));
   }
   return out;
 }

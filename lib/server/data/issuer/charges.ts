@@ -1,21 +1,12 @@
 import "server-only";
 import { toMessageTimestamp } from "@/lib/core/messages";
+import { lastMonths, monthRange, totalsByMonth } from "@/lib/core/months";
 import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
 import { enqueueMessage } from "../../exchange/outbox";
 import { startOfUtcMonth } from "../time";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
-
-/** "2026-11" for an instant (UTC). */
-export function periodOf(at: Date): string {
-  return at.toISOString().slice(0, 7);
-}
-
-function periodRange(period: string): { start: Date; end: Date } {
-  const [y, m] = period.split("-").map(Number) as [number, number];
-  return { start: new Date(Date.UTC(y, m - 1, 1)), end: new Date(Date.UTC(y, m, 1)) };
-}
 
 /** The fee schedules in force now per provider and application, with their history (claim 13). */
 export async function listFeeSchedules(actor: IssuerActor, now = new Date()) {
@@ -70,7 +61,7 @@ export async function listCharges(actor: IssuerActor, filter: ChargeFilter, take
   void actor;
   const where: Prisma.ProviderChargeWhereInput = {
     ...(filter.providerId ? { providerId: filter.providerId } : {}),
-    ...(filter.period ? { chargedAt: { gte: periodRange(filter.period).start, lt: periodRange(filter.period).end } } : {}),
+    ...(filter.period ? { chargedAt: { gte: monthRange(filter.period).start, lt: monthRange(filter.period).end } } : {}),
   };
   const [rows, byKind] = await Promise.all([
     db().providerCharge.findMany({
@@ -108,26 +99,12 @@ export type MonthlyTotals = { period: string; normal: number; reissue: number }[
 /** Totals by month and kind for the last `months` months (for the chart), oldest first. */
 export async function chargesByMonth(actor: IssuerActor, filter: { providerId?: string }, months = 12, now = new Date()): Promise<MonthlyTotals> {
   void actor;
-  const first = startOfUtcMonth(now);
-  first.setUTCMonth(first.getUTCMonth() - (months - 1));
+  const span = lastMonths(now, months);
   const rows = await db().providerCharge.findMany({
-    where: { chargedAt: { gte: first }, ...(filter.providerId ? { providerId: filter.providerId } : {}) },
+    where: { chargedAt: { gte: span.since }, ...(filter.providerId ? { providerId: filter.providerId } : {}) },
     select: { kind: true, amountMinor: true, chargedAt: true },
   });
-  const out: MonthlyTotals = [];
-  for (let i = 0; i < months; i++) {
-    const d = new Date(first);
-    d.setUTCMonth(first.getUTCMonth() + i);
-    out.push({ period: periodOf(d), normal: 0, reissue: 0 });
-  }
-  const index = new Map(out.map((m, i) => [m.period, i]));
-  for (const r of rows) {
-    const m = out[index.get(periodOf(r.chargedAt)) ?? -1];
-    if (!m) continue;
-    if (r.kind === "normal_load") m.normal += r.amountMinor;
-    else m.reissue += r.amountMinor;
-  }
-  return out;
+  return totalsByMonth(span.months, rows).map((m) => ({ period: m.month, normal: m.normalMinor, reissue: m.reissueMinor }));
 }
 
 /** Statements issued, newest first. */
@@ -151,7 +128,7 @@ export type StatementResult =
  * charge is billed once: it is linked to its statement. Deliver `outboxIds` after commit.
  */
 export async function issueMonthlyStatement(actor: IssuerActor, providerId: string, period: string, now = new Date()): Promise<StatementResult> {
-  const { start, end } = periodRange(period);
+  const { start, end } = monthRange(period);
   if (end > startOfUtcMonth(now)) return { ok: false, error: { code: "period-open", message: `${period} is not over yet: a statement covers a closed month.` } };
   return db().$transaction(
     async (tx) => {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { MessageOf } from "@/lib/core/messages";
+import { lastMonths, totalsByMonth, type MonthTotals } from "@/lib/core/months";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
 import type { HandlerOutcome, Tx } from "../../exchange/types";
@@ -46,8 +47,6 @@ export type UserChargeRow = {
   loadRecordId: string;
 };
 
-export type MonthTotals = { month: string; normalMinor: number; reissueMinor: number };
-
 export type ChargesOverview = {
   currency: string;
   totals: { normalMinor: number; reissueMinor: number; normalCount: number; reissueCount: number };
@@ -55,25 +54,14 @@ export type ChargesOverview = {
   charges: UserChargeRow[];
 };
 
-/** The last `months` calendar months (UTC) ending with the one containing `now`, oldest first: "2026-06". */
-export function lastMonths(now: Date, months: number): string[] {
-  const out: string[] = [];
-  for (let i = months - 1; i >= 0; i--) {
-    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
-    out.push(d.toISOString().slice(0, 7));
-  }
-  return out;
-}
-
 /** Claim 14: charges to users, normal and reissue apart, with totals per month for the chart. */
 export async function getChargesOverview(actor: ProviderActor, options: { months?: number; kind?: "normal_load" | "reissue_reload"; take?: number } = {}, now = new Date()): Promise<ChargesOverview> {
   const providerCompanyId = actor.providerCompanyId;
-  const monthKeys = lastMonths(now, options.months ?? 12);
-  const since = new Date(`${monthKeys[0]}-01T00:00:00.000Z`);
+  const span = lastMonths(now, options.months ?? 12);
   const [company, byKind, recent, rows] = await Promise.all([
     db().spCompany.findUniqueOrThrow({ where: { providerCompanyId }, select: { currency: true } }),
     db().spUserCharge.groupBy({ by: ["kind"], where: { providerCompanyId }, _sum: { amountMinor: true }, _count: { _all: true } }),
-    db().spUserCharge.findMany({ where: { providerCompanyId, chargedAt: { gte: since } }, select: { kind: true, amountMinor: true, chargedAt: true } }),
+    db().spUserCharge.findMany({ where: { providerCompanyId, chargedAt: { gte: span.since } }, select: { kind: true, amountMinor: true, chargedAt: true } }),
     db().spUserCharge.findMany({
       where: { providerCompanyId, ...(options.kind ? { kind: options.kind } : {}) },
       orderBy: { chargedAt: "desc" },
@@ -89,13 +77,6 @@ export async function getChargesOverview(actor: ProviderActor, options: { months
       },
     }),
   ]);
-  const months = new Map(monthKeys.map((m) => [m, { month: m, normalMinor: 0, reissueMinor: 0 }]));
-  for (const c of recent) {
-    const m = months.get(c.chargedAt.toISOString().slice(0, 7));
-    if (!m) continue;
-    if (c.kind === "normal_load") m.normalMinor += c.amountMinor;
-    else m.reissueMinor += c.amountMinor;
-  }
   const k = (kind: string) => byKind.find((b) => b.kind === kind);
   return {
     currency: company.currency,
@@ -105,7 +86,7 @@ export async function getChargesOverview(actor: ProviderActor, options: { months
       normalCount: k("normal_load")?._count._all ?? 0,
       reissueCount: k("reissue_reload")?._count._all ?? 0,
     },
-    months: [...months.values()],
+    months: totalsByMonth(span.months, recent),
     charges: rows.map((r) => ({
       id: r.id,
       kind: r.kind,
