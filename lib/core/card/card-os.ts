@@ -20,6 +20,7 @@ import {
   APPLET_DATA_BYTES,
   CARD_LIFE_CYCLE,
   CARD_MEMORY_BYTES,
+  cardLifeCycleOf,
   GET_STATUS,
   GP_OID_PREFIX,
   INS,
@@ -644,19 +645,6 @@ function deleteApplication(ctx: Ctx, apdu: CommandApdu): Outcome {
 // ---------------------------------------------------------------------------------------------
 // SET STATUS (GP 2.3.1 §11.10), card life cycle only
 
-function lifeCycleOf(code: number): CardLifeCycle | null {
-  switch (code) {
-    case CARD_LIFE_CYCLE.SECURED:
-      return "SECURED";
-    case CARD_LIFE_CYCLE.CARD_LOCKED:
-      return "CARD_LOCKED";
-    case CARD_LIFE_CYCLE.TERMINATED:
-      return "TERMINATED";
-    default:
-      return null;
-  }
-}
-
 /** GP 2.3.1 §5.1.1: SECURED ⇄ CARD_LOCKED, either → TERMINATED; nothing leaves TERMINATED. */
 function isAllowedTransition(from: CardLifeCycle, to: CardLifeCycle): boolean {
   switch (from) {
@@ -673,7 +661,7 @@ function isAllowedTransition(from: CardLifeCycle, to: CardLifeCycle): boolean {
 
 function setStatus(ctx: Ctx, apdu: CommandApdu): Outcome {
   if (apdu.p1 !== SET_STATUS_P1_CARD) return abortLoad(ctx, SW.WRONG_P1P2);
-  const target = lifeCycleOf(apdu.p2);
+  const target = cardLifeCycleOf(apdu.p2);
   if (target === null) return abortLoad(ctx, SW.WRONG_P1P2);
   if (apdu.data.length === 0) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
   const auth = authorise(ctx, apdu.data, "set-status");

@@ -164,6 +164,20 @@ export type CardLifeCycle = "SECURED" | "CARD_LOCKED" | "TERMINATED";
 /** Every persistent card life cycle state. */
 export const CARD_LIFE_CYCLES: readonly CardLifeCycle[] = ["SECURED", "CARD_LOCKED", "TERMINATED"];
 
+/** The persistent state a life cycle coding names (Table 11-5), or null for any other byte. */
+export function cardLifeCycleOf(code: number): CardLifeCycle | null {
+  switch (code) {
+    case CARD_LIFE_CYCLE.SECURED:
+      return "SECURED";
+    case CARD_LIFE_CYCLE.CARD_LOCKED:
+      return "CARD_LOCKED";
+    case CARD_LIFE_CYCLE.TERMINATED:
+      return "TERMINATED";
+    default:
+      return null;
+  }
+}
+
 /** Application life cycle SELECTABLE (GP 2.3.1 §11.1.1, Table 11-3) and load file LOADED (Table 11-2). */
 export const APP_LIFE_CYCLE_SELECTABLE = 0x07;
 

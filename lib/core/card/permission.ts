@@ -27,7 +27,7 @@ import { parseMessageId } from "../message-id";
 import { assertNever, err, ok, type Result } from "../result";
 import { DecodeError, decodeWith, fail, hexField, readAscii, readOneByte, readU64be, u64be } from "./codec";
 import { verifySignature, webCryptoSign, webCryptoVerify, type RawPublicKey } from "./cryptography";
-import { CARD_LIFE_CYCLE, CARD_LIFE_CYCLES, TAG, type CardLifeCycle } from "./gp";
+import { CARD_LIFE_CYCLE, CARD_LIFE_CYCLES, cardLifeCycleOf, TAG, type CardLifeCycle } from "./gp";
 import { encodeTokenCrt, readTokenCrt } from "./token-crt";
 import { decodeTlv, encodeLength, encodeTag, encodeTlv, TemplateReader, tlv, tlvs, type Tlv } from "./tlv";
 
@@ -91,19 +91,6 @@ export type PermissionToken = { readonly permission: Permission; readonly signed
 
 function lifeCycleCode(state: CardLifeCycle): number {
   return CARD_LIFE_CYCLE[state];
-}
-
-function lifeCycleFromCode(code: number): CardLifeCycle | null {
-  switch (code) {
-    case CARD_LIFE_CYCLE.SECURED:
-      return "SECURED";
-    case CARD_LIFE_CYCLE.CARD_LOCKED:
-      return "CARD_LOCKED";
-    case CARD_LIFE_CYCLE.TERMINATED:
-      return "TERMINATED";
-    default:
-      return null;
-  }
 }
 
 function checkDate(date: Date, field: string): number {
@@ -205,7 +192,7 @@ function readBody(children: readonly Tlv[]): Permission {
     }
     case OPERATION_CODE["set-status"]: {
       const code = readOneByte(body.primitive(PERMISSION_TAG.TARGET_LIFE_CYCLE, "target(85)"), "permission.target(85)");
-      const target = lifeCycleFromCode(code);
+      const target = cardLifeCycleOf(code);
       if (target === null) fail("permission.target(85)", `not a card life cycle coding: ${code}`);
       build = (expiresAt) => ({ operation: "set-status", messageId, cardBinding, target, expiresAt });
       break;
