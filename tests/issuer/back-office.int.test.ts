@@ -98,6 +98,9 @@ describe(`the cardholder's view on ${testDatabase().kind}`, () => {
     const card = await currentCard("Hana Sato");
     expect(await reportMyCard(kenji, { cardUuid: card.id, reason: "stolen" })).toMatchObject({ ok: false, error: { code: "not-found" } });
     expect(await presentMyCard(kenji, card.id)).toMatchObject({ ok: false, error: { code: "not-found" } });
+    // A card id that is not a UUID (a tampered request) reads as missing too, rather than failing in the database.
+    expect(await reportMyCard(kenji, { cardUuid: "not-a-card", reason: "stolen" })).toMatchObject({ ok: false, error: { code: "not-found" } });
+    expect(await presentMyCard(kenji, "not-a-card")).toMatchObject({ ok: false, error: { code: "not-found" } });
 
     const first = await reportMyCard(hana, { cardUuid: card.id, reason: "damaged", statement: "Scratched chip." });
     await rejectReissueRequest(await issuerActor(), first.ok ? first.value.requestId : "", "Please try the card again at a terminal first.");

@@ -43,6 +43,8 @@ export type ReportInput = { cardUuid: string; reason: ReissueReason; statement?:
  * in the wallet (the plastic is gone). One pending request per card (partial unique index).
  */
 export async function fileReissueRequest(reporter: Reporter, input: ReportInput, now = new Date()): Promise<ReissueResult<{ requestId: string; requestNo: number; blocked: boolean }>> {
+  // A card id that is not a UUID names no card; the uuid column would reject it with an error.
+  if (!/^[0-9a-f-]{36}$/i.test(input.cardUuid)) return notFound;
   try {
     return await db().$transaction(async (tx) => {
       const card = await tx.card.findFirst({
