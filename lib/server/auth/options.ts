@@ -20,7 +20,10 @@ export const SIGN_IN_ERRORS = {
 } as const;
 
 export const authOptions: NextAuthOptions = {
-  secret: process.env.NEXTAUTH_SECRET,
+  // Read through the validated environment, at request time (a getter: building the app needs none).
+  get secret() {
+    return env().NEXTAUTH_SECRET;
+  },
   session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
   pages: { signIn: "/signin" },
   providers: [

@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/core/ids";
 import type { CardholderActor } from "../../auth/session";
 import { db } from "../../db";
 
@@ -108,7 +109,7 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
 
 /** One of the signed-in cardholder's cards, or null (another cardholder's card reads as missing). */
 export async function getMyCard(actor: CardholderActor, cardUuid: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(cardUuid)) return null;
+  if (!isUuid(cardUuid)) return null;
   return db().card.findFirst({
     where: { id: cardUuid, cardholderId: actor.cardholderId },
     select: { id: true, surfaceNumber: true, platformType: true, status: true, expiresAt: true, _count: { select: { reissueRequests: { where: { status: "pending" } } } } },

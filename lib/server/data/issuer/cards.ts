@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
 import { db } from "../../db";
 
@@ -80,7 +81,7 @@ export type CardDetail = NonNullable<Awaited<ReturnType<typeof getCardDetail>>>;
 /** One card with its lineage (Fig. 13), what is on it (Fig. 14), its permissions (Fig. 17), requests and audit trail. */
 export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
   void actor;
-  if (!/^[0-9a-f-]{36}$/i.test(cardUuid)) return null;
+  if (!isUuid(cardUuid)) return null;
   const card = await db().card.findUnique({
     where: { id: cardUuid },
     select: {
@@ -165,7 +166,7 @@ export async function listCardholders(actor: IssuerActor, query?: string, take =
 /** One cardholder's basic information (the patent's "user information") and cards. */
 export async function getCardholder(actor: IssuerActor, cardholderId: string) {
   void actor;
-  if (!/^[0-9a-f-]{36}$/i.test(cardholderId)) return null;
+  if (!isUuid(cardholderId)) return null;
   return db().cardholder.findUnique({
     where: { id: cardholderId },
     select: {

@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/core/ids";
 import { toMessageTimestamp } from "@/lib/core/messages";
 import { lastMonths, monthRange, totalsByMonth } from "@/lib/core/months";
 import type { IssuerActor } from "../../auth/session";
@@ -37,6 +38,7 @@ export type FeeInput = { providerId: string; applicationId: string | null; norma
 
 /** A new fee schedule from now on; earlier charges keep the fee they were charged at. */
 export async function setFeeSchedule(actor: IssuerActor, input: FeeInput, reason: string, now = new Date()): Promise<{ ok: true } | { ok: false; error: { code: "not-found"; message: string } }> {
+  if (!isUuid(input.providerId) || (input.applicationId !== null && !isUuid(input.applicationId))) return { ok: false, error: { code: "not-found", message: "No such provider or application." } };
   return db().$transaction(async (tx) => {
     const provider = await tx.serviceProvider.findUnique({ where: { id: input.providerId }, select: { id: true, companyId: true } });
     const app = input.applicationId ? await tx.registeredApplication.findFirst({ where: { id: input.applicationId, providerId: input.providerId }, select: { id: true, aid: true } }) : null;

@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/core/ids";
 import { toHex } from "@/lib/core/bytes";
 import { personaliseCard, randomSurfaceNumber, systemCardEnv } from "@/lib/core/card";
 import type { IssuerActor } from "../../auth/session";
@@ -68,6 +69,7 @@ export type IssueCardResult = { ok: true; value: PersonalisedCardRow } | { ok: f
 
 /** Issues a first card (not a reissue) to a cardholder, with an audit row. */
 export async function issueNewCard(actor: IssuerActor, cardholderId: string, platformType: 100 | 200, now = new Date()): Promise<IssueCardResult> {
+  if (!isUuid(cardholderId)) return { ok: false, error: { code: "not-found", message: "No such cardholder." } };
   return db().$transaction(async (tx) => {
     const cardholder = await tx.cardholder.findUnique({ where: { id: cardholderId }, select: { id: true, fullName: true, holderNo: true } });
     if (!cardholder) return { ok: false as const, error: { code: "not-found" as const, message: "No such cardholder." } };

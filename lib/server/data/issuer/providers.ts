@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
 import { db } from "../../db";
 import { recordAudit } from "./audit";
@@ -34,6 +35,7 @@ export type ProviderRowView = Awaited<ReturnType<typeof listProviders>>[number];
 
 /** The contract status: a suspended or ended contract refuses every loading permission. */
 export async function setContractStatus(actor: IssuerActor, providerId: string, status: "active" | "suspended" | "terminated", reason: string): Promise<ProviderResult<null>> {
+  if (!isUuid(providerId)) return { ok: false, error: { code: "not-found", message: "No such provider." } };
   return db().$transaction(async (tx) => {
     const provider = await tx.serviceProvider.findUnique({ where: { id: providerId }, select: { id: true, companyId: true, contractStatus: true, contractNo: true } });
     if (!provider) return { ok: false as const, error: { code: "not-found" as const, message: "No such provider." } };
@@ -53,6 +55,7 @@ export async function setContractStatus(actor: IssuerActor, providerId: string, 
 
 /** Push (Fig. 4, step 403) or pull (Fig. 19, steps 408/409) of reissuance information for this provider. */
 export async function setReissueInfoDelivery(actor: IssuerActor, providerId: string, delivery: "push" | "pull"): Promise<ProviderResult<null>> {
+  if (!isUuid(providerId)) return { ok: false, error: { code: "not-found", message: "No such provider." } };
   return db().$transaction(async (tx) => {
     const provider = await tx.serviceProvider.findUnique({ where: { id: providerId }, select: { id: true, companyId: true, reissueInfoDelivery: true } });
     if (!provider) return { ok: false as const, error: { code: "not-found" as const, message: "No such provider." } };
@@ -74,6 +77,7 @@ export type ApplicationInput = { aid: string; name: string; kind: "transit" | "l
 
 /** Registers a provider's application for examination (status pending until approved). */
 export async function registerApplication(actor: IssuerActor, providerId: string, input: ApplicationInput): Promise<ProviderResult<{ id: string }>> {
+  if (!isUuid(providerId)) return { ok: false, error: { code: "not-found", message: "No such provider." } };
   return db().$transaction(async (tx) => {
     const provider = await tx.serviceProvider.findUnique({ where: { id: providerId }, select: { id: true, companyId: true } });
     if (!provider) return { ok: false as const, error: { code: "not-found" as const, message: "No such provider." } };
@@ -97,6 +101,7 @@ const TRANSITIONS: Record<"pending" | "approved" | "revoked", readonly ("approve
 
 /** Approves, revokes or reinstates an application; only approved applications get loading permissions. */
 export async function setApplicationStatus(actor: IssuerActor, applicationId: string, status: "approved" | "revoked", reason: string): Promise<ProviderResult<null>> {
+  if (!isUuid(applicationId)) return { ok: false, error: { code: "not-found", message: "No such application." } };
   return db().$transaction(async (tx) => {
     const app = await tx.registeredApplication.findUnique({ where: { id: applicationId }, select: { id: true, aid: true, name: true, status: true, provider: { select: { companyId: true } } } });
     if (!app) return { ok: false as const, error: { code: "not-found" as const, message: "No such application." } };

@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/core/ids";
 import { toMessageTimestamp } from "@/lib/core/messages";
 import {
   blocksCard,
@@ -44,7 +45,7 @@ export type ReportInput = { cardUuid: string; reason: ReissueReason; statement?:
  */
 export async function fileReissueRequest(reporter: Reporter, input: ReportInput, now = new Date()): Promise<ReissueResult<{ requestId: string; requestNo: number; blocked: boolean }>> {
   // A card id that is not a UUID names no card; the uuid column would reject it with an error.
-  if (!/^[0-9a-f-]{36}$/i.test(input.cardUuid)) return notFound;
+  if (!isUuid(input.cardUuid)) return notFound;
   try {
     return await db().$transaction(async (tx) => {
       const card = await tx.card.findFirst({
@@ -116,7 +117,7 @@ async function examine(tx: Pick<Tx, "cardholder" | "card" | "reissueRequest" | "
 
 /** Takes the request row lock: a second operator deciding at the same moment waits, then sees the decision. */
 async function lockRequest(tx: Tx, requestId: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(requestId)) return false;
+  if (!isUuid(requestId)) return false;
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM iss_reissue_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
   return rows.length === 1;
 }

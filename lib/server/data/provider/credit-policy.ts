@@ -44,12 +44,16 @@ export async function updateCreditPolicy(
   actor: ProviderActor,
   input: Omit<CreditPolicy, "version">,
 ): Promise<CreditPolicyView> {
-  const current = await getCreditPolicy(actor);
-  const version = nextPolicyVersion(current.version === "default" ? `${actor.providerCompanyId}-1` : current.version);
-  await db().spCreditPolicy.upsert({
-    where: { providerCompanyId: actor.providerCompanyId },
-    create: { providerCompanyId: actor.providerCompanyId, version, ...input },
-    update: { version, ...input },
+  const providerCompanyId = actor.providerCompanyId;
+  await db().$transaction(async (tx) => {
+    // Two saves at once take turns on the row, so each gets its own version.
+    const [current] = await tx.$queryRaw<{ version: string }[]>`SELECT version FROM sp_credit_policies WHERE provider_company_id = ${providerCompanyId} FOR UPDATE`;
+    const version = nextPolicyVersion(current ? current.version : `${providerCompanyId}-1`);
+    await tx.spCreditPolicy.upsert({
+      where: { providerCompanyId },
+      create: { providerCompanyId, version, ...input },
+      update: { version, ...input },
+    });
   });
   return getCreditPolicy(actor);
 }

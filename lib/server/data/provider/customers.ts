@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/core/ids";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
 import type { Tx } from "../../exchange/types";
@@ -47,7 +48,7 @@ export type CustomerDetail = {
 
 /** One customer of the signed-in provider with its Figs. 14/17 data; another provider's id gives null. */
 export async function getCustomer(actor: ProviderActor, id: string): Promise<CustomerDetail | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const c = await db().spCustomer.findFirst({
     where: { id, providerCompanyId: actor.providerCompanyId },
     include: {

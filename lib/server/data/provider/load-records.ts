@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/core/ids";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
 
@@ -71,7 +72,7 @@ export async function listLoadRecords(actor: ProviderActor, options: { query?: s
  * gives null exactly like an id that does not exist (no existence oracle).
  */
 export async function getLoadRecord(actor: ProviderActor, id: string): Promise<LoadRecordDetail | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const row = await db().spLoadRecord.findFirst({
     where: { id, providerCompanyId: actor.providerCompanyId },
     select: {

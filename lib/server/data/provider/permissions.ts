@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/core/ids";
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { cardBinding, decodeReceipt, describeStatusWord, formatStatusWord, type AppletParams } from "@/lib/core/card";
 import type { MessageOf } from "@/lib/core/messages";
@@ -88,7 +89,7 @@ const viewInclude = { customer: { select: { customerNo: true } }, investigation:
 
 /** The signed-in desk's permissions by id (another provider's ids are simply absent). */
 export async function getPermissionViews(actor: ProviderActor, ids: readonly string[], now = new Date()): Promise<PermissionView[]> {
-  const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const valid = ids.filter((id) => isUuid(id));
   if (valid.length === 0) return [];
   const rows = await db().spPermission.findMany({ where: { providerCompanyId: actor.providerCompanyId, id: { in: valid } }, include: viewInclude });
   const byId = new Map(rows.map((r) => [r.id, r]));

@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/core/ids";
 import { formatMoney } from "@/lib/core/format";
 import type { MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
 import {
@@ -106,7 +107,6 @@ export type ReloadInput = {
   applicationAids: string[];
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const step = (s: Omit<CaseStep, "at">, now: Date): CaseStep => ({ ...s, at: now.toISOString() });
 
@@ -206,7 +206,7 @@ export async function openReloadCase(actor: ProviderActor, input: ReloadInput, n
  * 706 → 708/710) or method 2 (1104 → 1105 → 1106), leaving each application reloadable or refused.
  */
 export async function advanceReloadCase(actor: ProviderActor, caseId: string, now = new Date()): Promise<ReloadCaseView> {
-  if (!UUID.test(caseId)) throw new CaseNotFoundError();
+  if (!isUuid(caseId)) throw new CaseNotFoundError();
   const providerCompanyId = actor.providerCompanyId;
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
   const toDeliver: string[] = [];
@@ -475,7 +475,7 @@ async function settleCheck(tx: Tx, providerCompanyId: string, doc: CaseDoc, app:
  * load (one live reload per old load), so a second desk is refused here without asking the issuer.
  */
 export async function confirmReloadCase(actor: ProviderActor, caseId: string, now = new Date()): Promise<ReloadCaseView> {
-  if (!UUID.test(caseId)) throw new CaseNotFoundError();
+  if (!isUuid(caseId)) throw new CaseNotFoundError();
   const providerCompanyId = actor.providerCompanyId;
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
   const first = await db().spReloadCase.findFirst({ where: { id: caseId, providerCompanyId }, select: { steps: true } });
@@ -556,7 +556,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
 
 /** Brings each application's state in line with its permission (granted, refused, loaded, failed) and ends a settled case. */
 export async function syncReloadCase(actor: ProviderActor, caseId: string, now = new Date()): Promise<ReloadCaseView> {
-  if (!UUID.test(caseId)) throw new CaseNotFoundError();
+  if (!isUuid(caseId)) throw new CaseNotFoundError();
   const providerCompanyId = actor.providerCompanyId;
   await db().$transaction(async (tx) => {
     const row = await lockCase(tx, providerCompanyId, caseId);
@@ -601,7 +601,7 @@ export async function syncReloadCase(actor: ProviderActor, caseId: string, now =
  * and an unfinished case is closed as reloaded, refused or abandoned by what happened.
  */
 export async function finishReloadCase(actor: ProviderActor, caseId: string, now = new Date()): Promise<ReloadCaseView | null> {
-  if (!UUID.test(caseId)) return null;
+  if (!isUuid(caseId)) return null;
   const providerCompanyId = actor.providerCompanyId;
   const found = await db().$transaction(async (tx) => {
     const row = await lockCase(tx, providerCompanyId, caseId);
@@ -624,7 +624,7 @@ export async function finishReloadCase(actor: ProviderActor, caseId: string, now
 
 /** One of the signed-in provider's cases, or null (another provider's id looks like a missing one). */
 export async function getReloadCase(actor: ProviderActor, caseId: string, now = new Date()): Promise<ReloadCaseView | null> {
-  if (!UUID.test(caseId)) return null;
+  if (!isUuid(caseId)) return null;
   const row = await db().spReloadCase.findFirst({ where: { id: caseId, providerCompanyId: actor.providerCompanyId } });
   if (!row) return null;
   const doc = row.steps as unknown as CaseDoc;
