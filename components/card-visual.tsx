@@ -27,7 +27,7 @@ export function CardVisual({
       <div className="mt-4 font-mono text-lg tracking-widest" aria-label={`Card ending ${surfaceNumber.slice(-4)}`}>
         {maskSurfaceNumber(surfaceNumber)}
       </div>
-      <div className="mt-2 flex justify-between text-xs text-white/70">
+      <div className="mt-2 flex justify-between text-xs text-white/90">
         <span>{describePlatformType(platformType)}</span>
         <span>valid to {formatDate(expiresAt).slice(0, 7)}</span>
       </div>

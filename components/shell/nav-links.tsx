@@ -16,7 +16,7 @@ export function NavLinks({ items, root }: { items: NavItem[]; root: string }) {
             key={item.href}
             href={item.href}
             aria-current={active ? "page" : undefined}
-            className={`rounded-md px-3 py-1.5 text-sm font-medium transition ${active ? "bg-white/15 text-white" : "text-white/75 hover:bg-white/10 hover:text-white"}`}
+            className={`rounded-md px-3 py-1.5 text-sm font-medium transition ${active ? "bg-black/25 text-white" : "text-white/90 hover:bg-white/10 hover:text-white"}`}
           >
             {item.label}
           </Link>

@@ -31,17 +31,17 @@ export function PortalShell({
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-6 py-3">
           <div className="flex items-center gap-3">
             <Link href={`/${portal}`} className="flex items-center gap-2 font-semibold tracking-tight">
-              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-white/20 text-xs font-bold">
+              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-black/25 text-xs font-bold">
                 RC
               </span>
               <span>ReCard</span>
             </Link>
-            <span className="text-sm text-white/70">{TITLE[portal]}</span>
+            <span className="text-sm text-white/90">{TITLE[portal]}</span>
           </div>
           <div className="flex items-center gap-4">
             <div className="text-right text-sm leading-tight" data-testid="signed-in-as">
               <div className="font-medium">{person.name}</div>
-              <div className="text-white/70">
+              <div className="text-white/90">
                 {company} · {person.email}
               </div>
             </div>

@@ -12,7 +12,7 @@ export function SignOutButton() {
         setPending(true);
         void signOut({ callbackUrl: "/signin" });
       }}
-      className="rounded-md px-3 py-1.5 text-sm font-medium text-white/80 ring-1 ring-inset ring-white/30 hover:bg-white/10 hover:text-white disabled:opacity-60"
+      className="rounded-md px-3 py-1.5 text-sm font-medium text-white ring-1 ring-inset ring-white/30 hover:bg-white/10 hover:text-white disabled:opacity-60"
     >
       {pending ? "Signing out…" : "Sign out"}
     </button>

@@ -1,24 +1,23 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 
-/** One live figure on a dashboard. */
+/** One live figure on a dashboard; with `href` the whole tile links to the figure's list. */
 export function Stat({ label, value, hint, href, testId }: { label: string; value: ReactNode; hint?: ReactNode; href?: string; testId?: string }) {
-  const body = (
-    <>
+  return (
+    <div className={`relative rounded-xl border border-slate-200 bg-white px-5 py-4 shadow-sm ${href ? "transition focus-within:ring-2 focus-within:ring-indigo-600 hover:border-slate-300 hover:shadow" : ""}`}>
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
       <dd className="mt-1 text-3xl font-semibold tabular-nums text-slate-900" data-testid={testId}>
-        {value}
+        {href ? (
+          // The link's box covers the tile (after:inset-0), so the dl keeps only dt/dd inside its div.
+          <Link href={href} className="after:absolute after:inset-0 focus:outline-none">
+            {value}
+          </Link>
+        ) : (
+          value
+        )}
       </dd>
       {hint && <dd className="mt-1 text-xs text-slate-500">{hint}</dd>}
-    </>
-  );
-  const cls = "block rounded-xl border border-slate-200 bg-white px-5 py-4 shadow-sm";
-  return href ? (
-    <Link href={href} className={`${cls} transition hover:border-slate-300 hover:shadow`}>
-      <div>{body}</div>
-    </Link>
-  ) : (
-    <div className={cls}>{body}</div>
+    </div>
   );
 }
 

@@ -1,0 +1,39 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { ACCOUNTS, type AccountKey } from "../fixtures/accounts";
+
+/**
+ * Every main page of every portal passes axe-core's WCAG 2.1 A/AA rules with no serious or critical
+ * violation (STACK.md: @axe-core/playwright 4.13 needs a page from browser.newContext()).
+ */
+const PAGES: Record<AccountKey, string[]> = {
+  issuer: ["/issuer", "/issuer/reissues", "/issuer/cards", "/issuer/cardholders", "/issuer/permissions", "/issuer/providers", "/issuer/charges", "/issuer/messages", "/issuer/audit"],
+  metro: ["/provider", "/provider/desk", "/provider/reissuance", "/provider/customers", "/provider/records", "/provider/charges", "/provider/messages", "/provider/settings"],
+  hoshi: [],
+  hana: ["/cardholder"],
+  kenji: [],
+};
+
+for (const [key, paths] of Object.entries(PAGES) as [AccountKey, string[]][]) {
+  for (const path of paths) {
+    test(`${path} (${key}) has no serious accessibility violation`, async ({ browser }) => {
+      const context = await browser.newContext({ storageState: ACCOUNTS[key].state });
+      const page = await context.newPage();
+      await page.goto(path);
+      await page.waitForLoadState("load");
+      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(" ")})`)).toEqual([]);
+      await context.close();
+    });
+  }
+}
+
+test("the sign-in page has no serious accessibility violation", async ({ browser }) => {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+  await context.close();
+});
