@@ -20,6 +20,15 @@ const FilterSchema = z.object({
 
 const PAGE_SIZE = 50;
 
+/** The same search on another page: every filter is kept. */
+function pageHref(f: z.infer<typeof FilterSchema>, page: number): string {
+  const params = new URLSearchParams({ page: String(page) });
+  if (f.q) params.set("q", f.q);
+  if (f.status) params.set("status", f.status);
+  if (f.platform) params.set("platform", String(f.platform));
+  return `?${params}`;
+}
+
 export default async function CardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("issuer", "/issuer/cards");
   const f = FilterSchema.parse(await searchParams);
@@ -83,8 +92,16 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
         </Table>
         {total > PAGE_SIZE && (
           <nav className="mt-4 flex gap-2 text-sm" aria-label="Pages">
-            {f.page > 1 && <a className="underline" href={`?${new URLSearchParams({ ...(f.q ? { q: f.q } : {}), ...(f.status ? { status: f.status } : {}), page: String(f.page - 1) })}`}>Previous</a>}
-            {f.page * PAGE_SIZE < total && <a className="underline" href={`?${new URLSearchParams({ ...(f.q ? { q: f.q } : {}), ...(f.status ? { status: f.status } : {}), page: String(f.page + 1) })}`}>Next</a>}
+            {f.page > 1 && (
+              <a className="underline" href={pageHref(f, f.page - 1)}>
+                Previous
+              </a>
+            )}
+            {f.page * PAGE_SIZE < total && (
+              <a className="underline" href={pageHref(f, f.page + 1)}>
+                Next
+              </a>
+            )}
           </nav>
         )}
       </Panel>
