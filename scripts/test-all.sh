@@ -30,6 +30,9 @@ bash scripts/pcsc-integration.sh
 step "build"
 node node_modules/next/dist/bin/next build
 
+step "no private key in what the build sends to browsers"
+npx tsx --conditions=react-server scripts/check-bundle-secrets.ts
+
 step "end-to-end in Chromium"
 npx playwright test
 

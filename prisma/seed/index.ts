@@ -7,7 +7,6 @@ import {
   buildLoadFile,
   cardBinding,
   DEMO_ISSUER,
-  DEMO_ISSUER_KEYS,
   loadFileHash,
   personaliseCard,
   randomSurfaceNumber,
@@ -22,7 +21,8 @@ import {
 import { loadApplication } from "../../lib/core/card/terminal";
 import { toHex } from "../../lib/core/bytes";
 import { examineReissueRequest } from "../../lib/core/workflows/reissue";
-import { DEMO_COMPANY_KEYS } from "../../lib/core/messages";
+import { DEMO_COMPANY_KEYS } from "../../lib/secrets/demo-company-keys";
+import { DEMO_ISSUER_KEYS } from "../../lib/secrets/demo-issuer-keys";
 import { createPrismaClient, type Db } from "../../lib/server/db";
 import { hashPassword } from "../../lib/server/auth/password";
 import { allocateMessageId } from "../../lib/server/exchange/message-ids";
@@ -32,6 +32,46 @@ const DAY = 24 * 60 * 60 * 1000;
 const SEED_POLICY = { maxReissuesPerYear: 2, requireIdentityVerified: true, rejectOnFraudFlag: true };
 const CURRENCY = "JPY";
 const ISSUER = DEMO_ISSUER.companyId;
+
+const seedHolderNo = (index: number) => `CH-${String(index + 1).padStart(6, "0")}`;
+const seedCardSeed = (holderNo: string, generation: 1 | 2) => `demo/${holderNo}/${generation}`;
+
+/** Personalises one of the seed's cards: deterministic from its seed (the card's keys do not depend on the date). */
+async function personaliseSeedCard(holder: DemoCardholder, seed: string, issuedAt: Date) {
+  const env = seededCardEnv(seed, issuedAt);
+  const cardId = toHex(env.random(8));
+  const surfaceNumber = randomSurfaceNumber(DEMO_ISSUER.iin, env);
+  const { image, cardPublicKeyJwk } = await personaliseCard(
+    {
+      cardId,
+      surfaceNumber,
+      platformType: holder.platformType,
+      issuerCompanyId: ISSUER,
+      iin: DEMO_ISSUER.iin,
+      issuerSigningPublicKeyJwk: DEMO_ISSUER_KEYS.signing.publicKeyJwk,
+      issuerEncryptionPublicKeyJwk: DEMO_ISSUER_KEYS.encryption.publicKeyJwk,
+      cardholderName: holder.name,
+      issuedAt,
+    },
+    env,
+  );
+  return { cardId, surfaceNumber, image, cardPublicKeyJwk };
+}
+
+/**
+ * The private receipt keys (hex) of every card the seed personalises, keyed by surface number: the
+ * build-output scan (scripts/check-bundle-secrets.ts) looks for them; a test checks they are the seeded ones.
+ */
+export async function seedCardPrivateKeys(): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  for (const [index, holder] of DEMO_CARDHOLDERS.entries()) {
+    for (const generation of holder.reissuedBefore ? ([1, 2] as const) : ([1] as const)) {
+      const { surfaceNumber, image } = await personaliseSeedCard(holder, seedCardSeed(seedHolderNo(index), generation), new Date(0));
+      keys.set(surfaceNumber, image.keys.cardPrivateKey);
+    }
+  }
+  return keys;
+}
 
 /** A small deterministic PRNG so the demo world is the same on every machine. */
 function mulberry32(seed: number) {
@@ -131,23 +171,7 @@ class DemoSeeder {
   }
 
   private async personalise(holder: DemoCardholder, cardholderId: string, seed: string, issuedAt: Date, generation: number, previousCardId: string | null): Promise<CardRef> {
-    const env = seededCardEnv(seed, issuedAt);
-    const cardId = toHex(env.random(8));
-    const surfaceNumber = randomSurfaceNumber(DEMO_ISSUER.iin, env);
-    const { image, cardPublicKeyJwk } = await personaliseCard(
-      {
-        cardId,
-        surfaceNumber,
-        platformType: holder.platformType,
-        issuerCompanyId: ISSUER,
-        iin: DEMO_ISSUER.iin,
-        issuerSigningPublicKeyJwk: DEMO_ISSUER_KEYS.signing.publicKeyJwk,
-        issuerEncryptionPublicKeyJwk: DEMO_ISSUER_KEYS.encryption.publicKeyJwk,
-        cardholderName: holder.name,
-        issuedAt,
-      },
-      env,
-    );
+    const { cardId, surfaceNumber, image, cardPublicKeyJwk } = await personaliseSeedCard(holder, seed, issuedAt);
     const row = await this.db.card.create({
       data: {
         cardId,
@@ -310,7 +334,7 @@ class DemoSeeder {
 
   private async seedCardholder(holder: DemoCardholder, index: number, passwordHash: string) {
     const now = this.now.getTime();
-    const holderNo = `CH-${String(index + 1).padStart(6, "0")}`;
+    const holderNo = seedHolderNo(index);
     const firstIssued = new Date(now - (400 + Math.floor(this.rand() * 300)) * DAY);
     const cardholder = await this.db.cardholder.create({
       data: {
@@ -335,7 +359,7 @@ class DemoSeeder {
       await this.db.user.create({ data: { email: holder.account, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id } });
     }
 
-    let card = await this.personalise(holder, cardholder.id, `demo/${holderNo}/1`, firstIssued, 1, null);
+    let card = await this.personalise(holder, cardholder.id, seedCardSeed(holderNo, 1), firstIssued, 1, null);
     const loads: LoadRef[] = [];
     for (const [i, aid] of holder.loads.entries()) {
       const at = new Date(firstIssued.getTime() + (10 + i * 23 + Math.floor(this.rand() * 20)) * DAY);
@@ -348,7 +372,7 @@ class DemoSeeder {
       const reportedAt = new Date(now - monthsAgo * 30 * DAY);
       const decidedAt = new Date(reportedAt.getTime() + 2 * DAY);
       const old = card;
-      card = await this.personalise(holder, cardholder.id, `demo/${holderNo}/2`, decidedAt, 2, old.id);
+      card = await this.personalise(holder, cardholder.id, seedCardSeed(holderNo, 2), decidedAt, 2, old.id);
       await this.db.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: decidedAt, ...(reason === "damaged" ? {} : { blockedAt: reportedAt, blockedReason: `Reported ${reason}` }) } });
       const request = await this.db.reissueRequest.create({
         data: {

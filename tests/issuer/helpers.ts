@@ -5,7 +5,8 @@
  */
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { buildLoadFile, decodeCardImage, SimulatedCard, systemCardEnv, terminal, type AppletKind, type CardImage } from "@/lib/core/card";
-import { buildHeader, DEMO_COMPANY_KEYS, parseMessage, signMessage, type HeaderInput, type Message, type MessageOf, type MessageType } from "@/lib/core/messages";
+import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
+import { buildHeader, parseMessage, signMessage, type HeaderInput, type Message, type MessageOf, type MessageType } from "@/lib/core/messages";
 import type { IssuerActor } from "@/lib/server/auth/session";
 import { db } from "@/lib/server/db";
 import { decodeStored, receiveMessage } from "@/lib/server/exchange/inbox";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { toHex } from "../bytes";
 import { ATTRIBUTE_DATA_LENGTH, decryptCardAttributeData } from "./cryptography";
-import { DEMO_ISSUER_KEYS, generateIssuerKeys } from "./demo-keys";
+import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
+import { generateIssuerKeys } from "./demo-keys";
 import { cardInSlot } from "./fixtures";
 import { SW } from "./status-words";
 import { readCardAttributeData, readCardId } from "./terminal";

@@ -1,8 +1,8 @@
 /**
- * Issuer key sets. DEMO_ISSUER_KEYS is a FIXED, PUBLISHED key set for demos, seed data and
- * `npm run card -- new`: DEMO ONLY. Anyone can sign permissions and open card attribute data
- * with it; a real issuer generates its own keys (generateIssuerKeys) and keeps the private ones
- * in an HSM or KMS.
+ * Issuer key sets. The demo issuer's key set is FIXED and PUBLISHED (demos, seed data,
+ * `npm run card -- new`): DEMO ONLY. Its public half is here; its private half (anyone who has it can
+ * sign permissions and open card attribute data) is server-only, in lib/secrets/demo-issuer-keys.ts.
+ * A real issuer generates its own keys (generateIssuerKeys) and keeps the private ones in an HSM or KMS.
  */
 import { publicKeyFromJwk } from "./cryptography";
 
@@ -21,26 +21,20 @@ export const DEMO_ISSUER = {
 
 const publicOf = (jwk: JsonWebKey): JsonWebKey => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
 
-const DEMO_SIGNING_PRIVATE: JsonWebKey = {
-  kty: "EC",
-  crv: "P-256",
-  x: "hcDUHZFHBXawVHvLCZvcDgOLQsPpVyBidnUlJNLI7Ak",
-  y: "VOPoIf0abxiliB9M3QwDAHDLJjQdWX9ko2zFkpb7KnQ",
-  d: "PYDF-LyjIJrX9fc8GrNw079bJJr5PamrOGlFwSnXLbs",
+/** An issuer's public keys only: what a card, a desk or any browser may know. */
+export type IssuerPublicKeys = {
+  readonly signing: { readonly publicKeyJwk: JsonWebKey };
+  readonly encryption: { readonly publicKeyJwk: JsonWebKey };
 };
 
-const DEMO_ENCRYPTION_PRIVATE: JsonWebKey = {
-  kty: "EC",
-  crv: "P-256",
-  x: "ZwP6lWPICygMEk6wjhhw1ftEn2NygqK03RlP6UkA2nM",
-  y: "qjNsi-uC9uSm8J5rNPVSTP1THufVaLyUaY2Bd7hIPNQ",
-  d: "7DA69r7Ji9lemLus_gKuBN22wVVYULq65BSTGn081Fg",
-};
-
-/** DEMO ONLY: the fixed issuer key set shared by the seed data and the card tool. Never use in production. */
-export const DEMO_ISSUER_KEYS: IssuerKeys = {
-  signing: { publicKeyJwk: publicOf(DEMO_SIGNING_PRIVATE), privateKeyJwk: DEMO_SIGNING_PRIVATE },
-  encryption: { publicKeyJwk: publicOf(DEMO_ENCRYPTION_PRIVATE), privateKeyJwk: DEMO_ENCRYPTION_PRIVATE },
+/**
+ * The demo issuer's PUBLIC keys (the seeded cards and `npm run card -- new` are personalised with them).
+ * The private halves live in lib/secrets/demo-issuer-keys.ts, a server-only module no client bundle
+ * can import (ESLint import rules, and scripts/check-bundle-secrets.ts scans the build output).
+ */
+export const DEMO_ISSUER_PUBLIC_KEYS: IssuerPublicKeys = {
+  signing: { publicKeyJwk: { kty: "EC", crv: "P-256", x: "hcDUHZFHBXawVHvLCZvcDgOLQsPpVyBidnUlJNLI7Ak", y: "VOPoIf0abxiliB9M3QwDAHDLJjQdWX9ko2zFkpb7KnQ" } },
+  encryption: { publicKeyJwk: { kty: "EC", crv: "P-256", x: "ZwP6lWPICygMEk6wjhhw1ftEn2NygqK03RlP6UkA2nM", y: "qjNsi-uC9uSm8J5rNPVSTP1THufVaLyUaY2Bd7hIPNQ" } },
 };
 
 const stripJwk = (jwk: JsonWebKey, withPrivate: boolean): JsonWebKey => ({ ...publicOf(jwk), ...(withPrivate ? { d: jwk.d } : {}) });

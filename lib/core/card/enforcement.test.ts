@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../bytes";
 import { cardBinding } from "./cryptography";
-import { DEMO_ISSUER_KEYS, generateIssuerKeys } from "./demo-keys";
+import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
+import { generateIssuerKeys } from "./demo-keys";
 import {
   cardInSlot,
   deletePermissionFor,

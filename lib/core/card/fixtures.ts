@@ -5,7 +5,8 @@
 import { fromHex, toHex } from "../bytes";
 import { formatMessageId } from "../message-id";
 import { cardBinding } from "./cryptography";
-import { DEMO_ISSUER, DEMO_ISSUER_KEYS } from "./demo-keys";
+import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
+import { DEMO_ISSUER } from "./demo-keys";
 import { seededCardEnv, type SeededCardEnv } from "./env";
 import type { CardLifeCycle, CardPlatformType } from "./gp";
 import type { CardImage } from "./image";

@@ -4,7 +4,7 @@ import { seededCardEnv } from "./env";
 import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo } from "./fixtures";
 import { CARD_MEMORY_BYTES, ISD_AID_HEX } from "./gp";
 import { decodeCardImage, encodeCardImage, type CardImage } from "./image";
-import { DEMO_ISSUER_KEYS } from "./demo-keys";
+import { DEMO_ISSUER_PUBLIC_KEYS as DEMO_ISSUER_KEYS } from "./demo-keys";
 import { personaliseCard, randomSurfaceNumber } from "./personalise";
 import { SimulatedCard } from "./simulated-card";
 import {

@@ -3,7 +3,7 @@ export { SimulatedCard, SW_NOT_POWERED } from "./simulated-card";
 export { systemCardEnv, seededCardEnv, type CardEnv, type SeededCardEnv } from "./env";
 export { decodeCardImage, encodeCardImage, CARD_IMAGE_VERSION, type CardImage, type CardApplication, type UsedToken } from "./image";
 export { personaliseCard, createDemoCard, randomSurfaceNumber, type PersonaliseParams, type PersonalisedCard } from "./personalise";
-export { DEMO_ISSUER, DEMO_ISSUER_KEYS, generateIssuerKeys, type IssuerKeys } from "./demo-keys";
+export { DEMO_ISSUER, DEMO_ISSUER_PUBLIC_KEYS, generateIssuerKeys, type IssuerKeys, type IssuerPublicKeys } from "./demo-keys";
 export {
   signPermission,
   decodePermission,

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../bytes";
 import { formatMessageId } from "../message-id";
 import { cardBinding } from "./cryptography";
-import { DEMO_ISSUER_KEYS, generateIssuerKeys } from "./demo-keys";
+import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
+import { generateIssuerKeys } from "./demo-keys";
 import { cardInSlot, issuerMessageId, loadPermissionFor, sampleLoadFile, signDemo } from "./fixtures";
 import { decodeTlv, encodeTlv, tlv, tlvs, type Tlv } from "./tlv";
 import {

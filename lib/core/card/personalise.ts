@@ -5,7 +5,7 @@
  */
 import { toHex } from "../bytes";
 import { privateKeyFromRandom, publicJwkFromRaw, publicKeyFromJwk, publicKeyOf } from "./cryptography";
-import { DEMO_ISSUER, DEMO_ISSUER_KEYS } from "./demo-keys";
+import { DEMO_ISSUER, DEMO_ISSUER_PUBLIC_KEYS } from "./demo-keys";
 import type { CardEnv } from "./env";
 import type { CardPlatformType } from "./gp";
 import { isCardholderName, isCardId, isCompanyIdText, isIin, isSurfaceNumber, luhnCheckDigit } from "./ids";
@@ -95,8 +95,8 @@ export async function createDemoCard(options: {
       platformType: options.platformType,
       issuerCompanyId: DEMO_ISSUER.companyId,
       iin: DEMO_ISSUER.iin,
-      issuerSigningPublicKeyJwk: DEMO_ISSUER_KEYS.signing.publicKeyJwk,
-      issuerEncryptionPublicKeyJwk: DEMO_ISSUER_KEYS.encryption.publicKeyJwk,
+      issuerSigningPublicKeyJwk: DEMO_ISSUER_PUBLIC_KEYS.signing.publicKeyJwk,
+      issuerEncryptionPublicKeyJwk: DEMO_ISSUER_PUBLIC_KEYS.encryption.publicKeyJwk,
       cardholderName: options.cardholderName ?? null,
       issuedAt: options.issuedAt ?? env.now(),
     },

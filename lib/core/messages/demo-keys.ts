@@ -1,9 +1,8 @@
 /**
  * Company signing keys. generateCompanyKeys makes a fresh key pair for a real deployment;
- * DEMO_COMPANY_KEYS are FIXED key pairs for the demo companies the seed registers.
- *
- * DEMO ONLY: the private keys below are public knowledge (they are in this repository). Anyone can
- * sign as these companies. Never register them outside a demo or test database.
+ * DEMO_COMPANIES are the demo companies the seed registers, with the public halves of their FIXED
+ * key pairs. The private halves (lib/secrets/demo-company-keys.ts, server-only) are public knowledge
+ * (they are in this repository): anyone can sign as these companies. Never trust them outside a demo.
  */
 import { exportJWK, generateKeyPair } from "jose";
 import type { CompanyRole } from "./message-types";
@@ -30,8 +29,8 @@ export async function generateCompanyKeys(
   return { companyId, kid, alg, publicKey: publicJwk(privateKey), privateKey };
 }
 
-/** A demo company: who it is, and its FIXED demo key pair. */
-export type DemoCompany = CompanyKeyPair & {
+/** A demo company: who it is, and the public half of its FIXED demo key pair. */
+export type DemoCompany = Omit<CompanyKeyPair, "privateKey"> & {
   readonly name: string;
   readonly role: CompanyRole;
   /** What the provider's application does (providers only). */
@@ -45,7 +44,6 @@ const demo = (
   service: DemoCompany["service"],
   x: string,
   y: string,
-  d: string,
 ): DemoCompany => ({
   companyId,
   name,
@@ -54,11 +52,13 @@ const demo = (
   kid: formatKeyId(companyId, "demo-1"),
   alg: "ES256",
   publicKey: { kty: "EC", crv: "P-256", x, y },
-  privateKey: { kty: "EC", crv: "P-256", x, y, d },
 });
 
-/** DEMO ONLY — fixed, publicly known key pairs of the demo issuer and providers (the seed uses them). */
-export const DEMO_COMPANY_KEYS = {
+/**
+ * The demo issuer and providers with the PUBLIC halves of their fixed demo key pairs. The private
+ * halves (DEMO ONLY, publicly known) are server-only, in lib/secrets/demo-company-keys.ts.
+ */
+export const DEMO_COMPANIES = {
   RECARD01: demo(
     "RECARD01",
     "ReCard Issuing",
@@ -66,7 +66,6 @@ export const DEMO_COMPANY_KEYS = {
     undefined,
     "rWLbsUENg6-hhlU-vnHeg8Z6gSriDaakCTVyZloYR_c",
     "XtNBhdwKCLIrdDHSE7b3AuByXw6tE370lh88ZyocDZ0",
-    "xA6EpXUq-61DWQhwPsbxbk640WRrEGsnaL-81_6t238",
   ),
   METRO01: demo(
     "METRO01",
@@ -75,7 +74,6 @@ export const DEMO_COMPANY_KEYS = {
     "transit",
     "VKC7XyaptUiQ0ioC06MLGpTHR3193JDjS1Ri0zan_9I",
     "RTHWhXWO4YqN_aL_A3xqXs7pZ2PskmFwqsnn5YWS5UM",
-    "92stDbY_r4tWnWooliQKRj5oU2sjjb0NuJHX4XOoY5c",
   ),
   HOSHI01: demo(
     "HOSHI01",
@@ -84,7 +82,6 @@ export const DEMO_COMPANY_KEYS = {
     "credit",
     "huA4AhpRn63UBpbo4-IaMSR14atsnAIq2X1DHE5Z8Yk",
     "kdLAOBNv4ehbUvxeS-WBIDycIeTf9PJDIbDcdxatkKc",
-    "XB6U6RSuUD8ieDCF6LsD9bIhlpyID-5sFUh4_24pg5I",
   ),
   SAKURA01: demo(
     "SAKURA01",
@@ -93,14 +90,13 @@ export const DEMO_COMPANY_KEYS = {
     "loyalty",
     "qYBgNvuBB1yejuRibE9zqmMiRZViqu_9b8q-hXT-CTk",
     "xxNAl-9zAOVx2mj4H_jLaSIm-IbhVfQYatjyqtbN1wg",
-    "YBDF0YjK_ePVuKuQ6AKEPn62nmvNH1YUb_KGxxkvRSM",
   ),
 } as const satisfies Record<string, DemoCompany>;
 
-export type DemoCompanyId = keyof typeof DEMO_COMPANY_KEYS;
+export type DemoCompanyId = keyof typeof DEMO_COMPANIES;
 
 /** A resolveSenderKey for verifyMessage over the demo companies (tests and the demo seed). */
 export async function resolveDemoKey(companyId: string, kid: string): Promise<JsonWebKey | null> {
-  const company = (DEMO_COMPANY_KEYS as Record<string, DemoCompany | undefined>)[companyId];
+  const company = (DEMO_COMPANIES as Record<string, DemoCompany | undefined>)[companyId];
   return company && company.kid === kid ? company.publicKey : null;
 }

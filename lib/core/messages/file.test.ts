@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { DEMO_COMPANY_KEYS, resolveDemoKey } from "./demo-keys";
+import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
+import { resolveDemoKey } from "./demo-keys";
 import { EXAMPLE_MESSAGES } from "./fixtures";
 import { decodeMessageFile, encodeMessageFile, messageFileName } from "./file";
 import type { RefusalCode } from "./refusal";

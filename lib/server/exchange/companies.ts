@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { DEMO_COMPANY_KEYS, type CompanyRole, type SigningKey } from "@/lib/core/messages";
+import type { CompanyRole, SigningKey } from "@/lib/core/messages";
+import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
 import { db, type Prisma } from "../db";
 import { env } from "../env";
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { DEMO_ISSUER_KEYS, type IssuerKeys } from "@/lib/core/card";
+import type { IssuerKeys } from "@/lib/core/card";
+import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
 import { env } from "../env";
 
 const JwkSchema = z.record(z.string(), z.unknown());
