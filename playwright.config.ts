@@ -45,6 +45,8 @@ export default defineConfig({
       RECARD_DATA_DIR: "memory",
       NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
       NEXTAUTH_URL: baseURL,
+      // One saved sign-in per account serves the whole run, which can outlast 30 idle minutes on a busy machine.
+      RECARD_SESSION_IDLE_MINUTES: "240",
       DATABASE_URL: "",
     },
   },

@@ -7,8 +7,11 @@ declare module "next-auth" {
     role: Role;
     tenantId: string;
     companyName: string;
+    /** The new server-side session id (lib/server/auth/sessions.ts), set by authorize. */
+    sid: string;
   }
   interface Session {
+    sid?: string;
     user: { id: string; email: string; name: string; role: Role; tenantId: string; companyName: string } & Omit<DefaultSession["user"], "email" | "name">;
   }
 }
@@ -18,5 +21,6 @@ declare module "next-auth/jwt" {
     role: Role;
     tenantId: string;
     companyName: string;
+    sid?: string;
   }
 }

@@ -8,6 +8,12 @@ const EnvSchema = z.object({
   RECARD_DB_KIND: z.enum(["embedded-pglite", "postgresql"]).default("postgresql"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(8),
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
+  /** The public URL; an https:// one switches the cookies to __Host- names with Secure, and turns on HSTS. */
+  NEXTAUTH_URL: z.string().url().optional(),
+  /** A session unused for this long ends (docs/security.md). */
+  RECARD_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** A session ends this long after sign-in, however active. */
+  RECARD_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   /**
    * Message-signing keys of the companies this deployment hosts, as JSON

@@ -12,12 +12,13 @@ import { pointAppAtTestDatabase } from "../helpers/env";
  */
 pointAppAtTestDatabase();
 
-let session: { user: { id: string; companyName: string } } | null = null;
+let session: { user: { id: string; companyName: string }; sid: string } | null = null;
 const getServerSession = vi.fn(async () => session);
 vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession }));
 
 const { db } = await import("@/lib/server/db");
 const { seedIfEmpty } = await import("@/prisma/seed");
+const { createSession } = await import("@/lib/server/auth/sessions");
 
 type Role = "issuer" | "provider" | "cardholder";
 
@@ -50,14 +51,16 @@ async function footprint(): Promise<string> {
   return counts.join(" ");
 }
 
-const sessions = new Map<Role | "signed-out", { user: { id: string; companyName: string } } | null>();
+const sessions = new Map<Role | "signed-out", { user: { id: string; companyName: string }; sid: string } | null>();
 
 beforeAll(async () => {
   await resetDatabase();
   await seedIfEmpty(testDatabase().url);
   for (const [role, email] of [["issuer", "issuer@recard.test"], ["provider", "desk@metro.recard.test"], ["cardholder", "hana@recard.test"]] as const) {
     const user = await db().user.findUniqueOrThrow({ where: { email } });
-    sessions.set(role, { user: { id: user.id, companyName: "test" } });
+    // A live server-side session, so the refusal tested is the role's, not a missing session's.
+    const sid = await createSession(db(), { userId: user.id, address: null, now: new Date(), policy: { idleMs: 3_600_000, maxAgeMs: 3_600_000 } });
+    sessions.set(role, { user: { id: user.id, companyName: "test" }, sid });
   }
   sessions.set("signed-out", null);
 }, 120_000);

@@ -4,9 +4,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db";
 import { env } from "../env";
-import { DUMMY_PASSWORD_HASH, verifyPassword } from "./password";
-import { clearFailures, recordFailure, secondsUntilAllowed } from "./throttle";
-import { describeAccount } from "./account";
+import { decode } from "next-auth/jwt";
+import { authCookies, isServedOverHttps, readCookie, sessionCookieName } from "./cookies";
+import { revokeSession, sessionPolicy } from "./sessions";
+import { clientAddress, signInWithPassword } from "./sign-in";
 
 const CredentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email(),
@@ -24,31 +25,34 @@ export const authOptions: NextAuthOptions = {
   get secret() {
     return env().NEXTAUTH_SECRET;
   },
-  session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+  // The JWT only carries the session id; lifetime and revocation live in auth_session (sessions.ts).
+  get session() {
+    return { strategy: "jwt" as const, maxAge: env().RECARD_SESSION_MAX_HOURS * 3600 };
+  },
+  get cookies() {
+    return authCookies();
+  },
+  get useSecureCookies() {
+    return isServedOverHttps();
+  },
   pages: { signIn: "/signin" },
   providers: [
     CredentialsProvider({
       name: "ReCard account",
       credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
-        env(); // fail loudly on a misconfigured server rather than with a vague sign-in error
+      async authorize(raw, req) {
+        const e = env(); // fail loudly on a misconfigured server rather than with a vague sign-in error
         const parsed = CredentialsSchema.safeParse(raw);
         if (!parsed.success) throw new Error(SIGN_IN_ERRORS.invalid);
-        const { email, password } = parsed.data;
-        const now = new Date();
-        const key = `email:${email}`;
-        const wait = await secondsUntilAllowed(db(), key, now);
-        if (wait > 0) throw new Error(SIGN_IN_ERRORS.throttled(wait));
-        const user = await db().user.findUnique({ where: { email } });
-        const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-        if (!user || !valid) {
-          await recordFailure(db(), key, now);
-          throw new Error(SIGN_IN_ERRORS.invalid);
-        }
-        await clearFailures(db(), key);
-        await db().user.update({ where: { id: user.id }, data: { lastSignInAt: now } });
-        const account = await describeAccount(db(), user);
-        return { id: user.id, email: user.email, name: user.name, ...account };
+        const previous = readCookie(headerValue(req?.headers?.cookie), sessionCookieName());
+        const previousToken = previous ? await decode({ token: previous, secret: e.NEXTAUTH_SECRET }).catch(() => null) : null;
+        const result = await signInWithPassword(
+          db(),
+          { ...parsed.data, address: clientAddress(req?.headers), previousSessionId: typeof previousToken?.sid === "string" ? previousToken.sid : null },
+          { now: new Date(), policy: sessionPolicy() },
+        );
+        if (!result.ok) throw new Error(result.code === "throttled" ? SIGN_IN_ERRORS.throttled(result.waitSeconds) : SIGN_IN_ERRORS.invalid);
+        return { ...result.user, sid: result.sessionId };
       },
     }),
   ],
@@ -58,6 +62,7 @@ export const authOptions: NextAuthOptions = {
         token.role = user.role;
         token.tenantId = user.tenantId;
         token.companyName = user.companyName;
+        token.sid = user.sid;
       }
       return token;
     },
@@ -70,7 +75,19 @@ export const authOptions: NextAuthOptions = {
         tenantId: token.tenantId,
         companyName: token.companyName,
       };
+      // The lookup key of the server-side session (useless without the encrypted token itself).
+      session.sid = token.sid;
       return session;
     },
   },
+  events: {
+    // Sign-out ends the session on the server: a copy of the cookie is refused from now on.
+    async signOut({ token }) {
+      if (typeof token?.sid === "string") await revokeSession(db(), token.sid, new Date());
+    },
+  },
 };
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join("; ") : value;
+}

@@ -3,6 +3,7 @@ import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { db } from "../db";
 import { authOptions } from "./options";
+import { sessionPolicy, touchSession } from "./sessions";
 
 export type Role = "issuer" | "provider" | "cardholder";
 
@@ -27,11 +28,14 @@ export const PORTAL_HOME: Record<Role, string> = { issuer: "/issuer", provider: 
 
 /**
  * The signed-in person, with role and tenant taken from the account row rather than the token, so a
- * changed or deleted account stops working at once. Null when nobody is signed in.
+ * changed or deleted account stops working at once; the server-side session is checked (and marked
+ * used) first. Null when nobody is signed in.
  */
 export async function getActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions);
-  if (!session?.user?.id) return null;
+  if (!session?.user?.id || !session.sid) return null;
+  // Revoked (signed out), idle too long or past its absolute lifetime: signed out (sessions.ts).
+  if (!(await touchSession(db(), session.sid, session.user.id, new Date(), sessionPolicy()))) return null;
   const user = await db().user.findUnique({
     where: { id: session.user.id },
     select: { id: true, email: true, name: true, role: true, issuerCompanyId: true, providerCompanyId: true, cardholderId: true },
