@@ -18,6 +18,7 @@ import {
   type CardPlatformType,
 } from "@/lib/core/card";
 import { startVpcdClient } from "@/lib/reader/node/vpcd-client";
+import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
 import { VPCD_DEFAULT_PORT } from "@/lib/reader/vpcd/frame";
 
 const USAGE = `ReCard card tool
@@ -126,7 +127,7 @@ async function commandNew(values: { platform?: string; out?: string; seed?: stri
   if (values.seed === "") throw new UsageError("--seed must not be empty");
   if (existsSync(out) && !values.force) throw new ToolError(`${out} exists: refusing to overwrite a card image (use --force)`);
   const env = values.seed !== undefined ? seededCardEnv(values.seed) : systemCardEnv();
-  const { image } = await createDemoCard({ platformType, env });
+  const { image } = await createDemoCard({ platformType, env, isdKeys: DEMO_ISD_KEYS });
   try {
     await saveImage(out, encodeCardImage(image));
   } catch (error) {

@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { seedCardPrivateKeys } from "../prisma/seed";
 import { DEMO_COMPANY_KEYS } from "../lib/secrets/demo-company-keys";
 import { DEMO_ISSUER_KEYS } from "../lib/secrets/demo-issuer-keys";
+import { DEMO_ISD_MASTER_KEY } from "../lib/secrets/demo-isd-keys";
 import { browserFilesOf, scanFiles, secretFromHex, secretFromJwkD, secretsFromEnvironment, type Secret } from "./lib/bundle-secrets";
 
 /** Every private key this deployment knows of. */
@@ -20,6 +21,7 @@ async function knownSecrets(environment: Record<string, string | undefined> = pr
     secretFromJwkD("demo issuer permission-signing key", DEMO_ISSUER_KEYS.signing.privateKeyJwk.d!),
     secretFromJwkD("demo issuer card-attribute-data key", DEMO_ISSUER_KEYS.encryption.privateKeyJwk.d!),
     ...Object.values(DEMO_COMPANY_KEYS).map((c) => secretFromJwkD(`${c.companyId} demo message-signing key`, c.privateKey.d!)),
+    secretFromHex("demo ISD master key (every seeded card's SCP03 keys)", DEMO_ISD_MASTER_KEY),
   ];
   for (const [surfaceNumber, hex] of await seedCardPrivateKeys()) secrets.push(secretFromHex(`receipt key of seeded card ${surfaceNumber}`, hex));
   secrets.push(...secretsFromEnvironment(environment));

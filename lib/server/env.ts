@@ -29,6 +29,14 @@ const EnvSchema = z.object({
    * Without it the public demo keys are used (lib/server/issuer/keys.ts).
    */
   RECARD_ISSUER_CARD_KEYS: z.string().optional(),
+  /**
+   * The issuer's master key for the cards' ISD (SCP03) keys, 64 hex digits (AES-256). Every card's
+   * keys are diversified from it (lib/server/issuer/keys.ts). Without it a public demo master key.
+   */
+  RECARD_ISD_MASTER_KEY: z
+    .string()
+    .regex(/^[0-9A-F]{64}$/, "RECARD_ISD_MASTER_KEY must be 64 upper-case hex digits")
+    .optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

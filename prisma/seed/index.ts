@@ -26,6 +26,7 @@ import { DEMO_ISSUER_KEYS } from "../../lib/secrets/demo-issuer-keys";
 import { createPrismaClient, type Db } from "../../lib/server/db";
 import { hashPassword } from "../../lib/server/auth/password";
 import { allocateMessageId } from "../../lib/server/exchange/message-ids";
+import { isdKeysForCard } from "../../lib/server/issuer/keys";
 import { DEMO_CARDHOLDERS, DEMO_ISSUER_ACCOUNTS, DEMO_PASSWORD, DEMO_PROVIDERS, type DemoApplication, type DemoCardholder, type DemoProvider } from "./demo-data";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -52,6 +53,7 @@ async function personaliseSeedCard(holder: DemoCardholder, seed: string, issuedA
       issuerEncryptionPublicKeyJwk: DEMO_ISSUER_KEYS.encryption.publicKeyJwk,
       cardholderName: holder.name,
       issuedAt,
+      isdKeys: isdKeysForCard(cardId),
     },
     env,
   );

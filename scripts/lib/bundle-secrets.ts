@@ -99,6 +99,11 @@ export function secretsFromEnvironment(environment: Record<string, string | unde
   };
   for (const [variable, text] of Object.entries(environment)) {
     if (!/^RECARD_.*KEYS?/.test(variable) || !text) continue;
+    // The ISD master key (lib/server/issuer/keys.ts) is 64 hex digits, not JSON.
+    if (variable === "RECARD_ISD_MASTER_KEY") {
+      out.push(secretFromHex(variable, text));
+      continue;
+    }
     try {
       visit(variable, JSON.parse(text));
     } catch {

@@ -13,10 +13,13 @@ import { assertNever } from "../result";
 import { decodeCommandApdu, type CommandApdu } from "./apdu";
 import { appletLabel, decodeInstallParams, initialAppletState, processAppletCommand } from "./applets";
 import { cardBinding, encryptCardAttributeData, sha256, sha256Hex } from "./cryptography";
+import { p256 } from "@noble/curves/nist.js";
 import type { CardEnv } from "./env";
 import {
   APP_LIFE_CYCLE_SELECTABLE,
   APP_PRIVILEGES,
+  APP_INS,
+  ELF_LIFE_CYCLE_LOADED,
   APPLET_DATA_BYTES,
   CARD_LIFE_CYCLE,
   CARD_MEMORY_BYTES,
@@ -26,6 +29,7 @@ import {
   INS,
   INSTALL_P1,
   ISD_AID,
+  KEY_TYPE,
   ISD_AID_HEX,
   ISD_PRIVILEGES,
   LOAD_P1,
@@ -36,7 +40,25 @@ import {
   TAG,
   type CardLifeCycle,
 } from "./gp";
-import { MAX_USED_TOKENS, usedMemory, type CardApplication, type CardImage } from "./image";
+import { ISSUER_KEY_VERSIONS, MAX_USED_TOKENS, SCP03_KEY_VERSIONS, usedMemory, type CardApplication, type CardImage, type Scp03KeySet, type SecurityDomain } from "./image";
+import {
+  aesKeyCheckValue,
+  cardCryptogram,
+  cbcDecrypt,
+  counter3,
+  deriveSessionKeys,
+  hostCryptogram,
+  INITIAL_MAC_CHAIN,
+  MAX_SEQUENCE_COUNTER,
+  pseudoRandomCardChallenge,
+  S8,
+  sameMac,
+  SECURITY_LEVELS,
+  unwrapCommand,
+  wrapResponse,
+  type MacChain,
+  type Scp03SessionKeys,
+} from "./scp03";
 import { decodeLoadFile, type AppletKind } from "./load-file";
 import { decodePermissionToken, permissionSignatureValid, type LoadPermission, type Permission, type PermissionOperation } from "./permission";
 import { signReceipt } from "./receipt";
@@ -76,27 +98,50 @@ export type Chain = {
   readonly length: number;
 };
 
+/**
+ * SCP03 session state (GP 2.3.1 Amendment D §6.1): after INITIALIZE UPDATE ("initialized") and after
+ * a successful EXTERNAL AUTHENTICATE ("open"). Any refusal of the channel, a successful SELECT,
+ * power-off and reset drop it.
+ */
+export type SecureChannel =
+  | {
+      readonly phase: "initialized";
+      readonly hostChallenge: Uint8Array;
+      readonly cardChallenge: Uint8Array;
+      readonly keys: Scp03SessionKeys;
+    }
+  | { readonly phase: "open"; readonly level: number; readonly keys: Scp03SessionKeys; readonly chain: MacChain };
+
 /** Volatile state, lost on power-off and reset. */
 export type Session = {
   readonly selected: Selection;
+  /** The secure channel with the selected application's security domain, if any. */
+  readonly channel: SecureChannel | null;
   readonly load: LoadSession | null;
   /** Response data not yet fetched with GET RESPONSE, and the SW to end it with. */
   readonly pending: { readonly data: Uint8Array; readonly sw: number } | null;
   readonly chain: Chain | null;
+  /** GET STATUS paging (GP 2.3.1 §11.4.2.2): what the next "next occurrence" request continues. */
+  readonly statusPage: StatusPage | null;
 };
 
+/** Where a paged GET STATUS continues: same P1 and search criteria, from entry `next`. */
+export type StatusPage = { readonly p1: number; readonly prefix: string; readonly next: number };
+
 /** The session after power-on or reset: the ISD is implicitly selected (GP 2.3.1 §6.2). */
-export const INITIAL_SESSION: Session = { selected: { kind: "isd" }, load: null, pending: null, chain: null };
+export const INITIAL_SESSION: Session = { selected: { kind: "isd" }, channel: null, load: null, pending: null, chain: null, statusPage: null };
 
 /** Most command data a chain may carry (what one extended APDU could). */
 export const MAX_CHAINED_DATA = 65_535;
 /** CLA b5: more commands of this chain follow (ISO 7816-4 §5.4.1). */
 const CLA_CHAINING = 0x10;
+/** CLA b3: GlobalPlatform secure messaging (GP 2.3.1 §11.1.4.1). */
+const CLA_SECURE_MESSAGING = 0x04;
 
 /** Result of one APDU. */
 export type Step = { readonly image: CardImage; readonly session: Session; readonly response: Uint8Array };
 
-type Ctx = { readonly image: CardImage; readonly session: Session; readonly env: CardEnv };
+type Ctx = { readonly image: CardImage; readonly session: Session; readonly env: CardEnv; readonly statusPage?: StatusPage | null };
 type Outcome = { readonly image?: CardImage; readonly session?: Session; readonly data?: Uint8Array; readonly sw: number };
 
 const EMPTY = new Uint8Array(0);
@@ -114,8 +159,9 @@ export function processApdu(image: CardImage, session: Session, bytes: Uint8Arra
   if (!decoded.ok) return swOnly(SW.WRONG_LENGTH, { ...session, pending: null, chain: null });
   const classified = classify(decoded.value.cla);
   if (typeof classified === "number") return swOnly(classified, { ...session, pending: null, chain: null });
-  const { cls, isChained } = classified;
+  const { cls, isChained, isSecure } = classified;
   const received = decoded.value;
+  if (isSecure && isChained) return swOnly(SW.CHAINING_NOT_SUPPORTED, { ...session, channel: null, pending: null, chain: null });
   const baseCla = received.cla & ~CLA_CHAINING;
   // ISO 7816-4 §5.3.3: the commands of a chain share INS P1 P2; anything else breaks the chain.
   const chain = session.chain;
@@ -128,9 +174,30 @@ export function processApdu(image: CardImage, session: Session, bytes: Uint8Arra
     const next: Chain = { cla: baseCla, ins: received.ins, p1: received.p1, p2: received.p2, parts: [...(chain?.parts ?? []), received.data], length };
     return swOnly(SW.OK, { ...session, pending: null, chain: next });
   }
-  const apdu: CommandApdu = chain ? { ...received, data: concatBytes(...chain.parts, received.data), extended: true } : received;
-  if (cls === "iso" && apdu.ins === INS.GET_RESPONSE) return getResponse(image, { ...session, chain: null }, apdu);
-  const ctx: Ctx = { image, session: { ...session, pending: null, chain: null }, env };
+  const assembled: CommandApdu = chain ? { ...received, data: concatBytes(...chain.parts, received.data), extended: true } : received;
+  if (cls === "iso" && assembled.ins === INS.GET_RESPONSE) return getResponse(image, { ...session, chain: null }, assembled);
+  let base: Session = { ...session, pending: null, chain: null, statusPage: null };
+  let apdu = assembled;
+  // Amendment D §6.2.4: a protected command is checked (C-MAC, then C-DECRYPTION) before anything else.
+  let open: Extract<SecureChannel, { phase: "open" }> | null = null;
+  if (isSecure) {
+    const lcBytes = bytes.subarray(4, received.extended ? 7 : 5);
+    if (apdu.ins === INS.EXTERNAL_AUTHENTICATE) {
+      const auth = externalAuthenticate(base, apdu, lcBytes);
+      return { image, session: auth.session, response: Uint8Array.of(auth.sw >> 8, auth.sw & 0xff) };
+    }
+    const current = base.channel;
+    if (!current || current.phase !== "open") return swOnly(SW.SECURITY_STATUS_NOT_SATISFIED, { ...base, channel: null });
+    const unwrapped = unwrapCommand(current.keys, current.chain, current.level, { ...apdu, lcBytes });
+    if (!unwrapped.ok) return swOnly(unwrapped.reason === "mac" ? SW.SECURITY_STATUS_NOT_SATISFIED : SW.INCORRECT_SM_DATA, { ...base, channel: null });
+    open = { ...current, chain: unwrapped.chain };
+    base = { ...base, channel: open };
+    apdu = { ...apdu, cla: apdu.cla & ~CLA_SECURE_MESSAGING, data: unwrapped.data };
+  } else if (cls === "gp" && base.channel) {
+    // Amendment D §6.2.4: an unprotected GP command aborts the session; the command runs unauthenticated.
+    base = { ...base, channel: null };
+  }
+  const ctx: Ctx = { image, session: base, env, statusPage: session.statusPage };
   let outcome: Outcome;
   try {
     outcome = dispatch(ctx, cls, apdu);
@@ -138,7 +205,11 @@ export function processApdu(image: CardImage, session: Session, bytes: Uint8Arra
     const sw = cls === "gp" && CONTENT_MANAGEMENT_INS.has(apdu.ins) ? SW.MEMORY_FAILURE : SW.NO_PRECISE_DIAGNOSIS;
     return swOnly(sw, { ...ctx.session, load: null });
   }
-  return shape(outcome.image ?? ctx.image, outcome.session ?? ctx.session, outcome.data ?? EMPTY, outcome.sw, apdu.ne);
+  const nextSession = outcome.session ?? ctx.session;
+  let data = outcome.data ?? EMPTY;
+  // Amendment D §6.2.5, §6.2.7: R-MAC (and R-ENCRYPTION) over the response, chained to the command's C-MAC.
+  if (open && nextSession.channel?.phase === "open") data = wrapResponse(open.keys, open.chain, open.level, data, outcome.sw);
+  return shape(outcome.image ?? ctx.image, nextSession, data, outcome.sw, apdu.ne);
 }
 
 /**
@@ -168,12 +239,15 @@ function getResponse(image: CardImage, session: Session, apdu: CommandApdu): Ste
  * CLA coding (ISO 7816-4 §5.4.1; GP 2.3.1 §11.1.4 uses the first-interindustry layout for '80'–'9F'):
  * the basic logical channel, no secure messaging, command chaining allowed.
  */
-function classify(cla: number): { cls: "iso" | "gp"; isChained: boolean } | number {
+function classify(cla: number): { cls: "iso" | "gp"; isChained: boolean; isSecure: boolean } | number {
   if (cla === 0xff) return SW.CLA_NOT_SUPPORTED;
   if ((cla & 0xe0) === 0x00 || (cla & 0xe0) === 0x80) {
-    if ((cla & 0x0c) !== 0) return SW.SECURE_MESSAGING_NOT_SUPPORTED;
+    const cls = (cla & 0x80) === 0 ? "iso" : "gp";
+    // b4 b3 = 01 on a GP class byte: GlobalPlatform secure messaging (SCP03). Anything else with SM bits is ISO SM, not supported.
+    const sm = cla & 0x0c;
+    if (sm !== 0 && !(sm === CLA_SECURE_MESSAGING && cls === "gp")) return SW.SECURE_MESSAGING_NOT_SUPPORTED;
     if ((cla & 0x03) !== 0) return SW.LOGICAL_CHANNEL_NOT_SUPPORTED;
-    return { cls: (cla & 0x80) === 0 ? "iso" : "gp", isChained: (cla & CLA_CHAINING) !== 0 };
+    return { cls, isChained: (cla & CLA_CHAINING) !== 0, isSecure: sm !== 0 };
   }
   if ((cla & 0xc0) === 0x40) return (cla & 0x20) !== 0 ? SW.SECURE_MESSAGING_NOT_SUPPORTED : SW.LOGICAL_CHANNEL_NOT_SUPPORTED;
   return SW.CLA_NOT_SUPPORTED;
@@ -182,6 +256,9 @@ function classify(cla: number): { cls: "iso" | "gp"; isChained: boolean } | numb
 function dispatch(ctx: Ctx, cls: "iso" | "gp", apdu: CommandApdu): Outcome {
   const locked = ctx.image.lifeCycle === "CARD_LOCKED";
   if (apdu.ins === INS.SELECT) return cls === "iso" ? select(ctx, apdu) : refuse(SW.CLA_NOT_SUPPORTED);
+  if (cls === "gp" && apdu.ins === INS.INITIALIZE_UPDATE) return initializeUpdate(ctx, apdu);
+  // Amendment D §7.1.2: EXTERNAL AUTHENTICATE always carries a C-MAC; unprotected it is refused.
+  if (cls === "gp" && apdu.ins === INS.EXTERNAL_AUTHENTICATE) return { session: { ...ctx.session, channel: null }, sw: SW.SECURITY_STATUS_NOT_SATISFIED };
   const selected = ctx.session.selected;
   if (selected.kind === "app") {
     if (locked) return refuse(SW.CONDITIONS_NOT_SATISFIED);
@@ -191,6 +268,10 @@ function dispatch(ctx: Ctx, cls: "iso" | "gp", apdu: CommandApdu): Outcome {
   switch (apdu.ins) {
     case INS.GET_DATA:
       return getData(ctx, apdu);
+    case INS.PUT_KEY:
+      if (cls !== "gp") return refuse(SW.CLA_NOT_SUPPORTED);
+      if (locked) return refuse(SW.CONDITIONS_NOT_SATISFIED);
+      return putKey(ctx, apdu);
     case INS.GET_STATUS:
     case INS.INSTALL:
     case INS.LOAD:
@@ -257,7 +338,8 @@ function select(ctx: Ctx, apdu: CommandApdu): Outcome {
   if (locked && target !== ISD_AID_HEX) return refuse(SW.FUNCTION_NOT_SUPPORTED);
   if (target === undefined) return refuse(SW.FILE_NOT_FOUND);
   const selected: Selection = target === ISD_AID_HEX ? { kind: "isd" } : { kind: "app", aid: target };
-  const session: Session = { ...ctx.session, selected, load: null };
+  // GP 2.3.1 §10.2.3: a secure channel belongs to the application it was opened with; selecting ends it.
+  const session: Session = { ...ctx.session, selected, load: null, channel: null };
   const data = wantsFci ? fci(ctx.image, selected) : EMPTY;
   return { session, data, sw: locked ? SW.SELECTED_FILE_INVALIDATED : SW.OK };
 }
@@ -315,6 +397,13 @@ function getData(ctx: Ctx, apdu: CommandApdu): Outcome {
       return answer(tlvs(TAG.CARD_RECOGNITION_DATA, [tlvs(TAG.CARD_DATA, cardRecognitionChildren())]));
     case TAG.PLATFORM_TYPE:
       return answer(tlv(TAG.PLATFORM_TYPE, u16be(image.platformType)));
+    case TAG.KEY_INFORMATION_TEMPLATE:
+      if (!image.securityDomain) return refuse(SW.DATA_NOT_FOUND);
+      return answer(keyInformationTemplate(image.securityDomain));
+    case TAG.CONFIRMATION_COUNTER:
+      // A counter is a quasi-identifier: platform-200 cards give it only inside a secure channel.
+      if (image.platformType !== 100 && !isAuthenticated(ctx)) return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
+      return answer(tlv(TAG.CONFIRMATION_COUNTER, u16be(image.confirmationCounter)));
     case TAG.CARD_ATTRIBUTE_DATA:
       return answer(
         tlv(TAG.CARD_ATTRIBUTE_DATA, encryptCardAttributeData(fromHex(image.cardId), fromHex(image.keys.issuerEncryptionPublicKey), ctx.env.random(48))),
@@ -371,43 +460,248 @@ function cplc(image: CardImage): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // GET STATUS (GP 2.3.1 §11.4)
 
+/** Most GET STATUS data per response, so that R-MAC and R-ENC padding still fit a short response. */
+const STATUS_PAGE_BYTES = 224;
+
+/** Registry entries for GET STATUS P1 (GP 2.3.1 §11.4.3.1, Table 11-36), filtered by AID prefix. */
+function registryEntries(image: CardImage, p1: number, prefix: string): Tlv[] {
+  if (p1 === GET_STATUS.P1_ISD) {
+    if (!ISD_AID_HEX.startsWith(prefix)) return [];
+    return [
+      tlvs(TAG.REGISTRY_ENTRY, [tlv(TAG.AID, ISD_AID), tlv(TAG.LIFE_CYCLE, Uint8Array.of(CARD_LIFE_CYCLE[image.lifeCycle])), tlv(TAG.PRIVILEGES, ISD_PRIVILEGES)]),
+    ];
+  }
+  return image.applications
+    .filter((app) => app.aid.startsWith(prefix))
+    .map((app) => {
+      const aid = fromHex(app.aid);
+      switch (p1) {
+        case GET_STATUS.P1_APPLICATIONS:
+          return tlvs(TAG.REGISTRY_ENTRY, [
+            tlv(TAG.AID, aid),
+            tlv(TAG.LIFE_CYCLE, Uint8Array.of(APP_LIFE_CYCLE_SELECTABLE)),
+            tlv(TAG.PRIVILEGES, APP_PRIVILEGES),
+            tlv(TAG.ELF_AID, aid),
+            tlv(TAG.ASSOCIATED_SD, ISD_AID),
+          ]);
+        case GET_STATUS.P1_LOAD_FILES:
+        case GET_STATUS.P1_LOAD_FILES_AND_MODULES:
+          // One load file per application, LOADED ('01'), version CE; P1 '10' adds its one module (84).
+          return tlvs(TAG.REGISTRY_ENTRY, [
+            tlv(TAG.AID, aid),
+            tlv(TAG.LIFE_CYCLE, Uint8Array.of(ELF_LIFE_CYCLE_LOADED)),
+            tlv(TAG.LOAD_FILE_VERSION, u16be(app.version)),
+            ...(p1 === GET_STATUS.P1_LOAD_FILES_AND_MODULES ? [tlv(TAG.EXECUTABLE_MODULE_AID, aid)] : []),
+            tlv(TAG.ASSOCIATED_SD, ISD_AID),
+          ]);
+        default:
+          return [];
+      }
+    })
+    .flat();
+}
+
+/**
+ * GET STATUS (GP 2.3.1 §11.4): P1 '80' ISD, '40' applications, '20' load files, '10' load files and
+ * modules; P2 '02' (tagged, first) or '03' (next occurrence after 6310). Platform-200 cards answer
+ * only inside a secure channel (6982 otherwise): the list of applications would identify the card.
+ */
 function getStatus(ctx: Ctx, apdu: CommandApdu): Outcome {
-  if (apdu.p1 !== GET_STATUS.P1_ISD && apdu.p1 !== GET_STATUS.P1_APPLICATIONS) return refuse(SW.WRONG_P1P2);
-  if (apdu.p2 !== GET_STATUS.P2_TAGGED) return refuse(SW.WRONG_P1P2);
+  const p1s: readonly number[] = [GET_STATUS.P1_ISD, GET_STATUS.P1_APPLICATIONS, GET_STATUS.P1_LOAD_FILES, GET_STATUS.P1_LOAD_FILES_AND_MODULES];
+  if (!p1s.includes(apdu.p1)) return refuse(SW.WRONG_P1P2);
+  if ((apdu.p2 & ~GET_STATUS.P2_NEXT) !== GET_STATUS.P2_TAGGED) return refuse(SW.WRONG_P1P2);
   if (apdu.data.length === 0) return refuse(SW.WRONG_LENGTH);
   const criteria = decodeTlvList(apdu.data);
   if (!criteria.ok || criteria.value.length !== 1) return refuse(SW.WRONG_DATA);
   const search = criteria.value[0]!;
   if (search.tag !== TAG.AID || search.kind !== "primitive" || search.value.length > 16) return refuse(SW.WRONG_DATA);
+  if (ctx.image.platformType !== 100 && !isAuthenticated(ctx)) return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
   const prefix = toHex(search.value);
-  const entries: Tlv[] = [];
-  if (apdu.p1 === GET_STATUS.P1_ISD) {
-    if (ISD_AID_HEX.startsWith(prefix)) {
-      entries.push(
-        tlvs(TAG.REGISTRY_ENTRY, [
-          tlv(TAG.AID, ISD_AID),
-          tlv(TAG.LIFE_CYCLE, Uint8Array.of(CARD_LIFE_CYCLE[ctx.image.lifeCycle])),
-          tlv(TAG.PRIVILEGES, ISD_PRIVILEGES),
-        ]),
-      );
-    }
-  } else {
-    for (const app of ctx.image.applications) {
-      if (!app.aid.startsWith(prefix)) continue;
-      const aid = fromHex(app.aid);
-      entries.push(
-        tlvs(TAG.REGISTRY_ENTRY, [
-          tlv(TAG.AID, aid),
-          tlv(TAG.LIFE_CYCLE, Uint8Array.of(APP_LIFE_CYCLE_SELECTABLE)),
-          tlv(TAG.PRIVILEGES, APP_PRIVILEGES),
-          tlv(TAG.ELF_AID, aid),
-          tlv(TAG.ASSOCIATED_SD, ISD_AID),
-        ]),
-      );
-    }
+  let start = 0;
+  if ((apdu.p2 & GET_STATUS.P2_NEXT) !== 0) {
+    const page = ctx.statusPage;
+    if (!page || page.p1 !== apdu.p1 || page.prefix !== prefix) return refuse(SW.CONDITIONS_NOT_SATISFIED);
+    start = page.next;
   }
+  const entries = registryEntries(ctx.image, apdu.p1, prefix).map(encodeTlv);
   if (entries.length === 0) return refuse(SW.DATA_NOT_FOUND);
-  return { data: concatBytes(...entries.map(encodeTlv)), sw: SW.OK };
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let next = start;
+  while (next < entries.length && size + entries[next]!.length <= STATUS_PAGE_BYTES) {
+    size += entries[next]!.length;
+    parts.push(entries[next]!);
+    next++;
+  }
+  if (next < entries.length) {
+    return { session: { ...ctx.session, statusPage: { p1: apdu.p1, prefix, next } }, data: concatBytes(...parts), sw: SW.MORE_DATA };
+  }
+  return { data: concatBytes(...parts), sw: SW.OK };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secure channel: INITIALIZE UPDATE, EXTERNAL AUTHENTICATE (GP 2.3.1 Amendment D §7.1), PUT KEY (GP §11.8)
+
+function isAuthenticated(ctx: Ctx): boolean {
+  return ctx.session.channel?.phase === "open";
+}
+
+function staticKeys(set: Scp03KeySet) {
+  return { enc: fromHex(set.enc), mac: fromHex(set.mac), dek: fromHex(set.dek) };
+}
+
+/**
+ * i parameter (Amendment D §5.1): platform 100 uses '70' (pseudo-random card challenge from the
+ * sequence counter, which the response carries); platform 200 uses '60' (random challenge, no
+ * counter in the response), because a counter that grows by one per session would link the card's
+ * sessions for anyone who sends INITIALIZE UPDATE. Both support R-MAC and R-ENCRYPTION.
+ */
+const I_PSEUDO_RANDOM = 0x70;
+const I_RANDOM = 0x60;
+
+/** INITIALIZE UPDATE (Amendment D §7.1.1): 80 50 KVN 00 08 host challenge; answers with the card challenge and cryptogram. */
+function initializeUpdate(ctx: Ctx, apdu: CommandApdu): Outcome {
+  const closed: Session = { ...ctx.session, channel: null };
+  const fail = (sw: number): Outcome => ({ session: closed, sw });
+  const sd = ctx.image.securityDomain;
+  if (apdu.p2 !== 0x00) return fail(SW.WRONG_P1P2);
+  if (apdu.data.length !== S8) return fail(SW.WRONG_LENGTH);
+  if (!sd || (apdu.p1 !== 0x00 && apdu.p1 !== sd.scp03.keyVersion)) return fail(SW.DATA_NOT_FOUND);
+  const keys = staticKeys(sd.scp03);
+  const hostChallenge = apdu.data.slice();
+  const isPrivate = ctx.image.platformType !== 100;
+  let image = ctx.image;
+  let cardChallenge: Uint8Array;
+  let counterBytes: Uint8Array = EMPTY;
+  if (isPrivate) {
+    cardChallenge = ctx.env.random(S8);
+  } else {
+    // Amendment D §6.2.2.1: the counter moves before use and never wraps.
+    if (sd.sequenceCounter >= MAX_SEQUENCE_COUNTER) return fail(SW.CONDITIONS_NOT_SATISFIED);
+    const sequenceCounter = sd.sequenceCounter + 1;
+    const aid = ctx.session.selected.kind === "isd" ? ISD_AID : fromHex(ctx.session.selected.aid);
+    cardChallenge = pseudoRandomCardChallenge(keys.enc, sequenceCounter, aid);
+    counterBytes = counter3(sequenceCounter);
+    image = { ...image, securityDomain: { ...sd, sequenceCounter } };
+  }
+  const session = deriveSessionKeys(keys, hostChallenge, cardChallenge);
+  // Key diversification data (10 bytes): the card id on platform 100; zeros on platform 200, which
+  // the issuer identifies through card attribute data (DF7A) before opening a channel.
+  const diversification = isPrivate ? new Uint8Array(10) : concatBytes(new Uint8Array(2), fromHex(image.cardId));
+  const data = concatBytes(
+    diversification,
+    Uint8Array.of(sd.scp03.keyVersion, 0x03, isPrivate ? I_RANDOM : I_PSEUDO_RANDOM),
+    cardChallenge,
+    cardCryptogram(session, hostChallenge, cardChallenge),
+    counterBytes,
+  );
+  return { image, session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session } }, data, sw: SW.OK };
+}
+
+/**
+ * EXTERNAL AUTHENTICATE (Amendment D §7.1.2): 84 82 level 00 10 host cryptogram ‖ C-MAC. The host
+ * cryptogram is checked first (6300), then the C-MAC (6982); either failure closes the channel.
+ */
+function externalAuthenticate(session: Session, apdu: CommandApdu, lcBytes: Uint8Array): { session: Session; sw: number } {
+  const closed: Session = { ...session, channel: null };
+  const current = session.channel;
+  if (!current || current.phase !== "initialized") return { session: closed, sw: SW.CONDITIONS_NOT_SATISFIED };
+  if (apdu.p2 !== 0x00 || !SECURITY_LEVELS.includes(apdu.p1)) return { session: closed, sw: SW.WRONG_P1P2 };
+  if (apdu.data.length !== 2 * S8) return { session: closed, sw: SW.WRONG_LENGTH };
+  const expected = hostCryptogram(current.keys, current.hostChallenge, current.cardChallenge);
+  if (!sameMac(apdu.data.subarray(0, S8), expected)) return { session: closed, sw: SW.AUTHENTICATION_FAILED };
+  const unwrapped = unwrapCommand(current.keys, INITIAL_MAC_CHAIN, apdu.p1, { ...apdu, lcBytes }, true);
+  if (!unwrapped.ok) return { session: closed, sw: SW.SECURITY_STATUS_NOT_SATISFIED };
+  return { session: { ...session, channel: { phase: "open", level: apdu.p1, keys: current.keys, chain: unwrapped.chain } }, sw: SW.OK };
+}
+
+/** Key information template (GP 2.3.1 §11.3.3.1): C0{key id, KVN, type, length} per key. */
+function keyInformationTemplate(sd: SecurityDomain): Tlv {
+  const length = sd.scp03.enc.length / 2;
+  const info = (id: number, kvn: number, type: number, bytes: number) => tlv(TAG.KEY_INFORMATION, Uint8Array.of(id, kvn, type, bytes));
+  return tlvs(TAG.KEY_INFORMATION_TEMPLATE, [
+    info(0x01, sd.scp03.keyVersion, KEY_TYPE.AES, length),
+    info(0x02, sd.scp03.keyVersion, KEY_TYPE.AES, length),
+    info(0x03, sd.scp03.keyVersion, KEY_TYPE.AES, length),
+    info(0x01, sd.issuerKeyVersion, KEY_TYPE.ECC_PUBLIC, 65),
+    info(0x02, sd.issuerKeyVersion, KEY_TYPE.ECC_PUBLIC, 65),
+  ]);
+}
+
+/** Reads PUT KEY key data fields (GP 2.3.1 §11.8.2.3): type ‖ L ‖ key data ‖ KCV length ‖ KCV. */
+function putKeyFields(data: Uint8Array): { type: number; value: Uint8Array; kcv: Uint8Array }[] | null {
+  const out: { type: number; value: Uint8Array; kcv: Uint8Array }[] = [];
+  let offset = 1;
+  while (offset < data.length) {
+    const type = data[offset]!;
+    const length = data[offset + 1];
+    if (length === undefined || length > 0x7f) return null;
+    const valueEnd = offset + 2 + length;
+    const kcvLength = data[valueEnd];
+    if (kcvLength === undefined) return null;
+    const end = valueEnd + 1 + kcvLength;
+    if (end > data.length) return null;
+    out.push({ type, value: data.subarray(offset + 2, valueEnd), kcv: data.subarray(valueEnd + 1, end) });
+    offset = end;
+  }
+  return out;
+}
+
+/**
+ * PUT KEY (GP 2.3.1 §11.8; Amendment D §7.2), only inside an open secure channel. Two key sets:
+ * - the ISD's SCP03 keys (three AES keys, type 88, each `L(key) ‖ AES-CBC(Key-DEK, key)`, KCV 3 bytes):
+ *   P1 = the current version, new version '01'..'6F' and different; the old version is gone afterwards;
+ * - the issuer public keys (two P-256 points, type B0, no KCV): key id 1 verifies permission tokens,
+ *   key id 2 is the card attribute data key; P1 = the current version, the new one must be higher
+ *   ('70'..'7F'), so a card never goes back to a retired issuer key.
+ * Response: new KVN ‖ KCVs (GP §11.8.3).
+ */
+function putKey(ctx: Ctx, apdu: CommandApdu): Outcome {
+  const sd = ctx.image.securityDomain;
+  if (!isAuthenticated(ctx)) return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
+  if (!sd) return refuse(SW.DATA_NOT_FOUND);
+  if (apdu.p2 !== 0x81) return refuse(SW.WRONG_P1P2);
+  const fields = putKeyFields(apdu.data);
+  const newVersion = apdu.data[0];
+  if (!fields || newVersion === undefined || fields.length === 0) return refuse(SW.WRONG_DATA);
+  if (fields.every((f) => f.type === KEY_TYPE.AES) && fields.length === 3) {
+    if (apdu.p1 !== sd.scp03.keyVersion) return refuse(SW.DATA_NOT_FOUND);
+    if (newVersion < SCP03_KEY_VERSIONS.first || newVersion > SCP03_KEY_VERSIONS.last || newVersion === sd.scp03.keyVersion) return refuse(SW.WRONG_DATA);
+    const dek = fromHex(sd.scp03.dek);
+    const keys: Uint8Array[] = [];
+    for (const field of fields) {
+      const length = field.value[0];
+      const encrypted = field.value.subarray(1);
+      if (length === undefined || ![16, 24, 32].includes(length) || encrypted.length !== Math.ceil(length / 16) * 16) return refuse(SW.WRONG_DATA);
+      const key = cbcDecrypt(dek, new Uint8Array(16), encrypted).slice(0, length);
+      if (!sameMac(field.kcv, aesKeyCheckValue(key))) return refuse(SW.WRONG_DATA);
+      keys.push(key);
+    }
+    const [enc, mac, dekKey] = keys as [Uint8Array, Uint8Array, Uint8Array];
+    if (enc.length !== mac.length || enc.length !== dekKey.length) return refuse(SW.WRONG_DATA);
+    const securityDomain: SecurityDomain = { ...sd, scp03: { keyVersion: newVersion, enc: toHex(enc), mac: toHex(mac), dek: toHex(dekKey) } };
+    return {
+      image: { ...ctx.image, securityDomain },
+      data: concatBytes(Uint8Array.of(newVersion), ...keys.map(aesKeyCheckValue)),
+      sw: SW.OK,
+    };
+  }
+  if (fields.every((f) => f.type === KEY_TYPE.ECC_PUBLIC) && fields.length === 2) {
+    if (apdu.p1 !== sd.issuerKeyVersion) return refuse(SW.DATA_NOT_FOUND);
+    if (newVersion <= sd.issuerKeyVersion || newVersion > ISSUER_KEY_VERSIONS.last) return refuse(SW.WRONG_DATA);
+    const [signing, encryption] = fields as [(typeof fields)[0], (typeof fields)[0]];
+    for (const f of fields) if (f.kcv.length !== 0 || f.value.length !== 65 || !p256.utils.isValidPublicKey(f.value, false)) return refuse(SW.WRONG_DATA);
+    return {
+      image: {
+        ...ctx.image,
+        keys: { ...ctx.image.keys, issuerSigningPublicKey: toHex(signing.value), issuerEncryptionPublicKey: toHex(encryption.value) },
+        securityDomain: { ...sd, issuerKeyVersion: newVersion },
+      },
+      data: Uint8Array.of(newVersion),
+      sw: SW.OK,
+    };
+  }
+  return refuse(SW.WRONG_DATA);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -680,7 +974,11 @@ function applet(ctx: Ctx, aid: string, apdu: CommandApdu): Outcome {
   const app = ctx.image.applications[index];
   if (!app) return refuse(SW.CONDITIONS_NOT_SATISFIED);
   const outcome = processAppletCommand(app.applet, apdu);
-  if (outcome.state === app.applet) return { data: outcome.data, sw: outcome.sw };
+  if (outcome.state === app.applet) {
+    // Platform 200: the credit holder reference identifies the holder; without a secure channel it is withheld.
+    const isPrivate = ctx.image.platformType !== 100 && app.applet.kind === "credit" && apdu.ins === APP_INS.READ && !isAuthenticated(ctx);
+    return { data: isPrivate && outcome.sw === SW.OK ? outcome.data.slice(0, 7) : outcome.data, sw: outcome.sw };
+  }
   const applications = ctx.image.applications.map((a, i) => (i === index ? { ...a, applet: outcome.state } : a));
   return { image: { ...ctx.image, applications }, data: outcome.data, sw: outcome.sw };
 }

@@ -6,6 +6,7 @@ import { fromHex, toHex } from "../bytes";
 import { formatMessageId } from "../message-id";
 import { cardBinding } from "./cryptography";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
+import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
 import { DEMO_ISSUER } from "./demo-keys";
 import { seededCardEnv, type SeededCardEnv } from "./env";
 import type { CardLifeCycle, CardPlatformType } from "./gp";
@@ -50,7 +51,7 @@ export type CardInSlot = {
 /** Personalises a demo card and powers it on. */
 export async function cardInSlot(platformType: CardPlatformType = 100, seed = "fixture"): Promise<CardInSlot> {
   const env = seededCardEnv(seed);
-  const { image, cardPublicKeyJwk } = await createDemoCard({ platformType, env, cardholderName: "Hanako Yamada" });
+  const { image, cardPublicKeyJwk } = await createDemoCard({ platformType, env, cardholderName: "Hanako Yamada", isdKeys: DEMO_ISD_KEYS });
   return inSlot(image, env, cardPublicKeyJwk);
 }
 

@@ -33,6 +33,12 @@ export const INS = {
   DELETE: 0xe4,
   /** GP 2.3.1 §11.10 */
   SET_STATUS: 0xf0,
+  /** GP 2.3.1 Amendment D §7.1.1 */
+  INITIALIZE_UPDATE: 0x50,
+  /** GP 2.3.1 Amendment D §7.1.2 */
+  EXTERNAL_AUTHENTICATE: 0x82,
+  /** GP 2.3.1 §11.8 */
+  PUT_KEY: 0xd8,
 } as const;
 
 /** Instruction bytes of the applets (proprietary, CLA '80'; ReCard's own assignment). */
@@ -69,7 +75,21 @@ export const LOAD_P1 = {
 export const GET_STATUS = {
   P1_ISD: 0x80,
   P1_APPLICATIONS: 0x40,
+  /** Executable load files only. */
+  P1_LOAD_FILES: 0x20,
+  /** Executable load files and their executable modules. */
+  P1_LOAD_FILES_AND_MODULES: 0x10,
   P2_TAGGED: 0x02,
+  /** P2 b1: get next occurrence(s) (paging after 6310). */
+  P2_NEXT: 0x01,
+} as const;
+
+/** GP 2.3.1 §11.8.2.2: key types in PUT KEY and the key information template. */
+export const KEY_TYPE = {
+  /** AES (SCP03 keys) */
+  AES: 0x88,
+  /** ECC public key (the issuer's P-256 keys, uncompressed point) */
+  ECC_PUBLIC: 0xb0,
 } as const;
 
 /** SET STATUS P1 (GP 2.3.1 §11.10.2.1, Table 11-63): '80' = the ISD, i.e. the card life cycle. */
@@ -108,6 +128,12 @@ export const TAG = {
   CARD_IDENTIFICATION_SCHEME: 0x63,
   /** GP 2.3.1 §H.3: Card Production Life Cycle data */
   CPLC: 0x9f7f,
+  /** GP 2.3.1 §11.3.3.1 / §H.4: key information template */
+  KEY_INFORMATION_TEMPLATE: 0xe0,
+  /** inside E0: key information data (key id, KVN, type, length) */
+  KEY_INFORMATION: 0xc0,
+  /** GP 2.3.1 §11.3.3.1: confirmation counter (2 bytes) */
+  CONFIRMATION_COUNTER: 0xc2,
   /** ReCard proprietary: platform type, 2 bytes big-endian (100 or 200) */
   PLATFORM_TYPE: 0xdf70,
   /** ReCard proprietary: card attribute data (the card id encrypted for the issuer, fresh per read) */
@@ -122,6 +148,10 @@ export const TAG = {
   PRIVILEGES: 0xc5,
   /** GP 2.3.1 §11.4.3.1: executable load file AID */
   ELF_AID: 0xc4,
+  /** GP 2.3.1 §11.4.3.1: executable load file version number */
+  LOAD_FILE_VERSION: 0xce,
+  /** GP 2.3.1 §11.4.3.1: executable module AID */
+  EXECUTABLE_MODULE_AID: 0x84,
   /** GP 2.3.1 §11.4.3.1: associated security domain AID */
   ASSOCIATED_SD: 0xcc,
   /** GP 2.3.1 §11.6.2.3: load file data block inside the LOAD data */
@@ -178,6 +208,8 @@ export function cardLifeCycleOf(code: number): CardLifeCycle | null {
   }
 }
 
+/** Executable load file life cycle LOADED (GP 2.3.1 §11.1.1, Table 11-2). */
+export const ELF_LIFE_CYCLE_LOADED = 0x01;
 /** Application life cycle SELECTABLE (GP 2.3.1 §11.1.1, Table 11-3) and load file LOADED (Table 11-2). */
 export const APP_LIFE_CYCLE_SELECTABLE = 0x07;
 

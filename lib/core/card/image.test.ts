@@ -5,6 +5,7 @@ import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo } 
 import { CARD_MEMORY_BYTES, ISD_AID_HEX } from "./gp";
 import { decodeCardImage, encodeCardImage, type CardImage } from "./image";
 import { DEMO_ISSUER_PUBLIC_KEYS as DEMO_ISSUER_KEYS } from "./demo-keys";
+import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
 import { personaliseCard, randomSurfaceNumber } from "./personalise";
 import { SimulatedCard } from "./simulated-card";
 import {
@@ -67,6 +68,7 @@ describe("card image format (version 1)", () => {
         issuerSigningPublicKeyJwk: DEMO_ISSUER_KEYS.signing.publicKeyJwk,
         issuerEncryptionPublicKeyJwk: DEMO_ISSUER_KEYS.encryption.publicKeyJwk,
         issuedAt: new Date("2025-12-24T09:00:00.000Z"),
+        isdKeys: DEMO_ISD_KEYS,
       },
       seededCardEnv("personalisation"),
     );
@@ -175,6 +177,7 @@ describe("personalisation", () => {
       issuerEncryptionPublicKeyJwk: DEMO_ISSUER_KEYS.encryption.publicKeyJwk,
       cardholderName: "山田 花子",
       issuedAt: new Date("2026-01-01T00:00:00.000Z"),
+      isdKeys: DEMO_ISD_KEYS,
     };
     expect(isSurfaceNumber(params.surfaceNumber)).toBe(true);
     expect(params.surfaceNumber.startsWith("99000001")).toBe(true);

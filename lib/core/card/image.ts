@@ -49,6 +49,34 @@ export type CardKeys = {
   readonly cardPrivateKey: string;
 };
 
+/** An SCP03 static key set (GP 2.3.1 Amendment D §4.1.1): AES keys, upper-case hex, all of one length (16, 24 or 32 bytes). */
+export type Scp03KeySet = {
+  /** Key version number, '01'..'6F' (GP 2.3.1 §11.1.8; '70'..'7F' are the issuer public keys here). */
+  readonly keyVersion: number;
+  readonly enc: string;
+  readonly mac: string;
+  readonly dek: string;
+};
+
+/**
+ * The issuer security domain's own secrets and counters (GP 2.3.1 §7.4, Amendment D). Absent in
+ * images personalised before the card had a secure channel: such a card answers INITIALIZE UPDATE,
+ * PUT KEY and GET DATA E0 with 6A88.
+ */
+export type SecurityDomain = {
+  /** The ISD's SCP03 keys, diversified per card by the issuer (lib/server/issuer/keys.ts). SECRET. */
+  readonly scp03: Scp03KeySet;
+  /** Amendment D §6.2.2.1 sequence counter, incremented by every INITIALIZE UPDATE on platform 100 (3 bytes, never wraps). */
+  readonly sequenceCounter: number;
+  /** Key version of the issuer public keys in `keys` ('70'..'7F'); PUT KEY moves it forward only. */
+  readonly issuerKeyVersion: number;
+};
+
+/** First and last key version of the issuer public keys (GP reserves '70' for the token key). */
+export const ISSUER_KEY_VERSIONS = { first: 0x70, last: 0x7f } as const;
+/** SCP03 key versions the ISD accepts. */
+export const SCP03_KEY_VERSIONS = { first: 0x01, last: 0x6f } as const;
+
 /** The persistent state of a card, format version 1. */
 export type CardImage = {
   readonly version: typeof CARD_IMAGE_VERSION;
@@ -64,6 +92,8 @@ export type CardImage = {
   readonly confirmationCounter: number;
   readonly usedTokens: readonly UsedToken[];
   readonly applications: readonly CardApplication[];
+  /** Optional for images made before secure channels (see SecurityDomain). */
+  readonly securityDomain?: SecurityDomain;
 };
 
 /** Memory an image's applications occupy. */
@@ -167,11 +197,33 @@ function decodeKeys(value: unknown, path: string): CardKeys {
   };
 }
 
+const isAesKeyHex = (v: unknown): v is string => isUpperHex(v, 16, 32) && [32, 48, 64].includes((v as string).length);
+
+function decodeSecurityDomain(value: unknown, path: string): SecurityDomain {
+  const r = object(value, path, ["scp03", "sequenceCounter", "issuerKeyVersion"]);
+  const k = object(r.scp03, `${path}.scp03`, ["keyVersion", "enc", "mac", "dek"]);
+  const key = (name: "enc" | "mac" | "dek") => check(k[name], isAesKeyHex, `${path}.scp03.${name}`, "an AES key (16, 24 or 32 bytes, upper-case hex)");
+  const scp03: Scp03KeySet = {
+    keyVersion: integer(k.keyVersion, `${path}.scp03.keyVersion`, SCP03_KEY_VERSIONS.first, SCP03_KEY_VERSIONS.last),
+    enc: key("enc"),
+    mac: key("mac"),
+    dek: key("dek"),
+  };
+  if (scp03.mac.length !== scp03.enc.length || scp03.dek.length !== scp03.enc.length) throw new ImageError(`${path}.scp03: keys of different lengths`);
+  return {
+    scp03,
+    sequenceCounter: integer(r.sequenceCounter, `${path}.sequenceCounter`, 0, 0xffffff),
+    issuerKeyVersion: integer(r.issuerKeyVersion, `${path}.issuerKeyVersion`, ISSUER_KEY_VERSIONS.first, ISSUER_KEY_VERSIONS.last),
+  };
+}
+
 function decodeImage(value: unknown): CardImage {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ImageError("must be a JSON object");
   const version = (value as { version?: unknown }).version;
   if (version !== CARD_IMAGE_VERSION) throw new ImageError(`unsupported version ${JSON.stringify(version) ?? "undefined"} (this card OS reads version ${CARD_IMAGE_VERSION})`);
+  const hasSecurityDomain = Object.hasOwn(value, "securityDomain");
   const r = object(value, "image", [
+    ...(hasSecurityDomain ? ["securityDomain"] : []),
     "version",
     "cardId",
     "surfaceNumber",
@@ -228,6 +280,7 @@ function decodeImage(value: unknown): CardImage {
     confirmationCounter: integer(r.confirmationCounter, "image.confirmationCounter", 0, MAX_CONFIRMATION_COUNTER),
     usedTokens,
     applications,
+    ...(hasSecurityDomain ? { securityDomain: decodeSecurityDomain(r.securityDomain, "image.securityDomain") } : {}),
   };
 }
 

@@ -1,7 +1,18 @@
 /** The card: OS simulator, issuer-side and terminal-side functions (docs/card.md). */
 export { SimulatedCard, SW_NOT_POWERED } from "./simulated-card";
 export { systemCardEnv, seededCardEnv, type CardEnv, type SeededCardEnv } from "./env";
-export { decodeCardImage, encodeCardImage, CARD_IMAGE_VERSION, type CardImage, type CardApplication, type UsedToken } from "./image";
+export {
+  decodeCardImage,
+  encodeCardImage,
+  CARD_IMAGE_VERSION,
+  ISSUER_KEY_VERSIONS,
+  SCP03_KEY_VERSIONS,
+  type CardImage,
+  type CardApplication,
+  type UsedToken,
+  type Scp03KeySet,
+  type SecurityDomain,
+} from "./image";
 export { personaliseCard, createDemoCard, randomSurfaceNumber, type PersonaliseParams, type PersonalisedCard } from "./personalise";
 export { DEMO_ISSUER, DEMO_ISSUER_PUBLIC_KEYS, generateIssuerKeys, type IssuerKeys, type IssuerPublicKeys } from "./demo-keys";
 export {
@@ -22,3 +33,5 @@ export { describeStatusWord, formatStatusWord, SW } from "./status-words";
 export { ISD_AID_HEX, TAG, type CardLifeCycle, type CardPlatformType } from "./gp";
 export { CARD_ATR } from "./atr";
 export * as terminal from "./terminal";
+export { openSecureChannel, ScpError, type Scp03Channel } from "./scp03-host";
+export { SECURITY_LEVEL } from "./scp03";

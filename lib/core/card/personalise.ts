@@ -9,7 +9,7 @@ import { DEMO_ISSUER, DEMO_ISSUER_PUBLIC_KEYS } from "./demo-keys";
 import type { CardEnv } from "./env";
 import type { CardPlatformType } from "./gp";
 import { isCardholderName, isCardId, isCompanyIdText, isIin, isSurfaceNumber, luhnCheckDigit } from "./ids";
-import { CARD_IMAGE_VERSION, decodeCardImage, type CardImage } from "./image";
+import { CARD_IMAGE_VERSION, decodeCardImage, ISSUER_KEY_VERSIONS, type CardImage, type Scp03KeySet } from "./image";
 
 /** What the issuer writes into a new card. */
 export type PersonaliseParams = {
@@ -24,6 +24,10 @@ export type PersonaliseParams = {
   readonly issuerEncryptionPublicKeyJwk: JsonWebKey;
   readonly cardholderName?: string | null;
   readonly issuedAt: Date;
+  /** The ISD's SCP03 keys for this card (diversified by the issuer, server side); null: a card without a secure channel. */
+  readonly isdKeys: Scp03KeySet | null;
+  /** Version of the issuer public keys written into the card ('70'..'7F'); default '70'. */
+  readonly issuerKeyVersion?: number;
 };
 
 /** A personalised card and the public key of its receipt key, which the issuer records. */
@@ -56,6 +60,7 @@ export async function personaliseCard(params: PersonaliseParams, env: CardEnv): 
     confirmationCounter: 0,
     usedTokens: [],
     applications: [],
+    ...(params.isdKeys ? { securityDomain: { scp03: params.isdKeys, sequenceCounter: 0, issuerKeyVersion: params.issuerKeyVersion ?? ISSUER_KEY_VERSIONS.first } } : {}),
   };
   const checked = decodeCardImage(image);
   if (!checked.ok) throw new RangeError(checked.error);
@@ -86,6 +91,8 @@ export async function createDemoCard(options: {
   env: CardEnv;
   cardholderName?: string | null;
   issuedAt?: Date;
+  /** The ISD's SCP03 keys; without them the card has no secure channel (tests and demos pass DEMO_ISD_KEYS from lib/secrets). */
+  isdKeys?: Scp03KeySet;
 }): Promise<PersonalisedCard> {
   const { env } = options;
   return personaliseCard(
@@ -99,6 +106,7 @@ export async function createDemoCard(options: {
       issuerEncryptionPublicKeyJwk: DEMO_ISSUER_PUBLIC_KEYS.encryption.publicKeyJwk,
       cardholderName: options.cardholderName ?? null,
       issuedAt: options.issuedAt ?? env.now(),
+      isdKeys: options.isdKeys ?? null,
     },
     env,
   );

@@ -5,6 +5,10 @@
 export const SW = {
   /** ISO 7816-4 §5.6: normal processing. */
   OK: 0x9000,
+  /** GP 2.3.1 Amendment D Table 7-6: EXTERNAL AUTHENTICATE, the host cryptogram does not verify (channel closed). */
+  AUTHENTICATION_FAILED: 0x6300,
+  /** GP 2.3.1 §11.4.3: GET STATUS has more data: send it again with P2 b1 set ("next occurrence"). */
+  MORE_DATA: 0x6310,
   /** ISO 7816-4 Table 6: SELECT of the ISD on a CARD_LOCKED card (GP 2.3.1 §11.9.3.2). */
   SELECTED_FILE_INVALIDATED: 0x6283,
   /** ISO 7816-4 Table 6 / GP 2.3.1 §11.1.3: a content-management write failed; state rolled back. */
@@ -13,12 +17,16 @@ export const SW = {
   WRONG_LENGTH: 0x6700,
   /** ISO 7816-4 Table 6: CLA names a logical channel other than 0. */
   LOGICAL_CHANNEL_NOT_SUPPORTED: 0x6881,
-  /** ISO 7816-4 Table 6: CLA asks for secure messaging (this card has no secure channel). */
+  /** ISO 7816-4 Table 6: CLA asks for a secure messaging format other than GP's (CLA '84'). */
   SECURE_MESSAGING_NOT_SUPPORTED: 0x6882,
+  /** ISO 7816-4 Table 6: command chaining inside a secure channel (each protected command travels as one APDU). */
+  CHAINING_NOT_SUPPORTED: 0x6884,
   /** ISO 7816-4 Table 6: a command chain was interrupted by another command (the chain is dropped). */
   LAST_COMMAND_OF_CHAIN_EXPECTED: 0x6883,
   /** ISO 7816-4 Table 6: the data is protected (card id on platform 200) or the token does not verify. */
   SECURITY_STATUS_NOT_SATISFIED: 0x6982,
+  /** ISO 7816-4 Table 6: incorrect secure messaging data objects (C-DEC padding does not decode; channel closed). */
+  INCORRECT_SM_DATA: 0x6988,
   /** ISO 7816-4 Table 6: wrong state, sequence, expired/replayed token, exhausted counter, insufficient funds. */
   CONDITIONS_NOT_SATISFIED: 0x6985,
   /** ISO 7816-4 Table 6: malformed command data. */
@@ -48,15 +56,19 @@ export const SW1_WRONG_LE = 0x6c;
 
 const MEANINGS: ReadonlyMap<number, string> = new Map([
   [SW.OK, "OK"],
+  [SW.AUTHENTICATION_FAILED, "Authentication failed: the host cryptogram does not verify (secure channel closed)"],
+  [SW.MORE_DATA, "More data available: repeat GET STATUS with P2 'next occurrence'"],
+  [SW.CHAINING_NOT_SUPPORTED, "Command chaining is not supported inside a secure channel"],
+  [SW.INCORRECT_SM_DATA, "Incorrect secure messaging data: the encrypted command does not decode (secure channel closed)"],
   [SW.SELECTED_FILE_INVALIDATED, "Warning: card is locked (CARD_LOCKED); only GET DATA and SET STATUS are available"],
   [SW.MEMORY_FAILURE, "Memory failure: the content-management write was rolled back"],
   [SW.WRONG_LENGTH, "Wrong length: Lc or Le is inconsistent or wrong for this command"],
   [SW.LOGICAL_CHANNEL_NOT_SUPPORTED, "Logical channels are not supported (use channel 0)"],
-  [SW.SECURE_MESSAGING_NOT_SUPPORTED, "Secure messaging is not supported"],
+  [SW.SECURE_MESSAGING_NOT_SUPPORTED, "This secure messaging format is not supported (use GlobalPlatform SCP03, CLA 84)"],
   [SW.LAST_COMMAND_OF_CHAIN_EXPECTED, "Last command of the chain expected: the chain was interrupted and dropped"],
   [
     SW.SECURITY_STATUS_NOT_SATISFIED,
-    "Security status not satisfied: protected data (card id on platform 200) or the issuer token does not verify for this card, application or operation",
+    "Security status not satisfied: protected data (needs a secure channel on platform 200), a C-MAC that does not verify (secure channel closed), or an issuer token that does not verify for this card, application or operation",
   ],
   [
     SW.CONDITIONS_NOT_SATISFIED,

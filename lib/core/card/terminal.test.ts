@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../bytes";
 import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo } from "./fixtures";
 import { SW } from "./status-words";
+import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
+import { openSecureChannel } from "./scp03-host";
+
+const DEMO_KEYS = { enc: fromHex(DEMO_ISD_KEYS.enc), mac: fromHex(DEMO_ISD_KEYS.mac), dek: fromHex(DEMO_ISD_KEYS.dek) };
 import {
   describeStatusWord,
   exchange,
@@ -67,7 +71,11 @@ describe("terminal against the simulated card", () => {
     const result = await loadApplication(counting, { permission: token, loadFile: sampleLoadFile("transit"), aid: SAMPLE_AIDS.transit, blockSize: 8192, lengths: "extended" });
     expect(result.ok).toBe(true);
     expect(sent).toHaveLength(1 + 5 + 1);
-    expect(await getStatus(slot.transmit)).toEqual({ ok: true, value: [{ aid: SAMPLE_AIDS.transit, lifeCycle: 0x07, privileges: "000000" }] });
+    // Platform 200: GET STATUS only inside the issuer's secure channel.
+    expect(await getStatus(slot.transmit)).toMatchObject({ ok: false, error: { sw: SW.SECURITY_STATUS_NOT_SATISFIED } });
+    const channel = await openSecureChannel(slot.transmit, { keys: DEMO_KEYS, keyVersion: 0, level: 0x01, hostChallenge: new Uint8Array(8) });
+    if (!channel.ok) throw new Error(channel.error.meaning);
+    expect(await getStatus(channel.value.transmit)).toEqual({ ok: true, value: [{ aid: SAMPLE_AIDS.transit, lifeCycle: 0x07, privileges: "000000" }] });
     expect(await selectApplication(slot.transmit, "F0000000099999")).toMatchObject({ ok: false, error: { sw: SW.FILE_NOT_FOUND, step: "SELECT F0000000099999" } });
     expect(await readBalance(slot.transmit)).toMatchObject({ ok: false, error: { sw: SW.INS_NOT_SUPPORTED } });
   });

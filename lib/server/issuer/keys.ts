@@ -1,7 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import type { IssuerKeys } from "@/lib/core/card";
+import { fromHex, toHex } from "@/lib/core/bytes";
+import type { IssuerKeys, Scp03KeySet } from "@/lib/core/card";
+import { diversifyIsdKeys } from "@/lib/core/card/scp03";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
+import { DEMO_ISD_MASTER_KEY } from "@/lib/secrets/demo-isd-keys";
 import { env } from "../env";
 
 const JwkSchema = z.record(z.string(), z.unknown());
@@ -20,4 +23,18 @@ export function issuerCardKeys(): IssuerKeys {
   const configured = env().RECARD_ISSUER_CARD_KEYS;
   cached = configured ? (IssuerKeysSchema.parse(JSON.parse(configured)) as unknown as IssuerKeys) : DEMO_ISSUER_KEYS;
   return cached;
+}
+
+/** First SCP03 key version written at personalisation (GP's SCP03 range starts at '30'). */
+export const INITIAL_ISD_KEY_VERSION = 0x30;
+
+/** The issuer's ISD master key (AES-256): only here, on the server; never in a response, a log or a client bundle. */
+function isdMasterKey(): Uint8Array {
+  return fromHex(env().RECARD_ISD_MASTER_KEY ?? DEMO_ISD_MASTER_KEY);
+}
+
+/** The ISD key set of one card at one key version, diversified from the master key (GP Amendment D keys, AES-256). */
+export function isdKeysForCard(cardId: string, keyVersion: number = INITIAL_ISD_KEY_VERSION): Scp03KeySet {
+  const keys = diversifyIsdKeys(isdMasterKey(), fromHex(cardId), keyVersion);
+  return { keyVersion, enc: toHex(keys.enc), mac: toHex(keys.mac), dek: toHex(keys.dek) };
 }

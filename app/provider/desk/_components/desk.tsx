@@ -222,7 +222,13 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
               <dt className="text-slate-500">Life cycle</dt>
               <dd>{reading.isCardLocked ? <Badge tone="bad">locked by the issuer</Badge> : <Badge tone="good">in use</Badge>}</dd>
               <dt className="text-slate-500">Applications on the card</dt>
-              <dd>{reading.applications.length ? reading.applications.map(nameOf).join(", ") : "none"}</dd>
+              <dd>
+                {reading.applications.length
+                  ? reading.applications.map(nameOf).join(", ")
+                  : reading.platformType === 200
+                    ? "not listed: a platform-200 card shows them only inside the issuer's secure channel"
+                    : "none"}
+              </dd>
             </dl>
           )}
           {dispatched && !dispatched.ok && (

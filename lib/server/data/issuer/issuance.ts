@@ -4,7 +4,7 @@ import { toHex } from "@/lib/core/bytes";
 import { personaliseCard, randomSurfaceNumber, systemCardEnv } from "@/lib/core/card";
 import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
-import { issuerCardKeys } from "../../issuer/keys";
+import { isdKeysForCard, issuerCardKeys } from "../../issuer/keys";
 import { deliverCard } from "../wallet";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
@@ -41,6 +41,7 @@ export async function personaliseAndDeliver(
       issuerEncryptionPublicKeyJwk: keys.encryption.publicKeyJwk,
       cardholderName: input.cardholder.fullName.slice(0, 64),
       issuedAt: input.now,
+      isdKeys: isdKeysForCard(cardId),
     },
     env,
   );
