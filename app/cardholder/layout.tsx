@@ -4,7 +4,10 @@ import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";
 
-const CARDHOLDER_NAV = [{ href: "/cardholder", label: "My cards" }];
+const CARDHOLDER_NAV = [
+  { href: "/cardholder", label: "My cards" },
+  { href: "/cardholder/notices", label: "Notices" },
+];
 
 export default async function CardholderLayout({ children }: { children: ReactNode }) {
   const actor = await requirePortal("cardholder", "/cardholder");

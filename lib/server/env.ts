@@ -37,6 +37,19 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[0-9A-F]{64}$/, "RECARD_ISD_MASTER_KEY must be 64 upper-case hex digits")
     .optional(),
+  /**
+   * Where cardholder notices are e-mailed (nodemailer): smtp://user:pass@host:port or smtps://….
+   * Without it notices stay in the cardholder's in-portal inbox only.
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s/]+(:\d+)?\/?(\?.*)?$/, "SMTP_URL must be an smtp:// or smtps:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** The From address of notices. */
+  SMTP_FROM: z.string().min(3).default("ReCard Card Co. <notices@recard.test>"),
+  /** The portal's public address, for links in e-mail (invitations). */
+  RECARD_PUBLIC_URL: z.string().url().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

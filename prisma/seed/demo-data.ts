@@ -74,8 +74,10 @@ export type DemoCardholder = {
   platformType: 100 | 200;
   /** AIDs loaded on the card, in order. */
   loads: string[];
-  /** Sign-in account for the self-service portal. */
+  /** E-mail of the self-service account (others get name@mail.example; every cardholder has an account). */
   account?: string;
+  /** Language of notices (default English). */
+  locale?: "ja";
   fraudFlag?: boolean;
   identityVerified?: boolean;
   /** A card replaced earlier (its applications reloaded on the current card). */
@@ -88,11 +90,11 @@ export type DemoCardholder = {
 
 export const DEMO_CARDHOLDERS: DemoCardholder[] = [
   { name: "Hana Sato", sex: "female", birthDate: "1991-04-12", occupation: "Architect", incomeMinor: 6_200_000, address: "2-4-1 Shibuya, Shibuya-ku, Tokyo", postalCode: "150-0002", platformType: 100, loads: ["F0524300010001", "F0524300030001"], account: "hana@recard.test" },
-  { name: "Kenji Watanabe", sex: "male", birthDate: "1985-09-30", occupation: "Software engineer", incomeMinor: 8_400_000, address: "1-9-3 Umeda, Kita-ku, Osaka", postalCode: "530-0001", platformType: 200, loads: ["F0524300020001", "F0524300030001"], account: "kenji@recard.test" },
+  { name: "Kenji Watanabe", sex: "male", birthDate: "1985-09-30", occupation: "Software engineer", incomeMinor: 8_400_000, address: "1-9-3 Umeda, Kita-ku, Osaka", postalCode: "530-0001", platformType: 200, loads: ["F0524300020001", "F0524300030001"], account: "kenji@recard.test", locale: "ja" },
   { name: "Yuki Yamamoto", sex: "female", birthDate: "1978-01-22", occupation: "Pharmacist", incomeMinor: 7_100_000, address: "3-2-8 Sakae, Naka-ku, Nagoya", postalCode: "460-0008", platformType: 100, loads: ["F0524300010001", "F0524300020002"], reissuedBefore: { reason: "lost", monthsAgo: 5 } },
   { name: "Ren Suzuki", sex: "male", birthDate: "1996-07-03", occupation: "Graduate student", incomeMinor: 1_200_000, address: "5-1 Kamigyo-ku, Kyoto", postalCode: "602-0000", platformType: 200, loads: ["F0524300010001", "F0524300030001"], today: { blocked: "stolen", pendingRequest: "stolen" } },
   { name: "Mei Ito", sex: "female", birthDate: "1989-11-18", occupation: "Nurse", incomeMinor: 4_800_000, address: "4-6-2 Chuo, Sendai", postalCode: "980-0021", platformType: 100, loads: ["F0524300010001", "F0524300010002"], today: { pendingRequest: "damaged" } },
-  { name: "Haruto Kobayashi", sex: "male", birthDate: "1972-02-27", occupation: "Restaurant owner", incomeMinor: 9_600_000, address: "1-1 Hakata-ekimae, Fukuoka", postalCode: "812-0011", platformType: 200, loads: ["F0524300020001", "F0524300020002"] },
+  { name: "Haruto Kobayashi", sex: "male", birthDate: "1972-02-27", occupation: "Restaurant owner", incomeMinor: 9_600_000, address: "1-1 Hakata-ekimae, Fukuoka", postalCode: "812-0011", platformType: 200, loads: ["F0524300020001", "F0524300020002"], locale: "ja" },
   { name: "Sakura Kimura", sex: "female", birthDate: "2000-05-05", occupation: "Designer", incomeMinor: 3_900_000, address: "2-3 Minatomirai, Yokohama", postalCode: "220-0012", platformType: 100, loads: ["F0524300030001"] },
   { name: "Sota Hayashi", sex: "male", birthDate: "1983-08-14", occupation: "Civil servant", incomeMinor: 6_000_000, address: "7-2 Odori, Sapporo", postalCode: "060-0042", platformType: 200, loads: ["F0524300010001", "F0524300020001"], reissuedBefore: { reason: "damaged", monthsAgo: 8 } },
   { name: "Aoi Shimizu", sex: "female", birthDate: "1994-12-01", occupation: "Teacher", incomeMinor: 4_500_000, address: "3-5 Honcho, Chiba", postalCode: "260-0012", platformType: 100, loads: ["F0524300010001"] },

@@ -354,12 +354,12 @@ class DemoSeeder {
         identityVerifiedAt: holder.identityVerified === false ? null : firstIssued,
         fraudFlag: holder.fraudFlag ?? false,
         fraudNote: holder.fraudFlag ? "Chargeback pattern reported by a provider in 2025." : null,
+        locale: holder.locale ?? "en",
         createdAt: firstIssued,
       },
     });
-    if (holder.account) {
-      await this.db.user.create({ data: { email: holder.account, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id } });
-    }
+    // Every seeded cardholder can sign in (demo password), so any of them can be tried.
+    await this.db.user.create({ data: { email: cardholder.email, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id } });
 
     let card = await this.personalise(holder, cardholder.id, seedCardSeed(holderNo, 1), firstIssued, 1, null);
     const loads: LoadRef[] = [];

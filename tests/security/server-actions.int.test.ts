@@ -22,6 +22,12 @@ const { createSession } = await import("@/lib/server/auth/sessions");
 
 type Role = "issuer" | "provider" | "cardholder";
 
+/**
+ * Actions public by design, each with what it must answer to junk: the invitation acceptance (the
+ * person has no account yet; the one-time token in the link is the credential).
+ */
+const PUBLIC_ACTIONS = new Map([["app/(auth)/invite/[token]/actions.ts", /^This invitation link is not valid/]]);
+
 /** "use server" modules under app/, with the roles allowed to call them. */
 function actionModules(): { file: string; allowed: Role[] }[] {
   const found: { file: string; allowed: Role[] }[] = [];
@@ -30,6 +36,7 @@ function actionModules(): { file: string; allowed: Role[] }[] {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
       else if (/\.(ts|tsx)$/.test(name) && /^["']use server["']/.test(readFileSync(full, "utf8").trimStart())) {
+        if (PUBLIC_ACTIONS.has(full)) continue;
         const segment = path.relative("app", full).split(path.sep)[0]!;
         const allowed: Role[] = segment === "_actions" ? ["issuer", "provider"] : [segment as Role];
         found.push({ file: full, allowed });
@@ -93,6 +100,30 @@ describe(`server actions refuse the wrong roles on their own (${testDatabase().k
           if (result !== undefined) {
             const message = (result as { message?: unknown }).message;
             expect(String(message), `${name} as ${who}`).toMatch(REFUSALS);
+          }
+        }
+      }
+      expect(await footprint(), `${file}: nothing changed`).toBe(before);
+    });
+  }
+});
+
+describe(`public server actions refuse junk credentials and change nothing (${testDatabase().kind})`, () => {
+  for (const [file, answer] of PUBLIC_ACTIONS) {
+    it(`${file}: a made-up or malformed token is refused for everyone`, async () => {
+      const mod = (await import(/* @vite-ignore */ path.resolve(file))) as Record<string, unknown>;
+      const actions = Object.entries(mod).filter(([, v]) => typeof v === "function") as [string, (...args: unknown[]) => Promise<unknown>][];
+      expect(actions.length).toBeGreaterThan(0);
+      const before = await footprint();
+      for (const who of ["issuer", "provider", "cardholder", "signed-out"] as const) {
+        session = sessions.get(who)!;
+        for (const [name, action] of actions) {
+          for (const token of ["00000000-0000-4000-8000-000000000000", "x", "A".repeat(43)]) {
+            const form = new FormData();
+            form.set("password", "a-long-enough-password");
+            form.set("confirm", "a-long-enough-password");
+            const result = (await action(token, {}, form)) as { message?: string };
+            expect(String(result?.message), `${name} as ${who}`).toMatch(answer);
           }
         }
       }

@@ -18,7 +18,15 @@ export default async function CardholdersPage({ searchParams }: { searchParams: 
   const rows = await listCardholders(actor, f.q);
   return (
     <>
-      <PageHeader title="Cardholders" description="The issuer's cardholders (the patent's user information). Open one to see their cards or issue a new card." actions={<LinkButton href="/issuer/cards">Cards</LinkButton>} />
+      <PageHeader title="Cardholders" description="The issuer's cardholders (the patent's user information). Open one to see their cards or issue a new card." actions={
+          <>
+            <LinkButton href="/issuer/cards">Cards</LinkButton>
+            <LinkButton href="/issuer/cardholders/new" variant="primary">
+              New cardholder
+            </LinkButton>
+          </>
+        }
+      />
       <Panel>
         <form className="mb-4 flex items-end gap-3" role="search">
           <label className="text-sm">

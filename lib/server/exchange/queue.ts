@@ -1,6 +1,7 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import { env } from "../env";
+import { dueNoticeIds, sendNotice } from "../notices/notices";
 import { deliverOne, dueOutboxIds } from "./delivery";
 
 /**
@@ -12,6 +13,8 @@ import { deliverOne, dueOutboxIds } from "./delivery";
  */
 export const DELIVER_QUEUE = "exchange-deliver";
 export const SWEEP_QUEUE = "exchange-sweep";
+/** Cardholder notices by e-mail (lib/server/notices): one job per notice, swept with the messages. */
+export const NOTICE_QUEUE = "notice-send";
 
 type Boss = InstanceType<typeof PgBoss>;
 const state = globalThis as unknown as { recardBoss?: Promise<Boss> };
@@ -46,6 +49,14 @@ async function start(options: WorkerOptions): Promise<Boss> {
     expireInSeconds: options.expireInSeconds ?? 60,
   });
   await boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: "singleton" });
+  await boss.createQueue(NOTICE_QUEUE, {
+    name: NOTICE_QUEUE,
+    policy: "stately",
+    retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: options.expireInSeconds ?? 60,
+  });
   if (options.work !== false) {
     await boss.work<{ outboxId: string }>(DELIVER_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
       if (!job) return;
@@ -53,11 +64,17 @@ async function start(options: WorkerOptions): Promise<Boss> {
       // Throwing hands the retry to pg-boss (with backoff); "dead" and "delivered" are final.
       if (result === "retry") throw new Error(`delivery of ${job.data.outboxId} failed; retrying`);
     });
+    await boss.work<{ noticeId: string }>(NOTICE_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
+      if (!job) return;
+      if ((await sendNotice(job.data.noticeId)) === "retry") throw new Error(`e-mail of notice ${job.data.noticeId} failed; retrying`);
+    });
     await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async () => {
       await enqueueWith(boss, await dueOutboxIds(500));
+      await enqueueNoticesWith(boss, await dueNoticeIds(500));
     });
     await boss.schedule(SWEEP_QUEUE, "* * * * *");
     await enqueueWith(boss, await dueOutboxIds(500));
+    await enqueueNoticesWith(boss, await dueNoticeIds(500));
     log("delivery worker started");
   }
   return boss;
@@ -65,6 +82,17 @@ async function start(options: WorkerOptions): Promise<Boss> {
 
 async function enqueueWith(boss: Boss, outboxIds: string[]): Promise<void> {
   for (const outboxId of outboxIds) await boss.send(DELIVER_QUEUE, { outboxId }, { singletonKey: outboxId });
+}
+
+async function enqueueNoticesWith(boss: Boss, noticeIds: string[]): Promise<void> {
+  for (const noticeId of noticeIds) await boss.send(NOTICE_QUEUE, { noticeId }, { singletonKey: noticeId });
+}
+
+/** Queues notice e-mails if this process runs the queue; otherwise the sweep of a running worker finds them. */
+export async function enqueueNoticesIfRunning(noticeIds: string[]): Promise<void> {
+  const running = state.recardBoss;
+  if (!running) return;
+  await enqueueNoticesWith(await running, noticeIds);
 }
 
 /** Starts the queue (and by default the workers) once per process. */

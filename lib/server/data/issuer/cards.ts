@@ -167,12 +167,15 @@ export async function listCardholders(actor: IssuerActor, query?: string, take =
 export async function getCardholder(actor: IssuerActor, cardholderId: string) {
   void actor;
   if (!isUuid(cardholderId)) return null;
-  return db().cardholder.findUnique({
+  const [holder, accounts] = await Promise.all([
+    db().cardholder.findUnique({
     where: { id: cardholderId },
     select: {
       id: true,
       holderNo: true,
       fullName: true,
+      fullNameKana: true,
+      locale: true,
       sex: true,
       birthDate: true,
       occupation: true,
@@ -191,5 +194,8 @@ export async function getCardholder(actor: IssuerActor, cardholderId: string) {
         select: { id: true, surfaceNumber: true, cardId: true, platformType: true, status: true, issuedAt: true, generation: true, _count: { select: { applications: { where: { status: "loaded" } } } } },
       },
     },
-  });
+    }),
+    db().user.count({ where: { cardholderId } }),
+  ]);
+  return holder ? { ...holder, hasAccount: accounts > 0 } : null;
 }

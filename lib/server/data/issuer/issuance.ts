@@ -5,6 +5,7 @@ import { personaliseCard, randomSurfaceNumber, systemCardEnv } from "@/lib/core/
 import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
 import { isdKeysForCard, issuerCardKeys } from "../../issuer/keys";
+import { noticesCommitted, recordNotice } from "../../notices/notices";
 import { deliverCard } from "../wallet";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
@@ -14,7 +15,10 @@ type Tx = Prisma.TransactionClient;
 /** How long a card is valid from issuance. */
 export const CARD_VALIDITY_YEARS = 5;
 
-export type PersonalisedCardRow = { id: string; cardId: string; surfaceNumber: string; platformType: 100 | 200 };
+export type PersonalisedCardRow = { id: string; cardId: string; surfaceNumber: string; platformType: 100 | 200; noticeId: string | null };
+
+/** Why a card is made: it decides the words of the cardholder's "card shipped" notice. */
+export type IssueKind = "first" | "reissue" | "renewal" | "temporary";
 
 /**
  * Personalises a new card image (DESIGN.md flow 1): a fresh random card id and surface number, the
@@ -23,7 +27,7 @@ export type PersonalisedCardRow = { id: string; cardId: string; surfaceNumber: s
  */
 export async function personaliseAndDeliver(
   tx: Tx,
-  input: { issuerCompanyId: string; cardholder: { id: string; fullName: string }; platformType: 100 | 200; previousCardId: string | null; generation: number; now: Date },
+  input: { issuerCompanyId: string; cardholder: { id: string; fullName: string }; platformType: 100 | 200; previousCardId: string | null; generation: number; now: Date; kind?: IssueKind },
 ): Promise<PersonalisedCardRow> {
   const issuer = await tx.issuerCompany.findUniqueOrThrow({ where: { companyId: input.issuerCompanyId }, select: { iin: true } });
   const env = systemCardEnv();
@@ -63,7 +67,13 @@ export async function personaliseAndDeliver(
     select: { id: true },
   });
   await deliverCard(tx, { cardholderId: input.cardholder.id, surfaceNumber, image });
-  return { id: row.id, cardId, surfaceNumber, platformType: input.platformType };
+  const noticeId = await recordNotice(tx, {
+    cardholderId: input.cardholder.id,
+    notice: { code: "card-shipped", params: { last4: surfaceNumber.slice(-4), platformType: input.platformType, kind: input.kind ?? (input.previousCardId ? "reissue" : "first") } },
+    key: `card-shipped:${row.id}`,
+    now: input.now,
+  });
+  return { id: row.id, cardId, surfaceNumber, platformType: input.platformType, noticeId };
 }
 
 export type IssueCardResult = { ok: true; value: PersonalisedCardRow } | { ok: false; error: { code: "not-found"; message: string } };
@@ -71,7 +81,7 @@ export type IssueCardResult = { ok: true; value: PersonalisedCardRow } | { ok: f
 /** Issues a first card (not a reissue) to a cardholder, with an audit row. */
 export async function issueNewCard(actor: IssuerActor, cardholderId: string, platformType: 100 | 200, now = new Date()): Promise<IssueCardResult> {
   if (!isUuid(cardholderId)) return { ok: false, error: { code: "not-found", message: "No such cardholder." } };
-  return db().$transaction(async (tx) => {
+  const result = await db().$transaction(async (tx) => {
     const cardholder = await tx.cardholder.findUnique({ where: { id: cardholderId }, select: { id: true, fullName: true, holderNo: true } });
     if (!cardholder) return { ok: false as const, error: { code: "not-found" as const, message: "No such cardholder." } };
     const card = await personaliseAndDeliver(tx, { issuerCompanyId: actor.issuerCompanyId, cardholder, platformType, previousCardId: null, generation: 1, now });
@@ -85,4 +95,6 @@ export async function issueNewCard(actor: IssuerActor, cardholderId: string, pla
     });
     return { ok: true as const, value: card };
   });
+  if (result.ok) noticesCommitted([result.value.noticeId]);
+  return result;
 }

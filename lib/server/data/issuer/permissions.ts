@@ -1,4 +1,5 @@
 import "server-only";
+import { recordNotice } from "../../notices/notices";
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { cardBinding, signPermission, verifyReceipt } from "@/lib/core/card";
 import { formatMessageId } from "@/lib/core/message-id";
@@ -354,9 +355,9 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
       originalMessageId: true,
       loadFileHash: true,
       providerId: true,
-      provider: { select: { companyId: true } },
+      provider: { select: { companyId: true, name: true } },
       application: { select: { id: true, aid: true, name: true } },
-      card: { select: { id: true, cardId: true, cardPublicKeyJwk: true } },
+      card: { select: { id: true, cardId: true, cardPublicKeyJwk: true, cardholderId: true, surfaceNumber: true } },
     },
   });
   if (!permission || permission.provider.companyId !== providerCompanyId || !permission.application || !permission.card) {
@@ -408,6 +409,16 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
   const kind = permission.kind === "reload" ? "reissue_reload" : "normal_load";
   const fee = await feeFor(tx, permission.providerId, application.id, now, kind);
   await tx.providerCharge.create({ data: { providerId: permission.providerId, permissionId: permission.id, kind, amountMinor: fee.amountMinor, currency: fee.currency, chargedAt: now } });
+  if (permission.kind === "reload") {
+    // The verified receipt is how the issuer learns of a reload: the cardholder hears of it from here
+    // (the sweep of the notice queue sends it; this runs inside the inbox transaction).
+    await recordNotice(tx, {
+      cardholderId: card.cardholderId,
+      notice: { code: "application-reloaded", params: { last4: card.surfaceNumber.slice(-4), application: application.name.slice(0, 80), provider: permission.provider.name.slice(0, 80) } },
+      key: `application-reloaded:${permission.id}`,
+      now,
+    });
+  }
   await audit("permission.confirm", `Receipt verified (confirmation counter ${verified.value.confirmationCounter}); charged as ${kind.replace("_", " ")}.`, {
     messageId: permission.messageId,
     charge: { kind, amountMinor: fee.amountMinor, currency: fee.currency },

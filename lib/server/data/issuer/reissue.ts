@@ -15,6 +15,7 @@ import {
 import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
 import { enqueueMessage } from "../../exchange/outbox";
+import { noticesCommitted, recordNotice } from "../../notices/notices";
 import { retireCard } from "../wallet";
 import { recordAudit } from "./audit";
 import { personaliseAndDeliver } from "./issuance";
@@ -46,8 +47,9 @@ export type ReportInput = { cardUuid: string; reason: ReissueReason; statement?:
 export async function fileReissueRequest(reporter: Reporter, input: ReportInput, now = new Date()): Promise<ReissueResult<{ requestId: string; requestNo: number; blocked: boolean }>> {
   // A card id that is not a UUID names no card; the uuid column would reject it with an error.
   if (!isUuid(input.cardUuid)) return notFound;
+  const notices: (string | null)[] = [];
   try {
-    return await db().$transaction(async (tx) => {
+    const result = await db().$transaction(async (tx) => {
       const card = await tx.card.findFirst({
         where: { id: input.cardUuid, ...(reporter.kind === "cardholder" ? { cardholderId: reporter.cardholderId } : {}) },
         select: { id: true, surfaceNumber: true, status: true, cardholderId: true, _count: { select: { reissueRequests: { where: { status: "pending" } } } } },
@@ -89,8 +91,16 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
           reason: `Reported ${input.reason}: blocked at once, nothing may be loaded on it.`,
         });
       }
+      const last4 = card.surfaceNumber.slice(-4);
+      notices.push(await recordNotice(tx, { cardholderId: card.cardholderId, notice: { code: "card-reported", params: { last4, reason: input.reason, requestNo: request.requestNo } }, key: `card-reported:${request.id}`, now }));
+      if (blocked) {
+        const reason = input.reason === "stolen" ? "stolen" : "lost";
+        notices.push(await recordNotice(tx, { cardholderId: card.cardholderId, notice: { code: "card-blocked", params: { last4, reason } }, key: `card-blocked:${card.id}:${now.toISOString()}`, now }));
+      }
       return { ok: true as const, value: { requestId: request.id, requestNo: request.requestNo, blocked } };
     });
+    noticesCommitted(notices);
+    return result;
   } catch (e) {
     // Two reports at the same moment: the partial unique index lets one through.
     if (isUniqueViolation(e)) return { ok: false, error: { code: "already-pending", message: "A reissue request for this card is already being examined." } };
@@ -137,6 +147,8 @@ export type Approval = {
   pullOnly: string[];
   /** Outbox rows to deliver once the transaction has committed. */
   outboxIds: string[];
+  /** Cardholder notices recorded (queued by approveReissueRequest after commit). */
+  noticeIds: string[];
 };
 
 /**
@@ -148,7 +160,7 @@ export type Approval = {
  * Deliver `outboxIds` after commit (deliverNow/deliverSoon).
  */
 export async function approveReissueRequest(actor: IssuerActor, requestId: string, options: { overrideReason?: string | null } = {}, now = new Date()): Promise<ReissueResult<Approval>> {
-  return db().$transaction(
+  const result: ReissueResult<Approval> = await db().$transaction(
     async (tx) => {
       if (!(await lockRequest(tx, requestId))) return notFound;
       const request = await tx.reissueRequest.findUniqueOrThrow({
@@ -170,7 +182,7 @@ export async function approveReissueRequest(actor: IssuerActor, requestId: strin
       if (!decision.ok) return decision;
 
       const old = request.oldCard;
-      const platformType = old.platformType === 200 ? 200 : 100;
+      const platformType: 100 | 200 = old.platformType === 200 ? 200 : 100;
       const card = await personaliseAndDeliver(tx, {
         issuerCompanyId: actor.issuerCompanyId,
         cardholder: request.cardholder,
@@ -232,21 +244,34 @@ export async function approveReissueRequest(actor: IssuerActor, requestId: strin
         },
       });
       await recordAudit(tx, { actor: operator(actor), action: "card.terminate", subjectType: "card", subjectId: old.id, reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}.` });
+      const approvedNotice = await recordNotice(tx, {
+        cardholderId: request.cardholderId,
+        notice: { code: "reissue-approved", params: { last4: old.surfaceNumber.slice(-4), requestNo: request.requestNo } },
+        key: `reissue-approved:${request.id}`,
+        now,
+      });
+      const noticeIds = [approvedNotice, card.noticeId].filter((x): x is string => !!x);
       return {
         ok: true as const,
-        value: { requestId: request.id, reissuedCardUuid: card.id, reissuedCardId: card.cardId, surfaceNumber: card.surfaceNumber, platformType, notified, pullOnly, outboxIds },
+        value: { requestId: request.id, reissuedCardUuid: card.id, reissuedCardId: card.cardId, surfaceNumber: card.surfaceNumber, platformType, notified, pullOnly, outboxIds, noticeIds },
       };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
+  if (result.ok) noticesCommitted(result.value.noticeIds);
+  return result;
 }
 
 /** Steps 504/904: reject with a reason the cardholder reads. A blocked card stays blocked. */
 export async function rejectReissueRequest(actor: IssuerActor, requestId: string, reason: string, now = new Date()): Promise<ReissueResult<{ requestId: string }>> {
-  return db().$transaction(
+  let noticeId: string | null = null;
+  const result = await db().$transaction(
     async (tx) => {
       if (!(await lockRequest(tx, requestId))) return notFound;
-      const request = await tx.reissueRequest.findUniqueOrThrow({ where: { id: requestId }, select: { id: true, requestNo: true, status: true, cardholderId: true, oldCardId: true } });
+      const request = await tx.reissueRequest.findUniqueOrThrow({
+        where: { id: requestId },
+        select: { id: true, requestNo: true, status: true, cardholderId: true, oldCardId: true, oldCard: { select: { surfaceNumber: true } } },
+      });
       const policy = await readPolicy(tx);
       const examination = await examine(tx, request, policy, now);
       const decision = decideReissue(request.status, examination, { kind: "reject", reason });
@@ -263,10 +288,19 @@ export async function rejectReissueRequest(actor: IssuerActor, requestId: string
         reason: decision.value.reason,
         data: { requestNo: request.requestNo, examinationPassed: examination.passed },
       });
+      // The notice names the request; the operator's reason is read from it when the notice is rendered.
+      noticeId = await recordNotice(tx, {
+        cardholderId: request.cardholderId,
+        notice: { code: "reissue-rejected", params: { last4: request.oldCard.surfaceNumber.slice(-4), requestNo: request.requestNo } },
+        key: `reissue-rejected:${request.id}`,
+        now,
+      });
       return { ok: true as const, value: { requestId: request.id } };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
+  if (result.ok) noticesCommitted([noticeId]);
+  return result;
 }
 
 export type QueueItem = {

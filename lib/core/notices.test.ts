@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { LOCALES, NOTICE_CODES, parseNotice, renderNotice, type Notice } from "./notices";
+
+const SAMPLES: Notice[] = [
+  { code: "card-reported", params: { last4: "4821", reason: "lost", requestNo: 12 } },
+  { code: "card-blocked", params: { last4: "4821", reason: "stolen" } },
+  { code: "card-unblocked", params: { last4: "4821" } },
+  { code: "reissue-approved", params: { last4: "4821", requestNo: 12 } },
+  { code: "reissue-rejected", params: { last4: "4821", requestNo: 12 } },
+  { code: "card-shipped", params: { last4: "0007", platformType: 200, kind: "renewal" } },
+  { code: "card-activated", params: { last4: "0007" } },
+  { code: "application-reloaded", params: { last4: "0007", application: "Metro Pass", provider: "Metro Transit" } },
+];
+
+describe("notice templates", () => {
+  it("render every code in English and Japanese, naming the card by its last four digits", () => {
+    expect(SAMPLES.map((s) => s.code).sort()).toEqual([...NOTICE_CODES].sort());
+    for (const notice of SAMPLES) {
+      for (const locale of LOCALES) {
+        const { subject, text } = renderNotice(notice, locale, { rejectionReason: "Try another reader." });
+        expect(subject).toMatch(/^ReCard: /);
+        expect(`${subject} ${text}`).toContain(notice.params.last4);
+        expect(/[\u3040-\u30ff\u4e00-\u9faf]/.test(subject + text)).toBe(locale === "ja");
+      }
+    }
+  });
+
+  it("a rejection carries the issuer's reason, read at render time", () => {
+    expect(renderNotice(SAMPLES[4]!, "en", { rejectionReason: "Try another reader." }).text).toContain("Try another reader.");
+    expect(renderNotice(SAMPLES[4]!, "ja", {}).text).not.toContain("理由");
+  });
+
+  it("refuses a stored notice with a card number or an unknown code", () => {
+    expect(parseNotice("card-activated", { last4: "4821" })).toEqual({ code: "card-activated", params: { last4: "4821" } });
+    expect(parseNotice("card-activated", { last4: "4111111111114821" })).toBeNull();
+    expect(parseNotice("card-exploded", { last4: "4821" })).toBeNull();
+  });
+});
