@@ -4,7 +4,7 @@
  * (unreadable file, I/O), 2 bad arguments.
  */
 import { existsSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { toHex } from "@/lib/core/bytes";
 import {
@@ -20,6 +20,7 @@ import {
 import { startVpcdClient } from "@/lib/reader/node/vpcd-client";
 import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
 import { VPCD_DEFAULT_PORT } from "@/lib/reader/vpcd/frame";
+import { parseVpcdEntries, vpcdReaderName } from "@/lib/reader/vpcd/reader-name";
 
 const USAGE = `ReCard card tool
 
@@ -32,7 +33,8 @@ commands:
   vpcd  --card FILE [--host 127.0.0.1] [--port ${VPCD_DEFAULT_PORT}]
         Insert the card into vsmartcard's virtual reader (pcscd + vpcd) until SIGINT/SIGTERM;
         the image is saved back to FILE after each change and on exit.
-        Port ${VPCD_DEFAULT_PORT} is "Virtual PCD 00 00", ${VPCD_DEFAULT_PORT + 1} is "Virtual PCD 00 01".
+        Prints the PC/SC reader name pcscd gives that port (from /etc/reader.conf.d): with Debian's
+        vpcd, ${VPCD_DEFAULT_PORT} is "Virtual PCD 00 00", ${VPCD_DEFAULT_PORT + 1} is "Virtual PCD 00 01".
   info  --card FILE
         Describe a card image.
 
@@ -70,9 +72,19 @@ function parsePort(text: string | undefined): number {
   return Number(text);
 }
 
-function readerName(port: number): string {
-  const index = port - VPCD_DEFAULT_PORT;
-  return index >= 0 && index < 100 ? `Virtual PCD 00 ${String(index).padStart(2, "0")}` : `the vpcd reader on port ${port}`;
+/** pcscd's reader configuration (Debian: /etc/reader.conf.d; RECARD_READER_CONF_DIR overrides it for tests). */
+const READER_CONF_DIR = process.env.RECARD_READER_CONF_DIR ?? "/etc/reader.conf.d";
+
+/** The reader name PC/SC shows for this vpcd port, read from pcscd's configuration; null when no vpcd entry listens there. */
+async function readerName(port: number): Promise<string | null> {
+  let texts: string[] = [];
+  try {
+    const files = (await readdir(READER_CONF_DIR)).sort();
+    texts = await Promise.all(files.map((f) => readFile(`${READER_CONF_DIR}/${f}`, "utf8").catch(() => "")));
+  } catch {
+    return null;
+  }
+  return vpcdReaderName(port, parseVpcdEntries(texts));
 }
 
 async function loadImage(path: string): Promise<CardImage> {
@@ -161,6 +173,9 @@ async function commandVpcd(values: { card?: string; host?: string; port?: string
     return saving;
   };
   const log = (message: string) => console.error(`[card ${image.surfaceNumber}] ${message}`);
+  const reader = await readerName(port);
+  // On stdout, so scripts can read it: the name PC/SC tools (opensc-tool -r, scriptor -r) need.
+  console.log(reader ? `PC/SC reader: ${reader}` : `PC/SC reader: none (no vpcd entry in ${READER_CONF_DIR} listens on port ${port})`);
   const client = startVpcdClient({
     card,
     host,
@@ -169,7 +184,7 @@ async function commandVpcd(values: { card?: string; host?: string; port?: string
       save().catch((error: unknown) => log(`saving ${path} failed: ${String(error)}`));
     },
     onState: (state, detail) => {
-      if (state === "connected") log(`inserted into ${readerName(port)} (vpcd at ${host}:${port}); Ctrl-C removes it`);
+      if (state === "connected") log(`inserted into ${reader ?? `the vpcd reader on port ${port}`} (vpcd at ${host}:${port}); Ctrl-C removes it`);
       else if (state === "waiting") log(detail ?? "waiting for vpcd");
     },
   });

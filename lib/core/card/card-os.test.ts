@@ -207,6 +207,22 @@ describe("GET DATA (GP 2.3.1 §11.3)", () => {
     expect(await slot.send("80CADF7000")).toBe("DF700200649000");
     expect(await slot.send("00C0000010")).toBe("6985");
   });
+
+  it("a case-3 command with response data: 61xx on T=0, the data with 9000 on T=1 (ISO 7816-3 §12.2.3)", async () => {
+    const slot = await cardInSlot(100, "protocols");
+    const select = "00A4040008A000000151000000";
+    const t0 = await slot.send(select);
+    expect(t0).toMatch(/^61[0-9A-F]{2}$/);
+    const fci = await slot.send(`00C00000${t0.slice(2)}`);
+    slot.card.powerOn("T=1");
+    expect(slot.card.protocol).toBe("T=1");
+    expect(await slot.send(select)).toBe(fci);
+    expect(fci).toMatch(/^6F[0-9A-F]+9000$/);
+    slot.card.reset();
+    expect(slot.card.protocol).toBe("T=1");
+    // Le still limits the answer on T=1.
+    expect((await slot.send("80CA9F7F10")).slice(-4)).toBe("611D");
+  });
 });
 
 describe("robustness", () => {

@@ -123,13 +123,18 @@ export type Session = {
   readonly chain: Chain | null;
   /** GET STATUS paging (GP 2.3.1 §11.4.2.2): what the next "next occurrence" request continues. */
   readonly statusPage: StatusPage | null;
+  /** The transmission protocol the reader chose at power-on (ISO 7816-3): it decides how case-3 response data is returned. */
+  readonly protocol: TransmissionProtocol;
 };
+
+/** ISO 7816-3 transmission protocols the ATR offers. */
+export type TransmissionProtocol = "T=0" | "T=1";
 
 /** Where a paged GET STATUS continues: same P1 and search criteria, from entry `next`. */
 export type StatusPage = { readonly p1: number; readonly prefix: string; readonly next: number };
 
 /** The session after power-on or reset: the ISD is implicitly selected (GP 2.3.1 §6.2). */
-export const INITIAL_SESSION: Session = { selected: { kind: "isd" }, channel: null, load: null, pending: null, chain: null, statusPage: null };
+export const INITIAL_SESSION: Session = { selected: { kind: "isd" }, channel: null, load: null, pending: null, chain: null, statusPage: null, protocol: "T=0" };
 
 /** Most command data a chain may carry (what one extended APDU could). */
 export const MAX_CHAINED_DATA = 65_535;
@@ -209,15 +214,18 @@ export function processApdu(image: CardImage, session: Session, bytes: Uint8Arra
   let data = outcome.data ?? EMPTY;
   // Amendment D §6.2.5, §6.2.7: R-MAC (and R-ENCRYPTION) over the response, chained to the command's C-MAC.
   if (open && nextSession.channel?.phase === "open") data = wrapResponse(open.keys, open.chain, open.level, data, outcome.sw);
-  return shape(outcome.image ?? ctx.image, nextSession, data, outcome.sw, apdu.ne);
+  return shape(outcome.image ?? ctx.image, nextSession, data, outcome.sw, apdu.ne, apdu.extended);
 }
 
 /**
  * Fits response data to Ne: whatever does not fit waits for GET RESPONSE behind SW 61xx
- * (ISO 7816-4 §5.3.4), so a state-changing command is never asked to run twice.
+ * (ISO 7816-4 §5.3.4), so a state-changing command is never asked to run twice. A command without
+ * Le (case 3) that produced data: on T=1 the card returns it with its SW (as JCOP does for a SELECT
+ * without Le), up to 256 bytes (65 536 for an extended command); on T=0 the TPDU has no room for
+ * it, so the card announces it with 61xx (ISO 7816-3 §12.2.3).
  */
-function shape(image: CardImage, session: Session, data: Uint8Array, sw: number, ne: number | null): Step {
-  const room = ne ?? 0;
+function shape(image: CardImage, session: Session, data: Uint8Array, sw: number, ne: number | null, extended = false): Step {
+  const room = ne ?? (session.protocol === "T=1" ? (extended ? 65_536 : 256) : 0);
   if (data.length <= room) return { image, session, response: concatBytes(data, Uint8Array.of(sw >> 8, sw & 0xff)) };
   const rest = data.slice(room);
   return {
@@ -957,7 +965,13 @@ function setStatus(ctx: Ctx, apdu: CommandApdu): Outcome {
   if (apdu.p1 !== SET_STATUS_P1_CARD) return abortLoad(ctx, SW.WRONG_P1P2);
   const target = cardLifeCycleOf(apdu.p2);
   if (target === null) return abortLoad(ctx, SW.WRONG_P1P2);
-  if (apdu.data.length === 0) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+  // GP 2.3.1 §11.10.2.3 data layout: nothing, or the ISD's AID. Then the ISD's secure channel is the authorisation.
+  if (apdu.data.length === 0 || equalBytes(apdu.data, ISD_AID)) {
+    if (!isAuthenticated(ctx)) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);
+    if (!isAllowedTransition(ctx.image.lifeCycle, target)) return abortLoad(ctx, SW.CONDITIONS_NOT_SATISFIED);
+    return { image: { ...ctx.image, lifeCycle: target }, session: { ...ctx.session, load: null }, sw: SW.OK };
+  }
+  // ReCard's delegated form: an issuer life-cycle token in place of the AID (a desk can relay it without any key).
   const auth = authorise(ctx, apdu.data, "set-status");
   if (!auth.ok) return abortLoad(ctx, auth.sw);
   if (auth.permission.target !== target) return abortLoad(ctx, SW.SECURITY_STATUS_NOT_SATISFIED);

@@ -271,3 +271,89 @@ describe("session key derivation is symmetric", () => {
     );
   });
 });
+
+describe("exact GP answers", () => {
+  it("GET STATUS pages with 6310 and P2 'next occurrence'; P1 20 and 10 list load files (and modules)", async () => {
+    const slot = await cardInSlot(100, "paging");
+    const aids = Array.from({ length: 8 }, (_, i) => `F00000000200${String(i).padStart(2, "0")}`);
+    for (const [i, aid] of aids.entries()) {
+      const file = buildLoadFile({ kind: "loyalty", aid, version: 3, codeSize: 32 });
+      const token = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: i + 1, loadFile: file, aid, kind: "loyalty" }));
+      expect((await loadApplication(slot.transmit, { permission: token, loadFile: file, aid })).ok).toBe(true);
+    }
+    const first = toHex(await slot.transmit(fromHex("80F24002024F0000")));
+    expect(first.slice(-4)).toBe("6310");
+    const next = toHex(await slot.transmit(fromHex("80F24003024F0000")));
+    expect(next.slice(-4)).toBe("9000");
+    const listed = (first.slice(0, -4) + next.slice(0, -4)).match(/4F07F00000000200\d\d/g);
+    expect(listed).toEqual(aids.map((aid) => `4F07${aid}`));
+    // "next" without a paged GET STATUS before it.
+    expect(toHex(await slot.transmit(fromHex("80F24003024F0000")))).toBe("6985");
+    const files = toHex(await slot.transmit(fromHex("80F22002024F0000")));
+    expect(files).toMatch(/^E3/);
+    expect(files).toContain("4F07F00000000200009F700101CE020003CC08A000000151000000");
+    const modules = toHex(await slot.transmit(fromHex("80F21002024F0000")));
+    expect(modules.replace(/6310$|9000$/, "")).toContain("4F07F00000000200009F700101CE0200038407F0000000020000CC08A000000151000000");
+  });
+
+  it("SET STATUS with the GP data layout (no data or the ISD AID) needs the ISD's secure channel", async () => {
+    const slot = await cardInSlot(100, "set-status");
+    expect(sw(toHex(await slot.transmit(fromHex("80F0807F08A000000151000000"))))).toBe("6982");
+    const channel = await open(slot);
+    expect(toHex(await channel.transmit(fromHex("80F0807F08A000000151000000")))).toBe("9000");
+    expect(slot.card.image().lifeCycle).toBe("CARD_LOCKED");
+    const again = await open(slot);
+    expect(toHex(await again.transmit(fromHex("80F0800F")))).toBe("9000");
+    expect(slot.card.image().lifeCycle).toBe("SECURED");
+    expect(toHex(await again.transmit(fromHex("80F0800700")))).toBe("6A86");
+  });
+
+  it("GET DATA C2 answers the confirmation counter (platform 100 without a channel)", async () => {
+    const slot = await cardInSlot(100, "c2");
+    expect(toHex(await slot.transmit(getDataCommand(0xc2)))).toBe("C20200009000");
+  });
+});
+
+describe("unauthenticated reads of a platform-200 card", () => {
+  /** Everything a stranger can ask the ISD without keys. */
+  const READS: [string, string][] = [
+    ["SELECT ISD", "00A4040008A00000015100000000"],
+    ["GET DATA 42 (IIN)", "80CA004200"],
+    ["GET DATA 45 (card id)", "80CA004500"],
+    ["GET DATA 66 (card recognition data)", "80CA006600"],
+    ["GET DATA 9F7F (CPLC)", "80CA9F7F00"],
+    ["GET DATA DF70 (platform type)", "80CADF7000"],
+    ["GET DATA DF7A (card attribute data)", "80CADF7A00"],
+    ["GET DATA E0 (key information)", "80CA00E000"],
+    ["GET DATA C2 (confirmation counter)", "80CA00C200"],
+    ["INITIALIZE UPDATE", "8050000008000000000000000000"],
+    ["GET STATUS ISD", "80F28002024F0000"],
+    ["GET STATUS applications", "80F24002024F0000"],
+  ];
+
+  it("two reads share nothing but what every card of the issuer answers: the platform type and issuer-wide constants", async () => {
+    const a = await cardInSlot(200, "unlinkable-a");
+    const b = await cardInSlot(200, "unlinkable-b");
+    // Card A has an application and a used counter; card B has none.
+    const token = await signDemo(loadPermissionFor({ cardId: a.image.cardId, sequence: 1, kind: "credit" }));
+    expect((await loadApplication(a.transmit, { permission: token, loadFile: sampleLoadFile("credit"), aid: SAMPLE_AIDS.credit, installParams: { kind: "credit", holderReference: "HOSHI-42" } })).ok).toBe(true);
+    const read = async (slot: CardInSlot) => {
+      const out = new Map<string, string>();
+      for (const [name, hex] of READS) {
+        slot.card.reset();
+        out.set(name, await slot.send(hex));
+      }
+      return out;
+    };
+    const [a1, a2, b1] = [await read(a), await read(a), await read(b)];
+    const shared = READS.map(([name]) => name).filter((name) => a1.get(name) === a2.get(name));
+    // Whatever two reads of card A have in common, card B answers too: nothing there is card A's own.
+    for (const name of shared) expect(b1.get(name), name).toBe(a1.get(name));
+    expect(shared).toContain("GET DATA DF70 (platform type)");
+    expect(a1.get("GET DATA DF70 (platform type)")).toBe("DF700200C89000");
+    // The card-specific answers change on every read, or are refused.
+    expect(shared).not.toContain("GET DATA DF7A (card attribute data)");
+    expect(shared).not.toContain("INITIALIZE UPDATE");
+    for (const refused of ["GET DATA 45 (card id)", "GET DATA C2 (confirmation counter)", "GET STATUS ISD", "GET STATUS applications"]) expect(a1.get(refused)).toBe("6982");
+  });
+});

@@ -4,7 +4,7 @@
  * transports use (lib/reader/types.ts `CardLike`).
  */
 import { CARD_ATR } from "./atr";
-import { INITIAL_SESSION, processApdu, type Session } from "./card-os";
+import { INITIAL_SESSION, processApdu, type Session, type TransmissionProtocol } from "./card-os";
 import type { CardEnv } from "./env";
 import { decodeCardImage, type CardImage } from "./image";
 import { SW } from "./status-words";
@@ -29,10 +29,13 @@ export class SimulatedCard {
     this.#env = env;
   }
 
-  /** Cold reset: powers the card, clears the session (ISD selected), returns the ATR. */
-  powerOn(): Uint8Array {
+  /**
+   * Cold reset: powers the card, clears the session (ISD selected), returns the ATR. `protocol` is
+   * what the reader negotiates (the ATR offers T=0 first, then T=1); default T=0.
+   */
+  powerOn(protocol: TransmissionProtocol = "T=0"): Uint8Array {
     this.#powered = true;
-    this.#session = INITIAL_SESSION;
+    this.#session = { ...INITIAL_SESSION, protocol };
     return this.atr.slice();
   }
 
@@ -42,9 +45,14 @@ export class SimulatedCard {
     this.#session = INITIAL_SESSION;
   }
 
-  /** Warm reset: clears the session, returns the ATR. */
+  /** Warm reset: clears the session (keeping the protocol), returns the ATR. */
   reset(): Uint8Array {
-    return this.powerOn();
+    return this.powerOn(this.#session.protocol);
+  }
+
+  /** The protocol of the current session. */
+  get protocol(): TransmissionProtocol {
+    return this.#session.protocol;
   }
 
   /** Whether the card is powered. */
@@ -69,7 +77,7 @@ export class SimulatedCard {
       this.#session = step.session;
       return Promise.resolve(step.response);
     } catch {
-      this.#session = { ...this.#session, load: null, pending: null, chain: null };
+      this.#session = { ...this.#session, load: null, pending: null, chain: null, channel: null };
       return Promise.resolve(Uint8Array.of(SW.NO_PRECISE_DIAGNOSIS >> 8, SW.NO_PRECISE_DIAGNOSIS & 0xff));
     }
   }
