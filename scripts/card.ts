@@ -176,8 +176,11 @@ async function commandVpcd(values: { card?: string; host?: string; port?: string
   const reader = await readerName(port);
   // On stdout, so scripts can read it: the name PC/SC tools (opensc-tool -r, scriptor -r) need.
   console.log(reader ? `PC/SC reader: ${reader}` : `PC/SC reader: none (no vpcd entry in ${READER_CONF_DIR} listens on port ${port})`);
+  // pcscd negotiates T=1 with this ATR through vpcd (scripts/pcsc/transmit.py prints it), but vpcd's
+  // wire protocol does not carry it: power the card on as T=1, so case-3 data comes back with 9000.
+  const slot = { atr: card.atr, powerOn: () => card.powerOn("T=1"), powerOff: () => card.powerOff(), reset: () => card.reset(), transmit: (apdu: Uint8Array) => card.transmit(apdu) };
   const client = startVpcdClient({
-    card,
+    card: slot,
     host,
     port,
     onChange: () => {

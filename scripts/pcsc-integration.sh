@@ -68,7 +68,7 @@ trap 'exit 143' TERM
 
 log "== tools"
 missing=0
-for tool in pcscd opensc-tool scriptor pcsc_scan node npm; do
+for tool in pcscd opensc-tool scriptor pcsc_scan node npm python3; do
   if command -v "$tool" >/dev/null; then pass "$tool: $(command -v "$tool")"; else fail "$tool: not installed"; missing=1; fi
 done
 vpcd_driver="$(awk '$1 == "LIBPATH" { print $2 }' /etc/reader.conf.d/vpcd 2>/dev/null || true)"
@@ -234,10 +234,29 @@ for pair in "$READER0:0064" "$READER1:00C8"; do
   printf '%s\n' "$out" | grep -E '^(>|<)' | sed 's/^/  /'
   expect_eq "$reader: scriptor GET DATA DF70" "DF 70 02 ${platform:0:2} ${platform:2:2} 90 00 : Normal processing." "$(scriptor_reply "$out" "$GET_PLATFORM")"
   expect_match "$reader: scriptor SELECT of an unknown AID" '^6A 82 : ' "$(scriptor_reply "$out" "00A4040005A000000001")"
+  # Case 3 on T=1 (what pcscd negotiates through vpcd): the FCI comes back with 9000, not 61xx.
+  expect_match "$reader: scriptor SELECT ISD without Le answers the FCI with 9000 (T=1)" '^6F .* 90 00 : ' "$(scriptor_reply "$out" "$SELECT_ISD")"
   if [[ "$platform" == "0064" ]]; then
     expect_eq "$reader: scriptor GET DATA CIN" "45 08 $(sed 's/../& /g; s/ $//' <<<"$cin100") 90 00 : Normal processing." "$(scriptor_reply "$out" "$GET_CIN")"
   else
     expect_match "$reader: scriptor GET DATA CIN refused" '^69 82 : ' "$(scriptor_reply "$out" "$GET_CIN")"
+  fi
+done
+
+log "== vpcd reader names (npm run card -- vpcd prints the name PC/SC shows)"
+expect_match "bridge on $PORT0 names its reader" "PC/SC reader: $READER0" "$(cat "$work/bridge-$PORT0.log")"
+expect_match "bridge on $PORT1 names its reader" "PC/SC reader: $READER1" "$(cat "$work/bridge-$PORT1.log")"
+
+# SCP03 through pcscd: our host code (scripts/pcsc/scp03-host.ts) over libpcsclite (scripts/pcsc/transmit.py).
+for pair in "$READER1:200" "$READER0:100"; do
+  reader="${pair%:*}"
+  log "== SCP03 host on '$reader' (platform ${pair##*:})"
+  if out="$(npx tsx --conditions=react-server scripts/pcsc/scp03-host.ts --reader "$reader" --platform "${pair##*:}" 2>&1)"; then
+    printf '%s\n' "$out"
+    pass "$reader: SCP03 channel, GET STATUS, PUT KEY rotation, old key refused"
+  else
+    printf '%s\n' "$out"
+    fail "$reader: SCP03 host checks"
   fi
 done
 

@@ -1,0 +1,102 @@
+/**
+ * A small SCP03 host through the real PC/SC stack (pcscd + vpcd): our terminal-side code
+ * (lib/core/card/scp03-host.ts) talks to the card in READER through scripts/pcsc/transmit.py
+ * (libpcsclite via ctypes). Used by scripts/pcsc-integration.sh; prints "ok"/"FAIL" per check and
+ * exits 1 on any failure.
+ *
+ *   npx tsx --conditions=react-server scripts/pcsc/scp03-host.ts --reader "Virtual PCD 00 01" --platform 200
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { fromHex, toHex } from "@/lib/core/bytes";
+import { SECURITY_LEVEL } from "@/lib/core/card/scp03";
+import { initializeUpdateCommand, openSecureChannel, rotateIsdKeys } from "@/lib/core/card/scp03-host";
+import { exchange, getDataCommand, getStatus, selectIsd, type Transmit } from "@/lib/core/card/terminal";
+import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
+
+const { values } = parseArgs({ options: { reader: { type: "string" }, platform: { type: "string" } } });
+if (!values.reader || (values.platform !== "100" && values.platform !== "200")) {
+  console.error("usage: scp03-host.ts --reader NAME --platform 100|200");
+  process.exit(2);
+}
+
+let failures = 0;
+const check = (label: string, isOk: boolean, detail = "") => {
+  if (!isOk) failures++;
+  console.log(`  ${isOk ? "ok  " : "FAIL"}  ${label}${detail ? `: ${detail}` : ""}`);
+};
+
+const pipe = spawn("python3", [new URL("./transmit.py", import.meta.url).pathname, values.reader], { stdio: ["pipe", "pipe", "inherit"] });
+const lines = createInterface({ input: pipe.stdout })[Symbol.asyncIterator]();
+const nextLine = async () => {
+  const line = await lines.next();
+  if (line.done) throw new Error("transmit.py ended");
+  return line.value;
+};
+const transmit: Transmit = async (apdu) => {
+  pipe.stdin.write(`${toHex(apdu)}\n`);
+  const line = await nextLine();
+  if (line.startsWith("ERR")) throw new Error(`PC/SC ${line}`);
+  return fromHex(line);
+};
+
+async function main(): Promise<void> {
+  const protocol = await nextLine();
+  check("connected through pcscd", protocol.startsWith("PROTOCOL"), protocol);
+  const keys = { enc: fromHex(DEMO_ISD_KEYS.enc), mac: fromHex(DEMO_ISD_KEYS.mac), dek: fromHex(DEMO_ISD_KEYS.dek) };
+  check("SELECT ISD", (await selectIsd(transmit)).ok);
+
+  if (values.platform === "200") {
+    const status = await getStatus(transmit, "applications");
+    check("GET STATUS without a secure channel refused (platform 200)", !status.ok && status.error.sw === 0x6982, status.ok ? "answered" : status.error.meaning);
+    // Two unauthenticated reads: the platform type is the same, the card attribute data and the INITIALIZE UPDATE answer are not.
+    const reads = [];
+    for (let i = 0; i < 2; i++) {
+      await selectIsd(transmit);
+      const df70 = await exchange(transmit, getDataCommand(0xdf70), "DF70");
+      const df7a = await exchange(transmit, getDataCommand(0xdf7a), "DF7A");
+      const init = await exchange(transmit, initializeUpdateCommand(0, new Uint8Array(8)), "INITIALIZE UPDATE");
+      reads.push([df70, df7a, init].map((r) => (r.ok ? `${toHex(r.value.data)}/${r.value.sw.toString(16)}` : "refused")));
+    }
+    const [first, second] = reads as [string[], string[]];
+    check("two unauthenticated reads: same platform type", first[0] === second[0] && first[0]!.startsWith("DF700200C8"), first[0]);
+    check("two unauthenticated reads: different card attribute data", first[1] !== second[1]);
+    check("two unauthenticated reads: different INITIALIZE UPDATE answers (random challenge, no counter)", first[2] !== second[2] && first[2]!.length === 29 * 2 + 5);
+    await selectIsd(transmit);
+  }
+
+  const hostChallenge = () => new Uint8Array(randomBytes(8));
+  const opened = await openSecureChannel(transmit, { keys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC, hostChallenge: hostChallenge() });
+  check("SCP03 channel opened at level 33 (C-MAC, C-DEC, R-MAC, R-ENC)", opened.ok, opened.ok ? `key version ${opened.value.keyVersion.toString(16)}, i=${opened.value.initializeUpdate.iParameter.toString(16)}` : opened.error.meaning);
+  if (!opened.ok) return;
+  const isd = await getStatus(opened.value.transmit, "isd");
+  const apps = await getStatus(opened.value.transmit, "applications");
+  check("GET STATUS (ISD) inside the channel", isd.ok, isd.ok ? isd.value.map((e) => `${e.aid} life cycle ${e.lifeCycle.toString(16)}`).join(", ") : isd.error.meaning);
+  check("GET STATUS (applications) inside the channel", apps.ok, apps.ok ? `${apps.value.length} application(s)${apps.value.map((e) => ` ${e.aid}`).join("")}` : apps.error.meaning);
+
+  const next = { enc: new Uint8Array(randomBytes(16)), mac: new Uint8Array(randomBytes(16)), dek: new Uint8Array(randomBytes(16)) };
+  const rotated = await rotateIsdKeys(opened.value, { currentDek: keys.dek, oldVersion: DEMO_ISD_KEYS.keyVersion, newVersion: 0x31, keys: next });
+  check("PUT KEY rotates the ISD keys to version 31 (key check values match)", rotated.ok, rotated.ok ? "" : rotated.error.meaning);
+
+  await selectIsd(transmit);
+  const oldVersion = await exchange(transmit, initializeUpdateCommand(DEMO_ISD_KEYS.keyVersion, hostChallenge()), "INITIALIZE UPDATE 30");
+  check("the old key version is refused (INITIALIZE UPDATE 30 → 6A88)", oldVersion.ok && oldVersion.value.sw === 0x6a88, oldVersion.ok ? oldVersion.value.sw.toString(16) : "");
+  const oldKeys = await openSecureChannel(transmit, { keys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: hostChallenge() });
+  check("the old keys are refused (card cryptogram does not verify)", !oldKeys.ok, oldKeys.ok ? "opened!" : oldKeys.error.meaning);
+  const fresh = await openSecureChannel(transmit, { keys: next, keyVersion: 0x31, level: SECURITY_LEVEL.C_MAC_R_MAC, hostChallenge: hostChallenge() });
+  const again = fresh.ok ? await getStatus(fresh.value.transmit, "isd") : null;
+  check("the new keys open a channel and GET STATUS answers", fresh.ok && again?.ok === true, fresh.ok ? "" : fresh.error.meaning);
+}
+
+main()
+  .catch((error: unknown) => {
+    failures++;
+    console.log(`  FAIL  ${error instanceof Error ? error.message : String(error)}`);
+  })
+  .finally(() => {
+    pipe.stdin.end();
+    console.log(failures === 0 ? "SCP03 host: all checks passed" : `SCP03 host: ${failures} check(s) FAILED`);
+    process.exitCode = failures === 0 ? 0 : 1;
+  });
