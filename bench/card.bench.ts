@@ -5,7 +5,10 @@
 import { fromHex, toHex } from "@/lib/core/bytes";
 import { createDemoCard, seededCardEnv, SimulatedCard, TAG, type CardImage } from "@/lib/core/card";
 import { loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo } from "@/lib/core/card/fixtures";
-import { getDataCommand, loadApplication, loadCommands, selectCommand } from "@/lib/core/card/terminal";
+import { getDataCommand, getStatusCommand, loadApplication, loadCommands, selectCommand } from "@/lib/core/card/terminal";
+import { SECURITY_LEVEL } from "@/lib/core/card/scp03";
+import { openSecureChannel } from "@/lib/core/card/scp03-host";
+import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
 import { createCcidDevice } from "@/lib/reader/ccid/emulator";
 import { startVpcdClient } from "@/lib/reader/node/vpcd-client";
 import { VpcdReader } from "@/lib/reader/node/vpcd-reader";
@@ -163,10 +166,48 @@ function signedMicros(ms: number): string {
   return `${us >= 0 ? "+" : "−"}${Math.abs(us).toFixed(1)} µs`;
 }
 
+/**
+ * SCP03 cost on the simulated card, as ratios to a plain (unprotected) GET STATUS of the ISD in the
+ * same run: the handshake (INITIALIZE UPDATE + card cryptogram check + EXTERNAL AUTHENTICATE, host
+ * and card side together) and one protected GET STATUS at levels 01 (C-MAC) and 33 (C-MAC, C-DEC,
+ * R-MAC, R-ENC). Platform 100, where GET STATUS needs no channel, so the same command is compared.
+ */
+async function secureChannel(image: CardImage, ctx: BenchContext): Promise<BenchTable> {
+  const opts = { minTimeMs: ctx.isQuick ? 150 : 800 };
+  const card = poweredCard(image);
+  const transmit = (apdu: Uint8Array) => card.transmit(apdu);
+  const keys = { enc: fromHex(DEMO_ISD_KEYS.enc), mac: fromHex(DEMO_ISD_KEYS.mac), dek: fromHex(DEMO_ISD_KEYS.dek) };
+  const status = getStatusCommand("isd");
+  await expectSw(card, status, "9000");
+  const open = async (level: number, i: number) => {
+    const r = await openSecureChannel(transmit, { keys, keyVersion: 0, level, hostChallenge: Uint8Array.of(0, 0, 0, 0, i >> 24, i >> 16, i >> 8, i) });
+    if (!r.ok) throw new Error(`bench: ${r.error.meaning}`);
+    return r.value;
+  };
+  const before = await measure(() => card.transmit(status), opts);
+  const handshake = await measure((i) => open(SECURITY_LEVEL.C_MAC, i), { ...opts, minIterations: 20 });
+  const mac = await open(SECURITY_LEVEL.C_MAC, 1);
+  const macRow = await measure(() => mac.transmit(status), opts);
+  const full = await open(SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC, 2);
+  const fullRow = await measure(() => full.transmit(status), opts);
+  if (!mac.isOpen() || !full.isOpen()) throw new Error("bench: a channel closed during the run");
+  const baseline = { name: "baseline: plain GET STATUS (ISD), no channel", measurement: pooled(before, await measure(() => card.transmit(status), opts)) };
+  return {
+    title: "SCP03 secure channel (simulated card, terminal and card side in one process)",
+    baseline: "unprotected GET STATUS of the ISD (80 F2 80 02 02 4F 00 00) on the same card, measured before and after the rows",
+    rows: withRatios(baseline.name, [
+      baseline,
+      { name: "SCP03 handshake (INITIALIZE UPDATE + EXTERNAL AUTHENTICATE)", measurement: handshake, note: "2 APDUs; SCP03 KDF runs: 6 card side, 5 host side" },
+      { name: "GET STATUS with C-MAC (level 01)", measurement: macRow },
+      { name: "GET STATUS with C-MAC, C-DEC, R-MAC, R-ENC (level 33)", measurement: fullRow },
+    ]),
+  };
+}
+
 export const cardBench: BenchModule = {
   name: "card",
   async run(ctx) {
-    const { image } = await createDemoCard({ platformType: 100, env: seededCardEnv("bench-card") });
-    return [await throughput(image, ctx), await applicationLoad(image, ctx), await framing(image, ctx)];
+    const { image } = await createDemoCard({ platformType: 100, env: seededCardEnv("bench-card"), isdKeys: DEMO_ISD_KEYS });
+    return [await throughput(image, ctx), await secureChannel(image, ctx), await applicationLoad(image, ctx), await framing(image, ctx)];
   },
 };
