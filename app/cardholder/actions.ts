@@ -3,7 +3,9 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
 import { authorize } from "@/lib/server/auth/session";
-import { presentMyCard, reportMyCard } from "@/lib/server/data/cardholder/reissue";
+import { presentMyCard, reportMyCard, withdrawMyReport } from "@/lib/server/data/cardholder/reissue";
+import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
+import type { WithdrawState } from "@/components/cardholder/withdraw-form";
 import type { PresentState } from "@/components/cardholder/present-card";
 import type { ReportState } from "@/components/cardholder/report-form";
 
@@ -26,7 +28,32 @@ export async function reportCardAction(cardUuid: string, _prev: ReportState, for
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
   const result = await reportMyCard(auth.actor, { cardUuid, reason: parsed.data.reason, statement: parsed.data.statement });
   if (!result.ok) return { message: result.error.message };
+  await deliverHotList(result.value.outboxIds);
   redirect(`/cardholder?reported=${result.value.requestNo}`);
+}
+
+/** Hot list messages go out at once; if a provider is unreachable the queue retries. */
+async function deliverHotList(outboxIds: string[]): Promise<void> {
+  try {
+    await deliverNow(outboxIds);
+  } catch (e) {
+    console.warn(`[cardholder] hot list delivery deferred: ${(e as Error).message}`);
+    deliverSoon(outboxIds);
+  }
+}
+
+const WithdrawSchema = z.object({ reason: z.string().trim().min(5, "Say in a few words why (for example where you found it).").max(500, "Keep it under 500 characters.") });
+
+/** Reinstate: the cardholder found the card and withdraws the lost/stolen report. */
+export async function withdrawReportAction(requestId: string, _prev: WithdrawState, formData: FormData): Promise<WithdrawState> {
+  const auth = await authorize("cardholder");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const parsed = WithdrawSchema.safeParse({ reason: formData.get("reason") ?? "" });
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const result = await withdrawMyReport(auth.actor, requestId, parsed.data.reason);
+  if (!result.ok) return { message: result.error.message };
+  await deliverHotList(result.value.outboxIds);
+  redirect(`/cardholder?withdrawn=${result.value.requestNo}`);
 }
 
 /** A one-time presentation code: the cardholder shows it at a desk instead of handing over the plastic. */

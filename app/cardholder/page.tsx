@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { CardVisual } from "@/components/card-visual";
 import { PresentCard } from "@/components/cardholder/present-card";
 import { RequestStatus } from "@/components/cardholder/request-status";
+import { WithdrawReportForm } from "@/components/cardholder/withdraw-form";
 import { Badge } from "@/components/ui/badge";
 import { LinkButton } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/field";
@@ -9,7 +10,7 @@ import { Panel, PageHeader } from "@/components/ui/panel";
 import { describePlatformType, formatDate, maskSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listMyCards, type MyCard } from "@/lib/server/data/cardholder/cards";
-import { presentCardAction } from "./actions";
+import { presentCardAction, withdrawReportAction } from "./actions";
 
 export const metadata: Metadata = { title: "My cards" };
 
@@ -61,13 +62,18 @@ function ReloadGuide({ card }: { card: MyCard }) {
 export default async function MyCardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("cardholder", "/cardholder");
   const { current, earlier } = await listMyCards(actor);
-  const reported = (await searchParams).reported;
+  const { reported, withdrawn } = await searchParams;
   return (
     <>
       <PageHeader title={`Hello, ${actor.name.split(" ")[0]}`} description="Your cards, what is loaded on them, your reissue requests, and the cards they replaced." />
       {typeof reported === "string" && /^\d+$/.test(reported) && (
         <div className="mb-6">
           <FormMessage tone="good">Request #{reported} received. We examine it and tell you the decision here.</FormMessage>
+        </div>
+      )}
+      {typeof withdrawn === "string" && /^\d+$/.test(withdrawn) && (
+        <div className="mb-6">
+          <FormMessage tone="good">Report #{withdrawn} withdrawn: your card is unblocked and works again.</FormMessage>
         </div>
       )}
       <div className="grid grid-cols-1 gap-6">
@@ -98,7 +104,12 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                       Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}. Nothing can be loaded on it any more.
                     </p>
                   )}
-                  {card.requests[0] && card.requests[0].status !== "approved" && <RequestStatus request={card.requests[0]} />}
+                  {card.requests[0] && card.requests[0].status !== "approved" && card.requests[0].status !== "withdrawn" && <RequestStatus request={card.requests[0]} />}
+                  {card.status === "blocked" && card.requests[0] && (card.requests[0].status === "pending" || card.requests[0].status === "rejected") && card.requests[0].reason !== "damaged" && (
+                    <div className="mb-3">
+                      <WithdrawReportForm action={withdrawReportAction.bind(null, card.requests[0].id)} last4={last4} requestNo={card.requests[0].requestNo} />
+                    </div>
+                  )}
                   {card.replacedCardSurfaceNumber && <p className="mb-2 text-xs text-slate-500">Reissued on {formatDate(card.issuedAt)} to replace the card ending {card.replacedCardSurfaceNumber.slice(-4)}.</p>}
                   <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Applications</h3>
                   <Applications card={card} />

@@ -1,7 +1,7 @@
 import { StatusBadge } from "@/components/ui/badge";
 import { formatInstant } from "@/lib/core/format";
 
-type Request = { requestNo: number; reason: string; status: "pending" | "approved" | "rejected"; createdAt: Date; decidedAt: Date | null; rejectionReason: string | null };
+type Request = { requestNo: number; reason: string; status: "pending" | "approved" | "rejected" | "withdrawn"; createdAt: Date; decidedAt: Date | null; rejectionReason: string | null };
 
 /** The status of a reissue request as the cardholder follows it; a rejection shows its reason (504/904). */
 export function RequestStatus({ request }: { request: Request }) {

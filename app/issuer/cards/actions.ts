@@ -7,7 +7,9 @@ import type { ReportState } from "@/components/cardholder/report-form";
 import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
 import { authorize } from "@/lib/server/auth/session";
 import { issueNewCard } from "@/lib/server/data/issuer/issuance";
-import { fileReissueRequest } from "@/lib/server/data/issuer/reissue";
+import type { WithdrawState } from "@/components/cardholder/withdraw-form";
+import { fileReissueRequest, withdrawReissueRequest } from "@/lib/server/data/issuer/reissue";
+import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
 import { operator } from "@/lib/server/data/issuer/shared";
 
 const ReportSchema = z.object({
@@ -25,6 +27,7 @@ export async function reportOnBehalfAction(cardUuid: string, _prev: ReportState,
   const who = operator(auth.actor);
   const result = await fileReissueRequest({ kind: "operator", userId: who.id, label: who.label }, { cardUuid, reason: parsed.data.reason, statement: parsed.data.statement });
   if (!result.ok) return { message: result.error.message };
+  await deliverHotList(result.value.outboxIds);
   redirect(`/issuer/cards/${cardUuid}?reported=${result.value.requestNo}${result.value.blocked ? "&blocked=1" : ""}`);
 }
 
@@ -40,4 +43,29 @@ export async function issueCardAction(cardholderId: string, _prev: IssueState, f
   if (!result.ok) return { message: result.error.message };
   revalidatePath(`/issuer/cardholders/${cardholderId}`);
   return { ok: true, message: `Card ending ${result.value.surfaceNumber.slice(-4)} personalised (platform ${result.value.platformType}) and delivered to the cardholder.` };
+}
+
+/** Hot list messages go out at once; if a provider is unreachable the queue retries. */
+async function deliverHotList(outboxIds: string[]): Promise<void> {
+  try {
+    await deliverNow(outboxIds);
+  } catch (e) {
+    console.warn(`[issuer] hot list delivery deferred: ${(e as Error).message}`);
+    deliverSoon(outboxIds);
+  }
+}
+
+const WithdrawSchema = z.object({ reason: z.string().trim().min(5, "Say why the report is withdrawn (the audit log keeps it).").max(500, "Keep it under 500 characters.") });
+
+/** Reinstate by an operator: the cardholder found the card; the report is withdrawn and the card unblocked. */
+export async function withdrawOnBehalfAction(requestId: string, _prev: WithdrawState, formData: FormData): Promise<WithdrawState> {
+  const auth = await authorize("issuer");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const parsed = WithdrawSchema.safeParse({ reason: formData.get("reason") ?? "" });
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const who = operator(auth.actor);
+  const result = await withdrawReissueRequest({ kind: "operator", userId: who.id, label: who.label }, requestId, parsed.data.reason);
+  if (!result.ok) return { message: result.error.message };
+  await deliverHotList(result.value.outboxIds);
+  redirect(`/issuer/cards/${result.value.cardUuid}?withdrawn=${result.value.requestNo}`);
 }

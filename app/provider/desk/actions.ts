@@ -4,6 +4,7 @@ import { encodeCardImage } from "@/lib/core/card";
 import type { ReloadRefusal } from "@/lib/core/workflows/reload";
 import { authorize } from "@/lib/server/auth/session";
 import { startFirstLoad, type FirstLoadStarted } from "@/lib/server/data/provider/first-load";
+import { checkCardAtDesk, type HotListHit } from "@/lib/server/data/provider/hot-list";
 import { abandonPermissions, getPermissionViews, recordCardLoad, type LoadRecorded, type PermissionView } from "@/lib/server/data/provider/permissions";
 import { advanceReloadCase, CaseNotFoundError, confirmReloadCase, finishReloadCase, openReloadCase, recordReloadLoad, type ReloadCaseView } from "@/lib/server/data/provider/reload";
 import { claimPresentation, returnPresentedCard } from "@/lib/server/data/wallet";
@@ -55,6 +56,15 @@ export async function returnCardAction(presentationId: string, imageJson: string
   } catch (e) {
     return failure("return", e);
   }
+}
+
+/** The hot list, asked right after the card is read (platform 100: by card id). */
+export async function checkHotListAction(input: unknown): Promise<{ ok: true; hit: HotListHit | null } | Denied> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const parsed = CardReadingSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, message: "Read the card first." };
+  return { ok: true, hit: await checkCardAtDesk(auth.actor, { platformType: parsed.data.platformType, cardId: parsed.data.cardId }) };
 }
 
 // ─────────────────────────── reload desk (Figs. 7, 11, 18, 19) ───────────────────────────

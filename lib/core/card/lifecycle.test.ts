@@ -97,4 +97,20 @@ describe("card life cycle (GP 2.3.1 §5.1.1): SECURED → CARD_LOCKED → TERMIN
     expect(await setCardLifeCycle(slot.transmit, { target: "CARD_LOCKED", token: late })).toMatchObject({ ok: false, error: { sw: SW.CONDITIONS_NOT_SATISFIED } });
     expect(slot.card.image().lifeCycle).toBe("SECURED");
   });
+
+  it("a damaged card handed in and terminated through the reader refuses SELECT of every application it holds (6A81)", async () => {
+    const slot = await withTransit(100);
+    const token = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 2, kind: "loyalty" }));
+    expect((await loadApplication(slot.transmit, { permission: token, loadFile: sampleLoadFile("loyalty"), aid: SAMPLE_AIDS.loyalty })).ok).toBe(true);
+    const aids = slot.card.image().applications.map((a) => a.aid);
+    expect(aids.sort()).toEqual([SAMPLE_AIDS.transit, SAMPLE_AIDS.loyalty].sort());
+    for (const aid of aids) expect((await selectApplication(slot.transmit, aid)).ok).toBe(true);
+    // The issuer's reader selects the security domain, then SET STATUS with its token.
+    expect((await selectIsd(slot.transmit)).ok).toBe(true);
+    expect((await setStatus(slot, "TERMINATED")).ok).toBe(true);
+    for (const aid of [...aids, "A000000151000000"]) {
+      expect(await selectApplication(slot.transmit, aid), aid).toMatchObject({ ok: false, error: { sw: SW.FUNCTION_NOT_SUPPORTED } });
+    }
+    expect(await readCardId(slot.transmit)).toMatchObject({ ok: false });
+  });
 });

@@ -375,6 +375,56 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["missing totals", variant("charge-statement", (m) => delete m.totals), "missing-field", "totals"],
     ["a subtotal field", variant("charge-statement", (m) => (at(m, "totals").tax = 0)), "unknown-field", "totals.tax"],
   ],
+  "card-blocked": [
+    ["a card id on platform 200", variant("card-blocked", (m) => (m.cardId = "8000000000000101")), "platform-type-mismatch", "cardId"],
+    ["no load message ids on platform 200", variant("card-blocked", (m) => delete m.loadMessageIds), "missing-field", "loadMessageIds"],
+    ["empty load message ids", variant("card-blocked", (m) => (m.loadMessageIds = [])), "invalid-field", "loadMessageIds"],
+    [
+      "another provider's load",
+      variant("card-blocked", (m) => ((m.loadMessageIds as string[])[1] = "RECARD01-METRO01-I0000000006")),
+      "message-id-mismatch",
+      "loadMessageIds[1]",
+    ],
+    [
+      "a load listed twice",
+      variant("card-blocked", (m) => ((m.loadMessageIds as string[])[1] = "RECARD01-SAKURA01-I0000000001")),
+      "duplicate-entry",
+      "loadMessageIds[1]",
+    ],
+    [
+      "platform 100 naming loads instead of the card id",
+      variant("card-blocked", (m) => {
+        m.platformType = 100;
+        m.cardId = "8000000000000101";
+      }),
+      "platform-type-mismatch",
+      "loadMessageIds",
+    ],
+    [
+      "platform 100 without a card id",
+      variant("card-blocked", (m) => {
+        m.platformType = 100;
+        delete m.loadMessageIds;
+      }),
+      "missing-field",
+      "cardId",
+    ],
+    ["PF 999", variant("card-blocked", (m) => (m.platformType = 999)), "platform-type-mismatch", "platformType"],
+    ["damaged is not a hot list reason", variant("card-blocked", (m) => (m.reason = "damaged")), "invalid-field", "reason"],
+    ["blocked after sending", variant("card-blocked", (m) => (m.blockedAt = "2025-08-02T07:15:01.000Z")), "invalid-field", "blockedAt"],
+    ["a holder name", variant("card-blocked", (m) => (m.holder = "Sato")), "unknown-field", "holder"],
+  ],
+  "card-unblocked": [
+    ["attribute data on platform 100", variant("card-unblocked", (m) => (m.cardAttributeData = EXAMPLE_MESSAGES["card-information-inquiry"].cardAttributeData)), "platform-type-mismatch", "cardAttributeData"],
+    ["no card id on platform 100", variant("card-unblocked", (m) => delete m.cardId), "missing-field", "cardId"],
+    ["no block message id", variant("card-unblocked", (m) => delete m.blockMessageId), "missing-field", "blockMessageId"],
+    ["block message id of the provider", variant("card-unblocked", (m) => (m.blockMessageId = "RECARD01-METRO01-P0000000022")), "message-id-mismatch", "blockMessageId"],
+    ["block message id of another provider", variant("card-unblocked", (m) => (m.blockMessageId = "RECARD01-SAKURA01-I0000000022")), "message-id-mismatch", "blockMessageId"],
+    ["unblocked before blocked", variant("card-unblocked", (m) => (m.unblockedAt = "2025-08-02T18:39:59.000Z")), "invalid-field", "unblockedAt"],
+    ["unblocked after sending", variant("card-unblocked", (m) => (m.unblockedAt = "2025-08-03T09:00:01.000Z")), "invalid-field", "unblockedAt"],
+    ["unknown unblock reason", variant("card-unblocked", (m) => (m.unblockReason = "paid")), "invalid-field", "unblockReason"],
+    ["missing unblockedAt", variant("card-unblocked", (m) => delete m.unblockedAt), "missing-field", "unblockedAt"],
+  ],
 };
 
 describe.each(MESSAGE_TYPES)("refusals: %s", (type) => {

@@ -95,6 +95,8 @@ describe("Fig. 18 dispatch", () => {
       "reload-permission-grant",
       "reload-permission-refusal",
       "charge-statement",
+      "card-blocked",
+      "card-unblocked",
     ]);
     expect([...METHOD_1_ONLY_TYPES, ...METHOD_2_ONLY_TYPES, ...PLATFORM_NEUTRAL_TYPES].sort()).toEqual([...MESSAGE_TYPES].sort());
   });

@@ -16,6 +16,8 @@ export const MESSAGE_TYPES = [
   "reload-permission-grant",
   "reload-permission-refusal",
   "charge-statement",
+  "card-blocked",
+  "card-unblocked",
 ] as const;
 
 export type MessageType = (typeof MESSAGE_TYPES)[number];
@@ -46,6 +48,8 @@ export const SENDER_ROLE = {
   "reload-permission-grant": "issuer",
   "reload-permission-refusal": "issuer",
   "charge-statement": "issuer",
+  "card-blocked": "issuer",
+  "card-unblocked": "issuer",
 } as const satisfies Record<MessageType, CompanyRole>;
 
 /**
@@ -89,6 +93,10 @@ export const PLATFORM_SCOPE = {
   "reload-permission-grant": "neutral",
   "reload-permission-refusal": "neutral",
   "charge-statement": "neutral",
+  // The hot list: platform 100 names the card id, platform 200 the message ids of the receiving
+  // provider's own loads (it blocks its records without learning a card id).
+  "card-blocked": "neutral",
+  "card-unblocked": "neutral",
 } as const satisfies Record<MessageType, PlatformScope>;
 
 const typesIn = (scope: PlatformScope): readonly MessageType[] =>

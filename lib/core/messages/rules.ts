@@ -10,6 +10,8 @@ import { refusal, type Refusal } from "./refusal";
 import {
   RELOAD_ONLY_REFUSAL_REASONS,
   matchMessage,
+  type CardBlocked,
+  type CardUnblocked,
   type ChargeStatement,
   type LoadingPermissionGrant,
   type LoadingPermissionRefusal,
@@ -184,6 +186,8 @@ export function checkPlatformRules(message: Message): Refusal | null {
             "platformType",
           )
         : null,
+    "card-blocked": checkHotListReference,
+    "card-unblocked": checkHotListReference,
     "loading-permission-grant": none,
     "reload-permission-grant": none,
     "load-confirmation": none,
@@ -196,6 +200,55 @@ export function checkPlatformRules(message: Message): Refusal | null {
 }
 
 const none = (): null => null;
+
+/**
+ * The hot list names the card the way the platform allows: platform 100 by its card id, platform 200
+ * by the receiving provider's own load message ids (no card id ever leaves the issuer for it).
+ */
+function checkHotListReference(message: CardBlocked | CardUnblocked): Refusal | null {
+  const { platformType: pf, cardId, loadMessageIds } = message;
+  switch (pf) {
+    case PLATFORM_TYPES.METHOD_1:
+      if (loadMessageIds !== undefined) {
+        return refusal("platform-type-mismatch", "loadMessageIds: a platform type 100 hot list message names the card by its card id", "loadMessageIds");
+      }
+      return cardId === undefined ? refusal("missing-field", "cardId is required on platform type 100: the hot list names the card id", "cardId") : null;
+    case PLATFORM_TYPES.METHOD_2:
+      return loadMessageIds === undefined
+        ? refusal("missing-field", "loadMessageIds is required on platform type 200: the provider blocks its own load records by message id", "loadMessageIds")
+        : null;
+    case PLATFORM_TYPES.UNKNOWN:
+      return refusal("platform-type-mismatch", "platformType: the issuer knows the platform type of a card it blocks: 100 or 200", "platformType");
+    default:
+      return assertNever(pf, "platform type");
+  }
+}
+
+/** Load message ids are the receiving provider's permissions, each listed once; the block is not dated after sending. */
+function checkHotListBody(message: CardBlocked | CardUnblocked, parties: { issuer: string; provider: string }): Refusal | null {
+  const seen = new Map<string, number>();
+  for (const [i, id] of (message.loadMessageIds ?? []).entries()) {
+    const field = `loadMessageIds[${i}]`;
+    const ref = checkReferencedId(id, field, parties, "I", `a loading permission ${parties.issuer} granted to ${parties.provider}`);
+    if (ref) return ref;
+    const previous = seen.get(id);
+    if (previous !== undefined) return refusal("duplicate-entry", `${field} ${id} already appears in loadMessageIds[${previous}]`, field);
+    seen.set(id, i);
+  }
+  if (Date.parse(message.blockedAt) > Date.parse(message.header.timestamp)) {
+    return refusal("invalid-field", "blockedAt is after the message was sent (header.timestamp)", "blockedAt");
+  }
+  if (message.header.type === "card-unblocked") {
+    const m = message as CardUnblocked;
+    const ref = checkReferencedId(m.blockMessageId, "blockMessageId", parties, "I", `a card-blocked message ${parties.issuer} sent to ${parties.provider}`);
+    if (ref) return ref;
+    if (Date.parse(m.unblockedAt) < Date.parse(m.blockedAt)) return refusal("invalid-field", "unblockedAt is before blockedAt", "unblockedAt");
+    if (Date.parse(m.unblockedAt) > Date.parse(m.header.timestamp)) {
+      return refusal("invalid-field", "unblockedAt is after the message was sent (header.timestamp)", "unblockedAt");
+    }
+  }
+  return null;
+}
 
 /** The card reference a provider read must fit the platform type (steps 405 and 804). */
 function checkCardReference(message: LoadingPermissionRequest | ReloadPermissionRequest): Refusal | null {
@@ -350,6 +403,8 @@ export function checkBody(message: Message): Refusal | null {
         : null,
     "reload-permission-request": original,
     "charge-statement": (m) => checkChargeStatement(m, parties),
+    "card-blocked": (m) => checkHotListBody(m, parties),
+    "card-unblocked": (m) => checkHotListBody(m, parties),
   });
 }
 

@@ -55,6 +55,17 @@ export const CARD_INFORMATION_NG_REASONS = [
 ] as const;
 export type CardInformationNgReason = (typeof CARD_INFORMATION_NG_REASONS)[number];
 
+/** Why a card is on the hot list: the report that blocked it (steps 401/801, lost or stolen). */
+export const HOT_LIST_REASONS = ["lost", "stolen"] as const;
+export type HotListReason = (typeof HOT_LIST_REASONS)[number];
+
+/** Why a card leaves the hot list. */
+export const UNBLOCK_REASONS = ["report-withdrawn"] as const;
+export type UnblockReason = (typeof UNBLOCK_REASONS)[number];
+
+/** Most load message ids one card-blocked message may carry (one provider's loads on one card). */
+export const MAX_BLOCKED_LOADS = 1000;
+
 /** How a charge line arose (claim 13: the reissue charge is kept apart from the normal one). */
 export const CHARGE_KINDS = ["normal-load", "reissue-reload"] as const;
 export type ChargeKind = (typeof CHARGE_KINDS)[number];
@@ -404,6 +415,38 @@ export const ChargeStatementSchema = z.strictObject({
   }),
 });
 
+// 9. Hot list: card blocked / unblocked
+
+const blockedLoadsSchema = z
+  .array(MessageIdSchema)
+  .min(1, "must list at least one message id")
+  .max(MAX_BLOCKED_LOADS, `must list at most ${MAX_BLOCKED_LOADS} message ids`);
+
+const hotListFields = {
+  platformType: PlatformTypeSchema,
+  /** Platform 100: the blocked card's id. */
+  cardId: CardIdSchema.optional(),
+  /** Platform 200: the message ids of the permissions under which this provider loaded on the card. */
+  loadMessageIds: blockedLoadsSchema.optional(),
+  reason: z.enum(HOT_LIST_REASONS, { error: `must be one of ${HOT_LIST_REASONS.join(", ")}` }),
+  blockedAt: TimestampSchema,
+};
+
+/** Issuer → provider at report time: the card is blocked; refuse it at desks and gates. */
+export const CardBlockedSchema = z.strictObject({
+  header: headerSchema("card-blocked"),
+  ...hotListFields,
+});
+
+/** Issuer → provider: a report was withdrawn; the block named by blockMessageId is lifted. */
+export const CardUnblockedSchema = z.strictObject({
+  header: headerSchema("card-unblocked"),
+  ...hotListFields,
+  blockMessageId: MessageIdSchema,
+  unblockReason: z.enum(UNBLOCK_REASONS, { error: `must be one of ${UNBLOCK_REASONS.join(", ")}` }),
+  unblockedAt: TimestampSchema,
+});
+
 // ---------------------------------------------------------------------------------------------
 // The union
 
@@ -422,6 +465,8 @@ export const MESSAGE_SCHEMAS = {
   "reload-permission-grant": ReloadPermissionGrantSchema,
   "reload-permission-refusal": ReloadPermissionRefusalSchema,
   "charge-statement": ChargeStatementSchema,
+  "card-blocked": CardBlockedSchema,
+  "card-unblocked": CardUnblockedSchema,
 } as const satisfies { [T in MessageType]: z.ZodType<{ header: { type: T } }> };
 
 /** The message types, inferred from their schemas. */
@@ -438,6 +483,8 @@ export type ReloadPermissionRequest = z.infer<typeof ReloadPermissionRequestSche
 export type ReloadPermissionGrant = z.infer<typeof ReloadPermissionGrantSchema>;
 export type ReloadPermissionRefusal = z.infer<typeof ReloadPermissionRefusalSchema>;
 export type ChargeStatement = z.infer<typeof ChargeStatementSchema>;
+export type CardBlocked = z.infer<typeof CardBlockedSchema>;
+export type CardUnblocked = z.infer<typeof CardUnblockedSchema>;
 export type ReissuePair = z.infer<typeof ReissuePairSchema>;
 export type ChargeLine = z.infer<typeof ChargeLineSchema>;
 export type LoadOutcome = z.infer<typeof LoadOutcomeSchema>;

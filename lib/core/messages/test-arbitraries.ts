@@ -8,6 +8,7 @@ import { MAX_SEQUENCE, formatMessageId } from "../message-id";
 import { MESSAGE_TYPES, SENDER_ROLE, type MessageType } from "./message-types";
 import {
   CARD_INFORMATION_NG_REASONS,
+  HOT_LIST_REASONS,
   MESSAGE_VERSION,
   PERMISSION_REFUSAL_REASONS,
   REISSUANCE_NOT_FOUND_REASONS,
@@ -106,6 +107,29 @@ const pairsArb = (time: number, withMillis: boolean) =>
         ),
       ),
     );
+
+/** A hot list card reference: a card id on platform 100, the provider's load message ids on 200. */
+const hotListFieldsArb = (c: Context) =>
+  fc
+    .record({
+      ref: fc.oneof(
+        cardIdArb.map((cardId) => ({ platformType: 100 as const, cardId })),
+        fc.uniqueArray(sequenceArb, { minLength: 1, maxLength: 12 }).map((seqs) => ({ platformType: 200 as const, loadMessageIds: seqs.map((s) => id(c, "I", s)) })),
+      ),
+      reason: fc.constantFrom(...HOT_LIST_REASONS),
+      age: fc.integer({ min: 0, max: 30 * 86_400_000 }),
+    })
+    .map(({ ref, reason, age }) => ({ ...ref, reason, blockedAt: instant(Math.max(MIN_TIME, c.time - age), c.withMillis), age }));
+
+const cardBlockedArb = (c: Context) => hotListFieldsArb(c).map(({ age: _age, ...rest }) => ({ header: header("card-blocked", c, false), ...rest }));
+const cardUnblockedArb = (c: Context) =>
+  fc.tuple(hotListFieldsArb(c), sequenceArb, fc.integer({ min: 0, max: 1 })).map(([{ age, ...rest }, blockSeq, early]) => ({
+    header: header("card-unblocked", c, false),
+    ...rest,
+    blockMessageId: id(c, "I", blockSeq),
+    unblockReason: "report-withdrawn" as const,
+    unblockedAt: instant(Math.max(MIN_TIME, c.time - Math.floor(age * early * 0.5)), c.withMillis),
+  }));
 
 const byType: { [T in MessageType]: (c: Context) => fc.Arbitrary<MessageOf<T>> } = {
   "loading-permission-request": (c) =>
@@ -245,6 +269,8 @@ const byType: { [T in MessageType]: (c: Context) => fc.Arbitrary<MessageOf<T>> }
           }),
       );
   },
+  "card-blocked": cardBlockedArb,
+  "card-unblocked": cardUnblockedArb,
 };
 
 /** A valid message of the given type. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blocksCard, canReport, decideReissue, examineReissueRequest, retiredWalletState, startOfUtcYear, type ExaminationFacts, type ReissuePolicy } from "./reissue";
+import { blocksCard, canReport, canWithdrawReport, decideReissue, examineReissueRequest, retiredWalletState, startOfUtcYear, type ExaminationFacts, type ReissuePolicy } from "./reissue";
 
 const POLICY: ReissuePolicy = { maxReissuesPerYear: 2, requireIdentityVerified: true, rejectOnFraudFlag: true };
 const FACTS: ExaminationFacts = { identityVerified: true, reissuesThisYear: 0, cardStatus: "active", alreadyReplaced: false, fraudFlag: false };
@@ -87,5 +87,29 @@ describe("reporting (steps 401/801)", () => {
 
   it("counts the year in UTC", () => {
     expect(startOfUtcYear(new Date("2026-01-01T00:30:00+09:00")).toISOString()).toBe("2025-01-01T00:00:00.000Z");
+  });
+});
+
+describe("withdrawing a lost/stolen report (reinstate)", () => {
+  const blockedAt = new Date("2026-03-01T10:00:00Z");
+  const facts = { requestStatus: "pending", reason: "lost", cardStatus: "blocked", hasReissuedCard: false, blockedAt, windowDays: 30 } as const;
+  const at = (days: number) => new Date(blockedAt.getTime() + days * 86_400_000);
+
+  it.each([
+    ["a pending lost report within the window", facts, 1, null],
+    ["a rejected stolen report on the last day", { ...facts, requestStatus: "rejected", reason: "stolen" }, 30, null],
+    ["one millisecond after the window", facts, 30 + 1 / 86_400_000, "window-closed"],
+    ["a window of 0 days, the next day", { ...facts, windowDays: 0 }, 1, "window-closed"],
+    ["a reissued card exists", { ...facts, hasReissuedCard: true }, 1, "already-reissued"],
+    ["an approved request", { ...facts, requestStatus: "approved" }, 1, "already-reissued"],
+    ["a terminated card", { ...facts, cardStatus: "terminated" }, 1, "already-reissued"],
+    ["already withdrawn", { ...facts, requestStatus: "withdrawn" }, 1, "already-decided"],
+    ["a damaged report", { ...facts, reason: "damaged" }, 1, "not-withdrawable"],
+    ["a card that is not blocked", { ...facts, cardStatus: "active" }, 1, "not-withdrawable"],
+    ["no block time (a newer report blocked it)", { ...facts, blockedAt: null }, 1, "not-withdrawable"],
+  ] as const)("%s", (_name, f, days, code) => {
+    const result = canWithdrawReport(f, at(days));
+    if (code === null) expect(result).toEqual({ ok: true, value: null });
+    else expect(result).toMatchObject({ ok: false, error: { code } });
   });
 });

@@ -9,7 +9,7 @@ import { assertNever, err, ok, type Result } from "../result";
 export const REISSUE_REASONS = ["lost", "stolen", "damaged"] as const;
 export type ReissueReason = (typeof REISSUE_REASONS)[number];
 
-export type ReissueStatus = "pending" | "approved" | "rejected";
+export type ReissueStatus = "pending" | "approved" | "rejected" | "withdrawn";
 export type CardStatus = "active" | "blocked" | "terminated";
 
 /** The issuer's examination policy (iss_policy): thresholds are data, not constants. */
@@ -89,9 +89,44 @@ export function examineReissueRequest(policy: ReissuePolicy, facts: ExaminationF
 
 /** A refusal of a step of the workflow, with a sentence for the person who tried it. */
 export type ReissueRefusal = {
-  readonly code: "already-decided" | "examination-failed" | "reason-required" | "card-terminated" | "already-pending";
+  readonly code: "already-decided" | "examination-failed" | "reason-required" | "card-terminated" | "already-pending" | WithdrawalRefusalCode;
   readonly message: string;
 };
+
+/** Why a lost/stolen report cannot be withdrawn (the card reinstated). */
+export type WithdrawalRefusalCode = "not-withdrawable" | "already-reissued" | "window-closed";
+
+/** What decides whether a report may be withdrawn (reinstate). */
+export type WithdrawalFacts = {
+  readonly requestStatus: ReissueStatus;
+  readonly reason: ReissueReason;
+  readonly cardStatus: CardStatus;
+  /** A reissued card has been personalised for this card (a reissue link exists). */
+  readonly hasReissuedCard: boolean;
+  readonly blockedAt: Date | null;
+  /** The issuer's policy: how many days after the block a report may still be withdrawn. */
+  readonly windowDays: number;
+};
+
+/**
+ * Reinstate: a lost or stolen report may be withdrawn while it is pending or after it was rejected,
+ * as long as no reissued card has been personalised and the policy's window since the block is open.
+ * Fail closed: a card not blocked, a damaged report or a missing block time cannot be reinstated.
+ */
+export function canWithdrawReport(facts: WithdrawalFacts, now: Date): Result<null, ReissueRefusal> {
+  if (facts.hasReissuedCard || facts.requestStatus === "approved" || facts.cardStatus === "terminated") {
+    return err({ code: "already-reissued", message: "A reissued card has already been made for this card: the report can no longer be withdrawn." });
+  }
+  if (facts.requestStatus === "withdrawn") return err({ code: "already-decided", message: "This report has already been withdrawn." });
+  if (!blocksCard(facts.reason) || facts.cardStatus !== "blocked" || facts.blockedAt === null) {
+    return err({ code: "not-withdrawable", message: "Only a lost or stolen report that blocked the card can be withdrawn." });
+  }
+  const closesAt = facts.blockedAt.getTime() + facts.windowDays * 86_400_000;
+  if (now.getTime() > closesAt) {
+    return err({ code: "window-closed", message: `A report can be withdrawn within ${facts.windowDays} days of the block; this one is older.` });
+  }
+  return ok(null);
+}
 
 /** Steps 401/801: whether a card may be reported now. */
 export function canReport(card: { status: CardStatus; hasPendingRequest: boolean }): Result<null, ReissueRefusal> {

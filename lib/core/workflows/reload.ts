@@ -117,6 +117,20 @@ export function checkCardNotLocked(isCardLocked: boolean): Result<true, ReloadRe
     : ok(true);
 }
 
+/** A hot list entry as the desk receives it: codes and values, worded here (never stored as words). */
+export type HotListHit = { readonly code: "card-blocked"; readonly reason: string; readonly blockedAt: string; readonly blockMessageId: string };
+
+/** The words for a hot list hit, in the operator's language. */
+export function describeHotListHit(hit: HotListHit): string {
+  const what = hit.reason === "stolen" ? "stolen" : hit.reason === "lost" ? "lost" : "missing";
+  return `This card is on our hot list: the issuer told us on ${hit.blockedAt.slice(0, 10)} that it was reported ${what} (message ${hit.blockMessageId}). Do not use it or change its value; the cardholder should contact the issuer.`;
+}
+
+/** The hot list at the desk: a blocked card is refused before anything is asked or changed. */
+export function checkNotOnHotList(hit: HotListHit | null): Result<true, ReloadRefusal> {
+  return hit ? err(reloadRefusal("card-blocked", "hot list", describeHotListHit(hit))) : ok(true);
+}
+
 /** What the provider knows about the reissued card id it read (Fig. 13 data, possibly just pulled). */
 export type ReissueLookup =
   | { readonly status: "found"; readonly oldCardId: string; readonly via: "push" | "pull" }

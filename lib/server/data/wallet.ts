@@ -125,3 +125,8 @@ export async function deliverCard(tx: WalletTx, input: { cardholderId: string; s
 export async function retireCard(tx: WalletTx, surfaceNumber: string, state: "gone" | "surrendered"): Promise<void> {
   await tx.walletCard.updateMany({ where: { surfaceNumber }, data: { state } });
 }
+
+/** A reported card was found and the report withdrawn: the plastic is back in the cardholder's hand. */
+export async function reinstateCard(tx: WalletTx, surfaceNumber: string): Promise<void> {
+  await tx.walletCard.updateMany({ where: { surfaceNumber, state: "gone" }, data: { state: "in_hand" } });
+}

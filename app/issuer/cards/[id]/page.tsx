@@ -10,7 +10,8 @@ import { Table, Td } from "@/components/ui/table";
 import { describePlatformType, formatDate, formatInstant, groupSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { getCardDetail } from "@/lib/server/data/issuer/cards";
-import { reportOnBehalfAction } from "../actions";
+import { reportOnBehalfAction, withdrawOnBehalfAction } from "../actions";
+import { WithdrawReportForm } from "@/components/cardholder/withdraw-form";
 
 export const metadata: Metadata = { title: "Card" };
 
@@ -25,7 +26,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 
 export default async function CardPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
-  const { reported, blocked } = await searchParams;
+  const { reported, blocked, withdrawn } = await searchParams;
   const actor = await requirePortal("issuer", `/issuer/cards/${id}`);
   const card = await getCardDetail(actor, id);
   if (!card) notFound();
@@ -157,6 +158,18 @@ export default async function CardPage({ params, searchParams }: { params: Promi
             </p>
           )}
         </Panel>
+        {card.status === "blocked" && card.reissueRequests[0] && (card.reissueRequests[0].status === "pending" || card.reissueRequests[0].status === "rejected") && card.reissueRequests[0].reason !== "damaged" && (
+          <Panel title="Reinstate the card">
+            <WithdrawReportForm action={withdrawOnBehalfAction.bind(null, card.reissueRequests[0].id)} last4={card.surfaceNumber.slice(-4)} requestNo={card.reissueRequests[0].requestNo} onBehalf />
+          </Panel>
+        )}
+        {typeof withdrawn === "string" && /^\d+$/.test(withdrawn) && (
+          <Panel title="Reinstated">
+            <p className="text-sm text-emerald-800" role="status">
+              Report #{withdrawn} withdrawn: the card is active again and the providers were told (card-unblocked).
+            </p>
+          </Panel>
+        )}
         <Panel title="Report on the cardholder's behalf (steps 401/801)">
           {card.status === "terminated" ? (
             <p className="text-sm text-slate-500">A terminated card cannot be reported.</p>

@@ -7,6 +7,7 @@ import { updatePolicy } from "@/lib/server/data/issuer/policy";
 const PolicySchema = z.object({
   maxReissuesPerYear: z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(0, "At least 0.").max(12, "At most 12."),
   permissionTtlMinutes: z.coerce.number({ error: "Enter a number." }).int("Enter a whole number of minutes.").min(1, "At least 1 minute.").max(7 * 24 * 60, "At most a week."),
+  reinstateWindowDays: z.coerce.number({ error: "Enter a number." }).int("Enter a whole number of days.").min(0, "At least 0 days.").max(365, "At most a year."),
   requireIdentityVerified: z.boolean(),
   rejectOnFraudFlag: z.boolean(),
   reason: z.string().trim().min(5, "Say why the policy changes (the audit log keeps it).").max(500, "Keep it under 500 characters."),
@@ -19,6 +20,7 @@ export async function updatePolicyAction(_prev: PolicyState, formData: FormData)
   const parsed = PolicySchema.safeParse({
     maxReissuesPerYear: formData.get("maxReissuesPerYear"),
     permissionTtlMinutes: formData.get("permissionTtlMinutes"),
+    reinstateWindowDays: formData.get("reinstateWindowDays"),
     requireIdentityVerified: formData.get("requireIdentityVerified") === "on",
     rejectOnFraudFlag: formData.get("rejectOnFraudFlag") === "on",
     reason: formData.get("reason") ?? "",

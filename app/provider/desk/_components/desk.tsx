@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { decodeCardImage, encodeCardImage, type CardImage, type SimulatedCard } from "@/lib/core/card";
 import { describePlatformType, formatInstant } from "@/lib/core/format";
-import { dispatchPlatformType } from "@/lib/core/workflows/reload";
+import { checkNotOnHotList, dispatchPlatformType, type HotListHit } from "@/lib/core/workflows/reload";
 import { canUseCard, EMPTY_VISIT, previewBytes, readCardForDesk, visitReducer, type CardReading } from "@/lib/core/workflows/reload-desk";
 import type { DeskApplication } from "@/lib/server/data/provider/catalog";
 import type { CreditPolicyView } from "@/lib/server/data/provider/credit-policy";
@@ -15,7 +15,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
-import { claimCardAction, returnCardAction, type ClaimState } from "../actions";
+import { checkHotListAction, claimCardAction, returnCardAction, type ClaimState } from "../actions";
 import { CardOps, traced, type CardOp } from "./card-ops";
 import { FirstLoadFlow } from "./first-load-flow";
 import { RefusalNotice } from "./refusal-notice";
@@ -39,6 +39,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
   const [readError, setReadError] = useState<string | null>(null);
   const [returnNote, setReturnNote] = useState<{ tone: "good" | "bad"; text: string } | null>(null);
   const [openCaseId, setOpenCaseId] = useState<string | null>(null);
+  const [hotListHit, setHotListHit] = useState<HotListHit | null>(null);
   const [flowKey, setFlowKey] = useState(0);
   const inserted = useRef<SimulatedCard | null>(null);
 
@@ -54,6 +55,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       trace.clear();
       setReadOps([]);
       setReadError(null);
+      setHotListHit(null);
       setReturnNote(null);
       setFlowKey((k) => k + 1);
       dispatch({ type: "card-inserted", source, presentationId, last4: image.surfaceNumber.slice(-4) });
@@ -124,6 +126,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
     const transmit = transmitOf();
     if (!transmit) return setReadError("Connect the reader first.");
     setReadError(null);
+    setHotListHit(null);
     const op: CardOp = { id: `read-${Date.now()}`, step: "1801 · 702/1102", label: "Read the card", detail: "SELECT the security domain, GET DATA DF70 (platform type), then the card id (tag 45) or the card attribute data (tag DF7A), GET STATUS.", outcome: "running", range: null };
     setReadOps([op]);
     try {
@@ -136,6 +139,9 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       const what = r.platformType === 100 ? `card id ${r.cardId}` : r.platformType === 200 ? `card attribute data ${previewBytes(r.cardAttributeData!)}` : "no method for this platform type";
       setReadOps([{ ...op, outcome: "ok", range, detail: `Platform type ${r.platformType}; ${what}; ${r.applications.length} application${r.applications.length === 1 ? "" : "s"} on the card${r.isCardLocked ? "; the card is LOCKED" : ""}.` }]);
       setFlowKey((k) => k + 1);
+      // The hot list: a card the issuer told us is blocked is refused before any flow starts.
+      const listed = await checkHotListAction({ platformType: r.platformType, cardId: r.cardId, cardAttributeData: r.cardAttributeData, surfaceNumberLast4: null, isCardLocked: r.isCardLocked });
+      setHotListHit(listed.ok ? listed.hit : null);
       // A card in a real reader (Web Serial) starts its visit when it is read.
       if (!latest.current.visit.card || latest.current.visit.returnedAt) dispatch({ type: "card-inserted", source: "reader", presentationId: null, last4: null });
       dispatch({ type: "card-read", reading: r });
@@ -149,6 +155,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
   // A real reader holds whatever card the customer put in it: a new visit starts when it is read.
   const usable = canUseCard(visit) || (reader !== null && reader.transport !== "simulator" && (visit.card === null || visit.card.source === "reader"));
   const dispatched = reading ? dispatchPlatformType(reading.platformType) : null;
+  const hotList = hotListHit ? checkNotOnHotList(hotListHit) : null;
   const nameOf = (aid: string) => applications.find((a) => a.aid === aid)?.name ?? aid;
 
   return (
@@ -236,9 +243,14 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
               <RefusalNotice refusal={dispatched.error} />
             </div>
           )}
+          {reading && hotList && !hotList.ok && (
+            <div className="mt-4" data-testid="hot-list-refusal">
+              <RefusalNotice refusal={hotList.error} />
+            </div>
+          )}
         </Panel>
 
-        {reading && dispatched?.ok && (
+        {reading && dispatched?.ok && !(hotList && !hotList.ok) && (
           <Panel title="3. What the customer asks for">
             <div className="mb-4 flex flex-wrap gap-2" role="group" aria-label="Flow">
               <Button variant={visit.flow === "reload" ? "primary" : "secondary"} onClick={() => dispatch({ type: "flow-chosen", flow: "reload" })} disabled={!canUseCard(visit) && visit.card !== null} aria-pressed={visit.flow === "reload"}>

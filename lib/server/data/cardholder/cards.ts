@@ -8,7 +8,7 @@ export type MyReissueRequest = {
   requestNo: number;
   reason: "lost" | "stolen" | "damaged";
   statement: string | null;
-  status: "pending" | "approved" | "rejected";
+  status: "pending" | "approved" | "rejected" | "withdrawn";
   createdAt: Date;
   decidedAt: Date | null;
   rejectionReason: string | null;

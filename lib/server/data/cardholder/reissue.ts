@@ -2,7 +2,7 @@ import "server-only";
 import type { ReissueReason } from "@/lib/core/workflows/reissue";
 import type { CardholderActor } from "../../auth/session";
 import { createPresentation } from "../wallet";
-import { fileReissueRequest, type ReissueResult } from "../issuer/reissue";
+import { fileReissueRequest, withdrawReissueRequest, type ReissueResult, type ReportFiled, type Withdrawal } from "../issuer/reissue";
 import { getMyCard } from "./cards";
 
 /**
@@ -13,8 +13,15 @@ export async function reportMyCard(
   actor: CardholderActor,
   input: { cardUuid: string; reason: ReissueReason; statement?: string | null },
   now = new Date(),
-): Promise<ReissueResult<{ requestId: string; requestNo: number; blocked: boolean }>> {
-  return fileReissueRequest({ kind: "cardholder", userId: actor.id, label: `${actor.name} (cardholder, ${actor.email})`, cardholderId: actor.cardholderId }, input, now);
+): Promise<ReissueResult<ReportFiled>> {
+  return fileReissueRequest(reporterOf(actor), input, now);
+}
+
+const reporterOf = (actor: CardholderActor) => ({ kind: "cardholder" as const, userId: actor.id, label: `${actor.name} (cardholder, ${actor.email})`, cardholderId: actor.cardholderId });
+
+/** Reinstate from the self-service portal: only the cardholder's own report (another's reads as not found). */
+export async function withdrawMyReport(actor: CardholderActor, requestId: string, reason: string, now = new Date()): Promise<ReissueResult<Withdrawal>> {
+  return withdrawReissueRequest(reporterOf(actor), requestId, reason, now);
 }
 
 export type PresentResult = { ok: true; value: { code: string; expiresAt: Date; last4: string } } | { ok: false; error: { code: string; message: string } };

@@ -1,13 +1,16 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
-import { toMessageTimestamp } from "@/lib/core/messages";
+import { toMessageTimestamp, type HotListReason } from "@/lib/core/messages";
 import {
   blocksCard,
   canReport,
+  canWithdrawReport,
   decideReissue,
   examineReissueRequest,
   retiredWalletState,
   startOfUtcYear,
+  MAX_REASON_LENGTH,
+  MIN_REASON_LENGTH,
   type Examination,
   type ReissueReason,
   type ReissueRefusal,
@@ -16,9 +19,10 @@ import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
 import { enqueueMessage } from "../../exchange/outbox";
 import { noticesCommitted, recordNotice } from "../../notices/notices";
-import { retireCard } from "../wallet";
+import { reinstateCard, retireCard } from "../wallet";
 import { recordAudit } from "./audit";
 import { personaliseAndDeliver } from "./issuance";
+import { issuerCompanyIdOf, sendCardBlocked, sendCardUnblocked, type HotListSent } from "./hot-list";
 import { providersWithApplicationsOn } from "./reissue-information";
 import { operator, readPolicy, type IssuerPolicyRow } from "./shared";
 
@@ -44,7 +48,16 @@ export type ReportInput = { cardUuid: string; reason: ReissueReason; statement?:
  * card is blocked at once — in the issuer's records (no permission is granted for it any more) and
  * in the wallet (the plastic is gone). One pending request per card (partial unique index).
  */
-export async function fileReissueRequest(reporter: Reporter, input: ReportInput, now = new Date()): Promise<ReissueResult<{ requestId: string; requestNo: number; blocked: boolean }>> {
+export type ReportFiled = {
+  requestId: string;
+  requestNo: number;
+  blocked: boolean;
+  /** Providers sent a card-blocked (the hot list); deliver `outboxIds` once committed. */
+  hotList: string[];
+  outboxIds: string[];
+};
+
+export async function fileReissueRequest(reporter: Reporter, input: ReportInput, now = new Date()): Promise<ReissueResult<ReportFiled>> {
   // A card id that is not a UUID names no card; the uuid column would reject it with an error.
   if (!isUuid(input.cardUuid)) return notFound;
   const notices: (string | null)[] = [];
@@ -52,7 +65,7 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
     const result = await db().$transaction(async (tx) => {
       const card = await tx.card.findFirst({
         where: { id: input.cardUuid, ...(reporter.kind === "cardholder" ? { cardholderId: reporter.cardholderId } : {}) },
-        select: { id: true, surfaceNumber: true, status: true, cardholderId: true, _count: { select: { reissueRequests: { where: { status: "pending" } } } } },
+        select: { id: true, cardId: true, platformType: true, surfaceNumber: true, status: true, cardholderId: true, _count: { select: { reissueRequests: { where: { status: "pending" } } } } },
       });
       if (!card) return notFound;
       const allowed = canReport({ status: card.status, hasPendingRequest: card._count.reissueRequests > 0 });
@@ -82,13 +95,23 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
         reason: `Card ending ${card.surfaceNumber.slice(-4)} reported ${input.reason}${reporter.kind === "operator" ? " by an operator on the cardholder's behalf" : " by the cardholder"}.`,
         data: { cardUuid: card.id, reason: input.reason, blocked },
       });
+      let hotList: HotListSent = { providers: [], outboxIds: [] };
       if (blocked) {
+        // The hot list: every provider with an application on the card hears of the block now.
+        hotList = await sendCardBlocked(tx, {
+          card,
+          requestId: request.id,
+          reason: input.reason as HotListReason,
+          blockedAt: now,
+          issuerCompanyId: await issuerCompanyIdOf(tx),
+        });
         await recordAudit(tx, {
           actor: { id: reporter.userId, label: reporter.label },
           action: "card.block",
           subjectType: "card",
           subjectId: card.id,
           reason: `Reported ${input.reason}: blocked at once, nothing may be loaded on it.`,
+          data: { hotList: hotList.providers },
         });
       }
       const last4 = card.surfaceNumber.slice(-4);
@@ -97,7 +120,7 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
         const reason = input.reason === "stolen" ? "stolen" : "lost";
         notices.push(await recordNotice(tx, { cardholderId: card.cardholderId, notice: { code: "card-blocked", params: { last4, reason } }, key: `card-blocked:${card.id}:${now.toISOString()}`, now }));
       }
-      return { ok: true as const, value: { requestId: request.id, requestNo: request.requestNo, blocked } };
+      return { ok: true as const, value: { requestId: request.id, requestNo: request.requestNo, blocked, hotList: hotList.providers, outboxIds: hotList.outboxIds } };
     });
     noticesCommitted(notices);
     return result;
@@ -303,10 +326,84 @@ export async function rejectReissueRequest(actor: IssuerActor, requestId: string
   return result;
 }
 
+export type Withdrawal = { requestId: string; requestNo: number; cardUuid: string; unblocked: string[]; outboxIds: string[] };
+
+/**
+ * Reinstate: the card was found. A lost/stolen report (pending, or rejected) is withdrawn while no
+ * reissued card has been personalised and the policy's window is open; the card is unblocked, the
+ * plastic is back in the cardholder's hand, every provider that was sent card-blocked gets
+ * card-unblocked, and the audit log records who and why. Deliver `outboxIds` after commit.
+ */
+export async function withdrawReissueRequest(reporter: Reporter, requestId: string, reason: string, now = new Date()): Promise<ReissueResult<Withdrawal>> {
+  const why = reason.trim();
+  if (why.length < MIN_REASON_LENGTH) return { ok: false, error: { code: "reason-required", message: "Say why the report is withdrawn (for example: where the card was found)." } };
+  return db().$transaction(
+    async (tx) => {
+      if (!(await lockRequest(tx, requestId))) return notFound;
+      const request = await tx.reissueRequest.findUniqueOrThrow({
+        where: { id: requestId },
+        select: {
+          id: true,
+          requestNo: true,
+          status: true,
+          reason: true,
+          cardholderId: true,
+          reissuedCardId: true,
+          createdAt: true,
+          oldCard: { select: { id: true, cardId: true, surfaceNumber: true, status: true, blockedAt: true, linkAsOld: { select: { id: true } } } },
+        },
+      });
+      // Another cardholder's request reads as missing.
+      if (reporter.kind === "cardholder" && request.cardholderId !== reporter.cardholderId) return notFound;
+      // The newest lost/stolen report of the card is the one that blocked it.
+      const newer = await tx.reissueRequest.count({ where: { oldCardId: request.oldCard.id, createdAt: { gt: request.createdAt } } });
+      const policy = await readPolicy(tx);
+      const allowed = canWithdrawReport(
+        {
+          requestStatus: request.status,
+          reason: request.reason,
+          cardStatus: request.oldCard.status,
+          hasReissuedCard: request.reissuedCardId !== null || request.oldCard.linkAsOld !== null,
+          blockedAt: newer > 0 ? null : request.oldCard.blockedAt,
+          windowDays: policy.reinstateWindowDays,
+        },
+        now,
+      );
+      if (!allowed.ok) return allowed;
+      const card = request.oldCard;
+      await tx.card.update({ where: { id: card.id }, data: { status: "active", blockedAt: null, blockedReason: null } });
+      await reinstateCard(tx, card.surfaceNumber);
+      await tx.reissueRequest.update({
+        where: { id: request.id },
+        data: { status: "withdrawn", withdrawnAt: now, withdrawnByUserId: reporter.userId, withdrawalReason: why.slice(0, MAX_REASON_LENGTH) },
+      });
+      const sent = await sendCardUnblocked(tx, { requestId: request.id, cardId: card.cardId, unblockedAt: now, issuerCompanyId: await issuerCompanyIdOf(tx) });
+      await recordAudit(tx, {
+        actor: { id: reporter.userId, label: reporter.label },
+        action: "reissue.withdraw",
+        subjectType: "reissue-request",
+        subjectId: request.id,
+        reason: why.slice(0, MAX_REASON_LENGTH),
+        data: { requestNo: request.requestNo, previousStatus: request.status, by: reporter.kind, unblocked: sent.providers },
+      });
+      await recordAudit(tx, {
+        actor: { id: reporter.userId, label: reporter.label },
+        action: "card.reinstate",
+        subjectType: "card",
+        subjectId: card.id,
+        reason: `Report #${request.requestNo} withdrawn: the card ending ${card.surfaceNumber.slice(-4)} is active again.`,
+        data: { unblocked: sent.providers },
+      });
+      return { ok: true as const, value: { requestId: request.id, requestNo: request.requestNo, cardUuid: card.id, unblocked: sent.providers, outboxIds: sent.outboxIds } };
+    },
+    { timeout: 30_000, maxWait: 30_000 },
+  );
+}
+
 export type QueueItem = {
   id: string;
   requestNo: number;
-  status: "pending" | "approved" | "rejected";
+  status: "pending" | "approved" | "rejected" | "withdrawn";
   reason: ReissueReason;
   statement: string | null;
   createdAt: string;

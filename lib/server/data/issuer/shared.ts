@@ -15,12 +15,12 @@ export function operator(actor: IssuerActor): { id: string; label: string } {
 /** Decisions the issuer's exchange takes on its own (permissions, inquiries), by its published rules. */
 export const EXCHANGE_ACTOR = { id: null, label: "Issuer exchange (automatic)" } as const;
 
-export type IssuerPolicyRow = { maxReissuesPerYear: number; requireIdentityVerified: boolean; rejectOnFraudFlag: boolean; permissionTtlMinutes: number };
+export type IssuerPolicyRow = { maxReissuesPerYear: number; requireIdentityVerified: boolean; rejectOnFraudFlag: boolean; permissionTtlMinutes: number; reinstateWindowDays: number };
 
 /** The policy row; a database without one uses the strictest defaults rather than none (fail closed). */
 export async function readPolicy(tx: Pick<Tx, "issuerPolicy">): Promise<IssuerPolicyRow> {
   const row = await tx.issuerPolicy.findUnique({ where: { id: 1 } });
-  return row ?? { maxReissuesPerYear: 1, requireIdentityVerified: true, rejectOnFraudFlag: true, permissionTtlMinutes: 30 };
+  return row ?? { maxReissuesPerYear: 1, requireIdentityVerified: true, rejectOnFraudFlag: true, permissionTtlMinutes: 30, reinstateWindowDays: 0 };
 }
 
 export const CARD_SELECT = {

@@ -1,11 +1,12 @@
 import "server-only";
 import { examineFirstLoad, type Examination } from "@/lib/core/workflows/first-load";
-import { checkCardNotLocked, dispatchPlatformType, reloadRefusal, type ReloadRefusal } from "@/lib/core/workflows/reload";
+import { checkCardNotLocked, checkNotOnHotList, dispatchPlatformType, reloadRefusal, type ReloadRefusal } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
 import { db } from "../../db";
 import { deliverNow } from "../../exchange/delivery";
 import { currentFee, findApplication, loadFileHashOf, type FeeView } from "./catalog";
 import { getCreditPolicy } from "./credit-policy";
+import { checkCardAtDesk } from "./hot-list";
 import { createCustomer, findCustomerByNo, type NewCustomer } from "./customers";
 import { enqueuePermissionRequest, getPermissionViews, issuerOf, type CardReference, type PermissionView } from "./permissions";
 
@@ -57,6 +58,8 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
   if (!method.ok) return { ok: false, error: { refusal: method.error } };
   const unlocked = checkCardNotLocked(input.card.isCardLocked);
   if (!unlocked.ok) return { ok: false, error: { refusal: unlocked.error } };
+  const listed = checkNotOnHotList(await checkCardAtDesk(actor, { platformType: input.card.platformType, cardId: input.card.cardId }));
+  if (!listed.ok) return { ok: false, error: { refusal: listed.error } };
   const card: CardReference = {
     platformType: method.value === 1 ? 100 : 200,
     cardId: method.value === 1 ? input.card.cardId : null,

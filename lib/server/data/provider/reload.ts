@@ -5,6 +5,7 @@ import type { MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
 import {
   caseOutcome,
   checkCardNotLocked,
+  checkNotOnHotList,
   checkLoadByMessageId,
   checkOldCardApplication,
   concludeCardInformationReply,
@@ -22,6 +23,7 @@ import { decodeStored } from "../../exchange/inbox";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { Tx } from "../../exchange/types";
 import { currentFee, findApplication, loadFileHashOf, type FeeView } from "./catalog";
+import { findBlockedCard } from "./hot-list";
 import { enqueuePermissionRequest, getPermissionViews, issuerOf, recordCardLoad, releaseStaleClaims, type CardLoadOutcome, type PermissionView } from "./permissions";
 
 /**
@@ -242,6 +244,13 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
       const unlocked = checkCardNotLocked(doc.card.isCardLocked);
       if (!unlocked.ok) {
         refuseAll(doc, unlocked.error, now);
+        await saveDoc(tx, caseId, doc, finishData(doc, now));
+        return true;
+      }
+      // The hot list: a card the issuer told us is blocked is refused before anything is asked.
+      const listed = checkNotOnHotList(method.value === 1 && doc.card.cardId ? await findBlockedCard(tx, providerCompanyId, doc.card.cardId) : null);
+      if (!listed.ok) {
+        refuseAll(doc, listed.error, now);
         await saveDoc(tx, caseId, doc, finishData(doc, now));
         return true;
       }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { RoleHandlers } from "../types";
 import { storeChargeStatement } from "@/lib/server/data/provider/charges";
+import { applyCardBlocked, applyCardUnblocked } from "@/lib/server/data/provider/hot-list";
 import { storePermissionGrant, storePermissionRefusal } from "@/lib/server/data/provider/permissions";
 import { storeCardInformationReply, storeReissuanceInformationReply, storeReissuePairs } from "@/lib/server/data/provider/reissuance";
 
@@ -20,4 +21,7 @@ export const PROVIDER_HANDLERS: RoleHandlers = {
   "reload-permission-refusal": (message, ctx) => storePermissionRefusal(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
   // Claim 13: the issuer's monthly statement, normal loads and reissue reloads apart.
   "charge-statement": (message, ctx) => storeChargeStatement(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
+  // The hot list: a reported card is refused at our desks and terminals until the report is withdrawn.
+  "card-blocked": (message, ctx) => applyCardBlocked(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
+  "card-unblocked": (message, ctx) => applyCardUnblocked(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
 };
