@@ -7,6 +7,8 @@ import { as, presentationCode, readCard, takeCard } from "../provider/desk-helpe
  * report at once. The card is at Metro's desk (handed over the counter) while Hana reports it lost.
  */
 test.describe.configure({ mode: "serial" });
+// Three portals and two desk visits in one journey: more steps than the default budget allows.
+test.setTimeout(180_000);
 
 test("Hana reports her card lost, Metro's desk refuses it as blocked; she finds it, withdraws the report, and Metro accepts it again", async ({ browser }) => {
   const hana = await as(browser, "hana");
