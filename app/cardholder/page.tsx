@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { LinkButton } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/field";
 import { Panel, PageHeader } from "@/components/ui/panel";
-import { describePlatformType, formatDate, maskSurfaceNumber } from "@/lib/core/format";
+import { describePlatformType, formatDate, formatMoney, maskSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listMyCards, type MyCard } from "@/lib/server/data/cardholder/cards";
 import { presentCardAction, withdrawReportAction } from "./actions";
@@ -23,6 +23,12 @@ function Applications({ card }: { card: MyCard }) {
         <li key={`${a.name}-${a.loadedAt.toISOString()}`} className="flex items-center justify-between py-2 text-sm">
           <span>
             <span className="font-medium">{a.name}</span> <span className="text-slate-500">by {a.providerName}</span>
+            {a.carriedOver && (
+              <span className="block text-xs text-emerald-800" data-testid="carried-over">
+                {a.carriedOver.unit === "PTS" ? `${a.carriedOver.valueMinor.toLocaleString("en-US")} points` : formatMoney(a.carriedOver.valueMinor, a.carriedOver.unit)} carried over
+                {a.carriedOver.fromCardLast4 ? ` from card …${a.carriedOver.fromCardLast4}` : ""}
+              </span>
+            )}
           </span>
           <span className="flex items-center gap-2 text-xs text-slate-500">
             <Badge tone="info">{a.kind}</Badge> since {formatDate(a.loadedAt)}

@@ -58,6 +58,7 @@ describe("round trips", () => {
       ["request without surface number", variant("loading-permission-request", (m) => delete m.surfaceNumberLast4)],
       ["timestamp without milliseconds", variant("load-confirmation", (m) => (m.header.timestamp = "2025-04-01T09:31:15Z"))],
       ["load confirmation, failed", variant("load-confirmation", (m) => (m.outcome = { status: "failed", statusWord: "6985" }))],
+    ["load confirmation carrying points over", variant("load-confirmation", (m) => (m.carriedOver = { valueMinor: 350, unit: "PTS" }))],
       ["load confirmation answering the grant", variant("load-confirmation", (m) => (m.header.inReplyTo = "RECARD01-METRO01-I0000000001"))],
       ["reload refusal, not a reissued card", variant("reload-permission-refusal", (m) => (m.reason = "not-a-reissued-card"))],
       ["reissuance reply, not found", variant("reissuance-information-reply", (m) => (m.result = { status: "not-found", reason: "not-a-reissued-card" }))],

@@ -391,7 +391,11 @@ export function checkBody(message: Message): Refusal | null {
         ? refusal("invalid-field", `reason: ${m.reason} only applies to a reload-permission-refusal`, "reason")
         : null,
     "reload-permission-refusal": original,
-    "load-confirmation": (m) => checkReferencedId(m.permissionMessageId, "permissionMessageId", parties, "I", permissionOf),
+    "load-confirmation": (m) =>
+      checkReferencedId(m.permissionMessageId, "permissionMessageId", parties, "I", permissionOf) ??
+      (m.carriedOver !== undefined && m.outcome.status !== "loaded"
+        ? refusal("invalid-field", "carriedOver: only a load that succeeded carries a value over", "carriedOver")
+        : null),
     "reissuance-notification": (m) => checkPairs(m.pairs, "pairs", m.header.timestamp),
     "reissuance-information-reply": (m) =>
       m.result.status === "found" ? checkPairs(m.result.pairs, "result.pairs", m.header.timestamp) : null,

@@ -285,6 +285,13 @@ export const LoadConfirmationSchema = z.strictObject({
   permissionMessageId: MessageIdSchema,
   applicationId: ApplicationIdSchema,
   outcome: LoadOutcomeSchema,
+  /** A reload that installed the old card's value (a balance in minor units of a currency, or points "PTS"). */
+  carriedOver: z
+    .strictObject({
+      valueMinor: AmountMinorSchema,
+      unit: z.string().regex(/^(?:[A-Z]{3}|PTS)$/, "must be an ISO 4217 currency code or PTS (points)"),
+    })
+    .optional(),
 });
 
 // 4. Reissuance notification (Fig. 12, steps 403/505)

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { examinationNeedsIncome, examineFirstLoad, installParamsFor, type CreditPolicy } from "./first-load";
+import { examinationNeedsIncome, examineFirstLoad, installedValue, installParamsFor, type CreditPolicy } from "./first-load";
 
 const HOSHI: CreditPolicy = { version: "HOSHI01-2025.1", minAnnualIncomeMinor: 2_000_000, limitPercentOfIncome: 10, maxLimitMinor: 800_000, requiresInvestigation: true };
 const METRO: CreditPolicy = { version: "METRO01-2025.1", minAnnualIncomeMinor: 0, limitPercentOfIncome: 0, maxLimitMinor: 0, requiresInvestigation: false };
@@ -58,5 +58,21 @@ describe("install parameters", () => {
     expect(installParamsFor("credit", { limitMinor: 500_000, currency: "JPY", holderReference: "HOS-00001" })).toEqual({ kind: "credit", limit: 500_000, currency: "JPY", holderReference: "HOS-00001" });
     expect(installParamsFor("transit", { limitMinor: 0, currency: "JPY", holderReference: "x" })).toEqual({ kind: "transit", balance: 0, currency: "JPY" });
     expect(installParamsFor("loyalty", { limitMinor: 0, currency: "JPY", holderReference: "x" })).toEqual({ kind: "loyalty", points: 0 });
+  });
+});
+
+describe("value carried over in the install parameters (issue 12)", () => {
+  const base = { limitMinor: 300_000, currency: "JPY", holderReference: "SAK-00001" };
+  it.each([
+    ["transit, a balance carried over in its currency", "transit", { valueMinor: 1240, unit: "JPY" }, { kind: "transit", balance: 1240, currency: "JPY" }, { valueMinor: 1240, unit: "JPY" }],
+    ["transit, nothing carried", "transit", null, { kind: "transit", balance: 0, currency: "JPY" }, { valueMinor: 0, unit: "JPY" }],
+    ["transit never takes points as yen", "transit", { valueMinor: 350, unit: "PTS" }, { kind: "transit", balance: 0, currency: "JPY" }, { valueMinor: 0, unit: "JPY" }],
+    ["loyalty, points carried over", "loyalty", { valueMinor: 350, unit: "PTS" }, { kind: "loyalty", points: 350 }, { valueMinor: 350, unit: "PTS" }],
+    ["loyalty never takes yen as points", "loyalty", { valueMinor: 1240, unit: "JPY" }, { kind: "loyalty", points: 0 }, { valueMinor: 0, unit: "PTS" }],
+    ["credit holds a limit, not a value", "credit", { valueMinor: 1, unit: "JPY" }, { kind: "credit", limit: 300_000, currency: "JPY", holderReference: "SAK-00001" }, null],
+  ] as const)("%s", (_name, kind, carried, params, value) => {
+    const built = installParamsFor(kind, { ...base, carried });
+    expect(built).toEqual(params);
+    expect(installedValue(built)).toEqual(value);
   });
 });

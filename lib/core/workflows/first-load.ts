@@ -94,13 +94,30 @@ export function examineFirstLoad(policy: CreditPolicy, input: ExaminationInput):
  * customer number; a transit or loyalty applet starts empty (a reissued card does not inherit the
  * old card's balance: the old card is gone and the provider holds no copy of it).
  */
-export function installParamsFor(kind: AppletKind, options: { readonly limitMinor: number; readonly currency: string; readonly holderReference: string }): AppletParams {
+export function installParamsFor(
+  kind: AppletKind,
+  options: { readonly limitMinor: number; readonly currency: string; readonly holderReference: string; readonly carried?: { readonly valueMinor: number; readonly unit: string } | null },
+): AppletParams {
+  const carried = options.carried ?? null;
   switch (kind) {
     case "transit":
-      return { kind: "transit", balance: 0, currency: options.currency };
+      // A reload installs the old card's balance in its own currency (issue 12: value carried over).
+      return carried && carried.unit !== "PTS" ? { kind: "transit", balance: carried.valueMinor, currency: carried.unit } : { kind: "transit", balance: 0, currency: options.currency };
     case "loyalty":
-      return { kind: "loyalty", points: 0 };
+      return { kind: "loyalty", points: carried && carried.unit === "PTS" ? carried.valueMinor : 0 };
     case "credit":
       return { kind: "credit", limit: options.limitMinor, currency: options.currency, holderReference: options.holderReference.slice(0, 32) };
+  }
+}
+
+/** The value an application starts with under these install parameters (credit holds a limit, not a value). */
+export function installedValue(params: AppletParams): { valueMinor: number; unit: string } | null {
+  switch (params.kind) {
+    case "transit":
+      return { valueMinor: params.balance ?? 0, unit: params.currency ?? "JPY" };
+    case "loyalty":
+      return { valueMinor: params.points ?? 0, unit: "PTS" };
+    case "credit":
+      return null;
   }
 }

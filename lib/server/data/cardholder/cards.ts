@@ -26,7 +26,7 @@ export type MyCard = {
   replacedCardSurfaceNumber: string | null;
   /** The plastic: in the cardholder's hands, gone (lost/stolen), or handed back. */
   walletState: "in_hand" | "gone" | "surrendered" | null;
-  applications: { name: string; providerName: string; kind: string; loadedAt: Date; status: "loaded" | "deleted" }[];
+  applications: { name: string; providerName: string; kind: string; loadedAt: Date; status: "loaded" | "deleted"; carriedOver: { valueMinor: number; unit: string; fromCardLast4: string | null } | null }[];
   /** Newest first. */
   requests: MyReissueRequest[];
   /**
@@ -59,7 +59,15 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
         previousCard: { select: { surfaceNumber: true, applications: appSelect } },
         applications: {
           orderBy: { loadedAt: "asc" },
-          select: { applicationId: true, status: true, loadedAt: true, application: { select: { name: true, kind: true, provider: { select: { name: true } } } } },
+          select: {
+            applicationId: true,
+            status: true,
+            loadedAt: true,
+            carriedOverMinor: true,
+            carriedOverUnit: true,
+            permission: { select: { original: { select: { card: { select: { surfaceNumber: true } } } } } },
+            application: { select: { name: true, kind: true, provider: { select: { name: true } } } },
+          },
         },
         reissueRequests: {
           orderBy: { createdAt: "desc" },
@@ -89,6 +97,10 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
         kind: a.application.kind,
         loadedAt: a.loadedAt,
         status: a.status,
+        carriedOver:
+          a.carriedOverMinor !== null && a.carriedOverUnit
+            ? { valueMinor: a.carriedOverMinor, unit: a.carriedOverUnit, fromCardLast4: a.permission.original?.card?.surfaceNumber.slice(-4) ?? null }
+            : null,
       })),
       requests: c.reissueRequests,
       reloadGuide: c.previousCard

@@ -405,7 +405,13 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     where: { id: permission.id },
     data: { status: "confirmed", receipt: new Uint8Array(receiptBytes), confirmationCounter: verified.value.confirmationCounter, confirmedAt: now },
   });
-  if (!live) await tx.cardApplication.create({ data: { cardId: card.id, applicationId: application.id, permissionId: permission.id, loadedAt: now } });
+  // A reload that carried the old card's value over (shown to the cardholder on the new card).
+  const carried = permission.kind === "reload" && message.outcome.status === "loaded" ? (message.carriedOver ?? null) : null;
+  if (!live) {
+    await tx.cardApplication.create({
+      data: { cardId: card.id, applicationId: application.id, permissionId: permission.id, loadedAt: now, ...(carried ? { carriedOverMinor: carried.valueMinor, carriedOverUnit: carried.unit } : {}) },
+    });
+  }
   const kind = permission.kind === "reload" ? "reissue_reload" : "normal_load";
   const fee = await feeFor(tx, permission.providerId, application.id, now, kind);
   await tx.providerCharge.create({ data: { providerId: permission.providerId, permissionId: permission.id, kind, amountMinor: fee.amountMinor, currency: fee.currency, chargedAt: now } });

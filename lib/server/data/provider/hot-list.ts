@@ -5,6 +5,7 @@ import type { HotListHit } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
 import { db } from "../../db";
 import type { HandlerOutcome, Tx } from "../../exchange/types";
+import { freezeValues, unfreezeValues } from "./value-ledger";
 
 /**
  * The provider's hot list (DESIGN.md "Around the patent"): what the issuer's card-blocked and
@@ -56,7 +57,9 @@ export async function applyCardBlocked(tx: Tx, providerCompanyId: string, messag
       changedAt: now,
     },
   });
-  return { summary: `Hot list: ${referenceOf(message)} blocked (${message.reason}).`, data: { changeSeq: next } };
+  // The value ledger: the last known values are frozen; a later change on the lost card is refused.
+  const frozen = await freezeValues(tx, providerCompanyId, message.platformType === 100 ? { cardId: message.cardId! } : { messageIds: message.loadMessageIds ?? [] }, new Date(message.blockedAt));
+  return { summary: `Hot list: ${referenceOf(message)} blocked (${message.reason}); ${frozen} load value(s) frozen.`, data: { changeSeq: next } };
 }
 
 /** Handler of `card-unblocked`: lifts the block it names (or records the lift if the block is still on its way). */
@@ -68,6 +71,7 @@ export async function applyCardUnblocked(tx: Tx, providerCompanyId: string, mess
   const lifted = { status: "unblocked" as const, unblockedAt: new Date(message.unblockedAt), unblockMessageId: message.header.messageId, changeSeq: next, changedAt: now };
   if (existing) {
     await tx.spHotListEntry.update({ where: { id: existing.id }, data: lifted });
+    await unfreezeValues(tx, providerCompanyId, message.platformType === 100 ? { cardId: message.cardId! } : { messageIds: message.loadMessageIds ?? [] }, now);
   } else {
     await tx.spHotListEntry.create({
       data: {

@@ -3,7 +3,8 @@ import { isUuid } from "@/lib/core/ids";
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { cardBinding, decodeReceipt, describeStatusWord, formatStatusWord, type AppletParams } from "@/lib/core/card";
 import type { MessageOf } from "@/lib/core/messages";
-import { installParamsFor } from "@/lib/core/workflows/first-load";
+import { installedValue, installParamsFor } from "@/lib/core/workflows/first-load";
+import { recordLoadValue } from "./value-ledger";
 import { refusalFromIssuer, reloadRefusal, userChargeFor, type ReloadRefusal } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
@@ -22,7 +23,17 @@ import { currentFee, findApplication, loadFileSpecOf, type LoadFileSpec } from "
 /** How long an unanswered request, or an unused grant after its expiry, holds its old load. */
 export const STALE_REQUEST_MINUTES = 10;
 
-type PermissionRow = Prisma.SpPermissionGetPayload<{ include: { customer: { select: { customerNo: true } }; investigation: { select: { limitMinor: true } } } }>;
+type PermissionRow = Prisma.SpPermissionGetPayload<{ include: typeof viewInclude }>;
+
+/** The value a reload carries over: the old load's last known (frozen at the block) value. */
+function carriedOf(row: { kind: string; previousLoad: { valueMinor: number | null; valueUnit: string | null } | null }) {
+  const prev = row.kind === "reload" ? row.previousLoad : null;
+  return prev && prev.valueMinor !== null && prev.valueUnit ? { valueMinor: prev.valueMinor, unit: prev.valueUnit } : null;
+}
+
+function installParamsOf(row: PermissionRow, kind: Parameters<typeof installParamsFor>[0], currency: string) {
+  return installParamsFor(kind, { limitMinor: row.investigation?.limitMinor ?? 0, currency, holderReference: row.customer.customerNo, carried: carriedOf(row) });
+}
 
 /** A permission the desk's browser can load with: the token the card checks and what to load. */
 export type GrantView = {
@@ -74,7 +85,7 @@ async function toView(row: PermissionRow, now: Date): Promise<PermissionView> {
           permissionToken: toBase64Url(row.token!),
           expiresAt: row.expiresAt!.toISOString(),
           loadFile: loadFileSpecOf(app),
-          installParams: installParamsFor(app.kind, { limitMinor: row.investigation?.limitMinor ?? 0, currency: fee?.currency ?? "JPY", holderReference: row.customer.customerNo }),
+          installParams: installParamsOf(row, app.kind, fee?.currency ?? "JPY"),
         },
       };
     }
@@ -85,7 +96,11 @@ async function toView(row: PermissionRow, now: Date): Promise<PermissionView> {
   }
 }
 
-const viewInclude = { customer: { select: { customerNo: true } }, investigation: { select: { limitMinor: true } } } as const;
+const viewInclude = {
+  customer: { select: { customerNo: true } },
+  investigation: { select: { limitMinor: true } },
+  previousLoad: { select: { valueMinor: true, valueUnit: true } },
+} as const;
 
 /** The signed-in desk's permissions by id (another provider's ids are simply absent). */
 export async function getPermissionViews(actor: ProviderActor, ids: readonly string[], now = new Date()): Promise<PermissionView[]> {
@@ -320,7 +335,7 @@ export function checkReceipt(
 export async function recordCardLoad(actor: ProviderActor, permissionId: string, outcome: CardLoadOutcome, now = new Date()): Promise<LoadRecorded> {
   const providerCompanyId = actor.providerCompanyId;
   const result = await db().$transaction(async (tx): Promise<{ recorded: LoadRecorded; outboxId: string | null }> => {
-    const p = await tx.spPermission.findFirst({ where: { id: permissionId, providerCompanyId } });
+    const p = await tx.spPermission.findFirst({ where: { id: permissionId, providerCompanyId }, include: viewInclude });
     if (!p || !p.replyMessageId) {
       return { recorded: { ok: false, error: { ...reloadRefusal("issuer-refused", "load", "This desk holds no granted permission with that id."), loadRecordId: null } }, outboxId: null };
     }
@@ -343,11 +358,17 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
       const charge = userChargeFor(p.kind, fee ?? { normalFeeMinor: 0, reissueFeeMinor: 0, currency: "JPY" });
       await tx.spLoadRecord.update({ where: { id: record.id }, data: { status: "loaded", receipt: new Uint8Array(fromBase64Url(outcome.receipt)), loadedAt: now } });
       await tx.spUserCharge.create({ data: { providerCompanyId, customerId: p.customerId, loadRecordId: record.id, kind: charge.kind, amountMinor: charge.amountMinor, currency: charge.currency, chargedAt: now } });
+      // The value ledger: what the application was installed with (a reload: carried over from the old load).
+      const app = findApplication(providerCompanyId, p.applicationAid);
+      const installed = app ? installedValue(installParamsOf(p, app.kind, fee?.currency ?? "JPY")) : null;
+      const carried = carriedOf(p);
+      if (installed) await recordLoadValue(tx, providerCompanyId, record.id, installed, now, carried && p.previousLoadId ? p.previousLoadId : null);
       const sent = await enqueueMessage(tx, "load-confirmation", { issuerCompanyId: await issuerOf(tx, providerCompanyId), providerCompanyId, inReplyTo: undefined, now }, {
         platformType: p.platformType as 100 | 200,
         permissionMessageId: p.replyMessageId,
         applicationId: p.applicationAid,
         outcome: { status: "loaded", receipt: outcome.receipt },
+        ...(carried && installed ? { carriedOver: installed } : {}),
       });
       return { recorded: { ok: true, value: { status: "loaded", loadRecordId: record.id, messageId: record.messageId, charge, issuer: null } }, outboxId: sent.outboxId };
     }
