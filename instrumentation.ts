@@ -1,10 +1,20 @@
 /**
- * Next.js start-up hook: the Node.js server process runs the message delivery worker (pg-boss), so
- * signed messages leave the outboxes even when nobody waits for them. Any number of app instances
- * may run it: pg-boss hands each job to one of them.
+ * Next.js start-up hook, in the Node.js server process:
+ *  - validates the environment first (lib/server/env.ts): a production server that would run on the
+ *    public demo keys without RECARD_DEMO=1 refuses to start (lib/server/deployment.ts);
+ *  - runs the message delivery worker (pg-boss), so signed messages leave the outboxes even when
+ *    nobody waits for them. Any number of app instances may run it: pg-boss hands each job to one.
  */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.RECARD_EXCHANGE_WORKER === "off") return;
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  const { env } = await import("./lib/server/env");
+  try {
+    env();
+  } catch (error) {
+    console.error(`[recard] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  if (process.env.RECARD_EXCHANGE_WORKER === "off") return;
   const { startExchangeQueue } = await import("./lib/server/exchange/queue");
   startExchangeQueue().catch((error: Error) => console.error(`[exchange] worker failed to start: ${error.message}`));
 }

@@ -6,7 +6,7 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   // forbidden() answers 403 with app/forbidden.tsx when a signed-in person opens another portal.
   experimental: { authInterrupts: true },
-  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "pg-boss"],
+  serverExternalPackages: ["pg-boss"],
   async headers() {
     return [
       {

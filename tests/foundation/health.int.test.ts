@@ -17,7 +17,7 @@ afterEach(() => vi.unstubAllEnvs());
 describe(`GET /api/health on ${kind}`, () => {
   it("answers 200 with the database in use", async () => {
     await resetDatabase();
-    const dbKind = kind === "pglite" ? "embedded-pglite" : "postgresql";
+    const dbKind = kind === "embedded" ? "embedded-postgresql" : "postgresql";
     const { GET } = await loadRoute({ DATABASE_URL: url, RECARD_DB_KIND: dbKind });
     const response = await GET();
     expect(response.status).toBe(200);
@@ -25,7 +25,7 @@ describe(`GET /api/health on ${kind}`, () => {
     expect(body.status).toBe("ok");
     expect(body.database).toMatchObject({ kind: dbKind, reachable: true, migrations: expect.any(Number) });
     expect(body.database.migrations).toBeGreaterThanOrEqual(1);
-    expect(body.database.serverVersion).toMatch(kind === "pglite" ? /^1[78]/ : /^15|^16|^17/);
+    expect(body.database.serverVersion).toMatch(kind === "embedded" ? /^18/ : /^1[5-8]/);
   });
 
   it("answers 503 when the database cannot be reached", async () => {

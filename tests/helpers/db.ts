@@ -3,11 +3,11 @@ import { createPrismaClient, type Db } from "@/lib/server/db";
 import { migrate } from "@/lib/server/db/migrate";
 
 /** The database the integration run points at (scripts/test-integration.ts starts it). */
-export function testDatabase(): { url: string; kind: "pglite" | "postgresql" } {
+export function testDatabase(): { url: string; kind: "embedded" | "postgresql" } {
   const url = process.env.TEST_DATABASE_URL;
   const kind = process.env.TEST_DATABASE_KIND;
-  if (!url || (kind !== "pglite" && kind !== "postgresql")) {
-    throw new Error("integration tests run through `npm run test:integration`, which starts PGlite and PostgreSQL");
+  if (!url || (kind !== "embedded" && kind !== "postgresql")) {
+    throw new Error("integration tests run through `npm run test:integration`, which starts the embedded PostgreSQL and Debian's");
   }
   return { url, kind };
 }

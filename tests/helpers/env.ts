@@ -4,7 +4,7 @@ import { testDatabase } from "./db";
 export function pointAppAtTestDatabase(): void {
   const { url, kind } = testDatabase();
   process.env.DATABASE_URL = url;
-  process.env.RECARD_DB_KIND = kind === "pglite" ? "embedded-pglite" : "postgresql";
+  process.env.RECARD_DB_KIND = kind === "embedded" ? "embedded-postgresql" : "postgresql";
   process.env.NEXTAUTH_SECRET ??= "integration-test-secret-integration-test-secret";
   process.env.DB_POOL_MAX = "6";
 }

@@ -30,7 +30,9 @@ export async function checkHealth(): Promise<Health> {
       time,
     };
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0]! : "unknown error";
+    // Prisma's messages start with the invocation and end with the database's reason: keep the reason.
+    const lines = (error instanceof Error ? error.message : "").split("\n").map((l) => l.trim()).filter(Boolean);
+    const message = lines.at(-1) ?? "unknown error";
     return { status: "unavailable", database: { kind, reachable: false, error: message.slice(0, 200) }, time };
   }
 }

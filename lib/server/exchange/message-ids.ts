@@ -9,7 +9,7 @@ type SequenceKey = { issuerCompanyId: string; providerCompanyId: string; directi
 /**
  * Allocates the next sequence number for (issuer, provider, direction). The single-statement upsert
  * takes the row lock, so concurrent callers get distinct numbers (tested with 50 concurrent
- * allocations on PGlite and PostgreSQL). Call it inside the transaction that writes the message, so
+ * allocations on both PostgreSQL servers). Call it inside the transaction that writes the message, so
  * a rolled-back message gives its number back.
  */
 export async function allocateSequence(tx: Tx, key: SequenceKey): Promise<number> {

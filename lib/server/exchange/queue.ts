@@ -5,7 +5,7 @@ import { dueNoticeIds, sendNotice } from "../notices/notices";
 import { deliverOne, dueOutboxIds } from "./delivery";
 
 /**
- * The durable side of delivery, on pg-boss (works on PGlite and PostgreSQL: STACK.md). One job per
+ * The durable side of delivery, on pg-boss (runs on the embedded PostgreSQL and any other). One job per
  * outbox message, in a "stately" queue keyed by the outbox id, so a message has at most one job
  * waiting and one running; failed attempts are retried with exponential backoff by pg-boss; a job
  * whose worker died expires and runs again. A sweep every minute (and at start) queues any pending
