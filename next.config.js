@@ -5,7 +5,8 @@ const nextConfig = {
   // `npm test` type-checks the whole repository first (tsc --noEmit); the build need not do it again.
   typescript: { ignoreBuildErrors: true },
   // forbidden() answers 403 with app/forbidden.tsx when a signed-in person opens another portal.
-  experimental: { authInterrupts: true },
+  // Server actions take up to 9 MB: a message file import is at most 8 MiB (app/_actions/messages.ts) plus form overhead.
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: "9mb" } },
   serverExternalPackages: ["pg-boss"],
   async headers() {
     return [

@@ -10,6 +10,10 @@ const EnvSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(8),
   /** Every query's statement timeout (PostgreSQL cancels it): a stuck database answers 503, not a hang. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  /** /api/exchange: requests per minute from one client address (before anything is read). */
+  RECARD_EXCHANGE_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** /api/exchange: verified messages per minute from one sending company. */
+  RECARD_EXCHANGE_PER_SENDER_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** How long a request waits for a database connection (a new one or a busy pool's next free one). */
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),

@@ -13,6 +13,7 @@ import {
 import { db, type Prisma } from "../db";
 import { hostedRole, trustedKey } from "./companies";
 import { handlersFor } from "./handlers";
+import { RateLimited, recordRejection, senderLimit } from "./limits";
 import type { HandlerOutcome, MessageHandler, ReceiveOutcome, Via } from "./types";
 
 /** Clock skew tolerated between companies, and how old a message may be when it arrives. */
@@ -24,20 +25,6 @@ type StoredResult = { status: "processed" | "refused"; summary: string; enqueued
 
 function refused(messageId: string | null, type: MessageType | null, r: Refusal): ReceiveOutcome {
   return { status: "refused", messageId, type, refusal: r };
-}
-
-async function recordRejection(owner: string, via: Via, jws: string, claimed: { sender?: string; messageId?: string }, r: Refusal) {
-  await db().messageRejection.create({
-    data: {
-      ownerCompanyId: owner,
-      via,
-      claimedSender: claimed.sender?.slice(0, 64) ?? null,
-      claimedMessageId: claimed.messageId?.slice(0, 64) ?? null,
-      refusalCode: r.code,
-      refusalReason: r.message.slice(0, 500),
-      excerpt: jws.slice(0, 200),
-    },
-  });
 }
 
 /** Reads the header without trusting it: only to know who the message claims to be for. */
@@ -58,9 +45,10 @@ function claimedHeader(jws: string): { receiver?: string; sender?: string; messa
  * Receives one signed message for a company hosted here: verifies it against the receiver's trust
  * store, records it in the receiver's inbox and runs its handler in one transaction, after Fig. 18
  * dispatch on the platform type. A message id seen before is answered with the first result and
- * not processed again; unverifiable messages are refused and kept apart (xc_rejections).
+ * not processed again; unverifiable messages are refused, counted and sampled (limits.ts).
+ * `limitSender` (the HTTP door): a verified sender over its rate limit makes it throw RateLimited.
  */
-export async function receiveMessage(jws: string, via: Via, now = new Date()): Promise<ReceiveOutcome> {
+export async function receiveMessage(jws: string, via: Via, now = new Date(), options: { limitSender?: boolean } = {}): Promise<ReceiveOutcome> {
   const claimed = claimedHeader(jws);
   const receiver = claimed.receiver && /^[A-Z0-9]{4,12}$/.test(claimed.receiver) ? claimed.receiver : null;
   const role = receiver ? await hostedRole(receiver) : null;
@@ -77,10 +65,15 @@ export async function receiveMessage(jws: string, via: Via, now = new Date()): P
     maxAgeSeconds: via === "file" ? MAX_AGE_FILE_SECONDS : MAX_AGE_ONLINE_SECONDS,
   });
   if (!verified.ok) {
-    await recordRejection(receiver, via, jws, claimed, verified.error);
+    await recordRejection(receiver, via, jws, claimed, verified.error, now);
     return refused(claimed.messageId ?? null, null, verified.error);
   }
   const message = verified.value;
+  if (options.limitSender) {
+    // Counted once the sender is proven: nobody can spend a partner's allowance by naming it.
+    const limit = await senderLimit(message.header.senderCompanyId, now);
+    if (!limit.ok) throw new RateLimited(limit.retryAfterSeconds);
+  }
   const { messageId, type } = message.header;
   const decision0 = decideReceipt(message, null);
   const fingerprint = decision0.action === "process" ? decision0.fingerprint : "";
@@ -120,7 +113,7 @@ export async function receiveMessage(jws: string, via: Via, now = new Date()): P
   );
 
   if (outcome.kind === "reused") {
-    await recordRejection(receiver, via, jws, claimed, outcome.refusal);
+    await recordRejection(receiver, via, jws, claimed, outcome.refusal, now);
     return refused(messageId, type, outcome.refusal);
   }
   const r = outcome.result;
