@@ -1,13 +1,14 @@
 import "server-only";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
 import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
+import { DEMO_ISD_MASTER_KEY } from "@/lib/secrets/demo-isd-keys";
 
 /**
  * Production refuses unsafe defaults (issue 9). A deployment is a *production* one when NODE_ENV or
  * RECARD_ENV is "production" (`next start` always runs with NODE_ENV=production), and a *demo* one
  * only when RECARD_DEMO=1 says so explicitly (`npm start` sets it: scripts/start.ts --demo).
- * A production deployment that is not a demo must have its own company signing keys and issuer card
- * keys (not the public demo keys of lib/core/*\/demo-keys.ts), is never seeded with the demo
+ * A production deployment that is not a demo must have its own company signing keys, issuer card
+ * keys and ISD master key (not the public demo keys of lib/core/*\/demo-keys.ts), is never seeded with the demo
  * accounts, and its trust store holds no demo public key.
  */
 export type DeploymentVars = {
@@ -16,6 +17,7 @@ export type DeploymentVars = {
   RECARD_DEMO?: string;
   RECARD_COMPANY_KEYS?: string;
   RECARD_ISSUER_CARD_KEYS?: string;
+  RECARD_ISD_MASTER_KEY?: string;
 };
 
 export function isProduction(vars: DeploymentVars): boolean {
@@ -65,6 +67,8 @@ export function unsafeDefaults(vars: DeploymentVars): string[] {
   else if (mentionsDemoKey(vars.RECARD_COMPANY_KEYS)) problems.push("RECARD_COMPANY_KEYS contains a public demo signing key");
   if (!vars.RECARD_ISSUER_CARD_KEYS) problems.push("RECARD_ISSUER_CARD_KEYS is not set, so the public demo card keys would sign permissions");
   else if (mentionsDemoKey(vars.RECARD_ISSUER_CARD_KEYS)) problems.push("RECARD_ISSUER_CARD_KEYS contains a public demo card key");
+  if (!vars.RECARD_ISD_MASTER_KEY) problems.push("RECARD_ISD_MASTER_KEY is not set, so every card's SCP03 keys would derive from the public demo master key");
+  else if (vars.RECARD_ISD_MASTER_KEY.toUpperCase() === DEMO_ISD_MASTER_KEY.toUpperCase()) problems.push("RECARD_ISD_MASTER_KEY is the public demo master key");
   return problems;
 }
 
