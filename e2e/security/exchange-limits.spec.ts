@@ -6,7 +6,7 @@ import { ACCOUNTS } from "../fixtures/accounts";
 // Issue 9: /api/exchange reads a body chunk by chunk and answers 413 as soon as it passes 6 MiB,
 // without reading a chunked body whole (two 200 MB posts took the server from 374 MB to 1.5 GB);
 // message files up to the documented 8 MiB import.
-const port = Number(new URL(test.info().project.use.baseURL ?? `http://localhost:${process.env.E2E_PORT ?? 3100}`).port);
+const port = Number(process.env.E2E_PORT ?? 3100); // as in playwright.config.ts
 
 /** The process that listens on the app's port (the `next start` server), found through /proc. */
 function serverPid(): number {

@@ -9,10 +9,12 @@ import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
 import { unsafeDefaults } from "@/lib/server/deployment";
 import { seedIfEmpty } from "@/prisma/seed";
 import { resetDatabase, testDatabase } from "../helpers/db";
+import { pointAppAtTestDatabase } from "../helpers/env";
 
 // Issue 9: production refuses the public demo keys and never seeds the demo accounts, unless the
 // demo is asked for explicitly (RECARD_DEMO=1, which `npm start` sets with --demo).
 const { url, kind } = testDatabase();
+pointAppAtTestDatabase(); // the seed uses the app's data layer
 
 const demoCompanyKeys = JSON.stringify(Object.fromEntries(Object.values(DEMO_COMPANY_KEYS).map((k) => [k.companyId, { kid: k.kid, privateKey: k.privateKey }])));
 const demoIssuerKeys = JSON.stringify(DEMO_ISSUER_KEYS);

@@ -69,32 +69,32 @@ export async function recordRejection(
   now = new Date(),
 ): Promise<boolean> {
   const hour = windowStart(now, 3600);
-  return db().$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ count: number }[]>`
-      INSERT INTO xc_rejection_counts (owner_company_id, window_start, refusal_code, count) VALUES (${owner}, ${hour}, ${r.code}, 1)
-      ON CONFLICT (owner_company_id, window_start, refusal_code) DO UPDATE SET count = xc_rejection_counts.count + 1
-      RETURNING count`;
-    const count = rows[0]!.count;
-    if (count === 1) {
-      const cutoff = new Date(hour.getTime() - REJECTION_RETENTION_DAYS * 24 * 3600 * 1000);
-      await tx.$executeRaw`DELETE FROM xc_rejection_counts WHERE window_start < ${cutoff}`;
-      await tx.messageRejection.deleteMany({ where: { receivedAt: { lt: cutoff } } });
-    }
-    if (count > REJECTION_SAMPLE_PER_HOUR) return false;
-    await tx.messageRejection.create({
-      data: {
-        ownerCompanyId: owner,
-        via,
-        claimedSender: claimed.sender?.slice(0, 64) ?? null,
-        claimedMessageId: claimed.messageId?.slice(0, 64) ?? null,
-        refusalCode: r.code,
-        refusalReason: r.message.slice(0, 500),
-        excerpt: jws.slice(0, 200),
-        receivedAt: now,
-      },
-    });
-    return true;
+  // Single statements, no interactive transaction: the atomic count decides which messages become
+  // sample rows (each count up to the sample size gets one), so concurrent refusals stay bounded.
+  const rows = await db().$queryRaw<{ count: number }[]>`
+    INSERT INTO xc_rejection_counts (owner_company_id, window_start, refusal_code, count) VALUES (${owner}, ${hour}, ${r.code}, 1)
+    ON CONFLICT (owner_company_id, window_start, refusal_code) DO UPDATE SET count = xc_rejection_counts.count + 1
+    RETURNING count`;
+  const count = rows[0]!.count;
+  if (count === 1) {
+    const cutoff = new Date(hour.getTime() - REJECTION_RETENTION_DAYS * 24 * 3600 * 1000);
+    await db().$executeRaw`DELETE FROM xc_rejection_counts WHERE window_start < ${cutoff}`;
+    await db().messageRejection.deleteMany({ where: { receivedAt: { lt: cutoff } } });
+  }
+  if (count > REJECTION_SAMPLE_PER_HOUR) return false;
+  await db().messageRejection.create({
+    data: {
+      ownerCompanyId: owner,
+      via,
+      claimedSender: claimed.sender?.slice(0, 64) ?? null,
+      claimedMessageId: claimed.messageId?.slice(0, 64) ?? null,
+      refusalCode: r.code,
+      refusalReason: r.message.slice(0, 500),
+      excerpt: jws.slice(0, 200),
+      receivedAt: now,
+    },
   });
+  return true;
 }
 
 /** How many anonymous messages a receiver refused since `since` (the sample holds only some of them). */
