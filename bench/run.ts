@@ -7,9 +7,10 @@ import { parseArgs } from "node:util";
 import { cpus } from "node:os";
 import { cardBench } from "./card.bench";
 import { exchangeBench } from "./exchange.bench";
+import { renewalBench } from "./renewal.bench";
 import { formatTable, type BenchModule } from "./harness";
 
-const MODULES: readonly BenchModule[] = [cardBench, exchangeBench];
+const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, renewalBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

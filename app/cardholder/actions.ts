@@ -6,6 +6,8 @@ import { authorize } from "@/lib/server/auth/session";
 import { presentMyCard, reportMyCard, withdrawMyReport } from "@/lib/server/data/cardholder/reissue";
 import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
 import type { WithdrawState } from "@/components/cardholder/withdraw-form";
+import { activateCard } from "@/lib/server/data/issuer/activation";
+import type { FormState } from "@/components/issuer/simple-form";
 import type { PresentState } from "@/components/cardholder/present-card";
 import type { ReportState } from "@/components/cardholder/report-form";
 
@@ -63,4 +65,13 @@ export async function presentCardAction(cardUuid: string, _prev: PresentState, _
   const result = await presentMyCard(auth.actor, cardUuid);
   if (!result.ok) return { message: result.error.message };
   return { code: result.value.code, expiresAt: result.value.expiresAt.toISOString(), last4: result.value.last4 };
+}
+
+/** The cardholder has the new card in hand and activates it: the card it replaces stops working now. */
+export async function activateCardAction(cardUuid: string, _prev: FormState, _formData: FormData): Promise<FormState> {
+  const auth = await authorize("cardholder");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const result = await activateCard({ kind: "cardholder", userId: auth.actor.id, label: `${auth.actor.name} (cardholder)`, cardholderId: auth.actor.cardholderId }, cardUuid);
+  if (!result.ok) return { message: result.error.message };
+  redirect(`/cardholder?activated=${result.value.last4}`);
 }

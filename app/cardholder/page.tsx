@@ -10,7 +10,8 @@ import { Panel, PageHeader } from "@/components/ui/panel";
 import { describePlatformType, formatDate, formatMoney, maskSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listMyCards, type MyCard } from "@/lib/server/data/cardholder/cards";
-import { presentCardAction, withdrawReportAction } from "./actions";
+import { SimpleForm } from "@/components/issuer/simple-form";
+import { activateCardAction, presentCardAction, withdrawReportAction } from "./actions";
 
 export const metadata: Metadata = { title: "My cards" };
 
@@ -68,7 +69,7 @@ function ReloadGuide({ card }: { card: MyCard }) {
 export default async function MyCardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("cardholder", "/cardholder");
   const { current, earlier } = await listMyCards(actor);
-  const { reported, withdrawn } = await searchParams;
+  const { reported, withdrawn, activated } = await searchParams;
   return (
     <>
       <PageHeader title={`Hello, ${actor.name.split(" ")[0]}`} description="Your cards, what is loaded on them, your reissue requests, and the cards they replaced." />
@@ -80,6 +81,11 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
       {typeof withdrawn === "string" && /^\d+$/.test(withdrawn) && (
         <div className="mb-6">
           <FormMessage tone="good">Report #{withdrawn} withdrawn: your card is unblocked and works again.</FormMessage>
+        </div>
+      )}
+      {typeof activated === "string" && /^\d{4}$/.test(activated) && (
+        <div className="mb-6">
+          <FormMessage tone="good">Your card ending {activated} is active. The card it replaces no longer works.</FormMessage>
         </div>
       )}
       <div className="grid grid-cols-1 gap-6">
@@ -105,6 +111,14 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                   {card.walletState === "in_hand" && <PresentCard action={presentCardAction.bind(null, card.id)} last4={last4} />}
                 </div>
                 <div>
+                  {card.status === "issued" && (
+                    <div className="mb-3 rounded-lg bg-amber-50 px-3 py-3 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="activate-card">
+                      <p className="mb-2">
+                        This new card is on its way. When you have it in hand, activate it: {card.replacedCardSurfaceNumber ? `your card ending ${card.replacedCardSurfaceNumber.slice(-4)} keeps working until then, and stops when you activate.` : "it works from then on."}
+                      </p>
+                      <SimpleForm action={activateCardAction.bind(null, card.id)} fields={[]} submitLabel={`Activate card ending ${last4}`} ariaLabel={`Activate the card ending ${last4}`} idPrefix={`activate-${last4}`} variant="good" />
+                    </div>
+                  )}
                   {card.status === "blocked" && (
                     <p className="mb-3 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-rose-200">
                       Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}. Nothing can be loaded on it any more.

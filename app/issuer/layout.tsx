@@ -8,6 +8,8 @@ const ISSUER_NAV = [
   { href: "/issuer", label: "Overview" },
   { href: "/issuer/reissues", label: "Reissue queue" },
   { href: "/issuer/cards", label: "Cards" },
+  { href: "/issuer/cardholders", label: "Cardholders" },
+  { href: "/issuer/renewals", label: "Renewals" },
   { href: "/issuer/permissions", label: "Loading permissions" },
   { href: "/issuer/providers", label: "Providers" },
   { href: "/issuer/charges", label: "Charges" },

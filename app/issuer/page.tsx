@@ -4,13 +4,16 @@ import { Stat, StatGrid } from "@/components/ui/stat";
 import { Table, Td } from "@/components/ui/table";
 import { formatInstant } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
+import Link from "next/link";
+import { formatDate } from "@/lib/core/format";
+import { ACTIVATION_DEADLINE_DAYS, listOverdueActivations } from "@/lib/server/data/issuer/activation";
 import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
 
 export const metadata: Metadata = { title: "Issuer overview" };
 
 export default async function IssuerOverview() {
   const actor = await requirePortal("issuer", "/issuer");
-  const d = await getIssuerDashboard(actor);
+  const [d, overdue] = await Promise.all([getIssuerDashboard(actor), listOverdueActivations()]);
   return (
     <>
       <PageHeader title="Overview" description="Live figures from the card management database." />
@@ -24,6 +27,26 @@ export default async function IssuerOverview() {
         <Stat label="Loading permissions today" value={d.permissionsToday} testId="stat-permissions-today" hint="granted since 00:00 UTC" />
         <Stat label="Reloads today" value={d.reloadsToday} hint={`${d.activeProviders} providers under contract`} />
       </StatGrid>
+      <Panel title={`Not activated after ${ACTIVATION_DEADLINE_DAYS} days (${overdue.total})`} className="mt-8">
+        <Table head={["Card", "Cardholder", "Sent"]} empty="Every renewed card sent more than 30 days ago has been activated." caption="Cards not activated past the deadline">
+          {overdue.cards.map((c) => (
+            <tr key={c.id}>
+              <Td mono>
+                <Link className="underline" href={`/issuer/cards/${c.id}`}>
+                  …{c.surfaceNumber.slice(-4)}
+                </Link>
+              </Td>
+              <Td>
+                <Link className="underline" href={`/issuer/cardholders/${c.cardholder.id}`}>
+                  {c.cardholder.fullName}
+                </Link>{" "}
+                ({c.cardholder.holderNo})
+              </Td>
+              <Td>{formatDate(c.issuedAt)}</Td>
+            </tr>
+          ))}
+        </Table>
+      </Panel>
       <Panel title="Latest decisions" className="mt-8">
         <Table head={["When", "Who", "What", "Subject", "Reason"]} empty="No decisions recorded yet." caption="Latest audit entries">
           {d.recentAudit.map((a) => (

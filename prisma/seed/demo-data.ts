@@ -78,6 +78,8 @@ export type DemoCardholder = {
   account?: string;
   /** Language of notices (default English). */
   locale?: "ja";
+  /** The card in use expires next month (so a renewal run has work). */
+  expiresNextMonth?: true;
   fraudFlag?: boolean;
   identityVerified?: boolean;
   /** A card replaced earlier (its applications reloaded on the current card). */
@@ -101,16 +103,16 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
   { name: "Riku Yamaguchi", sex: "male", birthDate: "1990-03-09", occupation: "Sales manager", incomeMinor: 7_300_000, address: "8-1 Motomachi, Kobe", postalCode: "650-0022", platformType: 200, loads: ["F0524300020001", "F0524300010001", "F0524300030001"] , recentLoads: [{ aid: "F0524300010002", daysAgo: 33 }] },
   { name: "Yui Matsumoto", sex: "female", birthDate: "1987-06-25", occupation: "Accountant", incomeMinor: 6_600_000, address: "2-7 Ebisu, Shibuya-ku, Tokyo", postalCode: "150-0013", platformType: 100, loads: ["F0524300020002", "F0524300010002"] },
   { name: "Takumi Inoue", sex: "male", birthDate: "1969-10-11", occupation: "Taxi driver", incomeMinor: 3_800_000, address: "1-4 Naha, Okinawa", postalCode: "900-0015", platformType: 200, loads: ["F0524300010001"], fraudFlag: true },
-  { name: "Mio Kimura", sex: "female", birthDate: "1998-02-14", occupation: "Barista", incomeMinor: 2_400_000, address: "6-3 Tenjin, Fukuoka", postalCode: "810-0001", platformType: 100, loads: ["F0524300030001", "F0524300010001"] },
+  { name: "Mio Kimura", sex: "female", birthDate: "1998-02-14", occupation: "Barista", incomeMinor: 2_400_000, address: "6-3 Tenjin, Fukuoka", postalCode: "810-0001", platformType: 100, loads: ["F0524300030001", "F0524300010001"], expiresNextMonth: true },
   { name: "Daiki Hayashi", sex: "male", birthDate: "1981-04-19", occupation: "Physician", incomeMinor: 14_000_000, address: "5-5 Roppongi, Minato-ku, Tokyo", postalCode: "106-0032", platformType: 200, loads: ["F0524300020001", "F0524300020002", "F0524300030001"] , recentLoads: [{ aid: "F0524300010001", daysAgo: 0 }] },
-  { name: "Akari Mori", sex: "female", birthDate: "1993-09-07", occupation: "Journalist", incomeMinor: 5_200_000, address: "1-2 Kanda, Chiyoda-ku, Tokyo", postalCode: "101-0047", platformType: 100, loads: ["F0524300010001", "F0524300020001"] },
-  { name: "Kaito Ikeda", sex: "male", birthDate: "1976-12-30", occupation: "Farmer", incomeMinor: 3_100_000, address: "12 Matsumoto, Nagano", postalCode: "390-0811", platformType: 200, loads: ["F0524300030001"], identityVerified: false },
+  { name: "Akari Mori", sex: "female", birthDate: "1993-09-07", occupation: "Journalist", incomeMinor: 5_200_000, address: "1-2 Kanda, Chiyoda-ku, Tokyo", postalCode: "101-0047", platformType: 100, loads: ["F0524300010001", "F0524300020001"], expiresNextMonth: true },
+  { name: "Kaito Ikeda", sex: "male", birthDate: "1976-12-30", occupation: "Farmer", incomeMinor: 3_100_000, address: "12 Matsumoto, Nagano", postalCode: "390-0811", platformType: 200, loads: ["F0524300030001"], identityVerified: false, expiresNextMonth: true },
   { name: "Rin Hashimoto", sex: "female", birthDate: "1984-07-21", occupation: "Lawyer", incomeMinor: 11_500_000, address: "3-3 Marunouchi, Chiyoda-ku, Tokyo", postalCode: "100-0005", platformType: 100, loads: ["F0524300020001", "F0524300010002"] , recentLoads: [{ aid: "F0524300030001", daysAgo: 15 }] },
   { name: "Yamato Abe", sex: "male", birthDate: "1999-01-16", occupation: "Delivery rider", incomeMinor: 2_900_000, address: "4-8 Nishi-ku, Hiroshima", postalCode: "733-0002", platformType: 200, loads: ["F0524300010001", "F0524300010002"] , recentLoads: [{ aid: "F0524300020002", daysAgo: 50 }] },
   { name: "Koharu Ishikawa", sex: "female", birthDate: "1988-03-03", occupation: "Researcher", incomeMinor: 6_900_000, address: "2-1 Tsukuba, Ibaraki", postalCode: "305-0031", platformType: 100, loads: ["F0524300030001", "F0524300020002"] , recentLoads: [{ aid: "F0524300010002", daysAgo: 25 }] },
   { name: "Hinata Ogawa", sex: "male", birthDate: "1992-08-08", occupation: "Chef", incomeMinor: 4_100_000, address: "9-9 Kanazawa, Ishikawa", postalCode: "920-0853", platformType: 200, loads: [] },
   { name: "Tsumugi Fujita", sex: "female", birthDate: "1997-10-29", occupation: "Illustrator", incomeMinor: 3_300_000, address: "1-6 Shizuoka, Shizuoka", postalCode: "420-0853", platformType: 100, loads: ["F0524300010001"] },
   { name: "Minato Okada", sex: "male", birthDate: "1974-05-17", occupation: "Pilot", incomeMinor: 16_000_000, address: "2-2 Haneda, Ota-ku, Tokyo", postalCode: "144-0041", platformType: 200, loads: ["F0524300020001", "F0524300020002", "F0524300010001"] , recentLoads: [{ aid: "F0524300030001", daysAgo: 40 }] },
-  { name: "Ema Goto", sex: "female", birthDate: "1986-11-04", occupation: "Pianist", incomeMinor: 5_500_000, address: "3-1 Kita-ku, Okayama", postalCode: "700-0024", platformType: 100, loads: ["F0524300030001"] },
-  { name: "Asahi Maeda", sex: "male", birthDate: "1995-06-11", occupation: "Firefighter", incomeMinor: 5_000_000, address: "4-4 Aoba-ku, Sendai", postalCode: "980-0811", platformType: 200, loads: ["F0524300010002"] },
+  { name: "Ema Goto", sex: "female", birthDate: "1986-11-04", occupation: "Pianist", incomeMinor: 5_500_000, address: "3-1 Kita-ku, Okayama", postalCode: "700-0024", platformType: 100, loads: ["F0524300030001"], expiresNextMonth: true },
+  { name: "Asahi Maeda", sex: "male", birthDate: "1995-06-11", occupation: "Firefighter", incomeMinor: 5_000_000, address: "4-4 Aoba-ku, Sendai", postalCode: "980-0811", platformType: 200, loads: ["F0524300010002"], expiresNextMonth: true },
 ];

@@ -136,6 +136,11 @@ class DemoSeeder {
       }
       if (holder.recentLoads?.length) await this.db.walletCard.update({ where: { surfaceNumber: current.card.surfaceNumber }, data: { image: current.card.image as object } });
     }
+    // Cards expiring next month (the 15th, UTC), for a renewal run to do.
+    const nextMonth = new Date(Date.UTC(this.now.getUTCFullYear(), this.now.getUTCMonth() + 1, 15));
+    for (const holder of DEMO_CARDHOLDERS.filter((h) => h.expiresNextMonth)) {
+      await this.db.card.update({ where: { id: this.current.get(holder.name)!.card.id }, data: { expiresAt: nextMonth } });
+    }
     this.log(`seeded ${DEMO_CARDHOLDERS.length} cardholders, ${DEMO_PROVIDERS.length} providers`);
   }
 

@@ -8,9 +8,12 @@ import { assertNever, err, ok, type Result } from "../result";
 /** Why a card is to be replaced. Lost and stolen cards are blocked the moment they are reported. */
 export const REISSUE_REASONS = ["lost", "stolen", "damaged"] as const;
 export type ReissueReason = (typeof REISSUE_REASONS)[number];
+/** Every reason a request may carry: the cardholder's, plus the issuer's own renewal and the permanent card for a temporary one. */
+export type RequestReason = ReissueReason | "renewal" | "permanent";
 
 export type ReissueStatus = "pending" | "approved" | "rejected" | "withdrawn";
-export type CardStatus = "active" | "blocked" | "terminated";
+/** `issued`: a renewed card (or a permanent one for a temporary card) waiting for the cardholder to activate it. */
+export type CardStatus = "issued" | "active" | "blocked" | "terminated";
 
 /** The issuer's examination policy (iss_policy): thresholds are data, not constants. */
 export type ReissuePolicy = {
@@ -99,7 +102,7 @@ export type WithdrawalRefusalCode = "not-withdrawable" | "already-reissued" | "w
 /** What decides whether a report may be withdrawn (reinstate). */
 export type WithdrawalFacts = {
   readonly requestStatus: ReissueStatus;
-  readonly reason: ReissueReason;
+  readonly reason: RequestReason;
   readonly cardStatus: CardStatus;
   /** A reissued card has been personalised for this card (a reissue link exists). */
   readonly hasReissuedCard: boolean;
@@ -136,12 +139,12 @@ export function canReport(card: { status: CardStatus; hasPendingRequest: boolean
 }
 
 /** Lost and stolen cards are blocked at once: nothing may be loaded on them any more. */
-export function blocksCard(reason: ReissueReason): boolean {
+export function blocksCard(reason: RequestReason): boolean {
   return reason === "lost" || reason === "stolen";
 }
 
 /** Replaced lost or stolen plastic is gone; damaged plastic is handed back (surrendered). */
-export function retiredWalletState(reason: ReissueReason): "gone" | "surrendered" {
+export function retiredWalletState(reason: RequestReason): "gone" | "surrendered" {
   return blocksCard(reason) ? "gone" : "surrendered";
 }
 

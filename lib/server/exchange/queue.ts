@@ -1,6 +1,7 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import { env } from "../env";
+import { processRenewalBatch, runningRenewalRunIds } from "../data/issuer/renewal";
 import { dueNoticeIds, sendNotice } from "../notices/notices";
 import { deliverOne, dueOutboxIds } from "./delivery";
 
@@ -15,6 +16,14 @@ export const DELIVER_QUEUE = "exchange-deliver";
 export const SWEEP_QUEUE = "exchange-sweep";
 /** Cardholder notices by e-mail (lib/server/notices): one job per notice, swept with the messages. */
 export const NOTICE_QUEUE = "notice-send";
+/**
+ * Renewal runs (lib/server/data/issuer/renewal.ts): a job works a batch of a run's cards and queues
+ * the next batch (one queued job per run: singletonKey). Each card is its own transaction taken with
+ * SKIP LOCKED, so a retried or duplicate job never renews a card twice. Running runs are queued again
+ * when a worker starts: a killed worker's run resumes.
+ */
+export const RENEWAL_QUEUE = "renewal-run";
+const RENEWAL_BATCH = 25;
 
 type Boss = InstanceType<typeof PgBoss>;
 const state = globalThis as unknown as { recardBoss?: Promise<Boss> };
@@ -57,7 +66,14 @@ async function start(options: WorkerOptions): Promise<Boss> {
     retryBackoff: true,
     expireInSeconds: options.expireInSeconds ?? 60,
   });
+  await boss.createQueue(RENEWAL_QUEUE, { name: RENEWAL_QUEUE, policy: "standard", retryLimit: 50, retryDelay: 2, expireInSeconds: options.expireInSeconds ?? 120 });
   if (options.work !== false) {
+    await boss.work<{ runId: string }>(RENEWAL_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
+      if (!job) return;
+      const result = await processRenewalBatch(job.data.runId, RENEWAL_BATCH);
+      if (result.remaining > 0 && result.status === "running") await sendRenewal(boss, job.data.runId);
+    });
+    for (const runId of await runningRenewalRunIds()) await sendRenewal(boss, runId);
     await boss.work<{ outboxId: string }>(DELIVER_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
       if (!job) return;
       const result = await deliverOne(job.data.outboxId);
@@ -93,6 +109,15 @@ export async function enqueueNoticesIfRunning(noticeIds: string[]): Promise<void
   const running = state.recardBoss;
   if (!running) return;
   await enqueueNoticesWith(await running, noticeIds);
+}
+
+async function sendRenewal(boss: Boss, runId: string): Promise<void> {
+  await boss.send(RENEWAL_QUEUE, { runId }, { singletonKey: runId });
+}
+
+/** Queues (the next batch of) a renewal run. */
+export async function enqueueRenewalRun(runId: string): Promise<void> {
+  await sendRenewal(await startExchangeQueue(), runId);
 }
 
 /** Starts the queue (and by default the workers) once per process. */

@@ -6,7 +6,7 @@ import { db } from "../../db";
 export type MyReissueRequest = {
   id: string;
   requestNo: number;
-  reason: "lost" | "stolen" | "damaged";
+  reason: "lost" | "stolen" | "damaged" | "renewal" | "permanent";
   statement: string | null;
   status: "pending" | "approved" | "rejected" | "withdrawn";
   createdAt: Date;
@@ -18,7 +18,7 @@ export type MyCard = {
   id: string;
   surfaceNumber: string;
   platformType: number;
-  status: "active" | "blocked" | "terminated";
+  status: "issued" | "active" | "blocked" | "terminated";
   issuedAt: Date;
   expiresAt: Date;
   blockedReason: string | null;

@@ -8,7 +8,7 @@ export type CardRegistryRow = {
   surfaceNumber: string;
   cardId: string;
   platformType: number;
-  status: "active" | "blocked" | "terminated";
+  status: "issued" | "active" | "blocked" | "terminated";
   cardholderName: string;
   holderNo: string;
   issuedAt: Date;

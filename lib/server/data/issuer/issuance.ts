@@ -27,7 +27,13 @@ export type IssueKind = "first" | "reissue" | "renewal" | "temporary";
  */
 export async function personaliseAndDeliver(
   tx: Tx,
-  input: { issuerCompanyId: string; cardholder: { id: string; fullName: string }; platformType: 100 | 200; previousCardId: string | null; generation: number; now: Date; kind?: IssueKind },
+  input: { issuerCompanyId: string; cardholder: { id: string; fullName: string }; platformType: 100 | 200; previousCardId: string | null; generation: number; now: Date; kind?: IssueKind;
+    /** `issued`: waits for the cardholder's activation (renewals). */
+    status?: "active" | "issued";
+    temporary?: boolean;
+    /** Default: CARD_VALIDITY_YEARS from now. */
+    expiresAt?: Date;
+  },
 ): Promise<PersonalisedCardRow> {
   const issuer = await tx.issuerCompany.findUniqueOrThrow({ where: { companyId: input.issuerCompanyId }, select: { iin: true } });
   const env = systemCardEnv();
@@ -49,14 +55,15 @@ export async function personaliseAndDeliver(
     },
     env,
   );
-  const expiresAt = new Date(input.now);
-  expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + CARD_VALIDITY_YEARS);
+  const expiresAt = input.expiresAt ?? new Date(input.now);
+  if (!input.expiresAt) expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + CARD_VALIDITY_YEARS);
   const row = await tx.card.create({
     data: {
       cardId,
       surfaceNumber,
       platformType: input.platformType,
-      status: "active",
+      status: input.status ?? "active",
+      temporary: input.temporary ?? false,
       cardholderId: input.cardholder.id,
       issuedAt: input.now,
       expiresAt,

@@ -67,6 +67,8 @@ async function checkApplication(tx: Tx, provider: ProviderRow, aid: string, load
 function checkCardStatus(card: CardRow): Refusal | null {
   if (card.status === "blocked") return { reason: "card-blocked", text: "The card is blocked (reported lost or stolen): nothing may be loaded on it." };
   if (card.status === "terminated") return { reason: "card-terminated", text: "The card has been terminated (replaced by a reissued card): nothing may be loaded on it." };
+  // A renewed card waits for its cardholder: providers may reload once it is activated (the old card works until then).
+  if (card.status === "issued") return { reason: "other", text: "The card has not been activated by its cardholder yet: load or reload after activation." };
   return null;
 }
 

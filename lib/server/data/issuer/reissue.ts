@@ -13,6 +13,7 @@ import {
   MIN_REASON_LENGTH,
   type Examination,
   type ReissueReason,
+  type RequestReason,
   type ReissueRefusal,
 } from "@/lib/core/workflows/reissue";
 import type { IssuerActor } from "../../auth/session";
@@ -136,7 +137,8 @@ async function examine(tx: Pick<Tx, "cardholder" | "card" | "reissueRequest" | "
   const [cardholder, card, reissuesThisYear, successor] = await Promise.all([
     tx.cardholder.findUniqueOrThrow({ where: { id: request.cardholderId }, select: { identityVerifiedAt: true, fraudFlag: true } }),
     tx.card.findUniqueOrThrow({ where: { id: request.oldCardId }, select: { status: true } }),
-    tx.reissueRequest.count({ where: { cardholderId: request.cardholderId, status: "approved", decidedAt: { gte: startOfUtcYear(now) } } }),
+    // Renewals and permanent cards for temporary ones are the issuer's doing, not the cardholder's reissues.
+    tx.reissueRequest.count({ where: { cardholderId: request.cardholderId, status: "approved", reason: { in: ["lost", "stolen", "damaged"] }, decidedAt: { gte: startOfUtcYear(now) } } }),
     tx.reissueLink.count({ where: { oldCardId: request.oldCardId } }),
   ]);
   return examineReissueRequest(policy, {
@@ -182,9 +184,34 @@ export type Approval = {
  * this pair (providers set to pull ask at reload time instead); platform 200 notifies nobody.
  * Deliver `outboxIds` after commit (deliverNow/deliverSoon).
  */
-export async function approveReissueRequest(actor: IssuerActor, requestId: string, options: { overrideReason?: string | null } = {}, now = new Date()): Promise<ReissueResult<Approval>> {
-  const result: ReissueResult<Approval> = await db().$transaction(
-    async (tx) => {
+export async function approveReissueRequest(actor: IssuerActor, requestId: string, options: { overrideReason?: string | null; temporary?: boolean } = {}, now = new Date()): Promise<ReissueResult<Approval>> {
+  const result = await db().$transaction((tx) => approveLockedRequest(tx, actor, requestId, options, now), { timeout: 30_000, maxWait: 30_000 });
+  if (result.ok) noticesCommitted(result.value.noticeIds);
+  return result;
+}
+
+/** How an approval replaces the old card (see approveLockedRequest). */
+export type ApprovalOptions = {
+  overrideReason?: string | null;
+  /** A temporary card for a lost one: short expiry, marked temporary; a permanent card replaces it later. */
+  temporary?: boolean;
+  /**
+   * "renewal" (a renewal run) and "permanent" (the permanent card for a temporary one): the new card
+   * waits `issued` until the cardholder activates it and the old card stays usable until then.
+   */
+  mode?: "replace" | "renewal";
+};
+
+/** Days a temporary card is valid. */
+export const TEMPORARY_CARD_DAYS = 30;
+
+/**
+ * The approval itself, inside the caller's transaction (a single decision, or one card of a renewal
+ * run). Locks the request row first.
+ */
+export async function approveLockedRequest(tx: Tx, actor: IssuerActor, requestId: string, options: ApprovalOptions, now: Date): Promise<ReissueResult<Approval>> {
+  {
+    {
       if (!(await lockRequest(tx, requestId))) return notFound;
       const request = await tx.reissueRequest.findUniqueOrThrow({
         where: { id: requestId },
@@ -206,6 +233,9 @@ export async function approveReissueRequest(actor: IssuerActor, requestId: strin
 
       const old = request.oldCard;
       const platformType: 100 | 200 = old.platformType === 200 ? 200 : 100;
+      // Renewals and the permanent card for a temporary one wait for activation; the old card works until then.
+      const waits = options.mode === "renewal" || request.reason === "permanent";
+      const temporary = options.temporary === true && !waits;
       const card = await personaliseAndDeliver(tx, {
         issuerCompanyId: actor.issuerCompanyId,
         cardholder: request.cardholder,
@@ -213,8 +243,11 @@ export async function approveReissueRequest(actor: IssuerActor, requestId: strin
         previousCardId: old.id,
         generation: old.generation + 1,
         now,
+        kind: request.reason === "renewal" ? "renewal" : temporary ? "temporary" : "reissue",
+        status: waits ? "issued" : "active",
+        ...(temporary ? { temporary: true, expiresAt: new Date(now.getTime() + TEMPORARY_CARD_DAYS * 24 * 60 * 60 * 1000) } : {}),
       });
-      await tx.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: now } });
+      if (!waits) await tx.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: now } });
       await tx.reissueLink.create({ data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType, reissuedAt: now } });
       await tx.reissueRequest.update({
         where: { id: request.id },
@@ -226,7 +259,7 @@ export async function approveReissueRequest(actor: IssuerActor, requestId: strin
           examination: examinationJson(examination, policy, { overridden: decision.value.overridden, overrideReason: decision.value.reason }, now),
         },
       });
-      await retireCard(tx, old.surfaceNumber, retiredWalletState(request.reason));
+      if (!waits) await retireCard(tx, old.surfaceNumber, retiredWalletState(request.reason));
 
       const notified: string[] = [];
       const pullOnly: string[] = [];
@@ -266,7 +299,7 @@ export async function approveReissueRequest(actor: IssuerActor, requestId: strin
           ...(platformType === 200 ? { note: "Method 2: link stored, nobody notified (step 905)." } : {}),
         },
       });
-      await recordAudit(tx, { actor: operator(actor), action: "card.terminate", subjectType: "card", subjectId: old.id, reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}.` });
+      if (!waits) await recordAudit(tx, { actor: operator(actor), action: "card.terminate", subjectType: "card", subjectId: old.id, reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}.` });
       const approvedNotice = await recordNotice(tx, {
         cardholderId: request.cardholderId,
         notice: { code: "reissue-approved", params: { last4: old.surfaceNumber.slice(-4), requestNo: request.requestNo } },
@@ -278,11 +311,8 @@ export async function approveReissueRequest(actor: IssuerActor, requestId: strin
         ok: true as const,
         value: { requestId: request.id, reissuedCardUuid: card.id, reissuedCardId: card.cardId, surfaceNumber: card.surfaceNumber, platformType, notified, pullOnly, outboxIds, noticeIds },
       };
-    },
-    { timeout: 30_000, maxWait: 30_000 },
-  );
-  if (result.ok) noticesCommitted(result.value.noticeIds);
-  return result;
+    }
+  }
 }
 
 /** Steps 504/904: reject with a reason the cardholder reads. A blocked card stays blocked. */
@@ -404,7 +434,7 @@ export type QueueItem = {
   id: string;
   requestNo: number;
   status: "pending" | "approved" | "rejected" | "withdrawn";
-  reason: ReissueReason;
+  reason: RequestReason;
   statement: string | null;
   createdAt: string;
   decidedAt: string | null;

@@ -1,0 +1,88 @@
+/**
+ * The renewal benchmark's database half, in its own process (the data layer reads its configuration
+ * once per process): `node --import tsx --conditions=react-server bench/renewal-target.ts [--quick]`.
+ * On a real PostgreSQL server: N expiring cards, then (1) the baseline, plain inserts of the rows a
+ * renewal writes (a card, a reissue request, a link and a run item per card, one transaction per card,
+ * into scratch copies of the tables); (2) a renewal run worked by one worker (processRenewalBatch);
+ * (3) delivery of the providers' notifications the run produced. Prints one JSON line.
+ */
+import { startTempPostgres } from "../scripts/lib/temp-postgres";
+import { migrate } from "../lib/server/db/migrate";
+import type { Measurement } from "./harness";
+
+const quick = process.argv.includes("--quick");
+const N = quick ? 300 : 10_000;
+const MONTH = "2032-01";
+
+const server = await startTempPostgres();
+try {
+  process.env.DATABASE_URL = server.url;
+  process.env.NEXTAUTH_SECRET = "bench-secret-bench-secret-bench-secret-bench";
+  process.env.RECARD_DB_KIND = "postgresql";
+  process.env.DB_POOL_MAX = "4";
+  await migrate(server.url);
+  const { seedIfEmpty } = await import("../prisma/seed");
+  await seedIfEmpty(server.url);
+  const { db } = await import("../lib/server/db");
+  const { createExpiringCards } = await import("../prisma/seed/expiring-cards");
+  const { startRenewalRun, processRenewalBatch } = await import("../lib/server/data/issuer/renewal");
+  const { deliverOne } = await import("../lib/server/exchange/delivery");
+  await createExpiringCards(db(), MONTH, N, "BN");
+  const actor = await (async () => {
+    const u = await db().user.findUniqueOrThrow({ where: { email: "issuer@recard.test" } });
+    return { id: u.id, email: u.email, name: u.name, role: "issuer" as const, tenantId: u.issuerCompanyId!, issuerCompanyId: u.issuerCompanyId!, companyName: "" };
+  })();
+  const timed = async (count: number, work: () => Promise<void>): Promise<Measurement> => {
+    const start = performance.now();
+    await work();
+    const totalMs = performance.now() - start;
+    return { iterations: count, totalMs, meanMs: totalMs / count, opsPerSecond: (count * 1000) / totalMs };
+  };
+
+  // (1) Baseline: the same rows, plain inserts, one transaction per card.
+  for (const table of ["iss_cards", "iss_reissue_requests", "iss_reissue_links", "iss_renewal_items"]) {
+    await db().$executeRawUnsafe(`CREATE TABLE bench_${table} (LIKE ${table} INCLUDING DEFAULTS)`);
+  }
+  const cards = await db().card.findMany({ where: { cardholder: { holderNo: { startsWith: "BN-" } } }, select: { id: true, cardholderId: true, platformType: true } });
+  const baseline = await timed(cards.length, async () => {
+    let i = 0;
+    for (const c of cards) {
+      i += 1;
+      await db().$transaction(async (tx) => {
+        const newId = crypto.randomUUID();
+        const requestId = crypto.randomUUID();
+        await tx.$executeRawUnsafe(
+          `INSERT INTO bench_iss_cards (id, card_id, surface_number, platform_type, status, cardholder_id, issued_at, expires_at, generation, card_public_key_jwk, previous_card_id) VALUES ($1::uuid, $2, $3, $4, 'issued', $5::uuid, now(), now() + interval '5 years', 2, '{}'::jsonb, $6::uuid)`,
+          newId, `B${String(i).padStart(15, "0")}`, `8${String(i).padStart(15, "0")}`, c.platformType, c.cardholderId, c.id,
+        );
+        await tx.$executeRawUnsafe(`INSERT INTO bench_iss_reissue_requests (id, request_no, old_card_id, cardholder_id, reason, status) VALUES ($1::uuid, $2, $3::uuid, $4::uuid, 'renewal', 'approved')`, requestId, i, c.id, c.cardholderId);
+        await tx.$executeRawUnsafe(`INSERT INTO bench_iss_reissue_links (id, old_card_id, reissued_card_id, request_id, platform_type, reissued_at) VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, now())`, c.id, newId, requestId, c.platformType);
+        await tx.$executeRawUnsafe(`INSERT INTO bench_iss_renewal_items (id, run_id, old_card_id, status, new_card_id) VALUES (gen_random_uuid(), $1::uuid, $2::uuid, 'renewed', $3::uuid)`, crypto.randomUUID(), c.id, newId);
+      });
+    }
+  });
+
+  // (2) The renewal run, one worker.
+  const started = await startRenewalRun(actor, MONTH);
+  if (!started.ok) throw new Error(started.error.message);
+  const before = await db().outboxMessage.findMany({ where: { status: "pending" }, select: { id: true } });
+  const seen = new Set(before.map((r) => r.id));
+  const renewal = await timed(started.value.total, async () => {
+    for (;;) {
+      const batch = await processRenewalBatch(started.value.runId, 200);
+      if (batch.remaining === 0 || batch.processed === 0) break;
+    }
+  });
+  const renewed = await db().renewalItem.count({ where: { runId: started.value.runId, status: "renewed" } });
+  if (renewed !== N) throw new Error(`renewed ${renewed} of ${N}`);
+
+  // (3) The providers' notifications of the run, delivered (sign → verify → provider inbox → Fig. 13 row).
+  const outbox = (await db().outboxMessage.findMany({ where: { status: "pending", type: "reissuance-notification" }, orderBy: { createdAt: "asc" }, select: { id: true } })).filter((r) => !seen.has(r.id));
+  const delivery = await timed(outbox.length, async () => {
+    for (const row of outbox) await deliverOne(row.id);
+  });
+  console.log(JSON.stringify({ version: server.version, cards: N, notifications: outbox.length, result: { baseline, renewal, delivery } }));
+  await db().$disconnect();
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,58 @@
+import "server-only";
+import { isUuid } from "@/lib/core/ids";
+import { db } from "../../db";
+import { noticesCommitted, recordNotice } from "../../notices/notices";
+import { retireCard } from "../wallet";
+import { recordAudit } from "./audit";
+
+/** Days a cardholder has to activate a reissued card before the issuer's overview lists it. */
+export const ACTIVATION_DEADLINE_DAYS = 30;
+
+export type ActivationRefusal = { code: "not-found" | "not-waiting"; message: string };
+export type ActivatedBy = { kind: "cardholder"; userId: string; label: string; cardholderId: string } | { kind: "operator"; userId: string; label: string };
+
+/**
+ * A reissued or renewed card waits `issued` until the cardholder has it in hand and activates it (in
+ * the portal, or at the issuer's desk with the card present). Activation makes it `active`, ends the
+ * card it replaced (a renewed card's predecessor was still usable until now: it is terminated and its
+ * plastic handed back) and, for renewals, is the moment providers may reload (the loading-permission
+ * checks refuse an `issued` card). One transaction, with the audit rows and the cardholder's notice.
+ */
+export async function activateCard(by: ActivatedBy, cardUuid: string, now = new Date()): Promise<{ ok: true; value: { last4: string } } | { ok: false; error: ActivationRefusal }> {
+  if (!isUuid(cardUuid)) return { ok: false, error: { code: "not-found", message: "No such card." } };
+  let noticeId: string | null = null;
+  const result = await db().$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM iss_cards WHERE id = ${cardUuid}::uuid FOR UPDATE`;
+    if (!locked) return { ok: false as const, error: { code: "not-found" as const, message: "No such card." } };
+    const card = await tx.card.findUniqueOrThrow({
+      where: { id: cardUuid },
+      select: { id: true, status: true, cardholderId: true, surfaceNumber: true, previousCard: { select: { id: true, status: true, surfaceNumber: true } } },
+    });
+    if (by.kind === "cardholder" && card.cardholderId !== by.cardholderId) return { ok: false as const, error: { code: "not-found" as const, message: "No such card." } };
+    if (card.status !== "issued") return { ok: false as const, error: { code: "not-waiting" as const, message: card.status === "active" ? "This card is already active." : "This card cannot be activated." } };
+    await tx.card.update({ where: { id: card.id }, data: { status: "active", activatedAt: now } });
+    const actor = { id: by.userId, label: by.label };
+    await recordAudit(tx, { actor, action: "card.activate", subjectType: "card", subjectId: card.id, reason: by.kind === "cardholder" ? "Activated by the cardholder in the portal." : "Activated at the issuer's desk with the card present." });
+    const previous = card.previousCard;
+    if (previous && previous.status !== "terminated") {
+      await tx.card.update({ where: { id: previous.id }, data: { status: "terminated", terminatedAt: now } });
+      await retireCard(tx, previous.surfaceNumber, "surrendered");
+      await recordAudit(tx, { actor, action: "card.terminate", subjectType: "card", subjectId: previous.id, reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}, now activated.` });
+    }
+    noticeId = await recordNotice(tx, { cardholderId: card.cardholderId, notice: { code: "card-activated", params: { last4: card.surfaceNumber.slice(-4) } }, key: `card-activated:${card.id}`, now });
+    return { ok: true as const, value: { last4: card.surfaceNumber.slice(-4) } };
+  });
+  if (result.ok) noticesCommitted([noticeId]);
+  return result;
+}
+
+/** Reissued cards still waiting for activation past the deadline (the issuer's overview). */
+export async function listOverdueActivations(now = new Date(), take = 20) {
+  const before = new Date(now.getTime() - ACTIVATION_DEADLINE_DAYS * 24 * 60 * 60 * 1000);
+  const where = { status: "issued" as const, issuedAt: { lt: before } };
+  const [total, cards] = await Promise.all([
+    db().card.count({ where }),
+    db().card.findMany({ where, orderBy: { issuedAt: "asc" }, take, select: { id: true, surfaceNumber: true, issuedAt: true, cardholder: { select: { id: true, fullName: true, holderNo: true } } } }),
+  ]);
+  return { total, cards };
+}
