@@ -99,6 +99,11 @@ function DecisionForms({ item, approve, reject, onDecided }: { item: QueueItem; 
             hint="Approving against the policy is recorded in the audit log with this reason."
           />
         )}
+        {(item.reason === "lost" || item.reason === "stolen") && (
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="temporary" value="yes" /> Temporary card (30 days; the permanent card follows)
+          </label>
+        )}
         <Button type="submit" variant="good" disabled={busy}>
           {approving ? "Approving…" : item.examination.passed ? "Approve and reissue" : "Approve by override"}
         </Button>

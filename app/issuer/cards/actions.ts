@@ -8,8 +8,9 @@ import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
 import { authorize } from "@/lib/server/auth/session";
 import { issueNewCard } from "@/lib/server/data/issuer/issuance";
 import type { WithdrawState } from "@/components/cardholder/withdraw-form";
-import { fileReissueRequest, withdrawReissueRequest } from "@/lib/server/data/issuer/reissue";
+import { fileReissueRequest, issuePermanentCard, withdrawReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
+import type { FormState } from "@/components/issuer/simple-form";
 import { operator } from "@/lib/server/data/issuer/shared";
 
 const ReportSchema = z.object({
@@ -68,4 +69,15 @@ export async function withdrawOnBehalfAction(requestId: string, _prev: WithdrawS
   if (!result.ok) return { message: result.error.message };
   await deliverHotList(result.value.outboxIds);
   redirect(`/issuer/cards/${result.value.cardUuid}?withdrawn=${result.value.requestNo}`);
+}
+
+/** The permanent card replacing a temporary one (waits for the cardholder's activation). */
+export async function issuePermanentCardAction(temporaryCardUuid: string, _prev: FormState, _formData: FormData): Promise<FormState> {
+  const auth = await authorize("issuer");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const result = await issuePermanentCard(auth.actor, temporaryCardUuid);
+  if (!result.ok) return { message: result.error.message };
+  deliverSoon(result.value.outboxIds);
+  revalidatePath(`/issuer/cards/${temporaryCardUuid}`);
+  return { ok: true, message: `Permanent card ending ${result.value.surfaceNumber.slice(-4)} made and sent; it replaces the temporary card when the cardholder activates it.` };
 }

@@ -5,7 +5,7 @@ import { authorize } from "@/lib/server/auth/session";
 import { approveReissueRequest, rejectReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
 
-const ApproveSchema = z.object({ overrideReason: z.string().trim().max(500, "Keep it under 500 characters.").optional() });
+const ApproveSchema = z.object({ overrideReason: z.string().trim().max(500, "Keep it under 500 characters.").optional(), temporary: z.literal("yes").optional() });
 const RejectSchema = z.object({
   reason: z.string().trim().min(5, "Tell the cardholder why (at least a few words).").max(500, "Keep it under 500 characters."),
 });
@@ -14,9 +14,9 @@ const RejectSchema = z.object({
 export async function approveReissueAction(requestId: string, _prev: DecisionState, formData: FormData): Promise<DecisionState> {
   const auth = await authorize("issuer");
   if (!auth.ok) return { message: auth.refusal.message };
-  const parsed = ApproveSchema.safeParse({ overrideReason: formData.get("overrideReason") || undefined });
+  const parsed = ApproveSchema.safeParse({ overrideReason: formData.get("overrideReason") || undefined, temporary: formData.get("temporary") || undefined });
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
-  const result = await approveReissueRequest(auth.actor, requestId, { overrideReason: parsed.data.overrideReason });
+  const result = await approveReissueRequest(auth.actor, requestId, { overrideReason: parsed.data.overrideReason, temporary: parsed.data.temporary === "yes" });
   if (!result.ok) return { message: result.error.message, code: result.error.code };
   try {
     await deliverNow(result.value.outboxIds);

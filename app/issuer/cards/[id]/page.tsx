@@ -10,8 +10,9 @@ import { Table, Td } from "@/components/ui/table";
 import { describePlatformType, formatDate, formatInstant, groupSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { getCardDetail } from "@/lib/server/data/issuer/cards";
-import { reportOnBehalfAction, withdrawOnBehalfAction } from "../actions";
+import { issuePermanentCardAction, reportOnBehalfAction, withdrawOnBehalfAction } from "../actions";
 import { WithdrawReportForm } from "@/components/cardholder/withdraw-form";
+import { SimpleForm } from "@/components/issuer/simple-form";
 
 export const metadata: Metadata = { title: "Card" };
 
@@ -49,7 +50,7 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         <Panel title="Card">
           <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm" data-testid="card-facts">
             <Fact label="Status">
-              <StatusBadge status={card.status} />
+              <StatusBadge status={card.status} /> {card.temporary && <span className="text-xs font-medium text-amber-800">temporary card</span>}
             </Fact>
             <Fact label="Card id">
               <span className="font-mono" data-testid="card-id">
@@ -168,6 +169,12 @@ export default async function CardPage({ params, searchParams }: { params: Promi
             <p className="text-sm text-emerald-800" role="status">
               Report #{withdrawn} withdrawn: the card is active again and the providers were told (card-unblocked).
             </p>
+          </Panel>
+        )}
+        {card.temporary && !card.nextCard && card.status !== "terminated" && (
+          <Panel title="Permanent card">
+            <p className="mb-3 text-sm text-slate-600">Replace this temporary card by a permanent one, by the same methods: providers that reloaded on it are told (platform 100) or ask (platform 200).</p>
+            <SimpleForm action={issuePermanentCardAction.bind(null, card.id)} fields={[]} submitLabel="Issue the permanent card" ariaLabel="Issue the permanent card" idPrefix="permanent" />
           </Panel>
         )}
         <Panel title="Report on the cardholder's behalf (steps 401/801)">

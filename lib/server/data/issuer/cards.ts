@@ -96,6 +96,7 @@ export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
       blockedReason: true,
       terminatedAt: true,
       generation: true,
+      temporary: true,
       cardholder: { select: { id: true, fullName: true, holderNo: true, fraudFlag: true, identityVerifiedAt: true } },
       previousCard: { select: { id: true, surfaceNumber: true, cardId: true } },
       nextCard: { select: { id: true, surfaceNumber: true, cardId: true } },

@@ -525,3 +525,25 @@ export async function listReissueQueue(actor: IssuerActor, now = new Date(), dec
     policy,
   };
 }
+
+/**
+ * The permanent card for a temporary one (issued for a lost card): a `permanent` request approved at
+ * once through the same path (examination, link, Fig. 12 to the providers that loaded on the temporary
+ * card, method 2 by inquiry), so the applications reloaded on the temporary card follow. The permanent
+ * card waits `issued` until activated; the temporary card works until then.
+ */
+export async function issuePermanentCard(actor: IssuerActor, temporaryCardUuid: string, now = new Date()): Promise<ReissueResult<Approval>> {
+  if (!isUuid(temporaryCardUuid)) return notFound;
+  const result = await db().$transaction(
+    async (tx) => {
+      const card = await tx.card.findUnique({ where: { id: temporaryCardUuid }, select: { id: true, cardholderId: true, temporary: true, status: true } });
+      if (!card || !card.temporary) return notFound;
+      if (card.status === "terminated") return { ok: false as const, error: { code: "card-terminated" as const, message: "This temporary card has already been replaced." } };
+      const request = await tx.reissueRequest.create({ data: { oldCardId: card.id, cardholderId: card.cardholderId, reason: "permanent", requestedByUserId: actor.id, status: "pending", createdAt: now }, select: { id: true } });
+      return approveLockedRequest(tx, actor, request.id, {}, now);
+    },
+    { timeout: 30_000, maxWait: 30_000 },
+  );
+  if (result.ok) noticesCommitted(result.value.noticeIds);
+  return result;
+}
