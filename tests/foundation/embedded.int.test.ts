@@ -3,16 +3,14 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedDatabase } from "@/lib/server/db/embedded";
 import { migrate } from "@/lib/server/db/migrate";
 import { testDatabase } from "../helpers/db";
 
 // The embedded server itself (run once, in the embedded pass): a real PostgreSQL from npm, its data
 // folder survives restarts, it listens on loopback only and wants the generated password.
-const root = mkdtempSync(path.join(tmpdir(), "recard-embedded-test-"));
-chmodSync(root, 0o711); // the server runs as the postgres user when we are root: it must reach its folder
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+let root = "";
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -25,6 +23,12 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 }
 
 describe.runIf(testDatabase().kind === "embedded")("embedded PostgreSQL server", () => {
+  beforeAll(() => {
+    root = mkdtempSync(path.join(tmpdir(), "recard-embedded-test-"));
+    chmodSync(root, 0o711); // the server runs as the postgres user when we are root: it must reach its folder
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
   it("keeps its data across a restart, with a generated password kept private next to it", async () => {
     const dir = path.join(root, "nested", "data");
     const first = await startEmbeddedDatabase({ dir });
