@@ -56,7 +56,7 @@ function ReloadGuide({ card }: { card: MyCard }) {
         {[...byProvider.entries()].map(([provider, apps]) => (
           <li key={provider} className="flex flex-wrap items-center justify-between gap-2">
             <span>
-              {apps.map((a) => a.name).join(", ")} — <span className="text-slate-600">reload at the {provider} desk</span>
+              {apps.map((a) => (a.fromCardLast4 !== guide.oldCardLast4 ? `${a.name} (from card …${a.fromCardLast4})` : a.name)).join(", ")} — <span className="text-slate-600">reload at the {provider} desk</span>
             </span>
             {apps.every((a) => a.reloaded) ? <Badge tone="good">reloaded</Badge> : <Badge tone="warn">to reload</Badge>}
           </li>

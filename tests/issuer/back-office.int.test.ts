@@ -116,8 +116,8 @@ describe(`the cardholder's view on ${testDatabase().kind}`, () => {
     expect(mine.current[0]!.reloadGuide).toEqual({
       oldCardLast4: card.surfaceNumber.slice(-4),
       applications: [
-        { name: "Metro Pass", providerName: "Metro Transit", kind: "transit", reloaded: false },
-        { name: "Sakura Points", providerName: "Sakura Points", kind: "loyalty", reloaded: false },
+        { name: "Metro Pass", providerName: "Metro Transit", kind: "transit", reloaded: false, fromCardLast4: card.surfaceNumber.slice(-4) },
+        { name: "Sakura Points", providerName: "Sakura Points", kind: "loyalty", reloaded: false, fromCardLast4: card.surfaceNumber.slice(-4) },
       ],
     });
     expect(mine.earlier.map((c) => c.id)).toEqual([card.id]);

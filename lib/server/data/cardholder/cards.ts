@@ -33,7 +33,7 @@ export type MyCard = {
    * On a reissued card: the applications that were on the card it replaced, and where to have
    * them reloaded (each provider's desk), with whether that has happened yet.
    */
-  reloadGuide: { oldCardLast4: string; applications: { name: string; providerName: string; kind: string; reloaded: boolean }[] } | null;
+  reloadGuide: { oldCardLast4: string; applications: { name: string; providerName: string; kind: string; reloaded: boolean; fromCardLast4: string }[] } | null;
 };
 
 /** The signed-in cardholder's cards (current ones first, then earlier ones), with what is on each. */
@@ -56,6 +56,7 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
         expiresAt: true,
         blockedReason: true,
         generation: true,
+        previousCardId: true,
         previousCard: { select: { surfaceNumber: true, applications: appSelect } },
         applications: {
           orderBy: { loadedAt: "asc" },
@@ -78,6 +79,23 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
     db().walletCard.findMany({ where: { cardholderId: actor.cardholderId }, select: { surfaceNumber: true, state: true } }),
   ]);
   const walletState = new Map(wallet.map((w) => [w.surfaceNumber, w.state]));
+  const byId = new Map(cards.map((c) => [c.id, c]));
+  /**
+   * Any generation: every application loaded on an earlier card of the chain (the nearest one that
+   * had it), so a card reissued twice before a desk visit keeps every pending reload until it is done.
+   */
+  const chainApplications = (card: (typeof cards)[number]) => {
+    const seen = new Map<string, { name: string; providerName: string; kind: string; fromCardLast4: string }>();
+    let previous = card.previousCardId ? byId.get(card.previousCardId) : undefined;
+    for (let depth = 0; previous && depth < 20; depth++) {
+      for (const a of previous.applications) {
+        if (a.status !== "loaded" || seen.has(a.applicationId)) continue;
+        seen.set(a.applicationId, { name: a.application.name, providerName: a.application.provider.name, kind: a.application.kind, fromCardLast4: previous.surfaceNumber.slice(-4) });
+      }
+      previous = previous.previousCardId ? byId.get(previous.previousCardId) : undefined;
+    }
+    return seen;
+  };
   const mapped: MyCard[] = cards.map((c) => {
     const onThisCard = new Set(c.applications.filter((a) => a.status === "loaded").map((a) => a.applicationId));
     return {
@@ -106,12 +124,7 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
       reloadGuide: c.previousCard
         ? {
             oldCardLast4: c.previousCard.surfaceNumber.slice(-4),
-            applications: c.previousCard.applications.map((a) => ({
-              name: a.application.name,
-              providerName: a.application.provider.name,
-              kind: a.application.kind,
-              reloaded: onThisCard.has(a.applicationId),
-            })),
+            applications: [...chainApplications(c).entries()].map(([applicationId, a]) => ({ ...a, reloaded: onThisCard.has(applicationId) })),
           }
         : null,
     };
