@@ -1,21 +1,53 @@
-import { withAuth } from "next-auth/middleware";
-import { NextResponse } from "next/server";
+import { withAuth, type NextRequestWithAuth } from "next-auth/middleware";
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import { isServedOverHttps, sessionCookieName } from "@/lib/server/auth/cookies";
+import { contentSecurityPolicy, HSTS, isCrossSiteWrite, makeNonce } from "@/lib/server/http/security-headers";
 
-// Optimistic first check only (STACK.md): every page, action and route handler checks the session
-// itself through lib/server/auth. Here: no token → sign-in; a token of another role → its 403 page
-// is rendered by the page itself, so a wrong portal is never shown, only refused.
+// Every request but static files: refuses cross-site writes, sets the per-request CSP nonce and the
+// security headers. For the portals also the optimistic first check (STACK.md): every page, action and
+// route handler checks the session itself through lib/server/auth. No token → sign-in; a token of
+// another role → its 403 page, so a wrong portal is never shown, only refused.
 const PORTALS = ["issuer", "provider", "cardholder"] as const;
 
-export default withAuth(
-  function proxy(req) {
-    const role = req.nextauth.token?.role;
-    const portal = PORTALS.find((p) => req.nextUrl.pathname === `/${p}` || req.nextUrl.pathname.startsWith(`/${p}/`));
-    if (portal && role && role !== portal) {
-      return NextResponse.rewrite(new URL("/forbidden-portal", req.url), { status: 403 });
-    }
-    return NextResponse.next();
-  },
-  { pages: { signIn: "/signin" } },
-);
+function ownOrigins(req: NextRequest): string[] {
+  const origins = [req.nextUrl.origin];
+  const configured = process.env.NEXTAUTH_URL;
+  if (configured) origins.push(new URL(configured).origin);
+  return origins;
+}
 
-export const config = { matcher: ["/issuer/:path*", "/provider/:path*", "/cardholder/:path*"] };
+export default async function proxy(req: NextRequest, event: NextFetchEvent) {
+  const https = isServedOverHttps();
+  if (isCrossSiteWrite(req.method, req.headers, ownOrigins(req))) {
+    // Next itself would answer a cross-site server action with a 500; a refusal is a 403.
+    return new NextResponse("Cross-site request refused.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  const nonce = makeNonce();
+  const csp = contentSecurityPolicy(nonce, { https, dev: process.env.NODE_ENV === "development" });
+  const requestHeaders = new Headers(req.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+
+  const portal = PORTALS.find((p) => req.nextUrl.pathname === `/${p}` || req.nextUrl.pathname.startsWith(`/${p}/`));
+  let response: Response;
+  if (portal) {
+    const guard = withAuth(
+      (r: NextRequestWithAuth) => {
+        const role = r.nextauth.token?.role;
+        if (role && role !== portal) {
+          return NextResponse.rewrite(new URL("/forbidden-portal", r.url), { status: 403, request: { headers: requestHeaders } });
+        }
+        return NextResponse.next({ request: { headers: requestHeaders } });
+      },
+      { pages: { signIn: "/signin" }, cookies: { sessionToken: { name: sessionCookieName(https) } } },
+    );
+    response = (await guard(req as NextRequestWithAuth, event)) ?? NextResponse.next({ request: { headers: requestHeaders } });
+  } else {
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+  }
+  response.headers.set("content-security-policy", csp);
+  if (https) response.headers.set("strict-transport-security", HSTS);
+  return response;
+}
+
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };

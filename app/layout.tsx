@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 import { Providers } from "./providers";
@@ -8,7 +9,10 @@ export const metadata: Metadata = {
   description: "Card management for multi-application smart cards, with secure application reloading on reissued cards.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: the Content-Security-Policy nonce of proxy.ts is new each time and
+  // Next can only put it on the scripts of a page it renders now (docs/security.md).
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -1,6 +1,7 @@
 "use server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { multiLineText } from "@/lib/validation/fields";
 import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
 import { authorize } from "@/lib/server/auth/session";
 import { presentMyCard, reportMyCard, withdrawMyReport } from "@/lib/server/data/cardholder/reissue";
@@ -14,7 +15,7 @@ import type { ReportState } from "@/components/cardholder/report-form";
 
 const ReportSchema = z.object({
   reason: z.enum(REISSUE_REASONS, { error: "Choose what happened to the card." }),
-  statement: z.string().trim().max(500, "Keep it under 500 characters.").optional(),
+  statement: multiLineText(500).optional(),
   confirm: z.literal("yes", { error: "Confirm the report to continue." }),
 });
 

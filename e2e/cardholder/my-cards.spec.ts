@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 
 /** Hana's self-service portal (saved sign-in). Files nothing: the journeys report her card. */
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 
 test("providers: register an application, approve it after review; reissuance delivery push or pull", async ({ page }) => {
   await page.goto("/issuer/providers");

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 
 test("cards: search, lineage of a reissued card, applications with their message ids", async ({ page }) => {
   await page.goto("/issuer/cards?q=Yuki");

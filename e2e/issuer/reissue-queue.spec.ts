@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "../fixtures/test";
 
 /**
  * The reissue queue and the examination (steps 502–504, 902–904). Leaves Mei Ito's request pending

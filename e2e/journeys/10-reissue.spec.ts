@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 import { signIn } from "../fixtures/sign-in";
 

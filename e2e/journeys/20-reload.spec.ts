@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "../fixtures/test";
 import { as, checkReload, insertImageFile, presentationCode, readCard, takeCard, testCardImage } from "../provider/desk-helpers";
 
 /**

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 
 /** The desk's record pages (Metro's saved sign-in): charges, customers, reissuance information, settings. */
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import { fakeSerialBundle, insertImageFile, readCard, testCardImage } from "./desk-helpers";
 
 /**

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Locator, type Page } from "../fixtures/test";
 import { ACCOUNTS, type AccountKey } from "../fixtures/accounts";
 import { capture, replay, type Captured } from "../fixtures/replay";
 
@@ -16,6 +16,8 @@ async function contextOf(browser: Browser, key: AccountKey) {
 const OTHERS: AccountKey[] = ["metro", "hana"];
 
 test("issuer server actions refuse provider and cardholder sessions, and change nothing", async ({ browser, baseURL }) => {
+  // Some twenty pages, captures and replays: past 60 s on a busy 2-core machine.
+  test.slow();
   const issuer = await contextOf(browser, "issuer");
   const page = await issuer.newPage();
   const actions: { name: string; captured: Captured }[] = [];

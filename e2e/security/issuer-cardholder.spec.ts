@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 import { capture, replay } from "../fixtures/replay";
 

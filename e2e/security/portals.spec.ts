@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import { ACCOUNTS, type AccountKey } from "../fixtures/accounts";
 import { expectSignedInAs, signIn } from "../fixtures/sign-in";
 

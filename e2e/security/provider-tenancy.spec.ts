@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 
 /** A provider desk cannot read another provider's record by guessing its id (route handler, page, server action). */

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 import { expectSignedInAs, signIn } from "../fixtures/sign-in";
 

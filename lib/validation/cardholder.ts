@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { birthDateField, multiLineText, requiredNumber, singleLineText } from "./fields";
 
 /**
  * A new cardholder as the issuer's operator enters it (the patent's "basic information": name, sex,
  * age, occupation, income, address) plus contact and language. Japanese names: the name as written
  * (kanji, kana or Latin letters) and, for a name in kanji, its reading in kana (furigana).
  */
-const NoControl = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 
 /** Hiragana or katakana (including the long-vowel mark, middle dot and spaces, full or half width). */
 export const KANA = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・\s\u3000]+$/u;
@@ -13,20 +13,19 @@ const HAS_KANJI = /\p{Script=Han}/u;
 
 export const CreateCardholderSchema = z
   .object({
-    fullName: z.string().trim().min(2, "Enter the cardholder's name.").max(100, "Keep the name under 100 characters.").refine(NoControl, "The name has characters that cannot be printed."),
-    fullNameKana: z
-      .string()
-      .trim()
-      .max(100, "Keep the reading under 100 characters.")
+    fullName: singleLineText(100, "Keep the name under 100 characters.").pipe(z.string().min(2, "Enter the cardholder's name.")),
+    fullNameKana: singleLineText(100, "Keep the reading under 100 characters.")
       .refine((s) => s === "" || KANA.test(s), "Write the reading in hiragana or katakana.")
       .optional()
       .transform((s) => (s ? s : undefined)),
     sex: z.enum(["female", "male", "other", "undisclosed"], { error: "Choose one." }),
-    birthDate: z.iso.date("Enter the date of birth as YYYY-MM-DD."),
-    occupation: z.string().trim().min(1, "Enter an occupation.").max(80).refine(NoControl, "Invalid characters."),
-    annualIncomeMinor: z.coerce.number({ error: "Enter a whole number of yen." }).int("Enter a whole number of yen.").min(0, "Income cannot be negative.").max(10_000_000_000, "That is more than we can record."),
+    // A real date from 1900 to today, kept as the YYYY-MM-DD text the data layer takes.
+    birthDate: birthDateField().transform((d) => d.toISOString().slice(0, 10)),
+    occupation: singleLineText(80).pipe(z.string().min(1, "Enter an occupation.")),
+    // Required: an emptied field is an error, never an income of ¥0.
+    annualIncomeMinor: requiredNumber(z.number().int("Enter a whole number of yen.").min(0, "Income cannot be negative.").max(10_000_000_000, "That is more than we can record."), "Enter a whole number of yen."),
     postalCode: z.string().trim().regex(/^\d{3}-?\d{4}$/, "A postal code is 7 digits, e.g. 150-0002.").transform((s) => (s.includes("-") ? s : `${s.slice(0, 3)}-${s.slice(3)}`)),
-    address: z.string().trim().min(5, "Enter the full address.").max(200).refine(NoControl, "Invalid characters."),
+    address: multiLineText(200).pipe(z.string().min(5, "Enter the full address.")),
     email: z.email("Enter an e-mail address.").max(200).transform((s) => s.toLowerCase()),
     phone: z.string().trim().regex(/^\+?[0-9][0-9\- ]{5,18}[0-9]$/, "Enter a phone number, e.g. 090-1234-5678."),
     locale: z.enum(["en", "ja"]).default("en"),

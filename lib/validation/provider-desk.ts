@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { birthDateField, optionalDate, optionalNumber, requiredNumber, singleLineText } from "./fields";
 
 /**
  * What the provider desk's browser may send its server actions. The card's answers (card id,
@@ -52,20 +53,14 @@ export const CardLoadOutcomeSchema = z.discriminatedUnion("status", [
 ]);
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `At most ${max} characters.`)
+  singleLineText(max)
     .transform((s) => (s === "" ? null : s))
     .nullable()
     .optional()
     .transform((s) => s ?? null);
 
-const optionalAmount = z
-  .union([z.literal(""), z.coerce.number().int("Whole yen only.").min(0, "Cannot be negative.").max(2_000_000_000, "Too large.")])
-  .nullable()
-  .optional()
-  .transform((v) => (v === "" || v === undefined ? null : v));
+const amount = z.number().int("Whole yen only.").min(0, "Cannot be negative.").max(2_000_000_000, "Too large.");
+const optionalAmount = optionalNumber(amount, "Enter an amount in whole yen, or leave it empty.").optional().transform((v) => v ?? null);
 
 /** The first-load form (FormData): the customer, the applications, the examination inputs. */
 export const FirstLoadFormSchema = z
@@ -73,11 +68,7 @@ export const FirstLoadFormSchema = z
     customerMode: z.enum(["existing", "new"], { error: "Choose an existing or a new customer." }),
     customerNo: optionalText(20),
     fullName: optionalText(120),
-    birthDate: z
-      .union([z.literal(""), z.iso.date("Use the form YYYY-MM-DD.")])
-      .nullable()
-      .optional()
-      .transform((v) => (v ? new Date(`${v}T00:00:00.000Z`) : null)),
+    birthDate: optionalDate(birthDateField()),
     email: z
       .union([z.literal(""), z.email("Not an e-mail address.")])
       .nullable()
@@ -99,8 +90,8 @@ export type FirstLoadFormFields = "customerMode" | "customerNo" | "fullName" | "
 /** The provider's credit policy settings form. */
 export const CreditPolicyFormSchema = z
   .object({
-    minAnnualIncome: z.coerce.number({ error: "Enter an amount." }).int("Whole yen only.").min(0, "Cannot be negative.").max(2_000_000_000, "Too large."),
-    limitPercentOfIncome: z.coerce.number({ error: "Enter a percentage." }).int("Whole percent only.").min(0, "0 to 100.").max(100, "0 to 100."),
-    maxLimit: z.coerce.number({ error: "Enter an amount." }).int("Whole yen only.").min(0, "Cannot be negative.").max(2_000_000_000, "Too large."),
+    minAnnualIncome: requiredNumber(amount, "Enter an amount."),
+    limitPercentOfIncome: requiredNumber(z.number().int("Whole percent only.").min(0, "0 to 100.").max(100, "0 to 100."), "Enter a percentage."),
+    maxLimit: requiredNumber(amount, "Enter an amount."),
     requiresInvestigation: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
   });

@@ -1,20 +1,15 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getActor, PORTAL_HOME } from "@/lib/server/auth/session";
+import { safeCallbackPath } from "@/lib/validation/callback-url";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** Only same-site paths are followed after sign-in (no open redirect). */
-function safeCallback(value: string | string[] | undefined): string | null {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && v.startsWith("/") && !v.startsWith("//") ? v : null;
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const actor = await getActor();
-  if (actor) redirect(safeCallback(params.callbackUrl) ?? PORTAL_HOME[actor.role]);
+  if (actor) redirect(safeCallbackPath(params.callbackUrl) ?? PORTAL_HOME[actor.role]);
   return (
     <main className="grid min-h-screen place-items-center px-4">
       <div className="w-full max-w-sm">
@@ -24,7 +19,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="mt-1 text-sm text-slate-600">Issuer back office, provider desks and cardholders.</p>
         </div>
         <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-          <SignInForm callbackUrl={safeCallback(params.callbackUrl) ?? "/"} />
+          <SignInForm callbackUrl={safeCallbackPath(params.callbackUrl) ?? "/"} />
         </div>
       </div>
     </main>

@@ -7,6 +7,8 @@ import { Panel, PageHeader } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listCardholders } from "@/lib/server/data/issuer/cards";
+import { FieldErrors } from "@/components/ui/field";
+import { parseSearchParam } from "@/lib/validation/fields";
 
 export const metadata: Metadata = { title: "Cardholders" };
 
@@ -14,7 +16,10 @@ const FilterSchema = z.object({ q: z.string().max(64).optional().catch(undefined
 
 export default async function CardholdersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("issuer", "/issuer/cardholders");
-  const f = FilterSchema.parse(await searchParams);
+  const params = await searchParams;
+  // A search word with a control character (NUL…) is refused by the box, not sent to the database.
+  const search = parseSearchParam(params.q, 64);
+  const f = FilterSchema.parse({ ...params, q: search.query });
   const rows = await listCardholders(actor, f.q);
   return (
     <>
@@ -31,7 +36,8 @@ export default async function CardholdersPage({ searchParams }: { searchParams: 
         <form className="mb-4 flex items-end gap-3" role="search">
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Search</span>
-            <input name="q" defaultValue={f.q} placeholder="Name, CH-000001, e-mail" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" />
+            <input name="q" defaultValue={f.q} placeholder="Name, CH-000001, e-mail" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
+            <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
           </label>
           <Button type="submit">Search</Button>
         </form>

@@ -2,6 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { multiLineText } from "@/lib/validation/fields";
 import type { IssueState } from "@/components/issuer/issue-card-form";
 import type { ReportState } from "@/components/cardholder/report-form";
 import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
@@ -15,7 +16,7 @@ import { operator } from "@/lib/server/data/issuer/shared";
 
 const ReportSchema = z.object({
   reason: z.enum(REISSUE_REASONS, { error: "Choose what happened to the card." }),
-  statement: z.string().trim().max(500, "Keep it under 500 characters.").optional(),
+  statement: multiLineText(500).optional(),
   confirm: z.literal("yes", { error: "Confirm the report to continue." }),
 });
 

@@ -8,6 +8,8 @@ import { Table, Td } from "@/components/ui/table";
 import { formatDate, groupSurfaceNumber, platformTypeShort } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listCards } from "@/lib/server/data/issuer/cards";
+import { FieldErrors } from "@/components/ui/field";
+import { parseSearchParam } from "@/lib/validation/fields";
 
 export const metadata: Metadata = { title: "Cards" };
 
@@ -31,7 +33,10 @@ function pageHref(f: z.infer<typeof FilterSchema>, page: number): string {
 
 export default async function CardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("issuer", "/issuer/cards");
-  const f = FilterSchema.parse(await searchParams);
+  const params = await searchParams;
+  // A search word with a control character (NUL…) is refused by the box, not sent to the database.
+  const search = parseSearchParam(params.q, 64);
+  const f = FilterSchema.parse({ ...params, q: search.query });
   const { rows, total } = await listCards(actor, { query: f.q, status: f.status, platformType: f.platform }, { skip: (f.page - 1) * PAGE_SIZE, take: PAGE_SIZE });
   return (
     <>
@@ -44,7 +49,8 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
         <form className="mb-4 flex flex-wrap items-end gap-3" role="search">
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Search</span>
-            <input name="q" defaultValue={f.q} placeholder="4821, Hana, CH-000001…" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" />
+            <input name="q" defaultValue={f.q} placeholder="4821, Hana, CH-000001…" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
+            <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
           </label>
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Status</span>

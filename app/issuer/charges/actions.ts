@@ -1,16 +1,17 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { multiLineText, requiredNumber } from "@/lib/validation/fields";
 import type { FormState } from "@/components/issuer/simple-form";
 import { authorize } from "@/lib/server/auth/session";
 import { issueMonthlyStatement, setFeeSchedule } from "@/lib/server/data/issuer/charges";
 import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
 
-const Fee = z.coerce.number({ error: "Enter an amount." }).int("Whole yen only.").min(0, "Not negative.").max(1_000_000, "At most ¥1,000,000.");
+const Fee = requiredNumber(z.number().int("Whole yen only.").min(0, "Not negative.").max(1_000_000, "At most ¥1,000,000."), "Enter an amount.");
 const FeeSchema = z.object({
   normalLoadFeeMinor: Fee,
   reissueReloadFeeMinor: Fee,
-  reason: z.string().trim().min(5, "Say why the fee changes.").max(500, "Keep it under 500 characters."),
+  reason: multiLineText(500).pipe(z.string().min(5, "Say why the fee changes.")),
 });
 
 /** Claim 13: a new schedule with a normal-load fee and a distinct reissue-reload fee, from now on. */

@@ -9,6 +9,8 @@ import { Table, Td } from "@/components/ui/table";
 import { formatInstant, formatMoney, maskSurfaceNumber, platformTypeShort } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listPermissions } from "@/lib/server/data/issuer/permission-registry";
+import { FieldErrors } from "@/components/ui/field";
+import { parseSearchParam } from "@/lib/validation/fields";
 
 export const metadata: Metadata = { title: "Loading permissions" };
 
@@ -25,7 +27,10 @@ const SELECT = "mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300";
 
 export default async function PermissionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("issuer", "/issuer/permissions");
-  const f = FilterSchema.parse(await searchParams);
+  const params = await searchParams;
+  // A search word with a control character (NUL…) is refused by the box, not sent to the database.
+  const search = parseSearchParam(params.q, 40);
+  const f = FilterSchema.parse({ ...params, q: search.query });
   const { rows, total, byStatus } = await listPermissions(actor, { status: f.status, kind: f.kind, providerCompanyId: f.provider, messageId: f.q }, { skip: (f.page - 1) * PAGE, take: PAGE });
   const query = (page: number) => `?${new URLSearchParams({ ...(f.status ? { status: f.status } : {}), ...(f.kind ? { kind: f.kind } : {}), ...(f.provider ? { provider: f.provider } : {}), ...(f.q ? { q: f.q } : {}), page: String(page) })}`;
   return (
@@ -44,7 +49,8 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
         <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter permissions">
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Message id</span>
-            <input name="q" defaultValue={f.q} placeholder="RECARD01-METRO01-I…" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" />
+            <input name="q" defaultValue={f.q} placeholder="RECARD01-METRO01-I…" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
+            <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
           </label>
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Status</span>

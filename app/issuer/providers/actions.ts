@@ -1,11 +1,12 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { multiLineText, singleLineText } from "@/lib/validation/fields";
 import type { FormState } from "@/components/issuer/simple-form";
 import { authorize } from "@/lib/server/auth/session";
 import { registerApplication, setApplicationStatus, setContractStatus, setReissueInfoDelivery } from "@/lib/server/data/issuer/providers";
 
-const Reason = z.string().trim().min(5, "Say why (the audit log keeps it).").max(500, "Keep it under 500 characters.");
+const Reason = multiLineText(500).pipe(z.string().min(5, "Say why (the audit log keeps it)."));
 
 const ContractSchema = z.object({ status: z.enum(["active", "suspended", "terminated"], { error: "Choose a contract status." }), reason: Reason });
 
@@ -37,9 +38,9 @@ export async function setReissueDeliveryAction(providerId: string, _prev: FormSt
 
 const ApplicationSchema = z.object({
   aid: z.string().trim().toUpperCase().regex(/^(?:[0-9A-F]{2}){5,16}$/, "An AID is 5 to 16 bytes in hex, e.g. F0524300010003."),
-  name: z.string().trim().min(2, "Give the application a name.").max(64, "At most 64 characters."),
+  name: singleLineText(64).pipe(z.string().min(2, "Give the application a name.")),
   kind: z.enum(["transit", "loyalty", "credit"], { error: "Choose a kind." }),
-  version: z.string().trim().min(1, "Give a version.").max(16, "At most 16 characters."),
+  version: singleLineText(16).pipe(z.string().min(1, "Give a version.")),
   loadFileHash: z.string().trim().toUpperCase().regex(/^[0-9A-F]{64}$/, "The SHA-256 of the load file: 64 hex digits."),
 });
 

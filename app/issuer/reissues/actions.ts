@@ -1,13 +1,14 @@
 "use server";
 import { z } from "zod";
+import { multiLineText } from "@/lib/validation/fields";
 import type { DecisionState } from "@/components/issuer/reissue-queue";
 import { authorize } from "@/lib/server/auth/session";
 import { approveReissueRequest, rejectReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
 
-const ApproveSchema = z.object({ overrideReason: z.string().trim().max(500, "Keep it under 500 characters.").optional(), temporary: z.literal("yes").optional() });
+const ApproveSchema = z.object({ overrideReason: multiLineText(500).optional(), temporary: z.literal("yes").optional() });
 const RejectSchema = z.object({
-  reason: z.string().trim().min(5, "Tell the cardholder why (at least a few words).").max(500, "Keep it under 500 characters."),
+  reason: multiLineText(500).pipe(z.string().min(5, "Tell the cardholder why (at least a few words).")),
 });
 
 /** Steps 503/903 (+505): approve; platform-100 notifications are delivered before the page refreshes. */

@@ -5,13 +5,15 @@ import { Table, Td } from "@/components/ui/table";
 import { formatDate } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listCustomers } from "@/lib/server/data/provider/customers";
+import { FieldErrors } from "@/components/ui/field";
+import { parseSearchParam } from "@/lib/validation/fields";
 
 export const metadata: Metadata = { title: "Customers" };
 
 export default async function CustomersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const actor = await requirePortal("provider", "/provider/customers");
-  const { q } = await searchParams;
-  const query = typeof q === "string" ? q.slice(0, 64) : undefined;
+  const search = parseSearchParam((await searchParams).q, 64);
+  const query = search.query;
   const customers = await listCustomers(actor, { query });
   return (
     <>
@@ -21,7 +23,8 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
       />
       <Panel>
         <form className="mb-4 flex gap-2" role="search" aria-label="Search customers">
-          <input type="search" name="q" defaultValue={query} aria-label="Name or customer number" placeholder="Name or customer number…" className="w-80 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" />
+          <input type="search" name="q" defaultValue={query} aria-label="Name or customer number" placeholder="Name or customer number…" className="w-80 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
+        <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
           <button className="rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">Search</button>
         </form>
         <Table caption="Customers" head={["Customer", "Name", "Born", "Loads", "Since"]} empty={query ? "No customer matches." : "No customers yet."}>

@@ -149,7 +149,20 @@ export type FirstLoadState = {
   message?: string;
   refusal?: ReloadRefusal;
   started?: FirstLoadStarted;
+  /** What was typed, given back with field errors so the form keeps it (React resets a form after its action). */
+  values?: { text: Partial<Record<(typeof FIRST_LOAD_TEXT_FIELDS)[number], string>>; applicationAids: string[] };
 };
+
+const FIRST_LOAD_TEXT_FIELDS = ["customerNo", "fullName", "birthDate", "email", "phone", "address", "declaredIncome", "existingLimits"] as const;
+
+function typedValues(formData: FormData): NonNullable<FirstLoadState["values"]> {
+  const text: NonNullable<FirstLoadState["values"]>["text"] = {};
+  for (const name of FIRST_LOAD_TEXT_FIELDS) {
+    const v = formData.get(name);
+    if (typeof v === "string") text[name] = v.slice(0, 500);
+  }
+  return { text, applicationAids: formData.getAll("applicationAids").filter((v): v is string => typeof v === "string").slice(0, 16) };
+}
 
 /** Examination by the provider's policy, then loading permissions from the issuer (flow 2). */
 export async function startFirstLoadAction(_prev: FirstLoadState, formData: FormData): Promise<FirstLoadState> {
@@ -175,7 +188,7 @@ export async function startFirstLoadAction(_prev: FirstLoadState, formData: Form
     declaredIncome: formData.get("declaredIncome"),
     existingLimits: formData.get("existingLimits"),
   });
-  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors, values: typedValues(formData) };
   const f = parsed.data;
   const caseId = UuidSchema.safeParse(formData.get("reloadCaseId"));
   try {

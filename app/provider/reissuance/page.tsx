@@ -5,6 +5,8 @@ import { Table, Td } from "@/components/ui/table";
 import { formatInstant } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listCardInquiries, listReissueNotices } from "@/lib/server/data/provider/reissuance";
+import { FieldErrors } from "@/components/ui/field";
+import { parseSearchParam } from "@/lib/validation/fields";
 
 export const metadata: Metadata = { title: "Reissuance information" };
 
@@ -18,8 +20,8 @@ const NG_WORDS: Record<string, string> = {
 
 export default async function ReissuancePage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const actor = await requirePortal("provider", "/provider/reissuance");
-  const { q } = await searchParams;
-  const query = typeof q === "string" ? q.slice(0, 64) : undefined;
+  const search = parseSearchParam((await searchParams).q, 64);
+  const query = search.query;
   const [notices, inquiries] = await Promise.all([listReissueNotices(actor, { query }), listCardInquiries(actor, { query })]);
   return (
     <>
@@ -28,7 +30,8 @@ export default async function ReissuancePage({ searchParams }: { searchParams: P
         description="What the issuer told us about reissued cards: old ↔ reissued card id pairs for platform-100 cards (Figs. 12/13, pushed at reissue time or pulled at the desk, Fig. 19), and the reissue OK/NG answers with the original message id for platform-200 cards (Figs. 15/16), which never carry a card id."
       />
       <form className="mb-6 flex gap-2" role="search" aria-label="Search reissuance information">
-        <input type="search" name="q" defaultValue={query} aria-label="Card id, message id or AID" placeholder="Card id, message id or AID…" className="w-96 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" />
+        <input type="search" name="q" defaultValue={query} aria-label="Card id, message id or AID" placeholder="Card id, message id or AID…" className="w-96 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
+        <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
         <button className="rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">Search</button>
       </form>
       <Panel title="Old ↔ reissued cards (Fig. 13, method 1)" className="mb-6">

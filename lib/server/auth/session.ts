@@ -1,5 +1,6 @@
 import "server-only";
 import { getServerSession } from "next-auth";
+import { cache } from "react";
 import { forbidden, redirect } from "next/navigation";
 import { db } from "../db";
 import { authOptions } from "./options";
@@ -29,9 +30,10 @@ export const PORTAL_HOME: Record<Role, string> = { issuer: "/issuer", provider: 
 /**
  * The signed-in person, with role and tenant taken from the account row rather than the token, so a
  * changed or deleted account stops working at once; the server-side session is checked (and marked
- * used) first. Null when nobody is signed in.
+ * used) first. Null when nobody is signed in. Once per request (React cache): the layout and the page
+ * share one check.
  */
-export async function getActor(): Promise<Actor | null> {
+export const getActor = cache(async function getActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions);
   if (!session?.user?.id || !session.sid) return null;
   // Revoked (signed out), idle too long or past its absolute lifetime: signed out (sessions.ts).
@@ -50,7 +52,7 @@ export async function getActor(): Promise<Actor | null> {
     case "cardholder":
       return { ...base, role: "cardholder", tenantId: user.cardholderId!, cardholderId: user.cardholderId! };
   }
-}
+});
 
 export type AuthRefusal = { status: 401 | 403; code: "unauthenticated" | "forbidden"; message: string };
 

@@ -1,16 +1,17 @@
 "use server";
 import { z } from "zod";
+import { multiLineText, requiredNumber } from "@/lib/validation/fields";
 import type { PolicyState } from "@/components/issuer/policy-form";
 import { authorize } from "@/lib/server/auth/session";
 import { updatePolicy } from "@/lib/server/data/issuer/policy";
 
 const PolicySchema = z.object({
-  maxReissuesPerYear: z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(0, "At least 0.").max(12, "At most 12."),
-  permissionTtlMinutes: z.coerce.number({ error: "Enter a number." }).int("Enter a whole number of minutes.").min(1, "At least 1 minute.").max(7 * 24 * 60, "At most a week."),
-  reinstateWindowDays: z.coerce.number({ error: "Enter a number." }).int("Enter a whole number of days.").min(0, "At least 0 days.").max(365, "At most a year."),
+  maxReissuesPerYear: requiredNumber(z.number().int("Enter a whole number.").min(0, "At least 0.").max(12, "At most 12.")),
+  permissionTtlMinutes: requiredNumber(z.number().int("Enter a whole number of minutes.").min(1, "At least 1 minute.").max(7 * 24 * 60, "At most a week.")),
+  reinstateWindowDays: requiredNumber(z.number().int("Enter a whole number of days.").min(0, "At least 0 days.").max(365, "At most a year.")),
   requireIdentityVerified: z.boolean(),
   rejectOnFraudFlag: z.boolean(),
-  reason: z.string().trim().min(5, "Say why the policy changes (the audit log keeps it).").max(500, "Keep it under 500 characters."),
+  reason: multiLineText(500).pipe(z.string().min(5, "Say why the policy changes (the audit log keeps it).")),
 });
 
 /** Updates the examination policy (thresholds are data, not constants). */

@@ -94,6 +94,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
   const own = applications.filter((a) => a.fee);
   const preselected = new Set(carriedOver?.aids ?? []);
   const fe = state.fieldErrors ?? {};
+  const typed = state.values?.text ?? {};
   const needsIncome = policy.requiresInvestigation;
 
   if (started) {
@@ -173,15 +174,15 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
         </div>
         <div className="mt-3 grid gap-3 sm:grid-cols-2">
           {mode === "existing" ? (
-            <TextField label="Customer number" name="customerNo" defaultValue={carriedOver?.customerNo ?? ""} placeholder="MET-00001" errors={fe.customerNo} />
+            <TextField label="Customer number" name="customerNo" defaultValue={typed.customerNo ?? carriedOver?.customerNo ?? ""} placeholder="MET-00001" errors={fe.customerNo} />
           ) : (
             <>
-              <TextField label="Full name" name="fullName" autoComplete="off" errors={fe.fullName} />
-              <TextField label="Birth date" name="birthDate" type="date" errors={fe.birthDate} />
-              <TextField label="E-mail" name="email" type="email" errors={fe.email} />
-              <TextField label="Phone" name="phone" errors={fe.phone} />
+              <TextField label="Full name" name="fullName" autoComplete="off" defaultValue={typed.fullName} errors={fe.fullName} />
+              <TextField label="Birth date" name="birthDate" type="date" min="1900-01-01" defaultValue={typed.birthDate} errors={fe.birthDate} />
+              <TextField label="E-mail" name="email" type="email" defaultValue={typed.email} errors={fe.email} />
+              <TextField label="Phone" name="phone" defaultValue={typed.phone} errors={fe.phone} />
               <div className="sm:col-span-2">
-                <TextField label="Address" name="address" errors={fe.address} />
+                <TextField label="Address" name="address" defaultValue={typed.address} errors={fe.address} />
               </div>
             </>
           )}
@@ -195,7 +196,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
             const already = reading.applications.includes(a.aid);
             return (
               <label key={a.aid} className={`flex items-start gap-2 rounded-lg border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-slate-900 has-[:checked]:bg-slate-50 ${already ? "opacity-60" : "cursor-pointer"}`}>
-                <input type="checkbox" name="applicationAids" value={a.aid} defaultChecked={preselected.has(a.aid)} disabled={already} className="mt-1" />
+                <input type="checkbox" name="applicationAids" value={a.aid} defaultChecked={state.values ? state.values.applicationAids.includes(a.aid) : preselected.has(a.aid)} disabled={already} className="mt-1" />
                 <span>
                   <span className="block font-medium">{a.name}</span>
                   <span className="block font-mono text-xs text-slate-500">{a.aid}</span>
@@ -216,8 +217,8 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
             : "Our policy requires no credit investigation except for credit applications; identity is checked at the desk."}
         </p>
         <div className="mt-3 grid gap-3 sm:grid-cols-2">
-          <TextField label="Declared annual income (JPY)" name="declaredIncome" inputMode="numeric" errors={fe.declaredIncome} hint={needsIncome ? "Required by our policy." : "Needed for credit applications."} />
-          <TextField label="Existing credit limits (JPY)" name="existingLimits" inputMode="numeric" errors={fe.existingLimits} />
+          <TextField label="Declared annual income (JPY)" name="declaredIncome" inputMode="numeric" defaultValue={typed.declaredIncome} errors={fe.declaredIncome} hint={needsIncome ? "Required by our policy." : "Needed for credit applications."} />
+          <TextField label="Existing credit limits (JPY)" name="existingLimits" inputMode="numeric" defaultValue={typed.existingLimits} errors={fe.existingLimits} />
         </div>
       </fieldset>
 
