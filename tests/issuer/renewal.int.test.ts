@@ -47,10 +47,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
   }
 }
 
-// A worker in a child process means several connections to the database at once; pglite-socket 0.2.17
-// interleaves the wire messages of concurrent connections (STACK.md: wrong rows, null results), so the
-// crash test runs on real PostgreSQL only (the embedded PostgreSQL replacing PGlite lifts this).
-describe.skipIf(testDatabase().kind === "pglite")(`renewal runs on ${testDatabase().kind}`, () => {
+describe(`renewal runs on ${testDatabase().kind}`, () => {
   it("renews 500 expiring cards exactly once each across a SIGKILL of the worker; each provider is told once per card; one bureau line per card", async () => {
     const actor = await issuerActor();
     const preview = await previewRenewal(actor, MONTH);
