@@ -82,6 +82,9 @@ try {
     for (const row of outbox) await deliverOne(row.id);
   });
   console.log(JSON.stringify({ version: server.version, cards: N, notifications: outbox.length, result: { baseline, renewal, delivery } }));
+  // The run handed its notifications and notices to the queue (deliverSoon): stop it, or it keeps the process alive.
+  const { stopExchangeQueue } = await import("../lib/server/exchange/queue");
+  await stopExchangeQueue();
   await db().$disconnect();
 } finally {
   await server.stop();
