@@ -4,7 +4,8 @@
  * scalars `d` of the demo issuer keys, the demo company signing keys, every card the seed personalises,
  * and every key configured by environment. Exit 1 naming file, key and spelling on any finding.
  *
- *   npx tsx --conditions=react-server scripts/check-bundle-secrets.ts [--next-dir .next]
+ *   npx tsx --conditions=react-server scripts/check-bundle-secrets.ts [--next-dir .next] [--list]
+ * (--list prints the spellings it looks for as JSON, for the e2e scan of what desk pages receive).
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -13,7 +14,7 @@ import { seedCardPrivateKeys } from "../prisma/seed";
 import { DEMO_COMPANY_KEYS } from "../lib/secrets/demo-company-keys";
 import { DEMO_ISSUER_KEYS } from "../lib/secrets/demo-issuer-keys";
 import { DEMO_ISD_MASTER_KEY } from "../lib/secrets/demo-isd-keys";
-import { browserFilesOf, scanFiles, secretFromHex, secretFromJwkD, secretsFromEnvironment, type Secret } from "./lib/bundle-secrets";
+import { browserFilesOf, needlesOf, scanFiles, secretFromHex, secretFromJwkD, secretsFromEnvironment, type Secret } from "./lib/bundle-secrets";
 
 /** Every private key this deployment knows of. */
 async function knownSecrets(environment: Record<string, string | undefined> = process.env): Promise<Secret[]> {
@@ -29,7 +30,12 @@ async function knownSecrets(environment: Record<string, string | undefined> = pr
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { "next-dir": { type: "string", default: ".next" } } });
+  const { values } = parseArgs({ options: { "next-dir": { type: "string", default: ".next" }, list: { type: "boolean", default: false } } });
+  if (values.list) {
+    // For the e2e response scan (e2e/fixtures/private-keys.ts): every spelling of every known private key.
+    console.log(JSON.stringify((await knownSecrets()).flatMap((s) => needlesOf(s).map((n) => ({ name: s.name, form: n.form, text: n.text })))));
+    return;
+  }
   const nextDir = resolve(values["next-dir"]!);
   if (!existsSync(nextDir)) {
     console.error(`no build at ${nextDir}: run next build first`);

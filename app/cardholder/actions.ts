@@ -1,14 +1,18 @@
 "use server";
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { multiLineText } from "@/lib/validation/fields";
 import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
+import { describeLeaseRefusal } from "@/lib/core/lease-words";
 import { authorize } from "@/lib/server/auth/session";
 import { presentMyCard, reportMyCard, withdrawMyReport } from "@/lib/server/data/cardholder/reissue";
 import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
 import type { WithdrawState } from "@/components/cardholder/withdraw-form";
 import { activateCard } from "@/lib/server/data/issuer/activation";
 import type { FormState } from "@/components/issuer/simple-form";
+import { endLeaseByCardholder } from "@/lib/server/data/card-lease";
+import type { EndLeaseState } from "@/components/cardholder/card-at-desk";
 import type { PresentState } from "@/components/cardholder/present-card";
 import type { ReportState } from "@/components/cardholder/report-form";
 
@@ -75,4 +79,16 @@ export async function activateCardAction(cardUuid: string, _prev: FormState, _fo
   const result = await activateCard({ kind: "cardholder", userId: auth.actor.id, label: `${auth.actor.name} (cardholder)`, cardholderId: auth.actor.cardholderId }, cardUuid);
   if (!result.ok) return { message: result.error.message };
   redirect(`/cardholder?activated=${result.value.last4}`);
+}
+
+/** The cardholder takes the card back from the desk that holds it (the desk's next APDU is refused). */
+export async function endCardLeaseAction(leaseId: string, _prev: EndLeaseState, _formData: FormData): Promise<EndLeaseState> {
+  const auth = await authorize("cardholder");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const id = z.uuid().safeParse(leaseId);
+  if (!id.success) return { message: describeLeaseRefusal({ code: "no-lease" }) };
+  const ended = await endLeaseByCardholder(auth.actor, id.data);
+  if (!ended.ok) return { message: describeLeaseRefusal(ended.error) };
+  revalidatePath("/cardholder");
+  return { ended: true };
 }

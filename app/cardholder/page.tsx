@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { CardVisual } from "@/components/card-visual";
+import { CardAtDesk } from "@/components/cardholder/card-at-desk";
 import { PresentCard } from "@/components/cardholder/present-card";
 import { RequestStatus } from "@/components/cardholder/request-status";
 import { WithdrawReportForm } from "@/components/cardholder/withdraw-form";
@@ -9,9 +10,10 @@ import { FormMessage } from "@/components/ui/field";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { describePlatformType, formatDate, formatMoney, maskSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
+import { cardholderLeases } from "@/lib/server/data/card-lease";
 import { listMyCards, type MyCard } from "@/lib/server/data/cardholder/cards";
 import { SimpleForm } from "@/components/issuer/simple-form";
-import { activateCardAction, presentCardAction, withdrawReportAction } from "./actions";
+import { activateCardAction, endCardLeaseAction, presentCardAction, withdrawReportAction } from "./actions";
 
 export const metadata: Metadata = { title: "My cards" };
 
@@ -68,7 +70,7 @@ function ReloadGuide({ card }: { card: MyCard }) {
 
 export default async function MyCardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("cardholder", "/cardholder");
-  const { current, earlier } = await listMyCards(actor);
+  const [{ current, earlier }, leases] = await Promise.all([listMyCards(actor), cardholderLeases(actor)]);
   const { reported, withdrawn, activated } = await searchParams;
   return (
     <>
@@ -109,6 +111,11 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                     {!pending && <LinkButton href={`/cardholder/cards/${card.id}/report`}>Report lost, stolen or damaged</LinkButton>}
                   </div>
                   {card.walletState === "in_hand" && <PresentCard action={presentCardAction.bind(null, card.id)} last4={last4} />}
+                  {leases
+                    .filter((l) => l.surfaceNumber === card.surfaceNumber)
+                    .map((l) => (
+                      <CardAtDesk key={l.leaseId} action={endCardLeaseAction.bind(null, l.leaseId)} providerName={l.providerName} since={l.acquiredAt.toISOString()} until={l.expiresAt.toISOString()} last4={last4} />
+                    ))}
                 </div>
                 <div>
                   {card.status === "issued" && (

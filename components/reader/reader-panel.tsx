@@ -19,12 +19,13 @@ import { Panel } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { useApduTrace, useCardPresence } from "./use-reader";
 
-export type PanelTransport = "simulator" | "webserial" | "webusb";
+export type PanelTransport = "simulator" | "webserial" | "webusb" | "presented";
 
 const TRANSPORT_LABELS: Record<PanelTransport, { label: string; hint: string }> = {
   simulator: { label: "Simulator", hint: "A simulated card image, inserted at this desk." },
   webserial: { label: "Web Serial (PN532)", hint: "A PN532 NFC reader on a USB-serial bridge." },
   webusb: { label: "WebUSB (CCID)", hint: "A USB smart-card reader." },
+  presented: { label: "Presented card", hint: "The cardholder's card stays in their wallet: each APDU is relayed to it." },
 };
 
 export interface ReaderPanelProps {
@@ -44,6 +45,12 @@ export interface ReaderPanelProps {
   readonly children?: ReactNode;
   /** Connect the first transport (the simulator) as soon as the panel appears: a desk's default reader. */
   readonly autoConnect?: boolean;
+  /**
+   * The presented-card reader while this desk holds a presented card: the panel shows it as the transport
+   * in use (the desk sends its APDUs through it, traced into the same trace); the panel's own connection
+   * comes back when it goes.
+   */
+  readonly presented?: Reader | null;
 }
 
 type Connection = { readonly status: "idle" } | { readonly status: "connecting" } | { readonly status: "connected"; readonly reader: TracingReader };
@@ -66,14 +73,16 @@ export function ReaderPanel({
   title = "Card reader",
   children,
   autoConnect = false,
+  presented = null,
 }: ReaderPanelProps) {
   const groupId = useId();
-  const [transport, setTransport] = useState<PanelTransport>(transports[0] ?? "simulator");
+  const [chosenTransport, setTransport] = useState<PanelTransport>(transports[0] ?? "simulator");
+  const transport: PanelTransport = presented ? "presented" : chosenTransport;
   const [connection, setConnection] = useState<Connection>({ status: "idle" });
   const [error, setError] = useState<string | null>(null);
   // navigator exists only in the browser: the server snapshot assumes support so hydration matches.
   const isSerialAvailable = useSyncExternalStore(subscribeNothing, hasWebSerial, () => true);
-  const active = connection.status === "connected" ? connection.reader : null;
+  const active = presented ?? (connection.status === "connected" ? connection.reader : null);
   const isPresent = useCardPresence(active);
   const entries = useApduTrace(trace);
   const activeRef = useRef<TracingReader | null>(null);
@@ -130,7 +139,7 @@ export function ReaderPanel({
   }, [autoConnect, transport, simulator, connect]);
 
   const isBusy = connection.status === "connecting";
-  const isConnected = connection.status === "connected";
+  const isConnected = presented !== null || connection.status === "connected";
 
   return (
     <Panel
@@ -150,7 +159,7 @@ export function ReaderPanel({
       <fieldset disabled={isConnected || isBusy} className="mb-4">
         <legend className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Transport</legend>
         <div className="flex flex-wrap gap-3">
-          {transports.map((t) => {
+          {[...transports, ...(presented ? (["presented"] as const) : [])].map((t) => {
             const id = `${groupId}-${t}`;
             return (
               <label

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "../fixtures/test";
+import { recordResponses } from "../fixtures/private-keys";
 import { as, checkReload, insertImageFile, presentationCode, readCard, takeCard, testCardImage } from "../provider/desk-helpers";
 
 /**
@@ -24,6 +25,8 @@ async function expectReview(desk: Page, aid: string, fee: { reissue: string; nor
 test("Metro reloads Hana's transit application on her reissued platform-100 card by method 1 (notification pushed earlier)", async ({ browser }) => {
   const hana = await as(browser, "hana");
   const metro = await as(browser, "metro");
+  // Everything the desk page receives during the journey, scanned for private keys at the end.
+  const responses = recordResponses(metro.page);
   await takeCard(metro.page, await presentationCode(hana.page));
   const last4 = (await metro.page.getByTestId("visit-card").textContent())!.match(/Card ending (\d{4})/)![1]!;
   await readCard(metro.page);
@@ -49,6 +52,8 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
   await expect(check).toContainText("805C0000");
   // The card went back to Hana's wallet at the end of the flow.
   await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+  // The card never left the wallet: the desk page received no private key (card, issuer or company).
+  await responses.expectNoPrivateKeys();
 
   // The load record: a reload linked to the old load, with the old examination and the reissue charge.
   const messageId = (await result.locator("span.font-mono").first().textContent())!.trim();
@@ -96,6 +101,7 @@ test("refusal 710: Metro Cycle was not on Hana's old card; the operator continue
 test("Hoshi reloads Kenji's credit application on his reissued platform-200 card by method 2", async ({ browser }) => {
   const kenji = await as(browser, "kenji");
   const hoshi = await as(browser, "hoshi");
+  const responses = recordResponses(hoshi.page);
   await takeCard(hoshi.page, await presentationCode(kenji.page));
   await readCard(hoshi.page);
   await expect(hoshi.page.getByTestId("card-reading")).toContainText("method 2");
@@ -114,8 +120,9 @@ test("Hoshi reloads Kenji's credit application on his reissued platform-200 card
   // The reused examination's limit is what the card now holds, read back through the reader.
   await expect(result).toContainText(`works on the card (credit limit ${limit}`);
   await expect(hoshi.page.getByTestId("card-return")).toContainText("returned to the cardholder");
-  // Method 2: the desk never saw a card id.
+  // Method 2: the desk never saw a card id, and received no private key.
   await expect(hoshi.page.getByRole("main")).not.toContainText(/Card id[0-9A-F]{16}/);
+  await responses.expectNoPrivateKeys();
   await Promise.all([kenji.context.close(), hoshi.context.close()]);
 });
 

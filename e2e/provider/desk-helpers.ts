@@ -25,13 +25,14 @@ export async function presentationCode(page: Page): Promise<string> {
   return (await code.textContent())!.trim();
 }
 
-/** The desk takes the presented card into its simulator reader. */
+/** The desk takes the presented card: a lease on it, reached through the "Presented card" transport (APDUs relayed). */
 export async function takeCard(desk: Page, code: string): Promise<void> {
   await desk.goto("/provider/desk");
   await expect(desk.getByText("connected (Simulator)")).toBeVisible();
   await desk.getByLabel("Presentation code").fill(code);
   await desk.getByRole("button", { name: "Take the card" }).click();
   await expect(desk.getByTestId("visit-card")).toContainText("at the desk");
+  await expect(desk.getByText("connected (Presented card)")).toBeVisible();
   await expect(desk.getByTestId("card-presence")).toHaveText("card present");
 }
 

@@ -93,13 +93,12 @@ test("the leave handler returns only this desk's card and refuses other roles", 
   await anonymous.close();
 
   const hoshi = await as(browser, "hoshi");
-  const card = await testCardImage(100, "e2e/security/return");
   const foreign = await hoshi.page.request.post("/api/provider/desk/return", {
-    data: { presentationId: "00000000-0000-4000-8000-000000000000", imageJson: card.json, caseId: "00000000-0000-4000-8000-000000000001" },
+    data: { leaseId: "00000000-0000-4000-8000-000000000000", caseId: "00000000-0000-4000-8000-000000000001" },
   });
   expect(foreign.status()).toBe(404);
-  expect(await foreign.json()).toMatchObject({ error: "not-claimed", case: "not-found" });
-  const malformed = await hoshi.page.request.post("/api/provider/desk/return", { data: { presentationId: "not-a-uuid" } });
+  expect(await foreign.json()).toMatchObject({ error: "no-lease", case: "not-found" });
+  const malformed = await hoshi.page.request.post("/api/provider/desk/return", { data: { leaseId: "not-a-uuid" } });
   expect(malformed.status()).toBe(400);
   await hoshi.context.close();
 });

@@ -10,6 +10,7 @@ const PAGES: Record<AccountKey, string[]> = {
   issuer: ["/issuer", "/issuer/reissues", "/issuer/cards", "/issuer/cardholders", "/issuer/cardholders/new", "/issuer/permissions", "/issuer/providers", "/issuer/charges", "/issuer/messages", "/issuer/audit"],
   metro: ["/provider", "/provider/desk", "/provider/reissuance", "/provider/customers", "/provider/records", "/provider/charges", "/provider/messages", "/provider/settings"],
   hoshi: [],
+  sakura: [],
   hana: ["/cardholder", "/cardholder/notices"],
   kenji: [],
 };

@@ -2,6 +2,7 @@
 export * from "./types";
 export { ApduTrace, withTrace, type ApduTraceOptions, type TraceEntry, type TracingReader } from "./trace";
 export { SimulatorReader } from "./simulator";
+export { PresentedCardReader, httpApduRelay, type ApduRelay } from "./presented";
 export { WebSerialReader, type SerialPortLike, type WebSerialReaderOptions } from "./webserial";
 export { WebUsbReader, WEBUSB_SMART_CARD_BLOCKED_MESSAGE, type WebUsbReaderOptions } from "./webusb";
 export { hasWebSerial, hasWebUsb, requestWebSerialReader, requestWebUsbReader } from "./browser";

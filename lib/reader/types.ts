@@ -1,6 +1,6 @@
 /** The one reader interface every transport implements (DESIGN.md, "The card and the reader"). */
 
-export type ReaderTransport = "simulator" | "webserial" | "webusb" | "pcsc-bridge";
+export type ReaderTransport = "simulator" | "webserial" | "webusb" | "pcsc-bridge" | "presented";
 
 /** Called with the new presence whenever a card enters or leaves the reader. */
 export type PresenceListener = (isPresent: boolean) => void;

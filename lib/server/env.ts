@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   SMTP_FROM: z.string().min(3).default("ReCard Card Co. <notices@recard.test>"),
   /** The portal's public address, for links in e-mail (invitations). */
   RECARD_PUBLIC_URL: z.string().url().optional(),
+  /** How long a desk keeps a presented card without sending it an APDU before the lease ends (docs/provider.md). */
+  RECARD_CARD_LEASE_IDLE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
 }).superRefine((e, ctx) => {
   const problems = unsafeDefaults(e);
   if (problems.length > 0) ctx.addIssue({ code: "custom", path: ["RECARD_DEMO"], message: unsafeDefaultsMessage(problems) });

@@ -43,6 +43,8 @@ export type CardReadingInput = z.infer<typeof CardReadingSchema>;
 
 export const StartReloadSchema = z.object({
   card: CardReadingSchema,
+  /** The lease on the presented card (null: a card image file or a real reader). */
+  leaseId: UuidSchema.nullable().optional(),
   applicationAids: z.array(AidSchema).min(1, "Choose at least one application to reload.").max(8),
 });
 

@@ -1,13 +1,24 @@
 "use server";
 import { z } from "zod";
-import { encodeCardImage } from "@/lib/core/card";
+import { describeLeaseRefusal } from "@/lib/core/lease-words";
 import type { ReloadRefusal } from "@/lib/core/workflows/reload";
 import { authorize } from "@/lib/server/auth/session";
 import { startFirstLoad, type FirstLoadStarted } from "@/lib/server/data/provider/first-load";
 import { checkCardAtDesk, type HotListHit } from "@/lib/server/data/provider/hot-list";
 import { abandonPermissions, getPermissionViews, recordCardLoad, type LoadRecorded, type PermissionView } from "@/lib/server/data/provider/permissions";
-import { advanceReloadCase, CaseNotFoundError, confirmReloadCase, finishReloadCase, openReloadCase, recordReloadLoad, type ReloadCaseView } from "@/lib/server/data/provider/reload";
-import { claimPresentation, returnPresentedCard } from "@/lib/server/data/wallet";
+import {
+  advanceReloadCase,
+  CaseNotFoundError,
+  confirmReloadCase,
+  finishReloadCase,
+  openReloadCase,
+  recordReloadLoad,
+  releaseCasesOfEndedLeases,
+  resumeReloadCase,
+  type ReloadCaseView,
+} from "@/lib/server/data/provider/reload";
+import { deskLease, returnLeasedCard } from "@/lib/server/data/card-lease";
+import { claimPresentation } from "@/lib/server/data/wallet";
 import { CardLoadOutcomeSchema, CardReadingSchema, FirstLoadFormSchema, PresentationCodeSchema, StartReloadSchema, UuidSchema, type FirstLoadFormFields } from "@/lib/validation/provider-desk";
 
 /** Any server action's refusal when the session is not a provider desk (fails closed). */
@@ -26,33 +37,38 @@ function failure(where: string, error: unknown): Denied {
 export type ClaimState = {
   fieldErrors?: { code?: string[] };
   message?: string;
-  card?: { presentationId: string; imageJson: string; surfaceNumberLast4: string };
+  card?: { presentationId: string; leaseId: string; surfaceNumberLast4: string };
 };
 
-/** The cardholder shows a one-time code: the desk takes the card for this visit (its image goes into the desk's simulator reader). */
+/** A desk tab's id (sessionStorage: kept across F5, new in another tab). */
+const DeskTabSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+/** The cardholder shows a one-time code: the desk takes a lease on the card (it stays in the wallet; APDUs are relayed to it). */
 export async function claimCardAction(_prev: ClaimState, formData: FormData): Promise<ClaimState> {
   const auth = await authorize("provider");
   if (!auth.ok) return { message: auth.refusal.message };
   const parsed = PresentationCodeSchema.safeParse({ code: formData.get("code") ?? "" });
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const tab = DeskTabSchema.safeParse(formData.get("tab"));
+  if (!tab.success) return { message: "Reload the desk page and try again." };
   try {
-    const claimed = await claimPresentation(auth.actor, parsed.data.code);
+    const claimed = await claimPresentation(auth.actor, parsed.data.code, tab.data);
     if (!claimed.ok) return { fieldErrors: { code: [claimed.error.message] } };
-    return { card: { presentationId: claimed.value.presentationId, imageJson: encodeCardImage(claimed.value.image), surfaceNumberLast4: claimed.value.surfaceNumberLast4 } };
+    return { card: { presentationId: claimed.value.presentationId, leaseId: claimed.value.leaseId, surfaceNumberLast4: claimed.value.surfaceNumberLast4 } };
   } catch (e) {
     return { message: failure("claim", e).message };
   }
 }
 
-/** The card goes back to the cardholder's wallet, as the card itself changed it (validated server-side). */
-export async function returnCardAction(presentationId: string, imageJson: string): Promise<{ ok: true } | Denied> {
+/** The card goes back to the cardholder: the lease ends (the card's state is already in the wallet). */
+export async function returnCardAction(leaseId: string): Promise<{ ok: true } | Denied> {
   const auth = await authorize("provider");
   if (!auth.ok) return { ok: false, message: auth.refusal.message };
-  const id = UuidSchema.safeParse(presentationId);
-  if (!id.success || typeof imageJson !== "string" || imageJson.length > 200_000) return { ok: false, message: "That is not a card of this desk." };
+  const id = UuidSchema.safeParse(leaseId);
+  if (!id.success) return { ok: false, message: "That is not a card of this desk." };
   try {
-    const returned = await returnPresentedCard(auth.actor, id.data, imageJson);
-    return returned.ok ? { ok: true } : { ok: false, message: returned.error.message };
+    const returned = await returnLeasedCard(auth.actor, { leaseId: id.data });
+    return returned.ok ? { ok: true } : { ok: false, message: describeLeaseRefusal(returned.error) };
   } catch (e) {
     return failure("return", e);
   }
@@ -65,6 +81,25 @@ export async function checkHotListAction(input: unknown): Promise<{ ok: true; hi
   const parsed = CardReadingSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: "Read the card first." };
   return { ok: true, hit: await checkCardAtDesk(auth.actor, { platformType: parsed.data.platformType, cardId: parsed.data.cardId }) };
+}
+
+export type ResumedDesk = { card: { presentationId: string; leaseId: string; surfaceNumberLast4: string; expiresAt: string } | null; openCase: ReloadCaseView | null };
+
+/** After F5: the card this desk tab still holds, and its open reload case (cases whose lease ended are released). */
+export async function resumeDeskAction(tab: string): Promise<{ ok: true; desk: ResumedDesk } | Denied> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const parsed = DeskTabSchema.safeParse(tab);
+  if (!parsed.success) return { ok: true, desk: { card: null, openCase: null } };
+  try {
+    await releaseCasesOfEndedLeases(auth.actor);
+    const lease = await deskLease(auth.actor, parsed.data);
+    if (!lease) return { ok: true, desk: { card: null, openCase: null } };
+    const openCase = await resumeReloadCase(auth.actor, lease.leaseId);
+    return { ok: true, desk: { card: { presentationId: lease.presentationId, leaseId: lease.leaseId, surfaceNumberLast4: lease.surfaceNumberLast4, expiresAt: lease.expiresAt.toISOString() }, openCase } };
+  } catch (e) {
+    return failure("resume", e);
+  }
 }
 
 // ─────────────────────────── reload desk (Figs. 7, 11, 18, 19) ───────────────────────────
@@ -81,7 +116,7 @@ export async function startReloadAction(input: unknown): Promise<CaseResult> {
     return { ok: false, message: flat.formErrors[0] ?? "Check the highlighted fields.", fieldErrors: flat.fieldErrors as Record<string, string[]> };
   }
   try {
-    return { ok: true, view: await openReloadCase(auth.actor, { ...parsed.data.card, applicationAids: parsed.data.applicationAids }) };
+    return { ok: true, view: await openReloadCase(auth.actor, { ...parsed.data.card, applicationAids: parsed.data.applicationAids, leaseId: parsed.data.leaseId ?? null }) };
   } catch (e) {
     return failure("start reload", e);
   }

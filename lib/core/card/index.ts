@@ -1,5 +1,7 @@
 /** The card: OS simulator, issuer-side and terminal-side functions (docs/card.md). */
 export { SimulatedCard, SW_NOT_POWERED } from "./simulated-card";
+export { processApdu, INITIAL_SESSION, type Session as CardSession } from "./card-os";
+export { encodeCardSession, decodeCardSession } from "./session-codec";
 export { systemCardEnv, seededCardEnv, type CardEnv, type SeededCardEnv } from "./env";
 export {
   decodeCardImage,

@@ -1,20 +1,22 @@
 import "server-only";
 import { createHash, randomInt } from "node:crypto";
-import { decodeCardImage, type CardImage } from "@/lib/core/card";
+import type { CardImage } from "@/lib/core/card";
+import { describeLeaseRefusal } from "@/lib/core/lease-words";
 import type { CardholderActor, ProviderActor } from "../auth/session";
 import { db, type Prisma } from "../db";
+import { acquireLeaseTx, type LeaseRefusal } from "./card-lease";
 
 /**
- * The cardholder's wallet: the simulated plastic (a card image) and one-time presentation codes that
- * stand in for handing the card over at a desk. A desk gets the image for one visit, runs it in its
- * in-browser reader, and returns it; the returned image must be the same card, changed only the
- * way a card can change itself (validateReturnedImage).
+ * The cardholder's wallet: the simulated plastic (a card image, which stands for the chip in the
+ * cardholder's hand and never leaves the server) and one-time presentation codes that stand in for
+ * handing the card over at a desk. A desk that takes the card gets a lease and reaches the card only
+ * through APDUs relayed to it (card-lease.ts).
  */
 
 export const PRESENTATION_MINUTES = 30;
 const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I/L: read aloud at a desk
 
-export type WalletRefusal = { code: "not-found" | "not-in-hand" | "expired" | "already-claimed" | "not-claimed" | "image-mismatch" | "stale"; message: string };
+export type WalletRefusal = { code: "not-found" | "not-in-hand" | "expired" | "already-claimed" | "card-at-desk"; message: string };
 type WalletResult<T> = { ok: true; value: T } | { ok: false; error: WalletRefusal };
 
 const hashCode = (code: string) => createHash("sha256").update(code.replace(/[\s-]/g, "").toUpperCase()).digest("hex");
@@ -46,72 +48,42 @@ export async function createPresentation(actor: CardholderActor, surfaceNumber: 
   return { ok: true, value: { code, expiresAt } };
 }
 
-export type PresentedCard = { presentationId: string; image: CardImage; surfaceNumberLast4: string; version: number };
-
-/** A desk takes the card for this visit with the code the cardholder shows. One desk, once. */
-export async function claimPresentation(actor: ProviderActor, code: string, now = new Date()): Promise<WalletResult<PresentedCard>> {
-  return db().$transaction(async (tx) => {
-    const presentation = await tx.cardPresentation.findUnique({ where: { codeHash: hashCode(code) }, include: { walletCard: true } });
-    if (!presentation) return { ok: false, error: { code: "not-found", message: "No card is presented with this code. Check it with the cardholder." } };
-    if (presentation.expiresAt <= now) return { ok: false, error: { code: "expired", message: "This code has expired. Ask the cardholder for a new one." } };
-    if (presentation.claimedAt) return { ok: false, error: { code: "already-claimed", message: "This code was already used at a desk." } };
-    if (presentation.walletCard.state !== "in_hand") return { ok: false, error: { code: "not-in-hand", message: "This card is no longer in the cardholder's hands." } };
-    const claimed = await tx.cardPresentation.updateMany({
-      where: { id: presentation.id, claimedAt: null },
-      data: { claimedAt: now, claimedByCompany: actor.providerCompanyId },
-    });
-    if (claimed.count !== 1) return { ok: false, error: { code: "already-claimed", message: "This code was already used at a desk." } };
-    const image = decodeCardImage(presentation.walletCard.image);
-    if (!image.ok) throw new Error(`wallet card ${presentation.walletCard.id}: stored image invalid: ${image.error}`);
-    return {
-      ok: true,
-      value: { presentationId: presentation.id, image: image.value, surfaceNumberLast4: presentation.walletCard.surfaceNumber.slice(-4), version: presentation.walletCard.version },
-    };
-  });
-}
+export type PresentedCard = { presentationId: string; leaseId: string; surfaceNumberLast4: string; resumed: boolean };
 
 /**
- * Checks that `after` is `before` as the card itself could have changed it: same identity and keys,
- * a confirmation counter that only went up, used tokens only added, life cycle only forward.
+ * A desk takes the card for this visit with the code the cardholder shows: it gets a lease on the card
+ * (card-lease.ts), never the card's image. One code, one desk; while another desk holds the card, the
+ * refusal names that desk. The same desk tab giving a code again gets its own live lease back.
  */
-export function validateReturnedImage(before: CardImage, after: CardImage): string | null {
-  if (after.cardId !== before.cardId || after.surfaceNumber !== before.surfaceNumber) return "it is another card";
-  if (after.platformType !== before.platformType || after.issuerCompanyId !== before.issuerCompanyId || after.iin !== before.iin) return "its identity changed";
-  if (JSON.stringify(after.keys) !== JSON.stringify(before.keys)) return "its keys changed";
-  if (after.confirmationCounter < before.confirmationCounter) return "its confirmation counter went back";
-  const usedAfter = new Set(after.usedTokens.map((t) => t.messageId));
-  if (before.usedTokens.some((t) => !usedAfter.has(t.messageId))) return "it forgot tokens it had used";
-  const order = ["SECURED", "CARD_LOCKED", "TERMINATED"] as const;
-  if (before.lifeCycle === "TERMINATED" && after.lifeCycle !== "TERMINATED") return "a terminated card came back to life";
-  if (order.indexOf(after.lifeCycle as (typeof order)[number]) < 0) return "its life cycle is not one a card in use can have";
-  // Applications change by themselves (a balance, points), but a new one needs an issuer token.
-  const known = new Set(before.applications.map((a) => `${a.aid}/${a.messageId}`));
-  const installed = after.applications.filter((a) => !known.has(`${a.aid}/${a.messageId}`));
-  if (installed.some((a) => !usedAfter.has(a.messageId))) return "an application appeared without an issuer token";
-  return null;
+export async function claimPresentation(actor: ProviderActor, code: string, deskTab: string, now = new Date()): Promise<WalletResult<PresentedCard>> {
+  return db().$transaction(async (tx) => {
+    const presentation = await tx.cardPresentation.findUnique({ where: { codeHash: hashCode(code) }, include: { walletCard: { select: { surfaceNumber: true } } } });
+    if (!presentation) return { ok: false, error: { code: "not-found", message: "No card is presented with this code. Check it with the cardholder." } };
+    if (presentation.expiresAt <= now) return { ok: false, error: { code: "expired", message: "This code has expired. Ask the cardholder for a new one." } };
+    await tx.$queryRaw`SELECT id FROM wallet_cards WHERE id = ${presentation.walletCardId}::uuid FOR UPDATE`;
+    const card = await tx.walletCard.findUniqueOrThrow({ where: { id: presentation.walletCardId }, select: { state: true, surfaceNumber: true } });
+    if (card.state !== "in_hand") return { ok: false, error: { code: "not-in-hand", message: "This card is no longer in the cardholder's hands." } };
+    if (presentation.claimedAt) {
+      // The same code again: this desk tab resumes its lease; anyone else learns where the card is.
+      const lease = await tx.walletCardLease.findFirst({ where: { presentationId: presentation.id, endedAt: null, expiresAt: { gt: now } } });
+      if (!lease) return { ok: false, error: { code: "already-claimed", message: "This code was already used at a desk." } };
+    }
+    const lease = await acquireLeaseTx(tx, actor, { walletCardId: presentation.walletCardId, presentationId: presentation.id, deskTab }, now);
+    if (!lease.ok) {
+      const refusal = lease.error;
+      return { ok: false, error: { code: "card-at-desk", message: cardAtDeskMessage(refusal) } };
+    }
+    if (!presentation.claimedAt) {
+      const claimed = await tx.cardPresentation.updateMany({ where: { id: presentation.id, claimedAt: null }, data: { claimedAt: now, claimedByCompany: actor.providerCompanyId } });
+      if (claimed.count !== 1) return { ok: false, error: { code: "already-claimed", message: "This code was already used at a desk." } };
+    }
+    return { ok: true, value: { presentationId: presentation.id, leaseId: lease.leaseId, surfaceNumberLast4: card.surfaceNumber.slice(-4), resumed: lease.resumed } };
+  });
 }
 
-/** The desk gives the card back at the end of the visit; the wallet keeps the card's new state. */
-export async function returnPresentedCard(actor: ProviderActor, presentationId: string, imageJson: unknown, now = new Date()): Promise<WalletResult<{ version: number }>> {
-  const after = decodeCardImage(imageJson);
-  if (!after.ok) return { ok: false, error: { code: "image-mismatch", message: `The card image is not valid: ${after.error}` } };
-  return db().$transaction(async (tx) => {
-    const presentation = await tx.cardPresentation.findUnique({ where: { id: presentationId }, include: { walletCard: true } });
-    // Another desk's visit looks exactly like a missing one.
-    if (!presentation || presentation.claimedByCompany !== actor.providerCompanyId) return { ok: false, error: { code: "not-claimed", message: "This desk has no card from that visit." } };
-    if (presentation.returnedAt) return { ok: false, error: { code: "not-claimed", message: "The card of that visit was already returned." } };
-    const before = decodeCardImage(presentation.walletCard.image);
-    if (!before.ok) throw new Error(`wallet card ${presentation.walletCardId}: stored image invalid`);
-    const problem = validateReturnedImage(before.value, after.value);
-    if (problem) return { ok: false, error: { code: "image-mismatch", message: `The returned card was refused: ${problem}.` } };
-    const saved = await tx.walletCard.updateMany({
-      where: { id: presentation.walletCardId, version: presentation.walletCard.version },
-      data: { image: after.value as unknown as Prisma.InputJsonValue, version: { increment: 1 } },
-    });
-    if (saved.count !== 1) return { ok: false, error: { code: "stale", message: "The card changed elsewhere during this visit." } };
-    await tx.cardPresentation.update({ where: { id: presentationId }, data: { returnedAt: now } });
-    return { ok: true, value: { version: presentation.walletCard.version + 1 } };
-  });
+/** "This card is at Metro Transit's desk." — rendered from the lease's code and company name (no stored sentence). */
+function cardAtDeskMessage(refusal: LeaseRefusal): string {
+  return `${describeLeaseRefusal(refusal)} It can be taken here once that desk returns it, or when the cardholder ends that visit.`;
 }
 
 type WalletTx = Pick<Prisma.TransactionClient, "walletCard">;

@@ -2,20 +2,21 @@
 
 import { useRouter } from "next/navigation";
 import { useActionState, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { decodeCardImage, encodeCardImage, type CardImage, type SimulatedCard } from "@/lib/core/card";
+import type { CardImage } from "@/lib/core/card";
 import { describePlatformType, formatInstant } from "@/lib/core/format";
 import { checkNotOnHotList, dispatchPlatformType, type HotListHit } from "@/lib/core/workflows/reload";
 import { canUseCard, EMPTY_VISIT, previewBytes, readCardForDesk, visitReducer, type CardReading } from "@/lib/core/workflows/reload-desk";
 import type { DeskApplication } from "@/lib/server/data/provider/catalog";
 import type { CreditPolicyView } from "@/lib/server/data/provider/credit-policy";
-import { ApduTrace, SimulatorReader, type TracingReader } from "@/lib/reader";
+import { ApduTrace, httpApduRelay, PresentedCardReader, SimulatorReader, withTrace, type TracingReader } from "@/lib/reader";
 import { InsertImageFile } from "@/components/reader/insert-image-file";
 import { ReaderPanel } from "@/components/reader/reader-panel";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
-import { checkHotListAction, claimCardAction, returnCardAction, type ClaimState } from "../actions";
+import type { ReloadCaseView } from "@/lib/server/data/provider/reload";
+import { checkHotListAction, claimCardAction, resumeDeskAction, returnCardAction, type ClaimState } from "../actions";
 import { CardOps, traced, type CardOp } from "./card-ops";
 import { FirstLoadFlow } from "./first-load-flow";
 import { RefusalNotice } from "./refusal-notice";
@@ -23,6 +24,19 @@ import { ReloadFlow } from "./reload-flow";
 
 /** Where a leaving desk sends the card back (keepalive: it survives the page going away). */
 const RETURN_URL = "/api/provider/desk/return";
+/** Where the presented-card transport relays each APDU to the card in the cardholder's wallet. */
+const RELAY_URL = "/api/provider/desk/card";
+const TAB_KEY = "recard-desk-tab";
+
+/** This browser tab's desk id: kept across a reload (F5), new in another tab (another desk for the card lease). */
+function deskTab(): string {
+  let tab = sessionStorage.getItem(TAB_KEY);
+  if (!tab) {
+    tab = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    sessionStorage.setItem(TAB_KEY, tab);
+  }
+  return tab;
+}
 
 /**
  * The provider desk: the customer's card reaches the desk's reader (presentation code, a card image
@@ -41,17 +55,55 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
   const [openCaseId, setOpenCaseId] = useState<string | null>(null);
   const [hotListHit, setHotListHit] = useState<HotListHit | null>(null);
   const [flowKey, setFlowKey] = useState(0);
-  const inserted = useRef<SimulatedCard | null>(null);
+  // The presented card: a lease on the card in the cardholder's wallet, reached through the relay.
+  const [presented, setPresented] = useState<{ leaseId: string; reader: PresentedCardReader; traced: TracingReader } | null>(null);
+  const presentedRef = useRef(presented);
+  useEffect(() => {
+    presentedRef.current = presented;
+  }, [presented]);
+  const [tab, setTab] = useState<string | null>(null);
+  // F5 in the middle of a visit: the case to pick up again once the card has been read.
+  const [resuming, setResuming] = useState<{ openCase: ReloadCaseView | null } | null>(null);
+  const [resumedCase, setResumedCase] = useState<ReloadCaseView | null>(null);
 
   // The latest visit for the leave handler (it runs outside React's render).
-  const latest = useRef({ visit, openCaseId });
+  const latest = useRef({ visit, openCaseId, leaseId: null as string | null });
   useEffect(() => {
-    latest.current = { visit, openCaseId };
-  }, [visit, openCaseId]);
+    latest.current = { visit, openCaseId, leaseId: presented?.leaseId ?? null };
+  }, [visit, openCaseId, presented]);
+
+  const presentCard = useCallback(
+    (card: { presentationId: string; leaseId: string; surfaceNumberLast4: string }, tabId: string) => {
+      const reader = new PresentedCardReader(httpApduRelay(RELAY_URL, { leaseId: card.leaseId, tab: tabId }));
+      void reader.connect();
+      simulator.remove();
+      trace.clear();
+      setReadOps([]);
+      setReadError(null);
+      setReturnNote(null);
+      setFlowKey((k) => k + 1);
+      setPresented({ leaseId: card.leaseId, reader, traced: withTrace(reader, trace) });
+      dispatch({ type: "card-inserted", source: "presented", presentationId: card.presentationId, last4: card.surfaceNumberLast4 });
+    },
+    [simulator, trace],
+  );
+
+  // On load: this tab's id, and the card and case it still holds if the page was reloaded mid-visit.
+  useEffect(() => {
+    const tabId = deskTab();
+    void resumeDeskAction(tabId).then((result) => {
+      setTab(tabId);
+      if (!result.ok || !result.desk.card) return;
+      presentCard(result.desk.card, tabId);
+      setResuming({ openCase: result.desk.openCase });
+      setReturnNote({ tone: "good", text: `Visit resumed: card ending ${result.desk.card.surfaceNumberLast4} is still at this desk.` });
+    });
+  }, [presentCard]);
 
   const insertImage = useCallback(
-    (image: CardImage, source: "presented" | "file", presentationId: string | null) => {
-      inserted.current = simulator.insertImage(image);
+    (image: CardImage, source: "file", presentationId: string | null) => {
+      if (presented) return setReadError("Return the presented card first.");
+      simulator.insertImage(image);
       trace.clear();
       setReadOps([]);
       setReadError(null);
@@ -60,17 +112,13 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       setFlowKey((k) => k + 1);
       dispatch({ type: "card-inserted", source, presentationId, last4: image.surfaceNumber.slice(-4) });
     },
-    [simulator, trace],
+    [simulator, trace, presented],
   );
 
-  // A claimed presentation: the card image goes into the desk's simulator reader.
+  // A claimed presentation: this desk holds a lease on the card; the reader relays APDUs to it.
   const [claim, claimAction, claiming] = useActionState<ClaimState, FormData>(async (prev, formData) => {
     const result = await claimCardAction(prev, formData);
-    if (result.card) {
-      const image = decodeCardImage(result.card.imageJson);
-      if (image.ok) insertImage(image.value, "presented", result.card.presentationId);
-      else return { message: `The presented card could not be read: ${image.error}` };
-    }
+    if (result.card && tab) presentCard(result.card, tab);
     return result;
   }, {});
 
@@ -78,21 +126,21 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
   const returnCard = useCallback(async () => {
     const v = latest.current.visit;
     if (!v.card || v.returnedAt) return;
-    const card = inserted.current;
     if (v.card.source === "reader") {
       dispatch({ type: "card-returned", at: new Date().toISOString() });
       setReturnNote({ tone: "good", text: "Visit ended: hand the card in the reader back to the customer." });
       return;
     }
-    if (v.card.source !== "presented" || !v.card.presentationId || !card) {
+    const leaseId = latest.current.leaseId;
+    if (v.card.source !== "presented" || !leaseId) {
       simulator.remove();
       dispatch({ type: "card-returned", at: new Date().toISOString() });
       setReturnNote({ tone: "good", text: "Test card removed from the reader." });
       return;
     }
-    const image = card.image();
-    simulator.remove();
-    const result = await returnCardAction(v.card.presentationId, encodeCardImage(image));
+    const result = await returnCardAction(leaseId);
+    presentedRef.current?.reader.cardGone();
+    setPresented(null);
     const at = new Date().toISOString();
     dispatch({ type: "card-returned", at });
     setReturnNote(
@@ -103,26 +151,23 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
     router.refresh(); // the recent cases below
   }, [simulator, router]);
 
-  // Leaving the page (or the desk) returns a card still here and closes an open case.
-  useEffect(() => {
-    const leave = () => {
-      const { visit: v, openCaseId: caseId } = latest.current;
-      const card = inserted.current;
+  // Leaving the desk for another page of the portal returns a card still here and closes an open case.
+  // A reload (F5) or a crash does not: the tab resumes its lease and case, or the lease runs out and
+  // releases them (docs/provider.md, "The card at the desk").
+  useEffect(
+    () => () => {
+      const { visit: v, openCaseId: caseId, leaseId } = latest.current;
       if (!v.card || v.returnedAt) return;
-      const body: Record<string, unknown> = { caseId };
-      if (v.card.source === "presented" && v.card.presentationId && card) Object.assign(body, { presentationId: v.card.presentationId, imageJson: encodeCardImage(card.image()) });
-      void fetch(RETURN_URL, { method: "POST", keepalive: true, headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).catch(() => undefined);
-    };
-    window.addEventListener("pagehide", leave);
-    return () => {
-      window.removeEventListener("pagehide", leave);
-      leave();
-    };
-  }, []);
+      void fetch(RETURN_URL, { method: "POST", keepalive: true, headers: { "content-type": "application/json" }, body: JSON.stringify({ caseId, leaseId: v.card.source === "presented" ? leaseId : null }) }).catch(() => undefined);
+    },
+    [],
+  );
 
-  const transmitOf = useCallback(() => (reader ? (apdu: Uint8Array) => reader.transmit(apdu) : null), [reader]);
+  // A presented card is reached through its relay; otherwise through the reader the panel connected.
+  const active = presented?.traced ?? reader;
+  const transmitOf = useCallback(() => (active ? (apdu: Uint8Array) => active.transmit(apdu) : null), [active]);
 
-  const readCard = async () => {
+  const readCard = useCallback(async () => {
     const transmit = transmitOf();
     if (!transmit) return setReadError("Connect the reader first.");
     setReadError(null);
@@ -149,7 +194,24 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       setReadOps([{ ...op, outcome: "refused", detail: (e as Error).message }]);
       setReadError(`The reader failed: ${(e as Error).message}`);
     }
-  };
+  }, [transmitOf, trace]);
+
+  // After F5: once the relay is connected, read the card again and pick the open case up where it was.
+  const resumeStarted = useRef<object | null>(null);
+  useEffect(() => {
+    if (!resuming || !presented || resumeStarted.current === resuming) return;
+    resumeStarted.current = resuming;
+    const openCase = resuming.openCase;
+    void Promise.resolve()
+      .then(() => setResuming(null))
+      .then(readCard)
+      .then(() => {
+        if (!openCase) return;
+        setResumedCase(openCase);
+        setOpenCaseId(openCase.id);
+        dispatch({ type: "flow-chosen", flow: "reload" });
+      });
+  }, [resuming, presented, readCard]);
 
   const reading = visit.reading;
   // A real reader holds whatever card the customer put in it: a new visit starts when it is read.
@@ -164,6 +226,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
         <Panel title="1. The customer's card">
           <div className="grid gap-5 md:grid-cols-2">
             <form action={claimAction} aria-label="Take a presented card" className="space-y-2">
+              <input type="hidden" name="tab" value={tab ?? ""} />
               <TextField label="Presentation code" name="code" placeholder="K7Q2-M9XD" autoComplete="off" errors={claim.fieldErrors?.code} hint="The cardholder shows it in My cards → Present at a desk." />
               <Button type="submit" disabled={claiming}>
                 {claiming ? "Taking the card…" : "Take the card"}
@@ -209,12 +272,12 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
         <Panel
           title="2. Read the card"
           actions={
-            <Button onClick={() => void readCard()} disabled={!usable || !reader}>
+            <Button onClick={() => void readCard()} disabled={!usable || !active}>
               Read the card
             </Button>
           }
         >
-          {!reader && <p className="mb-3 text-sm text-slate-500">Connect the reader on the right first.</p>}
+          {!active && <p className="mb-3 text-sm text-slate-500">Connect the reader on the right first.</p>}
           {readError && <FormMessage tone="bad">{readError}</FormMessage>}
           <CardOps ops={readOps} trace={trace} />
           {reading && (
@@ -262,7 +325,9 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
             </div>
             {visit.flow === "reload" && (
               <ReloadFlow
-                key={`reload-${flowKey}`}
+                key={`reload-${flowKey}-${resumedCase?.id ?? ""}`}
+                initialView={resumedCase}
+                leaseId={visit.card?.source === "presented" ? (presented?.leaseId ?? null) : null}
                 applications={applications}
                 reading={reading}
                 last4={visit.card?.last4 ?? null}
@@ -297,7 +362,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       </div>
 
       <div className="xl:sticky xl:top-4 xl:self-start">
-        <ReaderPanel trace={trace} simulator={simulator} onReaderChange={setReader} autoConnect title="Card reader" />
+        <ReaderPanel trace={trace} simulator={simulator} presented={presented?.reader ?? null} onReaderChange={setReader} autoConnect title="Card reader" />
       </div>
     </div>
   );

@@ -28,6 +28,10 @@ type Props = {
   onContinueAsFirstLoad: (aids: string[], customerNo: string | null, caseId: string) => void;
   /** The visit is over: the desk returns the card. */
   onVisitEnd: () => Promise<void>;
+  /** A case picked up again after the page was reloaded (F5) while this desk held the card. */
+  initialView?: ReloadCaseView | null;
+  /** The lease on the presented card the case runs on (null: a card image file or a real reader). */
+  leaseId?: string | null;
 };
 
 function OldLoadReview({ app }: { app: ReloadCaseView["applications"][number] }) {
@@ -100,10 +104,10 @@ function OldLoadReview({ app }: { app: ReloadCaseView["applications"][number] })
 }
 
 /** The reload desk: Fig. 18 dispatch, method 1 or 2 on the server, review of what is reused, then the loads on the card. */
-export function ReloadFlow({ applications, reading, last4, trace, getTransmit, canUseCard, onCaseChange, onContinueAsFirstLoad, onVisitEnd }: Props) {
+export function ReloadFlow({ applications, reading, last4, trace, getTransmit, canUseCard, onCaseChange, onContinueAsFirstLoad, onVisitEnd, initialView = null, leaseId = null }: Props) {
   const [selected, setSelected] = useState<string[]>([]);
   const [other, setOther] = useState("");
-  const [view, setView] = useState<ReloadCaseView | null>(null);
+  const [view, setView] = useState<ReloadCaseView | null>(initialView);
   const [busy, setBusy] = useState<null | "checking" | "confirming" | "loading" | "finishing">(null);
   const [error, setError] = useState<string | null>(null);
   const [ops, setOps] = useState<CardOp[]>([]);
@@ -122,7 +126,7 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
   const check = async () => {
     setError(null);
     setBusy("checking");
-    const result = await startReloadAction({ card: { ...reading, surfaceNumberLast4: last4 }, applicationAids: requested });
+    const result = await startReloadAction({ card: { ...reading, surfaceNumberLast4: last4 }, applicationAids: requested, leaseId });
     setBusy(null);
     if (!result.ok) return setError(result.message);
     show(result.view);
@@ -149,18 +153,24 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
       return setError(result.message);
     }
     show(result.view);
-    const grants = result.view.applications.flatMap((a) => (a.permission?.status === "granted" ? [a.permission.grant] : []));
+    await loadGrants(result.view, transmit);
+  };
+
+  /** Loads every granted, not yet loaded permission of the case on the card, recording each. */
+  const loadGrants = async (current: ReloadCaseView, transmit: Transmit) => {
+    const view = current;
+    const grants = current.applications.flatMap((a) => (a.state === "granted" && a.permission?.status === "granted" ? [a.permission.grant] : []));
     if (grants.length === 0) {
       setBusy(null);
       return;
     }
     setBusy("loading");
-    let latest = result.view;
+    let latest = current;
     await runLoads({
       grants,
       transmit,
       trace,
-      stepOf: () => (result.view.method === 2 ? "1108" : "709"),
+      stepOf: () => (current.method === 2 ? "1108" : "709"),
       onOp: (op) => setOps((list) => [...list.filter((o) => o.id !== op.id), op]),
       onProgress: (p) => setProgress((list) => [...list.filter((x) => x.aid !== p.aid), p]),
       record: async (grant: GrantView, outcome) => {
@@ -173,6 +183,15 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
     });
     setBusy(null);
     if (latest.outcome !== "in_progress") await onVisitEnd();
+  };
+
+  /** After F5: permissions granted before the reload are loaded now (the card never loads one twice). */
+  const continueLoads = async () => {
+    if (!view) return;
+    const transmit = getTransmit();
+    if (!transmit) return setError("The reader is not connected: connect it and try again.");
+    setError(null);
+    await loadGrants(view, transmit);
   };
 
   const finish = async () => {
@@ -188,6 +207,7 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
 
   const refusedApps = view?.applications.filter((a) => a.refusal) ?? [];
   const reloadable = view?.applications.filter((a) => a.state === "reloadable") ?? [];
+  const toLoad = view?.outcome === "in_progress" ? view.applications.filter((a) => a.state === "granted" && a.permission?.status === "granted") : [];
   // Only our own applications can be loaded as new ones: another provider's AID is not ours to load.
   const continuable = refusedApps.filter((a) => a.refusal?.canContinueAsFirstLoad && applications.some((o) => o.aid === a.aid)).map((a) => a.aid);
   const isRefused = view?.outcome === "refused";
@@ -299,6 +319,17 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
                   Cancel and return the card
                 </Button>
               </div>
+            </div>
+          )}
+
+          {toLoad.length > 0 && busy === null && progress.length === 0 && (
+            <div className="flex flex-wrap gap-2">
+              <Button variant="good" onClick={() => void continueLoads()} disabled={!canUseCard}>
+                {`Load on the card now: ${toLoad.map((a) => a.name ?? a.aid).join(", ")}`}
+              </Button>
+              <Button variant="secondary" onClick={() => void finish()}>
+                Cancel and return the card
+              </Button>
             </div>
           )}
 

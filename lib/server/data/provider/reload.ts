@@ -22,6 +22,7 @@ import { deliverNow } from "../../exchange/delivery";
 import { decodeStored } from "../../exchange/inbox";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { Tx } from "../../exchange/types";
+import { isLeaseLive, leaseReceipts } from "../card-lease";
 import { currentFee, findApplication, loadFileHashOf, type FeeView } from "./catalog";
 import { findBlockedCard } from "./hot-list";
 import { enqueuePermissionRequest, getPermissionViews, issuerOf, recordCardLoad, releaseStaleClaims, type CardLoadOutcome, type PermissionView } from "./permissions";
@@ -107,6 +108,8 @@ export type ReloadInput = {
   surfaceNumberLast4: string | null;
   isCardLocked: boolean;
   applicationAids: string[];
+  /** The lease on the presented card the case runs on (card-lease.ts), or null for a card image file or a real reader. */
+  leaseId?: string | null;
 };
 
 
@@ -187,10 +190,12 @@ export async function openReloadCase(actor: ProviderActor, input: ReloadInput, n
     steps: [step({ step: "701", title: "Reload requested", detail: `The customer asks to reload ${aids.map((a) => findApplication(actor.providerCompanyId, a)?.name ?? a).join(", ")}.`, outcome: "info" }, now)],
     applications: aids.map((aid) => ({ aid, name: findApplication(actor.providerCompanyId, aid)?.name ?? null, state: "checking" })),
   };
+  const leaseId = input.leaseId && (await isLeaseLive(actor.providerCompanyId, input.leaseId, now)) ? input.leaseId : null;
   const row = await db().spReloadCase.create({
     data: {
       providerCompanyId: actor.providerCompanyId,
       operatorUserId: actor.id,
+      leaseId,
       platformType: [100, 200, 999].includes(input.platformType) ? input.platformType : null,
       cardId: doc.card.cardId,
       applicationAids: aids,
@@ -486,6 +491,8 @@ async function settleCheck(tx: Tx, providerCompanyId: string, doc: CaseDoc, app:
 export async function confirmReloadCase(actor: ProviderActor, caseId: string, now = new Date()): Promise<ReloadCaseView> {
   if (!isUuid(caseId)) throw new CaseNotFoundError();
   const providerCompanyId = actor.providerCompanyId;
+  // A case whose desk crashed or went away holds its old loads only as long as its card lease lives.
+  await releaseCasesOfEndedLeases(actor, now);
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
   const first = await db().spReloadCase.findFirst({ where: { id: caseId, providerCompanyId }, select: { steps: true } });
   if (!first) throw new CaseNotFoundError();
@@ -609,7 +616,7 @@ export async function syncReloadCase(actor: ProviderActor, caseId: string, now =
  * The operator ends the visit: unused permissions of the case are given up (their old loads freed),
  * and an unfinished case is closed as reloaded, refused or abandoned by what happened.
  */
-export async function finishReloadCase(actor: ProviderActor, caseId: string, now = new Date()): Promise<ReloadCaseView | null> {
+export async function finishReloadCase(actor: ProviderActor, caseId: string, now = new Date(), why = "the desk ended the visit before loading"): Promise<ReloadCaseView | null> {
   if (!isUuid(caseId)) return null;
   const providerCompanyId = actor.providerCompanyId;
   const found = await db().$transaction(async (tx) => {
@@ -619,12 +626,12 @@ export async function finishReloadCase(actor: ProviderActor, caseId: string, now
     const doc = row.steps as unknown as CaseDoc;
     const open = await tx.spPermission.findMany({ where: { providerCompanyId, reloadCaseId: caseId, status: { in: ["requested", "granted"] } }, select: { id: true, replyMessageId: true } });
     for (const p of open) {
-      await tx.spPermission.update({ where: { id: p.id }, data: { status: "abandoned", failureReason: "the desk ended the visit before loading", finishedAt: now } });
+      await tx.spPermission.update({ where: { id: p.id }, data: { status: "abandoned", failureReason: why, finishedAt: now } });
       if (p.replyMessageId) await tx.spLoadRecord.updateMany({ where: { providerCompanyId, messageId: p.replyMessageId, status: "pending" }, data: { status: "failed", failureReason: "Permission not used: the desk ended the visit." } });
     }
     const anyReloaded = doc.applications.some((a) => a.state === "reloaded");
     const anyRefused = doc.applications.some((a) => a.refusal);
-    doc.steps.push(step({ step: "end", title: "Visit ended at the desk", detail: open.length ? `${open.length} unused permission${open.length === 1 ? "" : "s"} given up.` : "The operator ended the visit.", outcome: "info" }, now));
+    doc.steps.push(step({ step: "end", title: "Visit ended at the desk", detail: open.length ? `${open.length} unused permission${open.length === 1 ? "" : "s"} given up: ${why}.` : "The operator ended the visit.", outcome: "info" }, now));
     await saveDoc(tx, caseId, doc, anyReloaded || anyRefused ? finishData(doc, now) : { outcome: "abandoned", finishedAt: now });
     return true;
   });
@@ -690,4 +697,50 @@ export async function recordReloadLoad(actor: ProviderActor, caseId: string, per
   const recorded = await recordCardLoad(actor, permissionId, outcome, now);
   const view = await syncReloadCase(actor, caseId, now);
   return { recorded, view };
+}
+
+/**
+ * Loads the card finished under a case's permissions whose record never arrived (the desk crashed or was
+ * reloaded between the card's receipt and "record"): the relay kept each receipt the card signed during
+ * the lease, so they are recorded now, once (recordCardLoad answers a second record with the first).
+ */
+async function recordReceiptsOfLease(actor: ProviderActor, caseId: string, leaseId: string, now: Date): Promise<void> {
+  const granted = await db().spPermission.findMany({ where: { providerCompanyId: actor.providerCompanyId, reloadCaseId: caseId, status: "granted" }, select: { id: true, replyMessageId: true } });
+  if (granted.length === 0) return;
+  const receipts = await leaseReceipts(actor.providerCompanyId, leaseId);
+  for (const p of granted) {
+    const receipt = p.replyMessageId ? receipts.get(p.replyMessageId) : undefined;
+    if (receipt) await recordCardLoad(actor, p.id, { status: "loaded", receipt }, now);
+  }
+}
+
+/**
+ * Issue 9, reload resume: open cases of this provider whose card lease has ended (returned, idle past
+ * its time, or ended by the cardholder) are released: receipts the card signed are recorded, unused
+ * permissions given up (their old loads freed for the next desk), the case closed. Nothing is charged
+ * that the card did not load, and nothing the card loaded is lost.
+ */
+export async function releaseCasesOfEndedLeases(actor: ProviderActor, now = new Date()): Promise<number> {
+  const open = await db().spReloadCase.findMany({ where: { providerCompanyId: actor.providerCompanyId, outcome: "in_progress", leaseId: { not: null } }, select: { id: true, leaseId: true } });
+  let released = 0;
+  for (const c of open) {
+    if (await isLeaseLive(actor.providerCompanyId, c.leaseId!, now)) continue;
+    await recordReceiptsOfLease(actor, c.id, c.leaseId!, now);
+    await syncReloadCase(actor, c.id, now);
+    await finishReloadCase(actor, c.id, now, "the card went back to its holder (lease ended)");
+    released++;
+  }
+  return released;
+}
+
+/**
+ * F5 in the middle of a reload: the desk tab still holds the card's lease, so its open case on that lease
+ * comes back as it was, with any load the card finished meanwhile recorded.
+ */
+export async function resumeReloadCase(actor: ProviderActor, leaseId: string, now = new Date()): Promise<ReloadCaseView | null> {
+  if (!isUuid(leaseId)) return null;
+  const row = await db().spReloadCase.findFirst({ where: { providerCompanyId: actor.providerCompanyId, operatorUserId: actor.id, leaseId, outcome: "in_progress" }, orderBy: { startedAt: "desc" }, select: { id: true } });
+  if (!row) return null;
+  await recordReceiptsOfLease(actor, row.id, leaseId, now);
+  return syncReloadCase(actor, row.id, now);
 }
