@@ -9,8 +9,9 @@ import { cardBench } from "./card.bench";
 import { exchangeBench } from "./exchange.bench";
 import { renewalBench } from "./renewal.bench";
 import { formatTable, type BenchModule } from "./harness";
+import { relayBench } from "./relay.bench";
 
-const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, renewalBench];
+const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, renewalBench, relayBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

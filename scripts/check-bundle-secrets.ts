@@ -10,7 +10,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { seedCardPrivateKeys } from "../prisma/seed";
 import { DEMO_COMPANY_KEYS } from "../lib/secrets/demo-company-keys";
 import { DEMO_ISSUER_KEYS } from "../lib/secrets/demo-issuer-keys";
 import { DEMO_ISD_MASTER_KEY } from "../lib/secrets/demo-isd-keys";
@@ -24,6 +23,10 @@ async function knownSecrets(environment: Record<string, string | undefined> = pr
     ...Object.values(DEMO_COMPANY_KEYS).map((c) => secretFromJwkD(`${c.companyId} demo message-signing key`, c.privateKey.d!)),
     secretFromHex("demo ISD master key (every seeded card's SCP03 keys)", DEMO_ISD_MASTER_KEY),
   ];
+  // The seed's modules validate the environment when loaded; nothing here connects to a database.
+  process.env.DATABASE_URL ||= "postgresql://unused@localhost/unused";
+  process.env.NEXTAUTH_SECRET ||= "check-bundle-secrets-not-used-for-sessions-0000";
+  const { seedCardPrivateKeys } = await import("../prisma/seed");
   for (const [surfaceNumber, hex] of await seedCardPrivateKeys()) secrets.push(secretFromHex(`receipt key of seeded card ${surfaceNumber}`, hex));
   secrets.push(...secretsFromEnvironment(environment));
   return secrets;

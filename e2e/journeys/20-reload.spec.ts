@@ -8,6 +8,10 @@ import { as, checkReload, insertImageFile, presentationCode, readCard, takeCard,
  * Metro Transit and Sakura Points notified (push), Kenji's platform-200 card reissued.
  */
 test.describe.configure({ mode: "serial" });
+// Every APDU of a presented card is a relayed request (a database transaction): a load is tens of them,
+// so a busy machine needs longer waits for a load's outcome (no timing is asserted).
+test.setTimeout(240_000);
+const LOAD = { timeout: 90_000 };
 
 const steps = (desk: Page) => desk.getByRole("list", { name: "Steps of the reload case" });
 
@@ -41,7 +45,7 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
 
   await metro.page.getByRole("button", { name: "Confirm and reload Metro Pass" }).click();
   const result = metro.page.getByTestId("reload-result");
-  await expect(result).toContainText("Metro Pass reloaded under RECARD01-METRO01-I");
+  await expect(result).toContainText("Metro Pass reloaded under RECARD01-METRO01-I", LOAD);
   await expect(result).toContainText("¥200 reissue fee charged");
   await expect(result).toContainText("works on the card (balance ¥0)");
   await expect(steps(metro.page)).toContainText("Reload permission granted for Metro Pass");
@@ -51,7 +55,7 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
   await check.getByText("3 APDUs").click();
   await expect(check).toContainText("805C0000");
   // The card went back to Hana's wallet at the end of the flow.
-  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder", LOAD);
   // The card never left the wallet: the desk page received no private key (card, issuer or company).
   await responses.expectNoPrivateKeys();
 
@@ -87,9 +91,9 @@ test("refusal 710: Metro Cycle was not on Hana's old card; the operator continue
   await expect(form.getByRole("checkbox", { name: /^Metro Cycle/ })).toBeChecked();
   await expect(form.getByLabel("Customer number")).toHaveValue("MET-00001");
   await form.getByRole("button", { name: "Examine and ask the issuer for a loading permission" }).click();
-  await expect(metro.page.getByTestId("first-load-result")).toContainText("Metro Cycle loaded under RECARD01-METRO01-I");
+  await expect(metro.page.getByTestId("first-load-result")).toContainText("Metro Cycle loaded under RECARD01-METRO01-I", LOAD);
   await expect(metro.page.getByTestId("first-load-result")).toContainText("¥300 normal fee charged");
-  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder", LOAD);
 
   // The refused case is on record with its step and reason.
   await metro.page.goto("/provider/desk");
@@ -115,11 +119,11 @@ test("Hoshi reloads Kenji's credit application on his reissued platform-200 card
 
   await hoshi.page.getByRole("button", { name: "Confirm and reload Hoshi Credit" }).click();
   const result = hoshi.page.getByTestId("reload-result");
-  await expect(result).toContainText("Hoshi Credit reloaded under RECARD01-HOSHI01-I");
+  await expect(result).toContainText("Hoshi Credit reloaded under RECARD01-HOSHI01-I", LOAD);
   await expect(result).toContainText("¥300 reissue fee charged");
   // The reused examination's limit is what the card now holds, read back through the reader.
   await expect(result).toContainText(`works on the card (credit limit ${limit}`);
-  await expect(hoshi.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+  await expect(hoshi.page.getByTestId("card-return")).toContainText("returned to the cardholder", LOAD);
   // Method 2: the desk never saw a card id, and received no private key.
   await expect(hoshi.page.getByRole("main")).not.toContainText(/Card id[0-9A-F]{16}/);
   await responses.expectNoPrivateKeys();
@@ -138,7 +142,7 @@ test("refusal: Hoshi asks about Sakura's application on Kenji's card; the issuer
   // Not ours to load: no first-load offer, only the end of the visit.
   await expect(hoshi.page.getByRole("button", { name: "Continue as a normal first load" })).toHaveCount(0);
   await hoshi.page.getByRole("button", { name: "Finish and return the card" }).click();
-  await expect(hoshi.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+  await expect(hoshi.page.getByTestId("card-return")).toContainText("returned to the cardholder", LOAD);
 
   await hoshi.page.goto("/provider/reissuance?q=F0524300030001");
   await expect(hoshi.page.getByRole("table", { name: "Card information inquiries" })).toContainText("NG: application not on the old card");
@@ -198,11 +202,11 @@ test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued 
   await expect(metro.page.getByTestId("review-F0524300010002").getByTestId("reissue-charge")).toContainText("¥100 reissue fee");
   await metro.page.getByRole("button", { name: "Confirm and reload 2 applications" }).click();
   const result = metro.page.getByTestId("reload-result");
-  await expect(result).toContainText("Metro Pass reloaded under");
-  await expect(result).toContainText("Metro Cycle reloaded under");
+  await expect(result).toContainText("Metro Pass reloaded under", LOAD);
+  await expect(result).toContainText("Metro Cycle reloaded under", LOAD);
   await expect(result).toContainText("¥100 reissue fee charged");
   await expect(metro.page.getByTestId("card-op").filter({ hasText: "works on the card" })).toHaveCount(2);
-  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder");
+  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder", LOAD);
 
   await metro.page.goto("/provider/reissuance");
   await expect(metro.page.getByRole("table", { name: "Reissued card pairs" }).getByRole("row").nth(1)).toContainText("pulled at the desk");

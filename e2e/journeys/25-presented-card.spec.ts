@@ -6,6 +6,10 @@ import { as, checkReload, presentationCode, readCard, takeCard } from "../provid
  * 20-reload.spec.ts: Hana's reissued card still has Sakura Points to reload at the Sakura desk.
  */
 test.describe.configure({ mode: "serial" });
+// Every APDU of a presented card is a relayed request (a database transaction): a load is tens of them,
+// so a busy machine needs longer waits for a load's outcome (no timing is asserted).
+test.setTimeout(240_000);
+const LOAD = { timeout: 90_000 };
 
 test("a second desk sees who holds the card; the cardholder ends the lease from her portal", async ({ browser }) => {
   const hana = await as(browser, "hana");
@@ -30,7 +34,7 @@ test("a second desk sees who holds the card; the cardholder ends the lease from 
 
   // Metro's desk can no longer reach the card: its next APDU is refused with the reason.
   await metro.page.getByRole("button", { name: "Read the card" }).click();
-  await expect(metro.page.getByText("the cardholder took the card back")).toBeVisible();
+  await expect(metro.page.getByRole("alert").filter({ hasText: "the cardholder took the card back" })).toBeVisible();
   await expect(metro.page.getByTestId("card-presence")).toHaveText("no card");
 
   // And the other desk can now take it with the code it was given.
@@ -59,9 +63,9 @@ test("F5 right after \"Confirm and reload\": the desk resumes its card lease and
   await expect(section).toContainText(caseId);
   const next = sakura.page.getByRole("button", { name: /^(Confirm and reload Sakura Points|Load on the card now: Sakura Points)$/ });
   const done = sakura.page.getByTestId("reload-result").filter({ hasText: "Sakura Points reloaded" });
-  await expect(next.or(section.getByText("reloaded", { exact: true }))).toBeVisible();
+  await expect(next.or(section.getByText("reloaded", { exact: true }))).toBeVisible(LOAD);
   if (await next.isVisible()) await next.click();
-  await expect(done.or(section.getByText("reloaded", { exact: true }))).toBeVisible();
+  await expect(done.or(section.getByText("reloaded", { exact: true }))).toBeVisible(LOAD);
 
   // One reload, one reissue charge.
   await sakura.page.goto("/provider/records?q=Hana");
