@@ -19,6 +19,7 @@ try {
   process.env.DATABASE_URL = server.url;
   process.env.NEXTAUTH_SECRET = "bench-secret-bench-secret-bench-secret-bench";
   process.env.RECARD_DB_KIND = "postgresql";
+  process.env.RECARD_DEMO = "1"; // the demo keys and seed
   process.env.DB_POOL_MAX = "4";
   await migrate(server.url);
   const { seedIfEmpty } = await import("../prisma/seed");
