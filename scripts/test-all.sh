@@ -31,7 +31,7 @@ step "build"
 node node_modules/next/dist/bin/next build
 
 step "no private key in what the build sends to browsers"
-npx tsx --conditions=react-server scripts/check-bundle-secrets.ts
+RECARD_DEMO=1 npx tsx --conditions=react-server scripts/check-bundle-secrets.ts
 
 step "end-to-end in Chromium"
 npx playwright test
