@@ -37,6 +37,15 @@ async function lockHotList(tx: Tx, providerCompanyId: string): Promise<number> {
 const referenceOf = (m: MessageOf<"card-blocked"> | MessageOf<"card-unblocked">) =>
   m.platformType === 100 ? `card ${m.cardId}` : `${m.loadMessageIds?.length ?? 0} load record(s) of ours`;
 
+type HotListMessage = MessageOf<"card-blocked"> | MessageOf<"card-unblocked">;
+
+/** What a block names, by platform type: the card id (PF100) or this provider's load message ids (PF200). */
+const blockedCardOf = (m: HotListMessage) =>
+  m.platformType === 100 ? { cardId: m.cardId ?? null, loadMessageIds: [] as string[] } : { cardId: null, loadMessageIds: m.loadMessageIds ?? [] };
+
+/** The same reference as the value ledger keys it. */
+const ledgerKeyOf = (m: HotListMessage) => (m.platformType === 100 ? { cardId: m.cardId! } : { messageIds: m.loadMessageIds ?? [] });
+
 /** Handler of `card-blocked`: the card goes on the hot list, unless its withdrawal arrived first. */
 export async function applyCardBlocked(tx: Tx, providerCompanyId: string, message: MessageOf<"card-blocked">, now: Date): Promise<HandlerOutcome> {
   const next = await lockHotList(tx, providerCompanyId);
@@ -48,8 +57,7 @@ export async function applyCardBlocked(tx: Tx, providerCompanyId: string, messag
       providerCompanyId,
       blockMessageId,
       platformType: message.platformType,
-      cardId: message.platformType === 100 ? (message.cardId ?? null) : null,
-      loadMessageIds: message.platformType === 200 ? (message.loadMessageIds ?? []) : [],
+      ...blockedCardOf(message),
       reason: message.reason,
       status: "blocked",
       blockedAt: new Date(message.blockedAt),
@@ -58,7 +66,7 @@ export async function applyCardBlocked(tx: Tx, providerCompanyId: string, messag
     },
   });
   // The value ledger: the last known values are frozen; a later change on the lost card is refused.
-  const frozen = await freezeValues(tx, providerCompanyId, message.platformType === 100 ? { cardId: message.cardId! } : { messageIds: message.loadMessageIds ?? [] }, new Date(message.blockedAt));
+  const frozen = await freezeValues(tx, providerCompanyId, ledgerKeyOf(message), new Date(message.blockedAt));
   return { summary: `Hot list: ${referenceOf(message)} blocked (${message.reason}); ${frozen} load value(s) frozen.`, data: { changeSeq: next } };
 }
 
@@ -71,15 +79,14 @@ export async function applyCardUnblocked(tx: Tx, providerCompanyId: string, mess
   const lifted = { status: "unblocked" as const, unblockedAt: new Date(message.unblockedAt), unblockMessageId: message.header.messageId, changeSeq: next, changedAt: now };
   if (existing) {
     await tx.spHotListEntry.update({ where: { id: existing.id }, data: lifted });
-    await unfreezeValues(tx, providerCompanyId, message.platformType === 100 ? { cardId: message.cardId! } : { messageIds: message.loadMessageIds ?? [] }, now);
+    await unfreezeValues(tx, providerCompanyId, ledgerKeyOf(message), now);
   } else {
     await tx.spHotListEntry.create({
       data: {
         providerCompanyId,
         blockMessageId,
         platformType: message.platformType,
-        cardId: message.platformType === 100 ? (message.cardId ?? null) : null,
-        loadMessageIds: message.platformType === 200 ? (message.loadMessageIds ?? []) : [],
+        ...blockedCardOf(message),
         reason: message.reason,
         blockedAt: new Date(message.blockedAt),
         ...lifted,
