@@ -210,109 +210,105 @@ export const TEMPORARY_CARD_DAYS = 30;
  * run). Locks the request row first.
  */
 export async function approveLockedRequest(tx: Tx, actor: IssuerActor, requestId: string, options: ApprovalOptions, now: Date): Promise<ReissueResult<Approval>> {
-  {
-    {
-      if (!(await lockRequest(tx, requestId))) return notFound;
-      const request = await tx.reissueRequest.findUniqueOrThrow({
-        where: { id: requestId },
-        select: {
-          id: true,
-          requestNo: true,
-          status: true,
-          reason: true,
-          oldCardId: true,
-          cardholderId: true,
-          cardholder: { select: { id: true, fullName: true } },
-          oldCard: { select: { id: true, cardId: true, surfaceNumber: true, platformType: true, generation: true } },
-        },
-      });
-      const policy = await readPolicy(tx);
-      const examination = await examine(tx, request, policy, now);
-      const decision = decideReissue(request.status, examination, { kind: "approve", overrideReason: options.overrideReason });
-      if (!decision.ok) return decision;
+  if (!(await lockRequest(tx, requestId))) return notFound;
+  const request = await tx.reissueRequest.findUniqueOrThrow({
+    where: { id: requestId },
+    select: {
+      id: true,
+      requestNo: true,
+      status: true,
+      reason: true,
+      oldCardId: true,
+      cardholderId: true,
+      cardholder: { select: { id: true, fullName: true } },
+      oldCard: { select: { id: true, cardId: true, surfaceNumber: true, platformType: true, generation: true } },
+    },
+  });
+  const policy = await readPolicy(tx);
+  const examination = await examine(tx, request, policy, now);
+  const decision = decideReissue(request.status, examination, { kind: "approve", overrideReason: options.overrideReason });
+  if (!decision.ok) return decision;
 
-      const old = request.oldCard;
-      const platformType: 100 | 200 = old.platformType === 200 ? 200 : 100;
-      // Renewals and the permanent card for a temporary one wait for activation; the old card works until then.
-      const waits = options.mode === "renewal" || request.reason === "permanent";
-      const temporary = options.temporary === true && !waits;
-      const card = await personaliseAndDeliver(tx, {
-        issuerCompanyId: actor.issuerCompanyId,
-        cardholder: request.cardholder,
-        platformType,
-        previousCardId: old.id,
-        generation: old.generation + 1,
-        now,
-        kind: request.reason === "renewal" ? "renewal" : temporary ? "temporary" : "reissue",
-        status: waits ? "issued" : "active",
-        ...(temporary ? { temporary: true, expiresAt: new Date(now.getTime() + TEMPORARY_CARD_DAYS * 24 * 60 * 60 * 1000) } : {}),
-      });
-      if (!waits) await tx.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: now } });
-      await tx.reissueLink.create({ data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType, reissuedAt: now } });
-      await tx.reissueRequest.update({
-        where: { id: request.id },
-        data: {
-          status: "approved",
-          decidedAt: now,
-          decidedByUserId: actor.id,
-          reissuedCardId: card.id,
-          examination: examinationJson(examination, policy, { overridden: decision.value.overridden, overrideReason: decision.value.reason }, now),
-        },
-      });
-      if (!waits) await retireCard(tx, old.surfaceNumber, retiredWalletState(request.reason));
+  const old = request.oldCard;
+  const platformType: 100 | 200 = old.platformType === 200 ? 200 : 100;
+  // Renewals and the permanent card for a temporary one wait for activation; the old card works until then.
+  const waits = options.mode === "renewal" || request.reason === "permanent";
+  const temporary = options.temporary === true && !waits;
+  const card = await personaliseAndDeliver(tx, {
+    issuerCompanyId: actor.issuerCompanyId,
+    cardholder: request.cardholder,
+    platformType,
+    previousCardId: old.id,
+    generation: old.generation + 1,
+    now,
+    kind: request.reason === "renewal" ? "renewal" : temporary ? "temporary" : "reissue",
+    status: waits ? "issued" : "active",
+    ...(temporary ? { temporary: true, expiresAt: new Date(now.getTime() + TEMPORARY_CARD_DAYS * 24 * 60 * 60 * 1000) } : {}),
+  });
+  if (!waits) await tx.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: now } });
+  await tx.reissueLink.create({ data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType, reissuedAt: now } });
+  await tx.reissueRequest.update({
+    where: { id: request.id },
+    data: {
+      status: "approved",
+      decidedAt: now,
+      decidedByUserId: actor.id,
+      reissuedCardId: card.id,
+      examination: examinationJson(examination, policy, { overridden: decision.value.overridden, overrideReason: decision.value.reason }, now),
+    },
+  });
+  if (!waits) await retireCard(tx, old.surfaceNumber, retiredWalletState(request.reason));
 
-      const notified: string[] = [];
-      const pullOnly: string[] = [];
-      const outboxIds: string[] = [];
-      if (platformType === 100) {
-        // Step 505: only providers that loaded something on the old card, each told only this pair.
-        for (const provider of await providersWithApplicationsOn(tx, old.id)) {
-          if (provider.reissueInfoDelivery === "pull") {
-            pullOnly.push(provider.companyId);
-            continue;
-          }
-          const sent = await enqueueMessage(
-            tx,
-            "reissuance-notification",
-            { issuerCompanyId: actor.issuerCompanyId, providerCompanyId: provider.companyId, now },
-            { platformType: 100, pairs: [{ oldCardId: old.cardId, reissuedCardId: card.cardId, reissuedAt: toMessageTimestamp(now) }] },
-          );
-          notified.push(provider.companyId);
-          outboxIds.push(sent.outboxId);
-        }
+  const notified: string[] = [];
+  const pullOnly: string[] = [];
+  const outboxIds: string[] = [];
+  if (platformType === 100) {
+    // Step 505: only providers that loaded something on the old card, each told only this pair.
+    for (const provider of await providersWithApplicationsOn(tx, old.id)) {
+      if (provider.reissueInfoDelivery === "pull") {
+        pullOnly.push(provider.companyId);
+        continue;
       }
-      await recordAudit(tx, {
-        actor: operator(actor),
-        action: "reissue.approve",
-        subjectType: "reissue-request",
-        subjectId: request.id,
-        reason: decision.value.overridden
-          ? `Examination failed; approved by override: ${decision.value.reason}`
-          : `Card reported ${request.reason}; examination passed.`,
-        data: {
-          requestNo: request.requestNo,
-          oldCardId: old.cardId,
-          reissuedCardId: card.cardId,
-          platformType,
-          notified,
-          pullOnly,
-          ...(platformType === 200 ? { note: "Method 2: link stored, nobody notified (step 905)." } : {}),
-        },
-      });
-      if (!waits) await recordAudit(tx, { actor: operator(actor), action: "card.terminate", subjectType: "card", subjectId: old.id, reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}.` });
-      const approvedNotice = await recordNotice(tx, {
-        cardholderId: request.cardholderId,
-        notice: { code: "reissue-approved", params: { last4: old.surfaceNumber.slice(-4), requestNo: request.requestNo } },
-        key: `reissue-approved:${request.id}`,
-        now,
-      });
-      const noticeIds = [approvedNotice, card.noticeId].filter((x): x is string => !!x);
-      return {
-        ok: true as const,
-        value: { requestId: request.id, reissuedCardUuid: card.id, reissuedCardId: card.cardId, surfaceNumber: card.surfaceNumber, platformType, notified, pullOnly, outboxIds, noticeIds },
-      };
+      const sent = await enqueueMessage(
+        tx,
+        "reissuance-notification",
+        { issuerCompanyId: actor.issuerCompanyId, providerCompanyId: provider.companyId, now },
+        { platformType: 100, pairs: [{ oldCardId: old.cardId, reissuedCardId: card.cardId, reissuedAt: toMessageTimestamp(now) }] },
+      );
+      notified.push(provider.companyId);
+      outboxIds.push(sent.outboxId);
     }
   }
+  await recordAudit(tx, {
+    actor: operator(actor),
+    action: "reissue.approve",
+    subjectType: "reissue-request",
+    subjectId: request.id,
+    reason: decision.value.overridden
+      ? `Examination failed; approved by override: ${decision.value.reason}`
+      : `Card reported ${request.reason}; examination passed.`,
+    data: {
+      requestNo: request.requestNo,
+      oldCardId: old.cardId,
+      reissuedCardId: card.cardId,
+      platformType,
+      notified,
+      pullOnly,
+      ...(platformType === 200 ? { note: "Method 2: link stored, nobody notified (step 905)." } : {}),
+    },
+  });
+  if (!waits) await recordAudit(tx, { actor: operator(actor), action: "card.terminate", subjectType: "card", subjectId: old.id, reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}.` });
+  const approvedNotice = await recordNotice(tx, {
+    cardholderId: request.cardholderId,
+    notice: { code: "reissue-approved", params: { last4: old.surfaceNumber.slice(-4), requestNo: request.requestNo } },
+    key: `reissue-approved:${request.id}`,
+    now,
+  });
+  const noticeIds = [approvedNotice, card.noticeId].filter((x): x is string => !!x);
+  return {
+    ok: true as const,
+    value: { requestId: request.id, reissuedCardUuid: card.id, reissuedCardId: card.cardId, surfaceNumber: card.surfaceNumber, platformType, notified, pullOnly, outboxIds, noticeIds },
+  };
 }
 
 /** Steps 504/904: reject with a reason the cardholder reads. A blocked card stays blocked. */
