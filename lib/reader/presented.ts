@@ -1,3 +1,4 @@
+import { fromHex, toHex } from "@/lib/core/bytes";
 import { PresenceState } from "./presence";
 import { SerialQueue } from "./serial-queue";
 import { ReaderError, type Reader } from "./types";
@@ -69,12 +70,11 @@ export class PresentedCardReader implements Reader {
  * is another desk's) is a ReaderError "no-card" carrying the server's words.
  */
 export function httpApduRelay(url: string, lease: { leaseId: string; tab: string }, fetcher: typeof fetch = (...a) => fetch(...a)): ApduRelay {
-  const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("").toUpperCase();
   return async (command) => {
-    const res = await fetcher(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...lease, apdu: hex(command) }) });
+    const res = await fetcher(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...lease, apdu: toHex(command) }) });
     const body = (await res.json().catch(() => null)) as { response?: string; message?: string } | null;
     if (res.status === 404 || res.status === 409) throw new ReaderError("no-card", body?.message ?? "the desk no longer holds this card");
     if (!res.ok || typeof body?.response !== "string" || !/^([0-9A-F]{2})+$/i.test(body.response)) throw new ReaderError("transport", body?.message ?? `the relay answered HTTP ${res.status}`);
-    return Uint8Array.from(body.response.match(/../g)!, (h) => parseInt(h, 16));
+    return fromHex(body.response);
   };
 }
