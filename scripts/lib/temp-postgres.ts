@@ -5,9 +5,9 @@
  */
 import { spawnSync, execFileSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../../lib/server/db/embedded";
 
 export type TempPostgres = { url: string; version: string; stop(): void };
 
@@ -20,18 +20,6 @@ function findBinDir(): string {
     if (versions[0]) return path.join(base, versions[0], "bin");
   }
   throw new Error("PostgreSQL server binaries not found (install the Debian package postgresql, or set PG_BIN_DIR)");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** Starts a fresh server; throws with initdb/pg_ctl output when it cannot. */

@@ -21,7 +21,8 @@ export type EmbeddedDatabase = { url: string; dir: string; version: string; stop
 
 export const EMBEDDED_USER = "recard";
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (also used for the test runs' throwaway PostgreSQL). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
