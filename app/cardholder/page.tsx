@@ -106,6 +106,12 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                     <dd>{describePlatformType(card.platformType)}</dd>
                     <dt>Issued</dt>
                     <dd>{formatDate(card.issuedAt)}</dd>
+                    {card.temporary && (
+                      <>
+                        <dt>Kind</dt>
+                        <dd>Temporary card, valid to {formatDate(card.expiresAt)}: your permanent card follows</dd>
+                      </>
+                    )}
                   </dl>
                   <div className="flex flex-wrap gap-2">
                     {!pending && <LinkButton href={`/cardholder/cards/${card.id}/report`}>Report lost, stolen or damaged</LinkButton>}

@@ -36,9 +36,15 @@ export function RenewalProgressView({ initial, pause, resume }: { initial: Renew
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
       <Panel title="Progress" actions={<Badge tone={p.status === "finished" ? "good" : p.status === "paused" ? "warn" : "info"}>{p.status}</Badge>}>
-        <div role="progressbar" aria-label="Cards renewed" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={settled} className="h-3 w-full overflow-hidden rounded-full bg-slate-100">
-          <div className="h-3 bg-emerald-600" style={{ width: `${percent}%` }} />
-        </div>
+        {/* A native progress element: the page's Content Security Policy refuses inline style attributes. */}
+        <progress
+          aria-label="Cards renewed"
+          value={settled}
+          max={Math.max(p.total, 1)}
+          className="h-3 w-full overflow-hidden rounded-full bg-slate-100 [&::-moz-progress-bar]:bg-emerald-600 [&::-webkit-progress-bar]:bg-slate-100 [&::-webkit-progress-value]:bg-emerald-600"
+        >
+          {percent}%
+        </progress>
         <dl className="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-3" data-testid="renewal-progress">
           {[
             ["Renewed", p.done, "done"],

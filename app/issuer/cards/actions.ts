@@ -80,5 +80,6 @@ export async function issuePermanentCardAction(temporaryCardUuid: string, _prev:
   if (!result.ok) return { message: result.error.message };
   deliverSoon(result.value.outboxIds);
   revalidatePath(`/issuer/cards/${temporaryCardUuid}`);
-  return { ok: true, message: `Permanent card ending ${result.value.surfaceNumber.slice(-4)} made and sent; it replaces the temporary card when the cardholder activates it.` };
+  // The temporary card's page no longer offers the form (it is replaced): show the new card instead.
+  redirect(`/issuer/cards/${result.value.reissuedCardUuid}?permanent=1`);
 }

@@ -59,7 +59,7 @@ export default async function RenewalsPage({ searchParams }: { searchParams: Pro
                   </tr>
                 ))}
               </Table>
-              {preview.total > 0 && <SimpleForm action={startRenewalRunAction.bind(null, preview.month)} fields={[]} submitLabel={`Start renewal run (${preview.total} cards)`} ariaLabel="Start the renewal run" idPrefix="start-run" pendingLabel="Starting…" />}
+              {preview.total > 0 && <SimpleForm action={startRenewalRunAction.bind(null, preview.month)} fields={[]} submitLabel={`Start renewal run (${preview.total} card${preview.total === 1 ? "" : "s"})`} ariaLabel="Start the renewal run" idPrefix="start-run" pendingLabel="Starting…" />}
             </section>
           )}
         </Panel>

@@ -27,7 +27,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 
 export default async function CardPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
-  const { reported, blocked, withdrawn } = await searchParams;
+  const { reported, blocked, withdrawn, permanent } = await searchParams;
   const actor = await requirePortal("issuer", `/issuer/cards/${id}`);
   const card = await getCardDetail(actor, id);
   if (!card) notFound();
@@ -43,6 +43,13 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         <div className="mb-6">
           <FormMessage tone="good">
             Request #{reported} filed{blocked === "1" ? "; the card is blocked" : ""}. It waits in the reissue queue.
+          </FormMessage>
+        </div>
+      )}
+      {permanent === "1" && card.previousCard && (
+        <div className="mb-6">
+          <FormMessage tone="good">
+            Permanent card made and sent. It waits for the cardholder&apos;s activation; the temporary card ending {card.previousCard.surfaceNumber.slice(-4)} works until then.
           </FormMessage>
         </div>
       )}

@@ -23,6 +23,8 @@ export type MyCard = {
   expiresAt: Date;
   blockedReason: string | null;
   generation: number;
+  /** A temporary card for a lost one (short expiry): a permanent card follows. */
+  temporary: boolean;
   replacedCardSurfaceNumber: string | null;
   /** The plastic: in the cardholder's hands, gone (lost/stolen), or handed back. */
   walletState: "in_hand" | "gone" | "surrendered" | null;
@@ -56,6 +58,7 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
         expiresAt: true,
         blockedReason: true,
         generation: true,
+        temporary: true,
         previousCardId: true,
         previousCard: { select: { surfaceNumber: true, applications: appSelect } },
         applications: {
@@ -107,6 +110,7 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
       expiresAt: c.expiresAt,
       blockedReason: c.blockedReason,
       generation: c.generation,
+      temporary: c.temporary,
       replacedCardSurfaceNumber: c.previousCard?.surfaceNumber ?? null,
       walletState: walletState.get(c.surfaceNumber) ?? null,
       applications: c.applications.map((a) => ({

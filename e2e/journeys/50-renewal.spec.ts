@@ -1,0 +1,129 @@
+import { expect, test, type Page } from "../fixtures/test";
+import { signIn } from "../fixtures/sign-in";
+import { as, checkReload, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
+
+/**
+ * Issue 14, renewal in bulk: the issuer renews the cards expiring next month in one run and watches it
+ * to the end; a cardholder activates the renewed card (the old one stops working) and Metro's desk then
+ * reloads Metro Pass on it by method 1. Continues on the journeys' shared database: the five demo cards
+ * expiring next month (Mio Kimura, Akari Mori, Kaito Ikeda, Ema Goto, Asahi Maeda) are untouched by the
+ * earlier files.
+ */
+test.describe.configure({ mode: "serial" });
+// A presented card's APDUs are relayed requests (a database transaction each): a load is tens of them.
+test.setTimeout(240_000);
+const LOAD = { timeout: 90_000 };
+
+/** The month after the current UTC one, as the seed counts it (cards expiring on its 15th). */
+const nextMonth = () => {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 7);
+};
+
+/** A cardholder of the demo world (every one has an account: name@mail.example, the demo password). */
+async function cardholder(browser: Parameters<typeof as>[0], email: string): Promise<{ close: () => Promise<void>; page: Page }> {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await signIn(page, email);
+  await page.waitForURL(/\/cardholder/);
+  return { close: () => context.close(), page };
+}
+
+let akariNewLast4 = "";
+
+test("the issuer previews the cards expiring next month, starts a renewal run, watches it to the end and downloads the bureau file", async ({ browser }) => {
+  const issuer = await as(browser, "issuer");
+  const page = issuer.page;
+  await page.goto("/issuer/renewals");
+  await page.getByLabel("Month").fill(nextMonth());
+  await page.getByRole("button", { name: "Preview" }).click();
+  const preview = page.getByRole("region", { name: "Renewal preview" });
+  await expect(preview.getByTestId("preview-total")).toHaveText("5");
+  await expect(preview.getByRole("table", { name: "By platform type" })).toContainText("100");
+  await expect(preview.getByRole("table", { name: /By provider/ })).toContainText("Metro Transit");
+  await preview.getByRole("button", { name: "Start renewal run (5 cards)" }).click();
+  await page.waitForURL(/\/issuer\/renewals\/[0-9a-f-]{36}$/);
+  const runUrl = page.url();
+
+  // Live progress (React Query polling the progress route): the run ends with every card settled. The
+  // cardholder whose identity is not verified (Kaito Ikeda) fails the policy's examination, as a lost
+  // card's request would; the four others are renewed.
+  await expect(page.getByTestId("renewal-total")).toHaveText("5");
+  await expect(page.getByTestId("renewal-remaining")).toHaveText("0", { timeout: 120_000 });
+  await expect(page.getByTestId("renewal-done")).toHaveText("4");
+  await expect(page.getByTestId("renewal-failed")).toHaveText("1");
+  await expect(page.getByTestId("renewal-eta")).toHaveText("finished");
+  await expect(page.getByRole("progressbar", { name: "Cards renewed" })).toHaveAttribute("value", "5");
+  await expect(page.getByRole("list", { name: "Failures" })).toContainText("examination-failed: 1 card");
+  // A finished run offers neither pause nor resume.
+  await expect(page.getByRole("button", { name: "Pause" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Resume" })).toHaveCount(0);
+
+  // The card bureau's personalisation batch: the documented header, one line per renewed card.
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download the batch file (CSV)" }).click();
+  const file = await download;
+  const chunks: Buffer[] = [];
+  for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+  const lines = Buffer.concat(chunks).toString("utf8").trimEnd().split("\r\n");
+  expect(lines[0]).toBe("surface_number,platform_type,holder_no,holder_name,delivery_postal_code,delivery_address");
+  expect(lines).toHaveLength(5);
+  const akari = lines.find((l) => l.includes("Akari Mori"));
+  // Text fields quoted (the address has commas), the full surface number (the bureau prints it).
+  const match = akari?.match(/^"(\d{12,19})",100,"CH-\d+","Akari Mori","101-0047","1-2 Kanda, Chiyoda-ku, Tokyo"$/);
+  expect(match, akari).toBeTruthy();
+  expect(lines.some((l) => l.includes("Kaito Ikeda"))).toBe(false);
+  akariNewLast4 = match![1]!.slice(-4);
+
+  // Who downloaded it is recorded on the run's page; the runs list shows the run finished.
+  await page.goto(runUrl);
+  await expect(page.getByRole("list", { name: "Downloads" })).toContainText("Aiko Tanaka (issuer@recard.test) (4 lines)");
+  await page.goto("/issuer/renewals");
+  await expect(page.getByRole("table", { name: "Renewal runs" })).toContainText(nextMonth());
+  await expect(page.getByRole("table", { name: "Renewal runs" })).toContainText("finished");
+  // Nothing is renewed twice: the same month now previews only the card whose examination failed
+  // (it can be renewed once the cardholder's identity is verified).
+  await page.getByLabel("Month").fill(nextMonth());
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("region", { name: "Renewal preview" }).getByTestId("preview-total")).toHaveText("1");
+  await expect(page.getByRole("button", { name: "Start renewal run (1 card)" })).toBeVisible();
+  await issuer.context.close();
+});
+
+test("Akari's old card keeps working until she activates the renewed one; activation ends it and tells her", async ({ browser }) => {
+  const akari = await cardholder(browser, "akari.mori@mail.example");
+  const page = akari.page;
+  await page.goto("/cardholder");
+  const activate = page.getByTestId("activate-card");
+  await expect(activate).toContainText("keeps working until then");
+  // Both cards are in use until then: the old one active (its presentation offered), the new one waiting.
+  await expect(page.getByRole("heading", { name: /^Card ending \d{4}$/ })).toHaveCount(2);
+  const button = activate.getByRole("button", { name: `Activate card ending ${akariNewLast4}` });
+  await button.click();
+  await page.waitForURL(/\/cardholder\?activated=\d{4}$/);
+  await expect(page.getByRole("main").getByRole("status").first()).toContainText(`Your card ending ${akariNewLast4} is active`);
+  await expect(page.getByRole("heading", { name: /^Card ending \d{4}$/ })).toHaveCount(1);
+  await expect(page.getByRole("heading", { name: `Card ending ${akariNewLast4}` })).toBeVisible();
+  await expect(page.getByTestId("activate-card")).toHaveCount(0);
+  await expect(page.getByRole("list", { name: "Earlier cards" })).toContainText("(renewal)");
+  await page.goto("/cardholder/notices");
+  await expect(page.getByRole("list", { name: "Notices" })).toContainText(`Your card ending ${akariNewLast4} is active`);
+  await akari.close();
+});
+
+test("Metro's desk reloads Metro Pass on Akari's activated card by method 1", async ({ browser }) => {
+  const akari = await cardholder(browser, "akari.mori@mail.example");
+  const metro = await as(browser, "metro");
+  await takeCard(metro.page, await presentationCode(akari.page));
+  await expect(metro.page.getByTestId("visit-card")).toContainText(`Card ending ${akariNewLast4}`);
+  await readCard(metro.page);
+  await expect(metro.page.getByTestId("card-reading")).toContainText("method 1");
+  await checkReload(metro.page, { names: ["Metro Pass"] });
+  await expect(metro.page.getByRole("list", { name: "Steps of the reload case" })).toContainText("notified by the issuer");
+  await metro.page.getByRole("button", { name: "Confirm and reload Metro Pass" }).click();
+  await expect(metro.page.getByTestId("reload-result")).toContainText("Metro Pass reloaded under RECARD01-METRO01-I", LOAD);
+  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder", LOAD);
+  await akari.page.goto("/cardholder");
+  await expect(akari.page.getByRole("list", { name: `Applications on card ending ${akariNewLast4}` })).toContainText("Metro Pass");
+  await Promise.all([akari.close(), metro.context.close()]);
+});
