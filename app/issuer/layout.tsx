@@ -11,6 +11,7 @@ const ISSUER_NAV = [
   { href: "/issuer/cardholders", label: "Cardholders" },
   { href: "/issuer/renewals", label: "Renewals" },
   { href: "/issuer/permissions", label: "Loading permissions" },
+  { href: "/issuer/keys", label: "Card keys" },
   { href: "/issuer/providers", label: "Providers" },
   { href: "/issuer/charges", label: "Charges" },
   { href: "/issuer/messages", label: "Messages" },

@@ -59,6 +59,7 @@ import {
   type MacChain,
   type Scp03SessionKeys,
 } from "./scp03";
+import { issuerKeyUpdateSignatureValid, splitSignedIssuerKeys } from "./issuer-key-update";
 import { decodeLoadFile, type AppletKind } from "./load-file";
 import { decodePermissionToken, permissionSignatureValid, type LoadPermission, type Permission, type PermissionOperation } from "./permission";
 import { signReceipt } from "./receipt";
@@ -656,7 +657,8 @@ function putKeyFields(data: Uint8Array): { type: number; value: Uint8Array; kcv:
 }
 
 /**
- * PUT KEY (GP 2.3.1 §11.8; Amendment D §7.2), only inside an open secure channel. Two key sets:
+ * PUT KEY (GP 2.3.1 §11.8; Amendment D §7.2), inside an open secure channel, or outside one for a
+ * signed issuer key update (issuer-key-update.ts: the issuer's signature with the current key). Two key sets:
  * - the ISD's SCP03 keys (three AES keys, type 88, each `L(key) ‖ AES-CBC(Key-DEK, key)`, KCV 3 bytes):
  *   P1 = the current version, new version '01'..'6F' and different; the old version is gone afterwards;
  * - the issuer public keys (two P-256 points, type B0, no KCV): key id 1 verifies permission tokens,
@@ -666,10 +668,19 @@ function putKeyFields(data: Uint8Array): { type: number; value: Uint8Array; kcv:
  */
 function putKey(ctx: Ctx, apdu: CommandApdu): Outcome {
   const sd = ctx.image.securityDomain;
-  if (!isAuthenticated(ctx)) return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
+  // Outside a channel only a signed issuer key update (issuer-key-update.ts) is accepted: the issuer's
+  // signature with the signing key the card holds now authenticates it.
+  const signed = splitSignedIssuerKeys(apdu.data);
+  if (!isAuthenticated(ctx) && !signed) return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
   if (!sd) return refuse(SW.DATA_NOT_FOUND);
   if (apdu.p2 !== 0x81) return refuse(SW.WRONG_P1P2);
-  const fields = putKeyFields(apdu.data);
+  if (signed) {
+    if (apdu.p1 !== sd.issuerKeyVersion) return refuse(SW.DATA_NOT_FOUND);
+    if (!issuerKeyUpdateSignatureValid(ctx.image.issuerCompanyId, apdu.p1, fromHex(ctx.image.keys.issuerSigningPublicKey), signed.fields, signed.signature)) {
+      return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
+    }
+  }
+  const fields = putKeyFields(signed ? signed.fields : apdu.data);
   const newVersion = apdu.data[0];
   if (!fields || newVersion === undefined || fields.length === 0) return refuse(SW.WRONG_DATA);
   if (fields.every((f) => f.type === KEY_TYPE.AES) && fields.length === 3) {

@@ -35,5 +35,6 @@ export { describeStatusWord, formatStatusWord, SW } from "./status-words";
 export { ISD_AID_HEX, TAG, type CardLifeCycle, type CardPlatformType } from "./gp";
 export { CARD_ATR } from "./atr";
 export * as terminal from "./terminal";
-export { openSecureChannel, ScpError, type Scp03Channel } from "./scp03-host";
+export { openSecureChannel, ScpError, applyIssuerKeyUpdates, readIssuerKeyVersion, type Scp03Channel } from "./scp03-host";
+export { signIssuerKeyUpdate, encodeIssuerKeyUpdate, decodeIssuerKeyUpdate, issuerKeyFingerprint, type IssuerKeyUpdate } from "./issuer-key-update";
 export { SECURITY_LEVEL } from "./scp03";

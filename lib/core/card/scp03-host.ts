@@ -28,7 +28,8 @@ import {
   type Scp03StaticKeys,
 } from "./scp03";
 import { formatStatusWord, describeStatusWord, SW1_BYTES_REMAINING } from "./status-words";
-import type { CardResult, Transmit } from "./terminal";
+import type { IssuerKeyUpdate } from "./issuer-key-update";
+import { getDataCommand, type CardResult, type Transmit } from "./terminal";
 
 /** INITIALIZE UPDATE and EXTERNAL AUTHENTICATE instruction bytes (GP 2.3.1 §11.12, §11.11.2 / Amd D §7.1). */
 export const SCP_INS = { INITIALIZE_UPDATE: 0x50, EXTERNAL_AUTHENTICATE: 0x82 } as const;
@@ -243,4 +244,37 @@ export function parseKeyInformationTemplate(data: Uint8Array): KeyInformation[] 
     out.push({ keyId: c.value[0]!, keyVersion: c.value[1]!, keyType: c.value[2]!, length: c.value[3]! });
   }
   return out;
+}
+
+/** The version of the issuer public keys the card holds (GET DATA E0, key id 1 of type B0), readable by anyone. */
+export async function readIssuerKeyVersion(transmit: Transmit): Promise<CardResult<number>> {
+  const step = "GET DATA E0 (key information)";
+  const r = await collect(transmit, getDataCommand(0xe0));
+  if (!r) return err(refusal(step, null));
+  if (r.sw !== 0x9000) return err(refusal(step, r.sw));
+  const info = parseKeyInformationTemplate(r.data)?.find((k) => k.keyId === 1 && k.keyType === KEY_TYPE.ECC_PUBLIC);
+  return info ? ok(info.keyVersion) : err(refusal(step, r.sw, "the card lists no issuer key"));
+}
+
+/**
+ * A desk brings the card's issuer keys up to date with the issuer's signed updates (issuer-key-update.ts):
+ * reads the card's version and sends, in order, each update that starts from it. Outside a secure
+ * channel: the card checks the issuer's signature itself. Updates the card does not need are skipped.
+ */
+export async function applyIssuerKeyUpdates(transmit: Transmit, updates: readonly IssuerKeyUpdate[]): Promise<CardResult<{ from: number; to: number; applied: number[] }>> {
+  const read = await readIssuerKeyVersion(transmit);
+  if (!read.ok) return read;
+  let version = read.value;
+  const applied: number[] = [];
+  for (const update of [...updates].sort((a, b) => a.oldVersion - b.oldVersion)) {
+    if (update.oldVersion !== version) continue;
+    const step = `PUT KEY (issuer keys ${update.oldVersion.toString(16).toUpperCase()} → ${update.newVersion.toString(16).toUpperCase()})`;
+    const r = await collect(transmit, encodeCommandApdu({ cla: 0x80, ins: 0xd8, p1: update.oldVersion, p2: 0x81, data: update.data, ne: 256, extended: false }));
+    if (!r) return err(refusal(step, null));
+    if (r.sw !== 0x9000) return err(refusal(step, r.sw));
+    if (r.data.length !== 1 || r.data[0] !== update.newVersion) return err(refusal(step, r.sw, "unexpected PUT KEY response"));
+    version = update.newVersion;
+    applied.push(version);
+  }
+  return ok({ from: read.value, to: version, applied });
 }

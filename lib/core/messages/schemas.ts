@@ -160,6 +160,12 @@ export function base64UrlBytesSchema(min: number, max: number) {
 export const CardAttributeDataSchema = base64UrlBytesSchema(16, 1024);
 /** The card-bound loading permission token made by the card module (opaque here). */
 export const PermissionTokenSchema = base64UrlBytesSchema(1, 4096);
+/**
+ * The issuer's signed key updates the card must take before the token (PUT KEY data, old version
+ * first; made by the card module, opaque here): present only when the card has not learned the key
+ * that signed the token.
+ */
+export const IssuerKeyUpdatesSchema = z.array(base64UrlBytesSchema(1, 512)).min(1).max(15);
 /** The card's signed load receipt (opaque here). */
 export const ReceiptSchema = base64UrlBytesSchema(1, 4096);
 
@@ -249,6 +255,7 @@ export const LoadingPermissionGrantSchema = z.strictObject({
   applicationId: ApplicationIdSchema,
   loadFileHash: Sha256HexSchema,
   permissionToken: PermissionTokenSchema,
+  issuerKeyUpdates: IssuerKeyUpdatesSchema.optional(),
   expiresAt: TimestampSchema,
 });
 
@@ -383,6 +390,7 @@ export const ReloadPermissionGrantSchema = z.strictObject({
   originalMessageId: MessageIdSchema,
   loadFileHash: Sha256HexSchema,
   permissionToken: PermissionTokenSchema,
+  issuerKeyUpdates: IssuerKeyUpdatesSchema.optional(),
   expiresAt: TimestampSchema,
 });
 

@@ -5,7 +5,7 @@
  * answered (card id on platform 100, attribute data on platform 200, the receipt).
  */
 import { fromBase64Url, toBase64Url, toHex } from "../bytes";
-import { buildLoadFile, describeStatusWord, terminal, type AppletKind, type AppletParams } from "../card";
+import { applyIssuerKeyUpdates, buildLoadFile, decodeIssuerKeyUpdate, describeStatusWord, terminal, type AppletKind, type AppletParams, type IssuerKeyUpdate } from "../card";
 import { decodeTlv } from "../card/tlv";
 import { assertNever, err, ok, type Result } from "../result";
 
@@ -64,6 +64,29 @@ export type DeskGrant = {
 
 /** What the card did with a load: its receipt (base64url), or the status word and command that refused it. */
 export type DeskLoadOutcome = { readonly status: "loaded"; readonly receipt: string } | { readonly status: "failed"; readonly statusWord: number; readonly step: string; readonly meaning: string };
+
+/** How the card's issuer keys stood before a load: already current, brought up to date, or refused. */
+export type KeyUpdateOutcome =
+  | { readonly status: "updated"; readonly from: number; readonly to: number; readonly applied: readonly number[] }
+  | { readonly status: "failed"; readonly statusWord: number; readonly step: string; readonly meaning: string };
+
+/**
+ * Before a load under a token signed with an issuer key the card has not learned: the issuer's signed
+ * key updates (from the grant), each sent as PUT KEY when it starts from the card's version (E0). The
+ * card checks the issuer's signature itself; the desk holds no key.
+ */
+export async function updateIssuerKeys(transmit: Transmit, encoded: readonly string[]): Promise<KeyUpdateOutcome> {
+  const updates: IssuerKeyUpdate[] = [];
+  for (const e of encoded) {
+    const d = decodeIssuerKeyUpdate(fromBase64Url(e));
+    if (!d.ok) return { status: "failed", statusWord: 0x6f00, step: "issuer key update", meaning: d.error };
+    updates.push(d.value);
+  }
+  await terminal.selectIsd(transmit);
+  const r = await applyIssuerKeyUpdates(transmit, updates);
+  if (!r.ok) return { status: "failed", statusWord: r.error.sw ?? 0x6f00, step: r.error.step, meaning: r.error.meaning };
+  return { status: "updated", ...r.value };
+}
 
 /** INSTALL [for load], LOAD, INSTALL [for install]: the card checks the issuer's token itself. */
 export async function loadWithGrant(transmit: Transmit, grant: DeskGrant): Promise<DeskLoadOutcome> {

@@ -2,7 +2,7 @@
 
 import { fromBase64Url } from "@/lib/core/bytes";
 import { formatMoney } from "@/lib/core/format";
-import { checkApplicationWorks, loadWithGrant, type DeskLoadOutcome } from "@/lib/core/workflows/reload-desk";
+import { checkApplicationWorks, loadWithGrant, updateIssuerKeys, type DeskLoadOutcome } from "@/lib/core/workflows/reload-desk";
 import type { LoadRecorded, GrantView } from "@/lib/server/data/provider/permissions";
 import type { ApduTrace } from "@/lib/reader";
 import { traced, type CardOp } from "./card-ops";
@@ -42,6 +42,35 @@ export async function runLoads(options: {
     const name = grant.applicationName;
     const opId = nextId();
     options.onProgress({ aid: grant.applicationAid, name, status: "loading", recorded: null, works: null });
+    if (grant.issuerKeyUpdates.length > 0) {
+      // The issuer signed this token with a key the card may not know yet: the card takes the issuer's signed key update first.
+      const keyOpId = nextId();
+      options.onOp({ id: keyOpId, step: options.stepOf(grant), label: "Update the card's issuer key", detail: "GET DATA E0, then PUT KEY with the issuer's signed key update: the card checks the issuer's signature itself.", outcome: "running", range: null });
+      const { value: updated, range: keyRange } = await traced(options.trace, () => updateIssuerKeys(options.transmit, grant.issuerKeyUpdates));
+      const hex = (v: number) => v.toString(16).toUpperCase();
+      options.onOp({
+        id: keyOpId,
+        step: options.stepOf(grant),
+        label: "Update the card's issuer key",
+        detail:
+          updated.status === "updated"
+            ? updated.applied.length > 0
+              ? `The card took issuer key version ${hex(updated.to)} (it held ${hex(updated.from)}).`
+              : `The card already holds issuer key version ${hex(updated.to)}.`
+            : `The card refused: ${updated.step} answered ${updated.statusWord.toString(16).toUpperCase().padStart(4, "0")} (${updated.meaning}).`,
+        outcome: updated.status === "updated" ? "ok" : "refused",
+        range: keyRange,
+      });
+      if (updated.status === "failed") {
+        const answer = await options.record(grant, updated);
+        const recorded: LoadRecorded =
+          "message" in answer && !answer.ok ? { ok: false, error: { code: "issuer-refused", step: "load", reason: answer.message, canContinueAsFirstLoad: false, loadRecordId: null } } : (answer as LoadRecorded);
+        const progress: LoadProgress = { aid: grant.applicationAid, name, status: "refused", recorded, works: null };
+        options.onProgress(progress);
+        results.push(progress);
+        continue;
+      }
+    }
     options.onOp({ id: opId, step: options.stepOf(grant), label: `Load ${name}`, detail: `INSTALL [for load], LOAD, INSTALL [for install] with permission ${grant.messageId}: the card checks the issuer's token itself.`, outcome: "running", range: null });
     const { value: outcome, range } = await traced(options.trace, () => loadWithGrant(options.transmit, { ...grant, loadFile: grant.loadFile }));
     const cardSays =

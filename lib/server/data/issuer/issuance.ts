@@ -4,7 +4,8 @@ import { toHex } from "@/lib/core/bytes";
 import { personaliseCard, randomSurfaceNumber, systemCardEnv } from "@/lib/core/card";
 import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
-import { isdKeysForCard, issuerCardKeys } from "../../issuer/keys";
+import { currentIssuerKey } from "../../issuer/key-history";
+import { isdKeysForCard } from "../../issuer/keys";
 import { noticesCommitted, recordNotice } from "../../notices/notices";
 import { deliverCard } from "../wallet";
 import { recordAudit } from "./audit";
@@ -37,7 +38,8 @@ export async function personaliseAndDeliver(
 ): Promise<PersonalisedCardRow> {
   const issuer = await tx.issuerCompany.findUniqueOrThrow({ where: { companyId: input.issuerCompanyId }, select: { iin: true } });
   const env = systemCardEnv();
-  const keys = issuerCardKeys();
+  // New cards hold the current issuer key version from the start.
+  const key = await currentIssuerKey(tx, input.issuerCompanyId);
   const cardId = toHex(env.random(8));
   const surfaceNumber = randomSurfaceNumber(issuer.iin, env);
   const { image, cardPublicKeyJwk } = await personaliseCard(
@@ -47,8 +49,9 @@ export async function personaliseAndDeliver(
       platformType: input.platformType,
       issuerCompanyId: input.issuerCompanyId,
       iin: issuer.iin,
-      issuerSigningPublicKeyJwk: keys.signing.publicKeyJwk,
-      issuerEncryptionPublicKeyJwk: keys.encryption.publicKeyJwk,
+      issuerSigningPublicKeyJwk: key.signingPublicKeyJwk,
+      issuerEncryptionPublicKeyJwk: key.encryptionPublicKeyJwk,
+      issuerKeyVersion: key.version,
       cardholderName: input.cardholder.fullName.slice(0, 64),
       issuedAt: input.now,
       isdKeys: isdKeysForCard(cardId),
@@ -70,6 +73,7 @@ export async function personaliseAndDeliver(
       previousCardId: input.previousCardId,
       generation: input.generation,
       cardPublicKeyJwk: cardPublicKeyJwk as Prisma.InputJsonValue,
+      issuerKeyVersion: key.version,
     },
     select: { id: true },
   });

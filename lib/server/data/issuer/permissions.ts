@@ -8,7 +8,7 @@ import type { Prisma } from "../../db";
 import { allocateSequence } from "../../exchange/message-ids";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
-import { issuerCardKeys } from "../../issuer/keys";
+import { currentIssuerKey, keyUpdatesFrom } from "../../issuer/key-history";
 import { recordAudit } from "./audit";
 import { EXCHANGE_ACTOR, findReferencedCard, readPolicy, type CardRow } from "./shared";
 
@@ -95,7 +95,10 @@ async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: s
   const policy = await readPolicy(tx);
   const expiresAt = new Date(now.getTime() + policy.permissionTtlMinutes * 60_000);
   const reload = input.originalMessageId !== null;
-  const token = await signPermission(issuerCardKeys().signing.privateKeyJwk, {
+  // Signed with the current key version; a card that has not learned it takes the signed updates first (at the desk).
+  const key = await currentIssuerKey(tx, issuerCompanyId);
+  const issuerKeyUpdates = card.issuerKeyVersion < key.version ? await keyUpdatesFrom(tx, issuerCompanyId, card.issuerKeyVersion) : [];
+  const token = await signPermission(key.privateKeys().signing.privateKeyJwk, {
     operation: "load",
     messageId,
     cardBinding: cardBinding(card.cardId, messageId),
@@ -111,6 +114,7 @@ async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: s
     applicationId: application.aid,
     loadFileHash: input.loadFileHash,
     permissionToken: toBase64Url(token),
+    ...(issuerKeyUpdates.length ? { issuerKeyUpdates } : {}),
     expiresAt: expiresAt.toISOString(),
   };
   const sent = reload
@@ -128,6 +132,7 @@ async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: s
       originalMessageId: input.originalMessageId,
       status: "granted",
       token: new Uint8Array(token),
+      issuerKeyVersion: key.version,
       loadFileHash: input.loadFileHash,
       expiresAt,
       decidedAt: now,
@@ -234,7 +239,7 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
   const provider = contract.provider;
   const app = await checkApplication(tx, provider, message.applicationId, message.loadFileHash);
   if (!app.ok) return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }), app.refusal);
-  const found = await findReferencedCard(tx, message);
+  const found = await findReferencedCard(tx, message, ctx.receiverCompanyId);
   if (!found.ok) {
     const refusal = { reason: found.reason, text: found.text };
     return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card: null, refusal }), refusal);
@@ -285,7 +290,7 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   const app = await checkApplication(tx, provider, message.applicationId, message.loadFileHash);
   if (!app.ok) return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }), app.refusal);
   const application = app.application;
-  const found = await findReferencedCard(tx, message);
+  const found = await findReferencedCard(tx, message, ctx.receiverCompanyId);
   if (!found.ok) {
     const refusal = { reason: found.reason, text: found.text };
     return refused(await refusePermission(tx, { ...base, provider, applicationId: application.id, card: null, refusal }), refusal);
@@ -359,7 +364,8 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
       providerId: true,
       provider: { select: { companyId: true, name: true } },
       application: { select: { id: true, aid: true, name: true } },
-      card: { select: { id: true, cardId: true, cardPublicKeyJwk: true, cardholderId: true, surfaceNumber: true } },
+      issuerKeyVersion: true,
+      card: { select: { id: true, cardId: true, cardPublicKeyJwk: true, cardholderId: true, surfaceNumber: true, issuerKeyVersion: true } },
     },
   });
   if (!permission || permission.provider.companyId !== providerCompanyId || !permission.application || !permission.card) {
@@ -403,6 +409,10 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     }
   }
   const live = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: application.id, status: "loaded" }, select: { id: true } });
+  // The card accepted a token signed with this key version: it holds that version (or a later one) now.
+  if (permission.issuerKeyVersion !== null && permission.issuerKeyVersion > card.issuerKeyVersion) {
+    await tx.card.update({ where: { id: card.id }, data: { issuerKeyVersion: permission.issuerKeyVersion } });
+  }
   await tx.loadingPermission.update({
     where: { id: permission.id },
     data: { status: "confirmed", receipt: new Uint8Array(receiptBytes), confirmationCounter: verified.value.confirmationCounter, confirmedAt: now },

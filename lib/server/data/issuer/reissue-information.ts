@@ -105,7 +105,7 @@ export async function answerCardInformationInquiry(message: MessageOf<"card-info
 
 async function findOriginalLoad(tx: Tx, providerCompanyId: string, message: MessageOf<"card-information-inquiry">): Promise<{ result: InquiryAnswer; cardUuid: string | null }> {
   const ng = (reason: CardInformationNgReason, cardUuid: string | null = null) => ({ result: { reissue: "NG" as const, reason }, cardUuid });
-  const found = await findReferencedCard(tx, { platformType: 200, cardAttributeData: message.cardAttributeData });
+  const found = await findReferencedCard(tx, { platformType: 200, cardAttributeData: message.cardAttributeData }, message.header.receiverCompanyId);
   if (!found.ok) return ng(found.reason);
   const card = found.card;
   const link = await tx.reissueLink.findUnique({ where: { reissuedCardId: card.id }, select: { oldCardId: true } });

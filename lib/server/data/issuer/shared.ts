@@ -1,9 +1,8 @@
 import "server-only";
 import { fromBase64Url } from "@/lib/core/bytes";
-import { decryptCardAttributeData } from "@/lib/core/card";
 import type { IssuerActor } from "../../auth/session";
 import type { Prisma } from "../../db";
-import { issuerCardKeys } from "../../issuer/keys";
+import { openAttributeData } from "../../issuer/key-history";
 
 type Tx = Prisma.TransactionClient;
 
@@ -31,6 +30,7 @@ export const CARD_SELECT = {
   status: true,
   cardholderId: true,
   cardPublicKeyJwk: true,
+  issuerKeyVersion: true,
 } as const;
 
 export type CardRow = Prisma.CardGetPayload<{ select: typeof CARD_SELECT }>;
@@ -43,7 +43,7 @@ export type CardReference = { platformType: number; cardId?: string; cardAttribu
  * data. A card of the other platform type is "not found": a provider that read DF70 correctly cannot
  * name it that way, and we do not confirm that such a card exists.
  */
-export async function findReferencedCard(tx: Pick<Tx, "card">, ref: CardReference): Promise<{ ok: true; card: CardRow } | { ok: false; reason: "attribute-data-invalid" | "card-not-found"; text: string }> {
+export async function findReferencedCard(tx: Pick<Tx, "card" | "issuerCardKey">, ref: CardReference, issuerCompanyId: string): Promise<{ ok: true; card: CardRow } | { ok: false; reason: "attribute-data-invalid" | "card-not-found"; text: string }> {
   let cardId: string;
   if (ref.cardAttributeData !== undefined) {
     let bytes: Uint8Array;
@@ -52,7 +52,8 @@ export async function findReferencedCard(tx: Pick<Tx, "card">, ref: CardReferenc
     } catch {
       return { ok: false, reason: "attribute-data-invalid", text: "The card attribute data is not valid base64url." };
     }
-    const opened = decryptCardAttributeData(issuerCardKeys().encryption.privateKeyJwk, bytes);
+    // Every key version the issuer ever had: a card that has not learned the current one uses an older one.
+    const opened = await openAttributeData(tx, issuerCompanyId, bytes);
     if (!opened.ok) return { ok: false, reason: "attribute-data-invalid", text: "The issuer cannot open this card attribute data: it is damaged, altered, or from another issuer's card." };
     cardId = opened.value.cardId;
   } else if (ref.cardId !== undefined) {

@@ -44,6 +44,8 @@ export type GrantView = {
   messageId: string;
   originalMessageId: string | null;
   permissionToken: string;
+  /** The issuer's signed key updates the card takes first when it has not learned the key that signed the token (base64url). */
+  issuerKeyUpdates: string[];
   expiresAt: string;
   loadFile: LoadFileSpec;
   installParams: AppletParams;
@@ -83,6 +85,7 @@ async function toView(row: PermissionRow, now: Date): Promise<PermissionView> {
           messageId: row.replyMessageId!,
           originalMessageId: row.originalMessageId,
           permissionToken: toBase64Url(row.token!),
+          issuerKeyUpdates: row.issuerKeyUpdates,
           expiresAt: row.expiresAt!.toISOString(),
           loadFile: loadFileSpecOf(app),
           installParams: installParamsOf(row, app.kind, fee?.currency ?? "JPY"),
@@ -252,7 +255,14 @@ export async function storePermissionGrant(tx: Tx, providerCompanyId: string, me
   }
   await tx.spPermission.update({
     where: { id: request.id },
-    data: { status: "granted", replyMessageId: messageId, token: new Uint8Array(fromBase64Url(message.permissionToken)), expiresAt: new Date(message.expiresAt), answeredAt: now },
+    data: {
+      status: "granted",
+      replyMessageId: messageId,
+      token: new Uint8Array(fromBase64Url(message.permissionToken)),
+      issuerKeyUpdates: message.issuerKeyUpdates ?? [],
+      expiresAt: new Date(message.expiresAt),
+      answeredAt: now,
+    },
   });
   // ON CONFLICT DO NOTHING: a reload already recorded for the old load keeps it (partial unique index).
   const opened = await tx.spLoadRecord.createMany({
