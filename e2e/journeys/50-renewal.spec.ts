@@ -1,4 +1,7 @@
-import { expect, test, type Page } from "../fixtures/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Browser, type Page } from "../fixtures/test";
+import { ACCOUNTS } from "../fixtures/accounts";
+import { capture, replay } from "../fixtures/replay";
 import { signIn } from "../fixtures/sign-in";
 import { as, checkReload, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
 
@@ -21,7 +24,7 @@ const nextMonth = () => {
 };
 
 /** A cardholder of the demo world (every one has an account: name@mail.example, the demo password). */
-async function cardholder(browser: Parameters<typeof as>[0], email: string): Promise<{ close: () => Promise<void>; page: Page }> {
+async function cardholder(browser: Browser, email: string): Promise<{ close: () => Promise<void>; page: Page }> {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   await signIn(page, email);
@@ -30,6 +33,11 @@ async function cardholder(browser: Parameters<typeof as>[0], email: string): Pro
 }
 
 let akariNewLast4 = "";
+
+/** A request context with a demo account's saved session (for replaying what another party's browser sent). */
+async function sessionOf(browser: Browser, key: "metro" | "hana") {
+  return browser.newContext({ storageState: ACCOUNTS[key].state });
+}
 
 test("the issuer previews the cards expiring next month, starts a renewal run, watches it to the end and downloads the bureau file", async ({ browser }) => {
   const issuer = await as(browser, "issuer");
@@ -58,6 +66,9 @@ test("the issuer previews the cards expiring next month, starts a renewal run, w
   // A finished run offers neither pause nor resume.
   await expect(page.getByRole("button", { name: "Pause" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Resume" })).toHaveCount(0);
+  // The run's page passes the same accessibility rules as every main page (e2e/security/zz-accessibility.spec.ts).
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
   // The card bureau's personalisation batch: the documented header, one line per renewed card.
   const download = page.waitForEvent("download");
@@ -75,8 +86,25 @@ test("the issuer previews the cards expiring next month, starts a renewal run, w
   expect(lines.some((l) => l.includes("Kaito Ikeda"))).toBe(false);
   akariNewLast4 = match![1]!.slice(-4);
 
-  // Who downloaded it is recorded on the run's page; the runs list shows the run finished.
+  // The run's routes answer only issuer sessions: a provider desk and a cardholder are refused the
+  // progress and the bureau file (which carries full surface numbers and addresses), nobody signed in
+  // is sent to sign in, and none of it is recorded as a download.
+  for (const key of ["metro", "hana"] as const) {
+    const other = await sessionOf(browser, key);
+    for (const route of ["progress", "bureau"]) {
+      const response = await other.request.get(`${runUrl}/${route}`, { maxRedirects: 0 });
+      expect(response.status(), `${key}: ${route}`).toBe(403);
+      expect(await response.text(), `${key}: ${route}`).not.toContain("Akari");
+    }
+    await other.close();
+  }
+  const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  for (const route of ["progress", "bureau"]) expect([307, 401], route).toContain((await anonymous.request.get(`${runUrl}/${route}`, { maxRedirects: 0 })).status());
+  await anonymous.close();
+
+  // Who downloaded it is recorded on the run's page (once: the refused requests are not); the runs list shows the run finished.
   await page.goto(runUrl);
+  await expect(page.getByRole("list", { name: "Downloads" }).getByRole("listitem")).toHaveCount(1);
   await expect(page.getByRole("list", { name: "Downloads" })).toContainText("Aiko Tanaka (issuer@recard.test) (4 lines)");
   await page.goto("/issuer/renewals");
   await expect(page.getByRole("table", { name: "Renewal runs" })).toContainText(nextMonth());
@@ -86,7 +114,17 @@ test("the issuer previews the cards expiring next month, starts a renewal run, w
   await page.getByLabel("Month").fill(nextMonth());
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByRole("region", { name: "Renewal preview" }).getByTestId("preview-total")).toHaveText("1");
-  await expect(page.getByRole("button", { name: "Start renewal run (1 card)" })).toBeVisible();
+  // Starting a run is the issuer's: the same request replayed by a provider desk or a cardholder is
+  // refused and starts nothing.
+  const start = await capture(page, () => page.getByRole("button", { name: "Start renewal run (1 card)" }).click());
+  for (const key of ["metro", "hana"] as const) {
+    const other = await sessionOf(browser, key);
+    const answer = await replay(other.request, start, new URL(runUrl).origin);
+    expect(answer.status !== 200 || answer.text.includes("This needs an issuer account."), `${key}: start a run (${answer.status})`).toBe(true);
+    await other.close();
+  }
+  await page.goto("/issuer/renewals");
+  await expect(page.getByRole("table", { name: "Renewal runs" }).getByRole("row")).toHaveCount(2); // the header and the one run
   await issuer.context.close();
 });
 
@@ -99,6 +137,17 @@ test("Akari's old card keeps working until she activates the renewed one; activa
   // Both cards are in use until then: the old one active (its presentation offered), the new one waiting.
   await expect(page.getByRole("heading", { name: /^Card ending \d{4}$/ })).toHaveCount(2);
   const button = activate.getByRole("button", { name: `Activate card ending ${akariNewLast4}` });
+  // Another cardholder (Hana) or a provider desk replaying Akari's activation is refused: the card is
+  // "not found" for another cardholder, and stays waiting.
+  const activation = await capture(page, () => button.click());
+  for (const key of ["hana", "metro"] as const) {
+    const other = await sessionOf(browser, key);
+    const answer = await replay(other.request, activation, new URL(page.url()).origin);
+    expect(answer.status !== 200 || answer.text.includes("No such card."), `${key}: activate Akari's card (${answer.status})`).toBe(true);
+    await other.close();
+  }
+  await page.goto("/cardholder");
+  await expect(page.getByTestId("activate-card")).toBeVisible();
   await button.click();
   await page.waitForURL(/\/cardholder\?activated=\d{4}$/);
   await expect(page.getByRole("main").getByRole("status").first()).toContainText(`Your card ending ${akariNewLast4} is active`);

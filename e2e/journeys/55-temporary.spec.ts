@@ -1,4 +1,6 @@
 import { expect, test, type Browser, type Page } from "../fixtures/test";
+import { ACCOUNTS } from "../fixtures/accounts";
+import { capture, replay } from "../fixtures/replay";
 import { signIn } from "../fixtures/sign-in";
 import { as } from "../provider/desk-helpers";
 
@@ -68,6 +70,16 @@ test("the issuer issues the permanent card; Tsumugi activates it and the tempora
   const issuer = await as(browser, "issuer");
   await issuer.page.goto(`/issuer/cards?q=${encodeURIComponent(TSUMUGI.name.split(" ")[0]!)}`);
   await issuer.page.getByRole("link", { name: new RegExp(`${cards.temporary}$`) }).click();
+  // Issuing it is the issuer's: the same request replayed by a provider desk or a cardholder is refused.
+  const issue = await capture(issuer.page, () => issuer.page.getByRole("button", { name: "Issue the permanent card" }).click());
+  for (const key of ["metro", "hana"] as const) {
+    const other = await browser.newContext({ storageState: ACCOUNTS[key].state });
+    const answer = await replay(other.request, issue, new URL(issuer.page.url()).origin);
+    expect(answer.status !== 200 || answer.text.includes("This needs an issuer account."), `${key}: issue the permanent card (${answer.status})`).toBe(true);
+    await other.close();
+  }
+  await issuer.page.reload();
+  await expect(issuer.page.getByTestId("new-card-id")).toHaveCount(0); // still not replaced
   await issuer.page.getByRole("button", { name: "Issue the permanent card" }).click();
   // The new card's page: issued (waiting for activation), replacing the temporary card.
   await issuer.page.waitForURL(/\/issuer\/cards\/[0-9a-f-]{36}\?permanent=1$/);
