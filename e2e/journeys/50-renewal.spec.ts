@@ -128,6 +128,36 @@ test("the issuer previews the cards expiring next month, starts a renewal run, w
   await issuer.context.close();
 });
 
+test("Mio brings her renewed card to the issuer's desk: the operator activates it there and her old card stops", async ({ browser }) => {
+  const issuer = await as(browser, "issuer");
+  const page = issuer.page;
+  await page.goto("/issuer/cards?q=Mio");
+  await page.getByRole("table", { name: "Cards" }).getByRole("row").filter({ hasText: "Mio Kimura" }).filter({ has: page.getByRole("cell", { name: "issued", exact: true }) }).getByRole("link").click();
+  await expect(page.getByTestId("card-facts")).toContainText("issued");
+  const activation = page.getByRole("form", { name: "Activate the card at the desk" });
+  await expect(activation).toBeVisible();
+  // Activation at the desk is the issuer's: replayed by a provider desk or a cardholder, it is refused.
+  const replayed = await capture(page, () => activation.getByRole("button", { name: "Activate at the desk (card present)" }).click());
+  for (const key of ["metro", "hana"] as const) {
+    const other = await sessionOf(browser, key);
+    const answer = await replay(other.request, replayed, new URL(page.url()).origin);
+    expect(answer.status !== 200 || answer.text.includes("This needs an issuer account."), `${key}: activate at the desk (${answer.status})`).toBe(true);
+    await other.close();
+  }
+  await page.reload();
+  await expect(page.getByTestId("card-facts")).toContainText("issued");
+  await page.getByRole("button", { name: "Activate at the desk (card present)" }).click();
+  await page.waitForURL(/\?activated=1$/);
+  await expect(page.getByRole("main").getByRole("status").first()).toContainText("Card activated at the desk; the card ending");
+  await expect(page.getByTestId("card-facts")).toContainText("active");
+  await expect(page.getByRole("form", { name: "Activate the card at the desk" })).toHaveCount(0);
+  // The renewed card's predecessor is terminated, with the reason in its audit trail.
+  await page.getByTestId("old-card-id").click();
+  await expect(page.getByTestId("card-facts")).toContainText("terminated");
+  await expect(page.getByRole("table", { name: "Audit trail of the card" })).toContainText("now activated");
+  await issuer.context.close();
+});
+
 test("Akari's old card keeps working until she activates the renewed one; activation ends it and tells her", async ({ browser }) => {
   const akari = await cardholder(browser, "akari.mori@mail.example");
   const page = akari.page;

@@ -8,6 +8,7 @@ import type { ReportState } from "@/components/cardholder/report-form";
 import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
 import { authorize } from "@/lib/server/auth/session";
 import { issueNewCard } from "@/lib/server/data/issuer/issuance";
+import { activateCard } from "@/lib/server/data/issuer/activation";
 import type { WithdrawState } from "@/components/cardholder/withdraw-form";
 import { fileReissueRequest, issuePermanentCard, withdrawReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
@@ -82,4 +83,18 @@ export async function issuePermanentCardAction(temporaryCardUuid: string, _prev:
   revalidatePath(`/issuer/cards/${temporaryCardUuid}`);
   // The temporary card's page no longer offers the form (it is replaced): show the new card instead.
   redirect(`/issuer/cards/${result.value.reissuedCardUuid}?permanent=1`);
+}
+
+/**
+ * Activation at the issuer's desk: the cardholder is there with the new card in hand (the operator
+ * sees it), as an alternative to activating it in the portal. Ends the card it replaces.
+ */
+export async function activateCardAtDeskAction(cardUuid: string, _prev: FormState, _formData: FormData): Promise<FormState> {
+  const auth = await authorize("issuer");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const result = await activateCard({ kind: "operator", userId: auth.actor.id, label: operator(auth.actor).label }, cardUuid);
+  if (!result.ok) return { message: result.error.message };
+  revalidatePath(`/issuer/cards/${cardUuid}`);
+  // The form disappears with the `issued` status: the confirmation travels in the address.
+  redirect(`/issuer/cards/${cardUuid}?activated=1`);
 }

@@ -10,7 +10,7 @@ import { Table, Td } from "@/components/ui/table";
 import { describePlatformType, formatDate, formatInstant, groupSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { getCardDetail } from "@/lib/server/data/issuer/cards";
-import { issuePermanentCardAction, reportOnBehalfAction, withdrawOnBehalfAction } from "../actions";
+import { activateCardAtDeskAction, issuePermanentCardAction, reportOnBehalfAction, withdrawOnBehalfAction } from "../actions";
 import { WithdrawReportForm } from "@/components/cardholder/withdraw-form";
 import { SimpleForm } from "@/components/issuer/simple-form";
 
@@ -27,7 +27,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 
 export default async function CardPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
-  const { reported, blocked, withdrawn, permanent } = await searchParams;
+  const { reported, blocked, withdrawn, permanent, activated } = await searchParams;
   const actor = await requirePortal("issuer", `/issuer/cards/${id}`);
   const card = await getCardDetail(actor, id);
   if (!card) notFound();
@@ -51,6 +51,11 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           <FormMessage tone="good">
             Permanent card made and sent. It waits for the cardholder&apos;s activation; the temporary card ending {card.previousCard.surfaceNumber.slice(-4)} works until then.
           </FormMessage>
+        </div>
+      )}
+      {activated === "1" && card.status === "active" && (
+        <div className="mb-6">
+          <FormMessage tone="good">Card activated at the desk{card.previousCard ? `; the card ending ${card.previousCard.surfaceNumber.slice(-4)} it replaces no longer works` : ""}.</FormMessage>
         </div>
       )}
       <div className="grid gap-6 lg:grid-cols-2">
@@ -176,6 +181,14 @@ export default async function CardPage({ params, searchParams }: { params: Promi
             <p className="text-sm text-emerald-800" role="status">
               Report #{withdrawn} withdrawn: the card is active again and the providers were told (card-unblocked).
             </p>
+          </Panel>
+        )}
+        {card.status === "issued" && (
+          <Panel title="Activation">
+            <p className="mb-3 text-sm text-slate-600">
+              The card waits for the cardholder&apos;s activation (in the portal){card.previousCard ? `; the card ending ${card.previousCard.surfaceNumber.slice(-4)} works until then` : ""}. When the cardholder is at the desk with this card in hand, activate it here.
+            </p>
+            <SimpleForm action={activateCardAtDeskAction.bind(null, card.id)} fields={[]} submitLabel="Activate at the desk (card present)" ariaLabel="Activate the card at the desk" idPrefix="activate" variant="good" />
           </Panel>
         )}
         {card.temporary && !card.nextCard && card.status !== "terminated" && (
