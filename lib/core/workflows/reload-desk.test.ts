@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toBase64Url } from "../bytes";
 import { signDemo, cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS } from "../card/fixtures";
 import { loadFileHash } from "../card";
-import { canUseCard, checkApplicationWorks, EMPTY_VISIT, loadWithGrant, previewBytes, readCardForDesk, visitReducer, type CardReading, type DeskGrant } from "./reload-desk";
+import { encodeIssuerKeyUpdate, generateIssuerKeys, signIssuerKeyUpdate } from "../card";
+import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
+import { canUseCard, checkApplicationWorks, EMPTY_VISIT, loadWithGrant, previewBytes, readCardForDesk, updateIssuerKeys, visitReducer, type CardReading, type DeskGrant } from "./reload-desk";
 
 const money = (minor: number, currency: string) => `${currency} ${minor}`;
 
@@ -93,5 +95,20 @@ describe("the visit", () => {
     const next = visitReducer(returned, { type: "card-inserted", source: "file", presentationId: null, last4: null });
     expect(next).toMatchObject({ reading: null, flow: "none", returnedAt: null });
     expect(canUseCard(next)).toBe(true);
+  });
+});
+
+describe("issuer key update at the desk", () => {
+  it("sends the update the card needs, skips it when the card holds the version, reports a damaged update and a refusal", async () => {
+    const slot = await cardInSlot(200, "desk-key-update");
+    const next = await generateIssuerKeys();
+    const sign = (from = DEMO_ISSUER_KEYS) =>
+      signIssuerKeyUpdate({ issuerCompanyId: "RECARD01", oldVersion: 0x70, newVersion: 0x71, signingPublicKeyJwk: next.signing.publicKeyJwk, encryptionPublicKeyJwk: next.encryption.publicKeyJwk, oldSigningPrivateKeyJwk: from.signing.privateKeyJwk });
+    const forged = toBase64Url(encodeIssuerKeyUpdate(await sign(next)));
+    expect(await updateIssuerKeys(slot.transmit, [forged])).toMatchObject({ status: "failed", statusWord: 0x6982, step: expect.stringContaining("PUT KEY") });
+    expect(await updateIssuerKeys(slot.transmit, ["AAAA"])).toMatchObject({ status: "failed", step: "issuer key update" });
+    const good = toBase64Url(encodeIssuerKeyUpdate(await sign()));
+    expect(await updateIssuerKeys(slot.transmit, [good])).toEqual({ status: "updated", from: 0x70, to: 0x71, applied: [0x71] });
+    expect(await updateIssuerKeys(slot.transmit, [good])).toEqual({ status: "updated", from: 0x71, to: 0x71, applied: [] });
   });
 });
