@@ -2,15 +2,37 @@ import { expect, test, type Browser, type Page } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 import { capture, replay } from "../fixtures/replay";
 import { signIn } from "../fixtures/sign-in";
-import { as } from "../provider/desk-helpers";
+import { as, checkReload, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
 
 /**
  * Issue 14, temporary cards: Tsumugi Fujita loses her card; the issuer approves the request with a
  * temporary card (30 days, marked temporary, in use at once), later issues the permanent card, which
- * waits until she activates it and then replaces the temporary one. Continues on the journeys' shared
- * database; no earlier file touches Tsumugi.
+ * waits until she activates it and then replaces the temporary one. Metro's desk reloads Metro Pass on
+ * the temporary card, and after the activation on the permanent card (the reload follows). Continues on
+ * the journeys' shared database; no earlier file touches Tsumugi.
  */
 test.describe.configure({ mode: "serial" });
+// A presented card's APDUs are relayed requests (a database transaction each): a load is tens of them.
+test.setTimeout(240_000);
+const LOAD = { timeout: 90_000 };
+
+/** Metro's desk takes Tsumugi's card in use and reloads Metro Pass on it by method 1 (Fig. 12 pushed earlier). */
+async function metroReloadsMetroPass(browser: Browser, last4: string): Promise<void> {
+  const tsumugi = await cardholder(browser);
+  const metro = await as(browser, "metro");
+  await takeCard(metro.page, await presentationCode(tsumugi.page));
+  await expect(metro.page.getByTestId("visit-card")).toContainText(`Card ending ${last4}`);
+  await readCard(metro.page);
+  await expect(metro.page.getByTestId("card-reading")).toContainText("method 1");
+  await checkReload(metro.page, { names: ["Metro Pass"] });
+  await expect(metro.page.getByRole("list", { name: "Steps of the reload case" })).toContainText("notified by the issuer");
+  await metro.page.getByRole("button", { name: "Confirm and reload Metro Pass" }).click();
+  await expect(metro.page.getByTestId("reload-result")).toContainText("Metro Pass reloaded under RECARD01-METRO01-I", LOAD);
+  await expect(metro.page.getByTestId("card-return")).toContainText("returned to the cardholder", LOAD);
+  await tsumugi.page.goto("/cardholder");
+  await expect(tsumugi.page.getByRole("list", { name: `Applications on card ending ${last4}` })).toContainText("Metro Pass");
+  await Promise.all([tsumugi.close(), metro.context.close()]);
+}
 
 const TSUMUGI = { name: "Tsumugi Fujita", email: "tsumugi.fujita@mail.example" };
 const cards: { lost?: string; temporary?: string; permanent?: string } = {};
@@ -66,6 +88,10 @@ test("Tsumugi reports her card lost; the issuer approves it with a temporary car
   await tsumugi.close();
 });
 
+test("providers treat the temporary card like any reissued card: Metro's desk reloads Metro Pass on it by method 1", async ({ browser }) => {
+  await metroReloadsMetroPass(browser, cards.temporary!);
+});
+
 test("the issuer issues the permanent card; Tsumugi activates it and the temporary card stops", async ({ browser }) => {
   const issuer = await as(browser, "issuer");
   await issuer.page.goto(`/issuer/cards?q=${encodeURIComponent(TSUMUGI.name.split(" ")[0]!)}`);
@@ -110,4 +136,8 @@ test("the issuer issues the permanent card; Tsumugi activates it and the tempora
   await expect(page.getByTestId(`card-${cards.permanent}`)).not.toContainText("Temporary card");
   await expect(page.getByRole("list", { name: "Earlier cards" })).toContainText("(permanent)");
   await tsumugi.close();
+});
+
+test("the reload on the temporary card follows: Metro's desk reloads Metro Pass on the permanent card by method 1", async ({ browser }) => {
+  await metroReloadsMetroPass(browser, cards.permanent!);
 });
