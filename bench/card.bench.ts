@@ -3,7 +3,9 @@
  * measured in this run, so the table compares like with like on any machine.
  */
 import { fromHex, toHex } from "@/lib/core/bytes";
-import { createDemoCard, seededCardEnv, SimulatedCard, TAG, type CardImage } from "@/lib/core/card";
+import { createDemoCard, generateIssuerKeys, INITIAL_SESSION, processApdu, seededCardEnv, signIssuerKeyUpdate, SimulatedCard, TAG, type CardImage } from "@/lib/core/card";
+import { encodeCommandApdu } from "@/lib/core/card/apdu";
+import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
 import { loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo } from "@/lib/core/card/fixtures";
 import { getDataCommand, getStatusCommand, loadApplication, loadCommands, selectCommand } from "@/lib/core/card/terminal";
 import { SECURITY_LEVEL } from "@/lib/core/card/scp03";
@@ -191,6 +193,15 @@ async function secureChannel(image: CardImage, ctx: BenchContext): Promise<Bench
   const full = await open(SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC, 2);
   const fullRow = await measure(() => full.transmit(status), opts);
   if (!mac.isOpen() || !full.isOpen()) throw new Error("bench: a channel closed during the run");
+  // The issuer's signed key update (PUT KEY outside a channel, the card verifies an ECDSA signature):
+  // run on the card OS as a pure function of the same image, so every iteration updates '70' → '71'.
+  const next = await generateIssuerKeys();
+  const update = await signIssuerKeyUpdate({ issuerCompanyId: image.issuerCompanyId, oldVersion: 0x70, newVersion: 0x71, signingPublicKeyJwk: next.signing.publicKeyJwk, encryptionPublicKeyJwk: next.encryption.publicKeyJwk, oldSigningPrivateKeyJwk: DEMO_ISSUER_KEYS.signing.privateKeyJwk });
+  const putKey = encodeCommandApdu({ cla: 0x80, ins: 0xd8, p1: 0x70, p2: 0x81, data: update.data, ne: 256, extended: false });
+  const env = seededCardEnv("bench-key-update");
+  const first = processApdu(image, INITIAL_SESSION, putKey, env);
+  if (toHex(first.response) !== "719000") throw new Error(`bench: signed key update answered ${toHex(first.response)}`);
+  const keyUpdateRow = await measure(() => processApdu(image, INITIAL_SESSION, putKey, env), opts);
   const baseline = { name: "baseline: plain GET STATUS (ISD), no channel", measurement: pooled(before, await measure(() => card.transmit(status), opts)) };
   return {
     title: "SCP03 secure channel (simulated card, terminal and card side in one process)",
@@ -200,6 +211,7 @@ async function secureChannel(image: CardImage, ctx: BenchContext): Promise<Bench
       { name: "SCP03 handshake (INITIALIZE UPDATE + EXTERNAL AUTHENTICATE)", measurement: handshake, note: "2 APDUs; SCP03 KDF runs: 6 card side, 5 host side" },
       { name: "GET STATUS with C-MAC (level 01)", measurement: macRow },
       { name: "GET STATUS with C-MAC, C-DEC, R-MAC, R-ENC (level 33)", measurement: fullRow },
+      { name: "signed issuer key update (PUT KEY outside a channel)", measurement: keyUpdateRow, note: "card side only (processApdu): one ECDSA P-256 verification" },
     ]),
   };
 }
