@@ -7,7 +7,6 @@ import { as, checkReload, insertImageFile, presentationCode, readCard, takeCard,
  * Continues from 10-reissue.spec.ts on the same database: Hana's platform-100 card reissued with
  * Metro Transit and Sakura Points notified (push), Kenji's platform-200 card reissued.
  */
-// FIXME (stop 8): fails end to end since the presented-card relay and the hot list met on main (docs/limitations.md, "Open e2e journeys"); the data-layer integration tests cover these flows.
 test.describe.configure({ mode: "serial" });
 // Every APDU of a presented card is a relayed request (a database transaction): a load is tens of them,
 // so a busy machine needs longer waits for a load's outcome (no timing is asserted).
@@ -27,7 +26,7 @@ async function expectReview(desk: Page, aid: string, fee: { reissue: string; nor
   await expect(review.getByTestId("reissue-charge")).toContainText(`instead of the normal ${fee.normal}`);
 }
 
-test.fixme("Metro reloads Hana's transit application on her reissued platform-100 card by method 1 (notification pushed earlier)", async ({ browser }) => {
+test("Metro reloads Hana's transit application on her reissued platform-100 card by method 1 (notification pushed earlier)", async ({ browser }) => {
   const hana = await as(browser, "hana");
   const metro = await as(browser, "metro");
   // Everything the desk page receives during the journey, scanned for private keys at the end.
@@ -75,7 +74,7 @@ test.fixme("Metro reloads Hana's transit application on her reissued platform-10
   await Promise.all([hana.context.close(), metro.context.close()]);
 });
 
-test.fixme("refusal 710: Metro Cycle was not on Hana's old card; the operator continues as a normal first load", async ({ browser }) => {
+test("refusal 710: Metro Cycle was not on Hana's old card; the operator continues as a normal first load", async ({ browser }) => {
   const hana = await as(browser, "hana");
   const metro = await as(browser, "metro");
   await takeCard(metro.page, await presentationCode(hana.page));
@@ -103,7 +102,7 @@ test.fixme("refusal 710: Metro Cycle was not on Hana's old card; the operator co
   await Promise.all([hana.context.close(), metro.context.close()]);
 });
 
-test.fixme("Hoshi reloads Kenji's credit application on his reissued platform-200 card by method 2", async ({ browser }) => {
+test("Hoshi reloads Kenji's credit application on his reissued platform-200 card by method 2", async ({ browser }) => {
   const kenji = await as(browser, "kenji");
   const hoshi = await as(browser, "hoshi");
   const responses = recordResponses(hoshi.page);
@@ -131,7 +130,7 @@ test.fixme("Hoshi reloads Kenji's credit application on his reissued platform-20
   await Promise.all([kenji.context.close(), hoshi.context.close()]);
 });
 
-test.fixme("refusal: Hoshi asks about Sakura's application on Kenji's card; the issuer answers NG and no message id", async ({ browser }) => {
+test("refusal: Hoshi asks about Sakura's application on Kenji's card; the issuer answers NG and no message id", async ({ browser }) => {
   const kenji = await as(browser, "kenji");
   const hoshi = await as(browser, "hoshi");
   await takeCard(hoshi.page, await presentationCode(kenji.page));
@@ -150,7 +149,7 @@ test.fixme("refusal: Hoshi asks about Sakura's application on Kenji's card; the 
   await Promise.all([kenji.context.close(), hoshi.context.close()]);
 });
 
-test.fixme("refusal 707: a card that was never reissued, after asking the issuer (Fig. 19 pull)", async ({ browser }) => {
+test("refusal 707: a card that was never reissued, after asking the issuer (Fig. 19 pull)", async ({ browser }) => {
   const metro = await as(browser, "metro");
   const card = await testCardImage(100, "e2e/journeys/never-reissued");
   await metro.page.goto("/provider/desk");
@@ -166,7 +165,7 @@ test.fixme("refusal 707: a card that was never reissued, after asking the issuer
   await metro.context.close();
 });
 
-test.fixme("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued again, and the desk asks the issuer and reloads both Metro applications in one flow", async ({ browser }) => {
+test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued again, and the desk asks the issuer and reloads both Metro applications in one flow", async ({ browser }) => {
   const issuer = await as(browser, "issuer");
   const setDelivery = async (value: "push" | "pull") => {
     await issuer.page.goto("/issuer/providers");

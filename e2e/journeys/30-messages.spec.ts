@@ -13,8 +13,7 @@ async function openMessages(page: Page, portal: "issuer" | "provider") {
   await expect(page.getByRole("heading", { name: "Messages" })).toBeVisible();
 }
 
-// FIXME (stop 8): expects the traffic of the reload journey (20-reload), which is fixme (docs/limitations.md).
-test.fixme("the issuer sees what it sent and what it received, delivered, with the receivers' answers", async ({ browser }) => {
+test("the issuer sees what it sent and what it received, delivered, with the receivers' answers", async ({ browser }) => {
   const context = await browser.newContext({ storageState: ACCOUNTS.issuer.state });
   const page = await context.newPage();
   await openMessages(page, "issuer");

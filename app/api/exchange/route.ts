@@ -62,7 +62,9 @@ export async function POST(request: Request) {
     return tooMany(byAddress.retryAfterSeconds);
   }
   const body = await readBounded(request, MAX_EXCHANGE_BODY);
-  if (!body.ok) return Response.json(refusedBody(body.message), { status: body.status });
+  // Connection: close ends the connection with the refusal, so Node's server does not go on reading and
+  // discarding the rest of a refused body on a kept-alive connection (a 50 MB post: docs/security.md).
+  if (!body.ok) return Response.json(refusedBody(body.message), { status: body.status, headers: { connection: "close" } });
   const jws = body.text.trim();
   if (!jws) return Response.json(refusedBody("empty body"), { status: 400 });
   try {

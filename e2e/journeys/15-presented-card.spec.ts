@@ -3,9 +3,10 @@ import { as, checkReload, presentationCode, readCard, takeCard } from "../provid
 
 /**
  * Issue 10: the presented card stays in the wallet and one desk at a time holds it. Continues from
- * 20-reload.spec.ts: Hana's reissued card still has Sakura Points to reload at the Sakura desk.
+ * 10-reissue.spec.ts: Hana's reissued card has Sakura Points to reload at the Sakura desk. It runs before
+ * 20-reload.spec.ts, whose last test reissues Hana's card a second time (a reload across two reissues is
+ * the two-reissue journey's subject, not this one's).
  */
-// FIXME (stop 8): fails end to end since the presented-card relay and the hot list met on main (docs/limitations.md, "Open e2e journeys"); the data-layer integration tests cover these flows.
 test.describe.configure({ mode: "serial" });
 // Every APDU of a presented card is a relayed request (a database transaction): a load is tens of them,
 // so a busy machine needs longer waits for a load's outcome (no timing is asserted).
@@ -47,7 +48,7 @@ test("a second desk sees who holds the card; the cardholder ends the lease from 
   await Promise.all([hana.context.close(), metro.context.close(), hoshi.context.close()]);
 });
 
-test.fixme("F5 right after \"Confirm and reload\": the desk resumes its card lease and the case, and the application is reloaded once", async ({ browser }) => {
+test("F5 right after \"Confirm and reload\": the desk resumes its card lease and the case, and the application is reloaded once", async ({ browser }) => {
   const hana = await as(browser, "hana");
   const sakura = await as(browser, "sakura");
   await takeCard(sakura.page, await presentationCode(hana.page));
