@@ -1,6 +1,7 @@
 import { withAuth, type NextRequestWithAuth } from "next-auth/middleware";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { isServedOverHttps, sessionCookieName } from "@/lib/server/auth/cookies";
+import { databaseRetryAfter } from "@/lib/server/db/availability";
 import { contentSecurityPolicy, HSTS, isCrossSiteWrite, makeNonce } from "@/lib/server/http/security-headers";
 
 // Every request but static files: refuses cross-site writes, sets the per-request CSP nonce and the
@@ -16,12 +17,30 @@ function ownOrigins(req: NextRequest): string[] {
   return origins;
 }
 
+/** 503 with Retry-After while the database is unavailable: a plain page, no script, no style. */
+function databaseUnavailable(retryAfterSeconds: number): Response {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ReCard: temporarily unavailable</title></head><body><h1>ReCard is temporarily unavailable</h1><p>The database does not answer just now. Nothing you sent was lost. Try again in ${retryAfterSeconds} seconds.</p><p lang="ja">データベースが一時的に応答していません。送信した内容は失われていません。${retryAfterSeconds} 秒後にもう一度お試しください。</p></body></html>`;
+  return new Response(html, {
+    status: 503,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "retry-after": String(retryAfterSeconds),
+      "cache-control": "no-store",
+      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    },
+  });
+}
+
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   const https = isServedOverHttps();
   if (isCrossSiteWrite(req.method, req.headers, ownOrigins(req))) {
     // Next itself would answer a cross-site server action with a 500; a refusal is a 403.
     return new NextResponse("Cross-site request refused.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
+  // The database was just found stuck (a request timed out on it): answer at once instead of letting
+  // this request wait out the same timeout. /api/health still probes, and a good answer ends the window.
+  const retryAfter = req.nextUrl.pathname === "/api/health" ? null : databaseRetryAfter(Date.now());
+  if (retryAfter !== null) return databaseUnavailable(retryAfter);
   const nonce = makeNonce();
   const csp = contentSecurityPolicy(nonce, { https, dev: process.env.NODE_ENV === "development" });
   const requestHeaders = new Headers(req.headers);

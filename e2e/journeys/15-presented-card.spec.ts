@@ -54,14 +54,14 @@ test("F5 right after \"Confirm and reload\": the desk resumes its card lease and
   await takeCard(sakura.page, await presentationCode(hana.page));
   await readCard(sakura.page);
   await checkReload(sakura.page, { names: ["Sakura Points"] });
-  const caseId = (await sakura.page.getByRole("region", { name: "Reload case" }).locator("span.font-mono").first().textContent())!.trim();
+  const caseId = (await sakura.page.getByRole("region", { name: "Reload case", exact: true }).locator("span.font-mono").first().textContent())!.trim();
   await sakura.page.getByRole("button", { name: "Confirm and reload Sakura Points" }).click();
   await sakura.page.reload();
 
   // Same tab: the lease and the case come back (whatever the click had reached before the reload).
   await expect(sakura.page.getByTestId("card-return")).toContainText("Visit resumed");
   await expect(sakura.page.getByText("connected (Presented card)")).toBeVisible();
-  const section = sakura.page.getByRole("region", { name: "Reload case" });
+  const section = sakura.page.getByRole("region", { name: "Reload case", exact: true });
   await expect(section).toContainText(caseId);
   const next = sakura.page.getByRole("button", { name: /^(Confirm and reload Sakura Points|Load on the card now: Sakura Points)$/ });
   const done = sakura.page.getByTestId("reload-result").filter({ hasText: "Sakura Points reloaded" });

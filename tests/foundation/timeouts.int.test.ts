@@ -1,6 +1,8 @@
 import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPrismaClient } from "@/lib/server/db";
+import { databaseRetryAfter, isDatabaseUnavailableError, markDatabaseAvailable } from "@/lib/server/db/availability";
+import { onRequestError } from "@/instrumentation";
 import { resetDatabase, testDatabase } from "../helpers/db";
 
 // A stuck database answers with an error (503 on /api/health) instead of holding the request:
@@ -40,7 +42,12 @@ describe(`timeouts on a stuck database (${kind})`, () => {
   it("cancels a statement that runs past the configured statement timeout; the pool stays usable", async () => {
     const prisma = createPrismaClient(url, 1, { statementTimeoutMs: 200, connectTimeoutMs: 5_000 });
     try {
-      await expect(prisma.$queryRawUnsafe("SELECT pg_sleep(30)")).rejects.toThrow(/statement timeout/);
+      const timedOut = await prisma.$queryRawUnsafe("SELECT pg_sleep(30)").catch((e: unknown) => e);
+      expect(String(timedOut)).toMatch(/statement timeout/);
+      // The error Prisma gives a page is recognised as an unavailable database (the proxy's 503 window)...
+      expect(isDatabaseUnavailableError(timedOut)).toBe(true);
+      // ...and a wrong statement is not.
+      expect(isDatabaseUnavailableError(await prisma.$queryRawUnsafe("SELEC 1").catch((e: unknown) => e))).toBe(false);
       const setting = await prisma.$queryRawUnsafe<{ statement_timeout: string }[]>("SHOW statement_timeout");
       expect(setting).toEqual([{ statement_timeout: "200ms" }]);
     } finally {
@@ -87,7 +94,14 @@ describe(`timeouts on a stuck database (${kind})`, () => {
       const stuck = prisma.$queryRawUnsafe(`SELECT count(*) FROM "_prisma_migrations"`);
       stuck.catch(() => {});
       // ...so the next query cannot get a connection and fails rather than queueing forever.
-      await expect(prisma.$queryRawUnsafe("SELECT 1")).rejects.toThrow(/timeout/i);
+      const noConnection = await prisma.$queryRawUnsafe("SELECT 1").catch((e: unknown) => e);
+      expect(String(noConnection)).toMatch(/timeout/i);
+      // A page that failed this way opens the fail-fast window (instrumentation.ts onRequestError).
+      vi.stubEnv("NEXT_RUNTIME", "nodejs");
+      markDatabaseAvailable();
+      await onRequestError(noConnection);
+      expect(databaseRetryAfter(Date.now())).toBeGreaterThan(0);
+      markDatabaseAvailable();
       await holder.query("ROLLBACK");
       await expect(stuck).resolves.toHaveLength(1);
     } finally {

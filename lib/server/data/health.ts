@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "../db";
 import { env } from "../env";
+import { isDatabaseUnavailableError, markDatabaseAvailable, markDatabaseUnavailable } from "../db/availability";
 
 export type Health =
   | { status: "ok"; database: { kind: string; reachable: true; serverVersion: string; migrations: number; latencyMs: number }; time: string }
@@ -24,12 +25,14 @@ export async function checkHealth(): Promise<Health> {
     });
     const rows = await Promise.race([probe, timeout]).finally(() => clearTimeout(timer));
     const row = rows[0]!;
+    markDatabaseAvailable();
     return {
       status: "ok",
       database: { kind, reachable: true, serverVersion: row.server_version, migrations: Number(row.migrations), latencyMs: Math.round(performance.now() - started) },
       time,
     };
   } catch (error) {
+    if (isDatabaseUnavailableError(error)) markDatabaseUnavailable(Date.now());
     // Prisma's messages start with the invocation and end with the database's reason: keep the reason.
     const lines = (error instanceof Error ? error.message : "").split("\n").map((l) => l.trim()).filter(Boolean);
     const message = lines.at(-1) ?? "unknown error";

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { NextRequest, type NextFetchEvent } from "next/server";
 import proxy from "@/proxy";
+import { DATABASE_RETRY_SECONDS, markDatabaseAvailable, markDatabaseUnavailable } from "../db/availability";
 import { contentSecurityPolicy, isCrossSiteWrite } from "./security-headers";
 
 const event = {} as NextFetchEvent;
@@ -59,5 +60,44 @@ describe("security headers", () => {
     ["DELETE", { origin: "https://evil.example" }, true],
   ] as const)("%s %j → cross-site %s", (method, headers, expected) => {
     expect(isCrossSiteWrite(method, new Headers(headers), ["https://recard.example"])).toBe(expected);
+  });
+});
+
+describe("proxy while the database is unavailable (issue 9: a stuck database answers 503 quickly)", () => {
+  const t0 = Date.UTC(2026, 10, 30, 12, 0, 0);
+  afterEach(() => {
+    markDatabaseAvailable();
+    vi.useRealTimers();
+  });
+
+  it("answers pages and actions 503 with Retry-After during the window, lets /api/health probe, and passes again after it", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(t0);
+    process.env.NEXTAUTH_URL = "http://localhost:3000";
+    markDatabaseUnavailable(t0);
+    const page = await proxy(new NextRequest("http://localhost:3000/signin"), event);
+    expect(page.status).toBe(503);
+    expect(page.headers.get("retry-after")).toBe(String(DATABASE_RETRY_SECONDS));
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
+    const text = await page.text();
+    expect(text).toContain("temporarily unavailable");
+    expect(text).not.toMatch(/<script|<style/);
+    const action = await proxy(new NextRequest("http://localhost:3000/issuer/cards", { method: "POST", headers: { "next-action": "x", "sec-fetch-site": "same-origin" } }), event);
+    expect(action.status).toBe(503);
+    expect((await proxy(new NextRequest("http://localhost:3000/api/health"), event)).status).not.toBe(503);
+
+    vi.setSystemTime(t0 + (DATABASE_RETRY_SECONDS - 1) * 1000);
+    expect((await proxy(new NextRequest("http://localhost:3000/signin"), event)).headers.get("retry-after")).toBe("1");
+    vi.setSystemTime(t0 + DATABASE_RETRY_SECONDS * 1000);
+    expect((await proxy(new NextRequest("http://localhost:3000/signin"), event)).status).not.toBe(503);
+  });
+
+  it("a good health probe closes the window early", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(t0);
+    markDatabaseUnavailable(t0);
+    expect((await proxy(new NextRequest("http://localhost:3000/signin"), event)).status).toBe(503);
+    markDatabaseAvailable();
+    expect((await proxy(new NextRequest("http://localhost:3000/signin"), event)).status).not.toBe(503);
   });
 });
