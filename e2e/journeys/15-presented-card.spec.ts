@@ -65,9 +65,9 @@ test("F5 right after \"Confirm and reload\": the desk resumes its card lease and
   await expect(section).toContainText(caseId);
   const next = sakura.page.getByRole("button", { name: /^(Confirm and reload Sakura Points|Load on the card now: Sakura Points)$/ });
   const done = sakura.page.getByTestId("reload-result").filter({ hasText: "Sakura Points reloaded" });
-  await expect(next.or(section.getByText("reloaded", { exact: true }))).toBeVisible(LOAD);
+  await expect(next.or(section.getByText("reloaded", { exact: true })).first()).toBeVisible(LOAD);
   if (await next.isVisible()) await next.click();
-  await expect(done.or(section.getByText("reloaded", { exact: true }))).toBeVisible(LOAD);
+  await expect(done.or(section.getByText("reloaded", { exact: true })).first()).toBeVisible(LOAD);
 
   // The flow ends by returning the card to Hana's wallet, so the next desk can take it.
   await expect(sakura.page.getByTestId("card-return")).toContainText("returned to the cardholder", LOAD);

@@ -3,12 +3,13 @@
  * parameters; the pages render them here.
  */
 export type LeaseRefusalCode = "card-at-desk" | "lease-ended" | "no-lease" | "not-in-hand";
-export type LeaseEndReasonCode = "returned" | "idle" | "cardholder" | "unknown";
+export type LeaseEndReasonCode = "returned" | "idle" | "cardholder" | "surrendered" | "unknown";
 
 const ENDED: Record<LeaseEndReasonCode, string> = {
   returned: "the card was returned",
   idle: "the desk left it idle too long",
   cardholder: "the cardholder took the card back",
+  surrendered: "the card was handed back to the issuer",
   unknown: "the visit is over",
 };
 

@@ -92,6 +92,25 @@ describe(`inter-company exchange on ${kind}`, () => {
     expect(delivered.some((m) => (m.receipt as { status: string }).status === "replayed")).toBe(true);
   }, 120_000);
 
+  it("drains a backlog through batch workers: 240 messages, each delivered and processed exactly once", async () => {
+    // Issue 16: several workers take batches and fetch again at once after a batch (no 2 s sleep per job).
+    const sent: { provider: string; outboxId: string; messageId: string }[] = [];
+    for (let i = 0; i < 80; i++) for (const p of PROVIDERS) sent.push({ provider: p, ...(await notify(p)) });
+    const ids = sent.map((s) => s.outboxId);
+    // A long polling interval: only the fetch-again-after-a-batch loop can drain 240 jobs in the wait below.
+    const worker = runWorker({ RECARD_POLL_SECONDS: "30" });
+    try {
+      await waitFor(async () => (await db().outboxMessage.count({ where: { id: { in: ids }, status: "delivered" } })) === ids.length, 240_000, "the backlog delivered");
+    } finally {
+      worker.stop();
+      await worker.exited;
+    }
+    for (const p of PROVIDERS) {
+      const mine = sent.filter((s) => s.provider === p).map((s) => s.messageId);
+      expect(await db().inboxMessage.count({ where: { ownerCompanyId: p, messageId: { in: mine } } })).toBe(mine.length);
+    }
+  }, 300_000);
+
   it("answers a duplicate with the first result and does not duplicate the effect (also when both arrive at once)", async () => {
     const sent = await notify("METRO01");
     const row = await db().outboxMessage.findUniqueOrThrow({ where: { id: sent.outboxId } });

@@ -8,7 +8,7 @@ import type { CardholderActor, ProviderActor } from "@/lib/server/auth/session";
 import { db } from "@/lib/server/db";
 import { cardholderLeases, endLeaseByCardholder, leaseIdleMs, relayApdu, returnLeasedCard } from "@/lib/server/data/card-lease";
 import { confirmReloadCase, openReloadCase, recordReloadLoad, releaseCasesOfEndedLeases, resumeReloadCase } from "@/lib/server/data/provider/reload";
-import { claimPresentation, createPresentation } from "@/lib/server/data/wallet";
+import { claimPresentation, createPresentation, retireCard } from "@/lib/server/data/wallet";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, reissue, walletImage } from "./helpers";
 
@@ -156,6 +156,26 @@ describe(`the presented card, relayed (${testDatabase().kind})`, () => {
     expect(await endLeaseByCardholder(hana, claimed.value.leaseId, T0)).toEqual({ ok: true });
     expect(await relayApdu(metro, { leaseId: claimed.value.leaseId, deskTab: "metro-end", apdu: Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00) }, T0)).toEqual({ ok: false, error: { code: "lease-ended", params: { reason: "cardholder" } } });
     expect(await cardholderLeases(hana, T0)).toEqual([]);
+  });
+
+  it("a card reported lost while a desk holds it stays at that desk (the relay answers); a card handed back to the issuer ends the lease", async () => {
+    const hana = await cardholder("hana@recard.test");
+    const card = await currentCard("Hana Sato");
+    const metro = await named(desks.metro(), "Metro Transit");
+    const select = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00);
+    const { claimed } = await take(hana, card.surfaceNumber, metro, "metro-lost");
+    if (!claimed.ok) throw new Error(claimed.error.message);
+    const lease = { leaseId: claimed.value.leaseId, deskTab: "metro-lost", apdu: select };
+    try {
+      await db().$transaction((tx) => retireCard(tx, card.surfaceNumber, "gone"));
+      expect((await relayApdu(metro, lease, T0)).ok).toBe(true);
+      // A new presentation of a card the holder no longer has is refused.
+      expect(await createPresentation(hana, card.surfaceNumber, T0)).toMatchObject({ ok: false, error: { code: "not-in-hand" } });
+      await db().walletCard.updateMany({ where: { surfaceNumber: card.surfaceNumber }, data: { state: "surrendered" } });
+      expect(await relayApdu(metro, lease, T0)).toEqual({ ok: false, error: { code: "lease-ended", params: { reason: "surrendered" } } });
+    } finally {
+      await db().walletCard.updateMany({ where: { surfaceNumber: card.surfaceNumber }, data: { state: "in_hand" } });
+    }
   });
 });
 

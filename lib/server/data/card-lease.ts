@@ -18,7 +18,7 @@ import { env } from "../env";
  * so there is never half an application to record.
  */
 
-export type LeaseEndReason = "returned" | "idle" | "cardholder";
+export type LeaseEndReason = "returned" | "idle" | "cardholder" | "surrendered";
 
 /** Refusals as codes with parameters: the pages render the words (lib/core/lease-words.ts). */
 export type LeaseRefusal =
@@ -113,8 +113,11 @@ export async function relayApdu(
     await expireLeases(tx, owned.walletCardId, now);
     const lease = await tx.walletCardLease.findUniqueOrThrow({ where: { id: input.leaseId } });
     if (lease.endedAt) return null;
-    if (card.state !== "in_hand") {
-      await tx.walletCardLease.update({ where: { id: lease.id }, data: { endedAt: now, endReason: "cardholder" } });
+    // A card reported lost or stolen while a desk holds it is still on that desk's counter ("gone" from
+    // the holder's hands): the desk goes on talking to it and meets the hot list. A card handed back to
+    // the issuer (surrendered) is at no desk any more: the lease ends.
+    if (card.state === "surrendered") {
+      await tx.walletCardLease.update({ where: { id: lease.id }, data: { endedAt: now, endReason: "surrendered" } });
       return null;
     }
     const image = decodeCardImage(card.image);

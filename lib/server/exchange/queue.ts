@@ -25,8 +25,18 @@ export const NOTICE_QUEUE = "notice-send";
 export const RENEWAL_QUEUE = "renewal-run";
 const RENEWAL_BATCH = 25;
 
+/**
+ * Delivery keeps up with a backlog (issue 16): several delivery workers per process, each fetching a
+ * batch of jobs, and a worker that got a batch fetches again at once instead of sleeping out its
+ * polling interval (pg-boss 10 sleeps the rest of the interval after every fetch: one job per 2 s).
+ * Workers are also woken when this process enqueues a message. Each job of a batch is completed or
+ * failed on its own, so one failed delivery never retries the others.
+ */
+export const DELIVERY_WORKERS = 4;
+export const DELIVERY_BATCH = 10;
+
 type Boss = InstanceType<typeof PgBoss>;
-const state = globalThis as unknown as { recardBoss?: Promise<Boss> };
+const state = globalThis as unknown as { recardBoss?: Promise<Boss>; recardDeliveryWorkers?: string[] };
 
 export type WorkerOptions = {
   databaseUrl?: string;
@@ -34,6 +44,9 @@ export type WorkerOptions = {
   expireInSeconds?: number;
   pollingIntervalSeconds?: number;
   maintenanceIntervalSeconds?: number;
+  /** Delivery workers in this process and the jobs each fetches at once (DELIVERY_WORKERS, DELIVERY_BATCH). */
+  deliveryWorkers?: number;
+  deliveryBatchSize?: number;
   /** Also work the queues (false: only enqueue). */
   work?: boolean;
   log?: (line: string) => void;
@@ -74,12 +87,30 @@ async function start(options: WorkerOptions): Promise<Boss> {
       if (result.remaining > 0 && result.status === "running") await sendRenewal(boss, job.data.runId);
     });
     for (const runId of await runningRenewalRunIds()) await sendRenewal(boss, runId);
-    await boss.work<{ outboxId: string }>(DELIVER_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
-      if (!job) return;
-      const result = await deliverOne(job.data.outboxId);
-      // Throwing hands the retry to pg-boss (with backoff); "dead" and "delivered" are final.
-      if (result === "retry") throw new Error(`delivery of ${job.data.outboxId} failed; retrying`);
-    });
+    const workers: string[] = [];
+    for (let i = 0; i < (options.deliveryWorkers ?? DELIVERY_WORKERS); i++) {
+      const self: string = await boss.work<{ outboxId: string }>(
+        DELIVER_QUEUE,
+        { batchSize: options.deliveryBatchSize ?? DELIVERY_BATCH, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+        async (jobs) => {
+          for (const job of jobs) {
+            let failure: string | null = null;
+            try {
+              // "dead" and "delivered" are final; "retry" goes back to pg-boss (with backoff).
+              if ((await deliverOne(job.data.outboxId)) === "retry") failure = `delivery of ${job.data.outboxId} failed; retrying`;
+            } catch (error) {
+              failure = `delivery of ${job.data.outboxId} failed: ${(error as Error).message}`;
+            }
+            if (failure) await boss.fail(DELIVER_QUEUE, job.id, { message: failure });
+          }
+          // A full or partial batch: there may be more, so fetch again at once (pg-boss completes the
+          // jobs that were not failed when this handler returns).
+          if (jobs.length > 0) boss.notifyWorker(self);
+        },
+      );
+      workers.push(self);
+    }
+    state.recardDeliveryWorkers = workers;
     await boss.work<{ noticeId: string }>(NOTICE_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
       if (!job) return;
       if ((await sendNotice(job.data.noticeId)) === "retry") throw new Error(`e-mail of notice ${job.data.noticeId} failed; retrying`);
@@ -96,8 +127,12 @@ async function start(options: WorkerOptions): Promise<Boss> {
   return boss;
 }
 
+/** Queues delivery jobs in bulk (one INSERT per 500; a message that already has a waiting job is skipped) and wakes this process's delivery workers. */
 async function enqueueWith(boss: Boss, outboxIds: string[]): Promise<void> {
-  for (const outboxId of outboxIds) await boss.send(DELIVER_QUEUE, { outboxId }, { singletonKey: outboxId });
+  for (let i = 0; i < outboxIds.length; i += 500) {
+    await boss.insert(outboxIds.slice(i, i + 500).map((outboxId) => ({ name: DELIVER_QUEUE, data: { outboxId }, singletonKey: outboxId })));
+  }
+  if (outboxIds.length > 0) for (const worker of state.recardDeliveryWorkers ?? []) boss.notifyWorker(worker);
 }
 
 async function enqueueNoticesWith(boss: Boss, noticeIds: string[]): Promise<void> {
@@ -139,5 +174,6 @@ export async function enqueueDeliveries(outboxIds: string[]): Promise<void> {
 export async function stopExchangeQueue(): Promise<void> {
   const boss = await state.recardBoss?.catch(() => undefined);
   state.recardBoss = undefined;
+  state.recardDeliveryWorkers = undefined;
   await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
 }
