@@ -6,12 +6,13 @@
 import { parseArgs } from "node:util";
 import { cpus } from "node:os";
 import { cardBench } from "./card.bench";
+import { deliveryBench } from "./delivery.bench";
 import { exchangeBench } from "./exchange.bench";
 import { renewalBench } from "./renewal.bench";
 import { formatTable, type BenchModule } from "./harness";
 import { relayBench } from "./relay.bench";
 
-const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, renewalBench, relayBench];
+const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, deliveryBench, renewalBench, relayBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
