@@ -228,7 +228,8 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
             <form action={claimAction} aria-label="Take a presented card" className="space-y-2">
               <input type="hidden" name="tab" value={tab ?? ""} />
               <TextField label="Presentation code" name="code" placeholder="K7Q2-M9XD" autoComplete="off" errors={claim.fieldErrors?.code} hint="The cardholder shows it in My cards → Present at a desk." />
-              <Button type="submit" disabled={claiming}>
+              {/* Enabled once this tab's id is known and any visit it still holds is resumed (a take before that would be refused). */}
+              <Button type="submit" disabled={claiming || tab === null}>
                 {claiming ? "Taking the card…" : "Take the card"}
               </Button>
               {claim.message && <FormMessage tone="bad">{claim.message}</FormMessage>}
