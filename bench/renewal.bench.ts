@@ -32,7 +32,7 @@ export const renewalBench: BenchModule = {
     return [
       {
         title: `Renewal run of ${target.cards.toLocaleString("en-US")} cards on ${target.version}`,
-        baseline: "plain inserts of the rows a renewal writes (card, request, link, run item), one transaction per card, same run",
+        baseline: "plain inserts of the rows a renewal writes (card, request, link, run item), one transaction per card, same run (half before the renewal, half after the deliveries, pooled)",
         rows: withRatios("baseline: plain inserts per card", [
           { name: "baseline: plain inserts per card", measurement: target.result.baseline, note: "4 INSERTs in one transaction" },
           { name: "renew a card (run, one worker)", measurement: target.result.renewal, note: "examination, personalisation (keys), link, wallet, Fig. 12 signed into the outbox, notices" },
