@@ -97,3 +97,11 @@ export const CreditPolicyFormSchema = z
     maxLimit: requiredNumber(amount, "Enter an amount."),
     requiresInvestigation: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
   });
+
+/** Values the desk read from its applications on a platform-100 card (issue 12, the value ledger). */
+export const DeskReadsSchema = z.object({
+  cardId: z.string().regex(/^[0-9A-F]{16}$/, "A card id is 16 upper-case hex digits."),
+  values: z
+    .array(z.object({ aid: z.string().regex(/^[0-9A-F]{10,32}$/), valueMinor: z.number().int().min(0).max(0xffff_ffff), unit: z.string().regex(/^(?:[A-Z]{3}|PTS)$/) }))
+    .max(16),
+});

@@ -21,6 +21,7 @@ import {
 import { loadApplication } from "../../lib/core/card/terminal";
 import { toHex } from "../../lib/core/bytes";
 import { examineReissueRequest } from "../../lib/core/workflows/reissue";
+import { installedValue } from "../../lib/core/workflows/first-load";
 import { DEMO_COMPANY_KEYS } from "../../lib/secrets/demo-company-keys";
 import { DEMO_ISSUER_KEYS } from "../../lib/secrets/demo-issuer-keys";
 import { createPrismaClient, type Db } from "../../lib/server/db";
@@ -274,6 +275,7 @@ class DemoSeeder {
       aid: app.aid,
       installParams: appletParams(app, limitMinor, holderNo),
     });
+    const installed = installedValue(appletParams(app, limitMinor, holderNo));
     if (!loaded.ok) throw new Error(`seed: card refused ${app.aid}: ${loaded.error.step} ${loaded.error.meaning}`);
     card.image = simulated.image();
     const receipt = await verifyReceipt(loaded.value.receipt, card.cardPublicKeyJwk, { operation: "load", messageId, cardBinding: binding, aid: app.aid, loadFileHash: app.hash });
@@ -322,8 +324,13 @@ class DemoSeeder {
           receipt: new Uint8Array(loaded.value.receipt),
           loadedAt: at,
           createdAt: at,
+          // The value ledger (issue 12): what the application was installed with, as the desk records it.
+          ...(installed ? { valueMinor: installed.valueMinor, valueUnit: installed.unit } : {}),
         },
       });
+      if (installed) {
+        await tx.spValueLedger.create({ data: { providerCompanyId: provider.companyId, loadRecordId: record.id, event: "load", valueMinor: installed.valueMinor, valueUnit: installed.unit, at } });
+      }
       await tx.spUserCharge.create({
         data: {
           providerCompanyId: provider.companyId,

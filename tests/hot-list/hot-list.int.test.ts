@@ -14,9 +14,11 @@ import { checkCardAtDesk, createTerminalToken, findBlockedLoad, serveHotList, ty
 import { openReloadCase } from "@/lib/server/data/provider/reload";
 import { deliverNow } from "@/lib/server/exchange/delivery";
 import { decodeStored, receiveMessage } from "@/lib/server/exchange/inbox";
+import { SW, terminal } from "@/lib/core/card";
+import { terminateChipInHand } from "@/lib/server/data/issuer/chip";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, freshDemoWorld, issuerActor } from "../issuer/helpers";
-import { desks } from "../provider/helpers";
+import { DeskCard, desks, reissue, walletImage } from "../provider/helpers";
 
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
@@ -223,5 +225,31 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     if (!filed.ok) throw new Error(filed.error.message);
     expect(await approveReissueRequest(actor, filed.value.requestId)).toMatchObject({ ok: true });
     expect(await withdrawReissueRequest(await operator(), filed.value.requestId, "Found after the reissue.")).toMatchObject({ ok: false, error: { code: "already-reissued" } });
+  });
+
+  it("a chip the issuer holds (a damaged card handed in) is terminated through the reader and refuses SELECT of every application", async () => {
+    const mei = await currentCard("Mei Ito");
+    const walletOf = async (surfaceNumber: string) => new DeskCard(await walletImage(surfaceNumber));
+    const before = await walletOf(mei.surfaceNumber);
+    const aids = before.card.image().applications.map((a) => a.aid);
+    expect(aids.length).toBeGreaterThan(0);
+    for (const aid of aids) expect((await terminal.selectApplication(before.transmit, aid)).ok).toBe(true);
+    // Still in Mei's hands: the issuer cannot reach the chip.
+    expect(await terminateChipInHand(await issuerActor(), mei.id)).toMatchObject({ ok: false, error: { code: "not-in-hand" } });
+
+    await reissue("Mei Ito", "damaged");
+    expect(await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: mei.surfaceNumber } })).toMatchObject({ state: "surrendered" });
+    const done = await terminateChipInHand(await issuerActor(), mei.id);
+    expect(done).toMatchObject({ ok: true, value: { alreadyTerminated: false } });
+    const after = await walletOf(mei.surfaceNumber);
+    expect(after.card.image().lifeCycle).toBe("TERMINATED");
+    for (const aid of [...aids, "A000000151000000"]) {
+      const selected = await terminal.selectApplication(after.transmit, aid);
+      expect(selected).toMatchObject({ ok: false, error: { sw: SW.FUNCTION_NOT_SUPPORTED } });
+    }
+    expect(await db().auditLog.findFirst({ where: { action: "card.chip-terminate", subjectId: mei.id } })).toMatchObject({ data: expect.objectContaining({ sw: "9000" }) });
+    // Once is enough: a second run changes nothing.
+    expect(await terminateChipInHand(await issuerActor(), mei.id)).toMatchObject({ ok: true, value: { alreadyTerminated: true } });
+    expect(await terminateChipInHand(await issuerActor(), "00000000-0000-4000-8000-000000000000")).toMatchObject({ ok: false, error: { code: "not-found" } });
   });
 });

@@ -77,6 +77,7 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
     const reload = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "METRO01", previousLoadId: oldLoad.id, status: "loaded" } });
     expect(reload).toMatchObject({ valueMinor: 1240, valueUnit: "JPY" });
     expect((await ledgerOf("METRO01", oldLoad.id)).map((e) => [e.event, e.valueMinor])).toEqual([
+      ["load", 2000], // the seed's load: what the application was installed with
       ["desk_read", 1240],
       ["frozen", 1240],
       ["refused_after_block", 1000],

@@ -68,9 +68,11 @@ describe(`temporary cards on ${testDatabase().kind}`, () => {
     expect(card).toMatchObject({ temporary: false, status: "issued", previousCardId: temporary.id });
     expect((await db().card.findUniqueOrThrow({ where: { id: temporary.id } })).status).toBe("active");
     expect(await db().reissueRequest.count({ where: { oldCardId: temporary.id, reason: "permanent", status: "approved" } })).toBe(1);
-    // Metro loaded on the temporary card, so it is told temporary → permanent; Sakura (not reloaded there) is not.
+    // Metro loaded on the temporary card, so it is told temporary → permanent. Sakura's load on the lost card
+    // was never reloaded, so it is told the whole chain (any generation): lost → temporary → permanent.
     expect(await pairsTo("METRO01", temporary.cardId)).toEqual([expect.objectContaining({ reissuedCardId: card.cardId })]);
-    expect(await pairsTo("SAKURA01", temporary.cardId)).toEqual([]);
+    expect(await pairsTo("SAKURA01", temporary.cardId)).toEqual([expect.objectContaining({ reissuedCardId: card.cardId })]);
+    expect(await pairsTo("SAKURA01", lost.cardId)).toEqual([expect.objectContaining({ reissuedCardId: temporary.cardId }), expect.objectContaining({ reissuedCardId: temporary.cardId })]);
     expect(await issuePermanentCard(actor, lost.id)).toMatchObject({ ok: false, error: { code: "not-found" } }); // not a temporary card
 
     // Before activation the issuer refuses the reload; after it, the reload on the temporary card follows.

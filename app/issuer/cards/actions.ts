@@ -14,6 +14,7 @@ import { fileReissueRequest, issuePermanentCard, withdrawReissueRequest } from "
 import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
 import type { FormState } from "@/components/issuer/simple-form";
 import { operator } from "@/lib/server/data/issuer/shared";
+import { terminateChipInHand } from "@/lib/server/data/issuer/chip";
 
 const ReportSchema = z.object({
   reason: z.enum(REISSUE_REASONS, { error: "Choose what happened to the card." }),
@@ -97,4 +98,14 @@ export async function activateCardAtDeskAction(cardUuid: string, _prev: FormStat
   revalidatePath(`/issuer/cards/${cardUuid}`);
   // The form disappears with the `issued` status: the confirmation travels in the address.
   redirect(`/issuer/cards/${cardUuid}?activated=1`);
+}
+
+/** A damaged card handed in: its chip is terminated at the issuer's reader (SET STATUS TERMINATED). */
+export async function terminateChipAction(cardUuid: string, _prev: FormState, _formData: FormData): Promise<FormState> {
+  const auth = await authorize("issuer");
+  if (!auth.ok) return { message: auth.refusal.message };
+  const result = await terminateChipInHand(auth.actor, cardUuid);
+  if (!result.ok) return { message: result.error.message };
+  revalidatePath(`/issuer/cards/${cardUuid}`);
+  return { ok: true, message: result.value.alreadyTerminated ? "The chip was already terminated." : `Chip terminated (SET STATUS TERMINATED under ${result.value.messageId}): it refuses every command now.` };
 }

@@ -5,6 +5,7 @@ import type { ReloadRefusal } from "@/lib/core/workflows/reload";
 import { authorize } from "@/lib/server/auth/session";
 import { startFirstLoad, type FirstLoadStarted } from "@/lib/server/data/provider/first-load";
 import { checkCardAtDesk, type HotListHit } from "@/lib/server/data/provider/hot-list";
+import { recordDeskRead } from "@/lib/server/data/provider/value-ledger";
 import { abandonPermissions, getPermissionViews, recordCardLoad, type LoadRecorded, type PermissionView } from "@/lib/server/data/provider/permissions";
 import {
   advanceReloadCase,
@@ -19,7 +20,7 @@ import {
 } from "@/lib/server/data/provider/reload";
 import { deskLease, returnLeasedCard } from "@/lib/server/data/card-lease";
 import { claimPresentation } from "@/lib/server/data/wallet";
-import { CardLoadOutcomeSchema, CardReadingSchema, FirstLoadFormSchema, PresentationCodeSchema, StartReloadSchema, UuidSchema, type FirstLoadFormFields } from "@/lib/validation/provider-desk";
+import { CardLoadOutcomeSchema, CardReadingSchema, DeskReadsSchema, FirstLoadFormSchema, PresentationCodeSchema, StartReloadSchema, UuidSchema, type FirstLoadFormFields } from "@/lib/validation/provider-desk";
 
 /** Any server action's refusal when the session is not a provider desk (fails closed). */
 type Denied = { ok: false; message: string };
@@ -81,6 +82,23 @@ export async function checkHotListAction(input: unknown): Promise<{ ok: true; hi
   const parsed = CardReadingSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: "Read the card first." };
   return { ok: true, hit: await checkCardAtDesk(auth.actor, { platformType: parsed.data.platformType, cardId: parsed.data.cardId }) };
+}
+
+/**
+ * The value ledger (issue 12): the values the desk read from its own applications on a platform-100
+ * card, recorded as the last known ones (recordDeskRead; a value changed after a block is refused there).
+ */
+export async function recordDeskReadsAction(input: unknown): Promise<{ ok: true; results: { aid: string; recorded: boolean; refusal: string | null }[] } | Denied> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const parsed = DeskReadsSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, message: "Read the card first." };
+  const results = [];
+  for (const v of parsed.data.values) {
+    const read = await recordDeskRead(auth.actor, { platformType: 100, cardId: parsed.data.cardId, aid: v.aid }, { valueMinor: v.valueMinor, unit: v.unit });
+    results.push({ aid: v.aid, recorded: read.ok, refusal: read.ok ? null : read.refusal.code });
+  }
+  return { ok: true, results };
 }
 
 export type ResumedDesk = { card: { presentationId: string; leaseId: string; surfaceNumberLast4: string; expiresAt: string } | null; openCase: ReloadCaseView | null };

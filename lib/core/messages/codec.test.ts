@@ -16,6 +16,16 @@ function variant<T extends MessageType>(type: T, edit: (m: Json & { header: Json
   return copy;
 }
 
+/** A reload permission handed over inside an answer (issue 12), for the METRO01 or SAKURA01 pair. */
+const carried = (provider: "METRO01" | "SAKURA01", seq: number, original: string): Json => ({
+  messageId: `RECARD01-${provider}-I${String(seq).padStart(10, "0")}`,
+  applicationId: "F0524300010001",
+  originalMessageId: original,
+  loadFileHash: "A".repeat(64),
+  permissionToken: EXAMPLE_MESSAGES["reload-permission-grant"].permissionToken,
+  expiresAt: "2025-07-10T08:00:00.000Z",
+});
+
 const at = (m: Json, path: string): Json => path.split(".").reduce((node, key) => node[key] as Json, m);
 
 describe("round trips", () => {
@@ -61,6 +71,8 @@ describe("round trips", () => {
     ["load confirmation carrying points over", variant("load-confirmation", (m) => (m.carriedOver = { valueMinor: 350, unit: "PTS" }))],
       ["load confirmation answering the grant", variant("load-confirmation", (m) => (m.header.inReplyTo = "RECARD01-METRO01-I0000000001"))],
       ["reload refusal, not a reissued card", variant("reload-permission-refusal", (m) => (m.reason = "not-a-reissued-card"))],
+      ["notification carrying a reload permission", variant("reissuance-notification", (m) => (m.reloadPermissions = [carried("METRO01", 8, "RECARD01-METRO01-I0000000001")]))],
+      ["'reissue OK' carrying its reload permission", variant("card-information-reply", (m) => ((m.result as Json).reloadPermission = carried("SAKURA01", 5, "RECARD01-SAKURA01-I0000000001")))],
       ["reissuance reply, not found", variant("reissuance-information-reply", (m) => (m.result = { status: "not-found", reason: "not-a-reissued-card" }))],
       ["card information reply, NG", variant("card-information-reply", (m) => (m.result = { reissue: "NG", reason: "application-not-on-old-card" }))],
       [
@@ -222,6 +234,20 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["missing outcome", variant("load-confirmation", (m) => delete m.outcome), "missing-field", "outcome"],
   ],
   "reissuance-notification": [
+    ["carried permission of another pair", variant("reissuance-notification", (m) => (m.reloadPermissions = [carried("SAKURA01", 8, "RECARD01-METRO01-I0000000001")])), "message-id-mismatch", "reloadPermissions[0].messageId"],
+    ["carried permission under the notification's own id", variant("reissuance-notification", (m) => (m.reloadPermissions = [{ ...carried("METRO01", 7, "RECARD01-METRO01-I0000000001") }])), "duplicate-entry", "reloadPermissions[0].messageId"],
+    [
+      "two carried permissions for one original",
+      variant("reissuance-notification", (m) => (m.reloadPermissions = [carried("METRO01", 8, "RECARD01-METRO01-I0000000001"), carried("METRO01", 9, "RECARD01-METRO01-I0000000001")])),
+      "duplicate-entry",
+      "reloadPermissions[1].originalMessageId",
+    ],
+    [
+      "carried permission born expired",
+      variant("reissuance-notification", (m) => (m.reloadPermissions = [{ ...carried("METRO01", 8, "RECARD01-METRO01-I0000000001"), expiresAt: "2025-06-10T08:00:00.000Z" }])),
+      "invalid-field",
+      "reloadPermissions[0].expiresAt",
+    ],
     ["Fig. 12 notification with PF 200", variant("reissuance-notification", (m) => (m.platformType = 200)), "platform-type-mismatch", "pairs[0].oldCardId"],
     ["PF 999", variant("reissuance-notification", (m) => (m.platformType = 999)), "platform-type-mismatch", "platformType"],
     ["no pairs", variant("reissuance-notification", (m) => (m.pairs = [])), "invalid-field", "pairs"],
@@ -299,6 +325,12 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["attribute data not base64url", variant("card-information-inquiry", (m) => (m.cardAttributeData = "not base64!")), "invalid-field", "cardAttributeData"],
   ],
   "card-information-reply": [
+    [
+      "carried permission for another load than the answer names",
+      variant("card-information-reply", (m) => ((m.result as Json).reloadPermission = carried("SAKURA01", 5, "RECARD01-SAKURA01-I0000000002"))),
+      "invalid-field",
+      "result.reloadPermission.originalMessageId",
+    ],
     [
       "OK with a message id of another provider",
       variant("card-information-reply", (m) => (at(m, "result").originalMessageId = "RECARD01-METRO01-I0000000001")),

@@ -12,6 +12,7 @@ import {
   matchMessage,
   type CardBlocked,
   type CardUnblocked,
+  type CarriedReloadPermission,
   type ChargeStatement,
   type LoadingPermissionGrant,
   type LoadingPermissionRefusal,
@@ -318,6 +319,33 @@ function checkPairs(pairs: readonly ReissuePair[], path: string, timestamp: stri
   return null;
 }
 
+/**
+ * Reload permissions handed over inside an answer: each its own issuer message id (not the carrier's,
+ * no two alike) of this pair, referring to a permission of this pair, one per original, not born expired.
+ */
+function checkCarried(
+  permissions: readonly CarriedReloadPermission[],
+  path: string,
+  header: { messageId: string; timestamp: string },
+  parties: { issuer: string; provider: string },
+): Refusal | null {
+  const ids = new Map<string, number>([[header.messageId, -1]]);
+  const originals = new Map<string, number>();
+  for (const [i, p] of permissions.entries()) {
+    const at = permissions.length === 1 && !path.endsWith("s") ? path : `${path}[${i}]`;
+    const ref =
+      checkReferencedId(p.messageId, `${at}.messageId`, parties, "I", `a reload permission ${parties.issuer} grants to ${parties.provider}`) ??
+      checkReferencedId(p.originalMessageId, `${at}.originalMessageId`, parties, "I", `a loading permission ${parties.issuer} granted to ${parties.provider}`);
+    if (ref) return ref;
+    if (ids.has(p.messageId)) return refusal("duplicate-entry", `${at}.messageId ${p.messageId} is already used by this message: each permission has its own message id`, `${at}.messageId`);
+    if (originals.has(p.originalMessageId)) return refusal("duplicate-entry", `${at}.originalMessageId ${p.originalMessageId} already has a permission in this message: a load is reloaded once`, `${at}.originalMessageId`);
+    if (Date.parse(p.expiresAt) <= Date.parse(header.timestamp)) return refusal("invalid-field", `${at}.expiresAt must be after header.timestamp: the permission would be born expired`, `${at}.expiresAt`);
+    ids.set(p.messageId, i);
+    originals.set(p.originalMessageId, i);
+  }
+  return null;
+}
+
 function checkChargeStatement(message: ChargeStatement, parties: { issuer: string; provider: string }): Refusal | null {
   const sums = { "normal-load": 0, "reissue-reload": 0 };
   const seen = new Map<string, number>();
@@ -396,15 +424,24 @@ export function checkBody(message: Message): Refusal | null {
       (m.carriedOver !== undefined && m.outcome.status !== "loaded"
         ? refusal("invalid-field", "carriedOver: only a load that succeeded carries a value over", "carriedOver")
         : null),
-    "reissuance-notification": (m) => checkPairs(m.pairs, "pairs", m.header.timestamp),
+    "reissuance-notification": (m) => checkPairs(m.pairs, "pairs", m.header.timestamp) ?? checkCarried(m.reloadPermissions ?? [], "reloadPermissions", m.header, parties),
     "reissuance-information-reply": (m) =>
-      m.result.status === "found" ? checkPairs(m.result.pairs, "result.pairs", m.header.timestamp) : null,
+      m.result.status === "found"
+        ? (checkPairs(m.result.pairs, "result.pairs", m.header.timestamp) ?? checkCarried(m.result.reloadPermissions ?? [], "result.reloadPermissions", m.header, parties))
+        : null,
     // Step 1004: the id names the permission under which the receiving provider loaded the
     // application on the old card, so its provider part must be the receiver.
-    "card-information-reply": (m) =>
-      m.result.reissue === "OK"
-        ? checkReferencedId(m.result.originalMessageId, "result.originalMessageId", parties, "I", permissionOf)
-        : null,
+    "card-information-reply": (m) => {
+      if (m.result.reissue !== "OK") return null;
+      const carried = m.result.reloadPermission;
+      return (
+        checkReferencedId(m.result.originalMessageId, "result.originalMessageId", parties, "I", permissionOf) ??
+        (carried ? checkCarried([carried], "result.reloadPermission", m.header, parties) : null) ??
+        (carried && carried.originalMessageId !== m.result.originalMessageId
+          ? refusal("invalid-field", "result.reloadPermission.originalMessageId must be result.originalMessageId: the permission reloads the load the answer names", "result.reloadPermission.originalMessageId")
+          : null)
+      );
+    },
     "reload-permission-request": original,
     "charge-statement": (m) => checkChargeStatement(m, parties),
     "card-blocked": (m) => checkHotListBody(m, parties),

@@ -226,6 +226,28 @@ const ReissuePairsSchema = z
   .min(1, "must list at least one pair")
   .max(MAX_REISSUE_PAIRS, `must list at most ${MAX_REISSUE_PAIRS} pairs`);
 
+/** Most reload permissions one answer may hand over (one per load still to reload of that provider). */
+export const MAX_CARRIED_PERMISSIONS = 100;
+
+/**
+ * A reload permission the issuer hands over inside its answer (issue 12: fewer round trips): the same
+ * card-bound token a reload-permission-grant carries, for one load still to reload, bound to the newest
+ * card the answer names. `messageId` is the permission's own message id (direction I).
+ */
+export const CarriedReloadPermissionSchema = z.strictObject({
+  messageId: MessageIdSchema,
+  applicationId: ApplicationIdSchema,
+  originalMessageId: MessageIdSchema,
+  loadFileHash: Sha256HexSchema,
+  permissionToken: PermissionTokenSchema,
+  expiresAt: TimestampSchema,
+});
+
+const CarriedReloadPermissionsSchema = z
+  .array(CarriedReloadPermissionSchema)
+  .min(1, "must list at least one permission when present")
+  .max(MAX_CARRIED_PERMISSIONS, `must list at most ${MAX_CARRIED_PERMISSIONS} permissions`);
+
 const cardReference = {
   cardId: CardIdSchema.optional(),
   cardAttributeData: CardAttributeDataSchema.optional(),
@@ -308,6 +330,8 @@ export const ReissuanceNotificationSchema = z.strictObject({
   header: headerSchema("reissuance-notification"),
   platformType: PlatformTypeSchema,
   pairs: ReissuePairsSchema,
+  /** Reload permissions for this provider's loads still to reload, bound to the newest reissued card. */
+  reloadPermissions: CarriedReloadPermissionsSchema.optional(),
 });
 
 // 5. Reissuance information request / reply (Fig. 19, steps 408/409)
@@ -326,7 +350,7 @@ export const ReissuanceInformationReplySchema = z.strictObject({
   result: z.discriminatedUnion(
     "status",
     [
-      z.strictObject({ status: z.literal("found"), pairs: ReissuePairsSchema }),
+      z.strictObject({ status: z.literal("found"), pairs: ReissuePairsSchema, reloadPermissions: CarriedReloadPermissionsSchema.optional() }),
       z.strictObject({
         status: z.literal("not-found"),
         reason: z.enum(REISSUANCE_NOT_FOUND_REASONS, {
@@ -356,7 +380,7 @@ export const CardInformationReplySchema = z.strictObject({
   result: z.discriminatedUnion(
     "reissue",
     [
-      z.strictObject({ reissue: z.literal("OK"), originalMessageId: MessageIdSchema }),
+      z.strictObject({ reissue: z.literal("OK"), originalMessageId: MessageIdSchema, reloadPermission: CarriedReloadPermissionSchema.optional() }),
       z.strictObject({
         reissue: z.literal("NG"),
         reason: z.enum(CARD_INFORMATION_NG_REASONS, {
@@ -501,6 +525,7 @@ export type ChargeStatement = z.infer<typeof ChargeStatementSchema>;
 export type CardBlocked = z.infer<typeof CardBlockedSchema>;
 export type CardUnblocked = z.infer<typeof CardUnblockedSchema>;
 export type ReissuePair = z.infer<typeof ReissuePairSchema>;
+export type CarriedReloadPermission = z.infer<typeof CarriedReloadPermissionSchema>;
 export type ChargeLine = z.infer<typeof ChargeLineSchema>;
 export type LoadOutcome = z.infer<typeof LoadOutcomeSchema>;
 

@@ -54,6 +54,31 @@ export async function readCardForDesk(transmit: Transmit): Promise<Result<CardRe
   return ok({ platformType, cardId, cardAttributeData, isCardLocked: isd.value.isCardLocked, applications: status.ok ? status.value.map((e) => e.aid) : [] });
 }
 
+/** A value an application holds on the card, as read at the desk (transit balance or points). */
+export type ReadValue = { readonly aid: string; readonly valueMinor: number; readonly unit: string };
+
+/**
+ * Issue 12, the value ledger: the desk reads what each of its transit and loyalty applications on the
+ * card holds (SELECT + READ BALANCE / READ POINTS), so the provider knows the last value before a block.
+ * An application that does not answer is left out (the next read tries again).
+ */
+export async function readApplicationValues(transmit: Transmit, apps: readonly { readonly aid: string; readonly kind: AppletKind }[]): Promise<ReadValue[]> {
+  const values: ReadValue[] = [];
+  for (const app of apps) {
+    if (app.kind === "credit") continue; // a limit, not a value
+    const selected = await terminal.selectApplication(transmit, app.aid);
+    if (!selected.ok) continue;
+    if (app.kind === "transit") {
+      const balance = await terminal.readBalance(transmit);
+      if (balance.ok) values.push({ aid: app.aid, valueMinor: balance.value.balance, unit: balance.value.currency });
+    } else {
+      const points = await terminal.readPoints(transmit);
+      if (points.ok) values.push({ aid: app.aid, valueMinor: points.value, unit: "PTS" });
+    }
+  }
+  return values;
+}
+
 /** What the desk loads with: the grant's token and the load file the provider ships. */
 export type DeskGrant = {
   readonly applicationAid: string;

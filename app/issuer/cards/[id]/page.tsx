@@ -10,7 +10,8 @@ import { Table, Td } from "@/components/ui/table";
 import { describePlatformType, formatDate, formatInstant, groupSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { getCardDetail } from "@/lib/server/data/issuer/cards";
-import { activateCardAtDeskAction, issuePermanentCardAction, reportOnBehalfAction, withdrawOnBehalfAction } from "../actions";
+import { activateCardAtDeskAction, issuePermanentCardAction, reportOnBehalfAction, terminateChipAction, withdrawOnBehalfAction } from "../actions";
+import { chipInHandState } from "@/lib/server/data/issuer/chip";
 import { WithdrawReportForm } from "@/components/cardholder/withdraw-form";
 import { SimpleForm } from "@/components/issuer/simple-form";
 
@@ -32,6 +33,7 @@ export default async function CardPage({ params, searchParams }: { params: Promi
   const card = await getCardDetail(actor, id);
   if (!card) notFound();
   const pending = card.reissueRequests.some((r) => r.status === "pending");
+  const chip = await chipInHandState(card.id);
   return (
     <>
       <PageHeader
@@ -208,6 +210,22 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         </Panel>
       </div>
 
+      {chip && (
+        <Panel title="Chip handed in" className="mt-6">
+          {chip === "terminated" ? (
+            <p className="text-sm" data-testid="chip-state">
+              The chip of this card is terminated: it answers 6A81 to every command.
+            </p>
+          ) : (
+            <>
+              <p className="mb-3 text-sm text-slate-700" data-testid="chip-state">
+                The issuer holds this card (handed in when it was replaced). Terminating its chip at the reader (SET STATUS TERMINATED with a card-bound life-cycle token) makes it refuse every application for good.
+              </p>
+              <SimpleForm action={terminateChipAction.bind(null, card.id)} fields={[]} submitLabel="Terminate the chip" ariaLabel="Terminate the chip" idPrefix="chip" variant="danger" />
+            </>
+          )}
+        </Panel>
+      )}
       <Panel title="Audit trail" className="mt-6">
         <Table head={["When", "Who", "What", "Why"]} caption="Audit trail of the card" empty="No decisions recorded.">
           {card.audit.map((a) => (

@@ -3,9 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { CardImage } from "@/lib/core/card";
-import { describePlatformType, formatInstant } from "@/lib/core/format";
+import { describePlatformType, formatInstant, formatMoney } from "@/lib/core/format";
 import { checkNotOnHotList, dispatchPlatformType, type HotListHit } from "@/lib/core/workflows/reload";
-import { canUseCard, EMPTY_VISIT, previewBytes, readCardForDesk, visitReducer, type CardReading } from "@/lib/core/workflows/reload-desk";
+import { canUseCard, EMPTY_VISIT, previewBytes, readApplicationValues, readCardForDesk, visitReducer, type CardReading } from "@/lib/core/workflows/reload-desk";
 import type { DeskApplication } from "@/lib/server/data/provider/catalog";
 import type { CreditPolicyView } from "@/lib/server/data/provider/credit-policy";
 import { ApduTrace, httpApduRelay, PresentedCardReader, SimulatorReader, withTrace, type TracingReader } from "@/lib/reader";
@@ -16,7 +16,7 @@ import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
 import type { ReloadCaseView } from "@/lib/server/data/provider/reload";
-import { checkHotListAction, claimCardAction, resumeDeskAction, returnCardAction, type ClaimState } from "../actions";
+import { checkHotListAction, claimCardAction, recordDeskReadsAction, resumeDeskAction, returnCardAction, type ClaimState } from "../actions";
 import { CardOps, traced, type CardOp } from "./card-ops";
 import { FirstLoadFlow } from "./first-load-flow";
 import { RefusalNotice } from "./refusal-notice";
@@ -187,6 +187,15 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       // The hot list: a card the issuer told us is blocked is refused before any flow starts.
       const listed = await checkHotListAction({ platformType: r.platformType, cardId: r.cardId, cardAttributeData: r.cardAttributeData, surfaceNumberLast4: null, isCardLocked: r.isCardLocked });
       setHotListHit(listed.ok ? listed.hit : null);
+      // The value ledger: a platform-100 card not on the hot list has its values read and recorded.
+      const ours = applications.filter((a) => r.applications.includes(a.aid));
+      if (listed.ok && !listed.hit && r.platformType === 100 && r.cardId && ours.length > 0) {
+        const valueOp: CardOp = { id: `values-${Date.now()}`, step: "ledger", label: "Read the values", detail: "SELECT each of our applications, READ BALANCE / READ POINTS.", outcome: "running", range: null };
+        const { value: values, range: valueRange } = await traced(trace, () => readApplicationValues(transmit, ours));
+        const recorded = values.length ? await recordDeskReadsAction({ cardId: r.cardId, values }) : null;
+        const words = values.map((v) => `${ours.find((a) => a.aid === v.aid)?.name ?? v.aid} ${v.unit === "PTS" ? `${v.valueMinor} points` : formatMoney(v.valueMinor, v.unit)}`).join(", ");
+        setReadOps((ops) => [...ops, { ...valueOp, outcome: recorded && !recorded.ok ? "refused" : "ok", range: valueRange, detail: values.length ? `${words}: ${recorded?.ok ? "recorded in the value ledger" : "not recorded"}.` : "No value to read." }]);
+      }
       // A card in a real reader (Web Serial) starts its visit when it is read.
       if (!latest.current.visit.card || latest.current.visit.returnedAt) dispatch({ type: "card-inserted", source: "reader", presentationId: null, last4: null });
       dispatch({ type: "card-read", reading: r });
@@ -194,7 +203,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       setReadOps([{ ...op, outcome: "refused", detail: (e as Error).message }]);
       setReadError(`The reader failed: ${(e as Error).message}`);
     }
-  }, [transmitOf, trace]);
+  }, [transmitOf, trace, applications]);
 
   // After F5: once the relay is connected, read the card again and pick the open case up where it was.
   const resumeStarted = useRef<object | null>(null);

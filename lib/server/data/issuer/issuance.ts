@@ -16,7 +16,7 @@ type Tx = Prisma.TransactionClient;
 /** How long a card is valid from issuance. */
 export const CARD_VALIDITY_YEARS = 5;
 
-export type PersonalisedCardRow = { id: string; cardId: string; surfaceNumber: string; platformType: 100 | 200; noticeId: string | null };
+export type PersonalisedCardRow = { id: string; cardId: string; surfaceNumber: string; platformType: 100 | 200; issuerKeyVersion: number; noticeId: string | null };
 
 /** Why a card is made: it decides the words of the cardholder's "card shipped" notice. */
 export type IssueKind = "first" | "reissue" | "renewal" | "temporary";
@@ -84,7 +84,7 @@ export async function personaliseAndDeliver(
     key: `card-shipped:${row.id}`,
     now: input.now,
   });
-  return { id: row.id, cardId, surfaceNumber, platformType: input.platformType, noticeId };
+  return { id: row.id, cardId, surfaceNumber, platformType: input.platformType, issuerKeyVersion: key.version, noticeId };
 }
 
 export type IssueCardResult = { ok: true; value: PersonalisedCardRow } | { ok: false; error: { code: "not-found"; message: string } };

@@ -3,13 +3,14 @@ import { recordNotice } from "../../notices/notices";
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { cardBinding, signPermission, verifyReceipt } from "@/lib/core/card";
 import { formatMessageId } from "@/lib/core/message-id";
-import type { MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
+import type { CarriedReloadPermission, MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
 import type { Prisma } from "../../db";
 import { allocateSequence } from "../../exchange/message-ids";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
 import { currentIssuerKey, keyUpdatesFrom } from "../../issuer/key-history";
 import { recordAudit } from "./audit";
+import { earlierCards } from "./reissue-chain";
 import { EXCHANGE_ACTOR, findReferencedCard, readPolicy, type CardRow } from "./shared";
 
 type Tx = Prisma.TransactionClient;
@@ -98,16 +99,7 @@ async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: s
   // Signed with the current key version; a card that has not learned it takes the signed updates first (at the desk).
   const key = await currentIssuerKey(tx, issuerCompanyId);
   const issuerKeyUpdates = card.issuerKeyVersion < key.version ? await keyUpdatesFrom(tx, issuerCompanyId, card.issuerKeyVersion) : [];
-  const token = await signPermission(key.privateKeys().signing.privateKeyJwk, {
-    operation: "load",
-    messageId,
-    cardBinding: cardBinding(card.cardId, messageId),
-    expiresAt,
-    aid: application.aid,
-    loadFileHash: input.loadFileHash,
-    kind: reload ? "reload" : "first-load",
-    originalMessageId: input.originalMessageId,
-  });
+  const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, { messageId, cardId: card.cardId, expiresAt, aid: application.aid, loadFileHash: input.loadFileHash, originalMessageId: input.originalMessageId });
   const parties = { issuerCompanyId, providerCompanyId: provider.companyId, inReplyTo: input.requestMessageId, now, sequence };
   const common = {
     platformType: input.platformType,
@@ -148,6 +140,91 @@ async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: s
     data: { messageId, provider: provider.companyId, aid: application.aid, cardId: card.cardId, requestMessageId: input.requestMessageId, expiresAt: expiresAt.toISOString() },
   });
   return { outboxId: sent.outboxId, messageId, type: sent.type };
+}
+
+/** The card-bound load token the card checks (GP delegated management token, docs/card.md). */
+function signLoadToken(signingKey: JsonWebKey, input: { messageId: string; cardId: string; expiresAt: Date; aid: string; loadFileHash: string; originalMessageId: string | null }) {
+  return signPermission(signingKey, {
+    operation: "load",
+    messageId: input.messageId,
+    cardBinding: cardBinding(input.cardId, input.messageId),
+    expiresAt: input.expiresAt,
+    aid: input.aid,
+    loadFileHash: input.loadFileHash,
+    kind: input.originalMessageId !== null ? "reload" : "first-load",
+    originalMessageId: input.originalMessageId,
+  });
+}
+
+/** Days a reload permission pushed with a reissuance notification stays valid (the cardholder comes when they can). */
+export const PUSHED_RELOAD_PERMISSION_DAYS = 30;
+
+/**
+ * Issue 12, fewer round trips: reload permissions handed over inside an answer (a pushed notification,
+ * a pull answer, a Fig. 15 "reissue OK"), one per load still to reload, bound to `card`, each under its
+ * own message id. The same checks as a reload-permission-request (contract, application approved, the
+ * card active, the original this provider's, confirmed, on an earlier card of the chain, not reloaded);
+ * a load that fails one simply gets no permission, and the desk asks as before. Filed as granted
+ * permissions whose request is the permission itself (the provider asked nothing).
+ */
+export async function grantCarriedReloads(
+  tx: Tx,
+  input: { issuerCompanyId: string; providerCompanyId: string; card: { id: string; cardId: string; status: string; issuerKeyVersion: number }; originalMessageIds: readonly string[]; expiresAt: Date; carrier: string; now: Date },
+): Promise<CarriedReloadPermission[]> {
+  const { now } = input;
+  if (input.card.status !== "active" || input.originalMessageIds.length === 0) return [];
+  // A card that has not learned the current issuer key needs the signed key updates a requested grant
+  // carries: its desk asks as before.
+  const key = await currentIssuerKey(tx, input.issuerCompanyId);
+  if (input.card.issuerKeyVersion < key.version) return [];
+  const contract = await checkContract(tx, input.providerCompanyId, now);
+  if (!contract.ok) return [];
+  const provider = contract.provider;
+  const links = await earlierCards(tx, input.card);
+  const earlier = new Set(links.map((l) => l.oldCard.id));
+  const originals = await tx.loadingPermission.findMany({
+    where: { messageId: { in: [...input.originalMessageIds] }, providerId: provider.id, status: "confirmed", reloads: { none: { kind: "reload", status: "confirmed" } } },
+    select: { messageId: true, cardId: true, application: { select: { id: true, aid: true, name: true, providerId: true, status: true, loadFileHash: true } } },
+    orderBy: { messageId: "asc" },
+  });
+  const carried: CarriedReloadPermission[] = [];
+  for (const original of originals) {
+    const application = original.application;
+    if (!application || application.providerId !== provider.id || application.status !== "approved" || !original.cardId || !earlier.has(original.cardId)) continue;
+    const already = await tx.cardApplication.findFirst({ where: { cardId: input.card.id, applicationId: application.id, status: "loaded" }, select: { id: true } });
+    if (already) continue;
+    const sequence = await allocateSequence(tx, { issuerCompanyId: input.issuerCompanyId, providerCompanyId: provider.companyId, direction: "I" });
+    const messageId = formatMessageId({ issuerCompanyId: input.issuerCompanyId, providerCompanyId: provider.companyId, direction: "I", sequence });
+    const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, { messageId, cardId: input.card.cardId, expiresAt: input.expiresAt, aid: application.aid, loadFileHash: application.loadFileHash, originalMessageId: original.messageId });
+    const row = await tx.loadingPermission.create({
+      data: {
+        messageId,
+        requestMessageId: messageId,
+        providerId: provider.id,
+        applicationId: application.id,
+        cardId: input.card.id,
+        kind: "reload",
+        originalMessageId: original.messageId,
+        status: "granted",
+        token: new Uint8Array(token),
+        issuerKeyVersion: key.version,
+        loadFileHash: application.loadFileHash,
+        expiresAt: input.expiresAt,
+        decidedAt: now,
+      },
+      select: { id: true },
+    });
+    await recordAudit(tx, {
+      actor: EXCHANGE_ACTOR,
+      action: "permission.reload-grant",
+      subjectType: "loading-permission",
+      subjectId: row.id,
+      reason: `Reload of ${original.messageId} handed over in ${input.carrier}: the reissue link proves the original grant.`,
+      data: { messageId, provider: provider.companyId, aid: application.aid, cardId: input.card.cardId, carrier: input.carrier, expiresAt: input.expiresAt.toISOString() },
+    });
+    carried.push({ messageId, applicationId: application.aid, originalMessageId: original.messageId, loadFileHash: application.loadFileHash, permissionToken: toBase64Url(token), expiresAt: input.expiresAt.toISOString() });
+  }
+  return carried;
 }
 
 type RefuseInput = {
@@ -300,16 +377,17 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   const cardRefusal = checkCardStatus(card);
   if (cardRefusal) return refuse(cardRefusal);
 
-  const link = await tx.reissueLink.findUnique({ where: { reissuedCardId: card.id }, select: { oldCardId: true } });
-  if (!link) return refuse({ reason: "not-a-reissued-card", text: "The card presented is not a reissued card: load the application as a first load instead." });
+  const links = await earlierCards(tx, card);
+  if (links.length === 0) return refuse({ reason: "not-a-reissued-card", text: "The card presented is not a reissued card: load the application as a first load instead." });
   const original = await tx.loadingPermission.findUnique({
     where: { messageId: originalMessageId },
     select: { id: true, providerId: true, cardId: true, status: true, application: { select: { aid: true } } },
   });
   // Another provider's permission, another application's, or another card's all read as "not found":
   // the answer never tells a provider about anything that is not its own.
-  if (!original || original.providerId !== provider.id || original.application?.aid !== application.aid || original.cardId !== link.oldCardId) {
-    return refuse({ reason: "original-not-found", text: `${originalMessageId} is not a permission of yours for ${application.aid} on the card this card replaced.` });
+  // Any generation: the original may be on any earlier card of the presented card's reissue chain.
+  if (!original || original.providerId !== provider.id || original.application?.aid !== application.aid || !links.some((l) => l.oldCard.id === original.cardId)) {
+    return refuse({ reason: "original-not-found", text: `${originalMessageId} is not a permission of yours for ${application.aid} on a card this card replaced.` });
   }
   if (original.status !== "confirmed") {
     return refuse({ reason: "original-not-loaded", text: `The permission ${originalMessageId} was granted but the card never confirmed the load.` });

@@ -1,58 +1,83 @@
 import "server-only";
-import type { CardInformationNgReason, MessageOf, ReissuePair } from "@/lib/core/messages";
+import type { CardInformationNgReason, CarriedReloadPermission, MessageOf, ReissuePair } from "@/lib/core/messages";
 import type { Prisma } from "../../db";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
 import { recordAudit } from "./audit";
-import { EXCHANGE_ACTOR, findReferencedCard } from "./shared";
+import { earlierCards, outstandingLoads, pairsOf, type ChainLink, type OutstandingLoad } from "./reissue-chain";
+import { grantCarriedReloads } from "./permissions";
+import { EXCHANGE_ACTOR, findReferencedCard, readPolicy } from "./shared";
 
 type Tx = Prisma.TransactionClient;
 
-/** Whether `providerId` ever had an application confirmed loaded on `cardId` (a verified receipt). */
-async function providerLoadedOn(tx: Tx, providerId: string, cardId: string): Promise<boolean> {
-  return (await tx.loadingPermission.count({ where: { providerId, cardId, status: "confirmed" } })) > 0;
-}
+/** A provider to tell about a reissue, with the pairs from its oldest card still to reload up to the new card. */
+export type ProviderToTell = { provider: OutstandingLoad["provider"]; pairs: ReissuePair[]; loads: OutstandingLoad[] };
 
-/** Providers that had an application loaded on a card: the only ones told about its reissue (step 505). */
-export async function providersWithApplicationsOn(tx: Tx, cardId: string): Promise<{ id: string; companyId: string; name: string; reissueInfoDelivery: "push" | "pull" }[]> {
-  return tx.serviceProvider.findMany({
-    where: { permissions: { some: { cardId, status: "confirmed" } } },
-    select: { id: true, companyId: true, name: true, reissueInfoDelivery: true },
-    orderBy: { companyId: "asc" },
-  });
+/**
+ * Step 505 for a chain (nearest link first, its first link ending at the new card): the providers with a
+ * load still to reload on any earlier card, each with only the pairs that lead from that card to the new one.
+ */
+export async function providersToTell(tx: Tx, links: readonly ChainLink[]): Promise<ProviderToTell[]> {
+  const loads = await outstandingLoads(tx, links.map((l) => l.oldCard.id));
+  const byProvider = new Map<string, ProviderToTell & { depth: number }>();
+  for (const load of loads) {
+    const depth = links.findIndex((l) => l.oldCard.id === load.cardUuid);
+    const entry = byProvider.get(load.provider.id) ?? { provider: load.provider, pairs: [], loads: [], depth: -1 };
+    entry.loads.push(load);
+    entry.depth = Math.max(entry.depth, depth);
+    byProvider.set(load.provider.id, entry);
+  }
+  return [...byProvider.values()]
+    .sort((a, b) => a.provider.companyId.localeCompare(b.provider.companyId))
+    .map(({ depth, ...entry }) => ({ ...entry, pairs: pairsOf(links, depth + 1) }));
 }
 
 /**
  * Fig. 19, step 409 (the pull variant of step 403): the Fig. 12 pairs for a reissued card id a
- * provider read at its desk, only if that provider had an application on the old card. A card
- * reissued more than once gives the chain back to the newest old card the provider loaded on.
+ * provider read at its desk, only if that provider had an application on an earlier card of its chain.
+ * A card reissued more than once gives the chain back to the oldest card holding one of the provider's
+ * loads still to reload (any generation), so the desk reloads from there in one step.
  */
 export async function answerReissuanceInformationRequest(message: MessageOf<"reissuance-information-request">, ctx: HandlerContext): Promise<HandlerOutcome> {
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
   const provider = await tx.serviceProvider.findUnique({ where: { companyId: providerCompanyId }, select: { id: true } });
-  const pairs: ReissuePair[] = [];
+  let pairs: ReissuePair[] = [];
   let reason: "not-a-reissued-card" | "no-application-of-yours-on-old-card" = "not-a-reissued-card";
-  let found = false;
-  type Step = { id: string; cardId: string; platformType: number };
-  const start: Step | null = await tx.card.findUnique({ where: { cardId: message.reissuedCardId }, select: { id: true, cardId: true, platformType: true } });
+  const start = await tx.card.findUnique({ where: { cardId: message.reissuedCardId }, select: { id: true, cardId: true, platformType: true, status: true, issuerKeyVersion: true } });
+  let reloadPermissions: CarriedReloadPermission[] = [];
   // A platform-200 card's id is never confirmed to anyone: it reads as not reissued.
   if (start && start.platformType === 100) {
-    let current: Step = start;
-    for (let depth = 0; depth < 20 && !found; depth++) {
-      const link: { reissuedAt: Date; oldCard: Step } | null = await tx.reissueLink.findUnique({
-        where: { reissuedCardId: current.id },
-        select: { reissuedAt: true, oldCard: { select: { id: true, cardId: true, platformType: true } } },
-      });
-      if (!link) break;
-      reason = "no-application-of-yours-on-old-card";
-      pairs.push({ oldCardId: link.oldCard.cardId, reissuedCardId: current.cardId, reissuedAt: link.reissuedAt.toISOString() });
-      found = provider !== null && (await providerLoadedOn(tx, provider.id, link.oldCard.id));
-      current = link.oldCard;
+    const links = await earlierCards(tx, start);
+    if (links.length > 0) reason = "no-application-of-yours-on-old-card";
+    if (provider && links.length > 0) {
+      // Back to the oldest card with a load still to reload; if every load was reloaded already, to the
+      // nearest card the provider loaded on (its desk then says "already reloaded" from its own records).
+      const depthOf = (cardUuid: string | null) => links.findIndex((l) => l.oldCard.id === cardUuid);
+      const outstanding = await outstandingLoads(tx, links.map((l) => l.oldCard.id), provider.id);
+      let depth = Math.max(-1, ...outstanding.map((l) => depthOf(l.cardUuid)));
+      if (depth < 0) {
+        const loaded = await tx.loadingPermission.findMany({ where: { providerId: provider.id, status: "confirmed", cardId: { in: links.map((l) => l.oldCard.id) } }, select: { cardId: true } });
+        depth = loaded.length ? Math.min(...loaded.map((p) => depthOf(p.cardId))) : -1;
+      }
+      if (depth >= 0) pairs = pairsOf(links, depth + 1);
+      // Pull keeps its one request: the answer carries the reload permissions for the card read at the desk.
+      if (depth >= 0 && outstanding.length > 0) {
+        const policy = await readPolicy(tx);
+        reloadPermissions = await grantCarriedReloads(tx, {
+          issuerCompanyId: ctx.receiverCompanyId,
+          providerCompanyId,
+          card: start,
+          originalMessageIds: outstanding.map((l) => l.messageId),
+          expiresAt: new Date(now.getTime() + policy.permissionTtlMinutes * 60_000),
+          carrier: `the answer to ${message.header.messageId}`,
+          now,
+        });
+      }
     }
   }
-  // Pairs are newest first while walking; Fig. 12 reads oldest first.
-  const result = found ? { status: "found" as const, pairs: pairs.reverse() } : { status: "not-found" as const, reason };
+  const found = pairs.length > 0;
+  const result = found ? { status: "found" as const, pairs, ...(reloadPermissions.length ? { reloadPermissions } : {}) } : { status: "not-found" as const, reason };
   const sent = await enqueueMessage(tx, "reissuance-information-reply", { issuerCompanyId: ctx.receiverCompanyId, providerCompanyId, inReplyTo: message.header.messageId, now }, { platformType: 100, result });
   await recordAudit(tx, {
     actor: EXCHANGE_ACTOR,
@@ -70,6 +95,7 @@ export async function answerReissuanceInformationRequest(message: MessageOf<"rei
 }
 
 type InquiryAnswer = { reissue: "OK"; originalMessageId: string } | { reissue: "NG"; reason: CardInformationNgReason };
+type CardInformationReplyResult = MessageOf<"card-information-reply">["result"];
 
 /**
  * Fig. 10 (steps 1001–1005): decrypt the card attribute data (1002), find the card, check that it
@@ -82,11 +108,26 @@ export async function answerCardInformationInquiry(message: MessageOf<"card-info
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
   const answer = await findOriginalLoad(tx, providerCompanyId, message);
+  let result: CardInformationReplyResult = answer.result;
+  if (answer.result.reissue === "OK" && answer.card) {
+    // Method 2 needs one round trip: "reissue OK" carries the reload permission for the card presented.
+    const policy = await readPolicy(tx);
+    const [reloadPermission] = await grantCarriedReloads(tx, {
+      issuerCompanyId: ctx.receiverCompanyId,
+      providerCompanyId,
+      card: answer.card,
+      originalMessageIds: [answer.result.originalMessageId],
+      expiresAt: new Date(now.getTime() + policy.permissionTtlMinutes * 60_000),
+      carrier: `the answer to ${message.header.messageId}`,
+      now,
+    });
+    if (reloadPermission) result = { ...answer.result, reloadPermission };
+  }
   const sent = await enqueueMessage(
     tx,
     "card-information-reply",
     { issuerCompanyId: ctx.receiverCompanyId, providerCompanyId, inReplyTo: message.header.messageId, now },
-    { platformType: 200, result: answer.result },
+    { platformType: 200, result },
   );
   await recordAudit(tx, {
     actor: EXCHANGE_ACTOR,
@@ -103,22 +144,28 @@ export async function answerCardInformationInquiry(message: MessageOf<"card-info
   };
 }
 
-async function findOriginalLoad(tx: Tx, providerCompanyId: string, message: MessageOf<"card-information-inquiry">): Promise<{ result: InquiryAnswer; cardUuid: string | null }> {
+async function findOriginalLoad(
+  tx: Tx,
+  providerCompanyId: string,
+  message: MessageOf<"card-information-inquiry">,
+): Promise<{ result: InquiryAnswer; cardUuid: string | null; card?: { id: string; cardId: string; status: string; issuerKeyVersion: number } }> {
   const ng = (reason: CardInformationNgReason, cardUuid: string | null = null) => ({ result: { reissue: "NG" as const, reason }, cardUuid });
   const found = await findReferencedCard(tx, { platformType: 200, cardAttributeData: message.cardAttributeData }, message.header.receiverCompanyId);
   if (!found.ok) return ng(found.reason);
   const card = found.card;
-  const link = await tx.reissueLink.findUnique({ where: { reissuedCardId: card.id }, select: { oldCardId: true } });
-  if (!link) return ng("not-a-reissued-card", card.id);
+  const links = await earlierCards(tx, card);
+  if (links.length === 0) return ng("not-a-reissued-card", card.id);
   const provider = await tx.serviceProvider.findUnique({ where: { companyId: providerCompanyId }, select: { id: true } });
   if (!provider) return ng("application-not-on-old-card", card.id);
+  // Any generation: the nearest earlier card on which this provider's load of the application was
+  // confirmed (a load reloaded onto a later card is answered with that reload's message id).
   const permissions = await tx.loadingPermission.findMany({
-    where: { providerId: provider.id, cardId: link.oldCardId, application: { aid: message.applicationId }, status: { not: "refused" } },
-    select: { messageId: true, status: true },
-    orderBy: { decidedAt: "desc" },
+    where: { providerId: provider.id, cardId: { in: links.map((l) => l.oldCard.id) }, application: { aid: message.applicationId }, status: { not: "refused" } },
+    select: { messageId: true, status: true, cardId: true, decidedAt: true },
   });
-  const confirmed = permissions.find((p) => p.status === "confirmed");
-  if (confirmed) return { result: { reissue: "OK", originalMessageId: confirmed.messageId }, cardUuid: card.id };
+  const depthOf = (cardId: string | null) => links.findIndex((l) => l.oldCard.id === cardId);
+  const confirmed = permissions.filter((p) => p.status === "confirmed").sort((a, b) => depthOf(a.cardId) - depthOf(b.cardId) || b.decidedAt.getTime() - a.decidedAt.getTime())[0];
+  if (confirmed) return { result: { reissue: "OK", originalMessageId: confirmed.messageId }, cardUuid: card.id, card };
   if (permissions.length > 0) return ng("old-load-not-successful", card.id);
   return ng("application-not-on-old-card", card.id);
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
-import { toMessageTimestamp, type HotListReason } from "@/lib/core/messages";
+import type { HotListReason } from "@/lib/core/messages";
 import {
   blocksCard,
   canReport,
@@ -24,7 +24,9 @@ import { reinstateCard, retireCard } from "../wallet";
 import { recordAudit } from "./audit";
 import { personaliseAndDeliver } from "./issuance";
 import { issuerCompanyIdOf, sendCardBlocked, sendCardUnblocked, type HotListSent } from "./hot-list";
-import { providersWithApplicationsOn } from "./reissue-information";
+import { providersToTell } from "./reissue-information";
+import { earlierCards } from "./reissue-chain";
+import { grantCarriedReloads, PUSHED_RELOAD_PERMISSION_DAYS } from "./permissions";
 import { operator, readPolicy, type IssuerPolicyRow } from "./shared";
 
 type Tx = Prisma.TransactionClient;
@@ -263,17 +265,30 @@ export async function approveLockedRequest(tx: Tx, actor: IssuerActor, requestId
   const pullOnly: string[] = [];
   const outboxIds: string[] = [];
   if (platformType === 100) {
-    // Step 505: only providers that loaded something on the old card, each told only this pair.
-    for (const provider of await providersWithApplicationsOn(tx, old.id)) {
+    // Step 505, any generation: every provider with a load still to reload on the old card or on an
+    // earlier card of its chain, each told the pairs from that card to the new one (and no others).
+    const links = await earlierCards(tx, { id: card.id, cardId: card.cardId });
+    for (const { provider, pairs, loads } of await providersToTell(tx, links)) {
       if (provider.reissueInfoDelivery === "pull") {
         pullOnly.push(provider.companyId);
         continue;
       }
+      // Fewer round trips: a reload permission for each of those loads rides along, bound to the new card,
+      // so the provider's desk reloads without asking again (none while the card waits for activation).
+      const reloadPermissions = await grantCarriedReloads(tx, {
+        issuerCompanyId: actor.issuerCompanyId,
+        providerCompanyId: provider.companyId,
+        card: { id: card.id, cardId: card.cardId, status: waits ? "issued" : "active", issuerKeyVersion: card.issuerKeyVersion },
+        originalMessageIds: loads.map((l) => l.messageId),
+        expiresAt: new Date(now.getTime() + PUSHED_RELOAD_PERMISSION_DAYS * 24 * 60 * 60 * 1000),
+        carrier: `the reissuance notification for card ${card.cardId}`,
+        now,
+      });
       const sent = await enqueueMessage(
         tx,
         "reissuance-notification",
         { issuerCompanyId: actor.issuerCompanyId, providerCompanyId: provider.companyId, now },
-        { platformType: 100, pairs: [{ oldCardId: old.cardId, reissuedCardId: card.cardId, reissuedAt: toMessageTimestamp(now) }] },
+        { platformType: 100, pairs, ...(reloadPermissions.length ? { reloadPermissions } : {}) },
       );
       notified.push(provider.companyId);
       outboxIds.push(sent.outboxId);

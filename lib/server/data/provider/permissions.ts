@@ -2,7 +2,7 @@ import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { cardBinding, decodeReceipt, describeStatusWord, formatStatusWord, type AppletParams } from "@/lib/core/card";
-import type { MessageOf } from "@/lib/core/messages";
+import type { CarriedReloadPermission, MessageOf } from "@/lib/core/messages";
 import { installedValue, installParamsFor } from "@/lib/core/workflows/first-load";
 import { recordLoadValue } from "./value-ledger";
 import { refusalFromIssuer, reloadRefusal, userChargeFor, type ReloadRefusal } from "@/lib/core/workflows/reload";
@@ -264,8 +264,23 @@ export async function storePermissionGrant(tx: Tx, providerCompanyId: string, me
       answeredAt: now,
     },
   });
+  const opened = await openPendingLoad(tx, providerCompanyId, messageId, request, now);
+  return {
+    summary: `${kind === "reload" ? "reload" : "loading"} permission ${messageId} for ${message.applicationId} received${opened.count === 0 ? " (no load record opened: one exists)" : ""}`,
+    data: { permissionId: request.id, loadRecordOpened: opened.count === 1 },
+  };
+}
+
+/** The load record of Figs. 14/17, opened as pending under a granted permission's message id. */
+async function openPendingLoad(
+  tx: Tx,
+  providerCompanyId: string,
+  messageId: string,
+  request: { cardId: string | null; surfaceNumberLast4: string | null; platformType: number; applicationAid: string; customerId: string; creditInvestigationId: string | null; kind: "first_load" | "reload"; previousLoadId: string | null },
+  now: Date,
+) {
   // ON CONFLICT DO NOTHING: a reload already recorded for the old load keeps it (partial unique index).
-  const opened = await tx.spLoadRecord.createMany({
+  return tx.spLoadRecord.createMany({
     data: [
       {
         providerCompanyId,
@@ -276,7 +291,7 @@ export async function storePermissionGrant(tx: Tx, providerCompanyId: string, me
         applicationAid: request.applicationAid,
         customerId: request.customerId,
         creditInvestigationId: request.creditInvestigationId,
-        kind,
+        kind: request.kind,
         status: "pending",
         previousLoadId: request.previousLoadId,
         createdAt: now,
@@ -284,10 +299,48 @@ export async function storePermissionGrant(tx: Tx, providerCompanyId: string, me
     ],
     skipDuplicates: true,
   });
-  return {
-    summary: `${kind === "reload" ? "reload" : "loading"} permission ${messageId} for ${message.applicationId} received${opened.count === 0 ? " (no load record opened: one exists)" : ""}`,
-    data: { permissionId: request.id, loadRecordOpened: opened.count === 1 },
-  };
+}
+
+/**
+ * Issue 12, fewer round trips: a reload permission the issuer handed over inside its answer (pushed
+ * notification, pull answer, Fig. 15 "reissue OK") is taken as granted, without asking again. Its request is
+ * the permission itself. Like enqueuePermissionRequest, it claims the old load (P2002 when another desk holds it).
+ */
+export async function takeCarriedPermission(
+  tx: Tx,
+  providerCompanyId: string,
+  request: Extract<PermissionRequest, { kind: "reload" }>,
+  carried: CarriedReloadPermission,
+  now: Date,
+): Promise<{ permissionId: string }> {
+  const card = request.card;
+  const row = await tx.spPermission.create({
+    data: {
+      providerCompanyId,
+      kind: "reload",
+      requestMessageId: carried.messageId,
+      platformType: card.platformType,
+      applicationAid: request.applicationAid,
+      loadFileHash: request.loadFileHash,
+      cardId: card.platformType === 100 ? card.cardId : null,
+      surfaceNumberLast4: card.surfaceNumberLast4,
+      customerId: request.customerId,
+      creditInvestigationId: request.creditInvestigationId,
+      previousLoadId: request.previousLoadId,
+      originalMessageId: request.originalMessageId,
+      reloadCaseId: request.reloadCaseId,
+      operatorUserId: request.operatorUserId,
+      status: "granted",
+      replyMessageId: carried.messageId,
+      token: new Uint8Array(fromBase64Url(carried.permissionToken)),
+      expiresAt: new Date(carried.expiresAt),
+      requestedAt: now,
+      answeredAt: now,
+    },
+    select: { id: true, cardId: true, surfaceNumberLast4: true, platformType: true, applicationAid: true, customerId: true, creditInvestigationId: true, previousLoadId: true },
+  });
+  await openPendingLoad(tx, providerCompanyId, carried.messageId, { ...row, kind: "reload" }, now);
+  return { permissionId: row.id };
 }
 
 /** A refusal: stored with its reason, for the desk to show. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import { formatMoney } from "@/lib/core/format";
-import type { MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
+import type { CarriedReloadPermission, MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
 import {
   caseOutcome,
   checkCardNotLocked,
@@ -25,7 +25,7 @@ import type { Tx } from "../../exchange/types";
 import { isLeaseLive, leaseReceipts } from "../card-lease";
 import { currentFee, findApplication, loadFileHashOf, type FeeView } from "./catalog";
 import { findBlockedCard } from "./hot-list";
-import { enqueuePermissionRequest, getPermissionViews, issuerOf, recordCardLoad, releaseStaleClaims, type CardLoadOutcome, type PermissionView } from "./permissions";
+import { enqueuePermissionRequest, getPermissionViews, issuerOf, recordCardLoad, releaseStaleClaims, takeCarriedPermission, type CardLoadOutcome, type PermissionView } from "./permissions";
 
 /**
  * The reload desk (Figs. 7, 11, 18, 19; claims 12 and 14). One visit is one sp_reload_cases row whose
@@ -363,6 +363,17 @@ async function pullReply(tx: Tx, providerCompanyId: string, requestMessageId: st
   return message?.header.type === "reissuance-information-reply" ? (message as MessageOf<"reissuance-information-reply">) : null;
 }
 
+/** The old card id and the ids of the cards before it, by the Fig. 13 pairs we received (nearest first). */
+async function oldCardChain(tx: Tx, providerCompanyId: string, oldCardId: string): Promise<string[]> {
+  const chain = [oldCardId];
+  for (let depth = 0; depth < 20; depth++) {
+    const earlier = await tx.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: chain[chain.length - 1]! } }, select: { oldCardId: true } });
+    if (!earlier || chain.includes(earlier.oldCardId)) break;
+    chain.push(earlier.oldCardId);
+  }
+  return chain;
+}
+
 async function decideMethod1(tx: Tx, providerCompanyId: string, doc: CaseDoc, now: Date): Promise<void> {
   if (!doc.reissue && doc.pull) {
     const reply = await pullReply(tx, providerCompanyId, doc.pull.requestMessageId);
@@ -400,14 +411,19 @@ async function decideMethod1(tx: Tx, providerCompanyId: string, doc: CaseDoc, no
   if (!doc.reissue) return;
   const pending = doc.applications.filter((a) => a.state === "checking");
   if (pending.length === 0) return;
-  const rows = await tx.spLoadRecord.findMany({ where: { providerCompanyId, cardId: doc.reissue.oldCardId }, include: oldLoadInclude, orderBy: { createdAt: "asc" } });
+  // Any generation: the old card, then the cards it replaced in turn, as the Fig. 13 pairs we hold say.
+  const chain = await oldCardChain(tx, providerCompanyId, doc.reissue.oldCardId);
+  const found = await tx.spLoadRecord.findMany({ where: { providerCompanyId, cardId: { in: chain } }, include: oldLoadInclude, orderBy: { createdAt: "asc" } });
+  // Nearest card first, so a load reloaded onto a later card is found as that reload.
+  const rows = found.sort((a, b) => chain.indexOf(a.cardId!) - chain.indexOf(b.cardId!));
   if (rows[0]) doc.oldCardCustomer = rows[0].customer;
+  const earlier = chain.length > 1 ? ` and the earlier card${chain.length > 2 ? "s" : ""} it replaced (${chain.slice(1).join(", ")})` : "";
   doc.steps.push(
     step(
       {
         step: "706",
         title: "Old card found in our records (Fig. 14)",
-        detail: `${rows.length} load record${rows.length === 1 ? "" : "s"} under old card id ${doc.reissue.oldCardId}: ${rows.map((r) => `${findApplication(providerCompanyId, r.applicationAid)?.name ?? r.applicationAid} (${r.status})`).join(", ") || "none"}.`,
+        detail: `${rows.length} load record${rows.length === 1 ? "" : "s"} under old card id ${doc.reissue.oldCardId}${earlier}: ${rows.map((r) => `${findApplication(providerCompanyId, r.applicationAid)?.name ?? r.applicationAid} (${r.status}${r.cardId !== doc.reissue!.oldCardId ? `, card ${r.cardId}` : ""})`).join(", ") || "none"}.`,
         outcome: "ok",
       },
       now,
@@ -513,24 +529,39 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
           return;
         }
         await releaseStaleClaims(tx, providerCompanyId, app.old.id, now);
-        const sent = await enqueuePermissionRequest(
-          tx,
-          providerCompanyId,
-          issuerCompanyId,
-          {
-            kind: "reload",
-            card: { platformType: doc.card.platformType as 100 | 200, cardId: doc.card.cardId, cardAttributeData: doc.card.cardAttributeData, surfaceNumberLast4: doc.card.surfaceNumberLast4 },
-            applicationAid: aid,
-            loadFileHash: loadFileHashOf(catalog),
-            customerId: app.old.customer.id,
-            creditInvestigationId: app.old.examination?.id ?? null,
-            operatorUserId: actor.id,
-            previousLoadId: app.old.id,
-            originalMessageId: app.old.messageId,
-            reloadCaseId: caseId,
-          },
-          now,
-        );
+        const request = {
+          kind: "reload" as const,
+          card: { platformType: doc.card.platformType as 100 | 200, cardId: doc.card.cardId, cardAttributeData: doc.card.cardAttributeData, surfaceNumberLast4: doc.card.surfaceNumberLast4 },
+          applicationAid: aid,
+          loadFileHash: loadFileHashOf(catalog),
+          customerId: app.old.customer.id,
+          creditInvestigationId: app.old.examination?.id ?? null,
+          operatorUserId: actor.id,
+          previousLoadId: app.old.id,
+          originalMessageId: app.old.messageId,
+          reloadCaseId: caseId,
+        };
+        // Issue 12: the issuer's answer may already hold the permission (push: no round trip at all).
+        const carried = await carriedPermissionFor(tx, providerCompanyId, doc, app, request.loadFileHash, now);
+        if (carried) {
+          const taken = await takeCarriedPermission(tx, providerCompanyId, request, carried.permission, now);
+          Object.assign(app, { state: "granted", permissionId: taken.permissionId });
+          doc.steps.push(
+            step(
+              {
+                step: doc.method === 1 ? "709" : "1108",
+                title: `Reload permission granted for ${app.name ?? aid} (with the issuer's ${carried.via === "push" ? "notification" : "answer"})`,
+                detail: `Permission ${carried.permission.messageId} (refers to ${carried.permission.originalMessageId}), valid until ${carried.permission.expiresAt.slice(0, 16).replace("T", " ")} UTC, came with ${carried.sourceType} ${carried.sourceMessageId}: nothing asked of the issuer; no new examination (claim 12).`,
+                outcome: "ok",
+                messages: [{ type: carried.sourceType, messageId: carried.sourceMessageId, direction: "received" }],
+              },
+              now,
+            ),
+          );
+          await saveDoc(tx, caseId, doc);
+          return;
+        }
+        const sent = await enqueuePermissionRequest(tx, providerCompanyId, issuerCompanyId, request, now);
         Object.assign(app, { state: "requested", permissionId: sent.permissionId });
         doc.steps.push(
           step(
@@ -568,6 +599,40 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
   }
   if (toDeliver.length) await deliverNow(toDeliver);
   return syncReloadCase(actor, caseId, now);
+}
+
+type CarriedFound = { permission: CarriedReloadPermission; sourceMessageId: string; sourceType: "reissuance-notification" | "reissuance-information-reply" | "card-information-reply"; via: "push" | "pull" | "inquiry" };
+
+/**
+ * The reload permission the issuer handed over for this application, if any still fits: in the
+ * notification or pull answer that named the card presented (method 1), or in the Fig. 15 answer to
+ * this application's inquiry (method 2); for this old load, this load file, not used by an earlier
+ * visit, and valid for a while yet. Anything else falls back to asking the issuer.
+ */
+async function carriedPermissionFor(tx: Tx, providerCompanyId: string, doc: CaseDoc, app: CaseApp, loadFileHash: string, now: Date): Promise<CarriedFound | null> {
+  const sourceId = doc.method === 1 ? doc.reissue?.sourceMessageId : doc.method === 2 && app.inquiry ? (await tx.spCardInquiry.findUnique({ where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId: app.inquiry.requestMessageId } }, select: { replyMessageId: true } }))?.replyMessageId : null;
+  if (!sourceId || !app.old) return null;
+  const row = await tx.inboxMessage.findUnique({ where: { ownerCompanyId_messageId: { ownerCompanyId: providerCompanyId, messageId: sourceId } }, select: { jws: true, status: true } });
+  const message = row?.status === "processed" ? decodeStored(row.jws) : null;
+  let offered: readonly CarriedReloadPermission[] = [];
+  let found: Omit<CarriedFound, "permission"> | null = null;
+  if (message?.header.type === "reissuance-notification" || message?.header.type === "reissuance-information-reply") {
+    const m = message as MessageOf<"reissuance-notification"> | MessageOf<"reissuance-information-reply">;
+    const body = "pairs" in m ? { pairs: m.pairs, permissions: m.reloadPermissions } : m.result.status === "found" ? { pairs: m.result.pairs, permissions: m.result.reloadPermissions } : null;
+    // The permissions are bound to the newest card the message names: only that card may use them.
+    if (body && body.pairs.at(-1)?.reissuedCardId === doc.card.cardId) offered = body.permissions ?? [];
+    found = { sourceMessageId: sourceId, sourceType: m.header.type, via: m.header.type === "reissuance-notification" ? "push" : "pull" };
+  } else if (message?.header.type === "card-information-reply") {
+    const m = message as MessageOf<"card-information-reply">;
+    offered = m.result.reissue === "OK" && m.result.reloadPermission ? [m.result.reloadPermission] : [];
+    found = { sourceMessageId: sourceId, sourceType: "card-information-reply", via: "inquiry" };
+  }
+  const old = app.old;
+  const margin = 60_000; // a permission about to expire is not worth a card's refusal
+  const permission = offered.find((p) => p.applicationId === app.aid && p.originalMessageId === old.messageId && p.loadFileHash === loadFileHash && Date.parse(p.expiresAt) > now.getTime() + margin);
+  if (!permission || !found) return null;
+  const used = await tx.spPermission.count({ where: { providerCompanyId, replyMessageId: permission.messageId } });
+  return used === 0 ? { permission, ...found } : null;
 }
 
 /** Brings each application's state in line with its permission (granted, refused, loaded, failed) and ends a settled case. */
