@@ -53,6 +53,39 @@ export function publicJwk(jwk: JsonWebKey): JsonWebKey {
   return jwk.kty === "EC" ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
 }
 
+/**
+ * Imported keys, kept per process (issue 16: a JWK was imported for every signature and every check).
+ * Public keys by their defining members (whoever resolved them still decides whether they are trusted:
+ * the cache only saves the import); private keys by the JWK object the caller holds for its lifetime.
+ */
+type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
+const importedPublic = new Map<string, Promise<ImportedKey>>();
+const importedPrivate = new WeakMap<JsonWebKey, Promise<ImportedKey>>();
+const MAX_IMPORTED_PUBLIC = 256;
+
+function importPublic(jwk: JsonWebKey, alg: SignatureAlgorithm): Promise<ImportedKey> {
+  const pub = publicJwk(jwk);
+  const cacheKey = `${alg} ${pub.kty} ${pub.crv} ${pub.x} ${pub.y ?? ""}`;
+  let key = importedPublic.get(cacheKey);
+  if (!key) {
+    if (importedPublic.size >= MAX_IMPORTED_PUBLIC) importedPublic.clear();
+    key = importJWK(pub as JWK, alg);
+    key.catch(() => importedPublic.delete(cacheKey));
+    importedPublic.set(cacheKey, key);
+  }
+  return key;
+}
+
+function importPrivate(jwk: JsonWebKey, alg: SignatureAlgorithm): Promise<ImportedKey> {
+  let key = importedPrivate.get(jwk);
+  if (!key) {
+    key = importJWK({ ...(publicJwk(jwk) as JWK), d: jwk.d }, alg);
+    key.catch(() => importedPrivate.delete(jwk));
+    importedPrivate.set(jwk, key);
+  }
+  return key;
+}
+
 /** A programming error on the sending side (an invalid message or key): never a business refusal. */
 export class MessageSigningError extends Error {
   readonly refusal: Refusal | undefined;
@@ -87,7 +120,7 @@ export async function signMessage(message: Message, key: SigningKey): Promise<st
   const alg = signatureAlgorithmOf(key.privateKey);
   if (!alg) throw new MessageSigningError("signing key must be a P-256 (ES256) or Ed25519 (EdDSA) JWK");
   if (typeof key.privateKey.d !== "string") throw new MessageSigningError("signing key has no private part (d)");
-  const privateKey = await importJWK({ ...(publicJwk(key.privateKey) as JWK), d: key.privateKey.d }, alg);
+  const privateKey = await importPrivate(key.privateKey, alg);
   return new CompactSign(canonicalize(checked.value)).setProtectedHeader({ alg, kid: key.kid, typ: JWS_TYPE }).sign(privateKey);
 }
 
@@ -169,7 +202,7 @@ export async function verifyMessage(jws: string, options: VerifyOptions): Promis
   }
   let payload: Uint8Array;
   try {
-    const key = await importJWK(publicJwk(jwk) as JWK, alg);
+    const key = await importPublic(jwk, alg);
     payload = (await compactVerify(jws, key, { algorithms: [alg] })).payload;
   } catch (e) {
     if (e instanceof joseErrors.JWSSignatureVerificationFailed) {

@@ -35,11 +35,22 @@ export function peerUrlOf(companyId: string): string | null {
   return PeerMapSchema.parse(JSON.parse(configured))[companyId] ?? null;
 }
 
+/**
+ * Companies found hosted here, per process (issue 16: every delivery asked twice, two queries each).
+ * Companies are created by the seed and never removed or given another role, so a positive answer
+ * stays true; "not hosted" is not remembered, so a company seeded later is found at once.
+ */
+const hostedRoles = new Map<string, CompanyRole>();
+
 /** The role of a company hosted by this deployment, or null when it is not hosted here. */
 export async function hostedRole(companyId: string, tx: Tx = db()): Promise<CompanyRole | null> {
-  if (await tx.issuerCompany.findUnique({ where: { companyId }, select: { companyId: true } })) return "issuer";
-  if (await tx.spCompany.findUnique({ where: { providerCompanyId: companyId }, select: { providerCompanyId: true } })) return "provider";
-  return null;
+  const known = hostedRoles.get(companyId);
+  if (known) return known;
+  let role: CompanyRole | null = null;
+  if (await tx.issuerCompany.findUnique({ where: { companyId }, select: { companyId: true } })) role = "issuer";
+  else if (await tx.spCompany.findUnique({ where: { providerCompanyId: companyId }, select: { providerCompanyId: true } })) role = "provider";
+  if (role) hostedRoles.set(companyId, role);
+  return role;
 }
 
 /** A public key from `owner`'s trust store: the only keys `owner` accepts messages under. */
