@@ -4,7 +4,7 @@ import { signDemo, cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS } 
 import { loadFileHash } from "../card";
 import { encodeIssuerKeyUpdate, generateIssuerKeys, signIssuerKeyUpdate } from "../card";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
-import { canUseCard, checkApplicationWorks, EMPTY_VISIT, loadWithGrant, previewBytes, readCardForDesk, updateIssuerKeys, visitReducer, type CardReading, type DeskGrant } from "./reload-desk";
+import { canUseCard, checkApplicationWorks, EMPTY_VISIT, loadWithGrant, previewBytes, readApplicationValues, readCardForDesk, updateIssuerKeys, visitReducer, type CardReading, type DeskGrant } from "./reload-desk";
 
 const money = (minor: number, currency: string) => `${currency} ${minor}`;
 
@@ -53,6 +53,17 @@ describe("loading under a grant and checking it works", () => {
     expect(read.ok && read.value.applications).toEqual([SAMPLE_AIDS.loyalty]);
     expect(await checkApplicationWorks(slot.transmit, SAMPLE_AIDS.loyalty, "loyalty", money)).toMatchObject({ ok: true, value: { reading: "7 points" } });
     expect(loadFileHash(sampleLoadFile("loyalty", 2048))).toMatch(/^[0-9A-F]{64}$/);
+  });
+
+  it("the value ledger's desk read: the points a loyalty application holds; credit and absent applications give none", async () => {
+    const slot = await cardInSlot(100, "desk-values");
+    expect((await loadWithGrant(slot.transmit, await grantFor(slot.image.cardId))).status).toBe("loaded");
+    const values = await readApplicationValues(slot.transmit, [
+      { aid: SAMPLE_AIDS.loyalty, kind: "loyalty" },
+      { aid: SAMPLE_AIDS.transit, kind: "transit" }, // not on the card
+      { aid: SAMPLE_AIDS.credit, kind: "credit" }, // a limit, not a value
+    ]);
+    expect(values).toEqual([{ aid: SAMPLE_AIDS.loyalty, valueMinor: 7, unit: "PTS" }]);
   });
 
   it("another card refuses the grant with 6982 and keeps nothing", async () => {

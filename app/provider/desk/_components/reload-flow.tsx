@@ -313,7 +313,7 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
               ))}
               <div className="flex flex-wrap gap-2">
                 <Button variant="good" onClick={() => void confirm()} disabled={busy !== null || !canUseCard}>
-                  {busy === "confirming" ? "Asking the issuer for reload permissions…" : `Confirm and reload ${reloadable.length === 1 ? (reloadable[0]!.name ?? "it") : `${reloadable.length} applications`}`}
+                  {busy === "confirming" ? "Getting the reload permissions…" : `Confirm and reload ${reloadable.length === 1 ? (reloadable[0]!.name ?? "it") : `${reloadable.length} applications`}`}
                 </Button>
                 <Button variant="secondary" onClick={() => void finish()} disabled={busy !== null}>
                   Cancel and return the card
