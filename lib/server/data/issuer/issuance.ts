@@ -21,6 +21,24 @@ export type PersonalisedCardRow = { id: string; cardId: string; surfaceNumber: s
 /** Why a card is made: it decides the words of the cardholder's "card shipped" notice. */
 export type IssueKind = "first" | "reissue" | "renewal" | "temporary";
 
+/** Draws before giving up: only a nearly full number space needs more than a few. */
+const SURFACE_NUMBER_DRAWS = 50;
+
+/**
+ * A surface number no card has. Under an 8-digit IIN only 7 digits are random (10^7 numbers), so a
+ * bulk renewal of thousands of cards draws a taken one now and then (the birthday bound): draw again.
+ * The transaction-scoped lock on the number makes a second transaction that drew the same number wait
+ * until the first ends, then see its row (READ COMMITTED: a new statement, a new snapshot).
+ */
+export async function unusedSurfaceNumber(tx: Tx, draw: () => string): Promise<string> {
+  for (let attempt = 0; attempt < SURFACE_NUMBER_DRAWS; attempt++) {
+    const candidate = draw();
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`iss_cards/surface_number/${candidate}`}))`;
+    if ((await tx.card.count({ where: { surfaceNumber: candidate } })) === 0) return candidate;
+  }
+  throw new Error(`no unused surface number after ${SURFACE_NUMBER_DRAWS} draws: the IIN's number space is nearly full`);
+}
+
 /**
  * Personalises a new card image (DESIGN.md flow 1): a fresh random card id and surface number, the
  * platform type, the issuer's public keys; records the card with the receipt key it generated, and
@@ -41,7 +59,7 @@ export async function personaliseAndDeliver(
   // New cards hold the current issuer key version from the start.
   const key = await currentIssuerKey(tx, input.issuerCompanyId);
   const cardId = toHex(env.random(8));
-  const surfaceNumber = randomSurfaceNumber(issuer.iin, env);
+  const surfaceNumber = await unusedSurfaceNumber(tx, () => randomSurfaceNumber(issuer.iin, env));
   const { image, cardPublicKeyJwk } = await personaliseCard(
     {
       cardId,
