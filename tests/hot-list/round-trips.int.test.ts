@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageOf } from "@/lib/core/messages";
 import { db } from "@/lib/server/db";
 import { decodeStored } from "@/lib/server/exchange/inbox";
+import { fileReissueRequest } from "@/lib/server/data/issuer/reissue";
+import { deliverNow } from "@/lib/server/exchange/delivery";
 import { testDatabase } from "../helpers/db";
-import { currentCard, freshDemoWorld } from "../issuer/helpers";
+import { currentCard, freshDemoWorld, issuerActor, walletImage as walletImageOf } from "../issuer/helpers";
 import { AIDS, DeskCard, desks, reissue, walletImage } from "../provider/helpers";
 import { reloadAtDesk } from "./reload-at-desk";
 
@@ -18,6 +20,11 @@ beforeAll(async () => {
   await db().serviceProvider.update({ where: { companyId: "SAKURA01" }, data: { reissueInfoDelivery: "pull" } });
 }, 180_000);
 afterAll(() => db().$disconnect());
+
+async function operatorReporter() {
+  const a = await issuerActor();
+  return { kind: "operator" as const, userId: a.id, label: a.name };
+}
 
 /** Messages a provider sent to the issuer, and received from it, since `since` (by type). */
 async function traffic(provider: string, since: Date) {
@@ -88,5 +95,19 @@ describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
     const t = await traffic("METRO01", since);
     expect(t.sent).toEqual({ "reload-permission-request": 1, "load-confirmation": 1 });
     expect(t.received).toEqual({ "reload-permission-grant": 1 });
+  });
+
+  it("a reissued card reported lost before its reload: the provider holding a pushed permission is told, and its desk refuses the card", async () => {
+    const { approval } = await reissue("Aoi Shimizu", "damaged");
+    const notification = await db().outboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" }, orderBy: { createdAt: "desc" } });
+    expect((decodeStored(notification.jws) as MessageOf<"reissuance-notification">).reloadPermissions?.length).toBeGreaterThan(0);
+    const filed = await fileReissueRequest(await operatorReporter(), { cardUuid: approval.reissuedCardUuid, reason: "lost" });
+    if (!filed.ok) throw new Error(filed.error.message);
+    expect(filed.value.hotList).toContain("METRO01");
+    await deliverNow(filed.value.outboxIds);
+    const since = new Date();
+    const { opened } = await reloadAtDesk(await desks.metro(), new DeskCard(await walletImageOf(approval.surfaceNumber)), [AIDS.metroPass]);
+    expect(opened).toMatchObject({ outcome: "refused", refusal: { code: "card-blocked", step: "hot list" } });
+    expect((await traffic("METRO01", since)).sent).toEqual({});
   });
 });

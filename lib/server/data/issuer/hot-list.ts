@@ -15,7 +15,8 @@ export type HotListSent = { providers: string[]; outboxIds: string[] };
 
 /**
  * The hot list at report time: one `card-blocked` to every provider with an application confirmed
- * loaded on the card, in the transaction that blocks it. Platform 100 names the card id; platform 200
+ * loaded on the card (or, platform 100, holding a reload permission handed over for it), in the
+ * transaction that blocks it. Platform 100 names the card id; platform 200
  * only that provider's own load message ids (it learns no card id). Exactly once per provider and
  * report: `iss_card_blocks` is unique on (request, provider), so a retried report cannot send twice.
  */
@@ -35,6 +36,16 @@ export async function sendCardBlocked(
     const entry = byProvider.get(load.provider.id) ?? { ...load.provider, messageIds: [] };
     entry.messageIds.push(load.messageId);
     byProvider.set(load.provider.id, entry);
+  }
+  if (platformType === 100) {
+    // A provider holding a reload permission handed over for this card (pushed with its reissuance
+    // notification) could reload it without asking the issuer again: it is told too, so its desk refuses
+    // the card. (Platform 200 hands permissions over only in answers at the desk, valid for minutes.)
+    const carried = await tx.loadingPermission.findMany({
+      where: { cardId: card.id, kind: "reload", status: "granted", expiresAt: { gt: input.blockedAt } },
+      select: { provider: { select: { id: true, companyId: true } } },
+    });
+    for (const p of carried) if (!byProvider.has(p.provider.id)) byProvider.set(p.provider.id, { ...p.provider, messageIds: [] });
   }
   const sent: HotListSent = { providers: [], outboxIds: [] };
   for (const provider of [...byProvider.values()].sort((a, b) => a.companyId.localeCompare(b.companyId))) {
