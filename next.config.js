@@ -7,7 +7,9 @@ const nextConfig = {
   // forbidden() answers 403 with app/forbidden.tsx when a signed-in person opens another portal.
   // Server actions take up to 9 MB: a message file import is at most 8 MiB (app/_actions/messages.ts) plus form overhead.
   experimental: { authInterrupts: true, serverActions: { bodySizeLimit: "9mb" } },
-  serverExternalPackages: ["pg-boss"],
+  // pg with the Prisma adapter: lib/server/db.ts hands the adapter its own pg.Pool, which the adapter
+  // recognises with instanceof, so both must load the one pg from node_modules.
+  serverExternalPackages: ["pg-boss", "pg", "@prisma/adapter-pg"],
   async headers() {
     return [
       {

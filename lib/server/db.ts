@@ -1,5 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env";
 
@@ -21,14 +22,33 @@ export const DEFAULT_DB_TIMEOUTS: DbTimeouts = { statementTimeoutMs: 5_000, conn
  * using a connection whose query it abandoned, and a late answer would go to the next query.
  */
 export function createPrismaClient(databaseUrl: string, poolMax: number, timeouts: DbTimeouts = DEFAULT_DB_TIMEOUTS): PrismaClient {
-  return new PrismaClient({
-    adapter: new PrismaPg({
-      connectionString: databaseUrl,
-      max: poolMax,
-      statement_timeout: timeouts.statementTimeoutMs,
-      connectionTimeoutMillis: timeouts.connectTimeoutMs,
-    }),
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolMax,
+    statement_timeout: timeouts.statementTimeoutMs,
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
   });
+  pool.on("connect", countStatementsOf);
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+}
+
+const statementCounter = globalThis as unknown as { recardStatements?: number };
+
+/** Counts every statement a pooled connection sends (BEGIN and COMMIT included). */
+function countStatementsOf(client: pg.PoolClient): void {
+  const query = client.query;
+  client.query = function (this: pg.PoolClient, ...args: unknown[]) {
+    statementCounter.recardStatements = (statementCounter.recardStatements ?? 0) + 1;
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof client.query;
+}
+
+/**
+ * Statements sent by this process's Prisma clients so far (issue 16): integration tests and the bench
+ * take the difference around a flow to pin how many round trips it costs.
+ */
+export function statementsSent(): number {
+  return statementCounter.recardStatements ?? 0;
 }
 
 const globalForPrisma = globalThis as unknown as { recardPrisma?: PrismaClient };
