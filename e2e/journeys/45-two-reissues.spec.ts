@@ -13,7 +13,7 @@ test.describe.configure({ mode: "serial" });
 test.setTimeout(240_000);
 const LOAD = { timeout: 90_000 };
 
-const cards: { before?: string; current?: string } = {};
+const cards: { before?: string; middle?: string; current?: string } = {};
 
 /** Kenji reports the card he holds damaged; the issuer approves it (by override once the year's reissues run out). */
 async function reissueKenji(kenji: Page, issuer: Page): Promise<string> {
@@ -45,6 +45,7 @@ test("Kenji's card is reissued twice before he reaches a desk; his page keeps ev
   await kenji.page.goto("/cardholder");
   cards.before = (await kenji.page.getByRole("heading", { name: /^Card ending \d{4}$/ }).first().textContent())!.slice(-4);
   const middle = await reissueKenji(kenji.page, issuer.page);
+  cards.middle = middle;
   cards.current = await reissueKenji(kenji.page, issuer.page);
   expect(cards.current).not.toBe(middle);
 
@@ -91,4 +92,21 @@ test("Kenji's page shows both applications on the new card, the points carried o
   await expect(apps.getByTestId("carried-over")).toContainText(/[\d,]+ points carried over from card …\d{4}/);
   await expect(kenji.page.getByRole("region", { name: "Applications to reload" }).getByText("to reload")).toHaveCount(0);
   await kenji.context.close();
+});
+
+test("the issuer holds the damaged card Kenji handed in and terminates its chip at the reader", async ({ browser }) => {
+  const issuer = await as(browser, "issuer");
+  await issuer.page.goto("/issuer/cards?q=Kenji");
+  await issuer.page.getByRole("link", { name: new RegExp(`${cards.middle}$`) }).click();
+  const chip = issuer.page.getByTestId("chip-state");
+  await expect(chip).toContainText("The issuer holds this card");
+  await issuer.page.getByRole("button", { name: "Terminate the chip" }).click();
+  await expect(chip).toContainText("The chip of this card is terminated");
+  await expect(issuer.page.getByRole("main")).toContainText("card.chip-terminate");
+  // The card he holds now is not in the issuer's hands: no such button on its page.
+  await issuer.page.goto("/issuer/cards?q=Kenji");
+  await issuer.page.getByRole("link", { name: new RegExp(`${cards.current}$`) }).click();
+  await expect(issuer.page.getByTestId("card-facts")).toContainText("active");
+  await expect(issuer.page.getByRole("button", { name: "Terminate the chip" })).toHaveCount(0);
+  await issuer.context.close();
 });
