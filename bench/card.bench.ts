@@ -5,6 +5,8 @@
 import { fromHex, toHex } from "@/lib/core/bytes";
 import { createDemoCard, generateIssuerKeys, INITIAL_SESSION, processApdu, seededCardEnv, signIssuerKeyUpdate, SimulatedCard, TAG, type CardImage } from "@/lib/core/card";
 import { encodeCommandApdu } from "@/lib/core/card/apdu";
+import { decryptCardAttributeData, encryptCardAttributeData, publicKeyFromJwk } from "@/lib/core/card/cryptography";
+import { openCardAttributeData } from "@/lib/server/issuer/attribute-data";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
 import { loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo } from "@/lib/core/card/fixtures";
 import { getDataCommand, getStatusCommand, loadApplication, loadCommands, selectCommand } from "@/lib/core/card/terminal";
@@ -63,6 +65,29 @@ async function throughput(image: CardImage, ctx: BenchContext): Promise<BenchTab
     title: "Simulator throughput (APDUs straight into SimulatedCard)",
     baseline: `${BASELINE}, measured before and after the rows`,
     rows: withRatios(baseline.name, [baseline, ...rows]),
+  };
+}
+
+/** Method 2's cost at the issuer (issue 16): opening card attribute data, card-library (pure JS) vs Node's native crypto. */
+async function attributeData(ctx: BenchContext): Promise<BenchTable> {
+  const opts = { minTimeMs: ctx.isQuick ? 300 : 1500, minIterations: 20 };
+  const key = DEMO_ISSUER_KEYS.encryption.privateKeyJwk;
+  const samples = Array.from({ length: 64 }, () =>
+    encryptCardAttributeData(crypto.getRandomValues(new Uint8Array(8)), publicKeyFromJwk(DEMO_ISSUER_KEYS.encryption.publicKeyJwk), crypto.getRandomValues(new Uint8Array(48))),
+  );
+  const pure = await measure((i) => {
+    if (!decryptCardAttributeData(key, samples[i % samples.length]!).ok) throw new Error("bench: attribute data did not open");
+  }, opts);
+  const native = await measure((i) => {
+    if (!openCardAttributeData(key, samples[i % samples.length]!).ok) throw new Error("bench: attribute data did not open");
+  }, opts);
+  return {
+    title: "The issuer opens card attribute data (method 2 inquiry, Fig. 10)",
+    baseline: "the card library's pure-JS ECDH + HKDF + AES-GCM (@noble), same run",
+    rows: withRatios("baseline: pure JS (lib/core/card)", [
+      { name: "baseline: pure JS (lib/core/card)", measurement: pure, note: "what the issuer used before stop 9" },
+      { name: "native (lib/server/issuer/attribute-data.ts)", measurement: native, note: "node:crypto ECDH, HKDF, AES-256-GCM" },
+    ]),
   };
 }
 
@@ -220,6 +245,6 @@ export const cardBench: BenchModule = {
   name: "card",
   async run(ctx) {
     const { image } = await createDemoCard({ platformType: 100, env: seededCardEnv("bench-card"), isdKeys: DEMO_ISD_KEYS });
-    return [await throughput(image, ctx), await secureChannel(image, ctx), await applicationLoad(image, ctx), await framing(image, ctx)];
+    return [await throughput(image, ctx), await attributeData(ctx), await secureChannel(image, ctx), await applicationLoad(image, ctx), await framing(image, ctx)];
   },
 };

@@ -149,7 +149,8 @@ export function cardBinding(cardId: string, messageId: string): string {
 export const ATTRIBUTE_DATA_VERSION = 0x01;
 /** 1 version + 65 ephemeral key + 8 ciphertext + 16 tag. */
 export const ATTRIBUTE_DATA_LENGTH = 90;
-const ATTRIBUTE_HKDF_INFO = utf8("ReCard/card-attribute-data/v1");
+/** HKDF-SHA-256 info of the attribute data keys (salt: the ephemeral public key; 32-byte key + 12-byte nonce). */
+export const ATTRIBUTE_HKDF_INFO = utf8("ReCard/card-attribute-data/v1");
 
 function attributeKeys(sharedX: Uint8Array, ephemeralPublic: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
   const okm = hkdf(nobleSha256, sharedX, ephemeralPublic, ATTRIBUTE_HKDF_INFO, 44);

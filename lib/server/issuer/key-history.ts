@@ -1,8 +1,8 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { fromHex, toBase64Url } from "@/lib/core/bytes";
+import { openCardAttributeData } from "./attribute-data";
 import {
-  decryptCardAttributeData,
   encodeIssuerKeyUpdate,
   generateIssuerKeys,
   issuerKeyFingerprint,
@@ -141,7 +141,7 @@ export async function keyUpdatesFrom(tx: Tx, issuerCompanyId: string, fromVersio
 /** Opens card attribute data with each version, newest first: a card that has not learned the current key uses an older one. */
 export async function openAttributeData(tx: Tx, issuerCompanyId: string, bytes: Uint8Array): Promise<Result<{ cardId: string; version: number }, string>> {
   for (const key of await issuerKeyHistory(tx, issuerCompanyId)) {
-    const opened = decryptCardAttributeData(key.privateKeys().encryption.privateKeyJwk, bytes);
+    const opened = openCardAttributeData(key.privateKeys().encryption.privateKeyJwk, bytes);
     if (opened.ok) return ok({ cardId: opened.value.cardId, version: key.version });
   }
   return err("no issuer key version opens this card attribute data");
