@@ -47,11 +47,12 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
   const result = metro.page.getByTestId("reload-result");
   await expect(result).toContainText("Metro Pass reloaded under RECARD01-METRO01-I", LOAD);
   await expect(result).toContainText("¥200 reissue fee charged");
-  await expect(result).toContainText("works on the card (balance ¥0)");
+  // The seeded transit balance on the old card carries over (issue 12: the value ledger).
+  await expect(result).toContainText("works on the card (balance ¥2,000)");
   await expect(steps(metro.page)).toContainText("Reload permission granted for Metro Pass");
   // The application works: checked through the reader (SELECT + READ BALANCE, in the trace).
   const check = metro.page.getByTestId("card-op").filter({ hasText: "Metro Pass works on the card" });
-  await expect(check).toContainText("answers, balance ¥0");
+  await expect(check).toContainText("answers, balance ¥2,000");
   await check.getByText("3 APDUs").click();
   await expect(check).toContainText("805C0000");
   // The card went back to Hana's wallet at the end of the flow.
@@ -70,7 +71,9 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
 
   // Hana sees Metro Pass on her new card (the issuer verified the card's receipt).
   await hana.page.goto("/cardholder");
-  await expect(hana.page.getByRole("list", { name: `Applications on card ending ${last4}` })).toContainText("Metro Pass");
+  const onCard = hana.page.getByRole("list", { name: `Applications on card ending ${last4}` });
+  await expect(onCard).toContainText("Metro Pass");
+  await expect(onCard.getByRole("listitem").filter({ hasText: "Metro Pass" }).getByTestId("carried-over")).toContainText(/¥2,000 carried over from card …\d{4}/);
   await Promise.all([hana.context.close(), metro.context.close()]);
 });
 
