@@ -73,4 +73,4 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
 // browser's page or form. With a proxy on a path, Next clones the request body and buffers up to 10 MB
 // of it in memory before the route reads it (experimental.proxyClientMaxBodySize); the exchange reads its
 // body as a bounded stream itself and must not be buffered ahead of that check (issue 9).
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|api/exchange).*)"] };
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|manifest.webmanifest|robots.txt|api/exchange).*)"] };

@@ -7,6 +7,10 @@ import { Providers } from "./providers";
 export const metadata: Metadata = {
   title: { default: "ReCard", template: "%s · ReCard" },
   description: "Card management for multi-application smart cards, with secure application reloading on reissued cards.",
+  applicationName: "ReCard",
+  icons: { icon: { url: "/icon.svg", type: "image/svg+xml" } },
+  manifest: "/manifest.webmanifest",
+  robots: { index: false, follow: false },
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

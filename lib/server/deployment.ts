@@ -59,6 +59,14 @@ export function isDemoPublicKey(jwk: unknown): boolean {
   return typeof jwk === "object" && jwk !== null && DEMO_PUBLIC_X.has(String((jwk as { x?: unknown }).x));
 }
 
+/**
+ * Whether this deployment signs its messages with the public demo company keys (RECARD_COMPANY_KEYS
+ * unset, or naming a demo key). Only a demo or a development/test run gets this far with them.
+ */
+export function demoKeysInUse(vars: DeploymentVars): boolean {
+  return !vars.RECARD_COMPANY_KEYS || mentionsDemoKey(vars.RECARD_COMPANY_KEYS);
+}
+
 /** Every reason this configuration may not run; empty when it may. */
 export function unsafeDefaults(vars: DeploymentVars): string[] {
   if (demoAllowed(vars)) return [];

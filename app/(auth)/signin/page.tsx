@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getActor, PORTAL_HOME } from "@/lib/server/auth/session";
+import { demoAccountsHint } from "@/lib/server/demo-accounts";
 import { safeCallbackPath } from "@/lib/validation/callback-url";
 import { SignInForm } from "./sign-in-form";
 
@@ -12,14 +13,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (actor) redirect(safeCallbackPath(params.callbackUrl) ?? PORTAL_HOME[actor.role]);
   return (
     <main className="grid min-h-screen place-items-center px-4">
-      <div className="w-full max-w-sm">
+      <div className="w-full max-w-md">
         <div className="mb-6 text-center">
           <div className="mx-auto mb-3 grid h-12 w-12 place-items-center rounded-xl bg-slate-900 text-sm font-bold text-white">RC</div>
           <h1 className="text-xl font-semibold">Sign in to ReCard</h1>
           <p className="mt-1 text-sm text-slate-600">Issuer back office, provider desks and cardholders.</p>
         </div>
         <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-          <SignInForm callbackUrl={safeCallbackPath(params.callbackUrl) ?? "/"} />
+          <SignInForm callbackUrl={safeCallbackPath(params.callbackUrl) ?? "/"} demo={demoAccountsHint()} />
         </div>
       </div>
     </main>
