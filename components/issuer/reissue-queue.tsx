@@ -11,7 +11,7 @@ import { Table, Td } from "@/components/ui/table";
 import { formatInstant, groupSurfaceNumber, platformTypeShort } from "@/lib/core/format";
 import type { QueueItem } from "@/lib/server/data/issuer/reissue";
 
-export type QueueData = { pending: QueueItem[]; decided: QueueItem[]; policy: { maxReissuesPerYear: number; requireIdentityVerified: boolean; rejectOnFraudFlag: boolean } };
+export type QueueData = { pending: QueueItem[]; pendingTotal: number; decided: QueueItem[]; policy: { maxReissuesPerYear: number; requireIdentityVerified: boolean; rejectOnFraudFlag: boolean } };
 export type DecisionState = { ok?: boolean; message?: string; code?: string; fieldErrors?: { reason?: string[]; overrideReason?: string[] } };
 
 /** The live queue: polled every few seconds and refreshed after each decision (STYLE.md 10). */
@@ -198,7 +198,7 @@ export function ReissueQueue({
         ))}
       </div>
       <p className="mb-3 text-xs text-slate-500" aria-live="polite">
-        {data.pending.length} pending · live, updated <time suppressHydrationWarning>{new Date(dataUpdatedAt).toISOString().slice(11, 19)}</time> UTC{isFetching ? " · refreshing…" : ""}
+        {data.pendingTotal} pending{data.pendingTotal > data.pending.length ? ` (the oldest ${data.pending.length} shown)` : ""} · live, updated <time suppressHydrationWarning>{new Date(dataUpdatedAt).toISOString().slice(11, 19)}</time> UTC{isFetching ? " · refreshing…" : ""}
         {error ? ` · ${error.message}` : ""}
       </p>
       <section aria-label="Pending requests" className="space-y-4">

@@ -7,7 +7,7 @@ import { Panel, PageHeader } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { formatDate, groupSurfaceNumber, platformTypeShort } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
-import { listCards } from "@/lib/server/data/issuer/cards";
+import { listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
 import { FieldErrors } from "@/components/ui/field";
 import { parseSearchParam } from "@/lib/validation/fields";
 
@@ -17,17 +17,25 @@ const FilterSchema = z.object({
   q: z.string().max(64).optional().catch(undefined),
   status: z.enum(["active", "blocked", "terminated"]).optional().catch(undefined),
   platform: z.coerce.number().pipe(z.union([z.literal(100), z.literal(200)])).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1),
+  // The page after the card issued at this instant with this id (keyset pagination: `<ISO instant>_<uuid>`).
+  after: z
+    .string()
+    .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    .transform((v) => ({ issuedAt: new Date(v.slice(0, 24)), id: v.slice(25) }))
+    .refine((c) => !Number.isNaN(c.issuedAt.getTime()))
+    .optional()
+    .catch(undefined),
 });
 
 const PAGE_SIZE = 50;
 
-/** The same search on another page: every filter is kept. */
-function pageHref(f: z.infer<typeof FilterSchema>, page: number): string {
-  const params = new URLSearchParams({ page: String(page) });
+/** The same search from another card on: every filter is kept; no cursor is the first page. */
+function pageHref(f: z.infer<typeof FilterSchema>, after: CardCursor | null): string {
+  const params = new URLSearchParams();
   if (f.q) params.set("q", f.q);
   if (f.status) params.set("status", f.status);
   if (f.platform) params.set("platform", String(f.platform));
+  if (after) params.set("after", `${after.issuedAt.toISOString()}_${after.id}`);
   return `?${params}`;
 }
 
@@ -37,7 +45,7 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
   // A search word with a control character (NUL…) is refused by the box, not sent to the database.
   const search = parseSearchParam(params.q, 64);
   const f = FilterSchema.parse({ ...params, q: search.query });
-  const { rows, total } = await listCards(actor, { query: f.q, status: f.status, platformType: f.platform }, { skip: (f.page - 1) * PAGE_SIZE, take: PAGE_SIZE });
+  const { rows, total, next } = await listCards(actor, { query: f.q, status: f.status, platformType: f.platform }, { after: f.after, take: PAGE_SIZE });
   return (
     <>
       <PageHeader
@@ -72,7 +80,7 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
           <Button type="submit">Search</Button>
         </form>
         <p className="mb-2 text-xs text-slate-500" aria-live="polite">
-          {total} card{total === 1 ? "" : "s"}
+          {total.isEstimate ? `about ${total.count.toLocaleString("en-US")} cards` : `${total.count.toLocaleString("en-US")} card${total.count === 1 ? "" : "s"}`}
         </p>
         <Table head={["Surface number", "Card id", "Platform", "Status", "Cardholder", "Issued", "Gen.", "Apps"]} empty="No card matches." caption="Cards">
           {rows.map((c) => (
@@ -96,15 +104,15 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
             </tr>
           ))}
         </Table>
-        {total > PAGE_SIZE && (
+        {(f.after || next) && (
           <nav className="mt-4 flex gap-2 text-sm" aria-label="Pages">
-            {f.page > 1 && (
-              <a className="underline" href={pageHref(f, f.page - 1)}>
-                Previous
+            {f.after && (
+              <a className="underline" href={pageHref(f, null)}>
+                First page
               </a>
             )}
-            {f.page * PAGE_SIZE < total && (
-              <a className="underline" href={pageHref(f, f.page + 1)}>
+            {next && (
+              <a className="underline" href={pageHref(f, next)}>
                 Next
               </a>
             )}

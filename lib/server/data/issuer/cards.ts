@@ -2,6 +2,7 @@ import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
 import { db } from "../../db";
+import { Prisma } from "../../generated/prisma/client";
 
 export type CardRegistryRow = {
   id: string;
@@ -18,49 +19,80 @@ export type CardRegistryRow = {
 
 export type CardFilter = { query?: string; status?: "active" | "blocked" | "terminated"; platformType?: 100 | 200 };
 
-/** The issuer's card registry: search by surface number (any part), card id, cardholder name or number. */
-export async function listCards(actor: IssuerActor, filter: CardFilter, page = { skip: 0, take: 50 }): Promise<{ rows: CardRegistryRow[]; total: number }> {
-  void actor;
+/** Where a page of the card list starts: after the card with this issue time and id (newest first). */
+export type CardCursor = { issuedAt: Date; id: string };
+
+/** How many cards match: exact up to EXACT_COUNT_UP_TO, else the planner's estimate (shown as "about N"). */
+export type ListTotal = { count: number; isEstimate: boolean };
+
+/** Counting every match of a search over 100,000 cards costs more than the page itself (issue 16). */
+export const EXACT_COUNT_UP_TO = 1_000;
+
+/** `abc` → `%abc%` for LIKE/ILIKE, with the pattern characters of the search taken literally. */
+const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+function cardWhere(filter: CardFilter): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (filter.status) parts.push(Prisma.sql`c.status = ${filter.status}::"CardStatus"`);
+  if (filter.platformType) parts.push(Prisma.sql`c.platform_type = ${filter.platformType}::int`);
   const q = filter.query?.trim();
-  const digits = q?.replace(/\s/g, "");
-  const where = {
-    ...(filter.status ? { status: filter.status } : {}),
-    ...(filter.platformType ? { platformType: filter.platformType } : {}),
-    ...(q
-      ? {
-          OR: [
-            ...(digits && /^\d+$/.test(digits) ? [{ surfaceNumber: { contains: digits } }] : []),
-            { cardId: { equals: q.toUpperCase() } },
-            { cardholder: { fullName: { contains: q, mode: "insensitive" as const } } },
-            { cardholder: { holderNo: { equals: q.toUpperCase() } } },
-          ],
-        }
-      : {}),
-  };
+  if (q) {
+    const digits = q.replace(/\s/g, "");
+    // Each branch can use its own index (trigram GIN on the surface number and the name, unique
+    // indexes on card id and holder number); an OR across the join could not.
+    const branches = [
+      ...(/^\d+$/.test(digits) ? [Prisma.sql`SELECT id FROM iss_cards WHERE surface_number LIKE ${containsPattern(digits)}`] : []),
+      Prisma.sql`SELECT id FROM iss_cards WHERE card_id = ${q.toUpperCase()}`,
+      Prisma.sql`SELECT c2.id FROM iss_cards c2 JOIN iss_cardholders h2 ON h2.id = c2.cardholder_id WHERE h2.full_name ILIKE ${containsPattern(q)}`,
+      Prisma.sql`SELECT c3.id FROM iss_cards c3 JOIN iss_cardholders h3 ON h3.id = c3.cardholder_id WHERE h3.holder_no = ${q.toUpperCase()}`,
+    ];
+    parts.push(Prisma.sql`c.id IN (${Prisma.join(branches, " UNION ")})`);
+  }
+  return parts.length ? Prisma.sql`${Prisma.join(parts, " AND ")}` : Prisma.sql`TRUE`;
+}
+
+/**
+ * How many rows a FROM … WHERE matches, without counting them all: an exact count stopped after
+ * EXACT_COUNT_UP_TO + 1 rows, and past that the planner's estimate (pg_class.reltuples and the
+ * column statistics, read by EXPLAIN: no row is visited).
+ */
+export async function boundedCount(fromWhere: Prisma.Sql): Promise<ListTotal> {
+  const [{ n }] = await db().$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM (SELECT 1 ${fromWhere} LIMIT ${EXACT_COUNT_UP_TO + 1}::int) s`;
+  if (n <= EXACT_COUNT_UP_TO) return { count: n, isEstimate: false };
+  const [plan] = await db().$queryRaw<[{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }]>`EXPLAIN (FORMAT JSON) SELECT 1 ${fromWhere}`;
+  const estimate = Math.round(plan["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0);
+  return { count: Math.max(estimate, n), isEstimate: true };
+}
+
+/**
+ * The issuer's card registry, newest first: search by surface number (any part), card id, cardholder
+ * name or number. Keyset pagination on (issued_at, id) (iss_cards_issued_at_id_idx and the status and
+ * platform variants): a page costs the same on the first page and the thousandth, at 100,000 cards.
+ * `next` is the cursor of the following page, null on the last one.
+ */
+export async function listCards(
+  actor: IssuerActor,
+  filter: CardFilter,
+  page: { after?: CardCursor | null; take?: number } = {},
+): Promise<{ rows: CardRegistryRow[]; total: ListTotal; next: CardCursor | null }> {
+  void actor;
+  const take = page.take ?? 50;
+  const where = cardWhere(filter);
+  const after = page.after ? Prisma.sql`AND (c.issued_at, c.id) < (${page.after.issuedAt}::timestamptz, ${page.after.id}::uuid)` : Prisma.empty;
   const [rows, total] = await Promise.all([
-    db().card.findMany({
-      where,
-      orderBy: { issuedAt: "desc" },
-      skip: page.skip,
-      take: page.take,
-      select: {
-        id: true,
-        surfaceNumber: true,
-        cardId: true,
-        platformType: true,
-        status: true,
-        issuedAt: true,
-        generation: true,
-        cardholder: { select: { fullName: true, holderNo: true } },
-        _count: { select: { applications: { where: { status: "loaded" } } } },
-      },
-    }),
-    db().card.count({ where }),
+    db().$queryRaw<CardRegistryRow[]>`
+      SELECT c.id, c.surface_number AS "surfaceNumber", c.card_id AS "cardId", c.platform_type AS "platformType", c.status::text AS status,
+             h.full_name AS "cardholderName", h.holder_no AS "holderNo", c.issued_at AS "issuedAt", c.generation,
+             (SELECT count(*) FROM iss_card_applications ca WHERE ca.card_id = c.id AND ca.status = 'loaded')::int AS applications
+        FROM iss_cards c JOIN iss_cardholders h ON h.id = c.cardholder_id
+       WHERE ${where} ${after}
+       ORDER BY c.issued_at DESC, c.id DESC
+       LIMIT ${take + 1}::int`,
+    boundedCount(Prisma.sql`FROM iss_cards c WHERE ${where}`),
   ]);
-  return {
-    rows: rows.map(({ cardholder, _count, ...r }) => ({ ...r, cardholderName: cardholder.fullName, holderNo: cardholder.holderNo, applications: _count.applications })),
-    total,
-  };
+  const shown = rows.slice(0, take);
+  const last = shown.at(-1);
+  return { rows: shown, total, next: rows.length > take && last ? { issuedAt: last.issuedAt, id: last.id } : null };
 }
 
 export type AuditEntry = { id: string; at: Date; actorLabel: string; action: string; subjectType: string; subjectId: string; reason: string | null; data: unknown };

@@ -3,7 +3,8 @@ import { isUuid } from "@/lib/core/ids";
 import { toMessageTimestamp } from "@/lib/core/messages";
 import { lastMonths, monthRange, totalsByMonth } from "@/lib/core/months";
 import type { IssuerActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
+import { db } from "../../db";
+import { Prisma } from "../../generated/prisma/client";
 import { enqueueMessage } from "../../exchange/outbox";
 import { startOfUtcMonth } from "../time";
 import { recordAudit } from "./audit";
@@ -102,10 +103,14 @@ export type MonthlyTotals = { period: string; normal: number; reissue: number }[
 export async function chargesByMonth(actor: IssuerActor, filter: { providerId?: string }, months = 12, now = new Date()): Promise<MonthlyTotals> {
   void actor;
   const span = lastMonths(now, months);
-  const rows = await db().providerCharge.findMany({
-    where: { chargedAt: { gte: span.since }, ...(filter.providerId ? { providerId: filter.providerId } : {}) },
-    select: { kind: true, amountMinor: true, chargedAt: true },
-  });
+  // Summed by the database, a row per month and kind (issue 16: it pulled every charge of twelve months).
+  const provider = filter.providerId && isUuid(filter.providerId) ? Prisma.sql`AND provider_id = ${filter.providerId}::uuid` : filter.providerId ? Prisma.sql`AND FALSE` : Prisma.empty;
+  const sums = await db().$queryRaw<{ month: string; kind: "normal_load" | "reissue_reload"; total: number }[]>`
+    SELECT to_char(charged_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, kind::text AS kind, sum(amount_minor)::float8 AS total
+      FROM iss_provider_charges
+     WHERE charged_at >= ${span.since}::timestamptz ${provider}
+     GROUP BY 1, 2`;
+  const rows = sums.map((r) => ({ kind: r.kind, amountMinor: r.total, chargedAt: new Date(`${r.month}-01T00:00:00Z`) }));
   return totalsByMonth(span.months, rows).map((m) => ({ period: m.month, normal: m.normalMinor, reissue: m.reissueMinor }));
 }
 

@@ -1,0 +1,123 @@
+/**
+ * The list pages' data functions cost the same number of statements whatever the number of rows
+ * (issue 16): the reissue queue with a handful or hundreds pending, the card list on a small or a
+ * large card base. Counted at the connection (lib/server/db.ts statementsSent), so a return to one
+ * query per row fails here. Speed itself is measured by `npm run bench -- --scale N`, never here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, statementsSent } from "@/lib/server/db";
+import { EXACT_COUNT_UP_TO, listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
+import { chargesByMonth } from "@/lib/server/data/issuer/charges";
+import { fileReissueRequest, listReissueQueue, QUEUE_PENDING_SHOWN } from "@/lib/server/data/issuer/reissue";
+import { createCardBase } from "@/prisma/seed/card-base";
+import { testDatabase } from "../helpers/db";
+import { currentCard, freshDemoWorld, issuerActor } from "../issuer/helpers";
+
+beforeAll(freshDemoWorld, 180_000);
+afterAll(() => db().$disconnect());
+
+async function counted<T>(flow: () => Promise<T>): Promise<{ value: T; statements: number }> {
+  const before = statementsSent();
+  const value = await flow();
+  return { value, statements: statementsSent() - before };
+}
+
+const BIG = EXACT_COUNT_UP_TO + 500;
+const PENDING = QUEUE_PENDING_SHOWN + 150;
+
+describe(`list pages at scale on ${testDatabase().kind}`, () => {
+  const small: Record<string, number> = {};
+
+  it("on the demo world: the queue in 3 statements, the card list in 2, the charges chart in 1", async () => {
+    const actor = await issuerActor();
+    const hana = await currentCard("Hana Sato");
+    const filed = await fileReissueRequest({ kind: "operator", userId: actor.id, label: actor.name }, { cardUuid: hana.id, reason: "damaged" });
+    if (!filed.ok) throw new Error(filed.error.message);
+    const queue = await counted(() => listReissueQueue(actor));
+    expect(queue.value.pending.map((p) => p.id)).toContain(filed.value.requestId);
+    expect(queue.value.pendingTotal).toBe(queue.value.pending.length);
+    const item = queue.value.pending.find((p) => p.id === filed.value.requestId)!;
+    expect(item.cardholder.name).toBe("Hana Sato");
+    expect(item.applications.length).toBeGreaterThanOrEqual(2);
+    expect(item.examination.checks.map((c) => c.id)).toEqual(["identity", "reissues-this-year", "card-status", "fraud-flag"]);
+    small.queue = queue.statements;
+    expect(queue.statements).toBe(3);
+
+    const cards = await counted(() => listCards(actor, {}));
+    expect(cards.value.total).toEqual({ count: await db().card.count(), isEstimate: false });
+    small.cards = cards.statements;
+    expect(cards.statements).toBe(2);
+    const found = await listCards(actor, { query: "hana" });
+    expect(found.rows.map((r) => r.cardholderName)).toContain("Hana Sato");
+
+    const chart = await counted(() => chargesByMonth(actor, {}));
+    expect(chart.value).toHaveLength(12);
+    expect(chart.statements).toBe(1);
+  });
+
+  it(`with ${BIG.toLocaleString("en-US")} more cards and ${PENDING} pending reports: the same statements`, async () => {
+    const actor = await issuerActor();
+    await createCardBase(db(), BIG, "PG", { pendingReissues: PENDING, charges: true });
+
+    const queue = await counted(() => listReissueQueue(actor));
+    expect(queue.value.pending).toHaveLength(QUEUE_PENDING_SHOWN);
+    expect(queue.value.pendingTotal).toBe(await db().reissueRequest.count({ where: { status: "pending" } }));
+    expect(queue.statements).toBe(small.queue);
+    // Oldest first, each with the facts of its own card.
+    const created = queue.value.pending.map((p) => p.createdAt);
+    expect([...created].sort()).toEqual(created);
+    const some = queue.value.pending.at(-1)!;
+    const card = await db().card.findUniqueOrThrow({ where: { id: some.oldCard.id }, select: { cardholderId: true, _count: { select: { applications: true } } } });
+    expect(card.cardholderId).toBe(some.cardholder.id);
+    expect(some.applications).toHaveLength(card._count.applications);
+
+    // Past EXACT_COUNT_UP_TO the total is the planner's estimate: one statement more, never a count of every row.
+    const cards = await counted(() => listCards(actor, {}));
+    expect(cards.value.total.isEstimate).toBe(true);
+    expect(cards.value.total.count).toBeGreaterThan(EXACT_COUNT_UP_TO);
+    expect(cards.statements).toBe(small.cards! + 1);
+    const blocked = await counted(() => listCards(actor, { status: "blocked", platformType: 200 }));
+    expect(blocked.value.total).toEqual({ count: await db().card.count({ where: { status: "blocked", platformType: 200 } }), isEstimate: false });
+    expect(blocked.statements).toBe(small.cards);
+
+    const chart = await counted(() => chargesByMonth(actor, {}));
+    expect(chart.statements).toBe(1);
+    const since = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 11, 1));
+    const sum = await db().providerCharge.aggregate({ where: { chargedAt: { gte: since } }, _sum: { amountMinor: true } });
+    expect(chart.value.reduce((s, m) => s + m.normal + m.reissue, 0)).toBe(sum._sum.amountMinor);
+  });
+
+  it("keyset pages of the card list: every matching card once, newest first, the same statements on the last page as on the first", async () => {
+    const actor = await issuerActor();
+    const filter = { status: "active" as const, platformType: 100 as const };
+    const expected = await db().card.count({ where: filter });
+    const seen: string[] = [];
+    const issued: number[] = [];
+    let after: CardCursor | null = null;
+    const costs = new Set<number>();
+    do {
+      const page = await counted(() => listCards(actor, filter, { after, take: 100 }));
+      costs.add(page.statements);
+      for (const r of page.value.rows) {
+        seen.push(r.id);
+        issued.push(r.issuedAt.getTime());
+      }
+      after = page.value.next;
+    } while (after);
+    expect(seen).toHaveLength(expected);
+    expect(new Set(seen).size).toBe(expected);
+    expect([...issued].sort((a, b) => b - a)).toEqual(issued);
+    expect(costs.size).toBe(1);
+  });
+
+  it("searches: any part of a surface number, a name in any case, a card id, a holder number; LIKE characters taken literally", async () => {
+    const actor = await issuerActor();
+    const card = await db().card.findFirstOrThrow({ where: { cardholder: { holderNo: "PG-0000042" } }, select: { id: true, surfaceNumber: true, cardId: true } });
+    for (const query of [card.surfaceNumber.slice(5, 13), "scale holder pg 42", card.cardId.toLowerCase(), "pg-0000042"]) {
+      const { rows } = await listCards(actor, { query });
+      expect(rows.map((r) => r.id), query).toContain(card.id);
+    }
+    expect((await listCards(actor, { query: "%" })).rows).toHaveLength(0);
+    expect((await listCards(actor, { query: "Scale_Holder" })).rows).toHaveLength(0);
+  });
+});
