@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { DEMO_COMPANY_KEYS } from "../lib/secrets/demo-company-keys";
 import { DEMO_ISSUER_KEYS } from "../lib/secrets/demo-issuer-keys";
 import { DEMO_ISD_MASTER_KEY } from "../lib/secrets/demo-isd-keys";
+import { DEMO_PROVIDER_SSD_MASTER_KEY } from "../lib/secrets/demo-ssd-keys";
 import { browserFilesOf, needlesOf, scanFiles, secretFromHex, secretFromJwkD, secretsFromEnvironment, type Secret } from "./lib/bundle-secrets";
 
 /** Every private key this deployment knows of. */
@@ -22,6 +23,7 @@ async function knownSecrets(environment: Record<string, string | undefined> = pr
     secretFromJwkD("demo issuer card-attribute-data key", DEMO_ISSUER_KEYS.encryption.privateKeyJwk.d!),
     ...Object.values(DEMO_COMPANY_KEYS).map((c) => secretFromJwkD(`${c.companyId} demo message-signing key`, c.privateKey.d!)),
     secretFromHex("demo ISD master key (every seeded card's SCP03 keys)", DEMO_ISD_MASTER_KEY),
+    secretFromHex("demo provider SSD master key (every provider application's own SCP03 keys)", DEMO_PROVIDER_SSD_MASTER_KEY),
   ];
   // The seed's modules validate the environment when loaded; nothing here connects to a database.
   process.env.DATABASE_URL ||= "postgresql://unused@localhost/unused";

@@ -2,6 +2,7 @@ import "server-only";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
 import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
 import { DEMO_ISD_MASTER_KEY } from "@/lib/secrets/demo-isd-keys";
+import { DEMO_PROVIDER_SSD_MASTER_KEY } from "@/lib/secrets/demo-ssd-keys";
 
 /**
  * Production refuses unsafe defaults (issue 9). A deployment is a *production* one when NODE_ENV or
@@ -18,6 +19,7 @@ export type DeploymentVars = {
   RECARD_COMPANY_KEYS?: string;
   RECARD_ISSUER_CARD_KEYS?: string;
   RECARD_ISD_MASTER_KEY?: string;
+  RECARD_PROVIDER_SSD_MASTER_KEY?: string;
 };
 
 export function isProduction(vars: DeploymentVars): boolean {
@@ -77,6 +79,8 @@ export function unsafeDefaults(vars: DeploymentVars): string[] {
   else if (mentionsDemoKey(vars.RECARD_ISSUER_CARD_KEYS)) problems.push("RECARD_ISSUER_CARD_KEYS contains a public demo card key");
   if (!vars.RECARD_ISD_MASTER_KEY) problems.push("RECARD_ISD_MASTER_KEY is not set, so every card's SCP03 keys would derive from the public demo master key");
   else if (vars.RECARD_ISD_MASTER_KEY.toUpperCase() === DEMO_ISD_MASTER_KEY.toUpperCase()) problems.push("RECARD_ISD_MASTER_KEY is the public demo master key");
+  if (!vars.RECARD_PROVIDER_SSD_MASTER_KEY) problems.push("RECARD_PROVIDER_SSD_MASTER_KEY is not set, so every provider application's own SCP03 keys would derive from the public demo master key");
+  else if (vars.RECARD_PROVIDER_SSD_MASTER_KEY.toUpperCase() === DEMO_PROVIDER_SSD_MASTER_KEY.toUpperCase()) problems.push("RECARD_PROVIDER_SSD_MASTER_KEY is the public demo master key");
   return problems;
 }
 

@@ -51,6 +51,15 @@ const EnvSchema = z.object({
     .regex(/^[0-9A-F]{64}$/, "RECARD_ISD_MASTER_KEY must be 64 upper-case hex digits")
     .optional(),
   /**
+   * The providers' master key for their applications' own SCP03 keys (lib/core/card/ssd.ts), 64 hex
+   * digits (AES-256); each provider's, application's and load's keys are diversified from it
+   * (lib/server/data/provider/application-keys.ts). Without it a public demo master key.
+   */
+  RECARD_PROVIDER_SSD_MASTER_KEY: z
+    .string()
+    .regex(/^[0-9A-F]{64}$/, "RECARD_PROVIDER_SSD_MASTER_KEY must be 64 upper-case hex digits")
+    .optional(),
+  /**
    * Where cardholder notices are e-mailed (nodemailer): smtp://user:pass@host:port or smtps://….
    * Without it notices stay in the cardholder's in-portal inbox only.
    */

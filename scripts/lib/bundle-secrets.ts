@@ -100,7 +100,7 @@ export function secretsFromEnvironment(environment: Record<string, string | unde
   for (const [variable, text] of Object.entries(environment)) {
     if (!/^RECARD_.*KEYS?/.test(variable) || !text) continue;
     // The ISD master key (lib/server/issuer/keys.ts) is 64 hex digits, not JSON.
-    if (variable === "RECARD_ISD_MASTER_KEY") {
+    if (variable === "RECARD_ISD_MASTER_KEY" || variable === "RECARD_PROVIDER_SSD_MASTER_KEY") {
       out.push(secretFromHex(variable, text));
       continue;
     }

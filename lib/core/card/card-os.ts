@@ -12,7 +12,7 @@ import { parseMessageId } from "../message-id";
 import { assertNever } from "../result";
 import { decodeCommandApdu, type CommandApdu } from "./apdu";
 import { appletLabel, decodeInstallParams, initialAppletState, processAppletCommand } from "./applets";
-import { cardBinding, encryptCardAttributeData, sha256, sha256Hex } from "./cryptography";
+import { cardBinding, encryptCardAttributeData, privateKeyFromRandom, publicKeyOf, sha256, sha256Hex } from "./cryptography";
 import { p256 } from "@noble/curves/nist.js";
 import type { CardEnv } from "./env";
 import {
@@ -60,6 +60,7 @@ import {
   type Scp03SessionKeys,
 } from "./scp03";
 import { issuerKeyUpdateSignatureValid, splitSignedIssuerKeys } from "./issuer-key-update";
+import { openSsdEstablishKeys, ssdEstablishKeysResponse, TAG_KEY_AGREEMENT_PUBLIC_KEY, TAG_PUBLIC_KEY_POINT } from "./ssd";
 import { decodeLoadFile, type AppletKind } from "./load-file";
 import { decodePermissionToken, permissionSignatureValid, type LoadPermission, type Permission, type PermissionOperation } from "./permission";
 import { signReceipt } from "./receipt";
@@ -110,8 +111,10 @@ export type SecureChannel =
       readonly hostChallenge: Uint8Array;
       readonly cardChallenge: Uint8Array;
       readonly keys: Scp03SessionKeys;
+      /** AID (hex) of the security domain whose keys opened it: the ISD's, or an application's own (ssd.ts). Absent in sessions saved before SSDs: the ISD. */
+      readonly domain?: string;
     }
-  | { readonly phase: "open"; readonly level: number; readonly keys: Scp03SessionKeys; readonly chain: MacChain };
+  | { readonly phase: "open"; readonly level: number; readonly keys: Scp03SessionKeys; readonly chain: MacChain; readonly domain?: string };
 
 /** Volatile state, lost on power-off and reset. */
 export type Session = {
@@ -126,6 +129,10 @@ export type Session = {
   readonly statusPage: StatusPage | null;
   /** The transmission protocol the reader chose at power-on (ISO 7816-3): it decides how case-3 response data is returned. */
   readonly protocol: TransmissionProtocol;
+  /** The application INSTALL [for install] made in this power session: only it may receive its first keys (ssd.ts). */
+  readonly installed?: string | null;
+  /** The key-agreement key GET DATA 7F49 generated for that application (RAM only; used once by PUT KEY). */
+  readonly keyAgreement?: { readonly aid: string; readonly privateKey: Uint8Array } | null;
 };
 
 /** ISO 7816-3 transmission protocols the ATR offers. */
@@ -135,7 +142,17 @@ export type TransmissionProtocol = "T=0" | "T=1";
 export type StatusPage = { readonly p1: number; readonly prefix: string; readonly next: number };
 
 /** The session after power-on or reset: the ISD is implicitly selected (GP 2.3.1 §6.2). */
-export const INITIAL_SESSION: Session = { selected: { kind: "isd" }, channel: null, load: null, pending: null, chain: null, statusPage: null, protocol: "T=0" };
+export const INITIAL_SESSION: Session = {
+  selected: { kind: "isd" },
+  channel: null,
+  load: null,
+  pending: null,
+  chain: null,
+  statusPage: null,
+  protocol: "T=0",
+  installed: null,
+  keyAgreement: null,
+};
 
 /** Most command data a chain may carry (what one extended APDU could). */
 export const MAX_CHAINED_DATA = 65_535;
@@ -272,6 +289,9 @@ function dispatch(ctx: Ctx, cls: "iso" | "gp", apdu: CommandApdu): Outcome {
   if (selected.kind === "app") {
     if (locked) return refuse(SW.CONDITIONS_NOT_SATISFIED);
     if (cls !== "gp") return refuse(SW.INS_NOT_SUPPORTED);
+    // The application's own security domain (ssd.ts): its key-agreement key and its first keys.
+    if (apdu.ins === INS.GET_DATA && ((apdu.p1 << 8) | apdu.p2) === TAG_KEY_AGREEMENT_PUBLIC_KEY) return ssdKeyAgreement(ctx, selected.aid, apdu);
+    if (apdu.ins === INS.PUT_KEY) return ssdPutKey(ctx, selected.aid, apdu);
     return applet(ctx, selected.aid, apdu);
   }
   switch (apdu.ins) {
@@ -575,6 +595,10 @@ function initializeUpdate(ctx: Ctx, apdu: CommandApdu): Outcome {
   const sd = ctx.image.securityDomain;
   if (apdu.p2 !== 0x00) return fail(SW.WRONG_P1P2);
   if (apdu.data.length !== S8) return fail(SW.WRONG_LENGTH);
+  // An application with its own security domain (ssd.ts) answers with that domain's keys only.
+  const selected = ctx.session.selected;
+  const own = selected.kind === "app" ? findApp(ctx.image, selected.aid)?.domain : undefined;
+  if (own && selected.kind === "app") return initializeUpdateOwnDomain(ctx, apdu, selected.aid, own.scp03);
   if (!sd || (apdu.p1 !== 0x00 && apdu.p1 !== sd.scp03.keyVersion)) return fail(SW.DATA_NOT_FOUND);
   const keys = staticKeys(sd.scp03);
   const hostChallenge = apdu.data.slice();
@@ -604,7 +628,102 @@ function initializeUpdate(ctx: Ctx, apdu: CommandApdu): Outcome {
     cardCryptogram(session, hostChallenge, cardChallenge),
     counterBytes,
   );
-  return { image, session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session } }, data, sw: SW.OK };
+  return { image, session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session, domain: ISD_AID_HEX } }, data, sw: SW.OK };
+}
+
+/**
+ * INITIALIZE UPDATE with an application's own security domain: its key set, a random card challenge
+ * (i = '60', no sequence counter) and zero diversification data on both platforms, so the answer
+ * says nothing stable about the card. P1 other than '00' or the domain's version → 6A88.
+ */
+function initializeUpdateOwnDomain(ctx: Ctx, apdu: CommandApdu, aid: string, set: Scp03KeySet): Outcome {
+  const closed: Session = { ...ctx.session, channel: null };
+  if (apdu.p1 !== 0x00 && apdu.p1 !== set.keyVersion) return { session: closed, sw: SW.DATA_NOT_FOUND };
+  const hostChallenge = apdu.data.slice();
+  const cardChallenge = ctx.env.random(S8);
+  const session = deriveSessionKeys(staticKeys(set), hostChallenge, cardChallenge);
+  const data = concatBytes(new Uint8Array(10), Uint8Array.of(set.keyVersion, 0x03, I_RANDOM), cardChallenge, cardCryptogram(session, hostChallenge, cardChallenge));
+  return { session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session, domain: aid } }, data, sw: SW.OK };
+}
+
+/**
+ * GET DATA '7F49' with an application selected: a fresh P-256 key-agreement key for the application's
+ * first keys, only for the application INSTALL made in this power session and only while it has no keys
+ * (6985 otherwise); the private half stays in RAM for the PUT KEY that follows.
+ */
+function ssdKeyAgreement(ctx: Ctx, aid: string, apdu: CommandApdu): Outcome {
+  if (apdu.data.length !== 0) return refuse(SW.WRONG_LENGTH);
+  const app = findApp(ctx.image, aid);
+  if (!app || app.domain || ctx.session.installed !== aid || !ctx.image.securityDomain) return refuse(SW.CONDITIONS_NOT_SATISFIED);
+  const privateKey = privateKeyFromRandom(ctx.env.random(48));
+  return {
+    session: { ...ctx.session, keyAgreement: { aid, privateKey } },
+    data: encodeTlv(tlvs(TAG_KEY_AGREEMENT_PUBLIC_KEY, [tlv(TAG_PUBLIC_KEY_POINT, publicKeyOf(privateKey))])),
+    sw: SW.OK,
+  };
+}
+
+/**
+ * PUT KEY with an application selected (its own security domain, GP 2.3.1 §11.8):
+ * - P1 '00' (a new key set), outside a channel: the first keys, wrapped for the key-agreement key of
+ *   GET DATA '7F49' in this session (6985 without one, 6A80 malformed or KCV wrong); once only;
+ * - P1 = the domain's version, inside the domain's own channel: three AES keys under its Key-DEK, as
+ *   the ISD's rotation (6982 outside that channel).
+ */
+function ssdPutKey(ctx: Ctx, aid: string, apdu: CommandApdu): Outcome {
+  const index = ctx.image.applications.findIndex((a) => a.aid === aid);
+  const app = ctx.image.applications[index];
+  if (!app) return refuse(SW.CONDITIONS_NOT_SATISFIED);
+  if (apdu.p2 !== 0x81) return refuse(SW.WRONG_P1P2);
+  const withDomain = (scp03: Scp03KeySet): CardImage => ({
+    ...ctx.image,
+    applications: ctx.image.applications.map((a, i) => (i === index ? { ...a, domain: { scp03 } } : a)),
+  });
+  if (!app.domain) {
+    if (apdu.p1 !== 0x00) return refuse(SW.DATA_NOT_FOUND);
+    const agreement = ctx.session.keyAgreement;
+    if (!agreement || agreement.aid !== aid || ctx.session.installed !== aid) return refuse(SW.CONDITIONS_NOT_SATISFIED);
+    const opened = openSsdEstablishKeys(agreement.privateKey, apdu.data);
+    const used: Session = { ...ctx.session, keyAgreement: null };
+    if (!opened || opened.keyVersion < SCP03_KEY_VERSIONS.first || opened.keyVersion > SCP03_KEY_VERSIONS.last) return { session: used, sw: SW.WRONG_DATA };
+    const scp03: Scp03KeySet = { keyVersion: opened.keyVersion, enc: toHex(opened.keys.enc), mac: toHex(opened.keys.mac), dek: toHex(opened.keys.dek) };
+    return { image: withDomain(scp03), session: used, data: ssdEstablishKeysResponse(opened.keyVersion, opened.keys), sw: SW.OK };
+  }
+  if (!isOwnDomainChannel(ctx, aid)) return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
+  if (apdu.p1 !== app.domain.scp03.keyVersion) return refuse(SW.DATA_NOT_FOUND);
+  const replaced = replaceAesKeySet(app.domain.scp03, apdu.data);
+  if (typeof replaced === "number") return refuse(replaced);
+  return { image: withDomain(replaced.set), data: replaced.response, sw: SW.OK };
+}
+
+/** Whether the open channel was opened with `domain`'s keys (an application's AID, or the ISD's). */
+function isOwnDomainChannel(ctx: Ctx, domain: string): boolean {
+  const channel = ctx.session.channel;
+  return channel?.phase === "open" && (channel.domain ?? ISD_AID_HEX) === domain;
+}
+
+/** PUT KEY data replacing an AES key set (three `88` keys under the current Key-DEK, KCVs checked): the new set and the answer, or a SW. */
+function replaceAesKeySet(current: Scp03KeySet, data: Uint8Array): { set: Scp03KeySet; response: Uint8Array } | number {
+  const fields = putKeyFields(data);
+  const newVersion = data[0];
+  if (!fields || newVersion === undefined || fields.length !== 3 || !fields.every((f) => f.type === KEY_TYPE.AES)) return SW.WRONG_DATA;
+  if (newVersion < SCP03_KEY_VERSIONS.first || newVersion > SCP03_KEY_VERSIONS.last || newVersion === current.keyVersion) return SW.WRONG_DATA;
+  const dek = fromHex(current.dek);
+  const keys: Uint8Array[] = [];
+  for (const field of fields) {
+    const length = field.value[0];
+    const encrypted = field.value.subarray(1);
+    if (length === undefined || ![16, 24, 32].includes(length) || encrypted.length !== Math.ceil(length / 16) * 16) return SW.WRONG_DATA;
+    const key = cbcDecrypt(dek, new Uint8Array(16), encrypted).slice(0, length);
+    if (!sameMac(field.kcv, aesKeyCheckValue(key))) return SW.WRONG_DATA;
+    keys.push(key);
+  }
+  const [enc, mac, dekKey] = keys as [Uint8Array, Uint8Array, Uint8Array];
+  if (enc.length !== mac.length || enc.length !== dekKey.length) return SW.WRONG_DATA;
+  return {
+    set: { keyVersion: newVersion, enc: toHex(enc), mac: toHex(mac), dek: toHex(dekKey) },
+    response: concatBytes(Uint8Array.of(newVersion), ...keys.map(aesKeyCheckValue)),
+  };
 }
 
 /**
@@ -621,7 +740,7 @@ function externalAuthenticate(session: Session, apdu: CommandApdu, lcBytes: Uint
   if (!sameMac(apdu.data.subarray(0, S8), expected)) return { session: closed, sw: SW.AUTHENTICATION_FAILED };
   const unwrapped = unwrapCommand(current.keys, INITIAL_MAC_CHAIN, apdu.p1, { ...apdu, lcBytes }, true);
   if (!unwrapped.ok) return { session: closed, sw: SW.SECURITY_STATUS_NOT_SATISFIED };
-  return { session: { ...session, channel: { phase: "open", level: apdu.p1, keys: current.keys, chain: unwrapped.chain } }, sw: SW.OK };
+  return { session: { ...session, channel: { phase: "open", level: apdu.p1, keys: current.keys, chain: unwrapped.chain, domain: current.domain ?? ISD_AID_HEX } }, sw: SW.OK };
 }
 
 /** Key information template (GP 2.3.1 §11.3.3.1): C0{key id, KVN, type, length} per key. */
@@ -685,25 +804,9 @@ function putKey(ctx: Ctx, apdu: CommandApdu): Outcome {
   if (!fields || newVersion === undefined || fields.length === 0) return refuse(SW.WRONG_DATA);
   if (fields.every((f) => f.type === KEY_TYPE.AES) && fields.length === 3) {
     if (apdu.p1 !== sd.scp03.keyVersion) return refuse(SW.DATA_NOT_FOUND);
-    if (newVersion < SCP03_KEY_VERSIONS.first || newVersion > SCP03_KEY_VERSIONS.last || newVersion === sd.scp03.keyVersion) return refuse(SW.WRONG_DATA);
-    const dek = fromHex(sd.scp03.dek);
-    const keys: Uint8Array[] = [];
-    for (const field of fields) {
-      const length = field.value[0];
-      const encrypted = field.value.subarray(1);
-      if (length === undefined || ![16, 24, 32].includes(length) || encrypted.length !== Math.ceil(length / 16) * 16) return refuse(SW.WRONG_DATA);
-      const key = cbcDecrypt(dek, new Uint8Array(16), encrypted).slice(0, length);
-      if (!sameMac(field.kcv, aesKeyCheckValue(key))) return refuse(SW.WRONG_DATA);
-      keys.push(key);
-    }
-    const [enc, mac, dekKey] = keys as [Uint8Array, Uint8Array, Uint8Array];
-    if (enc.length !== mac.length || enc.length !== dekKey.length) return refuse(SW.WRONG_DATA);
-    const securityDomain: SecurityDomain = { ...sd, scp03: { keyVersion: newVersion, enc: toHex(enc), mac: toHex(mac), dek: toHex(dekKey) } };
-    return {
-      image: { ...ctx.image, securityDomain },
-      data: concatBytes(Uint8Array.of(newVersion), ...keys.map(aesKeyCheckValue)),
-      sw: SW.OK,
-    };
+    const replaced = replaceAesKeySet(sd.scp03, signed ? signed.fields : apdu.data);
+    if (typeof replaced === "number") return refuse(replaced);
+    return { image: { ...ctx.image, securityDomain: { ...sd, scp03: replaced.set } }, data: replaced.response, sw: SW.OK };
   }
   if (fields.every((f) => f.type === KEY_TYPE.ECC_PUBLIC) && fields.length === 2) {
     if (apdu.p1 !== sd.issuerKeyVersion) return refuse(SW.DATA_NOT_FOUND);
@@ -915,7 +1018,7 @@ function installAndMakeSelectable(ctx: Ctx, apdu: CommandApdu): Outcome {
     usedTokens: spend(ctx.image, permission),
     applications: [...ctx.image.applications, app],
   };
-  return { image, session: { ...ctx.session, load: null }, data: receipt, sw: SW.OK };
+  return { image, session: { ...ctx.session, load: null, installed: app.aid, keyAgreement: null }, data: receipt, sw: SW.OK };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1001,7 +1104,9 @@ function applet(ctx: Ctx, aid: string, apdu: CommandApdu): Outcome {
   const outcome = processAppletCommand(app.applet, apdu);
   if (outcome.state === app.applet) {
     // Platform 200: the credit holder reference identifies the holder; without a secure channel it is withheld.
-    const isPrivate = ctx.image.platformType !== 100 && app.applet.kind === "credit" && apdu.ins === APP_INS.READ && !isAuthenticated(ctx);
+    // With its own security domain (ssd.ts) only that domain's channel releases it, on either platform.
+    const releases = isOwnDomainChannel(ctx, app.domain ? app.aid : ISD_AID_HEX);
+    const isPrivate = (ctx.image.platformType !== 100 || app.domain !== undefined) && app.applet.kind === "credit" && apdu.ins === APP_INS.READ && !releases;
     return { data: isPrivate && outcome.sw === SW.OK ? outcome.data.slice(0, 7) : outcome.data, sw: outcome.sw };
   }
   const applications = ctx.image.applications.map((a, i) => (i === index ? { ...a, applet: outcome.state } : a));

@@ -34,6 +34,11 @@ export type CardApplication = {
   /** Card clock at installation, ISO-8601 UTC. */
   readonly installedAt: string;
   readonly applet: AppletState;
+  /**
+   * The application's own security domain (GP 2.3.1 §7.2, ssd.ts): the provider's SCP03 keys, written
+   * after INSTALL by the provider's server. Absent: the application is associated with the ISD. SECRET.
+   */
+  readonly domain?: { readonly scp03: Scp03KeySet };
 };
 
 /** A token number the card has accepted: never accepted again (until it could not be anyway, after expiry). */
@@ -161,7 +166,19 @@ function decodeApplet(value: unknown, path: string): AppletState {
 }
 
 function decodeApplication(value: unknown, path: string): CardApplication {
-  const r = object(value, path, ["aid", "version", "loadFileHash", "loadFileSize", "messageId", "loadKind", "originalMessageId", "installedAt", "applet"]);
+  const hasDomain = typeof value === "object" && value !== null && Object.hasOwn(value, "domain");
+  const r = object(value, path, [
+    "aid",
+    "version",
+    "loadFileHash",
+    "loadFileSize",
+    "messageId",
+    "loadKind",
+    "originalMessageId",
+    "installedAt",
+    "applet",
+    ...(hasDomain ? ["domain"] : []),
+  ]);
   const aid = check(r.aid, isAidHex, `${path}.aid`, "an AID (5..16 bytes, upper-case hex)");
   if (aid === ISD_AID_HEX) throw new ImageError(`${path}.aid: is the ISD's AID`);
   const loadKind = r.loadKind;
@@ -178,6 +195,7 @@ function decodeApplication(value: unknown, path: string): CardApplication {
     originalMessageId,
     installedAt: check(r.installedAt, isIsoInstant, `${path}.installedAt`, "an ISO-8601 UTC instant"),
     applet: decodeApplet(r.applet, `${path}.applet`),
+    ...(hasDomain ? { domain: { scp03: decodeKeySet(object(r.domain, `${path}.domain`, ["scp03"]).scp03, `${path}.domain.scp03`) } } : {}),
   };
 }
 
@@ -199,19 +217,23 @@ function decodeKeys(value: unknown, path: string): CardKeys {
 
 const isAesKeyHex = (v: unknown): v is string => isUpperHex(v, 16, 32) && [32, 48, 64].includes((v as string).length);
 
-function decodeSecurityDomain(value: unknown, path: string): SecurityDomain {
-  const r = object(value, path, ["scp03", "sequenceCounter", "issuerKeyVersion"]);
-  const k = object(r.scp03, `${path}.scp03`, ["keyVersion", "enc", "mac", "dek"]);
-  const key = (name: "enc" | "mac" | "dek") => check(k[name], isAesKeyHex, `${path}.scp03.${name}`, "an AES key (16, 24 or 32 bytes, upper-case hex)");
+function decodeKeySet(value: unknown, path: string): Scp03KeySet {
+  const k = object(value, path, ["keyVersion", "enc", "mac", "dek"]);
+  const key = (name: "enc" | "mac" | "dek") => check(k[name], isAesKeyHex, `${path}.${name}`, "an AES key (16, 24 or 32 bytes, upper-case hex)");
   const scp03: Scp03KeySet = {
-    keyVersion: integer(k.keyVersion, `${path}.scp03.keyVersion`, SCP03_KEY_VERSIONS.first, SCP03_KEY_VERSIONS.last),
+    keyVersion: integer(k.keyVersion, `${path}.keyVersion`, SCP03_KEY_VERSIONS.first, SCP03_KEY_VERSIONS.last),
     enc: key("enc"),
     mac: key("mac"),
     dek: key("dek"),
   };
-  if (scp03.mac.length !== scp03.enc.length || scp03.dek.length !== scp03.enc.length) throw new ImageError(`${path}.scp03: keys of different lengths`);
+  if (scp03.mac.length !== scp03.enc.length || scp03.dek.length !== scp03.enc.length) throw new ImageError(`${path}: keys of different lengths`);
+  return scp03;
+}
+
+function decodeSecurityDomain(value: unknown, path: string): SecurityDomain {
+  const r = object(value, path, ["scp03", "sequenceCounter", "issuerKeyVersion"]);
   return {
-    scp03,
+    scp03: decodeKeySet(r.scp03, `${path}.scp03`),
     sequenceCounter: integer(r.sequenceCounter, `${path}.sequenceCounter`, 0, 0xffffff),
     issuerKeyVersion: integer(r.issuerKeyVersion, `${path}.issuerKeyVersion`, ISSUER_KEY_VERSIONS.first, ISSUER_KEY_VERSIONS.last),
   };

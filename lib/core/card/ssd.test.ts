@@ -1,0 +1,172 @@
+/**
+ * A provider application's own security domain (ssd.ts): first keys established right after INSTALL
+ * without the relaying terminal learning them, INITIALIZE UPDATE answering with the domain's keys, and
+ * the credit holder reference released only inside that domain's channel (not the ISD's, not another
+ * provider's).
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { fromHex, toHex } from "../bytes";
+import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
+import { publicKeyOf } from "./cryptography";
+import { decodeCardImage, encodeCardImage } from "./image";
+import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
+import { SECURITY_LEVEL, wrapCommand, INITIAL_MAC_CHAIN, hostCryptogram, deriveSessionKeys, type Scp03StaticKeys } from "./scp03";
+import { initializeUpdateCommand, openSecureChannel, parseInitializeUpdateResponse, putScp03KeysCommand } from "./scp03-host";
+import { diversifySsdKeys, establishApplicationKeys, parseKeyAgreementKey, readCreditInOwnChannel, ssdEstablishKeysCommand, TAG_KEY_AGREEMENT_PUBLIC_KEY } from "./ssd";
+import { appletCommand, getDataCommand, getStatus, loadApplication, readCreditInfo, selectApplication, selectIsd } from "./terminal";
+
+const ISD = { enc: fromHex(DEMO_ISD_KEYS.enc), mac: fromHex(DEMO_ISD_KEYS.mac), dek: fromHex(DEMO_ISD_KEYS.dek) };
+const HOSHI_MASTER = fromHex("00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF");
+const METRO_MASTER = fromHex("FFEEDDCCBBAA99887766554433221100FFEEDDCCBBAA99887766554433221100");
+const HOST_KEY = fromHex("4F1A7D0C5B2E6A3F8D9C1B0E7A6D5C4B3A291817161514131211100908070605");
+const CHALLENGE = fromHex("0102030405060708");
+const REFERENCE = "HOSHI-0001234";
+const hex = async (slot: CardInSlot, apdu: Uint8Array) => toHex(await slot.transmit(apdu));
+
+/** A platform-200 card with Hoshi Credit just installed (same power session). */
+async function withCredit(seed: string, platform: 100 | 200 = 200) {
+  const slot = await cardInSlot(platform, seed);
+  const permission = loadPermissionFor({ cardId: slot.image.cardId, sequence: 7, kind: "credit", provider: "HOSHI01" });
+  const loaded = await loadApplication(slot.transmit, {
+    permission: await signDemo(permission),
+    loadFile: sampleLoadFile("credit"),
+    aid: SAMPLE_AIDS.credit,
+    installParams: { kind: "credit", limit: 300_000, currency: "JPY", holderReference: REFERENCE },
+  });
+  expect(loaded.ok).toBe(true);
+  const keys = diversifySsdKeys(HOSHI_MASTER, "HOSHI01", fromHex(SAMPLE_AIDS.credit), permission.messageId, 0x01);
+  const metro = diversifySsdKeys(METRO_MASTER, "METRO01", fromHex(SAMPLE_AIDS.credit), permission.messageId, 0x01);
+  return { slot, keys, metro, messageId: permission.messageId };
+}
+
+describe("an application's own keys", () => {
+  it("are established after INSTALL, and only Hoshi's channel reads the holder reference", async () => {
+    const { slot, keys, metro } = await withCredit("ssd-1");
+    const sent: string[] = [];
+    const recording = async (apdu: Uint8Array) => {
+      sent.push(toHex(apdu));
+      return slot.transmit(apdu);
+    };
+    expect(await establishApplicationKeys(recording, { aid: SAMPLE_AIDS.credit, keys, hostPrivateKey: HOST_KEY })).toEqual({ ok: true, value: { keyVersion: 1 } });
+    // The relaying terminal never sees a key: neither in the commands nor in the responses.
+    for (const key of [keys.enc, keys.mac, keys.dek]) for (const apdu of sent) expect(apdu).not.toContain(toHex(key));
+    expect(slot.card.image().applications[0]?.domain?.scp03).toEqual({ keyVersion: 1, enc: toHex(keys.enc), mac: toHex(keys.mac), dek: toHex(keys.dek) });
+
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostChallenge: CHALLENGE })).toEqual({
+      ok: true,
+      value: { limit: 300_000, currency: "JPY", holderReference: REFERENCE },
+    });
+
+    // Without a channel: the reference is withheld.
+    await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
+    expect(await readCreditInfo(slot.transmit)).toEqual({ ok: true, value: { limit: 300_000, currency: "JPY", holderReference: "" } });
+    // The ISD's keys: INITIALIZE UPDATE for the ISD's version → 6A88; for any version the card answers with
+    // the application's keys, whose cryptogram the issuer's host refuses; a forced EXTERNAL AUTHENTICATE → 6300.
+    expect((await hex(slot, initializeUpdateCommand(0x30, CHALLENGE))).slice(-4)).toBe("6A88");
+    expect(await openSecureChannel(slot.transmit, { keys: ISD, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: CHALLENGE })).toMatchObject({
+      ok: false,
+      error: { step: "INITIALIZE UPDATE", meaning: expect.stringMatching(/card cryptogram/) },
+    });
+    for (const other of [ISD, metro]) expect(await forcedAuthenticate(slot, other)).toBe("6300");
+    // After a refused handshake a protected READ finds no channel: 6982.
+    expect(await hex(slot, Uint8Array.of(0x84, 0x5c, 0x00, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x00))).toBe("6982");
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys: metro, hostChallenge: CHALLENGE })).toMatchObject({
+      ok: false,
+      error: { meaning: expect.stringMatching(/card cryptogram/) },
+    });
+    // The issuer's channel (ISD selected) still manages the card, but SELECT ends it: the application is read without it.
+    await selectIsd(slot.transmit);
+    const isd = await openSecureChannel(slot.transmit, { keys: ISD, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: CHALLENGE });
+    expect(isd.ok && (await getStatus(isd.value.transmit, "applications"))).toMatchObject({ ok: true, value: [{ aid: SAMPLE_AIDS.credit }] });
+    await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
+    expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: true, value: { holderReference: "" } });
+    // The keys survive power cycles (they are in the image) and the image round-trips with them.
+    slot.card.powerOff();
+    slot.card.powerOn();
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostChallenge: CHALLENGE })).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
+    const image = slot.card.image();
+    expect(decodeCardImage(encodeCardImage(image))).toEqual({ ok: true, value: image });
+  });
+
+  it("the first keys are written once, only in the session that installed the application", async () => {
+    const { slot, keys } = await withCredit("ssd-2");
+    slot.card.powerOff();
+    slot.card.powerOn();
+    await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
+    // A stranger after the install session: no key agreement (6985), no PUT KEY (6985).
+    expect(await hex(slot, getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY))).toBe("6985");
+    const stranger = ssdEstablishKeysCommand({ cardPublicKey: publicKeyOf(HOST_KEY), hostPrivateKey: HOST_KEY, keyVersion: 1, keys });
+    expect((await hex(slot, stranger)).slice(-4)).toBe("6985");
+    expect(slot.card.image().applications[0]?.domain).toBeUndefined();
+
+    const second = await withCredit("ssd-3");
+    expect((await establishApplicationKeys(second.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: second.keys, hostPrivateKey: HOST_KEY })).ok).toBe(true);
+    // Again in the same session: the application has keys now, so a new key agreement is refused (6985)
+    // and PUT KEY outside its channel is refused (6982).
+    expect(await hex(second.slot, getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY))).toBe("6985");
+    const again = await establishApplicationKeys(second.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: second.metro, hostPrivateKey: HOST_KEY });
+    expect(again).toMatchObject({ ok: false, error: { sw: 0x6985 } });
+    expect((await hex(second.slot, putScp03KeysCommand(second.keys.dek, 0x01, 0x02, second.metro))).slice(-4)).toBe("6982");
+  });
+
+  it("any flipped bit of the establishing PUT KEY is refused (6A80) and leaves the application without keys", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.integer({ min: 0, max: 7 }), async (position, bit) => {
+        const { slot, keys } = await withCredit("ssd-flip");
+        await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
+        const answer = await slot.transmit(getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY));
+        const cardPublicKey = parseKeyAgreementKey(answer.subarray(0, -2));
+        if (!cardPublicKey) throw new Error("no key agreement key");
+        const command = ssdEstablishKeysCommand({ cardPublicKey, hostPrivateKey: HOST_KEY, keyVersion: 1, keys });
+        // Flip a bit in the data (after the 5-byte header, before Le); the KVN byte may legitimately change: skip it.
+        const index = 6 + (position % (command.length - 7));
+        const flipped = command.slice();
+        flipped[index]! ^= 1 << bit;
+        expect((await hex(slot, flipped)).slice(-4)).toBe("6A80");
+        expect(slot.card.image().applications[0]?.domain).toBeUndefined();
+        // The key agreement key is gone with the refused attempt.
+        expect((await hex(slot, command)).slice(-4)).toBe("6985");
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it("the provider rotates its keys inside its own channel (PUT KEY under its Key-DEK); the old keys are refused", async () => {
+    const { slot, keys, metro } = await withCredit("ssd-rotate");
+    await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostPrivateKey: HOST_KEY });
+    await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
+    const channel = await openSecureChannel(slot.transmit, { keys, keyVersion: 1, level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC, hostChallenge: CHALLENGE });
+    if (!channel.ok) throw new Error(channel.error.meaning);
+    const next: Scp03StaticKeys = metro; // any fresh key set
+    expect(toHex(await channel.value.transmit(putScp03KeysCommand(keys.dek, 0x01, 0x02, next))).slice(0, 2)).toBe("02");
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, keyVersion: 1, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { sw: 0x6a88 } });
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys: next, keyVersion: 2, hostChallenge: CHALLENGE })).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
+  });
+
+  it("platform 100 too: with its own keys the holder reference needs the application's channel", async () => {
+    const { slot, keys } = await withCredit("ssd-100", 100);
+    await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
+    expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
+    await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostPrivateKey: HOST_KEY });
+    expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: true, value: { holderReference: "" } });
+    expect(toHex(await slot.transmit(appletCommand(0x5c))).slice(-4)).toBe("9000");
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostChallenge: CHALLENGE })).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
+  });
+});
+
+/** INITIALIZE UPDATE with KVN 00, then EXTERNAL AUTHENTICATE computed with `keys` regardless of the card cryptogram: the card's SW. */
+async function forcedAuthenticate(slot: CardInSlot, keys: Scp03StaticKeys): Promise<string> {
+  const init = await slot.transmit(initializeUpdateCommand(0x00, CHALLENGE));
+  const parsed = parseInitializeUpdateResponse(init.subarray(0, -2));
+  if (!parsed) throw new Error(`INITIALIZE UPDATE: ${toHex(init)}`);
+  const session = deriveSessionKeys(keys, CHALLENGE, parsed.cardChallenge);
+  const auth = wrapCommand(
+    session,
+    INITIAL_MAC_CHAIN,
+    SECURITY_LEVEL.C_MAC,
+    { cla: 0x80, ins: 0x82, p1: SECURITY_LEVEL.C_MAC, p2: 0x00, data: hostCryptogram(session, CHALLENGE, parsed.cardChallenge), expectsData: false },
+    false,
+  );
+  return toHex(await slot.transmit(auth.apdu));
+}

@@ -1,0 +1,128 @@
+import "server-only";
+import { fromHex } from "@/lib/core/bytes";
+import { formatStatusWord } from "@/lib/core/card";
+import { privateKeyFromRandom } from "@/lib/core/card/cryptography";
+import { diversifySsdKeys, establishApplicationKeys, readCreditInOwnChannel, SSD_INITIAL_KEY_VERSION } from "@/lib/core/card/ssd";
+import type { Scp03StaticKeys } from "@/lib/core/card/scp03";
+import type { CardResult } from "@/lib/core/card/terminal";
+import { DEMO_PROVIDER_SSD_MASTER_KEY } from "@/lib/secrets/demo-ssd-keys";
+import type { ProviderActor } from "../../auth/session";
+import { openTicket, replayHostScript, sealTicket, type HostScript, type RelayStep } from "../../card-relay";
+import { db } from "../../db";
+import { env } from "../../env";
+import { findApplication } from "./catalog";
+
+/**
+ * A provider application's own keys (its security domain on the card, lib/core/card/ssd.ts), with the
+ * host side on the provider's server and the card in the desk's reader (lib/server/card-relay.ts):
+ * - "establish": right after the desk installed the application (same card session), the server gives
+ *   it its own SCP03 keys through a key agreement with the card; the desk relays public keys and ciphertext;
+ * - "read": the server opens the application's own channel (level 33) and reads the credit holder
+ *   reference, which the card gives no one else (not the issuer's channel, not another provider's).
+ * The keys are diversified from the providers' master key per provider, application and load message id,
+ * so nothing per card is stored and nothing secret reaches the desk's browser.
+ */
+
+/** How long a desk may take to relay one conversation. */
+const TICKET_MINUTES = 5;
+
+export type ApplicationKeyPurpose = "establish" | "read";
+type Context = { messageId: string; aid: string };
+
+export type ApplicationKeysResult =
+  | { purpose: "establish"; keyVersion: number }
+  | { purpose: "read"; limitMinor: number; currency: string; holderReference: string };
+
+export type ApplicationKeysRefusal =
+  | { code: "not-found"; message: string }
+  | { code: "not-credit"; message: string }
+  | { code: "ticket-invalid"; message: string }
+  | { code: "ticket-expired"; message: string }
+  | { code: "card-refused"; message: string; step: string; sw: string | null };
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: ApplicationKeysRefusal };
+
+function masterKey(): Uint8Array {
+  return fromHex(env().RECARD_PROVIDER_SSD_MASTER_KEY ?? DEMO_PROVIDER_SSD_MASTER_KEY);
+}
+
+/** The keys of one application on one card (the load's message id names it), at a key version. Server only. */
+export function applicationKeysFor(providerCompanyId: string, aid: string, loadMessageId: string, keyVersion = SSD_INITIAL_KEY_VERSION): Scp03StaticKeys {
+  return diversifySsdKeys(masterKey(), providerCompanyId, fromHex(aid), loadMessageId, keyVersion);
+}
+
+function scriptOf(purpose: ApplicationKeyPurpose, providerCompanyId: string, context: Context): HostScript<CardResult<ApplicationKeysResult>> {
+  const keys = applicationKeysFor(providerCompanyId, context.aid, context.messageId);
+  if (purpose === "establish") {
+    return async (transmit, random) => {
+      const r = await establishApplicationKeys(transmit, { aid: context.aid, keys, hostPrivateKey: privateKeyFromRandom(random(48)) });
+      return r.ok ? { ok: true, value: { purpose, keyVersion: r.value.keyVersion } } : r;
+    };
+  }
+  return async (transmit, random) => {
+    const r = await readCreditInOwnChannel(transmit, { aid: context.aid, keys, hostChallenge: random(8) });
+    return r.ok ? { ok: true, value: { purpose, limitMinor: r.value.limit, currency: r.value.currency, holderReference: r.value.holderReference } } : r;
+  };
+}
+
+async function step(purpose: ApplicationKeyPurpose, providerCompanyId: string, context: Context, seed: string, responses: readonly Uint8Array[]): Promise<Outcome<RelayStep<ApplicationKeysResult>>> {
+  let replayed;
+  try {
+    replayed = await replayHostScript(scriptOf(purpose, providerCompanyId, context), fromHex(seed.toUpperCase()), responses);
+  } catch {
+    return { ok: false, error: { code: "card-refused", message: "The card's answers do not fit this conversation.", step: "relay", sw: null } };
+  }
+  if (replayed.kind === "command") return { ok: true, value: replayed };
+  const r = replayed.result;
+  if (!r.ok) {
+    const sw = r.error.sw === null ? null : formatStatusWord(r.error.sw);
+    return { ok: false, error: { code: "card-refused", message: `${r.error.step}: ${r.error.meaning}`, step: r.error.step, sw } };
+  }
+  return { ok: true, value: { kind: "done", result: r.value } };
+}
+
+/**
+ * Starts a conversation for one of the provider's own loads (its grant's message id, scoped to the
+ * actor's company): returns the sealed ticket and the first command for the card.
+ */
+export async function startApplicationKeys(
+  actor: ProviderActor,
+  input: { purpose: ApplicationKeyPurpose; messageId: string },
+  now = new Date(),
+): Promise<Outcome<{ ticket: string; step: RelayStep<ApplicationKeysResult> }>> {
+  const permission = await db().spPermission.findUnique({
+    where: { providerCompanyId_replyMessageId: { providerCompanyId: actor.providerCompanyId, replyMessageId: input.messageId } },
+    select: { applicationAid: true, status: true },
+  });
+  if (!permission || (permission.status !== "granted" && permission.status !== "loaded")) {
+    return { ok: false, error: { code: "not-found", message: "No load of this company under that message id." } };
+  }
+  const application = findApplication(actor.providerCompanyId, permission.applicationAid);
+  if (input.purpose === "read" && application?.kind !== "credit") {
+    return { ok: false, error: { code: "not-credit", message: "Only a credit application keeps a holder reference." } };
+  }
+  const context: Context = { messageId: input.messageId, aid: permission.applicationAid };
+  const ticket = sealTicket<Context>(masterKey(), {
+    purpose: input.purpose,
+    owner: actor.providerCompanyId,
+    context,
+    expiresAt: new Date(now.getTime() + TICKET_MINUTES * 60_000).toISOString(),
+  });
+  const opened = openTicket<Context>(masterKey(), ticket)!;
+  const first = await step(input.purpose, actor.providerCompanyId, context, opened.seed, []);
+  return first.ok ? { ok: true, value: { ticket, step: first.value } } : first;
+}
+
+/** The next command (or the result) of a conversation, given every card answer so far. */
+export async function continueApplicationKeys(
+  actor: ProviderActor,
+  input: { ticket: string; responses: readonly Uint8Array[] },
+  now = new Date(),
+): Promise<Outcome<RelayStep<ApplicationKeysResult>>> {
+  const ticket = openTicket<Context>(masterKey(), input.ticket);
+  if (!ticket || ticket.owner !== actor.providerCompanyId || (ticket.purpose !== "establish" && ticket.purpose !== "read")) {
+    return { ok: false, error: { code: "ticket-invalid", message: "This conversation was not started by this company." } };
+  }
+  if (now.getTime() >= new Date(ticket.expiresAt).getTime()) return { ok: false, error: { code: "ticket-expired", message: "This conversation has expired: start again." } };
+  return step(ticket.purpose, actor.providerCompanyId, ticket.context, ticket.seed, input.responses);
+}
