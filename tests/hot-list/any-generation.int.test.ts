@@ -62,8 +62,8 @@ describe(`reload from any generation on ${testDatabase().kind}`, () => {
 
     const { opened, recorded } = await reloadAtDesk(await desks.metro(), new DeskCard(await walletImage(third.surfaceNumber)), [AIDS.metroPass]);
     expect(opened.method).toBe(1);
-    expect(opened.steps.find((s) => s.step === "704")?.detail).toContain(second.cardId);
-    expect(opened.steps.find((s) => s.step === "706")?.detail).toContain(first.cardId);
+    expect(opened.steps.find((s) => s.step === "704")).toMatchObject({ code: "reissue-notice-found", params: { oldCardId: second.cardId } });
+    expect(opened.steps.find((s) => s.step === "706")).toMatchObject({ code: "old-card-records", params: { oldCardId: second.cardId, earlierCardIds: [first.cardId] } });
     expect(opened.applications[0]).toMatchObject({ state: "reloadable", old: { messageId: oldLoad.messageId, cardId: first.cardId } });
     expect(recorded).toEqual([expect.objectContaining({ ok: true, value: expect.objectContaining({ charge: expect.objectContaining({ kind: "reissue_reload" }) }) })]);
     const reload = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "METRO01", previousLoadId: oldLoad.id } });

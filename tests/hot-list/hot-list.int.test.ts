@@ -73,7 +73,7 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     expect(await checkCardAtDesk(metro, { platformType: 100, cardId: hana.cardId })).toMatchObject({ code: "card-blocked", reason: "lost" });
     const reload = await openReloadCase(metro, { platformType: 100, cardId: hana.cardId, cardAttributeData: null, surfaceNumberLast4: hana.surfaceNumber.slice(-4), isCardLocked: false, applicationAids: [AIDS.metroPass] });
     expect(reload).toMatchObject({ outcome: "refused", refusal: { code: "card-blocked", step: "hot list" } });
-    expect(reload.refusal?.reason).toContain("reported lost");
+    expect(reload.refusal?.params).toMatchObject({ hotListReason: "lost" });
     const first = await startFirstLoad(metro, {
       card: { platformType: 100, cardId: hana.cardId, cardAttributeData: null, surfaceNumberLast4: null, isCardLocked: false },
       applicationAids: [AIDS.metroCycle],

@@ -24,7 +24,7 @@ describe(`waiting for the issuer, on ${testDatabase().kind}`, () => {
     const opened = await openReloadCase(metro, { ...(await card.read()), applicationAids: [AIDS.metroPass] });
     expect(opened).toMatchObject({ outcome: "in_progress", isWaiting: true });
     expect(opened.applications[0]?.state).toBe("waiting-issuer");
-    expect(opened.steps.at(-1)).toMatchObject({ step: "408", title: "Waiting for the issuer", outcome: "waiting" });
+    expect(opened.steps.at(-1)).toMatchObject({ step: "408", code: "pull-waiting", outcome: "waiting" });
 
     const again = await advanceReloadCase(metro, opened.id);
     expect(again.isWaiting).toBe(true);

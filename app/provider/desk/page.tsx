@@ -4,12 +4,15 @@ import { StatusBadge } from "@/components/ui/badge";
 import { PageHeader, Panel } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { formatInstant, platformTypeShort } from "@/lib/core/format";
-import { RELOAD_REFUSAL_LABELS, type ReloadRefusalCode } from "@/lib/core/workflows/reload";
+import { RELOAD_REFUSAL_CODES, type ReloadRefusalCode } from "@/lib/core/workflows/reload";
+import { refusalLabel } from "@/lib/core/workflows/reload-words";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listDeskApplications } from "@/lib/server/data/provider/catalog";
 import { getCreditPolicy } from "@/lib/server/data/provider/credit-policy";
 import { listReloadCases } from "@/lib/server/data/provider/reload";
 import { Desk } from "./_components/desk";
+
+const isRefusalCode = (code: string): code is ReloadRefusalCode => RELOAD_REFUSAL_CODES.some((c) => c === code);
 
 export const metadata: Metadata = { title: "Desk" };
 
@@ -38,7 +41,7 @@ export default async function DeskPage() {
               <Td className="whitespace-normal text-slate-600">
                 {c.refusalCode ? (
                   <span title={c.refusalReason ?? undefined}>
-                    {RELOAD_REFUSAL_LABELS[c.refusalCode as ReloadRefusalCode] ?? c.refusalCode} (step {c.refusalStep})
+                    {isRefusalCode(c.refusalCode) ? refusalLabel(c.refusalCode) : c.refusalCode} (step {c.refusalStep})
                   </span>
                 ) : (
                   "—"

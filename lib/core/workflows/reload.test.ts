@@ -10,10 +10,12 @@ import {
   dispatchPlatformType,
   refusalFromIssuer,
   RELOAD_REFUSAL_CODES,
-  RELOAD_REFUSAL_LABELS,
   userChargeFor,
   type OldLoad,
 } from "./reload";
+import { describeRefusal, refusalLabel } from "./reload-words";
+
+const words = { nameOf: (aid: string) => (aid === "F0524300010001" ? "Metro Pass" : aid) };
 
 const PASS = "F0524300010001";
 const CYCLE = "F0524300010002";
@@ -40,7 +42,7 @@ describe("Fig. 18 at the desk (steps 1801–1804)", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error).toMatchObject({ code: "unknown-platform-type", step: "1802", canContinueAsFirstLoad: false });
-      expect(r.error.reason).toContain("Nothing was sent to the issuer");
+      expect(describeRefusal(r.error, words)).toContain("Nothing was sent to the issuer");
     }
   });
 
@@ -92,7 +94,8 @@ describe("method 1: steps 706/708/710 on the old card's records (Fig. 14)", () =
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error).toMatchObject({ code: "already-reloaded", canContinueAsFirstLoad: false });
-      expect(r.error.reason).toContain("RECARD01-METRO01-I0000000009");
+      expect(r.error.params).toEqual({ messageId: "RECARD01-METRO01-I0000000009", at: "2026-02-01T00:00:00.000Z" });
+      expect(describeRefusal(r.error, words)).toBe("Metro Pass of the old card was already reloaded on 2026-02-01 under message id RECARD01-METRO01-I0000000009; a load on an old card is reloaded once.");
     }
   });
 });
@@ -110,8 +113,8 @@ describe("method 2: steps 1105/1106/1107", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.step).toBe("1107");
-      expect(r.error.reason.length).toBeGreaterThan(30);
-      expect(r.error.reason).not.toMatch(/RECARD01-/);
+      expect(r.error.params).toEqual({});
+      expect(describeRefusal(r.error, words).length).toBeGreaterThan(30);
     }
   });
 
@@ -125,14 +128,16 @@ describe("method 2: steps 1105/1106/1107", () => {
 
 describe("issuer refusals and charges", () => {
   it.each(PERMISSION_REFUSAL_REASONS)("maps %s to a desk refusal naming it", (reason) => {
-    const r = refusalFromIssuer(PASS, reason, "Text from the issuer.");
+    const r = refusalFromIssuer(PASS, reason);
     expect(RELOAD_REFUSAL_CODES).toContain(r.code);
-    expect(r.reason).toContain("Text from the issuer.");
+    expect(r).toMatchObject({ step: "permission", params: { issuerReason: reason }, applicationAid: PASS });
+    // The issuer's own words are added when the desk reads the permission, never stored in the case.
+    expect(describeRefusal({ ...r, params: { ...r.params, issuerText: "Text from the issuer." } }, words)).toContain("Text from the issuer.");
   });
 
   it("card blocked is its own refusal", () => {
-    expect(refusalFromIssuer(PASS, "card-blocked", "Reported stolen.").code).toBe("card-blocked");
-    expect(refusalFromIssuer(PASS, "card-terminated", "Replaced.").code).toBe("card-blocked");
+    expect(refusalFromIssuer(PASS, "card-blocked").code).toBe("card-blocked");
+    expect(refusalFromIssuer(PASS, "card-terminated").code).toBe("card-blocked");
   });
 
   it("claim 14: a reload is charged the reissue fee, a first load the normal fee", () => {
@@ -147,7 +152,10 @@ describe("issuer refusals and charges", () => {
     expect(caseOutcome([])).toBe("refused");
   });
 
-  it("every code has a label", () => {
-    for (const code of RELOAD_REFUSAL_CODES) expect(RELOAD_REFUSAL_LABELS[code]).toBeTruthy();
+  it("every code has a label and words", () => {
+    for (const code of RELOAD_REFUSAL_CODES) {
+      expect(refusalLabel(code)).toBeTruthy();
+      expect(describeRefusal({ code, step: "x", params: {}, canContinueAsFirstLoad: false, applicationAid: PASS }, words).length).toBeGreaterThan(10);
+    }
   });
 });

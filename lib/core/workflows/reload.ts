@@ -1,10 +1,12 @@
 /**
  * The reload desk's decisions (patent Figs. 7, 11, 18; claims 12 and 14), as pure functions over what
  * the provider's own records and the issuer's answers say. The server gathers the facts (its tables,
- * the messages it received); these functions decide and name the refusal in plain words, with the
- * patent step it belongs to, so every desk says the same thing for the same situation.
+ * the messages it received); these functions decide and name the refusal by a code and parameters,
+ * with the patent step it belongs to; reload-words.ts renders them, so every desk says the same thing
+ * for the same situation in its reader's language.
  */
-import type { CardInformationNgReason, PermissionRefusalReason, ReissuanceNotFoundReason } from "../messages";
+import { z } from "zod";
+import { PERMISSION_REFUSAL_REASONS, type CardInformationNgReason, type PermissionRefusalReason, type ReissuanceNotFoundReason } from "../messages";
 import { assertNever, err, ok, type Result } from "../result";
 
 /**
@@ -29,21 +31,54 @@ export const RELOAD_REFUSAL_CODES = [
   "not-our-application",
   "card-refused-load",
   "receipt-mismatch",
+  "no-such-permission",
+  "not-recorded",
 ] as const;
 export type ReloadRefusalCode = (typeof RELOAD_REFUSAL_CODES)[number];
 
-/** A refusal as the operator sees it and as the case records it (first loads use the same shape). */
-export type ReloadRefusal = {
-  readonly code: ReloadRefusalCode;
+/**
+ * What a refusal names besides its code: values, never sentences (store codes, render words: the
+ * words are in reload-words.ts, keyed by code, in the reader's language).
+ */
+export const RefusalParamsSchema = z
+  .object({
+    /** The platform type the card reported (unknown-platform-type). */
+    platformType: z.number().int().optional(),
+    /** A message id the refusal is about: the old load's, the reload that already happened, the one the issuer named. */
+    messageId: z.string().max(80).optional(),
+    /** The old load's status (old-load-not-successful at 708/1106). */
+    loadStatus: z.enum(["pending", "loaded", "failed"]).optional(),
+    /** An instant (ISO 8601): when the old load was reloaded, when the card was blocked. */
+    at: z.string().max(40).optional(),
+    /** Hot list: why the card was blocked, and the issuer's block message. */
+    hotListReason: z.string().max(40).optional(),
+    /** The issuer's refusal code of a permission (its words, if any, are read from the permission, not stored here). */
+    issuerReason: z.enum(PERMISSION_REFUSAL_REASONS).optional(),
+    /** Filled at read time only, from the permission row: the issuer's own text, the card's failure. */
+    issuerText: z.string().max(1000).optional(),
+    failure: z.string().max(1000).optional(),
+    /** A first load with no fee set (not-our-application). */
+    noFee: z.boolean().optional(),
+    /** A first load's examination notes (examination-declined). */
+    notes: z.array(z.string().max(300)).max(20).optional(),
+    /** Case documents of version 1 stored the sentence itself; kept to show old cases as they were. */
+    legacyReason: z.string().max(2000).optional(),
+  })
+  .strict();
+export type RefusalParams = z.infer<typeof RefusalParamsSchema>;
+
+/** A refusal as the case records it and the desk renders it (first loads use the same shape). */
+export const ReloadRefusalSchema = z.object({
+  code: z.enum(RELOAD_REFUSAL_CODES),
   /** The patent step (or flow) where the flow stopped, e.g. "707", "1107", "1802". */
-  readonly step: string;
-  /** A sentence for the operator and the customer. */
-  readonly reason: string;
+  step: z.string().max(40),
+  params: RefusalParamsSchema,
   /** Whether offering a normal first load instead makes sense (the customer may still want the application). */
-  readonly canContinueAsFirstLoad: boolean;
+  canContinueAsFirstLoad: z.boolean(),
   /** The application the refusal is about, when it is about one. */
-  readonly applicationAid?: string;
-};
+  applicationAid: z.string().max(32).optional(),
+});
+export type ReloadRefusal = z.infer<typeof ReloadRefusalSchema>;
 
 /** Which reissue method the card's platform type selects. */
 export type ReloadMethod = 1 | 2;
@@ -66,33 +101,14 @@ const FIRST_LOAD_OK: Record<ReloadRefusalCode, boolean> = {
   "not-our-application": false,
   "card-refused-load": false,
   "receipt-mismatch": false,
+  "no-such-permission": false,
+  "not-recorded": false,
 };
 
-/** Builds a refusal with its step and plain-words reason. */
-export function reloadRefusal(code: ReloadRefusalCode, step: string, reason: string, applicationAid?: string): ReloadRefusal {
-  return { code, step, reason, canContinueAsFirstLoad: FIRST_LOAD_OK[code], ...(applicationAid ? { applicationAid } : {}) };
+/** Builds a refusal with its step and parameters (the words come from reload-words.ts). */
+export function reloadRefusal(code: ReloadRefusalCode, step: string, params: RefusalParams = {}, applicationAid?: string): ReloadRefusal {
+  return { code, step, params, canContinueAsFirstLoad: FIRST_LOAD_OK[code], ...(applicationAid ? { applicationAid } : {}) };
 }
-
-/** Short label of each refusal, for lists and badges. */
-export const RELOAD_REFUSAL_LABELS: Record<ReloadRefusalCode, string> = {
-  "unknown-platform-type": "Unknown platform type",
-  "card-locked": "Card locked",
-  "not-a-reissued-card": "Not a reissued card",
-  "no-load-of-ours-on-old-card": "Nothing of ours on the old card",
-  "card-unknown": "Card unknown to the issuer",
-  "application-not-on-old-card": "Application not on the old card",
-  "old-load-not-successful": "Old load not successful",
-  "already-reloaded": "Already reloaded",
-  "reload-in-progress": "Reload in progress elsewhere",
-  "attribute-data-invalid": "Card attribute data refused",
-  "load-record-not-found": "No load record under that message id",
-  "card-blocked": "Card blocked",
-  "issuer-refused": "Issuer refused",
-  "examination-declined": "Examination declined",
-  "not-our-application": "Not one of our applications",
-  "card-refused-load": "Card refused the load",
-  "receipt-mismatch": "Receipt does not match",
-};
 
 /**
  * Fig. 18 at the desk (steps 1801–1804): the platform type read from the card (tag DF70) picks the
@@ -101,34 +117,20 @@ export const RELOAD_REFUSAL_LABELS: Record<ReloadRefusalCode, string> = {
 export function dispatchPlatformType(platformType: number): Result<ReloadMethod, ReloadRefusal> {
   if (platformType === 100) return ok(1);
   if (platformType === 200) return ok(2);
-  return err(
-    reloadRefusal(
-      "unknown-platform-type",
-      "1802",
-      `The card reports platform type ${platformType}, which this desk does not know: it cannot tell whether the card id may be read (method 1) or only the card attribute data (method 2). Nothing was sent to the issuer.`,
-    ),
-  );
+  return err(reloadRefusal("unknown-platform-type", "1802", { platformType: Number.isFinite(platformType) ? Math.trunc(platformType) : -1 }));
 }
 
 /** A card that answers SELECT of its security domain with 6283 is CARD_LOCKED: the issuer has blocked it. */
 export function checkCardNotLocked(isCardLocked: boolean): Result<true, ReloadRefusal> {
-  return isCardLocked
-    ? err(reloadRefusal("card-locked", "702", "The card answered that it is locked (SW 6283): the issuer has blocked it, so nothing can be loaded on it. The cardholder should contact the issuer."))
-    : ok(true);
+  return isCardLocked ? err(reloadRefusal("card-locked", "702")) : ok(true);
 }
 
-/** A hot list entry as the desk receives it: codes and values, worded here (never stored as words). */
+/** A hot list entry as the desk receives it: codes and values (never stored as words). */
 export type HotListHit = { readonly code: "card-blocked"; readonly reason: string; readonly blockedAt: string; readonly blockMessageId: string };
-
-/** The words for a hot list hit, in the operator's language. */
-export function describeHotListHit(hit: HotListHit): string {
-  const what = hit.reason === "stolen" ? "stolen" : hit.reason === "lost" ? "lost" : "missing";
-  return `This card is on our hot list: the issuer told us on ${hit.blockedAt.slice(0, 10)} that it was reported ${what} (message ${hit.blockMessageId}). Do not use it or change its value; the cardholder should contact the issuer.`;
-}
 
 /** The hot list at the desk: a blocked card is refused before anything is asked or changed. */
 export function checkNotOnHotList(hit: HotListHit | null): Result<true, ReloadRefusal> {
-  return hit ? err(reloadRefusal("card-blocked", "hot list", describeHotListHit(hit))) : ok(true);
+  return hit ? err(reloadRefusal("card-blocked", "hot list", { hotListReason: hit.reason, at: hit.blockedAt, messageId: hit.blockMessageId })) : ok(true);
 }
 
 /** What the provider knows about the reissued card id it read (Fig. 13 data, possibly just pulled). */
@@ -147,21 +149,9 @@ export function concludeReissueLookup(lookup: ReissueLookup): Result<{ oldCardId
     case "not-found":
       switch (lookup.reason) {
         case "not-a-reissued-card":
-          return err(
-            reloadRefusal(
-              "not-a-reissued-card",
-              "707",
-              "This card is not a reissued card: its card id is not in the reissuance information we received, and the issuer confirmed it replaces no earlier card. There is nothing to reload; the customer can have the application loaded as a new one.",
-            ),
-          );
+          return err(reloadRefusal("not-a-reissued-card", "707"));
         case "no-application-of-yours-on-old-card":
-          return err(
-            reloadRefusal(
-              "no-load-of-ours-on-old-card",
-              "707",
-              "The issuer has no reissuance information for us about this card: none of our applications was loaded on the card it replaces. There is nothing to reload; the customer can have the application loaded as a new one.",
-            ),
-          );
+          return err(reloadRefusal("no-load-of-ours-on-old-card", "707"));
         default:
           return assertNever(lookup.reason, "reissuance not-found reason");
       }
@@ -182,26 +172,9 @@ export type OldLoad = {
 };
 
 function checkReloadable(aid: string, load: OldLoad, step: string): Result<OldLoad, ReloadRefusal> {
-  if (load.status !== "loaded") {
-    return err(
-      reloadRefusal(
-        "old-load-not-successful",
-        step,
-        `The application ${aid} was not loaded successfully on the old card (our record ${load.messageId} is ${load.status}), so there is no earlier examination to reuse.`,
-        aid,
-      ),
-    );
-  }
+  if (load.status !== "loaded") return err(reloadRefusal("old-load-not-successful", step, { messageId: load.messageId, loadStatus: load.status }, aid));
   if (load.reloadedBy) {
-    const when = load.reloadedBy.loadedAt ? ` on ${load.reloadedBy.loadedAt.toISOString().slice(0, 10)}` : "";
-    return err(
-      reloadRefusal(
-        "already-reloaded",
-        step,
-        `The application ${aid} of the old card was already reloaded${when} under message id ${load.reloadedBy.messageId}; a load on an old card is reloaded once.`,
-        aid,
-      ),
-    );
+    return err(reloadRefusal("already-reloaded", step, { messageId: load.reloadedBy.messageId, ...(load.reloadedBy.loadedAt ? { at: load.reloadedBy.loadedAt.toISOString() } : {}) }, aid));
   }
   return ok(load);
 }
@@ -212,16 +185,7 @@ function checkReloadable(aid: string, load: OldLoad, step: string): Result<OldLo
  */
 export function checkOldCardApplication(aid: string, loadsOnOldCard: readonly OldLoad[]): Result<OldLoad, ReloadRefusal> {
   const loads = loadsOnOldCard.filter((l) => l.applicationAid === aid);
-  if (loads.length === 0) {
-    return err(
-      reloadRefusal(
-        "application-not-on-old-card",
-        "710",
-        `The application ${aid} was not on the old card, so it cannot be reloaded: loading it would be a new load with its own examination and the normal fee.`,
-        aid,
-      ),
-    );
-  }
+  if (loads.length === 0) return err(reloadRefusal("application-not-on-old-card", "710", {}, aid));
   const loaded = loads.find((l) => l.status === "loaded" && !l.reloadedBy) ?? loads.find((l) => l.status === "loaded") ?? loads[0]!;
   return checkReloadable(aid, loaded, "708");
 }
@@ -234,36 +198,15 @@ export function concludeCardInformationReply(
   if (result.reissue === "OK") return ok({ originalMessageId: result.originalMessageId });
   switch (result.reason) {
     case "attribute-data-invalid":
-      return err(reloadRefusal("attribute-data-invalid", "1107", "The issuer could not read the card attribute data this card gave us. Read the card again; if it persists, the card may be faulty.", aid));
+      return err(reloadRefusal("attribute-data-invalid", "1107", {}, aid));
     case "card-not-found":
-      return err(reloadRefusal("card-unknown", "1107", "The issuer does not know this card. It may not be one of its cards.", aid));
+      return err(reloadRefusal("card-unknown", "1107", {}, aid));
     case "not-a-reissued-card":
-      return err(
-        reloadRefusal(
-          "not-a-reissued-card",
-          "1107",
-          "The issuer answered that this card is not a reissued card. There is nothing to reload; the customer can have the application loaded as a new one.",
-          aid,
-        ),
-      );
+      return err(reloadRefusal("not-a-reissued-card", "1107", {}, aid));
     case "application-not-on-old-card":
-      return err(
-        reloadRefusal(
-          "application-not-on-old-card",
-          "1107",
-          `The issuer answered that the application ${aid} was not loaded by us on the card this one replaces, so it cannot be reloaded.`,
-          aid,
-        ),
-      );
+      return err(reloadRefusal("application-not-on-old-card", "1107", {}, aid));
     case "old-load-not-successful":
-      return err(
-        reloadRefusal(
-          "old-load-not-successful",
-          "1107",
-          `The issuer answered that the load of ${aid} on the old card was never confirmed, so there is no earlier examination to reuse.`,
-          aid,
-        ),
-      );
+      return err(reloadRefusal("old-load-not-successful", "1107", {}, aid));
     default:
       return assertNever(result.reason, "card information NG reason");
   }
@@ -271,29 +214,23 @@ export function concludeCardInformationReply(
 
 /** Method 2, step 1106: the provider's load record under the message id from the Fig. 15 reply (Fig. 17). */
 export function checkLoadByMessageId(aid: string, originalMessageId: string, record: OldLoad | null): Result<OldLoad, ReloadRefusal> {
-  if (!record || record.applicationAid !== aid) {
-    return err(
-      reloadRefusal(
-        "load-record-not-found",
-        "1106",
-        `The issuer named message id ${originalMessageId}, but we hold no load record of ${aid} under it. Check the load records before going on.`,
-        aid,
-      ),
-    );
-  }
+  if (!record || record.applicationAid !== aid) return err(reloadRefusal("load-record-not-found", "1106", { messageId: originalMessageId }, aid));
   return checkReloadable(aid, record, "1106");
 }
 
-/** The issuer's refusal of a reload (or first-load) permission, in the desk's words. */
-export function refusalFromIssuer(aid: string, reason: PermissionRefusalReason, text: string): ReloadRefusal {
+/**
+ * The issuer's refusal of a reload (or first-load) permission, as a desk refusal. The issuer's own
+ * text, when the desk shows it, is read from the permission row (it is the issuer's, not ours).
+ */
+export function refusalFromIssuer(aid: string, reason: PermissionRefusalReason): ReloadRefusal {
   switch (reason) {
     case "card-blocked":
     case "card-terminated":
-      return reloadRefusal("card-blocked", "permission", `The issuer refused: the card is ${reason === "card-blocked" ? "blocked" : "terminated"}. ${text}`, aid);
+      return reloadRefusal("card-blocked", "permission", { issuerReason: reason }, aid);
     case "not-a-reissued-card":
-      return reloadRefusal("not-a-reissued-card", "permission", `The issuer refused: this card is not a reissued card. ${text}`, aid);
+      return reloadRefusal("not-a-reissued-card", "permission", { issuerReason: reason }, aid);
     case "original-not-loaded":
-      return reloadRefusal("old-load-not-successful", "permission", `The issuer refused: the load on the old card was never confirmed. ${text}`, aid);
+      return reloadRefusal("old-load-not-successful", "permission", { issuerReason: reason }, aid);
     case "no-contract":
     case "contract-suspended":
     case "application-not-registered":
@@ -302,7 +239,7 @@ export function refusalFromIssuer(aid: string, reason: PermissionRefusalReason, 
     case "attribute-data-invalid":
     case "original-not-found":
     case "other":
-      return reloadRefusal("issuer-refused", "permission", `The issuer refused the permission (${reason}): ${text}`, aid);
+      return reloadRefusal("issuer-refused", "permission", { issuerReason: reason }, aid);
     default:
       return assertNever(reason, "permission refusal reason");
   }

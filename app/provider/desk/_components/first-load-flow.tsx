@@ -2,7 +2,7 @@
 
 import { useActionState, useRef, useState } from "react";
 import { formatMoney } from "@/lib/core/format";
-import { RELOAD_REFUSAL_LABELS } from "@/lib/core/workflows/reload";
+import { refusalLabel } from "@/lib/core/workflows/reload-words";
 import type { CardReading } from "@/lib/core/workflows/reload-desk";
 import type { DeskApplication } from "@/lib/server/data/provider/catalog";
 import type { CreditPolicyView } from "@/lib/server/data/provider/credit-policy";
@@ -91,6 +91,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
   };
 
   const started = state.started;
+  const nameOf = (aid: string) => applications.find((a) => a.aid === aid)?.name ?? aid;
   const own = applications.filter((a) => a.fee);
   const preselected = new Set(carriedOver?.aids ?? []);
   const fe = state.fieldErrors ?? {};
@@ -131,7 +132,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
               )}
               {a.refusal && (
                 <div className="mt-2">
-                  <RefusalNotice refusal={a.refusal} title={`${a.name}: ${RELOAD_REFUSAL_LABELS[a.refusal.code]}`} />
+                  <RefusalNotice refusal={a.refusal} title={`${a.name}: ${refusalLabel(a.refusal.code)}`} nameOf={nameOf} />
                 </div>
               )}
             </div>
@@ -222,7 +223,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
         </div>
       </fieldset>
 
-      {state.refusal && <RefusalNotice refusal={state.refusal} />}
+      {state.refusal && <RefusalNotice refusal={state.refusal} nameOf={nameOf} />}
       {state.message && <FormMessage tone="bad">{state.message}</FormMessage>}
       {fe.card && <FormMessage tone="bad">{fe.card[0]}</FormMessage>}
       <Button type="submit" disabled={pending || !canUseCard}>

@@ -1,7 +1,7 @@
 "use client";
 
 import { formatMoney } from "@/lib/core/format";
-import { RELOAD_REFUSAL_LABELS } from "@/lib/core/workflows/reload";
+import { refusalLabel } from "@/lib/core/workflows/reload-words";
 import type { ApduTrace } from "@/lib/reader";
 import { CardOps, type CardOp } from "./card-ops";
 import type { LoadProgress } from "./load-runner";
@@ -55,7 +55,7 @@ export function LoadOutcome({
       )}
       {progress
         .filter((p) => p.status === "refused" && p.recorded && !p.recorded.ok)
-        .map((p) => (p.recorded && !p.recorded.ok ? <RefusalNotice key={p.aid} refusal={p.recorded.error} title={`${p.name}: ${RELOAD_REFUSAL_LABELS[p.recorded.error.code]}`} /> : null))}
+        .map((p) => (p.recorded && !p.recorded.ok ? <RefusalNotice key={p.aid} refusal={p.recorded.error} title={`${p.name}: ${refusalLabel(p.recorded.error.code)}`} nameOf={() => p.name} /> : null))}
     </>
   );
 }

@@ -3,6 +3,7 @@
 import { fromBase64Url } from "@/lib/core/bytes";
 import { formatMoney } from "@/lib/core/format";
 import { checkApplicationWorks, loadWithGrant, updateIssuerKeys, type DeskLoadOutcome } from "@/lib/core/workflows/reload-desk";
+import { reloadRefusal } from "@/lib/core/workflows/reload";
 import type { LoadRecorded, GrantView } from "@/lib/server/data/provider/permissions";
 import type { ApduTrace } from "@/lib/reader";
 import { traced, type CardOp } from "./card-ops";
@@ -64,7 +65,7 @@ export async function runLoads(options: {
       if (updated.status === "failed") {
         const answer = await options.record(grant, updated);
         const recorded: LoadRecorded =
-          "message" in answer && !answer.ok ? { ok: false, error: { code: "issuer-refused", step: "load", reason: answer.message, canContinueAsFirstLoad: false, loadRecordId: null } } : (answer as LoadRecorded);
+          "message" in answer && !answer.ok ? { ok: false, error: { ...reloadRefusal("not-recorded", "load", { failure: answer.message }, grant.applicationAid), loadRecordId: null } } : (answer as LoadRecorded);
         const progress: LoadProgress = { aid: grant.applicationAid, name, status: "refused", recorded, works: null };
         options.onProgress(progress);
         results.push(progress);
@@ -80,7 +81,7 @@ export async function runLoads(options: {
     options.onOp({ id: opId, step: options.stepOf(grant), label: `Load ${name}`, detail: cardSays, outcome: outcome.status === "loaded" ? "ok" : "refused", range });
     const answer = await options.record(grant, outcome);
     const recorded: LoadRecorded =
-      "message" in answer && !answer.ok ? { ok: false, error: { code: "issuer-refused", step: "load", reason: answer.message, canContinueAsFirstLoad: false, loadRecordId: null } } : (answer as LoadRecorded);
+      "message" in answer && !answer.ok ? { ok: false, error: { ...reloadRefusal("not-recorded", "load", { failure: answer.message }, grant.applicationAid), loadRecordId: null } } : (answer as LoadRecorded);
     let works: string | null = null;
     if (recorded.ok) {
       const checkId = nextId();

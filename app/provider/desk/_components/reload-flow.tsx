@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { formatDate, formatMoney } from "@/lib/core/format";
-import { RELOAD_REFUSAL_LABELS } from "@/lib/core/workflows/reload";
+import { refusalLabel } from "@/lib/core/workflows/reload-words";
 import type { CardReading } from "@/lib/core/workflows/reload-desk";
 import type { DeskApplication } from "@/lib/server/data/provider/catalog";
 import type { GrantView } from "@/lib/server/data/provider/permissions";
@@ -114,6 +114,7 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
   const [progress, setProgress] = useState<LoadProgress[]>([]);
 
   const own = applications.filter((a) => a.fee);
+  const nameOf = (aid: string) => applications.find((a) => a.aid === aid)?.name ?? view?.applications.find((a) => a.aid === aid)?.name ?? aid;
   const otherAid = other.trim().toUpperCase();
   const otherValid = otherAid === "" || /^([0-9A-F]{2}){5,16}$/.test(otherAid);
   const requested = [...selected, ...(otherAid && otherValid ? [otherAid] : [])];
@@ -283,7 +284,7 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
             <Badge tone={view.outcome === "reloaded" ? "good" : view.outcome === "refused" ? "bad" : "warn"}>{view.outcome.replace("_", " ")}</Badge>
             {view.method && <Badge tone="info">method {view.method}</Badge>}
           </div>
-          <CaseSteps steps={view.steps} />
+          <CaseSteps steps={view.steps} nameOf={nameOf} />
 
           {view.isWaiting && (
             <div role="status" className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
@@ -296,11 +297,11 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
 
           {refusedApps.length > 0 && (
             <div className="space-y-2">
-              {isRefused && view.refusal ? <RefusalNotice refusal={view.refusal} title={`Reload refused: ${RELOAD_REFUSAL_LABELS[view.refusal.code]}`} /> : null}
+              {isRefused && view.refusal ? <RefusalNotice refusal={view.refusal} title={`Reload refused: ${refusalLabel(view.refusal.code)}`} nameOf={nameOf} /> : null}
               {refusedApps
-                .filter((a) => !(isRefused && view.refusal && a.refusal?.reason === view.refusal.reason))
+                .filter((a) => !(isRefused && view.refusal && a.refusal?.code === view.refusal.code && a.refusal.step === view.refusal.step && (a.refusal.applicationAid ?? null) === (view.refusal.applicationAid ?? null)))
                 .map((a) => (
-                  <RefusalNotice key={a.aid} refusal={a.refusal!} title={`${a.name ?? a.aid}: ${RELOAD_REFUSAL_LABELS[a.refusal!.code]}`} />
+                  <RefusalNotice key={a.aid} refusal={a.refusal!} title={`${a.name ?? a.aid}: ${refusalLabel(a.refusal!.code)}`} nameOf={nameOf} />
                 ))}
             </div>
           )}

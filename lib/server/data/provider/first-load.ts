@@ -7,6 +7,7 @@ import { deliverNow } from "../../exchange/delivery";
 import { currentFee, findApplication, loadFileHashOf, type FeeView } from "./catalog";
 import { getCreditPolicy } from "./credit-policy";
 import { checkCardAtDesk } from "./hot-list";
+import { markContinuedAsFirstLoad } from "./reload";
 import { createCustomer, findCustomerByNo, type NewCustomer } from "./customers";
 import { enqueuePermissionRequest, getPermissionViews, issuerOf, type CardReference, type PermissionView } from "./permissions";
 
@@ -87,7 +88,7 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
               name: app?.name ?? aid,
               fee,
               examination: null,
-              refusal: reloadRefusal("not-our-application", "request", app ? `No fee is set for ${app.name}: set one before loading it.` : `${aid} is not one of our applications: this desk cannot load it.`, aid),
+              refusal: reloadRefusal("not-our-application", "request", app ? { noFee: true } : {}, aid),
               permissionId: null,
               outboxId: null,
             });
@@ -112,7 +113,7 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
           });
           const exam = { ...examination, notes: [...examination.notes], id: inv.id };
           if (examination.outcome === "declined") {
-            results.push({ aid, name: app.name, fee, examination: exam, refusal: reloadRefusal("examination-declined", "examination", `Our examination declined ${app.name}: ${examination.notes.join(" ")}`, aid), permissionId: null, outboxId: null });
+            results.push({ aid, name: app.name, fee, examination: exam, refusal: reloadRefusal("examination-declined", "examination", { notes: [...examination.notes] }, aid), permissionId: null, outboxId: null });
             continue;
           }
           const sent = await enqueuePermissionRequest(
@@ -125,11 +126,7 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
           results.push({ aid, name: app.name, fee, examination: exam, refusal: null, permissionId: sent.permissionId, outboxId: sent.outboxId });
         }
         if (input.reloadCaseId) {
-          const c = await tx.spReloadCase.findFirst({ where: { id: input.reloadCaseId, providerCompanyId }, select: { id: true, steps: true } });
-          if (c) {
-            const doc = (c.steps ?? {}) as Record<string, unknown>;
-            await tx.spReloadCase.update({ where: { id: c.id }, data: { steps: { ...doc, continuedAsFirstLoad: { at: now.toISOString(), customerNo: customer.customerNo, applications: apps.map((a) => a.aid) } } } });
-          }
+          await markContinuedAsFirstLoad(tx, providerCompanyId, input.reloadCaseId, customer.customerNo, apps.map((a) => a.aid), now);
         }
         return { customer, results };
       },

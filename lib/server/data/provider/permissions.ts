@@ -2,7 +2,7 @@ import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { cardBinding, decodeReceipt, describeStatusWord, formatStatusWord, type AppletParams } from "@/lib/core/card";
-import type { CarriedReloadPermission, MessageOf } from "@/lib/core/messages";
+import { PERMISSION_REFUSAL_REASONS, type CarriedReloadPermission, type MessageOf, type PermissionRefusalReason } from "@/lib/core/messages";
 import { installedValue, installParamsFor } from "@/lib/core/workflows/first-load";
 import { recordLoadValue } from "./value-ledger";
 import { refusalFromIssuer, reloadRefusal, userChargeFor, type ReloadRefusal } from "@/lib/core/workflows/reload";
@@ -58,6 +58,16 @@ export type PermissionView =
   | { status: "refused"; permissionId: string; applicationAid: string; requestMessageId: string; replyMessageId: string; refusal: ReloadRefusal }
   | { status: "loaded" | "failed" | "abandoned"; permissionId: string; applicationAid: string; requestMessageId: string; replyMessageId: string | null; failureReason: string | null };
 
+/** The issuer's refusal code as our handler stored it (validated on receipt); anything else reads as "other". */
+export function issuerReasonOf(stored: string | null): PermissionRefusalReason {
+  return PERMISSION_REFUSAL_REASONS.find((r) => r === stored) ?? "other";
+}
+
+/** The issuer's own words beside its code, shown as the issuer wrote them (they are its message's, not ours). */
+function withIssuerText(refusal: ReloadRefusal, text: string | null): ReloadRefusal {
+  return text ? { ...refusal, params: { ...refusal.params, issuerText: text.slice(0, 1000) } } : refusal;
+}
+
 async function toView(row: PermissionRow, now: Date): Promise<PermissionView> {
   const base = { permissionId: row.id, applicationAid: row.applicationAid, requestMessageId: row.requestMessageId };
   switch (row.status) {
@@ -68,7 +78,7 @@ async function toView(row: PermissionRow, now: Date): Promise<PermissionView> {
         status: "refused",
         ...base,
         replyMessageId: row.replyMessageId!,
-        refusal: refusalFromIssuer(row.applicationAid, row.refusalReason as Parameters<typeof refusalFromIssuer>[1], row.refusalText ?? ""),
+        refusal: withIssuerText(refusalFromIssuer(row.applicationAid, issuerReasonOf(row.refusalReason)), row.refusalText),
       };
     case "granted": {
       const app = findApplication(row.providerCompanyId, row.applicationAid);
@@ -400,7 +410,7 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
   const result = await db().$transaction(async (tx): Promise<{ recorded: LoadRecorded; outboxId: string | null }> => {
     const p = await tx.spPermission.findFirst({ where: { id: permissionId, providerCompanyId }, include: viewInclude });
     if (!p || !p.replyMessageId) {
-      return { recorded: { ok: false, error: { ...reloadRefusal("issuer-refused", "load", "This desk holds no granted permission with that id."), loadRecordId: null } }, outboxId: null };
+      return { recorded: { ok: false, error: { ...reloadRefusal("no-such-permission", "load"), loadRecordId: null } }, outboxId: null };
     }
     const record = await tx.spLoadRecord.findUnique({ where: { providerCompanyId_messageId: { providerCompanyId, messageId: p.replyMessageId } }, include: { charge: true } });
     if (p.status === "loaded" && record?.charge) {
@@ -411,7 +421,7 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
     }
     if (p.status !== "granted" || !record) {
       const why = p.status === "failed" ? (p.failureReason ?? "the load failed") : `the permission is ${p.status}`;
-      return { recorded: { ok: false, error: { ...reloadRefusal("card-refused-load", "load", `Nothing recorded: ${why}.`, p.applicationAid), loadRecordId: record?.id ?? null } }, outboxId: null };
+      return { recorded: { ok: false, error: { ...reloadRefusal("card-refused-load", "load", { failure: why }, p.applicationAid), loadRecordId: record?.id ?? null } }, outboxId: null };
     }
     const problem = outcome.status === "loaded" ? checkReceipt(outcome.receipt, { ...p, replyMessageId: p.replyMessageId }) : null;
     if (outcome.status === "loaded" && !problem) {
@@ -452,7 +462,7 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
       });
       outboxId = sent.outboxId;
     }
-    const refusal = sw !== null ? reloadRefusal("card-refused-load", "load", `Nothing was loaded: ${why}.`, p.applicationAid) : reloadRefusal("receipt-mismatch", "load", `Nothing was recorded as loaded: ${why}.`, p.applicationAid);
+    const refusal = reloadRefusal(sw !== null ? "card-refused-load" : "receipt-mismatch", "load", { failure: why }, p.applicationAid);
     return { recorded: { ok: false, error: { ...refusal, loadRecordId: record.id } }, outboxId };
   });
   if (result.outboxId) {
