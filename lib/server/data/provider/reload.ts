@@ -285,7 +285,7 @@ async function pullAnswer(tx: Tx, providerCompanyId: string, requestMessageId: s
 }
 
 /** The old card id and the ids of the cards before it, by the Fig. 13 pairs we received (nearest first). */
-async function oldCardChain(tx: Tx, providerCompanyId: string, oldCardId: string): Promise<string[]> {
+export async function oldCardChain(tx: Pick<Tx, "spReissueNotice">, providerCompanyId: string, oldCardId: string): Promise<string[]> {
   const chain = [oldCardId];
   for (let depth = 0; depth < 20; depth++) {
     const earlier = await tx.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: chain[chain.length - 1]! } }, select: { oldCardId: true } });
