@@ -6,8 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, statementsSent } from "@/lib/server/db";
-import { EXACT_COUNT_UP_TO, listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
+import { EXACT_COUNT_UP_TO } from "@/lib/server/data/counts";
+import { listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
 import { chargesByMonth } from "@/lib/server/data/issuer/charges";
+import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
 import { fileReissueRequest, listReissueQueue, QUEUE_PENDING_SHOWN } from "@/lib/server/data/issuer/reissue";
 import { createCardBase } from "@/prisma/seed/card-base";
 import { testDatabase } from "../helpers/db";
@@ -28,7 +30,7 @@ const PENDING = QUEUE_PENDING_SHOWN + 150;
 describe(`list pages at scale on ${testDatabase().kind}`, () => {
   const small: Record<string, number> = {};
 
-  it("on the demo world: the queue in 3 statements, the card list in 2, the charges chart in 1", async () => {
+  it("on the demo world: the queue in 3 statements, the card list in 2, the charges chart in 1, the overview in 3", async () => {
     const actor = await issuerActor();
     const hana = await currentCard("Hana Sato");
     const filed = await fileReissueRequest({ kind: "operator", userId: actor.id, label: actor.name }, { cardUuid: hana.id, reason: "damaged" });
@@ -53,6 +55,11 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const chart = await counted(() => chargesByMonth(actor, {}));
     expect(chart.value).toHaveLength(12);
     expect(chart.statements).toBe(1);
+
+    const overview = await counted(() => getIssuerDashboard(actor));
+    expect(overview.value.cardsByStatus.active).toEqual({ count: await db().card.count({ where: { status: "active" } }), isEstimate: false });
+    expect(overview.value.openReissueRequests.count).toBe(queue.value.pendingTotal);
+    expect(overview.statements).toBe(3);
   });
 
   it(`with ${BIG.toLocaleString("en-US")} more cards and ${PENDING} pending reports: the same statements`, async () => {
@@ -82,6 +89,12 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
 
     const chart = await counted(() => chargesByMonth(actor, {}));
     expect(chart.statements).toBe(1);
+    // The overview: the same 3 statements, and one EXPLAIN for each figure past EXACT_COUNT_UP_TO.
+    const overview = await counted(() => getIssuerDashboard(actor));
+    const figures = [overview.value.cardsByStatus, overview.value.cardsByPlatform, overview.value.cardholders, overview.value.openReissueRequests].flatMap((f) => ("count" in f ? [f] : Object.values(f)));
+    expect(overview.value.cardsByStatus.active.isEstimate).toBe(true);
+    expect(overview.value.cardsByStatus.blocked).toEqual({ count: await db().card.count({ where: { status: "blocked" } }), isEstimate: false });
+    expect(overview.statements).toBe(3 + [...figures, overview.value.permissionsToday, overview.value.reloadsToday].filter((f) => f.isEstimate).length);
     const since = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 11, 1));
     const sum = await db().providerCharge.aggregate({ where: { chargedAt: { gte: since } }, _sum: { amountMinor: true } });
     expect(chart.value.reduce((s, m) => s + m.normal + m.reissue, 0)).toBe(sum._sum.amountMinor);

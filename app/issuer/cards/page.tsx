@@ -7,6 +7,7 @@ import { Panel, PageHeader } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { formatDate, groupSurfaceNumber, platformTypeShort } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
+import { formatTotal } from "@/lib/server/data/counts";
 import { listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
 import { FieldErrors } from "@/components/ui/field";
 import { parseSearchParam } from "@/lib/validation/fields";
@@ -80,7 +81,7 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
           <Button type="submit">Search</Button>
         </form>
         <p className="mb-2 text-xs text-slate-500" aria-live="polite">
-          {total.isEstimate ? `about ${total.count.toLocaleString("en-US")} cards` : `${total.count.toLocaleString("en-US")} card${total.count === 1 ? "" : "s"}`}
+          {formatTotal(total)} card{total.count === 1 && !total.isEstimate ? "" : "s"}
         </p>
         <Table head={["Surface number", "Card id", "Platform", "Status", "Cardholder", "Issued", "Gen.", "Apps"]} empty="No card matches." caption="Cards">
           {rows.map((c) => (

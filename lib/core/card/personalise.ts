@@ -85,6 +85,25 @@ export function randomSurfaceNumber(iin: string, env: CardEnv): string {
   return body + String(luhnCheckDigit(body));
 }
 
+/** Draws before giving up on a surface number: only a nearly full number space needs more than a few. */
+export const SURFACE_NUMBER_DRAWS = 50;
+
+/**
+ * The first drawn number that is not taken, with how many draws it took; null after `maxDraws` taken
+ * ones. Random numbers with a redraw (not a sequence per IIN): a sequence never collides, but it makes
+ * the next cardholder's number guessable and shows how many cards an issuer has made. At a fraction f
+ * of the IIN's space in use a number costs 1/(1-f) draws on average: 1.01 at 100,000 cards under an
+ * 8-digit IIN (10^7 numbers), 2 at 5 million; giving up needs f^maxDraws (docs/performance.md).
+ * `isTaken` is the database check (under a lock) on the server, a set in tests.
+ */
+export async function drawUnused(draw: () => string, isTaken: (candidate: string) => boolean | Promise<boolean>, maxDraws = SURFACE_NUMBER_DRAWS): Promise<{ value: string; draws: number } | null> {
+  for (let draws = 1; draws <= maxDraws; draws++) {
+    const candidate = draw();
+    if (!(await isTaken(candidate))) return { value: candidate, draws };
+  }
+  return null;
+}
+
 /** A demo card with the demo issuer keys, a random card id and a random surface number under the demo IIN. */
 export async function createDemoCard(options: {
   platformType: CardPlatformType;

@@ -3,6 +3,7 @@ import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
 import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
+import { boundedCount, type ListTotal } from "../counts";
 
 export type CardRegistryRow = {
   id: string;
@@ -21,12 +22,6 @@ export type CardFilter = { query?: string; status?: "active" | "blocked" | "term
 
 /** Where a page of the card list starts: after the card with this issue time and id (newest first). */
 export type CardCursor = { issuedAt: Date; id: string };
-
-/** How many cards match: exact up to EXACT_COUNT_UP_TO, else the planner's estimate (shown as "about N"). */
-export type ListTotal = { count: number; isEstimate: boolean };
-
-/** Counting every match of a search over 100,000 cards costs more than the page itself (issue 16). */
-export const EXACT_COUNT_UP_TO = 1_000;
 
 /** `abc` → `%abc%` for LIKE/ILIKE, with the pattern characters of the search taken literally. */
 const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -51,17 +46,17 @@ function cardWhere(filter: CardFilter): Prisma.Sql {
   return parts.length ? Prisma.sql`${Prisma.join(parts, " AND ")}` : Prisma.sql`TRUE`;
 }
 
-/**
- * How many rows a FROM … WHERE matches, without counting them all: an exact count stopped after
- * EXACT_COUNT_UP_TO + 1 rows, and past that the planner's estimate (pg_class.reltuples and the
- * column statistics, read by EXPLAIN: no row is visited).
- */
-export async function boundedCount(fromWhere: Prisma.Sql): Promise<ListTotal> {
-  const [{ n }] = await db().$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM (SELECT 1 ${fromWhere} LIMIT ${EXACT_COUNT_UP_TO + 1}::int) s`;
-  if (n <= EXACT_COUNT_UP_TO) return { count: n, isEstimate: false };
-  const [plan] = await db().$queryRaw<[{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }]>`EXPLAIN (FORMAT JSON) SELECT 1 ${fromWhere}`;
-  const estimate = Math.round(plan["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0);
-  return { count: Math.max(estimate, n), isEstimate: true };
+/** The card list's statement (exported for the scale bench's EXPLAIN ANALYZE). */
+export function cardListSql(filter: CardFilter, after: CardCursor | null, limit: number): Prisma.Sql {
+  const from = after ? Prisma.sql`AND (c.issued_at, c.id) < (${after.issuedAt}::timestamptz, ${after.id}::uuid)` : Prisma.empty;
+  return Prisma.sql`
+    SELECT c.id, c.surface_number AS "surfaceNumber", c.card_id AS "cardId", c.platform_type AS "platformType", c.status::text AS status,
+           h.full_name AS "cardholderName", h.holder_no AS "holderNo", c.issued_at AS "issuedAt", c.generation,
+           (SELECT count(*) FROM iss_card_applications ca WHERE ca.card_id = c.id AND ca.status = 'loaded')::int AS applications
+      FROM iss_cards c JOIN iss_cardholders h ON h.id = c.cardholder_id
+     WHERE ${cardWhere(filter)} ${from}
+     ORDER BY c.issued_at DESC, c.id DESC
+     LIMIT ${limit}::int`;
 }
 
 /**
@@ -77,19 +72,7 @@ export async function listCards(
 ): Promise<{ rows: CardRegistryRow[]; total: ListTotal; next: CardCursor | null }> {
   void actor;
   const take = page.take ?? 50;
-  const where = cardWhere(filter);
-  const after = page.after ? Prisma.sql`AND (c.issued_at, c.id) < (${page.after.issuedAt}::timestamptz, ${page.after.id}::uuid)` : Prisma.empty;
-  const [rows, total] = await Promise.all([
-    db().$queryRaw<CardRegistryRow[]>`
-      SELECT c.id, c.surface_number AS "surfaceNumber", c.card_id AS "cardId", c.platform_type AS "platformType", c.status::text AS status,
-             h.full_name AS "cardholderName", h.holder_no AS "holderNo", c.issued_at AS "issuedAt", c.generation,
-             (SELECT count(*) FROM iss_card_applications ca WHERE ca.card_id = c.id AND ca.status = 'loaded')::int AS applications
-        FROM iss_cards c JOIN iss_cardholders h ON h.id = c.cardholder_id
-       WHERE ${where} ${after}
-       ORDER BY c.issued_at DESC, c.id DESC
-       LIMIT ${take + 1}::int`,
-    boundedCount(Prisma.sql`FROM iss_cards c WHERE ${where}`),
-  ]);
+  const [rows, total] = await Promise.all([db().$queryRaw<CardRegistryRow[]>(cardListSql(filter, page.after ?? null, take + 1)), boundedCount(Prisma.sql`FROM iss_cards c WHERE ${cardWhere(filter)}`)]);
   const shown = rows.slice(0, take);
   const last = shown.at(-1);
   return { rows: shown, total, next: rows.length > take && last ? { issuedAt: last.issuedAt, id: last.id } : null };

@@ -106,10 +106,11 @@ export async function chargesByMonth(actor: IssuerActor, filter: { providerId?: 
   // Summed by the database, a row per month and kind (issue 16: it pulled every charge of twelve months).
   const provider = filter.providerId && isUuid(filter.providerId) ? Prisma.sql`AND provider_id = ${filter.providerId}::uuid` : filter.providerId ? Prisma.sql`AND FALSE` : Prisma.empty;
   const sums = await db().$queryRaw<{ month: string; kind: "normal_load" | "reissue_reload"; total: number }[]>`
-    SELECT to_char(charged_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, kind::text AS kind, sum(amount_minor)::float8 AS total
-      FROM iss_provider_charges
-     WHERE charged_at >= ${span.since}::timestamptz ${provider}
-     GROUP BY 1, 2`;
+    SELECT to_char(m, 'YYYY-MM') AS month, kind, total
+      FROM (SELECT date_trunc('month', charged_at, 'UTC') AS m, kind::text AS kind, sum(amount_minor)::float8 AS total
+              FROM iss_provider_charges
+             WHERE charged_at >= ${span.since}::timestamptz ${provider}
+             GROUP BY 1, 2) s`;
   const rows = sums.map((r) => ({ kind: r.kind, amountMinor: r.total, chargedAt: new Date(`${r.month}-01T00:00:00Z`) }));
   return totalsByMonth(span.months, rows).map((m) => ({ period: m.month, normal: m.normalMinor, reissue: m.reissueMinor }));
 }

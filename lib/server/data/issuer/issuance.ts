@@ -1,7 +1,7 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import { toHex } from "@/lib/core/bytes";
-import { personaliseCard, randomSurfaceNumber, systemCardEnv } from "@/lib/core/card";
+import { drawUnused, personaliseCard, randomSurfaceNumber, SURFACE_NUMBER_DRAWS, systemCardEnv } from "@/lib/core/card";
 import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "../../db";
 import { currentIssuerKey } from "../../issuer/key-history";
@@ -21,9 +21,6 @@ export type PersonalisedCardRow = { id: string; cardId: string; surfaceNumber: s
 /** Why a card is made: it decides the words of the cardholder's "card shipped" notice. */
 export type IssueKind = "first" | "reissue" | "renewal" | "temporary";
 
-/** Draws before giving up: only a nearly full number space needs more than a few. */
-const SURFACE_NUMBER_DRAWS = 50;
-
 /**
  * A surface number no card has. Under an 8-digit IIN only 7 digits are random (10^7 numbers), so a
  * bulk renewal of thousands of cards draws a taken one now and then (the birthday bound): draw again.
@@ -31,12 +28,12 @@ const SURFACE_NUMBER_DRAWS = 50;
  * until the first ends, then see its row (READ COMMITTED: a new statement, a new snapshot).
  */
 export async function unusedSurfaceNumber(tx: Tx, draw: () => string): Promise<string> {
-  for (let attempt = 0; attempt < SURFACE_NUMBER_DRAWS; attempt++) {
-    const candidate = draw();
+  const found = await drawUnused(draw, async (candidate) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`iss_cards/surface_number/${candidate}`}))`;
-    if ((await tx.card.count({ where: { surfaceNumber: candidate } })) === 0) return candidate;
-  }
-  throw new Error(`no unused surface number after ${SURFACE_NUMBER_DRAWS} draws: the IIN's number space is nearly full`);
+    return (await tx.card.count({ where: { surfaceNumber: candidate } })) > 0;
+  });
+  if (!found) throw new Error(`no unused surface number after ${SURFACE_NUMBER_DRAWS} draws: the IIN's number space is nearly full`);
+  return found.value;
 }
 
 /**

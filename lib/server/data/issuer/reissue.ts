@@ -500,11 +500,11 @@ type QueueRow = {
  * more): each request with its cardholder, old card, loaded applications and the examination facts
  * (approved lost/stolen/damaged reissues this year, a successor already linked) as subqueries.
  */
-function queueRows(part: "pending" | "decided", take: number, sinceYear: Date) {
+export function reissueQueueSql(part: "pending" | "decided", take: number, sinceYear: Date): Prisma.Sql {
   const where = part === "pending" ? Prisma.sql`r.status = 'pending'` : Prisma.sql`r.status <> 'pending'`;
   // DESC puts NULLs first, as the decided list always did (a withdrawn report has no decision time).
   const order = part === "pending" ? Prisma.sql`r.created_at ASC, r.request_no ASC` : Prisma.sql`r.decided_at DESC, r.request_no DESC`;
-  return db().$queryRaw<QueueRow[]>`
+  return Prisma.sql`
     SELECT r.id, r.request_no AS "requestNo", r.status::text AS status, r.reason::text AS reason, r.statement, r.created_at AS "createdAt",
            r.decided_at AS "decidedAt", r.decided_by_user_id AS "decidedByUserId", u.name AS "decidedByName", r.rejection_reason AS "rejectionReason", r.examination,
            h.id AS "holderId", h.full_name AS "holderName", h.holder_no AS "holderNo", h.identity_verified_at IS NOT NULL AS "identityVerified",
@@ -541,7 +541,11 @@ export async function listReissueQueue(
 ): Promise<{ pending: QueueItem[]; pendingTotal: number; decided: QueueItem[]; policy: IssuerPolicyRow }> {
   void actor; // one issuer per deployment
   const since = startOfUtcYear(now);
-  const [pending, decided, policy] = await Promise.all([queueRows("pending", QUEUE_PENDING_SHOWN, since), queueRows("decided", decidedTake, since), readPolicy(db())]);
+  const [pending, decided, policy] = await Promise.all([
+    db().$queryRaw<QueueRow[]>(reissueQueueSql("pending", QUEUE_PENDING_SHOWN, since)),
+    db().$queryRaw<QueueRow[]>(reissueQueueSql("decided", decidedTake, since)),
+    readPolicy(db()),
+  ]);
   const toItem = (r: QueueRow, examination: Examination): QueueItem => ({
     id: r.id,
     requestNo: r.requestNo,
