@@ -47,7 +47,19 @@ export default async function CardKeysPage() {
           idPrefix="rotation"
           submitLabel="Start a rotation"
           pendingLabel="Rotating…"
-          fields={[{ kind: "textarea", name: "reason", label: "Reason", hint: "Kept in the audit log." }]}
+          fields={[
+            { kind: "textarea", name: "reason", label: "Reason", hint: "Kept in the audit log." },
+            {
+              kind: "select",
+              name: "cause",
+              label: "Why",
+              options: [
+                { value: "scheduled", label: "Scheduled: the current key signs the update (cards learn it at a desk)" },
+                { value: "compromised", label: "The current signing key is compromised: no update is signed with it (cards learn it only at an issuer contact)" },
+              ],
+              defaultValue: "scheduled",
+            },
+          ]}
         />
       </Panel>
       <Panel title="Verify a recorded load" className="mt-6">

@@ -810,7 +810,11 @@ function putKey(ctx: Ctx, apdu: CommandApdu): Outcome {
   }
   if (fields.every((f) => f.type === KEY_TYPE.ECC_PUBLIC) && fields.length === 2) {
     if (apdu.p1 !== sd.issuerKeyVersion) return refuse(SW.DATA_NOT_FOUND);
-    if (newVersion <= sd.issuerKeyVersion || newVersion > ISSUER_KEY_VERSIONS.last) return refuse(SW.WRONG_DATA);
+    // A signed update only moves forward. Inside the ISD's own channel the issuer may set any other version:
+    // it recovers a card that someone holding a leaked signing key moved to keys of their choice.
+    const forward = newVersion > sd.issuerKeyVersion;
+    const recovery = !signed && isOwnDomainChannel(ctx, ISD_AID_HEX) && newVersion !== sd.issuerKeyVersion && newVersion >= ISSUER_KEY_VERSIONS.first;
+    if (!(forward || recovery) || newVersion > ISSUER_KEY_VERSIONS.last) return refuse(SW.WRONG_DATA);
     const [signing, encryption] = fields as [(typeof fields)[0], (typeof fields)[0]];
     for (const f of fields) if (f.kcv.length !== 0 || f.value.length !== 65 || !p256.utils.isValidPublicKey(f.value, false)) return refuse(SW.WRONG_DATA);
     return {

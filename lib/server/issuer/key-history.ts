@@ -138,6 +138,16 @@ export async function keyUpdatesFrom(tx: Tx, issuerCompanyId: string, fromVersio
   return rows.map((r) => toBase64Url(new Uint8Array(r.keyUpdate!)));
 }
 
+/**
+ * Versions whose signing key was declared compromised: the next version was made without a signed update
+ * (rotateIssuerCardKeys with `compromised`). A card holding one learns the next key only through the
+ * ISD's channel at an issuer contact.
+ */
+export function compromisedVersions(history: readonly IssuerKeyVersion[]): Set<number> {
+  const oldest = Math.min(...history.map((k) => k.version));
+  return new Set(history.filter((k) => k.version !== oldest && k.keyUpdate === null).map((k) => k.version - 1));
+}
+
 /** Opens card attribute data with each version, newest first: a card that has not learned the current key uses an older one. */
 export async function openAttributeData(tx: Tx, issuerCompanyId: string, bytes: Uint8Array): Promise<Result<{ cardId: string; version: number }, string>> {
   for (const key of await issuerKeyHistory(tx, issuerCompanyId)) {
@@ -164,7 +174,7 @@ export type RotationResult = { ok: true; value: { version: number; fingerprint: 
  * update from the previous version signed with the previous signing key; the previous version retired
  * (kept for verifying and opening). Serialised per issuer by a transaction-level advisory lock.
  */
-export async function rotateIssuerCardKeys(tx: Prisma.TransactionClient, input: { issuerCompanyId: string; createdBy: string; now: Date }): Promise<RotationResult> {
+export async function rotateIssuerCardKeys(tx: Prisma.TransactionClient, input: { issuerCompanyId: string; createdBy: string; now: Date; compromised?: boolean }): Promise<RotationResult> {
   const { issuerCompanyId, now } = input;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`iss_card_keys/${issuerCompanyId}`}))`;
   const previous = await currentIssuerKey(tx, issuerCompanyId);
@@ -186,14 +196,19 @@ export async function rotateIssuerCardKeys(tx: Prisma.TransactionClient, input: 
     });
   }
   const keys = await generateIssuerKeys();
-  const update = await signIssuerKeyUpdate({
-    issuerCompanyId,
-    oldVersion: previous.version,
-    newVersion: version,
-    signingPublicKeyJwk: keys.signing.publicKeyJwk,
-    encryptionPublicKeyJwk: keys.encryption.publicKeyJwk,
-    oldSigningPrivateKeyJwk: previous.privateKeys().signing.privateKeyJwk,
-  });
+  // After a compromise of the previous signing key no update signed with it is made: an update the
+  // thief could sign as well would teach nothing. Cards take the new version only through the ISD's
+  // SCP03 channel at an issuer contact (lib/server/data/issuer/card-reader.ts).
+  const update = input.compromised
+    ? null
+    : await signIssuerKeyUpdate({
+        issuerCompanyId,
+        oldVersion: previous.version,
+        newVersion: version,
+        signingPublicKeyJwk: keys.signing.publicKeyJwk,
+        encryptionPublicKeyJwk: keys.encryption.publicKeyJwk,
+        oldSigningPrivateKeyJwk: previous.privateKeys().signing.privateKeyJwk,
+      });
   await tx.issuerCardKey.update({ where: { issuerCompanyId_version: { issuerCompanyId, version: previous.version } }, data: { state: "retired", retiredAt: now } });
   const fingerprint = await issuerKeyFingerprint(keys.signing.publicKeyJwk, keys.encryption.publicKeyJwk);
   await tx.issuerCardKey.create({
@@ -205,7 +220,7 @@ export async function rotateIssuerCardKeys(tx: Prisma.TransactionClient, input: 
       encryptionPublicKeyJwk: keys.encryption.publicKeyJwk as Prisma.InputJsonValue,
       fingerprint,
       wrappedPrivateKeys: new Uint8Array(wrap(keys, issuerCompanyId, version)),
-      keyUpdate: new Uint8Array(encodeIssuerKeyUpdate(update)),
+      keyUpdate: update ? new Uint8Array(encodeIssuerKeyUpdate(update)) : null,
       createdAt: now,
       createdBy: input.createdBy,
     },

@@ -51,13 +51,14 @@ export type StartRotationResult =
  * version signs every permission from now on; cards learn it at their next desk visit (the grant
  * carries the signed update). Audited with version and fingerprint, never a key.
  */
-export async function startIssuerKeyRotation(actor: IssuerActor, reason: string, now = new Date()): Promise<StartRotationResult> {
+export async function startIssuerKeyRotation(actor: IssuerActor, reason: string, now = new Date(), options: { compromised?: boolean } = {}): Promise<StartRotationResult> {
   return db().$transaction(
     async (tx) => {
       // Tenant: the actor's issuer company must be one this deployment hosts.
       const issuer = await tx.issuerCompany.findUnique({ where: { companyId: actor.issuerCompanyId }, select: { companyId: true } });
       if (!issuer) return { ok: false as const, error: { code: "not-found" as const, message: "This issuer is not hosted here." } };
-      const rotated = await rotateIssuerCardKeys(tx, { issuerCompanyId: issuer.companyId, createdBy: operator(actor).label, now });
+      const compromised = options.compromised === true;
+      const rotated = await rotateIssuerCardKeys(tx, { issuerCompanyId: issuer.companyId, createdBy: operator(actor).label, now, compromised });
       if (!rotated.ok) return rotated;
       const { version, previous, fingerprint } = rotated.value;
       await recordAudit(tx, {
@@ -66,7 +67,7 @@ export async function startIssuerKeyRotation(actor: IssuerActor, reason: string,
         subjectType: "issuer-card-key",
         subjectId: `${issuer.companyId}/${hex(version)}`,
         reason,
-        data: { version: hex(version), previous: hex(previous), fingerprint },
+        data: { version: hex(version), previous: hex(previous), fingerprint, ...(compromised ? { compromised: true } : {}) },
       });
       return { ok: true as const, value: { version, versionHex: hex(version), previousHex: hex(previous), fingerprint } };
     },
