@@ -143,8 +143,14 @@ try {
     "cards: page after the middle card": await explain(cardListSql({}, await middleCursor(), 51)),
     "cards: bounded count (no filter)": await explain(Prisma.sql`SELECT count(*) FROM (SELECT 1 FROM iss_cards c WHERE TRUE LIMIT 1001) s`),
     "reissue queue: pending": await explain(reissueQueueSql("pending", QUEUE_PENDING_SHOWN, since)),
-    "charges chart": await explain(
+    "charges chart (month totals)": await explain(
+      Prisma.sql`SELECT month, kind, sum(amount_minor) FROM iss_charge_month_totals WHERE month >= ${new Date(Date.now() - 365 * 86_400_000)}::date GROUP BY 1, 2`,
+    ),
+    "before: charges chart summed over the charges": await explain(
       Prisma.sql`SELECT date_trunc('month', charged_at, 'UTC') AS m, kind::text AS kind, sum(amount_minor)::float8 AS total FROM iss_provider_charges WHERE charged_at >= ${new Date(Date.now() - 365 * 86_400_000)}::timestamptz GROUP BY 1, 2`,
+    ),
+    "cardholders: search a name or e-mail": await explain(
+      Prisma.sql`SELECT id FROM iss_cardholders WHERE full_name ILIKE '%Scale Holder SB 4242%' OR holder_no = 'SCALE HOLDER SB 4242' OR email LIKE '%scale holder sb 4242%' ORDER BY holder_no LIMIT 100`,
     ),
     "before: exact count(*) of the cards": await explain(Prisma.sql`SELECT count(*) FROM iss_cards`),
     "before: OFFSET 50,000": await explain(Prisma.sql`SELECT id FROM iss_cards ORDER BY issued_at DESC, id DESC OFFSET 50000 LIMIT 50`),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, statementsSent } from "@/lib/server/db";
 import { EXACT_COUNT_UP_TO } from "@/lib/server/data/counts";
 import { listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
-import { chargesByMonth } from "@/lib/server/data/issuer/charges";
+import { chargesByMonth, listCharges } from "@/lib/server/data/issuer/charges";
 import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
 import { fileReissueRequest, listReissueQueue, QUEUE_PENDING_SHOWN } from "@/lib/server/data/issuer/reissue";
 import { createCardBase } from "@/prisma/seed/card-base";
@@ -98,6 +98,28 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const since = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 11, 1));
     const sum = await db().providerCharge.aggregate({ where: { chargedAt: { gte: since } }, _sum: { amountMinor: true } });
     expect(chart.value.reduce((s, m) => s + m.normal + m.reissue, 0)).toBe(sum._sum.amountMinor);
+  });
+
+  it("the charges' totals come from the month totals the trigger keeps, and follow inserts, updates and deletes", async () => {
+    const actor = await issuerActor();
+    const exact = async () => {
+      const g = await db().providerCharge.groupBy({ by: ["kind"], _sum: { amountMinor: true }, _count: { _all: true } });
+      const k = (kind: string) => g.find((x) => x.kind === kind);
+      return { normal: k("normal_load")?._sum.amountMinor ?? 0, reissue: k("reissue_reload")?._sum.amountMinor ?? 0, normalCount: k("normal_load")?._count._all ?? 0, reissueCount: k("reissue_reload")?._count._all ?? 0 };
+    };
+    const shown = async () => {
+      const { totals } = await listCharges(actor, {});
+      return { normal: totals.normal, reissue: totals.reissue, normalCount: totals.normalCount, reissueCount: totals.reissueCount };
+    };
+    expect(await shown()).toEqual(await exact());
+    const [a, b] = await db().providerCharge.findMany({ take: 2, orderBy: { chargedAt: "asc" }, select: { id: true } });
+    await db().providerCharge.update({ where: { id: a!.id }, data: { amountMinor: 12_345, kind: "reissue_reload", chargedAt: new Date() } });
+    await db().providerCharge.delete({ where: { id: b!.id } });
+    expect(await shown()).toEqual(await exact());
+    const month = new Date().toISOString().slice(0, 7);
+    const inMonth = await listCharges(actor, { period: month });
+    const since = new Date(`${month}-01T00:00:00Z`);
+    expect(inMonth.totals.normal + inMonth.totals.reissue).toBe((await db().providerCharge.aggregate({ where: { chargedAt: { gte: since } }, _sum: { amountMinor: true } }))._sum.amountMinor);
   });
 
   it("keyset pages of the card list: every matching card once, newest first, the same statements on the last page as on the first", async () => {

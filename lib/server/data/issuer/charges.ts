@@ -62,10 +62,12 @@ export type ChargeFilter = { providerId?: string; period?: string };
 /** Charges to providers, newest first, with the permission (Fig. 17) each one is for. */
 export async function listCharges(actor: IssuerActor, filter: ChargeFilter, take = 200) {
   void actor;
+  const range = filter.period ? monthRange(filter.period) : null;
   const where: Prisma.ProviderChargeWhereInput = {
     ...(filter.providerId ? { providerId: filter.providerId } : {}),
-    ...(filter.period ? { chargedAt: { gte: monthRange(filter.period).start, lt: monthRange(filter.period).end } } : {}),
+    ...(range ? { chargedAt: { gte: range.start, lt: range.end } } : {}),
   };
+  // Totals from the month totals the trigger keeps (iss_charge_month_totals), not a sum over every charge.
   const [rows, byKind] = await Promise.all([
     db().providerCharge.findMany({
       where,
@@ -82,16 +84,20 @@ export async function listCharges(actor: IssuerActor, filter: ChargeFilter, take
         permission: { select: { messageId: true, originalMessageId: true, application: { select: { aid: true, name: true } }, card: { select: { platformType: true } } } },
       },
     }),
-    db().providerCharge.groupBy({ by: ["kind", "currency"], where, _sum: { amountMinor: true }, _count: { _all: true } }),
+    db().chargeMonthTotal.groupBy({
+      by: ["kind", "currency"],
+      where: { ...(filter.providerId ? { providerId: filter.providerId } : {}), ...(range ? { month: range.start } : {}) },
+      _sum: { amountMinor: true, charges: true },
+    }),
   ]);
   const totals = { normal: 0, reissue: 0, normalCount: 0, reissueCount: 0, currency: byKind[0]?.currency ?? "JPY" };
   for (const g of byKind) {
     if (g.kind === "normal_load") {
-      totals.normal += g._sum.amountMinor ?? 0;
-      totals.normalCount += g._count._all;
+      totals.normal += Number(g._sum.amountMinor ?? 0);
+      totals.normalCount += g._sum.charges ?? 0;
     } else {
-      totals.reissue += g._sum.amountMinor ?? 0;
-      totals.reissueCount += g._count._all;
+      totals.reissue += Number(g._sum.amountMinor ?? 0);
+      totals.reissueCount += g._sum.charges ?? 0;
     }
   }
   return { rows, totals };
@@ -103,15 +109,14 @@ export type MonthlyTotals = { period: string; normal: number; reissue: number }[
 export async function chargesByMonth(actor: IssuerActor, filter: { providerId?: string }, months = 12, now = new Date()): Promise<MonthlyTotals> {
   void actor;
   const span = lastMonths(now, months);
-  // Summed by the database, a row per month and kind (issue 16: it pulled every charge of twelve months).
-  const provider = filter.providerId && isUuid(filter.providerId) ? Prisma.sql`AND provider_id = ${filter.providerId}::uuid` : filter.providerId ? Prisma.sql`AND FALSE` : Prisma.empty;
-  const sums = await db().$queryRaw<{ month: string; kind: "normal_load" | "reissue_reload"; total: number }[]>`
-    SELECT to_char(m, 'YYYY-MM') AS month, kind, total
-      FROM (SELECT date_trunc('month', charged_at, 'UTC') AS m, kind::text AS kind, sum(amount_minor)::float8 AS total
-              FROM iss_provider_charges
-             WHERE charged_at >= ${span.since}::timestamptz ${provider}
-             GROUP BY 1, 2) s`;
-  const rows = sums.map((r) => ({ kind: r.kind, amountMinor: r.total, chargedAt: new Date(`${r.month}-01T00:00:00Z`) }));
+  // A row per provider, month and kind, kept by a trigger (iss_charge_month_totals; issue 16: this
+  // pulled every charge of twelve months, then summed them all in SQL on each visit).
+  const sums = await db().chargeMonthTotal.groupBy({
+    by: ["month", "kind"],
+    where: { month: { gte: span.since }, ...(filter.providerId ? { providerId: filter.providerId } : {}) },
+    _sum: { amountMinor: true },
+  });
+  const rows = sums.map((r) => ({ kind: r.kind, amountMinor: Number(r._sum.amountMinor ?? 0), chargedAt: r.month }));
   return totalsByMonth(span.months, rows).map((m) => ({ period: m.month, normal: m.normalMinor, reissue: m.reissueMinor }));
 }
 
