@@ -4,7 +4,7 @@
  * visits a desk learns a new key; after a compromise rotation (no signed update) it is the only way, and a
  * card a thief moved with the leaked key is recovered.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fromHex, toHex } from "@/lib/core/bytes";
 import { readIssuerKeyVersion, signIssuerKeyUpdate, SimulatedCard, systemCardEnv, applyIssuerKeyUpdates, terminal, type CardImage } from "@/lib/core/card";
 import type { IssuerActor } from "@/lib/server/auth/session";
@@ -14,7 +14,10 @@ import { startIssuerKeyRotation } from "@/lib/server/data/issuer/card-keys";
 import { compromisedVersions, currentIssuerKey, issuerKeyHistory, keyUpdatesFrom } from "@/lib/server/issuer/key-history";
 import { isdKeysForCard } from "@/lib/server/issuer/keys";
 import { testDatabase } from "../helpers/db";
-import { currentCard, freshDemoWorld, ISSUER, issuerActor, walletImage } from "./helpers";
+import { AIDS, ask, attributeData, currentCard, freshDemoWorld, ISSUER, issuerActor, loadFileOf, walletImage } from "./helpers";
+
+// The issuer's replies stay in its outbox: the providers' side is not under test here.
+vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
 
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
@@ -107,6 +110,27 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
     expect(await applyIssuerKeyUpdates(reader.transmit, [await stolen(0x72, 0x73)])).toMatchObject({ ok: false, error: { sw: 0x6982 } });
     expect((await db().card.findUniqueOrThrow({ where: { id: card.id } })).issuerKeyVersion).toBe(0x72);
     expect((await currentIssuerKey(db(), ISSUER)).version).toBe(0x72);
+
+    // Aoi's card never met the issuer: it trusts 70, whose chain passes the compromised 71, so no token it
+    // could check can be made: the issuer refuses the load with the reason instead of granting a token the card refuses.
+    const aoi = await currentCard("Aoi Shimizu");
+    expect(aoi.issuerKeyVersion).toBe(0x70);
+    const { loadFileHash } = await import("@/lib/core/card");
+    expect(aoi.platformType).toBe(100);
+    const hash = loadFileHash(loadFileOf(AIDS.metroCycle, "transit"));
+    const { reply } = await ask<"loading-permission-request", "loading-permission-refusal">("METRO01", "loading-permission-request", { platformType: 100, kind: "first-load", applicationId: AIDS.metroCycle, cardId: aoi.cardId, loadFileHash: hash });
+    expect(reply.header.type).toBe("loading-permission-refusal");
+    expect(JSON.stringify(reply)).toMatch(/declared compromised/);
+    // Hinata's card met the issuer (72): its loads are granted.
+    const { reply: granted } = await ask<"loading-permission-request", "loading-permission-grant">("METRO01", "loading-permission-request", {
+      platformType: 200,
+      kind: "first-load",
+      applicationId: AIDS.metroCycle,
+      cardAttributeData: await attributeData(reader.card.image()),
+      loadFileHash: hash,
+    });
+    expect(granted.header.type).toBe("loading-permission-grant");
+    expect(granted.issuerKeyUpdates).toBeUndefined();
   });
 });
 

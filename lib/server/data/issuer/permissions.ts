@@ -8,7 +8,7 @@ import type { Prisma } from "../../db";
 import { allocateSequence } from "../../exchange/message-ids";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
-import { currentIssuerKey, keyUpdatesFrom } from "../../issuer/key-history";
+import { compromisedVersions, currentIssuerKey, issuerKeyHistory, keyUpdatesFrom } from "../../issuer/key-history";
 import { recordAudit } from "./audit";
 import { earlierCards } from "./reissue-chain";
 import { EXCHANGE_ACTOR, findReferencedCard, readPolicy, type CardRow } from "./shared";
@@ -71,6 +71,23 @@ function checkCardStatus(card: CardRow): Refusal | null {
   // A renewed card waits for its cardholder: providers may reload once it is activated (the old card works until then).
   if (card.status === "issued") return { reason: "other", text: "The card has not been activated by its cardholder yet: load or reload after activation." };
   return null;
+}
+
+/**
+ * A card whose key chain passes a version declared compromised has no signed update to the current key
+ * (key-history.ts): it must meet the issuer (ISD channel, card-reader.ts) before a token it can check exists.
+ */
+async function checkCardKeys(tx: Tx, issuerCompanyId: string, card: CardRow): Promise<Refusal | null> {
+  const history = await issuerKeyHistory(tx, issuerCompanyId);
+  const current = history.find((k) => k.state === "current")?.version ?? card.issuerKeyVersion;
+  if (card.issuerKeyVersion >= current) return null;
+  const stuck = [...compromisedVersions(history)].find((v) => v >= card.issuerKeyVersion);
+  if (stuck === undefined) return null;
+  const hex = (v: number) => v.toString(16).toUpperCase();
+  return {
+    reason: "other",
+    text: `The card still trusts issuer key version ${hex(card.issuerKeyVersion)}; version ${hex(stuck)} was declared compromised, so the card takes key ${hex(current)} only at the issuer (its secure channel): load after that.`,
+  };
 }
 
 type GrantInput = {
@@ -322,7 +339,7 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
     return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card: null, refusal }), refusal);
   }
   const card = found.card;
-  const cardRefusal = checkCardStatus(card);
+  const cardRefusal = checkCardStatus(card) ?? (await checkCardKeys(tx, ctx.receiverCompanyId, card));
   if (cardRefusal) return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card, refusal: cardRefusal }), cardRefusal);
   const already = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: app.application.id, status: "loaded" }, select: { id: true } });
   if (already) {
@@ -374,7 +391,7 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   }
   const card = found.card;
   const refuse = async (refusal: Refusal) => refused(await refusePermission(tx, { ...base, provider, applicationId: application.id, card, refusal }), refusal);
-  const cardRefusal = checkCardStatus(card);
+  const cardRefusal = checkCardStatus(card) ?? (await checkCardKeys(tx, ctx.receiverCompanyId, card));
   if (cardRefusal) return refuse(cardRefusal);
 
   const links = await earlierCards(tx, card);
