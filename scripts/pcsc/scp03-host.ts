@@ -13,8 +13,11 @@ import { parseArgs } from "node:util";
 import { fromHex, toHex } from "@/lib/core/bytes";
 import { SECURITY_LEVEL } from "@/lib/core/card/scp03";
 import { initializeUpdateCommand, openSecureChannel, rotateIsdKeys } from "@/lib/core/card/scp03-host";
-import { exchange, getDataCommand, getStatus, selectIsd, type Transmit } from "@/lib/core/card/terminal";
+import { exchange, getDataCommand, getStatus, loadApplication, readCardAttributeData, readCreditInfo, selectApplication, selectIsd, type Transmit } from "@/lib/core/card/terminal";
+import { buildLoadFile, cardBinding, decryptCardAttributeData, loadFileHash, signPermission } from "@/lib/core/card";
+import { diversifySsdKeys, establishApplicationKeys, readCreditInOwnChannel } from "@/lib/core/card/ssd";
 import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
+import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
 
 const { values } = parseArgs({ options: { reader: { type: "string" }, platform: { type: "string" } } });
 if (!values.reader || (values.platform !== "100" && values.platform !== "200")) {
@@ -65,6 +68,8 @@ async function main(): Promise<void> {
     check("two unauthenticated reads: different card attribute data", first[1] !== second[1]);
     check("two unauthenticated reads: different INITIALIZE UPDATE answers (random challenge, no counter)", first[2] !== second[2] && first[2]!.length === 29 * 2 + 5);
     await selectIsd(transmit);
+    await applicationOwnKeys(keys);
+    await selectIsd(transmit);
   }
 
   const hostChallenge = () => new Uint8Array(randomBytes(8));
@@ -88,6 +93,44 @@ async function main(): Promise<void> {
   const fresh = await openSecureChannel(transmit, { keys: next, keyVersion: 0x31, level: SECURITY_LEVEL.C_MAC_R_MAC, hostChallenge: hostChallenge() });
   const again = fresh.ok ? await getStatus(fresh.value.transmit, "isd") : null;
   check("the new keys open a channel and GET STATUS answers", fresh.ok && again?.ok === true, fresh.ok ? "" : fresh.error.meaning);
+}
+
+/**
+ * A provider application's own security domain over real PC/SC (lib/core/card/ssd.ts): a credit application
+ * installed with a demo-signed token, its own keys established in the same session (ECDH, nothing secret on
+ * the wire), the holder reference through its own level-33 channel; the ISD's key version is refused on it.
+ */
+async function applicationOwnKeys(isdKeys: { enc: Uint8Array; mac: Uint8Array; dek: Uint8Array }): Promise<void> {
+  const aid = "F0000000030001";
+  const attribute = await readCardAttributeData(transmit);
+  const opened = attribute.ok ? decryptCardAttributeData(DEMO_ISSUER_KEYS.encryption.privateKeyJwk, attribute.value) : null;
+  if (!opened?.ok) return check("card attribute data opened with the demo issuer key", false);
+  const messageId = "RECARD01-HOSHI01-I0000000001";
+  const loadFile = buildLoadFile({ kind: "credit", aid, version: 1, codeSize: 512 });
+  const token = await signPermission(DEMO_ISSUER_KEYS.signing.privateKeyJwk, {
+    operation: "load",
+    messageId,
+    cardBinding: cardBinding(opened.value.cardId, messageId),
+    aid,
+    loadFileHash: loadFileHash(loadFile),
+    kind: "first-load",
+    originalMessageId: null,
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+  const loaded = await loadApplication(transmit, { permission: token, loadFile, aid, installParams: { kind: "credit", limit: 300_000, currency: "JPY", holderReference: "HOSHI-0001234" } });
+  check("credit application installed (platform 200)", loaded.ok, loaded.ok ? "" : loaded.error.meaning);
+  const keys = diversifySsdKeys(new Uint8Array(32).fill(0x5a), "HOSHI01", fromHex(aid), messageId, 0x01);
+  const established = await establishApplicationKeys(transmit, { aid, keys, hostPrivateKey: new Uint8Array(randomBytes(32)) });
+  check("the application's own keys established in the install session (GET DATA 7F49, PUT KEY 80 D8 00 81)", established.ok, established.ok ? "" : established.error.meaning);
+  await selectApplication(transmit, aid);
+  const plain = await readCreditInfo(transmit);
+  check("holder reference withheld without the application's channel", plain.ok && plain.value.holderReference === "", plain.ok ? JSON.stringify(plain.value) : plain.error.meaning);
+  const isdVersion = await exchange(transmit, initializeUpdateCommand(DEMO_ISD_KEYS.keyVersion, new Uint8Array(randomBytes(8))), "INITIALIZE UPDATE 30");
+  check("the ISD's key version is refused on the application (6A88)", isdVersion.ok && isdVersion.value.sw === 0x6a88, isdVersion.ok ? isdVersion.value.sw.toString(16) : "");
+  const isdChannel = await openSecureChannel(transmit, { keys: isdKeys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: new Uint8Array(randomBytes(8)) });
+  check("the ISD's keys do not open the application's channel", !isdChannel.ok, isdChannel.ok ? "opened!" : isdChannel.error.meaning);
+  const own = await readCreditInOwnChannel(transmit, { aid, keys, hostChallenge: new Uint8Array(randomBytes(8)) });
+  check("holder reference through the application's own channel (level 33)", own.ok && own.value.holderReference === "HOSHI-0001234", own.ok ? own.value.holderReference : own.error.meaning);
 }
 
 main()
