@@ -291,6 +291,7 @@ function dispatch(ctx: Ctx, cls: "iso" | "gp", apdu: CommandApdu): Outcome {
     if (cls !== "gp") return refuse(SW.INS_NOT_SUPPORTED);
     // The application's own security domain (ssd.ts): its key-agreement key and its first keys.
     if (apdu.ins === INS.GET_DATA && ((apdu.p1 << 8) | apdu.p2) === TAG_KEY_AGREEMENT_PUBLIC_KEY) return ssdKeyAgreement(ctx, selected.aid, apdu);
+    if (apdu.ins === INS.GET_DATA && ((apdu.p1 << 8) | apdu.p2) === TAG.KEY_INFORMATION_TEMPLATE) return ownKeyInformation(ctx, selected.aid, apdu);
     if (apdu.ins === INS.PUT_KEY) return ssdPutKey(ctx, selected.aid, apdu);
     return applet(ctx, selected.aid, apdu);
   }
@@ -511,7 +512,8 @@ function registryEntries(image: CardImage, p1: number, prefix: string): Tlv[] {
             tlv(TAG.LIFE_CYCLE, Uint8Array.of(APP_LIFE_CYCLE_SELECTABLE)),
             tlv(TAG.PRIVILEGES, APP_PRIVILEGES),
             tlv(TAG.ELF_AID, aid),
-            tlv(TAG.ASSOCIATED_SD, ISD_AID),
+            // An application with its own security domain (ssd.ts) is associated with it (the same AID here).
+            tlv(TAG.ASSOCIATED_SD, app.domain ? aid : ISD_AID),
           ]);
         case GET_STATUS.P1_LOAD_FILES:
         case GET_STATUS.P1_LOAD_FILES_AND_MODULES:
@@ -694,6 +696,15 @@ function ssdPutKey(ctx: Ctx, aid: string, apdu: CommandApdu): Outcome {
   const replaced = replaceAesKeySet(app.domain.scp03, apdu.data);
   if (typeof replaced === "number") return refuse(replaced);
   return { image: withDomain(replaced.set), data: replaced.response, sw: SW.OK };
+}
+
+/** GET DATA E0 with an application selected: its own domain's key set (6A88 when it has none). */
+function ownKeyInformation(ctx: Ctx, aid: string, apdu: CommandApdu): Outcome {
+  if (apdu.data.length !== 0) return refuse(SW.WRONG_LENGTH);
+  const set = findApp(ctx.image, aid)?.domain?.scp03;
+  if (!set) return refuse(SW.DATA_NOT_FOUND);
+  const info = (id: number) => tlv(TAG.KEY_INFORMATION, Uint8Array.of(id, set.keyVersion, KEY_TYPE.AES, set.enc.length / 2));
+  return { data: encodeTlv(tlvs(TAG.KEY_INFORMATION_TEMPLATE, [info(0x01), info(0x02), info(0x03)])), sw: SW.OK };
 }
 
 /** Whether the open channel was opened with `domain`'s keys (an application's AID, or the ISD's). */

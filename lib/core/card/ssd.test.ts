@@ -12,7 +12,7 @@ import { publicKeyOf } from "./cryptography";
 import { decodeCardImage, encodeCardImage } from "./image";
 import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
 import { SECURITY_LEVEL, wrapCommand, INITIAL_MAC_CHAIN, hostCryptogram, deriveSessionKeys, type Scp03StaticKeys } from "./scp03";
-import { initializeUpdateCommand, openSecureChannel, parseInitializeUpdateResponse, putScp03KeysCommand } from "./scp03-host";
+import { initializeUpdateCommand, openSecureChannel, parseInitializeUpdateResponse, parseKeyInformationTemplate, putScp03KeysCommand } from "./scp03-host";
 import { diversifySsdKeys, establishApplicationKeys, parseKeyAgreementKey, readCreditInOwnChannel, ssdEstablishKeysCommand, TAG_KEY_AGREEMENT_PUBLIC_KEY } from "./ssd";
 import { appletCommand, getDataCommand, getStatus, loadApplication, readCreditInfo, selectApplication, selectIsd } from "./terminal";
 
@@ -52,6 +52,8 @@ describe("an application's own keys", () => {
     // The relaying terminal never sees a key: neither in the commands nor in the responses.
     for (const key of [keys.enc, keys.mac, keys.dek]) for (const apdu of sent) expect(apdu).not.toContain(toHex(key));
     expect(slot.card.image().applications[0]?.domain?.scp03).toEqual({ keyVersion: 1, enc: toHex(keys.enc), mac: toHex(keys.mac), dek: toHex(keys.dek) });
+    // GET DATA E0 on the application lists its own key set (version 01, three AES-256 keys).
+    expect(parseKeyInformationTemplate((await slot.transmit(getDataCommand(0xe0))).subarray(0, -2))).toEqual([1, 2, 3].map((keyId) => ({ keyId, keyVersion: 1, keyType: 0x88, length: 32 })));
 
     expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostChallenge: CHALLENGE })).toEqual({
       ok: true,
@@ -79,6 +81,9 @@ describe("an application's own keys", () => {
     await selectIsd(slot.transmit);
     const isd = await openSecureChannel(slot.transmit, { keys: ISD, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: CHALLENGE });
     expect(isd.ok && (await getStatus(isd.value.transmit, "applications"))).toMatchObject({ ok: true, value: [{ aid: SAMPLE_AIDS.credit }] });
+    // The registry names the application's own domain as its associated security domain (CC).
+    if (!isd.ok) throw new Error("no ISD channel");
+    expect(toHex(await isd.value.transmit(Uint8Array.of(0x80, 0xf2, 0x40, 0x02, 0x02, 0x4f, 0x00, 0x00)))).toContain(`CC07${SAMPLE_AIDS.credit}`);
     await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
     expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: true, value: { holderReference: "" } });
     // The keys survive power cycles (they are in the image) and the image round-trips with them.
