@@ -52,7 +52,7 @@ function ReloadGuide({ card }: { card: MyCard }) {
     <section aria-label="Applications to reload" className="mt-4 rounded-lg bg-sky-50 px-3 py-3 ring-1 ring-sky-200">
       <h3 className="text-sm font-semibold text-sky-900">Applications that were on your old card (ending {guide.oldCardLast4})</h3>
       <p className="mt-1 text-xs text-sky-900/80">
-        Visit each provider&apos;s desk with this card: they reload your application using your earlier examination, at their reissue fee instead of a new one.
+        {card.status === "issued" ? "Once you have activated this card, visit" : "Visit"} each provider&apos;s desk with it: they reload your application using your earlier examination, at their reissue fee instead of a new one.
       </p>
       <ul className="mt-2 space-y-1 text-sm">
         {[...byProvider.entries()].map(([provider, apps]) => (
@@ -94,6 +94,8 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
         {current.map((card) => {
           const last4 = card.surfaceNumber.slice(-4);
           const pending = card.requests.some((r) => r.status === "pending");
+          // A blocked card already replaced (its new card waits for activation): nothing left to report.
+          const replaced = card.status === "blocked" && card.requests.some((r) => r.status === "approved");
           return (
             <Panel key={card.id} title={`Card ending ${last4}`}>
               <div className="grid gap-4 sm:grid-cols-[18rem_1fr]" data-testid={`card-${last4}`}>
@@ -114,7 +116,7 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                     )}
                   </dl>
                   <div className="flex flex-wrap gap-2">
-                    {!pending && <LinkButton href={`/cardholder/cards/${card.id}/report`}>Report lost, stolen or damaged</LinkButton>}
+                    {!pending && !replaced && <LinkButton href={`/cardholder/cards/${card.id}/report`}>Report lost, stolen or damaged</LinkButton>}
                   </div>
                   {card.walletState === "in_hand" && <PresentCard action={presentCardAction.bind(null, card.id)} last4={last4} />}
                   {leases
@@ -127,7 +129,12 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                   {card.status === "issued" && (
                     <div className="mb-3 rounded-lg bg-amber-50 px-3 py-3 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="activate-card">
                       <p className="mb-2">
-                        This new card is on its way. When you have it in hand, activate it: {card.replacedCardSurfaceNumber ? `your card ending ${card.replacedCardSurfaceNumber.slice(-4)} keeps working until then, and stops when you activate.` : "it works from then on."}
+                        This new card is on its way. When you have it in hand, activate it:{" "}
+                        {!card.replacedCardSurfaceNumber
+                          ? "it works from then on."
+                          : card.replacedCardStatus === "blocked"
+                            ? `it works from then on, and the desks can reload your applications on it (not before). Your card ending ${card.replacedCardSurfaceNumber.slice(-4)} stays blocked.`
+                            : `your card ending ${card.replacedCardSurfaceNumber.slice(-4)} keeps working until then, and stops when you activate.`}
                       </p>
                       <SimpleForm action={activateCardAction.bind(null, card.id)} fields={[]} submitLabel={`Activate card ending ${last4}`} ariaLabel={`Activate the card ending ${last4}`} idPrefix={`activate-${last4}`} variant="good" />
                     </div>
@@ -135,6 +142,7 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                   {card.status === "blocked" && (
                     <p className="mb-3 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-rose-200">
                       Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}. Nothing can be loaded on it any more.
+                      {replaced && " Its replacement is on its way: this card ends for good when you activate the new one."}
                     </p>
                   )}
                   {card.requests[0] && card.requests[0].status !== "approved" && card.requests[0].status !== "withdrawn" && <RequestStatus request={card.requests[0]} />}

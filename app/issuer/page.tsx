@@ -6,11 +6,21 @@ import { formatInstant } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import Link from "next/link";
 import { formatDate } from "@/lib/core/format";
+import type { RequestReason } from "@/lib/core/workflows/reissue";
 import { ACTIVATION_DEADLINE_DAYS, listOverdueActivations } from "@/lib/server/data/issuer/activation";
 import { formatTotal } from "@/lib/server/data/counts";
 import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
 
 export const metadata: Metadata = { title: "Issuer overview" };
+
+/** Why the card waiting for activation was made (the request that replaced the card before it). */
+const OVERDUE_REASON: Record<RequestReason, string> = {
+  lost: "lost (blocked since the report)",
+  stolen: "stolen (blocked since the report)",
+  damaged: "damaged (still usable)",
+  renewal: "renewal (still usable)",
+  permanent: "temporary card (still usable)",
+};
 
 export default async function IssuerOverview() {
   const actor = await requirePortal("issuer", "/issuer");
@@ -29,7 +39,7 @@ export default async function IssuerOverview() {
         <Stat label="Reloads today" value={formatTotal(d.reloadsToday)} hint={`${d.activeProviders} providers under contract`} />
       </StatGrid>
       <Panel title={`Not activated after ${ACTIVATION_DEADLINE_DAYS} days (${overdue.total})`} className="mt-8">
-        <Table head={["Card", "Cardholder", "Sent"]} empty="Every renewed card sent more than 30 days ago has been activated." caption="Cards not activated past the deadline">
+        <Table head={["Card", "Cardholder", "Replaces a card", "Sent"]} empty={`Every new card sent more than ${ACTIVATION_DEADLINE_DAYS} days ago has been activated.`} caption="Cards not activated past the deadline">
           {overdue.cards.map((c) => (
             <tr key={c.id}>
               <Td mono>
@@ -43,6 +53,7 @@ export default async function IssuerOverview() {
                 </Link>{" "}
                 ({c.cardholder.holderNo})
               </Td>
+              <Td>{c.reason ? OVERDUE_REASON[c.reason] : "—"}</Td>
               <Td>{formatDate(c.issuedAt)}</Td>
             </tr>
           ))}

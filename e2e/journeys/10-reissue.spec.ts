@@ -1,12 +1,17 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 import { signIn } from "../fixtures/sign-in";
+import { as as desk, checkReload, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
+
+const LOAD = { timeout: 90_000 };
 
 /**
  * Issue 5, the issuer's half of the patent end to end (Figs. 5, 9, 12, 13, 16). These journeys run
  * in order on the shared demo database and leave it as the reload journeys (20-…) expect: Hana's
  * platform-100 card reissued with Metro Transit and Sakura Points notified; Kenji's platform-200
- * card reissued with nobody notified.
+ * card reissued with nobody notified. Each new card waits for activation (issue 14): the cardholder
+ * activates it in the portal once it has arrived, which ends the card it replaces (a lost one was
+ * blocked at the report; a damaged one worked until then).
  */
 test.describe.configure({ mode: "serial" });
 
@@ -72,7 +77,9 @@ async function cardIdsAfterApproval(page: Page, cardholder: string) {
   return { old, reissued };
 }
 
-test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Transit and Sakura Points receive the old ↔ new pair", async ({ browser }) => {
+test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Transit and Sakura Points receive the old ↔ new pair; no desk reloads the new card before Hana activates it", async ({ browser }) => {
+  // A desk visit (relayed APDUs, a database transaction each) on top of four portals.
+  test.setTimeout(240_000);
   const hana = await as(browser, "hana");
   const oldLast4 = await reportCurrentCard(hana.page, "Lost", "Left it on the Ginza line this morning.");
   const oldPanel = hana.page.getByTestId(`card-${oldLast4}`);
@@ -85,10 +92,14 @@ test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Tr
   const approved = await approveInQueue(issuer.page, "Hana Sato");
   expect(approved).toContain("Notified METRO01, SAKURA01 (Fig. 12)");
   ids.hana = await cardIdsAfterApproval(issuer.page, "Hana Sato");
-  await expect(issuer.page.getByTestId("card-facts")).toContainText("active");
+  // The new card waits for Hana's activation; the lost card stays blocked until then.
+  await expect(issuer.page.getByTestId("card-facts")).toContainText("issued");
+  await expect(issuer.page.getByRole("form", { name: "Activate the card at the desk" })).toBeVisible();
+  const reissuedCardPage = issuer.page.url();
   await issuer.page.getByTestId("old-card-id").click();
-  await expect(issuer.page.getByTestId("card-facts")).toContainText("terminated");
+  await expect(issuer.page.getByTestId("card-facts")).toContainText("blocked");
   await expect(issuer.page.getByTestId("new-card-id")).toHaveText(ids.hana.reissued);
+  const oldCardPage = issuer.page.url();
 
   // The providers that had an application on the old card hold the pair (Fig. 13, provider side).
   const metro = await as(browser, "metro");
@@ -108,13 +119,51 @@ test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Tr
   await hana.page.goto("/cardholder");
   const newLast4 = approved.match(/New card ending (\d{4})/)![1]!;
   const newPanel = hana.page.getByTestId(`card-${newLast4}`);
-  await expect(newPanel.getByTestId("card-visual")).toContainText("active");
+  await expect(newPanel.getByTestId("card-visual")).toContainText("issued");
   const guide = newPanel.getByRole("region", { name: "Applications to reload" });
   await expect(guide).toContainText(`old card (ending ${oldLast4})`);
+  await expect(guide).toContainText("Once you have activated this card");
   await expect(guide).toContainText("Metro Pass — reload at the Metro Transit desk");
   await expect(guide).toContainText("Sakura Points — reload at the Sakura Points desk");
+  // The lost card, blocked, stays listed until the activation; nothing more to report on it.
+  const lostPanel = hana.page.getByTestId(`card-${oldLast4}`);
+  await expect(lostPanel).toContainText("this card ends for good when you activate the new one");
+  await expect(lostPanel.getByRole("link", { name: "Report lost, stolen or damaged" })).toHaveCount(0);
+
+  // Before activating it, Hana takes the new card to Metro's desk: the desk finds the old load (pushed
+  // Fig. 12) and asks for a reload permission; the issuer refuses it, saying why; nothing is loaded.
+  const metroDesk = await desk(browser, "metro");
+  await takeCard(metroDesk.page, await presentationCode(hana.page));
+  await expect(metroDesk.page.getByTestId("visit-card")).toContainText(`Card ending ${newLast4}`);
+  await readCard(metroDesk.page);
+  await checkReload(metroDesk.page, { names: ["Metro Pass"] });
+  await metroDesk.page.getByRole("button", { name: "Confirm and reload Metro Pass" }).click();
+  const steps = metroDesk.page.getByRole("list", { name: "Steps of the reload case" });
+  await expect(steps).toContainText("Reload of Metro Pass refused by the issuer", LOAD);
+  await expect(steps).toContainText("The card has not been activated by its cardholder yet");
+  await expect(metroDesk.page.getByTestId("reload-result")).toHaveCount(0);
+  const finish = metroDesk.page.getByRole("button", { name: "Finish and return the card" });
+  const returned = metroDesk.page.getByTestId("card-return").filter({ hasText: "returned to the cardholder" });
+  await expect(finish.or(returned).first()).toBeVisible(LOAD);
+  if (await finish.isVisible()) await finish.click();
+  await expect(returned).toBeVisible(LOAD);
+  await metroDesk.context.close();
+
+  // The new card arrives: Hana activates it. The lost card is terminated now (it was blocked since the report).
+  await hana.page.goto("/cardholder");
+  const activate = newPanel.getByTestId("activate-card");
+  await expect(activate).toContainText(`Your card ending ${oldLast4} stays blocked`);
+  await activate.getByRole("button", { name: `Activate card ending ${newLast4}` }).click();
+  await hana.page.waitForURL(new RegExp(`/cardholder\\?activated=${newLast4}$`));
+  await expect(hana.page.getByTestId(`card-${newLast4}`).getByTestId("card-visual")).toContainText("active");
+  await expect(hana.page.getByTestId("activate-card")).toHaveCount(0);
   await expect(hana.page.getByRole("list", { name: "Earlier cards" })).toContainText(oldLast4);
-  await expect(newPanel.getByRole("button", { name: "Present at a desk" })).toBeVisible();
+  await expect(hana.page.getByTestId(`card-${newLast4}`).getByRole("button", { name: "Present at a desk" })).toBeVisible();
+  await issuer.page.goto(oldCardPage);
+  await expect(issuer.page.getByTestId("card-facts")).toContainText("terminated");
+  await issuer.page.goto(reissuedCardPage);
+  await expect(issuer.page.getByTestId("card-facts")).toContainText("active");
+  await expect(issuer.page.getByRole("table", { name: "Audit trail of the card" })).toContainText("card.activate");
 
   await Promise.all([hana.context.close(), issuer.context.close(), metro.context.close(), sakura.context.close(), hoshi.context.close()]);
 });
@@ -154,6 +203,19 @@ test("(b) Kenji reports his platform-200 card damaged, the issuer approves, and 
   const guide = kenji.page.getByTestId(`card-${newLast4}`).getByRole("region", { name: "Applications to reload" });
   await expect(guide).toContainText("Hoshi Credit — reload at the Hoshi Card Services desk");
   await expect(guide).toContainText("Sakura Points — reload at the Sakura Points desk");
+
+  // The damaged card keeps working until Kenji activates its replacement; the activation ends it.
+  await expect(kenji.page.getByTestId(`card-${oldLast4}`).getByTestId("card-visual")).toContainText("active");
+  const activate = kenji.page.getByTestId(`card-${newLast4}`).getByTestId("activate-card");
+  await expect(activate).toContainText(`your card ending ${oldLast4} keeps working until then`);
+  await activate.getByRole("button", { name: `Activate card ending ${newLast4}` }).click();
+  await kenji.page.waitForURL(new RegExp(`/cardholder\\?activated=${newLast4}$`));
+  await expect(kenji.page.getByTestId(`card-${oldLast4}`)).toHaveCount(0);
+  await expect(kenji.page.getByRole("list", { name: "Earlier cards" })).toContainText(oldLast4);
+  await issuer.page.goto("/issuer/cards?q=Kenji");
+  await issuer.page.getByRole("link", { name: new RegExp(`${oldLast4}$`) }).click();
+  await expect(issuer.page.getByTestId("card-facts")).toContainText("terminated");
+  await expect(issuer.page.getByRole("table", { name: "Audit trail of the card" })).toContainText("now activated");
 
   await Promise.all([kenji.context.close(), issuer.context.close(), metro.context.close(), hoshi.context.close(), sakura.context.close()]);
 });

@@ -190,7 +190,14 @@ test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued 
   await issuer.page.goto("/issuer/reissues");
   const request = issuer.page.getByRole("article", { name: /from Hana Sato$/ });
   await request.getByRole("button", { name: "Approve and reissue" }).click();
-  await expect(issuer.page.getByRole("status", { name: "Decisions" })).toContainText("METRO01 will pull it at reload time");
+  const decided = issuer.page.getByRole("status", { name: "Decisions" });
+  await expect(decided).toContainText("METRO01 will pull it at reload time");
+  const newLast4 = (await decided.textContent())!.match(/Hana Sato: Approved\. New card ending (\d{4})/)![1]!;
+
+  // The new card arrives and Hana activates it (no desk reloads on a card waiting for activation).
+  await hana.page.goto("/cardholder");
+  await hana.page.getByRole("button", { name: `Activate card ending ${newLast4}` }).click();
+  await hana.page.waitForURL(new RegExp(`/cardholder\\?activated=${newLast4}$`));
 
   // Nothing was pushed to Metro: the desk reads the new card id, does not find it, and asks (408/409).
   const metro = await as(browser, "metro");

@@ -2,7 +2,8 @@ import { expect, test, type Page } from "../fixtures/test";
 import { as, checkReload, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
 
 /**
- * Issue 12, any generation: Kenji's platform-200 card is reissued twice more before he reaches a desk
+ * Issue 12, any generation: Kenji's platform-200 card is reissued twice more (each new card activated
+ * when it arrives) before he reaches a desk
  * (10-reissue reissued it once; whatever 20-reload did or did not reload there, the loads are still on
  * an earlier card of the chain). His page keeps every pending reload; Hoshi reloads Hoshi Credit and
  * Sakura reloads Sakura Points in one step each by method 2 (the issuer's "reissue OK" carries the
@@ -15,7 +16,10 @@ const LOAD = { timeout: 90_000 };
 
 const cards: { before?: string; middle?: string; current?: string } = {};
 
-/** Kenji reports the card he holds damaged; the issuer approves it (by override once the year's reissues run out). */
+/**
+ * Kenji reports the card he holds damaged; the issuer approves it (by override once the year's reissues
+ * run out); the new card comes by post and Kenji activates it in the portal, which ends the damaged one.
+ */
 async function reissueKenji(kenji: Page, issuer: Page): Promise<string> {
   await kenji.goto("/cardholder");
   await kenji.getByRole("link", { name: "Report lost, stolen or damaged" }).first().click();
@@ -36,7 +40,11 @@ async function reissueKenji(kenji: Page, issuer: Page): Promise<string> {
   }
   const decided = issuer.getByRole("status", { name: "Decisions" });
   await expect(decided).toContainText("Kenji Watanabe: Approved. New card ending");
-  return (await decided.textContent())!.match(/Kenji Watanabe: Approved\. New card ending (\d{4})/)![1]!;
+  const last4 = (await decided.textContent())!.match(/Kenji Watanabe: Approved\. New card ending (\d{4})/)![1]!;
+  await kenji.goto("/cardholder");
+  await kenji.getByRole("button", { name: `Activate card ending ${last4}` }).click();
+  await kenji.waitForURL(new RegExp(`/cardholder\\?activated=${last4}$`));
+  return last4;
 }
 
 test("Kenji's card is reissued twice before he reaches a desk; his page keeps every pending reload", async ({ browser }) => {

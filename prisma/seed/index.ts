@@ -371,7 +371,7 @@ class DemoSeeder {
       },
     });
     // Every seeded cardholder can sign in (demo password), so any of them can be tried.
-    await this.db.user.create({ data: { email: cardholder.email, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id } });
+    const account = await this.db.user.create({ data: { email: cardholder.email, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id } });
 
     let card = await this.personalise(holder, cardholder.id, seedCardSeed(holderNo, 1), firstIssued, 1, null);
     const loads: LoadRef[] = [];
@@ -386,8 +386,12 @@ class DemoSeeder {
       const reportedAt = new Date(now - monthsAgo * 30 * DAY);
       const decidedAt = new Date(reportedAt.getTime() + 2 * DAY);
       const old = card;
+      // The cardholder activated the new card two days after the approval (before any reload): that
+      // activation ended the old card, as activateCard does.
+      const activatedAt = new Date(decidedAt.getTime() + 2 * DAY);
       card = await this.personalise(holder, cardholder.id, seedCardSeed(holderNo, 2), decidedAt, 2, old.id);
-      await this.db.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: decidedAt, ...(reason === "damaged" ? {} : { blockedAt: reportedAt, blockedReason: `Reported ${reason}` }) } });
+      await this.db.card.update({ where: { id: card.id }, data: { activatedAt } });
+      await this.db.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: activatedAt, ...(reason === "damaged" ? {} : { blockedAt: reportedAt, blockedReason: `Reported ${reason}` }) } });
       const request = await this.db.reissueRequest.create({
         data: {
           oldCardId: old.id,
@@ -412,6 +416,9 @@ class DemoSeeder {
       await this.db.reissueLink.create({ data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType: holder.platformType, reissuedAt: decidedAt } });
       await this.db.auditLog.create({
         data: { actorUserId: this.operatorId, actorLabel: "Aiko Tanaka (issuer@recard.test)", action: "reissue.approve", subjectType: "reissue-request", subjectId: request.id, reason: `Card reported ${reason}; examination passed.`, at: decidedAt },
+      });
+      await this.db.auditLog.create({
+        data: { actorUserId: account.id, actorLabel: `${holder.name} (cardholder)`, action: "card.activate", subjectType: "card", subjectId: card.id, reason: "Activated by the cardholder in the portal.", at: activatedAt },
       });
       const providers = new Set(loads.map((l) => l.app.provider.companyId));
       if (holder.platformType === 100) {

@@ -1,14 +1,16 @@
 /**
  * Fewer round trips (issue 12): the issuer's answers carry the reload permission, so a reload exchanges
- * 0 issuer round trips after a pushed notification, 1 by pull (the Fig. 19 request) and 1 by method 2
- * (the Fig. 10 inquiry). Counted from the provider's outbox: every request it sent to the issuer during
+ * 0 issuer round trips after a pushed notification for a card active at once (a temporary card), 1 by
+ * pull (the Fig. 19 request) and 1 by method 2 (the Fig. 10 inquiry). A card that waited for its
+ * cardholder's activation (issue 14: every other new card) was notified before it could take a
+ * permission, so its desk asks once. Counted from the provider's outbox: every request it sent to the issuer during
  * the reload (the load confirmation is a one-way report, not a round trip) and every answer it got.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageOf } from "@/lib/core/messages";
 import { db } from "@/lib/server/db";
 import { decodeStored } from "@/lib/server/exchange/inbox";
-import { fileReissueRequest } from "@/lib/server/data/issuer/reissue";
+import { approveReissueRequest, fileReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { deliverNow } from "@/lib/server/exchange/delivery";
 import { testDatabase } from "../helpers/db";
 import { currentCard, freshDemoWorld, issuerActor, walletImage as walletImageOf } from "../issuer/helpers";
@@ -26,6 +28,18 @@ async function operatorReporter() {
   return { kind: "operator" as const, userId: a.id, label: a.name };
 }
 
+/** A lost card replaced by a temporary card: active at once, so the pushed notification carries the permissions. */
+async function reissueWithTemporaryCard(fullName: string) {
+  const old = await currentCard(fullName);
+  const filed = await fileReissueRequest(await operatorReporter(), { cardUuid: old.id, reason: "lost" });
+  if (!filed.ok) throw new Error(filed.error.message);
+  await deliverNow(filed.value.outboxIds);
+  const approved = await approveReissueRequest(await issuerActor(), filed.value.requestId, { temporary: true });
+  if (!approved.ok) throw new Error(approved.error.message);
+  await deliverNow(approved.value.outboxIds);
+  return { old, approval: approved.value };
+}
+
 /** Messages a provider sent to the issuer, and received from it, since `since` (by type). */
 async function traffic(provider: string, since: Date) {
   const sent = await db().outboxMessage.findMany({ where: { ownerCompanyId: provider, createdAt: { gte: since } }, select: { type: true } });
@@ -36,8 +50,8 @@ async function traffic(provider: string, since: Date) {
 }
 
 describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
-  it("push: the notification carries Metro's reload permission, bound to the new card; the desk asks nothing", async () => {
-    const { approval } = await reissue("Hana Sato", "lost");
+  it("push: the notification for a temporary card (active at once) carries Metro's reload permission, bound to the new card; the desk asks nothing", async () => {
+    const { approval } = await reissueWithTemporaryCard("Hana Sato");
     const notification = await db().outboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" }, orderBy: { createdAt: "desc" } });
     const carried = (decodeStored(notification.jws) as MessageOf<"reissuance-notification">).reloadPermissions ?? [];
     expect(carried.map((p) => p.applicationId)).toEqual([AIDS.metroPass]);
@@ -54,6 +68,22 @@ describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
     expect(t.sent).toEqual({ "load-confirmation": 1 });
     expect(t.received).toEqual({});
     expect(await db().loadingPermission.findUniqueOrThrow({ where: { messageId: carried[0]!.messageId } })).toMatchObject({ status: "confirmed" });
+  });
+
+  it("push, a card that waited for its activation: the notification carries no permission; after the activation the desk asks once", async () => {
+    const { approval } = await reissue("Yuki Yamamoto", "damaged"); // activated by the cardholder after the approval
+    const notification = await db().outboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" }, orderBy: { createdAt: "desc" } });
+    const message = decodeStored(notification.jws) as MessageOf<"reissuance-notification">;
+    expect(message.pairs.at(-1)?.reissuedCardId).toBe(approval.reissuedCardId);
+    expect(message.reloadPermissions).toBeUndefined();
+    const since = new Date();
+    const { opened, recorded } = await reloadAtDesk(await desks.metro(), new DeskCard(await walletImage(approval.surfaceNumber)), [AIDS.metroPass]);
+    expect(opened.method).toBe(1);
+    expect(recorded.map((r) => r.ok)).toEqual([true]);
+    const t = await traffic("METRO01", since);
+    expect(t.roundTrips).toBe(1);
+    expect(t.sent).toEqual({ "reload-permission-request": 1, "load-confirmation": 1 });
+    expect(t.received).toEqual({ "reload-permission-grant": 1 });
   });
 
   it("pull: one request; its answer carries the pairs and Sakura's reload permission", async () => {
@@ -98,7 +128,7 @@ describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
   });
 
   it("a reissued card reported lost before its reload: the provider holding a pushed permission is told, and its desk refuses the card", async () => {
-    const { approval } = await reissue("Aoi Shimizu", "damaged");
+    const { approval } = await reissueWithTemporaryCard("Aoi Shimizu");
     const notification = await db().outboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" }, orderBy: { createdAt: "desc" } });
     expect((decodeStored(notification.jws) as MessageOf<"reissuance-notification">).reloadPermissions?.length).toBeGreaterThan(0);
     const filed = await fileReissueRequest(await operatorReporter(), { cardUuid: approval.reissuedCardUuid, reason: "lost" });

@@ -9,6 +9,7 @@ import { presentMyCard, reportMyCard } from "@/lib/server/data/cardholder/reissu
 import { issueMonthlyStatement, listCharges, setFeeSchedule } from "@/lib/server/data/issuer/charges";
 import { issueNewCard } from "@/lib/server/data/issuer/issuance";
 import { registerApplication, setApplicationStatus, setContractStatus, setReissueInfoDelivery } from "@/lib/server/data/issuer/providers";
+import { activateCard } from "@/lib/server/data/issuer/activation";
 import { approveReissueRequest, rejectReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { testDatabase } from "../helpers/db";
 import { currentCard, freshDemoWorld, issuerActor } from "./helpers";
@@ -110,7 +111,16 @@ describe(`the cardholder's view on ${testDatabase().kind}`, () => {
     const second = await reportMyCard(hana, { cardUuid: card.id, reason: "lost" });
     expect(second).toMatchObject({ ok: true, value: { blocked: true } });
     expect(await presentMyCard(hana, card.id)).toMatchObject({ ok: false, error: { code: "not-in-hand" } });
-    await approveReissueRequest(await issuerActor(), second.ok ? second.value.requestId : "");
+    const approved = await approveReissueRequest(await issuerActor(), second.ok ? second.value.requestId : "");
+    // The new card waits for Hana's activation; the lost card, blocked, is listed beside it until then.
+    mine = await listMyCards(hana);
+    expect(mine.current.map((c) => [c.id, c.status])).toEqual([
+      [approved.ok ? approved.value.reissuedCardUuid : "", "issued"],
+      [card.id, "blocked"],
+    ]);
+    expect(mine.current[0]).toMatchObject({ replacedCardSurfaceNumber: card.surfaceNumber, replacedCardStatus: "blocked" });
+    expect(mine.earlier).toEqual([]);
+    expect(await activateCard({ kind: "cardholder", userId: hana.id, label: hana.name, cardholderId: hana.cardholderId }, mine.current[0]!.id)).toMatchObject({ ok: true });
     mine = await listMyCards(hana);
     expect(mine.current).toHaveLength(1);
     expect(mine.current[0]!.reloadGuide).toEqual({

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDemoCard, loadFileHash, systemCardEnv } from "@/lib/core/card";
 import type { MessageOf } from "@/lib/core/messages";
 import { db } from "@/lib/server/db";
+import { activateCard } from "@/lib/server/data/issuer/activation";
 import { approveReissueRequest, fileReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { testDatabase } from "../helpers/db";
 import { AIDS, ask, attributeData, currentCard, freshDemoWorld, issuerActor, loadFileOf, loadWithToken, sendAsProvider, walletImage } from "./helpers";
@@ -27,6 +28,9 @@ async function reissue(fullName: string, reason: "lost" | "damaged") {
   if (!filed.ok) throw new Error(filed.error.message);
   const approved = await approveReissueRequest(await issuerActor(), filed.value.requestId);
   if (!approved.ok) throw new Error(approved.error.message);
+  // The cardholder activates the new card before any desk visit (nothing is reloaded on a card waiting for it).
+  const activated = await activateCard({ kind: "cardholder", userId: holder.id, label: fullName, cardholderId: holder.id }, approved.value.reissuedCardUuid);
+  if (!activated.ok) throw new Error(activated.error.message);
   return { old, reissued: await db().card.findUniqueOrThrow({ where: { id: approved.value.reissuedCardUuid } }) };
 }
 

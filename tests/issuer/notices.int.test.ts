@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFileHash } from "@/lib/core/card";
 import type { MessageOf } from "@/lib/core/messages";
 import { db } from "@/lib/server/db";
+import { activateCard } from "@/lib/server/data/issuer/activation";
 import { approveReissueRequest, fileReissueRequest, rejectReissueRequest, type Reporter } from "@/lib/server/data/issuer/reissue";
 import { startExchangeQueue, stopExchangeQueue } from "@/lib/server/exchange/queue";
 import { recordNotice, sendNotice } from "@/lib/server/notices/notices";
@@ -77,6 +78,10 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
     expect(approved.ok).toBe(true);
     if (!approved.ok) return;
     const hanaNew = await db().card.findUniqueOrThrow({ where: { id: approved.value.reissuedCardUuid } });
+    // The new card arrives and Hana activates it before Metro's desk reloads.
+    const hanaAccount = await reporter("Hana Sato");
+    if (hanaAccount.kind !== "cardholder") throw new Error("unreachable");
+    expect(await activateCard({ kind: "cardholder", userId: hanaAccount.userId, label: hanaAccount.label, cardholderId: hanaAccount.cardholderId }, hanaNew.id)).toMatchObject({ ok: true });
     const original = await db().loadingPermission.findFirstOrThrow({ where: { cardId: hanaOld.id, application: { aid: AIDS.metroPass }, status: "confirmed" } });
     const hash = loadFileHash(loadFileOf(AIDS.metroPass, "transit"));
     const { reply } = await ask<"reload-permission-request", "reload-permission-grant">("METRO01", "reload-permission-request", {
@@ -105,7 +110,7 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
     const hana = await db().cardholder.findFirstOrThrow({ where: { fullName: "Hana Sato" } });
     const kenji = await db().cardholder.findFirstOrThrow({ where: { fullName: "Kenji Watanabe" } });
     const notices = await db().cardholderNotice.findMany({ where: { cardholderId: { in: [hana.id, kenji.id] } }, orderBy: { createdAt: "asc" } });
-    expect(notices.filter((n) => n.cardholderId === hana.id).map((n) => n.code).sort()).toEqual(["application-reloaded", "card-blocked", "card-reported", "card-shipped", "reissue-approved"]);
+    expect(notices.filter((n) => n.cardholderId === hana.id).map((n) => n.code).sort()).toEqual(["application-reloaded", "card-activated", "card-blocked", "card-reported", "card-shipped", "reissue-approved"]);
     expect(notices.filter((n) => n.cardholderId === kenji.id).map((n) => n.code).sort()).toEqual(["card-reported", "reissue-rejected"]);
 
     // The worker (pg-boss) sends them; the reload notice was written inside the inbox transaction and

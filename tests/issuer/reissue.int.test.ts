@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MessageOf } from "@/lib/core/messages";
 import { db } from "@/lib/server/db";
 import { decodeStored } from "@/lib/server/exchange/inbox";
+import { activateCard } from "@/lib/server/data/issuer/activation";
 import { approveReissueRequest, fileReissueRequest, rejectReissueRequest, type Reporter } from "@/lib/server/data/issuer/reissue";
 import { testDatabase } from "../helpers/db";
 import { currentCard, freshDemoWorld, issuerActor } from "./helpers";
@@ -55,7 +56,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     expect(await db().reissueRequest.count({ where: { oldCardId: aoi.id, status: "pending" } })).toBe(1);
   });
 
-  it("approval on platform 100: a reissued card of the same type, the old one terminated, the link, the wallet, and Fig. 12 to exactly the providers that loaded on it", async () => {
+  it("approval on platform 100: a reissued card of the same type waiting for activation, the lost card still blocked, the link, the wallet, and Fig. 12 to exactly the providers that loaded on it", async () => {
     const actor = await issuerActor();
     const old = await currentCard("Hana Sato");
     const request = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: old.id, status: "pending" } });
@@ -64,9 +65,11 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     if (!approved.ok) return;
     expect(approved.value.notified.sort()).toEqual(["METRO01", "SAKURA01"]);
     const reissued = await db().card.findUniqueOrThrow({ where: { id: approved.value.reissuedCardUuid } });
-    expect(reissued).toMatchObject({ platformType: 100, status: "active", previousCardId: old.id, generation: old.generation + 1, cardholderId: old.cardholderId });
+    expect(reissued).toMatchObject({ platformType: 100, status: "issued", activatedAt: null, previousCardId: old.id, generation: old.generation + 1, cardholderId: old.cardholderId });
     expect(reissued.cardId).not.toBe(old.cardId);
-    expect((await db().card.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("terminated");
+    // The lost card stays blocked (since the report) until the new one is activated (tests/issuer/activation.int.test.ts).
+    expect((await db().card.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("blocked");
+    expect(await db().auditLog.count({ where: { action: "card.terminate", subjectId: old.id } })).toBe(0);
     expect(await db().reissueLink.findUniqueOrThrow({ where: { oldCardId: old.id } })).toMatchObject({ reissuedCardId: reissued.id, requestId: request.id, platformType: 100 });
     expect((await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: reissued.surfaceNumber } })).state).toBe("in_hand");
 
@@ -83,7 +86,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     expect(twice).toMatchObject({ ok: false, error: { code: "already-decided" } });
   });
 
-  it("approval on platform 200 stores the link and notifies nobody (step 905); damaged plastic is surrendered", async () => {
+  it("approval on platform 200 stores the link and notifies nobody (step 905); the damaged card works and stays in hand until the activation, then is surrendered", async () => {
     const old = await currentCard("Kenji Watanabe");
     const filed = await fileReissueRequest(await cardholderReporter("Kenji Watanabe"), { cardUuid: old.id, reason: "damaged" });
     expect(filed).toMatchObject({ ok: true, value: { blocked: false } });
@@ -93,6 +96,12 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     expect(approved).toMatchObject({ ok: true, value: { platformType: 200, notified: [], outboxIds: [] } });
     expect(await db().outboxMessage.count()).toBe(before);
     expect(await db().reissueLink.count({ where: { oldCardId: old.id, platformType: 200 } })).toBe(1);
+    expect((await db().card.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("active");
+    expect((await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: old.surfaceNumber } })).state).toBe("in_hand");
+    const kenji = await cardholderReporter("Kenji Watanabe");
+    if (kenji.kind !== "cardholder" || !approved.ok) throw new Error("unreachable");
+    expect(await activateCard({ kind: "cardholder", userId: kenji.userId, label: kenji.label, cardholderId: kenji.cardholderId }, approved.value.reissuedCardUuid)).toMatchObject({ ok: true });
+    expect((await db().card.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("terminated");
     expect((await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: old.surfaceNumber } })).state).toBe("surrendered");
     // No message anywhere names the old card id.
     const all = await db().outboxMessage.findMany({ select: { jws: true } });

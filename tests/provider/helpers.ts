@@ -7,6 +7,7 @@ import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { buildLoadFile, decodeCardImage, SimulatedCard, systemCardEnv, terminal, type CardImage } from "@/lib/core/card";
 import type { ProviderActor } from "@/lib/server/auth/session";
 import { db } from "@/lib/server/db";
+import { activateCard } from "@/lib/server/data/issuer/activation";
 import { approveReissueRequest, fileReissueRequest } from "@/lib/server/data/issuer/reissue";
 import type { GrantView } from "@/lib/server/data/provider/permissions";
 import { deliverNow } from "@/lib/server/exchange/delivery";
@@ -25,8 +26,12 @@ export const desks = {
   sakura: () => providerActor("desk@sakura.recard.test"),
 };
 
-/** The issuer reissues a cardholder's current card (operator report + approval); notifications delivered. */
-export async function reissue(fullName: string, reason: "lost" | "stolen" | "damaged" = "damaged") {
+/**
+ * The issuer reissues a cardholder's current card (operator report + approval); notifications delivered.
+ * Then the cardholder activates the new card in the portal, as a real one does before going to a desk
+ * (nothing is reloaded on a card waiting for activation); `activate: false` leaves it waiting.
+ */
+export async function reissue(fullName: string, reason: "lost" | "stolen" | "damaged" = "damaged", options: { activate?: boolean } = {}) {
   const actor = await issuerActor();
   const old = await currentCard(fullName);
   const pending = await db().reissueRequest.findFirst({ where: { oldCardId: old.id, status: "pending" } });
@@ -39,7 +44,17 @@ export async function reissue(fullName: string, reason: "lost" | "stolen" | "dam
   const approved = await approveReissueRequest(actor, requestId);
   if (!approved.ok) throw new Error(`approval refused: ${approved.error.message}`);
   await deliverNow(approved.value.outboxIds);
+  if (options.activate !== false) await activateAsCardholder(approved.value.reissuedCardUuid);
   return { old, approval: approved.value };
+}
+
+/** The cardholder activates a card waiting for activation, in the portal (activateCard as the portal's action calls it). */
+export async function activateAsCardholder(cardUuid: string) {
+  const card = await db().card.findUniqueOrThrow({ where: { id: cardUuid }, select: { cardholderId: true } });
+  const user = await db().user.findFirstOrThrow({ where: { cardholderId: card.cardholderId } });
+  const activated = await activateCard({ kind: "cardholder", userId: user.id, label: `${user.name} (cardholder)`, cardholderId: card.cardholderId }, cardUuid);
+  if (!activated.ok) throw new Error(`activation refused: ${activated.error.message}`);
+  return activated.value;
 }
 
 /** The plastic in the wallet, as a card image. */

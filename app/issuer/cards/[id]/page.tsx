@@ -188,7 +188,13 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         {card.status === "issued" && (
           <Panel title="Activation">
             <p className="mb-3 text-sm text-slate-600">
-              The card waits for the cardholder&apos;s activation (in the portal){card.previousCard ? `; the card ending ${card.previousCard.surfaceNumber.slice(-4)} works until then` : ""}. When the cardholder is at the desk with this card in hand, activate it here.
+              The card waits for the cardholder&apos;s activation (in the portal); nothing is loaded or reloaded on it before
+              {card.previousCard
+                ? card.previousCard.status === "blocked"
+                  ? `. The card ending ${card.previousCard.surfaceNumber.slice(-4)} it replaces stays blocked and is terminated then`
+                  : `. The card ending ${card.previousCard.surfaceNumber.slice(-4)} it replaces works until then`
+                : ""}
+              . When the cardholder is at the desk with this card in hand, activate it here.
             </p>
             <SimpleForm action={activateCardAtDeskAction.bind(null, card.id)} fields={[]} submitLabel="Activate at the desk (card present)" ariaLabel="Activate the card at the desk" idPrefix="activate" variant="good" />
           </Panel>

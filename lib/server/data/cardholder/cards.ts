@@ -26,6 +26,8 @@ export type MyCard = {
   /** A temporary card for a lost one (short expiry): a permanent card follows. */
   temporary: boolean;
   replacedCardSurfaceNumber: string | null;
+  /** The replaced card's status: `blocked` (reported lost or stolen) or still `active` until this card is activated. */
+  replacedCardStatus: "issued" | "active" | "blocked" | "terminated" | null;
   /** The plastic: in the cardholder's hands, gone (lost/stolen), or handed back. */
   walletState: "in_hand" | "gone" | "surrendered" | null;
   applications: { name: string; providerName: string; kind: string; loadedAt: Date; status: "loaded" | "deleted"; carriedOver: { valueMinor: number; unit: string; fromCardLast4: string | null } | null }[];
@@ -60,7 +62,7 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
         generation: true,
         temporary: true,
         previousCardId: true,
-        previousCard: { select: { surfaceNumber: true, applications: appSelect } },
+        previousCard: { select: { surfaceNumber: true, status: true, applications: appSelect } },
         applications: {
           orderBy: { loadedAt: "asc" },
           select: {
@@ -112,6 +114,7 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
       generation: c.generation,
       temporary: c.temporary,
       replacedCardSurfaceNumber: c.previousCard?.surfaceNumber ?? null,
+      replacedCardStatus: c.previousCard?.status ?? null,
       walletState: walletState.get(c.surfaceNumber) ?? null,
       applications: c.applications.map((a) => ({
         name: a.application.name,

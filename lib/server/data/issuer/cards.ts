@@ -113,7 +113,7 @@ export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
       generation: true,
       temporary: true,
       cardholder: { select: { id: true, fullName: true, holderNo: true, fraudFlag: true, identityVerifiedAt: true } },
-      previousCard: { select: { id: true, surfaceNumber: true, cardId: true } },
+      previousCard: { select: { id: true, surfaceNumber: true, cardId: true, status: true } },
       nextCard: { select: { id: true, surfaceNumber: true, cardId: true } },
       linkAsReissued: { select: { reissuedAt: true, request: { select: { id: true, requestNo: true, reason: true } } } },
       applications: {

@@ -68,8 +68,9 @@ async function checkApplication(tx: Tx, provider: ProviderRow, aid: string, load
 function checkCardStatus(card: CardRow): Refusal | null {
   if (card.status === "blocked") return { reason: "card-blocked", text: "The card is blocked (reported lost or stolen): nothing may be loaded on it." };
   if (card.status === "terminated") return { reason: "card-terminated", text: "The card has been terminated (replaced by a reissued card): nothing may be loaded on it." };
-  // A renewed card waits for its cardholder: providers may reload once it is activated (the old card works until then).
-  if (card.status === "issued") return { reason: "other", text: "The card has not been activated by its cardholder yet: load or reload after activation." };
+  // Every new card but a temporary one waits for its cardholder: nothing is loaded or reloaded on it before
+  // the activation, so a card intercepted on its way carries none of the cardholder's applications.
+  if (card.status === "issued") return { reason: "other", text: "The card has not been activated by its cardholder yet: the cardholder activates it in the portal (or at the issuer's desk), then load or reload." };
   return null;
 }
 

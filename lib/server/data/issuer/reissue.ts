@@ -181,8 +181,9 @@ export type Approval = {
 
 /**
  * Steps 503/903 (+505), in one transaction: personalise a reissued card of the same platform type,
- * terminate the old card for good, store the reissue link (Fig. 13; for platform 200 the step-905
- * record the Fig. 10 inquiry searches), swap the plastic in the wallet, audit. For platform 100,
+ * waiting `issued` for the cardholder's activation (which ends the old card: activation.ts; a
+ * temporary card is active at once and ends the old card now), store the reissue link (Fig. 13; for
+ * platform 200 the step-905 record the Fig. 10 inquiry searches), deliver the plastic, audit. For platform 100,
  * one Fig. 12 notification to each provider that had an application on the old card, with just
  * this pair (providers set to pull ask at reload time instead); platform 200 notifies nobody.
  * Deliver `outboxIds` after commit (deliverNow/deliverSoon).
@@ -199,8 +200,8 @@ export type ApprovalOptions = {
   /** A temporary card for a lost one: short expiry, marked temporary; a permanent card replaces it later. */
   temporary?: boolean;
   /**
-   * "renewal" (a renewal run) and "permanent" (the permanent card for a temporary one): the new card
-   * waits `issued` until the cardholder activates it and the old card stays usable until then.
+   * "renewal": one card of a renewal run. Whatever the mode, the new card waits `issued` until the
+   * cardholder activates it (a temporary card excepted) and the old card ends at that activation.
    */
   mode?: "replace" | "renewal";
 };
@@ -234,9 +235,13 @@ export async function approveLockedRequest(tx: Tx, actor: IssuerActor, requestId
 
   const old = request.oldCard;
   const platformType: 100 | 200 = old.platformType === 200 ? 200 : 100;
-  // Renewals and the permanent card for a temporary one wait for activation; the old card works until then.
-  const waits = options.mode === "renewal" || request.reason === "permanent";
-  const temporary = options.temporary === true && !waits;
+  // Every new card waits `issued` for its cardholder's activation (a card intercepted in the post is
+  // worth nothing, and providers reload only once it is activated: permissions.ts), except a temporary
+  // card, handed over for a lost one so that the cardholder has a card meanwhile. Until the activation
+  // the old card stays as it is: a lost or stolen one blocked since its report, a damaged or expiring
+  // one usable; the activation terminates it (activation.ts).
+  const temporary = options.temporary === true && options.mode !== "renewal" && request.reason !== "permanent";
+  const waits = !temporary;
   const card = await personaliseAndDeliver(tx, {
     issuerCompanyId: actor.issuerCompanyId,
     cardholder: request.cardholder,
