@@ -29,9 +29,11 @@ describe(`statements per flow on ${testDatabase().kind}`, () => {
   it("a reissue approval (two providers with applications on the card), and the delivery of one notification", async () => {
     const actor = await issuerActor();
     const old = await currentCard("Hana Sato");
-    const filed = await fileReissueRequest({ kind: "operator", userId: actor.id, label: actor.name }, { cardUuid: old.id, reason: "damaged" });
+    const filed = await fileReissueRequest({ kind: "operator", userId: actor.id, label: actor.name }, { cardUuid: old.id, reason: "lost" });
     if (!filed.ok) throw new Error(filed.error.message);
-    const approval = await counted(() => approveReissueRequest(actor, filed.value.requestId));
+    // The heaviest approval: a temporary card, active at once, so the old card is terminated now and each
+    // pushed notification carries its reload permissions (a card waiting for activation carries none).
+    const approval = await counted(() => approveReissueRequest(actor, filed.value.requestId, { temporary: true }));
     if (!approval.value.ok) throw new Error(approval.value.error.message);
     measured.reissueApproval = approval.statements;
     expect(approval.value.value.outboxIds.length).toBeGreaterThanOrEqual(2);
