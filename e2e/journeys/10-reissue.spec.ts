@@ -140,7 +140,8 @@ test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Tr
   await metroDesk.page.getByRole("button", { name: "Confirm and reload Metro Pass" }).click();
   const steps = metroDesk.page.getByRole("list", { name: "Steps of the reload case" });
   await expect(steps).toContainText("Reload of Metro Pass refused by the issuer", LOAD);
-  await expect(steps).toContainText("The card has not been activated by its cardholder yet");
+  // The issuer's own words, shown with its refusal.
+  await expect(metroDesk.page.getByRole("main")).toContainText("The card has not been activated by its cardholder yet");
   await expect(metroDesk.page.getByTestId("reload-result")).toHaveCount(0);
   const finish = metroDesk.page.getByRole("button", { name: "Finish and return the card" });
   const returned = metroDesk.page.getByTestId("card-return").filter({ hasText: "returned to the cardholder" });

@@ -49,7 +49,7 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
     expect(before.recorded).toHaveLength(0);
     const app = before.confirmed.applications[0]!;
     expect(app.state).toBe("refused");
-    expect(app.refusal?.reason).toContain("has not been activated by its cardholder yet");
+    expect(app.refusal).toMatchObject({ code: "issuer-refused", step: "permission", params: { issuerReason: "other", issuerText: expect.stringContaining("has not been activated by its cardholder yet") } });
     expect(await db().loadingPermission.count({ where: { cardId: approval.reissuedCardUuid, status: { not: "refused" } } })).toBe(0);
     expect(await cardRow(approval.reissuedCardUuid)).toMatchObject({ status: "issued" });
 
@@ -82,7 +82,7 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
     };
     const before = await reloadCase();
     expect(before.recorded).toHaveLength(0);
-    expect(before.confirmed.applications[0]).toMatchObject({ state: "refused", refusal: { reason: expect.stringContaining("has not been activated by its cardholder yet") } });
+    expect(before.confirmed.applications[0]).toMatchObject({ state: "refused", refusal: { code: "issuer-refused", params: { issuerText: expect.stringContaining("has not been activated by its cardholder yet") } } });
     expect(await db().loadingPermission.count({ where: { cardId: approval.reissuedCardUuid, status: { not: "refused" } } })).toBe(0);
 
     await activateAsCardholder(approval.reissuedCardUuid);
