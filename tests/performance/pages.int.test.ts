@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, statementsSent } from "@/lib/server/db";
 import { EXACT_COUNT_UP_TO } from "@/lib/server/data/counts";
-import { listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
-import { chargesByMonth, listCharges } from "@/lib/server/data/issuer/charges";
+import { getCardholder, listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
+import { chargesByMonth, issueMonthlyStatement, listCharges, listStatements } from "@/lib/server/data/issuer/charges";
 import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
 import { fileReissueRequest, listReissueQueue, QUEUE_PENDING_SHOWN } from "@/lib/server/data/issuer/reissue";
 import { createCardBase } from "@/prisma/seed/card-base";
@@ -98,6 +98,22 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const since = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 11, 1));
     const sum = await db().providerCharge.aggregate({ where: { chargedAt: { gte: since } }, _sum: { amountMinor: true } });
     expect(chart.value.reduce((s, m) => s + m.normal + m.reissue, 0)).toBe(sum._sum.amountMinor);
+  });
+
+  it("a cardholder's page and the statements list count their own rows only, with the right numbers", async () => {
+    const actor = await issuerActor();
+    const hana = await currentCard("Hana Sato");
+    const holder = await getCardholder(actor, (await db().card.findUniqueOrThrow({ where: { id: hana.id }, select: { cardholderId: true } })).cardholderId);
+    for (const c of holder!.cards) expect(c._count.applications, c.surfaceNumber).toBe(await db().cardApplication.count({ where: { cardId: c.id, status: "loaded" } }));
+    const metro = await db().serviceProvider.findUniqueOrThrow({ where: { companyId: "METRO01" }, select: { id: true } });
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
+    const issued = await issueMonthlyStatement(actor, metro.id, lastMonth);
+    if (!issued.ok) throw new Error(issued.error.message);
+    const statements = await listStatements(actor);
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements.some((st) => st._count.charges > 0)).toBe(true);
+    for (const st of statements) expect(st._count.charges).toBe(await db().providerCharge.count({ where: { statementId: st.id } }));
   });
 
   it("the charges' totals come from the month totals the trigger keeps, and follow inserts, updates and deletes", async () => {

@@ -207,11 +207,16 @@ export async function getCardholder(actor: IssuerActor, cardholderId: string) {
       createdAt: true,
       cards: {
         orderBy: { issuedAt: "desc" },
-        select: { id: true, surfaceNumber: true, cardId: true, platformType: true, status: true, issuedAt: true, generation: true, _count: { select: { applications: { where: { status: "loaded" } } } } },
+        select: { id: true, surfaceNumber: true, cardId: true, platformType: true, status: true, issuedAt: true, generation: true },
       },
     },
     }),
     db().user.count({ where: { cardholderId } }),
   ]);
-  return holder ? { ...holder, hasAccount: accounts > 0 } : null;
+  if (!holder) return null;
+  // Loaded applications of these cards only: Prisma's `_count` would group every card's applications on
+  // each visit (prisma/orm#23669), a full scan at 100,000 cards.
+  const loaded = await db().cardApplication.groupBy({ by: ["cardId"], where: { cardId: { in: holder.cards.map((c) => c.id) }, status: "loaded" }, _count: { _all: true } });
+  const count = new Map(loaded.map((l) => [l.cardId, l._count._all]));
+  return { ...holder, cards: holder.cards.map((c) => ({ ...c, _count: { applications: count.get(c.id) ?? 0 } })), hasAccount: accounts > 0 };
 }

@@ -123,11 +123,16 @@ export async function chargesByMonth(actor: IssuerActor, filter: { providerId?: 
 /** Statements issued, newest first. */
 export async function listStatements(actor: IssuerActor, take = 50) {
   void actor;
-  return db().chargeStatement.findMany({
+  const statements = await db().chargeStatement.findMany({
     orderBy: [{ period: "desc" }, { issuedAt: "desc" }],
     take,
-    select: { id: true, period: true, platformType: true, currency: true, normalTotalMinor: true, reissueTotalMinor: true, totalMinor: true, messageId: true, issuedAt: true, provider: { select: { companyId: true, name: true } }, _count: { select: { charges: true } } },
+    select: { id: true, period: true, platformType: true, currency: true, normalTotalMinor: true, reissueTotalMinor: true, totalMinor: true, messageId: true, issuedAt: true, provider: { select: { companyId: true, name: true } } },
   });
+  // The lines of these statements only (iss_provider_charges_statement_id_idx): Prisma's `_count` would
+  // group every charge ever made by statement on each visit (prisma/orm#23669).
+  const lines = await db().providerCharge.groupBy({ by: ["statementId"], where: { statementId: { in: statements.map((s) => s.id) } }, _count: { _all: true } });
+  const count = new Map(lines.map((l) => [l.statementId, l._count._all]));
+  return statements.map((s) => ({ ...s, _count: { charges: count.get(s.id) ?? 0 } }));
 }
 
 export type StatementResult =
