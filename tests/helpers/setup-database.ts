@@ -1,0 +1,20 @@
+/**
+ * Runs before every integration test file (vitest setupFiles): the file gets its own database, a copy
+ * of the migrated and seeded template the runner prepared, and TEST_DATABASE_URL points at it. Copies
+ * left by earlier files are dropped here once their connections are gone (the server itself is
+ * thrown away at the end of the run).
+ */
+import { randomBytes } from "node:crypto";
+import { copyDatabase, dropDatabaseIfIdle, onServer, SEEDED_TEMPLATE } from "./template";
+
+const server = process.env.TEST_SERVER_URL;
+if (!server) {
+  throw new Error("integration tests run through `npm run test:integration`, which starts the embedded PostgreSQL and Debian's");
+}
+
+const stale = await onServer(server, (c) => c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'recard_file_%'`));
+for (const { datname } of stale.rows) await dropDatabaseIfIdle(server, datname);
+
+const name = `recard_file_${process.pid}_${randomBytes(4).toString("hex")}`;
+process.env.TEST_DATABASE_URL = await copyDatabase(server, SEEDED_TEMPLATE, name);
+(globalThis as { recardTestDbPristine?: boolean }).recardTestDbPristine = true;
