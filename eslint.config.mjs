@@ -18,6 +18,26 @@ const coreRule = (withSecrets) => [
   },
 ];
 
+// Parties meet only through signed messages (issue 11): the issuer's code and a provider's never import
+// each other, and a party's data layer reads the database only through its own narrowed client
+// (lib/server/data/<party>/db.ts, lib/server/db/parties.ts), never through the whole one.
+const otherParty = (other) => ({
+  regex: `^@/lib/server/(data/)?${other}(/|$)|^(\\.\\./)+(data/)?${other}(/|$)|^@/app/${other}(/|$)`,
+  message: `Parties meet only through signed messages: ${other} code is not imported here (docs/architecture.md, "The party boundary").`,
+});
+const wholeClient = {
+  regex: "^@/lib/server/db$|^(\\.\\./)+db$|generated/prisma|^@prisma/|^pg$",
+  message: "A party's data layer reads the database through its own narrowed client (./db), which has only its tables.",
+};
+const appImports = [
+  { group: ["@/lib/server/generated/*", "@prisma/*", "pg"], message: "Go through the data layer in lib/server/data." },
+  secrets,
+];
+const partyRules = (own, other) => [
+  { files: [`app/${own}/**/*.{ts,tsx}`], rules: { "no-restricted-imports": ["error", { patterns: [...appImports, otherParty(other)] }] } },
+  { files: [`lib/server/data/${own}/**/*.ts`], ignores: [`lib/server/data/${own}/db.ts`], rules: { "no-restricted-imports": ["error", { patterns: [otherParty(other), wholeClient] }] } },
+];
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -76,16 +96,17 @@ const config = [
   {
     files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            { group: ["@/lib/server/generated/*", "@prisma/*", "pg"], message: "Go through the data layer in lib/server/data." },
-            secrets,
-          ],
-        },
-      ],
+      "no-restricted-imports": ["error", { patterns: appImports }],
     },
+  },
+  ...partyRules("issuer", "provider"),
+  ...partyRules("provider", "issuer"),
+  {
+    // No circles (issue 11): the exchange imports no party (they register their handlers at start,
+    // lib/server/wiring.ts), and no `await import()` hides a cycle: dynamic imports count here too.
+    files: ["lib/server/**/*.ts", "instrumentation.ts"],
+    ignores: ["lib/server/generated/**"],
+    rules: { "import/no-cycle": ["error", { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: false }] },
   },
 ];
 

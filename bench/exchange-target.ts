@@ -23,6 +23,7 @@ try {
   await migrate(server.url);
   const { seedIfEmpty } = await import("../prisma/seed");
   await seedIfEmpty(server.url);
+  (await import("../lib/server/wiring")).wireParties();
   const { db } = await import("../lib/server/db");
   const { enqueueMessage } = await import("../lib/server/exchange/outbox");
   const { deliverOne } = await import("../lib/server/exchange/delivery");

@@ -25,6 +25,7 @@ try {
   await migrate(server.url);
   const { seedIfEmpty } = await import("../prisma/seed");
   await seedIfEmpty(server.url);
+  (await import("../lib/server/wiring")).wireParties();
   const { db } = await import("../lib/server/db");
   const { createExpiringCards } = await import("../prisma/seed/expiring-cards");
   const { startRenewalRun, processRenewalBatch } = await import("../lib/server/data/issuer/renewal");

@@ -5,6 +5,9 @@
  * and before the outbox row is marked delivered: the worst moment to crash.
  */
 import { startExchangeQueue, stopExchangeQueue } from "../lib/server/exchange/queue";
+import { wireParties } from "../lib/server/wiring";
+
+wireParties();
 
 const crashAfter = Number(process.env.RECARD_TEST_CRASH_AFTER ?? 0);
 if (crashAfter > 0) {

@@ -18,6 +18,8 @@ function closedPeriods(now: Date, count: number): string[] {
 
 /** Issues and delivers the statements of the last `months` closed months; returns how many messages. */
 export async function sendOpeningTraffic(options: { now: Date; months?: number; log?: (line: string) => void }): Promise<number> {
+  const { wireParties } = await import("../../lib/server/wiring");
+  wireParties();
   const { db } = await import("../../lib/server/db");
   const { issueMonthlyStatement } = await import("../../lib/server/data/issuer/charges");
   const { deliverNow } = await import("../../lib/server/exchange/delivery");

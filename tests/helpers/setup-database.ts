@@ -18,3 +18,8 @@ for (const { datname } of stale.rows) await dropDatabaseIfIdle(server, datname);
 const name = `recard_file_${process.pid}_${randomBytes(4).toString("hex")}`;
 process.env.TEST_DATABASE_URL = await copyDatabase(server, SEEDED_TEMPLATE, name);
 (globalThis as { recardTestDbPristine?: boolean }).recardTestDbPristine = true;
+
+// The parties register their message handlers with the exchange at start, as the app server does in
+// instrumentation.ts (lib/server/wiring.ts).
+const { wireParties } = await import("@/lib/server/wiring");
+wireParties();

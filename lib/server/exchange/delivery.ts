@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../db";
+import { enqueueDeliveries } from "./queue";
 import { transmit } from "./transport";
 
 /** Attempts before a message is given up as dead (the messages page can send it again). */
@@ -76,17 +77,13 @@ export async function dueOutboxIds(limit: number, now = new Date()): Promise<str
  */
 export function deliverSoon(outboxIds: string[]): void {
   if (outboxIds.length === 0) return;
-  void (async () => {
-    const { enqueueDeliveries } = await import("./queue");
-    await enqueueDeliveries(outboxIds).catch((e: Error) => console.warn(`[exchange] queue unavailable, the sweep will deliver: ${e.message}`));
-  })();
+  void enqueueDeliveries(outboxIds).catch((e: Error) => console.warn(`[exchange] queue unavailable, the sweep will deliver: ${e.message}`));
 }
 
 /** Delivers now and waits: for flows that need the answer in the same request. */
 export async function deliverNow(outboxIds: string[]): Promise<DeliveryResult[]> {
   const results: DeliveryResult[] = [];
   for (const id of outboxIds) results.push(await deliverOne(id));
-  const { enqueueDeliveries } = await import("./queue");
   const retry = outboxIds.filter((_, i) => results[i] === "retry");
   if (retry.length) await enqueueDeliveries(retry).catch(() => {});
   return results;

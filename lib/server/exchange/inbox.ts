@@ -12,7 +12,8 @@ import {
 } from "@/lib/core/messages";
 import { db, type Prisma } from "../db";
 import { hostedRole, trustedKey } from "./companies";
-import { handlersFor } from "./handlers";
+import { deliverNow } from "./delivery";
+import { handlersFor } from "./registry";
 import { RateLimited, recordRejection, senderLimit } from "./limits";
 import type { HandlerOutcome, MessageHandler, ReceiveOutcome, Via } from "./types";
 
@@ -121,7 +122,6 @@ export async function receiveMessage(jws: string, via: Via, now = new Date(), op
   if (outcome.kind === "new" && r.enqueued.length > 0) {
     // Answer within the sender's request when we can (a desk waits for its permission); the queue
     // takes over whatever does not go through now.
-    const { deliverNow } = await import("./delivery");
     await deliverNow(r.enqueued).catch((e: Error) => console.warn(`[exchange] reply delivery deferred: ${e.message}`));
   }
   return { status: outcome.kind === "new" ? "processed" : "replayed", messageId, type, summary: r.summary, enqueued: r.enqueued };

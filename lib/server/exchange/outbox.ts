@@ -3,7 +3,7 @@ import { buildHeader, parseMessage, signMessage, type HeaderInput, type Message,
 import { SENDER_ROLE } from "@/lib/core/messages";
 import { signingKeyOf } from "./companies";
 import { allocateSequence } from "./message-ids";
-import type { Tx } from "./types";
+import type { ExchangeTx as Tx } from "../db/parties";
 
 /** A message without its header: what the business code decides. */
 export type MessageBody<T extends MessageType> = Omit<MessageOf<T>, "header">;

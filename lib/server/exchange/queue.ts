@@ -1,9 +1,7 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import { env } from "../env";
-import { processRenewalBatch, runningRenewalRunIds } from "../data/issuer/renewal";
-import { dueNoticeIds, sendNotice } from "../notices/notices";
-import { deliverOne, dueOutboxIds } from "./delivery";
+import { queueJobs } from "./registry";
 
 /**
  * The durable side of delivery, on pg-boss (runs on the embedded PostgreSQL and any other). One job per
@@ -81,6 +79,8 @@ async function start(options: WorkerOptions): Promise<Boss> {
   });
   await boss.createQueue(RENEWAL_QUEUE, { name: RENEWAL_QUEUE, policy: "standard", retryLimit: 50, retryDelay: 2, expireInSeconds: options.expireInSeconds ?? 120 });
   if (options.work !== false) {
+    // The work itself is registered at start (lib/server/wiring.ts): this module imports none of it.
+    const { deliverOne, dueOutboxIds, sendNotice, dueNoticeIds, processRenewalBatch, runningRenewalRunIds } = queueJobs();
     await boss.work<{ runId: string }>(RENEWAL_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
       if (!job) return;
       const result = await processRenewalBatch(job.data.runId, RENEWAL_BATCH);

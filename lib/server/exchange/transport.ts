@@ -1,6 +1,7 @@
 import "server-only";
 import { refusal } from "@/lib/core/messages";
 import { hostedRole, peerUrlOf } from "./companies";
+import { localReceiver } from "./registry";
 import type { ReceiveOutcome } from "./types";
 
 /** A delivery attempt failed in a way worth retrying (network, receiver down or busy). */
@@ -15,8 +16,8 @@ export const EXCHANGE_CONTENT_TYPE = "application/jose";
  */
 export async function transmit(jws: string, receiverCompanyId: string): Promise<ReceiveOutcome> {
   if (await hostedRole(receiverCompanyId)) {
-    const { receiveMessage } = await import("./inbox");
-    return receiveMessage(jws, "online");
+    // The inbox, registered at start (lib/server/wiring.ts): the inbox delivers replies through this module.
+    return localReceiver()(jws);
   }
   const peer = peerUrlOf(receiverCompanyId);
   if (!peer) {

@@ -2,6 +2,7 @@ import "server-only";
 import type { MessageOf, MessageType, Refusal } from "@/lib/core/messages";
 import type { Prisma } from "../db";
 
+/** The inbox's transaction; a party's handlers see it through their own narrowed type (lib/server/db/parties.ts). */
 export type Tx = Prisma.TransactionClient;
 export type Via = "online" | "http" | "file";
 
@@ -14,12 +15,12 @@ export type HandlerOutcome = {
 };
 
 /** Fig. 18: which method the platform type selected (step 1803 or 1804). */
-export type HandlerContext = { tx: Tx; receiverCompanyId: string; now: Date; via: Via; method: 1 | 2 };
+export type HandlerContext<X = Tx> = { tx: X; receiverCompanyId: string; now: Date; via: Via; method: 1 | 2 };
 
-export type MessageHandler<T extends MessageType> = (message: MessageOf<T>, ctx: HandlerContext) => Promise<HandlerOutcome>;
+export type MessageHandler<T extends MessageType, X = Tx> = (message: MessageOf<T>, ctx: HandlerContext<X>) => Promise<HandlerOutcome>;
 
 /** The handlers of one role (issuer or provider): a type the role does not receive has none. */
-export type RoleHandlers = { readonly [T in MessageType]?: MessageHandler<T> };
+export type RoleHandlers<X = Tx> = { readonly [T in MessageType]?: MessageHandler<T, X> };
 
 /** What receiving a message came to. */
 export type ReceiveOutcome =

@@ -174,7 +174,7 @@ export type RotationResult = { ok: true; value: { version: number; fingerprint: 
  * update from the previous version signed with the previous signing key; the previous version retired
  * (kept for verifying and opening). Serialised per issuer by a transaction-level advisory lock.
  */
-export async function rotateIssuerCardKeys(tx: Prisma.TransactionClient, input: { issuerCompanyId: string; createdBy: string; now: Date; compromised?: boolean }): Promise<RotationResult> {
+export async function rotateIssuerCardKeys(tx: Tx & Pick<Prisma.TransactionClient, "$executeRaw">, input: { issuerCompanyId: string; createdBy: string; now: Date; compromised?: boolean }): Promise<RotationResult> {
   const { issuerCompanyId, now } = input;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`iss_card_keys/${issuerCompanyId}`}))`;
   const previous = await currentIssuerKey(tx, issuerCompanyId);

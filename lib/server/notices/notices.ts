@@ -3,8 +3,9 @@ import { randomUUID } from "node:crypto";
 import { NoticeParamsSchemas, parseNotice, renderNotice, type Locale, type Notice, type RenderedNotice } from "@/lib/core/notices";
 import { db, type Prisma } from "../db";
 import { env } from "../env";
+import { enqueueNoticesIfRunning } from "../exchange/queue";
 
-type Tx = Prisma.TransactionClient;
+type Tx = Pick<Prisma.TransactionClient, "$queryRaw" | "cardholderNotice">;
 
 /** Attempts before an e-mail is given up (the notice stays in the inbox). */
 export const MAX_EMAIL_ATTEMPTS = 8;
@@ -123,8 +124,5 @@ export async function dueNoticeIds(limit: number, now = new Date()): Promise<str
 export function noticesCommitted(ids: (string | null)[]): void {
   const list = ids.filter((x): x is string => !!x);
   if (list.length === 0) return;
-  void (async () => {
-    const { enqueueNoticesIfRunning } = await import("../exchange/queue");
-    await enqueueNoticesIfRunning(list).catch((e: Error) => console.warn(`[notices] queue unavailable, the sweep will send: ${e.message}`));
-  })();
+  void enqueueNoticesIfRunning(list).catch((e: Error) => console.warn(`[notices] queue unavailable, the sweep will send: ${e.message}`));
 }

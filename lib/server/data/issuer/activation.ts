@@ -1,7 +1,7 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import type { RequestReason } from "@/lib/core/workflows/reissue";
-import { db } from "../../db";
+import { db } from "./db";
 import { noticesCommitted, recordNotice } from "../../notices/notices";
 import { retireCard } from "../wallet";
 import { recordAudit } from "./audit";

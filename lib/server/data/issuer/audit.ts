@@ -1,5 +1,5 @@
 import "server-only";
-import type { Prisma } from "../../db";
+import type { Prisma } from "./db";
 
 type Tx = Pick<Prisma.TransactionClient, "auditLog">;
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { IssuerActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 import { issuerKeyHistory, rotateIssuerCardKeys, verifyIssuedToken } from "../../issuer/key-history";
 import { verifyReceipt, cardBinding } from "@/lib/core/card";
 import { recordAudit } from "./audit";

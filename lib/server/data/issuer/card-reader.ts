@@ -10,7 +10,7 @@ import { err, ok } from "@/lib/core/result";
 import { DEMO_ISD_MASTER_KEY } from "@/lib/secrets/demo-isd-keys";
 import type { IssuerActor } from "../../auth/session";
 import { openTicket, replayHostScript, sealTicket, type RelayStep } from "../../card-relay";
-import { db } from "../../db";
+import { db } from "./db";
 import { env } from "../../env";
 import { currentIssuerKey, issuerKeyHistory, type IssuerKeyVersion } from "../../issuer/key-history";
 import { isdKeysForCard } from "../../issuer/keys";

@@ -1,16 +1,17 @@
 import "server-only";
+import type { IssuerTx } from "./db";
 import { createHash, randomBytes } from "node:crypto";
 import { isUuid } from "@/lib/core/ids";
 import type { CreateCardholderInput } from "@/lib/validation/cardholder";
 import type { IssuerActor } from "../../auth/session";
 import { hashPassword } from "../../auth/password";
-import { db, type Prisma } from "../../db";
+import { db } from "./db";
 import { noticesCommitted } from "../../notices/notices";
 import { recordAudit } from "./audit";
 import { personaliseAndDeliver } from "./issuance";
 import { operator } from "./shared";
 
-type Tx = Prisma.TransactionClient;
+type Tx = IssuerTx;
 
 /** How long an invitation link works. */
 export const INVITATION_DAYS = 7;

@@ -3,7 +3,7 @@ import { isUuid } from "@/lib/core/ids";
 import { toMessageTimestamp } from "@/lib/core/messages";
 import { lastMonths, monthRange, totalsByMonth } from "@/lib/core/months";
 import type { IssuerActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 import { Prisma } from "../../generated/prisma/client";
 import { enqueueMessage } from "../../exchange/outbox";
 import { startOfUtcMonth } from "../time";

@@ -2,7 +2,7 @@ import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import { cardBinding, decodeCardImage, describeStatusWord, formatStatusWord, signPermission, SimulatedCard, systemCardEnv, terminal, type CardImage } from "@/lib/core/card";
 import type { IssuerActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
+import { db, type Prisma } from "./db";
 import { allocateMessageId } from "../../exchange/message-ids";
 import { issuerKeyHistory } from "../../issuer/key-history";
 import { recordAudit } from "./audit";

@@ -1,9 +1,9 @@
 import "server-only";
+import type { IssuerTx } from "./db";
 import { toMessageTimestamp, type HotListReason } from "@/lib/core/messages";
-import type { Prisma } from "../../db";
 import { enqueueMessage } from "../../exchange/outbox";
 
-type Tx = Prisma.TransactionClient;
+type Tx = IssuerTx;
 
 /** The issuer's company id (one issuer per deployment). */
 export async function issuerCompanyIdOf(tx: Pick<Tx, "issuerCompany">): Promise<string> {

@@ -1,9 +1,10 @@
 import "server-only";
+import type { IssuerTx } from "./db";
 import { isUuid } from "@/lib/core/ids";
 import { toHex } from "@/lib/core/bytes";
 import { drawUnused, personaliseCard, randomSurfaceNumber, SURFACE_NUMBER_DRAWS, systemCardEnv } from "@/lib/core/card";
 import type { IssuerActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
+import { db, type Prisma } from "./db";
 import { currentIssuerKey } from "../../issuer/key-history";
 import { isdKeysForCard } from "../../issuer/keys";
 import { noticesCommitted, recordNotice } from "../../notices/notices";
@@ -11,7 +12,7 @@ import { deliverCard } from "../wallet";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
 
-type Tx = Prisma.TransactionClient;
+type Tx = IssuerTx;
 
 /** How long a card is valid from issuance. */
 export const CARD_VALIDITY_YEARS = 5;

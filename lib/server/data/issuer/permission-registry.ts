@@ -1,6 +1,6 @@
 import "server-only";
 import type { IssuerActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
+import { db, type Prisma } from "./db";
 
 export type PermissionFilter = {
   status?: "granted" | "refused" | "confirmed" | "failed";

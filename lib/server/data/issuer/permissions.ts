@@ -1,10 +1,11 @@
 import "server-only";
+import type { IssuerTx } from "./db";
 import { recordNotice } from "../../notices/notices";
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { cardBinding, signPermission, verifyReceipt } from "@/lib/core/card";
 import { formatMessageId } from "@/lib/core/message-id";
 import type { CarriedReloadPermission, MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
-import type { Prisma } from "../../db";
+import type { Prisma } from "./db";
 import { allocateSequence } from "../../exchange/message-ids";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
@@ -13,7 +14,7 @@ import { recordAudit } from "./audit";
 import { earlierCards } from "./reissue-chain";
 import { EXCHANGE_ACTOR, findReferencedCard, readPolicy, type CardRow } from "./shared";
 
-type Tx = Prisma.TransactionClient;
+type Tx = IssuerTx;
 type Refusal = { reason: PermissionRefusalReason; text: string };
 
 type ProviderRow = { id: string; companyId: string; name: string; contractNo: string; contractStatus: "active" | "suspended" | "terminated"; contractEnd: Date | null };
@@ -323,7 +324,7 @@ const asPlatform = (p: number): 100 | 200 => (p === 200 ? 200 : 100);
  * application, the exact load file, and a card that can take it. Grant a card-bound permission
  * under a new message id, or refuse with the reason.
  */
-export async function decideLoadingPermission(message: MessageOf<"loading-permission-request">, ctx: HandlerContext): Promise<HandlerOutcome> {
+export async function decideLoadingPermission(message: MessageOf<"loading-permission-request">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
   const platformType = asPlatform(message.platformType);
@@ -372,7 +373,7 @@ function refused(sent: { outboxId: string; messageId: string; type: "loading-per
  * every link of that proof is checked: the original is this provider's, for this application,
  * confirmed loaded, on the card the reissue link names as the old card of the card presented.
  */
-export async function decideReloadPermission(message: MessageOf<"reload-permission-request">, ctx: HandlerContext): Promise<HandlerOutcome> {
+export async function decideReloadPermission(message: MessageOf<"reload-permission-request">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
   const platformType = asPlatform(message.platformType);
@@ -445,7 +446,7 @@ async function feeFor(tx: Tx, providerId: string, applicationId: string, at: Dat
  * file). Only then is the application on the card in the issuer's records, and charged: a normal
  * load, or a reissue reload at the distinct reissue fee (claim 13). Idempotent.
  */
-export async function recordLoadConfirmation(message: MessageOf<"load-confirmation">, ctx: HandlerContext): Promise<HandlerOutcome> {
+export async function recordLoadConfirmation(message: MessageOf<"load-confirmation">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
   const permission = await tx.loadingPermission.findUnique({

@@ -1,6 +1,6 @@
 import "server-only";
 import type { IssuerActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 import { recordAudit } from "./audit";
 import { operator, readPolicy, type IssuerPolicyRow } from "./shared";
 

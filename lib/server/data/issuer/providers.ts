@@ -1,7 +1,7 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
 

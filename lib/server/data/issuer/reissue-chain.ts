@@ -1,9 +1,9 @@
 import "server-only";
+import type { IssuerTx } from "./db";
 import type { ReissuePair } from "@/lib/core/messages";
 import { toMessageTimestamp } from "@/lib/core/messages";
-import type { Prisma } from "../../db";
 
-type Tx = Prisma.TransactionClient;
+type Tx = IssuerTx;
 
 /** Most links walked back from a card (a guard against a corrupt chain, not a business limit). */
 export const MAX_CHAIN_DEPTH = 20;

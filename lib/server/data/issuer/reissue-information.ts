@@ -1,6 +1,6 @@
 import "server-only";
+import type { IssuerTx } from "./db";
 import type { CardInformationNgReason, CarriedReloadPermission, MessageOf, ReissuePair } from "@/lib/core/messages";
-import type { Prisma } from "../../db";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
 import { recordAudit } from "./audit";
@@ -8,7 +8,7 @@ import { earlierCards, outstandingLoads, pairsOf, type ChainLink, type Outstandi
 import { grantCarriedReloads } from "./permissions";
 import { EXCHANGE_ACTOR, findReferencedCard, readPolicy } from "./shared";
 
-type Tx = Prisma.TransactionClient;
+type Tx = IssuerTx;
 
 /** A provider to tell about a reissue, with the pairs from its oldest card still to reload up to the new card. */
 export type ProviderToTell = { provider: OutstandingLoad["provider"]; pairs: ReissuePair[]; loads: OutstandingLoad[] };
@@ -38,7 +38,7 @@ export async function providersToTell(tx: Tx, links: readonly ChainLink[]): Prom
  * A card reissued more than once gives the chain back to the oldest card holding one of the provider's
  * loads still to reload (any generation), so the desk reloads from there in one step.
  */
-export async function answerReissuanceInformationRequest(message: MessageOf<"reissuance-information-request">, ctx: HandlerContext): Promise<HandlerOutcome> {
+export async function answerReissuanceInformationRequest(message: MessageOf<"reissuance-information-request">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
   const provider = await tx.serviceProvider.findUnique({ where: { companyId: providerCompanyId }, select: { id: true } });
@@ -104,7 +104,7 @@ type CardInformationReplyResult = MessageOf<"card-information-reply">["result"];
  * (1005). Another provider's permission is never considered, so its message id cannot leak, and the
  * reply has no place for a card id (the codec refuses one on a platform-200 message).
  */
-export async function answerCardInformationInquiry(message: MessageOf<"card-information-inquiry">, ctx: HandlerContext): Promise<HandlerOutcome> {
+export async function answerCardInformationInquiry(message: MessageOf<"card-information-inquiry">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
   const answer = await findOriginalLoad(tx, providerCompanyId, message);

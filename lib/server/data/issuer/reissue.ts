@@ -1,4 +1,5 @@
 import "server-only";
+import type { IssuerTx } from "./db";
 import { isUuid } from "@/lib/core/ids";
 import type { HotListReason } from "@/lib/core/messages";
 import {
@@ -17,7 +18,7 @@ import {
   type ReissueRefusal,
 } from "@/lib/core/workflows/reissue";
 import type { IssuerActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 import { Prisma } from "../../generated/prisma/client";
 import { enqueueMessage } from "../../exchange/outbox";
 import { noticesCommitted, recordNotice } from "../../notices/notices";
@@ -30,7 +31,7 @@ import { earlierCards } from "./reissue-chain";
 import { grantCarriedReloads, PUSHED_RELOAD_PERMISSION_DAYS } from "./permissions";
 import { operator, readPolicy, type IssuerPolicyRow } from "./shared";
 
-type Tx = Prisma.TransactionClient;
+type Tx = IssuerTx;
 
 export type ReissueError = ReissueRefusal | { code: "not-found"; message: string };
 export type ReissueResult<T> = { ok: true; value: T } | { ok: false; error: ReissueError };

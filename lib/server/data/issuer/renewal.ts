@@ -1,14 +1,15 @@
 import "server-only";
+import type { IssuerTx } from "./db";
 import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
+import { db, type Prisma } from "./db";
 import { deliverSoon } from "../../exchange/delivery";
 import { noticesCommitted } from "../../notices/notices";
 import { recordAudit } from "./audit";
 import { approveLockedRequest } from "./reissue";
 import { operator } from "./shared";
 
-type Tx = Prisma.TransactionClient;
+type Tx = IssuerTx;
 
 /** "2026-12": the cards whose expiry instant falls in that UTC calendar month. */
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

@@ -1,10 +1,11 @@
 import "server-only";
+import type { IssuerTx } from "./db";
 import { fromBase64Url } from "@/lib/core/bytes";
 import type { IssuerActor } from "../../auth/session";
-import type { Prisma } from "../../db";
+import type { Prisma } from "./db";
 import { openAttributeData } from "../../issuer/key-history";
 
-type Tx = Prisma.TransactionClient;
+type Tx = IssuerTx;
 
 /** Who decided, as the audit log names it. */
 export function operator(actor: IssuerActor): { id: string; label: string } {

@@ -8,7 +8,7 @@ import type { CardResult } from "@/lib/core/card/terminal";
 import { DEMO_PROVIDER_SSD_MASTER_KEY } from "@/lib/secrets/demo-ssd-keys";
 import type { ProviderActor } from "../../auth/session";
 import { openTicket, replayHostScript, sealTicket, type HostScript, type RelayStep } from "../../card-relay";
-import { db } from "../../db";
+import { db } from "./db";
 import { env } from "../../env";
 import { findApplication } from "./catalog";
 

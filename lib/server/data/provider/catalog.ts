@@ -1,7 +1,7 @@
 import "server-only";
 import { buildLoadFile, loadFileHash, type AppletKind } from "@/lib/core/card";
 import type { ProviderActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 
 /**
  * Each provider's application software: the load files its desk sends to cards. A load file is a

@@ -2,8 +2,9 @@ import "server-only";
 import type { MessageOf } from "@/lib/core/messages";
 import { lastMonths, totalsByMonth, type MonthTotals } from "@/lib/core/months";
 import type { ProviderActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
-import type { HandlerOutcome, Tx } from "../../exchange/types";
+import { db, type Prisma } from "./db";
+import type { HandlerOutcome } from "../../exchange/types";
+import type { ProviderTx as Tx } from "./db";
 
 /**
  * Charges on the provider's side (claims 13 and 14): what it charges its users per load (normal fee

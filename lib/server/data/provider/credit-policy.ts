@@ -1,7 +1,7 @@
 import "server-only";
 import type { CreditPolicy } from "@/lib/core/workflows/first-load";
 import type { ProviderActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 
 /** The provider's own credit policy (claims 11/12: the examination a reload later reuses). */
 

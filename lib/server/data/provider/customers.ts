@@ -1,8 +1,8 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import type { ProviderActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
-import type { Tx } from "../../exchange/types";
+import { db, type Prisma } from "./db";
+import type { ProviderTx as Tx } from "./db";
 import { loadExaminationSelect, loadRecordColumns, type LoadExamination, type LoadRecordColumns } from "./load-records";
 
 /** The provider's own customer records (Figs. 14/17 "user information"), scoped to the desk's provider. */

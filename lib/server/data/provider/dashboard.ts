@@ -1,6 +1,6 @@
 import "server-only";
 import type { ProviderActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 import { startOfUtcDay, startOfUtcMonth } from "../time";
 
 export type ProviderDashboard = {

@@ -2,7 +2,7 @@ import "server-only";
 import { examineFirstLoad, type Examination } from "@/lib/core/workflows/first-load";
 import { checkCardNotLocked, checkNotOnHotList, dispatchPlatformType, reloadRefusal, type ReloadRefusal } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 import { deliverNow } from "../../exchange/delivery";
 import { currentFee, findApplication, loadFileHashOf, type FeeView } from "./catalog";
 import { getCreditPolicy } from "./credit-policy";

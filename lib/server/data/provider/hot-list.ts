@@ -3,8 +3,9 @@ import { createHash, randomBytes } from "node:crypto";
 import type { MessageOf } from "@/lib/core/messages";
 import type { HotListHit } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
-import { db } from "../../db";
-import type { HandlerOutcome, Tx } from "../../exchange/types";
+import { db } from "./db";
+import type { HandlerOutcome } from "../../exchange/types";
+import type { ProviderTx as Tx } from "./db";
 import { freezeValues, unfreezeValues } from "./value-ledger";
 
 /**

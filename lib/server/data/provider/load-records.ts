@@ -1,7 +1,7 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import type { ProviderActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
+import { db, type Prisma } from "./db";
 
 /** The columns of a load record (Figs. 14/17) that every view of it shows: the list, the detail and a customer's loads. */
 export const loadRecordColumns = {

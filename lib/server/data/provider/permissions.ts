@@ -7,10 +7,11 @@ import { installedValue, installParamsFor } from "@/lib/core/workflows/first-loa
 import { recordLoadValue } from "./value-ledger";
 import { refusalFromIssuer, reloadRefusal, userChargeFor, type ReloadRefusal } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
+import { db, type Prisma } from "./db";
 import { deliverNow } from "../../exchange/delivery";
 import { enqueueMessage } from "../../exchange/outbox";
-import type { HandlerOutcome, Tx } from "../../exchange/types";
+import type { HandlerOutcome } from "../../exchange/types";
+import type { ProviderTx as Tx } from "./db";
 import { currentFee, findApplication, loadFileSpecOf, type LoadFileSpec } from "./catalog";
 
 /**

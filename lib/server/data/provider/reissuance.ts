@@ -1,8 +1,9 @@
 import "server-only";
 import type { MessageOf, ReissuePair } from "@/lib/core/messages";
-import type { HandlerOutcome, Tx } from "@/lib/server/exchange/types";
+import type { HandlerOutcome } from "@/lib/server/exchange/types";
+import type { ProviderTx as Tx } from "./db";
 import type { ProviderActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 
 /**
  * Fig. 6 (steps 601/602): a provider stores the smart card reissuance information it received as

@@ -20,11 +20,11 @@ import {
   type PermissionFact,
 } from "@/lib/core/workflows/reload-case";
 import type { ProviderActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
+import { db, type Prisma } from "./db";
 import { deliverNow } from "../../exchange/delivery";
 import { decodeStored } from "../../exchange/inbox";
 import { enqueueMessage } from "../../exchange/outbox";
-import type { Tx } from "../../exchange/types";
+import type { ProviderTx as Tx } from "./db";
 import { isLeaseLive, leaseReceipts } from "../card-lease";
 import { currentFee, findApplication, loadFileHashOf } from "./catalog";
 import { findBlockedCard } from "./hot-list";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ProviderActor } from "../../auth/session";
-import { db, type Prisma } from "../../db";
-import type { Tx } from "../../exchange/types";
+import { db, type Prisma } from "./db";
+import type { ProviderTx as Tx } from "./db";
 
 /**
  * The value ledger (issue 12): what each of the provider's applications holds on a card — a transit

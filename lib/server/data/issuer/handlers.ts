@@ -1,14 +1,17 @@
 import "server-only";
-import { decideLoadingPermission, decideReloadPermission, recordLoadConfirmation } from "@/lib/server/data/issuer/permissions";
-import { answerCardInformationInquiry, answerReissuanceInformationRequest } from "@/lib/server/data/issuer/reissue-information";
-import type { RoleHandlers } from "../types";
+import type { RoleHandlers } from "../../exchange/types";
+import type { IssuerTx } from "./db";
+import { decideLoadingPermission, decideReloadPermission, recordLoadConfirmation } from "./permissions";
+import { answerCardInformationInquiry, answerReissuanceInformationRequest } from "./reissue-information";
 
 /**
  * What the issuer does with each message it may receive (DB 104). Fig. 18 dispatch has already
  * run: 999 and platform mismatches never get here. Business refusals are answered with refusal or
  * NG messages; a throw means "try again" (the inbox transaction rolls back and the sender retries).
+ * Registered with the exchange at start (lib/server/wiring.ts); they see the inbox transaction as the
+ * issuer's (IssuerTx: no provider table).
  */
-export const ISSUER_HANDLERS: RoleHandlers = {
+export const ISSUER_HANDLERS: RoleHandlers<IssuerTx> = {
   // The AP loading permission (flow 2): contract, registration, load file, card → grant or refusal.
   "loading-permission-request": (message, ctx) => decideLoadingPermission(message, ctx),
   // Proof of load: verify the card's receipt, record the application on the card, charge (claim 13).

@@ -1,12 +1,17 @@
 import "server-only";
-import type { RoleHandlers } from "../types";
-import { storeChargeStatement } from "@/lib/server/data/provider/charges";
-import { applyCardBlocked, applyCardUnblocked } from "@/lib/server/data/provider/hot-list";
-import { storePermissionGrant, storePermissionRefusal } from "@/lib/server/data/provider/permissions";
-import { storeCardInformationReply, storeReissuanceInformationReply, storeReissuePairs } from "@/lib/server/data/provider/reissuance";
+import type { RoleHandlers } from "../../exchange/types";
+import { storeChargeStatement } from "./charges";
+import type { ProviderTx } from "./db";
+import { applyCardBlocked, applyCardUnblocked } from "./hot-list";
+import { storePermissionGrant, storePermissionRefusal } from "./permissions";
+import { storeCardInformationReply, storeReissuanceInformationReply, storeReissuePairs } from "./reissuance";
 
-/** What a provider does with each message it may receive (DB 110). Each runs inside the inbox transaction. */
-export const PROVIDER_HANDLERS: RoleHandlers = {
+/**
+ * What a provider does with each message it may receive (DB 110). Each runs inside the inbox
+ * transaction, seen as the provider's (ProviderTx: no issuer table). Registered with the exchange at
+ * start (lib/server/wiring.ts).
+ */
+export const PROVIDER_HANDLERS: RoleHandlers<ProviderTx> = {
   // Fig. 6, steps 601/602: store the Fig. 12 pairs as Fig. 13 data.
   "reissuance-notification": (message, ctx) =>
     storeReissuePairs(ctx.tx, ctx.receiverCompanyId, message.pairs, { messageId: message.header.messageId, via: "push", now: ctx.now }),

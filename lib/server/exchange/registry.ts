@@ -1,0 +1,62 @@
+import "server-only";
+import type { ReceiveOutcome, RoleHandlers } from "./types";
+
+/**
+ * What the parties hand the exchange at start (issue 11: the exchange imports no party). The issuer
+ * and the providers register their message handlers, and the composition root (lib/server/wiring.ts)
+ * the in-process receiver and the queue's jobs. Kept on globalThis: Next.js may load this module
+ * once for instrumentation.ts and again for the routes, in one process.
+ */
+export type Role = "issuer" | "provider";
+
+/** The work the durable queue (./queue.ts) runs; it lives in the exchange, the notices and the issuer. */
+export type QueueJobs = {
+  deliverOne(outboxId: string): Promise<"delivered" | "dead" | "retry" | "skipped">;
+  dueOutboxIds(limit: number): Promise<string[]>;
+  sendNotice(noticeId: string): Promise<"sent" | "retry" | string>;
+  dueNoticeIds(limit: number): Promise<string[]>;
+  processRenewalBatch(runId: string, batch: number): Promise<{ remaining: number; status: string }>;
+  runningRenewalRunIds(): Promise<string[]>;
+};
+
+type Registry = {
+  handlers: Partial<Record<Role, RoleHandlers<never>>>;
+  receiver?: (jws: string) => Promise<ReceiveOutcome>;
+  jobs?: QueueJobs;
+};
+
+const state = globalThis as unknown as { recardExchangeRegistry?: Registry };
+const registry = (): Registry => (state.recardExchangeRegistry ??= { handlers: {} });
+
+/** A party's handlers: what the receiving company does with each message type it may receive. */
+export function registerHandlers<X>(role: Role, handlers: RoleHandlers<X>): void {
+  registry().handlers[role] = handlers as RoleHandlers<never>;
+}
+
+/** The handlers of the receiving company's role (the inbox calls them with its transaction). */
+export function handlersFor(role: Role): RoleHandlers {
+  const handlers = registry().handlers[role];
+  if (!handlers) throw new Error(`no message handlers registered for the ${role}: call wireParties() (lib/server/wiring.ts) at start`);
+  return handlers as RoleHandlers;
+}
+
+/** How a message to a company hosted in this process is received (the inbox). */
+export function registerLocalReceiver(receive: (jws: string) => Promise<ReceiveOutcome>): void {
+  registry().receiver = receive;
+}
+
+export function localReceiver(): (jws: string) => Promise<ReceiveOutcome> {
+  const receive = registry().receiver;
+  if (!receive) throw new Error("no in-process receiver registered: call wireParties() (lib/server/wiring.ts) at start");
+  return receive;
+}
+
+export function registerQueueJobs(jobs: QueueJobs): void {
+  registry().jobs = jobs;
+}
+
+export function queueJobs(): QueueJobs {
+  const jobs = registry().jobs;
+  if (!jobs) throw new Error("no queue jobs registered: call wireParties() (lib/server/wiring.ts) at start");
+  return jobs;
+}
