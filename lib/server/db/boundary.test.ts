@@ -35,7 +35,8 @@ function typeErrors(files: Record<string, string>): Record<string, string[]> {
 let eslint: ESLint;
 let types: Record<string, string[]>;
 beforeAll(() => {
-  eslint = new ESLint({ cwd: root });
+  // import/no-cycle reads the imported files from disk, which a virtual fixture is not: not what this tests.
+  eslint = new ESLint({ cwd: root, overrideConfig: { rules: { "import/no-cycle": "off" } } });
   types = typeErrors({
     "lib/server/data/provider/boundary-fixture-a.ts": fixture("provider-reads-issuer-table"),
     "lib/server/data/issuer/boundary-fixture-b.ts": fixture("issuer-reads-provider-table"),

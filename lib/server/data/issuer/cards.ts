@@ -1,8 +1,7 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
-import { db } from "./db";
-import { Prisma } from "../../generated/prisma/client";
+import { db, Prisma } from "./db";
 import { boundedCount, type ListTotal } from "../counts";
 
 export type CardRegistryRow = {

@@ -1,7 +1,6 @@
 import "server-only";
 import type { IssuerActor } from "../../auth/session";
-import { db } from "./db";
-import { Prisma } from "../../generated/prisma/client";
+import { db, Prisma } from "./db";
 import { boundedCounts, type ListTotal } from "../counts";
 import { startOfUtcDay } from "../time";
 

@@ -3,7 +3,7 @@ import { db as processDb } from "../../db";
 import type { IssuerDb } from "../../db/parties";
 
 export type { IssuerDb, IssuerTx } from "../../db/parties";
-export type { Prisma } from "../../db";
+export { Prisma } from "../../generated/prisma/client";
 
 /**
  * The issuer's view of the process's Prisma client: only the issuer's own tables, the exchange's and the

@@ -18,8 +18,7 @@ import {
   type ReissueRefusal,
 } from "@/lib/core/workflows/reissue";
 import type { IssuerActor } from "../../auth/session";
-import { db } from "./db";
-import { Prisma } from "../../generated/prisma/client";
+import { db, Prisma } from "./db";
 import { enqueueMessage } from "../../exchange/outbox";
 import { noticesCommitted, recordNotice } from "../../notices/notices";
 import { reinstateCard, retireCard } from "../wallet";

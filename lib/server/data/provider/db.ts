@@ -3,7 +3,7 @@ import { db as processDb } from "../../db";
 import type { ProviderDb } from "../../db/parties";
 
 export type { ProviderDb, ProviderTx } from "../../db/parties";
-export type { Prisma } from "../../db";
+export { Prisma } from "../../generated/prisma/client";
 
 /**
  * The provider's view of the process's Prisma client: only the provider's own tables, the exchange's and the
