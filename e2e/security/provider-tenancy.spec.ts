@@ -25,6 +25,10 @@ test("Hoshi's desk cannot read a Metro load record", async ({ browser }) => {
   const page = await hoshiPage.goto(`/provider/records/${id}`);
   expect(page?.status()).toBe(404);
   await expect(hoshiPage.getByTestId("load-record")).toHaveCount(0);
+  // The provider portal's own not-found, inside its shell: the navigation stays.
+  await expect(hoshiPage.getByRole("heading", { name: "Nothing here" })).toBeVisible();
+  await expect(hoshiPage.getByRole("link", { name: "Back to the overview" })).toHaveAttribute("href", "/provider");
+  await expect(hoshiPage.getByRole("navigation").getByRole("link", { name: "Desk" })).toBeVisible();
 
   await hoshiPage.goto("/provider/records");
   await hoshiPage.getByRole("textbox", { name: "Message id" }).fill(messageId);
