@@ -32,6 +32,13 @@ function Applications({ card }: { card: MyCard }) {
                 {a.carriedOver.fromCardLast4 ? ` from card …${a.carriedOver.fromCardLast4}` : ""}
               </span>
             )}
+            {a.charge && (
+              <span className="block text-xs text-slate-600" data-testid="user-charge">
+                {a.charge.amountMinor === 0
+                  ? `No fee charged by ${a.providerName}`
+                  : `${a.providerName} charged ${formatMoney(a.charge.amountMinor, a.charge.currency)} (${a.charge.kind === "reissue_reload" ? "its reissue fee" : "its normal fee"})`}
+              </span>
+            )}
           </span>
           <span className="flex items-center gap-2 text-xs text-slate-500">
             <Badge tone="info">{a.kind}</Badge> since {formatDate(a.loadedAt)}

@@ -25,6 +25,13 @@ describe("notice templates", () => {
     }
   });
 
+  it("a reload notice names the reissue fee the provider charged, when it said", () => {
+    const charged: Notice = { code: "application-reloaded", params: { last4: "0007", application: "Metro Pass", provider: "Metro Transit", charge: { amountMinor: 200, currency: "JPY" } } };
+    expect(renderNotice(charged, "en", {}).text).toContain("Metro Transit reloaded Metro Pass on your card ending 0007. Metro Transit charged you its reissue fee of ¥200.");
+    expect(renderNotice(charged, "ja", {}).text).toContain("再発行手数料 ¥200");
+    expect(renderNotice(SAMPLES[7]!, "en", {}).text).not.toContain("fee");
+  });
+
   it("a rejection carries the issuer's reason, read at render time", () => {
     expect(renderNotice(SAMPLES[4]!, "en", { rejectionReason: "Try another reader." }).text).toContain("Try another reader.");
     expect(renderNotice(SAMPLES[4]!, "ja", {}).text).not.toContain("理由");

@@ -4,6 +4,7 @@
  * four digits of its surface number only, so no notice can carry a card number.
  */
 import { z } from "zod";
+import { formatMoney } from "./format";
 import { assertNever } from "./result";
 
 export const LOCALES = ["en", "ja"] as const;
@@ -20,7 +21,13 @@ export const NoticeParamsSchemas = {
   "reissue-rejected": z.object({ last4: Last4, requestNo: z.number().int() }),
   "card-shipped": z.object({ last4: Last4, platformType: z.union([z.literal(100), z.literal(200)]), kind: z.enum(["first", "reissue", "renewal", "temporary"]) }),
   "card-activated": z.object({ last4: Last4 }),
-  "application-reloaded": z.object({ last4: Last4, application: z.string().max(80), provider: z.string().max(80) }),
+  "application-reloaded": z.object({
+    last4: Last4,
+    application: z.string().max(80),
+    provider: z.string().max(80),
+    /** The provider's reissue fee it charged for the reload, as its load confirmation reported it (claim 14). */
+    charge: z.object({ amountMinor: z.number().int().min(0), currency: z.string().regex(/^[A-Z]{3}$/) }).optional(),
+  }),
 } as const;
 
 export type NoticeCode = keyof typeof NoticeParamsSchemas;
@@ -104,9 +111,16 @@ function body(locale: Locale, notice: Notice, extras: NoticeExtras): RenderedNot
     }
     case "application-reloaded": {
       const p = notice.params;
+      const fee = p.charge ? formatMoney(p.charge.amountMinor, p.charge.currency) : null;
       return en
-        ? { subject: `${p.application} is on your card ending ${p.last4}`, text: `${p.provider} reloaded ${p.application} on your card ending ${p.last4}.` }
-        : { subject: `${p.application} を末尾 ${p.last4} のカードに再搭載しました`, text: `${p.provider} が ${p.application} を末尾 ${p.last4} のカードに再搭載しました。` };
+        ? {
+            subject: `${p.application} is on your card ending ${p.last4}`,
+            text: `${p.provider} reloaded ${p.application} on your card ending ${p.last4}.${fee ? ` ${p.provider} charged you its reissue fee of ${fee}.` : ""}`,
+          }
+        : {
+            subject: `${p.application} を末尾 ${p.last4} のカードに再搭載しました`,
+            text: `${p.provider} が ${p.application} を末尾 ${p.last4} のカードに再搭載しました。${fee ? `${p.provider} の再発行手数料 ${fee} が請求されます。` : ""}`,
+          };
     }
     default:
       return assertNever(notice, "notice");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { birthDateField, optionalDate, optionalNumber, requiredNumber, singleLineText } from "./fields";
+import { birthDateField, optionalDate, optionalNumber, parseCalendarDate, requiredNumber, singleLineText } from "./fields";
 
 /**
  * What the provider desk's browser may send its server actions. The card's answers (card id,
@@ -105,3 +105,20 @@ export const DeskReadsSchema = z.object({
     .array(z.object({ aid: z.string().regex(/^[0-9A-F]{10,32}$/), valueMinor: z.number().int().min(0).max(0xffff_ffff), unit: z.string().regex(/^(?:[A-Z]{3}|PTS)$/) }))
     .max(16),
 });
+
+/** A new version of one application's fees to users (claim 14), effective now or from a later day. */
+export const FeeScheduleFormSchema = z.object({
+  applicationAid: AidSchema,
+  normalFee: requiredNumber(z.number().int("Whole yen only.").min(0, "Cannot be negative.").max(10_000_000, "At most ¥10,000,000."), "Enter the normal fee."),
+  reissueFee: requiredNumber(z.number().int("Whole yen only.").min(0, "Cannot be negative.").max(10_000_000, "At most ¥10,000,000."), "Enter the reissue fee."),
+  /** A calendar day in the provider's time zone, or empty for "now". The data layer checks it against its clock. */
+  effectiveFrom: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? null : v),
+    z
+      .string()
+      .trim()
+      .refine((s) => parseCalendarDate(s) !== null, "Use a real date in the form YYYY-MM-DD.")
+      .nullable(),
+  ),
+});
+export type FeeScheduleFormFields = "applicationAid" | "normalFee" | "reissueFee" | "effectiveFrom";

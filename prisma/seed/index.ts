@@ -301,6 +301,10 @@ class DemoSeeder {
           confirmedAt: at,
           receipt: new Uint8Array(loaded.value.receipt),
           confirmationCounter: receipt.value.confirmationCounter,
+          // What the provider's confirmation said it charged the cardholder (the same as its sp_user_charges row below).
+          userChargeKind: chargeKind,
+          userChargeMinor: previous ? app.userReissueFee : app.userNormalFee,
+          userChargeCurrency: CURRENCY,
         },
       });
       await tx.cardApplication.create({ data: { cardId: card.id, applicationId: app.id, permissionId: permission.id, loadedAt: at } });

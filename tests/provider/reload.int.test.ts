@@ -45,7 +45,7 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
     expect(await db().spCreditInvestigation.count({ where: { providerCompanyId: "METRO01", customerId: oldLoad.customerId } })).toBe(1); // claim 12: not redone
     // The issuer verified the receipt: the application is on the reissued card in its records too.
     const issuerPermission = await db().loadingPermission.findUniqueOrThrow({ where: { messageId: reload.messageId } });
-    expect(issuerPermission).toMatchObject({ status: "confirmed", kind: "reload", originalMessageId: oldLoad.messageId });
+    expect(issuerPermission).toMatchObject({ status: "confirmed", kind: "reload", originalMessageId: oldLoad.messageId, userChargeKind: "reissue_reload", userChargeMinor: 200, userChargeCurrency: "JPY" });
     // The application works on the card.
     const selected = await import("@/lib/core/card").then(({ terminal }) => terminal.selectApplication(card.transmit, AIDS.metroPass));
     expect(selected.ok).toBe(true);

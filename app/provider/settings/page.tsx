@@ -4,15 +4,19 @@ import { PageHeader, Panel } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { formatInstant, formatMoney } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
-import { listDeskApplications } from "@/lib/server/data/provider/catalog";
+import { calendarDateIn } from "@/lib/core/fees";
 import { getCreditPolicy } from "@/lib/server/data/provider/credit-policy";
+import { listFeeSchedules } from "@/lib/server/data/provider/fees";
+import { FeeChangeForm, WithdrawFeeButton } from "./fee-forms";
 import { PolicyForm } from "./policy-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const actor = await requirePortal("provider", "/provider/settings");
-  const [policy, apps] = await Promise.all([getCreditPolicy(actor), listDeskApplications(actor)]);
+  const now = new Date();
+  const [policy, fees] = await Promise.all([getCreditPolicy(actor), listFeeSchedules(actor, now)]);
+  const money = (minor: number, currency: string) => formatMoney(minor, currency);
   return (
     <>
       <PageHeader title="Settings" description="Our examination policy and the fees we charge users. A reload on a reissued card reuses the examination made under the policy in force then (claim 12)." />
@@ -20,18 +24,64 @@ export default async function SettingsPage() {
         <p className="mb-4 text-xs text-slate-500">Last changed {policy.updatedAt.getTime() > 0 ? formatInstant(policy.updatedAt) : "never"}.</p>
         <PolicyForm policy={policy} />
       </Panel>
-      <Panel title="Our applications and fees to users (claim 14)">
-        <Table caption="Applications and fees" head={["Application", "AID", "Kind", "Normal fee", "Reissue fee"]}>
-          {apps.map((a) => (
+      <Panel title="Our fees to users (claim 14)" className="mb-6">
+        <p className="mb-4 text-xs text-slate-500">
+          What the desk charges a cardholder for each load: the normal fee for a first load, the reissue fee for a reload on a reissued card. A load is charged at the fees in force when its receipt is recorded; charges already made keep their amount.
+        </p>
+        <Table caption="Fees to users" head={["Application", "Normal fee", "Reissue fee", "In force since", "Changes to come"]}>
+          {fees.applications.map((a) => (
             <tr key={a.aid}>
-              <Td>{a.name}</Td>
-              <Td mono>{a.aid}</Td>
-              <Td>{a.kind}</Td>
-              <Td className="text-right tabular-nums">{a.fee ? formatMoney(a.fee.normalFeeMinor, a.fee.currency) : "not set"}</Td>
-              <Td className="text-right tabular-nums">{a.fee ? formatMoney(a.fee.reissueFeeMinor, a.fee.currency) : "not set"}</Td>
+              <Td>
+                <span className="block font-medium">{a.name}</span>
+                <span className="block font-mono text-xs text-slate-500">{a.aid}</span>
+              </Td>
+              <Td className="text-right tabular-nums">{a.current ? money(a.current.normalFeeMinor, a.current.currency) : "not set"}</Td>
+              <Td className="text-right tabular-nums">{a.current ? money(a.current.reissueFeeMinor, a.current.currency) : "not set"}</Td>
+              <Td>{a.current ? formatInstant(a.current.validFrom) : "never"}</Td>
+              <Td>
+                {a.upcoming.length === 0 ? (
+                  <span className="text-slate-500">none</span>
+                ) : (
+                  <ul className="space-y-1">
+                    {a.upcoming.map((u) => (
+                      <li key={u.id} className="flex flex-wrap items-center gap-2">
+                        <span>
+                          From {formatInstant(u.validFrom)}: {money(u.normalFeeMinor, u.currency)} / {money(u.reissueFeeMinor, u.currency)}
+                          {u.createdBy ? <span className="text-xs text-slate-500"> (by {u.createdBy})</span> : null}
+                        </span>
+                        <WithdrawFeeButton id={u.id} label={`Withdraw the ${a.name} change from ${formatInstant(u.validFrom)}`} />
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </Td>
             </tr>
           ))}
         </Table>
+        {fees.applications.some((a) => a.past.length > 0) && (
+          <details className="mt-4 text-sm">
+            <summary className="cursor-pointer text-slate-700">Earlier fees</summary>
+            <Table caption="Earlier fees" head={["Application", "From", "Normal fee", "Reissue fee", "Set by"]}>
+              {fees.applications.flatMap((a) =>
+                a.past.map((p) => (
+                  <tr key={p.id}>
+                    <Td>{a.name}</Td>
+                    <Td>{formatInstant(p.validFrom)}</Td>
+                    <Td className="text-right tabular-nums">{money(p.normalFeeMinor, p.currency)}</Td>
+                    <Td className="text-right tabular-nums">{money(p.reissueFeeMinor, p.currency)}</Td>
+                    <Td>{p.createdBy ?? "initial schedule"}</Td>
+                  </tr>
+                )),
+              )}
+            </Table>
+          </details>
+        )}
+      </Panel>
+      <Panel title="Change our fees">
+        <FeeChangeForm
+          applications={fees.applications.map((a) => ({ aid: a.aid, name: a.name, normalFeeMinor: a.current?.normalFeeMinor ?? null, reissueFeeMinor: a.current?.reissueFeeMinor ?? null }))}
+          today={calendarDateIn(now, fees.timeZone)}
+        />
       </Panel>
     </>
   );

@@ -67,7 +67,14 @@ describe("round trips", () => {
       ],
       ["request without surface number", variant("loading-permission-request", (m) => delete m.surfaceNumberLast4)],
       ["timestamp without milliseconds", variant("load-confirmation", (m) => (m.header.timestamp = "2025-04-01T09:31:15Z"))],
-      ["load confirmation, failed", variant("load-confirmation", (m) => (m.outcome = { status: "failed", statusWord: "6985" }))],
+      [
+        "load confirmation, failed",
+        variant("load-confirmation", (m) => {
+          m.outcome = { status: "failed", statusWord: "6985" };
+          delete m.userCharge;
+        }),
+      ],
+      ["load confirmation without a user charge (older providers)", variant("load-confirmation", (m) => delete m.userCharge)],
     ["load confirmation carrying points over", variant("load-confirmation", (m) => (m.carriedOver = { valueMinor: 350, unit: "PTS" }))],
       ["load confirmation answering the grant", variant("load-confirmation", (m) => (m.header.inReplyTo = "RECARD01-METRO01-I0000000001"))],
       ["reload refusal, not a reissued card", variant("reload-permission-refusal", (m) => (m.reason = "not-a-reissued-card"))],
@@ -231,6 +238,10 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["loaded without receipt", variant("load-confirmation", (m) => (m.outcome = { status: "loaded" })), "missing-field", "outcome.receipt"],
     ["failed with a receipt", variant("load-confirmation", (m) => (m.outcome = { status: "failed", statusWord: "6985", receipt: "AAAA" })), "unknown-field", "outcome.receipt"],
     ["unknown status", variant("load-confirmation", (m) => (m.outcome = { status: "maybe" })), "invalid-field", "outcome.status"],
+    ["a charge on a failed load", variant("load-confirmation", (m) => (m.outcome = { status: "failed", statusWord: "6985" })), "invalid-field", "userCharge"],
+    ["a charge of an unknown kind", variant("load-confirmation", (m) => (m.userCharge = { kind: "gift", amountMinor: 0, currency: "JPY" })), "invalid-field", "userCharge.kind"],
+    ["a negative charge", variant("load-confirmation", (m) => (m.userCharge = { kind: "normal-load", amountMinor: -1, currency: "JPY" })), "invalid-field", "userCharge.amountMinor"],
+    ["a charge without currency", variant("load-confirmation", (m) => (m.userCharge = { kind: "normal-load", amountMinor: 100 })), "missing-field", "userCharge.currency"],
     ["missing outcome", variant("load-confirmation", (m) => delete m.outcome), "missing-field", "outcome"],
   ],
   "reissuance-notification": [

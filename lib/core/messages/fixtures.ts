@@ -79,6 +79,7 @@ export const EXAMPLE_MESSAGES: { readonly [T in MessageType]: MessageOf<T> } = {
     permissionMessageId: "RECARD01-METRO01-I0000000001",
     applicationId: METRO_AID,
     outcome: { status: "loaded", receipt: "SKFyKegQvzd8P5hL2LodoF9iH7EKassd6B1J0R0ur0_egh6w_rY8Dw" },
+    userCharge: { kind: "normal-load", amountMinor: 500, currency: "JPY" },
   },
   "reissuance-notification": {
     header: {

@@ -423,7 +423,9 @@ export function checkBody(message: Message): Refusal | null {
       checkReferencedId(m.permissionMessageId, "permissionMessageId", parties, "I", permissionOf) ??
       (m.carriedOver !== undefined && m.outcome.status !== "loaded"
         ? refusal("invalid-field", "carriedOver: only a load that succeeded carries a value over", "carriedOver")
-        : null),
+        : m.userCharge !== undefined && m.outcome.status !== "loaded"
+          ? refusal("invalid-field", "userCharge: only a load that succeeded is charged", "userCharge")
+          : null),
     "reissuance-notification": (m) => checkPairs(m.pairs, "pairs", m.header.timestamp) ?? checkCarried(m.reloadPermissions ?? [], "reloadPermissions", m.header, parties),
     "reissuance-information-reply": (m) =>
       m.result.status === "found"

@@ -321,6 +321,17 @@ export const LoadConfirmationSchema = z.strictObject({
       unit: z.string().regex(/^(?:[A-Z]{3}|PTS)$/, "must be an ISO 4217 currency code or PTS (points)"),
     })
     .optional(),
+  /**
+   * What the provider charged the cardholder for this load (claim 14: its normal fee, or its distinct
+   * reissue fee for a reload), so the cardholder's page can show it. Only with a load that succeeded.
+   */
+  userCharge: z
+    .strictObject({
+      kind: z.enum(["normal-load", "reissue-reload"], { error: 'kind must be "normal-load" or "reissue-reload"' }),
+      amountMinor: AmountMinorSchema,
+      currency: CurrencySchema,
+    })
+    .optional(),
 });
 
 // 4. Reissuance notification (Fig. 12, steps 403/505)

@@ -30,7 +30,10 @@ export type MyCard = {
   replacedCardStatus: "issued" | "active" | "blocked" | "terminated" | null;
   /** The plastic: in the cardholder's hands, gone (lost/stolen), or handed back. */
   walletState: "in_hand" | "gone" | "surrendered" | null;
-  applications: { name: string; providerName: string; kind: string; loadedAt: Date; status: "loaded" | "deleted"; carriedOver: { valueMinor: number; unit: string; fromCardLast4: string | null } | null }[];
+  applications: { name: string; providerName: string; kind: string; loadedAt: Date; status: "loaded" | "deleted"; carriedOver: { valueMinor: number; unit: string; fromCardLast4: string | null } | null;
+    /** What the provider charged for this load (its normal or its reissue fee), when its confirmation said. */
+    charge: { kind: "normal_load" | "reissue_reload"; amountMinor: number; currency: string } | null;
+  }[];
   /** Newest first. */
   requests: MyReissueRequest[];
   /**
@@ -71,7 +74,7 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
             loadedAt: true,
             carriedOverMinor: true,
             carriedOverUnit: true,
-            permission: { select: { original: { select: { card: { select: { surfaceNumber: true } } } } } },
+            permission: { select: { userChargeKind: true, userChargeMinor: true, userChargeCurrency: true, original: { select: { card: { select: { surfaceNumber: true } } } } } },
             application: { select: { name: true, kind: true, provider: { select: { name: true } } } },
           },
         },
@@ -125,6 +128,10 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
         carriedOver:
           a.carriedOverMinor !== null && a.carriedOverUnit
             ? { valueMinor: a.carriedOverMinor, unit: a.carriedOverUnit, fromCardLast4: a.permission.original?.card?.surfaceNumber.slice(-4) ?? null }
+            : null,
+        charge:
+          a.permission.userChargeKind && a.permission.userChargeMinor !== null && a.permission.userChargeCurrency
+            ? { kind: a.permission.userChargeKind, amountMinor: a.permission.userChargeMinor, currency: a.permission.userChargeCurrency }
             : null,
       })),
       requests: c.reissueRequests,

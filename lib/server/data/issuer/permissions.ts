@@ -510,10 +510,21 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
   if (permission.issuerKeyVersion !== null && permission.issuerKeyVersion > card.issuerKeyVersion) {
     await tx.card.update({ where: { id: card.id }, data: { issuerKeyVersion: permission.issuerKeyVersion } });
   }
+  // What the provider charged the cardholder, kept when it is the kind of fee this permission calls for.
+  const userCharge = message.userCharge && message.userCharge.kind === (permission.kind === "reload" ? "reissue-reload" : "normal-load") ? message.userCharge : null;
   await tx.loadingPermission.update({
     where: { id: permission.id },
-    data: { status: "confirmed", receipt: new Uint8Array(receiptBytes), confirmationCounter: verified.value.confirmationCounter, confirmedAt: now },
+    data: {
+      status: "confirmed",
+      receipt: new Uint8Array(receiptBytes),
+      confirmationCounter: verified.value.confirmationCounter,
+      confirmedAt: now,
+      ...(userCharge ? { userChargeKind: permission.kind === "reload" ? "reissue_reload" : "normal_load", userChargeMinor: userCharge.amountMinor, userChargeCurrency: userCharge.currency } : {}),
+    },
   });
+  if (message.userCharge && !userCharge) {
+    await audit("permission.user-charge-ignored", `The confirmation reported a ${message.userCharge.kind} charge for a ${permission.kind} permission; not shown to the cardholder.`, { userCharge: message.userCharge });
+  }
   // A reload that carried the old card's value over (shown to the cardholder on the new card).
   const carried = permission.kind === "reload" && message.outcome.status === "loaded" ? (message.carriedOver ?? null) : null;
   if (!live) {
@@ -529,7 +540,15 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     // (the sweep of the notice queue sends it; this runs inside the inbox transaction).
     await recordNotice(tx, {
       cardholderId: card.cardholderId,
-      notice: { code: "application-reloaded", params: { last4: card.surfaceNumber.slice(-4), application: application.name.slice(0, 80), provider: permission.provider.name.slice(0, 80) } },
+      notice: {
+        code: "application-reloaded",
+        params: {
+          last4: card.surfaceNumber.slice(-4),
+          application: application.name.slice(0, 80),
+          provider: permission.provider.name.slice(0, 80),
+          ...(userCharge ? { charge: { amountMinor: userCharge.amountMinor, currency: userCharge.currency } } : {}),
+        },
+      },
       key: `application-reloaded:${permission.id}`,
       now,
     });

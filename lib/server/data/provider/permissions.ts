@@ -443,6 +443,7 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
         applicationId: p.applicationAid,
         outcome: { status: "loaded", receipt: outcome.receipt },
         ...(carried && installed ? { carriedOver: installed } : {}),
+        userCharge: { kind: charge.kind === "reissue_reload" ? "reissue-reload" : "normal-load", amountMinor: charge.amountMinor, currency: charge.currency },
       });
       return { recorded: { ok: true, value: { status: "loaded", loadRecordId: record.id, messageId: record.messageId, charge, issuer: null } }, outboxId: sent.outboxId };
     }

@@ -1,0 +1,49 @@
+"use client";
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { FormMessage, SelectField, TextField } from "@/components/ui/field";
+import { scheduleFeeAction, withdrawFeeAction, type FeeState } from "./actions";
+
+type App = { aid: string; name: string; normalFeeMinor: number | null; reissueFeeMinor: number | null };
+
+/** A new version of one application's fees, now or from a later day; what was typed stays after a refusal. */
+export function FeeChangeForm({ applications, today }: { applications: App[]; today: string }) {
+  const [state, action, pending] = useActionState<FeeState, FormData>(scheduleFeeAction, {});
+  const fe = state.fieldErrors ?? {};
+  const typed = state.values ?? {};
+  const first = applications[0];
+  return (
+    <form action={action} className="max-w-3xl space-y-4" aria-label="Change fees to users">
+      <div className="grid gap-4 sm:grid-cols-4">
+        <SelectField label="Application" name="applicationAid" defaultValue={typed.applicationAid ?? first?.aid} errors={fe.applicationAid}>
+          {applications.map((a) => (
+            <option key={a.aid} value={a.aid}>
+              {a.name}
+            </option>
+          ))}
+        </SelectField>
+        <TextField label="Normal fee (JPY)" name="normalFee" inputMode="numeric" defaultValue={typed.normalFee ?? ""} errors={fe.normalFee} />
+        <TextField label="Reissue fee (JPY)" name="reissueFee" inputMode="numeric" defaultValue={typed.reissueFee ?? ""} errors={fe.reissueFee} />
+        <TextField label="Effective from" name="effectiveFrom" type="date" min={today} defaultValue={typed.effectiveFrom ?? ""} errors={fe.effectiveFrom} hint="Empty or today: at once. A later day starts at 00:00 Japan time." />
+      </div>
+      <div aria-live="polite">{state.message && <FormMessage tone={state.ok ? "good" : "bad"}>{state.message}</FormMessage>}</div>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Saving…" : "Save the new fees"}
+      </Button>
+    </form>
+  );
+}
+
+/** Withdraws one change that has not started yet. */
+export function WithdrawFeeButton({ id, label }: { id: string; label: string }) {
+  const [state, action, pending] = useActionState<FeeState, FormData>(withdrawFeeAction, {});
+  return (
+    <form action={action} className="inline-flex items-center gap-2">
+      <input type="hidden" name="id" value={id} />
+      <Button type="submit" variant="secondary" disabled={pending} aria-label={label}>
+        {pending ? "Withdrawing…" : "Withdraw"}
+      </Button>
+      <span aria-live="polite">{state.message && !state.ok && <span className="text-xs text-rose-700">{state.message}</span>}</span>
+    </form>
+  );
+}
