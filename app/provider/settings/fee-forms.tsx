@@ -15,7 +15,8 @@ export function FeeChangeForm({ applications, today }: { applications: App[]; to
   return (
     <form action={action} className="max-w-3xl space-y-4" aria-label="Change fees to users">
       <div className="grid gap-4 sm:grid-cols-4">
-        <SelectField label="Application" name="applicationAid" defaultValue={typed.applicationAid ?? first?.aid} errors={fe.applicationAid}>
+        {/* Keyed by what was sent: a select keeps the default it was mounted with when React resets the form. */}
+        <SelectField key={typed.applicationAid ?? "initial"} label="Application" name="applicationAid" defaultValue={typed.applicationAid ?? first?.aid} errors={fe.applicationAid}>
           {applications.map((a) => (
             <option key={a.aid} value={a.aid}>
               {a.name}
