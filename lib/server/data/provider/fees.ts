@@ -2,7 +2,7 @@ import "server-only";
 import { feeChangeStart, feeTimeline, PROVIDER_TIME_ZONE, type FeeChangeRefusal, type FeeTimeline } from "@/lib/core/fees";
 import { err, ok, type Result } from "@/lib/core/result";
 import type { ProviderActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 import { applicationsOf, findApplication } from "./catalog";
 
 /**
