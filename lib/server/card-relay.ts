@@ -1,7 +1,8 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { toHex } from "@/lib/core/bytes";
-import type { Transmit } from "@/lib/core/card/terminal";
+import { fromHex, toHex } from "@/lib/core/bytes";
+import { formatStatusWord } from "@/lib/core/card";
+import type { CardResult, Transmit } from "@/lib/core/card/terminal";
 
 /**
  * A card conversation whose host side runs on the server while the card sits in a desk's reader
@@ -57,6 +58,30 @@ export async function replayHostScript<T>(script: HostScript<T>, seed: Uint8Arra
     if (needed) return { kind: "command", apdu: toHex(needed) };
     throw error;
   }
+}
+
+/** The card refused the conversation, or its answers do not fit it (what a relay route reports). */
+export type CardRefused = { code: "card-refused"; message: string; step: string; sw: string | null };
+
+/**
+ * One request of a relayed conversation whose script answers a CardResult: the next command, the
+ * script's value, or the card's refusal (answers that do not fit the conversation are one too).
+ */
+export async function relayCardStep<T>(
+  script: HostScript<CardResult<T>>,
+  seedHex: string,
+  responses: readonly Uint8Array[],
+): Promise<{ ok: true; value: RelayStep<T> } | { ok: false; error: CardRefused }> {
+  let replayed: RelayStep<CardResult<T>>;
+  try {
+    replayed = await replayHostScript(script, fromHex(seedHex.toUpperCase()), responses);
+  } catch {
+    return { ok: false, error: { code: "card-refused", message: "The card's answers do not fit this conversation.", step: "relay", sw: null } };
+  }
+  if (replayed.kind === "command") return { ok: true, value: replayed };
+  const r = replayed.result;
+  if (!r.ok) return { ok: false, error: { code: "card-refused", message: `${r.error.step}: ${r.error.meaning}`, step: r.error.step, sw: r.error.sw === null ? null : formatStatusWord(r.error.sw) } };
+  return { ok: true, value: { kind: "done", result: r.value } };
 }
 
 /** A sealed ticket: what the conversation is about, and its seed. */

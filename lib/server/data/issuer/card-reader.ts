@@ -1,6 +1,6 @@
 import "server-only";
 import { fromHex } from "@/lib/core/bytes";
-import { decryptCardAttributeData, formatStatusWord, terminal } from "@/lib/core/card";
+import { decryptCardAttributeData, terminal } from "@/lib/core/card";
 import { publicKeyFromJwk } from "@/lib/core/card/cryptography";
 import { SECURITY_LEVEL } from "@/lib/core/card/scp03";
 import { openSecureChannel, putIssuerKeys, readIssuerKeyVersion } from "@/lib/core/card/scp03-host";
@@ -9,7 +9,7 @@ import { isUuid } from "@/lib/core/ids";
 import { err, ok } from "@/lib/core/result";
 import { DEMO_ISD_MASTER_KEY } from "@/lib/secrets/demo-isd-keys";
 import type { IssuerActor } from "../../auth/session";
-import { openTicket, replayHostScript, sealTicket, type RelayStep } from "../../card-relay";
+import { openTicket, relayCardStep, sealTicket, type CardRefused, type RelayStep } from "../../card-relay";
 import { db } from "./db";
 import { env } from "../../env";
 import { currentIssuerKey, issuerKeyHistory, type IssuerKeyVersion } from "../../issuer/key-history";
@@ -39,7 +39,7 @@ export type CardReaderRefusal =
   | { code: "not-found"; message: string }
   | { code: "ticket-invalid"; message: string }
   | { code: "ticket-expired"; message: string }
-  | { code: "card-refused"; message: string; step: string; sw: string | null };
+  | CardRefused;
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: CardReaderRefusal };
 
 function ticketMaster(): Uint8Array {
@@ -99,20 +99,11 @@ function openAttributeDataFrom(history: readonly IssuerKeyVersion[], bytes: Uint
 async function step(actor: IssuerActor, context: Context, seed: string, responses: readonly Uint8Array[]): Promise<Outcome<RelayStep<CardKeyUpdateResult>>> {
   const history = await issuerKeyHistory(db(), actor.issuerCompanyId);
   const current = await currentIssuerKey(db(), actor.issuerCompanyId);
-  let replayed;
-  try {
-    replayed = await replayHostScript(script(context, history, current), fromHex(seed.toUpperCase()), responses);
-  } catch {
-    return { ok: false, error: { code: "card-refused", message: "The card's answers do not fit this conversation.", step: "relay", sw: null } };
-  }
-  if (replayed.kind === "command") return { ok: true, value: replayed };
-  const r = replayed.result;
-  if (!r.ok) {
-    const sw = r.error.sw === null ? null : formatStatusWord(r.error.sw);
-    return { ok: false, error: { code: "card-refused", message: `${r.error.step}: ${r.error.meaning}`, step: r.error.step, sw } };
-  }
-  await recordKeyVersion(actor, context, r.value);
-  return { ok: true, value: { kind: "done", result: r.value } };
+  const relayed = await relayCardStep(script(context, history, current), seed, responses);
+  if (!relayed.ok || relayed.value.kind === "command") return relayed;
+  const r = relayed.value;
+  await recordKeyVersion(actor, context, r.result);
+  return relayed;
 }
 
 /** Records the version the card holds now (once: a repeated final step changes and audits nothing). */

@@ -1,13 +1,12 @@
 import "server-only";
 import { fromHex } from "@/lib/core/bytes";
-import { formatStatusWord } from "@/lib/core/card";
 import { privateKeyFromRandom } from "@/lib/core/card/cryptography";
 import { diversifySsdKeys, establishApplicationKeys, readCreditInOwnChannel, SSD_INITIAL_KEY_VERSION } from "@/lib/core/card/ssd";
 import type { Scp03StaticKeys } from "@/lib/core/card/scp03";
 import type { CardResult } from "@/lib/core/card/terminal";
 import { DEMO_PROVIDER_SSD_MASTER_KEY } from "@/lib/secrets/demo-ssd-keys";
 import type { ProviderActor } from "../../auth/session";
-import { openTicket, replayHostScript, sealTicket, type HostScript, type RelayStep } from "../../card-relay";
+import { openTicket, relayCardStep, sealTicket, type CardRefused, type HostScript, type RelayStep } from "../../card-relay";
 import { db } from "./db";
 import { env } from "../../env";
 import { findApplication } from "./catalog";
@@ -38,7 +37,7 @@ export type ApplicationKeysRefusal =
   | { code: "not-credit"; message: string }
   | { code: "ticket-invalid"; message: string }
   | { code: "ticket-expired"; message: string }
-  | { code: "card-refused"; message: string; step: string; sw: string | null };
+  | CardRefused;
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: ApplicationKeysRefusal };
 
@@ -66,19 +65,7 @@ function scriptOf(purpose: ApplicationKeyPurpose, providerCompanyId: string, con
 }
 
 async function step(purpose: ApplicationKeyPurpose, providerCompanyId: string, context: Context, seed: string, responses: readonly Uint8Array[]): Promise<Outcome<RelayStep<ApplicationKeysResult>>> {
-  let replayed;
-  try {
-    replayed = await replayHostScript(scriptOf(purpose, providerCompanyId, context), fromHex(seed.toUpperCase()), responses);
-  } catch {
-    return { ok: false, error: { code: "card-refused", message: "The card's answers do not fit this conversation.", step: "relay", sw: null } };
-  }
-  if (replayed.kind === "command") return { ok: true, value: replayed };
-  const r = replayed.result;
-  if (!r.ok) {
-    const sw = r.error.sw === null ? null : formatStatusWord(r.error.sw);
-    return { ok: false, error: { code: "card-refused", message: `${r.error.step}: ${r.error.meaning}`, step: r.error.step, sw } };
-  }
-  return { ok: true, value: { kind: "done", result: r.value } };
+  return relayCardStep(scriptOf(purpose, providerCompanyId, context), seed, responses);
 }
 
 /**
