@@ -5,7 +5,7 @@
  * query per row fails here. Speed itself is measured by `npm run bench -- --scale N`, never here.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, statementsSent } from "@/lib/server/db";
+import { db } from "@/lib/server/db";
 import { EXACT_COUNT_UP_TO } from "@/lib/server/data/counts";
 import { getCardholder, listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
 import { chargesByMonth, issueMonthlyStatement, listCharges, listStatements } from "@/lib/server/data/issuer/charges";
@@ -13,16 +13,11 @@ import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
 import { fileReissueRequest, listReissueQueue, QUEUE_PENDING_SHOWN } from "@/lib/server/data/issuer/reissue";
 import { createCardBase } from "@/prisma/seed/card-base";
 import { testDatabase } from "../helpers/db";
+import { counted } from "../helpers/statements";
 import { currentCard, freshDemoWorld, issuerActor } from "../issuer/helpers";
 
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
-
-async function counted<T>(flow: () => Promise<T>): Promise<{ value: T; statements: number }> {
-  const before = statementsSent();
-  const value = await flow();
-  return { value, statements: statementsSent() - before };
-}
 
 const BIG = EXACT_COUNT_UP_TO + 500;
 const PENDING = QUEUE_PENDING_SHOWN + 150;

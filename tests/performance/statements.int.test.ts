@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, statementsSent } from "@/lib/server/db";
+import { db } from "@/lib/server/db";
 import { approveReissueRequest, fileReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { deliverOne } from "@/lib/server/exchange/delivery";
 import { testDatabase } from "../helpers/db";
+import { counted } from "../helpers/statements";
 import { currentCard, freshDemoWorld, issuerActor } from "../issuer/helpers";
 import { reloadAtDesk } from "../hot-list/reload-at-desk";
 import { AIDS, DeskCard, desks, walletImage } from "../provider/helpers";
@@ -15,12 +16,6 @@ import { AIDS, DeskCard, desks, walletImage } from "../provider/helpers";
  */
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
-
-async function counted<T>(flow: () => Promise<T>): Promise<{ value: T; statements: number }> {
-  const before = statementsSent();
-  const value = await flow();
-  return { value, statements: statementsSent() - before };
-}
 
 const measured: Record<string, number> = {};
 afterAll(() => console.log(`[statements] ${JSON.stringify(measured)}`));
