@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import { scheduleFeeAction, withdrawFeeAction, type FeeState } from "./actions";
 
-type App = { aid: string; name: string; normalFeeMinor: number | null; reissueFeeMinor: number | null };
+type App = { aid: string; name: string };
 
 /** A new version of one application's fees, now or from a later day; what was typed stays after a refusal. */
 export function FeeChangeForm({ applications, today }: { applications: App[]; today: string }) {

@@ -16,7 +16,6 @@ export default async function SettingsPage() {
   const actor = await requirePortal("provider", "/provider/settings");
   const now = new Date();
   const [policy, fees] = await Promise.all([getCreditPolicy(actor), listFeeSchedules(actor, now)]);
-  const money = (minor: number, currency: string) => formatMoney(minor, currency);
   return (
     <>
       <PageHeader title="Settings" description="Our examination policy and the fees we charge users. A reload on a reissued card reuses the examination made under the policy in force then (claim 12)." />
@@ -35,8 +34,8 @@ export default async function SettingsPage() {
                 <span className="block font-medium">{a.name}</span>
                 <span className="block font-mono text-xs text-slate-500">{a.aid}</span>
               </Td>
-              <Td className="text-right tabular-nums">{a.current ? money(a.current.normalFeeMinor, a.current.currency) : "not set"}</Td>
-              <Td className="text-right tabular-nums">{a.current ? money(a.current.reissueFeeMinor, a.current.currency) : "not set"}</Td>
+              <Td className="text-right tabular-nums">{a.current ? formatMoney(a.current.normalFeeMinor, a.current.currency) : "not set"}</Td>
+              <Td className="text-right tabular-nums">{a.current ? formatMoney(a.current.reissueFeeMinor, a.current.currency) : "not set"}</Td>
               <Td>{a.current ? formatInstant(a.current.validFrom) : "never"}</Td>
               <Td>
                 {a.upcoming.length === 0 ? (
@@ -46,7 +45,7 @@ export default async function SettingsPage() {
                     {a.upcoming.map((u) => (
                       <li key={u.id} className="flex flex-wrap items-center gap-2">
                         <span>
-                          From {formatInstant(u.validFrom)}: {money(u.normalFeeMinor, u.currency)} / {money(u.reissueFeeMinor, u.currency)}
+                          From {formatInstant(u.validFrom)}: {formatMoney(u.normalFeeMinor, u.currency)} / {formatMoney(u.reissueFeeMinor, u.currency)}
                           {u.createdBy ? <span className="text-xs text-slate-500"> (by {u.createdBy})</span> : null}
                         </span>
                         <WithdrawFeeButton id={u.id} label={`Withdraw the ${a.name} change from ${formatInstant(u.validFrom)}`} />
@@ -67,8 +66,8 @@ export default async function SettingsPage() {
                   <tr key={p.id}>
                     <Td>{a.name}</Td>
                     <Td>{formatInstant(p.validFrom)}</Td>
-                    <Td className="text-right tabular-nums">{money(p.normalFeeMinor, p.currency)}</Td>
-                    <Td className="text-right tabular-nums">{money(p.reissueFeeMinor, p.currency)}</Td>
+                    <Td className="text-right tabular-nums">{formatMoney(p.normalFeeMinor, p.currency)}</Td>
+                    <Td className="text-right tabular-nums">{formatMoney(p.reissueFeeMinor, p.currency)}</Td>
                     <Td>{p.createdBy ?? "initial schedule"}</Td>
                   </tr>
                 )),
@@ -79,7 +78,7 @@ export default async function SettingsPage() {
       </Panel>
       <Panel title="Change our fees">
         <FeeChangeForm
-          applications={fees.applications.map((a) => ({ aid: a.aid, name: a.name, normalFeeMinor: a.current?.normalFeeMinor ?? null, reissueFeeMinor: a.current?.reissueFeeMinor ?? null }))}
+          applications={fees.applications.map((a) => ({ aid: a.aid, name: a.name }))}
           today={calendarDateIn(now, fees.timeZone)}
         />
       </Panel>

@@ -511,7 +511,8 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     await tx.card.update({ where: { id: card.id }, data: { issuerKeyVersion: permission.issuerKeyVersion } });
   }
   // What the provider charged the cardholder, kept when it is the kind of fee this permission calls for.
-  const userCharge = message.userCharge && message.userCharge.kind === (permission.kind === "reload" ? "reissue-reload" : "normal-load") ? message.userCharge : null;
+  const kind = permission.kind === "reload" ? "reissue_reload" : "normal_load";
+  const userCharge = message.userCharge && message.userCharge.kind === (kind === "reissue_reload" ? "reissue-reload" : "normal-load") ? message.userCharge : null;
   await tx.loadingPermission.update({
     where: { id: permission.id },
     data: {
@@ -519,7 +520,7 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
       receipt: new Uint8Array(receiptBytes),
       confirmationCounter: verified.value.confirmationCounter,
       confirmedAt: now,
-      ...(userCharge ? { userChargeKind: permission.kind === "reload" ? "reissue_reload" : "normal_load", userChargeMinor: userCharge.amountMinor, userChargeCurrency: userCharge.currency } : {}),
+      ...(userCharge ? { userChargeKind: kind, userChargeMinor: userCharge.amountMinor, userChargeCurrency: userCharge.currency } : {}),
     },
   });
   if (message.userCharge && !userCharge) {
@@ -532,7 +533,6 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
       data: { cardId: card.id, applicationId: application.id, permissionId: permission.id, loadedAt: now, ...(carried ? { carriedOverMinor: carried.valueMinor, carriedOverUnit: carried.unit } : {}) },
     });
   }
-  const kind = permission.kind === "reload" ? "reissue_reload" : "normal_load";
   const fee = await feeFor(tx, permission.providerId, application.id, now, kind);
   await tx.providerCharge.create({ data: { providerId: permission.providerId, permissionId: permission.id, kind, amountMinor: fee.amountMinor, currency: fee.currency, chargedAt: now } });
   if (permission.kind === "reload") {

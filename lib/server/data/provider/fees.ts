@@ -27,12 +27,9 @@ export type FeeVersion = {
 export type ApplicationFees = { aid: string; name: string } & FeeTimeline<FeeVersion>;
 
 /** Every application of the signed-in provider with its fee in force, the changes to come and the earlier versions. */
-export async function listFeeSchedules(actor: ProviderActor, now = new Date()): Promise<{ timeZone: string; currency: string; applications: ApplicationFees[] }> {
+export async function listFeeSchedules(actor: ProviderActor, now = new Date()): Promise<{ timeZone: string; applications: ApplicationFees[] }> {
   const providerCompanyId = actor.providerCompanyId;
-  const [rows, company] = await Promise.all([
-    db().spFeeSchedule.findMany({ where: { providerCompanyId }, orderBy: { validFrom: "desc" } }),
-    db().spCompany.findUniqueOrThrow({ where: { providerCompanyId }, select: { currency: true } }),
-  ]);
+  const rows = await db().spFeeSchedule.findMany({ where: { providerCompanyId }, orderBy: { validFrom: "desc" } });
   const authorIds = [...new Set(rows.map((r) => r.createdByUserId).filter((id): id is string => id !== null))];
   const authors = authorIds.length
     ? new Map((await db().user.findMany({ where: { id: { in: authorIds }, providerCompanyId }, select: { id: true, name: true } })).map((u) => [u.id, u.name]))
@@ -51,7 +48,7 @@ export async function listFeeSchedules(actor: ProviderActor, now = new Date()): 
       }));
     return { aid: app.aid, name: app.name, ...feeTimeline(versions, now) };
   });
-  return { timeZone: PROVIDER_TIME_ZONE, currency: company.currency, applications };
+  return { timeZone: PROVIDER_TIME_ZONE, applications };
 }
 
 export type FeeScheduleRefusal = { code: "unknown-application" | FeeChangeRefusal | "already-scheduled"; field: "applicationAid" | "effectiveFrom" };
