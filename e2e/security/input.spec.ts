@@ -30,7 +30,7 @@ test.describe("numbers are required", () => {
     await page.goto("/provider/settings");
     const field = page.getByLabel(/Minimum annual income/);
     await field.fill("");
-    await page.getByRole("button", { name: /Save/ }).click();
+    await page.getByRole("button", { name: "Save a new policy version" }).click();
     await expect(page.locator("#minAnnualIncome-error")).toHaveText("Enter an amount.");
     await expect(page.getByText(/Saved as policy/)).toHaveCount(0);
   });
