@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "../fixtures/test";
 import { recordResponses } from "../fixtures/private-keys";
-import { as, checkReload, insertImageFile, presentationCode, readCard, takeCard, testCardImage } from "../provider/desk-helpers";
+import { as, auditView, checkReload, insertImageFile, presentationCode, readCard, takeCard, testCardImage } from "../provider/desk-helpers";
 
 /**
  * Issue 6, the service provider's half of the patent end to end with a card in the desk's reader.
@@ -33,10 +33,28 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
   const responses = recordResponses(metro.page);
   await takeCard(metro.page, await presentationCode(hana.page));
   const last4 = (await metro.page.getByTestId("visit-card").textContent())!.match(/Card ending (\d{4})/)![1]!;
+  // Issue 15: screenshots of the desk before and after reading a reissued card (artifacts of the run).
+  await metro.page.screenshot({ path: test.info().outputPath("desk-before-reading-reissued-card.png"), fullPage: true });
   await readCard(metro.page);
   await expect(metro.page.getByTestId("card-reading")).toContainText("method 1");
-  await checkReload(metro.page, { names: ["Metro Pass"] });
 
+  // The guided desk: one panel says whose card it is, that it replaces her old card, what can be
+  // reloaded and at what fee, and offers that reload as the next action (clerk view: no patent steps).
+  const guide = metro.page.getByRole("region", { name: "This card" });
+  await expect(guide).toContainText("Hana Sato's card (customer MET-00001)");
+  await expect(guide).toContainText(/This card replaces …\d{4}\./);
+  expect((await guide.textContent())!.match(/This card replaces …(\d{4})/)![1]).not.toBe(last4);
+  await expect(guide.getByTestId("can-reload-F0524300010001")).toHaveText("can be reloaded Metro Pass can be reloaded: ¥200 reissue fee instead of ¥500; the old examination is reused.");
+  await expect(metro.page.getByRole("switch", { name: "Audit view" })).not.toBeChecked();
+  await metro.page.screenshot({ path: test.info().outputPath("desk-after-reading-reissued-card.png"), fullPage: true });
+  // The reload needs no other choice: no form, no flow to pick, straight to the review.
+  await guide.getByRole("button", { name: "Reload Metro Pass" }).click();
+  await expect(metro.page.getByRole("button", { name: "Confirm and reload Metro Pass" })).toBeVisible();
+  await expect(metro.page.getByRole("form", { name: "Reload applications on a reissued card" })).toHaveCount(0);
+  await expect(steps(metro.page)).toHaveCount(0);
+  await expect(metro.page.getByTestId("old-examination")).not.toContainText("claim 12");
+
+  await auditView(metro.page);
   await expect(steps(metro.page)).toContainText("Platform type dispatched (Fig. 18)");
   await expect(steps(metro.page)).toContainText("Found in the reissuance information received");
   await expect(steps(metro.page)).toContainText("notified by the issuer");
@@ -82,7 +100,14 @@ test("refusal 710: Metro Cycle was not on Hana's old card; the operator continue
   const metro = await as(browser, "metro");
   await takeCard(metro.page, await presentationCode(hana.page));
   await readCard(metro.page);
-  await checkReload(metro.page, { names: ["Metro Cycle"] });
+  // Metro Pass is on the card now: the guided desk offers nothing to reload, and the reload form does not offer it.
+  await expect(metro.page.getByRole("region", { name: "This card" })).toContainText("On the card: Metro Pass");
+  await auditView(metro.page);
+  await metro.page.getByRole("button", { name: "Reload on a reissued card" }).click();
+  const reloadForm = metro.page.getByRole("form", { name: "Reload applications on a reissued card" });
+  await expect(reloadForm.getByRole("checkbox", { name: /^Metro Pass/ })).toHaveCount(0);
+  await reloadForm.getByRole("checkbox", { name: /^Metro Cycle/ }).check();
+  await reloadForm.getByRole("button", { name: /^Check the card/ }).click();
   const refusal = metro.page.getByTestId("refusal").first();
   await expect(refusal).toContainText("Reload refused: Application not on the old card (step 710)");
   await expect(refusal).toContainText("was not on the old card, so it cannot be reloaded");
@@ -92,6 +117,9 @@ test("refusal 710: Metro Cycle was not on Hana's old card; the operator continue
   const form = metro.page.getByRole("form", { name: "Load an application for the first time" });
   await expect(form).toContainText("Continuing the refused reload as a normal first load");
   await expect(form.getByRole("checkbox", { name: /^Metro Cycle/ })).toBeChecked();
+  // Already on the card: offered neither ticked nor tickable.
+  await expect(form.getByRole("checkbox", { name: /^Metro Pass/ })).not.toBeChecked();
+  await expect(form.getByRole("checkbox", { name: /^Metro Pass/ })).toBeDisabled();
   await expect(form.getByLabel("Customer number")).toHaveValue("MET-00001");
   await form.getByRole("button", { name: "Examine and ask the issuer for a loading permission" }).click();
   await expect(metro.page.getByTestId("first-load-result")).toContainText("Metro Cycle loaded under RECARD01-METRO01-I", LOAD);
@@ -223,4 +251,48 @@ test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued 
 
   await setDelivery("push");
   await Promise.all([issuer.context.close(), hana.context.close(), metro.context.close()]);
+});
+
+test("the first-load form keeps every value after an error and marks the field: a birth date in the future, then a customer number the server does not know", async ({ browser }) => {
+  const metro = await as(browser, "metro");
+  const card = await testCardImage(100, "e2e/journeys/first-load-form");
+  await metro.page.goto("/provider/desk");
+  await insertImageFile(metro.page, card.json);
+  await readCard(metro.page);
+  await metro.page.getByRole("button", { name: "First load" }).click();
+  const form = metro.page.getByRole("form", { name: "Load an application for the first time" });
+  await form.getByRole("radio", { name: "New customer" }).check();
+  await form.getByLabel("Full name").fill("Rin Aoki");
+  await form.getByLabel("Birth date").fill("2099-01-01");
+  await form.getByLabel("E-mail").fill("rin.aoki@mail.example");
+  await form.getByLabel("Phone").fill("090-1234-5678");
+  await form.getByLabel("Address").fill("1-2-3 Shibuya, Tokyo");
+  await form.getByRole("checkbox", { name: /^Metro Pass/ }).check();
+  await form.getByLabel("Declared annual income (JPY)").fill("4000000");
+  await form.getByRole("button", { name: "Examine and ask the issuer for a loading permission" }).click();
+
+  await expect(form.getByLabel("Birth date")).toHaveAttribute("aria-invalid", "true");
+  await expect(form).toContainText("A birth date is not in the future.");
+  await expect(form.getByLabel("Full name")).toHaveValue("Rin Aoki");
+  await expect(form.getByLabel("Birth date")).toHaveValue("2099-01-01");
+  await expect(form.getByLabel("E-mail")).toHaveValue("rin.aoki@mail.example");
+  await expect(form.getByLabel("Phone")).toHaveValue("090-1234-5678");
+  await expect(form.getByLabel("Address")).toHaveValue("1-2-3 Shibuya, Tokyo");
+  await expect(form.getByRole("checkbox", { name: /^Metro Pass/ })).toBeChecked();
+  await expect(form.getByLabel("Declared annual income (JPY)")).toHaveValue("4000000");
+  await expect(form.getByLabel("Full name")).not.toHaveAttribute("aria-invalid", "true");
+  // The form's limits are the server's (one schema).
+  await expect(form.getByLabel("Full name")).toHaveAttribute("maxlength", "120");
+
+  // A refusal only the server can make (no such customer): the same, every value kept.
+  await form.getByRole("radio", { name: "Existing customer" }).check();
+  await form.getByLabel("Customer number").fill("MET-99999");
+  await form.getByRole("button", { name: "Examine and ask the issuer for a loading permission" }).click();
+  await expect(form).toContainText("No customer of ours has this number.");
+  await expect(form.getByLabel("Customer number")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Customer number")).toHaveValue("MET-99999");
+  await expect(form.getByRole("checkbox", { name: /^Metro Pass/ })).toBeChecked();
+  await expect(form.getByLabel("Declared annual income (JPY)")).toHaveValue("4000000");
+  await metro.page.getByRole("button", { name: "Remove the card" }).click();
+  await metro.context.close();
 });

@@ -48,8 +48,16 @@ export async function readCard(desk: Page): Promise<void> {
   await expect(desk.getByTestId("card-reading")).toBeVisible();
 }
 
-/** Starts a reload check for the named applications (own names, or an AID typed in). */
+/** The desk's audit view: the reload case's steps with their patent numbers and messages (the clerk view hides them). */
+export async function auditView(desk: Page): Promise<void> {
+  const toggle = desk.getByRole("switch", { name: "Audit view" });
+  if (!(await toggle.isChecked())) await toggle.check();
+  await expect(toggle).toBeChecked();
+}
+
+/** Starts a reload check for the named applications (own names, or an AID typed in), in the audit view to follow its steps. */
 export async function checkReload(desk: Page, applications: { names?: string[]; aid?: string }): Promise<void> {
+  await auditView(desk);
   await desk.getByRole("button", { name: "Reload on a reissued card" }).click();
   const form = desk.getByRole("form", { name: "Reload applications on a reissued card" });
   for (const name of applications.names ?? []) await form.getByRole("checkbox", { name: new RegExp(`^${name}`) }).check();

@@ -64,20 +64,23 @@ const optionalText = (max: number) =>
 const amount = z.number().int("Whole yen only.").min(0, "Cannot be negative.").max(2_000_000_000, "Too large.");
 const optionalAmount = optionalNumber(amount, "Enter an amount in whole yen, or leave it empty.").optional().transform((v) => v ?? null);
 
-/** The first-load form (FormData): the customer, the applications, the examination inputs. */
+/** The first-load form's length limits: the form's maxLength and the server's checks are these. */
+export const FIRST_LOAD_LIMITS = { customerNo: 20, fullName: 120, email: 254, phone: 40, address: 200 } as const;
+
+/** The first-load form (FormData): the customer, the applications, the examination inputs. Checked in the browser before sending and again by the server action. */
 export const FirstLoadFormSchema = z
   .object({
     customerMode: z.enum(["existing", "new"], { error: "Choose an existing or a new customer." }),
-    customerNo: optionalText(20),
-    fullName: optionalText(120),
+    customerNo: optionalText(FIRST_LOAD_LIMITS.customerNo),
+    fullName: optionalText(FIRST_LOAD_LIMITS.fullName),
     birthDate: optionalDate(birthDateField()),
     email: z
-      .union([z.literal(""), z.email("Not an e-mail address.")])
+      .union([z.literal(""), z.email("Not an e-mail address.").max(FIRST_LOAD_LIMITS.email, `At most ${FIRST_LOAD_LIMITS.email} characters.`)])
       .nullable()
       .optional()
       .transform((v) => v || null),
-    phone: optionalText(40),
-    address: optionalText(200),
+    phone: optionalText(FIRST_LOAD_LIMITS.phone),
+    address: optionalText(FIRST_LOAD_LIMITS.address),
     applicationAids: z.array(AidSchema).min(1, "Choose at least one application.").max(8),
     declaredIncome: optionalAmount,
     existingLimits: optionalAmount,
@@ -88,6 +91,37 @@ export const FirstLoadFormSchema = z
   });
 
 export type FirstLoadFormFields = "customerMode" | "customerNo" | "fullName" | "birthDate" | "email" | "phone" | "address" | "applicationAids" | "declaredIncome" | "existingLimits";
+
+const FIRST_LOAD_TEXT_FIELDS = ["customerNo", "fullName", "birthDate", "email", "phone", "address", "declaredIncome", "existingLimits"] as const;
+
+/** What was typed in the first-load form, given back with errors so the form keeps every value. */
+export type FirstLoadTyped = { text: Partial<Record<(typeof FIRST_LOAD_TEXT_FIELDS)[number], string>>; applicationAids: string[] };
+
+/** The first-load form's FormData as FirstLoadFormSchema reads it (the same in the browser and in the action). */
+export function firstLoadFormInput(formData: FormData): Record<string, unknown> {
+  return {
+    customerMode: formData.get("customerMode"),
+    customerNo: formData.get("customerNo"),
+    fullName: formData.get("fullName"),
+    birthDate: formData.get("birthDate"),
+    email: formData.get("email"),
+    phone: formData.get("phone"),
+    address: formData.get("address"),
+    applicationAids: formData.getAll("applicationAids"),
+    declaredIncome: formData.get("declaredIncome"),
+    existingLimits: formData.get("existingLimits"),
+  };
+}
+
+/** The typed values to show again (cut to a sane length; the schema's limits apply on the next submit). */
+export function firstLoadTyped(formData: FormData): FirstLoadTyped {
+  const text: FirstLoadTyped["text"] = {};
+  for (const name of FIRST_LOAD_TEXT_FIELDS) {
+    const v = formData.get(name);
+    if (typeof v === "string") text[name] = v.slice(0, 500);
+  }
+  return { text, applicationAids: formData.getAll("applicationAids").filter((v): v is string => typeof v === "string").slice(0, 16) };
+}
 
 /** The provider's credit policy settings form. */
 export const CreditPolicyFormSchema = z

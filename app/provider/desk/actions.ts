@@ -5,6 +5,8 @@ import type { ReloadRefusal } from "@/lib/core/workflows/reload";
 import { authorize } from "@/lib/server/auth/session";
 import { startFirstLoad, type FirstLoadStarted } from "@/lib/server/data/provider/first-load";
 import { checkCardAtDesk, type HotListHit } from "@/lib/server/data/provider/hot-list";
+import { describeCardAtDesk } from "@/lib/server/data/provider/desk-card";
+import type { CardAtDesk } from "@/lib/core/workflows/desk-guide";
 import { recordDeskRead } from "@/lib/server/data/provider/value-ledger";
 import { abandonPermissions, getPermissionViews, recordCardLoad, type LoadRecorded, type PermissionView } from "@/lib/server/data/provider/permissions";
 import {
@@ -20,7 +22,20 @@ import {
 } from "@/lib/server/data/provider/reload";
 import { deskLease, returnLeasedCard } from "@/lib/server/data/card-lease";
 import { claimPresentation } from "@/lib/server/data/wallet";
-import { CardLoadOutcomeSchema, CardReadingSchema, DeskReadsSchema, FirstLoadFormSchema, PresentationCodeSchema, StartReloadSchema, UuidSchema, type FirstLoadFormFields } from "@/lib/validation/provider-desk";
+import {
+  AidSchema,
+  CardLoadOutcomeSchema,
+  CardReadingSchema,
+  DeskReadsSchema,
+  firstLoadFormInput,
+  FirstLoadFormSchema,
+  firstLoadTyped,
+  PresentationCodeSchema,
+  StartReloadSchema,
+  UuidSchema,
+  type FirstLoadFormFields,
+  type FirstLoadTyped,
+} from "@/lib/validation/provider-desk";
 
 /** Any server action's refusal when the session is not a provider desk (fails closed). */
 type Denied = { ok: false; message: string };
@@ -82,6 +97,25 @@ export async function checkHotListAction(input: unknown): Promise<{ ok: true; hi
   const parsed = CardReadingSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: "Read the card first." };
   return { ok: true, hit: await checkCardAtDesk(auth.actor, { platformType: parsed.data.platformType, cardId: parsed.data.cardId }) };
+}
+
+const CardAtDeskInputSchema = z.object({
+  platformType: z.union([z.literal(100), z.literal(200)]),
+  cardId: z.string().regex(/^[0-9A-F]{16}$/).nullable(),
+  applications: z.array(AidSchema).max(64),
+});
+
+/** The guided desk: what this provider's own records say about the card read (whose, what it replaces, what can be reloaded). */
+export async function describeCardAction(input: unknown): Promise<{ ok: true; card: CardAtDesk } | Denied> {
+  const auth = await authorize("provider");
+  if (!auth.ok) return { ok: false, message: auth.refusal.message };
+  const parsed = CardAtDeskInputSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, message: "Read the card first." };
+  try {
+    return { ok: true, card: await describeCardAtDesk(auth.actor, parsed.data) };
+  } catch (e) {
+    return failure("describe card", e);
+  }
 }
 
 /**
@@ -202,20 +236,9 @@ export type FirstLoadState = {
   message?: string;
   refusal?: ReloadRefusal;
   started?: FirstLoadStarted;
-  /** What was typed, given back with field errors so the form keeps it (React resets a form after its action). */
-  values?: { text: Partial<Record<(typeof FIRST_LOAD_TEXT_FIELDS)[number], string>>; applicationAids: string[] };
+  /** What was typed, given back with any error so the form keeps it (React resets a form after its action). */
+  values?: FirstLoadTyped;
 };
-
-const FIRST_LOAD_TEXT_FIELDS = ["customerNo", "fullName", "birthDate", "email", "phone", "address", "declaredIncome", "existingLimits"] as const;
-
-function typedValues(formData: FormData): NonNullable<FirstLoadState["values"]> {
-  const text: NonNullable<FirstLoadState["values"]>["text"] = {};
-  for (const name of FIRST_LOAD_TEXT_FIELDS) {
-    const v = formData.get(name);
-    if (typeof v === "string") text[name] = v.slice(0, 500);
-  }
-  return { text, applicationAids: formData.getAll("applicationAids").filter((v): v is string => typeof v === "string").slice(0, 16) };
-}
 
 /** Examination by the provider's policy, then loading permissions from the issuer (flow 2). */
 export async function startFirstLoadAction(_prev: FirstLoadState, formData: FormData): Promise<FirstLoadState> {
@@ -228,20 +251,10 @@ export async function startFirstLoadAction(_prev: FirstLoadState, formData: Form
     cardJson = null;
   }
   const card = CardReadingSchema.safeParse(cardJson);
-  if (!card.success) return { fieldErrors: { card: ["Read the card first."] }, message: "Read the card first." };
-  const parsed = FirstLoadFormSchema.safeParse({
-    customerMode: formData.get("customerMode"),
-    customerNo: formData.get("customerNo"),
-    fullName: formData.get("fullName"),
-    birthDate: formData.get("birthDate"),
-    email: formData.get("email"),
-    phone: formData.get("phone"),
-    address: formData.get("address"),
-    applicationAids: formData.getAll("applicationAids"),
-    declaredIncome: formData.get("declaredIncome"),
-    existingLimits: formData.get("existingLimits"),
-  });
-  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors, values: typedValues(formData) };
+  const values = firstLoadTyped(formData);
+  if (!card.success) return { fieldErrors: { card: ["Read the card first."] }, message: "Read the card first.", values };
+  const parsed = FirstLoadFormSchema.safeParse(firstLoadFormInput(formData));
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
   const f = parsed.data;
   const caseId = UuidSchema.safeParse(formData.get("reloadCaseId"));
   try {
@@ -253,10 +266,10 @@ export async function startFirstLoadAction(_prev: FirstLoadState, formData: Form
       existingLimitsMinor: f.existingLimits,
       reloadCaseId: caseId.success ? caseId.data : null,
     });
-    if (!started.ok) return "refusal" in started.error ? { refusal: started.error.refusal } : { fieldErrors: started.error.fieldErrors };
+    if (!started.ok) return "refusal" in started.error ? { refusal: started.error.refusal, values } : { fieldErrors: started.error.fieldErrors, values };
     return { started: started.value };
   } catch (e) {
-    return { message: failure("first load", e).message };
+    return { message: failure("first load", e).message, values };
   }
 }
 

@@ -16,7 +16,9 @@ import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
 import type { ReloadCaseView } from "@/lib/server/data/provider/reload";
-import { checkHotListAction, claimCardAction, recordDeskReadsAction, resumeDeskAction, returnCardAction, type ClaimState } from "../actions";
+import type { CardAtDesk, DeskAction } from "@/lib/core/workflows/desk-guide";
+import { checkHotListAction, claimCardAction, describeCardAction, recordDeskReadsAction, resumeDeskAction, returnCardAction, type ClaimState } from "../actions";
+import { CardGuide } from "./card-guide";
 import { CardOps, traced, type CardOp } from "./card-ops";
 import { FirstLoadFlow } from "./first-load-flow";
 import { RefusalNotice } from "./refusal-notice";
@@ -54,6 +56,11 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
   const [returnNote, setReturnNote] = useState<{ tone: "good" | "bad"; text: string } | null>(null);
   const [openCaseId, setOpenCaseId] = useState<string | null>(null);
   const [hotListHit, setHotListHit] = useState<HotListHit | null>(null);
+  // The guided desk: what our records say about the card read, and the applications its next action reloads.
+  const [cardAtDesk, setCardAtDesk] = useState<CardAtDesk | null>(null);
+  const [presetAids, setPresetAids] = useState<string[] | null>(null);
+  // Clerk view by default; the audit view adds the case's steps with patent numbers and messages.
+  const [audit, setAudit] = useState(false);
   const [flowKey, setFlowKey] = useState(0);
   // The presented card: a lease on the card in the cardholder's wallet, reached through the relay.
   const [presented, setPresented] = useState<{ leaseId: string; reader: PresentedCardReader; traced: TracingReader } | null>(null);
@@ -172,6 +179,8 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
     if (!transmit) return setReadError("Connect the reader first.");
     setReadError(null);
     setHotListHit(null);
+    setCardAtDesk(null);
+    setPresetAids(null);
     const op: CardOp = { id: `read-${Date.now()}`, step: "1801 · 702/1102", label: "Read the card", detail: "SELECT the security domain, GET DATA DF70 (platform type), then the card id (tag 45) or the card attribute data (tag DF7A), GET STATUS.", outcome: "running", range: null };
     setReadOps([op]);
     try {
@@ -187,6 +196,11 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       // The hot list: a card the issuer told us is blocked is refused before any flow starts.
       const listed = await checkHotListAction({ platformType: r.platformType, cardId: r.cardId, cardAttributeData: r.cardAttributeData, surfaceNumberLast4: null, isCardLocked: r.isCardLocked });
       setHotListHit(listed.ok ? listed.hit : null);
+      // The guided desk: whose card, what it replaces, what can be reloaded (our own records only).
+      if (listed.ok && !listed.hit && (r.platformType === 100 || r.platformType === 200) && !r.isCardLocked) {
+        const described = await describeCardAction({ platformType: r.platformType, cardId: r.cardId, applications: r.applications });
+        setCardAtDesk(described.ok ? described.card : null);
+      }
       // The value ledger: a platform-100 card not on the hot list has its values read and recorded.
       const ours = applications.filter((a) => r.applications.includes(a.aid));
       if (listed.ok && !listed.hit && r.platformType === 100 && r.cardId && ours.length > 0) {
@@ -228,10 +242,23 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
   const dispatched = reading ? dispatchPlatformType(reading.platformType) : null;
   const hotList = hotListHit ? checkNotOnHotList(hotListHit) : null;
   const nameOf = (aid: string) => applications.find((a) => a.aid === aid)?.name ?? aid;
+  const flowDisabled = !canUseCard(visit) && visit.card !== null;
+  const act = (action: DeskAction) => {
+    setPresetAids(action.kind === "reload" ? [...action.aids] : null);
+    setFlowKey((k) => k + 1);
+    dispatch({ type: "flow-chosen", flow: action.kind === "first-load" ? "first-load" : "reload" });
+  };
 
   return (
     <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_34rem]">
       <div className="space-y-6">
+        <div className="flex items-center justify-end gap-2 text-sm text-slate-600">
+          <label className="flex cursor-pointer items-center gap-2">
+            <input type="checkbox" role="switch" aria-checked={audit} checked={audit} onChange={(e) => setAudit(e.target.checked)} />
+            Audit view
+          </label>
+          <span className="text-xs text-slate-500">{audit ? "every step with its patent number and the messages exchanged" : "clerk view"}</span>
+        </div>
         <Panel title="1. The customer's card">
           <div className="grid gap-5 md:grid-cols-2">
             <form action={claimAction} aria-label="Take a presented card" className="space-y-2">
@@ -324,7 +351,12 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
         </Panel>
 
         {reading && dispatched?.ok && !(hotList && !hotList.ok) && (
-          <Panel title="3. What the customer asks for">
+          <Panel title="3. This card and what to do">
+            {cardAtDesk ? (
+              <div className="mb-4 rounded-lg border border-slate-200 bg-slate-50 p-4">
+                <CardGuide card={cardAtDesk} onAction={act} disabled={flowDisabled} />
+              </div>
+            ) : (
             <div className="mb-4 flex flex-wrap gap-2" role="group" aria-label="Flow">
               <Button variant={visit.flow === "reload" ? "primary" : "secondary"} onClick={() => dispatch({ type: "flow-chosen", flow: "reload" })} disabled={!canUseCard(visit) && visit.card !== null} aria-pressed={visit.flow === "reload"}>
                 Reload on a reissued card
@@ -333,10 +365,13 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
                 First load
               </Button>
             </div>
+            )}
             {visit.flow === "reload" && (
               <ReloadFlow
                 key={`reload-${flowKey}-${resumedCase?.id ?? ""}`}
                 initialView={resumedCase}
+                presetAids={resumedCase ? null : presetAids}
+                audit={audit}
                 leaseId={visit.card?.source === "presented" ? (presented?.leaseId ?? null) : null}
                 applications={applications}
                 reading={reading}
@@ -366,7 +401,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
                 onVisitEnd={returnCard}
               />
             )}
-            {visit.flow === "none" && <p className="text-sm text-slate-500">Choose the flow: a reload reuses the old card&apos;s examination at the reissue fee; a first load examines anew at the normal fee.</p>}
+            {visit.flow === "none" && !cardAtDesk && <p className="text-sm text-slate-500">Choose the flow: a reload reuses the old card&apos;s examination at the reissue fee; a first load examines anew at the normal fee.</p>}
           </Panel>
         )}
       </div>

@@ -11,6 +11,8 @@ import type { ApduTrace } from "@/lib/reader";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FieldErrors, FormMessage, TextField } from "@/components/ui/field";
+import { z } from "zod";
+import { FIRST_LOAD_LIMITS, firstLoadFormInput, FirstLoadFormSchema, firstLoadTyped } from "@/lib/validation/provider-desk";
 import { recordFirstLoadAction, refreshPermissionsAction, startFirstLoadAction, type FirstLoadState } from "../actions";
 import type { CardOp } from "./card-ops";
 import { LoadOutcome } from "./load-outcome";
@@ -68,6 +70,9 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
 
   // When the issuer's answers come back with the form result, load what was granted at once.
   const [state, formAction, pending] = useActionState<FirstLoadState, FormData>(async (prev, formData) => {
+    // The same schema as the server action's: field errors at once, every typed value kept.
+    const checked = FirstLoadFormSchema.safeParse(firstLoadFormInput(formData));
+    if (!checked.success) return { fieldErrors: z.flattenError(checked.error).fieldErrors, values: firstLoadTyped(formData) };
     const result = await startFirstLoadAction(prev, formData);
     if (result.started) {
       const views = result.started.applications.flatMap((a) => (a.permission ? [a.permission] : []));
@@ -93,7 +98,8 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
   const started = state.started;
   const nameOf = (aid: string) => applications.find((a) => a.aid === aid)?.name ?? aid;
   const own = applications.filter((a) => a.fee);
-  const preselected = new Set(carriedOver?.aids ?? []);
+  // A refused reload continued as a first load ticks what it carried over, never what the card already holds.
+  const preselected = new Set((carriedOver?.aids ?? []).filter((aid) => !reading.applications.includes(aid)));
   const fe = state.fieldErrors ?? {};
   const typed = state.values?.text ?? {};
   const needsIncome = policy.requiresInvestigation;
@@ -158,7 +164,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
   }
 
   return (
-    <form action={formAction} className="space-y-5" aria-label="Load an application for the first time">
+    <form action={formAction} noValidate className="space-y-5" aria-label="Load an application for the first time">
       <input type="hidden" name="card" value={JSON.stringify({ platformType: reading.platformType, cardId: reading.cardId, cardAttributeData: reading.cardAttributeData, isCardLocked: reading.isCardLocked, surfaceNumberLast4: last4 })} />
       {carriedOver && <input type="hidden" name="reloadCaseId" value={carriedOver.caseId} />}
       {carriedOver && <FormMessage tone="good">Continuing the refused reload as a normal first load: a new examination and the normal fee apply.</FormMessage>}
@@ -175,15 +181,15 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
         </div>
         <div className="mt-3 grid gap-3 sm:grid-cols-2">
           {mode === "existing" ? (
-            <TextField label="Customer number" name="customerNo" defaultValue={typed.customerNo ?? carriedOver?.customerNo ?? ""} placeholder="MET-00001" errors={fe.customerNo} />
+            <TextField label="Customer number" name="customerNo" maxLength={FIRST_LOAD_LIMITS.customerNo} defaultValue={typed.customerNo ?? carriedOver?.customerNo ?? ""} placeholder="MET-00001" errors={fe.customerNo} />
           ) : (
             <>
-              <TextField label="Full name" name="fullName" autoComplete="off" defaultValue={typed.fullName} errors={fe.fullName} />
+              <TextField label="Full name" name="fullName" autoComplete="off" maxLength={FIRST_LOAD_LIMITS.fullName} defaultValue={typed.fullName} errors={fe.fullName} />
               <TextField label="Birth date" name="birthDate" type="date" min="1900-01-01" defaultValue={typed.birthDate} errors={fe.birthDate} />
-              <TextField label="E-mail" name="email" type="email" defaultValue={typed.email} errors={fe.email} />
-              <TextField label="Phone" name="phone" defaultValue={typed.phone} errors={fe.phone} />
+              <TextField label="E-mail" name="email" type="email" maxLength={FIRST_LOAD_LIMITS.email} defaultValue={typed.email} errors={fe.email} />
+              <TextField label="Phone" name="phone" maxLength={FIRST_LOAD_LIMITS.phone} defaultValue={typed.phone} errors={fe.phone} />
               <div className="sm:col-span-2">
-                <TextField label="Address" name="address" defaultValue={typed.address} errors={fe.address} />
+                <TextField label="Address" name="address" maxLength={FIRST_LOAD_LIMITS.address} defaultValue={typed.address} errors={fe.address} />
               </div>
             </>
           )}

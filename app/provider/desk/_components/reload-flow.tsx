@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { formatDate, formatMoney } from "@/lib/core/format";
 import { refusalLabel } from "@/lib/core/workflows/reload-words";
 import type { CardReading } from "@/lib/core/workflows/reload-desk";
@@ -32,9 +32,13 @@ type Props = {
   initialView?: ReloadCaseView | null;
   /** The lease on the presented card the case runs on (null: a card image file or a real reader). */
   leaseId?: string | null;
+  /** The guided desk's choice: check these applications at once, with no form to fill. */
+  presetAids?: readonly string[] | null;
+  /** Audit view: the case's steps with their patent numbers and messages, and the claims the review rests on. */
+  audit?: boolean;
 };
 
-function OldLoadReview({ app }: { app: ReloadCaseView["applications"][number] }) {
+function OldLoadReview({ app, audit }: { app: ReloadCaseView["applications"][number]; audit: boolean }) {
   const old = app.old!;
   const exam = old.examination;
   const fee = app.fee;
@@ -55,7 +59,7 @@ function OldLoadReview({ app }: { app: ReloadCaseView["applications"][number] })
       </p>
       <dl className="mt-3 grid grid-cols-1 gap-3 text-sm sm:grid-cols-3">
         <div className="rounded-md bg-slate-50 p-3" data-testid="old-examination">
-          <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Examination (claim 12)</dt>
+          <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{audit ? "Examination (claim 12)" : "Examination"}</dt>
           {exam ? (
             <dd className="mt-1 space-y-0.5">
               <p>
@@ -86,7 +90,7 @@ function OldLoadReview({ app }: { app: ReloadCaseView["applications"][number] })
           </dd>
         </div>
         <div className="rounded-md bg-emerald-50 p-3" data-testid="reissue-charge">
-          <dt className="text-xs font-semibold uppercase tracking-wide text-emerald-800">Charge now (claim 14)</dt>
+          <dt className="text-xs font-semibold uppercase tracking-wide text-emerald-800">{audit ? "Charge now (claim 14)" : "Charge now"}</dt>
           <dd className="mt-1">
             {fee ? (
               <>
@@ -104,7 +108,7 @@ function OldLoadReview({ app }: { app: ReloadCaseView["applications"][number] })
 }
 
 /** The reload desk: Fig. 18 dispatch, method 1 or 2 on the server, review of what is reused, then the loads on the card. */
-export function ReloadFlow({ applications, reading, last4, trace, getTransmit, canUseCard, onCaseChange, onContinueAsFirstLoad, onVisitEnd, initialView = null, leaseId = null }: Props) {
+export function ReloadFlow({ applications, reading, last4, trace, getTransmit, canUseCard, onCaseChange, onContinueAsFirstLoad, onVisitEnd, initialView = null, leaseId = null, presetAids = null, audit = false }: Props) {
   const [selected, setSelected] = useState<string[]>([]);
   const [other, setOther] = useState("");
   const [view, setView] = useState<ReloadCaseView | null>(initialView);
@@ -113,7 +117,8 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
   const [ops, setOps] = useState<CardOp[]>([]);
   const [progress, setProgress] = useState<LoadProgress[]>([]);
 
-  const own = applications.filter((a) => a.fee);
+  // Applications the card already holds are not offered: there is nothing to reload for them.
+  const own = applications.filter((a) => a.fee && !reading.applications.includes(a.aid));
   const nameOf = (aid: string) => applications.find((a) => a.aid === aid)?.name ?? view?.applications.find((a) => a.aid === aid)?.name ?? aid;
   const otherAid = other.trim().toUpperCase();
   const otherValid = otherAid === "" || /^([0-9A-F]{2}){5,16}$/.test(otherAid);
@@ -124,10 +129,10 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
     onCaseChange(next.outcome === "in_progress" ? next.id : null);
   };
 
-  const check = async () => {
+  const check = async (aids: readonly string[] = requested) => {
     setError(null);
     setBusy("checking");
-    const result = await startReloadAction({ card: { ...reading, surfaceNumberLast4: last4 }, applicationAids: requested, leaseId });
+    const result = await startReloadAction({ card: { ...reading, surfaceNumberLast4: last4 }, applicationAids: aids, leaseId });
     setBusy(null);
     if (!result.ok) return setError(result.message);
     show(result.view);
@@ -206,6 +211,15 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
     setBusy(null);
   };
 
+  // The guided desk chose the applications: the case opens at once (once per mount).
+  const presetStarted = useRef(false);
+  useEffect(() => {
+    if (!presetAids || presetAids.length === 0 || view || presetStarted.current || !canUseCard) return;
+    presetStarted.current = true;
+    void check(presetAids);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once for the preset, on mount
+  }, []);
+
   const refusedApps = view?.applications.filter((a) => a.refusal) ?? [];
   const reloadable = view?.applications.filter((a) => a.state === "reloadable") ?? [];
   const toLoad = view?.outcome === "in_progress" ? view.applications.filter((a) => a.state === "granted" && a.permission?.status === "granted") : [];
@@ -216,7 +230,12 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
 
   return (
     <div className="space-y-5">
-      {!view && (
+      {!view && presetAids && busy === "checking" && (
+        <p role="status" className="text-sm text-slate-600">
+          Checking {presetAids.map(nameOf).join(" and ")} with our records and the issuer…
+        </p>
+      )}
+      {!view && !presetAids && (
         <form
           className="space-y-4"
           aria-label="Reload applications on a reissued card"
@@ -284,7 +303,7 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
             <Badge tone={view.outcome === "reloaded" ? "good" : view.outcome === "refused" ? "bad" : "warn"}>{view.outcome.replace("_", " ")}</Badge>
             {view.method && <Badge tone="info">method {view.method}</Badge>}
           </div>
-          <CaseSteps steps={view.steps} nameOf={nameOf} />
+          {audit && <CaseSteps steps={view.steps} nameOf={nameOf} />}
 
           {view.isWaiting && (
             <div role="status" className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
@@ -310,7 +329,7 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
             <div className="space-y-3">
               <h3 className="text-sm font-semibold text-slate-800">Review: reused from the old card, charged as a reissue</h3>
               {reloadable.map((a) => (
-                <OldLoadReview key={a.aid} app={a} />
+                <OldLoadReview key={a.aid} app={a} audit={audit} />
               ))}
               <div className="flex flex-wrap gap-2">
                 <Button variant="good" onClick={() => void confirm()} disabled={busy !== null || !canUseCard}>
