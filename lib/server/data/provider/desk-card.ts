@@ -1,7 +1,7 @@
 import "server-only";
 import type { CardAtDesk, GuideApplication } from "@/lib/core/workflows/desk-guide";
 import type { ProviderActor } from "../../auth/session";
-import { db } from "../../db";
+import { db } from "./db";
 import { applicationsOf, currentFee } from "./catalog";
 import { oldCardChain } from "./reload";
 
