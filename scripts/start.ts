@@ -10,6 +10,7 @@
  *    NODE_ENV/RECARD_ENV=production): the start is refused unless RECARD_COMPANY_KEYS and
  *    RECARD_ISSUER_CARD_KEYS hold real keys, the trust store must hold no demo key, and nothing is
  *    seeded (lib/server/deployment.ts).
+ *  - RECARD_HOSTS (e.g. METRO01): seeds only those companies' own data (docs/deployment.md).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,6 +20,7 @@ import pg from "pg";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/server/db/embedded";
 import { demoAllowed, isDemoPublicKey, unsafeDefaults, unsafeDefaultsMessage } from "../lib/server/deployment";
 import { migrate } from "../lib/server/db/migrate";
+import { parseHosts } from "../lib/server/hosts";
 import { seedIfEmpty } from "../prisma/seed";
 
 const dev = process.argv.includes("--dev");
@@ -99,6 +101,8 @@ async function refuseDemoTrust(databaseUrl: string): Promise<void> {
 async function main() {
   const problems = unsafeDefaults(deployment);
   if (problems.length > 0) throw new Error(unsafeDefaultsMessage(problems));
+  const hosts = parseHosts(process.env.RECARD_HOSTS);
+  if (hosts) log(`hosting ${[...hosts].join(", ")} (RECARD_HOSTS); other companies through RECARD_PEERS`);
   log(demoAllowed(deployment) ? `demo mode: public demo keys and demo accounts (${demo ? "--demo / RECARD_DEMO=1" : "not production"}); not for real cards` : "production: own keys, no demo data");
   let databaseUrl = process.env.DATABASE_URL;
   let kind: "embedded-postgresql" | "postgresql" = "postgresql";
@@ -130,7 +134,7 @@ async function main() {
   };
   Object.assign(process.env, env);
   if (demoAllowed(deployment)) {
-    const seeded = await seedIfEmpty(databaseUrl, { log, traffic: true });
+    const seeded = await seedIfEmpty(databaseUrl, { log, traffic: true, hosts });
     log(seeded ? "demo data seeded" : "database already has data: seed skipped");
   } else {
     await refuseDemoTrust(databaseUrl);

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { unsafeDefaults, unsafeDefaultsMessage } from "./deployment";
+import { HOSTS_PATTERN } from "./hosts";
 
 /** The one place that reads process.env (STYLE.md, convention 1). Validated once, on first use. */
 const EnvSchema = z.object({
@@ -36,6 +37,11 @@ const EnvSchema = z.object({
   RECARD_COMPANY_KEYS: z.string().optional(),
   /** Where companies hosted elsewhere receive messages over HTTP, as JSON {"HOSHI01": "https://…"}. */
   RECARD_PEERS: z.string().optional(),
+  /**
+   * The companies this deployment hosts, comma-separated ("RECARD01", "METRO01", "HOSHI01,SAKURA01");
+   * unset: every company in its database (lib/server/hosting.ts, docs/deployment.md).
+   */
+  RECARD_HOSTS: z.string().regex(HOSTS_PATTERN, "RECARD_HOSTS must be company ids separated by commas").optional().or(z.literal("").transform(() => undefined)),
   /**
    * The issuer's card keys (permission signing, card attribute data) as JSON in the IssuerKeys
    * shape of lib/core/card ({"signing": {"publicKeyJwk", "privateKeyJwk"}, "encryption": {…}}).

@@ -19,6 +19,7 @@ import {
   type LoadKind,
 } from "../../lib/core/card";
 import { loadApplication } from "../../lib/core/card/terminal";
+import { randomUUID } from "node:crypto";
 import { toHex } from "../../lib/core/bytes";
 import { examineReissueRequest } from "../../lib/core/workflows/reissue";
 import { installedValue } from "../../lib/core/workflows/first-load";
@@ -90,7 +91,10 @@ function mulberry32(seed: number) {
 
 type AppRef = DemoApplication & { id: string; providerId: string; provider: DemoProvider; loadFile: Uint8Array; hash: string };
 type CardRef = { id: string; cardId: string; surfaceNumber: string; platformType: 100 | 200; image: CardImage; cardPublicKeyJwk: JsonWebKey; cardholderId: string };
-type LoadRef = { spLoadId: string; messageId: string; app: AppRef; at: Date };
+type LoadRef = { spLoadId: string; messageId: string; app: AppRef; at: Date; investigationId: string | null; limitMinor: number };
+
+/** A row id for what another deployment's database holds (never written here, only carried along). */
+const elsewhere = (): string => randomUUID();
 
 function appletParams(app: AppRef, limitMinor: number, holderNo: string): AppletParams {
   switch (app.kind) {
@@ -112,20 +116,32 @@ class DemoSeeder {
   /** The first issuer operator (Aiko Tanaka): the one who decided the earlier reissues. */
   private operatorId: string | null = null;
 
+  /** The issuer's side (iss_*, cardholders, wallet) is written here. */
+  private readonly issuerHere: boolean;
+
   constructor(
     private readonly db: Db,
     private readonly now: Date,
     private readonly log: (line: string) => void,
-  ) {}
+    /** RECARD_HOSTS: the companies whose own rows and trust stores go into this database (null: all). */
+    private readonly hosts: ReadonlySet<string> | null = null,
+  ) {
+    this.issuerHere = hosts === null || hosts.has(ISSUER);
+  }
 
+  /** A provider's side (sp_* scoped by its id, its desk, its trust store) is written here. */
+  private providerHere(companyId: string): boolean {
+    return this.hosts === null || this.hosts.has(companyId);
+  }
+
+  /**
+   * The whole world is computed in every deployment (the same cards, loads and message ids, drawn from
+   * the same deterministic sources), and each database gets only the rows of the companies it hosts:
+   * the issuer's deployment the issuer and the cardholders, Metro's Metro's desk, customers and loads.
+   */
   async run() {
     const passwordHash = await hashPassword(DEMO_PASSWORD);
-    await this.db.issuerCompany.create({ data: { companyId: ISSUER, name: "ReCard Card Co.", iin: DEMO_ISSUER.iin } });
-    await this.db.issuerPolicy.create({ data: { id: 1, ...SEED_POLICY, permissionTtlMinutes: 60, updatedBy: "seed" } });
-    for (const account of DEMO_ISSUER_ACCOUNTS) {
-      const user = await this.db.user.create({ data: { email: account.email, name: account.name, passwordHash, role: "issuer", issuerCompanyId: ISSUER } });
-      this.operatorId ??= user.id;
-    }
+    if (this.issuerHere) await this.seedIssuer(passwordHash);
     await this.seedProviders(passwordHash);
     for (const [index, holder] of DEMO_CARDHOLDERS.entries()) await this.seedCardholder(holder, index, passwordHash);
     // Recent loads last, so the random draws of everything above stay as they were.
@@ -135,14 +151,24 @@ class DemoSeeder {
         const at = new Date(this.now.getTime() - recent.daysAgo * DAY - 60 * 60 * 1000);
         await this.load(current.card, holder, current.holderNo, this.apps.get(recent.aid)!, at, null);
       }
-      if (holder.recentLoads?.length) await this.db.walletCard.update({ where: { surfaceNumber: current.card.surfaceNumber }, data: { image: current.card.image as object } });
+      if (holder.recentLoads?.length && this.issuerHere) await this.db.walletCard.update({ where: { surfaceNumber: current.card.surfaceNumber }, data: { image: current.card.image as object } });
     }
     // Cards expiring next month (the 15th, UTC), for a renewal run to do.
     const nextMonth = new Date(Date.UTC(this.now.getUTCFullYear(), this.now.getUTCMonth() + 1, 15));
-    for (const holder of DEMO_CARDHOLDERS.filter((h) => h.expiresNextMonth)) {
+    for (const holder of DEMO_CARDHOLDERS.filter((h) => h.expiresNextMonth && this.issuerHere)) {
       await this.db.card.update({ where: { id: this.current.get(holder.name)!.card.id }, data: { expiresAt: nextMonth } });
     }
-    this.log(`seeded ${DEMO_CARDHOLDERS.length} cardholders, ${DEMO_PROVIDERS.length} providers`);
+    const hosted = this.hosts ? ` (hosting ${[...this.hosts].join(", ")})` : "";
+    this.log(`seeded ${DEMO_CARDHOLDERS.length} cardholders, ${DEMO_PROVIDERS.length} providers${hosted}`);
+  }
+
+  private async seedIssuer(passwordHash: string) {
+    await this.db.issuerCompany.create({ data: { companyId: ISSUER, name: "ReCard Card Co.", iin: DEMO_ISSUER.iin } });
+    await this.db.issuerPolicy.create({ data: { id: 1, ...SEED_POLICY, permissionTtlMinutes: 60, updatedBy: "seed" } });
+    for (const account of DEMO_ISSUER_ACCOUNTS) {
+      const user = await this.db.user.create({ data: { email: account.email, name: account.name, passwordHash, role: "issuer", issuerCompanyId: ISSUER } });
+      this.operatorId ??= user.id;
+    }
   }
 
   private async seedProviders(passwordHash: string) {
@@ -150,21 +176,28 @@ class DemoSeeder {
     for (const p of DEMO_PROVIDERS) {
       const providerKey = DEMO_COMPANY_KEYS[p.companyId as keyof typeof DEMO_COMPANY_KEYS];
       // Issuer side: the registration, contract and fees; the provider's key in the issuer's trust store.
-      const provider = await this.db.serviceProvider.create({
-        data: { companyId: p.companyId, name: p.name, contractNo: p.contractNo, contractStatus: "active", contractStart: new Date(p.contractStart) },
-      });
-      await this.db.trustedKey.create({ data: { ownerCompanyId: ISSUER, companyId: p.companyId, kid: providerKey.kid, publicJwk: providerKey.publicKey as object } });
+      const provider = this.issuerHere
+        ? await this.db.serviceProvider.create({
+            data: { companyId: p.companyId, name: p.name, contractNo: p.contractNo, contractStatus: "active", contractStart: new Date(p.contractStart) },
+          })
+        : { id: elsewhere() };
+      if (this.issuerHere) await this.db.trustedKey.create({ data: { ownerCompanyId: ISSUER, companyId: p.companyId, kid: providerKey.kid, publicJwk: providerKey.publicKey as object } });
       for (const app of p.applications) {
         const loadFile = buildLoadFile({ kind: app.kind, aid: app.aid, version: 1, codeSize: 4096 });
         const hash = loadFileHash(loadFile);
-        const row = await this.db.registeredApplication.create({
-          data: { aid: app.aid, providerId: provider.id, name: app.name, kind: app.kind, version: "1", loadFileHash: hash, status: app.status, registeredAt: new Date(p.contractStart) },
-        });
-        await this.db.feeSchedule.create({
-          data: { providerId: provider.id, applicationId: row.id, normalLoadFeeMinor: app.normalFee, reissueReloadFeeMinor: app.reissueFee, currency: CURRENCY, validFrom: new Date(p.contractStart) },
-        });
-        this.apps.set(app.aid, { ...app, id: row.id, providerId: provider.id, provider: p, loadFile, hash });
+        let id = elsewhere();
+        if (this.issuerHere) {
+          const row = await this.db.registeredApplication.create({
+            data: { aid: app.aid, providerId: provider.id, name: app.name, kind: app.kind, version: "1", loadFileHash: hash, status: app.status, registeredAt: new Date(p.contractStart) },
+          });
+          await this.db.feeSchedule.create({
+            data: { providerId: provider.id, applicationId: row.id, normalLoadFeeMinor: app.normalFee, reissueReloadFeeMinor: app.reissueFee, currency: CURRENCY, validFrom: new Date(p.contractStart) },
+          });
+          id = row.id;
+        }
+        this.apps.set(app.aid, { ...app, id, providerId: provider.id, provider: p, loadFile, hash });
       }
+      if (!this.providerHere(p.companyId)) continue;
       // Provider side: its own profile, policy, fees to users, the issuer's key in its trust store, its desk.
       await this.db.spCompany.create({ data: { providerCompanyId: p.companyId, name: p.name, issuerCompanyId: ISSUER, currency: CURRENCY } });
       await this.db.spCreditPolicy.create({ data: { providerCompanyId: p.companyId, version: `${p.companyId}-2025.1`, ...p.credit } });
@@ -180,6 +213,7 @@ class DemoSeeder {
 
   private async personalise(holder: DemoCardholder, cardholderId: string, seed: string, issuedAt: Date, generation: number, previousCardId: string | null): Promise<CardRef> {
     const { cardId, surfaceNumber, image, cardPublicKeyJwk } = await personaliseSeedCard(holder, seed, issuedAt);
+    if (!this.issuerHere) return { id: elsewhere(), cardId, surfaceNumber, platformType: holder.platformType, image, cardPublicKeyJwk, cardholderId };
     const row = await this.db.card.create({
       data: {
         cardId,
@@ -203,6 +237,11 @@ class DemoSeeder {
     if (known) return known;
     const n = (this.customerCount.get(provider.companyId) ?? 0) + 1;
     this.customerCount.set(provider.companyId, n);
+    if (!this.providerHere(provider.companyId)) {
+      const id = elsewhere();
+      this.customers.set(key, id);
+      return id;
+    }
     const customer = await this.db.spCustomer.create({
       data: {
         providerCompanyId: provider.companyId,
@@ -225,14 +264,17 @@ class DemoSeeder {
     // The provider's examination (claims 11/12): done once, reused on reload.
     let investigationId: string | null = null;
     let limitMinor = 0;
+    const providerHere = this.providerHere(provider.companyId);
+    let existing = 0;
     if (previous) {
-      const old = await this.db.spLoadRecord.findUniqueOrThrow({ where: { id: previous.spLoadId }, select: { creditInvestigationId: true, investigation: { select: { limitMinor: true } } } });
-      investigationId = old.creditInvestigationId;
-      limitMinor = old.investigation?.limitMinor ?? 0;
+      investigationId = previous.investigationId;
+      limitMinor = previous.limitMinor;
     } else {
       const policy = provider.credit;
-      const existing = Math.round(this.rand() * 3) * 100_000;
+      existing = Math.round(this.rand() * 3) * 100_000;
       limitMinor = app.kind === "credit" ? Math.max(0, Math.min(policy.maxLimitMinor, Math.floor((holder.incomeMinor * policy.limitPercentOfIncome) / 100) - existing)) : 0;
+    }
+    if (!previous && providerHere) {
       const inv = await this.db.spCreditInvestigation.create({
         data: {
           providerCompanyId: provider.companyId,
@@ -284,33 +326,37 @@ class DemoSeeder {
     const chargeKind = previous ? "reissue_reload" : "normal_load";
     return this.db.$transaction(async (tx) => {
       // Issuer side (DB 104).
-      const permission = await tx.loadingPermission.create({
-        data: {
-          messageId,
-          requestMessageId: requestId,
-          providerId: app.providerId,
-          applicationId: app.id,
-          cardId: card.id,
-          kind: previous ? "reload" : "first_load",
-          originalMessageId: previous?.messageId ?? null,
-          status: "confirmed",
-          token: new Uint8Array(token),
-          loadFileHash: app.hash,
-          expiresAt,
-          decidedAt: at,
-          confirmedAt: at,
-          receipt: new Uint8Array(loaded.value.receipt),
-          confirmationCounter: receipt.value.confirmationCounter,
-          // What the provider's confirmation said it charged the cardholder (the same as its sp_user_charges row below).
-          userChargeKind: chargeKind,
-          userChargeMinor: previous ? app.userReissueFee : app.userNormalFee,
-          userChargeCurrency: CURRENCY,
-        },
-      });
-      await tx.cardApplication.create({ data: { cardId: card.id, applicationId: app.id, permissionId: permission.id, loadedAt: at } });
-      await tx.providerCharge.create({
-        data: { providerId: app.providerId, permissionId: permission.id, kind: chargeKind, amountMinor: previous ? app.reissueFee : app.normalFee, currency: CURRENCY, chargedAt: at },
-      });
+      if (this.issuerHere) {
+        const permission = await tx.loadingPermission.create({
+          data: {
+            messageId,
+            requestMessageId: requestId,
+            providerId: app.providerId,
+            applicationId: app.id,
+            cardId: card.id,
+            kind: previous ? "reload" : "first_load",
+            originalMessageId: previous?.messageId ?? null,
+            status: "confirmed",
+            token: new Uint8Array(token),
+            loadFileHash: app.hash,
+            expiresAt,
+            decidedAt: at,
+            confirmedAt: at,
+            receipt: new Uint8Array(loaded.value.receipt),
+            confirmationCounter: receipt.value.confirmationCounter,
+            // What the provider's confirmation said it charged the cardholder (the same as its sp_user_charges row below).
+            userChargeKind: chargeKind,
+            userChargeMinor: previous ? app.userReissueFee : app.userNormalFee,
+            userChargeCurrency: CURRENCY,
+          },
+        });
+        await tx.cardApplication.create({ data: { cardId: card.id, applicationId: app.id, permissionId: permission.id, loadedAt: at } });
+        await tx.providerCharge.create({
+          data: { providerId: app.providerId, permissionId: permission.id, kind: chargeKind, amountMinor: previous ? app.reissueFee : app.normalFee, currency: CURRENCY, chargedAt: at },
+        });
+      }
+      const carried = { messageId, app, at, investigationId, limitMinor };
+      if (!providerHere) return { spLoadId: elsewhere(), ...carried };
       // Provider side (DB 110): Fig. 14 (card id, platform 100 only) and Fig. 17 (message id).
       const record = await tx.spLoadRecord.create({
         data: {
@@ -346,7 +392,7 @@ class DemoSeeder {
           chargedAt: at,
         },
       });
-      return { spLoadId: record.id, messageId, app, at };
+      return { spLoadId: record.id, ...carried };
     });
   }
 
@@ -354,8 +400,7 @@ class DemoSeeder {
     const now = this.now.getTime();
     const holderNo = seedHolderNo(index);
     const firstIssued = new Date(now - (400 + Math.floor(this.rand() * 300)) * DAY);
-    const cardholder = await this.db.cardholder.create({
-      data: {
+    const cardholderRow = {
         holderNo,
         fullName: holder.name,
         sex: holder.sex,
@@ -370,12 +415,14 @@ class DemoSeeder {
         identityVerifiedAt: holder.identityVerified === false ? null : firstIssued,
         fraudFlag: holder.fraudFlag ?? false,
         fraudNote: holder.fraudFlag ? "Chargeback pattern reported by a provider in 2025." : null,
-        locale: holder.locale ?? "en",
+        locale: holder.locale ?? ("en" as const),
         createdAt: firstIssued,
-      },
-    });
+    };
+    const cardholder = this.issuerHere ? await this.db.cardholder.create({ data: cardholderRow }) : { id: elsewhere(), email: cardholderRow.email };
     // Every seeded cardholder can sign in (demo password), so any of them can be tried.
-    const account = await this.db.user.create({ data: { email: cardholder.email, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id } });
+    const account = this.issuerHere
+      ? await this.db.user.create({ data: { email: cardholder.email, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id } })
+      : { id: elsewhere() };
 
     let card = await this.personalise(holder, cardholder.id, seedCardSeed(holderNo, 1), firstIssued, 1, null);
     const loads: LoadRef[] = [];
@@ -394,40 +441,12 @@ class DemoSeeder {
       // activation ended the old card, as activateCard does.
       const activatedAt = new Date(decidedAt.getTime() + 2 * DAY);
       card = await this.personalise(holder, cardholder.id, seedCardSeed(holderNo, 2), decidedAt, 2, old.id);
-      await this.db.card.update({ where: { id: card.id }, data: { activatedAt } });
-      await this.db.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: activatedAt, ...(reason === "damaged" ? {} : { blockedAt: reportedAt, blockedReason: `Reported ${reason}` }) } });
-      const request = await this.db.reissueRequest.create({
-        data: {
-          oldCardId: old.id,
-          cardholderId: cardholder.id,
-          reason,
-          statement: reason === "lost" ? "Lost on the train home." : "The chip stopped responding.",
-          status: "approved",
-          // The examination as the issuer's workflow records it (steps 502/902), under the seeded policy.
-          examination: {
-            ...examineReissueRequest(SEED_POLICY, { identityVerified: true, reissuesThisYear: 0, cardStatus: reason === "damaged" ? "active" : "blocked", alreadyReplaced: false, fraudFlag: false }),
-            policy: { ...SEED_POLICY, permissionTtlMinutes: 60 },
-            evaluatedAt: decidedAt.toISOString(),
-            overridden: false,
-            overrideReason: null,
-          },
-          decidedAt,
-          decidedByUserId: this.operatorId,
-          reissuedCardId: card.id,
-          createdAt: reportedAt,
-        },
-      });
-      await this.db.reissueLink.create({ data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType: holder.platformType, reissuedAt: decidedAt } });
-      await this.db.auditLog.create({
-        data: { actorUserId: this.operatorId, actorLabel: "Aiko Tanaka (issuer@recard.test)", action: "reissue.approve", subjectType: "reissue-request", subjectId: request.id, reason: `Card reported ${reason}; examination passed.`, at: decidedAt },
-      });
-      await this.db.auditLog.create({
-        data: { actorUserId: account.id, actorLabel: `${holder.name} (cardholder)`, action: "card.activate", subjectType: "card", subjectId: card.id, reason: "Activated by the cardholder in the portal.", at: activatedAt },
-      });
+      if (this.issuerHere) await this.seedEarlierReissue({ holder, cardholderId: cardholder.id, accountId: account.id, old, card, reason, reportedAt, decidedAt, activatedAt });
       const providers = new Set(loads.map((l) => l.app.provider.companyId));
       if (holder.platformType === 100) {
         for (const companyId of providers) {
           const noticeId = await this.db.$transaction((tx) => allocateMessageId(tx, { issuerCompanyId: ISSUER, providerCompanyId: companyId, direction: "I" }));
+          if (!this.providerHere(companyId)) continue;
           await this.db.spReissueNotice.create({
             data: { providerCompanyId: companyId, platformType: 100, oldCardId: old.cardId, reissuedCardId: card.cardId, reissuedAt: decidedAt, receivedAt: decidedAt, sourceMessageId: noticeId, via: "push" },
           });
@@ -437,9 +456,62 @@ class DemoSeeder {
         const at = new Date(decidedAt.getTime() + (3 + i * 4) * DAY);
         await this.load(card, holder, holderNo, previous.app, at, previous);
       }
-      await this.saveWallet(cardholder.id, old, reason === "damaged" ? "surrendered" : "gone");
+      if (this.issuerHere) await this.saveWallet(cardholder.id, old, reason === "damaged" ? "surrendered" : "gone");
     }
+    if (this.issuerHere) await this.seedToday(holder, cardholder.id, card);
+    this.current.set(holder.name, { card, holderNo });
+  }
 
+  /** The issuer's records of a reissue done before today (the request, its decision, the link, the audit). */
+  private async seedEarlierReissue(r: {
+    holder: DemoCardholder;
+    cardholderId: string;
+    accountId: string;
+    old: CardRef;
+    card: CardRef;
+    reason: "lost" | "stolen" | "damaged";
+    reportedAt: Date;
+    decidedAt: Date;
+    activatedAt: Date;
+  }) {
+    const { holder, old, card, reason, reportedAt, decidedAt, activatedAt } = r;
+    const cardholder = { id: r.cardholderId };
+    const account = { id: r.accountId };
+    await this.db.card.update({ where: { id: card.id }, data: { activatedAt } });
+    await this.db.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: activatedAt, ...(reason === "damaged" ? {} : { blockedAt: reportedAt, blockedReason: `Reported ${reason}` }) } });
+    const request = await this.db.reissueRequest.create({
+      data: {
+        oldCardId: old.id,
+        cardholderId: cardholder.id,
+        reason,
+        statement: reason === "lost" ? "Lost on the train home." : "The chip stopped responding.",
+        status: "approved",
+        // The examination as the issuer's workflow records it (steps 502/902), under the seeded policy.
+        examination: {
+          ...examineReissueRequest(SEED_POLICY, { identityVerified: true, reissuesThisYear: 0, cardStatus: reason === "damaged" ? "active" : "blocked", alreadyReplaced: false, fraudFlag: false }),
+          policy: { ...SEED_POLICY, permissionTtlMinutes: 60 },
+          evaluatedAt: decidedAt.toISOString(),
+          overridden: false,
+          overrideReason: null,
+        },
+        decidedAt,
+        decidedByUserId: this.operatorId,
+        reissuedCardId: card.id,
+        createdAt: reportedAt,
+      },
+    });
+    await this.db.reissueLink.create({ data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType: holder.platformType, reissuedAt: decidedAt } });
+    await this.db.auditLog.create({
+      data: { actorUserId: this.operatorId, actorLabel: "Aiko Tanaka (issuer@recard.test)", action: "reissue.approve", subjectType: "reissue-request", subjectId: request.id, reason: `Card reported ${reason}; examination passed.`, at: decidedAt },
+    });
+    await this.db.auditLog.create({
+      data: { actorUserId: account.id, actorLabel: `${holder.name} (cardholder)`, action: "card.activate", subjectType: "card", subjectId: card.id, reason: "Activated by the cardholder in the portal.", at: activatedAt },
+    });
+  }
+
+  /** The issuer's records of today's situation (a blocked card, a pending request) and the card in the wallet. */
+  private async seedToday(holder: DemoCardholder, cardholderId: string, card: CardRef) {
+    const now = this.now.getTime();
     if (holder.today?.blocked) {
       const at = new Date(now - 1 * DAY);
       await this.db.card.update({ where: { id: card.id }, data: { status: "blocked", blockedAt: at, blockedReason: `Reported ${holder.today.blocked}` } });
@@ -449,7 +521,7 @@ class DemoSeeder {
       await this.db.reissueRequest.create({
         data: {
           oldCardId: card.id,
-          cardholderId: cardholder.id,
+          cardholderId,
           reason,
           statement: reason === "damaged" ? "Cracked across the chip." : "Wallet stolen at the station.",
           status: "pending",
@@ -457,8 +529,7 @@ class DemoSeeder {
         },
       });
     }
-    await this.saveWallet(cardholder.id, card, holder.today?.blocked ? "gone" : "in_hand");
-    this.current.set(holder.name, { card, holderNo });
+    await this.saveWallet(cardholderId, card, holder.today?.blocked ? "gone" : "in_hand");
   }
 
   /** The plastic in the cardholder's hands (or not any more). A surrendered card was terminated. */
@@ -468,22 +539,27 @@ class DemoSeeder {
   }
 }
 
-/** Seeds the demo world unless the database already has an issuer. Returns whether it seeded. */
 /**
- * Seeds the demo world unless the database already has an issuer. Returns whether it seeded. With
- * `traffic`, also sends the opening messages through the real exchange (seed/traffic.ts); that needs
- * the app's data layer pointed at the same database (DATABASE_URL in this process).
+ * Seeds the demo world unless the database already has a company. Returns whether it seeded. `hosts`
+ * (RECARD_HOSTS, lib/server/hosts.ts): only those companies' own rows and trust stores (null: all).
+ * With `traffic`, also sends the opening messages through the real exchange (seed/traffic.ts); that
+ * needs the app's data layer pointed at the same database (DATABASE_URL in this process). A deployment
+ * hosting only some companies sends none: its peers may not be up (or seeded) yet.
  */
-export async function seedIfEmpty(databaseUrl: string, options: { log?: (line: string) => void; now?: Date; traffic?: boolean } = {}): Promise<boolean> {
+export async function seedIfEmpty(
+  databaseUrl: string,
+  options: { log?: (line: string) => void; now?: Date; traffic?: boolean; hosts?: ReadonlySet<string> | null } = {},
+): Promise<boolean> {
   const db = createPrismaClient(databaseUrl, 2);
   const now = options.now ?? new Date();
+  const hosts = options.hosts ?? null;
   try {
-    if ((await db.issuerCompany.count()) > 0) return false;
-    await new DemoSeeder(db, now, options.log ?? (() => {})).run();
+    if ((await db.issuerCompany.count()) > 0 || (await db.spCompany.count()) > 0) return false;
+    await new DemoSeeder(db, now, options.log ?? (() => {}), hosts).run();
   } finally {
     await db.$disconnect();
   }
-  if (options.traffic) {
+  if (options.traffic && hosts === null) {
     if (process.env.DATABASE_URL !== databaseUrl) throw new Error("seed traffic: DATABASE_URL must point at the database being seeded");
     const { sendOpeningTraffic } = await import("./traffic");
     await sendOpeningTraffic({ now, log: options.log });

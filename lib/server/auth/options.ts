@@ -17,6 +17,7 @@ const CredentialsSchema = z.object({
 /** Sign-in refusals, shown to the person as they are (no hint whether the address exists). */
 export const SIGN_IN_ERRORS = {
   invalid: "Wrong e-mail address or password.",
+  notHosted: (companyId: string) => `This address does not serve ${companyId}'s accounts: sign in at ${companyId}'s own ReCard address.`,
   throttled: (seconds: number) => `Too many failed attempts. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
 } as const;
 
@@ -51,7 +52,9 @@ export const authOptions: NextAuthOptions = {
           { ...parsed.data, address: clientAddress(req?.headers), previousSessionId: typeof previousToken?.sid === "string" ? previousToken.sid : null },
           { now: new Date(), policy: sessionPolicy() },
         );
-        if (!result.ok) throw new Error(result.code === "throttled" ? SIGN_IN_ERRORS.throttled(result.waitSeconds) : SIGN_IN_ERRORS.invalid);
+        if (!result.ok) {
+          throw new Error(result.code === "throttled" ? SIGN_IN_ERRORS.throttled(result.waitSeconds) : result.code === "not-hosted" ? SIGN_IN_ERRORS.notHosted(result.companyId) : SIGN_IN_ERRORS.invalid);
+        }
         return { ...result.user, sid: result.sessionId };
       },
     }),

@@ -3,6 +3,7 @@ import { getServerSession } from "next-auth";
 import { cache } from "react";
 import { forbidden, redirect } from "next/navigation";
 import { db } from "../db";
+import { unhostedCompanyOf } from "../hosting";
 import { authOptions } from "./options";
 import { sessionPolicy, touchSession } from "./sessions";
 
@@ -43,6 +44,8 @@ export const getActor = cache(async function getActor(): Promise<Actor | null> {
     select: { id: true, email: true, name: true, role: true, issuerCompanyId: true, providerCompanyId: true, cardholderId: true },
   });
   if (!user) return null;
+  // A session for a company this deployment no longer hosts (RECARD_HOSTS changed) acts for nobody.
+  if (await unhostedCompanyOf(db(), user)) return null;
   const base = { id: user.id, email: user.email, name: user.name, companyName: session.user.companyName };
   switch (user.role) {
     case "issuer":

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "../db";
+import { unhostedCompanyOf } from "../hosting";
 import { describeAccount, type AccountScope } from "./account";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./password";
 import { createSession, isKnownAddress, revokeSession, type SessionPolicy } from "./sessions";
@@ -18,6 +19,8 @@ export type SignInInput = {
 export type SignInResult =
   | { ok: true; user: { id: string; email: string; name: string } & AccountScope; sessionId: string }
   | { ok: false; code: "invalid" }
+  /** The account belongs to a company this deployment does not host (RECARD_HOSTS): sign in at that company's own address. */
+  | { ok: false; code: "not-hosted"; companyId: string }
   | { ok: false; code: "throttled"; waitSeconds: number };
 
 /**
@@ -45,6 +48,9 @@ export async function signInWithPassword(
   const user = await db.user.findUnique({ where: { email } });
   const valid = await verify(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!user || !valid) return { ok: false, code: "invalid" };
+  // Checked after the password, so the answer tells nothing about an address to someone without it.
+  const elsewhere = await unhostedCompanyOf(db, user);
+  if (elsewhere) return { ok: false, code: "not-hosted", companyId: elsewhere };
 
   await clearAttempts(db, accountKey);
   if (addressKey) await releaseAttempt(db, addressKey);

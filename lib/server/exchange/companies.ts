@@ -4,6 +4,7 @@ import type { CompanyRole, SigningKey } from "@/lib/core/messages";
 import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
 import { db, type Prisma } from "../db";
 import { env } from "../env";
+import { hostsCompany } from "../hosting";
 
 type Tx = Pick<Prisma.TransactionClient, "issuerCompany" | "spCompany" | "trustedKey">;
 
@@ -44,6 +45,8 @@ const hostedRoles = new Map<string, CompanyRole>();
 
 /** The role of a company hosted by this deployment, or null when it is not hosted here. */
 export async function hostedRole(companyId: string, tx: Tx = db()): Promise<CompanyRole | null> {
+  // RECARD_HOSTS: a company this deployment does not host is not acted for, whatever its database holds.
+  if (!hostsCompany(companyId)) return null;
   const known = hostedRoles.get(companyId);
   if (known) return known;
   let role: CompanyRole | null = null;
