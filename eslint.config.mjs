@@ -108,6 +108,20 @@ const config = [
     ignores: ["lib/server/generated/**"],
     rules: { "import/no-cycle": ["error", { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: false }] },
   },
+  {
+    // Type-aware rules where they catch real bugs (issue 11): a promise nobody awaits loses its error
+    // (an unhandled rejection, or a write the caller thinks is done), and an async function passed where
+    // a void callback is expected runs unawaited. In JSX event handlers React ignores the returned
+    // promise by design, so those attributes are allowed; the handler itself must catch.
+    files: ["**/*.{ts,tsx}"],
+    ignores: ["lib/server/generated/**"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
+      "@typescript-eslint/await-thenable": "error",
+    },
+  },
 ];
 
 export default config;

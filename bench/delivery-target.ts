@@ -69,5 +69,5 @@ try {
   console.log(JSON.stringify({ version: server.version, messages: total, delivered, result: { baseline, drain } }));
   await db().$disconnect();
 } finally {
-  server.stop();
+  await server.stop();
 }

@@ -1,6 +1,6 @@
 /**
  * A throwaway real PostgreSQL server in a temporary folder, for the data-layer tests: initdb, start on
- * a free port with its socket in the folder, and a stop() that removes everything. Runs the server as
+ * a free port with its socket in the folder, and an async stop() that removes everything. Runs the server as
  * the `postgres` user when we are root (PostgreSQL refuses to run as root).
  */
 import { spawnSync, execFileSync } from "node:child_process";
@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../../lib/server/db/embedded";
 
-export type TempPostgres = { url: string; version: string; stop(): void };
+/** `stop()` is async like the embedded server's, so callers treat both alike. */
+export type TempPostgres = { url: string; version: string; stop(): Promise<void> };
 
 function findBinDir(): string {
   const explicit = process.env.PG_BIN_DIR;
@@ -50,7 +51,7 @@ export async function startTempPostgres(): Promise<TempPostgres> {
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
     version,
-    stop() {
+    async stop() {
       try {
         run(path.join(bin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
       } finally {
