@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { ACTIVATION_DEADLINE_DAYS, activateCard, listOverdueActivations } from "@/lib/server/data/issuer/activation";
+import { fileReissueRequest, withdrawReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { confirmReloadCase, openReloadCase, recordReloadLoad } from "@/lib/server/data/provider/reload";
 import { testDatabase } from "../helpers/db";
 import { issuerActor } from "./helpers";
@@ -146,5 +147,26 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
     expect(await cardRow(first.old.id)).toMatchObject({ status: "terminated" });
     expect(await cardRow(first.approval.reissuedCardUuid)).toMatchObject({ status: "terminated" });
     expect((await currentCard("Yui Matsumoto")).id).toBe(second.approval.reissuedCardUuid);
+  });
+
+  it("a new card lost in the post (reported before its activation) is blocked: nobody can activate it; withdrawing the report returns it to waiting, and then it activates", async () => {
+    const { approval } = await reissue("Haruto Kobayashi", "damaged", { activate: false });
+    const haruto = await cardholderOf("Haruto Kobayashi");
+    const filed = await fileReissueRequest(haruto, { cardUuid: approval.reissuedCardUuid, reason: "lost", statement: "Never arrived" });
+    expect(filed).toMatchObject({ ok: true, value: { blocked: true } });
+    expect(await db().card.findUniqueOrThrow({ where: { id: approval.reissuedCardUuid }, select: { status: true, blockedFrom: true, activatedAt: true } })).toEqual({ status: "blocked", blockedFrom: "issued", activatedAt: null });
+    expect(await walletState(approval.surfaceNumber)).toBe("gone");
+    // Whoever has the card cannot activate it, at the portal or at the issuer's desk.
+    expect(await activateCard(haruto, approval.reissuedCardUuid)).toEqual({ ok: false, error: { code: "not-waiting", message: "This card was reported lost or stolen: it cannot be activated." } });
+    const operator = await issuerActor();
+    expect(await activateCard({ kind: "operator", userId: operator.id, label: operator.name }, approval.reissuedCardUuid)).toMatchObject({ ok: false, error: { code: "not-waiting" } });
+
+    // Found in the letterbox: the report is withdrawn and the card waits for its activation again (not active by the back door).
+    if (!filed.ok) throw new Error("unreachable");
+    expect(await withdrawReissueRequest(haruto, filed.value.requestId, "Found it in the letterbox")).toMatchObject({ ok: true });
+    expect(await db().card.findUniqueOrThrow({ where: { id: approval.reissuedCardUuid }, select: { status: true, blockedFrom: true, activatedAt: true } })).toEqual({ status: "issued", blockedFrom: null, activatedAt: null });
+    expect(await walletState(approval.surfaceNumber)).toBe("in_hand");
+    expect(await activateCard(haruto, approval.reissuedCardUuid)).toMatchObject({ ok: true });
+    expect(await cardRow(approval.reissuedCardUuid)).toMatchObject({ status: "active", activatedAt: expect.any(Date) });
   });
 });

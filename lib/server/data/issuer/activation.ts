@@ -34,7 +34,7 @@ export async function activateCard(by: ActivatedBy, cardUuid: string, now = new 
       select: { id: true, cardId: true, status: true, cardholderId: true, surfaceNumber: true, linkAsOld: { select: { id: true } } },
     });
     if (by.kind === "cardholder" && card.cardholderId !== by.cardholderId) return { ok: false as const, error: { code: "not-found" as const, message: "No such card." } };
-    if (card.status !== "issued") return { ok: false as const, error: { code: "not-waiting" as const, message: card.status === "active" ? "This card is already active." : "This card cannot be activated." } };
+    if (card.status !== "issued") return { ok: false as const, error: { code: "not-waiting" as const, message: card.status === "active" ? "This card is already active." : card.status === "blocked" ? "This card was reported lost or stolen: it cannot be activated." : "This card cannot be activated." } };
     if (card.linkAsOld) return { ok: false as const, error: { code: "not-waiting" as const, message: "This card has already been replaced by a later card: activate that one." } };
     await tx.card.update({ where: { id: card.id }, data: { status: "active", activatedAt: now } });
     const actor = { id: by.userId, label: by.label };

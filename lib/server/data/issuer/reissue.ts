@@ -74,9 +74,11 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
       if (!card) return notFound;
       const allowed = canReport({ status: card.status, hasPendingRequest: card._count.reissueRequests > 0 });
       if (!allowed.ok) return allowed;
-      const blocked = blocksCard(input.reason) && card.status === "active";
+      // A card waiting for its activation (lost in the post) is blocked too: its holder, or whoever has
+      // it, can no longer activate it; withdrawing the report returns it to the status it had.
+      const blocked = blocksCard(input.reason) && (card.status === "active" || card.status === "issued");
       if (blocked) {
-        await tx.card.update({ where: { id: card.id }, data: { status: "blocked", blockedAt: now, blockedReason: `Reported ${input.reason}` } });
+        await tx.card.update({ where: { id: card.id }, data: { status: "blocked", blockedFrom: card.status, blockedAt: now, blockedReason: `Reported ${input.reason}` } });
         await retireCard(tx, card.surfaceNumber, "gone");
       }
       const request = await tx.reissueRequest.create({
@@ -397,7 +399,7 @@ export async function withdrawReissueRequest(reporter: Reporter, requestId: stri
           cardholderId: true,
           reissuedCardId: true,
           createdAt: true,
-          oldCard: { select: { id: true, cardId: true, surfaceNumber: true, status: true, blockedAt: true, linkAsOld: { select: { id: true } } } },
+          oldCard: { select: { id: true, cardId: true, surfaceNumber: true, status: true, blockedFrom: true, blockedAt: true, linkAsOld: { select: { id: true } } } },
         },
       });
       // Another cardholder's request reads as missing.
@@ -418,7 +420,9 @@ export async function withdrawReissueRequest(reporter: Reporter, requestId: stri
       );
       if (!allowed.ok) return allowed;
       const card = request.oldCard;
-      await tx.card.update({ where: { id: card.id }, data: { status: "active", blockedAt: null, blockedReason: null } });
+      // Back to what the report found: active, or still waiting for its activation.
+      const restored = card.blockedFrom === "issued" ? "issued" : "active";
+      await tx.card.update({ where: { id: card.id }, data: { status: restored, blockedFrom: null, blockedAt: null, blockedReason: null } });
       await reinstateCard(tx, card.surfaceNumber);
       await tx.reissueRequest.update({
         where: { id: request.id },
@@ -438,8 +442,8 @@ export async function withdrawReissueRequest(reporter: Reporter, requestId: stri
         action: "card.reinstate",
         subjectType: "card",
         subjectId: card.id,
-        reason: `Report #${request.requestNo} withdrawn: the card ending ${card.surfaceNumber.slice(-4)} is active again.`,
-        data: { unblocked: sent.providers },
+        reason: `Report #${request.requestNo} withdrawn: the card ending ${card.surfaceNumber.slice(-4)} is ${restored === "issued" ? "waiting for its activation" : "active"} again.`,
+        data: { unblocked: sent.providers, status: restored },
       });
       return { ok: true as const, value: { requestId: request.id, requestNo: request.requestNo, cardUuid: card.id, unblocked: sent.providers, outboxIds: sent.outboxIds } };
     },
