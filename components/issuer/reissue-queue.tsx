@@ -1,8 +1,8 @@
 "use client";
-import { keepValues } from "@/components/issuer/keep-values";
 import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useActionState, useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useRef, useState, useTransition, type FormEvent } from "react";
+import type { DecisionState } from "@/components/issuer/decision-outcome";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FieldErrors, FormMessage } from "@/components/ui/field";
@@ -12,7 +12,6 @@ import { formatInstant, groupSurfaceNumber, platformTypeShort } from "@/lib/core
 import type { QueueItem } from "@/lib/server/data/issuer/reissue";
 
 export type QueueData = { pending: QueueItem[]; pendingTotal: number; decided: QueueItem[]; policy: { maxReissuesPerYear: number; requireIdentityVerified: boolean; rejectOnFraudFlag: boolean } };
-export type DecisionState = { ok?: boolean; message?: string; code?: string; fieldErrors?: { reason?: string[]; overrideReason?: string[] } };
 
 /** The live queue: polled every few seconds and refreshed after each decision (STYLE.md 10). */
 export const reissueQueueQuery = queryOptions({
@@ -44,6 +43,9 @@ function Checklist({ item }: { item: QueueItem }) {
 }
 
 type BoundDecide = (requestId: string, prev: DecisionState, formData: FormData) => Promise<DecisionState>;
+type Kind = "approve" | "reject";
+type Results = Partial<Record<Kind, DecisionState>>;
+type Decide = (item: QueueItem, kind: Kind, formData: FormData) => Promise<void>;
 
 /** A textarea with a label, hint and error slot whose ids are unique per request (several on one page). */
 function Area({ id, name, label, hint, errors }: { id: string; name: string; label: string; hint: string; errors?: string[] }) {
@@ -69,33 +71,42 @@ function Area({ id, name, label, hint, errors }: { id: string; name: string; lab
   );
 }
 
-type OnDecided = (line: string) => void;
+/** A refusal shown beside the form that caused it (the request is still pending: it stays in the list). */
+function inlineRefusal(state: DecisionState | undefined): string | null {
+  if (!state?.refusal || state.refusal.decided || state.refusal.code === "unreachable") return null;
+  return state.refusal.message;
+}
 
-function DecisionForms({ item, approve, reject, onDecided }: { item: QueueItem; approve: BoundDecide; reject: BoundDecide; onDecided: OnDecided }) {
-  const queryClient = useQueryClient();
-  // Server action references bind on the client too: the request id travels bound, not as a field.
-  const approveThis = useMemo(() => approve.bind(null, item.id), [approve, item.id]);
-  const rejectThis = useMemo(() => reject.bind(null, item.id), [reject, item.id]);
-  const [approved, approveAction, approving] = useActionState<DecisionState, FormData>(approveThis, {});
-  const [rejected, rejectAction, rejecting] = useActionState<DecisionState, FormData>(rejectThis, {});
-  const done = approved.ok || rejected.ok;
-  useEffect(() => {
-    const decided = approved.ok ? approved : rejected.ok ? rejected : null;
-    // The request leaves the pending list when the queue refreshes; the decision stays announced above it.
-    if (decided?.message) onDecided(`#${item.requestNo} ${item.cardholder.name}: ${decided.message}`);
-    if (decided || approved.code === "already-decided" || rejected.code === "already-decided") void queryClient.invalidateQueries({ queryKey: reissueQueueQuery.queryKey });
-  }, [approved, rejected, queryClient, onDecided, item.requestNo, item.cardholder.name]);
+/**
+ * The two decision forms of one pending request. The decision itself runs in the queue (`decide`),
+ * not here: the live queue may drop this request (a poll after the decision committed) before the
+ * answer arrives, and the outcome must still be announced.
+ */
+function DecisionForms({ item, results, decide }: { item: QueueItem; results: Results | undefined; decide: Decide }) {
+  const [approving, startApprove] = useTransition();
+  const [rejecting, startReject] = useTransition();
+  const approved = results?.approve;
+  const rejected = results?.reject;
+  const done = Boolean(approved?.ok || rejected?.ok || approved?.refusal?.decided || rejected?.refusal?.decided);
+  // Submitted without React's automatic form reset, so a refused decision keeps what was typed.
+  const submit = (kind: Kind, start: typeof startApprove) => (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formData = new FormData(event.currentTarget);
+    start(() => decide(item, kind, formData));
+  };
   const busy = approving || rejecting || done;
   const prefix = `r${item.requestNo}`;
+  const approveRefusal = inlineRefusal(approved);
+  const rejectRefusal = inlineRefusal(rejected);
   return (
     <div className="grid gap-4 md:grid-cols-2">
-      <form action={approveAction} onSubmit={keepValues(approveAction)} className="space-y-2" aria-label={`Approve request ${item.requestNo}`}>
+      <form onSubmit={submit("approve", startApprove)} className="space-y-2" aria-label={`Approve request ${item.requestNo}`}>
         {!item.examination.passed && (
           <Area
             id={`${prefix}-override`}
             name="overrideReason"
             label="Override reason (the examination failed)"
-            errors={approved.fieldErrors?.overrideReason}
+            errors={approved?.fieldErrors?.overrideReason}
             hint="Approving against the policy is recorded in the audit log with this reason."
           />
         )}
@@ -107,20 +118,20 @@ function DecisionForms({ item, approve, reject, onDecided }: { item: QueueItem; 
         <Button type="submit" variant="good" disabled={busy}>
           {approving ? "Approving…" : item.examination.passed ? "Approve and reissue" : "Approve by override"}
         </Button>
-        {approved.message && <FormMessage tone={approved.ok ? "good" : "bad"}>{approved.message}</FormMessage>}
+        {approveRefusal && <FormMessage tone="bad">{approveRefusal}</FormMessage>}
       </form>
-      <form action={rejectAction} onSubmit={keepValues(rejectAction)} className="space-y-2" aria-label={`Reject request ${item.requestNo}`}>
-        <Area id={`${prefix}-reason`} name="reason" label="Reason for the rejection" errors={rejected.fieldErrors?.reason} hint="The cardholder reads this." />
+      <form onSubmit={submit("reject", startReject)} className="space-y-2" aria-label={`Reject request ${item.requestNo}`}>
+        <Area id={`${prefix}-reason`} name="reason" label="Reason for the rejection" errors={rejected?.fieldErrors?.reason} hint="The cardholder reads this." />
         <Button type="submit" variant="danger" disabled={busy}>
           {rejecting ? "Rejecting…" : "Reject"}
         </Button>
-        {rejected.message && <FormMessage tone={rejected.ok ? "good" : "bad"}>{rejected.message}</FormMessage>}
+        {rejectRefusal && <FormMessage tone="bad">{rejectRefusal}</FormMessage>}
       </form>
     </div>
   );
 }
 
-function PendingRequest({ item, approve, reject, onDecided }: { item: QueueItem; approve: BoundDecide; reject: BoundDecide; onDecided: OnDecided }) {
+function PendingRequest({ item, results, decide }: { item: QueueItem; results: Results | undefined; decide: Decide }) {
   return (
     <article aria-label={`Request #${item.requestNo} from ${item.cardholder.name}`} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
       <header className="flex flex-wrap items-center justify-between gap-2">
@@ -172,30 +183,82 @@ function PendingRequest({ item, approve, reject, onDecided }: { item: QueueItem;
         </div>
       </div>
       <div className="mt-4 border-t border-slate-100 pt-4">
-        <DecisionForms item={item} approve={approve} reject={reject} onDecided={onDecided} />
+        <DecisionForms item={item} results={results} decide={decide} />
       </div>
     </article>
   );
 }
 
-export function ReissueQueue({
-  initial,
-  approve,
-  reject,
-}: {
-  initial: QueueData;
-  approve: BoundDecide;
-  reject: BoundDecide;
-}) {
+/** One announced outcome: the decision made, a decision someone else made first, or no answer. */
+type Announcement = { key: number; requestNo: number; cardholder: string; state: DecisionState };
+
+const list = (names: readonly string[]) => new Intl.ListFormat("en", { style: "long", type: "conjunction" }).format(names);
+
+/** The outcome worded for the operator, from the codes and parameters the action returned. */
+function announcementWords({ requestNo, cardholder, state }: Announcement): { tone: "good" | "warn" | "bad"; text: string } {
+  const who = `#${requestNo} ${cardholder}:`;
+  const o = state.outcome;
+  if (o?.code === "rejected") return { tone: "good", text: `${who} Rejected. The cardholder sees your reason.` };
+  if (o?.code === "approved") {
+    const first = `${who} Approved. New ${o.temporary ? "temporary " : ""}card ending ${o.last4}.`;
+    if (o.reloaders.length === 0) return { tone: "good", text: `${first} Nothing to reload: no application is waiting on the old card.` };
+    const names = (learns: string) => o.reloaders.filter((r) => r.learns === learns).map((r) => r.name);
+    const all = o.reloaders.map((r) => r.name);
+    const [told, asks, inquire] = [names("told-now"), names("asks-at-visit"), names("inquiry-at-visit")];
+    const parts = [`${first} ${list(all)} will reload ${all.length === 1 ? "its applications" : "their applications"} when ${o.cardholder} visits.`];
+    if (told.length) parts.push(`${list(told)} ${told.length === 1 ? "was" : "were"} told of the new card now.`);
+    if (asks.length) parts.push(`${list(asks)} will ask for it at that visit.`);
+    if (inquire.length) parts.push(`Platform 200: nobody is told now; ${inquire.length === 1 ? "it asks" : "they ask"} at that visit.`);
+    return { tone: "good", text: parts.join(" ") };
+  }
+  const decided = state.refusal?.decided;
+  if (decided) {
+    const by = decided.byName ? ` by ${decided.byName}` : "";
+    const at = decided.at ? ` at ${formatInstant(decided.at)}` : "";
+    return { tone: "warn", text: `${who} already ${decided.status}${by}${at}. Your decision was not recorded.` };
+  }
+  return { tone: "bad", text: `${who} no answer from the server. The lists below show whether the decision was recorded.` };
+}
+
+const ANNOUNCEMENT_TONES = { good: "bg-emerald-50 text-emerald-900 ring-emerald-200", warn: "bg-amber-50 text-amber-900 ring-amber-200", bad: "bg-rose-50 text-rose-900 ring-rose-200" } as const;
+
+export function ReissueQueue({ initial, approve, reject }: { initial: QueueData; approve: BoundDecide; reject: BoundDecide }) {
+  const queryClient = useQueryClient();
   const { data, error, dataUpdatedAt, isFetching } = useQuery({ ...reissueQueueQuery, initialData: initial });
-  const [decisions, setDecisions] = useState<string[]>([]);
-  const onDecided = useCallback((line: string) => setDecisions((d) => (d[0] === line ? d : [line, ...d].slice(0, 5))), []);
+  const [results, setResults] = useState<Record<string, Results>>({});
+  const [announcements, setAnnouncements] = useState<Announcement[]>([]);
+  const sequence = useRef(0);
+  // Runs here, in the component that outlives every request card: the answer is announced even when a
+  // poll has already dropped the decided request from the pending list (the banner that never came).
+  const decide = useCallback<Decide>(
+    async (item, kind, formData) => {
+      let state: DecisionState;
+      try {
+        state = await (kind === "approve" ? approve : reject)(item.id, {}, formData);
+      } catch {
+        state = { refusal: { code: "unreachable", message: "" } };
+      }
+      setResults((r) => ({ ...r, [item.id]: { ...r[item.id], [kind]: state } }));
+      const finished = Boolean(state.ok || state.refusal?.decided || state.refusal?.code === "unreachable");
+      if (!finished) return;
+      sequence.current += 1;
+      const entry: Announcement = { key: sequence.current, requestNo: item.requestNo, cardholder: item.cardholder.name, state };
+      setAnnouncements((a) => [entry, ...a].slice(0, 5));
+      await queryClient.invalidateQueries({ queryKey: reissueQueueQuery.queryKey });
+    },
+    [approve, reject, queryClient],
+  );
   return (
     <>
-      <div role="status" aria-label="Decisions" className={decisions.length ? "mb-4 space-y-1 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200" : "sr-only"}>
-        {decisions.map((d) => (
-          <p key={d}>{d}</p>
-        ))}
+      <div role="status" aria-label="Decisions" className={announcements.length ? "mb-4 space-y-2" : "sr-only"}>
+        {announcements.map((a) => {
+          const { tone, text } = announcementWords(a);
+          return (
+            <p key={a.key} className={`rounded-lg px-3 py-2 text-sm ring-1 ${ANNOUNCEMENT_TONES[tone]}`}>
+              {text}
+            </p>
+          );
+        })}
       </div>
       <p className="mb-3 text-xs text-slate-500" aria-live="polite">
         {data.pendingTotal} pending{data.pendingTotal > data.pending.length ? ` (the oldest ${data.pending.length} shown)` : ""} · live, updated <time suppressHydrationWarning>{new Date(dataUpdatedAt).toISOString().slice(11, 19)}</time> UTC{isFetching ? " · refreshing…" : ""}
@@ -204,7 +267,7 @@ export function ReissueQueue({
       <section aria-label="Pending requests" className="space-y-4">
         {data.pending.length === 0 && <p className="rounded-xl border border-dashed border-slate-300 px-5 py-8 text-center text-sm text-slate-500">No request is waiting.</p>}
         {data.pending.map((item) => (
-          <PendingRequest key={item.id} item={item} approve={approve} reject={reject} onDecided={onDecided} />
+          <PendingRequest key={item.id} item={item} results={results[item.id]} decide={decide} />
         ))}
       </section>
       <Panel title="Latest decisions" className="mt-8">

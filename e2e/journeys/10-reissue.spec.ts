@@ -90,7 +90,7 @@ test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Tr
 
   const issuer = await as(browser, "issuer");
   const approved = await approveInQueue(issuer.page, "Hana Sato");
-  expect(approved).toContain("Notified METRO01, SAKURA01 (Fig. 12)");
+  expect(approved).toContain("Metro Transit and Sakura Points will reload their applications when Hana Sato visits. Metro Transit and Sakura Points were told of the new card now.");
   ids.hana = await cardIdsAfterApproval(issuer.page, "Hana Sato");
   // The new card waits for Hana's activation; the lost card stays blocked until then.
   await expect(issuer.page.getByTestId("card-facts")).toContainText("issued");
@@ -180,7 +180,7 @@ test("(b) Kenji reports his platform-200 card damaged, the issuer approves, and 
 
   const issuer = await as(browser, "issuer");
   const approved = await approveInQueue(issuer.page, "Kenji Watanabe");
-  expect(approved).toContain("Platform 200: the link is stored and no provider is told (step 905).");
+  expect(approved).toContain("Hoshi Card Services and Sakura Points will reload their applications when Kenji Watanabe visits. Platform 200: nobody is told now; they ask at that visit.");
   ids.kenji = await cardIdsAfterApproval(issuer.page, "Kenji Watanabe");
   await expect(issuer.page.getByTestId("lineage")).toContainText(ids.kenji.old);
 

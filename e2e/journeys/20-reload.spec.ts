@@ -219,7 +219,7 @@ test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued 
   const request = issuer.page.getByRole("article", { name: /from Hana Sato$/ });
   await request.getByRole("button", { name: "Approve and reissue" }).click();
   const decided = issuer.page.getByRole("status", { name: "Decisions" });
-  await expect(decided).toContainText("METRO01 will pull it at reload time");
+  await expect(decided).toContainText("Metro Transit will ask for it at that visit.");
   const newLast4 = (await decided.textContent())!.match(/Hana Sato: Approved\. New card ending (\d{4})/)![1]!;
 
   // The new card arrives and Hana activates it (no desk reloads on a card waiting for activation).

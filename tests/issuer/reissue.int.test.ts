@@ -64,6 +64,15 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     expect(approved.ok).toBe(true);
     if (!approved.ok) return;
     expect(approved.value.notified.sort()).toEqual(["METRO01", "SAKURA01"]);
+    // What the operator is told: the companies by name, how each learns of the new card, the cardholder.
+    expect(approved.value).toMatchObject({
+      requestNo: request.requestNo,
+      cardholderName: "Hana Sato",
+      reloaders: [
+        { companyId: "METRO01", name: "Metro Transit", learns: "told-now" },
+        { companyId: "SAKURA01", name: "Sakura Points", learns: "told-now" },
+      ],
+    });
     const reissued = await db().card.findUniqueOrThrow({ where: { id: approved.value.reissuedCardUuid } });
     expect(reissued).toMatchObject({ platformType: 100, status: "issued", activatedAt: null, previousCardId: old.id, generation: old.generation + 1, cardholderId: old.cardholderId });
     expect(reissued.cardId).not.toBe(old.cardId);
@@ -82,8 +91,10 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "reissue.approve", subjectId: request.id } });
     expect(audit.actorLabel).toBe("Aiko Tanaka (issuer@recard.test)");
 
-    const twice = await rejectReissueRequest(actor, request.id, "Changed my mind about it.");
-    expect(twice).toMatchObject({ ok: false, error: { code: "already-decided" } });
+    // A second operator deciding it afterwards is told who decided and when (codes and values, no sentence).
+    const twice = await rejectReissueRequest(await issuerActor("supervisor@recard.test"), request.id, "Changed my mind about it.");
+    const decidedAt = (await db().reissueRequest.findUniqueOrThrow({ where: { id: request.id } })).decidedAt!.toISOString();
+    expect(twice).toMatchObject({ ok: false, error: { code: "already-decided", decided: { status: "approved", byName: "Aiko Tanaka", at: decidedAt } } });
   });
 
   it("approval on platform 200 stores the link and notifies nobody (step 905); the damaged card works and stays in hand until the activation, then is surrendered", async () => {
@@ -93,7 +104,18 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     expect((await db().card.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("active");
     const before = await db().outboxMessage.count();
     const approved = await approveReissueRequest(await issuerActor("supervisor@recard.test"), filed.ok ? filed.value.requestId : "");
-    expect(approved).toMatchObject({ ok: true, value: { platformType: 200, notified: [], outboxIds: [] } });
+    expect(approved).toMatchObject({
+      ok: true,
+      value: {
+        platformType: 200,
+        notified: [],
+        outboxIds: [],
+        reloaders: [
+          { name: "Hoshi Card Services", learns: "inquiry-at-visit" },
+          { name: "Sakura Points", learns: "inquiry-at-visit" },
+        ],
+      },
+    });
     expect(await db().outboxMessage.count()).toBe(before);
     expect(await db().reissueLink.count({ where: { oldCardId: old.id, platformType: 200 } })).toBe(1);
     expect((await db().card.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("active");
@@ -151,7 +173,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     const mei = await currentCard("Mei Ito"); // seeded pending 'damaged', Metro Pass + Metro Cycle
     const request = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: mei.id, status: "pending" } });
     const approved = await approveReissueRequest(await issuerActor(), request.id);
-    expect(approved).toMatchObject({ ok: true, value: { notified: [], pullOnly: ["METRO01"] } });
+    expect(approved).toMatchObject({ ok: true, value: { notified: [], pullOnly: ["METRO01"], reloaders: [{ companyId: "METRO01", name: "Metro Transit", learns: "asks-at-visit" }] } });
     expect(await notificationsFor(mei.cardId)).toHaveLength(0);
     await db().serviceProvider.update({ where: { companyId: "METRO01" }, data: { reissueInfoDelivery: "push" } });
   });
@@ -162,7 +184,11 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     const [a, b] = await Promise.all([approveReissueRequest(await issuerActor(), request.id), approveReissueRequest(await issuerActor("supervisor@recard.test"), request.id)]);
     const results = [a, b];
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: "already-decided" } });
+    const winner = results.find((r) => r.ok)!;
+    const decided = await db().reissueRequest.findUniqueOrThrow({ where: { id: request.id }, select: { decidedAt: true, decidedByUserId: true } });
+    const winnerName = (await db().user.findUniqueOrThrow({ where: { id: decided.decidedByUserId! } })).name;
+    expect(winner.ok && winner.value.cardholderName).toBe("Aoi Shimizu");
+    expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: "already-decided", decided: { status: "approved", byName: winnerName, at: decided.decidedAt!.toISOString() } } });
     expect(await db().card.count({ where: { cardholderId: aoi.cardholderId } })).toBe(2);
     expect(await db().reissueLink.count({ where: { oldCardId: aoi.id } })).toBe(1);
     expect(await db().walletCard.count({ where: { cardholderId: aoi.cardholderId } })).toBe(2);

@@ -32,7 +32,9 @@ import { operator, readPolicy, type IssuerPolicyRow } from "./shared";
 
 type Tx = IssuerTx;
 
-export type ReissueError = ReissueRefusal | { code: "not-found"; message: string };
+/** Who decided a request before this operator tried (another operator, or the cardholder's withdrawal). */
+export type EarlierDecision = { status: "approved" | "rejected" | "withdrawn"; byName: string | null; at: string | null };
+export type ReissueError = ReissueRefusal | { code: "not-found"; message: string } | { code: "already-decided"; message: string; decided: EarlierDecision };
 export type ReissueResult<T> = { ok: true; value: T } | { ok: false; error: ReissueError };
 
 const notFound = { ok: false as const, error: { code: "not-found" as const, message: "No such card or request." } };
@@ -156,6 +158,20 @@ async function examine(tx: Pick<Tx, "cardholder" | "card" | "reissueRequest" | "
 }
 
 /** Takes the request row lock: a second operator deciding at the same moment waits, then sees the decision. */
+/**
+ * A decision refused because the request is no longer pending: say who decided it and when (a
+ * second operator deciding the same request from a queue that had not refreshed yet).
+ */
+async function alreadyDecided(tx: Tx, requestId: string, refusal: ReissueRefusal): Promise<{ ok: false; error: ReissueError }> {
+  const row = await tx.reissueRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true, decidedAt: true, decidedByUserId: true, withdrawnAt: true, withdrawnByUserId: true } });
+  if (row.status === "pending") return { ok: false, error: refusal };
+  const withdrawn = row.status === "withdrawn";
+  const userId = withdrawn ? row.withdrawnByUserId : row.decidedByUserId;
+  const user = userId ? await tx.user.findUnique({ where: { id: userId }, select: { name: true } }) : null;
+  const at = withdrawn ? row.withdrawnAt : row.decidedAt;
+  return { ok: false, error: { code: "already-decided", message: refusal.message, decided: { status: row.status, byName: user?.name ?? null, at: at?.toISOString() ?? null } } };
+}
+
 async function lockRequest(tx: Tx, requestId: string): Promise<boolean> {
   if (!isUuid(requestId)) return false;
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM iss_reissue_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
@@ -175,6 +191,14 @@ export type Approval = {
   notified: string[];
   /** Providers left to pull at reload time (Fig. 19). */
   pullOnly: string[];
+  requestNo: number;
+  cardholderName: string;
+  /**
+   * Every provider with an application still to reload from the old card (or an earlier card of its
+   * chain), by display name, and how it learns of the new card: told now (push), asks at the
+   * cardholder's next visit (pull, Fig. 19), or asks by inquiry (platform 200, Fig. 10).
+   */
+  reloaders: { companyId: string; name: string; learns: "told-now" | "asks-at-visit" | "inquiry-at-visit" }[];
   /** Outbox rows to deliver once the transaction has committed. */
   outboxIds: string[];
   /** Cardholder notices recorded (queued by approveReissueRequest after commit). */
@@ -233,7 +257,7 @@ export async function approveLockedRequest(tx: Tx, actor: IssuerActor, requestId
   const policy = await readPolicy(tx);
   const examination = await examine(tx, request, policy, now);
   const decision = decideReissue(request.status, examination, { kind: "approve", overrideReason: options.overrideReason });
-  if (!decision.ok) return decision;
+  if (!decision.ok) return decision.error.code === "already-decided" ? alreadyDecided(tx, request.id, decision.error) : decision;
 
   const old = request.oldCard;
   const platformType: 100 | 200 = old.platformType === 200 ? 200 : 100;
@@ -272,11 +296,18 @@ export async function approveLockedRequest(tx: Tx, actor: IssuerActor, requestId
   const notified: string[] = [];
   const pullOnly: string[] = [];
   const outboxIds: string[] = [];
+  // Step 505, any generation: every provider with a load still to reload on the old card or on an
+  // earlier card of its chain, each told (platform 100, push) the pairs from that card to the new one
+  // (and no others). Platform 200 tells nobody (step 905); the list still names who will reload.
+  const links = await earlierCards(tx, { id: card.id, cardId: card.cardId });
+  const toTell = await providersToTell(tx, links);
+  const reloaders: Approval["reloaders"] = toTell.map(({ provider }) => ({
+    companyId: provider.companyId,
+    name: provider.name,
+    learns: platformType === 200 ? "inquiry-at-visit" : provider.reissueInfoDelivery === "pull" ? "asks-at-visit" : "told-now",
+  }));
   if (platformType === 100) {
-    // Step 505, any generation: every provider with a load still to reload on the old card or on an
-    // earlier card of its chain, each told the pairs from that card to the new one (and no others).
-    const links = await earlierCards(tx, { id: card.id, cardId: card.cardId });
-    for (const { provider, pairs, loads } of await providersToTell(tx, links)) {
+    for (const { provider, pairs, loads } of toTell) {
       if (provider.reissueInfoDelivery === "pull") {
         pullOnly.push(provider.companyId);
         continue;
@@ -330,24 +361,37 @@ export async function approveLockedRequest(tx: Tx, actor: IssuerActor, requestId
   const noticeIds = [approvedNotice, card.noticeId].filter((x): x is string => !!x);
   return {
     ok: true as const,
-    value: { requestId: request.id, reissuedCardUuid: card.id, reissuedCardId: card.cardId, surfaceNumber: card.surfaceNumber, platformType, notified, pullOnly, outboxIds, noticeIds },
+    value: {
+      requestId: request.id,
+      reissuedCardUuid: card.id,
+      reissuedCardId: card.cardId,
+      surfaceNumber: card.surfaceNumber,
+      platformType,
+      notified,
+      pullOnly,
+      requestNo: request.requestNo,
+      cardholderName: request.cardholder.fullName,
+      reloaders,
+      outboxIds,
+      noticeIds,
+    },
   };
 }
 
 /** Steps 504/904: reject with a reason the cardholder reads. A blocked card stays blocked. */
-export async function rejectReissueRequest(actor: IssuerActor, requestId: string, reason: string, now = new Date()): Promise<ReissueResult<{ requestId: string }>> {
+export async function rejectReissueRequest(actor: IssuerActor, requestId: string, reason: string, now = new Date()): Promise<ReissueResult<{ requestId: string; requestNo: number; cardholderName: string }>> {
   let noticeId: string | null = null;
   const result = await db().$transaction(
     async (tx) => {
       if (!(await lockRequest(tx, requestId))) return notFound;
       const request = await tx.reissueRequest.findUniqueOrThrow({
         where: { id: requestId },
-        select: { id: true, requestNo: true, status: true, cardholderId: true, oldCardId: true, oldCard: { select: { surfaceNumber: true } } },
+        select: { id: true, requestNo: true, status: true, cardholderId: true, oldCardId: true, oldCard: { select: { surfaceNumber: true } }, cardholder: { select: { fullName: true } } },
       });
       const policy = await readPolicy(tx);
       const examination = await examine(tx, request, policy, now);
       const decision = decideReissue(request.status, examination, { kind: "reject", reason });
-      if (!decision.ok) return decision;
+      if (!decision.ok) return decision.error.code === "already-decided" ? alreadyDecided(tx, request.id, decision.error) : decision;
       await tx.reissueRequest.update({
         where: { id: request.id },
         data: { status: "rejected", decidedAt: now, decidedByUserId: actor.id, rejectionReason: decision.value.reason, examination: examinationJson(examination, policy, {}, now) },
@@ -367,7 +411,7 @@ export async function rejectReissueRequest(actor: IssuerActor, requestId: string
         key: `reissue-rejected:${request.id}`,
         now,
       });
-      return { ok: true as const, value: { requestId: request.id } };
+      return { ok: true as const, value: { requestId: request.id, requestNo: request.requestNo, cardholderName: request.cardholder.fullName } };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
