@@ -8,7 +8,7 @@ import { FieldErrors } from "@/components/ui/field";
  * Inserts a card image file (e.g. one made with `npm run card -- new`) into the desk's simulator
  * reader: a test card that no cardholder presented, so nothing is returned to a wallet afterwards.
  */
-export function InsertImageFile({ onImage, disabled = false }: { onImage: (image: CardImage) => void; disabled?: boolean }) {
+export function InsertImageFile({ onImage, disabled = false, hint }: { onImage: (image: CardImage) => void; disabled?: boolean; hint?: React.ReactNode }) {
   const id = useId();
   const [error, setError] = useState<string | null>(null);
   return (
@@ -37,7 +37,11 @@ export function InsertImageFile({ onImage, disabled = false }: { onImage: (image
         }}
       />
       <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-        A test card made with <code>npm run card -- new</code>; it belongs to no cardholder and is not returned anywhere.
+        {hint ?? (
+          <>
+            A test card made with <code>npm run card -- new</code>; it belongs to no cardholder and is not returned anywhere.
+          </>
+        )}
       </p>
       <FieldErrors id={`${id}-error`} errors={error ? [error] : undefined} />
     </div>

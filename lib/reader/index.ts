@@ -16,3 +16,4 @@ export * from "./ccid/message";
 export { createCcidDevice, type CcidDevice, type CcidDeviceOptions } from "./ccid/emulator";
 export * from "./vpcd/frame";
 export { VpcdCardSession, type VpcdSessionEvents } from "./vpcd/session";
+export { relayHostConversation, type HostRelayOutcome } from "./host-relay";

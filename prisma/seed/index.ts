@@ -7,6 +7,7 @@ import {
   buildLoadFile,
   cardBinding,
   DEMO_ISSUER,
+  encodeCardImage,
   loadFileHash,
   personaliseCard,
   randomSurfaceNumber,
@@ -75,6 +76,19 @@ export async function seedCardPrivateKeys(): Promise<Map<string, string>> {
     }
   }
   return keys;
+}
+
+/**
+ * The image of a seeded cardholder's first card as personalised, before any load (tests only: the e2e
+ * issuer contact puts it in the issuer's simulator as the plastic brought to the counter). The card id
+ * and ISD keys are the wallet card's; the applications loaded later are not on it.
+ */
+export async function seedCardImageOf(name: string): Promise<string> {
+  const index = DEMO_CARDHOLDERS.findIndex((h) => h.name === name);
+  const holder = DEMO_CARDHOLDERS[index];
+  if (!holder) throw new Error(`no demo cardholder named ${name}`);
+  const { image } = await personaliseSeedCard(holder, seedCardSeed(seedHolderNo(index), 1), new Date(0));
+  return encodeCardImage(image);
 }
 
 /** A small deterministic PRNG so the demo world is the same on every machine. */

@@ -116,6 +116,14 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
     await terminal.selectIsd(card.transmit);
     const channel = await openSecureChannel(card.transmit, { keys: isdKeys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: fromHex("0102030405060708") });
     expect(channel.ok && (await terminal.getStatus(channel.value.transmit, "applications"))).toMatchObject({ ok: true, value: expect.arrayContaining([expect.objectContaining({ aid: AIDS.hoshiCredit })]) });
+    // Hoshi rotates its keys (01 → 02 inside its own channel); the read follows the version the card holds; Metro cannot rotate them.
+    expect(await startApplicationKeys(metro, { purpose: "rotate", messageId: grant.messageId })).toMatchObject({ ok: false, error: { code: "not-found" } });
+    const rotated = await relay(hoshi, card, "rotate", grant.messageId);
+    expect(rotated.outcome).toEqual({ ok: true, value: { purpose: "rotate", from: 1, to: 2 } });
+    const keys2 = applicationKeysFor("HOSHI01", AIDS.hoshiCredit, grant.messageId, 2);
+    expect(card.card.image().applications.find((a) => a.aid === AIDS.hoshiCredit)?.domain?.scp03).toMatchObject({ keyVersion: 2, enc: toHex(keys2.enc) });
+    expect((await relay(hoshi, card, "read", grant.messageId)).outcome).toEqual({ ok: true, value: { purpose: "read", limitMinor: 400_000, currency: "JPY", holderReference: customerNo } });
+    for (const text of rotated.crossed) for (const key of [keys.enc, keys.mac, keys.dek, keys2.enc, keys2.mac, keys2.dek]) expect(text.toUpperCase()).not.toContain(toHex(key));
   });
 
   it("a Metro transit application: keys at install too, but no holder reference to read", async () => {
@@ -134,6 +142,10 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
     expect(await recordCardLoad(metro, grant.permissionId, await card.load(grant))).toMatchObject({ ok: true });
     expect((await relay(metro, card, "establish", grant.messageId)).outcome).toEqual({ ok: true, value: { purpose: "establish", keyVersion: 1 } });
     expect(await startApplicationKeys(metro, { purpose: "read", messageId: grant.messageId })).toMatchObject({ ok: false, error: { code: "not-credit" } });
+    // A later visit: Metro rotates the transit application's keys.
+    card.card.powerOff();
+    card.card.powerOn();
+    expect((await relay(metro, card, "rotate", grant.messageId)).outcome).toEqual({ ok: true, value: { purpose: "rotate", from: 1, to: 2 } });
     expect(await startApplicationKeys(metro, { purpose: "read", messageId: "RECARD01-METRO01-I9999999999" })).toMatchObject({ ok: false, error: { code: "not-found" } });
   });
 });

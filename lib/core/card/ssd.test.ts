@@ -13,7 +13,7 @@ import { decodeCardImage, encodeCardImage } from "./image";
 import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
 import { SECURITY_LEVEL, wrapCommand, INITIAL_MAC_CHAIN, hostCryptogram, deriveSessionKeys, type Scp03StaticKeys } from "./scp03";
 import { initializeUpdateCommand, openSecureChannel, parseInitializeUpdateResponse, parseKeyInformationTemplate, putScp03KeysCommand } from "./scp03-host";
-import { diversifySsdKeys, establishApplicationKeys, parseKeyAgreementKey, readCreditInOwnChannel, ssdEstablishKeysCommand, TAG_KEY_AGREEMENT_PUBLIC_KEY } from "./ssd";
+import { diversifySsdKeys, establishApplicationKeys, parseKeyAgreementKey, readCreditInOwnChannel, rotateApplicationKeys, ssdEstablishKeysCommand, TAG_KEY_AGREEMENT_PUBLIC_KEY } from "./ssd";
 import { appletCommand, getDataCommand, getStatus, loadApplication, readCreditInfo, selectApplication, selectIsd } from "./terminal";
 
 const ISD = { enc: fromHex(DEMO_ISD_KEYS.enc), mac: fromHex(DEMO_ISD_KEYS.mac), dek: fromHex(DEMO_ISD_KEYS.dek) };
@@ -147,6 +147,22 @@ describe("an application's own keys", () => {
     expect(toHex(await channel.value.transmit(putScp03KeysCommand(keys.dek, 0x01, 0x02, next))).slice(0, 2)).toBe("02");
     expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, keyVersion: 1, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { sw: 0x6a88 } });
     expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys: next, keyVersion: 2, hostChallenge: CHALLENGE })).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
+  });
+
+  it("rotateApplicationKeys reads the version the domain holds and moves it one forward; another provider's keys and an application without keys are refused", async () => {
+    const { slot, keys, messageId } = await withCredit("ssd-rotate-host");
+    const hoshiKeys = (v: number) => diversifySsdKeys(HOSHI_MASTER, "HOSHI01", fromHex(SAMPLE_AIDS.credit), messageId, v);
+    const metroKeys = (v: number) => diversifySsdKeys(METRO_MASTER, "METRO01", fromHex(SAMPLE_AIDS.credit), messageId, v);
+    // No keys of its own yet: E0 on the application answers 6A88.
+    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { sw: 0x6a88 } });
+    await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostPrivateKey: HOST_KEY });
+    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: metroKeys, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { meaning: expect.stringMatching(/card cryptogram/) } });
+    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toEqual({ ok: true, value: { from: 1, to: 2 } });
+    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toEqual({ ok: true, value: { from: 2, to: 3 } });
+    expect(slot.card.image().applications[0]?.domain?.scp03.enc).toBe(toHex(hoshiKeys(3).enc));
+    // The old versions open nothing any more; the new one reads the holder reference.
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, keyVersion: 1, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { sw: 0x6a88 } });
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys: hoshiKeys(3), keyVersion: 3, hostChallenge: CHALLENGE })).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
   });
 
   it("platform 100 too: with its own keys the holder reference needs the application's channel", async () => {

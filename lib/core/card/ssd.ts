@@ -18,9 +18,10 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, equalBytes, utf8 } from "../bytes";
 import { err, ok } from "../result";
 import { encodeCommandApdu } from "./apdu";
+import { SCP03_KEY_VERSIONS } from "./image";
 import { KEY_TYPE } from "./gp";
 import { aesKeyCheckValue, scp03Kdf, SECURITY_LEVEL, type Scp03StaticKeys } from "./scp03";
-import { openSecureChannel } from "./scp03-host";
+import { openSecureChannel, parseKeyInformationTemplate, putScp03KeysCommand } from "./scp03-host";
 import { describeStatusWord, formatStatusWord } from "./status-words";
 import { decodeTlv } from "./tlv";
 import { exchange, getDataCommand, readCreditInfo, selectApplication, type CardResult, type Transmit } from "./terminal";
@@ -185,4 +186,44 @@ export async function readCreditInOwnChannel(
   });
   if (!channel.ok) return channel;
   return readCreditInfo(channel.value.transmit);
+}
+
+/**
+ * Rotates an application's own keys (GP 2.3.1 §11.8, as the ISD's): SELECT, GET DATA E0 (the version the
+ * domain holds, readable without a channel), the domain's own channel at level 33 with that version's
+ * keys, then PUT KEY to the next version under the current Key-DEK; the key check values are checked.
+ * `keysFor(version)` gives the provider's keys of a version (server side only).
+ */
+export async function rotateApplicationKeys(
+  transmit: Transmit,
+  options: { aid: string; keysFor: (keyVersion: number) => Scp03StaticKeys; hostChallenge: Uint8Array },
+): Promise<CardResult<{ from: number; to: number }>> {
+  const held = await readApplicationKeyVersion(transmit, options.aid);
+  if (!held.ok) return held;
+  const from = held.value;
+  if (from >= SCP03_KEY_VERSIONS.last) return err({ step: "GET DATA E0 (the application's key information)", sw: 0x9000, meaning: `key version ${from} is the last one: the application needs new keys by a new load` });
+  const current = options.keysFor(from);
+  const channel = await openSecureChannel(transmit, { keys: current, keyVersion: from, level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC, hostChallenge: options.hostChallenge });
+  if (!channel.ok) return channel;
+  const to = from + 1;
+  const next = options.keysFor(to);
+  const putStep = "PUT KEY (application keys, rotation)";
+  const put = await exchange(channel.value.transmit, putScp03KeysCommand(current.dek, from, to, next), putStep);
+  if (!put.ok) return put;
+  if (put.value.sw !== 0x9000) return err(refusalOf(putStep, put.value.sw));
+  const expected = concatBytes(Uint8Array.of(to), aesKeyCheckValue(next.enc), aesKeyCheckValue(next.mac), aesKeyCheckValue(next.dek));
+  if (!equalBytes(put.value.data, expected)) return err({ step: putStep, sw: put.value.sw, meaning: "the card's key check values do not match the keys sent" });
+  return ok({ from, to });
+}
+
+/** SELECT the application, then GET DATA E0: the version of its own key set (6A88 when it has none). Readable without a channel. */
+export async function readApplicationKeyVersion(transmit: Transmit, aid: string): Promise<CardResult<number>> {
+  const selected = await selectApplication(transmit, aid);
+  if (!selected.ok) return selected;
+  const step = "GET DATA E0 (the application's key information)";
+  const info = await exchange(transmit, getDataCommand(0xe0), step);
+  if (!info.ok) return info;
+  if (info.value.sw !== 0x9000) return err(refusalOf(step, info.value.sw));
+  const version = parseKeyInformationTemplate(info.value.data)?.find((k) => k.keyId === 0x01 && k.keyType === KEY_TYPE.AES)?.keyVersion;
+  return version === undefined ? err({ step, sw: info.value.sw, meaning: "the application lists no key set of its own" }) : ok(version);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { guideDesk, loadableNow, reloadableNow, type CardAtDesk, type GuideApplication } from "./desk-guide";
 
 const fee = { normalFeeMinor: 500, reissueFeeMinor: 200, currency: "JPY" };
-const app = (aid: string, over: Partial<GuideApplication> = {}): GuideApplication => ({ aid, name: aid, fee, isOnCard: false, oldLoad: null, ...over });
+const app = (aid: string, over: Partial<GuideApplication> = {}): GuideApplication => ({ aid, name: aid, fee, isOnCard: false, oldLoad: null, loadOnCard: null, ...over });
 const card = (over: Partial<CardAtDesk>): CardAtDesk => ({ platformType: 100, customer: null, reissue: { status: "not-in-our-data" }, applications: [], othersOnCard: 0, ...over });
 const replaces = { status: "replaces", oldCardId: "0102030405060708", oldCardLast4: "6513" } as const;
 

@@ -19,6 +19,11 @@ export type GuideApplication = {
    * we hold: reloadable when it was loaded and not reloaded since.
    */
   readonly oldLoad: { readonly messageId: string; readonly isReloadable: boolean } | null;
+  /**
+   * Our load of it on this very card (platform 100, by card id): its message id names the application's
+   * own keys (docs/provider.md "Application keys"), which the desk can rotate.
+   */
+  readonly loadOnCard: { readonly messageId: string } | null;
 };
 
 /** What the desk's own records say about the card read (never an issuer table). */

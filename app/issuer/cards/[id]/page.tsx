@@ -14,6 +14,8 @@ import { activateCardAtDeskAction, issuePermanentCardAction, reportOnBehalfActio
 import { chipInHandState } from "@/lib/server/data/issuer/chip";
 import { WithdrawReportForm } from "@/components/cardholder/withdraw-form";
 import { SimpleForm } from "@/components/issuer/simple-form";
+import { listIssuerCardKeys } from "@/lib/server/data/issuer/card-keys";
+import { IssuerCardReader } from "./_components/card-reader";
 
 export const metadata: Metadata = { title: "Card" };
 
@@ -33,7 +35,8 @@ export default async function CardPage({ params, searchParams }: { params: Promi
   const card = await getCardDetail(actor, id);
   if (!card) notFound();
   const pending = card.reissueRequests.some((r) => r.status === "pending");
-  const chip = await chipInHandState(card.id);
+  const [chip, keys] = await Promise.all([chipInHandState(card.id), listIssuerCardKeys(actor)]);
+  const currentKey = keys.find((k) => k.state === "current");
   return (
     <>
       <PageHeader
@@ -79,6 +82,12 @@ export default async function CardPage({ params, searchParams }: { params: Promi
             </Fact>
             <Fact label="Issued">{formatInstant(card.issuedAt)}</Fact>
             <Fact label="Valid to">{formatDate(card.expiresAt)}</Fact>
+            <Fact label="Issuer key version">
+              <span className="font-mono" data-testid="card-issuer-key-version">
+                {card.issuerKeyVersion.toString(16).toUpperCase()}
+              </span>{" "}
+              {currentKey && currentKey.version !== card.issuerKeyVersion && <span className="text-xs text-amber-800">behind the current version {currentKey.versionHex}: learned at its next desk visit or issuer contact</span>}
+            </Fact>
             {card.blockedAt && <Fact label="Blocked">{`${formatInstant(card.blockedAt)} — ${card.blockedReason ?? ""}`}</Fact>}
             {card.terminatedAt && <Fact label="Terminated">{formatInstant(card.terminatedAt)}</Fact>}
           </dl>
@@ -232,6 +241,7 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           )}
         </Panel>
       )}
+      {card.status !== "terminated" && currentKey && <IssuerCardReader cardUuid={card.id} last4={card.surfaceNumber.slice(-4)} currentVersion={currentKey.version} />}
       <Panel title="Audit trail" className="mt-6">
         <Table head={["When", "Who", "What", "Why"]} caption="Audit trail of the card" empty="No decisions recorded.">
           {card.audit.map((a) => (

@@ -18,6 +18,7 @@ import { Panel } from "@/components/ui/panel";
 import type { ReloadCaseView } from "@/lib/server/data/provider/reload";
 import type { CardAtDesk, DeskAction } from "@/lib/core/workflows/desk-guide";
 import { checkHotListAction, claimCardAction, describeCardAction, recordDeskReadsAction, resumeDeskAction, returnCardAction, type ClaimState } from "../actions";
+import { ApplicationKeys } from "./application-keys";
 import { CardGuide } from "./card-guide";
 import { CardOps, traced, type CardOp } from "./card-ops";
 import { FirstLoadFlow } from "./first-load-flow";
@@ -356,7 +357,9 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
               <div className="mb-4 rounded-lg border border-slate-200 bg-slate-50 p-4">
                 <CardGuide card={cardAtDesk} onAction={act} disabled={flowDisabled} />
               </div>
-            ) : (
+            ) : null}
+            {cardAtDesk && visit.flow === "none" && <ApplicationKeys key={flowKey} card={cardAtDesk} getTransmit={transmitOf} trace={trace} disabled={!usable} />}
+            {cardAtDesk ? null : (
             <div className="mb-4 flex flex-wrap gap-2" role="group" aria-label="Flow">
               <Button variant={visit.flow === "reload" ? "primary" : "secondary"} onClick={() => dispatch({ type: "flow-chosen", flow: "reload" })} disabled={!canUseCard(visit) && visit.card !== null} aria-pressed={visit.flow === "reload"}>
                 Reload on a reissued card

@@ -47,7 +47,8 @@ export function LoadOutcome({
               return (
                 <p key={p.aid}>
                   <strong>{p.name}</strong> {verb} under <span className="font-mono">{v?.messageId}</span>: {v ? formatMoney(v.charge.amountMinor, v.charge.currency) : ""} {v ? feeName(v.charge) : ""} charged;{" "}
-                  {p.works ? `works on the card (${p.works})` : "did not answer on the card"}.
+                  {p.works ? `works on the card (${p.works})` : "did not answer on the card"}
+                  {p.keys ? (p.keys.ok ? `; its own keys installed (version ${p.keys.keyVersion.toString(16).toUpperCase().padStart(2, "0")})` : `; its own keys not installed (${p.keys.message})`) : ""}.
                 </p>
               );
             })}

@@ -5,7 +5,8 @@ import { formatMoney } from "@/lib/core/format";
 import { checkApplicationWorks, loadWithGrant, updateIssuerKeys, type DeskLoadOutcome } from "@/lib/core/workflows/reload-desk";
 import { reloadRefusal } from "@/lib/core/workflows/reload";
 import type { LoadRecorded, GrantView } from "@/lib/server/data/provider/permissions";
-import type { ApduTrace } from "@/lib/reader";
+import { relayHostConversation, type ApduTrace } from "@/lib/reader";
+import type { ApplicationKeysResult } from "@/lib/server/data/provider/application-keys";
 import { traced, type CardOp } from "./card-ops";
 
 export type Transmit = (apdu: Uint8Array) => Promise<Uint8Array>;
@@ -19,7 +20,60 @@ export type LoadProgress = {
   recorded: LoadRecorded | null;
   /** What the application answered when the desk checked it works. */
   works: string | null;
+  /** Its own keys (its security domain), given by our server right after the install; null before. */
+  keys: ApplicationKeysOutcome | null;
 };
+
+/** How giving an application its own keys (or rotating them) ended, as the desk shows it. */
+export type ApplicationKeysOutcome = { ok: true; keyVersion: number } | { ok: false; message: string; sw: string | null };
+
+/** Where the desk relays the provider's server's conversations with an application's security domain. */
+export const APPLICATION_KEYS_URL = "/api/provider/desk/application-keys";
+
+const kvn = (v: number) => v.toString(16).toUpperCase().padStart(2, "0");
+
+/**
+ * Runs one application-keys conversation (docs/provider.md "Application keys"): our server drives it, the
+ * desk carries APDUs between the route and the card and holds no key. Reports it as one card operation.
+ */
+export async function runApplicationKeys(options: {
+  purpose: "establish" | "rotate";
+  messageId: string;
+  name: string;
+  transmit: Transmit;
+  trace: ApduTrace;
+  step: string;
+  onOp: (op: CardOp) => void;
+}): Promise<ApplicationKeysOutcome> {
+  const id = nextId();
+  const label = options.purpose === "establish" ? `Give ${options.name} its own keys` : `Rotate ${options.name}'s own keys`;
+  const detail =
+    options.purpose === "establish"
+      ? "SELECT, GET DATA 7F49, PUT KEY: our server wraps the keys for the card's key-agreement key; the desk relays public keys and ciphertext."
+      : "SELECT, GET DATA E0, INITIALIZE UPDATE / EXTERNAL AUTHENTICATE in the application's own channel, PUT KEY to the next version.";
+  options.onOp({ id, step: options.step, label, detail, outcome: "running", range: null });
+  const { value: relayed, range } = await traced(options.trace, () =>
+    relayHostConversation<ApplicationKeysResult>({ url: APPLICATION_KEYS_URL, start: { start: { purpose: options.purpose, messageId: options.messageId } }, transmit: options.transmit }),
+  );
+  let outcome: ApplicationKeysOutcome;
+  if (!relayed.ok) outcome = { ok: false, message: relayed.message, sw: relayed.sw };
+  else if (relayed.result.purpose === "establish") outcome = { ok: true, keyVersion: relayed.result.keyVersion };
+  else if (relayed.result.purpose === "rotate") outcome = { ok: true, keyVersion: relayed.result.to };
+  else outcome = { ok: false, message: "The server answered another conversation.", sw: null };
+  options.onOp({
+    id,
+    step: options.step,
+    label,
+    detail: outcome.ok
+      ? options.purpose === "establish"
+        ? `${options.name} holds keys of its own (version ${kvn(outcome.keyVersion)}): only our server opens its channel.`
+        : `${options.name}'s own keys moved to version ${kvn(outcome.keyVersion)}; the previous version is refused from now on.`
+      : `Not done: ${outcome.message}`,
+    outcome: outcome.ok ? "ok" : "refused",
+    range,
+  });
+  return outcome;
+}
 
 let opCounter = 0;
 const nextId = () => `op-${++opCounter}`;
@@ -42,7 +96,7 @@ export async function runLoads(options: {
   for (const grant of options.grants) {
     const name = grant.applicationName;
     const opId = nextId();
-    options.onProgress({ aid: grant.applicationAid, name, status: "loading", recorded: null, works: null });
+    options.onProgress({ aid: grant.applicationAid, name, status: "loading", recorded: null, works: null, keys: null });
     if (grant.issuerKeyUpdates.length > 0) {
       // The issuer signed this token with a key the card may not know yet: the card takes the issuer's signed key update first.
       const keyOpId = nextId();
@@ -66,7 +120,7 @@ export async function runLoads(options: {
         const answer = await options.record(grant, updated);
         const recorded: LoadRecorded =
           "message" in answer && !answer.ok ? { ok: false, error: { ...reloadRefusal("not-recorded", "load", { failure: answer.message }, grant.applicationAid), loadRecordId: null } } : (answer as LoadRecorded);
-        const progress: LoadProgress = { aid: grant.applicationAid, name, status: "refused", recorded, works: null };
+        const progress: LoadProgress = { aid: grant.applicationAid, name, status: "refused", recorded, works: null, keys: null };
         options.onProgress(progress);
         results.push(progress);
         continue;
@@ -83,7 +137,10 @@ export async function runLoads(options: {
     const recorded: LoadRecorded =
       "message" in answer && !answer.ok ? { ok: false, error: { ...reloadRefusal("not-recorded", "load", { failure: answer.message }, grant.applicationAid), loadRecordId: null } } : (answer as LoadRecorded);
     let works: string | null = null;
+    let keys: ApplicationKeysOutcome | null = null;
     if (recorded.ok) {
+      // In the same card session as INSTALL (the card allows it only then): the application's own keys.
+      keys = await runApplicationKeys({ purpose: "establish", messageId: grant.messageId, name, transmit: options.transmit, trace: options.trace, step: "keys", onOp: options.onOp });
       const checkId = nextId();
       const { value: check, range: checkRange } = await traced(options.trace, () => checkApplicationWorks(options.transmit, grant.applicationAid, grant.loadFile.kind, formatMoney));
       works = check.ok ? check.value.reading : null;
@@ -96,7 +153,7 @@ export async function runLoads(options: {
         range: checkRange,
       });
     }
-    const progress: LoadProgress = { aid: grant.applicationAid, name, status: recorded.ok ? "loaded" : "refused", recorded, works };
+    const progress: LoadProgress = { aid: grant.applicationAid, name, status: recorded.ok ? "loaded" : "refused", recorded, works, keys };
     options.onProgress(progress);
     results.push(progress);
   }

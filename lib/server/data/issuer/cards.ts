@@ -111,6 +111,7 @@ export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
       terminatedAt: true,
       generation: true,
       temporary: true,
+      issuerKeyVersion: true,
       cardholder: { select: { id: true, fullName: true, holderNo: true, fraudFlag: true, identityVerifiedAt: true } },
       previousCard: { select: { id: true, surfaceNumber: true, cardId: true, status: true } },
       nextCard: { select: { id: true, surfaceNumber: true, cardId: true } },

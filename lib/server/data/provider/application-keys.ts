@@ -1,7 +1,7 @@
 import "server-only";
 import { fromHex } from "@/lib/core/bytes";
 import { privateKeyFromRandom } from "@/lib/core/card/cryptography";
-import { diversifySsdKeys, establishApplicationKeys, readCreditInOwnChannel, SSD_INITIAL_KEY_VERSION } from "@/lib/core/card/ssd";
+import { diversifySsdKeys, establishApplicationKeys, readApplicationKeyVersion, readCreditInOwnChannel, rotateApplicationKeys, SSD_INITIAL_KEY_VERSION } from "@/lib/core/card/ssd";
 import type { Scp03StaticKeys } from "@/lib/core/card/scp03";
 import type { CardResult } from "@/lib/core/card/terminal";
 import { DEMO_PROVIDER_SSD_MASTER_KEY } from "@/lib/secrets/demo-ssd-keys";
@@ -16,6 +16,8 @@ import { findApplication } from "./catalog";
  * host side on the provider's server and the card in the desk's reader (lib/server/card-relay.ts):
  * - "establish": right after the desk installed the application (same card session), the server gives
  *   it its own SCP03 keys through a key agreement with the card; the desk relays public keys and ciphertext;
+ * - "rotate": any later visit, the server reads the version the application holds (GET DATA E0), opens
+ *   its own channel with that version's keys and moves it to the next version (PUT KEY under its Key-DEK);
  * - "read": the server opens the application's own channel (level 33) and reads the credit holder
  *   reference, which the card gives no one else (not the issuer's channel, not another provider's).
  * The keys are diversified from the providers' master key per provider, application and load message id,
@@ -25,11 +27,13 @@ import { findApplication } from "./catalog";
 /** How long a desk may take to relay one conversation. */
 const TICKET_MINUTES = 5;
 
-export type ApplicationKeyPurpose = "establish" | "read";
+export type ApplicationKeyPurpose = "establish" | "rotate" | "read";
+export const APPLICATION_KEY_PURPOSES = ["establish", "rotate", "read"] as const satisfies readonly ApplicationKeyPurpose[];
 type Context = { messageId: string; aid: string };
 
 export type ApplicationKeysResult =
   | { purpose: "establish"; keyVersion: number }
+  | { purpose: "rotate"; from: number; to: number }
   | { purpose: "read"; limitMinor: number; currency: string; holderReference: string };
 
 export type ApplicationKeysRefusal =
@@ -51,15 +55,24 @@ export function applicationKeysFor(providerCompanyId: string, aid: string, loadM
 }
 
 function scriptOf(purpose: ApplicationKeyPurpose, providerCompanyId: string, context: Context): HostScript<CardResult<ApplicationKeysResult>> {
-  const keys = applicationKeysFor(providerCompanyId, context.aid, context.messageId);
   if (purpose === "establish") {
     return async (transmit, random) => {
+      const keys = applicationKeysFor(providerCompanyId, context.aid, context.messageId);
       const r = await establishApplicationKeys(transmit, { aid: context.aid, keys, hostPrivateKey: privateKeyFromRandom(random(48)) });
       return r.ok ? { ok: true, value: { purpose, keyVersion: r.value.keyVersion } } : r;
     };
   }
+  if (purpose === "rotate") {
+    return async (transmit, random) => {
+      const r = await rotateApplicationKeys(transmit, { aid: context.aid, keysFor: (version) => applicationKeysFor(providerCompanyId, context.aid, context.messageId, version), hostChallenge: random(8) });
+      return r.ok ? { ok: true, value: { purpose, from: r.value.from, to: r.value.to } } : r;
+    };
+  }
   return async (transmit, random) => {
-    const r = await readCreditInOwnChannel(transmit, { aid: context.aid, keys, hostChallenge: random(8) });
+    // The version the application holds now (a rotation moved it forward).
+    const version = await readApplicationKeyVersion(transmit, context.aid);
+    if (!version.ok) return version;
+    const r = await readCreditInOwnChannel(transmit, { aid: context.aid, keys: applicationKeysFor(providerCompanyId, context.aid, context.messageId, version.value), keyVersion: version.value, hostChallenge: random(8) });
     return r.ok ? { ok: true, value: { purpose, limitMinor: r.value.limit, currency: r.value.currency, holderReference: r.value.holderReference } } : r;
   };
 }
@@ -77,13 +90,19 @@ export async function startApplicationKeys(
   input: { purpose: ApplicationKeyPurpose; messageId: string },
   now = new Date(),
 ): Promise<Outcome<{ ticket: string; step: RelayStep<ApplicationKeysResult> }>> {
-  const permission = await db().spPermission.findUnique({
-    where: { providerCompanyId_replyMessageId: { providerCompanyId: actor.providerCompanyId, replyMessageId: input.messageId } },
-    select: { applicationAid: true, status: true },
-  });
-  if (!permission || (permission.status !== "granted" && permission.status !== "loaded")) {
+  // Establishing keys follows a grant just loaded; a rotation or a read follows a load of ours on record
+  // (the seed's loads have a load record and no permission row). Either scoped to the actor's company.
+  const load =
+    input.purpose === "establish"
+      ? await db().spPermission.findUnique({
+          where: { providerCompanyId_replyMessageId: { providerCompanyId: actor.providerCompanyId, replyMessageId: input.messageId } },
+          select: { applicationAid: true, status: true },
+        })
+      : await db().spLoadRecord.findFirst({ where: { providerCompanyId: actor.providerCompanyId, messageId: input.messageId }, select: { applicationAid: true, status: true } });
+  if (!load || (load.status !== "granted" && load.status !== "loaded")) {
     return { ok: false, error: { code: "not-found", message: "No load of this company under that message id." } };
   }
+  const permission = load;
   const application = findApplication(actor.providerCompanyId, permission.applicationAid);
   if (input.purpose === "read" && application?.kind !== "credit") {
     return { ok: false, error: { code: "not-credit", message: "Only a credit application keeps a holder reference." } };
@@ -107,9 +126,10 @@ export async function continueApplicationKeys(
   now = new Date(),
 ): Promise<Outcome<RelayStep<ApplicationKeysResult>>> {
   const ticket = openTicket<Context>(masterKey(), input.ticket);
-  if (!ticket || ticket.owner !== actor.providerCompanyId || (ticket.purpose !== "establish" && ticket.purpose !== "read")) {
+  const purpose = APPLICATION_KEY_PURPOSES.find((p) => p === ticket?.purpose);
+  if (!ticket || ticket.owner !== actor.providerCompanyId || !purpose) {
     return { ok: false, error: { code: "ticket-invalid", message: "This conversation was not started by this company." } };
   }
   if (now.getTime() >= new Date(ticket.expiresAt).getTime()) return { ok: false, error: { code: "ticket-expired", message: "This conversation has expired: start again." } };
-  return step(ticket.purpose, actor.providerCompanyId, ticket.context, ticket.seed, input.responses);
+  return step(purpose, actor.providerCompanyId, ticket.context, ticket.seed, input.responses);
 }

@@ -22,7 +22,17 @@ export async function describeCardAtDesk(
   const fees = await Promise.all(catalog.map((a) => currentFee(providerCompanyId, a.aid, now)));
   const ours = new Set(catalog.map((a) => a.aid));
   const othersOnCard = card.applications.filter((aid) => !ours.has(aid)).length;
-  const base = (i: number): GuideApplication => ({ aid: catalog[i]!.aid, name: catalog[i]!.name, fee: fees[i] ?? null, isOnCard: card.applications.includes(catalog[i]!.aid), oldLoad: null });
+  // Our loads on this very card (platform 100, by card id; newest first): they name each application's own keys.
+  const loadsOnCard =
+    card.platformType === 100 && card.cardId
+      ? await db().spLoadRecord.findMany({ where: { providerCompanyId, cardId: card.cardId, status: "loaded" }, orderBy: { createdAt: "desc" }, select: { applicationAid: true, messageId: true } })
+      : [];
+  const base = (i: number): GuideApplication => {
+    const aid = catalog[i]!.aid;
+    const isOnCard = card.applications.includes(aid);
+    const onCard = isOnCard ? loadsOnCard.find((l) => l.applicationAid === aid) : undefined;
+    return { aid, name: catalog[i]!.name, fee: fees[i] ?? null, isOnCard, oldLoad: null, loadOnCard: onCard ? { messageId: onCard.messageId } : null };
+  };
   if (card.platformType === 200 || !card.cardId) {
     return { platformType: 200, customer: null, reissue: { status: "issuer-only" }, applications: catalog.map((_, i) => base(i)), othersOnCard };
   }

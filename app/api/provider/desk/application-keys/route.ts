@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { fromHex } from "@/lib/core/bytes";
 import { authorize } from "@/lib/server/auth/session";
-import { continueApplicationKeys, startApplicationKeys } from "@/lib/server/data/provider/application-keys";
+import { APPLICATION_KEY_PURPOSES, continueApplicationKeys, startApplicationKeys } from "@/lib/server/data/provider/application-keys";
 import { MAX_RELAY_RESPONSES } from "@/lib/server/card-relay";
 
 export const dynamic = "force-dynamic";
 
 const Hex = z.string().min(4).max(2 * 65_538).regex(/^(?:[0-9A-Fa-f]{2})+$/);
 const BodySchema = z.union([
-  z.object({ start: z.object({ purpose: z.enum(["establish", "read"]), messageId: z.string().min(8).max(64) }) }),
+  z.object({ start: z.object({ purpose: z.enum(APPLICATION_KEY_PURPOSES), messageId: z.string().min(8).max(64) }) }),
   z.object({ ticket: z.string().min(16).max(4096), responses: z.array(Hex).max(MAX_RELAY_RESPONSES) }),
 ]);
 
