@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { getLocale, getMessages, getTimeZone } from "next-intl/server";
 import "./globals.css";
+import { IntlProvider } from "./intl-provider";
 import { Providers } from "./providers";
 
 export const metadata: Metadata = {
@@ -17,10 +19,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request: the Content-Security-Policy nonce of proxy.ts is new each time and
   // Next can only put it on the scripts of a page it renders now (docs/security.md).
   await connection();
+  // The language and time zone of this request (lib/i18n/request.ts, docs/i18n.md).
+  const [locale, timeZone, messages] = await Promise.all([getLocale(), getTimeZone(), getMessages()]);
   return (
-    <html lang="en">
+    <html lang={locale}>
       <body>
-        <Providers>{children}</Providers>
+        <IntlProvider locale={locale} timeZone={timeZone} messages={messages}>
+          <Providers>{children}</Providers>
+        </IntlProvider>
       </body>
     </html>
   );

@@ -50,7 +50,7 @@ function newestSourceMtime(): number {
       else newest = Math.max(newest, statSync(full).mtimeMs);
     }
   };
-  for (const dir of ["app", "components", "lib", "public"]) walk(path.join(root, dir));
+  for (const dir of ["app", "components", "lib", "messages", "public"]) walk(path.join(root, dir));
   for (const file of ["next.config.js", "package-lock.json", "proxy.ts", "postcss.config.mjs"]) {
     if (existsSync(file)) newest = Math.max(newest, statSync(file).mtimeMs);
   }

@@ -5,10 +5,10 @@ import { usePathname } from "next/navigation";
 export type NavItem = { href: string; label: string };
 
 /** Portal navigation; the current section is marked for sight and for screen readers. */
-export function NavLinks({ items, root }: { items: NavItem[]; root: string }) {
+export function NavLinks({ items, root, label }: { items: NavItem[]; root: string; label: string }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Portal" className="flex flex-wrap gap-1">
+    <nav aria-label={label} className="flex flex-wrap gap-1">
       {items.map((item) => {
         const active = item.href === root ? pathname === root : pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (

@@ -1,5 +1,7 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
+import { LanguageSwitcher } from "./language-switcher";
 import { NavLinks, type NavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
@@ -9,10 +11,8 @@ const ACCENT = {
   cardholder: "bg-[var(--color-cardholder)]",
 } as const;
 
-const TITLE = { issuer: "Issuer back office", provider: "Service provider desk", cardholder: "My cards" } as const;
-
-/** The frame of each portal: who is signed in, for which company, the sections, and sign-out. */
-export function PortalShell({
+/** The frame of each portal: who is signed in, for which company, the sections, the language, and sign-out. */
+export async function PortalShell({
   portal,
   person,
   company,
@@ -25,6 +25,7 @@ export function PortalShell({
   nav: NavItem[];
   children: ReactNode;
 }) {
+  const t = await getTranslations("common.shell");
   return (
     <div className="min-h-screen">
       <header className={`${ACCENT[portal]} text-white`}>
@@ -36,20 +37,21 @@ export function PortalShell({
               </span>
               <span>ReCard</span>
             </Link>
-            <span className="text-sm text-white/90">{TITLE[portal]}</span>
+            <span className="text-sm text-white/90">{t(`portalTitle.${portal}`)}</span>
           </div>
           <div className="flex items-center gap-4">
             <div className="text-right text-sm leading-tight" data-testid="signed-in-as">
               <div className="font-medium">{person.name}</div>
               <div className="text-white/90">
-                {company} · {person.email}
+                {t("signedInAs", { company, email: person.email })}
               </div>
             </div>
+            <LanguageSwitcher tone="dark" />
             <SignOutButton />
           </div>
         </div>
         <div className="mx-auto max-w-7xl px-4 pb-2">
-          <NavLinks items={nav} root={`/${portal}`} />
+          <NavLinks items={nav} root={`/${portal}`} label={t("navLabel")} />
         </div>
       </header>
       <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>

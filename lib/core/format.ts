@@ -2,10 +2,18 @@
 
 const MINOR_DIGITS: Record<string, number> = { JPY: 0, KRW: 0, USD: 2, EUR: 2, GBP: 2 };
 
-/** "¥1,200" / "$12.00" from minor units. */
-export function formatMoney(amountMinor: number, currency: string): string {
+/** Major units (what Intl and next-intl's format.number take) from integer minor units: ¥1200 → 1200, $12.00 → 12. */
+export function minorToMajor(amountMinor: number, currency: string): number {
+  return amountMinor / 10 ** (MINOR_DIGITS[currency] ?? 2);
+}
+
+/**
+ * "¥1,200" / "$12.00" from minor units, grouped for `locale` ("ja" gives "￥1,200"). In components use
+ * the request's locale (useLocale / getLocale), see docs/i18n.md.
+ */
+export function formatMoney(amountMinor: number, currency: string, locale: string = "en-US"): string {
   const digits = MINOR_DIGITS[currency] ?? 2;
-  return new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+  return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
     amountMinor / 10 ** digits,
   );
 }

@@ -35,6 +35,8 @@ import { DEMO_CARDHOLDERS, DEMO_ISSUER_ACCOUNTS, DEMO_PASSWORD, DEMO_PROVIDERS, 
 const DAY = 24 * 60 * 60 * 1000;
 const SEED_POLICY = { maxReissuesPerYear: 2, requireIdentityVerified: true, rejectOnFraudFlag: true };
 const CURRENCY = "JPY";
+/** The demo people live in Japan: their portals show times in Tokyo time (docs/i18n.md). */
+const DEMO_TIME_ZONE = "Asia/Tokyo";
 const ISSUER = DEMO_ISSUER.companyId;
 
 const seedHolderNo = (index: number) => `CH-${String(index + 1).padStart(6, "0")}`;
@@ -180,7 +182,7 @@ class DemoSeeder {
     await this.db.issuerCompany.create({ data: { companyId: ISSUER, name: "ReCard Card Co.", iin: DEMO_ISSUER.iin } });
     await this.db.issuerPolicy.create({ data: { id: 1, ...SEED_POLICY, permissionTtlMinutes: 60, updatedBy: "seed" } });
     for (const account of DEMO_ISSUER_ACCOUNTS) {
-      const user = await this.db.user.create({ data: { email: account.email, name: account.name, passwordHash, role: "issuer", issuerCompanyId: ISSUER } });
+      const user = await this.db.user.create({ data: { email: account.email, name: account.name, passwordHash, role: "issuer", issuerCompanyId: ISSUER, timeZone: DEMO_TIME_ZONE } });
       this.operatorId ??= user.id;
     }
   }
@@ -221,7 +223,7 @@ class DemoSeeder {
         });
       }
       await this.db.trustedKey.create({ data: { ownerCompanyId: p.companyId, companyId: ISSUER, kid: issuerKey.kid, publicJwk: issuerKey.publicKey as object } });
-      await this.db.user.create({ data: { email: p.desk.email, name: p.desk.name, passwordHash, role: "provider", providerCompanyId: p.companyId } });
+      await this.db.user.create({ data: { email: p.desk.email, name: p.desk.name, passwordHash, role: "provider", providerCompanyId: p.companyId, timeZone: DEMO_TIME_ZONE } });
     }
   }
 
@@ -435,7 +437,7 @@ class DemoSeeder {
     const cardholder = this.issuerHere ? await this.db.cardholder.create({ data: cardholderRow }) : { id: elsewhere(), email: cardholderRow.email };
     // Every seeded cardholder can sign in (demo password), so any of them can be tried.
     const account = this.issuerHere
-      ? await this.db.user.create({ data: { email: cardholder.email, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id } })
+      ? await this.db.user.create({ data: { email: cardholder.email, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id, timeZone: DEMO_TIME_ZONE } })
       : { id: elsewhere() };
 
     let card = await this.personalise(holder, cardholder.id, seedCardSeed(holderNo, 1), firstIssued, 1, null);

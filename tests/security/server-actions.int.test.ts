@@ -23,9 +23,13 @@ type Role = "issuer" | "provider" | "cardholder";
 
 /**
  * Actions public by design, each with what it must answer to junk: the invitation acceptance (the
- * person has no account yet; the one-time token in the link is the credential).
+ * person has no account yet; the one-time token in the link is the credential) and the language switcher.
  */
-const PUBLIC_ACTIONS = new Map([["app/(auth)/invite/[token]/actions.ts", /^This invitation link is not valid/]]);
+const PUBLIC_ACTIONS = new Map([
+  ["app/(auth)/invite/[token]/actions.ts", /^This invitation link is not valid/],
+  // The language switcher (signed in, it changes only the session's own account).
+  ["app/(auth)/locale-actions.ts", /^Unknown language/],
+]);
 
 /** "use server" modules under app/, with the roles allowed to call them. */
 function actionModules(): { file: string; allowed: Role[] }[] {

@@ -1,5 +1,6 @@
 "use client";
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { FormMessage, TextField } from "@/components/ui/field";
@@ -9,10 +10,9 @@ type FieldErrors = { email?: string[]; password?: string[] };
 type DemoAccount = { email: string; name: string; portal: "issuer" | "provider" | "cardholder"; company?: string };
 type DemoHint = { password: string; accounts: DemoAccount[] } | null;
 
-const PORTAL_WORD: Record<DemoAccount["portal"], string> = { issuer: "Issuer", provider: "Provider desk", cardholder: "Cardholder" };
-
-/** Credentials sign-in; next-auth's refusal text (wrong password, slowed down) is shown as it is. */
+/** Credentials sign-in; the server's refusal codes (lib/server/auth/options.ts) are worded here. */
 export function SignInForm({ callbackUrl, demo = null }: { callbackUrl: string; demo?: DemoHint }) {
+  const t = useTranslations("auth");
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const [pending, setPending] = useState(false);
@@ -25,8 +25,8 @@ export function SignInForm({ callbackUrl, demo = null }: { callbackUrl: string; 
     const email = String(form.get("email") ?? "").trim();
     const password = String(form.get("password") ?? "");
     const errors: FieldErrors = {};
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = ["Enter an e-mail address like name@example.com."];
-    if (!password) errors.password = ["Enter your password."];
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = [t("signIn.errors.emailFormat")];
+    if (!password) errors.password = [t("signIn.errors.passwordRequired")];
     setFieldErrors(errors);
     setMessage(null);
     if (errors.email || errors.password) return;
@@ -34,7 +34,11 @@ export function SignInForm({ callbackUrl, demo = null }: { callbackUrl: string; 
     const result = await signIn("credentials", { email, password, redirect: false });
     setPending(false);
     if (!result || result.error) {
-      setMessage(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong e-mail address or password.");
+      const throttled = /^throttled:(\d+)$/.exec(result?.error ?? "");
+      const notHosted = /^not-hosted:(.+)$/.exec(result?.error ?? "");
+      if (throttled) setMessage(t("signIn.errors.throttled", { seconds: Number(throttled[1]) }));
+      else if (notHosted) setMessage(t("signIn.errors.notHosted", { company: notHosted[1]! }));
+      else setMessage(t("signIn.errors.invalid"));
       return;
     }
     router.replace(callbackUrl);
@@ -54,19 +58,19 @@ export function SignInForm({ callbackUrl, demo = null }: { callbackUrl: string; 
 
   return (
     <>
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Sign in">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label={t("signIn.formLabel")}>
       {message && <FormMessage tone="bad">{message}</FormMessage>}
-      <TextField label="E-mail" name="email" type="email" autoComplete="username" required errors={fieldErrors.email} />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required errors={fieldErrors.password} />
+      <TextField label={t("signIn.email")} name="email" type="email" autoComplete="username" required errors={fieldErrors.email} />
+      <TextField label={t("signIn.password")} name="password" type="password" autoComplete="current-password" required errors={fieldErrors.password} />
       <Button type="submit" disabled={pending} className="w-full">
-        {pending ? "Signing in…" : "Sign in"}
+        {pending ? t("signIn.submitting") : t("signIn.submit")}
       </Button>
     </form>
     {demo && (
       <section aria-labelledby="demo-accounts" className="mt-6 border-t border-slate-200 pt-4">
-        <h2 id="demo-accounts" className="text-sm font-semibold text-slate-800">Demo accounts</h2>
+        <h2 id="demo-accounts" className="text-sm font-semibold text-slate-800">{t("demo.title")}</h2>
         <p className="mt-1 text-xs text-slate-600">
-          This ReCard runs with the public demo keys. Every demo account has the password <code className="rounded bg-slate-100 px-1">{demo.password}</code>; choose one to fill the form.
+          {t.rich("demo.intro", { password: demo.password, code: (chunks) => <code className="rounded bg-slate-100 px-1">{chunks}</code> })}
         </p>
         <ul className="mt-2 divide-y divide-slate-100 text-sm">
           {demo.accounts.map((a) => (
@@ -74,10 +78,10 @@ export function SignInForm({ callbackUrl, demo = null }: { callbackUrl: string; 
               <span className="min-w-0">
                 <span className="block truncate font-medium text-slate-800">{a.name}</span>
                 <span className="block text-xs text-slate-600">
-                  {a.company ? `${a.company} · ${PORTAL_WORD[a.portal]}` : PORTAL_WORD[a.portal]}
+                  {a.company ? t("demo.portalOfCompany", { company: a.company, portal: t(`demo.portal.${a.portal}`) }) : t(`demo.portal.${a.portal}`)}
                 </span>
               </span>
-              <button type="button" onClick={() => fillDemoAccount(a)} className="shrink-0 rounded-md px-2 py-1 text-xs font-medium text-sky-800 ring-1 ring-inset ring-sky-200 hover:bg-sky-50" aria-label={`Use ${a.email}`}>
+              <button type="button" onClick={() => fillDemoAccount(a)} className="shrink-0 rounded-md px-2 py-1 text-xs font-medium text-sky-800 ring-1 ring-inset ring-sky-200 hover:bg-sky-50" aria-label={t("demo.use", { email: a.email })}>
                 {a.email}
               </button>
             </li>

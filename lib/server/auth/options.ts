@@ -14,11 +14,14 @@ const CredentialsSchema = z.object({
   password: z.string().min(1).max(256),
 });
 
-/** Sign-in refusals, shown to the person as they are (no hint whether the address exists). */
+/**
+ * Sign-in refusals (no hint whether the address exists): codes, not sentences; the sign-in form words
+ * them in the reader's language (messages/<locale>/auth.json).
+ */
 export const SIGN_IN_ERRORS = {
-  invalid: "Wrong e-mail address or password.",
-  notHosted: (companyId: string) => `This address does not serve ${companyId}'s accounts: sign in at ${companyId}'s own ReCard address.`,
-  throttled: (seconds: number) => `Too many failed attempts. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
+  invalid: "invalid",
+  notHosted: (companyId: string) => `not-hosted:${companyId}`,
+  throttled: (seconds: number) => `throttled:${seconds}`,
 } as const;
 
 export const authOptions: NextAuthOptions = {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "auth_users" ADD COLUMN     "locale" "Locale",
+ADD COLUMN     "time_zone" TEXT;
