@@ -32,13 +32,15 @@ export function createPrismaClient(databaseUrl: string, poolMax: number, timeout
   return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
 
-const statementCounter = globalThis as unknown as { recardStatements?: number };
+const statementCounter = globalThis as unknown as { recardStatements?: number; recardStatementLog?: string[] };
 
 /** Counts every statement a pooled connection sends (BEGIN and COMMIT included). */
 function countStatementsOf(client: pg.PoolClient): void {
   const query = client.query;
   client.query = function (this: pg.PoolClient, ...args: unknown[]) {
     statementCounter.recardStatements = (statementCounter.recardStatements ?? 0) + 1;
+    const log = statementCounter.recardStatementLog;
+    if (log) log.push(typeof args[0] === "string" ? args[0] : String((args[0] as { text?: unknown } | undefined)?.text ?? "?"));
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof client.query;
 }
@@ -49,6 +51,17 @@ function countStatementsOf(client: pg.PoolClient): void {
  */
 export function statementsSent(): number {
   return statementCounter.recardStatements ?? 0;
+}
+
+/** Debugging a flow's statement count: while `recordStatements` runs, every statement's text is kept. */
+export async function recordStatements<T>(flow: () => Promise<T>): Promise<{ value: T; texts: string[] }> {
+  const texts: string[] = [];
+  statementCounter.recardStatementLog = texts;
+  try {
+    return { value: await flow(), texts };
+  } finally {
+    statementCounter.recardStatementLog = undefined;
+  }
 }
 
 const globalForPrisma = globalThis as unknown as { recardPrisma?: PrismaClient };

@@ -26,8 +26,16 @@ export function setAfterTransmitHook(hook: (() => void) | null): void {
  * first result, so the effect happens exactly once.
  */
 export async function deliverOne(outboxId: string, now = () => new Date()): Promise<DeliveryResult> {
+  return (await deliverWithReceipt(outboxId, now)).result;
+}
+
+/** What the receiver answered, as stored on the outbox row (none when the message was not delivered by this call). */
+export type DeliveryReceipt = { status: string; summary?: string; code?: string; message?: string };
+
+/** deliverOne, with the receiver's answer (saves reading it back). */
+async function deliverWithReceipt(outboxId: string, now = () => new Date()): Promise<{ result: DeliveryResult; receipt: DeliveryReceipt | null }> {
   const row = await db().outboxMessage.findUnique({ where: { id: outboxId } });
-  if (!row || row.status !== "pending") return "skipped";
+  if (!row || row.status !== "pending") return { result: "skipped", receipt: null };
   let outcome;
   try {
     outcome = await transmit(row.jws, row.receiverCompanyId);
@@ -43,7 +51,7 @@ export async function deliverOne(outboxId: string, now = () => new Date()): Prom
         ...(dead ? { status: "dead" } : {}),
       },
     });
-    return dead ? "dead" : "retry";
+    return { result: dead ? "dead" : "retry", receipt: null };
   }
   afterTransmit?.();
   // A refusal is final: the receiver checked the message and will refuse it again every time.
@@ -55,8 +63,12 @@ export async function deliverOne(outboxId: string, now = () => new Date()): Prom
           receipt: { status: "refused", code: outcome.refusal.code, message: outcome.refusal.message },
         }
       : { status: "delivered" as const, deliveredAt: now(), lastError: null, receipt: { status: outcome.status, summary: outcome.summary } };
-  await db().outboxMessage.updateMany({ where: { id: row.id, status: "pending" }, data: { attempts: row.attempts + 1, ...data } });
-  return outcome.status === "refused" ? "dead" : "delivered";
+  // One statement (Prisma's updateMany with a JSON value wraps its UPDATE in a transaction: three).
+  const marked = await db().$executeRaw`
+    UPDATE xc_outbox SET attempts = ${row.attempts + 1}, status = ${data.status}::"OutboxStatus", last_error = ${data.lastError},
+           receipt = ${JSON.stringify(data.receipt)}::jsonb, delivered_at = ${"deliveredAt" in data ? data.deliveredAt : null}::timestamptz
+     WHERE id = ${row.id}::uuid AND status = 'pending'`;
+  return { result: outcome.status === "refused" ? "dead" : "delivered", receipt: marked === 1 ? data.receipt : null };
 }
 
 /** Pending messages whose next attempt is due, oldest first. */
@@ -82,9 +94,14 @@ export function deliverSoon(outboxIds: string[]): void {
 
 /** Delivers now and waits: for flows that need the answer in the same request. */
 export async function deliverNow(outboxIds: string[]): Promise<DeliveryResult[]> {
-  const results: DeliveryResult[] = [];
-  for (const id of outboxIds) results.push(await deliverOne(id));
-  const retry = outboxIds.filter((_, i) => results[i] === "retry");
+  return (await deliverNowWithReceipts(outboxIds)).map((d) => d.result);
+}
+
+/** deliverNow, with each receiver's answer when this call delivered the message. */
+export async function deliverNowWithReceipts(outboxIds: string[]): Promise<{ result: DeliveryResult; receipt: DeliveryReceipt | null }[]> {
+  const results: { result: DeliveryResult; receipt: DeliveryReceipt | null }[] = [];
+  for (const id of outboxIds) results.push(await deliverWithReceipt(id));
+  const retry = outboxIds.filter((_, i) => results[i]!.result === "retry");
   if (retry.length) await enqueueDeliveries(retry).catch(() => {});
   return results;
 }

@@ -4,15 +4,15 @@ import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { cardBinding, decodeReceipt, describeStatusWord, formatStatusWord, type AppletParams } from "@/lib/core/card";
 import { PERMISSION_REFUSAL_REASONS, type CarriedReloadPermission, type MessageOf, type PermissionRefusalReason } from "@/lib/core/messages";
 import { installedValue, installParamsFor } from "@/lib/core/workflows/first-load";
-import { recordLoadValue } from "./value-ledger";
+import { appendLoadValue } from "./value-ledger";
 import { refusalFromIssuer, reloadRefusal, userChargeFor, type ReloadRefusal } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
-import { db, type Prisma } from "./db";
-import { deliverNow } from "../../exchange/delivery";
+import { db, Prisma } from "./db";
+import { deliverNowWithReceipts } from "../../exchange/delivery";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerOutcome } from "../../exchange/types";
 import type { ProviderTx as Tx } from "./db";
-import { currentFee, findApplication, loadFileSpecOf, type LoadFileSpec } from "./catalog";
+import { findApplication, loadFileSpecOf, type FeeView, type LoadFileSpec } from "./catalog";
 
 /**
  * The provider's side of a loading or reload permission (DESIGN.md flows 2 and 7): ask the issuer
@@ -24,7 +24,13 @@ import { currentFee, findApplication, loadFileSpecOf, type LoadFileSpec } from "
 /** How long an unanswered request, or an unused grant after its expiry, holds its old load. */
 export const STALE_REQUEST_MINUTES = 10;
 
-type PermissionRow = Prisma.SpPermissionGetPayload<{ include: typeof viewInclude }>;
+/** A permission with what its view and its record need: customer number, examination limit, the old load's value, the fee in force. */
+type PermissionRow = Prisma.SpPermissionGetPayload<object> &
+  ViewFacts & {
+    fee: FeeView | null;
+    /** The load record opened under the grant (its message id), with the user's charge once loaded. */
+    loadRecord: { id: string; messageId: string; charge: { kind: "normal_load" | "reissue_reload"; amountMinor: number; currency: string } | null } | null;
+  };
 
 /** The value a reload carries over: the old load's last known (frozen at the block) value. */
 function carriedOf(row: { kind: string; previousLoad: { valueMinor: number | null; valueUnit: string | null } | null }) {
@@ -69,7 +75,7 @@ function withIssuerText(refusal: ReloadRefusal, text: string | null): ReloadRefu
   return text ? { ...refusal, params: { ...refusal.params, issuerText: text.slice(0, 1000) } } : refusal;
 }
 
-async function toView(row: PermissionRow, now: Date): Promise<PermissionView> {
+function toView(row: PermissionRow): PermissionView {
   const base = { permissionId: row.id, applicationAid: row.applicationAid, requestMessageId: row.requestMessageId };
   switch (row.status) {
     case "requested":
@@ -83,7 +89,7 @@ async function toView(row: PermissionRow, now: Date): Promise<PermissionView> {
       };
     case "granted": {
       const app = findApplication(row.providerCompanyId, row.applicationAid);
-      const fee = await currentFee(row.providerCompanyId, row.applicationAid, now);
+      const fee = row.fee;
       if (!app) throw new Error(`permission ${row.id}: ${row.applicationAid} is not in the catalog`);
       return {
         status: "granted",
@@ -110,19 +116,57 @@ async function toView(row: PermissionRow, now: Date): Promise<PermissionView> {
   }
 }
 
-const viewInclude = {
-  customer: { select: { customerNo: true } },
-  investigation: { select: { limitMinor: true } },
-  previousLoad: { select: { valueMinor: true, valueUnit: true } },
-} as const;
+/** What a permission's view reads besides its own columns (the shape `permissionRows` gives). */
+type ViewFacts = {
+  customer: { customerNo: string };
+  investigation: { limitMinor: number } | null;
+  previousLoad: { valueMinor: number | null; valueUnit: string | null } | null;
+};
+
+/**
+ * Permissions by id with their view's facts, in one statement (issue 16: Prisma's includes and the fee
+ * lookup were four more): the customer number, the examination's limit, the old load's value, the fee
+ * in force at `now`. `forUpdate` locks the permission rows for the caller's transaction.
+ */
+export async function permissionRows(client: Pick<Tx, "$queryRaw">, providerCompanyId: string, ids: readonly string[], now: Date, forUpdate = false): Promise<PermissionRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await client.$queryRaw<(Omit<PermissionRow, "customer" | "investigation" | "previousLoad"> & { customerNo: string; limitMinor: number | null; prevValueMinor: number | null; prevValueUnit: string | null; prevId: string | null })[]>`
+    SELECT p.id::text AS id, p.provider_company_id AS "providerCompanyId", p.kind::text AS kind, p.request_message_id AS "requestMessageId", p.platform_type AS "platformType",
+           p.application_aid AS "applicationAid", p.load_file_hash AS "loadFileHash", p.card_id AS "cardId", p.surface_number_last4 AS "surfaceNumberLast4",
+           p.customer_id::text AS "customerId", p.credit_investigation_id::text AS "creditInvestigationId", p.previous_load_id::text AS "previousLoadId",
+           p.original_message_id AS "originalMessageId", p.reload_case_id::text AS "reloadCaseId", p.operator_user_id::text AS "operatorUserId", p.status::text AS status,
+           p.reply_message_id AS "replyMessageId", p.token, p.issuer_key_updates AS "issuerKeyUpdates", p.expires_at AS "expiresAt", p.refusal_reason AS "refusalReason",
+           p.refusal_text AS "refusalText", p.failure_reason AS "failureReason", p.requested_at AS "requestedAt", p.answered_at AS "answeredAt", p.finished_at AS "finishedAt",
+           c.customer_no AS "customerNo", i.limit_minor AS "limitMinor", prev.id::text AS "prevId", prev.value_minor AS "prevValueMinor", prev.value_unit AS "prevValueUnit",
+           (SELECT json_build_object('normalFeeMinor', f.normal_fee_minor, 'reissueFeeMinor', f.reissue_fee_minor, 'currency', f.currency) FROM sp_fee_schedules f
+             WHERE f.provider_company_id = p.provider_company_id AND f.application_aid = p.application_aid AND f.valid_from <= ${now}
+             ORDER BY f.valid_from DESC LIMIT 1) AS fee,
+           (SELECT json_build_object('id', r.id, 'messageId', r.message_id, 'charge',
+                     (SELECT json_build_object('kind', ch.kind, 'amountMinor', ch.amount_minor, 'currency', ch.currency) FROM sp_user_charges ch
+                       WHERE ch.provider_company_id = r.provider_company_id AND ch.load_record_id = r.id))
+              FROM sp_load_records r WHERE r.provider_company_id = p.provider_company_id AND r.message_id = p.reply_message_id) AS "loadRecord"
+      FROM sp_permissions p
+      JOIN sp_customers c ON c.provider_company_id = p.provider_company_id AND c.id = p.customer_id
+      LEFT JOIN sp_credit_investigations i ON i.provider_company_id = p.provider_company_id AND i.id = p.credit_investigation_id
+      LEFT JOIN sp_load_records prev ON prev.provider_company_id = p.provider_company_id AND prev.id = p.previous_load_id
+     WHERE p.provider_company_id = ${providerCompanyId} AND p.id = ANY(${[...ids]}::uuid[])
+     ${forUpdate ? Prisma.sql`FOR UPDATE OF p` : Prisma.empty}`;
+  return rows.map(({ customerNo, limitMinor, prevId, prevValueMinor, prevValueUnit, ...p }) => ({
+    ...p,
+    token: p.token ? new Uint8Array(p.token) : null,
+    customer: { customerNo },
+    investigation: p.creditInvestigationId && limitMinor !== null ? { limitMinor } : null,
+    previousLoad: prevId ? { valueMinor: prevValueMinor, valueUnit: prevValueUnit } : null,
+  }));
+}
 
 /** The signed-in desk's permissions by id (another provider's ids are simply absent). */
 export async function getPermissionViews(actor: ProviderActor, ids: readonly string[], now = new Date()): Promise<PermissionView[]> {
   const valid = ids.filter((id) => isUuid(id));
   if (valid.length === 0) return [];
-  const rows = await db().spPermission.findMany({ where: { providerCompanyId: actor.providerCompanyId, id: { in: valid } }, include: viewInclude });
+  const rows = await permissionRows(db(), actor.providerCompanyId, valid, now);
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return Promise.all(valid.flatMap((id) => (byId.has(id) ? [toView(byId.get(id)!, now)] : [])));
+  return valid.flatMap((id) => (byId.has(id) ? [toView(byId.get(id)!)] : []));
 }
 
 /** The card reference a permission request carries: card id on platform 100, attribute data on 200. */
@@ -406,14 +450,20 @@ export function checkReceipt(
  * card (or a receipt that is not for this permission) marks it failed, charges nothing, and tells
  * the issuer the status word. A second call for the same permission answers the first result.
  */
-export async function recordCardLoad(actor: ProviderActor, permissionId: string, outcome: CardLoadOutcome, now = new Date()): Promise<LoadRecorded> {
+export async function recordCardLoad(actor: ProviderActor, permissionId: string, outcome: CardLoadOutcome, now = new Date(), within?: RecordHooks): Promise<LoadRecorded> {
   const providerCompanyId = actor.providerCompanyId;
-  const result = await db().$transaction(async (tx): Promise<{ recorded: LoadRecorded; outboxId: string | null }> => {
-    const p = await tx.spPermission.findFirst({ where: { id: permissionId, providerCompanyId }, include: viewInclude });
+  const result = await db().$transaction(async (tx) => {
+    await within?.before(tx);
+    const r = await recordTx(tx);
+    await within?.after(tx);
+    return r;
+  });
+  async function recordTx(tx: Tx): Promise<{ recorded: LoadRecorded; outboxId: string | null }> {
+    const p = isUuid(permissionId) ? (await permissionRows(tx, providerCompanyId, [permissionId], now))[0] : undefined;
     if (!p || !p.replyMessageId) {
       return { recorded: { ok: false, error: { ...reloadRefusal("no-such-permission", "load"), loadRecordId: null } }, outboxId: null };
     }
-    const record = await tx.spLoadRecord.findUnique({ where: { providerCompanyId_messageId: { providerCompanyId, messageId: p.replyMessageId } }, include: { charge: true } });
+    const record = p.loadRecord;
     if (p.status === "loaded" && record?.charge) {
       return {
         recorded: { ok: true, value: { status: "loaded", loadRecordId: record.id, messageId: record.messageId, charge: { kind: record.charge.kind, amountMinor: record.charge.amountMinor, currency: record.charge.currency }, issuer: null } },
@@ -428,15 +478,19 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
     if (outcome.status === "loaded" && !problem) {
       const claimed = await tx.spPermission.updateMany({ where: { id: p.id, status: "granted" }, data: { status: "loaded", finishedAt: now } });
       if (claimed.count !== 1) throw new Error("permission changed under us");
-      const fee = await currentFee(providerCompanyId, p.applicationAid, now, tx);
+      const fee = p.fee;
       const charge = userChargeFor(p.kind, fee ?? { normalFeeMinor: 0, reissueFeeMinor: 0, currency: "JPY" });
-      await tx.spLoadRecord.update({ where: { id: record.id }, data: { status: "loaded", receipt: new Uint8Array(fromBase64Url(outcome.receipt)), loadedAt: now } });
-      await tx.spUserCharge.create({ data: { providerCompanyId, customerId: p.customerId, loadRecordId: record.id, kind: charge.kind, amountMinor: charge.amountMinor, currency: charge.currency, chargedAt: now } });
       // The value ledger: what the application was installed with (a reload: carried over from the old load).
       const app = findApplication(providerCompanyId, p.applicationAid);
       const installed = app ? installedValue(installParamsOf(p, app.kind, fee?.currency ?? "JPY")) : null;
       const carried = carriedOf(p);
-      if (installed) await recordLoadValue(tx, providerCompanyId, record.id, installed, now, carried && p.previousLoadId ? p.previousLoadId : null);
+      await tx.spLoadRecord.update({
+        where: { id: record.id },
+        data: { status: "loaded", receipt: new Uint8Array(fromBase64Url(outcome.receipt)), loadedAt: now, ...(installed ? { valueMinor: installed.valueMinor, valueUnit: installed.unit } : {}) },
+        select: { id: true },
+      });
+      await tx.spUserCharge.create({ data: { providerCompanyId, customerId: p.customerId, loadRecordId: record.id, kind: charge.kind, amountMinor: charge.amountMinor, currency: charge.currency, chargedAt: now }, select: { id: true } });
+      if (installed) await appendLoadValue(tx, providerCompanyId, record.id, installed, now, carried && p.previousLoadId ? p.previousLoadId : null);
       const sent = await enqueueMessage(tx, "load-confirmation", { issuerCompanyId: await issuerOf(tx, providerCompanyId), providerCompanyId, inReplyTo: undefined, now }, {
         platformType: p.platformType as 100 | 200,
         permissionMessageId: p.replyMessageId,
@@ -466,11 +520,12 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
     }
     const refusal = reloadRefusal(sw !== null ? "card-refused-load" : "receipt-mismatch", "load", { failure: why }, p.applicationAid);
     return { recorded: { ok: false, error: { ...refusal, loadRecordId: record.id } }, outboxId };
-  });
+  }
   if (result.outboxId) {
-    await deliverNow([result.outboxId]);
+    const [delivered] = await deliverNowWithReceipts([result.outboxId]);
     if (result.recorded.ok) {
-      const receipt = await db().outboxMessage.findUnique({ where: { id: result.outboxId }, select: { status: true, receipt: true } });
+      // The delivery says what the issuer answered; a message another worker delivered meanwhile is read back.
+      const receipt = delivered?.receipt ? { status: "delivered", receipt: delivered.receipt } : await db().outboxMessage.findUnique({ where: { id: result.outboxId }, select: { status: true, receipt: true } });
       const r = receipt?.receipt as { status?: string; summary?: string; message?: string } | null;
       result.recorded.value.issuer = receipt?.status === "pending" ? "The issuer has not taken the confirmation yet; it will be sent again." : (r?.summary ?? r?.message ?? null);
     }
@@ -478,8 +533,20 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
   return result.recorded;
 }
 
+/** Work the caller does in recordCardLoad's transaction: `before` anything is read (to take its locks first), `after` the record. */
+export type RecordHooks = { before: (tx: Tx) => Promise<void>; after: (tx: Tx) => Promise<void> };
+
+/**
+ * Providers' issuers, per process (issue 16: read on every open, confirm and record). A provider company
+ * is created with its issuer by the seed and never moved to another, so the answer never changes.
+ */
+const issuerOfProvider = new Map<string, string>();
+
 /** The issuer this provider works with (sp_companies.issuer_company_id). */
 export async function issuerOf(tx: Pick<Tx, "spCompany">, providerCompanyId: string): Promise<string> {
+  const known = issuerOfProvider.get(providerCompanyId);
+  if (known) return known;
   const company = await tx.spCompany.findUniqueOrThrow({ where: { providerCompanyId }, select: { issuerCompanyId: true } });
+  issuerOfProvider.set(providerCompanyId, company.issuerCompanyId);
   return company.issuerCompanyId;
 }

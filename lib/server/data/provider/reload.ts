@@ -20,7 +20,7 @@ import {
   type PermissionFact,
 } from "@/lib/core/workflows/reload-case";
 import type { ProviderActor } from "../../auth/session";
-import { db, type Prisma } from "./db";
+import { db, Prisma } from "./db";
 import { deliverNow } from "../../exchange/delivery";
 import { decodeStored } from "../../exchange/inbox";
 import { enqueueMessage } from "../../exchange/outbox";
@@ -75,10 +75,27 @@ function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
 }
 
-/** The case row, locked for this transaction, with its document read and validated. */
-async function lockCase(tx: Tx, providerCompanyId: string, id: string) {
-  await tx.$queryRaw`SELECT id FROM sp_reload_cases WHERE id = ${id}::uuid AND provider_company_id = ${providerCompanyId} FOR UPDATE`;
-  const row = await tx.spReloadCase.findFirst({ where: { id, providerCompanyId } });
+/** The columns of a case row the desk's view and the machine need. */
+type CaseRow = {
+  id: string;
+  outcome: ReloadCaseView["outcome"];
+  platformType: number | null;
+  cardId: string | null;
+  steps: unknown;
+  startedAt: Date;
+  finishedAt: Date | null;
+  refusalCode: string | null;
+  refusalStep: string | null;
+  refusalReason: string | null;
+};
+
+/** The case row, locked for this transaction, with its document read and validated (one statement). */
+async function lockCase(tx: Tx, providerCompanyId: string, id: string): Promise<(CaseRow & { doc: CaseDoc }) | null> {
+  const rows = await tx.$queryRaw<CaseRow[]>`
+    SELECT id::text AS id, outcome::text AS outcome, platform_type AS "platformType", card_id AS "cardId", steps,
+           started_at AS "startedAt", finished_at AS "finishedAt", refusal_code AS "refusalCode", refusal_step AS "refusalStep", refusal_reason AS "refusalReason"
+      FROM sp_reload_cases WHERE id = ${id}::uuid AND provider_company_id = ${providerCompanyId} FOR UPDATE`;
+  const row = rows[0];
   return row ? { ...row, doc: parseCaseDoc(row.steps) } : null;
 }
 
@@ -87,30 +104,74 @@ function toJson(doc: CaseDoc): Prisma.InputJsonValue {
   return doc;
 }
 
-/** Saves the document, and ends the row when the machine says the case is over. */
-async function saveDoc(tx: Tx, id: string, doc: CaseDoc, now: Date, extra: Prisma.SpReloadCaseUpdateInput = {}) {
-  const verdict = caseVerdict(doc);
-  const end: Prisma.SpReloadCaseUpdateInput =
-    verdict.outcome === "in_progress"
-      ? {}
-      : verdict.outcome === "refused"
-        ? { outcome: "refused", finishedAt: now, refusalCode: verdict.refusal.code, refusalStep: verdict.refusal.step, refusalReason: null }
-        : { outcome: verdict.outcome, finishedAt: now };
-  await tx.spReloadCase.update({ where: { id }, data: { steps: toJson(doc), ...end, ...extra } });
+/**
+ * Saves the document, and ends the row when the machine says the case is over; returns the row as saved.
+ * A document the events left as it was is not written again.
+ */
+async function saveDoc(tx: Tx, row: CaseRow & { doc: CaseDoc }, doc: CaseDoc, now: Date): Promise<CaseRow> {
+  if (doc === row.doc || JSON.stringify(doc) === JSON.stringify(row.doc)) return row;
+  return tx.spReloadCase.update({ where: { id: row.id }, data: { steps: toJson(doc), ...endOf(doc, now) }, select: caseRowSelect });
 }
 
-const oldLoadInclude = {
-  customer: { select: { id: true, customerNo: true, fullName: true } },
-  investigation: { select: { id: true, outcome: true, limitMinor: true, declaredIncomeMinor: true, investigatedAt: true, investigatedBy: true, policyVersion: true } },
-  charge: { select: { kind: true, amountMinor: true, currency: true, chargedAt: true } },
-  reloads: { where: { status: "loaded" as const }, select: { messageId: true, loadedAt: true }, take: 1 },
-} as const;
+const caseRowSelect = { id: true, outcome: true, platformType: true, cardId: true, steps: true, startedAt: true, finishedAt: true, refusalCode: true, refusalStep: true, refusalReason: true } as const;
 
-type OldLoadRow = Prisma.SpLoadRecordGetPayload<{ include: typeof oldLoadInclude }>;
+/** The row's ending columns when the machine says the case is over. */
+function endOf(doc: CaseDoc, now: Date) {
+  const verdict = caseVerdict(doc);
+  return verdict.outcome === "in_progress"
+    ? {}
+    : verdict.outcome === "refused"
+      ? { outcome: "refused" as const, finishedAt: now, refusalCode: verdict.refusal.code, refusalStep: verdict.refusal.step, refusalReason: null }
+      : { outcome: verdict.outcome, finishedAt: now };
+}
+
+/** A load record as the reload reads it: with its customer, examination, charge and the reload already made of it. */
+type OldLoadRow = {
+  id: string;
+  messageId: string;
+  applicationAid: string;
+  status: OldLoad["status"];
+  loadedAt: Date | null;
+  cardId: string | null;
+  surfaceNumberLast4: string | null;
+  customer: { id: string; customerNo: string; fullName: string };
+  investigation: { id: string; outcome: string; limitMinor: number; declaredIncomeMinor: number; investigatedAt: string; investigatedBy: string; policyVersion: string } | null;
+  charge: { kind: string; amountMinor: number; currency: string; chargedAt: string } | null;
+  reload: { messageId: string; loadedAt: string | null } | null;
+};
+
+/**
+ * Load records with everything the reload checks and shows, in one statement (issue 16: Prisma's
+ * includes cost a statement per relation): by the cards of a chain (nearest card first, then oldest
+ * first), or by a load's message id (Fig. 17).
+ */
+async function oldLoadRows(tx: Tx, providerCompanyId: string, where: { cardIds: string[] } | { messageId: string }): Promise<OldLoadRow[]> {
+  const filter =
+    "cardIds" in where
+      ? Prisma.sql`r.card_id = ANY(${where.cardIds}::text[]) ORDER BY array_position(${where.cardIds}::text[], r.card_id), r.created_at`
+      : Prisma.sql`r.message_id = ${where.messageId}`;
+  const rows = await tx.$queryRaw<OldLoadRow[]>`
+    SELECT r.id::text AS id, r.message_id AS "messageId", r.application_aid AS "applicationAid", r.status::text AS status, r.loaded_at AS "loadedAt",
+           r.card_id AS "cardId", r.surface_number_last4 AS "surfaceNumberLast4",
+           json_build_object('id', c.id, 'customerNo', c.customer_no, 'fullName', c.full_name) AS customer,
+           CASE WHEN i.id IS NULL THEN NULL ELSE json_build_object('id', i.id, 'outcome', i.outcome, 'limitMinor', i.limit_minor, 'declaredIncomeMinor', i.declared_income_minor,
+             'investigatedAt', i.investigated_at, 'investigatedBy', i.investigated_by, 'policyVersion', i.policy_version) END AS investigation,
+           CASE WHEN ch.id IS NULL THEN NULL ELSE json_build_object('kind', ch.kind, 'amountMinor', ch.amount_minor, 'currency', ch.currency, 'chargedAt', ch.charged_at) END AS charge,
+           (SELECT json_build_object('messageId', n.message_id, 'loadedAt', n.loaded_at) FROM sp_load_records n
+             WHERE n.provider_company_id = r.provider_company_id AND n.previous_load_id = r.id AND n.status = 'loaded' LIMIT 1) AS reload
+      FROM sp_load_records r
+      JOIN sp_customers c ON c.provider_company_id = r.provider_company_id AND c.id = r.customer_id
+      LEFT JOIN sp_credit_investigations i ON i.provider_company_id = r.provider_company_id AND i.id = r.credit_investigation_id
+      LEFT JOIN sp_user_charges ch ON ch.provider_company_id = r.provider_company_id AND ch.load_record_id = r.id
+     WHERE r.provider_company_id = ${providerCompanyId} AND ${filter}`;
+  return rows;
+}
+
+const iso = (at: string | Date) => new Date(at).toISOString();
 
 function toOldLoad(row: OldLoadRow): OldLoad {
-  const r = row.reloads[0];
-  return { id: row.id, messageId: row.messageId, applicationAid: row.applicationAid, status: row.status, loadedAt: row.loadedAt, reloadedBy: r ? { messageId: r.messageId, loadedAt: r.loadedAt } : null };
+  const r = row.reload;
+  return { id: row.id, messageId: row.messageId, applicationAid: row.applicationAid, status: row.status, loadedAt: row.loadedAt, reloadedBy: r ? { messageId: r.messageId, loadedAt: r.loadedAt ? new Date(r.loadedAt) : null } : null };
 }
 
 function toOldLoadView(row: OldLoadRow): OldLoadView {
@@ -122,8 +183,8 @@ function toOldLoadView(row: OldLoadRow): OldLoadView {
     cardId: row.cardId,
     surfaceNumberLast4: row.surfaceNumberLast4,
     customer: row.customer,
-    examination: inv ? { ...inv, investigatedAt: inv.investigatedAt.toISOString() } : null,
-    accounting: row.charge ? { ...row.charge, chargedAt: row.charge.chargedAt.toISOString() } : null,
+    examination: inv ? { ...inv, investigatedAt: iso(inv.investigatedAt) } : null,
+    accounting: row.charge ? { ...row.charge, chargedAt: iso(row.charge.chargedAt) } : null,
   };
 }
 
@@ -131,27 +192,49 @@ const factOf = (row: OldLoadRow): OldLoadFact => ({ load: toOldLoad(row), view: 
 
 /** Opens a case for a card at the desk and runs it as far as it goes (to review, a refusal, or waiting). */
 export async function openReloadCase(actor: ProviderActor, input: ReloadInput, now = new Date()): Promise<ReloadCaseView> {
+  const providerCompanyId = actor.providerCompanyId;
   const doc = openCase(
     input,
-    input.applicationAids.map((aid) => ({ aid, name: findApplication(actor.providerCompanyId, aid)?.name ?? null })),
+    input.applicationAids.map((aid) => ({ aid, name: findApplication(providerCompanyId, aid)?.name ?? null })),
     now,
   );
-  const leaseId = input.leaseId && (await isLeaseLive(actor.providerCompanyId, input.leaseId, now)) ? input.leaseId : null;
-  const row = await db().spReloadCase.create({
-    data: {
-      providerCompanyId: actor.providerCompanyId,
-      operatorUserId: actor.id,
-      leaseId,
-      platformType: [100, 200, 999].includes(input.platformType) ? input.platformType : null,
-      cardId: doc.card.cardId,
-      applicationAids: doc.applications.map((a) => a.aid),
-      outcome: "in_progress",
-      steps: toJson(doc),
-      startedAt: now,
-    },
-    select: { id: true },
-  });
+  const leaseId = input.leaseId && (await isLeaseLive(providerCompanyId, input.leaseId, now)) ? input.leaseId : null;
+  const data = {
+    providerCompanyId,
+    operatorUserId: actor.id,
+    leaseId,
+    platformType: [100, 200, 999].includes(input.platformType) ? input.platformType : null,
+    cardId: doc.card.cardId,
+    applicationAids: doc.applications.map((a) => a.aid),
+    outcome: "in_progress" as const,
+    startedAt: now,
+  };
+  // Issue 16, few round trips: when the case goes as far as it can without asking the issuer (a pushed
+  // notification, a refusal at the desk), its facts are read first and the case is written once, as decided.
+  const decided = await decideWithoutAsking(db(), providerCompanyId, doc, now);
+  if (decided) return caseView(actor, await db().spReloadCase.create({ data: { ...data, steps: toJson(decided), ...endOf(decided, now) }, select: caseRowSelect }), now);
+  const row = await db().spReloadCase.create({ data: { ...data, steps: toJson(doc) }, select: { id: true } });
   return advanceReloadCase(actor, row.id, now);
+}
+
+/**
+ * A new case run on the facts we hold, or null as soon as it needs a message sent (a pull, an inquiry):
+ * then the case is saved as opened and advanced, which sends it.
+ */
+async function decideWithoutAsking(client: Tx, providerCompanyId: string, input: CaseDoc, now: Date): Promise<CaseDoc | null> {
+  let doc = input;
+  const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
+  for (const need of caseNeeds(doc)) {
+    if (need.kind === "start") apply({ type: "started", hotList: need.hotListCardId ? await findBlockedCard(client, providerCompanyId, need.hotListCardId) : null });
+  }
+  for (const need of caseNeeds(doc)) {
+    if (need.kind === "send-inquiry") return null;
+    if (need.kind !== "reissue-notice") continue;
+    const notice = await client.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: need.cardId } } });
+    if (!notice) return null;
+    apply({ type: "reissue-notice-found", oldCardId: notice.oldCardId, via: notice.via, sourceMessageId: notice.sourceMessageId, reissuedAt: notice.reissuedAt.toISOString() });
+  }
+  return readAnswers(client, providerCompanyId, doc, now);
 }
 
 /**
@@ -166,10 +249,10 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
   const toDeliver: string[] = [];
 
-  const exists = await db().$transaction(async (tx) => {
+  let saved = await db().$transaction(async (tx) => {
     const row = await lockCase(tx, providerCompanyId, caseId);
-    if (!row) return false;
-    if (row.outcome !== "in_progress") return true;
+    if (!row) return null;
+    if (row.outcome !== "in_progress") return row;
     let doc = row.doc;
     const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
     for (const need of caseNeeds(doc)) {
@@ -199,55 +282,60 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
         toDeliver.push(sent.outboxId);
       }
     }
-    await saveDoc(tx, caseId, doc, now);
-    return true;
+    // Nothing sent: the answers it needs are in our tables already (a push), so read them in this transaction.
+    if (toDeliver.length === 0) doc = await readAnswers(tx, providerCompanyId, doc, now);
+    return saveDoc(tx, row, doc, now);
   });
-  if (!exists) throw new CaseNotFoundError();
-  if (toDeliver.length) await deliverNow(toDeliver);
+  if (!saved) throw new CaseNotFoundError();
+  if (toDeliver.length) {
+    await deliverNow(toDeliver);
+    // Read the answers (our own tables and inbox) and decide.
+    saved =
+      (await db().$transaction(async (tx) => {
+        const row = await lockCase(tx, providerCompanyId, caseId);
+        if (!row || row.outcome !== "in_progress") return row;
+        return saveDoc(tx, row, await readAnswers(tx, providerCompanyId, row.doc, now), now);
+      })) ?? saved;
+  }
+  return caseView(actor, saved, now);
+}
 
-  // Read the answers (our own tables and inbox) and decide.
-  await db().$transaction(async (tx) => {
-    const row = await lockCase(tx, providerCompanyId, caseId);
-    if (!row || row.outcome !== "in_progress") return;
-    let doc = row.doc;
-    const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
-    for (const need of caseNeeds(doc)) {
-      if (need.kind === "pull-reply") apply(await pullAnswer(tx, providerCompanyId, need.requestMessageId, need.cardId));
-    }
-    for (const need of caseNeeds(doc)) {
-      if (need.kind === "old-card-loads") {
-        // Any generation: the old card, then the cards it replaced in turn, as the Fig. 13 pairs we hold say.
-        const chain = await oldCardChain(tx, providerCompanyId, need.oldCardId);
-        const found = await tx.spLoadRecord.findMany({ where: { providerCompanyId, cardId: { in: chain } }, include: oldLoadInclude, orderBy: { createdAt: "asc" } });
-        // Nearest card first, so a load reloaded onto a later card is found as that reload.
-        const rows = found.sort((a, b) => chain.indexOf(a.cardId ?? "") - chain.indexOf(b.cardId ?? ""));
-        apply({ type: "old-card-loads", chain, loads: rows.map(factOf), fees: await feesOf(tx, providerCompanyId, need.aids, now) });
-      } else if (need.kind === "inquiry-reply") {
-        const inquiry = await tx.spCardInquiry.findUnique({ where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId: need.requestMessageId } } });
-        if (!inquiry || inquiry.reissueOk === null || !inquiry.replyMessageId) {
-          apply({ type: "inquiry-unanswered", aid: need.aid });
-          continue;
-        }
-        if (inquiry.reissueOk && inquiry.originalMessageId) {
-          const record = await tx.spLoadRecord.findUnique({ where: { providerCompanyId_messageId: { providerCompanyId, messageId: inquiry.originalMessageId } }, include: oldLoadInclude });
-          apply({
-            type: "inquiry-answered",
-            aid: need.aid,
-            replyMessageId: inquiry.replyMessageId,
-            result: { reissue: "OK", originalMessageId: inquiry.originalMessageId },
-            record: record ? factOf(record) : null,
-            fee: record ? await currentFee(providerCompanyId, need.aid, now, tx) : null,
-          });
-        } else {
-          apply({ type: "inquiry-answered", aid: need.aid, replyMessageId: inquiry.replyMessageId, result: { reissue: "NG", reason: ngReasonOf(inquiry.ngReason) }, record: null, fee: null });
-        }
+/** The answers the case waits for, from our own tables and inbox, applied to its document. */
+async function readAnswers(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date): Promise<CaseDoc> {
+  let doc = input;
+  const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
+  for (const need of caseNeeds(doc)) {
+    if (need.kind === "pull-reply") apply(await pullAnswer(tx, providerCompanyId, need.requestMessageId, need.cardId));
+  }
+  for (const need of caseNeeds(doc)) {
+    if (need.kind === "old-card-loads") {
+      // Any generation: the old card, then the cards it replaced in turn, as the Fig. 13 pairs we hold say.
+      const chain = await oldCardChain(tx, providerCompanyId, need.oldCardId);
+      // Nearest card first, so a load reloaded onto a later card is found as that reload.
+      const rows = await oldLoadRows(tx, providerCompanyId, { cardIds: chain });
+      apply({ type: "old-card-loads", chain, loads: rows.map(factOf), fees: await feesOf(tx, providerCompanyId, need.aids, now) });
+    } else if (need.kind === "inquiry-reply") {
+      const inquiry = await tx.spCardInquiry.findUnique({ where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId: need.requestMessageId } } });
+      if (!inquiry || inquiry.reissueOk === null || !inquiry.replyMessageId) {
+        apply({ type: "inquiry-unanswered", aid: need.aid });
+        continue;
+      }
+      if (inquiry.reissueOk && inquiry.originalMessageId) {
+        const [record] = await oldLoadRows(tx, providerCompanyId, { messageId: inquiry.originalMessageId });
+        apply({
+          type: "inquiry-answered",
+          aid: need.aid,
+          replyMessageId: inquiry.replyMessageId,
+          result: { reissue: "OK", originalMessageId: inquiry.originalMessageId },
+          record: record ? factOf(record) : null,
+          fee: record ? await currentFee(providerCompanyId, need.aid, now, tx) : null,
+        });
+      } else {
+        apply({ type: "inquiry-answered", aid: need.aid, replyMessageId: inquiry.replyMessageId, result: { reissue: "NG", reason: ngReasonOf(inquiry.ngReason) }, record: null, fee: null });
       }
     }
-    await saveDoc(tx, caseId, doc, now);
-  });
-  const view = await getReloadCase(actor, caseId, now);
-  if (!view) throw new CaseNotFoundError();
-  return view;
+  }
+  return doc;
 }
 
 /** Thrown when a case id is not one of the signed-in provider's cases. */
@@ -262,9 +350,16 @@ function ngReasonOf(stored: string | null): CardInformationNgReason {
   return CARD_INFORMATION_NG_REASONS.find((r) => r === stored) ?? "card-not-found";
 }
 
+/** The fee in force for each application (one statement for all of them). */
 async function feesOf(tx: Tx, providerCompanyId: string, aids: readonly string[], now: Date): Promise<Record<string, CaseFee | null>> {
-  const fees: Record<string, CaseFee | null> = {};
-  for (const aid of aids) fees[aid] = await currentFee(providerCompanyId, aid, now, tx);
+  const fees: Record<string, CaseFee | null> = Object.fromEntries(aids.map((aid) => [aid, null]));
+  if (aids.length === 0) return fees;
+  const rows = await tx.$queryRaw<(CaseFee & { aid: string })[]>`
+    SELECT DISTINCT ON (application_aid) application_aid AS aid, normal_fee_minor AS "normalFeeMinor", reissue_fee_minor AS "reissueFeeMinor", currency
+      FROM sp_fee_schedules
+     WHERE provider_company_id = ${providerCompanyId} AND application_aid = ANY(${[...aids]}::text[]) AND valid_from <= ${now}
+     ORDER BY application_aid, valid_from DESC`;
+  for (const r of rows) fees[r.aid] = { normalFeeMinor: r.normalFeeMinor, reissueFeeMinor: r.reissueFeeMinor, currency: r.currency };
   return fees;
 }
 
@@ -285,12 +380,20 @@ async function pullAnswer(tx: Tx, providerCompanyId: string, requestMessageId: s
 }
 
 /** The old card id and the ids of the cards before it, by the Fig. 13 pairs we received (nearest first). */
-export async function oldCardChain(tx: Pick<Tx, "spReissueNotice">, providerCompanyId: string, oldCardId: string): Promise<string[]> {
-  const chain = [oldCardId];
-  for (let depth = 0; depth < 20; depth++) {
-    const earlier = await tx.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: chain[chain.length - 1]! } }, select: { oldCardId: true } });
-    if (!earlier || chain.includes(earlier.oldCardId)) break;
-    chain.push(earlier.oldCardId);
+export async function oldCardChain(tx: Pick<Tx, "$queryRaw">, providerCompanyId: string, oldCardId: string): Promise<string[]> {
+  // One statement whatever the depth; a cycle in the pairs (never sent by an issuer) ends the chain at the first repeat.
+  const rows = await tx.$queryRaw<{ card: string }[]>`
+    WITH RECURSIVE chain(card, depth) AS (
+      SELECT ${oldCardId}::text, 0
+      UNION ALL
+      SELECT n.old_card_id, chain.depth + 1 FROM chain
+        JOIN sp_reissue_notices n ON n.provider_company_id = ${providerCompanyId} AND n.reissued_card_id = chain.card
+       WHERE chain.depth < 20)
+    SELECT card FROM chain ORDER BY depth`;
+  const chain: string[] = [];
+  for (const { card } of rows) {
+    if (chain.includes(card)) break;
+    chain.push(card);
   }
   return chain;
 }
@@ -306,72 +409,102 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
   // A case whose desk crashed or went away holds its old loads only as long as its card lease lives.
   await releaseCasesOfEndedLeases(actor, now);
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
-  const first = await db().spReloadCase.findFirst({ where: { id: caseId, providerCompanyId }, select: { steps: true } });
-  if (!first) throw new CaseNotFoundError();
-  const aids = parseCaseDoc(first.steps).applications.filter((a) => a.state === "reloadable").map((a) => a.aid);
-  const toDeliver: string[] = [];
-  for (const aid of aids) {
-    try {
-      await db().$transaction(async (tx) => {
-        const row = await lockCase(tx, providerCompanyId, caseId);
-        if (!row || row.outcome !== "in_progress") return;
-        const doc = row.doc;
-        const app = doc.applications.find((a) => a.aid === aid);
-        if (!app || app.state !== "reloadable" || !app.old) return;
-        const catalog = findApplication(providerCompanyId, aid);
-        if (!catalog) {
-          await saveDoc(tx, caseId, applyCaseEvent(doc, { type: "not-our-application", aid }, now), now);
-          return;
-        }
-        await releaseStaleClaims(tx, providerCompanyId, app.old.id, now);
-        const platformType = doc.card.platformType === 200 ? 200 : 100;
-        const request = {
-          kind: "reload" as const,
-          card: { platformType: platformType as 100 | 200, cardId: doc.card.cardId, cardAttributeData: doc.card.cardAttributeData, surfaceNumberLast4: doc.card.surfaceNumberLast4 },
-          applicationAid: aid,
-          loadFileHash: loadFileHashOf(catalog),
-          customerId: app.old.customer.id,
-          creditInvestigationId: app.old.examination?.id ?? null,
-          operatorUserId: actor.id,
-          previousLoadId: app.old.id,
-          originalMessageId: app.old.messageId,
-          reloadCaseId: caseId,
-        };
-        // Issue 12: the issuer's answer may already hold the permission (push: no round trip at all).
-        const carried = await carriedPermissionFor(tx, providerCompanyId, doc, app, request.loadFileHash, now);
-        if (carried) {
-          const taken = await takeCarriedPermission(tx, providerCompanyId, request, carried.permission, now);
-          const event: CaseEvent = {
-            type: "permission-carried",
-            aid,
-            permissionId: taken.permissionId,
-            permission: { messageId: carried.permission.messageId, originalMessageId: carried.permission.originalMessageId, expiresAt: carried.permission.expiresAt },
-            via: carried.via,
-            sourceType: carried.sourceType,
-            sourceMessageId: carried.sourceMessageId,
-          };
-          await saveDoc(tx, caseId, applyCaseEvent(doc, event, now), now);
-          return;
-        }
-        const sent = await enqueuePermissionRequest(tx, providerCompanyId, issuerCompanyId, request, now);
-        await saveDoc(tx, caseId, applyCaseEvent(doc, { type: "permission-requested", aid, permissionId: sent.permissionId, requestMessageId: sent.requestMessageId }, now), now);
-        toDeliver.push(sent.outboxId);
-      });
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-      // Another desk holds this old load (or reloaded it a moment ago): refuse it here, ask nothing.
-      await db().$transaction(async (tx) => {
-        const row = await lockCase(tx, providerCompanyId, caseId);
-        if (!row || row.outcome !== "in_progress") return;
-        const app = row.doc.applications.find((a) => a.aid === aid);
-        if (!app || app.state !== "reloadable" || !app.old) return;
-        const loaded = await tx.spPermission.findFirst({ where: { providerCompanyId, previousLoadId: app.old.id, status: "loaded" }, select: { replyMessageId: true } });
-        await saveDoc(tx, caseId, applyCaseEvent(row.doc, { type: "claim-conflict", aid, reloadedUnder: loaded?.replyMessageId ?? null }, now), now);
-      });
+  const claim = { actor, issuerCompanyId, caseId, now };
+  let toDeliver: string[] = [];
+  let saved: CaseRow | null;
+  try {
+    // Every reloadable application in one transaction (issue 16: few round trips)...
+    saved = await db().$transaction(async (tx) => {
+      toDeliver = [];
+      const row = await lockCase(tx, providerCompanyId, caseId);
+      if (!row || row.outcome !== "in_progress") return row;
+      let doc = await syncDoc(tx, providerCompanyId, row.doc, now);
+      for (const app of doc.applications) if (app.state === "reloadable") doc = await claimApplication(tx, claim, doc, app.aid, toDeliver);
+      return saveDoc(tx, row, doc, now);
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    // ...and when another desk holds one of their old loads (the transaction rolled back), one application
+    // per transaction: that one is refused here without asking the issuer, the others still go.
+    toDeliver = [];
+    saved = null;
+    const first = await db().spReloadCase.findFirst({ where: { id: caseId, providerCompanyId }, select: { steps: true } });
+    const aids = first ? parseCaseDoc(first.steps).applications.filter((a) => a.state === "reloadable").map((a) => a.aid) : [];
+    for (const aid of aids) {
+      const sent: string[] = [];
+      try {
+        saved = await db().$transaction(async (tx) => {
+          const row = await lockCase(tx, providerCompanyId, caseId);
+          if (!row || row.outcome !== "in_progress") return row;
+          return saveDoc(tx, row, await claimApplication(tx, claim, row.doc, aid, sent), now);
+        });
+        toDeliver.push(...sent);
+      } catch (e2) {
+        if (!isUniqueViolation(e2)) throw e2;
+        saved = await db().$transaction(async (tx) => {
+          const row = await lockCase(tx, providerCompanyId, caseId);
+          if (!row || row.outcome !== "in_progress") return row;
+          const app = row.doc.applications.find((a) => a.aid === aid);
+          if (!app || app.state !== "reloadable" || !app.old) return row;
+          const loaded = await tx.spPermission.findFirst({ where: { providerCompanyId, previousLoadId: app.old.id, status: "loaded" }, select: { replyMessageId: true } });
+          return saveDoc(tx, row, applyCaseEvent(row.doc, { type: "claim-conflict", aid, reloadedUnder: loaded?.replyMessageId ?? null }, now), now);
+        });
+      }
     }
   }
-  if (toDeliver.length) await deliverNow(toDeliver);
+  if (!saved) throw new CaseNotFoundError();
+  if (toDeliver.length === 0) return caseView(actor, saved, now);
+  await deliverNow(toDeliver);
   return syncReloadCase(actor, caseId, now);
+}
+
+/**
+ * Inside the confirm's transaction, one reloadable application: claims its old load and takes the
+ * permission the issuer's answer carried, or asks for one (its request goes to `toDeliver`). A unique
+ * violation (another desk holds the old load) propagates: the caller retries per application.
+ */
+async function claimApplication(tx: Tx, claim: { actor: ProviderActor; issuerCompanyId: string; caseId: string; now: Date }, doc: CaseDoc, aid: string, toDeliver: string[]): Promise<CaseDoc> {
+  const { actor, issuerCompanyId, caseId, now } = claim;
+  const providerCompanyId = actor.providerCompanyId;
+  const app = doc.applications.find((a) => a.aid === aid);
+  if (!app || app.state !== "reloadable" || !app.old) return doc;
+  const catalog = findApplication(providerCompanyId, aid);
+  if (!catalog) return applyCaseEvent(doc, { type: "not-our-application", aid }, now);
+  await releaseStaleClaims(tx, providerCompanyId, app.old.id, now);
+  const platformType = doc.card.platformType === 200 ? 200 : 100;
+  const request = {
+    kind: "reload" as const,
+    card: { platformType: platformType as 100 | 200, cardId: doc.card.cardId, cardAttributeData: doc.card.cardAttributeData, surfaceNumberLast4: doc.card.surfaceNumberLast4 },
+    applicationAid: aid,
+    loadFileHash: loadFileHashOf(catalog),
+    customerId: app.old.customer.id,
+    creditInvestigationId: app.old.examination?.id ?? null,
+    operatorUserId: actor.id,
+    previousLoadId: app.old.id,
+    originalMessageId: app.old.messageId,
+    reloadCaseId: caseId,
+  };
+  // Issue 12: the issuer's answer may already hold the permission (push: no round trip at all).
+  const carried = await carriedPermissionFor(tx, providerCompanyId, doc, app, request.loadFileHash, now);
+  if (carried) {
+    const taken = await takeCarriedPermission(tx, providerCompanyId, request, carried.permission, now);
+    return applyCaseEvent(
+      doc,
+      {
+        type: "permission-carried",
+        aid,
+        permissionId: taken.permissionId,
+        permission: { messageId: carried.permission.messageId, originalMessageId: carried.permission.originalMessageId, expiresAt: carried.permission.expiresAt },
+        via: carried.via,
+        sourceType: carried.sourceType,
+        sourceMessageId: carried.sourceMessageId,
+      },
+      now,
+    );
+  }
+  const sent = await enqueuePermissionRequest(tx, providerCompanyId, issuerCompanyId, request, now);
+  toDeliver.push(sent.outboxId);
+  return applyCaseEvent(doc, { type: "permission-requested", aid, permissionId: sent.permissionId, requestMessageId: sent.requestMessageId }, now);
 }
 
 type CarriedFound = { permission: CarriedReloadPermission; sourceMessageId: string; sourceType: "reissuance-notification" | "reissuance-information-reply" | "card-information-reply"; via: "push" | "pull" | "inquiry" };
@@ -425,25 +558,30 @@ function permissionFact(p: { status: string; replyMessageId: string | null; orig
   }
 }
 
+/** The document with each application's state brought in line with its permission (no statement when none has one). */
+async function syncDoc(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date): Promise<CaseDoc> {
+  const ids = input.applications.flatMap((a) => (a.permissionId ? [a.permissionId] : []));
+  if (ids.length === 0) return input;
+  const perms = await tx.spPermission.findMany({ where: { providerCompanyId, id: { in: ids } }, select: { id: true, status: true, replyMessageId: true, originalMessageId: true, expiresAt: true, refusalReason: true } });
+  let doc = input;
+  for (const app of input.applications) {
+    const p = perms.find((x) => x.id === app.permissionId);
+    if (p) doc = applyCaseEvent(doc, { type: "permission-changed", aid: app.aid, permission: permissionFact(p) }, now);
+  }
+  return doc;
+}
+
 /** Brings each application's state in line with its permission (granted, refused, loaded, failed) and ends a settled case. */
 export async function syncReloadCase(actor: ProviderActor, caseId: string, now = new Date()): Promise<ReloadCaseView> {
   if (!isUuid(caseId)) throw new CaseNotFoundError();
   const providerCompanyId = actor.providerCompanyId;
-  await db().$transaction(async (tx) => {
+  const saved = await db().$transaction(async (tx) => {
     const row = await lockCase(tx, providerCompanyId, caseId);
-    if (!row || row.outcome !== "in_progress") return;
-    let doc = row.doc;
-    const ids = doc.applications.flatMap((a) => (a.permissionId ? [a.permissionId] : []));
-    const perms = ids.length ? await tx.spPermission.findMany({ where: { providerCompanyId, id: { in: ids } } }) : [];
-    for (const app of row.doc.applications) {
-      const p = perms.find((x) => x.id === app.permissionId);
-      if (p) doc = applyCaseEvent(doc, { type: "permission-changed", aid: app.aid, permission: permissionFact(p) }, now);
-    }
-    await saveDoc(tx, caseId, doc, now);
+    if (!row || row.outcome !== "in_progress") return row;
+    return saveDoc(tx, row, await syncDoc(tx, providerCompanyId, row.doc, now), now);
   });
-  const view = await getReloadCase(actor, caseId, now);
-  if (!view) throw new CaseNotFoundError();
-  return view;
+  if (!saved) throw new CaseNotFoundError();
+  return caseView(actor, saved, now);
 }
 
 /**
@@ -456,18 +594,16 @@ export async function finishReloadCase(actor: ProviderActor, caseId: string, now
   const providerCompanyId = actor.providerCompanyId;
   const found = await db().$transaction(async (tx) => {
     const row = await lockCase(tx, providerCompanyId, caseId);
-    if (!row) return false;
-    if (row.outcome !== "in_progress") return true;
+    if (!row || row.outcome !== "in_progress") return row;
     const open = await tx.spPermission.findMany({ where: { providerCompanyId, reloadCaseId: caseId, status: { in: ["requested", "granted"] } }, select: { id: true, replyMessageId: true } });
     const failureReason = why === "lease-ended" ? "the card went back to its holder (lease ended)" : "the desk ended the visit before loading";
     for (const p of open) {
       await tx.spPermission.update({ where: { id: p.id }, data: { status: "abandoned", failureReason, finishedAt: now } });
       if (p.replyMessageId) await tx.spLoadRecord.updateMany({ where: { providerCompanyId, messageId: p.replyMessageId, status: "pending" }, data: { status: "failed", failureReason: "Permission not used: the desk ended the visit." } });
     }
-    await saveDoc(tx, caseId, applyCaseEvent(row.doc, { type: "visit-ended", unusedPermissions: open.length, why }, now), now);
-    return true;
+    return saveDoc(tx, row, applyCaseEvent(row.doc, { type: "visit-ended", unusedPermissions: open.length, why }, now), now);
   });
-  return found ? getReloadCase(actor, caseId, now) : null;
+  return found ? caseView(actor, found, now) : null;
 }
 
 /** A refusal as the desk shows it: the card's or the issuer's own words added from the permission row (not stored in the case). */
@@ -482,7 +618,11 @@ function withPermissionWords(refusal: ReloadRefusal | undefined, permission: Per
 export async function getReloadCase(actor: ProviderActor, caseId: string, now = new Date()): Promise<ReloadCaseView | null> {
   if (!isUuid(caseId)) return null;
   const row = await db().spReloadCase.findFirst({ where: { id: caseId, providerCompanyId: actor.providerCompanyId } });
-  if (!row) return null;
+  return row ? caseView(actor, row, now) : null;
+}
+
+/** The desk's view of a case row it has already read (its permissions read in one statement, when it has any). */
+async function caseView(actor: ProviderActor, row: CaseRow, now: Date): Promise<ReloadCaseView> {
   const doc = parseCaseDoc(row.steps);
   const ids = doc.applications.flatMap((a) => (a.permissionId ? [a.permissionId] : []));
   const views = await getPermissionViews(actor, ids, now);
@@ -548,9 +688,26 @@ export async function listReloadCases(actor: ProviderActor, take = 20): Promise<
 
 /** Records what the card did under one of the case's permissions (permissions.ts), then brings the case up to date. */
 export async function recordReloadLoad(actor: ProviderActor, caseId: string, permissionId: string, outcome: CardLoadOutcome, now = new Date()) {
-  const recorded = await recordCardLoad(actor, permissionId, outcome, now);
-  const view = await syncReloadCase(actor, caseId, now);
-  return { recorded, view };
+  if (!isUuid(caseId)) {
+    const recorded = await recordCardLoad(actor, permissionId, outcome, now);
+    return { recorded, view: await syncReloadCase(actor, caseId, now) };
+  }
+  // The case brought up to date in the record's own transaction (issue 16), its row locked first as every
+  // other step of a case does, so a record and a confirm of the same case never wait on each other's rows.
+  const providerCompanyId = actor.providerCompanyId;
+  let locked: (CaseRow & { doc: CaseDoc }) | null = null;
+  let saved: CaseRow | null = null;
+  const recorded = await recordCardLoad(actor, permissionId, outcome, now, {
+    before: async (tx) => {
+      locked = await lockCase(tx, providerCompanyId, caseId);
+    },
+    after: async (tx) => {
+      const row: (CaseRow & { doc: CaseDoc }) | null = locked;
+      saved = row && row.outcome === "in_progress" ? await saveDoc(tx, row, await syncDoc(tx, providerCompanyId, row.doc, now), now) : row;
+    },
+  });
+  if (!saved) throw new CaseNotFoundError();
+  return { recorded, view: await caseView(actor, saved, now) };
 }
 
 /**

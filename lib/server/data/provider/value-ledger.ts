@@ -85,10 +85,13 @@ export async function unfreezeValues(tx: LedgerTx, providerCompanyId: string, wh
 /** At load (first load: the value installed; reload: the value carried over, out of the old load and into the new one). */
 export async function recordLoadValue(tx: LedgerTx, providerCompanyId: string, loadRecordId: string, value: AppValue, at: Date, carriedFrom: string | null): Promise<void> {
   await tx.spLoadRecord.update({ where: { id: loadRecordId }, data: { valueMinor: value.valueMinor, valueUnit: value.unit } });
-  if (carriedFrom) {
-    await appendLedger(tx, providerCompanyId, carriedFrom, "transfer_out", value, at, loadRecordId);
-    await appendLedger(tx, providerCompanyId, loadRecordId, "transfer_in", value, at, carriedFrom);
-  } else {
-    await appendLedger(tx, providerCompanyId, loadRecordId, "load", value, at);
-  }
+  await appendLoadValue(tx, providerCompanyId, loadRecordId, value, at, carriedFrom);
+}
+
+/** The ledger lines of a load (its record's value set by the caller): a transfer out of the old load and in, or a load; one statement. */
+export async function appendLoadValue(tx: LedgerTx, providerCompanyId: string, loadRecordId: string, value: AppValue, at: Date, carriedFrom: string | null): Promise<void> {
+  const line = (id: string, event: "transfer_out" | "transfer_in" | "load", counterpartLoadId: string | null) => ({ providerCompanyId, loadRecordId: id, event, valueMinor: value.valueMinor, valueUnit: value.unit, counterpartLoadId, at });
+  await tx.spValueLedger.createMany({
+    data: carriedFrom ? [line(carriedFrom, "transfer_out", loadRecordId), line(loadRecordId, "transfer_in", carriedFrom)] : [line(loadRecordId, "load", null)],
+  });
 }
