@@ -119,5 +119,5 @@ try {
   console.log(JSON.stringify({ version: server.version, rounds, result }));
   await db().$disconnect();
 } finally {
-  server.stop();
+  await server.stop();
 }
