@@ -12,9 +12,10 @@ import { exchangeBench } from "./exchange.bench";
 import { renewalBench } from "./renewal.bench";
 import { formatTable, type BenchModule } from "./harness";
 import { relayBench } from "./relay.bench";
+import { reloadBench } from "./reload.bench";
 import { scaleBench } from "./scale.bench";
 
-const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, deliveryBench, renewalBench, relayBench];
+const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, deliveryBench, reloadBench, renewalBench, relayBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
