@@ -14,7 +14,8 @@ import { fromHex, toHex } from "@/lib/core/bytes";
 import { SECURITY_LEVEL } from "@/lib/core/card/scp03";
 import { initializeUpdateCommand, openSecureChannel, rotateIsdKeys } from "@/lib/core/card/scp03-host";
 import { exchange, getDataCommand, getStatus, loadApplication, readCardAttributeData, readCreditInfo, selectApplication, selectIsd, type Transmit } from "@/lib/core/card/terminal";
-import { buildLoadFile, cardBinding, decryptCardAttributeData, loadFileHash, signPermission } from "@/lib/core/card";
+import { buildLoadFile, cardBinding, decryptCardAttributeData, loadFileHash, privateKeyFromJwk, publicKeyFromJwk, signPermission } from "@/lib/core/card";
+import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
 import { diversifySsdKeys, establishApplicationKeys, readCreditInOwnChannel } from "@/lib/core/card/ssd";
 import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
@@ -115,12 +116,19 @@ async function applicationOwnKeys(isdKeys: { enc: Uint8Array; mac: Uint8Array; d
     loadFileHash: loadFileHash(loadFile),
     kind: "first-load",
     originalMessageId: null,
+    establishmentKey: toHex(publicKeyFromJwk(DEMO_COMPANY_KEYS.HOSHI01.publicKey)),
     expiresAt: new Date(Date.now() + 3_600_000),
   });
   const loaded = await loadApplication(transmit, { permission: token, loadFile, aid, installParams: { kind: "credit", limit: 300_000, currency: "JPY", holderReference: "HOSHI-0001234" } });
   check("credit application installed (platform 200)", loaded.ok, loaded.ok ? "" : loaded.error.meaning);
   const keys = diversifySsdKeys(new Uint8Array(32).fill(0x5a), "HOSHI01", fromHex(aid), messageId, 0x01);
-  const established = await establishApplicationKeys(transmit, { aid, keys, hostPrivateKey: new Uint8Array(randomBytes(32)) });
+  const established = await establishApplicationKeys(transmit, {
+    aid,
+    keys,
+    hostPrivateKey: new Uint8Array(randomBytes(32)),
+    establishmentPrivateKey: privateKeyFromJwk(DEMO_COMPANY_KEYS.HOSHI01.privateKey),
+    entropy: new Uint8Array(randomBytes(32)),
+  });
   check("the application's own keys established in the install session (GET DATA 7F49, PUT KEY 80 D8 00 81)", established.ok, established.ok ? "" : established.error.meaning);
   await selectApplication(transmit, aid);
   const plain = await readCreditInfo(transmit);

@@ -131,6 +131,8 @@ export type Session = {
   readonly protocol: TransmissionProtocol;
   /** The application INSTALL [for install] made in this power session: only it may receive its first keys (ssd.ts). */
   readonly installed?: string | null;
+  /** The key-establishment key (hex point) its load token named (tag 87): the key that must sign its first keys. */
+  readonly installedBy?: string | null;
   /** The key-agreement key GET DATA 7F49 generated for that application (RAM only; used once by PUT KEY). */
   readonly keyAgreement?: { readonly aid: string; readonly privateKey: Uint8Array } | null;
 };
@@ -151,6 +153,7 @@ export const INITIAL_SESSION: Session = {
   statusPage: null,
   protocol: "T=0",
   installed: null,
+  installedBy: null,
   keyAgreement: null,
 };
 
@@ -650,13 +653,14 @@ function initializeUpdateOwnDomain(ctx: Ctx, apdu: CommandApdu, aid: string, set
 
 /**
  * GET DATA '7F49' with an application selected: a fresh P-256 key-agreement key for the application's
- * first keys, only for the application INSTALL made in this power session and only while it has no keys
- * (6985 otherwise); the private half stays in RAM for the PUT KEY that follows.
+ * first keys, only for the application INSTALL made in this power session, only when its load token
+ * named a key-establishment key (tag 87) and only while it has no keys (6985 otherwise); the private
+ * half stays in RAM for the PUT KEY that follows.
  */
 function ssdKeyAgreement(ctx: Ctx, aid: string, apdu: CommandApdu): Outcome {
   if (apdu.data.length !== 0) return refuse(SW.WRONG_LENGTH);
   const app = findApp(ctx.image, aid);
-  if (!app || app.domain || ctx.session.installed !== aid || !ctx.image.securityDomain) return refuse(SW.CONDITIONS_NOT_SATISFIED);
+  if (!app || app.domain || ctx.session.installed !== aid || !ctx.session.installedBy || !ctx.image.securityDomain) return refuse(SW.CONDITIONS_NOT_SATISFIED);
   const privateKey = privateKeyFromRandom(ctx.env.random(48));
   return {
     session: { ...ctx.session, keyAgreement: { aid, privateKey } },
@@ -668,7 +672,9 @@ function ssdKeyAgreement(ctx: Ctx, aid: string, apdu: CommandApdu): Outcome {
 /**
  * PUT KEY with an application selected (its own security domain, GP 2.3.1 §11.8):
  * - P1 '00' (a new key set), outside a channel: the first keys, wrapped for the key-agreement key of
- *   GET DATA '7F49' in this session (6985 without one, 6A80 malformed or KCV wrong); once only;
+ *   GET DATA '7F49' in this session and signed by the key-establishment key of the application's load
+ *   token (6985 without one, 6982 signature wrong, 6A80 malformed or KCV wrong); once only: any answer
+ *   spends the key-agreement key;
  * - P1 = the domain's version, inside the domain's own channel: three AES keys under its Key-DEK, as
  *   the ISD's rotation (6982 outside that channel).
  */
@@ -684,9 +690,11 @@ function ssdPutKey(ctx: Ctx, aid: string, apdu: CommandApdu): Outcome {
   if (!app.domain) {
     if (apdu.p1 !== 0x00) return refuse(SW.DATA_NOT_FOUND);
     const agreement = ctx.session.keyAgreement;
-    if (!agreement || agreement.aid !== aid || ctx.session.installed !== aid) return refuse(SW.CONDITIONS_NOT_SATISFIED);
-    const opened = openSsdEstablishKeys(agreement.privateKey, apdu.data);
+    const signer = ctx.session.installedBy;
+    if (!agreement || agreement.aid !== aid || ctx.session.installed !== aid || !signer) return refuse(SW.CONDITIONS_NOT_SATISFIED);
+    const opened = openSsdEstablishKeys(agreement.privateKey, apdu.data, { aid: fromHex(aid), establishmentKey: fromHex(signer) });
     const used: Session = { ...ctx.session, keyAgreement: null };
+    if (opened === "signature") return { session: used, sw: SW.SECURITY_STATUS_NOT_SATISFIED };
     if (!opened || opened.keyVersion < SCP03_KEY_VERSIONS.first || opened.keyVersion > SCP03_KEY_VERSIONS.last) return { session: used, sw: SW.WRONG_DATA };
     const scp03: Scp03KeySet = { keyVersion: opened.keyVersion, enc: toHex(opened.keys.enc), mac: toHex(opened.keys.mac), dek: toHex(opened.keys.dek) };
     return { image: withDomain(scp03), session: used, data: ssdEstablishKeysResponse(opened.keyVersion, opened.keys), sw: SW.OK };
@@ -1033,7 +1041,7 @@ function installAndMakeSelectable(ctx: Ctx, apdu: CommandApdu): Outcome {
     usedTokens: spend(ctx.image, permission),
     applications: [...ctx.image.applications, app],
   };
-  return { image, session: { ...ctx.session, load: null, installed: app.aid, keyAgreement: null }, data: receipt, sw: SW.OK };
+  return { image, session: { ...ctx.session, load: null, installed: app.aid, installedBy: permission.establishmentKey ?? null, keyAgreement: null }, data: receipt, sw: SW.OK };
 }
 
 // ---------------------------------------------------------------------------------------------

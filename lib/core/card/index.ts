@@ -28,7 +28,7 @@ export {
   type LoadKind,
 } from "./permission";
 export { verifyReceipt, decodeReceipt, type ReceiptInfo, type ReceiptExpectation } from "./receipt";
-export { cardBinding, decryptCardAttributeData, sha256Hex } from "./cryptography";
+export { cardBinding, decryptCardAttributeData, privateKeyFromJwk, publicKeyFromJwk, sha256Hex } from "./cryptography";
 export { buildLoadFile, decodeLoadFile, loadFileHash, type AppletKind, type LoadFile, type LoadFileSpec } from "./load-file";
 export { type AppletParams, type AppletState } from "./applets";
 export { describeStatusWord, formatStatusWord, SW } from "./status-words";

@@ -16,6 +16,8 @@
  *       82 01   kind                    load: 01 first load, 02 reload
  *       83 20   load file hash          load: SHA-256 of the load file data block
  *       84 L    original message id     reload only, ASCII
+ *       87 41   key-establishment key   load, optional: the provider's P-256 public key (uncompressed
+ *                                       point) that must sign the application's first keys (ssd.ts)
  *       85 01   target life cycle       set-status: 0F SECURED, 7F CARD_LOCKED, FF TERMINATED
  *       86 08   expires at              milliseconds since 1970-01-01T00:00:00Z, big-endian
  *     5F37 40   signature               ECDSA P-256/SHA-256, r ‖ s (IEEE P1363), issuer signing key
@@ -42,6 +44,7 @@ export const PERMISSION_TAG = {
   ORIGINAL_MESSAGE_ID: 0x84,
   TARGET_LIFE_CYCLE: 0x85,
   EXPIRES_AT: 0x86,
+  ESTABLISHMENT_KEY: 0x87,
 } as const;
 
 /** Permission body format version (tag 80). */
@@ -75,6 +78,12 @@ export type LoadPermission = PermissionBase & {
   readonly kind: LoadKind;
   /** For a reload: the message id that loaded the application on the old card; null for a first load. */
   readonly originalMessageId: string | null;
+  /**
+   * The provider's P-256 public key (uncompressed point, hex) that must sign the key agreement giving
+   * the application its own keys after INSTALL (ssd.ts): what makes that agreement authenticated. A
+   * token without it lets the application be installed but never keyed.
+   */
+  readonly establishmentKey?: string;
 };
 
 /** Delete application `aid` and its load file. */
@@ -118,6 +127,11 @@ export function encodePermissionBody(permission: Permission): Uint8Array {
       if (permission.originalMessageId !== null) {
         checkOriginal(permission.originalMessageId, permission.messageId, (m) => new RangeError(`permission.originalMessageId: ${m}`));
         fields.push(tlv(PERMISSION_TAG.ORIGINAL_MESSAGE_ID, utf8(permission.originalMessageId)));
+      }
+      if (permission.establishmentKey !== undefined) {
+        const key = hexField(permission.establishmentKey, "permission.establishmentKey", 65, 65);
+        if (key[0] !== 0x04) throw new RangeError("permission.establishmentKey: must be an uncompressed P-256 point (04 ‖ x ‖ y)");
+        fields.push(tlv(PERMISSION_TAG.ESTABLISHMENT_KEY, key));
       }
       break;
     }
@@ -182,7 +196,10 @@ function readBody(children: readonly Tlv[]): Permission {
         checkOriginal(originalMessageId, messageId, (m) => new DecodeError(`permission.originalMessageId(84): ${m}`));
       }
       const loadFileHash = toHex(hash);
-      build = (expiresAt) => ({ operation: "load", messageId, cardBinding, aid, loadFileHash, kind, originalMessageId, expiresAt });
+      const key = body.optionalPrimitive(PERMISSION_TAG.ESTABLISHMENT_KEY, "establishmentKey(87)");
+      if (key !== null && (key.length !== 65 || key[0] !== 0x04)) fail("permission.establishmentKey(87)", "must be an uncompressed P-256 point of 65 bytes");
+      const establishment = key === null ? {} : { establishmentKey: toHex(key) };
+      build = (expiresAt) => ({ operation: "load", messageId, cardBinding, aid, loadFileHash, kind, originalMessageId, ...establishment, expiresAt });
       break;
     }
     case OPERATION_CODE.delete: {

@@ -7,8 +7,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../bytes";
+import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
 import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
-import { publicKeyOf } from "./cryptography";
+import { privateKeyFromJwk, publicKeyFromJwk, publicKeyOf } from "./cryptography";
 import { decodeCardImage, encodeCardImage } from "./image";
 import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
 import { SECURITY_LEVEL, wrapCommand, INITIAL_MAC_CHAIN, hostCryptogram, deriveSessionKeys, type Scp03StaticKeys } from "./scp03";
@@ -22,12 +23,19 @@ const METRO_MASTER = fromHex("FFEEDDCCBBAA99887766554433221100FFEEDDCCBBAA998877
 const HOST_KEY = fromHex("4F1A7D0C5B2E6A3F8D9C1B0E7A6D5C4B3A291817161514131211100908070605");
 const CHALLENGE = fromHex("0102030405060708");
 const REFERENCE = "HOSHI-0001234";
+/** Hoshi's message-signing key: the key-establishment key the issuer names in Hoshi's load tokens (tag 87). */
+const HOSHI_SIGNER = privateKeyFromJwk(DEMO_COMPANY_KEYS.HOSHI01.privateKey);
+const HOSHI_POINT = toHex(publicKeyFromJwk(DEMO_COMPANY_KEYS.HOSHI01.publicKey));
+const METRO_SIGNER = privateKeyFromJwk(DEMO_COMPANY_KEYS.METRO01.privateKey);
+const ENTROPY = new Uint8Array(32).fill(7);
+/** What Hoshi's server adds to establish keys: its ephemeral key and its signature key. */
+const HOSHI_HOST = { hostPrivateKey: HOST_KEY, establishmentPrivateKey: HOSHI_SIGNER, entropy: ENTROPY };
 const hex = async (slot: CardInSlot, apdu: Uint8Array) => toHex(await slot.transmit(apdu));
 
-/** A platform-200 card with Hoshi Credit just installed (same power session). */
-async function withCredit(seed: string, platform: 100 | 200 = 200) {
+/** A platform-200 card with Hoshi Credit just installed (same power session), its token naming Hoshi's key (or none). */
+async function withCredit(seed: string, platform: 100 | 200 = 200, establishmentKey: string | null = HOSHI_POINT) {
   const slot = await cardInSlot(platform, seed);
-  const permission = loadPermissionFor({ cardId: slot.image.cardId, sequence: 7, kind: "credit", provider: "HOSHI01" });
+  const permission = { ...loadPermissionFor({ cardId: slot.image.cardId, sequence: 7, kind: "credit", provider: "HOSHI01" }), ...(establishmentKey ? { establishmentKey } : {}) };
   const loaded = await loadApplication(slot.transmit, {
     permission: await signDemo(permission),
     loadFile: sampleLoadFile("credit"),
@@ -48,7 +56,7 @@ describe("an application's own keys", () => {
       sent.push(toHex(apdu));
       return slot.transmit(apdu);
     };
-    expect(await establishApplicationKeys(recording, { aid: SAMPLE_AIDS.credit, keys, hostPrivateKey: HOST_KEY })).toEqual({ ok: true, value: { keyVersion: 1 } });
+    expect(await establishApplicationKeys(recording, { aid: SAMPLE_AIDS.credit, keys, ...HOSHI_HOST })).toEqual({ ok: true, value: { keyVersion: 1 } });
     // The relaying terminal never sees a key: neither in the commands nor in the responses.
     for (const key of [keys.enc, keys.mac, keys.dek]) for (const apdu of sent) expect(apdu).not.toContain(toHex(key));
     expect(slot.card.image().applications[0]?.domain?.scp03).toEqual({ keyVersion: 1, enc: toHex(keys.enc), mac: toHex(keys.mac), dek: toHex(keys.dek) });
@@ -101,21 +109,21 @@ describe("an application's own keys", () => {
     await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
     // A stranger after the install session: no key agreement (6985), no PUT KEY (6985).
     expect(await hex(slot, getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY))).toBe("6985");
-    const stranger = ssdEstablishKeysCommand({ cardPublicKey: publicKeyOf(HOST_KEY), hostPrivateKey: HOST_KEY, keyVersion: 1, keys });
+    const stranger = ssdEstablishKeysCommand({ aid: fromHex(SAMPLE_AIDS.credit), cardPublicKey: publicKeyOf(HOST_KEY), keyVersion: 1, keys, ...HOSHI_HOST });
     expect((await hex(slot, stranger)).slice(-4)).toBe("6985");
     expect(slot.card.image().applications[0]?.domain).toBeUndefined();
 
     const second = await withCredit("ssd-3");
-    expect((await establishApplicationKeys(second.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: second.keys, hostPrivateKey: HOST_KEY })).ok).toBe(true);
+    expect((await establishApplicationKeys(second.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: second.keys, ...HOSHI_HOST })).ok).toBe(true);
     // Again in the same session: the application has keys now, so a new key agreement is refused (6985)
     // and PUT KEY outside its channel is refused (6982).
     expect(await hex(second.slot, getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY))).toBe("6985");
-    const again = await establishApplicationKeys(second.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: second.metro, hostPrivateKey: HOST_KEY });
+    const again = await establishApplicationKeys(second.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: second.metro, ...HOSHI_HOST });
     expect(again).toMatchObject({ ok: false, error: { sw: 0x6985 } });
     expect((await hex(second.slot, putScp03KeysCommand(second.keys.dek, 0x01, 0x02, second.metro))).slice(-4)).toBe("6982");
   });
 
-  it("any flipped bit of the establishing PUT KEY is refused (6A80) and leaves the application without keys", async () => {
+  it("any flipped bit of the establishing PUT KEY is refused (6A80 malformed, 6982 signature) and leaves the application without keys", async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(), fc.integer({ min: 0, max: 7 }), async (position, bit) => {
         const { slot, keys } = await withCredit("ssd-flip");
@@ -123,12 +131,17 @@ describe("an application's own keys", () => {
         const answer = await slot.transmit(getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY));
         const cardPublicKey = parseKeyAgreementKey(answer.subarray(0, -2));
         if (!cardPublicKey) throw new Error("no key agreement key");
-        const command = ssdEstablishKeysCommand({ cardPublicKey, hostPrivateKey: HOST_KEY, keyVersion: 1, keys });
+        const command = ssdEstablishKeysCommand({ aid: fromHex(SAMPLE_AIDS.credit), cardPublicKey, keyVersion: 1, keys, ...HOSHI_HOST });
         // Flip a bit in the data (after the 5-byte header, before Le); the KVN byte may legitimately change: skip it.
         const index = 6 + (position % (command.length - 7));
         const flipped = command.slice();
         flipped[index]! ^= 1 << bit;
-        expect((await hex(slot, flipped)).slice(-4)).toBe("6A80");
+        // The signature and what it covers (the host point) answer 6982; the wrapped keys and the layout 6A80.
+        const signed = index < 6 + 71 || index >= command.length - 1 - 64;
+        const sw = (await hex(slot, flipped)).slice(-4);
+        if (index >= command.length - 1 - 64) expect(sw).toBe("6982");
+        else if (!signed) expect(sw).toBe("6A80");
+        else expect(["6A80", "6982"]).toContain(sw); // a flipped point may no longer be on the curve
         expect(slot.card.image().applications[0]?.domain).toBeUndefined();
         // The key agreement key is gone with the refused attempt.
         expect((await hex(slot, command)).slice(-4)).toBe("6985");
@@ -137,9 +150,41 @@ describe("an application's own keys", () => {
     );
   });
 
+  it("the key agreement is authenticated: a desk in the middle, another provider's key or a token naming no key cannot key the application", async () => {
+    const aid = fromHex(SAMPLE_AIDS.credit);
+    // A desk taken over at install time answers Hoshi's server with its own key-agreement point, so the
+    // server's PUT KEY (signed over that point) wraps the keys for the desk; the desk then re-wraps them
+    // for the card under its own host key and keeps Hoshi's signature: the card refuses it (6982).
+    const { slot, keys } = await withCredit("ssd-mitm");
+    await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
+    const cardPublicKey = parseKeyAgreementKey((await slot.transmit(getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY))).subarray(0, -2))!;
+    const DESK = fromHex("1111111111111111111111111111111111111111111111111111111111111111");
+    const forServer = ssdEstablishKeysCommand({ aid, cardPublicKey: publicKeyOf(DESK), keyVersion: 1, keys, ...HOSHI_HOST });
+    const forCard = ssdEstablishKeysCommand({ aid, cardPublicKey, keyVersion: 1, keys, hostPrivateKey: DESK, establishmentPrivateKey: DESK, entropy: ENTROPY });
+    const spliced = forCard.slice();
+    spliced.set(forServer.subarray(forServer.length - 65, forServer.length - 1), spliced.length - 65);
+    expect((await hex(slot, spliced)).slice(-4)).toBe("6982");
+    expect(slot.card.image().applications[0]?.domain).toBeUndefined();
+
+    // Metro's key is not the one Hoshi's token names: refused, the key agreement spent.
+    const metroSigned = await withCredit("ssd-metro-signs");
+    expect(await establishApplicationKeys(metroSigned.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: metroSigned.metro, hostPrivateKey: HOST_KEY, establishmentPrivateKey: METRO_SIGNER, entropy: ENTROPY })).toMatchObject({
+      ok: false,
+      error: { step: "PUT KEY (application keys)", sw: 0x6982 },
+    });
+    expect(await hex(metroSigned.slot, getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY))).toMatch(/9000$/); // a new agreement, same session
+    expect(metroSigned.slot.card.image().applications[0]?.domain).toBeUndefined();
+
+    // A load token that names no key-establishment key: installed, but never keyed (no key agreement: 6985).
+    const unnamed = await withCredit("ssd-unnamed", 200, null);
+    await selectApplication(unnamed.slot.transmit, SAMPLE_AIDS.credit);
+    expect(await hex(unnamed.slot, getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY))).toBe("6985");
+    expect(await establishApplicationKeys(unnamed.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: unnamed.keys, ...HOSHI_HOST })).toMatchObject({ ok: false, error: { sw: 0x6985 } });
+  });
+
   it("the provider rotates its keys inside its own channel (PUT KEY under its Key-DEK); the old keys are refused", async () => {
     const { slot, keys, metro } = await withCredit("ssd-rotate");
-    await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostPrivateKey: HOST_KEY });
+    await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, ...HOSHI_HOST });
     await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
     const channel = await openSecureChannel(slot.transmit, { keys, keyVersion: 1, level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC, hostChallenge: CHALLENGE });
     if (!channel.ok) throw new Error(channel.error.meaning);
@@ -155,7 +200,7 @@ describe("an application's own keys", () => {
     const metroKeys = (v: number) => diversifySsdKeys(METRO_MASTER, "METRO01", fromHex(SAMPLE_AIDS.credit), messageId, v);
     // No keys of its own yet: E0 on the application answers 6A88.
     expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { sw: 0x6a88 } });
-    await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostPrivateKey: HOST_KEY });
+    await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, ...HOSHI_HOST });
     expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: metroKeys, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { meaning: expect.stringMatching(/card cryptogram/) } });
     expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toEqual({ ok: true, value: { from: 1, to: 2 } });
     expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toEqual({ ok: true, value: { from: 2, to: 3 } });
@@ -169,7 +214,7 @@ describe("an application's own keys", () => {
     const { slot, keys } = await withCredit("ssd-100", 100);
     await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
     expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
-    await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostPrivateKey: HOST_KEY });
+    await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, ...HOSHI_HOST });
     expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: true, value: { holderReference: "" } });
     expect(toHex(await slot.transmit(appletCommand(0x5c))).slice(-4)).toBe("9000");
     expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostChallenge: CHALLENGE })).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });

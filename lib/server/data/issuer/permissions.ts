@@ -1,8 +1,8 @@
 import "server-only";
 import type { IssuerTx } from "./db";
 import { recordNotice } from "../../notices/notices";
-import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
-import { cardBinding, signPermission, verifyReceipt } from "@/lib/core/card";
+import { fromBase64Url, toBase64Url, toHex } from "@/lib/core/bytes";
+import { cardBinding, publicKeyFromJwk, signPermission, verifyReceipt } from "@/lib/core/card";
 import { formatMessageId } from "@/lib/core/message-id";
 import type { CarriedReloadPermission, MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
 import type { Prisma } from "./db";
@@ -118,7 +118,8 @@ async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: s
   // Signed with the current key version; a card that has not learned it takes the signed updates first (at the desk).
   const key = await currentIssuerKey(tx, issuerCompanyId);
   const issuerKeyUpdates = card.issuerKeyVersion < key.version ? await keyUpdatesFrom(tx, issuerCompanyId, card.issuerKeyVersion) : [];
-  const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, { messageId, cardId: card.cardId, expiresAt, aid: application.aid, loadFileHash: input.loadFileHash, originalMessageId: input.originalMessageId });
+  const establishmentKey = await establishmentKeyOf(tx, issuerCompanyId, provider.companyId);
+  const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, { messageId, cardId: card.cardId, expiresAt, aid: application.aid, loadFileHash: input.loadFileHash, originalMessageId: input.originalMessageId, establishmentKey });
   const parties = { issuerCompanyId, providerCompanyId: provider.companyId, inReplyTo: input.requestMessageId, now, sequence };
   const common = {
     platformType: input.platformType,
@@ -161,9 +162,22 @@ async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: s
   return { outboxId: sent.outboxId, messageId, type: sent.type };
 }
 
+/**
+ * The key that may give the provider's application its own keys on the card (docs/card.md "A provider
+ * application's own keys"): the provider's newest message-signing key in the issuer's trust store, the
+ * key its requests are signed with. Named in the load token (tag 87), it makes the key agreement after
+ * INSTALL authenticated; undefined (the application can be installed, never keyed) if none is trusted.
+ */
+async function establishmentKeyOf(tx: Pick<Tx, "trustedKey">, issuerCompanyId: string, providerCompanyId: string): Promise<string | undefined> {
+  const row = await tx.trustedKey.findFirst({ where: { ownerCompanyId: issuerCompanyId, companyId: providerCompanyId }, orderBy: [{ addedAt: "desc" }, { kid: "desc" }], select: { publicJwk: true } });
+  if (!row) return undefined;
+  return toHex(publicKeyFromJwk(row.publicJwk as JsonWebKey, `trusted key of ${providerCompanyId}`));
+}
+
 /** The card-bound load token the card checks (GP delegated management token, docs/card.md). */
-function signLoadToken(signingKey: JsonWebKey, input: { messageId: string; cardId: string; expiresAt: Date; aid: string; loadFileHash: string; originalMessageId: string | null }) {
+function signLoadToken(signingKey: JsonWebKey, input: { messageId: string; cardId: string; expiresAt: Date; aid: string; loadFileHash: string; originalMessageId: string | null; establishmentKey: string | undefined }) {
   return signPermission(signingKey, {
+    ...(input.establishmentKey !== undefined ? { establishmentKey: input.establishmentKey } : {}),
     operation: "load",
     messageId: input.messageId,
     cardBinding: cardBinding(input.cardId, input.messageId),
@@ -207,6 +221,7 @@ export async function grantCarriedReloads(
     orderBy: { messageId: "asc" },
   });
   const carried: CarriedReloadPermission[] = [];
+  const establishmentKey = originals.length ? await establishmentKeyOf(tx, input.issuerCompanyId, provider.companyId) : undefined;
   for (const original of originals) {
     const application = original.application;
     if (!application || application.providerId !== provider.id || application.status !== "approved" || !original.cardId || !earlier.has(original.cardId)) continue;
@@ -214,7 +229,7 @@ export async function grantCarriedReloads(
     if (already) continue;
     const sequence = await allocateSequence(tx, { issuerCompanyId: input.issuerCompanyId, providerCompanyId: provider.companyId, direction: "I" });
     const messageId = formatMessageId({ issuerCompanyId: input.issuerCompanyId, providerCompanyId: provider.companyId, direction: "I", sequence });
-    const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, { messageId, cardId: input.card.cardId, expiresAt: input.expiresAt, aid: application.aid, loadFileHash: application.loadFileHash, originalMessageId: original.messageId });
+    const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, { messageId, cardId: input.card.cardId, expiresAt: input.expiresAt, aid: application.aid, loadFileHash: application.loadFileHash, originalMessageId: original.messageId, establishmentKey });
     const row = await tx.loadingPermission.create({
       data: {
         messageId,

@@ -1,6 +1,6 @@
 import "server-only";
 import { fromHex } from "@/lib/core/bytes";
-import { privateKeyFromRandom } from "@/lib/core/card/cryptography";
+import { privateKeyFromJwk, privateKeyFromRandom } from "@/lib/core/card/cryptography";
 import { diversifySsdKeys, establishApplicationKeys, readApplicationKeyVersion, readCreditInOwnChannel, rotateApplicationKeys, SSD_INITIAL_KEY_VERSION } from "@/lib/core/card/ssd";
 import type { Scp03StaticKeys } from "@/lib/core/card/scp03";
 import type { CardResult } from "@/lib/core/card/terminal";
@@ -9,6 +9,7 @@ import type { ProviderActor } from "../../auth/session";
 import { openTicket, relayCardStep, sealTicket, type CardRefused, type HostScript, type RelayStep } from "../../card-relay";
 import { db } from "./db";
 import { env } from "../../env";
+import { signingKeyOf } from "../../exchange/companies";
 import { findApplication } from "./catalog";
 
 /**
@@ -58,7 +59,9 @@ function scriptOf(purpose: ApplicationKeyPurpose, providerCompanyId: string, con
   if (purpose === "establish") {
     return async (transmit, random) => {
       const keys = applicationKeysFor(providerCompanyId, context.aid, context.messageId);
-      const r = await establishApplicationKeys(transmit, { aid: context.aid, keys, hostPrivateKey: privateKeyFromRandom(random(48)) });
+      // Signed with the key the issuer named in the load token: the company's message-signing key.
+      const establishmentPrivateKey = privateKeyFromJwk(signingKeyOf(providerCompanyId).privateKey, `signing key of ${providerCompanyId}`);
+      const r = await establishApplicationKeys(transmit, { aid: context.aid, keys, hostPrivateKey: privateKeyFromRandom(random(48)), establishmentPrivateKey, entropy: random(32) });
       return r.ok ? { ok: true, value: { purpose, keyVersion: r.value.keyVersion } } : r;
     };
   }
