@@ -36,4 +36,7 @@ RECARD_DEMO=1 npx tsx --conditions=react-server scripts/check-bundle-secrets.ts
 step "end-to-end in Chromium"
 npx playwright test
 
+step "separate deployments: issuer, Metro and Hoshi as three processes with three databases; two instances on one database"
+npm run --silent test:deployments
+
 step "all tests passed"

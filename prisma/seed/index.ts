@@ -174,8 +174,11 @@ class DemoSeeder {
     for (const holder of DEMO_CARDHOLDERS.filter((h) => h.expiresNextMonth && this.issuerHere)) {
       await this.db.card.update({ where: { id: this.current.get(holder.name)!.card.id }, data: { expiresAt: nextMonth } });
     }
-    const hosted = this.hosts ? ` (hosting ${[...this.hosts].join(", ")})` : "";
-    this.log(`seeded ${DEMO_CARDHOLDERS.length} cardholders, ${DEMO_PROVIDERS.length} providers${hosted}`);
+    this.log(
+      this.hosts
+        ? `seeded the own data and trust stores of ${[...this.hosts].join(", ")} (RECARD_HOSTS)`
+        : `seeded ${DEMO_CARDHOLDERS.length} cardholders, ${DEMO_PROVIDERS.length} providers`,
+    );
   }
 
   private async seedIssuer(passwordHash: string) {

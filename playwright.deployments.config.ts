@@ -1,0 +1,27 @@
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * Separate deployments (issue 11): run by `scripts/deployments-e2e.ts`, which starts the issuer's,
+ * Metro's and Hoshi's deployments (three processes, three databases) and two instances of one
+ * deployment on one database, and passes their addresses (DEPLOYMENT_*_URL). Not part of the
+ * single-server run of playwright.config.ts.
+ */
+export default defineConfig({
+  testDir: "e2e/deployments",
+  timeout: 240_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    ...devices["Desktop Chrome"],
+    viewport: { width: 1440, height: 1000 },
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+});
