@@ -99,7 +99,7 @@ async function main(): Promise<number> {
     return await new Promise<number>((resolve) => playwright.on("exit", (code) => resolve(code ?? 1)));
   } finally {
     await stopAll();
-    server.stop();
+    await server.stop();
   }
 }
 

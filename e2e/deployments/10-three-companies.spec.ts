@@ -41,7 +41,7 @@ test("each deployment holds only its own companies' data, and signs in only thei
 test("method 1, pushed: the issuer approves Mei's reissue, Metro's deployment receives the pair over HTTP, Metro's desk reloads Metro Pass", async ({ browser }) => {
   const issuer = await signedIn(browser, ISSUER, "issuer@recard.test");
   const { decided, newLast4 } = await approve(issuer.page, "Mei Ito");
-  expect(decided).toContain("Notified METRO01 (Fig. 12)");
+  expect(decided).toContain("Metro Transit was told of the new card now.");
   const mei = await signedIn(browser, ISSUER, "mei.ito@mail.example");
   await activate(mei.page, newLast4);
 
@@ -68,7 +68,7 @@ test("method 1, pushed: the issuer approves Mei's reissue, Metro's deployment re
   await Promise.all([issuer.context.close(), mei.context.close(), metro.context.close()]);
 });
 
-test("method 1, pulled (Fig. 19): Hoshi is set to pull; Rin's reissue is pushed to Metro only; Hoshi's desk asks the issuer over HTTP and reloads Hoshi Credit", async ({ browser }) => {
+test("method 1, pulled (Fig. 19): Hoshi is set to pull; Rin's reissue is pushed to Metro (and Sakura), not Hoshi; Hoshi's desk asks the issuer over HTTP and reloads Hoshi Credit", async ({ browser }) => {
   const issuer = await signedIn(browser, ISSUER, "issuer@recard.test");
   await issuer.page.goto("/issuer/providers");
   const delivery = issuer.page.getByRole("form", { name: "Reissuance information delivery to Hoshi Card Services" });
@@ -79,8 +79,9 @@ test("method 1, pulled (Fig. 19): Hoshi is set to pull; Rin's reissue is pushed 
   const rin = await signedIn(browser, ISSUER, "rin.hashimoto@mail.example");
   await report(rin.page, "Lost");
   const { decided, newLast4 } = await approve(issuer.page, "Rin Hashimoto");
-  expect(decided).toContain("Notified METRO01");
-  expect(decided).toContain("HOSHI01 will pull it at reload time");
+  // Sakura Points (a recent load of Rin's) is hosted by Hoshi's deployment: pushed there over HTTP.
+  expect(decided).toContain("Metro Transit and Sakura Points were told of the new card now.");
+  expect(decided).toContain("Hoshi Card Services will ask for it at that visit.");
   await activate(rin.page, newLast4);
 
   const hoshi = await signedIn(browser, HOSHI, "desk@hoshi.recard.test");
@@ -106,7 +107,7 @@ test("method 2: Haruto's platform-200 card is reissued with nobody notified; Hos
   await report(haruto.page, "Damaged");
   const issuer = await signedIn(browser, ISSUER, "issuer@recard.test");
   const { decided, newLast4 } = await approve(issuer.page, "Haruto Kobayashi");
-  expect(decided).not.toContain("Notified");
+  expect(decided).toContain("Platform 200: nobody is told now; it asks at that visit.");
   await activate(haruto.page, newLast4);
 
   const hoshi = await signedIn(browser, HOSHI, "desk@hoshi.recard.test");

@@ -16,7 +16,7 @@ test("the same reload confirmed through both instances at once loads, charges an
   // The reissue through instance A, the activation through instance B: one deployment, one database.
   const issuer = await signedIn(browser, A, "issuer@recard.test");
   const { decided, newLast4 } = await approve(issuer.page, "Mei Ito");
-  expect(decided).toContain("Notified METRO01 (Fig. 12)");
+  expect(decided).toContain("Metro Transit was told of the new card now.");
   const mei = await signedIn(browser, B, "mei.ito@mail.example");
   await activate(mei.page, newLast4);
 
