@@ -1,5 +1,5 @@
 /**
- * Opening traffic for a demo database: the issuer closes the last two months and sends each provider
+ * Opening traffic for a demo database: the issuer tells each provider its reissuance delivery mode, closes the last two months and sends each provider
  * its monthly charge statements (claim 13) through the real exchange — signed, written to the
  * issuer's outbox, delivered and processed by each provider's inbox — so both messages pages show
  * real messages from the first start. Uses the app's data layer, so DATABASE_URL must point at the
@@ -22,6 +22,7 @@ export async function sendOpeningTraffic(options: { now: Date; months?: number; 
   wireParties();
   const { db } = await import("../../lib/server/db");
   const { issueMonthlyStatement } = await import("../../lib/server/data/issuer/charges");
+  const { announceDeliveryModes } = await import("../../lib/server/data/issuer/providers");
   const { deliverNow } = await import("../../lib/server/exchange/delivery");
   const { stopExchangeQueue } = await import("../../lib/server/exchange/queue");
   const user = await db().user.findUniqueOrThrow({ where: { email: "issuer@recard.test" } });
@@ -30,6 +31,8 @@ export async function sendOpeningTraffic(options: { now: Date; months?: number; 
   const providers = await db().serviceProvider.findMany({ where: { contractStatus: "active" }, orderBy: { companyId: "asc" } });
   let sent = 0;
   try {
+    // Each provider learns how the issuer delivers its reissuance information (push or pull).
+    sent += (await announceDeliveryModes(actor, options.now)).length;
     for (const period of closedPeriods(options.now, options.months ?? 2)) {
       for (const provider of providers) {
         const result = await issueMonthlyStatement(actor, provider.id, period, options.now);
@@ -42,6 +45,6 @@ export async function sendOpeningTraffic(options: { now: Date; months?: number; 
     await stopExchangeQueue();
     await db().$disconnect(); // this process is done with the database; the app opens its own pool
   }
-  options.log?.(`sent ${sent} charge statement${sent === 1 ? "" : "s"} through the exchange`);
+  options.log?.(`sent ${sent} opening message${sent === 1 ? "" : "s"} (delivery modes, charge statements) through the exchange`);
   return sent;
 }

@@ -7,6 +7,7 @@ import { requirePortal } from "@/lib/server/auth/session";
 import { calendarDateIn } from "@/lib/core/fees";
 import { getCreditPolicy } from "@/lib/server/data/provider/credit-policy";
 import { listFeeSchedules } from "@/lib/server/data/provider/fees";
+import { getDeliveryMode } from "@/lib/server/data/provider/delivery-mode";
 import { FeeChangeForm, WithdrawFeeButton } from "./fee-forms";
 import { PolicyForm } from "./policy-form";
 
@@ -15,10 +16,29 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const actor = await requirePortal("provider", "/provider/settings");
   const now = new Date();
-  const [policy, fees] = await Promise.all([getCreditPolicy(actor), listFeeSchedules(actor, now)]);
+  const [policy, fees, delivery] = await Promise.all([getCreditPolicy(actor), listFeeSchedules(actor, now), getDeliveryMode(actor)]);
   return (
     <>
       <PageHeader title="Settings" description="Our examination policy and the fees we charge users. A reload on a reissued card reuses the examination made under the policy in force then (claim 12)." />
+      <Panel title="Reissuance information from the issuer" className="mb-6">
+        <div className="text-sm" data-testid="delivery-mode">
+          {delivery ? (
+            <>
+              <p>
+                <Badge tone="info">{delivery.delivery}</Badge>{" "}
+                {delivery.delivery === "push"
+                  ? "The issuer pushes reissued cards to us when it reissues them (Fig. 12): the desk finds the old card at once."
+                  : "We pull reissuance information when a customer reloads (Fig. 19): the desk asks the issuer at the counter."}
+              </p>
+              <p className="mt-1 text-xs text-slate-500">
+                In force since {formatInstant(delivery.effectiveAt)}; told by the issuer in message <span className="font-mono">{delivery.messageId}</span>, received {formatInstant(delivery.receivedAt)}. Only the issuer changes it.
+              </p>
+            </>
+          ) : (
+            <p className="text-slate-600">The issuer has not told us yet how it delivers reissuance information; the desk asks it at reload time (Fig. 19) when it holds no pair.</p>
+          )}
+        </div>
+      </Panel>
       <Panel title={<span>Credit policy <Badge tone="info">{policy.version}</Badge></span>} className="mb-6">
         <p className="mb-4 text-xs text-slate-500">Last changed {policy.updatedAt.getTime() > 0 ? formatInstant(policy.updatedAt) : "never"}.</p>
         <PolicyForm policy={policy} />

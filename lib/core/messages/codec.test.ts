@@ -469,6 +469,13 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["unknown unblock reason", variant("card-unblocked", (m) => (m.unblockReason = "paid")), "invalid-field", "unblockReason"],
     ["missing unblockedAt", variant("card-unblocked", (m) => delete m.unblockedAt), "missing-field", "unblockedAt"],
   ],
+  "reissue-delivery-mode": [
+    ["platform 200", variant("reissue-delivery-mode", (m) => (m.platformType = 200)), "platform-type-mismatch", "platformType"],
+    ["an unknown mode", variant("reissue-delivery-mode", (m) => (m.delivery = "fax")), "invalid-field", "delivery"],
+    ["in force after sending", variant("reissue-delivery-mode", (m) => (m.effectiveAt = "2025-08-04T01:00:01.000Z")), "invalid-field", "effectiveAt"],
+    ["missing effectiveAt", variant("reissue-delivery-mode", (m) => delete m.effectiveAt), "missing-field", "effectiveAt"],
+    ["a card id", variant("reissue-delivery-mode", (m) => (m.cardId = "8000000000000101")), "unknown-field", "cardId"],
+  ],
 };
 
 describe.each(MESSAGE_TYPES)("refusals: %s", (type) => {

@@ -263,4 +263,17 @@ export const EXAMPLE_MESSAGES: { readonly [T in MessageType]: MessageOf<T> } = {
     unblockReason: "report-withdrawn",
     unblockedAt: "2025-08-03T08:59:59.000Z",
   },
+  "reissue-delivery-mode": {
+    header: {
+      type: "reissue-delivery-mode",
+      version: 1,
+      senderCompanyId: "RECARD01",
+      receiverCompanyId: "SAKURA01",
+      messageId: "RECARD01-SAKURA01-I0000000024",
+      timestamp: "2025-08-04T01:00:00.000Z",
+    },
+    platformType: 100,
+    delivery: "pull",
+    effectiveAt: "2025-08-04T00:59:58.000Z",
+  },
 };

@@ -18,6 +18,7 @@ export const MESSAGE_TYPES = [
   "charge-statement",
   "card-blocked",
   "card-unblocked",
+  "reissue-delivery-mode",
 ] as const;
 
 export type MessageType = (typeof MESSAGE_TYPES)[number];
@@ -50,6 +51,7 @@ export const SENDER_ROLE = {
   "charge-statement": "issuer",
   "card-blocked": "issuer",
   "card-unblocked": "issuer",
+  "reissue-delivery-mode": "issuer",
 } as const satisfies Record<MessageType, CompanyRole>;
 
 /**
@@ -97,6 +99,8 @@ export const PLATFORM_SCOPE = {
   // provider's own loads (it blocks its records without learning a card id).
   "card-blocked": "neutral",
   "card-unblocked": "neutral",
+  // How the issuer delivers the method-1 reissuance information (push, Fig. 12, or pull, Fig. 19).
+  "reissue-delivery-mode": "method-1",
 } as const satisfies Record<MessageType, PlatformScope>;
 
 const typesIn = (scope: PlatformScope): readonly MessageType[] =>

@@ -189,6 +189,7 @@ export function checkPlatformRules(message: Message): Refusal | null {
         : null,
     "card-blocked": checkHotListReference,
     "card-unblocked": checkHotListReference,
+    "reissue-delivery-mode": none,
     "loading-permission-grant": none,
     "reload-permission-grant": none,
     "load-confirmation": none,
@@ -411,6 +412,9 @@ export function checkBody(message: Message): Refusal | null {
   return matchMessage<Refusal | null>(message, {
     "loading-permission-request": none,
     "reissuance-information-request": none,
+    "reissue-delivery-mode": (m) =>
+      Date.parse(m.effectiveAt) > Date.parse(m.header.timestamp) ? refusal("invalid-field", "effectiveAt is after the message was sent (header.timestamp)", "effectiveAt") : null,
+
     "card-information-inquiry": none,
     "loading-permission-grant": notExpiredAtBirth,
     "reload-permission-grant": (m) => original(m) ?? notExpiredAtBirth(m),

@@ -497,6 +497,24 @@ export const CardUnblockedSchema = z.strictObject({
   unblockedAt: TimestampSchema,
 });
 
+// 10. Reissuance information delivery mode (issue 15)
+
+/** How the issuer delivers reissuance information to a provider (Fig. 12 push, Fig. 19 pull). */
+export const REISSUE_DELIVERY_MODES = ["push", "pull"] as const;
+
+/**
+ * Issuer → provider when the issuer sets or changes the provider's delivery mode (and once when the
+ * exchange opens): push at reissue time (Fig. 4 step 403, Fig. 12) or pull at reload time (Fig. 19,
+ * steps 408/409), in force since `effectiveAt`. The provider may not read the issuer's tables: this is
+ * how it learns it. Method 1 only: platform-100 cards are the ones whose reissues are pushed or pulled.
+ */
+export const ReissueDeliveryModeSchema = z.strictObject({
+  header: headerSchema("reissue-delivery-mode"),
+  platformType: PlatformTypeSchema,
+  delivery: z.enum(REISSUE_DELIVERY_MODES, { error: `must be one of ${REISSUE_DELIVERY_MODES.join(", ")}` }),
+  effectiveAt: TimestampSchema,
+});
+
 // ---------------------------------------------------------------------------------------------
 // The union
 
@@ -517,6 +535,7 @@ export const MESSAGE_SCHEMAS = {
   "charge-statement": ChargeStatementSchema,
   "card-blocked": CardBlockedSchema,
   "card-unblocked": CardUnblockedSchema,
+  "reissue-delivery-mode": ReissueDeliveryModeSchema,
 } as const satisfies { [T in MessageType]: z.ZodType<{ header: { type: T } }> };
 
 /** The message types, inferred from their schemas. */
@@ -535,6 +554,7 @@ export type ReloadPermissionRefusal = z.infer<typeof ReloadPermissionRefusalSche
 export type ChargeStatement = z.infer<typeof ChargeStatementSchema>;
 export type CardBlocked = z.infer<typeof CardBlockedSchema>;
 export type CardUnblocked = z.infer<typeof CardUnblockedSchema>;
+export type ReissueDeliveryMode = z.infer<typeof ReissueDeliveryModeSchema>;
 export type ReissuePair = z.infer<typeof ReissuePairSchema>;
 export type CarriedReloadPermission = z.infer<typeof CarriedReloadPermissionSchema>;
 export type ChargeLine = z.infer<typeof ChargeLineSchema>;

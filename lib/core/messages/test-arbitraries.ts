@@ -271,6 +271,13 @@ const byType: { [T in MessageType]: (c: Context) => fc.Arbitrary<MessageOf<T>> }
   },
   "card-blocked": cardBlockedArb,
   "card-unblocked": cardUnblockedArb,
+  "reissue-delivery-mode": (c) =>
+    fc.record({ delivery: fc.constantFrom("push" as const, "pull" as const), age: fc.integer({ min: 0, max: 400 * 86_400_000 }) }).map(({ delivery, age }) => ({
+      header: header("reissue-delivery-mode", c, false),
+      platformType: 100 as const,
+      delivery,
+      effectiveAt: instant(Math.max(MIN_TIME, c.time - age), c.withMillis),
+    })),
 };
 
 /** A valid message of the given type. */

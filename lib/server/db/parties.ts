@@ -29,6 +29,7 @@ export const ISSUER_MODELS = [
 export const PROVIDER_MODELS = [
   "spCompany", "spCustomer", "spCreditPolicy", "spCreditInvestigation", "spLoadRecord", "spValueLedger", "spReissueNotice",
   "spHotListEntry", "spTerminalToken", "spCardInquiry", "spFeeSchedule", "spUserCharge", "spReloadCase", "spPermission", "spChargeStatement",
+  "spDeliveryMode",
 ] as const;
 
 type Models<L extends readonly string[]> = L[number] & keyof Tx;

@@ -1,8 +1,12 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
-import { db } from "./db";
+import { db, type IssuerTx } from "./db";
 import { recordAudit } from "./audit";
+import { toMessageTimestamp } from "@/lib/core/messages";
+import { enqueueMessage } from "../../exchange/outbox";
+import { deliverNow } from "../../exchange/delivery";
+import { issuerCompanyIdOf } from "./hot-list";
 import { operator } from "./shared";
 
 export type ProviderResult<T> = { ok: true; value: T } | { ok: false; error: { code: "not-found" | "unchanged" | "aid-taken" | "invalid-transition"; message: string; field?: string } };
@@ -53,14 +57,40 @@ export async function setContractStatus(actor: IssuerActor, providerId: string, 
   });
 }
 
-/** Push (Fig. 4, step 403) or pull (Fig. 19, steps 408/409) of reissuance information for this provider. */
-export async function setReissueInfoDelivery(actor: IssuerActor, providerId: string, delivery: "push" | "pull"): Promise<ProviderResult<null>> {
+/**
+ * Tells the provider its delivery mode (issue 15: it may not read this table): a signed
+ * `reissue-delivery-mode` enqueued in the caller's transaction. Returns the outbox id to deliver after commit.
+ */
+async function enqueueDeliveryMode(tx: IssuerTx, provider: { companyId: string }, delivery: "push" | "pull", since: Date, now: Date): Promise<string> {
+  const sent = await enqueueMessage(
+    tx,
+    "reissue-delivery-mode",
+    { issuerCompanyId: await issuerCompanyIdOf(tx), providerCompanyId: provider.companyId, now },
+    { platformType: 100, delivery, effectiveAt: toMessageTimestamp(since) },
+  );
+  return sent.outboxId;
+}
+
+/** Delivers at once; an unreachable provider gets it from the queue's retries. */
+async function deliverSoonAfterCommit(outboxIds: string[]): Promise<void> {
+  try {
+    await deliverNow(outboxIds);
+  } catch (e) {
+    console.warn(`[issuer] delivery mode message deferred: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Push (Fig. 4, step 403) or pull (Fig. 19, steps 408/409) of reissuance information for this provider;
+ * the provider is told in a signed `reissue-delivery-mode`, in the same transaction, delivered after commit.
+ */
+export async function setReissueInfoDelivery(actor: IssuerActor, providerId: string, delivery: "push" | "pull", now = new Date()): Promise<ProviderResult<null>> {
   if (!isUuid(providerId)) return { ok: false, error: { code: "not-found", message: "No such provider." } };
-  return db().$transaction(async (tx) => {
+  const result = await db().$transaction(async (tx) => {
     const provider = await tx.serviceProvider.findUnique({ where: { id: providerId }, select: { id: true, companyId: true, reissueInfoDelivery: true } });
     if (!provider) return { ok: false as const, error: { code: "not-found" as const, message: "No such provider." } };
     if (provider.reissueInfoDelivery === delivery) return { ok: false as const, error: { code: "unchanged" as const, message: `Already ${delivery}.` } };
-    await tx.serviceProvider.update({ where: { id: provider.id }, data: { reissueInfoDelivery: delivery } });
+    await tx.serviceProvider.update({ where: { id: provider.id }, data: { reissueInfoDelivery: delivery, reissueInfoDeliverySince: now } });
     await recordAudit(tx, {
       actor: operator(actor),
       action: "provider.reissue-delivery",
@@ -69,8 +99,27 @@ export async function setReissueInfoDelivery(actor: IssuerActor, providerId: str
       reason: delivery === "push" ? "Reissuance information pushed at reissue time (Fig. 4, step 403)." : "Reissuance information pulled by the provider at reload time (Fig. 19, steps 408/409).",
       data: { companyId: provider.companyId, from: provider.reissueInfoDelivery, to: delivery },
     });
-    return { ok: true as const, value: null };
+    return { ok: true as const, value: null, outboxId: await enqueueDeliveryMode(tx, provider, delivery, now, now) };
   });
+  if (!result.ok) return result;
+  await deliverSoonAfterCommit([result.outboxId]);
+  return { ok: true, value: null };
+}
+
+/**
+ * Tells every active provider the delivery mode in force (the demo's opening traffic: a provider
+ * learns it before any change). Returns the outbox ids, delivered here.
+ */
+export async function announceDeliveryModes(actor: IssuerActor, now = new Date()): Promise<string[]> {
+  void actor;
+  const outboxIds = await db().$transaction(async (tx) => {
+    const providers = await tx.serviceProvider.findMany({ where: { contractStatus: "active" }, orderBy: { companyId: "asc" }, select: { companyId: true, reissueInfoDelivery: true, reissueInfoDeliverySince: true } });
+    const ids: string[] = [];
+    for (const p of providers) ids.push(await enqueueDeliveryMode(tx, p, p.reissueInfoDelivery, p.reissueInfoDeliverySince < now ? p.reissueInfoDeliverySince : now, now));
+    return ids;
+  });
+  await deliverSoonAfterCommit(outboxIds);
+  return outboxIds;
 }
 
 export type ApplicationInput = { aid: string; name: string; kind: "transit" | "loyalty" | "credit"; version: string; loadFileHash: string };

@@ -2,6 +2,7 @@ import "server-only";
 import type { RoleHandlers } from "../../exchange/types";
 import { storeChargeStatement } from "./charges";
 import type { ProviderTx } from "./db";
+import { storeDeliveryMode } from "./delivery-mode";
 import { applyCardBlocked, applyCardUnblocked } from "./hot-list";
 import { storePermissionGrant, storePermissionRefusal } from "./permissions";
 import { storeCardInformationReply, storeReissuanceInformationReply, storeReissuePairs } from "./reissuance";
@@ -29,4 +30,6 @@ export const PROVIDER_HANDLERS: RoleHandlers<ProviderTx> = {
   // The hot list: a reported card is refused at our desks and terminals until the report is withdrawn.
   "card-blocked": (message, ctx) => applyCardBlocked(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
   "card-unblocked": (message, ctx) => applyCardUnblocked(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
+  // Issue 15: how the issuer delivers reissuance information to us (push or pull), and since when.
+  "reissue-delivery-mode": (message, ctx) => storeDeliveryMode(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
 };
