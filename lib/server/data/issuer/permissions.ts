@@ -455,6 +455,20 @@ async function feeFor(tx: Tx, providerId: string, applicationId: string, at: Dat
   return { amountMinor: kind === "normal_load" ? schedule.normalLoadFeeMinor : schedule.reissueReloadFeeMinor, currency: schedule.currency };
 }
 
+type ConfirmedPermission = {
+  id: string;
+  messageId: string;
+  kind: "first_load" | "reload";
+  status: "granted" | "refused" | "confirmed" | "failed";
+  originalMessageId: string | null;
+  loadFileHash: string | null;
+  providerId: string;
+  issuerKeyVersion: number | null;
+  provider: { companyId: string; name: string };
+  application: { id: string; aid: string; name: string } | null;
+  card: { id: string; cardId: string; cardPublicKeyJwk: unknown; cardholderId: string; surfaceNumber: string; issuerKeyVersion: number } | null;
+};
+
 /**
  * A provider's load confirmation: the card's receipt is checked with the card's own public key
  * recorded at personalisation against exactly this permission (card binding, message id, AID, load
@@ -464,22 +478,20 @@ async function feeFor(tx: Tx, providerId: string, applicationId: string, at: Dat
 export async function recordLoadConfirmation(message: MessageOf<"load-confirmation">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
-  const permission = await tx.loadingPermission.findUnique({
-    where: { messageId: message.permissionMessageId },
-    select: {
-      id: true,
-      messageId: true,
-      kind: true,
-      status: true,
-      originalMessageId: true,
-      loadFileHash: true,
-      providerId: true,
-      provider: { select: { companyId: true, name: true } },
-      application: { select: { id: true, aid: true, name: true } },
-      issuerKeyVersion: true,
-      card: { select: { id: true, cardId: true, cardPublicKeyJwk: true, cardholderId: true, surfaceNumber: true, issuerKeyVersion: true } },
-    },
-  });
+  // The permission with its provider, application and card in one statement (issue 16: Prisma's selects
+  // of relations were four; this runs in every reload's record).
+  const [permission] = await tx.$queryRaw<ConfirmedPermission[]>`
+    SELECT p.id::text AS id, p.message_id AS "messageId", p.kind::text AS kind, p.status::text AS status, p.original_message_id AS "originalMessageId",
+           p.load_file_hash AS "loadFileHash", p.provider_id::text AS "providerId", p.issuer_key_version AS "issuerKeyVersion",
+           json_build_object('companyId', sp.company_id, 'name', sp.name) AS provider,
+           CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'aid', a.aid, 'name', a.name) END AS application,
+           CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'cardId', c.card_id, 'cardPublicKeyJwk', c.card_public_key_jwk, 'cardholderId', c.cardholder_id,
+             'surfaceNumber', c.surface_number, 'issuerKeyVersion', c.issuer_key_version) END AS card
+      FROM iss_loading_permissions p
+      JOIN iss_service_providers sp ON sp.id = p.provider_id
+      LEFT JOIN iss_applications a ON a.id = p.application_id
+      LEFT JOIN iss_cards c ON c.id = p.card_id
+     WHERE p.message_id = ${message.permissionMessageId}`;
   if (!permission || permission.provider.companyId !== providerCompanyId || !permission.application || !permission.card) {
     return { summary: `No permission ${message.permissionMessageId} of ${providerCompanyId}: confirmation ignored`, data: { result: "unknown-permission" } };
   }
