@@ -68,7 +68,7 @@ async function cardIdsAfterApproval(page: Page, cardholder: string) {
   await page.goto("/issuer/reissues");
   const row = page.getByRole("table", { name: "Latest decisions" }).getByRole("row").filter({ hasText: cardholder }).first();
   await row.getByRole("link", { name: /new card/ }).click();
-  await expect(page.getByRole("heading", { name: /^Card / })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /^Card \d/ })).toBeVisible();
   const reissued = (await page.getByTestId("card-id").textContent())!.trim();
   const old = (await page.getByTestId("old-card-id").textContent())!.trim();
   expect(reissued).toMatch(/^[0-9A-F]{16}$/);
