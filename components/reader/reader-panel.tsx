@@ -11,12 +11,12 @@ import {
   withTrace,
   type ApduTrace,
   type Reader,
+  type TraceEntry,
   type TracingReader,
 } from "@/lib/reader";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
-import { Table, Td } from "@/components/ui/table";
 import { useApduTrace, useCardPresence } from "./use-reader";
 
 export type PanelTransport = "simulator" | "webserial" | "webusb" | "presented";
@@ -223,21 +223,78 @@ export function ReaderPanel({
           Clear trace
         </Button>
       </div>
-      <Table caption="APDU trace: each command sent to the card and its answer" head={["Command", "Response", "SW", "Meaning", "Duration"]} empty="No APDU exchanged yet.">
-        {entries.map((entry) => (
-          <tr key={entry.id} className={entry.error ? "bg-rose-50" : undefined}>
-            <Td mono className="max-w-xs truncate">
-              <span title={toHex(entry.command)}>{toHex(entry.command)}</span>
-            </Td>
-            <Td mono className="max-w-xs truncate">
-              {entry.response ? <span title={toHex(entry.response)}>{toHex(entry.response.subarray(0, entry.response.length - 2)) || "—"}</span> : "—"}
-            </Td>
-            <Td mono>{entry.sw === null ? "—" : formatStatusWord(entry.sw)}</Td>
-            <Td className="whitespace-normal text-slate-700">{entry.meaning}</Td>
-            <Td className="text-right tabular-nums">{entry.durationMs.toFixed(1)} ms</Td>
-          </tr>
-        ))}
-      </Table>
+      <ApduTraceTable entries={entries} />
     </Panel>
+  );
+}
+
+/**
+ * The APDU trace: a fixed-layout table that fits its panel at any width. Each command sits above its
+ * response in one cell, hex wrapping anywhere, so nothing overflows; the status word, its meaning and
+ * the duration take the rest of the row.
+ */
+function ApduTraceTable({ entries }: { entries: readonly TraceEntry[] }) {
+  const cell = "px-2 py-1.5 align-top";
+  const th = "break-words px-2 py-2 text-left text-xs font-semibold uppercase text-slate-500";
+  return (
+    <div className="mt-2 max-h-[32rem] overflow-y-auto rounded-lg ring-1 ring-inset ring-slate-100" tabIndex={0} role="region" aria-label="APDU trace">
+      <table className="w-full table-fixed divide-y divide-slate-200 text-sm" data-testid="apdu-trace">
+        <caption className="sr-only">APDU trace: each command sent to the card and its answer</caption>
+        <colgroup>
+          <col className="w-1/2 sm:w-[58%]" />
+          <col className="w-[3.5rem]" />
+          <col />
+        </colgroup>
+        <thead className="sticky top-0 bg-white">
+          <tr>
+            <th scope="col" className={th}>
+              Command → response
+            </th>
+            <th scope="col" className={th}>
+              SW
+            </th>
+            <th scope="col" className={th}>
+              Meaning
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {entries.length === 0 ? (
+            <tr>
+              <td colSpan={3} className="px-3 py-6 text-center text-slate-500">
+                No APDU exchanged yet.
+              </td>
+            </tr>
+          ) : (
+            entries.map((entry) => {
+              const data = entry.response ? toHex(entry.response.subarray(0, entry.response.length - 2)) : null;
+              return (
+                <tr key={entry.id} className={entry.error ? "bg-rose-50" : undefined}>
+                  <td className={`${cell} break-all font-mono text-[11px] leading-snug`}>
+                    <span className="block text-slate-900">
+                      <span className="select-none text-slate-400" aria-hidden="true">
+                        →{" "}
+                      </span>
+                      {toHex(entry.command)}
+                    </span>
+                    <span className="mt-0.5 block text-slate-600">
+                      <span className="select-none text-slate-400" aria-hidden="true">
+                        ←{" "}
+                      </span>
+                      {data || "—"}
+                    </span>
+                  </td>
+                  <td className={`${cell} font-mono text-xs ${entry.sw === 0x9000 ? "text-emerald-700" : "text-rose-700"}`}>{entry.sw === null ? "—" : formatStatusWord(entry.sw)}</td>
+                  <td className={`${cell} break-words text-xs text-slate-700`}>
+                    {entry.meaning}
+                    <span className="block tabular-nums text-slate-400">{entry.durationMs.toFixed(1)} ms</span>
+                  </td>
+                </tr>
+              );
+            })
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }

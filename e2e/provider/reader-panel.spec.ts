@@ -62,3 +62,35 @@ test("the reader panel drives a PN532 on Web Serial (injected stand-in port) and
   await page.evaluate(() => (window as unknown as { __fakeSerial: { remove(): void } }).__fakeSerial.remove());
   await expect(page.getByTestId("card-presence")).toHaveText("no card", { timeout: 5000 });
 });
+
+test("the APDU trace fits its panel and wraps long commands, at a desktop and a phone width (screenshots in the test's output)", async ({ page }, testInfo) => {
+  const card = await testCardImage(200, "e2e/reader-panel/wrap");
+  for (const viewport of [
+    { width: 1440, height: 1000, name: "desktop" },
+    { width: 390, height: 900, name: "narrow" },
+  ]) {
+    await page.setViewportSize(viewport);
+    await page.goto("/provider/desk");
+    await expect(page.getByText("connected (Simulator)")).toBeVisible();
+    await insertImageFile(page, card.json);
+    await readCard(page);
+    const trace = page.getByTestId("apdu-trace");
+    // Platform 200: GET DATA DF7A answers 90 bytes of attribute data, the longest response of a read.
+    await expect(trace.getByRole("row")).toHaveCount(5);
+    const fit = await trace.evaluate((table) => {
+      const panel = table.closest("section")!;
+      const t = table.getBoundingClientRect();
+      const p = panel.getBoundingClientRect();
+      const region = table.parentElement!;
+      const cells = [...table.querySelectorAll("td, th")].map((c) => c.scrollWidth - c.clientWidth);
+      return {
+        inside: t.left >= p.left - 0.5 && t.right <= p.right + 0.5,
+        overflowingCells: cells.filter((d) => d > 1).length,
+        regionOverflow: region.scrollWidth - region.clientWidth,
+        pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+      };
+    });
+    expect(fit, viewport.name).toEqual({ inside: true, overflowingCells: 0, regionOverflow: 0, pageOverflow: 0 });
+    await page.locator("section").filter({ has: page.getByRole("heading", { name: "Card reader" }) }).screenshot({ path: testInfo.outputPath(`apdu-trace-${viewport.name}.png`) });
+  }
+});
