@@ -88,7 +88,7 @@ try {
   async function middleCursor() {
     const total = await db().card.count();
     const [mid] = await db().card.findMany({ orderBy: [{ issuedAt: "desc" }, { id: "desc" }], skip: Math.floor(total / 2), take: 1, select: { issuedAt: true, id: true } });
-    return { issuedAt: mid!.issuedAt, id: mid!.id };
+    return { value: mid!.issuedAt.toISOString(), id: mid!.id };
   }
 
   async function phase(prefix: string): Promise<Phase> {

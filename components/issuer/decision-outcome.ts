@@ -16,6 +16,8 @@ export type DecisionRefusal = { code: string; message: string; decided?: Earlier
 
 export type DecisionState = {
   ok?: boolean;
+  /** Set with `refusal` when the session is refused (the shape every action's refusal has). */
+  message?: string;
   outcome?: DecisionOutcome;
   refusal?: DecisionRefusal;
   fieldErrors?: { reason?: string[]; overrideReason?: string[] };

@@ -1,7 +1,14 @@
-import type { ReactNode } from "react";
+import { isValidElement, type ReactNode } from "react";
+
+/** A header cell with its sort state (components/table/sort-header.tsx makes these). */
+export type HeadCell = { content: ReactNode; ariaSort: "ascending" | "descending" | "none" };
+
+function isHeadCell(h: ReactNode | HeadCell): h is HeadCell {
+  return typeof h === "object" && h !== null && !isValidElement(h) && "ariaSort" in h;
+}
 
 /** A plain data table; columns are given as header cells, rows as children. */
-export function Table({ head, children, empty, caption }: { head: ReactNode[]; children: ReactNode; empty?: ReactNode; caption?: string }) {
+export function Table({ head, children, empty, caption }: { head: (ReactNode | HeadCell)[]; children: ReactNode; empty?: ReactNode; caption?: string }) {
   const hasRows = Array.isArray(children) ? children.length > 0 : Boolean(children);
   return (
     // Focusable so a keyboard can scroll a wide table (WCAG 2.1.1); named after the table.
@@ -11,8 +18,8 @@ export function Table({ head, children, empty, caption }: { head: ReactNode[]; c
         <thead>
           <tr>
             {head.map((h, i) => (
-              <th key={i} scope="col" className="whitespace-nowrap px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                {h}
+              <th key={i} scope="col" aria-sort={isHeadCell(h) ? h.ariaSort : undefined} className="whitespace-nowrap px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                {isHeadCell(h) ? h.content : h}
               </th>
             ))}
           </tr>

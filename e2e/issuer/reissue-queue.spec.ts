@@ -41,7 +41,7 @@ test("a rejection needs a reason; with one, the request leaves the queue and the
 
 test("a report on the cardholder's behalf that fails the examination is approved only by a written override", async ({ page }) => {
   await page.goto("/issuer/cards?q=Takumi");
-  await page.getByRole("table", { name: "Cards" }).getByRole("link").first().click();
+  await page.getByRole("table", { name: "Cards" }).getByRole("row").nth(1).getByRole("link").click();
   await expect(page.getByTestId("card-facts")).toContainText("fraud flag");
   const form = page.getByRole("form", { name: /Report the card ending/ });
   await form.getByRole("radio", { name: /^Damaged/ }).check();

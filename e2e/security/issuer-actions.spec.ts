@@ -38,7 +38,7 @@ test("issuer server actions refuse provider and cardholder sessions, and change 
     await p.getByRole("button", { name: "Save policy" }).click();
   });
   await page.goto("/issuer/cards?q=Aoi");
-  const aoiCard = (await page.getByRole("table", { name: "Cards" }).getByRole("link").first().getAttribute("href"))!;
+  const aoiCard = (await page.getByRole("table", { name: "Cards" }).getByRole("row").nth(1).getByRole("link").getAttribute("href"))!;
   await grab("report on a cardholder's behalf", aoiCard, async (p) => {
     await p.getByRole("radio", { name: /^Stolen/ }).check();
     await p.getByRole("checkbox", { name: /The cardholder confirmed/ }).check();
@@ -143,4 +143,21 @@ test("the live reissue queue feed answers only issuer sessions", async ({ browse
   expect(own.status()).toBe(200);
   expect((await own.json()).pending.some((r: { cardholder: { name: string } }) => r.cardholder.name === "Mei Ito")).toBe(true);
   await issuer.close();
+});
+
+test("the CSV exports answer only issuer sessions", async ({ browser }) => {
+  for (const path of ["/issuer/cards/export"]) {
+    for (const key of OTHERS) {
+      const other = await contextOf(browser, key);
+      const response = await other.request.get(path, { maxRedirects: 0 });
+      expect(response.status(), `${key} ${path}`).toBe(403);
+      expect(await response.text()).not.toContain("surface_number");
+      await other.close();
+    }
+    const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const response = await anonymous.request.get(path, { maxRedirects: 0 });
+    expect([307, 401]).toContain(response.status());
+    expect(await response.text()).not.toContain("surface_number");
+    await anonymous.close();
+  }
 });

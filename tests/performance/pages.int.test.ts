@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { EXACT_COUNT_UP_TO } from "@/lib/server/data/counts";
-import { getCardholder, listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
+import { cardListSql, getCardholder, listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
 import { chargesByMonth, issueMonthlyStatement, listCharges, listStatements } from "@/lib/server/data/issuer/charges";
 import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
 import { fileReissueRequest, listReissueQueue, QUEUE_PENDING_SHOWN } from "@/lib/server/data/issuer/reissue";
@@ -154,6 +154,40 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     expect(new Set(seen).size).toBe(expected);
     expect([...issued].sort((a, b) => b - a)).toEqual(issued);
     expect(costs.size).toBe(1);
+  });
+
+  it.each([
+    ["surface", "asc"],
+    ["surface", "desc"],
+    ["cardId", "asc"],
+    ["issued", "asc"],
+  ] as const)("keyset pages sorted by %s %s: every matching card once, in order, the same statements on every page", async (key, dir) => {
+    const actor = await issuerActor();
+    const filter = { platformType: 200 as const };
+    const expected = await db().card.count({ where: filter });
+    const values: string[] = [];
+    const ids = new Set<string>();
+    let after: CardCursor | null = null;
+    const costs = new Set<number>();
+    do {
+      const page = await counted(() => listCards(actor, filter, { after, take: 250, sort: { key, dir } }));
+      costs.add(page.statements);
+      for (const r of page.value.rows) {
+        ids.add(r.id);
+        values.push(key === "surface" ? r.surfaceNumber : key === "cardId" ? r.cardId : `${r.issuedAt.toISOString()}|${r.id}`);
+      }
+      after = page.value.next;
+    } while (after);
+    expect(ids.size).toBe(expected);
+    expect(values).toHaveLength(expected);
+    const sorted = [...values].sort();
+    expect(values).toEqual(dir === "asc" ? sorted : sorted.reverse());
+    expect(costs.size).toBe(1);
+    // Index-backed: the plan of a later page reads an index in the sort's order, no sort of every row, no OFFSET.
+    const sql = cardListSql(filter, null, 51, { key, dir });
+    const plan = (await db().$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN ${sql}`).map((r) => r["QUERY PLAN"]).join("\n");
+    expect(plan, plan).toMatch(/Index Scan/);
+    expect(plan).not.toMatch(/OFFSET/i);
   });
 
   it("searches: any part of a surface number, a name in any case, a card id, a holder number; LIKE characters taken literally", async () => {

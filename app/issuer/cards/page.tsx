@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { z } from "zod";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button, LinkButton } from "@/components/ui/button";
 import { Panel, PageHeader } from "@/components/ui/panel";
@@ -8,45 +7,23 @@ import { Table, Td } from "@/components/ui/table";
 import { formatDate, groupSurfaceNumber, platformTypeShort } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { formatTotal } from "@/lib/server/data/counts";
-import { listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
+import { listCards } from "@/lib/server/data/issuer/cards";
 import { FieldErrors } from "@/components/ui/field";
-import { parseSearchParam } from "@/lib/validation/fields";
+import { ListFooter } from "@/components/table/list-footer";
+import { sortHeader } from "@/components/table/sort-header";
+import { encodeCursor, listHref, type SortState } from "@/lib/core/table/list-query";
+import { parseCardListParams, type CardListSortKey } from "@/lib/validation/issuer-lists";
 
 export const metadata: Metadata = { title: "Cards" };
 
-const FilterSchema = z.object({
-  q: z.string().max(64).optional().catch(undefined),
-  status: z.enum(["active", "blocked", "terminated"]).optional().catch(undefined),
-  platform: z.coerce.number().pipe(z.union([z.literal(100), z.literal(200)])).optional().catch(undefined),
-  // The page after the card issued at this instant with this id (keyset pagination: `<ISO instant>_<uuid>`).
-  after: z
-    .string()
-    .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
-    .transform((v) => ({ issuedAt: new Date(v.slice(0, 24)), id: v.slice(25) }))
-    .refine((c) => !Number.isNaN(c.issuedAt.getTime()))
-    .optional()
-    .catch(undefined),
-});
-
 const PAGE_SIZE = 50;
-
-/** The same search from another card on: every filter is kept; no cursor is the first page. */
-function pageHref(f: z.infer<typeof FilterSchema>, after: CardCursor | null): string {
-  const params = new URLSearchParams();
-  if (f.q) params.set("q", f.q);
-  if (f.status) params.set("status", f.status);
-  if (f.platform) params.set("platform", String(f.platform));
-  if (after) params.set("after", `${after.issuedAt.toISOString()}_${after.id}`);
-  return `?${params}`;
-}
 
 export default async function CardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("issuer", "/issuer/cards");
-  const params = await searchParams;
-  // A search word with a control character (NUL…) is refused by the box, not sent to the database.
-  const search = parseSearchParam(params.q, 64);
-  const f = FilterSchema.parse({ ...params, q: search.query });
-  const { rows, total, next } = await listCards(actor, { query: f.q, status: f.status, platformType: f.platform }, { after: f.after, take: PAGE_SIZE });
+  const list = parseCardListParams(await searchParams);
+  const { rows, total, next } = await listCards(actor, list.filter, { after: list.after, take: PAGE_SIZE, sort: list.sort });
+  const f = { q: list.filter.query, status: list.filter.status, platform: list.filter.platformType };
+  const bySort = (sort: SortState<CardListSortKey>) => listHref(list.query, { sort: sort.key, dir: sort.dir });
   return (
     <>
       <PageHeader
@@ -59,7 +36,7 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Search</span>
             <input name="q" defaultValue={f.q} placeholder="4821, Hana, CH-000001…" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
-            <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
+            <FieldErrors id="q-error" errors={list.searchError ? [list.searchError] : undefined} />
           </label>
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Status</span>
@@ -78,12 +55,27 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
               <option value="200">200</option>
             </select>
           </label>
+          {list.query.sort && <input type="hidden" name="sort" value={list.query.sort} />}
+          {list.query.dir && <input type="hidden" name="dir" value={list.query.dir} />}
           <Button type="submit">Search</Button>
         </form>
         <p className="mb-2 text-xs text-slate-500" aria-live="polite">
           {formatTotal(total)} card{total.count === 1 && !total.isEstimate ? "" : "s"}
         </p>
-        <Table head={["Surface number", "Card id", "Platform", "Status", "Cardholder", "Issued", "Gen.", "Apps"]} empty="No card matches." caption="Cards">
+        <Table
+          head={[
+            sortHeader("Surface number", "surface", list.sort, bySort),
+            sortHeader("Card id", "cardId", list.sort, bySort),
+            "Platform",
+            "Status",
+            "Cardholder",
+            sortHeader("Issued", "issued", list.sort, bySort),
+            "Gen.",
+            "Apps",
+          ]}
+          empty="No card matches."
+          caption="Cards"
+        >
           {rows.map((c) => (
             <tr key={c.id}>
               <Td mono>
@@ -105,20 +97,11 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
             </tr>
           ))}
         </Table>
-        {(f.after || next) && (
-          <nav className="mt-4 flex gap-2 text-sm" aria-label="Pages">
-            {f.after && (
-              <a className="underline" href={pageHref(f, null)}>
-                First page
-              </a>
-            )}
-            {next && (
-              <a className="underline" href={pageHref(f, next)}>
-                Next
-              </a>
-            )}
-          </nav>
-        )}
+        <ListFooter
+          firstHref={list.after ? listHref(list.query, {}) : null}
+          nextHref={next ? listHref(list.query, { after: encodeCursor([next.value, next.id]) }) : null}
+          csvHref={listHref(list.query, {}, "/issuer/cards/export")}
+        />
       </Panel>
     </>
   );

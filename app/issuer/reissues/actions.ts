@@ -21,7 +21,7 @@ function refused(error: ReissueError): DecisionState {
  */
 export async function approveReissueAction(requestId: string, _prev: DecisionState, formData: FormData): Promise<DecisionState> {
   const auth = await authorize("issuer");
-  if (!auth.ok) return { refusal: { code: auth.refusal.code, message: auth.refusal.message } };
+  if (!auth.ok) return { message: auth.refusal.message, refusal: { code: auth.refusal.code, message: auth.refusal.message } };
   const parsed = ApproveSchema.safeParse({ overrideReason: formData.get("overrideReason") || undefined, temporary: formData.get("temporary") || undefined });
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
   const temporary = parsed.data.temporary === "yes";
@@ -51,7 +51,7 @@ export async function approveReissueAction(requestId: string, _prev: DecisionSta
 /** Steps 504/904: reject with a reason the cardholder sees. */
 export async function rejectReissueAction(requestId: string, _prev: DecisionState, formData: FormData): Promise<DecisionState> {
   const auth = await authorize("issuer");
-  if (!auth.ok) return { refusal: { code: auth.refusal.code, message: auth.refusal.message } };
+  if (!auth.ok) return { message: auth.refusal.message, refusal: { code: auth.refusal.code, message: auth.refusal.message } };
   const parsed = RejectSchema.safeParse({ reason: formData.get("reason") ?? "" });
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
   const result = await rejectReissueRequest(auth.actor, requestId, parsed.data.reason);

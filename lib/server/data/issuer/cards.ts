@@ -3,6 +3,7 @@ import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
 import { db, Prisma } from "./db";
 import { boundedCount, type ListTotal } from "../counts";
+import { CARD_LIST_DEFAULT_SORT, type CardListSortKey } from "@/lib/validation/issuer-lists";
 
 export type CardRegistryRow = {
   id: string;
@@ -19,8 +20,24 @@ export type CardRegistryRow = {
 
 export type CardFilter = { query?: string; status?: "active" | "blocked" | "terminated"; platformType?: 100 | 200 };
 
-/** Where a page of the card list starts: after the card with this issue time and id (newest first). */
-export type CardCursor = { issuedAt: Date; id: string };
+/** The orders the card list offers, each backed by an index (keyset pagination per key). */
+export type CardSortKey = CardListSortKey;
+export type CardSort = { key: CardSortKey; dir: "asc" | "desc" };
+export const DEFAULT_CARD_SORT: CardSort = CARD_LIST_DEFAULT_SORT;
+
+/** Where a page of the card list starts: after the card with this sort value (as text) and id. */
+export type CardCursor = { value: string; id: string };
+
+/**
+ * Each sort key's column and index: (issued_at, id) and its status/platform variants; the unique
+ * indexes on surface_number and card_id (unique, so no tie-breaker is needed). The column names are
+ * constants, never from the request.
+ */
+const CARD_SORTS: Record<CardSortKey, { column: Prisma.Sql; unique: boolean; valueOf: (r: CardRegistryRow) => string }> = {
+  issued: { column: Prisma.raw("c.issued_at"), unique: false, valueOf: (r) => r.issuedAt.toISOString() },
+  surface: { column: Prisma.raw("c.surface_number"), unique: true, valueOf: (r) => r.surfaceNumber },
+  cardId: { column: Prisma.raw("c.card_id"), unique: true, valueOf: (r) => r.cardId },
+};
 
 /** `abc` → `%abc%` for LIKE/ILIKE, with the pattern characters of the search taken literally. */
 const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -46,35 +63,46 @@ function cardWhere(filter: CardFilter): Prisma.Sql {
 }
 
 /** The card list's statement (exported for the scale bench's EXPLAIN ANALYZE). */
-export function cardListSql(filter: CardFilter, after: CardCursor | null, limit: number): Prisma.Sql {
-  const from = after ? Prisma.sql`AND (c.issued_at, c.id) < (${after.issuedAt}::timestamptz, ${after.id}::uuid)` : Prisma.empty;
+export function cardListSql(filter: CardFilter, after: CardCursor | null, limit: number, sort: CardSort = DEFAULT_CARD_SORT): Prisma.Sql {
+  const { column, unique } = CARD_SORTS[sort.key];
+  const direction = Prisma.raw(sort.dir === "desc" ? "DESC" : "ASC");
+  const beyond = Prisma.raw(sort.dir === "desc" ? "<" : ">");
+  let from = Prisma.empty;
+  if (after && unique) from = Prisma.sql`AND ${column} ${beyond} ${after.value}`;
+  else if (after) from = Prisma.sql`AND (${column}, c.id) ${beyond} (${after.value}::timestamptz, ${after.id}::uuid)`;
+  const order = unique ? Prisma.sql`${column} ${direction}` : Prisma.sql`${column} ${direction}, c.id ${direction}`;
   return Prisma.sql`
     SELECT c.id, c.surface_number AS "surfaceNumber", c.card_id AS "cardId", c.platform_type AS "platformType", c.status::text AS status,
            h.full_name AS "cardholderName", h.holder_no AS "holderNo", c.issued_at AS "issuedAt", c.generation,
            (SELECT count(*) FROM iss_card_applications ca WHERE ca.card_id = c.id AND ca.status = 'loaded')::int AS applications
       FROM iss_cards c JOIN iss_cardholders h ON h.id = c.cardholder_id
      WHERE ${cardWhere(filter)} ${from}
-     ORDER BY c.issued_at DESC, c.id DESC
+     ORDER BY ${order}
      LIMIT ${limit}::int`;
 }
 
-/**
- * The issuer's card registry, newest first: search by surface number (any part), card id, cardholder
- * name or number. Keyset pagination on (issued_at, id) (iss_cards_issued_at_id_idx and the status and
- * platform variants): a page costs the same on the first page and the thousandth, at 100,000 cards.
- * `next` is the cursor of the following page, null on the last one.
- */
-export async function listCards(
-  actor: IssuerActor,
-  filter: CardFilter,
-  page: { after?: CardCursor | null; take?: number } = {},
-): Promise<{ rows: CardRegistryRow[]; total: ListTotal; next: CardCursor | null }> {
+type CardPage = { after?: CardCursor | null; take?: number; sort?: CardSort };
+
+/** One keyset page of the card list, without its total (the CSV export walks every page with it). */
+export async function pageOfCards(actor: IssuerActor, filter: CardFilter, page: CardPage = {}): Promise<{ rows: CardRegistryRow[]; next: CardCursor | null }> {
   void actor;
   const take = page.take ?? 50;
-  const [rows, total] = await Promise.all([db().$queryRaw<CardRegistryRow[]>(cardListSql(filter, page.after ?? null, take + 1)), boundedCount(Prisma.sql`FROM iss_cards c WHERE ${cardWhere(filter)}`)]);
+  const sort = page.sort ?? DEFAULT_CARD_SORT;
+  const rows = await db().$queryRaw<CardRegistryRow[]>(cardListSql(filter, page.after ?? null, take + 1, sort));
   const shown = rows.slice(0, take);
   const last = shown.at(-1);
-  return { rows: shown, total, next: rows.length > take && last ? { issuedAt: last.issuedAt, id: last.id } : null };
+  return { rows: shown, next: rows.length > take && last ? { value: CARD_SORTS[sort.key].valueOf(last), id: last.id } : null };
+}
+
+/**
+ * The issuer's card registry, newest first by default, or by surface number or card id either way:
+ * search by surface number (any part), card id, cardholder name or number. Keyset pagination per sort
+ * key (CARD_SORTS): a page costs the same on the first page and the thousandth, at 100,000 cards.
+ * `next` is the cursor of the following page, null on the last one.
+ */
+export async function listCards(actor: IssuerActor, filter: CardFilter, page: CardPage = {}): Promise<{ rows: CardRegistryRow[]; total: ListTotal; next: CardCursor | null }> {
+  const [{ rows, next }, total] = await Promise.all([pageOfCards(actor, filter, page), boundedCount(Prisma.sql`FROM iss_cards c WHERE ${cardWhere(filter)}`)]);
+  return { rows, total, next };
 }
 
 export type AuditEntry = { id: string; at: Date; actorLabel: string; action: string; subjectType: string; subjectId: string; reason: string | null; data: unknown };

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { decodeCursor, parseSort, type SortState } from "@/lib/core/table/list-query";
+import { parseSearchParam } from "./fields";
+
+/**
+ * The URL of the issuer's card list, read the same way by the page and its CSV export: filters,
+ * sort (among the index-backed keys), and the keyset cursor, checked against the sort key's shape.
+ */
+
+export const CARD_LIST_SORT_KEYS = ["issued", "surface", "cardId"] as const;
+export type CardListSortKey = (typeof CARD_LIST_SORT_KEYS)[number];
+export const CARD_LIST_DEFAULT_SORT: SortState<CardListSortKey> = { key: "issued", dir: "desc" };
+
+type Params = Record<string, string | string[] | undefined>;
+
+const FilterSchema = z.object({
+  q: z.string().max(64).optional().catch(undefined),
+  status: z.enum(["active", "blocked", "terminated"]).optional().catch(undefined),
+  platform: z.coerce.number().pipe(z.union([z.literal(100), z.literal(200)])).optional().catch(undefined),
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CURSOR_VALUE: Record<CardListSortKey, RegExp> = {
+  issued: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+  surface: /^\d{8,19}$/,
+  cardId: /^[0-9A-F]{8,32}$/,
+};
+
+export type CardListParams = {
+  filter: { query?: string; status?: "active" | "blocked" | "terminated"; platformType?: 100 | 200 };
+  sort: SortState<CardListSortKey>;
+  after: { value: string; id: string } | null;
+  searchError: string | undefined;
+  /** The list's own parameters as they should appear in links (no cursor). */
+  query: Record<string, string | undefined>;
+};
+
+export function parseCardListParams(params: Params): CardListParams {
+  // A search word with a control character (NUL…) is refused by the box, not sent to the database.
+  const search = parseSearchParam(params.q, 64);
+  const f = FilterSchema.parse({ q: search.query, status: first(params.status), platform: first(params.platform) });
+  const sort = parseSort(params, CARD_LIST_SORT_KEYS, CARD_LIST_DEFAULT_SORT);
+  const parts = decodeCursor(params.after, 2);
+  const after = parts && CURSOR_VALUE[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
+  const isDefault = sort.key === CARD_LIST_DEFAULT_SORT.key && sort.dir === CARD_LIST_DEFAULT_SORT.dir;
+  return {
+    filter: { query: f.q, status: f.status, platformType: f.platform },
+    sort,
+    after,
+    searchError: search.error,
+    query: { q: f.q, status: f.status, platform: f.platform ? String(f.platform) : undefined, sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir },
+  };
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
