@@ -19,7 +19,7 @@ async function reportDamaged(page: Page, cardholder: string): Promise<void> {
   await form.getByRole("radio", { name: /^Damaged/ }).check();
   await form.getByRole("checkbox", { name: /The cardholder confirmed this report/ }).check();
   await form.getByRole("button", { name: "Report and request a new card" }).click();
-  await expect(page.getByRole("main").getByRole("status")).toContainText(/Request #\d+ filed\./);
+  await expect(page.getByRole("main").getByRole("status").filter({ hasText: "filed" })).toContainText(/Request #\d+ filed\./);
 }
 
 async function setDelivery(page: Page, provider: string, value: "push" | "pull"): Promise<void> {

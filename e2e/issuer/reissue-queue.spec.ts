@@ -47,7 +47,7 @@ test("a report on the cardholder's behalf that fails the examination is approved
   await form.getByRole("radio", { name: /^Damaged/ }).check();
   await form.getByRole("checkbox", { name: /The cardholder confirmed this report/ }).check();
   await form.getByRole("button", { name: "Report and request a new card" }).click();
-  await expect(page.getByRole("main").getByRole("status")).toContainText(/Request #\d+ filed\. It waits in the reissue queue\./);
+  await expect(page.getByRole("main").getByRole("status").filter({ hasText: "filed" })).toContainText(/Request #\d+ filed\. It waits in the reissue queue\./);
 
   await page.goto("/issuer/reissues");
   const takumi = request(page, "Takumi Inoue");
