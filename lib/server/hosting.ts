@@ -35,8 +35,10 @@ export async function unhostedCompanyOf(
     case "provider":
       return hosts.has(user.providerCompanyId ?? "") ? null : (user.providerCompanyId ?? "?");
     case "cardholder": {
-      const issuer = await db.issuerCompany.findFirst({ where: { companyId: { in: [...hosts] } }, select: { companyId: true } });
-      return issuer ? null : "the card issuer";
+      // A company id, never words (the sign-in form renders the refusal in the person's language).
+      const issuers = await db.issuerCompany.findMany({ select: { companyId: true }, orderBy: { companyId: "asc" } });
+      if (issuers.some((i) => hosts.has(i.companyId))) return null;
+      return issuers[0]?.companyId ?? "ISSUER";
     }
   }
 }

@@ -45,7 +45,7 @@ describe("a deployment refuses to act as a company it does not host (RECARD_HOST
     expect(await signIn("desk@metro.recard.test")).toMatchObject({ ok: true, user: { role: "provider", tenantId: "METRO01" } });
     expect(await signIn("desk@hoshi.recard.test")).toEqual({ ok: false, code: "not-hosted", companyId: "HOSHI01" });
     expect(await signIn("issuer@recard.test")).toEqual({ ok: false, code: "not-hosted", companyId: "RECARD01" });
-    expect(await signIn("hana@recard.test")).toEqual({ ok: false, code: "not-hosted", companyId: "the card issuer" });
+    expect(await signIn("hana@recard.test")).toEqual({ ok: false, code: "not-hosted", companyId: "RECARD01" }); // the issuer's cardholder
     // A wrong password is still only "invalid": the refusal says nothing to someone without it.
     expect(await signInWithPassword(db(), { email: "desk@hoshi.recard.test", password: "wrong-password", address: null }, { now: new Date(), policy: sessionPolicy() })).toEqual({ ok: false, code: "invalid" });
   });
