@@ -9,7 +9,7 @@ import { PortalError } from "@/components/shell/portal-boundaries";
 export default function ErrorPage({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
     <main className="grid min-h-[50vh] place-items-center px-4">
-      <PortalError home="/" homeLabel="Go to my portal" reset={reset} />
+      <PortalError home="/" label="goToPortal" reset={reset} />
     </main>
   );
 }

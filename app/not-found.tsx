@@ -3,7 +3,7 @@ import { PortalNotFound } from "@/components/shell/portal-boundaries";
 export default function NotFound() {
   return (
     <main className="grid min-h-screen place-items-center px-4">
-      <PortalNotFound home="/" homeLabel="Go to my portal" />
+      <PortalNotFound home="/" label="goToPortal" />
     </main>
   );
 }

@@ -1,6 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { multiLineText } from "@/lib/validation/fields";
 import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
@@ -17,17 +18,21 @@ import type { PresentState } from "@/components/cardholder/present-card";
 import type { ReportState } from "@/components/cardholder/report-form";
 
 
-const ReportSchema = z.object({
-  reason: z.enum(REISSUE_REASONS, { error: "Choose what happened to the card." }),
-  statement: multiLineText(500).optional(),
-  confirm: z.literal("yes", { error: "Confirm the report to continue." }),
-});
+/** The report's fields, with their messages in the reader's language. */
+async function reportSchema() {
+  const t = await getTranslations("cardholder.reportForm.errors");
+  return z.object({
+    reason: z.enum(REISSUE_REASONS, { error: t("reason") }),
+    statement: multiLineText(500, t("statementLong")).optional(),
+    confirm: z.literal("yes", { error: t("confirm") }),
+  });
+}
 
 /** Steps 401/801: the cardholder reports a card lost, stolen or damaged and asks for a new one. */
 export async function reportCardAction(cardUuid: string, _prev: ReportState, formData: FormData): Promise<ReportState> {
   const auth = await authorize("cardholder");
   if (!auth.ok) return { message: auth.refusal.message };
-  const parsed = ReportSchema.safeParse({
+  const parsed = (await reportSchema()).safeParse({
     reason: formData.get("reason") ?? undefined,
     statement: formData.get("statement") || undefined,
     confirm: formData.get("confirm") ?? undefined,
@@ -49,13 +54,16 @@ async function deliverHotList(outboxIds: string[]): Promise<void> {
   }
 }
 
-const WithdrawSchema = z.object({ reason: z.string().trim().min(5, "Say in a few words why (for example where you found it).").max(500, "Keep it under 500 characters.") });
+async function withdrawSchema() {
+  const t = await getTranslations("cardholder.withdraw.errors");
+  return z.object({ reason: z.string().trim().min(5, t("short")).max(500, t("long")) });
+}
 
 /** Reinstate: the cardholder found the card and withdraws the lost/stolen report. */
 export async function withdrawReportAction(requestId: string, _prev: WithdrawState, formData: FormData): Promise<WithdrawState> {
   const auth = await authorize("cardholder");
   if (!auth.ok) return { message: auth.refusal.message };
-  const parsed = WithdrawSchema.safeParse({ reason: formData.get("reason") ?? "" });
+  const parsed = (await withdrawSchema()).safeParse({ reason: formData.get("reason") ?? "" });
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
   const result = await withdrawMyReport(auth.actor, requestId, parsed.data.reason);
   if (!result.ok) return { message: result.error.message };

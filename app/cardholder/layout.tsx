@@ -1,18 +1,19 @@
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { PortalShell } from "@/components/shell/portal-shell";
 import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";
 
-const CARDHOLDER_NAV = [
-  { href: "/cardholder", label: "My cards" },
-  { href: "/cardholder/notices", label: "Notices" },
-];
-
 export default async function CardholderLayout({ children }: { children: ReactNode }) {
   const actor = await requirePortal("cardholder", "/cardholder");
+  const t = await getTranslations("cardholder.nav");
+  const nav = [
+    { href: "/cardholder", label: t("myCards") },
+    { href: "/cardholder/notices", label: t("notices") },
+  ];
   return (
-    <PortalShell portal="cardholder" person={actor} company={actor.companyName} nav={CARDHOLDER_NAV}>
+    <PortalShell portal="cardholder" person={actor} company={actor.companyName} nav={nav}>
       {children}
     </PortalShell>
   );

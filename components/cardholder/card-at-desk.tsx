@@ -1,8 +1,8 @@
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/field";
-import { formatInstant } from "@/lib/core/format";
 
 export type EndLeaseState = { message?: string; ended?: boolean };
 
@@ -20,13 +20,21 @@ export function CardAtDesk({
   until: string;
   last4: string;
 }) {
+  const t = useTranslations("cardholder.atDesk");
+  const format = useFormatter();
   const [state, formAction, pending] = useActionState<EndLeaseState, FormData>(action, {});
-  if (state.ended) return <FormMessage tone="good">You took the card back: {providerName}&apos;s desk can no longer reach it.</FormMessage>;
+  if (state.ended) return <FormMessage tone="good">{t("tookBack", { provider: providerName })}</FormMessage>;
   return (
-    <form action={formAction} aria-label={`The card ending ${last4} is at a desk`} className="space-y-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="card-at-desk">
+    <form action={formAction} aria-label={t("formLabel", { last4 })} className="space-y-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="card-at-desk">
       <p>
-        At <strong>{providerName}</strong>&apos;s desk since <time dateTime={since}>{formatInstant(since)}</time>. It comes back by itself if the desk leaves it idle (now until{" "}
-        <time dateTime={until}>{formatInstant(until)}</time>).
+        {t.rich("text", {
+          provider: providerName,
+          since: format.dateTime(new Date(since), "dateTime"),
+          until: format.dateTime(new Date(until), "dateTime"),
+          strong: (chunks) => <strong>{chunks}</strong>,
+          sinceTime: (chunks) => <time dateTime={since}>{chunks}</time>,
+          untilTime: (chunks) => <time dateTime={until}>{chunks}</time>,
+        })}
       </p>
       <Button type="submit" variant="secondary" disabled={pending}>
         {pending ? "Ending…" : "End"}

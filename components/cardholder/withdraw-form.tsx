@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextAreaField } from "@/components/ui/field";
@@ -10,16 +11,17 @@ export type WithdrawState = { fieldErrors?: { reason?: string[] }; message?: str
  * (allowed while no reissued card has been made, within the issuer's window).
  */
 export function WithdrawReportForm({ action, last4, requestNo, onBehalf = false }: { action: (prev: WithdrawState, formData: FormData) => Promise<WithdrawState>; last4: string; requestNo: number; onBehalf?: boolean }) {
+  const t = useTranslations("cardholder.withdraw");
   const [state, formAction, pending] = useActionState<WithdrawState, FormData>(action, {});
   return (
-    <form action={formAction} className="space-y-3 rounded-lg bg-emerald-50/60 p-3 ring-1 ring-inset ring-emerald-200" aria-label={`Withdraw report ${requestNo}`}>
+    <form action={formAction} className="space-y-3 rounded-lg bg-emerald-50/60 p-3 ring-1 ring-inset ring-emerald-200" aria-label={t("formLabel", { requestNo: String(requestNo) })}>
       <p className="text-sm text-emerald-950">
-        {onBehalf ? `The cardholder found the card ending ${last4}?` : `Found the card ending ${last4}?`} Withdraw report #{requestNo}: the card is unblocked and works again at every provider.
+        {onBehalf ? t("foundOnBehalf", { last4 }) : t("found", { last4 })} {t("text", { requestNo: String(requestNo) })}
       </p>
-      <TextAreaField label="Why is the report withdrawn?" name="reason" rows={2} maxLength={500} errors={state.fieldErrors?.reason} hint="For example: where the card was found. The issuer keeps it in the audit log." />
+      <TextAreaField label={t("reason")} name="reason" rows={2} maxLength={500} errors={state.fieldErrors?.reason} hint={t("reasonHint")} />
       {state.message && <FormMessage tone={state.ok ? "good" : "bad"}>{state.message}</FormMessage>}
       <Button type="submit" disabled={pending || state.ok}>
-        {pending ? "Withdrawing…" : "Withdraw the report and unblock the card"}
+        {pending ? t("withdrawing") : t("submit")}
       </Button>
     </form>
   );

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 
 const TONES = {
@@ -36,7 +37,9 @@ const STATUS_TONES: Record<string, Tone> = {
   deleted: "neutral",
 };
 
-/** A status word in the colour of what it means. */
+/** A status word in the colour of what it means, in the reader's language (common.status). */
 export function StatusBadge({ status }: { status: string }) {
-  return <Badge tone={STATUS_TONES[status] ?? "neutral"}>{status.replace(/_/g, " ")}</Badge>;
+  const t = useTranslations("common.status");
+  const key = status as Parameters<typeof t>[0];
+  return <Badge tone={STATUS_TONES[status] ?? "neutral"}>{t.has(key) ? t(key) : status.replace(/_/g, " ")}</Badge>;
 }

@@ -3,7 +3,10 @@
  * cardholder's language for the e-mail and the in-portal inbox. Parameters name a card by the last
  * four digits of its surface number only, so no notice can carry a card number.
  */
+import { createTranslator } from "use-intl/core";
 import { z } from "zod";
+import enEmail from "../../messages/en/email.json";
+import jaEmail from "../../messages/ja/email.json";
 import { formatMoney } from "./format";
 import { assertNever } from "./result";
 
@@ -47,80 +50,59 @@ export function parseNotice(code: string, params: unknown): Notice | null {
   return parsed.success ? ({ code, params: parsed.data } as Notice) : null;
 }
 
-const REASON: Record<Locale, Record<"lost" | "stolen" | "damaged" | "hot-list" | "other", string>> = {
-  en: { lost: "lost", stolen: "stolen", damaged: "damaged", "hot-list": "on the issuer's hot list", other: "blocked by the issuer" },
-  ja: { lost: "紛失", stolen: "盗難", damaged: "破損", "hot-list": "発行者のホットリスト掲載", other: "発行者による停止" },
-};
+const CATALOGUE = { en: enEmail, ja: jaEmail } as const;
 
-const KIND: Record<Locale, Record<"first" | "reissue" | "renewal" | "temporary", string>> = {
-  en: { first: "new card", reissue: "replacement card", renewal: "renewed card", temporary: "temporary card" },
-  ja: { first: "新しいカード", reissue: "再発行カード", renewal: "更新カード", temporary: "仮カード" },
-};
+/** The words of notices: messages/<locale>/email.json, through ICU as everywhere else (docs/i18n.md). */
+function translator(locale: Locale) {
+  return createTranslator({ locale, messages: { email: CATALOGUE[locale] as typeof enEmail }, namespace: "email" });
+}
 
-const FOOTER: Record<Locale, string> = {
-  en: "\n\nSign in to the ReCard portal to see your cards and notices.\nReCard Card Co.",
-  ja: "\n\nカードとお知らせは ReCard ポータルにサインインしてご確認ください。\nReCard Card Co.",
-};
+type T = ReturnType<typeof translator>;
 
-function body(locale: Locale, notice: Notice, extras: NoticeExtras): RenderedNotice {
-  const en = locale === "en";
+/** A sentence, then optional ones after it (Japanese joins sentences without a space). */
+function join(locale: Locale, first: string, ...more: (string | null)[]): string {
+  return [first, ...more.filter((m): m is string => !!m)].join(locale === "ja" ? "" : " ");
+}
+
+function body(t: T, locale: Locale, notice: Notice, extras: NoticeExtras): RenderedNotice {
   switch (notice.code) {
     case "card-reported": {
       const p = notice.params;
-      return en
-        ? { subject: `We received your report for the card ending ${p.last4}`, text: `Your card ending ${p.last4} was reported ${REASON.en[p.reason]} (request #${p.requestNo}). We are examining the request for a new card and will tell you the decision.` }
-        : { subject: `末尾 ${p.last4} のカードの届出を受け付けました`, text: `末尾 ${p.last4} のカードについて「${REASON.ja[p.reason]}」の届出を受け付けました（申請番号 ${p.requestNo}）。再発行の審査結果はあらためてお知らせします。` };
+      const args = { last4: p.last4, reason: t(`reason.${p.reason}`), requestNo: String(p.requestNo) };
+      return { subject: t("notice.card-reported.subject", args), text: t("notice.card-reported.text", args) };
     }
     case "card-blocked": {
       const p = notice.params;
-      return en
-        ? { subject: `Your card ending ${p.last4} is blocked`, text: `Your card ending ${p.last4} is blocked (${REASON.en[p.reason]}). Nothing can be loaded on it any more.` }
-        : { subject: `末尾 ${p.last4} のカードを停止しました`, text: `末尾 ${p.last4} のカードを停止しました（${REASON.ja[p.reason]}）。このカードには今後アプリケーションを搭載できません。` };
+      const args = { last4: p.last4, reason: t(`reason.${p.reason}`) };
+      return { subject: t("notice.card-blocked.subject", args), text: t("notice.card-blocked.text", args) };
     }
-    case "card-unblocked": {
-      const p = notice.params;
-      return en
-        ? { subject: `Your card ending ${p.last4} works again`, text: `The block on your card ending ${p.last4} was lifted. You can use it again.` }
-        : { subject: `末尾 ${p.last4} のカードの停止を解除しました`, text: `末尾 ${p.last4} のカードの停止を解除しました。再びご利用いただけます。` };
-    }
+    case "card-unblocked":
+      return { subject: t("notice.card-unblocked.subject", notice.params), text: t("notice.card-unblocked.text", notice.params) };
     case "reissue-approved": {
-      const p = notice.params;
-      return en
-        ? { subject: `Your request #${p.requestNo} was approved`, text: `We approved your request #${p.requestNo} for a new card to replace the card ending ${p.last4}. The new card is on its way.` }
-        : { subject: `申請番号 ${p.requestNo} を承認しました`, text: `末尾 ${p.last4} のカードの再発行申請（申請番号 ${p.requestNo}）を承認しました。新しいカードをお届けします。` };
+      const args = { last4: notice.params.last4, requestNo: String(notice.params.requestNo) };
+      return { subject: t("notice.reissue-approved.subject", args), text: t("notice.reissue-approved.text", args) };
     }
     case "reissue-rejected": {
-      const p = notice.params;
+      const args = { last4: notice.params.last4, requestNo: String(notice.params.requestNo) };
       const why = extras.rejectionReason?.trim();
-      return en
-        ? { subject: `Your request #${p.requestNo} was not approved`, text: `We could not approve your request #${p.requestNo} for the card ending ${p.last4}.${why ? `\nReason given by the issuer: ${why}` : ""}` }
-        : { subject: `申請番号 ${p.requestNo} は承認されませんでした`, text: `末尾 ${p.last4} のカードの再発行申請（申請番号 ${p.requestNo}）は承認されませんでした。${why ? `\n発行者からの理由：${why}` : ""}` };
+      const text = t("notice.reissue-rejected.text", args) + (why ? `\n${t("notice.reissue-rejected.why", { reason: why })}` : "");
+      return { subject: t("notice.reissue-rejected.subject", args), text };
     }
     case "card-shipped": {
       const p = notice.params;
-      const activate = p.kind === "first" ? "" : en ? " Activate it in the portal when it arrives." : " 届きましたらポータルで有効化してください。";
-      return en
-        ? { subject: `Your ${KIND.en[p.kind]} ending ${p.last4} was made`, text: `Your ${KIND.en[p.kind]} ending ${p.last4} was personalised and sent to you.${activate}` }
-        : { subject: `${KIND.ja[p.kind]}（末尾 ${p.last4}）を発行しました`, text: `${KIND.ja[p.kind]}（末尾 ${p.last4}）を作成し、発送しました。${activate}` };
+      const args = { last4: p.last4, kind: t(`kind.${p.kind}`) };
+      return {
+        subject: t("notice.card-shipped.subject", args),
+        text: join(locale, t("notice.card-shipped.text", args), p.kind === "first" ? null : t("notice.card-shipped.activate")),
+      };
     }
-    case "card-activated": {
-      const p = notice.params;
-      return en
-        ? { subject: `Your card ending ${p.last4} is active`, text: `Your card ending ${p.last4} is now active. Your providers can reload your applications on it at their desks.` }
-        : { subject: `末尾 ${p.last4} のカードを有効化しました`, text: `末尾 ${p.last4} のカードが有効になりました。各事業者の窓口でアプリケーションを再搭載できます。` };
-    }
+    case "card-activated":
+      return { subject: t("notice.card-activated.subject", notice.params), text: t("notice.card-activated.text", notice.params) };
     case "application-reloaded": {
       const p = notice.params;
-      const fee = p.charge ? formatMoney(p.charge.amountMinor, p.charge.currency) : null;
-      return en
-        ? {
-            subject: `${p.application} is on your card ending ${p.last4}`,
-            text: `${p.provider} reloaded ${p.application} on your card ending ${p.last4}.${fee ? ` ${p.provider} charged you its reissue fee of ${fee}.` : ""}`,
-          }
-        : {
-            subject: `${p.application} を末尾 ${p.last4} のカードに再搭載しました`,
-            text: `${p.provider} が ${p.application} を末尾 ${p.last4} のカードに再搭載しました。${fee ? `${p.provider} の再発行手数料 ${fee} が請求されます。` : ""}`,
-          };
+      const args = { last4: p.last4, application: p.application, provider: p.provider };
+      const fee = p.charge ? t("notice.application-reloaded.fee", { provider: p.provider, fee: formatMoney(p.charge.amountMinor, p.charge.currency, locale) }) : null;
+      return { subject: t("notice.application-reloaded.subject", args), text: join(locale, t("notice.application-reloaded.text", args), fee) };
     }
     default:
       return assertNever(notice, "notice");
@@ -129,8 +111,9 @@ function body(locale: Locale, notice: Notice, extras: NoticeExtras): RenderedNot
 
 /** The notice in words, in `locale`. */
 export function renderNotice(notice: Notice, locale: Locale, extras: NoticeExtras = {}): RenderedNotice {
-  const { subject, text } = body(locale, notice, extras);
-  return { subject: `ReCard: ${subject}`, text: text + FOOTER[locale] };
+  const t = translator(locale);
+  const { subject, text } = body(t, locale, notice, extras);
+  return { subject: t("subject", { subject }), text: `${text}\n\n${t("footer")}` };
 }
 
 /** A card's last four digits, the only part of a card number a notice may name. */
