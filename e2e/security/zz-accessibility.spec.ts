@@ -3,8 +3,8 @@ import { expect, test, type Page } from "../fixtures/test";
 import { ACCOUNTS, type AccountKey } from "../fixtures/accounts";
 
 /**
- * Every main page of every portal passes axe-core's WCAG 2.1 A/AA rules with no serious or critical
- * violation (STACK.md: @axe-core/playwright 4.13 needs a page from browser.newContext()).
+ * Every main page of every portal, in English and in Japanese, passes axe-core's WCAG 2.1 A/AA rules
+ * with no serious or critical violation (STACK.md: @axe-core/playwright 4.13 needs a page from browser.newContext()).
  */
 const PAGES: Record<AccountKey, string[]> = {
   issuer: ["/issuer", "/issuer/reissues", "/issuer/cards", "/issuer/cardholders", "/issuer/cardholders/new", "/issuer/renewals", "/issuer/permissions", "/issuer/keys", "/issuer/providers", "/issuer/charges", "/issuer/messages", "/issuer/audit"],
@@ -25,27 +25,37 @@ async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
 }
 
-for (const [key, paths] of Object.entries(PAGES) as [AccountKey, string[]][]) {
-  for (const path of paths) {
-    test(`${path} (${key}) has no serious accessibility violation`, async ({ browser }) => {
-      const context = await browser.newContext({ storageState: ACCOUNTS[key].state });
-      const page = await context.newPage();
-      await page.goto(path);
-      await page.waitForLoadState("load");
-      await settled(page);
-      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-      const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(" ")})`)).toEqual([]);
-      await context.close();
-    });
-  }
-}
+/** Each page in English and in Japanese: the demo accounts follow the browser's language (docs/i18n.md). */
+const LANGUAGES = [
+  { browserLocale: "en-US", lang: "en" },
+  { browserLocale: "ja-JP", lang: "ja" },
+] as const;
 
-test("the sign-in page has no serious accessibility violation", async ({ browser }) => {
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  const page = await context.newPage();
-  await page.goto("/signin");
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
-  await context.close();
-});
+for (const { browserLocale, lang } of LANGUAGES) {
+  for (const [key, paths] of Object.entries(PAGES) as [AccountKey, string[]][]) {
+    for (const path of paths) {
+      test(`${path} (${key}, ${lang}) has no serious accessibility violation`, async ({ browser }) => {
+        const context = await browser.newContext({ storageState: ACCOUNTS[key].state, locale: browserLocale });
+        const page = await context.newPage();
+        await page.goto(path);
+        await page.waitForLoadState("load");
+        await expect(page.locator("html")).toHaveAttribute("lang", lang);
+        await settled(page);
+        const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+        const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(" ")})`)).toEqual([]);
+        await context.close();
+      });
+    }
+  }
+
+  test(`the sign-in page (${lang}) has no serious accessibility violation`, async ({ browser }) => {
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, locale: browserLocale });
+    const page = await context.newPage();
+    await page.goto("/signin");
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    await context.close();
+  });
+}
