@@ -1,6 +1,7 @@
 "use client";
 import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useRef, useState, useTransition, type FormEvent } from "react";
 import type { DecisionState } from "@/components/issuer/decision-outcome";
 import { Badge, StatusBadge } from "@/components/ui/badge";
@@ -192,32 +193,32 @@ function PendingRequest({ item, results, decide }: { item: QueueItem; results: R
 /** One announced outcome: the decision made, a decision someone else made first, or no answer. */
 type Announcement = { key: number; requestNo: number; cardholder: string; state: DecisionState };
 
-const list = (names: readonly string[]) => new Intl.ListFormat("en", { style: "long", type: "conjunction" }).format(names);
+type Words = ReturnType<typeof useTranslations<"issuer.reissues.decisions">>;
+type Format = ReturnType<typeof useFormatter>;
 
-/** The outcome worded for the operator, from the codes and parameters the action returned. */
-function announcementWords({ requestNo, cardholder, state }: Announcement): { tone: "good" | "warn" | "bad"; text: string } {
-  const who = `#${requestNo} ${cardholder}:`;
+/** The outcome worded for the operator in their language, from the codes and parameters the action returned. */
+function announcementWords({ requestNo, cardholder, state }: Announcement, t: Words, format: Format): { tone: "good" | "warn" | "bad"; text: string } {
   const o = state.outcome;
-  if (o?.code === "rejected") return { tone: "good", text: `${who} Rejected. The cardholder sees your reason.` };
+  if (o?.code === "rejected") return { tone: "good", text: t("rejected", { requestNo, cardholder }) };
   if (o?.code === "approved") {
-    const first = `${who} Approved. New ${o.temporary ? "temporary " : ""}card ending ${o.last4}.`;
-    if (o.reloaders.length === 0) return { tone: "good", text: `${first} Nothing to reload: no application is waiting on the old card.` };
+    const first = t("approved", { requestNo, cardholder, temporary: o.temporary ? "yes" : "no", last4: o.last4 });
+    if (o.reloaders.length === 0) return { tone: "good", text: `${first} ${t("nothingToReload")}` };
     const names = (learns: string) => o.reloaders.filter((r) => r.learns === learns).map((r) => r.name);
+    const list = (companies: string[]) => format.list(companies, { type: "conjunction" });
     const all = o.reloaders.map((r) => r.name);
     const [told, asks, inquire] = [names("told-now"), names("asks-at-visit"), names("inquiry-at-visit")];
-    const parts = [`${first} ${list(all)} will reload ${all.length === 1 ? "its applications" : "their applications"} when ${o.cardholder} visits.`];
-    if (told.length) parts.push(`${list(told)} ${told.length === 1 ? "was" : "were"} told of the new card now.`);
-    if (asks.length) parts.push(`${list(asks)} will ask for it at that visit.`);
-    if (inquire.length) parts.push(`Platform 200: nobody is told now; ${inquire.length === 1 ? "it asks" : "they ask"} at that visit.`);
+    const parts = [first, t("willReload", { companies: list(all), count: all.length, cardholder: o.cardholder })];
+    if (told.length) parts.push(t("toldNow", { companies: list(told), count: told.length }));
+    if (asks.length) parts.push(t("asksAtVisit", { companies: list(asks) }));
+    if (inquire.length) parts.push(t("inquiry", { count: inquire.length }));
     return { tone: "good", text: parts.join(" ") };
   }
   const decided = state.refusal?.decided;
   if (decided) {
-    const by = decided.byName ? ` by ${decided.byName}` : "";
-    const at = decided.at ? ` at ${formatInstant(decided.at)}` : "";
-    return { tone: "warn", text: `${who} already ${decided.status}${by}${at}. Your decision was not recorded.` };
+    const at = decided.at ? format.dateTime(new Date(decided.at), "dateTime") : "none";
+    return { tone: "warn", text: t("alreadyDecided", { requestNo, cardholder, status: decided.status, by: decided.byName ?? "none", at }) };
   }
-  return { tone: "bad", text: `${who} no answer from the server. The lists below show whether the decision was recorded.` };
+  return { tone: "bad", text: t("unreachable", { requestNo, cardholder }) };
 }
 
 const ANNOUNCEMENT_TONES = { good: "bg-emerald-50 text-emerald-900 ring-emerald-200", warn: "bg-amber-50 text-amber-900 ring-amber-200", bad: "bg-rose-50 text-rose-900 ring-rose-200" } as const;
@@ -227,6 +228,8 @@ export function ReissueQueue({ initial, approve, reject }: { initial: QueueData;
   const { data, error, dataUpdatedAt, isFetching } = useQuery({ ...reissueQueueQuery, initialData: initial });
   const [results, setResults] = useState<Record<string, Results>>({});
   const [announcements, setAnnouncements] = useState<Announcement[]>([]);
+  const t = useTranslations("issuer.reissues.decisions");
+  const format = useFormatter();
   const sequence = useRef(0);
   // Runs here, in the component that outlives every request card: the answer is announced even when a
   // poll has already dropped the decided request from the pending list (the banner that never came).
@@ -250,9 +253,9 @@ export function ReissueQueue({ initial, approve, reject }: { initial: QueueData;
   );
   return (
     <>
-      <div role="status" aria-label="Decisions" className={announcements.length ? "mb-4 space-y-2" : "sr-only"}>
+      <div role="status" aria-label={t("label")} className={announcements.length ? "mb-4 space-y-2" : "sr-only"}>
         {announcements.map((a) => {
-          const { tone, text } = announcementWords(a);
+          const { tone, text } = announcementWords(a, t, format);
           return (
             <p key={a.key} className={`rounded-lg px-3 py-2 text-sm ring-1 ${ANNOUNCEMENT_TONES[tone]}`}>
               {text}
