@@ -14,7 +14,7 @@ test("Sakura's settings show push since the opening; the issuer switches it to p
   await sakura.page.goto("/provider/settings");
   await expect(mode).toContainText("push");
   await expect(mode).toContainText("The issuer pushes reissued cards to us");
-  await expect(mode).toContainText(/In force since \d{4}-\d{2}-\d{2}/);
+  await expect(mode).toContainText(/In force since [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}( [AP]M)? (GMT\+9|JST)/);
   const firstMessage = (await mode.locator("span.font-mono").textContent())!;
   expect(firstMessage).toMatch(/^RECARD01-SAKURA01-I\d{10}$/);
 

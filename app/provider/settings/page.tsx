@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader, Panel } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
@@ -16,26 +17,34 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const actor = await requirePortal("provider", "/provider/settings");
   const now = new Date();
-  const [policy, fees, delivery] = await Promise.all([getCreditPolicy(actor), listFeeSchedules(actor, now), getDeliveryMode(actor)]);
+  const [policy, fees, delivery, t, format] = await Promise.all([
+    getCreditPolicy(actor),
+    listFeeSchedules(actor, now),
+    getDeliveryMode(actor),
+    getTranslations("provider.settings"),
+    getFormatter(),
+  ]);
   return (
     <>
       <PageHeader title="Settings" description="Our examination policy and the fees we charge users. A reload on a reissued card reuses the examination made under the policy in force then (claim 12)." />
-      <Panel title="Reissuance information from the issuer" className="mb-6">
+      <Panel title={t("delivery.title")} className="mb-6">
         <div className="text-sm" data-testid="delivery-mode">
           {delivery ? (
             <>
               <p>
-                <Badge tone="info">{delivery.delivery}</Badge>{" "}
-                {delivery.delivery === "push"
-                  ? "The issuer pushes reissued cards to us when it reissues them (Fig. 12): the desk finds the old card at once."
-                  : "We pull reissuance information when a customer reloads (Fig. 19): the desk asks the issuer at the counter."}
+                <Badge tone="info">{t("delivery.mode", { delivery: delivery.delivery })}</Badge> {delivery.delivery === "push" ? t("delivery.push") : t("delivery.pull")}
               </p>
               <p className="mt-1 text-xs text-slate-500">
-                In force since {formatInstant(delivery.effectiveAt)}; told by the issuer in message <span className="font-mono">{delivery.messageId}</span>, received {formatInstant(delivery.receivedAt)}. Only the issuer changes it.
+                {t.rich("delivery.since", {
+                  since: format.dateTime(delivery.effectiveAt, "dateTime"),
+                  receivedAt: format.dateTime(delivery.receivedAt, "dateTime"),
+                  messageId: delivery.messageId,
+                  code: (chunks) => <span className="font-mono">{chunks}</span>,
+                })}
               </p>
             </>
           ) : (
-            <p className="text-slate-600">The issuer has not told us yet how it delivers reissuance information; the desk asks it at reload time (Fig. 19) when it holds no pair.</p>
+            <p className="text-slate-600">{t("delivery.none")}</p>
           )}
         </div>
       </Panel>
