@@ -6,7 +6,10 @@ const nodeBuiltins = ["node:*", "fs", "path", "crypto", "net", "child_process", 
 const frameworks = ["next", "next/*", "react", "react-dom", "@prisma/*", "pg", "pg-boss", "server-only"];
 // Private key material (demo issuer and company keys, card keys) lives only in lib/secrets and lib/server:
 // nothing that can reach a browser imports it (docs/card.md, "Demo keys"; scripts/check-bundle-secrets.ts).
-const secrets = { group: ["@/lib/secrets/*", "**/lib/secrets/*", "**/secrets/*", "@/lib/core/card/fixtures", "**/card/fixtures"], message: "Private keys stay on the server: client-reachable code never imports lib/secrets or test fixtures." };
+const secrets = {
+  group: ["@/lib/secrets/*", "**/lib/secrets/*", "**/secrets/*", "@/lib/core/card/fixtures", "**/card/fixtures"],
+  message: "Private keys stay on the server: client-reachable code never imports lib/secrets or test fixtures.",
+};
 const coreRule = (withSecrets) => [
   "error",
   {
@@ -29,29 +32,21 @@ const wholeClient = {
   regex: "^@/lib/server/db$|^(\\.\\./)+db$|generated/prisma|^@prisma/|^pg$",
   message: "A party's data layer reads the database through its own narrowed client (./db), which has only its tables.",
 };
-const appImports = [
-  { group: ["@/lib/server/generated/*", "@prisma/*", "pg"], message: "Go through the data layer in lib/server/data." },
-  secrets,
-];
+const appImports = [{ group: ["@/lib/server/generated/*", "@prisma/*", "pg"], message: "Go through the data layer in lib/server/data." }, secrets];
 const partyRules = (own, other) => [
   { files: [`app/${own}/**/*.{ts,tsx}`], rules: { "no-restricted-imports": ["error", { patterns: [...appImports, otherParty(other)] }] } },
-  { files: [`lib/server/data/${own}/**/*.ts`], ignores: [`lib/server/data/${own}/db.ts`], rules: { "no-restricted-imports": ["error", { patterns: [otherParty(other), wholeClient] }] } },
+  {
+    files: [`lib/server/data/${own}/**/*.ts`],
+    ignores: [`lib/server/data/${own}/db.ts`],
+    rules: { "no-restricted-imports": ["error", { patterns: [otherParty(other), wholeClient] }] },
+  },
 ];
 
 const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [
-      "node_modules/**",
-      ".next/**",
-      "lib/server/generated/**",
-      "next-env.d.ts",
-      "test-results/**",
-      "playwright-report/**",
-      ".data/**",
-      ".tmp/**",
-    ],
+    ignores: ["node_modules/**", ".next/**", "lib/server/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**", ".data/**", ".tmp/**"],
   },
   {
     rules: {
@@ -62,7 +57,11 @@ const config = [
     files: ["lib/core/**/*.ts"],
     rules: {
       "no-restricted-imports": coreRule(true),
-      "no-restricted-globals": ["error", { name: "Buffer", message: "Use Uint8Array in lib/core." }, { name: "process", message: "Inject configuration instead." }],
+      "no-restricted-globals": [
+        "error",
+        { name: "Buffer", message: "Use Uint8Array in lib/core." },
+        { name: "process", message: "Inject configuration instead." },
+      ],
     },
   },
   {
@@ -74,7 +73,10 @@ const config = [
     // lib/secrets: server-only modules (`import "server-only"`) that import only lib/core.
     files: ["lib/secrets/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/lib/server/*", "@/lib/reader/*", "@/app/*", "@/components/*"], message: "lib/secrets imports only lib/core." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/lib/server/*", "@/lib/reader/*", "@/app/*", "@/components/*"], message: "lib/secrets imports only lib/core." }] },
+      ],
     },
   },
   {

@@ -10,9 +10,26 @@ import { missingMessageFallback, reportIntlError } from "@/lib/i18n/missing";
  * useFormatter), with the same missing-message handling as the server (lib/i18n/missing.ts): the
  * handlers are functions, so they are given here, on the client side.
  */
-export function IntlProvider({ locale, timeZone, messages, children }: { locale: AppLocale; timeZone: string; messages: AbstractIntlMessages; children: ReactNode }) {
+export function IntlProvider({
+  locale,
+  timeZone,
+  messages,
+  children,
+}: {
+  locale: AppLocale;
+  timeZone: string;
+  messages: AbstractIntlMessages;
+  children: ReactNode;
+}) {
   return (
-    <NextIntlClientProvider locale={locale} timeZone={timeZone} messages={messages} formats={FORMATS} onError={reportIntlError} getMessageFallback={missingMessageFallback}>
+    <NextIntlClientProvider
+      locale={locale}
+      timeZone={timeZone}
+      messages={messages}
+      formats={FORMATS}
+      onError={reportIntlError}
+      getMessageFallback={missingMessageFallback}
+    >
       {children}
     </NextIntlClientProvider>
   );

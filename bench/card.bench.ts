@@ -3,7 +3,17 @@
  * measured in this run, so the table compares like with like on any machine.
  */
 import { fromHex, toHex } from "@/lib/core/bytes";
-import { createDemoCard, generateIssuerKeys, INITIAL_SESSION, processApdu, seededCardEnv, signIssuerKeyUpdate, SimulatedCard, TAG, type CardImage } from "@/lib/core/card";
+import {
+  createDemoCard,
+  generateIssuerKeys,
+  INITIAL_SESSION,
+  processApdu,
+  seededCardEnv,
+  signIssuerKeyUpdate,
+  SimulatedCard,
+  TAG,
+  type CardImage,
+} from "@/lib/core/card";
 import { encodeCommandApdu } from "@/lib/core/card/apdu";
 import { decryptCardAttributeData, encryptCardAttributeData, publicKeyFromJwk } from "@/lib/core/card/cryptography";
 import { openCardAttributeData } from "@/lib/server/issuer/attribute-data";
@@ -73,7 +83,11 @@ async function attributeData(ctx: BenchContext): Promise<BenchTable> {
   const opts = { minTimeMs: ctx.isQuick ? 300 : 1500, minIterations: 20 };
   const key = DEMO_ISSUER_KEYS.encryption.privateKeyJwk;
   const samples = Array.from({ length: 64 }, () =>
-    encryptCardAttributeData(crypto.getRandomValues(new Uint8Array(8)), publicKeyFromJwk(DEMO_ISSUER_KEYS.encryption.publicKeyJwk), crypto.getRandomValues(new Uint8Array(48))),
+    encryptCardAttributeData(
+      crypto.getRandomValues(new Uint8Array(8)),
+      publicKeyFromJwk(DEMO_ISSUER_KEYS.encryption.publicKeyJwk),
+      crypto.getRandomValues(new Uint8Array(48)),
+    ),
   );
   const pure = await measure((i) => {
     if (!decryptCardAttributeData(key, samples[i % samples.length]!).ok) throw new Error("bench: attribute data did not open");
@@ -165,7 +179,11 @@ async function framing(image: CardImage, ctx: BenchContext): Promise<BenchTable>
   const rows = [
     { name: "SimulatorReader", measurement: await measure(() => simulator.transmit(df70), opts) },
     { name: "vpcd frames (codec + session, no socket)", measurement: await measure(viaVpcd, opts) },
-    { name: "Web Serial ↔ PN532 emulator", measurement: await measure(() => pn532.transmit(df70), opts), note: "ACK + InDataExchange frames, streams both ways" },
+    {
+      name: "Web Serial ↔ PN532 emulator",
+      measurement: await measure(() => pn532.transmit(df70), opts),
+      note: "ACK + InDataExchange frames, streams both ways",
+    },
     { name: "WebUSB ↔ CCID emulator", measurement: await measure(() => ccid.transmit(df70), opts), note: "XfrBlock / DataBlock, bSeq checked" },
     { name: "vpcd over loopback TCP", measurement: await measure(() => tcp.transmit(df70), opts), note: "VpcdReader ↔ vpcd client, TCP_NODELAY both ends" },
   ];
@@ -221,7 +239,14 @@ async function secureChannel(image: CardImage, ctx: BenchContext): Promise<Bench
   // The issuer's signed key update (PUT KEY outside a channel, the card verifies an ECDSA signature):
   // run on the card OS as a pure function of the same image, so every iteration updates '70' → '71'.
   const next = await generateIssuerKeys();
-  const update = await signIssuerKeyUpdate({ issuerCompanyId: image.issuerCompanyId, oldVersion: 0x70, newVersion: 0x71, signingPublicKeyJwk: next.signing.publicKeyJwk, encryptionPublicKeyJwk: next.encryption.publicKeyJwk, oldSigningPrivateKeyJwk: DEMO_ISSUER_KEYS.signing.privateKeyJwk });
+  const update = await signIssuerKeyUpdate({
+    issuerCompanyId: image.issuerCompanyId,
+    oldVersion: 0x70,
+    newVersion: 0x71,
+    signingPublicKeyJwk: next.signing.publicKeyJwk,
+    encryptionPublicKeyJwk: next.encryption.publicKeyJwk,
+    oldSigningPrivateKeyJwk: DEMO_ISSUER_KEYS.signing.privateKeyJwk,
+  });
   const putKey = encodeCommandApdu({ cla: 0x80, ins: 0xd8, p1: 0x70, p2: 0x81, data: update.data, ne: 256, extended: false });
   const env = seededCardEnv("bench-key-update");
   const first = processApdu(image, INITIAL_SESSION, putKey, env);
@@ -233,10 +258,18 @@ async function secureChannel(image: CardImage, ctx: BenchContext): Promise<Bench
     baseline: "unprotected GET STATUS of the ISD (80 F2 80 02 02 4F 00 00) on the same card, measured before and after the rows",
     rows: withRatios(baseline.name, [
       baseline,
-      { name: "SCP03 handshake (INITIALIZE UPDATE + EXTERNAL AUTHENTICATE)", measurement: handshake, note: "2 APDUs; SCP03 KDF runs: 6 card side, 5 host side" },
+      {
+        name: "SCP03 handshake (INITIALIZE UPDATE + EXTERNAL AUTHENTICATE)",
+        measurement: handshake,
+        note: "2 APDUs; SCP03 KDF runs: 6 card side, 5 host side",
+      },
       { name: "GET STATUS with C-MAC (level 01)", measurement: macRow },
       { name: "GET STATUS with C-MAC, C-DEC, R-MAC, R-ENC (level 33)", measurement: fullRow },
-      { name: "signed issuer key update (PUT KEY outside a channel)", measurement: keyUpdateRow, note: "card side only (processApdu): one ECDSA P-256 verification" },
+      {
+        name: "signed issuer key update (PUT KEY outside a channel)",
+        measurement: keyUpdateRow,
+        note: "card side only (processApdu): one ECDSA P-256 verification",
+      },
     ]),
   };
 }
@@ -245,6 +278,12 @@ export const cardBench: BenchModule = {
   name: "card",
   async run(ctx) {
     const { image } = await createDemoCard({ platformType: 100, env: seededCardEnv("bench-card"), isdKeys: DEMO_ISD_KEYS });
-    return [await throughput(image, ctx), await attributeData(ctx), await secureChannel(image, ctx), await applicationLoad(image, ctx), await framing(image, ctx)];
+    return [
+      await throughput(image, ctx),
+      await attributeData(ctx),
+      await secureChannel(image, ctx),
+      await applicationLoad(image, ctx),
+      await framing(image, ctx),
+    ];
   },
 };

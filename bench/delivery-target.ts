@@ -36,16 +36,26 @@ try {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const sent = await db().$transaction((tx) =>
-        enqueueMessage(tx, "reissuance-notification", { issuerCompanyId: "RECARD01", providerCompanyId: providers[i % providers.length]! }, {
-          platformType: 100,
-          pairs: [{ oldCardId: id(), reissuedCardId: id(), reissuedAt: new Date().toISOString() }],
-        }),
+        enqueueMessage(
+          tx,
+          "reissuance-notification",
+          { issuerCompanyId: "RECARD01", providerCompanyId: providers[i % providers.length]! },
+          {
+            platformType: 100,
+            pairs: [{ oldCardId: id(), reissuedCardId: id(), reissuedAt: new Date().toISOString() }],
+          },
+        ),
       );
       ids.push(sent.outboxId);
     }
     return ids;
   };
-  const rate = (iterations: number, totalMs: number): Measurement => ({ iterations, totalMs, meanMs: totalMs / iterations, opsPerSecond: (iterations * 1000) / totalMs });
+  const rate = (iterations: number, totalMs: number): Measurement => ({
+    iterations,
+    totalMs,
+    meanMs: totalMs / iterations,
+    opsPerSecond: (iterations * 1000) / totalMs,
+  });
 
   // Baseline: one message after another, no queue.
   const first = await enqueue(sample);

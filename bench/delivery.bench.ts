@@ -10,7 +10,9 @@ type TargetResult = { version: string; messages: number; delivered: number; resu
 
 function runTarget(quick: boolean): Promise<TargetResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/delivery-target.ts", ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/delivery-target.ts", ...(quick ? ["--quick"] : [])], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => {
@@ -36,7 +38,11 @@ export const deliveryBench: BenchModule = {
         baseline: "the same delivery one message after another in a plain loop (no queue), same run",
         rows: withRatios("baseline: one after another", [
           { name: "baseline: one after another", measurement: target.result.baseline, note: "deliverOne: verify, inbox, handler, outbox update" },
-          { name: "drained by the delivery workers", measurement: target.result.drain, note: `pg-boss, 4 workers × batches of 10; ${target.delivered} delivered, ${(target.result.drain.totalMs / 1000).toFixed(1)} s in all` },
+          {
+            name: "drained by the delivery workers",
+            measurement: target.result.drain,
+            note: `pg-boss, 4 workers × batches of 10; ${target.delivered} delivered, ${(target.result.drain.totalMs / 1000).toFixed(1)} s in all`,
+          },
         ]),
       },
     ];

@@ -34,14 +34,22 @@ try {
   const id = () => toHex(crypto.getRandomValues(new Uint8Array(8)));
   const notify = () =>
     db().$transaction((tx) =>
-      enqueueMessage(tx, "reissuance-notification", { issuerCompanyId: "RECARD01", providerCompanyId: "METRO01" }, {
-        platformType: 100,
-        pairs: [{ oldCardId: id(), reissuedCardId: id(), reissuedAt: new Date().toISOString() }],
-      }),
+      enqueueMessage(
+        tx,
+        "reissuance-notification",
+        { issuerCompanyId: "RECARD01", providerCompanyId: "METRO01" },
+        {
+          platformType: 100,
+          pairs: [{ oldCardId: id(), reissuedCardId: id(), reissuedAt: new Date().toISOString() }],
+        },
+      ),
     );
   const baseline = () => db().$transaction((tx) => tx.$queryRaw`SELECT 1`);
   const before = await measure(baseline, opts);
-  const allocate = await measure(() => db().$transaction((tx) => allocateMessageId(tx, { issuerCompanyId: "RECARD01", providerCompanyId: "METRO01", direction: "I" })), opts);
+  const allocate = await measure(
+    () => db().$transaction((tx) => allocateMessageId(tx, { issuerCompanyId: "RECARD01", providerCompanyId: "METRO01", direction: "I" })),
+    opts,
+  );
   const enqueue = await measure(notify, opts);
   const roundTrip = await measure(async () => deliverOne((await notify()).outboxId), opts);
   const { jws } = await db().outboxMessage.findFirstOrThrow({ where: { status: "delivered" } });

@@ -22,7 +22,15 @@ try {
   const { relayApdu } = await import("../lib/server/data/card-lease");
   const { claimPresentation, createPresentation, deliverCard } = await import("../lib/server/data/wallet");
   const now = new Date("2026-01-01T00:05:00.000Z");
-  const desk = { id: randomUUID(), email: "desk@bench", name: "Bench desk", role: "provider" as const, tenantId: "METRO01", providerCompanyId: "METRO01", companyName: "Metro Transit" };
+  const desk = {
+    id: randomUUID(),
+    email: "desk@bench",
+    name: "Bench desk",
+    role: "provider" as const,
+    tenantId: "METRO01",
+    providerCompanyId: "METRO01",
+    companyName: "Metro Transit",
+  };
   const loadFile = sampleLoadFile("transit"); // 32 KiB
 
   let n = 0;

@@ -8,7 +8,9 @@ import { withRatios, type BenchModule, type Measurement } from "./harness";
 
 function runTarget(quick: boolean): Promise<{ version: string; result: Record<string, Measurement> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/relay-target.ts", ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/relay-target.ts", ...(quick ? ["--quick"] : [])], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => {

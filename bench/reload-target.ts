@@ -56,7 +56,11 @@ try {
   const plans = new Map<string, { aid: string; desk: Awaited<ReturnType<typeof desks.metro>> }>();
   for (const name of [...METHOD_1, ...METHOD_2]) {
     const card = await currentCard(name);
-    const app = await db().cardApplication.findFirstOrThrow({ where: { cardId: card.id, status: "loaded" }, orderBy: { loadedAt: "asc" }, include: { application: { select: { aid: true } } } });
+    const app = await db().cardApplication.findFirstOrThrow({
+      where: { cardId: card.id, status: "loaded" },
+      orderBy: { loadedAt: "asc" },
+      include: { application: { select: { aid: true } } },
+    });
     const aid = app.application.aid;
     plans.set(name, { aid, desk: await deskOf[aid.slice(6, 10) as keyof typeof deskOf]() });
   }
@@ -132,7 +136,8 @@ try {
   const bytes = fromBase64Url(attribute);
   const rawN = values.quick ? 300 : 2000;
   let t = performance.now();
-  for (let i = 0; i < rawN; i++) if (!openCardAttributeData(DEMO_ISSUER_KEYS.encryption.privateKeyJwk, bytes).ok) throw new Error("bench: attribute data did not open");
+  for (let i = 0; i < rawN; i++)
+    if (!openCardAttributeData(DEMO_ISSUER_KEYS.encryption.privateKeyJwk, bytes).ok) throw new Error("bench: attribute data did not open");
   const rawMs = performance.now() - t;
   const inquiryN = values.quick ? 30 : 200;
   const plan = plans.get(inquirer)!;
@@ -140,13 +145,23 @@ try {
   t = performance.now();
   for (let i = 0; i < inquiryN; i++) {
     const sent = await db().$transaction((tx) =>
-      enqueueMessage(tx, "card-information-inquiry", { issuerCompanyId: "RECARD01", providerCompanyId: plan.desk.providerCompanyId }, { platformType: 200, cardAttributeData: attribute, applicationId: plan.aid }),
+      enqueueMessage(
+        tx,
+        "card-information-inquiry",
+        { issuerCompanyId: "RECARD01", providerCompanyId: plan.desk.providerCompanyId },
+        { platformType: 200, cardAttributeData: attribute, applicationId: plan.aid },
+      ),
     );
     const [delivered] = await deliverNow([sent.outboxId]);
     if (delivered !== "delivered") throw new Error(`bench: inquiry ${delivered}`);
   }
   const inquiryMs = performance.now() - t;
-  const inquiries = { rawPerSecond: (rawN * 1000) / rawMs, inquiriesPerSecond: (inquiryN * 1000) / inquiryMs, statementsEach: (statementsSent() - before) / inquiryN, n: inquiryN };
+  const inquiries = {
+    rawPerSecond: (rawN * 1000) / rawMs,
+    inquiriesPerSecond: (inquiryN * 1000) / inquiryMs,
+    statementsEach: (statementsSent() - before) / inquiryN,
+    n: inquiryN,
+  };
   console.log(JSON.stringify({ version: server.version, rounds, result, inquiries }));
   await db().$disconnect();
 } finally {

@@ -9,11 +9,18 @@ import type { BenchModule, BenchRow } from "./harness";
 
 type Stats = { n: number; p50Ms: number; p99Ms: number; meanMs: number; perMinute: number; statementsEach?: number };
 type Inquiries = { rawPerSecond: number; inquiriesPerSecond: number; statementsEach: number; n: number };
-type TargetResult = { version: string; rounds: number; result: Record<"baseline1" | "baseline8" | "method1At1" | "method1At8" | "method2At1" | "method2At8", Stats>; inquiries: Inquiries };
+type TargetResult = {
+  version: string;
+  rounds: number;
+  result: Record<"baseline1" | "baseline8" | "method1At1" | "method1At8" | "method2At1" | "method2At8", Stats>;
+  inquiries: Inquiries;
+};
 
 function runTarget(quick: boolean): Promise<TargetResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/reload-target.ts", ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/reload-target.ts", ...(quick ? ["--quick"] : [])], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => {

@@ -9,7 +9,9 @@ type TargetResult = { version: string; cards: number; notifications: number; res
 
 function runTarget(quick: boolean): Promise<TargetResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/renewal-target.ts", ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/renewal-target.ts", ...(quick ? ["--quick"] : [])], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => {
@@ -32,11 +34,20 @@ export const renewalBench: BenchModule = {
     return [
       {
         title: `Renewal run of ${target.cards.toLocaleString("en-US")} cards on ${target.version}`,
-        baseline: "plain inserts of the rows a renewal writes (card, request, link, run item), one transaction per card, same run (half before the renewal, half after the deliveries, pooled)",
+        baseline:
+          "plain inserts of the rows a renewal writes (card, request, link, run item), one transaction per card, same run (half before the renewal, half after the deliveries, pooled)",
         rows: withRatios("baseline: plain inserts per card", [
           { name: "baseline: plain inserts per card", measurement: target.result.baseline, note: "4 INSERTs in one transaction" },
-          { name: "renew a card (run, one worker)", measurement: target.result.renewal, note: "examination, personalisation (keys), link, wallet, Fig. 12 signed into the outbox, notices" },
-          { name: "deliver a provider notification", measurement: target.result.delivery, note: `${target.notifications} Fig. 12 messages: verify, inbox, handler, outbox update` },
+          {
+            name: "renew a card (run, one worker)",
+            measurement: target.result.renewal,
+            note: "examination, personalisation (keys), link, wallet, Fig. 12 signed into the outbox, notices",
+          },
+          {
+            name: "deliver a provider notification",
+            measurement: target.result.delivery,
+            note: `${target.notifications} Fig. 12 messages: verify, inbox, handler, outbox update`,
+          },
         ]),
       },
     ];

@@ -19,11 +19,19 @@ const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, deliveryBench
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: "boolean", default: false }, only: { type: "string" }, scale: { type: "string" }, db: { type: "string" }, help: { type: "boolean", default: false } },
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      scale: { type: "string" },
+      db: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
     strict: true,
   });
   if (values.help) {
-    console.log(`usage: npm run bench -- [--quick] [--only ${MODULES.map((m) => m.name).join("|")}]\n       npm run bench -- --scale N [--db postgresql://…] [--quick]`);
+    console.log(
+      `usage: npm run bench -- [--quick] [--only ${MODULES.map((m) => m.name).join("|")}]\n       npm run bench -- --scale N [--db postgresql://…] [--quick]`,
+    );
     return;
   }
   if (values.db && !values.scale) throw new Error("--db goes with --scale");

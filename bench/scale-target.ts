@@ -12,7 +12,10 @@ import { parseArgs } from "node:util";
 import { startTempPostgres } from "../scripts/lib/temp-postgres";
 import { migrate } from "../lib/server/db/migrate";
 
-const { values } = parseArgs({ options: { scale: { type: "string" }, db: { type: "string" }, pending: { type: "string" }, runs: { type: "string" } }, strict: true });
+const { values } = parseArgs({
+  options: { scale: { type: "string" }, db: { type: "string" }, pending: { type: "string" }, runs: { type: "string" } },
+  strict: true,
+});
 const N = Number(values.scale ?? 100_000);
 const PENDING = Number(values.pending ?? 10_000);
 const RUNS = Number(values.runs ?? 15);
@@ -67,7 +70,15 @@ try {
   const { listCompanyMessages } = await import("../lib/server/data/messages");
   const { startOfUtcYear } = await import("../lib/core/workflows/reissue");
   const u = await db().user.findUniqueOrThrow({ where: { email: "issuer@recard.test" } });
-  const actor = { id: u.id, email: u.email, name: u.name, role: "issuer" as const, tenantId: u.issuerCompanyId!, issuerCompanyId: u.issuerCompanyId!, companyName: "" };
+  const actor = {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: "issuer" as const,
+    tenantId: u.issuerCompanyId!,
+    issuerCompanyId: u.issuerCompanyId!,
+    companyName: "",
+  };
 
   async function time(work: () => Promise<unknown>): Promise<Timing> {
     for (let i = 0; i < 3; i++) await work();
@@ -87,7 +98,12 @@ try {
   // A card in the middle of the list (by issue time): the keyset page that starts after it.
   async function middleCursor() {
     const total = await db().card.count();
-    const [mid] = await db().card.findMany({ orderBy: [{ issuedAt: "desc" }, { id: "desc" }], skip: Math.floor(total / 2), take: 1, select: { issuedAt: true, id: true } });
+    const [mid] = await db().card.findMany({
+      orderBy: [{ issuedAt: "desc" }, { id: "desc" }],
+      skip: Math.floor(total / 2),
+      take: 1,
+      select: { issuedAt: true, id: true },
+    });
     return { value: mid!.issuedAt.toISOString(), id: mid!.id };
   }
 
@@ -96,7 +112,9 @@ try {
     const pending = await db().reissueRequest.count({ where: { status: "pending" } });
     const after = await middleCursor();
     const nameQuery = `Scale Holder ${prefix} 4242`;
-    const digits = (await db().card.findFirstOrThrow({ where: { cardholder: { holderNo: `${prefix}-0000777` } }, select: { surfaceNumber: true } })).surfaceNumber.slice(6, 14);
+    const digits = (
+      await db().card.findFirstOrThrow({ where: { cardholder: { holderNo: `${prefix}-0000777` } }, select: { surfaceNumber: true } })
+    ).surfaceNumber.slice(6, 14);
     const pages: Record<string, () => Promise<unknown>> = {
       "baseline: SELECT 1": () => db().$queryRaw`SELECT 1`,
       "overview (figures + overdue activations)": () => Promise.all([getIssuerDashboard(actor), listOverdueActivations()]),
@@ -108,7 +126,8 @@ try {
       "cardholders: first 100": () => listCardholders(actor),
       "cardholders: search a name": () => listCardholders(actor, nameQuery),
       [`reissue queue (${pending.toLocaleString("en-US")} pending, oldest ${QUEUE_PENDING_SHOWN} shown)`]: () => listReissueQueue(actor),
-      "charges (list, totals, chart, statements, fees)": () => Promise.all([listCharges(actor, {}), chargesByMonth(actor, {}), listStatements(actor), listFeeSchedules(actor)]),
+      "charges (list, totals, chart, statements, fees)": () =>
+        Promise.all([listCharges(actor, {}), chargesByMonth(actor, {}), listStatements(actor), listFeeSchedules(actor)]),
       "messages (issuer)": () => listCompanyMessages("RECARD01"),
       "audit log": () => listAuditLog(actor),
     };

@@ -14,7 +14,9 @@ type TargetResult = { version: string; scale: number; buildMs: { small: number; 
 
 function runTarget(args: string[]): Promise<TargetResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/scale-target.ts", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/scale-target.ts", ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => {
@@ -36,7 +38,12 @@ export function scaleBench(options: { scale: number; db?: string }): BenchModule
   return {
     name: "scale",
     async run({ isQuick }) {
-      const target = await runTarget(["--scale", String(options.scale), ...(options.db ? ["--db", options.db] : []), ...(isQuick ? ["--runs", "5", "--pending", "2000"] : [])]);
+      const target = await runTarget([
+        "--scale",
+        String(options.scale),
+        ...(options.db ? ["--db", options.db] : []),
+        ...(isQuick ? ["--runs", "5", "--pending", "2000"] : []),
+      ]);
       let commit = "unknown";
       try {
         commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();

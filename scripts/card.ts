@@ -108,10 +108,7 @@ async function saveImage(path: string, text: string): Promise<void> {
 
 function describe(image: CardImage, atr?: Uint8Array): [string, string][] {
   const rows: [string, string][] = [
-    [
-      "card id",
-      image.platformType === 100 ? image.cardId : "hidden (platform 200: the card only gives out encrypted card attribute data)",
-    ],
+    ["card id", image.platformType === 100 ? image.cardId : "hidden (platform 200: the card only gives out encrypted card attribute data)"],
     ["surface number", image.surfaceNumber],
     ["platform type", String(image.platformType)],
   ];
@@ -178,7 +175,13 @@ async function commandVpcd(values: { card?: string; host?: string; port?: string
   console.log(reader ? `PC/SC reader: ${reader}` : `PC/SC reader: none (no vpcd entry in ${READER_CONF_DIR} listens on port ${port})`);
   // pcscd negotiates T=1 with this ATR through vpcd (scripts/pcsc/transmit.py prints it), but vpcd's
   // wire protocol does not carry it: power the card on as T=1, so case-3 data comes back with 9000.
-  const slot = { atr: card.atr, powerOn: () => card.powerOn("T=1"), powerOff: () => card.powerOff(), reset: () => card.reset(), transmit: (apdu: Uint8Array) => card.transmit(apdu) };
+  const slot = {
+    atr: card.atr,
+    powerOn: () => card.powerOn("T=1"),
+    powerOff: () => card.powerOff(),
+    reset: () => card.reset(),
+    transmit: (apdu: Uint8Array) => card.transmit(apdu),
+  };
   const client = startVpcdClient({
     card: slot,
     host,
@@ -218,7 +221,12 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!isCommand(name)) throw new UsageError(`unknown command "${name}"`);
     let values: Record<string, string | boolean | undefined>;
     try {
-      const parsed = parseArgs({ args: [...rest], options: { ...COMMANDS[name], help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+      const parsed = parseArgs({
+        args: [...rest],
+        options: { ...COMMANDS[name], help: { type: "boolean", short: "h" } },
+        strict: true,
+        allowPositionals: false,
+      });
       // No option is declared `multiple`, so every value is a string or a boolean.
       values = parsed.values as Record<string, string | boolean | undefined>;
     } catch (error) {

@@ -43,7 +43,10 @@ async function waitForHealth(target: string, child: ChildProcess, name: string):
   const until = Date.now() + 240_000;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was up`);
-    const ok = await fetch(`${target}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${target}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -53,7 +56,10 @@ async function waitForHealth(target: string, child: ChildProcess, name: string):
 async function main(): Promise<number> {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     log("no build: building once for every process");
-    const built = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const built = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     if (built.status !== 0) return 1;
   }
   const server = await startTempPostgres();
@@ -75,8 +81,17 @@ async function main(): Promise<number> {
         DB_POOL_MAX: "6",
         NEXT_TELEMETRY_DISABLED: "1",
       };
-      const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/start.ts", "--demo"], { env, stdio: ["ignore", "pipe", "pipe"] });
-      const prefix = (chunk: Buffer) => chunk.toString().split("\n").filter(Boolean).map((l) => `  ${d.name}| ${l}`).join("\n");
+      const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/start.ts", "--demo"], {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const prefix = (chunk: Buffer) =>
+        chunk
+          .toString()
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => `  ${d.name}| ${l}`)
+          .join("\n");
       child.stdout!.on("data", (c: Buffer) => console.log(prefix(c)));
       child.stderr!.on("data", (c: Buffer) => console.error(prefix(c)));
       children.push(child);
@@ -95,7 +110,11 @@ async function main(): Promise<number> {
       DEPLOYMENT_HOSHI_DATABASE_URL: databaseUrl(server.url, "recard_hoshi"),
       DEPLOYMENT_SHARED_DATABASE_URL: databaseUrl(server.url, "recard_shared"),
     };
-    const playwright = spawn(process.execPath, [path.join(root, "node_modules", "@playwright", "test", "cli.js"), "test", "--config", "playwright.deployments.config.ts", ...process.argv.slice(2)], { env, stdio: "inherit" });
+    const playwright = spawn(
+      process.execPath,
+      [path.join(root, "node_modules", "@playwright", "test", "cli.js"), "test", "--config", "playwright.deployments.config.ts", ...process.argv.slice(2)],
+      { env, stdio: "inherit" },
+    );
     return await new Promise<number>((resolve) => playwright.on("exit", (code) => resolve(code ?? 1)));
   } finally {
     await stopAll();

@@ -21,7 +21,10 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 const dir = "prisma/migrations";
 mkdirSync(dir, { recursive: true });
-const previous = readdirSync(dir).filter((d) => /^\d{14}_/.test(d)).sort().at(-1);
+const previous = readdirSync(dir)
+  .filter((d) => /^\d{14}_/.test(d))
+  .sort()
+  .at(-1);
 const from = previous ? ["--from-schema-datamodel", path.join(dir, previous, "schema.snapshot.prisma")] : ["--from-empty"];
 const throwaway = await startEmbeddedDatabase({ dir: null });
 const env = { ...process.env, DATABASE_URL: "postgresql://diff@localhost/none", RECARD_DIFF_DATABASE_URL: throwaway.url };

@@ -20,4 +20,8 @@ if (!demoAllowed({ ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production
 // The data layer validates its environment; the secret signs sessions and is not used by seeding.
 process.env.NEXTAUTH_SECRET ??= "seed-only-secret-not-used-for-sessions-0000";
 await migrate(url, { log: console.log });
-console.log((await seedIfEmpty(url, { log: console.log, traffic: true, hosts: parseHosts(process.env.RECARD_HOSTS) })) ? "seeded" : "the database already has data: nothing done");
+console.log(
+  (await seedIfEmpty(url, { log: console.log, traffic: true, hosts: parseHosts(process.env.RECARD_HOSTS) }))
+    ? "seeded"
+    : "the database already has data: nothing done",
+);

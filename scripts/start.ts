@@ -103,7 +103,11 @@ async function main() {
   if (problems.length > 0) throw new Error(unsafeDefaultsMessage(problems));
   const hosts = parseHosts(process.env.RECARD_HOSTS);
   if (hosts) log(`hosting ${[...hosts].join(", ")} (RECARD_HOSTS); other companies through RECARD_PEERS`);
-  log(demoAllowed(deployment) ? `demo mode: public demo keys and demo accounts (${demo ? "--demo / RECARD_DEMO=1" : "not production"}); not for real cards` : "production: own keys, no demo data");
+  log(
+    demoAllowed(deployment)
+      ? `demo mode: public demo keys and demo accounts (${demo ? "--demo / RECARD_DEMO=1" : "not production"}); not for real cards`
+      : "production: own keys, no demo data",
+  );
   let databaseUrl = process.env.DATABASE_URL;
   let kind: "embedded-postgresql" | "postgresql" = "postgresql";
   if (!databaseUrl) {

@@ -15,7 +15,10 @@ node scripts/generate.mjs >/dev/null
 step "type check"
 npx tsc --noEmit
 
-step "lint (including the one-way import rules)"
+step "format (Prettier: npm run format fixes it)"
+npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "not formatted: run npm run format"; exit 1; }
+
+step "lint (including the one-way import rules and the type-aware rules)"
 npx eslint --max-warnings 0 .
 
 step "unit tests"

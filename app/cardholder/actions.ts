@@ -17,7 +17,6 @@ import type { EndLeaseState } from "@/components/cardholder/card-at-desk";
 import type { PresentState } from "@/components/cardholder/present-card";
 import type { ReportState } from "@/components/cardholder/report-form";
 
-
 /** The report's fields, with their messages in the reader's language. */
 async function reportSchema() {
   const t = await getTranslations("cardholder.reportForm.errors");
@@ -84,7 +83,10 @@ export async function presentCardAction(cardUuid: string, _prev: PresentState, _
 export async function activateCardAction(cardUuid: string, _prev: FormState, _formData: FormData): Promise<FormState> {
   const auth = await authorize("cardholder");
   if (!auth.ok) return { message: auth.refusal.message };
-  const result = await activateCard({ kind: "cardholder", userId: auth.actor.id, label: `${auth.actor.name} (cardholder)`, cardholderId: auth.actor.cardholderId }, cardUuid);
+  const result = await activateCard(
+    { kind: "cardholder", userId: auth.actor.id, label: `${auth.actor.name} (cardholder)`, cardholderId: auth.actor.cardholderId },
+    cardUuid,
+  );
   if (!result.ok) return { message: result.error.message };
   redirect(`/cardholder?activated=${result.value.last4}`);
 }

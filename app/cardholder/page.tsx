@@ -50,12 +50,17 @@ async function Applications({ card }: { card: MyCard }) {
                 <span className="block text-xs text-slate-600" data-testid="user-charge">
                   {a.charge.amountMinor === 0
                     ? t("noFee", { provider: a.providerName })
-                    : t("charged", { provider: a.providerName, amount: formatMoney(a.charge.amountMinor, a.charge.currency, locale), kind: a.charge.kind === "reissue_reload" ? "reissue" : "normal" })}
+                    : t("charged", {
+                        provider: a.providerName,
+                        amount: formatMoney(a.charge.amountMinor, a.charge.currency, locale),
+                        kind: a.charge.kind === "reissue_reload" ? "reissue" : "normal",
+                      })}
                 </span>
               )}
             </span>
             <span className="flex items-center gap-2 text-xs text-slate-500">
-              <Badge tone="info">{tKind.has(a.kind as "transit") ? tKind(a.kind as "transit") : a.kind}</Badge> {t("since", { date: format.dateTime(a.loadedAt, "date") })}
+              <Badge tone="info">{tKind.has(a.kind as "transit") ? tKind(a.kind as "transit") : a.kind}</Badge>{" "}
+              {t("since", { date: format.dateTime(a.loadedAt, "date") })}
             </span>
           </li>
         );
@@ -144,12 +149,21 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                       </>
                     )}
                   </dl>
-                  <div className="flex flex-wrap gap-2">{!pending && !replaced && <LinkButton href={`/cardholder/cards/${card.id}/report`}>{t("report")}</LinkButton>}</div>
+                  <div className="flex flex-wrap gap-2">
+                    {!pending && !replaced && <LinkButton href={`/cardholder/cards/${card.id}/report`}>{t("report")}</LinkButton>}
+                  </div>
                   {card.walletState === "in_hand" && <PresentCard action={presentCardAction.bind(null, card.id)} last4={last4} />}
                   {leases
                     .filter((l) => l.surfaceNumber === card.surfaceNumber)
                     .map((l) => (
-                      <CardAtDesk key={l.leaseId} action={endCardLeaseAction.bind(null, l.leaseId)} providerName={l.providerName} since={l.acquiredAt.toISOString()} until={l.expiresAt.toISOString()} last4={last4} />
+                      <CardAtDesk
+                        key={l.leaseId}
+                        action={endCardLeaseAction.bind(null, l.leaseId)}
+                        providerName={l.providerName}
+                        since={l.acquiredAt.toISOString()}
+                        until={l.expiresAt.toISOString()}
+                        last4={last4}
+                      />
                     ))}
                 </div>
                 <div>
@@ -157,7 +171,11 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                     <div className="mb-3 rounded-lg bg-amber-50 px-3 py-3 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="activate-card">
                       <p className="mb-2">
                         {t("activate.intro")}{" "}
-                        {!oldLast4 ? t("activate.worksFromThen") : card.replacedCardStatus === "blocked" ? t("activate.oldBlocked", { last4: oldLast4 }) : t("activate.oldWorks", { last4: oldLast4 })}
+                        {!oldLast4
+                          ? t("activate.worksFromThen")
+                          : card.replacedCardStatus === "blocked"
+                            ? t("activate.oldBlocked", { last4: oldLast4 })
+                            : t("activate.oldWorks", { last4: oldLast4 })}
                       </p>
                       <SimpleForm
                         action={activateCardAction.bind(null, card.id)}
@@ -180,12 +198,21 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                       {replaced && ` ${t("replacementOnItsWay")}`}
                     </p>
                   )}
-                  {card.requests[0] && card.requests[0].status !== "approved" && card.requests[0].status !== "withdrawn" && <RequestStatus request={card.requests[0]} />}
-                  {card.status === "blocked" && card.requests[0] && (card.requests[0].status === "pending" || card.requests[0].status === "rejected") && card.requests[0].reason !== "damaged" && (
-                    <div className="mb-3">
-                      <WithdrawReportForm action={withdrawReportAction.bind(null, card.requests[0].id)} last4={last4} requestNo={card.requests[0].requestNo} />
-                    </div>
+                  {card.requests[0] && card.requests[0].status !== "approved" && card.requests[0].status !== "withdrawn" && (
+                    <RequestStatus request={card.requests[0]} />
                   )}
+                  {card.status === "blocked" &&
+                    card.requests[0] &&
+                    (card.requests[0].status === "pending" || card.requests[0].status === "rejected") &&
+                    card.requests[0].reason !== "damaged" && (
+                      <div className="mb-3">
+                        <WithdrawReportForm
+                          action={withdrawReportAction.bind(null, card.requests[0].id)}
+                          last4={last4}
+                          requestNo={card.requests[0].requestNo}
+                        />
+                      </div>
+                    )}
                   {oldLast4 && <p className="mb-2 text-xs text-slate-500">{t("reissuedToReplace", { date: date(card.issuedAt), last4: oldLast4 })}</p>}
                   <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{t("applications")}</h3>
                   <Applications card={card} />
@@ -212,7 +239,9 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
                     </span>
                   </span>
                   <span className="text-slate-500">
-                    {approved ? t("earlier.replacedOn", { date: date(approved.decidedAt!), reason: reasonWord(tCard, approved.reason) }) : t("earlier.replaced")}
+                    {approved
+                      ? t("earlier.replacedOn", { date: date(approved.decidedAt!), reason: reasonWord(tCard, approved.reason) })
+                      : t("earlier.replaced")}
                   </span>
                 </li>
               );

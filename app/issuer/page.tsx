@@ -30,16 +30,37 @@ export default async function IssuerOverview() {
       <PageHeader title="Overview" description="Live figures from the card management database." />
       <StatGrid>
         <Stat label="Open reissue requests" value={formatTotal(d.openReissueRequests)} testId="stat-open-reissue" hint="waiting for examination" />
-        <Stat label="Active cards" value={formatTotal(d.cardsByStatus.active)} testId="stat-active-cards" href="/issuer/cards?status=active" hint={`${formatTotal(d.cardholders)} cardholders`} />
-        <Stat label="Blocked cards" value={formatTotal(d.cardsByStatus.blocked)} testId="stat-blocked-cards" href="/issuer/cards?status=blocked" hint="reported lost or stolen" />
-        <Stat label="Terminated cards" value={formatTotal(d.cardsByStatus.terminated)} href="/issuer/cards?status=terminated" hint="replaced by reissued cards" />
+        <Stat
+          label="Active cards"
+          value={formatTotal(d.cardsByStatus.active)}
+          testId="stat-active-cards"
+          href="/issuer/cards?status=active"
+          hint={`${formatTotal(d.cardholders)} cardholders`}
+        />
+        <Stat
+          label="Blocked cards"
+          value={formatTotal(d.cardsByStatus.blocked)}
+          testId="stat-blocked-cards"
+          href="/issuer/cards?status=blocked"
+          hint="reported lost or stolen"
+        />
+        <Stat
+          label="Terminated cards"
+          value={formatTotal(d.cardsByStatus.terminated)}
+          href="/issuer/cards?status=terminated"
+          hint="replaced by reissued cards"
+        />
         <Stat label="Platform 100 cards" value={formatTotal(d.cardsByPlatform.pf100)} hint="card id readable (method 1)" />
         <Stat label="Platform 200 cards" value={formatTotal(d.cardsByPlatform.pf200)} hint="card id sealed (method 2)" />
         <Stat label="Loading permissions today" value={formatTotal(d.permissionsToday)} testId="stat-permissions-today" hint="granted since 00:00 UTC" />
         <Stat label="Reloads today" value={formatTotal(d.reloadsToday)} hint={`${d.activeProviders} providers under contract`} />
       </StatGrid>
       <Panel title={`Not activated after ${ACTIVATION_DEADLINE_DAYS} days (${overdue.total})`} className="mt-8">
-        <Table head={["Card", "Cardholder", "Replaces a card", "Sent"]} empty={`Every new card sent more than ${ACTIVATION_DEADLINE_DAYS} days ago has been activated.`} caption="Cards not activated past the deadline">
+        <Table
+          head={["Card", "Cardholder", "Replaces a card", "Sent"]}
+          empty={`Every new card sent more than ${ACTIVATION_DEADLINE_DAYS} days ago has been activated.`}
+          caption="Cards not activated past the deadline"
+        >
           {overdue.cards.map((c) => (
             <tr key={c.id}>
               <Td mono>

@@ -25,7 +25,12 @@ export function CardAtDesk({
   const [state, formAction, pending] = useActionState<EndLeaseState, FormData>(action, {});
   if (state.ended) return <FormMessage tone="good">{t("tookBack", { provider: providerName })}</FormMessage>;
   return (
-    <form action={formAction} aria-label={t("formLabel", { last4 })} className="space-y-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="card-at-desk">
+    <form
+      action={formAction}
+      aria-label={t("formLabel", { last4 })}
+      className="space-y-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200"
+      data-testid="card-at-desk"
+    >
       <p>
         {t.rich("text", {
           provider: providerName,

@@ -9,7 +9,13 @@ export function IssueCardForm({ action }: { action: (prev: IssueState, formData:
   const [state, formAction, pending] = useActionState<IssueState, FormData>(action, {});
   return (
     <form action={formAction} className="space-y-3" aria-label="Issue a new card">
-      <SelectField label="Platform type" name="platformType" defaultValue="" errors={state.fieldErrors?.platformType} hint="100: card id readable by providers (method 1). 200: only encrypted card attribute data (method 2).">
+      <SelectField
+        label="Platform type"
+        name="platformType"
+        defaultValue=""
+        errors={state.fieldErrors?.platformType}
+        hint="100: card id readable by providers (method 1). 200: only encrypted card attribute data (method 2)."
+      >
         <option value="" disabled>
           Choose…
         </option>

@@ -12,7 +12,12 @@ import { Table, Td } from "@/components/ui/table";
 import { formatInstant, groupSurfaceNumber, platformTypeShort } from "@/lib/core/format";
 import type { QueueItem } from "@/lib/server/data/issuer/reissue";
 
-export type QueueData = { pending: QueueItem[]; pendingTotal: number; decided: QueueItem[]; policy: { maxReissuesPerYear: number; requireIdentityVerified: boolean; rejectOnFraudFlag: boolean } };
+export type QueueData = {
+  pending: QueueItem[];
+  pendingTotal: number;
+  decided: QueueItem[];
+  policy: { maxReissuesPerYear: number; requireIdentityVerified: boolean; rejectOnFraudFlag: boolean };
+};
 
 /** The live queue: polled every few seconds and refreshed after each decision (STYLE.md 10). */
 export const reissueQueueQuery = queryOptions({
@@ -221,7 +226,11 @@ function announcementWords({ requestNo, cardholder, state }: Announcement, t: Wo
   return { tone: "bad", text: t("unreachable", { requestNo, cardholder }) };
 }
 
-const ANNOUNCEMENT_TONES = { good: "bg-emerald-50 text-emerald-900 ring-emerald-200", warn: "bg-amber-50 text-amber-900 ring-amber-200", bad: "bg-rose-50 text-rose-900 ring-rose-200" } as const;
+const ANNOUNCEMENT_TONES = {
+  good: "bg-emerald-50 text-emerald-900 ring-emerald-200",
+  warn: "bg-amber-50 text-amber-900 ring-amber-200",
+  bad: "bg-rose-50 text-rose-900 ring-rose-200",
+} as const;
 
 export function ReissueQueue({ initial, approve, reject }: { initial: QueueData; approve: BoundDecide; reject: BoundDecide }) {
   const queryClient = useQueryClient();
@@ -264,11 +273,14 @@ export function ReissueQueue({ initial, approve, reject }: { initial: QueueData;
         })}
       </div>
       <p className="mb-3 text-xs text-slate-500" aria-live="polite">
-        {data.pendingTotal} pending{data.pendingTotal > data.pending.length ? ` (the oldest ${data.pending.length} shown)` : ""} · live, updated <time suppressHydrationWarning>{new Date(dataUpdatedAt).toISOString().slice(11, 19)}</time> UTC{isFetching ? " · refreshing…" : ""}
+        {data.pendingTotal} pending{data.pendingTotal > data.pending.length ? ` (the oldest ${data.pending.length} shown)` : ""} · live, updated{" "}
+        <time suppressHydrationWarning>{new Date(dataUpdatedAt).toISOString().slice(11, 19)}</time> UTC{isFetching ? " · refreshing…" : ""}
         {error ? ` · ${error.message}` : ""}
       </p>
       <section aria-label="Pending requests" className="space-y-4">
-        {data.pending.length === 0 && <p className="rounded-xl border border-dashed border-slate-300 px-5 py-8 text-center text-sm text-slate-500">No request is waiting.</p>}
+        {data.pending.length === 0 && (
+          <p className="rounded-xl border border-dashed border-slate-300 px-5 py-8 text-center text-sm text-slate-500">No request is waiting.</p>
+        )}
         {data.pending.map((item) => (
           <PendingRequest key={item.id} item={item} results={results[item.id]} decide={decide} />
         ))}

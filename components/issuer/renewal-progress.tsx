@@ -26,7 +26,15 @@ function eta(seconds: number | null): string {
 }
 
 /** A renewal run, live: counts, rate and ETA, pause/resume, the bureau file and who downloaded it. */
-export function RenewalProgressView({ initial, pause, resume }: { initial: RenewalProgress; pause: (s: FormState, f: FormData) => Promise<FormState>; resume: (s: FormState, f: FormData) => Promise<FormState> }) {
+export function RenewalProgressView({
+  initial,
+  pause,
+  resume,
+}: {
+  initial: RenewalProgress;
+  pause: (s: FormState, f: FormData) => Promise<FormState>;
+  resume: (s: FormState, f: FormData) => Promise<FormState>;
+}) {
   const queryClient = useQueryClient();
   const { data, error } = useQuery(progressQuery(initial.id, initial));
   const p = data ?? initial;
@@ -75,14 +83,21 @@ export function RenewalProgressView({ initial, pause, resume }: { initial: Renew
       </Panel>
       <div className="space-y-6">
         <Panel title="Run">
-          <p className="mb-3 text-xs text-slate-500">Started {formatInstant(p.startedAt)}{p.finishedAt ? `, finished ${formatInstant(p.finishedAt)}` : ""}.</p>
+          <p className="mb-3 text-xs text-slate-500">
+            Started {formatInstant(p.startedAt)}
+            {p.finishedAt ? `, finished ${formatInstant(p.finishedAt)}` : ""}.
+          </p>
           <div onSubmit={refresh}>
-            {p.status === "running" && <SimpleForm action={pause} fields={[]} submitLabel="Pause" ariaLabel="Pause the run" idPrefix="pause" variant="secondary" />}
+            {p.status === "running" && (
+              <SimpleForm action={pause} fields={[]} submitLabel="Pause" ariaLabel="Pause the run" idPrefix="pause" variant="secondary" />
+            )}
             {p.status === "paused" && <SimpleForm action={resume} fields={[]} submitLabel="Resume" ariaLabel="Resume the run" idPrefix="resume" />}
           </div>
         </Panel>
         <Panel title="Card bureau">
-          <p className="mb-3 text-sm text-slate-600">The personalisation batch: one line per renewed card (surface number, platform type, holder, delivery address).</p>
+          <p className="mb-3 text-sm text-slate-600">
+            The personalisation batch: one line per renewed card (surface number, platform type, holder, delivery address).
+          </p>
           <a className="text-sm font-medium underline" href={`/issuer/renewals/${p.id}/bureau`} download>
             Download the batch file (CSV)
           </a>

@@ -7,7 +7,16 @@ import { FieldErrors, FormMessage } from "@/components/ui/field";
 export type FormState = { ok?: boolean; message?: string; fieldErrors?: Record<string, string[] | undefined> };
 
 export type FieldSpec =
-  | { kind: "text" | "number" | "month" | "date" | "email" | "password"; name: string; label: string; defaultValue?: string | number; hint?: string; placeholder?: string; min?: number; width?: string }
+  | {
+      kind: "text" | "number" | "month" | "date" | "email" | "password";
+      name: string;
+      label: string;
+      defaultValue?: string | number;
+      hint?: string;
+      placeholder?: string;
+      min?: number;
+      width?: string;
+    }
   | { kind: "select"; name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string; hint?: string; width?: string }
   | { kind: "textarea"; name: string; label: string; defaultValue?: string; hint?: string; width?: string };
 
@@ -65,7 +74,14 @@ export function SimpleForm({
             ) : f.kind === "textarea" ? (
               <textarea {...common} rows={2} maxLength={500} defaultValue={f.defaultValue} />
             ) : (
-              <input {...common} type={f.kind} defaultValue={f.kind === "password" ? undefined : f.defaultValue} placeholder={f.placeholder} min={f.min} autoComplete={f.kind === "password" ? "new-password" : undefined} />
+              <input
+                {...common}
+                type={f.kind}
+                defaultValue={f.kind === "password" ? undefined : f.defaultValue}
+                placeholder={f.placeholder}
+                min={f.min}
+                autoComplete={f.kind === "password" ? "new-password" : undefined}
+              />
             )}
             {f.hint && (
               <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">

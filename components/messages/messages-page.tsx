@@ -22,7 +22,9 @@ export async function MessagesPage({ companyId, basePath, view }: { companyId: s
         </Panel>
         <div className="space-y-6">
           <Panel title="Import a message file">
-            <p className="mb-3 text-xs text-slate-600">A file received offline goes through the same checks as online delivery: signature, sender, receiver, and replay.</p>
+            <p className="mb-3 text-xs text-slate-600">
+              A file received offline goes through the same checks as online delivery: signature, sender, receiver, and replay.
+            </p>
             <ImportForm />
           </Panel>
           {detail && (

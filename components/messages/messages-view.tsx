@@ -39,7 +39,11 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
         </span>
       </div>
       {tab === "received" && (
-        <Table head={["Received", "Type", "Message id", "From", "PF", "Via", "Status", "Result", ""]} empty="No message received yet." caption="Received messages">
+        <Table
+          head={["Received", "Type", "Message id", "From", "PF", "Via", "Status", "Result", ""]}
+          empty="No message received yet."
+          caption="Received messages"
+        >
           {m.received.map((r) => (
             <tr key={r.id}>
               <Td>{formatInstant(r.receivedAt)}</Td>
@@ -66,7 +70,11 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
         </Table>
       )}
       {tab === "sent" && (
-        <Table head={["Written", "Type", "Message id", "To", "PF", "Status", "Tries", "Answer / error", ""]} empty="No message sent yet." caption="Sent messages">
+        <Table
+          head={["Written", "Type", "Message id", "To", "PF", "Status", "Tries", "Answer / error", ""]}
+          empty="No message sent yet."
+          caption="Sent messages"
+        >
           {m.sent.map((s) => (
             <tr key={s.id}>
               <Td>{formatInstant(s.createdAt)}</Td>

@@ -190,9 +190,7 @@ export function ReaderPanel({
       </fieldset>
 
       {transport === "webusb" && (
-        <p className="mb-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
-          {WEBUSB_SMART_CARD_BLOCKED_MESSAGE}
-        </p>
+        <p className="mb-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">{WEBUSB_SMART_CARD_BLOCKED_MESSAGE}</p>
       )}
       {transport === "webserial" && !isSerialAvailable && (
         <p className="mb-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
@@ -284,7 +282,9 @@ function ApduTraceTable({ entries }: { entries: readonly TraceEntry[] }) {
                       {data || "—"}
                     </span>
                   </td>
-                  <td className={`${cell} font-mono text-xs ${entry.sw === 0x9000 ? "text-emerald-700" : "text-rose-700"}`}>{entry.sw === null ? "—" : formatStatusWord(entry.sw)}</td>
+                  <td className={`${cell} font-mono text-xs ${entry.sw === 0x9000 ? "text-emerald-700" : "text-rose-700"}`}>
+                    {entry.sw === null ? "—" : formatStatusWord(entry.sw)}
+                  </td>
                   <td className={`${cell} break-words text-xs text-slate-700`}>
                     {entry.meaning}
                     <span className="block tabular-nums text-slate-400">{entry.durationMs.toFixed(1)} ms</span>

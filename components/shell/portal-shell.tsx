@@ -42,9 +42,7 @@ export async function PortalShell({
           <div className="flex items-center gap-4">
             <div className="text-right text-sm leading-tight" data-testid="signed-in-as">
               <div className="font-medium">{person.name}</div>
-              <div className="text-white/90">
-                {t("signedInAs", { company, email: person.email })}
-              </div>
+              <div className="text-white/90">{t("signedInAs", { company, email: person.email })}</div>
             </div>
             <LanguageSwitcher tone="dark" />
             <SignOutButton />

@@ -12,7 +12,13 @@ const ENGLISH: SortWords = { ascending: "sorted ascending", descending: "sorted 
  * column (the other direction when it is already the sort), with `aria-sort` on the header. `href`
  * builds the list's URL for a sort and must drop the page cursor.
  */
-export function sortHeader<K extends string>(label: string, key: K, current: SortState<K>, href: (sort: SortState<K>) => string, words: SortWords = ENGLISH): HeadCell {
+export function sortHeader<K extends string>(
+  label: string,
+  key: K,
+  current: SortState<K>,
+  href: (sort: SortState<K>) => string,
+  words: SortWords = ENGLISH,
+): HeadCell {
   const active = current.key === key;
   const next: SortDirection = active ? (current.dir === "asc" ? "desc" : "asc") : "asc";
   return {

@@ -46,7 +46,14 @@ function describedBy(name: string, hint?: ReactNode) {
 export function TextField({ label, name, errors, hint, ...props }: Common & InputHTMLAttributes<HTMLInputElement>) {
   return (
     <Frame label={label} name={name} errors={errors} hint={hint}>
-      <input id={name} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(name, hint)} className={`${INPUT} ${ring(errors)}`} {...props} />
+      <input
+        id={name}
+        name={name}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy(name, hint)}
+        className={`${INPUT} ${ring(errors)}`}
+        {...props}
+      />
     </Frame>
   );
 }
@@ -54,7 +61,14 @@ export function TextField({ label, name, errors, hint, ...props }: Common & Inpu
 export function SelectField({ label, name, errors, hint, children, ...props }: Common & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <Frame label={label} name={name} errors={errors} hint={hint}>
-      <select id={name} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(name, hint)} className={`${INPUT} ${ring(errors)}`} {...props}>
+      <select
+        id={name}
+        name={name}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy(name, hint)}
+        className={`${INPUT} ${ring(errors)}`}
+        {...props}
+      >
         {children}
       </select>
     </Frame>
@@ -64,7 +78,14 @@ export function SelectField({ label, name, errors, hint, children, ...props }: C
 export function TextAreaField({ label, name, errors, hint, ...props }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
     <Frame label={label} name={name} errors={errors} hint={hint}>
-      <textarea id={name} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(name, hint)} className={`${INPUT} ${ring(errors)}`} {...props} />
+      <textarea
+        id={name}
+        name={name}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy(name, hint)}
+        className={`${INPUT} ${ring(errors)}`}
+        {...props}
+      />
     </Frame>
   );
 }

@@ -4,7 +4,9 @@ import type { ReactNode } from "react";
 /** One live figure on a dashboard; with `href` the whole tile links to the figure's list. */
 export function Stat({ label, value, hint, href, testId }: { label: string; value: ReactNode; hint?: ReactNode; href?: string; testId?: string }) {
   return (
-    <div className={`relative rounded-xl border border-slate-200 bg-white px-5 py-4 shadow-sm ${href ? "transition focus-within:ring-2 focus-within:ring-indigo-600 hover:border-slate-300 hover:shadow" : ""}`}>
+    <div
+      className={`relative rounded-xl border border-slate-200 bg-white px-5 py-4 shadow-sm ${href ? "transition focus-within:ring-2 focus-within:ring-indigo-600 hover:border-slate-300 hover:shadow" : ""}`}
+    >
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
       <dd className="mt-1 text-3xl font-semibold tabular-nums text-slate-900" data-testid={testId}>
         {href ? (

@@ -18,7 +18,12 @@ export function Table({ head, children, empty, caption }: { head: (ReactNode | H
         <thead>
           <tr>
             {head.map((h, i) => (
-              <th key={i} scope="col" aria-sort={isHeadCell(h) ? h.ariaSort : undefined} className="whitespace-nowrap px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <th
+                key={i}
+                scope="col"
+                aria-sort={isHeadCell(h) ? h.ariaSort : undefined}
+                className="whitespace-nowrap px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500"
+              >
                 {isHeadCell(h) ? h.content : h}
               </th>
             ))}

@@ -21,7 +21,10 @@ test("each deployment holds only its own companies' data, and signs in only thei
   expect(await query(ISSUER_DB, "SELECT provider_company_id FROM sp_companies")).toEqual([]);
   expect(await query(METRO_DB, "SELECT company_id FROM iss_issuer_company")).toEqual([]);
   expect(await query(METRO_DB, "SELECT provider_company_id AS id FROM sp_companies")).toEqual([{ id: "METRO01" }]);
-  expect((await query<{ id: string }>(HOSHI_DB, "SELECT provider_company_id AS id FROM sp_companies ORDER BY 1")).map((r) => r.id)).toEqual(["HOSHI01", "SAKURA01"]);
+  expect((await query<{ id: string }>(HOSHI_DB, "SELECT provider_company_id AS id FROM sp_companies ORDER BY 1")).map((r) => r.id)).toEqual([
+    "HOSHI01",
+    "SAKURA01",
+  ]);
   expect(await query(METRO_DB, "SELECT count(*)::int AS n FROM iss_cardholders")).toEqual([{ n: 0 }]);
 
   // Metro's address knows nobody of Hoshi or of the issuer: the sign-in says so, nobody is signed in.
@@ -38,7 +41,9 @@ test("each deployment holds only its own companies' data, and signs in only thei
   }
 });
 
-test("method 1, pushed: the issuer approves Mei's reissue, Metro's deployment receives the pair over HTTP, Metro's desk reloads Metro Pass", async ({ browser }) => {
+test("method 1, pushed: the issuer approves Mei's reissue, Metro's deployment receives the pair over HTTP, Metro's desk reloads Metro Pass", async ({
+  browser,
+}) => {
   const issuer = await signedIn(browser, ISSUER, "issuer@recard.test");
   const { decided, newLast4 } = await approve(issuer.page, "Mei Ito");
   expect(decided).toContain("Metro Transit was told of the new card now.");
@@ -48,7 +53,13 @@ test("method 1, pushed: the issuer approves Mei's reissue, Metro's deployment re
   // Metro's deployment received the notification over HTTP, in its own inbox.
   // (Delivered at the approval; a retry by the queue would bring it a little later.)
   await expect
-    .poll(async () => (await query<{ via: string }>(METRO_DB, "SELECT via::text FROM xc_inbox WHERE owner_company_id = 'METRO01' AND type = 'reissuance-notification'")).map((m) => m.via), LOAD)
+    .poll(
+      async () =>
+        (await query<{ via: string }>(METRO_DB, "SELECT via::text FROM xc_inbox WHERE owner_company_id = 'METRO01' AND type = 'reissuance-notification'")).map(
+          (m) => m.via,
+        ),
+      LOAD,
+    )
     .toEqual(["http"]);
 
   const metro = await signedIn(browser, METRO, "desk@metro.recard.test");
@@ -68,7 +79,9 @@ test("method 1, pushed: the issuer approves Mei's reissue, Metro's deployment re
   await Promise.all([issuer.context.close(), mei.context.close(), metro.context.close()]);
 });
 
-test("method 1, pulled (Fig. 19): Hoshi is set to pull; Rin's reissue is pushed to Metro (and Sakura), not Hoshi; Hoshi's desk asks the issuer over HTTP and reloads Hoshi Credit", async ({ browser }) => {
+test("method 1, pulled (Fig. 19): Hoshi is set to pull; Rin's reissue is pushed to Metro (and Sakura), not Hoshi; Hoshi's desk asks the issuer over HTTP and reloads Hoshi Credit", async ({
+  browser,
+}) => {
   const issuer = await signedIn(browser, ISSUER, "issuer@recard.test");
   await issuer.page.goto("/issuer/providers");
   const delivery = issuer.page.getByRole("form", { name: "Reissuance information delivery to Hoshi Card Services" });
@@ -102,7 +115,9 @@ test("method 1, pulled (Fig. 19): Hoshi is set to pull; Rin's reissue is pushed 
   await Promise.all([issuer.context.close(), rin.context.close(), hoshi.context.close()]);
 });
 
-test("method 2: Haruto's platform-200 card is reissued with nobody notified; Hoshi's desk inquires over HTTP and reloads Hoshi Credit by message id", async ({ browser }) => {
+test("method 2: Haruto's platform-200 card is reissued with nobody notified; Hoshi's desk inquires over HTTP and reloads Hoshi Credit by message id", async ({
+  browser,
+}) => {
   const haruto = await signedIn(browser, ISSUER, "haruto.kobayashi@mail.example");
   await report(haruto.page, "Damaged");
   const issuer = await signedIn(browser, ISSUER, "issuer@recard.test");

@@ -50,7 +50,11 @@ test("the same reload confirmed through both instances at once loads, charges an
   );
   expect(permissions.map((p) => p.status)).toEqual(["confirmed"]);
   expect(await query(DB, "SELECT count(*)::int AS n FROM iss_provider_charges WHERE permission_id = $1", [permissions[0]!.id])).toEqual([{ n: 1 }]);
-  const loads = await query<{ id: string }>(DB, "SELECT id FROM sp_load_records WHERE provider_company_id = 'METRO01' AND card_id = $1 AND application_aid = 'F0524300010001' AND status = 'loaded'", [card1!.card_id]);
+  const loads = await query<{ id: string }>(
+    DB,
+    "SELECT id FROM sp_load_records WHERE provider_company_id = 'METRO01' AND card_id = $1 AND application_aid = 'F0524300010001' AND status = 'loaded'",
+    [card1!.card_id],
+  );
   expect(loads).toHaveLength(1);
   expect(await query(DB, "SELECT count(*)::int AS n FROM sp_user_charges WHERE load_record_id = $1", [loads[0]!.id])).toEqual([{ n: 1 }]);
   // Messages (this database is fresh: the seed writes loads directly, its opening traffic is charge
@@ -59,6 +63,8 @@ test("the same reload confirmed through both instances at once loads, charges an
     expect(await query(DB, "SELECT count(*)::int AS n FROM xc_outbox WHERE type = $1", [type]), type).toEqual([{ n: 1 }]);
     expect(await query(DB, "SELECT count(*)::int AS n FROM xc_inbox WHERE type = $1", [type]), type).toEqual([{ n: 1 }]);
   }
-  expect(await query(DB, "SELECT count(*)::int AS n FROM xc_outbox WHERE type = 'reload-permission-grant' AND message_id = $1", [permissions[0]!.message_id])).toEqual([{ n: 1 }]);
+  expect(
+    await query(DB, "SELECT count(*)::int AS n FROM xc_outbox WHERE type = 'reload-permission-grant' AND message_id = $1", [permissions[0]!.message_id]),
+  ).toEqual([{ n: 1 }]);
   await Promise.all([issuer, mei, deskA, deskB].map((p) => p.context.close()));
 });

@@ -41,7 +41,9 @@ export async function query<T extends pg.QueryResultRow>(url: string, sql: strin
  * the issuer's virtual wallet, so the desk reads the card itself, as it would in a real reader.
  */
 export async function cardInHand(issuerDatabaseUrl: string, last4: string): Promise<string> {
-  const rows = await query<{ image: CardImage }>(issuerDatabaseUrl, "SELECT image FROM wallet_cards WHERE surface_number LIKE $1 AND state = 'in_hand'", [`%${last4}`]);
+  const rows = await query<{ image: CardImage }>(issuerDatabaseUrl, "SELECT image FROM wallet_cards WHERE surface_number LIKE $1 AND state = 'in_hand'", [
+    `%${last4}`,
+  ]);
   expect(rows).toHaveLength(1);
   return encodeCardImage(rows[0]!.image);
 }
@@ -59,7 +61,10 @@ export async function report(page: Page, reason: "Lost" | "Stolen" | "Damaged"):
 /** The issuer approves the cardholder's pending request; returns the decision's words and the new card's last four digits. */
 export async function approve(page: Page, cardholder: string): Promise<{ decided: string; newLast4: string }> {
   await page.goto("/issuer/reissues");
-  await page.getByRole("article", { name: new RegExp(`from ${cardholder}$`) }).getByRole("button", { name: "Approve and reissue" }).click();
+  await page
+    .getByRole("article", { name: new RegExp(`from ${cardholder}$`) })
+    .getByRole("button", { name: "Approve and reissue" })
+    .click();
   const decided = page.getByRole("status", { name: "Decisions" });
   await expect(decided).toContainText(`${cardholder}: Approved. New card ending`);
   const text = (await decided.textContent())!;

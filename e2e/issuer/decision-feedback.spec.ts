@@ -41,14 +41,18 @@ test("an approval is announced even when the live queue drops the request before
     if (route.request().method() !== "POST") return route.continue();
     const answer = await route.fetch();
     await page.waitForResponse(
-      async (r) => r.url().endsWith("/issuer/reissues/feed") && ((await r.json()) as { pending: { cardholder: { name: string } }[] }).pending.every((p) => p.cardholder.name !== "Koharu Ishikawa"),
+      async (r) =>
+        r.url().endsWith("/issuer/reissues/feed") &&
+        ((await r.json()) as { pending: { cardholder: { name: string } }[] }).pending.every((p) => p.cardholder.name !== "Koharu Ishikawa"),
     );
     await expect(koharu).toHaveCount(0);
     await route.fulfill({ response: answer });
   });
   await koharu.getByRole("button", { name: "Approve and reissue" }).click();
   await expect(decisions(page)).toContainText(/Koharu Ishikawa: Approved\. New card ending \d{4}\./);
-  await expect(decisions(page)).toContainText("Hoshi Card Services, Metro Transit, and Sakura Points will reload their applications when Koharu Ishikawa visits.");
+  await expect(decisions(page)).toContainText(
+    "Hoshi Card Services, Metro Transit, and Sakura Points will reload their applications when Koharu Ishikawa visits.",
+  );
   await expect(decisions(page)).toContainText("were told of the new card now.");
   await page.unrouteAll({ behavior: "wait" });
 });
@@ -72,10 +76,14 @@ test("a request another operator decided first tells the second operator who dec
   await expect(decisions(page)).toContainText("Rin Hashimoto: Rejected. The cardholder sees your reason.");
 
   await request(takeshi, "Rin Hashimoto").getByRole("button", { name: "Approve and reissue" }).click();
-  await expect(decisions(takeshi)).toContainText(/Rin Hashimoto: already rejected by Aiko Tanaka at [A-Z][a-z]{2} \d{1,2}, \d{4}, .+\. Your decision was not recorded\./);
+  await expect(decisions(takeshi)).toContainText(
+    /Rin Hashimoto: already rejected by Aiko Tanaka at [A-Z][a-z]{2} \d{1,2}, \d{4}, .+\. Your decision was not recorded\./,
+  );
   frozen = false;
   await expect(request(takeshi, "Rin Hashimoto")).toHaveCount(0);
-  await expect(takeshi.getByRole("table", { name: "Latest decisions" }).getByRole("row").filter({ hasText: "Rin Hashimoto" }).first()).toContainText("Aiko Tanaka");
+  await expect(takeshi.getByRole("table", { name: "Latest decisions" }).getByRole("row").filter({ hasText: "Rin Hashimoto" }).first()).toContainText(
+    "Aiko Tanaka",
+  );
   await second.close();
 });
 

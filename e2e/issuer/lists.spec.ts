@@ -26,7 +26,10 @@ test("the card list sorts by surface number both ways, keeps the filters, and it
   const response = await page.request.get("/issuer/cards/export?platform=200&sort=surface&dir=desc");
   expect(response.status()).toBe(200);
   expect(response.headers()["content-type"]).toBe("text/csv; charset=utf-8");
-  const lines = (await response.text()).replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+  const lines = (await response.text())
+    .replace(/^\uFEFF/, "")
+    .trimEnd()
+    .split("\r\n");
   expect(lines[0]).toBe("surface_number,card_id,platform_type,status,cardholder,holder_no,issued_at,generation,applications");
   const rows = lines.slice(1).map((l) => l.split(","));
   expect(rows.map((r) => r[0])).toEqual([...ascending].reverse());

@@ -58,7 +58,9 @@ test("a report on the cardholder's behalf that fails the examination is approved
   await takumi.getByLabel("Override reason (the examination failed)").fill("The fraud desk cleared the flag by phone today (ticket 4411).");
   await takumi.getByRole("button", { name: "Approve by override" }).click();
   await expect(decisions(page)).toContainText("Takumi Inoue: Approved. New card ending");
-  await expect(decisions(page)).toContainText("Metro Transit will reload its applications when Takumi Inoue visits. Platform 200: nobody is told now; it asks at that visit.");
+  await expect(decisions(page)).toContainText(
+    "Metro Transit will reload its applications when Takumi Inoue visits. Platform 200: nobody is told now; it asks at that visit.",
+  );
   await expect(page.getByRole("table", { name: "Latest decisions" }).getByRole("row").filter({ hasText: "Takumi Inoue" }).first()).toContainText("override");
 });
 

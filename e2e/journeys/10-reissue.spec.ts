@@ -33,7 +33,10 @@ async function sakuraDesk(browser: Browser) {
 /** The cardholder reports the one card in use; returns its last four digits. */
 async function reportCurrentCard(page: Page, reason: "Lost" | "Stolen" | "Damaged", statement: string): Promise<string> {
   await page.goto("/cardholder");
-  const title = await page.getByRole("heading", { name: /^Card ending \d{4}$/ }).first().textContent();
+  const title = await page
+    .getByRole("heading", { name: /^Card ending \d{4}$/ })
+    .first()
+    .textContent();
   const last4 = title!.slice(-4);
   await page.getByRole("link", { name: "Report lost, stolen or damaged" }).click();
   await expect(page.getByRole("heading", { name: "Report lost, stolen or damaged" })).toBeVisible();
@@ -77,7 +80,9 @@ async function cardIdsAfterApproval(page: Page, cardholder: string) {
   return { old, reissued };
 }
 
-test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Transit and Sakura Points receive the old ↔ new pair; no desk reloads the new card before Hana activates it", async ({ browser }) => {
+test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Transit and Sakura Points receive the old ↔ new pair; no desk reloads the new card before Hana activates it", async ({
+  browser,
+}) => {
   // A desk visit (relayed APDUs, a database transaction each) on top of four portals.
   test.setTimeout(240_000);
   const hana = await as(browser, "hana");
@@ -90,7 +95,9 @@ test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Tr
 
   const issuer = await as(browser, "issuer");
   const approved = await approveInQueue(issuer.page, "Hana Sato");
-  expect(approved).toContain("Metro Transit and Sakura Points will reload their applications when Hana Sato visits. Metro Transit and Sakura Points were told of the new card now.");
+  expect(approved).toContain(
+    "Metro Transit and Sakura Points will reload their applications when Hana Sato visits. Metro Transit and Sakura Points were told of the new card now.",
+  );
   ids.hana = await cardIdsAfterApproval(issuer.page, "Hana Sato");
   // The new card waits for Hana's activation; the lost card stays blocked until then.
   await expect(issuer.page.getByTestId("card-facts")).toContainText("issued");
@@ -169,7 +176,9 @@ test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Tr
   await Promise.all([hana.context.close(), issuer.context.close(), metro.context.close(), sakura.context.close(), hoshi.context.close()]);
 });
 
-test("(b) Kenji reports his platform-200 card damaged, the issuer approves, and no provider learns his card id; the damaged card works until he activates the new one", async ({ browser }) => {
+test("(b) Kenji reports his platform-200 card damaged, the issuer approves, and no provider learns his card id; the damaged card works until he activates the new one", async ({
+  browser,
+}) => {
   // Three desks' pages and messages, then the activation: more than the default budget on a busy machine.
   test.setTimeout(180_000);
   const kenji = await as(browser, "kenji");
@@ -180,7 +189,9 @@ test("(b) Kenji reports his platform-200 card damaged, the issuer approves, and 
 
   const issuer = await as(browser, "issuer");
   const approved = await approveInQueue(issuer.page, "Kenji Watanabe");
-  expect(approved).toContain("Hoshi Card Services and Sakura Points will reload their applications when Kenji Watanabe visits. Platform 200: nobody is told now; they ask at that visit.");
+  expect(approved).toContain(
+    "Hoshi Card Services and Sakura Points will reload their applications when Kenji Watanabe visits. Platform 200: nobody is told now; they ask at that visit.",
+  );
   ids.kenji = await cardIdsAfterApproval(issuer.page, "Kenji Watanabe");
   await expect(issuer.page.getByTestId("lineage")).toContainText(ids.kenji.old);
 
@@ -237,7 +248,9 @@ test("(c) a rejection reaches the cardholder with its reason", async ({ browser 
   await request.getByLabel("Reason for the rejection").fill(reason);
   await request.getByRole("button", { name: "Reject" }).click();
   await expect(issuer.page.getByRole("status", { name: "Decisions" })).toContainText("Kenji Watanabe: Rejected. The cardholder sees your reason.");
-  await expect(issuer.page.getByRole("table", { name: "Latest decisions" }).getByRole("row").filter({ hasText: "Kenji Watanabe" }).first()).toContainText("rejected");
+  await expect(issuer.page.getByRole("table", { name: "Latest decisions" }).getByRole("row").filter({ hasText: "Kenji Watanabe" }).first()).toContainText(
+    "rejected",
+  );
 
   await kenji.page.goto("/cardholder");
   const status = kenji.page.getByTestId(`card-${last4}`).getByTestId("request-status");

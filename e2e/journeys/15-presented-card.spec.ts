@@ -48,7 +48,7 @@ test("a second desk sees who holds the card; the cardholder ends the lease from 
   await Promise.all([hana.context.close(), metro.context.close(), hoshi.context.close()]);
 });
 
-test("F5 right after \"Confirm and reload\": the desk resumes its card lease and the case, and the application is reloaded once", async ({ browser }) => {
+test('F5 right after "Confirm and reload": the desk resumes its card lease and the case, and the application is reloaded once', async ({ browser }) => {
   const hana = await as(browser, "hana");
   const sakura = await as(browser, "sakura");
   await takeCard(sakura.page, await presentationCode(hana.page));

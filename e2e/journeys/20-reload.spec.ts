@@ -44,7 +44,9 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
   await expect(guide).toContainText("Hana Sato's card (customer MET-00001)");
   await expect(guide).toContainText(/This card replaces …\d{4}\./);
   expect((await guide.textContent())!.match(/This card replaces …(\d{4})/)![1]).not.toBe(last4);
-  await expect(guide.getByTestId("can-reload-F0524300010001")).toHaveText("can be reloaded Metro Pass can be reloaded: ¥200 reissue fee instead of ¥500; the old examination is reused.");
+  await expect(guide.getByTestId("can-reload-F0524300010001")).toHaveText(
+    "can be reloaded Metro Pass can be reloaded: ¥200 reissue fee instead of ¥500; the old examination is reused.",
+  );
   await expect(metro.page.getByRole("switch", { name: "Audit view" })).not.toBeChecked();
   await metro.page.screenshot({ path: test.info().outputPath("desk-after-reading-reissued-card.png"), fullPage: true });
   // The reload needs no other choice: no form, no flow to pick, straight to the review.
@@ -91,7 +93,9 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
   await hana.page.goto("/cardholder");
   const onCard = hana.page.getByRole("list", { name: `Applications on card ending ${last4}` });
   await expect(onCard).toContainText("Metro Pass");
-  await expect(onCard.getByRole("listitem").filter({ hasText: "Metro Pass" }).getByTestId("carried-over")).toContainText(/¥2,000 carried over from card …\d{4}/);
+  await expect(onCard.getByRole("listitem").filter({ hasText: "Metro Pass" }).getByTestId("carried-over")).toContainText(
+    /¥2,000 carried over from card …\d{4}/,
+  );
   await Promise.all([hana.context.close(), metro.context.close()]);
 });
 
@@ -196,7 +200,9 @@ test("refusal 707: a card that was never reissued, after asking the issuer (Fig.
   await metro.context.close();
 });
 
-test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued again, and the desk asks the issuer and reloads both Metro applications in one flow", async ({ browser }) => {
+test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued again, and the desk asks the issuer and reloads both Metro applications in one flow", async ({
+  browser,
+}) => {
   const issuer = await as(browser, "issuer");
   const setDelivery = async (value: "push" | "pull") => {
     await issuer.page.goto("/issuer/providers");
@@ -253,7 +259,9 @@ test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued 
   await Promise.all([issuer.context.close(), hana.context.close(), metro.context.close()]);
 });
 
-test("the first-load form keeps every value after an error and marks the field: a birth date in the future, then a customer number the server does not know", async ({ browser }) => {
+test("the first-load form keeps every value after an error and marks the field: a birth date in the future, then a customer number the server does not know", async ({
+  browser,
+}) => {
   const metro = await as(browser, "metro");
   const card = await testCardImage(100, "e2e/journeys/first-load-form");
   await metro.page.goto("/provider/desk");

@@ -23,7 +23,13 @@ test("the issuer sees what it sent and what it received, delivered, with the rec
   await expect(notification).toContainText("delivered");
   await expect(notification).toContainText(/processed|replayed/);
   await page.getByRole("tab", { name: /Received/ }).click();
-  await expect(page.getByRole("table", { name: "Received messages" }).getByRole("row").filter({ hasText: /permission-request|card-information-inquiry/ }).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("table", { name: "Received messages" })
+      .getByRole("row")
+      .filter({ hasText: /permission-request|card-information-inquiry/ })
+      .first(),
+  ).toBeVisible();
   // Reading one message shows its signed content (here a Fig. 12 notification: PF 100, the pair).
   await page.getByRole("tab", { name: /Sent/ }).click();
   await notification.getByRole("link").first().click();
@@ -37,7 +43,12 @@ test("a message exported as a file imports as a replay at its receiver and is re
   const issuerPage = await issuer.newPage();
   await openMessages(issuerPage, "issuer");
   await issuerPage.getByRole("tab", { name: /Sent/ }).click();
-  const row = issuerPage.getByRole("table", { name: "Sent messages" }).getByRole("row").filter({ hasText: "reissuance-notification" }).filter({ hasText: "METRO01" }).first();
+  const row = issuerPage
+    .getByRole("table", { name: "Sent messages" })
+    .getByRole("row")
+    .filter({ hasText: "reissuance-notification" })
+    .filter({ hasText: "METRO01" })
+    .first();
   const messageId = (await row.getByRole("link").first().textContent())!.trim();
   const downloadPromise = issuerPage.waitForEvent("download");
   await row.getByRole("link", { name: "Export" }).click();

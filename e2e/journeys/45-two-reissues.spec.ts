@@ -33,7 +33,9 @@ async function reissueKenji(kenji: Page, issuer: Page): Promise<string> {
   await expect(request).toBeVisible();
   const override = request.getByRole("button", { name: "Approve by override" });
   if (await override.isVisible()) {
-    await request.getByLabel("Override reason (the examination failed)").fill("Damaged twice in a month; the cardholder came to the branch with his identity document.");
+    await request
+      .getByLabel("Override reason (the examination failed)")
+      .fill("Damaged twice in a month; the cardholder came to the branch with his identity document.");
     await override.click();
   } else {
     await request.getByRole("button", { name: "Approve and reissue" }).click();
@@ -51,7 +53,10 @@ test("Kenji's card is reissued twice before he reaches a desk; his page keeps ev
   const kenji = await as(browser, "kenji");
   const issuer = await as(browser, "issuer");
   await kenji.page.goto("/cardholder");
-  cards.before = (await kenji.page.getByRole("heading", { name: /^Card ending \d{4}$/ }).first().textContent())!.slice(-4);
+  cards.before = (await kenji.page
+    .getByRole("heading", { name: /^Card ending \d{4}$/ })
+    .first()
+    .textContent())!.slice(-4);
   const middle = await reissueKenji(kenji.page, issuer.page);
   cards.middle = middle;
   cards.current = await reissueKenji(kenji.page, issuer.page);

@@ -99,7 +99,8 @@ test("the issuer previews the cards expiring next month, starts a renewal run, w
     await other.close();
   }
   const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  for (const route of ["progress", "bureau"]) expect([307, 401], route).toContain((await anonymous.request.get(`${runUrl}/${route}`, { maxRedirects: 0 })).status());
+  for (const route of ["progress", "bureau"])
+    expect([307, 401], route).toContain((await anonymous.request.get(`${runUrl}/${route}`, { maxRedirects: 0 })).status());
   await anonymous.close();
 
   // Who downloaded it is recorded on the run's page (once: the refused requests are not); the runs list shows the run finished.
@@ -132,7 +133,13 @@ test("Mio brings her renewed card to the issuer's desk: the operator activates i
   const issuer = await as(browser, "issuer");
   const page = issuer.page;
   await page.goto("/issuer/cards?q=Mio");
-  await page.getByRole("table", { name: "Cards" }).getByRole("row").filter({ hasText: "Mio Kimura" }).filter({ has: page.getByRole("cell", { name: "issued", exact: true }) }).getByRole("link").click();
+  await page
+    .getByRole("table", { name: "Cards" })
+    .getByRole("row")
+    .filter({ hasText: "Mio Kimura" })
+    .filter({ has: page.getByRole("cell", { name: "issued", exact: true }) })
+    .getByRole("link")
+    .click();
   await expect(page.getByTestId("card-facts")).toContainText("issued");
   const activation = page.getByRole("form", { name: "Activate the card at the desk" });
   await expect(activation).toBeVisible();

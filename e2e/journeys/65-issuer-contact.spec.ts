@@ -31,7 +31,9 @@ test("the issuer rotates its keys, then updates Sakura Kimura's card at its read
 
   const contact = page.getByRole("region", { name: "Issuer contact: the card in a reader" });
   await expect(contact.getByText("connected (Simulator)")).toBeVisible();
-  await contact.getByLabel("Card image file").setInputFiles({ name: "sakura-kimura.json", mimeType: "application/json", buffer: Buffer.from(seedCardImage("Sakura Kimura")) });
+  await contact
+    .getByLabel("Card image file")
+    .setInputFiles({ name: "sakura-kimura.json", mimeType: "application/json", buffer: Buffer.from(seedCardImage("Sakura Kimura")) });
   await expect(contact.getByTestId("card-presence")).toHaveText("card present");
   await contact.getByRole("button", { name: "Update the card's issuer keys" }).click();
   const outcome = contact.getByTestId("issuer-contact");

@@ -28,7 +28,10 @@ function dayInAMonth(): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(new Date(Date.now() + 30 * 86_400_000));
 }
 
-test("Metro schedules new fees for Metro Cycle, keeps what it typed after a refusal, and withdraws the change; other parties are refused", async ({ page, browser }) => {
+test("Metro schedules new fees for Metro Cycle, keeps what it typed after a refusal, and withdraws the change; other parties are refused", async ({
+  page,
+  browser,
+}) => {
   const calls = recordActions(page);
   const day = dayInAMonth();
   await page.goto("/provider/settings");

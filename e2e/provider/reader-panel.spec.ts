@@ -91,6 +91,9 @@ test("the APDU trace fits its panel and wraps long commands, at a desktop and a 
       };
     });
     expect(fit, viewport.name).toEqual({ inside: true, overflowingCells: 0, regionOverflow: 0, pageOverflow: 0 });
-    await page.locator("section").filter({ has: page.getByRole("heading", { name: "Card reader" }) }).screenshot({ path: testInfo.outputPath(`apdu-trace-${viewport.name}.png`) });
+    await page
+      .locator("section")
+      .filter({ has: page.getByRole("heading", { name: "Card reader" }) })
+      .screenshot({ path: testInfo.outputPath(`apdu-trace-${viewport.name}.png`) });
   }
 });

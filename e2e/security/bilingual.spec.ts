@@ -45,7 +45,10 @@ for (const lang of LANGUAGES) {
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(fill(lang.cardholder.page.hello, { name: "Hana" }));
       await expect(page.getByRole("button", { name: lang.common.shell.signOut })).toBeVisible();
       await expect(page.getByRole("navigation", { name: lang.common.shell.navLabel }).getByRole("link", { name: lang.cardholder.nav.notices })).toBeVisible();
-      const panel = page.locator("[data-testid^=card-]").filter({ has: page.getByRole("button", { name: lang.cardholder.present.present }) }).first();
+      const panel = page
+        .locator("[data-testid^=card-]")
+        .filter({ has: page.getByRole("button", { name: lang.cardholder.present.present }) })
+        .first();
       await expect(panel).toBeVisible();
       await screenshot(page, testInfo, `cardholder-${lang.locale}`);
 
@@ -54,7 +57,16 @@ for (const lang of LANGUAGES) {
       const until = page.getByRole("main").getByRole("status").locator("time");
       await expect(until).toBeVisible();
       const instant = new Date((await until.getAttribute("datetime"))!);
-      const tokyo = new Intl.DateTimeFormat(lang.locale, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short", timeZone: "Asia/Tokyo" }).format(instant);
+      const tokyo = new Intl.DateTimeFormat(lang.locale, {
+        year: "numeric",
+        month: "short",
+        day: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+        timeZoneName: "short",
+        timeZone: "Asia/Tokyo",
+      }).format(instant);
       await expect(until).toHaveText(tokyo);
       expect(tokyo).toMatch(lang.locale === "ja" ? /JST$/ : /GMT\+9$/);
 

@@ -20,7 +20,9 @@ test("the application-keys route: other roles and no session refused; another co
     await other.close();
   }
   const anonymous = await browser.newContext();
-  expect((await anonymous.request.post("/api/provider/desk/application-keys", { data: { start: { purpose: "rotate", messageId: METRO_LOAD } } })).status()).toBe(401);
+  expect(
+    (await anonymous.request.post("/api/provider/desk/application-keys", { data: { start: { purpose: "rotate", messageId: METRO_LOAD } } })).status(),
+  ).toBe(401);
   await anonymous.close();
 
   const metro = await as(browser, "metro");
@@ -34,18 +36,26 @@ test("the application-keys route: other roles and no session refused; another co
   expect(started.status()).toBe(200);
   const body = (await started.json()) as { ticket: string; step: { kind: string; apdu: string } };
   expect(body.step).toMatchObject({ kind: "command", apdu: expect.stringMatching(/^00A40400/) });
-  expect((await (await metro.page.request.post("/api/provider/desk/application-keys", { data: { start: { purpose: "read", messageId: METRO_LOAD } } })).json())).toMatchObject({ error: "not-credit" });
+  expect(
+    await (await metro.page.request.post("/api/provider/desk/application-keys", { data: { start: { purpose: "read", messageId: METRO_LOAD } } })).json(),
+  ).toMatchObject({ error: "not-credit" });
   // Hoshi cannot carry Metro's conversation on, and a tampered ticket is refused.
   const stolen = await hoshi.page.request.post("/api/provider/desk/application-keys", { data: { ticket: body.ticket, responses: ["9000"] } });
   expect(stolen.status()).toBe(409);
   expect(await stolen.json()).toMatchObject({ error: "ticket-invalid" });
   const tampered = `${body.ticket.slice(0, -2)}${body.ticket.endsWith("AA") ? "AB" : "AA"}`;
-  expect(await (await metro.page.request.post("/api/provider/desk/application-keys", { data: { ticket: tampered, responses: ["9000"] } })).json()).toMatchObject({ error: "ticket-invalid" });
-  expect((await metro.page.request.post("/api/provider/desk/application-keys", { data: { start: { purpose: "steal", messageId: METRO_LOAD } } })).status()).toBe(400);
+  expect(
+    await (await metro.page.request.post("/api/provider/desk/application-keys", { data: { ticket: tampered, responses: ["9000"] } })).json(),
+  ).toMatchObject({ error: "ticket-invalid" });
+  expect(
+    (await metro.page.request.post("/api/provider/desk/application-keys", { data: { start: { purpose: "steal", messageId: METRO_LOAD } } })).status(),
+  ).toBe(400);
   await Promise.all([metro.context.close(), hoshi.context.close()]);
 });
 
-test("the issuer-contact route: provider and cardholder refused, no session refused, an unknown card not found, a tampered ticket refused", async ({ browser }) => {
+test("the issuer-contact route: provider and cardholder refused, no session refused, an unknown card not found, a tampered ticket refused", async ({
+  browser,
+}) => {
   const issuer = await as(browser, "issuer");
   await issuer.page.goto("/issuer/cards?q=Aoi");
   const href = (await issuer.page.getByRole("table", { name: "Cards" }).getByRole("link").first().getAttribute("href"))!;

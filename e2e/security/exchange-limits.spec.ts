@@ -55,7 +55,13 @@ function postChunked(total: number): Promise<{ status: number; sent: number; bod
     const chunk = Buffer.alloc(64 * 1024, "A");
     let sent = 0;
     let answered = false;
-    const request = http.request({ host: "localhost", port, path: "/api/exchange", method: "POST", headers: { "content-type": "application/jose", "transfer-encoding": "chunked" } });
+    const request = http.request({
+      host: "localhost",
+      port,
+      path: "/api/exchange",
+      method: "POST",
+      headers: { "content-type": "application/jose", "transfer-encoding": "chunked" },
+    });
     request.on("response", (response) => {
       answered = true;
       let body = "";

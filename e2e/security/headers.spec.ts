@@ -5,8 +5,35 @@ import { expectSignedInAs } from "../fixtures/sign-in";
 /** Pages of each portal, opened with that portal's saved sign-in. */
 const PAGES: { state: string | null; paths: string[] }[] = [
   { state: null, paths: ["/signin", "/signin?callbackUrl=%2Fissuer"] },
-  { state: ACCOUNTS.issuer.state, paths: ["/issuer", "/issuer/cards", "/issuer/cardholders", "/issuer/reissues", "/issuer/charges", "/issuer/providers", "/issuer/permissions", "/issuer/messages", "/issuer/audit", "/does-not-exist"] },
-  { state: ACCOUNTS.metro.state, paths: ["/provider", "/provider/desk", "/provider/records", "/provider/settings", "/provider/messages", "/provider/charges", "/provider/customers", "/provider/reissuance", "/issuer"] },
+  {
+    state: ACCOUNTS.issuer.state,
+    paths: [
+      "/issuer",
+      "/issuer/cards",
+      "/issuer/cardholders",
+      "/issuer/reissues",
+      "/issuer/charges",
+      "/issuer/providers",
+      "/issuer/permissions",
+      "/issuer/messages",
+      "/issuer/audit",
+      "/does-not-exist",
+    ],
+  },
+  {
+    state: ACCOUNTS.metro.state,
+    paths: [
+      "/provider",
+      "/provider/desk",
+      "/provider/records",
+      "/provider/settings",
+      "/provider/messages",
+      "/provider/charges",
+      "/provider/customers",
+      "/provider/reissuance",
+      "/issuer",
+    ],
+  },
   { state: ACCOUNTS.hana.state, paths: ["/cardholder"] },
 ];
 
@@ -52,7 +79,10 @@ test.describe("Content-Security-Policy and security headers", () => {
   test.describe("injected markup", () => {
     test.use({ cspViolationsExpected: true });
 
-    test("an inline script without the nonce, or with a wrong one, and an inline event handler do not run; the page's own scripts do", async ({ page, cspViolations }) => {
+    test("an inline script without the nonce, or with a wrong one, and an inline event handler do not run; the page's own scripts do", async ({
+      page,
+      cspViolations,
+    }) => {
       // What a stored or reflected injection would look like: markup inside the server's HTML, under its real CSP header.
       await page.route("**/signin", async (route) => {
         const response = await route.fetch();

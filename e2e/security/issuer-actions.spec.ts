@@ -117,7 +117,9 @@ test("issuer server actions refuse provider and cardholder sessions, and change 
   await expect(page.getByLabel("Reissues allowed per cardholder per year")).not.toHaveValue("9");
   await page.goto("/issuer/providers");
   await expect(page.getByRole("form", { name: "Contract status of Sakura Points" }).getByLabel("Contract status")).toHaveValue("active");
-  await expect(page.getByRole("form", { name: "Reissuance information delivery to Sakura Points" }).getByLabel("Reissuance information (platform 100)")).toHaveValue("push");
+  await expect(
+    page.getByRole("form", { name: "Reissuance information delivery to Sakura Points" }).getByLabel("Reissuance information (platform 100)"),
+  ).toHaveValue("push");
   const apps = page.getByRole("table", { name: "Applications of Sakura Points" });
   await expect(apps).not.toContainText("Replayed App");
   await expect(apps.getByRole("row").filter({ hasText: "Sakura Premium" })).toContainText("pending");

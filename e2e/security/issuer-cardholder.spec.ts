@@ -12,7 +12,10 @@ test("Kenji cannot see, report or present Hana's card", async ({ browser, baseUR
   const hana = await browser.newContext({ storageState: ACCOUNTS.hana.state });
   const page = await hana.newPage();
   await page.goto("/cardholder");
-  const last4 = (await page.getByRole("heading", { name: /^Card ending \d{4}$/ }).first().textContent())!.slice(-4);
+  const last4 = (await page
+    .getByRole("heading", { name: /^Card ending \d{4}$/ })
+    .first()
+    .textContent())!.slice(-4);
   const reportHref = (await page.getByRole("link", { name: "Report lost, stolen or damaged" }).getAttribute("href"))!;
   const present = await capture(page, () => page.getByRole("button", { name: "Present at a desk" }).click());
   await page.goto(reportHref);

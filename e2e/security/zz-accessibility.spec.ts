@@ -7,8 +7,30 @@ import { ACCOUNTS, type AccountKey } from "../fixtures/accounts";
  * with no serious or critical violation (STACK.md: @axe-core/playwright 4.13 needs a page from browser.newContext()).
  */
 const PAGES: Record<AccountKey, string[]> = {
-  issuer: ["/issuer", "/issuer/reissues", "/issuer/cards", "/issuer/cardholders", "/issuer/cardholders/new", "/issuer/renewals", "/issuer/permissions", "/issuer/keys", "/issuer/providers", "/issuer/charges", "/issuer/messages", "/issuer/audit"],
-  metro: ["/provider", "/provider/desk", "/provider/reissuance", "/provider/customers", "/provider/records", "/provider/charges", "/provider/messages", "/provider/settings"],
+  issuer: [
+    "/issuer",
+    "/issuer/reissues",
+    "/issuer/cards",
+    "/issuer/cardholders",
+    "/issuer/cardholders/new",
+    "/issuer/renewals",
+    "/issuer/permissions",
+    "/issuer/keys",
+    "/issuer/providers",
+    "/issuer/charges",
+    "/issuer/messages",
+    "/issuer/audit",
+  ],
+  metro: [
+    "/provider",
+    "/provider/desk",
+    "/provider/reissuance",
+    "/provider/customers",
+    "/provider/records",
+    "/provider/charges",
+    "/provider/messages",
+    "/provider/settings",
+  ],
   hoshi: [],
   sakura: [],
   hana: ["/cardholder", "/cardholder/notices"],

@@ -13,7 +13,16 @@ export const MAX_SCHEDULE_DAYS = 730;
 
 /** The offset of `timeZone` from UTC at `instant`, in minutes (Asia/Tokyo: +540). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
@@ -39,7 +48,11 @@ export type FeeChangeRefusal = "in-the-past" | "too-far-ahead";
  * When a change asked for `effectiveFrom` (a calendar date, or null for "now") starts: now for today
  * or no date, the start of that day in the provider's time zone for a later day.
  */
-export function feeChangeStart(effectiveFrom: string | null, now: Date, timeZone = PROVIDER_TIME_ZONE): { ok: true; validFrom: Date } | { ok: false; refusal: FeeChangeRefusal } {
+export function feeChangeStart(
+  effectiveFrom: string | null,
+  now: Date,
+  timeZone = PROVIDER_TIME_ZONE,
+): { ok: true; validFrom: Date } | { ok: false; refusal: FeeChangeRefusal } {
   if (effectiveFrom === null) return { ok: true, validFrom: now };
   const today = calendarDateIn(now, timeZone);
   if (effectiveFrom < today) return { ok: false, refusal: "in-the-past" };

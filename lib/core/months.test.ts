@@ -91,7 +91,11 @@ describe("totalsByMonth", () => {
   });
 
   it("loses and invents nothing: the totals add up to the charges inside the months", () => {
-    const charge = fc.record({ kind: fc.constantFrom("normal_load" as const, "reissue_reload" as const), amountMinor: fc.integer({ min: 0, max: 1_000_000 }), chargedAt: instant });
+    const charge = fc.record({
+      kind: fc.constantFrom("normal_load" as const, "reissue_reload" as const),
+      amountMinor: fc.integer({ min: 0, max: 1_000_000 }),
+      chargedAt: instant,
+    });
     fc.assert(
       fc.property(instant, fc.integer({ min: 1, max: 24 }), fc.array(charge, { maxLength: 40 }), (now, count, charges) => {
         const { months } = lastMonths(now, count);

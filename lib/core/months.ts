@@ -26,7 +26,10 @@ export function lastMonths(now: Date, count: number): { months: string[]; since:
 export type MonthTotals = { month: string; normalMinor: number; reissueMinor: number };
 
 /** Claims 13/14: normal-load and reissue-reload amounts summed per month of `months` (in that order); charges in any other month are left out. */
-export function totalsByMonth(months: readonly string[], charges: Iterable<{ kind: "normal_load" | "reissue_reload"; amountMinor: number; chargedAt: Date }>): MonthTotals[] {
+export function totalsByMonth(
+  months: readonly string[],
+  charges: Iterable<{ kind: "normal_load" | "reissue_reload"; amountMinor: number; chargedAt: Date }>,
+): MonthTotals[] {
   const totals = new Map(months.map((month) => [month, { month, normalMinor: 0, reissueMinor: 0 }]));
   for (const c of charges) {
     const m = totals.get(monthOf(c.chargedAt));

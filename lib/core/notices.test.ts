@@ -26,8 +26,13 @@ describe("notice templates", () => {
   });
 
   it("a reload notice names the reissue fee the provider charged, when it said", () => {
-    const charged: Notice = { code: "application-reloaded", params: { last4: "0007", application: "Metro Pass", provider: "Metro Transit", charge: { amountMinor: 200, currency: "JPY" } } };
-    expect(renderNotice(charged, "en", {}).text).toContain("Metro Transit reloaded Metro Pass on your card ending 0007. Metro Transit charged you its reissue fee of ¥200.");
+    const charged: Notice = {
+      code: "application-reloaded",
+      params: { last4: "0007", application: "Metro Pass", provider: "Metro Transit", charge: { amountMinor: 200, currency: "JPY" } },
+    };
+    expect(renderNotice(charged, "en", {}).text).toContain(
+      "Metro Transit reloaded Metro Pass on your card ending 0007. Metro Transit charged you its reissue fee of ¥200.",
+    );
     expect(renderNotice(charged, "ja", {}).text).toContain("再発行手数料 ￥200");
     expect(renderNotice(SAMPLES[7]!, "en", {}).text).not.toContain("fee");
   });

@@ -22,7 +22,11 @@ export const NoticeParamsSchemas = {
   "card-unblocked": z.object({ last4: Last4 }),
   "reissue-approved": z.object({ last4: Last4, requestNo: z.number().int() }),
   "reissue-rejected": z.object({ last4: Last4, requestNo: z.number().int() }),
-  "card-shipped": z.object({ last4: Last4, platformType: z.union([z.literal(100), z.literal(200)]), kind: z.enum(["first", "reissue", "renewal", "temporary"]) }),
+  "card-shipped": z.object({
+    last4: Last4,
+    platformType: z.union([z.literal(100), z.literal(200)]),
+    kind: z.enum(["first", "reissue", "renewal", "temporary"]),
+  }),
   "card-activated": z.object({ last4: Last4 }),
   "application-reloaded": z.object({
     last4: Last4,
@@ -101,7 +105,9 @@ function body(t: T, locale: Locale, notice: Notice, extras: NoticeExtras): Rende
     case "application-reloaded": {
       const p = notice.params;
       const args = { last4: p.last4, application: p.application, provider: p.provider };
-      const fee = p.charge ? t("notice.application-reloaded.fee", { provider: p.provider, fee: formatMoney(p.charge.amountMinor, p.charge.currency, locale) }) : null;
+      const fee = p.charge
+        ? t("notice.application-reloaded.fee", { provider: p.provider, fee: formatMoney(p.charge.amountMinor, p.charge.currency, locale) })
+        : null;
       return { subject: t("notice.application-reloaded.subject", args), text: join(locale, t("notice.application-reloaded.text", args), fee) };
     }
     default:

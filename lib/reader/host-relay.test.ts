@@ -37,21 +37,42 @@ describe("relayHostConversation", () => {
 
   it("reports the server's refusal with the card's status word", async () => {
     const { fetcher } = server(["00A40400", "80CA00E000"], { index: 2, sw: "6A88" });
-    expect(await relayHostConversation({ url: "/x", start: { start: true }, transmit: echoCard, fetcher })).toEqual({ ok: false, code: "card-refused", message: "refused 6A88", sw: "6A88", commands: 2 });
+    expect(await relayHostConversation({ url: "/x", start: { start: true }, transmit: echoCard, fetcher })).toEqual({
+      ok: false,
+      code: "card-refused",
+      message: "refused 6A88",
+      sw: "6A88",
+      commands: 2,
+    });
   });
 
   it("reports a refused start and a reader that fails", async () => {
     const refusing = (async () => new Response(JSON.stringify({ error: "forbidden", message: "Not a provider." }), { status: 403 })) as typeof fetch;
-    expect(await relayHostConversation({ url: "/x", start: { start: true }, transmit: echoCard, fetcher: refusing })).toMatchObject({ ok: false, code: "forbidden", commands: 0 });
+    expect(await relayHostConversation({ url: "/x", start: { start: true }, transmit: echoCard, fetcher: refusing })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+      commands: 0,
+    });
     const { fetcher } = server(["00A40400"]);
     const broken = async () => {
       throw new Error("card removed");
     };
-    expect(await relayHostConversation({ url: "/x", start: { start: true }, transmit: broken, fetcher })).toMatchObject({ ok: false, code: "reader", message: "card removed" });
+    expect(await relayHostConversation({ url: "/x", start: { start: true }, transmit: broken, fetcher })).toMatchObject({
+      ok: false,
+      code: "reader",
+      message: "card removed",
+    });
   });
 
   it("stops a conversation that never ends", async () => {
-    const endless = (async () => new Response(JSON.stringify({ ticket: "T".repeat(20), step: { kind: "command", apdu: toHex(Uint8Array.of(0, 0xa4, 4, 0)) } }), { status: 200 })) as typeof fetch;
-    expect(await relayHostConversation({ url: "/x", start: { start: true }, transmit: echoCard, fetcher: endless })).toMatchObject({ ok: false, code: "too-long", commands: 64 });
+    const endless = (async () =>
+      new Response(JSON.stringify({ ticket: "T".repeat(20), step: { kind: "command", apdu: toHex(Uint8Array.of(0, 0xa4, 4, 0)) } }), {
+        status: 200,
+      })) as typeof fetch;
+    expect(await relayHostConversation({ url: "/x", start: { start: true }, transmit: echoCard, fetcher: endless })).toMatchObject({
+      ok: false,
+      code: "too-long",
+      commands: 64,
+    });
   });
 });

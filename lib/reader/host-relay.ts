@@ -51,7 +51,8 @@ export async function relayHostConversation<T>(options: {
   let step: StepBody<T> = first.answer.step;
   const responses: string[] = [];
   while (step.kind === "command") {
-    if (responses.length >= MAX_COMMANDS) return { ok: false, code: "too-long", message: "The conversation sent more commands than any script needs.", sw: null, commands: responses.length };
+    if (responses.length >= MAX_COMMANDS)
+      return { ok: false, code: "too-long", message: "The conversation sent more commands than any script needs.", sw: null, commands: responses.length };
     let answer: Uint8Array;
     try {
       answer = await options.transmit(fromHex(step.apdu));

@@ -71,10 +71,15 @@ export class PresentedCardReader implements Reader {
  */
 export function httpApduRelay(url: string, lease: { leaseId: string; tab: string }, fetcher: typeof fetch = (...a) => fetch(...a)): ApduRelay {
   return async (command) => {
-    const res = await fetcher(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...lease, apdu: toHex(command) }) });
+    const res = await fetcher(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...lease, apdu: toHex(command) }),
+    });
     const body = (await res.json().catch(() => null)) as { response?: string; message?: string } | null;
     if (res.status === 404 || res.status === 409) throw new ReaderError("no-card", body?.message ?? "the desk no longer holds this card");
-    if (!res.ok || typeof body?.response !== "string" || !/^([0-9A-F]{2})+$/i.test(body.response)) throw new ReaderError("transport", body?.message ?? `the relay answered HTTP ${res.status}`);
+    if (!res.ok || typeof body?.response !== "string" || !/^([0-9A-F]{2})+$/i.test(body.response))
+      throw new ReaderError("transport", body?.message ?? `the relay answered HTTP ${res.status}`);
     return fromHex(body.response);
   };
 }

@@ -30,13 +30,7 @@ export interface CardLike {
   transmit(apdu: Uint8Array): Promise<Uint8Array>;
 }
 
-export type ReaderErrorCode =
-  | "not-connected"
-  | "no-card"
-  | "timeout"
-  | "protocol"
-  | "transport"
-  | "unsupported";
+export type ReaderErrorCode = "not-connected" | "no-card" | "timeout" | "protocol" | "transport" | "unsupported";
 
 /** A failure of the reader or its wire, never a card refusal (those are status words). */
 export class ReaderError extends Error {

@@ -35,7 +35,7 @@ describe("Web Serial transport ↔ PN532 emulator", () => {
       card: new FakeCard(200),
       chunk: (bytes) => {
         const parts: Uint8Array[] = [];
-        for (let i = 0; i < bytes.length; ) {
+        for (let i = 0; i < bytes.length;) {
           const n = 1 + Math.floor(rand() * 5);
           parts.push(bytes.subarray(i, i + n));
           i += n;

@@ -2,15 +2,7 @@ import { concatBytes, toHex } from "@/lib/core/bytes";
 import { Pn532StreamDecoder } from "./pn532/decoder";
 import { encodeFrame, hostFrame, PN532_FRAME } from "./pn532/frame";
 import { EventInbox } from "./pn532/inbox";
-import {
-  decodeTargetList,
-  describePn532Error,
-  PN532_COMMAND,
-  PN532_PARAM,
-  PN532_STATUS,
-  PN532_WAKE_UP,
-  type Pn532TargetA,
-} from "./pn532/protocol";
+import { decodeTargetList, describePn532Error, PN532_COMMAND, PN532_PARAM, PN532_STATUS, PN532_WAKE_UP, type Pn532TargetA } from "./pn532/protocol";
 import { PresenceState } from "./presence";
 import { SerialQueue } from "./serial-queue";
 import { ReaderError, type Reader } from "./types";

@@ -53,7 +53,10 @@ describe("WebUSB CCID transport ↔ emulated CCID reader", () => {
     });
     const reader = new WebUsbReader(device);
     await reader.connect();
-    await expect(reader.transmit(SELECT_ISD)).rejects.toMatchObject({ code: "protocol", message: expect.stringMatching(/sequence mismatch: sent slot 0 seq 2, got slot 0 seq 9/) });
+    await expect(reader.transmit(SELECT_ISD)).rejects.toMatchObject({
+      code: "protocol",
+      message: expect.stringMatching(/sequence mismatch: sent slot 0 seq 2, got slot 0 seq 9/),
+    });
   });
 
   it("maps a failed bStatus to its bError name", async () => {

@@ -80,7 +80,16 @@ export async function relayCardStep<T>(
   }
   if (replayed.kind === "command") return { ok: true, value: replayed };
   const r = replayed.result;
-  if (!r.ok) return { ok: false, error: { code: "card-refused", message: `${r.error.step}: ${r.error.meaning}`, step: r.error.step, sw: r.error.sw === null ? null : formatStatusWord(r.error.sw) } };
+  if (!r.ok)
+    return {
+      ok: false,
+      error: {
+        code: "card-refused",
+        message: `${r.error.step}: ${r.error.meaning}`,
+        step: r.error.step,
+        sw: r.error.sw === null ? null : formatStatusWord(r.error.sw),
+      },
+    };
   return { ok: true, value: { kind: "done", result: r.value } };
 }
 

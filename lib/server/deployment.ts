@@ -79,8 +79,10 @@ export function unsafeDefaults(vars: DeploymentVars): string[] {
   else if (mentionsDemoKey(vars.RECARD_ISSUER_CARD_KEYS)) problems.push("RECARD_ISSUER_CARD_KEYS contains a public demo card key");
   if (!vars.RECARD_ISD_MASTER_KEY) problems.push("RECARD_ISD_MASTER_KEY is not set, so every card's SCP03 keys would derive from the public demo master key");
   else if (vars.RECARD_ISD_MASTER_KEY.toUpperCase() === DEMO_ISD_MASTER_KEY.toUpperCase()) problems.push("RECARD_ISD_MASTER_KEY is the public demo master key");
-  if (!vars.RECARD_PROVIDER_SSD_MASTER_KEY) problems.push("RECARD_PROVIDER_SSD_MASTER_KEY is not set, so every provider application's own SCP03 keys would derive from the public demo master key");
-  else if (vars.RECARD_PROVIDER_SSD_MASTER_KEY.toUpperCase() === DEMO_PROVIDER_SSD_MASTER_KEY.toUpperCase()) problems.push("RECARD_PROVIDER_SSD_MASTER_KEY is the public demo master key");
+  if (!vars.RECARD_PROVIDER_SSD_MASTER_KEY)
+    problems.push("RECARD_PROVIDER_SSD_MASTER_KEY is not set, so every provider application's own SCP03 keys would derive from the public demo master key");
+  else if (vars.RECARD_PROVIDER_SSD_MASTER_KEY.toUpperCase() === DEMO_PROVIDER_SSD_MASTER_KEY.toUpperCase())
+    problems.push("RECARD_PROVIDER_SSD_MASTER_KEY is the public demo master key");
   return problems;
 }
 

@@ -23,16 +23,30 @@ export const CreateCardholderSchema = z
     birthDate: birthDateField().transform((d) => d.toISOString().slice(0, 10)),
     occupation: singleLineText(80).pipe(z.string().min(1, "Enter an occupation.")),
     // Required: an emptied field is an error, never an income of ¥0.
-    annualIncomeMinor: requiredNumber(z.number().int("Enter a whole number of yen.").min(0, "Income cannot be negative.").max(10_000_000_000, "That is more than we can record."), "Enter a whole number of yen."),
-    postalCode: z.string().trim().regex(/^\d{3}-?\d{4}$/, "A postal code is 7 digits, e.g. 150-0002.").transform((s) => (s.includes("-") ? s : `${s.slice(0, 3)}-${s.slice(3)}`)),
+    annualIncomeMinor: requiredNumber(
+      z.number().int("Enter a whole number of yen.").min(0, "Income cannot be negative.").max(10_000_000_000, "That is more than we can record."),
+      "Enter a whole number of yen.",
+    ),
+    postalCode: z
+      .string()
+      .trim()
+      .regex(/^\d{3}-?\d{4}$/, "A postal code is 7 digits, e.g. 150-0002.")
+      .transform((s) => (s.includes("-") ? s : `${s.slice(0, 3)}-${s.slice(3)}`)),
     address: multiLineText(200).pipe(z.string().min(5, "Enter the full address.")),
-    email: z.email("Enter an e-mail address.").max(200).transform((s) => s.toLowerCase()),
-    phone: z.string().trim().regex(/^\+?[0-9][0-9\- ]{5,18}[0-9]$/, "Enter a phone number, e.g. 090-1234-5678."),
+    email: z
+      .email("Enter an e-mail address.")
+      .max(200)
+      .transform((s) => s.toLowerCase()),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9][0-9\- ]{5,18}[0-9]$/, "Enter a phone number, e.g. 090-1234-5678."),
     locale: z.enum(["en", "ja"]).default("en"),
     platformType: z.coerce.number().pipe(z.union([z.literal(100), z.literal(200)], { error: "Choose platform type 100 or 200." })),
   })
   .superRefine((v, ctx) => {
-    if (HAS_KANJI.test(v.fullName) && !v.fullNameKana) ctx.addIssue({ code: "custom", path: ["fullNameKana"], message: "A name in kanji needs its reading in kana." });
+    if (HAS_KANJI.test(v.fullName) && !v.fullNameKana)
+      ctx.addIssue({ code: "custom", path: ["fullNameKana"], message: "A name in kanji needs its reading in kana." });
   });
 
 export type CreateCardholderInput = z.infer<typeof CreateCardholderSchema>;

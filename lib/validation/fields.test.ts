@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { birthDateField, CONTROL_CHARACTER_MESSAGE, dateField, multiLineText, optionalNumber, parseCalendarDate, parseSearchParam, requiredNumber, singleLineText } from "./fields";
+import {
+  birthDateField,
+  CONTROL_CHARACTER_MESSAGE,
+  dateField,
+  multiLineText,
+  optionalNumber,
+  parseCalendarDate,
+  parseSearchParam,
+  requiredNumber,
+  singleLineText,
+} from "./fields";
 import { CreditPolicyFormSchema, FirstLoadFormSchema } from "./provider-desk";
 
 const errors = (r: { success: boolean; error?: z.ZodError }) => (r.success ? [] : r.error!.issues.map((i) => i.message));
@@ -102,7 +112,17 @@ describe("dates within sane ranges", () => {
   });
 
   it("the first-load form: birth date 9999-12-31 is a field error on birthDate only", () => {
-    const r = FirstLoadFormSchema.safeParse({ customerMode: "new", fullName: "Sato Hana", birthDate: "9999-12-31", email: "", phone: "", address: "", applicationAids: ["F0524300010001"], declaredIncome: "", existingLimits: "" });
+    const r = FirstLoadFormSchema.safeParse({
+      customerMode: "new",
+      fullName: "Sato Hana",
+      birthDate: "9999-12-31",
+      email: "",
+      phone: "",
+      address: "",
+      applicationAids: ["F0524300010001"],
+      declaredIncome: "",
+      existingLimits: "",
+    });
     expect(r.success).toBe(false);
     expect(z.flattenError(r.error!).fieldErrors).toEqual({ birthDate: ["A birth date is not in the future."] });
   });
@@ -128,7 +148,19 @@ describe("search parameters", () => {
 
 describe("the issuer's new-cardholder form uses the same rules", async () => {
   const { CreateCardholderSchema } = await import("./cardholder");
-  const valid = { fullName: "Sato Hana", sex: "female", birthDate: "1990-04-01", occupation: "Teacher", annualIncomeMinor: "5000000", postalCode: "150-0002", address: "1-2-3 Shibuya, Tokyo", email: "hana@example.com", phone: "090-1234-5678", locale: "en", platformType: "100" };
+  const valid = {
+    fullName: "Sato Hana",
+    sex: "female",
+    birthDate: "1990-04-01",
+    occupation: "Teacher",
+    annualIncomeMinor: "5000000",
+    postalCode: "150-0002",
+    address: "1-2-3 Shibuya, Tokyo",
+    email: "hana@example.com",
+    phone: "090-1234-5678",
+    locale: "en",
+    platformType: "100",
+  };
 
   it("accepts a valid cardholder", () => {
     expect(CreateCardholderSchema.safeParse(valid).data?.birthDate).toBe("1990-04-01");

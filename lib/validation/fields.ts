@@ -45,12 +45,15 @@ const NUMBER_TEXT = /^[+-]?\d+(\.\d+)?$/;
  * plain decimal number → the same error; then `schema` (int, min, max) applies.
  */
 export function requiredNumber<S extends z.ZodType<number, number>>(schema: S, missing = "Enter a number.") {
-  return z.preprocess((value) => {
-    if (typeof value === "number") return value;
-    if (typeof value !== "string") return undefined;
-    const t = value.trim();
-    return NUMBER_TEXT.test(t) ? Number(t) : undefined;
-  }, z.number({ error: missing }).pipe(schema));
+  return z.preprocess(
+    (value) => {
+      if (typeof value === "number") return value;
+      if (typeof value !== "string") return undefined;
+      const t = value.trim();
+      return NUMBER_TEXT.test(t) ? Number(t) : undefined;
+    },
+    z.number({ error: missing }).pipe(schema),
+  );
 }
 
 /** An optional number: "" or absent → null; otherwise as requiredNumber. */
@@ -93,26 +96,24 @@ export type DateBounds = {
 /** A YYYY-MM-DD date field within bounds, as the UTC midnight Date. */
 export function dateField(bounds: DateBounds) {
   const { min, max, today = () => new Date() } = bounds;
-  return z
-    .string()
-    .transform((s, ctx) => {
-      const t = s.trim();
-      const date = parseCalendarDate(t);
-      if (!date) {
-        ctx.addIssue({ code: "custom", message: "Use a real date in the form YYYY-MM-DD." });
-        return z.NEVER;
-      }
-      const latest = max === "today" ? today().toISOString().slice(0, 10) : max;
-      if (t < min) {
-        ctx.addIssue({ code: "custom", message: bounds.tooEarly ?? `Not before ${min}.` });
-        return z.NEVER;
-      }
-      if (t > latest) {
-        ctx.addIssue({ code: "custom", message: bounds.tooLate ?? `Not after ${latest}.` });
-        return z.NEVER;
-      }
-      return date;
-    });
+  return z.string().transform((s, ctx) => {
+    const t = s.trim();
+    const date = parseCalendarDate(t);
+    if (!date) {
+      ctx.addIssue({ code: "custom", message: "Use a real date in the form YYYY-MM-DD." });
+      return z.NEVER;
+    }
+    const latest = max === "today" ? today().toISOString().slice(0, 10) : max;
+    if (t < min) {
+      ctx.addIssue({ code: "custom", message: bounds.tooEarly ?? `Not before ${min}.` });
+      return z.NEVER;
+    }
+    if (t > latest) {
+      ctx.addIssue({ code: "custom", message: bounds.tooLate ?? `Not after ${latest}.` });
+      return z.NEVER;
+    }
+    return date;
+  });
 }
 
 /** A birth date: a real date, not before 1900, not in the future. */

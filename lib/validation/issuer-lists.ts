@@ -16,7 +16,11 @@ type Params = Record<string, string | string[] | undefined>;
 const FilterSchema = z.object({
   q: z.string().max(64).optional().catch(undefined),
   status: z.enum(["active", "blocked", "terminated"]).optional().catch(undefined),
-  platform: z.coerce.number().pipe(z.union([z.literal(100), z.literal(200)])).optional().catch(undefined),
+  platform: z.coerce
+    .number()
+    .pipe(z.union([z.literal(100), z.literal(200)]))
+    .optional()
+    .catch(undefined),
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -48,7 +52,13 @@ export function parseCardListParams(params: Params): CardListParams {
     sort,
     after,
     searchError: search.error,
-    query: { q: f.q, status: f.status, platform: f.platform ? String(f.platform) : undefined, sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir },
+    query: {
+      q: f.q,
+      status: f.status,
+      platform: f.platform ? String(f.platform) : undefined,
+      sort: isDefault ? undefined : sort.key,
+      dir: isDefault ? undefined : sort.dir,
+    },
   };
 }
 

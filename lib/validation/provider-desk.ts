@@ -29,14 +29,22 @@ export const PresentationCodeSchema = z.object({
 export const CardReadingSchema = z
   .object({
     platformType: z.number().int().min(0).max(0xffff),
-    cardId: z.string().regex(/^[0-9A-F]{16}$/, "A card id is 16 upper-case hex digits.").nullable(),
+    cardId: z
+      .string()
+      .regex(/^[0-9A-F]{16}$/, "A card id is 16 upper-case hex digits.")
+      .nullable(),
     cardAttributeData: Base64UrlSchema.min(22).max(1400).nullable(),
-    surfaceNumberLast4: z.string().regex(/^\d{4}$/).nullable(),
+    surfaceNumberLast4: z
+      .string()
+      .regex(/^\d{4}$/)
+      .nullable(),
     isCardLocked: z.boolean(),
   })
   .superRefine((card, ctx) => {
-    if (card.platformType === 100 && (!card.cardId || card.cardAttributeData)) ctx.addIssue({ code: "custom", message: "A platform-100 card gives its card id and no attribute data.", path: ["cardId"] });
-    if (card.platformType === 200 && (card.cardId || !card.cardAttributeData)) ctx.addIssue({ code: "custom", message: "A platform-200 card gives attribute data and never its card id.", path: ["cardAttributeData"] });
+    if (card.platformType === 100 && (!card.cardId || card.cardAttributeData))
+      ctx.addIssue({ code: "custom", message: "A platform-100 card gives its card id and no attribute data.", path: ["cardId"] });
+    if (card.platformType === 200 && (card.cardId || !card.cardAttributeData))
+      ctx.addIssue({ code: "custom", message: "A platform-200 card gives attribute data and never its card id.", path: ["cardAttributeData"] });
   });
 
 export type CardReadingInput = z.infer<typeof CardReadingSchema>;
@@ -62,7 +70,9 @@ const optionalText = (max: number) =>
     .transform((s) => s ?? null);
 
 const amount = z.number().int("Whole yen only.").min(0, "Cannot be negative.").max(2_000_000_000, "Too large.");
-const optionalAmount = optionalNumber(amount, "Enter an amount in whole yen, or leave it empty.").optional().transform((v) => v ?? null);
+const optionalAmount = optionalNumber(amount, "Enter an amount in whole yen, or leave it empty.")
+  .optional()
+  .transform((v) => v ?? null);
 
 /** The first-load form's length limits: the form's maxLength and the server's checks are these. */
 export const FIRST_LOAD_LIMITS = { customerNo: 20, fullName: 120, email: 254, phone: 40, address: 200 } as const;
@@ -86,11 +96,13 @@ export const FirstLoadFormSchema = z
     existingLimits: optionalAmount,
   })
   .superRefine((f, ctx) => {
-    if (f.customerMode === "existing" && !f.customerNo) ctx.addIssue({ code: "custom", message: "Enter the customer number, e.g. MET-00001.", path: ["customerNo"] });
+    if (f.customerMode === "existing" && !f.customerNo)
+      ctx.addIssue({ code: "custom", message: "Enter the customer number, e.g. MET-00001.", path: ["customerNo"] });
     if (f.customerMode === "new" && !f.fullName) ctx.addIssue({ code: "custom", message: "Enter the customer's full name.", path: ["fullName"] });
   });
 
-export type FirstLoadFormFields = "customerMode" | "customerNo" | "fullName" | "birthDate" | "email" | "phone" | "address" | "applicationAids" | "declaredIncome" | "existingLimits";
+export type FirstLoadFormFields =
+  "customerMode" | "customerNo" | "fullName" | "birthDate" | "email" | "phone" | "address" | "applicationAids" | "declaredIncome" | "existingLimits";
 
 const FIRST_LOAD_TEXT_FIELDS = ["customerNo", "fullName", "birthDate", "email", "phone", "address", "declaredIncome", "existingLimits"] as const;
 
@@ -120,23 +132,34 @@ export function firstLoadTyped(formData: FormData): FirstLoadTyped {
     const v = formData.get(name);
     if (typeof v === "string") text[name] = v.slice(0, 500);
   }
-  return { text, applicationAids: formData.getAll("applicationAids").filter((v): v is string => typeof v === "string").slice(0, 16) };
+  return {
+    text,
+    applicationAids: formData
+      .getAll("applicationAids")
+      .filter((v): v is string => typeof v === "string")
+      .slice(0, 16),
+  };
 }
 
 /** The provider's credit policy settings form. */
-export const CreditPolicyFormSchema = z
-  .object({
-    minAnnualIncome: requiredNumber(amount, "Enter an amount."),
-    limitPercentOfIncome: requiredNumber(z.number().int("Whole percent only.").min(0, "0 to 100.").max(100, "0 to 100."), "Enter a percentage."),
-    maxLimit: requiredNumber(amount, "Enter an amount."),
-    requiresInvestigation: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
-  });
+export const CreditPolicyFormSchema = z.object({
+  minAnnualIncome: requiredNumber(amount, "Enter an amount."),
+  limitPercentOfIncome: requiredNumber(z.number().int("Whole percent only.").min(0, "0 to 100.").max(100, "0 to 100."), "Enter a percentage."),
+  maxLimit: requiredNumber(amount, "Enter an amount."),
+  requiresInvestigation: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
+});
 
 /** Values the desk read from its applications on a platform-100 card (issue 12, the value ledger). */
 export const DeskReadsSchema = z.object({
   cardId: z.string().regex(/^[0-9A-F]{16}$/, "A card id is 16 upper-case hex digits."),
   values: z
-    .array(z.object({ aid: z.string().regex(/^[0-9A-F]{10,32}$/), valueMinor: z.number().int().min(0).max(0xffff_ffff), unit: z.string().regex(/^(?:[A-Z]{3}|PTS)$/) }))
+    .array(
+      z.object({
+        aid: z.string().regex(/^[0-9A-F]{10,32}$/),
+        valueMinor: z.number().int().min(0).max(0xffff_ffff),
+        unit: z.string().regex(/^(?:[A-Z]{3}|PTS)$/),
+      }),
+    )
     .max(16),
 });
 

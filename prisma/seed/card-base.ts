@@ -35,7 +35,10 @@ export async function createCardBase(db: Db, n: number, prefix: string, options:
            CASE WHEN g % 100 < 3 THEN now() END, CASE WHEN g % 100 < 3 THEN 'lost' END, CASE WHEN g % 100 BETWEEN 3 AND 9 THEN now() END
     FROM (SELECT id, right(holder_no, 7)::int AS g FROM iss_cardholders WHERE holder_no LIKE '${prefix}-%') h`);
   const base = 8_000_000_000 + block * 1_000_000;
-  for (const [aid, every, provider] of [["F0524300010001", 1, "METRO01"], ["F0524300030001", 3, "SAKURA01"]] as const) {
+  for (const [aid, every, provider] of [
+    ["F0524300010001", 1, "METRO01"],
+    ["F0524300030001", 3, "SAKURA01"],
+  ] as const) {
     await db.$executeRawUnsafe(`
       WITH picked AS (
         SELECT c.id AS card_id, right(h.holder_no, 7)::int AS n FROM iss_cards c JOIN iss_cardholders h ON h.id = c.cardholder_id WHERE h.holder_no LIKE '${prefix}-%'

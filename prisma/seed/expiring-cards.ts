@@ -21,7 +21,10 @@ export async function createExpiringCards(db: Db, month: string, n: number, pref
     FROM iss_cardholders h WHERE h.holder_no LIKE '${prefix}-%'`);
   // Message ids far above anything the issuer's sequence allocates (one block of a million per prefix).
   const base = 9_000_000_000 + (Array.from(prefix).reduce((n, ch) => n * 31 + ch.charCodeAt(0), 0) % 900) * 1_000_000;
-  for (const [aid, every, provider] of [["F0524300010001", 1, "METRO01"], ["F0524300030001", 3, "SAKURA01"]] as const) {
+  for (const [aid, every, provider] of [
+    ["F0524300010001", 1, "METRO01"],
+    ["F0524300030001", 3, "SAKURA01"],
+  ] as const) {
     await db.$executeRawUnsafe(`
       WITH picked AS (
         SELECT c.id AS card_id, row_number() OVER (ORDER BY c.surface_number) AS n FROM iss_cards c JOIN iss_cardholders h ON h.id = c.cardholder_id WHERE h.holder_no LIKE '${prefix}-%'

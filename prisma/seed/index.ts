@@ -30,7 +30,15 @@ import { createPrismaClient, type Db } from "../../lib/server/db";
 import { hashPassword } from "../../lib/server/auth/password";
 import { allocateMessageId } from "../../lib/server/exchange/message-ids";
 import { isdKeysForCard } from "../../lib/server/issuer/keys";
-import { DEMO_CARDHOLDERS, DEMO_ISSUER_ACCOUNTS, DEMO_PASSWORD, DEMO_PROVIDERS, type DemoApplication, type DemoCardholder, type DemoProvider } from "./demo-data";
+import {
+  DEMO_CARDHOLDERS,
+  DEMO_ISSUER_ACCOUNTS,
+  DEMO_PASSWORD,
+  DEMO_PROVIDERS,
+  type DemoApplication,
+  type DemoCardholder,
+  type DemoProvider,
+} from "./demo-data";
 
 const DAY = 24 * 60 * 60 * 1000;
 const SEED_POLICY = { maxReissuesPerYear: 2, requireIdentityVerified: true, rejectOnFraudFlag: true };
@@ -106,7 +114,15 @@ function mulberry32(seed: number) {
 }
 
 type AppRef = DemoApplication & { id: string; providerId: string; provider: DemoProvider; loadFile: Uint8Array; hash: string };
-type CardRef = { id: string; cardId: string; surfaceNumber: string; platformType: 100 | 200; image: CardImage; cardPublicKeyJwk: JsonWebKey; cardholderId: string };
+type CardRef = {
+  id: string;
+  cardId: string;
+  surfaceNumber: string;
+  platformType: 100 | 200;
+  image: CardImage;
+  cardPublicKeyJwk: JsonWebKey;
+  cardholderId: string;
+};
 type LoadRef = { spLoadId: string; messageId: string; app: AppRef; at: Date; investigationId: string | null; limitMinor: number };
 
 /** A row id for what another deployment's database holds (never written here, only carried along). */
@@ -167,7 +183,8 @@ class DemoSeeder {
         const at = new Date(this.now.getTime() - recent.daysAgo * DAY - 60 * 60 * 1000);
         await this.load(current.card, holder, current.holderNo, this.apps.get(recent.aid)!, at, null);
       }
-      if (holder.recentLoads?.length && this.issuerHere) await this.db.walletCard.update({ where: { surfaceNumber: current.card.surfaceNumber }, data: { image: current.card.image as object } });
+      if (holder.recentLoads?.length && this.issuerHere)
+        await this.db.walletCard.update({ where: { surfaceNumber: current.card.surfaceNumber }, data: { image: current.card.image as object } });
     }
     // Cards expiring next month (the 15th, UTC), for a renewal run to do.
     const nextMonth = new Date(Date.UTC(this.now.getUTCFullYear(), this.now.getUTCMonth() + 1, 15));
@@ -185,7 +202,9 @@ class DemoSeeder {
     await this.db.issuerCompany.create({ data: { companyId: ISSUER, name: "ReCard Card Co.", iin: DEMO_ISSUER.iin } });
     await this.db.issuerPolicy.create({ data: { id: 1, ...SEED_POLICY, permissionTtlMinutes: 60, updatedBy: "seed" } });
     for (const account of DEMO_ISSUER_ACCOUNTS) {
-      const user = await this.db.user.create({ data: { email: account.email, name: account.name, passwordHash, role: "issuer", issuerCompanyId: ISSUER, timeZone: DEMO_TIME_ZONE } });
+      const user = await this.db.user.create({
+        data: { email: account.email, name: account.name, passwordHash, role: "issuer", issuerCompanyId: ISSUER, timeZone: DEMO_TIME_ZONE },
+      });
       this.operatorId ??= user.id;
     }
   }
@@ -200,17 +219,36 @@ class DemoSeeder {
             data: { companyId: p.companyId, name: p.name, contractNo: p.contractNo, contractStatus: "active", contractStart: new Date(p.contractStart) },
           })
         : { id: elsewhere() };
-      if (this.issuerHere) await this.db.trustedKey.create({ data: { ownerCompanyId: ISSUER, companyId: p.companyId, kid: providerKey.kid, publicJwk: providerKey.publicKey as object } });
+      if (this.issuerHere)
+        await this.db.trustedKey.create({
+          data: { ownerCompanyId: ISSUER, companyId: p.companyId, kid: providerKey.kid, publicJwk: providerKey.publicKey as object },
+        });
       for (const app of p.applications) {
         const loadFile = buildLoadFile({ kind: app.kind, aid: app.aid, version: 1, codeSize: 4096 });
         const hash = loadFileHash(loadFile);
         let id = elsewhere();
         if (this.issuerHere) {
           const row = await this.db.registeredApplication.create({
-            data: { aid: app.aid, providerId: provider.id, name: app.name, kind: app.kind, version: "1", loadFileHash: hash, status: app.status, registeredAt: new Date(p.contractStart) },
+            data: {
+              aid: app.aid,
+              providerId: provider.id,
+              name: app.name,
+              kind: app.kind,
+              version: "1",
+              loadFileHash: hash,
+              status: app.status,
+              registeredAt: new Date(p.contractStart),
+            },
           });
           await this.db.feeSchedule.create({
-            data: { providerId: provider.id, applicationId: row.id, normalLoadFeeMinor: app.normalFee, reissueReloadFeeMinor: app.reissueFee, currency: CURRENCY, validFrom: new Date(p.contractStart) },
+            data: {
+              providerId: provider.id,
+              applicationId: row.id,
+              normalLoadFeeMinor: app.normalFee,
+              reissueReloadFeeMinor: app.reissueFee,
+              currency: CURRENCY,
+              validFrom: new Date(p.contractStart),
+            },
           });
           id = row.id;
         }
@@ -222,15 +260,33 @@ class DemoSeeder {
       await this.db.spCreditPolicy.create({ data: { providerCompanyId: p.companyId, version: `${p.companyId}-2025.1`, ...p.credit } });
       for (const app of p.applications) {
         await this.db.spFeeSchedule.create({
-          data: { providerCompanyId: p.companyId, applicationAid: app.aid, normalFeeMinor: app.userNormalFee, reissueFeeMinor: app.userReissueFee, currency: CURRENCY, validFrom: new Date(p.contractStart) },
+          data: {
+            providerCompanyId: p.companyId,
+            applicationAid: app.aid,
+            normalFeeMinor: app.userNormalFee,
+            reissueFeeMinor: app.userReissueFee,
+            currency: CURRENCY,
+            validFrom: new Date(p.contractStart),
+          },
         });
       }
-      await this.db.trustedKey.create({ data: { ownerCompanyId: p.companyId, companyId: ISSUER, kid: issuerKey.kid, publicJwk: issuerKey.publicKey as object } });
-      await this.db.user.create({ data: { email: p.desk.email, name: p.desk.name, passwordHash, role: "provider", providerCompanyId: p.companyId, timeZone: DEMO_TIME_ZONE } });
+      await this.db.trustedKey.create({
+        data: { ownerCompanyId: p.companyId, companyId: ISSUER, kid: issuerKey.kid, publicJwk: issuerKey.publicKey as object },
+      });
+      await this.db.user.create({
+        data: { email: p.desk.email, name: p.desk.name, passwordHash, role: "provider", providerCompanyId: p.companyId, timeZone: DEMO_TIME_ZONE },
+      });
     }
   }
 
-  private async personalise(holder: DemoCardholder, cardholderId: string, seed: string, issuedAt: Date, generation: number, previousCardId: string | null): Promise<CardRef> {
+  private async personalise(
+    holder: DemoCardholder,
+    cardholderId: string,
+    seed: string,
+    issuedAt: Date,
+    generation: number,
+    previousCardId: string | null,
+  ): Promise<CardRef> {
     const { cardId, surfaceNumber, image, cardPublicKeyJwk } = await personaliseSeedCard(holder, seed, issuedAt);
     if (!this.issuerHere) return { id: elsewhere(), cardId, surfaceNumber, platformType: holder.platformType, image, cardPublicKeyJwk, cardholderId };
     const row = await this.db.card.create({
@@ -291,7 +347,10 @@ class DemoSeeder {
     } else {
       const policy = provider.credit;
       existing = Math.round(this.rand() * 3) * 100_000;
-      limitMinor = app.kind === "credit" ? Math.max(0, Math.min(policy.maxLimitMinor, Math.floor((holder.incomeMinor * policy.limitPercentOfIncome) / 100) - existing)) : 0;
+      limitMinor =
+        app.kind === "credit"
+          ? Math.max(0, Math.min(policy.maxLimitMinor, Math.floor((holder.incomeMinor * policy.limitPercentOfIncome) / 100) - existing))
+          : 0;
     }
     if (!previous && providerHere) {
       const inv = await this.db.spCreditInvestigation.create({
@@ -339,7 +398,13 @@ class DemoSeeder {
     const installed = installedValue(appletParams(app, limitMinor, holderNo));
     if (!loaded.ok) throw new Error(`seed: card refused ${app.aid}: ${loaded.error.step} ${loaded.error.meaning}`);
     card.image = simulated.image();
-    const receipt = await verifyReceipt(loaded.value.receipt, card.cardPublicKeyJwk, { operation: "load", messageId, cardBinding: binding, aid: app.aid, loadFileHash: app.hash });
+    const receipt = await verifyReceipt(loaded.value.receipt, card.cardPublicKeyJwk, {
+      operation: "load",
+      messageId,
+      cardBinding: binding,
+      aid: app.aid,
+      loadFileHash: app.hash,
+    });
     if (!receipt.ok) throw new Error(`seed: receipt refused: ${receipt.error}`);
 
     const chargeKind = previous ? "reissue_reload" : "normal_load";
@@ -371,7 +436,14 @@ class DemoSeeder {
         });
         await tx.cardApplication.create({ data: { cardId: card.id, applicationId: app.id, permissionId: permission.id, loadedAt: at } });
         await tx.providerCharge.create({
-          data: { providerId: app.providerId, permissionId: permission.id, kind: chargeKind, amountMinor: previous ? app.reissueFee : app.normalFee, currency: CURRENCY, chargedAt: at },
+          data: {
+            providerId: app.providerId,
+            permissionId: permission.id,
+            kind: chargeKind,
+            amountMinor: previous ? app.reissueFee : app.normalFee,
+            currency: CURRENCY,
+            chargedAt: at,
+          },
         });
       }
       const carried = { messageId, app, at, investigationId, limitMinor };
@@ -398,7 +470,16 @@ class DemoSeeder {
         },
       });
       if (installed) {
-        await tx.spValueLedger.create({ data: { providerCompanyId: provider.companyId, loadRecordId: record.id, event: "load", valueMinor: installed.valueMinor, valueUnit: installed.unit, at } });
+        await tx.spValueLedger.create({
+          data: {
+            providerCompanyId: provider.companyId,
+            loadRecordId: record.id,
+            event: "load",
+            valueMinor: installed.valueMinor,
+            valueUnit: installed.unit,
+            at,
+          },
+        });
       }
       await tx.spUserCharge.create({
         data: {
@@ -420,27 +501,29 @@ class DemoSeeder {
     const holderNo = seedHolderNo(index);
     const firstIssued = new Date(now - (400 + Math.floor(this.rand() * 300)) * DAY);
     const cardholderRow = {
-        holderNo,
-        fullName: holder.name,
-        sex: holder.sex,
-        birthDate: new Date(holder.birthDate),
-        occupation: holder.occupation,
-        annualIncomeMinor: holder.incomeMinor,
-        currency: CURRENCY,
-        postalCode: holder.postalCode,
-        address: holder.address,
-        email: holder.account ?? `${holder.name.toLowerCase().replace(/\s+/g, ".")}@mail.example`,
-        phone: `090-${String(1000 + index * 37).slice(-4)}-${String(2000 + index * 91).slice(-4)}`,
-        identityVerifiedAt: holder.identityVerified === false ? null : firstIssued,
-        fraudFlag: holder.fraudFlag ?? false,
-        fraudNote: holder.fraudFlag ? "Chargeback pattern reported by a provider in 2025." : null,
-        locale: holder.locale ?? ("en" as const),
-        createdAt: firstIssued,
+      holderNo,
+      fullName: holder.name,
+      sex: holder.sex,
+      birthDate: new Date(holder.birthDate),
+      occupation: holder.occupation,
+      annualIncomeMinor: holder.incomeMinor,
+      currency: CURRENCY,
+      postalCode: holder.postalCode,
+      address: holder.address,
+      email: holder.account ?? `${holder.name.toLowerCase().replace(/\s+/g, ".")}@mail.example`,
+      phone: `090-${String(1000 + index * 37).slice(-4)}-${String(2000 + index * 91).slice(-4)}`,
+      identityVerifiedAt: holder.identityVerified === false ? null : firstIssued,
+      fraudFlag: holder.fraudFlag ?? false,
+      fraudNote: holder.fraudFlag ? "Chargeback pattern reported by a provider in 2025." : null,
+      locale: holder.locale ?? ("en" as const),
+      createdAt: firstIssued,
     };
     const cardholder = this.issuerHere ? await this.db.cardholder.create({ data: cardholderRow }) : { id: elsewhere(), email: cardholderRow.email };
     // Every seeded cardholder can sign in (demo password), so any of them can be tried.
     const account = this.issuerHere
-      ? await this.db.user.create({ data: { email: cardholder.email, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id, timeZone: DEMO_TIME_ZONE } })
+      ? await this.db.user.create({
+          data: { email: cardholder.email, name: holder.name, passwordHash, role: "cardholder", cardholderId: cardholder.id, timeZone: DEMO_TIME_ZONE },
+        })
       : { id: elsewhere() };
 
     let card = await this.personalise(holder, cardholder.id, seedCardSeed(holderNo, 1), firstIssued, 1, null);
@@ -460,14 +543,24 @@ class DemoSeeder {
       // activation ended the old card, as activateCard does.
       const activatedAt = new Date(decidedAt.getTime() + 2 * DAY);
       card = await this.personalise(holder, cardholder.id, seedCardSeed(holderNo, 2), decidedAt, 2, old.id);
-      if (this.issuerHere) await this.seedEarlierReissue({ holder, cardholderId: cardholder.id, accountId: account.id, old, card, reason, reportedAt, decidedAt, activatedAt });
+      if (this.issuerHere)
+        await this.seedEarlierReissue({ holder, cardholderId: cardholder.id, accountId: account.id, old, card, reason, reportedAt, decidedAt, activatedAt });
       const providers = new Set(loads.map((l) => l.app.provider.companyId));
       if (holder.platformType === 100) {
         for (const companyId of providers) {
           const noticeId = await this.db.$transaction((tx) => allocateMessageId(tx, { issuerCompanyId: ISSUER, providerCompanyId: companyId, direction: "I" }));
           if (!this.providerHere(companyId)) continue;
           await this.db.spReissueNotice.create({
-            data: { providerCompanyId: companyId, platformType: 100, oldCardId: old.cardId, reissuedCardId: card.cardId, reissuedAt: decidedAt, receivedAt: decidedAt, sourceMessageId: noticeId, via: "push" },
+            data: {
+              providerCompanyId: companyId,
+              platformType: 100,
+              oldCardId: old.cardId,
+              reissuedCardId: card.cardId,
+              reissuedAt: decidedAt,
+              receivedAt: decidedAt,
+              sourceMessageId: noticeId,
+              via: "push",
+            },
           });
         }
       }
@@ -497,7 +590,14 @@ class DemoSeeder {
     const cardholder = { id: r.cardholderId };
     const account = { id: r.accountId };
     await this.db.card.update({ where: { id: card.id }, data: { activatedAt } });
-    await this.db.card.update({ where: { id: old.id }, data: { status: "terminated", terminatedAt: activatedAt, ...(reason === "damaged" ? {} : { blockedAt: reportedAt, blockedReason: `Reported ${reason}` }) } });
+    await this.db.card.update({
+      where: { id: old.id },
+      data: {
+        status: "terminated",
+        terminatedAt: activatedAt,
+        ...(reason === "damaged" ? {} : { blockedAt: reportedAt, blockedReason: `Reported ${reason}` }),
+      },
+    });
     const request = await this.db.reissueRequest.create({
       data: {
         oldCardId: old.id,
@@ -507,7 +607,13 @@ class DemoSeeder {
         status: "approved",
         // The examination as the issuer's workflow records it (steps 502/902), under the seeded policy.
         examination: {
-          ...examineReissueRequest(SEED_POLICY, { identityVerified: true, reissuesThisYear: 0, cardStatus: reason === "damaged" ? "active" : "blocked", alreadyReplaced: false, fraudFlag: false }),
+          ...examineReissueRequest(SEED_POLICY, {
+            identityVerified: true,
+            reissuesThisYear: 0,
+            cardStatus: reason === "damaged" ? "active" : "blocked",
+            alreadyReplaced: false,
+            fraudFlag: false,
+          }),
           policy: { ...SEED_POLICY, permissionTtlMinutes: 60 },
           evaluatedAt: decidedAt.toISOString(),
           overridden: false,
@@ -519,12 +625,30 @@ class DemoSeeder {
         createdAt: reportedAt,
       },
     });
-    await this.db.reissueLink.create({ data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType: holder.platformType, reissuedAt: decidedAt } });
-    await this.db.auditLog.create({
-      data: { actorUserId: this.operatorId, actorLabel: "Aiko Tanaka (issuer@recard.test)", action: "reissue.approve", subjectType: "reissue-request", subjectId: request.id, reason: `Card reported ${reason}; examination passed.`, at: decidedAt },
+    await this.db.reissueLink.create({
+      data: { oldCardId: old.id, reissuedCardId: card.id, requestId: request.id, platformType: holder.platformType, reissuedAt: decidedAt },
     });
     await this.db.auditLog.create({
-      data: { actorUserId: account.id, actorLabel: `${holder.name} (cardholder)`, action: "card.activate", subjectType: "card", subjectId: card.id, reason: "Activated by the cardholder in the portal.", at: activatedAt },
+      data: {
+        actorUserId: this.operatorId,
+        actorLabel: "Aiko Tanaka (issuer@recard.test)",
+        action: "reissue.approve",
+        subjectType: "reissue-request",
+        subjectId: request.id,
+        reason: `Card reported ${reason}; examination passed.`,
+        at: decidedAt,
+      },
+    });
+    await this.db.auditLog.create({
+      data: {
+        actorUserId: account.id,
+        actorLabel: `${holder.name} (cardholder)`,
+        action: "card.activate",
+        subjectType: "card",
+        subjectId: card.id,
+        reason: "Activated by the cardholder in the portal.",
+        at: activatedAt,
+      },
     });
   }
 

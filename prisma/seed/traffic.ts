@@ -27,7 +27,15 @@ export async function sendOpeningTraffic(options: { now: Date; months?: number; 
   const { stopExchangeQueue } = await import("../../lib/server/exchange/queue");
   const user = await db().user.findUniqueOrThrow({ where: { email: "issuer@recard.test" } });
   const issuer = await db().issuerCompany.findFirstOrThrow();
-  const actor: IssuerActor = { id: user.id, email: user.email, name: user.name, role: "issuer", tenantId: issuer.companyId, issuerCompanyId: issuer.companyId, companyName: issuer.name };
+  const actor: IssuerActor = {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: "issuer",
+    tenantId: issuer.companyId,
+    issuerCompanyId: issuer.companyId,
+    companyName: issuer.name,
+  };
   const providers = await db().serviceProvider.findMany({ where: { contractStatus: "active" }, orderBy: { companyId: "asc" } });
   let sent = 0;
   try {

@@ -46,7 +46,9 @@ describe("the build-output scan", () => {
       "static/chunks/main.js": `var pub=${JSON.stringify(DEMO_ISSUER_PUBLIC_KEYS)};var c=${JSON.stringify(DEMO_COMPANIES)};`,
       "server/app/index.html": "<html>ReCard</html>",
     });
-    expect(scanFiles(dir, browserFilesOf(dir), [demoSigning, cardKey, ...Object.values(DEMO_COMPANY_KEYS).map((c) => secretFromJwkD(c.companyId, c.privateKey.d!))])).toEqual([]);
+    expect(
+      scanFiles(dir, browserFilesOf(dir), [demoSigning, cardKey, ...Object.values(DEMO_COMPANY_KEYS).map((c) => secretFromJwkD(c.companyId, c.privateKey.d!))]),
+    ).toEqual([]);
   });
 
   test("every spelling is caught: base64url, base64, hex and HEX", () => {
@@ -60,7 +62,11 @@ describe("the build-output scan", () => {
       RECARD_ISSUER_CARD_KEYS: JSON.stringify({ signing: { publicKeyJwk: {}, privateKeyJwk: { d } }, encryption: { privateKeyJwk: { d } } }),
       OTHER: JSON.stringify({ d }),
     });
-    expect(secrets.map((s) => s.name)).toEqual(["RECARD_COMPANY_KEYS.METRO01.privateKey", "RECARD_ISSUER_CARD_KEYS.signing.privateKeyJwk", "RECARD_ISSUER_CARD_KEYS.encryption.privateKeyJwk"]);
+    expect(secrets.map((s) => s.name)).toEqual([
+      "RECARD_COMPANY_KEYS.METRO01.privateKey",
+      "RECARD_ISSUER_CARD_KEYS.signing.privateKeyJwk",
+      "RECARD_ISSUER_CARD_KEYS.encryption.privateKeyJwk",
+    ]);
     expect(() => secretsFromEnvironment({ RECARD_COMPANY_KEYS: "{not json" })).toThrow(/not JSON/);
   });
 });
@@ -73,7 +79,8 @@ describe("the demo keys split into public (browser-safe) and private (lib/secret
   };
 
   test("each private d belongs to the public key published beside it", () => {
-    for (const pair of [DEMO_ISSUER_KEYS.signing, DEMO_ISSUER_KEYS.encryption]) expect(publicOf(pair.privateKeyJwk.d!)).toEqual({ x: pair.publicKeyJwk.x, y: pair.publicKeyJwk.y });
+    for (const pair of [DEMO_ISSUER_KEYS.signing, DEMO_ISSUER_KEYS.encryption])
+      expect(publicOf(pair.privateKeyJwk.d!)).toEqual({ x: pair.publicKeyJwk.x, y: pair.publicKeyJwk.y });
     for (const c of Object.values(DEMO_COMPANY_KEYS)) expect(publicOf(c.privateKey.d!)).toEqual({ x: c.publicKey.x, y: c.publicKey.y });
   });
 

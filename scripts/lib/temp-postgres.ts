@@ -17,7 +17,9 @@ function findBinDir(): string {
   if (explicit) return explicit;
   const base = "/usr/lib/postgresql";
   if (existsSync(base)) {
-    const versions = readdirSync(base).filter((v) => existsSync(path.join(base, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(base)
+      .filter((v) => existsSync(path.join(base, v, "bin", "initdb")))
+      .sort((a, b) => Number(b) - Number(a));
     if (versions[0]) return path.join(base, versions[0], "bin");
   }
   throw new Error("PostgreSQL server binaries not found (install the Debian package postgresql, or set PG_BIN_DIR)");
@@ -38,7 +40,7 @@ export async function startTempPostgres(): Promise<TempPostgres> {
     chmodSync(root, 0o700);
   }
   const run = (cmd: string, args: string[]) => {
-    const full = asRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] as const : [cmd, args] as const;
+    const full = asRoot ? (["runuser", ["-u", "postgres", "--", cmd, ...args]] as const) : ([cmd, args] as const);
     const result = spawnSync(full[0], full[1], { encoding: "utf8", cwd: root });
     if (result.status !== 0) throw new Error(`${path.basename(cmd)} failed (${result.status}): ${result.stderr || result.stdout}`);
     return result.stdout;

@@ -13,7 +13,17 @@ import { parseArgs } from "node:util";
 import { fromHex, toHex } from "@/lib/core/bytes";
 import { SECURITY_LEVEL } from "@/lib/core/card/scp03";
 import { initializeUpdateCommand, openSecureChannel, rotateIsdKeys } from "@/lib/core/card/scp03-host";
-import { exchange, getDataCommand, getStatus, loadApplication, readCardAttributeData, readCreditInfo, selectApplication, selectIsd, type Transmit } from "@/lib/core/card/terminal";
+import {
+  exchange,
+  getDataCommand,
+  getStatus,
+  loadApplication,
+  readCardAttributeData,
+  readCreditInfo,
+  selectApplication,
+  selectIsd,
+  type Transmit,
+} from "@/lib/core/card/terminal";
 import { buildLoadFile, cardBinding, decryptCardAttributeData, loadFileHash, privateKeyFromJwk, publicKeyFromJwk, signPermission } from "@/lib/core/card";
 import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
 import { diversifySsdKeys, establishApplicationKeys, readCreditInOwnChannel } from "@/lib/core/card/ssd";
@@ -54,7 +64,11 @@ async function main(): Promise<void> {
 
   if (values.platform === "200") {
     const status = await getStatus(transmit, "applications");
-    check("GET STATUS without a secure channel refused (platform 200)", !status.ok && status.error.sw === 0x6982, status.ok ? "answered" : status.error.meaning);
+    check(
+      "GET STATUS without a secure channel refused (platform 200)",
+      !status.ok && status.error.sw === 0x6982,
+      status.ok ? "answered" : status.error.meaning,
+    );
     // Two unauthenticated reads: the platform type is the same, the card attribute data and the INITIALIZE UPDATE answer are not.
     const reads = [];
     for (let i = 0; i < 2; i++) {
@@ -67,7 +81,10 @@ async function main(): Promise<void> {
     const [first, second] = reads as [string[], string[]];
     check("two unauthenticated reads: same platform type", first[0] === second[0] && first[0]!.startsWith("DF700200C8"), first[0]);
     check("two unauthenticated reads: different card attribute data", first[1] !== second[1]);
-    check("two unauthenticated reads: different INITIALIZE UPDATE answers (random challenge, no counter)", first[2] !== second[2] && first[2]!.length === 29 * 2 + 5);
+    check(
+      "two unauthenticated reads: different INITIALIZE UPDATE answers (random challenge, no counter)",
+      first[2] !== second[2] && first[2]!.length === 29 * 2 + 5,
+    );
     await selectIsd(transmit);
     await applicationOwnKeys(keys);
     await selectIsd(transmit);
@@ -75,12 +92,24 @@ async function main(): Promise<void> {
 
   const hostChallenge = () => new Uint8Array(randomBytes(8));
   const opened = await openSecureChannel(transmit, { keys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC, hostChallenge: hostChallenge() });
-  check("SCP03 channel opened at level 33 (C-MAC, C-DEC, R-MAC, R-ENC)", opened.ok, opened.ok ? `key version ${opened.value.keyVersion.toString(16)}, i=${opened.value.initializeUpdate.iParameter.toString(16)}` : opened.error.meaning);
+  check(
+    "SCP03 channel opened at level 33 (C-MAC, C-DEC, R-MAC, R-ENC)",
+    opened.ok,
+    opened.ok ? `key version ${opened.value.keyVersion.toString(16)}, i=${opened.value.initializeUpdate.iParameter.toString(16)}` : opened.error.meaning,
+  );
   if (!opened.ok) return;
   const isd = await getStatus(opened.value.transmit, "isd");
   const apps = await getStatus(opened.value.transmit, "applications");
-  check("GET STATUS (ISD) inside the channel", isd.ok, isd.ok ? isd.value.map((e) => `${e.aid} life cycle ${e.lifeCycle.toString(16)}`).join(", ") : isd.error.meaning);
-  check("GET STATUS (applications) inside the channel", apps.ok, apps.ok ? `${apps.value.length} application(s)${apps.value.map((e) => ` ${e.aid}`).join("")}` : apps.error.meaning);
+  check(
+    "GET STATUS (ISD) inside the channel",
+    isd.ok,
+    isd.ok ? isd.value.map((e) => `${e.aid} life cycle ${e.lifeCycle.toString(16)}`).join(", ") : isd.error.meaning,
+  );
+  check(
+    "GET STATUS (applications) inside the channel",
+    apps.ok,
+    apps.ok ? `${apps.value.length} application(s)${apps.value.map((e) => ` ${e.aid}`).join("")}` : apps.error.meaning,
+  );
 
   const next = { enc: new Uint8Array(randomBytes(16)), mac: new Uint8Array(randomBytes(16)), dek: new Uint8Array(randomBytes(16)) };
   const rotated = await rotateIsdKeys(opened.value, { currentDek: keys.dek, oldVersion: DEMO_ISD_KEYS.keyVersion, newVersion: 0x31, keys: next });
@@ -88,7 +117,11 @@ async function main(): Promise<void> {
 
   await selectIsd(transmit);
   const oldVersion = await exchange(transmit, initializeUpdateCommand(DEMO_ISD_KEYS.keyVersion, hostChallenge()), "INITIALIZE UPDATE 30");
-  check("the old key version is refused (INITIALIZE UPDATE 30 → 6A88)", oldVersion.ok && oldVersion.value.sw === 0x6a88, oldVersion.ok ? oldVersion.value.sw.toString(16) : "");
+  check(
+    "the old key version is refused (INITIALIZE UPDATE 30 → 6A88)",
+    oldVersion.ok && oldVersion.value.sw === 0x6a88,
+    oldVersion.ok ? oldVersion.value.sw.toString(16) : "",
+  );
   const oldKeys = await openSecureChannel(transmit, { keys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: hostChallenge() });
   check("the old keys are refused (card cryptogram does not verify)", !oldKeys.ok, oldKeys.ok ? "opened!" : oldKeys.error.meaning);
   const fresh = await openSecureChannel(transmit, { keys: next, keyVersion: 0x31, level: SECURITY_LEVEL.C_MAC_R_MAC, hostChallenge: hostChallenge() });
@@ -119,7 +152,12 @@ async function applicationOwnKeys(isdKeys: { enc: Uint8Array; mac: Uint8Array; d
     establishmentKey: toHex(publicKeyFromJwk(DEMO_COMPANY_KEYS.HOSHI01.publicKey)),
     expiresAt: new Date(Date.now() + 3_600_000),
   });
-  const loaded = await loadApplication(transmit, { permission: token, loadFile, aid, installParams: { kind: "credit", limit: 300_000, currency: "JPY", holderReference: "HOSHI-0001234" } });
+  const loaded = await loadApplication(transmit, {
+    permission: token,
+    loadFile,
+    aid,
+    installParams: { kind: "credit", limit: 300_000, currency: "JPY", holderReference: "HOSHI-0001234" },
+  });
   check("credit application installed (platform 200)", loaded.ok, loaded.ok ? "" : loaded.error.meaning);
   const keys = diversifySsdKeys(new Uint8Array(32).fill(0x5a), "HOSHI01", fromHex(aid), messageId, 0x01);
   const established = await establishApplicationKeys(transmit, {
@@ -129,16 +167,37 @@ async function applicationOwnKeys(isdKeys: { enc: Uint8Array; mac: Uint8Array; d
     establishmentPrivateKey: privateKeyFromJwk(DEMO_COMPANY_KEYS.HOSHI01.privateKey),
     entropy: new Uint8Array(randomBytes(32)),
   });
-  check("the application's own keys established in the install session (GET DATA 7F49, PUT KEY 80 D8 00 81)", established.ok, established.ok ? "" : established.error.meaning);
+  check(
+    "the application's own keys established in the install session (GET DATA 7F49, PUT KEY 80 D8 00 81)",
+    established.ok,
+    established.ok ? "" : established.error.meaning,
+  );
   await selectApplication(transmit, aid);
   const plain = await readCreditInfo(transmit);
-  check("holder reference withheld without the application's channel", plain.ok && plain.value.holderReference === "", plain.ok ? JSON.stringify(plain.value) : plain.error.meaning);
+  check(
+    "holder reference withheld without the application's channel",
+    plain.ok && plain.value.holderReference === "",
+    plain.ok ? JSON.stringify(plain.value) : plain.error.meaning,
+  );
   const isdVersion = await exchange(transmit, initializeUpdateCommand(DEMO_ISD_KEYS.keyVersion, new Uint8Array(randomBytes(8))), "INITIALIZE UPDATE 30");
-  check("the ISD's key version is refused on the application (6A88)", isdVersion.ok && isdVersion.value.sw === 0x6a88, isdVersion.ok ? isdVersion.value.sw.toString(16) : "");
-  const isdChannel = await openSecureChannel(transmit, { keys: isdKeys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: new Uint8Array(randomBytes(8)) });
+  check(
+    "the ISD's key version is refused on the application (6A88)",
+    isdVersion.ok && isdVersion.value.sw === 0x6a88,
+    isdVersion.ok ? isdVersion.value.sw.toString(16) : "",
+  );
+  const isdChannel = await openSecureChannel(transmit, {
+    keys: isdKeys,
+    keyVersion: 0,
+    level: SECURITY_LEVEL.C_MAC,
+    hostChallenge: new Uint8Array(randomBytes(8)),
+  });
   check("the ISD's keys do not open the application's channel", !isdChannel.ok, isdChannel.ok ? "opened!" : isdChannel.error.meaning);
   const own = await readCreditInOwnChannel(transmit, { aid, keys, hostChallenge: new Uint8Array(randomBytes(8)) });
-  check("holder reference through the application's own channel (level 33)", own.ok && own.value.holderReference === "HOSHI-0001234", own.ok ? own.value.holderReference : own.error.meaning);
+  check(
+    "holder reference through the application's own channel (level 33)",
+    own.ok && own.value.holderReference === "HOSHI-0001234",
+    own.ok ? own.value.holderReference : own.error.meaning,
+  );
 }
 
 main()

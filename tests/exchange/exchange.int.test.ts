@@ -98,7 +98,11 @@ describe(`inter-company exchange on ${kind}`, () => {
     // A long polling interval: only the fetch-again-after-a-batch loop can drain 240 jobs in the wait below.
     const worker = runWorker({ RECARD_POLL_SECONDS: "30" });
     try {
-      await waitFor(async () => (await db().outboxMessage.count({ where: { id: { in: ids }, status: "delivered" } })) === ids.length, 240_000, "the backlog delivered");
+      await waitFor(
+        async () => (await db().outboxMessage.count({ where: { id: { in: ids }, status: "delivered" } })) === ids.length,
+        240_000,
+        "the backlog delivered",
+      );
     } finally {
       worker.stop();
       await worker.exited;
@@ -128,7 +132,9 @@ describe(`inter-company exchange on ${kind}`, () => {
     expect(imported.status).toBe("processed");
     const inbox = await db().inboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "HOSHI01", messageId: sent.messageId } });
     expect(inbox.via).toBe("file");
-    const notice = await db().spReissueNotice.findFirstOrThrow({ where: { providerCompanyId: "HOSHI01", reissuedCardId: sent.message.pairs[0]!.reissuedCardId } });
+    const notice = await db().spReissueNotice.findFirstOrThrow({
+      where: { providerCompanyId: "HOSHI01", reissuedCardId: sent.message.pairs[0]!.reissuedCardId },
+    });
     expect(notice.oldCardId).toBe(sent.message.pairs[0]!.oldCardId);
     expect(await deliverNow([sent.outboxId])).toEqual(["delivered"]);
     const outbox = await db().outboxMessage.findUniqueOrThrow({ where: { id: sent.outboxId } });

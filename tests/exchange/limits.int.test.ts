@@ -22,16 +22,23 @@ async function signedNotification(providerCompanyId: string): Promise<string> {
   counter += 1;
   const id = () => toHex(crypto.getRandomValues(new Uint8Array(8)));
   const sent = await db().$transaction((tx) =>
-    enqueueMessage(tx, "reissuance-notification", { issuerCompanyId: "RECARD01", providerCompanyId }, {
-      platformType: 100,
-      pairs: [{ oldCardId: id(), reissuedCardId: id(), reissuedAt: new Date(Date.UTC(2026, 10, 2, 0, 0, counter)).toISOString() }],
-    }),
+    enqueueMessage(
+      tx,
+      "reissuance-notification",
+      { issuerCompanyId: "RECARD01", providerCompanyId },
+      {
+        platformType: 100,
+        pairs: [{ oldCardId: id(), reissuedCardId: id(), reissuedAt: new Date(Date.UTC(2026, 10, 2, 0, 0, counter)).toISOString() }],
+      },
+    ),
   );
   return (await db().outboxMessage.findUniqueOrThrow({ where: { id: sent.outboxId } })).jws;
 }
 
 function post(body: string, address = `198.51.100.${++addressCounter % 250}`): Promise<Response> {
-  return POST(new Request("http://localhost/api/exchange", { method: "POST", body, headers: { "content-type": "application/jose", "x-forwarded-for": address } }));
+  return POST(
+    new Request("http://localhost/api/exchange", { method: "POST", body, headers: { "content-type": "application/jose", "x-forwarded-for": address } }),
+  );
 }
 
 beforeAll(async () => {

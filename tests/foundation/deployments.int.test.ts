@@ -34,7 +34,9 @@ const pair = () => ({ oldCardId: toHex(randomBytes(8)), reissuedCardId: toHex(ra
 
 /** A genuine Fig. 12 notification signed by the issuer (as the issuer's deployment would send it). */
 async function notificationFor(providerCompanyId: string): Promise<string> {
-  const sent = await db().$transaction((tx) => enqueueMessage(tx, "reissuance-notification", { issuerCompanyId: "RECARD01", providerCompanyId }, { platformType: 100, pairs: [pair()] }));
+  const sent = await db().$transaction((tx) =>
+    enqueueMessage(tx, "reissuance-notification", { issuerCompanyId: "RECARD01", providerCompanyId }, { platformType: 100, pairs: [pair()] }),
+  );
   return (await db().outboxMessage.findUniqueOrThrow({ where: { id: sent.outboxId } })).jws;
 }
 
@@ -47,7 +49,13 @@ describe("a deployment refuses to act as a company it does not host (RECARD_HOST
     expect(await signIn("issuer@recard.test")).toEqual({ ok: false, code: "not-hosted", companyId: "RECARD01" });
     expect(await signIn("hana@recard.test")).toEqual({ ok: false, code: "not-hosted", companyId: "RECARD01" }); // the issuer's cardholder
     // A wrong password is still only "invalid": the refusal says nothing to someone without it.
-    expect(await signInWithPassword(db(), { email: "desk@hoshi.recard.test", password: "wrong-password", address: null }, { now: new Date(), policy: sessionPolicy() })).toEqual({ ok: false, code: "invalid" });
+    expect(
+      await signInWithPassword(
+        db(),
+        { email: "desk@hoshi.recard.test", password: "wrong-password", address: null },
+        { now: new Date(), policy: sessionPolicy() },
+      ),
+    ).toEqual({ ok: false, code: "invalid" });
   });
 
   it("receives a message for Metro, and refuses one addressed to Hoshi (its rows are in this database) without running it", async () => {
@@ -112,11 +120,17 @@ describe("the seed of a deployment writes only its companies' own data and trust
     expect((await metro.user.findMany()).map((u) => [u.email, u.role, u.providerCompanyId])).toEqual([["desk@metro.recard.test", "provider", "METRO01"]]);
     expect((await metro.trustedKey.findMany()).map((k) => [k.ownerCompanyId, k.companyId])).toEqual([["METRO01", "RECARD01"]]);
     // The same world: Metro's load records (message ids, cards, kinds) and customers as in the one-process demo.
-    const records = (d: Db) => d.spLoadRecord.findMany({ where: { providerCompanyId: "METRO01" }, select: { messageId: true, cardId: true, kind: true, applicationAid: true, valueMinor: true }, orderBy: { messageId: "asc" } });
+    const records = (d: Db) =>
+      d.spLoadRecord.findMany({
+        where: { providerCompanyId: "METRO01" },
+        select: { messageId: true, cardId: true, kind: true, applicationAid: true, valueMinor: true },
+        orderBy: { messageId: "asc" },
+      });
     expect(await metro.spLoadRecord.count({ where: { providerCompanyId: { not: "METRO01" } } })).toBe(0);
     expect(await records(metro)).toEqual(await records(all));
     expect((await records(metro)).length).toBeGreaterThan(10);
-    const customers = (d: Db) => d.spCustomer.findMany({ where: { providerCompanyId: "METRO01" }, select: { customerNo: true, fullName: true }, orderBy: { customerNo: "asc" } });
+    const customers = (d: Db) =>
+      d.spCustomer.findMany({ where: { providerCompanyId: "METRO01" }, select: { customerNo: true, fullName: true }, orderBy: { customerNo: "asc" } });
     expect(await customers(metro)).toEqual(await customers(all));
     expect(await metro.spUserCharge.count()).toBe(await all.spUserCharge.count({ where: { providerCompanyId: "METRO01" } }));
     expect(await metro.spReissueNotice.count()).toBe(await all.spReissueNotice.count({ where: { providerCompanyId: "METRO01" } }));

@@ -28,7 +28,9 @@ describe(`connections interleaving statements on ${kind}`, () => {
   beforeAll(async () => {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await admin.query(`DROP TABLE IF EXISTS ${TABLE}; CREATE TABLE ${TABLE} (tag int NOT NULL, seq int NOT NULL, payload text NOT NULL, PRIMARY KEY (tag, seq))`);
+    await admin.query(
+      `DROP TABLE IF EXISTS ${TABLE}; CREATE TABLE ${TABLE} (tag int NOT NULL, seq int NOT NULL, payload text NOT NULL, PRIMARY KEY (tag, seq))`,
+    );
     await admin.end();
   });
   afterAll(async () => {
@@ -67,11 +69,22 @@ describe(`connections interleaving statements on ${kind}`, () => {
               check(tag, "count", one.rows[0].n === rows && one.rows[0].lo === tag && one.rows[0].hi === tag, one.rows[0]);
               const three = await client.query(`SELECT payload FROM ${TABLE} WHERE tag = $1 AND seq = $2 AND payload LIKE $3`, [tag, round, `c${tag}-%`]);
               check(tag, "row", three.rows.length === 1 && three.rows[0].payload === `c${tag}-r${round}`, three.rows);
-              const five = await client.query("SELECT $1::int AS a, $2::int AS b, $3::text AS c, $4::int AS d, $5::int AS e", [tag, round, `c${tag}`, tag * 1000 + round, -tag]);
+              const five = await client.query("SELECT $1::int AS a, $2::int AS b, $3::text AS c, $4::int AS d, $5::int AS e", [
+                tag,
+                round,
+                `c${tag}`,
+                tag * 1000 + round,
+                -tag,
+              ]);
               const r = five.rows[0];
               check(tag, "echo", r.a === tag && r.b === round && r.c === `c${tag}` && r.d === tag * 1000 + round && r.e === -tag, r);
               const session = await client.query("SELECT pg_backend_pid() AS pid, $1::int AS tag", [tag]);
-              check(tag, "session", session.rows[0].tag === tag && session.rows[0].pid === (client as unknown as { processID: number }).processID, session.rows[0]);
+              check(
+                tag,
+                "session",
+                session.rows[0].tag === tag && session.rows[0].pid === (client as unknown as { processID: number }).processID,
+                session.rows[0],
+              );
             } else {
               // Inside a transaction: its own uncommitted row is visible to it alone.
               await client.query("BEGIN");

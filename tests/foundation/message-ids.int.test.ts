@@ -11,7 +11,9 @@ afterAll(() => prisma.$disconnect());
 describe(`message id allocation on ${testDatabase().kind}`, () => {
   it("gives 50 concurrent allocations 50 distinct, gapless sequence numbers", async () => {
     const parts = { issuerCompanyId: "RECARD01", providerCompanyId: "METRO01", direction: "I" as const };
-    const ids = await Promise.all(Array.from({ length: 50 }, () => prisma.$transaction((tx) => allocateMessageId(tx, parts), { maxWait: 60_000, timeout: 60_000 })));
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, () => prisma.$transaction((tx) => allocateMessageId(tx, parts), { maxWait: 60_000, timeout: 60_000 })),
+    );
     expect(new Set(ids).size).toBe(50);
     const sequences = ids.map((id) => {
       const parsed = parseMessageId(id);

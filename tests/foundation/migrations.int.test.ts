@@ -39,7 +39,9 @@ describe(`migrations on ${kind}`, () => {
   });
 
   it("refuses to go on when an applied migration was edited", async () => {
-    await client.query(`UPDATE "_prisma_migrations" SET checksum = repeat('0', 64) WHERE migration_name = (SELECT min(migration_name) FROM "_prisma_migrations")`);
+    await client.query(
+      `UPDATE "_prisma_migrations" SET checksum = repeat('0', 64) WHERE migration_name = (SELECT min(migration_name) FROM "_prisma_migrations")`,
+    );
     await expect(migrate(url)).rejects.toThrow(/edited after it was applied/);
     await resetDatabase();
   });

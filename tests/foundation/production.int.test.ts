@@ -17,16 +17,27 @@ import { pointAppAtTestDatabase } from "../helpers/env";
 const { url, kind } = testDatabase();
 pointAppAtTestDatabase(); // the seed uses the app's data layer
 
-const demoCompanyKeys = JSON.stringify(Object.fromEntries(Object.values(DEMO_COMPANY_KEYS).map((k) => [k.companyId, { kid: k.kid, privateKey: k.privateKey }])));
+const demoCompanyKeys = JSON.stringify(
+  Object.fromEntries(Object.values(DEMO_COMPANY_KEYS).map((k) => [k.companyId, { kid: k.kid, privateKey: k.privateKey }])),
+);
 const demoIssuerKeys = JSON.stringify(DEMO_ISSUER_KEYS);
 
-async function realKeys(): Promise<{ RECARD_COMPANY_KEYS: string; RECARD_ISSUER_CARD_KEYS: string; RECARD_ISD_MASTER_KEY: string; RECARD_PROVIDER_SSD_MASTER_KEY: string }> {
+async function realKeys(): Promise<{
+  RECARD_COMPANY_KEYS: string;
+  RECARD_ISSUER_CARD_KEYS: string;
+  RECARD_ISD_MASTER_KEY: string;
+  RECARD_PROVIDER_SSD_MASTER_KEY: string;
+}> {
   const metro = await generateCompanyKeys("METRO01");
   return {
     RECARD_COMPANY_KEYS: JSON.stringify({ METRO01: { kid: metro.kid, privateKey: metro.privateKey } }),
     RECARD_ISSUER_CARD_KEYS: JSON.stringify(await generateIssuerKeys()),
-    RECARD_ISD_MASTER_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex").toUpperCase(),
-    RECARD_PROVIDER_SSD_MASTER_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex").toUpperCase(),
+    RECARD_ISD_MASTER_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32)))
+      .toString("hex")
+      .toUpperCase(),
+    RECARD_PROVIDER_SSD_MASTER_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32)))
+      .toString("hex")
+      .toUpperCase(),
   };
 }
 
@@ -52,8 +63,12 @@ describe("deployment safety: what counts as unsafe", () => {
   it("refuses missing or demo keys in production, allows them in a demo or outside production", async () => {
     expect(unsafeDefaults({ NODE_ENV: "production" })).toHaveLength(4);
     expect(unsafeDefaults({ NODE_ENV: "development", RECARD_ENV: "production" })).toHaveLength(4);
-    expect(unsafeDefaults({ NODE_ENV: "production", ...(await realKeys()), RECARD_PROVIDER_SSD_MASTER_KEY: DEMO_PROVIDER_SSD_MASTER_KEY })).toEqual(["RECARD_PROVIDER_SSD_MASTER_KEY is the public demo master key"]);
-    expect(unsafeDefaults({ NODE_ENV: "production", ...(await realKeys()), RECARD_ISD_MASTER_KEY: DEMO_ISD_MASTER_KEY })).toEqual(["RECARD_ISD_MASTER_KEY is the public demo master key"]);
+    expect(unsafeDefaults({ NODE_ENV: "production", ...(await realKeys()), RECARD_PROVIDER_SSD_MASTER_KEY: DEMO_PROVIDER_SSD_MASTER_KEY })).toEqual([
+      "RECARD_PROVIDER_SSD_MASTER_KEY is the public demo master key",
+    ]);
+    expect(unsafeDefaults({ NODE_ENV: "production", ...(await realKeys()), RECARD_ISD_MASTER_KEY: DEMO_ISD_MASTER_KEY })).toEqual([
+      "RECARD_ISD_MASTER_KEY is the public demo master key",
+    ]);
     expect(unsafeDefaults({ NODE_ENV: "production", RECARD_COMPANY_KEYS: demoCompanyKeys, RECARD_ISSUER_CARD_KEYS: demoIssuerKeys }).join("\n")).toMatch(
       /RECARD_COMPANY_KEYS contains a public demo signing key[\s\S]*RECARD_ISSUER_CARD_KEYS contains a public demo card key/,
     );
@@ -86,7 +101,12 @@ describe.runIf(kind === "embedded")("a production start (scripts/start.ts withou
     expect(unset.output).toMatch(/RECARD_PROVIDER_SSD_MASTER_KEY is not set/);
     expect(unset.output).not.toMatch(/embedded PostgreSQL|ReCard at/);
 
-    const demoKeys = await run("scripts/start.ts", [], { RECARD_ENV: "production", RECARD_DATA_DIR: "temp", RECARD_COMPANY_KEYS: demoCompanyKeys, RECARD_ISSUER_CARD_KEYS: demoIssuerKeys });
+    const demoKeys = await run("scripts/start.ts", [], {
+      RECARD_ENV: "production",
+      RECARD_DATA_DIR: "temp",
+      RECARD_COMPANY_KEYS: demoCompanyKeys,
+      RECARD_ISSUER_CARD_KEYS: demoIssuerKeys,
+    });
     expect(demoKeys.code).toBe(1);
     expect(demoKeys.output).toMatch(/RECARD_COMPANY_KEYS contains a public demo signing key/);
   });

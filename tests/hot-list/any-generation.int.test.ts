@@ -25,7 +25,15 @@ afterAll(() => db().$disconnect());
 
 async function cardholderActor(email: string): Promise<CardholderActor> {
   const u = await db().user.findUniqueOrThrow({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: "cardholder", tenantId: u.cardholderId!, cardholderId: u.cardholderId!, companyName: "ReCard Card Co." };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: "cardholder",
+    tenantId: u.cardholderId!,
+    cardholderId: u.cardholderId!,
+    companyName: "ReCard Card Co.",
+  };
 }
 
 /** What the issuer sent a provider of one type, decoded, oldest first. */
@@ -63,13 +71,23 @@ describe(`reload from any generation on ${testDatabase().kind}`, () => {
     const { opened, recorded } = await reloadAtDesk(await desks.metro(), new DeskCard(await walletImage(third.surfaceNumber)), [AIDS.metroPass]);
     expect(opened.method).toBe(1);
     expect(opened.steps.find((s) => s.step === "704")).toMatchObject({ code: "reissue-notice-found", params: { oldCardId: second.cardId } });
-    expect(opened.steps.find((s) => s.step === "706")).toMatchObject({ code: "old-card-records", params: { oldCardId: second.cardId, earlierCardIds: [first.cardId] } });
+    expect(opened.steps.find((s) => s.step === "706")).toMatchObject({
+      code: "old-card-records",
+      params: { oldCardId: second.cardId, earlierCardIds: [first.cardId] },
+    });
     expect(opened.applications[0]).toMatchObject({ state: "reloadable", old: { messageId: oldLoad.messageId, cardId: first.cardId } });
-    expect(recorded).toEqual([expect.objectContaining({ ok: true, value: expect.objectContaining({ charge: expect.objectContaining({ kind: "reissue_reload" }) }) })]);
+    expect(recorded).toEqual([
+      expect.objectContaining({ ok: true, value: expect.objectContaining({ charge: expect.objectContaining({ kind: "reissue_reload" }) }) }),
+    ]);
     const reload = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "METRO01", previousLoadId: oldLoad.id } });
     expect(reload).toMatchObject({ kind: "reload", status: "loaded", cardId: third.cardId });
     // The issuer checked the original against every earlier card of the chain and confirmed the receipt.
-    expect(await db().loadingPermission.findUniqueOrThrow({ where: { messageId: reload.messageId } })).toMatchObject({ status: "confirmed", kind: "reload", originalMessageId: oldLoad.messageId, cardId: third.id });
+    expect(await db().loadingPermission.findUniqueOrThrow({ where: { messageId: reload.messageId } })).toMatchObject({
+      status: "confirmed",
+      kind: "reload",
+      originalMessageId: oldLoad.messageId,
+      cardId: third.id,
+    });
   });
 
   it("pull: Sakura, told nothing, asks once and gets both pairs, then reloads Sakura Points from the first card", async () => {
@@ -81,14 +99,22 @@ describe(`reload from any generation on ${testDatabase().kind}`, () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]?.result).toMatchObject({
       status: "found",
-      pairs: [expect.objectContaining({ oldCardId: first.cardId, reissuedCardId: second.cardId }), expect.objectContaining({ oldCardId: second.cardId, reissuedCardId: third.cardId })],
+      pairs: [
+        expect.objectContaining({ oldCardId: first.cardId, reissuedCardId: second.cardId }),
+        expect.objectContaining({ oldCardId: second.cardId, reissuedCardId: third.cardId }),
+      ],
     });
     expect(recorded.map((r) => r.ok)).toEqual([true]);
     expect(await db().spLoadRecord.count({ where: { providerCompanyId: "SAKURA01", cardId: third.cardId, kind: "reload", status: "loaded" } })).toBe(1);
 
     // Both pending reloads are done: the cardholder's page says so.
     const mine = await listMyCards(await cardholderActor("hana@recard.test"));
-    expect(mine.current.find((c) => c.id === third.id)?.reloadGuide?.applications.map((a) => [a.name, a.reloaded]).sort()).toEqual([
+    expect(
+      mine.current
+        .find((c) => c.id === third.id)
+        ?.reloadGuide?.applications.map((a) => [a.name, a.reloaded])
+        .sort(),
+    ).toEqual([
       ["Metro Pass", true],
       ["Sakura Points", true],
     ]);
@@ -100,12 +126,18 @@ describe(`reload from any generation on ${testDatabase().kind}`, () => {
     await reissue("Kenji Watanabe", "stolen");
     const third = await currentCard("Kenji Watanabe");
     expect(third.generation).toBe(first.generation + 2);
-    const oldLoad = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "HOSHI01", applicationAid: AIDS.hoshiCredit, customer: { fullName: "Kenji Watanabe" } } });
+    const oldLoad = await db().spLoadRecord.findFirstOrThrow({
+      where: { providerCompanyId: "HOSHI01", applicationAid: AIDS.hoshiCredit, customer: { fullName: "Kenji Watanabe" } },
+    });
 
     const { opened, recorded } = await reloadAtDesk(await desks.hoshi(), new DeskCard(await walletImage(third.surfaceNumber)), [AIDS.hoshiCredit]);
     expect(opened.method).toBe(2);
     const replies = await sentTo("HOSHI01", "card-information-reply");
-    expect(replies.at(-1)?.result).toMatchObject({ reissue: "OK", originalMessageId: oldLoad.messageId, reloadPermission: { originalMessageId: oldLoad.messageId } });
+    expect(replies.at(-1)?.result).toMatchObject({
+      reissue: "OK",
+      originalMessageId: oldLoad.messageId,
+      reloadPermission: { originalMessageId: oldLoad.messageId },
+    });
     expect(opened.applications[0]).toMatchObject({ state: "reloadable", old: { messageId: oldLoad.messageId } });
     expect(recorded.map((r) => r.ok)).toEqual([true]);
     const issuerSide = await db().loadingPermission.findFirstOrThrow({ where: { originalMessageId: oldLoad.messageId, kind: "reload", status: "confirmed" } });

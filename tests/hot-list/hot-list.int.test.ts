@@ -35,14 +35,27 @@ async function operator(): Promise<Reporter> {
 }
 
 async function sentByIssuer<T extends "card-blocked" | "card-unblocked">(type: T, since: Date) {
-  const rows = await db().outboxMessage.findMany({ where: { ownerCompanyId: "RECARD01", type, createdAt: { gte: since } }, orderBy: { receiverCompanyId: "asc" } });
+  const rows = await db().outboxMessage.findMany({
+    where: { ownerCompanyId: "RECARD01", type, createdAt: { gte: since } },
+    orderBy: { receiverCompanyId: "asc" },
+  });
   return rows.map((r) => ({ id: r.id, receiver: r.receiverCompanyId, jws: r.jws, message: decodeStored(r.jws) as MessageOf<T> }));
 }
 
 const hotListRows = (provider: string) => db().spHotListEntry.findMany({ where: { providerCompanyId: provider }, orderBy: { changeSeq: "asc" } });
 
 function request(provider: ProviderActor | null, companyId: string, extra: Partial<HotListRequest> = {}): HotListRequest {
-  return { companyId, bearer: null, sessionProvider: provider?.providerCompanyId ?? null, sessionOtherRole: false, since: null, format: null, accept: null, ifNoneMatch: null, ...extra };
+  return {
+    companyId,
+    bearer: null,
+    sessionProvider: provider?.providerCompanyId ?? null,
+    sessionOtherRole: false,
+    since: null,
+    format: null,
+    accept: null,
+    ifNoneMatch: null,
+    ...extra,
+  };
 }
 
 describe(`the hot list on ${testDatabase().kind}`, () => {
@@ -50,7 +63,9 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
 
   it("platform 100: a lost report sends exactly one card-blocked with the card id to each provider with an application on the card, and their desks refuse it", async () => {
     const hana = await currentCard("Hana Sato");
-    const providersOnCard = (await db().loadingPermission.findMany({ where: { cardId: hana.id, status: "confirmed" }, select: { provider: { select: { companyId: true } } } })).map((p) => p.provider.companyId);
+    const providersOnCard = (
+      await db().loadingPermission.findMany({ where: { cardId: hana.id, status: "confirmed" }, select: { provider: { select: { companyId: true } } } })
+    ).map((p) => p.provider.companyId);
     const expected = [...new Set(providersOnCard)].sort();
     expect(expected).toEqual(["METRO01", "SAKURA01"]);
 
@@ -71,7 +86,14 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
 
     const metro = await desks.metro();
     expect(await checkCardAtDesk(metro, { platformType: 100, cardId: hana.cardId })).toMatchObject({ code: "card-blocked", reason: "lost" });
-    const reload = await openReloadCase(metro, { platformType: 100, cardId: hana.cardId, cardAttributeData: null, surfaceNumberLast4: hana.surfaceNumber.slice(-4), isCardLocked: false, applicationAids: [AIDS.metroPass] });
+    const reload = await openReloadCase(metro, {
+      platformType: 100,
+      cardId: hana.cardId,
+      cardAttributeData: null,
+      surfaceNumberLast4: hana.surfaceNumber.slice(-4),
+      isCardLocked: false,
+      applicationAids: [AIDS.metroPass],
+    });
     expect(reload).toMatchObject({ outcome: "refused", refusal: { code: "card-blocked", step: "hot list" } });
     expect(reload.refusal?.params).toMatchObject({ hotListReason: "lost" });
     const first = await startFirstLoad(metro, {
@@ -105,7 +127,14 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     const sent = await sentByIssuer("card-blocked", since);
     expect(sent.map((s) => s.receiver)).toEqual(["HOSHI01", "SAKURA01"]);
     for (const s of sent) {
-      const own = (await db().loadingPermission.findMany({ where: { cardId: kenji.id, status: "confirmed", provider: { companyId: s.receiver } }, select: { messageId: true } })).map((p) => p.messageId).sort();
+      const own = (
+        await db().loadingPermission.findMany({
+          where: { cardId: kenji.id, status: "confirmed", provider: { companyId: s.receiver } },
+          select: { messageId: true },
+        })
+      )
+        .map((p) => p.messageId)
+        .sort();
       expect(s.message).toMatchObject({ platformType: 200, reason: "stolen", loadMessageIds: own });
       expect(s.message.loadMessageIds!.every((id) => id.startsWith(`RECARD01-${s.receiver}-I`))).toBe(true);
       expect(s.jws).not.toContain(kenji.cardId);
@@ -140,7 +169,9 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     const csv = await serveHotList(request(null, "METRO01", { bearer: token.token, format: "csv" }));
     expect(csv.status).toBe(200);
     expect(csv.headers["content-type"]).toContain("text/csv");
-    expect(csv.body.split("\r\n")[1]).toBe(`1,blocked,100,${hana.cardId},,lost,${body.entries[0] ? JSON.parse(all.body).entries[0].blockedAt : ""},,${JSON.parse(all.body).entries[0].blockMessageId}`);
+    expect(csv.body.split("\r\n")[1]).toBe(
+      `1,blocked,100,${hana.cardId},,lost,${body.entries[0] ? JSON.parse(all.body).entries[0].blockedAt : ""},,${JSON.parse(all.body).entries[0].blockMessageId}`,
+    );
 
     // Refusals: another provider (session or token), another role, no credential, a bad token or cursor.
     expect((await serveHotList(request(sakura, "METRO01"))).status).toBe(403);
@@ -163,7 +194,10 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     const request0 = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: hana.id, status: "pending" } });
     const since = new Date();
     // Another cardholder cannot withdraw it; a reason is required.
-    expect(await withdrawReissueRequest(await cardholder("Kenji Watanabe"), request0.id, "Found it in my bag.")).toMatchObject({ ok: false, error: { code: "not-found" } });
+    expect(await withdrawReissueRequest(await cardholder("Kenji Watanabe"), request0.id, "Found it in my bag.")).toMatchObject({
+      ok: false,
+      error: { code: "not-found" },
+    });
     expect(await withdrawReissueRequest(await cardholder("Hana Sato"), request0.id, "ok")).toMatchObject({ ok: false, error: { code: "reason-required" } });
 
     const withdrawn = await withdrawReissueRequest(await cardholder("Hana Sato"), request0.id, "Found it in my coat pocket.");
@@ -171,24 +205,34 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     if (!withdrawn.ok) return;
     expect(await db().card.findUniqueOrThrow({ where: { id: hana.id } })).toMatchObject({ status: "active", blockedAt: null });
     expect((await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: hana.surfaceNumber } })).state).toBe("in_hand");
-    expect(await db().reissueRequest.findUniqueOrThrow({ where: { id: request0.id } })).toMatchObject({ status: "withdrawn", withdrawalReason: "Found it in my coat pocket." });
+    expect(await db().reissueRequest.findUniqueOrThrow({ where: { id: request0.id } })).toMatchObject({
+      status: "withdrawn",
+      withdrawalReason: "Found it in my coat pocket.",
+    });
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "reissue.withdraw", subjectId: request0.id } });
     expect(audit).toMatchObject({ actorLabel: "Hana Sato (cardholder)", reason: "Found it in my coat pocket." });
 
     const sent = await sentByIssuer("card-unblocked", since);
     expect(sent.map((s) => s.receiver)).toEqual(["METRO01", "SAKURA01"]);
     const blocks = await db().cardBlock.findMany({ where: { requestId: request0.id }, orderBy: { providerCompanyId: "asc" } });
-    for (const [i, s] of sent.entries()) expect(s.message).toMatchObject({ platformType: 100, cardId: hana.cardId, blockMessageId: blocks[i]!.blockMessageId, unblockReason: "report-withdrawn" });
+    for (const [i, s] of sent.entries())
+      expect(s.message).toMatchObject({ platformType: 100, cardId: hana.cardId, blockMessageId: blocks[i]!.blockMessageId, unblockReason: "report-withdrawn" });
     await deliverNow(withdrawn.value.outboxIds);
     // A duplicate is replayed.
     expect(await receiveMessage(sent[0]!.jws, "online")).toMatchObject({ status: "replayed" });
 
     const metro = await desks.metro();
     expect(await checkCardAtDesk(metro, { platformType: 100, cardId: hana.cardId })).toBeNull();
-    const changes = JSON.parse((await serveHotList(request(metro, "METRO01", { since: "1" }))).body) as { cursor: number; entries: { status: string; changeSeq: number }[] };
+    const changes = JSON.parse((await serveHotList(request(metro, "METRO01", { since: "1" }))).body) as {
+      cursor: number;
+      entries: { status: string; changeSeq: number }[];
+    };
     expect(changes).toMatchObject({ cursor: 2, entries: [{ status: "unblocked", changeSeq: 2 }] });
     // Withdrawn once: a second time is refused and sends nothing.
-    expect(await withdrawReissueRequest(await cardholder("Hana Sato"), request0.id, "Found it again.")).toMatchObject({ ok: false, error: { code: "already-decided" } });
+    expect(await withdrawReissueRequest(await cardholder("Hana Sato"), request0.id, "Found it again.")).toMatchObject({
+      ok: false,
+      error: { code: "already-decided" },
+    });
     expect(await sentByIssuer("card-unblocked", since)).toHaveLength(2);
   });
 
@@ -203,7 +247,12 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     await deliverNow(withdrawn.value.outboxIds);
     await deliverNow(filed.value.outboxIds);
     for (const provider of filed.value.hotList) {
-      const rows = await db().spHotListEntry.findMany({ where: { providerCompanyId: provider, blockMessageId: { in: (await db().cardBlock.findMany({ where: { requestId: filed.value.requestId } })).map((b) => b.blockMessageId) } } });
+      const rows = await db().spHotListEntry.findMany({
+        where: {
+          providerCompanyId: provider,
+          blockMessageId: { in: (await db().cardBlock.findMany({ where: { requestId: filed.value.requestId } })).map((b) => b.blockMessageId) },
+        },
+      });
       expect(rows).toEqual([expect.objectContaining({ status: "unblocked" })]);
     }
   });
@@ -212,11 +261,17 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     const kenji = await currentCard("Kenji Watanabe");
     const pending = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: kenji.id, status: "pending" } });
     const later = new Date(Date.now() + 31 * 86_400_000);
-    expect(await withdrawReissueRequest(await operator(), pending.id, "Found it after a month.", later)).toMatchObject({ ok: false, error: { code: "window-closed" } });
+    expect(await withdrawReissueRequest(await operator(), pending.id, "Found it after a month.", later)).toMatchObject({
+      ok: false,
+      error: { code: "window-closed" },
+    });
     const actor = await issuerActor();
     expect(await rejectReissueRequest(actor, pending.id, "Please come to a branch with your identity document.")).toMatchObject({ ok: true });
     const since = new Date();
-    expect(await withdrawReissueRequest(await operator(), pending.id, "Rejected; the cardholder found the card.")).toMatchObject({ ok: true, value: { unblocked: ["HOSHI01", "SAKURA01"] } });
+    expect(await withdrawReissueRequest(await operator(), pending.id, "Rejected; the cardholder found the card.")).toMatchObject({
+      ok: true,
+      value: { unblocked: ["HOSHI01", "SAKURA01"] },
+    });
     const sent = await sentByIssuer("card-unblocked", since);
     for (const s of sent) expect(JSON.stringify(s.message)).not.toContain(kenji.cardId);
 
@@ -224,7 +279,10 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     const filed = await fileReissueRequest(await operator(), { cardUuid: hana.id, reason: "stolen" });
     if (!filed.ok) throw new Error(filed.error.message);
     expect(await approveReissueRequest(actor, filed.value.requestId)).toMatchObject({ ok: true });
-    expect(await withdrawReissueRequest(await operator(), filed.value.requestId, "Found after the reissue.")).toMatchObject({ ok: false, error: { code: "already-reissued" } });
+    expect(await withdrawReissueRequest(await operator(), filed.value.requestId, "Found after the reissue.")).toMatchObject({
+      ok: false,
+      error: { code: "already-reissued" },
+    });
   });
 
   it("a chip the issuer holds (a damaged card handed in) is terminated through the reader and refuses SELECT of every application", async () => {
@@ -247,7 +305,9 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
       const selected = await terminal.selectApplication(after.transmit, aid);
       expect(selected).toMatchObject({ ok: false, error: { sw: SW.FUNCTION_NOT_SUPPORTED } });
     }
-    expect(await db().auditLog.findFirst({ where: { action: "card.chip-terminate", subjectId: mei.id } })).toMatchObject({ data: expect.objectContaining({ sw: "9000" }) });
+    expect(await db().auditLog.findFirst({ where: { action: "card.chip-terminate", subjectId: mei.id } })).toMatchObject({
+      data: expect.objectContaining({ sw: "9000" }),
+    });
     // Once is enough: a second run changes nothing.
     expect(await terminateChipInHand(await issuerActor(), mei.id)).toMatchObject({ ok: true, value: { alreadyTerminated: true } });
     expect(await terminateChipInHand(await issuerActor(), "00000000-0000-4000-8000-000000000000")).toMatchObject({ ok: false, error: { code: "not-found" } });

@@ -8,6 +8,7 @@ export async function reloadAtDesk(actor: ProviderActor, card: DeskCard, aids: s
   if (opened.outcome !== "in_progress") return { opened, confirmed: null as ReloadCaseView | null, recorded: [] };
   const confirmed = await confirmReloadCase(actor, opened.id);
   const recorded = [];
-  for (const grant of grantsOf(confirmed.applications)) recorded.push((await recordReloadLoad(actor, opened.id, grant.permissionId, await card.load(grant))).recorded);
+  for (const grant of grantsOf(confirmed.applications))
+    recorded.push((await recordReloadLoad(actor, opened.id, grant.permissionId, await card.load(grant))).recorded);
   return { opened, confirmed, recorded };
 }

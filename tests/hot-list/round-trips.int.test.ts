@@ -52,7 +52,10 @@ async function traffic(provider: string, since: Date) {
 describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
   it("push: the notification for a temporary card (active at once) carries Metro's reload permission, bound to the new card; the desk asks nothing", async () => {
     const { approval } = await reissueWithTemporaryCard("Hana Sato");
-    const notification = await db().outboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" }, orderBy: { createdAt: "desc" } });
+    const notification = await db().outboxMessage.findFirstOrThrow({
+      where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" },
+      orderBy: { createdAt: "desc" },
+    });
     const carried = (decodeStored(notification.jws) as MessageOf<"reissuance-notification">).reloadPermissions ?? [];
     expect(carried.map((p) => p.applicationId)).toEqual([AIDS.metroPass]);
     const issuerRow = await db().loadingPermission.findUniqueOrThrow({ where: { messageId: carried[0]!.messageId }, include: { card: true } });
@@ -72,7 +75,10 @@ describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
 
   it("push, a card that waited for its activation: the notification carries no permission; after the activation the desk asks once", async () => {
     const { approval } = await reissue("Yuki Yamamoto", "damaged"); // activated by the cardholder after the approval
-    const notification = await db().outboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" }, orderBy: { createdAt: "desc" } });
+    const notification = await db().outboxMessage.findFirstOrThrow({
+      where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" },
+      orderBy: { createdAt: "desc" },
+    });
     const message = decodeStored(notification.jws) as MessageOf<"reissuance-notification">;
     expect(message.pairs.at(-1)?.reissuedCardId).toBe(approval.reissuedCardId);
     expect(message.reloadPermissions).toBeUndefined();
@@ -129,7 +135,10 @@ describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
 
   it("a reissued card reported lost before its reload: the provider holding a pushed permission is told, and its desk refuses the card", async () => {
     const { approval } = await reissueWithTemporaryCard("Aoi Shimizu");
-    const notification = await db().outboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" }, orderBy: { createdAt: "desc" } });
+    const notification = await db().outboxMessage.findFirstOrThrow({
+      where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" },
+      orderBy: { createdAt: "desc" },
+    });
     expect((decodeStored(notification.jws) as MessageOf<"reissuance-notification">).reloadPermissions?.length).toBeGreaterThan(0);
     const filed = await fileReissueRequest(await operatorReporter(), { cardUuid: approval.reissuedCardUuid, reason: "lost" });
     if (!filed.ok) throw new Error(filed.error.message);

@@ -23,7 +23,15 @@ afterAll(() => db().$disconnect());
 
 async function cardholderActor(email: string): Promise<CardholderActor> {
   const u = await db().user.findUniqueOrThrow({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: "cardholder", tenantId: u.cardholderId!, cardholderId: u.cardholderId!, companyName: "ReCard Card Co." };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: "cardholder",
+    tenantId: u.cardholderId!,
+    cardholderId: u.cardholderId!,
+    companyName: "ReCard Card Co.",
+  };
 }
 
 async function reportAndDeliver(fullName: string, reason: "lost" | "stolen") {
@@ -45,7 +53,8 @@ async function reloadAtDesk(actor: ProviderActor, card: DeskCard, aid: string) {
   return { grant, recorded };
 }
 
-const ledgerOf = (provider: string, loadRecordId: string) => db().spValueLedger.findMany({ where: { providerCompanyId: provider, loadRecordId }, orderBy: [{ at: "asc" }, { event: "asc" }] });
+const ledgerOf = (provider: string, loadRecordId: string) =>
+  db().spValueLedger.findMany({ where: { providerCompanyId: provider, loadRecordId }, orderBy: [{ at: "asc" }, { event: "asc" }] });
 
 describe(`value carried over on ${testDatabase().kind}`, () => {
   it("method 1: Hana's transit balance is read at the desk, frozen at the block, refused when changed afterwards, and carried over to the reissued card", async () => {
@@ -53,7 +62,9 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
     const hana = await currentCard("Hana Sato");
     const read = await recordDeskRead(metro, { platformType: 100, cardId: hana.cardId, aid: AIDS.metroPass }, { valueMinor: 1240, unit: "JPY" });
     expect(read).toMatchObject({ ok: true });
-    const oldLoad = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "METRO01", cardId: hana.cardId, applicationAid: AIDS.metroPass, status: "loaded" } });
+    const oldLoad = await db().spLoadRecord.findFirstOrThrow({
+      where: { providerCompanyId: "METRO01", cardId: hana.cardId, applicationAid: AIDS.metroPass, status: "loaded" },
+    });
     expect(oldLoad).toMatchObject({ valueMinor: 1240, valueUnit: "JPY", valueFrozenAt: null });
 
     await reportAndDeliver("Hana Sato", "lost");
@@ -64,7 +75,9 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
     expect(spent).toMatchObject({ ok: false, refusal: { code: "value-change-after-block" } });
     expect(await db().spLoadRecord.findUniqueOrThrow({ where: { id: oldLoad.id } })).toMatchObject({ valueMinor: 1240 });
     // Another provider cannot touch Metro's ledger: it has no load record for it.
-    expect(await recordDeskRead(await desks.sakura(), { platformType: 100, cardId: hana.cardId, aid: AIDS.metroPass }, { valueMinor: 1, unit: "JPY" })).toMatchObject({ ok: false, refusal: { code: "no-load-record" } });
+    expect(
+      await recordDeskRead(await desks.sakura(), { platformType: 100, cardId: hana.cardId, aid: AIDS.metroPass }, { valueMinor: 1, unit: "JPY" }),
+    ).toMatchObject({ ok: false, refusal: { code: "no-load-record" } });
 
     const { approval } = await reissue("Hana Sato", "lost");
     const card = new DeskCard(await walletImage(approval.surfaceNumber));
@@ -97,13 +110,21 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
     const sakura = await desks.sakura();
     const kenji = await currentCard("Kenji Watanabe");
     const permission = await db().loadingPermission.findFirstOrThrow({ where: { cardId: kenji.id, status: "confirmed", provider: { companyId: "SAKURA01" } } });
-    const read = await recordDeskRead(sakura, { platformType: 200, loadMessageId: permission.messageId, aid: AIDS.sakuraPoints }, { valueMinor: 350, unit: "PTS" });
+    const read = await recordDeskRead(
+      sakura,
+      { platformType: 200, loadMessageId: permission.messageId, aid: AIDS.sakuraPoints },
+      { valueMinor: 350, unit: "PTS" },
+    );
     expect(read).toMatchObject({ ok: true });
-    const oldLoad = await db().spLoadRecord.findUniqueOrThrow({ where: { providerCompanyId_messageId: { providerCompanyId: "SAKURA01", messageId: permission.messageId } } });
+    const oldLoad = await db().spLoadRecord.findUniqueOrThrow({
+      where: { providerCompanyId_messageId: { providerCompanyId: "SAKURA01", messageId: permission.messageId } },
+    });
 
     await reportAndDeliver("Kenji Watanabe", "stolen");
     expect((await db().spLoadRecord.findUniqueOrThrow({ where: { id: oldLoad.id } })).valueFrozenAt).not.toBeNull();
-    expect(await recordDeskRead(sakura, { platformType: 200, loadMessageId: permission.messageId, aid: AIDS.sakuraPoints }, { valueMinor: 351, unit: "PTS" })).toMatchObject({
+    expect(
+      await recordDeskRead(sakura, { platformType: 200, loadMessageId: permission.messageId, aid: AIDS.sakuraPoints }, { valueMinor: 351, unit: "PTS" }),
+    ).toMatchObject({
       ok: false,
       refusal: { code: "value-change-after-block" },
     });
@@ -117,6 +138,9 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
     expect(await terminal.readPoints(card.transmit)).toEqual({ ok: true, value: 350 });
     const reload = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "SAKURA01", previousLoadId: oldLoad.id, status: "loaded" } });
     expect(await ledgerOf("SAKURA01", reload.id)).toEqual([expect.objectContaining({ event: "transfer_in", valueMinor: 350, valueUnit: "PTS" })]);
-    expect(await db().cardApplication.findFirstOrThrow({ where: { permission: { messageId: reload.messageId } } })).toMatchObject({ carriedOverMinor: 350, carriedOverUnit: "PTS" });
+    expect(await db().cardApplication.findFirstOrThrow({ where: { permission: { messageId: reload.messageId } } })).toMatchObject({
+      carriedOverMinor: 350,
+      carriedOverUnit: "PTS",
+    });
   });
 });

@@ -28,7 +28,8 @@ async function metroReloads(card: DeskCard) {
   expect(opened.outcome).toBe("in_progress");
   const confirmed = await confirmReloadCase(metro, opened.id);
   const recorded = [];
-  for (const grant of grantsOf(confirmed.applications)) recorded.push((await recordReloadLoad(metro, opened.id, grant.permissionId, await card.load(grant))).recorded);
+  for (const grant of grantsOf(confirmed.applications))
+    recorded.push((await recordReloadLoad(metro, opened.id, grant.permissionId, await card.load(grant))).recorded);
   return { confirmed, recorded };
 }
 
@@ -50,7 +51,11 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
     expect(before.recorded).toHaveLength(0);
     const app = before.confirmed.applications[0]!;
     expect(app.state).toBe("refused");
-    expect(app.refusal).toMatchObject({ code: "issuer-refused", step: "permission", params: { issuerReason: "other", issuerText: expect.stringContaining("has not been activated by its cardholder yet") } });
+    expect(app.refusal).toMatchObject({
+      code: "issuer-refused",
+      step: "permission",
+      params: { issuerReason: "other", issuerText: expect.stringContaining("has not been activated by its cardholder yet") },
+    });
     expect(await db().loadingPermission.count({ where: { cardId: approval.reissuedCardUuid, status: { not: "refused" } } })).toBe(0);
     expect(await cardRow(approval.reissuedCardUuid)).toMatchObject({ status: "issued" });
 
@@ -68,7 +73,7 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
     expect(after.recorded).toEqual([expect.objectContaining({ ok: true, value: expect.objectContaining({ status: "loaded" }) })]);
   });
 
-  it("method 2 (platform 200): the issuer answers \"reissue OK\" for a card waiting for activation but carries no permission, and refuses the one the desk asks for; after the activation Hoshi reloads", async () => {
+  it('method 2 (platform 200): the issuer answers "reissue OK" for a card waiting for activation but carries no permission, and refuses the one the desk asks for; after the activation Hoshi reloads', async () => {
     const hoshi = await desks.hoshi();
     const { approval } = await reissue("Haruto Kobayashi", "damaged", { activate: false });
     const reloadCase = async () => {
@@ -78,12 +83,16 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
       expect(opened.applications[0]!.state).toBe("reloadable"); // the Fig. 15 answer: reissue OK
       const confirmed = await confirmReloadCase(hoshi, opened.id);
       const recorded = [];
-      for (const grant of grantsOf(confirmed.applications)) recorded.push((await recordReloadLoad(hoshi, opened.id, grant.permissionId, await card.load(grant))).recorded);
+      for (const grant of grantsOf(confirmed.applications))
+        recorded.push((await recordReloadLoad(hoshi, opened.id, grant.permissionId, await card.load(grant))).recorded);
       return { confirmed, recorded };
     };
     const before = await reloadCase();
     expect(before.recorded).toHaveLength(0);
-    expect(before.confirmed.applications[0]).toMatchObject({ state: "refused", refusal: { code: "issuer-refused", params: { issuerText: expect.stringContaining("has not been activated by its cardholder yet") } } });
+    expect(before.confirmed.applications[0]).toMatchObject({
+      state: "refused",
+      refusal: { code: "issuer-refused", params: { issuerText: expect.stringContaining("has not been activated by its cardholder yet") } },
+    });
     expect(await db().loadingPermission.count({ where: { cardId: approval.reissuedCardUuid, status: { not: "refused" } } })).toBe(0);
 
     await activateAsCardholder(approval.reissuedCardUuid);
@@ -109,7 +118,9 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
     const listed = async (at: Date) => (await listOverdueActivations(at, 500)).cards.filter((c) => c.id === approval.reissuedCardUuid);
     expect(await listed(new Date(now.getTime() + (ACTIVATION_DEADLINE_DAYS - 1) * DAY))).toHaveLength(0);
     const late = new Date(now.getTime() + (ACTIVATION_DEADLINE_DAYS + 1) * DAY);
-    expect(await listed(late)).toEqual([expect.objectContaining({ surfaceNumber: approval.surfaceNumber, reason: "stolen", cardholder: expect.objectContaining({ fullName: "Kenji Watanabe" }) })]);
+    expect(await listed(late)).toEqual([
+      expect.objectContaining({ surfaceNumber: approval.surfaceNumber, reason: "stolen", cardholder: expect.objectContaining({ fullName: "Kenji Watanabe" }) }),
+    ]);
     expect((await listOverdueActivations(late, 500)).total).toBeGreaterThanOrEqual(1);
 
     await activateAsCardholder(approval.reissuedCardUuid);
@@ -126,10 +137,16 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
 
     const sota = await cardholderOf("Sota Hayashi");
     expect(await activateCard(sota, approval.reissuedCardUuid)).toMatchObject({ ok: true });
-    expect(await activateCard(sota, approval.reissuedCardUuid)).toMatchObject({ ok: false, error: { code: "not-waiting", message: "This card is already active." } });
+    expect(await activateCard(sota, approval.reissuedCardUuid)).toMatchObject({
+      ok: false,
+      error: { code: "not-waiting", message: "This card is already active." },
+    });
     // The issuer's desk is refused the same way, and the old card cannot be activated at all.
     const operator = await issuerActor();
-    expect(await activateCard({ kind: "operator", userId: operator.id, label: operator.name }, approval.reissuedCardUuid)).toMatchObject({ ok: false, error: { code: "not-waiting" } });
+    expect(await activateCard({ kind: "operator", userId: operator.id, label: operator.name }, approval.reissuedCardUuid)).toMatchObject({
+      ok: false,
+      error: { code: "not-waiting" },
+    });
     expect(await activateCard(sota, old.id)).toMatchObject({ ok: false, error: { code: "not-waiting", message: "This card cannot be activated." } });
     expect(await db().auditLog.count({ where: { subjectId: approval.reissuedCardUuid, action: "card.activate" } })).toBe(1);
   });
@@ -140,7 +157,10 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
     const second = await reissue("Yui Matsumoto", "damaged", { activate: false });
     expect(second.old.id).toBe(first.approval.reissuedCardUuid);
     const yui = await cardholderOf("Yui Matsumoto");
-    expect(await activateCard(yui, first.approval.reissuedCardUuid)).toMatchObject({ ok: false, error: { code: "not-waiting", message: expect.stringContaining("replaced by a later card") } });
+    expect(await activateCard(yui, first.approval.reissuedCardUuid)).toMatchObject({
+      ok: false,
+      error: { code: "not-waiting", message: expect.stringContaining("replaced by a later card") },
+    });
     expect(await cardRow(first.old.id)).toMatchObject({ status: "active" });
 
     await activateAsCardholder(second.approval.reissuedCardUuid);
@@ -154,17 +174,27 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
     const haruto = await cardholderOf("Haruto Kobayashi");
     const filed = await fileReissueRequest(haruto, { cardUuid: approval.reissuedCardUuid, reason: "lost", statement: "Never arrived" });
     expect(filed).toMatchObject({ ok: true, value: { blocked: true } });
-    expect(await db().card.findUniqueOrThrow({ where: { id: approval.reissuedCardUuid }, select: { status: true, blockedFrom: true, activatedAt: true } })).toEqual({ status: "blocked", blockedFrom: "issued", activatedAt: null });
+    expect(
+      await db().card.findUniqueOrThrow({ where: { id: approval.reissuedCardUuid }, select: { status: true, blockedFrom: true, activatedAt: true } }),
+    ).toEqual({ status: "blocked", blockedFrom: "issued", activatedAt: null });
     expect(await walletState(approval.surfaceNumber)).toBe("gone");
     // Whoever has the card cannot activate it, at the portal or at the issuer's desk.
-    expect(await activateCard(haruto, approval.reissuedCardUuid)).toEqual({ ok: false, error: { code: "not-waiting", message: "This card was reported lost or stolen: it cannot be activated." } });
+    expect(await activateCard(haruto, approval.reissuedCardUuid)).toEqual({
+      ok: false,
+      error: { code: "not-waiting", message: "This card was reported lost or stolen: it cannot be activated." },
+    });
     const operator = await issuerActor();
-    expect(await activateCard({ kind: "operator", userId: operator.id, label: operator.name }, approval.reissuedCardUuid)).toMatchObject({ ok: false, error: { code: "not-waiting" } });
+    expect(await activateCard({ kind: "operator", userId: operator.id, label: operator.name }, approval.reissuedCardUuid)).toMatchObject({
+      ok: false,
+      error: { code: "not-waiting" },
+    });
 
     // Found in the letterbox: the report is withdrawn and the card waits for its activation again (not active by the back door).
     if (!filed.ok) throw new Error("unreachable");
     expect(await withdrawReissueRequest(haruto, filed.value.requestId, "Found it in the letterbox")).toMatchObject({ ok: true });
-    expect(await db().card.findUniqueOrThrow({ where: { id: approval.reissuedCardUuid }, select: { status: true, blockedFrom: true, activatedAt: true } })).toEqual({ status: "issued", blockedFrom: null, activatedAt: null });
+    expect(
+      await db().card.findUniqueOrThrow({ where: { id: approval.reissuedCardUuid }, select: { status: true, blockedFrom: true, activatedAt: true } }),
+    ).toEqual({ status: "issued", blockedFrom: null, activatedAt: null });
     expect(await walletState(approval.surfaceNumber)).toBe("in_hand");
     expect(await activateCard(haruto, approval.reissuedCardUuid)).toMatchObject({ ok: true });
     expect(await cardRow(approval.reissuedCardUuid)).toMatchObject({ status: "active", activatedAt: expect.any(Date) });

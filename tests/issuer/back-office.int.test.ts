@@ -21,7 +21,15 @@ afterAll(() => db().$disconnect());
 
 async function cardholderActor(email: string): Promise<CardholderActor> {
   const u = await db().user.findUniqueOrThrow({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: "cardholder", tenantId: u.cardholderId!, cardholderId: u.cardholderId!, companyName: "ReCard Card Co." };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: "cardholder",
+    tenantId: u.cardholderId!,
+    cardholderId: u.cardholderId!,
+    companyName: "ReCard Card Co.",
+  };
 }
 
 describe(`charges and statements (claim 13) on ${testDatabase().kind}`, () => {
@@ -34,13 +42,21 @@ describe(`charges and statements (claim 13) on ${testDatabase().kind}`, () => {
     const result = await issueMonthlyStatement(actor, metro.id, period);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const statements = await db().chargeStatement.findMany({ where: { providerId: metro.id, period }, include: { charges: { include: { permission: { include: { card: true } } } } } });
+    const statements = await db().chargeStatement.findMany({
+      where: { providerId: metro.id, period },
+      include: { charges: { include: { permission: { include: { card: true } } } } },
+    });
     expect(statements.length).toBe(result.value.statements.length);
     for (const s of statements) {
       expect(s.charges.every((c) => c.permission.card?.platformType === s.platformType)).toBe(true);
       const row = await db().outboxMessage.findUniqueOrThrow({ where: { messageId: s.messageId! } });
       const message = decodeStored(row.jws) as MessageOf<"charge-statement">;
-      expect(message).toMatchObject({ platformType: s.platformType, period, currency: "JPY", totals: { normalLoad: s.normalTotalMinor, reissueReload: s.reissueTotalMinor, grand: s.totalMinor } });
+      expect(message).toMatchObject({
+        platformType: s.platformType,
+        period,
+        currency: "JPY",
+        totals: { normalLoad: s.normalTotalMinor, reissueReload: s.reissueTotalMinor, grand: s.totalMinor },
+      });
       expect(message.lines).toHaveLength(s.charges.length);
     }
     const inMonth = await listCharges(actor, { providerId: metro.id, period });
@@ -53,7 +69,13 @@ describe(`charges and statements (claim 13) on ${testDatabase().kind}`, () => {
   it("a new fee schedule starts now and is audited; the earlier one stays in the history", async () => {
     const actor = await issuerActor();
     const app = await db().registeredApplication.findUniqueOrThrow({ where: { aid: "F0524300010001" } });
-    expect(await setFeeSchedule(actor, { providerId: app.providerId, applicationId: app.id, normalLoadFeeMinor: 350, reissueReloadFeeMinor: 120, currency: "JPY" }, "Yearly price review.")).toEqual({ ok: true });
+    expect(
+      await setFeeSchedule(
+        actor,
+        { providerId: app.providerId, applicationId: app.id, normalLoadFeeMinor: 350, reissueReloadFeeMinor: 120, currency: "JPY" },
+        "Yearly price review.",
+      ),
+    ).toEqual({ ok: true });
     const schedules = await db().feeSchedule.findMany({ where: { applicationId: app.id }, orderBy: { validFrom: "desc" } });
     expect(schedules).toHaveLength(2);
     expect(schedules[0]).toMatchObject({ normalLoadFeeMinor: 350, reissueReloadFeeMinor: 120 });
@@ -71,15 +93,31 @@ describe(`providers and applications on ${testDatabase().kind}`, () => {
     expect(await setReissueInfoDelivery(actor, sakura.id, "pull")).toEqual({ ok: true, value: null });
     expect(await setReissueInfoDelivery(actor, sakura.id, "push")).toEqual({ ok: true, value: null });
 
-    const registered = await registerApplication(actor, sakura.id, { aid: "F0524300030003", name: "Sakura Gift", kind: "loyalty", version: "1", loadFileHash: "A".repeat(64) });
+    const registered = await registerApplication(actor, sakura.id, {
+      aid: "F0524300030003",
+      name: "Sakura Gift",
+      kind: "loyalty",
+      version: "1",
+      loadFileHash: "A".repeat(64),
+    });
     expect(registered.ok).toBe(true);
-    expect(await registerApplication(actor, sakura.id, { aid: "F0524300030003", name: "Again", kind: "loyalty", version: "1", loadFileHash: "B".repeat(64) })).toMatchObject({ ok: false, error: { code: "aid-taken", field: "aid" } });
+    expect(
+      await registerApplication(actor, sakura.id, { aid: "F0524300030003", name: "Again", kind: "loyalty", version: "1", loadFileHash: "B".repeat(64) }),
+    ).toMatchObject({ ok: false, error: { code: "aid-taken", field: "aid" } });
     const id = registered.ok ? registered.value.id : "";
     expect(await setApplicationStatus(actor, id, "approved", "Security review passed.")).toEqual({ ok: true, value: null });
     expect(await setApplicationStatus(actor, id, "approved", "Twice.")).toMatchObject({ ok: false, error: { code: "invalid-transition" } });
     expect(await setApplicationStatus(actor, id, "revoked", "Vulnerability found.")).toEqual({ ok: true, value: null });
     const actions = (await db().auditLog.findMany({ where: { subjectId: { in: [sakura.id, id] } }, orderBy: { id: "asc" } })).map((a) => a.action);
-    expect(actions).toEqual(["contract.status", "contract.status", "provider.reissue-delivery", "provider.reissue-delivery", "application.register", "application.approve", "application.revoke"]);
+    expect(actions).toEqual([
+      "contract.status",
+      "contract.status",
+      "provider.reissue-delivery",
+      "provider.reissue-delivery",
+      "application.register",
+      "application.approve",
+      "application.revoke",
+    ]);
   });
 
   it("issues a new card of the chosen platform type into the cardholder's wallet", async () => {
@@ -87,7 +125,12 @@ describe(`providers and applications on ${testDatabase().kind}`, () => {
     const issued = await issueNewCard(await issuerActor(), holder.id, 100);
     expect(issued.ok).toBe(true);
     if (!issued.ok) return;
-    expect(await db().card.findUniqueOrThrow({ where: { id: issued.value.id } })).toMatchObject({ platformType: 100, status: "active", generation: 1, cardholderId: holder.id });
+    expect(await db().card.findUniqueOrThrow({ where: { id: issued.value.id } })).toMatchObject({
+      platformType: 100,
+      status: "active",
+      generation: 1,
+      cardholderId: holder.id,
+    });
     expect((await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: issued.value.surfaceNumber } })).state).toBe("in_hand");
   });
 });
@@ -120,7 +163,9 @@ describe(`the cardholder's view on ${testDatabase().kind}`, () => {
     ]);
     expect(mine.current[0]).toMatchObject({ replacedCardSurfaceNumber: card.surfaceNumber, replacedCardStatus: "blocked" });
     expect(mine.earlier).toEqual([]);
-    expect(await activateCard({ kind: "cardholder", userId: hana.id, label: hana.name, cardholderId: hana.cardholderId }, mine.current[0]!.id)).toMatchObject({ ok: true });
+    expect(await activateCard({ kind: "cardholder", userId: hana.id, label: hana.name, cardholderId: hana.cardholderId }, mine.current[0]!.id)).toMatchObject({
+      ok: true,
+    });
     mine = await listMyCards(hana);
     expect(mine.current).toHaveLength(1);
     expect(mine.current[0]!.reloadGuide).toEqual({
@@ -132,6 +177,9 @@ describe(`the cardholder's view on ${testDatabase().kind}`, () => {
     });
     expect(mine.earlier.map((c) => c.id)).toEqual([card.id]);
     const code = await presentMyCard(hana, mine.current[0]!.id);
-    expect(code).toMatchObject({ ok: true, value: { code: expect.stringMatching(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/), last4: mine.current[0]!.surfaceNumber.slice(-4) } });
+    expect(code).toMatchObject({
+      ok: true,
+      value: { code: expect.stringMatching(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/), last4: mine.current[0]!.surfaceNumber.slice(-4) },
+    });
   });
 });

@@ -73,12 +73,18 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
     const card = await currentCard("Hinata Ogawa");
     const other = await currentCard("Aoi Shimizu");
     const reader = inReader(await walletImage(other.surfaceNumber));
-    expect((await contact(actor, card.id, reader.transmit)).outcome).toMatchObject({ ok: false, error: { code: "card-refused", message: expect.stringMatching(/not the card/) } });
+    expect((await contact(actor, card.id, reader.transmit)).outcome).toMatchObject({
+      ok: false,
+      error: { code: "card-refused", message: expect.stringMatching(/not the card/) },
+    });
     expect(await startCardKeyUpdate(actor, "00000000-0000-4000-8000-000000000000")).toMatchObject({ ok: false, error: { code: "not-found" } });
     const started = await startCardKeyUpdate(actor, card.id);
     if (!started.ok) throw new Error("no ticket");
     const stranger = { ...actor, issuerCompanyId: "OTHER001" };
-    expect(await continueCardKeyUpdate(stranger, { ticket: started.value.ticket, responses: [] })).toMatchObject({ ok: false, error: { code: "ticket-invalid" } });
+    expect(await continueCardKeyUpdate(stranger, { ticket: started.value.ticket, responses: [] })).toMatchObject({
+      ok: false,
+      error: { code: "ticket-invalid" },
+    });
     const tampered = `${started.value.ticket.slice(0, 10)}${started.value.ticket[10] === "A" ? "B" : "A"}${started.value.ticket.slice(11)}`;
     expect(await continueCardKeyUpdate(actor, { ticket: tampered, responses: [] })).toMatchObject({ ok: false, error: { code: "ticket-invalid" } });
   });
@@ -91,7 +97,9 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
     const history = await issuerKeyHistory(db(), ISSUER);
     expect(compromisedVersions(history)).toEqual(new Set([0x71]));
     expect(await keyUpdatesFrom(db(), ISSUER, 0x71)).toEqual([]);
-    expect((await db().auditLog.findFirstOrThrow({ where: { action: "issuer-key.rotate", subjectId: `${ISSUER}/72` } })).data).toMatchObject({ compromised: true });
+    expect((await db().auditLog.findFirstOrThrow({ where: { action: "issuer-key.rotate", subjectId: `${ISSUER}/72` } })).data).toMatchObject({
+      compromised: true,
+    });
 
     // Hinata's card holds 71. The thief signs 71 → 7F with the leaked key and moves it (nothing on the card can tell).
     const card = await currentCard("Hinata Ogawa");
@@ -99,7 +107,14 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
     const { generateIssuerKeys } = await import("@/lib/core/card");
     const thief = await generateIssuerKeys();
     const stolen = (oldVersion: number, newVersion: number) =>
-      signIssuerKeyUpdate({ issuerCompanyId: ISSUER, oldVersion, newVersion, signingPublicKeyJwk: thief.signing.publicKeyJwk, encryptionPublicKeyJwk: thief.encryption.publicKeyJwk, oldSigningPrivateKeyJwk: leaked.privateKeys().signing.privateKeyJwk });
+      signIssuerKeyUpdate({
+        issuerCompanyId: ISSUER,
+        oldVersion,
+        newVersion,
+        signingPublicKeyJwk: thief.signing.publicKeyJwk,
+        encryptionPublicKeyJwk: thief.encryption.publicKeyJwk,
+        oldSigningPrivateKeyJwk: leaked.privateKeys().signing.privateKeyJwk,
+      });
     // (Hinata's card from the first test is at 71 in the issuer's record; her wallet image is the one before that contact: bring it to 71 first.)
     await contactTo71(reader.transmit, leaked);
     expect(await applyIssuerKeyUpdates(reader.transmit, [await stolen(0x71, 0x7f)])).toMatchObject({ ok: true, value: { to: 0x7f } });
@@ -118,7 +133,13 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
     const { loadFileHash } = await import("@/lib/core/card");
     expect(aoi.platformType).toBe(100);
     const hash = loadFileHash(loadFileOf(AIDS.metroCycle, "transit"));
-    const { reply } = await ask<"loading-permission-request", "loading-permission-refusal">("METRO01", "loading-permission-request", { platformType: 100, kind: "first-load", applicationId: AIDS.metroCycle, cardId: aoi.cardId, loadFileHash: hash });
+    const { reply } = await ask<"loading-permission-request", "loading-permission-refusal">("METRO01", "loading-permission-request", {
+      platformType: 100,
+      kind: "first-load",
+      applicationId: AIDS.metroCycle,
+      cardId: aoi.cardId,
+      loadFileHash: hash,
+    });
     expect(reply.header.type).toBe("loading-permission-refusal");
     expect(JSON.stringify(reply)).toMatch(/declared compromised/);
     // Hinata's card met the issuer (72): its loads are granted.

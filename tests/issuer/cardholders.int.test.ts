@@ -81,7 +81,10 @@ describe(`cardholders, first cards and invitations on ${testDatabase().kind}`, (
 
   it("refuses an expired invitation, an unknown token and an unknown cardholder", async () => {
     const actor = await issuerActor();
-    const created = await createCardholder(actor, CreateCardholderSchema.parse({ ...FORM, fullName: "Anna Berg", fullNameKana: "", email: "anna@example.se", platformType: "200" }));
+    const created = await createCardholder(
+      actor,
+      CreateCardholderSchema.parse({ ...FORM, fullName: "Anna Berg", fullNameKana: "", email: "anna@example.se", platformType: "200" }),
+    );
     if (!created.ok) throw new Error("not created");
     const issuedAt = new Date("2026-01-01T00:00:00Z");
     const invite = await inviteCardholder(actor, created.value.cardholderId, issuedAt);

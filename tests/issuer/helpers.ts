@@ -30,7 +30,15 @@ export async function freshDemoWorld(): Promise<void> {
 
 export async function issuerActor(email = "issuer@recard.test"): Promise<IssuerActor> {
   const u = await db().user.findUniqueOrThrow({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: "issuer", tenantId: u.issuerCompanyId!, issuerCompanyId: u.issuerCompanyId!, companyName: "ReCard Card Co." };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: "issuer",
+    tenantId: u.issuerCompanyId!,
+    issuerCompanyId: u.issuerCompanyId!,
+    companyName: "ReCard Card Co.",
+  };
 }
 
 /** Signs `body` as `provider` and hands it to the issuer's inbox; returns the request id and what the inbox said. */
@@ -54,7 +62,11 @@ export async function replyTo<T extends MessageType = MessageType>(requestId: st
 }
 
 /** Sends and returns the reply, typed. */
-export async function ask<T extends MessageType, R extends MessageType>(provider: ProviderId, type: T, body: MessageBody<T>): Promise<{ requestId: string; reply: MessageOf<R>; raw: string }> {
+export async function ask<T extends MessageType, R extends MessageType>(
+  provider: ProviderId,
+  type: T,
+  body: MessageBody<T>,
+): Promise<{ requestId: string; reply: MessageOf<R>; raw: string }> {
   const { requestId, outcome } = await sendAsProvider(provider, type, body);
   if (outcome.status === "refused") throw new Error(`inbox refused: ${outcome.refusal.code} ${outcome.refusal.message}`);
   const row = await db().outboxMessage.findFirstOrThrow({ where: { ownerCompanyId: ISSUER, inReplyTo: requestId } });
@@ -101,8 +113,18 @@ export function loadFileOf(aid: string, kind: AppletKind) {
 /** Loads with a granted permission token on the card image; returns the receipt (base64url) or the card's refusal. */
 export async function loadWithToken(image: CardImage, token: string, aid: string, kind: AppletKind) {
   const { card, transmit } = insert(image);
-  const installParams = kind === "transit" ? { kind, balance: 1000, currency: "JPY" } : kind === "loyalty" ? { kind, points: 0 } : { kind, limit: 100_000, currency: "JPY", holderReference: "T" };
-  const loaded = await terminal.loadApplication(transmit, { permission: fromBase64Url(token), loadFile: loadFileOf(aid, kind), aid, installParams: installParams as never });
+  const installParams =
+    kind === "transit"
+      ? { kind, balance: 1000, currency: "JPY" }
+      : kind === "loyalty"
+        ? { kind, points: 0 }
+        : { kind, limit: 100_000, currency: "JPY", holderReference: "T" };
+  const loaded = await terminal.loadApplication(transmit, {
+    permission: fromBase64Url(token),
+    loadFile: loadFileOf(aid, kind),
+    aid,
+    installParams: installParams as never,
+  });
   return { loaded, image: card.image() };
 }
 

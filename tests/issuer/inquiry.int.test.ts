@@ -19,7 +19,12 @@ const HASH = {
 };
 
 // Kenji (PF200: Hoshi Credit, Sakura Points) and Hana (PF100: Metro Pass, Sakura Points) reissued.
-const world = {} as { kenjiOld: { id: string; cardId: string }; kenjiNew: { id: string; cardId: string; surfaceNumber: string }; hanaOld: { cardId: string }; hanaNew: { cardId: string; surfaceNumber: string } };
+const world = {} as {
+  kenjiOld: { id: string; cardId: string };
+  kenjiNew: { id: string; cardId: string; surfaceNumber: string };
+  hanaOld: { cardId: string };
+  hanaNew: { cardId: string; surfaceNumber: string };
+};
 
 async function reissue(fullName: string, reason: "lost" | "damaged") {
   const old = await currentCard(fullName);
@@ -43,7 +48,11 @@ beforeAll(async () => {
 afterAll(() => db().$disconnect());
 
 async function inquire(provider: "METRO01" | "HOSHI01" | "SAKURA01", data: string, aid: string) {
-  return ask<"card-information-inquiry", "card-information-reply">(provider, "card-information-inquiry", { platformType: 200, cardAttributeData: data, applicationId: aid });
+  return ask<"card-information-inquiry", "card-information-reply">(provider, "card-information-inquiry", {
+    platformType: 200,
+    cardAttributeData: data,
+    applicationId: aid,
+  });
 }
 
 async function originalOf(provider: string, cardUuid: string, aid: string) {
@@ -55,7 +64,11 @@ describe(`card information inquiry (Fig. 10) on ${testDatabase().kind}`, () => {
     const data = await attributeData(await walletImage(world.kenjiNew.surfaceNumber));
     const { reply, raw } = await inquire("HOSHI01", data, AIDS.hoshiCredit);
     const original = await originalOf("HOSHI01", world.kenjiOld.id, AIDS.hoshiCredit);
-    expect(reply.result).toMatchObject({ reissue: "OK", originalMessageId: original.messageId, reloadPermission: { originalMessageId: original.messageId, applicationId: AIDS.hoshiCredit } });
+    expect(reply.result).toMatchObject({
+      reissue: "OK",
+      originalMessageId: original.messageId,
+      reloadPermission: { originalMessageId: original.messageId, applicationId: AIDS.hoshiCredit },
+    });
     expect(reply.platformType).toBe(200);
     // Never a card id: neither the old nor the reissued one, anywhere in the signed message.
     const payload = Buffer.from(raw.split(".")[1]!, "base64url").toString();
@@ -63,7 +76,10 @@ describe(`card information inquiry (Fig. 10) on ${testDatabase().kind}`, () => {
     expect(payload).not.toContain(world.kenjiNew.cardId);
 
     const sakura = await inquire("SAKURA01", await attributeData(await walletImage(world.kenjiNew.surfaceNumber)), AIDS.sakuraPoints);
-    expect(sakura.reply.result).toMatchObject({ reissue: "OK", originalMessageId: (await originalOf("SAKURA01", world.kenjiOld.id, AIDS.sakuraPoints)).messageId });
+    expect(sakura.reply.result).toMatchObject({
+      reissue: "OK",
+      originalMessageId: (await originalOf("SAKURA01", world.kenjiOld.id, AIDS.sakuraPoints)).messageId,
+    });
   });
 
   it("a provider asking about another provider's application gets NG and never that provider's message id", async () => {
@@ -82,14 +98,23 @@ describe(`card information inquiry (Fig. 10) on ${testDatabase().kind}`, () => {
     const data = await attributeData(await walletImage(world.kenjiNew.surfaceNumber));
     const altered = Buffer.from(data, "base64url");
     altered[70] = altered[70]! ^ 0x80;
-    expect((await inquire("HOSHI01", altered.toString("base64url"), AIDS.hoshiCredit)).reply.result).toEqual({ reissue: "NG", reason: "attribute-data-invalid" });
-    expect((await inquire("HOSHI01", Buffer.alloc(90, 7).toString("base64url"), AIDS.hoshiCredit)).reply.result).toEqual({ reissue: "NG", reason: "attribute-data-invalid" });
+    expect((await inquire("HOSHI01", altered.toString("base64url"), AIDS.hoshiCredit)).reply.result).toEqual({
+      reissue: "NG",
+      reason: "attribute-data-invalid",
+    });
+    expect((await inquire("HOSHI01", Buffer.alloc(90, 7).toString("base64url"), AIDS.hoshiCredit)).reply.result).toEqual({
+      reissue: "NG",
+      reason: "attribute-data-invalid",
+    });
 
     const stranger = await createDemoCard({ platformType: 200, env: systemCardEnv() }); // the demo issuer's key, but not in our records
     expect((await inquire("HOSHI01", await attributeData(stranger.image), AIDS.hoshiCredit)).reply.result).toEqual({ reissue: "NG", reason: "card-not-found" });
 
     const haruto = await currentCard("Haruto Kobayashi"); // PF200, never reissued
-    expect((await inquire("HOSHI01", await attributeData(await walletImage(haruto.surfaceNumber)), AIDS.hoshiCredit)).reply.result).toEqual({ reissue: "NG", reason: "not-a-reissued-card" });
+    expect((await inquire("HOSHI01", await attributeData(await walletImage(haruto.surfaceNumber)), AIDS.hoshiCredit)).reply.result).toEqual({
+      reissue: "NG",
+      reason: "not-a-reissued-card",
+    });
 
     expect((await inquire("HOSHI01", data, AIDS.hoshiRewards)).reply.result).toEqual({ reissue: "NG", reason: "application-not-on-old-card" });
 
@@ -120,7 +145,10 @@ describe(`reissuance information pull (Fig. 19, step 409) on ${testDatabase().ki
 
   it("gives the pair only to a provider that had an application on the old card", async () => {
     const metro = await pull("METRO01", world.hanaNew.cardId);
-    expect(metro.reply.result).toMatchObject({ status: "found", pairs: [{ oldCardId: world.hanaOld.cardId, reissuedCardId: world.hanaNew.cardId, reissuedAt: expect.any(String) }] });
+    expect(metro.reply.result).toMatchObject({
+      status: "found",
+      pairs: [{ oldCardId: world.hanaOld.cardId, reissuedCardId: world.hanaNew.cardId, reissuedAt: expect.any(String) }],
+    });
     const hoshi = await pull("HOSHI01", world.hanaNew.cardId);
     expect(hoshi.reply.result).toEqual({ status: "not-found", reason: "no-application-of-yours-on-old-card" });
     expect(JSON.stringify(hoshi.reply)).not.toContain(world.hanaOld.cardId);
@@ -139,13 +167,21 @@ describe(`reissuance information pull (Fig. 19, step 409) on ${testDatabase().ki
     const second = await currentCard("Yuki Yamamoto");
     const { reissued: third } = await (async () => {
       const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: "Yuki Yamamoto" } });
-      const filed = await fileReissueRequest({ kind: "cardholder", userId: holder.id, label: "Yuki", cardholderId: holder.id }, { cardUuid: second.id, reason: "damaged" });
-      const approved = await approveReissueRequest(await issuerActor(), filed.ok ? filed.value.requestId : "", { overrideReason: "Second reissue this year, approved by the desk." });
+      const filed = await fileReissueRequest(
+        { kind: "cardholder", userId: holder.id, label: "Yuki", cardholderId: holder.id },
+        { cardUuid: second.id, reason: "damaged" },
+      );
+      const approved = await approveReissueRequest(await issuerActor(), filed.ok ? filed.value.requestId : "", {
+        overrideReason: "Second reissue this year, approved by the desk.",
+      });
       if (!approved.ok) throw new Error(approved.error.message);
       return { reissued: await db().card.findUniqueOrThrow({ where: { id: approved.value.reissuedCardUuid } }) };
     })();
     const r = await pull("METRO01", third.cardId);
-    expect(r.reply.result).toMatchObject({ status: "found", pairs: [{ oldCardId: second.cardId, reissuedCardId: third.cardId, reissuedAt: expect.any(String) }] });
+    expect(r.reply.result).toMatchObject({
+      status: "found",
+      pairs: [{ oldCardId: second.cardId, reissuedCardId: third.cardId, reissuedAt: expect.any(String) }],
+    });
   });
 });
 

@@ -8,7 +8,20 @@ import { issueNewCard } from "@/lib/server/data/issuer/issuance";
 import { currentIssuerKey, issuerKeyHistory, openAttributeData } from "@/lib/server/issuer/key-history";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
 import { testDatabase } from "../helpers/db";
-import { AIDS, ask, attributeData, currentCard, freshDemoWorld, insert, ISSUER, issuerActor, loadFileOf, loadWithToken, sendAsProvider, walletImage } from "./helpers";
+import {
+  AIDS,
+  ask,
+  attributeData,
+  currentCard,
+  freshDemoWorld,
+  insert,
+  ISSUER,
+  issuerActor,
+  loadFileOf,
+  loadWithToken,
+  sendAsProvider,
+  walletImage,
+} from "./helpers";
 
 // The issuer's replies stay in its outbox: the providers' side is not under test here.
 vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
@@ -20,7 +33,13 @@ type Grant = MessageOf<"loading-permission-grant">;
 const HASH = { metroCycle: loadFileHash(loadFileOf(AIDS.metroCycle, "transit")), hoshiRewards: loadFileHash(loadFileOf(AIDS.hoshiRewards, "loyalty")) };
 
 async function grantPf100(cardId: string): Promise<Grant> {
-  const { reply } = await ask<"loading-permission-request", "loading-permission-grant">("METRO01", "loading-permission-request", { platformType: 100, kind: "first-load", applicationId: AIDS.metroCycle, cardId, loadFileHash: HASH.metroCycle });
+  const { reply } = await ask<"loading-permission-request", "loading-permission-grant">("METRO01", "loading-permission-request", {
+    platformType: 100,
+    kind: "first-load",
+    applicationId: AIDS.metroCycle,
+    cardId,
+    loadFileHash: HASH.metroCycle,
+  });
   expect(reply.header.type).toBe("loading-permission-grant");
   return reply;
 }
@@ -38,7 +57,12 @@ async function grantPf200(image: CardImage): Promise<Grant> {
 }
 
 async function confirm(provider: "METRO01" | "HOSHI01", platformType: 100 | 200, grant: Grant, receipt: Uint8Array) {
-  const { outcome } = await sendAsProvider(provider, "load-confirmation", { platformType, permissionMessageId: grant.header.messageId, applicationId: grant.applicationId, outcome: { status: "loaded", receipt: toBase64Url(receipt) } });
+  const { outcome } = await sendAsProvider(provider, "load-confirmation", {
+    platformType,
+    permissionMessageId: grant.header.messageId,
+    applicationId: grant.applicationId,
+    outcome: { status: "loaded", receipt: toBase64Url(receipt) },
+  });
   expect(outcome).toMatchObject({ status: "processed", summary: expect.stringContaining("confirmed") });
 }
 
@@ -71,7 +95,10 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
     const rotated = await startIssuerKeyRotation(actor, "Yearly key rotation.");
     expect(rotated).toMatchObject({ ok: true, value: { versionHex: "71", previousHex: "70" } });
     const keys = await listIssuerCardKeys(actor);
-    expect(keys.map((k) => [k.versionHex, k.state, k.configured])).toEqual([["71", "current", false], ["70", "retired", true]]);
+    expect(keys.map((k) => [k.versionHex, k.state, k.configured])).toEqual([
+      ["71", "current", false],
+      ["70", "retired", true],
+    ]);
     expect(keys[1]!.cards).toBeGreaterThan(0);
     const rows = await db().issuerCardKey.findMany({ orderBy: { version: "asc" } });
     expect(rows[0]!.wrappedPrivateKeys).toBeNull();
@@ -98,7 +125,10 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
   it("a card that has not learned '71': its attribute data still opens (key history); the grant carries the update; the card refuses the token until it takes the update", async () => {
     const card = await currentCard("Hinata Ogawa"); // PF200, still at '70'
     const image = await walletImage(card.surfaceNumber);
-    expect(await openAttributeData(db(), ISSUER, fromBase64Url(await attributeData(image)))).toEqual({ ok: true, value: { cardId: card.cardId, version: 0x70 } });
+    expect(await openAttributeData(db(), ISSUER, fromBase64Url(await attributeData(image)))).toEqual({
+      ok: true,
+      value: { cardId: card.cardId, version: 0x70 },
+    });
     const grant = await grantPf200(image);
     expect(grant.issuerKeyUpdates).toHaveLength(1);
     expect((await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant.header.messageId } })).issuerKeyVersion).toBe(0x71);
@@ -120,7 +150,10 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
     await confirm("HOSHI01", 200, grant, loaded.value.receipt);
     expect((await db().card.findUniqueOrThrow({ where: { id: card.id } })).issuerKeyVersion).toBe(0x71);
     // Its attribute data is now sealed to the '71' key.
-    expect(await openAttributeData(db(), ISSUER, fromBase64Url(await attributeData(updated)))).toEqual({ ok: true, value: { cardId: card.cardId, version: 0x71 } });
+    expect(await openAttributeData(db(), ISSUER, fromBase64Url(await attributeData(updated)))).toEqual({
+      ok: true,
+      value: { cardId: card.cardId, version: 0x71 },
+    });
   });
 
   it("a card issued after the rotation holds '71' from the start: no update in its grants", async () => {
@@ -140,10 +173,19 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
   it("a second rotation: a card still at '70' gets both updates in order; '70' and '71' stay in the history", async () => {
     const actor = await issuerActor();
     expect(await startIssuerKeyRotation(actor, "Second rotation.")).toMatchObject({ ok: true, value: { versionHex: "72" } });
-    expect((await issuerKeyHistory(db(), ISSUER)).map((k) => [k.version, k.state])).toEqual([[0x72, "current"], [0x71, "retired"], [0x70, "retired"]]);
+    expect((await issuerKeyHistory(db(), ISSUER)).map((k) => [k.version, k.state])).toEqual([
+      [0x72, "current"],
+      [0x71, "retired"],
+      [0x70, "retired"],
+    ]);
     const card = await currentCard("Tsumugi Fujita"); // PF100, still at '70'
     const grant = await grantPf100(card.cardId);
-    expect(grant.issuerKeyUpdates?.map((u) => decodeIssuerKeyUpdate(fromBase64Url(u))).map((d) => (d.ok ? [d.value.oldVersion, d.value.newVersion] : null))).toEqual([[0x70, 0x71], [0x71, 0x72]]);
+    expect(
+      grant.issuerKeyUpdates?.map((u) => decodeIssuerKeyUpdate(fromBase64Url(u))).map((d) => (d.ok ? [d.value.oldVersion, d.value.newVersion] : null)),
+    ).toEqual([
+      [0x70, 0x71],
+      [0x71, 0x72],
+    ]);
     expect((await checkRecordedLoad(actor, beforeRotation))?.token).toEqual({ ok: true, version: 0x70 });
     // The '71' key still opens what a '71' card sends, and the first version stays usable for '70' cards.
     expect(DEMO_ISSUER_KEYS.signing.publicKeyJwk).toEqual((await issuerKeyHistory(db(), ISSUER)).at(-1)!.signingPublicKeyJwk);

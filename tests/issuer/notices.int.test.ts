@@ -81,8 +81,12 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
     // The new card arrives and Hana activates it before Metro's desk reloads.
     const hanaAccount = await reporter("Hana Sato");
     if (hanaAccount.kind !== "cardholder") throw new Error("unreachable");
-    expect(await activateCard({ kind: "cardholder", userId: hanaAccount.userId, label: hanaAccount.label, cardholderId: hanaAccount.cardholderId }, hanaNew.id)).toMatchObject({ ok: true });
-    const original = await db().loadingPermission.findFirstOrThrow({ where: { cardId: hanaOld.id, application: { aid: AIDS.metroPass }, status: "confirmed" } });
+    expect(
+      await activateCard({ kind: "cardholder", userId: hanaAccount.userId, label: hanaAccount.label, cardholderId: hanaAccount.cardholderId }, hanaNew.id),
+    ).toMatchObject({ ok: true });
+    const original = await db().loadingPermission.findFirstOrThrow({
+      where: { cardId: hanaOld.id, application: { aid: AIDS.metroPass }, status: "confirmed" },
+    });
     const hash = loadFileHash(loadFileOf(AIDS.metroPass, "transit"));
     const { reply } = await ask<"reload-permission-request", "reload-permission-grant">("METRO01", "reload-permission-request", {
       platformType: 100,
@@ -93,10 +97,20 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
       loadFileHash: hash,
     });
     expect(reply.header.type).toBe("reload-permission-grant");
-    const { loaded } = await loadWithToken(await walletImage(hanaNew.surfaceNumber), (reply as MessageOf<"reload-permission-grant">).permissionToken, AIDS.metroPass, "transit");
+    const { loaded } = await loadWithToken(
+      await walletImage(hanaNew.surfaceNumber),
+      (reply as MessageOf<"reload-permission-grant">).permissionToken,
+      AIDS.metroPass,
+      "transit",
+    );
     expect(loaded.ok).toBe(true);
     if (!loaded.ok) return;
-    const confirmation = { platformType: 100 as const, permissionMessageId: reply.header.messageId, applicationId: AIDS.metroPass, outcome: { status: "loaded" as const, receipt: Buffer.from(loaded.value.receipt).toString("base64url") } };
+    const confirmation = {
+      platformType: 100 as const,
+      permissionMessageId: reply.header.messageId,
+      applicationId: AIDS.metroPass,
+      outcome: { status: "loaded" as const, receipt: Buffer.from(loaded.value.receipt).toString("base64url") },
+    };
     await sendAsProvider("METRO01", "load-confirmation", confirmation);
     await sendAsProvider("METRO01", "load-confirmation", confirmation); // a repeat makes no second notice
 
@@ -110,8 +124,18 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
     const hana = await db().cardholder.findFirstOrThrow({ where: { fullName: "Hana Sato" } });
     const kenji = await db().cardholder.findFirstOrThrow({ where: { fullName: "Kenji Watanabe" } });
     const notices = await db().cardholderNotice.findMany({ where: { cardholderId: { in: [hana.id, kenji.id] } }, orderBy: { createdAt: "asc" } });
-    expect(notices.filter((n) => n.cardholderId === hana.id).map((n) => n.code).sort()).toEqual(["application-reloaded", "card-activated", "card-blocked", "card-reported", "card-shipped", "reissue-approved"]);
-    expect(notices.filter((n) => n.cardholderId === kenji.id).map((n) => n.code).sort()).toEqual(["card-reported", "reissue-rejected"]);
+    expect(
+      notices
+        .filter((n) => n.cardholderId === hana.id)
+        .map((n) => n.code)
+        .sort(),
+    ).toEqual(["application-reloaded", "card-activated", "card-blocked", "card-reported", "card-shipped", "reissue-approved"]);
+    expect(
+      notices
+        .filter((n) => n.cardholderId === kenji.id)
+        .map((n) => n.code)
+        .sort(),
+    ).toEqual(["card-reported", "reissue-rejected"]);
 
     // The worker (pg-boss) sends them; the reload notice was written inside the inbox transaction and
     // is found by the sweep that runs at start.
@@ -122,7 +146,9 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
     const received = mails.filter((m) => ids.includes(headerOf(m, "x-recard-notice")));
     expect(received).toHaveLength(ids.length);
     expect(new Set(received.map((m) => headerOf(m, "x-recard-notice"))).size).toBe(ids.length); // each once
-    const fullNumbers = (await db().card.findMany({ where: { cardholderId: { in: [hana.id, kenji.id] } }, select: { surfaceNumber: true, cardId: true } })).flatMap((c) => [c.surfaceNumber, c.cardId]);
+    const fullNumbers = (
+      await db().card.findMany({ where: { cardholderId: { in: [hana.id, kenji.id] } }, select: { surfaceNumber: true, cardId: true } })
+    ).flatMap((c) => [c.surfaceNumber, c.cardId]);
     for (const mail of received) {
       const notice = notices.find((n) => n.id === headerOf(mail, "x-recard-notice"))!;
       const isKenji = notice.cardholderId === kenji.id;
@@ -142,7 +168,10 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
 
   it("a notice is recorded once per event and e-mailed once: concurrent workers, a repeat, and a worker that died holding it", async () => {
     const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: "Aoi Shimizu" } });
-    const record = (key: string) => db().$transaction((tx) => recordNotice(tx, { cardholderId: holder.id, notice: { code: "card-unblocked", params: { last4: "1234" } }, key, now: new Date() }));
+    const record = (key: string) =>
+      db().$transaction((tx) =>
+        recordNotice(tx, { cardholderId: holder.id, notice: { code: "card-unblocked", params: { last4: "1234" } }, key, now: new Date() }),
+      );
     const id = await record("test:unblocked:1");
     expect(id).not.toBeNull();
     expect(await record("test:unblocked:1")).toBeNull(); // the same event: no second notice
@@ -158,8 +187,16 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
     // A worker died after taking the lease: nobody else sends while it holds it; after it expires the notice goes (never lost).
     const at = new Date();
     const died = await db().$transaction(async (tx) => {
-      const noticeId = await recordNotice(tx, { cardholderId: holder.id, notice: { code: "card-unblocked", params: { last4: "1234" } }, key: "test:unblocked:2", now: at });
-      await tx.cardholderNotice.update({ where: { id: noticeId! }, data: { emailStatus: "sending", emailLeaseUntil: new Date(at.getTime() + 60 * 60_000), emailAttempts: 1 } });
+      const noticeId = await recordNotice(tx, {
+        cardholderId: holder.id,
+        notice: { code: "card-unblocked", params: { last4: "1234" } },
+        key: "test:unblocked:2",
+        now: at,
+      });
+      await tx.cardholderNotice.update({
+        where: { id: noticeId! },
+        data: { emailStatus: "sending", emailLeaseUntil: new Date(at.getTime() + 60 * 60_000), emailAttempts: 1 },
+      });
       return noticeId;
     });
     expect(await sendNotice(died!, () => at)).toBe("skipped");

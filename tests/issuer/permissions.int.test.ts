@@ -22,7 +22,13 @@ afterAll(() => db().$disconnect());
 type Answer = MessageOf<"loading-permission-grant"> | MessageOf<"loading-permission-refusal">;
 
 async function requestPf100(provider: "METRO01" | "HOSHI01" | "SAKURA01", cardId: string, aid: string, hash: string) {
-  return ask<"loading-permission-request", Answer["header"]["type"]>(provider, "loading-permission-request", { platformType: 100, kind: "first-load", applicationId: aid, cardId, loadFileHash: hash });
+  return ask<"loading-permission-request", Answer["header"]["type"]>(provider, "loading-permission-request", {
+    platformType: 100,
+    kind: "first-load",
+    applicationId: aid,
+    cardId,
+    loadFileHash: hash,
+  });
 }
 
 describe(`loading permissions (flow 2) on ${testDatabase().kind}`, () => {
@@ -40,7 +46,13 @@ describe(`loading permissions (flow 2) on ${testDatabase().kind}`, () => {
     expect(loaded.ok).toBe(true);
     if (!loaded.ok) return;
     const receipt = Buffer.from(loaded.value.receipt).toString("base64url");
-    const confirm = () => sendAsProvider("METRO01", "load-confirmation", { platformType: 100, permissionMessageId: grant.header.messageId, applicationId: AIDS.metroCycle, outcome: { status: "loaded", receipt } });
+    const confirm = () =>
+      sendAsProvider("METRO01", "load-confirmation", {
+        platformType: 100,
+        permissionMessageId: grant.header.messageId,
+        applicationId: AIDS.metroCycle,
+        outcome: { status: "loaded", receipt },
+      });
     // No reply message for a confirmation: read the effect.
     expect((await confirm()).outcome).toMatchObject({ status: "processed", summary: expect.stringContaining("confirmed") });
     expect((await confirm()).outcome).toMatchObject({ status: "processed", summary: expect.stringContaining("already confirmed") }); // a repeat changes nothing
@@ -65,7 +77,12 @@ describe(`loading permissions (flow 2) on ${testDatabase().kind}`, () => {
     expect((await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant.header.messageId } })).status).toBe("granted");
     expect(await db().auditLog.count({ where: { action: "permission.receipt-refused" } })).toBe(1);
 
-    await sendAsProvider("METRO01", "load-confirmation", { platformType: 100, permissionMessageId: grant.header.messageId, applicationId: AIDS.metroCycle, outcome: { status: "failed", statusWord: "6985" } });
+    await sendAsProvider("METRO01", "load-confirmation", {
+      platformType: 100,
+      permissionMessageId: grant.header.messageId,
+      applicationId: AIDS.metroCycle,
+      outcome: { status: "failed", statusWord: "6985" },
+    });
     const failed = await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant.header.messageId }, include: { charge: true } });
     expect(failed.status).toBe("failed");
     expect(failed.charge).toBeNull();
@@ -125,7 +142,13 @@ describe(`loading permissions (flow 2) on ${testDatabase().kind}`, () => {
       const ren = await currentCard("Ren Suzuki"); // PF200, blocked (stolen)
       const renData = await attributeData(await walletImage(ren.surfaceNumber));
       await expectRefusal(
-        ask("HOSHI01", "loading-permission-request", { platformType: 200, kind: "first-load", applicationId: AIDS.hoshiRewards, cardAttributeData: renData, loadFileHash: HASH.hoshiRewards }),
+        ask("HOSHI01", "loading-permission-request", {
+          platformType: 200,
+          kind: "first-load",
+          applicationId: AIDS.hoshiRewards,
+          cardAttributeData: renData,
+          loadFileHash: HASH.hoshiRewards,
+        }),
         "card-blocked",
       );
       const yukiOld = await cardOfGeneration("Yuki Yamamoto", 1); // PF100, replaced
@@ -133,7 +156,13 @@ describe(`loading permissions (flow 2) on ${testDatabase().kind}`, () => {
       const bytes = Buffer.from(renData, "base64url");
       bytes[80] = bytes[80]! ^ 0x01;
       await expectRefusal(
-        ask("HOSHI01", "loading-permission-request", { platformType: 200, kind: "first-load", applicationId: AIDS.hoshiRewards, cardAttributeData: bytes.toString("base64url"), loadFileHash: HASH.hoshiRewards }),
+        ask("HOSHI01", "loading-permission-request", {
+          platformType: 200,
+          kind: "first-load",
+          applicationId: AIDS.hoshiRewards,
+          cardAttributeData: bytes.toString("base64url"),
+          loadFileHash: HASH.hoshiRewards,
+        }),
         "attribute-data-invalid",
       );
       // A platform-200 card named by its card id (which no provider can read) is not found.

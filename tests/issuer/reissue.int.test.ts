@@ -50,7 +50,10 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     // Two at the same moment: the partial unique index lets exactly one through.
     const aoi = await currentCard("Aoi Shimizu");
     const aoiReporter = await cardholderReporter("Aoi Shimizu");
-    const both = await Promise.all([fileReissueRequest(aoiReporter, { cardUuid: aoi.id, reason: "damaged" }), fileReissueRequest(await operatorReporter(), { cardUuid: aoi.id, reason: "damaged" })]);
+    const both = await Promise.all([
+      fileReissueRequest(aoiReporter, { cardUuid: aoi.id, reason: "damaged" }),
+      fileReissueRequest(await operatorReporter(), { cardUuid: aoi.id, reason: "damaged" }),
+    ]);
     expect(both.filter((r) => r.ok)).toHaveLength(1);
     expect(both.find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: "already-pending" } });
     expect(await db().reissueRequest.count({ where: { oldCardId: aoi.id, status: "pending" } })).toBe(1);
@@ -74,12 +77,23 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
       ],
     });
     const reissued = await db().card.findUniqueOrThrow({ where: { id: approved.value.reissuedCardUuid } });
-    expect(reissued).toMatchObject({ platformType: 100, status: "issued", activatedAt: null, previousCardId: old.id, generation: old.generation + 1, cardholderId: old.cardholderId });
+    expect(reissued).toMatchObject({
+      platformType: 100,
+      status: "issued",
+      activatedAt: null,
+      previousCardId: old.id,
+      generation: old.generation + 1,
+      cardholderId: old.cardholderId,
+    });
     expect(reissued.cardId).not.toBe(old.cardId);
     // The lost card stays blocked (since the report) until the new one is activated (tests/issuer/activation.int.test.ts).
     expect((await db().card.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("blocked");
     expect(await db().auditLog.count({ where: { action: "card.terminate", subjectId: old.id } })).toBe(0);
-    expect(await db().reissueLink.findUniqueOrThrow({ where: { oldCardId: old.id } })).toMatchObject({ reissuedCardId: reissued.id, requestId: request.id, platformType: 100 });
+    expect(await db().reissueLink.findUniqueOrThrow({ where: { oldCardId: old.id } })).toMatchObject({
+      reissuedCardId: reissued.id,
+      requestId: request.id,
+      platformType: 100,
+    });
     expect((await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: reissued.surfaceNumber } })).state).toBe("in_hand");
 
     const notes = await notificationsFor(old.cardId);
@@ -122,7 +136,9 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     expect((await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: old.surfaceNumber } })).state).toBe("in_hand");
     const kenji = await cardholderReporter("Kenji Watanabe");
     if (kenji.kind !== "cardholder" || !approved.ok) throw new Error("unreachable");
-    expect(await activateCard({ kind: "cardholder", userId: kenji.userId, label: kenji.label, cardholderId: kenji.cardholderId }, approved.value.reissuedCardUuid)).toMatchObject({ ok: true });
+    expect(
+      await activateCard({ kind: "cardholder", userId: kenji.userId, label: kenji.label, cardholderId: kenji.cardholderId }, approved.value.reissuedCardUuid),
+    ).toMatchObject({ ok: true });
     expect((await db().card.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("terminated");
     expect((await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: old.surfaceNumber } })).state).toBe("surrendered");
     // No message anywhere names the old card id.
@@ -164,7 +180,10 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     await db().issuerPolicy.update({ where: { id: 1 }, data: { maxReissuesPerYear: 0 } });
     const akari = await currentCard("Akari Mori");
     const f2 = await fileReissueRequest(await operatorReporter(), { cardUuid: akari.id, reason: "damaged" });
-    expect(await approveReissueRequest(actor, f2.ok ? f2.value.requestId : "")).toMatchObject({ ok: false, error: { code: "examination-failed", message: expect.stringContaining("reissues this year") } });
+    expect(await approveReissueRequest(actor, f2.ok ? f2.value.requestId : "")).toMatchObject({
+      ok: false,
+      error: { code: "examination-failed", message: expect.stringContaining("reissues this year") },
+    });
     await db().issuerPolicy.update({ where: { id: 1 }, data: { maxReissuesPerYear: 2 } });
   });
 
@@ -173,7 +192,10 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     const mei = await currentCard("Mei Ito"); // seeded pending 'damaged', Metro Pass + Metro Cycle
     const request = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: mei.id, status: "pending" } });
     const approved = await approveReissueRequest(await issuerActor(), request.id);
-    expect(approved).toMatchObject({ ok: true, value: { notified: [], pullOnly: ["METRO01"], reloaders: [{ companyId: "METRO01", name: "Metro Transit", learns: "asks-at-visit" }] } });
+    expect(approved).toMatchObject({
+      ok: true,
+      value: { notified: [], pullOnly: ["METRO01"], reloaders: [{ companyId: "METRO01", name: "Metro Transit", learns: "asks-at-visit" }] },
+    });
     expect(await notificationsFor(mei.cardId)).toHaveLength(0);
     await db().serviceProvider.update({ where: { companyId: "METRO01" }, data: { reissueInfoDelivery: "push" } });
   });
@@ -181,14 +203,20 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
   it("two operators approving the same request at once: one reissued card, one link, one set of notifications", async () => {
     const aoi = await currentCard("Aoi Shimizu");
     const request = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: aoi.id, status: "pending" } });
-    const [a, b] = await Promise.all([approveReissueRequest(await issuerActor(), request.id), approveReissueRequest(await issuerActor("supervisor@recard.test"), request.id)]);
+    const [a, b] = await Promise.all([
+      approveReissueRequest(await issuerActor(), request.id),
+      approveReissueRequest(await issuerActor("supervisor@recard.test"), request.id),
+    ]);
     const results = [a, b];
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const winner = results.find((r) => r.ok)!;
     const decided = await db().reissueRequest.findUniqueOrThrow({ where: { id: request.id }, select: { decidedAt: true, decidedByUserId: true } });
     const winnerName = (await db().user.findUniqueOrThrow({ where: { id: decided.decidedByUserId! } })).name;
     expect(winner.ok && winner.value.cardholderName).toBe("Aoi Shimizu");
-    expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: "already-decided", decided: { status: "approved", byName: winnerName, at: decided.decidedAt!.toISOString() } } });
+    expect(results.find((r) => !r.ok)).toMatchObject({
+      ok: false,
+      error: { code: "already-decided", decided: { status: "approved", byName: winnerName, at: decided.decidedAt!.toISOString() } },
+    });
     expect(await db().card.count({ where: { cardholderId: aoi.cardholderId } })).toBe(2);
     expect(await db().reissueLink.count({ where: { oldCardId: aoi.id } })).toBe(1);
     expect(await db().walletCard.count({ where: { cardholderId: aoi.cardholderId } })).toBe(2);

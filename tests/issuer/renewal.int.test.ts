@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageOf } from "@/lib/core/messages";
 import { db } from "@/lib/server/db";
 import { activateCard } from "@/lib/server/data/issuer/activation";
-import { BUREAU_HEADER, downloadBureauFile, getRenewalProgress, previewRenewal, processRenewalBatch, setRenewalRunState, startRenewalRun } from "@/lib/server/data/issuer/renewal";
+import {
+  BUREAU_HEADER,
+  downloadBureauFile,
+  getRenewalProgress,
+  previewRenewal,
+  processRenewalBatch,
+  setRenewalRunState,
+  startRenewalRun,
+} from "@/lib/server/data/issuer/renewal";
 import { deliverNow } from "@/lib/server/exchange/delivery";
 import { decodeStored } from "@/lib/server/exchange/inbox";
 import { testDatabase } from "../helpers/db";
@@ -101,14 +109,21 @@ describe(`renewal runs on ${testDatabase().kind}`, () => {
     expect(await db().card.count({ where: { id: { in: oldIds }, status: "active" } })).toBe(CARDS);
 
     // Each provider that loaded on a platform-100 card was told about that card exactly once, and holds the pair once.
-    const pf100 = await db().card.findMany({ where: { id: { in: oldIds }, platformType: 100 }, select: { cardId: true, applications: { select: { application: { select: { provider: { select: { companyId: true } } } } } } } });
+    const pf100 = await db().card.findMany({
+      where: { id: { in: oldIds }, platformType: 100 },
+      select: { cardId: true, applications: { select: { application: { select: { provider: { select: { companyId: true } } } } } } },
+    });
     const expected = pf100.flatMap((c) => c.applications.map((a) => `${a.application.provider.companyId}|${c.cardId}`)).sort();
     const sent = (await db().outboxMessage.findMany({ where: { ownerCompanyId: "RECARD01", type: "reissuance-notification" } }))
       .flatMap((row) => (decodeStored(row.jws) as MessageOf<"reissuance-notification">).pairs.map((p) => `${row.receiverCompanyId}|${p.oldCardId}`))
       .filter((key) => expected.includes(key))
       .sort();
     expect(sent).toEqual(expected);
-    const held = (await db().spReissueNotice.findMany({ where: { oldCardId: { in: pf100.map((c) => c.cardId) } }, select: { providerCompanyId: true, oldCardId: true } })).map((n) => `${n.providerCompanyId}|${n.oldCardId}`).sort();
+    const held = (
+      await db().spReissueNotice.findMany({ where: { oldCardId: { in: pf100.map((c) => c.cardId) } }, select: { providerCompanyId: true, oldCardId: true } })
+    )
+      .map((n) => `${n.providerCompanyId}|${n.oldCardId}`)
+      .sort();
     expect(held).toEqual(expected);
     // Platform 200: nobody is told anything (method 2).
     const pf200 = await db().card.findMany({ where: { id: { in: oldIds }, platformType: 200 }, select: { cardId: true } });
@@ -145,7 +160,10 @@ describe(`renewal runs on ${testDatabase().kind}`, () => {
     const item = await db().renewalItem.findFirstOrThrow({ where: { runId: run.runId, status: "renewed" }, include: { newCard: true, oldCard: true } });
     const holder = item.newCard!.cardholderId;
     const other = await db().cardholder.findFirstOrThrow({ where: { fullName: "Hana Sato" } });
-    expect(await activateCard({ kind: "cardholder", userId: other.id, label: "Hana", cardholderId: other.id }, item.newCard!.id)).toMatchObject({ ok: false, error: { code: "not-found" } });
+    expect(await activateCard({ kind: "cardholder", userId: other.id, label: "Hana", cardholderId: other.id }, item.newCard!.id)).toMatchObject({
+      ok: false,
+      error: { code: "not-found" },
+    });
     const me = { kind: "cardholder" as const, userId: holder, label: "holder", cardholderId: holder };
     expect(await activateCard(me, item.newCard!.id)).toMatchObject({ ok: true });
     expect(await activateCard(me, item.newCard!.id)).toMatchObject({ ok: false, error: { code: "not-waiting" } });

@@ -38,7 +38,19 @@ describe(`surface numbers on ${testDatabase().kind}`, () => {
         const n = await unusedSurfaceNumber(tx, () => number);
         firstDrew();
         await firstHolds;
-        await tx.card.create({ data: { cardId: "00000000000000F1", surfaceNumber: n, platformType: 100, status: "issued", cardholderId: holder.id, issuedAt: new Date(), expiresAt: new Date(), generation: 1, cardPublicKeyJwk: {} } });
+        await tx.card.create({
+          data: {
+            cardId: "00000000000000F1",
+            surfaceNumber: n,
+            platformType: 100,
+            status: "issued",
+            cardholderId: holder.id,
+            issuedAt: new Date(),
+            expiresAt: new Date(),
+            generation: 1,
+            cardPublicKeyJwk: {},
+          },
+        });
         return n;
       },
       { timeout: 60_000 },
@@ -50,7 +62,13 @@ describe(`surface numbers on ${testDatabase().kind}`, () => {
     // The second waits on the first's lock for `number` (seen in pg_stat_activity, not timed); without the
     // lock it would find no card with that number yet and take it too.
     await expect
-      .poll(async () => (await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'`)[0]!.n, { timeout: 60_000 })
+      .poll(
+        async () =>
+          (
+            await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'`
+          )[0]!.n,
+        { timeout: 60_000 },
+      )
       .toBe(1);
     releaseFirst();
     expect(await first).toBe(number);
@@ -80,7 +98,17 @@ describe(`surface numbers on ${testDatabase().kind}`, () => {
         await db().$transaction(async (tx) => {
           const n = await unusedSurfaceNumber(tx, () => (draws++, draw()));
           await tx.card.create({
-            data: { cardId: `F${w}${String(i).padStart(14, "0")}`, surfaceNumber: n, platformType: 100, status: "issued", cardholderId: holder.id, issuedAt: new Date(), expiresAt: new Date(), generation: 1, cardPublicKeyJwk: {} },
+            data: {
+              cardId: `F${w}${String(i).padStart(14, "0")}`,
+              surfaceNumber: n,
+              platformType: 100,
+              status: "issued",
+              cardholderId: holder.id,
+              issuedAt: new Date(),
+              expiresAt: new Date(),
+              generation: 1,
+              cardPublicKeyJwk: {},
+            },
           });
           issued += 1;
         });
@@ -95,4 +123,3 @@ describe(`surface numbers on ${testDatabase().kind}`, () => {
     expect(draws).toBeGreaterThan(600);
   }, 300_000);
 });
-

@@ -36,19 +36,29 @@ async function metroReload(card: { cardId: string; surfaceNumber: string }, orig
   const { loaded } = await loadWithToken(await walletImage(card.surfaceNumber), grant.permissionToken, AIDS.metroPass, "transit");
   if (!loaded.ok) throw new Error("the card refused the reload");
   // Keep the wallet image in step with the card (as the desk's return does).
-  await sendAsProvider("METRO01", "load-confirmation", { platformType: 100, permissionMessageId: grant.header.messageId, applicationId: AIDS.metroPass, outcome: { status: "loaded", receipt: Buffer.from(loaded.value.receipt).toString("base64url") } });
+  await sendAsProvider("METRO01", "load-confirmation", {
+    platformType: 100,
+    permissionMessageId: grant.header.messageId,
+    applicationId: AIDS.metroPass,
+    outcome: { status: "loaded", receipt: Buffer.from(loaded.value.receipt).toString("base64url") },
+  });
   return { reply, messageId: grant.header.messageId };
 }
 
 const pairsTo = async (provider: string, oldCardId: string) =>
-  (await db().outboxMessage.findMany({ where: { receiverCompanyId: provider, type: "reissuance-notification" } })).flatMap((r) => (decodeStored(r.jws) as MessageOf<"reissuance-notification">).pairs).filter((p) => p.oldCardId === oldCardId);
+  (await db().outboxMessage.findMany({ where: { receiverCompanyId: provider, type: "reissuance-notification" } }))
+    .flatMap((r) => (decodeStored(r.jws) as MessageOf<"reissuance-notification">).pairs)
+    .filter((p) => p.oldCardId === oldCardId);
 
 describe(`temporary cards on ${testDatabase().kind}`, () => {
   it("a temporary card for a lost one, reloaded by Metro; the permanent card replaces it after activation and the reload follows", async () => {
     const actor = await issuerActor();
     const lost = await currentCard("Hana Sato");
     const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: "Hana Sato" } });
-    const filed = await fileReissueRequest({ kind: "cardholder", userId: holder.id, label: "Hana", cardholderId: holder.id }, { cardUuid: lost.id, reason: "lost" });
+    const filed = await fileReissueRequest(
+      { kind: "cardholder", userId: holder.id, label: "Hana", cardholderId: holder.id },
+      { cardUuid: lost.id, reason: "lost" },
+    );
     if (!filed.ok) throw new Error(filed.error.message);
     const approved = await approveReissueRequest(actor, filed.value.requestId, { temporary: true });
     if (!approved.ok) throw new Error(approved.error.message);
@@ -72,7 +82,10 @@ describe(`temporary cards on ${testDatabase().kind}`, () => {
     // was never reloaded, so it is told the whole chain (any generation): lost → temporary → permanent.
     expect(await pairsTo("METRO01", temporary.cardId)).toEqual([expect.objectContaining({ reissuedCardId: card.cardId })]);
     expect(await pairsTo("SAKURA01", temporary.cardId)).toEqual([expect.objectContaining({ reissuedCardId: card.cardId })]);
-    expect(await pairsTo("SAKURA01", lost.cardId)).toEqual([expect.objectContaining({ reissuedCardId: temporary.cardId }), expect.objectContaining({ reissuedCardId: temporary.cardId })]);
+    expect(await pairsTo("SAKURA01", lost.cardId)).toEqual([
+      expect.objectContaining({ reissuedCardId: temporary.cardId }),
+      expect.objectContaining({ reissuedCardId: temporary.cardId }),
+    ]);
     expect(await issuePermanentCard(actor, lost.id)).toMatchObject({ ok: false, error: { code: "not-found" } }); // not a temporary card
 
     // Before activation the issuer refuses the reload; after it, the reload on the temporary card follows.

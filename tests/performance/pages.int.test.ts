@@ -69,7 +69,10 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const created = queue.value.pending.map((p) => p.createdAt);
     expect([...created].sort()).toEqual(created);
     const some = queue.value.pending.at(-1)!;
-    const card = await db().card.findUniqueOrThrow({ where: { id: some.oldCard.id }, select: { cardholderId: true, _count: { select: { applications: true } } } });
+    const card = await db().card.findUniqueOrThrow({
+      where: { id: some.oldCard.id },
+      select: { cardholderId: true, _count: { select: { applications: true } } },
+    });
     expect(card.cardholderId).toBe(some.cardholder.id);
     expect(some.applications).toHaveLength(card._count.applications);
 
@@ -86,7 +89,9 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     expect(chart.statements).toBe(1);
     // The overview: the same 3 statements, and one EXPLAIN for each figure past EXACT_COUNT_UP_TO.
     const overview = await counted(() => getIssuerDashboard(actor));
-    const figures = [overview.value.cardsByStatus, overview.value.cardsByPlatform, overview.value.cardholders, overview.value.openReissueRequests].flatMap((f) => ("count" in f ? [f] : Object.values(f)));
+    const figures = [overview.value.cardsByStatus, overview.value.cardsByPlatform, overview.value.cardholders, overview.value.openReissueRequests].flatMap(
+      (f) => ("count" in f ? [f] : Object.values(f)),
+    );
     expect(overview.value.cardsByStatus.active.isEstimate).toBe(true);
     expect(overview.value.cardsByStatus.blocked).toEqual({ count: await db().card.count({ where: { status: "blocked" } }), isEstimate: false });
     expect(overview.statements).toBe(3 + [...figures, overview.value.permissionsToday, overview.value.reloadsToday].filter((f) => f.isEstimate).length);
@@ -99,7 +104,8 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const actor = await issuerActor();
     const hana = await currentCard("Hana Sato");
     const holder = await getCardholder(actor, (await db().card.findUniqueOrThrow({ where: { id: hana.id }, select: { cardholderId: true } })).cardholderId);
-    for (const c of holder!.cards) expect(c._count.applications, c.surfaceNumber).toBe(await db().cardApplication.count({ where: { cardId: c.id, status: "loaded" } }));
+    for (const c of holder!.cards)
+      expect(c._count.applications, c.surfaceNumber).toBe(await db().cardApplication.count({ where: { cardId: c.id, status: "loaded" } }));
     const metro = await db().serviceProvider.findUniqueOrThrow({ where: { companyId: "METRO01" }, select: { id: true } });
     const now = new Date();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
@@ -116,7 +122,12 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const exact = async () => {
       const g = await db().providerCharge.groupBy({ by: ["kind"], _sum: { amountMinor: true }, _count: { _all: true } });
       const k = (kind: string) => g.find((x) => x.kind === kind);
-      return { normal: k("normal_load")?._sum.amountMinor ?? 0, reissue: k("reissue_reload")?._sum.amountMinor ?? 0, normalCount: k("normal_load")?._count._all ?? 0, reissueCount: k("reissue_reload")?._count._all ?? 0 };
+      return {
+        normal: k("normal_load")?._sum.amountMinor ?? 0,
+        reissue: k("reissue_reload")?._sum.amountMinor ?? 0,
+        normalCount: k("normal_load")?._count._all ?? 0,
+        reissueCount: k("reissue_reload")?._count._all ?? 0,
+      };
     };
     const shown = async () => {
       const { totals } = await listCharges(actor, {});
@@ -130,7 +141,9 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const month = new Date().toISOString().slice(0, 7);
     const inMonth = await listCharges(actor, { period: month });
     const since = new Date(`${month}-01T00:00:00Z`);
-    expect(inMonth.totals.normal + inMonth.totals.reissue).toBe((await db().providerCharge.aggregate({ where: { chargedAt: { gte: since } }, _sum: { amountMinor: true } }))._sum.amountMinor);
+    expect(inMonth.totals.normal + inMonth.totals.reissue).toBe(
+      (await db().providerCharge.aggregate({ where: { chargedAt: { gte: since } }, _sum: { amountMinor: true } }))._sum.amountMinor,
+    );
   });
 
   it("keyset pages of the card list: every matching card once, newest first, the same statements on the last page as on the first", async () => {
@@ -192,10 +205,16 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
 
   it("searches: any part of a surface number, a name in any case, a card id, a holder number; LIKE characters taken literally", async () => {
     const actor = await issuerActor();
-    const card = await db().card.findFirstOrThrow({ where: { cardholder: { holderNo: "PG-0000042" } }, select: { id: true, surfaceNumber: true, cardId: true } });
+    const card = await db().card.findFirstOrThrow({
+      where: { cardholder: { holderNo: "PG-0000042" } },
+      select: { id: true, surfaceNumber: true, cardId: true },
+    });
     for (const query of [card.surfaceNumber.slice(5, 13), "scale holder pg 42", card.cardId.toLowerCase(), "pg-0000042"]) {
       const { rows } = await listCards(actor, { query });
-      expect(rows.map((r) => r.id), query).toContain(card.id);
+      expect(
+        rows.map((r) => r.id),
+        query,
+      ).toContain(card.id);
     }
     expect((await listCards(actor, { query: "%" })).rows).toHaveLength(0);
     expect((await listCards(actor, { query: "Scale_Holder" })).rows).toHaveLength(0);

@@ -48,7 +48,12 @@ describe(`statements per flow on ${testDatabase().kind}`, () => {
     const metro = await desks.metro();
     const reload = await counted(() => traced("method-1 reload", () => reloadInPhases(metro, card, AIDS.metroPass)));
     expect(reload.value.recorded).toBe(true);
-    Object.assign(measured, { method1Reload: reload.statements, method1Open: reload.value.open, method1Confirm: reload.value.confirm, method1Record: reload.value.record });
+    Object.assign(measured, {
+      method1Reload: reload.statements,
+      method1Open: reload.value.open,
+      method1Confirm: reload.value.confirm,
+      method1Record: reload.value.record,
+    });
     expect(reload.value.open).toBeLessThanOrEqual(CEILING.method1Open);
     expect(reload.value.confirm).toBeLessThanOrEqual(CEILING.method1Confirm);
     expect(reload.value.record).toBeLessThanOrEqual(CEILING.method1Record);
@@ -62,7 +67,12 @@ describe(`statements per flow on ${testDatabase().kind}`, () => {
     const hoshi = await desks.hoshi();
     const reload = await counted(() => traced("method-2 reload", () => reloadInPhases(hoshi, card, AIDS.hoshiCredit)));
     expect(reload.value.recorded).toBe(true);
-    Object.assign(measured, { method2Reload: reload.statements, method2Open: reload.value.open, method2Confirm: reload.value.confirm, method2Record: reload.value.record });
+    Object.assign(measured, {
+      method2Reload: reload.statements,
+      method2Open: reload.value.open,
+      method2Confirm: reload.value.confirm,
+      method2Record: reload.value.record,
+    });
     expect(reload.value.open).toBeLessThanOrEqual(CEILING.method2Open);
     expect(reload.value.confirm).toBeLessThanOrEqual(CEILING.method2Confirm);
     expect(reload.value.record).toBeLessThanOrEqual(CEILING.method2Record);
@@ -79,7 +89,12 @@ async function reloadInPhases(actor: ProviderActor, card: DeskCard, aid: string)
   if (!grant) throw new Error(`no grant: ${JSON.stringify(confirmed.value.applications.map((a) => [a.state, a.refusal?.code]))}`);
   const outcome = await card.load(grant);
   const recorded = await counted(() => recordReloadLoad(actor, opened.value.id, grant.permissionId, outcome));
-  return { recorded: recorded.value.recorded.ok && recorded.value.view.outcome === "reloaded", open: opened.statements, confirm: confirmed.statements, record: recorded.statements };
+  return {
+    recorded: recorded.value.recorded.ok && recorded.value.view.outcome === "reloaded",
+    open: opened.statements,
+    confirm: confirmed.statements,
+    record: recorded.statements,
+  };
 }
 
 /** TRACE_STATEMENTS=1 prints each statement a flow sent (to find what to gather). */

@@ -87,7 +87,10 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
     // Metro's ticket cannot drive Hoshi's conversation.
     const hoshiTicket = await startApplicationKeys(hoshi, { purpose: "read", messageId: grant.messageId });
     if (!hoshiTicket.ok) throw new Error("no ticket");
-    expect(await continueApplicationKeys(metro, { ticket: hoshiTicket.value.ticket, responses: [] })).toMatchObject({ ok: false, error: { code: "ticket-invalid" } });
+    expect(await continueApplicationKeys(metro, { ticket: hoshiTicket.value.ticket, responses: [] })).toMatchObject({
+      ok: false,
+      error: { code: "ticket-invalid" },
+    });
     const tampered = `${hoshiTicket.value.ticket.slice(0, -2)}${hoshiTicket.value.ticket.slice(-2) === "AA" ? "AB" : "AA"}`;
     expect(await continueApplicationKeys(hoshi, { ticket: tampered, responses: [] })).toMatchObject({ ok: false, error: { code: "ticket-invalid" } });
     expect(await continueApplicationKeys(hoshi, { ticket: hoshiTicket.value.ticket, responses: [] }, new Date(Date.now() + 6 * 60_000))).toMatchObject({
@@ -101,7 +104,9 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
     const isdKeys = { enc: fromHex(isd.enc), mac: fromHex(isd.mac), dek: fromHex(isd.dek) };
     await terminal.selectApplication(card.transmit, AIDS.hoshiCredit);
     expect(toHex(await card.transmit(initializeUpdateCommand(isd.keyVersion, fromHex("0102030405060708"))))).toBe("6A88");
-    expect(await openSecureChannel(card.transmit, { keys: isdKeys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: fromHex("0102030405060708") })).toMatchObject({
+    expect(
+      await openSecureChannel(card.transmit, { keys: isdKeys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: fromHex("0102030405060708") }),
+    ).toMatchObject({
       ok: false,
       error: { step: "INITIALIZE UPDATE", meaning: expect.stringMatching(/card cryptogram/) },
     });
@@ -114,16 +119,28 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
     });
     // The issuer still manages the card through the ISD (GET STATUS lists Hoshi Credit).
     await terminal.selectIsd(card.transmit);
-    const channel = await openSecureChannel(card.transmit, { keys: isdKeys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: fromHex("0102030405060708") });
-    expect(channel.ok && (await terminal.getStatus(channel.value.transmit, "applications"))).toMatchObject({ ok: true, value: expect.arrayContaining([expect.objectContaining({ aid: AIDS.hoshiCredit })]) });
+    const channel = await openSecureChannel(card.transmit, {
+      keys: isdKeys,
+      keyVersion: 0,
+      level: SECURITY_LEVEL.C_MAC,
+      hostChallenge: fromHex("0102030405060708"),
+    });
+    expect(channel.ok && (await terminal.getStatus(channel.value.transmit, "applications"))).toMatchObject({
+      ok: true,
+      value: expect.arrayContaining([expect.objectContaining({ aid: AIDS.hoshiCredit })]),
+    });
     // Hoshi rotates its keys (01 → 02 inside its own channel); the read follows the version the card holds; Metro cannot rotate them.
     expect(await startApplicationKeys(metro, { purpose: "rotate", messageId: grant.messageId })).toMatchObject({ ok: false, error: { code: "not-found" } });
     const rotated = await relay(hoshi, card, "rotate", grant.messageId);
     expect(rotated.outcome).toEqual({ ok: true, value: { purpose: "rotate", from: 1, to: 2 } });
     const keys2 = applicationKeysFor("HOSHI01", AIDS.hoshiCredit, grant.messageId, 2);
     expect(card.card.image().applications.find((a) => a.aid === AIDS.hoshiCredit)?.domain?.scp03).toMatchObject({ keyVersion: 2, enc: toHex(keys2.enc) });
-    expect((await relay(hoshi, card, "read", grant.messageId)).outcome).toEqual({ ok: true, value: { purpose: "read", limitMinor: 400_000, currency: "JPY", holderReference: customerNo } });
-    for (const text of rotated.crossed) for (const key of [keys.enc, keys.mac, keys.dek, keys2.enc, keys2.mac, keys2.dek]) expect(text.toUpperCase()).not.toContain(toHex(key));
+    expect((await relay(hoshi, card, "read", grant.messageId)).outcome).toEqual({
+      ok: true,
+      value: { purpose: "read", limitMinor: 400_000, currency: "JPY", holderReference: customerNo },
+    });
+    for (const text of rotated.crossed)
+      for (const key of [keys.enc, keys.mac, keys.dek, keys2.enc, keys2.mac, keys2.dek]) expect(text.toUpperCase()).not.toContain(toHex(key));
   });
 
   it("a Metro transit application: keys at install too, but no holder reference to read", async () => {
@@ -146,6 +163,9 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
     card.card.powerOff();
     card.card.powerOn();
     expect((await relay(metro, card, "rotate", grant.messageId)).outcome).toEqual({ ok: true, value: { purpose: "rotate", from: 1, to: 2 } });
-    expect(await startApplicationKeys(metro, { purpose: "read", messageId: "RECARD01-METRO01-I9999999999" })).toMatchObject({ ok: false, error: { code: "not-found" } });
+    expect(await startApplicationKeys(metro, { purpose: "read", messageId: "RECARD01-METRO01-I9999999999" })).toMatchObject({
+      ok: false,
+      error: { code: "not-found" },
+    });
   });
 });

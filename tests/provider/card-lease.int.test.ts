@@ -119,7 +119,11 @@ describe(`the presented card, relayed (${testDatabase().kind})`, () => {
     const again = await claimPresentation(metro, first.code, "metro-tab-1", at(1000));
     expect(again).toMatchObject({ ok: true, value: { resumed: true, leaseId: first.claimed.ok ? first.claimed.value.leaseId : "" } });
     // Hoshi cannot send APDUs on Metro's lease.
-    const foreign = await relayApdu(hoshi, { leaseId: first.claimed.ok ? first.claimed.value.leaseId : "", deskTab: "metro-tab-1", apdu: Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00) }, T0);
+    const foreign = await relayApdu(
+      hoshi,
+      { leaseId: first.claimed.ok ? first.claimed.value.leaseId : "", deskTab: "metro-tab-1", apdu: Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00) },
+      T0,
+    );
     expect(foreign).toEqual({ ok: false, error: { code: "no-lease", params: {} } });
     expect(await db().walletCardLease.count({ where: { walletCard: { surfaceNumber: card.surfaceNumber }, endedAt: null } })).toBe(1);
     if (first.claimed.ok) await returnLeasedCard(metro, { leaseId: first.claimed.value.leaseId }, at(2000));
@@ -135,7 +139,10 @@ describe(`the presented card, relayed (${testDatabase().kind})`, () => {
     const select = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00);
     expect((await relayApdu(metro, { leaseId: claimed.value.leaseId, deskTab: "metro-idle", apdu: select }, at(leaseIdleMs() - 1))).ok).toBe(true); // extends it
     const late = at(2 * leaseIdleMs());
-    expect(await relayApdu(metro, { leaseId: claimed.value.leaseId, deskTab: "metro-idle", apdu: select }, late)).toEqual({ ok: false, error: { code: "lease-ended", params: { reason: "idle" } } });
+    expect(await relayApdu(metro, { leaseId: claimed.value.leaseId, deskTab: "metro-idle", apdu: select }, late)).toEqual({
+      ok: false,
+      error: { code: "lease-ended", params: { reason: "idle" } },
+    });
     expect((await cardholderLeases(hana, late)).length).toBe(0);
     const next = await take(hana, card.surfaceNumber, sakura, "sakura-1", late);
     expect(next.claimed.ok).toBe(true);
@@ -154,7 +161,10 @@ describe(`the presented card, relayed (${testDatabase().kind})`, () => {
     expect(await cardholderLeases(kenji, T0)).toEqual([]);
     expect(await endLeaseByCardholder(kenji, claimed.value.leaseId, T0)).toEqual({ ok: false, error: { code: "no-lease", params: {} } });
     expect(await endLeaseByCardholder(hana, claimed.value.leaseId, T0)).toEqual({ ok: true });
-    expect(await relayApdu(metro, { leaseId: claimed.value.leaseId, deskTab: "metro-end", apdu: Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00) }, T0)).toEqual({ ok: false, error: { code: "lease-ended", params: { reason: "cardholder" } } });
+    expect(await relayApdu(metro, { leaseId: claimed.value.leaseId, deskTab: "metro-end", apdu: Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00) }, T0)).toEqual({
+      ok: false,
+      error: { code: "lease-ended", params: { reason: "cardholder" } },
+    });
     expect(await cardholderLeases(hana, T0)).toEqual([]);
   });
 
@@ -181,10 +191,14 @@ describe(`the presented card, relayed (${testDatabase().kind})`, () => {
 
 /** Runs the desk-server child until it prints `stopAfter`, then kill -9; resolves with what it printed. */
 async function crashDeskServerAfter(input: { actor: ProviderActor; leaseId: string; tab: string; grant: unknown; stopAfter: string }): Promise<string[]> {
-  const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", "tests/provider/relay-child.ts", JSON.stringify(input)], {
-    env: { ...process.env, DB_POOL_MAX: "2" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join("node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", "tests/provider/relay-child.ts", JSON.stringify(input)],
+    {
+      env: { ...process.env, DB_POOL_MAX: "2" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const lines: string[] = [];
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
   for await (const line of createInterface({ input: child.stdout! })) {
@@ -204,7 +218,15 @@ describe(`a crash of the desk's server during a reload (${testDatabase().kind})`
   /** A cardholder's card (Kenji's by default) reissued; Hoshi's desk takes the new card, checks it and is granted the reload of Hoshi Credit. */
   async function grantedReload(now: Date, fullName = "Kenji Watanabe") {
     const holder = await db().cardholder.findFirstOrThrow({ where: { fullName } });
-    const kenji: CardholderActor = { id: holder.id, email: "", name: fullName, role: "cardholder", tenantId: holder.id, cardholderId: holder.id, companyName: "" };
+    const kenji: CardholderActor = {
+      id: holder.id,
+      email: "",
+      name: fullName,
+      role: "cardholder",
+      tenantId: holder.id,
+      cardholderId: holder.id,
+      companyName: "",
+    };
     const { approval } = await reissue(fullName, "damaged");
     const hoshi = await named(desks.hoshi(), "Hoshi Card Services");
     const { claimed } = await take(kenji, approval.surfaceNumber, hoshi, TAB, now);
@@ -225,7 +247,9 @@ describe(`a crash of the desk's server during a reload (${testDatabase().kind})`
   const loadedOn = (image: CardImage) => image.applications.filter((a) => a.aid === AIDS.hoshiCredit);
   /** User charges for the loads under the case's permissions. */
   const charges = async (caseId: string) => {
-    const ids = (await db().spPermission.findMany({ where: { providerCompanyId: "HOSHI01", reloadCaseId: caseId }, select: { replyMessageId: true } })).flatMap((p) => (p.replyMessageId ? [p.replyMessageId] : []));
+    const ids = (await db().spPermission.findMany({ where: { providerCompanyId: "HOSHI01", reloadCaseId: caseId }, select: { replyMessageId: true } })).flatMap(
+      (p) => (p.replyMessageId ? [p.replyMessageId] : []),
+    );
     return db().spUserCharge.count({ where: { providerCompanyId: "HOSHI01", loadRecord: { messageId: { in: ids } } } });
   };
 

@@ -18,7 +18,10 @@ beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
 
 async function sent(receiver: string, since: Date) {
-  const rows = await db().outboxMessage.findMany({ where: { ownerCompanyId: "RECARD01", receiverCompanyId: receiver, type: "reissue-delivery-mode", createdAt: { gte: since } }, orderBy: { createdAt: "asc" } });
+  const rows = await db().outboxMessage.findMany({
+    where: { ownerCompanyId: "RECARD01", receiverCompanyId: receiver, type: "reissue-delivery-mode", createdAt: { gte: since } },
+    orderBy: { createdAt: "asc" },
+  });
   return rows.map((r) => ({ jws: r.jws, status: r.status, message: decodeStored(r.jws) as MessageOf<"reissue-delivery-mode"> }));
 }
 
@@ -55,7 +58,12 @@ describe(`the delivery mode told to providers, on ${testDatabase().kind}`, () =>
     expect(await sent("SAKURA01", t0)).toHaveLength(messages.length);
 
     // A message older than the mode held (arriving late) is recorded but does not replace it.
-    const older: MessageOf<"reissue-delivery-mode"> = { ...last.message, header: { ...last.message.header, messageId: "RECARD01-SAKURA01-I9999999999" }, delivery: sakuraRow.reissueInfoDelivery, effectiveAt: t0.toISOString() };
+    const older: MessageOf<"reissue-delivery-mode"> = {
+      ...last.message,
+      header: { ...last.message.header, messageId: "RECARD01-SAKURA01-I9999999999" },
+      delivery: sakuraRow.reissueInfoDelivery,
+      effectiveAt: t0.toISOString(),
+    };
     const outcome = await db().$transaction((tx) => storeDeliveryMode(tx, "SAKURA01", older, new Date()));
     expect(outcome.data).toMatchObject({ applied: false });
     expect(await getDeliveryMode(sakura)).toEqual(stored);

@@ -24,7 +24,11 @@ const NOW = new Date("2026-11-30T23:40:00Z"); // 2026-12-01 08:40 in Tokyo
 describe(`fees to users, on ${testDatabase().kind}`, () => {
   it("schedules a change from a later Tokyo day: the desk charges the old fees until then, the new ones after", async () => {
     const metro = await desks.metro();
-    const scheduled = await scheduleFee(metro, { applicationAid: AIDS.metroCycle, normalFeeMinor: 350, reissueFeeMinor: 120, effectiveFrom: "2026-12-05" }, NOW);
+    const scheduled = await scheduleFee(
+      metro,
+      { applicationAid: AIDS.metroCycle, normalFeeMinor: 350, reissueFeeMinor: 120, effectiveFrom: "2026-12-05" },
+      NOW,
+    );
     expect(scheduled).toMatchObject({ ok: true, value: { validFrom: new Date("2026-12-04T15:00:00Z"), immediate: false } });
 
     expect(await currentFee("METRO01", AIDS.metroCycle, NOW)).toMatchObject({ normalFeeMinor: 300, reissueFeeMinor: 100 });
@@ -40,11 +44,23 @@ describe(`fees to users, on ${testDatabase().kind}`, () => {
   it("refuses another provider's application, a day already past in Tokyo, more than two years ahead, and a second change on the same day", async () => {
     const metro = await desks.metro();
     const input = { applicationAid: AIDS.metroPass, normalFeeMinor: 600, reissueFeeMinor: 250 };
-    expect(await scheduleFee(metro, { ...input, applicationAid: AIDS.hoshiCredit, effectiveFrom: null }, NOW)).toEqual({ ok: false, error: { code: "unknown-application", field: "applicationAid" } });
-    expect(await scheduleFee(metro, { ...input, effectiveFrom: "2026-11-30" }, NOW)).toEqual({ ok: false, error: { code: "in-the-past", field: "effectiveFrom" } });
-    expect(await scheduleFee(metro, { ...input, effectiveFrom: "2029-01-01" }, NOW)).toEqual({ ok: false, error: { code: "too-far-ahead", field: "effectiveFrom" } });
+    expect(await scheduleFee(metro, { ...input, applicationAid: AIDS.hoshiCredit, effectiveFrom: null }, NOW)).toEqual({
+      ok: false,
+      error: { code: "unknown-application", field: "applicationAid" },
+    });
+    expect(await scheduleFee(metro, { ...input, effectiveFrom: "2026-11-30" }, NOW)).toEqual({
+      ok: false,
+      error: { code: "in-the-past", field: "effectiveFrom" },
+    });
+    expect(await scheduleFee(metro, { ...input, effectiveFrom: "2029-01-01" }, NOW)).toEqual({
+      ok: false,
+      error: { code: "too-far-ahead", field: "effectiveFrom" },
+    });
     expect((await scheduleFee(metro, { ...input, effectiveFrom: "2027-01-01" }, NOW)).ok).toBe(true);
-    expect(await scheduleFee(metro, { ...input, normalFeeMinor: 700, effectiveFrom: "2027-01-01" }, NOW)).toEqual({ ok: false, error: { code: "already-scheduled", field: "effectiveFrom" } });
+    expect(await scheduleFee(metro, { ...input, normalFeeMinor: 700, effectiveFrom: "2027-01-01" }, NOW)).toEqual({
+      ok: false,
+      error: { code: "already-scheduled", field: "effectiveFrom" },
+    });
     expect(await db().spFeeSchedule.count({ where: { providerCompanyId: "HOSHI01", applicationAid: AIDS.metroPass } })).toBe(0);
   });
 
@@ -69,7 +85,10 @@ describe(`fees to users, on ${testDatabase().kind}`, () => {
     expect(await withdrawScheduledFee(metro, later.value.id, new Date("2027-02-01T00:00:00Z"))).toEqual({ ok: false, error: { code: "not-scheduled" } }); // already 09:00 in Tokyo: in force
     expect(await withdrawScheduledFee(metro, later.value.id, NOW)).toEqual({ ok: true, value: { aid: AIDS.metroPass } });
     expect(await db().spFeeSchedule.count({ where: { id: later.value.id } })).toBe(0);
-    const inForce = await db().spFeeSchedule.findFirstOrThrow({ where: { providerCompanyId: "METRO01", applicationAid: AIDS.metroPass }, orderBy: { validFrom: "asc" } });
+    const inForce = await db().spFeeSchedule.findFirstOrThrow({
+      where: { providerCompanyId: "METRO01", applicationAid: AIDS.metroPass },
+      orderBy: { validFrom: "asc" },
+    });
     expect(await withdrawScheduledFee(metro, inForce.id, NOW)).toEqual({ ok: false, error: { code: "not-scheduled" } });
   });
 
@@ -92,16 +111,38 @@ describe(`fees to users, on ${testDatabase().kind}`, () => {
     const recorded = await recordCardLoad(metro, grant.permissionId, await card.load(grant));
     expect(recorded).toMatchObject({ ok: true, value: { charge: { kind: "normal_load", amountMinor: 330, currency: "JPY" } } });
 
-    const confirmation = await db().outboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "METRO01", type: "load-confirmation" }, orderBy: { createdAt: "desc" } });
-    expect(JSON.parse(Buffer.from(confirmation.jws.split(".")[1]!, "base64url").toString("utf8"))).toMatchObject({ userCharge: { kind: "normal-load", amountMinor: 330, currency: "JPY" } });
-    expect(await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant.messageId } })).toMatchObject({ status: "confirmed", userChargeKind: "normal_load", userChargeMinor: 330, userChargeCurrency: "JPY" });
+    const confirmation = await db().outboxMessage.findFirstOrThrow({
+      where: { ownerCompanyId: "METRO01", type: "load-confirmation" },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(JSON.parse(Buffer.from(confirmation.jws.split(".")[1]!, "base64url").toString("utf8"))).toMatchObject({
+      userCharge: { kind: "normal-load", amountMinor: 330, currency: "JPY" },
+    });
+    expect(await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant.messageId } })).toMatchObject({
+      status: "confirmed",
+      userChargeKind: "normal_load",
+      userChargeMinor: 330,
+      userChargeCurrency: "JPY",
+    });
 
     const u = await db().user.findUniqueOrThrow({ where: { email: "kenji@recard.test" } });
-    const kenji: CardholderActor = { id: u.id, email: u.email, name: u.name, role: "cardholder", tenantId: u.cardholderId!, cardholderId: u.cardholderId!, companyName: "" };
+    const kenji: CardholderActor = {
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: "cardholder",
+      tenantId: u.cardholderId!,
+      cardholderId: u.cardholderId!,
+      companyName: "",
+    };
     const mine = await listMyCards(kenji);
     const cycle = mine.current.flatMap((c) => c.applications).find((a) => a.name === "Metro Cycle");
     expect(cycle?.charge).toEqual({ kind: "normal_load", amountMinor: 330, currency: "JPY" });
     // The seeded loads carry the fee the seed charged: Kenji's Sakura Points, a normal load at ¥0.
-    expect(mine.current.flatMap((c) => c.applications).find((a) => a.name === "Sakura Points")?.charge).toEqual({ kind: "normal_load", amountMinor: 0, currency: "JPY" });
+    expect(mine.current.flatMap((c) => c.applications).find((a) => a.name === "Sakura Points")?.charge).toEqual({
+      kind: "normal_load",
+      amountMinor: 0,
+      currency: "JPY",
+    });
   });
 });

@@ -10,13 +10,27 @@ import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, walletIma
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
 
-const newCustomer = (fullName: string): FirstLoadInput["customer"] => ({ kind: "new", fullName, birthDate: new Date("1992-08-08"), email: null, phone: null, address: null });
+const newCustomer = (fullName: string): FirstLoadInput["customer"] => ({
+  kind: "new",
+  fullName,
+  birthDate: new Date("1992-08-08"),
+  email: null,
+  phone: null,
+  address: null,
+});
 
 async function firstLoad(desk: "metro" | "hoshi", fullName: string, aid: string, extra: Partial<FirstLoadInput> = {}) {
   const actor = await desks[desk]();
   const holder = await currentCard(fullName);
   const card = new DeskCard(await walletImage(holder.surfaceNumber));
-  const started = await startFirstLoad(actor, { card: await card.read(), applicationAids: [aid], customer: newCustomer(fullName), declaredIncomeMinor: null, existingLimitsMinor: null, ...extra });
+  const started = await startFirstLoad(actor, {
+    card: await card.read(),
+    applicationAids: [aid],
+    customer: newCustomer(fullName),
+    declaredIncomeMinor: null,
+    existingLimitsMinor: null,
+    ...extra,
+  });
   if (!started.ok) throw new Error(JSON.stringify(started.error));
   return { actor, card, started: started.value, grant: grantsOf(started.value.applications)[0] };
 }
@@ -25,16 +39,25 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
   it("examines by the provider's policy: declined asks the issuer nothing; approved gets a permission, loads with the examined limit and charges the normal fee", async () => {
     const before = await db().outboxMessage.count({ where: { ownerCompanyId: "HOSHI01", type: "loading-permission-request" } });
     const declined = await firstLoad("hoshi", "Hinata Ogawa", AIDS.hoshiCredit, { declaredIncomeMinor: 1_000_000, existingLimitsMinor: 0 });
-    expect(declined.started.applications[0]).toMatchObject({ examination: { outcome: "declined" }, refusal: { code: "examination-declined" }, permission: null });
+    expect(declined.started.applications[0]).toMatchObject({
+      examination: { outcome: "declined" },
+      refusal: { code: "examination-declined" },
+      permission: null,
+    });
     expect(await db().outboxMessage.count({ where: { ownerCompanyId: "HOSHI01", type: "loading-permission-request" } })).toBe(before);
 
-    const { actor, card, started, grant } = await firstLoad("hoshi", "Hinata Ogawa", AIDS.hoshiCredit, { declaredIncomeMinor: 4_100_000, existingLimitsMinor: 10_000 });
+    const { actor, card, started, grant } = await firstLoad("hoshi", "Hinata Ogawa", AIDS.hoshiCredit, {
+      declaredIncomeMinor: 4_100_000,
+      existingLimitsMinor: 10_000,
+    });
     expect(started.applications[0]?.examination).toMatchObject({ outcome: "approved", limitMinor: 400_000 });
     expect(grant).toBeDefined();
     expect(grant!.installParams).toMatchObject({ kind: "credit", limit: 400_000, holderReference: started.customer.customerNo });
     const recorded = await recordCardLoad(actor, grant!.permissionId, await card.load(grant!));
     expect(recorded).toMatchObject({ ok: true, value: { status: "loaded", charge: { kind: "normal_load", amountMinor: 1500 } } });
-    const record = await db().spLoadRecord.findUniqueOrThrow({ where: { providerCompanyId_messageId: { providerCompanyId: "HOSHI01", messageId: grant!.messageId } } });
+    const record = await db().spLoadRecord.findUniqueOrThrow({
+      where: { providerCompanyId_messageId: { providerCompanyId: "HOSHI01", messageId: grant!.messageId } },
+    });
     expect(record).toMatchObject({ kind: "first_load", status: "loaded", cardId: null, platformType: 200 });
     expect((await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant!.messageId } })).status).toBe("confirmed");
     await terminal.selectApplication(card.transmit, AIDS.hoshiCredit);
@@ -49,7 +72,10 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
     expect(outcome).toMatchObject({ status: "failed", statusWord: 0x6982 });
     const recorded = await recordCardLoad(actor, grant!.permissionId, outcome);
     expect(recorded).toMatchObject({ ok: false, error: { code: "card-refused-load" } });
-    const record = await db().spLoadRecord.findUniqueOrThrow({ where: { providerCompanyId_messageId: { providerCompanyId: "METRO01", messageId: grant!.messageId } }, include: { charge: true } });
+    const record = await db().spLoadRecord.findUniqueOrThrow({
+      where: { providerCompanyId_messageId: { providerCompanyId: "METRO01", messageId: grant!.messageId } },
+      include: { charge: true },
+    });
     expect(record).toMatchObject({ status: "failed", loadedAt: null, charge: null });
     expect((await db().spPermission.findUniqueOrThrow({ where: { id: grant!.permissionId } })).status).toBe("failed");
     expect((await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant!.messageId } })).status).toBe("failed");
@@ -81,7 +107,13 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
     const actor = await desks.metro();
     const base = { applicationAids: [AIDS.metroPass], customer: newCustomer("X Y"), declaredIncomeMinor: null, existingLimitsMinor: null };
     const card = { cardId: "0123456789ABCDEF", cardAttributeData: null, surfaceNumberLast4: null };
-    expect(await startFirstLoad(actor, { ...base, card: { ...card, platformType: 999, isCardLocked: false } })).toMatchObject({ ok: false, error: { refusal: { code: "unknown-platform-type", step: "1802" } } });
-    expect(await startFirstLoad(actor, { ...base, card: { ...card, platformType: 100, isCardLocked: true } })).toMatchObject({ ok: false, error: { refusal: { code: "card-locked" } } });
+    expect(await startFirstLoad(actor, { ...base, card: { ...card, platformType: 999, isCardLocked: false } })).toMatchObject({
+      ok: false,
+      error: { refusal: { code: "unknown-platform-type", step: "1802" } },
+    });
+    expect(await startFirstLoad(actor, { ...base, card: { ...card, platformType: 100, isCardLocked: true } })).toMatchObject({
+      ok: false,
+      error: { refusal: { code: "card-locked" } },
+    });
   });
 });

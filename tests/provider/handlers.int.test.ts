@@ -8,7 +8,12 @@ import { freshDemoWorld } from "./helpers";
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
 
-const send = async <T extends Parameters<typeof enqueueMessage>[1]>(type: T, providerCompanyId: string, body: Parameters<typeof enqueueMessage<T>>[3], inReplyTo?: string) => {
+const send = async <T extends Parameters<typeof enqueueMessage>[1]>(
+  type: T,
+  providerCompanyId: string,
+  body: Parameters<typeof enqueueMessage<T>>[3],
+  inReplyTo?: string,
+) => {
   const sent = await db().$transaction((tx) => enqueueMessage(tx, type, { issuerCompanyId: "RECARD01", providerCompanyId, inReplyTo }, body));
   await deliverNow([sent.outboxId]);
   return sent;
@@ -24,12 +29,20 @@ describe(`the provider's handlers of the issuer's messages, on ${testDatabase().
       currency: "JPY",
       lines: [
         { permissionMessageId: "RECARD01-METRO01-I0000000001", applicationId: "F0524300010001", kind: "normal-load" as const, amountMinor: 300, chargedAt: at },
-        { permissionMessageId: "RECARD01-METRO01-I0000000002", applicationId: "F0524300010001", kind: "reissue-reload" as const, amountMinor: 100, chargedAt: at },
+        {
+          permissionMessageId: "RECARD01-METRO01-I0000000002",
+          applicationId: "F0524300010001",
+          kind: "reissue-reload" as const,
+          amountMinor: 100,
+          chargedAt: at,
+        },
       ],
       totals: { normalLoad: 300, reissueReload: 100, grand: 400 },
     };
     const sent = await send("charge-statement", "METRO01", body);
-    const row = await db().spChargeStatement.findUniqueOrThrow({ where: { providerCompanyId_messageId: { providerCompanyId: "METRO01", messageId: sent.messageId } } });
+    const row = await db().spChargeStatement.findUniqueOrThrow({
+      where: { providerCompanyId_messageId: { providerCompanyId: "METRO01", messageId: sent.messageId } },
+    });
     expect(row).toMatchObject({ period: month, normalTotalMinor: 300, reissueTotalMinor: 100, totalMinor: 400, platformType: 100 });
     // Delivered again (a retry): the inbox answers from its record; still one row.
     await db().outboxMessage.update({ where: { id: sent.outboxId }, data: { status: "pending" } });
@@ -41,7 +54,14 @@ describe(`the provider's handlers of the issuer's messages, on ${testDatabase().
     const stray = await send(
       "loading-permission-grant",
       "HOSHI01",
-      { platformType: 200, kind: "first-load", applicationId: "F0524300020002", loadFileHash: "A".repeat(64), permissionToken: "AQID", expiresAt: new Date(Date.now() + 3600_000).toISOString() },
+      {
+        platformType: 200,
+        kind: "first-load",
+        applicationId: "F0524300020002",
+        loadFileHash: "A".repeat(64),
+        permissionToken: "AQID",
+        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      },
       "RECARD01-HOSHI01-P0000009999",
     );
     const inbox = await db().inboxMessage.findUniqueOrThrow({ where: { ownerCompanyId_messageId: { ownerCompanyId: "HOSHI01", messageId: stray.messageId } } });

@@ -17,7 +17,15 @@ export { AIDS, currentCard, freshDemoWorld } from "../issuer/helpers";
 
 export async function providerActor(email: string): Promise<ProviderActor> {
   const u = await db().user.findUniqueOrThrow({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: "provider", tenantId: u.providerCompanyId!, providerCompanyId: u.providerCompanyId!, companyName: u.providerCompanyId! };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: "provider",
+    tenantId: u.providerCompanyId!,
+    providerCompanyId: u.providerCompanyId!,
+    companyName: u.providerCompanyId!,
+  };
 }
 
 export const desks = {
@@ -94,8 +102,15 @@ export class DeskCard {
   /** Loads under a grant as the desk's browser does; returns the outcome recordCardLoad takes. */
   async load(grant: GrantView, token = grant.permissionToken) {
     await terminal.selectIsd(this.transmit);
-    const loaded = await terminal.loadApplication(this.transmit, { permission: fromBase64Url(token), loadFile: buildLoadFile(grant.loadFile), aid: grant.applicationAid, installParams: grant.installParams });
-    return loaded.ok ? ({ status: "loaded", receipt: toBase64Url(loaded.value.receipt) } as const) : ({ status: "failed", statusWord: loaded.error.sw ?? 0x6f00, step: loaded.error.step } as const);
+    const loaded = await terminal.loadApplication(this.transmit, {
+      permission: fromBase64Url(token),
+      loadFile: buildLoadFile(grant.loadFile),
+      aid: grant.applicationAid,
+      installParams: grant.installParams,
+    });
+    return loaded.ok
+      ? ({ status: "loaded", receipt: toBase64Url(loaded.value.receipt) } as const)
+      : ({ status: "failed", statusWord: loaded.error.sw ?? 0x6f00, step: loaded.error.step } as const);
   }
 }
 

@@ -10,7 +10,13 @@ import type { ProviderActor } from "@/lib/server/auth/session";
 import { relayApdu } from "@/lib/server/data/card-lease";
 import type { GrantView } from "@/lib/server/data/provider/permissions";
 
-const { actor, leaseId, tab, grant, stopAfter } = JSON.parse(process.argv[2]!) as { actor: ProviderActor; leaseId: string; tab: string; grant: GrantView; stopAfter: string };
+const { actor, leaseId, tab, grant, stopAfter } = JSON.parse(process.argv[2]!) as {
+  actor: ProviderActor;
+  leaseId: string;
+  tab: string;
+  grant: GrantView;
+  stopAfter: string;
+};
 let blocks = 0;
 const hang = () => new Promise<never>(() => undefined);
 
@@ -26,7 +32,12 @@ const transmit = async (apdu: Uint8Array): Promise<Uint8Array> => {
 };
 
 await terminal.selectIsd(transmit);
-const loaded = await terminal.loadApplication(transmit, { permission: fromBase64Url(grant.permissionToken), loadFile: buildLoadFile(grant.loadFile), aid: grant.applicationAid, installParams: grant.installParams });
+const loaded = await terminal.loadApplication(transmit, {
+  permission: fromBase64Url(grant.permissionToken),
+  loadFile: buildLoadFile(grant.loadFile),
+  aid: grant.applicationAid,
+  installParams: grant.installParams,
+});
 console.log(loaded.ok ? "RECEIPT" : `REFUSED ${loaded.error.sw}`);
 if (stopAfter === "RECEIPT") await hang();
 process.exit(0);

@@ -18,7 +18,8 @@ async function reloadAtDesk(actor: Awaited<ReturnType<typeof desks.metro>>, card
   if (opened.outcome !== "in_progress") return { opened, confirmed: null as ReloadCaseView | null, recorded: [] };
   const confirmed = await confirmReloadCase(actor, opened.id);
   const recorded = [];
-  for (const grant of grantsOf(confirmed.applications)) recorded.push((await recordReloadLoad(actor, opened.id, grant.permissionId, await card.load(grant))).recorded);
+  for (const grant of grantsOf(confirmed.applications))
+    recorded.push((await recordReloadLoad(actor, opened.id, grant.permissionId, await card.load(grant))).recorded);
   return { opened, confirmed, recorded };
 }
 
@@ -45,7 +46,14 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
     expect(await db().spCreditInvestigation.count({ where: { providerCompanyId: "METRO01", customerId: oldLoad.customerId } })).toBe(1); // claim 12: not redone
     // The issuer verified the receipt: the application is on the reissued card in its records too.
     const issuerPermission = await db().loadingPermission.findUniqueOrThrow({ where: { messageId: reload.messageId } });
-    expect(issuerPermission).toMatchObject({ status: "confirmed", kind: "reload", originalMessageId: oldLoad.messageId, userChargeKind: "reissue_reload", userChargeMinor: 200, userChargeCurrency: "JPY" });
+    expect(issuerPermission).toMatchObject({
+      status: "confirmed",
+      kind: "reload",
+      originalMessageId: oldLoad.messageId,
+      userChargeKind: "reissue_reload",
+      userChargeMinor: 200,
+      userChargeCurrency: "JPY",
+    });
     // The application works on the card.
     const selected = await import("@/lib/core/card").then(({ terminal }) => terminal.selectApplication(card.transmit, AIDS.metroPass));
     expect(selected.ok).toBe(true);
@@ -79,10 +87,16 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
       const card = new DeskCard(await walletImage(approval.surfaceNumber));
       const { opened, confirmed, recorded } = await reloadAtDesk(metro, card, [AIDS.metroPass, AIDS.metroCycle]);
       expect(opened.steps.map((s) => s.step)).toEqual(expect.arrayContaining(["704 → 408", "409", "706"]));
-      expect(await db().spReissueNotice.findFirst({ where: { providerCompanyId: "METRO01", reissuedCardId: approval.reissuedCardId } })).toMatchObject({ via: "pull", oldCardId: old.cardId });
+      expect(await db().spReissueNotice.findFirst({ where: { providerCompanyId: "METRO01", reissuedCardId: approval.reissuedCardId } })).toMatchObject({
+        via: "pull",
+        oldCardId: old.cardId,
+      });
       expect(grantsOf(confirmed!.applications)).toHaveLength(2);
       expect(recorded.map((r) => r.ok)).toEqual([true, true]);
-      const reloads = await db().spLoadRecord.findMany({ where: { providerCompanyId: "METRO01", cardId: approval.reissuedCardId, kind: "reload", status: "loaded" }, include: { charge: true } });
+      const reloads = await db().spLoadRecord.findMany({
+        where: { providerCompanyId: "METRO01", cardId: approval.reissuedCardId, kind: "reload", status: "loaded" },
+        include: { charge: true },
+      });
       expect(reloads.map((r) => r.charge?.kind).sort()).toEqual(["reissue_reload", "reissue_reload"]);
       const after = await db().spReloadCase.findUniqueOrThrow({ where: { id: opened.id } });
       expect(after.outcome).toBe("reloaded");
@@ -106,7 +120,9 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
     const { old, approval } = await reissue("Kenji Watanabe", "stolen");
     expect(approval.notified).toEqual([]);
     const card = new DeskCard(await walletImage(approval.surfaceNumber));
-    const oldLoad = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "HOSHI01", applicationAid: AIDS.hoshiCredit, customer: { fullName: "Kenji Watanabe" } } });
+    const oldLoad = await db().spLoadRecord.findFirstOrThrow({
+      where: { providerCompanyId: "HOSHI01", applicationAid: AIDS.hoshiCredit, customer: { fullName: "Kenji Watanabe" } },
+    });
     expect(oldLoad.cardId).toBeNull();
     expect(old.platformType).toBe(200);
 
@@ -157,7 +173,9 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
     expect(await recordCardLoad(sakura, grant.permissionId, outcome)).toMatchObject({ ok: true });
     // The same result posted twice (a double click) records once.
     expect(await recordCardLoad(sakura, grant.permissionId, outcome)).toMatchObject({ ok: true });
-    const oldLoad = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "SAKURA01", applicationAid: AIDS.sakuraPoints, customer: { fullName: "Kenji Watanabe" }, kind: "first_load" } });
+    const oldLoad = await db().spLoadRecord.findFirstOrThrow({
+      where: { providerCompanyId: "SAKURA01", applicationAid: AIDS.sakuraPoints, customer: { fullName: "Kenji Watanabe" }, kind: "first_load" },
+    });
     expect(await db().spLoadRecord.count({ where: { providerCompanyId: "SAKURA01", previousLoadId: oldLoad.id, status: "loaded" } })).toBe(1);
     expect(await chargesFor("SAKURA01", oldLoad.id)).toHaveLength(1);
   });

@@ -3,7 +3,15 @@ import { db } from "@/lib/server/db";
 import { getCustomer } from "@/lib/server/data/provider/customers";
 import { startFirstLoad } from "@/lib/server/data/provider/first-load";
 import { abandonPermissions, getPermissionViews, recordCardLoad } from "@/lib/server/data/provider/permissions";
-import { advanceReloadCase, CaseNotFoundError, confirmReloadCase, finishReloadCase, getReloadCase, openReloadCase, syncReloadCase } from "@/lib/server/data/provider/reload";
+import {
+  advanceReloadCase,
+  CaseNotFoundError,
+  confirmReloadCase,
+  finishReloadCase,
+  getReloadCase,
+  openReloadCase,
+  syncReloadCase,
+} from "@/lib/server/data/provider/reload";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, walletImage } from "./helpers";
 
@@ -17,7 +25,13 @@ describe(`a desk reaches only its own provider's data, on ${testDatabase().kind}
     const aoi = await currentCard("Aoi Shimizu");
     const card = new DeskCard(await walletImage(aoi.surfaceNumber));
     const opened = await openReloadCase(metro, { ...(await card.read()), applicationAids: [AIDS.metroPass] });
-    const started = await startFirstLoad(metro, { card: await card.read(), applicationAids: [AIDS.metroCycle], customer: { kind: "new", fullName: "Aoi Shimizu", birthDate: null, email: null, phone: null, address: null }, declaredIncomeMinor: null, existingLimitsMinor: null });
+    const started = await startFirstLoad(metro, {
+      card: await card.read(),
+      applicationAids: [AIDS.metroCycle],
+      customer: { kind: "new", fullName: "Aoi Shimizu", birthDate: null, email: null, phone: null, address: null },
+      declaredIncomeMinor: null,
+      existingLimitsMinor: null,
+    });
     if (!started.ok) throw new Error("first load refused");
     const grant = grantsOf(started.value.applications)[0]!;
 

@@ -34,8 +34,14 @@ beforeAll(async () => {
   await resetDatabase();
   const issuer = await db().user.create({ data: { email: "issuer@input.test", name: "Issuer", role: "issuer", passwordHash: "x", issuerCompanyId: "ISS01" } });
   const desk = await db().user.create({ data: { email: "desk@input.test", name: "Desk", role: "provider", passwordHash: "x", providerCompanyId: "METRO01" } });
-  for (const [role, user] of [["issuer", issuer], ["provider", desk]] as const) {
-    sessions[role] = { user: { id: user.id, companyName: "test" }, sid: await createSession(db(), { userId: user.id, address: null, now: new Date(), policy }) };
+  for (const [role, user] of [
+    ["issuer", issuer],
+    ["provider", desk],
+  ] as const) {
+    sessions[role] = {
+      user: { id: user.id, companyName: "test" },
+      sid: await createSession(db(), { userId: user.id, address: null, now: new Date(), policy }),
+    };
   }
 }, 120_000);
 afterAll(() => db().$disconnect());
@@ -43,7 +49,12 @@ afterAll(() => db().$disconnect());
 describe(`form input (${testDatabase().kind})`, () => {
   it("an emptied load fee is a field error, not a ¥0 fee", async () => {
     session = sessions.issuer;
-    const result = await setFeeAction("00000000-0000-4000-8000-000000000000", null, {}, form({ normalLoadFeeMinor: "", reissueReloadFeeMinor: "  ", reason: "Fees for the new year." }));
+    const result = await setFeeAction(
+      "00000000-0000-4000-8000-000000000000",
+      null,
+      {},
+      form({ normalLoadFeeMinor: "", reissueReloadFeeMinor: "  ", reason: "Fees for the new year." }),
+    );
     expect(result.fieldErrors).toEqual({ normalLoadFeeMinor: ["Enter an amount."], reissueReloadFeeMinor: ["Enter an amount."] });
     expect(await db().feeSchedule.count()).toBe(0);
   });
@@ -51,18 +62,37 @@ describe(`form input (${testDatabase().kind})`, () => {
   it("an emptied credit policy field is a field error; no policy version is saved", async () => {
     session = sessions.provider;
     const before = await db().spCreditPolicy.count();
-    const result = await updateCreditPolicyAction({}, form({ minAnnualIncome: "", limitPercentOfIncome: "30", maxLimit: "500000", requiresInvestigation: "on" }));
+    const result = await updateCreditPolicyAction(
+      {},
+      form({ minAnnualIncome: "", limitPercentOfIncome: "30", maxLimit: "500000", requiresInvestigation: "on" }),
+    );
     expect(result.fieldErrors).toEqual({ minAnnualIncome: ["Enter an amount."] });
     expect(await db().spCreditPolicy.count()).toBe(before);
   });
 
   it("birth date 9999-12-31 on the first-load form: a field error on that field, the rest kept", async () => {
     session = sessions.provider;
-    const typed = { customerMode: "new", fullName: "Sato Hana", birthDate: "9999-12-31", email: "hana@example.com", phone: "090-0000-0000", address: "1-2-3 Shibuya", declaredIncome: "5000000", existingLimits: "" };
+    const typed = {
+      customerMode: "new",
+      fullName: "Sato Hana",
+      birthDate: "9999-12-31",
+      email: "hana@example.com",
+      phone: "090-0000-0000",
+      address: "1-2-3 Shibuya",
+      declaredIncome: "5000000",
+      existingLimits: "",
+    };
     const card = JSON.stringify({ platformType: 100, cardId: "0123456789ABCDEF", cardAttributeData: null, isCardLocked: false, surfaceNumberLast4: "4821" });
     const result = await startFirstLoadAction({}, form({ ...typed, card, applicationAids: ["F0524300010001"] }));
     expect(result.fieldErrors).toEqual({ birthDate: ["A birth date is not in the future."] });
-    expect(result.values?.text).toMatchObject({ fullName: "Sato Hana", email: "hana@example.com", phone: "090-0000-0000", address: "1-2-3 Shibuya", declaredIncome: "5000000", birthDate: "9999-12-31" });
+    expect(result.values?.text).toMatchObject({
+      fullName: "Sato Hana",
+      email: "hana@example.com",
+      phone: "090-0000-0000",
+      address: "1-2-3 Shibuya",
+      declaredIncome: "5000000",
+      birthDate: "9999-12-31",
+    });
     expect(result.values?.applicationAids).toEqual(["F0524300010001"]);
     const before1900 = await startFirstLoadAction({}, form({ ...typed, birthDate: "1899-12-31", card, applicationAids: ["F0524300010001"] }));
     expect(before1900.fieldErrors).toEqual({ birthDate: ["A birth date is not before 1900."] });

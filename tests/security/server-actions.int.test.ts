@@ -65,7 +65,11 @@ const sessions = new Map<Role | "signed-out", { user: { id: string; companyName:
 
 beforeAll(async () => {
   await seededDatabase();
-  for (const [role, email] of [["issuer", "issuer@recard.test"], ["provider", "desk@metro.recard.test"], ["cardholder", "hana@recard.test"]] as const) {
+  for (const [role, email] of [
+    ["issuer", "issuer@recard.test"],
+    ["provider", "desk@metro.recard.test"],
+    ["cardholder", "hana@recard.test"],
+  ] as const) {
     const user = await db().user.findUniqueOrThrow({ where: { email } });
     // A live server-side session, so the refusal tested is the role's, not a missing session's.
     const sid = await createSession(db(), { userId: user.id, address: null, now: new Date(), policy: { idleMs: 3_600_000, maxAgeMs: 3_600_000 } });
@@ -96,7 +100,9 @@ describe(`server actions refuse the wrong roles on their own (${testDatabase().k
         for (const [name, action] of actions) {
           getServerSession.mockClear();
           // Arguments are never looked at before the session is: bound ids, state and form data are junk.
-          const args = Array.from({ length: Math.max(action.length, 1) }, (_, i) => (i === action.length - 1 ? new FormData() : "00000000-0000-4000-8000-000000000000"));
+          const args = Array.from({ length: Math.max(action.length, 1) }, (_, i) =>
+            i === action.length - 1 ? new FormData() : "00000000-0000-4000-8000-000000000000",
+          );
           const result = await action(...args);
           expect(getServerSession, `${name} as ${who} asked for the session`).toHaveBeenCalled();
           if (result !== undefined) {
@@ -172,7 +178,10 @@ describe(`route handlers refuse the wrong roles on their own (${testDatabase().k
         session = sessions.get(who)!;
         for (const method of handlers) {
           const handler = mod[method] as (req: Request, ctx: unknown) => Promise<Response>;
-          const request = new Request("http://localhost/x", { method, ...(method === "GET" ? {} : { body: "{}", headers: { "content-type": "application/json" } }) });
+          const request = new Request("http://localhost/x", {
+            method,
+            ...(method === "GET" ? {} : { body: "{}", headers: { "content-type": "application/json" } }),
+          });
           const ids = { id: "00000000-0000-4000-8000-000000000000", messageId: "RECARD01-METRO01-I0000000001" };
           const response = await handler(request, { params: Promise.resolve(ids) });
           expect(response.status, `${method} ${file} as ${who}`).toBe(who === "signed-out" ? 401 : 403);
@@ -183,4 +192,3 @@ describe(`route handlers refuse the wrong roles on their own (${testDatabase().k
     });
   }
 });
-

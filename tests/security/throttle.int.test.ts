@@ -49,7 +49,9 @@ describe(`sign-in throttle (${testDatabase().kind})`, () => {
     const email = await newAccount();
     const { calls, verify } = countingVerifier();
     const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => signInWithPassword(wide, { email, password: `guess-${i}`, address: `203.0.113.${i + 1}` }, { now: at(0), policy, verify })),
+      Array.from({ length: 40 }, (_, i) =>
+        signInWithPassword(wide, { email, password: `guess-${i}`, address: `203.0.113.${i + 1}` }, { now: at(0), policy, verify }),
+      ),
     );
     expect(calls.n).toBe(ACCOUNT_SCHEDULE.free);
     expect(results.filter((r) => !r.ok && r.code === "invalid")).toHaveLength(ACCOUNT_SCHEDULE.free);
@@ -59,7 +61,11 @@ describe(`sign-in throttle (${testDatabase().kind})`, () => {
   it("40 concurrent wrong passwords from one address on one account: the same bound", async () => {
     const email = await newAccount();
     const { calls, verify } = countingVerifier();
-    await Promise.all(Array.from({ length: 40 }, (_, i) => signInWithPassword(wide, { email, password: `guess-${i}`, address: "198.51.100.7" }, { now: at(0), policy, verify })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        signInWithPassword(wide, { email, password: `guess-${i}`, address: "198.51.100.7" }, { now: at(0), policy, verify }),
+      ),
+    );
     expect(calls.n).toBe(ACCOUNT_SCHEDULE.free);
   });
 

@@ -58,37 +58,44 @@ export function SignInForm({ callbackUrl, demo = null }: { callbackUrl: string; 
 
   return (
     <>
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label={t("signIn.formLabel")}>
-      {message && <FormMessage tone="bad">{message}</FormMessage>}
-      <TextField label={t("signIn.email")} name="email" type="email" autoComplete="username" required errors={fieldErrors.email} />
-      <TextField label={t("signIn.password")} name="password" type="password" autoComplete="current-password" required errors={fieldErrors.password} />
-      <Button type="submit" disabled={pending} className="w-full">
-        {pending ? t("signIn.submitting") : t("signIn.submit")}
-      </Button>
-    </form>
-    {demo && (
-      <section aria-labelledby="demo-accounts" className="mt-6 border-t border-slate-200 pt-4">
-        <h2 id="demo-accounts" className="text-sm font-semibold text-slate-800">{t("demo.title")}</h2>
-        <p className="mt-1 text-xs text-slate-600">
-          {t.rich("demo.intro", { password: demo.password, code: (chunks) => <code className="rounded bg-slate-100 px-1">{chunks}</code> })}
-        </p>
-        <ul className="mt-2 divide-y divide-slate-100 text-sm">
-          {demo.accounts.map((a) => (
-            <li key={a.email} className="flex items-center justify-between gap-2 py-1.5">
-              <span className="min-w-0">
-                <span className="block truncate font-medium text-slate-800">{a.name}</span>
-                <span className="block text-xs text-slate-600">
-                  {a.company ? t("demo.portalOfCompany", { company: a.company, portal: t(`demo.portal.${a.portal}`) }) : t(`demo.portal.${a.portal}`)}
+      <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label={t("signIn.formLabel")}>
+        {message && <FormMessage tone="bad">{message}</FormMessage>}
+        <TextField label={t("signIn.email")} name="email" type="email" autoComplete="username" required errors={fieldErrors.email} />
+        <TextField label={t("signIn.password")} name="password" type="password" autoComplete="current-password" required errors={fieldErrors.password} />
+        <Button type="submit" disabled={pending} className="w-full">
+          {pending ? t("signIn.submitting") : t("signIn.submit")}
+        </Button>
+      </form>
+      {demo && (
+        <section aria-labelledby="demo-accounts" className="mt-6 border-t border-slate-200 pt-4">
+          <h2 id="demo-accounts" className="text-sm font-semibold text-slate-800">
+            {t("demo.title")}
+          </h2>
+          <p className="mt-1 text-xs text-slate-600">
+            {t.rich("demo.intro", { password: demo.password, code: (chunks) => <code className="rounded bg-slate-100 px-1">{chunks}</code> })}
+          </p>
+          <ul className="mt-2 divide-y divide-slate-100 text-sm">
+            {demo.accounts.map((a) => (
+              <li key={a.email} className="flex items-center justify-between gap-2 py-1.5">
+                <span className="min-w-0">
+                  <span className="block truncate font-medium text-slate-800">{a.name}</span>
+                  <span className="block text-xs text-slate-600">
+                    {a.company ? t("demo.portalOfCompany", { company: a.company, portal: t(`demo.portal.${a.portal}`) }) : t(`demo.portal.${a.portal}`)}
+                  </span>
                 </span>
-              </span>
-              <button type="button" onClick={() => fillDemoAccount(a)} className="shrink-0 rounded-md px-2 py-1 text-xs font-medium text-sky-800 ring-1 ring-inset ring-sky-200 hover:bg-sky-50" aria-label={t("demo.use", { email: a.email })}>
-                {a.email}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </section>
-    )}
+                <button
+                  type="button"
+                  onClick={() => fillDemoAccount(a)}
+                  className="shrink-0 rounded-md px-2 py-1 text-xs font-medium text-sky-800 ring-1 ring-inset ring-sky-200 hover:bg-sky-50"
+                  aria-label={t("demo.use", { email: a.email })}
+                >
+                  {a.email}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </>
   );
 }

@@ -18,7 +18,6 @@ export async function markNoticesReadAction(_prev: FormState, _formData: FormDat
   return { ok: true, message: count === 0 ? t("nothingUnread") : t("markedRead", { count }) };
 }
 
-
 /** The language of the cardholder's notices and e-mail. */
 export async function setNoticeLocaleAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const auth = await authorize("cardholder");

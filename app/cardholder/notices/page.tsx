@@ -28,7 +28,18 @@ export default async function NoticesPage() {
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
         <Panel
           title={unread ? t("inboxUnread", { count: unread }) : t("inbox")}
-          actions={unread ? <SimpleForm action={markNoticesReadAction} fields={[]} submitLabel={t("markRead")} ariaLabel={t("markReadLabel")} idPrefix="read" variant="secondary" /> : null}
+          actions={
+            unread ? (
+              <SimpleForm
+                action={markNoticesReadAction}
+                fields={[]}
+                submitLabel={t("markRead")}
+                ariaLabel={t("markReadLabel")}
+                idPrefix="read"
+                variant="secondary"
+              />
+            ) : null
+          }
         >
           {notices.length === 0 ? (
             <p className="text-sm text-slate-500">{t("none")}</p>

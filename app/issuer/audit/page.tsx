@@ -15,7 +15,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const last = rows.at(-1);
   return (
     <>
-      <PageHeader title="Audit log" description="Every decision of the issuer: who, when, what and why. Append-only: the database refuses to change or delete an entry." />
+      <PageHeader
+        title="Audit log"
+        description="Every decision of the issuer: who, when, what and why. Append-only: the database refuses to change or delete an entry."
+      />
       <Panel>
         <Table head={["When", "Who", "Action", "Subject", "Reason"]} empty="No entries." caption="Audit log">
           {rows.map((a) => (

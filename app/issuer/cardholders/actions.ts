@@ -9,7 +9,20 @@ import { createCardholder, inviteCardholder } from "@/lib/server/data/issuer/car
 import { env } from "@/lib/server/env";
 import { CreateCardholderSchema } from "@/lib/validation/cardholder";
 
-const FIELDS = ["fullName", "fullNameKana", "sex", "birthDate", "occupation", "annualIncomeMinor", "postalCode", "address", "email", "phone", "locale", "platformType"] as const;
+const FIELDS = [
+  "fullName",
+  "fullNameKana",
+  "sex",
+  "birthDate",
+  "occupation",
+  "annualIncomeMinor",
+  "postalCode",
+  "address",
+  "email",
+  "phone",
+  "locale",
+  "platformType",
+] as const;
 
 /** A new cardholder (identity checked by the operator) with a first card. */
 export async function createCardholderAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -38,5 +51,8 @@ export async function inviteCardholderAction(cardholderId: string, _prev: FormSt
   const result = await inviteCardholder(auth.actor, cardholderId);
   if (!result.ok) return { message: result.error.message };
   revalidatePath(`/issuer/cardholders/${cardholderId}`);
-  return { ok: true, message: `Send this link to ${result.value.email} (valid until ${result.value.expiresAt.toISOString().slice(0, 10)}, once): ${await origin()}/invite/${result.value.token}` };
+  return {
+    ok: true,
+    message: `Send this link to ${result.value.email} (valid until ${result.value.expiresAt.toISOString().slice(0, 10)}, once): ${await origin()}/invite/${result.value.token}`,
+  };
 }

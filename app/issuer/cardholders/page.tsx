@@ -23,7 +23,10 @@ export default async function CardholdersPage({ searchParams }: { searchParams: 
   const rows = await listCardholders(actor, f.q);
   return (
     <>
-      <PageHeader title="Cardholders" description="The issuer's cardholders (the patent's user information). Open one to see their cards or issue a new card." actions={
+      <PageHeader
+        title="Cardholders"
+        description="The issuer's cardholders (the patent's user information). Open one to see their cards or issue a new card."
+        actions={
           <>
             <LinkButton href="/issuer/cards">Cards</LinkButton>
             <LinkButton href="/issuer/cardholders/new" variant="primary">
@@ -36,7 +39,13 @@ export default async function CardholdersPage({ searchParams }: { searchParams: 
         <form className="mb-4 flex items-end gap-3" role="search">
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Search</span>
-            <input name="q" defaultValue={f.q} placeholder="Name, CH-000001, e-mail" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
+            <input
+              name="q"
+              defaultValue={f.q}
+              placeholder="Name, CH-000001, e-mail"
+              className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300"
+              aria-describedby="q-error"
+            />
             <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
           </label>
           <Button type="submit">Search</Button>

@@ -26,16 +26,25 @@ const ReportSchema = z.object({
 export async function reportOnBehalfAction(cardUuid: string, _prev: ReportState, formData: FormData): Promise<ReportState> {
   const auth = await authorize("issuer");
   if (!auth.ok) return { message: auth.refusal.message };
-  const parsed = ReportSchema.safeParse({ reason: formData.get("reason") ?? undefined, statement: formData.get("statement") || undefined, confirm: formData.get("confirm") ?? undefined });
+  const parsed = ReportSchema.safeParse({
+    reason: formData.get("reason") ?? undefined,
+    statement: formData.get("statement") || undefined,
+    confirm: formData.get("confirm") ?? undefined,
+  });
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
   const who = operator(auth.actor);
-  const result = await fileReissueRequest({ kind: "operator", userId: who.id, label: who.label }, { cardUuid, reason: parsed.data.reason, statement: parsed.data.statement });
+  const result = await fileReissueRequest(
+    { kind: "operator", userId: who.id, label: who.label },
+    { cardUuid, reason: parsed.data.reason, statement: parsed.data.statement },
+  );
   if (!result.ok) return { message: result.error.message };
   await deliverHotList(result.value.outboxIds);
   redirect(`/issuer/cards/${cardUuid}?reported=${result.value.requestNo}${result.value.blocked ? "&blocked=1" : ""}`);
 }
 
-const IssueSchema = z.object({ platformType: z.coerce.number().pipe(z.union([z.literal(100), z.literal(200)], { error: "Choose platform type 100 or 200." })) });
+const IssueSchema = z.object({
+  platformType: z.coerce.number().pipe(z.union([z.literal(100), z.literal(200)], { error: "Choose platform type 100 or 200." })),
+});
 
 /** Issues a new (first) card to a cardholder (DESIGN.md flow 1). */
 export async function issueCardAction(cardholderId: string, _prev: IssueState, formData: FormData): Promise<IssueState> {
@@ -46,7 +55,10 @@ export async function issueCardAction(cardholderId: string, _prev: IssueState, f
   const result = await issueNewCard(auth.actor, cardholderId, parsed.data.platformType);
   if (!result.ok) return { message: result.error.message };
   revalidatePath(`/issuer/cardholders/${cardholderId}`);
-  return { ok: true, message: `Card ending ${result.value.surfaceNumber.slice(-4)} personalised (platform ${result.value.platformType}) and delivered to the cardholder.` };
+  return {
+    ok: true,
+    message: `Card ending ${result.value.surfaceNumber.slice(-4)} personalised (platform ${result.value.platformType}) and delivered to the cardholder.`,
+  };
 }
 
 /** Hot list messages go out at once; if a provider is unreachable the queue retries. */
@@ -59,7 +71,9 @@ async function deliverHotList(outboxIds: string[]): Promise<void> {
   }
 }
 
-const WithdrawSchema = z.object({ reason: z.string().trim().min(5, "Say why the report is withdrawn (the audit log keeps it).").max(500, "Keep it under 500 characters.") });
+const WithdrawSchema = z.object({
+  reason: z.string().trim().min(5, "Say why the report is withdrawn (the audit log keeps it).").max(500, "Keep it under 500 characters."),
+});
 
 /** Reinstate by an operator: the cardholder found the card; the report is withdrawn and the card unblocked. */
 export async function withdrawOnBehalfAction(requestId: string, _prev: WithdrawState, formData: FormData): Promise<WithdrawState> {
@@ -107,5 +121,10 @@ export async function terminateChipAction(cardUuid: string, _prev: FormState, _f
   const result = await terminateChipInHand(auth.actor, cardUuid);
   if (!result.ok) return { message: result.error.message };
   revalidatePath(`/issuer/cards/${cardUuid}`);
-  return { ok: true, message: result.value.alreadyTerminated ? "The chip was already terminated." : `Chip terminated (SET STATUS TERMINATED under ${result.value.messageId}): it refuses every command now.` };
+  return {
+    ok: true,
+    message: result.value.alreadyTerminated
+      ? "The chip was already terminated."
+      : `Chip terminated (SET STATUS TERMINATED under ${result.value.messageId}): it refuses every command now.`,
+  };
 }

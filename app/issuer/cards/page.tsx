@@ -35,7 +35,13 @@ export default async function CardsPage({ searchParams }: { searchParams: Promis
         <form className="mb-4 flex flex-wrap items-end gap-3" role="search">
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Search</span>
-            <input name="q" defaultValue={f.q} placeholder="4821, Hana, CH-000001…" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
+            <input
+              name="q"
+              defaultValue={f.q}
+              placeholder="4821, Hana, CH-000001…"
+              className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300"
+              aria-describedby="q-error"
+            />
             <FieldErrors id="q-error" errors={list.searchError ? [list.searchError] : undefined} />
           </label>
           <label className="text-sm">

@@ -18,7 +18,11 @@ const FeeSchema = z.object({
 export async function setFeeAction(providerId: string, applicationId: string | null, _prev: FormState, formData: FormData): Promise<FormState> {
   const auth = await authorize("issuer");
   if (!auth.ok) return { message: auth.refusal.message };
-  const parsed = FeeSchema.safeParse({ normalLoadFeeMinor: formData.get("normalLoadFeeMinor"), reissueReloadFeeMinor: formData.get("reissueReloadFeeMinor"), reason: formData.get("reason") ?? "" });
+  const parsed = FeeSchema.safeParse({
+    normalLoadFeeMinor: formData.get("normalLoadFeeMinor"),
+    reissueReloadFeeMinor: formData.get("reissueReloadFeeMinor"),
+    reason: formData.get("reason") ?? "",
+  });
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
   const { reason, ...fees } = parsed.data;
   const result = await setFeeSchedule(auth.actor, { providerId, applicationId, currency: "JPY", ...fees }, reason);

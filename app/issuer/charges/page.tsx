@@ -15,7 +15,14 @@ import { issueStatementAction, setFeeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Charges" };
 
-const FilterSchema = z.object({ provider: z.uuid().optional().catch(undefined), period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional().catch(undefined) });
+const FilterSchema = z.object({
+  provider: z.uuid().optional().catch(undefined),
+  period: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+    .optional()
+    .catch(undefined),
+});
 
 /** Closed months, newest first (a statement covers a month that is over). */
 function closedMonths(now: Date, count: number): string[] {
@@ -88,8 +95,20 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
                   <Td>
                     {a.name} {a.status !== "approved" && <Badge tone="warn">{a.status}</Badge>}
                   </Td>
-                  <Td>{a.current ? formatMoney(a.current.normalLoadFeeMinor, a.current.currency) : p.default ? `${formatMoney(p.default.normalLoadFeeMinor, p.default.currency)} (default)` : "—"}</Td>
-                  <Td>{a.current ? formatMoney(a.current.reissueReloadFeeMinor, a.current.currency) : p.default ? `${formatMoney(p.default.reissueReloadFeeMinor, p.default.currency)} (default)` : "—"}</Td>
+                  <Td>
+                    {a.current
+                      ? formatMoney(a.current.normalLoadFeeMinor, a.current.currency)
+                      : p.default
+                        ? `${formatMoney(p.default.normalLoadFeeMinor, p.default.currency)} (default)`
+                        : "—"}
+                  </Td>
+                  <Td>
+                    {a.current
+                      ? formatMoney(a.current.reissueReloadFeeMinor, a.current.currency)
+                      : p.default
+                        ? `${formatMoney(p.default.reissueReloadFeeMinor, p.default.currency)} (default)`
+                        : "—"}
+                  </Td>
                   <Td>{a.current ? formatDate(a.current.validFrom) : "—"}</Td>
                   <Td className="whitespace-normal">
                     <details>
@@ -101,8 +120,20 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
                           ariaLabel={`Fees for ${a.name}`}
                           submitLabel="Save fees"
                           fields={[
-                            { kind: "number", name: "normalLoadFeeMinor", label: "Normal load fee (¥)", min: 0, defaultValue: a.current?.normalLoadFeeMinor ?? 0 },
-                            { kind: "number", name: "reissueReloadFeeMinor", label: "Reissue reload fee (¥)", min: 0, defaultValue: a.current?.reissueReloadFeeMinor ?? 0 },
+                            {
+                              kind: "number",
+                              name: "normalLoadFeeMinor",
+                              label: "Normal load fee (¥)",
+                              min: 0,
+                              defaultValue: a.current?.normalLoadFeeMinor ?? 0,
+                            },
+                            {
+                              kind: "number",
+                              name: "reissueReloadFeeMinor",
+                              label: "Reissue reload fee (¥)",
+                              min: 0,
+                              defaultValue: a.current?.reissueReloadFeeMinor ?? 0,
+                            },
                             { kind: "textarea", name: "reason", label: "Reason" },
                           ]}
                         />
@@ -123,14 +154,24 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
             pendingLabel="Sending…"
             fields={[
               { kind: "select", name: "providerId", label: "Provider", options: [{ value: "", label: "Choose…" }, ...providerOptions] },
-              { kind: "select", name: "period", label: "Month", options: closedMonths(now, 18).map((m) => ({ value: m, label: m })), hint: "Each charge is billed once; platform-100 and platform-200 loads go in separate statements." },
+              {
+                kind: "select",
+                name: "period",
+                label: "Month",
+                options: closedMonths(now, 18).map((m) => ({ value: m, label: m })),
+                hint: "Each charge is billed once; platform-100 and platform-200 loads go in separate statements.",
+              },
             ]}
           />
         </Panel>
       </div>
 
       <Panel title="Statements" className="mt-6">
-        <Table head={["Month", "Provider", "Platform", "Normal", "Reissue", "Total", "Lines", "Message id", "Sent"]} caption="Statements" empty="No statement issued yet.">
+        <Table
+          head={["Month", "Provider", "Platform", "Normal", "Reissue", "Total", "Lines", "Message id", "Sent"]}
+          caption="Statements"
+          empty="No statement issued yet."
+        >
           {statements.map((s) => (
             <tr key={s.id}>
               <Td>{s.period}</Td>

@@ -30,17 +30,29 @@ export async function startRotationAction(_prev: FormState, formData: FormData):
   };
 }
 
-const CheckSchema = z.object({ messageId: singleLineText(40).pipe(z.string().regex(/^[A-Z0-9]{4,12}-[A-Z0-9]{4,12}-I\d{10}$/, "Enter a permission message id, e.g. RECARD01-METRO01-I0000000001.")) });
+const CheckSchema = z.object({
+  messageId: singleLineText(40).pipe(
+    z.string().regex(/^[A-Z0-9]{4,12}-[A-Z0-9]{4,12}-I\d{10}$/, "Enter a permission message id, e.g. RECARD01-METRO01-I0000000001."),
+  ),
+});
 
 /** Re-checks a recorded load: the token with the key version that signed it, the receipt with the card's key. */
 export async function checkRecordedLoadAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const auth = await authorize("issuer");
   if (!auth.ok) return { message: auth.refusal.message };
-  const parsed = CheckSchema.safeParse({ messageId: String(formData.get("messageId") ?? "").trim().toUpperCase() });
+  const parsed = CheckSchema.safeParse({
+    messageId: String(formData.get("messageId") ?? "")
+      .trim()
+      .toUpperCase(),
+  });
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
   const check = await checkRecordedLoad(auth.actor, parsed.data.messageId);
   if (!check) return { message: `No confirmed load under ${parsed.data.messageId}.` };
-  const token = check.token.ok ? `its permission token verifies with issuer key version ${check.token.version.toString(16).toUpperCase()}` : `its permission token does not verify (${check.token.error})`;
-  const receipt = check.receipt.ok ? `the card's receipt verifies (confirmation counter ${check.receipt.confirmationCounter})` : `the card's receipt does not verify (${check.receipt.error})`;
+  const token = check.token.ok
+    ? `its permission token verifies with issuer key version ${check.token.version.toString(16).toUpperCase()}`
+    : `its permission token does not verify (${check.token.error})`;
+  const receipt = check.receipt.ok
+    ? `the card's receipt verifies (confirmation counter ${check.receipt.confirmationCounter})`
+    : `the card's receipt does not verify (${check.receipt.error})`;
   return { ok: check.token.ok && check.receipt.ok, message: `${parsed.data.messageId}: ${token}; ${receipt}.` };
 }

@@ -38,8 +38,8 @@ export default async function CardKeysPage() {
       </Panel>
       <Panel title="Start a rotation" className="mt-6">
         <p className="mb-3 text-sm text-slate-600">
-          A new key pair is generated on the server and becomes version {current ? (current.version + 1).toString(16).toUpperCase() : "—"}; version {current?.versionHex ?? "—"} signs its
-          update, which every card checks before it trusts the new key. Cards can take versions up to 7F.
+          A new key pair is generated on the server and becomes version {current ? (current.version + 1).toString(16).toUpperCase() : "—"}; version{" "}
+          {current?.versionHex ?? "—"} signs its update, which every card checks before it trusts the new key. Cards can take versions up to 7F.
         </p>
         <SimpleForm
           action={startRotationAction}
@@ -55,7 +55,10 @@ export default async function CardKeysPage() {
               label: "Why",
               options: [
                 { value: "scheduled", label: "Scheduled: the current key signs the update (cards learn it at a desk)" },
-                { value: "compromised", label: "The current signing key is compromised: no update is signed with it (cards learn it only at an issuer contact)" },
+                {
+                  value: "compromised",
+                  label: "The current signing key is compromised: no update is signed with it (cards learn it only at an issuer contact)",
+                },
               ],
               defaultValue: "scheduled",
             },

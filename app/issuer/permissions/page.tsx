@@ -17,7 +17,11 @@ export const metadata: Metadata = { title: "Loading permissions" };
 const FilterSchema = z.object({
   status: z.enum(["granted", "refused", "confirmed", "failed"]).optional().catch(undefined),
   kind: z.enum(["first_load", "reload"]).optional().catch(undefined),
-  provider: z.string().regex(/^[A-Z0-9]{4,12}$/).optional().catch(undefined),
+  provider: z
+    .string()
+    .regex(/^[A-Z0-9]{4,12}$/)
+    .optional()
+    .catch(undefined),
   q: z.string().max(40).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1),
 });
@@ -31,8 +35,13 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
   // A search word with a control character (NUL…) is refused by the box, not sent to the database.
   const search = parseSearchParam(params.q, 40);
   const f = FilterSchema.parse({ ...params, q: search.query });
-  const { rows, total, byStatus } = await listPermissions(actor, { status: f.status, kind: f.kind, providerCompanyId: f.provider, messageId: f.q }, { skip: (f.page - 1) * PAGE, take: PAGE });
-  const query = (page: number) => `?${new URLSearchParams({ ...(f.status ? { status: f.status } : {}), ...(f.kind ? { kind: f.kind } : {}), ...(f.provider ? { provider: f.provider } : {}), ...(f.q ? { q: f.q } : {}), page: String(page) })}`;
+  const { rows, total, byStatus } = await listPermissions(
+    actor,
+    { status: f.status, kind: f.kind, providerCompanyId: f.provider, messageId: f.q },
+    { skip: (f.page - 1) * PAGE, take: PAGE },
+  );
+  const query = (page: number) =>
+    `?${new URLSearchParams({ ...(f.status ? { status: f.status } : {}), ...(f.kind ? { kind: f.kind } : {}), ...(f.provider ? { provider: f.provider } : {}), ...(f.q ? { q: f.q } : {}), page: String(page) })}`;
   return (
     <>
       <PageHeader
@@ -49,7 +58,13 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
         <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter permissions">
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Message id</span>
-            <input name="q" defaultValue={f.q} placeholder="RECARD01-METRO01-I…" className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
+            <input
+              name="q"
+              defaultValue={f.q}
+              placeholder="RECARD01-METRO01-I…"
+              className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300"
+              aria-describedby="q-error"
+            />
             <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
           </label>
           <label className="text-sm">
@@ -84,7 +99,11 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
         <p className="mb-2 text-xs text-slate-500" aria-live="polite">
           {total} permission{total === 1 ? "" : "s"}
         </p>
-        <Table head={["Message id", "Provider", "Application", "Card", "Kind", "Status", "Decided", "Reason / original", "Charge"]} caption="Loading permissions" empty="No permission matches.">
+        <Table
+          head={["Message id", "Provider", "Application", "Card", "Kind", "Status", "Decided", "Reason / original", "Charge"]}
+          caption="Loading permissions"
+          empty="No permission matches."
+        >
           {rows.map((p) => (
             <tr key={p.id}>
               <Td mono>{p.messageId}</Td>

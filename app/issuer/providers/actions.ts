@@ -33,15 +33,29 @@ export async function setReissueDeliveryAction(providerId: string, _prev: FormSt
   const result = await setReissueInfoDelivery(auth.actor, providerId, parsed.data.delivery);
   if (!result.ok) return { message: result.error.message };
   revalidatePath("/issuer/providers");
-  return { ok: true, message: parsed.data.delivery === "push" ? "Reissues will be pushed to this provider (Fig. 12)." : "This provider will pull reissuance information at reload time (Fig. 19)." };
+  return {
+    ok: true,
+    message:
+      parsed.data.delivery === "push"
+        ? "Reissues will be pushed to this provider (Fig. 12)."
+        : "This provider will pull reissuance information at reload time (Fig. 19).",
+  };
 }
 
 const ApplicationSchema = z.object({
-  aid: z.string().trim().toUpperCase().regex(/^(?:[0-9A-F]{2}){5,16}$/, "An AID is 5 to 16 bytes in hex, e.g. F0524300010003."),
+  aid: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^(?:[0-9A-F]{2}){5,16}$/, "An AID is 5 to 16 bytes in hex, e.g. F0524300010003."),
   name: singleLineText(64).pipe(z.string().min(2, "Give the application a name.")),
   kind: z.enum(["transit", "loyalty", "credit"], { error: "Choose a kind." }),
   version: singleLineText(16).pipe(z.string().min(1, "Give a version.")),
-  loadFileHash: z.string().trim().toUpperCase().regex(/^[0-9A-F]{64}$/, "The SHA-256 of the load file: 64 hex digits."),
+  loadFileHash: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[0-9A-F]{64}$/, "The SHA-256 of the load file: 64 hex digits."),
 });
 
 /** Registers an application for examination; it stays pending until approved. */
@@ -59,7 +73,12 @@ export async function registerApplicationAction(providerId: string, _prev: FormS
 const AppStatusSchema = z.object({ status: z.enum(["approved", "revoked"]), reason: Reason });
 
 /** Approves, revokes or reinstates an application. */
-export async function setApplicationStatusAction(applicationId: string, status: "approved" | "revoked", _prev: FormState, formData: FormData): Promise<FormState> {
+export async function setApplicationStatusAction(
+  applicationId: string,
+  status: "approved" | "revoked",
+  _prev: FormState,
+  formData: FormData,
+): Promise<FormState> {
   const auth = await authorize("issuer");
   if (!auth.ok) return { message: auth.refusal.message };
   const parsed = AppStatusSchema.safeParse({ status, reason: formData.get("reason") ?? "" });

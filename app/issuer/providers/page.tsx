@@ -83,7 +83,11 @@ export default async function ProvidersPage() {
               />
             </section>
             <h3 className="mt-6 mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Applications</h3>
-            <Table head={["Application", "AID", "Kind", "Version", "Load file SHA-256", "On cards", "Status", "Decision"]} caption={`Applications of ${p.name}`} empty="No application registered.">
+            <Table
+              head={["Application", "AID", "Kind", "Version", "Load file SHA-256", "On cards", "Status", "Decision"]}
+              caption={`Applications of ${p.name}`}
+              empty="No application registered."
+            >
               {p.applications.map((a) => (
                 <tr key={a.id}>
                   <Td>{a.name}</Td>
@@ -133,7 +137,12 @@ export default async function ProvidersPage() {
                       ],
                     },
                     { kind: "text", name: "version", label: "Version", defaultValue: "1" },
-                    { kind: "text", name: "loadFileHash", label: "Load file SHA-256", hint: "The card refuses any other bytes under a permission for this application." },
+                    {
+                      kind: "text",
+                      name: "loadFileHash",
+                      label: "Load file SHA-256",
+                      hint: "The card refuses any other bytes under a permission for this application.",
+                    },
                   ]}
                 />
               </div>

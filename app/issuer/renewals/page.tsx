@@ -26,13 +26,22 @@ export default async function RenewalsPage({ searchParams }: { searchParams: Pro
   const [runs, preview] = await Promise.all([listRenewalRuns(actor), month ? previewRenewal(actor, month) : null]);
   return (
     <>
-      <PageHeader title="Renewals" description="Renew the cards expiring in a month, in bulk: each card is reissued with reason renewal (examination, notifications, methods 1/2 as for a lost card); the old card works until the cardholder activates the new one." />
+      <PageHeader
+        title="Renewals"
+        description="Renew the cards expiring in a month, in bulk: each card is reissued with reason renewal (examination, notifications, methods 1/2 as for a lost card); the old card works until the cardholder activates the new one."
+      />
       <div className="grid gap-6 lg:grid-cols-2">
         <Panel title="Cards expiring in a month">
           <form className="flex items-end gap-3" aria-label="Preview a renewal">
             <label className="text-sm" htmlFor="renewal-month">
               <span className="block font-medium text-slate-700">Month</span>
-              <input id="renewal-month" type="month" name="month" defaultValue={month ?? nextMonth()} className="mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" />
+              <input
+                id="renewal-month"
+                type="month"
+                name="month"
+                defaultValue={month ?? nextMonth()}
+                className="mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300"
+              />
             </label>
             <Button type="submit" variant="secondary">
               Preview
@@ -51,7 +60,11 @@ export default async function RenewalsPage({ searchParams }: { searchParams: Pro
                   </tr>
                 ))}
               </Table>
-              <Table head={["Provider", "Cards with its applications"]} caption="By provider (notified by push or pull)" empty="No provider has applications on these cards.">
+              <Table
+                head={["Provider", "Cards with its applications"]}
+                caption="By provider (notified by push or pull)"
+                empty="No provider has applications on these cards."
+              >
                 {preview.byProvider.map((p) => (
                   <tr key={p.companyId}>
                     <Td>{p.name}</Td>
@@ -59,7 +72,16 @@ export default async function RenewalsPage({ searchParams }: { searchParams: Pro
                   </tr>
                 ))}
               </Table>
-              {preview.total > 0 && <SimpleForm action={startRenewalRunAction.bind(null, preview.month)} fields={[]} submitLabel={`Start renewal run (${preview.total} card${preview.total === 1 ? "" : "s"})`} ariaLabel="Start the renewal run" idPrefix="start-run" pendingLabel="Starting…" />}
+              {preview.total > 0 && (
+                <SimpleForm
+                  action={startRenewalRunAction.bind(null, preview.month)}
+                  fields={[]}
+                  submitLabel={`Start renewal run (${preview.total} card${preview.total === 1 ? "" : "s"})`}
+                  ariaLabel="Start the renewal run"
+                  idPrefix="start-run"
+                  pendingLabel="Starting…"
+                />
+              )}
             </section>
           )}
         </Panel>

@@ -29,8 +29,18 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
         description="What we charge our users per load (claim 14): the normal fee for a first load, the reissue fee for a reload on a reissued card. Below, what the issuer charges us (claim 13), as its statements arrive."
       />
       <StatGrid>
-        <Stat label="Normal-load fees" value={formatMoney(totals.normalMinor, currency)} hint={`${totals.normalCount} first load${totals.normalCount === 1 ? "" : "s"}`} testId="total-normal" />
-        <Stat label="Reissue fees" value={formatMoney(totals.reissueMinor, currency)} hint={`${totals.reissueCount} reload${totals.reissueCount === 1 ? "" : "s"} on reissued cards`} testId="total-reissue" />
+        <Stat
+          label="Normal-load fees"
+          value={formatMoney(totals.normalMinor, currency)}
+          hint={`${totals.normalCount} first load${totals.normalCount === 1 ? "" : "s"}`}
+          testId="total-normal"
+        />
+        <Stat
+          label="Reissue fees"
+          value={formatMoney(totals.reissueMinor, currency)}
+          hint={`${totals.reissueCount} reload${totals.reissueCount === 1 ? "" : "s"} on reissued cards`}
+          testId="total-reissue"
+        />
         <Stat label="All charges" value={formatMoney(totals.normalMinor + totals.reissueMinor, currency)} testId="total-all" />
       </StatGrid>
       <Panel title="By month" className="mt-6">
@@ -55,7 +65,12 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
         actions={
           <nav aria-label="Filter charges" className="flex gap-1 text-sm">
             {(["all", "normal", "reissue"] as const).map((k) => (
-              <Link key={k} href={k === "all" ? "/provider/charges" : `/provider/charges?kind=${k}`} aria-current={filter === k ? "page" : undefined} className={`rounded-md px-2.5 py-1 ${filter === k ? "bg-slate-900 text-white" : "text-slate-600 ring-1 ring-slate-200"}`}>
+              <Link
+                key={k}
+                href={k === "all" ? "/provider/charges" : `/provider/charges?kind=${k}`}
+                aria-current={filter === k ? "page" : undefined}
+                className={`rounded-md px-2.5 py-1 ${filter === k ? "bg-slate-900 text-white" : "text-slate-600 ring-1 ring-slate-200"}`}
+              >
                 {k === "all" ? "All" : k === "normal" ? "Normal" : "Reissue"}
               </Link>
             ))}
@@ -82,7 +97,11 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
         </Table>
       </Panel>
       <Panel title="The issuer's statements to us (claim 13)" className="mt-6">
-        <Table caption="Charge statements received" head={["Period", "Platform", "Normal loads", "Reissue reloads", "Total", "Lines", "Message", "Received"]} empty="No statement received yet.">
+        <Table
+          caption="Charge statements received"
+          head={["Period", "Platform", "Normal loads", "Reissue reloads", "Total", "Lines", "Message", "Received"]}
+          empty="No statement received yet."
+        >
           {statements.map((s) => (
             <tr key={s.id}>
               <Td>{s.period}</Td>

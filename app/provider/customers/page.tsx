@@ -23,8 +23,16 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
       />
       <Panel>
         <form className="mb-4 flex gap-2" role="search" aria-label="Search customers">
-          <input type="search" name="q" defaultValue={query} aria-label="Name or customer number" placeholder="Name or customer number…" className="w-80 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
-        <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
+          <input
+            type="search"
+            name="q"
+            defaultValue={query}
+            aria-label="Name or customer number"
+            placeholder="Name or customer number…"
+            className="w-80 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300"
+            aria-describedby="q-error"
+          />
+          <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
           <button className="rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">Search</button>
         </form>
         <Table caption="Customers" head={["Customer", "Name", "Born", "Loads", "Since"]} empty={query ? "No customer matches." : "No customers yet."}>

@@ -101,7 +101,10 @@ export async function checkHotListAction(input: unknown): Promise<{ ok: true; hi
 
 const CardAtDeskInputSchema = z.object({
   platformType: z.union([z.literal(100), z.literal(200)]),
-  cardId: z.string().regex(/^[0-9A-F]{16}$/).nullable(),
+  cardId: z
+    .string()
+    .regex(/^[0-9A-F]{16}$/)
+    .nullable(),
   applications: z.array(AidSchema).max(64),
 });
 
@@ -122,7 +125,9 @@ export async function describeCardAction(input: unknown): Promise<{ ok: true; ca
  * The value ledger (issue 12): the values the desk read from its own applications on a platform-100
  * card, recorded as the last known ones (recordDeskRead; a value changed after a block is refused there).
  */
-export async function recordDeskReadsAction(input: unknown): Promise<{ ok: true; results: { aid: string; recorded: boolean; refusal: string | null }[] } | Denied> {
+export async function recordDeskReadsAction(
+  input: unknown,
+): Promise<{ ok: true; results: { aid: string; recorded: boolean; refusal: string | null }[] } | Denied> {
   const auth = await authorize("provider");
   if (!auth.ok) return { ok: false, message: auth.refusal.message };
   const parsed = DeskReadsSchema.safeParse(input);
@@ -135,7 +140,10 @@ export async function recordDeskReadsAction(input: unknown): Promise<{ ok: true;
   return { ok: true, results };
 }
 
-export type ResumedDesk = { card: { presentationId: string; leaseId: string; surfaceNumberLast4: string; expiresAt: string } | null; openCase: ReloadCaseView | null };
+export type ResumedDesk = {
+  card: { presentationId: string; leaseId: string; surfaceNumberLast4: string; expiresAt: string } | null;
+  openCase: ReloadCaseView | null;
+};
 
 /** After F5: the card this desk tab still holds, and its open reload case (cases whose lease ended are released). */
 export async function resumeDeskAction(tab: string): Promise<{ ok: true; desk: ResumedDesk } | Denied> {
@@ -148,7 +156,18 @@ export async function resumeDeskAction(tab: string): Promise<{ ok: true; desk: R
     const lease = await deskLease(auth.actor, parsed.data);
     if (!lease) return { ok: true, desk: { card: null, openCase: null } };
     const openCase = await resumeReloadCase(auth.actor, lease.leaseId);
-    return { ok: true, desk: { card: { presentationId: lease.presentationId, leaseId: lease.leaseId, surfaceNumberLast4: lease.surfaceNumberLast4, expiresAt: lease.expiresAt.toISOString() }, openCase } };
+    return {
+      ok: true,
+      desk: {
+        card: {
+          presentationId: lease.presentationId,
+          leaseId: lease.leaseId,
+          surfaceNumberLast4: lease.surfaceNumberLast4,
+          expiresAt: lease.expiresAt.toISOString(),
+        },
+        openCase,
+      },
+    };
   } catch (e) {
     return failure("resume", e);
   }
@@ -168,7 +187,10 @@ export async function startReloadAction(input: unknown): Promise<CaseResult> {
     return { ok: false, message: flat.formErrors[0] ?? "Check the highlighted fields.", fieldErrors: flat.fieldErrors as Record<string, string[]> };
   }
   try {
-    return { ok: true, view: await openReloadCase(auth.actor, { ...parsed.data.card, applicationAids: parsed.data.applicationAids, leaseId: parsed.data.leaseId ?? null }) };
+    return {
+      ok: true,
+      view: await openReloadCase(auth.actor, { ...parsed.data.card, applicationAids: parsed.data.applicationAids, leaseId: parsed.data.leaseId ?? null }),
+    };
   } catch (e) {
     return failure("start reload", e);
   }
@@ -201,7 +223,11 @@ export async function confirmReloadAction(caseId: string): Promise<CaseResult> {
 }
 
 /** What the card did with one reload permission: recorded (reload linked to the old load, reissue fee), and the case brought up to date. */
-export async function recordReloadLoadAction(caseId: string, permissionId: string, outcome: unknown): Promise<{ ok: true; recorded: LoadRecorded; view: ReloadCaseView } | Denied> {
+export async function recordReloadLoadAction(
+  caseId: string,
+  permissionId: string,
+  outcome: unknown,
+): Promise<{ ok: true; recorded: LoadRecorded; view: ReloadCaseView } | Denied> {
   const auth = await authorize("provider");
   if (!auth.ok) return { ok: false, message: auth.refusal.message };
   const ids = z.object({ caseId: UuidSchema, permissionId: UuidSchema }).safeParse({ caseId, permissionId });
@@ -261,7 +287,10 @@ export async function startFirstLoadAction(_prev: FirstLoadState, formData: Form
     const started = await startFirstLoad(auth.actor, {
       card: card.data,
       applicationAids: f.applicationAids,
-      customer: f.customerMode === "existing" ? { kind: "existing", customerNo: f.customerNo!.toUpperCase() } : { kind: "new", fullName: f.fullName!, birthDate: f.birthDate, email: f.email, phone: f.phone, address: f.address },
+      customer:
+        f.customerMode === "existing"
+          ? { kind: "existing", customerNo: f.customerNo!.toUpperCase() }
+          : { kind: "new", fullName: f.fullName!, birthDate: f.birthDate, email: f.email, phone: f.phone, address: f.address },
       declaredIncomeMinor: f.declaredIncome,
       existingLimitsMinor: f.existingLimits,
       reloadCaseId: caseId.success ? caseId.data : null,

@@ -51,7 +51,15 @@ export default async function DeskPage() {
           ))}
         </Table>
         <p className="mt-3 text-xs text-slate-500">
-          Loads and reloads are listed in <Link className="underline" href="/provider/records">Load records</Link>; charges in <Link className="underline" href="/provider/charges">Charges</Link>.
+          Loads and reloads are listed in{" "}
+          <Link className="underline" href="/provider/records">
+            Load records
+          </Link>
+          ; charges in{" "}
+          <Link className="underline" href="/provider/charges">
+            Charges
+          </Link>
+          .
         </p>
       </Panel>
     </>

@@ -18,13 +18,23 @@ export default async function RecordsPage({ searchParams }: { searchParams: Prom
   const rows = await listLoadRecords(actor, { query: search.query });
   return (
     <>
-      <PageHeader title="Load records" description="Applications this company loaded on cards, by card id (Fig. 14, platform 100 only) and by the message id of the loading permission (Fig. 17)." />
+      <PageHeader
+        title="Load records"
+        description="Applications this company loaded on cards, by card id (Fig. 14, platform 100 only) and by the message id of the loading permission (Fig. 17)."
+      />
       <Panel title="Find by message id" className="mb-6">
         <LookupForm />
       </Panel>
       <Panel title="Records">
         <form className="mb-4 flex gap-2" role="search">
-          <input name="q" defaultValue={search.query} aria-label="Search records" placeholder="Card id, message id, customer…" className="w-80 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" aria-describedby="q-error" />
+          <input
+            name="q"
+            defaultValue={search.query}
+            aria-label="Search records"
+            placeholder="Card id, message id, customer…"
+            className="w-80 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300"
+            aria-describedby="q-error"
+          />
           <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
           <button className="rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">Search</button>
         </form>

@@ -63,12 +63,19 @@ export async function scheduleFeeAction(_prev: FeeState, formData: FormData): Pr
   const parsed = FeeScheduleFormSchema.safeParse(values);
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
   const p = parsed.data;
-  const saved = await scheduleFee(auth.actor, { applicationAid: p.applicationAid, normalFeeMinor: p.normalFee, reissueFeeMinor: p.reissueFee, effectiveFrom: p.effectiveFrom });
+  const saved = await scheduleFee(auth.actor, {
+    applicationAid: p.applicationAid,
+    normalFeeMinor: p.normalFee,
+    reissueFeeMinor: p.reissueFee,
+    effectiveFrom: p.effectiveFrom,
+  });
   if (!saved.ok) return { fieldErrors: { [saved.error.field]: [FEE_REFUSAL[saved.error.code]] }, values };
   revalidatePath("/provider/settings");
   return {
     ok: true,
-    message: saved.value.immediate ? "Saved: the new fees apply to loads from now on." : `Scheduled: the new fees apply to loads from ${formatInstant(saved.value.validFrom)}.`,
+    message: saved.value.immediate
+      ? "Saved: the new fees apply to loads from now on."
+      : `Scheduled: the new fees apply to loads from ${formatInstant(saved.value.validFrom)}.`,
   };
 }
 

@@ -16,7 +16,13 @@ export function FeeChangeForm({ applications, today }: { applications: App[]; to
     <form action={action} className="max-w-3xl space-y-4" aria-label="Change fees to users">
       <div className="grid gap-4 sm:grid-cols-4">
         {/* Keyed by what was sent: a select keeps the default it was mounted with when React resets the form. */}
-        <SelectField key={typed.applicationAid ?? "initial"} label="Application" name="applicationAid" defaultValue={typed.applicationAid ?? first?.aid} errors={fe.applicationAid}>
+        <SelectField
+          key={typed.applicationAid ?? "initial"}
+          label="Application"
+          name="applicationAid"
+          defaultValue={typed.applicationAid ?? first?.aid}
+          errors={fe.applicationAid}
+        >
           {applications.map((a) => (
             <option key={a.aid} value={a.aid}>
               {a.name}
@@ -25,7 +31,15 @@ export function FeeChangeForm({ applications, today }: { applications: App[]; to
         </SelectField>
         <TextField label="Normal fee (JPY)" name="normalFee" inputMode="numeric" defaultValue={typed.normalFee ?? ""} errors={fe.normalFee} />
         <TextField label="Reissue fee (JPY)" name="reissueFee" inputMode="numeric" defaultValue={typed.reissueFee ?? ""} errors={fe.reissueFee} />
-        <TextField label="Effective from" name="effectiveFrom" type="date" min={today} defaultValue={typed.effectiveFrom ?? ""} errors={fe.effectiveFrom} hint="Empty or today: at once. A later day starts at 00:00 Japan time." />
+        <TextField
+          label="Effective from"
+          name="effectiveFrom"
+          type="date"
+          min={today}
+          defaultValue={typed.effectiveFrom ?? ""}
+          errors={fe.effectiveFrom}
+          hint="Empty or today: at once. A later day starts at 00:00 Japan time."
+        />
       </div>
       <div aria-live="polite">{state.message && <FormMessage tone={state.ok ? "good" : "bad"}>{state.message}</FormMessage>}</div>
       <Button type="submit" disabled={pending}>

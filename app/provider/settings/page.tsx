@@ -26,13 +26,17 @@ export default async function SettingsPage() {
   ]);
   return (
     <>
-      <PageHeader title="Settings" description="Our examination policy and the fees we charge users. A reload on a reissued card reuses the examination made under the policy in force then (claim 12)." />
+      <PageHeader
+        title="Settings"
+        description="Our examination policy and the fees we charge users. A reload on a reissued card reuses the examination made under the policy in force then (claim 12)."
+      />
       <Panel title={t("delivery.title")} className="mb-6">
         <div className="text-sm" data-testid="delivery-mode">
           {delivery ? (
             <>
               <p>
-                <Badge tone="info">{t("delivery.mode", { delivery: delivery.delivery })}</Badge> {delivery.delivery === "push" ? t("delivery.push") : t("delivery.pull")}
+                <Badge tone="info">{t("delivery.mode", { delivery: delivery.delivery })}</Badge>{" "}
+                {delivery.delivery === "push" ? t("delivery.push") : t("delivery.pull")}
               </p>
               <p className="mt-1 text-xs text-slate-500">
                 {t.rich("delivery.since", {
@@ -48,13 +52,21 @@ export default async function SettingsPage() {
           )}
         </div>
       </Panel>
-      <Panel title={<span>Credit policy <Badge tone="info">{policy.version}</Badge></span>} className="mb-6">
+      <Panel
+        title={
+          <span>
+            Credit policy <Badge tone="info">{policy.version}</Badge>
+          </span>
+        }
+        className="mb-6"
+      >
         <p className="mb-4 text-xs text-slate-500">Last changed {policy.updatedAt.getTime() > 0 ? formatInstant(policy.updatedAt) : "never"}.</p>
         <PolicyForm policy={policy} />
       </Panel>
       <Panel title="Our fees to users (claim 14)" className="mb-6">
         <p className="mb-4 text-xs text-slate-500">
-          What the desk charges a cardholder for each load: the normal fee for a first load, the reissue fee for a reload on a reissued card. A load is charged at the fees in force when its receipt is recorded; charges already made keep their amount.
+          What the desk charges a cardholder for each load: the normal fee for a first load, the reissue fee for a reload on a reissued card. A load is charged
+          at the fees in force when its receipt is recorded; charges already made keep their amount.
         </p>
         <Table caption="Fees to users" head={["Application", "Normal fee", "Reissue fee", "In force since", "Changes to come"]}>
           {fees.applications.map((a) => (
@@ -106,10 +118,7 @@ export default async function SettingsPage() {
         )}
       </Panel>
       <Panel title="Change our fees">
-        <FeeChangeForm
-          applications={fees.applications.map((a) => ({ aid: a.aid, name: a.name }))}
-          today={calendarDateIn(now, fees.timeZone)}
-        />
+        <FeeChangeForm applications={fees.applications.map((a) => ({ aid: a.aid, name: a.name }))} today={calendarDateIn(now, fees.timeZone)} />
       </Panel>
     </>
   );

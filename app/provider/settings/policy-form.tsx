@@ -11,12 +11,30 @@ export function PolicyForm({ policy }: { policy: CreditPolicyView }) {
   return (
     <form action={action} className="max-w-2xl space-y-4" aria-label="Credit policy">
       <div className="grid gap-4 sm:grid-cols-3">
-        <TextField label="Minimum annual income (JPY)" name="minAnnualIncome" inputMode="numeric" defaultValue={policy.minAnnualIncomeMinor} errors={fe.minAnnualIncome} />
-        <TextField label="Credit limit, % of income" name="limitPercentOfIncome" inputMode="numeric" defaultValue={policy.limitPercentOfIncome} errors={fe.limitPercentOfIncome} />
+        <TextField
+          label="Minimum annual income (JPY)"
+          name="minAnnualIncome"
+          inputMode="numeric"
+          defaultValue={policy.minAnnualIncomeMinor}
+          errors={fe.minAnnualIncome}
+        />
+        <TextField
+          label="Credit limit, % of income"
+          name="limitPercentOfIncome"
+          inputMode="numeric"
+          defaultValue={policy.limitPercentOfIncome}
+          errors={fe.limitPercentOfIncome}
+        />
         <TextField label="Maximum credit limit (JPY)" name="maxLimit" inputMode="numeric" defaultValue={policy.maxLimitMinor} errors={fe.maxLimit} />
       </div>
       <label className="flex items-start gap-2 text-sm">
-        <input type="checkbox" name="requiresInvestigation" defaultChecked={policy.requiresInvestigation} className="mt-1" aria-describedby="requiresInvestigation-hint" />
+        <input
+          type="checkbox"
+          name="requiresInvestigation"
+          defaultChecked={policy.requiresInvestigation}
+          className="mt-1"
+          aria-describedby="requiresInvestigation-hint"
+        />
         <span>
           Require a credit investigation for every application
           <span id="requiresInvestigation-hint" className="block text-xs text-slate-500">

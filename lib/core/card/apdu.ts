@@ -28,14 +28,7 @@ export const APDU_LIMITS = {
 } as const;
 
 /** Builds a command APDU, choosing extended lengths only when short ones cannot carry it. */
-export function commandApdu(fields: {
-  cla: number;
-  ins: number;
-  p1: number;
-  p2: number;
-  data?: Uint8Array;
-  ne?: number | null;
-}): CommandApdu {
+export function commandApdu(fields: { cla: number; ins: number; p1: number; p2: number; data?: Uint8Array; ne?: number | null }): CommandApdu {
   const data = fields.data ?? new Uint8Array(0);
   const ne = fields.ne ?? null;
   const extended = data.length > APDU_LIMITS.SHORT_MAX_NC || (ne !== null && ne > APDU_LIMITS.SHORT_MAX_NE);
@@ -115,4 +108,3 @@ export function decodeResponseApdu(bytes: Uint8Array): Result<ResponseApdu, stri
   const n = bytes.length;
   return ok({ data: bytes.slice(0, n - 2), sw: (bytes[n - 2]! << 8) | bytes[n - 1]! });
 }
-

@@ -6,17 +6,7 @@ import type { AppletKind } from "./load-file";
 import { buildLoadFile, decodeLoadFile, encodeLoadFile } from "./load-file";
 import { verifyReceipt } from "./receipt";
 import { SW } from "./status-words";
-import {
-  addPoints,
-  debitFare,
-  loadApplication,
-  readBalance,
-  readCreditInfo,
-  readPoints,
-  redeemPoints,
-  selectApplication,
-  topUp,
-} from "./terminal";
+import { addPoints, debitFare, loadApplication, readBalance, readCreditInfo, readPoints, redeemPoints, selectApplication, topUp } from "./terminal";
 
 async function install(slot: CardInSlot, kind: AppletKind, sequence: number, installParams?: AppletParams) {
   const token = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence, kind }));
@@ -121,7 +111,11 @@ describe("applets", () => {
     if (!result.ok) throw new Error(result.error.meaning);
     const receipt = await verifyReceipt(result.value.receipt, slot.cardPublicKeyJwk, permission);
     expect(receipt.ok && receipt.value.operation === "load" && receipt.value.kind).toBe("reload");
-    expect(slot.card.image().applications[0]).toMatchObject({ loadKind: "reload", originalMessageId: "RECARD01-METRO01-I0000000003", messageId: "RECARD01-METRO01-I0000000009" });
+    expect(slot.card.image().applications[0]).toMatchObject({
+      loadKind: "reload",
+      originalMessageId: "RECARD01-METRO01-I0000000003",
+      messageId: "RECARD01-METRO01-I0000000009",
+    });
     await selectApplication(slot.transmit, SAMPLE_AIDS.transit);
     expect(await readBalance(slot.transmit)).toEqual({ ok: true, value: { balance: 4321, currency: "JPY" } });
   });
@@ -129,7 +123,12 @@ describe("applets", () => {
   it("refuses install parameters of another applet kind (6A80) and leaves nothing installed", async () => {
     const slot = await cardInSlot(100);
     const token = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 1, kind: "loyalty" }));
-    const result = await loadApplication(slot.transmit, { permission: token, loadFile: sampleLoadFile("loyalty"), aid: SAMPLE_AIDS.loyalty, installParams: { kind: "transit", balance: 5 } });
+    const result = await loadApplication(slot.transmit, {
+      permission: token,
+      loadFile: sampleLoadFile("loyalty"),
+      aid: SAMPLE_AIDS.loyalty,
+      installParams: { kind: "transit", balance: 5 },
+    });
     expect(result).toMatchObject({ ok: false, error: { sw: SW.WRONG_DATA, step: "INSTALL [for install and make selectable]" } });
     expect(slot.card.image().applications).toEqual([]);
     expect(slot.card.image().confirmationCounter).toBe(0);

@@ -44,7 +44,10 @@ describe("card attribute data (tag DF7A): the card id, only for the issuer", () 
     expect(decryptCardAttributeData(issuerKey, read.value.subarray(0, 89))).toMatchObject({ ok: false, error: expect.stringMatching(/90 bytes/) });
     expect(decryptCardAttributeData(issuerKey, new Uint8Array(90))).toMatchObject({ ok: false, error: expect.stringMatching(/version/) });
     const other = await generateIssuerKeys();
-    expect(decryptCardAttributeData(other.encryption.privateKeyJwk, read.value)).toMatchObject({ ok: false, error: expect.stringMatching(/authentication failed/) });
+    expect(decryptCardAttributeData(other.encryption.privateKeyJwk, read.value)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/authentication failed/),
+    });
     expect(decryptCardAttributeData(DEMO_ISSUER_KEYS.encryption.publicKeyJwk, read.value)).toMatchObject({ ok: false, error: expect.stringMatching(/"d"/) });
   });
 

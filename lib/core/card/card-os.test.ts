@@ -127,9 +127,14 @@ describe("SELECT (ISO 7816-4 §11.2.2, GP 2.3.1 §11.9)", () => {
   it("selects by partial AID, by empty data (the ISD), without response data, and the next occurrence", async () => {
     const slot = await cardInSlot(100);
     const permission = loadPermissionFor({ cardId: slot.image.cardId, sequence: 1, aid: "F000000001000100", loadFile: buildTransit("F000000001000100") });
-    expect((await loadApplication(slot.transmit, { permission: await signDemo(permission), loadFile: buildTransit("F000000001000100"), aid: "F000000001000100" })).ok).toBe(true);
+    expect(
+      (await loadApplication(slot.transmit, { permission: await signDemo(permission), loadFile: buildTransit("F000000001000100"), aid: "F000000001000100" }))
+        .ok,
+    ).toBe(true);
     const second = loadPermissionFor({ cardId: slot.image.cardId, sequence: 2, aid: "F000000001000200", loadFile: buildTransit("F000000001000200") });
-    expect((await loadApplication(slot.transmit, { permission: await signDemo(second), loadFile: buildTransit("F000000001000200"), aid: "F000000001000200" })).ok).toBe(true);
+    expect(
+      (await loadApplication(slot.transmit, { permission: await signDemo(second), loadFile: buildTransit("F000000001000200"), aid: "F000000001000200" })).ok,
+    ).toBe(true);
     expect(await slot.send("00A4040005A00000015100")).toMatch(/^6F.*8408A000000151000000.*9000$/);
     expect(await slot.send("00A4040000")).toMatch(/^6F.*9000$/);
     expect(await slot.send("00A4040C05A000000151")).toBe("9000");
@@ -246,7 +251,14 @@ describe("robustness", () => {
           fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }),
         )
         .map(([cla, ins, p1, p2, data, le]) =>
-          Uint8Array.from([cla, ins, p1, p2, ...(data.length ? [Math.min(data.length, 255), ...data.subarray(0, 255)] : []), ...(le === undefined ? [] : [le])]),
+          Uint8Array.from([
+            cla,
+            ins,
+            p1,
+            p2,
+            ...(data.length ? [Math.min(data.length, 255), ...data.subarray(0, 255)] : []),
+            ...(le === undefined ? [] : [le]),
+          ]),
         ),
     );
     await fc.assert(
@@ -279,7 +291,11 @@ describe("internal failures roll back", () => {
     const permission = loadPermissionFor({ cardId: slot.image.cardId, sequence: 1, kind: "loyalty" });
     const token = await signDemo(permission);
     const file = sampleLoadFile("loyalty");
-    expect(toHex(await transmit(installForLoadCommand({ aid: SAMPLE_AIDS.loyalty, loadFileHash: permission.loadFileHash, permission: token, codeSize: file.length })))).toBe("009000");
+    expect(
+      toHex(
+        await transmit(installForLoadCommand({ aid: SAMPLE_AIDS.loyalty, loadFileHash: permission.loadFileHash, permission: token, codeSize: file.length })),
+      ),
+    ).toBe("009000");
     for (const block of loadCommands(file)) await transmit(block);
     const before = card.image();
     isFailing = true;

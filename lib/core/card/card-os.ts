@@ -40,7 +40,16 @@ import {
   TAG,
   type CardLifeCycle,
 } from "./gp";
-import { ISSUER_KEY_VERSIONS, MAX_USED_TOKENS, SCP03_KEY_VERSIONS, usedMemory, type CardApplication, type CardImage, type Scp03KeySet, type SecurityDomain } from "./image";
+import {
+  ISSUER_KEY_VERSIONS,
+  MAX_USED_TOKENS,
+  SCP03_KEY_VERSIONS,
+  usedMemory,
+  type CardApplication,
+  type CardImage,
+  type Scp03KeySet,
+  type SecurityDomain,
+} from "./image";
 import {
   aesKeyCheckValue,
   cardCryptogram,
@@ -379,11 +388,7 @@ function select(ctx: Ctx, apdu: CommandApdu): Outcome {
 
 function cardRecognitionChildren(): Tlv[] {
   const oid = (...arc: number[]) => tlv(TAG.OID, concatBytes(GP_OID_PREFIX, Uint8Array.of(...arc)));
-  return [
-    oid(0x01),
-    tlvs(TAG.CARD_MANAGEMENT_TYPE, [oid(0x02, 0x02, 0x03, 0x01)]),
-    tlvs(TAG.CARD_IDENTIFICATION_SCHEME, [oid(0x03)]),
-  ];
+  return [oid(0x01), tlvs(TAG.CARD_MANAGEMENT_TYPE, [oid(0x02, 0x02, 0x03, 0x01)]), tlvs(TAG.CARD_IDENTIFICATION_SCHEME, [oid(0x03)])];
 }
 
 function fci(image: CardImage, selected: Selection): Uint8Array {
@@ -501,7 +506,11 @@ function registryEntries(image: CardImage, p1: number, prefix: string): Tlv[] {
   if (p1 === GET_STATUS.P1_ISD) {
     if (!ISD_AID_HEX.startsWith(prefix)) return [];
     return [
-      tlvs(TAG.REGISTRY_ENTRY, [tlv(TAG.AID, ISD_AID), tlv(TAG.LIFE_CYCLE, Uint8Array.of(CARD_LIFE_CYCLE[image.lifeCycle])), tlv(TAG.PRIVILEGES, ISD_PRIVILEGES)]),
+      tlvs(TAG.REGISTRY_ENTRY, [
+        tlv(TAG.AID, ISD_AID),
+        tlv(TAG.LIFE_CYCLE, Uint8Array.of(CARD_LIFE_CYCLE[image.lifeCycle])),
+        tlv(TAG.PRIVILEGES, ISD_PRIVILEGES),
+      ]),
     ];
   }
   return image.applications
@@ -633,7 +642,12 @@ function initializeUpdate(ctx: Ctx, apdu: CommandApdu): Outcome {
     cardCryptogram(session, hostChallenge, cardChallenge),
     counterBytes,
   );
-  return { image, session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session, domain: ISD_AID_HEX } }, data, sw: SW.OK };
+  return {
+    image,
+    session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session, domain: ISD_AID_HEX } },
+    data,
+    sw: SW.OK,
+  };
 }
 
 /**
@@ -647,7 +661,12 @@ function initializeUpdateOwnDomain(ctx: Ctx, apdu: CommandApdu, aid: string, set
   const hostChallenge = apdu.data.slice();
   const cardChallenge = ctx.env.random(S8);
   const session = deriveSessionKeys(staticKeys(set), hostChallenge, cardChallenge);
-  const data = concatBytes(new Uint8Array(10), Uint8Array.of(set.keyVersion, 0x03, I_RANDOM), cardChallenge, cardCryptogram(session, hostChallenge, cardChallenge));
+  const data = concatBytes(
+    new Uint8Array(10),
+    Uint8Array.of(set.keyVersion, 0x03, I_RANDOM),
+    cardChallenge,
+    cardCryptogram(session, hostChallenge, cardChallenge),
+  );
   return { session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session, domain: aid } }, data, sw: SW.OK };
 }
 
@@ -759,7 +778,10 @@ function externalAuthenticate(session: Session, apdu: CommandApdu, lcBytes: Uint
   if (!sameMac(apdu.data.subarray(0, S8), expected)) return { session: closed, sw: SW.AUTHENTICATION_FAILED };
   const unwrapped = unwrapCommand(current.keys, INITIAL_MAC_CHAIN, apdu.p1, { ...apdu, lcBytes }, true);
   if (!unwrapped.ok) return { session: closed, sw: SW.SECURITY_STATUS_NOT_SATISFIED };
-  return { session: { ...session, channel: { phase: "open", level: apdu.p1, keys: current.keys, chain: unwrapped.chain, domain: current.domain ?? ISD_AID_HEX } }, sw: SW.OK };
+  return {
+    session: { ...session, channel: { phase: "open", level: apdu.p1, keys: current.keys, chain: unwrapped.chain, domain: current.domain ?? ISD_AID_HEX } },
+    sw: SW.OK,
+  };
 }
 
 /** Key information template (GP 2.3.1 §11.3.3.1): C0{key id, KVN, type, length} per key. */
@@ -1041,7 +1063,12 @@ function installAndMakeSelectable(ctx: Ctx, apdu: CommandApdu): Outcome {
     usedTokens: spend(ctx.image, permission),
     applications: [...ctx.image.applications, app],
   };
-  return { image, session: { ...ctx.session, load: null, installed: app.aid, installedBy: permission.establishmentKey ?? null, keyAgreement: null }, data: receipt, sw: SW.OK };
+  return {
+    image,
+    session: { ...ctx.session, load: null, installed: app.aid, installedBy: permission.establishmentKey ?? null, keyAgreement: null },
+    data: receipt,
+    sw: SW.OK,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -91,7 +91,10 @@ describe("card-side enforcement of issuer permissions (GP Delegated Management t
   it("refuses a permission signed with another issuer's key (6982)", async () => {
     const slot = await cardInSlot(100);
     const other = await generateIssuerKeys();
-    refusedWith(await load(slot, await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 1 }), other.signing.privateKeyJwk)), SW.SECURITY_STATUS_NOT_SATISFIED);
+    refusedWith(
+      await load(slot, await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 1 }), other.signing.privateKeyJwk)),
+      SW.SECURITY_STATUS_NOT_SATISFIED,
+    );
   });
 
   it("refuses a permission naming another issuer company, even with the right key (6982)", async () => {
@@ -113,7 +116,9 @@ describe("card-side enforcement of issuer permissions (GP Delegated Management t
     const slot = await cardInSlot(100);
     const permission = loadPermissionFor({ cardId: slot.image.cardId, sequence: 1 });
     const token = await signDemo(permission);
-    const first = await slot.transmit(installForLoadCommand({ aid: SAMPLE_AIDS.transit, loadFileHash: permission.loadFileHash, permission: token, codeSize: transitFile.length }));
+    const first = await slot.transmit(
+      installForLoadCommand({ aid: SAMPLE_AIDS.transit, loadFileHash: permission.loadFileHash, permission: token, codeSize: transitFile.length }),
+    );
     expect(toHex(first)).toBe("009000");
     const forged = transitFile.slice();
     forged[forged.length - 1]! ^= 0xff;
@@ -127,7 +132,9 @@ describe("card-side enforcement of issuer permissions (GP Delegated Management t
     const slot = await cardInSlot(100);
     const permission = loadPermissionFor({ cardId: slot.image.cardId, sequence: 1 });
     const token = await signDemo(permission);
-    await slot.transmit(installForLoadCommand({ aid: SAMPLE_AIDS.transit, loadFileHash: permission.loadFileHash, permission: token, codeSize: transitFile.length }));
+    await slot.transmit(
+      installForLoadCommand({ aid: SAMPLE_AIDS.transit, loadFileHash: permission.loadFileHash, permission: token, codeSize: transitFile.length }),
+    );
     const blocks = loadCommands(transitFile);
     expect(toHex(await slot.transmit(blocks[1]!))).toBe("6A86");
     expect(toHex(await slot.transmit(blocks[0]!))).toBe("6985");
@@ -137,7 +144,9 @@ describe("card-side enforcement of issuer permissions (GP Delegated Management t
     const slot = await cardInSlot(100);
     const permission = loadPermissionFor({ cardId: slot.image.cardId, sequence: 1 });
     const token = await signDemo(permission);
-    await slot.transmit(installForLoadCommand({ aid: SAMPLE_AIDS.transit, loadFileHash: permission.loadFileHash, permission: token, codeSize: transitFile.length }));
+    await slot.transmit(
+      installForLoadCommand({ aid: SAMPLE_AIDS.transit, loadFileHash: permission.loadFileHash, permission: token, codeSize: transitFile.length }),
+    );
     for (const block of loadCommands(transitFile)) await slot.transmit(block);
     const other = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 2 }));
     expect(toHex(await slot.transmit(installAndMakeSelectableCommand({ aid: SAMPLE_AIDS.transit, permission: other })))).toBe("6982");
@@ -172,7 +181,10 @@ describe("card-side enforcement of issuer permissions (GP Delegated Management t
     for (let i = 1; i <= 4; i++) {
       const aid = `F00000000100${String(i).padStart(2, "0")}`;
       const file = buildLoadFile({ kind: "transit", aid, version: 1, codeSize: 32 * 1024 });
-      const result = await load(slot, await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: i, loadFile: file, aid })), { loadFile: file, aid });
+      const result = await load(slot, await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: i, loadFile: file, aid })), {
+        loadFile: file,
+        aid,
+      });
       if (i < 4) expect(result.ok).toBe(true);
       else refusedWith(result, SW.NOT_ENOUGH_MEMORY);
     }
@@ -188,7 +200,13 @@ describe("card-side enforcement of issuer permissions (GP Delegated Management t
       const receipt = decodeReceipt(result.value.receipt);
       expect(receipt.ok && receipt.value.info.confirmationCounter).toBe(MAX_CONFIRMATION_COUNTER);
     }
-    refusedWith(await load(slot, await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 2, kind: "loyalty" })), { loadFile: sampleLoadFile("loyalty"), aid: SAMPLE_AIDS.loyalty }), SW.CONDITIONS_NOT_SATISFIED);
+    refusedWith(
+      await load(slot, await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 2, kind: "loyalty" })), {
+        loadFile: sampleLoadFile("loyalty"),
+        aid: SAMPLE_AIDS.loyalty,
+      }),
+      SW.CONDITIONS_NOT_SATISFIED,
+    );
     const del = await signDemo(deletePermissionFor({ cardId: slot.image.cardId, sequence: 3, aid: SAMPLE_AIDS.transit }));
     refusedWith(await deleteApplication(slot.transmit, { permission: del, aid: SAMPLE_AIDS.transit }), SW.CONDITIONS_NOT_SATISFIED, /DELETE/);
     expect(slot.card.image().confirmationCounter).toBe(MAX_CONFIRMATION_COUNTER);
@@ -220,11 +238,30 @@ describe("receipt verification by the issuer", () => {
     const receipt = result.value.receipt;
     const otherCard = await cardInSlot(200, "another card");
     expect((await verifyReceipt(receipt, otherCard.cardPublicKeyJwk, permission)).ok).toBe(false);
-    expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, messageId: issuerMessageId(9) })).toMatchObject({ ok: false, error: expect.stringMatching(/message id/) });
-    expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, cardBinding: "00".repeat(32) })).toMatchObject({ ok: false, error: expect.stringMatching(/card binding/) });
-    expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, loadFileHash: "00".repeat(32) })).toMatchObject({ ok: false, error: expect.stringMatching(/hash/) });
-    expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, aid: SAMPLE_AIDS.loyalty })).toMatchObject({ ok: false, error: expect.stringMatching(/AID/) });
-    expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { operation: "delete", messageId: permission.messageId, cardBinding: permission.cardBinding, aid: permission.aid })).toMatchObject({ ok: false });
+    expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, messageId: issuerMessageId(9) })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/message id/),
+    });
+    expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, cardBinding: "00".repeat(32) })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/card binding/),
+    });
+    expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, loadFileHash: "00".repeat(32) })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/hash/),
+    });
+    expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, aid: SAMPLE_AIDS.loyalty })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/AID/),
+    });
+    expect(
+      await verifyReceipt(receipt, slot.cardPublicKeyJwk, {
+        operation: "delete",
+        messageId: permission.messageId,
+        cardBinding: permission.cardBinding,
+        aid: permission.aid,
+      }),
+    ).toMatchObject({ ok: false });
     for (let i = 0; i < receipt.length; i += 7) {
       const flipped = receipt.slice();
       flipped[i]! ^= 0x04;

@@ -115,6 +115,9 @@ export function lifeCyclePermissionFor(options: { cardId: string; sequence: numb
 }
 
 /** Signs with the demo issuer key (or another private JWK). */
-export function signDemo(permission: LoadPermission | DeletePermission | LifeCyclePermission, key: JsonWebKey = DEMO_ISSUER_KEYS.signing.privateKeyJwk): Promise<Uint8Array> {
+export function signDemo(
+  permission: LoadPermission | DeletePermission | LifeCyclePermission,
+  key: JsonWebKey = DEMO_ISSUER_KEYS.signing.privateKeyJwk,
+): Promise<Uint8Array> {
   return signPermission(key, permission);
 }

@@ -27,7 +27,12 @@ describe("card image format (version 1)", () => {
   it("decode(encode(x)) equals x, as JSON text", async () => {
     const slot = await cardInSlot(200);
     const token = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 1 }));
-    await loadApplication(slot.transmit, { permission: token, loadFile: sampleLoadFile("transit"), aid: SAMPLE_AIDS.transit, installParams: { kind: "transit", balance: 500 } });
+    await loadApplication(slot.transmit, {
+      permission: token,
+      loadFile: sampleLoadFile("transit"),
+      aid: SAMPLE_AIDS.transit,
+      installParams: { kind: "transit", balance: 500 },
+    });
     const image = slot.card.image();
     expect(image.applications).toHaveLength(1);
     expect(decodeCardImage(encodeCardImage(image))).toEqual({ ok: true, value: image });
@@ -37,7 +42,16 @@ describe("card image format (version 1)", () => {
   it("saves, reloads into a new SimulatedCard elsewhere, and continues", async () => {
     const slot = await cardInSlot(100);
     const token = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 1 }));
-    expect((await loadApplication(slot.transmit, { permission: token, loadFile: sampleLoadFile("transit"), aid: SAMPLE_AIDS.transit, installParams: { kind: "transit", balance: 1000 } })).ok).toBe(true);
+    expect(
+      (
+        await loadApplication(slot.transmit, {
+          permission: token,
+          loadFile: sampleLoadFile("transit"),
+          aid: SAMPLE_AIDS.transit,
+          installParams: { kind: "transit", balance: 1000 },
+        })
+      ).ok,
+    ).toBe(true);
     await selectApplication(slot.transmit, SAMPLE_AIDS.transit);
     expect(await debitFare(slot.transmit, 170)).toEqual({ ok: true, value: 830 });
     slot.card.powerOff();
@@ -132,17 +146,39 @@ describe("card image strict decoding", () => {
     ["an unknown field", (i) => ({ ...i, pin: "1234" }), /image\.pin: unknown field/],
     ["a missing field", ({ iin: _i, ...rest }) => rest, /image\.iin: missing/],
     ["a lower-case card id", (i) => ({ ...i, cardId: i.cardId.toLowerCase() }), /image\.cardId/],
-    ["a surface number failing Luhn", (i) => ({ ...i, surfaceNumber: `${i.surfaceNumber.slice(0, 15)}${(Number(i.surfaceNumber[15]) + 1) % 10}` }), /image\.surfaceNumber/],
+    [
+      "a surface number failing Luhn",
+      (i) => ({ ...i, surfaceNumber: `${i.surfaceNumber.slice(0, 15)}${(Number(i.surfaceNumber[15]) + 1) % 10}` }),
+      /image\.surfaceNumber/,
+    ],
     ["platform type 999", (i) => ({ ...i, platformType: 999 }), /platformType: must be 100 or 200/],
     ["life cycle OP_READY", (i) => ({ ...i, lifeCycle: "OP_READY" }), /lifeCycle/],
     ["a key not on the curve", (i) => ({ ...i, keys: { ...i.keys, issuerSigningPublicKey: `04${"11".repeat(64)}` } }), /not a point on P-256/],
     ["a zero private key", (i) => ({ ...i, keys: { ...i.keys, cardPrivateKey: "00".repeat(32) } }), /cardPrivateKey: out of range/],
     ["a counter beyond two bytes", (i) => ({ ...i, confirmationCounter: 70_000 }), /confirmationCounter/],
-    ["a used token listed twice", (i) => ({ ...i, usedTokens: [{ messageId: app.messageId, expiresAt: app.installedAt }, { messageId: app.messageId, expiresAt: app.installedAt }] }), /listed twice/],
+    [
+      "a used token listed twice",
+      (i) => ({
+        ...i,
+        usedTokens: [
+          { messageId: app.messageId, expiresAt: app.installedAt },
+          { messageId: app.messageId, expiresAt: app.installedAt },
+        ],
+      }),
+      /listed twice/,
+    ],
     ["an application installed twice", (i) => ({ ...i, applications: [app, app] }), /installed twice/],
     ["an application with the ISD's AID", (i) => ({ ...i, applications: [{ ...app, aid: ISD_AID_HEX }] }), /ISD's AID/],
-    ["applications beyond the memory", (i) => ({ ...i, applications: [1, 2].map((n) => ({ ...app, aid: `F00000000100${n}0`, loadFileSize: CARD_MEMORY_BYTES / 2 })) }), /more than the card/],
-    ["a reload without its original message id", (i) => ({ ...i, applications: [{ ...app, loadKind: "reload" }] }), /originalMessageId: required exactly for a reload/],
+    [
+      "applications beyond the memory",
+      (i) => ({ ...i, applications: [1, 2].map((n) => ({ ...app, aid: `F00000000100${n}0`, loadFileSize: CARD_MEMORY_BYTES / 2 })) }),
+      /more than the card/,
+    ],
+    [
+      "a reload without its original message id",
+      (i) => ({ ...i, applications: [{ ...app, loadKind: "reload" }] }),
+      /originalMessageId: required exactly for a reload/,
+    ],
     ["an applet of unknown kind", (i) => ({ ...i, applications: [{ ...app, applet: { kind: "casino" } }] }), /applet\.kind/],
     ["a negative balance", (i) => ({ ...i, applications: [{ ...app, applet: { kind: "transit", balance: -1, currency: "JPY" } }] }), /balance/],
     ["a time that is not ISO-8601 UTC", (i) => ({ ...i, issuedAt: "2026-01-01" }), /issuedAt/],
@@ -182,7 +218,14 @@ describe("personalisation", () => {
     expect(isSurfaceNumber(params.surfaceNumber)).toBe(true);
     expect(params.surfaceNumber.startsWith("99000001")).toBe(true);
     const { image, cardPublicKeyJwk } = await personaliseCard(params, seededCardEnv("p"));
-    expect(image).toMatchObject({ version: 1, cardId: params.cardId, lifeCycle: "SECURED", confirmationCounter: 0, applications: [], cardholderName: "山田 花子" });
+    expect(image).toMatchObject({
+      version: 1,
+      cardId: params.cardId,
+      lifeCycle: "SECURED",
+      confirmationCounter: 0,
+      applications: [],
+      cardholderName: "山田 花子",
+    });
     expect(cardPublicKeyJwk).toMatchObject({ kty: "EC", crv: "P-256" });
     expect(cardPublicKeyJwk.d).toBeUndefined();
     await expect(personaliseCard({ ...params, cardId: "0123" }, seededCardEnv("p"))).rejects.toThrow(/cardId/);

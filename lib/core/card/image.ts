@@ -129,7 +129,8 @@ function check<T>(value: unknown, isValid: (v: unknown) => v is T, path: string,
 }
 
 function integer(value: unknown, path: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) throw new ImageError(`${path}: must be an integer in ${min}..${max}`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max)
+    throw new ImageError(`${path}: must be an integer in ${min}..${max}`);
   return value;
 }
 
@@ -141,7 +142,11 @@ function decodeApplet(value: unknown, path: string): AppletState {
   switch (kind) {
     case "transit": {
       const r = object(value, path, ["kind", "balance", "currency"]);
-      return { kind, balance: integer(r.balance, `${path}.balance`, 0, MAX_APPLET_VALUE), currency: check(r.currency, isCurrency, `${path}.currency`, "an ISO 4217 code") };
+      return {
+        kind,
+        balance: integer(r.balance, `${path}.balance`, 0, MAX_APPLET_VALUE),
+        currency: check(r.currency, isCurrency, `${path}.currency`, "an ISO 4217 code"),
+      };
     }
     case "loyalty": {
       const r = object(value, path, ["kind", "points"]);
@@ -183,7 +188,8 @@ function decodeApplication(value: unknown, path: string): CardApplication {
   if (aid === ISD_AID_HEX) throw new ImageError(`${path}.aid: is the ISD's AID`);
   const loadKind = r.loadKind;
   if (loadKind !== "first-load" && loadKind !== "reload") throw new ImageError(`${path}.loadKind: must be "first-load" or "reload"`);
-  const originalMessageId = r.originalMessageId === null ? null : check(r.originalMessageId, isMessageIdText, `${path}.originalMessageId`, "a message id or null");
+  const originalMessageId =
+    r.originalMessageId === null ? null : check(r.originalMessageId, isMessageIdText, `${path}.originalMessageId`, "a message id or null");
   if ((loadKind === "reload") !== (originalMessageId !== null)) throw new ImageError(`${path}.originalMessageId: required exactly for a reload`);
   return {
     aid,
@@ -242,7 +248,8 @@ function decodeSecurityDomain(value: unknown, path: string): SecurityDomain {
 function decodeImage(value: unknown): CardImage {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ImageError("must be a JSON object");
   const version = (value as { version?: unknown }).version;
-  if (version !== CARD_IMAGE_VERSION) throw new ImageError(`unsupported version ${JSON.stringify(version) ?? "undefined"} (this card OS reads version ${CARD_IMAGE_VERSION})`);
+  if (version !== CARD_IMAGE_VERSION)
+    throw new ImageError(`unsupported version ${JSON.stringify(version) ?? "undefined"} (this card OS reads version ${CARD_IMAGE_VERSION})`);
   const hasSecurityDomain = Object.hasOwn(value, "securityDomain");
   const r = object(value, "image", [
     ...(hasSecurityDomain ? ["securityDomain"] : []),
@@ -267,7 +274,8 @@ function decodeImage(value: unknown): CardImage {
     throw new ImageError(`image.lifeCycle: must be one of ${CARD_LIFE_CYCLES.join(", ")}`);
   }
   const issuerCompanyId = check(r.issuerCompanyId, isCompanyIdText, "image.issuerCompanyId", "a company id");
-  if (!Array.isArray(r.usedTokens) || r.usedTokens.length > MAX_USED_TOKENS) throw new ImageError(`image.usedTokens: must be an array of at most ${MAX_USED_TOKENS}`);
+  if (!Array.isArray(r.usedTokens) || r.usedTokens.length > MAX_USED_TOKENS)
+    throw new ImageError(`image.usedTokens: must be an array of at most ${MAX_USED_TOKENS}`);
   const seenTokens = new Set<string>();
   const usedTokens = r.usedTokens.map((t: unknown, i: number): UsedToken => {
     const path = `image.usedTokens[${i}]`;
@@ -287,7 +295,8 @@ function decodeImage(value: unknown): CardImage {
     if (parts.ok && parts.value.issuerCompanyId !== issuerCompanyId) throw new ImageError(`image.applications[${i}].messageId: issued by another issuer`);
   }
   if (usedMemory(applications) > CARD_MEMORY_BYTES) throw new ImageError(`image.applications: use more than the card's ${CARD_MEMORY_BYTES} bytes`);
-  const cardholderName = r.cardholderName === null ? null : check(r.cardholderName, isCardholderName, "image.cardholderName", "a name (1..64 characters) or null");
+  const cardholderName =
+    r.cardholderName === null ? null : check(r.cardholderName, isCardholderName, "image.cardholderName", "a name (1..64 characters) or null");
   return {
     version: CARD_IMAGE_VERSION,
     cardId: check(r.cardId, isCardId, "image.cardId", "16 upper-case hex digits"),

@@ -15,7 +15,15 @@ export {
   type Scp03KeySet,
   type SecurityDomain,
 } from "./image";
-export { personaliseCard, createDemoCard, randomSurfaceNumber, drawUnused, SURFACE_NUMBER_DRAWS, type PersonaliseParams, type PersonalisedCard } from "./personalise";
+export {
+  personaliseCard,
+  createDemoCard,
+  randomSurfaceNumber,
+  drawUnused,
+  SURFACE_NUMBER_DRAWS,
+  type PersonaliseParams,
+  type PersonalisedCard,
+} from "./personalise";
 export { DEMO_ISSUER, DEMO_ISSUER_PUBLIC_KEYS, generateIssuerKeys, type IssuerKeys, type IssuerPublicKeys } from "./demo-keys";
 export {
   signPermission,

@@ -20,7 +20,12 @@ const ISD = { enc: fromHex(DEMO_ISD_KEYS.enc), mac: fromHex(DEMO_ISD_KEYS.mac), 
 
 async function isdChannel(slot: CardInSlot) {
   await selectIsd(slot.transmit);
-  const r = await openSecureChannel(slot.transmit, { keys: ISD, keyVersion: 0, level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC, hostChallenge: fromHex("A1A2A3A4A5A6A7A8") });
+  const r = await openSecureChannel(slot.transmit, {
+    keys: ISD,
+    keyVersion: 0,
+    level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC,
+    hostChallenge: fromHex("A1A2A3A4A5A6A7A8"),
+  });
   if (!r.ok) throw new Error(r.error.meaning);
   return r.value;
 }
@@ -29,14 +34,27 @@ describe("rotation after a compromise of the issuer's signing key (version 70 le
   it("the card the issuer moved to 71 through its channel refuses the thief's signed updates; a card the thief moved is recovered", async () => {
     const issuer71 = await generateIssuerKeys();
     const thief = await generateIssuerKeys();
-    const points = (k: Awaited<ReturnType<typeof generateIssuerKeys>>) => ({ signingPublicKey: publicKeyFromJwk(k.signing.publicKeyJwk), encryptionPublicKey: publicKeyFromJwk(k.encryption.publicKeyJwk) });
+    const points = (k: Awaited<ReturnType<typeof generateIssuerKeys>>) => ({
+      signingPublicKey: publicKeyFromJwk(k.signing.publicKeyJwk),
+      encryptionPublicKey: publicKeyFromJwk(k.encryption.publicKeyJwk),
+    });
     // The thief signs updates with the leaked 70 key (anyone holding it can): 70 → 7F and 71 → 72.
     const stolen = (oldVersion: number, newVersion: number) =>
-      signIssuerKeyUpdate({ issuerCompanyId: "RECARD01", oldVersion, newVersion, signingPublicKeyJwk: thief.signing.publicKeyJwk, encryptionPublicKeyJwk: thief.encryption.publicKeyJwk, oldSigningPrivateKeyJwk: DEMO_ISSUER_KEYS.signing.privateKeyJwk });
+      signIssuerKeyUpdate({
+        issuerCompanyId: "RECARD01",
+        oldVersion,
+        newVersion,
+        signingPublicKeyJwk: thief.signing.publicKeyJwk,
+        encryptionPublicKeyJwk: thief.encryption.publicKeyJwk,
+        oldSigningPrivateKeyJwk: DEMO_ISSUER_KEYS.signing.privateKeyJwk,
+      });
 
     // Card A meets the issuer first: PUT KEY 70 → 71 inside the ISD channel (no signed update exists for 71).
     const a = await cardInSlot(200, "compromise-a");
-    expect(await putIssuerKeys(await isdChannel(a), { oldVersion: 0x70, newVersion: 0x71, ...points(issuer71) })).toEqual({ ok: true, value: { keyVersion: 0x71 } });
+    expect(await putIssuerKeys(await isdChannel(a), { oldVersion: 0x70, newVersion: 0x71, ...points(issuer71) })).toEqual({
+      ok: true,
+      value: { keyVersion: 0x71 },
+    });
     await selectIsd(a.transmit);
     // The thief's 70 → 7F no longer applies (the card is past 70); its 71 → 72, signed with the leaked 70 key: 6982.
     expect(await applyIssuerKeyUpdates(a.transmit, [await stolen(0x70, 0x7f)])).toEqual({ ok: true, value: { from: 0x71, to: 0x71, applied: [] } });
@@ -47,12 +65,18 @@ describe("rotation after a compromise of the issuer's signing key (version 70 le
     const b = await cardInSlot(200, "compromise-b");
     expect(await applyIssuerKeyUpdates(b.transmit, [await stolen(0x70, 0x7f)])).toEqual({ ok: true, value: { from: 0x70, to: 0x7f, applied: [0x7f] } });
     // The issuer's channel recovers it: 7F → 71 (a signed update could never go back; the ISD channel can).
-    expect(await putIssuerKeys(await isdChannel(b), { oldVersion: 0x7f, newVersion: 0x71, ...points(issuer71) })).toEqual({ ok: true, value: { keyVersion: 0x71 } });
+    expect(await putIssuerKeys(await isdChannel(b), { oldVersion: 0x7f, newVersion: 0x71, ...points(issuer71) })).toEqual({
+      ok: true,
+      value: { keyVersion: 0x71 },
+    });
     await selectIsd(b.transmit);
     expect(await readIssuerKeyVersion(b.transmit)).toEqual({ ok: true, value: 0x71 });
     const file = buildLoadFile({ kind: "transit", aid: SAMPLE_AIDS.transit, version: 1, codeSize: 64 });
     const thiefToken = await signDemo(loadPermissionFor({ cardId: b.image.cardId, sequence: 3, loadFile: file }), thief.signing.privateKeyJwk);
-    expect(await loadApplication(b.transmit, { permission: thiefToken, loadFile: file, aid: SAMPLE_AIDS.transit })).toMatchObject({ ok: false, error: { sw: 0x6982 } });
+    expect(await loadApplication(b.transmit, { permission: thiefToken, loadFile: file, aid: SAMPLE_AIDS.transit })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6982 },
+    });
     const issuerToken = await signDemo(loadPermissionFor({ cardId: b.image.cardId, sequence: 4, loadFile: file }), issuer71.signing.privateKeyJwk);
     expect((await loadApplication(b.transmit, { permission: issuerToken, loadFile: file, aid: SAMPLE_AIDS.transit })).ok).toBe(true);
   });

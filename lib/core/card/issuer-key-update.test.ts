@@ -43,7 +43,10 @@ describe("signed issuer key update (PUT KEY outside a channel)", () => {
     await selectIsd(slot.transmit);
     const file = buildLoadFile({ kind: "transit", aid: SAMPLE_AIDS.transit, version: 1, codeSize: 64 });
     const old = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 1, loadFile: file }));
-    expect(await loadApplication(slot.transmit, { permission: old, loadFile: file, aid: SAMPLE_AIDS.transit })).toMatchObject({ ok: false, error: { sw: 0x6982 } });
+    expect(await loadApplication(slot.transmit, { permission: old, loadFile: file, aid: SAMPLE_AIDS.transit })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6982 },
+    });
     const fresh = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 2, loadFile: file }), v72.signing.privateKeyJwk);
     expect((await loadApplication(slot.transmit, { permission: fresh, loadFile: file, aid: SAMPLE_AIDS.transit })).ok).toBe(true);
   });

@@ -54,7 +54,11 @@ export async function signIssuerKeyUpdate(input: {
   if (oldVersion < ISSUER_KEY_VERSIONS.first || newVersion > ISSUER_KEY_VERSIONS.last || newVersion <= oldVersion) {
     throw new RangeError(`issuer key update: ${oldVersion} → ${newVersion} is not a forward step inside '70'..'7F'`);
   }
-  const fields = keyFields(newVersion, publicKeyFromJwk(input.signingPublicKeyJwk, "signingPublicKeyJwk"), publicKeyFromJwk(input.encryptionPublicKeyJwk, "encryptionPublicKeyJwk"));
+  const fields = keyFields(
+    newVersion,
+    publicKeyFromJwk(input.signingPublicKeyJwk, "signingPublicKeyJwk"),
+    publicKeyFromJwk(input.encryptionPublicKeyJwk, "encryptionPublicKeyJwk"),
+  );
   const signature = await webCryptoSign(input.oldSigningPrivateKeyJwk, issuerKeyUpdateSignedBytes(input.issuerCompanyId, oldVersion, fields));
   return { oldVersion, newVersion, data: concatBytes(fields, SIGNATURE_TRAILER, signature) };
 }
@@ -72,7 +76,8 @@ export function decodeIssuerKeyUpdate(bytes: Uint8Array): Result<IssuerKeyUpdate
   if (!split) return err("issuer key update: not two B0 keys and a signature");
   const oldVersion = bytes[0]!;
   const newVersion = data[0]!;
-  if (oldVersion < ISSUER_KEY_VERSIONS.first || newVersion > ISSUER_KEY_VERSIONS.last || newVersion <= oldVersion) return err("issuer key update: versions out of order");
+  if (oldVersion < ISSUER_KEY_VERSIONS.first || newVersion > ISSUER_KEY_VERSIONS.last || newVersion <= oldVersion)
+    return err("issuer key update: versions out of order");
   return ok({ oldVersion, newVersion, data });
 }
 
@@ -93,7 +98,13 @@ export function splitSignedIssuerKeys(data: Uint8Array): { fields: Uint8Array; s
 }
 
 /** Card side: does the signature verify with the issuer signing key the card holds now? */
-export function issuerKeyUpdateSignatureValid(issuerCompanyId: string, oldVersion: number, currentSigningKey: RawPublicKey, fields: Uint8Array, signature: Uint8Array): boolean {
+export function issuerKeyUpdateSignatureValid(
+  issuerCompanyId: string,
+  oldVersion: number,
+  currentSigningKey: RawPublicKey,
+  fields: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   return verifySignature(currentSigningKey, issuerKeyUpdateSignedBytes(issuerCompanyId, oldVersion, fields), signature);
 }
 

@@ -2,16 +2,7 @@ import { describe, expect, it } from "vitest";
 import { cardInSlot, deletePermissionFor, lifeCyclePermissionFor, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
 import type { CardLifeCycle } from "./gp";
 import { SW } from "./status-words";
-import {
-  getStatus,
-  loadApplication,
-  readCardAttributeData,
-  readCardId,
-  readPlatformType,
-  selectApplication,
-  selectIsd,
-  setCardLifeCycle,
-} from "./terminal";
+import { getStatus, loadApplication, readCardAttributeData, readCardId, readPlatformType, selectApplication, selectIsd, setCardLifeCycle } from "./terminal";
 
 let sequence = 100;
 
@@ -83,18 +74,35 @@ describe("card life cycle (GP 2.3.1 §5.1.1): SECURED → CARD_LOCKED → TERMIN
   it("SET STATUS is gated by the issuer token: wrong target, wrong card, replay, expiry", async () => {
     const slot = await cardInSlot(100);
     const lock = await signDemo(lifeCyclePermissionFor({ cardId: slot.image.cardId, sequence: 1, target: "CARD_LOCKED" }));
-    expect(await setCardLifeCycle(slot.transmit, { target: "TERMINATED", token: lock })).toMatchObject({ ok: false, error: { sw: SW.SECURITY_STATUS_NOT_SATISFIED } });
+    expect(await setCardLifeCycle(slot.transmit, { target: "TERMINATED", token: lock })).toMatchObject({
+      ok: false,
+      error: { sw: SW.SECURITY_STATUS_NOT_SATISFIED },
+    });
     const otherCard = await signDemo(lifeCyclePermissionFor({ cardId: "0000000000000001", sequence: 2, target: "CARD_LOCKED" }));
-    expect(await setCardLifeCycle(slot.transmit, { target: "CARD_LOCKED", token: otherCard })).toMatchObject({ ok: false, error: { sw: SW.SECURITY_STATUS_NOT_SATISFIED } });
+    expect(await setCardLifeCycle(slot.transmit, { target: "CARD_LOCKED", token: otherCard })).toMatchObject({
+      ok: false,
+      error: { sw: SW.SECURITY_STATUS_NOT_SATISFIED },
+    });
     const del = await signDemo(deletePermissionFor({ cardId: slot.image.cardId, sequence: 3, aid: SAMPLE_AIDS.transit }));
-    expect(await setCardLifeCycle(slot.transmit, { target: "CARD_LOCKED", token: del })).toMatchObject({ ok: false, error: { sw: SW.SECURITY_STATUS_NOT_SATISFIED } });
+    expect(await setCardLifeCycle(slot.transmit, { target: "CARD_LOCKED", token: del })).toMatchObject({
+      ok: false,
+      error: { sw: SW.SECURITY_STATUS_NOT_SATISFIED },
+    });
     expect((await setCardLifeCycle(slot.transmit, { target: "CARD_LOCKED", token: lock })).ok).toBe(true);
     const unlock = await signDemo(lifeCyclePermissionFor({ cardId: slot.image.cardId, sequence: 4, target: "SECURED" }));
     expect((await setCardLifeCycle(slot.transmit, { target: "SECURED", token: unlock })).ok).toBe(true);
-    expect(await setCardLifeCycle(slot.transmit, { target: "CARD_LOCKED", token: lock })).toMatchObject({ ok: false, error: { sw: SW.CONDITIONS_NOT_SATISFIED } });
-    const late = await signDemo(lifeCyclePermissionFor({ cardId: slot.image.cardId, sequence: 5, target: "CARD_LOCKED", expiresAt: new Date("2026-01-01T00:00:01.000Z") }));
+    expect(await setCardLifeCycle(slot.transmit, { target: "CARD_LOCKED", token: lock })).toMatchObject({
+      ok: false,
+      error: { sw: SW.CONDITIONS_NOT_SATISFIED },
+    });
+    const late = await signDemo(
+      lifeCyclePermissionFor({ cardId: slot.image.cardId, sequence: 5, target: "CARD_LOCKED", expiresAt: new Date("2026-01-01T00:00:01.000Z") }),
+    );
     slot.env.advance(1000);
-    expect(await setCardLifeCycle(slot.transmit, { target: "CARD_LOCKED", token: late })).toMatchObject({ ok: false, error: { sw: SW.CONDITIONS_NOT_SATISFIED } });
+    expect(await setCardLifeCycle(slot.transmit, { target: "CARD_LOCKED", token: late })).toMatchObject({
+      ok: false,
+      error: { sw: SW.CONDITIONS_NOT_SATISFIED },
+    });
     expect(slot.card.image().lifeCycle).toBe("SECURED");
   });
 

@@ -73,9 +73,27 @@ describe("permission token codec", () => {
 
   const samples: readonly [string, Permission][] = [
     ["first load", FIRST_LOAD],
-    ["reload", { ...FIRST_LOAD, messageId: "RECARD01-METRO01-I0000000050", cardBinding: cardBinding(CARD_ID, "RECARD01-METRO01-I0000000050"), kind: "reload", originalMessageId: MESSAGE_ID }],
+    [
+      "reload",
+      {
+        ...FIRST_LOAD,
+        messageId: "RECARD01-METRO01-I0000000050",
+        cardBinding: cardBinding(CARD_ID, "RECARD01-METRO01-I0000000050"),
+        kind: "reload",
+        originalMessageId: MESSAGE_ID,
+      },
+    ],
     ["delete", { operation: "delete", messageId: MESSAGE_ID, cardBinding: cardBinding(CARD_ID, MESSAGE_ID), aid: "F0000000010001", expiresAt: EXPIRES }],
-    ["set-status", { operation: "set-status", messageId: "RECARD01-RECARD01-I0000000001", cardBinding: cardBinding(CARD_ID, "RECARD01-RECARD01-I0000000001"), target: "TERMINATED", expiresAt: EXPIRES }],
+    [
+      "set-status",
+      {
+        operation: "set-status",
+        messageId: "RECARD01-RECARD01-I0000000001",
+        cardBinding: cardBinding(CARD_ID, "RECARD01-RECARD01-I0000000001"),
+        target: "TERMINATED",
+        expiresAt: EXPIRES,
+      },
+    ],
   ];
 
   it.each(samples)("%s: decode(sign(x)) equals x and the signature verifies with the issuer key", async (_name, permission) => {
@@ -88,9 +106,9 @@ describe("permission token codec", () => {
 
   it("round-trips arbitrary valid permissions", () => {
     const companyId = fc.stringMatching(/^[A-Z0-9]{4,12}$/);
-    const messageId = fc.tuple(companyId, companyId, fc.integer({ min: 1, max: 9_999_999_999 })).map(([i, p, n]) =>
-      formatMessageId({ issuerCompanyId: i, providerCompanyId: p, direction: "I", sequence: n }),
-    );
+    const messageId = fc
+      .tuple(companyId, companyId, fc.integer({ min: 1, max: 9_999_999_999 }))
+      .map(([i, p, n]) => formatMessageId({ issuerCompanyId: i, providerCompanyId: p, direction: "I", sequence: n }));
     const hex = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max }).map(toHex);
     const expiresAt = fc.integer({ min: 0, max: 8_640_000_000_000_000 }).map((ms) => new Date(ms));
     const permission: fc.Arbitrary<Permission> = fc.oneof(
@@ -126,7 +144,9 @@ describe("permission token codec", () => {
     expect(() => encodePermissionBody({ ...FIRST_LOAD, cardBinding: "ab".repeat(32) })).toThrow(/permission\.cardBinding/);
     expect(() => encodePermissionBody({ ...FIRST_LOAD, aid: "F000" })).toThrow(/permission\.aid/);
     expect(() => encodePermissionBody({ ...FIRST_LOAD, kind: "reload" })).toThrow(/originalMessageId/);
-    expect(() => encodePermissionBody({ ...FIRST_LOAD, kind: "reload", originalMessageId: "RECARD01-OTHER01-I0000000001" })).toThrow(/same issuer and provider/);
+    expect(() => encodePermissionBody({ ...FIRST_LOAD, kind: "reload", originalMessageId: "RECARD01-OTHER01-I0000000001" })).toThrow(
+      /same issuer and provider/,
+    );
     expect(() => encodePermissionBody({ ...FIRST_LOAD, kind: "reload", originalMessageId: MESSAGE_ID })).toThrow(/must differ/);
     expect(() => encodePermissionBody({ ...FIRST_LOAD, expiresAt: new Date(Number.NaN) })).toThrow(/expiresAt/);
   });
@@ -135,13 +155,19 @@ describe("permission token codec", () => {
   if (!bodyNode.ok || bodyNode.value.kind !== "constructed") throw new Error("fixture");
   const fields = bodyNode.value.children;
   const signature = tlv(0x5f37, new Uint8Array(64));
-  const token = (children: readonly Tlv[], envelope: readonly Tlv[] = [signature]) =>
-    toHex(encodeTlv(tlvs(0xbf20, [tlvs(0xbf2e, children), ...envelope])));
+  const token = (children: readonly Tlv[], envelope: readonly Tlv[] = [signature]) => toHex(encodeTlv(tlvs(0xbf20, [tlvs(0xbf2e, children), ...envelope])));
   const replace = (tag: number, value: Uint8Array) => fields.map((f) => (f.tag === tag ? tlv(tag, value) : f));
   const crt = fields.find((f) => f.tag === 0xb6);
   if (!crt || crt.kind !== "constructed") throw new Error("fixture");
   const replaceInCrt = (tag: number, value: Uint8Array) =>
-    fields.map((f) => (f.tag === 0xb6 ? tlvs(0xb6, crt.children.map((c) => (c.tag === tag ? tlv(tag, value) : c))) : f));
+    fields.map((f) =>
+      f.tag === 0xb6
+        ? tlvs(
+            0xb6,
+            crt.children.map((c) => (c.tag === tag ? tlv(tag, value) : c)),
+          )
+        : f,
+    );
   const MALFORMED: readonly [string, string, RegExp][] = [
     ["not a TLV", "01", /permission: tlv/],
     ["another outer tag", toHex(encodeTlv(tlvs(0xbf21, []))), /must be tag BF20/],

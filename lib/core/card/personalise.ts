@@ -60,7 +60,9 @@ export async function personaliseCard(params: PersonaliseParams, env: CardEnv): 
     confirmationCounter: 0,
     usedTokens: [],
     applications: [],
-    ...(params.isdKeys ? { securityDomain: { scp03: params.isdKeys, sequenceCounter: 0, issuerKeyVersion: params.issuerKeyVersion ?? ISSUER_KEY_VERSIONS.first } } : {}),
+    ...(params.isdKeys
+      ? { securityDomain: { scp03: params.isdKeys, sequenceCounter: 0, issuerKeyVersion: params.issuerKeyVersion ?? ISSUER_KEY_VERSIONS.first } }
+      : {}),
   };
   const checked = decodeCardImage(image);
   if (!checked.ok) throw new RangeError(checked.error);
@@ -96,7 +98,11 @@ export const SURFACE_NUMBER_DRAWS = 50;
  * 8-digit IIN (10^7 numbers), 2 at 5 million; giving up needs f^maxDraws (docs/performance.md).
  * `isTaken` is the database check (under a lock) on the server, a set in tests.
  */
-export async function drawUnused(draw: () => string, isTaken: (candidate: string) => boolean | Promise<boolean>, maxDraws = SURFACE_NUMBER_DRAWS): Promise<{ value: string; draws: number } | null> {
+export async function drawUnused(
+  draw: () => string,
+  isTaken: (candidate: string) => boolean | Promise<boolean>,
+  maxDraws = SURFACE_NUMBER_DRAWS,
+): Promise<{ value: string; draws: number } | null> {
   for (let draws = 1; draws <= maxDraws; draws++) {
     const candidate = draw();
     if (!(await isTaken(candidate))) return { value: candidate, draws };
@@ -130,4 +136,3 @@ export async function createDemoCard(options: {
     env,
   );
 }
-

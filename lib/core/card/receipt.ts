@@ -50,8 +50,7 @@ type ReceiptBase = {
 
 /** What a receipt states. */
 export type ReceiptInfo =
-  | (ReceiptBase & { readonly operation: "load"; readonly kind: LoadKind; readonly loadFileHash: string })
-  | (ReceiptBase & { readonly operation: "delete" });
+  (ReceiptBase & { readonly operation: "load"; readonly kind: LoadKind; readonly loadFileHash: string }) | (ReceiptBase & { readonly operation: "delete" });
 
 /** What the issuer expects a receipt to state (a LoadPermission or DeletePermission fits). */
 export type ReceiptExpectation =

@@ -140,7 +140,13 @@ describe("every flipped bit is refused and closes the channel", () => {
       fc.asyncProperty(fc.integer({ min: 0, max: 127 }), async (bit) => {
         const { init, keys } = await initialised(slot);
         const level = SECURITY_LEVEL.C_MAC;
-        const auth = wrapCommand(keys, INITIAL_MAC_CHAIN, level, { cla: 0x80, ins: 0x82, p1: level, p2: 0, data: hostCryptogram(keys, HOST_CHALLENGE, init.cardChallenge), expectsData: false }, false);
+        const auth = wrapCommand(
+          keys,
+          INITIAL_MAC_CHAIN,
+          level,
+          { cla: 0x80, ins: 0x82, p1: level, p2: 0, data: hostCryptogram(keys, HOST_CHALLENGE, init.cardChallenge), expectsData: false },
+          false,
+        );
         // Bits 0-63: the host cryptogram; 64-127: the C-MAC (bytes 5..20 of the APDU).
         const tampered = concatBytes(auth.apdu.subarray(0, 5), flip(auth.apdu.subarray(5, 21), bit));
         expect(toHex(await slot.transmit(tampered))).toBe(bit < 64 ? "6300" : "6982");
@@ -156,7 +162,13 @@ describe("every flipped bit is refused and closes the channel", () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...SECURITY_LEVELS), fc.nat(), async (level, seed) => {
         const { init, keys } = await initialised(slot);
-        const auth = wrapCommand(keys, INITIAL_MAC_CHAIN, level, { cla: 0x80, ins: 0x82, p1: level, p2: 0, data: hostCryptogram(keys, HOST_CHALLENGE, init.cardChallenge), expectsData: false }, false);
+        const auth = wrapCommand(
+          keys,
+          INITIAL_MAC_CHAIN,
+          level,
+          { cla: 0x80, ins: 0x82, p1: level, p2: 0, data: hostCryptogram(keys, HOST_CHALLENGE, init.cardChallenge), expectsData: false },
+          false,
+        );
         expect(toHex(await slot.transmit(auth.apdu))).toBe("9000");
         const plain = decodeCommandApdu(getStatusCommand("isd"));
         if (!plain.ok) throw new Error(plain.error);
@@ -217,7 +229,10 @@ describe("PUT KEY", () => {
     const slot = await cardInSlot(100, "put-key-isd");
     const channel = await open(slot, SECURITY_LEVEL.C_MAC_C_DEC);
     const next = { enc: fromHex("11".repeat(16)), mac: fromHex("22".repeat(16)), dek: fromHex("33".repeat(16)) };
-    expect(await rotateIsdKeys(channel, { currentDek: DEMO.dek, oldVersion: 0x30, newVersion: 0x31, keys: next })).toEqual({ ok: true, value: { keyVersion: 0x31 } });
+    expect(await rotateIsdKeys(channel, { currentDek: DEMO.dek, oldVersion: 0x30, newVersion: 0x31, keys: next })).toEqual({
+      ok: true,
+      value: { keyVersion: 0x31 },
+    });
     expect(sw(toHex(await slot.transmit(initializeUpdateCommand(0x30, HOST_CHALLENGE))))).toBe("6A88");
     const old = await openSecureChannel(slot.transmit, { keys: DEMO, keyVersion: 0, level: 1, hostChallenge: HOST_CHALLENGE });
     expect(old).toMatchObject({ ok: false, error: { meaning: expect.stringMatching(/card cryptogram/) } });
@@ -229,12 +244,24 @@ describe("PUT KEY", () => {
   it("refuses a wrong KCV, a same version, an unknown old version, and PUT KEY outside a channel", async () => {
     const slot = await cardInSlot(200, "put-key-refusals");
     const next = { enc: fromHex("11".repeat(16)), mac: fromHex("22".repeat(16)), dek: fromHex("33".repeat(16)) };
-    expect(await rotateIsdKeys({ transmit: slot.transmit } as never, { currentDek: DEMO.dek, oldVersion: 0x30, newVersion: 0x31, keys: next })).toMatchObject({ ok: false, error: { sw: 0x6982 } });
+    expect(await rotateIsdKeys({ transmit: slot.transmit } as never, { currentDek: DEMO.dek, oldVersion: 0x30, newVersion: 0x31, keys: next })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6982 },
+    });
     const channel = await open(slot);
-    expect(await rotateIsdKeys(channel, { currentDek: DEMO.dek, oldVersion: 0x30, newVersion: 0x30, keys: next })).toMatchObject({ ok: false, error: { sw: 0x6a80 } });
-    expect(await rotateIsdKeys(channel, { currentDek: DEMO.dek, oldVersion: 0x32, newVersion: 0x33, keys: next })).toMatchObject({ ok: false, error: { sw: 0x6a88 } });
+    expect(await rotateIsdKeys(channel, { currentDek: DEMO.dek, oldVersion: 0x30, newVersion: 0x30, keys: next })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6a80 },
+    });
+    expect(await rotateIsdKeys(channel, { currentDek: DEMO.dek, oldVersion: 0x32, newVersion: 0x33, keys: next })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6a88 },
+    });
     // Encrypted with another DEK: the KCV does not match what the card decrypts.
-    expect(await rotateIsdKeys(channel, { currentDek: fromHex("44".repeat(16)), oldVersion: 0x30, newVersion: 0x31, keys: next })).toMatchObject({ ok: false, error: { sw: 0x6a80 } });
+    expect(await rotateIsdKeys(channel, { currentDek: fromHex("44".repeat(16)), oldVersion: 0x30, newVersion: 0x31, keys: next })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6a80 },
+    });
     expect(slot.card.image().securityDomain?.scp03.keyVersion).toBe(0x30);
   });
 
@@ -246,14 +273,23 @@ describe("PUT KEY", () => {
     // Outside a channel: refused.
     expect(sw(toHex(await slot.transmit(putIssuerKeysCommand(0x70, 0x71, signing, encryption))))).toBe("6982");
     const channel = await open(slot);
-    expect(await putIssuerKeys(channel, { oldVersion: 0x70, newVersion: 0x71, signingPublicKey: signing, encryptionPublicKey: encryption })).toEqual({ ok: true, value: { keyVersion: 0x71 } });
+    expect(await putIssuerKeys(channel, { oldVersion: 0x70, newVersion: 0x71, signingPublicKey: signing, encryptionPublicKey: encryption })).toEqual({
+      ok: true,
+      value: { keyVersion: 0x71 },
+    });
     const old = publicKeyFromJwk(DEMO_ISSUER_KEYS.signing.publicKeyJwk);
     const again = await open(slot);
-    expect(await putIssuerKeys(again, { oldVersion: 0x71, newVersion: 0x71, signingPublicKey: old, encryptionPublicKey: old })).toMatchObject({ ok: false, error: { sw: 0x6a80 } });
+    expect(await putIssuerKeys(again, { oldVersion: 0x71, newVersion: 0x71, signingPublicKey: old, encryptionPublicKey: old })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6a80 },
+    });
     await selectIsd(slot.transmit);
     const file = buildLoadFile({ kind: "transit", aid: SAMPLE_AIDS.transit, version: 1, codeSize: 64 });
     const oldToken = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 7, loadFile: file }));
-    expect(await loadApplication(slot.transmit, { permission: oldToken, loadFile: file, aid: SAMPLE_AIDS.transit })).toMatchObject({ ok: false, error: { sw: 0x6982 } });
+    expect(await loadApplication(slot.transmit, { permission: oldToken, loadFile: file, aid: SAMPLE_AIDS.transit })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6982 },
+    });
     const newToken = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 8, loadFile: file }), rotated.signing.privateKeyJwk);
     expect((await loadApplication(slot.transmit, { permission: newToken, loadFile: file, aid: SAMPLE_AIDS.transit })).ok).toBe(true);
     expect(slot.card.image().securityDomain?.issuerKeyVersion).toBe(0x71);
@@ -336,7 +372,16 @@ describe("unauthenticated reads of a platform-200 card", () => {
     const b = await cardInSlot(200, "unlinkable-b");
     // Card A has an application and a used counter; card B has none.
     const token = await signDemo(loadPermissionFor({ cardId: a.image.cardId, sequence: 1, kind: "credit" }));
-    expect((await loadApplication(a.transmit, { permission: token, loadFile: sampleLoadFile("credit"), aid: SAMPLE_AIDS.credit, installParams: { kind: "credit", holderReference: "HOSHI-42" } })).ok).toBe(true);
+    expect(
+      (
+        await loadApplication(a.transmit, {
+          permission: token,
+          loadFile: sampleLoadFile("credit"),
+          aid: SAMPLE_AIDS.credit,
+          installParams: { kind: "credit", holderReference: "HOSHI-42" },
+        })
+      ).ok,
+    ).toBe(true);
     const read = async (slot: CardInSlot) => {
       const out = new Map<string, string>();
       for (const [name, hex] of READS) {
@@ -354,6 +399,7 @@ describe("unauthenticated reads of a platform-200 card", () => {
     // The card-specific answers change on every read, or are refused.
     expect(shared).not.toContain("GET DATA DF7A (card attribute data)");
     expect(shared).not.toContain("INITIALIZE UPDATE");
-    for (const refused of ["GET DATA 45 (card id)", "GET DATA C2 (confirmation counter)", "GET STATUS ISD", "GET STATUS applications"]) expect(a1.get(refused)).toBe("6982");
+    for (const refused of ["GET DATA 45 (card id)", "GET DATA C2 (confirmation counter)", "GET STATUS ISD", "GET STATUS applications"])
+      expect(a1.get(refused)).toBe("6982");
   });
 });

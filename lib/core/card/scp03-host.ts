@@ -132,7 +132,14 @@ export async function openSecureChannel(transmit: Transmit, options: OpenOptions
     session,
     INITIAL_MAC_CHAIN,
     level,
-    { cla: 0x80, ins: SCP_INS.EXTERNAL_AUTHENTICATE, p1: level, p2: 0x00, data: hostCryptogram(session, hostChallenge, parsed.cardChallenge), expectsData: false },
+    {
+      cla: 0x80,
+      ins: SCP_INS.EXTERNAL_AUTHENTICATE,
+      p1: level,
+      p2: 0x00,
+      data: hostCryptogram(session, hostChallenge, parsed.cardChallenge),
+      expectsData: false,
+    },
     false,
   );
   const authResponse = await collect(transmit, auth.apdu);
@@ -214,7 +221,12 @@ export async function rotateIsdKeys(
   const r = await collect(channel.transmit, putScp03KeysCommand(options.currentDek, options.oldVersion, options.newVersion, options.keys));
   if (!r) return err(refusal(step, null));
   if (r.sw !== 0x9000) return err(refusal(step, r.sw));
-  const expected = concatBytes(Uint8Array.of(options.newVersion), aesKeyCheckValue(options.keys.enc), aesKeyCheckValue(options.keys.mac), aesKeyCheckValue(options.keys.dek));
+  const expected = concatBytes(
+    Uint8Array.of(options.newVersion),
+    aesKeyCheckValue(options.keys.enc),
+    aesKeyCheckValue(options.keys.mac),
+    aesKeyCheckValue(options.keys.dek),
+  );
   if (!sameMac(r.data, expected)) return err(refusal(step, r.sw, "the card's key check values do not match the keys sent"));
   return ok({ keyVersion: options.newVersion });
 }
@@ -225,10 +237,15 @@ export async function putIssuerKeys(
   options: { oldVersion: number; newVersion: number; signingPublicKey: Uint8Array; encryptionPublicKey: Uint8Array },
 ): Promise<CardResult<{ keyVersion: number }>> {
   const step = "PUT KEY (issuer public keys)";
-  const r = await collect(channel.transmit, putIssuerKeysCommand(options.oldVersion, options.newVersion, options.signingPublicKey, options.encryptionPublicKey));
+  const r = await collect(
+    channel.transmit,
+    putIssuerKeysCommand(options.oldVersion, options.newVersion, options.signingPublicKey, options.encryptionPublicKey),
+  );
   if (!r) return err(refusal(step, null));
   if (r.sw !== 0x9000) return err(refusal(step, r.sw));
-  return r.data.length === 1 && r.data[0] === options.newVersion ? ok({ keyVersion: options.newVersion }) : err(refusal(step, r.sw, "unexpected PUT KEY response"));
+  return r.data.length === 1 && r.data[0] === options.newVersion
+    ? ok({ keyVersion: options.newVersion })
+    : err(refusal(step, r.sw, "unexpected PUT KEY response"));
 }
 
 /** A key of the key information template (GET DATA E0). */
@@ -261,7 +278,10 @@ export async function readIssuerKeyVersion(transmit: Transmit): Promise<CardResu
  * reads the card's version and sends, in order, each update that starts from it. Outside a secure
  * channel: the card checks the issuer's signature itself. Updates the card does not need are skipped.
  */
-export async function applyIssuerKeyUpdates(transmit: Transmit, updates: readonly IssuerKeyUpdate[]): Promise<CardResult<{ from: number; to: number; applied: number[] }>> {
+export async function applyIssuerKeyUpdates(
+  transmit: Transmit,
+  updates: readonly IssuerKeyUpdate[],
+): Promise<CardResult<{ from: number; to: number; applied: number[] }>> {
   const read = await readIssuerKeyVersion(transmit);
   if (!read.ok) return read;
   let version = read.value;
@@ -269,7 +289,10 @@ export async function applyIssuerKeyUpdates(transmit: Transmit, updates: readonl
   for (const update of [...updates].sort((a, b) => a.oldVersion - b.oldVersion)) {
     if (update.oldVersion !== version) continue;
     const step = `PUT KEY (issuer keys ${update.oldVersion.toString(16).toUpperCase()} → ${update.newVersion.toString(16).toUpperCase()})`;
-    const r = await collect(transmit, encodeCommandApdu({ cla: 0x80, ins: 0xd8, p1: update.oldVersion, p2: 0x81, data: update.data, ne: 256, extended: false }));
+    const r = await collect(
+      transmit,
+      encodeCommandApdu({ cla: 0x80, ins: 0xd8, p1: update.oldVersion, p2: 0x81, data: update.data, ne: 256, extended: false }),
+    );
     if (!r) return err(refusal(step, null));
     if (r.sw !== 0x9000) return err(refusal(step, r.sw));
     if (r.data.length !== 1 || r.data[0] !== update.newVersion) return err(refusal(step, r.sw, "unexpected PUT KEY response"));

@@ -19,7 +19,8 @@ function encode(value: unknown): Json {
     return out;
   }
   if (value === undefined) return null;
-  if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") throw new TypeError(`card session: cannot store a ${typeof value}`);
+  if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol")
+    throw new TypeError(`card session: cannot store a ${typeof value}`);
   return value as Json;
 }
 

@@ -14,7 +14,15 @@ import { decodeCardImage, encodeCardImage } from "./image";
 import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
 import { SECURITY_LEVEL, wrapCommand, INITIAL_MAC_CHAIN, hostCryptogram, deriveSessionKeys, type Scp03StaticKeys } from "./scp03";
 import { initializeUpdateCommand, openSecureChannel, parseInitializeUpdateResponse, parseKeyInformationTemplate, putScp03KeysCommand } from "./scp03-host";
-import { diversifySsdKeys, establishApplicationKeys, parseKeyAgreementKey, readCreditInOwnChannel, rotateApplicationKeys, ssdEstablishKeysCommand, TAG_KEY_AGREEMENT_PUBLIC_KEY } from "./ssd";
+import {
+  diversifySsdKeys,
+  establishApplicationKeys,
+  parseKeyAgreementKey,
+  readCreditInOwnChannel,
+  rotateApplicationKeys,
+  ssdEstablishKeysCommand,
+  TAG_KEY_AGREEMENT_PUBLIC_KEY,
+} from "./ssd";
 import { appletCommand, getDataCommand, getStatus, loadApplication, readCreditInfo, selectApplication, selectIsd } from "./terminal";
 
 const ISD = { enc: fromHex(DEMO_ISD_KEYS.enc), mac: fromHex(DEMO_ISD_KEYS.mac), dek: fromHex(DEMO_ISD_KEYS.dek) };
@@ -35,7 +43,10 @@ const hex = async (slot: CardInSlot, apdu: Uint8Array) => toHex(await slot.trans
 /** A platform-200 card with Hoshi Credit just installed (same power session), its token naming Hoshi's key (or none). */
 async function withCredit(seed: string, platform: 100 | 200 = 200, establishmentKey: string | null = HOSHI_POINT) {
   const slot = await cardInSlot(platform, seed);
-  const permission = { ...loadPermissionFor({ cardId: slot.image.cardId, sequence: 7, kind: "credit", provider: "HOSHI01" }), ...(establishmentKey ? { establishmentKey } : {}) };
+  const permission = {
+    ...loadPermissionFor({ cardId: slot.image.cardId, sequence: 7, kind: "credit", provider: "HOSHI01" }),
+    ...(establishmentKey ? { establishmentKey } : {}),
+  };
   const loaded = await loadApplication(slot.transmit, {
     permission: await signDemo(permission),
     loadFile: sampleLoadFile("credit"),
@@ -61,7 +72,9 @@ describe("an application's own keys", () => {
     for (const key of [keys.enc, keys.mac, keys.dek]) for (const apdu of sent) expect(apdu).not.toContain(toHex(key));
     expect(slot.card.image().applications[0]?.domain?.scp03).toEqual({ keyVersion: 1, enc: toHex(keys.enc), mac: toHex(keys.mac), dek: toHex(keys.dek) });
     // GET DATA E0 on the application lists its own key set (version 01, three AES-256 keys).
-    expect(parseKeyInformationTemplate((await slot.transmit(getDataCommand(0xe0))).subarray(0, -2))).toEqual([1, 2, 3].map((keyId) => ({ keyId, keyVersion: 1, keyType: 0x88, length: 32 })));
+    expect(parseKeyInformationTemplate((await slot.transmit(getDataCommand(0xe0))).subarray(0, -2))).toEqual(
+      [1, 2, 3].map((keyId) => ({ keyId, keyVersion: 1, keyType: 0x88, length: 32 })),
+    );
 
     expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostChallenge: CHALLENGE })).toEqual({
       ok: true,
@@ -97,7 +110,10 @@ describe("an application's own keys", () => {
     // The keys survive power cycles (they are in the image) and the image round-trips with them.
     slot.card.powerOff();
     slot.card.powerOn();
-    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostChallenge: CHALLENGE })).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostChallenge: CHALLENGE })).toMatchObject({
+      ok: true,
+      value: { holderReference: REFERENCE },
+    });
     const image = slot.card.image();
     expect(decodeCardImage(encodeCardImage(image))).toEqual({ ok: true, value: image });
   });
@@ -168,7 +184,15 @@ describe("an application's own keys", () => {
 
     // Metro's key is not the one Hoshi's token names: refused, the key agreement spent.
     const metroSigned = await withCredit("ssd-metro-signs");
-    expect(await establishApplicationKeys(metroSigned.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: metroSigned.metro, hostPrivateKey: HOST_KEY, establishmentPrivateKey: METRO_SIGNER, entropy: ENTROPY })).toMatchObject({
+    expect(
+      await establishApplicationKeys(metroSigned.slot.transmit, {
+        aid: SAMPLE_AIDS.credit,
+        keys: metroSigned.metro,
+        hostPrivateKey: HOST_KEY,
+        establishmentPrivateKey: METRO_SIGNER,
+        entropy: ENTROPY,
+      }),
+    ).toMatchObject({
       ok: false,
       error: { step: "PUT KEY (application keys)", sw: 0x6982 },
     });
@@ -179,7 +203,10 @@ describe("an application's own keys", () => {
     const unnamed = await withCredit("ssd-unnamed", 200, null);
     await selectApplication(unnamed.slot.transmit, SAMPLE_AIDS.credit);
     expect(await hex(unnamed.slot, getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY))).toBe("6985");
-    expect(await establishApplicationKeys(unnamed.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: unnamed.keys, ...HOSHI_HOST })).toMatchObject({ ok: false, error: { sw: 0x6985 } });
+    expect(await establishApplicationKeys(unnamed.slot.transmit, { aid: SAMPLE_AIDS.credit, keys: unnamed.keys, ...HOSHI_HOST })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6985 },
+    });
   });
 
   it("the provider rotates its keys inside its own channel (PUT KEY under its Key-DEK); the old keys are refused", async () => {
@@ -190,8 +217,14 @@ describe("an application's own keys", () => {
     if (!channel.ok) throw new Error(channel.error.meaning);
     const next: Scp03StaticKeys = metro; // any fresh key set
     expect(toHex(await channel.value.transmit(putScp03KeysCommand(keys.dek, 0x01, 0x02, next))).slice(0, 2)).toBe("02");
-    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, keyVersion: 1, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { sw: 0x6a88 } });
-    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys: next, keyVersion: 2, hostChallenge: CHALLENGE })).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, keyVersion: 1, hostChallenge: CHALLENGE })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6a88 },
+    });
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys: next, keyVersion: 2, hostChallenge: CHALLENGE })).toMatchObject({
+      ok: true,
+      value: { holderReference: REFERENCE },
+    });
   });
 
   it("rotateApplicationKeys reads the version the domain holds and moves it one forward; another provider's keys and an application without keys are refused", async () => {
@@ -199,15 +232,32 @@ describe("an application's own keys", () => {
     const hoshiKeys = (v: number) => diversifySsdKeys(HOSHI_MASTER, "HOSHI01", fromHex(SAMPLE_AIDS.credit), messageId, v);
     const metroKeys = (v: number) => diversifySsdKeys(METRO_MASTER, "METRO01", fromHex(SAMPLE_AIDS.credit), messageId, v);
     // No keys of its own yet: E0 on the application answers 6A88.
-    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { sw: 0x6a88 } });
+    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6a88 },
+    });
     await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, ...HOSHI_HOST });
-    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: metroKeys, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { meaning: expect.stringMatching(/card cryptogram/) } });
-    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toEqual({ ok: true, value: { from: 1, to: 2 } });
-    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toEqual({ ok: true, value: { from: 2, to: 3 } });
+    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: metroKeys, hostChallenge: CHALLENGE })).toMatchObject({
+      ok: false,
+      error: { meaning: expect.stringMatching(/card cryptogram/) },
+    });
+    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toEqual({
+      ok: true,
+      value: { from: 1, to: 2 },
+    });
+    expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toEqual({
+      ok: true,
+      value: { from: 2, to: 3 },
+    });
     expect(slot.card.image().applications[0]?.domain?.scp03.enc).toBe(toHex(hoshiKeys(3).enc));
     // The old versions open nothing any more; the new one reads the holder reference.
-    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, keyVersion: 1, hostChallenge: CHALLENGE })).toMatchObject({ ok: false, error: { sw: 0x6a88 } });
-    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys: hoshiKeys(3), keyVersion: 3, hostChallenge: CHALLENGE })).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, keyVersion: 1, hostChallenge: CHALLENGE })).toMatchObject({
+      ok: false,
+      error: { sw: 0x6a88 },
+    });
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys: hoshiKeys(3), keyVersion: 3, hostChallenge: CHALLENGE })).toMatchObject(
+      { ok: true, value: { holderReference: REFERENCE } },
+    );
   });
 
   it("platform 100 too: with its own keys the holder reference needs the application's channel", async () => {
@@ -217,7 +267,10 @@ describe("an application's own keys", () => {
     await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, ...HOSHI_HOST });
     expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: true, value: { holderReference: "" } });
     expect(toHex(await slot.transmit(appletCommand(0x5c))).slice(-4)).toBe("9000");
-    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostChallenge: CHALLENGE })).toMatchObject({ ok: true, value: { holderReference: REFERENCE } });
+    expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, hostChallenge: CHALLENGE })).toMatchObject({
+      ok: true,
+      value: { holderReference: REFERENCE },
+    });
   });
 });
 

@@ -74,7 +74,16 @@ function unwrap(key: Uint8Array, data: Uint8Array): Uint8Array {
  * application on that card, so its server finds the keys again without knowing the card id.
  */
 export function diversifySsdKeys(master: Uint8Array, providerCompanyId: string, aid: Uint8Array, loadMessageId: string, keyVersion: number): Scp03StaticKeys {
-  const context = concatBytes(DIVERSIFY_LABEL, Uint8Array.of(0x00), utf8(providerCompanyId), Uint8Array.of(0x00), aid, Uint8Array.of(0x00), utf8(loadMessageId), Uint8Array.of(keyVersion));
+  const context = concatBytes(
+    DIVERSIFY_LABEL,
+    Uint8Array.of(0x00),
+    utf8(providerCompanyId),
+    Uint8Array.of(0x00),
+    aid,
+    Uint8Array.of(0x00),
+    utf8(loadMessageId),
+    Uint8Array.of(keyVersion),
+  );
   const bits = master.length * 8;
   return { enc: scp03Kdf(master, 0x81, context, bits), mac: scp03Kdf(master, 0x82, context, bits), dek: scp03Kdf(master, 0x83, context, bits) };
 }
@@ -109,8 +118,20 @@ export function ssdEstablishKeysCommand(options: {
     field(options.keys.mac),
     field(options.keys.dek),
   );
-  const signature = signDeterministic(options.establishmentPrivateKey, ssdAgreementSignedData(options.aid, options.keyVersion, hostPublic, options.cardPublicKey), options.entropy);
-  return encodeCommandApdu({ cla: 0x80, ins: 0xd8, p1: 0x00, p2: 0x81, data: concatBytes(data, Uint8Array.from(TAG_SIGNATURE), signature), ne: 256, extended: false });
+  const signature = signDeterministic(
+    options.establishmentPrivateKey,
+    ssdAgreementSignedData(options.aid, options.keyVersion, hostPublic, options.cardPublicKey),
+    options.entropy,
+  );
+  return encodeCommandApdu({
+    cla: 0x80,
+    ins: 0xd8,
+    p1: 0x00,
+    p2: 0x81,
+    data: concatBytes(data, Uint8Array.from(TAG_SIGNATURE), signature),
+    ne: 256,
+    extended: false,
+  });
 }
 
 /** The card's answer to the establishing PUT KEY: KVN ‖ the three KCVs (GP §11.8.3). */
@@ -250,9 +271,19 @@ export async function rotateApplicationKeys(
   const held = await readApplicationKeyVersion(transmit, options.aid);
   if (!held.ok) return held;
   const from = held.value;
-  if (from >= SCP03_KEY_VERSIONS.last) return err({ step: "GET DATA E0 (the application's key information)", sw: 0x9000, meaning: `key version ${from} is the last one: the application needs new keys by a new load` });
+  if (from >= SCP03_KEY_VERSIONS.last)
+    return err({
+      step: "GET DATA E0 (the application's key information)",
+      sw: 0x9000,
+      meaning: `key version ${from} is the last one: the application needs new keys by a new load`,
+    });
   const current = options.keysFor(from);
-  const channel = await openSecureChannel(transmit, { keys: current, keyVersion: from, level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC, hostChallenge: options.hostChallenge });
+  const channel = await openSecureChannel(transmit, {
+    keys: current,
+    keyVersion: from,
+    level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC,
+    hostChallenge: options.hostChallenge,
+  });
   if (!channel.ok) return channel;
   const to = from + 1;
   const next = options.keysFor(to);

@@ -12,7 +12,10 @@ describe("surface numbers at scale (issue 16)", () => {
     let redraws = 0;
     let firstDrawTaken = 0;
     for (let i = 0; i < 100_000; i++) {
-      const found = await drawUnused(() => randomSurfaceNumber(IIN, env), (n) => issued.has(n));
+      const found = await drawUnused(
+        () => randomSurfaceNumber(IIN, env),
+        (n) => issued.has(n),
+      );
       if (!found) throw new Error(`gave up at card ${i}`);
       if (found.draws > 1) firstDrawTaken += 1;
       redraws += found.draws - 1;
@@ -29,10 +32,20 @@ describe("surface numbers at scale (issue 16)", () => {
 
   it("gives up after SURFACE_NUMBER_DRAWS taken draws (a full number space), and returns the first free draw", async () => {
     let draws = 0;
-    expect(await drawUnused(() => String(draws++), () => true)).toBeNull();
+    expect(
+      await drawUnused(
+        () => String(draws++),
+        () => true,
+      ),
+    ).toBeNull();
     expect(draws).toBe(SURFACE_NUMBER_DRAWS);
     const sequence = ["a", "b", "c"];
     let i = 0;
-    expect(await drawUnused(() => sequence[i++]!, (n) => n !== "c")).toEqual({ value: "c", draws: 3 });
+    expect(
+      await drawUnused(
+        () => sequence[i++]!,
+        (n) => n !== "c",
+      ),
+    ).toEqual({ value: "c", draws: 3 });
   });
 });

@@ -46,7 +46,10 @@ describe("exchange", () => {
 
   it("reports a response shorter than a status word as a refusal without SW", async () => {
     const card = scripted(["90"]);
-    expect(await exchange(card.transmit, fromHex("80CA9F7F00"), "GET DATA")).toEqual({ ok: false, error: { step: "GET DATA", sw: null, meaning: "malformed response" } });
+    expect(await exchange(card.transmit, fromHex("80CA9F7F00"), "GET DATA")).toEqual({
+      ok: false,
+      error: { step: "GET DATA", sw: null, meaning: "malformed response" },
+    });
   });
 });
 
@@ -68,7 +71,13 @@ describe("terminal against the simulated card", () => {
       sent.push(apdu.length);
       return slot.transmit(apdu);
     };
-    const result = await loadApplication(counting, { permission: token, loadFile: sampleLoadFile("transit"), aid: SAMPLE_AIDS.transit, blockSize: 8192, lengths: "extended" });
+    const result = await loadApplication(counting, {
+      permission: token,
+      loadFile: sampleLoadFile("transit"),
+      aid: SAMPLE_AIDS.transit,
+      blockSize: 8192,
+      lengths: "extended",
+    });
     expect(result.ok).toBe(true);
     expect(sent).toHaveLength(1 + 5 + 1);
     // Platform 200: GET STATUS only inside the issuer's secure channel.
@@ -76,7 +85,10 @@ describe("terminal against the simulated card", () => {
     const channel = await openSecureChannel(slot.transmit, { keys: DEMO_KEYS, keyVersion: 0, level: 0x01, hostChallenge: new Uint8Array(8) });
     if (!channel.ok) throw new Error(channel.error.meaning);
     expect(await getStatus(channel.value.transmit)).toEqual({ ok: true, value: [{ aid: SAMPLE_AIDS.transit, lifeCycle: 0x07, privileges: "000000" }] });
-    expect(await selectApplication(slot.transmit, "F0000000099999")).toMatchObject({ ok: false, error: { sw: SW.FILE_NOT_FOUND, step: "SELECT F0000000099999" } });
+    expect(await selectApplication(slot.transmit, "F0000000099999")).toMatchObject({
+      ok: false,
+      error: { sw: SW.FILE_NOT_FOUND, step: "SELECT F0000000099999" },
+    });
     expect(await readBalance(slot.transmit)).toMatchObject({ ok: false, error: { sw: SW.INS_NOT_SUPPORTED } });
   });
 });

@@ -11,7 +11,21 @@ import { err, ok, type Result } from "../result";
 import { commandApdu, decodeCommandApdu, encodeCommandApdu } from "./apdu";
 import { encodeInstallParams, type AppletParams } from "./applets";
 import { readAscii } from "./codec";
-import { APP_INS, CLA, GET_STATUS, INS, INSTALL_P1, ISD_AID, ISD_AID_HEX, LOAD_P1, SELECT, SET_STATUS_P1_CARD, TAG, CARD_LIFE_CYCLE, type CardLifeCycle } from "./gp";
+import {
+  APP_INS,
+  CLA,
+  GET_STATUS,
+  INS,
+  INSTALL_P1,
+  ISD_AID,
+  ISD_AID_HEX,
+  LOAD_P1,
+  SELECT,
+  SET_STATUS_P1_CARD,
+  TAG,
+  CARD_LIFE_CYCLE,
+  type CardLifeCycle,
+} from "./gp";
 import { loadFileHash } from "./load-file";
 import { describeStatusWord, formatStatusWord, SW, SW1_BYTES_REMAINING, SW1_WRONG_LE } from "./status-words";
 import { decodeTlv, decodeTlvList, encodeLength, encodeTlv, tlv, type Tlv } from "./tlv";
@@ -118,7 +132,9 @@ export function getDataCommand(tag: number): Uint8Array {
 /** GET STATUS, tagged format (GP 2.3.1 §11.4), for the ISD or the applications, optionally by AID prefix. */
 export function getStatusCommand(scope: "isd" | "applications", aidPrefix = ""): Uint8Array {
   const p1 = scope === "isd" ? GET_STATUS.P1_ISD : GET_STATUS.P1_APPLICATIONS;
-  return encodeCommandApdu(commandApdu({ cla: CLA.GP, ins: INS.GET_STATUS, p1, p2: GET_STATUS.P2_TAGGED, data: encodeTlv(tlv(TAG.AID, fromHex(aidPrefix))), ne: 256 }));
+  return encodeCommandApdu(
+    commandApdu({ cla: CLA.GP, ins: INS.GET_STATUS, p1, p2: GET_STATUS.P2_TAGGED, data: encodeTlv(tlv(TAG.AID, fromHex(aidPrefix))), ne: 256 }),
+  );
 }
 
 /** Length-prefixed field as INSTALL uses (BER length, GP 2.3.1 §11.5.2.3). */

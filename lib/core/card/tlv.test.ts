@@ -109,8 +109,14 @@ describe("BER-TLV strict decoding", () => {
 const tagArb = (constructed: boolean): fc.Arbitrary<number> => {
   const cls = fc.constantFrom(0x00, 0x40, 0x80, 0xc0);
   const c = constructed ? 0x20 : 0x00;
-  const oneByte = fc.tuple(cls, fc.integer({ min: 1, max: 0x1e })).map(([k, n]) => k | c | n).filter((t) => t !== 0x00 && t !== 0xff);
-  const twoByte = fc.tuple(cls, fc.integer({ min: 0x1f, max: 0x7f })).map(([k, n]) => ((k | c | 0x1f) << 8) | n).filter((t) => t >> 8 !== 0xff);
+  const oneByte = fc
+    .tuple(cls, fc.integer({ min: 1, max: 0x1e }))
+    .map(([k, n]) => k | c | n)
+    .filter((t) => t !== 0x00 && t !== 0xff);
+  const twoByte = fc
+    .tuple(cls, fc.integer({ min: 0x1f, max: 0x7f }))
+    .map(([k, n]) => ((k | c | 0x1f) << 8) | n)
+    .filter((t) => t >> 8 !== 0xff);
   const threeByte = fc
     .tuple(cls, fc.integer({ min: 0x81, max: 0xff }), fc.integer({ min: 0, max: 0x7f }))
     .map(([k, b2, b3]) => ((k | c | 0x1f) << 16) | (b2 << 8) | b3)

@@ -189,4 +189,3 @@ export class TemplateReader {
     if (next) fail(this.what, `unexpected tag ${tagName(next.tag)}`);
   }
 }
-

@@ -10,7 +10,7 @@ describe("canonicalJson (RFC 8785)", () => {
     // surrogate pair of U+1F600 (D83D DE00) sorts between them.
     ["UTF-16 code unit order", { "\uFB33": 1, "\u20AC": 2, "\uD83D\uDE00": 3, "\r": 4, "1": 5 }, '{"\\r":4,"1":5,"€":2,"😀":3,"דּ":1}'],
     ["numbers as ECMAScript prints them", [0, -0, 1e21, 1.5, -7], "[0,0,1e+21,1.5,-7]"],
-    ["string escapes", ["\u0007\n\"\\/"], '["\\u0007\\n\\"\\\\/"]'],
+    ["string escapes", ['\u0007\n"\\/'], '["\\u0007\\n\\"\\\\/"]'],
     ["undefined members are left out", { a: undefined, b: 2 }, '{"b":2}'],
     ["empty containers", { a: {}, b: [] }, '{"a":{},"b":[]}'],
   ])("%s", (_name, value, text) => {

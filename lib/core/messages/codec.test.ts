@@ -49,9 +49,7 @@ describe("round trips", () => {
         '"type":"card-information-reply","version":1},"platformType":200,' +
         '"result":{"originalMessageId":"RECARD01-SAKURA01-I0000000001","reissue":"OK"}}',
     );
-    expect(fromUtf8(canonicalize(EXAMPLE_MESSAGES["card-information-reply"]))).toBe(
-      encodeMessage(EXAMPLE_MESSAGES["card-information-reply"]),
-    );
+    expect(fromUtf8(canonicalize(EXAMPLE_MESSAGES["card-information-reply"]))).toBe(encodeMessage(EXAMPLE_MESSAGES["card-information-reply"]));
   });
 
   test("variants that are accepted", () => {
@@ -75,11 +73,17 @@ describe("round trips", () => {
         }),
       ],
       ["load confirmation without a user charge (older providers)", variant("load-confirmation", (m) => delete m.userCharge)],
-    ["load confirmation carrying points over", variant("load-confirmation", (m) => (m.carriedOver = { valueMinor: 350, unit: "PTS" }))],
+      ["load confirmation carrying points over", variant("load-confirmation", (m) => (m.carriedOver = { valueMinor: 350, unit: "PTS" }))],
       ["load confirmation answering the grant", variant("load-confirmation", (m) => (m.header.inReplyTo = "RECARD01-METRO01-I0000000001"))],
       ["reload refusal, not a reissued card", variant("reload-permission-refusal", (m) => (m.reason = "not-a-reissued-card"))],
-      ["notification carrying a reload permission", variant("reissuance-notification", (m) => (m.reloadPermissions = [carried("METRO01", 8, "RECARD01-METRO01-I0000000001")]))],
-      ["'reissue OK' carrying its reload permission", variant("card-information-reply", (m) => ((m.result as Json).reloadPermission = carried("SAKURA01", 5, "RECARD01-SAKURA01-I0000000001")))],
+      [
+        "notification carrying a reload permission",
+        variant("reissuance-notification", (m) => (m.reloadPermissions = [carried("METRO01", 8, "RECARD01-METRO01-I0000000001")])),
+      ],
+      [
+        "'reissue OK' carrying its reload permission",
+        variant("card-information-reply", (m) => ((m.result as Json).reloadPermission = carried("SAKURA01", 5, "RECARD01-SAKURA01-I0000000001"))),
+      ],
       ["reissuance reply, not found", variant("reissuance-information-reply", (m) => (m.result = { status: "not-found", reason: "not-a-reissued-card" }))],
       ["card information reply, NG", variant("card-information-reply", (m) => (m.result = { reissue: "NG", reason: "application-not-on-old-card" }))],
       [
@@ -165,7 +169,12 @@ const SAKURA_PERMISSION = "RECARD01-SAKURA01-I0000000001";
 const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
   "loading-permission-request": [
     ["card id on PF 200", variant("loading-permission-request", (m) => (m.platformType = 200)), "platform-type-mismatch", "cardId"],
-    ["attribute data on PF 100", variant("loading-permission-request", (m) => (m.cardAttributeData = ATTRIBUTE_DATA)), "platform-type-mismatch", "cardAttributeData"],
+    [
+      "attribute data on PF 100",
+      variant("loading-permission-request", (m) => (m.cardAttributeData = ATTRIBUTE_DATA)),
+      "platform-type-mismatch",
+      "cardAttributeData",
+    ],
     ["PF 100 without card id", variant("loading-permission-request", (m) => delete m.cardId), "missing-field", "cardId"],
     [
       "PF 200 without attribute data",
@@ -202,7 +211,12 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["load file hash too short", variant("loading-permission-request", (m) => (m.loadFileHash = "ABCD")), "invalid-field", "loadFileHash"],
     ["kind reload", variant("loading-permission-request", (m) => (m.kind = "reload")), "invalid-field", "kind"],
     ["surface number of 3 digits", variant("loading-permission-request", (m) => (m.surfaceNumberLast4 = "101")), "invalid-field", "surfaceNumberLast4"],
-    ["originalMessageId on a first load", variant("loading-permission-request", (m) => (m.originalMessageId = "RECARD01-METRO01-I0000000001")), "unknown-field", "originalMessageId"],
+    [
+      "originalMessageId on a first load",
+      variant("loading-permission-request", (m) => (m.originalMessageId = "RECARD01-METRO01-I0000000001")),
+      "unknown-field",
+      "originalMessageId",
+    ],
   ],
   "loading-permission-grant": [
     ["expires before it is sent", variant("loading-permission-grant", (m) => (m.expiresAt = "2025-04-01T09:30:01.000Z")), "invalid-field", "expiresAt"],
@@ -211,7 +225,12 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["token in standard base64", variant("loading-permission-grant", (m) => (m.permissionToken = "ab+/")), "invalid-field", "permissionToken"],
     ["empty token", variant("loading-permission-grant", (m) => (m.permissionToken = "")), "invalid-field", "permissionToken"],
     ["missing token", variant("loading-permission-grant", (m) => delete m.permissionToken), "missing-field", "permissionToken"],
-    ["inReplyTo of another provider", variant("loading-permission-grant", (m) => (m.header.inReplyTo = "RECARD01-SAKURA01-P0000000001")), "message-id-mismatch", "header.inReplyTo"],
+    [
+      "inReplyTo of another provider",
+      variant("loading-permission-grant", (m) => (m.header.inReplyTo = "RECARD01-SAKURA01-P0000000001")),
+      "message-id-mismatch",
+      "header.inReplyTo",
+    ],
     ["card id echoed on PF 100 grant", variant("loading-permission-grant", (m) => (m.cardId = "8000000000000101")), "unknown-field", "cardId"],
   ],
   "loading-permission-refusal": [
@@ -231,31 +250,82 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["a token on a refusal", variant("loading-permission-refusal", (m) => (m.permissionToken = "AAAA")), "unknown-field", "permissionToken"],
   ],
   "load-confirmation": [
-    ["permission id sent by the provider", variant("load-confirmation", (m) => (m.permissionMessageId = "RECARD01-METRO01-P0000000001")), "message-id-mismatch", "permissionMessageId"],
-    ["permission of another provider", variant("load-confirmation", (m) => (m.permissionMessageId = SAKURA_PERMISSION)), "message-id-mismatch", "permissionMessageId"],
+    [
+      "permission id sent by the provider",
+      variant("load-confirmation", (m) => (m.permissionMessageId = "RECARD01-METRO01-P0000000001")),
+      "message-id-mismatch",
+      "permissionMessageId",
+    ],
+    [
+      "permission of another provider",
+      variant("load-confirmation", (m) => (m.permissionMessageId = SAKURA_PERMISSION)),
+      "message-id-mismatch",
+      "permissionMessageId",
+    ],
     ["failed with 9000", variant("load-confirmation", (m) => (m.outcome = { status: "failed", statusWord: "9000" })), "invalid-field", "outcome.statusWord"],
-    ["failed with a malformed SW", variant("load-confirmation", (m) => (m.outcome = { status: "failed", statusWord: "6a80" })), "invalid-field", "outcome.statusWord"],
+    [
+      "failed with a malformed SW",
+      variant("load-confirmation", (m) => (m.outcome = { status: "failed", statusWord: "6a80" })),
+      "invalid-field",
+      "outcome.statusWord",
+    ],
     ["loaded without receipt", variant("load-confirmation", (m) => (m.outcome = { status: "loaded" })), "missing-field", "outcome.receipt"],
-    ["failed with a receipt", variant("load-confirmation", (m) => (m.outcome = { status: "failed", statusWord: "6985", receipt: "AAAA" })), "unknown-field", "outcome.receipt"],
+    [
+      "failed with a receipt",
+      variant("load-confirmation", (m) => (m.outcome = { status: "failed", statusWord: "6985", receipt: "AAAA" })),
+      "unknown-field",
+      "outcome.receipt",
+    ],
     ["unknown status", variant("load-confirmation", (m) => (m.outcome = { status: "maybe" })), "invalid-field", "outcome.status"],
     ["a charge on a failed load", variant("load-confirmation", (m) => (m.outcome = { status: "failed", statusWord: "6985" })), "invalid-field", "userCharge"],
-    ["a charge of an unknown kind", variant("load-confirmation", (m) => (m.userCharge = { kind: "gift", amountMinor: 0, currency: "JPY" })), "invalid-field", "userCharge.kind"],
-    ["a negative charge", variant("load-confirmation", (m) => (m.userCharge = { kind: "normal-load", amountMinor: -1, currency: "JPY" })), "invalid-field", "userCharge.amountMinor"],
-    ["a charge without currency", variant("load-confirmation", (m) => (m.userCharge = { kind: "normal-load", amountMinor: 100 })), "missing-field", "userCharge.currency"],
+    [
+      "a charge of an unknown kind",
+      variant("load-confirmation", (m) => (m.userCharge = { kind: "gift", amountMinor: 0, currency: "JPY" })),
+      "invalid-field",
+      "userCharge.kind",
+    ],
+    [
+      "a negative charge",
+      variant("load-confirmation", (m) => (m.userCharge = { kind: "normal-load", amountMinor: -1, currency: "JPY" })),
+      "invalid-field",
+      "userCharge.amountMinor",
+    ],
+    [
+      "a charge without currency",
+      variant("load-confirmation", (m) => (m.userCharge = { kind: "normal-load", amountMinor: 100 })),
+      "missing-field",
+      "userCharge.currency",
+    ],
     ["missing outcome", variant("load-confirmation", (m) => delete m.outcome), "missing-field", "outcome"],
   ],
   "reissuance-notification": [
-    ["carried permission of another pair", variant("reissuance-notification", (m) => (m.reloadPermissions = [carried("SAKURA01", 8, "RECARD01-METRO01-I0000000001")])), "message-id-mismatch", "reloadPermissions[0].messageId"],
-    ["carried permission under the notification's own id", variant("reissuance-notification", (m) => (m.reloadPermissions = [{ ...carried("METRO01", 7, "RECARD01-METRO01-I0000000001") }])), "duplicate-entry", "reloadPermissions[0].messageId"],
+    [
+      "carried permission of another pair",
+      variant("reissuance-notification", (m) => (m.reloadPermissions = [carried("SAKURA01", 8, "RECARD01-METRO01-I0000000001")])),
+      "message-id-mismatch",
+      "reloadPermissions[0].messageId",
+    ],
+    [
+      "carried permission under the notification's own id",
+      variant("reissuance-notification", (m) => (m.reloadPermissions = [{ ...carried("METRO01", 7, "RECARD01-METRO01-I0000000001") }])),
+      "duplicate-entry",
+      "reloadPermissions[0].messageId",
+    ],
     [
       "two carried permissions for one original",
-      variant("reissuance-notification", (m) => (m.reloadPermissions = [carried("METRO01", 8, "RECARD01-METRO01-I0000000001"), carried("METRO01", 9, "RECARD01-METRO01-I0000000001")])),
+      variant(
+        "reissuance-notification",
+        (m) => (m.reloadPermissions = [carried("METRO01", 8, "RECARD01-METRO01-I0000000001"), carried("METRO01", 9, "RECARD01-METRO01-I0000000001")]),
+      ),
       "duplicate-entry",
       "reloadPermissions[1].originalMessageId",
     ],
     [
       "carried permission born expired",
-      variant("reissuance-notification", (m) => (m.reloadPermissions = [{ ...carried("METRO01", 8, "RECARD01-METRO01-I0000000001"), expiresAt: "2025-06-10T08:00:00.000Z" }])),
+      variant(
+        "reissuance-notification",
+        (m) => (m.reloadPermissions = [{ ...carried("METRO01", 8, "RECARD01-METRO01-I0000000001"), expiresAt: "2025-06-10T08:00:00.000Z" }]),
+      ),
       "invalid-field",
       "reloadPermissions[0].expiresAt",
     ],
@@ -311,11 +381,26 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
   "reissuance-information-request": [
     ["PF 200", variant("reissuance-information-request", (m) => (m.platformType = 200)), "platform-type-mismatch", "reissuedCardId"],
     ["missing reissued card id", variant("reissuance-information-request", (m) => delete m.reissuedCardId), "missing-field", "reissuedCardId"],
-    ["attribute data instead", variant("reissuance-information-request", (m) => (m.cardAttributeData = ATTRIBUTE_DATA)), "platform-type-mismatch", "cardAttributeData"],
+    [
+      "attribute data instead",
+      variant("reissuance-information-request", (m) => (m.cardAttributeData = ATTRIBUTE_DATA)),
+      "platform-type-mismatch",
+      "cardAttributeData",
+    ],
   ],
   "reissuance-information-reply": [
-    ["not-found with an unknown reason", variant("reissuance-information-reply", (m) => (m.result = { status: "not-found", reason: "gone" })), "invalid-field", "result.reason"],
-    ["not-found with pairs", variant("reissuance-information-reply", (m) => (m.result = { status: "not-found", reason: "not-a-reissued-card", pairs: [] })), "unknown-field", "result.pairs"],
+    [
+      "not-found with an unknown reason",
+      variant("reissuance-information-reply", (m) => (m.result = { status: "not-found", reason: "gone" })),
+      "invalid-field",
+      "result.reason",
+    ],
+    [
+      "not-found with pairs",
+      variant("reissuance-information-reply", (m) => (m.result = { status: "not-found", reason: "not-a-reissued-card", pairs: [] })),
+      "unknown-field",
+      "result.pairs",
+    ],
     [
       "found with duplicate pairs",
       variant("reissuance-information-reply", (m) => {
@@ -363,34 +448,69 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["OK without message id", variant("card-information-reply", (m) => delete at(m, "result").originalMessageId), "missing-field", "result.originalMessageId"],
     ["Fig. 15 reply with PF 100", variant("card-information-reply", (m) => (m.platformType = 100)), "platform-type-mismatch", "platformType"],
     ["a card id beside the result", variant("card-information-reply", (m) => (m.cardId = "8000000000000202")), "platform-type-mismatch", "cardId"],
-    ["an old card id inside the result", variant("card-information-reply", (m) => (at(m, "result").oldCardId = "8000000000000101")), "platform-type-mismatch", "result.oldCardId"],
+    [
+      "an old card id inside the result",
+      variant("card-information-reply", (m) => (at(m, "result").oldCardId = "8000000000000101")),
+      "platform-type-mismatch",
+      "result.oldCardId",
+    ],
     [
       "NG with a message id",
       variant("card-information-reply", (m) => (m.result = { reissue: "NG", reason: "card-not-found", originalMessageId: SAKURA_PERMISSION })),
       "unknown-field",
       "result.originalMessageId",
     ],
-    ["NG with an unknown reason", variant("card-information-reply", (m) => (m.result = { reissue: "NG", reason: "expired" })), "invalid-field", "result.reason"],
+    [
+      "NG with an unknown reason",
+      variant("card-information-reply", (m) => (m.result = { reissue: "NG", reason: "expired" })),
+      "invalid-field",
+      "result.reason",
+    ],
     ["reissue MAYBE", variant("card-information-reply", (m) => (at(m, "result").reissue = "MAYBE")), "invalid-field", "result.reissue"],
     ["reissue in lower case", variant("card-information-reply", (m) => (at(m, "result").reissue = "ok")), "invalid-field", "result.reissue"],
   ],
   "reload-permission-request": [
     ["missing original message id", variant("reload-permission-request", (m) => delete m.originalMessageId), "missing-field", "originalMessageId"],
-    ["original of another provider", variant("reload-permission-request", (m) => (m.originalMessageId = "RECARD01-METRO01-I0000000001")), "message-id-mismatch", "originalMessageId"],
-    ["original sent by the provider", variant("reload-permission-request", (m) => (m.originalMessageId = "RECARD01-SAKURA01-P0000000001")), "message-id-mismatch", "originalMessageId"],
+    [
+      "original of another provider",
+      variant("reload-permission-request", (m) => (m.originalMessageId = "RECARD01-METRO01-I0000000001")),
+      "message-id-mismatch",
+      "originalMessageId",
+    ],
+    [
+      "original sent by the provider",
+      variant("reload-permission-request", (m) => (m.originalMessageId = "RECARD01-SAKURA01-P0000000001")),
+      "message-id-mismatch",
+      "originalMessageId",
+    ],
     ["kind first-load", variant("reload-permission-request", (m) => (m.kind = "first-load")), "invalid-field", "kind"],
     ["card id on PF 200", variant("reload-permission-request", (m) => (m.cardId = "8000000000000202")), "platform-type-mismatch", "cardId"],
   ],
   "reload-permission-grant": [
-    ["original sent by the provider", variant("reload-permission-grant", (m) => (m.originalMessageId = "RECARD01-SAKURA01-P0000000001")), "message-id-mismatch", "originalMessageId"],
+    [
+      "original sent by the provider",
+      variant("reload-permission-grant", (m) => (m.originalMessageId = "RECARD01-SAKURA01-P0000000001")),
+      "message-id-mismatch",
+      "originalMessageId",
+    ],
     ["missing original", variant("reload-permission-grant", (m) => delete m.originalMessageId), "missing-field", "originalMessageId"],
     ["expires when sent", variant("reload-permission-grant", (m) => (m.expiresAt = m.header.timestamp)), "invalid-field", "expiresAt"],
     ["kind first-load", variant("reload-permission-grant", (m) => (m.kind = "first-load")), "invalid-field", "kind"],
   ],
   "reload-permission-refusal": [
     ["missing original", variant("reload-permission-refusal", (m) => delete m.originalMessageId), "missing-field", "originalMessageId"],
-    ["original of another provider", variant("reload-permission-refusal", (m) => (m.originalMessageId = SAKURA_PERMISSION)), "message-id-mismatch", "originalMessageId"],
-    ["attribute-data-invalid on PF 100", variant("reload-permission-refusal", (m) => (m.reason = "attribute-data-invalid")), "platform-type-mismatch", "reason"],
+    [
+      "original of another provider",
+      variant("reload-permission-refusal", (m) => (m.originalMessageId = SAKURA_PERMISSION)),
+      "message-id-mismatch",
+      "originalMessageId",
+    ],
+    [
+      "attribute-data-invalid on PF 100",
+      variant("reload-permission-refusal", (m) => (m.reason = "attribute-data-invalid")),
+      "platform-type-mismatch",
+      "reason",
+    ],
   ],
   "charge-statement": [
     ["negative amount", variant("charge-statement", (m) => ((m.lines as Json[])[0]!.amountMinor = -1500)), "invalid-field", "lines[0].amountMinor"],
@@ -410,11 +530,21 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
       "duplicate-entry",
       "lines[1].permissionMessageId",
     ],
-    ["charged outside the period", variant("charge-statement", (m) => ((m.lines as Json[])[1]!.chargedAt = "2025-07-01T00:00:00.000Z")), "invalid-field", "lines[1].chargedAt"],
+    [
+      "charged outside the period",
+      variant("charge-statement", (m) => ((m.lines as Json[])[1]!.chargedAt = "2025-07-01T00:00:00.000Z")),
+      "invalid-field",
+      "lines[1].chargedAt",
+    ],
     ["month 13", variant("charge-statement", (m) => (m.period = "2025-13")), "invalid-field", "period"],
     ["currency in lower case", variant("charge-statement", (m) => (m.currency = "jpy")), "invalid-field", "currency"],
     ["PF 999", variant("charge-statement", (m) => (m.platformType = 999)), "platform-type-mismatch", "platformType"],
-    ["a line for another provider", variant("charge-statement", (m) => ((m.lines as Json[])[0]!.permissionMessageId = SAKURA_PERMISSION)), "message-id-mismatch", "lines[0].permissionMessageId"],
+    [
+      "a line for another provider",
+      variant("charge-statement", (m) => ((m.lines as Json[])[0]!.permissionMessageId = SAKURA_PERMISSION)),
+      "message-id-mismatch",
+      "lines[0].permissionMessageId",
+    ],
     ["unknown charge kind", variant("charge-statement", (m) => ((m.lines as Json[])[0]!.kind = "penalty")), "invalid-field", "lines[0].kind"],
     ["missing totals", variant("charge-statement", (m) => delete m.totals), "missing-field", "totals"],
     ["a subtotal field", variant("charge-statement", (m) => (at(m, "totals").tax = 0)), "unknown-field", "totals.tax"],
@@ -459,11 +589,26 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["a holder name", variant("card-blocked", (m) => (m.holder = "Sato")), "unknown-field", "holder"],
   ],
   "card-unblocked": [
-    ["attribute data on platform 100", variant("card-unblocked", (m) => (m.cardAttributeData = EXAMPLE_MESSAGES["card-information-inquiry"].cardAttributeData)), "platform-type-mismatch", "cardAttributeData"],
+    [
+      "attribute data on platform 100",
+      variant("card-unblocked", (m) => (m.cardAttributeData = EXAMPLE_MESSAGES["card-information-inquiry"].cardAttributeData)),
+      "platform-type-mismatch",
+      "cardAttributeData",
+    ],
     ["no card id on platform 100", variant("card-unblocked", (m) => delete m.cardId), "missing-field", "cardId"],
     ["no block message id", variant("card-unblocked", (m) => delete m.blockMessageId), "missing-field", "blockMessageId"],
-    ["block message id of the provider", variant("card-unblocked", (m) => (m.blockMessageId = "RECARD01-METRO01-P0000000022")), "message-id-mismatch", "blockMessageId"],
-    ["block message id of another provider", variant("card-unblocked", (m) => (m.blockMessageId = "RECARD01-SAKURA01-I0000000022")), "message-id-mismatch", "blockMessageId"],
+    [
+      "block message id of the provider",
+      variant("card-unblocked", (m) => (m.blockMessageId = "RECARD01-METRO01-P0000000022")),
+      "message-id-mismatch",
+      "blockMessageId",
+    ],
+    [
+      "block message id of another provider",
+      variant("card-unblocked", (m) => (m.blockMessageId = "RECARD01-SAKURA01-I0000000022")),
+      "message-id-mismatch",
+      "blockMessageId",
+    ],
     ["unblocked before blocked", variant("card-unblocked", (m) => (m.unblockedAt = "2025-08-02T18:39:59.000Z")), "invalid-field", "unblockedAt"],
     ["unblocked after sending", variant("card-unblocked", (m) => (m.unblockedAt = "2025-08-03T09:00:01.000Z")), "invalid-field", "unblockedAt"],
     ["unknown unblock reason", variant("card-unblocked", (m) => (m.unblockReason = "paid")), "invalid-field", "unblockReason"],
@@ -542,9 +687,9 @@ describe("buildHeader", () => {
   });
 
   test("throws on a malformed company id", () => {
-    expect(() =>
-      buildHeader("charge-statement", { issuerCompanyId: "recard", providerCompanyId: "METRO01", sequence: 1, timestamp: new Date() }),
-    ).toThrow(RangeError);
+    expect(() => buildHeader("charge-statement", { issuerCompanyId: "recard", providerCompanyId: "METRO01", sequence: 1, timestamp: new Date() })).toThrow(
+      RangeError,
+    );
   });
 
   test("messages built from it parse", () => {
@@ -564,8 +709,6 @@ describe("buildHeader", () => {
 test("isUtcInstant", () => {
   expect(["2025-04-01T09:30:00Z", "2025-04-01T09:30:00.123Z", "2024-02-29T23:59:59Z"].every(isUtcInstant)).toBe(true);
   expect(
-    ["2025-04-01", "2025-04-01T09:30:00", "2025-04-01T09:30:00.1Z", "2023-02-29T00:00:00Z", "2025-04-01T24:00:00Z", "2025-04-01 09:30:00Z"].some(
-      isUtcInstant,
-    ),
+    ["2025-04-01", "2025-04-01T09:30:00", "2025-04-01T09:30:00.1Z", "2023-02-29T00:00:00Z", "2025-04-01T24:00:00Z", "2025-04-01 09:30:00Z"].some(isUtcInstant),
   ).toBe(false);
 });

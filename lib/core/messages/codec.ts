@@ -14,8 +14,7 @@ import { MESSAGE_SCHEMAS, MESSAGE_VERSION, type Message } from "./schemas";
 /** Largest encoded message accepted (a full charge statement fits with room to spare). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** "pairs[2].oldCardId" from ["pairs", 2, "oldCardId"]. */
 export function fieldPath(path: readonly PropertyKey[]): string {
@@ -95,7 +94,11 @@ export function parseMessage(json: unknown): Result<Message, Refusal> {
   if (version === undefined) return err(refusal("missing-field", "header.version is required", "header.version"));
   if (version !== MESSAGE_VERSION) {
     return err(
-      refusal("unsupported-version", `header.version ${JSON.stringify(version)} is not supported (this codec reads version ${MESSAGE_VERSION})`, "header.version"),
+      refusal(
+        "unsupported-version",
+        `header.version ${JSON.stringify(version)} is not supported (this codec reads version ${MESSAGE_VERSION})`,
+        "header.version",
+      ),
     );
   }
   const stray = findCardReferenceMismatch(json, json["platformType"]);

@@ -37,14 +37,7 @@ export type DemoCompany = Omit<CompanyKeyPair, "privateKey"> & {
   readonly service?: "transit" | "credit" | "loyalty";
 };
 
-const demo = (
-  companyId: string,
-  name: string,
-  role: CompanyRole,
-  service: DemoCompany["service"],
-  x: string,
-  y: string,
-): DemoCompany => ({
+const demo = (companyId: string, name: string, role: CompanyRole, service: DemoCompany["service"], x: string, y: string): DemoCompany => ({
   companyId,
   name,
   role,

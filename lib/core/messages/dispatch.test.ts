@@ -35,9 +35,7 @@ describe("Fig. 18 dispatch", () => {
       ok: false,
       error: { code: "platform-type-unknown", message: PLATFORM_TYPE_UNKNOWN_MESSAGE, field: "platformType" },
     });
-    expect(PLATFORM_TYPE_UNKNOWN_MESSAGE).toBe(
-      "platform type unknown: the card's method cannot be determined; the sender must read DF70 from the card",
-    );
+    expect(PLATFORM_TYPE_UNKNOWN_MESSAGE).toBe("platform type unknown: the card's method cannot be determined; the sender must read DF70 from the card");
     expect(h.method1).not.toHaveBeenCalled();
     expect(h.method2).not.toHaveBeenCalled();
   });
@@ -57,7 +55,12 @@ describe("Fig. 18 dispatch", () => {
       "platform-type-mismatch",
       "cardAttributeData",
     ],
-    ["a Fig. 12 notification with PF 200", forge({ ...EXAMPLE_MESSAGES["reissuance-notification"], platformType: 200 }), "platform-type-mismatch", "pairs[0].oldCardId"],
+    [
+      "a Fig. 12 notification with PF 200",
+      forge({ ...EXAMPLE_MESSAGES["reissuance-notification"], platformType: 200 }),
+      "platform-type-mismatch",
+      "pairs[0].oldCardId",
+    ],
     [
       "a Fig. 12 notification with PF 200 and no pairs",
       forge({ ...EXAMPLE_MESSAGES["reissuance-notification"], platformType: 200, pairs: [] }),
@@ -67,12 +70,25 @@ describe("Fig. 18 dispatch", () => {
     ["a Fig. 15 reply with PF 100", forge({ ...EXAMPLE_MESSAGES["card-information-reply"], platformType: 100 }), "platform-type-mismatch", "platformType"],
     [
       "a Fig. 15 reply smuggling a card id",
-      forge({ ...EXAMPLE_MESSAGES["card-information-reply"], result: { reissue: "OK", originalMessageId: "RECARD01-SAKURA01-I0000000001", reissuedCardId: "8000000000000202" } }),
+      forge({
+        ...EXAMPLE_MESSAGES["card-information-reply"],
+        result: { reissue: "OK", originalMessageId: "RECARD01-SAKURA01-I0000000001", reissuedCardId: "8000000000000202" },
+      }),
       "platform-type-mismatch",
       "result.reissuedCardId",
     ],
-    ["a Fig. 19 request with PF 200", forge({ ...EXAMPLE_MESSAGES["reissuance-information-request"], platformType: 200 }), "platform-type-mismatch", "reissuedCardId"],
-    ["a card information inquiry with PF 100", forge({ ...EXAMPLE_MESSAGES["card-information-inquiry"], platformType: 100 }), "platform-type-mismatch", "cardAttributeData"],
+    [
+      "a Fig. 19 request with PF 200",
+      forge({ ...EXAMPLE_MESSAGES["reissuance-information-request"], platformType: 200 }),
+      "platform-type-mismatch",
+      "reissuedCardId",
+    ],
+    [
+      "a card information inquiry with PF 100",
+      forge({ ...EXAMPLE_MESSAGES["card-information-inquiry"], platformType: 100 }),
+      "platform-type-mismatch",
+      "cardAttributeData",
+    ],
     ["a platform type that is not a code", forge({ ...EXAMPLE_MESSAGES["charge-statement"], platformType: 150 }), "platform-type-unknown", "platformType"],
   ];
   test.each(mismatches)("refused, never guessed: %s", (_name, message, code, field) => {

@@ -24,8 +24,7 @@ export type PlatformHandlers<R> = {
 };
 
 /** Refusal text for platform type 999 (Fig. 12: "<999> indicates that a processing method is unknown"). */
-export const PLATFORM_TYPE_UNKNOWN_MESSAGE =
-  "platform type unknown: the card's method cannot be determined; the sender must read DF70 from the card";
+export const PLATFORM_TYPE_UNKNOWN_MESSAGE = "platform type unknown: the card's method cannot be determined; the sender must read DF70 from the card";
 
 /**
  * Fig. 18: routes a message to the method-1 or method-2 handler by its platform type, refusing 999

@@ -103,8 +103,7 @@ export const PLATFORM_SCOPE = {
   "reissue-delivery-mode": "method-1",
 } as const satisfies Record<MessageType, PlatformScope>;
 
-const typesIn = (scope: PlatformScope): readonly MessageType[] =>
-  MESSAGE_TYPES.filter((type) => PLATFORM_SCOPE[type] === scope);
+const typesIn = (scope: PlatformScope): readonly MessageType[] => MESSAGE_TYPES.filter((type) => PLATFORM_SCOPE[type] === scope);
 
 /** Types that only exist for platform type 100 (method 1). */
 export const METHOD_1_ONLY_TYPES: readonly MessageType[] = typesIn("method-1");

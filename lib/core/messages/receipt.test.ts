@@ -40,8 +40,7 @@ describe("decideReceipt: the inbox's replay rule", () => {
       action: "refuse",
       refusal: {
         code: "message-id-reused",
-        message:
-          "message id RECARD01-METRO01-P0000000002 was already received with different content; a message id names one message for good",
+        message: "message id RECARD01-METRO01-P0000000002 was already received with different content; a message id names one message for good",
         field: "header.messageId",
       },
     });

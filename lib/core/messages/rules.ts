@@ -45,23 +45,13 @@ function describe(parts: MessageIdParts): string {
  * Checks that a message id referenced in `field` belongs to this issuer/provider pair and was sent in
  * `direction`. The id was already shape-checked by the schema.
  */
-function checkReferencedId(
-  id: string,
-  field: string,
-  parties: { issuer: string; provider: string },
-  direction: "I" | "P",
-  what: string,
-): Refusal | null {
+function checkReferencedId(id: string, field: string, parties: { issuer: string; provider: string }, direction: "I" | "P", what: string): Refusal | null {
   const parsed = parseMessageId(id);
   if (!parsed.ok) return refusal("invalid-message-id", `${field}: ${parsed.error}`, field);
   const p = parsed.value;
   const expected = `${parties.issuer}-${parties.provider}-${direction}`;
   if (p.issuerCompanyId !== parties.issuer || p.providerCompanyId !== parties.provider || p.direction !== direction) {
-    return refusal(
-      "message-id-mismatch",
-      `${field} "${id}" must be ${what}, so it must start with ${expected} (it starts with ${describe(p)})`,
-      field,
-    );
+    return refusal("message-id-mismatch", `${field} "${id}" must be ${what}, so it must start with ${expected} (it starts with ${describe(p)})`, field);
   }
   return null;
 }
@@ -101,8 +91,7 @@ export function checkHeader(message: Message): Refusal | null {
  * rather than as an unknown field.
  */
 export function findCardReferenceMismatch(value: unknown, platformType: unknown): Refusal | null {
-  const forbidden =
-    platformType === PLATFORM_TYPES.METHOD_2 ? CARD_ID_FIELDS : platformType === PLATFORM_TYPES.METHOD_1 ? ATTRIBUTE_DATA_FIELDS : null;
+  const forbidden = platformType === PLATFORM_TYPES.METHOD_2 ? CARD_ID_FIELDS : platformType === PLATFORM_TYPES.METHOD_1 ? ATTRIBUTE_DATA_FIELDS : null;
   if (forbidden === null) return null;
   const walk = (node: unknown, path: string, depth: number): Refusal | null => {
     if (depth > 16 || node === null || typeof node !== "object") return null;
@@ -122,11 +111,7 @@ export function findCardReferenceMismatch(value: unknown, platformType: unknown)
               `${field}: a platform type 200 message never carries a card id (method 2: third parties cannot read it; Fig. 15)`,
               field,
             )
-          : refusal(
-              "platform-type-mismatch",
-              `${field}: a platform type 100 message carries the card id, not card attribute data (method 1, step 405)`,
-              field,
-            );
+          : refusal("platform-type-mismatch", `${field}: a platform type 100 message carries the card id, not card attribute data (method 1, step 405)`, field);
       }
       const found = walk(child, field, depth + 1);
       if (found) return found;
@@ -181,11 +166,7 @@ export function checkPlatformRules(message: Message): Refusal | null {
     // Fig. 14, and method-2 loads by message id, Fig. 17); the issuer always knows it.
     "charge-statement": (m) =>
       m.platformType === PLATFORM_TYPES.UNKNOWN
-        ? refusal(
-            "platform-type-mismatch",
-            "platformType: a charge statement covers loads on cards of one known platform type, 100 or 200",
-            "platformType",
-          )
+        ? refusal("platform-type-mismatch", "platformType: a charge statement covers loads on cards of one known platform type, 100 or 200", "platformType")
         : null,
     "card-blocked": checkHotListReference,
     "card-unblocked": checkHotListReference,
@@ -259,19 +240,11 @@ function checkCardReference(message: LoadingPermissionRequest | ReloadPermission
     return refusal("missing-field", "cardId is required on platform type 100: the provider reads it from the card (step 405)", "cardId");
   }
   if (pf === PLATFORM_TYPES.METHOD_2 && cardAttributeData === undefined) {
-    return refusal(
-      "missing-field",
-      "cardAttributeData is required on platform type 200: the provider reads it from tag DF7A (step 804)",
-      "cardAttributeData",
-    );
+    return refusal("missing-field", "cardAttributeData is required on platform type 200: the provider reads it from tag DF7A (step 804)", "cardAttributeData");
   }
   if (cardId !== undefined && cardAttributeData !== undefined) {
     // Only reachable with platform type 999 (100 and 200 refuse the other reference earlier).
-    return refusal(
-      "platform-type-mismatch",
-      "cardAttributeData: a request carries the card id or the card attribute data, never both",
-      "cardAttributeData",
-    );
+    return refusal("platform-type-mismatch", "cardAttributeData: a request carries the card id or the card attribute data, never both", "cardAttributeData");
   }
   if (cardId === undefined && cardAttributeData === undefined) {
     return refusal("missing-field", "cardId or cardAttributeData is required: the card reference the provider read", "cardId");
@@ -281,11 +254,7 @@ function checkCardReference(message: LoadingPermissionRequest | ReloadPermission
 
 function checkRefusalReasonPlatform(message: LoadingPermissionRefusal | ReloadPermissionRefusal): Refusal | null {
   if (message.reason === "attribute-data-invalid" && message.platformType === PLATFORM_TYPES.METHOD_1) {
-    return refusal(
-      "platform-type-mismatch",
-      "reason: attribute-data-invalid cannot apply to platform type 100, whose requests carry a card id",
-      "reason",
-    );
+    return refusal("platform-type-mismatch", "reason: attribute-data-invalid cannot apply to platform type 100, whose requests carry a card id", "reason");
   }
   return null;
 }
@@ -338,9 +307,20 @@ function checkCarried(
       checkReferencedId(p.messageId, `${at}.messageId`, parties, "I", `a reload permission ${parties.issuer} grants to ${parties.provider}`) ??
       checkReferencedId(p.originalMessageId, `${at}.originalMessageId`, parties, "I", `a loading permission ${parties.issuer} granted to ${parties.provider}`);
     if (ref) return ref;
-    if (ids.has(p.messageId)) return refusal("duplicate-entry", `${at}.messageId ${p.messageId} is already used by this message: each permission has its own message id`, `${at}.messageId`);
-    if (originals.has(p.originalMessageId)) return refusal("duplicate-entry", `${at}.originalMessageId ${p.originalMessageId} already has a permission in this message: a load is reloaded once`, `${at}.originalMessageId`);
-    if (Date.parse(p.expiresAt) <= Date.parse(header.timestamp)) return refusal("invalid-field", `${at}.expiresAt must be after header.timestamp: the permission would be born expired`, `${at}.expiresAt`);
+    if (ids.has(p.messageId))
+      return refusal(
+        "duplicate-entry",
+        `${at}.messageId ${p.messageId} is already used by this message: each permission has its own message id`,
+        `${at}.messageId`,
+      );
+    if (originals.has(p.originalMessageId))
+      return refusal(
+        "duplicate-entry",
+        `${at}.originalMessageId ${p.originalMessageId} already has a permission in this message: a load is reloaded once`,
+        `${at}.originalMessageId`,
+      );
+    if (Date.parse(p.expiresAt) <= Date.parse(header.timestamp))
+      return refusal("invalid-field", `${at}.expiresAt must be after header.timestamp: the permission would be born expired`, `${at}.expiresAt`);
     ids.set(p.messageId, i);
     originals.set(p.originalMessageId, i);
   }
@@ -403,8 +383,7 @@ function checkChargeStatement(message: ChargeStatement, parties: { issuer: strin
 export function checkBody(message: Message): Refusal | null {
   const parties = exchangeParties(message);
   const permissionOf = `a loading permission ${parties.issuer} granted to ${parties.provider}`;
-  const original = (m: { originalMessageId: string }) =>
-    checkReferencedId(m.originalMessageId, "originalMessageId", parties, "I", permissionOf);
+  const original = (m: { originalMessageId: string }) => checkReferencedId(m.originalMessageId, "originalMessageId", parties, "I", permissionOf);
   const notExpiredAtBirth = (m: LoadingPermissionGrant | ReloadPermissionGrant) =>
     Date.parse(m.expiresAt) <= Date.parse(m.header.timestamp)
       ? refusal("invalid-field", "expiresAt must be after header.timestamp: the permission would be born expired", "expiresAt")
@@ -413,7 +392,9 @@ export function checkBody(message: Message): Refusal | null {
     "loading-permission-request": none,
     "reissuance-information-request": none,
     "reissue-delivery-mode": (m) =>
-      Date.parse(m.effectiveAt) > Date.parse(m.header.timestamp) ? refusal("invalid-field", "effectiveAt is after the message was sent (header.timestamp)", "effectiveAt") : null,
+      Date.parse(m.effectiveAt) > Date.parse(m.header.timestamp)
+        ? refusal("invalid-field", "effectiveAt is after the message was sent (header.timestamp)", "effectiveAt")
+        : null,
 
     "card-information-inquiry": none,
     "loading-permission-grant": notExpiredAtBirth,
@@ -430,10 +411,12 @@ export function checkBody(message: Message): Refusal | null {
         : m.userCharge !== undefined && m.outcome.status !== "loaded"
           ? refusal("invalid-field", "userCharge: only a load that succeeded is charged", "userCharge")
           : null),
-    "reissuance-notification": (m) => checkPairs(m.pairs, "pairs", m.header.timestamp) ?? checkCarried(m.reloadPermissions ?? [], "reloadPermissions", m.header, parties),
+    "reissuance-notification": (m) =>
+      checkPairs(m.pairs, "pairs", m.header.timestamp) ?? checkCarried(m.reloadPermissions ?? [], "reloadPermissions", m.header, parties),
     "reissuance-information-reply": (m) =>
       m.result.status === "found"
-        ? (checkPairs(m.result.pairs, "result.pairs", m.header.timestamp) ?? checkCarried(m.result.reloadPermissions ?? [], "result.reloadPermissions", m.header, parties))
+        ? (checkPairs(m.result.pairs, "result.pairs", m.header.timestamp) ??
+          checkCarried(m.result.reloadPermissions ?? [], "result.reloadPermissions", m.header, parties))
         : null,
     // Step 1004: the id names the permission under which the receiving provider loaded the
     // application on the old card, so its provider part must be the receiver.
@@ -444,7 +427,11 @@ export function checkBody(message: Message): Refusal | null {
         checkReferencedId(m.result.originalMessageId, "result.originalMessageId", parties, "I", permissionOf) ??
         (carried ? checkCarried([carried], "result.reloadPermission", m.header, parties) : null) ??
         (carried && carried.originalMessageId !== m.result.originalMessageId
-          ? refusal("invalid-field", "result.reloadPermission.originalMessageId must be result.originalMessageId: the permission reloads the load the answer names", "result.reloadPermission.originalMessageId")
+          ? refusal(
+              "invalid-field",
+              "result.reloadPermission.originalMessageId must be result.originalMessageId: the permission reloads the load the answer names",
+              "result.reloadPermission.originalMessageId",
+            )
           : null)
       );
     },

@@ -91,9 +91,7 @@ export function toMessageTimestamp(date: Date): string {
 }
 
 /** A company id: the issuer's or a provider's (message-id.ts). */
-export const CompanyIdSchema = z
-  .string()
-  .regex(COMPANY_ID_PATTERN, "must be a company id: 4 to 12 upper-case letters or digits");
+export const CompanyIdSchema = z.string().regex(COMPANY_ID_PATTERN, "must be a company id: 4 to 12 upper-case letters or digits");
 
 /** A message id `<issuer>-<provider>-<I|P><10 digits>`; malformed ids are `invalid-message-id`. */
 export const MessageIdSchema = z.string().superRefine((id, ctx) => {
@@ -102,28 +100,21 @@ export const MessageIdSchema = z.string().superRefine((id, ctx) => {
 });
 
 /** A UTC instant (see isUtcInstant). */
-export const TimestampSchema = z
-  .string()
-  .refine(isUtcInstant, "must be a UTC ISO-8601 instant such as 2025-04-01T09:30:00Z or 2025-04-01T09:30:00.000Z");
+export const TimestampSchema = z.string().refine(isUtcInstant, "must be a UTC ISO-8601 instant such as 2025-04-01T09:30:00Z or 2025-04-01T09:30:00.000Z");
 
 /** Platform type 100, 200 or 999 (Figs. 12 and 15, "PF type"). */
-export const PlatformTypeSchema = z.union(
-  [z.literal(PLATFORM_TYPES.METHOD_1), z.literal(PLATFORM_TYPES.METHOD_2), z.literal(PLATFORM_TYPES.UNKNOWN)],
-  { error: "must be a platform type: 100, 200 or 999" },
-);
+export const PlatformTypeSchema = z.union([z.literal(PLATFORM_TYPES.METHOD_1), z.literal(PLATFORM_TYPES.METHOD_2), z.literal(PLATFORM_TYPES.UNKNOWN)], {
+  error: "must be a platform type: 100, 200 or 999",
+});
 
 /** ISO 7816-5 AID: 5 to 16 bytes (RID + PIX), upper-case hex. */
-export const ApplicationIdSchema = z
-  .string()
-  .regex(/^(?:[0-9A-F]{2}){5,16}$/, "must be an AID: 5 to 16 bytes as upper-case hex");
+export const ApplicationIdSchema = z.string().regex(/^(?:[0-9A-F]{2}){5,16}$/, "must be an AID: 5 to 16 bytes as upper-case hex");
 
 /** The card id (GET DATA tag 45) on platform-100 cards: 8 bytes, upper-case hex. */
 export const CardIdSchema = z.string().regex(/^[0-9A-F]{16}$/, "must be a card id: 16 upper-case hex digits");
 
 /** A SHA-256 digest (the load file hash), upper-case hex. */
-export const Sha256HexSchema = z
-  .string()
-  .regex(/^[0-9A-F]{64}$/, "must be a SHA-256 digest: 64 upper-case hex digits");
+export const Sha256HexSchema = z.string().regex(/^[0-9A-F]{64}$/, "must be a SHA-256 digest: 64 upper-case hex digits");
 
 /** Last 4 digits of the number printed on the card ("a number described in a card surface"). */
 export const SurfaceNumberLast4Schema = z.string().regex(/^\d{4}$/, "must be the last 4 digits of the surface number");
@@ -170,24 +161,16 @@ export const IssuerKeyUpdatesSchema = z.array(base64UrlBytesSchema(1, 512)).min(
 export const ReceiptSchema = base64UrlBytesSchema(1, 4096);
 
 /** Text for people (refusal explanations), 1 to 500 characters. */
-export const HumanTextSchema = z
-  .string()
-  .min(1, "must not be empty")
-  .max(500, "must be at most 500 characters");
+export const HumanTextSchema = z.string().min(1, "must not be empty").max(500, "must be at most 500 characters");
 
 /** A charge period: one calendar month, YYYY-MM. */
-export const PeriodSchema = z
-  .string()
-  .regex(/^\d{4}-(?:0[1-9]|1[0-2])$/, "must be a calendar month as YYYY-MM");
+export const PeriodSchema = z.string().regex(/^\d{4}-(?:0[1-9]|1[0-2])$/, "must be a calendar month as YYYY-MM");
 
 /** An ISO 4217 currency code. */
 export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code such as JPY");
 
 /** Money in integer minor units of the statement's currency, never negative (STYLE.md, convention 8). */
-export const AmountMinorSchema = z
-  .number({ error: "must be a number" })
-  .int("must be a whole number of minor units")
-  .min(0, "must not be negative");
+export const AmountMinorSchema = z.number({ error: "must be a number" }).int("must be a whole number of minor units").min(0, "must not be negative");
 
 // ---------------------------------------------------------------------------------------------
 // Header

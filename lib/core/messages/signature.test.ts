@@ -9,21 +9,11 @@ import { EXAMPLE_MESSAGES } from "./fixtures";
 import { MESSAGE_TYPES, SENDER_ROLE } from "./message-types";
 import type { RefusalCode } from "./refusal";
 import type { Message } from "./schemas";
-import {
-  JWS_TYPE,
-  MessageSigningError,
-  formatKeyId,
-  parseKeyId,
-  readJwsUnverified,
-  signMessage,
-  verifyMessage,
-  type VerifyOptions,
-} from "./signature";
+import { JWS_TYPE, MessageSigningError, formatKeyId, parseKeyId, readJwsUnverified, signMessage, verifyMessage, type VerifyOptions } from "./signature";
 import { anyMessageArb } from "./test-arbitraries";
 
 const keyOf = (company: DemoCompanyId) => DEMO_COMPANY_KEYS[company];
-const signAs = (message: Message, company: DemoCompanyId) =>
-  signMessage(message, { privateKey: keyOf(company).privateKey, kid: keyOf(company).kid });
+const signAs = (message: Message, company: DemoCompanyId) => signMessage(message, { privateKey: keyOf(company).privateKey, kid: keyOf(company).kid });
 
 /** Options that accept `message` as its receiver would, at the moment it was sent. */
 function optionsFor(message: Message, overrides: Partial<VerifyOptions> = {}): VerifyOptions {
@@ -120,12 +110,7 @@ describe("verify refusals", () => {
       "unsupported-algorithm",
     ],
     ["unknown sender", () => signAs(grant, "RECARD01"), { resolveSenderKey: async () => null }, "unknown-sender"],
-    [
-      "unknown key label",
-      async () => rawJws(canonicalize(grant), "RECARD01", { kid: "RECARD01/old-key" }),
-      {},
-      "unknown-sender",
-    ],
+    ["unknown key label", async () => rawJws(canonicalize(grant), "RECARD01", { kid: "RECARD01/old-key" }), {}, "unknown-sender"],
     [
       "key of another type than the JWS says",
       () => signAs(grant, "RECARD01"),
@@ -144,25 +129,10 @@ describe("verify refusals", () => {
     ],
     ["tampered payload", swapPayload, {}, "bad-signature"],
     ["tampered signature", flipSignature, {}, "bad-signature"],
-    [
-      "signed with the wrong key",
-      () => signMessage(grant, { privateKey: keyOf("METRO01").privateKey, kid: keyOf("RECARD01").kid }),
-      {},
-      "bad-signature",
-    ],
+    ["signed with the wrong key", () => signMessage(grant, { privateKey: keyOf("METRO01").privateKey, kid: keyOf("RECARD01").kid }), {}, "bad-signature"],
     ["signed payload is not JSON", async () => rawJws(utf8("not json"), "RECARD01"), {}, "malformed-json"],
-    [
-      "signed payload is not a valid message",
-      async () => rawJws(utf8(encodeMessage({ ...grant, extra: 1 } as Message)), "RECARD01"),
-      {},
-      "unknown-field",
-    ],
-    [
-      "signed payload is not canonical",
-      async () => rawJws(utf8(JSON.stringify(grant, null, 2)), "RECARD01"),
-      {},
-      "non-canonical-payload",
-    ],
+    ["signed payload is not a valid message", async () => rawJws(utf8(encodeMessage({ ...grant, extra: 1 } as Message)), "RECARD01"), {}, "unknown-field"],
+    ["signed payload is not canonical", async () => rawJws(utf8(JSON.stringify(grant, null, 2)), "RECARD01"), {}, "non-canonical-payload"],
     [
       "header sender differs from the key's company",
       // HOSHI01 signs with its own, valid key a grant that claims to come from the issuer.
@@ -172,18 +142,8 @@ describe("verify refusals", () => {
     ],
     ["wrong receiver", () => signAs(grant, "RECARD01"), { expectedReceiverCompanyId: "SAKURA01" }, "wrong-receiver"],
     ["issuer-sent type at an issuer inbox", () => signAs(grant, "RECARD01"), { receiverRole: "issuer" }, "wrong-direction"],
-    [
-      "stale",
-      () => signAs(grant, "RECARD01"),
-      { now: new Date(Date.parse(grant.header.timestamp) + 301_000) },
-      "stale-message",
-    ],
-    [
-      "from the future",
-      () => signAs(grant, "RECARD01"),
-      { now: new Date(Date.parse(grant.header.timestamp) - 301_000) },
-      "future-message",
-    ],
+    ["stale", () => signAs(grant, "RECARD01"), { now: new Date(Date.parse(grant.header.timestamp) + 301_000) }, "stale-message"],
+    ["from the future", () => signAs(grant, "RECARD01"), { now: new Date(Date.parse(grant.header.timestamp) - 301_000) }, "future-message"],
     [
       "old beyond maxAgeSeconds",
       () => signAs(grant, "RECARD01"),
@@ -206,9 +166,7 @@ describe("verify refusals", () => {
       field: "header.senderCompanyId",
     });
     const stale = await verifyMessage(await signAs(grant, "RECARD01"), optionsFor(grant, { now: new Date("2025-04-01T09:40:02.000Z") }));
-    expect(!stale.ok && stale.error.message).toBe(
-      "header.timestamp 2025-04-01T09:30:02.000Z is 600 s old; at most 300 s is accepted",
-    );
+    expect(!stale.ok && stale.error.message).toBe("header.timestamp 2025-04-01T09:30:02.000Z is 600 s old; at most 300 s is accepted");
   });
 
   test("exactly at the skew limit is accepted; a file mailed a week ago passes with maxAgeSeconds", async () => {

@@ -78,8 +78,7 @@ function header<T extends MessageType>(type: T, c: Context, reply: boolean): Mes
 }
 
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
-const withoutUndefined = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+const withoutUndefined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 /** A card reference consistent with the platform type (100: card id; 200: attribute data). */
 const cardReferenceArb = fc.oneof(
@@ -94,19 +93,15 @@ const anyPf = fc.constantFrom(100 as const, 200 as const, 999 as const);
 
 /** Distinct card ids paired up, reissued before the message time. */
 const pairsArb = (time: number, withMillis: boolean) =>
-  fc
-    .uniqueArray(cardIdArb, { minLength: 2, maxLength: 24 })
-    .chain((ids) =>
-      fc.array(fc.integer({ min: 0, max: 10 * 86_400_000 }), { minLength: ids.length >> 1, maxLength: ids.length >> 1 }).map((ages) =>
-        ages.map(
-          (age, i): ReissuePair => ({
-            oldCardId: ids[2 * i]!,
-            reissuedCardId: ids[2 * i + 1]!,
-            reissuedAt: instant(Math.max(MIN_TIME, time - age), withMillis),
-          }),
-        ),
-      ),
-    );
+  fc.uniqueArray(cardIdArb, { minLength: 2, maxLength: 24 }).chain((ids) =>
+    fc.array(fc.integer({ min: 0, max: 10 * 86_400_000 }), { minLength: ids.length >> 1, maxLength: ids.length >> 1 }).map((ages) =>
+      ages.map((age, i): ReissuePair => ({
+        oldCardId: ids[2 * i]!,
+        reissuedCardId: ids[2 * i + 1]!,
+        reissuedAt: instant(Math.max(MIN_TIME, time - age), withMillis),
+      })),
+    ),
+  );
 
 /** A hot list card reference: a card id on platform 100, the provider's load message ids on 200. */
 const hotListFieldsArb = (c: Context) =>
@@ -114,7 +109,9 @@ const hotListFieldsArb = (c: Context) =>
     .record({
       ref: fc.oneof(
         cardIdArb.map((cardId) => ({ platformType: 100 as const, cardId })),
-        fc.uniqueArray(sequenceArb, { minLength: 1, maxLength: 12 }).map((seqs) => ({ platformType: 200 as const, loadMessageIds: seqs.map((s) => id(c, "I", s)) })),
+        fc
+          .uniqueArray(sequenceArb, { minLength: 1, maxLength: 12 })
+          .map((seqs) => ({ platformType: 200 as const, loadMessageIds: seqs.map((s) => id(c, "I", s)) })),
       ),
       reason: fc.constantFrom(...HOT_LIST_REASONS),
       age: fc.integer({ min: 0, max: 30 * 86_400_000 }),
@@ -135,12 +132,16 @@ const byType: { [T in MessageType]: (c: Context) => fc.Arbitrary<MessageOf<T>> }
   "loading-permission-request": (c) =>
     fc
       .record({ ref: cardReferenceArb, applicationId: aidArb, surfaceNumberLast4: optional(surfaceArb), loadFileHash: sha256Arb })
-      .map(({ ref, ...rest }) =>
-        withoutUndefined({ header: header("loading-permission-request", c, false), ...ref, kind: "first-load" as const, ...rest }),
-      ),
+      .map(({ ref, ...rest }) => withoutUndefined({ header: header("loading-permission-request", c, false), ...ref, kind: "first-load" as const, ...rest })),
   "loading-permission-grant": (c) =>
     fc
-      .record({ platformType: anyPf, applicationId: aidArb, loadFileHash: sha256Arb, permissionToken: tokenArb, ttl: fc.integer({ min: 1000, max: 86_400_000 }) })
+      .record({
+        platformType: anyPf,
+        applicationId: aidArb,
+        loadFileHash: sha256Arb,
+        permissionToken: tokenArb,
+        ttl: fc.integer({ min: 1000, max: 86_400_000 }),
+      })
       .map(({ ttl, ...rest }) => ({
         header: header("loading-permission-grant", c, true),
         kind: "first-load" as const,
@@ -209,7 +210,14 @@ const byType: { [T in MessageType]: (c: Context) => fc.Arbitrary<MessageOf<T>> }
       ),
   "reload-permission-grant": (c) =>
     fc
-      .record({ platformType: anyPf, applicationId: aidArb, originalSeq: sequenceArb, loadFileHash: sha256Arb, permissionToken: tokenArb, ttl: fc.integer({ min: 1000, max: 86_400_000 }) })
+      .record({
+        platformType: anyPf,
+        applicationId: aidArb,
+        originalSeq: sequenceArb,
+        loadFileHash: sha256Arb,
+        permissionToken: tokenArb,
+        ttl: fc.integer({ min: 1000, max: 86_400_000 }),
+      })
       .map(({ ttl, originalSeq, ...rest }) => ({
         header: header("reload-permission-grant", c, true),
         kind: "reload" as const,
@@ -247,12 +255,14 @@ const byType: { [T in MessageType]: (c: Context) => fc.Arbitrary<MessageOf<T>> }
         fc
           .tuple(
             ...seqs.map((s) =>
-              fc.record({
-                applicationId: aidArb,
-                kind: fc.constantFrom("normal-load" as const, "reissue-reload" as const),
-                amountMinor: fc.integer({ min: 0, max: 10_000_000 }),
-                offset: fc.integer({ min: 0, max: 27 * 86_400_000 }),
-              }).map(({ offset, ...line }): ChargeLine => ({ permissionMessageId: id(c, "I", s), ...line, chargedAt: instant(start + offset, c.withMillis) })),
+              fc
+                .record({
+                  applicationId: aidArb,
+                  kind: fc.constantFrom("normal-load" as const, "reissue-reload" as const),
+                  amountMinor: fc.integer({ min: 0, max: 10_000_000 }),
+                  offset: fc.integer({ min: 0, max: 27 * 86_400_000 }),
+                })
+                .map(({ offset, ...line }): ChargeLine => ({ permissionMessageId: id(c, "I", s), ...line, chargedAt: instant(start + offset, c.withMillis) })),
             ),
           )
           .map((lines) => {

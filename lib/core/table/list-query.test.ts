@@ -8,10 +8,19 @@ describe("parseSort", () => {
   it.each([
     [{}, fallback],
     [{ sort: "surface" }, { key: "surface", dir: "desc" }],
-    [{ sort: "surface", dir: "asc" }, { key: "surface", dir: "asc" }],
-    [{ sort: "surface", dir: "sideways" }, { key: "surface", dir: "desc" }],
+    [
+      { sort: "surface", dir: "asc" },
+      { key: "surface", dir: "asc" },
+    ],
+    [
+      { sort: "surface", dir: "sideways" },
+      { key: "surface", dir: "desc" },
+    ],
     [{ sort: "c.issued_at; DROP TABLE", dir: "asc" }, fallback],
-    [{ sort: ["surface", "issued"], dir: ["asc"] }, { key: "surface", dir: "asc" }],
+    [
+      { sort: ["surface", "issued"], dir: ["asc"] },
+      { key: "surface", dir: "asc" },
+    ],
   ])("%j → %j", (params, sort) => expect(parseSort(params, keys, fallback)).toEqual(sort));
 });
 

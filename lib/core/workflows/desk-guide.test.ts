@@ -2,13 +2,32 @@ import { describe, expect, it } from "vitest";
 import { guideDesk, loadableNow, reloadableNow, type CardAtDesk, type GuideApplication } from "./desk-guide";
 
 const fee = { normalFeeMinor: 500, reissueFeeMinor: 200, currency: "JPY" };
-const app = (aid: string, over: Partial<GuideApplication> = {}): GuideApplication => ({ aid, name: aid, fee, isOnCard: false, oldLoad: null, loadOnCard: null, ...over });
-const card = (over: Partial<CardAtDesk>): CardAtDesk => ({ platformType: 100, customer: null, reissue: { status: "not-in-our-data" }, applications: [], othersOnCard: 0, ...over });
+const app = (aid: string, over: Partial<GuideApplication> = {}): GuideApplication => ({
+  aid,
+  name: aid,
+  fee,
+  isOnCard: false,
+  oldLoad: null,
+  loadOnCard: null,
+  ...over,
+});
+const card = (over: Partial<CardAtDesk>): CardAtDesk => ({
+  platformType: 100,
+  customer: null,
+  reissue: { status: "not-in-our-data" },
+  applications: [],
+  othersOnCard: 0,
+  ...over,
+});
 const replaces = { status: "replaces", oldCardId: "0102030405060708", oldCardLast4: "6513" } as const;
 
 describe("the guided desk (issue 15)", () => {
   it("a reissued card with an application of ours on the old card: reload it, with no other choice to make", () => {
-    const c = card({ reissue: replaces, customer: { customerNo: "MET-00001", fullName: "Hana Sato" }, applications: [app("PASS", { oldLoad: { messageId: "M1", isReloadable: true } }), app("CYCLE")] });
+    const c = card({
+      reissue: replaces,
+      customer: { customerNo: "MET-00001", fullName: "Hana Sato" },
+      applications: [app("PASS", { oldLoad: { messageId: "M1", isReloadable: true } }), app("CYCLE")],
+    });
     expect(reloadableNow(c).map((a) => a.aid)).toEqual(["PASS"]);
     expect(guideDesk(c)).toEqual({ next: { kind: "reload", aids: ["PASS"] }, others: [{ kind: "reload-form" }, { kind: "first-load" }] });
   });
@@ -28,7 +47,10 @@ describe("the guided desk (issue 15)", () => {
   });
 
   it("platform 200: only the issuer knows, so the reload form (it asks the issuer) comes first", () => {
-    expect(guideDesk(card({ platformType: 200, reissue: { status: "issuer-only" }, applications: [app("CREDIT")] }))).toEqual({ next: { kind: "reload-form" }, others: [{ kind: "first-load" }] });
+    expect(guideDesk(card({ platformType: 200, reissue: { status: "issuer-only" }, applications: [app("CREDIT")] }))).toEqual({
+      next: { kind: "reload-form" },
+      others: [{ kind: "first-load" }],
+    });
   });
 
   it("a card id not in our reissuance information: ask the issuer first (Fig. 19), unless it is our customer's current card", () => {
@@ -37,6 +59,9 @@ describe("the guided desk (issue 15)", () => {
   });
 
   it("nothing of ours left to load: no next action, the flows still one click away", () => {
-    expect(guideDesk(card({ reissue: replaces, applications: [app("PASS", { isOnCard: true })] }))).toEqual({ next: null, others: [{ kind: "reload-form" }, { kind: "first-load" }] });
+    expect(guideDesk(card({ reissue: replaces, applications: [app("PASS", { isOnCard: true })] }))).toEqual({
+      next: null,
+      others: [{ kind: "reload-form" }, { kind: "first-load" }],
+    });
   });
 });

@@ -35,7 +35,10 @@ export type CardAtDesk = {
    * replaces: the Fig. 13 data we hold names the card it replaces; not-in-our-data: no pair for this
    * card id (the issuer may still know one: pull, Fig. 19); issuer-only: platform 200, only the issuer can tell.
    */
-  readonly reissue: { readonly status: "replaces"; readonly oldCardLast4: string | null; readonly oldCardId: string } | { readonly status: "not-in-our-data" } | { readonly status: "issuer-only" };
+  readonly reissue:
+    | { readonly status: "replaces"; readonly oldCardLast4: string | null; readonly oldCardId: string }
+    | { readonly status: "not-in-our-data" }
+    | { readonly status: "issuer-only" };
   readonly applications: readonly GuideApplication[];
   /** Applications on the card that are not ours (their count only: they are other providers'). */
   readonly othersOnCard: number;

@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { examinationNeedsIncome, examineFirstLoad, installedValue, installParamsFor, type CreditPolicy } from "./first-load";
 
-const HOSHI: CreditPolicy = { version: "HOSHI01-2025.1", minAnnualIncomeMinor: 2_000_000, limitPercentOfIncome: 10, maxLimitMinor: 800_000, requiresInvestigation: true };
+const HOSHI: CreditPolicy = {
+  version: "HOSHI01-2025.1",
+  minAnnualIncomeMinor: 2_000_000,
+  limitPercentOfIncome: 10,
+  maxLimitMinor: 800_000,
+  requiresInvestigation: true,
+};
 const METRO: CreditPolicy = { version: "METRO01-2025.1", minAnnualIncomeMinor: 0, limitPercentOfIncome: 0, maxLimitMinor: 0, requiresInvestigation: false };
 
 describe("examination by the provider's policy", () => {
@@ -19,7 +25,9 @@ describe("examination by the provider's policy", () => {
   });
 
   it("caps the limit at the policy maximum", () => {
-    expect(examineFirstLoad(HOSHI, { appletKind: "credit", declaredIncomeMinor: 20_000_000, existingLimitsMinor: 0, currency: "JPY" }).limitMinor).toBe(800_000);
+    expect(examineFirstLoad(HOSHI, { appletKind: "credit", declaredIncomeMinor: 20_000_000, existingLimitsMinor: 0, currency: "JPY" }).limitMinor).toBe(
+      800_000,
+    );
   });
 
   it.each([
@@ -27,7 +35,10 @@ describe("examination by the provider's policy", () => {
     ["no room left", 3_000_000, 300_000],
     ["no income declared", null, 0],
   ])("declines: %s", (_what, income, existing) => {
-    expect(examineFirstLoad(HOSHI, { appletKind: "credit", declaredIncomeMinor: income, existingLimitsMinor: existing, currency: "JPY" })).toMatchObject({ outcome: "declined", limitMinor: 0 });
+    expect(examineFirstLoad(HOSHI, { appletKind: "credit", declaredIncomeMinor: income, existingLimitsMinor: existing, currency: "JPY" })).toMatchObject({
+      outcome: "declined",
+      limitMinor: 0,
+    });
   });
 
   it("a credit application always needs income, even under a lax policy", () => {
@@ -42,7 +53,10 @@ describe("examination by the provider's policy", () => {
         fc.integer({ min: 0, max: 50_000_000 }),
         fc.integer({ min: 0, max: 5_000_000 }),
         (min, pct, income, existing) => {
-          const e = examineFirstLoad({ ...HOSHI, minAnnualIncomeMinor: min, limitPercentOfIncome: pct }, { appletKind: "credit", declaredIncomeMinor: income, existingLimitsMinor: existing, currency: "JPY" });
+          const e = examineFirstLoad(
+            { ...HOSHI, minAnnualIncomeMinor: min, limitPercentOfIncome: pct },
+            { appletKind: "credit", declaredIncomeMinor: income, existingLimitsMinor: existing, currency: "JPY" },
+          );
           expect(e.limitMinor).toBeGreaterThanOrEqual(0);
           expect(e.limitMinor).toBeLessThanOrEqual(HOSHI.maxLimitMinor);
           if (e.outcome === "declined") expect(e.limitMinor).toBe(0);
@@ -55,7 +69,12 @@ describe("examination by the provider's policy", () => {
 
 describe("install parameters", () => {
   it("credit carries the limit and the customer number; others start empty", () => {
-    expect(installParamsFor("credit", { limitMinor: 500_000, currency: "JPY", holderReference: "HOS-00001" })).toEqual({ kind: "credit", limit: 500_000, currency: "JPY", holderReference: "HOS-00001" });
+    expect(installParamsFor("credit", { limitMinor: 500_000, currency: "JPY", holderReference: "HOS-00001" })).toEqual({
+      kind: "credit",
+      limit: 500_000,
+      currency: "JPY",
+      holderReference: "HOS-00001",
+    });
     expect(installParamsFor("transit", { limitMinor: 0, currency: "JPY", holderReference: "x" })).toEqual({ kind: "transit", balance: 0, currency: "JPY" });
     expect(installParamsFor("loyalty", { limitMinor: 0, currency: "JPY", holderReference: "x" })).toEqual({ kind: "loyalty", points: 0 });
   });
@@ -64,12 +83,30 @@ describe("install parameters", () => {
 describe("value carried over in the install parameters (issue 12)", () => {
   const base = { limitMinor: 300_000, currency: "JPY", holderReference: "SAK-00001" };
   it.each([
-    ["transit, a balance carried over in its currency", "transit", { valueMinor: 1240, unit: "JPY" }, { kind: "transit", balance: 1240, currency: "JPY" }, { valueMinor: 1240, unit: "JPY" }],
+    [
+      "transit, a balance carried over in its currency",
+      "transit",
+      { valueMinor: 1240, unit: "JPY" },
+      { kind: "transit", balance: 1240, currency: "JPY" },
+      { valueMinor: 1240, unit: "JPY" },
+    ],
     ["transit, nothing carried", "transit", null, { kind: "transit", balance: 0, currency: "JPY" }, { valueMinor: 0, unit: "JPY" }],
-    ["transit never takes points as yen", "transit", { valueMinor: 350, unit: "PTS" }, { kind: "transit", balance: 0, currency: "JPY" }, { valueMinor: 0, unit: "JPY" }],
+    [
+      "transit never takes points as yen",
+      "transit",
+      { valueMinor: 350, unit: "PTS" },
+      { kind: "transit", balance: 0, currency: "JPY" },
+      { valueMinor: 0, unit: "JPY" },
+    ],
     ["loyalty, points carried over", "loyalty", { valueMinor: 350, unit: "PTS" }, { kind: "loyalty", points: 350 }, { valueMinor: 350, unit: "PTS" }],
     ["loyalty never takes yen as points", "loyalty", { valueMinor: 1240, unit: "JPY" }, { kind: "loyalty", points: 0 }, { valueMinor: 0, unit: "PTS" }],
-    ["credit holds a limit, not a value", "credit", { valueMinor: 1, unit: "JPY" }, { kind: "credit", limit: 300_000, currency: "JPY", holderReference: "SAK-00001" }, null],
+    [
+      "credit holds a limit, not a value",
+      "credit",
+      { valueMinor: 1, unit: "JPY" },
+      { kind: "credit", limit: 300_000, currency: "JPY", holderReference: "SAK-00001" },
+      null,
+    ],
   ] as const)("%s", (_name, kind, carried, params, value) => {
     const built = installParamsFor(kind, { ...base, carried });
     expect(built).toEqual(params);

@@ -55,7 +55,12 @@ export function examineFirstLoad(policy: CreditPolicy, input: ExaminationInput):
   const base = { declaredIncomeMinor: income, existingLimitsMinor: existing, policyVersion: policy.version };
   const needsIncome = examinationNeedsIncome(policy, input.appletKind);
   if (!needsIncome) {
-    return { ...base, outcome: "approved", limitMinor: 0, notes: [`Policy ${policy.version} requires no credit investigation for this application: identity checked at the desk.`] };
+    return {
+      ...base,
+      outcome: "approved",
+      limitMinor: 0,
+      notes: [`Policy ${policy.version} requires no credit investigation for this application: identity checked at the desk.`],
+    };
   }
   const notes: string[] = [];
   if (input.declaredIncomeMinor === null) {
@@ -96,13 +101,20 @@ export function examineFirstLoad(policy: CreditPolicy, input: ExaminationInput):
  */
 export function installParamsFor(
   kind: AppletKind,
-  options: { readonly limitMinor: number; readonly currency: string; readonly holderReference: string; readonly carried?: { readonly valueMinor: number; readonly unit: string } | null },
+  options: {
+    readonly limitMinor: number;
+    readonly currency: string;
+    readonly holderReference: string;
+    readonly carried?: { readonly valueMinor: number; readonly unit: string } | null;
+  },
 ): AppletParams {
   const carried = options.carried ?? null;
   switch (kind) {
     case "transit":
       // A reload installs the old card's balance in its own currency (issue 12: value carried over).
-      return carried && carried.unit !== "PTS" ? { kind: "transit", balance: carried.valueMinor, currency: carried.unit } : { kind: "transit", balance: 0, currency: options.currency };
+      return carried && carried.unit !== "PTS"
+        ? { kind: "transit", balance: carried.valueMinor, currency: carried.unit }
+        : { kind: "transit", balance: 0, currency: options.currency };
     case "loyalty":
       return { kind: "loyalty", points: carried && carried.unit === "PTS" ? carried.valueMinor : 0 };
     case "credit":

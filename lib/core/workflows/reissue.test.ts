@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { blocksCard, canReport, canWithdrawReport, decideReissue, examineReissueRequest, retiredWalletState, startOfUtcYear, type ExaminationFacts, type ReissuePolicy } from "./reissue";
+import {
+  blocksCard,
+  canReport,
+  canWithdrawReport,
+  decideReissue,
+  examineReissueRequest,
+  retiredWalletState,
+  startOfUtcYear,
+  type ExaminationFacts,
+  type ReissuePolicy,
+} from "./reissue";
 
 const POLICY: ReissuePolicy = { maxReissuesPerYear: 2, requireIdentityVerified: true, rejectOnFraudFlag: true };
 const FACTS: ExaminationFacts = { identityVerified: true, reissuesThisYear: 0, cardStatus: "active", alreadyReplaced: false, fraudFlag: false };
@@ -60,7 +70,10 @@ describe("decision (steps 503/504, 903/904)", () => {
     const r = decideReissue("pending", failed, { kind: "approve" });
     expect(r.ok || r.error.code).toBe("examination-failed");
     expect(r.ok || r.error.message).toContain("no fraud flag");
-    expect(decideReissue("pending", failed, { kind: "approve", overrideReason: "Flag cleared by the fraud desk today." })).toMatchObject({ ok: true, value: { overridden: true } });
+    expect(decideReissue("pending", failed, { kind: "approve", overrideReason: "Flag cleared by the fraud desk today." })).toMatchObject({
+      ok: true,
+      value: { overridden: true },
+    });
   });
 
   it("never overrides a terminated card", () => {

@@ -49,7 +49,9 @@ function check(id: ExaminationCheckId, policy: ReissuePolicy, facts: Examination
             id,
             label: "Identity verified",
             passed: facts.identityVerified,
-            detail: facts.identityVerified ? "The cardholder's identity was verified." : "The policy requires a verified identity and this cardholder has none on file.",
+            detail: facts.identityVerified
+              ? "The cardholder's identity was verified."
+              : "The policy requires a verified identity and this cardholder has none on file.",
           }
         : { id, label: "Identity verified", passed: true, detail: "Not required by the policy." };
     case "reissues-this-year": {
@@ -78,7 +80,12 @@ function check(id: ExaminationCheckId, policy: ReissuePolicy, facts: Examination
             passed: !facts.fraudFlag,
             detail: facts.fraudFlag ? "The cardholder carries a fraud flag and the policy refuses reissues then." : "No fraud flag on the cardholder.",
           }
-        : { id, label: "No fraud flag", passed: true, detail: facts.fraudFlag ? "Fraud flag present, but the policy does not refuse on it." : "No fraud flag on the cardholder." };
+        : {
+            id,
+            label: "No fraud flag",
+            passed: true,
+            detail: facts.fraudFlag ? "Fraud flag present, but the policy does not refuse on it." : "No fraud flag on the cardholder.",
+          };
     default:
       return assertNever(id, "examination check");
   }
@@ -158,7 +165,11 @@ export const MAX_REASON_LENGTH = 500;
  * read. Approving a request whose examination failed needs an explicit override reason (recorded in
  * the audit log): the policy decides by default, a person may overrule it only in writing.
  */
-export function decideReissue(status: ReissueStatus, examination: Examination, decision: ReissueDecision): Result<{ status: "approved" | "rejected"; reason: string | null; overridden: boolean }, ReissueRefusal> {
+export function decideReissue(
+  status: ReissueStatus,
+  examination: Examination,
+  decision: ReissueDecision,
+): Result<{ status: "approved" | "rejected"; reason: string | null; overridden: boolean }, ReissueRefusal> {
   if (status !== "pending") return err({ code: "already-decided", message: `This request has already been ${status}.` });
   switch (decision.kind) {
     case "reject": {
@@ -168,7 +179,8 @@ export function decideReissue(status: ReissueStatus, examination: Examination, d
     }
     case "approve": {
       const cardCheck = examination.checks.find((c) => c.id === "card-status");
-      if (cardCheck && !cardCheck.passed) return err({ code: "card-terminated", message: "The card has already been replaced or terminated; it cannot be reissued again." });
+      if (cardCheck && !cardCheck.passed)
+        return err({ code: "card-terminated", message: "The card has already been replaced or terminated; it cannot be reissued again." });
       const override = decision.overrideReason?.trim() ?? "";
       if (!examination.passed && override.length < MIN_REASON_LENGTH) {
         const failed = examination.checks.filter((c) => !c.passed).map((c) => c.label.toLowerCase());

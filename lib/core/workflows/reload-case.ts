@@ -7,7 +7,13 @@
  * `caseVerdict` whether it is over. Nothing here reads a database or sends a message.
  */
 import { z } from "zod";
-import { CARD_INFORMATION_NG_REASONS, REISSUANCE_NOT_FOUND_REASONS, type CardInformationNgReason, type PermissionRefusalReason, type ReissuanceNotFoundReason } from "../messages";
+import {
+  CARD_INFORMATION_NG_REASONS,
+  REISSUANCE_NOT_FOUND_REASONS,
+  type CardInformationNgReason,
+  type PermissionRefusalReason,
+  type ReissuanceNotFoundReason,
+} from "../messages";
 import { assertNever } from "../result";
 import {
   caseOutcome,
@@ -44,7 +50,15 @@ export const OldLoadViewSchema = z.object({
   surfaceNumberLast4: z.string().max(4).nullable(),
   customer: z.object({ id: Id, customerNo: z.string().max(40), fullName: z.string().max(200) }),
   examination: z
-    .object({ id: Id, outcome: z.string().max(40), limitMinor: z.number().int(), declaredIncomeMinor: z.number().int(), investigatedAt: Instant, investigatedBy: z.string().max(200), policyVersion: z.string().max(40) })
+    .object({
+      id: Id,
+      outcome: z.string().max(40),
+      limitMinor: z.number().int(),
+      declaredIncomeMinor: z.number().int(),
+      investigatedAt: Instant,
+      investigatedBy: z.string().max(200),
+      policyVersion: z.string().max(40),
+    })
     .nullable(),
   accounting: z.object({ kind: z.string().max(40), amountMinor: z.number().int(), currency: z.string().max(3), chargedAt: Instant }).nullable(),
 });
@@ -59,7 +73,13 @@ export const CaseStepParamsSchemas = {
   "platform-dispatched": z.object({ platformType: z.number().int(), method: z.union([z.literal(1), z.literal(2)]) }),
   "card-id-read": z.object({ cardId: z.string().max(16) }),
   "attribute-data-read": z.object({ bytes: z.number().int() }),
-  "reissue-notice-found": z.object({ cardId: z.string().max(16), oldCardId: z.string().max(16), reissuedAt: Instant, via: z.enum(["push", "pull"]), messageId: Id }),
+  "reissue-notice-found": z.object({
+    cardId: z.string().max(16),
+    oldCardId: z.string().max(16),
+    reissuedAt: Instant,
+    via: z.enum(["push", "pull"]),
+    messageId: Id,
+  }),
   "pull-sent": z.object({ cardId: z.string().max(16), messageId: Id }),
   "pull-waiting": z.object({ messageId: Id }),
   "pull-not-found": z.object({ messageId: Id, reason: z.enum(REISSUANCE_NOT_FOUND_REASONS) }),
@@ -72,7 +92,13 @@ export const CaseStepParamsSchemas = {
   }),
   "inquiry-sent": z.object({ aid: Aid, messageId: Id }),
   "inquiry-waiting": z.object({ aid: Aid, messageId: Id }),
-  "inquiry-answered": z.object({ aid: Aid, messageId: Id, reissue: z.enum(["OK", "NG"]), originalMessageId: Id.nullable(), ngReason: z.enum(CARD_INFORMATION_NG_REASONS).nullable() }),
+  "inquiry-answered": z.object({
+    aid: Aid,
+    messageId: Id,
+    reissue: z.enum(["OK", "NG"]),
+    originalMessageId: Id.nullable(),
+    ngReason: z.enum(CARD_INFORMATION_NG_REASONS).nullable(),
+  }),
   reloadable: z.object({
     aid: Aid,
     messageId: Id,
@@ -178,12 +204,27 @@ export const CaseDocSchema = z.object({
 export type CaseDoc = z.infer<typeof CaseDocSchema>;
 
 /** Version 1 stored each step's title and detail as English sentences and each refusal's reason. */
-const LegacyRefusalSchema = z.object({ code: z.enum(RELOAD_REFUSAL_CODES), step: z.string(), reason: z.string(), canContinueAsFirstLoad: z.boolean(), applicationAid: z.string().optional() });
+const LegacyRefusalSchema = z.object({
+  code: z.enum(RELOAD_REFUSAL_CODES),
+  step: z.string(),
+  reason: z.string(),
+  canContinueAsFirstLoad: z.boolean(),
+  applicationAid: z.string().optional(),
+});
 const LegacyDocSchema = z.object({
   v: z.literal(1),
   method: z.union([z.literal(1), z.literal(2)]).nullable(),
   card: CaseDocSchema.shape.card,
-  steps: z.array(z.object({ step: z.string(), title: z.string(), detail: z.string(), outcome: z.enum(["ok", "refused", "waiting", "info"]), at: z.string(), messages: z.array(MessageRefSchema).optional() })),
+  steps: z.array(
+    z.object({
+      step: z.string(),
+      title: z.string(),
+      detail: z.string(),
+      outcome: z.enum(["ok", "refused", "waiting", "info"]),
+      at: z.string(),
+      messages: z.array(MessageRefSchema).optional(),
+    }),
+  ),
   pull: CaseDocSchema.shape.pull,
   reissue: CaseDocSchema.shape.reissue,
   applications: z.array(CaseAppSchema.omit({ refusal: true }).extend({ refusal: LegacyRefusalSchema.optional() })),
@@ -192,7 +233,13 @@ const LegacyDocSchema = z.object({
 });
 
 function fromLegacyRefusal(r: z.infer<typeof LegacyRefusalSchema>): ReloadRefusal {
-  return { code: r.code, step: r.step, params: { legacyReason: r.reason.slice(0, 2000) }, canContinueAsFirstLoad: r.canContinueAsFirstLoad, ...(r.applicationAid ? { applicationAid: r.applicationAid } : {}) };
+  return {
+    code: r.code,
+    step: r.step,
+    params: { legacyReason: r.reason.slice(0, 2000) },
+    canContinueAsFirstLoad: r.canContinueAsFirstLoad,
+    ...(r.applicationAid ? { applicationAid: r.applicationAid } : {}),
+  };
 }
 
 /** A refusal's legacy words, when a version-1 document is what recorded it. */
@@ -212,7 +259,14 @@ export function parseCaseDoc(json: unknown): CaseDoc {
     return CaseDocSchema.parse({
       ...old,
       v: CASE_DOC_VERSION,
-      steps: old.steps.map((s) => ({ step: s.step, outcome: s.outcome, at: s.at, ...(s.messages ? { messages: s.messages } : {}), code: "legacy", params: { title: s.title.slice(0, 500), detail: s.detail.slice(0, 4000) } })),
+      steps: old.steps.map((s) => ({
+        step: s.step,
+        outcome: s.outcome,
+        at: s.at,
+        ...(s.messages ? { messages: s.messages } : {}),
+        code: "legacy",
+        params: { title: s.title.slice(0, 500), detail: s.detail.slice(0, 4000) },
+      })),
       applications: old.applications.map((a) => ({ ...a, refusal: a.refusal ? fromLegacyRefusal(a.refusal) : undefined })),
     });
   }
@@ -271,7 +325,9 @@ export function caseNeeds(doc: CaseDoc): CaseNeed[] {
     if (doc.pull) return [{ kind: "pull-reply", requestMessageId: doc.pull.requestMessageId, cardId }];
     return [{ kind: "reissue-notice", cardId }];
   }
-  return checking.map((a): CaseNeed => (a.inquiry ? { kind: "inquiry-reply", aid: a.aid, requestMessageId: a.inquiry.requestMessageId } : { kind: "send-inquiry", aid: a.aid }));
+  return checking.map((a): CaseNeed =>
+    a.inquiry ? { kind: "inquiry-reply", aid: a.aid, requestMessageId: a.inquiry.requestMessageId } : { kind: "send-inquiry", aid: a.aid },
+  );
 }
 
 /** An old load as the server found it: what the checks need and what the review shows. */
@@ -288,14 +344,23 @@ export type PermissionFact =
 /** The facts and effects the server feeds the case. */
 export type CaseEvent =
   | { readonly type: "started"; readonly hotList: HotListHit | null }
-  | { readonly type: "reissue-notice-found"; readonly oldCardId: string; readonly via: "push" | "pull"; readonly sourceMessageId: string; readonly reissuedAt: string }
+  | {
+      readonly type: "reissue-notice-found";
+      readonly oldCardId: string;
+      readonly via: "push" | "pull";
+      readonly sourceMessageId: string;
+      readonly reissuedAt: string;
+    }
   | { readonly type: "pull-sent"; readonly requestMessageId: string; readonly outboxId: string }
   | { readonly type: "pull-unanswered" }
   | {
       readonly type: "pull-answered";
       readonly replyMessageId: string;
       /** found: the pair for this card is now in our Fig. 13 data; not-named: the pairs name other cards only. */
-      readonly result: { readonly status: "found"; readonly oldCardId: string } | { readonly status: "not-found"; readonly reason: ReissuanceNotFoundReason } | { readonly status: "not-named" };
+      readonly result:
+        | { readonly status: "found"; readonly oldCardId: string }
+        | { readonly status: "not-found"; readonly reason: ReissuanceNotFoundReason }
+        | { readonly status: "not-named" };
     }
   | {
       readonly type: "old-card-loads";
@@ -337,7 +402,14 @@ export type CaseEvent =
 
 // ─────────────────────────── transitions ───────────────────────────
 
-function mkStep<C extends CaseStepCode>(code: C, stepNo: string, outcome: CaseStep["outcome"], params: CaseStepParams<C>, now: Date, messages?: MessageRef[]): CaseStep {
+function mkStep<C extends CaseStepCode>(
+  code: C,
+  stepNo: string,
+  outcome: CaseStep["outcome"],
+  params: CaseStepParams<C>,
+  now: Date,
+  messages?: MessageRef[],
+): CaseStep {
   return { code, step: stepNo, outcome, at: now.toISOString(), params, ...(messages ? { messages } : {}) } as CaseStep;
 }
 
@@ -359,7 +431,15 @@ function refuseAll(doc: CaseDoc, refusal: ReloadRefusal, now: Date): void {
 
 const stepOfLoad = (doc: CaseDoc) => (doc.method === 2 ? "1108" : "709");
 
-function settleCheck(doc: CaseDoc, app: CaseApp, fact: OldLoadFact | null, refusal: ReloadRefusal | null, stepNo: "708" | "1106", fee: CaseFee | null, now: Date): void {
+function settleCheck(
+  doc: CaseDoc,
+  app: CaseApp,
+  fact: OldLoadFact | null,
+  refusal: ReloadRefusal | null,
+  stepNo: "708" | "1106",
+  fee: CaseFee | null,
+  now: Date,
+): void {
   if (refusal || !fact) {
     refuseApp(doc, app, refusal ?? reloadRefusal("load-record-not-found", stepNo, {}, app.aid), now);
     return;
@@ -371,7 +451,14 @@ function settleCheck(doc: CaseDoc, app: CaseApp, fact: OldLoadFact | null, refus
       "reloadable",
       stepNo,
       "ok",
-      { aid: app.aid, messageId: old.messageId, loadedAt: old.loadedAt, customerName: old.customer.fullName, examination: old.examination ? { outcome: old.examination.outcome, at: old.examination.investigatedAt } : null, fee },
+      {
+        aid: app.aid,
+        messageId: old.messageId,
+        loadedAt: old.loadedAt,
+        customerName: old.customer.fullName,
+        examination: old.examination ? { outcome: old.examination.outcome, at: old.examination.investigatedAt } : null,
+        fee,
+      },
       now,
     ),
   );
@@ -384,7 +471,13 @@ function settleCheck(doc: CaseDoc, app: CaseApp, fact: OldLoadFact | null, refus
  */
 export function applyCaseEvent(input: CaseDoc, event: CaseEvent, now: Date): CaseDoc {
   const doc = structuredClone(input);
-  if (caseVerdict(input).outcome !== "in_progress" && event.type !== "continued-as-first-load" && event.type !== "visit-ended" && event.type !== "permission-changed") return doc;
+  if (
+    caseVerdict(input).outcome !== "in_progress" &&
+    event.type !== "continued-as-first-load" &&
+    event.type !== "visit-ended" &&
+    event.type !== "permission-changed"
+  )
+    return doc;
   const appOf = (aid: string) => doc.applications.find((a) => a.aid === aid);
   switch (event.type) {
     case "started": {
@@ -418,9 +511,14 @@ export function applyCaseEvent(input: CaseDoc, event: CaseEvent, now: Date): Cas
       if (doc.method !== 1 || doc.reissue || doc.pull) return doc;
       doc.reissue = { oldCardId: event.oldCardId, via: event.via, sourceMessageId: event.sourceMessageId };
       doc.steps.push(
-        mkStep("reissue-notice-found", "704", "ok", { cardId: doc.card.cardId ?? "", oldCardId: event.oldCardId, reissuedAt: event.reissuedAt, via: event.via, messageId: event.sourceMessageId }, now, [
-          { type: "reissuance-notification", messageId: event.sourceMessageId, direction: "received" },
-        ]),
+        mkStep(
+          "reissue-notice-found",
+          "704",
+          "ok",
+          { cardId: doc.card.cardId ?? "", oldCardId: event.oldCardId, reissuedAt: event.reissuedAt, via: event.via, messageId: event.sourceMessageId },
+          now,
+          [{ type: "reissuance-notification", messageId: event.sourceMessageId, direction: "received" }],
+        ),
       );
       return doc;
     }
@@ -437,7 +535,8 @@ export function applyCaseEvent(input: CaseDoc, event: CaseEvent, now: Date): Cas
     }
     case "pull-unanswered": {
       if (doc.method !== 1 || doc.reissue || !doc.pull) return doc;
-      if (!doc.steps.some((s) => s.code === "pull-waiting")) doc.steps.push(mkStep("pull-waiting", "408", "waiting", { messageId: doc.pull.requestMessageId }, now));
+      if (!doc.steps.some((s) => s.code === "pull-waiting"))
+        doc.steps.push(mkStep("pull-waiting", "408", "waiting", { messageId: doc.pull.requestMessageId }, now));
       for (const app of doc.applications) if (app.state === "checking") app.state = "waiting-issuer";
       return doc;
     }
@@ -447,13 +546,19 @@ export function applyCaseEvent(input: CaseDoc, event: CaseEvent, now: Date): Cas
       const r = event.result;
       if (r.status === "found") {
         doc.reissue = { oldCardId: r.oldCardId, via: "pull", sourceMessageId: event.replyMessageId };
-        doc.steps.push(mkStep("pull-found", "409", "ok", { messageId: event.replyMessageId, cardId: doc.card.cardId ?? "", oldCardId: r.oldCardId }, now, received));
+        doc.steps.push(
+          mkStep("pull-found", "409", "ok", { messageId: event.replyMessageId, cardId: doc.card.cardId ?? "", oldCardId: r.oldCardId }, now, received),
+        );
         for (const app of doc.applications) if (app.state === "waiting-issuer") app.state = "checking";
         return doc;
       }
       // The pairs the issuer sent do not name this card: treated as not reissued (never guess a pair).
       const reason: ReissuanceNotFoundReason = r.status === "not-found" ? r.reason : "not-a-reissued-card";
-      doc.steps.push(r.status === "not-found" ? mkStep("pull-not-found", "409", "refused", { messageId: event.replyMessageId, reason }, now, received) : mkStep("pull-not-named", "409", "refused", { messageId: event.replyMessageId }, now, received));
+      doc.steps.push(
+        r.status === "not-found"
+          ? mkStep("pull-not-found", "409", "refused", { messageId: event.replyMessageId, reason }, now, received)
+          : mkStep("pull-not-named", "409", "refused", { messageId: event.replyMessageId }, now, received),
+      );
       const concluded = concludeReissueLookup({ status: "not-found", reason });
       if (!concluded.ok) refuseAll(doc, concluded.error, now);
       return doc;
@@ -465,10 +570,23 @@ export function applyCaseEvent(input: CaseDoc, event: CaseEvent, now: Date): Cas
       const first = event.loads[0];
       if (first) doc.oldCardCustomer = first.view.customer;
       doc.steps.push(
-        mkStep("old-card-records", "706", "ok", { oldCardId: doc.reissue.oldCardId, earlierCardIds: event.chain.slice(1), loads: event.loads.map((l) => ({ aid: l.load.applicationAid, status: l.load.status, cardId: l.view.cardId })) }, now),
+        mkStep(
+          "old-card-records",
+          "706",
+          "ok",
+          {
+            oldCardId: doc.reissue.oldCardId,
+            earlierCardIds: event.chain.slice(1),
+            loads: event.loads.map((l) => ({ aid: l.load.applicationAid, status: l.load.status, cardId: l.view.cardId })),
+          },
+          now,
+        ),
       );
       for (const app of pending) {
-        const checked = checkOldCardApplication(app.aid, event.loads.map((l) => l.load));
+        const checked = checkOldCardApplication(
+          app.aid,
+          event.loads.map((l) => l.load),
+        );
         const fact = checked.ok ? (event.loads.find((l) => l.load.id === checked.value.id) ?? null) : null;
         settleCheck(doc, app, fact, checked.ok ? null : checked.error, "708", event.fees[app.aid] ?? null, now);
       }
@@ -478,7 +596,11 @@ export function applyCaseEvent(input: CaseDoc, event: CaseEvent, now: Date): Cas
       const app = appOf(event.aid);
       if (doc.method !== 2 || !app || app.state !== "checking" || app.inquiry) return doc;
       app.inquiry = { requestMessageId: event.requestMessageId, outboxId: event.outboxId };
-      doc.steps.push(mkStep("inquiry-sent", "1104", "info", { aid: app.aid, messageId: event.requestMessageId }, now, [{ type: "card-information-inquiry", messageId: event.requestMessageId, direction: "sent" }]));
+      doc.steps.push(
+        mkStep("inquiry-sent", "1104", "info", { aid: app.aid, messageId: event.requestMessageId }, now, [
+          { type: "card-information-inquiry", messageId: event.requestMessageId, direction: "sent" },
+        ]),
+      );
       return doc;
     }
     case "inquiry-unanswered": {
@@ -497,7 +619,13 @@ export function applyCaseEvent(input: CaseDoc, event: CaseEvent, now: Date): Cas
           "inquiry-answered",
           "1105",
           r.reissue === "OK" ? "ok" : "refused",
-          { aid: app.aid, messageId: event.replyMessageId, reissue: r.reissue, originalMessageId: r.reissue === "OK" ? r.originalMessageId : null, ngReason: r.reissue === "NG" ? r.reason : null },
+          {
+            aid: app.aid,
+            messageId: event.replyMessageId,
+            reissue: r.reissue,
+            originalMessageId: r.reissue === "OK" ? r.originalMessageId : null,
+            ngReason: r.reissue === "NG" ? r.reason : null,
+          },
           now,
           [{ type: "card-information-reply", messageId: event.replyMessageId, direction: "received" }],
         ),
@@ -535,7 +663,15 @@ export function applyCaseEvent(input: CaseDoc, event: CaseEvent, now: Date): Cas
           "permission-carried",
           stepOfLoad(doc),
           "ok",
-          { aid: app.aid, messageId: event.permission.messageId, originalMessageId: event.permission.originalMessageId, expiresAt: event.permission.expiresAt, via: event.via, sourceType: event.sourceType, sourceMessageId: event.sourceMessageId },
+          {
+            aid: app.aid,
+            messageId: event.permission.messageId,
+            originalMessageId: event.permission.originalMessageId,
+            expiresAt: event.permission.expiresAt,
+            via: event.via,
+            sourceType: event.sourceType,
+            sourceMessageId: event.sourceMessageId,
+          },
           now,
           [{ type: event.sourceType, messageId: event.sourceMessageId, direction: "received" }],
         ),
@@ -547,9 +683,14 @@ export function applyCaseEvent(input: CaseDoc, event: CaseEvent, now: Date): Cas
       if (!app || app.state !== "reloadable" || !app.old) return doc;
       Object.assign(app, { state: "requested", permissionId: event.permissionId });
       doc.steps.push(
-        mkStep("permission-requested", stepOfLoad(doc), "info", { aid: app.aid, messageId: event.requestMessageId, originalMessageId: app.old.messageId }, now, [
-          { type: "reload-permission-request", messageId: event.requestMessageId, direction: "sent" },
-        ]),
+        mkStep(
+          "permission-requested",
+          stepOfLoad(doc),
+          "info",
+          { aid: app.aid, messageId: event.requestMessageId, originalMessageId: app.old.messageId },
+          now,
+          [{ type: "reload-permission-request", messageId: event.requestMessageId, direction: "sent" }],
+        ),
       );
       return doc;
     }
@@ -565,14 +706,21 @@ export function applyCaseEvent(input: CaseDoc, event: CaseEvent, now: Date): Cas
           if (app.state !== "requested") return doc;
           app.state = "granted";
           doc.steps.push(
-            mkStep("permission-granted", "permission", "ok", { aid: app.aid, messageId: p.replyMessageId, originalMessageId: p.originalMessageId, expiresAt: p.expiresAt }, now, [
-              { type: "reload-permission-grant", messageId: p.replyMessageId, direction: "received" },
-            ]),
+            mkStep(
+              "permission-granted",
+              "permission",
+              "ok",
+              { aid: app.aid, messageId: p.replyMessageId, originalMessageId: p.originalMessageId, expiresAt: p.expiresAt },
+              now,
+              [{ type: "reload-permission-grant", messageId: p.replyMessageId, direction: "received" }],
+            ),
           );
           return doc;
         case "refused":
           if (app.state === "refused") return doc;
-          refuseApp(doc, app, refusalFromIssuer(app.aid, p.reason), now, "refused", [{ type: "reload-permission-refusal", messageId: p.replyMessageId, direction: "received" }]);
+          refuseApp(doc, app, refusalFromIssuer(app.aid, p.reason), now, "refused", [
+            { type: "reload-permission-refusal", messageId: p.replyMessageId, direction: "received" },
+          ]);
           return doc;
         case "loaded":
           if (app.state === "reloaded") return doc;

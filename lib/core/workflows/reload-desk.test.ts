@@ -4,7 +4,19 @@ import { signDemo, cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS } 
 import { loadFileHash } from "../card";
 import { encodeIssuerKeyUpdate, generateIssuerKeys, signIssuerKeyUpdate } from "../card";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
-import { canUseCard, checkApplicationWorks, EMPTY_VISIT, loadWithGrant, previewBytes, readApplicationValues, readCardForDesk, updateIssuerKeys, visitReducer, type CardReading, type DeskGrant } from "./reload-desk";
+import {
+  canUseCard,
+  checkApplicationWorks,
+  EMPTY_VISIT,
+  loadWithGrant,
+  previewBytes,
+  readApplicationValues,
+  readCardForDesk,
+  updateIssuerKeys,
+  visitReducer,
+  type CardReading,
+  type DeskGrant,
+} from "./reload-desk";
 
 const money = (minor: number, currency: string) => `${currency} ${minor}`;
 
@@ -114,7 +126,14 @@ describe("issuer key update at the desk", () => {
     const slot = await cardInSlot(200, "desk-key-update");
     const next = await generateIssuerKeys();
     const sign = (from = DEMO_ISSUER_KEYS) =>
-      signIssuerKeyUpdate({ issuerCompanyId: "RECARD01", oldVersion: 0x70, newVersion: 0x71, signingPublicKeyJwk: next.signing.publicKeyJwk, encryptionPublicKeyJwk: next.encryption.publicKeyJwk, oldSigningPrivateKeyJwk: from.signing.privateKeyJwk });
+      signIssuerKeyUpdate({
+        issuerCompanyId: "RECARD01",
+        oldVersion: 0x70,
+        newVersion: 0x71,
+        signingPublicKeyJwk: next.signing.publicKeyJwk,
+        encryptionPublicKeyJwk: next.encryption.publicKeyJwk,
+        oldSigningPrivateKeyJwk: from.signing.privateKeyJwk,
+      });
     const forged = toBase64Url(encodeIssuerKeyUpdate(await sign(next)));
     expect(await updateIssuerKeys(slot.transmit, [forged])).toMatchObject({ status: "failed", statusWord: 0x6982, step: expect.stringContaining("PUT KEY") });
     expect(await updateIssuerKeys(slot.transmit, ["AAAA"])).toMatchObject({ status: "failed", step: "issuer key update" });

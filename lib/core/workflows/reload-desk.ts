@@ -5,7 +5,16 @@
  * answered (card id on platform 100, attribute data on platform 200, the receipt).
  */
 import { fromBase64Url, toBase64Url, toHex } from "../bytes";
-import { applyIssuerKeyUpdates, buildLoadFile, decodeIssuerKeyUpdate, describeStatusWord, terminal, type AppletKind, type AppletParams, type IssuerKeyUpdate } from "../card";
+import {
+  applyIssuerKeyUpdates,
+  buildLoadFile,
+  decodeIssuerKeyUpdate,
+  describeStatusWord,
+  terminal,
+  type AppletKind,
+  type AppletParams,
+  type IssuerKeyUpdate,
+} from "../card";
 import { decodeTlv } from "../card/tlv";
 import { assertNever, err, ok, type Result } from "../result";
 
@@ -37,7 +46,8 @@ export async function readCardForDesk(transmit: Transmit): Promise<Result<CardRe
   if (!pt.ok) return pt;
   if (pt.value.sw !== 0x9000) return err({ step: "GET DATA DF70 (platform type)", sw: pt.value.sw, meaning: describeStatusWord(pt.value.sw) });
   const tlv = decodeTlv(pt.value.data);
-  if (!tlv.ok || tlv.value.kind !== "primitive" || tlv.value.value.length !== 2) return err({ step: "GET DATA DF70 (platform type)", sw: pt.value.sw, meaning: "malformed platform type" });
+  if (!tlv.ok || tlv.value.kind !== "primitive" || tlv.value.value.length !== 2)
+    return err({ step: "GET DATA DF70 (platform type)", sw: pt.value.sw, meaning: "malformed platform type" });
   const platformType = (tlv.value.value[0]! << 8) | tlv.value.value[1]!;
   let cardId: string | null = null;
   let cardAttributeData: string | null = null;
@@ -88,7 +98,9 @@ export type DeskGrant = {
 };
 
 /** What the card did with a load: its receipt (base64url), or the status word and command that refused it. */
-export type DeskLoadOutcome = { readonly status: "loaded"; readonly receipt: string } | { readonly status: "failed"; readonly statusWord: number; readonly step: string; readonly meaning: string };
+export type DeskLoadOutcome =
+  | { readonly status: "loaded"; readonly receipt: string }
+  | { readonly status: "failed"; readonly statusWord: number; readonly step: string; readonly meaning: string };
 
 /** How the card's issuer keys stood before a load: already current, brought up to date, or refused. */
 export type KeyUpdateOutcome =
@@ -131,7 +143,12 @@ export async function loadWithGrant(transmit: Transmit, grant: DeskGrant): Promi
 export type WorkingCheck = { readonly aid: string; readonly label: string | null; readonly reading: string };
 
 /** SELECT the application and READ it: proof at the desk that the load works (then back to the ISD). */
-export async function checkApplicationWorks(transmit: Transmit, aid: string, kind: AppletKind, formatMoney: (minor: number, currency: string) => string): Promise<Result<WorkingCheck, ReadFailure>> {
+export async function checkApplicationWorks(
+  transmit: Transmit,
+  aid: string,
+  kind: AppletKind,
+  formatMoney: (minor: number, currency: string) => string,
+): Promise<Result<WorkingCheck, ReadFailure>> {
   const selected = await terminal.selectApplication(transmit, aid);
   if (!selected.ok) return selected;
   let reading: string;
@@ -204,7 +221,9 @@ export function visitReducer(visit: Visit, event: VisitEvent): Visit {
     case "flow-chosen":
       return visit.reading && !visit.returnedAt ? { ...visit, flow: event.flow, carriedOver: null } : visit;
     case "continue-as-first-load":
-      return visit.reading && visit.flow === "reload" && !visit.returnedAt ? { ...visit, flow: "first-load", carriedOver: { aids: event.aids, customerNo: event.customerNo, caseId: event.caseId } } : visit;
+      return visit.reading && visit.flow === "reload" && !visit.returnedAt
+        ? { ...visit, flow: "first-load", carriedOver: { aids: event.aids, customerNo: event.customerNo, caseId: event.caseId } }
+        : visit;
     case "card-returned":
       return visit.card ? { ...visit, returnedAt: event.at } : visit;
     case "card-removed":

@@ -56,7 +56,8 @@ const EN: ReloadWords = {
     },
     "card-locked": {
       label: "Card locked",
-      reason: () => "The card answered that it is locked (SW 6283): the issuer has blocked it, so nothing can be loaded on it. The cardholder should contact the issuer.",
+      reason: () =>
+        "The card answered that it is locked (SW 6283): the issuer has blocked it, so nothing can be loaded on it. The cardholder should contact the issuer.",
     },
     "not-a-reissued-card": {
       label: "Not a reissued card",
@@ -69,7 +70,8 @@ const EN: ReloadWords = {
     },
     "no-load-of-ours-on-old-card": {
       label: "Nothing of ours on the old card",
-      reason: () => "The issuer has no reissuance information for us about this card: none of our applications was loaded on the card it replaces. There is nothing to reload; the customer can have the application loaded as a new one.",
+      reason: () =>
+        "The issuer has no reissuance information for us about this card: none of our applications was loaded on the card it replaces. There is nothing to reload; the customer can have the application loaded as a new one.",
     },
     "card-unknown": { label: "Card unknown to the issuer", reason: () => "The issuer does not know this card. It may not be one of its cards." },
     "application-not-on-old-card": {
@@ -90,13 +92,21 @@ const EN: ReloadWords = {
     },
     "already-reloaded": {
       label: "Already reloaded",
-      reason: (r, ctx) => `${app(r, ctx)} of the old card was already reloaded${r.params.at ? ` on ${formatDate(r.params.at)}` : ""} under message id ${r.params.messageId ?? "?"}; a load on an old card is reloaded once.`,
+      reason: (r, ctx) =>
+        `${app(r, ctx)} of the old card was already reloaded${r.params.at ? ` on ${formatDate(r.params.at)}` : ""} under message id ${r.params.messageId ?? "?"}; a load on an old card is reloaded once.`,
     },
-    "reload-in-progress": { label: "Reload in progress elsewhere", reason: (r, ctx) => `${app(r, ctx)} of the old card is being reloaded at another desk right now. Nothing was sent to the issuer.` },
-    "attribute-data-invalid": { label: "Card attribute data refused", reason: () => "The issuer could not read the card attribute data this card gave us. Read the card again; if it persists, the card may be faulty." },
+    "reload-in-progress": {
+      label: "Reload in progress elsewhere",
+      reason: (r, ctx) => `${app(r, ctx)} of the old card is being reloaded at another desk right now. Nothing was sent to the issuer.`,
+    },
+    "attribute-data-invalid": {
+      label: "Card attribute data refused",
+      reason: () => "The issuer could not read the card attribute data this card gave us. Read the card again; if it persists, the card may be faulty.",
+    },
     "load-record-not-found": {
       label: "No load record under that message id",
-      reason: (r, ctx) => `The issuer named message id ${r.params.messageId ?? "?"}, but we hold no load record of ${app(r, ctx)} under it. Check the load records before going on.`,
+      reason: (r, ctx) =>
+        `The issuer named message id ${r.params.messageId ?? "?"}, but we hold no load record of ${app(r, ctx)} under it. Check the load records before going on.`,
     },
     "card-blocked": {
       label: "Card blocked",
@@ -106,10 +116,16 @@ const EN: ReloadWords = {
           : `This card is on our hot list: the issuer told us on ${day(r.params.at)} that it was reported ${r.params.hotListReason === "stolen" ? "stolen" : r.params.hotListReason === "lost" ? "lost" : "missing"} (message ${r.params.messageId ?? "?"}). Do not use it or change its value; the cardholder should contact the issuer.`,
     },
     "issuer-refused": { label: "Issuer refused", reason: (r) => (r.params.issuerReason ? issuerWords(r) : "No application could be reloaded.") },
-    "examination-declined": { label: "Examination declined", reason: (r, ctx) => `Our examination declined ${app(r, ctx)}: ${(r.params.notes ?? []).join(" ")}` },
+    "examination-declined": {
+      label: "Examination declined",
+      reason: (r, ctx) => `Our examination declined ${app(r, ctx)}: ${(r.params.notes ?? []).join(" ")}`,
+    },
     "not-our-application": {
       label: "Not one of our applications",
-      reason: (r, ctx) => (r.params.noFee ? `No fee is set for ${app(r, ctx)}: set one before loading it.` : `${r.applicationAid ?? "This application"} is not one of our applications: this desk cannot load it.`),
+      reason: (r, ctx) =>
+        r.params.noFee
+          ? `No fee is set for ${app(r, ctx)}: set one before loading it.`
+          : `${r.applicationAid ?? "This application"} is not one of our applications: this desk cannot load it.`,
     },
     "card-refused-load": { label: "Card refused the load", reason: (r) => `Nothing was loaded${r.params.failure ? `: ${r.params.failure}` : "."}` },
     "no-such-permission": { label: "No such permission", reason: () => "This desk holds no granted permission with that id." },
@@ -126,30 +142,43 @@ const EN: ReloadWords = {
           : `Platform type ${p.platformType}: only the issuer can read the card id; this card gives card attribute data, so this is method 2 (Fig. 11).`,
     }),
     "card-id-read": (p) => ({ title: "Card id read from the card", detail: `GET DATA tag 45 answered card id ${p.cardId}.` }),
-    "attribute-data-read": (p) => ({ title: "Card attribute data read from the card", detail: `GET DATA tag DF7A answered ${p.bytes} bytes only the issuer can decrypt.` }),
+    "attribute-data-read": (p) => ({
+      title: "Card attribute data read from the card",
+      detail: `GET DATA tag DF7A answered ${p.bytes} bytes only the issuer can decrypt.`,
+    }),
     "reissue-notice-found": (p) => ({
       title: "Found in the reissuance information received",
       detail: `Card ${p.cardId} replaces old card ${p.oldCardId} (reissued ${day(p.reissuedAt)}, ${p.via === "push" ? "notified by the issuer" : "pulled from the issuer"} in message ${p.messageId}).`,
     }),
-    "pull-sent": (p) => ({ title: "Not in the reissuance information received: asking the issuer (Fig. 19)", detail: `Card id ${p.cardId} is not in our Fig. 13 data. Sent reissuance-information-request ${p.messageId}.` }),
+    "pull-sent": (p) => ({
+      title: "Not in the reissuance information received: asking the issuer (Fig. 19)",
+      detail: `Card id ${p.cardId} is not in our Fig. 13 data. Sent reissuance-information-request ${p.messageId}.`,
+    }),
     "pull-waiting": (p) => ({ title: "Waiting for the issuer", detail: `The issuer has not answered ${p.messageId} yet. Check again in a moment.` }),
     "pull-not-found": (p) => ({
       title: "The issuer has no reissuance information for us",
       detail: `Reply ${p.messageId}: ${p.reason === "not-a-reissued-card" ? "this card replaces no earlier card" : "none of our applications was on the card it replaces"}.`,
     }),
     "pull-not-named": (p) => ({ title: "The issuer's pairs do not name this card", detail: `Reply ${p.messageId} lists other cards.` }),
-    "pull-found": (p) => ({ title: "Reissuance information received from the issuer", detail: `Reply ${p.messageId}: card ${p.cardId} replaces old card ${p.oldCardId}. Stored as Fig. 13 data.` }),
+    "pull-found": (p) => ({
+      title: "Reissuance information received from the issuer",
+      detail: `Reply ${p.messageId}: card ${p.cardId} replaces old card ${p.oldCardId}. Stored as Fig. 13 data.`,
+    }),
     "old-card-records": (p, ctx) => ({
       title: "Old card found in our records (Fig. 14)",
       detail: `${plural(p.loads.length, "load record")} under old card id ${p.oldCardId}${
         p.earlierCardIds.length ? ` and the earlier card${p.earlierCardIds.length > 1 ? "s" : ""} it replaced (${p.earlierCardIds.join(", ")})` : ""
       }: ${p.loads.map((l) => `${ctx.nameOf(l.aid)} (${l.status}${l.cardId && l.cardId !== p.oldCardId ? `, card ${l.cardId}` : ""})`).join(", ") || "none"}.`,
     }),
-    "inquiry-sent": (p, ctx) => ({ title: `Card information inquiry for ${ctx.nameOf(p.aid)}`, detail: `Sent the card attribute data and application id ${p.aid} to the issuer in card-information-inquiry ${p.messageId}.` }),
+    "inquiry-sent": (p, ctx) => ({
+      title: `Card information inquiry for ${ctx.nameOf(p.aid)}`,
+      detail: `Sent the card attribute data and application id ${p.aid} to the issuer in card-information-inquiry ${p.messageId}.`,
+    }),
     "inquiry-waiting": (p) => ({ title: "Waiting for the issuer", detail: `The issuer has not answered ${p.messageId} yet. Check again in a moment.` }),
     "inquiry-answered": (p, ctx) => ({
       title: `Issuer's answer for ${ctx.nameOf(p.aid)} (Fig. 15)`,
-      detail: p.reissue === "OK" ? `Reissue OK; the application was loaded on the old card under message id ${p.originalMessageId}.` : `Reissue NG: ${p.ngReason}.`,
+      detail:
+        p.reissue === "OK" ? `Reissue OK; the application was loaded on the old card under message id ${p.originalMessageId}.` : `Reissue NG: ${p.ngReason}.`,
     }),
     reloadable: (p, ctx) => ({
       title: `${ctx.nameOf(p.aid)} was loaded on the old card: reloadable`,
@@ -159,7 +188,13 @@ const EN: ReloadWords = {
     }),
     refused: (p, ctx, refusal) => {
       const name = p.aid ? ctx.nameOf(p.aid) : null;
-      const title = !name ? "Reload cancelled" : p.refusal.step === "permission" ? `Reload of ${name} refused by the issuer` : p.refusal.step === "load" ? `${name} not loaded` : `Reload of ${name} cancelled`;
+      const title = !name
+        ? "Reload cancelled"
+        : p.refusal.step === "permission"
+          ? `Reload of ${name} refused by the issuer`
+          : p.refusal.step === "load"
+            ? `${name} not loaded`
+            : `Reload of ${name} cancelled`;
       return { title, detail: refusal(p.refusal) };
     },
     "permission-carried": (p, ctx) => ({
@@ -174,7 +209,10 @@ const EN: ReloadWords = {
       title: `Reload permission granted for ${ctx.nameOf(p.aid)}`,
       detail: `Permission ${p.messageId} (refers to ${p.originalMessageId})${p.expiresAt ? `, valid until ${formatInstant(p.expiresAt)}` : ""}.`,
     }),
-    reloaded: (p, ctx) => ({ title: `${ctx.nameOf(p.aid)} reloaded`, detail: `The card accepted the load under ${p.messageId}; load recorded, linked to ${p.originalMessageId}, reissue fee charged.` }),
+    reloaded: (p, ctx) => ({
+      title: `${ctx.nameOf(p.aid)} reloaded`,
+      detail: `The card accepted the load under ${p.messageId}; load recorded, linked to ${p.originalMessageId}, reissue fee charged.`,
+    }),
     "visit-ended": (p) => ({
       title: "Visit ended at the desk",
       detail:

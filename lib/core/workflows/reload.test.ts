@@ -55,7 +55,10 @@ describe("Fig. 18 at the desk (steps 1801–1804)", () => {
 
 describe("method 1: steps 704/707 after the Fig. 19 pull", () => {
   it("finds the old card pushed or pulled", () => {
-    expect(concludeReissueLookup({ status: "found", oldCardId: "AAAAAAAAAAAAAAAA", via: "pull" })).toEqual({ ok: true, value: { oldCardId: "AAAAAAAAAAAAAAAA", via: "pull" } });
+    expect(concludeReissueLookup({ status: "found", oldCardId: "AAAAAAAAAAAAAAAA", via: "pull" })).toEqual({
+      ok: true,
+      value: { oldCardId: "AAAAAAAAAAAAAAAA", via: "pull" },
+    });
   });
 
   it.each([
@@ -95,7 +98,9 @@ describe("method 1: steps 706/708/710 on the old card's records (Fig. 14)", () =
     if (!r.ok) {
       expect(r.error).toMatchObject({ code: "already-reloaded", canContinueAsFirstLoad: false });
       expect(r.error.params).toEqual({ messageId: "RECARD01-METRO01-I0000000009", at: "2026-02-01T00:00:00.000Z" });
-      expect(describeRefusal(r.error, words)).toBe("Metro Pass of the old card was already reloaded on 2026-02-01 under message id RECARD01-METRO01-I0000000009; a load on an old card is reloaded once.");
+      expect(describeRefusal(r.error, words)).toBe(
+        "Metro Pass of the old card was already reloaded on 2026-02-01 under message id RECARD01-METRO01-I0000000009; a load on an old card is reloaded once.",
+      );
     }
   });
 });

@@ -174,7 +174,14 @@ export type OldLoad = {
 function checkReloadable(aid: string, load: OldLoad, step: string): Result<OldLoad, ReloadRefusal> {
   if (load.status !== "loaded") return err(reloadRefusal("old-load-not-successful", step, { messageId: load.messageId, loadStatus: load.status }, aid));
   if (load.reloadedBy) {
-    return err(reloadRefusal("already-reloaded", step, { messageId: load.reloadedBy.messageId, ...(load.reloadedBy.loadedAt ? { at: load.reloadedBy.loadedAt.toISOString() } : {}) }, aid));
+    return err(
+      reloadRefusal(
+        "already-reloaded",
+        step,
+        { messageId: load.reloadedBy.messageId, ...(load.reloadedBy.loadedAt ? { at: load.reloadedBy.loadedAt.toISOString() } : {}) },
+        aid,
+      ),
+    );
   }
   return ok(load);
 }

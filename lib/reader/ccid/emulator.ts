@@ -96,8 +96,7 @@ export function createCcidDevice(options: CcidDeviceOptions = {}): CcidDevice {
     notifications.push(encodeNotifySlotChange([{ isPresent: slot !== "absent", hasChanged }]));
     notifyWaiter?.();
   };
-  const iccStatus = (): number =>
-    slot === "active" ? CCID_ICC_STATUS.ACTIVE : slot === "inactive" ? CCID_ICC_STATUS.INACTIVE : CCID_ICC_STATUS.ABSENT;
+  const iccStatus = (): number => (slot === "active" ? CCID_ICC_STATUS.ACTIVE : slot === "inactive" ? CCID_ICC_STATUS.INACTIVE : CCID_ICC_STATUS.ABSENT);
   const ok = () => ccidStatus(CCID_COMMAND_STATUS.PROCESSED, iccStatus());
   const failed = () => ccidStatus(CCID_COMMAND_STATUS.FAILED, iccStatus());
 
@@ -174,7 +173,15 @@ export function createCcidDevice(options: CcidDeviceOptions = {}): CcidDevice {
         const apdu = concatBytes(...commandChain);
         commandChain = [];
         for (let i = 0; i < timeExtensions; i++) {
-          push({ type: "DataBlock", slot: s, seq, status: ccidStatus(CCID_COMMAND_STATUS.TIME_EXTENSION, iccStatus()), error: 1, chainParameter: 0, data: new Uint8Array(0) });
+          push({
+            type: "DataBlock",
+            slot: s,
+            seq,
+            status: ccidStatus(CCID_COMMAND_STATUS.TIME_EXTENSION, iccStatus()),
+            error: 1,
+            chainParameter: 0,
+            data: new Uint8Array(0),
+          });
         }
         pendingResponse = await card.transmit(apdu);
         isContinuing = false;

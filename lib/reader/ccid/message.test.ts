@@ -37,9 +37,21 @@ const responses: [string, CcidResponse, string][] = [
     { type: "DataBlock", slot: 0, seq: 0, status: 0x00, error: 0, chainParameter: 0, data: fromHex("3B86800152454341524404") },
     "80 0B000000 00 00 00 00 00 3B86800152454341524404",
   ],
-  ["DataBlock time extension", { type: "DataBlock", slot: 0, seq: 5, status: 0x80, error: 1, chainParameter: 0, data: new Uint8Array(0) }, "80 00000000 00 05 80 01 00"],
-  ["DataBlock ICC mute", { type: "DataBlock", slot: 0, seq: 6, status: 0x42, error: 0xfe, chainParameter: 0, data: new Uint8Array(0) }, "80 00000000 00 06 42 FE 00"],
-  ["DataBlock awaiting next part", { type: "DataBlock", slot: 0, seq: 7, status: 0, error: 0, chainParameter: 0x10, data: new Uint8Array(0) }, "80 00000000 00 07 00 00 10"],
+  [
+    "DataBlock time extension",
+    { type: "DataBlock", slot: 0, seq: 5, status: 0x80, error: 1, chainParameter: 0, data: new Uint8Array(0) },
+    "80 00000000 00 05 80 01 00",
+  ],
+  [
+    "DataBlock ICC mute",
+    { type: "DataBlock", slot: 0, seq: 6, status: 0x42, error: 0xfe, chainParameter: 0, data: new Uint8Array(0) },
+    "80 00000000 00 06 42 FE 00",
+  ],
+  [
+    "DataBlock awaiting next part",
+    { type: "DataBlock", slot: 0, seq: 7, status: 0, error: 0, chainParameter: 0x10, data: new Uint8Array(0) },
+    "80 00000000 00 07 00 00 10",
+  ],
   ["SlotStatus no card", { type: "SlotStatus", slot: 0, seq: 8, status: 0x02, error: 0, clockStatus: 0 }, "81 00000000 00 08 02 00 00"],
   ["SlotStatus inactive, clock stopped", { type: "SlotStatus", slot: 0, seq: 9, status: 0x01, error: 0, clockStatus: 3 }, "81 00000000 00 09 01 00 03"],
 ];
@@ -112,7 +124,14 @@ describe("CCID messages (CCID Rev 1.1 §6.1, §6.2)", () => {
 
   it("encodes RDR_to_PC_NotifySlotChange two bits per slot (§6.3.1)", () => {
     expect(toHex(encodeNotifySlotChange([{ isPresent: true, hasChanged: true }]))).toBe("5003");
-    expect(toHex(encodeNotifySlotChange([{ isPresent: false, hasChanged: true }, { isPresent: true, hasChanged: false }]))).toBe("5006");
+    expect(
+      toHex(
+        encodeNotifySlotChange([
+          { isPresent: false, hasChanged: true },
+          { isPresent: true, hasChanged: false },
+        ]),
+      ),
+    ).toBe("5006");
     expect(decodeNotifySlotChange(fromHex("5002")).slice(0, 1)).toEqual([{ isPresent: false, hasChanged: true }]);
     expect(() => decodeNotifySlotChange(fromHex("51 00"))).toThrow("bMessageType");
   });

@@ -214,7 +214,8 @@ function checkStatusByte(status: number): void {
 function readHeader(bytes: Uint8Array): { type: number; length: number; slot: number; seq: number } {
   const length = ccidDataLength(bytes);
   if (length === null) throw new CcidFormatError("header", `${bytes.length} bytes, need ${CCID_HEADER_LENGTH}`);
-  if (bytes.length < CCID_HEADER_LENGTH + length) throw new CcidFormatError("abData", `truncated: dwLength ${length}, ${bytes.length - CCID_HEADER_LENGTH} present`);
+  if (bytes.length < CCID_HEADER_LENGTH + length)
+    throw new CcidFormatError("abData", `truncated: dwLength ${length}, ${bytes.length - CCID_HEADER_LENGTH} present`);
   if (bytes.length > CCID_HEADER_LENGTH + length) throw new CcidFormatError("abData", `${bytes.length - CCID_HEADER_LENGTH - length} trailing bytes`);
   return { type: bytes[0]!, length, slot: bytes[5]!, seq: bytes[6]! };
 }

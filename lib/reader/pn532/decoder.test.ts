@@ -77,16 +77,12 @@ describe("PN532 stream decoder", () => {
 
   it("any chunking of a valid stream with noise between frames decodes to the same frames", () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(garbageArb, frameArb), { maxLength: 8 }),
-        fc.array(fc.nat(), { maxLength: 20 }),
-        (items, cuts) => {
-          const stream = concatBytes(...items.flatMap(([noise, frame]) => [noise, encodeFrame(frame)]));
-          const expected = items.map(([, frame]) => ({ kind: "frame", frame }));
-          expect(decodeAll([stream])).toEqual(expected);
-          expect(decodeAll(splitAt(stream, cuts))).toEqual(expected);
-        },
-      ),
+      fc.property(fc.array(fc.tuple(garbageArb, frameArb), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (items, cuts) => {
+        const stream = concatBytes(...items.flatMap(([noise, frame]) => [noise, encodeFrame(frame)]));
+        const expected = items.map(([, frame]) => ({ kind: "frame", frame }));
+        expect(decodeAll([stream])).toEqual(expected);
+        expect(decodeAll(splitAt(stream, cuts))).toEqual(expected);
+      }),
     );
   });
 

@@ -173,11 +173,7 @@ export class Pn532Emulator {
     // Activation (ISO/IEC 14443-3 anticollision, then RATS) powers the chip in the field.
     const atr = card.powerOn();
     this.#activated = card;
-    return reply(
-      encodeTargetList([
-        { tg: 1, sensRes: SENS_RES, selRes: PN532_PARAM.SEL_RES_ISO14443_4, nfcId: this.#nfcId, ats: atsFromAtr(atr) },
-      ]),
-    );
+    return reply(encodeTargetList([{ tg: 1, sensRes: SENS_RES, selRes: PN532_PARAM.SEL_RES_ISO14443_4, nfcId: this.#nfcId, ats: atsFromAtr(atr) }]));
   }
 
   async #dataExchange(params: Uint8Array, reply: (body: ArrayLike<number>) => void): Promise<void> {

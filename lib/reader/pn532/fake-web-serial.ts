@@ -14,7 +14,10 @@ export interface FakeWebSerial {
  * `requestPort()` never settles). Meant for a bundle given to Playwright's `page.addInitScript`:
  * the page's own WebSerialReader then drives the real framing code against the emulator.
  */
-export function installFakeWebSerial(target: { navigator: Navigator }, options: EmulatedSerialPortOptions & { readonly imageJson?: string } = {}): FakeWebSerial {
+export function installFakeWebSerial(
+  target: { navigator: Navigator },
+  options: EmulatedSerialPortOptions & { readonly imageJson?: string } = {},
+): FakeWebSerial {
   const port = createEmulatedSerialPort(options);
   const insertImage = (imageJson: string) => {
     const image = decodeCardImage(imageJson);

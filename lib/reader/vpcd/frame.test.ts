@@ -2,15 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { concatBytes, fromHex, toHex } from "@/lib/core/bytes";
 import { FakeCard } from "../fake-card";
-import {
-  decodeVpcdFrame,
-  decodeVpcdMessage,
-  encodeVpcdFrame,
-  encodeVpcdMessage,
-  VpcdFormatError,
-  VpcdStreamDecoder,
-  type VpcdMessage,
-} from "./frame";
+import { decodeVpcdFrame, decodeVpcdMessage, encodeVpcdFrame, encodeVpcdMessage, VpcdFormatError, VpcdStreamDecoder, type VpcdMessage } from "./frame";
 import { VpcdCardSession } from "./session";
 
 describe("vpcd frames", () => {
@@ -50,23 +42,19 @@ describe("vpcd frames", () => {
 
   it("decodes split and merged TCP chunks into the same payloads", () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { maxLength: 10 }),
-        fc.array(fc.nat(), { maxLength: 30 }),
-        (payloads, cuts) => {
-          const stream = concatBytes(...payloads.map(encodeVpcdFrame));
-          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
-          const decoder = new VpcdStreamDecoder();
-          const out: Uint8Array[] = [];
-          let from = 0;
-          for (const p of [...points, stream.length]) {
-            out.push(...decoder.push(stream.subarray(from, p)));
-            from = p;
-          }
-          expect(out).toEqual(payloads);
-          expect(decoder.pending).toBe(0);
-        },
-      ),
+      fc.property(fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 30 }), (payloads, cuts) => {
+        const stream = concatBytes(...payloads.map(encodeVpcdFrame));
+        const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+        const decoder = new VpcdStreamDecoder();
+        const out: Uint8Array[] = [];
+        let from = 0;
+        for (const p of [...points, stream.length]) {
+          out.push(...decoder.push(stream.subarray(from, p)));
+          from = p;
+        }
+        expect(out).toEqual(payloads);
+        expect(decoder.pending).toBe(0);
+      }),
     );
   });
 

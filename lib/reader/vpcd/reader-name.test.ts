@@ -21,6 +21,6 @@ describe("vpcd reader names", () => {
     const second = `# another pair\nFRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:40000\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\n`;
     const entries = parseVpcdEntries([DEBIAN, second]);
     expect(vpcdReaderName(40001, entries)).toBe("Virtual PCD 01 01");
-    expect(parseVpcdEntries(["FRIENDLYNAME \"Other\"\nLIBPATH /usr/lib/other.so\nCHANNELID 1\n"])).toEqual([]);
+    expect(parseVpcdEntries(['FRIENDLYNAME "Other"\nLIBPATH /usr/lib/other.so\nCHANNELID 1\n'])).toEqual([]);
   });
 });

@@ -7,6 +7,10 @@ export async function authorizeCompany(): Promise<{ ok: true; companyId: string;
   const actor = await getActor();
   if (!actor) return { ok: false, refusal: { status: 401, code: "unauthenticated", message: "Sign in first." } };
   const companyId = companyOf(actor);
-  if (!companyId || actor.role === "cardholder") return { ok: false, refusal: { status: 403, code: "forbidden", message: "Messages are exchanged between companies: this needs an issuer or provider account." } };
+  if (!companyId || actor.role === "cardholder")
+    return {
+      ok: false,
+      refusal: { status: 403, code: "forbidden", message: "Messages are exchanged between companies: this needs an issuer or provider account." },
+    };
   return { ok: true, companyId, role: actor.role };
 }

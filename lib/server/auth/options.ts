@@ -56,7 +56,13 @@ export const authOptions: NextAuthOptions = {
           { now: new Date(), policy: sessionPolicy() },
         );
         if (!result.ok) {
-          throw new Error(result.code === "throttled" ? SIGN_IN_ERRORS.throttled(result.waitSeconds) : result.code === "not-hosted" ? SIGN_IN_ERRORS.notHosted(result.companyId) : SIGN_IN_ERRORS.invalid);
+          throw new Error(
+            result.code === "throttled"
+              ? SIGN_IN_ERRORS.throttled(result.waitSeconds)
+              : result.code === "not-hosted"
+                ? SIGN_IN_ERRORS.notHosted(result.companyId)
+                : SIGN_IN_ERRORS.invalid,
+          );
         }
         return { ...result.user, sid: result.sessionId };
       },

@@ -1,6 +1,16 @@
 import "server-only";
 import { concatBytes, fromHex, toBase64Url, toHex } from "@/lib/core/bytes";
-import { decodeCardImage, decodeCardSession, encodeCardSession, INITIAL_SESSION, processApdu, SW, systemCardEnv, type CardEnv, type CardImage } from "@/lib/core/card";
+import {
+  decodeCardImage,
+  decodeCardSession,
+  encodeCardSession,
+  INITIAL_SESSION,
+  processApdu,
+  SW,
+  systemCardEnv,
+  type CardEnv,
+  type CardImage,
+} from "@/lib/core/card";
 import type { CardholderActor, ProviderActor } from "../auth/session";
 import { db, type Prisma } from "../db";
 import { env } from "../env";
@@ -67,7 +77,8 @@ export async function acquireLeaseTx(
   await expireLeases(tx, input.walletCardId, now);
   const live = await tx.walletCardLease.findFirst({ where: { walletCardId: input.walletCardId, endedAt: null } });
   if (live) {
-    if (live.providerCompanyId === actor.providerCompanyId && live.deskUserId === actor.id && live.deskTab === input.deskTab) return { ok: true, leaseId: live.id, resumed: true };
+    if (live.providerCompanyId === actor.providerCompanyId && live.deskUserId === actor.id && live.deskTab === input.deskTab)
+      return { ok: true, leaseId: live.id, resumed: true };
     return { ok: false, error: { code: "card-at-desk", params: { providerName: live.providerName, since: live.acquiredAt.toISOString() } } };
   }
   const lease = await tx.walletCardLease.create({
@@ -129,7 +140,11 @@ export async function relayApdu(
       step = processApdu(image.value, session, input.apdu, cardEnv);
     } catch {
       // As SimulatedCard: a broken invariant ends as a status word and drops the volatile sequences.
-      step = { image: image.value, session: { ...session, load: null, pending: null, chain: null }, response: Uint8Array.of(SW.NO_PRECISE_DIAGNOSIS >> 8, SW.NO_PRECISE_DIAGNOSIS & 0xff) };
+      step = {
+        image: image.value,
+        session: { ...session, load: null, pending: null, chain: null },
+        response: Uint8Array.of(SW.NO_PRECISE_DIAGNOSIS >> 8, SW.NO_PRECISE_DIAGNOSIS & 0xff),
+      };
     }
     const receipts = { ...(lease.receipts as Record<string, string>) };
     const before = new Set(image.value.applications.map((a) => `${a.aid}/${a.messageId}`));
@@ -157,7 +172,11 @@ export async function relayApdu(
 }
 
 /** The desk gives the card back: the lease ends (the card's image is already in the wallet, saved APDU by APDU). */
-export async function returnLeasedCard(actor: ProviderActor, input: { leaseId: string; deskTab?: string | null }, now = new Date()): Promise<{ ok: true } | { ok: false; error: LeaseRefusal }> {
+export async function returnLeasedCard(
+  actor: ProviderActor,
+  input: { leaseId: string; deskTab?: string | null },
+  now = new Date(),
+): Promise<{ ok: true } | { ok: false; error: LeaseRefusal }> {
   const lease = await db().walletCardLease.findFirst({ where: { id: input.leaseId, providerCompanyId: actor.providerCompanyId, deskUserId: actor.id } });
   if (!lease) return { ok: false, error: { code: "no-lease", params: {} } };
   return db().$transaction(async (tx) => {
@@ -177,7 +196,14 @@ export async function deskLease(actor: ProviderActor, deskTab: string, now = new
     orderBy: { acquiredAt: "desc" },
   });
   return lease
-    ? { leaseId: lease.id, presentationId: lease.presentationId, surfaceNumberLast4: lease.walletCard.surfaceNumber.slice(-4), providerName: lease.providerName, acquiredAt: lease.acquiredAt, expiresAt: lease.expiresAt }
+    ? {
+        leaseId: lease.id,
+        presentationId: lease.presentationId,
+        surfaceNumberLast4: lease.walletCard.surfaceNumber.slice(-4),
+        providerName: lease.providerName,
+        acquiredAt: lease.acquiredAt,
+        expiresAt: lease.expiresAt,
+      }
     : null;
 }
 
@@ -193,7 +219,9 @@ export async function isLeaseLive(providerCompanyId: string, leaseId: string, no
 /** Receipts the card signed during one of this provider's leases, by message id (base64url, as a desk reports them). */
 export async function leaseReceipts(providerCompanyId: string, leaseId: string): Promise<Map<string, string>> {
   const lease = await db().walletCardLease.findFirst({ where: { id: leaseId, providerCompanyId }, select: { receipts: true } });
-  return new Map(Object.entries((lease?.receipts as Record<string, string> | undefined) ?? {}).map(([messageId, hex]) => [messageId, toBase64Url(fromHex(hex))]));
+  return new Map(
+    Object.entries((lease?.receipts as Record<string, string> | undefined) ?? {}).map(([messageId, hex]) => [messageId, toBase64Url(fromHex(hex))]),
+  );
 }
 
 /** The cardholder's cards that are at a desk now: which desk, since when, until when if left idle. */
@@ -215,9 +243,16 @@ export async function cardholderLeases(actor: CardholderActor, now = new Date())
 }
 
 /** The cardholder takes the card back from a desk: the lease ends at once; the desk's next APDU is refused. */
-export async function endLeaseByCardholder(actor: CardholderActor, leaseId: string, now = new Date()): Promise<{ ok: true } | { ok: false; error: LeaseRefusal }> {
+export async function endLeaseByCardholder(
+  actor: CardholderActor,
+  leaseId: string,
+  now = new Date(),
+): Promise<{ ok: true } | { ok: false; error: LeaseRefusal }> {
   // Another cardholder's lease looks exactly like a missing one.
-  const lease = await db().walletCardLease.findFirst({ where: { id: leaseId, walletCard: { cardholderId: actor.cardholderId } }, select: { id: true, walletCardId: true, presentationId: true } });
+  const lease = await db().walletCardLease.findFirst({
+    where: { id: leaseId, walletCard: { cardholderId: actor.cardholderId } },
+    select: { id: true, walletCardId: true, presentationId: true },
+  });
   if (!lease) return { ok: false, error: { code: "no-lease", params: {} } };
   return db().$transaction(async (tx) => {
     await lockWalletCard(tx, lease.walletCardId);

@@ -15,7 +15,10 @@ export const EXACT_COUNT_UP_TO = 1_000;
  */
 export async function boundedCounts<K extends string>(figures: Record<K, Prisma.Sql>): Promise<Record<K, ListTotal>> {
   const keys = Object.keys(figures) as K[];
-  const columns = keys.map((k, i) => Prisma.sql`(SELECT count(*) FROM (SELECT 1 ${figures[k]} LIMIT ${EXACT_COUNT_UP_TO + 1}::int) s${Prisma.raw(String(i))})::int AS ${Prisma.raw(`c${i}`)}`);
+  const columns = keys.map(
+    (k, i) =>
+      Prisma.sql`(SELECT count(*) FROM (SELECT 1 ${figures[k]} LIMIT ${EXACT_COUNT_UP_TO + 1}::int) s${Prisma.raw(String(i))})::int AS ${Prisma.raw(`c${i}`)}`,
+  );
   const [row] = await db().$queryRaw<[Record<string, number>]>`SELECT ${Prisma.join(columns, ", ")}`;
   const totals = await Promise.all(
     keys.map(async (k, i): Promise<ListTotal> => {

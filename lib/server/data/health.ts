@@ -28,13 +28,22 @@ export async function checkHealth(): Promise<Health> {
     markDatabaseAvailable();
     return {
       status: "ok",
-      database: { kind, reachable: true, serverVersion: row.server_version, migrations: Number(row.migrations), latencyMs: Math.round(performance.now() - started) },
+      database: {
+        kind,
+        reachable: true,
+        serverVersion: row.server_version,
+        migrations: Number(row.migrations),
+        latencyMs: Math.round(performance.now() - started),
+      },
       time,
     };
   } catch (error) {
     if (isDatabaseUnavailableError(error)) markDatabaseUnavailable(Date.now());
     // Prisma's messages start with the invocation and end with the database's reason: keep the reason.
-    const lines = (error instanceof Error ? error.message : "").split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = (error instanceof Error ? error.message : "")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     const message = lines.at(-1) ?? "unknown error";
     return { status: "unavailable", database: { kind, reachable: false, error: message.slice(0, 200) }, time };
   }

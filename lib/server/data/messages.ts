@@ -45,7 +45,15 @@ export type ReceivedMessage = {
   inReplyTo: string | null;
 };
 
-export type RejectedMessage = { id: string; via: string; claimedSender: string | null; claimedMessageId: string | null; code: string; reason: string; receivedAt: string };
+export type RejectedMessage = {
+  id: string;
+  via: string;
+  claimedSender: string | null;
+  claimedMessageId: string | null;
+  code: string;
+  reason: string;
+  receivedAt: string;
+};
 
 export type CompanyMessages = { companyId: string; sent: SentMessage[]; received: ReceivedMessage[]; rejected: RejectedMessage[] };
 

@@ -38,10 +38,15 @@ export async function listWalletCards(actor: CardholderActor) {
 }
 
 /** Issues a one-time code for presenting one of the signed-in cardholder's cards at a desk. */
-export async function createPresentation(actor: CardholderActor, surfaceNumber: string, now = new Date()): Promise<WalletResult<{ code: string; expiresAt: Date }>> {
+export async function createPresentation(
+  actor: CardholderActor,
+  surfaceNumber: string,
+  now = new Date(),
+): Promise<WalletResult<{ code: string; expiresAt: Date }>> {
   const card = await db().walletCard.findFirst({ where: { cardholderId: actor.cardholderId, surfaceNumber } });
   if (!card) return { ok: false, error: { code: "not-found", message: "You have no card with that number." } };
-  if (card.state !== "in_hand") return { ok: false, error: { code: "not-in-hand", message: "This card is no longer in your hands (reported lost or stolen, or replaced)." } };
+  if (card.state !== "in_hand")
+    return { ok: false, error: { code: "not-in-hand", message: "This card is no longer in your hands (reported lost or stolen, or replaced)." } };
   const code = newCode();
   const expiresAt = new Date(now.getTime() + PRESENTATION_MINUTES * 60_000);
   await db().cardPresentation.create({ data: { walletCardId: card.id, codeHash: hashCode(code), createdAt: now, expiresAt } });
@@ -57,7 +62,10 @@ export type PresentedCard = { presentationId: string; leaseId: string; surfaceNu
  */
 export async function claimPresentation(actor: ProviderActor, code: string, deskTab: string, now = new Date()): Promise<WalletResult<PresentedCard>> {
   return db().$transaction(async (tx) => {
-    const presentation = await tx.cardPresentation.findUnique({ where: { codeHash: hashCode(code) }, include: { walletCard: { select: { surfaceNumber: true } } } });
+    const presentation = await tx.cardPresentation.findUnique({
+      where: { codeHash: hashCode(code) },
+      include: { walletCard: { select: { surfaceNumber: true } } },
+    });
     if (!presentation) return { ok: false, error: { code: "not-found", message: "No card is presented with this code. Check it with the cardholder." } };
     if (presentation.expiresAt <= now) return { ok: false, error: { code: "expired", message: "This code has expired. Ask the cardholder for a new one." } };
     await tx.$queryRaw`SELECT id FROM wallet_cards WHERE id = ${presentation.walletCardId}::uuid FOR UPDATE`;
@@ -74,10 +82,16 @@ export async function claimPresentation(actor: ProviderActor, code: string, desk
       return { ok: false, error: { code: "card-at-desk", message: cardAtDeskMessage(refusal) } };
     }
     if (!presentation.claimedAt) {
-      const claimed = await tx.cardPresentation.updateMany({ where: { id: presentation.id, claimedAt: null }, data: { claimedAt: now, claimedByCompany: actor.providerCompanyId } });
+      const claimed = await tx.cardPresentation.updateMany({
+        where: { id: presentation.id, claimedAt: null },
+        data: { claimedAt: now, claimedByCompany: actor.providerCompanyId },
+      });
       if (claimed.count !== 1) return { ok: false, error: { code: "already-claimed", message: "This code was already used at a desk." } };
     }
-    return { ok: true, value: { presentationId: presentation.id, leaseId: lease.leaseId, surfaceNumberLast4: card.surfaceNumber.slice(-4), resumed: lease.resumed } };
+    return {
+      ok: true,
+      value: { presentationId: presentation.id, leaseId: lease.leaseId, surfaceNumberLast4: card.surfaceNumber.slice(-4), resumed: lease.resumed },
+    };
   });
 }
 
@@ -90,7 +104,9 @@ type WalletTx = Pick<Prisma.TransactionClient, "walletCard">;
 
 /** The issuer delivers a newly personalised card into the cardholder's hands. */
 export async function deliverCard(tx: WalletTx, input: { cardholderId: string; surfaceNumber: string; image: CardImage }): Promise<void> {
-  await tx.walletCard.create({ data: { cardholderId: input.cardholderId, surfaceNumber: input.surfaceNumber, image: input.image as unknown as Prisma.InputJsonValue } });
+  await tx.walletCard.create({
+    data: { cardholderId: input.cardholderId, surfaceNumber: input.surfaceNumber, image: input.image as unknown as Prisma.InputJsonValue },
+  });
 }
 
 /** A card leaves the cardholder's hands: lost or stolen (gone), or handed back when replaced (surrendered). */

@@ -36,7 +36,12 @@ function programOf(files: Record<string, string>): ts.Program {
 
 function typeErrors(program: ts.Program, files: string[]): Record<string, string[]> {
   return Object.fromEntries(
-    files.map((rel) => [rel, program.getSemanticDiagnostics(program.getSourceFile(path.join(root, rel))).map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`)]),
+    files.map((rel) => [
+      rel,
+      program
+        .getSemanticDiagnostics(program.getSourceFile(path.join(root, rel)))
+        .map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`),
+    ]),
   );
 }
 
@@ -78,11 +83,16 @@ async function lintErrors(relPath: keyof ReturnType<typeof lintFixtures>): Promi
 
 describe("the party boundary, checked by the compiler and the lint", () => {
   it("a provider module cannot read an issuer table (typecheck), in or out of a transaction", () => {
-    expect(types["lib/server/data/provider/boundary-fixture-a.ts"]).toEqual([expect.stringMatching(/^TS2339: Property 'card' does not exist on type 'ProviderDb'/), expect.stringMatching(/^TS2339: Property 'cardholder' does not exist/)]);
+    expect(types["lib/server/data/provider/boundary-fixture-a.ts"]).toEqual([
+      expect.stringMatching(/^TS2339: Property 'card' does not exist on type 'ProviderDb'/),
+      expect.stringMatching(/^TS2339: Property 'cardholder' does not exist/),
+    ]);
   });
 
   it("an issuer module cannot read a provider table (typecheck)", () => {
-    expect(types["lib/server/data/issuer/boundary-fixture-b.ts"]).toEqual([expect.stringMatching(/^TS2339: Property 'spLoadRecord' does not exist on type 'IssuerDb'/)]);
+    expect(types["lib/server/data/issuer/boundary-fixture-b.ts"]).toEqual([
+      expect.stringMatching(/^TS2339: Property 'spLoadRecord' does not exist on type 'IssuerDb'/),
+    ]);
   });
 
   it("a provider module reading its own table type-checks (the control)", () => {
@@ -97,7 +107,9 @@ describe("the party boundary, checked by the compiler and the lint", () => {
   }, 120_000);
 
   it("provider pages may not import issuer code, nor issuer code provider code (lint)", async () => {
-    expect(await lintErrors("app/provider/boundary-lint-page.ts")).toEqual([expect.stringMatching(/^no-restricted-imports: .*issuer code is not imported here/)]);
+    expect(await lintErrors("app/provider/boundary-lint-page.ts")).toEqual([
+      expect.stringMatching(/^no-restricted-imports: .*issuer code is not imported here/),
+    ]);
     const issuer = await lintErrors("lib/server/data/issuer/boundary-lint-issuer.ts");
     expect(issuer).toEqual([expect.stringMatching(/^no-restricted-imports: .*provider code is not imported here/)]);
   }, 120_000);
@@ -108,7 +120,10 @@ describe("the party boundary, checked by the compiler and the lint", () => {
 
   it("a promise nobody awaits, or an async callback where a void one is expected, fails the lint (type-aware rules)", async () => {
     const errors = await lintErrors("lib/server/data/provider/boundary-lint-floating.ts");
-    expect(errors).toEqual([expect.stringMatching(/^@typescript-eslint\/no-floating-promises: /), expect.stringMatching(/^@typescript-eslint\/no-misused-promises: /)]);
+    expect(errors).toEqual([
+      expect.stringMatching(/^@typescript-eslint\/no-floating-promises: /),
+      expect.stringMatching(/^@typescript-eslint\/no-misused-promises: /),
+    ]);
     expect(await lintErrors("lib/server/data/provider/boundary-lint-awaited.ts")).toEqual([]);
   }, 120_000);
 });

@@ -50,7 +50,11 @@ function postgresIds(): { uid: number; gid: number } | null {
  * server runs as `postgres`, which must reach the binaries in node_modules: a checkout inside a folder
  * only root may enter (`mktemp -d` makes mode 0700) fails with a bare EACCES from initdb otherwise.
  */
-export function firstClosedFolder(file: string, ids: { uid: number; gid: number }, stat: (p: string) => { mode: number; uid: number; gid: number } = statSync): string | null {
+export function firstClosedFolder(
+  file: string,
+  ids: { uid: number; gid: number },
+  stat: (p: string) => { mode: number; uid: number; gid: number } = statSync,
+): string | null {
   const folders: string[] = [];
   for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
     folders.unshift(dir);
@@ -148,9 +152,12 @@ export async function startEmbeddedDatabase(options: { dir: string | null; port?
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8", "--locale=C", ...(temporary ? ["--no-sync"] : [])],
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "max_connections=100",
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=100",
       // A throwaway cluster need not survive a power cut: skip the flushes.
       ...(temporary ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
     ],

@@ -59,7 +59,8 @@ export async function migrate(databaseUrl: string, options: { dir?: string; log?
     const known = new Map(rows.map((r) => [r.migration_name, r]));
     for (const r of rows) {
       if (!r.finished_at) throw new MigrationError(`migration ${r.migration_name} started but never finished: resolve it by hand before going on`);
-      if (!migrations.some((m) => m.name === r.migration_name)) throw new MigrationError(`migration ${r.migration_name} is applied here but missing from prisma/migrations`);
+      if (!migrations.some((m) => m.name === r.migration_name))
+        throw new MigrationError(`migration ${r.migration_name} is applied here but missing from prisma/migrations`);
     }
     const report: MigrationReport = { applied: [], alreadyApplied: [] };
     for (const m of migrations) {
@@ -73,10 +74,11 @@ export async function migrate(databaseUrl: string, options: { dir?: string; log?
       const id = randomUUID();
       await client.query("BEGIN");
       try {
-        await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
-          [id, m.checksum, m.name],
-        );
+        await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
+          id,
+          m.checksum,
+          m.name,
+        ]);
         await client.query(m.sql);
         await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
         await client.query("COMMIT");

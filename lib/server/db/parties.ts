@@ -16,19 +16,59 @@ type Tx = Prisma.TransactionClient;
 /** Auth tables (`auth_*`): accounts, sessions, the sign-in throttle; every portal signs people in. */
 export const AUTH_MODELS = ["user", "loginThrottle", "authSession"] as const;
 /** The exchange's tables (`xc_*`): outbox, inbox, sequences, trust store, rejections and rate counters. */
-export const EXCHANGE_MODELS = ["messageSequence", "trustedKey", "outboxMessage", "inboxMessage", "messageRejection", "messageRejectionCount", "rateCounter"] as const;
+export const EXCHANGE_MODELS = [
+  "messageSequence",
+  "trustedKey",
+  "outboxMessage",
+  "inboxMessage",
+  "messageRejection",
+  "messageRejectionCount",
+  "rateCounter",
+] as const;
 /** The cardholder's wallet (`wallet_*`): the cards people hold, and desks' leases on them. */
 export const WALLET_MODELS = ["walletCard", "walletCardLease", "cardPresentation"] as const;
 /** The issuer's tables (`iss_*`). */
 export const ISSUER_MODELS = [
-  "issuerCompany", "issuerCardKey", "issuerPolicy", "cardholder", "cardholderNotice", "cardholderInvitation", "card", "reissueRequest",
-  "cardBlock", "reissueLink", "renewalRun", "renewalItem", "bureauDownload", "serviceProvider", "registeredApplication",
-  "loadingPermission", "cardApplication", "feeSchedule", "providerCharge", "chargeStatement", "chargeMonthTotal", "auditLog",
+  "issuerCompany",
+  "issuerCardKey",
+  "issuerPolicy",
+  "cardholder",
+  "cardholderNotice",
+  "cardholderInvitation",
+  "card",
+  "reissueRequest",
+  "cardBlock",
+  "reissueLink",
+  "renewalRun",
+  "renewalItem",
+  "bureauDownload",
+  "serviceProvider",
+  "registeredApplication",
+  "loadingPermission",
+  "cardApplication",
+  "feeSchedule",
+  "providerCharge",
+  "chargeStatement",
+  "chargeMonthTotal",
+  "auditLog",
 ] as const;
 /** A provider's tables (`sp_*`), every row keyed by the provider's company id. */
 export const PROVIDER_MODELS = [
-  "spCompany", "spCustomer", "spCreditPolicy", "spCreditInvestigation", "spLoadRecord", "spValueLedger", "spReissueNotice",
-  "spHotListEntry", "spTerminalToken", "spCardInquiry", "spFeeSchedule", "spUserCharge", "spReloadCase", "spPermission", "spChargeStatement",
+  "spCompany",
+  "spCustomer",
+  "spCreditPolicy",
+  "spCreditInvestigation",
+  "spLoadRecord",
+  "spValueLedger",
+  "spReissueNotice",
+  "spHotListEntry",
+  "spTerminalToken",
+  "spCardInquiry",
+  "spFeeSchedule",
+  "spUserCharge",
+  "spReloadCase",
+  "spPermission",
+  "spChargeStatement",
   "spDeliveryMode",
 ] as const;
 
@@ -40,7 +80,10 @@ export type PartyTx<K extends keyof Tx> = Pick<Tx, K | Raw>;
 
 /** The process client seen through `K`: its transactions see only `K` too. */
 export type PartyDb<K extends keyof Tx> = PartyTx<K> & {
-  $transaction<R>(fn: (tx: PartyTx<K>) => Promise<R>, options?: { maxWait?: number; timeout?: number; isolationLevel?: Prisma.TransactionIsolationLevel }): Promise<R>;
+  $transaction<R>(
+    fn: (tx: PartyTx<K>) => Promise<R>,
+    options?: { maxWait?: number; timeout?: number; isolationLevel?: Prisma.TransactionIsolationLevel },
+  ): Promise<R>;
   $disconnect(): Promise<void>;
 };
 

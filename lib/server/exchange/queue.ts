@@ -77,7 +77,13 @@ async function start(options: WorkerOptions): Promise<Boss> {
     retryBackoff: true,
     expireInSeconds: options.expireInSeconds ?? 60,
   });
-  await boss.createQueue(RENEWAL_QUEUE, { name: RENEWAL_QUEUE, policy: "standard", retryLimit: 50, retryDelay: 2, expireInSeconds: options.expireInSeconds ?? 120 });
+  await boss.createQueue(RENEWAL_QUEUE, {
+    name: RENEWAL_QUEUE,
+    policy: "standard",
+    retryLimit: 50,
+    retryDelay: 2,
+    expireInSeconds: options.expireInSeconds ?? 120,
+  });
   if (options.work !== false) {
     // The work itself is registered at start (lib/server/wiring.ts): this module imports none of it.
     const { deliverOne, dueOutboxIds, sendNotice, dueNoticeIds, processRenewalBatch, runningRenewalRunIds } = queueJobs();

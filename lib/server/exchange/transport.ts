@@ -21,7 +21,12 @@ export async function transmit(jws: string, receiverCompanyId: string): Promise<
   }
   const peer = peerUrlOf(receiverCompanyId);
   if (!peer) {
-    return { status: "refused", messageId: null, type: null, refusal: refusal("wrong-receiver", `no route to company ${receiverCompanyId}: not hosted here and not in RECARD_PEERS`) };
+    return {
+      status: "refused",
+      messageId: null,
+      type: null,
+      refusal: refusal("wrong-receiver", `no route to company ${receiverCompanyId}: not hosted here and not in RECARD_PEERS`),
+    };
   }
   let response: Response;
   try {

@@ -82,7 +82,10 @@ describe("proxy while the database is unavailable (issue 9: a stuck database ans
     const text = await page.text();
     expect(text).toContain("temporarily unavailable");
     expect(text).not.toMatch(/<script|<style/);
-    const action = await proxy(new NextRequest("http://localhost:3000/issuer/cards", { method: "POST", headers: { "next-action": "x", "sec-fetch-site": "same-origin" } }), event);
+    const action = await proxy(
+      new NextRequest("http://localhost:3000/issuer/cards", { method: "POST", headers: { "next-action": "x", "sec-fetch-site": "same-origin" } }),
+      event,
+    );
     expect(action.status).toBe(503);
     expect((await proxy(new NextRequest("http://localhost:3000/api/health"), event)).status).not.toBe(503);
 

@@ -71,7 +71,10 @@ function unwrap(bytes: Uint8Array, issuerCompanyId: string, version: number, pub
   decipher.setAuthTag(b.subarray(b.length - 16));
   const plain = Buffer.concat([decipher.update(b.subarray(12, b.length - 16)), decipher.final()]);
   const parsed = JSON.parse(plain.toString("utf8")) as { signing: JsonWebKey; encryption: JsonWebKey };
-  return { signing: { publicKeyJwk: publics.signing, privateKeyJwk: parsed.signing }, encryption: { publicKeyJwk: publics.encryption, privateKeyJwk: parsed.encryption } };
+  return {
+    signing: { publicKeyJwk: publics.signing, privateKeyJwk: parsed.signing },
+    encryption: { publicKeyJwk: publics.encryption, privateKeyJwk: parsed.encryption },
+  };
 }
 
 const samePublic = (a: JsonWebKey, b: JsonWebKey) => a.x === b.x && a.y === b.y && a.crv === b.crv;
@@ -134,7 +137,11 @@ export async function currentIssuerKey(tx: Tx, issuerCompanyId: string): Promise
 
 /** The signed updates (base64url) that take a card from `fromVersion` to the current version, in order. */
 export async function keyUpdatesFrom(tx: Tx, issuerCompanyId: string, fromVersion: number): Promise<string[]> {
-  const rows = await tx.issuerCardKey.findMany({ where: { issuerCompanyId, version: { gt: fromVersion }, keyUpdate: { not: null } }, orderBy: { version: "asc" }, select: { keyUpdate: true } });
+  const rows = await tx.issuerCardKey.findMany({
+    where: { issuerCompanyId, version: { gt: fromVersion }, keyUpdate: { not: null } },
+    orderBy: { version: "asc" },
+    select: { keyUpdate: true },
+  });
   return rows.map((r) => toBase64Url(new Uint8Array(r.keyUpdate!)));
 }
 
@@ -158,29 +165,46 @@ export async function openAttributeData(tx: Tx, issuerCompanyId: string, bytes: 
 }
 
 /** Verifies a token the issuer signed, with the version that signed it (or, if unknown, any version it ever had). */
-export async function verifyIssuedToken(tx: Tx, issuerCompanyId: string, token: Uint8Array, version: number | null): Promise<Result<{ permission: Permission; version: number }, string>> {
+export async function verifyIssuedToken(
+  tx: Tx,
+  issuerCompanyId: string,
+  token: Uint8Array,
+  version: number | null,
+): Promise<Result<{ permission: Permission; version: number }, string>> {
   const history = await issuerKeyHistory(tx, issuerCompanyId);
   for (const key of version === null ? history : history.filter((k) => k.version === version)) {
     const verified = await verifyPermission(token, key.signingPublicKeyJwk);
     if (verified.ok) return ok({ permission: verified.value, version: key.version });
   }
-  return err(version === null ? "no issuer key version verifies this token" : `issuer key version ${version.toString(16).toUpperCase()} does not verify this token`);
+  return err(
+    version === null ? "no issuer key version verifies this token" : `issuer key version ${version.toString(16).toUpperCase()} does not verify this token`,
+  );
 }
 
-export type RotationResult = { ok: true; value: { version: number; fingerprint: string; previous: number } } | { ok: false; error: { code: "versions-exhausted"; message: string } };
+export type RotationResult =
+  { ok: true; value: { version: number; fingerprint: string; previous: number } } | { ok: false; error: { code: "versions-exhausted"; message: string } };
 
 /**
  * Starts a rotation: a new key pair generated here (server side), wrapped before it is stored; the
  * update from the previous version signed with the previous signing key; the previous version retired
  * (kept for verifying and opening). Serialised per issuer by a transaction-level advisory lock.
  */
-export async function rotateIssuerCardKeys(tx: Tx & Pick<Prisma.TransactionClient, "$executeRaw">, input: { issuerCompanyId: string; createdBy: string; now: Date; compromised?: boolean }): Promise<RotationResult> {
+export async function rotateIssuerCardKeys(
+  tx: Tx & Pick<Prisma.TransactionClient, "$executeRaw">,
+  input: { issuerCompanyId: string; createdBy: string; now: Date; compromised?: boolean },
+): Promise<RotationResult> {
   const { issuerCompanyId, now } = input;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`iss_card_keys/${issuerCompanyId}`}))`;
   const previous = await currentIssuerKey(tx, issuerCompanyId);
   const version = previous.version + 1;
   if (version > ISSUER_KEY_VERSIONS.last) {
-    return { ok: false, error: { code: "versions-exhausted", message: "All issuer key versions '70' to '7F' are used: the cards cannot take another one; reissue them with a new key range." } };
+    return {
+      ok: false,
+      error: {
+        code: "versions-exhausted",
+        message: "All issuer key versions '70' to '7F' are used: the cards cannot take another one; reissue them with a new key range.",
+      },
+    };
   }
   if (previous.configured && (await tx.issuerCardKey.count({ where: { issuerCompanyId } })) === 0) {
     // The configured first version enters the history as a row (its private keys stay in the environment).
@@ -209,7 +233,10 @@ export async function rotateIssuerCardKeys(tx: Tx & Pick<Prisma.TransactionClien
         encryptionPublicKeyJwk: keys.encryption.publicKeyJwk,
         oldSigningPrivateKeyJwk: previous.privateKeys().signing.privateKeyJwk,
       });
-  await tx.issuerCardKey.update({ where: { issuerCompanyId_version: { issuerCompanyId, version: previous.version } }, data: { state: "retired", retiredAt: now } });
+  await tx.issuerCardKey.update({
+    where: { issuerCompanyId_version: { issuerCompanyId, version: previous.version } },
+    data: { state: "retired", retiredAt: now },
+  });
   const fingerprint = await issuerKeyFingerprint(keys.signing.publicKeyJwk, keys.encryption.publicKeyJwk);
   await tx.issuerCardKey.create({
     data: {
@@ -227,4 +254,3 @@ export async function rotateIssuerCardKeys(tx: Tx & Pick<Prisma.TransactionClien
   });
   return { ok: true, value: { version, fingerprint, previous: previous.version } };
 }
-

@@ -19,7 +19,15 @@ export async function listMyNotices(actor: CardholderActor, take = 100): Promise
   for (const row of rows) {
     const rendered = await renderStoredNotice(row, holder.locale);
     if (!rendered) continue;
-    notices.push({ id: row.id, code: row.code, subject: rendered.subject, text: rendered.text, createdAt: row.createdAt, read: row.readAt !== null, emailed: row.emailStatus === "sent" });
+    notices.push({
+      id: row.id,
+      code: row.code,
+      subject: rendered.subject,
+      text: rendered.text,
+      createdAt: row.createdAt,
+      read: row.readAt !== null,
+      emailed: row.emailStatus === "sent",
+    });
   }
   const unread = await db().cardholderNotice.count({ where: { cardholderId: actor.cardholderId, readAt: null } });
   return { locale: holder.locale, unread, notices };

@@ -42,7 +42,9 @@ export async function renderStoredNotice(row: { code: string; params: unknown; c
   return renderNotice(notice, locale, await extrasFor(notice, row.cardholderId));
 }
 
-type Mailer = { sendMail(mail: { from: string; to: string; subject: string; text: string; messageId: string; headers: Record<string, string> }): Promise<unknown> };
+type Mailer = {
+  sendMail(mail: { from: string; to: string; subject: string; text: string; messageId: string; headers: Record<string, string> }): Promise<unknown>;
+};
 const mailers = globalThis as unknown as { recardMailer?: { url: string; mailer: Mailer } };
 
 async function mailer(url: string): Promise<Mailer> {
@@ -82,11 +84,16 @@ export async function sendNotice(noticeId: string, now: () => Date = () => new D
   }
   const rendered = await renderStoredNotice(row, row.cardholder.locale);
   if (!rendered) {
-    await db().cardholderNotice.update({ where: { id: row.id }, data: { emailStatus: "failed", emailLeaseUntil: null, emailLastError: `unknown notice code ${row.code}` } });
+    await db().cardholderNotice.update({
+      where: { id: row.id },
+      data: { emailStatus: "failed", emailLeaseUntil: null, emailLastError: `unknown notice code ${row.code}` },
+    });
     return "failed";
   }
   try {
-    await (await mailer(SMTP_URL)).sendMail({
+    await (
+      await mailer(SMTP_URL)
+    ).sendMail({
       from: SMTP_FROM,
       to: row.cardholder.email,
       subject: rendered.subject,
@@ -102,7 +109,10 @@ export async function sendNotice(noticeId: string, now: () => Date = () => new D
     });
     return failed ? "failed" : "retry";
   }
-  await db().cardholderNotice.updateMany({ where: { id: row.id, emailStatus: "sending" }, data: { emailStatus: "sent", emailSentAt: now(), emailLeaseUntil: null, emailLastError: null } });
+  await db().cardholderNotice.updateMany({
+    where: { id: row.id, emailStatus: "sending" },
+    data: { emailStatus: "sent", emailSentAt: now(), emailLeaseUntil: null, emailLastError: null },
+  });
   return "sent";
 }
 

@@ -10,7 +10,9 @@ export const dynamic = "force-dynamic";
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const valid = /^[A-Za-z0-9_-]{20,100}$/.test(token);
-  const invitation = valid ? await readInvitation(token) : { ok: false as const, error: { message: "This invitation link is not valid. Ask the issuer for a new one." } };
+  const invitation = valid
+    ? await readInvitation(token)
+    : { ok: false as const, error: { message: "This invitation link is not valid. Ask the issuer for a new one." } };
   return (
     <main className="grid min-h-screen place-items-center px-4">
       <div className="w-full max-w-sm">
@@ -22,7 +24,8 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
           {invitation.ok ? (
             <>
               <p className="mb-4 text-sm text-slate-700">
-                Welcome, {invitation.value.name}. Choose a password for <strong>{invitation.value.email}</strong>; you then sign in with it to see your cards and notices.
+                Welcome, {invitation.value.name}. Choose a password for <strong>{invitation.value.email}</strong>; you then sign in with it to see your cards
+                and notices.
               </p>
               <SimpleForm
                 action={acceptInvitationAction.bind(null, token)}

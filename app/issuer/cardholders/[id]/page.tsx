@@ -16,7 +16,13 @@ import { inviteCardholderAction } from "../actions";
 
 export const metadata: Metadata = { title: "Cardholder" };
 
-export default async function CardholderPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function CardholderPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
   const created = (await searchParams).created;
   const actor = await requirePortal("issuer", `/issuer/cardholders/${id}`);
@@ -24,7 +30,11 @@ export default async function CardholderPage({ params, searchParams }: { params:
   if (!h) notFound();
   return (
     <>
-      <PageHeader title={h.fullName} description={`${h.holderNo} · cardholder since ${formatDate(h.createdAt)}`} actions={<LinkButton href="/issuer/cardholders">All cardholders</LinkButton>} />
+      <PageHeader
+        title={h.fullName}
+        description={`${h.holderNo} · cardholder since ${formatDate(h.createdAt)}`}
+        actions={<LinkButton href="/issuer/cardholders">All cardholders</LinkButton>}
+      />
       {typeof created === "string" && /^\d{4}$/.test(created) && (
         <div className="mb-6">
           <FormMessage tone="good">Cardholder created; their first card ending {created} was personalised and sent.</FormMessage>
@@ -71,8 +81,17 @@ export default async function CardholderPage({ params, searchParams }: { params:
           </Panel>
           {!h.hasAccount && (
             <Panel title="Portal account">
-              <p className="mb-3 text-sm text-slate-600">Invite the cardholder to the self-service portal: a one-time link, valid 7 days, where they choose their password.</p>
-              <SimpleForm action={inviteCardholderAction.bind(null, h.id)} fields={[]} submitLabel="Create invitation link" ariaLabel="Invite to the portal" idPrefix="invite" variant="secondary" />
+              <p className="mb-3 text-sm text-slate-600">
+                Invite the cardholder to the self-service portal: a one-time link, valid 7 days, where they choose their password.
+              </p>
+              <SimpleForm
+                action={inviteCardholderAction.bind(null, h.id)}
+                fields={[]}
+                submitLabel="Create invitation link"
+                ariaLabel="Invite to the portal"
+                idPrefix="invite"
+                variant="secondary"
+              />
             </Panel>
           )}
         </div>

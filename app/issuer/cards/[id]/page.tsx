@@ -28,7 +28,13 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-export default async function CardPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function CardPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
   const { reported, blocked, withdrawn, permanent, activated } = await searchParams;
   const actor = await requirePortal("issuer", `/issuer/cards/${id}`);
@@ -54,13 +60,16 @@ export default async function CardPage({ params, searchParams }: { params: Promi
       {permanent === "1" && card.previousCard && (
         <div className="mb-6">
           <FormMessage tone="good">
-            Permanent card made and sent. It waits for the cardholder&apos;s activation; the temporary card ending {card.previousCard.surfaceNumber.slice(-4)} works until then.
+            Permanent card made and sent. It waits for the cardholder&apos;s activation; the temporary card ending {card.previousCard.surfaceNumber.slice(-4)}{" "}
+            works until then.
           </FormMessage>
         </div>
       )}
       {activated === "1" && card.status === "active" && (
         <div className="mb-6">
-          <FormMessage tone="good">Card activated at the desk{card.previousCard ? `; the card ending ${card.previousCard.surfaceNumber.slice(-4)} it replaces no longer works` : ""}.</FormMessage>
+          <FormMessage tone="good">
+            Card activated at the desk{card.previousCard ? `; the card ending ${card.previousCard.surfaceNumber.slice(-4)} it replaces no longer works` : ""}.
+          </FormMessage>
         </div>
       )}
       <div className="grid gap-6 lg:grid-cols-2">
@@ -86,7 +95,11 @@ export default async function CardPage({ params, searchParams }: { params: Promi
               <span className="font-mono" data-testid="card-issuer-key-version">
                 {card.issuerKeyVersion.toString(16).toUpperCase()}
               </span>{" "}
-              {currentKey && currentKey.version !== card.issuerKeyVersion && <span className="text-xs text-amber-800">behind the current version {currentKey.versionHex}: learned at its next desk visit or issuer contact</span>}
+              {currentKey && currentKey.version !== card.issuerKeyVersion && (
+                <span className="text-xs text-amber-800">
+                  behind the current version {currentKey.versionHex}: learned at its next desk visit or issuer contact
+                </span>
+              )}
             </Fact>
             {card.blockedAt && <Fact label="Blocked">{`${formatInstant(card.blockedAt)} — ${card.blockedReason ?? ""}`}</Fact>}
             {card.terminatedAt && <Fact label="Terminated">{formatInstant(card.terminatedAt)}</Fact>}
@@ -122,7 +135,11 @@ export default async function CardPage({ params, searchParams }: { params: Promi
       </div>
 
       <Panel title="Applications on the card (Fig. 14)" className="mt-6">
-        <Table head={["Application", "AID", "Provider", "Loaded", "Message id", "Kind", "Status"]} caption="Applications on the card" empty="Nothing loaded (only verified receipts count).">
+        <Table
+          head={["Application", "AID", "Provider", "Loaded", "Message id", "Kind", "Status"]}
+          caption="Applications on the card"
+          empty="Nothing loaded (only verified receipts count)."
+        >
           {card.applications.map((a) => (
             <tr key={a.id}>
               <Td>{a.application.name}</Td>
@@ -140,7 +157,11 @@ export default async function CardPage({ params, searchParams }: { params: Promi
       </Panel>
 
       <Panel title="Loading permissions (Fig. 17)" className="mt-6">
-        <Table head={["Message id", "Provider", "Application", "Kind", "Status", "Decided", "Reason / original"]} caption="Loading permissions for the card" empty="No permission asked for this card.">
+        <Table
+          head={["Message id", "Provider", "Application", "Kind", "Status", "Decided", "Reason / original"]}
+          caption="Loading permissions for the card"
+          empty="No permission asked for this card."
+        >
           {card.permissions.map((p) => (
             <tr key={p.id}>
               <Td mono>{p.messageId}</Td>
@@ -151,7 +172,9 @@ export default async function CardPage({ params, searchParams }: { params: Promi
                 <StatusBadge status={p.status} />
               </Td>
               <Td>{formatInstant(p.decidedAt)}</Td>
-              <Td className="max-w-xs truncate">{p.refusalCode ? `${p.refusalCode}: ${p.refusalReason}` : p.originalMessageId ? `reload of ${p.originalMessageId}` : "—"}</Td>
+              <Td className="max-w-xs truncate">
+                {p.refusalCode ? `${p.refusalCode}: ${p.refusalReason}` : p.originalMessageId ? `reload of ${p.originalMessageId}` : "—"}
+              </Td>
             </tr>
           ))}
         </Table>
@@ -182,11 +205,19 @@ export default async function CardPage({ params, searchParams }: { params: Promi
             </p>
           )}
         </Panel>
-        {card.status === "blocked" && card.reissueRequests[0] && (card.reissueRequests[0].status === "pending" || card.reissueRequests[0].status === "rejected") && card.reissueRequests[0].reason !== "damaged" && (
-          <Panel title="Reinstate the card">
-            <WithdrawReportForm action={withdrawOnBehalfAction.bind(null, card.reissueRequests[0].id)} last4={card.surfaceNumber.slice(-4)} requestNo={card.reissueRequests[0].requestNo} onBehalf />
-          </Panel>
-        )}
+        {card.status === "blocked" &&
+          card.reissueRequests[0] &&
+          (card.reissueRequests[0].status === "pending" || card.reissueRequests[0].status === "rejected") &&
+          card.reissueRequests[0].reason !== "damaged" && (
+            <Panel title="Reinstate the card">
+              <WithdrawReportForm
+                action={withdrawOnBehalfAction.bind(null, card.reissueRequests[0].id)}
+                last4={card.surfaceNumber.slice(-4)}
+                requestNo={card.reissueRequests[0].requestNo}
+                onBehalf
+              />
+            </Panel>
+          )}
         {typeof withdrawn === "string" && /^\d+$/.test(withdrawn) && (
           <Panel title="Reinstated">
             <p className="text-sm text-emerald-800" role="status">
@@ -205,13 +236,28 @@ export default async function CardPage({ params, searchParams }: { params: Promi
                 : ""}
               . When the cardholder is at the desk with this card in hand, activate it here.
             </p>
-            <SimpleForm action={activateCardAtDeskAction.bind(null, card.id)} fields={[]} submitLabel="Activate at the desk (card present)" ariaLabel="Activate the card at the desk" idPrefix="activate" variant="good" />
+            <SimpleForm
+              action={activateCardAtDeskAction.bind(null, card.id)}
+              fields={[]}
+              submitLabel="Activate at the desk (card present)"
+              ariaLabel="Activate the card at the desk"
+              idPrefix="activate"
+              variant="good"
+            />
           </Panel>
         )}
         {card.temporary && !card.nextCard && card.status !== "terminated" && (
           <Panel title="Permanent card">
-            <p className="mb-3 text-sm text-slate-600">Replace this temporary card by a permanent one, by the same methods: providers that reloaded on it are told (platform 100) or ask (platform 200).</p>
-            <SimpleForm action={issuePermanentCardAction.bind(null, card.id)} fields={[]} submitLabel="Issue the permanent card" ariaLabel="Issue the permanent card" idPrefix="permanent" />
+            <p className="mb-3 text-sm text-slate-600">
+              Replace this temporary card by a permanent one, by the same methods: providers that reloaded on it are told (platform 100) or ask (platform 200).
+            </p>
+            <SimpleForm
+              action={issuePermanentCardAction.bind(null, card.id)}
+              fields={[]}
+              submitLabel="Issue the permanent card"
+              ariaLabel="Issue the permanent card"
+              idPrefix="permanent"
+            />
           </Panel>
         )}
         <Panel title="Report on the cardholder's behalf (steps 401/801)">
@@ -234,14 +280,24 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           ) : (
             <>
               <p className="mb-3 text-sm text-slate-700" data-testid="chip-state">
-                The issuer holds this card (handed in when it was replaced). Terminating its chip at the reader (SET STATUS TERMINATED with a card-bound life-cycle token) makes it refuse every application for good.
+                The issuer holds this card (handed in when it was replaced). Terminating its chip at the reader (SET STATUS TERMINATED with a card-bound
+                life-cycle token) makes it refuse every application for good.
               </p>
-              <SimpleForm action={terminateChipAction.bind(null, card.id)} fields={[]} submitLabel="Terminate the chip" ariaLabel="Terminate the chip" idPrefix="chip" variant="danger" />
+              <SimpleForm
+                action={terminateChipAction.bind(null, card.id)}
+                fields={[]}
+                submitLabel="Terminate the chip"
+                ariaLabel="Terminate the chip"
+                idPrefix="chip"
+                variant="danger"
+              />
             </>
           )}
         </Panel>
       )}
-      {card.status !== "terminated" && currentKey && <IssuerCardReader cardUuid={card.id} last4={card.surfaceNumber.slice(-4)} currentVersion={currentKey.version} />}
+      {card.status !== "terminated" && currentKey && (
+        <IssuerCardReader cardUuid={card.id} last4={card.surfaceNumber.slice(-4)} currentVersion={currentKey.version} />
+      )}
       <Panel title="Audit trail" className="mt-6">
         <Table head={["When", "Who", "What", "Why"]} caption="Audit trail of the card" empty="No decisions recorded.">
           {card.audit.map((a) => (

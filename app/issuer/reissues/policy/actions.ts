@@ -7,7 +7,13 @@ import { updatePolicy } from "@/lib/server/data/issuer/policy";
 
 const PolicySchema = z.object({
   maxReissuesPerYear: requiredNumber(z.number().int("Enter a whole number.").min(0, "At least 0.").max(12, "At most 12.")),
-  permissionTtlMinutes: requiredNumber(z.number().int("Enter a whole number of minutes.").min(1, "At least 1 minute.").max(7 * 24 * 60, "At most a week.")),
+  permissionTtlMinutes: requiredNumber(
+    z
+      .number()
+      .int("Enter a whole number of minutes.")
+      .min(1, "At least 1 minute.")
+      .max(7 * 24 * 60, "At most a week."),
+  ),
   reinstateWindowDays: requiredNumber(z.number().int("Enter a whole number of days.").min(0, "At least 0 days.").max(365, "At most a year.")),
   requireIdentityVerified: z.boolean(),
   rejectOnFraudFlag: z.boolean(),

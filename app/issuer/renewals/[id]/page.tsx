@@ -16,7 +16,11 @@ export default async function RenewalRunPage({ params }: { params: Promise<{ id:
   if (!progress) notFound();
   return (
     <>
-      <PageHeader title={`Renewal run #${progress.runNo}`} description={`Cards expiring in ${progress.month}.`} actions={<LinkButton href="/issuer/renewals">All runs</LinkButton>} />
+      <PageHeader
+        title={`Renewal run #${progress.runNo}`}
+        description={`Cards expiring in ${progress.month}.`}
+        actions={<LinkButton href="/issuer/renewals">All runs</LinkButton>}
+      />
       <RenewalProgressView initial={progress} pause={pauseRenewalRunAction.bind(null, id)} resume={resumeRenewalRunAction.bind(null, id)} />
     </>
   );

@@ -28,7 +28,11 @@ function LoadRows({ loads, nameOf }: { loads: CustomerLoad[]; nameOf: (aid: stri
       <Td>
         <StatusBadge status={l.status} />
       </Td>
-      <Td>{l.examination ? `${l.examination.outcome}${l.examination.limitMinor ? `, limit ${formatMoney(l.examination.limitMinor, l.charge?.currency ?? "JPY")}` : ""} (${formatDate(l.examination.investigatedAt)})` : "—"}</Td>
+      <Td>
+        {l.examination
+          ? `${l.examination.outcome}${l.examination.limitMinor ? `, limit ${formatMoney(l.examination.limitMinor, l.charge?.currency ?? "JPY")}` : ""} (${formatDate(l.examination.investigatedAt)})`
+          : "—"}
+      </Td>
       <Td>{l.charge ? `${formatMoney(l.charge.amountMinor, l.charge.currency)} ${l.charge.kind === "reissue_reload" ? "reissue" : "normal"}` : "—"}</Td>
       <Td>{l.loadedAt ? formatInstant(l.loadedAt) : "—"}</Td>
     </tr>
@@ -78,7 +82,11 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         </Table>
       </Panel>
       <Panel title="Examinations (credit investigations)">
-        <Table caption="Examinations" head={["When", "Application", "Outcome", "Limit", "Declared income", "Existing limits", "Policy", "By"]} empty="No examination.">
+        <Table
+          caption="Examinations"
+          head={["When", "Application", "Outcome", "Limit", "Declared income", "Existing limits", "Policy", "By"]}
+          empty="No examination."
+        >
           {c.examinations.map((e) => (
             <tr key={e.id}>
               <Td>{formatInstant(e.investigatedAt)}</Td>

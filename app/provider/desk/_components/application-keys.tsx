@@ -20,7 +20,17 @@ function refusalWords(outcome: Extract<ApplicationKeysOutcome, { ok: false }>): 
  * "Application keys"): the desk rotates them on our server's behalf, carrying APDUs only. Platform 100:
  * the card id names our load on it, whose message id names the keys.
  */
-export function ApplicationKeys({ card, getTransmit, trace, disabled }: { card: CardAtDesk; getTransmit: () => Transmit | null; trace: ApduTrace; disabled: boolean }) {
+export function ApplicationKeys({
+  card,
+  getTransmit,
+  trace,
+  disabled,
+}: {
+  card: CardAtDesk;
+  getTransmit: () => Transmit | null;
+  trace: ApduTrace;
+  disabled: boolean;
+}) {
   const [ops, setOps] = useState<CardOp[]>([]);
   const [running, setRunning] = useState<string | null>(null);
   const [result, setResult] = useState<{ aid: string; name: string; outcome: ApplicationKeysOutcome } | null>(null);
@@ -48,7 +58,9 @@ export function ApplicationKeys({ card, getTransmit, trace, disabled }: { card: 
   return (
     <section aria-label="Keys of our applications" className="mb-4 space-y-3 rounded-lg border border-slate-200 p-4 text-sm" data-testid="application-keys">
       <h3 className="font-semibold text-slate-800">Keys of our applications on this card</h3>
-      <p className="text-slate-600">Each of our applications keeps keys of its own on the card: only our server opens its channel. Rotate them when a key may have leaked, or on schedule.</p>
+      <p className="text-slate-600">
+        Each of our applications keeps keys of its own on the card: only our server opens its channel. Rotate them when a key may have leaked, or on schedule.
+      </p>
       <ul className="flex flex-wrap gap-2">
         {ours.map((a) => (
           <li key={a.aid}>
@@ -62,7 +74,11 @@ export function ApplicationKeys({ card, getTransmit, trace, disabled }: { card: 
       <div aria-live="polite" aria-atomic="true">
         {result &&
           (result.outcome.ok ? (
-            <p role="status" className="rounded-lg bg-emerald-50 px-3 py-2 text-emerald-900 ring-1 ring-inset ring-emerald-200" data-testid="application-keys-result">
+            <p
+              role="status"
+              className="rounded-lg bg-emerald-50 px-3 py-2 text-emerald-900 ring-1 ring-inset ring-emerald-200"
+              data-testid="application-keys-result"
+            >
               {result.name}&apos;s own keys are now version {kvn(result.outcome.keyVersion)}; the previous version opens nothing any more.
             </p>
           ) : (

@@ -46,7 +46,9 @@ export function CardGuide({ card, onAction, disabled }: { card: CardAtDesk; onAc
           {card.reissue.status === "replaces" ? (
             <>
               <Badge tone="info">reissued card</Badge>{" "}
-              {card.reissue.oldCardLast4 ? `This card replaces …${card.reissue.oldCardLast4}.` : `This card replaces the card with id ${card.reissue.oldCardId}.`}
+              {card.reissue.oldCardLast4
+                ? `This card replaces …${card.reissue.oldCardLast4}.`
+                : `This card replaces the card with id ${card.reissue.oldCardId}.`}
             </>
           ) : card.reissue.status === "issuer-only" ? (
             "Whether this card replaces an old one only the issuer can tell (the card shows no card id): checking a reload asks it."
@@ -67,8 +69,8 @@ export function CardGuide({ card, onAction, disabled }: { card: CardAtDesk; onAc
         </li>
         {reloadable.map((a) => (
           <li key={a.aid} data-testid={`can-reload-${a.aid}`}>
-            <Badge tone="good">can be reloaded</Badge> <strong>{a.name}</strong> can be reloaded: {formatMoney(a.fee!.reissueFeeMinor, a.fee!.currency)} reissue fee instead of{" "}
-            {formatMoney(a.fee!.normalFeeMinor, a.fee!.currency)}; the old examination is reused.
+            <Badge tone="good">can be reloaded</Badge> <strong>{a.name}</strong> can be reloaded: {formatMoney(a.fee!.reissueFeeMinor, a.fee!.currency)} reissue
+            fee instead of {formatMoney(a.fee!.normalFeeMinor, a.fee!.currency)}; the old examination is reused.
           </li>
         ))}
       </ul>

@@ -32,8 +32,10 @@ function Apdus({ entries }: { entries: readonly TraceEntry[] }) {
       {entries.map((e) => (
         <li key={e.id} className="break-all">
           <span className="text-slate-400">→</span> {toHex(e.command).slice(0, 48)}
-          {e.command.length > 24 ? "…" : ""} <span className="text-slate-400">←</span> {e.response ? toHex(e.response.subarray(0, Math.max(0, e.response.length - 2))).slice(0, 32) || "—" : "—"}
-          {e.response && e.response.length > 18 ? "…" : ""} <span className={e.sw === 0x9000 ? "text-emerald-700" : "text-rose-700"}>{e.sw === null ? "no answer" : formatStatusWord(e.sw)}</span>{" "}
+          {e.command.length > 24 ? "…" : ""} <span className="text-slate-400">←</span>{" "}
+          {e.response ? toHex(e.response.subarray(0, Math.max(0, e.response.length - 2))).slice(0, 32) || "—" : "—"}
+          {e.response && e.response.length > 18 ? "…" : ""}{" "}
+          <span className={e.sw === 0x9000 ? "text-emerald-700" : "text-rose-700"}>{e.sw === null ? "no answer" : formatStatusWord(e.sw)}</span>{" "}
           <span className="font-sans text-slate-500">{e.meaning}</span>
         </li>
       ))}
@@ -54,7 +56,9 @@ export function CardOps({ ops, trace }: { ops: readonly CardOp[]; trace: ApduTra
             <div className="flex flex-wrap items-center gap-2 text-sm">
               <Badge tone="neutral">{op.step}</Badge>
               <span className="font-medium text-slate-800">{op.label}</span>
-              <Badge tone={op.outcome === "ok" ? "good" : op.outcome === "refused" ? "bad" : "warn"}>{op.outcome === "ok" ? "done" : op.outcome === "refused" ? "refused" : "running"}</Badge>
+              <Badge tone={op.outcome === "ok" ? "good" : op.outcome === "refused" ? "bad" : "warn"}>
+                {op.outcome === "ok" ? "done" : op.outcome === "refused" ? "refused" : "running"}
+              </Badge>
             </div>
             <p className="mt-1 text-sm text-slate-600">{op.detail}</p>
             {slice.length > 0 && (

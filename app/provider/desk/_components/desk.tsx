@@ -5,7 +5,15 @@ import { useActionState, useCallback, useEffect, useMemo, useReducer, useRef, us
 import type { CardImage } from "@/lib/core/card";
 import { describePlatformType, formatInstant, formatMoney } from "@/lib/core/format";
 import { checkNotOnHotList, dispatchPlatformType, type HotListHit } from "@/lib/core/workflows/reload";
-import { canUseCard, EMPTY_VISIT, previewBytes, readApplicationValues, readCardForDesk, visitReducer, type CardReading } from "@/lib/core/workflows/reload-desk";
+import {
+  canUseCard,
+  EMPTY_VISIT,
+  previewBytes,
+  readApplicationValues,
+  readCardForDesk,
+  visitReducer,
+  type CardReading,
+} from "@/lib/core/workflows/reload-desk";
 import type { DeskApplication } from "@/lib/server/data/provider/catalog";
 import type { CreditPolicyView } from "@/lib/server/data/provider/credit-policy";
 import { ApduTrace, httpApduRelay, PresentedCardReader, SimulatorReader, withTrace, type TracingReader } from "@/lib/reader";
@@ -17,7 +25,15 @@ import { FormMessage, TextField } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
 import type { ReloadCaseView } from "@/lib/server/data/provider/reload";
 import type { CardAtDesk, DeskAction } from "@/lib/core/workflows/desk-guide";
-import { checkHotListAction, claimCardAction, describeCardAction, recordDeskReadsAction, resumeDeskAction, returnCardAction, type ClaimState } from "../actions";
+import {
+  checkHotListAction,
+  claimCardAction,
+  describeCardAction,
+  recordDeskReadsAction,
+  resumeDeskAction,
+  returnCardAction,
+  type ClaimState,
+} from "../actions";
 import { ApplicationKeys } from "./application-keys";
 import { CardGuide } from "./card-guide";
 import { CardOps, traced, type CardOp } from "./card-ops";
@@ -166,7 +182,12 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
     () => () => {
       const { visit: v, openCaseId: caseId, leaseId } = latest.current;
       if (!v.card || v.returnedAt) return;
-      void fetch(RETURN_URL, { method: "POST", keepalive: true, headers: { "content-type": "application/json" }, body: JSON.stringify({ caseId, leaseId: v.card.source === "presented" ? leaseId : null }) }).catch(() => undefined);
+      void fetch(RETURN_URL, {
+        method: "POST",
+        keepalive: true,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ caseId, leaseId: v.card.source === "presented" ? leaseId : null }),
+      }).catch(() => undefined);
     },
     [],
   );
@@ -182,7 +203,14 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
     setHotListHit(null);
     setCardAtDesk(null);
     setPresetAids(null);
-    const op: CardOp = { id: `read-${Date.now()}`, step: "1801 · 702/1102", label: "Read the card", detail: "SELECT the security domain, GET DATA DF70 (platform type), then the card id (tag 45) or the card attribute data (tag DF7A), GET STATUS.", outcome: "running", range: null };
+    const op: CardOp = {
+      id: `read-${Date.now()}`,
+      step: "1801 · 702/1102",
+      label: "Read the card",
+      detail: "SELECT the security domain, GET DATA DF70 (platform type), then the card id (tag 45) or the card attribute data (tag DF7A), GET STATUS.",
+      outcome: "running",
+      range: null,
+    };
     setReadOps([op]);
     try {
       const { value: read, range } = await traced(trace, () => readCardForDesk(transmit));
@@ -191,11 +219,29 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
         return setReadError(`The card did not answer as expected: ${read.error.meaning}.`);
       }
       const r = read.value;
-      const what = r.platformType === 100 ? `card id ${r.cardId}` : r.platformType === 200 ? `card attribute data ${previewBytes(r.cardAttributeData!)}` : "no method for this platform type";
-      setReadOps([{ ...op, outcome: "ok", range, detail: `Platform type ${r.platformType}; ${what}; ${r.applications.length} application${r.applications.length === 1 ? "" : "s"} on the card${r.isCardLocked ? "; the card is LOCKED" : ""}.` }]);
+      const what =
+        r.platformType === 100
+          ? `card id ${r.cardId}`
+          : r.platformType === 200
+            ? `card attribute data ${previewBytes(r.cardAttributeData!)}`
+            : "no method for this platform type";
+      setReadOps([
+        {
+          ...op,
+          outcome: "ok",
+          range,
+          detail: `Platform type ${r.platformType}; ${what}; ${r.applications.length} application${r.applications.length === 1 ? "" : "s"} on the card${r.isCardLocked ? "; the card is LOCKED" : ""}.`,
+        },
+      ]);
       setFlowKey((k) => k + 1);
       // The hot list: a card the issuer told us is blocked is refused before any flow starts.
-      const listed = await checkHotListAction({ platformType: r.platformType, cardId: r.cardId, cardAttributeData: r.cardAttributeData, surfaceNumberLast4: null, isCardLocked: r.isCardLocked });
+      const listed = await checkHotListAction({
+        platformType: r.platformType,
+        cardId: r.cardId,
+        cardAttributeData: r.cardAttributeData,
+        surfaceNumberLast4: null,
+        isCardLocked: r.isCardLocked,
+      });
       setHotListHit(listed.ok ? listed.hit : null);
       // The guided desk: whose card, what it replaces, what can be reloaded (our own records only).
       if (listed.ok && !listed.hit && (r.platformType === 100 || r.platformType === 200) && !r.isCardLocked) {
@@ -205,14 +251,32 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       // The value ledger: a platform-100 card not on the hot list has its values read and recorded.
       const ours = applications.filter((a) => r.applications.includes(a.aid));
       if (listed.ok && !listed.hit && r.platformType === 100 && r.cardId && ours.length > 0) {
-        const valueOp: CardOp = { id: `values-${Date.now()}`, step: "ledger", label: "Read the values", detail: "SELECT each of our applications, READ BALANCE / READ POINTS.", outcome: "running", range: null };
+        const valueOp: CardOp = {
+          id: `values-${Date.now()}`,
+          step: "ledger",
+          label: "Read the values",
+          detail: "SELECT each of our applications, READ BALANCE / READ POINTS.",
+          outcome: "running",
+          range: null,
+        };
         const { value: values, range: valueRange } = await traced(trace, () => readApplicationValues(transmit, ours));
         const recorded = values.length ? await recordDeskReadsAction({ cardId: r.cardId, values }) : null;
-        const words = values.map((v) => `${ours.find((a) => a.aid === v.aid)?.name ?? v.aid} ${v.unit === "PTS" ? `${v.valueMinor} points` : formatMoney(v.valueMinor, v.unit)}`).join(", ");
-        setReadOps((ops) => [...ops, { ...valueOp, outcome: recorded && !recorded.ok ? "refused" : "ok", range: valueRange, detail: values.length ? `${words}: ${recorded?.ok ? "recorded in the value ledger" : "not recorded"}.` : "No value to read." }]);
+        const words = values
+          .map((v) => `${ours.find((a) => a.aid === v.aid)?.name ?? v.aid} ${v.unit === "PTS" ? `${v.valueMinor} points` : formatMoney(v.valueMinor, v.unit)}`)
+          .join(", ");
+        setReadOps((ops) => [
+          ...ops,
+          {
+            ...valueOp,
+            outcome: recorded && !recorded.ok ? "refused" : "ok",
+            range: valueRange,
+            detail: values.length ? `${words}: ${recorded?.ok ? "recorded in the value ledger" : "not recorded"}.` : "No value to read.",
+          },
+        ]);
       }
       // A card in a real reader (Web Serial) starts its visit when it is read.
-      if (!latest.current.visit.card || latest.current.visit.returnedAt) dispatch({ type: "card-inserted", source: "reader", presentationId: null, last4: null });
+      if (!latest.current.visit.card || latest.current.visit.returnedAt)
+        dispatch({ type: "card-inserted", source: "reader", presentationId: null, last4: null });
       dispatch({ type: "card-read", reading: r });
     } catch (e) {
       setReadOps([{ ...op, outcome: "refused", detail: (e as Error).message }]);
@@ -264,7 +328,14 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
           <div className="grid gap-5 md:grid-cols-2">
             <form action={claimAction} aria-label="Take a presented card" className="space-y-2">
               <input type="hidden" name="tab" value={tab ?? ""} />
-              <TextField label="Presentation code" name="code" placeholder="K7Q2-M9XD" autoComplete="off" errors={claim.fieldErrors?.code} hint="The cardholder shows it in My cards → Present at a desk." />
+              <TextField
+                label="Presentation code"
+                name="code"
+                placeholder="K7Q2-M9XD"
+                autoComplete="off"
+                errors={claim.fieldErrors?.code}
+                hint="The cardholder shows it in My cards → Present at a desk."
+              />
               {/* Enabled once this tab's id is known and any visit it still holds is resumed (a take before that would be refused). */}
               <Button type="submit" disabled={claiming || tab === null}>
                 {claiming ? "Taking the card…" : "Take the card"}
@@ -301,7 +372,11 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
             <p className="mt-2 text-xs text-slate-500">The card goes back to the cardholder automatically at the end of the flow, or if you leave this page.</p>
           )}
           {returnNote && (
-            <p role="status" className={`mt-3 rounded-lg px-3 py-2 text-sm ring-1 ring-inset ${returnNote.tone === "good" ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-rose-50 text-rose-800 ring-rose-200"}`} data-testid="card-return">
+            <p
+              role="status"
+              className={`mt-3 rounded-lg px-3 py-2 text-sm ring-1 ring-inset ${returnNote.tone === "good" ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-rose-50 text-rose-800 ring-rose-200"}`}
+              data-testid="card-return"
+            >
               {returnNote.text}
             </p>
           )}
@@ -358,16 +433,28 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
                 <CardGuide card={cardAtDesk} onAction={act} disabled={flowDisabled} />
               </div>
             ) : null}
-            {cardAtDesk && visit.flow === "none" && <ApplicationKeys key={flowKey} card={cardAtDesk} getTransmit={transmitOf} trace={trace} disabled={!usable} />}
+            {cardAtDesk && visit.flow === "none" && (
+              <ApplicationKeys key={flowKey} card={cardAtDesk} getTransmit={transmitOf} trace={trace} disabled={!usable} />
+            )}
             {cardAtDesk ? null : (
-            <div className="mb-4 flex flex-wrap gap-2" role="group" aria-label="Flow">
-              <Button variant={visit.flow === "reload" ? "primary" : "secondary"} onClick={() => dispatch({ type: "flow-chosen", flow: "reload" })} disabled={!canUseCard(visit) && visit.card !== null} aria-pressed={visit.flow === "reload"}>
-                Reload on a reissued card
-              </Button>
-              <Button variant={visit.flow === "first-load" ? "primary" : "secondary"} onClick={() => dispatch({ type: "flow-chosen", flow: "first-load" })} disabled={!canUseCard(visit) && visit.card !== null} aria-pressed={visit.flow === "first-load"}>
-                First load
-              </Button>
-            </div>
+              <div className="mb-4 flex flex-wrap gap-2" role="group" aria-label="Flow">
+                <Button
+                  variant={visit.flow === "reload" ? "primary" : "secondary"}
+                  onClick={() => dispatch({ type: "flow-chosen", flow: "reload" })}
+                  disabled={!canUseCard(visit) && visit.card !== null}
+                  aria-pressed={visit.flow === "reload"}
+                >
+                  Reload on a reissued card
+                </Button>
+                <Button
+                  variant={visit.flow === "first-load" ? "primary" : "secondary"}
+                  onClick={() => dispatch({ type: "flow-chosen", flow: "first-load" })}
+                  disabled={!canUseCard(visit) && visit.card !== null}
+                  aria-pressed={visit.flow === "first-load"}
+                >
+                  First load
+                </Button>
+              </div>
             )}
             {visit.flow === "reload" && (
               <ReloadFlow
@@ -404,7 +491,11 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
                 onVisitEnd={returnCard}
               />
             )}
-            {visit.flow === "none" && !cardAtDesk && <p className="text-sm text-slate-500">Choose the flow: a reload reuses the old card&apos;s examination at the reissue fee; a first load examines anew at the normal fee.</p>}
+            {visit.flow === "none" && !cardAtDesk && (
+              <p className="text-sm text-slate-500">
+                Choose the flow: a reload reuses the old card&apos;s examination at the reissue fee; a first load examines anew at the normal fee.
+              </p>
+            )}
           </Panel>
         )}
       </div>

@@ -89,7 +89,12 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
     const ids = permissions.filter((p) => p.status === "waiting").map((p) => p.permissionId);
     const r = await refreshPermissionsAction(ids);
     if (!r.ok) return setError(r.message);
-    const next = permissions.map((p) => r.permissions.find((x) => (x.status === "granted" ? x.grant.permissionId : x.permissionId) === (p.status === "granted" ? p.grant.permissionId : p.permissionId)) ?? p);
+    const next = permissions.map(
+      (p) =>
+        r.permissions.find(
+          (x) => (x.status === "granted" ? x.grant.permissionId : x.permissionId) === (p.status === "granted" ? p.grant.permissionId : p.permissionId),
+        ) ?? p,
+    );
     setPermissions(next);
     await loadGranted(next);
     if (!next.some((v) => v.status === "waiting")) await onVisitEnd();
@@ -116,13 +121,20 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
             <div key={a.aid} className="rounded-lg border border-slate-200 p-4" data-testid={`first-load-${a.aid}`}>
               <div className="flex flex-wrap items-center justify-between gap-2">
                 <h4 className="font-semibold">{a.name}</h4>
-                {p && <Badge tone={p.status === "granted" || p.status === "loaded" ? "good" : p.status === "waiting" ? "warn" : "bad"}>{p.status === "waiting" ? "waiting for the issuer" : `permission ${p.status}`}</Badge>}
+                {p && (
+                  <Badge tone={p.status === "granted" || p.status === "loaded" ? "good" : p.status === "waiting" ? "warn" : "bad"}>
+                    {p.status === "waiting" ? "waiting for the issuer" : `permission ${p.status}`}
+                  </Badge>
+                )}
               </div>
               {a.examination && (
                 <div className="mt-2 text-sm" data-testid="examination">
                   <p>
-                    Examination by policy {a.examination.policyVersion}: <Badge tone={a.examination.outcome === "approved" ? "good" : "bad"}>{a.examination.outcome}</Badge>
-                    {a.examination.outcome === "approved" && a.examination.limitMinor > 0 ? ` — limit ${formatMoney(a.examination.limitMinor, a.fee?.currency ?? "JPY")}` : ""}
+                    Examination by policy {a.examination.policyVersion}:{" "}
+                    <Badge tone={a.examination.outcome === "approved" ? "good" : "bad"}>{a.examination.outcome}</Badge>
+                    {a.examination.outcome === "approved" && a.examination.limitMinor > 0
+                      ? ` — limit ${formatMoney(a.examination.limitMinor, a.fee?.currency ?? "JPY")}`
+                      : ""}
                   </p>
                   <ul className="mt-1 list-disc pl-5 text-xs text-slate-600">
                     {a.examination.notes.map((n) => (
@@ -133,7 +145,8 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
               )}
               {p?.status === "granted" && (
                 <p className="mt-2 text-xs text-slate-500">
-                  Loading permission <span className="font-mono">{p.grant.messageId}</span> (normal fee {a.fee ? formatMoney(a.fee.normalFeeMinor, a.fee.currency) : "—"}).
+                  Loading permission <span className="font-mono">{p.grant.messageId}</span> (normal fee{" "}
+                  {a.fee ? formatMoney(a.fee.normalFeeMinor, a.fee.currency) : "—"}).
                 </p>
               )}
               {a.refusal && (
@@ -145,7 +158,10 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
           );
         })}
         {permissions.some((p) => p.status === "waiting") && (
-          <div role="status" className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+          <div
+            role="status"
+            className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
+          >
             <span>Waiting for the issuer: its answer has not arrived yet.</span>
             <Button variant="secondary" onClick={() => void checkAgain()} disabled={busy}>
               Check again
@@ -165,7 +181,17 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
 
   return (
     <form action={formAction} noValidate className="space-y-5" aria-label="Load an application for the first time">
-      <input type="hidden" name="card" value={JSON.stringify({ platformType: reading.platformType, cardId: reading.cardId, cardAttributeData: reading.cardAttributeData, isCardLocked: reading.isCardLocked, surfaceNumberLast4: last4 })} />
+      <input
+        type="hidden"
+        name="card"
+        value={JSON.stringify({
+          platformType: reading.platformType,
+          cardId: reading.cardId,
+          cardAttributeData: reading.cardAttributeData,
+          isCardLocked: reading.isCardLocked,
+          surfaceNumberLast4: last4,
+        })}
+      />
       {carriedOver && <input type="hidden" name="reloadCaseId" value={carriedOver.caseId} />}
       {carriedOver && <FormMessage tone="good">Continuing the refused reload as a normal first load: a new examination and the normal fee apply.</FormMessage>}
 
@@ -181,10 +207,24 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
         </div>
         <div className="mt-3 grid gap-3 sm:grid-cols-2">
           {mode === "existing" ? (
-            <TextField label="Customer number" name="customerNo" maxLength={FIRST_LOAD_LIMITS.customerNo} defaultValue={typed.customerNo ?? carriedOver?.customerNo ?? ""} placeholder="MET-00001" errors={fe.customerNo} />
+            <TextField
+              label="Customer number"
+              name="customerNo"
+              maxLength={FIRST_LOAD_LIMITS.customerNo}
+              defaultValue={typed.customerNo ?? carriedOver?.customerNo ?? ""}
+              placeholder="MET-00001"
+              errors={fe.customerNo}
+            />
           ) : (
             <>
-              <TextField label="Full name" name="fullName" autoComplete="off" maxLength={FIRST_LOAD_LIMITS.fullName} defaultValue={typed.fullName} errors={fe.fullName} />
+              <TextField
+                label="Full name"
+                name="fullName"
+                autoComplete="off"
+                maxLength={FIRST_LOAD_LIMITS.fullName}
+                defaultValue={typed.fullName}
+                errors={fe.fullName}
+              />
               <TextField label="Birth date" name="birthDate" type="date" min="1900-01-01" defaultValue={typed.birthDate} errors={fe.birthDate} />
               <TextField label="E-mail" name="email" type="email" maxLength={FIRST_LOAD_LIMITS.email} defaultValue={typed.email} errors={fe.email} />
               <TextField label="Phone" name="phone" maxLength={FIRST_LOAD_LIMITS.phone} defaultValue={typed.phone} errors={fe.phone} />
@@ -202,12 +242,24 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
           {own.map((a) => {
             const already = reading.applications.includes(a.aid);
             return (
-              <label key={a.aid} className={`flex items-start gap-2 rounded-lg border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-slate-900 has-[:checked]:bg-slate-50 ${already ? "opacity-60" : "cursor-pointer"}`}>
-                <input type="checkbox" name="applicationAids" value={a.aid} defaultChecked={state.values ? state.values.applicationAids.includes(a.aid) : preselected.has(a.aid)} disabled={already} className="mt-1" />
+              <label
+                key={a.aid}
+                className={`flex items-start gap-2 rounded-lg border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-slate-900 has-[:checked]:bg-slate-50 ${already ? "opacity-60" : "cursor-pointer"}`}
+              >
+                <input
+                  type="checkbox"
+                  name="applicationAids"
+                  value={a.aid}
+                  defaultChecked={state.values ? state.values.applicationAids.includes(a.aid) : preselected.has(a.aid)}
+                  disabled={already}
+                  className="mt-1"
+                />
                 <span>
                   <span className="block font-medium">{a.name}</span>
                   <span className="block font-mono text-xs text-slate-500">{a.aid}</span>
-                  <span className="block text-xs text-slate-500">{already ? "already on this card" : `normal fee ${formatMoney(a.fee!.normalFeeMinor, a.fee!.currency)} · ${a.kind}`}</span>
+                  <span className="block text-xs text-slate-500">
+                    {already ? "already on this card" : `normal fee ${formatMoney(a.fee!.normalFeeMinor, a.fee!.currency)} · ${a.kind}`}
+                  </span>
                 </span>
               </label>
             );
@@ -224,8 +276,21 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
             : "Our policy requires no credit investigation except for credit applications; identity is checked at the desk."}
         </p>
         <div className="mt-3 grid gap-3 sm:grid-cols-2">
-          <TextField label="Declared annual income (JPY)" name="declaredIncome" inputMode="numeric" defaultValue={typed.declaredIncome} errors={fe.declaredIncome} hint={needsIncome ? "Required by our policy." : "Needed for credit applications."} />
-          <TextField label="Existing credit limits (JPY)" name="existingLimits" inputMode="numeric" defaultValue={typed.existingLimits} errors={fe.existingLimits} />
+          <TextField
+            label="Declared annual income (JPY)"
+            name="declaredIncome"
+            inputMode="numeric"
+            defaultValue={typed.declaredIncome}
+            errors={fe.declaredIncome}
+            hint={needsIncome ? "Required by our policy." : "Needed for credit applications."}
+          />
+          <TextField
+            label="Existing credit limits (JPY)"
+            name="existingLimits"
+            inputMode="numeric"
+            defaultValue={typed.existingLimits}
+            errors={fe.existingLimits}
+          />
         </div>
       </fieldset>
 

@@ -46,9 +46,15 @@ export function LoadOutcome({
               const v = p.recorded!.ok ? p.recorded!.value : null;
               return (
                 <p key={p.aid}>
-                  <strong>{p.name}</strong> {verb} under <span className="font-mono">{v?.messageId}</span>: {v ? formatMoney(v.charge.amountMinor, v.charge.currency) : ""} {v ? feeName(v.charge) : ""} charged;{" "}
+                  <strong>{p.name}</strong> {verb} under <span className="font-mono">{v?.messageId}</span>:{" "}
+                  {v ? formatMoney(v.charge.amountMinor, v.charge.currency) : ""} {v ? feeName(v.charge) : ""} charged;{" "}
                   {p.works ? `works on the card (${p.works})` : "did not answer on the card"}
-                  {p.keys ? (p.keys.ok ? `; its own keys installed (version ${p.keys.keyVersion.toString(16).toUpperCase().padStart(2, "0")})` : `; its own keys not installed (${p.keys.message})`) : ""}.
+                  {p.keys
+                    ? p.keys.ok
+                      ? `; its own keys installed (version ${p.keys.keyVersion.toString(16).toUpperCase().padStart(2, "0")})`
+                      : `; its own keys not installed (${p.keys.message})`
+                    : ""}
+                  .
                 </p>
               );
             })}
@@ -56,7 +62,11 @@ export function LoadOutcome({
       )}
       {progress
         .filter((p) => p.status === "refused" && p.recorded && !p.recorded.ok)
-        .map((p) => (p.recorded && !p.recorded.ok ? <RefusalNotice key={p.aid} refusal={p.recorded.error} title={`${p.name}: ${refusalLabel(p.recorded.error.code)}`} nameOf={() => p.name} /> : null))}
+        .map((p) =>
+          p.recorded && !p.recorded.ok ? (
+            <RefusalNotice key={p.aid} refusal={p.recorded.error} title={`${p.name}: ${refusalLabel(p.recorded.error.code)}`} nameOf={() => p.name} />
+          ) : null,
+        )}
     </>
   );
 }

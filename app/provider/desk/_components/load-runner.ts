@@ -53,7 +53,11 @@ export async function runApplicationKeys(options: {
       : "SELECT, GET DATA E0, INITIALIZE UPDATE / EXTERNAL AUTHENTICATE in the application's own channel, PUT KEY to the next version.";
   options.onOp({ id, step: options.step, label, detail, outcome: "running", range: null });
   const { value: relayed, range } = await traced(options.trace, () =>
-    relayHostConversation<ApplicationKeysResult>({ url: APPLICATION_KEYS_URL, start: { start: { purpose: options.purpose, messageId: options.messageId } }, transmit: options.transmit }),
+    relayHostConversation<ApplicationKeysResult>({
+      url: APPLICATION_KEYS_URL,
+      start: { start: { purpose: options.purpose, messageId: options.messageId } },
+      transmit: options.transmit,
+    }),
   );
   let outcome: ApplicationKeysOutcome;
   if (!relayed.ok) outcome = { ok: false, message: relayed.message, sw: relayed.sw };
@@ -100,7 +104,14 @@ export async function runLoads(options: {
     if (grant.issuerKeyUpdates.length > 0) {
       // The issuer signed this token with a key the card may not know yet: the card takes the issuer's signed key update first.
       const keyOpId = nextId();
-      options.onOp({ id: keyOpId, step: options.stepOf(grant), label: "Update the card's issuer key", detail: "GET DATA E0, then PUT KEY with the issuer's signed key update: the card checks the issuer's signature itself.", outcome: "running", range: null });
+      options.onOp({
+        id: keyOpId,
+        step: options.stepOf(grant),
+        label: "Update the card's issuer key",
+        detail: "GET DATA E0, then PUT KEY with the issuer's signed key update: the card checks the issuer's signature itself.",
+        outcome: "running",
+        range: null,
+      });
       const { value: updated, range: keyRange } = await traced(options.trace, () => updateIssuerKeys(options.transmit, grant.issuerKeyUpdates));
       const hex = (v: number) => v.toString(16).toUpperCase();
       options.onOp({
@@ -119,30 +130,58 @@ export async function runLoads(options: {
       if (updated.status === "failed") {
         const answer = await options.record(grant, updated);
         const recorded: LoadRecorded =
-          "message" in answer && !answer.ok ? { ok: false, error: { ...reloadRefusal("not-recorded", "load", { failure: answer.message }, grant.applicationAid), loadRecordId: null } } : (answer as LoadRecorded);
+          "message" in answer && !answer.ok
+            ? { ok: false, error: { ...reloadRefusal("not-recorded", "load", { failure: answer.message }, grant.applicationAid), loadRecordId: null } }
+            : (answer as LoadRecorded);
         const progress: LoadProgress = { aid: grant.applicationAid, name, status: "refused", recorded, works: null, keys: null };
         options.onProgress(progress);
         results.push(progress);
         continue;
       }
     }
-    options.onOp({ id: opId, step: options.stepOf(grant), label: `Load ${name}`, detail: `INSTALL [for load], LOAD, INSTALL [for install] with permission ${grant.messageId}: the card checks the issuer's token itself.`, outcome: "running", range: null });
+    options.onOp({
+      id: opId,
+      step: options.stepOf(grant),
+      label: `Load ${name}`,
+      detail: `INSTALL [for load], LOAD, INSTALL [for install] with permission ${grant.messageId}: the card checks the issuer's token itself.`,
+      outcome: "running",
+      range: null,
+    });
     const { value: outcome, range } = await traced(options.trace, () => loadWithGrant(options.transmit, { ...grant, loadFile: grant.loadFile }));
     const cardSays =
       outcome.status === "loaded"
         ? `The card accepted the load and signed a receipt (${fromBase64Url(outcome.receipt).length} bytes).`
         : `The card refused: ${outcome.step} answered ${outcome.statusWord.toString(16).toUpperCase().padStart(4, "0")} (${outcome.meaning}).`;
-    options.onOp({ id: opId, step: options.stepOf(grant), label: `Load ${name}`, detail: cardSays, outcome: outcome.status === "loaded" ? "ok" : "refused", range });
+    options.onOp({
+      id: opId,
+      step: options.stepOf(grant),
+      label: `Load ${name}`,
+      detail: cardSays,
+      outcome: outcome.status === "loaded" ? "ok" : "refused",
+      range,
+    });
     const answer = await options.record(grant, outcome);
     const recorded: LoadRecorded =
-      "message" in answer && !answer.ok ? { ok: false, error: { ...reloadRefusal("not-recorded", "load", { failure: answer.message }, grant.applicationAid), loadRecordId: null } } : (answer as LoadRecorded);
+      "message" in answer && !answer.ok
+        ? { ok: false, error: { ...reloadRefusal("not-recorded", "load", { failure: answer.message }, grant.applicationAid), loadRecordId: null } }
+        : (answer as LoadRecorded);
     let works: string | null = null;
     let keys: ApplicationKeysOutcome | null = null;
     if (recorded.ok) {
       // In the same card session as INSTALL (the card allows it only then): the application's own keys.
-      keys = await runApplicationKeys({ purpose: "establish", messageId: grant.messageId, name, transmit: options.transmit, trace: options.trace, step: "keys", onOp: options.onOp });
+      keys = await runApplicationKeys({
+        purpose: "establish",
+        messageId: grant.messageId,
+        name,
+        transmit: options.transmit,
+        trace: options.trace,
+        step: "keys",
+        onOp: options.onOp,
+      });
       const checkId = nextId();
-      const { value: check, range: checkRange } = await traced(options.trace, () => checkApplicationWorks(options.transmit, grant.applicationAid, grant.loadFile.kind, formatMoney));
+      const { value: check, range: checkRange } = await traced(options.trace, () =>
+        checkApplicationWorks(options.transmit, grant.applicationAid, grant.loadFile.kind, formatMoney),
+      );
       works = check.ok ? check.value.reading : null;
       options.onOp({
         id: checkId,

@@ -49,7 +49,8 @@ function OldLoadReview({ app, audit }: { app: ReloadCaseView["applications"][num
         <Badge tone="good">reloadable</Badge>
       </div>
       <p className="mt-1 text-xs text-slate-500">
-        Old load <span className="font-mono">{old.messageId}</span> for {old.customer.fullName} ({old.customer.customerNo}), loaded {old.loadedAt ? formatDate(old.loadedAt) : "—"}
+        Old load <span className="font-mono">{old.messageId}</span> for {old.customer.fullName} ({old.customer.customerNo}), loaded{" "}
+        {old.loadedAt ? formatDate(old.loadedAt) : "—"}
         {old.cardId ? (
           <>
             {" "}
@@ -108,7 +109,21 @@ function OldLoadReview({ app, audit }: { app: ReloadCaseView["applications"][num
 }
 
 /** The reload desk: Fig. 18 dispatch, method 1 or 2 on the server, review of what is reused, then the loads on the card. */
-export function ReloadFlow({ applications, reading, last4, trace, getTransmit, canUseCard, onCaseChange, onContinueAsFirstLoad, onVisitEnd, initialView = null, leaseId = null, presetAids = null, audit = false }: Props) {
+export function ReloadFlow({
+  applications,
+  reading,
+  last4,
+  trace,
+  getTransmit,
+  canUseCard,
+  onCaseChange,
+  onContinueAsFirstLoad,
+  onVisitEnd,
+  initialView = null,
+  leaseId = null,
+  presetAids = null,
+  audit = false,
+}: Props) {
   const [selected, setSelected] = useState<string[]>([]);
   const [other, setOther] = useState("");
   const [view, setView] = useState<ReloadCaseView | null>(initialView);
@@ -248,7 +263,10 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
             <legend className="text-sm font-medium text-slate-700">Applications the customer asks to reload</legend>
             <div className="mt-2 grid gap-2 sm:grid-cols-2">
               {own.map((a) => (
-                <label key={a.aid} className="flex cursor-pointer items-start gap-2 rounded-lg border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-slate-900 has-[:checked]:bg-slate-50">
+                <label
+                  key={a.aid}
+                  className="flex cursor-pointer items-start gap-2 rounded-lg border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-slate-900 has-[:checked]:bg-slate-50"
+                >
                   <input
                     type="checkbox"
                     className="mt-1"
@@ -284,7 +302,9 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
             </p>
           </div>
           <Button type="submit" disabled={busy !== null || requested.length === 0 || !otherValid || !canUseCard}>
-            {busy === "checking" ? "Checking with our records and the issuer…" : `Check the card (method ${reading.platformType === 100 ? "1" : reading.platformType === 200 ? "2" : "?"})`}
+            {busy === "checking"
+              ? "Checking with our records and the issuer…"
+              : `Check the card (method ${reading.platformType === 100 ? "1" : reading.platformType === 200 ? "2" : "?"})`}
           </Button>
         </form>
       )}
@@ -306,7 +326,10 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
           {audit && <CaseSteps steps={view.steps} nameOf={nameOf} />}
 
           {view.isWaiting && (
-            <div role="status" className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+            <div
+              role="status"
+              className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
+            >
               <span>Waiting for the issuer: its answer has not arrived yet. The message is kept and sent again until it is taken.</span>
               <Button variant="secondary" onClick={() => void checkAgain()} disabled={busy !== null}>
                 {busy === "checking" ? "Checking…" : "Check again"}
@@ -316,9 +339,20 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
 
           {refusedApps.length > 0 && (
             <div className="space-y-2">
-              {isRefused && view.refusal ? <RefusalNotice refusal={view.refusal} title={`Reload refused: ${refusalLabel(view.refusal.code)}`} nameOf={nameOf} /> : null}
+              {isRefused && view.refusal ? (
+                <RefusalNotice refusal={view.refusal} title={`Reload refused: ${refusalLabel(view.refusal.code)}`} nameOf={nameOf} />
+              ) : null}
               {refusedApps
-                .filter((a) => !(isRefused && view.refusal && a.refusal?.code === view.refusal.code && a.refusal.step === view.refusal.step && (a.refusal.applicationAid ?? null) === (view.refusal.applicationAid ?? null)))
+                .filter(
+                  (a) =>
+                    !(
+                      isRefused &&
+                      view.refusal &&
+                      a.refusal?.code === view.refusal.code &&
+                      a.refusal.step === view.refusal.step &&
+                      (a.refusal.applicationAid ?? null) === (view.refusal.applicationAid ?? null)
+                    ),
+                )
                 .map((a) => (
                   <RefusalNotice key={a.aid} refusal={a.refusal!} title={`${a.name ?? a.aid}: ${refusalLabel(a.refusal!.code)}`} nameOf={nameOf} />
                 ))}
@@ -333,7 +367,9 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
               ))}
               <div className="flex flex-wrap gap-2">
                 <Button variant="good" onClick={() => void confirm()} disabled={busy !== null || !canUseCard}>
-                  {busy === "confirming" ? "Getting the reload permissions…" : `Confirm and reload ${reloadable.length === 1 ? (reloadable[0]!.name ?? "it") : `${reloadable.length} applications`}`}
+                  {busy === "confirming"
+                    ? "Getting the reload permissions…"
+                    : `Confirm and reload ${reloadable.length === 1 ? (reloadable[0]!.name ?? "it") : `${reloadable.length} applications`}`}
                 </Button>
                 <Button variant="secondary" onClick={() => void finish()} disabled={busy !== null}>
                   Cancel and return the card
@@ -353,7 +389,14 @@ export function ReloadFlow({ applications, reading, last4, trace, getTransmit, c
             </div>
           )}
 
-          <LoadOutcome ops={ops} trace={trace} progress={progress} verb="reloaded" feeName={(charge) => (charge.kind === "reissue_reload" ? "reissue fee" : "normal fee")} testId="reload-result" />
+          <LoadOutcome
+            ops={ops}
+            trace={trace}
+            progress={progress}
+            verb="reloaded"
+            feeName={(charge) => (charge.kind === "reissue_reload" ? "reissue fee" : "normal fee")}
+            testId="reload-result"
+          />
 
           {(isRefused || (refusedApps.length > 0 && !reloadable.length && view.outcome !== "in_progress")) && (
             <div className="flex flex-wrap gap-2">

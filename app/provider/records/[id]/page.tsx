@@ -15,17 +15,41 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
   const r = await getLoadRecord(actor, id);
   if (!r) notFound();
   const rows: [string, React.ReactNode][] = [
-    ["Message id", <span key="m" className="font-mono">{r.messageId}</span>],
+    [
+      "Message id",
+      <span key="m" className="font-mono">
+        {r.messageId}
+      </span>,
+    ],
     ["Card", r.cardId ? <span className="font-mono">{r.cardId}</span> : "Card id sealed for the issuer (platform 200)"],
     ["Platform", describePlatformType(r.platformType)],
-    ["Application", <span key="a" className="font-mono">{r.applicationAid}</span>],
+    [
+      "Application",
+      <span key="a" className="font-mono">
+        {r.applicationAid}
+      </span>,
+    ],
     ["Customer", `${r.customerName} (${r.customerNo})`],
     ["Kind", r.kind.replace("_", " ")],
     ["Status", <StatusBadge key="s" status={r.status} />],
     ["Loaded", r.loadedAt ? formatInstant(r.loadedAt) : "—"],
-    ["Examination", r.investigation ? `${r.investigation.outcome}, limit ${formatMoney(r.investigation.limitMinor, r.charge?.currency ?? "JPY")}, ${formatInstant(r.investigation.investigatedAt)} (policy ${r.investigation.policyVersion})` : "none"],
+    [
+      "Examination",
+      r.investigation
+        ? `${r.investigation.outcome}, limit ${formatMoney(r.investigation.limitMinor, r.charge?.currency ?? "JPY")}, ${formatInstant(r.investigation.investigatedAt)} (policy ${r.investigation.policyVersion})`
+        : "none",
+    ],
     ["Charge", r.charge ? `${formatMoney(r.charge.amountMinor, r.charge.currency)} (${r.charge.kind.replace("_", " ")})` : "none"],
-    ["Reload of", r.previousLoad ? <Link key="p" className="font-mono underline" href={`/provider/records/${r.previousLoad.id}`}>{r.previousLoad.messageId}</Link> : "—"],
+    [
+      "Reload of",
+      r.previousLoad ? (
+        <Link key="p" className="font-mono underline" href={`/provider/records/${r.previousLoad.id}`}>
+          {r.previousLoad.messageId}
+        </Link>
+      ) : (
+        "—"
+      ),
+    ],
   ];
   return (
     <>

@@ -30,7 +30,13 @@ export type MyCard = {
   replacedCardStatus: "issued" | "active" | "blocked" | "terminated" | null;
   /** The plastic: in the cardholder's hands, gone (lost/stolen), or handed back. */
   walletState: "in_hand" | "gone" | "surrendered" | null;
-  applications: { name: string; providerName: string; kind: string; loadedAt: Date; status: "loaded" | "deleted"; carriedOver: { valueMinor: number; unit: string; fromCardLast4: string | null } | null;
+  applications: {
+    name: string;
+    providerName: string;
+    kind: string;
+    loadedAt: Date;
+    status: "loaded" | "deleted";
+    carriedOver: { valueMinor: number; unit: string; fromCardLast4: string | null } | null;
     /** What the provider charged for this load (its normal or its reissue fee), when its confirmation said. */
     charge: { kind: "normal_load" | "reissue_reload"; amountMinor: number; currency: string } | null;
   }[];
@@ -74,7 +80,14 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
             loadedAt: true,
             carriedOverMinor: true,
             carriedOverUnit: true,
-            permission: { select: { userChargeKind: true, userChargeMinor: true, userChargeCurrency: true, original: { select: { card: { select: { surfaceNumber: true } } } } } },
+            permission: {
+              select: {
+                userChargeKind: true,
+                userChargeMinor: true,
+                userChargeCurrency: true,
+                original: { select: { card: { select: { surfaceNumber: true } } } },
+              },
+            },
             application: { select: { name: true, kind: true, provider: { select: { name: true } } } },
           },
         },
@@ -98,7 +111,12 @@ export async function listMyCards(actor: CardholderActor): Promise<{ current: My
     for (let depth = 0; previous && depth < 20; depth++) {
       for (const a of previous.applications) {
         if (a.status !== "loaded" || seen.has(a.applicationId)) continue;
-        seen.set(a.applicationId, { name: a.application.name, providerName: a.application.provider.name, kind: a.application.kind, fromCardLast4: previous.surfaceNumber.slice(-4) });
+        seen.set(a.applicationId, {
+          name: a.application.name,
+          providerName: a.application.provider.name,
+          kind: a.application.kind,
+          fromCardLast4: previous.surfaceNumber.slice(-4),
+        });
       }
       previous = previous.previousCardId ? byId.get(previous.previousCardId) : undefined;
     }
@@ -151,6 +169,13 @@ export async function getMyCard(actor: CardholderActor, cardUuid: string) {
   if (!isUuid(cardUuid)) return null;
   return db().card.findFirst({
     where: { id: cardUuid, cardholderId: actor.cardholderId },
-    select: { id: true, surfaceNumber: true, platformType: true, status: true, expiresAt: true, _count: { select: { reissueRequests: { where: { status: "pending" } } } } },
+    select: {
+      id: true,
+      surfaceNumber: true,
+      platformType: true,
+      status: true,
+      expiresAt: true,
+      _count: { select: { reissueRequests: { where: { status: "pending" } } } },
+    },
   });
 }

@@ -17,7 +17,12 @@ export async function reportMyCard(
   return fileReissueRequest(reporterOf(actor), input, now);
 }
 
-const reporterOf = (actor: CardholderActor) => ({ kind: "cardholder" as const, userId: actor.id, label: `${actor.name} (cardholder, ${actor.email})`, cardholderId: actor.cardholderId });
+const reporterOf = (actor: CardholderActor) => ({
+  kind: "cardholder" as const,
+  userId: actor.id,
+  label: `${actor.name} (cardholder, ${actor.email})`,
+  cardholderId: actor.cardholderId,
+});
 
 /** Reinstate from the self-service portal: only the cardholder's own report (another's reads as not found). */
 export async function withdrawMyReport(actor: CardholderActor, requestId: string, reason: string, now = new Date()): Promise<ReissueResult<Withdrawal>> {

@@ -23,7 +23,11 @@ export type ActivatedBy = { kind: "cardholder"; userId: string; label: string; c
  * loading-permission checks refuse an `issued` card (permissions.ts). A card already replaced by a
  * later one can no longer be activated. One transaction, with the audit rows and the cardholder's notice.
  */
-export async function activateCard(by: ActivatedBy, cardUuid: string, now = new Date()): Promise<{ ok: true; value: { last4: string } } | { ok: false; error: ActivationRefusal }> {
+export async function activateCard(
+  by: ActivatedBy,
+  cardUuid: string,
+  now = new Date(),
+): Promise<{ ok: true; value: { last4: string } } | { ok: false; error: ActivationRefusal }> {
   if (!isUuid(cardUuid)) return { ok: false, error: { code: "not-found", message: "No such card." } };
   let noticeId: string | null = null;
   const result = await db().$transaction(async (tx) => {
@@ -33,16 +37,42 @@ export async function activateCard(by: ActivatedBy, cardUuid: string, now = new 
       where: { id: cardUuid },
       select: { id: true, cardId: true, status: true, cardholderId: true, surfaceNumber: true, linkAsOld: { select: { id: true } } },
     });
-    if (by.kind === "cardholder" && card.cardholderId !== by.cardholderId) return { ok: false as const, error: { code: "not-found" as const, message: "No such card." } };
-    if (card.status !== "issued") return { ok: false as const, error: { code: "not-waiting" as const, message: card.status === "active" ? "This card is already active." : card.status === "blocked" ? "This card was reported lost or stolen: it cannot be activated." : "This card cannot be activated." } };
-    if (card.linkAsOld) return { ok: false as const, error: { code: "not-waiting" as const, message: "This card has already been replaced by a later card: activate that one." } };
+    if (by.kind === "cardholder" && card.cardholderId !== by.cardholderId)
+      return { ok: false as const, error: { code: "not-found" as const, message: "No such card." } };
+    if (card.status !== "issued")
+      return {
+        ok: false as const,
+        error: {
+          code: "not-waiting" as const,
+          message:
+            card.status === "active"
+              ? "This card is already active."
+              : card.status === "blocked"
+                ? "This card was reported lost or stolen: it cannot be activated."
+                : "This card cannot be activated.",
+        },
+      };
+    if (card.linkAsOld)
+      return {
+        ok: false as const,
+        error: { code: "not-waiting" as const, message: "This card has already been replaced by a later card: activate that one." },
+      };
     await tx.card.update({ where: { id: card.id }, data: { status: "active", activatedAt: now } });
     const actor = { id: by.userId, label: by.label };
-    await recordAudit(tx, { actor, action: "card.activate", subjectType: "card", subjectId: card.id, reason: by.kind === "cardholder" ? "Activated by the cardholder in the portal." : "Activated at the issuer's desk with the card present." });
+    await recordAudit(tx, {
+      actor,
+      action: "card.activate",
+      subjectType: "card",
+      subjectId: card.id,
+      reason: by.kind === "cardholder" ? "Activated by the cardholder in the portal." : "Activated at the issuer's desk with the card present.",
+    });
     // The card it replaced, and any earlier one still not ended (a card replaced again before its activation).
     const links = await earlierCards(tx, card);
     const earlier = links.length
-      ? await tx.card.findMany({ where: { id: { in: links.map((l) => l.oldCard.id) }, status: { not: "terminated" } }, select: { id: true, status: true, surfaceNumber: true } })
+      ? await tx.card.findMany({
+          where: { id: { in: links.map((l) => l.oldCard.id) }, status: { not: "terminated" } },
+          select: { id: true, status: true, surfaceNumber: true },
+        })
       : [];
     for (const previous of earlier) {
       await tx.card.update({ where: { id: previous.id }, data: { status: "terminated", terminatedAt: now } });
@@ -56,7 +86,12 @@ export async function activateCard(by: ActivatedBy, cardUuid: string, now = new 
         reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}, now activated${previous.status === "blocked" ? " (blocked since its report)" : ""}.`,
       });
     }
-    noticeId = await recordNotice(tx, { cardholderId: card.cardholderId, notice: { code: "card-activated", params: { last4: card.surfaceNumber.slice(-4) } }, key: `card-activated:${card.id}`, now });
+    noticeId = await recordNotice(tx, {
+      cardholderId: card.cardholderId,
+      notice: { code: "card-activated", params: { last4: card.surfaceNumber.slice(-4) } },
+      key: `card-activated:${card.id}`,
+      now,
+    });
     return { ok: true as const, value: { last4: card.surfaceNumber.slice(-4) } };
   });
   if (result.ok) noticesCommitted([noticeId]);
@@ -73,7 +108,13 @@ export async function listOverdueActivations(now = new Date(), take = 20) {
       where,
       orderBy: { issuedAt: "asc" },
       take,
-      select: { id: true, surfaceNumber: true, issuedAt: true, cardholder: { select: { id: true, fullName: true, holderNo: true } }, reissuedBy: { select: { reason: true } } },
+      select: {
+        id: true,
+        surfaceNumber: true,
+        issuedAt: true,
+        cardholder: { select: { id: true, fullName: true, holderNo: true } },
+        reissuedBy: { select: { reason: true } },
+      },
     }),
   ]);
   return { total, cards: cards.map(({ reissuedBy, ...c }) => ({ ...c, reason: (reissuedBy?.reason ?? null) as RequestReason | null })) };

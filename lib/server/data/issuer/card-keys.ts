@@ -51,7 +51,12 @@ export type StartRotationResult =
  * version signs every permission from now on; cards learn it at their next desk visit (the grant
  * carries the signed update). Audited with version and fingerprint, never a key.
  */
-export async function startIssuerKeyRotation(actor: IssuerActor, reason: string, now = new Date(), options: { compromised?: boolean } = {}): Promise<StartRotationResult> {
+export async function startIssuerKeyRotation(
+  actor: IssuerActor,
+  reason: string,
+  now = new Date(),
+  options: { compromised?: boolean } = {},
+): Promise<StartRotationResult> {
   return db().$transaction(
     async (tx) => {
       // Tenant: the actor's issuer company must be one this deployment hosts.
@@ -75,7 +80,10 @@ export async function startIssuerKeyRotation(actor: IssuerActor, reason: string,
   );
 }
 
-export type RecordedLoadCheck = { token: { ok: true; version: number } | { ok: false; error: string }; receipt: { ok: true; confirmationCounter: number } | { ok: false; error: string } };
+export type RecordedLoadCheck = {
+  token: { ok: true; version: number } | { ok: false; error: string };
+  receipt: { ok: true; confirmationCounter: number } | { ok: false; error: string };
+};
 
 /**
  * Re-checks a confirmed load from the issuer's records: the permission token with the key version
@@ -85,9 +93,17 @@ export type RecordedLoadCheck = { token: { ok: true; version: number } | { ok: f
 export async function checkRecordedLoad(actor: IssuerActor, messageId: string): Promise<RecordedLoadCheck | null> {
   const row = await db().loadingPermission.findUnique({
     where: { messageId },
-    select: { token: true, receipt: true, issuerKeyVersion: true, loadFileHash: true, application: { select: { aid: true } }, card: { select: { cardId: true, cardPublicKeyJwk: true } } },
+    select: {
+      token: true,
+      receipt: true,
+      issuerKeyVersion: true,
+      loadFileHash: true,
+      application: { select: { aid: true } },
+      card: { select: { cardId: true, cardPublicKeyJwk: true } },
+    },
   });
-  if (!row || !row.token || !row.receipt || !row.card || !row.application || !row.loadFileHash || !messageId.startsWith(`${actor.issuerCompanyId}-`)) return null;
+  if (!row || !row.token || !row.receipt || !row.card || !row.application || !row.loadFileHash || !messageId.startsWith(`${actor.issuerCompanyId}-`))
+    return null;
   const token = await verifyIssuedToken(db(), actor.issuerCompanyId, new Uint8Array(row.token), row.issuerKeyVersion);
   const receipt = await verifyReceipt(new Uint8Array(row.receipt), row.card.cardPublicKeyJwk as JsonWebKey, {
     operation: "load",

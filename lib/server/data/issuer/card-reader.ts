@@ -36,10 +36,7 @@ const TICKET_MINUTES = 5;
 type Context = { cardUuid: string; cardId: string };
 export type CardKeyUpdateResult = { from: number; to: number };
 export type CardReaderRefusal =
-  | { code: "not-found"; message: string }
-  | { code: "ticket-invalid"; message: string }
-  | { code: "ticket-expired"; message: string }
-  | CardRefused;
+  { code: "not-found"; message: string } | { code: "ticket-invalid"; message: string } | { code: "ticket-expired"; message: string } | CardRefused;
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: CardReaderRefusal };
 
 function ticketMaster(): Uint8Array {
@@ -72,7 +69,8 @@ function script(context: Context, history: readonly IssuerKeyVersion[], current:
       level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC,
       hostChallenge: random(8),
     });
-    if (!channel.ok) return err({ ...channel.error, meaning: `${channel.error.meaning} (not the card the contact was started for, or its ISD keys were changed)` });
+    if (!channel.ok)
+      return err({ ...channel.error, meaning: `${channel.error.meaning} (not the card the contact was started for, or its ISD keys were changed)` });
     const held = await readIssuerKeyVersion(channel.value.transmit);
     if (!held.ok) return held;
     if (held.value === current.version) return ok({ from: held.value, to: held.value });
@@ -125,7 +123,11 @@ async function recordKeyVersion(actor: IssuerActor, context: Context, result: Ca
 }
 
 /** Starts an issuer contact with one of this issuer's cards: the sealed ticket and the first command. */
-export async function startCardKeyUpdate(actor: IssuerActor, cardUuid: string, now = new Date()): Promise<Outcome<{ ticket: string; step: RelayStep<CardKeyUpdateResult> }>> {
+export async function startCardKeyUpdate(
+  actor: IssuerActor,
+  cardUuid: string,
+  now = new Date(),
+): Promise<Outcome<{ ticket: string; step: RelayStep<CardKeyUpdateResult> }>> {
   if (!isUuid(cardUuid)) return { ok: false, error: { code: "not-found", message: "No such card." } };
   const card = await db().card.findUnique({ where: { id: cardUuid }, select: { id: true, cardId: true, surfaceNumber: true } });
   if (!card || !(await db().issuerCompany.findUnique({ where: { companyId: actor.issuerCompanyId }, select: { companyId: true } }))) {
@@ -152,6 +154,7 @@ export async function continueCardKeyUpdate(
   if (!ticket || ticket.owner !== actor.issuerCompanyId || ticket.purpose !== "issuer-key-update") {
     return { ok: false, error: { code: "ticket-invalid", message: "This contact was not started by this issuer." } };
   }
-  if (now.getTime() >= new Date(ticket.expiresAt).getTime()) return { ok: false, error: { code: "ticket-expired", message: "This contact has expired: start again." } };
+  if (now.getTime() >= new Date(ticket.expiresAt).getTime())
+    return { ok: false, error: { code: "ticket-expired", message: "This contact has expired: start again." } };
   return step(actor, ticket.context, ticket.seed, input.responses);
 }

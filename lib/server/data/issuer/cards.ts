@@ -100,12 +100,25 @@ export async function pageOfCards(actor: IssuerActor, filter: CardFilter, page: 
  * key (CARD_SORTS): a page costs the same on the first page and the thousandth, at 100,000 cards.
  * `next` is the cursor of the following page, null on the last one.
  */
-export async function listCards(actor: IssuerActor, filter: CardFilter, page: CardPage = {}): Promise<{ rows: CardRegistryRow[]; total: ListTotal; next: CardCursor | null }> {
+export async function listCards(
+  actor: IssuerActor,
+  filter: CardFilter,
+  page: CardPage = {},
+): Promise<{ rows: CardRegistryRow[]; total: ListTotal; next: CardCursor | null }> {
   const [{ rows, next }, total] = await Promise.all([pageOfCards(actor, filter, page), boundedCount(Prisma.sql`FROM iss_cards c WHERE ${cardWhere(filter)}`)]);
   return { rows, total, next };
 }
 
-export type AuditEntry = { id: string; at: Date; actorLabel: string; action: string; subjectType: string; subjectId: string; reason: string | null; data: unknown };
+export type AuditEntry = {
+  id: string;
+  at: Date;
+  actorLabel: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  reason: string | null;
+  data: unknown;
+};
 
 /** The audit log, newest first, keyset-paginated by id. */
 export async function listAuditLog(actor: IssuerActor, options: { beforeId?: bigint; take?: number; subjectId?: string } = {}): Promise<AuditEntry[]> {
@@ -146,7 +159,13 @@ export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
       linkAsReissued: { select: { reissuedAt: true, request: { select: { id: true, requestNo: true, reason: true } } } },
       applications: {
         orderBy: { loadedAt: "asc" },
-        select: { id: true, status: true, loadedAt: true, application: { select: { aid: true, name: true, provider: { select: { name: true, companyId: true } } } }, permission: { select: { messageId: true, kind: true } } },
+        select: {
+          id: true,
+          status: true,
+          loadedAt: true,
+          application: { select: { aid: true, name: true, provider: { select: { name: true, companyId: true } } } },
+          permission: { select: { messageId: true, kind: true } },
+        },
       },
       permissions: {
         orderBy: { decidedAt: "desc" },
@@ -173,7 +192,16 @@ export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
   if (!card) return null;
   const audit = await db().auditLog.findMany({
     // The card itself, its requests and permissions, and the approval that created it (a reissued card).
-    where: { subjectId: { in: [card.id, ...card.reissueRequests.map((r) => r.id), ...card.permissions.map((p) => p.id), ...(card.linkAsReissued ? [card.linkAsReissued.request.id] : [])] } },
+    where: {
+      subjectId: {
+        in: [
+          card.id,
+          ...card.reissueRequests.map((r) => r.id),
+          ...card.permissions.map((p) => p.id),
+          ...(card.linkAsReissued ? [card.linkAsReissued.request.id] : []),
+        ],
+      },
+    },
     orderBy: { id: "desc" },
     take: 30,
     select: { id: true, at: true, actorLabel: true, action: true, reason: true },
@@ -181,7 +209,16 @@ export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
   return { ...card, audit: audit.map((a) => ({ ...a, id: a.id.toString() })) };
 }
 
-export type CardholderRow = { id: string; holderNo: string; fullName: string; email: string; cards: number; activeCards: number; fraudFlag: boolean; identityVerified: boolean };
+export type CardholderRow = {
+  id: string;
+  holderNo: string;
+  fullName: string;
+  email: string;
+  cards: number;
+  activeCards: number;
+  fraudFlag: boolean;
+  identityVerified: boolean;
+};
 
 /** The cardholder registry, searchable by name, number or e-mail. */
 export async function listCardholders(actor: IssuerActor, query?: string, take = 100): Promise<CardholderRow[]> {
@@ -213,38 +250,42 @@ export async function getCardholder(actor: IssuerActor, cardholderId: string) {
   if (!isUuid(cardholderId)) return null;
   const [holder, accounts] = await Promise.all([
     db().cardholder.findUnique({
-    where: { id: cardholderId },
-    select: {
-      id: true,
-      holderNo: true,
-      fullName: true,
-      fullNameKana: true,
-      locale: true,
-      sex: true,
-      birthDate: true,
-      occupation: true,
-      annualIncomeMinor: true,
-      currency: true,
-      postalCode: true,
-      address: true,
-      email: true,
-      phone: true,
-      identityVerifiedAt: true,
-      fraudFlag: true,
-      fraudNote: true,
-      createdAt: true,
-      cards: {
-        orderBy: { issuedAt: "desc" },
-        select: { id: true, surfaceNumber: true, cardId: true, platformType: true, status: true, issuedAt: true, generation: true },
+      where: { id: cardholderId },
+      select: {
+        id: true,
+        holderNo: true,
+        fullName: true,
+        fullNameKana: true,
+        locale: true,
+        sex: true,
+        birthDate: true,
+        occupation: true,
+        annualIncomeMinor: true,
+        currency: true,
+        postalCode: true,
+        address: true,
+        email: true,
+        phone: true,
+        identityVerifiedAt: true,
+        fraudFlag: true,
+        fraudNote: true,
+        createdAt: true,
+        cards: {
+          orderBy: { issuedAt: "desc" },
+          select: { id: true, surfaceNumber: true, cardId: true, platformType: true, status: true, issuedAt: true, generation: true },
+        },
       },
-    },
     }),
     db().user.count({ where: { cardholderId } }),
   ]);
   if (!holder) return null;
   // Loaded applications of these cards only: Prisma's `_count` would group every card's applications on
   // each visit (prisma/orm#23669), a full scan at 100,000 cards.
-  const loaded = await db().cardApplication.groupBy({ by: ["cardId"], where: { cardId: { in: holder.cards.map((c) => c.id) }, status: "loaded" }, _count: { _all: true } });
+  const loaded = await db().cardApplication.groupBy({
+    by: ["cardId"],
+    where: { cardId: { in: holder.cards.map((c) => c.id) }, status: "loaded" },
+    _count: { _all: true },
+  });
   const count = new Map(loaded.map((l) => [l.cardId, l._count._all]));
   return { ...holder, cards: holder.cards.map((c) => ({ ...c, _count: { applications: count.get(c.id) ?? 0 } })), hasAccount: accounts > 0 };
 }

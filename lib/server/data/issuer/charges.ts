@@ -19,7 +19,10 @@ export async function listFeeSchedules(actor: IssuerActor, now = new Date()) {
       companyId: true,
       name: true,
       applications: { orderBy: { aid: "asc" }, select: { id: true, aid: true, name: true, status: true } },
-      feeSchedules: { orderBy: { validFrom: "desc" }, select: { id: true, applicationId: true, normalLoadFeeMinor: true, reissueReloadFeeMinor: true, currency: true, validFrom: true } },
+      feeSchedules: {
+        orderBy: { validFrom: "desc" },
+        select: { id: true, applicationId: true, normalLoadFeeMinor: true, reissueReloadFeeMinor: true, currency: true, validFrom: true },
+      },
     },
   });
   return providers.map((p) => {
@@ -37,12 +40,21 @@ export async function listFeeSchedules(actor: IssuerActor, now = new Date()) {
 export type FeeInput = { providerId: string; applicationId: string | null; normalLoadFeeMinor: number; reissueReloadFeeMinor: number; currency: string };
 
 /** A new fee schedule from now on; earlier charges keep the fee they were charged at. */
-export async function setFeeSchedule(actor: IssuerActor, input: FeeInput, reason: string, now = new Date()): Promise<{ ok: true } | { ok: false; error: { code: "not-found"; message: string } }> {
-  if (!isUuid(input.providerId) || (input.applicationId !== null && !isUuid(input.applicationId))) return { ok: false, error: { code: "not-found", message: "No such provider or application." } };
+export async function setFeeSchedule(
+  actor: IssuerActor,
+  input: FeeInput,
+  reason: string,
+  now = new Date(),
+): Promise<{ ok: true } | { ok: false; error: { code: "not-found"; message: string } }> {
+  if (!isUuid(input.providerId) || (input.applicationId !== null && !isUuid(input.applicationId)))
+    return { ok: false, error: { code: "not-found", message: "No such provider or application." } };
   return db().$transaction(async (tx) => {
     const provider = await tx.serviceProvider.findUnique({ where: { id: input.providerId }, select: { id: true, companyId: true } });
-    const app = input.applicationId ? await tx.registeredApplication.findFirst({ where: { id: input.applicationId, providerId: input.providerId }, select: { id: true, aid: true } }) : null;
-    if (!provider || (input.applicationId && !app)) return { ok: false as const, error: { code: "not-found" as const, message: "No such provider or application." } };
+    const app = input.applicationId
+      ? await tx.registeredApplication.findFirst({ where: { id: input.applicationId, providerId: input.providerId }, select: { id: true, aid: true } })
+      : null;
+    if (!provider || (input.applicationId && !app))
+      return { ok: false as const, error: { code: "not-found" as const, message: "No such provider or application." } };
     const row = await tx.feeSchedule.create({ data: { ...input, validFrom: now }, select: { id: true } });
     await recordAudit(tx, {
       actor: operator(actor),
@@ -50,7 +62,13 @@ export async function setFeeSchedule(actor: IssuerActor, input: FeeInput, reason
       subjectType: "fee-schedule",
       subjectId: row.id,
       reason,
-      data: { provider: provider.companyId, aid: app?.aid ?? null, normal: input.normalLoadFeeMinor, reissue: input.reissueReloadFeeMinor, currency: input.currency },
+      data: {
+        provider: provider.companyId,
+        aid: app?.aid ?? null,
+        normal: input.normalLoadFeeMinor,
+        reissue: input.reissueReloadFeeMinor,
+        currency: input.currency,
+      },
     });
     return { ok: true as const };
   });
@@ -80,7 +98,9 @@ export async function listCharges(actor: IssuerActor, filter: ChargeFilter, take
         chargedAt: true,
         provider: { select: { companyId: true, name: true } },
         statement: { select: { period: true, messageId: true } },
-        permission: { select: { messageId: true, originalMessageId: true, application: { select: { aid: true, name: true } }, card: { select: { platformType: true } } } },
+        permission: {
+          select: { messageId: true, originalMessageId: true, application: { select: { aid: true, name: true } }, card: { select: { platformType: true } } },
+        },
       },
     }),
     db().chargeMonthTotal.groupBy({
@@ -125,7 +145,18 @@ export async function listStatements(actor: IssuerActor, take = 50) {
   const statements = await db().chargeStatement.findMany({
     orderBy: [{ period: "desc" }, { issuedAt: "desc" }],
     take,
-    select: { id: true, period: true, platformType: true, currency: true, normalTotalMinor: true, reissueTotalMinor: true, totalMinor: true, messageId: true, issuedAt: true, provider: { select: { companyId: true, name: true } } },
+    select: {
+      id: true,
+      period: true,
+      platformType: true,
+      currency: true,
+      normalTotalMinor: true,
+      reissueTotalMinor: true,
+      totalMinor: true,
+      messageId: true,
+      issuedAt: true,
+      provider: { select: { companyId: true, name: true } },
+    },
   });
   // The lines of these statements only (iss_provider_charges_statement_id_idx): Prisma's `_count` would
   // group every charge ever made by statement on each visit (prisma/orm#23669).
@@ -146,7 +177,8 @@ export type StatementResult =
  */
 export async function issueMonthlyStatement(actor: IssuerActor, providerId: string, period: string, now = new Date()): Promise<StatementResult> {
   const { start, end } = monthRange(period);
-  if (end > startOfUtcMonth(now)) return { ok: false, error: { code: "period-open", message: `${period} is not over yet: a statement covers a closed month.` } };
+  if (end > startOfUtcMonth(now))
+    return { ok: false, error: { code: "period-open", message: `${period} is not over yet: a statement covers a closed month.` } };
   return db().$transaction(
     async (tx) => {
       const provider = await tx.serviceProvider.findUnique({ where: { id: providerId }, select: { id: true, companyId: true, name: true } });
@@ -156,7 +188,14 @@ export async function issueMonthlyStatement(actor: IssuerActor, providerId: stri
       const charges = await tx.providerCharge.findMany({
         where: { providerId: provider.id, statementId: null, chargedAt: { gte: start, lt: end } },
         orderBy: { chargedAt: "asc" },
-        select: { id: true, kind: true, amountMinor: true, currency: true, chargedAt: true, permission: { select: { messageId: true, application: { select: { aid: true } }, card: { select: { platformType: true } } } } },
+        select: {
+          id: true,
+          kind: true,
+          amountMinor: true,
+          currency: true,
+          chargedAt: true,
+          permission: { select: { messageId: true, application: { select: { aid: true } }, card: { select: { platformType: true } } } },
+        },
       });
       if (charges.length === 0) {
         const billed = await tx.chargeStatement.count({ where: { providerId: provider.id, period } });
@@ -195,7 +234,17 @@ export async function issueMonthlyStatement(actor: IssuerActor, providerId: stri
           },
         );
         const statement = await tx.chargeStatement.create({
-          data: { providerId: provider.id, period, platformType, currency, normalTotalMinor: normal, reissueTotalMinor: reissue, totalMinor: normal + reissue, messageId: sent.messageId, issuedAt: now },
+          data: {
+            providerId: provider.id,
+            period,
+            platformType,
+            currency,
+            normalTotalMinor: normal,
+            reissueTotalMinor: reissue,
+            totalMinor: normal + reissue,
+            messageId: sent.messageId,
+            issuedAt: now,
+          },
           select: { id: true },
         });
         await tx.providerCharge.updateMany({ where: { id: { in: lines.map((l) => l.id) } }, data: { statementId: statement.id } });

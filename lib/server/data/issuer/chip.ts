@@ -1,6 +1,16 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
-import { cardBinding, decodeCardImage, describeStatusWord, formatStatusWord, signPermission, SimulatedCard, systemCardEnv, terminal, type CardImage } from "@/lib/core/card";
+import {
+  cardBinding,
+  decodeCardImage,
+  describeStatusWord,
+  formatStatusWord,
+  signPermission,
+  SimulatedCard,
+  systemCardEnv,
+  terminal,
+  type CardImage,
+} from "@/lib/core/card";
 import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
 import { allocateMessageId } from "../../exchange/message-ids";
@@ -23,19 +33,33 @@ export type ChipRefusal = { code: "not-found" | "not-in-hand" | "card-refused"; 
  * new state is saved with it (the wallet row, under its row lock) and audited with the status word.
  * A chip still in the cardholder's hands (or lost) cannot be reached, so it is refused.
  */
-export async function terminateChipInHand(actor: IssuerActor, cardUuid: string, now = new Date()): Promise<{ ok: true; value: ChipTerminated } | { ok: false; error: ChipRefusal }> {
+export async function terminateChipInHand(
+  actor: IssuerActor,
+  cardUuid: string,
+  now = new Date(),
+): Promise<{ ok: true; value: ChipTerminated } | { ok: false; error: ChipRefusal }> {
   if (!isUuid(cardUuid)) return { ok: false, error: { code: "not-found", message: "No such card." } };
   return db().$transaction(async (tx) => {
-    const card = await tx.card.findUnique({ where: { id: cardUuid }, select: { id: true, cardId: true, surfaceNumber: true, status: true, issuerKeyVersion: true } });
+    const card = await tx.card.findUnique({
+      where: { id: cardUuid },
+      select: { id: true, cardId: true, surfaceNumber: true, status: true, issuerKeyVersion: true },
+    });
     if (!card) return { ok: false as const, error: { code: "not-found" as const, message: "No such card." } };
     await tx.$queryRaw`SELECT id FROM wallet_cards WHERE surface_number = ${card.surfaceNumber} FOR UPDATE`;
     const chip = await tx.walletCard.findUnique({ where: { surfaceNumber: card.surfaceNumber }, select: { id: true, state: true, image: true } });
     if (!chip || chip.state !== "surrendered") {
-      return { ok: false as const, error: { code: "not-in-hand" as const, message: "The issuer does not hold this card: only a card handed in (a damaged card replaced) can be terminated at the issuer's reader." } };
+      return {
+        ok: false as const,
+        error: {
+          code: "not-in-hand" as const,
+          message: "The issuer does not hold this card: only a card handed in (a damaged card replaced) can be terminated at the issuer's reader.",
+        },
+      };
     }
     const image = decodeCardImage(chip.image);
     if (!image.ok) throw new Error(`wallet card ${chip.id}: stored image invalid: ${image.error}`);
-    if (image.value.lifeCycle === "TERMINATED") return { ok: true as const, value: { messageId: "", surfaceNumber: card.surfaceNumber, alreadyTerminated: true } };
+    if (image.value.lifeCycle === "TERMINATED")
+      return { ok: true as const, value: { messageId: "", surfaceNumber: card.surfaceNumber, alreadyTerminated: true } };
 
     // The key version this card knows signs its token (a surrendered card learns no new key).
     const key = (await issuerKeyHistory(tx, actor.issuerCompanyId)).find((k) => k.version === card.issuerKeyVersion);
@@ -55,8 +79,18 @@ export async function terminateChipInHand(actor: IssuerActor, cardUuid: string, 
     const done = selected.ok ? await terminal.setCardLifeCycle(transmit, { target: "TERMINATED", token }) : selected;
     if (!done.ok) {
       const sw = done.error.sw ?? 0x6f00;
-      await recordAudit(tx, { actor: operator(actor), action: "card.chip-terminate-refused", subjectType: "card", subjectId: card.id, reason: `The chip refused SET STATUS: ${formatStatusWord(sw)} (${describeStatusWord(sw)}).`, data: { messageId, sw: formatStatusWord(sw) } });
-      return { ok: false as const, error: { code: "card-refused" as const, message: `The chip refused: status word ${formatStatusWord(sw)} (${describeStatusWord(sw)}).` } };
+      await recordAudit(tx, {
+        actor: operator(actor),
+        action: "card.chip-terminate-refused",
+        subjectType: "card",
+        subjectId: card.id,
+        reason: `The chip refused SET STATUS: ${formatStatusWord(sw)} (${describeStatusWord(sw)}).`,
+        data: { messageId, sw: formatStatusWord(sw) },
+      });
+      return {
+        ok: false as const,
+        error: { code: "card-refused" as const, message: `The chip refused: status word ${formatStatusWord(sw)} (${describeStatusWord(sw)}).` },
+      };
     }
     const terminated: CardImage = reader.image();
     await tx.walletCard.update({ where: { id: chip.id }, data: { image: terminated as unknown as Prisma.InputJsonValue, version: { increment: 1 } } });

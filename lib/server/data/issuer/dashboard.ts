@@ -36,7 +36,11 @@ export async function getIssuerDashboard(actor: IssuerActor, now = new Date()): 
       cardholders: Prisma.sql`FROM iss_cardholders`,
     }),
     db().serviceProvider.count({ where: { contractStatus: "active" } }),
-    db().auditLog.findMany({ orderBy: { id: "desc" }, take: 6, select: { id: true, at: true, actorLabel: true, action: true, subjectType: true, subjectId: true, reason: true } }),
+    db().auditLog.findMany({
+      orderBy: { id: "desc" },
+      take: 6,
+      select: { id: true, at: true, actorLabel: true, action: true, subjectType: true, subjectId: true, reason: true },
+    }),
   ]);
   return {
     openReissueRequests: figures.open,

@@ -76,7 +76,10 @@ export async function sendCardBlocked(
 }
 
 /** A withdrawn report: one `card-unblocked` for each `card-blocked` the report sent, naming it. */
-export async function sendCardUnblocked(tx: Tx, input: { requestId: string; cardId: string; unblockedAt: Date; issuerCompanyId: string }): Promise<HotListSent> {
+export async function sendCardUnblocked(
+  tx: Tx,
+  input: { requestId: string; cardId: string; unblockedAt: Date; issuerCompanyId: string },
+): Promise<HotListSent> {
   const blocks = await tx.cardBlock.findMany({ where: { requestId: input.requestId, unblockMessageId: null }, orderBy: { providerCompanyId: "asc" } });
   const sent: HotListSent = { providers: [], outboxIds: [] };
   for (const block of blocks) {

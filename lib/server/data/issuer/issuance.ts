@@ -17,7 +17,14 @@ type Tx = IssuerTx;
 /** How long a card is valid from issuance. */
 export const CARD_VALIDITY_YEARS = 5;
 
-export type PersonalisedCardRow = { id: string; cardId: string; surfaceNumber: string; platformType: 100 | 200; issuerKeyVersion: number; noticeId: string | null };
+export type PersonalisedCardRow = {
+  id: string;
+  cardId: string;
+  surfaceNumber: string;
+  platformType: 100 | 200;
+  issuerKeyVersion: number;
+  noticeId: string | null;
+};
 
 /** Why a card is made: it decides the words of the cardholder's "card shipped" notice. */
 export type IssueKind = "first" | "reissue" | "renewal" | "temporary";
@@ -44,7 +51,14 @@ export async function unusedSurfaceNumber(tx: Tx, draw: () => string): Promise<s
  */
 export async function personaliseAndDeliver(
   tx: Tx,
-  input: { issuerCompanyId: string; cardholder: { id: string; fullName: string }; platformType: 100 | 200; previousCardId: string | null; generation: number; now: Date; kind?: IssueKind;
+  input: {
+    issuerCompanyId: string;
+    cardholder: { id: string; fullName: string };
+    platformType: 100 | 200;
+    previousCardId: string | null;
+    generation: number;
+    now: Date;
+    kind?: IssueKind;
     /** `issued`: waits for the cardholder's activation (renewals). */
     status?: "active" | "issued";
     temporary?: boolean;
@@ -96,7 +110,10 @@ export async function personaliseAndDeliver(
   await deliverCard(tx, { cardholderId: input.cardholder.id, surfaceNumber, image });
   const noticeId = await recordNotice(tx, {
     cardholderId: input.cardholder.id,
-    notice: { code: "card-shipped", params: { last4: surfaceNumber.slice(-4), platformType: input.platformType, kind: input.kind ?? (input.previousCardId ? "reissue" : "first") } },
+    notice: {
+      code: "card-shipped",
+      params: { last4: surfaceNumber.slice(-4), platformType: input.platformType, kind: input.kind ?? (input.previousCardId ? "reissue" : "first") },
+    },
     key: `card-shipped:${row.id}`,
     now: input.now,
   });
@@ -111,7 +128,14 @@ export async function issueNewCard(actor: IssuerActor, cardholderId: string, pla
   const result = await db().$transaction(async (tx) => {
     const cardholder = await tx.cardholder.findUnique({ where: { id: cardholderId }, select: { id: true, fullName: true, holderNo: true } });
     if (!cardholder) return { ok: false as const, error: { code: "not-found" as const, message: "No such cardholder." } };
-    const card = await personaliseAndDeliver(tx, { issuerCompanyId: actor.issuerCompanyId, cardholder, platformType, previousCardId: null, generation: 1, now });
+    const card = await personaliseAndDeliver(tx, {
+      issuerCompanyId: actor.issuerCompanyId,
+      cardholder,
+      platformType,
+      previousCardId: null,
+      generation: 1,
+      now,
+    });
     await recordAudit(tx, {
       actor: operator(actor),
       action: "card.issue",

@@ -17,20 +17,38 @@ import { EXCHANGE_ACTOR, findReferencedCard, readPolicy, type CardRow } from "./
 type Tx = IssuerTx;
 type Refusal = { reason: PermissionRefusalReason; text: string };
 
-type ProviderRow = { id: string; companyId: string; name: string; contractNo: string; contractStatus: "active" | "suspended" | "terminated"; contractEnd: Date | null };
+type ProviderRow = {
+  id: string;
+  companyId: string;
+  name: string;
+  contractNo: string;
+  contractStatus: "active" | "suspended" | "terminated";
+  contractEnd: Date | null;
+};
 type ApplicationRow = { id: string; aid: string; name: string; providerId: string; status: "pending" | "approved" | "revoked"; loadFileHash: string };
 
 const clip = (text: string) => (text.length > 500 ? `${text.slice(0, 497)}...` : text);
 
 /** The provider's contract: the precondition of every loading permission (Figs. 4 and 8). */
-async function checkContract(tx: Tx, providerCompanyId: string, now: Date): Promise<{ ok: true; provider: ProviderRow } | { ok: false; refusal: Refusal; provider: ProviderRow | null }> {
+async function checkContract(
+  tx: Tx,
+  providerCompanyId: string,
+  now: Date,
+): Promise<{ ok: true; provider: ProviderRow } | { ok: false; refusal: Refusal; provider: ProviderRow | null }> {
   const provider = await tx.serviceProvider.findUnique({
     where: { companyId: providerCompanyId },
     select: { id: true, companyId: true, name: true, contractNo: true, contractStatus: true, contractEnd: true },
   });
   if (!provider) return { ok: false, provider: null, refusal: { reason: "no-contract", text: `${providerCompanyId} has no contract with the card issuer.` } };
   if (provider.contractStatus === "suspended") {
-    return { ok: false, provider, refusal: { reason: "contract-suspended", text: `Contract ${provider.contractNo} with ${provider.name} is suspended: no application may be loaded until it is reinstated.` } };
+    return {
+      ok: false,
+      provider,
+      refusal: {
+        reason: "contract-suspended",
+        text: `Contract ${provider.contractNo} with ${provider.name} is suspended: no application may be loaded until it is reinstated.`,
+      },
+    };
   }
   if (provider.contractStatus === "terminated" || (provider.contractEnd && provider.contractEnd < now)) {
     return { ok: false, provider, refusal: { reason: "no-contract", text: `Contract ${provider.contractNo} with ${provider.name} has ended.` } };
@@ -39,7 +57,12 @@ async function checkContract(tx: Tx, providerCompanyId: string, now: Date): Prom
 }
 
 /** The application: registered by this provider, approved, and this exact load file. */
-async function checkApplication(tx: Tx, provider: ProviderRow, aid: string, loadFileHash: string): Promise<{ ok: true; application: ApplicationRow } | { ok: false; refusal: Refusal; application: ApplicationRow | null }> {
+async function checkApplication(
+  tx: Tx,
+  provider: ProviderRow,
+  aid: string,
+  loadFileHash: string,
+): Promise<{ ok: true; application: ApplicationRow } | { ok: false; refusal: Refusal; application: ApplicationRow | null }> {
   const application = await tx.registeredApplication.findUnique({
     where: { aid },
     select: { id: true, aid: true, name: true, providerId: true, status: true, loadFileHash: true },
@@ -47,19 +70,34 @@ async function checkApplication(tx: Tx, provider: ProviderRow, aid: string, load
   // Another provider's application looks exactly like an unregistered one: a provider learns nothing
   // about its competitors' registrations.
   if (!application || application.providerId !== provider.id) {
-    return { ok: false, application: null, refusal: { reason: "application-not-registered", text: `Application ${aid} is not registered for ${provider.companyId}.` } };
+    return {
+      ok: false,
+      application: null,
+      refusal: { reason: "application-not-registered", text: `Application ${aid} is not registered for ${provider.companyId}.` },
+    };
   }
   if (application.status === "pending") {
-    return { ok: false, application, refusal: { reason: "application-not-approved", text: `Application ${aid} (${application.name}) is registered but its security review is still open.` } };
+    return {
+      ok: false,
+      application,
+      refusal: { reason: "application-not-approved", text: `Application ${aid} (${application.name}) is registered but its security review is still open.` },
+    };
   }
   if (application.status === "revoked") {
-    return { ok: false, application, refusal: { reason: "application-not-approved", text: `The approval of application ${aid} (${application.name}) has been revoked.` } };
+    return {
+      ok: false,
+      application,
+      refusal: { reason: "application-not-approved", text: `The approval of application ${aid} (${application.name}) has been revoked.` },
+    };
   }
   if (application.loadFileHash !== loadFileHash) {
     return {
       ok: false,
       application,
-      refusal: { reason: "application-not-approved", text: `The load file (SHA-256 ${loadFileHash.slice(0, 16)}…) is not the approved load file of ${aid}; only the registered one may be loaded.` },
+      refusal: {
+        reason: "application-not-approved",
+        text: `The load file (SHA-256 ${loadFileHash.slice(0, 16)}…) is not the approved load file of ${aid}; only the registered one may be loaded.`,
+      },
     };
   }
   return { ok: true, application };
@@ -68,10 +106,15 @@ async function checkApplication(tx: Tx, provider: ProviderRow, aid: string, load
 /** Blocked and terminated cards take nothing new (a lost card must stay useless to its finder). */
 function checkCardStatus(card: CardRow): Refusal | null {
   if (card.status === "blocked") return { reason: "card-blocked", text: "The card is blocked (reported lost or stolen): nothing may be loaded on it." };
-  if (card.status === "terminated") return { reason: "card-terminated", text: "The card has been terminated (replaced by a reissued card): nothing may be loaded on it." };
+  if (card.status === "terminated")
+    return { reason: "card-terminated", text: "The card has been terminated (replaced by a reissued card): nothing may be loaded on it." };
   // Every new card but a temporary one waits for its cardholder: nothing is loaded or reloaded on it before
   // the activation, so a card intercepted on its way carries none of the cardholder's applications.
-  if (card.status === "issued") return { reason: "other", text: "The card has not been activated by its cardholder yet: the cardholder activates it in the portal (or at the issuer's desk), then load or reload." };
+  if (card.status === "issued")
+    return {
+      reason: "other",
+      text: "The card has not been activated by its cardholder yet: the cardholder activates it in the portal (or at the issuer's desk), then load or reload.",
+    };
   return null;
 }
 
@@ -108,7 +151,10 @@ type GrantInput = {
  * Grants a card-bound permission. The grant's own message id is the permission's message id
  * (step 807), and the token names it, so the id is allocated first and the grant enqueued under it.
  */
-async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: string; messageId: string; type: "loading-permission-grant" | "reload-permission-grant" }> {
+async function grantPermission(
+  tx: Tx,
+  input: GrantInput,
+): Promise<{ outboxId: string; messageId: string; type: "loading-permission-grant" | "reload-permission-grant" }> {
   const { issuerCompanyId, provider, application, card, now } = input;
   const sequence = await allocateSequence(tx, { issuerCompanyId, providerCompanyId: provider.companyId, direction: "I" });
   const messageId = formatMessageId({ issuerCompanyId, providerCompanyId: provider.companyId, direction: "I", sequence });
@@ -119,7 +165,15 @@ async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: s
   const key = await currentIssuerKey(tx, issuerCompanyId);
   const issuerKeyUpdates = card.issuerKeyVersion < key.version ? await keyUpdatesFrom(tx, issuerCompanyId, card.issuerKeyVersion) : [];
   const establishmentKey = await establishmentKeyOf(tx, issuerCompanyId, provider.companyId);
-  const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, { messageId, cardId: card.cardId, expiresAt, aid: application.aid, loadFileHash: input.loadFileHash, originalMessageId: input.originalMessageId, establishmentKey });
+  const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, {
+    messageId,
+    cardId: card.cardId,
+    expiresAt,
+    aid: application.aid,
+    loadFileHash: input.loadFileHash,
+    originalMessageId: input.originalMessageId,
+    establishmentKey,
+  });
   const parties = { issuerCompanyId, providerCompanyId: provider.companyId, inReplyTo: input.requestMessageId, now, sequence };
   const common = {
     platformType: input.platformType,
@@ -156,8 +210,17 @@ async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: s
     action: reload ? "permission.reload-grant" : "permission.grant",
     subjectType: "loading-permission",
     subjectId: permission.id,
-    reason: reload ? `Reload of ${input.originalMessageId} on the reissued card: the reissue link proves the original grant.` : "Contract, registration, load file and card checked.",
-    data: { messageId, provider: provider.companyId, aid: application.aid, cardId: card.cardId, requestMessageId: input.requestMessageId, expiresAt: expiresAt.toISOString() },
+    reason: reload
+      ? `Reload of ${input.originalMessageId} on the reissued card: the reissue link proves the original grant.`
+      : "Contract, registration, load file and card checked.",
+    data: {
+      messageId,
+      provider: provider.companyId,
+      aid: application.aid,
+      cardId: card.cardId,
+      requestMessageId: input.requestMessageId,
+      expiresAt: expiresAt.toISOString(),
+    },
   });
   return { outboxId: sent.outboxId, messageId, type: sent.type };
 }
@@ -169,13 +232,28 @@ async function grantPermission(tx: Tx, input: GrantInput): Promise<{ outboxId: s
  * INSTALL authenticated; undefined (the application can be installed, never keyed) if none is trusted.
  */
 async function establishmentKeyOf(tx: Pick<Tx, "trustedKey">, issuerCompanyId: string, providerCompanyId: string): Promise<string | undefined> {
-  const row = await tx.trustedKey.findFirst({ where: { ownerCompanyId: issuerCompanyId, companyId: providerCompanyId }, orderBy: [{ addedAt: "desc" }, { kid: "desc" }], select: { publicJwk: true } });
+  const row = await tx.trustedKey.findFirst({
+    where: { ownerCompanyId: issuerCompanyId, companyId: providerCompanyId },
+    orderBy: [{ addedAt: "desc" }, { kid: "desc" }],
+    select: { publicJwk: true },
+  });
   if (!row) return undefined;
   return toHex(publicKeyFromJwk(row.publicJwk as JsonWebKey, `trusted key of ${providerCompanyId}`));
 }
 
 /** The card-bound load token the card checks (GP delegated management token, docs/card.md). */
-function signLoadToken(signingKey: JsonWebKey, input: { messageId: string; cardId: string; expiresAt: Date; aid: string; loadFileHash: string; originalMessageId: string | null; establishmentKey: string | undefined }) {
+function signLoadToken(
+  signingKey: JsonWebKey,
+  input: {
+    messageId: string;
+    cardId: string;
+    expiresAt: Date;
+    aid: string;
+    loadFileHash: string;
+    originalMessageId: string | null;
+    establishmentKey: string | undefined;
+  },
+) {
   return signPermission(signingKey, {
     ...(input.establishmentKey !== undefined ? { establishmentKey: input.establishmentKey } : {}),
     operation: "load",
@@ -202,7 +280,15 @@ export const PUSHED_RELOAD_PERMISSION_DAYS = 30;
  */
 export async function grantCarriedReloads(
   tx: Tx,
-  input: { issuerCompanyId: string; providerCompanyId: string; card: { id: string; cardId: string; status: string; issuerKeyVersion: number }; originalMessageIds: readonly string[]; expiresAt: Date; carrier: string; now: Date },
+  input: {
+    issuerCompanyId: string;
+    providerCompanyId: string;
+    card: { id: string; cardId: string; status: string; issuerKeyVersion: number };
+    originalMessageIds: readonly string[];
+    expiresAt: Date;
+    carrier: string;
+    now: Date;
+  },
 ): Promise<CarriedReloadPermission[]> {
   const { now } = input;
   if (input.card.status !== "active" || input.originalMessageIds.length === 0) return [];
@@ -216,7 +302,12 @@ export async function grantCarriedReloads(
   const links = await earlierCards(tx, input.card);
   const earlier = new Set(links.map((l) => l.oldCard.id));
   const originals = await tx.loadingPermission.findMany({
-    where: { messageId: { in: [...input.originalMessageIds] }, providerId: provider.id, status: "confirmed", reloads: { none: { kind: "reload", status: "confirmed" } } },
+    where: {
+      messageId: { in: [...input.originalMessageIds] },
+      providerId: provider.id,
+      status: "confirmed",
+      reloads: { none: { kind: "reload", status: "confirmed" } },
+    },
     select: { messageId: true, cardId: true, application: { select: { id: true, aid: true, name: true, providerId: true, status: true, loadFileHash: true } } },
     orderBy: { messageId: "asc" },
   });
@@ -224,12 +315,24 @@ export async function grantCarriedReloads(
   const establishmentKey = originals.length ? await establishmentKeyOf(tx, input.issuerCompanyId, provider.companyId) : undefined;
   for (const original of originals) {
     const application = original.application;
-    if (!application || application.providerId !== provider.id || application.status !== "approved" || !original.cardId || !earlier.has(original.cardId)) continue;
-    const already = await tx.cardApplication.findFirst({ where: { cardId: input.card.id, applicationId: application.id, status: "loaded" }, select: { id: true } });
+    if (!application || application.providerId !== provider.id || application.status !== "approved" || !original.cardId || !earlier.has(original.cardId))
+      continue;
+    const already = await tx.cardApplication.findFirst({
+      where: { cardId: input.card.id, applicationId: application.id, status: "loaded" },
+      select: { id: true },
+    });
     if (already) continue;
     const sequence = await allocateSequence(tx, { issuerCompanyId: input.issuerCompanyId, providerCompanyId: provider.companyId, direction: "I" });
     const messageId = formatMessageId({ issuerCompanyId: input.issuerCompanyId, providerCompanyId: provider.companyId, direction: "I", sequence });
-    const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, { messageId, cardId: input.card.cardId, expiresAt: input.expiresAt, aid: application.aid, loadFileHash: application.loadFileHash, originalMessageId: original.messageId, establishmentKey });
+    const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, {
+      messageId,
+      cardId: input.card.cardId,
+      expiresAt: input.expiresAt,
+      aid: application.aid,
+      loadFileHash: application.loadFileHash,
+      originalMessageId: original.messageId,
+      establishmentKey,
+    });
     const row = await tx.loadingPermission.create({
       data: {
         messageId,
@@ -254,9 +357,23 @@ export async function grantCarriedReloads(
       subjectType: "loading-permission",
       subjectId: row.id,
       reason: `Reload of ${original.messageId} handed over in ${input.carrier}: the reissue link proves the original grant.`,
-      data: { messageId, provider: provider.companyId, aid: application.aid, cardId: input.card.cardId, carrier: input.carrier, expiresAt: input.expiresAt.toISOString() },
+      data: {
+        messageId,
+        provider: provider.companyId,
+        aid: application.aid,
+        cardId: input.card.cardId,
+        carrier: input.carrier,
+        expiresAt: input.expiresAt.toISOString(),
+      },
     });
-    carried.push({ messageId, applicationId: application.aid, originalMessageId: original.messageId, loadFileHash: application.loadFileHash, permissionToken: toBase64Url(token), expiresAt: input.expiresAt.toISOString() });
+    carried.push({
+      messageId,
+      applicationId: application.aid,
+      originalMessageId: original.messageId,
+      loadFileHash: application.loadFileHash,
+      permissionToken: toBase64Url(token),
+      expiresAt: input.expiresAt.toISOString(),
+    });
   }
   return carried;
 }
@@ -327,7 +444,13 @@ async function refusePermission(tx: Tx, input: RefuseInput) {
     subjectType: "loading-permission",
     subjectId,
     reason: `${input.refusal.reason}: ${text}`,
-    data: { messageId: sent.messageId, provider: input.providerCompanyId, aid: input.aid, requestMessageId: input.requestMessageId, originalMessageId: input.originalMessageId },
+    data: {
+      messageId: sent.messageId,
+      provider: input.providerCompanyId,
+      aid: input.aid,
+      requestMessageId: input.requestMessageId,
+      originalMessageId: input.originalMessageId,
+    },
   });
   return { outboxId: sent.outboxId, messageId: sent.messageId, type: sent.type };
 }
@@ -343,13 +466,29 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
   const platformType = asPlatform(message.platformType);
-  const base = { issuerCompanyId: ctx.receiverCompanyId, providerCompanyId, aid: message.applicationId, requestMessageId: message.header.messageId, platformType, originalMessageId: null, now };
+  const base = {
+    issuerCompanyId: ctx.receiverCompanyId,
+    providerCompanyId,
+    aid: message.applicationId,
+    requestMessageId: message.header.messageId,
+    platformType,
+    originalMessageId: null,
+    now,
+  };
 
   const contract = await checkContract(tx, providerCompanyId, now);
-  if (!contract.ok) return refused(await refusePermission(tx, { ...base, provider: contract.provider, applicationId: null, card: null, refusal: contract.refusal }), contract.refusal);
+  if (!contract.ok)
+    return refused(
+      await refusePermission(tx, { ...base, provider: contract.provider, applicationId: null, card: null, refusal: contract.refusal }),
+      contract.refusal,
+    );
   const provider = contract.provider;
   const app = await checkApplication(tx, provider, message.applicationId, message.loadFileHash);
-  if (!app.ok) return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }), app.refusal);
+  if (!app.ok)
+    return refused(
+      await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }),
+      app.refusal,
+    );
   const found = await findReferencedCard(tx, message, ctx.receiverCompanyId);
   if (!found.ok) {
     const refusal = { reason: found.reason, text: found.text };
@@ -357,7 +496,8 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
   }
   const card = found.card;
   const cardRefusal = checkCardStatus(card) ?? (await checkCardKeys(tx, ctx.receiverCompanyId, card));
-  if (cardRefusal) return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card, refusal: cardRefusal }), cardRefusal);
+  if (cardRefusal)
+    return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card, refusal: cardRefusal }), cardRefusal);
   const already = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: app.application.id, status: "loaded" }, select: { id: true } });
   if (already) {
     const refusal: Refusal = { reason: "other", text: `${app.application.name} is already on this card: there is nothing to load.` };
@@ -375,11 +515,22 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
     originalMessageId: null,
     now,
   });
-  return { summary: `Granted ${message.applicationId} to ${providerCompanyId} as ${grant.messageId}`, enqueued: [grant], data: { decision: "granted", messageId: grant.messageId } };
+  return {
+    summary: `Granted ${message.applicationId} to ${providerCompanyId} as ${grant.messageId}`,
+    enqueued: [grant],
+    data: { decision: "granted", messageId: grant.messageId },
+  };
 }
 
-function refused(sent: { outboxId: string; messageId: string; type: "loading-permission-refusal" | "reload-permission-refusal" }, refusal: Refusal): HandlerOutcome {
-  return { summary: `Refused (${refusal.reason}): ${refusal.text}`, enqueued: [sent], data: { decision: "refused", reason: refusal.reason, messageId: sent.messageId } };
+function refused(
+  sent: { outboxId: string; messageId: string; type: "loading-permission-refusal" | "reload-permission-refusal" },
+  refusal: Refusal,
+): HandlerOutcome {
+  return {
+    summary: `Refused (${refusal.reason}): ${refusal.text}`,
+    enqueued: [sent],
+    data: { decision: "refused", reason: refusal.reason, messageId: sent.messageId },
+  };
 }
 
 /**
@@ -393,13 +544,29 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   const providerCompanyId = message.header.senderCompanyId;
   const platformType = asPlatform(message.platformType);
   const originalMessageId = message.originalMessageId;
-  const base = { issuerCompanyId: ctx.receiverCompanyId, providerCompanyId, aid: message.applicationId, requestMessageId: message.header.messageId, platformType, originalMessageId, now };
+  const base = {
+    issuerCompanyId: ctx.receiverCompanyId,
+    providerCompanyId,
+    aid: message.applicationId,
+    requestMessageId: message.header.messageId,
+    platformType,
+    originalMessageId,
+    now,
+  };
 
   const contract = await checkContract(tx, providerCompanyId, now);
-  if (!contract.ok) return refused(await refusePermission(tx, { ...base, provider: contract.provider, applicationId: null, card: null, refusal: contract.refusal }), contract.refusal);
+  if (!contract.ok)
+    return refused(
+      await refusePermission(tx, { ...base, provider: contract.provider, applicationId: null, card: null, refusal: contract.refusal }),
+      contract.refusal,
+    );
   const provider = contract.provider;
   const app = await checkApplication(tx, provider, message.applicationId, message.loadFileHash);
-  if (!app.ok) return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }), app.refusal);
+  if (!app.ok)
+    return refused(
+      await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }),
+      app.refusal,
+    );
   const application = app.application;
   const found = await findReferencedCard(tx, message, ctx.receiverCompanyId);
   if (!found.ok) {
@@ -412,7 +579,8 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   if (cardRefusal) return refuse(cardRefusal);
 
   const links = await earlierCards(tx, card);
-  if (links.length === 0) return refuse({ reason: "not-a-reissued-card", text: "The card presented is not a reissued card: load the application as a first load instead." });
+  if (links.length === 0)
+    return refuse({ reason: "not-a-reissued-card", text: "The card presented is not a reissued card: load the application as a first load instead." });
   const original = await tx.loadingPermission.findUnique({
     where: { messageId: originalMessageId },
     select: { id: true, providerId: true, cardId: true, status: true, application: { select: { aid: true } } },
@@ -420,14 +588,23 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   // Another provider's permission, another application's, or another card's all read as "not found":
   // the answer never tells a provider about anything that is not its own.
   // Any generation: the original may be on any earlier card of the presented card's reissue chain.
-  if (!original || original.providerId !== provider.id || original.application?.aid !== application.aid || !links.some((l) => l.oldCard.id === original.cardId)) {
-    return refuse({ reason: "original-not-found", text: `${originalMessageId} is not a permission of yours for ${application.aid} on a card this card replaced.` });
+  if (
+    !original ||
+    original.providerId !== provider.id ||
+    original.application?.aid !== application.aid ||
+    !links.some((l) => l.oldCard.id === original.cardId)
+  ) {
+    return refuse({
+      reason: "original-not-found",
+      text: `${originalMessageId} is not a permission of yours for ${application.aid} on a card this card replaced.`,
+    });
   }
   if (original.status !== "confirmed") {
     return refuse({ reason: "original-not-loaded", text: `The permission ${originalMessageId} was granted but the card never confirmed the load.` });
   }
   const reloaded = await tx.loadingPermission.findFirst({ where: { originalMessageId, kind: "reload", status: "confirmed" }, select: { messageId: true } });
-  if (reloaded) return refuse({ reason: "other", text: `The load ${originalMessageId} was already reloaded under ${reloaded.messageId}; an old load is reloaded once.` });
+  if (reloaded)
+    return refuse({ reason: "other", text: `The load ${originalMessageId} was already reloaded under ${reloaded.messageId}; an old load is reloaded once.` });
   const already = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: application.id, status: "loaded" }, select: { id: true } });
   if (already) return refuse({ reason: "other", text: `${application.name} is already on this card: there is nothing to reload.` });
 
@@ -442,7 +619,11 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
     originalMessageId,
     now,
   });
-  return { summary: `Granted reload of ${originalMessageId} to ${providerCompanyId} as ${grant.messageId}`, enqueued: [grant], data: { decision: "granted", messageId: grant.messageId } };
+  return {
+    summary: `Granted reload of ${originalMessageId} to ${providerCompanyId} as ${grant.messageId}`,
+    enqueued: [grant],
+    data: { decision: "granted", messageId: grant.messageId },
+  };
 }
 
 /** The fee in force at `at` for this provider's application, else the provider's default (claim 13). */
@@ -497,7 +678,10 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
   }
   const { application, card } = permission;
   if (application.aid !== message.applicationId) {
-    return { summary: `Confirmation names ${message.applicationId} but ${permission.messageId} was for ${application.aid}: ignored`, data: { result: "application-mismatch" } };
+    return {
+      summary: `Confirmation names ${message.applicationId} but ${permission.messageId} was for ${application.aid}: ignored`,
+      data: { result: "application-mismatch" },
+    };
   }
   if (permission.status === "confirmed") return { summary: `${permission.messageId} was already confirmed`, data: { result: "already-confirmed" } };
   if (permission.status === "refused") return { summary: `${permission.messageId} was a refusal: nothing to confirm`, data: { result: "refused-permission" } };
@@ -507,7 +691,9 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
   if (message.outcome.status === "failed") {
     if (permission.status === "granted") {
       await tx.loadingPermission.update({ where: { id: permission.id }, data: { status: "failed" } });
-      await audit("permission.load-failed", `The card refused the load with status word ${message.outcome.statusWord}.`, { statusWord: message.outcome.statusWord });
+      await audit("permission.load-failed", `The card refused the load with status word ${message.outcome.statusWord}.`, {
+        statusWord: message.outcome.statusWord,
+      });
     }
     return { summary: `Load under ${permission.messageId} failed on the card (${message.outcome.statusWord})`, data: { result: "failed" } };
   }
@@ -525,11 +711,17 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     return { summary: `Receipt for ${permission.messageId} refused: ${verified.error}`, data: { result: "receipt-refused" } };
   }
   if (permission.kind === "reload" && permission.originalMessageId) {
-    const other = await tx.loadingPermission.findFirst({ where: { originalMessageId: permission.originalMessageId, kind: "reload", status: "confirmed" }, select: { messageId: true } });
+    const other = await tx.loadingPermission.findFirst({
+      where: { originalMessageId: permission.originalMessageId, kind: "reload", status: "confirmed" },
+      select: { messageId: true },
+    });
     if (other) {
       await tx.loadingPermission.update({ where: { id: permission.id }, data: { status: "failed" } });
       await audit("permission.reload-duplicate", `${permission.originalMessageId} was already reloaded under ${other.messageId}.`);
-      return { summary: `${permission.originalMessageId} was already reloaded under ${other.messageId}: not recorded twice`, data: { result: "duplicate-reload" } };
+      return {
+        summary: `${permission.originalMessageId} was already reloaded under ${other.messageId}: not recorded twice`,
+        data: { result: "duplicate-reload" },
+      };
     }
   }
   const live = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: application.id, status: "loaded" }, select: { id: true } });
@@ -539,7 +731,8 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
   }
   // What the provider charged the cardholder, kept when it is the kind of fee this permission calls for.
   const kind = permission.kind === "reload" ? "reissue_reload" : "normal_load";
-  const userCharge = message.userCharge && message.userCharge.kind === (kind === "reissue_reload" ? "reissue-reload" : "normal-load") ? message.userCharge : null;
+  const userCharge =
+    message.userCharge && message.userCharge.kind === (kind === "reissue_reload" ? "reissue-reload" : "normal-load") ? message.userCharge : null;
   await tx.loadingPermission.update({
     where: { id: permission.id },
     data: {
@@ -551,17 +744,29 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     },
   });
   if (message.userCharge && !userCharge) {
-    await audit("permission.user-charge-ignored", `The confirmation reported a ${message.userCharge.kind} charge for a ${permission.kind} permission; not shown to the cardholder.`, { userCharge: message.userCharge });
+    await audit(
+      "permission.user-charge-ignored",
+      `The confirmation reported a ${message.userCharge.kind} charge for a ${permission.kind} permission; not shown to the cardholder.`,
+      { userCharge: message.userCharge },
+    );
   }
   // A reload that carried the old card's value over (shown to the cardholder on the new card).
   const carried = permission.kind === "reload" && message.outcome.status === "loaded" ? (message.carriedOver ?? null) : null;
   if (!live) {
     await tx.cardApplication.create({
-      data: { cardId: card.id, applicationId: application.id, permissionId: permission.id, loadedAt: now, ...(carried ? { carriedOverMinor: carried.valueMinor, carriedOverUnit: carried.unit } : {}) },
+      data: {
+        cardId: card.id,
+        applicationId: application.id,
+        permissionId: permission.id,
+        loadedAt: now,
+        ...(carried ? { carriedOverMinor: carried.valueMinor, carriedOverUnit: carried.unit } : {}),
+      },
     });
   }
   const fee = await feeFor(tx, permission.providerId, application.id, now, kind);
-  await tx.providerCharge.create({ data: { providerId: permission.providerId, permissionId: permission.id, kind, amountMinor: fee.amountMinor, currency: fee.currency, chargedAt: now } });
+  await tx.providerCharge.create({
+    data: { providerId: permission.providerId, permissionId: permission.id, kind, amountMinor: fee.amountMinor, currency: fee.currency, chargedAt: now },
+  });
   if (permission.kind === "reload") {
     // The verified receipt is how the issuer learns of a reload: the cardholder hears of it from here
     // (the sweep of the notice queue sends it; this runs inside the inbox transaction).
@@ -584,5 +789,8 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     messageId: permission.messageId,
     charge: { kind, amountMinor: fee.amountMinor, currency: fee.currency },
   });
-  return { summary: `${application.name} confirmed on the card under ${permission.messageId}; ${kind.replace("_", " ")} charge ${fee.amountMinor} ${fee.currency}`, data: { result: "confirmed", kind } };
+  return {
+    summary: `${application.name} confirmed on the card under ${permission.messageId}; ${kind.replace("_", " ")} charge ${fee.amountMinor} ${fee.currency}`,
+    data: { result: "confirmed", kind },
+  };
 }

@@ -9,7 +9,8 @@ import { deliverNow } from "../../exchange/delivery";
 import { issuerCompanyIdOf } from "./hot-list";
 import { operator } from "./shared";
 
-export type ProviderResult<T> = { ok: true; value: T } | { ok: false; error: { code: "not-found" | "unchanged" | "aid-taken" | "invalid-transition"; message: string; field?: string } };
+export type ProviderResult<T> =
+  { ok: true; value: T } | { ok: false; error: { code: "not-found" | "unchanged" | "aid-taken" | "invalid-transition"; message: string; field?: string } };
 
 /** Registered providers with their contract, reissuance delivery setting and applications. */
 export async function listProviders(actor: IssuerActor) {
@@ -27,21 +28,43 @@ export async function listProviders(actor: IssuerActor) {
       reissueInfoDelivery: true,
       applications: {
         orderBy: { aid: "asc" },
-        select: { id: true, aid: true, name: true, kind: true, version: true, loadFileHash: true, status: true, registeredAt: true, _count: { select: { cardApps: { where: { status: "loaded" } } } } },
+        select: {
+          id: true,
+          aid: true,
+          name: true,
+          kind: true,
+          version: true,
+          loadFileHash: true,
+          status: true,
+          registeredAt: true,
+          _count: { select: { cardApps: { where: { status: "loaded" } } } },
+        },
       },
       _count: { select: { permissions: true } },
     },
   });
-  return rows.map((p) => ({ ...p, applications: p.applications.map(({ _count, ...a }) => ({ ...a, cardsLoaded: _count.cardApps })), permissions: p._count.permissions }));
+  return rows.map((p) => ({
+    ...p,
+    applications: p.applications.map(({ _count, ...a }) => ({ ...a, cardsLoaded: _count.cardApps })),
+    permissions: p._count.permissions,
+  }));
 }
 
 export type ProviderRowView = Awaited<ReturnType<typeof listProviders>>[number];
 
 /** The contract status: a suspended or ended contract refuses every loading permission. */
-export async function setContractStatus(actor: IssuerActor, providerId: string, status: "active" | "suspended" | "terminated", reason: string): Promise<ProviderResult<null>> {
+export async function setContractStatus(
+  actor: IssuerActor,
+  providerId: string,
+  status: "active" | "suspended" | "terminated",
+  reason: string,
+): Promise<ProviderResult<null>> {
   if (!isUuid(providerId)) return { ok: false, error: { code: "not-found", message: "No such provider." } };
   return db().$transaction(async (tx) => {
-    const provider = await tx.serviceProvider.findUnique({ where: { id: providerId }, select: { id: true, companyId: true, contractStatus: true, contractNo: true } });
+    const provider = await tx.serviceProvider.findUnique({
+      where: { id: providerId },
+      select: { id: true, companyId: true, contractStatus: true, contractNo: true },
+    });
     if (!provider) return { ok: false as const, error: { code: "not-found" as const, message: "No such provider." } };
     if (provider.contractStatus === status) return { ok: false as const, error: { code: "unchanged" as const, message: `The contract is already ${status}.` } };
     await tx.serviceProvider.update({ where: { id: provider.id }, data: { contractStatus: status } });
@@ -84,7 +107,12 @@ async function deliverSoonAfterCommit(outboxIds: string[]): Promise<void> {
  * Push (Fig. 4, step 403) or pull (Fig. 19, steps 408/409) of reissuance information for this provider;
  * the provider is told in a signed `reissue-delivery-mode`, in the same transaction, delivered after commit.
  */
-export async function setReissueInfoDelivery(actor: IssuerActor, providerId: string, delivery: "push" | "pull", now = new Date()): Promise<ProviderResult<null>> {
+export async function setReissueInfoDelivery(
+  actor: IssuerActor,
+  providerId: string,
+  delivery: "push" | "pull",
+  now = new Date(),
+): Promise<ProviderResult<null>> {
   if (!isUuid(providerId)) return { ok: false, error: { code: "not-found", message: "No such provider." } };
   const result = await db().$transaction(async (tx) => {
     const provider = await tx.serviceProvider.findUnique({ where: { id: providerId }, select: { id: true, companyId: true, reissueInfoDelivery: true } });
@@ -96,7 +124,10 @@ export async function setReissueInfoDelivery(actor: IssuerActor, providerId: str
       action: "provider.reissue-delivery",
       subjectType: "provider",
       subjectId: provider.id,
-      reason: delivery === "push" ? "Reissuance information pushed at reissue time (Fig. 4, step 403)." : "Reissuance information pulled by the provider at reload time (Fig. 19, steps 408/409).",
+      reason:
+        delivery === "push"
+          ? "Reissuance information pushed at reissue time (Fig. 4, step 403)."
+          : "Reissuance information pulled by the provider at reload time (Fig. 19, steps 408/409).",
       data: { companyId: provider.companyId, from: provider.reissueInfoDelivery, to: delivery },
     });
     return { ok: true as const, value: null, outboxId: await enqueueDeliveryMode(tx, provider, delivery, now, now) };
@@ -113,9 +144,14 @@ export async function setReissueInfoDelivery(actor: IssuerActor, providerId: str
 export async function announceDeliveryModes(actor: IssuerActor, now = new Date()): Promise<string[]> {
   void actor;
   const outboxIds = await db().$transaction(async (tx) => {
-    const providers = await tx.serviceProvider.findMany({ where: { contractStatus: "active" }, orderBy: { companyId: "asc" }, select: { companyId: true, reissueInfoDelivery: true, reissueInfoDeliverySince: true } });
+    const providers = await tx.serviceProvider.findMany({
+      where: { contractStatus: "active" },
+      orderBy: { companyId: "asc" },
+      select: { companyId: true, reissueInfoDelivery: true, reissueInfoDeliverySince: true },
+    });
     const ids: string[] = [];
-    for (const p of providers) ids.push(await enqueueDeliveryMode(tx, p, p.reissueInfoDelivery, p.reissueInfoDeliverySince < now ? p.reissueInfoDeliverySince : now, now));
+    for (const p of providers)
+      ids.push(await enqueueDeliveryMode(tx, p, p.reissueInfoDelivery, p.reissueInfoDeliverySince < now ? p.reissueInfoDeliverySince : now, now));
     return ids;
   });
   await deliverSoonAfterCommit(outboxIds);
@@ -146,15 +182,28 @@ export async function registerApplication(actor: IssuerActor, providerId: string
   });
 }
 
-const TRANSITIONS: Record<"pending" | "approved" | "revoked", readonly ("approved" | "revoked")[]> = { pending: ["approved", "revoked"], approved: ["revoked"], revoked: ["approved"] };
+const TRANSITIONS: Record<"pending" | "approved" | "revoked", readonly ("approved" | "revoked")[]> = {
+  pending: ["approved", "revoked"],
+  approved: ["revoked"],
+  revoked: ["approved"],
+};
 
 /** Approves, revokes or reinstates an application; only approved applications get loading permissions. */
-export async function setApplicationStatus(actor: IssuerActor, applicationId: string, status: "approved" | "revoked", reason: string): Promise<ProviderResult<null>> {
+export async function setApplicationStatus(
+  actor: IssuerActor,
+  applicationId: string,
+  status: "approved" | "revoked",
+  reason: string,
+): Promise<ProviderResult<null>> {
   if (!isUuid(applicationId)) return { ok: false, error: { code: "not-found", message: "No such application." } };
   return db().$transaction(async (tx) => {
-    const app = await tx.registeredApplication.findUnique({ where: { id: applicationId }, select: { id: true, aid: true, name: true, status: true, provider: { select: { companyId: true } } } });
+    const app = await tx.registeredApplication.findUnique({
+      where: { id: applicationId },
+      select: { id: true, aid: true, name: true, status: true, provider: { select: { companyId: true } } },
+    });
     if (!app) return { ok: false as const, error: { code: "not-found" as const, message: "No such application." } };
-    if (!TRANSITIONS[app.status].includes(status)) return { ok: false as const, error: { code: "invalid-transition" as const, message: `${app.name} is ${app.status}: it cannot become ${status}.` } };
+    if (!TRANSITIONS[app.status].includes(status))
+      return { ok: false as const, error: { code: "invalid-transition" as const, message: `${app.name} is ${app.status}: it cannot become ${status}.` } };
     await tx.registeredApplication.update({ where: { id: app.id }, data: { status } });
     await recordAudit(tx, {
       actor: operator(actor),

@@ -18,7 +18,10 @@ export type ProviderToTell = { provider: OutstandingLoad["provider"]; pairs: Rei
  * load still to reload on any earlier card, each with only the pairs that lead from that card to the new one.
  */
 export async function providersToTell(tx: Tx, links: readonly ChainLink[]): Promise<ProviderToTell[]> {
-  const loads = await outstandingLoads(tx, links.map((l) => l.oldCard.id));
+  const loads = await outstandingLoads(
+    tx,
+    links.map((l) => l.oldCard.id),
+  );
   const byProvider = new Map<string, ProviderToTell & { depth: number }>();
   for (const load of loads) {
     const depth = links.findIndex((l) => l.oldCard.id === load.cardUuid);
@@ -38,13 +41,19 @@ export async function providersToTell(tx: Tx, links: readonly ChainLink[]): Prom
  * A card reissued more than once gives the chain back to the oldest card holding one of the provider's
  * loads still to reload (any generation), so the desk reloads from there in one step.
  */
-export async function answerReissuanceInformationRequest(message: MessageOf<"reissuance-information-request">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
+export async function answerReissuanceInformationRequest(
+  message: MessageOf<"reissuance-information-request">,
+  ctx: HandlerContext<IssuerTx>,
+): Promise<HandlerOutcome> {
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
   const provider = await tx.serviceProvider.findUnique({ where: { companyId: providerCompanyId }, select: { id: true } });
   let pairs: ReissuePair[] = [];
   let reason: "not-a-reissued-card" | "no-application-of-yours-on-old-card" = "not-a-reissued-card";
-  const start = await tx.card.findUnique({ where: { cardId: message.reissuedCardId }, select: { id: true, cardId: true, platformType: true, status: true, issuerKeyVersion: true } });
+  const start = await tx.card.findUnique({
+    where: { cardId: message.reissuedCardId },
+    select: { id: true, cardId: true, platformType: true, status: true, issuerKeyVersion: true },
+  });
   let reloadPermissions: CarriedReloadPermission[] = [];
   // A platform-200 card's id is never confirmed to anyone: it reads as not reissued.
   if (start && start.platformType === 100) {
@@ -54,10 +63,17 @@ export async function answerReissuanceInformationRequest(message: MessageOf<"rei
       // Back to the oldest card with a load still to reload; if every load was reloaded already, to the
       // nearest card the provider loaded on (its desk then says "already reloaded" from its own records).
       const depthOf = (cardUuid: string | null) => links.findIndex((l) => l.oldCard.id === cardUuid);
-      const outstanding = await outstandingLoads(tx, links.map((l) => l.oldCard.id), provider.id);
+      const outstanding = await outstandingLoads(
+        tx,
+        links.map((l) => l.oldCard.id),
+        provider.id,
+      );
       let depth = Math.max(-1, ...outstanding.map((l) => depthOf(l.cardUuid)));
       if (depth < 0) {
-        const loaded = await tx.loadingPermission.findMany({ where: { providerId: provider.id, status: "confirmed", cardId: { in: links.map((l) => l.oldCard.id) } }, select: { cardId: true } });
+        const loaded = await tx.loadingPermission.findMany({
+          where: { providerId: provider.id, status: "confirmed", cardId: { in: links.map((l) => l.oldCard.id) } },
+          select: { cardId: true },
+        });
         depth = loaded.length ? Math.min(...loaded.map((p) => depthOf(p.cardId))) : -1;
       }
       if (depth >= 0) pairs = pairsOf(links, depth + 1);
@@ -77,18 +93,29 @@ export async function answerReissuanceInformationRequest(message: MessageOf<"rei
     }
   }
   const found = pairs.length > 0;
-  const result = found ? { status: "found" as const, pairs, ...(reloadPermissions.length ? { reloadPermissions } : {}) } : { status: "not-found" as const, reason };
-  const sent = await enqueueMessage(tx, "reissuance-information-reply", { issuerCompanyId: ctx.receiverCompanyId, providerCompanyId, inReplyTo: message.header.messageId, now }, { platformType: 100, result });
+  const result = found
+    ? { status: "found" as const, pairs, ...(reloadPermissions.length ? { reloadPermissions } : {}) }
+    : { status: "not-found" as const, reason };
+  const sent = await enqueueMessage(
+    tx,
+    "reissuance-information-reply",
+    { issuerCompanyId: ctx.receiverCompanyId, providerCompanyId, inReplyTo: message.header.messageId, now },
+    { platformType: 100, result },
+  );
   await recordAudit(tx, {
     actor: EXCHANGE_ACTOR,
     action: "reissue-info.answer",
     subjectType: "card",
     subjectId: message.reissuedCardId,
-    reason: found ? `Pairs given to ${providerCompanyId}, which had an application on the old card (Fig. 19, step 409).` : `Nothing given to ${providerCompanyId}: ${reason}.`,
+    reason: found
+      ? `Pairs given to ${providerCompanyId}, which had an application on the old card (Fig. 19, step 409).`
+      : `Nothing given to ${providerCompanyId}: ${reason}.`,
     data: { provider: providerCompanyId, requestMessageId: message.header.messageId, replyMessageId: sent.messageId, found, pairs: found ? pairs.length : 0 },
   });
   return {
-    summary: found ? `Reissuance information for ${message.reissuedCardId} given to ${providerCompanyId} (${pairs.length} pair${pairs.length === 1 ? "" : "s"})` : `No reissuance information for ${providerCompanyId}: ${reason}`,
+    summary: found
+      ? `Reissuance information for ${message.reissuedCardId} given to ${providerCompanyId} (${pairs.length} pair${pairs.length === 1 ? "" : "s"})`
+      : `No reissuance information for ${providerCompanyId}: ${reason}`,
     enqueued: [{ outboxId: sent.outboxId, messageId: sent.messageId, type: sent.type }],
     data: { found, reason: found ? null : reason },
   };
@@ -134,11 +161,17 @@ export async function answerCardInformationInquiry(message: MessageOf<"card-info
     action: "card-inquiry.answer",
     subjectType: "card",
     subjectId: answer.cardUuid ?? "unknown",
-    reason: answer.result.reissue === "OK" ? `Reissue OK for ${providerCompanyId}: original load ${answer.result.originalMessageId} (step 1004).` : `Reissue NG for ${providerCompanyId}: ${answer.result.reason} (step 1005).`,
+    reason:
+      answer.result.reissue === "OK"
+        ? `Reissue OK for ${providerCompanyId}: original load ${answer.result.originalMessageId} (step 1004).`
+        : `Reissue NG for ${providerCompanyId}: ${answer.result.reason} (step 1005).`,
     data: { provider: providerCompanyId, aid: message.applicationId, requestMessageId: message.header.messageId, replyMessageId: sent.messageId },
   });
   return {
-    summary: answer.result.reissue === "OK" ? `Reissue OK for ${message.applicationId}: ${answer.result.originalMessageId}` : `Reissue NG for ${message.applicationId}: ${answer.result.reason}`,
+    summary:
+      answer.result.reissue === "OK"
+        ? `Reissue OK for ${message.applicationId}: ${answer.result.originalMessageId}`
+        : `Reissue NG for ${message.applicationId}: ${answer.result.reason}`,
     enqueued: [{ outboxId: sent.outboxId, messageId: sent.messageId, type: sent.type }],
     data: answer.result,
   };
@@ -164,7 +197,9 @@ async function findOriginalLoad(
     select: { messageId: true, status: true, cardId: true, decidedAt: true },
   });
   const depthOf = (cardId: string | null) => links.findIndex((l) => l.oldCard.id === cardId);
-  const confirmed = permissions.filter((p) => p.status === "confirmed").sort((a, b) => depthOf(a.cardId) - depthOf(b.cardId) || b.decidedAt.getTime() - a.decidedAt.getTime())[0];
+  const confirmed = permissions
+    .filter((p) => p.status === "confirmed")
+    .sort((a, b) => depthOf(a.cardId) - depthOf(b.cardId) || b.decidedAt.getTime() - a.decidedAt.getTime())[0];
   if (confirmed) return { result: { reissue: "OK", originalMessageId: confirmed.messageId }, cardUuid: card.id, card };
   if (permissions.length > 0) return ng("old-load-not-successful", card.id);
   return ng("application-not-on-old-card", card.id);

@@ -71,7 +71,15 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
     const result = await db().$transaction(async (tx) => {
       const card = await tx.card.findFirst({
         where: { id: input.cardUuid, ...(reporter.kind === "cardholder" ? { cardholderId: reporter.cardholderId } : {}) },
-        select: { id: true, cardId: true, platformType: true, surfaceNumber: true, status: true, cardholderId: true, _count: { select: { reissueRequests: { where: { status: "pending" } } } } },
+        select: {
+          id: true,
+          cardId: true,
+          platformType: true,
+          surfaceNumber: true,
+          status: true,
+          cardholderId: true,
+          _count: { select: { reissueRequests: { where: { status: "pending" } } } },
+        },
       });
       if (!card) return notFound;
       const allowed = canReport({ status: card.status, hasPendingRequest: card._count.reissueRequests > 0 });
@@ -80,7 +88,10 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
       // it, can no longer activate it; withdrawing the report returns it to the status it had.
       const blocked = blocksCard(input.reason) && (card.status === "active" || card.status === "issued");
       if (blocked) {
-        await tx.card.update({ where: { id: card.id }, data: { status: "blocked", blockedFrom: card.status, blockedAt: now, blockedReason: `Reported ${input.reason}` } });
+        await tx.card.update({
+          where: { id: card.id },
+          data: { status: "blocked", blockedFrom: card.status, blockedAt: now, blockedReason: `Reported ${input.reason}` },
+        });
         await retireCard(tx, card.surfaceNumber, "gone");
       }
       const request = await tx.reissueRequest.create({
@@ -123,12 +134,29 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
         });
       }
       const last4 = card.surfaceNumber.slice(-4);
-      notices.push(await recordNotice(tx, { cardholderId: card.cardholderId, notice: { code: "card-reported", params: { last4, reason: input.reason, requestNo: request.requestNo } }, key: `card-reported:${request.id}`, now }));
+      notices.push(
+        await recordNotice(tx, {
+          cardholderId: card.cardholderId,
+          notice: { code: "card-reported", params: { last4, reason: input.reason, requestNo: request.requestNo } },
+          key: `card-reported:${request.id}`,
+          now,
+        }),
+      );
       if (blocked) {
         const reason = input.reason === "stolen" ? "stolen" : "lost";
-        notices.push(await recordNotice(tx, { cardholderId: card.cardholderId, notice: { code: "card-blocked", params: { last4, reason } }, key: `card-blocked:${card.id}:${now.toISOString()}`, now }));
+        notices.push(
+          await recordNotice(tx, {
+            cardholderId: card.cardholderId,
+            notice: { code: "card-blocked", params: { last4, reason } },
+            key: `card-blocked:${card.id}:${now.toISOString()}`,
+            now,
+          }),
+        );
       }
-      return { ok: true as const, value: { requestId: request.id, requestNo: request.requestNo, blocked, hotList: hotList.providers, outboxIds: hotList.outboxIds } };
+      return {
+        ok: true as const,
+        value: { requestId: request.id, requestNo: request.requestNo, blocked, hotList: hotList.providers, outboxIds: hotList.outboxIds },
+      };
     });
     noticesCommitted(notices);
     return result;
@@ -140,12 +168,19 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
 }
 
 /** The facts of steps 502/902, read inside the deciding transaction. */
-async function examine(tx: Pick<Tx, "cardholder" | "card" | "reissueRequest" | "reissueLink">, request: { cardholderId: string; oldCardId: string }, policy: IssuerPolicyRow, now: Date): Promise<Examination> {
+async function examine(
+  tx: Pick<Tx, "cardholder" | "card" | "reissueRequest" | "reissueLink">,
+  request: { cardholderId: string; oldCardId: string },
+  policy: IssuerPolicyRow,
+  now: Date,
+): Promise<Examination> {
   const [cardholder, card, reissuesThisYear, successor] = await Promise.all([
     tx.cardholder.findUniqueOrThrow({ where: { id: request.cardholderId }, select: { identityVerifiedAt: true, fraudFlag: true } }),
     tx.card.findUniqueOrThrow({ where: { id: request.oldCardId }, select: { status: true } }),
     // Renewals and permanent cards for temporary ones are the issuer's doing, not the cardholder's reissues.
-    tx.reissueRequest.count({ where: { cardholderId: request.cardholderId, status: "approved", reason: { in: ["lost", "stolen", "damaged"] }, decidedAt: { gte: startOfUtcYear(now) } } }),
+    tx.reissueRequest.count({
+      where: { cardholderId: request.cardholderId, status: "approved", reason: { in: ["lost", "stolen", "damaged"] }, decidedAt: { gte: startOfUtcYear(now) } },
+    }),
     tx.reissueLink.count({ where: { oldCardId: request.oldCardId } }),
   ]);
   return examineReissueRequest(policy, {
@@ -163,13 +198,19 @@ async function examine(tx: Pick<Tx, "cardholder" | "card" | "reissueRequest" | "
  * second operator deciding the same request from a queue that had not refreshed yet).
  */
 async function alreadyDecided(tx: Tx, requestId: string, refusal: ReissueRefusal): Promise<{ ok: false; error: ReissueError }> {
-  const row = await tx.reissueRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true, decidedAt: true, decidedByUserId: true, withdrawnAt: true, withdrawnByUserId: true } });
+  const row = await tx.reissueRequest.findUniqueOrThrow({
+    where: { id: requestId },
+    select: { status: true, decidedAt: true, decidedByUserId: true, withdrawnAt: true, withdrawnByUserId: true },
+  });
   if (row.status === "pending") return { ok: false, error: refusal };
   const withdrawn = row.status === "withdrawn";
   const userId = withdrawn ? row.withdrawnByUserId : row.decidedByUserId;
   const user = userId ? await tx.user.findUnique({ where: { id: userId }, select: { name: true } }) : null;
   const at = withdrawn ? row.withdrawnAt : row.decidedAt;
-  return { ok: false, error: { code: "already-decided", message: refusal.message, decided: { status: row.status, byName: user?.name ?? null, at: at?.toISOString() ?? null } } };
+  return {
+    ok: false,
+    error: { code: "already-decided", message: refusal.message, decided: { status: row.status, byName: user?.name ?? null, at: at?.toISOString() ?? null } },
+  };
 }
 
 async function lockRequest(tx: Tx, requestId: string): Promise<boolean> {
@@ -214,7 +255,12 @@ export type Approval = {
  * this pair (providers set to pull ask at reload time instead); platform 200 notifies nobody.
  * Deliver `outboxIds` after commit (deliverNow/deliverSoon).
  */
-export async function approveReissueRequest(actor: IssuerActor, requestId: string, options: { overrideReason?: string | null; temporary?: boolean } = {}, now = new Date()): Promise<ReissueResult<Approval>> {
+export async function approveReissueRequest(
+  actor: IssuerActor,
+  requestId: string,
+  options: { overrideReason?: string | null; temporary?: boolean } = {},
+  now = new Date(),
+): Promise<ReissueResult<Approval>> {
   const result = await db().$transaction((tx) => approveLockedRequest(tx, actor, requestId, options, now), { timeout: 30_000, maxWait: 30_000 });
   if (result.ok) noticesCommitted(result.value.noticeIds);
   return result;
@@ -239,7 +285,13 @@ export const TEMPORARY_CARD_DAYS = 30;
  * The approval itself, inside the caller's transaction (a single decision, or one card of a renewal
  * run). Locks the request row first.
  */
-export async function approveLockedRequest(tx: Tx, actor: IssuerActor, requestId: string, options: ApprovalOptions, now: Date): Promise<ReissueResult<Approval>> {
+export async function approveLockedRequest(
+  tx: Tx,
+  actor: IssuerActor,
+  requestId: string,
+  options: ApprovalOptions,
+  now: Date,
+): Promise<ReissueResult<Approval>> {
   if (!(await lockRequest(tx, requestId))) return notFound;
   const request = await tx.reissueRequest.findUniqueOrThrow({
     where: { id: requestId },
@@ -351,7 +403,14 @@ export async function approveLockedRequest(tx: Tx, actor: IssuerActor, requestId
       ...(platformType === 200 ? { note: "Method 2: link stored, nobody notified (step 905)." } : {}),
     },
   });
-  if (!waits) await recordAudit(tx, { actor: operator(actor), action: "card.terminate", subjectType: "card", subjectId: old.id, reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}.` });
+  if (!waits)
+    await recordAudit(tx, {
+      actor: operator(actor),
+      action: "card.terminate",
+      subjectType: "card",
+      subjectId: old.id,
+      reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}.`,
+    });
   const approvedNotice = await recordNotice(tx, {
     cardholderId: request.cardholderId,
     notice: { code: "reissue-approved", params: { last4: old.surfaceNumber.slice(-4), requestNo: request.requestNo } },
@@ -379,14 +438,27 @@ export async function approveLockedRequest(tx: Tx, actor: IssuerActor, requestId
 }
 
 /** Steps 504/904: reject with a reason the cardholder reads. A blocked card stays blocked. */
-export async function rejectReissueRequest(actor: IssuerActor, requestId: string, reason: string, now = new Date()): Promise<ReissueResult<{ requestId: string; requestNo: number; cardholderName: string }>> {
+export async function rejectReissueRequest(
+  actor: IssuerActor,
+  requestId: string,
+  reason: string,
+  now = new Date(),
+): Promise<ReissueResult<{ requestId: string; requestNo: number; cardholderName: string }>> {
   let noticeId: string | null = null;
   const result = await db().$transaction(
     async (tx) => {
       if (!(await lockRequest(tx, requestId))) return notFound;
       const request = await tx.reissueRequest.findUniqueOrThrow({
         where: { id: requestId },
-        select: { id: true, requestNo: true, status: true, cardholderId: true, oldCardId: true, oldCard: { select: { surfaceNumber: true } }, cardholder: { select: { fullName: true } } },
+        select: {
+          id: true,
+          requestNo: true,
+          status: true,
+          cardholderId: true,
+          oldCardId: true,
+          oldCard: { select: { surfaceNumber: true } },
+          cardholder: { select: { fullName: true } },
+        },
       });
       const policy = await readPolicy(tx);
       const examination = await examine(tx, request, policy, now);
@@ -394,7 +466,13 @@ export async function rejectReissueRequest(actor: IssuerActor, requestId: string
       if (!decision.ok) return decision.error.code === "already-decided" ? alreadyDecided(tx, request.id, decision.error) : decision;
       await tx.reissueRequest.update({
         where: { id: request.id },
-        data: { status: "rejected", decidedAt: now, decidedByUserId: actor.id, rejectionReason: decision.value.reason, examination: examinationJson(examination, policy, {}, now) },
+        data: {
+          status: "rejected",
+          decidedAt: now,
+          decidedByUserId: actor.id,
+          rejectionReason: decision.value.reason,
+          examination: examinationJson(examination, policy, {}, now),
+        },
       });
       await recordAudit(tx, {
         actor: operator(actor),
@@ -429,7 +507,8 @@ export type Withdrawal = { requestId: string; requestNo: number; cardUuid: strin
  */
 export async function withdrawReissueRequest(reporter: Reporter, requestId: string, reason: string, now = new Date()): Promise<ReissueResult<Withdrawal>> {
   const why = reason.trim();
-  if (why.length < MIN_REASON_LENGTH) return { ok: false, error: { code: "reason-required", message: "Say why the report is withdrawn (for example: where the card was found)." } };
+  if (why.length < MIN_REASON_LENGTH)
+    return { ok: false, error: { code: "reason-required", message: "Say why the report is withdrawn (for example: where the card was found)." } };
   return db().$transaction(
     async (tx) => {
       if (!(await lockRequest(tx, requestId))) return notFound;
@@ -443,7 +522,9 @@ export async function withdrawReissueRequest(reporter: Reporter, requestId: stri
           cardholderId: true,
           reissuedCardId: true,
           createdAt: true,
-          oldCard: { select: { id: true, cardId: true, surfaceNumber: true, status: true, blockedFrom: true, blockedAt: true, linkAsOld: { select: { id: true } } } },
+          oldCard: {
+            select: { id: true, cardId: true, surfaceNumber: true, status: true, blockedFrom: true, blockedAt: true, linkAsOld: { select: { id: true } } },
+          },
         },
       });
       // Another cardholder's request reads as missing.
@@ -489,7 +570,10 @@ export async function withdrawReissueRequest(reporter: Reporter, requestId: stri
         reason: `Report #${request.requestNo} withdrawn: the card ending ${card.surfaceNumber.slice(-4)} is ${restored === "issued" ? "waiting for its activation" : "active"} again.`,
         data: { unblocked: sent.providers, status: restored },
       });
-      return { ok: true as const, value: { requestId: request.id, requestNo: request.requestNo, cardUuid: card.id, unblocked: sent.providers, outboxIds: sent.outboxIds } };
+      return {
+        ok: true as const,
+        value: { requestId: request.id, requestNo: request.requestNo, cardUuid: card.id, unblocked: sent.providers, outboxIds: sent.outboxIds },
+      };
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
@@ -609,7 +693,14 @@ export async function listReissueQueue(
     decidedAt: r.decidedAt?.toISOString() ?? null,
     decidedBy: r.decidedByUserId ? (r.decidedByName ?? "an operator") : null,
     rejectionReason: r.rejectionReason,
-    cardholder: { id: r.holderId, name: r.holderName, holderNo: r.holderNo, identityVerified: r.identityVerified, fraudFlag: r.fraudFlag, fraudNote: r.fraudNote },
+    cardholder: {
+      id: r.holderId,
+      name: r.holderName,
+      holderNo: r.holderNo,
+      identityVerified: r.identityVerified,
+      fraudFlag: r.fraudFlag,
+      fraudNote: r.fraudNote,
+    },
     oldCard: { id: r.cardUuid, surfaceNumber: r.surfaceNumber, cardId: r.cardId, platformType: r.platformType, status: r.cardStatus, generation: r.generation },
     reissuedCard: r.reissuedId ? { id: r.reissuedId, surfaceNumber: r.reissuedSurfaceNumber! } : null,
     applications: r.applications,
@@ -626,7 +717,10 @@ export async function listReissueQueue(
     });
   const stored = (json: unknown): Examination => {
     const e = json as { passed?: boolean; checks?: Examination["checks"] } | null;
-    return { passed: e?.passed ?? true, checks: (e?.checks ?? []).map((c) => ({ id: c.id, label: c.label ?? c.id, passed: c.passed, detail: c.detail ?? "" })) };
+    return {
+      passed: e?.passed ?? true,
+      checks: (e?.checks ?? []).map((c) => ({ id: c.id, label: c.label ?? c.id, passed: c.passed, detail: c.detail ?? "" })),
+    };
   };
   return {
     pending: pending.map((r) => toItem(r, live(r))),
@@ -648,8 +742,12 @@ export async function issuePermanentCard(actor: IssuerActor, temporaryCardUuid: 
     async (tx) => {
       const card = await tx.card.findUnique({ where: { id: temporaryCardUuid }, select: { id: true, cardholderId: true, temporary: true, status: true } });
       if (!card || !card.temporary) return notFound;
-      if (card.status === "terminated") return { ok: false as const, error: { code: "card-terminated" as const, message: "This temporary card has already been replaced." } };
-      const request = await tx.reissueRequest.create({ data: { oldCardId: card.id, cardholderId: card.cardholderId, reason: "permanent", requestedByUserId: actor.id, status: "pending", createdAt: now }, select: { id: true } });
+      if (card.status === "terminated")
+        return { ok: false as const, error: { code: "card-terminated" as const, message: "This temporary card has already been replaced." } };
+      const request = await tx.reissueRequest.create({
+        data: { oldCardId: card.id, cardholderId: card.cardholderId, reason: "permanent", requestedByUserId: actor.id, status: "pending", createdAt: now },
+        select: { id: true },
+      });
       return approveLockedRequest(tx, actor, request.id, {}, now);
     },
     { timeout: 30_000, maxWait: 30_000 },

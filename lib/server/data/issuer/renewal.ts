@@ -34,7 +34,12 @@ function eligibleWhere(month: string): Prisma.CardWhereInput {
   };
 }
 
-export type RenewalPreview = { month: string; total: number; byPlatform: { platformType: number; cards: number }[]; byProvider: { companyId: string; name: string; cards: number }[] };
+export type RenewalPreview = {
+  month: string;
+  total: number;
+  byPlatform: { platformType: number; cards: number }[];
+  byProvider: { companyId: string; name: string; cards: number }[];
+};
 
 /** What a run for `month` would renew: counts per platform type and per provider with applications on them. */
 export async function previewRenewal(actor: IssuerActor, month: string): Promise<RenewalPreview> {
@@ -42,7 +47,10 @@ export async function previewRenewal(actor: IssuerActor, month: string): Promise
   const where = eligibleWhere(month);
   const [byPlatform, apps] = await Promise.all([
     db().card.groupBy({ by: ["platformType"], where, _count: { _all: true }, orderBy: { platformType: "asc" } }),
-    db().cardApplication.findMany({ where: { status: "loaded", card: where }, select: { cardId: true, application: { select: { provider: { select: { companyId: true, name: true } } } } } }),
+    db().cardApplication.findMany({
+      where: { status: "loaded", card: where },
+      select: { cardId: true, application: { select: { provider: { select: { companyId: true, name: true } } } } },
+    }),
   ]);
   const providers = new Map<string, { companyId: string; name: string; cards: Set<string> }>();
   for (const a of apps) {
@@ -55,7 +63,9 @@ export async function previewRenewal(actor: IssuerActor, month: string): Promise
     month,
     total: byPlatform.reduce((n, r) => n + r._count._all, 0),
     byPlatform: byPlatform.map((r) => ({ platformType: r.platformType, cards: r._count._all })),
-    byProvider: [...providers.values()].map((p) => ({ companyId: p.companyId, name: p.name, cards: p.cards.size })).sort((a, b) => a.name.localeCompare(b.name)),
+    byProvider: [...providers.values()]
+      .map((p) => ({ companyId: p.companyId, name: p.name, cards: p.cards.size }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
 
@@ -72,7 +82,10 @@ export async function startRenewalRun(actor: IssuerActor, month: string, now = n
   const { from, to } = monthRange(month);
   return db().$transaction(
     async (tx) => {
-      const run = await tx.renewalRun.create({ data: { month, status: "running", total: 0, createdByUserId: actor.id, createdAt: now, startedAt: now }, select: { id: true, runNo: true } });
+      const run = await tx.renewalRun.create({
+        data: { month, status: "running", total: 0, createdByUserId: actor.id, createdAt: now, startedAt: now },
+        select: { id: true, runNo: true },
+      });
       const inserted = await tx.$executeRaw`
         INSERT INTO iss_renewal_items (id, run_id, old_card_id, status)
         SELECT gen_random_uuid(), ${run.id}::uuid, c.id, 'pending'
@@ -86,7 +99,14 @@ export async function startRenewalRun(actor: IssuerActor, month: string, now = n
         return { ok: false as const, error: { code: "nothing-to-renew" as const, message: `No card expiring in ${month} is waiting for renewal.` } };
       }
       await tx.renewalRun.update({ where: { id: run.id }, data: { total: inserted } });
-      await recordAudit(tx, { actor: operator(actor), action: "renewal.start", subjectType: "renewal-run", subjectId: run.id, reason: `Renewal run #${run.runNo} of the ${inserted} cards expiring in ${month}.`, data: { month, total: inserted } });
+      await recordAudit(tx, {
+        actor: operator(actor),
+        action: "renewal.start",
+        subjectType: "renewal-run",
+        subjectId: run.id,
+        reason: `Renewal run #${run.runNo} of the ${inserted} cards expiring in ${month}.`,
+        data: { month, total: inserted },
+      });
       return { ok: true as const, value: { runId: run.id, runNo: run.runNo, total: inserted } };
     },
     { timeout: 60_000, maxWait: 30_000 },
@@ -104,7 +124,15 @@ export async function setRenewalRunState(actor: IssuerActor, runId: string, stat
     if (run.status === "finished") return { ok: false, error: { code: "already-finished", message: "This run has finished." } };
     return { ok: true, value: null }; // already in that state
   }
-  await db().auditLog.create({ data: { actorUserId: actor.id, actorLabel: operator(actor).label, action: state === "paused" ? "renewal.pause" : "renewal.resume", subjectType: "renewal-run", subjectId: runId } });
+  await db().auditLog.create({
+    data: {
+      actorUserId: actor.id,
+      actorLabel: operator(actor).label,
+      action: state === "paused" ? "renewal.pause" : "renewal.resume",
+      subjectType: "renewal-run",
+      subjectId: runId,
+    },
+  });
   return { ok: true, value: null };
 }
 
@@ -112,7 +140,15 @@ export async function setRenewalRunState(actor: IssuerActor, runId: string, stat
 async function runActor(tx: Tx, runId: string): Promise<IssuerActor> {
   const run = await tx.renewalRun.findUniqueOrThrow({ where: { id: runId }, select: { createdByUserId: true } });
   const user = await tx.user.findUniqueOrThrow({ where: { id: run.createdByUserId }, select: { id: true, email: true, name: true, issuerCompanyId: true } });
-  return { id: user.id, email: user.email, name: user.name, role: "issuer", tenantId: user.issuerCompanyId!, issuerCompanyId: user.issuerCompanyId!, companyName: "" };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: "issuer",
+    tenantId: user.issuerCompanyId!,
+    issuerCompanyId: user.issuerCompanyId!,
+    companyName: "",
+  };
 }
 
 /**
@@ -123,7 +159,11 @@ async function runActor(tx: Tx, runId: string): Promise<IssuerActor> {
  * waits `issued` for activation and the old one stays usable. A crash anywhere rolls all of it back
  * and leaves the item pending; a committed item is never taken again.
  */
-async function renewNext(runId: string, actor: IssuerActor, now: () => Date): Promise<{ item: "renewed" | "failed" | "none"; outboxIds: string[]; noticeIds: string[] }> {
+async function renewNext(
+  runId: string,
+  actor: IssuerActor,
+  now: () => Date,
+): Promise<{ item: "renewed" | "failed" | "none"; outboxIds: string[]; noticeIds: string[] }> {
   return db().$transaction(
     async (tx) => {
       const [item] = await tx.$queryRaw<{ id: string; old_card_id: string }[]>`
@@ -146,10 +186,16 @@ async function renewNext(runId: string, actor: IssuerActor, now: () => Date): Pr
       const approved = await approveLockedRequest(tx, actor, request.id, { mode: "renewal" }, at);
       if (!approved.ok) {
         // The examination refused (e.g. the policy's fraud flag): the request stays on file, rejected, with the reason code.
-        await tx.reissueRequest.update({ where: { id: request.id }, data: { status: "rejected", decidedAt: at, decidedByUserId: actor.id, rejectionReason: approved.error.code } });
+        await tx.reissueRequest.update({
+          where: { id: request.id },
+          data: { status: "rejected", decidedAt: at, decidedByUserId: actor.id, rejectionReason: approved.error.code },
+        });
         return fail(approved.error.code);
       }
-      await tx.renewalItem.update({ where: { id: item.id }, data: { status: "renewed", requestId: request.id, newCardId: approved.value.reissuedCardUuid, processedAt: at } });
+      await tx.renewalItem.update({
+        where: { id: item.id },
+        data: { status: "renewed", requestId: request.id, newCardId: approved.value.reissuedCardUuid, processedAt: at },
+      });
       return { item: "renewed" as const, outboxIds: approved.value.outboxIds, noticeIds: approved.value.noticeIds };
     },
     { timeout: 60_000, maxWait: 60_000 },
@@ -166,7 +212,11 @@ export function setAfterRenewalHook(hook: (() => void) | null): void {
  * Works up to `limit` cards of a run (the pg-boss job body). Returns how many are left, so the job
  * queues the next batch; finishes the run when none are.
  */
-export async function processRenewalBatch(runId: string, limit = 50, now: () => Date = () => new Date()): Promise<{ processed: number; remaining: number; status: string }> {
+export async function processRenewalBatch(
+  runId: string,
+  limit = 50,
+  now: () => Date = () => new Date(),
+): Promise<{ processed: number; remaining: number; status: string }> {
   const actor = await db().$transaction((tx) => runActor(tx, runId));
   let processed = 0;
   for (; processed < limit; processed++) {
@@ -209,12 +259,19 @@ export type RenewalProgress = {
 export async function getRenewalProgress(actor: IssuerActor, runId: string, now = new Date()): Promise<RenewalProgress | null> {
   void actor;
   if (!isUuid(runId)) return null;
-  const run = await db().renewalRun.findUnique({ where: { id: runId }, select: { id: true, runNo: true, month: true, status: true, total: true, startedAt: true, finishedAt: true } });
+  const run = await db().renewalRun.findUnique({
+    where: { id: runId },
+    select: { id: true, runNo: true, month: true, status: true, total: true, startedAt: true, finishedAt: true },
+  });
   if (!run) return null;
   const windowStart = new Date(now.getTime() - 5 * 60_000);
   const [counts, recent, failures, downloads] = await Promise.all([
     db().renewalItem.groupBy({ by: ["status"], where: { runId }, _count: { _all: true } }),
-    db().renewalItem.aggregate({ where: { runId, status: { not: "pending" }, processedAt: { gte: windowStart } }, _count: { _all: true }, _min: { processedAt: true } }),
+    db().renewalItem.aggregate({
+      where: { runId, status: { not: "pending" }, processedAt: { gte: windowStart } },
+      _count: { _all: true },
+      _min: { processedAt: true },
+    }),
     db().renewalItem.groupBy({ by: ["failureCode"], where: { runId, status: "failed" }, _count: { _all: true } }),
     db().bureauDownload.findMany({ where: { runId }, orderBy: { at: "desc" }, select: { at: true, userLabel: true, lines: true } }),
   ]);
@@ -245,7 +302,11 @@ export async function getRenewalProgress(actor: IssuerActor, runId: string, now 
 
 export async function listRenewalRuns(actor: IssuerActor, take = 20) {
   void actor;
-  return db().renewalRun.findMany({ orderBy: { runNo: "desc" }, take, select: { id: true, runNo: true, month: true, status: true, total: true, startedAt: true, finishedAt: true } });
+  return db().renewalRun.findMany({
+    orderBy: { runNo: "desc" },
+    take,
+    select: { id: true, runNo: true, month: true, status: true, total: true, startedAt: true, finishedAt: true },
+  });
 }
 
 /** The card bureau's personalisation batch: its documented header, then one line per renewed card. */
@@ -261,19 +322,37 @@ const csvField = (value: string | number) => {
  * The personalisation batch file for the card bureau, and a record of who downloaded it (with an
  * audit row). The bureau prints the full surface number: this file is for the bureau only.
  */
-export async function downloadBureauFile(actor: IssuerActor, runId: string, now = new Date()): Promise<{ filename: string; csv: string; lines: number } | null> {
+export async function downloadBureauFile(
+  actor: IssuerActor,
+  runId: string,
+  now = new Date(),
+): Promise<{ filename: string; csv: string; lines: number } | null> {
   if (!isUuid(runId)) return null;
   const run = await db().renewalRun.findUnique({ where: { id: runId }, select: { id: true, runNo: true, month: true } });
   if (!run) return null;
   const items = await db().renewalItem.findMany({
     where: { runId, status: "renewed" },
     orderBy: { processedAt: "asc" },
-    select: { newCard: { select: { surfaceNumber: true, platformType: true, cardholder: { select: { holderNo: true, fullName: true, postalCode: true, address: true } } } } },
+    select: {
+      newCard: {
+        select: { surfaceNumber: true, platformType: true, cardholder: { select: { holderNo: true, fullName: true, postalCode: true, address: true } } },
+      },
+    },
   });
-  const lines = items.flatMap((i) => (i.newCard ? [i.newCard] : [])).map((c) => [c.surfaceNumber, c.platformType, c.cardholder.holderNo, c.cardholder.fullName, c.cardholder.postalCode, c.cardholder.address].map(csvField).join(","));
+  const lines = items
+    .flatMap((i) => (i.newCard ? [i.newCard] : []))
+    .map((c) =>
+      [c.surfaceNumber, c.platformType, c.cardholder.holderNo, c.cardholder.fullName, c.cardholder.postalCode, c.cardholder.address].map(csvField).join(","),
+    );
   await db().$transaction(async (tx) => {
     await tx.bureauDownload.create({ data: { runId, userId: actor.id, userLabel: operator(actor).label, lines: lines.length, at: now } });
-    await recordAudit(tx, { actor: operator(actor), action: "renewal.bureau-file", subjectType: "renewal-run", subjectId: runId, reason: `Personalisation batch of run #${run.runNo} downloaded (${lines.length} cards).` });
+    await recordAudit(tx, {
+      actor: operator(actor),
+      action: "renewal.bureau-file",
+      subjectType: "renewal-run",
+      subjectId: runId,
+      reason: `Personalisation batch of run #${run.runNo} downloaded (${lines.length} cards).`,
+    });
   });
   return { filename: `recard-renewal-${run.month}-run${run.runNo}.csv`, csv: [BUREAU_HEADER, ...lines].join("\r\n") + "\r\n", lines: lines.length };
 }

@@ -15,7 +15,13 @@ export function operator(actor: IssuerActor): { id: string; label: string } {
 /** Decisions the issuer's exchange takes on its own (permissions, inquiries), by its published rules. */
 export const EXCHANGE_ACTOR = { id: null, label: "Issuer exchange (automatic)" } as const;
 
-export type IssuerPolicyRow = { maxReissuesPerYear: number; requireIdentityVerified: boolean; rejectOnFraudFlag: boolean; permissionTtlMinutes: number; reinstateWindowDays: number };
+export type IssuerPolicyRow = {
+  maxReissuesPerYear: number;
+  requireIdentityVerified: boolean;
+  rejectOnFraudFlag: boolean;
+  permissionTtlMinutes: number;
+  reinstateWindowDays: number;
+};
 
 /** The policy row; a database without one uses the strictest defaults rather than none (fail closed). */
 export async function readPolicy(tx: Pick<Tx, "issuerPolicy">): Promise<IssuerPolicyRow> {
@@ -44,7 +50,11 @@ export type CardReference = { platformType: number; cardId?: string; cardAttribu
  * data. A card of the other platform type is "not found": a provider that read DF70 correctly cannot
  * name it that way, and we do not confirm that such a card exists.
  */
-export async function findReferencedCard(tx: Pick<Tx, "card" | "issuerCardKey">, ref: CardReference, issuerCompanyId: string): Promise<{ ok: true; card: CardRow } | { ok: false; reason: "attribute-data-invalid" | "card-not-found"; text: string }> {
+export async function findReferencedCard(
+  tx: Pick<Tx, "card" | "issuerCardKey">,
+  ref: CardReference,
+  issuerCompanyId: string,
+): Promise<{ ok: true; card: CardRow } | { ok: false; reason: "attribute-data-invalid" | "card-not-found"; text: string }> {
   let cardId: string;
   if (ref.cardAttributeData !== undefined) {
     let bytes: Uint8Array;
@@ -55,7 +65,12 @@ export async function findReferencedCard(tx: Pick<Tx, "card" | "issuerCardKey">,
     }
     // Every key version the issuer ever had: a card that has not learned the current one uses an older one.
     const opened = await openAttributeData(tx, issuerCompanyId, bytes);
-    if (!opened.ok) return { ok: false, reason: "attribute-data-invalid", text: "The issuer cannot open this card attribute data: it is damaged, altered, or from another issuer's card." };
+    if (!opened.ok)
+      return {
+        ok: false,
+        reason: "attribute-data-invalid",
+        text: "The issuer cannot open this card attribute data: it is damaged, altered, or from another issuer's card.",
+      };
     cardId = opened.value.cardId;
   } else if (ref.cardId !== undefined) {
     cardId = ref.cardId;

@@ -1,7 +1,14 @@
 import "server-only";
 import { fromHex } from "@/lib/core/bytes";
 import { privateKeyFromJwk, privateKeyFromRandom } from "@/lib/core/card/cryptography";
-import { diversifySsdKeys, establishApplicationKeys, readApplicationKeyVersion, readCreditInOwnChannel, rotateApplicationKeys, SSD_INITIAL_KEY_VERSION } from "@/lib/core/card/ssd";
+import {
+  diversifySsdKeys,
+  establishApplicationKeys,
+  readApplicationKeyVersion,
+  readCreditInOwnChannel,
+  rotateApplicationKeys,
+  SSD_INITIAL_KEY_VERSION,
+} from "@/lib/core/card/ssd";
 import type { Scp03StaticKeys } from "@/lib/core/card/scp03";
 import type { CardResult } from "@/lib/core/card/terminal";
 import { DEMO_PROVIDER_SSD_MASTER_KEY } from "@/lib/secrets/demo-ssd-keys";
@@ -61,13 +68,23 @@ function scriptOf(purpose: ApplicationKeyPurpose, providerCompanyId: string, con
       const keys = applicationKeysFor(providerCompanyId, context.aid, context.messageId);
       // Signed with the key the issuer named in the load token: the company's message-signing key.
       const establishmentPrivateKey = privateKeyFromJwk(signingKeyOf(providerCompanyId).privateKey, `signing key of ${providerCompanyId}`);
-      const r = await establishApplicationKeys(transmit, { aid: context.aid, keys, hostPrivateKey: privateKeyFromRandom(random(48)), establishmentPrivateKey, entropy: random(32) });
+      const r = await establishApplicationKeys(transmit, {
+        aid: context.aid,
+        keys,
+        hostPrivateKey: privateKeyFromRandom(random(48)),
+        establishmentPrivateKey,
+        entropy: random(32),
+      });
       return r.ok ? { ok: true, value: { purpose, keyVersion: r.value.keyVersion } } : r;
     };
   }
   if (purpose === "rotate") {
     return async (transmit, random) => {
-      const r = await rotateApplicationKeys(transmit, { aid: context.aid, keysFor: (version) => applicationKeysFor(providerCompanyId, context.aid, context.messageId, version), hostChallenge: random(8) });
+      const r = await rotateApplicationKeys(transmit, {
+        aid: context.aid,
+        keysFor: (version) => applicationKeysFor(providerCompanyId, context.aid, context.messageId, version),
+        hostChallenge: random(8),
+      });
       return r.ok ? { ok: true, value: { purpose, from: r.value.from, to: r.value.to } } : r;
     };
   }
@@ -75,12 +92,23 @@ function scriptOf(purpose: ApplicationKeyPurpose, providerCompanyId: string, con
     // The version the application holds now (a rotation moved it forward).
     const version = await readApplicationKeyVersion(transmit, context.aid);
     if (!version.ok) return version;
-    const r = await readCreditInOwnChannel(transmit, { aid: context.aid, keys: applicationKeysFor(providerCompanyId, context.aid, context.messageId, version.value), keyVersion: version.value, hostChallenge: random(8) });
+    const r = await readCreditInOwnChannel(transmit, {
+      aid: context.aid,
+      keys: applicationKeysFor(providerCompanyId, context.aid, context.messageId, version.value),
+      keyVersion: version.value,
+      hostChallenge: random(8),
+    });
     return r.ok ? { ok: true, value: { purpose, limitMinor: r.value.limit, currency: r.value.currency, holderReference: r.value.holderReference } } : r;
   };
 }
 
-async function step(purpose: ApplicationKeyPurpose, providerCompanyId: string, context: Context, seed: string, responses: readonly Uint8Array[]): Promise<Outcome<RelayStep<ApplicationKeysResult>>> {
+async function step(
+  purpose: ApplicationKeyPurpose,
+  providerCompanyId: string,
+  context: Context,
+  seed: string,
+  responses: readonly Uint8Array[],
+): Promise<Outcome<RelayStep<ApplicationKeysResult>>> {
   return relayCardStep(scriptOf(purpose, providerCompanyId, context), seed, responses);
 }
 
@@ -101,7 +129,10 @@ export async function startApplicationKeys(
           where: { providerCompanyId_replyMessageId: { providerCompanyId: actor.providerCompanyId, replyMessageId: input.messageId } },
           select: { applicationAid: true, status: true },
         })
-      : await db().spLoadRecord.findFirst({ where: { providerCompanyId: actor.providerCompanyId, messageId: input.messageId }, select: { applicationAid: true, status: true } });
+      : await db().spLoadRecord.findFirst({
+          where: { providerCompanyId: actor.providerCompanyId, messageId: input.messageId },
+          select: { applicationAid: true, status: true },
+        });
   if (!load || (load.status !== "granted" && load.status !== "loaded")) {
     return { ok: false, error: { code: "not-found", message: "No load of this company under that message id." } };
   }
@@ -133,6 +164,7 @@ export async function continueApplicationKeys(
   if (!ticket || ticket.owner !== actor.providerCompanyId || !purpose) {
     return { ok: false, error: { code: "ticket-invalid", message: "This conversation was not started by this company." } };
   }
-  if (now.getTime() >= new Date(ticket.expiresAt).getTime()) return { ok: false, error: { code: "ticket-expired", message: "This conversation has expired: start again." } };
+  if (now.getTime() >= new Date(ticket.expiresAt).getTime())
+    return { ok: false, error: { code: "ticket-expired", message: "This conversation has expired: start again." } };
   return step(purpose, actor.providerCompanyId, ticket.context, ticket.seed, input.responses);
 }

@@ -66,7 +66,12 @@ export function loadFileHashOf(app: ProviderApplication): string {
 export type FeeView = { normalFeeMinor: number; reissueFeeMinor: number; currency: string };
 
 /** The fee to users in force at `now` for one application (claim 14), or null when none is set. */
-export async function currentFee(providerCompanyId: string, aid: string, now: Date, tx: Pick<ReturnType<typeof db>, "spFeeSchedule"> = db()): Promise<FeeView | null> {
+export async function currentFee(
+  providerCompanyId: string,
+  aid: string,
+  now: Date,
+  tx: Pick<ReturnType<typeof db>, "spFeeSchedule"> = db(),
+): Promise<FeeView | null> {
   const row = await tx.spFeeSchedule.findFirst({
     where: { providerCompanyId, applicationAid: aid, validFrom: { lte: now } },
     orderBy: { validFrom: "desc" },

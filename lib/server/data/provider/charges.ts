@@ -56,7 +56,11 @@ export type ChargesOverview = {
 };
 
 /** Claim 14: charges to users, normal and reissue apart, with totals per month for the chart. */
-export async function getChargesOverview(actor: ProviderActor, options: { months?: number; kind?: "normal_load" | "reissue_reload"; take?: number } = {}, now = new Date()): Promise<ChargesOverview> {
+export async function getChargesOverview(
+  actor: ProviderActor,
+  options: { months?: number; kind?: "normal_load" | "reissue_reload"; take?: number } = {},
+  now = new Date(),
+): Promise<ChargesOverview> {
   const providerCompanyId = actor.providerCompanyId;
   const span = lastMonths(now, options.months ?? 12);
   const [company, byKind, recent, rows] = await Promise.all([

@@ -40,14 +40,13 @@ export function nextPolicyVersion(version: string): string {
  * under (sp_credit_investigations.policy_version), so a reload shows which rules the reused
  * examination followed.
  */
-export async function updateCreditPolicy(
-  actor: ProviderActor,
-  input: Omit<CreditPolicy, "version">,
-): Promise<CreditPolicyView> {
+export async function updateCreditPolicy(actor: ProviderActor, input: Omit<CreditPolicy, "version">): Promise<CreditPolicyView> {
   const providerCompanyId = actor.providerCompanyId;
   await db().$transaction(async (tx) => {
     // Two saves at once take turns on the row, so each gets its own version.
-    const [current] = await tx.$queryRaw<{ version: string }[]>`SELECT version FROM sp_credit_policies WHERE provider_company_id = ${providerCompanyId} FOR UPDATE`;
+    const [current] = await tx.$queryRaw<
+      { version: string }[]
+    >`SELECT version FROM sp_credit_policies WHERE provider_company_id = ${providerCompanyId} FOR UPDATE`;
     const version = nextPolicyVersion(current ? current.version : `${providerCompanyId}-1`);
     await tx.spCreditPolicy.upsert({
       where: { providerCompanyId },

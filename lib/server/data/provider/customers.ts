@@ -43,7 +43,18 @@ export type CustomerDetail = {
   byCardId: { cardId: string; loads: CustomerLoad[] }[];
   /** Fig. 17: every load by the message id of its permission (platform-200 loads are only here). */
   byMessageId: CustomerLoad[];
-  examinations: { id: string; applicationAid: string; outcome: string; limitMinor: number; declaredIncomeMinor: number; existingLimitsMinor: number; investigatedAt: Date; investigatedBy: string; policyVersion: string; notes: string | null }[];
+  examinations: {
+    id: string;
+    applicationAid: string;
+    outcome: string;
+    limitMinor: number;
+    declaredIncomeMinor: number;
+    existingLimitsMinor: number;
+    investigatedAt: Date;
+    investigatedBy: string;
+    policyVersion: string;
+    notes: string | null;
+  }[];
 };
 
 /** One customer of the signed-in provider with its Figs. 14/17 data; another provider's id gives null. */
@@ -103,7 +114,10 @@ export type NewCustomer = { fullName: string; birthDate: Date | null; email: str
 
 /** A customer by number, or null when the desk has none with that number. */
 export async function findCustomerByNo(tx: Pick<Tx, "spCustomer">, providerCompanyId: string, customerNo: string) {
-  return tx.spCustomer.findUnique({ where: { providerCompanyId_customerNo: { providerCompanyId, customerNo } }, select: { id: true, customerNo: true, fullName: true } });
+  return tx.spCustomer.findUnique({
+    where: { providerCompanyId_customerNo: { providerCompanyId, customerNo } },
+    select: { id: true, customerNo: true, fullName: true },
+  });
 }
 
 /**
@@ -112,7 +126,11 @@ export async function findCustomerByNo(tx: Pick<Tx, "spCustomer">, providerCompa
  */
 export async function createCustomer(tx: Tx, providerCompanyId: string, input: NewCustomer, now: Date) {
   const prefix = `${providerCompanyId.slice(0, 3)}-`;
-  const last = await tx.spCustomer.findFirst({ where: { providerCompanyId, customerNo: { startsWith: prefix } }, orderBy: { customerNo: "desc" }, select: { customerNo: true } });
+  const last = await tx.spCustomer.findFirst({
+    where: { providerCompanyId, customerNo: { startsWith: prefix } },
+    orderBy: { customerNo: "desc" },
+    select: { customerNo: true },
+  });
   const n = last ? Number(last.customerNo.slice(prefix.length)) + 1 : 1;
   const data: Prisma.SpCustomerUncheckedCreateInput = {
     providerCompanyId,

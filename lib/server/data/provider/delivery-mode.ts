@@ -16,7 +16,12 @@ export type DeliveryModeView = { delivery: "push" | "pull"; effectiveAt: Date; m
  * (effectiveAt, then message id) than the one stored, so a replay or an older message arriving late
  * changes nothing (the inbox answers a duplicate before this runs anyway).
  */
-export async function storeDeliveryMode(tx: ProviderTx, providerCompanyId: string, message: MessageOf<"reissue-delivery-mode">, now: Date): Promise<HandlerOutcome> {
+export async function storeDeliveryMode(
+  tx: ProviderTx,
+  providerCompanyId: string,
+  message: MessageOf<"reissue-delivery-mode">,
+  now: Date,
+): Promise<HandlerOutcome> {
   const effectiveAt = new Date(message.effectiveAt);
   const changed = await tx.$executeRaw`
     INSERT INTO sp_delivery_modes (provider_company_id, delivery, effective_at, message_id, received_at)

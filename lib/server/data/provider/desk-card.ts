@@ -25,7 +25,11 @@ export async function describeCardAtDesk(
   // Our loads on this very card (platform 100, by card id; newest first): they name each application's own keys.
   const loadsOnCard =
     card.platformType === 100 && card.cardId
-      ? await db().spLoadRecord.findMany({ where: { providerCompanyId, cardId: card.cardId, status: "loaded" }, orderBy: { createdAt: "desc" }, select: { applicationAid: true, messageId: true } })
+      ? await db().spLoadRecord.findMany({
+          where: { providerCompanyId, cardId: card.cardId, status: "loaded" },
+          orderBy: { createdAt: "desc" },
+          select: { applicationAid: true, messageId: true },
+        })
       : [];
   const base = (i: number): GuideApplication => {
     const aid = catalog[i]!.aid;
@@ -38,11 +42,24 @@ export async function describeCardAtDesk(
   }
   const cardId = card.cardId;
   const [onThisCard, notice] = await Promise.all([
-    db().spLoadRecord.findFirst({ where: { providerCompanyId, cardId, status: "loaded" }, orderBy: { createdAt: "desc" }, select: { customer: { select: { customerNo: true, fullName: true } } } }),
-    db().spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: cardId } }, select: { oldCardId: true } }),
+    db().spLoadRecord.findFirst({
+      where: { providerCompanyId, cardId, status: "loaded" },
+      orderBy: { createdAt: "desc" },
+      select: { customer: { select: { customerNo: true, fullName: true } } },
+    }),
+    db().spReissueNotice.findUnique({
+      where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: cardId } },
+      select: { oldCardId: true },
+    }),
   ]);
   if (!notice) {
-    return { platformType: 100, customer: onThisCard?.customer ?? null, reissue: { status: "not-in-our-data" }, applications: catalog.map((_, i) => base(i)), othersOnCard };
+    return {
+      platformType: 100,
+      customer: onThisCard?.customer ?? null,
+      reissue: { status: "not-in-our-data" },
+      applications: catalog.map((_, i) => base(i)),
+      othersOnCard,
+    };
   }
   // Any generation: the old card, then the cards it replaced, nearest first (as the reload's step 706).
   const chain = await oldCardChain(db(), providerCompanyId, notice.oldCardId);

@@ -65,7 +65,18 @@ export async function scheduleFee(
   if (!start.ok) return err({ code: start.refusal, field: "effectiveFrom" });
   const company = await db().spCompany.findUniqueOrThrow({ where: { providerCompanyId }, select: { currency: true } });
   const created = await db().spFeeSchedule.createManyAndReturn({
-    data: [{ providerCompanyId, applicationAid: input.applicationAid, normalFeeMinor: input.normalFeeMinor, reissueFeeMinor: input.reissueFeeMinor, currency: company.currency, validFrom: start.validFrom, createdByUserId: actor.id, createdAt: now }],
+    data: [
+      {
+        providerCompanyId,
+        applicationAid: input.applicationAid,
+        normalFeeMinor: input.normalFeeMinor,
+        reissueFeeMinor: input.reissueFeeMinor,
+        currency: company.currency,
+        validFrom: start.validFrom,
+        createdByUserId: actor.id,
+        createdAt: now,
+      },
+    ],
     skipDuplicates: true,
     select: { id: true },
   });

@@ -40,8 +40,7 @@ export type FirstLoadApplication = {
 export type FirstLoadStarted = { customer: { id: string; customerNo: string; fullName: string }; applications: FirstLoadApplication[] };
 
 export type FirstLoadResult =
-  | { ok: true; value: FirstLoadStarted }
-  | { ok: false; error: { refusal: ReloadRefusal } | { fieldErrors: Record<string, string[]> } };
+  { ok: true; value: FirstLoadStarted } | { ok: false; error: { refusal: ReloadRefusal } | { fieldErrors: Record<string, string[]> } };
 
 function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
@@ -71,14 +70,20 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
   const policy = await getCreditPolicy(actor);
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
   const apps = await Promise.all(
-    [...new Set(input.applicationAids)].map(async (aid) => ({ aid, app: findApplication(providerCompanyId, aid), fee: await currentFee(providerCompanyId, aid, now) })),
+    [...new Set(input.applicationAids)].map(async (aid) => ({
+      aid,
+      app: findApplication(providerCompanyId, aid),
+      fee: await currentFee(providerCompanyId, aid, now),
+    })),
   );
 
   const run = () =>
     db().$transaction(
       async (tx) => {
         const customer =
-          input.customer.kind === "existing" ? await findCustomerByNo(tx, providerCompanyId, input.customer.customerNo) : await createCustomer(tx, providerCompanyId, input.customer, now);
+          input.customer.kind === "existing"
+            ? await findCustomerByNo(tx, providerCompanyId, input.customer.customerNo)
+            : await createCustomer(tx, providerCompanyId, input.customer, now);
         if (!customer) return null;
         const results: (Omit<FirstLoadApplication, "permission"> & { permissionId: string | null; outboxId: string | null })[] = [];
         for (const { aid, app, fee } of apps) {
@@ -94,7 +99,12 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
             });
             continue;
           }
-          const examination = examineFirstLoad(policy, { appletKind: app.kind, declaredIncomeMinor: input.declaredIncomeMinor, existingLimitsMinor: input.existingLimitsMinor, currency: fee.currency });
+          const examination = examineFirstLoad(policy, {
+            appletKind: app.kind,
+            declaredIncomeMinor: input.declaredIncomeMinor,
+            existingLimitsMinor: input.existingLimitsMinor,
+            currency: fee.currency,
+          });
           const inv = await tx.spCreditInvestigation.create({
             data: {
               providerCompanyId,
@@ -113,20 +123,43 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
           });
           const exam = { ...examination, notes: [...examination.notes], id: inv.id };
           if (examination.outcome === "declined") {
-            results.push({ aid, name: app.name, fee, examination: exam, refusal: reloadRefusal("examination-declined", "examination", { notes: [...examination.notes] }, aid), permissionId: null, outboxId: null });
+            results.push({
+              aid,
+              name: app.name,
+              fee,
+              examination: exam,
+              refusal: reloadRefusal("examination-declined", "examination", { notes: [...examination.notes] }, aid),
+              permissionId: null,
+              outboxId: null,
+            });
             continue;
           }
           const sent = await enqueuePermissionRequest(
             tx,
             providerCompanyId,
             issuerCompanyId,
-            { kind: "first_load", card, applicationAid: aid, loadFileHash: loadFileHashOf(app), customerId: customer.id, creditInvestigationId: inv.id, operatorUserId: actor.id },
+            {
+              kind: "first_load",
+              card,
+              applicationAid: aid,
+              loadFileHash: loadFileHashOf(app),
+              customerId: customer.id,
+              creditInvestigationId: inv.id,
+              operatorUserId: actor.id,
+            },
             now,
           );
           results.push({ aid, name: app.name, fee, examination: exam, refusal: null, permissionId: sent.permissionId, outboxId: sent.outboxId });
         }
         if (input.reloadCaseId) {
-          await markContinuedAsFirstLoad(tx, providerCompanyId, input.reloadCaseId, customer.customerNo, apps.map((a) => a.aid), now);
+          await markContinuedAsFirstLoad(
+            tx,
+            providerCompanyId,
+            input.reloadCaseId,
+            customer.customerNo,
+            apps.map((a) => a.aid),
+            now,
+          );
         }
         return { customer, results };
       },
@@ -145,7 +178,11 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
 
   const outboxIds = done.results.flatMap((r) => (r.outboxId ? [r.outboxId] : []));
   if (outboxIds.length) await deliverNow(outboxIds);
-  const views = await getPermissionViews(actor, done.results.flatMap((r) => (r.permissionId ? [r.permissionId] : [])), now);
+  const views = await getPermissionViews(
+    actor,
+    done.results.flatMap((r) => (r.permissionId ? [r.permissionId] : [])),
+    now,
+  );
   const byId = new Map(views.map((v) => [v.status === "granted" ? v.grant.permissionId : v.permissionId, v]));
   return {
     ok: true,

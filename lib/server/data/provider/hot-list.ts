@@ -31,7 +31,9 @@ export type HotListEntry = {
 /** Serialises hot list changes of one provider until the transaction ends. */
 async function lockHotList(tx: Tx, providerCompanyId: string): Promise<number> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sp_hot_list:${providerCompanyId}`}))`;
-  const rows = await tx.$queryRaw<{ next: bigint }[]>`SELECT COALESCE(MAX(change_seq), 0) + 1 AS next FROM sp_hot_list WHERE provider_company_id = ${providerCompanyId}`;
+  const rows = await tx.$queryRaw<
+    { next: bigint }[]
+  >`SELECT COALESCE(MAX(change_seq), 0) + 1 AS next FROM sp_hot_list WHERE provider_company_id = ${providerCompanyId}`;
   return Number(rows[0]?.next ?? 1);
 }
 
@@ -51,7 +53,10 @@ const ledgerKeyOf = (m: HotListMessage) => (m.platformType === 100 ? { cardId: m
 export async function applyCardBlocked(tx: Tx, providerCompanyId: string, message: MessageOf<"card-blocked">, now: Date): Promise<HandlerOutcome> {
   const next = await lockHotList(tx, providerCompanyId);
   const blockMessageId = message.header.messageId;
-  const existing = await tx.spHotListEntry.findUnique({ where: { providerCompanyId_blockMessageId: { providerCompanyId, blockMessageId } }, select: { status: true } });
+  const existing = await tx.spHotListEntry.findUnique({
+    where: { providerCompanyId_blockMessageId: { providerCompanyId, blockMessageId } },
+    select: { status: true },
+  });
   if (existing) return { summary: `Block ${blockMessageId} was already lifted (the withdrawal arrived first): ${referenceOf(message)} stays usable.` };
   await tx.spHotListEntry.create({
     data: {
@@ -75,9 +80,18 @@ export async function applyCardBlocked(tx: Tx, providerCompanyId: string, messag
 export async function applyCardUnblocked(tx: Tx, providerCompanyId: string, message: MessageOf<"card-unblocked">, now: Date): Promise<HandlerOutcome> {
   const next = await lockHotList(tx, providerCompanyId);
   const { blockMessageId } = message;
-  const existing = await tx.spHotListEntry.findUnique({ where: { providerCompanyId_blockMessageId: { providerCompanyId, blockMessageId } }, select: { id: true, status: true } });
+  const existing = await tx.spHotListEntry.findUnique({
+    where: { providerCompanyId_blockMessageId: { providerCompanyId, blockMessageId } },
+    select: { id: true, status: true },
+  });
   if (existing?.status === "unblocked") return { summary: `Block ${blockMessageId} was already lifted.` };
-  const lifted = { status: "unblocked" as const, unblockedAt: new Date(message.unblockedAt), unblockMessageId: message.header.messageId, changeSeq: next, changedAt: now };
+  const lifted = {
+    status: "unblocked" as const,
+    unblockedAt: new Date(message.unblockedAt),
+    unblockMessageId: message.header.messageId,
+    changeSeq: next,
+    changedAt: now,
+  };
   if (existing) {
     await tx.spHotListEntry.update({ where: { id: existing.id }, data: lifted });
     await unfreezeValues(tx, providerCompanyId, ledgerKeyOf(message), now);
@@ -131,27 +145,29 @@ export async function checkCardAtDesk(actor: ProviderActor, card: { platformType
 export const MAX_HOT_LIST_PAGE = 1000;
 
 /** Changes to a provider's hot list after `since` (a change sequence number), oldest first. */
-export async function listHotListChanges(providerCompanyId: string, since: number, limit = MAX_HOT_LIST_PAGE): Promise<{ entries: HotListEntry[]; cursor: number; hasMore: boolean }> {
+export async function listHotListChanges(
+  providerCompanyId: string,
+  since: number,
+  limit = MAX_HOT_LIST_PAGE,
+): Promise<{ entries: HotListEntry[]; cursor: number; hasMore: boolean }> {
   const rows = await db().spHotListEntry.findMany({
     where: { providerCompanyId, changeSeq: { gt: since } },
     orderBy: { changeSeq: "asc" },
     take: limit + 1,
   });
   const page = rows.slice(0, limit);
-  const entries = page.map(
-    (r): HotListEntry => ({
-      changeSeq: Number(r.changeSeq),
-      status: r.status,
-      platformType: r.platformType,
-      cardId: r.cardId,
-      loadMessageIds: r.loadMessageIds,
-      reason: r.reason,
-      blockedAt: r.blockedAt.toISOString(),
-      unblockedAt: r.unblockedAt?.toISOString() ?? null,
-      blockMessageId: r.blockMessageId,
-      changedAt: r.changedAt.toISOString(),
-    }),
-  );
+  const entries = page.map((r): HotListEntry => ({
+    changeSeq: Number(r.changeSeq),
+    status: r.status,
+    platformType: r.platformType,
+    cardId: r.cardId,
+    loadMessageIds: r.loadMessageIds,
+    reason: r.reason,
+    blockedAt: r.blockedAt.toISOString(),
+    unblockedAt: r.unblockedAt?.toISOString() ?? null,
+    blockMessageId: r.blockMessageId,
+    changedAt: r.changedAt.toISOString(),
+  }));
   return { entries, cursor: entries.at(-1)?.changeSeq ?? since, hasMore: rows.length > limit };
 }
 
@@ -185,7 +201,6 @@ export async function providerOfTerminalToken(token: string): Promise<string | n
   const row = await db().spTerminalToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { providerCompanyId: true, revokedAt: true } });
   return row && !row.revokedAt ? row.providerCompanyId : null;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // The terminals' endpoint (GET /api/providers/<company id>/hot-list), as a function of what the
@@ -223,13 +238,18 @@ export async function serveHotList(req: HotListRequest): Promise<HotListResponse
   let provider: string | null;
   if (req.bearer !== null) {
     provider = await providerOfTerminalToken(req.bearer);
-    if (!provider) return json(401, { error: "unauthenticated", message: "Unknown or revoked terminal token." }, { "www-authenticate": 'Bearer realm="hot-list"' });
+    if (!provider)
+      return json(401, { error: "unauthenticated", message: "Unknown or revoked terminal token." }, { "www-authenticate": 'Bearer realm="hot-list"' });
   } else if (req.sessionProvider !== null) {
     provider = req.sessionProvider;
   } else if (req.sessionOtherRole) {
     return json(403, { error: "forbidden", message: "The hot list is for the provider's own desks and terminals." });
   } else {
-    return json(401, { error: "unauthenticated", message: "Sign in as the provider, or send a terminal token." }, { "www-authenticate": 'Bearer realm="hot-list"' });
+    return json(
+      401,
+      { error: "unauthenticated", message: "Sign in as the provider, or send a terminal token." },
+      { "www-authenticate": 'Bearer realm="hot-list"' },
+    );
   }
   if (provider !== req.companyId) return json(403, { error: "forbidden", message: "This is another provider's hot list." });
   const since = req.since === null || req.since === "" ? 0 : /^\d{1,15}$/.test(req.since) ? Number(req.since) : null;
@@ -237,7 +257,8 @@ export async function serveHotList(req: HotListRequest): Promise<HotListResponse
   const format = req.format ?? (req.accept?.includes("text/csv") ? "csv" : "json");
   if (format !== "json" && format !== "csv") return json(400, { error: "invalid", field: "format", message: "format must be json or csv." });
   const page = await listHotListChanges(provider, since);
-  const body = format === "csv" ? hotListCsv(page.entries) : JSON.stringify({ provider, since, cursor: page.cursor, hasMore: page.hasMore, entries: page.entries });
+  const body =
+    format === "csv" ? hotListCsv(page.entries) : JSON.stringify({ provider, since, cursor: page.cursor, hasMore: page.hasMore, entries: page.entries });
   const etag = `"${createHash("sha256").update(`${format}\n${body}`).digest("base64url").slice(0, 27)}"`;
   const headers = {
     "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
@@ -246,7 +267,10 @@ export async function serveHotList(req: HotListRequest): Promise<HotListResponse
     "x-hot-list-cursor": String(page.cursor),
     vary: "Authorization, Cookie, Accept",
   };
-  const matches = req.ifNoneMatch?.split(",").map((t) => t.trim().replace(/^W\//, "")).some((t) => t === etag || t === "*");
+  const matches = req.ifNoneMatch
+    ?.split(",")
+    .map((t) => t.trim().replace(/^W\//, ""))
+    .some((t) => t === etag || t === "*");
   if (matches) return { status: 304, headers, body: "" };
   return { status: 200, headers, body };
 }

@@ -17,7 +17,9 @@ export const loadRecordColumns = {
 } as const satisfies Prisma.SpLoadRecordSelect;
 
 /** The examination a load was made under, as the desk shows it next to the load. */
-export const loadExaminationSelect = { select: { outcome: true, limitMinor: true, investigatedAt: true, policyVersion: true } } as const satisfies Prisma.SpLoadRecord$investigationArgs;
+export const loadExaminationSelect = {
+  select: { outcome: true, limitMinor: true, investigatedAt: true, policyVersion: true },
+} as const satisfies Prisma.SpLoadRecord$investigationArgs;
 
 export type LoadRecordColumns = Prisma.SpLoadRecordGetPayload<{ select: typeof loadRecordColumns }>;
 export type LoadExamination = Prisma.SpCreditInvestigationGetPayload<typeof loadExaminationSelect>;

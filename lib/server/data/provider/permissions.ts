@@ -39,7 +39,12 @@ function carriedOf(row: { kind: string; previousLoad: { valueMinor: number | nul
 }
 
 function installParamsOf(row: PermissionRow, kind: Parameters<typeof installParamsFor>[0], currency: string) {
-  return installParamsFor(kind, { limitMinor: row.investigation?.limitMinor ?? 0, currency, holderReference: row.customer.customerNo, carried: carriedOf(row) });
+  return installParamsFor(kind, {
+    limitMinor: row.investigation?.limitMinor ?? 0,
+    currency,
+    holderReference: row.customer.customerNo,
+    carried: carriedOf(row),
+  });
 }
 
 /** A permission the desk's browser can load with: the token the card checks and what to load. */
@@ -63,7 +68,14 @@ export type PermissionView =
   | { status: "waiting"; permissionId: string; applicationAid: string; requestMessageId: string }
   | { status: "granted"; grant: GrantView; requestMessageId: string }
   | { status: "refused"; permissionId: string; applicationAid: string; requestMessageId: string; replyMessageId: string; refusal: ReloadRefusal }
-  | { status: "loaded" | "failed" | "abandoned"; permissionId: string; applicationAid: string; requestMessageId: string; replyMessageId: string | null; failureReason: string | null };
+  | {
+      status: "loaded" | "failed" | "abandoned";
+      permissionId: string;
+      applicationAid: string;
+      requestMessageId: string;
+      replyMessageId: string | null;
+      failureReason: string | null;
+    };
 
 /** The issuer's refusal code as our handler stored it (validated on receipt); anything else reads as "other". */
 export function issuerReasonOf(stored: string | null): PermissionRefusalReason {
@@ -128,9 +140,23 @@ type ViewFacts = {
  * lookup were four more): the customer number, the examination's limit, the old load's value, the fee
  * in force at `now`. `forUpdate` locks the permission rows for the caller's transaction.
  */
-export async function permissionRows(client: Pick<Tx, "$queryRaw">, providerCompanyId: string, ids: readonly string[], now: Date, forUpdate = false): Promise<PermissionRow[]> {
+export async function permissionRows(
+  client: Pick<Tx, "$queryRaw">,
+  providerCompanyId: string,
+  ids: readonly string[],
+  now: Date,
+  forUpdate = false,
+): Promise<PermissionRow[]> {
   if (ids.length === 0) return [];
-  const rows = await client.$queryRaw<(Omit<PermissionRow, "customer" | "investigation" | "previousLoad"> & { customerNo: string; limitMinor: number | null; prevValueMinor: number | null; prevValueUnit: string | null; prevId: string | null })[]>`
+  const rows = await client.$queryRaw<
+    (Omit<PermissionRow, "customer" | "investigation" | "previousLoad"> & {
+      customerNo: string;
+      limitMinor: number | null;
+      prevValueMinor: number | null;
+      prevValueUnit: string | null;
+      prevId: string | null;
+    })[]
+  >`
     SELECT p.id::text AS id, p.provider_company_id AS "providerCompanyId", p.kind::text AS kind, p.request_message_id AS "requestMessageId", p.platform_type AS "platformType",
            p.application_aid AS "applicationAid", p.load_file_hash AS "loadFileHash", p.card_id AS "cardId", p.surface_number_last4 AS "surfaceNumberLast4",
            p.customer_id::text AS "customerId", p.credit_investigation_id::text AS "creditInvestigationId", p.previous_load_id::text AS "previousLoadId",
@@ -196,21 +222,31 @@ export async function enqueuePermissionRequest(tx: Tx, providerCompanyId: string
   const card = request.card;
   const sent =
     request.kind === "first_load"
-      ? await enqueueMessage(tx, "loading-permission-request", { issuerCompanyId, providerCompanyId, now }, {
-          platformType: card.platformType,
-          kind: "first-load",
-          applicationId: request.applicationAid,
-          ...cardFields(card),
-          loadFileHash: request.loadFileHash,
-        })
-      : await enqueueMessage(tx, "reload-permission-request", { issuerCompanyId, providerCompanyId, now }, {
-          platformType: card.platformType,
-          kind: "reload",
-          applicationId: request.applicationAid,
-          originalMessageId: request.originalMessageId,
-          ...cardFields(card),
-          loadFileHash: request.loadFileHash,
-        });
+      ? await enqueueMessage(
+          tx,
+          "loading-permission-request",
+          { issuerCompanyId, providerCompanyId, now },
+          {
+            platformType: card.platformType,
+            kind: "first-load",
+            applicationId: request.applicationAid,
+            ...cardFields(card),
+            loadFileHash: request.loadFileHash,
+          },
+        )
+      : await enqueueMessage(
+          tx,
+          "reload-permission-request",
+          { issuerCompanyId, providerCompanyId, now },
+          {
+            platformType: card.platformType,
+            kind: "reload",
+            applicationId: request.applicationAid,
+            originalMessageId: request.originalMessageId,
+            ...cardFields(card),
+            loadFileHash: request.loadFileHash,
+          },
+        );
   const row = await tx.spPermission.create({
     data: {
       providerCompanyId,
@@ -274,7 +310,10 @@ async function abandonPermissionTx(tx: Tx, providerCompanyId: string, id: string
 /** The desk gives up permissions it will not use (the operator cancelled or left). */
 export async function abandonPermissions(actor: ProviderActor, ids: readonly string[], why: string, now = new Date()): Promise<void> {
   await db().$transaction(async (tx) => {
-    const rows = await tx.spPermission.findMany({ where: { providerCompanyId: actor.providerCompanyId, id: { in: [...ids] } }, select: { id: true, replyMessageId: true } });
+    const rows = await tx.spPermission.findMany({
+      where: { providerCompanyId: actor.providerCompanyId, id: { in: [...ids] } },
+      select: { id: true, replyMessageId: true },
+    });
     for (const r of rows) await abandonPermissionTx(tx, actor.providerCompanyId, r.id, r.replyMessageId, why, now);
   });
 }
@@ -299,13 +338,31 @@ export async function storePermissionGrant(tx: Tx, providerCompanyId: string, me
   const messageId = message.header.messageId;
   const request = await requestOf(tx, providerCompanyId, message);
   if (!request) return { summary: `permission ${messageId} answers no request of ours; not used` };
-  if (request.status !== "requested") return { summary: `permission ${messageId}: request ${request.requestMessageId} was already ${request.status}; not used` };
+  if (request.status !== "requested")
+    return { summary: `permission ${messageId}: request ${request.requestMessageId} was already ${request.status}; not used` };
   const kind = message.kind === "reload" ? "reload" : "first_load";
   const original = message.kind === "reload" ? message.originalMessageId : null;
   const mismatch =
-    request.applicationAid !== message.applicationId ? "another application" : request.loadFileHash !== message.loadFileHash ? "another load file" : request.kind !== kind ? "another kind of load" : request.originalMessageId !== original ? "another original permission" : null;
+    request.applicationAid !== message.applicationId
+      ? "another application"
+      : request.loadFileHash !== message.loadFileHash
+        ? "another load file"
+        : request.kind !== kind
+          ? "another kind of load"
+          : request.originalMessageId !== original
+            ? "another original permission"
+            : null;
   if (mismatch) {
-    await tx.spPermission.update({ where: { id: request.id }, data: { status: "abandoned", replyMessageId: messageId, failureReason: `the grant names ${mismatch} than we asked for`, answeredAt: now, finishedAt: now } });
+    await tx.spPermission.update({
+      where: { id: request.id },
+      data: {
+        status: "abandoned",
+        replyMessageId: messageId,
+        failureReason: `the grant names ${mismatch} than we asked for`,
+        answeredAt: now,
+        finishedAt: now,
+      },
+    });
     return { summary: `permission ${messageId} names ${mismatch} than request ${request.requestMessageId}; not used` };
   }
   await tx.spPermission.update({
@@ -331,7 +388,16 @@ async function openPendingLoad(
   tx: Tx,
   providerCompanyId: string,
   messageId: string,
-  request: { cardId: string | null; surfaceNumberLast4: string | null; platformType: number; applicationAid: string; customerId: string; creditInvestigationId: string | null; kind: "first_load" | "reload"; previousLoadId: string | null },
+  request: {
+    cardId: string | null;
+    surfaceNumberLast4: string | null;
+    platformType: number;
+    applicationAid: string;
+    customerId: string;
+    creditInvestigationId: string | null;
+    kind: "first_load" | "reload";
+    previousLoadId: string | null;
+  },
   now: Date,
 ) {
   // ON CONFLICT DO NOTHING: a reload already recorded for the old load keeps it (partial unique index).
@@ -392,7 +458,16 @@ export async function takeCarriedPermission(
       requestedAt: now,
       answeredAt: now,
     },
-    select: { id: true, cardId: true, surfaceNumberLast4: true, platformType: true, applicationAid: true, customerId: true, creditInvestigationId: true, previousLoadId: true },
+    select: {
+      id: true,
+      cardId: true,
+      surfaceNumberLast4: true,
+      platformType: true,
+      applicationAid: true,
+      customerId: true,
+      creditInvestigationId: true,
+      previousLoadId: true,
+    },
   });
   await openPendingLoad(tx, providerCompanyId, carried.messageId, { ...row, kind: "reload" }, now);
   return { permissionId: row.id };
@@ -402,10 +477,18 @@ export async function takeCarriedPermission(
 export async function storePermissionRefusal(tx: Tx, providerCompanyId: string, message: RefusalMessage, now: Date): Promise<HandlerOutcome> {
   const request = await requestOf(tx, providerCompanyId, message);
   if (!request) return { summary: `refusal ${message.header.messageId} answers no request of ours` };
-  if (request.status !== "requested") return { summary: `refusal ${message.header.messageId}: request ${request.requestMessageId} was already ${request.status}` };
+  if (request.status !== "requested")
+    return { summary: `refusal ${message.header.messageId}: request ${request.requestMessageId} was already ${request.status}` };
   await tx.spPermission.update({
     where: { id: request.id },
-    data: { status: "refused", replyMessageId: message.header.messageId, refusalReason: message.reason, refusalText: message.text, answeredAt: now, finishedAt: now },
+    data: {
+      status: "refused",
+      replyMessageId: message.header.messageId,
+      refusalReason: message.reason,
+      refusalText: message.text,
+      answeredAt: now,
+      finishedAt: now,
+    },
   });
   return { summary: `${message.kind} permission for ${message.applicationId} refused: ${message.reason}` };
 }
@@ -416,13 +499,29 @@ export async function storePermissionRefusal(tx: Tx, providerCompanyId: string, 
 export type CardLoadOutcome = { status: "loaded"; receipt: string } | { status: "failed"; statusWord: number; step: string };
 
 export type LoadRecorded =
-  | { ok: true; value: { status: "loaded"; loadRecordId: string; messageId: string; charge: { kind: "normal_load" | "reissue_reload"; amountMinor: number; currency: string }; issuer: string | null } }
+  | {
+      ok: true;
+      value: {
+        status: "loaded";
+        loadRecordId: string;
+        messageId: string;
+        charge: { kind: "normal_load" | "reissue_reload"; amountMinor: number; currency: string };
+        issuer: string | null;
+      };
+    }
   | { ok: false; error: ReloadRefusal & { loadRecordId: string | null } };
 
 /** Checks that `receipt` is the card's receipt for exactly this permission (the issuer then checks its signature). */
 export function checkReceipt(
   receiptB64: string,
-  permission: { replyMessageId: string; applicationAid: string; loadFileHash: string; kind: "first_load" | "reload"; platformType: number; cardId: string | null },
+  permission: {
+    replyMessageId: string;
+    applicationAid: string;
+    loadFileHash: string;
+    kind: "first_load" | "reload";
+    platformType: number;
+    cardId: string | null;
+  },
 ): string | null {
   let bytes: Uint8Array;
   try {
@@ -439,7 +538,8 @@ export function checkReceipt(
   if (info.loadFileHash !== permission.loadFileHash) return "it names another load file";
   if (info.kind !== (permission.kind === "reload" ? "reload" : "first-load")) return `it is for a ${info.kind}`;
   // On platform 100 the provider knows the card id and can check the binding itself; on 200 only the issuer can.
-  if (permission.platformType === 100 && permission.cardId && info.cardBinding !== cardBinding(permission.cardId, permission.replyMessageId)) return "it is bound to another card";
+  if (permission.platformType === 100 && permission.cardId && info.cardBinding !== cardBinding(permission.cardId, permission.replyMessageId))
+    return "it is bound to another card";
   return null;
 }
 
@@ -450,7 +550,13 @@ export function checkReceipt(
  * card (or a receipt that is not for this permission) marks it failed, charges nothing, and tells
  * the issuer the status word. A second call for the same permission answers the first result.
  */
-export async function recordCardLoad(actor: ProviderActor, permissionId: string, outcome: CardLoadOutcome, now = new Date(), within?: RecordHooks): Promise<LoadRecorded> {
+export async function recordCardLoad(
+  actor: ProviderActor,
+  permissionId: string,
+  outcome: CardLoadOutcome,
+  now = new Date(),
+  within?: RecordHooks,
+): Promise<LoadRecorded> {
   const providerCompanyId = actor.providerCompanyId;
   const result = await db().$transaction(async (tx) => {
     await within?.before(tx);
@@ -466,13 +572,25 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
     const record = p.loadRecord;
     if (p.status === "loaded" && record?.charge) {
       return {
-        recorded: { ok: true, value: { status: "loaded", loadRecordId: record.id, messageId: record.messageId, charge: { kind: record.charge.kind, amountMinor: record.charge.amountMinor, currency: record.charge.currency }, issuer: null } },
+        recorded: {
+          ok: true,
+          value: {
+            status: "loaded",
+            loadRecordId: record.id,
+            messageId: record.messageId,
+            charge: { kind: record.charge.kind, amountMinor: record.charge.amountMinor, currency: record.charge.currency },
+            issuer: null,
+          },
+        },
         outboxId: null,
       };
     }
     if (p.status !== "granted" || !record) {
       const why = p.status === "failed" ? (p.failureReason ?? "the load failed") : `the permission is ${p.status}`;
-      return { recorded: { ok: false, error: { ...reloadRefusal("card-refused-load", "load", { failure: why }, p.applicationAid), loadRecordId: record?.id ?? null } }, outboxId: null };
+      return {
+        recorded: { ok: false, error: { ...reloadRefusal("card-refused-load", "load", { failure: why }, p.applicationAid), loadRecordId: record?.id ?? null } },
+        outboxId: null,
+      };
     }
     const problem = outcome.status === "loaded" ? checkReceipt(outcome.receipt, { ...p, replyMessageId: p.replyMessageId }) : null;
     if (outcome.status === "loaded" && !problem) {
@@ -486,20 +604,44 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
       const carried = carriedOf(p);
       await tx.spLoadRecord.update({
         where: { id: record.id },
-        data: { status: "loaded", receipt: new Uint8Array(fromBase64Url(outcome.receipt)), loadedAt: now, ...(installed ? { valueMinor: installed.valueMinor, valueUnit: installed.unit } : {}) },
+        data: {
+          status: "loaded",
+          receipt: new Uint8Array(fromBase64Url(outcome.receipt)),
+          loadedAt: now,
+          ...(installed ? { valueMinor: installed.valueMinor, valueUnit: installed.unit } : {}),
+        },
         select: { id: true },
       });
-      await tx.spUserCharge.create({ data: { providerCompanyId, customerId: p.customerId, loadRecordId: record.id, kind: charge.kind, amountMinor: charge.amountMinor, currency: charge.currency, chargedAt: now }, select: { id: true } });
-      if (installed) await appendLoadValue(tx, providerCompanyId, record.id, installed, now, carried && p.previousLoadId ? p.previousLoadId : null);
-      const sent = await enqueueMessage(tx, "load-confirmation", { issuerCompanyId: await issuerOf(tx, providerCompanyId), providerCompanyId, inReplyTo: undefined, now }, {
-        platformType: p.platformType as 100 | 200,
-        permissionMessageId: p.replyMessageId,
-        applicationId: p.applicationAid,
-        outcome: { status: "loaded", receipt: outcome.receipt },
-        ...(carried && installed ? { carriedOver: installed } : {}),
-        userCharge: { kind: charge.kind === "reissue_reload" ? "reissue-reload" : "normal-load", amountMinor: charge.amountMinor, currency: charge.currency },
+      await tx.spUserCharge.create({
+        data: {
+          providerCompanyId,
+          customerId: p.customerId,
+          loadRecordId: record.id,
+          kind: charge.kind,
+          amountMinor: charge.amountMinor,
+          currency: charge.currency,
+          chargedAt: now,
+        },
+        select: { id: true },
       });
-      return { recorded: { ok: true, value: { status: "loaded", loadRecordId: record.id, messageId: record.messageId, charge, issuer: null } }, outboxId: sent.outboxId };
+      if (installed) await appendLoadValue(tx, providerCompanyId, record.id, installed, now, carried && p.previousLoadId ? p.previousLoadId : null);
+      const sent = await enqueueMessage(
+        tx,
+        "load-confirmation",
+        { issuerCompanyId: await issuerOf(tx, providerCompanyId), providerCompanyId, inReplyTo: undefined, now },
+        {
+          platformType: p.platformType as 100 | 200,
+          permissionMessageId: p.replyMessageId,
+          applicationId: p.applicationAid,
+          outcome: { status: "loaded", receipt: outcome.receipt },
+          ...(carried && installed ? { carriedOver: installed } : {}),
+          userCharge: { kind: charge.kind === "reissue_reload" ? "reissue-reload" : "normal-load", amountMinor: charge.amountMinor, currency: charge.currency },
+        },
+      );
+      return {
+        recorded: { ok: true, value: { status: "loaded", loadRecordId: record.id, messageId: record.messageId, charge, issuer: null } },
+        outboxId: sent.outboxId,
+      };
     }
     const sw = outcome.status === "failed" ? outcome.statusWord : null;
     const why =
@@ -510,12 +652,17 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
     await tx.spLoadRecord.update({ where: { id: record.id }, data: { status: "failed", failureReason: why } });
     let outboxId: string | null = null;
     if (sw !== null && sw !== 0x9000) {
-      const sent = await enqueueMessage(tx, "load-confirmation", { issuerCompanyId: await issuerOf(tx, providerCompanyId), providerCompanyId, now }, {
-        platformType: p.platformType as 100 | 200,
-        permissionMessageId: p.replyMessageId,
-        applicationId: p.applicationAid,
-        outcome: { status: "failed", statusWord: formatStatusWord(sw) },
-      });
+      const sent = await enqueueMessage(
+        tx,
+        "load-confirmation",
+        { issuerCompanyId: await issuerOf(tx, providerCompanyId), providerCompanyId, now },
+        {
+          platformType: p.platformType as 100 | 200,
+          permissionMessageId: p.replyMessageId,
+          applicationId: p.applicationAid,
+          outcome: { status: "failed", statusWord: formatStatusWord(sw) },
+        },
+      );
       outboxId = sent.outboxId;
     }
     const refusal = reloadRefusal(sw !== null ? "card-refused-load" : "receipt-mismatch", "load", { failure: why }, p.applicationAid);
@@ -525,9 +672,12 @@ export async function recordCardLoad(actor: ProviderActor, permissionId: string,
     const [delivered] = await deliverNowWithReceipts([result.outboxId]);
     if (result.recorded.ok) {
       // The delivery says what the issuer answered; a message another worker delivered meanwhile is read back.
-      const receipt = delivered?.receipt ? { status: "delivered", receipt: delivered.receipt } : await db().outboxMessage.findUnique({ where: { id: result.outboxId }, select: { status: true, receipt: true } });
+      const receipt = delivered?.receipt
+        ? { status: "delivered", receipt: delivered.receipt }
+        : await db().outboxMessage.findUnique({ where: { id: result.outboxId }, select: { status: true, receipt: true } });
       const r = receipt?.receipt as { status?: string; summary?: string; message?: string } | null;
-      result.recorded.value.issuer = receipt?.status === "pending" ? "The issuer has not taken the confirmation yet; it will be sent again." : (r?.summary ?? r?.message ?? null);
+      result.recorded.value.issuer =
+        receipt?.status === "pending" ? "The issuer has not taken the confirmation yet; it will be sent again." : (r?.summary ?? r?.message ?? null);
     }
   }
   return result.recorded;

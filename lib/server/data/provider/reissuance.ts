@@ -55,7 +55,12 @@ export async function storeReissuanceInformationReply(
  * Fig. 15 (steps 1105, Fig. 16): the issuer's reissue OK/NG and, when OK, the message id of the
  * permission under which we loaded the application on the old card. Never a card id.
  */
-export async function storeCardInformationReply(tx: Tx, providerCompanyId: string, message: MessageOf<"card-information-reply">, now: Date): Promise<HandlerOutcome> {
+export async function storeCardInformationReply(
+  tx: Tx,
+  providerCompanyId: string,
+  message: MessageOf<"card-information-reply">,
+  now: Date,
+): Promise<HandlerOutcome> {
   const requestMessageId = message.header.inReplyTo;
   const inquiry = requestMessageId
     ? await tx.spCardInquiry.findUnique({ where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId } } })
@@ -74,17 +79,31 @@ export async function storeCardInformationReply(tx: Tx, providerCompanyId: strin
     },
   });
   return {
-    summary: message.result.reissue === "OK" ? `reissue OK for ${inquiry.applicationAid}: original ${message.result.originalMessageId}` : `reissue NG for ${inquiry.applicationAid}: ${message.result.reason}`,
+    summary:
+      message.result.reissue === "OK"
+        ? `reissue OK for ${inquiry.applicationAid}: original ${message.result.originalMessageId}`
+        : `reissue NG for ${inquiry.applicationAid}: ${message.result.reason}`,
   };
 }
 
-export type ReissueNoticeRow = { id: string; oldCardId: string; reissuedCardId: string; reissuedAt: Date; receivedAt: Date; sourceMessageId: string; via: "push" | "pull" };
+export type ReissueNoticeRow = {
+  id: string;
+  oldCardId: string;
+  reissuedCardId: string;
+  reissuedAt: Date;
+  receivedAt: Date;
+  sourceMessageId: string;
+  via: "push" | "pull";
+};
 
 /** Fig. 13 (provider side): the reissuance information received, newest first; `query` matches either card id. */
 export async function listReissueNotices(actor: ProviderActor, options: { query?: string; take?: number } = {}): Promise<ReissueNoticeRow[]> {
   const q = options.query?.trim().toUpperCase();
   return db().spReissueNotice.findMany({
-    where: { providerCompanyId: actor.providerCompanyId, ...(q ? { OR: [{ oldCardId: { contains: q } }, { reissuedCardId: { contains: q } }, { sourceMessageId: { contains: q } }] } : {}) },
+    where: {
+      providerCompanyId: actor.providerCompanyId,
+      ...(q ? { OR: [{ oldCardId: { contains: q } }, { reissuedCardId: { contains: q } }, { sourceMessageId: { contains: q } }] } : {}),
+    },
     orderBy: { receivedAt: "desc" },
     take: options.take ?? 200,
     select: { id: true, oldCardId: true, reissuedCardId: true, reissuedAt: true, receivedAt: true, sourceMessageId: true, via: true },
@@ -109,10 +128,29 @@ export async function listCardInquiries(actor: ProviderActor, options: { query?:
   return db().spCardInquiry.findMany({
     where: {
       providerCompanyId: actor.providerCompanyId,
-      ...(q ? { OR: [{ applicationAid: { contains: q } }, { requestMessageId: { contains: q } }, { originalMessageId: { contains: q } }, { replyMessageId: { contains: q } }] } : {}),
+      ...(q
+        ? {
+            OR: [
+              { applicationAid: { contains: q } },
+              { requestMessageId: { contains: q } },
+              { originalMessageId: { contains: q } },
+              { replyMessageId: { contains: q } },
+            ],
+          }
+        : {}),
     },
     orderBy: { askedAt: "desc" },
     take: options.take ?? 200,
-    select: { id: true, applicationAid: true, requestMessageId: true, replyMessageId: true, reissueOk: true, originalMessageId: true, ngReason: true, askedAt: true, answeredAt: true },
+    select: {
+      id: true,
+      applicationAid: true,
+      requestMessageId: true,
+      replyMessageId: true,
+      reissueOk: true,
+      originalMessageId: true,
+      ngReason: true,
+      askedAt: true,
+      answeredAt: true,
+    },
   });
 }

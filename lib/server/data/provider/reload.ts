@@ -28,7 +28,17 @@ import type { ProviderTx as Tx } from "./db";
 import { isLeaseLive, leaseReceipts } from "../card-lease";
 import { currentFee, findApplication, loadFileHashOf } from "./catalog";
 import { findBlockedCard } from "./hot-list";
-import { enqueuePermissionRequest, getPermissionViews, issuerOf, issuerReasonOf, recordCardLoad, releaseStaleClaims, takeCarriedPermission, type CardLoadOutcome, type PermissionView } from "./permissions";
+import {
+  enqueuePermissionRequest,
+  getPermissionViews,
+  issuerOf,
+  issuerReasonOf,
+  recordCardLoad,
+  releaseStaleClaims,
+  takeCarriedPermission,
+  type CardLoadOutcome,
+  type PermissionView,
+} from "./permissions";
 
 /**
  * The reload desk's persistence and messaging (Figs. 7, 11, 18, 19; claims 12 and 14). The case
@@ -113,7 +123,18 @@ async function saveDoc(tx: Tx, row: CaseRow & { doc: CaseDoc }, doc: CaseDoc, no
   return tx.spReloadCase.update({ where: { id: row.id }, data: { steps: toJson(doc), ...endOf(doc, now) }, select: caseRowSelect });
 }
 
-const caseRowSelect = { id: true, outcome: true, platformType: true, cardId: true, steps: true, startedAt: true, finishedAt: true, refusalCode: true, refusalStep: true, refusalReason: true } as const;
+const caseRowSelect = {
+  id: true,
+  outcome: true,
+  platformType: true,
+  cardId: true,
+  steps: true,
+  startedAt: true,
+  finishedAt: true,
+  refusalCode: true,
+  refusalStep: true,
+  refusalReason: true,
+} as const;
 
 /** The row's ending columns when the machine says the case is over. */
 function endOf(doc: CaseDoc, now: Date) {
@@ -135,7 +156,15 @@ type OldLoadRow = {
   cardId: string | null;
   surfaceNumberLast4: string | null;
   customer: { id: string; customerNo: string; fullName: string };
-  investigation: { id: string; outcome: string; limitMinor: number; declaredIncomeMinor: number; investigatedAt: string; investigatedBy: string; policyVersion: string } | null;
+  investigation: {
+    id: string;
+    outcome: string;
+    limitMinor: number;
+    declaredIncomeMinor: number;
+    investigatedAt: string;
+    investigatedBy: string;
+    policyVersion: string;
+  } | null;
   charge: { kind: string; amountMinor: number; currency: string; chargedAt: string } | null;
   reload: { messageId: string; loadedAt: string | null } | null;
 };
@@ -171,7 +200,14 @@ const iso = (at: string | Date) => new Date(at).toISOString();
 
 function toOldLoad(row: OldLoadRow): OldLoad {
   const r = row.reload;
-  return { id: row.id, messageId: row.messageId, applicationAid: row.applicationAid, status: row.status, loadedAt: row.loadedAt, reloadedBy: r ? { messageId: r.messageId, loadedAt: r.loadedAt ? new Date(r.loadedAt) : null } : null };
+  return {
+    id: row.id,
+    messageId: row.messageId,
+    applicationAid: row.applicationAid,
+    status: row.status,
+    loadedAt: row.loadedAt,
+    reloadedBy: r ? { messageId: r.messageId, loadedAt: r.loadedAt ? new Date(r.loadedAt) : null } : null,
+  };
 }
 
 function toOldLoadView(row: OldLoadRow): OldLoadView {
@@ -212,7 +248,8 @@ export async function openReloadCase(actor: ProviderActor, input: ReloadInput, n
   // Issue 16, few round trips: when the case goes as far as it can without asking the issuer (a pushed
   // notification, a refusal at the desk), its facts are read first and the case is written once, as decided.
   const decided = await decideWithoutAsking(db(), providerCompanyId, doc, now);
-  if (decided) return caseView(actor, await db().spReloadCase.create({ data: { ...data, steps: toJson(decided), ...endOf(decided, now) }, select: caseRowSelect }), now);
+  if (decided)
+    return caseView(actor, await db().spReloadCase.create({ data: { ...data, steps: toJson(decided), ...endOf(decided, now) }, select: caseRowSelect }), now);
   const row = await db().spReloadCase.create({ data: { ...data, steps: toJson(doc) }, select: { id: true } });
   return advanceReloadCase(actor, row.id, now);
 }
@@ -225,14 +262,21 @@ async function decideWithoutAsking(client: Tx, providerCompanyId: string, input:
   let doc = input;
   const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
   for (const need of caseNeeds(doc)) {
-    if (need.kind === "start") apply({ type: "started", hotList: need.hotListCardId ? await findBlockedCard(client, providerCompanyId, need.hotListCardId) : null });
+    if (need.kind === "start")
+      apply({ type: "started", hotList: need.hotListCardId ? await findBlockedCard(client, providerCompanyId, need.hotListCardId) : null });
   }
   for (const need of caseNeeds(doc)) {
     if (need.kind === "send-inquiry") return null;
     if (need.kind !== "reissue-notice") continue;
     const notice = await client.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: need.cardId } } });
     if (!notice) return null;
-    apply({ type: "reissue-notice-found", oldCardId: notice.oldCardId, via: notice.via, sourceMessageId: notice.sourceMessageId, reissuedAt: notice.reissuedAt.toISOString() });
+    apply({
+      type: "reissue-notice-found",
+      oldCardId: notice.oldCardId,
+      via: notice.via,
+      sourceMessageId: notice.sourceMessageId,
+      reissuedAt: notice.reissuedAt.toISOString(),
+    });
   }
   return readAnswers(client, providerCompanyId, doc, now);
 }
@@ -263,21 +307,39 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
       if (need.kind === "reissue-notice") {
         const notice = await tx.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: need.cardId } } });
         if (notice) {
-          apply({ type: "reissue-notice-found", oldCardId: notice.oldCardId, via: notice.via, sourceMessageId: notice.sourceMessageId, reissuedAt: notice.reissuedAt.toISOString() });
+          apply({
+            type: "reissue-notice-found",
+            oldCardId: notice.oldCardId,
+            via: notice.via,
+            sourceMessageId: notice.sourceMessageId,
+            reissuedAt: notice.reissuedAt.toISOString(),
+          });
         } else {
           // Fig. 19: not in what was pushed to us; ask the issuer before concluding 707.
-          const sent = await enqueueMessage(tx, "reissuance-information-request", { issuerCompanyId, providerCompanyId, now }, { platformType: 100, reissuedCardId: need.cardId });
+          const sent = await enqueueMessage(
+            tx,
+            "reissuance-information-request",
+            { issuerCompanyId, providerCompanyId, now },
+            { platformType: 100, reissuedCardId: need.cardId },
+          );
           apply({ type: "pull-sent", requestMessageId: sent.messageId, outboxId: sent.outboxId });
           toDeliver.push(sent.outboxId);
         }
       } else if (need.kind === "send-inquiry") {
-        const sent = await enqueueMessage(tx, "card-information-inquiry", { issuerCompanyId, providerCompanyId, now }, {
-          platformType: 200,
-          cardAttributeData: doc.card.cardAttributeData ?? "",
-          applicationId: need.aid,
-          ...(doc.card.surfaceNumberLast4 ? { surfaceNumberLast4: doc.card.surfaceNumberLast4 } : {}),
+        const sent = await enqueueMessage(
+          tx,
+          "card-information-inquiry",
+          { issuerCompanyId, providerCompanyId, now },
+          {
+            platformType: 200,
+            cardAttributeData: doc.card.cardAttributeData ?? "",
+            applicationId: need.aid,
+            ...(doc.card.surfaceNumberLast4 ? { surfaceNumberLast4: doc.card.surfaceNumberLast4 } : {}),
+          },
+        );
+        await tx.spCardInquiry.create({
+          data: { providerCompanyId, platformType: 200, applicationAid: need.aid, requestMessageId: sent.messageId, askedAt: now },
         });
-        await tx.spCardInquiry.create({ data: { providerCompanyId, platformType: 200, applicationAid: need.aid, requestMessageId: sent.messageId, askedAt: now } });
         apply({ type: "inquiry-sent", aid: need.aid, requestMessageId: sent.messageId, outboxId: sent.outboxId });
         toDeliver.push(sent.outboxId);
       }
@@ -315,7 +377,9 @@ async function readAnswers(tx: Tx, providerCompanyId: string, input: CaseDoc, no
       const rows = await oldLoadRows(tx, providerCompanyId, { cardIds: chain });
       apply({ type: "old-card-loads", chain, loads: rows.map(factOf), fees: await feesOf(tx, providerCompanyId, need.aids, now) });
     } else if (need.kind === "inquiry-reply") {
-      const inquiry = await tx.spCardInquiry.findUnique({ where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId: need.requestMessageId } } });
+      const inquiry = await tx.spCardInquiry.findUnique({
+        where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId: need.requestMessageId } },
+      });
       if (!inquiry || inquiry.reissueOk === null || !inquiry.replyMessageId) {
         apply({ type: "inquiry-unanswered", aid: need.aid });
         continue;
@@ -331,7 +395,14 @@ async function readAnswers(tx: Tx, providerCompanyId: string, input: CaseDoc, no
           fee: record ? await currentFee(providerCompanyId, need.aid, now, tx) : null,
         });
       } else {
-        apply({ type: "inquiry-answered", aid: need.aid, replyMessageId: inquiry.replyMessageId, result: { reissue: "NG", reason: ngReasonOf(inquiry.ngReason) }, record: null, fee: null });
+        apply({
+          type: "inquiry-answered",
+          aid: need.aid,
+          replyMessageId: inquiry.replyMessageId,
+          result: { reissue: "NG", reason: ngReasonOf(inquiry.ngReason) },
+          record: null,
+          fee: null,
+        });
       }
     }
   }
@@ -375,7 +446,10 @@ async function pullAnswer(tx: Tx, providerCompanyId: string, requestMessageId: s
   const replyMessageId = reply.header.messageId;
   if (reply.result.status === "not-found") return { type: "pull-answered", replyMessageId, result: { status: "not-found", reason: reply.result.reason } };
   // Our inbox handler stored the pairs as Fig. 13 data: the one for this card, or none.
-  const notice = await tx.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: cardId } }, select: { oldCardId: true } });
+  const notice = await tx.spReissueNotice.findUnique({
+    where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: cardId } },
+    select: { oldCardId: true },
+  });
   return { type: "pull-answered", replyMessageId, result: notice ? { status: "found", oldCardId: notice.oldCardId } : { status: "not-named" } };
 }
 
@@ -429,7 +503,11 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
     toDeliver = [];
     saved = null;
     const first = await db().spReloadCase.findFirst({ where: { id: caseId, providerCompanyId }, select: { steps: true } });
-    const aids = first ? parseCaseDoc(first.steps).applications.filter((a) => a.state === "reloadable").map((a) => a.aid) : [];
+    const aids = first
+      ? parseCaseDoc(first.steps)
+          .applications.filter((a) => a.state === "reloadable")
+          .map((a) => a.aid)
+      : [];
     for (const aid of aids) {
       const sent: string[] = [];
       try {
@@ -446,7 +524,10 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
           if (!row || row.outcome !== "in_progress") return row;
           const app = row.doc.applications.find((a) => a.aid === aid);
           if (!app || app.state !== "reloadable" || !app.old) return row;
-          const loaded = await tx.spPermission.findFirst({ where: { providerCompanyId, previousLoadId: app.old.id, status: "loaded" }, select: { replyMessageId: true } });
+          const loaded = await tx.spPermission.findFirst({
+            where: { providerCompanyId, previousLoadId: app.old.id, status: "loaded" },
+            select: { replyMessageId: true },
+          });
           return saveDoc(tx, row, applyCaseEvent(row.doc, { type: "claim-conflict", aid, reloadedUnder: loaded?.replyMessageId ?? null }, now), now);
         });
       }
@@ -463,7 +544,13 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
  * permission the issuer's answer carried, or asks for one (its request goes to `toDeliver`). A unique
  * violation (another desk holds the old load) propagates: the caller retries per application.
  */
-async function claimApplication(tx: Tx, claim: { actor: ProviderActor; issuerCompanyId: string; caseId: string; now: Date }, doc: CaseDoc, aid: string, toDeliver: string[]): Promise<CaseDoc> {
+async function claimApplication(
+  tx: Tx,
+  claim: { actor: ProviderActor; issuerCompanyId: string; caseId: string; now: Date },
+  doc: CaseDoc,
+  aid: string,
+  toDeliver: string[],
+): Promise<CaseDoc> {
   const { actor, issuerCompanyId, caseId, now } = claim;
   const providerCompanyId = actor.providerCompanyId;
   const app = doc.applications.find((a) => a.aid === aid);
@@ -474,7 +561,12 @@ async function claimApplication(tx: Tx, claim: { actor: ProviderActor; issuerCom
   const platformType = doc.card.platformType === 200 ? 200 : 100;
   const request = {
     kind: "reload" as const,
-    card: { platformType: platformType as 100 | 200, cardId: doc.card.cardId, cardAttributeData: doc.card.cardAttributeData, surfaceNumberLast4: doc.card.surfaceNumberLast4 },
+    card: {
+      platformType: platformType as 100 | 200,
+      cardId: doc.card.cardId,
+      cardAttributeData: doc.card.cardAttributeData,
+      surfaceNumberLast4: doc.card.surfaceNumberLast4,
+    },
     applicationAid: aid,
     loadFileHash: loadFileHashOf(catalog),
     customerId: app.old.customer.id,
@@ -494,7 +586,11 @@ async function claimApplication(tx: Tx, claim: { actor: ProviderActor; issuerCom
         type: "permission-carried",
         aid,
         permissionId: taken.permissionId,
-        permission: { messageId: carried.permission.messageId, originalMessageId: carried.permission.originalMessageId, expiresAt: carried.permission.expiresAt },
+        permission: {
+          messageId: carried.permission.messageId,
+          originalMessageId: carried.permission.originalMessageId,
+          expiresAt: carried.permission.expiresAt,
+        },
         via: carried.via,
         sourceType: carried.sourceType,
         sourceMessageId: carried.sourceMessageId,
@@ -507,7 +603,12 @@ async function claimApplication(tx: Tx, claim: { actor: ProviderActor; issuerCom
   return applyCaseEvent(doc, { type: "permission-requested", aid, permissionId: sent.permissionId, requestMessageId: sent.requestMessageId }, now);
 }
 
-type CarriedFound = { permission: CarriedReloadPermission; sourceMessageId: string; sourceType: "reissuance-notification" | "reissuance-information-reply" | "card-information-reply"; via: "push" | "pull" | "inquiry" };
+type CarriedFound = {
+  permission: CarriedReloadPermission;
+  sourceMessageId: string;
+  sourceType: "reissuance-notification" | "reissuance-information-reply" | "card-information-reply";
+  via: "push" | "pull" | "inquiry";
+};
 
 /**
  * The reload permission the issuer handed over for this application, if any still fits: in the
@@ -515,16 +616,41 @@ type CarriedFound = { permission: CarriedReloadPermission; sourceMessageId: stri
  * this application's inquiry (method 2); for this old load, this load file, not used by an earlier
  * visit, and valid for a while yet. Anything else falls back to asking the issuer.
  */
-async function carriedPermissionFor(tx: Tx, providerCompanyId: string, doc: CaseDoc, app: CaseApp, loadFileHash: string, now: Date): Promise<CarriedFound | null> {
-  const sourceId = doc.method === 1 ? doc.reissue?.sourceMessageId : doc.method === 2 && app.inquiry ? (await tx.spCardInquiry.findUnique({ where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId: app.inquiry.requestMessageId } }, select: { replyMessageId: true } }))?.replyMessageId : null;
+async function carriedPermissionFor(
+  tx: Tx,
+  providerCompanyId: string,
+  doc: CaseDoc,
+  app: CaseApp,
+  loadFileHash: string,
+  now: Date,
+): Promise<CarriedFound | null> {
+  const sourceId =
+    doc.method === 1
+      ? doc.reissue?.sourceMessageId
+      : doc.method === 2 && app.inquiry
+        ? (
+            await tx.spCardInquiry.findUnique({
+              where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId: app.inquiry.requestMessageId } },
+              select: { replyMessageId: true },
+            })
+          )?.replyMessageId
+        : null;
   if (!sourceId || !app.old) return null;
-  const row = await tx.inboxMessage.findUnique({ where: { ownerCompanyId_messageId: { ownerCompanyId: providerCompanyId, messageId: sourceId } }, select: { jws: true, status: true } });
+  const row = await tx.inboxMessage.findUnique({
+    where: { ownerCompanyId_messageId: { ownerCompanyId: providerCompanyId, messageId: sourceId } },
+    select: { jws: true, status: true },
+  });
   const message = row?.status === "processed" ? decodeStored(row.jws) : null;
   let offered: readonly CarriedReloadPermission[] = [];
   let found: Omit<CarriedFound, "permission"> | null = null;
   if (message?.header.type === "reissuance-notification" || message?.header.type === "reissuance-information-reply") {
     const m = message as MessageOf<"reissuance-notification"> | MessageOf<"reissuance-information-reply">;
-    const body = "pairs" in m ? { pairs: m.pairs, permissions: m.reloadPermissions } : m.result.status === "found" ? { pairs: m.result.pairs, permissions: m.result.reloadPermissions } : null;
+    const body =
+      "pairs" in m
+        ? { pairs: m.pairs, permissions: m.reloadPermissions }
+        : m.result.status === "found"
+          ? { pairs: m.result.pairs, permissions: m.result.reloadPermissions }
+          : null;
     // The permissions are bound to the newest card the message names: only that card may use them.
     if (body && body.pairs.at(-1)?.reissuedCardId === doc.card.cardId) offered = body.permissions ?? [];
     found = { sourceMessageId: sourceId, sourceType: m.header.type, via: m.header.type === "reissuance-notification" ? "push" : "pull" };
@@ -535,17 +661,31 @@ async function carriedPermissionFor(tx: Tx, providerCompanyId: string, doc: Case
   }
   const old = app.old;
   const margin = 60_000; // a permission about to expire is not worth a card's refusal
-  const permission = offered.find((p) => p.applicationId === app.aid && p.originalMessageId === old.messageId && p.loadFileHash === loadFileHash && Date.parse(p.expiresAt) > now.getTime() + margin);
+  const permission = offered.find(
+    (p) =>
+      p.applicationId === app.aid &&
+      p.originalMessageId === old.messageId &&
+      p.loadFileHash === loadFileHash &&
+      Date.parse(p.expiresAt) > now.getTime() + margin,
+  );
   if (!permission || !found) return null;
   const used = await tx.spPermission.count({ where: { providerCompanyId, replyMessageId: permission.messageId } });
   return used === 0 ? { permission, ...found } : null;
 }
 
 /** Where a permission stands, as the machine's fact. */
-function permissionFact(p: { status: string; replyMessageId: string | null; originalMessageId: string | null; expiresAt: Date | null; refusalReason: string | null }): PermissionFact {
+function permissionFact(p: {
+  status: string;
+  replyMessageId: string | null;
+  originalMessageId: string | null;
+  expiresAt: Date | null;
+  refusalReason: string | null;
+}): PermissionFact {
   switch (p.status) {
     case "granted":
-      return p.replyMessageId ? { status: "granted", replyMessageId: p.replyMessageId, originalMessageId: p.originalMessageId ?? "", expiresAt: p.expiresAt?.toISOString() ?? null } : { status: "requested" };
+      return p.replyMessageId
+        ? { status: "granted", replyMessageId: p.replyMessageId, originalMessageId: p.originalMessageId ?? "", expiresAt: p.expiresAt?.toISOString() ?? null }
+        : { status: "requested" };
     case "refused":
       return { status: "refused", replyMessageId: p.replyMessageId ?? "", reason: issuerReasonOf(p.refusalReason) };
     case "loaded":
@@ -562,7 +702,10 @@ function permissionFact(p: { status: string; replyMessageId: string | null; orig
 async function syncDoc(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date): Promise<CaseDoc> {
   const ids = input.applications.flatMap((a) => (a.permissionId ? [a.permissionId] : []));
   if (ids.length === 0) return input;
-  const perms = await tx.spPermission.findMany({ where: { providerCompanyId, id: { in: ids } }, select: { id: true, status: true, replyMessageId: true, originalMessageId: true, expiresAt: true, refusalReason: true } });
+  const perms = await tx.spPermission.findMany({
+    where: { providerCompanyId, id: { in: ids } },
+    select: { id: true, status: true, replyMessageId: true, originalMessageId: true, expiresAt: true, refusalReason: true },
+  });
   let doc = input;
   for (const app of input.applications) {
     const p = perms.find((x) => x.id === app.permissionId);
@@ -589,17 +732,29 @@ export async function syncReloadCase(actor: ProviderActor, caseId: string, now =
  * (their old loads freed), and an unfinished case is closed as reloaded, refused or abandoned by what
  * happened.
  */
-export async function finishReloadCase(actor: ProviderActor, caseId: string, now = new Date(), why: "desk" | "lease-ended" = "desk"): Promise<ReloadCaseView | null> {
+export async function finishReloadCase(
+  actor: ProviderActor,
+  caseId: string,
+  now = new Date(),
+  why: "desk" | "lease-ended" = "desk",
+): Promise<ReloadCaseView | null> {
   if (!isUuid(caseId)) return null;
   const providerCompanyId = actor.providerCompanyId;
   const found = await db().$transaction(async (tx) => {
     const row = await lockCase(tx, providerCompanyId, caseId);
     if (!row || row.outcome !== "in_progress") return row;
-    const open = await tx.spPermission.findMany({ where: { providerCompanyId, reloadCaseId: caseId, status: { in: ["requested", "granted"] } }, select: { id: true, replyMessageId: true } });
+    const open = await tx.spPermission.findMany({
+      where: { providerCompanyId, reloadCaseId: caseId, status: { in: ["requested", "granted"] } },
+      select: { id: true, replyMessageId: true },
+    });
     const failureReason = why === "lease-ended" ? "the card went back to its holder (lease ended)" : "the desk ended the visit before loading";
     for (const p of open) {
       await tx.spPermission.update({ where: { id: p.id }, data: { status: "abandoned", failureReason, finishedAt: now } });
-      if (p.replyMessageId) await tx.spLoadRecord.updateMany({ where: { providerCompanyId, messageId: p.replyMessageId, status: "pending" }, data: { status: "failed", failureReason: "Permission not used: the desk ended the visit." } });
+      if (p.replyMessageId)
+        await tx.spLoadRecord.updateMany({
+          where: { providerCompanyId, messageId: p.replyMessageId, status: "pending" },
+          data: { status: "failed", failureReason: "Permission not used: the desk ended the visit." },
+        });
     }
     return saveDoc(tx, row, applyCaseEvent(row.doc, { type: "visit-ended", unusedPermissions: open.length, why }, now), now);
   });
@@ -609,8 +764,10 @@ export async function finishReloadCase(actor: ProviderActor, caseId: string, now
 /** A refusal as the desk shows it: the card's or the issuer's own words added from the permission row (not stored in the case). */
 function withPermissionWords(refusal: ReloadRefusal | undefined, permission: PermissionView | null): ReloadRefusal | undefined {
   if (!refusal || !permission) return refusal;
-  if (permission.status === "refused" && permission.refusal.params.issuerText) return { ...refusal, params: { ...refusal.params, issuerText: permission.refusal.params.issuerText } };
-  if ((permission.status === "failed" || permission.status === "abandoned") && permission.failureReason && refusal.code === "card-refused-load") return { ...refusal, params: { ...refusal.params, failure: permission.failureReason } };
+  if (permission.status === "refused" && permission.refusal.params.issuerText)
+    return { ...refusal, params: { ...refusal.params, issuerText: permission.refusal.params.issuerText } };
+  if ((permission.status === "failed" || permission.status === "abandoned") && permission.failureReason && refusal.code === "card-refused-load")
+    return { ...refusal, params: { ...refusal.params, failure: permission.failureReason } };
   return refusal;
 }
 
@@ -649,18 +806,29 @@ async function caseView(actor: ProviderActor, row: CaseRow, now: Date): Promise<
     steps: doc.steps,
     applications,
     refusal,
-    isWaiting: row.outcome === "in_progress" && (isWaitingForIssuer(doc) || applications.some((a) => a.state === "requested" && a.permission?.status === "waiting")),
+    isWaiting:
+      row.outcome === "in_progress" && (isWaitingForIssuer(doc) || applications.some((a) => a.state === "requested" && a.permission?.status === "waiting")),
     continuedAsFirstLoad: doc.continuedAsFirstLoad ?? null,
     customerNo: doc.applications.find((a) => a.old)?.old?.customer.customerNo ?? doc.oldCardCustomer?.customerNo ?? null,
   };
 }
 
 /** A refused case the operator continued as a first load: kept with the case for the record. */
-export async function markContinuedAsFirstLoad(tx: Tx, providerCompanyId: string, caseId: string, customerNo: string, applications: readonly string[], now: Date): Promise<void> {
+export async function markContinuedAsFirstLoad(
+  tx: Tx,
+  providerCompanyId: string,
+  caseId: string,
+  customerNo: string,
+  applications: readonly string[],
+  now: Date,
+): Promise<void> {
   if (!isUuid(caseId)) return;
   const row = await lockCase(tx, providerCompanyId, caseId);
   if (!row) return;
-  await tx.spReloadCase.update({ where: { id: row.id }, data: { steps: toJson(applyCaseEvent(row.doc, { type: "continued-as-first-load", customerNo, applications }, now)) } });
+  await tx.spReloadCase.update({
+    where: { id: row.id },
+    data: { steps: toJson(applyCaseEvent(row.doc, { type: "continued-as-first-load", customerNo, applications }, now)) },
+  });
 }
 
 export type ReloadCaseSummary = {
@@ -682,7 +850,18 @@ export async function listReloadCases(actor: ProviderActor, take = 20): Promise<
     where: { providerCompanyId: actor.providerCompanyId },
     orderBy: { startedAt: "desc" },
     take,
-    select: { id: true, outcome: true, platformType: true, cardId: true, applicationAids: true, refusalCode: true, refusalStep: true, refusalReason: true, startedAt: true, finishedAt: true },
+    select: {
+      id: true,
+      outcome: true,
+      platformType: true,
+      cardId: true,
+      applicationAids: true,
+      refusalCode: true,
+      refusalStep: true,
+      refusalReason: true,
+      startedAt: true,
+      finishedAt: true,
+    },
   });
 }
 
@@ -716,7 +895,10 @@ export async function recordReloadLoad(actor: ProviderActor, caseId: string, per
  * the lease, so they are recorded now, once (recordCardLoad answers a second record with the first).
  */
 async function recordReceiptsOfLease(actor: ProviderActor, caseId: string, leaseId: string, now: Date): Promise<void> {
-  const granted = await db().spPermission.findMany({ where: { providerCompanyId: actor.providerCompanyId, reloadCaseId: caseId, status: "granted" }, select: { id: true, replyMessageId: true } });
+  const granted = await db().spPermission.findMany({
+    where: { providerCompanyId: actor.providerCompanyId, reloadCaseId: caseId, status: "granted" },
+    select: { id: true, replyMessageId: true },
+  });
   if (granted.length === 0) return;
   const receipts = await leaseReceipts(actor.providerCompanyId, leaseId);
   for (const p of granted) {
@@ -732,7 +914,10 @@ async function recordReceiptsOfLease(actor: ProviderActor, caseId: string, lease
  * that the card did not load, and nothing the card loaded is lost.
  */
 export async function releaseCasesOfEndedLeases(actor: ProviderActor, now = new Date()): Promise<number> {
-  const open = await db().spReloadCase.findMany({ where: { providerCompanyId: actor.providerCompanyId, outcome: "in_progress", leaseId: { not: null } }, select: { id: true, leaseId: true } });
+  const open = await db().spReloadCase.findMany({
+    where: { providerCompanyId: actor.providerCompanyId, outcome: "in_progress", leaseId: { not: null } },
+    select: { id: true, leaseId: true },
+  });
   let released = 0;
   for (const c of open) {
     if (await isLeaseLive(actor.providerCompanyId, c.leaseId!, now)) continue;
@@ -750,7 +935,11 @@ export async function releaseCasesOfEndedLeases(actor: ProviderActor, now = new 
  */
 export async function resumeReloadCase(actor: ProviderActor, leaseId: string, now = new Date()): Promise<ReloadCaseView | null> {
   if (!isUuid(leaseId)) return null;
-  const row = await db().spReloadCase.findFirst({ where: { providerCompanyId: actor.providerCompanyId, operatorUserId: actor.id, leaseId, outcome: "in_progress" }, orderBy: { startedAt: "desc" }, select: { id: true } });
+  const row = await db().spReloadCase.findFirst({
+    where: { providerCompanyId: actor.providerCompanyId, operatorUserId: actor.id, leaseId, outcome: "in_progress" },
+    orderBy: { startedAt: "desc" },
+    select: { id: true },
+  });
   if (!row) return null;
   await recordReceiptsOfLease(actor, row.id, leaseId, now);
   return syncReloadCase(actor, row.id, now);

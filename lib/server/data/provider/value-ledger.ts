@@ -25,8 +25,18 @@ export type DeskReadResult =
 
 type LedgerTx = Pick<Tx, "spValueLedger" | "spLoadRecord">;
 
-async function appendLedger(tx: LedgerTx, providerCompanyId: string, loadRecordId: string, event: Prisma.SpValueLedgerCreateInput["event"], value: AppValue, at: Date, counterpartLoadId: string | null = null) {
-  await tx.spValueLedger.create({ data: { providerCompanyId, loadRecordId, event, valueMinor: value.valueMinor, valueUnit: value.unit, counterpartLoadId, at } });
+async function appendLedger(
+  tx: LedgerTx,
+  providerCompanyId: string,
+  loadRecordId: string,
+  event: Prisma.SpValueLedgerCreateInput["event"],
+  value: AppValue,
+  at: Date,
+  counterpartLoadId: string | null = null,
+) {
+  await tx.spValueLedger.create({
+    data: { providerCompanyId, loadRecordId, event, valueMinor: value.valueMinor, valueUnit: value.unit, counterpartLoadId, at },
+  });
 }
 
 /**
@@ -35,7 +45,8 @@ async function appendLedger(tx: LedgerTx, providerCompanyId: string, loadRecordI
  * spent on a lost card is refused, not silently lost.
  */
 export async function recordDeskRead(actor: ProviderActor, target: DeskReadTarget, value: AppValue, now = new Date()): Promise<DeskReadResult> {
-  if (!Number.isSafeInteger(value.valueMinor) || value.valueMinor < 0 || !/^(?:[A-Z]{3}|PTS)$/.test(value.unit)) return { ok: false, refusal: { code: "invalid-value" } };
+  if (!Number.isSafeInteger(value.valueMinor) || value.valueMinor < 0 || !/^(?:[A-Z]{3}|PTS)$/.test(value.unit))
+    return { ok: false, refusal: { code: "invalid-value" } };
   const providerCompanyId = actor.providerCompanyId;
   return db().$transaction(async (tx) => {
     const where =
@@ -45,11 +56,21 @@ export async function recordDeskRead(actor: ProviderActor, target: DeskReadTarge
     const record = await tx.spLoadRecord.findFirst({ where, orderBy: { loadedAt: "desc" }, select: { id: true } });
     if (!record) return { ok: false as const, refusal: { code: "no-load-record" as const } };
     await tx.$queryRaw`SELECT id FROM sp_load_records WHERE id = ${record.id}::uuid FOR UPDATE`;
-    const row = await tx.spLoadRecord.findUniqueOrThrow({ where: { id: record.id }, select: { id: true, valueMinor: true, valueUnit: true, valueFrozenAt: true } });
+    const row = await tx.spLoadRecord.findUniqueOrThrow({
+      where: { id: record.id },
+      select: { id: true, valueMinor: true, valueUnit: true, valueFrozenAt: true },
+    });
     if (row.valueFrozenAt) {
       if (row.valueMinor === value.valueMinor && row.valueUnit === value.unit) return { ok: true as const, loadRecordId: row.id };
       await appendLedger(tx, providerCompanyId, row.id, "refused_after_block", value, now);
-      return { ok: false as const, refusal: { code: "value-change-after-block" as const, blockedAt: row.valueFrozenAt.toISOString(), ...(row.valueMinor !== null ? { frozenValueMinor: row.valueMinor } : {}) } };
+      return {
+        ok: false as const,
+        refusal: {
+          code: "value-change-after-block" as const,
+          blockedAt: row.valueFrozenAt.toISOString(),
+          ...(row.valueMinor !== null ? { frozenValueMinor: row.valueMinor } : {}),
+        },
+      };
     }
     await tx.spLoadRecord.update({ where: { id: row.id }, data: { valueMinor: value.valueMinor, valueUnit: value.unit } });
     await appendLedger(tx, providerCompanyId, row.id, "desk_read", value, now);
@@ -60,7 +81,12 @@ export async function recordDeskRead(actor: ProviderActor, target: DeskReadTarge
 /** At block time (card-blocked): the last known values of the named loads are frozen. */
 export async function freezeValues(tx: LedgerTx, providerCompanyId: string, where: { cardId: string } | { messageIds: string[] }, at: Date): Promise<number> {
   const records = await tx.spLoadRecord.findMany({
-    where: { providerCompanyId, status: "loaded", valueFrozenAt: null, ...("cardId" in where ? { cardId: where.cardId } : { messageId: { in: where.messageIds } }) },
+    where: {
+      providerCompanyId,
+      status: "loaded",
+      valueFrozenAt: null,
+      ...("cardId" in where ? { cardId: where.cardId } : { messageId: { in: where.messageIds } }),
+    },
     select: { id: true, valueMinor: true, valueUnit: true },
   });
   for (const r of records) {
@@ -83,14 +109,36 @@ export async function unfreezeValues(tx: LedgerTx, providerCompanyId: string, wh
 }
 
 /** At load (first load: the value installed; reload: the value carried over, out of the old load and into the new one). */
-export async function recordLoadValue(tx: LedgerTx, providerCompanyId: string, loadRecordId: string, value: AppValue, at: Date, carriedFrom: string | null): Promise<void> {
+export async function recordLoadValue(
+  tx: LedgerTx,
+  providerCompanyId: string,
+  loadRecordId: string,
+  value: AppValue,
+  at: Date,
+  carriedFrom: string | null,
+): Promise<void> {
   await tx.spLoadRecord.update({ where: { id: loadRecordId }, data: { valueMinor: value.valueMinor, valueUnit: value.unit } });
   await appendLoadValue(tx, providerCompanyId, loadRecordId, value, at, carriedFrom);
 }
 
 /** The ledger lines of a load (its record's value set by the caller): a transfer out of the old load and in, or a load; one statement. */
-export async function appendLoadValue(tx: LedgerTx, providerCompanyId: string, loadRecordId: string, value: AppValue, at: Date, carriedFrom: string | null): Promise<void> {
-  const line = (id: string, event: "transfer_out" | "transfer_in" | "load", counterpartLoadId: string | null) => ({ providerCompanyId, loadRecordId: id, event, valueMinor: value.valueMinor, valueUnit: value.unit, counterpartLoadId, at });
+export async function appendLoadValue(
+  tx: LedgerTx,
+  providerCompanyId: string,
+  loadRecordId: string,
+  value: AppValue,
+  at: Date,
+  carriedFrom: string | null,
+): Promise<void> {
+  const line = (id: string, event: "transfer_out" | "transfer_in" | "load", counterpartLoadId: string | null) => ({
+    providerCompanyId,
+    loadRecordId: id,
+    event,
+    valueMinor: value.valueMinor,
+    valueUnit: value.unit,
+    counterpartLoadId,
+    at,
+  });
   await tx.spValueLedger.createMany({
     data: carriedFrom ? [line(carriedFrom, "transfer_out", loadRecordId), line(loadRecordId, "transfer_in", carriedFrom)] : [line(loadRecordId, "load", null)],
   });

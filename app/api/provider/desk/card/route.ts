@@ -11,7 +11,11 @@ const RelaySchema = z.object({
   leaseId: UuidSchema,
   tab: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   // An extended APDU: 7 header bytes, up to 65 535 data bytes, 2 Le bytes.
-  apdu: z.string().min(8).max(2 * 65_544).regex(/^(?:[0-9A-Fa-f]{2})+$/),
+  apdu: z
+    .string()
+    .min(8)
+    .max(2 * 65_544)
+    .regex(/^(?:[0-9A-Fa-f]{2})+$/),
 });
 
 /**
@@ -25,6 +29,10 @@ export async function POST(request: Request) {
   const parsed = RelaySchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return Response.json({ error: "invalid", message: "Not an APDU for a card at this desk." }, { status: 400 });
   const relayed = await relayApdu(auth.actor, { leaseId: parsed.data.leaseId, deskTab: parsed.data.tab, apdu: fromHex(parsed.data.apdu.toUpperCase()) });
-  if (!relayed.ok) return Response.json({ error: relayed.error.code, params: relayed.error.params, message: describeLeaseRefusal(relayed.error) }, { status: relayed.error.code === "no-lease" ? 404 : 409, headers: { "Cache-Control": "no-store" } });
+  if (!relayed.ok)
+    return Response.json(
+      { error: relayed.error.code, params: relayed.error.params, message: describeLeaseRefusal(relayed.error) },
+      { status: relayed.error.code === "no-lease" ? 404 : 409, headers: { "Cache-Control": "no-store" } },
+    );
   return Response.json({ response: toHex(relayed.response) }, { headers: { "Cache-Control": "no-store" } });
 }
