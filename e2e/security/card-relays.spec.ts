@@ -58,7 +58,7 @@ test("the issuer-contact route: provider and cardholder refused, no session refu
 }) => {
   const issuer = await as(browser, "issuer");
   await issuer.page.goto("/issuer/cards?q=Aoi");
-  const href = (await issuer.page.getByRole("table", { name: "Cards" }).getByRole("link").first().getAttribute("href"))!;
+  const href = (await issuer.page.getByRole("table", { name: "Cards" }).getByRole("row").nth(1).getByRole("link").first().getAttribute("href"))!;
   const url = `/api${href}/reader`;
   for (const key of ["metro", "hana"] as const) {
     const other = await browser.newContext({ storageState: ACCOUNTS[key].state });
