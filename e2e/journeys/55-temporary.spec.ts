@@ -66,8 +66,8 @@ test("Tsumugi reports her card lost; the issuer approves it with a temporary car
   await request.getByRole("checkbox", { name: /^Temporary card/ }).check();
   await request.getByRole("button", { name: "Approve and reissue" }).click();
   const decided = issuer.page.getByRole("status", { name: "Decisions" });
-  await expect(decided).toContainText(`${TSUMUGI.name}: Approved. New card ending`);
-  cards.temporary = (await decided.textContent())!.match(new RegExp(`${TSUMUGI.name}: Approved\\. New card ending (\\d{4})`))![1]!;
+  await expect(decided).toContainText(`${TSUMUGI.name}: Approved. New temporary card ending`);
+  cards.temporary = (await decided.textContent())!.match(new RegExp(`${TSUMUGI.name}: Approved\\. New temporary card ending (\\d{4})`))![1]!;
 
   // The issuer's card page marks it temporary, valid 30 days, replacing the lost card.
   await issuer.page.goto(`/issuer/cards?q=${encodeURIComponent(TSUMUGI.name.split(" ")[0]!)}`);
