@@ -6,7 +6,7 @@ import { z } from "zod";
 import { multiLineText } from "@/lib/validation/fields";
 import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
 import { describeLeaseRefusal } from "@/lib/core/lease-words";
-import { authorize } from "@/lib/server/auth/session";
+import { cardholderForm } from "@/lib/server/actions/portal-action";
 import { presentMyCard, reportMyCard, withdrawMyReport } from "@/lib/server/data/cardholder/reissue";
 import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
 import type { WithdrawState } from "@/components/cardholder/withdraw-form";
@@ -17,31 +17,46 @@ import type { EndLeaseState } from "@/components/cardholder/card-at-desk";
 import type { PresentState } from "@/components/cardholder/present-card";
 import type { ReportState } from "@/components/cardholder/report-form";
 
-/** The report's fields, with their messages in the reader's language. */
-async function reportSchema() {
-  const t = await getTranslations("cardholder.reportForm.errors");
-  return z.object({
-    reason: z.enum(REISSUE_REASONS, { error: t("reason") }),
-    statement: multiLineText(500, t("statementLong")).optional(),
-    confirm: z.literal("yes", { error: t("confirm") }),
-  });
+const REFUSALS = [
+  "not-found",
+  "not-in-hand",
+  "card-terminated",
+  "already-pending",
+  "already-decided",
+  "reason-required",
+  "not-withdrawable",
+  "already-reissued",
+  "window-closed",
+  "not-waiting",
+  "card-at-desk",
+] as const;
+
+/** A refusal of the domain, in the reader's language: its code and parameters, never its stored English. */
+async function refusal(error: { code: string; params?: { windowDays?: number } }): Promise<string> {
+  const t = await getTranslations("cardholder.refusals");
+  const code = REFUSALS.find((c) => c === error.code);
+  if (!code) return t("other", { code: error.code });
+  return code === "window-closed" ? t(code, { windowDays: error.params?.windowDays ?? 0 }) : t(code);
 }
 
 /** Steps 401/801: the cardholder reports a card lost, stolen or damaged and asks for a new one. */
-export async function reportCardAction(cardUuid: string, _prev: ReportState, formData: FormData): Promise<ReportState> {
-  const auth = await authorize("cardholder");
-  if (!auth.ok) return { message: auth.refusal.message };
-  const parsed = (await reportSchema()).safeParse({
-    reason: formData.get("reason") ?? undefined,
-    statement: formData.get("statement") || undefined,
-    confirm: formData.get("confirm") ?? undefined,
-  });
-  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
-  const result = await reportMyCard(auth.actor, { cardUuid, reason: parsed.data.reason, statement: parsed.data.statement });
-  if (!result.ok) return { message: result.error.message };
-  await deliverHotList(result.value.outboxIds);
-  redirect(`/cardholder?reported=${result.value.requestNo}`);
-}
+export const reportCardAction = cardholderForm({
+  name: "cardholder.report",
+  schema: async () => {
+    const t = await getTranslations("cardholder.reportForm.errors");
+    return z.object({
+      reason: z.enum(REISSUE_REASONS, { error: t("reason") }),
+      statement: multiLineText(500, t("statementLong")).optional(),
+      confirm: z.literal("yes", { error: t("confirm") }),
+    });
+  },
+  run: async ({ actor, input }, cardUuid: string): Promise<ReportState> => {
+    const result = await reportMyCard(actor, { cardUuid, reason: input.reason, statement: input.statement });
+    if (!result.ok) return { message: await refusal(result.error) };
+    await deliverHotList(result.value.outboxIds);
+    redirect(`/cardholder?reported=${result.value.requestNo}`);
+  },
+});
 
 /** Hot list messages go out at once; if a provider is unreachable the queue retries. */
 async function deliverHotList(outboxIds: string[]): Promise<void> {
@@ -53,52 +68,59 @@ async function deliverHotList(outboxIds: string[]): Promise<void> {
   }
 }
 
-async function withdrawSchema() {
-  const t = await getTranslations("cardholder.withdraw.errors");
-  return z.object({ reason: z.string().trim().min(5, t("short")).max(500, t("long")) });
-}
-
 /** Reinstate: the cardholder found the card and withdraws the lost/stolen report. */
-export async function withdrawReportAction(requestId: string, _prev: WithdrawState, formData: FormData): Promise<WithdrawState> {
-  const auth = await authorize("cardholder");
-  if (!auth.ok) return { message: auth.refusal.message };
-  const parsed = (await withdrawSchema()).safeParse({ reason: formData.get("reason") ?? "" });
-  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
-  const result = await withdrawMyReport(auth.actor, requestId, parsed.data.reason);
-  if (!result.ok) return { message: result.error.message };
-  await deliverHotList(result.value.outboxIds);
-  redirect(`/cardholder?withdrawn=${result.value.requestNo}`);
-}
+export const withdrawReportAction = cardholderForm({
+  name: "cardholder.withdraw",
+  schema: async () => {
+    const t = await getTranslations("cardholder.withdraw.errors");
+    return z.object({
+      reason: z
+        .string({ error: t("short") })
+        .trim()
+        .min(5, t("short"))
+        .max(500, t("long")),
+    });
+  },
+  run: async ({ actor, input }, requestId: string): Promise<WithdrawState> => {
+    const result = await withdrawMyReport(actor, requestId, input.reason);
+    if (!result.ok) return { message: await refusal(result.error) };
+    await deliverHotList(result.value.outboxIds);
+    redirect(`/cardholder?withdrawn=${result.value.requestNo}`);
+  },
+});
 
 /** A one-time presentation code: the cardholder shows it at a desk instead of handing over the plastic. */
-export async function presentCardAction(cardUuid: string, _prev: PresentState, _formData: FormData): Promise<PresentState> {
-  const auth = await authorize("cardholder");
-  if (!auth.ok) return { message: auth.refusal.message };
-  const result = await presentMyCard(auth.actor, cardUuid);
-  if (!result.ok) return { message: result.error.message };
-  return { code: result.value.code, expiresAt: result.value.expiresAt.toISOString(), last4: result.value.last4 };
-}
+export const presentCardAction = cardholderForm({
+  name: "cardholder.present",
+  run: async ({ actor }, cardUuid: string): Promise<PresentState> => {
+    const result = await presentMyCard(actor, cardUuid);
+    if (!result.ok) return { message: await refusal(result.error) };
+    return { code: result.value.code, expiresAt: result.value.expiresAt.toISOString(), last4: result.value.last4 };
+  },
+});
 
 /** The cardholder has the new card in hand and activates it: the card it replaces stops working now. */
-export async function activateCardAction(cardUuid: string, _prev: FormState, _formData: FormData): Promise<FormState> {
-  const auth = await authorize("cardholder");
-  if (!auth.ok) return { message: auth.refusal.message };
-  const result = await activateCard(
-    { kind: "cardholder", userId: auth.actor.id, label: `${auth.actor.name} (cardholder)`, cardholderId: auth.actor.cardholderId },
-    cardUuid,
-  );
-  if (!result.ok) return { message: result.error.message };
-  redirect(`/cardholder?activated=${result.value.last4}`);
-}
+export const activateCardAction = cardholderForm({
+  name: "cardholder.activate",
+  run: async ({ actor }, cardUuid: string): Promise<FormState> => {
+    const result = await activateCard(
+      { kind: "cardholder", userId: actor.id, label: `${actor.name} (cardholder)`, cardholderId: actor.cardholderId },
+      cardUuid,
+    );
+    if (!result.ok) return { message: await refusal(result.error) };
+    redirect(`/cardholder?activated=${result.value.last4}`);
+  },
+});
 
 /** The cardholder takes the card back from the desk that holds it (the desk's next APDU is refused). */
-export async function endCardLeaseAction(leaseId: string, _prev: EndLeaseState, _formData: FormData): Promise<EndLeaseState> {
-  const auth = await authorize("cardholder");
-  if (!auth.ok) return { message: auth.refusal.message };
-  const id = z.uuid().safeParse(leaseId);
-  if (!id.success) return { message: describeLeaseRefusal({ code: "no-lease" }) };
-  const ended = await endLeaseByCardholder(auth.actor, id.data);
-  if (!ended.ok) return { message: describeLeaseRefusal(ended.error) };
-  revalidatePath("/cardholder");
-  return { ended: true };
-}
+export const endCardLeaseAction = cardholderForm({
+  name: "cardholder.end-lease",
+  run: async ({ actor }, leaseId: string): Promise<EndLeaseState> => {
+    const id = z.uuid().safeParse(leaseId);
+    if (!id.success) return { message: describeLeaseRefusal({ code: "no-lease" }) };
+    const ended = await endLeaseByCardholder(actor, id.data);
+    if (!ended.ok) return { message: describeLeaseRefusal(ended.error) };
+    revalidatePath("/cardholder");
+    return { ended: true };
+  },
+});

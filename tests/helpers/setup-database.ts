@@ -4,6 +4,7 @@
  * left by earlier files are dropped here once their connections are gone (the server itself is
  * thrown away at the end of the run).
  */
+import { vi } from "vitest";
 import { randomBytes } from "node:crypto";
 import { copyDatabase, dropDatabaseIfIdle, onServer, SEEDED_TEMPLATE } from "./template";
 
@@ -23,3 +24,7 @@ process.env.TEST_DATABASE_URL = await copyDatabase(server, SEEDED_TEMPLATE, name
 // instrumentation.ts (lib/server/wiring.ts).
 const { wireParties } = await import("@/lib/server/wiring");
 wireParties();
+
+// Server actions translate their answers with next-intl's server functions; outside a request they get
+// the app's catalogues in English (tests/helpers/intl.ts). A file that needs Japanese mocks it again.
+vi.mock("next-intl/server", async () => (await import("./intl")).intlServer("en"));

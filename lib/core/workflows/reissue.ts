@@ -101,6 +101,8 @@ export function examineReissueRequest(policy: ReissuePolicy, facts: ExaminationF
 export type ReissueRefusal = {
   readonly code: "already-decided" | "examination-failed" | "reason-required" | "card-terminated" | "already-pending" | WithdrawalRefusalCode;
   readonly message: string;
+  /** What the words need besides the code (rendered in the reader's language, not stored). */
+  readonly params?: { readonly windowDays?: number };
 };
 
 /** Why a lost/stolen report cannot be withdrawn (the card reinstated). */
@@ -133,7 +135,11 @@ export function canWithdrawReport(facts: WithdrawalFacts, now: Date): Result<nul
   }
   const closesAt = facts.blockedAt.getTime() + facts.windowDays * 86_400_000;
   if (now.getTime() > closesAt) {
-    return err({ code: "window-closed", message: `A report can be withdrawn within ${facts.windowDays} days of the block; this one is older.` });
+    return err({
+      code: "window-closed",
+      message: `A report can be withdrawn within ${facts.windowDays} days of the block; this one is older.`,
+      params: { windowDays: facts.windowDays },
+    });
   }
   return ok(null);
 }

@@ -23,7 +23,7 @@ export type IssuerActor = SessionUser & { role: "issuer"; issuerCompanyId: strin
 export type ProviderActor = SessionUser & { role: "provider"; providerCompanyId: string };
 export type CardholderActor = SessionUser & { role: "cardholder"; cardholderId: string };
 export type Actor = IssuerActor | ProviderActor | CardholderActor;
-type ActorOf<R extends Role> = Extract<Actor, { role: R }>;
+export type ActorOf<R extends Role> = Extract<Actor, { role: R }>;
 
 /** Home of each portal; equal to its route segment. */
 export const PORTAL_HOME: Record<Role, string> = { issuer: "/issuer", provider: "/provider", cardholder: "/cardholder" };
