@@ -1,41 +1,13 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "../fixtures/test";
 import { ACCOUNTS, type AccountKey } from "../fixtures/accounts";
+import { PORTAL_PAGES } from "../fixtures/pages";
 
 /**
  * Every main page of every portal, in English and in Japanese, passes axe-core's WCAG 2.1 A/AA rules
  * with no serious or critical violation (STACK.md: @axe-core/playwright 4.13 needs a page from browser.newContext()).
  */
-const PAGES: Record<AccountKey, string[]> = {
-  issuer: [
-    "/issuer",
-    "/issuer/reissues",
-    "/issuer/cards",
-    "/issuer/cardholders",
-    "/issuer/cardholders/new",
-    "/issuer/renewals",
-    "/issuer/permissions",
-    "/issuer/keys",
-    "/issuer/providers",
-    "/issuer/charges",
-    "/issuer/messages",
-    "/issuer/audit",
-  ],
-  metro: [
-    "/provider",
-    "/provider/desk",
-    "/provider/reissuance",
-    "/provider/customers",
-    "/provider/records",
-    "/provider/charges",
-    "/provider/messages",
-    "/provider/settings",
-  ],
-  hoshi: [],
-  sakura: [],
-  hana: ["/cardholder", "/cardholder/notices"],
-  kenji: [],
-};
+const PAGES = PORTAL_PAGES;
 
 /**
  * Axe measures colours as they are painted: a control that changes state after hydration (the desk's

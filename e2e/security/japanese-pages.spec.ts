@@ -1,0 +1,47 @@
+import { expect, test } from "../fixtures/test";
+import { ACCOUNTS, type AccountKey } from "../fixtures/accounts";
+import { englishLeftovers } from "../fixtures/english-leftovers";
+import { DETAIL_PAGES, PORTAL_PAGES } from "../fixtures/pages";
+
+/**
+ * Every page of every portal, opened by a demo account in a Japanese browser, is in Japanese: no
+ * missing message (test.ts) and no English written in the code (fixtures/english-leftovers.ts).
+ */
+for (const [key, paths] of Object.entries(PORTAL_PAGES) as [AccountKey, string[]][]) {
+  for (const path of paths) {
+    test(`${path} (${key}) is in Japanese`, async ({ browser }) => {
+      const context = await browser.newContext({ storageState: ACCOUNTS[key].state, locale: "ja-JP" });
+      const page = await context.newPage();
+      await page.goto(path);
+      await expect(page.locator("html")).toHaveAttribute("lang", "ja");
+      await page.waitForLoadState("networkidle");
+      expect(await englishLeftovers(page), `${path}: English on the Japanese page`).toEqual([]);
+      await context.close();
+    });
+  }
+}
+
+for (const { account, list, link } of DETAIL_PAGES) {
+  test(`the first detail page of ${list} (${account}) is in Japanese`, async ({ browser }) => {
+    const context = await browser.newContext({ storageState: ACCOUNTS[account].state, locale: "ja-JP" });
+    const page = await context.newPage();
+    await page.goto(list);
+    const hrefs = await page.locator("main a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+    const detail = hrefs.find((href) => link.test(href));
+    expect(detail, `a link like ${link} on ${list}`).toBeTruthy();
+    await page.goto(detail!);
+    await expect(page.locator("html")).toHaveAttribute("lang", "ja");
+    await page.waitForLoadState("networkidle");
+    expect(await englishLeftovers(page), `${detail}: English on the Japanese page`).toEqual([]);
+    await context.close();
+  });
+}
+
+test("the sign-in page is in Japanese", async ({ browser }) => {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, locale: "ja-JP" });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  await expect(page.locator("html")).toHaveAttribute("lang", "ja");
+  expect(await englishLeftovers(page)).toEqual([]);
+  await context.close();
+});
