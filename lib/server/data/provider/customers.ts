@@ -3,6 +3,9 @@ import { isUuid } from "@/lib/core/ids";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
 import type { ProviderTx as Tx } from "./db";
+import { keysetOrder, keysetPage, keysetWhere } from "../../db/keyset";
+import type { SortState } from "@/lib/core/table/list-query";
+import type { CustomerSortKey } from "@/lib/validation/provider-lists";
 import { loadExaminationSelect, loadRecordColumns, type LoadExamination, type LoadRecordColumns } from "./load-records";
 
 /** The provider's own customer records (Figs. 14/17 "user information"), scoped to the desk's provider. */
@@ -22,6 +25,36 @@ export async function listCustomers(actor: ProviderActor, options: { query?: str
     select: { id: true, customerNo: true, fullName: true, birthDate: true, createdAt: true, _count: { select: { loads: true } } },
   });
   return rows.map(({ _count, ...r }) => ({ ...r, loads: _count.loads }));
+}
+
+const CUSTOMER_SORT_FIELD = { created: "createdAt", customerNo: "customerNo", name: "fullName" } as const;
+
+/**
+ * One keyset page of the provider's customers in the chosen order (newest first by default), with the
+ * cursor of the next page (the CSV export walks them all). Scoped to the signed-in provider.
+ */
+export async function pageOfCustomers(
+  actor: ProviderActor,
+  list: { query?: string; sort: SortState<CustomerSortKey>; after: { value: string; id: string } | null; take?: number },
+): Promise<{ rows: CustomerSummary[]; next: { value: string; id: string } | null }> {
+  const take = list.take ?? 50;
+  const field = CUSTOMER_SORT_FIELD[list.sort.key];
+  const after = list.after && field === "createdAt" ? { value: new Date(list.after.value), id: list.after.id } : list.after;
+  const q = list.query?.trim();
+  const rows = await db().spCustomer.findMany({
+    where: {
+      AND: [
+        { providerCompanyId: actor.providerCompanyId },
+        q ? { OR: [{ fullName: { contains: q, mode: "insensitive" } }, { customerNo: { equals: q.toUpperCase() } }] } : {},
+        keysetWhere(field, list.sort.dir, after),
+      ],
+    },
+    orderBy: keysetOrder(field, list.sort.dir),
+    take: take + 1,
+    select: { id: true, customerNo: true, fullName: true, birthDate: true, createdAt: true, _count: { select: { loads: true } } },
+  });
+  const summaries = rows.map(({ _count, ...r }) => ({ ...r, loads: _count.loads }));
+  return keysetPage(summaries, take, (r) => (field === "createdAt" ? r.createdAt.toISOString() : field === "customerNo" ? r.customerNo : r.fullName));
 }
 
 export type CustomerLoad = LoadRecordColumns & {

@@ -2,6 +2,9 @@ import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
+import { keysetOrder, keysetPage, keysetWhere } from "../../db/keyset";
+import type { SortState } from "@/lib/core/table/list-query";
+import type { RecordSortKey } from "@/lib/validation/provider-lists";
 
 /** The columns of a load record (Figs. 14/17) that every view of it shows: the list, the detail and a customer's loads. */
 export const loadRecordColumns = {
@@ -67,6 +70,45 @@ export async function listLoadRecords(actor: ProviderActor, options: { query?: s
     select: summarySelect,
   });
   return rows.map(toSummary);
+}
+
+const RECORD_SORT_FIELD = { created: "createdAt", messageId: "messageId" } as const;
+
+/**
+ * One keyset page of the provider's load records in the chosen order (newest first by default), with
+ * the cursor of the next page; the list page shows one, the CSV export walks them all. Scoped to the
+ * signed-in provider; `query` matches as in listLoadRecords.
+ */
+export async function pageOfLoadRecords(
+  actor: ProviderActor,
+  list: { query?: string; sort: SortState<RecordSortKey>; after: { value: string; id: string } | null; take?: number },
+): Promise<{ rows: LoadRecordSummary[]; next: { value: string; id: string } | null }> {
+  const take = list.take ?? 50;
+  const field = RECORD_SORT_FIELD[list.sort.key];
+  const after = list.after && field === "createdAt" ? { value: new Date(list.after.value), id: list.after.id } : list.after;
+  const q = list.query?.trim();
+  const rows = await db().spLoadRecord.findMany({
+    where: {
+      AND: [
+        { providerCompanyId: actor.providerCompanyId },
+        q
+          ? {
+              OR: [
+                { cardId: { equals: q.toUpperCase() } },
+                { messageId: { equals: q.toUpperCase() } },
+                { customer: { fullName: { contains: q, mode: "insensitive" } } },
+                { customer: { customerNo: { equals: q.toUpperCase() } } },
+              ],
+            }
+          : {},
+        keysetWhere(field, list.sort.dir, after),
+      ],
+    },
+    orderBy: keysetOrder(field, list.sort.dir),
+    take: take + 1,
+    select: summarySelect,
+  });
+  return keysetPage(rows.map(toSummary), take, (r) => (field === "createdAt" ? r.createdAt.toISOString() : r.messageId));
 }
 
 /**

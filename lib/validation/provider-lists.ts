@@ -1,0 +1,57 @@
+import { decodeCursor, parseSort, type SortState } from "@/lib/core/table/list-query";
+import { parseSearchParam } from "./fields";
+
+/**
+ * The URLs of the provider's growing lists (load records, customers), read the same way by the page and
+ * its CSV export: the search word, the sort among index-backed keys, and the keyset cursor, checked
+ * against the sort key's shape (a cursor that does not fit the sort is ignored: the first page).
+ */
+
+type Params = Record<string, string | string[] | undefined>;
+
+export type ListParams<K extends string> = {
+  query: string | undefined;
+  sort: SortState<K>;
+  after: { value: string; id: string } | null;
+  searchError: string | undefined;
+  /** The list's own parameters as they appear in links (no cursor). */
+  links: Record<string, string | undefined>;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+function listParams<K extends string>(params: Params, keys: readonly K[], fallback: SortState<K>, cursorValue: Record<K, RegExp>): ListParams<K> {
+  const search = parseSearchParam(params.q, 64);
+  const sort = parseSort(params, keys, fallback);
+  const parts = decodeCursor(params.after, 2);
+  const after = parts && cursorValue[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
+  const isDefault = sort.key === fallback.key && sort.dir === fallback.dir;
+  return {
+    query: search.query,
+    sort,
+    after,
+    searchError: search.error,
+    links: { q: search.query, sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir },
+  };
+}
+
+export const RECORD_SORT_KEYS = ["created", "messageId"] as const;
+export type RecordSortKey = (typeof RECORD_SORT_KEYS)[number];
+export const RECORD_DEFAULT_SORT: SortState<RecordSortKey> = { key: "created", dir: "desc" };
+
+export function parseRecordListParams(params: Params): ListParams<RecordSortKey> {
+  return listParams(params, RECORD_SORT_KEYS, RECORD_DEFAULT_SORT, { created: INSTANT, messageId: /^[A-Za-z0-9-]{1,64}$/ });
+}
+
+export const CUSTOMER_SORT_KEYS = ["created", "customerNo", "name"] as const;
+export type CustomerSortKey = (typeof CUSTOMER_SORT_KEYS)[number];
+export const CUSTOMER_DEFAULT_SORT: SortState<CustomerSortKey> = { key: "created", dir: "desc" };
+
+export function parseCustomerListParams(params: Params): ListParams<CustomerSortKey> {
+  return listParams(params, CUSTOMER_SORT_KEYS, CUSTOMER_DEFAULT_SORT, {
+    created: INSTANT,
+    customerNo: /^[^\u0000-\u001f]{1,64}$/,
+    name: /^[^\u0000-\u001f]{1,200}$/,
+  });
+}
