@@ -233,7 +233,12 @@ for pair in "$READER0:0064" "$READER1:00C8"; do
   out="$(scriptor -r "$reader" "$work/apdus.txt" 2>&1 || true)"
   printf '%s\n' "$out" | grep -E '^(>|<)' | sed 's/^/  /'
   expect_eq "$reader: scriptor GET DATA DF70" "DF 70 02 ${platform:0:2} ${platform:2:2} 90 00 : Normal processing." "$(scriptor_reply "$out" "$GET_PLATFORM")"
-  expect_match "$reader: scriptor SELECT of an unknown AID" '^6A 82 : ' "$(scriptor_reply "$out" "00A4040005A000000001")"
+  if [[ "$platform" == "0064" ]]; then
+    expect_match "$reader: scriptor SELECT of an unknown AID" '^6A 82 : ' "$(scriptor_reply "$out" "00A4040005A000000001")"
+  else
+    # Private reads: a platform-200 card answers every application name alike (docs/card.md "Private reads").
+    expect_match "$reader: scriptor SELECT of an unknown AID answers like any name (FCI repeating it)" '^6F 07 84 05 A0 00 00 00 01 90 00 : ' "$(scriptor_reply "$out" "00A4040005A000000001")"
+  fi
   # Case 3 on T=1 (what pcscd negotiates through vpcd): the FCI comes back with 9000, not 61xx.
   expect_match "$reader: scriptor SELECT ISD without Le answers the FCI with 9000 (T=1)" '^6F .* 90 00 : ' "$(scriptor_reply "$out" "$SELECT_ISD")"
   if [[ "$platform" == "0064" ]]; then
@@ -259,6 +264,68 @@ for pair in "$READER1:200" "$READER0:100"; do
     fail "$reader: SCP03 host checks"
   fi
 done
+
+# Private reads (docs/card.md): two stranger sessions of the platform-200 card through pcscd, after the SCP03
+# host installed Hoshi's credit application (with its own keys) on it. Everything but the fresh answers
+# (DF7A, INITIALIZE UPDATE's challenge and cryptogram) is the same in both; an installed and an absent AID
+# answer alike; nothing an application holds is read.
+log "== private reads: two stranger sessions of the platform-200 card on '$READER1'"
+PRESENT_AID="F0000000030001"
+ABSENT_AID="F0000000990001"
+INIT_01="8050010008010203040506070800"
+stranger=("$SELECT_ISD_LE" 80CA004200 "$GET_CIN" 80CA006600 80CA9F7F00 "$GET_PLATFORM" "$GET_ATTRIBUTES" 80CA00E000 80CA00C200
+  80F24002024F0000 80F28002024F0000 8050000008010203040506070800
+  "00A4040007${PRESENT_AID}00" 805C000000 80CA00E000 "$INIT_01"
+  "00A4040007${ABSENT_AID}00" 805C000000 80CA00E000 "$INIT_01")
+# 1-based lines of fresh answers: DF7A, INITIALIZE UPDATE on the ISD, on the present and the absent AID.
+fresh=" 7 12 16 20 "
+session() {
+  local args=()
+  for apdu in "${stranger[@]}"; do args+=(-s "$apdu"); done
+  opensc-tool -r "$READER1" "${args[@]}" 2>&1 | responses || true
+}
+s1="$(session)"
+s2="$(session)"
+printf '%s
+' "$s1" | sed 's/^/  1< /'
+printf '%s
+' "$s2" | sed 's/^/  2< /'
+expect_eq "first session: one answer per command" "${#stranger[@]}" "$(printf '%s
+' "$s1" | grep -c .)"
+expect_eq "second session: one answer per command" "${#stranger[@]}" "$(printf '%s
+' "$s2" | grep -c .)"
+same=1
+for i in $(seq "${#stranger[@]}"); do
+  a="$(printf '%s
+' "$s1" | nth "$i")"
+  b="$(printf '%s
+' "$s2" | nth "$i")"
+  if [[ "$fresh" == *" $i "* ]]; then
+    expect_ne "command $i (${stranger[$((i - 1))]}) is fresh on every read" "$a" "$b"
+    expect_eq "command $i: same length and status word in both sessions" "${#a} ${a%% *}" "${#b} ${b%% *}"
+  elif [[ "$a" != "$b" ]]; then
+    same=0
+    fail "command $i (${stranger[$((i - 1))]}) answered differently: '$a' / '$b'"
+  fi
+done
+[[ $same -eq 1 ]] && pass "every other answer is byte for byte the same in both sessions"
+r="$(printf '%s
+' "$s1" | nth 6)"
+expect_eq "the platform type is what the card tells" "9000 DF700200C8" "$r"
+for i in 3 9 10 11 14 15 18 19; do
+  expect_eq "command $i (${stranger[$((i - 1))]}) refused without a channel" "6982 " "$(printf '%s
+' "$s1" | nth "$i")"
+done
+expect_eq "SELECT of the installed credit AID: an FCI repeating the name" "9000 6F098407${PRESENT_AID}" "$(printf '%s
+' "$s1" | nth 13)"
+expect_eq "SELECT of an absent AID: the same answer" "9000 6F098407${ABSENT_AID}" "$(printf '%s
+' "$s1" | nth 17)"
+a="$(printf '%s
+' "$s1" | nth 16)"
+b="$(printf '%s
+' "$s1" | nth 20)"
+expect_match "INITIALIZE UPDATE 01 on the installed AID: the usual shape" '^9000 0{20}010360[0-9A-F]{32}$' "$a"
+expect_match "INITIALIZE UPDATE 01 on the absent AID: the same shape" '^9000 0{20}010360[0-9A-F]{32}$' "$b"
 
 log "== stop bridges (images are saved on exit)"
 for pgid in "${bridge_pgids[@]}"; do kill -TERM -- "-$pgid" 2>/dev/null || true; done

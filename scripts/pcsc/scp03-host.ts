@@ -175,15 +175,15 @@ async function applicationOwnKeys(isdKeys: { enc: Uint8Array; mac: Uint8Array; d
   await selectApplication(transmit, aid);
   const plain = await readCreditInfo(transmit);
   check(
-    "holder reference withheld without the application's channel",
-    plain.ok && plain.value.holderReference === "",
+    "nothing read without the application's channel (platform 200: READ → 6982)",
+    !plain.ok && plain.error.sw === 0x6982,
     plain.ok ? JSON.stringify(plain.value) : plain.error.meaning,
   );
   const isdVersion = await exchange(transmit, initializeUpdateCommand(DEMO_ISD_KEYS.keyVersion, new Uint8Array(randomBytes(8))), "INITIALIZE UPDATE 30");
   check(
-    "the ISD's key version is refused on the application (6A88)",
-    isdVersion.ok && isdVersion.value.sw === 0x6a88,
-    isdVersion.ok ? isdVersion.value.sw.toString(16) : "",
+    "INITIALIZE UPDATE 30 on the application answers the usual shape (no 6A88 telling which versions exist)",
+    isdVersion.ok && isdVersion.value.sw === 0x9000 && /^0{20}300360/.test(toHex(isdVersion.value.data)),
+    isdVersion.ok ? `${toHex(isdVersion.value.data)} ${isdVersion.value.sw.toString(16)}` : "",
   );
   const isdChannel = await openSecureChannel(transmit, {
     keys: isdKeys,

@@ -134,8 +134,10 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
     const { grant, recorded } = await reloadAtDesk(sakura, card, AIDS.sakuraPoints);
     expect(grant.installParams).toEqual({ kind: "loyalty", points: 350 });
     expect(recorded).toMatchObject({ ok: true });
+    // Platform 200: the points are read only inside a secure channel (here the issuer's).
     await terminal.selectApplication(card.transmit, AIDS.sakuraPoints);
-    expect(await terminal.readPoints(card.transmit)).toEqual({ ok: true, value: 350 });
+    expect(await terminal.readPoints(card.transmit)).toMatchObject({ ok: false, error: { sw: 0x6982 } });
+    expect(await card.inApplication(AIDS.sakuraPoints, terminal.readPoints)).toEqual({ ok: true, value: 350 });
     const reload = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "SAKURA01", previousLoadId: oldLoad.id, status: "loaded" } });
     expect(await ledgerOf("SAKURA01", reload.id)).toEqual([expect.objectContaining({ event: "transfer_in", valueMinor: 350, valueUnit: "PTS" })]);
     expect(await db().cardApplication.findFirstOrThrow({ where: { permission: { messageId: reload.messageId } } })).toMatchObject({

@@ -98,19 +98,23 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
       error: { code: "ticket-expired" },
     });
 
-    // The issuer's ISD keys on Hoshi Credit: INITIALIZE UPDATE for the ISD's version → 6A88; the key set the card
-    // answers with is not the ISD's (card cryptogram refused by the issuer's host), and the reference stays withheld.
+    // The issuer's ISD keys on Hoshi Credit: INITIALIZE UPDATE for the ISD's version answers the usual shape (a
+    // platform-200 card never tells which versions exist) with a cryptogram the issuer's host refuses, and
+    // without a channel the application answers nothing (6982, docs/card.md "Private reads").
     const isd = isdKeysForCard(card.card.image().cardId);
     const isdKeys = { enc: fromHex(isd.enc), mac: fromHex(isd.mac), dek: fromHex(isd.dek) };
     await terminal.selectApplication(card.transmit, AIDS.hoshiCredit);
-    expect(toHex(await card.transmit(initializeUpdateCommand(isd.keyVersion, fromHex("0102030405060708"))))).toBe("6A88");
+    const kvn = isd.keyVersion.toString(16).toUpperCase().padStart(2, "0");
+    expect(toHex(await card.transmit(initializeUpdateCommand(isd.keyVersion, fromHex("0102030405060708"))))).toMatch(
+      new RegExp(`^0{20}${kvn}0360[0-9A-F]{32}9000$`),
+    );
     expect(
       await openSecureChannel(card.transmit, { keys: isdKeys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: fromHex("0102030405060708") }),
     ).toMatchObject({
       ok: false,
       error: { step: "INITIALIZE UPDATE", meaning: expect.stringMatching(/card cryptogram/) },
     });
-    expect(await terminal.readCreditInfo(card.transmit)).toMatchObject({ ok: true, value: { limit: 400_000, holderReference: "" } });
+    expect(await terminal.readCreditInfo(card.transmit)).toMatchObject({ ok: false, error: { sw: 0x6982 } });
     // Metro's keys for the same application and load (Metro's master diversification): refused the same way.
     const metroKeys = applicationKeysFor("METRO01", AIDS.hoshiCredit, grant.messageId);
     expect(await readCreditInOwnChannel(card.transmit, { aid: AIDS.hoshiCredit, keys: metroKeys, hostChallenge: fromHex("0102030405060708") })).toMatchObject({
@@ -141,6 +145,14 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
     });
     for (const text of rotated.crossed)
       for (const key of [keys.enc, keys.mac, keys.dek, keys2.enc, keys2.mac, keys2.dek]) expect(text.toUpperCase()).not.toContain(toHex(key));
+    // The desk's check after a load ("verify"): the same channel reads what the application holds; Metro cannot ask.
+    const verified = await relay(hoshi, card, "verify", grant.messageId);
+    expect(verified.outcome).toEqual({
+      ok: true,
+      value: { purpose: "verify", kind: "credit", valueMinor: 400_000, currency: "JPY", holderReference: customerNo, keyVersion: 2 },
+    });
+    for (const text of verified.crossed) expect(text.toUpperCase()).not.toContain(toHex(new TextEncoder().encode(customerNo)));
+    expect(await startApplicationKeys(metro, { purpose: "verify", messageId: grant.messageId })).toMatchObject({ ok: false, error: { code: "not-found" } });
   });
 
   it("a Metro transit application: keys at install too, but no holder reference to read", async () => {
@@ -159,6 +171,13 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
     expect(await recordCardLoad(metro, grant.permissionId, await card.load(grant))).toMatchObject({ ok: true });
     expect((await relay(metro, card, "establish", grant.messageId)).outcome).toEqual({ ok: true, value: { purpose: "establish", keyVersion: 1 } });
     expect(await startApplicationKeys(metro, { purpose: "read", messageId: grant.messageId })).toMatchObject({ ok: false, error: { code: "not-credit" } });
+    // The desk's check that the load works through Metro's own channel (what the desk does on platform 200;
+    // Aoi's platform-100 card answers it the same way).
+    expect(card.card.image().platformType).toBe(100);
+    expect((await relay(metro, card, "verify", grant.messageId)).outcome).toMatchObject({
+      ok: true,
+      value: { purpose: "verify", kind: "transit", currency: "JPY", holderReference: null, keyVersion: 1 },
+    });
     // A later visit: Metro rotates the transit application's keys.
     card.card.powerOff();
     card.card.powerOn();

@@ -60,8 +60,7 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
     });
     expect(record).toMatchObject({ kind: "first_load", status: "loaded", cardId: null, platformType: 200 });
     expect((await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant!.messageId } })).status).toBe("confirmed");
-    await terminal.selectApplication(card.transmit, AIDS.hoshiCredit);
-    expect(await terminal.readCreditInfo(card.transmit)).toMatchObject({ ok: true, value: { limit: 400_000 } });
+    expect(await card.inApplication(AIDS.hoshiCredit, terminal.readCreditInfo)).toMatchObject({ ok: true, value: { limit: 400_000 } });
   });
 
   it("a tampered permission: the card refuses, nothing is recorded as loaded, nothing charged, the issuer is told the status word", async () => {

@@ -3,7 +3,10 @@
  * the cards run in Node exactly as the desk's browser runs them (SimulatedCard + the terminal
  * functions), and reissues done through the issuer's own data layer with in-process delivery.
  */
-import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
+import { fromBase64Url, fromHex, toBase64Url } from "@/lib/core/bytes";
+import { SECURITY_LEVEL } from "@/lib/core/card/scp03";
+import { openSecureChannel } from "@/lib/core/card/scp03-host";
+import { isdKeysForCard } from "@/lib/server/issuer/keys";
 import { buildLoadFile, decodeCardImage, SimulatedCard, systemCardEnv, terminal, type CardImage } from "@/lib/core/card";
 import type { ProviderActor } from "@/lib/server/auth/session";
 import { db } from "@/lib/server/db";
@@ -97,6 +100,27 @@ export class DeskCard {
     const data = await terminal.readCardAttributeData(this.transmit);
     if (!data.ok) throw new Error(data.error.meaning);
     return { platformType: 200 as const, cardId: null, cardAttributeData: toBase64Url(data.value), surfaceNumberLast4, isCardLocked: isd.value.isCardLocked };
+  }
+
+  /**
+   * SELECT an application and hand `read` a transmit that reaches it: on platform 100 the plain one; on
+   * platform 200 the issuer's channel with it (the application has no domain of its own here), since a
+   * platform-200 card answers its applications only inside a secure channel (docs/card.md "Private reads").
+   */
+  async inApplication<T>(aid: string, read: (transmit: terminal.Transmit) => Promise<T>): Promise<T> {
+    const image = this.card.image();
+    const selected = await terminal.selectApplication(this.transmit, aid);
+    if (!selected.ok) throw new Error(selected.error.meaning);
+    if (image.platformType === 100) return read(this.transmit);
+    const isd = isdKeysForCard(image.cardId, image.securityDomain?.scp03.keyVersion);
+    const channel = await openSecureChannel(this.transmit, {
+      keys: { enc: fromHex(isd.enc), mac: fromHex(isd.mac), dek: fromHex(isd.dek) },
+      keyVersion: 0,
+      level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC,
+      hostChallenge: crypto.getRandomValues(new Uint8Array(8)),
+    });
+    if (!channel.ok) throw new Error(channel.error.meaning);
+    return read(channel.value.transmit);
   }
 
   /** Loads under a grant as the desk's browser does; returns the outcome recordCardLoad takes. */

@@ -131,10 +131,7 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
     expect(opened.steps.map((s) => s.step)).toEqual(expect.arrayContaining(["1102–1103", "1104", "1105", "1106"]));
     expect(opened.applications[0]?.old).toMatchObject({ messageId: oldLoad.messageId, examination: { id: oldLoad.creditInvestigationId } });
     expect(recorded[0]).toMatchObject({ ok: true, value: { charge: { kind: "reissue_reload", amountMinor: 300 } } });
-    const credit = await import("@/lib/core/card").then(async ({ terminal }) => {
-      await terminal.selectApplication(card.transmit, AIDS.hoshiCredit);
-      return terminal.readCreditInfo(card.transmit);
-    });
+    const credit = await import("@/lib/core/card").then(({ terminal }) => card.inApplication(AIDS.hoshiCredit, terminal.readCreditInfo));
     const investigation = await db().spCreditInvestigation.findUniqueOrThrow({ where: { id: oldLoad.creditInvestigationId! } });
     expect(credit).toMatchObject({ ok: true, value: { limit: investigation.limitMinor } });
 

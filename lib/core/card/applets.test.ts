@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { toHex } from "../bytes";
+import { fromHex, toHex } from "../bytes";
+import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
 import { decodeInstallParams, encodeInstallParams, MAX_APPLET_VALUE, type AppletParams } from "./applets";
 import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
 import type { AppletKind } from "./load-file";
+
+const DEMO_ISD = { enc: fromHex(DEMO_ISD_KEYS.enc), mac: fromHex(DEMO_ISD_KEYS.mac), dek: fromHex(DEMO_ISD_KEYS.dek) };
 import { buildLoadFile, decodeLoadFile, encodeLoadFile } from "./load-file";
 import { verifyReceipt } from "./receipt";
+import { openSecureChannel } from "./scp03-host";
 import { SW } from "./status-words";
 import { addPoints, debitFare, loadApplication, readBalance, readCreditInfo, readPoints, redeemPoints, selectApplication, topUp } from "./terminal";
 
@@ -62,7 +66,8 @@ describe("install parameters (C9)", () => {
 
 describe("applets", () => {
   it("transit: loaded with an initial balance via permission, then select, debit, read balance, top up", async () => {
-    const slot = await cardInSlot(200);
+    // Platform 100: applets answer without a channel (platform 200: private-reads.test.ts).
+    const slot = await cardInSlot(100);
     await install(slot, "transit", 1, { kind: "transit", balance: 1000 });
     const app = await selectApplication(slot.transmit, SAMPLE_AIDS.transit);
     expect(app).toEqual({ ok: true, value: { aid: SAMPLE_AIDS.transit, label: "ReCard Transit", version: 1, isCardLocked: false } });
@@ -116,8 +121,12 @@ describe("applets", () => {
       originalMessageId: "RECARD01-METRO01-I0000000003",
       messageId: "RECARD01-METRO01-I0000000009",
     });
+    // Platform 200: the balance is read only inside a secure channel (here the issuer's, the application having no domain of its own).
     await selectApplication(slot.transmit, SAMPLE_AIDS.transit);
-    expect(await readBalance(slot.transmit)).toEqual({ ok: true, value: { balance: 4321, currency: "JPY" } });
+    expect(await readBalance(slot.transmit)).toMatchObject({ ok: false, error: { sw: SW.SECURITY_STATUS_NOT_SATISFIED } });
+    const channel = await openSecureChannel(slot.transmit, { keys: DEMO_ISD, keyVersion: 0, level: 0x01, hostChallenge: new Uint8Array(8) });
+    if (!channel.ok) throw new Error(channel.error.meaning);
+    expect(await readBalance(channel.value.transmit)).toEqual({ ok: true, value: { balance: 4321, currency: "JPY" } });
   });
 
   it("refuses install parameters of another applet kind (6A80) and leaves nothing installed", async () => {

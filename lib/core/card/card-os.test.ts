@@ -70,8 +70,11 @@ describe("status words for malformed and unsupported commands", () => {
     ["a chained SELECT without data", "10A4040000", "6700"],
     ["unknown INS (READ BINARY)", "00B0000000", "6D00"],
     ["SELECT in the GP class", "80A4040000", "6E00"],
-    ["OpenSC probe: PIV AID", "00A404000BA00000030800001000010000", "6A82"],
-    ["OpenSC probe: OpenPGP AID", "00A4040006D2760001240100", "6A82"],
+    // Platform 200 (private reads): every application name answers 9000 with an FCI repeating the name,
+    // present or not; platform 100 answers 6A82 (below, "SELECT").
+    ["OpenSC probe: PIV AID (platform 200: same answer as any name)", "00A404000BA00000030800001000010000", "9000"],
+    ["OpenSC probe: OpenPGP AID (platform 200: same answer as any name)", "00A4040006D2760001240100", "9000"],
+    ["SELECT next occurrence of an application name on platform 200", "00A4040205F000000001", "6A82"],
     ["SELECT MF by file id", "00A40000023F0000", "6A82"],
     ["SELECT AID of 2 bytes", "00A40400023F0000", "6700"],
     ["SELECT AID of 17 bytes", `00A4040011${"A0".repeat(17)}00`, "6700"],
@@ -141,6 +144,9 @@ describe("SELECT (ISO 7816-4 §11.2.2, GP 2.3.1 §11.9)", () => {
     expect(await slot.send("00A4040005F00000000100")).toMatch(/^6F.*8408F000000001000100.*9000$/);
     expect(await slot.send("00A4040205F00000000100")).toMatch(/^6F.*8408F000000001000200.*9000$/);
     expect(await slot.send("00A4040205F00000000100")).toBe("6A82");
+    // OpenSC's probes for other AIDs (PIV, OpenPGP) get 6A82 on platform 100.
+    expect(await slot.send("00A404000BA00000030800001000010000")).toBe("6A82");
+    expect(await slot.send("00A4040006D2760001240100")).toBe("6A82");
   });
 });
 

@@ -303,7 +303,14 @@ function dispatch(ctx: Ctx, cls: "iso" | "gp", apdu: CommandApdu): Outcome {
     if (cls !== "gp") return refuse(SW.INS_NOT_SUPPORTED);
     // The application's own security domain (ssd.ts): its key-agreement key and its first keys.
     if (apdu.ins === INS.GET_DATA && ((apdu.p1 << 8) | apdu.p2) === TAG_KEY_AGREEMENT_PUBLIC_KEY) return ssdKeyAgreement(ctx, selected.aid, apdu);
-    if (apdu.ins === INS.GET_DATA && ((apdu.p1 << 8) | apdu.p2) === TAG.KEY_INFORMATION_TEMPLATE) return ownKeyInformation(ctx, selected.aid, apdu);
+    const isKeyInformation = apdu.ins === INS.GET_DATA && ((apdu.p1 << 8) | apdu.p2) === TAG.KEY_INFORMATION_TEMPLATE;
+    if (isPrivateCard(ctx.image)) {
+      // Private reads: on platform 200 the application (or the phantom a SELECT made) answers only inside
+      // its security domain's channel; the one exception is its first keys right after INSTALL (ssd.ts).
+      const establishing = apdu.ins === INS.PUT_KEY && ctx.session.keyAgreement?.aid === selected.aid;
+      if (!establishing && !isOwnDomainChannel(ctx, domainOf(ctx.image, selected.aid))) return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
+    }
+    if (isKeyInformation) return ownKeyInformation(ctx, selected.aid, apdu);
     if (apdu.ins === INS.PUT_KEY) return ssdPutKey(ctx, selected.aid, apdu);
     return applet(ctx, selected.aid, apdu);
   }
@@ -378,12 +385,41 @@ function select(ctx: Ctx, apdu: CommandApdu): Outcome {
   }
   const locked = ctx.image.lifeCycle === "CARD_LOCKED";
   if (locked && target !== ISD_AID_HEX) return refuse(SW.FUNCTION_NOT_SUPPORTED);
+  // Platform 200: an application name answers the same whether the application is there or not.
+  if (isPrivateCard(ctx.image) && apdu.data.length !== 0 && target !== ISD_AID_HEX) return privateSelect(ctx, apdu.data, isNext, wantsFci);
   if (target === undefined) return refuse(SW.FILE_NOT_FOUND);
   const selected: Selection = target === ISD_AID_HEX ? { kind: "isd" } : { kind: "app", aid: target };
   // GP 2.3.1 §10.2.3: a secure channel belongs to the application it was opened with; selecting ends it.
   const session: Session = { ...ctx.session, selected, load: null, channel: null };
   const data = wantsFci ? fci(ctx.image, selected) : EMPTY;
   return { session, data, sw: locked ? SW.SELECTED_FILE_INVALIDATED : SW.OK };
+}
+
+/** Platform-200 cards (patent method 2) keep private reads: nothing stable but the platform type without a secure channel. */
+function isPrivateCard(image: CardImage): boolean {
+  return image.platformType !== 100;
+}
+
+/**
+ * SELECT of an application name on a platform-200 card (docs/card.md "Private reads"): the answer must not
+ * tell whether the application is there, so every name (full or partial, present or not) answers `9000`
+ * with an FCI that only repeats the name as sent (`6F{84 name}`: no label, no version), and the card
+ * selects the application it matches, or nothing (a "phantom" selection under that name). Everything the
+ * application answers afterwards needs its security domain's channel (`6982` otherwise, phantom alike).
+ * "Next occurrence" (P2 `02`/`0E`) would enumerate the registry: `6A82` for every name.
+ */
+function privateSelect(ctx: Ctx, name: Uint8Array, isNext: boolean, wantsFci: boolean): Outcome {
+  if (isNext) return refuse(SW.FILE_NOT_FOUND);
+  const hex = toHex(name);
+  const match = ctx.image.applications.find((a) => a.aid.startsWith(hex));
+  const selected: Selection = { kind: "app", aid: match?.aid ?? hex };
+  const session: Session = { ...ctx.session, selected, load: null, channel: null };
+  return { session, data: wantsFci ? encodeTlv(tlvs(TAG.FCI, [tlv(TAG.DF_NAME, name)])) : EMPTY, sw: SW.OK };
+}
+
+/** The security domain whose channel an application's data needs: its own (ssd.ts), else the ISD's. */
+function domainOf(image: CardImage, aid: string): string {
+  return findApp(image, aid)?.domain ? aid : ISD_AID_HEX;
 }
 
 function cardRecognitionChildren(): Tlv[] {
@@ -611,6 +647,7 @@ function initializeUpdate(ctx: Ctx, apdu: CommandApdu): Outcome {
   if (apdu.data.length !== S8) return fail(SW.WRONG_LENGTH);
   // An application with its own security domain (ssd.ts) answers with that domain's keys only.
   const selected = ctx.session.selected;
+  if (selected.kind === "app" && isPrivateCard(ctx.image)) return initializeUpdatePrivateApplication(ctx, apdu, selected.aid);
   const own = selected.kind === "app" ? findApp(ctx.image, selected.aid)?.domain : undefined;
   if (own && selected.kind === "app") return initializeUpdateOwnDomain(ctx, apdu, selected.aid, own.scp03);
   if (!sd || (apdu.p1 !== 0x00 && apdu.p1 !== sd.scp03.keyVersion)) return fail(SW.DATA_NOT_FOUND);
@@ -668,6 +705,35 @@ function initializeUpdateOwnDomain(ctx: Ctx, apdu: CommandApdu, aid: string, set
     cardCryptogram(session, hostChallenge, cardChallenge),
   );
   return { session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session, domain: aid } }, data, sw: SW.OK };
+}
+
+/**
+ * INITIALIZE UPDATE with an application (or a phantom, privateSelect) selected on a platform-200 card: one
+ * answer shape whatever is there, so it tells a stranger neither that the application exists nor whether it
+ * has keys of its own. P1 `00` names the ISD's key set (the default associated domain, GP 2.3.1 §7.2), P1 =
+ * a version names that version. The card answers zero diversification data ‖ the version asked (the ISD's
+ * for `00`) ‖ `03 60` ‖ a random card challenge ‖ a card cryptogram: computed with the keys asked for when
+ * the selection has them (its own domain's at that version, or the ISD's for an application without a
+ * domain of its own), otherwise with random keys no host holds, so the host's cryptogram check fails and
+ * EXTERNAL AUTHENTICATE answers `6300`. Never `6A88` here: that would tell which versions exist.
+ */
+function initializeUpdatePrivateApplication(ctx: Ctx, apdu: CommandApdu, aid: string): Outcome {
+  const closed: Session = { ...ctx.session, channel: null };
+  const own = findApp(ctx.image, aid)?.domain?.scp03;
+  const isd = ctx.image.securityDomain?.scp03;
+  const version = apdu.p1 === 0x00 ? (isd?.keyVersion ?? 0x00) : apdu.p1;
+  let set: Scp03KeySet | undefined;
+  let domain = aid;
+  if (own) set = own.keyVersion === apdu.p1 ? own : undefined;
+  else if (isd && findApp(ctx.image, aid) && (apdu.p1 === 0x00 || apdu.p1 === isd.keyVersion)) [set, domain] = [isd, ISD_AID_HEX];
+  // Drawn in every case, so the card's random stream does not depend on what is there either.
+  const decoy = { enc: ctx.env.random(16), mac: ctx.env.random(16), dek: ctx.env.random(16) };
+  const keys = set ? staticKeys(set) : decoy;
+  const hostChallenge = apdu.data.slice();
+  const cardChallenge = ctx.env.random(S8);
+  const session = deriveSessionKeys(keys, hostChallenge, cardChallenge);
+  const data = concatBytes(new Uint8Array(10), Uint8Array.of(version, 0x03, I_RANDOM), cardChallenge, cardCryptogram(session, hostChallenge, cardChallenge));
+  return { session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session, domain } }, data, sw: SW.OK };
 }
 
 /**

@@ -76,7 +76,8 @@ describe("card image format (version 1)", () => {
       {
         cardId: "00112233445566AA",
         surfaceNumber: randomSurfaceNumber("99000001", seededCardEnv("surface")),
-        platformType: 200,
+        // Platform 100: the applet answers without a secure channel (platform 200 keeps reads private).
+        platformType: 100,
         issuerCompanyId: "RECARD01",
         iin: "99000001",
         issuerSigningPublicKeyJwk: DEMO_ISSUER_KEYS.signing.publicKeyJwk,

@@ -96,7 +96,7 @@ describe("SCP03 handshake with the simulated card", () => {
 });
 
 describe("private reads on platform 200", () => {
-  it("GET STATUS, the confirmation counter and the credit holder reference need a secure channel", async () => {
+  it("GET STATUS, the confirmation counter and the credit application's data need a secure channel", async () => {
     const slot = await cardInSlot(200, "scp-private");
     const token = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 1, kind: "credit" }));
     const loaded = await loadApplication(slot.transmit, {
@@ -109,7 +109,7 @@ describe("private reads on platform 200", () => {
     expect(await getStatus(slot.transmit, "applications")).toMatchObject({ ok: false, error: { sw: 0x6982 } });
     expect(sw(toHex(await slot.transmit(getDataCommand(0xc2))))).toBe("6982");
     await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
-    expect(await readCreditInfo(slot.transmit)).toEqual({ ok: true, value: { limit: 300_000, currency: "JPY", holderReference: "" } });
+    expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: false, error: { sw: 0x6982 } });
     // The application's associated security domain (the ISD) opens the channel for it (GP 2.3.1 §10.2).
     const channel = await open(slot, SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC);
     expect(await readCreditInfo(channel.transmit)).toEqual({ ok: true, value: { limit: 300_000, currency: "JPY", holderReference: "HOSHI-0001234" } });

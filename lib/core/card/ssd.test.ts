@@ -17,6 +17,7 @@ import { initializeUpdateCommand, openSecureChannel, parseInitializeUpdateRespon
 import {
   diversifySsdKeys,
   establishApplicationKeys,
+  openApplicationChannel,
   parseKeyAgreementKey,
   readCreditInOwnChannel,
   rotateApplicationKeys,
@@ -71,8 +72,13 @@ describe("an application's own keys", () => {
     // The relaying terminal never sees a key: neither in the commands nor in the responses.
     for (const key of [keys.enc, keys.mac, keys.dek]) for (const apdu of sent) expect(apdu).not.toContain(toHex(key));
     expect(slot.card.image().applications[0]?.domain?.scp03).toEqual({ keyVersion: 1, enc: toHex(keys.enc), mac: toHex(keys.mac), dek: toHex(keys.dek) });
-    // GET DATA E0 on the application lists its own key set (version 01, three AES-256 keys).
-    expect(parseKeyInformationTemplate((await slot.transmit(getDataCommand(0xe0))).subarray(0, -2))).toEqual(
+    // Platform 200: GET DATA E0 on the application answers only inside its channel (6982 without one);
+    // there it lists its own key set (version 01, three AES-256 keys).
+    expect(await hex(slot, getDataCommand(0xe0))).toBe("6982");
+    const own = await openApplicationChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: () => keys, hostChallenge: CHALLENGE });
+    if (!own.ok) throw new Error(own.error.meaning);
+    expect(own.value.keyVersion).toBe(1);
+    expect(parseKeyInformationTemplate((await own.value.transmit(getDataCommand(0xe0))).subarray(0, -2))).toEqual(
       [1, 2, 3].map((keyId) => ({ keyId, keyVersion: 1, keyType: 0x88, length: 32 })),
     );
 
@@ -81,12 +87,13 @@ describe("an application's own keys", () => {
       value: { limit: 300_000, currency: "JPY", holderReference: REFERENCE },
     });
 
-    // Without a channel: the reference is withheld.
+    // Without a channel (platform 200): nothing is read, not even the limit.
     await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
-    expect(await readCreditInfo(slot.transmit)).toEqual({ ok: true, value: { limit: 300_000, currency: "JPY", holderReference: "" } });
-    // The ISD's keys: INITIALIZE UPDATE for the ISD's version → 6A88; for any version the card answers with
-    // the application's keys, whose cryptogram the issuer's host refuses; a forced EXTERNAL AUTHENTICATE → 6300.
-    expect((await hex(slot, initializeUpdateCommand(0x30, CHALLENGE))).slice(-4)).toBe("6A88");
+    expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: false, error: { sw: 0x6982 } });
+    // The ISD's keys: INITIALIZE UPDATE for the ISD's version answers the usual shape (no 6A88 that would tell
+    // which versions exist) with a cryptogram no host can verify; the issuer's host refuses it, and a forced
+    // EXTERNAL AUTHENTICATE with the ISD's or Metro's keys → 6300.
+    expect(await hex(slot, initializeUpdateCommand(0x30, CHALLENGE))).toMatch(/^0{20}300360[0-9A-F]{32}9000$/);
     expect(await openSecureChannel(slot.transmit, { keys: ISD, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: CHALLENGE })).toMatchObject({
       ok: false,
       error: { step: "INITIALIZE UPDATE", meaning: expect.stringMatching(/card cryptogram/) },
@@ -106,7 +113,7 @@ describe("an application's own keys", () => {
     if (!isd.ok) throw new Error("no ISD channel");
     expect(toHex(await isd.value.transmit(Uint8Array.of(0x80, 0xf2, 0x40, 0x02, 0x02, 0x4f, 0x00, 0x00)))).toContain(`CC07${SAMPLE_AIDS.credit}`);
     await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
-    expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: true, value: { holderReference: "" } });
+    expect(await readCreditInfo(slot.transmit)).toMatchObject({ ok: false, error: { sw: 0x6982 } });
     // The keys survive power cycles (they are in the image) and the image round-trips with them.
     slot.card.powerOff();
     slot.card.powerOn();
@@ -123,10 +130,11 @@ describe("an application's own keys", () => {
     slot.card.powerOff();
     slot.card.powerOn();
     await selectApplication(slot.transmit, SAMPLE_AIDS.credit);
-    // A stranger after the install session: no key agreement (6985), no PUT KEY (6985).
+    // A stranger after the install session: no key agreement (6985), no PUT KEY (platform 200: outside a
+    // channel and without a key agreement, 6982).
     expect(await hex(slot, getDataCommand(TAG_KEY_AGREEMENT_PUBLIC_KEY))).toBe("6985");
     const stranger = ssdEstablishKeysCommand({ aid: fromHex(SAMPLE_AIDS.credit), cardPublicKey: publicKeyOf(HOST_KEY), keyVersion: 1, keys, ...HOSHI_HOST });
-    expect((await hex(slot, stranger)).slice(-4)).toBe("6985");
+    expect((await hex(slot, stranger)).slice(-4)).toBe("6982");
     expect(slot.card.image().applications[0]?.domain).toBeUndefined();
 
     const second = await withCredit("ssd-3");
@@ -159,8 +167,8 @@ describe("an application's own keys", () => {
         else if (!signed) expect(sw).toBe("6A80");
         else expect(["6A80", "6982"]).toContain(sw); // a flipped point may no longer be on the curve
         expect(slot.card.image().applications[0]?.domain).toBeUndefined();
-        // The key agreement key is gone with the refused attempt.
-        expect((await hex(slot, command)).slice(-4)).toBe("6985");
+        // The key agreement key is gone with the refused attempt: outside a channel, PUT KEY is 6982 (platform 200).
+        expect((await hex(slot, command)).slice(-4)).toBe("6982");
       }),
       { numRuns: 12 },
     );
@@ -217,9 +225,10 @@ describe("an application's own keys", () => {
     if (!channel.ok) throw new Error(channel.error.meaning);
     const next: Scp03StaticKeys = metro; // any fresh key set
     expect(toHex(await channel.value.transmit(putScp03KeysCommand(keys.dek, 0x01, 0x02, next))).slice(0, 2)).toBe("02");
+    // Version 01 is gone: the card answers INITIALIZE UPDATE 01 with a cryptogram of keys nobody holds.
     expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, keyVersion: 1, hostChallenge: CHALLENGE })).toMatchObject({
       ok: false,
-      error: { sw: 0x6a88 },
+      error: { step: "INITIALIZE UPDATE", meaning: expect.stringMatching(/card cryptogram/) },
     });
     expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys: next, keyVersion: 2, hostChallenge: CHALLENGE })).toMatchObject({
       ok: true,
@@ -231,15 +240,16 @@ describe("an application's own keys", () => {
     const { slot, keys, messageId } = await withCredit("ssd-rotate-host");
     const hoshiKeys = (v: number) => diversifySsdKeys(HOSHI_MASTER, "HOSHI01", fromHex(SAMPLE_AIDS.credit), messageId, v);
     const metroKeys = (v: number) => diversifySsdKeys(METRO_MASTER, "METRO01", fromHex(SAMPLE_AIDS.credit), messageId, v);
-    // No keys of its own yet: E0 on the application answers 6A88.
+    // No keys of its own yet: no version from 01 opens its channel (platform 200 answers E0 only inside one).
     expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toMatchObject({
       ok: false,
-      error: { sw: 0x6a88 },
+      error: { step: "INITIALIZE UPDATE", meaning: expect.stringMatching(/no key version from 1 to 16/) },
     });
     await establishApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, ...HOSHI_HOST });
+    // Metro's keys verify at no version: Metro cannot open Hoshi's application.
     expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: metroKeys, hostChallenge: CHALLENGE })).toMatchObject({
       ok: false,
-      error: { meaning: expect.stringMatching(/card cryptogram/) },
+      error: { meaning: expect.stringMatching(/no key version from 1 to 16 opens/) },
     });
     expect(await rotateApplicationKeys(slot.transmit, { aid: SAMPLE_AIDS.credit, keysFor: hoshiKeys, hostChallenge: CHALLENGE })).toEqual({
       ok: true,
@@ -253,7 +263,7 @@ describe("an application's own keys", () => {
     // The old versions open nothing any more; the new one reads the holder reference.
     expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys, keyVersion: 1, hostChallenge: CHALLENGE })).toMatchObject({
       ok: false,
-      error: { sw: 0x6a88 },
+      error: { meaning: expect.stringMatching(/card cryptogram/) },
     });
     expect(await readCreditInOwnChannel(slot.transmit, { aid: SAMPLE_AIDS.credit, keys: hoshiKeys(3), keyVersion: 3, hostChallenge: CHALLENGE })).toMatchObject(
       { ok: true, value: { holderReference: REFERENCE } },

@@ -19,7 +19,7 @@ import { p256 } from "@noble/curves/nist.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, equalBytes, fromHex, utf8 } from "../bytes";
-import { err, ok } from "../result";
+import { assertNever, err, ok } from "../result";
 import { encodeCommandApdu } from "./apdu";
 import { signDeterministic, verifySignature } from "./cryptography";
 import { SCP03_KEY_VERSIONS } from "./image";
@@ -28,7 +28,8 @@ import { aesKeyCheckValue, scp03Kdf, SECURITY_LEVEL, type Scp03StaticKeys } from
 import { openSecureChannel, parseKeyInformationTemplate, putScp03KeysCommand } from "./scp03-host";
 import { describeStatusWord, formatStatusWord } from "./status-words";
 import { decodeTlv } from "./tlv";
-import { exchange, getDataCommand, readCreditInfo, selectApplication, type CardResult, type Transmit } from "./terminal";
+import type { AppletKind } from "./load-file";
+import { exchange, getDataCommand, readBalance, readCreditInfo, readPoints, selectApplication, type CardResult, type Transmit } from "./terminal";
 
 /** Key version of the keys an application's security domain receives first (GP's usual first version). */
 export const SSD_INITIAL_KEY_VERSION = 0x01;
@@ -237,6 +238,91 @@ export async function establishApplicationKeys(
   return ok({ keyVersion });
 }
 
+/** How many key versions `openApplicationChannel` tries on a platform-200 card (rotations beyond that need a new load). */
+export const MAX_SCANNED_KEY_VERSIONS = 16;
+
+/**
+ * Opens the application's own domain's channel (level 33) with the keys of the version it holds: SELECT,
+ * then GET DATA E0 (platform 100 answers it without a channel). A platform-200 card keeps even that private
+ * (`6982`, docs/card.md "Private reads"), so the host tries INITIALIZE UPDATE with P1 = each version from
+ * `01` on: the card cryptogram verifies only for the version the application holds (a wrong version gets
+ * an answer of the same shape computed with keys nobody holds), and nothing is sent after a cryptogram
+ * that does not verify. Each attempt's host challenge is `hostChallenge` with its last byte XORed with the
+ * attempt number.
+ */
+export async function openApplicationChannel(
+  transmit: Transmit,
+  options: { aid: string; keysFor: (keyVersion: number) => Scp03StaticKeys; hostChallenge: Uint8Array },
+): Promise<CardResult<{ keyVersion: number; transmit: Transmit }>> {
+  const selected = await selectApplication(transmit, options.aid);
+  if (!selected.ok) return selected;
+  const step = "GET DATA E0 (the application's key information)";
+  const info = await exchange(transmit, getDataCommand(0xe0), step);
+  if (!info.ok) return info;
+  const open = async (keyVersion: number, attempt: number) => {
+    const hostChallenge = options.hostChallenge.slice();
+    hostChallenge[hostChallenge.length - 1]! ^= attempt;
+    const channel = await openSecureChannel(transmit, {
+      keys: options.keysFor(keyVersion),
+      keyVersion,
+      level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC,
+      hostChallenge,
+    });
+    return channel.ok ? ok({ keyVersion, transmit: channel.value.transmit }) : channel;
+  };
+  if (info.value.sw === 0x9000) {
+    const version = parseKeyInformationTemplate(info.value.data)?.find((k) => k.keyId === 0x01 && k.keyType === KEY_TYPE.AES)?.keyVersion;
+    return version === undefined ? err({ step, sw: info.value.sw, meaning: "the application lists no key set of its own" }) : open(version, 0);
+  }
+  if (info.value.sw !== 0x6982) return err(refusalOf(step, info.value.sw));
+  for (let attempt = 0; attempt < MAX_SCANNED_KEY_VERSIONS; attempt++) {
+    const keyVersion = SSD_INITIAL_KEY_VERSION + attempt;
+    const channel = await open(keyVersion, attempt);
+    // A cryptogram that does not verify (INITIALIZE UPDATE answered 9000): not this version, try the next.
+    if (channel.ok || channel.error.step !== "INITIALIZE UPDATE" || channel.error.sw !== 0x9000) return channel;
+  }
+  return err({
+    step: "INITIALIZE UPDATE",
+    sw: 0x9000,
+    meaning: `no key version from ${SSD_INITIAL_KEY_VERSION} to ${SSD_INITIAL_KEY_VERSION + MAX_SCANNED_KEY_VERSIONS - 1} opens the application's channel: it has no keys of ours`,
+  });
+}
+
+/** What an application holds, read inside its own domain's channel. */
+export type ApplicationReading =
+  | { readonly kind: "transit"; readonly valueMinor: number; readonly currency: string }
+  | { readonly kind: "loyalty"; readonly valueMinor: number }
+  | { readonly kind: "credit"; readonly valueMinor: number; readonly currency: string; readonly holderReference: string };
+
+/**
+ * Reads an application's values inside its own domain's channel (`openApplicationChannel`, level 33, so the
+ * values cross the desk encrypted): balance, points, or credit limit and holder reference.
+ */
+export async function readApplicationInOwnChannel(
+  transmit: Transmit,
+  options: { aid: string; kind: AppletKind; keysFor: (keyVersion: number) => Scp03StaticKeys; hostChallenge: Uint8Array },
+): Promise<CardResult<ApplicationReading & { keyVersion: number }>> {
+  const channel = await openApplicationChannel(transmit, options);
+  if (!channel.ok) return channel;
+  const { keyVersion, transmit: secured } = channel.value;
+  switch (options.kind) {
+    case "transit": {
+      const r = await readBalance(secured);
+      return r.ok ? ok({ kind: "transit", valueMinor: r.value.balance, currency: r.value.currency, keyVersion }) : r;
+    }
+    case "loyalty": {
+      const r = await readPoints(secured);
+      return r.ok ? ok({ kind: "loyalty", valueMinor: r.value, keyVersion }) : r;
+    }
+    case "credit": {
+      const r = await readCreditInfo(secured);
+      return r.ok ? ok({ kind: "credit", valueMinor: r.value.limit, currency: r.value.currency, holderReference: r.value.holderReference, keyVersion }) : r;
+    }
+    default:
+      return assertNever(options.kind, "applet kind");
+  }
+}
+
 /**
  * Reads a credit application's data inside its own domain's channel (level 33: C-MAC, C-DEC, R-MAC,
  * R-ENC, so the holder reference crosses the desk encrypted): SELECT, INITIALIZE UPDATE, EXTERNAL
@@ -259,18 +345,19 @@ export async function readCreditInOwnChannel(
 }
 
 /**
- * Rotates an application's own keys (GP 2.3.1 §11.8, as the ISD's): SELECT, GET DATA E0 (the version the
- * domain holds, readable without a channel), the domain's own channel at level 33 with that version's
- * keys, then PUT KEY to the next version under the current Key-DEK; the key check values are checked.
+ * Rotates an application's own keys (GP 2.3.1 §11.8, as the ISD's): the domain's own channel at level 33
+ * with the keys of the version it holds (`openApplicationChannel`: GET DATA E0 on platform 100, trial
+ * INITIALIZE UPDATEs on platform 200), then PUT KEY to the next version under the current Key-DEK; the key
+ * check values are checked.
  * `keysFor(version)` gives the provider's keys of a version (server side only).
  */
 export async function rotateApplicationKeys(
   transmit: Transmit,
   options: { aid: string; keysFor: (keyVersion: number) => Scp03StaticKeys; hostChallenge: Uint8Array },
 ): Promise<CardResult<{ from: number; to: number }>> {
-  const held = await readApplicationKeyVersion(transmit, options.aid);
-  if (!held.ok) return held;
-  const from = held.value;
+  const channel = await openApplicationChannel(transmit, options);
+  if (!channel.ok) return channel;
+  const from = channel.value.keyVersion;
   if (from >= SCP03_KEY_VERSIONS.last)
     return err({
       step: "GET DATA E0 (the application's key information)",
@@ -278,13 +365,6 @@ export async function rotateApplicationKeys(
       meaning: `key version ${from} is the last one: the application needs new keys by a new load`,
     });
   const current = options.keysFor(from);
-  const channel = await openSecureChannel(transmit, {
-    keys: current,
-    keyVersion: from,
-    level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC,
-    hostChallenge: options.hostChallenge,
-  });
-  if (!channel.ok) return channel;
   const to = from + 1;
   const next = options.keysFor(to);
   const putStep = "PUT KEY (application keys, rotation)";
@@ -296,7 +376,7 @@ export async function rotateApplicationKeys(
   return ok({ from, to });
 }
 
-/** SELECT the application, then GET DATA E0: the version of its own key set (6A88 when it has none). Readable without a channel. */
+/** SELECT the application, then GET DATA E0: the version of its own key set (6A88 when it has none). Without a channel on platform 100 only (platform 200: `6982`). */
 export async function readApplicationKeyVersion(transmit: Transmit, aid: string): Promise<CardResult<number>> {
   const selected = await selectApplication(transmit, aid);
   if (!selected.ok) return selected;

@@ -70,7 +70,10 @@ export type ReadValue = { readonly aid: string; readonly valueMinor: number; rea
 /**
  * Issue 12, the value ledger: the desk reads what each of its transit and loyalty applications on the
  * card holds (SELECT + READ BALANCE / READ POINTS), so the provider knows the last value before a block.
- * An application that does not answer is left out (the next read tries again).
+ * An application that does not answer is left out (the next read tries again). Platform-100 cards only:
+ * a platform-200 card answers its applications only inside a secure channel (6982 here, docs/card.md
+ * "Private reads"); there the provider's server reads through its own channel (`describeReading` of a
+ * "verify" conversation, app/provider/desk/_components/load-runner.ts).
  */
 export async function readApplicationValues(transmit: Transmit, apps: readonly { readonly aid: string; readonly kind: AppletKind }[]): Promise<ReadValue[]> {
   const values: ReadValue[] = [];
@@ -156,19 +159,19 @@ export async function checkApplicationWorks(
     case "transit": {
       const r = await terminal.readBalance(transmit);
       if (!r.ok) return r;
-      reading = `balance ${formatMoney(r.value.balance, r.value.currency)}`;
+      reading = describeReading({ kind, valueMinor: r.value.balance, currency: r.value.currency, holderReference: null }, formatMoney);
       break;
     }
     case "loyalty": {
       const r = await terminal.readPoints(transmit);
       if (!r.ok) return r;
-      reading = `${r.value} point${r.value === 1 ? "" : "s"}`;
+      reading = describeReading({ kind, valueMinor: r.value, currency: null, holderReference: null }, formatMoney);
       break;
     }
     case "credit": {
       const r = await terminal.readCreditInfo(transmit);
       if (!r.ok) return r;
-      reading = `credit limit ${formatMoney(r.value.limit, r.value.currency)}${r.value.holderReference ? `, holder ${r.value.holderReference}` : ""}`;
+      reading = describeReading({ kind, valueMinor: r.value.limit, currency: r.value.currency, holderReference: r.value.holderReference }, formatMoney);
       break;
     }
     default:
@@ -176,6 +179,28 @@ export async function checkApplicationWorks(
   }
   await terminal.selectIsd(transmit);
   return ok({ aid, label: selected.value.label, reading });
+}
+
+/** What an application holds, however it was read (at the desk on platform 100, through the provider's channel on platform 200). */
+export type ApplicationValue = {
+  readonly kind: AppletKind;
+  readonly valueMinor: number;
+  readonly currency: string | null;
+  readonly holderReference: string | null;
+};
+
+/** The reading as the desk shows it: "balance ¥2,000", "40 points", "credit limit ¥300,000, holder HOSHI-…". */
+export function describeReading(value: ApplicationValue, formatMoney: (minor: number, currency: string) => string): string {
+  switch (value.kind) {
+    case "transit":
+      return `balance ${formatMoney(value.valueMinor, value.currency ?? "JPY")}`;
+    case "loyalty":
+      return `${value.valueMinor} point${value.valueMinor === 1 ? "" : "s"}`;
+    case "credit":
+      return `credit limit ${formatMoney(value.valueMinor, value.currency ?? "JPY")}${value.holderReference ? `, holder ${value.holderReference}` : ""}`;
+    default:
+      return assertNever(value.kind, "applet kind");
+  }
 }
 
 /** Short hex for display of opaque data: "01A2B3…9F (90 bytes)". */

@@ -58,6 +58,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
       transmit,
       trace,
       stepOf: () => "load",
+      privateReads: reading.platformType === 200,
       onOp: (op) => setOps((list) => [...list.filter((o) => o.id !== op.id), op]),
       onProgress: (p) => setProgress((list) => [...list.filter((x) => x.aid !== p.aid), p]),
       record: async (grant, outcome) => {

@@ -2,7 +2,7 @@
 
 import { fromBase64Url } from "@/lib/core/bytes";
 import { formatMoney } from "@/lib/core/format";
-import { checkApplicationWorks, loadWithGrant, updateIssuerKeys, type DeskLoadOutcome } from "@/lib/core/workflows/reload-desk";
+import { checkApplicationWorks, describeReading, loadWithGrant, updateIssuerKeys, type DeskLoadOutcome } from "@/lib/core/workflows/reload-desk";
 import { reloadRefusal } from "@/lib/core/workflows/reload";
 import type { LoadRecorded, GrantView } from "@/lib/server/data/provider/permissions";
 import { relayHostConversation, type ApduTrace } from "@/lib/reader";
@@ -79,6 +79,22 @@ export async function runApplicationKeys(options: {
   return outcome;
 }
 
+/**
+ * Platform 200: the card answers an application only inside a secure channel (docs/card.md "Private reads"),
+ * so the check that a load works is our server reading it in the application's own channel (purpose
+ * "verify"); the desk relays APDUs and learns only the reading the server answers.
+ */
+async function verifyInOwnChannel(transmit: Transmit, messageId: string): Promise<{ ok: true; reading: string } | { ok: false; message: string }> {
+  const relayed = await relayHostConversation<ApplicationKeysResult>({
+    url: APPLICATION_KEYS_URL,
+    start: { start: { purpose: "verify", messageId } },
+    transmit,
+  });
+  if (!relayed.ok) return { ok: false, message: relayed.message };
+  if (relayed.result.purpose !== "verify") return { ok: false, message: "The server answered another conversation." };
+  return { ok: true, reading: describeReading(relayed.result, formatMoney) };
+}
+
 let opCounter = 0;
 const nextId = () => `op-${++opCounter}`;
 
@@ -95,6 +111,8 @@ export async function runLoads(options: {
   stepOf: (grant: GrantView) => string;
   onOp: (op: CardOp) => void;
   onProgress: (progress: LoadProgress) => void;
+  /** Platform 200: check the loads through our server's channel with each application (private reads). */
+  privateReads?: boolean;
 }): Promise<LoadProgress[]> {
   const results: LoadProgress[] = [];
   for (const grant of options.grants) {
@@ -179,18 +197,33 @@ export async function runLoads(options: {
         onOp: options.onOp,
       });
       const checkId = nextId();
-      const { value: check, range: checkRange } = await traced(options.trace, () =>
-        checkApplicationWorks(options.transmit, grant.applicationAid, grant.loadFile.kind, formatMoney),
-      );
-      works = check.ok ? check.value.reading : null;
-      options.onOp({
-        id: checkId,
-        step: "check",
-        label: `${name} works on the card`,
-        detail: check.ok ? `SELECT and READ: ${name} answers, ${check.value.reading}.` : `${name} did not answer: ${check.error.meaning}.`,
-        outcome: check.ok ? "ok" : "refused",
-        range: checkRange,
-      });
+      if (options.privateReads) {
+        const { value: check, range: checkRange } = await traced(options.trace, () => verifyInOwnChannel(options.transmit, grant.messageId));
+        works = check.ok ? check.reading : null;
+        options.onOp({
+          id: checkId,
+          step: "check",
+          label: `${name} works on the card`,
+          detail: check.ok
+            ? `SELECT, INITIALIZE UPDATE / EXTERNAL AUTHENTICATE in ${name}'s own channel, READ (our server; the desk relays ciphertext): ${name} answers, ${check.reading}.`
+            : `${name} did not answer in its own channel: ${check.message}.`,
+          outcome: check.ok ? "ok" : "refused",
+          range: checkRange,
+        });
+      } else {
+        const { value: check, range: checkRange } = await traced(options.trace, () =>
+          checkApplicationWorks(options.transmit, grant.applicationAid, grant.loadFile.kind, formatMoney),
+        );
+        works = check.ok ? check.value.reading : null;
+        options.onOp({
+          id: checkId,
+          step: "check",
+          label: `${name} works on the card`,
+          detail: check.ok ? `SELECT and READ: ${name} answers, ${check.value.reading}.` : `${name} did not answer: ${check.error.meaning}.`,
+          outcome: check.ok ? "ok" : "refused",
+          range: checkRange,
+        });
+      }
     }
     const progress: LoadProgress = { aid: grant.applicationAid, name, status: recorded.ok ? "loaded" : "refused", recorded, works, keys };
     options.onProgress(progress);

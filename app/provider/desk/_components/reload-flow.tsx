@@ -192,6 +192,7 @@ export function ReloadFlow({
       transmit,
       trace,
       stepOf: () => (current.method === 2 ? "1108" : "709"),
+      privateReads: current.method === 2,
       onOp: (op) => setOps((list) => [...list.filter((o) => o.id !== op.id), op]),
       onProgress: (p) => setProgress((list) => [...list.filter((x) => x.aid !== p.aid), p]),
       record: async (grant: GrantView, outcome) => {

@@ -1,14 +1,8 @@
 import "server-only";
 import { fromHex } from "@/lib/core/bytes";
 import { privateKeyFromJwk, privateKeyFromRandom } from "@/lib/core/card/cryptography";
-import {
-  diversifySsdKeys,
-  establishApplicationKeys,
-  readApplicationKeyVersion,
-  readCreditInOwnChannel,
-  rotateApplicationKeys,
-  SSD_INITIAL_KEY_VERSION,
-} from "@/lib/core/card/ssd";
+import { diversifySsdKeys, establishApplicationKeys, readApplicationInOwnChannel, rotateApplicationKeys, SSD_INITIAL_KEY_VERSION } from "@/lib/core/card/ssd";
+import type { AppletKind } from "@/lib/core/card";
 import type { Scp03StaticKeys } from "@/lib/core/card/scp03";
 import type { CardResult } from "@/lib/core/card/terminal";
 import { DEMO_PROVIDER_SSD_MASTER_KEY } from "@/lib/secrets/demo-ssd-keys";
@@ -27,7 +21,10 @@ import { findApplication } from "./catalog";
  * - "rotate": any later visit, the server reads the version the application holds (GET DATA E0), opens
  *   its own channel with that version's keys and moves it to the next version (PUT KEY under its Key-DEK);
  * - "read": the server opens the application's own channel (level 33) and reads the credit holder
- *   reference, which the card gives no one else (not the issuer's channel, not another provider's).
+ *   reference, which the card gives no one else (not the issuer's channel, not another provider's);
+ * - "verify": after a load, the same channel reads what the application holds (balance, points, or limit and
+ *   holder reference): a platform-200 card answers its applications only inside a secure channel
+ *   (docs/card.md "Private reads"), so the desk's check that the load works goes through our server.
  * The keys are diversified from the providers' master key per provider, application and load message id,
  * so nothing per card is stored and nothing secret reaches the desk's browser.
  */
@@ -35,14 +32,16 @@ import { findApplication } from "./catalog";
 /** How long a desk may take to relay one conversation. */
 const TICKET_MINUTES = 5;
 
-export type ApplicationKeyPurpose = "establish" | "rotate" | "read";
-export const APPLICATION_KEY_PURPOSES = ["establish", "rotate", "read"] as const satisfies readonly ApplicationKeyPurpose[];
-type Context = { messageId: string; aid: string };
+export type ApplicationKeyPurpose = "establish" | "rotate" | "read" | "verify";
+export const APPLICATION_KEY_PURPOSES = ["establish", "rotate", "read", "verify"] as const satisfies readonly ApplicationKeyPurpose[];
+/** `kind`: the applet kind of the application (from our catalog), for "verify"; absent in tickets of other purposes. */
+type Context = { messageId: string; aid: string; kind?: AppletKind };
 
 export type ApplicationKeysResult =
   | { purpose: "establish"; keyVersion: number }
   | { purpose: "rotate"; from: number; to: number }
-  | { purpose: "read"; limitMinor: number; currency: string; holderReference: string };
+  | { purpose: "read"; limitMinor: number; currency: string; holderReference: string }
+  | { purpose: "verify"; kind: AppletKind; valueMinor: number; currency: string | null; holderReference: string | null; keyVersion: number };
 
 export type ApplicationKeysRefusal =
   | { code: "not-found"; message: string }
@@ -89,16 +88,31 @@ function scriptOf(purpose: ApplicationKeyPurpose, providerCompanyId: string, con
     };
   }
   return async (transmit, random) => {
-    // The version the application holds now (a rotation moved it forward).
-    const version = await readApplicationKeyVersion(transmit, context.aid);
-    if (!version.ok) return version;
-    const r = await readCreditInOwnChannel(transmit, {
+    // The channel of the version the application holds now (a rotation moved it forward).
+    const r = await readApplicationInOwnChannel(transmit, {
       aid: context.aid,
-      keys: applicationKeysFor(providerCompanyId, context.aid, context.messageId, version.value),
-      keyVersion: version.value,
+      kind: purpose === "read" ? "credit" : (context.kind ?? "credit"),
+      keysFor: (version) => applicationKeysFor(providerCompanyId, context.aid, context.messageId, version),
       hostChallenge: random(8),
     });
-    return r.ok ? { ok: true, value: { purpose, limitMinor: r.value.limit, currency: r.value.currency, holderReference: r.value.holderReference } } : r;
+    if (!r.ok) return r;
+    const v = r.value;
+    if (purpose === "read") {
+      return v.kind === "credit"
+        ? { ok: true, value: { purpose, limitMinor: v.valueMinor, currency: v.currency, holderReference: v.holderReference } }
+        : { ok: false, error: { step: "READ", sw: null, meaning: "not a credit application" } };
+    }
+    return {
+      ok: true,
+      value: {
+        purpose,
+        kind: v.kind,
+        valueMinor: v.valueMinor,
+        currency: v.kind === "loyalty" ? null : v.currency,
+        holderReference: v.kind === "credit" ? v.holderReference : null,
+        keyVersion: v.keyVersion,
+      },
+    };
   };
 }
 
@@ -123,16 +137,18 @@ export async function startApplicationKeys(
 ): Promise<Outcome<{ ticket: string; step: RelayStep<ApplicationKeysResult> }>> {
   // Establishing keys follows a grant just loaded; a rotation or a read follows a load of ours on record
   // (the seed's loads have a load record and no permission row). Either scoped to the actor's company.
-  const load =
-    input.purpose === "establish"
-      ? await db().spPermission.findUnique({
-          where: { providerCompanyId_replyMessageId: { providerCompanyId: actor.providerCompanyId, replyMessageId: input.messageId } },
-          select: { applicationAid: true, status: true },
-        })
-      : await db().spLoadRecord.findFirst({
-          where: { providerCompanyId: actor.providerCompanyId, messageId: input.messageId },
-          select: { applicationAid: true, status: true },
-        });
+  // A check that a load works ("verify") follows a grant just loaded, or any load of ours on record.
+  const granted = () =>
+    db().spPermission.findUnique({
+      where: { providerCompanyId_replyMessageId: { providerCompanyId: actor.providerCompanyId, replyMessageId: input.messageId } },
+      select: { applicationAid: true, status: true },
+    });
+  const recorded = () =>
+    db().spLoadRecord.findFirst({
+      where: { providerCompanyId: actor.providerCompanyId, messageId: input.messageId },
+      select: { applicationAid: true, status: true },
+    });
+  const load = input.purpose === "establish" ? await granted() : input.purpose === "verify" ? ((await granted()) ?? (await recorded())) : await recorded();
   if (!load || (load.status !== "granted" && load.status !== "loaded")) {
     return { ok: false, error: { code: "not-found", message: "No load of this company under that message id." } };
   }
@@ -141,7 +157,10 @@ export async function startApplicationKeys(
   if (input.purpose === "read" && application?.kind !== "credit") {
     return { ok: false, error: { code: "not-credit", message: "Only a credit application keeps a holder reference." } };
   }
-  const context: Context = { messageId: input.messageId, aid: permission.applicationAid };
+  if (input.purpose === "verify" && !application) {
+    return { ok: false, error: { code: "not-found", message: "No application of this company under that AID." } };
+  }
+  const context: Context = { messageId: input.messageId, aid: permission.applicationAid, ...(input.purpose === "verify" ? { kind: application!.kind } : {}) };
   const ticket = sealTicket<Context>(masterKey(), {
     purpose: input.purpose,
     owner: actor.providerCompanyId,
