@@ -11,7 +11,8 @@ export type Role = "issuer" | "provider";
 
 /** The work the durable queue (./queue.ts) runs; it lives in the exchange, the notices and the issuer. */
 export type QueueJobs = {
-  deliverOne(outboxId: string): Promise<"delivered" | "dead" | "retry" | "skipped">;
+  /** Delivers a batch of outbox messages; one result per id, in order. */
+  deliverBatch(outboxIds: string[]): Promise<("delivered" | "dead" | "retry" | "skipped")[]>;
   dueOutboxIds(limit: number): Promise<string[]>;
   sendNotice(noticeId: string): Promise<"sent" | "retry" | string>;
   dueNoticeIds(limit: number): Promise<string[]>;
@@ -21,7 +22,7 @@ export type QueueJobs = {
 
 type Registry = {
   handlers: Partial<Record<Role, RoleHandlers<never>>>;
-  receiver?: (jws: string) => Promise<ReceiveOutcome>;
+  receiver?: LocalReceiver;
   jobs?: QueueJobs;
 };
 
@@ -40,12 +41,17 @@ export function handlersFor(role: Role): RoleHandlers {
   return handlers as RoleHandlers;
 }
 
-/** How a message to a company hosted in this process is received (the inbox). */
-export function registerLocalReceiver(receive: (jws: string) => Promise<ReceiveOutcome>): void {
+/**
+ * How messages to a company hosted in this process are received (the inbox): a batch at once, one
+ * answer per message in order ("rejected" when that message's transaction failed: the sender retries it).
+ */
+export type LocalReceiver = (jwsList: string[]) => Promise<PromiseSettledResult<ReceiveOutcome>[]>;
+
+export function registerLocalReceiver(receive: LocalReceiver): void {
   registry().receiver = receive;
 }
 
-export function localReceiver(): (jws: string) => Promise<ReceiveOutcome> {
+export function localReceiver(): LocalReceiver {
   const receive = registry().receiver;
   if (!receive) throw new Error("no in-process receiver registered: call wireParties() (lib/server/wiring.ts) at start");
   return receive;
