@@ -1,7 +1,7 @@
 import "server-only";
 import { ISSUER_HANDLERS } from "./data/issuer/handlers";
 import { processRenewalBatch, runningRenewalRunIds } from "./data/issuer/renewal";
-import { PROVIDER_HANDLERS } from "./data/provider/handlers";
+import { PROVIDER_BATCH_HANDLERS, PROVIDER_HANDLERS } from "./data/provider/handlers";
 import { deliverBatch, dueOutboxIds } from "./exchange/delivery";
 import { receiveMessages } from "./exchange/inbox";
 import { registerHandlers, registerLocalReceiver, registerQueueJobs } from "./exchange/registry";
@@ -15,7 +15,7 @@ import { dueNoticeIds, sendNotice } from "./notices/notices";
  */
 export function wireParties(): void {
   registerHandlers("issuer", ISSUER_HANDLERS);
-  registerHandlers("provider", PROVIDER_HANDLERS);
+  registerHandlers("provider", PROVIDER_HANDLERS, PROVIDER_BATCH_HANDLERS);
   registerLocalReceiver((jwsList) => receiveMessages(jwsList, "online"));
   registerQueueJobs({
     deliverBatch: async (ids) => (await deliverBatch(ids)).map((d) => d.result),

@@ -10,12 +10,12 @@ import {
   type MessageType,
   type Refusal,
 } from "@/lib/core/messages";
-import { db, type Prisma } from "../db";
+import { db } from "../db";
 import { hostedRole } from "./companies";
 import { deliverNow } from "./delivery";
-import { handlersFor } from "./registry";
+import { batchHandlersFor, handlersFor } from "./registry";
 import { RateLimited, recordRejection, senderLimit } from "./limits";
-import type { HandlerOutcome, MessageHandler, ReceiveOutcome, Via } from "./types";
+import type { BatchHandler, HandlerOutcome, MessageHandler, ReceiveOutcome, Via } from "./types";
 
 /** Clock skew tolerated between companies, and how old a message may be when it arrives. */
 export const MAX_SKEW_SECONDS = 300;
@@ -219,8 +219,18 @@ async function claimAndHandle(
       }
       const answers = new Map<Verified, Claimed>();
       const written: { id: string; stored: StoredResult; code: string | null; reason: string | null }[] = [];
-      for (const v of batch) {
-        const { messageId } = v.message.header;
+      const record = (v: Verified, inboxId: string, handled: Handled) => {
+        const stored: StoredResult = handled.ok
+          ? { status: "processed", summary: handled.value.summary, enqueued: (handled.value.enqueued ?? []).map((e) => e.outboxId) }
+          : { status: "refused", summary: handled.error.message, enqueued: [], refusal: handled.error };
+        written.push({ id: inboxId, stored, code: handled.ok ? null : handled.error.code, reason: handled.ok ? null : handled.error.message.slice(0, 500) });
+        answers.set(v, { kind: "new", result: stored });
+      };
+      const context = (method: 1 | 2) => ({ tx, receiverCompanyId: receiver, now, via, method });
+      // Handlers run in message-id order: a sender's messages in the order it sent them.
+      for (let k = 0; k < sorted.length;) {
+        const v = sorted[k]!;
+        const { messageId, type } = v.message.header;
         const inboxId = inboxIds.get(messageId);
         if (!inboxId) {
           const prior = priors.get(messageId);
@@ -232,14 +242,38 @@ async function claimAndHandle(
               ? { kind: "reused", refusal: decision.refusal }
               : { kind: "replayed", result: decision.action === "replay" ? decision.result : prior.result },
           );
+          k += 1;
           continue;
         }
-        const handled = await handle(tx, v.message, { receiver, role, now, via });
-        const stored: StoredResult = handled.ok
-          ? { status: "processed", summary: handled.value.summary, enqueued: (handled.value.enqueued ?? []).map((e) => e.outboxId) }
-          : { status: "refused", summary: handled.error.message, enqueued: [], refusal: handled.error };
-        written.push({ id: inboxId, stored, code: handled.ok ? null : handled.error.code, reason: handled.ok ? null : handled.error.message.slice(0, 500) });
-        answers.set(v, { kind: "new", result: stored });
+        const route = routeOf(v.message, role);
+        if (!route.ok) {
+          record(v, inboxId, route);
+          k += 1;
+          continue;
+        }
+        // A run of new messages of this type and method goes to the type's batch handler, if it has one.
+        const batchHandler = batchHandlersFor(role)[type] as BatchHandler<MessageType> | undefined;
+        let end = k + 1;
+        if (batchHandler) {
+          while (end < sorted.length) {
+            const next = sorted[end]!;
+            const nextRoute = inboxIds.has(next.message.header.messageId) && next.message.header.type === type ? routeOf(next.message, role) : null;
+            if (!nextRoute?.ok || nextRoute.method !== route.method) break;
+            end += 1;
+          }
+        }
+        if (batchHandler && end - k > 1) {
+          const run = sorted.slice(k, end);
+          const outcomes = await batchHandler(
+            run.map((r) => r.message as never),
+            context(route.method),
+          );
+          if (outcomes.length !== run.length) throw new Error(`the ${type} batch handler answered ${outcomes.length} of ${run.length} messages`);
+          run.forEach((r, i) => record(r, inboxIds.get(r.message.header.messageId)!, { ok: true, value: outcomes[i]! }));
+        } else {
+          record(v, inboxId, { ok: true, value: await route.handler(v.message as never, context(route.method)) });
+        }
+        k = end;
       }
       if (written.length > 0) {
         await tx.$executeRaw`
@@ -284,19 +318,15 @@ type Claimed = { kind: "reused"; refusal: Refusal } | { kind: "replayed" | "new"
 type Handled = { ok: true; value: HandlerOutcome } | { ok: false; error: Refusal };
 
 /** Fig. 18 first (steps 1801–1804), then the receiving role's handler for the type. */
-async function handle(
-  tx: Prisma.TransactionClient,
+function routeOf(
   message: Message,
-  ctx: { receiver: string; role: "issuer" | "provider"; now: Date; via: Via },
-): Promise<Handled> {
+  role: "issuer" | "provider",
+): { ok: true; method: 1 | 2; handler: MessageHandler<MessageType> } | { ok: false; error: Refusal } {
   const method = dispatchByPlatformType<1 | 2>(message, { method1: () => 1, method2: () => 2 });
   if (!method.ok) return { ok: false, error: method.error };
-  const handler = handlersFor(ctx.role)[message.header.type] as MessageHandler<MessageType> | undefined;
-  if (!handler) {
-    return { ok: false, error: refusal("wrong-direction", `a ${ctx.role} does not handle ${message.header.type} messages`) };
-  }
-  const value = await handler(message as never, { tx, receiverCompanyId: ctx.receiver, now: ctx.now, via: ctx.via, method: method.value });
-  return { ok: true, value };
+  const handler = handlersFor(role)[message.header.type] as MessageHandler<MessageType> | undefined;
+  if (!handler) return { ok: false, error: refusal("wrong-direction", `a ${role} does not handle ${message.header.type} messages`) };
+  return { ok: true, method: method.value, handler };
 }
 
 /** Decodes without verifying, for display of stored messages (they were verified when received). */

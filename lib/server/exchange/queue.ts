@@ -30,8 +30,8 @@ const RENEWAL_BATCH = 25;
  * Workers are also woken when this process enqueues a message. Each job of a batch is completed or
  * failed on its own, so one failed delivery never retries the others.
  */
-export const DELIVERY_WORKERS = 4;
-export const DELIVERY_BATCH = 10;
+export const DELIVERY_WORKERS = 2;
+export const DELIVERY_BATCH = 100;
 
 /**
  * The sweep (every minute and at start) queues every due message, up to this many at once (its ids in

@@ -1,5 +1,5 @@
 import "server-only";
-import type { ReceiveOutcome, RoleHandlers } from "./types";
+import type { ReceiveOutcome, RoleBatchHandlers, RoleHandlers } from "./types";
 
 /**
  * What the parties hand the exchange at start (issue 11: the exchange imports no party). The issuer
@@ -22,16 +22,27 @@ export type QueueJobs = {
 
 type Registry = {
   handlers: Partial<Record<Role, RoleHandlers<never>>>;
+  batchHandlers: Partial<Record<Role, RoleBatchHandlers<never>>>;
   receiver?: LocalReceiver;
   jobs?: QueueJobs;
 };
 
 const state = globalThis as unknown as { recardExchangeRegistry?: Registry };
-const registry = (): Registry => (state.recardExchangeRegistry ??= { handlers: {} });
+const registry = (): Registry => (state.recardExchangeRegistry ??= { handlers: {}, batchHandlers: {} });
 
-/** A party's handlers: what the receiving company does with each message type it may receive. */
-export function registerHandlers<X>(role: Role, handlers: RoleHandlers<X>): void {
+/**
+ * A party's handlers: what the receiving company does with each message type it may receive, and for
+ * some types the same for a run of messages at once (a batch delivery uses it; receiving one message
+ * uses the single handler).
+ */
+export function registerHandlers<X>(role: Role, handlers: RoleHandlers<X>, batchHandlers: RoleBatchHandlers<X> = {}): void {
   registry().handlers[role] = handlers as RoleHandlers<never>;
+  registry().batchHandlers[role] = batchHandlers as RoleBatchHandlers<never>;
+}
+
+/** The batch handlers of the receiving company's role (none registered: every message on its own). */
+export function batchHandlersFor(role: Role): RoleBatchHandlers {
+  return (registry().batchHandlers[role] ?? {}) as RoleBatchHandlers;
 }
 
 /** The handlers of the receiving company's role (the inbox calls them with its transaction). */
