@@ -24,11 +24,14 @@ export const RENEWAL_QUEUE = "renewal-run";
 const RENEWAL_BATCH = 25;
 
 /**
- * Delivery keeps up with a backlog (issue 16): several delivery workers per process, each fetching a
- * batch of jobs, and a worker that got a batch fetches again at once instead of sleeping out its
- * polling interval (pg-boss 10 sleeps the rest of the interval after every fetch: one job per 2 s).
- * Workers are also woken when this process enqueues a message. Each job of a batch is completed or
- * failed on its own, so one failed delivery never retries the others.
+ * Delivery keeps up with a backlog (issue 16): delivery workers per process, each fetching a batch of
+ * jobs and delivering it as one batch (delivery.ts deliverBatch: one outbox read, one transaction per
+ * receiver, one outbox update), and a worker that got a batch fetches again at once instead of sleeping
+ * out its polling interval (pg-boss 10 sleeps the rest of the interval after every fetch: one job per
+ * 2 s). Workers are also woken when this process enqueues a message. Each job of a batch is completed
+ * or failed on its own, so one failed delivery never retries the others. Two workers: the work is CPU in
+ * this process (verification, Prisma) more than waiting for the database, and on the 2-core machine the
+ * bench ran on, four workers drained no faster than two (docs/performance.md).
  */
 export const DELIVERY_WORKERS = 2;
 export const DELIVERY_BATCH = 100;
