@@ -4,9 +4,21 @@
  * in the same run. The target is a backlog of 10,000 drained in under 60 s.
  */
 import { spawn } from "node:child_process";
+import { cpus } from "node:os";
 import { withRatios, type BenchModule, type Measurement } from "./harness";
 
-type TargetResult = { version: string; messages: number; delivered: number; result: Record<"baseline" | "drain", Measurement> };
+type TargetResult = {
+  version: string;
+  messages: number;
+  delivered: number;
+  inboxRows: number;
+  pairs: number;
+  workers: number;
+  batch: number;
+  load: { start: number; drainStart: number; end: number };
+  statements: Record<"baseline" | "batches" | "drain", number>;
+  result: Record<"baseline" | "batches" | "drain", Measurement>;
+};
 
 function runTarget(quick: boolean): Promise<TargetResult> {
   return new Promise((resolve, reject) => {
@@ -32,18 +44,31 @@ export const deliveryBench: BenchModule = {
     } catch (error) {
       return [{ title: "Delivery backlog on PostgreSQL", baseline: "—", rows: [], notes: [`skipped: ${(error as Error).message}`] }];
     }
+    const per = (n: number) => `${n.toFixed(2)} statements per message`;
     return [
       {
         title: `A backlog of ${target.messages.toLocaleString("en-US")} messages on ${target.version}`,
         baseline: "the same delivery one message after another in a plain loop (no queue), same run",
         rows: withRatios("baseline: one after another", [
-          { name: "baseline: one after another", measurement: target.result.baseline, note: "deliverOne: verify, inbox, handler, outbox update" },
+          {
+            name: "baseline: one after another",
+            measurement: target.result.baseline,
+            note: `deliverOne: verify, inbox, handler, outbox update; ${per(target.statements.baseline)}`,
+          },
+          {
+            name: `deliverBatch of ${target.batch}, plain loop`,
+            measurement: target.result.batches,
+            note: `the workers' unit of work without the queue; ${per(target.statements.batches)}`,
+          },
           {
             name: "drained by the delivery workers",
             measurement: target.result.drain,
-            note: `pg-boss, 4 workers × batches of 10; ${target.delivered} delivered, ${(target.result.drain.totalMs / 1000).toFixed(1)} s in all`,
+            note: `pg-boss, ${target.workers} workers × batches of ${target.batch}; ${target.delivered} delivered, ${target.inboxRows} inbox rows, ${target.pairs} pairs; ${(target.result.drain.totalMs / 1000).toFixed(1)} s in all; ${per(target.statements.drain)} (pg-boss's own not counted)`,
           },
         ]),
+        notes: [
+          `load average ${target.load.start.toFixed(1)} at start, ${target.load.drainStart.toFixed(1)} when the drain began, ${target.load.end.toFixed(1)} at the end (1 min; ${cpus().length} cores)`,
+        ],
       },
     ];
   },

@@ -1,9 +1,9 @@
 import "server-only";
 import { ISSUER_HANDLERS } from "./data/issuer/handlers";
 import { processRenewalBatch, runningRenewalRunIds } from "./data/issuer/renewal";
-import { PROVIDER_HANDLERS } from "./data/provider/handlers";
-import { deliverOne, dueOutboxIds } from "./exchange/delivery";
-import { receiveMessage } from "./exchange/inbox";
+import { PROVIDER_BATCH_HANDLERS, PROVIDER_HANDLERS } from "./data/provider/handlers";
+import { deliverBatch, dueOutboxIds } from "./exchange/delivery";
+import { receiveMessages } from "./exchange/inbox";
 import { registerHandlers, registerLocalReceiver, registerQueueJobs } from "./exchange/registry";
 import { dueNoticeIds, sendNotice } from "./notices/notices";
 
@@ -15,7 +15,14 @@ import { dueNoticeIds, sendNotice } from "./notices/notices";
  */
 export function wireParties(): void {
   registerHandlers("issuer", ISSUER_HANDLERS);
-  registerHandlers("provider", PROVIDER_HANDLERS);
-  registerLocalReceiver((jws) => receiveMessage(jws, "online"));
-  registerQueueJobs({ deliverOne, dueOutboxIds, sendNotice, dueNoticeIds, processRenewalBatch, runningRenewalRunIds });
+  registerHandlers("provider", PROVIDER_HANDLERS, PROVIDER_BATCH_HANDLERS);
+  registerLocalReceiver((jwsList) => receiveMessages(jwsList, "online"));
+  registerQueueJobs({
+    deliverBatch: async (ids) => (await deliverBatch(ids)).map((d) => d.result),
+    dueOutboxIds,
+    sendNotice,
+    dueNoticeIds,
+    processRenewalBatch,
+    runningRenewalRunIds,
+  });
 }

@@ -9,7 +9,10 @@ pointAppAtTestDatabase();
 const { db } = await import("@/lib/server/db");
 const { enqueueMessage } = await import("@/lib/server/exchange/outbox");
 const { receiveMessage } = await import("@/lib/server/exchange/inbox");
-const { deliverNow } = await import("@/lib/server/exchange/delivery");
+const { deliverBatch, deliverNow } = await import("@/lib/server/exchange/delivery");
+const { registerHandlers } = await import("@/lib/server/exchange/registry");
+const { PROVIDER_BATCH_HANDLERS, PROVIDER_HANDLERS } = await import("@/lib/server/data/provider/handlers");
+const { wireParties } = await import("@/lib/server/wiring");
 const { exportMessageFile, importMessageFile } = await import("@/lib/server/exchange/files");
 
 const { url, kind } = testDatabase();
@@ -88,6 +91,35 @@ describe(`inter-company exchange on ${kind}`, () => {
     // The message in flight at the crash was sent again and answered from the inbox, not processed twice.
     const delivered = await db().outboxMessage.findMany({ where: { id: { in: sent.map((s) => s.outboxId) } } });
     expect(delivered.some((m) => (m.receipt as { status: string }).status === "replayed")).toBe(true);
+  }, 120_000);
+
+  it("a worker killed after a receiver committed a whole batch and before it was marked: sent again, answered from the inbox, nothing done twice", async () => {
+    const sent: Awaited<ReturnType<typeof notify>>[] = [];
+    for (let i = 0; i < 12; i++) sent.push(await notify("METRO01"));
+    const ids = sent.map((s) => s.outboxId);
+    // All twelve go to one receiver in one batch: one transaction took them all; the worker dies before marking any.
+    const crashed = await runWorker({ RECARD_TEST_CRASH_AFTER: "1" }).exited;
+    expect(crashed.signal).toBe("SIGKILL");
+    expect(await db().outboxMessage.count({ where: { id: { in: ids }, status: "delivered" } })).toBe(0);
+    expect(await db().inboxMessage.count({ where: { ownerCompanyId: "METRO01", messageId: { in: sent.map((s) => s.messageId) } } })).toBe(12);
+
+    const worker = runWorker({});
+    try {
+      await waitFor(
+        async () => (await db().outboxMessage.count({ where: { id: { in: ids }, status: "delivered" } })) === 12,
+        60_000,
+        "the batch delivered after restart",
+      );
+    } finally {
+      worker.stop();
+      await worker.exited;
+    }
+    const delivered = await db().outboxMessage.findMany({ where: { id: { in: ids } } });
+    expect(delivered.map((m) => (m.receipt as { status: string }).status)).toEqual(ids.map(() => "replayed"));
+    for (const s of sent) {
+      expect(await db().inboxMessage.count({ where: { ownerCompanyId: "METRO01", messageId: s.messageId } })).toBe(1);
+      expect(await db().spReissueNotice.count({ where: { providerCompanyId: "METRO01", reissuedCardId: s.message.pairs[0]!.reissuedCardId } })).toBe(1);
+    }
   }, 120_000);
 
   it("drains a backlog through batch workers: 240 messages, each delivered and processed exactly once", async () => {
@@ -169,5 +201,78 @@ describe(`inter-company exchange on ${kind}`, () => {
     const bogus = encodeMessageFile(jws, { exportedAt: new Date() });
     const elsewhere = await importMessageFile("NOBODY01", bogus);
     expect(elsewhere.status).toBe("refused");
+  });
+});
+
+describe(`delivery in batches on ${kind}`, () => {
+  it("gives each message of a batch its own outcome: a replay, a pair named twice, a handler that throws", async () => {
+    const replay = await notify("SAKURA01");
+    const first = await notify("SAKURA01");
+    const twice = await notify("SAKURA01", [first.message.pairs[0]!, pair()]);
+    // Received before (e.g. by file) but never marked delivered: the batch answers it from the inbox.
+    const early = await db().outboxMessage.findUniqueOrThrow({ where: { id: replay.outboxId } });
+    expect((await receiveMessage(early.jws, "file")).status).toBe("processed");
+    const results = await deliverBatch([replay, first, twice].map((m) => m.outboxId));
+    expect(results.map((r) => [r.result, r.receipt?.status])).toEqual([
+      ["delivered", "replayed"],
+      ["delivered", "processed"],
+      ["delivered", "processed"],
+    ]);
+    // The pair named again is new for the first message only, as one after another (the batch handler).
+    expect(results[1]!.receipt?.summary).toBe("1 old ↔ reissued card pair received, 1 new");
+    expect(results[2]!.receipt?.summary).toBe("2 old ↔ reissued card pairs received, 1 new");
+    const stored = await db().spReissueNotice.findMany({ where: { providerCompanyId: "SAKURA01", reissuedCardId: first.message.pairs[0]!.reissuedCardId } });
+    expect(stored.map((n) => n.sourceMessageId)).toEqual([first.messageId]);
+
+    // The handler of one message throws: its batch's transaction rolls back, and each message is received on its own.
+    const batch = [await notify("SAKURA01"), await notify("SAKURA01"), await notify("SAKURA01")];
+    const failing = batch[1]!;
+    const boom = (messageId: string) => {
+      if (messageId === failing.messageId) throw new Error("the provider's handler failed");
+    };
+    registerHandlers(
+      "provider",
+      { ...PROVIDER_HANDLERS, "reissuance-notification": (m, ctx) => (boom(m.header.messageId), PROVIDER_HANDLERS["reissuance-notification"]!(m, ctx)) },
+      { "reissuance-notification": (ms, ctx) => (ms.forEach((m) => boom(m.header.messageId)), PROVIDER_BATCH_HANDLERS["reissuance-notification"]!(ms, ctx)) },
+    );
+    let outcomes;
+    try {
+      outcomes = await deliverBatch(batch.map((m) => m.outboxId));
+    } finally {
+      wireParties();
+    }
+    expect(outcomes.map((r) => [r.result, r.receipt?.status])).toEqual([
+      ["delivered", "processed"],
+      ["retry", undefined],
+      ["delivered", "processed"],
+    ]);
+    const failed = await db().outboxMessage.findUniqueOrThrow({ where: { id: failing.outboxId } });
+    expect([failed.status, failed.attempts, failed.lastError]).toEqual(["pending", 1, "the provider's handler failed"]);
+    expect(await db().inboxMessage.count({ where: { ownerCompanyId: "SAKURA01", messageId: failing.messageId } })).toBe(0);
+
+    // Retried with the handler back: delivered once; a message already delivered is skipped, not received again.
+    expect((await deliverBatch([failing.outboxId, batch[0]!.outboxId])).map((r) => r.result)).toEqual(["delivered", "skipped"]);
+    for (const m of [replay, first, twice, ...batch]) {
+      expect(await db().inboxMessage.count({ where: { ownerCompanyId: "SAKURA01", messageId: m.messageId } })).toBe(1);
+    }
+  });
+
+  it("reads the receiver's trust store for every batch: a key removed refuses the next batch, a key put back accepts the one after", async () => {
+    const keys = await db().trustedKey.findMany({ where: { ownerCompanyId: "HOSHI01", companyId: "RECARD01" } });
+    expect(keys.length).toBeGreaterThan(0);
+    const before = [await notify("HOSHI01"), await notify("HOSHI01")];
+    expect((await deliverBatch(before.map((m) => m.outboxId))).map((r) => r.result)).toEqual(["delivered", "delivered"]);
+
+    await db().trustedKey.deleteMany({ where: { ownerCompanyId: "HOSHI01", companyId: "RECARD01" } });
+    const refused = [await notify("HOSHI01"), await notify("HOSHI01")];
+    const answers = await deliverBatch(refused.map((m) => m.outboxId));
+    expect(answers.map((r) => [r.result, r.receipt?.code])).toEqual([
+      ["dead", "unknown-sender"],
+      ["dead", "unknown-sender"],
+    ]);
+
+    await db().trustedKey.createMany({ data: keys.map((k) => ({ ...k, publicJwk: k.publicJwk as object })) });
+    const accepted = [await notify("HOSHI01"), await notify("HOSHI01")];
+    expect((await deliverBatch(accepted.map((m) => m.outboxId))).map((r) => r.result)).toEqual(["delivered", "delivered"]);
   });
 });

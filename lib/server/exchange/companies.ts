@@ -6,7 +6,7 @@ import { db, type Prisma } from "../db";
 import { env } from "../env";
 import { hostsCompany } from "../hosting";
 
-type Tx = Pick<Prisma.TransactionClient, "issuerCompany" | "spCompany" | "trustedKey">;
+type Tx = Pick<Prisma.TransactionClient, "issuerCompany" | "spCompany">;
 
 const KeyMapSchema = z.record(z.string(), z.object({ kid: z.string(), privateKey: z.record(z.string(), z.unknown()) }));
 const PeerMapSchema = z.record(z.string(), z.url());
@@ -54,10 +54,4 @@ export async function hostedRole(companyId: string, tx: Tx = db()): Promise<Comp
   else if (await tx.spCompany.findUnique({ where: { providerCompanyId: companyId }, select: { providerCompanyId: true } })) role = "provider";
   if (role) hostedRoles.set(companyId, role);
   return role;
-}
-
-/** A public key from `owner`'s trust store: the only keys `owner` accepts messages under. */
-export async function trustedKey(owner: string, companyId: string, kid: string, tx: Tx = db()): Promise<JsonWebKey | null> {
-  const row = await tx.trustedKey.findUnique({ where: { ownerCompanyId_companyId_kid: { ownerCompanyId: owner, companyId, kid } } });
-  return (row?.publicJwk as JsonWebKey | undefined) ?? null;
 }

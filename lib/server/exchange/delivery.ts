@@ -1,7 +1,8 @@
 import "server-only";
 import { db } from "../db";
 import { enqueueDeliveries } from "./queue";
-import { transmit } from "./transport";
+import { transmitMany } from "./transport";
+import type { ReceiveOutcome } from "./types";
 
 /** Attempts before a message is given up as dead (the messages page can send it again). */
 export const MAX_ATTEMPTS = 10;
@@ -26,49 +27,105 @@ export function setAfterTransmitHook(hook: (() => void) | null): void {
  * first result, so the effect happens exactly once.
  */
 export async function deliverOne(outboxId: string, now = () => new Date()): Promise<DeliveryResult> {
-  return (await deliverWithReceipt(outboxId, now)).result;
+  return (await deliverBatch([outboxId], now))[0]!.result;
 }
 
 /** What the receiver answered, as stored on the outbox row (none when the message was not delivered by this call). */
 export type DeliveryReceipt = { status: string; summary?: string; code?: string; message?: string };
 
-/** deliverOne, with the receiver's answer (saves reading it back). */
-async function deliverWithReceipt(outboxId: string, now = () => new Date()): Promise<{ result: DeliveryResult; receipt: DeliveryReceipt | null }> {
-  const row = await db().outboxMessage.findUnique({ where: { id: outboxId } });
-  if (!row || row.status !== "pending") return { result: "skipped", receipt: null };
-  let outcome;
-  try {
-    outcome = await transmit(row.jws, row.receiverCompanyId);
-  } catch (error) {
-    const attempts = row.attempts + 1;
-    const dead = attempts >= MAX_ATTEMPTS;
-    await db().outboxMessage.update({
-      where: { id: row.id },
-      data: {
-        attempts,
-        lastError: (error as Error).message.slice(0, 500),
-        nextAttemptAt: new Date(now().getTime() + backoffSeconds(attempts) * 1000),
-        ...(dead ? { status: "dead" } : {}),
-      },
-    });
-    return { result: dead ? "dead" : "retry", receipt: null };
-  }
-  afterTransmit?.();
-  // A refusal is final: the receiver checked the message and will refuse it again every time.
-  const data =
-    outcome.status === "refused"
-      ? {
-          status: "dead" as const,
+type Marking = {
+  id: string;
+  status: "pending" | "delivered" | "dead";
+  lastError: string | null;
+  receipt: DeliveryReceipt | null;
+  deliveredAt: Date | null;
+  nextAttemptAt: Date | null;
+};
+
+/**
+ * Delivers a batch of outbox messages (issue 16: the queue's workers drain a backlog in batches): one
+ * read of their rows, the messages of each receiver handed over together (transmitMany: a hosted
+ * receiver claims and handles them in one transaction), then one UPDATE marks every row of the batch.
+ * Each message keeps its own outcome: delivered, dead (refused: final), retry (its attempt failed, with
+ * backoff) or skipped (not pending). Same guarantee as one at a time: a crash after a receiver took
+ * its messages and before they are marked makes them be sent again, and answered from the inbox.
+ */
+export async function deliverBatch(outboxIds: string[], now = () => new Date()): Promise<{ result: DeliveryResult; receipt: DeliveryReceipt | null }[]> {
+  const rows = await db().outboxMessage.findMany({
+    where: { id: { in: outboxIds }, status: "pending" },
+    select: { id: true, receiverCompanyId: true, jws: true, attempts: true },
+  });
+  const byReceiver = new Map<string, typeof rows>();
+  for (const row of rows) byReceiver.set(row.receiverCompanyId, [...(byReceiver.get(row.receiverCompanyId) ?? []), row]);
+  const markings: Marking[] = [];
+  const results = new Map<string, DeliveryResult>();
+  for (const [receiver, group] of byReceiver) {
+    const answers = await transmitMany(
+      group.map((row) => row.jws),
+      receiver,
+    ).catch((reason: unknown) => group.map((): PromiseSettledResult<ReceiveOutcome> => ({ status: "rejected", reason })));
+    group.forEach((row, k) => {
+      const answer = answers[k]!;
+      if (answer.status === "rejected") {
+        const attempts = row.attempts + 1;
+        const dead = attempts >= MAX_ATTEMPTS;
+        markings.push({
+          id: row.id,
+          status: dead ? "dead" : "pending",
+          lastError: String((answer.reason as Error)?.message ?? answer.reason).slice(0, 500),
+          receipt: null,
+          deliveredAt: null,
+          nextAttemptAt: new Date(now().getTime() + backoffSeconds(attempts) * 1000),
+        });
+        results.set(row.id, dead ? "dead" : "retry");
+        return;
+      }
+      afterTransmit?.();
+      const outcome = answer.value;
+      // A refusal is final: the receiver checked the message and will refuse it again every time.
+      if (outcome.status === "refused") {
+        markings.push({
+          id: row.id,
+          status: "dead",
           lastError: `${outcome.refusal.code}: ${outcome.refusal.message}`.slice(0, 500),
           receipt: { status: "refused", code: outcome.refusal.code, message: outcome.refusal.message },
-        }
-      : { status: "delivered" as const, deliveredAt: now(), lastError: null, receipt: { status: outcome.status, summary: outcome.summary } };
-  // One statement (Prisma's updateMany with a JSON value wraps its UPDATE in a transaction: three).
-  const marked = await db().$executeRaw`
-    UPDATE xc_outbox SET attempts = ${row.attempts + 1}, status = ${data.status}::"OutboxStatus", last_error = ${data.lastError},
-           receipt = ${JSON.stringify(data.receipt)}::jsonb, delivered_at = ${"deliveredAt" in data ? data.deliveredAt : null}::timestamptz
-     WHERE id = ${row.id}::uuid AND status = 'pending'`;
-  return { result: outcome.status === "refused" ? "dead" : "delivered", receipt: marked === 1 ? data.receipt : null };
+          deliveredAt: null,
+          nextAttemptAt: null,
+        });
+        results.set(row.id, "dead");
+      } else {
+        markings.push({
+          id: row.id,
+          status: "delivered",
+          lastError: null,
+          receipt: { status: outcome.status, summary: outcome.summary },
+          deliveredAt: now(),
+          nextAttemptAt: null,
+        });
+        results.set(row.id, "delivered");
+      }
+    });
+  }
+  // One statement for the whole batch; a row some other delivery marked meanwhile is left as it is.
+  const marked = new Set<string>();
+  if (markings.length > 0) {
+    const col = <T>(f: (m: Marking) => T) => markings.map(f);
+    const updated = await db().$queryRaw<{ id: string }[]>`
+      UPDATE xc_outbox AS o
+         SET attempts = o.attempts + 1, status = m.status::"OutboxStatus", last_error = m.last_error, receipt = coalesce(m.receipt::jsonb, o.receipt),
+             delivered_at = m.delivered_at, next_attempt_at = coalesce(m.next_attempt_at, o.next_attempt_at)
+        FROM unnest(${col((m) => m.id)}::uuid[], ${col((m) => m.status)}::text[], ${col((m) => m.lastError)}::text[],
+                    ${col((m) => (m.receipt ? JSON.stringify(m.receipt) : null))}::text[], ${col((m) => m.deliveredAt)}::timestamptz[],
+                    ${col((m) => m.nextAttemptAt)}::timestamptz[]) AS m(id, status, last_error, receipt, delivered_at, next_attempt_at)
+       WHERE o.id = m.id AND o.status = 'pending'
+      RETURNING o.id`;
+    for (const u of updated) marked.add(u.id);
+  }
+  const receipts = new Map(markings.map((m) => [m.id, m.receipt]));
+  return outboxIds.map((id) => {
+    const result = results.get(id) ?? "skipped";
+    return { result, receipt: marked.has(id) ? (receipts.get(id) ?? null) : null };
+  });
 }
 
 /** Pending messages whose next attempt is due, oldest first. */
@@ -99,8 +156,7 @@ export async function deliverNow(outboxIds: string[]): Promise<DeliveryResult[]>
 
 /** deliverNow, with each receiver's answer when this call delivered the message. */
 export async function deliverNowWithReceipts(outboxIds: string[]): Promise<{ result: DeliveryResult; receipt: DeliveryReceipt | null }[]> {
-  const results: { result: DeliveryResult; receipt: DeliveryReceipt | null }[] = [];
-  for (const id of outboxIds) results.push(await deliverWithReceipt(id));
+  const results = outboxIds.length > 0 ? await deliverBatch(outboxIds) : [];
   const retry = outboxIds.filter((_, i) => results[i]!.result === "retry");
   if (retry.length) await enqueueDeliveries(retry).catch(() => {});
   return results;

@@ -10,12 +10,12 @@ import {
   type MessageType,
   type Refusal,
 } from "@/lib/core/messages";
-import { db, type Prisma } from "../db";
-import { hostedRole, trustedKey } from "./companies";
+import { db } from "../db";
+import { hostedRole } from "./companies";
 import { deliverNow } from "./delivery";
-import { handlersFor } from "./registry";
+import { batchHandlersFor, handlersFor } from "./registry";
 import { RateLimited, recordRejection, senderLimit } from "./limits";
-import type { HandlerOutcome, MessageHandler, ReceiveOutcome, Via } from "./types";
+import type { BatchHandler, HandlerOutcome, MessageHandler, ReceiveOutcome, Via } from "./types";
 
 /** Clock skew tolerated between companies, and how old a message may be when it arrives. */
 export const MAX_SKEW_SECONDS = 300;
@@ -50,99 +50,283 @@ function claimedHeader(jws: string): { receiver?: string; sender?: string; messa
  * `limitSender` (the HTTP door): a verified sender over its rate limit makes it throw RateLimited.
  */
 export async function receiveMessage(jws: string, via: Via, now = new Date(), options: { limitSender?: boolean } = {}): Promise<ReceiveOutcome> {
-  const claimed = claimedHeader(jws);
-  const receiver = claimed.receiver && /^[A-Z0-9]{4,12}$/.test(claimed.receiver) ? claimed.receiver : null;
-  const role = receiver ? await hostedRole(receiver) : null;
-  if (!receiver || !role) {
-    const r = refusal("wrong-receiver", receiver ? `company ${receiver} is not hosted by this deployment` : "the message names no receiver that can be read");
-    return refused(claimed.messageId ?? null, null, r);
-  }
-  const verified = await verifyMessage(jws, {
-    resolveSenderKey: (companyId, kid) => trustedKey(receiver, companyId, kid),
-    expectedReceiverCompanyId: receiver,
-    receiverRole: role,
-    now,
-    maxSkewSeconds: MAX_SKEW_SECONDS,
-    maxAgeSeconds: via === "file" ? MAX_AGE_FILE_SECONDS : MAX_AGE_ONLINE_SECONDS,
-  });
-  if (!verified.ok) {
-    await recordRejection(receiver, via, jws, claimed, verified.error, now);
-    return refused(claimed.messageId ?? null, null, verified.error);
-  }
-  const message = verified.value;
-  if (options.limitSender) {
-    // Counted once the sender is proven: nobody can spend a partner's allowance by naming it.
-    const limit = await senderLimit(message.header.senderCompanyId, now);
-    if (!limit.ok) throw new RateLimited(limit.retryAfterSeconds);
-  }
-  const { messageId, type } = message.header;
-  const decision0 = decideReceipt(message, null);
-  const fingerprint = decision0.action === "process" ? decision0.fingerprint : "";
+  const [settled] = await receiveMessages([jws], via, now, options);
+  if (settled!.status === "rejected") throw settled!.reason;
+  return settled!.value;
+}
 
-  const outcome = await db().$transaction(
-    async (tx) => {
-      // Claim the message id. A concurrent duplicate waits on the unique index until we commit.
-      const claimedRows = await tx.$queryRaw<{ id: string }[]>`
-        INSERT INTO xc_inbox (id, owner_company_id, sender_company_id, message_id, type, platform_type, jws, fingerprint, in_reply_to, status, via, received_at)
-        VALUES (gen_random_uuid(), ${receiver}, ${message.header.senderCompanyId}, ${messageId}, ${type}, ${message.platformType}, ${jws},
-                ${fingerprint}, ${message.header.inReplyTo ?? null}, 'processed', ${via}::"InboxVia", ${now})
-        ON CONFLICT (owner_company_id, message_id) DO NOTHING
-        RETURNING id`;
-      const inboxId = claimedRows[0]?.id;
-      if (!inboxId) {
-        const prior = await tx.inboxMessage.findUniqueOrThrow({ where: { ownerCompanyId_messageId: { ownerCompanyId: receiver, messageId } } });
-        const decision = decideReceipt<StoredResult>(message, { fingerprint: prior.fingerprint, result: prior.result as StoredResult });
-        if (decision.action === "refuse") return { kind: "reused" as const, refusal: decision.refusal };
-        return { kind: "replayed" as const, result: decision.action === "replay" ? decision.result : (prior.result as StoredResult) };
+/**
+ * Receives a batch of signed messages (issue 16: a backlog drains in batches). Each message is
+ * verified on its own, as receiveMessage does, against one read of the receiver's trust store per
+ * batch; the verified messages of one receiver are claimed with one multi-row INSERT … ON CONFLICT DO
+ * NOTHING, handled one after another in that one transaction, and their results written with one
+ * UPDATE. A message id seen before is still answered with its first result, a reused one refused. When
+ * the batch's transaction fails (a handler threw, a deadlock with a concurrent batch), each message is
+ * received again on its own, so one bad message never holds back or fails the others; a message whose
+ * own transaction fails is "rejected" in the answer (its sender retries it), the others are not.
+ */
+export async function receiveMessages(
+  jwsList: readonly string[],
+  via: Via,
+  now = new Date(),
+  options: { limitSender?: boolean } = {},
+): Promise<PromiseSettledResult<ReceiveOutcome>[]> {
+  const answers: PromiseSettledResult<ReceiveOutcome>[] = new Array(jwsList.length);
+  const byReceiver = new Map<string, number[]>();
+  jwsList.forEach((jws, i) => {
+    const claimed = claimedHeader(jws);
+    const receiver = claimed.receiver && /^[A-Z0-9]{4,12}$/.test(claimed.receiver) ? claimed.receiver : null;
+    if (!receiver) {
+      answers[i] = fulfilled(refused(claimed.messageId ?? null, null, refusal("wrong-receiver", "the message names no receiver that can be read")));
+      return;
+    }
+    byReceiver.set(receiver, [...(byReceiver.get(receiver) ?? []), i]);
+  });
+  for (const [receiver, indexes] of byReceiver) {
+    const outcomes = await receiveFor(
+      receiver,
+      indexes.map((i) => jwsList[i]!),
+      via,
+      now,
+      options,
+    );
+    indexes.forEach((index, k) => (answers[index] = outcomes[k]!));
+  }
+  return answers;
+}
+
+const fulfilled = (value: ReceiveOutcome): PromiseFulfilledResult<ReceiveOutcome> => ({ status: "fulfilled", value });
+const rejected = (reason: unknown): PromiseRejectedResult => ({ status: "rejected", reason });
+
+type Verified = { index: number; jws: string; message: Message; fingerprint: string };
+
+/** The messages of one receiver: verify each, then claim, handle and record the verified ones together. */
+async function receiveFor(
+  receiver: string,
+  jwsList: readonly string[],
+  via: Via,
+  now: Date,
+  options: { limitSender?: boolean },
+): Promise<PromiseSettledResult<ReceiveOutcome>[]> {
+  const answers: PromiseSettledResult<ReceiveOutcome>[] = new Array(jwsList.length);
+  const role = await hostedRole(receiver);
+  if (!role) {
+    const r = refusal("wrong-receiver", `company ${receiver} is not hosted by this deployment`);
+    return jwsList.map((jws) => fulfilled(refused(claimedHeader(jws).messageId ?? null, null, r)));
+  }
+  // The receiver's trust store, read once for the batch (always current: a key removed before this
+  // read refuses the message; see docs/exchange.md, "Trust store").
+  const keys = await trustStoreOf(receiver);
+  const checks = await Promise.all(
+    jwsList.map((jws) =>
+      verifyMessage(jws, {
+        resolveSenderKey: async (companyId, kid) => keys.get(`${companyId} ${kid}`) ?? null,
+        expectedReceiverCompanyId: receiver,
+        receiverRole: role,
+        now,
+        maxSkewSeconds: MAX_SKEW_SECONDS,
+        maxAgeSeconds: via === "file" ? MAX_AGE_FILE_SECONDS : MAX_AGE_ONLINE_SECONDS,
+      }),
+    ),
+  );
+  const verified: Verified[] = [];
+  const seen = new Set<string>();
+  const later: number[] = [];
+  for (let index = 0; index < jwsList.length; index++) {
+    const jws = jwsList[index]!;
+    const check = checks[index]!;
+    if (!check.ok) {
+      const claimed = claimedHeader(jws);
+      await recordRejection(receiver, via, jws, claimed, check.error, now);
+      answers[index] = fulfilled(refused(claimed.messageId ?? null, null, check.error));
+      continue;
+    }
+    const message = check.value;
+    if (options.limitSender) {
+      // Counted once the sender is proven: nobody can spend a partner's allowance by naming it.
+      const limit = await senderLimit(message.header.senderCompanyId, now);
+      if (!limit.ok) throw new RateLimited(limit.retryAfterSeconds);
+    }
+    // The same message id twice in one batch: the repeat is received after the batch (as a replay).
+    if (seen.has(message.header.messageId)) {
+      later.push(index);
+      continue;
+    }
+    seen.add(message.header.messageId);
+    const decision = decideReceipt(message, null);
+    verified.push({ index, jws, message, fingerprint: decision.action === "process" ? decision.fingerprint : "" });
+  }
+
+  if (verified.length > 0) {
+    let outcomes: PromiseSettledResult<ReceiveOutcome>[];
+    try {
+      outcomes = await claimAndHandle(receiver, role, verified, via, now);
+    } catch (error) {
+      if (verified.length === 1) outcomes = [rejected(error)];
+      else {
+        // One transaction per message, so the failure stays with the message that caused it.
+        outcomes = [];
+        for (const one of verified) outcomes.push(await claimAndHandle(receiver, role, [one], via, now).then(([o]) => o!, rejected));
       }
-      const handled = await handle(tx, message, { receiver, role, now, via });
-      const stored: StoredResult = handled.ok
-        ? { status: "processed", summary: handled.value.summary, enqueued: (handled.value.enqueued ?? []).map((e) => e.outboxId) }
-        : { status: "refused", summary: handled.error.message, enqueued: [], refusal: handled.error };
-      await tx.inboxMessage.update({
-        where: { id: inboxId },
-        data: {
-          status: stored.status,
-          result: stored as unknown as Prisma.InputJsonValue,
-          refusalCode: handled.ok ? null : handled.error.code,
-          refusalReason: handled.ok ? null : handled.error.message.slice(0, 500),
-        },
-      });
-      return { kind: "new" as const, result: stored };
+    }
+    verified.forEach((v, k) => (answers[v.index] = outcomes[k]!));
+  }
+  for (const index of later) answers[index] = (await receiveFor(receiver, [jwsList[index]!], via, now, options))[0]!;
+  return answers;
+}
+
+/** `owner`'s trust store: the only keys `owner` accepts messages under, by "<company> <kid>". */
+async function trustStoreOf(owner: string): Promise<Map<string, JsonWebKey>> {
+  const rows = await db().$queryRaw<{ company_id: string; kid: string; public_jwk: JsonWebKey }[]>`
+    SELECT company_id, kid, public_jwk FROM xc_trusted_keys WHERE owner_company_id = ${owner}`;
+  return new Map(rows.map((r) => [`${r.company_id} ${r.kid}`, r.public_jwk]));
+}
+
+/**
+ * One transaction for verified messages of one receiver: claim their ids (a concurrent duplicate waits
+ * on the unique index until we commit; ids in a fixed order so two batches never wait on each other in
+ * a circle), answer the ids seen before from their first result, run the handler of each new one, and
+ * write the results. Replies the handlers enqueued are delivered after commit.
+ */
+async function claimAndHandle(
+  receiver: string,
+  role: "issuer" | "provider",
+  batch: readonly Verified[],
+  via: Via,
+  now: Date,
+): Promise<PromiseSettledResult<ReceiveOutcome>[]> {
+  const sorted = [...batch].sort((a, b) => (a.message.header.messageId < b.message.header.messageId ? -1 : 1));
+  const col = <T>(f: (v: Verified) => T) => sorted.map(f);
+  const results = await db().$transaction(
+    async (tx) => {
+      const claimedRows = await tx.$queryRaw<{ id: string; message_id: string }[]>`
+        INSERT INTO xc_inbox (id, owner_company_id, sender_company_id, message_id, type, platform_type, jws, fingerprint, in_reply_to, status, via, received_at)
+        SELECT gen_random_uuid(), ${receiver}, m.sender, m.message_id, m.type, m.platform_type, m.jws, m.fingerprint, m.in_reply_to, 'processed', ${via}::"InboxVia", ${now}
+          FROM unnest(${col((v) => v.message.header.senderCompanyId)}::text[], ${col((v) => v.message.header.messageId)}::text[],
+                      ${col((v) => v.message.header.type)}::text[], ${col((v) => v.message.platformType)}::int[], ${col((v) => v.jws)}::text[],
+                      ${col((v) => v.fingerprint)}::text[], ${col((v) => v.message.header.inReplyTo ?? null)}::text[])
+               WITH ORDINALITY AS m(sender, message_id, type, platform_type, jws, fingerprint, in_reply_to, n)
+         ORDER BY m.n
+        ON CONFLICT (owner_company_id, message_id) DO NOTHING
+        RETURNING id, message_id`;
+      const inboxIds = new Map(claimedRows.map((r) => [r.message_id, r.id]));
+      const seenBefore = batch.filter((v) => !inboxIds.has(v.message.header.messageId)).map((v) => v.message.header.messageId);
+      const priors = new Map<string, { fingerprint: string; result: StoredResult }>();
+      if (seenBefore.length > 0) {
+        const rows = await tx.$queryRaw<{ message_id: string; fingerprint: string; result: StoredResult }[]>`
+          SELECT message_id, fingerprint, result FROM xc_inbox WHERE owner_company_id = ${receiver} AND message_id = ANY(${seenBefore}::text[])`;
+        for (const r of rows) priors.set(r.message_id, r);
+      }
+      const answers = new Map<Verified, Claimed>();
+      const written: { id: string; stored: StoredResult; code: string | null; reason: string | null }[] = [];
+      const record = (v: Verified, inboxId: string, handled: Handled) => {
+        const stored: StoredResult = handled.ok
+          ? { status: "processed", summary: handled.value.summary, enqueued: (handled.value.enqueued ?? []).map((e) => e.outboxId) }
+          : { status: "refused", summary: handled.error.message, enqueued: [], refusal: handled.error };
+        written.push({ id: inboxId, stored, code: handled.ok ? null : handled.error.code, reason: handled.ok ? null : handled.error.message.slice(0, 500) });
+        answers.set(v, { kind: "new", result: stored });
+      };
+      const context = (method: 1 | 2) => ({ tx, receiverCompanyId: receiver, now, via, method });
+      // Handlers run in message-id order: a sender's messages in the order it sent them.
+      for (let k = 0; k < sorted.length;) {
+        const v = sorted[k]!;
+        const { messageId, type } = v.message.header;
+        const inboxId = inboxIds.get(messageId);
+        if (!inboxId) {
+          const prior = priors.get(messageId);
+          if (!prior) throw new Error(`inbox row of ${messageId} neither claimed nor found`);
+          const decision = decideReceipt<StoredResult>(v.message, prior);
+          answers.set(
+            v,
+            decision.action === "refuse"
+              ? { kind: "reused", refusal: decision.refusal }
+              : { kind: "replayed", result: decision.action === "replay" ? decision.result : prior.result },
+          );
+          k += 1;
+          continue;
+        }
+        const route = routeOf(v.message, role);
+        if (!route.ok) {
+          record(v, inboxId, route);
+          k += 1;
+          continue;
+        }
+        // A run of new messages of this type and method goes to the type's batch handler, if it has one.
+        const batchHandler = batchHandlersFor(role)[type] as BatchHandler<MessageType> | undefined;
+        let end = k + 1;
+        if (batchHandler) {
+          while (end < sorted.length) {
+            const next = sorted[end]!;
+            const nextRoute = inboxIds.has(next.message.header.messageId) && next.message.header.type === type ? routeOf(next.message, role) : null;
+            if (!nextRoute?.ok || nextRoute.method !== route.method) break;
+            end += 1;
+          }
+        }
+        if (batchHandler && end - k > 1) {
+          const run = sorted.slice(k, end);
+          const outcomes = await batchHandler(
+            run.map((r) => r.message as never),
+            context(route.method),
+          );
+          if (outcomes.length !== run.length) throw new Error(`the ${type} batch handler answered ${outcomes.length} of ${run.length} messages`);
+          run.forEach((r, i) => record(r, inboxIds.get(r.message.header.messageId)!, { ok: true, value: outcomes[i]! }));
+        } else {
+          record(v, inboxId, { ok: true, value: await route.handler(v.message as never, context(route.method)) });
+        }
+        k = end;
+      }
+      if (written.length > 0) {
+        await tx.$executeRaw`
+          UPDATE xc_inbox AS i SET status = w.status::"InboxStatus", result = w.result::jsonb, refusal_code = w.code, refusal_reason = w.reason
+            FROM unnest(${written.map((w) => w.id)}::uuid[], ${written.map((w) => w.stored.status)}::text[], ${written.map((w) => JSON.stringify(w.stored))}::text[],
+                        ${written.map((w) => w.code)}::text[], ${written.map((w) => w.reason)}::text[]) AS w(id, status, result, code, reason)
+           WHERE i.id = w.id`;
+      }
+      return answers;
     },
     { timeout: 30_000, maxWait: 30_000 },
   );
 
-  if (outcome.kind === "reused") {
-    await recordRejection(receiver, via, jws, claimed, outcome.refusal, now);
-    return refused(messageId, type, outcome.refusal);
+  const answers: PromiseSettledResult<ReceiveOutcome>[] = [];
+  const replies: string[] = [];
+  for (const v of batch) {
+    const outcome = results.get(v)!;
+    const { messageId, type } = v.message.header;
+    if (outcome.kind === "reused") {
+      await recordRejection(receiver, via, v.jws, claimedHeader(v.jws), outcome.refusal, now);
+      answers.push(fulfilled(refused(messageId, type, outcome.refusal)));
+      continue;
+    }
+    const r = outcome.result;
+    if (r.status === "refused") {
+      answers.push(fulfilled(refused(messageId, type, r.refusal ?? refusal("invalid-field", r.summary))));
+      continue;
+    }
+    if (outcome.kind === "new") replies.push(...r.enqueued);
+    answers.push(fulfilled({ status: outcome.kind === "new" ? "processed" : "replayed", messageId, type, summary: r.summary, enqueued: r.enqueued }));
   }
-  const r = outcome.result;
-  if (r.status === "refused") return refused(messageId, type, r.refusal ?? refusal("invalid-field", r.summary));
-  if (outcome.kind === "new" && r.enqueued.length > 0) {
+  if (replies.length > 0) {
     // Answer within the sender's request when we can (a desk waits for its permission); the queue
     // takes over whatever does not go through now.
-    await deliverNow(r.enqueued).catch((e: Error) => console.warn(`[exchange] reply delivery deferred: ${e.message}`));
+    await deliverNow(replies).catch((e: Error) => console.warn(`[exchange] reply delivery deferred: ${e.message}`));
   }
-  return { status: outcome.kind === "new" ? "processed" : "replayed", messageId, type, summary: r.summary, enqueued: r.enqueued };
+  return answers;
 }
+
+type Claimed = { kind: "reused"; refusal: Refusal } | { kind: "replayed" | "new"; result: StoredResult };
 
 type Handled = { ok: true; value: HandlerOutcome } | { ok: false; error: Refusal };
 
 /** Fig. 18 first (steps 1801–1804), then the receiving role's handler for the type. */
-async function handle(
-  tx: Prisma.TransactionClient,
+function routeOf(
   message: Message,
-  ctx: { receiver: string; role: "issuer" | "provider"; now: Date; via: Via },
-): Promise<Handled> {
+  role: "issuer" | "provider",
+): { ok: true; method: 1 | 2; handler: MessageHandler<MessageType> } | { ok: false; error: Refusal } {
   const method = dispatchByPlatformType<1 | 2>(message, { method1: () => 1, method2: () => 2 });
   if (!method.ok) return { ok: false, error: method.error };
-  const handler = handlersFor(ctx.role)[message.header.type] as MessageHandler<MessageType> | undefined;
-  if (!handler) {
-    return { ok: false, error: refusal("wrong-direction", `a ${ctx.role} does not handle ${message.header.type} messages`) };
-  }
-  const value = await handler(message as never, { tx, receiverCompanyId: ctx.receiver, now: ctx.now, via: ctx.via, method: method.value });
-  return { ok: true, value };
+  const handler = handlersFor(role)[message.header.type] as MessageHandler<MessageType> | undefined;
+  if (!handler) return { ok: false, error: refusal("wrong-direction", `a ${role} does not handle ${message.header.type} messages`) };
+  return { ok: true, method: method.value, handler };
 }
 
 /** Decodes without verifying, for display of stored messages (they were verified when received). */

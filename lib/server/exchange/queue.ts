@@ -24,14 +24,23 @@ export const RENEWAL_QUEUE = "renewal-run";
 const RENEWAL_BATCH = 25;
 
 /**
- * Delivery keeps up with a backlog (issue 16): several delivery workers per process, each fetching a
- * batch of jobs, and a worker that got a batch fetches again at once instead of sleeping out its
- * polling interval (pg-boss 10 sleeps the rest of the interval after every fetch: one job per 2 s).
- * Workers are also woken when this process enqueues a message. Each job of a batch is completed or
- * failed on its own, so one failed delivery never retries the others.
+ * Delivery keeps up with a backlog (issue 16): delivery workers per process, each fetching a batch of
+ * jobs and delivering it as one batch (delivery.ts deliverBatch: one outbox read, one transaction per
+ * receiver, one outbox update), and a worker that got a batch fetches again at once instead of sleeping
+ * out its polling interval (pg-boss 10 sleeps the rest of the interval after every fetch: one job per
+ * 2 s). Workers are also woken when this process enqueues a message. Each job of a batch is completed
+ * or failed on its own, so one failed delivery never retries the others. Two workers: the work is CPU in
+ * this process (verification, Prisma) more than waiting for the database, and on the 2-core machine the
+ * bench ran on, four workers drained no faster than two (docs/performance.md).
  */
-export const DELIVERY_WORKERS = 4;
-export const DELIVERY_BATCH = 10;
+export const DELIVERY_WORKERS = 2;
+export const DELIVERY_BATCH = 100;
+
+/**
+ * The sweep (every minute and at start) queues every due message, up to this many at once (its ids in
+ * one read, jobs inserted 500 at a time): a backlog of 10,000 is queued whole when a worker starts.
+ */
+const SWEEP_LIMIT = 50_000;
 
 type Boss = InstanceType<typeof PgBoss>;
 const state = globalThis as unknown as { recardBoss?: Promise<Boss>; recardDeliveryWorkers?: string[] };
@@ -86,7 +95,7 @@ async function start(options: WorkerOptions): Promise<Boss> {
   });
   if (options.work !== false) {
     // The work itself is registered at start (lib/server/wiring.ts): this module imports none of it.
-    const { deliverOne, dueOutboxIds, sendNotice, dueNoticeIds, processRenewalBatch, runningRenewalRunIds } = queueJobs();
+    const { deliverBatch, dueOutboxIds, sendNotice, dueNoticeIds, processRenewalBatch, runningRenewalRunIds } = queueJobs();
     await boss.work<{ runId: string }>(RENEWAL_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
       if (!job) return;
       const result = await processRenewalBatch(job.data.runId, RENEWAL_BATCH);
@@ -99,15 +108,20 @@ async function start(options: WorkerOptions): Promise<Boss> {
         DELIVER_QUEUE,
         { batchSize: options.deliveryBatchSize ?? DELIVERY_BATCH, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
         async (jobs) => {
-          for (const job of jobs) {
-            let failure: string | null = null;
-            try {
-              // "dead" and "delivered" are final; "retry" goes back to pg-boss (with backoff).
-              if ((await deliverOne(job.data.outboxId)) === "retry") failure = `delivery of ${job.data.outboxId} failed; retrying`;
-            } catch (error) {
-              failure = `delivery of ${job.data.outboxId} failed: ${(error as Error).message}`;
+          // The whole batch in one delivery (deliverBatch: one read, one transaction per receiver, one
+          // update); each job is still failed or completed on its own.
+          let results: string[];
+          try {
+            results = await deliverBatch(jobs.map((job) => job.data.outboxId));
+          } catch (error) {
+            results = jobs.map(() => `failed: ${(error as Error).message}`);
+          }
+          for (const [k, job] of jobs.entries()) {
+            // "dead" and "delivered" are final; "retry" goes back to pg-boss (with backoff).
+            const result = results[k];
+            if (result === "retry" || result?.startsWith("failed")) {
+              await boss.fail(DELIVER_QUEUE, job.id, { message: `delivery of ${job.data.outboxId} ${result === "retry" ? "failed; retrying" : result}` });
             }
-            if (failure) await boss.fail(DELIVER_QUEUE, job.id, { message: failure });
           }
           // A full or partial batch: there may be more, so fetch again at once (pg-boss completes the
           // jobs that were not failed when this handler returns).
@@ -122,11 +136,11 @@ async function start(options: WorkerOptions): Promise<Boss> {
       if ((await sendNotice(job.data.noticeId)) === "retry") throw new Error(`e-mail of notice ${job.data.noticeId} failed; retrying`);
     });
     await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async () => {
-      await enqueueWith(boss, await dueOutboxIds(500));
+      await enqueueWith(boss, await dueOutboxIds(SWEEP_LIMIT));
       await enqueueNoticesWith(boss, await dueNoticeIds(500));
     });
     await boss.schedule(SWEEP_QUEUE, "* * * * *");
-    await enqueueWith(boss, await dueOutboxIds(500));
+    await enqueueWith(boss, await dueOutboxIds(SWEEP_LIMIT));
     await enqueueNoticesWith(boss, await dueNoticeIds(500));
     log("delivery worker started");
   }

@@ -1,5 +1,5 @@
 import "server-only";
-import type { ReceiveOutcome, RoleHandlers } from "./types";
+import type { ReceiveOutcome, RoleBatchHandlers, RoleHandlers } from "./types";
 
 /**
  * What the parties hand the exchange at start (issue 11: the exchange imports no party). The issuer
@@ -11,7 +11,8 @@ export type Role = "issuer" | "provider";
 
 /** The work the durable queue (./queue.ts) runs; it lives in the exchange, the notices and the issuer. */
 export type QueueJobs = {
-  deliverOne(outboxId: string): Promise<"delivered" | "dead" | "retry" | "skipped">;
+  /** Delivers a batch of outbox messages; one result per id, in order. */
+  deliverBatch(outboxIds: string[]): Promise<("delivered" | "dead" | "retry" | "skipped")[]>;
   dueOutboxIds(limit: number): Promise<string[]>;
   sendNotice(noticeId: string): Promise<"sent" | "retry" | string>;
   dueNoticeIds(limit: number): Promise<string[]>;
@@ -21,16 +22,27 @@ export type QueueJobs = {
 
 type Registry = {
   handlers: Partial<Record<Role, RoleHandlers<never>>>;
-  receiver?: (jws: string) => Promise<ReceiveOutcome>;
+  batchHandlers: Partial<Record<Role, RoleBatchHandlers<never>>>;
+  receiver?: LocalReceiver;
   jobs?: QueueJobs;
 };
 
 const state = globalThis as unknown as { recardExchangeRegistry?: Registry };
-const registry = (): Registry => (state.recardExchangeRegistry ??= { handlers: {} });
+const registry = (): Registry => (state.recardExchangeRegistry ??= { handlers: {}, batchHandlers: {} });
 
-/** A party's handlers: what the receiving company does with each message type it may receive. */
-export function registerHandlers<X>(role: Role, handlers: RoleHandlers<X>): void {
+/**
+ * A party's handlers: what the receiving company does with each message type it may receive, and for
+ * some types the same for a run of messages at once (a batch delivery uses it; receiving one message
+ * uses the single handler).
+ */
+export function registerHandlers<X>(role: Role, handlers: RoleHandlers<X>, batchHandlers: RoleBatchHandlers<X> = {}): void {
   registry().handlers[role] = handlers as RoleHandlers<never>;
+  registry().batchHandlers[role] = batchHandlers as RoleBatchHandlers<never>;
+}
+
+/** The batch handlers of the receiving company's role (none registered: every message on its own). */
+export function batchHandlersFor(role: Role): RoleBatchHandlers {
+  return (registry().batchHandlers[role] ?? {}) as RoleBatchHandlers;
 }
 
 /** The handlers of the receiving company's role (the inbox calls them with its transaction). */
@@ -40,12 +52,17 @@ export function handlersFor(role: Role): RoleHandlers {
   return handlers as RoleHandlers;
 }
 
-/** How a message to a company hosted in this process is received (the inbox). */
-export function registerLocalReceiver(receive: (jws: string) => Promise<ReceiveOutcome>): void {
+/**
+ * How messages to a company hosted in this process are received (the inbox): a batch at once, one
+ * answer per message in order ("rejected" when that message's transaction failed: the sender retries it).
+ */
+export type LocalReceiver = (jwsList: string[]) => Promise<PromiseSettledResult<ReceiveOutcome>[]>;
+
+export function registerLocalReceiver(receive: LocalReceiver): void {
   registry().receiver = receive;
 }
 
-export function localReceiver(): (jws: string) => Promise<ReceiveOutcome> {
+export function localReceiver(): LocalReceiver {
   const receive = registry().receiver;
   if (!receive) throw new Error("no in-process receiver registered: call wireParties() (lib/server/wiring.ts) at start");
   return receive;

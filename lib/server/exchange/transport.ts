@@ -15,10 +15,33 @@ export const EXCHANGE_CONTENT_TYPE = "application/jose";
  * which: an issuer deployment and a provider deployment can run apart without any change to it.
  */
 export async function transmit(jws: string, receiverCompanyId: string): Promise<ReceiveOutcome> {
+  const [answer] = await transmitMany([jws], receiverCompanyId);
+  if (answer!.status === "rejected") throw answer!.reason;
+  return answer!.value;
+}
+
+/**
+ * Hands a batch of signed messages for one receiver over (issue 16): a hosted receiver takes them in
+ * one call (its inbox claims and handles them in one transaction), a peer one request each. One answer
+ * per message, in order; "rejected" is a failure worth retrying (that message's, not the batch's).
+ */
+export async function transmitMany(jwsList: string[], receiverCompanyId: string): Promise<PromiseSettledResult<ReceiveOutcome>[]> {
   if (await hostedRole(receiverCompanyId)) {
     // The inbox, registered at start (lib/server/wiring.ts): the inbox delivers replies through this module.
-    return localReceiver()(jws);
+    return localReceiver()(jwsList);
   }
+  const answers: PromiseSettledResult<ReceiveOutcome>[] = [];
+  for (const jws of jwsList)
+    answers.push(
+      await transmitToPeer(jws, receiverCompanyId).then(
+        (value) => ({ status: "fulfilled" as const, value }),
+        (reason: unknown) => ({ status: "rejected" as const, reason }),
+      ),
+    );
+  return answers;
+}
+
+async function transmitToPeer(jws: string, receiverCompanyId: string): Promise<ReceiveOutcome> {
   const peer = peerUrlOf(receiverCompanyId);
   if (!peer) {
     return {

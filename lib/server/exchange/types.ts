@@ -22,6 +22,17 @@ export type MessageHandler<T extends MessageType, X = Tx> = (message: MessageOf<
 /** The handlers of one role (issuer or provider): a type the role does not receive has none. */
 export type RoleHandlers<X = Tx> = { readonly [T in MessageType]?: MessageHandler<T, X> };
 
+/**
+ * A handler for a run of messages of one type (issue 16: a backlog delivered in batches), given them in
+ * the order they were sent, all new to the receiver and under the same Fig. 18 method; one outcome per
+ * message, in order. It must come to what the single handler would, one message after another, in one
+ * transaction (e.g. a pair named by two messages is new for the first only).
+ */
+export type BatchHandler<T extends MessageType, X = Tx> = (messages: readonly MessageOf<T>[], ctx: HandlerContext<X>) => Promise<HandlerOutcome[]>;
+
+/** The batch handlers of one role, for the types where handling many at once saves statements. */
+export type RoleBatchHandlers<X = Tx> = { readonly [T in MessageType]?: BatchHandler<T, X> };
+
 /** What receiving a message came to. */
 export type ReceiveOutcome =
   | { status: "processed" | "replayed"; messageId: string; type: MessageType; summary: string; enqueued: string[] }

@@ -1,11 +1,11 @@
 import "server-only";
-import type { RoleHandlers } from "../../exchange/types";
+import type { RoleBatchHandlers, RoleHandlers } from "../../exchange/types";
 import { storeChargeStatement } from "./charges";
 import type { ProviderTx } from "./db";
 import { storeDeliveryMode } from "./delivery-mode";
 import { applyCardBlocked, applyCardUnblocked } from "./hot-list";
 import { storePermissionGrant, storePermissionRefusal } from "./permissions";
-import { storeCardInformationReply, storeReissuanceInformationReply, storeReissuePairs } from "./reissuance";
+import { storeCardInformationReply, storeReissuanceInformationReply, storeReissuePairs, storeReissuePairsOfMessages } from "./reissuance";
 
 /**
  * What a provider does with each message it may receive (DB 110). Each runs inside the inbox
@@ -32,4 +32,18 @@ export const PROVIDER_HANDLERS: RoleHandlers<ProviderTx> = {
   "card-unblocked": (message, ctx) => applyCardUnblocked(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
   // Issue 15: how the issuer delivers reissuance information to us (push or pull), and since when.
   "reissue-delivery-mode": (message, ctx) => storeDeliveryMode(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
+};
+
+/**
+ * Runs of messages handled at once when a batch is delivered (issue 16): a backlog of notifications
+ * costs one insert per batch instead of one per message.
+ */
+export const PROVIDER_BATCH_HANDLERS: RoleBatchHandlers<ProviderTx> = {
+  "reissuance-notification": (messages, ctx) =>
+    storeReissuePairsOfMessages(
+      ctx.tx,
+      ctx.receiverCompanyId,
+      messages.map((m) => ({ messageId: m.header.messageId, pairs: m.pairs })),
+      { via: "push", now: ctx.now },
+    ),
 };

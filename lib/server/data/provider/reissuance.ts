@@ -36,6 +36,44 @@ export async function storeReissuePairs(
 }
 
 /**
+ * storeReissuePairs for a run of notifications at once (a batch delivery, issue 16): every pair of every
+ * message in one INSERT … ON CONFLICT DO NOTHING, in the messages' order, so a pair named twice is new
+ * for the first message only, as one after another. One outcome per message, in order.
+ */
+export async function storeReissuePairsOfMessages(
+  tx: Tx,
+  providerCompanyId: string,
+  messages: readonly { messageId: string; pairs: readonly ReissuePair[] }[],
+  source: { via: "push" | "pull"; now: Date },
+): Promise<HandlerOutcome[]> {
+  const created = await tx.spReissueNotice.createManyAndReturn({
+    data: messages.flatMap((m) =>
+      m.pairs.map((pair) => ({
+        providerCompanyId,
+        platformType: 100,
+        oldCardId: pair.oldCardId,
+        reissuedCardId: pair.reissuedCardId,
+        reissuedAt: new Date(pair.reissuedAt),
+        receivedAt: source.now,
+        sourceMessageId: m.messageId,
+        via: source.via,
+      })),
+    ),
+    skipDuplicates: true,
+    select: { sourceMessageId: true },
+  });
+  const stored = new Map<string, number>();
+  for (const row of created) stored.set(row.sourceMessageId, (stored.get(row.sourceMessageId) ?? 0) + 1);
+  return messages.map((m) => {
+    const count = stored.get(m.messageId) ?? 0;
+    return {
+      summary: `${m.pairs.length} old ↔ reissued card pair${m.pairs.length === 1 ? "" : "s"} received, ${count} new`,
+      data: { pairs: m.pairs.length, stored: count },
+    };
+  });
+}
+
+/**
  * Fig. 19, step 409: the issuer's answer to a pull. Found pairs are stored like pushed ones (via
  * "pull"); a not-found answer changes no table: the desk reads it from the reply itself.
  */
