@@ -109,6 +109,14 @@ export async function deliverCard(tx: WalletTx, input: { cardholderId: string; s
   });
 }
 
+/** Many new cards into their holders' wallets in one statement (a bulk approval, a renewal batch). */
+export async function deliverCards(tx: WalletTx, cards: readonly { cardholderId: string; surfaceNumber: string; image: CardImage }[]): Promise<void> {
+  if (cards.length === 0) return;
+  await tx.walletCard.createMany({
+    data: cards.map((c) => ({ cardholderId: c.cardholderId, surfaceNumber: c.surfaceNumber, image: c.image as unknown as Prisma.InputJsonValue })),
+  });
+}
+
 /** A card leaves the cardholder's hands: lost or stolen (gone), or handed back when replaced (surrendered). */
 export async function retireCard(tx: WalletTx, surfaceNumber: string, state: "gone" | "surrendered"): Promise<void> {
   await tx.walletCard.updateMany({ where: { surfaceNumber }, data: { state } });

@@ -26,3 +26,19 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
     },
   });
 }
+
+/** Many audit rows in one statement (a bulk approval: one row per request, as a single approval writes). */
+export async function recordAudits(tx: Tx, inputs: readonly AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await tx.auditLog.createMany({
+    data: inputs.map((input) => ({
+      actorUserId: input.actor.id,
+      actorLabel: input.actor.label,
+      action: input.action,
+      subjectType: input.subjectType,
+      subjectId: input.subjectId,
+      reason: input.reason ?? null,
+      data: input.data,
+    })),
+  });
+}
