@@ -189,23 +189,24 @@ export async function personaliseAndDeliverMany(
     );
     made.push({ id: randomUUID(), cardId, surfaceNumber, image, cardPublicKeyJwk, input });
   }
-  await tx.card.createMany({
-    data: made.map((m) => ({
-      id: m.id,
-      cardId: m.cardId,
-      surfaceNumber: m.surfaceNumber,
-      platformType: m.input.platformType,
-      status: m.input.status,
-      temporary: false,
-      cardholderId: m.input.cardholder.id,
-      issuedAt: now,
-      expiresAt,
-      previousCardId: m.input.previousCardId,
-      generation: m.input.generation,
-      cardPublicKeyJwk: m.cardPublicKeyJwk as Prisma.InputJsonValue,
-      issuerKeyVersion: key.version,
-    })),
-  });
+  // One statement, the rows as one JSON parameter (Prisma's createMany builds a parameter per field: slower for hundreds of rows).
+  const rows = made.map((m) => ({
+    id: m.id,
+    card_id: m.cardId,
+    surface_number: m.surfaceNumber,
+    platform_type: m.input.platformType,
+    status: m.input.status,
+    cardholder_id: m.input.cardholder.id,
+    previous_card_id: m.input.previousCardId,
+    generation: m.input.generation,
+    card_public_key_jwk: m.cardPublicKeyJwk,
+  }));
+  await tx.$executeRaw`
+    INSERT INTO iss_cards (id, card_id, surface_number, platform_type, status, temporary, cardholder_id, issued_at, expires_at, previous_card_id, generation, card_public_key_jwk, issuer_key_version)
+    SELECT x.id, x.card_id, x.surface_number, x.platform_type, x.status::"CardStatus", false, x.cardholder_id, ${now}, ${expiresAt}, x.previous_card_id, x.generation,
+           x.card_public_key_jwk, ${key.version}::int
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS x(id uuid, card_id text, surface_number text, platform_type int, status text, cardholder_id uuid, previous_card_id uuid, generation int, card_public_key_jwk jsonb)`;
   await deliverCards(
     tx,
     made.map((m) => ({ cardholderId: m.input.cardholder.id, surfaceNumber: m.surfaceNumber, image: m.image })),

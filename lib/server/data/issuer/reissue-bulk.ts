@@ -158,9 +158,11 @@ export async function approveLockedRequests(
     now,
   );
   const made = accepted.map((a, i) => ({ ...a, card: personalised.cards[i]! }));
-  await tx.reissueLink.createMany({
-    data: made.map(({ row, card }) => ({ oldCardId: row.oldId, reissuedCardId: card.id, requestId: row.id, platformType: card.platformType, reissuedAt: now })),
-  });
+  const links = made.map(({ row, card }) => ({ old: row.oldId, reissued: card.id, request: row.id, platform: card.platformType }));
+  await tx.$executeRaw`
+    INSERT INTO iss_reissue_links (id, old_card_id, reissued_card_id, request_id, platform_type, reissued_at)
+    SELECT gen_random_uuid(), x.old, x.reissued, x.request, x.platform, ${now}
+      FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS x(old uuid, reissued uuid, request uuid, platform int)`;
 
   // Step 505 for every new platform-100 card at once (platform 200 tells nobody, step 905).
   const tell = await providersToTellMany(
