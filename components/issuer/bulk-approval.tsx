@@ -5,11 +5,13 @@ import { useActionState, useEffect } from "react";
 import { reissueQueueQuery } from "@/components/issuer/reissue-queue";
 import { Button } from "@/components/ui/button";
 
-/** What "approve all eligible" answered: counts and codes only (the words are here). */
-export type BulkApprovalState =
-  | { status: "idle" }
-  | { status: "refused"; code: string }
-  | { status: "done"; approved: number; left: { code: string; requests: number }[]; providers: number; pendingAfter: number };
+/** What "approve all eligible" answered: counts and codes only (the words are here); `message` when it did not run. */
+export type BulkApprovalState = {
+  ok?: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  outcome?: { approved: number; left: { code: string; requests: number }[]; providers: number; pendingAfter: number };
+};
 
 const LEFT_CODES = ["examination-failed", "card-terminated", "already-decided", "busy"] as const;
 
@@ -17,9 +19,9 @@ const LEFT_CODES = ["examination-failed", "card-terminated", "already-decided", 
 export function BulkApproval({ action }: { action: (prev: BulkApprovalState, formData: FormData) => Promise<BulkApprovalState> }) {
   const t = useTranslations("issuer.bulkApproval");
   const queryClient = useQueryClient();
-  const [state, formAction, pending] = useActionState(action, { status: "idle" });
+  const [state, formAction, pending] = useActionState(action, {} as BulkApprovalState);
   useEffect(() => {
-    if (state.status === "done") void queryClient.invalidateQueries({ queryKey: reissueQueueQuery.queryKey });
+    if (state.outcome) void queryClient.invalidateQueries({ queryKey: reissueQueueQuery.queryKey });
   }, [state, queryClient]);
   return (
     <form action={formAction} className="mb-4 flex flex-wrap items-center gap-3">
@@ -30,15 +32,15 @@ export function BulkApproval({ action }: { action: (prev: BulkApprovalState, for
         {t("hint")}
       </span>
       <p className="w-full text-sm" role="status" aria-live="polite">
-        {state.status === "refused" && t("refused")}
-        {state.status === "done" && (
+        {state.message}
+        {state.outcome && (
           <>
-            {t("approved", { count: state.approved, providers: state.providers })}{" "}
-            {state.left
+            {t("approved", { count: state.outcome.approved, providers: state.outcome.providers })}{" "}
+            {state.outcome.left
               .filter((l) => (LEFT_CODES as readonly string[]).includes(l.code))
               .map((l) => t(`left.${l.code as (typeof LEFT_CODES)[number]}`, { count: l.requests }))
               .join(" ")}{" "}
-            {t("pendingAfter", { count: state.pendingAfter })}
+            {t("pendingAfter", { count: state.outcome.pendingAfter })}
           </>
         )}
       </p>

@@ -1,6 +1,6 @@
 "use server";
 import type { BulkApprovalState } from "@/components/issuer/bulk-approval";
-import { authorize } from "@/lib/server/auth/session";
+import { issuerForm } from "@/lib/server/actions/portal-action";
 import { approveEligibleReissueRequests } from "@/lib/server/data/issuer/reissue-bulk";
 
 /**
@@ -8,15 +8,18 @@ import { approveEligibleReissueRequests } from "@/lib/server/data/issuer/reissue
  * bulk; those the examination refuses stay pending for a person. Notifications go to delivery after
  * each batch commits. The answer is counts and codes, worded by the component.
  */
-export async function approveEligibleAction(_prev: BulkApprovalState, _formData: FormData): Promise<BulkApprovalState> {
-  const auth = await authorize("issuer");
-  if (!auth.ok) return { status: "refused", code: auth.refusal.code };
-  const result = await approveEligibleReissueRequests(auth.actor);
-  return {
-    status: "done",
-    approved: result.approved,
-    left: result.refused.map((r) => ({ code: r.code, requests: r.requests })),
-    providers: result.notified.length,
-    pendingAfter: result.pendingAfter,
-  };
-}
+export const approveEligibleAction = issuerForm({
+  name: "issuer.approve-all-eligible",
+  run: async ({ actor }): Promise<BulkApprovalState> => {
+    const result = await approveEligibleReissueRequests(actor);
+    return {
+      ok: true,
+      outcome: {
+        approved: result.approved,
+        left: result.refused.map((r) => ({ code: r.code, requests: r.requests })),
+        providers: result.notified.length,
+        pendingAfter: result.pendingAfter,
+      },
+    };
+  },
+});
