@@ -16,7 +16,7 @@ import type { Measurement } from "./harness";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, reissues: { type: "string" } }, strict: true });
 const N = Number(values.reissues ?? (values.quick ? 1_000 : 10_000));
-const B = values.quick ? 60 : 300;
+const B = values.quick ? 60 : 200;
 
 const server = await startTempPostgres();
 try {

@@ -101,6 +101,9 @@ export async function approveLockedRequests(
   const ids = [...new Set(requestIds.filter(isUuid))];
   const outcome: BulkBatchOutcome = { approved: [], refused: [], busy: [], outboxIds: [], notified: [], noticeIds: [] };
   if (ids.length === 0) return { ...outcome, busy: [...requestIds] };
+  // A batch's statements carry hundreds of rows each: the pool's 5 s per statement (lib/server/db.ts) is
+  // for one request's statements; a busy machine may need more for these, inside this transaction only.
+  await tx.$executeRaw`SET LOCAL statement_timeout = '60s'`;
   const rows = await tx.$queryRaw<LockedRow[]>`
     SELECT r.id, r.request_no AS "requestNo", r.status::text AS status, r.reason::text AS reason, r.cardholder_id AS "cardholderId",
            h.full_name AS "holderName", h.identity_verified_at IS NOT NULL AS "identityVerified", h.fraud_flag AS "fraudFlag",
