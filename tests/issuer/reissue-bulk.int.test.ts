@@ -11,14 +11,21 @@ import { approveEligibleReissueRequests, setBulkApprovalHook } from "@/lib/serve
 import { deliverOne, setAfterTransmitHook } from "@/lib/server/exchange/delivery";
 import { decodeStored } from "@/lib/server/exchange/inbox";
 import { enqueueMessage } from "@/lib/server/exchange/outbox";
+import { startExchangeQueue, stopExchangeQueue } from "@/lib/server/exchange/queue";
 import { testDatabase } from "../helpers/db";
 import { createExpiringCards } from "@/prisma/seed/expiring-cards";
 import { freshDemoWorld, issuerActor } from "./helpers";
 
-beforeAll(freshDemoWorld, 300_000);
+beforeAll(async () => {
+  await freshDemoWorld();
+  // The queue without its workers: approvals hand their messages to it as in production, and the tests
+  // deliver them themselves (a worker delivering at the same moment would race the test's own sweep).
+  await startExchangeQueue({ work: false });
+}, 300_000);
 afterAll(async () => {
   setBulkApprovalHook(null);
   setAfterTransmitHook(null);
+  await stopExchangeQueue();
   await db().$disconnect();
 });
 

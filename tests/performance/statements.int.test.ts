@@ -4,6 +4,7 @@ import { approveReissueRequest, fileReissueRequest } from "@/lib/server/data/iss
 import { approveEligibleReissueRequests } from "@/lib/server/data/issuer/reissue-bulk";
 import { createExpiringCards } from "@/prisma/seed/expiring-cards";
 import { deliverOne } from "@/lib/server/exchange/delivery";
+import { startExchangeQueue, stopExchangeQueue } from "@/lib/server/exchange/queue";
 import { testDatabase } from "../helpers/db";
 import { counted } from "../helpers/statements";
 import { currentCard, freshDemoWorld, issuerActor } from "../issuer/helpers";
@@ -83,6 +84,8 @@ describe(`statements per flow on ${testDatabase().kind}`, () => {
 
   it("reissue in bulk: statements per reissue fall with the batch and do not grow with it (no per-row loop)", async () => {
     const actor = await issuerActor();
+    // The queue without workers: a worker delivering the batches meanwhile would add its statements to the count.
+    await startExchangeQueue({ work: false });
     await createExpiringCards(db(), "2037-02", 60, "SB");
     const ids = (
       await db().$queryRawUnsafe<{ id: string; created_at: Date }[]>(`
@@ -104,6 +107,7 @@ describe(`statements per flow on ${testDatabase().kind}`, () => {
     measured.bulkPerReissue50 = Math.round((large.statements / 50) * 100) / 100;
     expect(large.statements / 50).toBeLessThanOrEqual(CEILING.bulkPerReissue);
     expect(large.statements - small.statements).toBeLessThanOrEqual(CEILING.bulkGrowth);
+    await stopExchangeQueue();
   });
 });
 
