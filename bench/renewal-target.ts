@@ -122,7 +122,11 @@ try {
 
   // (3) The providers' notifications of the run, delivered (sign → verify → provider inbox → Fig. 13 row).
   const outbox = (
-    await db().outboxMessage.findMany({ where: { status: "pending", type: "reissuance-notification" }, orderBy: { createdAt: "asc" }, select: { id: true } })
+    await db().outboxMessage.findMany({
+      where: { status: "pending", type: { in: ["reissuance-notification", "reissuance-notification-batch"] } },
+      orderBy: { createdAt: "asc" },
+      select: { id: true },
+    })
   ).filter((r) => !seen.has(r.id));
   const delivery = await timed(outbox.length, async () => {
     for (const row of outbox) await deliverOne(row.id);

@@ -13,9 +13,10 @@ import { renewalBench } from "./renewal.bench";
 import { formatTable, type BenchModule } from "./harness";
 import { relayBench } from "./relay.bench";
 import { reloadBench } from "./reload.bench";
+import { reissueBench } from "./reissue.bench";
 import { scaleBench } from "./scale.bench";
 
-const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, deliveryBench, reloadBench, renewalBench, relayBench];
+const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, deliveryBench, reissueBench, reloadBench, renewalBench, relayBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -90,7 +90,7 @@ describe(`renewal runs on ${testDatabase().kind}`, () => {
     }
     // The worker delivers as it goes; what its queue had not reached yet is delivered here by the same
     // code (deliverNow), so the test does not wait on polling intervals.
-    const pending = await db().outboxMessage.findMany({ where: { type: "reissuance-notification", status: "pending" }, select: { id: true } });
+    const pending = await db().outboxMessage.findMany({ where: { type: "reissuance-notification-batch", status: "pending" }, select: { id: true } });
     await deliverNow(pending.map((p) => p.id));
 
     const items = await db().renewalItem.findMany({ where: { runId } });
@@ -114,8 +114,9 @@ describe(`renewal runs on ${testDatabase().kind}`, () => {
       select: { cardId: true, applications: { select: { application: { select: { provider: { select: { companyId: true } } } } } } },
     });
     const expected = pf100.flatMap((c) => c.applications.map((a) => `${a.application.provider.companyId}|${c.cardId}`)).sort();
-    const sent = (await db().outboxMessage.findMany({ where: { ownerCompanyId: "RECARD01", type: "reissuance-notification" } }))
-      .flatMap((row) => (decodeStored(row.jws) as MessageOf<"reissuance-notification">).pairs.map((p) => `${row.receiverCompanyId}|${p.oldCardId}`))
+    // A renewal run tells each provider in batched notifications (issue 16: reissue-bulk.ts).
+    const sent = (await db().outboxMessage.findMany({ where: { ownerCompanyId: "RECARD01", type: "reissuance-notification-batch" } }))
+      .flatMap((row) => (decodeStored(row.jws) as MessageOf<"reissuance-notification-batch">).pairs.map((p) => `${row.receiverCompanyId}|${p.oldCardId}`))
       .filter((key) => expected.includes(key))
       .sort();
     expect(sent).toEqual(expected);

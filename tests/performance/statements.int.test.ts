@@ -4,6 +4,9 @@ import { approveReissueRequest, fileReissueRequest } from "@/lib/server/data/iss
 import { deliverBatch, deliverOne } from "@/lib/server/exchange/delivery";
 import { enqueueMessage } from "@/lib/server/exchange/outbox";
 import { toHex } from "@/lib/core/bytes";
+import { approveEligibleReissueRequests } from "@/lib/server/data/issuer/reissue-bulk";
+import { createExpiringCards } from "@/prisma/seed/expiring-cards";
+import { startExchangeQueue, stopExchangeQueue } from "@/lib/server/exchange/queue";
 import { testDatabase } from "../helpers/db";
 import { counted } from "../helpers/statements";
 import { currentCard, freshDemoWorld, issuerActor } from "../issuer/helpers";
@@ -104,6 +107,34 @@ describe(`statements per flow on ${testDatabase().kind}`, () => {
     expect(reload.value.record).toBeLessThanOrEqual(CEILING.method2Record);
     expect(reload.statements).toBeLessThanOrEqual(CEILING.method2Reload);
   });
+
+  it("reissue in bulk: statements per reissue fall with the batch and do not grow with it (no per-row loop)", async () => {
+    const actor = await issuerActor();
+    // The queue without workers: a worker delivering the batches meanwhile would add its statements to the count.
+    await startExchangeQueue({ work: false });
+    await createExpiringCards(db(), "2037-02", 60, "SB");
+    const ids = (
+      await db().$queryRawUnsafe<{ id: string; created_at: Date }[]>(`
+        INSERT INTO iss_reissue_requests (id, old_card_id, cardholder_id, reason, status, created_at)
+        SELECT gen_random_uuid(), c.id, c.cardholder_id, 'damaged', 'pending', now() + (row_number() OVER (ORDER BY c.id)) * interval '1 ms'
+          FROM iss_cards c JOIN iss_cardholders h ON h.id = c.cardholder_id WHERE h.holder_no LIKE 'SB-%'
+        RETURNING id, created_at`)
+    )
+      .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
+      .map((r) => r.id);
+    const small = await counted(() => approveEligibleReissueRequests(actor, { requestIds: ids.slice(0, 10) }));
+    const large = await counted(() => approveEligibleReissueRequests(actor, { requestIds: ids.slice(10) }));
+    expect(small.value.approved).toBe(10);
+    expect(large.value.approved).toBe(50);
+    // Both providers told in one message each per batch, whatever its size.
+    expect(large.value.notified.map((n) => n.messages)).toEqual([1, 1]);
+    measured.bulkApproval10 = small.statements;
+    measured.bulkApproval50 = large.statements;
+    measured.bulkPerReissue50 = Math.round((large.statements / 50) * 100) / 100;
+    expect(large.statements / 50).toBeLessThanOrEqual(CEILING.bulkPerReissue);
+    expect(large.statements - small.statements).toBeLessThanOrEqual(CEILING.bulkGrowth);
+    await stopExchangeQueue();
+  });
 });
 
 /** The desk's reload as its page runs it, counting each server call's statements (the card's own work sends none). */
@@ -138,6 +169,10 @@ async function traced<T>(label: string, flow: () => Promise<T>): Promise<T> {
  */
 const CEILING = {
   reissueApproval: 64,
+  // Reissue in bulk, 50 requests in one batch (about 25 statements whatever the size: a per-row loop would be 30+ per reissue).
+  bulkPerReissue: 0.7,
+  // 50 requests against 10: the same statements (a retried surface-number draw may add two).
+  bulkGrowth: 3,
   notificationDelivery: 11,
   /** 90 notifications, 30 to each of three providers: 20 today (0.22 a message; one at a time costs 8 each). */
   batchDelivery: 24,

@@ -23,6 +23,7 @@ export {
   SURFACE_NUMBER_DRAWS,
   type PersonaliseParams,
   type PersonalisedCard,
+  type PersonaliseCrypto,
 } from "./personalise";
 export { DEMO_ISSUER, DEMO_ISSUER_PUBLIC_KEYS, generateIssuerKeys, type IssuerKeys, type IssuerPublicKeys } from "./demo-keys";
 export {

@@ -4,7 +4,7 @@
  * generates its receipt key from its random source, and the card leaves SECURED.
  */
 import { toHex } from "../bytes";
-import { privateKeyFromRandom, publicJwkFromRaw, publicKeyFromJwk, publicKeyOf } from "./cryptography";
+import { privateKeyFromRandom, publicJwkFromRaw, publicKeyFromJwk, publicKeyOf, type RawPublicKey } from "./cryptography";
 import { DEMO_ISSUER, DEMO_ISSUER_PUBLIC_KEYS } from "./demo-keys";
 import type { CardEnv } from "./env";
 import type { CardPlatformType } from "./gp";
@@ -33,8 +33,17 @@ export type PersonaliseParams = {
 /** A personalised card and the public key of its receipt key, which the issuer records. */
 export type PersonalisedCard = { readonly image: CardImage; readonly cardPublicKeyJwk: JsonWebKey };
 
+/**
+ * What a server personalising thousands of cards passes instead of the pure-JS defaults (issue 16):
+ * the card key's public half through native crypto, and the issuer's public keys parsed once per batch.
+ */
+export type PersonaliseCrypto = {
+  readonly publicKeyOf?: (privateKey: Uint8Array) => RawPublicKey;
+  readonly publicKeyFromJwk?: (jwk: JsonWebKey, field: string) => RawPublicKey;
+};
+
 /** Personalises a card image in state SECURED; rejects with RangeError naming a malformed parameter. */
-export async function personaliseCard(params: PersonaliseParams, env: CardEnv): Promise<PersonalisedCard> {
+export async function personaliseCard(params: PersonaliseParams, env: CardEnv, crypto: PersonaliseCrypto = {}): Promise<PersonalisedCard> {
   if (!isCardId(params.cardId)) throw new RangeError("cardId: must be 16 upper-case hex digits");
   if (!isSurfaceNumber(params.surfaceNumber)) throw new RangeError("surfaceNumber: must be 16 digits with a valid Luhn check digit");
   if (params.platformType !== 100 && params.platformType !== 200) throw new RangeError("platformType: must be 100 or 200");
@@ -43,8 +52,9 @@ export async function personaliseCard(params: PersonaliseParams, env: CardEnv): 
   const cardholderName = params.cardholderName ?? null;
   if (cardholderName !== null && !isCardholderName(cardholderName)) throw new RangeError("cardholderName: 1 to 64 characters, no control characters");
   if (!(params.issuedAt instanceof Date) || Number.isNaN(params.issuedAt.getTime())) throw new RangeError("issuedAt: must be a valid date");
-  const signing = publicKeyFromJwk(params.issuerSigningPublicKeyJwk, "issuerSigningPublicKeyJwk");
-  const encryption = publicKeyFromJwk(params.issuerEncryptionPublicKeyJwk, "issuerEncryptionPublicKeyJwk");
+  const fromJwk = crypto.publicKeyFromJwk ?? publicKeyFromJwk;
+  const signing = fromJwk(params.issuerSigningPublicKeyJwk, "issuerSigningPublicKeyJwk");
+  const encryption = fromJwk(params.issuerEncryptionPublicKeyJwk, "issuerEncryptionPublicKeyJwk");
   const cardPrivateKey = privateKeyFromRandom(env.random(48));
   const image: CardImage = {
     version: CARD_IMAGE_VERSION,
@@ -66,7 +76,7 @@ export async function personaliseCard(params: PersonaliseParams, env: CardEnv): 
   };
   const checked = decodeCardImage(image);
   if (!checked.ok) throw new RangeError(checked.error);
-  return { image: checked.value, cardPublicKeyJwk: publicJwkFromRaw(publicKeyOf(cardPrivateKey)) };
+  return { image: checked.value, cardPublicKeyJwk: publicJwkFromRaw((crypto.publicKeyOf ?? publicKeyOf)(cardPrivateKey)) };
 }
 
 /** Uniform random decimal digits from env.random (bytes ≥ 250 are dropped so each digit is unbiased). */

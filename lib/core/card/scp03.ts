@@ -56,13 +56,19 @@ export function aesCmac(key: Uint8Array, message: Uint8Array): Uint8Array {
  * input is label (11 bytes '00' ‖ derivation constant) ‖ '00' separator ‖ L (2 bytes, bits) ‖
  * counter i (1 byte, from 1) ‖ context.
  */
-export function scp03Kdf(key: Uint8Array, constant: number, context: Uint8Array, bits: number): Uint8Array {
+export function scp03Kdf(
+  key: Uint8Array,
+  constant: number,
+  context: Uint8Array,
+  bits: number,
+  mac: (key: Uint8Array, message: Uint8Array) => Uint8Array = aesCmac,
+): Uint8Array {
   if (bits <= 0 || bits % 8 !== 0 || bits > 0xffff) throw new RangeError(`SCP03 KDF: L = ${bits} bits`);
   const label = concatBytes(new Uint8Array(11), Uint8Array.of(constant));
   const blocks: Uint8Array[] = [];
   for (let i = 1; blocks.length * BLOCK < bits / 8; i++) {
     if (i > 0xff) throw new RangeError("SCP03 KDF: counter overflow");
-    blocks.push(aesCmac(key, concatBytes(label, Uint8Array.of(0x00, bits >> 8, bits & 0xff, i), context)));
+    blocks.push(mac(key, concatBytes(label, Uint8Array.of(0x00, bits >> 8, bits & 0xff, i), context)));
   }
   return concatBytes(...blocks).slice(0, bits / 8);
 }
@@ -282,15 +288,21 @@ const DIVERSIFY_LABEL = new TextEncoder().encode("ReCard/isd-keys/v1");
 /**
  * Per-card ISD keys: each key = SCP03 KDF(master, constant, "ReCard/isd-keys/v1" ‖ 00 ‖ card id ‖ KVN),
  * so one card's keys reveal nothing about another's, and a rotation (new KVN) gives new keys.
- * Runs where the master key is: the issuer's server (lib/server/issuer/keys.ts).
+ * Runs where the master key is: the issuer's server (lib/server/issuer/keys.ts), which passes Node's
+ * native AES-CMAC as `mac` (the same function, about 40 times faster than the pure-JS one: issue 16).
  */
-export function diversifyIsdKeys(master: Uint8Array, cardId: Uint8Array, keyVersion: number): Scp03StaticKeys {
+export function diversifyIsdKeys(
+  master: Uint8Array,
+  cardId: Uint8Array,
+  keyVersion: number,
+  mac: (key: Uint8Array, message: Uint8Array) => Uint8Array = aesCmac,
+): Scp03StaticKeys {
   if (cardId.length !== 8) throw new RangeError("card id must be 8 bytes");
   const context = concatBytes(DIVERSIFY_LABEL, Uint8Array.of(0x00), cardId, Uint8Array.of(keyVersion));
   const bits = master.length * 8;
   return {
-    enc: scp03Kdf(master, DIVERSIFY.enc, context, bits),
-    mac: scp03Kdf(master, DIVERSIFY.mac, context, bits),
-    dek: scp03Kdf(master, DIVERSIFY.dek, context, bits),
+    enc: scp03Kdf(master, DIVERSIFY.enc, context, bits, mac),
+    mac: scp03Kdf(master, DIVERSIFY.mac, context, bits, mac),
+    dek: scp03Kdf(master, DIVERSIFY.dek, context, bits, mac),
   };
 }

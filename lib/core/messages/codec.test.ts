@@ -6,6 +6,7 @@ import { buildHeader } from "./header";
 import { MESSAGE_TYPES, REPLY_TO, type MessageType } from "./message-types";
 import type { RefusalCode } from "./refusal";
 import { MAX_REISSUE_PAIRS, isUtcInstant, type Message } from "./schemas";
+import { checkBatchPairs } from "./rules";
 
 type Json = Record<string, unknown>;
 
@@ -378,6 +379,12 @@ const SPECIFIC: { readonly [T in MessageType]: readonly Row[] } = {
     ["pair missing its old card", variant("reissuance-notification", (m) => delete (m.pairs as Json[])[1]!.oldCardId), "missing-field", "pairs[1].oldCardId"],
     ["pairs not an array", variant("reissuance-notification", (m) => (m.pairs = {})), "invalid-field", "pairs"],
   ],
+  "reissuance-notification-batch": [
+    ["PF 200", variant("reissuance-notification-batch", (m) => (m.platformType = 200)), "platform-type-mismatch", "pairs[0].oldCardId"],
+    ["no pairs", variant("reissuance-notification-batch", (m) => (m.pairs = [])), "invalid-field", "pairs"],
+    ["extra field in a pair", variant("reissuance-notification-batch", (m) => ((m.pairs as Json[])[0]!.holder = "Sato")), "unknown-field", "pairs[0].holder"],
+    ["carried permissions", variant("reissuance-notification-batch", (m) => (m.reloadPermissions = [])), "unknown-field", "reloadPermissions"],
+  ],
   "reissuance-information-request": [
     ["PF 200", variant("reissuance-information-request", (m) => (m.platformType = 200)), "platform-type-mismatch", "reissuedCardId"],
     ["missing reissued card id", variant("reissuance-information-request", (m) => delete m.reissuedCardId), "missing-field", "reissuedCardId"],
@@ -711,4 +718,28 @@ test("isUtcInstant", () => {
   expect(
     ["2025-04-01", "2025-04-01T09:30:00", "2025-04-01T09:30:00.1Z", "2023-02-29T00:00:00Z", "2025-04-01T24:00:00Z", "2025-04-01 09:30:00Z"].some(isUtcInstant),
   ).toBe(false);
+});
+
+describe("reissuance-notification-batch: a bad pair is refused alone (checkBatchPairs)", () => {
+  const pair = (oldCardId: string, reissuedCardId: string, reissuedAt = "2025-06-10T08:00:00.000Z") => ({ oldCardId, reissuedCardId, reissuedAt });
+  test("the codec takes a batch whose pairs the single notification would refuse whole", () => {
+    const m = structuredClone(EXAMPLE_MESSAGES["reissuance-notification-batch"]) as Json;
+    (m.pairs as Json[]).push((m.pairs as Json[])[0]!, { ...(m.pairs as Json[])[1]!, reissuedAt: "2025-06-11T00:00:00.000Z" });
+    expect(parseMessage(m).ok).toBe(true);
+  });
+  test("each pair gets its own verdict; the first of two duplicates stays", () => {
+    expect(
+      checkBatchPairs(
+        [
+          pair("8000000000000001", "8000000000000002"),
+          pair("8000000000000003", "8000000000000003"),
+          pair("8000000000000001", "8000000000000004"),
+          pair("8000000000000005", "8000000000000002"),
+          pair("8000000000000006", "8000000000000007", "2025-06-10T08:00:01.000Z"),
+          pair("8000000000000002", "8000000000000008"),
+        ],
+        "2025-06-10T08:00:00.000Z",
+      ),
+    ).toEqual([null, "same-card", "duplicate-in-batch", "duplicate-in-batch", "reissued-after-sent", null]);
+  });
 });

@@ -100,7 +100,13 @@ describe("Fig. 18 dispatch", () => {
   });
 
   test("which types belong to which method", () => {
-    expect(METHOD_1_ONLY_TYPES).toEqual(["reissuance-notification", "reissuance-information-request", "reissuance-information-reply", "reissue-delivery-mode"]);
+    expect(METHOD_1_ONLY_TYPES).toEqual([
+      "reissuance-notification",
+      "reissuance-notification-batch",
+      "reissuance-information-request",
+      "reissuance-information-reply",
+      "reissue-delivery-mode",
+    ]);
     expect(METHOD_2_ONLY_TYPES).toEqual(["card-information-inquiry", "card-information-reply"]);
     expect(PLATFORM_NEUTRAL_TYPES).toEqual([
       "loading-permission-request",

@@ -96,6 +96,22 @@ export const EXAMPLE_MESSAGES: { readonly [T in MessageType]: MessageOf<T> } = {
       { oldCardId: "8000000000000117", reissuedCardId: "8000000000000203", reissuedAt: "2025-06-09T16:03:05.000Z" },
     ],
   },
+  "reissuance-notification-batch": {
+    header: {
+      type: "reissuance-notification-batch",
+      version: 1,
+      senderCompanyId: "RECARD01",
+      receiverCompanyId: "METRO01",
+      messageId: "RECARD01-METRO01-I0000000008",
+      timestamp: "2025-06-10T08:05:00.000Z",
+    },
+    platformType: 100,
+    pairs: [
+      { oldCardId: "8000000000000131", reissuedCardId: "8000000000000204", reissuedAt: "2025-06-10T08:04:58.000Z" },
+      { oldCardId: "8000000000000140", reissuedCardId: "8000000000000205", reissuedAt: "2025-06-10T08:04:58.000Z" },
+      { oldCardId: "8000000000000205", reissuedCardId: "8000000000000206", reissuedAt: "2025-06-10T08:04:59.000Z" },
+    ],
+  },
   "reissuance-information-request": {
     header: {
       type: "reissuance-information-request",

@@ -175,6 +175,7 @@ export function checkPlatformRules(message: Message): Refusal | null {
     "reload-permission-grant": none,
     "load-confirmation": none,
     "reissuance-notification": none,
+    "reissuance-notification-batch": none,
     "reissuance-information-request": none,
     "reissuance-information-reply": none,
     "card-information-inquiry": none,
@@ -287,6 +288,28 @@ function checkPairs(pairs: readonly ReissuePair[], path: string, timestamp: stri
     reissued.set(pair.reissuedCardId, i);
   }
   return null;
+}
+
+/** Why the receiver of a `reissuance-notification-batch` refuses one of its pairs (the others are stored). */
+export const BATCH_PAIR_REFUSALS = ["same-card", "duplicate-in-batch", "reissued-after-sent", "conflicts-with-known-pair"] as const;
+export type BatchPairRefusal = (typeof BATCH_PAIR_REFUSALS)[number];
+
+/**
+ * The checks of `checkPairs`, pair by pair, for a batch: the refusal code of each pair (null: fine).
+ * A pair naming an old or reissued card id an earlier pair of the batch named is the duplicate; the
+ * first stays. `conflicts-with-known-pair` is the receiver's, against what it stored before.
+ */
+export function checkBatchPairs(pairs: readonly ReissuePair[], timestamp: string): (BatchPairRefusal | null)[] {
+  const olds = new Set<string>();
+  const reissued = new Set<string>();
+  const sentAt = Date.parse(timestamp);
+  return pairs.map((pair) => {
+    if (pair.oldCardId === pair.reissuedCardId) return "same-card";
+    if (olds.has(pair.oldCardId) || reissued.has(pair.reissuedCardId)) return "duplicate-in-batch";
+    olds.add(pair.oldCardId);
+    reissued.add(pair.reissuedCardId);
+    return Date.parse(pair.reissuedAt) > sentAt ? "reissued-after-sent" : null;
+  });
 }
 
 /**
@@ -413,6 +436,8 @@ export function checkBody(message: Message): Refusal | null {
           : null),
     "reissuance-notification": (m) =>
       checkPairs(m.pairs, "pairs", m.header.timestamp) ?? checkCarried(m.reloadPermissions ?? [], "reloadPermissions", m.header, parties),
+    // Each pair is checked by the receiver on its own (checkBatchPair): one bad pair is refused alone.
+    "reissuance-notification-batch": none,
     "reissuance-information-reply": (m) =>
       m.result.status === "found"
         ? (checkPairs(m.result.pairs, "result.pairs", m.header.timestamp) ??

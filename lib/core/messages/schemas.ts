@@ -14,6 +14,11 @@ export const MESSAGE_VERSION = 1;
 
 /** Most reissue pairs one message may carry (Fig. 12 is a list; a day's reissues fit in a few). */
 export const MAX_REISSUE_PAIRS = 1000;
+/**
+ * Most pairs one batched notification may carry (issue 16: the reissues of a bulk approval or a
+ * renewal batch, one message per provider and delivery round; about 110 bytes a pair).
+ */
+export const MAX_BATCH_PAIRS = 5000;
 /** Most lines one charge statement may carry. */
 export const MAX_CHARGE_LINES = 10_000;
 
@@ -328,6 +333,19 @@ export const ReissuanceNotificationSchema = z.strictObject({
   reloadPermissions: CarriedReloadPermissionsSchema.optional(),
 });
 
+/**
+ * Issue 16: the Fig. 12 pairs of many reissues at once (a bulk approval, a renewal batch), one message
+ * per provider and delivery round. Unlike `reissuance-notification`, a bad pair does not refuse the
+ * message: the receiver checks each pair on its own (`checkBatchPair`), stores the good ones, and
+ * refuses a bad one alone with its reason code. No reload permissions ride along: the cards of a bulk
+ * approval wait for their activation, and a card waiting carries none.
+ */
+export const ReissuanceNotificationBatchSchema = z.strictObject({
+  header: headerSchema("reissuance-notification-batch"),
+  platformType: PlatformTypeSchema,
+  pairs: z.array(ReissuePairSchema).min(1, "must list at least one pair").max(MAX_BATCH_PAIRS, `must list at most ${MAX_BATCH_PAIRS} pairs`),
+});
+
 // 5. Reissuance information request / reply (Fig. 19, steps 408/409)
 
 /** Fig. 19, step 408: provider asks for the pairs of a reissued card id it read (PF 100). */
@@ -508,6 +526,7 @@ export const MESSAGE_SCHEMAS = {
   "loading-permission-refusal": LoadingPermissionRefusalSchema,
   "load-confirmation": LoadConfirmationSchema,
   "reissuance-notification": ReissuanceNotificationSchema,
+  "reissuance-notification-batch": ReissuanceNotificationBatchSchema,
   "reissuance-information-request": ReissuanceInformationRequestSchema,
   "reissuance-information-reply": ReissuanceInformationReplySchema,
   "card-information-inquiry": CardInformationInquirySchema,
@@ -527,6 +546,7 @@ export type LoadingPermissionGrant = z.infer<typeof LoadingPermissionGrantSchema
 export type LoadingPermissionRefusal = z.infer<typeof LoadingPermissionRefusalSchema>;
 export type LoadConfirmation = z.infer<typeof LoadConfirmationSchema>;
 export type ReissuanceNotification = z.infer<typeof ReissuanceNotificationSchema>;
+export type ReissuanceNotificationBatch = z.infer<typeof ReissuanceNotificationBatchSchema>;
 export type ReissuanceInformationRequest = z.infer<typeof ReissuanceInformationRequestSchema>;
 export type ReissuanceInformationReply = z.infer<typeof ReissuanceInformationReplySchema>;
 export type CardInformationInquiry = z.infer<typeof CardInformationInquirySchema>;

@@ -176,6 +176,8 @@ const byType: { [T in MessageType]: (c: Context) => fc.Arbitrary<MessageOf<T>> }
       })),
   "reissuance-notification": (c) =>
     pairsArb(c.time, c.withMillis).map((pairs) => ({ header: header("reissuance-notification", c, false), platformType: 100 as const, pairs })),
+  "reissuance-notification-batch": (c) =>
+    pairsArb(c.time, c.withMillis).map((pairs) => ({ header: header("reissuance-notification-batch", c, false), platformType: 100 as const, pairs })),
   "reissuance-information-request": (c) =>
     cardIdArb.map((reissuedCardId) => ({ header: header("reissuance-information-request", c, false), platformType: 100 as const, reissuedCardId })),
   "reissuance-information-reply": (c) =>

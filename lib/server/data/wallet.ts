@@ -100,13 +100,23 @@ function cardAtDeskMessage(refusal: LeaseRefusal): string {
   return `${describeLeaseRefusal(refusal)} It can be taken here once that desk returns it, or when the cardholder ends that visit.`;
 }
 
-type WalletTx = Pick<Prisma.TransactionClient, "walletCard">;
+type WalletTx = Pick<Prisma.TransactionClient, "walletCard" | "$executeRaw">;
 
 /** The issuer delivers a newly personalised card into the cardholder's hands. */
 export async function deliverCard(tx: WalletTx, input: { cardholderId: string; surfaceNumber: string; image: CardImage }): Promise<void> {
   await tx.walletCard.create({
     data: { cardholderId: input.cardholderId, surfaceNumber: input.surfaceNumber, image: input.image as unknown as Prisma.InputJsonValue },
   });
+}
+
+/** Many new cards into their holders' wallets in one statement (a bulk approval, a renewal batch). */
+export async function deliverCards(tx: WalletTx, cards: readonly { cardholderId: string; surfaceNumber: string; image: CardImage }[]): Promise<void> {
+  if (cards.length === 0) return;
+  const rows = cards.map((c) => ({ cardholder_id: c.cardholderId, surface_number: c.surfaceNumber, image: c.image }));
+  await tx.$executeRaw`
+    INSERT INTO wallet_cards (id, cardholder_id, surface_number, image)
+    SELECT gen_random_uuid(), x.cardholder_id, x.surface_number, x.image
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(cardholder_id uuid, surface_number text, image jsonb)`;
 }
 
 /** A card leaves the cardholder's hands: lost or stolen (gone), or handed back when replaced (surrendered). */

@@ -6,6 +6,7 @@ import { diversifyIsdKeys } from "@/lib/core/card/scp03";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
 import { DEMO_ISD_MASTER_KEY } from "@/lib/secrets/demo-isd-keys";
 import { env } from "../env";
+import { nativeAesCmac } from "./native-crypto";
 
 const JwkSchema = z.record(z.string(), z.unknown());
 const KeyPairSchema = z.object({ publicKeyJwk: JwkSchema, privateKeyJwk: JwkSchema });
@@ -35,6 +36,6 @@ function isdMasterKey(): Uint8Array {
 
 /** The ISD key set of one card at one key version, diversified from the master key (GP Amendment D keys, AES-256). */
 export function isdKeysForCard(cardId: string, keyVersion: number = INITIAL_ISD_KEY_VERSION): Scp03KeySet {
-  const keys = diversifyIsdKeys(isdMasterKey(), fromHex(cardId), keyVersion);
+  const keys = diversifyIsdKeys(isdMasterKey(), fromHex(cardId), keyVersion, nativeAesCmac);
   return { keyVersion, enc: toHex(keys.enc), mac: toHex(keys.mac), dek: toHex(keys.dek) };
 }

@@ -28,6 +28,29 @@ export async function recordNotice(tx: Tx, input: { cardholderId: string; notice
   return rows[0]?.id ?? null;
 }
 
+/**
+ * recordNotice for many events in one statement (a bulk approval): the same idempotency keys, so an
+ * event already noticed makes no second notice. Returns the ids of the new notices.
+ */
+export async function recordNotices(tx: Tx, inputs: readonly { cardholderId: string; notice: Notice; key: string; now: Date }[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const rows = inputs.map((input) => ({
+    id: randomUUID(),
+    cardholder_id: input.cardholderId,
+    code: input.notice.code,
+    params: NoticeParamsSchemas[input.notice.code].parse(input.notice.params),
+    idempotency_key: input.key,
+    created_at: input.now.toISOString(),
+  }));
+  const created = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO iss_cardholder_notices (id, cardholder_id, code, params, idempotency_key, created_at)
+    SELECT x.id, x.cardholder_id, x.code, x.params, x.idempotency_key, x.created_at
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, cardholder_id uuid, code text, params jsonb, idempotency_key text, created_at timestamptz)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id`;
+  return created.map((r) => r.id);
+}
+
 /** What the renderer needs besides the code and params (read from the issuer's records, not copied into the notice). */
 async function extrasFor(notice: Notice, cardholderId: string) {
   if (notice.code !== "reissue-rejected") return {};

@@ -1,14 +1,17 @@
 import "server-only";
 import type { IssuerTx } from "./db";
 import { isUuid } from "@/lib/core/ids";
+import { randomUUID } from "node:crypto";
 import { toHex } from "@/lib/core/bytes";
-import { drawUnused, personaliseCard, randomSurfaceNumber, SURFACE_NUMBER_DRAWS, systemCardEnv } from "@/lib/core/card";
+import { drawUnused, personaliseCard, randomSurfaceNumber, SURFACE_NUMBER_DRAWS, systemCardEnv, type PersonaliseCrypto } from "@/lib/core/card";
+import { publicKeyFromJwk } from "@/lib/core/card/cryptography";
 import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
 import { currentIssuerKey } from "../../issuer/key-history";
 import { isdKeysForCard } from "../../issuer/keys";
-import { noticesCommitted, recordNotice } from "../../notices/notices";
-import { deliverCard } from "../wallet";
+import { noticesCommitted, recordNotice, recordNotices } from "../../notices/notices";
+import { nativeP256PublicKeyOf } from "../../issuer/native-crypto";
+import { deliverCard, deliverCards } from "../wallet";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
 
@@ -87,6 +90,7 @@ export async function personaliseAndDeliver(
       isdKeys: isdKeysForCard(cardId),
     },
     env,
+    { publicKeyOf: nativeP256PublicKeyOf },
   );
   const expiresAt = input.expiresAt ?? new Date(input.now);
   if (!input.expiresAt) expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + CARD_VALIDITY_YEARS);
@@ -118,6 +122,148 @@ export async function personaliseAndDeliver(
     now: input.now,
   });
   return { id: row.id, cardId, surfaceNumber, platformType: input.platformType, issuerKeyVersion: key.version, noticeId };
+}
+
+/** One card of a bulk personalisation (a bulk approval, a renewal batch): as personaliseAndDeliver's input. */
+export type ManyCardInput = {
+  cardholder: { id: string; fullName: string };
+  platformType: 100 | 200;
+  previousCardId: string | null;
+  generation: number;
+  kind: IssueKind;
+  status: "active" | "issued";
+};
+
+/**
+ * personaliseAndDeliver for many cards, with set-based statements (issue 16): the surface numbers are
+ * drawn for all cards at once (their advisory locks taken in one statement, in sorted order so two
+ * batches cannot deadlock, the taken ones found in one query and drawn again), the card keys made with
+ * native crypto, the issuer's public keys parsed once; cards, wallet cards and "card shipped" notices
+ * are one INSERT each. Inside the caller's transaction; the result is in the order of `inputs`.
+ */
+export async function personaliseAndDeliverMany(
+  tx: Tx,
+  issuerCompanyId: string,
+  inputs: readonly ManyCardInput[],
+  now: Date,
+): Promise<{ cards: PersonalisedCardRow[]; noticeIds: string[] }> {
+  if (inputs.length === 0) return { cards: [], noticeIds: [] };
+  const issuer = await tx.issuerCompany.findUniqueOrThrow({ where: { companyId: issuerCompanyId }, select: { iin: true } });
+  const env = systemCardEnv();
+  const key = await currentIssuerKey(tx, issuerCompanyId);
+  const numbers = await unusedSurfaceNumbers(tx, inputs.length, () => randomSurfaceNumber(issuer.iin, env));
+  const parsed = new Map<string, ReturnType<typeof publicKeyFromJwk>>();
+  const crypto: PersonaliseCrypto = {
+    publicKeyOf: nativeP256PublicKeyOf,
+    publicKeyFromJwk: (jwk, field) => {
+      const id = `${jwk.x}.${jwk.y}`;
+      const known = parsed.get(id);
+      if (known) return known;
+      const raw = publicKeyFromJwk(jwk, field);
+      parsed.set(id, raw);
+      return raw;
+    },
+  };
+  const expiresAt = new Date(now);
+  expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + CARD_VALIDITY_YEARS);
+  const made = [];
+  for (const [i, input] of inputs.entries()) {
+    const cardId = toHex(env.random(8));
+    const surfaceNumber = numbers[i]!;
+    const { image, cardPublicKeyJwk } = await personaliseCard(
+      {
+        cardId,
+        surfaceNumber,
+        platformType: input.platformType,
+        issuerCompanyId,
+        iin: issuer.iin,
+        issuerSigningPublicKeyJwk: key.signingPublicKeyJwk,
+        issuerEncryptionPublicKeyJwk: key.encryptionPublicKeyJwk,
+        issuerKeyVersion: key.version,
+        cardholderName: input.cardholder.fullName.slice(0, 64),
+        issuedAt: now,
+        isdKeys: isdKeysForCard(cardId),
+      },
+      env,
+      crypto,
+    );
+    made.push({ id: randomUUID(), cardId, surfaceNumber, image, cardPublicKeyJwk, input });
+  }
+  // One statement, the rows as one JSON parameter (Prisma's createMany builds a parameter per field: slower for hundreds of rows).
+  const rows = made.map((m) => ({
+    id: m.id,
+    card_id: m.cardId,
+    surface_number: m.surfaceNumber,
+    platform_type: m.input.platformType,
+    status: m.input.status,
+    cardholder_id: m.input.cardholder.id,
+    previous_card_id: m.input.previousCardId,
+    generation: m.input.generation,
+    card_public_key_jwk: m.cardPublicKeyJwk,
+  }));
+  await tx.$executeRaw`
+    INSERT INTO iss_cards (id, card_id, surface_number, platform_type, status, temporary, cardholder_id, issued_at, expires_at, previous_card_id, generation, card_public_key_jwk, issuer_key_version)
+    SELECT x.id, x.card_id, x.surface_number, x.platform_type, x.status::"CardStatus", false, x.cardholder_id, ${now}, ${expiresAt}, x.previous_card_id, x.generation,
+           x.card_public_key_jwk, ${key.version}::int
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS x(id uuid, card_id text, surface_number text, platform_type int, status text, cardholder_id uuid, previous_card_id uuid, generation int, card_public_key_jwk jsonb)`;
+  await deliverCards(
+    tx,
+    made.map((m) => ({ cardholderId: m.input.cardholder.id, surfaceNumber: m.surfaceNumber, image: m.image })),
+  );
+  const noticeIds = await recordNotices(
+    tx,
+    made.map((m) => ({
+      cardholderId: m.input.cardholder.id,
+      notice: { code: "card-shipped" as const, params: { last4: m.surfaceNumber.slice(-4), platformType: m.input.platformType, kind: m.input.kind } },
+      key: `card-shipped:${m.id}`,
+      now,
+    })),
+  );
+  return {
+    cards: made.map((m) => ({
+      id: m.id,
+      cardId: m.cardId,
+      surfaceNumber: m.surfaceNumber,
+      platformType: m.input.platformType,
+      issuerKeyVersion: key.version,
+      noticeId: null,
+    })),
+    noticeIds,
+  };
+}
+
+/**
+ * `count` distinct surface numbers no card has, under the same transaction-scoped advisory locks as
+ * unusedSurfaceNumber: all candidates' locks in one statement (sorted), the taken ones in one query,
+ * and only those drawn again. Each number gets at most SURFACE_NUMBER_DRAWS draws.
+ */
+export async function unusedSurfaceNumbers(tx: Tx, count: number, draw: () => string): Promise<string[]> {
+  const chosen: (string | null)[] = Array.from({ length: count }, () => null);
+  const inBatch = new Set<string>();
+  for (let round = 0; round < SURFACE_NUMBER_DRAWS; round++) {
+    const open = chosen.flatMap((c, i) => (c === null ? [i] : []));
+    if (open.length === 0) return chosen as string[];
+    const candidates = new Map<number, string>();
+    for (const i of open) {
+      let candidate = draw();
+      // A number drawn twice in this batch is drawn again at once (no database needed to see it).
+      for (let again = 0; inBatch.has(candidate) && again < SURFACE_NUMBER_DRAWS; again++) candidate = draw();
+      if (inBatch.has(candidate)) continue;
+      inBatch.add(candidate);
+      candidates.set(i, candidate);
+    }
+    const sorted = [...candidates.values()].sort();
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('iss_cards/surface_number/' || n)) FROM unnest(${sorted}::text[]) AS t(n)`;
+    const taken = new Set(
+      (await tx.$queryRaw<{ surface_number: string }[]>`SELECT surface_number FROM iss_cards WHERE surface_number = ANY(${sorted}::text[])`).map(
+        (r) => r.surface_number,
+      ),
+    );
+    for (const [i, candidate] of candidates) if (!taken.has(candidate)) chosen[i] = candidate;
+  }
+  if (chosen.some((c) => c === null)) throw new Error(`no unused surface number after ${SURFACE_NUMBER_DRAWS} draws: the IIN's number space is nearly full`);
+  return chosen as string[];
 }
 
 export type IssueCardResult = { ok: true; value: PersonalisedCardRow } | { ok: false; error: { code: "not-found"; message: string } };

@@ -6,7 +6,7 @@ import { db, type Prisma } from "./db";
 import { deliverSoon } from "../../exchange/delivery";
 import { noticesCommitted } from "../../notices/notices";
 import { recordAudit } from "./audit";
-import { approveLockedRequest } from "./reissue";
+import { approveLockedRequests, BULK_BATCH_SIZE } from "./reissue-bulk";
 import { operator } from "./shared";
 
 type Tx = IssuerTx;
@@ -152,57 +152,81 @@ async function runActor(tx: Tx, runId: string): Promise<IssuerActor> {
 }
 
 /**
- * Renews one pending card of the run, in one transaction: take the item (FOR UPDATE SKIP LOCKED, so
- * workers share a run without meeting), file a `renewal` reissue request for the old card and approve
- * it through the same path as a lost card (examination by policy, a reissued card of the same platform
- * type, the link, Fig. 12 to the providers that loaded on it — push or pull), except that the new card
- * waits `issued` for activation and the old one stays usable. A crash anywhere rolls all of it back
- * and leaves the item pending; a committed item is never taken again.
+ * Renews up to `limit` pending cards of the run in one transaction, through the bulk approval
+ * (reissue-bulk.ts, issue 16): take the items (FOR UPDATE SKIP LOCKED, so workers share a run without
+ * meeting), fail those whose card is no longer active or already has a pending request, file a
+ * `renewal` reissue request for each other card (one INSERT) and approve them together by the same
+ * rules as a lost card's (examination by policy, a reissued card of the same platform type, the link,
+ * one batched Fig. 12 notification per provider — push or pull), except that the new cards wait
+ * `issued` for activation and the old ones stay usable. A refused examination rejects the request with
+ * its reason code and fails the item. A crash anywhere rolls the whole batch back and leaves its items
+ * pending; a committed item is never taken again.
  */
-async function renewNext(
+async function renewBatch(
   runId: string,
   actor: IssuerActor,
+  limit: number,
   now: () => Date,
-): Promise<{ item: "renewed" | "failed" | "none"; outboxIds: string[]; noticeIds: string[] }> {
+): Promise<{ processed: number; outboxIds: string[]; noticeIds: string[] }> {
   return db().$transaction(
     async (tx) => {
-      const [item] = await tx.$queryRaw<{ id: string; old_card_id: string }[]>`
-        SELECT i.id, i.old_card_id FROM iss_renewal_items i JOIN iss_renewal_runs r ON r.id = i.run_id
-        WHERE i.run_id = ${runId}::uuid AND i.status = 'pending' AND r.status = 'running'
-        ORDER BY i.id LIMIT 1 FOR UPDATE OF i SKIP LOCKED`;
-      if (!item) return { item: "none" as const, outboxIds: [], noticeIds: [] };
+      const items = await tx.$queryRaw<{ id: string; oldCardId: string; cardholderId: string; cardStatus: string; pending: boolean }[]>`
+        SELECT i.id, i.old_card_id AS "oldCardId", c.cardholder_id AS "cardholderId", c.status::text AS "cardStatus",
+               EXISTS (SELECT 1 FROM iss_reissue_requests q WHERE q.old_card_id = i.old_card_id AND q.status = 'pending') AS pending
+          FROM iss_renewal_items i JOIN iss_renewal_runs r ON r.id = i.run_id JOIN iss_cards c ON c.id = i.old_card_id
+         WHERE i.run_id = ${runId}::uuid AND i.status = 'pending' AND r.status = 'running'
+         ORDER BY i.id LIMIT ${limit}::int FOR UPDATE OF i SKIP LOCKED`;
+      if (items.length === 0) return { processed: 0, outboxIds: [], noticeIds: [] };
       const at = now();
-      const card = await tx.card.findUniqueOrThrow({ where: { id: item.old_card_id }, select: { id: true, cardholderId: true, status: true } });
-      const fail = async (code: string) => {
-        await tx.renewalItem.update({ where: { id: item.id }, data: { status: "failed", failureCode: code, processedAt: at } });
-        return { item: "failed" as const, outboxIds: [], noticeIds: [] };
-      };
-      if (card.status !== "active") return fail(`card-${card.status}`);
-      if ((await tx.reissueRequest.count({ where: { oldCardId: card.id, status: "pending" } })) > 0) return fail("already-pending");
-      const request = await tx.reissueRequest.create({
-        data: { oldCardId: card.id, cardholderId: card.cardholderId, reason: "renewal", requestedByUserId: actor.id, status: "pending", createdAt: at },
-        select: { id: true },
+      const results = new Map<string, { status: "renewed" | "failed"; code: string | null; request: string | null; card: string | null }>();
+      const eligible = items.filter((item) => {
+        const code = item.cardStatus !== "active" ? `card-${item.cardStatus}` : item.pending ? "already-pending" : null;
+        if (code) results.set(item.id, { status: "failed", code, request: null, card: null });
+        return code === null;
       });
-      const approved = await approveLockedRequest(tx, actor, request.id, { mode: "renewal" }, at);
-      if (!approved.ok) {
-        // The examination refused (e.g. the policy's fraud flag): the request stays on file, rejected, with the reason code.
-        await tx.reissueRequest.update({
-          where: { id: request.id },
-          data: { status: "rejected", decidedAt: at, decidedByUserId: actor.id, rejectionReason: approved.error.code },
-        });
-        return fail(approved.error.code);
+      const filed = eligible.length
+        ? await tx.$queryRaw<{ id: string; oldCardId: string }[]>`
+            INSERT INTO iss_reissue_requests (id, old_card_id, cardholder_id, reason, requested_by_user_id, status, created_at)
+            SELECT gen_random_uuid(), x.old, x.holder, 'renewal', ${actor.id}::uuid, 'pending', ${at}
+              FROM jsonb_to_recordset(${JSON.stringify(eligible.map((e) => ({ old: e.oldCardId, holder: e.cardholderId })))}::jsonb) AS x(old uuid, holder uuid)
+            RETURNING id, old_card_id AS "oldCardId"`
+        : [];
+      const requestOf = new Map(filed.map((r) => [r.oldCardId, r.id]));
+      const approved = await approveLockedRequests(
+        tx,
+        actor,
+        filed.map((r) => r.id),
+        { mode: "renewal" },
+        at,
+      );
+      const newCardOf = new Map(approved.approved.map((a) => [a.requestId, a.reissuedCardUuid]));
+      // The examination refused (e.g. the policy's fraud flag): the request stays on file, rejected, with the reason code.
+      const refusedCode = new Map(approved.refused.map((r) => [r.requestId, r.code as string]));
+      for (const id of approved.busy) refusedCode.set(id, "busy");
+      if (refusedCode.size > 0)
+        await tx.$executeRaw`
+          UPDATE iss_reissue_requests q SET status = 'rejected', decided_at = ${at}, decided_by_user_id = ${actor.id}::uuid, rejection_reason = x.code
+            FROM jsonb_to_recordset(${JSON.stringify([...refusedCode].map(([id, code]) => ({ id, code })))}::jsonb) AS x(id uuid, code text)
+           WHERE q.id = x.id`;
+      for (const item of eligible) {
+        const request = requestOf.get(item.oldCardId)!;
+        const card = newCardOf.get(request) ?? null;
+        results.set(
+          item.id,
+          card ? { status: "renewed", code: null, request, card } : { status: "failed", code: refusedCode.get(request) ?? "busy", request: null, card: null },
+        );
       }
-      await tx.renewalItem.update({
-        where: { id: item.id },
-        data: { status: "renewed", requestId: request.id, newCardId: approved.value.reissuedCardUuid, processedAt: at },
-      });
-      return { item: "renewed" as const, outboxIds: approved.value.outboxIds, noticeIds: approved.value.noticeIds };
+      await tx.$executeRaw`
+        UPDATE iss_renewal_items i SET status = x.status::"RenewalItemStatus", failure_code = x.code, request_id = x.request, new_card_id = x.card, processed_at = ${at}
+          FROM jsonb_to_recordset(${JSON.stringify([...results].map(([id, r]) => ({ id, ...r })))}::jsonb) AS x(id uuid, status text, code text, request uuid, card uuid)
+         WHERE i.id = x.id`;
+      return { processed: items.length, outboxIds: approved.outboxIds, noticeIds: approved.noticeIds };
     },
-    { timeout: 60_000, maxWait: 60_000 },
+    { timeout: 300_000, maxWait: 60_000 },
   );
 }
 
-/** Test seam for the crash test (scripts/exchange-worker.ts): runs after each committed card. */
+/** Test seam for the crash test (scripts/exchange-worker.ts): runs after each committed batch. */
 let afterRenewal: (() => void) | null = null;
 export function setAfterRenewalHook(hook: (() => void) | null): void {
   afterRenewal = hook;
@@ -219,9 +243,10 @@ export async function processRenewalBatch(
 ): Promise<{ processed: number; remaining: number; status: string }> {
   const actor = await db().$transaction((tx) => runActor(tx, runId));
   let processed = 0;
-  for (; processed < limit; processed++) {
-    const result = await renewNext(runId, actor, now);
-    if (result.item === "none") break;
+  while (processed < limit) {
+    const result = await renewBatch(runId, actor, Math.min(BULK_BATCH_SIZE, limit - processed), now);
+    if (result.processed === 0) break;
+    processed += result.processed;
     deliverSoon(result.outboxIds);
     noticesCommitted(result.noticeIds);
     afterRenewal?.();

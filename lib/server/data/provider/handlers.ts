@@ -5,7 +5,7 @@ import type { ProviderTx } from "./db";
 import { storeDeliveryMode } from "./delivery-mode";
 import { applyCardBlocked, applyCardUnblocked } from "./hot-list";
 import { storePermissionGrant, storePermissionRefusal } from "./permissions";
-import { storeCardInformationReply, storeReissuanceInformationReply, storeReissuePairs, storeReissuePairsOfMessages } from "./reissuance";
+import { storeCardInformationReply, storeReissuanceInformationReply, storeReissuePairBatch, storeReissuePairs, storeReissuePairsOfMessages } from "./reissuance";
 
 /**
  * What a provider does with each message it may receive (DB 110). Each runs inside the inbox
@@ -16,6 +16,8 @@ export const PROVIDER_HANDLERS: RoleHandlers<ProviderTx> = {
   // Fig. 6, steps 601/602: store the Fig. 12 pairs as Fig. 13 data.
   "reissuance-notification": (message, ctx) =>
     storeReissuePairs(ctx.tx, ctx.receiverCompanyId, message.pairs, { messageId: message.header.messageId, via: "push", now: ctx.now }),
+  // Issue 16: many reissues' pairs in one message (bulk approvals, renewal runs), each pair on its own.
+  "reissuance-notification-batch": (message, ctx) => storeReissuePairBatch(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
   // Fig. 19, step 409: the pairs pulled at reload time (or why there are none).
   "reissuance-information-reply": (message, ctx) => storeReissuanceInformationReply(ctx.tx, ctx.receiverCompanyId, message, ctx.now),
   // Fig. 15 / Fig. 16, steps 1004/1005 received at 1105: reissue OK/NG and the original message id.

@@ -1,5 +1,5 @@
 import "server-only";
-import type { MessageOf, ReissuePair } from "@/lib/core/messages";
+import { checkBatchPairs, type BatchPairRefusal, type MessageOf, type ReissuePair } from "@/lib/core/messages";
 import type { HandlerOutcome } from "@/lib/server/exchange/types";
 import type { ProviderTx as Tx } from "./db";
 import type { ProviderActor } from "../../auth/session";
@@ -71,6 +71,69 @@ export async function storeReissuePairsOfMessages(
       data: { pairs: m.pairs.length, stored: count },
     };
   });
+}
+
+/**
+ * Issue 16: a batched reissuance notification (many reissues' pairs in one signed message). Each pair
+ * stands alone: a pair already stored (a redelivered batch, a pull that raced the push) changes
+ * nothing; a pair that is malformed against the others or conflicts with a pair we hold (the old card
+ * or the reissued card already paired with another) is refused alone with its reason code, and the
+ * rest are stored as Fig. 13 rows. Two statements whatever the number of pairs: one read of the pairs
+ * we hold for these cards, one insert.
+ */
+export async function storeReissuePairBatch(
+  tx: Tx,
+  providerCompanyId: string,
+  message: MessageOf<"reissuance-notification-batch">,
+  now: Date,
+): Promise<HandlerOutcome> {
+  const verdicts: (BatchPairRefusal | "known" | null)[] = checkBatchPairs(message.pairs, message.header.timestamp);
+  const open = message.pairs.filter((_, i) => verdicts[i] === null);
+  const held = open.length
+    ? await tx.$queryRaw<{ old_card_id: string; reissued_card_id: string }[]>`
+        SELECT old_card_id, reissued_card_id FROM sp_reissue_notices
+         WHERE provider_company_id = ${providerCompanyId}
+           AND (reissued_card_id = ANY(${open.map((p) => p.reissuedCardId)}::text[]) OR old_card_id = ANY(${open.map((p) => p.oldCardId)}::text[]))`
+    : [];
+  const byReissued = new Map(held.map((h) => [h.reissued_card_id, h.old_card_id]));
+  const byOld = new Map(held.map((h) => [h.old_card_id, h.reissued_card_id]));
+  message.pairs.forEach((pair, i) => {
+    if (verdicts[i] !== null) return;
+    const oldOfNew = byReissued.get(pair.reissuedCardId);
+    const newOfOld = byOld.get(pair.oldCardId);
+    if (oldOfNew === pair.oldCardId) verdicts[i] = "known";
+    else if (oldOfNew !== undefined || (newOfOld !== undefined && newOfOld !== pair.reissuedCardId)) verdicts[i] = "conflicts-with-known-pair";
+  });
+  const fresh = message.pairs.filter((_, i) => verdicts[i] === null);
+  const created = fresh.length
+    ? await tx.spReissueNotice.createMany({
+        data: fresh.map((pair) => ({
+          providerCompanyId,
+          platformType: 100,
+          oldCardId: pair.oldCardId,
+          reissuedCardId: pair.reissuedCardId,
+          reissuedAt: new Date(pair.reissuedAt),
+          receivedAt: now,
+          sourceMessageId: message.header.messageId,
+          via: "push" as const,
+        })),
+        skipDuplicates: true,
+      })
+    : { count: 0 };
+  const refused = verdicts.flatMap((v, i) => (v !== null && v !== "known" ? [{ pair: i, code: v }] : []));
+  const known = verdicts.filter((v) => v === "known").length;
+  const codes = [...new Set(refused.map((r) => r.code))];
+  return {
+    summary:
+      `${message.pairs.length} old ↔ reissued card pairs received in a batch, ${created.count} new, ${known + (fresh.length - created.count)} already known` +
+      (refused.length
+        ? `, ${refused.length} refused (${codes.join(", ")}: pairs ${refused
+            .slice(0, 20)
+            .map((r) => r.pair)
+            .join(", ")}${refused.length > 20 ? ", …" : ""})`
+        : ""),
+    data: { pairs: message.pairs.length, stored: created.count, known: known + (fresh.length - created.count), refused },
+  };
 }
 
 /**
