@@ -55,8 +55,9 @@ export default async function CardPage({
   const currentKey = keys.find((k) => k.state === "current");
   const [t, words, format] = await Promise.all([getTranslations("issuer.card"), getTranslations("issuer.words"), getFormatter()]);
   const when = (d: Date | string) => format.dateTime(new Date(d), "dateTime");
-  const platform = card.platformType === 100 || card.platformType === 200 ? words(`platform.${card.platformType}`) : words("platform.other", { type: card.platformType });
-  const kind = (k: string) => (k === "normal" || k === "reissue_reload" ? words(`permissionKind.${k}`) : words("permissionKind.other", { kind: k }));
+  const platform =
+    card.platformType === 100 || card.platformType === 200 ? words(`platform.${card.platformType}`) : words("platform.other", { type: card.platformType });
+  const kind = (k: string) => (k === "first_load" || k === "reload" ? words(`permissionKind.${k}`) : words("permissionKind.other", { kind: k }));
   return (
     <>
       <PageHeader
@@ -66,16 +67,12 @@ export default async function CardPage({
       />
       {typeof reported === "string" && /^\d+$/.test(reported) && (
         <div className="mb-6">
-          <FormMessage tone="good">
-            {t("flash.reported", { requestNo: reported, blocked: blocked === "1" ? "yes" : "no" })}
-          </FormMessage>
+          <FormMessage tone="good">{t("flash.reported", { requestNo: reported, blocked: blocked === "1" ? "yes" : "no" })}</FormMessage>
         </div>
       )}
       {permanent === "1" && card.previousCard && (
         <div className="mb-6">
-          <FormMessage tone="good">
-            {t("flash.permanent", { last4: card.previousCard.surfaceNumber.slice(-4) })}
-          </FormMessage>
+          <FormMessage tone="good">{t("flash.permanent", { last4: card.previousCard.surfaceNumber.slice(-4) })}</FormMessage>
         </div>
       )}
       {activated === "1" && card.status === "active" && (
@@ -100,7 +97,8 @@ export default async function CardPage({
               <Link className="underline" href={`/issuer/cardholders/${card.cardholder.id}`}>
                 {card.cardholder.fullName}
               </Link>{" "}
-              <span className="text-xs text-slate-500">{card.cardholder.holderNo}</span> {card.cardholder.fraudFlag && <Badge tone="bad">{t("facts.fraudFlag")}</Badge>}
+              <span className="text-xs text-slate-500">{card.cardholder.holderNo}</span>{" "}
+              {card.cardholder.fraudFlag && <Badge tone="bad">{t("facts.fraudFlag")}</Badge>}
             </Fact>
             <Fact label={t("facts.issued")}>{when(card.issuedAt)}</Fact>
             <Fact label={t("facts.validTo")}>{format.dateTime(new Date(card.expiresAt), "date")}</Fact>
@@ -109,9 +107,7 @@ export default async function CardPage({
                 {card.issuerKeyVersion.toString(16).toUpperCase()}
               </span>{" "}
               {currentKey && currentKey.version !== card.issuerKeyVersion && (
-                <span className="text-xs text-amber-800">
-                  {t("facts.keyBehind", { version: currentKey.versionHex })}
-                </span>
+                <span className="text-xs text-amber-800">{t("facts.keyBehind", { version: currentKey.versionHex })}</span>
               )}
             </Fact>
             {card.blockedAt && (
@@ -155,7 +151,15 @@ export default async function CardPage({
 
       <Panel title={t("apps.title")} className="mt-6">
         <Table
-          head={[t("apps.col.application"), t("apps.col.aid"), t("apps.col.provider"), t("apps.col.loaded"), t("apps.col.messageId"), t("apps.col.kind"), t("apps.col.status")]}
+          head={[
+            t("apps.col.application"),
+            t("apps.col.aid"),
+            t("apps.col.provider"),
+            t("apps.col.loaded"),
+            t("apps.col.messageId"),
+            t("apps.col.kind"),
+            t("apps.col.status"),
+          ]}
           caption={t("apps.caption")}
           empty={t("apps.empty")}
         >
@@ -216,7 +220,8 @@ export default async function CardPage({
               {card.reissueRequests.map((r) => (
                 <li key={r.id} className="py-2">
                   <p className="flex items-center gap-2">
-                    #{r.requestNo} · {words(`reason.${r.reason}`)} · <StatusBadge status={r.status} /> <span className="text-xs text-slate-500">{when(r.createdAt)}</span>
+                    #{r.requestNo} · {words(`reason.${r.reason}`)} · <StatusBadge status={r.status} />{" "}
+                    <span className="text-xs text-slate-500">{when(r.createdAt)}</span>
                   </p>
                   {r.statement && <p className="text-xs text-slate-600">“{r.statement}”</p>}
                   {r.rejectionReason && <p className="text-xs text-rose-700">{t("requests.rejected", { reason: r.rejectionReason })}</p>}
