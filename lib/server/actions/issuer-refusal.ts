@@ -33,6 +33,14 @@ const CODES = [
 
 export type RefusalParams = { windowDays?: number; period?: string; aid?: string; status?: string; month?: string; sw?: string };
 
+/** A status or delivery mode the refusal names, in words (common.status; push and pull in issuer.words). */
+async function statusWord(status: string): Promise<string> {
+  if (status === "push" || status === "pull") return (await getTranslations("issuer.words.delivery"))(status);
+  const known = ["active", "suspended", "terminated", "approved", "revoked", "pending"] as const;
+  const word = known.find((k) => k === status);
+  return word ? (await getTranslations("common.status"))(word) : status;
+}
+
 export async function issuerRefusal(error: { code: string; params?: RefusalParams }, extra: RefusalParams = {}): Promise<string> {
   const t = await getTranslations("issuer.refusals");
   const p = { ...extra, ...error.params };
@@ -50,7 +58,7 @@ export async function issuerRefusal(error: { code: string; params?: RefusalParam
       return t(code, { aid: p.aid ?? "" });
     case "invalid-transition":
     case "unchanged":
-      return t(code, { status: p.status ?? "" });
+      return t(code, { status: await statusWord(p.status ?? "") });
     case "nothing-to-renew":
       return t(code, { month: p.month ?? "" });
     case "card-refused":
