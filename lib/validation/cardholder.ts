@@ -12,30 +12,28 @@ export const KANA = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・\s\u3000]+$/u
 const HAS_KANJI = /\p{Script=Han}/u;
 
 /** The words of the schema's messages (English by default; the issuer's action passes the reader's language). */
-export type CardholderWords = Record<(typeof CARDHOLDER_MESSAGES)[number], string>;
-
-const CARDHOLDER_MESSAGES = [
-  "nameLong",
-  "nameRequired",
-  "kanaLong",
-  "kanaScript",
-  "sex",
-  "dateInvalid",
-  "birthTooEarly",
-  "birthTooLate",
-  "occupationLong",
-  "occupationRequired",
-  "income",
-  "incomeNegative",
-  "incomeTooLarge",
-  "postalCode",
-  "addressLong",
-  "addressRequired",
-  "email",
-  "phone",
-  "platformType",
-  "kanaRequired",
-] as const;
+export type CardholderWords = {
+  nameLong: string;
+  nameRequired: string;
+  kanaLong: string;
+  kanaScript: string;
+  sex: string;
+  dateInvalid: string;
+  birthTooEarly: string;
+  birthTooLate: string;
+  occupationLong: string;
+  occupationRequired: string;
+  income: string;
+  incomeNegative: string;
+  incomeTooLarge: string;
+  postalCode: string;
+  addressLong: string;
+  addressRequired: string;
+  email: string;
+  phone: string;
+  platformType: string;
+  kanaRequired: string;
+};
 
 export const CARDHOLDER_WORDS_EN: CardholderWords = {
   nameLong: "Keep the name under 100 characters.",
