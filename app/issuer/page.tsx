@@ -83,7 +83,9 @@ export default async function IssuerOverview() {
               <Td mono>
                 {a.subjectType} {a.subjectId.slice(0, 18)}
               </Td>
-              <Td className="max-w-xs truncate">{a.reason ?? "—"}</Td>
+              <Td className="max-w-xs truncate" data>
+                {a.reason ?? "—"}
+              </Td>
             </tr>
           ))}
         </Table>

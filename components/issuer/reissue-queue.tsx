@@ -175,7 +175,11 @@ function PendingRequest({ item, results, decide }: { item: QueueItem; results: R
             <StatusBadge status={item.oldCard.status} />
           </p>
           <p className="mt-2 text-xs text-slate-500">{t("reported", { at: format.dateTime(new Date(item.createdAt), "dateTime") })}</p>
-          {item.statement && <blockquote className="mt-2 border-l-2 border-slate-200 pl-2 text-xs text-slate-600">“{item.statement}”</blockquote>}
+          {item.statement && (
+            <blockquote translate="no" className="mt-2 border-l-2 border-slate-200 pl-2 text-xs text-slate-600">
+              “{item.statement}”
+            </blockquote>
+          )}
         </div>
         <div className="text-sm">
           <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("applications")}</h4>
@@ -195,7 +199,11 @@ function PendingRequest({ item, results, decide }: { item: QueueItem; results: R
         <div>
           <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{t("examination")}</h4>
           <Checklist item={item} />
-          {item.cardholder.fraudNote && <p className="mt-1 text-xs text-rose-700">{item.cardholder.fraudNote}</p>}
+          {item.cardholder.fraudNote && (
+            <p translate="no" className="mt-1 text-xs text-rose-700">
+              {item.cardholder.fraudNote}
+            </p>
+          )}
         </div>
       </div>
       <div className="mt-4 border-t border-slate-100 pt-4">
@@ -316,7 +324,7 @@ export function ReissueQueue({ initial, approve, reject }: { initial: QueueData;
               </Td>
               <Td>{d.decidedBy ?? "—"}</Td>
               <Td>{d.decidedAt ? format.dateTime(new Date(d.decidedAt), "dateTime") : "—"}</Td>
-              <Td className="max-w-sm truncate">
+              <Td className="max-w-sm truncate" data={d.status !== "approved"}>
                 {d.status === "approved" && d.reissuedCard ? (
                   <Link className="underline" href={`/issuer/cards/${d.reissuedCard.id}`}>
                     {q("newCard", { last4: d.reissuedCard.surfaceNumber.slice(-4) })}

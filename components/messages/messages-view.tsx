@@ -53,7 +53,7 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
           {m.received.map((r) => (
             <tr key={r.id}>
               <Td>{when(r.receivedAt)}</Td>
-              <Td>{r.type}</Td>
+              <Td data>{r.type}</Td>
               <Td mono>
                 <Link className="underline" href={`${basePath}?view=${r.messageId}`}>
                   {r.messageId}
@@ -65,7 +65,9 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
               <Td>
                 <StatusBadge status={r.status} />
               </Td>
-              <Td className="max-w-sm truncate">{r.refusal ?? r.summary ?? "—"}</Td>
+              <Td className="max-w-sm truncate" data>
+                {r.refusal ?? r.summary ?? "—"}
+              </Td>
               <Td>
                 <a className="text-xs underline" href={`/api/messages/${r.messageId}/file`} download>
                   {t("export")}
@@ -84,7 +86,7 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
           {m.sent.map((s) => (
             <tr key={s.id}>
               <Td>{when(s.createdAt)}</Td>
-              <Td>{s.type}</Td>
+              <Td data>{s.type}</Td>
               <Td mono>
                 <Link className="underline" href={`${basePath}?view=${s.messageId}`}>
                   {s.messageId}
@@ -96,7 +98,9 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
                 <StatusBadge status={s.status} />
               </Td>
               <Td>{s.attempts}</Td>
-              <Td className="max-w-sm truncate">{s.status === "delivered" ? s.receipt : (s.lastError ?? t("nextTry", { at: when(s.nextAttemptAt) }))}</Td>
+              <Td className="max-w-sm truncate" data>
+                {s.status === "delivered" ? s.receipt : (s.lastError ?? t("nextTry", { at: when(s.nextAttemptAt) }))}
+              </Td>
               <Td>
                 <span className="flex gap-2">
                   <a className="text-xs underline" href={`/api/messages/${s.messageId}/file`} download>
@@ -126,8 +130,10 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
               <Td>{r.via}</Td>
               <Td>{r.claimedSender ?? "—"}</Td>
               <Td mono>{r.claimedMessageId ?? "—"}</Td>
-              <Td>{r.code}</Td>
-              <Td className="max-w-md whitespace-normal">{r.reason}</Td>
+              <Td mono>{r.code}</Td>
+              <Td className="max-w-md whitespace-normal" data>
+                {r.reason}
+              </Td>
             </tr>
           ))}
         </Table>

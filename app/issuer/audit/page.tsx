@@ -47,7 +47,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <Td mono>
                 {a.subjectType} {a.subjectId}
               </Td>
-              <Td className="max-w-md whitespace-normal">{a.reason ?? "—"}</Td>
+              <Td className="max-w-md whitespace-normal" data>
+                {a.reason ?? "—"}
+              </Td>
             </tr>
           ))}
         </Table>

@@ -141,7 +141,9 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
               <Td>{format.dateTime(new Date(p.decidedAt), "dateTime")}</Td>
               <Td className="max-w-sm truncate">
                 {p.refusalCode ? (
-                  <span className="font-mono text-xs">{p.refusalCode}</span>
+                  <span className="font-mono text-xs" translate="no">
+                    {p.refusalCode}
+                  </span>
                 ) : p.originalMessageId ? (
                   <span className="font-mono text-xs">{t("reloadOf", { messageId: p.originalMessageId })}</span>
                 ) : (

@@ -64,11 +64,11 @@ export default async function CardholderPage({
             <dt className="text-slate-500">{t("sexLabel")}</dt>
             <dd>{sex}</dd>
             <dt className="text-slate-500">{t("occupation")}</dt>
-            <dd>{h.occupation}</dd>
+            <dd translate="no">{h.occupation}</dd>
             <dt className="text-slate-500">{t("income")}</dt>
             <dd>{format.number(minorToMajor(h.annualIncomeMinor, h.currency), { style: "currency", currency: h.currency })}</dd>
             <dt className="text-slate-500">{t("address")}</dt>
-            <dd>
+            <dd translate="no">
               {h.postalCode} {h.address}
             </dd>
             <dt className="text-slate-500">{t("contact")}</dt>
@@ -78,7 +78,7 @@ export default async function CardholderPage({
             <dt className="text-slate-500">{t("identity")}</dt>
             <dd>{h.identityVerifiedAt ? t("verifiedOn", { date: date(h.identityVerifiedAt) }) : <Badge tone="warn">{t("notVerified")}</Badge>}</dd>
             <dt className="text-slate-500">{t("fraudFlag")}</dt>
-            <dd>{h.fraudFlag ? <Badge tone="bad">{h.fraudNote ?? t("flagged")}</Badge> : t("noFlag")}</dd>
+            <dd>{h.fraudFlag ? <Badge tone="bad">{h.fraudNote ? <span translate="no">{h.fraudNote}</span> : t("flagged")}</Badge> : t("noFlag")}</dd>
           </dl>
         </Panel>
         <div className="space-y-6">

@@ -223,8 +223,17 @@ export default async function CardPage({
                     #{r.requestNo} · {words(`reason.${r.reason}`)} · <StatusBadge status={r.status} />{" "}
                     <span className="text-xs text-slate-500">{when(r.createdAt)}</span>
                   </p>
-                  {r.statement && <p className="text-xs text-slate-600">“{r.statement}”</p>}
-                  {r.rejectionReason && <p className="text-xs text-rose-700">{t("requests.rejected", { reason: r.rejectionReason })}</p>}
+                  {r.statement && (
+                    <p translate="no" className="text-xs text-slate-600">
+                      “{r.statement}”
+                    </p>
+                  )}
+                  {r.rejectionReason && (
+                    <p className="text-xs text-rose-700">
+                      {t("requests.rejected", { reason: "" })}
+                      <span translate="no">{r.rejectionReason}</span>
+                    </p>
+                  )}
                 </li>
               ))}
             </ul>
@@ -334,8 +343,10 @@ export default async function CardPage({
             <tr key={a.id}>
               <Td>{format.dateTime(new Date(a.at), { ...FORMATS.dateTime.dateTime, timeZone: "UTC" })}</Td>
               <Td>{a.actorLabel}</Td>
-              <Td>{a.action}</Td>
-              <Td className="max-w-md truncate">{a.reason ?? "—"}</Td>
+              <Td mono>{a.action}</Td>
+              <Td className="max-w-md truncate" data>
+                {a.reason ?? "—"}
+              </Td>
             </tr>
           ))}
         </Table>
