@@ -129,7 +129,7 @@ export type ReissueRefusal = {
   readonly code: "already-decided" | "examination-failed" | "reason-required" | "card-terminated" | "already-pending" | WithdrawalRefusalCode;
   readonly message: string;
   /** What the words need besides the code (rendered in the reader's language, not stored). */
-  readonly params?: { readonly windowDays?: number };
+  readonly params?: { readonly windowDays?: number; readonly failed?: readonly ExaminationCheckId[] };
 };
 
 /** Why a lost/stolen report cannot be withdrawn (the card reinstated). */
@@ -217,7 +217,11 @@ export function decideReissue(
       const override = decision.overrideReason?.trim() ?? "";
       if (!examination.passed && override.length < MIN_REASON_LENGTH) {
         const failed = examination.checks.filter((c) => !c.passed).map((c) => c.label.toLowerCase());
-        return err({ code: "examination-failed", message: `The examination failed (${failed.join(", ")}): approve only with an override reason, or reject.` });
+        return err({
+          code: "examination-failed",
+          message: `The examination failed (${failed.join(", ")}): approve only with an override reason, or reject.`,
+          params: { failed: examination.checks.filter((c) => !c.passed).map((c) => c.id) },
+        });
       }
       return ok({ status: "approved", reason: examination.passed ? null : override.slice(0, MAX_REASON_LENGTH), overridden: !examination.passed });
     }

@@ -31,7 +31,15 @@ const CODES = [
   "already-finished",
 ] as const;
 
-export type RefusalParams = { windowDays?: number; period?: string; aid?: string; status?: string; month?: string; sw?: string };
+export type RefusalParams = {
+  windowDays?: number;
+  period?: string;
+  aid?: string;
+  status?: string;
+  month?: string;
+  sw?: string;
+  failed?: readonly ("identity" | "reissues-this-year" | "card-status" | "fraud-flag")[];
+};
 
 /** A status or delivery mode the refusal names, in words (common.status; push and pull in issuer.words). */
 async function statusWord(status: string): Promise<string> {
@@ -63,6 +71,8 @@ export async function issuerRefusal(error: { code: string; params?: RefusalParam
       return t(code, { month: p.month ?? "" });
     case "card-refused":
       return t(code, { sw: p.sw ?? "" });
+    case "examination-failed":
+      return t(code, { failed: (p.failed ?? []).map((id) => t(`failedChecks.${id}`)).join(t("checkSeparator")) });
     default:
       return t(code);
   }
