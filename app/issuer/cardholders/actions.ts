@@ -17,11 +17,14 @@ async function cardholderWords(): Promise<CardholderWords> {
   return Object.fromEntries(Object.keys(CARDHOLDER_WORDS_EN).map((k) => [k, t(k as keyof CardholderWords)])) as CardholderWords;
 }
 
+const TEXT_FIELDS = ["fullName", "fullNameKana", "birthDate", "occupation", "annualIncomeMinor", "postalCode", "address", "email", "phone"] as const;
+
 /** A new cardholder (identity checked by the operator) with a first card. */
 export const createCardholderAction = issuerForm({
   name: "issuer.create-cardholder",
   schema: async () => createCardholderSchema(await cardholderWords()),
-  input: (formData) => formValues(formData),
+  // Every text field present (an absent one reads as emptied), so each gets its own message.
+  input: (formData) => ({ ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, ""])), ...formValues(formData) }),
   run: async ({ actor, input }): Promise<FormState> => {
     const result = await createCardholder(actor, input);
     if (!result.ok) return { message: await issuerRefusal(result.error) };
