@@ -78,7 +78,7 @@ export default async function IssuerOverview() {
           {d.recentAudit.map((a) => (
             <tr key={a.id}>
               <Td>{format.dateTime(new Date(a.at), { ...FORMATS.dateTime.dateTime, timeZone: "UTC" })}</Td>
-              <Td>{a.actorLabel}</Td>
+              <Td data>{a.actorLabel}</Td>
               <Td mono>{a.action}</Td>
               <Td mono>
                 {a.subjectType} {a.subjectId.slice(0, 18)}

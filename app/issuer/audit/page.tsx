@@ -42,7 +42,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {rows.map((a) => (
             <tr key={a.id}>
               <Td>{format.dateTime(a.at, { ...FORMATS.dateTime.dateTime, timeZone: "UTC" })}</Td>
-              <Td>{a.actorLabel}</Td>
+              <Td data>{a.actorLabel}</Td>
               <Td mono>{a.action}</Td>
               <Td mono>
                 {a.subjectType} {a.subjectId}

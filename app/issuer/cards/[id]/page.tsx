@@ -342,7 +342,7 @@ export default async function CardPage({
           {card.audit.map((a) => (
             <tr key={a.id}>
               <Td>{format.dateTime(new Date(a.at), { ...FORMATS.dateTime.dateTime, timeZone: "UTC" })}</Td>
-              <Td>{a.actorLabel}</Td>
+              <Td data>{a.actorLabel}</Td>
               <Td mono>{a.action}</Td>
               <Td className="max-w-md truncate" data>
                 {a.reason ?? "—"}
