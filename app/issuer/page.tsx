@@ -57,7 +57,7 @@ export default async function IssuerOverview() {
                 </Link>
               </Td>
               <Td>
-                <Link className="underline" href={`/issuer/cardholders/${c.cardholder.id}`}>
+                <Link className="underline" href={`/issuer/cardholders/${c.cardholder.id}`} translate="no">
                   {c.cardholder.fullName}
                 </Link>{" "}
                 ({c.cardholder.holderNo})

@@ -63,7 +63,7 @@ export default async function CardholdersPage({ searchParams }: { searchParams: 
             <tr key={r.id}>
               <Td mono>{r.holderNo}</Td>
               <Td>
-                <Link className="underline" href={`/issuer/cardholders/${r.id}`}>
+                <Link className="underline" href={`/issuer/cardholders/${r.id}`} translate="no">
                   {r.fullName}
                 </Link>
               </Td>

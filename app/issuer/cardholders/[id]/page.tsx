@@ -37,7 +37,7 @@ export default async function CardholderPage({
   return (
     <>
       <PageHeader
-        title={h.fullName}
+        title={<span translate="no">{h.fullName}</span>}
         description={t("since", { holderNo: h.holderNo, date: date(h.createdAt) })}
         actions={<LinkButton href="/issuer/cardholders">{t("all")}</LinkButton>}
       />

@@ -94,7 +94,7 @@ export default async function CardPage({
               </span>
             </Fact>
             <Fact label={t("facts.cardholder")}>
-              <Link className="underline" href={`/issuer/cardholders/${card.cardholder.id}`}>
+              <Link className="underline" href={`/issuer/cardholders/${card.cardholder.id}`} translate="no">
                 {card.cardholder.fullName}
               </Link>{" "}
               <span className="text-xs text-slate-500">{card.cardholder.holderNo}</span>{" "}
