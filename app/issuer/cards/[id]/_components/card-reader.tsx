@@ -52,19 +52,21 @@ export function IssuerCardReader({ cardUuid, last4, currentVersion }: { cardUuid
       <Panel title={t("title")}>
         <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)]">
           <div className="space-y-4 text-sm">
-            <p className="text-slate-600">{t.rich("intro", { last4, version: kvn(currentVersion), mono: (chunks) => <span className="font-mono">{chunks}</span> })}</p>
+            <p className="text-slate-600">
+              {t.rich("intro", { last4, version: kvn(currentVersion), mono: (chunks) => <span className="font-mono">{chunks}</span> })}
+            </p>
             <Button onClick={() => void run()} disabled={!reader || progress !== null}>
               {progress !== null ? t("updating") : t("update")}
             </Button>
             {!reader && <p className="text-slate-500">{t("connectFirst")}</p>}
             <div aria-live="polite" aria-atomic="true" data-testid="issuer-contact">
-              {progress !== null && (
-                <p role="status">{progress === 0 ? t("talking") : t("answered", { count: progress })}</p>
-              )}
+              {progress !== null && <p role="status">{progress === 0 ? t("talking") : t("answered", { count: progress })}</p>}
               {outcome &&
                 (outcome.ok ? (
                   <p role="status" className="rounded-lg bg-emerald-50 px-3 py-2 text-emerald-900 ring-1 ring-inset ring-emerald-200">
-                    {outcome.from === outcome.to ? t("unchanged", { version: kvn(outcome.to) }) : t("updated", { version: kvn(outcome.to), previous: kvn(outcome.from) })}
+                    {outcome.from === outcome.to
+                      ? t("unchanged", { version: kvn(outcome.to) })
+                      : t("updated", { version: kvn(outcome.to), previous: kvn(outcome.from) })}
                   </p>
                 ) : (
                   <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-rose-800 ring-1 ring-inset ring-rose-200">
