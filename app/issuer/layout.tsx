@@ -1,27 +1,29 @@
 import type { ReactNode } from "react";
+import { getTranslations } from "next-intl/server";
 import { PortalShell } from "@/components/shell/portal-shell";
 import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";
 
 const ISSUER_NAV = [
-  { href: "/issuer", label: "Overview" },
-  { href: "/issuer/reissues", label: "Reissue queue" },
-  { href: "/issuer/cards", label: "Cards" },
-  { href: "/issuer/cardholders", label: "Cardholders" },
-  { href: "/issuer/renewals", label: "Renewals" },
-  { href: "/issuer/permissions", label: "Loading permissions" },
-  { href: "/issuer/keys", label: "Card keys" },
-  { href: "/issuer/providers", label: "Providers" },
-  { href: "/issuer/charges", label: "Charges" },
-  { href: "/issuer/messages", label: "Messages" },
-  { href: "/issuer/audit", label: "Audit log" },
-];
+  { href: "/issuer", key: "overview" },
+  { href: "/issuer/reissues", key: "reissues" },
+  { href: "/issuer/cards", key: "cards" },
+  { href: "/issuer/cardholders", key: "cardholders" },
+  { href: "/issuer/renewals", key: "renewals" },
+  { href: "/issuer/permissions", key: "permissions" },
+  { href: "/issuer/keys", key: "keys" },
+  { href: "/issuer/providers", key: "providers" },
+  { href: "/issuer/charges", key: "charges" },
+  { href: "/issuer/messages", key: "messages" },
+  { href: "/issuer/audit", key: "audit" },
+] as const;
 
 export default async function IssuerLayout({ children }: { children: ReactNode }) {
   const actor = await requirePortal("issuer", "/issuer");
+  const t = await getTranslations("issuer.nav");
   return (
-    <PortalShell portal="issuer" person={actor} company={actor.companyName} nav={ISSUER_NAV}>
+    <PortalShell portal="issuer" person={actor} company={actor.companyName} nav={ISSUER_NAV.map((n) => ({ href: n.href, label: t(n.key) }))}>
       {children}
     </PortalShell>
   );

@@ -1,65 +1,53 @@
 import type { Metadata } from "next";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Table, Td } from "@/components/ui/table";
-import { formatInstant } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import Link from "next/link";
-import { formatDate } from "@/lib/core/format";
-import type { RequestReason } from "@/lib/core/workflows/reissue";
 import { ACTIVATION_DEADLINE_DAYS, listOverdueActivations } from "@/lib/server/data/issuer/activation";
-import { formatTotal } from "@/lib/server/data/counts";
+import { shownTotal, type ListTotal } from "@/lib/server/data/counts";
+import { FORMATS } from "@/lib/i18n/formats";
 import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
 
-export const metadata: Metadata = { title: "Issuer overview" };
-
-/** Why the card waiting for activation was made (the request that replaced the card before it). */
-const OVERDUE_REASON: Record<RequestReason, string> = {
-  lost: "lost (blocked since the report)",
-  stolen: "stolen (blocked since the report)",
-  damaged: "damaged (still usable)",
-  renewal: "renewal (still usable)",
-  permanent: "temporary card (still usable)",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("issuer.overview"))("metaTitle") };
+}
 
 export default async function IssuerOverview() {
   const actor = await requirePortal("issuer", "/issuer");
-  const [d, overdue] = await Promise.all([getIssuerDashboard(actor), listOverdueActivations()]);
+  const [d, overdue, t, format] = await Promise.all([getIssuerDashboard(actor), listOverdueActivations(), getTranslations("issuer.overview"), getFormatter()]);
+  const total = (n: ListTotal) => (n.isEstimate ? t("about", { count: shownTotal(n) }) : format.number(n.count));
   return (
     <>
-      <PageHeader title="Overview" description="Live figures from the card management database." />
+      <PageHeader title={t("title")} description={t("description")} />
       <StatGrid>
-        <Stat label="Open reissue requests" value={formatTotal(d.openReissueRequests)} testId="stat-open-reissue" hint="waiting for examination" />
+        <Stat label={t("stats.open")} value={total(d.openReissueRequests)} testId="stat-open-reissue" hint={t("stats.openHint")} />
         <Stat
-          label="Active cards"
-          value={formatTotal(d.cardsByStatus.active)}
+          label={t("stats.active")}
+          value={total(d.cardsByStatus.active)}
           testId="stat-active-cards"
           href="/issuer/cards?status=active"
-          hint={`${formatTotal(d.cardholders)} cardholders`}
+          hint={t("stats.activeHint", { cardholders: total(d.cardholders) })}
         />
         <Stat
-          label="Blocked cards"
-          value={formatTotal(d.cardsByStatus.blocked)}
+          label={t("stats.blocked")}
+          value={total(d.cardsByStatus.blocked)}
           testId="stat-blocked-cards"
           href="/issuer/cards?status=blocked"
-          hint="reported lost or stolen"
+          hint={t("stats.blockedHint")}
         />
-        <Stat
-          label="Terminated cards"
-          value={formatTotal(d.cardsByStatus.terminated)}
-          href="/issuer/cards?status=terminated"
-          hint="replaced by reissued cards"
-        />
-        <Stat label="Platform 100 cards" value={formatTotal(d.cardsByPlatform.pf100)} hint="card id readable (method 1)" />
-        <Stat label="Platform 200 cards" value={formatTotal(d.cardsByPlatform.pf200)} hint="card id sealed (method 2)" />
-        <Stat label="Loading permissions today" value={formatTotal(d.permissionsToday)} testId="stat-permissions-today" hint="granted since 00:00 UTC" />
-        <Stat label="Reloads today" value={formatTotal(d.reloadsToday)} hint={`${d.activeProviders} providers under contract`} />
+        <Stat label={t("stats.terminated")} value={total(d.cardsByStatus.terminated)} href="/issuer/cards?status=terminated" hint={t("stats.terminatedHint")} />
+        <Stat label={t("stats.pf100")} value={total(d.cardsByPlatform.pf100)} hint={t("stats.pf100Hint")} />
+        <Stat label={t("stats.pf200")} value={total(d.cardsByPlatform.pf200)} hint={t("stats.pf200Hint")} />
+        <Stat label={t("stats.permissions")} value={total(d.permissionsToday)} testId="stat-permissions-today" hint={t("stats.permissionsHint")} />
+        <Stat label={t("stats.reloads")} value={total(d.reloadsToday)} hint={t("stats.reloadsHint", { providers: d.activeProviders })} />
       </StatGrid>
-      <Panel title={`Not activated after ${ACTIVATION_DEADLINE_DAYS} days (${overdue.total})`} className="mt-8">
+      <Panel title={t("overdue.title", { days: ACTIVATION_DEADLINE_DAYS, count: overdue.total })} className="mt-8">
         <Table
-          head={["Card", "Cardholder", "Replaces a card", "Sent"]}
-          empty={`Every new card sent more than ${ACTIVATION_DEADLINE_DAYS} days ago has been activated.`}
-          caption="Cards not activated past the deadline"
+          head={[t("overdue.col.card"), t("overdue.col.cardholder"), t("overdue.col.replaces"), t("overdue.col.sent")]}
+          empty={t("overdue.empty", { days: ACTIVATION_DEADLINE_DAYS })}
+          caption={t("overdue.caption")}
         >
           {overdue.cards.map((c) => (
             <tr key={c.id}>
@@ -69,28 +57,35 @@ export default async function IssuerOverview() {
                 </Link>
               </Td>
               <Td>
-                <Link className="underline" href={`/issuer/cardholders/${c.cardholder.id}`}>
+                <Link className="underline" href={`/issuer/cardholders/${c.cardholder.id}`} translate="no">
                   {c.cardholder.fullName}
                 </Link>{" "}
                 ({c.cardholder.holderNo})
               </Td>
-              <Td>{c.reason ? OVERDUE_REASON[c.reason] : "—"}</Td>
-              <Td>{formatDate(c.issuedAt)}</Td>
+              <Td>{c.reason ? t(`overdue.reason.${c.reason}`) : "—"}</Td>
+              <Td>{format.dateTime(new Date(c.issuedAt), "date")}</Td>
             </tr>
           ))}
         </Table>
       </Panel>
-      <Panel title="Latest decisions" className="mt-8">
-        <Table head={["When", "Who", "What", "Subject", "Reason"]} empty="No decisions recorded yet." caption="Latest audit entries">
+      <Panel title={t("latest.title")} className="mt-8">
+        <p className="mb-2 text-xs text-slate-500">{t("latest.utc")}</p>
+        <Table
+          head={[t("latest.col.when"), t("latest.col.who"), t("latest.col.what"), t("latest.col.subject"), t("latest.col.reason")]}
+          empty={t("latest.empty")}
+          caption={t("latest.caption")}
+        >
           {d.recentAudit.map((a) => (
             <tr key={a.id}>
-              <Td>{formatInstant(a.at)}</Td>
-              <Td>{a.actorLabel}</Td>
-              <Td>{a.action}</Td>
+              <Td>{format.dateTime(new Date(a.at), { ...FORMATS.dateTime.dateTime, timeZone: "UTC" })}</Td>
+              <Td data>{a.actorLabel}</Td>
+              <Td mono>{a.action}</Td>
               <Td mono>
                 {a.subjectType} {a.subjectId.slice(0, 18)}
               </Td>
-              <Td className="max-w-xs truncate">{a.reason ?? "—"}</Td>
+              <Td className="max-w-xs truncate" data>
+                {a.reason ?? "—"}
+              </Td>
             </tr>
           ))}
         </Table>

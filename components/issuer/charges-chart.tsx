@@ -1,4 +1,5 @@
-import { formatMoney } from "@/lib/core/format";
+import { useFormatter, useTranslations } from "next-intl";
+import { minorToMajor } from "@/lib/core/format";
 
 type Month = { period: string; normal: number; reissue: number };
 
@@ -11,6 +12,9 @@ const PAD = { left: 56, right: 12, top: 12, bottom: 28 };
  * labelled for screen readers and the same numbers follow in a table.
  */
 export function ChargesChart({ months, currency }: { months: Month[]; currency: string }) {
+  const t = useTranslations("issuer.charges.chart");
+  const format = useFormatter();
+  const formatMoney = (amount: number, cur: string) => format.number(minorToMajor(amount, cur), { style: "currency", currency: cur });
   const max = Math.max(1, ...months.flatMap((m) => [m.normal, m.reissue]));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
@@ -22,9 +26,9 @@ export function ChargesChart({ months, currency }: { months: Month[]; currency: 
   return (
     <figure>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="charges-chart-title charges-chart-desc" className="h-auto w-full">
-        <title id="charges-chart-title">Charges to providers by month and kind</title>
+        <title id="charges-chart-title">{t("title")}</title>
         <desc id="charges-chart-desc">
-          {`Over ${months.length} months: normal loads ${formatMoney(total.normal, currency)}, reissue reloads ${formatMoney(total.reissue, currency)}.`}
+          {t("desc", { months: months.length, normal: formatMoney(total.normal, currency), reissue: formatMoney(total.reissue, currency) })}
         </desc>
         {ticks.map((t) => (
           <g key={t}>
@@ -39,10 +43,10 @@ export function ChargesChart({ months, currency }: { months: Month[]; currency: 
           return (
             <g key={m.period}>
               <rect x={x} y={y(m.normal)} width={bar} height={PAD.top + plotH - y(m.normal)} fill="#334155">
-                <title>{`${m.period} normal loads: ${formatMoney(m.normal, currency)}`}</title>
+                <title>{t("barNormal", { period: m.period, amount: formatMoney(m.normal, currency) })}</title>
               </rect>
               <rect x={x + bar} y={y(m.reissue)} width={bar} height={PAD.top + plotH - y(m.reissue)} fill="#f59e0b">
-                <title>{`${m.period} reissue reloads: ${formatMoney(m.reissue, currency)}`}</title>
+                <title>{t("barReissue", { period: m.period, amount: formatMoney(m.reissue, currency) })}</title>
               </rect>
               <text x={PAD.left + i * slot + slot / 2} y={H - 10} textAnchor="middle" fontSize="10" fill="#64748b">
                 {m.period.slice(2)}
@@ -53,19 +57,19 @@ export function ChargesChart({ months, currency }: { months: Month[]; currency: 
       </svg>
       <figcaption className="mt-2 flex gap-4 text-xs text-slate-600">
         <span className="flex items-center gap-1">
-          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-slate-700" /> Normal load
+          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-slate-700" /> {t("normal")}
         </span>
         <span className="flex items-center gap-1">
-          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-amber-500" /> Reissue reload
+          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-amber-500" /> {t("reissue")}
         </span>
       </figcaption>
       <table className="sr-only">
-        <caption>Charges by month</caption>
+        <caption>{t("caption")}</caption>
         <thead>
           <tr>
-            <th scope="col">Month</th>
-            <th scope="col">Normal loads</th>
-            <th scope="col">Reissue reloads</th>
+            <th scope="col">{t("month")}</th>
+            <th scope="col">{t("normalLoads")}</th>
+            <th scope="col">{t("reissueReloads")}</th>
           </tr>
         </thead>
         <tbody>

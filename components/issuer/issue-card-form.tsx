@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, SelectField } from "@/components/ui/field";
@@ -7,24 +8,19 @@ export type IssueState = { ok?: boolean; message?: string; fieldErrors?: { platf
 
 export function IssueCardForm({ action }: { action: (prev: IssueState, formData: FormData) => Promise<IssueState> }) {
   const [state, formAction, pending] = useActionState<IssueState, FormData>(action, {});
+  const t = useTranslations("issuer.cardholder.issueForm");
   return (
-    <form action={formAction} className="space-y-3" aria-label="Issue a new card">
-      <SelectField
-        label="Platform type"
-        name="platformType"
-        defaultValue=""
-        errors={state.fieldErrors?.platformType}
-        hint="100: card id readable by providers (method 1). 200: only encrypted card attribute data (method 2)."
-      >
+    <form action={formAction} className="space-y-3" aria-label={t("label")}>
+      <SelectField label={t("platformType")} name="platformType" defaultValue="" errors={state.fieldErrors?.platformType} hint={t("hint")}>
         <option value="" disabled>
-          Choose…
+          {t("choose")}
         </option>
-        <option value="100">100 — card id readable</option>
-        <option value="200">200 — card id sealed for the issuer</option>
+        <option value="100">{t("pf100")}</option>
+        <option value="200">{t("pf200")}</option>
       </SelectField>
       {state.message && <FormMessage tone={state.ok ? "good" : "bad"}>{state.message}</FormMessage>}
       <Button type="submit" disabled={pending}>
-        {pending ? "Personalising…" : "Issue card"}
+        {pending ? t("pending") : t("submit")}
       </Button>
     </form>
   );

@@ -1,5 +1,6 @@
 "use client";
 import { keepValues } from "@/components/issuer/keep-values";
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
@@ -27,46 +28,47 @@ type Policy = {
 
 export function PolicyForm({ policy, action }: { policy: Policy; action: (prev: PolicyState, formData: FormData) => Promise<PolicyState> }) {
   const [state, formAction, pending] = useActionState<PolicyState, FormData>(action, {});
+  const t = useTranslations("issuer.policy.form");
   return (
-    <form action={formAction} onSubmit={keepValues(formAction)} className="max-w-xl space-y-4" aria-label="Examination policy">
+    <form action={formAction} onSubmit={keepValues(formAction)} className="max-w-xl space-y-4" aria-label={t("label")}>
       <TextField
-        label="Reissues allowed per cardholder per year"
+        label={t("maxReissues")}
         name="maxReissuesPerYear"
         type="number"
         min={0}
         max={12}
         defaultValue={policy.maxReissuesPerYear}
         errors={state.fieldErrors?.maxReissuesPerYear}
-        hint="Counted per UTC calendar year; a request beyond it fails the examination."
+        hint={t("maxReissuesHint")}
       />
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="requireIdentityVerified" defaultChecked={policy.requireIdentityVerified} /> Require a verified identity
+        <input type="checkbox" name="requireIdentityVerified" defaultChecked={policy.requireIdentityVerified} /> {t("requireIdentity")}
       </label>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="rejectOnFraudFlag" defaultChecked={policy.rejectOnFraudFlag} /> Fail the examination when the cardholder has a fraud flag
+        <input type="checkbox" name="rejectOnFraudFlag" defaultChecked={policy.rejectOnFraudFlag} /> {t("rejectOnFraud")}
       </label>
       <TextField
-        label="Loading permission lifetime (minutes)"
+        label={t("ttl")}
         name="permissionTtlMinutes"
         type="number"
         min={1}
         defaultValue={policy.permissionTtlMinutes}
         errors={state.fieldErrors?.permissionTtlMinutes}
-        hint="How long a granted token may be used on the card."
+        hint={t("ttlHint")}
       />
       <TextField
-        label="Reinstate window (days)"
+        label={t("window")}
         name="reinstateWindowDays"
         type="number"
         min={0}
         defaultValue={policy.reinstateWindowDays}
         errors={state.fieldErrors?.reinstateWindowDays}
-        hint="How long after a lost or stolen report the report may be withdrawn (the card found), while no reissued card has been made."
+        hint={t("windowHint")}
       />
-      <TextAreaField label="Reason for the change" name="reason" rows={2} errors={state.fieldErrors?.reason} />
+      <TextAreaField label={t("reason")} name="reason" rows={2} errors={state.fieldErrors?.reason} />
       {state.message && <FormMessage tone={state.ok ? "good" : "bad"}>{state.message}</FormMessage>}
       <Button type="submit" disabled={pending}>
-        {pending ? "Saving…" : "Save policy"}
+        {pending ? t("saving") : t("save")}
       </Button>
     </form>
   );

@@ -9,7 +9,8 @@ import { Button } from "@/components/ui/button";
 import { FieldErrors, FormMessage } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
-import { formatInstant, groupSurfaceNumber, platformTypeShort } from "@/lib/core/format";
+import { groupSurfaceNumber } from "@/lib/core/format";
+import type { ExaminationCheck } from "@/lib/core/workflows/reissue";
 import type { QueueItem } from "@/lib/server/data/issuer/reissue";
 
 export type QueueData = {
@@ -30,17 +31,27 @@ export const reissueQueueQuery = queryOptions({
   refetchInterval: 5_000,
 });
 
+type QueueWords = ReturnType<typeof useTranslations<"issuer.reissues">>;
+
+/** A check's outcome in words: from its note code (English `detail` only for examinations stored before notes). */
+function checkDetail(c: ExaminationCheck, t: QueueWords): string {
+  if (!c.note) return c.detail;
+  return c.note === "reissues-count" ? t("check.notes.reissues-count", { count: c.params?.count ?? 0, max: c.params?.max ?? 0 }) : t(`check.notes.${c.note}`);
+}
+
 function Checklist({ item }: { item: QueueItem }) {
+  const t = useTranslations("issuer.reissues");
   return (
-    <ul className="space-y-1 text-sm" aria-label="Examination checklist">
+    <ul className="space-y-1 text-sm" aria-label={t("check.label")}>
       {item.examination.checks.map((c) => (
         <li key={c.id} className="flex gap-2">
           <span aria-hidden className={c.passed ? "text-emerald-600" : "text-rose-600"}>
             {c.passed ? "✓" : "✗"}
           </span>
           <span>
-            <span className="font-medium">{c.label}</span>
-            <span className="sr-only">{c.passed ? ": passed" : ": failed"}</span> <span className="text-slate-500">— {c.detail}</span>
+            <span className="font-medium">{t(`check.ids.${c.id}`)}</span>
+            <span className="sr-only">{c.passed ? t("check.passedSr") : t("check.failedSr")}</span>{" "}
+            <span className="text-slate-500">— {checkDetail(c, t)}</span>
           </span>
         </li>
       ))}
@@ -79,7 +90,8 @@ function Area({ id, name, label, hint, errors }: { id: string; name: string; lab
 
 /** A refusal shown beside the form that caused it (the request is still pending: it stays in the list). */
 function inlineRefusal(state: DecisionState | undefined): string | null {
-  if (!state?.refusal || state.refusal.decided || state.refusal.code === "unreachable") return null;
+  if (!state?.refusal) return state?.message ?? null; // a refused session: the answer's own message
+  if (state.refusal.decided || state.refusal.code === "unreachable") return null;
   return state.refusal.message;
 }
 
@@ -91,6 +103,7 @@ function inlineRefusal(state: DecisionState | undefined): string | null {
 function DecisionForms({ item, results, decide }: { item: QueueItem; results: Results | undefined; decide: Decide }) {
   const [approving, startApprove] = useTransition();
   const [rejecting, startReject] = useTransition();
+  const t = useTranslations("issuer.reissues.forms");
   const approved = results?.approve;
   const rejected = results?.reject;
   const done = Boolean(approved?.ok || rejected?.ok || approved?.refusal?.decided || rejected?.refusal?.decided);
@@ -106,30 +119,24 @@ function DecisionForms({ item, results, decide }: { item: QueueItem; results: Re
   const rejectRefusal = inlineRefusal(rejected);
   return (
     <div className="grid gap-4 md:grid-cols-2">
-      <form onSubmit={submit("approve", startApprove)} className="space-y-2" aria-label={`Approve request ${item.requestNo}`}>
+      <form onSubmit={submit("approve", startApprove)} className="space-y-2" aria-label={t("approveLabel", { requestNo: item.requestNo })}>
         {!item.examination.passed && (
-          <Area
-            id={`${prefix}-override`}
-            name="overrideReason"
-            label="Override reason (the examination failed)"
-            errors={approved?.fieldErrors?.overrideReason}
-            hint="Approving against the policy is recorded in the audit log with this reason."
-          />
+          <Area id={`${prefix}-override`} name="overrideReason" label={t("override")} errors={approved?.fieldErrors?.overrideReason} hint={t("overrideHint")} />
         )}
         {(item.reason === "lost" || item.reason === "stolen") && (
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="temporary" value="yes" /> Temporary card (30 days; the permanent card follows)
+            <input type="checkbox" name="temporary" value="yes" /> {t("temporary")}
           </label>
         )}
         <Button type="submit" variant="good" disabled={busy}>
-          {approving ? "Approving…" : item.examination.passed ? "Approve and reissue" : "Approve by override"}
+          {approving ? t("approving") : item.examination.passed ? t("approve") : t("approveOverride")}
         </Button>
         {approveRefusal && <FormMessage tone="bad">{approveRefusal}</FormMessage>}
       </form>
-      <form onSubmit={submit("reject", startReject)} className="space-y-2" aria-label={`Reject request ${item.requestNo}`}>
-        <Area id={`${prefix}-reason`} name="reason" label="Reason for the rejection" errors={rejected?.fieldErrors?.reason} hint="The cardholder reads this." />
+      <form onSubmit={submit("reject", startReject)} className="space-y-2" aria-label={t("rejectLabel", { requestNo: item.requestNo })}>
+        <Area id={`${prefix}-reason`} name="reason" label={t("rejectReason")} errors={rejected?.fieldErrors?.reason} hint={t("rejectHint")} />
         <Button type="submit" variant="danger" disabled={busy}>
-          {rejecting ? "Rejecting…" : "Reject"}
+          {rejecting ? t("rejecting") : t("reject")}
         </Button>
         {rejectRefusal && <FormMessage tone="bad">{rejectRefusal}</FormMessage>}
       </form>
@@ -138,35 +145,46 @@ function DecisionForms({ item, results, decide }: { item: QueueItem; results: Re
 }
 
 function PendingRequest({ item, results, decide }: { item: QueueItem; results: Results | undefined; decide: Decide }) {
+  const t = useTranslations("issuer.reissues.request");
+  const words = useTranslations("issuer.words");
+  const format = useFormatter();
   return (
-    <article aria-label={`Request #${item.requestNo} from ${item.cardholder.name}`} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+    <article
+      aria-label={t("label", { requestNo: item.requestNo, cardholder: item.cardholder.name })}
+      className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+    >
       <header className="flex flex-wrap items-center justify-between gap-2">
         <h3 className="text-base font-semibold text-slate-900">
           #{item.requestNo} · {item.cardholder.name} <span className="text-xs font-normal text-slate-500">{item.cardholder.holderNo}</span>
         </h3>
         <div className="flex items-center gap-2">
-          <Badge tone={item.reason === "damaged" ? "warn" : "bad"}>{item.reason}</Badge>
-          <Badge tone={item.examination.passed ? "good" : "bad"}>{item.examination.passed ? "examination passed" : "examination failed"}</Badge>
+          <Badge tone={item.reason === "damaged" ? "warn" : "bad"}>{words(`reason.${item.reason}`)}</Badge>
+          <Badge tone={item.examination.passed ? "good" : "bad"}>{item.examination.passed ? t("passed") : t("failed")}</Badge>
         </div>
       </header>
       <div className="mt-3 grid gap-4 lg:grid-cols-3">
         <div className="text-sm">
-          <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Old card</h4>
+          <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("oldCard")}</h4>
           <p className="mt-1 font-mono text-xs">
             <Link className="underline" href={`/issuer/cards/${item.oldCard.id}`}>
               {groupSurfaceNumber(item.oldCard.surfaceNumber)}
             </Link>
           </p>
           <p className="text-xs text-slate-500">
-            {platformTypeShort(item.oldCard.platformType)} · generation {item.oldCard.generation} · <StatusBadge status={item.oldCard.status} />
+            {words("pfShort", { type: item.oldCard.platformType })} · {words("generation", { generation: item.oldCard.generation })} ·{" "}
+            <StatusBadge status={item.oldCard.status} />
           </p>
-          <p className="mt-2 text-xs text-slate-500">Reported {formatInstant(item.createdAt)}</p>
-          {item.statement && <blockquote className="mt-2 border-l-2 border-slate-200 pl-2 text-xs text-slate-600">“{item.statement}”</blockquote>}
+          <p className="mt-2 text-xs text-slate-500">{t("reported", { at: format.dateTime(new Date(item.createdAt), "dateTime") })}</p>
+          {item.statement && (
+            <blockquote translate="no" className="mt-2 border-l-2 border-slate-200 pl-2 text-xs text-slate-600">
+              “{item.statement}”
+            </blockquote>
+          )}
         </div>
         <div className="text-sm">
-          <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Applications on it</h4>
+          <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("applications")}</h4>
           {item.applications.length === 0 ? (
-            <p className="mt-1 text-xs text-slate-500">None.</p>
+            <p className="mt-1 text-xs text-slate-500">{t("none")}</p>
           ) : (
             <ul className="mt-1 space-y-0.5 text-xs">
               {item.applications.map((a) => (
@@ -176,16 +194,16 @@ function PendingRequest({ item, results, decide }: { item: QueueItem; results: R
               ))}
             </ul>
           )}
-          <p className="mt-2 text-xs text-slate-500">
-            {item.oldCard.platformType === 100
-              ? "On approval, each of these providers is notified (Fig. 12) unless it pulls."
-              : "Platform 200: the link is stored; providers ask at reload time (Fig. 10)."}
-          </p>
+          <p className="mt-2 text-xs text-slate-500">{item.oldCard.platformType === 100 ? t("notify100") : t("notify200")}</p>
         </div>
         <div>
-          <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Examination (steps 502/902)</h4>
+          <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{t("examination")}</h4>
           <Checklist item={item} />
-          {item.cardholder.fraudNote && <p className="mt-1 text-xs text-rose-700">{item.cardholder.fraudNote}</p>}
+          {item.cardholder.fraudNote && (
+            <p translate="no" className="mt-1 text-xs text-rose-700">
+              {item.cardholder.fraudNote}
+            </p>
+          )}
         </div>
       </div>
       <div className="mt-4 border-t border-slate-100 pt-4">
@@ -238,6 +256,8 @@ export function ReissueQueue({ initial, approve, reject }: { initial: QueueData;
   const [results, setResults] = useState<Record<string, Results>>({});
   const [announcements, setAnnouncements] = useState<Announcement[]>([]);
   const t = useTranslations("issuer.reissues.decisions");
+  const q = useTranslations("issuer.reissues.queue");
+  const words = useTranslations("issuer.words");
   const format = useFormatter();
   const sequence = useRef(0);
   // Runs here, in the component that outlives every request card: the answer is announced even when a
@@ -273,34 +293,41 @@ export function ReissueQueue({ initial, approve, reject }: { initial: QueueData;
         })}
       </div>
       <p className="mb-3 text-xs text-slate-500" aria-live="polite">
-        {data.pendingTotal} pending{data.pendingTotal > data.pending.length ? ` (the oldest ${data.pending.length} shown)` : ""} · live, updated{" "}
-        <time suppressHydrationWarning>{new Date(dataUpdatedAt).toISOString().slice(11, 19)}</time> UTC{isFetching ? " · refreshing…" : ""}
-        {error ? ` · ${error.message}` : ""}
+        {q("status", { pending: data.pendingTotal, shown: data.pending.length, more: data.pendingTotal > data.pending.length ? "yes" : "no" })}{" "}
+        <time suppressHydrationWarning>
+          {format.dateTime(new Date(dataUpdatedAt), { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" })}
+        </time>
+        {isFetching ? q("refreshing") : ""}
+        {error ? q("loadFailed") : ""}
       </p>
-      <section aria-label="Pending requests" className="space-y-4">
+      <section aria-label={q("pendingLabel")} className="space-y-4">
         {data.pending.length === 0 && (
-          <p className="rounded-xl border border-dashed border-slate-300 px-5 py-8 text-center text-sm text-slate-500">No request is waiting.</p>
+          <p className="rounded-xl border border-dashed border-slate-300 px-5 py-8 text-center text-sm text-slate-500">{q("empty")}</p>
         )}
         {data.pending.map((item) => (
           <PendingRequest key={item.id} item={item} results={results[item.id]} decide={decide} />
         ))}
       </section>
-      <Panel title="Latest decisions" className="mt-8">
-        <Table head={["Request", "Cardholder", "Reason", "Decision", "By", "When", "Outcome"]} caption="Latest decisions" empty="No decision yet.">
+      <Panel title={q("latest")} className="mt-8">
+        <Table
+          head={[q("col.request"), q("col.cardholder"), q("col.reason"), q("col.decision"), q("col.by"), q("col.when"), q("col.outcome")]}
+          caption={q("latest")}
+          empty={q("noDecision")}
+        >
           {data.decided.map((d) => (
             <tr key={d.id}>
               <Td>#{d.requestNo}</Td>
               <Td>{d.cardholder.name}</Td>
-              <Td>{d.reason}</Td>
+              <Td>{words(`reason.${d.reason}`)}</Td>
               <Td>
-                <StatusBadge status={d.status} /> {d.overridden && <Badge tone="warn">override</Badge>}
+                <StatusBadge status={d.status} /> {d.overridden && <Badge tone="warn">{q("override")}</Badge>}
               </Td>
               <Td>{d.decidedBy ?? "—"}</Td>
-              <Td>{d.decidedAt ? formatInstant(d.decidedAt) : "—"}</Td>
-              <Td className="max-w-sm truncate">
+              <Td>{d.decidedAt ? format.dateTime(new Date(d.decidedAt), "dateTime") : "—"}</Td>
+              <Td className="max-w-sm truncate" data={d.status !== "approved"}>
                 {d.status === "approved" && d.reissuedCard ? (
                   <Link className="underline" href={`/issuer/cards/${d.reissuedCard.id}`}>
-                    new card …{d.reissuedCard.surfaceNumber.slice(-4)}
+                    {q("newCard", { last4: d.reissuedCard.surfaceNumber.slice(-4) })}
                   </Link>
                 ) : (
                   (d.rejectionReason ?? "—")

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { keepValues } from "@/components/issuer/keep-values";
 import { Button, type ButtonVariant } from "@/components/ui/button";
@@ -46,6 +47,7 @@ export function SimpleForm({
   inline?: boolean;
 }) {
   const [state, formAction, pending] = useActionState<FormState, FormData>(action, {});
+  const t = useTranslations("common.form");
   return (
     <form action={formAction} onSubmit={keepValues(formAction)} aria-label={ariaLabel} className={inline ? "flex flex-wrap items-start gap-3" : "space-y-3"}>
       {fields.map((f) => {
@@ -94,7 +96,7 @@ export function SimpleForm({
       })}
       <div className={inline ? "pt-6" : ""}>
         <Button type="submit" variant={variant} disabled={pending}>
-          {pending ? (pendingLabel ?? "Saving…") : submitLabel}
+          {pending ? (pendingLabel ?? t("saving")) : submitLabel}
         </Button>
       </div>
       {state.message && (

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { importMessageFileAction, type ImportState } from "@/app/_actions/messages";
 import { Button } from "@/components/ui/button";
@@ -7,11 +8,12 @@ import { FieldErrors, FormMessage } from "@/components/ui/field";
 /** Imports a message file (the patent's floppy disk) through the same checks as online delivery. */
 export function ImportForm() {
   const [state, action, pending] = useActionState<ImportState, FormData>(importMessageFileAction, {});
+  const t = useTranslations("common.messages.import");
   return (
-    <form action={action} className="space-y-3" aria-label="Import a message file">
+    <form action={action} className="space-y-3" aria-label={t("formLabel")}>
       <div>
         <label htmlFor="file" className="block text-sm font-medium text-slate-700">
-          Message file
+          {t("file")}
         </label>
         <input
           id="file"
@@ -24,7 +26,7 @@ export function ImportForm() {
         <FieldErrors id="file-error" errors={state.fieldErrors?.file} />
       </div>
       <Button type="submit" disabled={pending}>
-        {pending ? "Importing…" : "Import"}
+        {pending ? t("importing") : t("submit")}
       </Button>
       {state.message && <FormMessage tone={state.tone ?? "bad"}>{state.message}</FormMessage>}
     </form>

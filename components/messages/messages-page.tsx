@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { MESSAGE_ID_PATTERN } from "@/lib/core/message-id";
 import { getCompanyMessage, listCompanyMessages } from "@/lib/server/data/messages";
@@ -10,25 +11,21 @@ export async function MessagesPage({ companyId, basePath, view }: { companyId: s
     listCompanyMessages(companyId),
     view && MESSAGE_ID_PATTERN.test(view) ? getCompanyMessage(companyId, view) : Promise.resolve(null),
   ]);
+  const t = await getTranslations("common.messages.page");
   return (
     <>
-      <PageHeader
-        title="Messages"
-        description="Signed communication data exchanged with the other companies: written to the outbox with each decision, delivered with retries, received exactly once. Any message can travel as a signed file instead."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="grid gap-6 xl:grid-cols-[1fr_22rem]">
         <Panel>
           <MessagesView initial={initial} basePath={basePath} />
         </Panel>
         <div className="space-y-6">
-          <Panel title="Import a message file">
-            <p className="mb-3 text-xs text-slate-600">
-              A file received offline goes through the same checks as online delivery: signature, sender, receiver, and replay.
-            </p>
+          <Panel title={t("importTitle")}>
+            <p className="mb-3 text-xs text-slate-600">{t("importText")}</p>
             <ImportForm />
           </Panel>
           {detail && (
-            <Panel title={`${view} (${detail.direction})`}>
+            <Panel title={t("detailTitle", { messageId: view ?? "", direction: detail.direction })}>
               <pre className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-3 text-xs text-slate-100" data-testid="message-json">
                 {detail.json}
               </pre>

@@ -1,11 +1,11 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { retryMessageAction } from "@/app/_actions/messages";
 import { StatusBadge } from "@/components/ui/badge";
 import { Table, Td } from "@/components/ui/table";
-import { formatInstant } from "@/lib/core/format";
 import { messagesQuery } from "@/lib/queries/messages";
 import type { CompanyMessages } from "@/lib/server/data/messages";
 
@@ -18,36 +18,42 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
   const [tab, setTab] = useState<Tab>(initial.received.length === 0 && initial.sent.length > 0 ? "sent" : "received");
   const m = data ?? initial;
   const counts = { received: m.received.length, sent: m.sent.length, rejected: m.rejected.length };
+  const t = useTranslations("common.messages.view");
+  const format = useFormatter();
+  const when = (d: string) => format.dateTime(new Date(d), "dateTime");
+  const retry = async (formData: FormData) => {
+    await retryMessageAction(formData);
+  };
   return (
     <div>
       <div className="mb-3 flex items-center justify-between">
-        <div role="tablist" aria-label="Messages" className="flex gap-1">
-          {TABS.map((t) => (
+        <div role="tablist" aria-label={t("tabsLabel")} className="flex gap-1">
+          {TABS.map((name) => (
             <button
-              key={t}
+              key={name}
               role="tab"
-              aria-selected={tab === t}
-              onClick={() => setTab(t)}
-              className={`rounded-md px-3 py-1.5 text-sm font-medium ${tab === t ? "bg-slate-900 text-white" : "text-slate-600 hover:bg-slate-100"}`}
+              aria-selected={tab === name}
+              onClick={() => setTab(name)}
+              className={`rounded-md px-3 py-1.5 text-sm font-medium ${tab === name ? "bg-slate-900 text-white" : "text-slate-600 hover:bg-slate-100"}`}
             >
-              {t === "rejected" ? "Refused on arrival" : t[0]!.toUpperCase() + t.slice(1)} ({counts[t]})
+              {t(`tabs.${name}`, { count: counts[name] })}
             </button>
           ))}
         </div>
         <span className="text-xs text-slate-500" aria-live="polite">
-          {error ? "Could not refresh" : isFetching ? "Refreshing…" : "Live"}
+          {error ? t("couldNotRefresh") : isFetching ? t("refreshing") : t("live")}
         </span>
       </div>
       {tab === "received" && (
         <Table
-          head={["Received", "Type", "Message id", "From", "PF", "Via", "Status", "Result", ""]}
-          empty="No message received yet."
-          caption="Received messages"
+          head={[t("col.received"), t("col.type"), t("col.messageId"), t("col.from"), t("col.pf"), t("col.via"), t("col.status"), t("col.result"), ""]}
+          empty={t("emptyReceived")}
+          caption={t("captionReceived")}
         >
           {m.received.map((r) => (
             <tr key={r.id}>
-              <Td>{formatInstant(r.receivedAt)}</Td>
-              <Td>{r.type}</Td>
+              <Td>{when(r.receivedAt)}</Td>
+              <Td data>{r.type}</Td>
               <Td mono>
                 <Link className="underline" href={`${basePath}?view=${r.messageId}`}>
                   {r.messageId}
@@ -59,10 +65,12 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
               <Td>
                 <StatusBadge status={r.status} />
               </Td>
-              <Td className="max-w-sm truncate">{r.refusal ?? r.summary ?? "—"}</Td>
+              <Td className="max-w-sm truncate" data>
+                {r.refusal ?? r.summary ?? "—"}
+              </Td>
               <Td>
                 <a className="text-xs underline" href={`/api/messages/${r.messageId}/file`} download>
-                  Export
+                  {t("export")}
                 </a>
               </Td>
             </tr>
@@ -71,14 +79,14 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
       )}
       {tab === "sent" && (
         <Table
-          head={["Written", "Type", "Message id", "To", "PF", "Status", "Tries", "Answer / error", ""]}
-          empty="No message sent yet."
-          caption="Sent messages"
+          head={[t("col.written"), t("col.type"), t("col.messageId"), t("col.to"), t("col.pf"), t("col.status"), t("col.tries"), t("col.answer"), ""]}
+          empty={t("emptySent")}
+          caption={t("captionSent")}
         >
           {m.sent.map((s) => (
             <tr key={s.id}>
-              <Td>{formatInstant(s.createdAt)}</Td>
-              <Td>{s.type}</Td>
+              <Td>{when(s.createdAt)}</Td>
+              <Td data>{s.type}</Td>
               <Td mono>
                 <Link className="underline" href={`${basePath}?view=${s.messageId}`}>
                   {s.messageId}
@@ -90,16 +98,18 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
                 <StatusBadge status={s.status} />
               </Td>
               <Td>{s.attempts}</Td>
-              <Td className="max-w-sm truncate">{s.status === "delivered" ? s.receipt : (s.lastError ?? `next try ${formatInstant(s.nextAttemptAt)}`)}</Td>
+              <Td className="max-w-sm truncate" data>
+                {s.status === "delivered" ? s.receipt : (s.lastError ?? t("nextTry", { at: when(s.nextAttemptAt) }))}
+              </Td>
               <Td>
                 <span className="flex gap-2">
                   <a className="text-xs underline" href={`/api/messages/${s.messageId}/file`} download>
-                    Export
+                    {t("export")}
                   </a>
                   {s.status === "dead" && (
-                    <form action={retryMessageAction}>
+                    <form action={retry}>
                       <input type="hidden" name="outboxId" value={s.id} />
-                      <button className="text-xs underline">Send again</button>
+                      <button className="text-xs underline">{t("sendAgain")}</button>
                     </form>
                   )}
                 </span>
@@ -109,15 +119,21 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
         </Table>
       )}
       {tab === "rejected" && (
-        <Table head={["Arrived", "Via", "Claimed sender", "Claimed message id", "Refusal", "Reason"]} empty="Nothing was refused." caption="Refused messages">
+        <Table
+          head={[t("col.arrived"), t("col.via"), t("col.claimedSender"), t("col.claimedMessageId"), t("col.refusal"), t("col.reason")]}
+          empty={t("emptyRefused")}
+          caption={t("captionRefused")}
+        >
           {m.rejected.map((r) => (
             <tr key={r.id}>
-              <Td>{formatInstant(r.receivedAt)}</Td>
+              <Td>{when(r.receivedAt)}</Td>
               <Td>{r.via}</Td>
               <Td>{r.claimedSender ?? "—"}</Td>
               <Td mono>{r.claimedMessageId ?? "—"}</Td>
-              <Td>{r.code}</Td>
-              <Td className="max-w-md whitespace-normal">{r.reason}</Td>
+              <Td mono>{r.code}</Td>
+              <Td className="max-w-md whitespace-normal" data>
+                {r.reason}
+              </Td>
             </tr>
           ))}
         </Table>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { decodeCardImage, type CardImage } from "@/lib/core/card";
 import { FieldErrors } from "@/components/ui/field";
@@ -9,12 +10,13 @@ import { FieldErrors } from "@/components/ui/field";
  * reader: a test card that no cardholder presented, so nothing is returned to a wallet afterwards.
  */
 export function InsertImageFile({ onImage, disabled = false, hint }: { onImage: (image: CardImage) => void; disabled?: boolean; hint?: React.ReactNode }) {
+  const t = useTranslations("common.reader.imageFile");
   const id = useId();
   const [error, setError] = useState<string | null>(null);
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-        Card image file
+        {t("label")}
       </label>
       <input
         id={id}
@@ -29,7 +31,7 @@ export function InsertImageFile({ onImage, disabled = false, hint }: { onImage: 
           if (!file) return;
           const decoded = decodeCardImage(await file.text());
           if (!decoded.ok) {
-            setError(`Not a card image: ${decoded.error}`);
+            setError(t("invalid", { error: decoded.error }));
             return;
           }
           setError(null);
@@ -37,11 +39,7 @@ export function InsertImageFile({ onImage, disabled = false, hint }: { onImage: 
         }}
       />
       <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-        {hint ?? (
-          <>
-            A test card made with <code>npm run card -- new</code>; it belongs to no cardholder and is not returned anywhere.
-          </>
-        )}
+        {hint ?? t.rich("hint", { code: (chunks) => <code>{chunks}</code> })}
       </p>
       <FieldErrors id={`${id}-error`} errors={error ? [error] : undefined} />
     </div>

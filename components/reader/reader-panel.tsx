@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { toHex } from "@/lib/core/bytes";
 import { formatStatusWord } from "@/lib/core/card/status-words";
@@ -7,7 +8,6 @@ import {
   hasWebSerial,
   requestWebSerialReader,
   requestWebUsbReader,
-  WEBUSB_SMART_CARD_BLOCKED_MESSAGE,
   withTrace,
   type ApduTrace,
   type Reader,
@@ -20,13 +20,6 @@ import { Panel } from "@/components/ui/panel";
 import { useApduTrace, useCardPresence } from "./use-reader";
 
 export type PanelTransport = "simulator" | "webserial" | "webusb" | "presented";
-
-const TRANSPORT_LABELS: Record<PanelTransport, { label: string; hint: string }> = {
-  simulator: { label: "Simulator", hint: "A simulated card image, inserted at this desk." },
-  webserial: { label: "Web Serial (PN532)", hint: "A PN532 NFC reader on a USB-serial bridge." },
-  webusb: { label: "WebUSB (CCID)", hint: "A USB smart-card reader." },
-  presented: { label: "Presented card", hint: "The cardholder's card stays in their wallet: each APDU is relayed to it." },
-};
 
 export interface ReaderPanelProps {
   /** The APDU trace this desk shows; every transport records into it. */
@@ -57,8 +50,10 @@ type Connection = { readonly status: "idle" } | { readonly status: "connecting" 
 
 const subscribeNothing = () => () => undefined;
 
-function describeError(error: unknown): string {
-  if (error instanceof DOMException && error.name === "NotFoundError") return "No device was chosen.";
+type Words = ReturnType<typeof useTranslations<"common.reader">>;
+
+function describeError(error: unknown, t: Words): string {
+  if (error instanceof DOMException && error.name === "NotFoundError") return t("noDevice");
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -70,11 +65,12 @@ export function ReaderPanel({
   requestUsbReader = () => requestWebUsbReader(),
   onReaderChange,
   transports = ["simulator", "webserial", "webusb"],
-  title = "Card reader",
+  title,
   children,
   autoConnect = false,
   presented = null,
 }: ReaderPanelProps) {
+  const t = useTranslations("common.reader");
   const groupId = useId();
   const [chosenTransport, setTransport] = useState<PanelTransport>(transports[0] ?? "simulator");
   const transport: PanelTransport = presented ? "presented" : chosenTransport;
@@ -113,7 +109,7 @@ export function ReaderPanel({
     try {
       let reader: Reader;
       if (transport === "simulator") {
-        if (!simulator) throw new Error("This desk has no simulator reader.");
+        if (!simulator) throw new Error(t("noSimulator"));
         reader = simulator;
       } else if (transport === "webserial") {
         reader = await requestSerialReader();
@@ -127,9 +123,9 @@ export function ReaderPanel({
       onReaderChangeRef.current?.(traced);
     } catch (e) {
       setConnection({ status: "idle" });
-      setError(describeError(e));
+      setError(describeError(e, t));
     }
-  }, [transport, simulator, requestSerialReader, requestUsbReader, trace]);
+  }, [transport, simulator, requestSerialReader, requestUsbReader, trace, t]);
 
   const autoConnected = useRef(false);
   useEffect(() => {
@@ -143,45 +139,45 @@ export function ReaderPanel({
 
   return (
     <Panel
-      title={title}
+      title={title ?? t("title")}
       actions={
         isConnected ? (
           <Button variant="secondary" onClick={() => void disconnect()}>
-            Disconnect
+            {t("disconnect")}
           </Button>
         ) : (
           <Button onClick={() => void connect()} disabled={isBusy || (transport === "simulator" && !simulator)}>
-            {isBusy ? "Connecting…" : "Connect"}
+            {isBusy ? t("connecting") : t("connect")}
           </Button>
         )
       }
     >
       <fieldset disabled={isConnected || isBusy} className="mb-4">
-        <legend className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Transport</legend>
+        <legend className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">{t("transport")}</legend>
         <div className="flex flex-wrap gap-3">
-          {[...transports, ...(presented ? (["presented"] as const) : [])].map((t) => {
-            const id = `${groupId}-${t}`;
+          {[...transports, ...(presented ? (["presented"] as const) : [])].map((kind) => {
+            const id = `${groupId}-${kind}`;
             return (
               <label
-                key={t}
+                key={kind}
                 htmlFor={id}
-                className={`flex cursor-pointer items-start gap-2 rounded-lg border px-3 py-2 text-sm ${transport === t ? "border-slate-900 bg-slate-50" : "border-slate-200"}`}
+                className={`flex cursor-pointer items-start gap-2 rounded-lg border px-3 py-2 text-sm ${transport === kind ? "border-slate-900 bg-slate-50" : "border-slate-200"}`}
               >
                 <input
                   id={id}
                   type="radio"
                   name={`${groupId}-transport`}
-                  value={t}
-                  checked={transport === t}
+                  value={kind}
+                  checked={transport === kind}
                   onChange={() => {
-                    setTransport(t);
+                    setTransport(kind);
                     setError(null);
                   }}
                   className="mt-1"
                 />
                 <span>
-                  <span className="block font-medium text-slate-800">{TRANSPORT_LABELS[t].label}</span>
-                  <span className="block text-xs text-slate-500">{TRANSPORT_LABELS[t].hint}</span>
+                  <span className="block font-medium text-slate-800">{t(`transports.${kind}.label`)}</span>
+                  <span className="block text-xs text-slate-500">{t(`transports.${kind}.hint`)}</span>
                 </span>
               </label>
             );
@@ -190,20 +186,20 @@ export function ReaderPanel({
       </fieldset>
 
       {transport === "webusb" && (
-        <p className="mb-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">{WEBUSB_SMART_CARD_BLOCKED_MESSAGE}</p>
+        <p className="mb-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">{t("webusbBlocked")}</p>
       )}
       {transport === "webserial" && !isSerialAvailable && (
-        <p className="mb-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
-          This browser has no Web Serial: use a Chromium-based browser on https or localhost.
-        </p>
+        <p className="mb-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">{t("noWebSerial")}</p>
       )}
 
       <div className="mb-4 flex flex-wrap items-center gap-3 text-sm">
-        <span className="text-slate-600">Reader:</span>
-        <Badge tone={isConnected ? "good" : "neutral"}>{isConnected ? `connected (${TRANSPORT_LABELS[transport].label})` : "not connected"}</Badge>
-        <span className="text-slate-600">Card:</span>
+        <span className="text-slate-600">{t("reader")}</span>
+        <Badge tone={isConnected ? "good" : "neutral"}>
+          {isConnected ? t("connected", { transport: t(`transports.${transport}.label`) }) : t("notConnected")}
+        </Badge>
+        <span className="text-slate-600">{t("card")}</span>
         <span role="status" aria-live="polite" aria-atomic="true" data-testid="card-presence">
-          <Badge tone={isPresent ? "good" : "warn"}>{isPresent ? "card present" : "no card"}</Badge>
+          <Badge tone={isPresent ? "good" : "warn"}>{isPresent ? t("cardPresent") : t("noCard")}</Badge>
         </span>
       </div>
 
@@ -216,9 +212,9 @@ export function ReaderPanel({
       {children}
 
       <div className="mt-4 flex items-center justify-between">
-        <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">APDU trace</h3>
+        <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("trace.title")}</h3>
         <Button variant="secondary" onClick={trace.clear} disabled={entries.length === 0}>
-          Clear trace
+          {t("trace.clear")}
         </Button>
       </div>
       <ApduTraceTable entries={entries} />
@@ -232,12 +228,13 @@ export function ReaderPanel({
  * the duration take the rest of the row.
  */
 function ApduTraceTable({ entries }: { entries: readonly TraceEntry[] }) {
+  const t = useTranslations("common.reader.trace");
   const cell = "px-2 py-1.5 align-top";
   const th = "break-words px-2 py-2 text-left text-xs font-semibold uppercase text-slate-500";
   return (
-    <div className="mt-2 max-h-[32rem] overflow-y-auto rounded-lg ring-1 ring-inset ring-slate-100" tabIndex={0} role="region" aria-label="APDU trace">
+    <div className="mt-2 max-h-[32rem] overflow-y-auto rounded-lg ring-1 ring-inset ring-slate-100" tabIndex={0} role="region" aria-label={t("title")}>
       <table className="w-full table-fixed divide-y divide-slate-200 text-sm" data-testid="apdu-trace">
-        <caption className="sr-only">APDU trace: each command sent to the card and its answer</caption>
+        <caption className="sr-only">{t("caption")}</caption>
         <colgroup>
           <col className="w-1/2 sm:w-[58%]" />
           <col className="w-[3.5rem]" />
@@ -246,13 +243,13 @@ function ApduTraceTable({ entries }: { entries: readonly TraceEntry[] }) {
         <thead className="sticky top-0 bg-white">
           <tr>
             <th scope="col" className={th}>
-              Command → response
+              {t("command")}
             </th>
             <th scope="col" className={th}>
-              SW
+              {t("sw")}
             </th>
             <th scope="col" className={th}>
-              Meaning
+              {t("meaning")}
             </th>
           </tr>
         </thead>
@@ -260,7 +257,7 @@ function ApduTraceTable({ entries }: { entries: readonly TraceEntry[] }) {
           {entries.length === 0 ? (
             <tr>
               <td colSpan={3} className="px-3 py-6 text-center text-slate-500">
-                No APDU exchanged yet.
+                {t("empty")}
               </td>
             </tr>
           ) : (
@@ -287,7 +284,7 @@ function ApduTraceTable({ entries }: { entries: readonly TraceEntry[] }) {
                   </td>
                   <td className={`${cell} break-words text-xs text-slate-700`}>
                     {entry.meaning}
-                    <span className="block tabular-nums text-slate-400">{entry.durationMs.toFixed(1)} ms</span>
+                    <span className="block tabular-nums text-slate-400">{t("duration", { ms: entry.durationMs })}</span>
                   </td>
                 </tr>
               );

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 
 /**
@@ -8,31 +9,33 @@ export function ListFooter({
   firstHref,
   nextHref,
   csvHref,
-  words = { first: "First page", next: "Next", csv: "Download CSV", pages: "Pages" },
+  words,
 }: {
   firstHref: string | null;
   nextHref: string | null;
   csvHref?: string;
   words?: { first: ReactNode; next: ReactNode; csv: ReactNode; pages: string };
 }) {
+  const t = useTranslations("common.table");
   if (!firstHref && !nextHref && !csvHref) return null;
+  const w = words ?? { first: t("first"), next: t("next"), csv: t("csv"), pages: t("pages") };
   return (
     <div className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm">
-      <nav className="flex gap-3" aria-label={words.pages}>
+      <nav className="flex gap-3" aria-label={w.pages}>
         {firstHref && (
           <a className="underline" href={firstHref}>
-            {words.first}
+            {w.first}
           </a>
         )}
         {nextHref && (
           <a className="underline" href={nextHref}>
-            {words.next}
+            {w.next}
           </a>
         )}
       </nav>
       {csvHref && (
         <a className="rounded-lg px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50" href={csvHref} download>
-          {words.csv}
+          {w.csv}
         </a>
       )}
     </div>

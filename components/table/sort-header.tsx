@@ -1,9 +1,16 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import type { HeadCell } from "@/components/ui/table";
 import type { SortDirection, SortState } from "@/lib/core/table/list-query";
 
-/** Words of a sortable column header (the caller passes them translated). */
+/** Words of a sortable column header (the caller passes them translated: `sortWords()` or common.table.sort). */
 export type SortWords = { ascending: string; descending: string; sortBy: string };
+
+/** The sort words in the reader's language, for server pages. */
+export async function sortWords(): Promise<SortWords> {
+  const t = await getTranslations("common.table.sort");
+  return { ascending: t("ascending"), descending: t("descending"), sortBy: t("sortBy") };
+}
 
 const ENGLISH: SortWords = { ascending: "sorted ascending", descending: "sorted descending", sortBy: "sort" };
 

@@ -45,6 +45,14 @@ export function Table({ head, children, empty, caption }: { head: (ReactNode | H
   );
 }
 
-export function Td({ children, className = "", mono = false }: { children: ReactNode; className?: string; mono?: boolean }) {
-  return <td className={`whitespace-nowrap px-3 py-2 ${mono ? "font-mono text-xs" : ""} ${className}`}>{children}</td>;
+/**
+ * A data cell. `mono` (ids, codes) and `data` (text as stored: reasons, addresses) are marked
+ * translate="no": data, not words of the page (e2e/fixtures/english-leftovers.ts, browser translators).
+ */
+export function Td({ children, className = "", mono = false, data = false }: { children: ReactNode; className?: string; mono?: boolean; data?: boolean }) {
+  return (
+    <td className={`whitespace-nowrap px-3 py-2 ${mono ? "font-mono text-xs" : ""} ${className}`} translate={mono || data ? "no" : undefined}>
+      {children}
+    </td>
+  );
 }

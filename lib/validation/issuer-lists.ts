@@ -65,3 +65,40 @@ export function parseCardListParams(params: Params): CardListParams {
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
+
+/** The issuer's charges list (/issuer/charges and its CSV export): provider and month filters, sort by time or amount. */
+export const CHARGE_LIST_SORT_KEYS = ["charged", "amount"] as const;
+export type ChargeListSortKey = (typeof CHARGE_LIST_SORT_KEYS)[number];
+export const CHARGE_LIST_DEFAULT_SORT: SortState<ChargeListSortKey> = { key: "charged", dir: "desc" };
+
+const ChargeFilterSchema = z.object({
+  provider: z.uuid().optional().catch(undefined),
+  period: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+    .optional()
+    .catch(undefined),
+});
+
+const CHARGE_CURSOR_VALUE: Record<ChargeListSortKey, RegExp> = { charged: CURSOR_VALUE.issued, amount: /^\d{1,12}$/ };
+
+export type ChargeListParams = {
+  filter: { providerId?: string; period?: string };
+  sort: SortState<ChargeListSortKey>;
+  after: { value: string; id: string } | null;
+  query: Record<string, string | undefined>;
+};
+
+export function parseChargeListParams(params: Params): ChargeListParams {
+  const f = ChargeFilterSchema.parse({ provider: first(params.provider), period: first(params.period) });
+  const sort = parseSort(params, CHARGE_LIST_SORT_KEYS, CHARGE_LIST_DEFAULT_SORT);
+  const parts = decodeCursor(params.after, 2);
+  const after = parts && CHARGE_CURSOR_VALUE[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
+  const isDefault = sort.key === CHARGE_LIST_DEFAULT_SORT.key && sort.dir === CHARGE_LIST_DEFAULT_SORT.dir;
+  return {
+    filter: { providerId: f.provider, period: f.period },
+    sort,
+    after,
+    query: { provider: f.provider, period: f.period, sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir },
+  };
+}

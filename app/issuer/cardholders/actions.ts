@@ -2,38 +2,35 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { z } from "zod";
+import { getFormatter, getTranslations } from "next-intl/server";
 import type { FormState } from "@/components/issuer/simple-form";
-import { authorize } from "@/lib/server/auth/session";
+import { issuerForm } from "@/lib/server/actions/portal-action";
+import { issuerRefusal } from "@/lib/server/actions/issuer-refusal";
+import { formValues } from "@/lib/server/actions/form-values";
 import { createCardholder, inviteCardholder } from "@/lib/server/data/issuer/cardholders";
 import { env } from "@/lib/server/env";
-import { CreateCardholderSchema } from "@/lib/validation/cardholder";
+import { CARDHOLDER_WORDS_EN, createCardholderSchema, type CardholderWords } from "@/lib/validation/cardholder";
 
-const FIELDS = [
-  "fullName",
-  "fullNameKana",
-  "sex",
-  "birthDate",
-  "occupation",
-  "annualIncomeMinor",
-  "postalCode",
-  "address",
-  "email",
-  "phone",
-  "locale",
-  "platformType",
-] as const;
+/** The schema's messages in the reader's language (issuer.errors.cardholder). */
+async function cardholderWords(): Promise<CardholderWords> {
+  const t = await getTranslations("issuer.errors.cardholder");
+  return Object.fromEntries(Object.keys(CARDHOLDER_WORDS_EN).map((k) => [k, t(k as keyof CardholderWords)])) as CardholderWords;
+}
+
+const TEXT_FIELDS = ["fullName", "fullNameKana", "birthDate", "occupation", "annualIncomeMinor", "postalCode", "address", "email", "phone"] as const;
 
 /** A new cardholder (identity checked by the operator) with a first card. */
-export async function createCardholderAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const auth = await authorize("issuer");
-  if (!auth.ok) return { message: auth.refusal.message };
-  const parsed = CreateCardholderSchema.safeParse(Object.fromEntries(FIELDS.map((f) => [f, formData.get(f) ?? undefined])));
-  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors, message: "Check the fields marked." };
-  const result = await createCardholder(auth.actor, parsed.data);
-  if (!result.ok) return { message: result.error.message };
-  redirect(`/issuer/cardholders/${result.value.cardholderId}?created=${result.value.last4}`);
-}
+export const createCardholderAction = issuerForm({
+  name: "issuer.create-cardholder",
+  schema: async () => createCardholderSchema(await cardholderWords()),
+  // Every text field present (an absent one reads as emptied), so each gets its own message.
+  input: (formData) => ({ ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, ""])), ...formValues(formData) }),
+  run: async ({ actor, input }): Promise<FormState> => {
+    const result = await createCardholder(actor, input);
+    if (!result.ok) return { message: await issuerRefusal(result.error) };
+    redirect(`/issuer/cardholders/${result.value.cardholderId}?created=${result.value.last4}`);
+  },
+});
 
 /** The portal's address for links the operator hands out. */
 async function origin(): Promise<string> {
@@ -45,14 +42,20 @@ async function origin(): Promise<string> {
 }
 
 /** An invitation link to the self-service portal (shown once to the operator). */
-export async function inviteCardholderAction(cardholderId: string, _prev: FormState, _formData: FormData): Promise<FormState> {
-  const auth = await authorize("issuer");
-  if (!auth.ok) return { message: auth.refusal.message };
-  const result = await inviteCardholder(auth.actor, cardholderId);
-  if (!result.ok) return { message: result.error.message };
-  revalidatePath(`/issuer/cardholders/${cardholderId}`);
-  return {
-    ok: true,
-    message: `Send this link to ${result.value.email} (valid until ${result.value.expiresAt.toISOString().slice(0, 10)}, once): ${await origin()}/invite/${result.value.token}`,
-  };
-}
+export const inviteCardholderAction = issuerForm({
+  name: "issuer.invite-cardholder",
+  run: async ({ actor }, cardholderId: string): Promise<FormState> => {
+    const result = await inviteCardholder(actor, cardholderId);
+    if (!result.ok) return { message: await issuerRefusal(result.error) };
+    revalidatePath(`/issuer/cardholders/${cardholderId}`);
+    const [t, format] = await Promise.all([getTranslations("issuer.actions"), getFormatter()]);
+    return {
+      ok: true,
+      message: t("invitation", {
+        email: result.value.email,
+        until: format.dateTime(result.value.expiresAt, "date"),
+        link: `${await origin()}/invite/${result.value.token}`,
+      }),
+    };
+  },
+});

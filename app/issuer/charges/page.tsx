@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { z } from "zod";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { ChargesChart } from "@/components/issuer/charges-chart";
 import { SimpleForm } from "@/components/issuer/simple-form";
 import { Badge } from "@/components/ui/badge";
@@ -7,22 +7,21 @@ import { Button } from "@/components/ui/button";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Table, Td } from "@/components/ui/table";
-import { formatDate, formatInstant, formatMoney } from "@/lib/core/format";
+import { minorToMajor } from "@/lib/core/format";
+import { ListFooter } from "@/components/table/list-footer";
+import { sortHeader, sortWords } from "@/components/table/sort-header";
+import { encodeCursor, listHref, type SortState } from "@/lib/core/table/list-query";
+import { parseChargeListParams, type ChargeListSortKey } from "@/lib/validation/issuer-lists";
 import { monthOf } from "@/lib/core/months";
 import { requirePortal } from "@/lib/server/auth/session";
-import { chargesByMonth, listCharges, listFeeSchedules, listStatements } from "@/lib/server/data/issuer/charges";
+import { chargesByMonth, listCharges, listFeeSchedules, listStatements, pageOfCharges } from "@/lib/server/data/issuer/charges";
 import { issueStatementAction, setFeeAction } from "./actions";
 
-export const metadata: Metadata = { title: "Charges" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("issuer.charges"))("metaTitle") };
+}
 
-const FilterSchema = z.object({
-  provider: z.uuid().optional().catch(undefined),
-  period: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
-    .optional()
-    .catch(undefined),
-});
+const PAGE_SIZE = 50;
 
 /** Closed months, newest first (a statement covers a month that is over). */
 function closedMonths(now: Date, count: number): string[] {
@@ -37,28 +36,35 @@ function closedMonths(now: Date, count: number): string[] {
 
 export default async function ChargesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("issuer", "/issuer/charges");
-  const f = FilterSchema.parse(await searchParams);
+  const list = parseChargeListParams(await searchParams);
+  const f = { provider: list.filter.providerId, period: list.filter.period };
   const now = new Date();
-  const [schedules, { rows, totals }, months, statements] = await Promise.all([
+  const [schedules, { totals }, page, months, statements, t, words, format, sw] = await Promise.all([
     listFeeSchedules(actor, now),
-    listCharges(actor, { providerId: f.provider, period: f.period }),
+    listCharges(actor, list.filter, 0),
+    pageOfCharges(actor, list.filter, { after: list.after, take: PAGE_SIZE, sort: list.sort }),
     chargesByMonth(actor, { providerId: f.provider }, 12, now),
     listStatements(actor),
+    getTranslations("issuer.charges"),
+    getTranslations("issuer.words"),
+    getFormatter(),
+    sortWords(),
   ]);
+  const rows = page.rows;
   const providerOptions = schedules.map((p) => ({ value: p.id, label: `${p.name} (${p.companyId})` }));
   const cur = totals.currency;
+  const money = (amount: number, currency: string) => format.number(minorToMajor(amount, currency), { style: "currency", currency });
+  const when = (d: Date | string) => format.dateTime(new Date(d), "dateTime");
+  const bySort = (sort: SortState<ChargeListSortKey>) => listHref(list.query, { sort: sort.key, dir: sort.dir });
   return (
     <>
-      <PageHeader
-        title="Charges to providers"
-        description="Claim 13: each confirmed load is charged to its provider, a reload on a reissued card at the distinct reissue fee. Monthly statements go to providers as charge-statement messages, one per platform type."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <Panel>
-        <form className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter charges">
+        <form className="flex flex-wrap items-end gap-3" role="search" aria-label={t("filterLabel")}>
           <label className="text-sm">
-            <span className="block font-medium text-slate-700">Provider</span>
+            <span className="block font-medium text-slate-700">{t("provider")}</span>
             <select name="provider" defaultValue={f.provider ?? ""} className="mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">
-              <option value="">All providers</option>
+              <option value="">{t("allProviders")}</option>
               {providerOptions.map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}
@@ -67,74 +73,92 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
             </select>
           </label>
           <label className="text-sm">
-            <span className="block font-medium text-slate-700">Month</span>
+            <span className="block font-medium text-slate-700">{t("month")}</span>
             <input type="month" name="period" defaultValue={f.period} className="mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300" />
           </label>
-          <Button type="submit">Show</Button>
+          {list.query.sort && <input type="hidden" name="sort" value={list.query.sort} />}
+          {list.query.dir && <input type="hidden" name="dir" value={list.query.dir} />}
+          <Button type="submit">{t("show")}</Button>
         </form>
       </Panel>
       <div className="mt-6">
         <StatGrid>
-          <Stat label="Normal loads" value={formatMoney(totals.normal, cur)} hint={`${totals.normalCount} charges`} testId="total-normal" />
-          <Stat label="Reissue reloads" value={formatMoney(totals.reissue, cur)} hint={`${totals.reissueCount} charges`} testId="total-reissue" />
-          <Stat label="Total" value={formatMoney(totals.normal + totals.reissue, cur)} hint={f.period ? `in ${f.period}` : "all time"} testId="total-all" />
-          <Stat label="Statements sent" value={statements.length} hint="latest 50" />
+          <Stat label={t("stats.normal")} value={money(totals.normal, cur)} hint={t("stats.charges", { count: totals.normalCount })} testId="total-normal" />
+          <Stat
+            label={t("stats.reissue")}
+            value={money(totals.reissue, cur)}
+            hint={t("stats.charges", { count: totals.reissueCount })}
+            testId="total-reissue"
+          />
+          <Stat
+            label={t("stats.total")}
+            value={money(totals.normal + totals.reissue, cur)}
+            hint={f.period ? t("stats.inPeriod", { period: f.period }) : t("stats.allTime")}
+            testId="total-all"
+          />
+          <Stat label={t("stats.statements")} value={format.number(statements.length)} hint={t("stats.latest50")} />
         </StatGrid>
       </div>
-      <Panel title="By month and kind (last 12 months)" className="mt-6">
+      <Panel title={t("chartTitle")} className="mt-6">
         <ChargesChart months={months} currency={cur} />
       </Panel>
 
       <div className="mt-6 grid gap-6 lg:grid-cols-[1fr_24rem]">
-        <Panel title="Fee schedules in force">
-          <Table head={["Provider", "Application", "Normal load", "Reissue reload", "Since", "New schedule"]} caption="Fee schedules">
+        <Panel title={t("fees.title")}>
+          <Table
+            head={[t("fees.col.provider"), t("fees.col.application"), t("fees.col.normal"), t("fees.col.reissue"), t("fees.col.since"), t("fees.col.change")]}
+            caption={t("fees.caption")}
+          >
             {schedules.flatMap((p) =>
               p.applications.map((a) => (
                 <tr key={a.id}>
                   <Td>{p.companyId}</Td>
                   <Td>
-                    {a.name} {a.status !== "approved" && <Badge tone="warn">{a.status}</Badge>}
+                    {a.name}{" "}
+                    {a.status !== "approved" && (
+                      <Badge tone="warn">{a.status === "pending" || a.status === "revoked" ? t(`fees.appStatus.${a.status}`) : a.status}</Badge>
+                    )}
                   </Td>
                   <Td>
                     {a.current
-                      ? formatMoney(a.current.normalLoadFeeMinor, a.current.currency)
+                      ? money(a.current.normalLoadFeeMinor, a.current.currency)
                       : p.default
-                        ? `${formatMoney(p.default.normalLoadFeeMinor, p.default.currency)} (default)`
+                        ? t("fees.default", { amount: money(p.default.normalLoadFeeMinor, p.default.currency) })
                         : "—"}
                   </Td>
                   <Td>
                     {a.current
-                      ? formatMoney(a.current.reissueReloadFeeMinor, a.current.currency)
+                      ? money(a.current.reissueReloadFeeMinor, a.current.currency)
                       : p.default
-                        ? `${formatMoney(p.default.reissueReloadFeeMinor, p.default.currency)} (default)`
+                        ? t("fees.default", { amount: money(p.default.reissueReloadFeeMinor, p.default.currency) })
                         : "—"}
                   </Td>
-                  <Td>{a.current ? formatDate(a.current.validFrom) : "—"}</Td>
+                  <Td>{a.current ? format.dateTime(new Date(a.current.validFrom), "date") : "—"}</Td>
                   <Td className="whitespace-normal">
                     <details>
-                      <summary className="cursor-pointer text-xs underline">Change</summary>
+                      <summary className="cursor-pointer text-xs underline">{t("fees.change")}</summary>
                       <div className="mt-2 w-64">
                         <SimpleForm
                           action={setFeeAction.bind(null, p.id, a.id)}
                           idPrefix={`fee-${a.aid}`}
-                          ariaLabel={`Fees for ${a.name}`}
-                          submitLabel="Save fees"
+                          ariaLabel={t("fees.label", { name: a.name })}
+                          submitLabel={t("fees.save")}
                           fields={[
                             {
                               kind: "number",
                               name: "normalLoadFeeMinor",
-                              label: "Normal load fee (¥)",
+                              label: t("fees.normalFee"),
                               min: 0,
                               defaultValue: a.current?.normalLoadFeeMinor ?? 0,
                             },
                             {
                               kind: "number",
                               name: "reissueReloadFeeMinor",
-                              label: "Reissue reload fee (¥)",
+                              label: t("fees.reissueFee"),
                               min: 0,
                               defaultValue: a.current?.reissueReloadFeeMinor ?? 0,
                             },
-                            { kind: "textarea", name: "reason", label: "Reason" },
+                            { kind: "textarea", name: "reason", label: t("fees.reason") },
                           ]}
                         />
                       </div>
@@ -145,63 +169,90 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
             )}
           </Table>
         </Panel>
-        <Panel title="Monthly statement">
+        <Panel title={t("statement.title")}>
           <SimpleForm
             action={issueStatementAction}
             idPrefix="statement"
-            ariaLabel="Issue a monthly statement"
-            submitLabel="Issue and send"
-            pendingLabel="Sending…"
+            ariaLabel={t("statement.label")}
+            submitLabel={t("statement.submit")}
+            pendingLabel={t("statement.pending")}
             fields={[
-              { kind: "select", name: "providerId", label: "Provider", options: [{ value: "", label: "Choose…" }, ...providerOptions] },
+              { kind: "select", name: "providerId", label: t("provider"), options: [{ value: "", label: t("statement.choose") }, ...providerOptions] },
               {
                 kind: "select",
                 name: "period",
-                label: "Month",
+                label: t("month"),
                 options: closedMonths(now, 18).map((m) => ({ value: m, label: m })),
-                hint: "Each charge is billed once; platform-100 and platform-200 loads go in separate statements.",
+                hint: t("statement.hint"),
               },
             ]}
           />
         </Panel>
       </div>
 
-      <Panel title="Statements" className="mt-6">
+      <Panel title={t("statements.title")} className="mt-6">
         <Table
-          head={["Month", "Provider", "Platform", "Normal", "Reissue", "Total", "Lines", "Message id", "Sent"]}
-          caption="Statements"
-          empty="No statement issued yet."
+          head={[
+            t("statements.col.month"),
+            t("statements.col.provider"),
+            t("statements.col.platform"),
+            t("statements.col.normal"),
+            t("statements.col.reissue"),
+            t("statements.col.total"),
+            t("statements.col.lines"),
+            t("statements.col.messageId"),
+            t("statements.col.sent"),
+          ]}
+          caption={t("statements.title")}
+          empty={t("statements.empty")}
         >
           {statements.map((s) => (
             <tr key={s.id}>
               <Td>{s.period}</Td>
               <Td>{s.provider.companyId}</Td>
-              <Td>PF {s.platformType}</Td>
-              <Td>{formatMoney(s.normalTotalMinor, s.currency)}</Td>
-              <Td>{formatMoney(s.reissueTotalMinor, s.currency)}</Td>
-              <Td>{formatMoney(s.totalMinor, s.currency)}</Td>
+              <Td>{words("pfShort", { type: s.platformType })}</Td>
+              <Td>{money(s.normalTotalMinor, s.currency)}</Td>
+              <Td>{money(s.reissueTotalMinor, s.currency)}</Td>
+              <Td>{money(s.totalMinor, s.currency)}</Td>
               <Td>{s._count.charges}</Td>
               <Td mono>{s.messageId ?? "—"}</Td>
-              <Td>{formatInstant(s.issuedAt)}</Td>
+              <Td>{when(s.issuedAt)}</Td>
             </tr>
           ))}
         </Table>
       </Panel>
 
-      <Panel title={`Charges${f.period ? ` in ${f.period}` : ""} (latest 200)`} className="mt-6">
-        <Table head={["When", "Provider", "Application", "Permission", "Kind", "Amount", "Statement"]} caption="Charges" empty="No charges.">
+      <Panel title={f.period ? t("list.titleIn", { period: f.period }) : t("list.title")} className="mt-6">
+        <Table
+          head={[
+            sortHeader(t("list.col.when"), "charged", list.sort, bySort, sw),
+            t("list.col.provider"),
+            t("list.col.application"),
+            t("list.col.permission"),
+            t("list.col.kind"),
+            sortHeader(t("list.col.amount"), "amount", list.sort, bySort, sw),
+            t("list.col.statement"),
+          ]}
+          caption={t("list.caption")}
+          empty={t("list.empty")}
+        >
           {rows.map((c) => (
             <tr key={c.id}>
-              <Td>{formatInstant(c.chargedAt)}</Td>
+              <Td>{when(c.chargedAt)}</Td>
               <Td>{c.provider.companyId}</Td>
               <Td>{c.permission.application?.name ?? "—"}</Td>
               <Td mono>{c.permission.messageId}</Td>
-              <Td>{c.kind === "reissue_reload" ? <Badge tone="warn">reissue reload</Badge> : <Badge>normal load</Badge>}</Td>
-              <Td>{formatMoney(c.amountMinor, c.currency)}</Td>
+              <Td>{c.kind === "reissue_reload" ? <Badge tone="warn">{t("list.reissue")}</Badge> : <Badge>{t("list.normal")}</Badge>}</Td>
+              <Td>{money(c.amountMinor, c.currency)}</Td>
               <Td>{c.statement ? c.statement.period : "—"}</Td>
             </tr>
           ))}
         </Table>
+        <ListFooter
+          firstHref={list.after ? listHref(list.query, {}) : null}
+          nextHref={page.next ? listHref(list.query, { after: encodeCursor([page.next.value, page.next.id]) }) : null}
+          csvHref={listHref(list.query, {}, "/issuer/charges/export")}
+        />
       </Panel>
     </>
   );

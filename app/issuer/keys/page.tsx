@@ -1,79 +1,75 @@
 import type { Metadata } from "next";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { SimpleForm } from "@/components/issuer/simple-form";
 import { Badge } from "@/components/ui/badge";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
-import { formatInstant } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listIssuerCardKeys } from "@/lib/server/data/issuer/card-keys";
 import { checkRecordedLoadAction, startRotationAction } from "./actions";
 
-export const metadata: Metadata = { title: "Card keys" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("issuer.keys"))("title") };
+}
 
 export default async function CardKeysPage() {
   const actor = await requirePortal("issuer", "/issuer/keys");
   const versions = await listIssuerCardKeys(actor);
   const current = versions.find((v) => v.state === "current");
+  const [t, format] = await Promise.all([getTranslations("issuer.keys"), getFormatter()]);
   return (
     <>
-      <PageHeader
-        title="Card keys"
-        description="The issuer's permission-signing and card attribute data keys. The current version signs every loading permission; cards learn a new version at their next desk visit (the desk sends the issuer's signed key update before the load). Retired versions stay on the server to verify what they signed and open attribute data of cards that have not learned the new one. Private keys never leave the server."
-      />
-      <Panel title="Key versions">
-        <Table caption="Issuer card key versions" head={["Version", "State", "Created", "By", "Fingerprint", "Cards holding it"]}>
+      <PageHeader title={t("title")} description={t("description")} />
+      <Panel title={t("versions")}>
+        <Table caption={t("versionsCaption")} head={[t("col.version"), t("col.state"), t("col.created"), t("col.by"), t("col.fingerprint"), t("col.cards")]}>
           {versions.map((v) => (
             <tr key={v.version}>
               <Td mono>{v.versionHex}</Td>
               <Td>
-                <Badge tone={v.state === "current" ? "good" : "neutral"}>{v.state}</Badge>
+                <Badge tone={v.state === "current" ? "good" : "neutral"}>{t(`states.${v.state}`)}</Badge>
               </Td>
-              <Td>{v.createdAt ? formatInstant(v.createdAt) : "configured"}</Td>
+              <Td>{v.createdAt ? format.dateTime(new Date(v.createdAt), "dateTime") : t("configured")}</Td>
               <Td>{v.createdBy ?? "—"}</Td>
               <Td mono>{v.fingerprint}</Td>
-              <Td>{v.cards}</Td>
+              <Td>{format.number(v.cards)}</Td>
             </tr>
           ))}
         </Table>
       </Panel>
-      <Panel title="Start a rotation" className="mt-6">
+      <Panel title={t("rotation.title")} className="mt-6">
         <p className="mb-3 text-sm text-slate-600">
-          A new key pair is generated on the server and becomes version {current ? (current.version + 1).toString(16).toUpperCase() : "—"}; version{" "}
-          {current?.versionHex ?? "—"} signs its update, which every card checks before it trusts the new key. Cards can take versions up to 7F.
+          {t("rotation.text", { next: current ? (current.version + 1).toString(16).toUpperCase() : "—", current: current?.versionHex ?? "—" })}
         </p>
         <SimpleForm
           action={startRotationAction}
-          ariaLabel="Start a key rotation"
+          ariaLabel={t("rotation.label")}
           idPrefix="rotation"
-          submitLabel="Start a rotation"
-          pendingLabel="Rotating…"
+          submitLabel={t("rotation.title")}
+          pendingLabel={t("rotation.pending")}
           fields={[
-            { kind: "textarea", name: "reason", label: "Reason", hint: "Kept in the audit log." },
+            { kind: "textarea", name: "reason", label: t("rotation.reason"), hint: t("rotation.reasonHint") },
             {
               kind: "select",
               name: "cause",
-              label: "Why",
+              label: t("rotation.cause"),
               options: [
-                { value: "scheduled", label: "Scheduled: the current key signs the update (cards learn it at a desk)" },
-                {
-                  value: "compromised",
-                  label: "The current signing key is compromised: no update is signed with it (cards learn it only at an issuer contact)",
-                },
+                { value: "scheduled", label: t("rotation.scheduled") },
+                { value: "compromised", label: t("rotation.compromised") },
               ],
               defaultValue: "scheduled",
             },
           ]}
         />
       </Panel>
-      <Panel title="Verify a recorded load" className="mt-6">
+      <Panel title={t("verify.title")} className="mt-6">
         <SimpleForm
           action={checkRecordedLoadAction}
-          ariaLabel="Verify a recorded load"
+          ariaLabel={t("verify.title")}
           idPrefix="verify"
-          submitLabel="Verify"
-          pendingLabel="Verifying…"
+          submitLabel={t("verify.submit")}
+          pendingLabel={t("verify.pending")}
           variant="secondary"
-          fields={[{ kind: "text", name: "messageId", label: "Permission message id", placeholder: "RECARD01-METRO01-I0000000001" }]}
+          fields={[{ kind: "text", name: "messageId", label: t("verify.messageId"), placeholder: "RECARD01-METRO01-I0000000001" }]}
         />
       </Panel>
     </>

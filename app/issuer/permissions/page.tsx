@@ -1,18 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Table, Td } from "@/components/ui/table";
-import { formatInstant, formatMoney, maskSurfaceNumber, platformTypeShort } from "@/lib/core/format";
+import { maskSurfaceNumber, minorToMajor } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listPermissions } from "@/lib/server/data/issuer/permission-registry";
 import { FieldErrors } from "@/components/ui/field";
 import { parseSearchParam } from "@/lib/validation/fields";
 
-export const metadata: Metadata = { title: "Loading permissions" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("issuer.permissions"))("title") };
+}
 
 const FilterSchema = z.object({
   status: z.enum(["granted", "refused", "confirmed", "failed"]).optional().catch(undefined),
@@ -40,24 +43,27 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
     { status: f.status, kind: f.kind, providerCompanyId: f.provider, messageId: f.q },
     { skip: (f.page - 1) * PAGE, take: PAGE },
   );
+  const [t, words, common, format] = await Promise.all([
+    getTranslations("issuer.permissions"),
+    getTranslations("issuer.words"),
+    getTranslations("common"),
+    getFormatter(),
+  ]);
   const query = (page: number) =>
     `?${new URLSearchParams({ ...(f.status ? { status: f.status } : {}), ...(f.kind ? { kind: f.kind } : {}), ...(f.provider ? { provider: f.provider } : {}), ...(f.q ? { q: f.q } : {}), page: String(page) })}`;
   return (
     <>
-      <PageHeader
-        title="Loading permissions"
-        description="Every AP loading permission the issuer decided, keyed by its message id (Fig. 17): first loads after checking contract, registration and load file; reloads on reissued cards proven by the reissue link; refusals with their reason. Only a verified card receipt makes a permission confirmed."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <StatGrid>
-        <Stat label="Confirmed" value={byStatus.confirmed ?? 0} hint="receipt verified, on the card" />
-        <Stat label="Granted" value={byStatus.granted ?? 0} hint="waiting for the card's receipt" />
-        <Stat label="Refused" value={byStatus.refused ?? 0} hint="with a reason code" />
-        <Stat label="Failed" value={byStatus.failed ?? 0} hint="the card refused the load" />
+        <Stat label={t("stats.confirmed")} value={format.number(byStatus.confirmed ?? 0)} hint={t("stats.confirmedHint")} />
+        <Stat label={t("stats.granted")} value={format.number(byStatus.granted ?? 0)} hint={t("stats.grantedHint")} />
+        <Stat label={t("stats.refused")} value={format.number(byStatus.refused ?? 0)} hint={t("stats.refusedHint")} />
+        <Stat label={t("stats.failed")} value={format.number(byStatus.failed ?? 0)} hint={t("stats.failedHint")} />
       </StatGrid>
       <Panel className="mt-6">
-        <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter permissions">
+        <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label={t("filterLabel")}>
           <label className="text-sm">
-            <span className="block font-medium text-slate-700">Message id</span>
+            <span className="block font-medium text-slate-700">{t("messageId")}</span>
             <input
               name="q"
               defaultValue={f.q}
@@ -65,44 +71,54 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
               className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300"
               aria-describedby="q-error"
             />
-            <FieldErrors id="q-error" errors={search.error ? [search.error] : undefined} />
+            <FieldErrors id="q-error" errors={search.error ? [common("form.controlCharacters")] : undefined} />
           </label>
           <label className="text-sm">
-            <span className="block font-medium text-slate-700">Status</span>
+            <span className="block font-medium text-slate-700">{t("status")}</span>
             <select name="status" defaultValue={f.status ?? ""} className={SELECT}>
-              <option value="">Any</option>
-              <option value="confirmed">Confirmed</option>
-              <option value="granted">Granted</option>
-              <option value="refused">Refused</option>
-              <option value="failed">Failed</option>
+              <option value="">{words("any")}</option>
+              <option value="confirmed">{t("stats.confirmed")}</option>
+              <option value="granted">{t("stats.granted")}</option>
+              <option value="refused">{t("stats.refused")}</option>
+              <option value="failed">{t("stats.failed")}</option>
             </select>
           </label>
           <label className="text-sm">
-            <span className="block font-medium text-slate-700">Kind</span>
+            <span className="block font-medium text-slate-700">{t("kind")}</span>
             <select name="kind" defaultValue={f.kind ?? ""} className={SELECT}>
-              <option value="">Any</option>
-              <option value="first_load">First load</option>
-              <option value="reload">Reload</option>
+              <option value="">{words("any")}</option>
+              <option value="first_load">{t("kinds.first_load")}</option>
+              <option value="reload">{t("kinds.reload")}</option>
             </select>
           </label>
           <label className="text-sm">
-            <span className="block font-medium text-slate-700">Provider</span>
+            <span className="block font-medium text-slate-700">{t("provider")}</span>
             <select name="provider" defaultValue={f.provider ?? ""} className={SELECT}>
-              <option value="">Any</option>
+              <option value="">{words("any")}</option>
               <option value="METRO01">METRO01</option>
               <option value="HOSHI01">HOSHI01</option>
               <option value="SAKURA01">SAKURA01</option>
             </select>
           </label>
-          <Button type="submit">Filter</Button>
+          <Button type="submit">{t("filter")}</Button>
         </form>
         <p className="mb-2 text-xs text-slate-500" aria-live="polite">
-          {total} permission{total === 1 ? "" : "s"}
+          {t("total", { count: total })}
         </p>
         <Table
-          head={["Message id", "Provider", "Application", "Card", "Kind", "Status", "Decided", "Reason / original", "Charge"]}
-          caption="Loading permissions"
-          empty="No permission matches."
+          head={[
+            t("col.messageId"),
+            t("col.provider"),
+            t("col.application"),
+            t("col.card"),
+            t("col.kind"),
+            t("col.status"),
+            t("col.decided"),
+            t("col.reason"),
+            t("col.charge"),
+          ]}
+          caption={t("title")}
+          empty={t("empty")}
         >
           {rows.map((p) => (
             <tr key={p.id}>
@@ -112,42 +128,49 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
               <Td mono>
                 {p.card ? (
                   <Link className="underline" href={`/issuer/cards/${p.card.id}`}>
-                    {maskSurfaceNumber(p.card.surfaceNumber)} · {platformTypeShort(p.card.platformType)}
+                    {maskSurfaceNumber(p.card.surfaceNumber)} · {words("pfShort", { type: p.card.platformType })}
                   </Link>
                 ) : (
                   "—"
                 )}
               </Td>
-              <Td>{p.kind.replace("_", " ")}</Td>
+              <Td>{p.kind === "first_load" || p.kind === "reload" ? t(`kinds.${p.kind}`) : p.kind}</Td>
               <Td>
                 <StatusBadge status={p.status} />
               </Td>
-              <Td>{formatInstant(p.decidedAt)}</Td>
+              <Td>{format.dateTime(new Date(p.decidedAt), "dateTime")}</Td>
               <Td className="max-w-sm truncate">
                 {p.refusalCode ? (
-                  <span title={p.refusalReason ?? ""}>
-                    <span className="font-mono text-xs">{p.refusalCode}</span>: {p.refusalReason}
+                  <span className="font-mono text-xs" translate="no">
+                    {p.refusalCode}
                   </span>
                 ) : p.originalMessageId ? (
-                  <span className="font-mono text-xs">reload of {p.originalMessageId}</span>
+                  <span className="font-mono text-xs">{t("reloadOf", { messageId: p.originalMessageId })}</span>
                 ) : (
                   "—"
                 )}
               </Td>
-              <Td>{p.charge ? `${formatMoney(p.charge.amountMinor, p.charge.currency)} ${p.charge.kind === "reissue_reload" ? "(reissue)" : ""}` : "—"}</Td>
+              <Td>
+                {p.charge
+                  ? t("charge", {
+                      amount: format.number(minorToMajor(p.charge.amountMinor, p.charge.currency), { style: "currency", currency: p.charge.currency }),
+                      reissue: p.charge.kind === "reissue_reload" ? "yes" : "no",
+                    })
+                  : "—"}
+              </Td>
             </tr>
           ))}
         </Table>
         {total > PAGE && (
-          <nav className="mt-4 flex gap-3 text-sm" aria-label="Pages">
+          <nav className="mt-4 flex gap-3 text-sm" aria-label={t("pages")}>
             {f.page > 1 && (
               <a className="underline" href={query(f.page - 1)}>
-                Previous
+                {t("previous")}
               </a>
             )}
             {f.page * PAGE < total && (
               <a className="underline" href={query(f.page + 1)}>
-                Next
+                {t("next")}
               </a>
             )}
           </nav>

@@ -1,36 +1,41 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import type { FormState } from "@/components/issuer/simple-form";
-import { authorize } from "@/lib/server/auth/session";
+import { issuerRefusal } from "@/lib/server/actions/issuer-refusal";
+import { issuerForm } from "@/lib/server/actions/portal-action";
+import type { IssuerActor } from "@/lib/server/auth/session";
 import { MONTH, setRenewalRunState, startRenewalRun } from "@/lib/server/data/issuer/renewal";
 import { enqueueRenewalRun } from "@/lib/server/exchange/queue";
 
 /** Starts the renewal of the cards expiring in `month` (the month previewed, bound by the page). */
-export async function startRenewalRunAction(month: string, _prev: FormState, _formData: FormData): Promise<FormState> {
-  const auth = await authorize("issuer");
-  if (!auth.ok) return { message: auth.refusal.message };
-  if (typeof month !== "string" || !MONTH.test(month)) return { message: "Choose a month (YYYY-MM)." };
-  const result = await startRenewalRun(auth.actor, month);
-  if (!result.ok) return { message: result.error.message };
-  await enqueueRenewalRun(result.value.runId);
-  redirect(`/issuer/renewals/${result.value.runId}`);
-}
+export const startRenewalRunAction = issuerForm({
+  name: "issuer.start-renewal",
+  run: async ({ actor }, month: string): Promise<FormState> => {
+    if (typeof month !== "string" || !MONTH.test(month)) return { message: await issuerRefusal({ code: "month-invalid" }) };
+    const result = await startRenewalRun(actor, month);
+    if (!result.ok) return { message: await issuerRefusal(result.error, { month }) };
+    await enqueueRenewalRun(result.value.runId);
+    redirect(`/issuer/renewals/${result.value.runId}`);
+  },
+});
 
-async function setState(runId: string, state: "paused" | "running"): Promise<FormState> {
-  const auth = await authorize("issuer");
-  if (!auth.ok) return { message: auth.refusal.message };
-  const result = await setRenewalRunState(auth.actor, runId, state);
-  if (!result.ok) return { message: result.error.message };
+async function setState(actor: IssuerActor, runId: string, state: "paused" | "running"): Promise<FormState> {
+  const result = await setRenewalRunState(actor, runId, state);
+  if (!result.ok) return { message: await issuerRefusal(result.error) };
   if (state === "running") await enqueueRenewalRun(runId);
   revalidatePath(`/issuer/renewals/${runId}`);
-  return { ok: true, message: state === "paused" ? "Paused: the worker stops after the card in hand." : "Resumed." };
+  const t = await getTranslations("issuer.actions");
+  return { ok: true, message: state === "paused" ? t("paused") : t("resumed") };
 }
 
-export async function pauseRenewalRunAction(runId: string, _prev: FormState, _formData: FormData): Promise<FormState> {
-  return setState(runId, "paused");
-}
+export const pauseRenewalRunAction = issuerForm({
+  name: "issuer.pause-renewal",
+  run: async ({ actor }, runId: string): Promise<FormState> => setState(actor, runId, "paused"),
+});
 
-export async function resumeRenewalRunAction(runId: string, _prev: FormState, _formData: FormData): Promise<FormState> {
-  return setState(runId, "running");
-}
+export const resumeRenewalRunAction = issuerForm({
+  name: "issuer.resume-renewal",
+  run: async ({ actor }, runId: string): Promise<FormState> => setState(actor, runId, "running"),
+});

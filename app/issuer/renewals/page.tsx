@@ -1,17 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { SimpleForm } from "@/components/issuer/simple-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
-import { formatInstant, platformTypeShort } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listRenewalRuns, MONTH, previewRenewal } from "@/lib/server/data/issuer/renewal";
 import { startRenewalRunAction } from "./actions";
 
-export const metadata: Metadata = { title: "Renewals" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("issuer.renewals"))("title") };
+}
 
 const FilterSchema = z.object({ month: z.string().regex(MONTH).optional().catch(undefined) });
 
@@ -24,17 +26,15 @@ export default async function RenewalsPage({ searchParams }: { searchParams: Pro
   const actor = await requirePortal("issuer", "/issuer/renewals");
   const { month } = FilterSchema.parse(await searchParams);
   const [runs, preview] = await Promise.all([listRenewalRuns(actor), month ? previewRenewal(actor, month) : null]);
+  const [t, words, format] = await Promise.all([getTranslations("issuer.renewals"), getTranslations("issuer.words"), getFormatter()]);
   return (
     <>
-      <PageHeader
-        title="Renewals"
-        description="Renew the cards expiring in a month, in bulk: each card is reissued with reason renewal (examination, notifications, methods 1/2 as for a lost card); the old card works until the cardholder activates the new one."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="grid gap-6 lg:grid-cols-2">
-        <Panel title="Cards expiring in a month">
-          <form className="flex items-end gap-3" aria-label="Preview a renewal">
+        <Panel title={t("expiring")}>
+          <form className="flex items-end gap-3" aria-label={t("previewLabel")}>
             <label className="text-sm" htmlFor="renewal-month">
-              <span className="block font-medium text-slate-700">Month</span>
+              <span className="block font-medium text-slate-700">{t("month")}</span>
               <input
                 id="renewal-month"
                 type="month"
@@ -44,27 +44,27 @@ export default async function RenewalsPage({ searchParams }: { searchParams: Pro
               />
             </label>
             <Button type="submit" variant="secondary">
-              Preview
+              {t("preview")}
             </Button>
           </form>
           {preview && (
-            <section aria-label="Renewal preview" className="mt-4 space-y-3">
+            <section aria-label={t("previewSection")} className="mt-4 space-y-3">
               <p className="text-sm">
-                <strong data-testid="preview-total">{preview.total}</strong> card{preview.total === 1 ? "" : "s"} expiring in {preview.month} to renew.
+                {t.rich("previewTotal", {
+                  count: preview.total,
+                  month: preview.month,
+                  total: (chunks) => <strong data-testid="preview-total">{chunks}</strong>,
+                })}
               </p>
-              <Table head={["Platform type", "Cards"]} caption="By platform type">
+              <Table head={[t("col.platform"), t("col.cards")]} caption={t("byPlatform")}>
                 {preview.byPlatform.map((p) => (
                   <tr key={p.platformType}>
-                    <Td>{platformTypeShort(p.platformType)}</Td>
+                    <Td>{words("pfShort", { type: p.platformType })}</Td>
                     <Td>{p.cards}</Td>
                   </tr>
                 ))}
               </Table>
-              <Table
-                head={["Provider", "Cards with its applications"]}
-                caption="By provider (notified by push or pull)"
-                empty="No provider has applications on these cards."
-              >
+              <Table head={[t("col.provider"), t("col.providerCards")]} caption={t("byProvider")} empty={t("noProvider")}>
                 {preview.byProvider.map((p) => (
                   <tr key={p.companyId}>
                     <Td>{p.name}</Td>
@@ -76,17 +76,17 @@ export default async function RenewalsPage({ searchParams }: { searchParams: Pro
                 <SimpleForm
                   action={startRenewalRunAction.bind(null, preview.month)}
                   fields={[]}
-                  submitLabel={`Start renewal run (${preview.total} card${preview.total === 1 ? "" : "s"})`}
-                  ariaLabel="Start the renewal run"
+                  submitLabel={t("start", { count: preview.total })}
+                  ariaLabel={t("startLabel")}
                   idPrefix="start-run"
-                  pendingLabel="Starting…"
+                  pendingLabel={t("starting")}
                 />
               )}
             </section>
           )}
         </Panel>
-        <Panel title="Runs">
-          <Table head={["Run", "Month", "Cards", "Status", "Started"]} caption="Renewal runs" empty="No renewal run yet.">
+        <Panel title={t("runs")}>
+          <Table head={[t("col.run"), t("col.month"), t("col.cards"), t("col.status"), t("col.started")]} caption={t("runsCaption")} empty={t("noRun")}>
             {runs.map((r) => (
               <tr key={r.id}>
                 <Td>
@@ -97,9 +97,9 @@ export default async function RenewalsPage({ searchParams }: { searchParams: Pro
                 <Td>{r.month}</Td>
                 <Td>{r.total}</Td>
                 <Td>
-                  <Badge tone={r.status === "finished" ? "good" : r.status === "paused" ? "warn" : "info"}>{r.status}</Badge>
+                  <Badge tone={r.status === "finished" ? "good" : r.status === "paused" ? "warn" : "info"}>{t(`status.${r.status}`)}</Badge>
                 </Td>
-                <Td>{formatInstant(r.startedAt)}</Td>
+                <Td>{format.dateTime(new Date(r.startedAt), "dateTime")}</Td>
               </tr>
             ))}
           </Table>

@@ -36,7 +36,28 @@ export type ExaminationFacts = {
 export const EXAMINATION_CHECKS = ["identity", "reissues-this-year", "card-status", "fraud-flag"] as const;
 export type ExaminationCheckId = (typeof EXAMINATION_CHECKS)[number];
 
-export type ExaminationCheck = { readonly id: ExaminationCheckId; readonly label: string; readonly passed: boolean; readonly detail: string };
+/** Why a check came out as it did, as a code the pages word in the reader's language (`detail` is its English). */
+export type ExaminationNote =
+  | "identity-verified"
+  | "identity-missing"
+  | "identity-not-required"
+  | "reissues-count"
+  | "card-blocked"
+  | "card-active"
+  | "card-replaced"
+  | "fraud-refused"
+  | "fraud-ignored"
+  | "fraud-none";
+
+export type ExaminationCheck = {
+  readonly id: ExaminationCheckId;
+  readonly label: string;
+  readonly passed: boolean;
+  readonly detail: string;
+  /** Absent on examinations stored before it existed. */
+  readonly note?: ExaminationNote;
+  readonly params?: { readonly count: number; readonly max: number };
+};
 
 /** The checklist of steps 502/902 and its verdict. */
 export type Examination = { readonly passed: boolean; readonly checks: readonly ExaminationCheck[] };
@@ -49,17 +70,20 @@ function check(id: ExaminationCheckId, policy: ReissuePolicy, facts: Examination
             id,
             label: "Identity verified",
             passed: facts.identityVerified,
+            note: facts.identityVerified ? "identity-verified" : "identity-missing",
             detail: facts.identityVerified
               ? "The cardholder's identity was verified."
               : "The policy requires a verified identity and this cardholder has none on file.",
           }
-        : { id, label: "Identity verified", passed: true, detail: "Not required by the policy." };
+        : { id, label: "Identity verified", passed: true, note: "identity-not-required", detail: "Not required by the policy." };
     case "reissues-this-year": {
       const passed = facts.reissuesThisYear < policy.maxReissuesPerYear;
       return {
         id,
         label: "Reissues this year",
         passed,
+        note: "reissues-count",
+        params: { count: facts.reissuesThisYear, max: policy.maxReissuesPerYear },
         detail: `${facts.reissuesThisYear} reissue${facts.reissuesThisYear === 1 ? "" : "s"} this year; the policy allows ${policy.maxReissuesPerYear}.`,
       };
     }
@@ -70,7 +94,8 @@ function check(id: ExaminationCheckId, policy: ReissuePolicy, facts: Examination
           ? "Blocked since it was reported; it can be replaced."
           : "Active; it can be replaced."
         : "The card has already been replaced or terminated.";
-      return { id, label: "Card status", passed, detail };
+      const note: ExaminationNote = passed ? (facts.cardStatus === "blocked" ? "card-blocked" : "card-active") : "card-replaced";
+      return { id, label: "Card status", passed, note, detail };
     }
     case "fraud-flag":
       return policy.rejectOnFraudFlag
@@ -78,12 +103,14 @@ function check(id: ExaminationCheckId, policy: ReissuePolicy, facts: Examination
             id,
             label: "No fraud flag",
             passed: !facts.fraudFlag,
+            note: facts.fraudFlag ? "fraud-refused" : "fraud-none",
             detail: facts.fraudFlag ? "The cardholder carries a fraud flag and the policy refuses reissues then." : "No fraud flag on the cardholder.",
           }
         : {
             id,
             label: "No fraud flag",
             passed: true,
+            note: facts.fraudFlag ? "fraud-ignored" : "fraud-none",
             detail: facts.fraudFlag ? "Fraud flag present, but the policy does not refuse on it." : "No fraud flag on the cardholder.",
           };
     default:
@@ -102,7 +129,7 @@ export type ReissueRefusal = {
   readonly code: "already-decided" | "examination-failed" | "reason-required" | "card-terminated" | "already-pending" | WithdrawalRefusalCode;
   readonly message: string;
   /** What the words need besides the code (rendered in the reader's language, not stored). */
-  readonly params?: { readonly windowDays?: number };
+  readonly params?: { readonly windowDays?: number; readonly failed?: readonly ExaminationCheckId[] };
 };
 
 /** Why a lost/stolen report cannot be withdrawn (the card reinstated). */
@@ -190,7 +217,11 @@ export function decideReissue(
       const override = decision.overrideReason?.trim() ?? "";
       if (!examination.passed && override.length < MIN_REASON_LENGTH) {
         const failed = examination.checks.filter((c) => !c.passed).map((c) => c.label.toLowerCase());
-        return err({ code: "examination-failed", message: `The examination failed (${failed.join(", ")}): approve only with an override reason, or reject.` });
+        return err({
+          code: "examination-failed",
+          message: `The examination failed (${failed.join(", ")}): approve only with an override reason, or reject.`,
+          params: { failed: examination.checks.filter((c) => !c.passed).map((c) => c.id) },
+        });
       }
       return ok({ status: "approved", reason: examination.passed ? null : override.slice(0, MAX_REASON_LENGTH), overridden: !examination.passed });
     }

@@ -2,7 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { authorize, type ActorOf, type AuthRefusal, type Role } from "../auth/session";
+import { authorize, getActor, type ActorOf, type AuthRefusal, type Role } from "../auth/session";
 
 /**
  * The one way a server action is written (issue 11): every action of a portal goes through
@@ -58,20 +58,32 @@ export function formEntries(formData: FormData): Record<string, FormDataEntryVal
   return out;
 }
 
-async function refusalMessage(refusal: AuthRefusal, role: Role): Promise<string> {
+/** The roles a portal's actions allow: one portal's role, or several (the company pages shared by issuer and providers). */
+type Roles<R extends Role> = R | readonly R[];
+
+async function authorizeRoles<R extends Role>(roles: Roles<R>): Promise<{ ok: true; actor: ActorOf<R> } | { ok: false; refusal: AuthRefusal }> {
+  if (typeof roles === "string") return authorize(roles as R);
+  const actor = await getActor();
+  if (!actor) return { ok: false, refusal: { status: 401, code: "unauthenticated", message: "Sign in first." } };
+  if (!(roles as readonly Role[]).includes(actor.role)) return { ok: false, refusal: { status: 403, code: "forbidden", message: "forbidden" } };
+  return { ok: true, actor: actor as ActorOf<R> };
+}
+
+async function refusalMessage<R extends Role>(refusal: AuthRefusal, roles: Roles<R>): Promise<string> {
   const t = await getTranslations("common.refusal");
-  return refusal.code === "unauthenticated" ? t("unauthenticated") : t("forbidden", { role });
+  if (refusal.code === "unauthenticated") return t("unauthenticated");
+  return typeof roles === "string" ? t("forbidden", { role: roles }) : t("companies");
 }
 
 /** A form action of `role`'s portal: `(…bound args, previous state, form data) => state`. */
-export function formAction<R extends Role>(role: R) {
+export function formAction<R extends Role>(role: Roles<R>) {
   return function define<S extends Schema | undefined, Args extends unknown[], State extends ActionState>(
     spec: FormSpec<R, S, Args, State>,
   ): (...params: [...Args, State, FormData]) => Promise<State> {
     return async (...params) => {
       const formData = params[params.length - 1] as FormData;
       const args = params.slice(0, -2) as Args;
-      const auth = await authorize(role);
+      const auth = await authorizeRoles(role);
       if (!auth.ok) {
         console.warn(`[action] ${spec.name} refused: ${auth.refusal.code}`);
         return { message: await refusalMessage(auth.refusal, role) } as State;
@@ -89,10 +101,10 @@ export function formAction<R extends Role>(role: R) {
 }
 
 /** A call action of `role`'s portal (the desk's steps, called from client code): checked arguments in, a result or a refusal out. */
-export function callAction<R extends Role>(role: R) {
+export function callAction<R extends Role>(role: Roles<R>) {
   return function define<A extends z.ZodTuple, Out>(spec: CallSpec<R, A, Out>): (...args: z.input<A>) => Promise<Out | Denied> {
     return async (...args) => {
-      const auth = await authorize(role);
+      const auth = await authorizeRoles(role);
       if (!auth.ok) {
         console.warn(`[action] ${spec.name} refused: ${auth.refusal.code}`);
         return { ok: false, message: await refusalMessage(auth.refusal, role) };
@@ -118,3 +130,6 @@ export const cardholderForm = formAction("cardholder");
 export const issuerCall = callAction("issuer");
 export const providerCall = callAction("provider");
 export const cardholderCall = callAction("cardholder");
+/** The message pages shared by the issuer and the providers (app/_actions/messages.ts): either company, never a cardholder. */
+export const companyForm = formAction(["issuer", "provider"] as const);
+export const companyCall = callAction(["issuer", "provider"] as const);

@@ -37,6 +37,13 @@ export async function boundedCount(fromWhere: Prisma.Sql): Promise<ListTotal> {
 }
 
 /** "1,234" or "about 98,000" (estimates rounded to two significant digits: the planner's guess is no finer). */
+/** The number a total shows: exact, or an estimate rounded to two significant digits (worded "about …" by the page). */
+export function shownTotal(total: ListTotal): number {
+  if (!total.isEstimate) return total.count;
+  const magnitude = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(total.count, 1))) - 1);
+  return Math.round(total.count / magnitude) * magnitude;
+}
+
 export function formatTotal(total: ListTotal): string {
   if (!total.isEstimate) return total.count.toLocaleString("en-US");
   const magnitude = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(total.count, 1))) - 1);

@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { ReportForm } from "@/components/cardholder/report-form";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { LinkButton } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/field";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
-import { describePlatformType, formatDate, formatInstant, groupSurfaceNumber } from "@/lib/core/format";
+import { groupSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { getCardDetail } from "@/lib/server/data/issuer/cards";
 import { activateCardAtDeskAction, issuePermanentCardAction, reportOnBehalfAction, terminateChipAction, withdrawOnBehalfAction } from "../actions";
@@ -16,8 +17,17 @@ import { WithdrawReportForm } from "@/components/cardholder/withdraw-form";
 import { SimpleForm } from "@/components/issuer/simple-form";
 import { listIssuerCardKeys } from "@/lib/server/data/issuer/card-keys";
 import { IssuerCardReader } from "./_components/card-reader";
+import { FORMATS } from "@/lib/i18n/formats";
 
-export const metadata: Metadata = { title: "Card" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("issuer.card"))("metaTitle") };
+}
+
+/** Why a card is blocked: the report's reason code in words (older rows may hold other text: shown as stored). */
+function blockedWords(reason: string, words: Awaited<ReturnType<typeof getTranslations<"issuer.words">>>): string {
+  const code = /^(?:Reported )?(lost|stolen|damaged)$/.exec(reason)?.[1] as "lost" | "stolen" | "damaged" | undefined;
+  return code ? words("reported", { reason: words(`reason.${code}`) }) : reason;
+}
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -43,85 +53,90 @@ export default async function CardPage({
   const pending = card.reissueRequests.some((r) => r.status === "pending");
   const [chip, keys] = await Promise.all([chipInHandState(card.id), listIssuerCardKeys(actor)]);
   const currentKey = keys.find((k) => k.state === "current");
+  const [t, words, format] = await Promise.all([getTranslations("issuer.card"), getTranslations("issuer.words"), getFormatter()]);
+  const when = (d: Date | string) => format.dateTime(new Date(d), "dateTime");
+  const platform =
+    card.platformType === 100 || card.platformType === 200 ? words(`platform.${card.platformType}`) : words("platform.other", { type: card.platformType });
+  const kind = (k: string) => (k === "first_load" || k === "reload" ? words(`permissionKind.${k}`) : words("permissionKind.other", { kind: k }));
   return (
     <>
       <PageHeader
-        title={`Card ${groupSurfaceNumber(card.surfaceNumber)}`}
-        description={`${describePlatformType(card.platformType)} · generation ${card.generation}`}
-        actions={<LinkButton href="/issuer/cards">All cards</LinkButton>}
+        title={t("title", { number: groupSurfaceNumber(card.surfaceNumber) })}
+        description={`${platform} · ${words("generation", { generation: card.generation })}`}
+        actions={<LinkButton href="/issuer/cards">{t("allCards")}</LinkButton>}
       />
       {typeof reported === "string" && /^\d+$/.test(reported) && (
         <div className="mb-6">
-          <FormMessage tone="good">
-            Request #{reported} filed{blocked === "1" ? "; the card is blocked" : ""}. It waits in the reissue queue.
-          </FormMessage>
+          <FormMessage tone="good">{t("flash.reported", { requestNo: reported, blocked: blocked === "1" ? "yes" : "no" })}</FormMessage>
         </div>
       )}
       {permanent === "1" && card.previousCard && (
         <div className="mb-6">
-          <FormMessage tone="good">
-            Permanent card made and sent. It waits for the cardholder&apos;s activation; the temporary card ending {card.previousCard.surfaceNumber.slice(-4)}{" "}
-            works until then.
-          </FormMessage>
+          <FormMessage tone="good">{t("flash.permanent", { last4: card.previousCard.surfaceNumber.slice(-4) })}</FormMessage>
         </div>
       )}
       {activated === "1" && card.status === "active" && (
         <div className="mb-6">
           <FormMessage tone="good">
-            Card activated at the desk{card.previousCard ? `; the card ending ${card.previousCard.surfaceNumber.slice(-4)} it replaces no longer works` : ""}.
+            {card.previousCard ? t("flash.activatedReplacing", { last4: card.previousCard.surfaceNumber.slice(-4) }) : t("flash.activated")}
           </FormMessage>
         </div>
       )}
       <div className="grid gap-6 lg:grid-cols-2">
-        <Panel title="Card">
+        <Panel title={t("facts.title")}>
           <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm" data-testid="card-facts">
-            <Fact label="Status">
-              <StatusBadge status={card.status} /> {card.temporary && <span className="text-xs font-medium text-amber-800">temporary card</span>}
+            <Fact label={t("facts.status")}>
+              <StatusBadge status={card.status} /> {card.temporary && <span className="text-xs font-medium text-amber-800">{t("facts.temporary")}</span>}
             </Fact>
-            <Fact label="Card id">
+            <Fact label={t("facts.cardId")}>
               <span className="font-mono" data-testid="card-id">
                 {card.cardId}
               </span>
             </Fact>
-            <Fact label="Cardholder">
-              <Link className="underline" href={`/issuer/cardholders/${card.cardholder.id}`}>
+            <Fact label={t("facts.cardholder")}>
+              <Link className="underline" href={`/issuer/cardholders/${card.cardholder.id}`} translate="no">
                 {card.cardholder.fullName}
               </Link>{" "}
-              <span className="text-xs text-slate-500">{card.cardholder.holderNo}</span> {card.cardholder.fraudFlag && <Badge tone="bad">fraud flag</Badge>}
+              <span className="text-xs text-slate-500">{card.cardholder.holderNo}</span>{" "}
+              {card.cardholder.fraudFlag && <Badge tone="bad">{t("facts.fraudFlag")}</Badge>}
             </Fact>
-            <Fact label="Issued">{formatInstant(card.issuedAt)}</Fact>
-            <Fact label="Valid to">{formatDate(card.expiresAt)}</Fact>
-            <Fact label="Issuer key version">
+            <Fact label={t("facts.issued")}>{when(card.issuedAt)}</Fact>
+            <Fact label={t("facts.validTo")}>{format.dateTime(new Date(card.expiresAt), "date")}</Fact>
+            <Fact label={t("facts.keyVersion")}>
               <span className="font-mono" data-testid="card-issuer-key-version">
                 {card.issuerKeyVersion.toString(16).toUpperCase()}
               </span>{" "}
               {currentKey && currentKey.version !== card.issuerKeyVersion && (
-                <span className="text-xs text-amber-800">
-                  behind the current version {currentKey.versionHex}: learned at its next desk visit or issuer contact
-                </span>
+                <span className="text-xs text-amber-800">{t("facts.keyBehind", { version: currentKey.versionHex })}</span>
               )}
             </Fact>
-            {card.blockedAt && <Fact label="Blocked">{`${formatInstant(card.blockedAt)} — ${card.blockedReason ?? ""}`}</Fact>}
-            {card.terminatedAt && <Fact label="Terminated">{formatInstant(card.terminatedAt)}</Fact>}
+            {card.blockedAt && (
+              <Fact label={t("facts.blocked")}>{`${when(card.blockedAt)} — ${card.blockedReason ? blockedWords(card.blockedReason, words) : ""}`}</Fact>
+            )}
+            {card.terminatedAt && <Fact label={t("facts.terminated")}>{when(card.terminatedAt)}</Fact>}
           </dl>
         </Panel>
-        <Panel title="Reissue lineage (Fig. 13)">
+        <Panel title={t("lineage.title")}>
           <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm" data-testid="lineage">
-            <Fact label="Replaces">
+            <Fact label={t("lineage.replaces")}>
               {card.previousCard ? (
                 <Link className="font-mono underline" href={`/issuer/cards/${card.previousCard.id}`} data-testid="old-card-id">
                   {card.previousCard.cardId}
                 </Link>
               ) : (
-                "— (a first card)"
+                t("lineage.firstCard")
               )}
             </Fact>
             {card.linkAsReissued && (
-              <Fact label="Reissued">
-                {formatInstant(card.linkAsReissued.reissuedAt)} after request #{card.linkAsReissued.request.requestNo} ({card.linkAsReissued.request.reason})
+              <Fact label={t("lineage.reissued")}>
+                {t("lineage.reissuedAfter", {
+                  at: when(card.linkAsReissued.reissuedAt),
+                  requestNo: card.linkAsReissued.request.requestNo,
+                  reason: words(`reason.${card.linkAsReissued.request.reason}`),
+                })}
               </Fact>
             )}
-            <Fact label="Replaced by">
+            <Fact label={t("lineage.replacedBy")}>
               {card.nextCard ? (
                 <Link className="font-mono underline" href={`/issuer/cards/${card.nextCard.id}`} data-testid="new-card-id">
                   {card.nextCard.cardId}
@@ -134,20 +149,28 @@ export default async function CardPage({
         </Panel>
       </div>
 
-      <Panel title="Applications on the card (Fig. 14)" className="mt-6">
+      <Panel title={t("apps.title")} className="mt-6">
         <Table
-          head={["Application", "AID", "Provider", "Loaded", "Message id", "Kind", "Status"]}
-          caption="Applications on the card"
-          empty="Nothing loaded (only verified receipts count)."
+          head={[
+            t("apps.col.application"),
+            t("apps.col.aid"),
+            t("apps.col.provider"),
+            t("apps.col.loaded"),
+            t("apps.col.messageId"),
+            t("apps.col.kind"),
+            t("apps.col.status"),
+          ]}
+          caption={t("apps.caption")}
+          empty={t("apps.empty")}
         >
           {card.applications.map((a) => (
             <tr key={a.id}>
               <Td>{a.application.name}</Td>
               <Td mono>{a.application.aid}</Td>
               <Td>{a.application.provider.name}</Td>
-              <Td>{formatInstant(a.loadedAt)}</Td>
+              <Td>{when(a.loadedAt)}</Td>
               <Td mono>{a.permission.messageId}</Td>
-              <Td>{a.permission.kind.replace("_", " ")}</Td>
+              <Td>{kind(a.permission.kind)}</Td>
               <Td>
                 <StatusBadge status={a.status} />
               </Td>
@@ -156,24 +179,32 @@ export default async function CardPage({
         </Table>
       </Panel>
 
-      <Panel title="Loading permissions (Fig. 17)" className="mt-6">
+      <Panel title={t("permissions.title")} className="mt-6">
         <Table
-          head={["Message id", "Provider", "Application", "Kind", "Status", "Decided", "Reason / original"]}
-          caption="Loading permissions for the card"
-          empty="No permission asked for this card."
+          head={[
+            t("permissions.col.messageId"),
+            t("permissions.col.provider"),
+            t("permissions.col.application"),
+            t("permissions.col.kind"),
+            t("permissions.col.status"),
+            t("permissions.col.decided"),
+            t("permissions.col.reason"),
+          ]}
+          caption={t("permissions.caption")}
+          empty={t("permissions.empty")}
         >
           {card.permissions.map((p) => (
             <tr key={p.id}>
               <Td mono>{p.messageId}</Td>
               <Td>{p.provider.companyId}</Td>
               <Td>{p.application?.name ?? "—"}</Td>
-              <Td>{p.kind.replace("_", " ")}</Td>
+              <Td>{kind(p.kind)}</Td>
               <Td>
                 <StatusBadge status={p.status} />
               </Td>
-              <Td>{formatInstant(p.decidedAt)}</Td>
+              <Td>{when(p.decidedAt)}</Td>
               <Td className="max-w-xs truncate">
-                {p.refusalCode ? `${p.refusalCode}: ${p.refusalReason}` : p.originalMessageId ? `reload of ${p.originalMessageId}` : "—"}
+                {p.refusalCode ? p.refusalCode : p.originalMessageId ? t("permissions.reloadOf", { messageId: p.originalMessageId }) : "—"}
               </Td>
             </tr>
           ))}
@@ -181,18 +212,28 @@ export default async function CardPage({
       </Panel>
 
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
-        <Panel title="Reissue requests">
+        <Panel title={t("requests.title")}>
           {card.reissueRequests.length === 0 ? (
-            <p className="text-sm text-slate-500">None.</p>
+            <p className="text-sm text-slate-500">{t("requests.none")}</p>
           ) : (
             <ul className="divide-y divide-slate-100 text-sm">
               {card.reissueRequests.map((r) => (
                 <li key={r.id} className="py-2">
                   <p className="flex items-center gap-2">
-                    #{r.requestNo} · {r.reason} · <StatusBadge status={r.status} /> <span className="text-xs text-slate-500">{formatInstant(r.createdAt)}</span>
+                    #{r.requestNo} · {words(`reason.${r.reason}`)} · <StatusBadge status={r.status} />{" "}
+                    <span className="text-xs text-slate-500">{when(r.createdAt)}</span>
                   </p>
-                  {r.statement && <p className="text-xs text-slate-600">“{r.statement}”</p>}
-                  {r.rejectionReason && <p className="text-xs text-rose-700">Rejected: {r.rejectionReason}</p>}
+                  {r.statement && (
+                    <p translate="no" className="text-xs text-slate-600">
+                      “{r.statement}”
+                    </p>
+                  )}
+                  {r.rejectionReason && (
+                    <p className="text-xs text-rose-700">
+                      {t("requests.rejected", { reason: "" })}
+                      <span translate="no">{r.rejectionReason}</span>
+                    </p>
+                  )}
                 </li>
               ))}
             </ul>
@@ -200,7 +241,7 @@ export default async function CardPage({
           {pending && (
             <p className="mt-2 text-sm">
               <Link className="underline" href="/issuer/reissues">
-                Decide it in the reissue queue
+                {t("requests.decide")}
               </Link>
             </p>
           )}
@@ -209,7 +250,7 @@ export default async function CardPage({
           card.reissueRequests[0] &&
           (card.reissueRequests[0].status === "pending" || card.reissueRequests[0].status === "rejected") &&
           card.reissueRequests[0].reason !== "damaged" && (
-            <Panel title="Reinstate the card">
+            <Panel title={t("reinstate.title")}>
               <WithdrawReportForm
                 action={withdrawOnBehalfAction.bind(null, card.reissueRequests[0].id)}
                 last4={card.surfaceNumber.slice(-4)}
@@ -219,52 +260,49 @@ export default async function CardPage({
             </Panel>
           )}
         {typeof withdrawn === "string" && /^\d+$/.test(withdrawn) && (
-          <Panel title="Reinstated">
+          <Panel title={t("reinstate.done")}>
             <p className="text-sm text-emerald-800" role="status">
-              Report #{withdrawn} withdrawn: the card is active again and the providers were told (card-unblocked).
+              {t("reinstate.doneText", { requestNo: withdrawn })}
             </p>
           </Panel>
         )}
         {card.status === "issued" && (
-          <Panel title="Activation">
+          <Panel title={t("activation.title")}>
             <p className="mb-3 text-sm text-slate-600">
-              The card waits for the cardholder&apos;s activation (in the portal); nothing is loaded or reloaded on it before
-              {card.previousCard
-                ? card.previousCard.status === "blocked"
-                  ? `. The card ending ${card.previousCard.surfaceNumber.slice(-4)} it replaces stays blocked and is terminated then`
-                  : `. The card ending ${card.previousCard.surfaceNumber.slice(-4)} it replaces works until then`
-                : ""}
-              . When the cardholder is at the desk with this card in hand, activate it here.
+              {t("activation.text", {
+                previous: card.previousCard ? (card.previousCard.status === "blocked" ? "blocked" : "works") : "none",
+                last4: card.previousCard?.surfaceNumber.slice(-4) ?? "",
+              })}
             </p>
             <SimpleForm
               action={activateCardAtDeskAction.bind(null, card.id)}
               fields={[]}
-              submitLabel="Activate at the desk (card present)"
-              ariaLabel="Activate the card at the desk"
+              submitLabel={t("activation.submit")}
+              pendingLabel={t("activation.pending")}
+              ariaLabel={t("activation.label")}
               idPrefix="activate"
               variant="good"
             />
           </Panel>
         )}
         {card.temporary && !card.nextCard && card.status !== "terminated" && (
-          <Panel title="Permanent card">
-            <p className="mb-3 text-sm text-slate-600">
-              Replace this temporary card by a permanent one, by the same methods: providers that reloaded on it are told (platform 100) or ask (platform 200).
-            </p>
+          <Panel title={t("permanent.title")}>
+            <p className="mb-3 text-sm text-slate-600">{t("permanent.text")}</p>
             <SimpleForm
               action={issuePermanentCardAction.bind(null, card.id)}
               fields={[]}
-              submitLabel="Issue the permanent card"
-              ariaLabel="Issue the permanent card"
+              submitLabel={t("permanent.submit")}
+              pendingLabel={t("permanent.pending")}
+              ariaLabel={t("permanent.submit")}
               idPrefix="permanent"
             />
           </Panel>
         )}
-        <Panel title="Report on the cardholder's behalf (steps 401/801)">
+        <Panel title={t("report.title")}>
           {card.status === "terminated" ? (
-            <p className="text-sm text-slate-500">A terminated card cannot be reported.</p>
+            <p className="text-sm text-slate-500">{t("report.terminated")}</p>
           ) : pending ? (
-            <p className="text-sm text-slate-500">A request is already pending for this card.</p>
+            <p className="text-sm text-slate-500">{t("report.pending")}</p>
           ) : (
             <ReportForm action={reportOnBehalfAction.bind(null, card.id)} last4={card.surfaceNumber.slice(-4)} onBehalf />
           )}
@@ -272,22 +310,22 @@ export default async function CardPage({
       </div>
 
       {chip && (
-        <Panel title="Chip handed in" className="mt-6">
+        <Panel title={t("chip.title")} className="mt-6">
           {chip === "terminated" ? (
             <p className="text-sm" data-testid="chip-state">
-              The chip of this card is terminated: it answers 6A81 to every command.
+              {t("chip.terminated")}
             </p>
           ) : (
             <>
               <p className="mb-3 text-sm text-slate-700" data-testid="chip-state">
-                The issuer holds this card (handed in when it was replaced). Terminating its chip at the reader (SET STATUS TERMINATED with a card-bound
-                life-cycle token) makes it refuse every application for good.
+                {t("chip.held")}
               </p>
               <SimpleForm
                 action={terminateChipAction.bind(null, card.id)}
                 fields={[]}
-                submitLabel="Terminate the chip"
-                ariaLabel="Terminate the chip"
+                submitLabel={t("chip.submit")}
+                pendingLabel={t("chip.pending")}
+                ariaLabel={t("chip.submit")}
                 idPrefix="chip"
                 variant="danger"
               />
@@ -298,14 +336,17 @@ export default async function CardPage({
       {card.status !== "terminated" && currentKey && (
         <IssuerCardReader cardUuid={card.id} last4={card.surfaceNumber.slice(-4)} currentVersion={currentKey.version} />
       )}
-      <Panel title="Audit trail" className="mt-6">
-        <Table head={["When", "Who", "What", "Why"]} caption="Audit trail of the card" empty="No decisions recorded.">
+      <Panel title={t("audit.title")} className="mt-6">
+        <p className="mb-2 text-xs text-slate-500">{t("audit.utc")}</p>
+        <Table head={[t("audit.col.when"), t("audit.col.who"), t("audit.col.what"), t("audit.col.why")]} caption={t("audit.caption")} empty={t("audit.empty")}>
           {card.audit.map((a) => (
             <tr key={a.id}>
-              <Td>{formatInstant(a.at)}</Td>
-              <Td>{a.actorLabel}</Td>
-              <Td>{a.action}</Td>
-              <Td className="max-w-md truncate">{a.reason ?? "—"}</Td>
+              <Td>{format.dateTime(new Date(a.at), { ...FORMATS.dateTime.dateTime, timeZone: "UTC" })}</Td>
+              <Td data>{a.actorLabel}</Td>
+              <Td mono>{a.action}</Td>
+              <Td className="max-w-md truncate" data>
+                {a.reason ?? "—"}
+              </Td>
             </tr>
           ))}
         </Table>

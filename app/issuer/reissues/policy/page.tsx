@@ -1,29 +1,27 @@
 import type { Metadata } from "next";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { PolicyForm } from "@/components/issuer/policy-form";
 import { LinkButton } from "@/components/ui/button";
 import { Panel, PageHeader } from "@/components/ui/panel";
-import { formatInstant } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { getPolicy } from "@/lib/server/data/issuer/policy";
 import { updatePolicyAction } from "./actions";
 
-export const metadata: Metadata = { title: "Examination policy" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("issuer.policy"))("title") };
+}
 
 export default async function PolicyPage() {
   const actor = await requirePortal("issuer", "/issuer/reissues/policy");
-  const policy = await getPolicy(actor);
+  const [policy, t, format] = await Promise.all([getPolicy(actor), getTranslations("issuer.policy"), getFormatter()]);
   return (
     <>
-      <PageHeader
-        title="Examination policy"
-        description="The issuer's own operation policy for reissue requests (steps 502/902) and the lifetime of loading permissions. Changes apply to every request examined afterwards and are audited."
-        actions={<LinkButton href="/issuer/reissues">Back to the queue</LinkButton>}
-      />
+      <PageHeader title={t("title")} description={t("description")} actions={<LinkButton href="/issuer/reissues">{t("back")}</LinkButton>} />
       <Panel>
         <PolicyForm policy={policy} action={updatePolicyAction} />
         {policy.updatedAt && (
           <p className="mt-4 text-xs text-slate-500">
-            Last changed {formatInstant(policy.updatedAt)} by {policy.updatedBy ?? "—"}.
+            {t("lastChanged", { at: format.dateTime(new Date(policy.updatedAt), "dateTime"), by: policy.updatedBy ?? "—" })}
           </p>
         )}
       </Panel>

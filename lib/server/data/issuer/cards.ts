@@ -131,6 +131,26 @@ export async function listAuditLog(actor: IssuerActor, options: { beforeId?: big
   return rows.map((r) => ({ ...r, id: r.id.toString(), actorUserId: undefined }));
 }
 
+/**
+ * One page of the audit log in either direction of time (the id is the log's order: append-only, so
+ * ascending ids are ascending times), after the id of the previous page's last row: the page and the
+ * cursor of the next one (null on the last page). The audit page and its CSV export read it.
+ */
+export async function pageOfAuditLog(
+  actor: IssuerActor,
+  options: { after: string | null; take: number; dir: "asc" | "desc" },
+): Promise<{ rows: AuditEntry[]; next: string | null }> {
+  void actor;
+  const after = options.after && /^\d{1,18}$/.test(options.after) ? BigInt(options.after) : null;
+  const rows = await db().auditLog.findMany({
+    where: after === null ? {} : { id: options.dir === "desc" ? { lt: after } : { gt: after } },
+    orderBy: { id: options.dir },
+    take: options.take + 1,
+  });
+  const page = rows.slice(0, options.take).map((r) => ({ ...r, id: r.id.toString(), actorUserId: undefined }));
+  return { rows: page, next: rows.length > options.take ? page.at(-1)!.id : null };
+}
+
 export type CardDetail = NonNullable<Awaited<ReturnType<typeof getCardDetail>>>;
 
 /** One card with its lineage (Fig. 13), what is on it (Fig. 14), its permissions (Fig. 17), requests and audit trail. */

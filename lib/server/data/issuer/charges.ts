@@ -122,6 +122,47 @@ export async function listCharges(actor: IssuerActor, filter: ChargeFilter, take
   return { rows, totals };
 }
 
+/**
+ * One page of charges (keyset, by time or by amount, either way; ties by id) with the cursor of the
+ * next page: the charges list and its CSV export read it. `after` is the last row's sort value and id.
+ */
+export async function pageOfCharges(
+  actor: IssuerActor,
+  filter: ChargeFilter,
+  page: { after: { value: string; id: string } | null; take: number; sort: { key: "charged" | "amount"; dir: "asc" | "desc" } },
+) {
+  void actor;
+  const range = filter.period ? monthRange(filter.period) : null;
+  const { key, dir } = page.sort;
+  const field = key === "charged" ? "chargedAt" : "amountMinor";
+  const cmp = dir === "desc" ? "lt" : "gt";
+  const value = page.after ? (key === "charged" ? new Date(page.after.value) : Number(page.after.value)) : null;
+  const where: Prisma.ProviderChargeWhereInput = {
+    ...(filter.providerId ? { providerId: filter.providerId } : {}),
+    ...(range ? { chargedAt: { gte: range.start, lt: range.end } } : {}),
+    ...(page.after && value !== null ? { AND: [{ OR: [{ [field]: { [cmp]: value } }, { [field]: value, id: { [cmp]: page.after.id } }] }] } : {}),
+  };
+  const rows = await db().providerCharge.findMany({
+    where,
+    orderBy: [{ [field]: dir }, { id: dir }],
+    take: page.take + 1,
+    select: {
+      id: true,
+      kind: true,
+      amountMinor: true,
+      currency: true,
+      chargedAt: true,
+      provider: { select: { companyId: true, name: true } },
+      statement: { select: { period: true, messageId: true } },
+      permission: { select: { messageId: true, application: { select: { aid: true, name: true } }, card: { select: { platformType: true } } } },
+    },
+  });
+  const shown = rows.slice(0, page.take);
+  const last = shown.at(-1);
+  const next = rows.length > page.take && last ? { value: key === "charged" ? last.chargedAt.toISOString() : String(last.amountMinor), id: last.id } : null;
+  return { rows: shown, next };
+}
+
 export type MonthlyTotals = { period: string; normal: number; reissue: number }[];
 
 /** Totals by month and kind for the last `months` months (for the chart), oldest first. */

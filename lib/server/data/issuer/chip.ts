@@ -22,7 +22,7 @@ import { operator } from "./shared";
 const LIFE_CYCLE_TOKEN_MINUTES = 5;
 
 export type ChipTerminated = { messageId: string; surfaceNumber: string; alreadyTerminated: boolean };
-export type ChipRefusal = { code: "not-found" | "not-in-hand" | "card-refused"; message: string };
+export type ChipRefusal = { code: "not-found" | "not-in-hand" | "card-refused"; message: string; params?: { sw: string } };
 
 /**
  * Issue 12: a chip the issuer holds (a damaged card handed in when it was replaced, wallet state
@@ -89,7 +89,11 @@ export async function terminateChipInHand(
       });
       return {
         ok: false as const,
-        error: { code: "card-refused" as const, message: `The chip refused: status word ${formatStatusWord(sw)} (${describeStatusWord(sw)}).` },
+        error: {
+          code: "card-refused" as const,
+          message: `The chip refused: status word ${formatStatusWord(sw)} (${describeStatusWord(sw)}).`,
+          params: { sw: formatStatusWord(sw) },
+        },
       };
     }
     const terminated: CardImage = reader.image();

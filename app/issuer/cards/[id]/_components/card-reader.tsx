@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { ApduTrace, relayHostConversation, SimulatorReader, type TracingReader } from "@/lib/reader";
 import { InsertImageFile } from "@/components/reader/insert-image-file";
@@ -23,6 +24,7 @@ const kvn = (v: number) => v.toString(16).toUpperCase().padStart(2, "0");
  */
 export function IssuerCardReader({ cardUuid, last4, currentVersion }: { cardUuid: string; last4: string; currentVersion: number }) {
   const router = useRouter();
+  const t = useTranslations("issuer.card.reader");
   const simulator = useMemo(() => new SimulatorReader(), []);
   const trace = useMemo(() => new ApduTrace(), []);
   const [reader, setReader] = useState<TracingReader | null>(null);
@@ -46,39 +48,34 @@ export function IssuerCardReader({ cardUuid, last4, currentVersion }: { cardUuid
   };
 
   return (
-    <section aria-label="Issuer contact: the card in a reader" className="mt-6">
-      <Panel title="Issuer contact: the card in a reader">
+    <section aria-label={t("title")} className="mt-6">
+      <Panel title={t("title")}>
         <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)]">
           <div className="space-y-4 text-sm">
             <p className="text-slate-600">
-              With the card ending <span className="font-mono">{last4}</span> in a reader, the issuer&apos;s server opens the card&apos;s secure channel (SCP03,
-              level 33) through this page and brings its issuer keys to version {kvn(currentVersion)} with PUT KEY; a card that met a compromised key comes back
-              this way too. This page carries the commands only: the keys stay on the server.
+              {t.rich("intro", { last4, version: kvn(currentVersion), mono: (chunks) => <span className="font-mono">{chunks}</span> })}
             </p>
             <Button onClick={() => void run()} disabled={!reader || progress !== null}>
-              {progress !== null ? "Updating the card…" : "Update the card's issuer keys"}
+              {progress !== null ? t("updating") : t("update")}
             </Button>
-            {!reader && <p className="text-slate-500">Connect the reader first (and put the card in it).</p>}
+            {!reader && <p className="text-slate-500">{t("connectFirst")}</p>}
             <div aria-live="polite" aria-atomic="true" data-testid="issuer-contact">
-              {progress !== null && (
-                <p role="status">{progress === 0 ? "Talking to the card…" : `The card answered ${progress} command${progress === 1 ? "" : "s"}…`}</p>
-              )}
+              {progress !== null && <p role="status">{progress === 0 ? t("talking") : t("answered", { count: progress })}</p>}
               {outcome &&
                 (outcome.ok ? (
                   <p role="status" className="rounded-lg bg-emerald-50 px-3 py-2 text-emerald-900 ring-1 ring-inset ring-emerald-200">
                     {outcome.from === outcome.to
-                      ? `The card already holds issuer key version ${kvn(outcome.to)}: nothing to change.`
-                      : `The card took issuer key version ${kvn(outcome.to)} (it held ${kvn(outcome.from)}). Recorded for this card.`}
+                      ? t("unchanged", { version: kvn(outcome.to) })
+                      : t("updated", { version: kvn(outcome.to), previous: kvn(outcome.from) })}
                   </p>
                 ) : (
                   <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-rose-800 ring-1 ring-inset ring-rose-200">
-                    Not updated: {outcome.message}
-                    {outcome.sw ? ` (status word ${outcome.sw})` : ""}.
+                    {t("failed", { message: outcome.message, sw: outcome.sw ?? "none" })}
                   </p>
                 ))}
             </div>
           </div>
-          <ReaderPanel trace={trace} simulator={simulator} onReaderChange={setReader} autoConnect title="Card reader">
+          <ReaderPanel trace={trace} simulator={simulator} onReaderChange={setReader} autoConnect>
             <InsertImageFile
               onImage={(image) => {
                 simulator.insertImage(image);
@@ -86,11 +83,11 @@ export function IssuerCardReader({ cardUuid, last4, currentVersion }: { cardUuid
                 setOutcome(null);
                 setInserted(image.surfaceNumber.slice(-4));
               }}
-              hint="The card's image file, for the simulator (a test stand-in for the plastic in a reader)."
+              hint={t("imageHint")}
             />
             {inserted && (
               <p className="mt-2 text-sm text-slate-600" data-testid="issuer-reader-card">
-                Card ending <span className="font-mono">{inserted}</span> in the simulator.
+                {t.rich("inserted", { last4: inserted, mono: (chunks) => <span className="font-mono">{chunks}</span> })}
               </p>
             )}
           </ReaderPanel>
