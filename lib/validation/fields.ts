@@ -89,6 +89,8 @@ export type DateBounds = {
   max: string | "today";
   tooEarly?: string;
   tooLate?: string;
+  /** Not a calendar date (default: "Use a real date in the form YYYY-MM-DD."). */
+  invalid?: string;
   /** The clock, injected for tests. */
   today?: () => Date;
 };
@@ -100,7 +102,7 @@ export function dateField(bounds: DateBounds) {
     const t = s.trim();
     const date = parseCalendarDate(t);
     if (!date) {
-      ctx.addIssue({ code: "custom", message: "Use a real date in the form YYYY-MM-DD." });
+      ctx.addIssue({ code: "custom", message: bounds.invalid ?? "Use a real date in the form YYYY-MM-DD." });
       return z.NEVER;
     }
     const latest = max === "today" ? today().toISOString().slice(0, 10) : max;

@@ -139,6 +139,12 @@ export async function loadWithGrant(transmit: Transmit, grant: DeskGrant): Promi
   return { status: "failed", statusWord: loaded.error.sw ?? 0x6f00, step: loaded.error.step, meaning: loaded.error.meaning };
 }
 
+/** What an applet read, before it is put in words. */
+export type AppletReading =
+  | { readonly kind: "transit"; readonly balance: number; readonly currency: string }
+  | { readonly kind: "loyalty"; readonly points: number }
+  | { readonly kind: "credit"; readonly limit: number; readonly currency: string; readonly holder: string | null };
+
 /** The application answering on the card after a load: what its applet reads. */
 export type WorkingCheck = { readonly aid: string; readonly label: string | null; readonly reading: string };
 
@@ -147,7 +153,7 @@ export async function checkApplicationWorks(
   transmit: Transmit,
   aid: string,
   kind: AppletKind,
-  formatMoney: (minor: number, currency: string) => string,
+  describe: (reading: AppletReading) => string,
 ): Promise<Result<WorkingCheck, ReadFailure>> {
   const selected = await terminal.selectApplication(transmit, aid);
   if (!selected.ok) return selected;
@@ -156,19 +162,19 @@ export async function checkApplicationWorks(
     case "transit": {
       const r = await terminal.readBalance(transmit);
       if (!r.ok) return r;
-      reading = `balance ${formatMoney(r.value.balance, r.value.currency)}`;
+      reading = describe({ kind: "transit", balance: r.value.balance, currency: r.value.currency });
       break;
     }
     case "loyalty": {
       const r = await terminal.readPoints(transmit);
       if (!r.ok) return r;
-      reading = `${r.value} point${r.value === 1 ? "" : "s"}`;
+      reading = describe({ kind: "loyalty", points: r.value });
       break;
     }
     case "credit": {
       const r = await terminal.readCreditInfo(transmit);
       if (!r.ok) return r;
-      reading = `credit limit ${formatMoney(r.value.limit, r.value.currency)}${r.value.holderReference ? `, holder ${r.value.holderReference}` : ""}`;
+      reading = describe({ kind: "credit", limit: r.value.limit, currency: r.value.currency, holder: r.value.holderReference || null });
       break;
     }
     default:
