@@ -48,12 +48,18 @@ test("in Japanese: Metro's desk reads Hana's reissued card and reloads Metro Pas
   await hana.page.getByRole("button", { name: "Report and request a new card" }).click();
   await hana.page.waitForURL(/\/cardholder\?reported=\d+/);
   await issuer.page.goto("/issuer/reissues");
-  await issuer.page
-    .getByRole("article", { name: /from Hana Sato$/ })
-    .getByRole("button", { name: "Approve and reissue" })
-    .click();
+  // Her third reissue this year: the policy allows two, so the issuer approves by override (as 45-two-reissues does for Kenji).
+  const request = issuer.page.getByRole("article", { name: /from Hana Sato$/ });
+  await expect(request).toBeVisible();
+  const override = request.getByRole("button", { name: "Approve by override" });
+  if (await override.isVisible()) {
+    await request.getByLabel("Override reason (the examination failed)").fill("Lost again; the cardholder came to the branch with her identity document.");
+    await override.click();
+  } else {
+    await request.getByRole("button", { name: "Approve and reissue" }).click();
+  }
   const decided = issuer.page.getByRole("status", { name: "Decisions" });
-  await expect(decided).toContainText("Approved. New card ending");
+  await expect(decided).toContainText("Hana Sato: Approved. New card ending");
   const newLast4 = (await decided.textContent())!.match(/Hana Sato: Approved\. New card ending (\d{4})/)![1]!;
   await hana.page.goto("/cardholder");
   await hana.page.getByRole("button", { name: `Activate card ending ${newLast4}` }).click();
