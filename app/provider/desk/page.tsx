@@ -48,7 +48,10 @@ export default async function DeskPage() {
               <Td className="whitespace-normal text-slate-600">
                 {c.refusalCode ? (
                   <span>
-                    {t("refusal", { label: isRefusalCode(c.refusalCode) ? refusalLabel(c.refusalCode, wordsT) : c.refusalCode, step: c.refusalStep ?? "?" })}
+                    {t("refusal", {
+                      label: isRefusalCode(c.refusalCode) ? refusalLabel(c.refusalCode, wordsT) : c.refusalCode,
+                      step: wordsT("stepName", { step: c.refusalStep ?? "?" }),
+                    })}
                   </span>
                 ) : (
                   "—"

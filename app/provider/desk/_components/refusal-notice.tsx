@@ -36,7 +36,8 @@ export function RefusalNotice({ refusal, title, nameOf = (aid) => aid }: { refus
   return (
     <div role="alert" className="rounded-lg bg-rose-50 px-4 py-3 text-sm text-rose-900 ring-1 ring-inset ring-rose-200" data-testid="refusal">
       <p className="font-semibold">
-        {title ?? refusalLabel(refusal.code, words.t)} <span className="font-normal text-rose-700">{words.t("atStep", { step: refusal.step })}</span>
+        {title ?? refusalLabel(refusal.code, words.t)}{" "}
+        <span className="font-normal text-rose-700">{words.t("atStep", { step: words.t("stepName", { step: refusal.step }) })}</span>
       </p>
       <p className="mt-1">{describeRefusal(refusal, { ...words, nameOf })}</p>
     </div>
