@@ -116,10 +116,11 @@ export const activateCardAction = cardholderForm({
 export const endCardLeaseAction = cardholderForm({
   name: "cardholder.end-lease",
   run: async ({ actor }, leaseId: string): Promise<EndLeaseState> => {
+    const words = await getTranslations("provider.lease");
     const id = z.uuid().safeParse(leaseId);
-    if (!id.success) return { message: describeLeaseRefusal({ code: "no-lease" }) };
+    if (!id.success) return { message: describeLeaseRefusal({ code: "no-lease" }, words) };
     const ended = await endLeaseByCardholder(actor, id.data);
-    if (!ended.ok) return { message: describeLeaseRefusal(ended.error) };
+    if (!ended.ok) return { message: describeLeaseRefusal(ended.error, words) };
     revalidatePath("/cardholder");
     return { ended: true };
   },

@@ -1,24 +1,26 @@
 import type { ReactNode } from "react";
+import { getTranslations } from "next-intl/server";
 import { PortalShell } from "@/components/shell/portal-shell";
 import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";
 
 const PROVIDER_NAV = [
-  { href: "/provider", label: "Overview" },
-  { href: "/provider/desk", label: "Desk" },
-  { href: "/provider/reissuance", label: "Reissuance info" },
-  { href: "/provider/customers", label: "Customers" },
-  { href: "/provider/records", label: "Load records" },
-  { href: "/provider/charges", label: "Charges" },
-  { href: "/provider/messages", label: "Messages" },
-  { href: "/provider/settings", label: "Settings" },
-];
+  { href: "/provider", key: "overview" },
+  { href: "/provider/desk", key: "desk" },
+  { href: "/provider/reissuance", key: "reissuance" },
+  { href: "/provider/customers", key: "customers" },
+  { href: "/provider/records", key: "records" },
+  { href: "/provider/charges", key: "charges" },
+  { href: "/provider/messages", key: "messages" },
+  { href: "/provider/settings", key: "settings" },
+] as const;
 
 export default async function ProviderLayout({ children }: { children: ReactNode }) {
   const actor = await requirePortal("provider", "/provider");
+  const t = await getTranslations("provider.nav");
   return (
-    <PortalShell portal="provider" person={actor} company={actor.companyName} nav={PROVIDER_NAV}>
+    <PortalShell portal="provider" person={actor} company={actor.companyName} nav={PROVIDER_NAV.map((n) => ({ href: n.href, label: t(n.key) }))}>
       {children}
     </PortalShell>
   );

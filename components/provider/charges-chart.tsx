@@ -1,3 +1,4 @@
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { formatMoney } from "@/lib/core/format";
 
 export type MonthBar = { month: string; normalMinor: number; reissueMinor: number };
@@ -14,14 +15,19 @@ export function niceMax(value: number): number {
   return 10 * exp;
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const label = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(2, 4)}`;
+/** "2026-11" as a calendar month (UTC midnight of its first day). */
+export const monthDate = (month: string) => new Date(`${month}-01T00:00:00Z`);
 
 /**
  * Charges to users by month, normal loads and reissue reloads stacked (claim 14). Hand-written SVG
  * with a title and description for assistive technology, and the same figures as a table below it.
  */
-export function ChargesChart({ months, currency }: { months: MonthBar[]; currency: string }) {
+export async function ChargesChart({ months, currency }: { months: MonthBar[]; currency: string }) {
+  const t = await getTranslations("provider.charges.chart");
+  const format = await getFormatter();
+  const locale = await getLocale();
+  const money = (minor: number) => formatMoney(minor, currency, locale);
+  const label = (month: string) => format.dateTime(monthDate(month), { year: "2-digit", month: "short", timeZone: "UTC" });
   const max = niceMax(Math.max(0, ...months.map((m) => m.normalMinor + m.reissueMinor)));
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
@@ -37,15 +43,13 @@ export function ChargesChart({ months, currency }: { months: MonthBar[]; currenc
   return (
     <figure className="space-y-3">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="charges-chart-title charges-chart-desc" className="h-auto w-full max-w-4xl">
-        <title id="charges-chart-title">Charges to users by month</title>
-        <desc id="charges-chart-desc">
-          {`Stacked bars for the last ${months.length} months: normal-load fees and reissue fees. Total ${formatMoney(total, currency)}, of which ${formatMoney(reissue, currency)} reissue fees.`}
-        </desc>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(t)} y2={y(t)} stroke="#e2e8f0" strokeWidth={1} />
-            <text x={PAD.left - 8} y={y(t) + 4} textAnchor="end" fontSize={11} fill="#64748b">
-              {formatMoney(Math.round(t), currency)}
+        <title id="charges-chart-title">{t("title")}</title>
+        <desc id="charges-chart-desc">{t("desc", { count: months.length, total: money(total), reissue: money(reissue) })}</desc>
+        {ticks.map((tick) => (
+          <g key={tick}>
+            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(tick)} y2={y(tick)} stroke="#e2e8f0" strokeWidth={1} />
+            <text x={PAD.left - 8} y={y(tick) + 4} textAnchor="end" fontSize={11} fill="#64748b">
+              {money(Math.round(tick))}
             </text>
           </g>
         ))}
@@ -56,10 +60,10 @@ export function ChargesChart({ months, currency }: { months: MonthBar[]; currenc
           return (
             <g key={m.month}>
               <rect x={x} y={normalTop} width={barW} height={y(0) - normalTop} fill="#334155" rx={2}>
-                <title>{`${label(m.month)}: normal ${formatMoney(m.normalMinor, currency)}`}</title>
+                <title>{t("normalBar", { month: label(m.month), amount: money(m.normalMinor) })}</title>
               </rect>
               <rect x={x} y={reissueTop} width={barW} height={normalTop - reissueTop} fill="#10b981" rx={2}>
-                <title>{`${label(m.month)}: reissue ${formatMoney(m.reissueMinor, currency)}`}</title>
+                <title>{t("reissueBar", { month: label(m.month), amount: money(m.reissueMinor) })}</title>
               </rect>
               <text x={x + barW / 2} y={HEIGHT - PAD.bottom + 16} textAnchor="middle" fontSize={11} fill="#475569">
                 {label(m.month)}
@@ -70,10 +74,10 @@ export function ChargesChart({ months, currency }: { months: MonthBar[]; currenc
       </svg>
       <figcaption className="flex gap-4 text-xs text-slate-600">
         <span className="flex items-center gap-1">
-          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-slate-700" /> Normal-load fees
+          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-slate-700" /> {t("normal")}
         </span>
         <span className="flex items-center gap-1">
-          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-emerald-500" /> Reissue fees
+          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-emerald-500" /> {t("reissue")}
         </span>
       </figcaption>
     </figure>

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "../fixtures/test";
+import { mkdirSync } from "node:fs";
+import { expect, test, type Page, type TestInfo } from "../fixtures/test";
 import { recordResponses } from "../fixtures/private-keys";
 import { as, auditView, checkReload, insertImageFile, presentationCode, readCard, takeCard, testCardImage } from "../provider/desk-helpers";
 
@@ -12,6 +13,14 @@ test.describe.configure({ mode: "serial" });
 // so a busy machine needs longer waits for a load's outcome (no timing is asserted).
 test.setTimeout(240_000);
 const LOAD = { timeout: 90_000 };
+
+/** A full-page screenshot in test-results/screenshots/, attached to the report (issue 15; the Japanese ones: 21-desk-ja.spec.ts). */
+async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  mkdirSync("test-results/screenshots", { recursive: true });
+  const path = `test-results/screenshots/${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}
 
 const steps = (desk: Page) => desk.getByRole("list", { name: "Steps of the reload case" });
 
@@ -34,7 +43,7 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
   await takeCard(metro.page, await presentationCode(hana.page));
   const last4 = (await metro.page.getByTestId("visit-card").textContent())!.match(/Card ending (\d{4})/)![1]!;
   // Issue 15: screenshots of the desk before and after reading a reissued card (artifacts of the run).
-  await metro.page.screenshot({ path: test.info().outputPath("desk-before-reading-reissued-card.png"), fullPage: true });
+  await screenshot(metro.page, test.info(), "desk-before-reading-reissued-card-en");
   await readCard(metro.page);
   await expect(metro.page.getByTestId("card-reading")).toContainText("method 1");
 
@@ -48,7 +57,7 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
     "can be reloaded Metro Pass can be reloaded: ¥200 reissue fee instead of ¥500; the old examination is reused.",
   );
   await expect(metro.page.getByRole("switch", { name: "Audit view" })).not.toBeChecked();
-  await metro.page.screenshot({ path: test.info().outputPath("desk-after-reading-reissued-card.png"), fullPage: true });
+  await screenshot(metro.page, test.info(), "desk-after-reading-reissued-card-en");
   // The reload needs no other choice: no form, no flow to pick, straight to the review.
   await guide.getByRole("button", { name: "Reload Metro Pass" }).click();
   await expect(metro.page.getByRole("button", { name: "Confirm and reload Metro Pass" })).toBeVisible();

@@ -11,7 +11,13 @@ import {
   requiredNumber,
   singleLineText,
 } from "./fields";
-import { CreditPolicyFormSchema, FirstLoadFormSchema } from "./provider-desk";
+import { createTranslator } from "use-intl/core";
+import { messagesFor } from "@/lib/i18n/messages";
+import { creditPolicyFormSchema, firstLoadFormSchema } from "./provider-desk";
+
+const v = createTranslator({ locale: "en", messages: messagesFor("en"), namespace: "provider.validation" });
+const CreditPolicyFormSchema = creditPolicyFormSchema(v);
+const FirstLoadFormSchema = firstLoadFormSchema(v);
 
 const errors = (r: { success: boolean; error?: z.ZodError }) => (r.success ? [] : r.error!.issues.map((i) => i.message));
 

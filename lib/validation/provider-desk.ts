@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { birthDateField, optionalDate, optionalNumber, parseCalendarDate, requiredNumber, singleLineText } from "./fields";
+import type { AppMessages } from "@/lib/i18n/messages";
+import { dateField, hasControlCharacters, optionalDate, optionalNumber, parseCalendarDate, requiredNumber, singleLineText } from "./fields";
+
+/**
+ * The words of the provider forms' errors (messages/<locale>/provider.json "validation"): the browser
+ * passes `useTranslations("provider.validation")`, a server action `getTranslations(…)`, so one schema
+ * checks both sides and speaks the reader's language.
+ */
+export type ValidationKey = keyof AppMessages["provider"]["validation"];
+export type ValidationWords = (key: ValidationKey, values?: Record<string, string | number>) => string;
 
 /**
  * What the provider desk's browser may send its server actions. The card's answers (card id,
@@ -18,12 +27,14 @@ export const AidSchema = z
 const Base64UrlSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, "must be base64url");
 
 /** A presentation code as the cardholder reads it aloud: "K7Q2-M9XD" (case and spaces forgiven). */
-export const PresentationCodeSchema = z.object({
-  code: z
-    .string()
-    .transform((s) => s.replace(/\s+/g, "").toUpperCase())
-    .pipe(z.string().regex(/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/, "A presentation code has 8 letters and digits, like K7Q2-M9XD.")),
-});
+export function presentationCodeSchema(v: ValidationWords) {
+  return z.object({
+    code: z
+      .string({ error: v("presentationCode") })
+      .transform((s) => s.replace(/\s+/g, "").toUpperCase())
+      .pipe(z.string().regex(/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/, v("presentationCode"))),
+  });
+}
 
 /** What the desk read from the card (lib/core/workflows/reload-desk.ts CardReading, plus the surface number's last 4). */
 export const CardReadingSchema = z
@@ -62,44 +73,63 @@ export const CardLoadOutcomeSchema = z.discriminatedUnion("status", [
   z.object({ status: z.literal("failed"), statusWord: z.number().int().min(0).max(0xffff), step: z.string().max(120) }),
 ]);
 
-const optionalText = (max: number) =>
-  singleLineText(max)
+/** A one-line text field: control characters refused, trimmed, at most `max` characters, "" → null. */
+const optionalText = (v: ValidationWords, max: number) =>
+  z
+    .string()
+    .refine((s) => !hasControlCharacters(s), v("control"))
+    .pipe(singleLineText(max, v("tooLong", { max })))
     .transform((s) => (s === "" ? null : s))
     .nullable()
     .optional()
     .transform((s) => s ?? null);
 
-const amount = z.number().int("Whole yen only.").min(0, "Cannot be negative.").max(2_000_000_000, "Too large.");
-const optionalAmount = optionalNumber(amount, "Enter an amount in whole yen, or leave it empty.")
-  .optional()
-  .transform((v) => v ?? null);
+const amount = (v: ValidationWords) => z.number().int(v("wholeYen")).min(0, v("negative")).max(2_000_000_000, v("tooLarge"));
+const optionalAmount = (v: ValidationWords) =>
+  optionalNumber(amount(v), v("amountOrEmpty"))
+    .optional()
+    .transform((x) => x ?? null);
+
+/** A birth date: a real date, not before 1900, not in the future. */
+const birthDate = (v: ValidationWords) =>
+  dateField({ min: "1900-01-01", max: "today", invalid: v("date"), tooEarly: v("birthDateEarly"), tooLate: v("birthDateFuture") });
 
 /** The first-load form's length limits: the form's maxLength and the server's checks are these. */
 export const FIRST_LOAD_LIMITS = { customerNo: 20, fullName: 120, email: 254, phone: 40, address: 200 } as const;
 
 /** The first-load form (FormData): the customer, the applications, the examination inputs. Checked in the browser before sending and again by the server action. */
-export const FirstLoadFormSchema = z
-  .object({
-    customerMode: z.enum(["existing", "new"], { error: "Choose an existing or a new customer." }),
-    customerNo: optionalText(FIRST_LOAD_LIMITS.customerNo),
-    fullName: optionalText(FIRST_LOAD_LIMITS.fullName),
-    birthDate: optionalDate(birthDateField()),
-    email: z
-      .union([z.literal(""), z.email("Not an e-mail address.").max(FIRST_LOAD_LIMITS.email, `At most ${FIRST_LOAD_LIMITS.email} characters.`)])
-      .nullable()
-      .optional()
-      .transform((v) => v || null),
-    phone: optionalText(FIRST_LOAD_LIMITS.phone),
-    address: optionalText(FIRST_LOAD_LIMITS.address),
-    applicationAids: z.array(AidSchema).min(1, "Choose at least one application.").max(8),
-    declaredIncome: optionalAmount,
-    existingLimits: optionalAmount,
-  })
-  .superRefine((f, ctx) => {
-    if (f.customerMode === "existing" && !f.customerNo)
-      ctx.addIssue({ code: "custom", message: "Enter the customer number, e.g. MET-00001.", path: ["customerNo"] });
-    if (f.customerMode === "new" && !f.fullName) ctx.addIssue({ code: "custom", message: "Enter the customer's full name.", path: ["fullName"] });
-  });
+export function firstLoadFormSchema(v: ValidationWords) {
+  return z
+    .object({
+      customerMode: z.enum(["existing", "new"], { error: v("customerMode") }),
+      customerNo: optionalText(v, FIRST_LOAD_LIMITS.customerNo),
+      fullName: optionalText(v, FIRST_LOAD_LIMITS.fullName),
+      birthDate: optionalDate(birthDate(v)),
+      email: z
+        .union([z.literal(""), z.email(v("email")).max(FIRST_LOAD_LIMITS.email, v("tooLong", { max: FIRST_LOAD_LIMITS.email }))], { error: v("email") })
+        .nullable()
+        .optional()
+        .transform((x) => x || null),
+      phone: optionalText(v, FIRST_LOAD_LIMITS.phone),
+      address: optionalText(v, FIRST_LOAD_LIMITS.address),
+      applicationAids: z
+        .array(
+          z
+            .string()
+            .trim()
+            .toUpperCase()
+            .regex(/^([0-9A-F]{2}){5,16}$/, v("aid")),
+        )
+        .min(1, v("applications"))
+        .max(8),
+      declaredIncome: optionalAmount(v),
+      existingLimits: optionalAmount(v),
+    })
+    .superRefine((f, ctx) => {
+      if (f.customerMode === "existing" && !f.customerNo) ctx.addIssue({ code: "custom", message: v("customerNo"), path: ["customerNo"] });
+      if (f.customerMode === "new" && !f.fullName) ctx.addIssue({ code: "custom", message: v("fullName"), path: ["fullName"] });
+    });
+}
 
 export type FirstLoadFormFields =
   "customerMode" | "customerNo" | "fullName" | "birthDate" | "email" | "phone" | "address" | "applicationAids" | "declaredIncome" | "existingLimits";
@@ -142,12 +172,14 @@ export function firstLoadTyped(formData: FormData): FirstLoadTyped {
 }
 
 /** The provider's credit policy settings form. */
-export const CreditPolicyFormSchema = z.object({
-  minAnnualIncome: requiredNumber(amount, "Enter an amount."),
-  limitPercentOfIncome: requiredNumber(z.number().int("Whole percent only.").min(0, "0 to 100.").max(100, "0 to 100."), "Enter a percentage."),
-  maxLimit: requiredNumber(amount, "Enter an amount."),
-  requiresInvestigation: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
-});
+export function creditPolicyFormSchema(v: ValidationWords) {
+  return z.object({
+    minAnnualIncome: requiredNumber(amount(v), v("enterAmount")),
+    limitPercentOfIncome: requiredNumber(z.number().int(v("wholePercent")).min(0, v("percentRange")).max(100, v("percentRange")), v("enterPercent")),
+    maxLimit: requiredNumber(amount(v), v("enterAmount")),
+    requiresInvestigation: z.preprocess((x) => x === "on" || x === "true" || x === true, z.boolean()),
+  });
+}
 
 /** Values the desk read from its applications on a platform-100 card (issue 12, the value ledger). */
 export const DeskReadsSchema = z.object({
@@ -164,18 +196,25 @@ export const DeskReadsSchema = z.object({
 });
 
 /** A new version of one application's fees to users (claim 14), effective now or from a later day. */
-export const FeeScheduleFormSchema = z.object({
-  applicationAid: AidSchema,
-  normalFee: requiredNumber(z.number().int("Whole yen only.").min(0, "Cannot be negative.").max(10_000_000, "At most ¥10,000,000."), "Enter the normal fee."),
-  reissueFee: requiredNumber(z.number().int("Whole yen only.").min(0, "Cannot be negative.").max(10_000_000, "At most ¥10,000,000."), "Enter the reissue fee."),
-  /** A calendar day in the provider's time zone, or empty for "now". The data layer checks it against its clock. */
-  effectiveFrom: z.preprocess(
-    (v) => (typeof v === "string" && v.trim() === "" ? null : v),
-    z
-      .string()
+export function feeScheduleFormSchema(v: ValidationWords) {
+  const fee = (missing: ValidationKey) => requiredNumber(z.number().int(v("wholeYen")).min(0, v("negative")).max(10_000_000, v("feeMax")), v(missing));
+  return z.object({
+    applicationAid: z
+      .string({ error: v("aid") })
       .trim()
-      .refine((s) => parseCalendarDate(s) !== null, "Use a real date in the form YYYY-MM-DD.")
-      .nullable(),
-  ),
-});
+      .toUpperCase()
+      .regex(/^([0-9A-F]{2}){5,16}$/, v("aid")),
+    normalFee: fee("normalFee"),
+    reissueFee: fee("reissueFee"),
+    /** A calendar day in the provider's time zone, or empty for "now". The data layer checks it against its clock. */
+    effectiveFrom: z.preprocess(
+      (x) => (typeof x === "string" && x.trim() === "" ? null : x),
+      z
+        .string()
+        .trim()
+        .refine((s) => parseCalendarDate(s) !== null, v("date"))
+        .nullable(),
+    ),
+  });
+}
 export type FeeScheduleFormFields = "applicationAid" | "normalFee" | "reissueFee" | "effectiveFrom";

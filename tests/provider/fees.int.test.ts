@@ -6,9 +6,13 @@ import { currentFee } from "@/lib/server/data/provider/catalog";
 import { listFeeSchedules, scheduleFee, withdrawScheduledFee } from "@/lib/server/data/provider/fees";
 import { startFirstLoad } from "@/lib/server/data/provider/first-load";
 import { recordCardLoad } from "@/lib/server/data/provider/permissions";
-import { FeeScheduleFormSchema } from "@/lib/validation/provider-desk";
+import { createTranslator } from "use-intl/core";
+import { messagesFor } from "@/lib/i18n/messages";
+import { feeScheduleFormSchema } from "@/lib/validation/provider-desk";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, walletImage } from "./helpers";
+
+const FeeScheduleFormSchema = feeScheduleFormSchema(createTranslator({ locale: "en", messages: messagesFor("en"), namespace: "provider.validation" }));
 
 /**
  * A provider's fees to its users (issue 15, claim 14): versions scheduled now or from a later Tokyo

@@ -5,12 +5,15 @@ import { Badge } from "@/components/ui/badge";
 import { PageHeader, Panel } from "@/components/ui/panel";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Table, Td } from "@/components/ui/table";
-import { formatInstant, formatMoney, platformTypeShort } from "@/lib/core/format";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { formatMoney } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { applicationsOf } from "@/lib/server/data/provider/catalog";
 import { getChargesOverview, listChargeStatements } from "@/lib/server/data/provider/charges";
 
-export const metadata: Metadata = { title: "Charges" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("provider.charges"))("title") };
+}
 
 const KINDS = { all: undefined, normal: "normal_load", reissue: "reissue_reload" } as const;
 
@@ -22,48 +25,45 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
   const { currency, totals } = overview;
   const apps = applicationsOf(actor.providerCompanyId);
   const nameOf = (aid: string) => apps.find((a) => a.aid === aid)?.name ?? aid;
+  const t = await getTranslations("provider.charges");
+  const format = await getFormatter();
+  const locale = await getLocale();
+  const money = (minor: number, cur: string) => formatMoney(minor, cur, locale);
+  const when = (at: Date) => format.dateTime(at, "dateTime");
   return (
     <>
-      <PageHeader
-        title="Charges"
-        description="What we charge our users per load (claim 14): the normal fee for a first load, the reissue fee for a reload on a reissued card. Below, what the issuer charges us (claim 13), as its statements arrive."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <StatGrid>
+        <Stat label={t("normalFees")} value={money(totals.normalMinor, currency)} hint={t("firstLoads", { count: totals.normalCount })} testId="total-normal" />
         <Stat
-          label="Normal-load fees"
-          value={formatMoney(totals.normalMinor, currency)}
-          hint={`${totals.normalCount} first load${totals.normalCount === 1 ? "" : "s"}`}
-          testId="total-normal"
-        />
-        <Stat
-          label="Reissue fees"
-          value={formatMoney(totals.reissueMinor, currency)}
-          hint={`${totals.reissueCount} reload${totals.reissueCount === 1 ? "" : "s"} on reissued cards`}
+          label={t("reissueFees")}
+          value={money(totals.reissueMinor, currency)}
+          hint={t("reloads", { count: totals.reissueCount })}
           testId="total-reissue"
         />
-        <Stat label="All charges" value={formatMoney(totals.normalMinor + totals.reissueMinor, currency)} testId="total-all" />
+        <Stat label={t("allCharges")} value={money(totals.normalMinor + totals.reissueMinor, currency)} testId="total-all" />
       </StatGrid>
-      <Panel title="By month" className="mt-6">
+      <Panel title={t("byMonth")} className="mt-6">
         <ChargesChart months={overview.months} currency={currency} />
         <details className="mt-3">
-          <summary className="cursor-pointer text-sm text-slate-600">The figures as a table</summary>
-          <Table caption="Charges by month" head={["Month", "Normal-load fees", "Reissue fees", "Total"]}>
+          <summary className="cursor-pointer text-sm text-slate-600">{t("asTable")}</summary>
+          <Table caption={t("monthCaption")} head={[t("head.month"), t("normalFees"), t("reissueFees"), t("head.total")]}>
             {overview.months.map((m) => (
               <tr key={m.month}>
-                <Td>{m.month}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(m.normalMinor, currency)}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(m.reissueMinor, currency)}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(m.normalMinor + m.reissueMinor, currency)}</Td>
+                <Td>{format.dateTime(new Date(`${m.month}-01T00:00:00Z`), { year: "numeric", month: "long", timeZone: "UTC" })}</Td>
+                <Td className="text-right tabular-nums">{money(m.normalMinor, currency)}</Td>
+                <Td className="text-right tabular-nums">{money(m.reissueMinor, currency)}</Td>
+                <Td className="text-right tabular-nums">{money(m.normalMinor + m.reissueMinor, currency)}</Td>
               </tr>
             ))}
           </Table>
         </details>
       </Panel>
       <Panel
-        title="Charges to users"
+        title={t("toUsers")}
         className="mt-6"
         actions={
-          <nav aria-label="Filter charges" className="flex gap-1 text-sm">
+          <nav aria-label={t("filter")} className="flex gap-1 text-sm">
             {(["all", "normal", "reissue"] as const).map((k) => (
               <Link
                 key={k}
@@ -71,22 +71,29 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
                 aria-current={filter === k ? "page" : undefined}
                 className={`rounded-md px-2.5 py-1 ${filter === k ? "bg-slate-900 text-white" : "text-slate-600 ring-1 ring-slate-200"}`}
               >
-                {k === "all" ? "All" : k === "normal" ? "Normal" : "Reissue"}
+                {t("filterKind", { kind: k })}
               </Link>
             ))}
           </nav>
         }
       >
-        <Table caption="Charges to users" head={["Charged", "Customer", "Application", "Kind", "Amount", "Load"]} empty="No charges.">
+        <Table
+          caption={t("toUsers")}
+          head={[t("head.charged"), t("head.customer"), t("head.application"), t("head.kind"), t("head.amount"), t("head.load")]}
+          empty={t("empty")}
+        >
           {overview.charges.map((c) => (
             <tr key={c.id}>
-              <Td>{formatInstant(c.chargedAt)}</Td>
+              <Td>{when(c.chargedAt)}</Td>
               <Td>
-                {c.customerName} <span className="font-mono text-xs text-slate-500">{c.customerNo}</span>
+                {c.customerName}{" "}
+                <span className="font-mono text-xs text-slate-500" translate="no">
+                  {c.customerNo}
+                </span>
               </Td>
               <Td>{nameOf(c.applicationAid)}</Td>
-              <Td>{c.kind === "reissue_reload" ? <Badge tone="good">reissue</Badge> : <Badge>normal</Badge>}</Td>
-              <Td className="text-right tabular-nums">{formatMoney(c.amountMinor, c.currency)}</Td>
+              <Td>{c.kind === "reissue_reload" ? <Badge tone="good">{t("kindReissue")}</Badge> : <Badge>{t("kindNormal")}</Badge>}</Td>
+              <Td className="text-right tabular-nums">{money(c.amountMinor, c.currency)}</Td>
               <Td mono>
                 <Link className="underline" href={`/provider/records/${c.loadRecordId}`}>
                   {c.messageId}
@@ -96,22 +103,31 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
           ))}
         </Table>
       </Panel>
-      <Panel title="The issuer's statements to us (claim 13)" className="mt-6">
+      <Panel title={t("statements")} className="mt-6">
         <Table
-          caption="Charge statements received"
-          head={["Period", "Platform", "Normal loads", "Reissue reloads", "Total", "Lines", "Message", "Received"]}
-          empty="No statement received yet."
+          caption={t("statementsCaption")}
+          head={[
+            t("head.period"),
+            t("head.platform"),
+            t("head.normalLoads"),
+            t("head.reissueReloads"),
+            t("head.total"),
+            t("head.lines"),
+            t("head.message"),
+            t("head.received"),
+          ]}
+          empty={t("noStatement")}
         >
           {statements.map((s) => (
             <tr key={s.id}>
               <Td>{s.period}</Td>
-              <Td>{platformTypeShort(s.platformType)}</Td>
-              <Td className="text-right tabular-nums">{formatMoney(s.normalTotalMinor, s.currency)}</Td>
-              <Td className="text-right tabular-nums">{formatMoney(s.reissueTotalMinor, s.currency)}</Td>
-              <Td className="text-right tabular-nums">{formatMoney(s.totalMinor, s.currency)}</Td>
+              <Td>{t("platform", { platformType: s.platformType })}</Td>
+              <Td className="text-right tabular-nums">{money(s.normalTotalMinor, s.currency)}</Td>
+              <Td className="text-right tabular-nums">{money(s.reissueTotalMinor, s.currency)}</Td>
+              <Td className="text-right tabular-nums">{money(s.totalMinor, s.currency)}</Td>
               <Td className="text-right tabular-nums">{s.lineCount}</Td>
               <Td mono>{s.messageId}</Td>
-              <Td>{formatInstant(s.receivedAt)}</Td>
+              <Td>{when(s.receivedAt)}</Td>
             </tr>
           ))}
         </Table>

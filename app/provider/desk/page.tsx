@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { StatusBadge } from "@/components/ui/badge";
 import { PageHeader, Panel } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
-import { formatInstant, platformTypeShort } from "@/lib/core/format";
 import { RELOAD_REFUSAL_CODES, type ReloadRefusalCode } from "@/lib/core/workflows/reload";
-import { refusalLabel } from "@/lib/core/workflows/reload-words";
+import { refusalLabel, type WordsT } from "@/lib/core/workflows/reload-words";
 import { requirePortal } from "@/lib/server/auth/session";
 import { listDeskApplications } from "@/lib/server/data/provider/catalog";
 import { getCreditPolicy } from "@/lib/server/data/provider/credit-policy";
@@ -14,34 +14,44 @@ import { Desk } from "./_components/desk";
 
 const isRefusalCode = (code: string): code is ReloadRefusalCode => RELOAD_REFUSAL_CODES.some((c) => c === code);
 
-export const metadata: Metadata = { title: "Desk" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("provider.deskPage"))("title") };
+}
 
 export default async function DeskPage() {
   const actor = await requirePortal("provider", "/provider/desk");
   const [applications, policy, cases] = await Promise.all([listDeskApplications(actor), getCreditPolicy(actor), listReloadCases(actor, 10)]);
+  const t = await getTranslations("provider.deskPage");
+  const words = await getTranslations("provider.words");
+  const wordsT: WordsT = (key, values) => words(key as never, values as never);
+  const format = await getFormatter();
   const nameOf = (aid: string) => applications.find((a) => a.aid === aid)?.name ?? aid;
   return (
     <>
-      <PageHeader
-        title="Desk"
-        description="A customer at the counter with a card: load an application for the first time, or reload the applications of a card that was reissued, reusing the old examination at the reissue fee (methods 1 and 2, chosen by the card's platform type)."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <Desk applications={applications} policy={policy} />
-      <Panel title="Recent reload cases" className="mt-8">
-        <Table caption="Recent reload cases" head={["Started", "Platform", "Card", "Applications", "Outcome", "Refusal"]} empty="No reload case yet.">
+      <Panel title={t("recent")} className="mt-8">
+        <Table
+          caption={t("recent")}
+          head={[t("head.started"), t("head.platform"), t("head.card"), t("head.applications"), t("head.outcome"), t("head.refusal")]}
+          empty={t("empty")}
+        >
           {cases.map((c) => (
             <tr key={c.id}>
-              <Td>{formatInstant(c.startedAt)}</Td>
-              <Td>{c.platformType ? platformTypeShort(c.platformType) : "—"}</Td>
-              <Td mono>{c.cardId ?? "sealed"}</Td>
-              <Td className="whitespace-normal">{c.applicationAids.map(nameOf).join(", ")}</Td>
+              <Td>{format.dateTime(c.startedAt, "dateTime")}</Td>
+              <Td>{c.platformType ? t("platform", { platformType: c.platformType }) : "—"}</Td>
+              <Td mono>{c.cardId ? <span translate="no">{c.cardId}</span> : t("sealed")}</Td>
+              <Td className="whitespace-normal">{c.applicationAids.map(nameOf).join(t("separator"))}</Td>
               <Td>
                 <StatusBadge status={c.outcome} />
               </Td>
               <Td className="whitespace-normal text-slate-600">
                 {c.refusalCode ? (
-                  <span title={c.refusalReason ?? undefined}>
-                    {isRefusalCode(c.refusalCode) ? refusalLabel(c.refusalCode) : c.refusalCode} (step {c.refusalStep})
+                  <span>
+                    {t("refusal", {
+                      label: isRefusalCode(c.refusalCode) ? refusalLabel(c.refusalCode, wordsT) : c.refusalCode,
+                      step: wordsT("stepName", { step: c.refusalStep ?? "?" }),
+                    })}
                   </span>
                 ) : (
                   "—"
@@ -51,15 +61,18 @@ export default async function DeskPage() {
           ))}
         </Table>
         <p className="mt-3 text-xs text-slate-500">
-          Loads and reloads are listed in{" "}
-          <Link className="underline" href="/provider/records">
-            Load records
-          </Link>
-          ; charges in{" "}
-          <Link className="underline" href="/provider/charges">
-            Charges
-          </Link>
-          .
+          {t.rich("seeAlso", {
+            records: (chunks) => (
+              <Link className="underline" href="/provider/records">
+                {chunks}
+              </Link>
+            ),
+            charges: (chunks) => (
+              <Link className="underline" href="/provider/charges">
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       </Panel>
     </>

@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { MessagesPage } from "@/components/messages/messages-page";
 import { requirePortal } from "@/lib/server/auth/session";
 
-export const metadata: Metadata = { title: "Messages" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("provider.nav"))("messages") };
+}
 
 export default async function ProviderMessages({ searchParams }: { searchParams: Promise<{ view?: string }> }) {
   const actor = await requirePortal("provider", "/provider/messages");

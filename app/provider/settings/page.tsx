@@ -3,7 +3,8 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader, Panel } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
-import { formatInstant, formatMoney } from "@/lib/core/format";
+import { getLocale } from "next-intl/server";
+import { formatMoney } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { calendarDateIn } from "@/lib/core/fees";
 import { getCreditPolicy } from "@/lib/server/data/provider/credit-policy";
@@ -12,7 +13,9 @@ import { getDeliveryMode } from "@/lib/server/data/provider/delivery-mode";
 import { FeeChangeForm, WithdrawFeeButton } from "./fee-forms";
 import { PolicyForm } from "./policy-form";
 
-export const metadata: Metadata = { title: "Settings" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("provider.settings"))("title") };
+}
 
 export default async function SettingsPage() {
   const actor = await requirePortal("provider", "/provider/settings");
@@ -24,12 +27,12 @@ export default async function SettingsPage() {
     getTranslations("provider.settings"),
     getFormatter(),
   ]);
+  const locale = await getLocale();
+  const money = (minor: number, currency: string) => formatMoney(minor, currency, locale);
+  const when = (d: Date) => format.dateTime(d, "dateTime");
   return (
     <>
-      <PageHeader
-        title="Settings"
-        description="Our examination policy and the fees we charge users. A reload on a reissued card reuses the examination made under the policy in force then (claim 12)."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <Panel title={t("delivery.title")} className="mb-6">
         <div className="text-sm" data-testid="delivery-mode">
           {delivery ? (
@@ -43,7 +46,11 @@ export default async function SettingsPage() {
                   since: format.dateTime(delivery.effectiveAt, "dateTime"),
                   receivedAt: format.dateTime(delivery.receivedAt, "dateTime"),
                   messageId: delivery.messageId,
-                  code: (chunks) => <span className="font-mono">{chunks}</span>,
+                  code: (chunks) => (
+                    <span className="font-mono" translate="no">
+                      {chunks}
+                    </span>
+                  ),
                 })}
               </p>
             </>
@@ -55,41 +62,54 @@ export default async function SettingsPage() {
       <Panel
         title={
           <span>
-            Credit policy <Badge tone="info">{policy.version}</Badge>
+            {t("policy.title")} <Badge tone="info">{policy.version}</Badge>
           </span>
         }
         className="mb-6"
       >
-        <p className="mb-4 text-xs text-slate-500">Last changed {policy.updatedAt.getTime() > 0 ? formatInstant(policy.updatedAt) : "never"}.</p>
+        <p className="mb-4 text-xs text-slate-500">
+          {policy.updatedAt.getTime() > 0 ? t("policy.lastChanged", { at: when(policy.updatedAt) }) : t("policy.neverChanged")}
+        </p>
         <PolicyForm policy={policy} />
       </Panel>
-      <Panel title="Our fees to users (claim 14)" className="mb-6">
-        <p className="mb-4 text-xs text-slate-500">
-          What the desk charges a cardholder for each load: the normal fee for a first load, the reissue fee for a reload on a reissued card. A load is charged
-          at the fees in force when its receipt is recorded; charges already made keep their amount.
-        </p>
-        <Table caption="Fees to users" head={["Application", "Normal fee", "Reissue fee", "In force since", "Changes to come"]}>
+      <Panel title={t("fees.title")} className="mb-6">
+        <p className="mb-4 text-xs text-slate-500">{t("fees.intro")}</p>
+        <Table
+          caption={t("fees.caption")}
+          head={[t("fees.head.application"), t("fees.head.normalFee"), t("fees.head.reissueFee"), t("fees.head.since"), t("fees.head.upcoming")]}
+        >
           {fees.applications.map((a) => (
             <tr key={a.aid}>
               <Td>
                 <span className="block font-medium">{a.name}</span>
-                <span className="block font-mono text-xs text-slate-500">{a.aid}</span>
+                <span className="block font-mono text-xs text-slate-500" translate="no">
+                  {a.aid}
+                </span>
               </Td>
-              <Td className="text-right tabular-nums">{a.current ? formatMoney(a.current.normalFeeMinor, a.current.currency) : "not set"}</Td>
-              <Td className="text-right tabular-nums">{a.current ? formatMoney(a.current.reissueFeeMinor, a.current.currency) : "not set"}</Td>
-              <Td>{a.current ? formatInstant(a.current.validFrom) : "never"}</Td>
+              <Td className="text-right tabular-nums">{a.current ? money(a.current.normalFeeMinor, a.current.currency) : t("fees.notSet")}</Td>
+              <Td className="text-right tabular-nums">{a.current ? money(a.current.reissueFeeMinor, a.current.currency) : t("fees.notSet")}</Td>
+              <Td>{a.current ? when(a.current.validFrom) : t("fees.never")}</Td>
               <Td>
                 {a.upcoming.length === 0 ? (
-                  <span className="text-slate-500">none</span>
+                  <span className="text-slate-500">{t("fees.none")}</span>
                 ) : (
                   <ul className="space-y-1">
                     {a.upcoming.map((u) => (
                       <li key={u.id} className="flex flex-wrap items-center gap-2">
                         <span>
-                          From {formatInstant(u.validFrom)}: {formatMoney(u.normalFeeMinor, u.currency)} / {formatMoney(u.reissueFeeMinor, u.currency)}
-                          {u.createdBy ? <span className="text-xs text-slate-500"> (by {u.createdBy})</span> : null}
+                          {t("fees.from", {
+                            at: when(u.validFrom),
+                            normal: money(u.normalFeeMinor, u.currency),
+                            reissue: money(u.reissueFeeMinor, u.currency),
+                          })}
+                          {u.createdBy ? (
+                            <span className="text-xs text-slate-500">
+                              {" "}
+                              {t.rich("fees.by", { by: u.createdBy, who: (chunks) => <span translate="no">{chunks}</span> })}
+                            </span>
+                          ) : null}
                         </span>
-                        <WithdrawFeeButton id={u.id} label={`Withdraw the ${a.name} change from ${formatInstant(u.validFrom)}`} />
+                        <WithdrawFeeButton id={u.id} label={t("fees.withdrawLabel", { name: a.name, at: when(u.validFrom) })} />
                       </li>
                     ))}
                   </ul>
@@ -100,16 +120,19 @@ export default async function SettingsPage() {
         </Table>
         {fees.applications.some((a) => a.past.length > 0) && (
           <details className="mt-4 text-sm">
-            <summary className="cursor-pointer text-slate-700">Earlier fees</summary>
-            <Table caption="Earlier fees" head={["Application", "From", "Normal fee", "Reissue fee", "Set by"]}>
+            <summary className="cursor-pointer text-slate-700">{t("fees.earlier")}</summary>
+            <Table
+              caption={t("fees.earlier")}
+              head={[t("fees.head.application"), t("fees.head.from"), t("fees.head.normalFee"), t("fees.head.reissueFee"), t("fees.head.setBy")]}
+            >
               {fees.applications.flatMap((a) =>
                 a.past.map((p) => (
                   <tr key={p.id}>
                     <Td>{a.name}</Td>
-                    <Td>{formatInstant(p.validFrom)}</Td>
-                    <Td className="text-right tabular-nums">{formatMoney(p.normalFeeMinor, p.currency)}</Td>
-                    <Td className="text-right tabular-nums">{formatMoney(p.reissueFeeMinor, p.currency)}</Td>
-                    <Td>{p.createdBy ?? "initial schedule"}</Td>
+                    <Td>{when(p.validFrom)}</Td>
+                    <Td className="text-right tabular-nums">{money(p.normalFeeMinor, p.currency)}</Td>
+                    <Td className="text-right tabular-nums">{money(p.reissueFeeMinor, p.currency)}</Td>
+                    <Td>{p.createdBy ? <span translate="no">{p.createdBy}</span> : t("fees.initial")}</Td>
                   </tr>
                 )),
               )}
@@ -117,7 +140,7 @@ export default async function SettingsPage() {
           </details>
         )}
       </Panel>
-      <Panel title="Change our fees">
+      <Panel title={t("fees.change")}>
         <FeeChangeForm applications={fees.applications.map((a) => ({ aid: a.aid, name: a.name }))} today={calendarDateIn(now, fees.timeZone)} />
       </Panel>
     </>

@@ -14,6 +14,7 @@ import {
   type OldLoadFact,
 } from "./reload-case";
 import { describeCaseStep, describeRefusal } from "./reload-words";
+import { englishWords } from "./reload-words.fixture";
 
 /** The reload case machine without a database: every transition and refusal (707, 710, 1107, hot list, issuer, Fig. 18, lease). */
 
@@ -23,7 +24,7 @@ const CYCLE = "F0524300010002";
 const CREDIT = "F0524300020001";
 const NEW_CARD = "A1B2C3D4E5F60718";
 const OLD_CARD = "0102030405060708";
-const words = { nameOf: (aid: string) => ({ [PASS]: "Metro Pass", [CYCLE]: "Metro Cycle", [CREDIT]: "Hoshi Credit" })[aid] ?? aid };
+const words = { nameOf: (aid: string) => ({ [PASS]: "Metro Pass", [CYCLE]: "Metro Cycle", [CREDIT]: "Hoshi Credit" })[aid] ?? aid, ...englishWords() };
 
 const card100 = { platformType: 100, cardId: NEW_CARD, cardAttributeData: null, surfaceNumberLast4: "6514", isCardLocked: false };
 const card200 = { platformType: 200, cardId: null, cardAttributeData: "A".repeat(120), surfaceNumberLast4: null, isCardLocked: false };

@@ -7,6 +7,7 @@ import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
 import {
   canUseCard,
   checkApplicationWorks,
+  type AppletReading,
   EMPTY_VISIT,
   loadWithGrant,
   previewBytes,
@@ -18,7 +19,8 @@ import {
   type DeskGrant,
 } from "./reload-desk";
 
-const money = (minor: number, currency: string) => `${currency} ${minor}`;
+const money = (r: AppletReading) =>
+  r.kind === "loyalty" ? `${r.points} point${r.points === 1 ? "" : "s"}` : `${r.currency} ${r.kind === "transit" ? r.balance : r.limit}`;
 
 async function grantFor(cardId: string, sequence = 1): Promise<DeskGrant> {
   const permission = loadPermissionFor({ cardId, sequence, kind: "loyalty", loadFile: sampleLoadFile("loyalty", 2048) });

@@ -142,6 +142,12 @@ export async function loadWithGrant(transmit: Transmit, grant: DeskGrant): Promi
   return { status: "failed", statusWord: loaded.error.sw ?? 0x6f00, step: loaded.error.step, meaning: loaded.error.meaning };
 }
 
+/** What an applet read, before it is put in words. */
+export type AppletReading =
+  | { readonly kind: "transit"; readonly balance: number; readonly currency: string }
+  | { readonly kind: "loyalty"; readonly points: number }
+  | { readonly kind: "credit"; readonly limit: number; readonly currency: string; readonly holder: string | null };
+
 /** The application answering on the card after a load: what its applet reads. */
 export type WorkingCheck = { readonly aid: string; readonly label: string | null; readonly reading: string };
 
@@ -150,7 +156,7 @@ export async function checkApplicationWorks(
   transmit: Transmit,
   aid: string,
   kind: AppletKind,
-  formatMoney: (minor: number, currency: string) => string,
+  describe: (reading: AppletReading) => string,
 ): Promise<Result<WorkingCheck, ReadFailure>> {
   const selected = await terminal.selectApplication(transmit, aid);
   if (!selected.ok) return selected;
@@ -159,19 +165,19 @@ export async function checkApplicationWorks(
     case "transit": {
       const r = await terminal.readBalance(transmit);
       if (!r.ok) return r;
-      reading = describeReading({ kind, valueMinor: r.value.balance, currency: r.value.currency, holderReference: null }, formatMoney);
+      reading = describe({ kind: "transit", balance: r.value.balance, currency: r.value.currency });
       break;
     }
     case "loyalty": {
       const r = await terminal.readPoints(transmit);
       if (!r.ok) return r;
-      reading = describeReading({ kind, valueMinor: r.value, currency: null, holderReference: null }, formatMoney);
+      reading = describe({ kind: "loyalty", points: r.value });
       break;
     }
     case "credit": {
       const r = await terminal.readCreditInfo(transmit);
       if (!r.ok) return r;
-      reading = describeReading({ kind, valueMinor: r.value.limit, currency: r.value.currency, holderReference: r.value.holderReference }, formatMoney);
+      reading = describe({ kind: "credit", limit: r.value.limit, currency: r.value.currency, holder: r.value.holderReference || null });
       break;
     }
     default:
@@ -190,6 +196,20 @@ export type ApplicationValue = {
 };
 
 /** The reading as the desk shows it: "balance ¥2,000", "40 points", "credit limit ¥300,000, holder HOSHI-…". */
+/** A value read by the provider's server in the application's own channel, as the desk words readings. */
+export function appletReadingOf(value: ApplicationValue): AppletReading {
+  switch (value.kind) {
+    case "transit":
+      return { kind: "transit", balance: value.valueMinor, currency: value.currency ?? "JPY" };
+    case "loyalty":
+      return { kind: "loyalty", points: value.valueMinor };
+    case "credit":
+      return { kind: "credit", limit: value.valueMinor, currency: value.currency ?? "JPY", holder: value.holderReference || null };
+    default:
+      return assertNever(value.kind, "applet kind");
+  }
+}
+
 export function describeReading(value: ApplicationValue, formatMoney: (minor: number, currency: string) => string): string {
   switch (value.kind) {
     case "transit":

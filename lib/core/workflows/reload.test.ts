@@ -14,8 +14,9 @@ import {
   type OldLoad,
 } from "./reload";
 import { describeRefusal, refusalLabel } from "./reload-words";
+import { englishWords } from "./reload-words.fixture";
 
-const words = { nameOf: (aid: string) => (aid === "F0524300010001" ? "Metro Pass" : aid) };
+const words = { nameOf: (aid: string) => (aid === "F0524300010001" ? "Metro Pass" : aid), ...englishWords() };
 
 const PASS = "F0524300010001";
 const CYCLE = "F0524300010002";
@@ -159,7 +160,7 @@ describe("issuer refusals and charges", () => {
 
   it("every code has a label and words", () => {
     for (const code of RELOAD_REFUSAL_CODES) {
-      expect(refusalLabel(code)).toBeTruthy();
+      expect(refusalLabel(code, words.t)).toBeTruthy();
       expect(describeRefusal({ code, step: "x", params: {}, canContinueAsFirstLoad: false, applicationAid: PASS }, words).length).toBeGreaterThan(10);
     }
   });

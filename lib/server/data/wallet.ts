@@ -1,7 +1,6 @@
 import "server-only";
 import { createHash, randomInt } from "node:crypto";
 import type { CardImage } from "@/lib/core/card";
-import { describeLeaseRefusal } from "@/lib/core/lease-words";
 import type { CardholderActor, ProviderActor } from "../auth/session";
 import { db, type Prisma } from "../db";
 import { acquireLeaseTx, type LeaseRefusal } from "./card-lease";
@@ -16,7 +15,12 @@ import { acquireLeaseTx, type LeaseRefusal } from "./card-lease";
 export const PRESENTATION_MINUTES = 30;
 const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I/L: read aloud at a desk
 
-export type WalletRefusal = { code: "not-found" | "not-in-hand" | "expired" | "already-claimed" | "card-at-desk"; message: string };
+export type WalletRefusal = {
+  code: "not-found" | "not-in-hand" | "expired" | "already-claimed" | "card-at-desk";
+  /** The data layer's English; the pages render the code and params in the reader's language. */
+  message: string;
+  params?: { providerName?: string };
+};
 type WalletResult<T> = { ok: true; value: T } | { ok: false; error: WalletRefusal };
 
 const hashCode = (code: string) => createHash("sha256").update(code.replace(/[\s-]/g, "").toUpperCase()).digest("hex");
@@ -79,7 +83,14 @@ export async function claimPresentation(actor: ProviderActor, code: string, desk
     const lease = await acquireLeaseTx(tx, actor, { walletCardId: presentation.walletCardId, presentationId: presentation.id, deskTab }, now);
     if (!lease.ok) {
       const refusal = lease.error;
-      return { ok: false, error: { code: "card-at-desk", message: cardAtDeskMessage(refusal) } };
+      return {
+        ok: false,
+        error: {
+          code: "card-at-desk",
+          message: cardAtDeskMessage(refusal),
+          params: refusal.code === "card-at-desk" ? { providerName: refusal.params.providerName } : {},
+        },
+      };
     }
     if (!presentation.claimedAt) {
       const claimed = await tx.cardPresentation.updateMany({
@@ -97,7 +108,8 @@ export async function claimPresentation(actor: ProviderActor, code: string, desk
 
 /** "This card is at Metro Transit's desk." — rendered from the lease's code and company name (no stored sentence). */
 function cardAtDeskMessage(refusal: LeaseRefusal): string {
-  return `${describeLeaseRefusal(refusal)} It can be taken here once that desk returns it, or when the cardholder ends that visit.`;
+  const at = refusal.code === "card-at-desk" ? `This card is at ${refusal.params.providerName}'s desk.` : "This card is at another desk.";
+  return `${at} It can be taken here once that desk returns it, or when the cardholder ends that visit.`;
 }
 
 type WalletTx = Pick<Prisma.TransactionClient, "walletCard" | "$executeRaw">;

@@ -1,17 +1,19 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import type { CardAtDesk } from "@/lib/core/workflows/desk-guide";
 import type { ApduTrace } from "@/lib/reader";
 import { Button } from "@/components/ui/button";
 import { CardOps, type CardOp } from "./card-ops";
 import { runApplicationKeys, type ApplicationKeysOutcome, type Transmit } from "./load-runner";
+import { useRunnerWords } from "./use-desk-format";
 
 const kvn = (v: number) => v.toString(16).toUpperCase().padStart(2, "0");
 
 /** The card's refusal in the clerk's words; the status word stays for the audit. */
-function refusalWords(outcome: Extract<ApplicationKeysOutcome, { ok: false }>): string {
-  if (outcome.sw === "6A88") return "it has no keys of its own yet (it was loaded before desks gave applications their keys; a new load gives them)";
+function refusalWords(outcome: Extract<ApplicationKeysOutcome, { ok: false }>, t: ReturnType<typeof useTranslations<"provider.keys">>): string {
+  if (outcome.sw === "6A88") return t("noOwnKeys");
   return outcome.message;
 }
 
@@ -31,6 +33,8 @@ export function ApplicationKeys({
   trace: ApduTrace;
   disabled: boolean;
 }) {
+  const t = useTranslations("provider.keys");
+  const runner = useRunnerWords();
   const [ops, setOps] = useState<CardOp[]>([]);
   const [running, setRunning] = useState<string | null>(null);
   const [result, setResult] = useState<{ aid: string; name: string; outcome: ApplicationKeysOutcome } | null>(null);
@@ -39,16 +43,17 @@ export function ApplicationKeys({
 
   const rotate = async (aid: string, name: string, messageId: string) => {
     const transmit = getTransmit();
-    if (!transmit) return setResult({ aid, name, outcome: { ok: false, message: "Connect the reader first.", sw: null } });
+    if (!transmit) return setResult({ aid, name, outcome: { ok: false, message: t("connectFirst"), sw: null } });
     setRunning(aid);
     setResult(null);
     const outcome = await runApplicationKeys({
+      t: runner.t,
       purpose: "rotate",
       messageId,
       name,
       transmit,
       trace,
-      step: "keys",
+      step: runner.t("stepKeys"),
       onOp: (op) => setOps((list) => [...list.filter((o) => o.id !== op.id), op]),
     });
     setResult({ aid, name, outcome });
@@ -56,16 +61,14 @@ export function ApplicationKeys({
   };
 
   return (
-    <section aria-label="Keys of our applications" className="mb-4 space-y-3 rounded-lg border border-slate-200 p-4 text-sm" data-testid="application-keys">
-      <h3 className="font-semibold text-slate-800">Keys of our applications on this card</h3>
-      <p className="text-slate-600">
-        Each of our applications keeps keys of its own on the card: only our server opens its channel. Rotate them when a key may have leaked, or on schedule.
-      </p>
+    <section aria-label={t("label")} className="mb-4 space-y-3 rounded-lg border border-slate-200 p-4 text-sm" data-testid="application-keys">
+      <h3 className="font-semibold text-slate-800">{t("title")}</h3>
+      <p className="text-slate-600">{t("intro")}</p>
       <ul className="flex flex-wrap gap-2">
         {ours.map((a) => (
           <li key={a.aid}>
             <Button variant="secondary" disabled={disabled || running !== null} onClick={() => void rotate(a.aid, a.name, a.loadOnCard!.messageId)}>
-              {running === a.aid ? `Rotating the keys of ${a.name}…` : `Rotate the keys of ${a.name}`}
+              {running === a.aid ? t("rotating", { name: a.name }) : t("rotate", { name: a.name })}
             </Button>
           </li>
         ))}
@@ -79,12 +82,16 @@ export function ApplicationKeys({
               className="rounded-lg bg-emerald-50 px-3 py-2 text-emerald-900 ring-1 ring-inset ring-emerald-200"
               data-testid="application-keys-result"
             >
-              {result.name}&apos;s own keys are now version {kvn(result.outcome.keyVersion)}; the previous version opens nothing any more.
+              {t("rotated", { name: result.name, version: kvn(result.outcome.keyVersion) })}
             </p>
           ) : (
             <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-rose-800 ring-1 ring-inset ring-rose-200" data-testid="application-keys-result">
-              {result.name}: keys not rotated, {refusalWords(result.outcome)}
-              {result.outcome.sw ? ` (status word ${result.outcome.sw})` : ""}.
+              {t("notRotated", {
+                name: result.name,
+                reason: refusalWords(result.outcome, t),
+                sw: result.outcome.sw ?? "",
+                hasSw: result.outcome.sw ? "yes" : "no",
+              })}
             </p>
           ))}
       </div>

@@ -1,21 +1,24 @@
 "use client";
 
-import { formatMoney } from "@/lib/core/format";
+import { useTranslations } from "next-intl";
 import { guideDesk, reloadableNow, type CardAtDesk, type DeskAction } from "@/lib/core/workflows/desk-guide";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { useDeskFormat } from "./use-desk-format";
+
+type GuideWords = ReturnType<typeof useTranslations<"provider.guide">>;
 
 /** The words of each action's button. */
-function actionLabel(action: DeskAction, card: CardAtDesk): string {
+function actionLabel(action: DeskAction, card: CardAtDesk, t: GuideWords): string {
   switch (action.kind) {
     case "reload": {
       const names = card.applications.filter((a) => action.aids.includes(a.aid)).map((a) => a.name);
-      return `Reload ${names.join(" and ")}`;
+      return t("reloadNamed", { names: names.join(t("and")) });
     }
     case "reload-form":
-      return "Reload on a reissued card";
+      return t("reloadForm");
     case "first-load":
-      return "First load";
+      return t("firstLoad");
   }
 }
 
@@ -25,67 +28,75 @@ function actionLabel(action: DeskAction, card: CardAtDesk): string {
  * others one click away.
  */
 export function CardGuide({ card, onAction, disabled }: { card: CardAtDesk; onAction: (action: DeskAction) => void; disabled: boolean }) {
+  const t = useTranslations("provider.guide");
+  const fmt = useDeskFormat();
   const guidance = guideDesk(card);
   const reloadable = reloadableNow(card);
   const onCard = card.applications.filter((a) => a.isOnCard);
   return (
-    <section aria-label="This card" className="space-y-3 text-sm" data-testid="card-guide">
+    <section aria-label={t("label")} className="space-y-3 text-sm" data-testid="card-guide">
       <p className="text-base font-semibold text-slate-900">
         {card.customer ? (
           <>
-            {card.customer.fullName}&apos;s card <span className="font-normal text-slate-500">(customer {card.customer.customerNo})</span>
+            {t.rich("whose", {
+              name: card.customer.fullName,
+              customerNo: card.customer.customerNo,
+              muted: (chunks) => <span className="font-normal text-slate-500">{chunks}</span>,
+            })}
           </>
         ) : card.platformType === 200 ? (
-          "A card whose holder only the issuer can name"
+          t("holderIssuerOnly")
         ) : (
-          "Not a card of one of our customers, as far as our records go"
+          t("notOurCustomer")
         )}
       </p>
       <ul className="space-y-1.5">
         <li>
           {card.reissue.status === "replaces" ? (
             <>
-              <Badge tone="info">reissued card</Badge>{" "}
-              {card.reissue.oldCardLast4
-                ? `This card replaces …${card.reissue.oldCardLast4}.`
-                : `This card replaces the card with id ${card.reissue.oldCardId}.`}
+              <Badge tone="info">{t("reissued")}</Badge>{" "}
+              {card.reissue.oldCardLast4 ? t("replacesLast4", { last4: card.reissue.oldCardLast4 }) : t("replacesId", { cardId: card.reissue.oldCardId ?? "" })}
             </>
           ) : card.reissue.status === "issuer-only" ? (
-            "Whether this card replaces an old one only the issuer can tell (the card shows no card id): checking a reload asks it."
+            t("issuerOnly")
           ) : (
-            "The reissuance information we received does not name this card: checking a reload asks the issuer before anything is concluded."
+            t("notNamed")
           )}
         </li>
         <li>
-          <span className="text-slate-500">On the card: </span>
+          <span className="text-slate-500">{t("onCard")}</span>
           {card.platformType === 200
-            ? "not listed (a platform-200 card shows its applications only inside the issuer's secure channel)."
+            ? t("onCardNotListed")
             : onCard.length === 0 && card.othersOnCard === 0
-              ? "nothing yet."
-              : [
-                  ...onCard.map((a) => a.name),
-                  ...(card.othersOnCard > 0 ? [`${card.othersOnCard} application${card.othersOnCard === 1 ? "" : "s"} of other providers`] : []),
-                ].join(", ") + "."}
+              ? t("onCardNothing")
+              : t("onCardList", {
+                  list: [...onCard.map((a) => a.name), ...(card.othersOnCard > 0 ? [t("others", { count: card.othersOnCard })] : [])].join(t("separator")),
+                })}
         </li>
         {reloadable.map((a) => (
           <li key={a.aid} data-testid={`can-reload-${a.aid}`}>
-            <Badge tone="good">can be reloaded</Badge> <strong>{a.name}</strong> can be reloaded: {formatMoney(a.fee!.reissueFeeMinor, a.fee!.currency)} reissue
-            fee instead of {formatMoney(a.fee!.normalFeeMinor, a.fee!.currency)}; the old examination is reused.
+            <Badge tone="good">{t("canReload")}</Badge>{" "}
+            {t.rich("reloadable", {
+              name: a.name,
+              reissueFee: fmt.money(a.fee!.reissueFeeMinor, a.fee!.currency),
+              normalFee: fmt.money(a.fee!.normalFeeMinor, a.fee!.currency),
+              strong: (chunks) => <strong>{chunks}</strong>,
+            })}
           </li>
         ))}
       </ul>
       <div className="flex flex-wrap items-center gap-2 pt-1">
         {guidance.next ? (
           <Button onClick={() => onAction(guidance.next!)} disabled={disabled}>
-            {actionLabel(guidance.next, card)}
+            {actionLabel(guidance.next, card, t)}
           </Button>
         ) : (
-          <span className="text-slate-600">Nothing of ours left to load on this card.</span>
+          <span className="text-slate-600">{t("nothingLeft")}</span>
         )}
-        {guidance.others.length > 0 && <span className="text-xs text-slate-500">or</span>}
+        {guidance.others.length > 0 && <span className="text-xs text-slate-500">{t("or")}</span>}
         {guidance.others.map((action) => (
           <Button key={action.kind} variant="secondary" onClick={() => onAction(action)} disabled={disabled}>
-            {actionLabel(action, card)}
+            {actionLabel(action, card, t)}
           </Button>
         ))}
       </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { toHex } from "@/lib/core/bytes";
 import { formatStatusWord } from "@/lib/core/card/status-words";
 import type { ApduTrace, TraceEntry } from "@/lib/reader";
@@ -27,6 +28,7 @@ export async function traced<T>(trace: ApduTrace, work: () => Promise<T>): Promi
 }
 
 function Apdus({ entries }: { entries: readonly TraceEntry[] }) {
+  const t = useTranslations("provider.ops");
   return (
     <ol className="mt-2 space-y-1 font-mono text-[11px] leading-snug text-slate-600">
       {entries.map((e) => (
@@ -35,7 +37,7 @@ function Apdus({ entries }: { entries: readonly TraceEntry[] }) {
           {e.command.length > 24 ? "…" : ""} <span className="text-slate-400">←</span>{" "}
           {e.response ? toHex(e.response.subarray(0, Math.max(0, e.response.length - 2))).slice(0, 32) || "—" : "—"}
           {e.response && e.response.length > 18 ? "…" : ""}{" "}
-          <span className={e.sw === 0x9000 ? "text-emerald-700" : "text-rose-700"}>{e.sw === null ? "no answer" : formatStatusWord(e.sw)}</span>{" "}
+          <span className={e.sw === 0x9000 ? "text-emerald-700" : "text-rose-700"}>{e.sw === null ? t("noAnswer") : formatStatusWord(e.sw)}</span>{" "}
           <span className="font-sans text-slate-500">{e.meaning}</span>
         </li>
       ))}
@@ -45,10 +47,11 @@ function Apdus({ entries }: { entries: readonly TraceEntry[] }) {
 
 /** The card operations of a flow, each with its APDUs (the same exchanges as the reader panel's trace). */
 export function CardOps({ ops, trace }: { ops: readonly CardOp[]; trace: ApduTrace }) {
+  const t = useTranslations("provider.ops");
   const entries = useApduTrace(trace);
   if (ops.length === 0) return null;
   return (
-    <ol className="space-y-3" aria-label="On the card">
+    <ol className="space-y-3" aria-label={t("label")}>
       {ops.map((op) => {
         const slice = op.range ? entries.filter((e) => e.id >= op.range![0] && e.id <= op.range![1]) : [];
         return (
@@ -56,16 +59,12 @@ export function CardOps({ ops, trace }: { ops: readonly CardOp[]; trace: ApduTra
             <div className="flex flex-wrap items-center gap-2 text-sm">
               <Badge tone="neutral">{op.step}</Badge>
               <span className="font-medium text-slate-800">{op.label}</span>
-              <Badge tone={op.outcome === "ok" ? "good" : op.outcome === "refused" ? "bad" : "warn"}>
-                {op.outcome === "ok" ? "done" : op.outcome === "refused" ? "refused" : "running"}
-              </Badge>
+              <Badge tone={op.outcome === "ok" ? "good" : op.outcome === "refused" ? "bad" : "warn"}>{t("outcome", { outcome: op.outcome })}</Badge>
             </div>
             <p className="mt-1 text-sm text-slate-600">{op.detail}</p>
             {slice.length > 0 && (
               <details className="mt-1">
-                <summary className="cursor-pointer text-xs text-slate-500">
-                  {slice.length} APDU{slice.length === 1 ? "" : "s"}
-                </summary>
+                <summary className="cursor-pointer text-xs text-slate-500">{t("apdus", { count: slice.length })}</summary>
                 <Apdus entries={slice} />
               </details>
             )}

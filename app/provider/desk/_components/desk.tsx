@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { CardImage } from "@/lib/core/card";
-import { describePlatformType, formatInstant, formatMoney } from "@/lib/core/format";
+import { useTranslations } from "next-intl";
 import { checkNotOnHotList, dispatchPlatformType, type HotListHit } from "@/lib/core/workflows/reload";
 import {
   canUseCard,
@@ -40,6 +40,7 @@ import { CardOps, traced, type CardOp } from "./card-ops";
 import { FirstLoadFlow } from "./first-load-flow";
 import { RefusalNotice } from "./refusal-notice";
 import { ReloadFlow } from "./reload-flow";
+import { useDeskFormat } from "./use-desk-format";
 
 /** Where a leaving desk sends the card back (keepalive: it survives the page going away). */
 const RETURN_URL = "/api/provider/desk/return";
@@ -64,6 +65,8 @@ function deskTab(): string {
  */
 export function Desk({ applications, policy }: { applications: DeskApplication[]; policy: CreditPolicyView }) {
   const router = useRouter();
+  const t = useTranslations("provider.desk");
+  const fmt = useDeskFormat();
   const simulator = useMemo(() => new SimulatorReader(), []);
   const trace = useMemo(() => new ApduTrace(), []);
   const [reader, setReader] = useState<TracingReader | null>(null);
@@ -120,13 +123,13 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       if (!result.ok || !result.desk.card) return;
       presentCard(result.desk.card, tabId);
       setResuming({ openCase: result.desk.openCase });
-      setReturnNote({ tone: "good", text: `Visit resumed: card ending ${result.desk.card.surfaceNumberLast4} is still at this desk.` });
+      setReturnNote({ tone: "good", text: t("resumed", { last4: result.desk.card.surfaceNumberLast4 }) });
     });
-  }, [presentCard]);
+  }, [presentCard, t]);
 
   const insertImage = useCallback(
     (image: CardImage, source: "file", presentationId: string | null) => {
-      if (presented) return setReadError("Return the presented card first.");
+      if (presented) return setReadError(t("returnPresentedFirst"));
       simulator.insertImage(image);
       trace.clear();
       setReadOps([]);
@@ -136,7 +139,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       setFlowKey((k) => k + 1);
       dispatch({ type: "card-inserted", source, presentationId, last4: image.surfaceNumber.slice(-4) });
     },
-    [simulator, trace, presented],
+    [simulator, trace, presented, t],
   );
 
   // A claimed presentation: this desk holds a lease on the card; the reader relays APDUs to it.
@@ -152,14 +155,14 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
     if (!v.card || v.returnedAt) return;
     if (v.card.source === "reader") {
       dispatch({ type: "card-returned", at: new Date().toISOString() });
-      setReturnNote({ tone: "good", text: "Visit ended: hand the card in the reader back to the customer." });
+      setReturnNote({ tone: "good", text: t("visitEndedReader") });
       return;
     }
     const leaseId = latest.current.leaseId;
     if (v.card.source !== "presented" || !leaseId) {
       simulator.remove();
       dispatch({ type: "card-returned", at: new Date().toISOString() });
-      setReturnNote({ tone: "good", text: "Test card removed from the reader." });
+      setReturnNote({ tone: "good", text: t("testCardRemoved") });
       return;
     }
     const result = await returnCardAction(leaseId);
@@ -169,11 +172,11 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
     dispatch({ type: "card-returned", at });
     setReturnNote(
       result.ok
-        ? { tone: "good", text: `Card ending ${v.card.last4} returned to the cardholder at ${formatInstant(at)}.` }
-        : { tone: "bad", text: `The card could not be returned: ${result.message}` },
+        ? { tone: "good", text: t("returned", { last4: v.card.last4 ?? "", at: fmt.when(at) }) }
+        : { tone: "bad", text: t("notReturned", { reason: result.message }) },
     );
     router.refresh(); // the recent cases below
-  }, [simulator, router]);
+  }, [simulator, router, t, fmt]);
 
   // Leaving the desk for another page of the portal returns a card still here and closes an open case.
   // A reload (F5) or a crash does not: the tab resumes its lease and case, or the lease runs out and
@@ -198,7 +201,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
 
   const readCard = useCallback(async () => {
     const transmit = transmitOf();
-    if (!transmit) return setReadError("Connect the reader first.");
+    if (!transmit) return setReadError(t("connectFirst"));
     setReadError(null);
     setHotListHit(null);
     setCardAtDesk(null);
@@ -206,8 +209,8 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
     const op: CardOp = {
       id: `read-${Date.now()}`,
       step: "1801 · 702/1102",
-      label: "Read the card",
-      detail: "SELECT the security domain, GET DATA DF70 (platform type), then the card id (tag 45) or the card attribute data (tag DF7A), GET STATUS.",
+      label: t("read.label"),
+      detail: t("read.detail"),
       outcome: "running",
       range: null,
     };
@@ -216,21 +219,21 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       const { value: read, range } = await traced(trace, () => readCardForDesk(transmit));
       if (!read.ok) {
         setReadOps([{ ...op, outcome: "refused", range, detail: `${read.error.step}: ${read.error.meaning}` }]);
-        return setReadError(`The card did not answer as expected: ${read.error.meaning}.`);
+        return setReadError(t("read.unexpected", { meaning: read.error.meaning }));
       }
       const r = read.value;
       const what =
         r.platformType === 100
-          ? `card id ${r.cardId}`
+          ? t("read.cardId", { cardId: r.cardId ?? "" })
           : r.platformType === 200
-            ? `card attribute data ${previewBytes(r.cardAttributeData!)}`
-            : "no method for this platform type";
+            ? t("read.attributeData", { preview: previewBytes(r.cardAttributeData!) })
+            : t("read.noMethod");
       setReadOps([
         {
           ...op,
           outcome: "ok",
           range,
-          detail: `Platform type ${r.platformType}; ${what}; ${r.applications.length} application${r.applications.length === 1 ? "" : "s"} on the card${r.isCardLocked ? "; the card is LOCKED" : ""}.`,
+          detail: t("read.done", { platformType: r.platformType, what, count: r.applications.length, locked: r.isCardLocked ? "yes" : "no" }),
         },
       ]);
       setFlowKey((k) => k + 1);
@@ -245,7 +248,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       setHotListHit(listed.ok ? listed.hit : null);
       // The guided desk: whose card, what it replaces, what can be reloaded (our own records only).
       if (listed.ok && !listed.hit && (r.platformType === 100 || r.platformType === 200) && !r.isCardLocked) {
-        const described = await describeCardAction({ platformType: r.platformType, cardId: r.cardId, applications: r.applications });
+        const described = await describeCardAction({ platformType: r.platformType, cardId: r.cardId, applications: [...r.applications] });
         setCardAtDesk(described.ok ? described.card : null);
       }
       // The value ledger: a platform-100 card not on the hot list has its values read and recorded.
@@ -253,24 +256,27 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       if (listed.ok && !listed.hit && r.platformType === 100 && r.cardId && ours.length > 0) {
         const valueOp: CardOp = {
           id: `values-${Date.now()}`,
-          step: "ledger",
-          label: "Read the values",
-          detail: "SELECT each of our applications, READ BALANCE / READ POINTS.",
+          step: t("values.step"),
+          label: t("values.label"),
+          detail: t("values.detail"),
           outcome: "running",
           range: null,
         };
         const { value: values, range: valueRange } = await traced(trace, () => readApplicationValues(transmit, ours));
         const recorded = values.length ? await recordDeskReadsAction({ cardId: r.cardId, values }) : null;
         const words = values
-          .map((v) => `${ours.find((a) => a.aid === v.aid)?.name ?? v.aid} ${v.unit === "PTS" ? `${v.valueMinor} points` : formatMoney(v.valueMinor, v.unit)}`)
-          .join(", ");
+          .map(
+            (v) =>
+              `${ours.find((a) => a.aid === v.aid)?.name ?? v.aid} ${v.unit === "PTS" ? t("values.points", { points: v.valueMinor }) : fmt.money(v.valueMinor, v.unit)}`,
+          )
+          .join(t("listSeparator"));
         setReadOps((ops) => [
           ...ops,
           {
             ...valueOp,
             outcome: recorded && !recorded.ok ? "refused" : "ok",
             range: valueRange,
-            detail: values.length ? `${words}: ${recorded?.ok ? "recorded in the value ledger" : "not recorded"}.` : "No value to read.",
+            detail: values.length ? t("values.done", { words, recorded: recorded?.ok ? "yes" : "no" }) : t("values.none"),
           },
         ]);
       }
@@ -280,9 +286,9 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       dispatch({ type: "card-read", reading: r });
     } catch (e) {
       setReadOps([{ ...op, outcome: "refused", detail: (e as Error).message }]);
-      setReadError(`The reader failed: ${(e as Error).message}`);
+      setReadError(t("read.readerFailed", { reason: (e as Error).message }));
     }
-  }, [transmitOf, trace, applications]);
+  }, [transmitOf, trace, applications, t, fmt]);
 
   // After F5: once the relay is connected, read the card again and pick the open case up where it was.
   const resumeStarted = useRef<object | null>(null);
@@ -320,25 +326,25 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
         <div className="flex items-center justify-end gap-2 text-sm text-slate-600">
           <label className="flex cursor-pointer items-center gap-2">
             <input type="checkbox" role="switch" aria-checked={audit} checked={audit} onChange={(e) => setAudit(e.target.checked)} />
-            Audit view
+            {t("auditView")}
           </label>
-          <span className="text-xs text-slate-500">{audit ? "every step with its patent number and the messages exchanged" : "clerk view"}</span>
+          <span className="text-xs text-slate-500">{audit ? t("auditViewHint") : t("clerkView")}</span>
         </div>
-        <Panel title="1. The customer's card">
+        <Panel title={t("panels.card")}>
           <div className="grid gap-5 md:grid-cols-2">
-            <form action={claimAction} aria-label="Take a presented card" className="space-y-2">
+            <form action={claimAction} aria-label={t("claim.form")} className="space-y-2">
               <input type="hidden" name="tab" value={tab ?? ""} />
               <TextField
-                label="Presentation code"
+                label={t("claim.code")}
                 name="code"
                 placeholder="K7Q2-M9XD"
                 autoComplete="off"
                 errors={claim.fieldErrors?.code}
-                hint="The cardholder shows it in My cards → Present at a desk."
+                hint={t("claim.hint")}
               />
               {/* Enabled once this tab's id is known and any visit it still holds is resumed (a take before that would be refused). */}
               <Button type="submit" disabled={claiming || tab === null}>
-                {claiming ? "Taking the card…" : "Take the card"}
+                {claiming ? t("claim.taking") : t("claim.take")}
               </Button>
               {claim.message && <FormMessage tone="bad">{claim.message}</FormMessage>}
             </form>
@@ -347,30 +353,30 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
           <div className="mt-4 flex flex-wrap items-center gap-3 text-sm" data-testid="visit-card">
             {visit.card ? (
               <>
-                <Badge tone={visit.returnedAt ? "neutral" : "good"}>{visit.returnedAt ? "returned" : "at the desk"}</Badge>
+                <Badge tone={visit.returnedAt ? "neutral" : "good"}>{visit.returnedAt ? t("visit.returned") : t("visit.atDesk")}</Badge>
                 <span>
-                  {visit.card.last4 ? (
-                    <>
-                      Card ending <span className="font-mono">{visit.card.last4}</span>{" "}
-                    </>
-                  ) : (
-                    "A card "
-                  )}
-                  {visit.card.source === "presented" ? "presented by the cardholder" : visit.card.source === "file" ? "from an image file" : "in the reader"}
+                  {t.rich("visit.card", {
+                    last4: visit.card.last4 ?? "",
+                    hasLast4: visit.card.last4 ? "yes" : "no",
+                    source: visit.card.source,
+                    num: (chunks) => (
+                      <span className="font-mono" translate="no">
+                        {chunks}
+                      </span>
+                    ),
+                  })}
                 </span>
                 {!visit.returnedAt && (
                   <Button variant="secondary" onClick={() => void returnCard()}>
-                    {visit.card.source === "presented" ? "Return the card now" : visit.card.source === "file" ? "Remove the card" : "End the visit"}
+                    {t("visit.end", { source: visit.card.source })}
                   </Button>
                 )}
               </>
             ) : (
-              <span className="text-slate-500">No card at the desk. Take a presented card, insert a card image file, or use a real reader.</span>
+              <span className="text-slate-500">{t("visit.none")}</span>
             )}
           </div>
-          {visit.card && !visit.returnedAt && visit.card.source === "presented" && (
-            <p className="mt-2 text-xs text-slate-500">The card goes back to the cardholder automatically at the end of the flow, or if you leave this page.</p>
-          )}
+          {visit.card && !visit.returnedAt && visit.card.source === "presented" && <p className="mt-2 text-xs text-slate-500">{t("visit.autoReturn")}</p>}
           {returnNote && (
             <p
               role="status"
@@ -383,34 +389,36 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
         </Panel>
 
         <Panel
-          title="2. Read the card"
+          title={t("panels.read")}
           actions={
             <Button onClick={() => void readCard()} disabled={!usable || !active}>
-              Read the card
+              {t("read.button")}
             </Button>
           }
         >
-          {!active && <p className="mb-3 text-sm text-slate-500">Connect the reader on the right first.</p>}
+          {!active && <p className="mb-3 text-sm text-slate-500">{t("read.connectRight")}</p>}
           {readError && <FormMessage tone="bad">{readError}</FormMessage>}
           <CardOps ops={readOps} trace={trace} />
           {reading && (
             <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[11rem_1fr]" data-testid="card-reading">
-              <dt className="text-slate-500">Platform type</dt>
+              <dt className="text-slate-500">{t("reading.platformType")}</dt>
               <dd>
-                {describePlatformType(reading.platformType)}
-                {dispatched?.ok && <Badge tone="info">method {dispatched.value}</Badge>}
+                {t("reading.platform", { platformType: reading.platformType })}
+                {dispatched?.ok && <Badge tone="info">{t("method", { method: dispatched.value })}</Badge>}
               </dd>
-              <dt className="text-slate-500">{reading.platformType === 200 ? "Card attribute data" : "Card id"}</dt>
-              <dd className="font-mono text-xs">{reading.cardId ?? (reading.cardAttributeData ? previewBytes(reading.cardAttributeData) : "—")}</dd>
-              <dt className="text-slate-500">Life cycle</dt>
-              <dd>{reading.isCardLocked ? <Badge tone="bad">locked by the issuer</Badge> : <Badge tone="good">in use</Badge>}</dd>
-              <dt className="text-slate-500">Applications on the card</dt>
+              <dt className="text-slate-500">{reading.platformType === 200 ? t("reading.attributeData") : t("reading.cardId")}</dt>
+              <dd className="font-mono text-xs" translate="no">
+                {reading.cardId ?? (reading.cardAttributeData ? previewBytes(reading.cardAttributeData) : "—")}
+              </dd>
+              <dt className="text-slate-500">{t("reading.lifeCycle")}</dt>
+              <dd>{reading.isCardLocked ? <Badge tone="bad">{t("reading.locked")}</Badge> : <Badge tone="good">{t("reading.inUse")}</Badge>}</dd>
+              <dt className="text-slate-500">{t("reading.applications")}</dt>
               <dd>
                 {reading.applications.length
-                  ? reading.applications.map(nameOf).join(", ")
+                  ? reading.applications.map(nameOf).join(t("listSeparator"))
                   : reading.platformType === 200
-                    ? "not listed: a platform-200 card shows them only inside the issuer's secure channel"
-                    : "none"}
+                    ? t("reading.notListed")
+                    : t("reading.none")}
               </dd>
             </dl>
           )}
@@ -427,7 +435,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
         </Panel>
 
         {reading && dispatched?.ok && !(hotList && !hotList.ok) && (
-          <Panel title="3. This card and what to do">
+          <Panel title={t("panels.guide")}>
             {cardAtDesk ? (
               <div className="mb-4 rounded-lg border border-slate-200 bg-slate-50 p-4">
                 <CardGuide card={cardAtDesk} onAction={act} disabled={flowDisabled} />
@@ -437,14 +445,14 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
               <ApplicationKeys key={flowKey} card={cardAtDesk} getTransmit={transmitOf} trace={trace} disabled={!usable} />
             )}
             {cardAtDesk ? null : (
-              <div className="mb-4 flex flex-wrap gap-2" role="group" aria-label="Flow">
+              <div className="mb-4 flex flex-wrap gap-2" role="group" aria-label={t("flow.label")}>
                 <Button
                   variant={visit.flow === "reload" ? "primary" : "secondary"}
                   onClick={() => dispatch({ type: "flow-chosen", flow: "reload" })}
                   disabled={!canUseCard(visit) && visit.card !== null}
                   aria-pressed={visit.flow === "reload"}
                 >
-                  Reload on a reissued card
+                  {t("flow.reload")}
                 </Button>
                 <Button
                   variant={visit.flow === "first-load" ? "primary" : "secondary"}
@@ -452,7 +460,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
                   disabled={!canUseCard(visit) && visit.card !== null}
                   aria-pressed={visit.flow === "first-load"}
                 >
-                  First load
+                  {t("flow.firstLoad")}
                 </Button>
               </div>
             )}
@@ -491,17 +499,13 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
                 onVisitEnd={returnCard}
               />
             )}
-            {visit.flow === "none" && !cardAtDesk && (
-              <p className="text-sm text-slate-500">
-                Choose the flow: a reload reuses the old card&apos;s examination at the reissue fee; a first load examines anew at the normal fee.
-              </p>
-            )}
+            {visit.flow === "none" && !cardAtDesk && <p className="text-sm text-slate-500">{t("flow.choose")}</p>}
           </Panel>
         )}
       </div>
 
       <div className="xl:sticky xl:top-4 xl:self-start">
-        <ReaderPanel trace={trace} simulator={simulator} presented={presented?.reader ?? null} onReaderChange={setReader} autoConnect title="Card reader" />
+        <ReaderPanel trace={trace} simulator={simulator} presented={presented?.reader ?? null} onReaderChange={setReader} autoConnect title={t("reader")} />
       </div>
     </div>
   );

@@ -1,8 +1,7 @@
 "use client";
 
 import { useActionState, useRef, useState } from "react";
-import { formatMoney } from "@/lib/core/format";
-import { refusalLabel } from "@/lib/core/workflows/reload-words";
+import { useTranslations } from "next-intl";
 import type { CardReading } from "@/lib/core/workflows/reload-desk";
 import type { DeskApplication } from "@/lib/server/data/provider/catalog";
 import type { CreditPolicyView } from "@/lib/server/data/provider/credit-policy";
@@ -12,12 +11,13 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FieldErrors, FormMessage, TextField } from "@/components/ui/field";
 import { z } from "zod";
-import { FIRST_LOAD_LIMITS, firstLoadFormInput, FirstLoadFormSchema, firstLoadTyped } from "@/lib/validation/provider-desk";
+import { FIRST_LOAD_LIMITS, firstLoadFormInput, firstLoadFormSchema, firstLoadTyped } from "@/lib/validation/provider-desk";
 import { recordFirstLoadAction, refreshPermissionsAction, startFirstLoadAction, type FirstLoadState } from "../actions";
 import type { CardOp } from "./card-ops";
 import { LoadOutcome } from "./load-outcome";
 import { runLoads, type LoadProgress, type Transmit } from "./load-runner";
-import { RefusalNotice } from "./refusal-notice";
+import { RefusalNotice, useRefusalLabel } from "./refusal-notice";
+import { useDeskFormat, useRunnerWords } from "./use-desk-format";
 
 type Props = {
   applications: readonly DeskApplication[];
@@ -35,6 +35,11 @@ const grantOf = (p: PermissionView | null): GrantView | null => (p?.status === "
 
 /** The first load (flow 2): customer, examination by our policy, loading permissions, then the loads on the card. */
 export function FirstLoadFlow({ applications, policy, reading, last4, trace, getTransmit, canUseCard, carriedOver, onVisitEnd }: Props) {
+  const v = useTranslations("provider.validation");
+  const t = useTranslations("provider.firstLoad");
+  const fmt = useDeskFormat();
+  const runner = useRunnerWords();
+  const refusalLabel = useRefusalLabel();
   const [mode, setMode] = useState<"existing" | "new">(carriedOver?.customerNo ? "existing" : "new");
   const [ops, setOps] = useState<CardOp[]>([]);
   const [progress, setProgress] = useState<LoadProgress[]>([]);
@@ -50,10 +55,11 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
     });
     if (grants.length === 0) return;
     const transmit = getTransmit();
-    if (!transmit) return setError("The reader is not connected: connect it, then check again.");
+    if (!transmit) return setError(t("notConnected"));
     for (const g of grants) loadedFor.current.add(g.permissionId);
     setBusy(true);
     await runLoads({
+      ...runner,
       grants,
       transmit,
       trace,
@@ -72,7 +78,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
   // When the issuer's answers come back with the form result, load what was granted at once.
   const [state, formAction, pending] = useActionState<FirstLoadState, FormData>(async (prev, formData) => {
     // The same schema as the server action's: field errors at once, every typed value kept.
-    const checked = FirstLoadFormSchema.safeParse(firstLoadFormInput(formData));
+    const checked = firstLoadFormSchema(v).safeParse(firstLoadFormInput(formData));
     if (!checked.success) return { fieldErrors: z.flattenError(checked.error).fieldErrors, values: firstLoadTyped(formData) };
     const result = await startFirstLoadAction(prev, formData);
     if (result.started) {
@@ -112,9 +118,9 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
 
   if (started) {
     return (
-      <section aria-label="First load" className="space-y-4">
+      <section aria-label={t("label")} className="space-y-4">
         <p className="text-sm text-slate-700">
-          Customer <strong>{started.customer.fullName}</strong> ({started.customer.customerNo})
+          {t.rich("customer", { name: started.customer.fullName, customerNo: started.customer.customerNo, strong: (chunks) => <strong>{chunks}</strong> })}
         </p>
         {started.applications.map((a) => {
           const p = permissions.find((x) => (x.status === "granted" ? x.grant.applicationAid : x.applicationAid) === a.aid) ?? a.permission;
@@ -124,17 +130,17 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
                 <h4 className="font-semibold">{a.name}</h4>
                 {p && (
                   <Badge tone={p.status === "granted" || p.status === "loaded" ? "good" : p.status === "waiting" ? "warn" : "bad"}>
-                    {p.status === "waiting" ? "waiting for the issuer" : `permission ${p.status}`}
+                    {t("permission", { status: p.status })}
                   </Badge>
                 )}
               </div>
               {a.examination && (
                 <div className="mt-2 text-sm" data-testid="examination">
                   <p>
-                    Examination by policy {a.examination.policyVersion}:{" "}
-                    <Badge tone={a.examination.outcome === "approved" ? "good" : "bad"}>{a.examination.outcome}</Badge>
+                    {t("examinationBy", { version: a.examination.policyVersion })}{" "}
+                    <Badge tone={a.examination.outcome === "approved" ? "good" : "bad"}>{t("outcome", { outcome: a.examination.outcome })}</Badge>
                     {a.examination.outcome === "approved" && a.examination.limitMinor > 0
-                      ? ` — limit ${formatMoney(a.examination.limitMinor, a.fee?.currency ?? "JPY")}`
+                      ? t("limit", { limit: fmt.money(a.examination.limitMinor, a.fee?.currency ?? "JPY") })
                       : ""}
                   </p>
                   <ul className="mt-1 list-disc pl-5 text-xs text-slate-600">
@@ -146,13 +152,20 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
               )}
               {p?.status === "granted" && (
                 <p className="mt-2 text-xs text-slate-500">
-                  Loading permission <span className="font-mono">{p.grant.messageId}</span> (normal fee{" "}
-                  {a.fee ? formatMoney(a.fee.normalFeeMinor, a.fee.currency) : "—"}).
+                  {t.rich("loadingPermission", {
+                    messageId: p.grant.messageId,
+                    fee: a.fee ? fmt.money(a.fee.normalFeeMinor, a.fee.currency) : "—",
+                    mono: (chunks) => (
+                      <span className="font-mono" translate="no">
+                        {chunks}
+                      </span>
+                    ),
+                  })}
                 </p>
               )}
               {a.refusal && (
                 <div className="mt-2">
-                  <RefusalNotice refusal={a.refusal} title={`${a.name}: ${refusalLabel(a.refusal.code)}`} nameOf={nameOf} />
+                  <RefusalNotice refusal={a.refusal} title={t("refusalTitle", { name: a.name, label: refusalLabel(a.refusal.code) })} nameOf={nameOf} />
                 </div>
               )}
             </div>
@@ -163,17 +176,17 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
             role="status"
             className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
           >
-            <span>Waiting for the issuer: its answer has not arrived yet.</span>
+            <span>{t("waiting")}</span>
             <Button variant="secondary" onClick={() => void checkAgain()} disabled={busy}>
-              Check again
+              {t("checkAgain")}
             </Button>
           </div>
         )}
         {error && <FormMessage tone="bad">{error}</FormMessage>}
-        <LoadOutcome ops={ops} trace={trace} progress={progress} verb="loaded" feeName={() => "normal fee"} testId="first-load-result" />
+        <LoadOutcome ops={ops} trace={trace} progress={progress} verb="loaded" testId="first-load-result" />
         {canUseCard && !busy && (
           <Button variant="secondary" onClick={() => void onVisitEnd()}>
-            Finish and return the card
+            {t("finish")}
           </Button>
         )}
       </section>
@@ -181,7 +194,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
   }
 
   return (
-    <form action={formAction} noValidate className="space-y-5" aria-label="Load an application for the first time">
+    <form action={formAction} noValidate className="space-y-5" aria-label={t("formLabel")}>
       <input
         type="hidden"
         name="card"
@@ -194,22 +207,23 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
         })}
       />
       {carriedOver && <input type="hidden" name="reloadCaseId" value={carriedOver.caseId} />}
-      {carriedOver && <FormMessage tone="good">Continuing the refused reload as a normal first load: a new examination and the normal fee apply.</FormMessage>}
+      {carriedOver && <FormMessage tone="good">{t("carriedOver")}</FormMessage>}
 
       <fieldset>
-        <legend className="text-sm font-medium text-slate-700">Customer</legend>
+        <legend className="text-sm font-medium text-slate-700">{t("customerLegend")}</legend>
         <div className="mt-2 flex gap-4 text-sm">
           <label className="flex items-center gap-2">
-            <input type="radio" name="customerMode" value="new" checked={mode === "new"} onChange={() => setMode("new")} /> New customer
+            <input type="radio" name="customerMode" value="new" checked={mode === "new"} onChange={() => setMode("new")} /> {t("newCustomer")}
           </label>
           <label className="flex items-center gap-2">
-            <input type="radio" name="customerMode" value="existing" checked={mode === "existing"} onChange={() => setMode("existing")} /> Existing customer
+            <input type="radio" name="customerMode" value="existing" checked={mode === "existing"} onChange={() => setMode("existing")} />{" "}
+            {t("existingCustomer")}
           </label>
         </div>
         <div className="mt-3 grid gap-3 sm:grid-cols-2">
           {mode === "existing" ? (
             <TextField
-              label="Customer number"
+              label={t("customerNo")}
               name="customerNo"
               maxLength={FIRST_LOAD_LIMITS.customerNo}
               defaultValue={typed.customerNo ?? carriedOver?.customerNo ?? ""}
@@ -219,18 +233,18 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
           ) : (
             <>
               <TextField
-                label="Full name"
+                label={t("fullName")}
                 name="fullName"
                 autoComplete="off"
                 maxLength={FIRST_LOAD_LIMITS.fullName}
                 defaultValue={typed.fullName}
                 errors={fe.fullName}
               />
-              <TextField label="Birth date" name="birthDate" type="date" min="1900-01-01" defaultValue={typed.birthDate} errors={fe.birthDate} />
-              <TextField label="E-mail" name="email" type="email" maxLength={FIRST_LOAD_LIMITS.email} defaultValue={typed.email} errors={fe.email} />
-              <TextField label="Phone" name="phone" maxLength={FIRST_LOAD_LIMITS.phone} defaultValue={typed.phone} errors={fe.phone} />
+              <TextField label={t("birthDate")} name="birthDate" type="date" min="1900-01-01" defaultValue={typed.birthDate} errors={fe.birthDate} />
+              <TextField label={t("email")} name="email" type="email" maxLength={FIRST_LOAD_LIMITS.email} defaultValue={typed.email} errors={fe.email} />
+              <TextField label={t("phone")} name="phone" maxLength={FIRST_LOAD_LIMITS.phone} defaultValue={typed.phone} errors={fe.phone} />
               <div className="sm:col-span-2">
-                <TextField label="Address" name="address" maxLength={FIRST_LOAD_LIMITS.address} defaultValue={typed.address} errors={fe.address} />
+                <TextField label={t("address")} name="address" maxLength={FIRST_LOAD_LIMITS.address} defaultValue={typed.address} errors={fe.address} />
               </div>
             </>
           )}
@@ -238,7 +252,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
       </fieldset>
 
       <fieldset aria-describedby="applicationAids-error">
-        <legend className="text-sm font-medium text-slate-700">Applications to load</legend>
+        <legend className="text-sm font-medium text-slate-700">{t("applications")}</legend>
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
           {own.map((a) => {
             const already = reading.applications.includes(a.aid);
@@ -257,9 +271,11 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
                 />
                 <span>
                   <span className="block font-medium">{a.name}</span>
-                  <span className="block font-mono text-xs text-slate-500">{a.aid}</span>
+                  <span className="block font-mono text-xs text-slate-500" translate="no">
+                    {a.aid}
+                  </span>
                   <span className="block text-xs text-slate-500">
-                    {already ? "already on this card" : `normal fee ${formatMoney(a.fee!.normalFeeMinor, a.fee!.currency)} · ${a.kind}`}
+                    {already ? t("alreadyOnCard") : t("normalFee", { fee: fmt.money(a.fee!.normalFeeMinor, a.fee!.currency), kind: a.kind })}
                   </span>
                 </span>
               </label>
@@ -270,28 +286,26 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
       </fieldset>
 
       <fieldset>
-        <legend className="text-sm font-medium text-slate-700">Examination (policy {policy.version})</legend>
+        <legend className="text-sm font-medium text-slate-700">{t("examination", { version: policy.version })}</legend>
         <p className="mt-1 text-xs text-slate-500">
           {needsIncome
-            ? `Our policy requires a credit investigation: income of at least ${formatMoney(policy.minAnnualIncomeMinor, policy.currency)}; a credit limit of ${policy.limitPercentOfIncome}% of income less existing limits, at most ${formatMoney(policy.maxLimitMinor, policy.currency)}.`
-            : "Our policy requires no credit investigation except for credit applications; identity is checked at the desk."}
+            ? t("policyInvestigation", {
+                minIncome: fmt.money(policy.minAnnualIncomeMinor, policy.currency),
+                percent: policy.limitPercentOfIncome,
+                maxLimit: fmt.money(policy.maxLimitMinor, policy.currency),
+              })
+            : t("policyNoInvestigation")}
         </p>
         <div className="mt-3 grid gap-3 sm:grid-cols-2">
           <TextField
-            label="Declared annual income (JPY)"
+            label={t("declaredIncome")}
             name="declaredIncome"
             inputMode="numeric"
             defaultValue={typed.declaredIncome}
             errors={fe.declaredIncome}
-            hint={needsIncome ? "Required by our policy." : "Needed for credit applications."}
+            hint={needsIncome ? t("incomeRequired") : t("incomeForCredit")}
           />
-          <TextField
-            label="Existing credit limits (JPY)"
-            name="existingLimits"
-            inputMode="numeric"
-            defaultValue={typed.existingLimits}
-            errors={fe.existingLimits}
-          />
+          <TextField label={t("existingLimits")} name="existingLimits" inputMode="numeric" defaultValue={typed.existingLimits} errors={fe.existingLimits} />
         </div>
       </fieldset>
 
@@ -299,7 +313,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
       {state.message && <FormMessage tone="bad">{state.message}</FormMessage>}
       {fe.card && <FormMessage tone="bad">{fe.card[0]}</FormMessage>}
       <Button type="submit" disabled={pending || !canUseCard}>
-        {pending ? "Examining and asking the issuer…" : "Examine and ask the issuer for a loading permission"}
+        {pending ? t("examining") : t("submit")}
       </Button>
     </form>
   );

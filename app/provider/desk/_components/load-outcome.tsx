@@ -1,13 +1,11 @@
 "use client";
 
-import { formatMoney } from "@/lib/core/format";
-import { refusalLabel } from "@/lib/core/workflows/reload-words";
+import { useTranslations } from "next-intl";
 import type { ApduTrace } from "@/lib/reader";
 import { CardOps, type CardOp } from "./card-ops";
 import type { LoadProgress } from "./load-runner";
-import { RefusalNotice } from "./refusal-notice";
-
-type Charge = { kind: "normal_load" | "reissue_reload" };
+import { RefusalNotice, useRefusalLabel } from "./refusal-notice";
+import { useDeskFormat } from "./use-desk-format";
 
 /**
  * What the loads of a flow did: the card operations with their APDUs, each application the card
@@ -18,23 +16,23 @@ export function LoadOutcome({
   trace,
   progress,
   verb,
-  feeName,
   testId,
 }: {
   ops: readonly CardOp[];
   trace: ApduTrace;
   progress: readonly LoadProgress[];
-  /** "loaded" for a first load, "reloaded" for a reload. */
-  verb: string;
-  /** How the fee charged is named, e.g. "normal fee". */
-  feeName: (charge: Charge) => string;
+  /** A first load or a reload. */
+  verb: "loaded" | "reloaded";
   testId: string;
 }) {
+  const t = useTranslations("provider.outcome");
+  const fmt = useDeskFormat();
+  const refusalLabel = useRefusalLabel();
   return (
     <>
       {ops.length > 0 && (
         <div>
-          <h3 className="mb-2 text-sm font-semibold text-slate-800">On the card</h3>
+          <h3 className="mb-2 text-sm font-semibold text-slate-800">{t("onCard")}</h3>
           <CardOps ops={ops} trace={trace} />
         </div>
       )}
@@ -46,15 +44,26 @@ export function LoadOutcome({
               const v = p.recorded!.ok ? p.recorded!.value : null;
               return (
                 <p key={p.aid}>
-                  <strong>{p.name}</strong> {verb} under <span className="font-mono">{v?.messageId}</span>:{" "}
-                  {v ? formatMoney(v.charge.amountMinor, v.charge.currency) : ""} {v ? feeName(v.charge) : ""} charged;{" "}
-                  {p.works ? `works on the card (${p.works})` : "did not answer on the card"}
+                  {t.rich("loaded", {
+                    verb,
+                    name: p.name,
+                    messageId: v?.messageId ?? "",
+                    amount: v ? fmt.money(v.charge.amountMinor, v.charge.currency) : "",
+                    kind: v?.charge.kind ?? "normal_load",
+                    strong: (chunks) => <strong>{chunks}</strong>,
+                    mono: (chunks) => (
+                      <span className="font-mono" translate="no">
+                        {chunks}
+                      </span>
+                    ),
+                  })}{" "}
+                  {p.works ? t("works", { reading: p.works }) : t("noAnswer")}
                   {p.keys
                     ? p.keys.ok
-                      ? `; its own keys installed (version ${p.keys.keyVersion.toString(16).toUpperCase().padStart(2, "0")})`
-                      : `; its own keys not installed (${p.keys.message})`
+                      ? t("keysInstalled", { version: p.keys.keyVersion.toString(16).toUpperCase().padStart(2, "0") })
+                      : t("keysNotInstalled", { reason: p.keys.message })
                     : ""}
-                  .
+                  {t("end")}
                 </p>
               );
             })}
@@ -64,7 +73,12 @@ export function LoadOutcome({
         .filter((p) => p.status === "refused" && p.recorded && !p.recorded.ok)
         .map((p) =>
           p.recorded && !p.recorded.ok ? (
-            <RefusalNotice key={p.aid} refusal={p.recorded.error} title={`${p.name}: ${refusalLabel(p.recorded.error.code)}`} nameOf={() => p.name} />
+            <RefusalNotice
+              key={p.aid}
+              refusal={p.recorded.error}
+              title={t("refusalTitle", { name: p.name, label: refusalLabel(p.recorded.error.code) })}
+              nameOf={() => p.name}
+            />
           ) : null,
         )}
     </>

@@ -1,8 +1,14 @@
 "use client";
 
 import { fromBase64Url } from "@/lib/core/bytes";
-import { formatMoney } from "@/lib/core/format";
-import { checkApplicationWorks, describeReading, loadWithGrant, updateIssuerKeys, type DeskLoadOutcome } from "@/lib/core/workflows/reload-desk";
+import {
+  appletReadingOf,
+  checkApplicationWorks,
+  loadWithGrant,
+  updateIssuerKeys,
+  type AppletReading,
+  type DeskLoadOutcome,
+} from "@/lib/core/workflows/reload-desk";
 import { reloadRefusal } from "@/lib/core/workflows/reload";
 import type { LoadRecorded, GrantView } from "@/lib/server/data/provider/permissions";
 import { relayHostConversation, type ApduTrace } from "@/lib/reader";
@@ -36,7 +42,11 @@ const kvn = (v: number) => v.toString(16).toUpperCase().padStart(2, "0");
  * Runs one application-keys conversation (docs/provider.md "Application keys"): our server drives it, the
  * desk carries APDUs between the route and the card and holds no key. Reports it as one card operation.
  */
+/** `useTranslations("provider.runner")`: the card operations' labels and details. */
+export type RunnerWords = (key: string, values?: Record<string, string | number>) => string;
+
 export async function runApplicationKeys(options: {
+  t: RunnerWords;
   purpose: "establish" | "rotate";
   messageId: string;
   name: string;
@@ -46,11 +56,9 @@ export async function runApplicationKeys(options: {
   onOp: (op: CardOp) => void;
 }): Promise<ApplicationKeysOutcome> {
   const id = nextId();
-  const label = options.purpose === "establish" ? `Give ${options.name} its own keys` : `Rotate ${options.name}'s own keys`;
-  const detail =
-    options.purpose === "establish"
-      ? "SELECT, GET DATA 7F49, PUT KEY: our server wraps the keys for the card's key-agreement key; the desk relays public keys and ciphertext."
-      : "SELECT, GET DATA E0, INITIALIZE UPDATE / EXTERNAL AUTHENTICATE in the application's own channel, PUT KEY to the next version.";
+  const { t } = options;
+  const label = t(`keys.${options.purpose}.label`, { name: options.name });
+  const detail = t(`keys.${options.purpose}.detail`);
   options.onOp({ id, step: options.step, label, detail, outcome: "running", range: null });
   const { value: relayed, range } = await traced(options.trace, () =>
     relayHostConversation<ApplicationKeysResult>({
@@ -63,16 +71,14 @@ export async function runApplicationKeys(options: {
   if (!relayed.ok) outcome = { ok: false, message: relayed.message, sw: relayed.sw };
   else if (relayed.result.purpose === "establish") outcome = { ok: true, keyVersion: relayed.result.keyVersion };
   else if (relayed.result.purpose === "rotate") outcome = { ok: true, keyVersion: relayed.result.to };
-  else outcome = { ok: false, message: "The server answered another conversation.", sw: null };
+  else outcome = { ok: false, message: t("keys.otherConversation"), sw: null };
   options.onOp({
     id,
     step: options.step,
     label,
     detail: outcome.ok
-      ? options.purpose === "establish"
-        ? `${options.name} holds keys of its own (version ${kvn(outcome.keyVersion)}): only our server opens its channel.`
-        : `${options.name}'s own keys moved to version ${kvn(outcome.keyVersion)}; the previous version is refused from now on.`
-      : `Not done: ${outcome.message}`,
+      ? t(`keys.${options.purpose}.done`, { name: options.name, version: kvn(outcome.keyVersion) })
+      : t("keys.notDone", { reason: outcome.message }),
     outcome: outcome.ok ? "ok" : "refused",
     range,
   });
@@ -84,7 +90,7 @@ export async function runApplicationKeys(options: {
  * so the check that a load works is our server reading it in the application's own channel (purpose
  * "verify"); the desk relays APDUs and learns only the reading the server answers.
  */
-async function verifyInOwnChannel(transmit: Transmit, messageId: string): Promise<{ ok: true; reading: string } | { ok: false; message: string }> {
+async function verifyInOwnChannel(transmit: Transmit, messageId: string): Promise<{ ok: true; reading: AppletReading } | { ok: false; message: string }> {
   const relayed = await relayHostConversation<ApplicationKeysResult>({
     url: APPLICATION_KEYS_URL,
     start: { start: { purpose: "verify", messageId } },
@@ -92,7 +98,7 @@ async function verifyInOwnChannel(transmit: Transmit, messageId: string): Promis
   });
   if (!relayed.ok) return { ok: false, message: relayed.message };
   if (relayed.result.purpose !== "verify") return { ok: false, message: "The server answered another conversation." };
-  return { ok: true, reading: describeReading(relayed.result, formatMoney) };
+  return { ok: true, reading: appletReadingOf(relayed.result) };
 }
 
 let opCounter = 0;
@@ -104,6 +110,9 @@ const nextId = () => `op-${++opCounter}`;
  * stands alone, as each has its own permission.
  */
 export async function runLoads(options: {
+  t: RunnerWords;
+  /** What an application read on the card, in the reader's words ("balance ¥0"). */
+  describeReading: (reading: AppletReading) => string;
   grants: readonly GrantView[];
   transmit: Transmit;
   trace: ApduTrace;
@@ -114,6 +123,7 @@ export async function runLoads(options: {
   /** Platform 200: check the loads through our server's channel with each application (private reads). */
   privateReads?: boolean;
 }): Promise<LoadProgress[]> {
+  const { t } = options;
   const results: LoadProgress[] = [];
   for (const grant of options.grants) {
     const name = grant.applicationName;
@@ -125,8 +135,8 @@ export async function runLoads(options: {
       options.onOp({
         id: keyOpId,
         step: options.stepOf(grant),
-        label: "Update the card's issuer key",
-        detail: "GET DATA E0, then PUT KEY with the issuer's signed key update: the card checks the issuer's signature itself.",
+        label: t("issuerKey.label"),
+        detail: t("issuerKey.detail"),
         outcome: "running",
         range: null,
       });
@@ -135,13 +145,13 @@ export async function runLoads(options: {
       options.onOp({
         id: keyOpId,
         step: options.stepOf(grant),
-        label: "Update the card's issuer key",
+        label: t("issuerKey.label"),
         detail:
           updated.status === "updated"
             ? updated.applied.length > 0
-              ? `The card took issuer key version ${hex(updated.to)} (it held ${hex(updated.from)}).`
-              : `The card already holds issuer key version ${hex(updated.to)}.`
-            : `The card refused: ${updated.step} answered ${updated.statusWord.toString(16).toUpperCase().padStart(4, "0")} (${updated.meaning}).`,
+              ? t("issuerKey.took", { to: hex(updated.to), from: hex(updated.from) })
+              : t("issuerKey.holds", { to: hex(updated.to) })
+            : t("cardRefused", { step: updated.step, sw: updated.statusWord.toString(16).toUpperCase().padStart(4, "0"), meaning: updated.meaning }),
         outcome: updated.status === "updated" ? "ok" : "refused",
         range: keyRange,
       });
@@ -160,20 +170,20 @@ export async function runLoads(options: {
     options.onOp({
       id: opId,
       step: options.stepOf(grant),
-      label: `Load ${name}`,
-      detail: `INSTALL [for load], LOAD, INSTALL [for install] with permission ${grant.messageId}: the card checks the issuer's token itself.`,
+      label: t("load.label", { name }),
+      detail: t("load.detail", { messageId: grant.messageId }),
       outcome: "running",
       range: null,
     });
     const { value: outcome, range } = await traced(options.trace, () => loadWithGrant(options.transmit, { ...grant, loadFile: grant.loadFile }));
     const cardSays =
       outcome.status === "loaded"
-        ? `The card accepted the load and signed a receipt (${fromBase64Url(outcome.receipt).length} bytes).`
-        : `The card refused: ${outcome.step} answered ${outcome.statusWord.toString(16).toUpperCase().padStart(4, "0")} (${outcome.meaning}).`;
+        ? t("load.accepted", { bytes: fromBase64Url(outcome.receipt).length })
+        : t("cardRefused", { step: outcome.step, sw: outcome.statusWord.toString(16).toUpperCase().padStart(4, "0"), meaning: outcome.meaning });
     options.onOp({
       id: opId,
       step: options.stepOf(grant),
-      label: `Load ${name}`,
+      label: t("load.label", { name }),
       detail: cardSays,
       outcome: outcome.status === "loaded" ? "ok" : "refused",
       range,
@@ -188,38 +198,39 @@ export async function runLoads(options: {
     if (recorded.ok) {
       // In the same card session as INSTALL (the card allows it only then): the application's own keys.
       keys = await runApplicationKeys({
+        t,
         purpose: "establish",
         messageId: grant.messageId,
         name,
         transmit: options.transmit,
         trace: options.trace,
-        step: "keys",
+        step: t("stepKeys"),
         onOp: options.onOp,
       });
       const checkId = nextId();
       if (options.privateReads) {
         const { value: check, range: checkRange } = await traced(options.trace, () => verifyInOwnChannel(options.transmit, grant.messageId));
-        works = check.ok ? check.reading : null;
+        works = check.ok ? options.describeReading(check.reading) : null;
         options.onOp({
           id: checkId,
-          step: "check",
-          label: `${name} works on the card`,
+          step: t("stepCheck"),
+          label: t("check.label", { name }),
           detail: check.ok
-            ? `SELECT, INITIALIZE UPDATE / EXTERNAL AUTHENTICATE in ${name}'s own channel, READ (our server; the desk relays ciphertext): ${name} answers, ${check.reading}.`
-            : `${name} did not answer in its own channel: ${check.message}.`,
+            ? t("check.works", { name, reading: options.describeReading(check.reading) })
+            : t("check.noAnswer", { name, meaning: check.message }),
           outcome: check.ok ? "ok" : "refused",
           range: checkRange,
         });
       } else {
         const { value: check, range: checkRange } = await traced(options.trace, () =>
-          checkApplicationWorks(options.transmit, grant.applicationAid, grant.loadFile.kind, formatMoney),
+          checkApplicationWorks(options.transmit, grant.applicationAid, grant.loadFile.kind, options.describeReading),
         );
         works = check.ok ? check.value.reading : null;
         options.onOp({
           id: checkId,
-          step: "check",
-          label: `${name} works on the card`,
-          detail: check.ok ? `SELECT and READ: ${name} answers, ${check.value.reading}.` : `${name} did not answer: ${check.error.meaning}.`,
+          step: t("stepCheck"),
+          label: t("check.label", { name }),
+          detail: check.ok ? t("check.works", { name, reading: check.value.reading }) : t("check.noAnswer", { name, meaning: check.error.meaning }),
           outcome: check.ok ? "ok" : "refused",
           range: checkRange,
         });

@@ -1,8 +1,9 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { formatDate, formatMoney } from "@/lib/core/format";
-import { refusalLabel } from "@/lib/core/workflows/reload-words";
+import { useTranslations } from "next-intl";
+import { useRefusalLabel } from "./refusal-notice";
+import { useDeskFormat, useRunnerWords } from "./use-desk-format";
 import type { CardReading } from "@/lib/core/workflows/reload-desk";
 import type { DeskApplication } from "@/lib/server/data/provider/catalog";
 import type { GrantView } from "@/lib/server/data/provider/permissions";
@@ -39,6 +40,8 @@ type Props = {
 };
 
 function OldLoadReview({ app, audit }: { app: ReloadCaseView["applications"][number]; audit: boolean }) {
+  const t = useTranslations("provider.reload");
+  const fmt = useDeskFormat();
   const old = app.old!;
   const exam = old.examination;
   const fee = app.fee;
@@ -46,60 +49,64 @@ function OldLoadReview({ app, audit }: { app: ReloadCaseView["applications"][num
     <div className="rounded-lg border border-slate-200 p-4" data-testid={`review-${app.aid}`}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h4 className="font-semibold text-slate-900">{app.name ?? app.aid}</h4>
-        <Badge tone="good">reloadable</Badge>
+        <Badge tone="good">{t("reloadable")}</Badge>
       </div>
       <p className="mt-1 text-xs text-slate-500">
-        Old load <span className="font-mono">{old.messageId}</span> for {old.customer.fullName} ({old.customer.customerNo}), loaded{" "}
-        {old.loadedAt ? formatDate(old.loadedAt) : "—"}
-        {old.cardId ? (
-          <>
-            {" "}
-            on old card <span className="font-mono">{old.cardId}</span>
-          </>
-        ) : null}
+        {t.rich("oldLoad", {
+          messageId: old.messageId,
+          name: old.customer.fullName,
+          customerNo: old.customer.customerNo,
+          loadedAt: old.loadedAt ? fmt.day(old.loadedAt) : "—",
+          hasCard: old.cardId ? "yes" : "no",
+          cardId: old.cardId ?? "",
+          mono: (chunks) => (
+            <span className="font-mono" translate="no">
+              {chunks}
+            </span>
+          ),
+        })}
       </p>
       <dl className="mt-3 grid grid-cols-1 gap-3 text-sm sm:grid-cols-3">
         <div className="rounded-md bg-slate-50 p-3" data-testid="old-examination">
-          <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{audit ? "Examination (claim 12)" : "Examination"}</dt>
+          <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{audit ? t("examinationAudit") : t("examination")}</dt>
           {exam ? (
             <dd className="mt-1 space-y-0.5">
               <p>
-                <Badge tone={exam.outcome === "approved" ? "good" : "bad"}>{exam.outcome}</Badge> <Badge tone="info">reused</Badge>
+                <Badge tone={exam.outcome === "approved" ? "good" : "bad"}>{t("outcome", { outcome: exam.outcome })}</Badge>{" "}
+                <Badge tone="info">{t("reused")}</Badge>
               </p>
-              <p>Limit {formatMoney(exam.limitMinor, fee?.currency ?? "JPY")}</p>
+              <p>{t("limit", { limit: fmt.money(exam.limitMinor, fee?.currency ?? "JPY") })}</p>
               <p className="text-xs text-slate-500">
-                {formatDate(exam.investigatedAt)} by {exam.investigatedBy}, policy {exam.policyVersion}. Not redone.
+                {t("examinedBy", { at: fmt.day(exam.investigatedAt), by: exam.investigatedBy, version: exam.policyVersion })}
               </p>
             </dd>
           ) : (
-            <dd className="mt-1 text-slate-500">No examination on record.</dd>
+            <dd className="mt-1 text-slate-500">{t("noExamination")}</dd>
           )}
         </div>
         <div className="rounded-md bg-slate-50 p-3" data-testid="old-accounting">
-          <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Accounting of the old load</dt>
+          <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("accounting")}</dt>
           <dd className="mt-1">
             {old.accounting ? (
               <>
-                <p>
-                  {formatMoney(old.accounting.amountMinor, old.accounting.currency)} {old.accounting.kind.replace("_", " ")}
-                </p>
-                <p className="text-xs text-slate-500">charged {formatDate(old.accounting.chargedAt)}</p>
+                <p>{t("accountingLine", { amount: fmt.money(old.accounting.amountMinor, old.accounting.currency), kind: old.accounting.kind })}</p>
+                <p className="text-xs text-slate-500">{t("chargedOn", { at: fmt.day(old.accounting.chargedAt) })}</p>
               </>
             ) : (
-              <p className="text-slate-500">No charge on record.</p>
+              <p className="text-slate-500">{t("noCharge")}</p>
             )}
           </dd>
         </div>
         <div className="rounded-md bg-emerald-50 p-3" data-testid="reissue-charge">
-          <dt className="text-xs font-semibold uppercase tracking-wide text-emerald-800">{audit ? "Charge now (claim 14)" : "Charge now"}</dt>
+          <dt className="text-xs font-semibold uppercase tracking-wide text-emerald-800">{audit ? t("chargeNowAudit") : t("chargeNow")}</dt>
           <dd className="mt-1">
             {fee ? (
               <>
-                <p className="font-semibold">{formatMoney(fee.reissueFeeMinor, fee.currency)} reissue fee</p>
-                <p className="text-xs text-slate-600">instead of the normal {formatMoney(fee.normalFeeMinor, fee.currency)}</p>
+                <p className="font-semibold">{t("reissueFee", { fee: fmt.money(fee.reissueFeeMinor, fee.currency) })}</p>
+                <p className="text-xs text-slate-600">{t("insteadOf", { fee: fmt.money(fee.normalFeeMinor, fee.currency) })}</p>
               </>
             ) : (
-              <p>No fee set for this application.</p>
+              <p>{t("noFee")}</p>
             )}
           </dd>
         </div>
@@ -124,6 +131,10 @@ export function ReloadFlow({
   presetAids = null,
   audit = false,
 }: Props) {
+  const t = useTranslations("provider.reload");
+  const fmt = useDeskFormat();
+  const refusalLabel = useRefusalLabel();
+  const runner = useRunnerWords();
   const [selected, setSelected] = useState<string[]>([]);
   const [other, setOther] = useState("");
   const [view, setView] = useState<ReloadCaseView | null>(initialView);
@@ -147,7 +158,7 @@ export function ReloadFlow({
   const check = async (aids: readonly string[] = requested) => {
     setError(null);
     setBusy("checking");
-    const result = await startReloadAction({ card: { ...reading, surfaceNumberLast4: last4 }, applicationAids: aids, leaseId });
+    const result = await startReloadAction({ card: { ...reading, surfaceNumberLast4: last4 }, applicationAids: [...aids], leaseId });
     setBusy(null);
     if (!result.ok) return setError(result.message);
     show(result.view);
@@ -165,7 +176,7 @@ export function ReloadFlow({
   const confirm = async () => {
     if (!view) return;
     const transmit = getTransmit();
-    if (!transmit) return setError("The reader is not connected: connect it and confirm again.");
+    if (!transmit) return setError(t("notConnectedConfirm"));
     setError(null);
     setBusy("confirming");
     const result = await confirmReloadAction(view.id);
@@ -188,6 +199,7 @@ export function ReloadFlow({
     setBusy("loading");
     let latest = current;
     await runLoads({
+      ...runner,
       grants,
       transmit,
       trace,
@@ -211,7 +223,7 @@ export function ReloadFlow({
   const continueLoads = async () => {
     if (!view) return;
     const transmit = getTransmit();
-    if (!transmit) return setError("The reader is not connected: connect it and try again.");
+    if (!transmit) return setError(t("notConnectedRetry"));
     setError(null);
     await loadGrants(view, transmit);
   };
@@ -248,20 +260,20 @@ export function ReloadFlow({
     <div className="space-y-5">
       {!view && presetAids && busy === "checking" && (
         <p role="status" className="text-sm text-slate-600">
-          Checking {presetAids.map(nameOf).join(" and ")} with our records and the issuer…
+          {t("checkingPreset", { names: presetAids.map(nameOf).join(t("and")) })}
         </p>
       )}
       {!view && !presetAids && (
         <form
           className="space-y-4"
-          aria-label="Reload applications on a reissued card"
+          aria-label={t("formLabel")}
           onSubmit={(e) => {
             e.preventDefault();
             void check();
           }}
         >
           <fieldset>
-            <legend className="text-sm font-medium text-slate-700">Applications the customer asks to reload</legend>
+            <legend className="text-sm font-medium text-slate-700">{t("asked")}</legend>
             <div className="mt-2 grid gap-2 sm:grid-cols-2">
               {own.map((a) => (
                 <label
@@ -276,9 +288,14 @@ export function ReloadFlow({
                   />
                   <span>
                     <span className="block font-medium">{a.name}</span>
-                    <span className="block font-mono text-xs text-slate-500">{a.aid}</span>
+                    <span className="block font-mono text-xs text-slate-500" translate="no">
+                      {a.aid}
+                    </span>
                     <span className="block text-xs text-slate-500">
-                      reissue fee {formatMoney(a.fee!.reissueFeeMinor, a.fee!.currency)} · normal {formatMoney(a.fee!.normalFeeMinor, a.fee!.currency)}
+                      {t("fees", {
+                        reissueFee: fmt.money(a.fee!.reissueFeeMinor, a.fee!.currency),
+                        normalFee: fmt.money(a.fee!.normalFeeMinor, a.fee!.currency),
+                      })}
                     </span>
                   </span>
                 </label>
@@ -287,25 +304,23 @@ export function ReloadFlow({
           </fieldset>
           <div className="max-w-sm">
             <label htmlFor="other-aid" className="block text-sm font-medium text-slate-700">
-              Another application id (AID)
+              {t("otherAid")}
             </label>
             <input
               id="other-aid"
               value={other}
               onChange={(e) => setOther(e.target.value)}
-              placeholder="e.g. F0524300030001"
+              placeholder={t("otherAidPlaceholder")}
               aria-invalid={!otherValid || undefined}
               aria-describedby="other-aid-hint"
               className={`mt-1 block w-full rounded-lg px-3 py-2 font-mono text-sm ring-1 ring-inset ${otherValid ? "ring-slate-300" : "ring-rose-400"}`}
             />
             <p id="other-aid-hint" className={`mt-1 text-xs ${otherValid ? "text-slate-500" : "font-medium text-rose-600"}`}>
-              {otherValid ? "If the customer names an application by its id. The issuer answers only about our own." : "An AID is 10 to 32 hex digits."}
+              {otherValid ? t("otherAidHint") : t("otherAidInvalid")}
             </p>
           </div>
           <Button type="submit" disabled={busy !== null || requested.length === 0 || !otherValid || !canUseCard}>
-            {busy === "checking"
-              ? "Checking with our records and the issuer…"
-              : `Check the card (method ${reading.platformType === 100 ? "1" : reading.platformType === 200 ? "2" : "?"})`}
+            {busy === "checking" ? t("checking") : t("check", { method: reading.platformType === 100 ? "1" : reading.platformType === 200 ? "2" : "?" })}
           </Button>
         </form>
       )}
@@ -317,12 +332,16 @@ export function ReloadFlow({
       )}
 
       {view && (
-        <section aria-label="Reload case" className="space-y-4">
+        <section aria-label={t("case")} className="space-y-4">
           <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
-            <span>Case</span>
-            <span className="font-mono text-xs">{view.id.slice(0, 8)}</span>
-            <Badge tone={view.outcome === "reloaded" ? "good" : view.outcome === "refused" ? "bad" : "warn"}>{view.outcome.replace("_", " ")}</Badge>
-            {view.method && <Badge tone="info">method {view.method}</Badge>}
+            <span>{t("caseWord")}</span>
+            <span className="font-mono text-xs" translate="no">
+              {view.id.slice(0, 8)}
+            </span>
+            <Badge tone={view.outcome === "reloaded" ? "good" : view.outcome === "refused" ? "bad" : "warn"}>
+              {t("caseOutcome", { outcome: view.outcome })}
+            </Badge>
+            {view.method && <Badge tone="info">{t("method", { method: view.method })}</Badge>}
           </div>
           {audit && <CaseSteps steps={view.steps} nameOf={nameOf} />}
 
@@ -331,9 +350,9 @@ export function ReloadFlow({
               role="status"
               className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
             >
-              <span>Waiting for the issuer: its answer has not arrived yet. The message is kept and sent again until it is taken.</span>
+              <span>{t("waiting")}</span>
               <Button variant="secondary" onClick={() => void checkAgain()} disabled={busy !== null}>
-                {busy === "checking" ? "Checking…" : "Check again"}
+                {busy === "checking" ? t("checkingShort") : t("checkAgain")}
               </Button>
             </div>
           )}
@@ -341,7 +360,7 @@ export function ReloadFlow({
           {refusedApps.length > 0 && (
             <div className="space-y-2">
               {isRefused && view.refusal ? (
-                <RefusalNotice refusal={view.refusal} title={`Reload refused: ${refusalLabel(view.refusal.code)}`} nameOf={nameOf} />
+                <RefusalNotice refusal={view.refusal} title={t("refusedTitle", { label: refusalLabel(view.refusal.code) })} nameOf={nameOf} />
               ) : null}
               {refusedApps
                 .filter(
@@ -355,25 +374,28 @@ export function ReloadFlow({
                     ),
                 )
                 .map((a) => (
-                  <RefusalNotice key={a.aid} refusal={a.refusal!} title={`${a.name ?? a.aid}: ${refusalLabel(a.refusal!.code)}`} nameOf={nameOf} />
+                  <RefusalNotice
+                    key={a.aid}
+                    refusal={a.refusal!}
+                    title={t("appRefusal", { name: a.name ?? a.aid, label: refusalLabel(a.refusal!.code) })}
+                    nameOf={nameOf}
+                  />
                 ))}
             </div>
           )}
 
           {view.outcome === "in_progress" && reloadable.length > 0 && (
             <div className="space-y-3">
-              <h3 className="text-sm font-semibold text-slate-800">Review: reused from the old card, charged as a reissue</h3>
+              <h3 className="text-sm font-semibold text-slate-800">{t("review")}</h3>
               {reloadable.map((a) => (
                 <OldLoadReview key={a.aid} app={a} audit={audit} />
               ))}
               <div className="flex flex-wrap gap-2">
                 <Button variant="good" onClick={() => void confirm()} disabled={busy !== null || !canUseCard}>
-                  {busy === "confirming"
-                    ? "Getting the reload permissions…"
-                    : `Confirm and reload ${reloadable.length === 1 ? (reloadable[0]!.name ?? "it") : `${reloadable.length} applications`}`}
+                  {busy === "confirming" ? t("confirming") : t("confirm", { count: reloadable.length, name: reloadable[0]!.name ?? reloadable[0]!.aid })}
                 </Button>
                 <Button variant="secondary" onClick={() => void finish()} disabled={busy !== null}>
-                  Cancel and return the card
+                  {t("cancel")}
                 </Button>
               </div>
             </div>
@@ -382,38 +404,31 @@ export function ReloadFlow({
           {toLoad.length > 0 && busy === null && progress.length === 0 && (
             <div className="flex flex-wrap gap-2">
               <Button variant="good" onClick={() => void continueLoads()} disabled={!canUseCard}>
-                {`Load on the card now: ${toLoad.map((a) => a.name ?? a.aid).join(", ")}`}
+                {t("loadNow", { names: toLoad.map((a) => a.name ?? a.aid).join(t("separator")) })}
               </Button>
               <Button variant="secondary" onClick={() => void finish()}>
-                Cancel and return the card
+                {t("cancel")}
               </Button>
             </div>
           )}
 
-          <LoadOutcome
-            ops={ops}
-            trace={trace}
-            progress={progress}
-            verb="reloaded"
-            feeName={(charge) => (charge.kind === "reissue_reload" ? "reissue fee" : "normal fee")}
-            testId="reload-result"
-          />
+          <LoadOutcome ops={ops} trace={trace} progress={progress} verb="reloaded" testId="reload-result" />
 
           {(isRefused || (refusedApps.length > 0 && !reloadable.length && view.outcome !== "in_progress")) && (
             <div className="flex flex-wrap gap-2">
               {continuable.length > 0 && canUseCard && (
                 <Button onClick={() => onContinueAsFirstLoad(continuable, view.customerNo, view.id)} disabled={busy !== null}>
-                  Continue as a normal first load
+                  {t("continueFirstLoad")}
                 </Button>
               )}
               {canUseCard && (
                 <Button variant="secondary" onClick={() => void finish()} disabled={busy !== null}>
-                  Finish and return the card
+                  {t("finish")}
                 </Button>
               )}
             </div>
           )}
-          {isDone && !canUseCard && <p className="text-sm text-slate-600">The visit is over.</p>}
+          {isDone && !canUseCard && <p className="text-sm text-slate-600">{t("visitOver")}</p>}
         </section>
       )}
     </div>

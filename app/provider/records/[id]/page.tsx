@@ -1,49 +1,72 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { StatusBadge } from "@/components/ui/badge";
 import { Panel, PageHeader } from "@/components/ui/panel";
-import { describePlatformType, formatInstant, formatMoney } from "@/lib/core/format";
+import { formatMoney } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { getLoadRecord } from "@/lib/server/data/provider/load-records";
 
-export const metadata: Metadata = { title: "Load record" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("provider.record"))("title") };
+}
 
 export default async function RecordPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePortal("provider", `/provider/records/${id}`);
   const r = await getLoadRecord(actor, id);
   if (!r) notFound();
+  const t = await getTranslations("provider.record");
+  const platform = await getTranslations("provider.desk.reading");
+  const format = await getFormatter();
+  const locale = await getLocale();
+  const money = (minor: number, currency: string) => formatMoney(minor, currency, locale);
+  const when = (d: Date) => format.dateTime(d, "dateTime");
   const rows: [string, React.ReactNode][] = [
     [
-      "Message id",
-      <span key="m" className="font-mono">
+      t("messageId"),
+      <span key="m" className="font-mono" translate="no">
         {r.messageId}
       </span>,
     ],
-    ["Card", r.cardId ? <span className="font-mono">{r.cardId}</span> : "Card id sealed for the issuer (platform 200)"],
-    ["Platform", describePlatformType(r.platformType)],
     [
-      "Application",
-      <span key="a" className="font-mono">
+      t("card"),
+      r.cardId ? (
+        <span className="font-mono" translate="no">
+          {r.cardId}
+        </span>
+      ) : (
+        t("sealed")
+      ),
+    ],
+    [t("platform"), platform("platform", { platformType: r.platformType })],
+    [
+      t("application"),
+      <span key="a" className="font-mono" translate="no">
         {r.applicationAid}
       </span>,
     ],
-    ["Customer", `${r.customerName} (${r.customerNo})`],
-    ["Kind", r.kind.replace("_", " ")],
-    ["Status", <StatusBadge key="s" status={r.status} />],
-    ["Loaded", r.loadedAt ? formatInstant(r.loadedAt) : "—"],
+    [t("customer"), `${r.customerName} (${r.customerNo})`],
+    [t("kind"), t("kindValue", { kind: r.kind })],
+    [t("status"), <StatusBadge key="s" status={r.status} />],
+    [t("loaded"), r.loadedAt ? when(r.loadedAt) : "—"],
     [
-      "Examination",
+      t("examination"),
       r.investigation
-        ? `${r.investigation.outcome}, limit ${formatMoney(r.investigation.limitMinor, r.charge?.currency ?? "JPY")}, ${formatInstant(r.investigation.investigatedAt)} (policy ${r.investigation.policyVersion})`
-        : "none",
+        ? t("examinationValue", {
+            outcome: r.investigation.outcome,
+            limit: money(r.investigation.limitMinor, r.charge?.currency ?? "JPY"),
+            at: when(r.investigation.investigatedAt),
+            version: r.investigation.policyVersion,
+          })
+        : t("none"),
     ],
-    ["Charge", r.charge ? `${formatMoney(r.charge.amountMinor, r.charge.currency)} (${r.charge.kind.replace("_", " ")})` : "none"],
+    [t("charge"), r.charge ? t("chargeValue", { amount: money(r.charge.amountMinor, r.charge.currency), kind: r.charge.kind }) : t("none")],
     [
-      "Reload of",
+      t("reloadOf"),
       r.previousLoad ? (
-        <Link key="p" className="font-mono underline" href={`/provider/records/${r.previousLoad.id}`}>
+        <Link key="p" className="font-mono underline" href={`/provider/records/${r.previousLoad.id}`} translate="no">
           {r.previousLoad.messageId}
         </Link>
       ) : (
@@ -53,7 +76,7 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
   ];
   return (
     <>
-      <PageHeader title="Load record" description="Fig. 14 / Fig. 17 data held by this provider." />
+      <PageHeader title={t("title")} description={t("description")} />
       <Panel>
         <dl className="grid grid-cols-1 gap-x-8 gap-y-3 sm:grid-cols-[12rem_1fr]" data-testid="load-record">
           {rows.map(([k, v]) => (

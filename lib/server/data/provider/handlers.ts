@@ -5,7 +5,13 @@ import type { ProviderTx } from "./db";
 import { storeDeliveryMode } from "./delivery-mode";
 import { applyCardBlocked, applyCardUnblocked } from "./hot-list";
 import { storePermissionGrant, storePermissionRefusal } from "./permissions";
-import { storeCardInformationReply, storeReissuanceInformationReply, storeReissuePairBatch, storeReissuePairs, storeReissuePairsOfMessages } from "./reissuance";
+import {
+  storeCardInformationReply,
+  storeReissuanceInformationReply,
+  storeReissuePairBatch,
+  storeReissuePairs,
+  storeReissuePairsOfMessages,
+} from "./reissuance";
 
 /**
  * What a provider does with each message it may receive (DB 110). Each runs inside the inbox

@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { fromHex, toHex } from "@/lib/core/bytes";
 import { describeLeaseRefusal } from "@/lib/core/lease-words";
@@ -31,7 +32,7 @@ export async function POST(request: Request) {
   const relayed = await relayApdu(auth.actor, { leaseId: parsed.data.leaseId, deskTab: parsed.data.tab, apdu: fromHex(parsed.data.apdu.toUpperCase()) });
   if (!relayed.ok)
     return Response.json(
-      { error: relayed.error.code, params: relayed.error.params, message: describeLeaseRefusal(relayed.error) },
+      { error: relayed.error.code, params: relayed.error.params, message: describeLeaseRefusal(relayed.error, await getTranslations("provider.lease")) },
       { status: relayed.error.code === "no-lease" ? 404 : 409, headers: { "Cache-Control": "no-store" } },
     );
   return Response.json({ response: toHex(relayed.response) }, { headers: { "Cache-Control": "no-store" } });
