@@ -1,3 +1,4 @@
+import { m } from "../fixtures/messages";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
@@ -180,7 +181,9 @@ test("Akari's old card keeps working until she activates the renewed one; activa
   for (const key of ["hana", "metro"] as const) {
     const other = await sessionOf(browser, key);
     const answer = await replay(other.request, activation, new URL(page.url()).origin);
-    expect(answer.status !== 200 || answer.text.includes("No such card."), `${key}: activate Akari's card (${answer.status})`).toBe(true);
+    expect(answer.status !== 200 || answer.text.includes(m("en", "cardholder.refusals.not-found")), `${key}: activate Akari's card (${answer.status})`).toBe(
+      true,
+    );
     await other.close();
   }
   await page.goto("/cardholder");

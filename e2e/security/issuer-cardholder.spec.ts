@@ -1,3 +1,4 @@
+import { m } from "../fixtures/messages";
 import { expect, test } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 import { capture, replay } from "../fixtures/replay";
@@ -28,9 +29,9 @@ test("Kenji cannot see, report or present Hana's card", async ({ browser, baseUR
   const kenji = await browser.newContext({ storageState: ACCOUNTS.kenji.state });
   const reported = await replay(kenji.request, report, baseURL!);
   expect(reported.status).toBe(200);
-  expect(reported.text).toContain("No such card or request.");
+  expect(reported.text).toContain(m("en", "cardholder.refusals.not-found"));
   const presented = await replay(kenji.request, present, baseURL!);
-  expect(presented.text).toContain("You have no such card.");
+  expect(presented.text).toContain(m("en", "cardholder.refusals.not-found"));
   expect(presented.text).not.toMatch(/"code":"[A-Z0-9]{4}-[A-Z0-9]{4}"/);
 
   const kenjiPage = await kenji.newPage();
