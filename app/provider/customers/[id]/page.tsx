@@ -82,7 +82,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   ];
   return (
     <>
-      <PageHeader title={c.fullName} description={t("description", { customerNo: c.customerNo, since: f.day(c.createdAt) })} />
+      <PageHeader title={<span translate="no">{c.fullName}</span>} description={t("description", { customerNo: c.customerNo, since: f.day(c.createdAt) })} />
       <Panel title={t("userInformation")} className="mb-6">
         <dl className="grid grid-cols-1 gap-x-8 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]" data-testid="customer">
           <dt className="text-slate-500">{t("customerNo")}</dt>
