@@ -3,12 +3,10 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { multiLineText } from "@/lib/validation/fields";
-import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
 import { describeLeaseRefusal } from "@/lib/core/lease-words";
+import { deliverHotList, reportFormSchema } from "@/lib/server/actions/reissue-report";
 import { cardholderForm } from "@/lib/server/actions/portal-action";
 import { presentMyCard, reportMyCard, withdrawMyReport } from "@/lib/server/data/cardholder/reissue";
-import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
 import type { WithdrawState } from "@/components/cardholder/withdraw-form";
 import { activateCard } from "@/lib/server/data/issuer/activation";
 import type { FormState } from "@/components/issuer/simple-form";
@@ -42,31 +40,14 @@ async function refusal(error: { code: string; params?: { windowDays?: number } }
 /** Steps 401/801: the cardholder reports a card lost, stolen or damaged and asks for a new one. */
 export const reportCardAction = cardholderForm({
   name: "cardholder.report",
-  schema: async () => {
-    const t = await getTranslations("cardholder.reportForm.errors");
-    return z.object({
-      reason: z.enum(REISSUE_REASONS, { error: t("reason") }),
-      statement: multiLineText(500, t("statementLong")).optional(),
-      confirm: z.literal("yes", { error: t("confirm") }),
-    });
-  },
+  schema: reportFormSchema,
   run: async ({ actor, input }, cardUuid: string): Promise<ReportState> => {
     const result = await reportMyCard(actor, { cardUuid, reason: input.reason, statement: input.statement });
     if (!result.ok) return { message: await refusal(result.error) };
-    await deliverHotList(result.value.outboxIds);
+    await deliverHotList(result.value.outboxIds, "cardholder");
     redirect(`/cardholder?reported=${result.value.requestNo}`);
   },
 });
-
-/** Hot list messages go out at once; if a provider is unreachable the queue retries. */
-async function deliverHotList(outboxIds: string[]): Promise<void> {
-  try {
-    await deliverNow(outboxIds);
-  } catch (e) {
-    console.warn(`[cardholder] hot list delivery deferred: ${(e as Error).message}`);
-    deliverSoon(outboxIds);
-  }
-}
 
 /** Reinstate: the cardholder found the card and withdraws the lost/stolen report. */
 export const withdrawReportAction = cardholderForm({
@@ -84,7 +65,7 @@ export const withdrawReportAction = cardholderForm({
   run: async ({ actor, input }, requestId: string): Promise<WithdrawState> => {
     const result = await withdrawMyReport(actor, requestId, input.reason);
     if (!result.ok) return { message: await refusal(result.error) };
-    await deliverHotList(result.value.outboxIds);
+    await deliverHotList(result.value.outboxIds, "cardholder");
     redirect(`/cardholder?withdrawn=${result.value.requestNo}`);
   },
 });

@@ -3,17 +3,16 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { multiLineText } from "@/lib/validation/fields";
 import type { IssueState } from "@/components/issuer/issue-card-form";
 import type { ReportState } from "@/components/cardholder/report-form";
-import { REISSUE_REASONS } from "@/lib/core/workflows/reissue";
 import { issuerForm } from "@/lib/server/actions/portal-action";
+import { deliverSoon } from "@/lib/server/exchange/delivery";
+import { deliverHotList, reportFormSchema } from "@/lib/server/actions/reissue-report";
 import { issuerRefusal } from "@/lib/server/actions/issuer-refusal";
 import { issueNewCard } from "@/lib/server/data/issuer/issuance";
 import { activateCard } from "@/lib/server/data/issuer/activation";
 import type { WithdrawState } from "@/components/cardholder/withdraw-form";
 import { fileReissueRequest, issuePermanentCard, withdrawReissueRequest } from "@/lib/server/data/issuer/reissue";
-import { deliverNow, deliverSoon } from "@/lib/server/exchange/delivery";
 import type { FormState } from "@/components/issuer/simple-form";
 import { operator } from "@/lib/server/data/issuer/shared";
 import { terminateChipInHand } from "@/lib/server/data/issuer/chip";
@@ -21,14 +20,7 @@ import { terminateChipInHand } from "@/lib/server/data/issuer/chip";
 /** Steps 401/801 by an operator on the cardholder's behalf (a phone call, a branch visit). */
 export const reportOnBehalfAction = issuerForm({
   name: "issuer.report-on-behalf",
-  schema: async () => {
-    const t = await getTranslations("cardholder.reportForm.errors");
-    return z.object({
-      reason: z.enum(REISSUE_REASONS, { error: t("reason") }),
-      statement: multiLineText(500, t("statementLong")).optional(),
-      confirm: z.literal("yes", { error: t("confirm") }),
-    });
-  },
+  schema: reportFormSchema,
   run: async ({ actor, input }, cardUuid: string): Promise<ReportState> => {
     const who = operator(actor);
     const result = await fileReissueRequest(
@@ -36,7 +28,7 @@ export const reportOnBehalfAction = issuerForm({
       { cardUuid, reason: input.reason, statement: input.statement },
     );
     if (!result.ok) return { message: await issuerRefusal(result.error) };
-    await deliverHotList(result.value.outboxIds);
+    await deliverHotList(result.value.outboxIds, "issuer");
     redirect(`/issuer/cards/${cardUuid}?reported=${result.value.requestNo}${result.value.blocked ? "&blocked=1" : ""}`);
   },
 });
@@ -59,16 +51,6 @@ export const issueCardAction = issuerForm({
   },
 });
 
-/** Hot list messages go out at once; if a provider is unreachable the queue retries. */
-async function deliverHotList(outboxIds: string[]): Promise<void> {
-  try {
-    await deliverNow(outboxIds);
-  } catch (e) {
-    console.warn(`[issuer] hot list delivery deferred: ${(e as Error).message}`);
-    deliverSoon(outboxIds);
-  }
-}
-
 /** Reinstate by an operator: the cardholder found the card; the report is withdrawn and the card unblocked. */
 export const withdrawOnBehalfAction = issuerForm({
   name: "issuer.withdraw-on-behalf",
@@ -86,7 +68,7 @@ export const withdrawOnBehalfAction = issuerForm({
     const who = operator(actor);
     const result = await withdrawReissueRequest({ kind: "operator", userId: who.id, label: who.label }, requestId, input.reason);
     if (!result.ok) return { message: await issuerRefusal(result.error) };
-    await deliverHotList(result.value.outboxIds);
+    await deliverHotList(result.value.outboxIds, "issuer");
     redirect(`/issuer/cards/${result.value.cardUuid}?withdrawn=${result.value.requestNo}`);
   },
 });
