@@ -17,8 +17,11 @@ const stale = await onServer(server, (c) => c.query<{ datname: string }>(`SELECT
 for (const { datname } of stale.rows) await dropDatabaseIfIdle(server, datname);
 
 const name = `recard_file_${process.pid}_${randomBytes(4).toString("hex")}`;
-process.env.TEST_DATABASE_URL = await copyDatabase(server, SEEDED_TEMPLATE, name);
-(globalThis as { recardTestDbPristine?: boolean }).recardTestDbPristine = true;
+// RECARD_TEST_TEMPLATE=off (scripts/test-integration.ts): an empty database, which seededDatabase() then
+// migrates and seeds in this file, the cost every file paid before the template.
+const withTemplate = process.env.RECARD_TEST_TEMPLATE !== "off";
+process.env.TEST_DATABASE_URL = await copyDatabase(server, withTemplate ? SEEDED_TEMPLATE : "template0", name);
+(globalThis as { recardTestDbPristine?: boolean }).recardTestDbPristine = withTemplate;
 
 // The parties register their message handlers with the exchange at start, as the app server does in
 // instrumentation.ts (lib/server/wiring.ts).
