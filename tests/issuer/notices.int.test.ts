@@ -13,8 +13,8 @@ import type { MessageOf } from "@/lib/core/messages";
 import { db } from "@/lib/server/db";
 import { activateCard } from "@/lib/server/data/issuer/activation";
 import { approveReissueRequest, fileReissueRequest, rejectReissueRequest, type Reporter } from "@/lib/server/data/issuer/reissue";
-import { startExchangeQueue, stopExchangeQueue } from "@/lib/server/exchange/queue";
-import { recordNotice, sendNotice } from "@/lib/server/notices/notices";
+import { enqueueNoticesIfRunning, startExchangeQueue, stopExchangeQueue } from "@/lib/server/exchange/queue";
+import { recordNotice, recordNotices, sendNotice } from "@/lib/server/notices/notices";
 import { testDatabase } from "../helpers/db";
 import { AIDS, ask, currentCard, freshDemoWorld, issuerActor, loadFileOf, loadWithToken, sendAsProvider, walletImage } from "./helpers";
 
@@ -202,5 +202,31 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
     expect(await sendNotice(died!, () => at)).toBe("skipped");
     expect(await sendNotice(died!, () => new Date(at.getTime() + 2 * 60 * 60_000))).toBe("sent");
     expect(mails.filter((m) => headerOf(m, "x-recard-notice") === died)).toHaveLength(1);
+  });
+
+  it("a backlog of notices (a mass reissue's) is e-mailed in batches without waiting for the next poll, each once", async () => {
+    // A worker that would poll only every ten minutes: the backlog goes out only because enqueueing
+    // wakes it and a full batch fetches the next at once (one job per poll would send one, then wait).
+    await stopExchangeQueue();
+    await startExchangeQueue({ pollingIntervalSeconds: 600, log: () => {} });
+    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: "Aoi Shimizu" } });
+    const now = new Date();
+    const ids = await db().$transaction((tx) =>
+      recordNotices(
+        tx,
+        Array.from({ length: 70 }, (_, i) => ({
+          cardholderId: holder.id,
+          notice: { code: "card-unblocked" as const, params: { last4: "1234" } },
+          key: `test:backlog:${i}`,
+          now,
+        })),
+      ),
+    );
+    expect(ids).toHaveLength(70);
+    const before = mails.length;
+    await enqueueNoticesIfRunning(ids);
+    await until("the backlog e-mailed", async () => (await db().cardholderNotice.count({ where: { id: { in: ids }, emailStatus: "sent" } })) === ids.length);
+    const sent = mails.slice(before).map((m) => headerOf(m, "x-recard-notice"));
+    expect(sent.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
   });
 });

@@ -35,6 +35,9 @@ const RENEWAL_BATCH = 25;
  */
 export const DELIVERY_WORKERS = 2;
 export const DELIVERY_BATCH = 100;
+/** Notice e-mails fetched per poll, and SMTP conversations at once within a batch. */
+const NOTICE_BATCH = 20;
+const NOTICE_CONCURRENCY = 4;
 
 /**
  * The sweep (every minute and at start) queues every due message, up to this many at once (its ids in
@@ -43,7 +46,7 @@ export const DELIVERY_BATCH = 100;
 const SWEEP_LIMIT = 50_000;
 
 type Boss = InstanceType<typeof PgBoss>;
-const state = globalThis as unknown as { recardBoss?: Promise<Boss>; recardDeliveryWorkers?: string[] };
+const state = globalThis as unknown as { recardBoss?: Promise<Boss>; recardDeliveryWorkers?: string[]; recardNoticeWorker?: string };
 
 export type WorkerOptions = {
   databaseUrl?: string;
@@ -131,10 +134,32 @@ async function start(options: WorkerOptions): Promise<Boss> {
       workers.push(self);
     }
     state.recardDeliveryWorkers = workers;
-    await boss.work<{ noticeId: string }>(NOTICE_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
-      if (!job) return;
-      if ((await sendNotice(job.data.noticeId)) === "retry") throw new Error(`e-mail of notice ${job.data.noticeId} failed; retrying`);
-    });
+    // Notice e-mails in batches, a few SMTP conversations at a time, fetching again at once after a
+    // batch (one job per 2-second poll would send 0.5 e-mails a second: 10,000 after a mass reissue
+    // would take hours). Each job is completed or failed (retried with backoff) on its own.
+    const noticeWorker: string = await boss.work<{ noticeId: string }>(
+      NOTICE_QUEUE,
+      { batchSize: NOTICE_BATCH, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+      async (jobs) => {
+        const results = new Array<"retry" | "failed" | "done">(jobs.length);
+        let next = 0;
+        const lane = async () => {
+          for (let k = next++; k < jobs.length; k = next++) {
+            try {
+              results[k] = (await sendNotice(jobs[k]!.data.noticeId)) === "retry" ? "retry" : "done";
+            } catch {
+              results[k] = "failed";
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(NOTICE_CONCURRENCY, jobs.length) }, lane));
+        for (const [k, job] of jobs.entries()) {
+          if (results[k] !== "done") await boss.fail(NOTICE_QUEUE, job.id, { message: `e-mail of notice ${job.data.noticeId} failed; retrying` });
+        }
+        if (jobs.length > 0) boss.notifyWorker(noticeWorker);
+      },
+    );
+    state.recardNoticeWorker = noticeWorker;
     await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async () => {
       await enqueueWith(boss, await dueOutboxIds(SWEEP_LIMIT));
       await enqueueNoticesWith(boss, await dueNoticeIds(500));
@@ -155,8 +180,12 @@ async function enqueueWith(boss: Boss, outboxIds: string[]): Promise<void> {
   if (outboxIds.length > 0) for (const worker of state.recardDeliveryWorkers ?? []) boss.notifyWorker(worker);
 }
 
+/** Queues notice e-mails in bulk, as deliveries are (a mass reissue records thousands of notices at once). */
 async function enqueueNoticesWith(boss: Boss, noticeIds: string[]): Promise<void> {
-  for (const noticeId of noticeIds) await boss.send(NOTICE_QUEUE, { noticeId }, { singletonKey: noticeId });
+  for (let i = 0; i < noticeIds.length; i += 500) {
+    await boss.insert(noticeIds.slice(i, i + 500).map((noticeId) => ({ name: NOTICE_QUEUE, data: { noticeId }, singletonKey: noticeId })));
+  }
+  if (noticeIds.length > 0 && state.recardNoticeWorker) boss.notifyWorker(state.recardNoticeWorker);
 }
 
 /** Queues notice e-mails if this process runs the queue; otherwise the sweep of a running worker finds them. */
@@ -195,5 +224,6 @@ export async function stopExchangeQueue(): Promise<void> {
   const boss = await state.recardBoss?.catch(() => undefined);
   state.recardBoss = undefined;
   state.recardDeliveryWorkers = undefined;
+  state.recardNoticeWorker = undefined;
   await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
 }
