@@ -21,6 +21,9 @@ npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "no
 step "lint (including the one-way import rules and the type-aware rules)"
 npx eslint --max-warnings 0 .
 
+step "no unused exports (knip: knip.json; an export used only by a generated script says @public)"
+npx knip --no-progress --no-config-hints
+
 step "unit tests"
 npx vitest run --project unit
 

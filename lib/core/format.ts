@@ -39,20 +39,3 @@ export function maskSurfaceNumber(surfaceNumber: string): string {
 export function groupSurfaceNumber(surfaceNumber: string): string {
   return surfaceNumber.replace(/(\d{4})(?=\d)/g, "$1 ");
 }
-
-/** The platform type in words (patent: PF type 100 / 200 / 999). */
-export function describePlatformType(platformType: number): string {
-  switch (platformType) {
-    case 100:
-      return "Type 100 — card id readable (method 1)";
-    case 200:
-      return "Type 200 — card id sealed for the issuer (method 2)";
-    default:
-      return `Type ${platformType} — unknown`;
-  }
-}
-
-/** Short form: "PF 100". */
-export function platformTypeShort(platformType: number): string {
-  return `PF ${platformType}`;
-}

@@ -121,8 +121,3 @@ export function renderNotice(notice: Notice, locale: Locale, extras: NoticeExtra
   const { subject, text } = body(t, locale, notice, extras);
   return { subject: t("subject", { subject }), text: `${text}\n\n${t("footer")}` };
 }
-
-/** A card's last four digits, the only part of a card number a notice may name. */
-export function last4(surfaceNumber: string): string {
-  return surfaceNumber.slice(-4);
-}

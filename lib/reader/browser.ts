@@ -15,11 +15,6 @@ export function hasWebSerial(): boolean {
   return typeof navigator !== "undefined" && "serial" in navigator;
 }
 
-/** Whether this browser offers WebUSB (it still refuses the smart-card class: see WEBUSB_SMART_CARD_BLOCKED_MESSAGE). */
-export function hasWebUsb(): boolean {
-  return typeof navigator !== "undefined" && "usb" in navigator;
-}
-
 /** Asks the user for a serial port (needs a user gesture) and wraps it as a PN532 reader. */
 export async function requestWebSerialReader(options?: WebSerialReaderOptions): Promise<WebSerialReader> {
   const serial = (navigator as Navigator & { serial?: SerialLike }).serial;

@@ -58,8 +58,6 @@ export const CardReadingSchema = z
       ctx.addIssue({ code: "custom", message: "A platform-200 card gives attribute data and never its card id.", path: ["cardAttributeData"] });
   });
 
-export type CardReadingInput = z.infer<typeof CardReadingSchema>;
-
 export const StartReloadSchema = z.object({
   card: CardReadingSchema,
   /** The lease on the presented card (null: a card image file or a real reader). */

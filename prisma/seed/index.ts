@@ -92,6 +92,7 @@ export async function seedCardPrivateKeys(): Promise<Map<string, string>> {
  * The image of a seeded cardholder's first card as personalised, before any load (tests only: the e2e
  * issuer contact puts it in the issuer's simulator as the plastic brought to the counter). The card id
  * and ISD keys are the wallet card's; the applications loaded later are not on it.
+ * @public (imported by e2e/fixtures/seed-card-image.ts through a generated script, which knip cannot see)
  */
 export async function seedCardImageOf(name: string): Promise<string> {
   const index = DEMO_CARDHOLDERS.findIndex((h) => h.name === name);

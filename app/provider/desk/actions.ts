@@ -9,7 +9,7 @@ import { checkCardAtDesk, type HotListHit } from "@/lib/server/data/provider/hot
 import { describeCardAtDesk } from "@/lib/server/data/provider/desk-card";
 import type { CardAtDesk } from "@/lib/core/workflows/desk-guide";
 import { recordDeskRead } from "@/lib/server/data/provider/value-ledger";
-import { abandonPermissions, getPermissionViews, recordCardLoad, type LoadRecorded, type PermissionView } from "@/lib/server/data/provider/permissions";
+import { getPermissionViews, recordCardLoad, type LoadRecorded, type PermissionView } from "@/lib/server/data/provider/permissions";
 import {
   advanceReloadCase,
   CaseNotFoundError,
@@ -293,14 +293,4 @@ export const refreshPermissionsAction = providerCall({
   name: "provider.refresh-permissions",
   args: z.tuple([z.array(UuidSchema).max(16)]),
   run: async (actor, ids): Promise<{ ok: true; permissions: PermissionView[] }> => ({ ok: true, permissions: await getPermissionViews(actor, ids) }),
-});
-
-/** Gives up permissions the desk will not use (first load cancelled). */
-export const abandonPermissionsAction = providerCall({
-  name: "provider.abandon-permissions",
-  args: z.tuple([z.array(UuidSchema).max(16)]),
-  run: async (actor, ids): Promise<{ ok: true }> => {
-    await abandonPermissions(actor, ids, "the desk cancelled the load");
-    return { ok: true };
-  },
 });

@@ -11,8 +11,6 @@
 import { cbc, cmac, ecb } from "@noble/ciphers/aes.js";
 import { concatBytes, equalBytes } from "../bytes";
 
-/** The "i" parameter this card announces (Amd D §5.1, Table 5-1): S8, pseudo-random challenge, R-MAC + R-ENC. */
-export const SCP03_I_PARAMETER = 0x70;
 /** S8 mode: challenges, cryptograms and MACs are 8 bytes (Amd D §6.2.2). */
 export const S8 = 8;
 /** AES block length. */

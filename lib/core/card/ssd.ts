@@ -375,15 +375,3 @@ export async function rotateApplicationKeys(
   if (!equalBytes(put.value.data, expected)) return err({ step: putStep, sw: put.value.sw, meaning: "the card's key check values do not match the keys sent" });
   return ok({ from, to });
 }
-
-/** SELECT the application, then GET DATA E0: the version of its own key set (6A88 when it has none). Without a channel on platform 100 only (platform 200: `6982`). */
-export async function readApplicationKeyVersion(transmit: Transmit, aid: string): Promise<CardResult<number>> {
-  const selected = await selectApplication(transmit, aid);
-  if (!selected.ok) return selected;
-  const step = "GET DATA E0 (the application's key information)";
-  const info = await exchange(transmit, getDataCommand(0xe0), step);
-  if (!info.ok) return info;
-  if (info.value.sw !== 0x9000) return err(refusalOf(step, info.value.sw));
-  const version = parseKeyInformationTemplate(info.value.data)?.find((k) => k.keyId === 0x01 && k.keyType === KEY_TYPE.AES)?.keyVersion;
-  return version === undefined ? err({ step, sw: info.value.sw, meaning: "the application lists no key set of its own" }) : ok(version);
-}

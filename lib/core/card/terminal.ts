@@ -31,8 +31,6 @@ import { describeStatusWord, formatStatusWord, SW, SW1_BYTES_REMAINING, SW1_WRON
 import { decodeTlv, decodeTlvList, encodeLength, encodeTlv, tlv, type Tlv } from "./tlv";
 
 export { describeStatusWord } from "./status-words";
-export { buildLoadFile, loadFileHash } from "./load-file";
-
 /** Sends one command APDU and resolves to response data ‖ SW1 SW2. */
 export type Transmit = (apdu: Uint8Array) => Promise<Uint8Array>;
 

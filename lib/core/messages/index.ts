@@ -11,5 +11,4 @@ export * from "./receipt";
 export * from "./file";
 export * from "./dispatch";
 export * from "./demo-keys";
-export { EXAMPLE_MESSAGES } from "./fixtures";
-export { BATCH_PAIR_REFUSALS, checkBatchPairs, type BatchPairRefusal } from "./rules";
+export { checkBatchPairs, type BatchPairRefusal } from "./rules";

@@ -69,11 +69,6 @@ export const REPLY_TO = {
   "reload-permission-refusal": "reload-permission-request",
 } as const satisfies Partial<Record<MessageType, MessageType>>;
 
-/** True when messages of `type` answer a request and so must carry header.inReplyTo. */
-export function isReplyType(type: MessageType): type is keyof typeof REPLY_TO {
-  return type in REPLY_TO;
-}
-
 /** Which reissue method a type belongs to: "method-1", "method-2", or "neutral" (either). */
 export type PlatformScope = "method-1" | "method-2" | "neutral";
 

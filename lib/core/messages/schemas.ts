@@ -66,14 +66,12 @@ export type HotListReason = (typeof HOT_LIST_REASONS)[number];
 
 /** Why a card leaves the hot list. */
 export const UNBLOCK_REASONS = ["report-withdrawn"] as const;
-export type UnblockReason = (typeof UNBLOCK_REASONS)[number];
 
 /** Most load message ids one card-blocked message may carry (one provider's loads on one card). */
 export const MAX_BLOCKED_LOADS = 1000;
 
 /** How a charge line arose (claim 13: the reissue charge is kept apart from the normal one). */
 export const CHARGE_KINDS = ["normal-load", "reissue-reload"] as const;
-export type ChargeKind = (typeof CHARGE_KINDS)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Fields
@@ -544,24 +542,15 @@ export const MESSAGE_SCHEMAS = {
 export type LoadingPermissionRequest = z.infer<typeof LoadingPermissionRequestSchema>;
 export type LoadingPermissionGrant = z.infer<typeof LoadingPermissionGrantSchema>;
 export type LoadingPermissionRefusal = z.infer<typeof LoadingPermissionRefusalSchema>;
-export type LoadConfirmation = z.infer<typeof LoadConfirmationSchema>;
-export type ReissuanceNotification = z.infer<typeof ReissuanceNotificationSchema>;
-export type ReissuanceNotificationBatch = z.infer<typeof ReissuanceNotificationBatchSchema>;
-export type ReissuanceInformationRequest = z.infer<typeof ReissuanceInformationRequestSchema>;
-export type ReissuanceInformationReply = z.infer<typeof ReissuanceInformationReplySchema>;
-export type CardInformationInquiry = z.infer<typeof CardInformationInquirySchema>;
-export type CardInformationReply = z.infer<typeof CardInformationReplySchema>;
 export type ReloadPermissionRequest = z.infer<typeof ReloadPermissionRequestSchema>;
 export type ReloadPermissionGrant = z.infer<typeof ReloadPermissionGrantSchema>;
 export type ReloadPermissionRefusal = z.infer<typeof ReloadPermissionRefusalSchema>;
 export type ChargeStatement = z.infer<typeof ChargeStatementSchema>;
 export type CardBlocked = z.infer<typeof CardBlockedSchema>;
 export type CardUnblocked = z.infer<typeof CardUnblockedSchema>;
-export type ReissueDeliveryMode = z.infer<typeof ReissueDeliveryModeSchema>;
 export type ReissuePair = z.infer<typeof ReissuePairSchema>;
 export type CarriedReloadPermission = z.infer<typeof CarriedReloadPermissionSchema>;
 export type ChargeLine = z.infer<typeof ChargeLineSchema>;
-export type LoadOutcome = z.infer<typeof LoadOutcomeSchema>;
 
 /** Any message the two companies exchange; discriminated by header.type. */
 export type Message = { [T in MessageType]: z.infer<(typeof MESSAGE_SCHEMAS)[T]> }[MessageType];

@@ -166,7 +166,6 @@ export const CaseStepSchema = z.discriminatedUnion("code", [
 export type CaseStep = z.infer<typeof CaseStepSchema>;
 
 export const CASE_APP_STATES = ["checking", "waiting-issuer", "reloadable", "refused", "requested", "granted", "reloaded", "failed"] as const;
-export type CaseAppState = (typeof CASE_APP_STATES)[number];
 
 const CaseAppSchema = z.object({
   aid: Aid,

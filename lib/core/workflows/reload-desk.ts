@@ -210,19 +210,6 @@ export function appletReadingOf(value: ApplicationValue): AppletReading {
   }
 }
 
-export function describeReading(value: ApplicationValue, formatMoney: (minor: number, currency: string) => string): string {
-  switch (value.kind) {
-    case "transit":
-      return `balance ${formatMoney(value.valueMinor, value.currency ?? "JPY")}`;
-    case "loyalty":
-      return `${value.valueMinor} point${value.valueMinor === 1 ? "" : "s"}`;
-    case "credit":
-      return `credit limit ${formatMoney(value.valueMinor, value.currency ?? "JPY")}${value.holderReference ? `, holder ${value.holderReference}` : ""}`;
-    default:
-      return assertNever(value.kind, "applet kind");
-  }
-}
-
 /** Short hex for display of opaque data: "01A2B3…9F (90 bytes)". */
 export function previewBytes(base64url: string): string {
   const bytes = fromBase64Url(base64url);

@@ -21,8 +21,6 @@ export const PN532_COMMAND = {
   InRelease: 0x52,
 } as const;
 
-export type Pn532CommandCode = (typeof PN532_COMMAND)[keyof typeof PN532_COMMAND];
-
 export const PN532_PARAM = {
   /** SAMConfiguration Mode: normal mode, no SAM (§7.2.10). */
   SAM_MODE_NORMAL: 0x01,

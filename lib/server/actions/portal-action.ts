@@ -127,9 +127,7 @@ export function callAction<R extends Role>(role: Roles<R>) {
 export const issuerForm = formAction("issuer");
 export const providerForm = formAction("provider");
 export const cardholderForm = formAction("cardholder");
-export const issuerCall = callAction("issuer");
 export const providerCall = callAction("provider");
-export const cardholderCall = callAction("cardholder");
 /** The message pages shared by the issuer and the providers (app/_actions/messages.ts): either company, never a cardholder. */
 export const companyForm = formAction(["issuer", "provider"] as const);
 export const companyCall = callAction(["issuer", "provider"] as const);

@@ -32,15 +32,6 @@ function newCode(): string {
   return `${out.slice(0, 4)}-${out.slice(4)}`;
 }
 
-/** The cardholder's cards in the wallet (state and surface number; the image stays server-side). */
-export async function listWalletCards(actor: CardholderActor) {
-  return db().walletCard.findMany({
-    where: { cardholderId: actor.cardholderId },
-    select: { id: true, surfaceNumber: true, state: true, updatedAt: true },
-    orderBy: { updatedAt: "desc" },
-  });
-}
-
 /** Issues a one-time code for presenting one of the signed-in cardholder's cards at a desk. */
 export async function createPresentation(
   actor: CardholderActor,

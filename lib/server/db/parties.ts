@@ -104,4 +104,3 @@ export type ProviderTx = PartyTx<ProviderModels>;
 export type ProviderDb = PartyDb<ProviderModels>;
 /** The exchange's own tables; handlers get the receiving party's view of the same transaction. */
 export type ExchangeTx = PartyTx<ExchangeModel>;
-export type ExchangeDb = PartyDb<ExchangeModel>;

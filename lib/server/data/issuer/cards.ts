@@ -151,8 +151,6 @@ export async function pageOfAuditLog(
   return { rows: page, next: rows.length > options.take ? page.at(-1)!.id : null };
 }
 
-export type CardDetail = NonNullable<Awaited<ReturnType<typeof getCardDetail>>>;
-
 /** One card with its lineage (Fig. 13), what is on it (Fig. 14), its permissions (Fig. 17), requests and audit trail. */
 export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
   void actor;

@@ -50,8 +50,6 @@ export async function listProviders(actor: IssuerActor) {
   }));
 }
 
-export type ProviderRowView = Awaited<ReturnType<typeof listProviders>>[number];
-
 /** The contract status: a suspended or ended contract refuses every loading permission. */
 export async function setContractStatus(
   actor: IssuerActor,

@@ -226,12 +226,6 @@ async function renewBatch(
   );
 }
 
-/** Test seam for the crash test (scripts/exchange-worker.ts): runs after each committed batch. */
-let afterRenewal: (() => void) | null = null;
-export function setAfterRenewalHook(hook: (() => void) | null): void {
-  afterRenewal = hook;
-}
-
 /**
  * Works up to `limit` cards of a run (the pg-boss job body). Returns how many are left, so the job
  * queues the next batch; finishes the run when none are.
@@ -249,7 +243,6 @@ export async function processRenewalBatch(
     processed += result.processed;
     deliverSoon(result.outboxIds);
     noticesCommitted(result.noticeIds);
-    afterRenewal?.();
   }
   const remaining = await db().renewalItem.count({ where: { runId, status: "pending" } });
   if (remaining === 0) await db().renewalRun.updateMany({ where: { id: runId, status: { not: "finished" } }, data: { status: "finished", finishedAt: now() } });

@@ -49,7 +49,7 @@ import {
  * outage just looks for the answer.
  */
 
-export type { CaseApp, CaseAppState, CaseStep, OldLoadView } from "@/lib/core/workflows/reload-case";
+export type { CaseApp, CaseStep } from "@/lib/core/workflows/reload-case";
 
 export type ReloadCaseView = {
   id: string;

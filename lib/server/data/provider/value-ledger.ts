@@ -11,9 +11,6 @@ import type { ProviderTx as Tx } from "./db";
  * the current value on sp_load_records. Credit applications hold a limit, not a value: no ledger.
  */
 
-/** Points are counted, not money: their unit in the ledger and on messages. */
-export const POINTS_UNIT = "PTS";
-
 export type AppValue = { valueMinor: number; unit: string };
 
 /** How the desk names the load it read: by card id (platform 100) or by its message id (Fig. 17). */
@@ -106,19 +103,6 @@ export async function unfreezeValues(tx: LedgerTx, providerCompanyId: string, wh
     await tx.spLoadRecord.update({ where: { id: r.id }, data: { valueFrozenAt: null } });
     if (r.valueMinor !== null && r.valueUnit) await appendLedger(tx, providerCompanyId, r.id, "unfrozen", { valueMinor: r.valueMinor, unit: r.valueUnit }, at);
   }
-}
-
-/** At load (first load: the value installed; reload: the value carried over, out of the old load and into the new one). */
-export async function recordLoadValue(
-  tx: LedgerTx,
-  providerCompanyId: string,
-  loadRecordId: string,
-  value: AppValue,
-  at: Date,
-  carriedFrom: string | null,
-): Promise<void> {
-  await tx.spLoadRecord.update({ where: { id: loadRecordId }, data: { valueMinor: value.valueMinor, valueUnit: value.unit } });
-  await appendLoadValue(tx, providerCompanyId, loadRecordId, value, at, carriedFrom);
 }
 
 /** The ledger lines of a load (its record's value set by the caller): a transfer out of the old load and in, or a load; one statement. */
