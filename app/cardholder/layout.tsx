@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { PortalShell } from "@/components/shell/portal-shell";
+import { PortalClientMessages } from "../client-messages";
 import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -13,8 +14,10 @@ export default async function CardholderLayout({ children }: { children: ReactNo
     { href: "/cardholder/notices", label: t("notices") },
   ];
   return (
-    <PortalShell portal="cardholder" person={actor} company={actor.companyName} nav={nav}>
-      {children}
-    </PortalShell>
+    <PortalClientMessages portal="cardholder">
+      <PortalShell portal="cardholder" person={actor} company={actor.companyName} nav={nav}>
+        {children}
+      </PortalShell>
+    </PortalClientMessages>
   );
 }

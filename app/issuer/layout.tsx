@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { PortalShell } from "@/components/shell/portal-shell";
+import { PortalClientMessages } from "../client-messages";
 import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -23,8 +24,10 @@ export default async function IssuerLayout({ children }: { children: ReactNode }
   const actor = await requirePortal("issuer", "/issuer");
   const t = await getTranslations("issuer.nav");
   return (
-    <PortalShell portal="issuer" person={actor} company={actor.companyName} nav={ISSUER_NAV.map((n) => ({ href: n.href, label: t(n.key) }))}>
-      {children}
-    </PortalShell>
+    <PortalClientMessages portal="issuer">
+      <PortalShell portal="issuer" person={actor} company={actor.companyName} nav={ISSUER_NAV.map((n) => ({ href: n.href, label: t(n.key) }))}>
+        {children}
+      </PortalShell>
+    </PortalClientMessages>
   );
 }

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { PortalShell } from "@/components/shell/portal-shell";
+import { PortalClientMessages } from "../client-messages";
 import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -20,8 +21,10 @@ export default async function ProviderLayout({ children }: { children: ReactNode
   const actor = await requirePortal("provider", "/provider");
   const t = await getTranslations("provider.nav");
   return (
-    <PortalShell portal="provider" person={actor} company={actor.companyName} nav={PROVIDER_NAV.map((n) => ({ href: n.href, label: t(n.key) }))}>
-      {children}
-    </PortalShell>
+    <PortalClientMessages portal="provider">
+      <PortalShell portal="provider" person={actor} company={actor.companyName} nav={PROVIDER_NAV.map((n) => ({ href: n.href, label: t(n.key) }))}>
+        {children}
+      </PortalShell>
+    </PortalClientMessages>
   );
 }

@@ -42,3 +42,28 @@ export const CATALOGUES: Record<AppLocale, Record<Namespace, unknown>> = {
 export function messagesFor(locale: AppLocale): AppMessages {
   return CATALOGUES[locale] as AppMessages;
 }
+
+/**
+ * What a page's client components may need: the namespaces given, picked from the request's messages.
+ * Every namespace sent is serialised into each page (RSC payload and HTML), so the root layout sends
+ * the shared ones and each portal's layout adds its own (app/client-messages.tsx): sending every
+ * portal's words and the e-mails to every page was 100 KB of each desk page (issue 16, docs/i18n.md).
+ */
+export function pickNamespaces<M extends Record<string, unknown>>(messages: M, namespaces: readonly Namespace[]): Partial<M> {
+  const picked: Partial<M> = {};
+  for (const ns of namespaces) if (ns in messages) picked[ns as keyof M] = messages[ns as keyof M];
+  return picked;
+}
+
+/** The namespaces every page's client components use (shell, forms, reader, messages, sign-in). */
+export const SHARED_CLIENT_NAMESPACES: readonly Namespace[] = ["common", "auth"];
+
+/**
+ * What each portal's client components add: its own words, and on the issuer's the cardholder's report
+ * form, which an operator fills on a cardholder's behalf (components/cardholder/report-form.tsx).
+ */
+export const PORTAL_CLIENT_NAMESPACES = {
+  issuer: ["issuer", "cardholder"],
+  provider: ["provider"],
+  cardholder: ["cardholder"],
+} as const satisfies Record<string, readonly Namespace[]>;
