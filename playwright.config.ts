@@ -1,4 +1,5 @@
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig, devices, type Project } from "@playwright/test";
+import { ACCOUNTS } from "./e2e/fixtures/accounts";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${PORT}`;
@@ -20,9 +21,36 @@ export const chromium = {
   },
 };
 
+const projects: Project[] = [
+  { name: "setup", testMatch: /fixtures\/auth\.setup\.ts/, use: chromium },
+  { name: "issuer", testDir: "e2e/issuer", dependencies: ["setup"], use: { ...chromium, storageState: ACCOUNTS.issuer.state } },
+  { name: "provider", testDir: "e2e/provider", dependencies: ["setup"], use: { ...chromium, storageState: ACCOUNTS.metro.state } },
+  { name: "cardholder", testDir: "e2e/cardholder", dependencies: ["setup"], use: { ...chromium, storageState: ACCOUNTS.hana.state } },
+  { name: "security", testDir: "e2e/security", dependencies: ["setup"], use: chromium },
+  // Cross-role journeys on the shared demo database, in file order (10-…, 20-…): later files
+  // continue from the state earlier ones leave (a reload needs the reissue before it).
+  { name: "journeys", testDir: "e2e/journeys", dependencies: ["issuer", "provider", "cardholder", "security"], use: chromium },
+];
+
+/**
+ * `npm test` runs two groups at once, each with its own server and database (scripts/test-all.sh):
+ * E2E_GROUP=security (every page in both languages, accessibility, refusals: they change nothing) and
+ * E2E_GROUP=flows (the portals' own tests, then the journeys). Without E2E_GROUP, everything, in one run.
+ */
+const GROUPS: Record<string, string[]> = {
+  security: ["setup", "security"],
+  flows: ["setup", "issuer", "provider", "cardholder", "journeys"],
+};
+const group = process.env.E2E_GROUP;
+if (group && !GROUPS[group]) throw new Error(`E2E_GROUP must be one of ${Object.keys(GROUPS).join(", ")}`);
+const selected = group
+  ? projects.filter((p) => GROUPS[group]!.includes(p.name!)).map((p) => ({ ...p, dependencies: p.dependencies?.filter((d) => GROUPS[group]!.includes(d)) }))
+  : projects;
+
 /** One Playwright project per portal with its own saved sign-in, plus the cross-role security suite. */
 export default defineConfig({
   testDir: "e2e",
+  ...(group ? { outputDir: `test-results/${group}` } : {}),
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -30,16 +58,7 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: { baseURL, trace: "retain-on-failure", screenshot: "only-on-failure" },
-  projects: [
-    { name: "setup", testMatch: /fixtures\/auth\.setup\.ts/, use: chromium },
-    { name: "issuer", testDir: "e2e/issuer", dependencies: ["setup"], use: { ...chromium, storageState: "e2e/.auth/issuer.json" } },
-    { name: "provider", testDir: "e2e/provider", dependencies: ["setup"], use: { ...chromium, storageState: "e2e/.auth/metro.json" } },
-    { name: "cardholder", testDir: "e2e/cardholder", dependencies: ["setup"], use: { ...chromium, storageState: "e2e/.auth/hana.json" } },
-    { name: "security", testDir: "e2e/security", dependencies: ["setup"], use: chromium },
-    // Cross-role journeys on the shared demo database, in file order (10-…, 20-…): later files
-    // continue from the state earlier ones leave (a reload needs the reissue before it).
-    { name: "journeys", testDir: "e2e/journeys", dependencies: ["issuer", "provider", "cardholder", "security"], use: chromium },
-  ],
+  projects: selected,
   webServer: {
     // A fresh embedded PostgreSQL in a temporary folder per run, seeded with the demo data. SIGTERM
     // (not Playwright's default SIGKILL) lets scripts/start.ts stop the server and remove the folder.
