@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PC/SC integration test with the real tools: pcscd + vsmartcard vpcd + OpenSC + pcsc-tools
-# against two simulated cards served by `npm run card -- vpcd` (platform 100 on reader 0,
-# platform 200 on reader 1). Installs nothing: CI installs the Debian packages
+# against simulated cards served by `npm run card -- vpcd` (platform 100 on reader 0,
+# platform 200 on reader 1, then a fresh platform-200 card on reader 1). Installs nothing: CI installs the Debian packages
 # pcscd vsmartcard-vpcd opensc pcsc-tools. Run as root (pcscd needs /run/pcscd).
 # Exits non-zero on any mismatch and prints every comparison.
 set -euo pipefail
@@ -265,20 +265,26 @@ for pair in "$READER1:200" "$READER0:100"; do
   fi
 done
 
-# Private reads (docs/card.md): two stranger sessions of the platform-200 card through pcscd, after the SCP03
-# host installed Hoshi's credit application (with its own keys) on it. Everything but the fresh answers
-# (DF7A, INITIALIZE UPDATE's challenge and cryptogram) is the same in both; an installed and an absent AID
-# answer alike; nothing an application holds is read.
-log "== private reads: two stranger sessions of the platform-200 card on '$READER1'"
+# Private reads (docs/card.md): stranger sessions of two platform-200 cards through pcscd. The first card has
+# been through the SCP03 host: Hoshi's credit application installed (with its own keys), its ISD keys rotated
+# 30 → 31 and its issuer keys 70 → 71; the second is fresh (30, 70, no application). Two sessions of the
+# first card and one of the second: everything but the fresh answers (DF7A, INITIALIZE UPDATE's challenge and
+# cryptogram) is byte for byte the same in all three — the key versions too (GET DATA E0 refused, INITIALIZE
+# UPDATE echoing the version asked: 00, 30, 31); an installed and an absent AID answer alike; nothing an
+# application holds is read.
+log "== private reads: stranger sessions of two platform-200 cards on '$READER1' (one rotated, one fresh)"
 PRESENT_AID="F0000000030001"
 ABSENT_AID="F0000000990001"
+INIT_00="8050000008010203040506070800"
 INIT_01="8050010008010203040506070800"
+INIT_30="8050300008010203040506070800"
+INIT_31="8050310008010203040506070800"
 stranger=("$SELECT_ISD_LE" 80CA004200 "$GET_CIN" 80CA006600 80CA9F7F00 "$GET_PLATFORM" "$GET_ATTRIBUTES" 80CA00E000 80CA00C200
-  80F24002024F0000 80F28002024F0000 8050000008010203040506070800
+  80F24002024F0000 80F28002024F0000 "$INIT_00" "$INIT_30" "$INIT_31"
   "00A4040007${PRESENT_AID}00" 805C000000 80CA00E000 "$INIT_01"
   "00A4040007${ABSENT_AID}00" 805C000000 80CA00E000 "$INIT_01")
-# 1-based lines of fresh answers: DF7A, INITIALIZE UPDATE on the ISD, on the present and the absent AID.
-fresh=" 7 12 16 20 "
+# 1-based lines of fresh answers: DF7A, INITIALIZE UPDATE on the ISD (00, 30, 31), on the present and the absent AID.
+fresh=" 7 12 13 14 18 22 "
 session() {
   local args=()
   for apdu in "${stranger[@]}"; do args+=(-s "$apdu"); done
@@ -286,44 +292,59 @@ session() {
 }
 s1="$(session)"
 s2="$(session)"
-printf '%s
-' "$s1" | sed 's/^/  1< /'
-printf '%s
-' "$s2" | sed 's/^/  2< /'
-expect_eq "first session: one answer per command" "${#stranger[@]}" "$(printf '%s
-' "$s1" | grep -c .)"
-expect_eq "second session: one answer per command" "${#stranger[@]}" "$(printf '%s
-' "$s2" | grep -c .)"
-same=1
-for i in $(seq "${#stranger[@]}"); do
-  a="$(printf '%s
-' "$s1" | nth "$i")"
-  b="$(printf '%s
-' "$s2" | nth "$i")"
-  if [[ "$fresh" == *" $i "* ]]; then
-    expect_ne "command $i (${stranger[$((i - 1))]}) is fresh on every read" "$a" "$b"
-    expect_eq "command $i: same length and status word in both sessions" "${#a} ${a%% *}" "${#b} ${b%% *}"
-  elif [[ "$a" != "$b" ]]; then
-    same=0
-    fail "command $i (${stranger[$((i - 1))]}) answered differently: '$a' / '$b'"
-  fi
+
+# The fresh card on the same reader: stop the first card's bridge, serve the second card on its port.
+npm run --silent card -- new --platform 200 --out "$work/card200-fresh.json" --seed pcsc-integration-200-fresh | sed 's/^/  /'
+kill -TERM -- "-${bridge_pgids[1]}" 2>/dev/null || true
+for _ in $(seq 100); do kill -0 -- "-${bridge_pgids[1]}" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 50); do [[ "$(card_state "$READER1")" != "Yes" ]] && break; sleep 0.1; done
+start_bridge "$work/card200-fresh.json" "$PORT1"
+seen=""
+for _ in $(seq 300); do
+  if [[ "$(card_state "$READER1")" == "Yes" ]]; then seen=1; break; fi
+  sleep 0.1
 done
-[[ $same -eq 1 ]] && pass "every other answer is byte for byte the same in both sessions"
-r="$(printf '%s
-' "$s1" | nth 6)"
-expect_eq "the platform type is what the card tells" "9000 DF700200C8" "$r"
-for i in 3 9 10 11 14 15 18 19; do
-  expect_eq "command $i (${stranger[$((i - 1))]}) refused without a channel" "6982 " "$(printf '%s
-' "$s1" | nth "$i")"
+if [[ -n "$seen" ]]; then pass "$READER1 sees the fresh platform-200 card"; else fail "$READER1 never saw the fresh card"; fi
+s3="$(session)"
+
+printf '%s\n' "$s1" | sed 's/^/  1< /'
+printf '%s\n' "$s2" | sed 's/^/  2< /'
+printf '%s\n' "$s3" | sed 's/^/  3< /'
+for pair in "first:$s1" "second:$s2" "fresh card's:$s3"; do
+  expect_eq "${pair%%:*} session: one answer per command" "${#stranger[@]}" "$(printf '%s\n' "${pair#*:}" | grep -c .)"
 done
-expect_eq "SELECT of the installed credit AID: an FCI repeating the name" "9000 6F098407${PRESENT_AID}" "$(printf '%s
-' "$s1" | nth 13)"
-expect_eq "SELECT of an absent AID: the same answer" "9000 6F098407${ABSENT_AID}" "$(printf '%s
-' "$s1" | nth 17)"
-a="$(printf '%s
-' "$s1" | nth 16)"
-b="$(printf '%s
-' "$s1" | nth 20)"
+# compare LABEL A B: every answer but the fresh ones byte for byte the same; fresh ones differ, same length and SW.
+compare() {
+  local same=1 i a b
+  for i in $(seq "${#stranger[@]}"); do
+    a="$(printf '%s\n' "$2" | nth "$i")"
+    b="$(printf '%s\n' "$3" | nth "$i")"
+    if [[ "$fresh" == *" $i "* ]]; then
+      expect_ne "$1: command $i (${stranger[$((i - 1))]}) is fresh on every read" "$a" "$b"
+      expect_eq "$1: command $i: same length and status word" "${#a} ${a%% *}" "${#b} ${b%% *}"
+    elif [[ "$a" != "$b" ]]; then
+      same=0
+      fail "$1: command $i (${stranger[$((i - 1))]}) answered differently: '$a' / '$b'"
+    fi
+  done
+  if [[ $same -eq 1 ]]; then pass "$1: every other answer is byte for byte the same"; fi
+}
+compare "two sessions of the rotated card" "$s1" "$s2"
+compare "the rotated card and the fresh card" "$s1" "$s3"
+for s in "$s1" "$s3"; do
+  r="$(printf '%s\n' "$s" | nth 6)"
+  expect_eq "the platform type is what the card tells" "9000 DF700200C8" "$r"
+  for i in 3 8 9 10 11 16 17 20 21; do
+    expect_eq "command $i (${stranger[$((i - 1))]}) refused without a channel" "6982 " "$(printf '%s\n' "$s" | nth "$i")"
+  done
+  for pair in 12:00 13:30 14:31; do
+    expect_match "INITIALIZE UPDATE ${pair#*:} on the ISD: the usual shape, the version asked echoed" "^9000 0{20}${pair#*:}0360[0-9A-F]{32}\$" "$(printf '%s\n' "$s" | nth "${pair%:*}")"
+  done
+done
+expect_eq "SELECT of the installed credit AID: an FCI repeating the name" "9000 6F098407${PRESENT_AID}" "$(printf '%s\n' "$s1" | nth 15)"
+expect_eq "SELECT of an absent AID: the same answer" "9000 6F098407${ABSENT_AID}" "$(printf '%s\n' "$s1" | nth 19)"
+a="$(printf '%s\n' "$s1" | nth 18)"
+b="$(printf '%s\n' "$s1" | nth 22)"
 expect_match "INITIALIZE UPDATE 01 on the installed AID: the usual shape" '^9000 0{20}010360[0-9A-F]{32}$' "$a"
 expect_match "INITIALIZE UPDATE 01 on the absent AID: the same shape" '^9000 0{20}010360[0-9A-F]{32}$' "$b"
 

@@ -12,7 +12,14 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { fromHex, toHex } from "@/lib/core/bytes";
 import { SECURITY_LEVEL } from "@/lib/core/card/scp03";
-import { initializeUpdateCommand, openSecureChannel, rotateIsdKeys } from "@/lib/core/card/scp03-host";
+import {
+  applyIssuerKeyUpdates,
+  initializeUpdateCommand,
+  openIsdChannel,
+  openSecureChannel,
+  readIssuerKeyVersion,
+  rotateIsdKeys,
+} from "@/lib/core/card/scp03-host";
 import {
   exchange,
   getDataCommand,
@@ -24,7 +31,17 @@ import {
   selectIsd,
   type Transmit,
 } from "@/lib/core/card/terminal";
-import { buildLoadFile, cardBinding, decryptCardAttributeData, loadFileHash, privateKeyFromJwk, publicKeyFromJwk, signPermission } from "@/lib/core/card";
+import {
+  buildLoadFile,
+  cardBinding,
+  decryptCardAttributeData,
+  generateIssuerKeys,
+  loadFileHash,
+  privateKeyFromJwk,
+  publicKeyFromJwk,
+  signIssuerKeyUpdate,
+  signPermission,
+} from "@/lib/core/card";
 import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
 import { diversifySsdKeys, establishApplicationKeys, readCreditInOwnChannel } from "@/lib/core/card/ssd";
 import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
@@ -117,16 +134,64 @@ async function main(): Promise<void> {
 
   await selectIsd(transmit);
   const oldVersion = await exchange(transmit, initializeUpdateCommand(DEMO_ISD_KEYS.keyVersion, hostChallenge()), "INITIALIZE UPDATE 30");
-  check(
-    "the old key version is refused (INITIALIZE UPDATE 30 → 6A88)",
-    oldVersion.ok && oldVersion.value.sw === 0x6a88,
-    oldVersion.ok ? oldVersion.value.sw.toString(16) : "",
-  );
-  const oldKeys = await openSecureChannel(transmit, { keys, keyVersion: 0, level: SECURITY_LEVEL.C_MAC, hostChallenge: hostChallenge() });
-  check("the old keys are refused (card cryptogram does not verify)", !oldKeys.ok, oldKeys.ok ? "opened!" : oldKeys.error.meaning);
+  if (values.platform === "100") {
+    check(
+      "the old key version is refused (INITIALIZE UPDATE 30 → 6A88)",
+      oldVersion.ok && oldVersion.value.sw === 0x6a88,
+      oldVersion.ok ? oldVersion.value.sw.toString(16) : "",
+    );
+  } else {
+    // Platform 200 does not say which versions it holds: the old version gets the usual answer, with keys nobody holds.
+    check(
+      "INITIALIZE UPDATE 30 after the rotation answers the usual shape, 30 echoed (no 6A88 telling the version)",
+      oldVersion.ok && oldVersion.value.sw === 0x9000 && /^0{20}300360[0-9A-F]{32}$/.test(toHex(oldVersion.value.data)),
+      oldVersion.ok ? `${toHex(oldVersion.value.data)} ${oldVersion.value.sw.toString(16)}` : "",
+    );
+  }
+  for (const keyVersion of [0, DEMO_ISD_KEYS.keyVersion]) {
+    const oldKeys = await openSecureChannel(transmit, { keys, keyVersion, level: SECURITY_LEVEL.C_MAC, hostChallenge: hostChallenge() });
+    check(`the old keys are refused with P1 ${keyVersion.toString(16).padStart(2, "0")}`, !oldKeys.ok, oldKeys.ok ? "opened!" : oldKeys.error.meaning);
+  }
   const fresh = await openSecureChannel(transmit, { keys: next, keyVersion: 0x31, level: SECURITY_LEVEL.C_MAC_R_MAC, hostChallenge: hostChallenge() });
   const again = fresh.ok ? await getStatus(fresh.value.transmit, "isd") : null;
   check("the new keys open a channel and GET STATUS answers", fresh.ok && again?.ok === true, fresh.ok ? "" : fresh.error.meaning);
+
+  // The issuer's host names the version it knows first (30), then the others (31): the channel opens at 31.
+  await selectIsd(transmit);
+  const found = await openIsdChannel(transmit, {
+    keysFor: (keyVersion) => (keyVersion === 0x31 ? next : keys),
+    versions: [DEMO_ISD_KEYS.keyVersion, 0x31],
+    level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC,
+    hostChallenge: hostChallenge(),
+  });
+  check("openIsdChannel tries 30, then opens 31", found.ok && found.value.keyVersion === 0x31, found.ok ? "" : found.error.meaning);
+  if (!found.ok) return;
+  const listed = await readIssuerKeyVersion(found.value.transmit);
+  check(
+    "GET DATA E0 inside the ISD's channel: issuer key version 70",
+    listed.ok && listed.value === 0x70,
+    listed.ok ? listed.value.toString(16) : listed.error.meaning,
+  );
+
+  if (values.platform === "200") {
+    await selectIsd(transmit);
+    const outside = await readIssuerKeyVersion(transmit);
+    check("GET DATA E0 without a channel refused (platform 200)", !outside.ok && outside.error.sw === 0x6982, outside.ok ? "answered" : outside.error.meaning);
+    // The issuer's signed key update 70 → 71, relayed without keys: the card now differs from a fresh one in both key versions.
+    const v71 = await generateIssuerKeys();
+    const update = await signIssuerKeyUpdate({
+      issuerCompanyId: "RECARD01",
+      oldVersion: 0x70,
+      newVersion: 0x71,
+      signingPublicKeyJwk: v71.signing.publicKeyJwk,
+      encryptionPublicKeyJwk: v71.encryption.publicKeyJwk,
+      oldSigningPrivateKeyJwk: DEMO_ISSUER_KEYS.signing.privateKeyJwk,
+    });
+    const applied = await applyIssuerKeyUpdates(transmit, [update]);
+    check("the signed issuer key update 70 → 71 taken outside a channel", applied.ok && applied.value.to === 0x71, applied.ok ? "" : applied.error.meaning);
+    const stale = await applyIssuerKeyUpdates(transmit, [update]);
+    check("the same update again: 6A88, read as already up to date", stale.ok && stale.value.applied.length === 0, stale.ok ? "" : stale.error.meaning);
+  }
 }
 
 /**

@@ -121,8 +121,13 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
     // Its attribute data is now sealed to the thief's key; the per-card ISD keys identify it all the same.
     expect((await contact(actor, card.id, reader.transmit)).outcome).toEqual({ ok: true, value: { from: 0x7f, to: 0x72 } });
     await terminal.selectIsd(reader.transmit);
-    expect(await readIssuerKeyVersion(reader.transmit)).toEqual({ ok: true, value: 0x72 });
-    expect(await applyIssuerKeyUpdates(reader.transmit, [await stolen(0x72, 0x73)])).toMatchObject({ ok: false, error: { sw: 0x6982 } });
+    // Platform 200: the version only inside the ISD's channel (6982 outside); the chip's memory says it.
+    expect(await readIssuerKeyVersion(reader.transmit)).toMatchObject({ ok: false, error: { sw: 0x6982 } });
+    expect(reader.card.image().securityDomain?.issuerKeyVersion).toBe(0x72);
+    // The thief's next update (signed with the leaked 71 key, which the card no longer trusts) is not taken: on
+    // platform 200 the card answers 6A88, as to any update not for it now, so a stranger learns nothing.
+    expect(await applyIssuerKeyUpdates(reader.transmit, [await stolen(0x72, 0x73)])).toEqual({ ok: true, value: { applied: [], from: null, to: null } });
+    expect(reader.card.image().securityDomain?.issuerKeyVersion).toBe(0x72);
     expect((await db().card.findUniqueOrThrow({ where: { id: card.id } })).issuerKeyVersion).toBe(0x72);
     expect((await currentIssuerKey(db(), ISSUER)).version).toBe(0x72);
 

@@ -143,7 +143,9 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
       return d.value;
     });
     expect(await applyIssuerKeyUpdates(transmit, updates)).toEqual({ ok: true, value: { from: 0x70, to: 0x71, applied: [0x71] } });
-    expect(await readIssuerKeyVersion(transmit)).toEqual({ ok: true, value: 0x71 });
+    // A platform-200 card lists its key versions only inside the ISD's channel: the chip's memory says it.
+    expect(await readIssuerKeyVersion(transmit)).toMatchObject({ ok: false, error: { sw: 0x6982 } });
+    expect(sim.image().securityDomain?.issuerKeyVersion).toBe(0x71);
     const updated = sim.image();
     const { loaded } = await loadWithToken(updated, grant.permissionToken, AIDS.hoshiRewards, "loyalty");
     if (!loaded.ok) throw new Error(loaded.error.meaning);

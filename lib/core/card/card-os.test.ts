@@ -63,7 +63,9 @@ describe("status words for malformed and unsupported commands", () => {
     ["EXTERNAL AUTHENTICATE without INITIALIZE UPDATE", `8482010010${"00".repeat(16)}`, "6985"],
     ["EXTERNAL AUTHENTICATE without C-MAC (CLA 80)", "8082010008000000000000000000", "6982"],
     ["INITIALIZE UPDATE with a 4-byte challenge", "805000000401020304", "6700"],
-    ["INITIALIZE UPDATE for an unknown key version", "8050450008010203040506070800", "6A88"],
+    // Platform 200 answers a key version it does not hold like the one it holds (docs/card.md "Private reads"); platform 100: 6A88 (scp03-card.test.ts).
+    ["INITIALIZE UPDATE for a key version the card does not hold (platform 200)", "8050450008010203040506070800", "9000"],
+    ["GET DATA E0 (key versions) on platform 200 without a channel", "80CA00E000", "6982"],
     ["INITIALIZE UPDATE P2 not 00", "8050000108010203040506070800", "6A86"],
     ["PUT KEY without a secure channel", "80D8308101AA", "6982"],
     ["GET DATA confirmation counter on platform 200 without a channel", "80CA00C200", "6982"],

@@ -472,6 +472,8 @@ function getData(ctx: Ctx, apdu: CommandApdu): Outcome {
     case TAG.PLATFORM_TYPE:
       return answer(tlv(TAG.PLATFORM_TYPE, u16be(image.platformType)));
     case TAG.KEY_INFORMATION_TEMPLATE:
+      // Key versions tell which rotations a card has seen: platform 200 lists them only inside the ISD's channel.
+      if (isPrivateCard(image) && !isOwnDomainChannel(ctx, ISD_AID_HEX)) return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
       if (!image.securityDomain) return refuse(SW.DATA_NOT_FOUND);
       return answer(keyInformationTemplate(image.securityDomain));
     case TAG.CONFIRMATION_COUNTER:
@@ -638,49 +640,43 @@ function staticKeys(set: Scp03KeySet) {
 const I_PSEUDO_RANDOM = 0x70;
 const I_RANDOM = 0x60;
 
-/** INITIALIZE UPDATE (Amendment D §7.1.1): 80 50 KVN 00 08 host challenge; answers with the card challenge and cryptogram. */
+/**
+ * INITIALIZE UPDATE (Amendment D §7.1.1): 80 50 KVN 00 08 host challenge; answers with the card challenge
+ * and cryptogram. Platform 100 answers openly (its version, `6A88` for a version it does not hold, the
+ * card id as diversification data); platform 200 answers every P1 alike (initializeUpdatePrivate).
+ */
 function initializeUpdate(ctx: Ctx, apdu: CommandApdu): Outcome {
   const closed: Session = { ...ctx.session, channel: null };
   const fail = (sw: number): Outcome => ({ session: closed, sw });
   const sd = ctx.image.securityDomain;
   if (apdu.p2 !== 0x00) return fail(SW.WRONG_P1P2);
   if (apdu.data.length !== S8) return fail(SW.WRONG_LENGTH);
+  // Platform 200: one answer shape whatever the card holds (the ISD's versions, an application, its keys).
+  if (isPrivateCard(ctx.image)) return initializeUpdatePrivate(ctx, apdu);
   // An application with its own security domain (ssd.ts) answers with that domain's keys only.
   const selected = ctx.session.selected;
-  if (selected.kind === "app" && isPrivateCard(ctx.image)) return initializeUpdatePrivateApplication(ctx, apdu, selected.aid);
   const own = selected.kind === "app" ? findApp(ctx.image, selected.aid)?.domain : undefined;
   if (own && selected.kind === "app") return initializeUpdateOwnDomain(ctx, apdu, selected.aid, own.scp03);
   if (!sd || (apdu.p1 !== 0x00 && apdu.p1 !== sd.scp03.keyVersion)) return fail(SW.DATA_NOT_FOUND);
   const keys = staticKeys(sd.scp03);
   const hostChallenge = apdu.data.slice();
-  const isPrivate = ctx.image.platformType !== 100;
-  let image = ctx.image;
-  let cardChallenge: Uint8Array;
-  let counterBytes: Uint8Array = EMPTY;
-  if (isPrivate) {
-    cardChallenge = ctx.env.random(S8);
-  } else {
-    // Amendment D §6.2.2.1: the counter moves before use and never wraps.
-    if (sd.sequenceCounter >= MAX_SEQUENCE_COUNTER) return fail(SW.CONDITIONS_NOT_SATISFIED);
-    const sequenceCounter = sd.sequenceCounter + 1;
-    const aid = ctx.session.selected.kind === "isd" ? ISD_AID : fromHex(ctx.session.selected.aid);
-    cardChallenge = pseudoRandomCardChallenge(keys.enc, sequenceCounter, aid);
-    counterBytes = counter3(sequenceCounter);
-    image = { ...image, securityDomain: { ...sd, sequenceCounter } };
-  }
+  // Amendment D §6.2.2.1: the counter moves before use and never wraps.
+  if (sd.sequenceCounter >= MAX_SEQUENCE_COUNTER) return fail(SW.CONDITIONS_NOT_SATISFIED);
+  const sequenceCounter = sd.sequenceCounter + 1;
+  const aid = ctx.session.selected.kind === "isd" ? ISD_AID : fromHex(ctx.session.selected.aid);
+  const cardChallenge = pseudoRandomCardChallenge(keys.enc, sequenceCounter, aid);
   const session = deriveSessionKeys(keys, hostChallenge, cardChallenge);
-  // Key diversification data (10 bytes): the card id on platform 100; zeros on platform 200, which
-  // the issuer identifies through card attribute data (DF7A) before opening a channel.
-  const diversification = isPrivate ? new Uint8Array(10) : concatBytes(new Uint8Array(2), fromHex(image.cardId));
+  // Key diversification data (10 bytes): 0000 ‖ the card id (platform 100 publishes it anyway).
   const data = concatBytes(
-    diversification,
-    Uint8Array.of(sd.scp03.keyVersion, 0x03, isPrivate ? I_RANDOM : I_PSEUDO_RANDOM),
+    new Uint8Array(2),
+    fromHex(ctx.image.cardId),
+    Uint8Array.of(sd.scp03.keyVersion, 0x03, I_PSEUDO_RANDOM),
     cardChallenge,
     cardCryptogram(session, hostChallenge, cardChallenge),
-    counterBytes,
+    counter3(sequenceCounter),
   );
   return {
-    image,
+    image: { ...ctx.image, securityDomain: { ...sd, sequenceCounter } },
     session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session, domain: ISD_AID_HEX } },
     data,
     sw: SW.OK,
@@ -688,9 +684,10 @@ function initializeUpdate(ctx: Ctx, apdu: CommandApdu): Outcome {
 }
 
 /**
- * INITIALIZE UPDATE with an application's own security domain: its key set, a random card challenge
- * (i = '60', no sequence counter) and zero diversification data on both platforms, so the answer
- * says nothing stable about the card. P1 other than '00' or the domain's version → 6A88.
+ * INITIALIZE UPDATE with an application's own security domain on platform 100 (platform 200:
+ * initializeUpdatePrivate): its key set, a random card challenge (i = '60', no sequence counter) and zero
+ * diversification data, so the answer says nothing stable about the card. P1 other than '00' or the
+ * domain's version → 6A88.
  */
 function initializeUpdateOwnDomain(ctx: Ctx, apdu: CommandApdu, aid: string, set: Scp03KeySet): Outcome {
   const closed: Session = { ...ctx.session, channel: null };
@@ -708,31 +705,38 @@ function initializeUpdateOwnDomain(ctx: Ctx, apdu: CommandApdu, aid: string, set
 }
 
 /**
- * INITIALIZE UPDATE with an application (or a phantom, privateSelect) selected on a platform-200 card: one
- * answer shape whatever is there, so it tells a stranger neither that the application exists nor whether it
- * has keys of its own. P1 `00` names the ISD's key set (the default associated domain, GP 2.3.1 §7.2), P1 =
- * a version names that version. The card answers zero diversification data ‖ the version asked (the ISD's
- * for `00`) ‖ `03 60` ‖ a random card challenge ‖ a card cryptogram: computed with the keys asked for when
- * the selection has them (its own domain's at that version, or the ISD's for an application without a
- * domain of its own), otherwise with random keys no host holds, so the host's cryptogram check fails and
- * EXTERNAL AUTHENTICATE answers `6300`. Never `6A88` here: that would tell which versions exist.
+ * INITIALIZE UPDATE on a platform-200 card (docs/card.md "Private reads"), the ISD or an application (or a
+ * phantom, privateSelect) selected: one answer shape whatever the card holds, so it tells a stranger neither
+ * which key versions the card holds (which ISD rotations it has seen) nor whether an application exists or
+ * has keys of its own. The answer is zero diversification data ‖ **P1 echoed** as the key version ‖ `03 60`
+ * ‖ a random card challenge (no sequence counter) ‖ a card cryptogram, computed with the keys P1 names when
+ * the selection has them, otherwise with random keys no host holds, so the host's cryptogram check fails and
+ * EXTERNAL AUTHENTICATE answers `6300`. Never `6A88`: that would tell which versions exist.
+ * - ISD selected: P1 `00` (GP: the first available key set) or the ISD's version names the ISD's keys; the
+ *   answer says `00` for P1 `00`, never the version it used.
+ * - An application with a domain of its own (ssd.ts): only P1 = its version names its keys.
+ * - An application without one: P1 `00` or the ISD's version names the ISD's keys (its associated domain,
+ *   GP 2.3.1 §7.2); a phantom holds nothing.
  */
-function initializeUpdatePrivateApplication(ctx: Ctx, apdu: CommandApdu, aid: string): Outcome {
+function initializeUpdatePrivate(ctx: Ctx, apdu: CommandApdu): Outcome {
   const closed: Session = { ...ctx.session, channel: null };
-  const own = findApp(ctx.image, aid)?.domain?.scp03;
+  const selected = ctx.session.selected;
   const isd = ctx.image.securityDomain?.scp03;
-  const version = apdu.p1 === 0x00 ? (isd?.keyVersion ?? 0x00) : apdu.p1;
+  const namesIsd = isd !== undefined && (apdu.p1 === 0x00 || apdu.p1 === isd.keyVersion);
+  const app = selected.kind === "app" ? findApp(ctx.image, selected.aid) : undefined;
+  const own = app?.domain?.scp03;
   let set: Scp03KeySet | undefined;
-  let domain = aid;
-  if (own) set = own.keyVersion === apdu.p1 ? own : undefined;
-  else if (isd && findApp(ctx.image, aid) && (apdu.p1 === 0x00 || apdu.p1 === isd.keyVersion)) [set, domain] = [isd, ISD_AID_HEX];
+  let domain = selected.kind === "app" ? selected.aid : ISD_AID_HEX;
+  if (selected.kind === "isd") set = namesIsd ? isd : undefined;
+  else if (own) set = own.keyVersion === apdu.p1 ? own : undefined;
+  else if (app && namesIsd) [set, domain] = [isd, ISD_AID_HEX];
   // Drawn in every case, so the card's random stream does not depend on what is there either.
   const decoy = { enc: ctx.env.random(16), mac: ctx.env.random(16), dek: ctx.env.random(16) };
   const keys = set ? staticKeys(set) : decoy;
   const hostChallenge = apdu.data.slice();
   const cardChallenge = ctx.env.random(S8);
   const session = deriveSessionKeys(keys, hostChallenge, cardChallenge);
-  const data = concatBytes(new Uint8Array(10), Uint8Array.of(version, 0x03, I_RANDOM), cardChallenge, cardCryptogram(session, hostChallenge, cardChallenge));
+  const data = concatBytes(new Uint8Array(10), Uint8Array.of(apdu.p1, 0x03, I_RANDOM), cardChallenge, cardCryptogram(session, hostChallenge, cardChallenge));
   return { session: { ...closed, channel: { phase: "initialized", hostChallenge, cardChallenge, keys: session, domain } }, data, sw: SW.OK };
 }
 
@@ -901,10 +905,16 @@ function putKey(ctx: Ctx, apdu: CommandApdu): Outcome {
   if (!sd) return refuse(SW.DATA_NOT_FOUND);
   if (apdu.p2 !== 0x81) return refuse(SW.WRONG_P1P2);
   if (signed) {
-    if (apdu.p1 !== sd.issuerKeyVersion) return refuse(SW.DATA_NOT_FOUND);
-    if (!issuerKeyUpdateSignatureValid(ctx.image.issuerCompanyId, apdu.p1, fromHex(ctx.image.keys.issuerSigningPublicKey), signed.fields, signed.signature)) {
-      return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
-    }
+    const fromCurrent = apdu.p1 === sd.issuerKeyVersion;
+    const isValid =
+      fromCurrent &&
+      issuerKeyUpdateSignatureValid(ctx.image.issuerCompanyId, apdu.p1, fromHex(ctx.image.keys.issuerSigningPublicKey), signed.fields, signed.signature);
+    // Platform 200, outside the ISD's channel: one word for "not from my version" and "not signed by the key I
+    // hold", since 6A88 for every P1 but one (6982) would tell a stranger the card's version (docs/card.md
+    // "Private reads"). A desk reads 6A88 as "not for this card now": it is past that version.
+    if (!isValid && isPrivateCard(ctx.image) && !isOwnDomainChannel(ctx, ISD_AID_HEX)) return refuse(SW.DATA_NOT_FOUND);
+    if (!fromCurrent) return refuse(SW.DATA_NOT_FOUND);
+    if (!isValid) return refuse(SW.SECURITY_STATUS_NOT_SATISFIED);
   }
   const fields = putKeyFields(signed ? signed.fields : apdu.data);
   const newVersion = apdu.data[0];

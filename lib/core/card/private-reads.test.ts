@@ -2,7 +2,8 @@
  * Private reads on platform-200 cards (docs/card.md "Private reads"): without a secure channel a
  * platform-200 card answers nothing stable but its platform type. Every applet command and every
  * application key command answers 6982; SELECT of an application name answers the same whether the
- * application is there or not; INITIALIZE UPDATE on an application has one answer shape. With the
+ * application is there or not; INITIALIZE UPDATE (ISD or application) has one answer shape whatever version
+ * is asked and held; GET DATA E0 on the ISD answers 6982, so a rotation does not mark a card. With the
  * issuer's channel (an application without a domain of its own) or the provider's own channel (its
  * application only) the reads work; Metro's keys do not open Hoshi's application.
  */
@@ -10,13 +11,17 @@ import { describe, expect, it } from "vitest";
 import { concatBytes, fromHex, toHex } from "../bytes";
 import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
 import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
+import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
+import { encodeCommandApdu } from "./apdu";
 import { privateKeyFromJwk, publicKeyFromJwk } from "./cryptography";
+import { generateIssuerKeys } from "./demo-keys";
+import { signIssuerKeyUpdate } from "./issuer-key-update";
 import { seededCardEnv } from "./env";
 import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
 import type { CardImage } from "./image";
 import type { AppletKind } from "./load-file";
 import { SECURITY_LEVEL } from "./scp03";
-import { initializeUpdateCommand, openSecureChannel } from "./scp03-host";
+import { applyIssuerKeyUpdates, initializeUpdateCommand, openSecureChannel, rotateIsdKeys } from "./scp03-host";
 import { SimulatedCard } from "./simulated-card";
 import { diversifySsdKeys, establishApplicationKeys, openApplicationChannel, readApplicationInOwnChannel } from "./ssd";
 import { appletCommand, getDataCommand, getStatus, loadApplication, readBalance, readPoints, selectApplication, selectCommand, selectIsd } from "./terminal";
@@ -115,7 +120,7 @@ describe("private reads on platform 200: refused without a channel", () => {
     for (const aid of [SAMPLE_AIDS.transit, SAMPLE_AIDS.credit, SAMPLE_AIDS.loyalty, ABSENT_AID]) {
       await selectApplication(slot.transmit, aid);
       for (const [p1, kvn] of [
-        [0x00, "30"],
+        [0x00, "00"],
         [0x01, "01"],
         [0x02, "02"],
         [0x30, "30"],
@@ -190,19 +195,38 @@ describe("private reads on platform 200: with a channel", () => {
   });
 });
 
+/** A stranger's signed issuer key update (its own key, not the issuer's) from `oldVersion`: the probe for the card's version. */
+async function forgedUpdate(oldVersion: number): Promise<Uint8Array> {
+  const stranger = await generateIssuerKeys();
+  const update = await signIssuerKeyUpdate({
+    issuerCompanyId: "RECARD01",
+    oldVersion,
+    newVersion: oldVersion + 1,
+    signingPublicKeyJwk: stranger.signing.publicKeyJwk,
+    encryptionPublicKeyJwk: stranger.encryption.publicKeyJwk,
+    oldSigningPrivateKeyJwk: stranger.signing.privateKeyJwk,
+  });
+  return encodeCommandApdu({ cla: 0x80, ins: 0xd8, p1: oldVersion, p2: 0x81, data: update.data, ne: 256, extended: false });
+}
+
 /**
  * Everything a stranger can send to a platform-200 card without keys: SELECT of the ISD, GET DATA of every
- * tag the card knows (and one it does not), GET STATUS with every P1, SELECT of each known AID and an absent
- * one (FCI and no FCI), every applet command, the application's key commands, INITIALIZE UPDATE with three
- * key versions and an EXTERNAL AUTHENTICATE it cannot compute.
+ * tag the card knows (and one it does not; E0 lists the key versions), GET STATUS with every P1, INITIALIZE
+ * UPDATE on the ISD with P1 00 and with the versions before and after a rotation, signed issuer key updates
+ * it forged from the versions before and after a rotation, SELECT of each known AID and an absent one (FCI
+ * and no FCI), every applet command, the application's key commands, INITIALIZE UPDATE with three key
+ * versions and an EXTERNAL AUTHENTICATE it cannot compute.
  */
-function strangerSession(): { name: string; apdu: Uint8Array }[] {
+function strangerSession(forgeries: readonly Uint8Array[]): { name: string; apdu: Uint8Array }[] {
   const commands: { name: string; apdu: Uint8Array }[] = [{ name: "SELECT ISD", apdu: selectCommand() }];
   for (const tag of [0x42, 0x45, 0x66, 0x9f7f, 0xdf70, 0xdf7a, 0xe0, 0xc2, 0x9f7e]) {
     commands.push({ name: `GET DATA ${tag.toString(16).toUpperCase()}`, apdu: getDataCommand(tag) });
   }
   for (const p1 of ["80", "40", "20", "10"]) commands.push({ name: `GET STATUS ${p1}`, apdu: fromHex(`80F2${p1}02024F0000`) });
-  commands.push({ name: "INITIALIZE UPDATE on the ISD", apdu: initializeUpdateCommand(0x00, CHALLENGE) });
+  for (const forged of forgeries) commands.push({ name: `PUT KEY (forged issuer key update from ${toHex(forged.subarray(2, 3))})`, apdu: forged });
+  for (const p1 of [0x00, 0x30, 0x31, 0x01]) {
+    commands.push({ name: `INITIALIZE UPDATE ${toHex(Uint8Array.of(p1))} on the ISD`, apdu: initializeUpdateCommand(p1, CHALLENGE) });
+  }
   commands.push({ name: "EXTERNAL AUTHENTICATE on the ISD", apdu: fromHex(`8482010010${"11".repeat(16)}`) });
   for (const aid of [SAMPLE_AIDS.transit, SAMPLE_AIDS.loyalty, SAMPLE_AIDS.credit, ABSENT_AID]) {
     commands.push({ name: `SELECT ${aid} (no FCI)`, apdu: fromHex(`00A4040C${toHex(Uint8Array.of(aid.length / 2))}${aid}`) });
@@ -228,24 +252,57 @@ function strangerSession(): { name: string; apdu: Uint8Array }[] {
 }
 
 /** Runs the stranger's session on a fresh power-up of `image`, with the card's random source seeded by `seed`. */
-async function run(image: CardImage, seed: string): Promise<string[]> {
+async function run(image: CardImage, seed: string, forgeries: readonly Uint8Array[]): Promise<string[]> {
   const card = new SimulatedCard(image, seededCardEnv(seed));
   card.powerOn("T=1");
   const answers: string[] = [];
-  for (const { apdu } of strangerSession()) answers.push(toHex(await card.transmit(apdu)));
+  for (const { apdu } of strangerSession(forgeries)) answers.push(toHex(await card.transmit(apdu)));
   return answers;
+}
+
+/** The card after a rotation of both key sets: ISD keys 30 → 31 (PUT KEY in the issuer's channel), issuer keys 70 → 71 (the signed update). */
+async function rotated(slot: CardInSlot): Promise<CardImage> {
+  await selectIsd(slot.transmit);
+  const channel = await openSecureChannel(slot.transmit, { keys: ISD, keyVersion: 0x30, level: SECURITY_LEVEL.C_MAC_C_DEC, hostChallenge: CHALLENGE });
+  if (!channel.ok) throw new Error(channel.error.meaning);
+  const next = { enc: fromHex("11".repeat(16)), mac: fromHex("22".repeat(16)), dek: fromHex("33".repeat(16)) };
+  const isd = await rotateIsdKeys(channel.value, { currentDek: ISD.dek, oldVersion: 0x30, newVersion: 0x31, keys: next });
+  if (!isd.ok) throw new Error(isd.error.meaning);
+  await selectIsd(slot.transmit);
+  const v71 = await generateIssuerKeys();
+  const update = await signIssuerKeyUpdate({
+    issuerCompanyId: "RECARD01",
+    oldVersion: 0x70,
+    newVersion: 0x71,
+    signingPublicKeyJwk: v71.signing.publicKeyJwk,
+    encryptionPublicKeyJwk: v71.encryption.publicKeyJwk,
+    oldSigningPrivateKeyJwk: DEMO_ISSUER_KEYS.signing.privateKeyJwk,
+  });
+  const issuer = await applyIssuerKeyUpdates(slot.transmit, [update]);
+  if (!issuer.ok || issuer.value.to !== 0x71) throw new Error("issuer key update not taken");
+  slot.card.powerOff();
+  return slot.card.image();
 }
 
 /** Answers that are fresh on every read (a random challenge or ephemeral key inside): never byte-identical, never stable. */
 const FRESH = /^(GET DATA DF7A$|INITIALIZE UPDATE)/;
 
 describe("two unauthenticated read sessions of platform-200 cards share nothing but the platform type", () => {
-  it("two cards (one with three applications, one empty) answer a stranger byte for byte alike, but for fresh randomness", async () => {
-    const full = (await fullCard("private-full")).slot.card.image();
+  it("two cards (one with three applications and both key sets rotated, one empty and never rotated) answer a stranger byte for byte alike, but for fresh randomness", async () => {
+    const full = await rotated((await fullCard("private-full")).slot);
     const empty = (await cardInSlot(200, "private-empty")).card.image();
     expect(full.cardId).not.toBe(empty.cardId);
-    const names = strangerSession().map((c) => c.name);
-    const [full1, full2, empty1, empty2] = await Promise.all([run(full, "read-1"), run(full, "read-2"), run(empty, "read-1"), run(empty, "read-2")]);
+    // They differ in everything a rotation changes: ISD key version and issuer key version.
+    expect([full.securityDomain?.scp03.keyVersion, full.securityDomain?.issuerKeyVersion]).toEqual([0x31, 0x71]);
+    expect([empty.securityDomain?.scp03.keyVersion, empty.securityDomain?.issuerKeyVersion]).toEqual([0x30, 0x70]);
+    const forgeries = [await forgedUpdate(0x70), await forgedUpdate(0x71)];
+    const names = strangerSession(forgeries).map((c) => c.name);
+    const [full1, full2, empty1, empty2] = await Promise.all([
+      run(full, "read-1", forgeries),
+      run(full, "read-2", forgeries),
+      run(empty, "read-1", forgeries),
+      run(empty, "read-2", forgeries),
+    ]);
     for (const [i, name] of names.entries()) {
       const answers = [full1[i]!, full2[i]!, empty1[i]!, empty2[i]!];
       // Same length and status word everywhere.
@@ -271,6 +328,15 @@ describe("two unauthenticated read sessions of platform-200 cards share nothing 
     expect(answerOf(`SELECT ${ABSENT_AID}`)).toBe(`6F098407${ABSENT_AID}9000`);
     expect(answerOf("GET STATUS 40")).toBe("6982");
     expect(answerOf(`EXTERNAL AUTHENTICATE on ${ABSENT_AID}`)).toBe("6300");
+    // The key versions: E0 refused, INITIALIZE UPDATE echoes the version asked (00 for P1 00) whatever the card
+    // holds, never 6A88; a forged key update answers 6A88 from every version, so it finds none.
+    expect(answerOf("GET DATA E0")).toBe("6982");
+    for (const p1 of ["00", "30", "31", "01"]) {
+      for (const answers of [full1, empty1])
+        expect(answers[names.indexOf(`INITIALIZE UPDATE ${p1} on the ISD`)]).toMatch(new RegExp(`^0{20}${p1}0360[0-9A-F]{32}9000$`));
+    }
+    for (const from of ["70", "71"]) expect(answerOf(`PUT KEY (forged issuer key update from ${from})`)).toBe("6A88");
+    expect(answerOf("EXTERNAL AUTHENTICATE on the ISD")).toBe("6300");
   });
 
   it("a platform-100 card is not private: its applications answer without a channel (method 1)", async () => {

@@ -14,6 +14,7 @@ import { buildLoadFile } from "./load-file";
 import { cardCryptogram, deriveSessionKeys, hostCryptogram, INITIAL_MAC_CHAIN, SECURITY_LEVEL, SECURITY_LEVELS, wrapCommand } from "./scp03";
 import {
   initializeUpdateCommand,
+  openIsdChannel,
   openSecureChannel,
   parseInitializeUpdateResponse,
   parseKeyInformationTemplate,
@@ -54,12 +55,37 @@ describe("SCP03 handshake with the simulated card", () => {
     expect(slot.card.image().securityDomain?.sequenceCounter).toBe(2);
   });
 
-  it("platform 200: i = 60, random challenge, no counter, zero diversification data", async () => {
+  it("platform 200: i = 60, random challenge, no counter, zero diversification data, the key version asked echoed", async () => {
     const slot = await cardInSlot(200, "scp-200");
+    // P1 00 opens the current set but the answer names no version (00); an explicit version is echoed.
     const channel = await open(slot);
-    expect(channel.initializeUpdate).toMatchObject({ iParameter: 0x60, sequenceCounter: null, keyVersion: 0x30 });
+    expect(channel.initializeUpdate).toMatchObject({ iParameter: 0x60, sequenceCounter: null, keyVersion: 0x00 });
     expect(toHex(channel.initializeUpdate.keyDiversificationData)).toBe("00".repeat(10));
+    expect((await open(slot, SECURITY_LEVEL.C_MAC, DEMO, 0x30)).initializeUpdate.keyVersion).toBe(0x30);
     expect(slot.card.image().securityDomain?.sequenceCounter).toBe(0);
+  });
+
+  it("platform 200: a key version the card does not hold gets the same answer shape (never 6A88) and a cryptogram no host verifies", async () => {
+    const slot = await cardInSlot(200, "scp-200-versions");
+    for (const p1 of [0x31, 0x01, 0x6f]) {
+      const answer = toHex(await slot.transmit(initializeUpdateCommand(p1, HOST_CHALLENGE)));
+      expect(answer).toMatch(new RegExp(`^0{20}${toHex(Uint8Array.of(p1))}0360[0-9A-F]{32}9000$`));
+      expect(await openSecureChannel(slot.transmit, { keys: DEMO, keyVersion: p1, level: 1, hostChallenge: HOST_CHALLENGE })).toMatchObject({
+        ok: false,
+        error: { step: "INITIALIZE UPDATE", sw: 0x9000, meaning: expect.stringMatching(/card cryptogram/) },
+      });
+    }
+    // A forced EXTERNAL AUTHENTICATE after such an answer: 6300, as for any host without the keys.
+    const init = parseInitializeUpdateResponse((await slot.transmit(initializeUpdateCommand(0x31, HOST_CHALLENGE))).subarray(0, -2))!;
+    const guessed = deriveSessionKeys(DEMO, HOST_CHALLENGE, init.cardChallenge);
+    const auth = wrapCommand(
+      guessed,
+      INITIAL_MAC_CHAIN,
+      1,
+      { cla: 0x80, ins: 0x82, p1: 1, p2: 0, data: hostCryptogram(guessed, HOST_CHALLENGE, init.cardChallenge), expectsData: false },
+      false,
+    );
+    expect(sw(toHex(await slot.transmit(auth.apdu)))).toBe("6300");
   });
 
   it("a host with other keys sees a card cryptogram that does not verify and sends nothing more", async () => {
@@ -69,10 +95,16 @@ describe("SCP03 handshake with the simulated card", () => {
     expect(r).toMatchObject({ ok: false, error: { step: "INITIALIZE UPDATE", meaning: expect.stringMatching(/card cryptogram/) } });
   });
 
-  it("GET DATA E0 lists the key set and the issuer keys (GP 2.3.1 §11.3.3.1)", async () => {
+  it("GET DATA E0 lists the key set and the issuer keys (GP 2.3.1 §11.3.3.1): platform 100 to anyone, platform 200 inside the ISD's channel", async () => {
+    const open100 = await cardInSlot(100, "scp-e0-100");
+    const listed = await open100.transmit(getDataCommand(0xe0));
+    expect(sw(toHex(listed))).toBe("9000");
     const slot = await cardInSlot(200, "scp-e0");
-    const response = await slot.transmit(getDataCommand(0xe0));
+    expect(toHex(await slot.transmit(getDataCommand(0xe0)))).toBe("6982");
+    const channel = await open(slot, SECURITY_LEVEL.C_MAC_R_MAC);
+    const response = await channel.transmit(getDataCommand(0xe0));
     expect(sw(toHex(response))).toBe("9000");
+    expect(toHex(response)).toBe(toHex(listed));
     expect(parseKeyInformationTemplate(response.subarray(0, -2))).toEqual([
       { keyId: 1, keyVersion: 0x30, keyType: 0x88, length: 16 },
       { keyId: 2, keyVersion: 0x30, keyType: 0x88, length: 16 },
@@ -293,6 +325,54 @@ describe("PUT KEY", () => {
     const newToken = await signDemo(loadPermissionFor({ cardId: slot.image.cardId, sequence: 8, loadFile: file }), rotated.signing.privateKeyJwk);
     expect((await loadApplication(slot.transmit, { permission: newToken, loadFile: file, aid: SAMPLE_AIDS.transit })).ok).toBe(true);
     expect(slot.card.image().securityDomain?.issuerKeyVersion).toBe(0x71);
+  });
+});
+
+describe("the host names the ISD's key version (openIsdChannel): the recorded one first, then the other known ones", () => {
+  const NEXT = { enc: fromHex("11".repeat(16)), mac: fromHex("22".repeat(16)), dek: fromHex("33".repeat(16)) };
+  const keysFor = (keyVersion: number) => (keyVersion === 0x31 ? NEXT : DEMO);
+  /** A card rotated to 31, and a transmit that records each command's header. */
+  async function rotatedTo31(platform: 100 | 200) {
+    const slot = await cardInSlot(platform, `isd-fallback-${platform}`);
+    expect(
+      await rotateIsdKeys(await open(slot, SECURITY_LEVEL.C_MAC_C_DEC), { currentDek: DEMO.dek, oldVersion: 0x30, newVersion: 0x31, keys: NEXT }),
+    ).toMatchObject({
+      ok: true,
+    });
+    await selectIsd(slot.transmit);
+    const sent: string[] = [];
+    const transmit = async (apdu: Uint8Array) => {
+      sent.push(toHex(apdu.subarray(0, 4)));
+      return slot.transmit(apdu);
+    };
+    return { slot, sent, transmit };
+  }
+
+  it.each([200, 100] as const)("platform %s: 30 does not open (nothing sent after it), 31 does", async (platform) => {
+    const { sent, transmit } = await rotatedTo31(platform);
+    const channel = await openIsdChannel(transmit, { keysFor, versions: [0x30, 0x31], level: SECURITY_LEVEL.C_MAC_R_MAC, hostChallenge: HOST_CHALLENGE });
+    if (!channel.ok) throw new Error(channel.error.meaning);
+    expect(channel.value.keyVersion).toBe(0x31);
+    // INITIALIZE UPDATE 30 (platform 200: a cryptogram that does not verify; 100: 6A88), INITIALIZE UPDATE 31, EXTERNAL AUTHENTICATE.
+    expect(sent).toEqual(["80503000", "80503100", "84821100"]);
+    expect(await getStatus(channel.value.transmit, "isd")).toMatchObject({ ok: true });
+  });
+
+  it("the recorded version first: one INITIALIZE UPDATE when the card holds it; none of ours: refused naming the versions; another refusal stops", async () => {
+    const { sent, transmit } = await rotatedTo31(200);
+    expect(await openIsdChannel(transmit, { keysFor, versions: [0x31, 0x30, 0x31], level: 1, hostChallenge: HOST_CHALLENGE })).toMatchObject({ ok: true });
+    expect(sent).toEqual(["80503100", "84820100"]);
+    sent.length = 0;
+    expect(await openIsdChannel(transmit, { keysFor: () => DEMO, versions: [0x30, 0x32], level: 1, hostChallenge: HOST_CHALLENGE })).toEqual({
+      ok: false,
+      error: { step: "INITIALIZE UPDATE", sw: null, meaning: "no key version of ours (30, 32) opens the ISD's channel" },
+    });
+    expect(sent).toEqual(["80503000", "80503200"]);
+    const refusing = async () => Uint8Array.of(0x69, 0x85);
+    expect(await openIsdChannel(refusing, { keysFor, versions: [0x30, 0x31], level: 1, hostChallenge: HOST_CHALLENGE })).toMatchObject({
+      ok: false,
+      error: { step: "INITIALIZE UPDATE", sw: 0x6985 },
+    });
   });
 });
 

@@ -263,7 +263,11 @@ export function parseKeyInformationTemplate(data: Uint8Array): KeyInformation[] 
   return out;
 }
 
-/** The version of the issuer public keys the card holds (GET DATA E0, key id 1 of type B0), readable by anyone. */
+/**
+ * The version of the issuer public keys the card holds (GET DATA E0, key id 1 of type B0). Platform 100
+ * answers anyone; platform 200 only inside the ISD's secure channel (pass the channel's transmit; `6982`
+ * outside, docs/card.md "Private reads").
+ */
 export async function readIssuerKeyVersion(transmit: Transmit): Promise<CardResult<number>> {
   const step = "GET DATA E0 (key information)";
   const r = await collect(transmit, getDataCommand(0xe0));
@@ -273,31 +277,68 @@ export async function readIssuerKeyVersion(transmit: Transmit): Promise<CardResu
   return info ? ok(info.keyVersion) : err(refusal(step, r.sw, "the card lists no issuer key"));
 }
 
+/** What a desk's issuer key updates did: the versions the card took, in order, from `from` to `to` (both null when it took none). */
+export type IssuerKeyUpdatesApplied = { readonly applied: number[]; readonly from: number | null; readonly to: number | null };
+
+/** The card's answer to a signed update that does not start from its version (or, on platform 200, is not signed by the key it holds). */
+const SW_NOT_FROM_THIS_VERSION = 0x6a88;
+
 /**
- * A desk brings the card's issuer keys up to date with the issuer's signed updates (issuer-key-update.ts):
- * reads the card's version and sends, in order, each update that starts from it. Outside a secure
- * channel: the card checks the issuer's signature itself. Updates the card does not need are skipped.
+ * A desk brings the card's issuer keys up to date with the issuer's signed updates (issuer-key-update.ts)
+ * without asking the card its version (platform 200 keeps it private): every update, oldest first, as PUT
+ * KEY outside a channel. The card takes one only when it starts from the version it holds and carries the
+ * issuer's signature by that version's key, so it only moves forward; it answers `6A88` to the others — the
+ * card is past that version — which the desk reads as "already up to date" for that update. Any other
+ * refusal stops. The issuer sends the updates from the version it recorded for the card on (the grant).
  */
-export async function applyIssuerKeyUpdates(
-  transmit: Transmit,
-  updates: readonly IssuerKeyUpdate[],
-): Promise<CardResult<{ from: number; to: number; applied: number[] }>> {
-  const read = await readIssuerKeyVersion(transmit);
-  if (!read.ok) return read;
-  let version = read.value;
+export async function applyIssuerKeyUpdates(transmit: Transmit, updates: readonly IssuerKeyUpdate[]): Promise<CardResult<IssuerKeyUpdatesApplied>> {
   const applied: number[] = [];
+  let from: number | null = null;
   for (const update of [...updates].sort((a, b) => a.oldVersion - b.oldVersion)) {
-    if (update.oldVersion !== version) continue;
     const step = `PUT KEY (issuer keys ${update.oldVersion.toString(16).toUpperCase()} → ${update.newVersion.toString(16).toUpperCase()})`;
     const r = await collect(
       transmit,
       encodeCommandApdu({ cla: 0x80, ins: 0xd8, p1: update.oldVersion, p2: 0x81, data: update.data, ne: 256, extended: false }),
     );
     if (!r) return err(refusal(step, null));
+    if (r.sw === SW_NOT_FROM_THIS_VERSION) continue;
     if (r.sw !== 0x9000) return err(refusal(step, r.sw));
     if (r.data.length !== 1 || r.data[0] !== update.newVersion) return err(refusal(step, r.sw, "unexpected PUT KEY response"));
-    version = update.newVersion;
-    applied.push(version);
+    from ??= update.oldVersion;
+    applied.push(update.newVersion);
   }
-  return ok({ from: read.value, to: version, applied });
+  return ok({ applied, from, to: applied.at(-1) ?? null });
+}
+
+/** Options of openIsdChannel. */
+export type OpenIsdOptions = {
+  /** The host's keys for a key version (the issuer diversifies them per card and version, server side). */
+  readonly keysFor: (keyVersion: number) => Scp03StaticKeys;
+  /** Key versions to try, in order: the one recorded for the card first, then the other known ones. */
+  readonly versions: readonly number[];
+  readonly level: number;
+  /** 8 bytes; attempt n uses it with its last byte XORed with n. */
+  readonly hostChallenge: Uint8Array;
+};
+
+/**
+ * Opens the ISD's channel naming the key version explicitly (INITIALIZE UPDATE P1 = the version), first
+ * the one recorded for the card, then each other known version. A platform-200 card does not say which
+ * version it holds (GET DATA E0 answers only inside the channel; INITIALIZE UPDATE answers a version it
+ * does not hold with keys nobody holds): the card cryptogram verifies only for the version it holds, and
+ * nothing follows a cryptogram that does not verify. Platform 100 answers `6A88` to a version it does not
+ * hold: the next one is tried too. Any other refusal stops.
+ */
+export async function openIsdChannel(transmit: Transmit, options: OpenIsdOptions): Promise<CardResult<Scp03Channel>> {
+  const versions = [...new Set(options.versions)];
+  for (const [attempt, keyVersion] of versions.entries()) {
+    const hostChallenge = options.hostChallenge.slice();
+    hostChallenge[hostChallenge.length - 1]! ^= attempt;
+    const channel = await openSecureChannel(transmit, { keys: options.keysFor(keyVersion), keyVersion, level: options.level, hostChallenge });
+    if (channel.ok) return channel;
+    const notThisVersion = channel.error.step === "INITIALIZE UPDATE" && (channel.error.sw === 0x9000 || channel.error.sw === 0x6a88);
+    if (!notThisVersion) return channel;
+  }
+  const named = versions.map((v) => v.toString(16).toUpperCase().padStart(2, "0")).join(", ");
+  return err(refusal("INITIALIZE UPDATE", null, `no key version of ours (${named}) opens the ISD's channel`));
 }

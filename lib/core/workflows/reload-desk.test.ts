@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromHex, toBase64Url } from "../bytes";
+import { fromHex, toBase64Url, toHex } from "../bytes";
 import { signDemo, cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS } from "../card/fixtures";
 import { loadFileHash } from "../card";
 import { encodeIssuerKeyUpdate, generateIssuerKeys, signIssuerKeyUpdate } from "../card";
@@ -124,7 +124,7 @@ describe("the visit", () => {
 });
 
 describe("issuer key update at the desk", () => {
-  it("sends the update the card needs, skips it when the card holds the version, reports a damaged update and a refusal", async () => {
+  it("sends the updates without asking the card its version: takes what moves it forward, skips the rest, reports a damaged update and a refusal", async () => {
     const slot = await cardInSlot(200, "desk-key-update");
     const next = await generateIssuerKeys();
     const sign = (from = DEMO_ISSUER_KEYS) =>
@@ -137,10 +137,27 @@ describe("issuer key update at the desk", () => {
         oldSigningPrivateKeyJwk: from.signing.privateKeyJwk,
       });
     const forged = toBase64Url(encodeIssuerKeyUpdate(await sign(next)));
-    expect(await updateIssuerKeys(slot.transmit, [forged])).toMatchObject({ status: "failed", statusWord: 0x6982, step: expect.stringContaining("PUT KEY") });
+    // Platform 200 does not say why it takes no update (6A88 alike, "Private reads"): the card keeps its key.
+    expect(await updateIssuerKeys(slot.transmit, [forged])).toEqual({ status: "current" });
+    expect(slot.card.image().securityDomain?.issuerKeyVersion).toBe(0x70);
+    // Platform 100 names the refusal: the signature does not verify (6982).
+    const open100 = await cardInSlot(100, "desk-key-update-100");
+    expect(await updateIssuerKeys(open100.transmit, [forged])).toMatchObject({
+      status: "failed",
+      statusWord: 0x6982,
+      step: expect.stringContaining("PUT KEY"),
+    });
     expect(await updateIssuerKeys(slot.transmit, ["AAAA"])).toMatchObject({ status: "failed", step: "issuer key update" });
     const good = toBase64Url(encodeIssuerKeyUpdate(await sign()));
-    expect(await updateIssuerKeys(slot.transmit, [good])).toEqual({ status: "updated", from: 0x70, to: 0x71, applied: [0x71] });
-    expect(await updateIssuerKeys(slot.transmit, [good])).toEqual({ status: "updated", from: 0x71, to: 0x71, applied: [] });
+    const sent: string[] = [];
+    const tracing = async (apdu: Uint8Array) => {
+      sent.push(toHex(apdu.subarray(0, 4)));
+      return slot.transmit(apdu);
+    };
+    expect(await updateIssuerKeys(tracing, [good])).toEqual({ status: "updated", from: 0x70, to: 0x71, applied: [0x71] });
+    // SELECT of the ISD and the PUT KEY: the card's key versions (GET DATA E0) are never asked.
+    expect(sent).toEqual(["00A40400", "80D87081"]);
+    expect(await updateIssuerKeys(slot.transmit, [good])).toEqual({ status: "current" });
+    expect(slot.card.image().securityDomain?.issuerKeyVersion).toBe(0x71);
   });
 });

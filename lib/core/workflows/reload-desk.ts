@@ -105,14 +105,17 @@ export type DeskLoadOutcome =
   | { readonly status: "loaded"; readonly receipt: string }
   | { readonly status: "failed"; readonly statusWord: number; readonly step: string; readonly meaning: string };
 
-/** How the card's issuer keys stood before a load: already current, brought up to date, or refused. */
+/** How the card's issuer keys stood before a load: brought up to date (`from` → `to`), already up to date (it took none), or refused. */
 export type KeyUpdateOutcome =
   | { readonly status: "updated"; readonly from: number; readonly to: number; readonly applied: readonly number[] }
+  | { readonly status: "current" }
   | { readonly status: "failed"; readonly statusWord: number; readonly step: string; readonly meaning: string };
 
 /**
- * Before a load under a token signed with an issuer key the card has not learned: the issuer's signed
- * key updates (from the grant), each sent as PUT KEY when it starts from the card's version (E0). The
+ * Before a load under a token signed with an issuer key the card may not have learned: the issuer's signed
+ * key updates (from the grant, from the version the issuer recorded for the card on), each sent as PUT KEY,
+ * oldest first. The desk does not ask the card its version (a platform-200 card keeps it private): the card
+ * takes an update only when it moves it forward and answers `6A88` to the others (already up to date). The
  * card checks the issuer's signature itself; the desk holds no key.
  */
 export async function updateIssuerKeys(transmit: Transmit, encoded: readonly string[]): Promise<KeyUpdateOutcome> {
@@ -125,7 +128,8 @@ export async function updateIssuerKeys(transmit: Transmit, encoded: readonly str
   await terminal.selectIsd(transmit);
   const r = await applyIssuerKeyUpdates(transmit, updates);
   if (!r.ok) return { status: "failed", statusWord: r.error.sw ?? 0x6f00, step: r.error.step, meaning: r.error.meaning };
-  return { status: "updated", ...r.value };
+  const { from, to, applied } = r.value;
+  return from === null || to === null ? { status: "current" } : { status: "updated", from, to, applied };
 }
 
 /** INSTALL [for load], LOAD, INSTALL [for install]: the card checks the issuer's token itself. */

@@ -29,6 +29,13 @@ export function issuerCardKeys(): IssuerKeys {
 /** First SCP03 key version written at personalisation (GP's SCP03 range starts at '30'). */
 export const INITIAL_ISD_KEY_VERSION = 0x30;
 
+/**
+ * The ISD key versions an issued card may hold, in the order the issuer's host tries them (openIsdChannel):
+ * every card is personalised at INITIAL_ISD_KEY_VERSION and no flow of ours rotates ISD keys, so that is the
+ * version the issuer knows for each card; a version a rotation writes would follow it here.
+ */
+export const ISD_KEY_VERSIONS: readonly number[] = [INITIAL_ISD_KEY_VERSION];
+
 /** The issuer's ISD master key (AES-256): only here, on the server; never in a response, a log or a client bundle. */
 function isdMasterKey(): Uint8Array {
   return fromHex(env().RECARD_ISD_MASTER_KEY ?? DEMO_ISD_MASTER_KEY);

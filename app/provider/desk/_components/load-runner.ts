@@ -148,11 +148,11 @@ export async function runLoads(options: {
         label: t("issuerKey.label"),
         detail:
           updated.status === "updated"
-            ? updated.applied.length > 0
-              ? t("issuerKey.took", { to: hex(updated.to), from: hex(updated.from) })
-              : t("issuerKey.holds", { to: hex(updated.to) })
-            : t("cardRefused", { step: updated.step, sw: updated.statusWord.toString(16).toUpperCase().padStart(4, "0"), meaning: updated.meaning }),
-        outcome: updated.status === "updated" ? "ok" : "refused",
+            ? t("issuerKey.took", { to: hex(updated.to), from: hex(updated.from) })
+            : updated.status === "current"
+              ? t("issuerKey.holds")
+              : t("cardRefused", { step: updated.step, sw: updated.statusWord.toString(16).toUpperCase().padStart(4, "0"), meaning: updated.meaning }),
+        outcome: updated.status === "failed" ? "refused" : "ok",
         range: keyRange,
       });
       if (updated.status === "failed") {

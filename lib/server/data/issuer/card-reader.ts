@@ -3,7 +3,7 @@ import { fromHex } from "@/lib/core/bytes";
 import { decryptCardAttributeData, terminal } from "@/lib/core/card";
 import { publicKeyFromJwk } from "@/lib/core/card/cryptography";
 import { SECURITY_LEVEL } from "@/lib/core/card/scp03";
-import { openSecureChannel, putIssuerKeys, readIssuerKeyVersion } from "@/lib/core/card/scp03-host";
+import { openIsdChannel, putIssuerKeys, readIssuerKeyVersion } from "@/lib/core/card/scp03-host";
 import type { CardResult } from "@/lib/core/card/terminal";
 import { isUuid } from "@/lib/core/ids";
 import { err, ok } from "@/lib/core/result";
@@ -13,7 +13,7 @@ import { openTicket, relayCardStep, sealTicket, type CardRefused, type RelayStep
 import { db } from "./db";
 import { env } from "../../env";
 import { currentIssuerKey, issuerKeyHistory, type IssuerKeyVersion } from "../../issuer/key-history";
-import { isdKeysForCard } from "../../issuer/keys";
+import { ISD_KEY_VERSIONS, isdKeysForCard } from "../../issuer/keys";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
 
@@ -62,10 +62,13 @@ function script(context: Context, history: readonly IssuerKeyVersion[], current:
       cardId = openAttributeDataFrom(history, data.value) ?? context.cardId;
     }
     if (cardId !== context.cardId) return err({ step: "identify the card", sw: 0x9000, meaning: "this is not the card the contact was started for" });
-    const isd = isdKeysForCard(cardId);
-    const channel = await openSecureChannel(transmit, {
-      keys: { enc: fromHex(isd.enc), mac: fromHex(isd.mac), dek: fromHex(isd.dek) },
-      keyVersion: 0,
+    // The version named explicitly (a platform-200 card does not tell it): the one the issuer knows first.
+    const channel = await openIsdChannel(transmit, {
+      keysFor: (keyVersion) => {
+        const isd = isdKeysForCard(cardId, keyVersion);
+        return { enc: fromHex(isd.enc), mac: fromHex(isd.mac), dek: fromHex(isd.dek) };
+      },
+      versions: ISD_KEY_VERSIONS,
       level: SECURITY_LEVEL.C_MAC_C_DEC_R_MAC_R_ENC,
       hostChallenge: random(8),
     });
