@@ -87,20 +87,25 @@ test("messages: one kind a tab, sorted by message id, with the CSV of that kind"
   await page.getByRole("tab", { name: /Sent/ }).click();
   await page.waitForURL(/kind=sent/);
   await expect(page.getByRole("tab", { name: /Sent/ })).toHaveAttribute("aria-selected", "true");
-  const table = page.getByRole("table", { name: "Sent messages" });
+  await expect(page.getByRole("link", { name: "Download CSV" })).toHaveAttribute("href", "/provider/messages/export?kind=sent");
+  await page.getByRole("tab", { name: /Received/ }).click();
+  await page.waitForURL((url) => !url.search.includes("kind="));
+  // What the issuer told Metro when the exchange opened (delivery mode, statements).
+  const table = page.getByRole("table", { name: "Received messages" });
   const header = table.getByRole("columnheader", { name: /Message id/ });
-  await expect(table.getByRole("columnheader", { name: /Written/ })).toHaveAttribute("aria-sort", "descending");
+  await expect(table.getByRole("columnheader", { name: /^Received/ })).toHaveAttribute("aria-sort", "descending");
   await header.getByRole("link").click();
-  await page.waitForURL(/kind=sent&sort=messageId&dir=asc/);
+  await page.waitForURL(/sort=messageId&dir=asc/);
   await expect(header).toHaveAttribute("aria-sort", "ascending");
   const ids = (await table.locator("tbody tr td:nth-child(3)").allTextContents()).map((s) => s.trim());
   expect(ids.length).toBeGreaterThan(1);
-  expect(ids.every((id) => id.startsWith("RECARD01-METRO01-P"))).toBe(true);
+  expect(ids.every((id) => id.startsWith("RECARD01-METRO01-I"))).toBe(true);
   expect(ids).toEqual([...ids].sort());
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
-  expect(download.suggestedFilename()).toBe("messages-sent.csv");
-  const rows = await csvRows(page, "/provider/messages/export?kind=sent&sort=messageId&dir=asc");
+  expect(download.suggestedFilename()).toBe("messages-received.csv");
+  const rows = await csvRows(page, "/provider/messages/export?sort=messageId&dir=asc");
+  expect(rows[0]!.slice(0, 3)).toEqual(["received_at", "message_id", "type"]);
   expect(rows.slice(1).map((r) => r[1])).toEqual(ids);
   // The issuer's export is not the provider's to download.
   expect((await page.request.get("/issuer/messages/export?kind=sent")).status()).toBe(403);
