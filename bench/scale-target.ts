@@ -68,6 +68,7 @@ try {
   const { getIssuerDashboard } = await import("../lib/server/data/issuer/dashboard");
   const { listOverdueActivations } = await import("../lib/server/data/issuer/activation");
   const { listCompanyMessages } = await import("../lib/server/data/messages");
+  const { parseMessageListParams } = await import("../lib/validation/message-lists");
   const { startOfUtcYear } = await import("../lib/core/workflows/reissue");
   const u = await db().user.findUniqueOrThrow({ where: { email: "issuer@recard.test" } });
   const actor = {
@@ -128,7 +129,7 @@ try {
       [`reissue queue (${pending.toLocaleString("en-US")} pending, oldest ${QUEUE_PENDING_SHOWN} shown)`]: () => listReissueQueue(actor),
       "charges (list, totals, chart, statements, fees)": () =>
         Promise.all([listCharges(actor, {}), chargesByMonth(actor, {}), listStatements(actor), listFeeSchedules(actor)]),
-      "messages (issuer)": () => listCompanyMessages("RECARD01"),
+      "messages (issuer)": () => listCompanyMessages("RECARD01", parseMessageListParams({})),
       "audit log": () => listAuditLog(actor),
     };
     const out: Record<string, Timing> = {};

@@ -2,23 +2,43 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
 import { retryMessageAction } from "@/app/_actions/messages";
+import { ListFooter } from "@/components/table/list-footer";
+import { sortHeader } from "@/components/table/sort-header";
 import { StatusBadge } from "@/components/ui/badge";
 import { Table, Td } from "@/components/ui/table";
+import { encodeCursor, listHref, type SortState } from "@/lib/core/table/list-query";
 import { messagesQuery } from "@/lib/queries/messages";
 import type { CompanyMessages } from "@/lib/server/data/messages";
+import { MESSAGE_KINDS as TABS, type MessageSortKey } from "@/lib/validation/message-lists";
 
-const TABS = ["received", "sent", "rejected"] as const;
-type Tab = (typeof TABS)[number];
-
-/** Sent and received messages with their delivery state, live. */
-export function MessagesView({ initial, basePath }: { initial: CompanyMessages; basePath: string }) {
-  const { data, isFetching, error } = useQuery(messagesQuery(initial));
-  const [tab, setTab] = useState<Tab>(initial.received.length === 0 && initial.sent.length > 0 ? "sent" : "received");
+/**
+ * Sent and received messages with their delivery state, live: the page of the URL (one kind a tab,
+ * `links` and the cursor `after`), refreshed in place; sort links, pages and the CSV as the other lists.
+ */
+export function MessagesView({
+  initial,
+  basePath,
+  links,
+  after,
+  sort,
+}: {
+  initial: CompanyMessages;
+  basePath: string;
+  links: Record<string, string | undefined>;
+  after: string | undefined;
+  sort: SortState<MessageSortKey>;
+}) {
+  const here = listHref(links, { after });
+  const { data, isFetching, error } = useQuery(messagesQuery(here, initial));
+  const tab = initial.kind;
   const m = data ?? initial;
-  const counts = { received: m.received.length, sent: m.sent.length, rejected: m.rejected.length };
   const t = useTranslations("common.messages.view");
+  const sw = useTranslations("common.table.sort");
+  const words = { ascending: sw("ascending"), descending: sw("descending"), sortBy: sw("sortBy") };
+  const bySort = (s: SortState<MessageSortKey>) => listHref(links, { sort: s.key, dir: s.dir });
+  const sorted = (label: string, key: MessageSortKey) => sortHeader(label, key, sort, bySort, words);
+  const viewHref = (messageId: string) => listHref(links, { after, view: messageId });
   const format = useFormatter();
   const when = (d: string) => format.dateTime(new Date(d), "dateTime");
   const retry = async (formData: FormData) => {
@@ -29,15 +49,16 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
       <div className="mb-3 flex items-center justify-between">
         <div role="tablist" aria-label={t("tabsLabel")} className="flex gap-1">
           {TABS.map((name) => (
-            <button
+            <Link
               key={name}
               role="tab"
               aria-selected={tab === name}
-              onClick={() => setTab(name)}
+              href={listHref({}, { kind: name === "received" ? undefined : name }, basePath)}
+              prefetch={false}
               className={`rounded-md px-3 py-1.5 text-sm font-medium ${tab === name ? "bg-slate-900 text-white" : "text-slate-600 hover:bg-slate-100"}`}
             >
-              {t(`tabs.${name}`, { count: counts[name] })}
-            </button>
+              {t(`tabs.${name}`, { count: m.counts[name].count, estimate: m.counts[name].isEstimate ? "yes" : "no" })}
+            </Link>
           ))}
         </div>
         <span className="text-xs text-slate-500" aria-live="polite">
@@ -46,7 +67,17 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
       </div>
       {tab === "received" && (
         <Table
-          head={[t("col.received"), t("col.type"), t("col.messageId"), t("col.from"), t("col.pf"), t("col.via"), t("col.status"), t("col.result"), ""]}
+          head={[
+            sorted(t("col.received"), "at"),
+            t("col.type"),
+            sorted(t("col.messageId"), "messageId"),
+            t("col.from"),
+            t("col.pf"),
+            t("col.via"),
+            t("col.status"),
+            t("col.result"),
+            "",
+          ]}
           empty={t("emptyReceived")}
           caption={t("captionReceived")}
         >
@@ -55,7 +86,7 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
               <Td>{when(r.receivedAt)}</Td>
               <Td data>{r.type}</Td>
               <Td mono>
-                <Link className="underline" href={`${basePath}?view=${r.messageId}`}>
+                <Link className="underline" href={viewHref(r.messageId)}>
                   {r.messageId}
                 </Link>
               </Td>
@@ -79,7 +110,17 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
       )}
       {tab === "sent" && (
         <Table
-          head={[t("col.written"), t("col.type"), t("col.messageId"), t("col.to"), t("col.pf"), t("col.status"), t("col.tries"), t("col.answer"), ""]}
+          head={[
+            sorted(t("col.written"), "at"),
+            t("col.type"),
+            sorted(t("col.messageId"), "messageId"),
+            t("col.to"),
+            t("col.pf"),
+            t("col.status"),
+            t("col.tries"),
+            t("col.answer"),
+            "",
+          ]}
           empty={t("emptySent")}
           caption={t("captionSent")}
         >
@@ -88,7 +129,7 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
               <Td>{when(s.createdAt)}</Td>
               <Td data>{s.type}</Td>
               <Td mono>
-                <Link className="underline" href={`${basePath}?view=${s.messageId}`}>
+                <Link className="underline" href={viewHref(s.messageId)}>
                   {s.messageId}
                 </Link>
               </Td>
@@ -120,7 +161,7 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
       )}
       {tab === "rejected" && (
         <Table
-          head={[t("col.arrived"), t("col.via"), t("col.claimedSender"), t("col.claimedMessageId"), t("col.refusal"), t("col.reason")]}
+          head={[sorted(t("col.arrived"), "at"), t("col.via"), t("col.claimedSender"), t("col.claimedMessageId"), t("col.refusal"), t("col.reason")]}
           empty={t("emptyRefused")}
           caption={t("captionRefused")}
         >
@@ -138,6 +179,11 @@ export function MessagesView({ initial, basePath }: { initial: CompanyMessages; 
           ))}
         </Table>
       )}
+      <ListFooter
+        firstHref={after ? listHref(links, {}) : null}
+        nextHref={m.next ? listHref(links, { after: encodeCursor([m.next.value, m.next.id]) }) : null}
+        csvHref={listHref(links, {}, `${basePath}/export`)}
+      />
     </div>
   );
 }

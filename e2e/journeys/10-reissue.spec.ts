@@ -200,16 +200,18 @@ test("(b) Kenji reports his platform-200 card damaged, the issuer approves, and 
   const hoshi = await as(browser, "hoshi");
   const sakura = await sakuraDesk(browser);
   for (const desk of [metro, hoshi, sakura]) {
-    for (const path of ["/provider", "/provider/reissuance", "/provider/records", "/provider/messages"]) {
+    for (const path of ["/provider", "/provider/reissuance", "/provider/records", "/provider/messages", "/provider/messages?kind=sent"]) {
       await desk.page.goto(path);
       const text = await desk.page.getByRole("main").textContent();
       expect(text, path).not.toContain(ids.kenji.old);
       expect(text, path).not.toContain(ids.kenji.reissued);
     }
-    const messages = await desk.page.request.get("/api/messages");
-    const body = await messages.text();
-    expect(body).not.toContain(ids.kenji.old);
-    expect(body).not.toContain(ids.kenji.reissued);
+    for (const kind of ["received", "sent", "rejected"]) {
+      const messages = await desk.page.request.get(`/api/messages?kind=${kind}`);
+      const body = await messages.text();
+      expect(body).not.toContain(ids.kenji.old);
+      expect(body).not.toContain(ids.kenji.reissued);
+    }
   }
 
   await kenji.page.goto("/cardholder");

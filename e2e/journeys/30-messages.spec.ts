@@ -83,10 +83,17 @@ test("cardholders have no messages, and each company sees only its own", async (
   expect(file.status()).toBe(403);
 
   const hoshi = await browser.newContext({ storageState: ACCOUNTS.hoshi.state });
-  const list = await (await hoshi.request.get("/api/messages")).json();
-  expect(list.companyId).toBe("HOSHI01");
-  for (const m of list.sent) expect(m.messageId).toMatch(/^RECARD01-HOSHI01-P/);
-  for (const m of list.received) expect(m.messageId).toMatch(/^RECARD01-HOSHI01-I/);
+  const sent = await (await hoshi.request.get("/api/messages?kind=sent")).json();
+  const received = await (await hoshi.request.get("/api/messages?kind=received")).json();
+  expect(sent.companyId).toBe("HOSHI01");
+  expect(sent.sent.length).toBeGreaterThan(0);
+  for (const m of sent.sent) expect(m.messageId).toMatch(/^RECARD01-HOSHI01-P/);
+  expect(received.received.length).toBeGreaterThan(0);
+  for (const m of received.received) expect(m.messageId).toMatch(/^RECARD01-HOSHI01-I/);
+  // Its CSV of either kind is its own too; the issuer's export is refused.
+  expect(await (await hoshi.request.get("/provider/messages/export?kind=received")).text()).not.toMatch(/RECARD01-(?!HOSHI01-)[A-Z0-9]+-[IP]\d{10}/);
+  expect((await hoshi.request.get("/issuer/messages/export")).status()).toBe(403);
+  expect((await hana.request.get("/provider/messages/export")).status()).toBe(403);
   // Metro's message file is not Hoshi's to download.
   const metroFile = await hoshi.request.get("/api/messages/RECARD01-METRO01-I0000000001/file");
   expect(metroFile.status()).toBe(404);

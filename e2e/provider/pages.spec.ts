@@ -23,7 +23,7 @@ test("customers: search, then Figs. 14 and 17 for one customer", async ({ page }
   await page.getByRole("button", { name: "Search" }).click();
   const table = page.getByRole("table", { name: "Customers" });
   await expect(table.getByRole("row")).toHaveCount(2);
-  await table.getByRole("link").click();
+  await table.getByRole("cell").getByRole("link").click();
   await expect(page.getByRole("heading", { name: "Yuki Yamamoto" })).toBeVisible();
   // Reissued earlier: two card ids in Fig. 14, the reload linked to the first load in Fig. 17.
   await expect(page.getByRole("table", { name: /^Loads on card / })).toHaveCount(2);

@@ -106,7 +106,7 @@ test("the leave handler returns only this desk's card and refuses other roles", 
 test("a customer of Metro is not found at Hoshi's desk (page), and Hoshi's customer list does not show it", async ({ browser }) => {
   const metro = await as(browser, "metro");
   await metro.page.goto("/provider/customers?q=Hana");
-  const link = metro.page.getByRole("table", { name: "Customers" }).getByRole("link").first();
+  const link = metro.page.getByRole("table", { name: "Customers" }).getByRole("cell").getByRole("link").first();
   const href = (await link.getAttribute("href"))!;
   const customerNo = (await link.textContent())!.trim();
   expect(customerNo).toMatch(/^MET-\d{5}$/);

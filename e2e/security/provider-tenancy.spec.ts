@@ -6,7 +6,7 @@ test("Hoshi's desk cannot read a Metro load record", async ({ browser }) => {
   const metro = await browser.newContext({ storageState: ACCOUNTS.metro.state });
   const metroPage = await metro.newPage();
   await metroPage.goto("/provider/records");
-  const firstLink = metroPage.getByRole("table", { name: "Load records" }).getByRole("link").first();
+  const firstLink = metroPage.getByRole("table", { name: "Load records" }).getByRole("cell").getByRole("link").first();
   const href = await firstLink.getAttribute("href");
   const messageId = (await firstLink.textContent())!.trim();
   const id = href!.split("/").at(-1)!;

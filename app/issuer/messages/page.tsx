@@ -4,8 +4,7 @@ import { requirePortal } from "@/lib/server/auth/session";
 
 export const metadata: Metadata = { title: "Messages" };
 
-export default async function IssuerMessages({ searchParams }: { searchParams: Promise<{ view?: string }> }) {
+export default async function IssuerMessages({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("issuer", "/issuer/messages");
-  const { view } = await searchParams;
-  return <MessagesPage companyId={actor.issuerCompanyId} basePath="/issuer/messages" view={view} />;
+  return <MessagesPage companyId={actor.issuerCompanyId} basePath="/issuer/messages" params={await searchParams} />;
 }

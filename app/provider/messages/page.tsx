@@ -7,8 +7,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("provider.nav"))("messages") };
 }
 
-export default async function ProviderMessages({ searchParams }: { searchParams: Promise<{ view?: string }> }) {
+export default async function ProviderMessages({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("provider", "/provider/messages");
-  const { view } = await searchParams;
-  return <MessagesPage companyId={actor.providerCompanyId} basePath="/provider/messages" view={view} />;
+  return <MessagesPage companyId={actor.providerCompanyId} basePath="/provider/messages" params={await searchParams} />;
 }

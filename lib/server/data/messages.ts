@@ -1,7 +1,12 @@
 import "server-only";
+import { Prisma } from "../generated/prisma/client";
+import type { SortState } from "@/lib/core/table/list-query";
+import type { MessageKind, MessageListParams, MessageSortKey } from "@/lib/validation/message-lists";
 import type { Actor } from "../auth/session";
 import { db } from "../db";
+import { keysetOrder, keysetPage, keysetWhere } from "../db/keyset";
 import { decodeStored } from "../exchange/inbox";
+import { boundedCounts, shownTotal, type ListTotal } from "./counts";
 
 /** The company whose messages an actor sees: the issuer or the desk's provider; cardholders none. */
 export function companyOf(actor: Actor): string | null {
@@ -55,17 +60,106 @@ export type RejectedMessage = {
   receivedAt: string;
 };
 
-export type CompanyMessages = { companyId: string; sent: SentMessage[]; received: ReceivedMessage[]; rejected: RejectedMessage[] };
+/**
+ * One page of a company's messages (the messages page and its live refresh): the rows of the kind asked
+ * for (the other two lists empty), the cursor of the next page, and how many of each kind there are
+ * (exact up to 1,000, then the planner's estimate rounded as shown: `isEstimate` words it "about").
+ */
+export type CompanyMessages = {
+  companyId: string;
+  kind: MessageKind;
+  sent: SentMessage[];
+  received: ReceivedMessage[];
+  rejected: RejectedMessage[];
+  next: { value: string; id: string } | null;
+  counts: Record<MessageKind, ListTotal>;
+};
 
-/** Sent, received and refused messages of one company, newest first (the messages page). */
-export async function listCompanyMessages(companyId: string, take = 100): Promise<CompanyMessages> {
-  const [sent, received, rejected] = await Promise.all([
-    db().outboxMessage.findMany({ where: { ownerCompanyId: companyId }, orderBy: { createdAt: "desc" }, take }),
-    db().inboxMessage.findMany({ where: { ownerCompanyId: companyId }, orderBy: { receivedAt: "desc" }, take }),
-    db().messageRejection.findMany({ where: { ownerCompanyId: companyId }, orderBy: { receivedAt: "desc" }, take: 20 }),
+type Page<Row> = { rows: Row[]; next: { value: string; id: string } | null };
+type KeysetList = { sort: SortState<MessageSortKey>; after: { value: string; id: string } | null; take?: number };
+
+/**
+ * The stored column of each sort key (refused messages sort by arrival only: lib/validation/message-lists.ts).
+ * A message id is unique (per owner in the inbox, everywhere in the outbox), so that order needs no id
+ * after it: `(owner_company_id, message_id)` backs it; the times go with the id, `(owner_company_id, <time>, id)`.
+ */
+const SORT_COLUMN = { sent: { at: "createdAt", messageId: "messageId" }, received: { at: "receivedAt", messageId: "messageId" } } as const;
+
+const afterOf = (field: string, after: KeysetList["after"]) => (after && field !== "messageId" ? { value: new Date(after.value), id: after.id } : after);
+const valueOf = (field: string) => (row: Record<string, unknown>) => {
+  const value = row[field];
+  return value instanceof Date ? value.toISOString() : String(value);
+};
+
+/**
+ * One keyset page of the messages a company sent, as stored (without the signed message itself), in
+ * the order asked for; the messages page maps them for reading, the CSV export walks them all.
+ */
+export async function pageOfSentMessages(companyId: string, list: KeysetList) {
+  const take = list.take ?? 100;
+  const field = SORT_COLUMN.sent[list.sort.key];
+  const rows = await db().outboxMessage.findMany({
+    where: { AND: [{ ownerCompanyId: companyId }, keysetWhere(field, list.sort.dir, afterOf(field, list.after), { unique: field === "messageId" })] },
+    orderBy: keysetOrder(field, list.sort.dir, { unique: field === "messageId" }),
+    take: take + 1,
+    omit: { jws: true },
+  });
+  return keysetPage(rows, take, valueOf(field));
+}
+
+/** One keyset page of the messages a company received, as stored (see pageOfSentMessages). */
+export async function pageOfReceivedMessages(companyId: string, list: KeysetList) {
+  const take = list.take ?? 100;
+  const field = SORT_COLUMN.received[list.sort.key];
+  const rows = await db().inboxMessage.findMany({
+    where: { AND: [{ ownerCompanyId: companyId }, keysetWhere(field, list.sort.dir, afterOf(field, list.after), { unique: field === "messageId" })] },
+    orderBy: keysetOrder(field, list.sort.dir, { unique: field === "messageId" }),
+    take: take + 1,
+    omit: { jws: true },
+  });
+  return keysetPage(rows, take, valueOf(field));
+}
+
+/** One keyset page of the messages refused on arrival at a company, by arrival time (without the excerpt kept of each). */
+export async function pageOfRejectedMessages(companyId: string, list: KeysetList) {
+  const take = list.take ?? 100;
+  const field = "receivedAt";
+  const rows = await db().messageRejection.findMany({
+    where: { AND: [{ ownerCompanyId: companyId }, keysetWhere(field, list.sort.dir, afterOf(field, list.after))] },
+    orderBy: keysetOrder(field, list.sort.dir),
+    take: take + 1,
+    omit: { excerpt: true },
+  });
+  return keysetPage(rows, take, valueOf(field));
+}
+
+/** How many messages of each kind a company has: the tabs of the messages page. */
+export function countCompanyMessages(companyId: string): Promise<Record<MessageKind, ListTotal>> {
+  return boundedCounts({
+    received: Prisma.sql`FROM xc_inbox WHERE owner_company_id = ${companyId}`,
+    sent: Prisma.sql`FROM xc_outbox WHERE owner_company_id = ${companyId}`,
+    rejected: Prisma.sql`FROM xc_rejections WHERE owner_company_id = ${companyId}`,
+  });
+}
+
+const shown = (total: ListTotal): ListTotal => ({ count: shownTotal(total), isEstimate: total.isEstimate });
+const NO_PAGE = Promise.resolve({ rows: [], next: null } satisfies Page<never>);
+
+/** One page of a company's messages of one kind, in the order asked for (the messages page). */
+export async function listCompanyMessages(companyId: string, list: MessageListParams, take = 100): Promise<CompanyMessages> {
+  const page = { sort: list.sort, after: list.after, take };
+  const [sentPage, receivedPage, rejectedPage, counts] = await Promise.all([
+    list.kind === "sent" ? pageOfSentMessages(companyId, page) : NO_PAGE,
+    list.kind === "received" ? pageOfReceivedMessages(companyId, page) : NO_PAGE,
+    list.kind === "rejected" ? pageOfRejectedMessages(companyId, page) : NO_PAGE,
+    countCompanyMessages(companyId),
   ]);
+  const [sent, received, rejected] = [sentPage.rows, receivedPage.rows, rejectedPage.rows];
   return {
     companyId,
+    kind: list.kind,
+    next: sentPage.next ?? receivedPage.next ?? rejectedPage.next,
+    counts: { received: shown(counts.received), sent: shown(counts.sent), rejected: shown(counts.rejected) },
     sent: sent.map((m) => {
       const receipt = m.receipt as { status?: string; summary?: string; message?: string } | null;
       return {

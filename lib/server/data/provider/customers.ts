@@ -12,26 +12,12 @@ import { loadExaminationSelect, loadRecordColumns, type LoadExamination, type Lo
 
 export type CustomerSummary = { id: string; customerNo: string; fullName: string; birthDate: Date | null; loads: number; createdAt: Date };
 
-/** Customers, newest first; `query` matches the name or the customer number. */
-export async function listCustomers(actor: ProviderActor, options: { query?: string; take?: number } = {}): Promise<CustomerSummary[]> {
-  const q = options.query?.trim();
-  const rows = await db().spCustomer.findMany({
-    where: {
-      providerCompanyId: actor.providerCompanyId,
-      ...(q ? { OR: [{ fullName: { contains: q, mode: "insensitive" } }, { customerNo: { equals: q.toUpperCase() } }] } : {}),
-    },
-    orderBy: { createdAt: "desc" },
-    take: options.take ?? 100,
-    select: { id: true, customerNo: true, fullName: true, birthDate: true, createdAt: true, _count: { select: { loads: true } } },
-  });
-  return rows.map(({ _count, ...r }) => ({ ...r, loads: _count.loads }));
-}
-
 const CUSTOMER_SORT_FIELD = { created: "createdAt", customerNo: "customerNo", name: "fullName" } as const;
 
 /**
  * One keyset page of the provider's customers in the chosen order (newest first by default), with the
- * cursor of the next page (the CSV export walks them all). Scoped to the signed-in provider.
+ * cursor of the next page (the CSV export walks them all). Scoped to the signed-in provider; `query`
+ * matches part of the name or the customer number (exactly).
  */
 export async function pageOfCustomers(
   actor: ProviderActor,

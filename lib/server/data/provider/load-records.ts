@@ -48,36 +48,13 @@ function toSummary({ customer, ...row }: SummaryRow): LoadRecordSummary {
   return { ...row, customerName: customer.fullName, customerNo: customer.customerNo };
 }
 
-/** The provider's load records (Figs. 14/17), newest first; `query` matches card id, message id or customer. */
-export async function listLoadRecords(actor: ProviderActor, options: { query?: string; take?: number } = {}): Promise<LoadRecordSummary[]> {
-  const q = options.query?.trim();
-  const rows = await db().spLoadRecord.findMany({
-    where: {
-      providerCompanyId: actor.providerCompanyId,
-      ...(q
-        ? {
-            OR: [
-              { cardId: { equals: q.toUpperCase() } },
-              { messageId: { equals: q.toUpperCase() } },
-              { customer: { fullName: { contains: q, mode: "insensitive" } } },
-              { customer: { customerNo: { equals: q.toUpperCase() } } },
-            ],
-          }
-        : {}),
-    },
-    orderBy: { createdAt: "desc" },
-    take: options.take ?? 100,
-    select: summarySelect,
-  });
-  return rows.map(toSummary);
-}
-
 const RECORD_SORT_FIELD = { created: "createdAt", messageId: "messageId" } as const;
 
 /**
  * One keyset page of the provider's load records in the chosen order (newest first by default), with
  * the cursor of the next page; the list page shows one, the CSV export walks them all. Scoped to the
- * signed-in provider; `query` matches as in listLoadRecords.
+ * signed-in provider; `query` matches the card id, the message id, the customer number (exactly) or
+ * part of the customer's name.
  */
 export async function pageOfLoadRecords(
   actor: ProviderActor,
