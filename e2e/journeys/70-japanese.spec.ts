@@ -285,6 +285,8 @@ test("in Japanese: Daiki reports his platform-200 card damaged, the issuer appro
   const steps = desk.getByRole("list", { name: m(JA, "provider.words.stepsLabel") });
   await expect(steps).toContainText(t(JA, "provider.words.steps.inquiry-sent.title", { name: "Hoshi Credit" }));
   await expect(steps).toContainText(tPattern(JA, "provider.words.steps.inquiry-answered.detail", { reissue: "OK", originalMessageId: ANY, ngReason: "" }));
+  // The old examination, reused: its outcome said in Japanese too (a code rendered in the reader's language).
+  await expect(steps).toContainText(tPattern(JA, "provider.words.examinationReused", { at: ANY, outcome: "approved" }));
   const review = desk.getByTestId("review-F0524300020001");
   await expect(review.getByTestId("old-examination")).toContainText(m(JA, "provider.reload.reused"));
   await expect(review.getByTestId("reissue-charge")).toContainText(t(JA, "provider.reload.reissueFee", { fee: yen(300) }));
