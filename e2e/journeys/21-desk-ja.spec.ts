@@ -1,6 +1,6 @@
 import { expect, test } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
-import { ANY, t, tPattern } from "../fixtures/messages";
+import { ANY, m, tPattern } from "../fixtures/messages";
 import { screenshot } from "../fixtures/screenshot";
 import { as, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
 import ja from "../../messages/ja/provider.json" with { type: "json" };
@@ -96,7 +96,8 @@ test("in Japanese: Metro's desk reads Hana's reissued card and reloads Metro Pas
   const review = desk.getByTestId("review-F0524300010001");
   await expect(review.getByTestId("old-examination")).toContainText(ja.reload.reused);
   await expect(review.getByTestId("reissue-charge")).toContainText(pattern(ja.reload.reissueFee));
-  await desk.getByRole("button", { name: t("ja", "provider.reload.confirm", { count: 1, name: "Metro Pass" }) }).click();
+  // One application or more (after 20-reload's pull journey the card held Metro Pass and Metro Cycle): the words before the count.
+  await desk.getByRole("button", { name: new RegExp(`^${m("ja", "provider.reload.confirm").split("{")[0]}`) }).click();
 
   const result = desk.getByTestId("reload-result");
   // Reloaded, charged at the reissue fee: the whole sentence from the message file, its message id and amount unknown.
