@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { expect, test, type Page, type TestInfo } from "../fixtures/test";
+import { expect, test, type Page } from "../fixtures/test";
 import { recordResponses } from "../fixtures/private-keys";
+import { screenshot } from "../fixtures/screenshot";
 import { as, auditView, checkReload, insertImageFile, presentationCode, readCard, takeCard, testCardImage } from "../provider/desk-helpers";
 
 /**
@@ -13,14 +13,6 @@ test.describe.configure({ mode: "serial" });
 // so a busy machine needs longer waits for a load's outcome (no timing is asserted).
 test.setTimeout(240_000);
 const LOAD = { timeout: 90_000 };
-
-/** A full-page screenshot in test-results/screenshots/, attached to the report (issue 15; the Japanese ones: 21-desk-ja.spec.ts). */
-async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  mkdirSync("test-results/screenshots", { recursive: true });
-  const path = `test-results/screenshots/${name}.png`;
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: "image/png" });
-}
 
 const steps = (desk: Page) => desk.getByRole("list", { name: "Steps of the reload case" });
 

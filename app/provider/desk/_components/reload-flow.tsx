@@ -48,7 +48,9 @@ function OldLoadReview({ app, audit }: { app: ReloadCaseView["applications"][num
   return (
     <div className="rounded-lg border border-slate-200 p-4" data-testid={`review-${app.aid}`}>
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h4 className="font-semibold text-slate-900">{app.name ?? app.aid}</h4>
+        <h4 className="font-semibold text-slate-900" translate="no">
+          {app.name ?? app.aid}
+        </h4>
         <Badge tone="good">{t("reloadable")}</Badge>
       </div>
       <p className="mt-1 text-xs text-slate-500">
