@@ -31,8 +31,6 @@ export async function deliverOne(outboxId: string, now = () => new Date()): Prom
   return (await deliverBatch([outboxId], now))[0]!.result;
 }
 
-export type { DeliveryReceipt };
-
 type Marking = {
   id: string;
   status: "pending" | "delivered" | "dead";
