@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { listCompanyMessages } from "@/lib/server/data/messages";
+import { parseMessageListParams } from "@/lib/validation/message-lists";
 import { testDatabase } from "../helpers/db";
 import { freshDemoWorld } from "../issuer/helpers";
 
@@ -90,14 +91,14 @@ describe(`rows stored before outcome codes, on ${testDatabase().kind}`, () => {
     expect(await outbox(14)).toMatchObject({ lastError: "http://sakura.example: fetch failed", deliveryError: null });
 
     // What the messages pages get: codes to render, and the sentences of before marked legacy.
-    const metro = await listCompanyMessages("METRO01");
+    const metro = await listCompanyMessages("METRO01", parseMessageListParams({ kind: "received" }));
     const received = (n: number) => metro.received.find((m) => m.messageId === id(n))!.result;
     expect(received(1)).toEqual({ kind: "legacy", text: PAIRS });
     expect(received(2)).toEqual({
       kind: "coded",
       value: { v: 2, status: "refused", refusal: { code: "platform-type-unknown", field: "platformType" }, enqueued: [] },
     });
-    const issuer = await listCompanyMessages("RECARD01", 1000);
+    const issuer = await listCompanyMessages("RECARD01", parseMessageListParams({ kind: "sent" }), 1000);
     const out = (n: number) => issuer.sent.find((m) => m.messageId === id(n))!;
     expect(out(11).receipt).toEqual({ kind: "legacy", text: `processed: ${PAIRS}` });
     expect(out(12).lastError).toEqual({ kind: "coded", value: { v: 2, code: "receiver.refused", params: { refusal: { code: "bad-signature" } } } });
