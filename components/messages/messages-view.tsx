@@ -11,6 +11,7 @@ import { encodeCursor, listHref, type SortState } from "@/lib/core/table/list-qu
 import { messagesQuery } from "@/lib/queries/messages";
 import type { CompanyMessages } from "@/lib/server/data/messages";
 import { MESSAGE_KINDS as TABS, type MessageSortKey } from "@/lib/validation/message-lists";
+import { OutcomeText } from "./outcome-text";
 
 /**
  * Sent and received messages with their delivery state, live: the page of the URL (one kind a tab,
@@ -96,9 +97,7 @@ export function MessagesView({
               <Td>
                 <StatusBadge status={r.status} />
               </Td>
-              <Td className="max-w-sm truncate" data>
-                {r.refusal ?? r.summary ?? "—"}
-              </Td>
+              <Td className="max-w-sm truncate">{r.result ? <OutcomeText kind="result" shown={r.result} /> : "—"}</Td>
               <Td>
                 <a className="text-xs underline" href={`/api/messages/${r.messageId}/file`} download>
                   {t("export")}
@@ -139,8 +138,18 @@ export function MessagesView({
                 <StatusBadge status={s.status} />
               </Td>
               <Td>{s.attempts}</Td>
-              <Td className="max-w-sm truncate" data>
-                {s.status === "delivered" ? s.receipt : (s.lastError ?? t("nextTry", { at: when(s.nextAttemptAt) }))}
+              <Td className="max-w-sm truncate">
+                {s.status === "delivered" ? (
+                  s.receipt ? (
+                    <OutcomeText kind="receipt" shown={s.receipt} />
+                  ) : (
+                    "—"
+                  )
+                ) : s.lastError ? (
+                  <OutcomeText kind="error" shown={s.lastError} />
+                ) : (
+                  t("nextTry", { at: when(s.nextAttemptAt) })
+                )}
               </Td>
               <Td>
                 <span className="flex gap-2">

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
+import { englishLeftovers } from "../fixtures/english-leftovers";
 
 /**
  * Issue 4: the messages pages show the real traffic of the journeys before this file (reissue
@@ -21,7 +22,9 @@ test("the issuer sees what it sent and what it received, delivered, with the rec
   const sent = page.getByRole("table", { name: "Sent messages" });
   const notification = sent.getByRole("row").filter({ hasText: "reissuance-notification" }).filter({ hasText: "METRO01" }).first();
   await expect(notification).toContainText("delivered");
-  await expect(notification).toContainText(/processed|replayed/);
+  // The receiver's answer, rendered from its code: "processed: 1 old ↔ reissued card pair received, 1 new".
+  await expect(notification).toContainText(/(processed|replayed): \d+ old ↔ reissued card pairs? received/);
+  await expect(notification.locator("[data-outcome]")).toHaveAttribute("data-outcome", "pairs-stored");
   await page.getByRole("tab", { name: /Received/ }).click();
   await expect(
     page
@@ -35,6 +38,20 @@ test("the issuer sees what it sent and what it received, delivered, with the rec
   await notification.getByRole("link").first().click();
   await expect(page.getByTestId("message-json")).toContainText('"type": "reissuance-notification"');
   await expect(page.getByTestId("message-json")).toContainText('"platformType": 100');
+  await context.close();
+});
+
+test("the same answers read in Japanese: rendered from their codes, no English left", async ({ browser }) => {
+  const context = await browser.newContext({ storageState: ACCOUNTS.issuer.state, locale: "ja-JP" });
+  const page = await context.newPage();
+  await page.goto("/issuer/messages");
+  await expect(page.locator("html")).toHaveAttribute("lang", "ja");
+  await page.getByRole("tab").nth(1).click(); // sent
+  const notification = page.getByRole("row").filter({ hasText: "reissuance-notification" }).filter({ hasText: "METRO01" }).first();
+  await expect(notification).toContainText(/(処理済み|再送として応答)：旧カード↔再発行カードのペアを\d+件受信/);
+  await page.getByRole("tab").nth(0).click(); // received
+  await expect(page.locator("[data-outcome]").first()).toBeVisible();
+  expect(await englishLeftovers(page)).toEqual([]);
   await context.close();
 });
 
@@ -70,7 +87,8 @@ test("a message exported as a file imports as a replay at its receiver and is re
   await hoshiPage.getByLabel("Message file", { exact: true }).setInputFiles(path);
   await hoshiPage.getByRole("button", { name: "Import" }).click();
   await expect(hoshiPage.getByRole("main").getByRole("alert")).toContainText("wrong-receiver");
-  await expect(hoshiPage.getByRole("main").getByRole("alert")).toContainText("addressed to METRO01");
+  // The refusal in words from its code (messages/en/common.json, exchangeWords.refusals), not the log's sentence.
+  await expect(hoshiPage.getByRole("main").getByRole("alert")).toContainText("addressed to another company");
 
   await Promise.all([issuer.close(), metro.close(), hoshi.close()]);
 });

@@ -219,8 +219,16 @@ describe(`delivery in batches on ${kind}`, () => {
       ["delivered", "processed"],
     ]);
     // The pair named again is new for the first message only, as one after another (the batch handler).
-    expect(results[1]!.receipt?.summary).toBe("1 old ↔ reissued card pair received, 1 new");
-    expect(results[2]!.receipt?.summary).toBe("2 old ↔ reissued card pairs received, 1 new");
+    // The receipt carries the receiver's outcome as a code with parameters, not a sentence (version 2).
+    expect(results[1]!.receipt).toEqual({ v: 2, status: "processed", outcome: { code: "pairs-stored", params: { pairs: 1, stored: 1 } } });
+    expect(results[2]!.receipt).toEqual({ v: 2, status: "processed", outcome: { code: "pairs-stored", params: { pairs: 2, stored: 1 } } });
+    const kept = await db().outboxMessage.findUniqueOrThrow({ where: { id: twice.outboxId } });
+    expect([kept.receipt, kept.lastError, kept.deliveryError]).toEqual([results[2]!.receipt, null, null]);
+    const inboxRow = await db().inboxMessage.findFirstOrThrow({ where: { ownerCompanyId: "SAKURA01", messageId: twice.messageId } });
+    expect([inboxRow.result, inboxRow.refusalReason]).toEqual([
+      { v: 2, status: "processed", outcome: { code: "pairs-stored", params: { pairs: 2, stored: 1 } }, enqueued: [] },
+      null,
+    ]);
     const stored = await db().spReissueNotice.findMany({ where: { providerCompanyId: "SAKURA01", reissuedCardId: first.message.pairs[0]!.reissuedCardId } });
     expect(stored.map((n) => n.sourceMessageId)).toEqual([first.messageId]);
 
@@ -247,7 +255,13 @@ describe(`delivery in batches on ${kind}`, () => {
       ["delivered", "processed"],
     ]);
     const failed = await db().outboxMessage.findUniqueOrThrow({ where: { id: failing.outboxId } });
-    expect([failed.status, failed.attempts, failed.lastError]).toEqual(["pending", 1, "the provider's handler failed"]);
+    // The handler's error is logged; the row keeps a code (the raw detail is no sentence for the page).
+    expect([failed.status, failed.attempts, failed.lastError, failed.deliveryError]).toEqual([
+      "pending",
+      1,
+      null,
+      { v: 2, code: "receiver.failed", params: {} },
+    ]);
     expect(await db().inboxMessage.count({ where: { ownerCompanyId: "SAKURA01", messageId: failing.messageId } })).toBe(0);
 
     // Retried with the handler back: delivered once; a message already delivered is skipped, not received again.
@@ -266,9 +280,9 @@ describe(`delivery in batches on ${kind}`, () => {
     await db().trustedKey.deleteMany({ where: { ownerCompanyId: "HOSHI01", companyId: "RECARD01" } });
     const refused = [await notify("HOSHI01"), await notify("HOSHI01")];
     const answers = await deliverBatch(refused.map((m) => m.outboxId));
-    expect(answers.map((r) => [r.result, r.receipt?.code])).toEqual([
-      ["dead", "unknown-sender"],
-      ["dead", "unknown-sender"],
+    expect(answers.map((r) => [r.result, r.receipt])).toEqual([
+      ["dead", { v: 2, status: "refused", refusal: { code: "unknown-sender" } }],
+      ["dead", { v: 2, status: "refused", refusal: { code: "unknown-sender" } }],
     ]);
 
     await db().trustedKey.createMany({ data: keys.map((k) => ({ ...k, publicJwk: k.publicJwk as object })) });

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { toHex } from "@/lib/core/bytes";
 import { createPrismaClient, type Db } from "@/lib/server/db";
@@ -16,11 +18,21 @@ import { copyDatabase, databaseUrl, dropDatabaseIfIdle, onServer, SEEDED_TEMPLAT
  * same rows the one-process demo holds for them.
  */
 process.env.RECARD_HOSTS = "METRO01";
+// Sakura's deployment, as far as Metro's sees it: a peer whose answers the tests choose (port 0: any free port).
+let peerAnswer: { status: number; body: unknown } = { status: 503, body: {} };
+const peer = createServer((request, response) => {
+  request.resume();
+  request.on("end", () => response.writeHead(peerAnswer.status, { "content-type": "application/json" }).end(JSON.stringify(peerAnswer.body)));
+});
+await new Promise<void>((resolve) => peer.listen(0, "127.0.0.1", resolve));
+process.env.RECARD_PEERS = JSON.stringify({ SAKURA01: `http://127.0.0.1:${(peer.address() as AddressInfo).port}` });
+afterAll(() => new Promise<void>((resolve) => peer.close(() => resolve())));
 pointAppAtTestDatabase();
 const { db } = await import("@/lib/server/db");
 const { enqueueMessage } = await import("@/lib/server/exchange/outbox");
 const { receiveMessage } = await import("@/lib/server/exchange/inbox");
 const { transmit } = await import("@/lib/server/exchange/transport");
+const { deliverOne } = await import("@/lib/server/exchange/delivery");
 const { signInWithPassword } = await import("@/lib/server/auth/sign-in");
 const { sessionPolicy } = await import("@/lib/server/auth/sessions");
 
@@ -75,6 +87,64 @@ describe("a deployment refuses to act as a company it does not host (RECARD_HOST
     expect(outcome).toMatchObject({ status: "refused", refusal: { code: "wrong-receiver" } });
     expect(JSON.stringify(outcome)).toContain("not hosted here and not in RECARD_PEERS");
     expect(await db().inboxMessage.count({ where: { ownerCompanyId: "HOSHI01" } })).toBe(0);
+  });
+});
+
+describe("a peer's answer over HTTP (the delivery receipt, version 2) is kept as codes", () => {
+  it("keeps a peer's HTTP failure as a code, reads its receipt strictly, and takes an answer of version 1 without its sentence", async () => {
+    const sent = await db().$transaction((tx) =>
+      enqueueMessage(tx, "reissuance-notification", { issuerCompanyId: "RECARD01", providerCompanyId: "SAKURA01" }, { platformType: 100, pairs: [pair()] }),
+    );
+    const row = () => db().outboxMessage.findUniqueOrThrow({ where: { id: sent.outboxId } });
+    const again = () => db().outboxMessage.update({ where: { id: sent.outboxId }, data: { status: "pending", nextAttemptAt: new Date() } });
+    const answered = { messageId: sent.messageId, type: "reissuance-notification", enqueued: [] };
+
+    peerAnswer = { status: 503, body: { error: "down for maintenance at sakura.example" } };
+    expect(await deliverOne(sent.outboxId)).toBe("retry");
+    expect(await row()).toMatchObject({
+      status: "pending",
+      lastError: null,
+      receipt: null,
+      deliveryError: { v: 2, code: "transport.http-status", params: { status: 503 } },
+    });
+
+    // An outcome with a key its code does not have is not a receipt: retried, kept as "unreadable".
+    peerAnswer = {
+      status: 200,
+      body: { v: 2, status: "processed", ...answered, outcome: { code: "pairs-stored", params: { pairs: 1, stored: 1, note: "1 pair" } } },
+    };
+    expect(await deliverOne(sent.outboxId)).toBe("retry");
+    expect((await row()).deliveryError).toEqual({ v: 2, code: "transport.unreadable-answer", params: { status: 200 } });
+
+    // A receiver still on version 1 answered a sentence: delivered, its sentence not kept.
+    peerAnswer = { status: 200, body: { status: "processed", ...answered, summary: "1 old ↔ reissued card pair received, 1 new" } };
+    expect(await deliverOne(sent.outboxId)).toBe("delivered");
+    expect(await row()).toMatchObject({
+      deliveryError: null,
+      lastError: null,
+      receipt: { v: 2, status: "processed", outcome: { code: "uncoded-answer", params: {} } },
+    });
+
+    await again();
+    const outcome = { code: "pairs-stored", params: { pairs: 1, stored: 0 } };
+    peerAnswer = { status: 200, body: { v: 2, status: "replayed", ...answered, outcome } };
+    expect(await deliverOne(sent.outboxId)).toBe("delivered");
+    expect((await row()).receipt).toEqual({ v: 2, status: "replayed", outcome });
+
+    // A refusal: final; its code and field kept, its sentence (for the log) not.
+    await again();
+    peerAnswer = {
+      status: 422,
+      body: { v: 2, status: "refused", messageId: sent.messageId, type: null, refusal: { code: "bad-signature", message: "the signature does not verify" } },
+    };
+    expect(await deliverOne(sent.outboxId)).toBe("dead");
+    expect(await row()).toMatchObject({
+      status: "dead",
+      lastError: null,
+      receipt: { v: 2, status: "refused", refusal: { code: "bad-signature" } },
+      deliveryError: { v: 2, code: "receiver.refused", params: { refusal: { code: "bad-signature" } } },
+    });
+    expect(JSON.stringify(await row())).not.toContain("does not verify");
   });
 });
 

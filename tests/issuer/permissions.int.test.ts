@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MessageOf } from "@/lib/core/messages";
 import { db } from "@/lib/server/db";
+import { uncodedExchangeRows } from "../helpers/coded-exchange";
 import { testDatabase } from "../helpers/db";
 import { loadFileHash } from "@/lib/core/card";
 import { AIDS, ask, attributeData, cardOfGeneration, currentCard, freshDemoWorld, loadFileOf, loadWithToken, sendAsProvider, walletImage } from "./helpers";
@@ -54,8 +55,15 @@ describe(`loading permissions (flow 2) on ${testDatabase().kind}`, () => {
         outcome: { status: "loaded", receipt },
       });
     // No reply message for a confirmation: read the effect.
-    expect((await confirm()).outcome).toMatchObject({ status: "processed", summary: expect.stringContaining("confirmed") });
-    expect((await confirm()).outcome).toMatchObject({ status: "processed", summary: expect.stringContaining("already confirmed") }); // a repeat changes nothing
+    expect((await confirm()).outcome).toMatchObject({
+      status: "processed",
+      outcome: { code: "load-confirmed", params: { messageId: grant.header.messageId, kind: "normal_load", amountMinor: 200, currency: "JPY" } },
+    });
+    // A repeat changes nothing.
+    expect((await confirm()).outcome).toMatchObject({
+      status: "processed",
+      outcome: { code: "confirmation-repeated", params: { messageId: grant.header.messageId } },
+    });
     const after = await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant.header.messageId }, include: { charge: true, cardApp: true } });
     expect(after.status).toBe("confirmed");
     expect(after.cardApp?.status).toBe("loaded");
@@ -168,6 +176,23 @@ describe(`loading permissions (flow 2) on ${testDatabase().kind}`, () => {
       // A platform-200 card named by its card id (which no provider can read) is not found.
       const kenji = await currentCard("Kenji Watanabe");
       await expectRefusal(requestPf100("HOSHI01", kenji.cardId, AIDS.hoshiRewards, HASH.hoshiRewards), "card-not-found");
+    });
+  });
+
+  it("keeps what each request, confirmation and refusal came to as codes with parameters, never sentences", async () => {
+    const scan = await uncodedExchangeRows(["RECARD01"]);
+    expect(scan.problems).toEqual([]);
+    const results = await db().inboxMessage.findMany({ where: { ownerCompanyId: "RECARD01" }, select: { result: true } });
+    const codes = new Set(results.map((r) => (r.result as { outcome?: { code: string } }).outcome?.code));
+    // The issuer's handlers of this file: grants, refusals (by reason code), confirmations, a failed load, a receipt refused.
+    for (const code of ["permission-granted", "permission-refused", "load-confirmed", "confirmation-repeated", "load-failed", "receipt-refused"]) {
+      expect(codes, code).toContain(code);
+    }
+    const refused = results.find((r) => (r.result as { outcome?: { code: string } }).outcome?.code === "permission-refused")!.result;
+    expect(refused).toMatchObject({
+      v: 2,
+      status: "processed",
+      outcome: { params: { reason: expect.any(String), messageId: expect.stringMatching(/^RECARD01-/) } },
     });
   });
 });

@@ -241,9 +241,24 @@ describe(`reissue in bulk on ${testDatabase().kind}`, () => {
       via: "push",
     });
     expect(await db().spReissueNotice.findUniqueOrThrow({ where: { id: held.id } })).toEqual(held);
-    const receipt = (await db().outboxMessage.findUniqueOrThrow({ where: { id: sent.outboxId } })).receipt as { status: string; summary: string };
-    expect(receipt.status).toBe("processed");
-    expect(receipt.summary).toContain("1 new, 1 already known, 3 refused");
-    expect(receipt.summary).toMatch(/conflicts-with-known-pair.*same-card.*duplicate-in-batch|pairs 1, 3, 4/);
+    // The receipt on the issuer's outbox row: the provider's verdict per pair, as codes.
+    expect((await db().outboxMessage.findUniqueOrThrow({ where: { id: sent.outboxId } })).receipt).toEqual({
+      v: 2,
+      status: "processed",
+      outcome: {
+        code: "pairs-batch-stored",
+        params: {
+          pairs: 5,
+          stored: 1,
+          known: 1,
+          refused: 3,
+          refusedPairs: [
+            { pair: 1, code: "duplicate-in-batch" }, // its reissued card id is pair 0's: the first one stands
+            { pair: 3, code: "same-card" },
+            { pair: 4, code: "duplicate-in-batch" },
+          ],
+        },
+      },
+    });
   }, 120_000);
 });

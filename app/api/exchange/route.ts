@@ -1,3 +1,4 @@
+import { OUTCOME_VERSION } from "@/lib/core/messages";
 import { clientAddress } from "@/lib/server/auth/sign-in";
 import { receiveMessage } from "@/lib/server/exchange/inbox";
 import { addressLimit, RateLimited } from "@/lib/server/exchange/limits";
@@ -39,7 +40,7 @@ async function readBounded(request: Request, max: number): Promise<BodyRead> {
   return { ok: true, text: new TextDecoder().decode(bytes) };
 }
 
-const refusedBody = (message: string) => ({ status: "refused", refusal: { code: "malformed-jws", message } });
+const refusedBody = (message: string) => ({ v: OUTCOME_VERSION, status: "refused", refusal: { code: "malformed-jws", message } });
 
 function tooMany(retryAfterSeconds: number): Response {
   return Response.json(

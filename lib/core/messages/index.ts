@@ -12,3 +12,5 @@ export * from "./file";
 export * from "./dispatch";
 export * from "./demo-keys";
 export { checkBatchPairs, type BatchPairRefusal } from "./rules";
+export * from "./outcome";
+export * from "./outcome-words";

@@ -2,6 +2,15 @@ import "server-only";
 import { Prisma } from "../generated/prisma/client";
 import type { SortState } from "@/lib/core/table/list-query";
 import type { MessageKind, MessageListParams, MessageSortKey } from "@/lib/validation/message-lists";
+import {
+  readDeliveryError,
+  readDeliveryReceipt,
+  readInboxResult,
+  type DeliveryError,
+  type DeliveryReceipt,
+  type InboxResult,
+  type Shown,
+} from "@/lib/core/messages";
 import type { Actor } from "../auth/session";
 import { db } from "../db";
 import { keysetOrder, keysetPage, keysetWhere } from "../db/keyset";
@@ -28,8 +37,10 @@ export type SentMessage = {
   platformType: number;
   status: "pending" | "delivered" | "dead";
   attempts: number;
-  lastError: string | null;
-  receipt: string | null;
+  /** Why the last attempt failed: a code to render (components/messages/outcome-text.tsx), or an old row's sentence. */
+  lastError: Shown<DeliveryError> | null;
+  /** What the receiver answered: its outcome or refusal code, or an old row's sentence. */
+  receipt: Shown<DeliveryReceipt> | null;
   createdAt: string;
   deliveredAt: string | null;
   nextAttemptAt: string;
@@ -44,8 +55,8 @@ export type ReceivedMessage = {
   platformType: number;
   status: "processed" | "refused";
   via: "online" | "http" | "file";
-  summary: string | null;
-  refusal: string | null;
+  /** What the message came to here: the handler's outcome or the refusal, as codes, or an old row's sentence. */
+  result: Shown<InboxResult> | null;
   receivedAt: string;
   inReplyTo: string | null;
 };
@@ -161,7 +172,6 @@ export async function listCompanyMessages(companyId: string, list: MessageListPa
     next: sentPage.next ?? receivedPage.next ?? rejectedPage.next,
     counts: { received: shown(counts.received), sent: shown(counts.sent), rejected: shown(counts.rejected) },
     sent: sent.map((m) => {
-      const receipt = m.receipt as { status?: string; summary?: string; message?: string } | null;
       return {
         id: m.id,
         messageId: m.messageId,
@@ -170,8 +180,8 @@ export async function listCompanyMessages(companyId: string, list: MessageListPa
         platformType: m.platformType,
         status: m.status,
         attempts: m.attempts,
-        lastError: m.lastError,
-        receipt: receipt ? [receipt.status, receipt.summary ?? receipt.message].filter(Boolean).join(": ") : null,
+        lastError: readDeliveryError(m.deliveryError, m.lastError),
+        receipt: readDeliveryReceipt(m.receipt),
         createdAt: m.createdAt.toISOString(),
         deliveredAt: m.deliveredAt?.toISOString() ?? null,
         nextAttemptAt: m.nextAttemptAt.toISOString(),
@@ -179,7 +189,6 @@ export async function listCompanyMessages(companyId: string, list: MessageListPa
       };
     }),
     received: received.map((m) => {
-      const result = m.result as { summary?: string } | null;
       return {
         id: m.id,
         messageId: m.messageId,
@@ -188,8 +197,7 @@ export async function listCompanyMessages(companyId: string, list: MessageListPa
         platformType: m.platformType,
         status: m.status,
         via: m.via,
-        summary: result?.summary ?? null,
-        refusal: m.refusalCode ? `${m.refusalCode}: ${m.refusalReason ?? ""}` : null,
+        result: readInboxResult(m.result) ?? (m.refusalCode ? { kind: "legacy", text: `${m.refusalCode}: ${m.refusalReason ?? ""}` } : null),
         receivedAt: m.receivedAt.toISOString(),
         inReplyTo: m.inReplyTo,
       };
@@ -217,9 +225,8 @@ export async function getCompanyMessage(companyId: string, messageId: string): P
 
 /** Sends a dead message again (after the operator fixed the cause). Only the sender's own. */
 export async function retryCompanyMessage(companyId: string, outboxId: string): Promise<boolean> {
-  const updated = await db().outboxMessage.updateMany({
-    where: { id: outboxId, ownerCompanyId: companyId, status: "dead" },
-    data: { status: "pending", nextAttemptAt: new Date(), lastError: null },
-  });
-  return updated.count === 1;
+  const updated = await db().$executeRaw`
+    UPDATE xc_outbox SET status = 'pending', next_attempt_at = ${new Date()}, last_error = NULL, delivery_error = NULL
+     WHERE id = ${outboxId}::uuid AND owner_company_id = ${companyId} AND status = 'dead'`;
+  return updated === 1;
 }

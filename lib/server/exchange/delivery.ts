@@ -1,7 +1,8 @@
 import "server-only";
+import { OUTCOME_VERSION, storedRefusal, type DeliveryError, type DeliveryReceipt } from "@/lib/core/messages";
 import { db } from "../db";
 import { enqueueDeliveries } from "./queue";
-import { transmitMany } from "./transport";
+import { TransientDeliveryError, transmitMany } from "./transport";
 import type { ReceiveOutcome } from "./types";
 
 /** Attempts before a message is given up as dead (the messages page can send it again). */
@@ -30,13 +31,11 @@ export async function deliverOne(outboxId: string, now = () => new Date()): Prom
   return (await deliverBatch([outboxId], now))[0]!.result;
 }
 
-/** What the receiver answered, as stored on the outbox row (none when the message was not delivered by this call). */
-export type DeliveryReceipt = { status: string; summary?: string; code?: string; message?: string };
-
 type Marking = {
   id: string;
   status: "pending" | "delivered" | "dead";
-  lastError: string | null;
+  /** Why this attempt failed, as a code with parameters (the raw detail is logged, not kept). */
+  deliveryError: DeliveryError | null;
   receipt: DeliveryReceipt | null;
   deliveredAt: Date | null;
   nextAttemptAt: Date | null;
@@ -69,10 +68,12 @@ export async function deliverBatch(outboxIds: string[], now = () => new Date()):
       if (answer.status === "rejected") {
         const attempts = row.attempts + 1;
         const dead = attempts >= MAX_ATTEMPTS;
+        const reason = answer.reason;
+        console.warn(`[exchange] delivery of ${row.id} to ${receiver} failed (attempt ${attempts}): ${String((reason as Error)?.message ?? reason)}`);
         markings.push({
           id: row.id,
           status: dead ? "dead" : "pending",
-          lastError: String((answer.reason as Error)?.message ?? answer.reason).slice(0, 500),
+          deliveryError: reason instanceof TransientDeliveryError ? reason.error : { v: OUTCOME_VERSION, code: "receiver.failed", params: {} },
           receipt: null,
           deliveredAt: null,
           nextAttemptAt: new Date(now().getTime() + backoffSeconds(attempts) * 1000),
@@ -84,11 +85,13 @@ export async function deliverBatch(outboxIds: string[], now = () => new Date()):
       const outcome = answer.value;
       // A refusal is final: the receiver checked the message and will refuse it again every time.
       if (outcome.status === "refused") {
+        console.warn(`[exchange] ${receiver} refused ${row.id}: ${outcome.refusal.code}: ${outcome.refusal.message}`);
+        const refusal = storedRefusal(outcome.refusal);
         markings.push({
           id: row.id,
           status: "dead",
-          lastError: `${outcome.refusal.code}: ${outcome.refusal.message}`.slice(0, 500),
-          receipt: { status: "refused", code: outcome.refusal.code, message: outcome.refusal.message },
+          deliveryError: { v: OUTCOME_VERSION, code: "receiver.refused", params: { refusal } },
+          receipt: { v: OUTCOME_VERSION, status: "refused", refusal },
           deliveredAt: null,
           nextAttemptAt: null,
         });
@@ -97,8 +100,8 @@ export async function deliverBatch(outboxIds: string[], now = () => new Date()):
         markings.push({
           id: row.id,
           status: "delivered",
-          lastError: null,
-          receipt: { status: outcome.status, summary: outcome.summary },
+          deliveryError: null,
+          receipt: { v: OUTCOME_VERSION, status: outcome.status, outcome: outcome.outcome },
           deliveredAt: now(),
           nextAttemptAt: null,
         });
@@ -112,11 +115,11 @@ export async function deliverBatch(outboxIds: string[], now = () => new Date()):
     const col = <T>(f: (m: Marking) => T) => markings.map(f);
     const updated = await db().$queryRaw<{ id: string }[]>`
       UPDATE xc_outbox AS o
-         SET attempts = o.attempts + 1, status = m.status::"OutboxStatus", last_error = m.last_error, receipt = coalesce(m.receipt::jsonb, o.receipt),
-             delivered_at = m.delivered_at, next_attempt_at = coalesce(m.next_attempt_at, o.next_attempt_at)
-        FROM unnest(${col((m) => m.id)}::uuid[], ${col((m) => m.status)}::text[], ${col((m) => m.lastError)}::text[],
+         SET attempts = o.attempts + 1, status = m.status::"OutboxStatus", last_error = NULL, delivery_error = m.delivery_error::jsonb,
+             receipt = coalesce(m.receipt::jsonb, o.receipt), delivered_at = m.delivered_at, next_attempt_at = coalesce(m.next_attempt_at, o.next_attempt_at)
+        FROM unnest(${col((m) => m.id)}::uuid[], ${col((m) => m.status)}::text[], ${col((m) => (m.deliveryError ? JSON.stringify(m.deliveryError) : null))}::text[],
                     ${col((m) => (m.receipt ? JSON.stringify(m.receipt) : null))}::text[], ${col((m) => m.deliveredAt)}::timestamptz[],
-                    ${col((m) => m.nextAttemptAt)}::timestamptz[]) AS m(id, status, last_error, receipt, delivered_at, next_attempt_at)
+                    ${col((m) => m.nextAttemptAt)}::timestamptz[]) AS m(id, status, delivery_error, receipt, delivered_at, next_attempt_at)
        WHERE o.id = m.id AND o.status = 'pending'
       RETURNING o.id`;
     for (const u of updated) marked.add(u.id);

@@ -1,5 +1,5 @@
 import "server-only";
-import { decodeMessageFile, encodeMessageFile, messageFileName, refusal } from "@/lib/core/messages";
+import { decodeMessageFile, encodeMessageFile, messageFileName, OUTCOME_VERSION, refusal } from "@/lib/core/messages";
 import { db } from "../db";
 import { receiveMessage } from "./inbox";
 import type { ReceiveOutcome } from "./types";
@@ -20,10 +20,11 @@ export async function exportMessageFile(companyId: string, messageId: string, no
 /** Imports a message file for `companyId`; a file addressed to another company is refused unopened. */
 export async function importMessageFile(companyId: string, text: string, now = new Date()): Promise<ReceiveOutcome> {
   const decoded = decodeMessageFile(text);
-  if (!decoded.ok) return { status: "refused", messageId: null, type: null, refusal: decoded.error };
+  if (!decoded.ok) return { v: OUTCOME_VERSION, status: "refused", messageId: null, type: null, refusal: decoded.error };
   const { labels, jws } = decoded.value;
   if (labels.receiver !== companyId) {
     return {
+      v: OUTCOME_VERSION,
       status: "refused",
       messageId: labels.messageId ?? null,
       type: null,

@@ -3,9 +3,13 @@ import {
   decideReceipt,
   decodeMessage,
   dispatchByPlatformType,
+  OUTCOME_VERSION,
   readJwsUnverified,
   refusal,
+  replayableResult,
+  storedRefusal,
   verifyMessage,
+  type InboxResult,
   type Message,
   type MessageType,
   type Refusal,
@@ -22,10 +26,8 @@ export const MAX_SKEW_SECONDS = 300;
 export const MAX_AGE_ONLINE_SECONDS = 3 * 24 * 3600; // retries with backoff may take a while
 export const MAX_AGE_FILE_SECONDS = 90 * 24 * 3600; // a floppy disk by post (the patent's offline path)
 
-type StoredResult = { status: "processed" | "refused"; summary: string; enqueued: string[]; refusal?: Refusal };
-
 function refused(messageId: string | null, type: MessageType | null, r: Refusal): ReceiveOutcome {
-  return { status: "refused", messageId, type, refusal: r };
+  return { v: OUTCOME_VERSION, status: "refused", messageId, type, refusal: r };
 }
 
 /** Reads the header without trusting it: only to know who the message claims to be for. */
@@ -211,20 +213,22 @@ async function claimAndHandle(
         RETURNING id, message_id`;
       const inboxIds = new Map(claimedRows.map((r) => [r.message_id, r.id]));
       const seenBefore = batch.filter((v) => !inboxIds.has(v.message.header.messageId)).map((v) => v.message.header.messageId);
-      const priors = new Map<string, { fingerprint: string; result: StoredResult }>();
+      const priors = new Map<string, { fingerprint: string; result: InboxResult }>();
       if (seenBefore.length > 0) {
-        const rows = await tx.$queryRaw<{ message_id: string; fingerprint: string; result: StoredResult }[]>`
+        const rows = await tx.$queryRaw<{ message_id: string; fingerprint: string; result: unknown }[]>`
           SELECT message_id, fingerprint, result FROM xc_inbox WHERE owner_company_id = ${receiver} AND message_id = ANY(${seenBefore}::text[])`;
-        for (const r of rows) priors.set(r.message_id, r);
+        for (const r of rows) priors.set(r.message_id, { fingerprint: r.fingerprint, result: replayableResult(r.result) });
       }
       const answers = new Map<Verified, Claimed>();
-      const written: { id: string; stored: StoredResult; code: string | null; reason: string | null }[] = [];
+      const written: { id: string; stored: InboxResult; code: string | null }[] = [];
       const record = (v: Verified, inboxId: string, handled: Handled) => {
-        const stored: StoredResult = handled.ok
-          ? { status: "processed", summary: handled.value.summary, enqueued: (handled.value.enqueued ?? []).map((e) => e.outboxId) }
-          : { status: "refused", summary: handled.error.message, enqueued: [], refusal: handled.error };
-        written.push({ id: inboxId, stored, code: handled.ok ? null : handled.error.code, reason: handled.ok ? null : handled.error.message.slice(0, 500) });
-        answers.set(v, { kind: "new", result: stored });
+        // Codes and parameters only (store codes, render words); a refusal's sentence goes to the log.
+        if (!handled.ok) console.info(`[exchange] ${receiver} refused ${v.message.header.messageId}: ${handled.error.code}: ${handled.error.message}`);
+        const stored: InboxResult = handled.ok
+          ? { v: OUTCOME_VERSION, status: "processed", outcome: handled.value.outcome, enqueued: (handled.value.enqueued ?? []).map((e) => e.outboxId) }
+          : { v: OUTCOME_VERSION, status: "refused", refusal: storedRefusal(handled.error), enqueued: [] };
+        written.push({ id: inboxId, stored, code: handled.ok ? null : handled.error.code });
+        answers.set(v, { kind: "new", result: stored, refusal: handled.ok ? null : handled.error });
       };
       const context = (method: 1 | 2) => ({ tx, receiverCompanyId: receiver, now, via, method });
       // Handlers run in message-id order: a sender's messages in the order it sent them.
@@ -235,12 +239,12 @@ async function claimAndHandle(
         if (!inboxId) {
           const prior = priors.get(messageId);
           if (!prior) throw new Error(`inbox row of ${messageId} neither claimed nor found`);
-          const decision = decideReceipt<StoredResult>(v.message, prior);
+          const decision = decideReceipt<InboxResult>(v.message, prior);
           answers.set(
             v,
             decision.action === "refuse"
               ? { kind: "reused", refusal: decision.refusal }
-              : { kind: "replayed", result: decision.action === "replay" ? decision.result : prior.result },
+              : { kind: "replayed", result: decision.action === "replay" ? decision.result : prior.result, refusal: null },
           );
           k += 1;
           continue;
@@ -277,9 +281,9 @@ async function claimAndHandle(
       }
       if (written.length > 0) {
         await tx.$executeRaw`
-          UPDATE xc_inbox AS i SET status = w.status::"InboxStatus", result = w.result::jsonb, refusal_code = w.code, refusal_reason = w.reason
+          UPDATE xc_inbox AS i SET status = w.status::"InboxStatus", result = w.result::jsonb, refusal_code = w.code
             FROM unnest(${written.map((w) => w.id)}::uuid[], ${written.map((w) => w.stored.status)}::text[], ${written.map((w) => JSON.stringify(w.stored))}::text[],
-                        ${written.map((w) => w.code)}::text[], ${written.map((w) => w.reason)}::text[]) AS w(id, status, result, code, reason)
+                        ${written.map((w) => w.code)}::text[]) AS w(id, status, result, code)
            WHERE i.id = w.id`;
       }
       return answers;
@@ -299,11 +303,15 @@ async function claimAndHandle(
     }
     const r = outcome.result;
     if (r.status === "refused") {
-      answers.push(fulfilled(refused(messageId, type, r.refusal ?? refusal("invalid-field", r.summary))));
+      // A replayed refusal has only its code and field: its sentence was logged the first time.
+      const answer = outcome.refusal ?? { ...r.refusal, message: `${r.refusal.code} (answered from the inbox)` };
+      answers.push(fulfilled(refused(messageId, type, answer)));
       continue;
     }
     if (outcome.kind === "new") replies.push(...r.enqueued);
-    answers.push(fulfilled({ status: outcome.kind === "new" ? "processed" : "replayed", messageId, type, summary: r.summary, enqueued: r.enqueued }));
+    answers.push(
+      fulfilled({ v: OUTCOME_VERSION, status: outcome.kind === "new" ? "processed" : "replayed", messageId, type, outcome: r.outcome, enqueued: r.enqueued }),
+    );
   }
   if (replies.length > 0) {
     // Answer within the sender's request when we can (a desk waits for its permission); the queue
@@ -313,7 +321,7 @@ async function claimAndHandle(
   return answers;
 }
 
-type Claimed = { kind: "reused"; refusal: Refusal } | { kind: "replayed" | "new"; result: StoredResult };
+type Claimed = { kind: "reused"; refusal: Refusal } | { kind: "replayed" | "new"; result: InboxResult; refusal: Refusal | null };
 
 type Handled = { ok: true; value: HandlerOutcome } | { ok: false; error: Refusal };
 

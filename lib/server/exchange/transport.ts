@@ -1,11 +1,22 @@
 import "server-only";
-import { refusal } from "@/lib/core/messages";
+import { MessageOutcomeSchema, OUTCOME_VERSION, REFUSAL_CODES, refusal, type DeliveryError, type MessageOutcome, type MessageType } from "@/lib/core/messages";
 import { hostedRole, peerUrlOf } from "./companies";
 import { localReceiver } from "./registry";
 import type { ReceiveOutcome } from "./types";
 
-/** A delivery attempt failed in a way worth retrying (network, receiver down or busy). */
-export class TransientDeliveryError extends Error {}
+/**
+ * A delivery attempt failed in a way worth retrying (network, receiver down or busy). `error` is what
+ * the outbox keeps (a code with parameters); the message, with the peer's address and the raw cause,
+ * is for the log only.
+ */
+export class TransientDeliveryError extends Error {
+  constructor(
+    readonly error: DeliveryError,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
 
 export const EXCHANGE_CONTENT_TYPE = "application/jose";
 
@@ -45,6 +56,7 @@ async function transmitToPeer(jws: string, receiverCompanyId: string): Promise<R
   const peer = peerUrlOf(receiverCompanyId);
   if (!peer) {
     return {
+      v: OUTCOME_VERSION,
       status: "refused",
       messageId: null,
       type: null,
@@ -60,10 +72,44 @@ async function transmitToPeer(jws: string, receiverCompanyId: string): Promise<R
       signal: AbortSignal.timeout(20_000),
     });
   } catch (error) {
-    throw new TransientDeliveryError(`${peer}: ${(error as Error).message}`);
+    throw new TransientDeliveryError({ v: OUTCOME_VERSION, code: "transport.unreachable", params: {} }, `${peer}: ${(error as Error).message}`);
   }
-  if (response.status >= 500 || response.status === 429) throw new TransientDeliveryError(`${peer}: HTTP ${response.status}`);
-  const body = (await response.json().catch(() => null)) as ReceiveOutcome | null;
-  if (!body || typeof body !== "object" || !("status" in body)) throw new TransientDeliveryError(`${peer}: unreadable answer (HTTP ${response.status})`);
-  return body;
+  if (response.status >= 500 || response.status === 429)
+    throw new TransientDeliveryError(
+      { v: OUTCOME_VERSION, code: "transport.http-status", params: { status: response.status } },
+      `${peer}: HTTP ${response.status}`,
+    );
+  const answer = readAnswer(await response.json().catch(() => null));
+  if (!answer)
+    throw new TransientDeliveryError(
+      { v: OUTCOME_VERSION, code: "transport.unreadable-answer", params: { status: response.status } },
+      `${peer}: unreadable answer (HTTP ${response.status})`,
+    );
+  return answer;
+}
+
+/**
+ * A peer's answer (the delivery receipt, docs/exchange.md): version 2 carries the outcome as a code with
+ * parameters; a processed answer of an older receiver (a sentence) is taken as "uncoded-answer", its
+ * sentence not kept. A refusal needs a code we know. Anything else is unreadable (and retried).
+ */
+export function readAnswer(body: unknown): ReceiveOutcome | null {
+  if (!body || typeof body !== "object") return null;
+  const b = body as { v?: unknown; status?: unknown; messageId?: unknown; type?: unknown; outcome?: unknown; enqueued?: unknown; refusal?: unknown };
+  const messageId = typeof b.messageId === "string" ? b.messageId : null;
+  const type = (typeof b.type === "string" ? b.type : null) as MessageType | null;
+  if (b.status === "refused") {
+    const r = (b.refusal ?? {}) as { code?: unknown; message?: unknown; field?: unknown };
+    if (!(REFUSAL_CODES as readonly unknown[]).includes(r.code)) return null;
+    const code = r.code as (typeof REFUSAL_CODES)[number];
+    const message = typeof r.message === "string" ? r.message.slice(0, 2000) : code;
+    return { v: OUTCOME_VERSION, status: "refused", messageId, type, refusal: refusal(code, message, typeof r.field === "string" ? r.field : undefined) };
+  }
+  const status = b.status === "processed" ? "processed" : b.status === "replayed" ? "replayed" : null;
+  if (!status || !messageId || !type) return null;
+  const parsed = b.v === OUTCOME_VERSION ? MessageOutcomeSchema.safeParse(b.outcome) : null;
+  if (parsed && !parsed.success) return null;
+  const outcome: MessageOutcome = parsed ? (parsed.data as MessageOutcome) : { code: "uncoded-answer", params: {} };
+  const enqueued = Array.isArray(b.enqueued) ? b.enqueued.filter((x): x is string => typeof x === "string") : [];
+  return { v: OUTCOME_VERSION, status, messageId, type, outcome, enqueued };
 }

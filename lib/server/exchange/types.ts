@@ -1,14 +1,17 @@
 import "server-only";
-import type { MessageOf, MessageType, Refusal } from "@/lib/core/messages";
+import type { MessageOf, MessageOutcome, MessageType, OUTCOME_VERSION, Refusal } from "@/lib/core/messages";
 import type { Prisma } from "../db";
 
 /** The inbox's transaction; a party's handlers see it through their own narrowed type (lib/server/db/parties.ts). */
 export type Tx = Prisma.TransactionClient;
 export type Via = "online" | "http" | "file";
 
-/** What a handler tells the inbox: a one-line summary for the messages page, and what it produced. */
+/**
+ * What a handler tells the inbox: what the message came to, as a code with parameters (the messages
+ * page renders it in the reader's language: lib/core/messages/outcome-words.ts), and what it produced.
+ */
 export type HandlerOutcome = {
-  summary: string;
+  outcome: MessageOutcome;
   /** Messages the handler enqueued in the same transaction (replies, notifications). */
   enqueued?: { outboxId: string; messageId: string; type: MessageType }[];
   data?: Prisma.InputJsonValue;
@@ -33,7 +36,11 @@ export type BatchHandler<T extends MessageType, X = Tx> = (messages: readonly Me
 /** The batch handlers of one role, for the types where handling many at once saves statements. */
 export type RoleBatchHandlers<X = Tx> = { readonly [T in MessageType]?: BatchHandler<T, X> };
 
-/** What receiving a message came to. */
+/**
+ * What receiving a message came to: the receiver's answer, in process or as the body of
+ * `POST /api/exchange` (the delivery receipt, version `v`: docs/exchange.md). A refusal's `message`
+ * is a technical sentence for logs; only its code and field are kept.
+ */
 export type ReceiveOutcome =
-  | { status: "processed" | "replayed"; messageId: string; type: MessageType; summary: string; enqueued: string[] }
-  | { status: "refused"; messageId: string | null; type: MessageType | null; refusal: Refusal };
+  | { v: typeof OUTCOME_VERSION; status: "processed" | "replayed"; messageId: string; type: MessageType; outcome: MessageOutcome; enqueued: string[] }
+  | { v: typeof OUTCOME_VERSION; status: "refused"; messageId: string | null; type: MessageType | null; refusal: Refusal };

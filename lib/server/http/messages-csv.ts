@@ -32,6 +32,7 @@ export function companyMessagesCsv(companyId: string, list: MessageListParams): 
           "delivered_at",
           "in_reply_to",
           "last_error",
+          "delivery_error",
           "receipt",
         ],
         everyRow((after: Cursor) => pageOfSentMessages(companyId, { ...page, after })),
@@ -47,6 +48,7 @@ export function companyMessagesCsv(companyId: string, list: MessageListParams): 
           m.deliveredAt,
           m.inReplyTo,
           m.lastError,
+          m.deliveryError,
           m.receipt,
         ],
       );

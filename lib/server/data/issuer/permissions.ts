@@ -4,7 +4,7 @@ import { recordNotice } from "../../notices/notices";
 import { fromBase64Url, toBase64Url, toHex } from "@/lib/core/bytes";
 import { cardBinding, publicKeyFromJwk, signPermission, verifyReceipt } from "@/lib/core/card";
 import { formatMessageId } from "@/lib/core/message-id";
-import type { CarriedReloadPermission, MessageOf, PermissionRefusalReason } from "@/lib/core/messages";
+import { outcome, type CarriedReloadPermission, type MessageOf, type PermissionRefusalReason } from "@/lib/core/messages";
 import type { Prisma } from "./db";
 import { allocateSequence } from "../../exchange/message-ids";
 import { enqueueMessage } from "../../exchange/outbox";
@@ -479,6 +479,7 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
   const contract = await checkContract(tx, providerCompanyId, now);
   if (!contract.ok)
     return refused(
+      message.applicationId,
       await refusePermission(tx, { ...base, provider: contract.provider, applicationId: null, card: null, refusal: contract.refusal }),
       contract.refusal,
     );
@@ -486,22 +487,27 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
   const app = await checkApplication(tx, provider, message.applicationId, message.loadFileHash);
   if (!app.ok)
     return refused(
+      message.applicationId,
       await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }),
       app.refusal,
     );
   const found = await findReferencedCard(tx, message, ctx.receiverCompanyId);
   if (!found.ok) {
     const refusal = { reason: found.reason, text: found.text };
-    return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card: null, refusal }), refusal);
+    return refused(message.applicationId, await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card: null, refusal }), refusal);
   }
   const card = found.card;
   const cardRefusal = checkCardStatus(card) ?? (await checkCardKeys(tx, ctx.receiverCompanyId, card));
   if (cardRefusal)
-    return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card, refusal: cardRefusal }), cardRefusal);
+    return refused(
+      message.applicationId,
+      await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card, refusal: cardRefusal }),
+      cardRefusal,
+    );
   const already = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: app.application.id, status: "loaded" }, select: { id: true } });
   if (already) {
     const refusal: Refusal = { reason: "other", text: `${app.application.name} is already on this card: there is nothing to load.` };
-    return refused(await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card, refusal }), refusal);
+    return refused(message.applicationId, await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card, refusal }), refusal);
   }
 
   const grant = await grantPermission(tx, {
@@ -516,18 +522,25 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
     now,
   });
   return {
-    summary: `Granted ${message.applicationId} to ${providerCompanyId} as ${grant.messageId}`,
+    outcome: outcome("permission-granted", { kind: "first-load", aid: message.applicationId, messageId: grant.messageId, originalMessageId: null }),
     enqueued: [grant],
     data: { decision: "granted", messageId: grant.messageId },
   };
 }
 
 function refused(
+  aid: string,
   sent: { outboxId: string; messageId: string; type: "loading-permission-refusal" | "reload-permission-refusal" },
   refusal: Refusal,
 ): HandlerOutcome {
+  // The refusal's text travels in the signed refusal message (its content on the messages page); the outcome keeps the code.
   return {
-    summary: `Refused (${refusal.reason}): ${refusal.text}`,
+    outcome: outcome("permission-refused", {
+      kind: sent.type === "reload-permission-refusal" ? "reload" : "first-load",
+      aid,
+      reason: refusal.reason,
+      messageId: sent.messageId,
+    }),
     enqueued: [sent],
     data: { decision: "refused", reason: refusal.reason, messageId: sent.messageId },
   };
@@ -557,6 +570,7 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   const contract = await checkContract(tx, providerCompanyId, now);
   if (!contract.ok)
     return refused(
+      message.applicationId,
       await refusePermission(tx, { ...base, provider: contract.provider, applicationId: null, card: null, refusal: contract.refusal }),
       contract.refusal,
     );
@@ -564,6 +578,7 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   const app = await checkApplication(tx, provider, message.applicationId, message.loadFileHash);
   if (!app.ok)
     return refused(
+      message.applicationId,
       await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }),
       app.refusal,
     );
@@ -571,10 +586,11 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   const found = await findReferencedCard(tx, message, ctx.receiverCompanyId);
   if (!found.ok) {
     const refusal = { reason: found.reason, text: found.text };
-    return refused(await refusePermission(tx, { ...base, provider, applicationId: application.id, card: null, refusal }), refusal);
+    return refused(message.applicationId, await refusePermission(tx, { ...base, provider, applicationId: application.id, card: null, refusal }), refusal);
   }
   const card = found.card;
-  const refuse = async (refusal: Refusal) => refused(await refusePermission(tx, { ...base, provider, applicationId: application.id, card, refusal }), refusal);
+  const refuse = async (refusal: Refusal) =>
+    refused(message.applicationId, await refusePermission(tx, { ...base, provider, applicationId: application.id, card, refusal }), refusal);
   const cardRefusal = checkCardStatus(card) ?? (await checkCardKeys(tx, ctx.receiverCompanyId, card));
   if (cardRefusal) return refuse(cardRefusal);
 
@@ -620,7 +636,7 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
     now,
   });
   return {
-    summary: `Granted reload of ${originalMessageId} to ${providerCompanyId} as ${grant.messageId}`,
+    outcome: outcome("permission-granted", { kind: "reload", aid: message.applicationId, messageId: grant.messageId, originalMessageId }),
     enqueued: [grant],
     data: { decision: "granted", messageId: grant.messageId },
   };
@@ -674,17 +690,19 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
       LEFT JOIN iss_cards c ON c.id = p.card_id
      WHERE p.message_id = ${message.permissionMessageId}`;
   if (!permission || permission.provider.companyId !== providerCompanyId || !permission.application || !permission.card) {
-    return { summary: `No permission ${message.permissionMessageId} of ${providerCompanyId}: confirmation ignored`, data: { result: "unknown-permission" } };
+    return { outcome: outcome("confirmation-unknown-permission", { messageId: message.permissionMessageId }), data: { result: "unknown-permission" } };
   }
   const { application, card } = permission;
   if (application.aid !== message.applicationId) {
     return {
-      summary: `Confirmation names ${message.applicationId} but ${permission.messageId} was for ${application.aid}: ignored`,
+      outcome: outcome("confirmation-wrong-application", { messageId: permission.messageId, aid: message.applicationId, permittedAid: application.aid }),
       data: { result: "application-mismatch" },
     };
   }
-  if (permission.status === "confirmed") return { summary: `${permission.messageId} was already confirmed`, data: { result: "already-confirmed" } };
-  if (permission.status === "refused") return { summary: `${permission.messageId} was a refusal: nothing to confirm`, data: { result: "refused-permission" } };
+  if (permission.status === "confirmed")
+    return { outcome: outcome("confirmation-repeated", { messageId: permission.messageId }), data: { result: "already-confirmed" } };
+  if (permission.status === "refused")
+    return { outcome: outcome("confirmation-of-refusal", { messageId: permission.messageId }), data: { result: "refused-permission" } };
   const audit = (action: string, reason: string, data: Prisma.InputJsonValue = {}) =>
     recordAudit(tx, { actor: EXCHANGE_ACTOR, action, subjectType: "loading-permission", subjectId: permission.id, reason, data });
 
@@ -695,7 +713,7 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
         statusWord: message.outcome.statusWord,
       });
     }
-    return { summary: `Load under ${permission.messageId} failed on the card (${message.outcome.statusWord})`, data: { result: "failed" } };
+    return { outcome: outcome("load-failed", { messageId: permission.messageId, statusWord: message.outcome.statusWord }), data: { result: "failed" } };
   }
 
   const receiptBytes = fromBase64Url(message.outcome.receipt);
@@ -708,7 +726,7 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
   });
   if (!verified.ok) {
     await audit("permission.receipt-refused", verified.error);
-    return { summary: `Receipt for ${permission.messageId} refused: ${verified.error}`, data: { result: "receipt-refused" } };
+    return { outcome: outcome("receipt-refused", { messageId: permission.messageId }), data: { result: "receipt-refused" } };
   }
   if (permission.kind === "reload" && permission.originalMessageId) {
     const other = await tx.loadingPermission.findFirst({
@@ -719,7 +737,7 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
       await tx.loadingPermission.update({ where: { id: permission.id }, data: { status: "failed" } });
       await audit("permission.reload-duplicate", `${permission.originalMessageId} was already reloaded under ${other.messageId}.`);
       return {
-        summary: `${permission.originalMessageId} was already reloaded under ${other.messageId}: not recorded twice`,
+        outcome: outcome("reload-duplicate", { originalMessageId: permission.originalMessageId, otherMessageId: other.messageId }),
         data: { result: "duplicate-reload" },
       };
     }
@@ -790,7 +808,13 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     charge: { kind, amountMinor: fee.amountMinor, currency: fee.currency },
   });
   return {
-    summary: `${application.name} confirmed on the card under ${permission.messageId}; ${kind.replace("_", " ")} charge ${fee.amountMinor} ${fee.currency}`,
+    outcome: outcome("load-confirmed", {
+      application: application.name.slice(0, 200),
+      messageId: permission.messageId,
+      kind,
+      amountMinor: fee.amountMinor,
+      currency: fee.currency,
+    }),
     data: { result: "confirmed", kind },
   };
 }

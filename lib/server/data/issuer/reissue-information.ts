@@ -1,6 +1,6 @@
 import "server-only";
 import type { IssuerTx } from "./db";
-import type { CardInformationNgReason, CarriedReloadPermission, MessageOf, ReissuePair } from "@/lib/core/messages";
+import { outcome, type CardInformationNgReason, type CarriedReloadPermission, type MessageOf, type ReissuePair } from "@/lib/core/messages";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
 import { recordAudit } from "./audit";
@@ -113,9 +113,7 @@ export async function answerReissuanceInformationRequest(
     data: { provider: providerCompanyId, requestMessageId: message.header.messageId, replyMessageId: sent.messageId, found, pairs: found ? pairs.length : 0 },
   });
   return {
-    summary: found
-      ? `Reissuance information for ${message.reissuedCardId} given to ${providerCompanyId} (${pairs.length} pair${pairs.length === 1 ? "" : "s"})`
-      : `No reissuance information for ${providerCompanyId}: ${reason}`,
+    outcome: found ? outcome("reissue-info-given", { cardId: message.reissuedCardId, pairs: pairs.length }) : outcome("reissue-info-withheld", { reason }),
     enqueued: [{ outboxId: sent.outboxId, messageId: sent.messageId, type: sent.type }],
     data: { found, reason: found ? null : reason },
   };
@@ -168,10 +166,10 @@ export async function answerCardInformationInquiry(message: MessageOf<"card-info
     data: { provider: providerCompanyId, aid: message.applicationId, requestMessageId: message.header.messageId, replyMessageId: sent.messageId },
   });
   return {
-    summary:
+    outcome:
       answer.result.reissue === "OK"
-        ? `Reissue OK for ${message.applicationId}: ${answer.result.originalMessageId}`
-        : `Reissue NG for ${message.applicationId}: ${answer.result.reason}`,
+        ? outcome("inquiry-ok", { aid: message.applicationId, originalMessageId: answer.result.originalMessageId })
+        : outcome("inquiry-ng", { aid: message.applicationId, reason: answer.result.reason }),
     enqueued: [{ outboxId: sent.outboxId, messageId: sent.messageId, type: sent.type }],
     data: answer.result,
   };

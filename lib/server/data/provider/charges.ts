@@ -1,5 +1,5 @@
 import "server-only";
-import type { MessageOf } from "@/lib/core/messages";
+import { outcome, type MessageOf } from "@/lib/core/messages";
 import { lastMonths, totalsByMonth, type MonthTotals } from "@/lib/core/months";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
@@ -31,7 +31,14 @@ export async function storeChargeStatement(tx: Tx, providerCompanyId: string, me
     skipDuplicates: true,
   });
   return {
-    summary: `charge statement ${message.period} (platform ${message.platformType}): ${message.lines.length} line${message.lines.length === 1 ? "" : "s"}, total ${message.totals.grand} ${message.currency}${created.count === 0 ? " (already stored)" : ""}`,
+    outcome: outcome("statement-stored", {
+      period: message.period,
+      platformType: message.platformType,
+      lines: message.lines.length,
+      totalMinor: message.totals.grand,
+      currency: message.currency,
+      alreadyStored: created.count === 0,
+    }),
   };
 }
 

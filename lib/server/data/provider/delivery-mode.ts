@@ -1,5 +1,5 @@
 import "server-only";
-import type { MessageOf } from "@/lib/core/messages";
+import { outcome, type MessageOf } from "@/lib/core/messages";
 import type { ProviderActor } from "../../auth/session";
 import type { HandlerOutcome } from "../../exchange/types";
 import { db, type ProviderTx } from "./db";
@@ -30,7 +30,7 @@ export async function storeDeliveryMode(
       SET delivery = EXCLUDED.delivery, effective_at = EXCLUDED.effective_at, message_id = EXCLUDED.message_id, received_at = EXCLUDED.received_at
       WHERE (sp_delivery_modes.effective_at, sp_delivery_modes.message_id) < (EXCLUDED.effective_at, EXCLUDED.message_id)`;
   return {
-    summary: `reissuance information by ${message.delivery} since ${message.effectiveAt}${changed === 0 ? " (not newer than the mode we hold: kept)" : ""}`,
+    outcome: outcome("delivery-mode-stored", { delivery: message.delivery, effectiveAt: message.effectiveAt, applied: changed > 0 }),
     data: { delivery: message.delivery, effectiveAt: message.effectiveAt, applied: changed > 0 },
   };
 }

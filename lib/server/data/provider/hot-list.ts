@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import type { MessageOf } from "@/lib/core/messages";
+import { outcome, type MessageOf } from "@/lib/core/messages";
 import type { HotListHit } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
 import { db } from "./db";
@@ -37,8 +37,12 @@ async function lockHotList(tx: Tx, providerCompanyId: string): Promise<number> {
   return Number(rows[0]?.next ?? 1);
 }
 
-const referenceOf = (m: MessageOf<"card-blocked"> | MessageOf<"card-unblocked">) =>
-  m.platformType === 100 ? `card ${m.cardId}` : `${m.loadMessageIds?.length ?? 0} load record(s) of ours`;
+/** What a hot-list message names, for its outcome: the card id (PF100) or how many of our loads (PF200). */
+const referenceOf = (m: MessageOf<"card-blocked"> | MessageOf<"card-unblocked">) => ({
+  platformType: m.platformType,
+  cardId: m.platformType === 100 ? (m.cardId ?? null) : null,
+  loads: m.platformType === 100 ? 0 : (m.loadMessageIds?.length ?? 0),
+});
 
 type HotListMessage = MessageOf<"card-blocked"> | MessageOf<"card-unblocked">;
 
@@ -57,7 +61,7 @@ export async function applyCardBlocked(tx: Tx, providerCompanyId: string, messag
     where: { providerCompanyId_blockMessageId: { providerCompanyId, blockMessageId } },
     select: { status: true },
   });
-  if (existing) return { summary: `Block ${blockMessageId} was already lifted (the withdrawal arrived first): ${referenceOf(message)} stays usable.` };
+  if (existing) return { outcome: outcome("block-already-lifted", { blockMessageId, ref: referenceOf(message) }) };
   await tx.spHotListEntry.create({
     data: {
       providerCompanyId,
@@ -73,7 +77,7 @@ export async function applyCardBlocked(tx: Tx, providerCompanyId: string, messag
   });
   // The value ledger: the last known values are frozen; a later change on the lost card is refused.
   const frozen = await freezeValues(tx, providerCompanyId, ledgerKeyOf(message), new Date(message.blockedAt));
-  return { summary: `Hot list: ${referenceOf(message)} blocked (${message.reason}); ${frozen} load value(s) frozen.`, data: { changeSeq: next } };
+  return { outcome: outcome("card-blocked", { ref: referenceOf(message), reason: message.reason, frozen }), data: { changeSeq: next } };
 }
 
 /** Handler of `card-unblocked`: lifts the block it names (or records the lift if the block is still on its way). */
@@ -84,7 +88,7 @@ export async function applyCardUnblocked(tx: Tx, providerCompanyId: string, mess
     where: { providerCompanyId_blockMessageId: { providerCompanyId, blockMessageId } },
     select: { id: true, status: true },
   });
-  if (existing?.status === "unblocked") return { summary: `Block ${blockMessageId} was already lifted.` };
+  if (existing?.status === "unblocked") return { outcome: outcome("unblock-repeated", { blockMessageId }) };
   const lifted = {
     status: "unblocked" as const,
     unblockedAt: new Date(message.unblockedAt),
@@ -108,7 +112,7 @@ export async function applyCardUnblocked(tx: Tx, providerCompanyId: string, mess
       },
     });
   }
-  return { summary: `Hot list: ${referenceOf(message)} unblocked (report withdrawn).`, data: { changeSeq: next } };
+  return { outcome: outcome("card-unblocked", { ref: referenceOf(message) }), data: { changeSeq: next } };
 }
 
 export type { HotListHit };

@@ -2,7 +2,15 @@ import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
 import { cardBinding, decodeReceipt, describeStatusWord, formatStatusWord, type AppletParams } from "@/lib/core/card";
-import { PERMISSION_REFUSAL_REASONS, type CarriedReloadPermission, type MessageOf, type PermissionRefusalReason } from "@/lib/core/messages";
+import {
+  outcome,
+  PERMISSION_REFUSAL_REASONS,
+  readDeliveryReceipt,
+  type CarriedReloadPermission,
+  type DeliveryReceipt,
+  type MessageOf,
+  type PermissionRefusalReason,
+} from "@/lib/core/messages";
 import { installedValue, installParamsFor } from "@/lib/core/workflows/first-load";
 import { appendLoadValue } from "./value-ledger";
 import { refusalFromIssuer, reloadRefusal, userChargeFor, type ReloadRefusal } from "@/lib/core/workflows/reload";
@@ -337,33 +345,39 @@ async function requestOf(tx: Tx, providerCompanyId: string, message: GrantMessag
 export async function storePermissionGrant(tx: Tx, providerCompanyId: string, message: GrantMessage, now: Date): Promise<HandlerOutcome> {
   const messageId = message.header.messageId;
   const request = await requestOf(tx, providerCompanyId, message);
-  if (!request) return { summary: `permission ${messageId} answers no request of ours; not used` };
+  if (!request) return { outcome: outcome("grant-unmatched", { messageId }) };
   if (request.status !== "requested")
-    return { summary: `permission ${messageId}: request ${request.requestMessageId} was already ${request.status}; not used` };
+    return { outcome: outcome("grant-late", { messageId, requestMessageId: request.requestMessageId, status: request.status }) };
   const kind = message.kind === "reload" ? "reload" : "first_load";
   const original = message.kind === "reload" ? message.originalMessageId : null;
   const mismatch =
     request.applicationAid !== message.applicationId
-      ? "another application"
+      ? "application"
       : request.loadFileHash !== message.loadFileHash
-        ? "another load file"
+        ? "load-file"
         : request.kind !== kind
-          ? "another kind of load"
+          ? "kind"
           : request.originalMessageId !== original
-            ? "another original permission"
+            ? "original"
             : null;
+  const mismatchWords = {
+    application: "another application",
+    "load-file": "another load file",
+    kind: "another kind of load",
+    original: "another original permission",
+  };
   if (mismatch) {
     await tx.spPermission.update({
       where: { id: request.id },
       data: {
         status: "abandoned",
         replyMessageId: messageId,
-        failureReason: `the grant names ${mismatch} than we asked for`,
+        failureReason: `the grant names ${mismatchWords[mismatch]} than we asked for`,
         answeredAt: now,
         finishedAt: now,
       },
     });
-    return { summary: `permission ${messageId} names ${mismatch} than request ${request.requestMessageId}; not used` };
+    return { outcome: outcome("grant-mismatch", { messageId, requestMessageId: request.requestMessageId, mismatch }) };
   }
   await tx.spPermission.update({
     where: { id: request.id },
@@ -378,7 +392,12 @@ export async function storePermissionGrant(tx: Tx, providerCompanyId: string, me
   });
   const opened = await openPendingLoad(tx, providerCompanyId, messageId, request, now);
   return {
-    summary: `${kind === "reload" ? "reload" : "loading"} permission ${messageId} for ${message.applicationId} received${opened.count === 0 ? " (no load record opened: one exists)" : ""}`,
+    outcome: outcome("grant-stored", {
+      messageId,
+      kind: kind === "reload" ? "reload" : "first-load",
+      aid: message.applicationId,
+      loadRecordOpened: opened.count === 1,
+    }),
     data: { permissionId: request.id, loadRecordOpened: opened.count === 1 },
   };
 }
@@ -476,9 +495,9 @@ export async function takeCarriedPermission(
 /** A refusal: stored with its reason, for the desk to show. */
 export async function storePermissionRefusal(tx: Tx, providerCompanyId: string, message: RefusalMessage, now: Date): Promise<HandlerOutcome> {
   const request = await requestOf(tx, providerCompanyId, message);
-  if (!request) return { summary: `refusal ${message.header.messageId} answers no request of ours` };
+  if (!request) return { outcome: outcome("refusal-unmatched", { messageId: message.header.messageId }) };
   if (request.status !== "requested")
-    return { summary: `refusal ${message.header.messageId}: request ${request.requestMessageId} was already ${request.status}` };
+    return { outcome: outcome("refusal-late", { messageId: message.header.messageId, requestMessageId: request.requestMessageId, status: request.status }) };
   await tx.spPermission.update({
     where: { id: request.id },
     data: {
@@ -490,7 +509,9 @@ export async function storePermissionRefusal(tx: Tx, providerCompanyId: string, 
       finishedAt: now,
     },
   });
-  return { summary: `${message.kind} permission for ${message.applicationId} refused: ${message.reason}` };
+  return {
+    outcome: outcome("refusal-stored", { kind: message.kind === "reload" ? "reload" : "first-load", aid: message.applicationId, reason: message.reason }),
+  };
 }
 
 // ─────────────────────────── what the card did ───────────────────────────
@@ -506,7 +527,8 @@ export type LoadRecorded =
         loadRecordId: string;
         messageId: string;
         charge: { kind: "normal_load" | "reissue_reload"; amountMinor: number; currency: string };
-        issuer: string | null;
+        /** What the issuer answered to the load confirmation (codes), or that it has not taken it yet. */
+        issuer: DeliveryReceipt | "not-taken-yet" | null;
       };
     }
   | { ok: false; error: ReloadRefusal & { loadRecordId: string | null } };
@@ -675,9 +697,8 @@ export async function recordCardLoad(
       const receipt = delivered?.receipt
         ? { status: "delivered", receipt: delivered.receipt }
         : await db().outboxMessage.findUnique({ where: { id: result.outboxId }, select: { status: true, receipt: true } });
-      const r = receipt?.receipt as { status?: string; summary?: string; message?: string } | null;
-      result.recorded.value.issuer =
-        receipt?.status === "pending" ? "The issuer has not taken the confirmation yet; it will be sent again." : (r?.summary ?? r?.message ?? null);
+      const answer = readDeliveryReceipt(receipt?.receipt ?? null);
+      result.recorded.value.issuer = receipt?.status === "pending" ? "not-taken-yet" : answer?.kind === "coded" ? answer.value : null;
     }
   }
   return result.recorded;

@@ -1,5 +1,5 @@
 import "server-only";
-import { checkBatchPairs, type BatchPairRefusal, type MessageOf, type ReissuePair } from "@/lib/core/messages";
+import { checkBatchPairs, outcome, type BatchPairRefusal, type MessageOf, type ReissuePair } from "@/lib/core/messages";
 import type { HandlerOutcome } from "@/lib/server/exchange/types";
 import type { ProviderTx as Tx } from "./db";
 import type { ProviderActor } from "../../auth/session";
@@ -30,7 +30,7 @@ export async function storeReissuePairs(
     skipDuplicates: true,
   });
   return {
-    summary: `${pairs.length} old ↔ reissued card pair${pairs.length === 1 ? "" : "s"} received, ${created.count} new`,
+    outcome: outcome("pairs-stored", { pairs: pairs.length, stored: created.count }),
     data: { pairs: pairs.length, stored: created.count },
   };
 }
@@ -67,7 +67,7 @@ export async function storeReissuePairsOfMessages(
   return messages.map((m) => {
     const count = stored.get(m.messageId) ?? 0;
     return {
-      summary: `${m.pairs.length} old ↔ reissued card pair${m.pairs.length === 1 ? "" : "s"} received, ${count} new`,
+      outcome: outcome("pairs-stored", { pairs: m.pairs.length, stored: count }),
       data: { pairs: m.pairs.length, stored: count },
     };
   });
@@ -122,16 +122,14 @@ export async function storeReissuePairBatch(
     : { count: 0 };
   const refused = verdicts.flatMap((v, i) => (v !== null && v !== "known" ? [{ pair: i, code: v }] : []));
   const known = verdicts.filter((v) => v === "known").length;
-  const codes = [...new Set(refused.map((r) => r.code))];
   return {
-    summary:
-      `${message.pairs.length} old ↔ reissued card pairs received in a batch, ${created.count} new, ${known + (fresh.length - created.count)} already known` +
-      (refused.length
-        ? `, ${refused.length} refused (${codes.join(", ")}: pairs ${refused
-            .slice(0, 20)
-            .map((r) => r.pair)
-            .join(", ")}${refused.length > 20 ? ", …" : ""})`
-        : ""),
+    outcome: outcome("pairs-batch-stored", {
+      pairs: message.pairs.length,
+      stored: created.count,
+      known: known + (fresh.length - created.count),
+      refused: refused.length,
+      refusedPairs: refused.slice(0, 20),
+    }),
     data: { pairs: message.pairs.length, stored: created.count, known: known + (fresh.length - created.count), refused },
   };
 }
@@ -147,7 +145,7 @@ export async function storeReissuanceInformationReply(
   now: Date,
 ): Promise<HandlerOutcome> {
   if (message.result.status === "not-found") {
-    return { summary: `no reissuance information for us: ${message.result.reason}`, data: { status: "not-found", reason: message.result.reason } };
+    return { outcome: outcome("reissue-info-none", { reason: message.result.reason }), data: { status: "not-found", reason: message.result.reason } };
   }
   return storeReissuePairs(tx, providerCompanyId, message.result.pairs, { messageId: message.header.messageId, via: "pull", now });
 }
@@ -166,8 +164,9 @@ export async function storeCardInformationReply(
   const inquiry = requestMessageId
     ? await tx.spCardInquiry.findUnique({ where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId } } })
     : null;
-  if (!inquiry) return { summary: `card information reply ${message.header.messageId} answers no inquiry of ours` };
-  if (inquiry.replyMessageId) return { summary: `inquiry ${inquiry.requestMessageId} was already answered by ${inquiry.replyMessageId}` };
+  if (!inquiry) return { outcome: outcome("inquiry-reply-unmatched", { messageId: message.header.messageId }) };
+  if (inquiry.replyMessageId)
+    return { outcome: outcome("inquiry-reply-repeated", { requestMessageId: inquiry.requestMessageId, replyMessageId: inquiry.replyMessageId }) };
   const ok = message.result.reissue === "OK";
   await tx.spCardInquiry.update({
     where: { id: inquiry.id },
@@ -180,10 +179,12 @@ export async function storeCardInformationReply(
     },
   });
   return {
-    summary:
-      message.result.reissue === "OK"
-        ? `reissue OK for ${inquiry.applicationAid}: original ${message.result.originalMessageId}`
-        : `reissue NG for ${inquiry.applicationAid}: ${message.result.reason}`,
+    outcome: outcome("inquiry-reply-stored", {
+      aid: inquiry.applicationAid,
+      reissue: message.result.reissue,
+      originalMessageId: message.result.reissue === "OK" ? message.result.originalMessageId : null,
+      reason: message.result.reissue === "NG" ? message.result.reason : null,
+    }),
   };
 }
 
