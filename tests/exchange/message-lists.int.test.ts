@@ -205,7 +205,9 @@ describe(`message lists on ${testDatabase().kind}`, () => {
 
     await signIn("desk@metro.recard.test");
     const sent = await csv(await get(providerExport, "?kind=sent&sort=messageId&dir=asc"));
-    expect(sent[0]).toBe("created_at,message_id,type,receiver,platform_type,status,attempts,next_attempt_at,delivered_at,in_reply_to,last_error,delivery_error,receipt");
+    expect(sent[0]).toBe(
+      "created_at,message_id,type,receiver,platform_type,status,attempts,next_attempt_at,delivered_at,in_reply_to,last_error,delivery_error,receipt",
+    );
     const expectedSent = await db().outboxMessage.findMany({ where: { ownerCompanyId: "METRO01" }, orderBy: [{ messageId: "asc" }, { id: "asc" }] });
     expect(sent.slice(1).map((l) => l.split(",")[1])).toEqual(expectedSent.map((m) => m.messageId));
     expect(expectedSent).toHaveLength(6);
