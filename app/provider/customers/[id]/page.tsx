@@ -150,9 +150,9 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
               <Td>
                 <span translate="no">{e.investigatedBy}</span>
               </Td>
-              <Td className="max-w-md whitespace-normal text-xs" data-testid="examination-notes">
+              <Td className="max-w-md whitespace-normal text-xs">
                 {e.notes.length > 0 ? (
-                  e.notes.map((n) => describeExaminationNote(n, { t: words, money: f.money })).join(" ")
+                  <span data-testid="examination-notes">{e.notes.map((n) => describeExaminationNote(n, { t: words, money: f.money })).join(" ")}</span>
                 ) : e.legacyNotes ? (
                   /* Written before the codes: the English notes as stored (data, not page words). */
                   <span translate="no">{e.legacyNotes}</span>
