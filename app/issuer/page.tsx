@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { AuditWhy, getAuditReasonWords } from "@/components/issuer/audit-why";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Table, Td } from "@/components/ui/table";
@@ -16,7 +17,14 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function IssuerOverview() {
   const actor = await requirePortal("issuer", "/issuer");
-  const [d, overdue, t, format] = await Promise.all([getIssuerDashboard(actor), listOverdueActivations(), getTranslations("issuer.overview"), getFormatter()]);
+  const [d, overdue, t, format, words, audit] = await Promise.all([
+    getIssuerDashboard(actor),
+    listOverdueActivations(),
+    getTranslations("issuer.overview"),
+    getFormatter(),
+    getAuditReasonWords(),
+    getTranslations("issuer.audit"),
+  ]);
   const total = (n: ListTotal) => (n.isEstimate ? t("about", { count: shownTotal(n) }) : format.number(n.count));
   return (
     <>
@@ -83,8 +91,8 @@ export default async function IssuerOverview() {
               <Td mono>
                 {a.subjectType} {a.subjectId.slice(0, 18)}
               </Td>
-              <Td className="max-w-xs truncate" data>
-                {a.reason ?? "—"}
+              <Td className="max-w-xs truncate">
+                <AuditWhy row={a} words={words} noteLabel={audit("note")} legacyLabel={audit("legacy")} />
               </Td>
             </tr>
           ))}

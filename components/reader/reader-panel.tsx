@@ -17,7 +17,8 @@ import {
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
-import { useApduTrace, useCardPresence } from "./use-reader";
+import { traceEntryWords } from "@/lib/reader/status-word-words";
+import { useApduTrace, useCardPresence, useStatusWordT } from "./use-reader";
 
 export type PanelTransport = "simulator" | "webserial" | "webusb" | "presented";
 
@@ -229,6 +230,7 @@ export function ReaderPanel({
  */
 function ApduTraceTable({ entries }: { entries: readonly TraceEntry[] }) {
   const t = useTranslations("common.reader.trace");
+  const sw = useStatusWordT();
   const cell = "px-2 py-1.5 align-top";
   const th = "break-words px-2 py-2 text-left text-xs font-semibold uppercase text-slate-500";
   return (
@@ -283,7 +285,8 @@ function ApduTraceTable({ entries }: { entries: readonly TraceEntry[] }) {
                     {entry.sw === null ? "—" : formatStatusWord(entry.sw)}
                   </td>
                   <td className={`${cell} break-words text-xs text-slate-700`}>
-                    {entry.meaning}
+                    {/* A reader's own failure is shown as the reader said it (data); a status word in the reader's language. */}
+                    <span translate={entry.sw === null && entry.error ? "no" : undefined}>{traceEntryWords(sw, entry)}</span>
                     <span className="block tabular-nums text-slate-400">{t("duration", { ms: entry.durationMs })}</span>
                   </td>
                 </tr>

@@ -1,7 +1,9 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
+import { useTranslations } from "next-intl";
+import { useMemo, useSyncExternalStore } from "react";
 import type { ApduTrace, Reader, TraceEntry } from "@/lib/reader";
+import type { StatusWordT } from "@/lib/reader/status-word-words";
 
 const NO_ENTRIES: readonly TraceEntry[] = [];
 const noop = () => () => undefined;
@@ -18,4 +20,11 @@ export function useCardPresence(reader: Reader | null): boolean {
     () => (reader ? reader.isCardPresent() : false),
     () => false,
   );
+}
+
+/** Status-word meanings in the reader's language (lib/reader/status-word-words.ts renders them from codes). */
+export function useStatusWordT(): StatusWordT {
+  const t = useTranslations("common.reader.statusWords");
+  // Stable while the language is (a dependency of the desk's callbacks).
+  return useMemo<StatusWordT>(() => (key, values) => t(key as never, values as never), [t]);
 }

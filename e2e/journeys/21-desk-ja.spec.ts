@@ -1,9 +1,11 @@
 import { expect, test } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
+import { englishLeftovers } from "../fixtures/english-leftovers";
 import { ANY, m, tPattern } from "../fixtures/messages";
 import { screenshot } from "../fixtures/screenshot";
 import { as, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
 import ja from "../../messages/ja/provider.json" with { type: "json" };
+import jaCommon from "../../messages/ja/common.json" with { type: "json" };
 
 /**
  * The provider desk in Japanese (issue 15): Metro's clerk, in a ja-JP browser running in UTC, reads
@@ -110,6 +112,12 @@ test("in Japanese: Metro's desk reads Hana's reissued card and reloads Metro Pas
   await expect(returned).toContainText(pattern(ja.desk.returned, { last4: newLast4 }), LOAD);
   await expect(returned).toContainText(/\d{1,2}:\d{2} JST/);
   await screenshot(desk, testInfo, "desk-after-reload-ja");
+  // The APDU trace and the card operations in Japanese: each status word's meaning comes from the
+  // catalogue (messages/ja/common.json), so no English sentence is left in them.
+  const trace = desk.getByTestId("apdu-trace");
+  await expect(trace).toBeVisible();
+  await expect(trace).toContainText(jaCommon.reader.statusWords.ok);
+  expect(await englishLeftovers(desk, '[data-testid="apdu-trace"], [data-testid="card-op"]'), "English in the APDU trace").toEqual([]);
 
   // The recent cases list the reload in Japanese, with Tokyo times.
   await desk.reload();

@@ -39,3 +39,8 @@ export function maskSurfaceNumber(surfaceNumber: string): string {
 export function groupSurfaceNumber(surfaceNumber: string): string {
   return surfaceNumber.replace(/(\d{4})(?=\d)/g, "$1 ");
 }
+
+/** An ICU `select` key for a stored code ("no-contract" → "no_contract"): ICU keys cannot hold a hyphen. */
+export function selectKey(code: string): string {
+  return code.replaceAll("-", "_");
+}

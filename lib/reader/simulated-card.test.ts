@@ -5,6 +5,9 @@ import { readCardAttributeData, readCardId, readPlatformType, selectIsd } from "
 import { createCcidDevice } from "./ccid/emulator";
 import { createEmulatedSerialPort } from "./pn532/emulated-port";
 import { SimulatorReader } from "./simulator";
+import { createTranslator } from "use-intl/core";
+import { messagesFor } from "@/lib/i18n/messages";
+import { traceEntryWords, type StatusWordT } from "./status-word-words";
 import { ApduTrace, withTrace } from "./trace";
 import type { Reader } from "./types";
 import { VpcdCardSession } from "./vpcd/session";
@@ -18,6 +21,9 @@ beforeAll(async () => {
   images[100] = (await createDemoCard({ platformType: 100, env: seededCardEnv("reader-100") })).image;
   images[200] = (await createDemoCard({ platformType: 200, env: seededCardEnv("reader-200") })).image;
 });
+
+const englishT = createTranslator({ locale: "en", messages: messagesFor("en"), namespace: "common.reader.statusWords" });
+const english: StatusWordT = (key, values) => englishT(key as never, values as never);
 
 const noPolling = { presencePollMs: 0 } as const;
 
@@ -77,7 +83,8 @@ describe("the APDU trace with the card's status-word meanings", () => {
     const reader = withTrace(new SimulatorReader(new SimulatedCard(images[200], seededCardEnv("slot"))), trace);
     await reader.connect();
     await reader.transmit(fromHex("80CA004500"));
-    expect(trace.getSnapshot()[0]).toMatchObject({ sw: 0x6982, meaning: expect.stringMatching(/^Security status not satisfied/) });
+    expect(trace.getSnapshot()[0]).toMatchObject({ sw: 0x6982 });
+    expect(traceEntryWords(english, trace.getSnapshot()[0]!)).toMatch(/^Security status not satisfied/);
   });
 
   it("inserts a card image into the simulator", async () => {

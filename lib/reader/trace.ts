@@ -1,16 +1,16 @@
-import { describeStatusWord } from "@/lib/core/card/status-words";
 import { statusWordOf, type Reader } from "./types";
 
-/** One command/response exchange as shown in the APDU trace. */
+/**
+ * One command/response exchange as shown in the APDU trace. It keeps the status word, not its
+ * meaning: the trace panel renders the meaning in the reader's language (status-word-words.ts).
+ */
 export interface TraceEntry {
   readonly id: number;
   readonly command: Uint8Array;
   /** Response ‖ SW1 SW2, or null when the reader failed before the card answered. */
   readonly response: Uint8Array | null;
-  /** SW1 SW2 as a number, or null when there is no response. */
+  /** SW1 SW2 as a number, or null when there is no response (or one shorter than a status word). */
   readonly sw: number | null;
-  /** Meaning of the status word, or the reader failure message. */
-  readonly meaning: string;
   readonly startedAt: Date;
   readonly durationMs: number;
   readonly error?: string;
@@ -19,7 +19,6 @@ export interface TraceEntry {
 export interface ApduTraceOptions {
   /** Oldest entries are dropped beyond this count so a long session stays bounded. */
   readonly maxEntries?: number;
-  readonly describeStatusWord?: (sw: number) => string;
   readonly now?: () => Date;
   /** Monotonic milliseconds for durations. */
   readonly clock?: () => number;
@@ -34,13 +33,11 @@ export class ApduTrace {
   #nextId = 1;
   readonly #listeners = new Set<() => void>();
   readonly #maxEntries: number;
-  readonly describeStatusWord: (sw: number) => string;
   readonly now: () => Date;
   readonly clock: () => number;
 
   constructor(options: ApduTraceOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 500;
-    this.describeStatusWord = options.describeStatusWord ?? describeStatusWord;
     this.now = options.now ?? (() => new Date());
     this.clock = options.clock ?? (() => performance.now());
   }
@@ -100,7 +97,6 @@ export function withTrace(reader: Reader, trace: ApduTrace = new ApduTrace()): T
           command: commandCopy,
           response: response.slice(),
           sw,
-          meaning: sw === null ? "Response shorter than a status word" : trace.describeStatusWord(sw),
           startedAt,
           durationMs: trace.clock() - start,
         });
@@ -111,7 +107,6 @@ export function withTrace(reader: Reader, trace: ApduTrace = new ApduTrace()): T
           command: commandCopy,
           response: null,
           sw: null,
-          meaning: message,
           startedAt,
           durationMs: trace.clock() - start,
           error: message,

@@ -23,7 +23,8 @@ import { loadApplication } from "../../lib/core/card/terminal";
 import { randomUUID } from "node:crypto";
 import { toHex } from "../../lib/core/bytes";
 import { examineReissueRequest } from "../../lib/core/workflows/reissue";
-import { installedValue } from "../../lib/core/workflows/first-load";
+import { ExaminationNotesSchema, installedValue } from "../../lib/core/workflows/first-load";
+import { auditReason } from "../../lib/core/audit-reason";
 import { DEMO_COMPANY_KEYS } from "../../lib/secrets/demo-company-keys";
 import { DEMO_ISSUER_KEYS } from "../../lib/secrets/demo-issuer-keys";
 import { createPrismaClient, type Db } from "../../lib/server/db";
@@ -364,7 +365,24 @@ class DemoSeeder {
           outcome: "approved",
           limitMinor,
           policyVersion: `${provider.companyId}-2025.1`,
-          notes: app.kind === "credit" ? "Income and existing limits checked against the credit policy." : "Identity checked at the desk.",
+          notes: ExaminationNotesSchema.parse(
+            // What examineFirstLoad writes for an approval: income checked when the policy or the application asks for it.
+            app.kind === "credit" || provider.credit.requiresInvestigation
+              ? [
+                  { code: "income-meets-minimum", incomeMinor: holder.incomeMinor, minimumMinor: provider.credit.minAnnualIncomeMinor, currency: "JPY" },
+                  app.kind === "credit"
+                    ? {
+                        code: "limit",
+                        limitMinor,
+                        percent: provider.credit.limitPercentOfIncome,
+                        existingMinor: existing,
+                        currency: "JPY",
+                        capped: limitMinor === provider.credit.maxLimitMinor,
+                      }
+                    : { code: "not-credit" },
+                ]
+              : [{ code: "no-investigation", policyVersion: `${provider.companyId}-2025.1` }],
+          ),
           investigatedAt: at,
           investigatedBy: provider.desk.name,
         },
@@ -636,7 +654,7 @@ class DemoSeeder {
         action: "reissue.approve",
         subjectType: "reissue-request",
         subjectId: request.id,
-        reason: `Card reported ${reason}; examination passed.`,
+        reason: auditReason("reissue-approved", { reason, override: false }),
         at: decidedAt,
       },
     });
@@ -647,7 +665,7 @@ class DemoSeeder {
         action: "card.activate",
         subjectType: "card",
         subjectId: card.id,
-        reason: "Activated by the cardholder in the portal.",
+        reason: auditReason("card-activated", { by: "cardholder" }),
         at: activatedAt,
       },
     });

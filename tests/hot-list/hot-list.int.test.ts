@@ -210,7 +210,8 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
       withdrawalReason: "Found it in my coat pocket.",
     });
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "reissue.withdraw", subjectId: request0.id } });
-    expect(audit).toMatchObject({ actorLabel: "Hana Sato (cardholder)", reason: "Found it in my coat pocket." });
+    // The cardholder's own words are data (the note), apart from any system-written reason.
+    expect(audit).toMatchObject({ actorLabel: "Hana Sato (cardholder)", reason: null, note: "Found it in my coat pocket.", legacyReason: null });
 
     const sent = await sentByIssuer("card-unblocked", since);
     expect(sent.map((s) => s.receiver)).toEqual(["METRO01", "SAKURA01"]);

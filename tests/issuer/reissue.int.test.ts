@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MessageOf } from "@/lib/core/messages";
+import { parseAuditReason } from "@/lib/core/audit-reason";
 import { db } from "@/lib/server/db";
 import { decodeStored } from "@/lib/server/exchange/inbox";
 import { activateCard } from "@/lib/server/data/issuer/activation";
@@ -104,6 +105,13 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     }
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "reissue.approve", subjectId: request.id } });
     expect(audit.actorLabel).toBe("Aiko Tanaka (issuer@recard.test)");
+    // Why, as a code and its values: no sentence is stored (the page renders it in the reader's language).
+    expect(audit).toMatchObject({ reason: { code: "reissue-approved", params: { reason: request.reason, override: false } }, note: null, legacyReason: null });
+    expect(parseAuditReason(audit.reason)).not.toBeNull();
+    for (const row of await db().auditLog.findMany({ where: { subjectId: { in: [request.id, old.id, reissued.id] } } })) {
+      expect(parseAuditReason(row.reason), `${row.action}: a known code`).not.toBeNull();
+      expect(row.legacyReason).toBeNull();
+    }
 
     // A second operator deciding it afterwards is told who decided and when (codes and values, no sentence).
     const twice = await rejectReissueRequest(await issuerActor("supervisor@recard.test"), request.id, "Changed my mind about it.");
@@ -175,7 +183,11 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     const overridden = await approveReissueRequest(actor, id, { overrideReason: "Fraud desk cleared the flag by phone today." });
     expect(overridden.ok).toBe(true);
     expect((await db().reissueRequest.findUniqueOrThrow({ where: { id } })).examination).toMatchObject({ passed: false, overridden: true });
-    expect((await db().auditLog.findFirstOrThrow({ where: { action: "reissue.approve", subjectId: id } })).reason).toContain("override");
+    // The override is a code; the operator's own words are kept apart, as typed (data, not a sentence to translate).
+    expect(await db().auditLog.findFirstOrThrow({ where: { action: "reissue.approve", subjectId: id } })).toMatchObject({
+      reason: { code: "reissue-approved", params: { reason: "damaged", override: true } },
+      note: "Fraud desk cleared the flag by phone today.",
+    });
 
     await db().issuerPolicy.update({ where: { id: 1 }, data: { maxReissuesPerYear: 0 } });
     const akari = await currentCard("Akari Mori");

@@ -45,12 +45,24 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
       permission: null,
     });
     expect(await db().outboxMessage.count({ where: { ownerCompanyId: "HOSHI01", type: "loading-permission-request" } })).toBe(before);
+    // The examination is stored as codes with their values, not as sentences (store codes, render words).
+    const declinedExam = await db().spCreditInvestigation.findUniqueOrThrow({ where: { id: declined.started.applications[0]!.examination!.id } });
+    expect(declinedExam).toMatchObject({
+      notes: [{ code: "income-below-minimum", incomeMinor: 1_000_000, minimumMinor: 2_000_000, currency: "JPY" }],
+      legacyNotes: null,
+    });
+    expect(JSON.stringify(declinedExam.notes)).not.toMatch(/[a-z]+ [a-z]+/);
+    expect(declined.started.applications[0]?.refusal?.params.notes).toEqual(declinedExam.notes);
 
     const { actor, card, started, grant } = await firstLoad("hoshi", "Hinata Ogawa", AIDS.hoshiCredit, {
       declaredIncomeMinor: 4_100_000,
       existingLimitsMinor: 10_000,
     });
     expect(started.applications[0]?.examination).toMatchObject({ outcome: "approved", limitMinor: 400_000 });
+    expect((await db().spCreditInvestigation.findUniqueOrThrow({ where: { id: started.applications[0]!.examination!.id } })).notes).toEqual([
+      { code: "income-meets-minimum", incomeMinor: 4_100_000, minimumMinor: 2_000_000, currency: "JPY" },
+      { code: "limit", limitMinor: 400_000, percent: 10, existingMinor: 10_000, currency: "JPY", capped: false },
+    ]);
     expect(grant).toBeDefined();
     expect(grant!.installParams).toMatchObject({ kind: "credit", limit: 400_000, holderReference: started.customer.customerNo });
     const recorded = await recordCardLoad(actor, grant!.permissionId, await card.load(grant!));
@@ -70,13 +82,22 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
     const outcome = await card.load(grant!, toBase64Url(token));
     expect(outcome).toMatchObject({ status: "failed", statusWord: 0x6982 });
     const recorded = await recordCardLoad(actor, grant!.permissionId, outcome);
-    expect(recorded).toMatchObject({ ok: false, error: { code: "card-refused-load" } });
+    // The card's status word as it answered, not its meaning in words (rendered from the catalogue where shown).
+    const failure = { code: "card-refused", step: expect.any(String), sw: "6982" };
+    expect(recorded).toMatchObject({ ok: false, error: { code: "card-refused-load", params: { loadFailure: failure } } });
     const record = await db().spLoadRecord.findUniqueOrThrow({
       where: { providerCompanyId_messageId: { providerCompanyId: "METRO01", messageId: grant!.messageId } },
       include: { charge: true },
     });
-    expect(record).toMatchObject({ status: "failed", loadedAt: null, charge: null });
-    expect((await db().spPermission.findUniqueOrThrow({ where: { id: grant!.permissionId } })).status).toBe("failed");
+    expect(record).toMatchObject({ status: "failed", loadedAt: null, charge: null, failure, legacyFailureReason: null });
+    const permission = await db().spPermission.findUniqueOrThrow({ where: { id: grant!.permissionId } });
+    expect(permission).toMatchObject({ status: "failed", failure, legacyFailureReason: null });
+    expect(JSON.stringify(permission.failure)).not.toMatch(/Security status|not satisfied/i);
+    // Recording the same permission again reads the stored code back.
+    expect(await recordCardLoad(actor, grant!.permissionId, outcome)).toMatchObject({
+      ok: false,
+      error: { code: "card-refused-load", params: { loadFailure: failure } },
+    });
     expect((await db().loadingPermission.findUniqueOrThrow({ where: { messageId: grant!.messageId } })).status).toBe("failed");
     expect((await terminal.selectApplication(card.transmit, AIDS.metroCycle)).ok).toBe(false);
   });
@@ -97,7 +118,14 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
     const other = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "METRO01", status: "loaded", receipt: { not: null } } });
     const sent = await db().outboxMessage.count({ where: { ownerCompanyId: "METRO01", type: "load-confirmation" } });
     const recorded = await recordCardLoad(actor, grant!.permissionId, { status: "loaded", receipt: toBase64Url(other.receipt!) });
-    expect(recorded).toMatchObject({ ok: false, error: { code: "receipt-mismatch" } });
+    expect(recorded).toMatchObject({
+      ok: false,
+      error: { code: "receipt-mismatch", params: { loadFailure: { code: "receipt-mismatch", problem: "message-id" } } },
+    });
+    expect((await db().spPermission.findUniqueOrThrow({ where: { id: grant!.permissionId } })).failure).toEqual({
+      code: "receipt-mismatch",
+      problem: "message-id",
+    });
     expect(await db().spLoadRecord.count({ where: { providerCompanyId: "METRO01", messageId: grant!.messageId, status: "loaded" } })).toBe(0);
     expect(await db().outboxMessage.count({ where: { ownerCompanyId: "METRO01", type: "load-confirmation" } })).toBe(sent);
   });

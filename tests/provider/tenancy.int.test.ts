@@ -42,7 +42,7 @@ describe(`a desk reaches only its own provider's data, on ${testDatabase().kind}
     expect(await finishReloadCase(hoshi, opened.id)).toBeNull();
     expect(await getPermissionViews(hoshi, [grant.permissionId])).toEqual([]);
     expect(await recordCardLoad(hoshi, grant.permissionId, await card.load(grant))).toMatchObject({ ok: false, error: { loadRecordId: null } });
-    await abandonPermissions(hoshi, [grant.permissionId], "hostile");
+    await abandonPermissions(hoshi, [grant.permissionId], { code: "cancelled" });
     expect((await db().spPermission.findUniqueOrThrow({ where: { id: grant.permissionId } })).status).toBe("granted");
     const customer = await db().spLoadRecord.findFirstOrThrow({ where: { messageId: grant.messageId }, select: { customerId: true } });
     expect(await getCustomer(hoshi, customer.customerId)).toBeNull();

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { AuditWhy, getAuditReasonWords } from "@/components/issuer/audit-why";
 import { ListFooter } from "@/components/table/list-footer";
 import { sortHeader, sortWords } from "@/components/table/sort-header";
 import { Panel, PageHeader } from "@/components/ui/panel";
@@ -21,11 +22,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const sort = parseSort(params, ["at"] as const, { key: "at", dir: "desc" });
   const after = typeof params.after === "string" && /^\d{1,18}$/.test(params.after) ? params.after : null;
-  const [{ rows, next }, t, format, sw] = await Promise.all([
+  const [{ rows, next }, t, format, sw, words] = await Promise.all([
     pageOfAuditLog(actor, { after, take: PAGE_SIZE, dir: sort.dir }),
     getTranslations("issuer.audit"),
     getFormatter(),
     sortWords(),
+    getAuditReasonWords(),
   ]);
   const query = { sort: params.sort === "at" ? "at" : undefined, dir: sort.dir === "desc" ? undefined : sort.dir };
   const bySort = (s: SortState<"at">) => listHref({}, { sort: s.key, dir: s.dir });
@@ -47,8 +49,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <Td mono>
                 {a.subjectType} {a.subjectId}
               </Td>
-              <Td className="max-w-md whitespace-normal" data>
-                {a.reason ?? "—"}
+              <Td className="max-w-md whitespace-normal">
+                <AuditWhy row={a} words={words} noteLabel={t("note")} legacyLabel={t("legacy")} />
               </Td>
             </tr>
           ))}

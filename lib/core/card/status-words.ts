@@ -85,7 +85,90 @@ const MEANINGS: ReadonlyMap<number, string> = new Map([
   [SW.NO_PRECISE_DIAGNOSIS, "No precise diagnosis (card not powered, or internal error with state unchanged)"],
 ]);
 
-/** Human meaning of a status word, for every word the card answers (and a generic text otherwise). */
+/**
+ * A status word's meaning as a code with its values: what pages render in the reader's language
+ * (messages/<locale>/common.json "statusWords", lib/reader/status-word-words.ts). Every word the card
+ * answers has its own code; others fall into the ISO 7816-4 classes.
+ */
+export const STATUS_WORD_CODES = [
+  "ok",
+  "authentication-failed",
+  "more-data",
+  "chaining-not-supported",
+  "incorrect-sm-data",
+  "card-locked",
+  "memory-failure",
+  "wrong-length",
+  "logical-channel-not-supported",
+  "secure-messaging-not-supported",
+  "last-command-of-chain-expected",
+  "security-status-not-satisfied",
+  "conditions-not-satisfied",
+  "wrong-data",
+  "function-not-supported",
+  "file-not-found",
+  "not-enough-memory",
+  "wrong-p1p2",
+  "data-not-found",
+  "ins-not-supported",
+  "cla-not-supported",
+  "no-precise-diagnosis",
+  "bytes-remaining",
+  "wrong-le",
+  "warning",
+  "error",
+  "unknown",
+] as const;
+export type StatusWordCode = (typeof STATUS_WORD_CODES)[number];
+export type StatusWordMeaning = { readonly code: StatusWordCode; readonly values: Readonly<Record<string, number>> };
+
+const CODES: ReadonlyMap<number, StatusWordCode> = new Map<number, StatusWordCode>([
+  [SW.OK, "ok"],
+  [SW.AUTHENTICATION_FAILED, "authentication-failed"],
+  [SW.MORE_DATA, "more-data"],
+  [SW.CHAINING_NOT_SUPPORTED, "chaining-not-supported"],
+  [SW.INCORRECT_SM_DATA, "incorrect-sm-data"],
+  [SW.SELECTED_FILE_INVALIDATED, "card-locked"],
+  [SW.MEMORY_FAILURE, "memory-failure"],
+  [SW.WRONG_LENGTH, "wrong-length"],
+  [SW.LOGICAL_CHANNEL_NOT_SUPPORTED, "logical-channel-not-supported"],
+  [SW.SECURE_MESSAGING_NOT_SUPPORTED, "secure-messaging-not-supported"],
+  [SW.LAST_COMMAND_OF_CHAIN_EXPECTED, "last-command-of-chain-expected"],
+  [SW.SECURITY_STATUS_NOT_SATISFIED, "security-status-not-satisfied"],
+  [SW.CONDITIONS_NOT_SATISFIED, "conditions-not-satisfied"],
+  [SW.WRONG_DATA, "wrong-data"],
+  [SW.FUNCTION_NOT_SUPPORTED, "function-not-supported"],
+  [SW.FILE_NOT_FOUND, "file-not-found"],
+  [SW.NOT_ENOUGH_MEMORY, "not-enough-memory"],
+  [SW.WRONG_P1P2, "wrong-p1p2"],
+  [SW.DATA_NOT_FOUND, "data-not-found"],
+  [SW.INS_NOT_SUPPORTED, "ins-not-supported"],
+  [SW.CLA_NOT_SUPPORTED, "cla-not-supported"],
+  [SW.NO_PRECISE_DIAGNOSIS, "no-precise-diagnosis"],
+]);
+
+/** A status word's meaning as a code (the words are the reader's language's, never stored). */
+export function statusWordMeaning(sw: number): StatusWordMeaning {
+  const exact = CODES.get(sw);
+  if (exact !== undefined) return { code: exact, values: {} };
+  const sw1 = sw >> 8;
+  const sw2 = sw & 0xff;
+  if (sw1 === SW1_BYTES_REMAINING) return { code: "bytes-remaining", values: { count: sw2 } };
+  if (sw1 === SW1_WRONG_LE) return { code: "wrong-le", values: { le: sw2 === 0 ? 256 : sw2 } };
+  if (sw1 === 0x62 || sw1 === 0x63) return { code: "warning", values: {} };
+  if (sw1 >= 0x64 && sw1 <= 0x6f) return { code: "error", values: {} };
+  return { code: "unknown", values: {} };
+}
+
+/** "6A84" → 0x6A84, or null when it is not four hex digits (a stored status word read back). */
+export function parseStatusWord(text: string): number | null {
+  return /^[0-9A-F]{4}$/.test(text) ? parseInt(text, 16) : null;
+}
+
+/**
+ * English meaning of a status word, for logs, tools and error texts that never reach a page (the
+ * vpcd bridge, the CLI, thrown errors). Pages render `statusWordMeaning` from the message files.
+ */
 export function describeStatusWord(sw: number): string {
   const exact = MEANINGS.get(sw);
   if (exact !== undefined) return exact;

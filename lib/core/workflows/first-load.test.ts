@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { examinationNeedsIncome, examineFirstLoad, installedValue, installParamsFor, type CreditPolicy } from "./first-load";
+import { examinationNeedsIncome, ExaminationNotesSchema, examineFirstLoad, installedValue, installParamsFor, type CreditPolicy } from "./first-load";
 
 const HOSHI: CreditPolicy = {
   version: "HOSHI01-2025.1",
@@ -21,7 +21,11 @@ describe("examination by the provider's policy", () => {
   it("sets a credit limit from income and existing limits", () => {
     const e = examineFirstLoad(HOSHI, { appletKind: "credit", declaredIncomeMinor: 6_000_000, existingLimitsMinor: 100_000, currency: "JPY" });
     expect(e).toMatchObject({ outcome: "approved", limitMinor: 500_000 });
-    expect(e.notes.join(" ")).toContain("¥500,000");
+    expect(e.notes).toEqual([
+      { code: "income-meets-minimum", incomeMinor: 6_000_000, minimumMinor: 2_000_000, currency: "JPY" },
+      { code: "limit", limitMinor: 500_000, percent: 10, existingMinor: 100_000, currency: "JPY", capped: false },
+    ]);
+    expect(ExaminationNotesSchema.parse(e.notes)).toEqual(e.notes);
   });
 
   it("caps the limit at the policy maximum", () => {

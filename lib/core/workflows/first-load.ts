@@ -2,8 +2,8 @@
  * The first load at a provider's desk (DESIGN.md flow 2): the provider's own examination by its
  * configurable credit policy (claims 11/12: what a reload later reuses), and what goes on the card.
  */
+import { z } from "zod";
 import type { AppletKind, AppletParams } from "../card";
-import { formatMoney } from "../format";
 
 /** A provider's credit policy (sp_credit_policies), editable on its settings page. */
 export type CreditPolicy = {
@@ -26,6 +26,33 @@ export type ExaminationInput = {
   readonly currency: string;
 };
 
+const Minor = z.number().int();
+const Currency = z.string().regex(/^[A-Z]{3}$/);
+const Percent = z.number().int().min(0);
+
+/**
+ * One check of an examination, as a code and its values (sp_credit_investigations.notes stores the
+ * list; the desk and the customer page render it in the reader's language: reload-words.ts).
+ */
+export const ExaminationNoteSchema = z.discriminatedUnion("code", [
+  z.object({ code: z.literal("no-investigation"), policyVersion: z.string().max(60) }),
+  z.object({ code: z.literal("income-not-declared") }),
+  z.object({ code: z.literal("income-below-minimum"), incomeMinor: Minor, minimumMinor: Minor, currency: Currency }),
+  z.object({ code: z.literal("income-meets-minimum"), incomeMinor: Minor, minimumMinor: Minor, currency: Currency }),
+  z.object({ code: z.literal("not-credit") }),
+  z.object({ code: z.literal("no-room"), percent: Percent, existingMinor: Minor, currency: Currency }),
+  z.object({ code: z.literal("limit"), limitMinor: Minor, percent: Percent, existingMinor: Minor, currency: Currency, capped: z.boolean() }),
+]);
+export type ExaminationNote = z.infer<typeof ExaminationNoteSchema>;
+export const EXAMINATION_NOTE_CODES = ExaminationNoteSchema.options.map((o) => o.shape.code.value) as ExaminationNote["code"][];
+export const ExaminationNotesSchema = z.array(ExaminationNoteSchema).max(20);
+
+/** Reads stored notes back; null when the row holds none this version knows (rows before the codes: legacy_notes). */
+export function parseExaminationNotes(stored: unknown): ExaminationNote[] | null {
+  const parsed = ExaminationNotesSchema.safeParse(stored);
+  return parsed.success ? parsed.data : null;
+}
+
 /** The outcome of the examination, recorded as an sp_credit_investigations row. */
 export type Examination = {
   readonly outcome: "approved" | "declined";
@@ -33,8 +60,8 @@ export type Examination = {
   readonly declaredIncomeMinor: number;
   readonly existingLimitsMinor: number;
   readonly policyVersion: string;
-  /** Why, in plain words, one line per check. */
-  readonly notes: readonly string[];
+  /** Why: one code per check, in order (rendered in the reader's language, never stored as words). */
+  readonly notes: readonly ExaminationNote[];
 };
 
 /** What a desk must ask the customer before examining under `policy`. */
@@ -49,7 +76,7 @@ export function examinationNeedsIncome(policy: CreditPolicy, kind: AppletKind): 
  * (identity is checked at the desk).
  */
 export function examineFirstLoad(policy: CreditPolicy, input: ExaminationInput): Examination {
-  const yen = (minor: number) => formatMoney(minor, input.currency);
+  const currency = input.currency;
   const income = input.declaredIncomeMinor ?? 0;
   const existing = input.existingLimitsMinor ?? 0;
   const base = { declaredIncomeMinor: income, existingLimitsMinor: existing, policyVersion: policy.version };
@@ -59,24 +86,24 @@ export function examineFirstLoad(policy: CreditPolicy, input: ExaminationInput):
       ...base,
       outcome: "approved",
       limitMinor: 0,
-      notes: [`Policy ${policy.version} requires no credit investigation for this application: identity checked at the desk.`],
+      notes: [{ code: "no-investigation", policyVersion: policy.version }],
     };
   }
-  const notes: string[] = [];
+  const notes: ExaminationNote[] = [];
   if (input.declaredIncomeMinor === null) {
-    return { ...base, outcome: "declined", limitMinor: 0, notes: ["No annual income was declared, and the policy requires it."] };
+    return { ...base, outcome: "declined", limitMinor: 0, notes: [{ code: "income-not-declared" }] };
   }
   if (income < policy.minAnnualIncomeMinor) {
     return {
       ...base,
       outcome: "declined",
       limitMinor: 0,
-      notes: [`Declared income ${yen(income)} is below the policy minimum of ${yen(policy.minAnnualIncomeMinor)}.`],
+      notes: [{ code: "income-below-minimum", incomeMinor: income, minimumMinor: policy.minAnnualIncomeMinor, currency }],
     };
   }
-  notes.push(`Declared income ${yen(income)} meets the policy minimum of ${yen(policy.minAnnualIncomeMinor)}.`);
+  notes.push({ code: "income-meets-minimum", incomeMinor: income, minimumMinor: policy.minAnnualIncomeMinor, currency });
   if (input.appletKind !== "credit") {
-    return { ...base, outcome: "approved", limitMinor: 0, notes: [...notes, "Not a credit application: no limit to set."] };
+    return { ...base, outcome: "approved", limitMinor: 0, notes: [...notes, { code: "not-credit" }] };
   }
   const room = Math.floor((income * policy.limitPercentOfIncome) / 100) - existing;
   const limit = Math.max(0, Math.min(policy.maxLimitMinor, room));
@@ -85,12 +112,17 @@ export function examineFirstLoad(policy: CreditPolicy, input: ExaminationInput):
       ...base,
       outcome: "declined",
       limitMinor: 0,
-      notes: [...notes, `${policy.limitPercentOfIncome}% of income less existing limits of ${yen(existing)} leaves no room for a new limit.`],
+      notes: [...notes, { code: "no-room", percent: policy.limitPercentOfIncome, existingMinor: existing, currency }],
     };
   }
-  notes.push(
-    `Limit ${yen(limit)}: ${policy.limitPercentOfIncome}% of income less existing limits of ${yen(existing)}${room > policy.maxLimitMinor ? `, capped at the policy maximum` : ""}.`,
-  );
+  notes.push({
+    code: "limit",
+    limitMinor: limit,
+    percent: policy.limitPercentOfIncome,
+    existingMinor: existing,
+    currency,
+    capped: room > policy.maxLimitMinor,
+  });
   return { ...base, outcome: "approved", limitMinor: limit, notes };
 }
 

@@ -4,6 +4,9 @@
  * codes and parameters only; the caller gives the translator of `provider.words` and its formatters
  * (the desk: the reader's language and time zone; the audit view: UTC).
  */
+import { selectKey } from "../format";
+import type { ExaminationNote } from "./first-load";
+import type { LoadFailure } from "./load-failure";
 import type { ReloadRefusal, ReloadRefusalCode } from "./reload";
 import type { CaseStep } from "./reload-case";
 
@@ -20,6 +23,8 @@ export type WordsContext = {
   /** An instant with its time and zone. */
   readonly instant: (iso: string) => string;
   readonly money: (amountMinor: number, currency: string) => string;
+  /** A card's status word in the reader's language (the status-word catalogue, lib/reader/status-word-words.ts). */
+  readonly statusWord: (sw: number) => string;
 };
 
 export type RenderedStep = { readonly title: string; readonly detail: string };
@@ -48,6 +53,7 @@ function reason(r: ReloadRefusal, ctx: WordsContext): string {
     case "issuer-refused":
       return r.params.issuerReason ? issuerWords(r, ctx) : t("reasons.issuer-refused");
   }
+  const failure = r.params.loadFailure ? describeLoadFailure(r.params.loadFailure, ctx) : (r.params.failure ?? "");
   const values: Values = {
     at,
     app: app(r, ctx),
@@ -58,12 +64,54 @@ function reason(r: ReloadRefusal, ctx: WordsContext): string {
     hasWhen: r.params.at ? "yes" : "no",
     day: r.params.at ? ctx.day(r.params.at) : "?",
     hotListReason: r.params.hotListReason ?? "other",
-    notes: (r.params.notes ?? []).join(" "),
+    notes: (r.params.notes ?? []).map((n) => (typeof n === "string" ? n : describeExaminationNote(n, ctx))).join(" "),
     noFee: r.params.noFee ? "yes" : "no",
-    failure: r.params.failure ?? "",
-    hasFailure: r.params.failure ? "yes" : "no",
+    failure,
+    hasFailure: failure ? "yes" : "no",
   };
   return t(`reasons.${r.code}`, values);
+}
+
+/** Why a permission or load record ended without a load, in words (the card's status word with its meaning). */
+export function describeLoadFailure(f: LoadFailure, ctx: Pick<WordsContext, "t" | "statusWord">): string {
+  const { t } = ctx;
+  switch (f.code) {
+    case "card-refused":
+      return t("failures.card-refused", { step: f.step, sw: f.sw, meaning: ctx.statusWord(parseInt(f.sw, 16)) });
+    case "receipt-mismatch":
+      return t("failures.receipt-mismatch", { problem: selectKey(f.problem) });
+    case "grant-mismatch":
+      return t("failures.grant-mismatch", { mismatch: selectKey(f.mismatch) });
+    case "visit-ended":
+      return t("failures.visit-ended", { why: selectKey(f.why) });
+    case "expired":
+    case "cancelled":
+      return t(`failures.${f.code}`);
+  }
+}
+
+/** One check of a first load's examination, in words (amounts in the reader's format). */
+export function describeExaminationNote(n: ExaminationNote, ctx: Pick<WordsContext, "t" | "money">): string {
+  const { t, money } = ctx;
+  switch (n.code) {
+    case "no-investigation":
+      return t("examinationNotes.no-investigation", { policy: n.policyVersion });
+    case "income-not-declared":
+    case "not-credit":
+      return t(`examinationNotes.${n.code}`);
+    case "income-below-minimum":
+    case "income-meets-minimum":
+      return t(`examinationNotes.${n.code}`, { income: money(n.incomeMinor, n.currency), minimum: money(n.minimumMinor, n.currency) });
+    case "no-room":
+      return t("examinationNotes.no-room", { percent: n.percent, existing: money(n.existingMinor, n.currency) });
+    case "limit":
+      return t("examinationNotes.limit", {
+        limit: money(n.limitMinor, n.currency),
+        percent: n.percent,
+        existing: money(n.existingMinor, n.currency),
+        capped: n.capped ? "yes" : "no",
+      });
+  }
 }
 
 /** A refusal's short label, for lists and badges. */

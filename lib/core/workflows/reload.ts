@@ -8,6 +8,8 @@
 import { z } from "zod";
 import { PERMISSION_REFUSAL_REASONS, type CardInformationNgReason, type PermissionRefusalReason, type ReissuanceNotFoundReason } from "../messages";
 import { assertNever, err, ok, type Result } from "../result";
+import { ExaminationNoteSchema } from "./first-load";
+import { LoadFailureSchema } from "./load-failure";
 
 /**
  * Why a load or reload cannot go ahead. Every one of them ends the flow for that application and is
@@ -57,10 +59,15 @@ export const RefusalParamsSchema = z
     /** Filled at read time only, from the permission row: the issuer's own text, the card's failure. */
     issuerText: z.string().max(1000).optional(),
     failure: z.string().max(1000).optional(),
+    /** Why the card's load failed, as the permission row keeps it (codes: the card's status word, not its words). */
+    loadFailure: LoadFailureSchema.optional(),
     /** A first load with no fee set (not-our-application). */
     noFee: z.boolean().optional(),
-    /** A first load's examination notes (examination-declined). */
-    notes: z.array(z.string().max(300)).max(20).optional(),
+    /** A first load's examination notes (examination-declined): codes; cases stored before them hold the English lines. */
+    notes: z
+      .array(z.union([ExaminationNoteSchema, z.string().max(300)]))
+      .max(20)
+      .optional(),
     /** Case documents of version 1 stored the sentence itself; kept to show old cases as they were. */
     legacyReason: z.string().max(2000).optional(),
   })

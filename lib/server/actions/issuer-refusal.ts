@@ -1,5 +1,7 @@
 import "server-only";
 import { getTranslations } from "next-intl/server";
+import { parseStatusWord } from "@/lib/core/card/status-words";
+import { statusWordWords, type StatusWordT } from "@/lib/reader/status-word-words";
 
 /**
  * The issuer data layer's refusals in the reader's language: rendered from their code and parameters
@@ -41,6 +43,11 @@ export type RefusalParams = {
   failed?: readonly ("identity" | "reissues-this-year" | "card-status" | "fraud-flag")[];
 };
 
+async function statusWordT(): Promise<StatusWordT> {
+  const t = await getTranslations("common.reader.statusWords");
+  return (key, values) => t(key as never, values as never);
+}
+
 /** A status or delivery mode the refusal names, in words (common.status; push and pull in issuer.words). */
 async function statusWord(status: string): Promise<string> {
   if (status === "push" || status === "pull") return (await getTranslations("issuer.words.delivery"))(status);
@@ -69,8 +76,12 @@ export async function issuerRefusal(error: { code: string; params?: RefusalParam
       return t(code, { status: await statusWord(p.status ?? "") });
     case "nothing-to-renew":
       return t(code, { month: p.month ?? "" });
-    case "card-refused":
-      return t(code, { sw: p.sw ?? "" });
+    case "card-refused": {
+      // The chip's status word, its meaning from the catalogue in the reader's language.
+      const sw = parseStatusWord(p.sw ?? "");
+      const meaning = sw === null ? "?" : statusWordWords(await statusWordT(), sw);
+      return t(code, { sw: p.sw ?? "", meaning });
+    }
     case "examination-failed":
       return t(code, { failed: (p.failed ?? []).map((id) => t(`failedChecks.${id}`)).join(t("checkSeparator")) });
     default:

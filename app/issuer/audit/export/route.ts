@@ -9,7 +9,8 @@ const BATCH = 500;
 
 /**
  * The audit log as CSV, in the page's order, every entry, streamed. Issuer only. Columns are stable
- * codes (docs/issuer.md "CSV exports"): times in ISO 8601 UTC, the action code, the reason as recorded.
+ * codes (docs/issuer.md "CSV exports"): times in ISO 8601 UTC, the action code, the reason's code and its
+ * parameters (JSON), an operator's own words as typed, and the English sentence of entries from before the codes.
  */
 export async function GET(request: Request) {
   const auth = await authorize("issuer");
@@ -17,13 +18,21 @@ export async function GET(request: Request) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const sort = parseSort(params, ["at"] as const, { key: "at", dir: "desc" });
   const rows = everyRow((after: string | null) => pageOfAuditLog(auth.actor, { after, take: BATCH, dir: sort.dir }));
-  return csvResponse("audit-log.csv", ["id", "at", "actor", "action", "subject_type", "subject_id", "reason"], rows, (a) => [
-    a.id,
-    a.at,
-    a.actorLabel,
-    a.action,
-    a.subjectType,
-    a.subjectId,
-    a.reason,
-  ]);
+  return csvResponse(
+    "audit-log.csv",
+    ["id", "at", "actor", "action", "subject_type", "subject_id", "reason_code", "reason_params", "note", "legacy_reason"],
+    rows,
+    (a) => [
+      a.id,
+      a.at,
+      a.actorLabel,
+      a.action,
+      a.subjectType,
+      a.subjectId,
+      a.reason?.code ?? null,
+      a.reason ? JSON.stringify(a.reason.params) : null,
+      a.note,
+      a.legacyReason,
+    ],
+  );
 }

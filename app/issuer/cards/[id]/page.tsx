@@ -6,6 +6,7 @@ import { ReportForm } from "@/components/cardholder/report-form";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { LinkButton } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/field";
+import { AuditWhy, getAuditReasonWords } from "@/components/issuer/audit-why";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { groupSurfaceNumber } from "@/lib/core/format";
@@ -53,7 +54,13 @@ export default async function CardPage({
   const pending = card.reissueRequests.some((r) => r.status === "pending");
   const [chip, keys] = await Promise.all([chipInHandState(card.id), listIssuerCardKeys(actor)]);
   const currentKey = keys.find((k) => k.state === "current");
-  const [t, words, format] = await Promise.all([getTranslations("issuer.card"), getTranslations("issuer.words"), getFormatter()]);
+  const [t, words, format, reasonWords, audit] = await Promise.all([
+    getTranslations("issuer.card"),
+    getTranslations("issuer.words"),
+    getFormatter(),
+    getAuditReasonWords(),
+    getTranslations("issuer.audit"),
+  ]);
   const when = (d: Date | string) => format.dateTime(new Date(d), "dateTime");
   const platform =
     card.platformType === 100 || card.platformType === 200 ? words(`platform.${card.platformType}`) : words("platform.other", { type: card.platformType });
@@ -344,8 +351,8 @@ export default async function CardPage({
               <Td>{format.dateTime(new Date(a.at), { ...FORMATS.dateTime.dateTime, timeZone: "UTC" })}</Td>
               <Td data>{a.actorLabel}</Td>
               <Td mono>{a.action}</Td>
-              <Td className="max-w-md truncate" data>
-                {a.reason ?? "—"}
+              <Td className="max-w-md whitespace-normal">
+                <AuditWhy row={a} words={reasonWords} noteLabel={audit("note")} legacyLabel={audit("legacy")} />
               </Td>
             </tr>
           ))}

@@ -6,6 +6,7 @@ import { Badge, StatusBadge } from "@/components/ui/badge";
 import { PageHeader, Panel } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { formatMoney } from "@/lib/core/format";
+import { describeExaminationNote, type WordsT } from "@/lib/core/workflows/reload-words";
 import { requirePortal } from "@/lib/server/auth/session";
 import { applicationsOf } from "@/lib/server/data/provider/catalog";
 import { getCustomer, type CustomerLoad } from "@/lib/server/data/provider/customers";
@@ -62,6 +63,8 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const apps = applicationsOf(actor.providerCompanyId);
   const nameOf = (aid: string) => apps.find((a) => a.aid === aid)?.name ?? aid;
   const t = await getTranslations("provider.customer");
+  const wordsT = await getTranslations("provider.words");
+  const words: WordsT = (key, values) => wordsT(key as never, values as never);
   const format = await getFormatter();
   const locale = await getLocale();
   const f: Fmt = {
@@ -129,6 +132,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             t("head.existingLimits"),
             t("head.policy"),
             t("head.by"),
+            t("head.notes"),
           ]}
           empty={t("noExamination")}
         >
@@ -145,6 +149,16 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
               <Td mono>{e.policyVersion}</Td>
               <Td>
                 <span translate="no">{e.investigatedBy}</span>
+              </Td>
+              <Td className="max-w-md whitespace-normal text-xs">
+                {e.notes.length > 0 ? (
+                  <span data-testid="examination-notes">{e.notes.map((n) => describeExaminationNote(n, { t: words, money: f.money })).join(" ")}</span>
+                ) : e.legacyNotes ? (
+                  /* Written before the codes: the English notes as stored (data, not page words). */
+                  <span translate="no">{e.legacyNotes}</span>
+                ) : (
+                  "—"
+                )}
               </Td>
             </tr>
           ))}

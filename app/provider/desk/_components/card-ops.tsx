@@ -4,7 +4,8 @@ import { useTranslations } from "next-intl";
 import { toHex } from "@/lib/core/bytes";
 import { formatStatusWord } from "@/lib/core/card/status-words";
 import type { ApduTrace, TraceEntry } from "@/lib/reader";
-import { useApduTrace } from "@/components/reader/use-reader";
+import { useApduTrace, useStatusWordT } from "@/components/reader/use-reader";
+import { traceEntryWords } from "@/lib/reader/status-word-words";
 import { Badge } from "@/components/ui/badge";
 
 /** One thing the desk did with the card, with the slice of the APDU trace it produced. */
@@ -29,6 +30,7 @@ export async function traced<T>(trace: ApduTrace, work: () => Promise<T>): Promi
 
 function Apdus({ entries }: { entries: readonly TraceEntry[] }) {
   const t = useTranslations("provider.ops");
+  const sw = useStatusWordT();
   return (
     <ol className="mt-2 space-y-1 font-mono text-[11px] leading-snug text-slate-600">
       {entries.map((e) => (
@@ -38,7 +40,9 @@ function Apdus({ entries }: { entries: readonly TraceEntry[] }) {
           {e.response ? toHex(e.response.subarray(0, Math.max(0, e.response.length - 2))).slice(0, 32) || "—" : "—"}
           {e.response && e.response.length > 18 ? "…" : ""}{" "}
           <span className={e.sw === 0x9000 ? "text-emerald-700" : "text-rose-700"}>{e.sw === null ? t("noAnswer") : formatStatusWord(e.sw)}</span>{" "}
-          <span className="font-sans text-slate-500">{e.meaning}</span>
+          <span className="font-sans text-slate-500" translate={e.sw === null && e.error ? "no" : undefined}>
+            {traceEntryWords(sw, e)}
+          </span>
         </li>
       ))}
     </ol>

@@ -4,6 +4,8 @@ import { useRouter } from "next/navigation";
 import { useActionState, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { CardImage } from "@/lib/core/card";
 import { useTranslations } from "next-intl";
+import { formatStatusWord } from "@/lib/core/card/status-words";
+import { statusWordWords } from "@/lib/reader/status-word-words";
 import { checkNotOnHotList, dispatchPlatformType, type HotListHit } from "@/lib/core/workflows/reload";
 import {
   canUseCard,
@@ -19,6 +21,7 @@ import type { CreditPolicyView } from "@/lib/server/data/provider/credit-policy"
 import { ApduTrace, httpApduRelay, PresentedCardReader, SimulatorReader, withTrace, type TracingReader } from "@/lib/reader";
 import { InsertImageFile } from "@/components/reader/insert-image-file";
 import { ReaderPanel } from "@/components/reader/reader-panel";
+import { useStatusWordT } from "@/components/reader/use-reader";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
@@ -66,6 +69,7 @@ function deskTab(): string {
 export function Desk({ applications, policy }: { applications: DeskApplication[]; policy: CreditPolicyView }) {
   const router = useRouter();
   const t = useTranslations("provider.desk");
+  const swT = useStatusWordT();
   const fmt = useDeskFormat();
   const simulator = useMemo(() => new SimulatorReader(), []);
   const trace = useMemo(() => new ApduTrace(), []);
@@ -218,8 +222,10 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
     try {
       const { value: read, range } = await traced(trace, () => readCardForDesk(transmit));
       if (!read.ok) {
-        setReadOps([{ ...op, outcome: "refused", range, detail: `${read.error.step}: ${read.error.meaning}` }]);
-        return setReadError(t("read.unexpected", { meaning: read.error.meaning }));
+        // The card's answer in the reader's language; a malformed answer keeps the terminal's own words.
+        const meaning = read.error.sw !== null ? `${formatStatusWord(read.error.sw)}: ${statusWordWords(swT, read.error.sw)}` : read.error.meaning;
+        setReadOps([{ ...op, outcome: "refused", range, detail: `${read.error.step}: ${meaning}` }]);
+        return setReadError(t("read.unexpected", { meaning }));
       }
       const r = read.value;
       const what =
@@ -288,7 +294,7 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
       setReadOps([{ ...op, outcome: "refused", detail: (e as Error).message }]);
       setReadError(t("read.readerFailed", { reason: (e as Error).message }));
     }
-  }, [transmitOf, trace, applications, t, fmt]);
+  }, [transmitOf, trace, applications, t, fmt, swT]);
 
   // After F5: once the relay is connected, read the card again and pick the open case up where it was.
   const resumeStarted = useRef<object | null>(null);

@@ -16,7 +16,8 @@ import { recordFirstLoadAction, refreshPermissionsAction, startFirstLoadAction, 
 import type { CardOp } from "./card-ops";
 import { LoadOutcome } from "./load-outcome";
 import { runLoads, type LoadProgress, type Transmit } from "./load-runner";
-import { RefusalNotice, useRefusalLabel } from "./refusal-notice";
+import { describeExaminationNote } from "@/lib/core/workflows/reload-words";
+import { RefusalNotice, useRefusalLabel, useReloadWords } from "./refusal-notice";
 import { useDeskFormat, useRunnerWords } from "./use-desk-format";
 
 type Props = {
@@ -38,6 +39,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
   const v = useTranslations("provider.validation");
   const t = useTranslations("provider.firstLoad");
   const fmt = useDeskFormat();
+  const words = useReloadWords();
   const runner = useRunnerWords();
   const refusalLabel = useRefusalLabel();
   const [mode, setMode] = useState<"existing" | "new">(carriedOver?.customerNo ? "existing" : "new");
@@ -145,7 +147,7 @@ export function FirstLoadFlow({ applications, policy, reading, last4, trace, get
                   </p>
                   <ul className="mt-1 list-disc pl-5 text-xs text-slate-600">
                     {a.examination.notes.map((n) => (
-                      <li key={n}>{n}</li>
+                      <li key={n.code}>{describeExaminationNote(n, words)}</li>
                     ))}
                   </ul>
                 </div>

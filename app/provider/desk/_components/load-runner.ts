@@ -1,6 +1,7 @@
 "use client";
 
 import { fromBase64Url } from "@/lib/core/bytes";
+import { formatStatusWord } from "@/lib/core/card/status-words";
 import {
   appletReadingOf,
   checkApplicationWorks,
@@ -113,6 +114,8 @@ export async function runLoads(options: {
   t: RunnerWords;
   /** What an application read on the card, in the reader's words ("balance ¥0"). */
   describeReading: (reading: AppletReading) => string;
+  /** A status word's meaning in the reader's language (the card's refusals: "the card refused: …"). */
+  statusWord: (sw: number) => string;
   grants: readonly GrantView[];
   transmit: Transmit;
   trace: ApduTrace;
@@ -151,7 +154,11 @@ export async function runLoads(options: {
             ? t("issuerKey.took", { to: hex(updated.to), from: hex(updated.from) })
             : updated.status === "current"
               ? t("issuerKey.holds")
-              : t("cardRefused", { step: updated.step, sw: updated.statusWord.toString(16).toUpperCase().padStart(4, "0"), meaning: updated.meaning }),
+              : t("cardRefused", {
+                  step: updated.step,
+                  sw: updated.statusWord.toString(16).toUpperCase().padStart(4, "0"),
+                  meaning: options.statusWord(updated.statusWord),
+                }),
         outcome: updated.status === "failed" ? "refused" : "ok",
         range: keyRange,
       });
@@ -179,7 +186,11 @@ export async function runLoads(options: {
     const cardSays =
       outcome.status === "loaded"
         ? t("load.accepted", { bytes: fromBase64Url(outcome.receipt).length })
-        : t("cardRefused", { step: outcome.step, sw: outcome.statusWord.toString(16).toUpperCase().padStart(4, "0"), meaning: outcome.meaning });
+        : t("cardRefused", {
+            step: outcome.step,
+            sw: outcome.statusWord.toString(16).toUpperCase().padStart(4, "0"),
+            meaning: options.statusWord(outcome.statusWord),
+          });
     options.onOp({
       id: opId,
       step: options.stepOf(grant),
@@ -230,7 +241,13 @@ export async function runLoads(options: {
           id: checkId,
           step: t("stepCheck"),
           label: t("check.label", { name }),
-          detail: check.ok ? t("check.works", { name, reading: check.value.reading }) : t("check.noAnswer", { name, meaning: check.error.meaning }),
+          detail: check.ok
+            ? t("check.works", { name, reading: check.value.reading })
+            : t("check.noAnswer", {
+                name,
+                // The card's answer in the reader's language; a malformed answer keeps the terminal's words.
+                meaning: check.error.sw !== null ? `${formatStatusWord(check.error.sw)}: ${options.statusWord(check.error.sw)}` : check.error.meaning,
+              }),
           outcome: check.ok ? "ok" : "refused",
           range: checkRange,
         });

@@ -5,6 +5,8 @@ import { formatMoney } from "@/lib/core/format";
 import type { ReloadRefusal, ReloadRefusalCode } from "@/lib/core/workflows/reload";
 import { describeRefusal, refusalLabel, type WordsContext, type WordsT } from "@/lib/core/workflows/reload-words";
 import { FORMATS } from "@/lib/i18n/formats";
+import { statusWordWords } from "@/lib/reader/status-word-words";
+import { useStatusWordT } from "@/components/reader/use-reader";
 
 /**
  * The reload words (lib/core/workflows/reload-words.ts) in the reader's language: days and times in the
@@ -14,6 +16,7 @@ export function useReloadWords(options: { utc?: boolean } = {}): Omit<WordsConte
   const translate = useTranslations("provider.words");
   const format = useFormatter();
   const locale = useLocale();
+  const sw = useStatusWordT();
   const zone = options.utc ? { timeZone: "UTC" } : {};
   const t: WordsT = (key, values) => translate(key as never, values as never);
   return {
@@ -21,6 +24,7 @@ export function useReloadWords(options: { utc?: boolean } = {}): Omit<WordsConte
     day: (iso) => format.dateTime(new Date(iso), { ...FORMATS.dateTime.date, ...zone }),
     instant: (iso) => format.dateTime(new Date(iso), { ...FORMATS.dateTime.dateTime, ...zone }),
     money: (amountMinor, currency) => formatMoney(amountMinor, currency, locale),
+    statusWord: (code) => statusWordWords(sw, code),
   };
 }
 

@@ -5,6 +5,8 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { StatusBadge } from "@/components/ui/badge";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { formatMoney } from "@/lib/core/format";
+import { describeLoadFailure } from "@/lib/core/workflows/reload-words";
+import { statusWordWords } from "@/lib/reader/status-word-words";
 import { requirePortal } from "@/lib/server/auth/session";
 import { getLoadRecord } from "@/lib/server/data/provider/load-records";
 
@@ -23,6 +25,14 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
   const locale = await getLocale();
   const money = (minor: number, currency: string) => formatMoney(minor, currency, locale);
   const when = (d: Date) => format.dateTime(d, "dateTime");
+  const wordsT = await getTranslations("provider.words");
+  const swT = await getTranslations("common.reader.statusWords");
+  const failureWords = r.failure
+    ? describeLoadFailure(r.failure, {
+        t: (key, values) => wordsT(key as never, values as never),
+        statusWord: (sw) => statusWordWords((key, values) => swT(key as never, values as never), sw),
+      })
+    : null;
   const rows: [string, React.ReactNode][] = [
     [
       t("messageId"),
@@ -63,6 +73,23 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
         : t("none"),
     ],
     [t("charge"), r.charge ? t("chargeValue", { amount: money(r.charge.amountMinor, r.charge.currency), kind: r.charge.kind }) : t("none")],
+    ...(failureWords || r.legacyFailureReason
+      ? [
+          [
+            t("failure"),
+            failureWords ? (
+              <span key="f" data-testid="load-failure">
+                {failureWords}
+              </span>
+            ) : (
+              // Written before the codes: the English reason as stored (data, not page words).
+              <span key="f" translate="no">
+                {r.legacyFailureReason}
+              </span>
+            ),
+          ] as [string, React.ReactNode],
+        ]
+      : []),
     [
       t("reloadOf"),
       r.previousLoad ? (

@@ -4,6 +4,7 @@ import type { RequestReason } from "@/lib/core/workflows/reissue";
 import { db } from "./db";
 import { noticesCommitted, recordNotice } from "../../notices/notices";
 import { retireCard } from "../wallet";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { earlierCards } from "./reissue-chain";
 
@@ -64,7 +65,7 @@ export async function activateCard(
       action: "card.activate",
       subjectType: "card",
       subjectId: card.id,
-      reason: by.kind === "cardholder" ? "Activated by the cardholder in the portal." : "Activated at the issuer's desk with the card present.",
+      reason: auditReason("card-activated", { by: by.kind === "cardholder" ? "cardholder" : "desk" }),
     });
     // The card it replaced, and any earlier one still not ended (a card replaced again before its activation).
     const links = await earlierCards(tx, card);
@@ -83,7 +84,7 @@ export async function activateCard(
         action: "card.terminate",
         subjectType: "card",
         subjectId: previous.id,
-        reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}, now activated${previous.status === "blocked" ? " (blocked since its report)" : ""}.`,
+        reason: auditReason("card-replaced", { last4: card.surfaceNumber.slice(-4), activated: true, wasBlocked: previous.status === "blocked" }),
       });
     }
     noticeId = await recordNotice(tx, {

@@ -1,4 +1,5 @@
 import "server-only";
+import { AuditReasonParamsSchemas, type AuditReason } from "@/lib/core/audit-reason";
 import type { Prisma } from "./db";
 
 type Tx = Pick<Prisma.TransactionClient, "auditLog">;
@@ -9,9 +10,18 @@ export type AuditInput = {
   action: string;
   subjectType: string;
   subjectId: string;
-  reason?: string | null;
+  /** Why, as a code and parameters (lib/core/audit-reason.ts): never a sentence. */
+  reason?: AuditReason | null;
+  /** A person's own words typed with the decision (a rejection or override reason): data, kept as typed. */
+  note?: string | null;
   data?: Prisma.InputJsonValue;
 };
+
+/** Checks the reason's parameters against its code (a wrong one is a bug: it throws before anything is written). */
+function checked(reason: AuditReason | null | undefined): AuditReason | null {
+  if (!reason) return null;
+  return { code: reason.code, params: AuditReasonParamsSchemas[reason.code].parse(reason.params) } as AuditReason;
+}
 
 /** Appends an audit row; call it with the transaction client of the change it records. */
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
@@ -22,7 +32,8 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
       action: input.action,
       subjectType: input.subjectType,
       subjectId: input.subjectId,
-      reason: input.reason ?? null,
+      reason: (checked(input.reason) ?? undefined) as Prisma.InputJsonValue | undefined,
+      note: input.note ?? null,
       data: input.data,
     },
   });
@@ -37,13 +48,14 @@ export async function recordAudits(tx: RawTx, inputs: readonly AuditInput[]): Pr
     action: input.action,
     subject_type: input.subjectType,
     subject_id: input.subjectId,
-    reason: input.reason ?? null,
+    reason: checked(input.reason),
+    note: input.note ?? null,
     data: input.data ?? null,
   }));
   // One statement, the rows as one JSON parameter (faster than createMany's parameter per field).
   await tx.$executeRaw`
-    INSERT INTO iss_audit_log (actor_user_id, actor_label, action, subject_type, subject_id, reason, data)
-    SELECT x.actor_user_id, x.actor_label, x.action, x.subject_type, x.subject_id, x.reason, x.data
+    INSERT INTO iss_audit_log (actor_user_id, actor_label, action, subject_type, subject_id, reason, note, data)
+    SELECT x.actor_user_id, x.actor_label, x.action, x.subject_type, x.subject_id, x.reason, x.note, x.data
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS x(actor_user_id uuid, actor_label text, action text, subject_type text, subject_id text, reason text, data jsonb)`;
+        AS x(actor_user_id uuid, actor_label text, action text, subject_type text, subject_id text, reason jsonb, note text, data jsonb)`;
 }

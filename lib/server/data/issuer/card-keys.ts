@@ -71,7 +71,7 @@ export async function startIssuerKeyRotation(
         action: "issuer-key.rotate",
         subjectType: "issuer-card-key",
         subjectId: `${issuer.companyId}/${hex(version)}`,
-        reason,
+        note: reason,
         data: { version: hex(version), previous: hex(previous), fingerprint, ...(compromised ? { compromised: true } : {}) },
       });
       return { ok: true as const, value: { version, versionHex: hex(version), previousHex: hex(previous), fingerprint } };

@@ -14,6 +14,7 @@ import { db } from "./db";
 import { env } from "../../env";
 import { currentIssuerKey, issuerKeyHistory, type IssuerKeyVersion } from "../../issuer/key-history";
 import { ISD_KEY_VERSIONS, isdKeysForCard } from "../../issuer/keys";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
 
@@ -119,7 +120,7 @@ async function recordKeyVersion(actor: IssuerActor, context: Context, result: Ca
       action: "card.issuer-key-update",
       subjectType: "card",
       subjectId: context.cardUuid,
-      reason: `Issuer keys ${hex(result.from)} → ${hex(result.to)} through the ISD's secure channel at an issuer contact.`,
+      reason: auditReason("card-issuer-key-updated", { from: hex(result.from), to: hex(result.to) }),
       data: { from: hex(result.from), to: hex(result.to) },
     });
   });

@@ -7,6 +7,7 @@ import type { IssuerActor } from "../../auth/session";
 import { hashPassword } from "../../auth/password";
 import { db } from "./db";
 import { noticesCommitted } from "../../notices/notices";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { personaliseAndDeliver } from "./issuance";
 import { operator } from "./shared";
@@ -82,14 +83,14 @@ export async function createCardholder(
       action: "cardholder.create",
       subjectType: "cardholder",
       subjectId: holder.id,
-      reason: `New cardholder ${holderNo}, identity checked by the operator.`,
+      reason: auditReason("cardholder-created", { holderNo }),
     });
     await recordAudit(tx, {
       actor: operator(actor),
       action: "card.issue",
       subjectType: "card",
       subjectId: card.id,
-      reason: `First platform-${input.platformType} card for ${holderNo}.`,
+      reason: auditReason("card-issued", { platformType: input.platformType, holderNo, first: true }),
       data: { cardId: card.cardId, surfaceNumberLast4: card.surfaceNumber.slice(-4), platformType: input.platformType },
     });
     return { ok: true as const, value: { cardholderId: holder.id, holderNo, cardUuid: card.id, last4: card.surfaceNumber.slice(-4), noticeId: card.noticeId } };
@@ -127,7 +128,7 @@ export async function inviteCardholder(
       action: "cardholder.invite",
       subjectType: "cardholder",
       subjectId: holder.id,
-      reason: `Invited ${holder.holderNo} to the portal (valid until ${expiresAt.toISOString().slice(0, 10)}).`,
+      reason: auditReason("cardholder-invited", { holderNo: holder.holderNo, until: expiresAt.toISOString().slice(0, 10) }),
       data: { invitationId: invitation.id },
     });
     return { ok: true as const, value: { token, expiresAt, email: holder.email } };
@@ -178,7 +179,7 @@ export async function acceptInvitation(token: string, password: string, now = ne
         action: "cardholder.account",
         subjectType: "cardholder",
         subjectId: row!.cardholderId,
-        reason: "Accepted the invitation and set a password.",
+        reason: auditReason("cardholder-account", {}),
       });
       return { ok: true as const, value: { email: row!.email } };
     });

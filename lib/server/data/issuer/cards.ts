@@ -1,4 +1,5 @@
 import "server-only";
+import { parseAuditReason, type AuditReason } from "@/lib/core/audit-reason";
 import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
 import { db, Prisma } from "./db";
@@ -116,9 +117,21 @@ export type AuditEntry = {
   action: string;
   subjectType: string;
   subjectId: string;
-  reason: string | null;
+  /** Why, as a code and parameters (rendered by the page in the reader's language). */
+  reason: AuditReason | null;
+  /** A person's own words typed with the decision: data, shown as typed. */
+  note: string | null;
+  /** Rows from before the codes: the English sentence as written, shown as stored. */
+  legacyReason: string | null;
   data: unknown;
 };
+
+type AuditRow = { id: bigint; reason: unknown; note: string | null; legacyReason: string | null };
+
+/** A stored audit row as pages read it: the id as a string, the reason parsed back to its code. */
+function toAuditEntry<R extends AuditRow>(r: R): Omit<R, "id" | "reason"> & { id: string; reason: AuditReason | null } {
+  return { ...r, id: r.id.toString(), reason: parseAuditReason(r.reason) };
+}
 
 /** The audit log, newest first, keyset-paginated by id. */
 export async function listAuditLog(actor: IssuerActor, options: { beforeId?: bigint; take?: number; subjectId?: string } = {}): Promise<AuditEntry[]> {
@@ -128,7 +141,7 @@ export async function listAuditLog(actor: IssuerActor, options: { beforeId?: big
     orderBy: { id: "desc" },
     take: options.take ?? 50,
   });
-  return rows.map((r) => ({ ...r, id: r.id.toString(), actorUserId: undefined }));
+  return rows.map(({ actorUserId: _, ...r }) => toAuditEntry(r));
 }
 
 /**
@@ -147,7 +160,7 @@ export async function pageOfAuditLog(
     orderBy: { id: options.dir },
     take: options.take + 1,
   });
-  const page = rows.slice(0, options.take).map((r) => ({ ...r, id: r.id.toString(), actorUserId: undefined }));
+  const page = rows.slice(0, options.take).map(({ actorUserId: _, ...r }) => toAuditEntry(r));
   return { rows: page, next: rows.length > options.take ? page.at(-1)!.id : null };
 }
 
@@ -222,9 +235,9 @@ export async function getCardDetail(actor: IssuerActor, cardUuid: string) {
     },
     orderBy: { id: "desc" },
     take: 30,
-    select: { id: true, at: true, actorLabel: true, action: true, reason: true },
+    select: { id: true, at: true, actorLabel: true, action: true, reason: true, note: true, legacyReason: true },
   });
-  return { ...card, audit: audit.map((a) => ({ ...a, id: a.id.toString() })) };
+  return { ...card, audit: audit.map(toAuditEntry) };
 }
 
 export type CardholderRow = {

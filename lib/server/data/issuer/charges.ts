@@ -6,6 +6,7 @@ import type { IssuerActor } from "../../auth/session";
 import { db, Prisma } from "./db";
 import { enqueueMessage } from "../../exchange/outbox";
 import { startOfUtcMonth } from "../time";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
 
@@ -61,7 +62,7 @@ export async function setFeeSchedule(
       action: "fees.set",
       subjectType: "fee-schedule",
       subjectId: row.id,
-      reason,
+      note: reason,
       data: {
         provider: provider.companyId,
         aid: app?.aid ?? null,
@@ -294,7 +295,14 @@ export async function issueMonthlyStatement(actor: IssuerActor, providerId: stri
           action: "statement.issue",
           subjectType: "charge-statement",
           subjectId: statement.id,
-          reason: `${period} statement to ${provider.companyId} (platform ${platformType}): normal ${normal}, reissue ${reissue} ${currency}.`,
+          reason: auditReason("statement-issued", {
+            period,
+            provider: provider.companyId,
+            platformType: platformType as 100 | 200,
+            normalMinor: normal,
+            reissueMinor: reissue,
+            currency,
+          }),
           data: { messageId: sent.messageId, lines: lines.length },
         });
         statements.push({ platformType, messageId: sent.messageId, total: normal + reissue, lines: lines.length });

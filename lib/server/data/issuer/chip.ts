@@ -15,6 +15,7 @@ import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
 import { allocateMessageId } from "../../exchange/message-ids";
 import { issuerKeyHistory } from "../../issuer/key-history";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
 
@@ -84,7 +85,7 @@ export async function terminateChipInHand(
         action: "card.chip-terminate-refused",
         subjectType: "card",
         subjectId: card.id,
-        reason: `The chip refused SET STATUS: ${formatStatusWord(sw)} (${describeStatusWord(sw)}).`,
+        reason: auditReason("chip-terminate-refused", { sw: formatStatusWord(sw) }),
         data: { messageId, sw: formatStatusWord(sw) },
       });
       return {
@@ -103,7 +104,7 @@ export async function terminateChipInHand(
       action: "card.chip-terminate",
       subjectType: "card",
       subjectId: card.id,
-      reason: `Chip of the card handed in terminated at the issuer's reader (SET STATUS TERMINATED, token ${messageId}): it answers 6A81 to everything from now on.`,
+      reason: auditReason("chip-terminated", { messageId }),
       data: { messageId, surfaceNumber: card.surfaceNumber, sw: "9000" },
     });
     return { ok: true as const, value: { messageId, surfaceNumber: card.surfaceNumber, alreadyTerminated: false } };

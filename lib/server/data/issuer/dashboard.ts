@@ -1,4 +1,5 @@
 import "server-only";
+import { parseAuditReason, type AuditReason } from "@/lib/core/audit-reason";
 import type { IssuerActor } from "../../auth/session";
 import { db, Prisma } from "./db";
 import { boundedCounts, type ListTotal } from "../counts";
@@ -12,7 +13,17 @@ export type IssuerDashboard = {
   reloadsToday: ListTotal;
   activeProviders: number;
   cardholders: ListTotal;
-  recentAudit: { id: string; at: Date; actorLabel: string; action: string; subjectType: string; subjectId: string; reason: string | null }[];
+  recentAudit: {
+    id: string;
+    at: Date;
+    actorLabel: string;
+    action: string;
+    subjectType: string;
+    subjectId: string;
+    reason: AuditReason | null;
+    note: string | null;
+    legacyReason: string | null;
+  }[];
 };
 
 /**
@@ -39,7 +50,7 @@ export async function getIssuerDashboard(actor: IssuerActor, now = new Date()): 
     db().auditLog.findMany({
       orderBy: { id: "desc" },
       take: 6,
-      select: { id: true, at: true, actorLabel: true, action: true, subjectType: true, subjectId: true, reason: true },
+      select: { id: true, at: true, actorLabel: true, action: true, subjectType: true, subjectId: true, reason: true, note: true, legacyReason: true },
     }),
   ]);
   return {
@@ -50,6 +61,6 @@ export async function getIssuerDashboard(actor: IssuerActor, now = new Date()): 
     reloadsToday: figures.reloadsToday,
     activeProviders,
     cardholders: figures.cardholders,
-    recentAudit: recentAudit.map((a) => ({ ...a, id: a.id.toString() })),
+    recentAudit: recentAudit.map((a) => ({ ...a, id: a.id.toString(), reason: parseAuditReason(a.reason) })),
   };
 }

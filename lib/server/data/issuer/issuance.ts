@@ -12,6 +12,7 @@ import { isdKeysForCard } from "../../issuer/keys";
 import { noticesCommitted, recordNotice, recordNotices } from "../../notices/notices";
 import { nativeP256PublicKeyOf } from "../../issuer/native-crypto";
 import { deliverCard, deliverCards } from "../wallet";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { operator } from "./shared";
 
@@ -287,7 +288,7 @@ export async function issueNewCard(actor: IssuerActor, cardholderId: string, pla
       action: "card.issue",
       subjectType: "card",
       subjectId: card.id,
-      reason: `New platform-${platformType} card for ${cardholder.fullName} (${cardholder.holderNo}).`,
+      reason: auditReason("card-issued", { platformType, holderNo: cardholder.holderNo, first: false }),
       data: { cardId: card.cardId, surfaceNumberLast4: card.surfaceNumber.slice(-4), platformType },
     });
     return { ok: true as const, value: card };

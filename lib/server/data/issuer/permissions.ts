@@ -10,6 +10,7 @@ import { allocateSequence } from "../../exchange/message-ids";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
 import { compromisedVersions, currentIssuerKey, issuerKeyHistory, keyUpdatesFrom } from "../../issuer/key-history";
+import { auditReason, type AuditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { earlierCards } from "./reissue-chain";
 import { EXCHANGE_ACTOR, findReferencedCard, readPolicy, type CardRow } from "./shared";
@@ -210,9 +211,7 @@ async function grantPermission(
     action: reload ? "permission.reload-grant" : "permission.grant",
     subjectType: "loading-permission",
     subjectId: permission.id,
-    reason: reload
-      ? `Reload of ${input.originalMessageId} on the reissued card: the reissue link proves the original grant.`
-      : "Contract, registration, load file and card checked.",
+    reason: reload ? auditReason("reload-granted", { originalMessageId: input.originalMessageId! }) : auditReason("permission-granted", {}),
     data: {
       messageId,
       provider: provider.companyId,
@@ -356,7 +355,7 @@ export async function grantCarriedReloads(
       action: "permission.reload-grant",
       subjectType: "loading-permission",
       subjectId: row.id,
-      reason: `Reload of ${original.messageId} handed over in ${input.carrier}: the reissue link proves the original grant.`,
+      reason: auditReason("reload-granted", { originalMessageId: original.messageId, carrier: input.carrier }),
       data: {
         messageId,
         provider: provider.companyId,
@@ -443,7 +442,7 @@ async function refusePermission(tx: Tx, input: RefuseInput) {
     action: input.originalMessageId !== null ? "permission.reload-refuse" : "permission.refuse",
     subjectType: "loading-permission",
     subjectId,
-    reason: `${input.refusal.reason}: ${text}`,
+    reason: auditReason("permission-refused", { refusal: input.refusal.reason }),
     data: {
       messageId: sent.messageId,
       provider: input.providerCompanyId,
@@ -703,13 +702,13 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     return { outcome: outcome("confirmation-repeated", { messageId: permission.messageId }), data: { result: "already-confirmed" } };
   if (permission.status === "refused")
     return { outcome: outcome("confirmation-of-refusal", { messageId: permission.messageId }), data: { result: "refused-permission" } };
-  const audit = (action: string, reason: string, data: Prisma.InputJsonValue = {}) =>
+  const audit = (action: string, reason: AuditReason, data: Prisma.InputJsonValue = {}) =>
     recordAudit(tx, { actor: EXCHANGE_ACTOR, action, subjectType: "loading-permission", subjectId: permission.id, reason, data });
 
   if (message.outcome.status === "failed") {
     if (permission.status === "granted") {
       await tx.loadingPermission.update({ where: { id: permission.id }, data: { status: "failed" } });
-      await audit("permission.load-failed", `The card refused the load with status word ${message.outcome.statusWord}.`, {
+      await audit("permission.load-failed", auditReason("load-failed", { sw: message.outcome.statusWord }), {
         statusWord: message.outcome.statusWord,
       });
     }
@@ -725,7 +724,8 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     loadFileHash: permission.loadFileHash!,
   });
   if (!verified.ok) {
-    await audit("permission.receipt-refused", verified.error);
+    // The verifier's diagnostic stays in the technical data (as the card's receipt said it), not as the reason.
+    await audit("permission.receipt-refused", auditReason("receipt-refused", {}), { diagnostic: verified.error.slice(0, 300) });
     return { outcome: outcome("receipt-refused", { messageId: permission.messageId }), data: { result: "receipt-refused" } };
   }
   if (permission.kind === "reload" && permission.originalMessageId) {
@@ -735,7 +735,10 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     });
     if (other) {
       await tx.loadingPermission.update({ where: { id: permission.id }, data: { status: "failed" } });
-      await audit("permission.reload-duplicate", `${permission.originalMessageId} was already reloaded under ${other.messageId}.`);
+      await audit(
+        "permission.reload-duplicate",
+        auditReason("reload-duplicate", { originalMessageId: permission.originalMessageId, reloadedUnder: other.messageId }),
+      );
       return {
         outcome: outcome("reload-duplicate", { originalMessageId: permission.originalMessageId, otherMessageId: other.messageId }),
         data: { result: "duplicate-reload" },
@@ -764,7 +767,7 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
   if (message.userCharge && !userCharge) {
     await audit(
       "permission.user-charge-ignored",
-      `The confirmation reported a ${message.userCharge.kind} charge for a ${permission.kind} permission; not shown to the cardholder.`,
+      auditReason("user-charge-ignored", { chargeKind: message.userCharge.kind, permissionKind: permission.kind }),
       { userCharge: message.userCharge },
     );
   }
@@ -803,7 +806,7 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
       now,
     });
   }
-  await audit("permission.confirm", `Receipt verified (confirmation counter ${verified.value.confirmationCounter}); charged as ${kind.replace("_", " ")}.`, {
+  await audit("permission.confirm", auditReason("permission-confirmed", { counter: verified.value.confirmationCounter, kind }), {
     messageId: permission.messageId,
     charge: { kind, amountMinor: fee.amountMinor, currency: fee.currency },
   });

@@ -20,7 +20,14 @@ export async function updatePolicy(actor: IssuerActor, next: IssuerPolicyRow, re
     const before = await readPolicy(tx);
     const label = operator(actor).label;
     const row = await tx.issuerPolicy.upsert({ where: { id: 1 }, create: { id: 1, ...next, updatedBy: label }, update: { ...next, updatedBy: label } });
-    await recordAudit(tx, { actor: operator(actor), action: "policy.update", subjectType: "policy", subjectId: "1", reason, data: { before, after: next } });
+    await recordAudit(tx, {
+      actor: operator(actor),
+      action: "policy.update",
+      subjectType: "policy",
+      subjectId: "1",
+      note: reason,
+      data: { before, after: next },
+    });
     return { ...next, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
   });
 }

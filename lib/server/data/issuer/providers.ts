@@ -2,6 +2,7 @@ import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
 import { db, type IssuerTx } from "./db";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { toMessageTimestamp } from "@/lib/core/messages";
 import { enqueueMessage } from "../../exchange/outbox";
@@ -71,7 +72,7 @@ export async function setContractStatus(
       action: "contract.status",
       subjectType: "provider",
       subjectId: provider.id,
-      reason,
+      note: reason,
       data: { companyId: provider.companyId, contractNo: provider.contractNo, from: provider.contractStatus, to: status },
     });
     return { ok: true as const, value: null };
@@ -122,10 +123,7 @@ export async function setReissueInfoDelivery(
       action: "provider.reissue-delivery",
       subjectType: "provider",
       subjectId: provider.id,
-      reason:
-        delivery === "push"
-          ? "Reissuance information pushed at reissue time (Fig. 4, step 403)."
-          : "Reissuance information pulled by the provider at reload time (Fig. 19, steps 408/409).",
+      reason: auditReason("delivery-mode", { mode: delivery }),
       data: { companyId: provider.companyId, from: provider.reissueInfoDelivery, to: delivery },
     });
     return { ok: true as const, value: null, outboxId: await enqueueDeliveryMode(tx, provider, delivery, now, now) };
@@ -173,7 +171,7 @@ export async function registerApplication(actor: IssuerActor, providerId: string
       action: "application.register",
       subjectType: "application",
       subjectId: app.id,
-      reason: `${input.name} (${input.aid}) registered for ${provider.companyId}; pending its security review.`,
+      reason: auditReason("application-registered", { name: input.name.slice(0, 120), aid: input.aid, provider: provider.companyId }),
       data: { ...input },
     });
     return { ok: true as const, value: app };
@@ -208,7 +206,7 @@ export async function setApplicationStatus(
       action: status === "approved" ? "application.approve" : "application.revoke",
       subjectType: "application",
       subjectId: app.id,
-      reason,
+      note: reason,
       data: { aid: app.aid, provider: app.provider.companyId, from: app.status, to: status },
     });
     return { ok: true as const, value: null };

@@ -17,6 +17,7 @@ import { db, Prisma } from "./db";
 import { deliverSoon } from "../../exchange/delivery";
 import { enqueueMessage } from "../../exchange/outbox";
 import { noticesCommitted, recordNotices } from "../../notices/notices";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudits } from "./audit";
 import { personaliseAndDeliverMany } from "./issuance";
 import { MAX_CHAIN_DEPTH, pairsOf, type ChainLink } from "./reissue-chain";
@@ -230,7 +231,7 @@ export async function approveLockedRequests(
       action: "reissue.approve",
       subjectType: "reissue-request",
       subjectId: row.id,
-      reason: `Card reported ${row.reason}; examination passed.`,
+      reason: auditReason("reissue-approved", { reason: row.reason, override: false }),
       data: {
         requestNo: row.requestNo,
         oldCardId: row.oldCardId,

@@ -3,6 +3,7 @@ import type { IssuerTx } from "./db";
 import { outcome, type CardInformationNgReason, type CarriedReloadPermission, type MessageOf, type ReissuePair } from "@/lib/core/messages";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { earlierCards, outstandingLoads, pairsOf, type ChainLink, type OutstandingLoad } from "./reissue-chain";
 import { grantCarriedReloads } from "./permissions";
@@ -108,8 +109,8 @@ export async function answerReissuanceInformationRequest(
     subjectType: "card",
     subjectId: message.reissuedCardId,
     reason: found
-      ? `Pairs given to ${providerCompanyId}, which had an application on the old card (Fig. 19, step 409).`
-      : `Nothing given to ${providerCompanyId}: ${reason}.`,
+      ? auditReason("reissue-info-given", { provider: providerCompanyId })
+      : auditReason("reissue-info-not-given", { provider: providerCompanyId, why: reason }),
     data: { provider: providerCompanyId, requestMessageId: message.header.messageId, replyMessageId: sent.messageId, found, pairs: found ? pairs.length : 0 },
   });
   return {
@@ -161,8 +162,8 @@ export async function answerCardInformationInquiry(message: MessageOf<"card-info
     subjectId: answer.cardUuid ?? "unknown",
     reason:
       answer.result.reissue === "OK"
-        ? `Reissue OK for ${providerCompanyId}: original load ${answer.result.originalMessageId} (step 1004).`
-        : `Reissue NG for ${providerCompanyId}: ${answer.result.reason} (step 1005).`,
+        ? auditReason("card-inquiry-ok", { provider: providerCompanyId, originalMessageId: answer.result.originalMessageId })
+        : auditReason("card-inquiry-ng", { provider: providerCompanyId, ngReason: answer.result.reason }),
     data: { provider: providerCompanyId, aid: message.applicationId, requestMessageId: message.header.messageId, replyMessageId: sent.messageId },
   });
   return {

@@ -22,6 +22,7 @@ import { db, Prisma } from "./db";
 import { enqueueMessage } from "../../exchange/outbox";
 import { noticesCommitted, recordNotice } from "../../notices/notices";
 import { reinstateCard, retireCard } from "../wallet";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { personaliseAndDeliver } from "./issuance";
 import { issuerCompanyIdOf, sendCardBlocked, sendCardUnblocked, type HotListSent } from "./hot-list";
@@ -111,7 +112,11 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
         action: "reissue.request",
         subjectType: "reissue-request",
         subjectId: request.id,
-        reason: `Card ending ${card.surfaceNumber.slice(-4)} reported ${input.reason}${reporter.kind === "operator" ? " by an operator on the cardholder's behalf" : " by the cardholder"}.`,
+        reason: auditReason("reissue-requested", {
+          last4: card.surfaceNumber.slice(-4),
+          reason: input.reason,
+          by: reporter.kind === "operator" ? "operator" : "cardholder",
+        }),
         data: { cardUuid: card.id, reason: input.reason, blocked },
       });
       let hotList: HotListSent = { providers: [], outboxIds: [] };
@@ -129,7 +134,7 @@ export async function fileReissueRequest(reporter: Reporter, input: ReportInput,
           action: "card.block",
           subjectType: "card",
           subjectId: card.id,
-          reason: `Reported ${input.reason}: blocked at once, nothing may be loaded on it.`,
+          reason: auditReason("card-blocked-reported", { reason: input.reason as HotListReason }),
           data: { hotList: hotList.providers },
         });
       }
@@ -390,9 +395,9 @@ export async function approveLockedRequest(
     action: "reissue.approve",
     subjectType: "reissue-request",
     subjectId: request.id,
-    reason: decision.value.overridden
-      ? `Examination failed; approved by override: ${decision.value.reason}`
-      : `Card reported ${request.reason}; examination passed.`,
+    reason: auditReason("reissue-approved", { reason: request.reason, override: decision.value.overridden }),
+    // The operator's own words for an override: data beside the code, kept as typed.
+    note: decision.value.overridden ? decision.value.reason : null,
     data: {
       requestNo: request.requestNo,
       oldCardId: old.cardId,
@@ -400,7 +405,6 @@ export async function approveLockedRequest(
       platformType,
       notified,
       pullOnly,
-      ...(platformType === 200 ? { note: "Method 2: link stored, nobody notified (step 905)." } : {}),
     },
   });
   if (!waits)
@@ -409,7 +413,7 @@ export async function approveLockedRequest(
       action: "card.terminate",
       subjectType: "card",
       subjectId: old.id,
-      reason: `Replaced by the card ending ${card.surfaceNumber.slice(-4)}.`,
+      reason: auditReason("card-replaced", { last4: card.surfaceNumber.slice(-4), activated: false, wasBlocked: false }),
     });
   const approvedNotice = await recordNotice(tx, {
     cardholderId: request.cardholderId,
@@ -479,7 +483,7 @@ export async function rejectReissueRequest(
         action: "reissue.reject",
         subjectType: "reissue-request",
         subjectId: request.id,
-        reason: decision.value.reason,
+        note: decision.value.reason,
         data: { requestNo: request.requestNo, examinationPassed: examination.passed },
       });
       // The notice names the request; the operator's reason is read from it when the notice is rendered.
@@ -559,7 +563,7 @@ export async function withdrawReissueRequest(reporter: Reporter, requestId: stri
         action: "reissue.withdraw",
         subjectType: "reissue-request",
         subjectId: request.id,
-        reason: why.slice(0, MAX_REASON_LENGTH),
+        note: why.slice(0, MAX_REASON_LENGTH),
         data: { requestNo: request.requestNo, previousStatus: request.status, by: reporter.kind, unblocked: sent.providers },
       });
       await recordAudit(tx, {
@@ -567,7 +571,7 @@ export async function withdrawReissueRequest(reporter: Reporter, requestId: stri
         action: "card.reinstate",
         subjectType: "card",
         subjectId: card.id,
-        reason: `Report #${request.requestNo} withdrawn: the card ending ${card.surfaceNumber.slice(-4)} is ${restored === "issued" ? "waiting for its activation" : "active"} again.`,
+        reason: auditReason("card-reinstated", { requestNo: request.requestNo, last4: card.surfaceNumber.slice(-4), status: restored }),
         data: { unblocked: sent.providers, status: restored },
       });
       return {

@@ -5,6 +5,7 @@ import type { IssuerActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
 import { deliverSoon } from "../../exchange/delivery";
 import { noticesCommitted } from "../../notices/notices";
+import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { approveLockedRequests, BULK_BATCH_SIZE } from "./reissue-bulk";
 import { operator } from "./shared";
@@ -104,7 +105,7 @@ export async function startRenewalRun(actor: IssuerActor, month: string, now = n
         action: "renewal.start",
         subjectType: "renewal-run",
         subjectId: run.id,
-        reason: `Renewal run #${run.runNo} of the ${inserted} cards expiring in ${month}.`,
+        reason: auditReason("renewal-started", { runNo: run.runNo, total: inserted, month }),
         data: { month, total: inserted },
       });
       return { ok: true as const, value: { runId: run.id, runNo: run.runNo, total: inserted } };
@@ -369,7 +370,7 @@ export async function downloadBureauFile(
       action: "renewal.bureau-file",
       subjectType: "renewal-run",
       subjectId: runId,
-      reason: `Personalisation batch of run #${run.runNo} downloaded (${lines.length} cards).`,
+      reason: auditReason("renewal-bureau-file", { runNo: run.runNo, cards: lines.length }),
     });
   });
   return { filename: `recard-renewal-${run.month}-run${run.runNo}.csv`, csv: [BUREAU_HEADER, ...lines].join("\r\n") + "\r\n", lines: lines.length };

@@ -1,4 +1,5 @@
 import "server-only";
+import { parseExaminationNotes, type ExaminationNote } from "@/lib/core/workflows/first-load";
 import { isUuid } from "@/lib/core/ids";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
@@ -72,7 +73,9 @@ export type CustomerDetail = {
     investigatedAt: Date;
     investigatedBy: string;
     policyVersion: string;
-    notes: string | null;
+    /** Why, one code per check (rendered by the page); rows from before the codes: their English notes as stored. */
+    notes: ExaminationNote[];
+    legacyNotes: string | null;
   }[];
 };
 
@@ -124,7 +127,8 @@ export async function getCustomer(actor: ProviderActor, id: string): Promise<Cus
       investigatedAt: i.investigatedAt,
       investigatedBy: i.investigatedBy,
       policyVersion: i.policyVersion,
-      notes: i.notes,
+      notes: parseExaminationNotes(i.notes) ?? [],
+      legacyNotes: i.legacyNotes,
     })),
   };
 }

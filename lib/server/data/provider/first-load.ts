@@ -1,5 +1,5 @@
 import "server-only";
-import { examineFirstLoad, type Examination } from "@/lib/core/workflows/first-load";
+import { ExaminationNotesSchema, examineFirstLoad, type Examination, type ExaminationNote } from "@/lib/core/workflows/first-load";
 import { checkCardNotLocked, checkNotOnHotList, dispatchPlatformType, reloadRefusal, type ReloadRefusal } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
 import { db } from "./db";
@@ -32,7 +32,7 @@ export type FirstLoadApplication = {
   aid: string;
   name: string;
   fee: FeeView | null;
-  examination: (Omit<Examination, "notes"> & { notes: string[]; id: string }) | null;
+  examination: (Omit<Examination, "notes"> & { notes: ExaminationNote[]; id: string }) | null;
   permission: PermissionView | null;
   refusal: ReloadRefusal | null;
 };
@@ -115,7 +115,7 @@ export async function startFirstLoad(actor: ProviderActor, input: FirstLoadInput
               outcome: examination.outcome,
               limitMinor: examination.limitMinor,
               policyVersion: examination.policyVersion,
-              notes: examination.notes.join(" "),
+              notes: ExaminationNotesSchema.parse(examination.notes),
               investigatedAt: now,
               investigatedBy: actor.name,
             },

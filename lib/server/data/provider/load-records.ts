@@ -1,4 +1,5 @@
 import "server-only";
+import { parseLoadFailure, type LoadFailure } from "@/lib/core/workflows/load-failure";
 import { isUuid } from "@/lib/core/ids";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
@@ -33,7 +34,9 @@ export type LoadRecordDetail = LoadRecordSummary & {
   investigation: LoadExamination | null;
   charge: { kind: string; amountMinor: number; currency: string; chargedAt: Date } | null;
   previousLoad: { id: string; messageId: string } | null;
-  failureReason: string | null;
+  /** Why a failed load failed (codes, rendered by the page), or a row's English reason from before the codes. */
+  failure: LoadFailure | null;
+  legacyFailureReason: string | null;
 };
 
 const summarySelect = {
@@ -98,15 +101,16 @@ export async function getLoadRecord(actor: ProviderActor, id: string): Promise<L
     where: { id, providerCompanyId: actor.providerCompanyId },
     select: {
       ...summarySelect,
-      failureReason: true,
+      failure: true,
+      legacyFailureReason: true,
       investigation: loadExaminationSelect,
       charge: { select: { kind: true, amountMinor: true, currency: true, chargedAt: true } },
       previousLoad: { select: { id: true, messageId: true } },
     },
   });
   if (!row) return null;
-  const { investigation, charge, previousLoad, failureReason, ...summary } = row;
-  return { ...toSummary(summary), investigation, charge, previousLoad, failureReason };
+  const { investigation, charge, previousLoad, failure, legacyFailureReason, ...summary } = row;
+  return { ...toSummary(summary), investigation, charge, previousLoad, failure: parseLoadFailure(failure), legacyFailureReason };
 }
 
 /** Fig. 17 lookup: the provider's load record under a loading permission's message id, or null. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import { fromBase64Url, toBase64Url } from "@/lib/core/bytes";
-import { cardBinding, decodeReceipt, describeStatusWord, formatStatusWord, type AppletParams } from "@/lib/core/card";
+import { cardBinding, decodeReceipt, formatStatusWord, type AppletParams } from "@/lib/core/card";
 import {
   outcome,
   PERMISSION_REFUSAL_REASONS,
@@ -12,6 +12,7 @@ import {
   type PermissionRefusalReason,
 } from "@/lib/core/messages";
 import { installedValue, installParamsFor } from "@/lib/core/workflows/first-load";
+import { LoadFailureSchema, parseLoadFailure, type LoadFailure, type ReceiptProblem } from "@/lib/core/workflows/load-failure";
 import { appendLoadValue } from "./value-ledger";
 import { refusalFromIssuer, reloadRefusal, userChargeFor, type ReloadRefusal } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
@@ -82,7 +83,9 @@ export type PermissionView =
       applicationAid: string;
       requestMessageId: string;
       replyMessageId: string | null;
-      failureReason: string | null;
+      /** Why it ended without a load (codes; null for a load), or a row's English reason from before the codes. */
+      failure: LoadFailure | null;
+      legacyFailureReason: string | null;
     };
 
 /** The issuer's refusal code as our handler stored it (validated on receipt); anything else reads as "other". */
@@ -132,7 +135,13 @@ function toView(row: PermissionRow): PermissionView {
     case "loaded":
     case "failed":
     case "abandoned":
-      return { status: row.status, ...base, replyMessageId: row.replyMessageId, failureReason: row.failureReason };
+      return {
+        status: row.status,
+        ...base,
+        replyMessageId: row.replyMessageId,
+        failure: parseLoadFailure(row.failure),
+        legacyFailureReason: row.legacyFailureReason,
+      };
   }
 }
 
@@ -170,7 +179,7 @@ export async function permissionRows(
            p.customer_id::text AS "customerId", p.credit_investigation_id::text AS "creditInvestigationId", p.previous_load_id::text AS "previousLoadId",
            p.original_message_id AS "originalMessageId", p.reload_case_id::text AS "reloadCaseId", p.operator_user_id::text AS "operatorUserId", p.status::text AS status,
            p.reply_message_id AS "replyMessageId", p.token, p.issuer_key_updates AS "issuerKeyUpdates", p.expires_at AS "expiresAt", p.refusal_reason AS "refusalReason",
-           p.refusal_text AS "refusalText", p.failure_reason AS "failureReason", p.requested_at AS "requestedAt", p.answered_at AS "answeredAt", p.finished_at AS "finishedAt",
+           p.refusal_text AS "refusalText", p.failure, p.legacy_failure_reason AS "legacyFailureReason", p.requested_at AS "requestedAt", p.answered_at AS "answeredAt", p.finished_at AS "finishedAt",
            c.customer_no AS "customerNo", i.limit_minor AS "limitMinor", prev.id::text AS "prevId", prev.value_minor AS "prevValueMinor", prev.value_unit AS "prevValueUnit",
            (SELECT json_build_object('normalFeeMinor', f.normal_fee_minor, 'reissueFeeMinor', f.reissue_fee_minor, 'currency', f.currency) FROM sp_fee_schedules f
              WHERE f.provider_company_id = p.provider_company_id AND f.application_aid = p.application_aid AND f.valid_from <= ${now}
@@ -298,25 +307,26 @@ export async function releaseStaleClaims(tx: Tx, providerCompanyId: string, prev
     },
     select: { id: true, replyMessageId: true },
   });
-  for (const p of stale) await abandonPermissionTx(tx, providerCompanyId, p.id, p.replyMessageId, "expired before it was used", now);
+  for (const p of stale) await abandonPermissionTx(tx, providerCompanyId, p.id, p.replyMessageId, { code: "expired" }, now);
   return stale.length;
 }
 
-async function abandonPermissionTx(tx: Tx, providerCompanyId: string, id: string, replyMessageId: string | null, why: string, now: Date) {
+async function abandonPermissionTx(tx: Tx, providerCompanyId: string, id: string, replyMessageId: string | null, why: LoadFailure, now: Date) {
+  const failure = LoadFailureSchema.parse(why);
   const changed = await tx.spPermission.updateMany({
     where: { id, providerCompanyId, status: { in: ["requested", "granted"] } },
-    data: { status: "abandoned", failureReason: why, finishedAt: now },
+    data: { status: "abandoned", failure, finishedAt: now },
   });
   if (changed.count === 1 && replyMessageId) {
     await tx.spLoadRecord.updateMany({
       where: { providerCompanyId, messageId: replyMessageId, status: "pending" },
-      data: { status: "failed", failureReason: `Permission not used: ${why}.` },
+      data: { status: "failed", failure },
     });
   }
 }
 
 /** The desk gives up permissions it will not use (the operator cancelled or left). */
-export async function abandonPermissions(actor: ProviderActor, ids: readonly string[], why: string, now = new Date()): Promise<void> {
+export async function abandonPermissions(actor: ProviderActor, ids: readonly string[], why: LoadFailure, now = new Date()): Promise<void> {
   await db().$transaction(async (tx) => {
     const rows = await tx.spPermission.findMany({
       where: { providerCompanyId: actor.providerCompanyId, id: { in: [...ids] } },
@@ -360,19 +370,13 @@ export async function storePermissionGrant(tx: Tx, providerCompanyId: string, me
           : request.originalMessageId !== original
             ? "original"
             : null;
-  const mismatchWords = {
-    application: "another application",
-    "load-file": "another load file",
-    kind: "another kind of load",
-    original: "another original permission",
-  };
   if (mismatch) {
     await tx.spPermission.update({
       where: { id: request.id },
       data: {
         status: "abandoned",
         replyMessageId: messageId,
-        failureReason: `the grant names ${mismatchWords[mismatch]} than we asked for`,
+        failure: LoadFailureSchema.parse({ code: "grant-mismatch", mismatch }),
         answeredAt: now,
         finishedAt: now,
       },
@@ -544,24 +548,24 @@ export function checkReceipt(
     platformType: number;
     cardId: string | null;
   },
-): string | null {
+): ReceiptProblem | null {
   let bytes: Uint8Array;
   try {
     bytes = fromBase64Url(receiptB64);
   } catch {
-    return "it is not base64url";
+    return "not-base64url";
   }
   const decoded = decodeReceipt(bytes);
-  if (!decoded.ok) return decoded.error;
+  if (!decoded.ok) return "malformed";
   const info = decoded.value.info;
-  if (info.operation !== "load") return "it is a receipt for a delete";
-  if (info.messageId !== permission.replyMessageId) return `it is for message id ${info.messageId}`;
-  if (info.aid !== permission.applicationAid) return `it is for application ${info.aid}`;
-  if (info.loadFileHash !== permission.loadFileHash) return "it names another load file";
-  if (info.kind !== (permission.kind === "reload" ? "reload" : "first-load")) return `it is for a ${info.kind}`;
+  if (info.operation !== "load") return "delete-receipt";
+  if (info.messageId !== permission.replyMessageId) return "message-id";
+  if (info.aid !== permission.applicationAid) return "application";
+  if (info.loadFileHash !== permission.loadFileHash) return "load-file";
+  if (info.kind !== (permission.kind === "reload" ? "reload" : "first-load")) return "kind";
   // On platform 100 the provider knows the card id and can check the binding itself; on 200 only the issuer can.
   if (permission.platformType === 100 && permission.cardId && info.cardBinding !== cardBinding(permission.cardId, permission.replyMessageId))
-    return "it is bound to another card";
+    return "card-binding";
   return null;
 }
 
@@ -608,9 +612,10 @@ export async function recordCardLoad(
       };
     }
     if (p.status !== "granted" || !record) {
-      const why = p.status === "failed" ? (p.failureReason ?? "the load failed") : `the permission is ${p.status}`;
+      const failure = parseLoadFailure(p.failure);
+      const params = failure ? { loadFailure: failure } : p.legacyFailureReason ? { failure: p.legacyFailureReason } : {};
       return {
-        recorded: { ok: false, error: { ...reloadRefusal("card-refused-load", "load", { failure: why }, p.applicationAid), loadRecordId: record?.id ?? null } },
+        recorded: { ok: false, error: { ...reloadRefusal("card-refused-load", "load", params, p.applicationAid), loadRecordId: record?.id ?? null } },
         outboxId: null,
       };
     }
@@ -666,12 +671,14 @@ export async function recordCardLoad(
       };
     }
     const sw = outcome.status === "failed" ? outcome.statusWord : null;
-    const why =
+    // The card's status word is stored as it came ("6A84"); its meaning is rendered where it is shown.
+    const failure = LoadFailureSchema.parse(
       sw !== null
-        ? `the card refused ${outcome.status === "failed" ? outcome.step : "the load"} with SW ${formatStatusWord(sw)} (${describeStatusWord(sw)})`
-        : `what came back is not the card's receipt for this permission: ${problem}`;
-    await tx.spPermission.update({ where: { id: p.id }, data: { status: "failed", failureReason: why, finishedAt: now } });
-    await tx.spLoadRecord.update({ where: { id: record.id }, data: { status: "failed", failureReason: why } });
+        ? { code: "card-refused", step: (outcome.status === "failed" ? outcome.step : "LOAD").slice(0, 60), sw: formatStatusWord(sw) }
+        : { code: "receipt-mismatch", problem: problem ?? "malformed" },
+    );
+    await tx.spPermission.update({ where: { id: p.id }, data: { status: "failed", failure, finishedAt: now } });
+    await tx.spLoadRecord.update({ where: { id: record.id }, data: { status: "failed", failure } });
     let outboxId: string | null = null;
     if (sw !== null && sw !== 0x9000) {
       const sent = await enqueueMessage(
@@ -687,7 +694,7 @@ export async function recordCardLoad(
       );
       outboxId = sent.outboxId;
     }
-    const refusal = reloadRefusal(sw !== null ? "card-refused-load" : "receipt-mismatch", "load", { failure: why }, p.applicationAid);
+    const refusal = reloadRefusal(sw !== null ? "card-refused-load" : "receipt-mismatch", "load", { loadFailure: failure }, p.applicationAid);
     return { recorded: { ok: false, error: { ...refusal, loadRecordId: record.id } }, outboxId };
   }
   if (result.outboxId) {

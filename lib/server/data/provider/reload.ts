@@ -2,6 +2,7 @@ import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import { CARD_INFORMATION_NG_REASONS, type CardInformationNgReason, type CarriedReloadPermission, type MessageOf } from "@/lib/core/messages";
 import type { OldLoad, ReloadRefusal } from "@/lib/core/workflows/reload";
+import { LoadFailureSchema } from "@/lib/core/workflows/load-failure";
 import {
   applyCaseEvent,
   caseNeeds,
@@ -747,13 +748,13 @@ export async function finishReloadCase(
       where: { providerCompanyId, reloadCaseId: caseId, status: { in: ["requested", "granted"] } },
       select: { id: true, replyMessageId: true },
     });
-    const failureReason = why === "lease-ended" ? "the card went back to its holder (lease ended)" : "the desk ended the visit before loading";
+    const failure = LoadFailureSchema.parse({ code: "visit-ended", why: why === "lease-ended" ? "lease-ended" : "desk" });
     for (const p of open) {
-      await tx.spPermission.update({ where: { id: p.id }, data: { status: "abandoned", failureReason, finishedAt: now } });
+      await tx.spPermission.update({ where: { id: p.id }, data: { status: "abandoned", failure, finishedAt: now } });
       if (p.replyMessageId)
         await tx.spLoadRecord.updateMany({
           where: { providerCompanyId, messageId: p.replyMessageId, status: "pending" },
-          data: { status: "failed", failureReason: "Permission not used: the desk ended the visit." },
+          data: { status: "failed", failure },
         });
     }
     return saveDoc(tx, row, applyCaseEvent(row.doc, { type: "visit-ended", unusedPermissions: open.length, why }, now), now);
@@ -766,8 +767,10 @@ function withPermissionWords(refusal: ReloadRefusal | undefined, permission: Per
   if (!refusal || !permission) return refusal;
   if (permission.status === "refused" && permission.refusal.params.issuerText)
     return { ...refusal, params: { ...refusal.params, issuerText: permission.refusal.params.issuerText } };
-  if ((permission.status === "failed" || permission.status === "abandoned") && permission.failureReason && refusal.code === "card-refused-load")
-    return { ...refusal, params: { ...refusal.params, failure: permission.failureReason } };
+  if ((permission.status === "failed" || permission.status === "abandoned") && refusal.code === "card-refused-load") {
+    if (permission.failure) return { ...refusal, params: { ...refusal.params, loadFailure: permission.failure } };
+    if (permission.legacyFailureReason) return { ...refusal, params: { ...refusal.params, failure: permission.legacyFailureReason } };
+  }
   return refusal;
 }
 
