@@ -9,6 +9,9 @@ import { chromium } from "./playwright.config";
  */
 export default defineConfig({
   testDir: "e2e/deployments",
+  // Its own output folder: the default (test-results) would be emptied at start, and with it the
+  // screenshots the main e2e run leaves in test-results/screenshots.
+  outputDir: "test-results/deployments",
   timeout: 240_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

@@ -181,8 +181,8 @@ export function MessagesView({
               <Td>{r.claimedSender ?? "—"}</Td>
               <Td mono>{r.claimedMessageId ?? "—"}</Td>
               <Td mono>{r.code}</Td>
-              <Td className="max-w-md whitespace-normal" data>
-                {r.reason}
+              <Td className="max-w-md whitespace-normal">
+                <OutcomeText kind="result" shown={r.refusal} />
               </Td>
             </tr>
           ))}

@@ -185,6 +185,9 @@ describe(`inter-company exchange on ${kind}`, () => {
     expect(forged.status === "refused" && forged.refusal.code).toMatch(/bad-signature|malformed-jws/);
     expect(await db().inboxMessage.count({ where: { messageId: sent.messageId } })).toBe(0);
     expect(await db().messageRejection.count({ where: { ownerCompanyId: "SAKURA01", claimedMessageId: sent.messageId } })).toBe(1);
+    // Kept as its code (and field), never its sentence: the page renders it in the reader's language.
+    const sample = await db().messageRejection.findFirstOrThrow({ where: { ownerCompanyId: "SAKURA01", claimedMessageId: sent.messageId } });
+    expect([sample.refusalCode, sample.refusalReason]).toEqual([forged.status === "refused" && forged.refusal.code, null]);
 
     // The genuine message still goes through afterwards: a forgery cannot occupy its id.
     expect((await receiveMessage(jws, "online")).status).toBe("processed");

@@ -221,7 +221,7 @@ describe(`message lists on ${testDatabase().kind}`, () => {
     expect(received.slice(1).map((l) => l.split(",")[1])).toEqual(expectedReceived.map((m) => m.messageId));
 
     const refused = await csv(await get(providerExport, "?kind=rejected&dir=asc"));
-    expect(refused[0]).toBe("received_at,via,claimed_sender,claimed_message_id,refusal_code,refusal_reason");
+    expect(refused[0]).toBe("received_at,via,claimed_sender,claimed_message_id,refusal_code,refusal_field,refusal_reason");
     expect(refused.slice(1)).toHaveLength(5);
     expect(refused.slice(1).every((l) => l.includes("NOBODY01-METRO01-P"))).toBe(true);
     // A stored reason that a spreadsheet would run as a formula is exported as text.

@@ -3,6 +3,8 @@ import { Prisma } from "../generated/prisma/client";
 import type { SortState } from "@/lib/core/table/list-query";
 import type { MessageKind, MessageListParams, MessageSortKey } from "@/lib/validation/message-lists";
 import {
+  OUTCOME_VERSION,
+  StoredRefusalSchema,
   readDeliveryError,
   readDeliveryReceipt,
   readInboxResult,
@@ -67,9 +69,17 @@ export type RejectedMessage = {
   claimedSender: string | null;
   claimedMessageId: string | null;
   code: string;
-  reason: string;
+  /** The refusal as the inbox keeps one (code and field), or a row's sentence from before the codes. */
+  refusal: Shown<InboxResult>;
   receivedAt: string;
 };
+
+/** A refused arrival as the page shows it: rendered from its code and field; a row from before the codes as stored. */
+function rejectionShown(r: { refusalCode: string; refusalField: string | null; refusalReason: string | null }): Shown<InboxResult> {
+  const refusal = StoredRefusalSchema.safeParse(r.refusalField === null ? { code: r.refusalCode } : { code: r.refusalCode, field: r.refusalField });
+  if (r.refusalReason !== null || !refusal.success) return { kind: "legacy", text: `${r.refusalCode}: ${r.refusalReason ?? ""}` };
+  return { kind: "coded", value: { v: OUTCOME_VERSION, status: "refused", refusal: refusal.data, enqueued: [] } };
+}
 
 /**
  * One page of a company's messages (the messages page and its live refresh): the rows of the kind asked
@@ -208,7 +218,7 @@ export async function listCompanyMessages(companyId: string, list: MessageListPa
       claimedSender: r.claimedSender,
       claimedMessageId: r.claimedMessageId,
       code: r.refusalCode,
-      reason: r.refusalReason,
+      refusal: rejectionShown(r),
       receivedAt: r.receivedAt.toISOString(),
     })),
   };

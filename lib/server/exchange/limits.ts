@@ -68,6 +68,9 @@ export async function recordRejection(
   r: Refusal,
   now = new Date(),
 ): Promise<boolean> {
+  // The refusal's sentence goes to the log; the sample row keeps its code and field (rendered in the
+  // reader's language on the messages page), never the sentence.
+  console.info(`[exchange] ${owner} refused an anonymous message via ${via}: ${r.code}: ${r.message}`);
   const hour = windowStart(now, 3600);
   // Single statements, no interactive transaction: the atomic count decides which messages become
   // sample rows (each count up to the sample size gets one), so concurrent refusals stay bounded.
@@ -89,7 +92,7 @@ export async function recordRejection(
       claimedSender: claimed.sender?.slice(0, 64) ?? null,
       claimedMessageId: claimed.messageId?.slice(0, 64) ?? null,
       refusalCode: r.code,
-      refusalReason: r.message.slice(0, 500),
+      refusalField: r.field?.slice(0, 200) ?? null,
       excerpt: jws.slice(0, 200),
       receivedAt: now,
     },

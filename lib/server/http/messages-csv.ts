@@ -62,9 +62,9 @@ export function companyMessagesCsv(companyId: string, list: MessageListParams): 
     case "rejected":
       return csvResponse(
         "messages-refused.csv",
-        ["received_at", "via", "claimed_sender", "claimed_message_id", "refusal_code", "refusal_reason"],
+        ["received_at", "via", "claimed_sender", "claimed_message_id", "refusal_code", "refusal_field", "refusal_reason"],
         everyRow((after: Cursor) => pageOfRejectedMessages(companyId, { ...page, after })),
-        (r) => [r.receivedAt, r.via, r.claimedSender, r.claimedMessageId, r.refusalCode, r.refusalReason],
+        (r) => [r.receivedAt, r.via, r.claimedSender, r.claimedMessageId, r.refusalCode, r.refusalField, r.refusalReason],
       );
   }
 }
