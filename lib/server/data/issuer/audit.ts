@@ -1,5 +1,5 @@
 import "server-only";
-import { AuditReasonParamsSchemas, type AuditReason } from "@/lib/core/audit-reason";
+import { AuditReasonParamsSchemas, parseAuditReason, type AuditReason } from "@/lib/core/audit-reason";
 import type { Prisma } from "./db";
 
 type Tx = Pick<Prisma.TransactionClient, "auditLog">;
@@ -58,4 +58,28 @@ export async function recordAudits(tx: RawTx, inputs: readonly AuditInput[]): Pr
     SELECT x.actor_user_id, x.actor_label, x.action, x.subject_type, x.subject_id, x.reason, x.note, x.data
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         AS x(actor_user_id uuid, actor_label text, action text, subject_type text, subject_id text, reason jsonb, note text, data jsonb)`;
+}
+
+/** An audit row as the pages read it (the audit log, a card's trail, the overview). */
+export type AuditEntry = {
+  id: string;
+  at: Date;
+  actorLabel: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  /** Why, as a code and parameters (rendered by the page in the reader's language). */
+  reason: AuditReason | null;
+  /** A person's own words typed with the decision: data, shown as typed. */
+  note: string | null;
+  /** Rows from before the codes: the English sentence as written, shown as stored. */
+  legacyReason: string | null;
+  data: unknown;
+};
+
+type AuditRow = { id: bigint; reason: unknown; note: string | null; legacyReason: string | null };
+
+/** A stored audit row as pages read it: the id as a string, the reason parsed back to its code. */
+export function toAuditEntry<R extends AuditRow>(r: R): Omit<R, "id" | "reason"> & { id: string; reason: AuditReason | null } {
+  return { ...r, id: r.id.toString(), reason: parseAuditReason(r.reason) };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { parseAuditReason, type AuditReason } from "@/lib/core/audit-reason";
+import { toAuditEntry, type AuditEntry } from "./audit";
 import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
 import { db, Prisma } from "./db";
@@ -108,29 +108,6 @@ export async function listCards(
 ): Promise<{ rows: CardRegistryRow[]; total: ListTotal; next: CardCursor | null }> {
   const [{ rows, next }, total] = await Promise.all([pageOfCards(actor, filter, page), boundedCount(Prisma.sql`FROM iss_cards c WHERE ${cardWhere(filter)}`)]);
   return { rows, total, next };
-}
-
-export type AuditEntry = {
-  id: string;
-  at: Date;
-  actorLabel: string;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  /** Why, as a code and parameters (rendered by the page in the reader's language). */
-  reason: AuditReason | null;
-  /** A person's own words typed with the decision: data, shown as typed. */
-  note: string | null;
-  /** Rows from before the codes: the English sentence as written, shown as stored. */
-  legacyReason: string | null;
-  data: unknown;
-};
-
-type AuditRow = { id: bigint; reason: unknown; note: string | null; legacyReason: string | null };
-
-/** A stored audit row as pages read it: the id as a string, the reason parsed back to its code. */
-function toAuditEntry<R extends AuditRow>(r: R): Omit<R, "id" | "reason"> & { id: string; reason: AuditReason | null } {
-  return { ...r, id: r.id.toString(), reason: parseAuditReason(r.reason) };
 }
 
 /** The audit log, newest first, keyset-paginated by id. */

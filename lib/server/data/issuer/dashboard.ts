@@ -1,6 +1,6 @@
 import "server-only";
-import { parseAuditReason, type AuditReason } from "@/lib/core/audit-reason";
 import type { IssuerActor } from "../../auth/session";
+import { toAuditEntry, type AuditEntry } from "./audit";
 import { db, Prisma } from "./db";
 import { boundedCounts, type ListTotal } from "../counts";
 import { startOfUtcDay } from "../time";
@@ -13,17 +13,7 @@ export type IssuerDashboard = {
   reloadsToday: ListTotal;
   activeProviders: number;
   cardholders: ListTotal;
-  recentAudit: {
-    id: string;
-    at: Date;
-    actorLabel: string;
-    action: string;
-    subjectType: string;
-    subjectId: string;
-    reason: AuditReason | null;
-    note: string | null;
-    legacyReason: string | null;
-  }[];
+  recentAudit: Omit<AuditEntry, "data">[];
 };
 
 /**
@@ -61,6 +51,6 @@ export async function getIssuerDashboard(actor: IssuerActor, now = new Date()): 
     reloadsToday: figures.reloadsToday,
     activeProviders,
     cardholders: figures.cardholders,
-    recentAudit: recentAudit.map((a) => ({ ...a, id: a.id.toString(), reason: parseAuditReason(a.reason) })),
+    recentAudit: recentAudit.map(toAuditEntry),
   };
 }
