@@ -76,6 +76,9 @@ export default defineConfig({
       NEXTAUTH_URL: baseURL,
       // One saved sign-in per account serves the whole run, which can outlast 30 idle minutes on a busy machine.
       RECARD_SESSION_IDLE_MINUTES: "240",
+      // The suite must pass on a machine kept busy (npm test's lanes, a parallel CPU load): a transaction
+      // may take longer than the production default of 5 s there.
+      DB_TRANSACTION_TIMEOUT_MS: "60000",
       DATABASE_URL: "",
     },
   },

@@ -14,6 +14,9 @@ export default defineConfig({
           include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
+          // Not vitest's 5 s: the property tests (hundreds of runs each) took 6 s on a machine kept busy
+          // (npm test runs its lanes side by side). A hung test still fails, after a minute.
+          testTimeout: 60_000,
         },
       },
       {

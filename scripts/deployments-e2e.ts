@@ -76,6 +76,7 @@ async function main(): Promise<number> {
         // Each company's deployment has its own secret; the two instances of one share theirs.
         NEXTAUTH_SECRET: `deployments-e2e-secret-${d.database}-0123456789abcdef`,
         RECARD_SESSION_IDLE_MINUTES: "240",
+        DB_TRANSACTION_TIMEOUT_MS: "60000", // as the e2e servers: the run must pass on a busy machine
         RECARD_HOSTS: d.hosts ?? "",
         RECARD_PEERS: d.peers ? JSON.stringify(d.peers) : "",
         DB_POOL_MAX: "6",

@@ -9,10 +9,12 @@ export type DbTimeouts = {
   statementTimeoutMs: number;
   /** Waiting for a pooled connection (a new one, or a busy pool's next free one) fails after this long. */
   connectTimeoutMs: number;
+  /** An interactive transaction (`$transaction(async (tx) => …)`) still open after this long is rolled back. */
+  transactionTimeoutMs?: number;
 };
 
 /** Defaults of lib/server/env.ts (DB_STATEMENT_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS). */
-export const DEFAULT_DB_TIMEOUTS: DbTimeouts = { statementTimeoutMs: 5_000, connectTimeoutMs: 5_000 };
+export const DEFAULT_DB_TIMEOUTS: DbTimeouts = { statementTimeoutMs: 5_000, connectTimeoutMs: 5_000, transactionTimeoutMs: 5_000 };
 
 /**
  * Prisma over `pg` for the embedded PostgreSQL server and any other PostgreSQL server. A stuck or
@@ -29,7 +31,11 @@ export function createPrismaClient(databaseUrl: string, poolMax: number, timeout
     connectionTimeoutMillis: timeouts.connectTimeoutMs,
   });
   pool.on("connect", countStatementsOf);
-  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  return new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+    // Waiting for a connection to begin a transaction is bounded like any other wait for one.
+    transactionOptions: { maxWait: timeouts.connectTimeoutMs, timeout: timeouts.transactionTimeoutMs ?? 5_000 },
+  });
 }
 
 const statementCounter = globalThis as unknown as { recardStatements?: number; recardStatementLog?: string[] };
@@ -73,6 +79,7 @@ export function db(): PrismaClient {
     globalForPrisma.recardPrisma = createPrismaClient(e.DATABASE_URL, e.DB_POOL_MAX, {
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+      transactionTimeoutMs: e.DB_TRANSACTION_TIMEOUT_MS,
     });
   }
   return globalForPrisma.recardPrisma;

@@ -18,6 +18,8 @@ const EnvSchema = z
     RECARD_EXCHANGE_PER_SENDER_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
     /** How long a request waits for a database connection (a new one or a busy pool's next free one). */
     DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+    /** An interactive transaction still open after this long is rolled back (Prisma's own default, 5 s). */
+    DB_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
     NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
     /** The public URL; an https:// one switches the cookies to __Host- names with Secure, and turns on HSTS. */
     NEXTAUTH_URL: z.string().url().optional(),

@@ -27,7 +27,7 @@ import { ExaminationNotesSchema, installedValue } from "../../lib/core/workflows
 import { auditReason } from "../../lib/core/audit-reason";
 import { DEMO_COMPANY_KEYS } from "../../lib/secrets/demo-company-keys";
 import { DEMO_ISSUER_KEYS } from "../../lib/secrets/demo-issuer-keys";
-import { createPrismaClient, type Db } from "../../lib/server/db";
+import { createPrismaClient, DEFAULT_DB_TIMEOUTS, type Db } from "../../lib/server/db";
 import { hashPassword } from "../../lib/server/auth/password";
 import { allocateMessageId } from "../../lib/server/exchange/message-ids";
 import { isdKeysForCard } from "../../lib/server/issuer/keys";
@@ -712,7 +712,8 @@ export async function seedIfEmpty(
   databaseUrl: string,
   options: { log?: (line: string) => void; now?: Date; traffic?: boolean; hosts?: ReadonlySet<string> | null } = {},
 ): Promise<boolean> {
-  const db = createPrismaClient(databaseUrl, 2);
+  // The seed runs once, at a deployment's first start, often beside other work: a minute per transaction.
+  const db = createPrismaClient(databaseUrl, 2, { ...DEFAULT_DB_TIMEOUTS, transactionTimeoutMs: 60_000 });
   const now = options.now ?? new Date();
   const hosts = options.hosts ?? null;
   try {

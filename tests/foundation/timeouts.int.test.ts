@@ -57,10 +57,12 @@ describe(`timeouts on a stuck database (${kind})`, () => {
 
   it("has a 5 s statement timeout by default, configurable through the validated environment", async () => {
     vi.stubEnv("DATABASE_URL", url);
+    vi.stubEnv("DB_TRANSACTION_TIMEOUT_MS", undefined); // the test environment lengthens it (tests/helpers/env.ts)
     vi.resetModules();
     const defaults = (await import("@/lib/server/env")).env();
     expect(defaults.DB_STATEMENT_TIMEOUT_MS).toBe(5_000);
     expect(defaults.DB_CONNECT_TIMEOUT_MS).toBe(5_000);
+    expect(defaults.DB_TRANSACTION_TIMEOUT_MS).toBe(5_000);
     vi.resetModules();
     vi.stubEnv("DB_STATEMENT_TIMEOUT_MS", "1500");
     expect((await import("@/lib/server/env")).env().DB_STATEMENT_TIMEOUT_MS).toBe(1_500);

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { createPrismaClient, type Db } from "@/lib/server/db";
+import { createPrismaClient, DEFAULT_DB_TIMEOUTS, type Db } from "@/lib/server/db";
 import { migrate } from "@/lib/server/db/migrate";
 
 /** The database the integration run points at (scripts/test-integration.ts starts it). */
@@ -34,7 +34,8 @@ export async function resetDatabase(): Promise<void> {
 
 /** A Prisma client on the test database (pool sized for concurrency tests). */
 export function testPrisma(poolMax = 10): Db {
-  return createPrismaClient(testDatabase().url, poolMax);
+  // A minute for a transaction, as for the app's client in tests (tests/helpers/env.ts).
+  return createPrismaClient(testDatabase().url, poolMax, { ...DEFAULT_DB_TIMEOUTS, transactionTimeoutMs: 60_000 });
 }
 
 /**
