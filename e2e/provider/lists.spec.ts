@@ -1,4 +1,6 @@
 import { expect, test, type Page } from "../fixtures/test";
+import { ACCOUNTS } from "../fixtures/accounts";
+import { screenshot } from "../fixtures/screenshot";
 
 /**
  * The provider's growing lists (Metro's saved sign-in): sortable by index-backed keys, keyset pages,
@@ -180,4 +182,23 @@ test("reissuance pairs sort by reissued card id, keep the search, and their CSV 
     "href",
     `/provider/reissuance/export?q=${ascending[0]!.slice(0, 8)}&sort=reissuedCardId&dir=asc`,
   );
+});
+
+test("the reissuance page in English and Japanese: sortable headers, both lists' pages and the CSV in the reader's language (screenshots)", async ({
+  browser,
+}, testInfo) => {
+  for (const [locale, words] of [
+    ["en-US", { pairs: "Reissued card pairs", received: /^Received/, csv: "Download CSV", pairsPages: "Pages of reissued card pairs" }],
+    ["ja-JP", { pairs: "再発行カードの組", received: /^受信日時/, csv: "CSVをダウンロード", pairsPages: "再発行カードの組のページ" }],
+  ] as const) {
+    const context = await browser.newContext({ storageState: ACCOUNTS.metro.state, locale, timezoneId: "UTC" });
+    const page = await context.newPage();
+    await page.goto("/provider/reissuance?sort=received&dir=asc");
+    const table = page.getByRole("table", { name: words.pairs });
+    await expect(table.getByRole("columnheader", { name: words.received })).toHaveAttribute("aria-sort", "ascending");
+    await expect(page.getByRole("navigation", { name: words.pairsPages })).toHaveCount(1);
+    await expect(page.getByRole("link", { name: words.csv })).toHaveAttribute("href", "/provider/reissuance/export?sort=received&dir=asc");
+    await screenshot(page, testInfo, `provider-reissuance-${locale.slice(0, 2)}`);
+    await context.close();
+  }
 });
