@@ -62,7 +62,8 @@ try {
   const { db, statementsSent } = await import("../lib/server/db");
   const { Prisma } = await import("../lib/server/generated/prisma/client");
   const { createCardBase } = await import("../prisma/seed/card-base");
-  const { listCards, listCardholders, listAuditLog, cardListSql } = await import("../lib/server/data/issuer/cards");
+  const { listCards, pageOfCardholders, listAuditLog, cardListSql } = await import("../lib/server/data/issuer/cards");
+  const { listPermissions } = await import("../lib/server/data/issuer/permission-registry");
   const { listReissueQueue, reissueQueueSql, QUEUE_PENDING_SHOWN } = await import("../lib/server/data/issuer/reissue");
   const { chargesByMonth, listCharges, listStatements, listFeeSchedules } = await import("../lib/server/data/issuer/charges");
   const { getIssuerDashboard } = await import("../lib/server/data/issuer/dashboard");
@@ -124,8 +125,10 @@ try {
       "cards: blocked, platform 200": () => listCards(actor, { status: "blocked", platformType: 200 }),
       "cards: search a name": () => listCards(actor, { query: nameQuery }),
       "cards: search 8 digits of a surface number": () => listCards(actor, { query: digits }),
-      "cardholders: first 100": () => listCardholders(actor),
-      "cardholders: search a name": () => listCardholders(actor, nameQuery),
+      "cardholders: first page": () => pageOfCardholders(actor, { sort: { key: "holderNo", dir: "asc" }, after: null }),
+      "cardholders: by name, descending": () => pageOfCardholders(actor, { sort: { key: "name", dir: "desc" }, after: null }),
+      "cardholders: search a name": () => pageOfCardholders(actor, { query: nameQuery, sort: { key: "holderNo", dir: "asc" }, after: null }),
+      "permissions: first page with its figures": () => listPermissions(actor, {}, { sort: { key: "decided", dir: "desc" }, after: null }),
       [`reissue queue (${pending.toLocaleString("en-US")} pending, oldest ${QUEUE_PENDING_SHOWN} shown)`]: () => listReissueQueue(actor),
       "charges (list, totals, chart, statements, fees)": () =>
         Promise.all([listCharges(actor, {}), chargesByMonth(actor, {}), listStatements(actor), listFeeSchedules(actor)]),

@@ -148,18 +148,28 @@ test("the live reissue queue feed answers only issuer sessions", async ({ browse
 });
 
 test("the CSV exports answer only issuer sessions", async ({ browser }) => {
-  for (const path of ["/issuer/cards/export"]) {
+  const exports = {
+    "/issuer/cards/export": "surface_number",
+    "/issuer/charges/export": "charged_at",
+    "/issuer/cardholders/export": "holder_no",
+    "/issuer/permissions/export": "request_message_id",
+    "/issuer/audit/export": "subject_type",
+  };
+  for (const [path, firstColumn] of Object.entries(exports)) {
     for (const key of OTHERS) {
       const other = await contextOf(browser, key);
       const response = await other.request.get(path, { maxRedirects: 0 });
       expect(response.status(), `${key} ${path}`).toBe(403);
-      expect(await response.text()).not.toContain("surface_number");
+      expect(await response.text()).not.toContain(firstColumn);
       await other.close();
     }
     const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const response = await anonymous.request.get(path, { maxRedirects: 0 });
     expect([307, 401]).toContain(response.status());
-    expect(await response.text()).not.toContain("surface_number");
+    expect(await response.text()).not.toContain(firstColumn);
     await anonymous.close();
   }
+  const issuer = await contextOf(browser, "issuer");
+  for (const [path, firstColumn] of Object.entries(exports)) expect(await (await issuer.request.get(path)).text(), path).toContain(firstColumn);
+  await issuer.close();
 });

@@ -44,3 +44,32 @@ test("Hoshi's desk cannot read a Metro load record", async ({ browser }) => {
   await metro.close();
   await hoshi.close();
 });
+
+test("the provider's CSV exports hold the session's provider's rows only, and answer no other role", async ({ browser }) => {
+  const metro = await browser.newContext({ storageState: ACCOUNTS.metro.state });
+  const hoshi = await browser.newContext({ storageState: ACCOUNTS.hoshi.state });
+  const body = async (context: typeof metro, path: string) => {
+    const response = await context.request.get(path);
+    expect(response.status(), path).toBe(200);
+    return response.text();
+  };
+  // Each provider's charges and reissuance pairs name only its own message ids (RECARD01-<provider>-I…).
+  for (const path of ["/provider/charges/export", "/provider/reissuance/export", "/provider/records/export"]) {
+    const ofMetro = await body(metro, path);
+    const ofHoshi = await body(hoshi, path);
+    expect(ofMetro, path).not.toContain("-HOSHI01-");
+    expect(ofHoshi, path).not.toContain("-METRO01-");
+  }
+  expect(await body(metro, "/provider/charges/export")).toContain("-METRO01-");
+  await metro.close();
+  await hoshi.close();
+  for (const key of ["issuer", "hana"] as const) {
+    const other = await browser.newContext({ storageState: ACCOUNTS[key].state });
+    for (const path of ["/provider/charges/export", "/provider/reissuance/export"]) {
+      const response = await other.request.get(path, { maxRedirects: 0 });
+      expect(response.status(), `${key} ${path}`).toBe(403);
+      expect(await response.text()).not.toContain("message_id");
+    }
+    await other.close();
+  }
+});

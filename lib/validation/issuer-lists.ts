@@ -102,3 +102,90 @@ export function parseChargeListParams(params: Params): ChargeListParams {
     query: { provider: f.provider, period: f.period, sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir },
   };
 }
+
+const INSTANT = CURSOR_VALUE.issued;
+
+/** The issuer's cardholders (/issuer/cardholders and its CSV): the search word, sort by number, name or registration. */
+export const CARDHOLDER_LIST_SORT_KEYS = ["holderNo", "name", "created"] as const;
+export type CardholderListSortKey = (typeof CARDHOLDER_LIST_SORT_KEYS)[number];
+export const CARDHOLDER_LIST_DEFAULT_SORT: SortState<CardholderListSortKey> = { key: "holderNo", dir: "asc" };
+
+const CARDHOLDER_CURSOR_VALUE: Record<CardholderListSortKey, RegExp> = {
+  holderNo: /^[^\u0000-\u001f]{1,64}$/,
+  name: /^[^\u0000-\u001f]{1,200}$/,
+  created: INSTANT,
+};
+
+export type CardholderListParams = {
+  query: string | undefined;
+  sort: SortState<CardholderListSortKey>;
+  after: { value: string; id: string } | null;
+  searchError: string | undefined;
+  /** The list's own parameters as they appear in links (no cursor). */
+  links: Record<string, string | undefined>;
+};
+
+export function parseCardholderListParams(params: Params): CardholderListParams {
+  // A search word with a control character (NUL…) is refused by the box, not sent to the database.
+  const search = parseSearchParam(params.q, 64);
+  const sort = parseSort(params, CARDHOLDER_LIST_SORT_KEYS, CARDHOLDER_LIST_DEFAULT_SORT);
+  const parts = decodeCursor(params.after, 2);
+  const after = parts && CARDHOLDER_CURSOR_VALUE[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
+  const isDefault = sort.key === CARDHOLDER_LIST_DEFAULT_SORT.key && sort.dir === CARDHOLDER_LIST_DEFAULT_SORT.dir;
+  return {
+    query: search.query,
+    sort,
+    after,
+    searchError: search.error,
+    links: { q: search.query, sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir },
+  };
+}
+
+/** The issuer's loading permissions (/issuer/permissions and its CSV): status, kind, provider and message id filters; sort by decision time or message id. */
+export const PERMISSION_LIST_SORT_KEYS = ["decided", "messageId"] as const;
+export type PermissionListSortKey = (typeof PERMISSION_LIST_SORT_KEYS)[number];
+export const PERMISSION_LIST_DEFAULT_SORT: SortState<PermissionListSortKey> = { key: "decided", dir: "desc" };
+
+const PermissionFilterSchema = z.object({
+  status: z.enum(["granted", "refused", "confirmed", "failed"]).optional().catch(undefined),
+  kind: z.enum(["first_load", "reload"]).optional().catch(undefined),
+  provider: z
+    .string()
+    .regex(/^[A-Z0-9]{4,12}$/)
+    .optional()
+    .catch(undefined),
+});
+
+const PERMISSION_CURSOR_VALUE: Record<PermissionListSortKey, RegExp> = { decided: INSTANT, messageId: /^[A-Za-z0-9-]{1,64}$/ };
+
+export type PermissionListParams = {
+  filter: { status?: "granted" | "refused" | "confirmed" | "failed"; kind?: "first_load" | "reload"; providerCompanyId?: string; messageId?: string };
+  sort: SortState<PermissionListSortKey>;
+  after: { value: string; id: string } | null;
+  searchError: string | undefined;
+  /** The list's own parameters as they appear in links (no cursor). */
+  links: Record<string, string | undefined>;
+};
+
+export function parsePermissionListParams(params: Params): PermissionListParams {
+  const search = parseSearchParam(params.q, 40);
+  const f = PermissionFilterSchema.parse({ status: first(params.status), kind: first(params.kind), provider: first(params.provider) });
+  const sort = parseSort(params, PERMISSION_LIST_SORT_KEYS, PERMISSION_LIST_DEFAULT_SORT);
+  const parts = decodeCursor(params.after, 2);
+  const after = parts && PERMISSION_CURSOR_VALUE[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
+  const isDefault = sort.key === PERMISSION_LIST_DEFAULT_SORT.key && sort.dir === PERMISSION_LIST_DEFAULT_SORT.dir;
+  return {
+    filter: { status: f.status, kind: f.kind, providerCompanyId: f.provider, messageId: search.query },
+    sort,
+    after,
+    searchError: search.error,
+    links: {
+      q: search.query,
+      status: f.status,
+      kind: f.kind,
+      provider: f.provider,
+      sort: isDefault ? undefined : sort.key,
+      dir: isDefault ? undefined : sort.dir,
+    },
+  };
+}

@@ -55,3 +55,32 @@ export function parseCustomerListParams(params: Params): ListParams<CustomerSort
     name: /^[^\u0000-\u001f]{1,200}$/,
   });
 }
+
+/** Charges to users (/provider/charges and its CSV): the kind filter (all, normal, reissue), sort by time or amount. */
+export const USER_CHARGE_SORT_KEYS = ["charged", "amount"] as const;
+export type UserChargeSortKey = (typeof USER_CHARGE_SORT_KEYS)[number];
+export const USER_CHARGE_DEFAULT_SORT: SortState<UserChargeSortKey> = { key: "charged", dir: "desc" };
+export type UserChargeKindFilter = "all" | "normal" | "reissue";
+
+export function parseUserChargeListParams(params: Params): ListParams<UserChargeSortKey> & { kind: UserChargeKindFilter } {
+  const list = listParams({ ...params, q: undefined }, USER_CHARGE_SORT_KEYS, USER_CHARGE_DEFAULT_SORT, { charged: INSTANT, amount: /^\d{1,12}$/ });
+  const raw = Array.isArray(params.kind) ? params.kind[0] : params.kind;
+  const kind: UserChargeKindFilter = raw === "normal" || raw === "reissue" ? raw : "all";
+  return { ...list, kind, links: { kind: kind === "all" ? undefined : kind, sort: list.links.sort, dir: list.links.dir } };
+}
+
+/**
+ * Reissuance information (/provider/reissuance and its CSV): the search word, the pairs' sort (when
+ * received, or by reissued card id), the pairs' cursor `after`, and the inquiries' own cursor `inquiries`
+ * (they page newest first, on their own).
+ */
+export const REISSUE_NOTICE_SORT_KEYS = ["received", "reissuedCardId"] as const;
+export type ReissueNoticeSortKey = (typeof REISSUE_NOTICE_SORT_KEYS)[number];
+export const REISSUE_NOTICE_DEFAULT_SORT: SortState<ReissueNoticeSortKey> = { key: "received", dir: "desc" };
+
+export function parseReissuanceListParams(params: Params): ListParams<ReissueNoticeSortKey> & { inquiriesAfter: { value: string; id: string } | null } {
+  const list = listParams(params, REISSUE_NOTICE_SORT_KEYS, REISSUE_NOTICE_DEFAULT_SORT, { received: INSTANT, reissuedCardId: /^[0-9A-F]{1,64}$/ });
+  const parts = decodeCursor(params.inquiries, 2);
+  const inquiriesAfter = parts && INSTANT.test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
+  return { ...list, inquiriesAfter };
+}

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { EXACT_COUNT_UP_TO } from "@/lib/server/data/counts";
-import { cardListSql, getCardholder, listCards, type CardCursor } from "@/lib/server/data/issuer/cards";
+import { cardListSql, getCardholder, listCards, pageOfCardholders, type CardCursor } from "@/lib/server/data/issuer/cards";
+import { listPermissions } from "@/lib/server/data/issuer/permission-registry";
 import { chargesByMonth, issueMonthlyStatement, listCharges, listStatements } from "@/lib/server/data/issuer/charges";
 import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
 import { fileReissueRequest, listReissueQueue, QUEUE_PENDING_SHOWN } from "@/lib/server/data/issuer/reissue";
@@ -55,6 +56,14 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     expect(overview.value.cardsByStatus.active).toEqual({ count: await db().card.count({ where: { status: "active" } }), isEstimate: false });
     expect(overview.value.openReissueRequests.count).toBe(queue.value.pendingTotal);
     expect(overview.statements).toBe(3);
+
+    // Issue 15's lists: a keyset page and its bounded figures, no OFFSET and no count of every row.
+    const permissions = await counted(() => listPermissions(actor, {}, { sort: { key: "decided", dir: "desc" }, after: null }));
+    expect(permissions.value.total).toEqual({ count: await db().loadingPermission.count(), isEstimate: false });
+    small.permissions = permissions.statements;
+    const holders = await counted(() => pageOfCardholders(actor, { sort: { key: "name", dir: "asc" }, after: null }));
+    small.cardholders = holders.statements;
+    expect(holders.statements).toBeLessThanOrEqual(2);
   });
 
   it(`with ${BIG.toLocaleString("en-US")} more cards and ${PENDING} pending reports: the same statements`, async () => {
@@ -84,6 +93,32 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const blocked = await counted(() => listCards(actor, { status: "blocked", platformType: 200 }));
     expect(blocked.value.total).toEqual({ count: await db().card.count({ where: { status: "blocked", platformType: 200 } }), isEstimate: false });
     expect(blocked.statements).toBe(small.cards);
+
+    // Permissions: the same page statements, one EXPLAIN for each figure past EXACT_COUNT_UP_TO; a page
+    // deep in the list (after the middle permission) costs what the first does. Cardholders the same.
+    const permissions = await counted(() => listPermissions(actor, {}, { sort: { key: "decided", dir: "desc" }, after: null }));
+    const estimated = [permissions.value.total, ...Object.values(permissions.value.byStatus)].filter((f) => f.isEstimate);
+    expect(permissions.value.total.isEstimate).toBe(true);
+    expect(permissions.value.byStatus.refused).toEqual({ count: await db().loadingPermission.count({ where: { status: "refused" } }), isEstimate: false });
+    expect(permissions.statements).toBe(small.permissions! + estimated.length);
+    const [middle] = await db().loadingPermission.findMany({
+      orderBy: [{ decidedAt: "desc" }, { id: "desc" }],
+      skip: Math.floor((await db().loadingPermission.count()) / 2),
+      take: 1,
+    });
+    const deep = await counted(() =>
+      listPermissions(actor, {}, { sort: { key: "decided", dir: "desc" }, after: { value: middle!.decidedAt.toISOString(), id: middle!.id } }),
+    );
+    expect(deep.value.rows).toHaveLength(50);
+    expect(deep.value.rows[0]!.decidedAt.getTime()).toBeLessThanOrEqual(middle!.decidedAt.getTime());
+    expect(deep.statements).toBe(permissions.statements);
+    const holders = await counted(() => pageOfCardholders(actor, { sort: { key: "name", dir: "asc" }, after: null }));
+    expect(holders.statements).toBe(small.cardholders);
+    const last = holders.value.rows.at(-1)!;
+    const next = await counted(() => pageOfCardholders(actor, { sort: { key: "name", dir: "asc" }, after: holders.value.next }));
+    expect(next.statements).toBe(small.cardholders);
+    expect(next.value.rows).toHaveLength(50);
+    expect(next.value.rows.some((r) => r.id === last.id || holders.value.rows.some((h) => h.id === r.id))).toBe(false);
 
     const chart = await counted(() => chargesByMonth(actor, {}));
     expect(chart.statements).toBe(1);

@@ -1,64 +1,51 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { z } from "zod";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Table, Td } from "@/components/ui/table";
 import { maskSurfaceNumber, minorToMajor } from "@/lib/core/format";
+import { ListFooter } from "@/components/table/list-footer";
+import { sortHeader, sortWords } from "@/components/table/sort-header";
+import { encodeCursor, listHref, type SortState } from "@/lib/core/table/list-query";
 import { requirePortal } from "@/lib/server/auth/session";
+import { shownTotal } from "@/lib/server/data/counts";
 import { listPermissions } from "@/lib/server/data/issuer/permission-registry";
 import { FieldErrors } from "@/components/ui/field";
-import { parseSearchParam } from "@/lib/validation/fields";
+import { parsePermissionListParams, type PermissionListSortKey } from "@/lib/validation/issuer-lists";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("issuer.permissions"))("title") };
 }
 
-const FilterSchema = z.object({
-  status: z.enum(["granted", "refused", "confirmed", "failed"]).optional().catch(undefined),
-  kind: z.enum(["first_load", "reload"]).optional().catch(undefined),
-  provider: z
-    .string()
-    .regex(/^[A-Z0-9]{4,12}$/)
-    .optional()
-    .catch(undefined),
-  q: z.string().max(40).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1),
-});
-
 const PAGE = 50;
 const SELECT = "mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300";
 
+/** The loading permissions, 50 a page in an index-backed order (newest decision first by default), the figures bounded, with the CSV of the whole list. */
 export default async function PermissionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("issuer", "/issuer/permissions");
-  const params = await searchParams;
-  // A search word with a control character (NUL…) is refused by the box, not sent to the database.
-  const search = parseSearchParam(params.q, 40);
-  const f = FilterSchema.parse({ ...params, q: search.query });
-  const { rows, total, byStatus } = await listPermissions(
-    actor,
-    { status: f.status, kind: f.kind, providerCompanyId: f.provider, messageId: f.q },
-    { skip: (f.page - 1) * PAGE, take: PAGE },
-  );
-  const [t, words, common, format] = await Promise.all([
+  const list = parsePermissionListParams(await searchParams);
+  const f = { q: list.filter.messageId, status: list.filter.status, kind: list.filter.kind, provider: list.filter.providerCompanyId };
+  const [{ rows, next, total, byStatus }, t, words, common, format, sw] = await Promise.all([
+    listPermissions(actor, list.filter, { sort: list.sort, after: list.after, take: PAGE }),
     getTranslations("issuer.permissions"),
     getTranslations("issuer.words"),
     getTranslations("common"),
     getFormatter(),
+    sortWords(),
   ]);
-  const query = (page: number) =>
-    `?${new URLSearchParams({ ...(f.status ? { status: f.status } : {}), ...(f.kind ? { kind: f.kind } : {}), ...(f.provider ? { provider: f.provider } : {}), ...(f.q ? { q: f.q } : {}), page: String(page) })}`;
+  const bySort = (sort: SortState<PermissionListSortKey>) => listHref(list.links, { sort: sort.key, dir: sort.dir });
+  const figure = (n: { count: number; isEstimate: boolean }) => t("figure", { count: shownTotal(n), estimate: n.isEstimate ? "yes" : "no" });
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
       <StatGrid>
-        <Stat label={t("stats.confirmed")} value={format.number(byStatus.confirmed ?? 0)} hint={t("stats.confirmedHint")} />
-        <Stat label={t("stats.granted")} value={format.number(byStatus.granted ?? 0)} hint={t("stats.grantedHint")} />
-        <Stat label={t("stats.refused")} value={format.number(byStatus.refused ?? 0)} hint={t("stats.refusedHint")} />
-        <Stat label={t("stats.failed")} value={format.number(byStatus.failed ?? 0)} hint={t("stats.failedHint")} />
+        <Stat label={t("stats.confirmed")} value={figure(byStatus.confirmed)} hint={t("stats.confirmedHint")} />
+        <Stat label={t("stats.granted")} value={figure(byStatus.granted)} hint={t("stats.grantedHint")} />
+        <Stat label={t("stats.refused")} value={figure(byStatus.refused)} hint={t("stats.refusedHint")} />
+        <Stat label={t("stats.failed")} value={figure(byStatus.failed)} hint={t("stats.failedHint")} />
       </StatGrid>
       <Panel className="mt-6">
         <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label={t("filterLabel")}>
@@ -71,7 +58,7 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
               className="mt-1 w-64 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300"
               aria-describedby="q-error"
             />
-            <FieldErrors id="q-error" errors={search.error ? [common("form.controlCharacters")] : undefined} />
+            <FieldErrors id="q-error" errors={list.searchError ? [common("form.controlCharacters")] : undefined} />
           </label>
           <label className="text-sm">
             <span className="block font-medium text-slate-700">{t("status")}</span>
@@ -100,20 +87,22 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
               <option value="SAKURA01">SAKURA01</option>
             </select>
           </label>
+          {list.links.sort && <input type="hidden" name="sort" value={list.links.sort} />}
+          {list.links.dir && <input type="hidden" name="dir" value={list.links.dir} />}
           <Button type="submit">{t("filter")}</Button>
         </form>
         <p className="mb-2 text-xs text-slate-500" aria-live="polite">
-          {t("total", { count: total })}
+          {t("total", { count: shownTotal(total), estimate: total.isEstimate ? "yes" : "no" })}
         </p>
         <Table
           head={[
-            t("col.messageId"),
+            sortHeader(t("col.messageId"), "messageId", list.sort, bySort, sw),
             t("col.provider"),
             t("col.application"),
             t("col.card"),
             t("col.kind"),
             t("col.status"),
-            t("col.decided"),
+            sortHeader(t("col.decided"), "decided", list.sort, bySort, sw),
             t("col.reason"),
             t("col.charge"),
           ]}
@@ -161,20 +150,11 @@ export default async function PermissionsPage({ searchParams }: { searchParams: 
             </tr>
           ))}
         </Table>
-        {total > PAGE && (
-          <nav className="mt-4 flex gap-3 text-sm" aria-label={t("pages")}>
-            {f.page > 1 && (
-              <a className="underline" href={query(f.page - 1)}>
-                {t("previous")}
-              </a>
-            )}
-            {f.page * PAGE < total && (
-              <a className="underline" href={query(f.page + 1)}>
-                {t("next")}
-              </a>
-            )}
-          </nav>
-        )}
+        <ListFooter
+          firstHref={list.after ? listHref(list.links, {}) : null}
+          nextHref={next ? listHref(list.links, { after: encodeCursor([next.value, next.id]) }) : null}
+          csvHref={listHref(list.links, {}, "/issuer/permissions/export")}
+        />
       </Panel>
     </>
   );

@@ -5,23 +5,33 @@ import { Badge } from "@/components/ui/badge";
 import { PageHeader, Panel } from "@/components/ui/panel";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Table, Td } from "@/components/ui/table";
+import { ListFooter } from "@/components/table/list-footer";
+import { sortHeader, sortWords } from "@/components/table/sort-header";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { formatMoney } from "@/lib/core/format";
+import { encodeCursor, listHref, type SortState } from "@/lib/core/table/list-query";
 import { requirePortal } from "@/lib/server/auth/session";
 import { applicationsOf } from "@/lib/server/data/provider/catalog";
-import { getChargesOverview, listChargeStatements } from "@/lib/server/data/provider/charges";
+import { getChargesOverview, listChargeStatements, pageOfUserCharges } from "@/lib/server/data/provider/charges";
+import { parseUserChargeListParams, type UserChargeSortKey } from "@/lib/validation/provider-lists";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("provider.charges"))("title") };
 }
 
-const KINDS = { all: undefined, normal: "normal_load", reissue: "reissue_reload" } as const;
+const PAGE_SIZE = 50;
 
-export default async function ChargesPage({ searchParams }: { searchParams: Promise<{ kind?: string }> }) {
+export default async function ChargesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("provider", "/provider/charges");
-  const { kind } = await searchParams;
-  const filter = kind === "normal" || kind === "reissue" ? kind : "all";
-  const [overview, statements] = await Promise.all([getChargesOverview(actor, { kind: KINDS[filter] }), listChargeStatements(actor)]);
+  const list = parseUserChargeListParams(await searchParams);
+  const filter = list.kind;
+  const [overview, statements, page, sw] = await Promise.all([
+    getChargesOverview(actor),
+    listChargeStatements(actor),
+    pageOfUserCharges(actor, { kind: list.kind, sort: list.sort, after: list.after, take: PAGE_SIZE }),
+    sortWords(),
+  ]);
+  const bySort = (sort: SortState<UserChargeSortKey>) => listHref(list.links, { sort: sort.key, dir: sort.dir });
   const { currency, totals } = overview;
   const apps = applicationsOf(actor.providerCompanyId);
   const nameOf = (aid: string) => apps.find((a) => a.aid === aid)?.name ?? aid;
@@ -67,7 +77,7 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
             {(["all", "normal", "reissue"] as const).map((k) => (
               <Link
                 key={k}
-                href={k === "all" ? "/provider/charges" : `/provider/charges?kind=${k}`}
+                href={listHref(list.links, { kind: k === "all" ? undefined : k }, "/provider/charges")}
                 aria-current={filter === k ? "page" : undefined}
                 className={`rounded-md px-2.5 py-1 ${filter === k ? "bg-slate-900 text-white" : "text-slate-600 ring-1 ring-slate-200"}`}
               >
@@ -79,10 +89,17 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
       >
         <Table
           caption={t("toUsers")}
-          head={[t("head.charged"), t("head.customer"), t("head.application"), t("head.kind"), t("head.amount"), t("head.load")]}
+          head={[
+            sortHeader(t("head.charged"), "charged", list.sort, bySort, sw),
+            t("head.customer"),
+            t("head.application"),
+            t("head.kind"),
+            sortHeader(t("head.amount"), "amount", list.sort, bySort, sw),
+            t("head.load"),
+          ]}
           empty={t("empty")}
         >
-          {overview.charges.map((c) => (
+          {page.rows.map((c) => (
             <tr key={c.id}>
               <Td>{when(c.chargedAt)}</Td>
               <Td>
@@ -102,6 +119,11 @@ export default async function ChargesPage({ searchParams }: { searchParams: Prom
             </tr>
           ))}
         </Table>
+        <ListFooter
+          firstHref={list.after ? listHref(list.links, {}) : null}
+          nextHref={page.next ? listHref(list.links, { after: encodeCursor([page.next.value, page.next.id]) }) : null}
+          csvHref={listHref(list.links, {}, "/provider/charges/export")}
+        />
       </Panel>
       <Panel title={t("statements")} className="mt-6">
         <Table

@@ -7,7 +7,12 @@ import type { SortDirection } from "@/lib/core/table/list-query";
  * share a sort value. A field unique on its own (within the rows the query scopes to) needs no id
  * after it (`unique`): its index alone then backs the order, as the card list's unique keys do.
  */
-export function keysetWhere(field: string, dir: SortDirection, after: { value: string | Date; id: string } | null, options: { unique?: boolean } = {}) {
+export function keysetWhere(
+  field: string,
+  dir: SortDirection,
+  after: { value: string | number | Date; id: string } | null,
+  options: { unique?: boolean } = {},
+) {
   if (!after) return {};
   const op = dir === "desc" ? "lt" : "gt";
   if (options.unique) return { [field]: { [op]: after.value } } as Record<string, unknown>;

@@ -4,7 +4,9 @@ import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
 import { db, Prisma } from "./db";
 import { boundedCount, type ListTotal } from "../counts";
-import { CARD_LIST_DEFAULT_SORT, type CardListSortKey } from "@/lib/validation/issuer-lists";
+import { CARD_LIST_DEFAULT_SORT, type CardholderListSortKey, type CardListSortKey } from "@/lib/validation/issuer-lists";
+import { keysetOrder, keysetPage, keysetWhere } from "../../db/keyset";
+import type { SortState } from "@/lib/core/table/list-query";
 
 export type CardRegistryRow = {
   id: string;
@@ -226,21 +228,50 @@ export type CardholderRow = {
   activeCards: number;
   fraudFlag: boolean;
   identityVerified: boolean;
+  createdAt: Date;
 };
 
-/** The cardholder registry, searchable by name, number or e-mail. */
-export async function listCardholders(actor: IssuerActor, query?: string, take = 100): Promise<CardholderRow[]> {
+/** Each sort key's column: the unique holder number (no tie-breaker), (full_name, id), (created_at, id). */
+const CARDHOLDER_SORT_FIELD = { holderNo: "holderNo", name: "fullName", created: "createdAt" } as const;
+
+/**
+ * One keyset page of the cardholder registry, by holder number by default, or by name or registration
+ * either way, with the cursor of the next page (the CSV export walks them all). `query` matches part of
+ * the name or of the e-mail address (trigram indexes) or the holder number exactly.
+ */
+export async function pageOfCardholders(
+  actor: IssuerActor,
+  list: { query?: string; sort: SortState<CardholderListSortKey>; after: { value: string; id: string } | null; take?: number },
+): Promise<{ rows: CardholderRow[]; next: { value: string; id: string } | null }> {
   void actor;
-  const q = query?.trim();
+  const take = list.take ?? 50;
+  const field = CARDHOLDER_SORT_FIELD[list.sort.key];
+  const unique = field === "holderNo";
+  const after = list.after && field === "createdAt" ? { value: new Date(list.after.value), id: list.after.id } : list.after;
+  const q = list.query?.trim();
   const rows = await db().cardholder.findMany({
-    where: q
-      ? { OR: [{ fullName: { contains: q, mode: "insensitive" } }, { holderNo: { equals: q.toUpperCase() } }, { email: { contains: q.toLowerCase() } }] }
-      : {},
-    orderBy: { holderNo: "asc" },
-    take,
-    select: { id: true, holderNo: true, fullName: true, email: true, fraudFlag: true, identityVerifiedAt: true, cards: { select: { status: true } } },
+    where: {
+      AND: [
+        q
+          ? { OR: [{ fullName: { contains: q, mode: "insensitive" } }, { holderNo: { equals: q.toUpperCase() } }, { email: { contains: q.toLowerCase() } }] }
+          : {},
+        keysetWhere(field, list.sort.dir, after, { unique }),
+      ],
+    },
+    orderBy: keysetOrder(field, list.sort.dir, { unique }),
+    take: take + 1,
+    select: {
+      id: true,
+      holderNo: true,
+      fullName: true,
+      email: true,
+      fraudFlag: true,
+      identityVerifiedAt: true,
+      createdAt: true,
+      cards: { select: { status: true } },
+    },
   });
-  return rows.map((r) => ({
+  const summaries = rows.map((r) => ({
     id: r.id,
     holderNo: r.holderNo,
     fullName: r.fullName,
@@ -249,7 +280,9 @@ export async function listCardholders(actor: IssuerActor, query?: string, take =
     activeCards: r.cards.filter((c) => c.status !== "terminated").length,
     fraudFlag: r.fraudFlag,
     identityVerified: r.identityVerifiedAt !== null,
+    createdAt: r.createdAt,
   }));
+  return keysetPage(summaries, take, (r) => (field === "createdAt" ? r.createdAt.toISOString() : field === "holderNo" ? r.holderNo : r.fullName));
 }
 
 /** One cardholder's basic information (the patent's "user information") and cards. */

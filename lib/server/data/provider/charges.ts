@@ -5,6 +5,9 @@ import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
 import type { HandlerOutcome } from "../../exchange/types";
 import type { ProviderTx as Tx } from "./db";
+import { keysetOrder, keysetPage, keysetWhere } from "../../db/keyset";
+import type { SortState } from "@/lib/core/table/list-query";
+import type { UserChargeKindFilter, UserChargeSortKey } from "@/lib/validation/provider-lists";
 
 /**
  * Charges on the provider's side (claims 13 and 14): what it charges its users per load (normal fee
@@ -59,35 +62,16 @@ export type ChargesOverview = {
   currency: string;
   totals: { normalMinor: number; reissueMinor: number; normalCount: number; reissueCount: number };
   months: MonthTotals[];
-  charges: UserChargeRow[];
 };
 
-/** Claim 14: charges to users, normal and reissue apart, with totals per month for the chart. */
-export async function getChargesOverview(
-  actor: ProviderActor,
-  options: { months?: number; kind?: "normal_load" | "reissue_reload"; take?: number } = {},
-  now = new Date(),
-): Promise<ChargesOverview> {
+/** Claim 14: charges to users, normal and reissue apart, with totals per month for the chart (the list itself: pageOfUserCharges). */
+export async function getChargesOverview(actor: ProviderActor, options: { months?: number } = {}, now = new Date()): Promise<ChargesOverview> {
   const providerCompanyId = actor.providerCompanyId;
   const span = lastMonths(now, options.months ?? 12);
-  const [company, byKind, recent, rows] = await Promise.all([
+  const [company, byKind, recent] = await Promise.all([
     db().spCompany.findUniqueOrThrow({ where: { providerCompanyId }, select: { currency: true } }),
     db().spUserCharge.groupBy({ by: ["kind"], where: { providerCompanyId }, _sum: { amountMinor: true }, _count: { _all: true } }),
     db().spUserCharge.findMany({ where: { providerCompanyId, chargedAt: { gte: span.since } }, select: { kind: true, amountMinor: true, chargedAt: true } }),
-    db().spUserCharge.findMany({
-      where: { providerCompanyId, ...(options.kind ? { kind: options.kind } : {}) },
-      orderBy: { chargedAt: "desc" },
-      take: options.take ?? 100,
-      select: {
-        id: true,
-        kind: true,
-        amountMinor: true,
-        currency: true,
-        chargedAt: true,
-        customer: { select: { fullName: true, customerNo: true } },
-        loadRecord: { select: { id: true, applicationAid: true, messageId: true } },
-      },
-    }),
   ]);
   const k = (kind: string) => byKind.find((b) => b.kind === kind);
   return {
@@ -99,19 +83,54 @@ export async function getChargesOverview(
       reissueCount: k("reissue_reload")?._count._all ?? 0,
     },
     months: totalsByMonth(span.months, recent),
-    charges: rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      amountMinor: r.amountMinor,
-      currency: r.currency,
-      chargedAt: r.chargedAt,
-      customerName: r.customer.fullName,
-      customerNo: r.customer.customerNo,
-      applicationAid: r.loadRecord.applicationAid,
-      messageId: r.loadRecord.messageId,
-      loadRecordId: r.loadRecord.id,
-    })),
   };
+}
+
+const USER_CHARGE_SORT_FIELD = { charged: "chargedAt", amount: "amountMinor" } as const;
+const USER_CHARGE_KIND = { all: undefined, normal: "normal_load", reissue: "reissue_reload" } as const;
+
+/**
+ * Claim 14: one keyset page of the charges to users in the chosen order (newest first by default; or by
+ * amount), optionally one kind only, with the cursor of the next page (the CSV export walks them all).
+ * Scoped to the signed-in provider; each order is backed by `(provider_company_id, <column>, id)`.
+ */
+export async function pageOfUserCharges(
+  actor: ProviderActor,
+  list: { kind: UserChargeKindFilter; sort: SortState<UserChargeSortKey>; after: { value: string; id: string } | null; take?: number },
+): Promise<{ rows: UserChargeRow[]; next: { value: string; id: string } | null }> {
+  const take = list.take ?? 50;
+  const field = USER_CHARGE_SORT_FIELD[list.sort.key];
+  const after = list.after ? { value: field === "chargedAt" ? new Date(list.after.value) : Number(list.after.value), id: list.after.id } : null;
+  const kind = USER_CHARGE_KIND[list.kind];
+  const rows = await db().spUserCharge.findMany({
+    where: {
+      AND: [{ providerCompanyId: actor.providerCompanyId }, kind ? { kind } : {}, keysetWhere(field, list.sort.dir, after)],
+    },
+    orderBy: keysetOrder(field, list.sort.dir),
+    take: take + 1,
+    select: {
+      id: true,
+      kind: true,
+      amountMinor: true,
+      currency: true,
+      chargedAt: true,
+      customer: { select: { fullName: true, customerNo: true } },
+      loadRecord: { select: { id: true, applicationAid: true, messageId: true } },
+    },
+  });
+  const charges: UserChargeRow[] = rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    amountMinor: r.amountMinor,
+    currency: r.currency,
+    chargedAt: r.chargedAt,
+    customerName: r.customer.fullName,
+    customerNo: r.customer.customerNo,
+    applicationAid: r.loadRecord.applicationAid,
+    messageId: r.loadRecord.messageId,
+    loadRecordId: r.loadRecord.id,
+  }));
+  return keysetPage(charges, take, (r) => (field === "chargedAt" ? r.chargedAt.toISOString() : String(r.amountMinor)));
 }
 
 export type ChargeStatementRow = {

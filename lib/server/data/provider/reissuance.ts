@@ -4,6 +4,9 @@ import type { HandlerOutcome } from "@/lib/server/exchange/types";
 import type { ProviderTx as Tx } from "./db";
 import type { ProviderActor } from "../../auth/session";
 import { db } from "./db";
+import { keysetOrder, keysetPage, keysetWhere } from "../../db/keyset";
+import type { SortState } from "@/lib/core/table/list-query";
+import type { ReissueNoticeSortKey } from "@/lib/validation/provider-lists";
 
 /**
  * Fig. 6 (steps 601/602): a provider stores the smart card reissuance information it received as
@@ -198,18 +201,35 @@ export type ReissueNoticeRow = {
   via: "push" | "pull";
 };
 
-/** Fig. 13 (provider side): the reissuance information received, newest first; `query` matches either card id. */
-export async function listReissueNotices(actor: ProviderActor, options: { query?: string; take?: number } = {}): Promise<ReissueNoticeRow[]> {
-  const q = options.query?.trim().toUpperCase();
-  return db().spReissueNotice.findMany({
+const NOTICE_SORT_FIELD = { received: "receivedAt", reissuedCardId: "reissuedCardId" } as const;
+
+/**
+ * Fig. 13 (provider side): one keyset page of the reissuance information received, newest first by
+ * default or by reissued card id (unique per provider: no tie-breaker), with the cursor of the next page
+ * (the CSV export walks them all). `query` matches part of either card id or of the message id.
+ */
+export async function pageOfReissueNotices(
+  actor: ProviderActor,
+  list: { query?: string; sort: SortState<ReissueNoticeSortKey>; after: { value: string; id: string } | null; take?: number },
+): Promise<{ rows: ReissueNoticeRow[]; next: { value: string; id: string } | null }> {
+  const take = list.take ?? 50;
+  const field = NOTICE_SORT_FIELD[list.sort.key];
+  const unique = field === "reissuedCardId";
+  const after = list.after && field === "receivedAt" ? { value: new Date(list.after.value), id: list.after.id } : list.after;
+  const q = list.query?.trim().toUpperCase();
+  const rows = await db().spReissueNotice.findMany({
     where: {
-      providerCompanyId: actor.providerCompanyId,
-      ...(q ? { OR: [{ oldCardId: { contains: q } }, { reissuedCardId: { contains: q } }, { sourceMessageId: { contains: q } }] } : {}),
+      AND: [
+        { providerCompanyId: actor.providerCompanyId },
+        q ? { OR: [{ oldCardId: { contains: q } }, { reissuedCardId: { contains: q } }, { sourceMessageId: { contains: q } }] } : {},
+        keysetWhere(field, list.sort.dir, after, { unique }),
+      ],
     },
-    orderBy: { receivedAt: "desc" },
-    take: options.take ?? 200,
+    orderBy: keysetOrder(field, list.sort.dir, { unique }),
+    take: take + 1,
     select: { id: true, oldCardId: true, reissuedCardId: true, reissuedAt: true, receivedAt: true, sourceMessageId: true, via: true },
   });
+  return keysetPage(rows, take, (r) => (field === "receivedAt" ? r.receivedAt.toISOString() : r.reissuedCardId));
 }
 
 export type CardInquiryRow = {
@@ -224,25 +244,36 @@ export type CardInquiryRow = {
   answeredAt: Date | null;
 };
 
-/** Fig. 16 (provider side): card information inquiries and their OK/NG answers; `query` matches ids or the AID. */
-export async function listCardInquiries(actor: ProviderActor, options: { query?: string; take?: number } = {}): Promise<CardInquiryRow[]> {
-  const q = options.query?.trim().toUpperCase();
-  return db().spCardInquiry.findMany({
+/**
+ * Fig. 16 (provider side): one keyset page of the card information inquiries and their OK/NG answers,
+ * newest first (`(provider_company_id, asked_at, id)`); `query` matches ids or the AID.
+ */
+export async function pageOfCardInquiries(
+  actor: ProviderActor,
+  list: { query?: string; after: { value: string; id: string } | null; take?: number },
+): Promise<{ rows: CardInquiryRow[]; next: { value: string; id: string } | null }> {
+  const take = list.take ?? 50;
+  const q = list.query?.trim().toUpperCase();
+  const after = list.after ? { value: new Date(list.after.value), id: list.after.id } : null;
+  const rows = await db().spCardInquiry.findMany({
     where: {
-      providerCompanyId: actor.providerCompanyId,
-      ...(q
-        ? {
-            OR: [
-              { applicationAid: { contains: q } },
-              { requestMessageId: { contains: q } },
-              { originalMessageId: { contains: q } },
-              { replyMessageId: { contains: q } },
-            ],
-          }
-        : {}),
+      AND: [
+        { providerCompanyId: actor.providerCompanyId },
+        q
+          ? {
+              OR: [
+                { applicationAid: { contains: q } },
+                { requestMessageId: { contains: q } },
+                { originalMessageId: { contains: q } },
+                { replyMessageId: { contains: q } },
+              ],
+            }
+          : {},
+        keysetWhere("askedAt", "desc", after),
+      ],
     },
-    orderBy: { askedAt: "desc" },
-    take: options.take ?? 200,
+    orderBy: keysetOrder("askedAt", "desc"),
+    take: take + 1,
     select: {
       id: true,
       applicationAid: true,
@@ -255,4 +286,5 @@ export async function listCardInquiries(actor: ProviderActor, options: { query?:
       answeredAt: true,
     },
   });
+  return keysetPage(rows, take, (r) => r.askedAt.toISOString());
 }
