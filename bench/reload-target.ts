@@ -123,46 +123,8 @@ try {
   result.method2At1 = await measure(METHOD_2, 1);
   result.method2At8 = await measure(METHOD_2, 8);
 
-  // Method-2 inquiries end to end (the provider signs one, the issuer verifies it, opens the attribute
-  // data with each key version, answers with a carried permission, the answer is delivered back), one
-  // after another, beside the raw opening of the same attribute data in the same process.
-  const { enqueueMessage } = await import("../lib/server/exchange/outbox");
-  const { deliverNow } = await import("../lib/server/exchange/delivery");
-  const { openCardAttributeData } = await import("../lib/server/issuer/attribute-data");
-  const { DEMO_ISSUER_KEYS } = await import("../lib/secrets/demo-issuer-keys");
-  const { fromBase64Url } = await import("../lib/core/bytes");
-  const inquirer = METHOD_2[0]!;
-  const attribute = (await new DeskCard(await walletImage((await currentCard(inquirer)).surfaceNumber)).read()).cardAttributeData!;
-  const bytes = fromBase64Url(attribute);
-  const rawN = values.quick ? 300 : 2000;
-  let t = performance.now();
-  for (let i = 0; i < rawN; i++)
-    if (!openCardAttributeData(DEMO_ISSUER_KEYS.encryption.privateKeyJwk, bytes).ok) throw new Error("bench: attribute data did not open");
-  const rawMs = performance.now() - t;
-  const inquiryN = values.quick ? 30 : 200;
-  const plan = plans.get(inquirer)!;
-  const before = statementsSent();
-  t = performance.now();
-  for (let i = 0; i < inquiryN; i++) {
-    const sent = await db().$transaction((tx) =>
-      enqueueMessage(
-        tx,
-        "card-information-inquiry",
-        { issuerCompanyId: "RECARD01", providerCompanyId: plan.desk.providerCompanyId },
-        { platformType: 200, cardAttributeData: attribute, applicationId: plan.aid },
-      ),
-    );
-    const [delivered] = await deliverNow([sent.outboxId]);
-    if (delivered !== "delivered") throw new Error(`bench: inquiry ${delivered}`);
-  }
-  const inquiryMs = performance.now() - t;
-  const inquiries = {
-    rawPerSecond: (rawN * 1000) / rawMs,
-    inquiriesPerSecond: (inquiryN * 1000) / inquiryMs,
-    statementsEach: (statementsSent() - before) / inquiryN,
-    n: inquiryN,
-  };
-  console.log(JSON.stringify({ version: server.version, rounds, result, inquiries }));
+  // Method-2 inquiries alone (one at a time and as a backlog) are bench/inquiry-target.ts (`--only inquiry`).
+  console.log(JSON.stringify({ version: server.version, rounds, result }));
   await db().$disconnect();
 } finally {
   await server.stop();

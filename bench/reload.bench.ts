@@ -8,12 +8,10 @@ import { spawn } from "node:child_process";
 import type { BenchModule, BenchRow } from "./harness";
 
 type Stats = { n: number; p50Ms: number; p99Ms: number; meanMs: number; perMinute: number; statementsEach?: number };
-type Inquiries = { rawPerSecond: number; inquiriesPerSecond: number; statementsEach: number; n: number };
 type TargetResult = {
   version: string;
   rounds: number;
   result: Record<"baseline1" | "baseline8" | "method1At1" | "method1At8" | "method2At1" | "method2At8", Stats>;
-  inquiries: Inquiries;
 };
 
 function runTarget(quick: boolean): Promise<TargetResult> {
@@ -32,7 +30,6 @@ function runTarget(quick: boolean): Promise<TargetResult> {
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
-const rate = (perSecond: number) => ({ iterations: 1, totalMs: 1000 / perSecond, meanMs: 1000 / perSecond, opsPerSecond: perSecond });
 
 export const reloadBench: BenchModule = {
   name: "reload",
@@ -64,19 +61,6 @@ export const reloadBench: BenchModule = {
           row("method 2, 8 desks", r.method2At8, r.baseline8),
         ],
         notes: ["a reload's time is its server calls (open, confirm, record); the rate counts whole rounds, the simulated card's work included"],
-      },
-      {
-        title: "Method-2 inquiries end to end vs opening the attribute data alone (same process, same run)",
-        baseline: "openCardAttributeData (node:crypto ECDH, HKDF, AES-256-GCM) on the same card's attribute data",
-        rows: [
-          { name: "baseline: raw openings", measurement: rate(target.inquiries.rawPerSecond), ratio: 1 },
-          {
-            name: "inquiries answered",
-            measurement: rate(target.inquiries.inquiriesPerSecond),
-            ratio: target.inquiries.rawPerSecond / target.inquiries.inquiriesPerSecond,
-            note: `${(target.inquiries.inquiriesPerSecond / target.inquiries.rawPerSecond).toFixed(3)} of the raw rate; ${target.inquiries.statementsEach.toFixed(1)} statements each; sign, deliver, verify, open, answer, deliver back`,
-          },
-        ],
       },
     ];
   },

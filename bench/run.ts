@@ -9,6 +9,7 @@ import { cpus } from "node:os";
 import { cardBench } from "./card.bench";
 import { deliveryBench } from "./delivery.bench";
 import { exchangeBench } from "./exchange.bench";
+import { inquiryBench } from "./inquiry.bench";
 import { renewalBench } from "./renewal.bench";
 import { formatTable, type BenchModule } from "./harness";
 import { relayBench } from "./relay.bench";
@@ -16,7 +17,7 @@ import { reloadBench } from "./reload.bench";
 import { reissueBench } from "./reissue.bench";
 import { scaleBench } from "./scale.bench";
 
-const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, deliveryBench, reissueBench, reloadBench, renewalBench, relayBench];
+const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, deliveryBench, reissueBench, reloadBench, inquiryBench, renewalBench, relayBench];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -1,5 +1,5 @@
 import "server-only";
-import { ISSUER_HANDLERS } from "./data/issuer/handlers";
+import { ISSUER_BATCH_HANDLERS, ISSUER_HANDLERS } from "./data/issuer/handlers";
 import { processRenewalBatch, runningRenewalRunIds } from "./data/issuer/renewal";
 import { PROVIDER_BATCH_HANDLERS, PROVIDER_HANDLERS } from "./data/provider/handlers";
 import { deliverBatch, dueOutboxIds } from "./exchange/delivery";
@@ -14,7 +14,7 @@ import { dueNoticeIds, sendNotice } from "./notices/notices";
  * server), the scripts that send or work messages, and the integration tests' setup. Idempotent.
  */
 export function wireParties(): void {
-  registerHandlers("issuer", ISSUER_HANDLERS);
+  registerHandlers("issuer", ISSUER_HANDLERS, ISSUER_BATCH_HANDLERS);
   registerHandlers("provider", PROVIDER_HANDLERS, PROVIDER_BATCH_HANDLERS);
   registerLocalReceiver((jwsList) => receiveMessages(jwsList, "online"));
   registerQueueJobs({

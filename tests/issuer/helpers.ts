@@ -43,14 +43,19 @@ export async function issuerActor(email = "issuer@recard.test"): Promise<IssuerA
 
 /** Signs `body` as `provider` and hands it to the issuer's inbox; returns the request id and what the inbox said. */
 export async function sendAsProvider<T extends MessageType>(provider: ProviderId, type: T, body: MessageBody<T>, options: { now?: Date } = {}) {
+  const { requestId, jws } = await signedAsProvider(provider, type, body, options);
+  const outcome = await receiveMessage(jws, "online");
+  return { requestId, outcome };
+}
+
+/** A message signed by `provider` under its next message id, not yet received (to hand the issuer a batch). */
+export async function signedAsProvider<T extends MessageType>(provider: ProviderId, type: T, body: MessageBody<T>, options: { now?: Date } = {}) {
   const sequence = await db().$transaction((tx) => allocateSequence(tx, { issuerCompanyId: ISSUER, providerCompanyId: provider, direction: "P" }));
   const header = buildHeader(type, { issuerCompanyId: ISSUER, providerCompanyId: provider, sequence, timestamp: options.now ?? new Date() } as HeaderInput<T>);
   const parsed = parseMessage({ header, ...body });
   if (!parsed.ok) throw new Error(`test message invalid: ${parsed.error.message} at ${parsed.error.field}`);
   const key = DEMO_COMPANY_KEYS[provider];
-  const jws = await signMessage(parsed.value as Message, { kid: key.kid, privateKey: key.privateKey });
-  const outcome = await receiveMessage(jws, "online");
-  return { requestId: header.messageId, outcome };
+  return { requestId: header.messageId, jws: await signMessage(parsed.value as Message, { kid: key.kid, privateKey: key.privateKey }) };
 }
 
 /** The issuer's reply to a request, from its outbox. */

@@ -5,7 +5,25 @@ import { db } from "@/lib/server/db";
 import { activateCard } from "@/lib/server/data/issuer/activation";
 import { approveReissueRequest, fileReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { testDatabase } from "../helpers/db";
-import { AIDS, ask, attributeData, currentCard, freshDemoWorld, issuerActor, loadFileOf, loadWithToken, sendAsProvider, walletImage } from "./helpers";
+import {
+  AIDS,
+  ask,
+  attributeData,
+  currentCard,
+  freshDemoWorld,
+  issuerActor,
+  loadFileOf,
+  loadWithToken,
+  replyTo,
+  sendAsProvider,
+  signedAsProvider,
+  walletImage,
+  type ProviderId,
+} from "./helpers";
+import { receiveMessages } from "@/lib/server/exchange/inbox";
+import { fromBase64Url } from "@/lib/core/bytes";
+import { cardBinding, verifyPermission } from "@/lib/core/card";
+import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
 
 vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
 
@@ -136,6 +154,62 @@ describe(`card information inquiry (Fig. 10) on ${testDatabase().kind}`, () => {
       },
     });
     expect((await inquire("HOSHI01", data, AIDS.hoshiRewards)).reply.result).toEqual({ reissue: "NG", reason: "old-load-not-successful" });
+  });
+
+  it("inquiries delivered together are answered together, each as it is answered alone; a batch delivered again is answered from the inbox", async () => {
+    const kenji = await attributeData(await walletImage(world.kenjiNew.surfaceNumber));
+    const altered = Buffer.from(kenji, "base64url");
+    altered[70] = altered[70]! ^ 0x80;
+    const haruto = await attributeData(await walletImage((await currentCard("Haruto Kobayashi")).surfaceNumber));
+    const asks: [ProviderId, string, string][] = [
+      ["HOSHI01", kenji, AIDS.hoshiCredit],
+      ["SAKURA01", kenji, AIDS.sakuraPoints],
+      ["HOSHI01", kenji, AIDS.sakuraPoints],
+      ["METRO01", altered.toString("base64url"), AIDS.metroPass],
+      ["HOSHI01", haruto, AIDS.hoshiCredit],
+      ["HOSHI01", kenji, AIDS.hoshiRewards],
+      ["HOSHI01", kenji, AIDS.hoshiCredit],
+    ];
+    const signed = [];
+    for (const [provider, data, aid] of asks)
+      signed.push(await signedAsProvider(provider, "card-information-inquiry", { platformType: 200, cardAttributeData: data, applicationId: aid }));
+    const grantsBefore = await db().loadingPermission.count({ where: { kind: "reload", status: "granted" } });
+    const received = await receiveMessages(
+      signed.map((s) => s.jws),
+      "online",
+    );
+    expect(received.map((r) => (r.status === "fulfilled" ? r.value.status : "rejected"))).toEqual(asks.map(() => "processed"));
+    const together = await Promise.all(signed.map(async (s) => (await replyTo<"card-information-reply">(s.requestId)).result));
+    // The same questions one at a time.
+    const alone = [];
+    for (const [provider, data, aid] of asks) alone.push((await inquire(provider, data, aid)).reply.result);
+    const shape = (r: (typeof together)[number]) => ({ ...r, ...("reloadPermission" in r && r.reloadPermission ? { reloadPermission: "carried" } : {}) });
+    expect(together.map(shape)).toEqual(alone.map(shape));
+    expect(together.map((r) => r.reissue)).toEqual(["OK", "OK", "NG", "NG", "NG", "NG", "OK"]);
+    // Each carried permission is its own, signed by the issuer and bound to the card presented.
+    const carried = together.flatMap((r) => ("reloadPermission" in r && r.reloadPermission ? [r.reloadPermission] : []));
+    expect(carried).toHaveLength(3);
+    expect(new Set(carried.map((p) => p.messageId)).size).toBe(3);
+    for (const p of carried) {
+      const verified = await verifyPermission(fromBase64Url(p.permissionToken), DEMO_ISSUER_KEYS.signing.publicKeyJwk);
+      if (!verified.ok) throw new Error(verified.error);
+      expect(verified.value).toMatchObject({ messageId: p.messageId, cardBinding: cardBinding(world.kenjiNew.cardId, p.messageId), kind: "reload" });
+      expect(await db().loadingPermission.findUniqueOrThrow({ where: { messageId: p.messageId } })).toMatchObject({
+        cardId: world.kenjiNew.id,
+        status: "granted",
+        kind: "reload",
+        requestMessageId: p.messageId,
+      });
+    }
+    expect(await db().loadingPermission.count({ where: { kind: "reload", status: "granted" } })).toBe(grantsBefore + 6);
+    // Delivered again (the sender never heard back): the first answers, nothing granted or sent twice.
+    const again = await receiveMessages(
+      signed.map((s) => s.jws),
+      "online",
+    );
+    expect(again.map((r) => (r.status === "fulfilled" ? r.value.status : "rejected"))).toEqual(asks.map(() => "replayed"));
+    expect(await db().loadingPermission.count({ where: { kind: "reload", status: "granted" } })).toBe(grantsBefore + 6);
+    expect(await db().outboxMessage.count({ where: { inReplyTo: { in: signed.map((s) => s.requestId) } } })).toBe(asks.length);
   });
 });
 

@@ -98,9 +98,25 @@ const ECDSA_SHA256 = { name: "ECDSA", hash: "SHA-256" } as const;
 
 /** ECDSA P-256/SHA-256 signature (64 bytes r‖s) with WebCrypto: how the issuer signs tokens. */
 export async function webCryptoSign(privateJwk: JsonWebKey, message: Uint8Array): Promise<Uint8Array> {
-  privateKeyFromJwk(privateJwk, "issuer signing key");
-  const key = await subtle().importKey("jwk", minimalJwk(privateJwk, true), ECDSA_P256, false, ["sign"]);
-  return new Uint8Array(await subtle().sign(ECDSA_SHA256, key, message as BufferSource));
+  return new Uint8Array(await subtle().sign(ECDSA_SHA256, await importedSigningKey(privateJwk), message as BufferSource));
+}
+
+/**
+ * The imported (non-extractable) signing key of a JWK, kept with the JWK object the caller holds (issue 16:
+ * importing it took as long as the signature, for every permission signed). A JWK changed in place would
+ * not be seen: key objects here are never changed, a new version is a new object.
+ */
+const importedSigningKeys = new WeakMap<JsonWebKey, Promise<CryptoKey>>();
+
+function importedSigningKey(privateJwk: JsonWebKey): Promise<CryptoKey> {
+  let key = importedSigningKeys.get(privateJwk);
+  if (!key) {
+    privateKeyFromJwk(privateJwk, "issuer signing key");
+    key = subtle().importKey("jwk", minimalJwk(privateJwk, true), ECDSA_P256, false, ["sign"]);
+    key.catch(() => importedSigningKeys.delete(privateJwk));
+    importedSigningKeys.set(privateJwk, key);
+  }
+  return key;
 }
 
 /** Verifies a 64-byte r‖s ECDSA P-256/SHA-256 signature with WebCrypto: how the issuer checks receipts. */

@@ -67,3 +67,51 @@ export async function enqueueMessage<T extends MessageType>(
   });
   return { outboxId: row.id, messageId: message.header.messageId, type, message: message as MessageOf<T> };
 }
+
+/** One message of `enqueueMessages`: its sequence number already taken (allocateSequences) in the same transaction. */
+export type MessageToEnqueue<T extends MessageType = MessageType> = {
+  type: T;
+  parties: { issuerCompanyId: string; providerCompanyId: string; inReplyTo?: string; now?: Date; sequence: number };
+  body: MessageBody<T>;
+};
+
+/**
+ * enqueueMessage for many messages at once (a batch handler's replies): each built, checked by the codec
+ * and signed on its own, as enqueueMessage does, then every outbox row written with one INSERT, in the
+ * order given. The caller takes the sequence numbers first (allocateSequences), so this is one statement.
+ */
+export async function enqueueMessages<T extends MessageType>(tx: Tx, messages: readonly MessageToEnqueue<T>[]): Promise<Enqueued<T>[]> {
+  if (messages.length === 0) return [];
+  const built = await Promise.all(
+    messages.map(async ({ type, parties, body }) => {
+      const header = buildHeader(type, {
+        issuerCompanyId: parties.issuerCompanyId,
+        providerCompanyId: parties.providerCompanyId,
+        sequence: parties.sequence,
+        timestamp: parties.now ?? new Date(),
+        inReplyTo: parties.inReplyTo,
+      } as HeaderInput<typeof type>);
+      const parsed = parseMessage({ header, ...body });
+      if (!parsed.ok) throw new Error(`enqueueMessages(${type}): ${parsed.error.message}${parsed.error.field ? ` at ${parsed.error.field}` : ""}`);
+      const message = parsed.value as Message;
+      return { type, message, jws: await signMessage(message, signingKeyOf(message.header.senderCompanyId)) };
+    }),
+  );
+  const now = new Date();
+  const col = <V>(f: (b: (typeof built)[number]) => V) => built.map(f);
+  const rows = await tx.$queryRaw<{ id: string; message_id: string }[]>`
+    INSERT INTO xc_outbox (id, owner_company_id, receiver_company_id, message_id, type, platform_type, jws, in_reply_to, status, attempts, next_attempt_at, created_at)
+    SELECT gen_random_uuid(), m.owner, m.receiver, m.message_id, m.type, m.platform_type, m.jws, m.in_reply_to, 'pending', 0, ${now}, ${now}
+      FROM unnest(${col((b) => b.message.header.senderCompanyId)}::text[], ${col((b) => b.message.header.receiverCompanyId)}::text[],
+                  ${col((b) => b.message.header.messageId)}::text[], ${col((b) => b.type)}::text[], ${col((b) => b.message.platformType)}::int[],
+                  ${col((b) => b.jws)}::text[], ${col((b) => b.message.header.inReplyTo ?? null)}::text[])
+           WITH ORDINALITY AS m(owner, receiver, message_id, type, platform_type, jws, in_reply_to, n)
+     ORDER BY m.n
+    RETURNING id, message_id`;
+  const ids = new Map(rows.map((r) => [r.message_id, r.id]));
+  return built.map((b) => {
+    const outboxId = ids.get(b.message.header.messageId);
+    if (!outboxId) throw new Error(`enqueueMessages: no outbox row for ${b.message.header.messageId}`);
+    return { outboxId, messageId: b.message.header.messageId, type: b.type, message: b.message as MessageOf<T> };
+  });
+}

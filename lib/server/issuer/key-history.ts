@@ -79,13 +79,21 @@ function unwrap(bytes: Uint8Array, issuerCompanyId: string, version: number, pub
 
 const samePublic = (a: JsonWebKey, b: JsonWebKey) => a.x === b.x && a.y === b.y && a.crv === b.crv;
 
+/** The configured keys' fingerprint, computed once per process per key pair (the keys never change while it runs). */
+const configuredFingerprints = new WeakMap<IssuerKeys, Promise<string>>();
+
 async function configuredVersion(): Promise<Omit<IssuerKeyVersion, "state" | "createdAt" | "createdBy" | "retiredAt">> {
   const keys = issuerCardKeys();
+  let fingerprint = configuredFingerprints.get(keys);
+  if (!fingerprint) {
+    fingerprint = issuerKeyFingerprint(keys.signing.publicKeyJwk, keys.encryption.publicKeyJwk);
+    configuredFingerprints.set(keys, fingerprint);
+  }
   return {
     version: ISSUER_KEY_VERSIONS.first,
     signingPublicKeyJwk: keys.signing.publicKeyJwk,
     encryptionPublicKeyJwk: keys.encryption.publicKeyJwk,
-    fingerprint: await issuerKeyFingerprint(keys.signing.publicKeyJwk, keys.encryption.publicKeyJwk),
+    fingerprint: await fingerprint,
     configured: true,
     keyUpdate: null,
     privateKeys: () => keys,
@@ -94,10 +102,18 @@ async function configuredVersion(): Promise<Omit<IssuerKeyVersion, "state" | "cr
 
 type Row = Prisma.IssuerCardKeyGetPayload<object>;
 
+/**
+ * Unwrapped private keys of stored versions, per process, by issuer, version and fingerprint (a version's
+ * keys never change once stored): unwrapping is done once, and the same key objects are handed out each
+ * time, so the ECDH object made for a key (attribute-data.ts) is reused. Never logged, never returned to a client.
+ */
+const unwrapped = new Map<string, IssuerKeys>();
+
 function fromRow(row: Row, issuerCompanyId: string): IssuerKeyVersion {
   const signing = row.signingPublicKeyJwk as JsonWebKey;
   const encryption = row.encryptionPublicKeyJwk as JsonWebKey;
   const wrapped = row.wrappedPrivateKeys;
+  const memo = `${issuerCompanyId}/${row.version}/${row.fingerprint}`;
   return {
     version: row.version,
     state: row.state,
@@ -110,7 +126,14 @@ function fromRow(row: Row, issuerCompanyId: string): IssuerKeyVersion {
     configured: wrapped === null,
     keyUpdate: row.keyUpdate ? new Uint8Array(row.keyUpdate) : null,
     privateKeys: () => {
-      if (wrapped) return unwrap(new Uint8Array(wrapped), issuerCompanyId, row.version, { signing, encryption });
+      if (wrapped) {
+        let keys = unwrapped.get(memo);
+        if (!keys) {
+          keys = unwrap(new Uint8Array(wrapped), issuerCompanyId, row.version, { signing, encryption });
+          unwrapped.set(memo, keys);
+        }
+        return keys;
+      }
       const configured = issuerCardKeys();
       // The first version's private keys are the configured ones: refuse to sign with keys that do not match it.
       if (!samePublic(configured.signing.publicKeyJwk, signing) || !samePublic(configured.encryption.publicKeyJwk, encryption)) {
@@ -155,13 +178,56 @@ export function compromisedVersions(history: readonly IssuerKeyVersion[]): Set<n
   return new Set(history.filter((k) => k.version !== oldest && k.keyUpdate === null).map((k) => k.version - 1));
 }
 
-/** Opens card attribute data with each version, newest first: a card that has not learned the current key uses an older one. */
-export async function openAttributeData(tx: Tx, issuerCompanyId: string, bytes: Uint8Array): Promise<Result<{ cardId: string; version: number }, string>> {
-  for (const key of await issuerKeyHistory(tx, issuerCompanyId)) {
+/**
+ * The key history as this process last read it, per issuer (issue 16: a method-2 inquiry opened card
+ * attribute data after reading every version's row, twice). A version is never deleted and its keys
+ * never change, so a version read once opens the same data for good; what the copy can miss is a
+ * version made since, and `openAttributeData` reads the history again whenever no version it holds
+ * opens the data. What must be current (the version that signs) is checked against the database by the
+ * caller (`issuerKeyAt`).
+ */
+const histories = new Map<string, IssuerKeyVersion[]>();
+
+async function readHistory(tx: Tx, issuerCompanyId: string): Promise<IssuerKeyVersion[]> {
+  const history = await issuerKeyHistory(tx, issuerCompanyId);
+  histories.set(issuerCompanyId, history);
+  return history;
+}
+
+function openWith(history: readonly IssuerKeyVersion[], bytes: Uint8Array): { cardId: string; version: number } | null {
+  for (const key of history) {
     const opened = openCardAttributeData(key.privateKeys().encryption.privateKeyJwk, bytes);
-    if (opened.ok) return ok({ cardId: opened.value.cardId, version: key.version });
+    if (opened.ok) return { cardId: opened.value.cardId, version: key.version };
   }
-  return err("no issuer key version opens this card attribute data");
+  return null;
+}
+
+/**
+ * Opens card attribute data with each version, newest first: a card that has not learned the current key
+ * uses an older one. Tries the versions this process holds first (no statement); only data none of them
+ * opens makes it read the history again (a version made since; or data that no version opens).
+ */
+export async function openAttributeData(tx: Tx, issuerCompanyId: string, bytes: Uint8Array): Promise<Result<{ cardId: string; version: number }, string>> {
+  const held = histories.get(issuerCompanyId);
+  const opened = (held && openWith(held, bytes)) ?? openWith(await readHistory(tx, issuerCompanyId), bytes);
+  return opened ? ok(opened) : err("no issuer key version opens this card attribute data");
+}
+
+/**
+ * The version `current` names (the row marked current, read by the caller in its own statement; null
+ * before the first rotation: the configured version), from the history this process holds when it has
+ * that version with that fingerprint, else read again.
+ */
+export async function issuerKeyAt(tx: Tx, issuerCompanyId: string, current: { version: number; fingerprint: string } | null): Promise<IssuerKeyVersion> {
+  const find = (history: readonly IssuerKeyVersion[] | undefined) =>
+    current === null
+      ? history?.length === 1 && history[0]!.configured && history[0]!.createdAt === null
+        ? history[0]
+        : undefined
+      : history?.find((k) => k.version === current.version && k.fingerprint === current.fingerprint);
+  const key = find(histories.get(issuerCompanyId)) ?? find(await readHistory(tx, issuerCompanyId));
+  if (!key) throw new Error(`issuer card key version ${current?.version.toString(16) ?? "(configured)"} of ${issuerCompanyId} not found`);
+  return { ...key, state: "current" };
 }
 
 /** Verifies a token the issuer signed, with the version that signed it (or, if unknown, any version it ever had). */

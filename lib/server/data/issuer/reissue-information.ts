@@ -1,13 +1,13 @@
 import "server-only";
 import type { IssuerTx } from "./db";
-import { outcome, type CardInformationNgReason, type CarriedReloadPermission, type MessageOf, type ReissuePair } from "@/lib/core/messages";
+import { outcome, type CarriedReloadPermission, type MessageOf, type ReissuePair } from "@/lib/core/messages";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
 import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { earlierCards, outstandingLoads, pairsOf, type ChainLink, type OutstandingLoad } from "./reissue-chain";
 import { grantCarriedReloads } from "./permissions";
-import { EXCHANGE_ACTOR, findReferencedCard, readPolicy } from "./shared";
+import { EXCHANGE_ACTOR, readPolicy } from "./shared";
 
 type Tx = IssuerTx;
 
@@ -118,88 +118,4 @@ export async function answerReissuanceInformationRequest(
     enqueued: [{ outboxId: sent.outboxId, messageId: sent.messageId, type: sent.type }],
     data: { found, reason: found ? null : reason },
   };
-}
-
-type InquiryAnswer = { reissue: "OK"; originalMessageId: string } | { reissue: "NG"; reason: CardInformationNgReason };
-type CardInformationReplyResult = MessageOf<"card-information-reply">["result"];
-
-/**
- * Fig. 10 (steps 1001–1005): decrypt the card attribute data (1002), find the card, check that it
- * is a reissued card, and find the message id of the permission under which **the asking provider**
- * loaded this application on the old card. OK with that message id (1004) or NG with the reason
- * (1005). Another provider's permission is never considered, so its message id cannot leak, and the
- * reply has no place for a card id (the codec refuses one on a platform-200 message).
- */
-export async function answerCardInformationInquiry(message: MessageOf<"card-information-inquiry">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
-  const { tx, now } = ctx;
-  const providerCompanyId = message.header.senderCompanyId;
-  const answer = await findOriginalLoad(tx, providerCompanyId, message);
-  let result: CardInformationReplyResult = answer.result;
-  if (answer.result.reissue === "OK" && answer.card) {
-    // Method 2 needs one round trip: "reissue OK" carries the reload permission for the card presented.
-    const policy = await readPolicy(tx);
-    const [reloadPermission] = await grantCarriedReloads(tx, {
-      issuerCompanyId: ctx.receiverCompanyId,
-      providerCompanyId,
-      card: answer.card,
-      originalMessageIds: [answer.result.originalMessageId],
-      expiresAt: new Date(now.getTime() + policy.permissionTtlMinutes * 60_000),
-      carrier: `the answer to ${message.header.messageId}`,
-      now,
-    });
-    if (reloadPermission) result = { ...answer.result, reloadPermission };
-  }
-  const sent = await enqueueMessage(
-    tx,
-    "card-information-reply",
-    { issuerCompanyId: ctx.receiverCompanyId, providerCompanyId, inReplyTo: message.header.messageId, now },
-    { platformType: 200, result },
-  );
-  await recordAudit(tx, {
-    actor: EXCHANGE_ACTOR,
-    action: "card-inquiry.answer",
-    subjectType: "card",
-    subjectId: answer.cardUuid ?? "unknown",
-    reason:
-      answer.result.reissue === "OK"
-        ? auditReason("card-inquiry-ok", { provider: providerCompanyId, originalMessageId: answer.result.originalMessageId })
-        : auditReason("card-inquiry-ng", { provider: providerCompanyId, ngReason: answer.result.reason }),
-    data: { provider: providerCompanyId, aid: message.applicationId, requestMessageId: message.header.messageId, replyMessageId: sent.messageId },
-  });
-  return {
-    outcome:
-      answer.result.reissue === "OK"
-        ? outcome("inquiry-ok", { aid: message.applicationId, originalMessageId: answer.result.originalMessageId })
-        : outcome("inquiry-ng", { aid: message.applicationId, reason: answer.result.reason }),
-    enqueued: [{ outboxId: sent.outboxId, messageId: sent.messageId, type: sent.type }],
-    data: answer.result,
-  };
-}
-
-async function findOriginalLoad(
-  tx: Tx,
-  providerCompanyId: string,
-  message: MessageOf<"card-information-inquiry">,
-): Promise<{ result: InquiryAnswer; cardUuid: string | null; card?: { id: string; cardId: string; status: string; issuerKeyVersion: number } }> {
-  const ng = (reason: CardInformationNgReason, cardUuid: string | null = null) => ({ result: { reissue: "NG" as const, reason }, cardUuid });
-  const found = await findReferencedCard(tx, { platformType: 200, cardAttributeData: message.cardAttributeData }, message.header.receiverCompanyId);
-  if (!found.ok) return ng(found.reason);
-  const card = found.card;
-  const links = await earlierCards(tx, card);
-  if (links.length === 0) return ng("not-a-reissued-card", card.id);
-  const provider = await tx.serviceProvider.findUnique({ where: { companyId: providerCompanyId }, select: { id: true } });
-  if (!provider) return ng("application-not-on-old-card", card.id);
-  // Any generation: the nearest earlier card on which this provider's load of the application was
-  // confirmed (a load reloaded onto a later card is answered with that reload's message id).
-  const permissions = await tx.loadingPermission.findMany({
-    where: { providerId: provider.id, cardId: { in: links.map((l) => l.oldCard.id) }, application: { aid: message.applicationId }, status: { not: "refused" } },
-    select: { messageId: true, status: true, cardId: true, decidedAt: true },
-  });
-  const depthOf = (cardId: string | null) => links.findIndex((l) => l.oldCard.id === cardId);
-  const confirmed = permissions
-    .filter((p) => p.status === "confirmed")
-    .sort((a, b) => depthOf(a.cardId) - depthOf(b.cardId) || b.decidedAt.getTime() - a.decidedAt.getTime())[0];
-  if (confirmed) return { result: { reissue: "OK", originalMessageId: confirmed.messageId }, cardUuid: card.id, card };
-  if (permissions.length > 0) return ng("old-load-not-successful", card.id);
-  return ng("application-not-on-old-card", card.id);
 }

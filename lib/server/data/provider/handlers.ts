@@ -6,6 +6,7 @@ import { storeDeliveryMode } from "./delivery-mode";
 import { applyCardBlocked, applyCardUnblocked } from "./hot-list";
 import { storePermissionGrant, storePermissionRefusal } from "./permissions";
 import {
+  storeCardInformationReplies,
   storeCardInformationReply,
   storeReissuanceInformationReply,
   storeReissuePairBatch,
@@ -54,4 +55,6 @@ export const PROVIDER_BATCH_HANDLERS: RoleBatchHandlers<ProviderTx> = {
       messages.map((m) => ({ messageId: m.header.messageId, pairs: m.pairs })),
       { via: "push", now: ctx.now },
     ),
+  // A backlog of inquiries answered in batches: their answers stored with one read and one write.
+  "card-information-reply": (messages, ctx) => storeCardInformationReplies(ctx.tx, ctx.receiverCompanyId, messages, ctx.now),
 };

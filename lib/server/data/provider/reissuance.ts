@@ -163,32 +163,63 @@ export async function storeCardInformationReply(
   message: MessageOf<"card-information-reply">,
   now: Date,
 ): Promise<HandlerOutcome> {
-  const requestMessageId = message.header.inReplyTo;
-  const inquiry = requestMessageId
-    ? await tx.spCardInquiry.findUnique({ where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId } } })
-    : null;
-  if (!inquiry) return { outcome: outcome("inquiry-reply-unmatched", { messageId: message.header.messageId }) };
-  if (inquiry.replyMessageId)
-    return { outcome: outcome("inquiry-reply-repeated", { requestMessageId: inquiry.requestMessageId, replyMessageId: inquiry.replyMessageId }) };
-  const ok = message.result.reissue === "OK";
-  await tx.spCardInquiry.update({
-    where: { id: inquiry.id },
-    data: {
-      replyMessageId: message.header.messageId,
-      reissueOk: ok,
-      originalMessageId: message.result.reissue === "OK" ? message.result.originalMessageId : null,
-      ngReason: message.result.reissue === "NG" ? message.result.reason : null,
-      answeredAt: now,
-    },
+  return (await storeCardInformationReplies(tx, providerCompanyId, [message], now))[0]!;
+}
+
+/**
+ * storeCardInformationReply for a run of answers (issue 16: a backlog of inquiries is answered in
+ * batches): their inquiries read with one statement, the answered ones written with one. Comes to what
+ * one after another would: a second answer to the same inquiry in the run is "repeated", naming the first.
+ */
+export async function storeCardInformationReplies(
+  tx: Tx,
+  providerCompanyId: string,
+  messages: readonly MessageOf<"card-information-reply">[],
+  now: Date,
+): Promise<HandlerOutcome[]> {
+  const requestIds = [...new Set(messages.map((m) => m.header.inReplyTo).filter((id): id is string => !!id))];
+  const inquiries = new Map(
+    (requestIds.length
+      ? await tx.spCardInquiry.findMany({
+          where: { providerCompanyId, requestMessageId: { in: requestIds } },
+          select: { id: true, requestMessageId: true, replyMessageId: true, applicationAid: true },
+        })
+      : []
+    ).map((q) => [q.requestMessageId, { ...q }]),
+  );
+  const answered: { id: string; reply: string; ok: boolean; original: string | null; ng: string | null }[] = [];
+  const outcomes = messages.map((message): HandlerOutcome => {
+    const inquiry = message.header.inReplyTo ? inquiries.get(message.header.inReplyTo) : undefined;
+    if (!inquiry) return { outcome: outcome("inquiry-reply-unmatched", { messageId: message.header.messageId }) };
+    if (inquiry.replyMessageId)
+      return { outcome: outcome("inquiry-reply-repeated", { requestMessageId: inquiry.requestMessageId, replyMessageId: inquiry.replyMessageId }) };
+    const result = message.result;
+    inquiry.replyMessageId = message.header.messageId;
+    answered.push({
+      id: inquiry.id,
+      reply: message.header.messageId,
+      ok: result.reissue === "OK",
+      original: result.reissue === "OK" ? result.originalMessageId : null,
+      ng: result.reissue === "NG" ? result.reason : null,
+    });
+    return {
+      outcome: outcome("inquiry-reply-stored", {
+        aid: inquiry.applicationAid,
+        reissue: result.reissue,
+        originalMessageId: result.reissue === "OK" ? result.originalMessageId : null,
+        reason: result.reissue === "NG" ? result.reason : null,
+      }),
+    };
   });
-  return {
-    outcome: outcome("inquiry-reply-stored", {
-      aid: inquiry.applicationAid,
-      reissue: message.result.reissue,
-      originalMessageId: message.result.reissue === "OK" ? message.result.originalMessageId : null,
-      reason: message.result.reissue === "NG" ? message.result.reason : null,
-    }),
-  };
+  if (answered.length > 0) {
+    await tx.$executeRaw`
+      UPDATE sp_card_inquiries AS q
+         SET reply_message_id = a.reply, reissue_ok = a.ok, original_message_id = a.original, ng_reason = a.ng, answered_at = ${now}
+        FROM unnest(${answered.map((a) => a.id)}::uuid[], ${answered.map((a) => a.reply)}::text[], ${answered.map((a) => a.ok)}::boolean[],
+                    ${answered.map((a) => a.original)}::text[], ${answered.map((a) => a.ng)}::text[]) AS a(id, reply, ok, original, ng)
+       WHERE q.id = a.id`;
+  }
+  return outcomes;
 }
 
 export type ReissueNoticeRow = {
