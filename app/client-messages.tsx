@@ -20,7 +20,11 @@ export async function PortalClientMessages({
 }) {
   const [locale, timeZone, messages] = await Promise.all([getLocale(), getTimeZone(), getMessages()]);
   return (
-    <IntlProvider locale={locale} timeZone={timeZone} messages={pickNamespaces(messages, [...SHARED_CLIENT_NAMESPACES, ...PORTAL_CLIENT_NAMESPACES[portal], ...also])}>
+    <IntlProvider
+      locale={locale}
+      timeZone={timeZone}
+      messages={pickNamespaces(messages, [...SHARED_CLIENT_NAMESPACES, ...PORTAL_CLIENT_NAMESPACES[portal], ...also])}
+    >
       {children}
     </IntlProvider>
   );
