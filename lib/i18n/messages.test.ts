@@ -3,7 +3,16 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCALES } from "./locales";
-import { CATALOGUES, NAMESPACES } from "./messages";
+import {
+  CATALOGUES,
+  DESK_CLIENT_NAMESPACES,
+  NAMESPACES,
+  pickNamespaces,
+  PORTAL_CLIENT_NAMESPACES,
+  SHARED_CLIENT_NAMESPACES,
+  type ClientMessagePath,
+  type EN_MESSAGES,
+} from "./messages";
 
 /**
  * Every locale has exactly the keys of English, in every namespace, and each message the same ICU
@@ -99,5 +108,53 @@ describe("the parity check itself", () => {
     const a = flatten({ a: { b: "x", c: "y" } }, "", new Map());
     const b = flatten({ a: { b: "x" } }, "", new Map());
     expect([...b.keys()]).not.toEqual([...a.keys()]);
+  });
+});
+
+describe("the words sent to client components (pickNamespaces)", () => {
+  const en = CATALOGUES.en as typeof EN_MESSAGES;
+
+  it("picks whole namespaces and parts of them, sharing the catalogue's objects without changing them", () => {
+    const before = JSON.stringify(en);
+    const picked = pickNamespaces(en, ["common", "provider.desk", "provider.settings.policy", "provider.records"]);
+    expect(Object.keys(picked).sort()).toEqual(["common", "provider"]);
+    expect(picked.common).toBe(en.common);
+    expect(Object.keys(picked.provider!).sort()).toEqual(["desk", "records", "settings"]);
+    expect(picked.provider!.desk).toBe(en.provider.desk);
+    expect(picked.provider!.records).toBe(en.provider.records);
+    expect(Object.keys(picked.provider!.settings)).toEqual(["policy"]);
+    expect(picked.provider!.settings.policy).toBe(en.provider.settings.policy);
+    // A part already picked whole stays whole; a missing part picks nothing.
+    const again = pickNamespaces(en, ["provider.settings", "provider.settings.policy", "provider.nothing" as ClientMessagePath]);
+    expect(again.provider!.settings).toBe(en.provider.settings);
+    expect(Object.keys(again.provider!)).toEqual(["settings"]);
+    expect(JSON.stringify(en)).toBe(before);
+  });
+
+  // Every `useTranslations("…")` of a client component under app/provider is covered by what its page gets:
+  // the desk's by the desk page's namespaces, the others' by the portal's (a word missing on the client
+  // would show its key instead).
+  const root = path.resolve(__dirname, "../..");
+  const clientFiles = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name))
+      .map((e) => path.join(e.parentPath, e.name))
+      .filter((file) => /^\s*["']use client["']/.test(readFileSync(file, "utf8")));
+  const covered = (namespace: string, by: readonly string[]) => by.some((p) => namespace === p || namespace.startsWith(`${p}.`));
+
+  it("covers the provider portal's client components", () => {
+    const files = [...clientFiles(path.join(root, "app/provider")), ...clientFiles(path.join(root, "components"))];
+    const used: string[] = [];
+    for (const file of files) {
+      for (const [, namespace = ""] of readFileSync(file, "utf8").matchAll(/useTranslations\("([^"]+)"\)/g)) {
+        if (namespace.startsWith("issuer") || namespace.startsWith("cardholder")) continue; // other portals' components
+        const desk = file.includes(`${path.sep}provider${path.sep}desk${path.sep}`);
+        const by = [...SHARED_CLIENT_NAMESPACES, ...PORTAL_CLIENT_NAMESPACES.provider, ...(desk ? DESK_CLIENT_NAMESPACES : [])];
+        used.push(namespace);
+        expect(covered(namespace, by), `${path.relative(root, file)}: ${namespace}`).toBe(true);
+      }
+    }
+    expect(used).toContain("provider.desk");
+    expect(used).toContain("provider.records.lookup");
   });
 });

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import type { CardholderActor } from "@/lib/server/auth/session";
 import { listMyCards } from "@/lib/server/data/cardholder/cards";
-import { currentFee } from "@/lib/server/data/provider/catalog";
+import { currentFee, listDeskApplications } from "@/lib/server/data/provider/catalog";
+import { getCreditPolicy } from "@/lib/server/data/provider/credit-policy";
+import { statementsSent } from "@/lib/server/db";
 import { listFeeSchedules, scheduleFee, withdrawScheduledFee } from "@/lib/server/data/provider/fees";
 import { startFirstLoad } from "@/lib/server/data/provider/first-load";
 import { recordCardLoad } from "@/lib/server/data/provider/permissions";
@@ -38,11 +40,48 @@ describe(`fees to users, on ${testDatabase().kind}`, () => {
     expect(await currentFee("METRO01", AIDS.metroCycle, NOW)).toMatchObject({ normalFeeMinor: 300, reissueFeeMinor: 100 });
     expect(await currentFee("METRO01", AIDS.metroCycle, new Date("2026-12-04T15:00:00Z"))).toMatchObject({ normalFeeMinor: 350, reissueFeeMinor: 120 });
 
+    // The desk page reads every application's fee in force in one statement (issue 16), the same as currentFee.
+    for (const at of [NOW, new Date("2026-12-04T15:00:00Z")]) {
+      const before = statementsSent();
+      const desk = await listDeskApplications(metro, at);
+      expect(statementsSent() - before).toBe(1);
+      expect(desk.map((a) => a.aid)).toEqual([AIDS.metroPass, AIDS.metroCycle]);
+      for (const app of desk) expect(app.fee).toEqual(await currentFee("METRO01", app.aid, at));
+    }
+    expect((await listDeskApplications(metro, new Date("2000-01-01T00:00:00Z"))).map((a) => a.fee)).toEqual([null, null]);
+
     const listed = await listFeeSchedules(metro, NOW);
     const cycle = listed.applications.find((a) => a.aid === AIDS.metroCycle)!;
     expect(cycle.current).toMatchObject({ normalFeeMinor: 300, createdBy: null });
     expect(cycle.upcoming).toEqual([expect.objectContaining({ normalFeeMinor: 350, reissueFeeMinor: 120, createdBy: "Daichi Mori" })]);
     expect(listed.applications.map((a) => a.name)).toEqual(["Metro Pass", "Metro Cycle"]);
+  });
+
+  it("the credit policy with its company's currency in one statement; a provider without one examines strictly", async () => {
+    const metro = await desks.metro();
+    const row = await db().spCreditPolicy.findUnique({ where: { providerCompanyId: "METRO01" } });
+    const company = await db().spCompany.findUniqueOrThrow({ where: { providerCompanyId: "METRO01" } });
+    const before = statementsSent();
+    const policy = await getCreditPolicy(metro);
+    expect(statementsSent() - before).toBe(1);
+    expect(policy.currency).toBe(company.currency);
+    if (row) {
+      expect(policy).toEqual({
+        version: row.version,
+        minAnnualIncomeMinor: row.minAnnualIncomeMinor,
+        limitPercentOfIncome: row.limitPercentOfIncome,
+        maxLimitMinor: row.maxLimitMinor,
+        requiresInvestigation: row.requiresInvestigation,
+        updatedAt: row.updatedAt,
+        currency: company.currency,
+      });
+    }
+    await db().spCreditPolicy.deleteMany({ where: { providerCompanyId: "METRO01" } });
+    try {
+      expect(await getCreditPolicy(metro)).toMatchObject({ version: "default", requiresInvestigation: true, maxLimitMinor: 0, currency: company.currency });
+    } finally {
+      if (row) await db().spCreditPolicy.create({ data: row });
+    }
   });
 
   it("refuses another provider's application, a day already past in Tokyo, more than two years ahead, and a second change on the same day", async () => {

@@ -11,7 +11,7 @@ pointAppAtTestDatabase();
 
 const { db } = await import("@/lib/server/db");
 const { hashPassword } = await import("@/lib/server/auth/password");
-const { createSession, touchSession, revokeSession } = await import("@/lib/server/auth/sessions");
+const { createSession, touchSession, touchSessionAccount, revokeSession } = await import("@/lib/server/auth/sessions");
 const { signInWithPassword } = await import("@/lib/server/auth/sign-in");
 const { authOptions } = await import("@/lib/server/auth/options");
 
@@ -77,6 +77,37 @@ describe(`server-side sessions (${testDatabase().kind})`, () => {
     expect(second.sessionId).not.toBe(first.sessionId);
     expect(await touchSession(db(), first.sessionId, userId, at(2), policy)).toBe(false);
     expect(await touchSession(db(), second.sessionId, userId, at(2), policy)).toBe(true);
+  });
+
+  it("the page views' check (touchSessionAccount) is touchSession with the account row, in one statement", async () => {
+    await db().user.update({ where: { id: userId }, data: { locale: "ja", timeZone: "Asia/Tokyo" } });
+    const sid = await createSession(db(), { userId, address: null, now: at(0), policy });
+    const { statementsSent } = await import("@/lib/server/db");
+    const before = statementsSent();
+    const account = await touchSessionAccount(db(), sid, userId, at(29), policy);
+    expect(statementsSent() - before).toBe(1);
+    expect(account).toEqual({
+      id: userId,
+      email: "desk@session.test",
+      name: "Desk",
+      role: "issuer",
+      issuerCompanyId: "ISS01",
+      providerCompanyId: null,
+      cardholderId: null,
+      locale: "ja",
+      timeZone: "Asia/Tokyo",
+    });
+    // It touched the session: 29 minutes after this use is still inside the idle timeout.
+    expect(await touchSessionAccount(db(), sid, userId, at(58), policy)).not.toBeNull();
+    expect(await touchSessionAccount(db(), sid, userId, at(88.01), policy)).toBeNull(); // idle too long
+    const other = await createSession(db(), { userId, address: null, now: at(0), policy });
+    expect(await touchSessionAccount(db(), other, "00000000-0000-4000-8000-000000000000", at(1), policy)).toBeNull();
+    expect(await touchSessionAccount(db(), other, "not-a-uuid", at(1), policy)).toBeNull();
+    expect(await touchSessionAccount(db(), "not-a-session", userId, at(1), policy)).toBeNull();
+    expect(await touchSessionAccount(db(), other, userId, at(12 * 60), policy)).toBeNull(); // past its absolute lifetime
+    await revokeSession(db(), other, at(2));
+    expect(await touchSessionAccount(db(), other, userId, at(3), policy)).toBeNull();
+    await db().user.update({ where: { id: userId }, data: { locale: null, timeZone: null } });
   });
 
   it("revoking twice is harmless", async () => {

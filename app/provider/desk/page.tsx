@@ -10,6 +10,8 @@ import { requirePortal } from "@/lib/server/auth/session";
 import { listDeskApplications } from "@/lib/server/data/provider/catalog";
 import { getCreditPolicy } from "@/lib/server/data/provider/credit-policy";
 import { listReloadCases } from "@/lib/server/data/provider/reload";
+import { DESK_CLIENT_NAMESPACES } from "@/lib/i18n/messages";
+import { PortalClientMessages } from "../../client-messages";
 import { Desk } from "./_components/desk";
 
 const isRefusalCode = (code: string): code is ReloadRefusalCode => RELOAD_REFUSAL_CODES.some((c) => c === code);
@@ -29,7 +31,10 @@ export default async function DeskPage() {
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
-      <Desk applications={applications} policy={policy} />
+      {/* The desk's words travel with the desk page only (lib/i18n/messages.ts, DESK_CLIENT_NAMESPACES). */}
+      <PortalClientMessages portal="provider" also={DESK_CLIENT_NAMESPACES}>
+        <Desk applications={applications} policy={policy} />
+      </PortalClientMessages>
       <Panel title={t("recent")} className="mt-8">
         <Table
           caption={t("recent")}

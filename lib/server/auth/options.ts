@@ -4,10 +4,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db";
 import { env } from "../env";
-import { decode } from "next-auth/jwt";
 import { authCookies, isServedOverHttps, readCookie, sessionCookieName } from "./cookies";
 import { revokeSession, sessionPolicy } from "./sessions";
 import { clientAddress, signInWithPassword } from "./sign-in";
+import { decodeSessionToken, encodeSessionToken } from "./token";
 
 const CredentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email(),
@@ -33,6 +33,8 @@ export const authOptions: NextAuthOptions = {
   get session() {
     return { strategy: "jwt" as const, maxAge: env().RECARD_SESSION_MAX_HOURS * 3600 };
   },
+  // next-auth's token format with the derived key kept for the process (token.ts, issue 16).
+  jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   get cookies() {
     return authCookies();
   },
@@ -49,7 +51,7 @@ export const authOptions: NextAuthOptions = {
         const parsed = CredentialsSchema.safeParse(raw);
         if (!parsed.success) throw new Error(SIGN_IN_ERRORS.invalid);
         const previous = readCookie(headerValue(req?.headers?.cookie), sessionCookieName());
-        const previousToken = previous ? await decode({ token: previous, secret: e.NEXTAUTH_SECRET }).catch(() => null) : null;
+        const previousToken = previous ? await decodeSessionToken({ token: previous, secret: e.NEXTAUTH_SECRET }).catch(() => null) : null;
         const result = await signInWithPassword(
           db(),
           { ...parsed.data, address: clientAddress(req?.headers), previousSessionId: typeof previousToken?.sid === "string" ? previousToken.sid : null },

@@ -3,7 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import { cache } from "react";
 import { isLocale, isTimeZone, type AppLocale } from "@/lib/i18n/locales";
 import { db } from "../db";
-import { getActor } from "./session";
+import { getSessionAccount } from "./session";
 
 export type AccountPreferences = { userId: string; locale: AppLocale | null; timeZone: string | null };
 
@@ -14,11 +14,10 @@ export type AccountPreferences = { userId: string; locale: AppLocale | null; tim
  */
 export const getAccountPreferences = cache(async function getAccountPreferences(): Promise<AccountPreferences | null> {
   try {
-    const actor = await getActor();
-    if (!actor) return null;
-    const user = await db().user.findUnique({ where: { id: actor.id }, select: { locale: true, timeZone: true } });
+    // Read with the session check itself (session.ts, getSessionAccount): no statement of its own.
+    const user = await getSessionAccount();
     if (!user) return null;
-    return { userId: actor.id, locale: isLocale(user.locale) ? user.locale : null, timeZone: isTimeZone(user.timeZone) ? user.timeZone : null };
+    return { userId: user.id, locale: isLocale(user.locale) ? user.locale : null, timeZone: isTimeZone(user.timeZone) ? user.timeZone : null };
   } catch (error) {
     unstable_rethrow(error); // Next's own signals (a dynamic render, a redirect) are not failures
     console.error("[i18n] could not read the account's language and time zone", error);

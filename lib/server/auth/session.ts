@@ -5,7 +5,7 @@ import { forbidden, redirect } from "next/navigation";
 import { db } from "../db";
 import { unhostedCompanyOf } from "../hosting";
 import { authOptions } from "./options";
-import { sessionPolicy, touchSession } from "./sessions";
+import { sessionPolicy, touchSessionAccount, type SessionAccount } from "./sessions";
 
 export type Role = "issuer" | "provider" | "cardholder";
 
@@ -29,24 +29,32 @@ export type ActorOf<R extends Role> = Extract<Actor, { role: R }>;
 export const PORTAL_HOME: Record<Role, string> = { issuer: "/issuer", provider: "/provider", cardholder: "/cardholder" };
 
 /**
+ * The signed-in person's account as this request found it: the session checked and marked used, and
+ * the account row read in the same statement (sessions.ts, touchSessionAccount). Null when nobody is
+ * signed in. Once per request (React cache): the layout, the page and the language (preferences.ts)
+ * share one read.
+ */
+export const getSessionAccount = cache(async function getSessionAccount(): Promise<(SessionAccount & { companyName: string }) | null> {
+  const session = await getServerSession(authOptions);
+  if (!session?.user?.id || !session.sid) return null;
+  // Revoked (signed out), idle too long or past its absolute lifetime: signed out (sessions.ts).
+  const user = await touchSessionAccount(db(), session.sid, session.user.id, new Date(), sessionPolicy());
+  if (!user) return null;
+  // A session for a company this deployment no longer hosts (RECARD_HOSTS changed) acts for nobody.
+  if (await unhostedCompanyOf(db(), user)) return null;
+  return { ...user, companyName: session.user.companyName };
+});
+
+/**
  * The signed-in person, with role and tenant taken from the account row rather than the token, so a
  * changed or deleted account stops working at once; the server-side session is checked (and marked
  * used) first. Null when nobody is signed in. Once per request (React cache): the layout and the page
  * share one check.
  */
 export const getActor = cache(async function getActor(): Promise<Actor | null> {
-  const session = await getServerSession(authOptions);
-  if (!session?.user?.id || !session.sid) return null;
-  // Revoked (signed out), idle too long or past its absolute lifetime: signed out (sessions.ts).
-  if (!(await touchSession(db(), session.sid, session.user.id, new Date(), sessionPolicy()))) return null;
-  const user = await db().user.findUnique({
-    where: { id: session.user.id },
-    select: { id: true, email: true, name: true, role: true, issuerCompanyId: true, providerCompanyId: true, cardholderId: true },
-  });
+  const user = await getSessionAccount();
   if (!user) return null;
-  // A session for a company this deployment no longer hosts (RECARD_HOSTS changed) acts for nobody.
-  if (await unhostedCompanyOf(db(), user)) return null;
-  const base = { id: user.id, email: user.email, name: user.name, companyName: session.user.companyName };
+  const base = { id: user.id, email: user.email, name: user.name, companyName: user.companyName };
   switch (user.role) {
     case "issuer":
       return { ...base, role: "issuer", tenantId: user.issuerCompanyId!, issuerCompanyId: user.issuerCompanyId! };

@@ -58,6 +58,43 @@ export async function touchSession(db: Db, sessionId: string, userId: string, no
   return count === 1;
 }
 
+export type SessionAccount = {
+  id: string;
+  email: string;
+  name: string;
+  role: "issuer" | "provider" | "cardholder";
+  issuerCompanyId: string | null;
+  providerCompanyId: string | null;
+  cardholderId: string | null;
+  /** The account's chosen language and time zone, unchecked (lib/server/auth/preferences.ts checks them). */
+  locale: string | null;
+  timeZone: string | null;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `touchSession` and the account row it is for, in one statement (issue 16: every page view of a signed-in
+ * person starts here; the UPDATE, its transaction and two reads of auth_users were five round trips).
+ * Null when the session is not live for `userId` at `now`, exactly when `touchSession` is false.
+ */
+export async function touchSessionAccount(db: Db, sessionId: string, userId: string, now: Date, policy: SessionPolicy): Promise<SessionAccount | null> {
+  if (!UUID.test(userId)) return null;
+  const idleSince = new Date(now.getTime() - policy.idleMs);
+  const rows = await db.$queryRaw<SessionAccount[]>`
+    WITH touched AS (
+      UPDATE auth_session SET last_seen_at = ${now}
+      WHERE id_hash = ${hashId(sessionId)} AND user_id = ${userId}::uuid AND revoked_at IS NULL
+        AND expires_at > ${now} AND last_seen_at > ${idleSince}
+      RETURNING user_id
+    )
+    SELECT u.id::text AS "id", u.email, u.name, u.role::text AS "role", u.issuer_company_id AS "issuerCompanyId",
+      u.provider_company_id AS "providerCompanyId", u.cardholder_id::text AS "cardholderId", u.locale::text AS "locale",
+      u.time_zone AS "timeZone"
+    FROM touched JOIN auth_users u ON u.id = touched.user_id`;
+  return rows[0] ?? null;
+}
+
 /** Ends a session for good (sign-out, or the old session of a browser that signs in again). */
 export async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
   await db.authSession.updateMany({ where: { idHash: hashId(sessionId), revokedAt: null }, data: { revokedAt: now } });

@@ -11,11 +11,24 @@ const FALLBACK: CreditPolicy = { version: "default", minAnnualIncomeMinor: 0, li
 
 /** The signed-in provider's policy; a provider without one examines strictly (investigation required, no credit). */
 export async function getCreditPolicy(actor: ProviderActor): Promise<CreditPolicyView> {
-  const [policy, company] = await Promise.all([
-    db().spCreditPolicy.findUnique({ where: { providerCompanyId: actor.providerCompanyId } }),
-    db().spCompany.findUniqueOrThrow({ where: { providerCompanyId: actor.providerCompanyId }, select: { currency: true } }),
-  ]);
-  const p = policy ?? { ...FALLBACK, updatedAt: new Date(0) };
+  // The company's currency and its policy (if any) in one statement (issue 16: the desk page reads it on every view).
+  const [row] = await db().$queryRaw<(Partial<CreditPolicy> & { currency: string; updatedAt: Date | null })[]>`
+    SELECT c.currency, p.version, p.min_annual_income_minor AS "minAnnualIncomeMinor", p.limit_percent_of_income AS "limitPercentOfIncome",
+      p.max_limit_minor AS "maxLimitMinor", p.requires_investigation AS "requiresInvestigation", p.updated_at AS "updatedAt"
+    FROM sp_companies c LEFT JOIN sp_credit_policies p ON p.provider_company_id = c.provider_company_id
+    WHERE c.provider_company_id = ${actor.providerCompanyId}`;
+  if (!row) throw new Error(`No provider company ${actor.providerCompanyId}.`);
+  const p =
+    row.version === null || row.version === undefined
+      ? { ...FALLBACK, updatedAt: new Date(0) }
+      : {
+          version: row.version,
+          minAnnualIncomeMinor: row.minAnnualIncomeMinor!,
+          limitPercentOfIncome: row.limitPercentOfIncome!,
+          maxLimitMinor: row.maxLimitMinor!,
+          requiresInvestigation: row.requiresInvestigation!,
+          updatedAt: row.updatedAt!,
+        };
   return {
     version: p.version,
     minAnnualIncomeMinor: p.minAnnualIncomeMinor,
@@ -23,7 +36,7 @@ export async function getCreditPolicy(actor: ProviderActor): Promise<CreditPolic
     maxLimitMinor: p.maxLimitMinor,
     requiresInvestigation: p.requiresInvestigation,
     updatedAt: p.updatedAt,
-    currency: company.currency,
+    currency: row.currency,
   };
 }
 
