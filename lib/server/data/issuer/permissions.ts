@@ -156,7 +156,7 @@ type GrantInput = {
 async function grantPermission(
   tx: Tx,
   input: GrantInput,
-): Promise<{ outboxId: string; messageId: string; type: "loading-permission-grant" | "reload-permission-grant" }> {
+): Promise<{ outboxId: string; messageId: string; type: "loading-permission-grant" | "reload-permission-grant"; receiverCompanyId: string; jws: string }> {
   const { issuerCompanyId, provider, application, card, now } = input;
   const sequence = await allocateSequence(tx, { issuerCompanyId, providerCompanyId: provider.companyId, direction: "I" });
   const messageId = formatMessageId({ issuerCompanyId, providerCompanyId: provider.companyId, direction: "I", sequence });
@@ -222,7 +222,7 @@ async function grantPermission(
       expiresAt: expiresAt.toISOString(),
     },
   });
-  return { outboxId: sent.outboxId, messageId, type: sent.type };
+  return { outboxId: sent.outboxId, messageId, type: sent.type, receiverCompanyId: sent.receiverCompanyId, jws: sent.jws };
 }
 
 /**

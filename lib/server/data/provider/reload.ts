@@ -22,7 +22,7 @@ import {
 } from "@/lib/core/workflows/reload-case";
 import type { ProviderActor } from "../../auth/session";
 import { db, Prisma } from "./db";
-import { deliverNow } from "../../exchange/delivery";
+import { deliverNow, type OutboxRef } from "../../exchange/delivery";
 import { decodeStored } from "../../exchange/inbox";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { ProviderTx as Tx } from "./db";
@@ -37,7 +37,9 @@ import {
   recordCardLoad,
   releaseStaleClaims,
   takeCarriedPermission,
+  toView,
   type CardLoadOutcome,
+  type PermissionRow,
   type PermissionView,
 } from "./permissions";
 
@@ -292,7 +294,7 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
   if (!isUuid(caseId)) throw new CaseNotFoundError();
   const providerCompanyId = actor.providerCompanyId;
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
-  const toDeliver: string[] = [];
+  const toDeliver: OutboxRef[] = [];
 
   let saved = await db().$transaction(async (tx) => {
     const row = await lockCase(tx, providerCompanyId, caseId);
@@ -324,7 +326,7 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
             { platformType: 100, reissuedCardId: need.cardId },
           );
           apply({ type: "pull-sent", requestMessageId: sent.messageId, outboxId: sent.outboxId });
-          toDeliver.push(sent.outboxId);
+          toDeliver.push(sent);
         }
       } else if (need.kind === "send-inquiry") {
         const sent = await enqueueMessage(
@@ -342,7 +344,7 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
           data: { providerCompanyId, platformType: 200, applicationAid: need.aid, requestMessageId: sent.messageId, askedAt: now },
         });
         apply({ type: "inquiry-sent", aid: need.aid, requestMessageId: sent.messageId, outboxId: sent.outboxId });
-        toDeliver.push(sent.outboxId);
+        toDeliver.push(sent);
       }
     }
     // Nothing sent: the answers it needs are in our tables already (a push), so read them in this transaction.
@@ -485,7 +487,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
   await releaseCasesOfEndedLeases(actor, now);
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
   const claim = { actor, issuerCompanyId, caseId, now };
-  let toDeliver: string[] = [];
+  let toDeliver: OutboxRef[] = [];
   let saved: CaseRow | null;
   try {
     // Every reloadable application in one transaction (issue 16: few round trips)...
@@ -510,7 +512,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
           .map((a) => a.aid)
       : [];
     for (const aid of aids) {
-      const sent: string[] = [];
+      const sent: OutboxRef[] = [];
       try {
         saved = await db().$transaction(async (tx) => {
           const row = await lockCase(tx, providerCompanyId, caseId);
@@ -550,7 +552,7 @@ async function claimApplication(
   claim: { actor: ProviderActor; issuerCompanyId: string; caseId: string; now: Date },
   doc: CaseDoc,
   aid: string,
-  toDeliver: string[],
+  toDeliver: OutboxRef[],
 ): Promise<CaseDoc> {
   const { actor, issuerCompanyId, caseId, now } = claim;
   const providerCompanyId = actor.providerCompanyId;
@@ -600,7 +602,7 @@ async function claimApplication(
     );
   }
   const sent = await enqueuePermissionRequest(tx, providerCompanyId, issuerCompanyId, request, now);
-  toDeliver.push(sent.outboxId);
+  toDeliver.push(sent.outbox);
   return applyCaseEvent(doc, { type: "permission-requested", aid, permissionId: sent.permissionId, requestMessageId: sent.requestMessageId }, now);
 }
 
@@ -699,14 +701,23 @@ function permissionFact(p: {
   }
 }
 
-/** The document with each application's state brought in line with its permission (no statement when none has one). */
-async function syncDoc(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date): Promise<CaseDoc> {
+/**
+ * The document with each application's state brought in line with its permission (no statement when none
+ * has one, or when `known` holds each: permissions this transaction holds locked and just changed).
+ */
+async function syncDoc(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date, known: readonly PermissionRow[] = []): Promise<CaseDoc> {
   const ids = input.applications.flatMap((a) => (a.permissionId ? [a.permissionId] : []));
   if (ids.length === 0) return input;
-  const perms = await tx.spPermission.findMany({
-    where: { providerCompanyId, id: { in: ids } },
-    select: { id: true, status: true, replyMessageId: true, originalMessageId: true, expiresAt: true, refusalReason: true },
-  });
+  const unknown = ids.filter((id) => !known.some((k) => k.id === id));
+  const perms = [
+    ...known,
+    ...(unknown.length === 0
+      ? []
+      : await tx.spPermission.findMany({
+          where: { providerCompanyId, id: { in: unknown } },
+          select: { id: true, status: true, replyMessageId: true, originalMessageId: true, expiresAt: true, refusalReason: true },
+        })),
+  ];
   let doc = input;
   for (const app of input.applications) {
     const p = perms.find((x) => x.id === app.permissionId);
@@ -781,11 +792,15 @@ export async function getReloadCase(actor: ProviderActor, caseId: string, now = 
   return row ? caseView(actor, row, now) : null;
 }
 
-/** The desk's view of a case row it has already read (its permissions read in one statement, when it has any). */
-async function caseView(actor: ProviderActor, row: CaseRow, now: Date): Promise<ReloadCaseView> {
+/**
+ * The desk's view of a case row it has already read (its permissions read in one statement, when it has
+ * any that `known`, rows as the caller's committed transaction left them, does not hold).
+ */
+async function caseView(actor: ProviderActor, row: CaseRow, now: Date, known: readonly PermissionRow[] = []): Promise<ReloadCaseView> {
   const doc = parseCaseDoc(row.steps);
   const ids = doc.applications.flatMap((a) => (a.permissionId ? [a.permissionId] : []));
-  const views = await getPermissionViews(actor, ids, now);
+  const unknown = ids.filter((id) => !known.some((k) => k.id === id));
+  const views = [...known.filter((k) => ids.includes(k.id)).map(toView), ...(await getPermissionViews(actor, unknown, now))];
   const viewOf = (id?: string) => (id ? (views.find((v) => (v.status === "granted" ? v.grant.permissionId : v.permissionId) === id) ?? null) : null);
   const applications = doc.applications.map((a) => {
     const permission = viewOf(a.permissionId);
@@ -879,17 +894,20 @@ export async function recordReloadLoad(actor: ProviderActor, caseId: string, per
   const providerCompanyId = actor.providerCompanyId;
   let locked: (CaseRow & { doc: CaseDoc }) | null = null;
   let saved: CaseRow | null = null;
+  let known: PermissionRow[] = [];
   const recorded = await recordCardLoad(actor, permissionId, outcome, now, {
     before: async (tx) => {
       locked = await lockCase(tx, providerCompanyId, caseId);
     },
-    after: async (tx) => {
+    after: async (tx, settled) => {
+      // The permission just recorded is known as it now stands (locked by its update): not read again.
+      known = settled ? [settled] : [];
       const row: (CaseRow & { doc: CaseDoc }) | null = locked;
-      saved = row && row.outcome === "in_progress" ? await saveDoc(tx, row, await syncDoc(tx, providerCompanyId, row.doc, now), now) : row;
+      saved = row && row.outcome === "in_progress" ? await saveDoc(tx, row, await syncDoc(tx, providerCompanyId, row.doc, now, known), now) : row;
     },
   });
   if (!saved) throw new CaseNotFoundError();
-  return { recorded, view: await caseView(actor, saved, now) };
+  return { recorded, view: await caseView(actor, saved, now, known) };
 }
 
 /**
