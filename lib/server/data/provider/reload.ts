@@ -28,7 +28,7 @@ import { enqueueMessage } from "../../exchange/outbox";
 import type { ProviderTx as Tx } from "./db";
 import { isLeaseLive, leaseReceipts } from "../card-lease";
 import { currentFee, findApplication, loadFileHashOf } from "./catalog";
-import { findBlockedCard } from "./hot-list";
+import { findBlockedCard, type HotListHit } from "./hot-list";
 import {
   enqueuePermissionRequest,
   getPermissionViews,
@@ -182,7 +182,12 @@ async function oldLoadRows(tx: Tx, providerCompanyId: string, where: { cardIds: 
     "cardIds" in where
       ? Prisma.sql`r.card_id = ANY(${where.cardIds}::text[]) ORDER BY array_position(${where.cardIds}::text[], r.card_id), r.created_at`
       : Prisma.sql`r.message_id = ${where.messageId}`;
-  const rows = await tx.$queryRaw<OldLoadRow[]>`
+  return tx.$queryRaw<OldLoadRow[]>`${oldLoadSelect(providerCompanyId)} AND ${filter}`;
+}
+
+/** The SELECT of oldLoadRows, up to its WHERE on the provider (the caller adds its filter with AND). */
+function oldLoadSelect(providerCompanyId: string): Prisma.Sql {
+  return Prisma.sql`
     SELECT r.id::text AS id, r.message_id AS "messageId", r.application_aid AS "applicationAid", r.status::text AS status, r.loaded_at AS "loadedAt",
            r.card_id AS "cardId", r.surface_number_last4 AS "surfaceNumberLast4",
            json_build_object('id', c.id, 'customerNo', c.customer_no, 'fullName', c.full_name) AS customer,
@@ -195,11 +200,78 @@ async function oldLoadRows(tx: Tx, providerCompanyId: string, where: { cardIds: 
       JOIN sp_customers c ON c.provider_company_id = r.provider_company_id AND c.id = r.customer_id
       LEFT JOIN sp_credit_investigations i ON i.provider_company_id = r.provider_company_id AND i.id = r.credit_investigation_id
       LEFT JOIN sp_user_charges ch ON ch.provider_company_id = r.provider_company_id AND ch.load_record_id = r.id
-     WHERE r.provider_company_id = ${providerCompanyId} AND ${filter}`;
-  return rows;
+     WHERE r.provider_company_id = ${providerCompanyId}`;
+}
+
+/** What a method-1 case decides on without asking the issuer, read at once (deskFacts). */
+type DeskFacts = {
+  cardId: string;
+  hotList: HotListHit | null;
+  notice: { oldCardId: string; via: "push" | "pull"; sourceMessageId: string; reissuedAt: string } | null;
+  chain: string[];
+  loads: OldLoadRow[];
+  fees: Record<string, CaseFee | null>;
+};
+
+/**
+ * Issue 16, one statement for a method-1 case opened on a card id: the hot list, the Fig. 13 pair we
+ * hold for the card, the old cards' chain, their loads (as oldLoadRows reads them, nearest card first,
+ * then oldest first) and the fee in force for each application (as feesOf). The machine takes what it
+ * needs of them; a case that stops earlier (a blocked card) read a little more than it used.
+ */
+async function deskFacts(client: Tx, providerCompanyId: string, cardId: string, aids: readonly string[], now: Date): Promise<DeskFacts> {
+  const [row] = await client.$queryRaw<
+    {
+      hotList: { reason: string; blockedAt: string; blockMessageId: string } | null;
+      notice: { oldCardId: string; via: "push" | "pull"; sourceMessageId: string; reissuedAt: string } | null;
+      chain: { card: string; depth: number }[] | null;
+      loads: (Omit<OldLoadRow, "loadedAt"> & { loadedAt: string | null })[] | null;
+      fees: (CaseFee & { aid: string })[] | null;
+    }[]
+  >`
+    WITH RECURSIVE notice AS (
+      SELECT old_card_id, via::text AS via, source_message_id, reissued_at FROM sp_reissue_notices
+       WHERE provider_company_id = ${providerCompanyId} AND reissued_card_id = ${cardId}),
+    chain(card, depth) AS (
+      SELECT old_card_id, 0 FROM notice
+      UNION ALL
+      SELECT n.old_card_id, chain.depth + 1 FROM chain
+        JOIN sp_reissue_notices n ON n.provider_company_id = ${providerCompanyId} AND n.reissued_card_id = chain.card
+       WHERE chain.depth < 20),
+    loads AS (${oldLoadSelect(providerCompanyId)} AND r.card_id IN (SELECT card FROM chain))
+    SELECT
+      (SELECT json_build_object('reason', h.reason, 'blockedAt', h.blocked_at, 'blockMessageId', h.block_message_id) FROM sp_hot_list h
+        WHERE h.provider_company_id = ${providerCompanyId} AND h.card_id = ${cardId} AND h.status = 'blocked' ORDER BY h.change_seq DESC LIMIT 1) AS "hotList",
+      (SELECT json_build_object('oldCardId', old_card_id, 'via', via, 'sourceMessageId', source_message_id, 'reissuedAt', reissued_at) FROM notice) AS notice,
+      (SELECT json_agg(json_build_object('card', card, 'depth', depth) ORDER BY depth) FROM chain) AS chain,
+      (SELECT json_agg(l ORDER BY (SELECT min(depth) FROM chain WHERE chain.card = l."cardId"),
+                       (SELECT r.created_at FROM sp_load_records r WHERE r.id = l.id::uuid)) FROM loads l) AS loads,
+      (SELECT json_agg(f) FROM (
+         SELECT DISTINCT ON (application_aid) application_aid AS aid, normal_fee_minor AS "normalFeeMinor", reissue_fee_minor AS "reissueFeeMinor", currency
+           FROM sp_fee_schedules
+          WHERE provider_company_id = ${providerCompanyId} AND application_aid = ANY(${[...aids]}::text[]) AND valid_from <= ${now}
+          ORDER BY application_aid, valid_from DESC) f) AS fees`;
+  const chain: string[] = [];
+  for (const { card } of row?.chain ?? []) {
+    if (chain.includes(card)) break;
+    chain.push(card);
+  }
+  const fees: Record<string, CaseFee | null> = Object.fromEntries(aids.map((aid) => [aid, null]));
+  for (const f of row?.fees ?? []) fees[f.aid] = { normalFeeMinor: f.normalFeeMinor, reissueFeeMinor: f.reissueFeeMinor, currency: f.currency };
+  const hot = row?.hotList;
+  return {
+    cardId,
+    hotList: hot ? { code: "card-blocked", reason: hot.reason, blockedAt: iso(hot.blockedAt), blockMessageId: hot.blockMessageId } : null,
+    notice: row?.notice ? { ...row.notice, reissuedAt: iso(row.notice.reissuedAt) } : null,
+    chain,
+    loads: (row?.loads ?? []).map((l) => ({ ...l, loadedAt: l.loadedAt ? new Date(l.loadedAt) : null })),
+    fees,
+  };
 }
 
 const iso = (at: string | Date) => new Date(at).toISOString();
+
+const pick = <V>(record: Record<string, V>, keys: readonly string[]): Record<string, V> => Object.fromEntries(keys.map((k) => [k, record[k]!]));
 
 function toOldLoad(row: OldLoadRow): OldLoad {
   const r = row.reload;
@@ -264,24 +336,41 @@ export async function openReloadCase(actor: ProviderActor, input: ReloadInput, n
 async function decideWithoutAsking(client: Tx, providerCompanyId: string, input: CaseDoc, now: Date): Promise<CaseDoc | null> {
   let doc = input;
   const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
+  // Method 1 on a card id: every fact in one statement (deskFacts).
+  const facts =
+    doc.card.platformType === 100 && doc.card.cardId
+      ? await deskFacts(
+          client,
+          providerCompanyId,
+          doc.card.cardId,
+          doc.applications.map((a) => a.aid),
+          now,
+        )
+      : null;
   for (const need of caseNeeds(doc)) {
-    if (need.kind === "start")
-      apply({ type: "started", hotList: need.hotListCardId ? await findBlockedCard(client, providerCompanyId, need.hotListCardId) : null });
+    if (need.kind === "start") {
+      const hotList =
+        need.hotListCardId === null
+          ? null
+          : facts?.cardId === need.hotListCardId
+            ? facts.hotList
+            : await findBlockedCard(client, providerCompanyId, need.hotListCardId);
+      apply({ type: "started", hotList });
+    }
   }
   for (const need of caseNeeds(doc)) {
     if (need.kind === "send-inquiry") return null;
     if (need.kind !== "reissue-notice") continue;
-    const notice = await client.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: need.cardId } } });
+    const notice =
+      facts?.cardId === need.cardId
+        ? facts.notice
+        : await client.spReissueNotice
+            .findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: need.cardId } } })
+            .then((n) => n && { oldCardId: n.oldCardId, via: n.via, sourceMessageId: n.sourceMessageId, reissuedAt: n.reissuedAt.toISOString() });
     if (!notice) return null;
-    apply({
-      type: "reissue-notice-found",
-      oldCardId: notice.oldCardId,
-      via: notice.via,
-      sourceMessageId: notice.sourceMessageId,
-      reissuedAt: notice.reissuedAt.toISOString(),
-    });
+    apply({ type: "reissue-notice-found", ...notice });
   }
-  return readAnswers(client, providerCompanyId, doc, now);
+  return readAnswers(client, providerCompanyId, doc, now, facts);
 }
 
 /**
@@ -366,14 +455,16 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
 }
 
 /** The answers the case waits for, from our own tables and inbox, applied to its document. */
-async function readAnswers(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date): Promise<CaseDoc> {
+async function readAnswers(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date, facts: DeskFacts | null = null): Promise<CaseDoc> {
   let doc = input;
   const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
   for (const need of caseNeeds(doc)) {
     if (need.kind === "pull-reply") apply(await pullAnswer(tx, providerCompanyId, need.requestMessageId, need.cardId));
   }
   for (const need of caseNeeds(doc)) {
-    if (need.kind === "old-card-loads") {
+    if (need.kind === "old-card-loads" && facts?.notice?.oldCardId === need.oldCardId && need.aids.every((aid) => aid in facts.fees)) {
+      apply({ type: "old-card-loads", chain: facts.chain, loads: facts.loads.map(factOf), fees: pick(facts.fees, need.aids) });
+    } else if (need.kind === "old-card-loads") {
       // Any generation: the old card, then the cards it replaced in turn, as the Fig. 13 pairs we hold say.
       const chain = await oldCardChain(tx, providerCompanyId, need.oldCardId);
       // Nearest card first, so a load reloaded onto a later card is found as that reload.
