@@ -458,44 +458,31 @@ export async function takeCarriedPermission(
   request: Extract<PermissionRequest, { kind: "reload" }>,
   carried: CarriedReloadPermission,
   now: Date,
-): Promise<{ permissionId: string }> {
+): Promise<{ permissionId: string } | null> {
   const card = request.card;
-  const row = await tx.spPermission.create({
-    data: {
-      providerCompanyId,
-      kind: "reload",
-      requestMessageId: carried.messageId,
-      platformType: card.platformType,
-      applicationAid: request.applicationAid,
-      loadFileHash: request.loadFileHash,
-      cardId: card.platformType === 100 ? card.cardId : null,
-      surfaceNumberLast4: card.surfaceNumberLast4,
-      customerId: request.customerId,
-      creditInvestigationId: request.creditInvestigationId,
-      previousLoadId: request.previousLoadId,
-      originalMessageId: request.originalMessageId,
-      reloadCaseId: request.reloadCaseId,
-      operatorUserId: request.operatorUserId,
-      status: "granted",
-      replyMessageId: carried.messageId,
-      token: new Uint8Array(fromBase64Url(carried.permissionToken)),
-      expiresAt: new Date(carried.expiresAt),
-      requestedAt: now,
-      answeredAt: now,
-    },
-    select: {
-      id: true,
-      cardId: true,
-      surfaceNumberLast4: true,
-      platformType: true,
-      applicationAid: true,
-      customerId: true,
-      creditInvestigationId: true,
-      previousLoadId: true,
-    },
-  });
-  await openPendingLoad(tx, providerCompanyId, carried.messageId, { ...row, kind: "reload" }, now);
-  return { permissionId: row.id };
+  const cardId = card.platformType === 100 ? card.cardId : null;
+  // Issue 16, one statement: the permission (unless an earlier visit took it: then null, and the caller
+  // asks instead) and its pending load record (ON CONFLICT DO NOTHING, as openPendingLoad).
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    WITH taken AS (
+      INSERT INTO sp_permissions (id, provider_company_id, kind, request_message_id, platform_type, application_aid, load_file_hash, card_id, surface_number_last4,
+                                  customer_id, credit_investigation_id, previous_load_id, original_message_id, reload_case_id, operator_user_id, status,
+                                  reply_message_id, token, expires_at, requested_at, answered_at)
+      SELECT ${randomUUID()}::uuid, ${providerCompanyId}, 'reload', ${carried.messageId}, ${card.platformType}::int, ${request.applicationAid}, ${request.loadFileHash},
+             ${cardId}::text, ${card.surfaceNumberLast4}::text, ${request.customerId}::uuid, ${request.creditInvestigationId}::uuid, ${request.previousLoadId}::uuid,
+             ${request.originalMessageId}, ${request.reloadCaseId}::uuid, ${request.operatorUserId}::uuid, 'granted', ${carried.messageId},
+             ${Buffer.from(fromBase64Url(carried.permissionToken))}, ${new Date(carried.expiresAt)}, ${now}, ${now}
+       WHERE NOT EXISTS (SELECT 1 FROM sp_permissions u WHERE u.provider_company_id = ${providerCompanyId} AND u.reply_message_id = ${carried.messageId})
+      RETURNING id),
+    opened AS (
+      INSERT INTO sp_load_records (id, provider_company_id, message_id, card_id, surface_number_last4, platform_type, application_aid, customer_id,
+                                   credit_investigation_id, kind, status, previous_load_id, created_at)
+      SELECT ${randomUUID()}::uuid, ${providerCompanyId}, ${carried.messageId}, ${cardId}::text, ${card.surfaceNumberLast4}::text, ${card.platformType}::int,
+             ${request.applicationAid}, ${request.customerId}::uuid, ${request.creditInvestigationId}::uuid, 'reload', 'pending', ${request.previousLoadId}::uuid, ${now}
+        FROM taken
+      ON CONFLICT DO NOTHING)
+    SELECT id::text AS id FROM taken`;
+  return rows[0] ? { permissionId: rows[0].id } : null;
 }
 
 /** A refusal: stored with its reason, for the desk to show. */

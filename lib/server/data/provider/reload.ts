@@ -36,6 +36,7 @@ import {
   issuerReasonOf,
   recordCardLoad,
   releaseStaleClaims,
+  STALE_REQUEST_MINUTES,
   takeCarriedPermission,
   toView,
   type CardLoadOutcome,
@@ -84,8 +85,11 @@ export type ReloadInput = {
   leaseId?: string | null;
 };
 
+/** A unique index refused a write: P2002 from a model query, P2010 with PostgreSQL's 23505 from a raw one. */
 function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+  if (typeof e !== "object" || e === null) return false;
+  const { code, meta } = e as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } };
+  return code === "P2002" || (code === "P2010" && meta?.driverAdapterError?.cause?.originalCode === "23505");
 }
 
 /** The columns of a case row the desk's view and the machine need. */
@@ -651,7 +655,9 @@ async function claimApplication(
   if (!app || app.state !== "reloadable" || !app.old) return doc;
   const catalog = findApplication(providerCompanyId, aid);
   if (!catalog) return applyCaseEvent(doc, { type: "not-our-application", aid }, now);
-  await releaseStaleClaims(tx, providerCompanyId, app.old.id, now);
+  // Issue 16: the old load's stale claims and the issuer's answer that may carry a permission, in one statement.
+  const facts = await claimFacts(tx, providerCompanyId, doc, app, now);
+  if (facts.stale.length > 0) await releaseStaleClaims(tx, providerCompanyId, app.old.id, now);
   const platformType = doc.card.platformType === 200 ? 200 : 100;
   const request = {
     kind: "reload" as const,
@@ -671,9 +677,10 @@ async function claimApplication(
     reloadCaseId: caseId,
   };
   // Issue 12: the issuer's answer may already hold the permission (push: no round trip at all).
-  const carried = await carriedPermissionFor(tx, providerCompanyId, doc, app, request.loadFileHash, now);
-  if (carried) {
-    const taken = await takeCarriedPermission(tx, providerCompanyId, request, carried.permission, now);
+  const carried = carriedPermissionFor(facts.source, doc, app, request.loadFileHash, now);
+  // Taken unless an earlier visit used it (then it falls back to asking).
+  const taken = carried ? await takeCarriedPermission(tx, providerCompanyId, request, carried.permission, now) : null;
+  if (carried && taken) {
     return applyCaseEvent(
       doc,
       {
@@ -710,30 +717,50 @@ type CarriedFound = {
  * this application's inquiry (method 2); for this old load, this load file, not used by an earlier
  * visit, and valid for a while yet. Anything else falls back to asking the issuer.
  */
-async function carriedPermissionFor(
+/**
+ * Inside the confirm's transaction, what claiming one application reads, in one statement: whether its
+ * old load is held by a stale claim (releaseStaleClaims then frees it), and the issuer's answer that may
+ * carry its permission (method 1: the notification or pull answer that named the card; method 2: the
+ * Fig. 15 answer to its inquiry), from our inbox.
+ */
+async function claimFacts(
   tx: Tx,
   providerCompanyId: string,
   doc: CaseDoc,
   app: CaseApp,
+  now: Date,
+): Promise<{ stale: string[]; source: { messageId: string; jws: string; status: string } | null }> {
+  const staleBefore = new Date(now.getTime() - STALE_REQUEST_MINUTES * 60_000);
+  const sourceId =
+    doc.method === 1 && doc.reissue?.sourceMessageId
+      ? Prisma.sql`${doc.reissue.sourceMessageId}`
+      : doc.method === 2 && app.inquiry
+        ? Prisma.sql`(SELECT q.reply_message_id FROM sp_card_inquiries q WHERE q.provider_company_id = ${providerCompanyId} AND q.request_message_id = ${app.inquiry.requestMessageId})`
+        : Prisma.sql`NULL::text`;
+  const [row] = await tx.$queryRaw<{ stale: string[] | null; source: { messageId: string; jws: string; status: string } | null }[]>`
+    SELECT
+      (SELECT array_agg(p.id::text) FROM sp_permissions p
+        WHERE p.provider_company_id = ${providerCompanyId} AND p.previous_load_id = ${app.old?.id ?? null}::uuid AND p.kind = 'reload'
+          AND ((p.status = 'requested' AND p.requested_at < ${staleBefore}) OR (p.status = 'granted' AND p.expires_at <= ${now}))) AS stale,
+      (SELECT json_build_object('messageId', i.message_id, 'jws', i.jws, 'status', i.status) FROM xc_inbox i
+        WHERE i.owner_company_id = ${providerCompanyId} AND i.message_id = ${sourceId}) AS source`;
+  return { stale: row?.stale ?? [], source: app.old ? (row?.source ?? null) : null };
+}
+
+/**
+ * The reload permission the issuer handed over for this application in `source` (claimFacts), if any
+ * still fits: for this old load, this load file, and valid for a while yet. Anything else falls back to
+ * asking the issuer (so does one an earlier visit used: takeCarriedPermission).
+ */
+function carriedPermissionFor(
+  row: { messageId: string; jws: string; status: string } | null,
+  doc: CaseDoc,
+  app: CaseApp,
   loadFileHash: string,
   now: Date,
-): Promise<CarriedFound | null> {
-  const sourceId =
-    doc.method === 1
-      ? doc.reissue?.sourceMessageId
-      : doc.method === 2 && app.inquiry
-        ? (
-            await tx.spCardInquiry.findUnique({
-              where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId: app.inquiry.requestMessageId } },
-              select: { replyMessageId: true },
-            })
-          )?.replyMessageId
-        : null;
+): CarriedFound | null {
+  const sourceId = row?.messageId;
   if (!sourceId || !app.old) return null;
-  const row = await tx.inboxMessage.findUnique({
-    where: { ownerCompanyId_messageId: { ownerCompanyId: providerCompanyId, messageId: sourceId } },
-    select: { jws: true, status: true },
-  });
   const message = row?.status === "processed" ? decodeStored(row.jws) : null;
   let offered: readonly CarriedReloadPermission[] = [];
   let found: Omit<CarriedFound, "permission"> | null = null;
@@ -762,9 +789,7 @@ async function carriedPermissionFor(
       p.loadFileHash === loadFileHash &&
       Date.parse(p.expiresAt) > now.getTime() + margin,
   );
-  if (!permission || !found) return null;
-  const used = await tx.spPermission.count({ where: { providerCompanyId, replyMessageId: permission.messageId } });
-  return used === 0 ? { permission, ...found } : null;
+  return permission && found ? { permission, ...found } : null;
 }
 
 /** Where a permission stands, as the machine's fact. */
