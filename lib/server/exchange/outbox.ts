@@ -120,6 +120,13 @@ export async function enqueueMessages<T extends MessageType>(tx: Tx, messages: r
   return built.map((b) => {
     const outboxId = ids.get(b.message.header.messageId);
     if (!outboxId) throw new Error(`enqueueMessages: no outbox row for ${b.message.header.messageId}`);
-    return { outboxId, messageId: b.message.header.messageId, type: b.type, message: b.message as MessageOf<T> };
+    return {
+      outboxId,
+      messageId: b.message.header.messageId,
+      type: b.type,
+      message: b.message as MessageOf<T>,
+      receiverCompanyId: b.message.header.receiverCompanyId,
+      jws: b.jws,
+    };
   });
 }
