@@ -229,10 +229,11 @@ const CEILING = {
   method1Confirm: 10,
   method1Record: 18,
   method1Reload: 30,
+  // Method 2: open 37 (the issuer's Fig. 15 answer and its delivery: 21 of them), confirm 8, record 16.
   method2Open: 40,
   method2Confirm: 9,
   method2Record: 17,
-  method2Reload: 80,
+  method2Reload: 63,
   /**
    * One Fig. 15 inquiry delivered: verify, inbox, the issuer's answer (5: one read of every fact, the
    * sequence numbers, the carried grant, the signed answer, the audit rows), and the answer delivered
