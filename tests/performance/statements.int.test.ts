@@ -212,7 +212,8 @@ async function traced<T>(label: string, flow: () => Promise<T>): Promise<T> {
 /**
  * Today's counts (after issue 16's reload work) plus a margin of one or two for a process's first use of
  * its caches (a provider's issuer, a company's hosted role). A reload's record includes the issuer taking
- * the load confirmation in the same request (verify, inbox, handler: about 20 of them).
+ * the load confirmation in the same request (trust store, inbox claim, its two statements, inbox result,
+ * outbox marked: 8 of them, 9 with the issuer's hosted role read once per process).
  */
 const CEILING = {
   reissueApproval: 64,
@@ -223,14 +224,16 @@ const CEILING = {
   notificationDelivery: 11,
   /** 90 notifications, 30 to each of three providers: 20 today (0.22 a message; one at a time costs 8 each). */
   batchDelivery: 24,
-  method1Open: 7,
-  method1Confirm: 13,
-  method1Record: 32,
-  method1Reload: 50,
+  // Method 1 after a push: open 2, confirm 9 and record 17 (each with one first read of a per-process cache: the provider's issuer, the issuer's hosted role).
+  method1Open: 3,
+  method1Confirm: 10,
+  method1Record: 18,
+  method1Reload: 30,
+  // Method 2: open 37 (the issuer's Fig. 15 answer and its delivery: 21 of them), confirm 8, record 16.
   method2Open: 40,
-  method2Confirm: 13,
-  method2Record: 30,
-  method2Reload: 80,
+  method2Confirm: 9,
+  method2Record: 17,
+  method2Reload: 63,
   /**
    * One Fig. 15 inquiry delivered: verify, inbox, the issuer's answer (5: one read of every fact, the
    * sequence numbers, the carried grant, the signed answer, the audit rows), and the answer delivered

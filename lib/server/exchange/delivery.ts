@@ -15,6 +15,9 @@ export function backoffSeconds(attempts: number): number {
 
 export type DeliveryResult = "delivered" | "dead" | "retry" | "skipped";
 
+/** An outbox message by id, or as enqueueMessage returned it (delivered without reading its row). */
+export type OutboxRef = string | { outboxId: string; receiverCompanyId: string; jws: string };
+
 let afterTransmit: (() => void) | null = null;
 
 /** Test seam for crash tests (scripts/exchange-worker.ts): runs after the receiver answered. */
@@ -27,7 +30,7 @@ export function setAfterTransmitHook(hook: (() => void) | null): void {
  * marked it delivered means it is sent again, and the receiver's inbox answers the repeat with the
  * first result, so the effect happens exactly once.
  */
-export async function deliverOne(outboxId: string, now = () => new Date()): Promise<DeliveryResult> {
+export async function deliverOne(outboxId: OutboxRef, now = () => new Date()): Promise<DeliveryResult> {
   return (await deliverBatch([outboxId], now))[0]!.result;
 }
 
@@ -49,11 +52,21 @@ type Marking = {
  * backoff) or skipped (not pending). Same guarantee as one at a time: a crash after a receiver took
  * its messages and before they are marked makes them be sent again, and answered from the inbox.
  */
-export async function deliverBatch(outboxIds: string[], now = () => new Date()): Promise<{ result: DeliveryResult; receipt: DeliveryReceipt | null }[]> {
-  const rows = await db().outboxMessage.findMany({
-    where: { id: { in: outboxIds }, status: "pending" },
-    select: { id: true, receiverCompanyId: true, jws: true, attempts: true },
-  });
+export async function deliverBatch(refs: readonly OutboxRef[], now = () => new Date()): Promise<{ result: DeliveryResult; receipt: DeliveryReceipt | null }[]> {
+  const outboxIds = refs.map((r) => (typeof r === "string" ? r : r.outboxId));
+  const toRead = refs.filter((r): r is string => typeof r === "string");
+  // A message this process just enqueued is handed over as it was written (issue 16: its row is not read
+  // back). If another delivery took it meanwhile, the receiver answers the repeat from its inbox and the
+  // marking below leaves the row as that delivery marked it.
+  const rows = [
+    ...refs.flatMap((r) => (typeof r === "string" ? [] : [{ id: r.outboxId, receiverCompanyId: r.receiverCompanyId, jws: r.jws, attempts: 0 }])),
+    ...(toRead.length === 0
+      ? []
+      : await db().outboxMessage.findMany({
+          where: { id: { in: toRead }, status: "pending" },
+          select: { id: true, receiverCompanyId: true, jws: true, attempts: true },
+        })),
+  ];
   const byReceiver = new Map<string, typeof rows>();
   for (const row of rows) byReceiver.set(row.receiverCompanyId, [...(byReceiver.get(row.receiverCompanyId) ?? []), row]);
   const markings: Marking[] = [];
@@ -153,14 +166,14 @@ export function deliverSoon(outboxIds: string[]): void {
 }
 
 /** Delivers now and waits: for flows that need the answer in the same request. */
-export async function deliverNow(outboxIds: string[]): Promise<DeliveryResult[]> {
+export async function deliverNow(outboxIds: readonly OutboxRef[]): Promise<DeliveryResult[]> {
   return (await deliverNowWithReceipts(outboxIds)).map((d) => d.result);
 }
 
 /** deliverNow, with each receiver's answer when this call delivered the message. */
-export async function deliverNowWithReceipts(outboxIds: string[]): Promise<{ result: DeliveryResult; receipt: DeliveryReceipt | null }[]> {
-  const results = outboxIds.length > 0 ? await deliverBatch(outboxIds) : [];
-  const retry = outboxIds.filter((_, i) => results[i]!.result === "retry");
+export async function deliverNowWithReceipts(refs: readonly OutboxRef[]): Promise<{ result: DeliveryResult; receipt: DeliveryReceipt | null }[]> {
+  const results = refs.length > 0 ? await deliverBatch(refs) : [];
+  const retry = refs.filter((_, i) => results[i]!.result === "retry").map((r) => (typeof r === "string" ? r : r.outboxId));
   if (retry.length) await enqueueDeliveries(retry).catch(() => {});
   return results;
 }

@@ -16,7 +16,7 @@ import {
 } from "@/lib/core/messages";
 import { db } from "../db";
 import { hostedRole } from "./companies";
-import { deliverNow } from "./delivery";
+import { deliverNow, type OutboxRef } from "./delivery";
 import { batchHandlersFor, handlersFor } from "./registry";
 import { RateLimited, recordRejection, senderLimit } from "./limits";
 import type { BatchHandler, HandlerOutcome, MessageHandler, ReceiveOutcome, Via } from "./types";
@@ -199,6 +199,7 @@ async function claimAndHandle(
 ): Promise<PromiseSettledResult<ReceiveOutcome>[]> {
   const sorted = [...batch].sort((a, b) => (a.message.header.messageId < b.message.header.messageId ? -1 : 1));
   const col = <T>(f: (v: Verified) => T) => sorted.map(f);
+  const enqueuedRefs = new Map<string, OutboxRef>();
   const results = await db().$transaction(
     async (tx) => {
       const claimedRows = await tx.$queryRaw<{ id: string; message_id: string }[]>`
@@ -228,6 +229,10 @@ async function claimAndHandle(
           ? { v: OUTCOME_VERSION, status: "processed", outcome: handled.value.outcome, enqueued: (handled.value.enqueued ?? []).map((e) => e.outboxId) }
           : { v: OUTCOME_VERSION, status: "refused", refusal: storedRefusal(handled.error), enqueued: [] };
         written.push({ id: inboxId, stored, code: handled.ok ? null : handled.error.code });
+        // A reply enqueued with its signed form is delivered without reading its outbox row back.
+        if (handled.ok)
+          for (const e of handled.value.enqueued ?? [])
+            if (e.jws && e.receiverCompanyId) enqueuedRefs.set(e.outboxId, { ...e, jws: e.jws, receiverCompanyId: e.receiverCompanyId });
         answers.set(v, { kind: "new", result: stored, refusal: handled.ok ? null : handled.error });
       };
       const context = (method: 1 | 2) => ({ tx, receiverCompanyId: receiver, now, via, method });
@@ -292,7 +297,7 @@ async function claimAndHandle(
   );
 
   const answers: PromiseSettledResult<ReceiveOutcome>[] = [];
-  const replies: string[] = [];
+  const replies: OutboxRef[] = [];
   for (const v of batch) {
     const outcome = results.get(v)!;
     const { messageId, type } = v.message.header;
@@ -308,7 +313,7 @@ async function claimAndHandle(
       answers.push(fulfilled(refused(messageId, type, answer)));
       continue;
     }
-    if (outcome.kind === "new") replies.push(...r.enqueued);
+    if (outcome.kind === "new") replies.push(...r.enqueued.map((id) => enqueuedRefs.get(id) ?? id));
     answers.push(
       fulfilled({ v: OUTCOME_VERSION, status: outcome.kind === "new" ? "processed" : "replayed", messageId, type, outcome: r.outcome, enqueued: r.enqueued }),
     );

@@ -8,7 +8,8 @@ import type { ExchangeTx as Tx } from "../db/parties";
 /** A message without its header: what the business code decides. */
 export type MessageBody<T extends MessageType> = Omit<MessageOf<T>, "header">;
 
-export type Enqueued<T extends MessageType> = { outboxId: string; messageId: string; type: T; message: MessageOf<T> };
+/** A message written to the outbox: with its receiver and signed form, so it can be delivered without reading its row back. */
+export type Enqueued<T extends MessageType> = { outboxId: string; messageId: string; type: T; message: MessageOf<T>; receiverCompanyId: string; jws: string };
 
 /**
  * Writes a signed message to the sender's outbox inside the caller's transaction, so the message
@@ -65,7 +66,14 @@ export async function enqueueMessage<T extends MessageType>(
     },
     select: { id: true },
   });
-  return { outboxId: row.id, messageId: message.header.messageId, type, message: message as MessageOf<T> };
+  return {
+    outboxId: row.id,
+    messageId: message.header.messageId,
+    type,
+    message: message as MessageOf<T>,
+    receiverCompanyId: message.header.receiverCompanyId,
+    jws,
+  };
 }
 
 /** One message of `enqueueMessages`: its sequence number already taken (allocateSequences) in the same transaction. */
@@ -112,6 +120,13 @@ export async function enqueueMessages<T extends MessageType>(tx: Tx, messages: r
   return built.map((b) => {
     const outboxId = ids.get(b.message.header.messageId);
     if (!outboxId) throw new Error(`enqueueMessages: no outbox row for ${b.message.header.messageId}`);
-    return { outboxId, messageId: b.message.header.messageId, type: b.type, message: b.message as MessageOf<T> };
+    return {
+      outboxId,
+      messageId: b.message.header.messageId,
+      type: b.type,
+      message: b.message as MessageOf<T>,
+      receiverCompanyId: b.message.header.receiverCompanyId,
+      jws: b.jws,
+    };
   });
 }

@@ -13,7 +13,7 @@ export type Via = "online" | "http" | "file";
 export type HandlerOutcome = {
   outcome: MessageOutcome;
   /** Messages the handler enqueued in the same transaction (replies, notifications). */
-  enqueued?: { outboxId: string; messageId: string; type: MessageType }[];
+  enqueued?: { outboxId: string; messageId: string; type: MessageType; receiverCompanyId?: string; jws?: string }[];
   data?: Prisma.InputJsonValue;
 };
 

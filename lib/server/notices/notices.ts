@@ -34,6 +34,22 @@ export async function recordNotice(tx: Tx, input: { cardholderId: string; notice
  */
 export async function recordNotices(tx: Tx, inputs: readonly { cardholderId: string; notice: Notice; key: string; now: Date }[]): Promise<string[]> {
   if (inputs.length === 0) return [];
+  const created = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO iss_cardholder_notices (id, cardholder_id, code, params, idempotency_key, created_at)
+    SELECT x.id, x.cardholder_id, x.code, x.params, x.idempotency_key, x.created_at
+      FROM jsonb_to_recordset(${noticeRecordset(inputs)}::jsonb) AS x(id uuid, cardholder_id uuid, code text, params jsonb, idempotency_key text, created_at timestamptz)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id`;
+  return created.map((r) => r.id);
+}
+
+/**
+ * Notices as one JSON parameter for `jsonb_to_recordset(…) AS x(id uuid, cardholder_id uuid, code text,
+ * params jsonb, idempotency_key text, created_at timestamptz)`, validated as the renderer will read them:
+ * for a statement that writes them with the event (recordNotices, a load confirmation). Insert them
+ * with ON CONFLICT (idempotency_key) DO NOTHING.
+ */
+export function noticeRecordset(inputs: readonly { cardholderId: string; notice: Notice; key: string; now: Date }[]): string {
   const rows = inputs.map((input) => ({
     id: randomUUID(),
     cardholder_id: input.cardholderId,
@@ -42,13 +58,7 @@ export async function recordNotices(tx: Tx, inputs: readonly { cardholderId: str
     idempotency_key: input.key,
     created_at: input.now.toISOString(),
   }));
-  const created = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO iss_cardholder_notices (id, cardholder_id, code, params, idempotency_key, created_at)
-    SELECT x.id, x.cardholder_id, x.code, x.params, x.idempotency_key, x.created_at
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, cardholder_id uuid, code text, params jsonb, idempotency_key text, created_at timestamptz)
-    ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id`;
-  return created.map((r) => r.id);
+  return JSON.stringify(rows);
 }
 
 /** What the renderer needs besides the code and params (read from the issuer's records, not copied into the notice). */

@@ -42,6 +42,20 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
 /** Many audit rows in one statement (a bulk approval: one row per request, as a single approval writes). */
 export async function recordAudits(tx: RawTx, inputs: readonly AuditInput[]): Promise<void> {
   if (inputs.length === 0) return;
+  // One statement, the rows as one JSON parameter (faster than createMany's parameter per field).
+  await tx.$executeRaw`
+    INSERT INTO iss_audit_log (actor_user_id, actor_label, action, subject_type, subject_id, reason, note, data)
+    SELECT x.actor_user_id, x.actor_label, x.action, x.subject_type, x.subject_id, x.reason, x.note, x.data
+      FROM jsonb_to_recordset(${auditRecordset(inputs)}::jsonb)
+        AS x(actor_user_id uuid, actor_label text, action text, subject_type text, subject_id text, reason jsonb, note text, data jsonb)`;
+}
+
+/**
+ * Audit rows as one JSON parameter for `jsonb_to_recordset(…) AS x(actor_user_id uuid, actor_label text,
+ * action text, subject_type text, subject_id text, reason jsonb, note text, data jsonb)`, their reasons
+ * checked: for a statement that writes its audit rows with the change (recordAudits, a load confirmation).
+ */
+export function auditRecordset(inputs: readonly AuditInput[]): string {
   const rows = inputs.map((input) => ({
     actor_user_id: input.actor.id,
     actor_label: input.actor.label,
@@ -52,12 +66,7 @@ export async function recordAudits(tx: RawTx, inputs: readonly AuditInput[]): Pr
     note: input.note ?? null,
     data: input.data ?? null,
   }));
-  // One statement, the rows as one JSON parameter (faster than createMany's parameter per field).
-  await tx.$executeRaw`
-    INSERT INTO iss_audit_log (actor_user_id, actor_label, action, subject_type, subject_id, reason, note, data)
-    SELECT x.actor_user_id, x.actor_label, x.action, x.subject_type, x.subject_id, x.reason, x.note, x.data
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS x(actor_user_id uuid, actor_label text, action text, subject_type text, subject_id text, reason jsonb, note text, data jsonb)`;
+  return JSON.stringify(rows);
 }
 
 /** An audit row as the pages read it (the audit log, a card's trail, the overview). */

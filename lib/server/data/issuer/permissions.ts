@@ -1,6 +1,7 @@
 import "server-only";
 import type { IssuerTx } from "./db";
-import { recordNotice } from "../../notices/notices";
+import { randomUUID } from "node:crypto";
+import { noticeRecordset } from "../../notices/notices";
 import { fromBase64Url, toBase64Url, toHex } from "@/lib/core/bytes";
 import { cardBinding, publicKeyFromJwk, signPermission, verifyReceipt } from "@/lib/core/card";
 import { formatMessageId } from "@/lib/core/message-id";
@@ -11,7 +12,7 @@ import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
 import { compromisedVersions, currentIssuerKey, issuerKeyHistory, keyUpdatesFrom } from "../../issuer/key-history";
 import { auditReason, type AuditReason } from "@/lib/core/audit-reason";
-import { recordAudit } from "./audit";
+import { auditRecordset, recordAudit, type AuditInput } from "./audit";
 import { earlierCards } from "./reissue-chain";
 import { EXCHANGE_ACTOR, findReferencedCard, readPolicy, type CardRow } from "./shared";
 
@@ -155,7 +156,7 @@ type GrantInput = {
 async function grantPermission(
   tx: Tx,
   input: GrantInput,
-): Promise<{ outboxId: string; messageId: string; type: "loading-permission-grant" | "reload-permission-grant" }> {
+): Promise<{ outboxId: string; messageId: string; type: "loading-permission-grant" | "reload-permission-grant"; receiverCompanyId: string; jws: string }> {
   const { issuerCompanyId, provider, application, card, now } = input;
   const sequence = await allocateSequence(tx, { issuerCompanyId, providerCompanyId: provider.companyId, direction: "I" });
   const messageId = formatMessageId({ issuerCompanyId, providerCompanyId: provider.companyId, direction: "I", sequence });
@@ -221,7 +222,7 @@ async function grantPermission(
       expiresAt: expiresAt.toISOString(),
     },
   });
-  return { outboxId: sent.outboxId, messageId, type: sent.type };
+  return { outboxId: sent.outboxId, messageId, type: sent.type, receiverCompanyId: sent.receiverCompanyId, jws: sent.jws };
 }
 
 /**
@@ -641,16 +642,6 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   };
 }
 
-/** The fee in force at `at` for this provider's application, else the provider's default (claim 13). */
-async function feeFor(tx: Tx, providerId: string, applicationId: string, at: Date, kind: "normal_load" | "reissue_reload") {
-  const where = { providerId, validFrom: { lte: at } };
-  const schedule =
-    (await tx.feeSchedule.findFirst({ where: { ...where, applicationId }, orderBy: { validFrom: "desc" } })) ??
-    (await tx.feeSchedule.findFirst({ where: { ...where, applicationId: null }, orderBy: { validFrom: "desc" } }));
-  if (!schedule) return { amountMinor: 0, currency: "JPY" };
-  return { amountMinor: kind === "normal_load" ? schedule.normalLoadFeeMinor : schedule.reissueReloadFeeMinor, currency: schedule.currency };
-}
-
 type ConfirmedPermission = {
   id: string;
   messageId: string;
@@ -663,6 +654,12 @@ type ConfirmedPermission = {
   provider: { companyId: string; name: string };
   application: { id: string; aid: string; name: string } | null;
   card: { id: string; cardId: string; cardPublicKeyJwk: unknown; cardholderId: string; surfaceNumber: string; issuerKeyVersion: number } | null;
+  /** Another reload of the same original already confirmed (its message id): an old load is reloaded once. */
+  reloadedUnder: string | null;
+  /** The application is on the card already (a live iss_card_applications row). */
+  isLive: boolean;
+  /** The fee schedule in force for the application, else the provider's default (claim 13). */
+  fee: { normalLoadFeeMinor: number; reissueReloadFeeMinor: number; currency: string } | null;
 };
 
 /**
@@ -670,24 +667,37 @@ type ConfirmedPermission = {
  * recorded at personalisation against exactly this permission (card binding, message id, AID, load
  * file). Only then is the application on the card in the issuer's records, and charged: a normal
  * load, or a reissue reload at the distinct reissue fee (claim 13). Idempotent.
+ *
+ * Issue 16, two statements on the usual path: one read (the permission locked, with its provider,
+ * application and card, another confirmed reload of the same original, the application already live on
+ * the card, the fee in force), the receipt checked, then one write (the permission confirmed, the card's
+ * key version, the application on the card, the charge, the cardholder's notice, the audit rows).
  */
 export async function recordLoadConfirmation(message: MessageOf<"load-confirmation">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
   const { tx, now } = ctx;
   const providerCompanyId = message.header.senderCompanyId;
-  // The permission with its provider, application and card in one statement (issue 16: Prisma's selects
-  // of relations were four; this runs in every reload's record).
+  // Locked: two confirmations of one permission (two message ids) are taken one after the other.
   const [permission] = await tx.$queryRaw<ConfirmedPermission[]>`
     SELECT p.id::text AS id, p.message_id AS "messageId", p.kind::text AS kind, p.status::text AS status, p.original_message_id AS "originalMessageId",
            p.load_file_hash AS "loadFileHash", p.provider_id::text AS "providerId", p.issuer_key_version AS "issuerKeyVersion",
            json_build_object('companyId', sp.company_id, 'name', sp.name) AS provider,
            CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'aid', a.aid, 'name', a.name) END AS application,
            CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'cardId', c.card_id, 'cardPublicKeyJwk', c.card_public_key_jwk, 'cardholderId', c.cardholder_id,
-             'surfaceNumber', c.surface_number, 'issuerKeyVersion', c.issuer_key_version) END AS card
+             'surfaceNumber', c.surface_number, 'issuerKeyVersion', c.issuer_key_version) END AS card,
+           (SELECT o.message_id FROM iss_loading_permissions o
+             WHERE p.kind = 'reload' AND o.original_message_id = p.original_message_id AND o.kind = 'reload' AND o.status = 'confirmed' AND o.id <> p.id
+             LIMIT 1) AS "reloadedUnder",
+           EXISTS (SELECT 1 FROM iss_card_applications ca WHERE ca.card_id = p.card_id AND ca.application_id = p.application_id AND ca.status = 'loaded') AS "isLive",
+           (SELECT json_build_object('normalLoadFeeMinor', f.normal_load_fee_minor, 'reissueReloadFeeMinor', f.reissue_reload_fee_minor, 'currency', f.currency)
+              FROM iss_fee_schedules f
+             WHERE f.provider_id = p.provider_id AND (f.application_id = p.application_id OR f.application_id IS NULL) AND f.valid_from <= ${now}
+             ORDER BY f.application_id IS NULL, f.valid_from DESC LIMIT 1) AS fee
       FROM iss_loading_permissions p
       JOIN iss_service_providers sp ON sp.id = p.provider_id
       LEFT JOIN iss_applications a ON a.id = p.application_id
       LEFT JOIN iss_cards c ON c.id = p.card_id
-     WHERE p.message_id = ${message.permissionMessageId}`;
+     WHERE p.message_id = ${message.permissionMessageId}
+       FOR UPDATE OF p`;
   if (!permission || permission.provider.companyId !== providerCompanyId || !permission.application || !permission.card) {
     return { outcome: outcome("confirmation-unknown-permission", { messageId: message.permissionMessageId }), data: { result: "unknown-permission" } };
   }
@@ -702,8 +712,15 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     return { outcome: outcome("confirmation-repeated", { messageId: permission.messageId }), data: { result: "already-confirmed" } };
   if (permission.status === "refused")
     return { outcome: outcome("confirmation-of-refusal", { messageId: permission.messageId }), data: { result: "refused-permission" } };
-  const audit = (action: string, reason: AuditReason, data: Prisma.InputJsonValue = {}) =>
-    recordAudit(tx, { actor: EXCHANGE_ACTOR, action, subjectType: "loading-permission", subjectId: permission.id, reason, data });
+  const auditOf = (action: string, reason: AuditReason, data: Prisma.InputJsonValue = {}): AuditInput => ({
+    actor: EXCHANGE_ACTOR,
+    action,
+    subjectType: "loading-permission",
+    subjectId: permission.id,
+    reason,
+    data,
+  });
+  const audit = (action: string, reason: AuditReason, data: Prisma.InputJsonValue = {}) => recordAudit(tx, auditOf(action, reason, data));
 
   if (message.outcome.status === "failed") {
     if (permission.status === "granted") {
@@ -728,88 +745,94 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     await audit("permission.receipt-refused", auditReason("receipt-refused", {}), { diagnostic: verified.error.slice(0, 300) });
     return { outcome: outcome("receipt-refused", { messageId: permission.messageId }), data: { result: "receipt-refused" } };
   }
-  if (permission.kind === "reload" && permission.originalMessageId) {
-    const other = await tx.loadingPermission.findFirst({
-      where: { originalMessageId: permission.originalMessageId, kind: "reload", status: "confirmed" },
-      select: { messageId: true },
-    });
-    if (other) {
-      await tx.loadingPermission.update({ where: { id: permission.id }, data: { status: "failed" } });
-      await audit(
-        "permission.reload-duplicate",
-        auditReason("reload-duplicate", { originalMessageId: permission.originalMessageId, reloadedUnder: other.messageId }),
-      );
-      return {
-        outcome: outcome("reload-duplicate", { originalMessageId: permission.originalMessageId, otherMessageId: other.messageId }),
-        data: { result: "duplicate-reload" },
-      };
-    }
-  }
-  const live = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: application.id, status: "loaded" }, select: { id: true } });
-  // The card accepted a token signed with this key version: it holds that version (or a later one) now.
-  if (permission.issuerKeyVersion !== null && permission.issuerKeyVersion > card.issuerKeyVersion) {
-    await tx.card.update({ where: { id: card.id }, data: { issuerKeyVersion: permission.issuerKeyVersion } });
+  if (permission.kind === "reload" && permission.originalMessageId && permission.reloadedUnder) {
+    await tx.loadingPermission.update({ where: { id: permission.id }, data: { status: "failed" } });
+    await audit(
+      "permission.reload-duplicate",
+      auditReason("reload-duplicate", { originalMessageId: permission.originalMessageId, reloadedUnder: permission.reloadedUnder }),
+    );
+    return {
+      outcome: outcome("reload-duplicate", { originalMessageId: permission.originalMessageId, otherMessageId: permission.reloadedUnder }),
+      data: { result: "duplicate-reload" },
+    };
   }
   // What the provider charged the cardholder, kept when it is the kind of fee this permission calls for.
   const kind = permission.kind === "reload" ? "reissue_reload" : "normal_load";
   const userCharge =
     message.userCharge && message.userCharge.kind === (kind === "reissue_reload" ? "reissue-reload" : "normal-load") ? message.userCharge : null;
-  await tx.loadingPermission.update({
-    where: { id: permission.id },
-    data: {
-      status: "confirmed",
-      receipt: new Uint8Array(receiptBytes),
-      confirmationCounter: verified.value.confirmationCounter,
-      confirmedAt: now,
-      ...(userCharge ? { userChargeKind: kind, userChargeMinor: userCharge.amountMinor, userChargeCurrency: userCharge.currency } : {}),
-    },
-  });
+  // A reload that carried the old card's value over (shown to the cardholder on the new card).
+  const carried = permission.kind === "reload" ? (message.carriedOver ?? null) : null;
+  const schedule = permission.fee;
+  const fee = schedule
+    ? { amountMinor: kind === "normal_load" ? schedule.normalLoadFeeMinor : schedule.reissueReloadFeeMinor, currency: schedule.currency }
+    : { amountMinor: 0, currency: "JPY" };
+  const audits: AuditInput[] = [];
   if (message.userCharge && !userCharge) {
-    await audit(
-      "permission.user-charge-ignored",
-      auditReason("user-charge-ignored", { chargeKind: message.userCharge.kind, permissionKind: permission.kind }),
-      { userCharge: message.userCharge },
+    audits.push(
+      auditOf("permission.user-charge-ignored", auditReason("user-charge-ignored", { chargeKind: message.userCharge.kind, permissionKind: permission.kind }), {
+        userCharge: message.userCharge,
+      }),
     );
   }
-  // A reload that carried the old card's value over (shown to the cardholder on the new card).
-  const carried = permission.kind === "reload" && message.outcome.status === "loaded" ? (message.carriedOver ?? null) : null;
-  if (!live) {
-    await tx.cardApplication.create({
-      data: {
-        cardId: card.id,
-        applicationId: application.id,
-        permissionId: permission.id,
-        loadedAt: now,
-        ...(carried ? { carriedOverMinor: carried.valueMinor, carriedOverUnit: carried.unit } : {}),
-      },
-    });
-  }
-  const fee = await feeFor(tx, permission.providerId, application.id, now, kind);
-  await tx.providerCharge.create({
-    data: { providerId: permission.providerId, permissionId: permission.id, kind, amountMinor: fee.amountMinor, currency: fee.currency, chargedAt: now },
-  });
-  if (permission.kind === "reload") {
-    // The verified receipt is how the issuer learns of a reload: the cardholder hears of it from here
-    // (the sweep of the notice queue sends it; this runs inside the inbox transaction).
-    await recordNotice(tx, {
-      cardholderId: card.cardholderId,
-      notice: {
-        code: "application-reloaded",
-        params: {
-          last4: card.surfaceNumber.slice(-4),
-          application: application.name.slice(0, 80),
-          provider: permission.provider.name.slice(0, 80),
-          ...(userCharge ? { charge: { amountMinor: userCharge.amountMinor, currency: userCharge.currency } } : {}),
-        },
-      },
-      key: `application-reloaded:${permission.id}`,
-      now,
-    });
-  }
-  await audit("permission.confirm", auditReason("permission-confirmed", { counter: verified.value.confirmationCounter, kind }), {
-    messageId: permission.messageId,
-    charge: { kind, amountMinor: fee.amountMinor, currency: fee.currency },
-  });
+  audits.push(
+    auditOf("permission.confirm", auditReason("permission-confirmed", { counter: verified.value.confirmationCounter, kind }), {
+      messageId: permission.messageId,
+      charge: { kind, amountMinor: fee.amountMinor, currency: fee.currency },
+    }),
+  );
+  // The verified receipt is how the issuer learns of a reload: the cardholder hears of it from here
+  // (the sweep of the notice queue sends it; the key makes a second run write no second notice).
+  const notices =
+    permission.kind === "reload"
+      ? noticeRecordset([
+          {
+            cardholderId: card.cardholderId,
+            notice: {
+              code: "application-reloaded",
+              params: {
+                last4: card.surfaceNumber.slice(-4),
+                application: application.name.slice(0, 80),
+                provider: permission.provider.name.slice(0, 80),
+                ...(userCharge ? { charge: { amountMinor: userCharge.amountMinor, currency: userCharge.currency } } : {}),
+              },
+            },
+            key: `application-reloaded:${permission.id}`,
+            now,
+          },
+        ])
+      : "[]";
+  // The card accepted a token signed with this key version: it holds that version (or a later one) now.
+  const keyVersion = permission.issuerKeyVersion !== null && permission.issuerKeyVersion > card.issuerKeyVersion ? permission.issuerKeyVersion : null;
+  // One statement: every write of the confirmation (each CTE runs whether or not it is read).
+  await tx.$executeRaw`
+    WITH confirmed AS (
+      UPDATE iss_loading_permissions
+         SET status = 'confirmed', receipt = ${Buffer.from(receiptBytes)}, confirmation_counter = ${verified.value.confirmationCounter}, confirmed_at = ${now},
+             user_charge_kind = coalesce(${userCharge ? kind : null}::"ChargeKind", user_charge_kind),
+             user_charge_minor = coalesce(${userCharge?.amountMinor ?? null}::int, user_charge_minor),
+             user_charge_currency = coalesce(${userCharge?.currency ?? null}::text, user_charge_currency)
+       WHERE id = ${permission.id}::uuid
+      RETURNING id),
+    key_version AS (
+      UPDATE iss_cards SET issuer_key_version = ${keyVersion}::int
+       WHERE id = ${card.id}::uuid AND ${keyVersion}::int IS NOT NULL AND issuer_key_version < ${keyVersion}::int),
+    on_card AS (
+      INSERT INTO iss_card_applications (id, card_id, application_id, permission_id, status, loaded_at, carried_over_minor, carried_over_unit)
+      SELECT ${randomUUID()}::uuid, ${card.id}::uuid, ${application.id}::uuid, confirmed.id, 'loaded', ${now}, ${carried?.valueMinor ?? null}::int, ${carried?.unit ?? null}::text
+        FROM confirmed WHERE NOT ${permission.isLive}::boolean),
+    charge AS (
+      INSERT INTO iss_provider_charges (id, provider_id, permission_id, kind, amount_minor, currency, charged_at)
+      SELECT ${randomUUID()}::uuid, ${permission.providerId}::uuid, confirmed.id, ${kind}::"ChargeKind", ${fee.amountMinor}::int, ${fee.currency}, ${now}
+        FROM confirmed),
+    notice AS (
+      INSERT INTO iss_cardholder_notices (id, cardholder_id, code, params, idempotency_key, created_at)
+      SELECT x.id, x.cardholder_id, x.code, x.params, x.idempotency_key, x.created_at
+        FROM jsonb_to_recordset(${notices}::jsonb) AS x(id uuid, cardholder_id uuid, code text, params jsonb, idempotency_key text, created_at timestamptz)
+      ON CONFLICT (idempotency_key) DO NOTHING)
+    INSERT INTO iss_audit_log (actor_user_id, actor_label, action, subject_type, subject_id, reason, note, data)
+    SELECT x.actor_user_id, x.actor_label, x.action, x.subject_type, x.subject_id, x.reason, x.note, x.data
+      FROM jsonb_to_recordset(${auditRecordset(audits)}::jsonb)
+        AS x(actor_user_id uuid, actor_label text, action text, subject_type text, subject_id text, reason jsonb, note text, data jsonb)`;
   return {
     outcome: outcome("load-confirmed", {
       application: application.name.slice(0, 200),

@@ -13,12 +13,13 @@ import {
 } from "@/lib/core/messages";
 import { installedValue, installParamsFor } from "@/lib/core/workflows/first-load";
 import { LoadFailureSchema, parseLoadFailure, type LoadFailure, type ReceiptProblem } from "@/lib/core/workflows/load-failure";
-import { appendLoadValue } from "./value-ledger";
+import { randomUUID } from "node:crypto";
+import { loadValueLines } from "./value-ledger";
 import { refusalFromIssuer, reloadRefusal, userChargeFor, type ReloadRefusal } from "@/lib/core/workflows/reload";
 import type { ProviderActor } from "../../auth/session";
 import { db, Prisma } from "./db";
 import { deliverNowWithReceipts } from "../../exchange/delivery";
-import { enqueueMessage } from "../../exchange/outbox";
+import { enqueueMessage, type Enqueued } from "../../exchange/outbox";
 import type { HandlerOutcome } from "../../exchange/types";
 import type { ProviderTx as Tx } from "./db";
 import { findApplication, loadFileSpecOf, type FeeView, type LoadFileSpec } from "./catalog";
@@ -34,7 +35,7 @@ import { findApplication, loadFileSpecOf, type FeeView, type LoadFileSpec } from
 export const STALE_REQUEST_MINUTES = 10;
 
 /** A permission with what its view and its record need: customer number, examination limit, the old load's value, the fee in force. */
-type PermissionRow = Prisma.SpPermissionGetPayload<object> &
+export type PermissionRow = Prisma.SpPermissionGetPayload<object> &
   ViewFacts & {
     fee: FeeView | null;
     /** The load record opened under the grant (its message id), with the user's charge once loaded. */
@@ -98,7 +99,8 @@ function withIssuerText(refusal: ReloadRefusal, text: string | null): ReloadRefu
   return text ? { ...refusal, params: { ...refusal.params, issuerText: text.slice(0, 1000) } } : refusal;
 }
 
-function toView(row: PermissionRow): PermissionView {
+/** A permission row as the desk sees it. */
+export function toView(row: PermissionRow): PermissionView {
   const base = { permissionId: row.id, applicationAid: row.applicationAid, requestMessageId: row.requestMessageId };
   switch (row.status) {
     case "requested":
@@ -285,7 +287,7 @@ export async function enqueuePermissionRequest(tx: Tx, providerCompanyId: string
     },
     select: { id: true },
   });
-  return { permissionId: row.id, outboxId: sent.outboxId, requestMessageId: sent.messageId };
+  return { permissionId: row.id, outboxId: sent.outboxId, requestMessageId: sent.messageId, outbox: sent };
 }
 
 /**
@@ -456,44 +458,31 @@ export async function takeCarriedPermission(
   request: Extract<PermissionRequest, { kind: "reload" }>,
   carried: CarriedReloadPermission,
   now: Date,
-): Promise<{ permissionId: string }> {
+): Promise<{ permissionId: string } | null> {
   const card = request.card;
-  const row = await tx.spPermission.create({
-    data: {
-      providerCompanyId,
-      kind: "reload",
-      requestMessageId: carried.messageId,
-      platformType: card.platformType,
-      applicationAid: request.applicationAid,
-      loadFileHash: request.loadFileHash,
-      cardId: card.platformType === 100 ? card.cardId : null,
-      surfaceNumberLast4: card.surfaceNumberLast4,
-      customerId: request.customerId,
-      creditInvestigationId: request.creditInvestigationId,
-      previousLoadId: request.previousLoadId,
-      originalMessageId: request.originalMessageId,
-      reloadCaseId: request.reloadCaseId,
-      operatorUserId: request.operatorUserId,
-      status: "granted",
-      replyMessageId: carried.messageId,
-      token: new Uint8Array(fromBase64Url(carried.permissionToken)),
-      expiresAt: new Date(carried.expiresAt),
-      requestedAt: now,
-      answeredAt: now,
-    },
-    select: {
-      id: true,
-      cardId: true,
-      surfaceNumberLast4: true,
-      platformType: true,
-      applicationAid: true,
-      customerId: true,
-      creditInvestigationId: true,
-      previousLoadId: true,
-    },
-  });
-  await openPendingLoad(tx, providerCompanyId, carried.messageId, { ...row, kind: "reload" }, now);
-  return { permissionId: row.id };
+  const cardId = card.platformType === 100 ? card.cardId : null;
+  // Issue 16, one statement: the permission (unless an earlier visit took it: then null, and the caller
+  // asks instead) and its pending load record (ON CONFLICT DO NOTHING, as openPendingLoad).
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    WITH taken AS (
+      INSERT INTO sp_permissions (id, provider_company_id, kind, request_message_id, platform_type, application_aid, load_file_hash, card_id, surface_number_last4,
+                                  customer_id, credit_investigation_id, previous_load_id, original_message_id, reload_case_id, operator_user_id, status,
+                                  reply_message_id, token, expires_at, requested_at, answered_at)
+      SELECT ${randomUUID()}::uuid, ${providerCompanyId}, 'reload', ${carried.messageId}, ${card.platformType}::int, ${request.applicationAid}, ${request.loadFileHash},
+             ${cardId}::text, ${card.surfaceNumberLast4}::text, ${request.customerId}::uuid, ${request.creditInvestigationId}::uuid, ${request.previousLoadId}::uuid,
+             ${request.originalMessageId}, ${request.reloadCaseId}::uuid, ${request.operatorUserId}::uuid, 'granted', ${carried.messageId},
+             ${Buffer.from(fromBase64Url(carried.permissionToken))}, ${new Date(carried.expiresAt)}, ${now}, ${now}
+       WHERE NOT EXISTS (SELECT 1 FROM sp_permissions u WHERE u.provider_company_id = ${providerCompanyId} AND u.reply_message_id = ${carried.messageId})
+      RETURNING id),
+    opened AS (
+      INSERT INTO sp_load_records (id, provider_company_id, message_id, card_id, surface_number_last4, platform_type, application_aid, customer_id,
+                                   credit_investigation_id, kind, status, previous_load_id, created_at)
+      SELECT ${randomUUID()}::uuid, ${providerCompanyId}, ${carried.messageId}, ${cardId}::text, ${card.surfaceNumberLast4}::text, ${card.platformType}::int,
+             ${request.applicationAid}, ${request.customerId}::uuid, ${request.creditInvestigationId}::uuid, 'reload', 'pending', ${request.previousLoadId}::uuid, ${now}
+        FROM taken
+      ON CONFLICT DO NOTHING)
+    SELECT id::text AS id FROM taken`;
+  return rows[0] ? { permissionId: rows[0].id } : null;
 }
 
 /** A refusal: stored with its reason, for the desk to show. */
@@ -587,13 +576,13 @@ export async function recordCardLoad(
   const result = await db().$transaction(async (tx) => {
     await within?.before(tx);
     const r = await recordTx(tx);
-    await within?.after(tx);
+    await within?.after(tx, r.settled ?? null);
     return r;
   });
-  async function recordTx(tx: Tx): Promise<{ recorded: LoadRecorded; outboxId: string | null }> {
+  async function recordTx(tx: Tx): Promise<{ recorded: LoadRecorded; outbox: Enqueued<"load-confirmation"> | null; settled?: PermissionRow }> {
     const p = isUuid(permissionId) ? (await permissionRows(tx, providerCompanyId, [permissionId], now))[0] : undefined;
     if (!p || !p.replyMessageId) {
-      return { recorded: { ok: false, error: { ...reloadRefusal("no-such-permission", "load"), loadRecordId: null } }, outboxId: null };
+      return { recorded: { ok: false, error: { ...reloadRefusal("no-such-permission", "load"), loadRecordId: null } }, outbox: null };
     }
     const record = p.loadRecord;
     if (p.status === "loaded" && record?.charge) {
@@ -608,7 +597,7 @@ export async function recordCardLoad(
             issuer: null,
           },
         },
-        outboxId: null,
+        outbox: null,
       };
     }
     if (p.status !== "granted" || !record) {
@@ -616,42 +605,43 @@ export async function recordCardLoad(
       const params = failure ? { loadFailure: failure } : p.legacyFailureReason ? { failure: p.legacyFailureReason } : {};
       return {
         recorded: { ok: false, error: { ...reloadRefusal("card-refused-load", "load", params, p.applicationAid), loadRecordId: record?.id ?? null } },
-        outboxId: null,
+        outbox: null,
       };
     }
     const problem = outcome.status === "loaded" ? checkReceipt(outcome.receipt, { ...p, replyMessageId: p.replyMessageId }) : null;
     if (outcome.status === "loaded" && !problem) {
-      const claimed = await tx.spPermission.updateMany({ where: { id: p.id, status: "granted" }, data: { status: "loaded", finishedAt: now } });
-      if (claimed.count !== 1) throw new Error("permission changed under us");
       const fee = p.fee;
       const charge = userChargeFor(p.kind, fee ?? { normalFeeMinor: 0, reissueFeeMinor: 0, currency: "JPY" });
       // The value ledger: what the application was installed with (a reload: carried over from the old load).
       const app = findApplication(providerCompanyId, p.applicationAid);
       const installed = app ? installedValue(installParamsOf(p, app.kind, fee?.currency ?? "JPY")) : null;
       const carried = carriedOf(p);
-      await tx.spLoadRecord.update({
-        where: { id: record.id },
-        data: {
-          status: "loaded",
-          receipt: new Uint8Array(fromBase64Url(outcome.receipt)),
-          loadedAt: now,
-          ...(installed ? { valueMinor: installed.valueMinor, valueUnit: installed.unit } : {}),
-        },
-        select: { id: true },
-      });
-      await tx.spUserCharge.create({
-        data: {
-          providerCompanyId,
-          customerId: p.customerId,
-          loadRecordId: record.id,
-          kind: charge.kind,
-          amountMinor: charge.amountMinor,
-          currency: charge.currency,
-          chargedAt: now,
-        },
-        select: { id: true },
-      });
-      if (installed) await appendLoadValue(tx, providerCompanyId, record.id, installed, now, carried && p.previousLoadId ? p.previousLoadId : null);
+      const ledger = installed ? loadValueLines(record.id, installed, carried && p.previousLoadId ? p.previousLoadId : null) : [];
+      // Issue 16, one statement: the permission used (only while still granted: a second record finds it
+      // taken and the transaction fails), the load record loaded with its value, the user's charge, the ledger.
+      const [written] = await tx.$queryRaw<{ claimed: number }[]>`
+        WITH claimed AS (
+          UPDATE sp_permissions SET status = 'loaded', finished_at = ${now}
+           WHERE id = ${p.id}::uuid AND provider_company_id = ${providerCompanyId} AND status = 'granted'
+          RETURNING id),
+        loaded AS (
+          UPDATE sp_load_records
+             SET status = 'loaded', receipt = ${Buffer.from(fromBase64Url(outcome.receipt))}, loaded_at = ${now},
+                 value_minor = coalesce(${installed?.valueMinor ?? null}::int, value_minor), value_unit = coalesce(${installed?.unit ?? null}::text, value_unit)
+           WHERE id = ${record.id}::uuid AND provider_company_id = ${providerCompanyId} AND EXISTS (SELECT 1 FROM claimed)
+          RETURNING id),
+        charged AS (
+          INSERT INTO sp_user_charges (id, provider_company_id, customer_id, load_record_id, kind, amount_minor, currency, charged_at)
+          SELECT ${randomUUID()}::uuid, ${providerCompanyId}, ${p.customerId}::uuid, loaded.id, ${charge.kind}::"ChargeKind", ${charge.amountMinor}::int, ${charge.currency}, ${now}
+            FROM loaded),
+        ledger AS (
+          INSERT INTO sp_value_ledger (id, provider_company_id, load_record_id, event, value_minor, value_unit, counterpart_load_id, at)
+          SELECT x.id, ${providerCompanyId}, x.load_record_id, x.event::"SpValueEvent", x.value_minor, x.value_unit, x.counterpart_load_id, ${now}
+            FROM jsonb_to_recordset(${JSON.stringify(ledger)}::jsonb)
+              AS x(id uuid, load_record_id uuid, event text, value_minor int, value_unit text, counterpart_load_id uuid)
+           WHERE EXISTS (SELECT 1 FROM loaded))
+        SELECT count(*)::int AS claimed FROM claimed`;
+      if (written?.claimed !== 1) throw new Error("permission changed under us");
       const sent = await enqueueMessage(
         tx,
         "load-confirmation",
@@ -667,7 +657,8 @@ export async function recordCardLoad(
       );
       return {
         recorded: { ok: true, value: { status: "loaded", loadRecordId: record.id, messageId: record.messageId, charge, issuer: null } },
-        outboxId: sent.outboxId,
+        outbox: sent,
+        settled: { ...p, status: "loaded", finishedAt: now, loadRecord: { ...record, charge } },
       };
     }
     const sw = outcome.status === "failed" ? outcome.statusWord : null;
@@ -679,7 +670,7 @@ export async function recordCardLoad(
     );
     await tx.spPermission.update({ where: { id: p.id }, data: { status: "failed", failure, finishedAt: now } });
     await tx.spLoadRecord.update({ where: { id: record.id }, data: { status: "failed", failure } });
-    let outboxId: string | null = null;
+    let outbox: Enqueued<"load-confirmation"> | null = null;
     if (sw !== null && sw !== 0x9000) {
       const sent = await enqueueMessage(
         tx,
@@ -692,18 +683,18 @@ export async function recordCardLoad(
           outcome: { status: "failed", statusWord: formatStatusWord(sw) },
         },
       );
-      outboxId = sent.outboxId;
+      outbox = sent;
     }
     const refusal = reloadRefusal(sw !== null ? "card-refused-load" : "receipt-mismatch", "load", { loadFailure: failure }, p.applicationAid);
-    return { recorded: { ok: false, error: { ...refusal, loadRecordId: record.id } }, outboxId };
+    return { recorded: { ok: false, error: { ...refusal, loadRecordId: record.id } }, outbox, settled: { ...p, status: "failed", failure, finishedAt: now } };
   }
-  if (result.outboxId) {
-    const [delivered] = await deliverNowWithReceipts([result.outboxId]);
+  if (result.outbox) {
+    const [delivered] = await deliverNowWithReceipts([result.outbox]);
     if (result.recorded.ok) {
       // The delivery says what the issuer answered; a message another worker delivered meanwhile is read back.
       const receipt = delivered?.receipt
         ? { status: "delivered", receipt: delivered.receipt }
-        : await db().outboxMessage.findUnique({ where: { id: result.outboxId }, select: { status: true, receipt: true } });
+        : await db().outboxMessage.findUnique({ where: { id: result.outbox.outboxId }, select: { status: true, receipt: true } });
       const answer = readDeliveryReceipt(receipt?.receipt ?? null);
       result.recorded.value.issuer = receipt?.status === "pending" ? "not-taken-yet" : answer?.kind === "coded" ? answer.value : null;
     }
@@ -711,8 +702,11 @@ export async function recordCardLoad(
   return result.recorded;
 }
 
-/** Work the caller does in recordCardLoad's transaction: `before` anything is read (to take its locks first), `after` the record. */
-export type RecordHooks = { before: (tx: Tx) => Promise<void>; after: (tx: Tx) => Promise<void> };
+/**
+ * Work the caller does in recordCardLoad's transaction: `before` anything is read (to take its locks
+ * first), `after` the record, with the permission as the record left it (null when it changed nothing).
+ */
+export type RecordHooks = { before: (tx: Tx) => Promise<void>; after: (tx: Tx, settled: PermissionRow | null) => Promise<void> };
 
 /**
  * Providers' issuers, per process (issue 16: read on every open, confirm and record). A provider company

@@ -22,13 +22,13 @@ import {
 } from "@/lib/core/workflows/reload-case";
 import type { ProviderActor } from "../../auth/session";
 import { db, Prisma } from "./db";
-import { deliverNow } from "../../exchange/delivery";
+import { deliverNow, type OutboxRef } from "../../exchange/delivery";
 import { decodeStored } from "../../exchange/inbox";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { ProviderTx as Tx } from "./db";
 import { isLeaseLive, leaseReceipts } from "../card-lease";
 import { currentFee, findApplication, loadFileHashOf } from "./catalog";
-import { findBlockedCard } from "./hot-list";
+import { findBlockedCard, type HotListHit } from "./hot-list";
 import {
   enqueuePermissionRequest,
   getPermissionViews,
@@ -36,8 +36,11 @@ import {
   issuerReasonOf,
   recordCardLoad,
   releaseStaleClaims,
+  STALE_REQUEST_MINUTES,
   takeCarriedPermission,
+  toView,
   type CardLoadOutcome,
+  type PermissionRow,
   type PermissionView,
 } from "./permissions";
 
@@ -82,8 +85,11 @@ export type ReloadInput = {
   leaseId?: string | null;
 };
 
+/** A unique index refused a write: P2002 from a model query, P2010 with PostgreSQL's 23505 from a raw one. */
 function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+  if (typeof e !== "object" || e === null) return false;
+  const { code, meta } = e as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } };
+  return code === "P2002" || (code === "P2010" && meta?.driverAdapterError?.cause?.originalCode === "23505");
 }
 
 /** The columns of a case row the desk's view and the machine need. */
@@ -180,7 +186,12 @@ async function oldLoadRows(tx: Tx, providerCompanyId: string, where: { cardIds: 
     "cardIds" in where
       ? Prisma.sql`r.card_id = ANY(${where.cardIds}::text[]) ORDER BY array_position(${where.cardIds}::text[], r.card_id), r.created_at`
       : Prisma.sql`r.message_id = ${where.messageId}`;
-  const rows = await tx.$queryRaw<OldLoadRow[]>`
+  return tx.$queryRaw<OldLoadRow[]>`${oldLoadSelect(providerCompanyId)} AND ${filter}`;
+}
+
+/** The SELECT of oldLoadRows, up to its WHERE on the provider (the caller adds its filter with AND). */
+function oldLoadSelect(providerCompanyId: string): Prisma.Sql {
+  return Prisma.sql`
     SELECT r.id::text AS id, r.message_id AS "messageId", r.application_aid AS "applicationAid", r.status::text AS status, r.loaded_at AS "loadedAt",
            r.card_id AS "cardId", r.surface_number_last4 AS "surfaceNumberLast4",
            json_build_object('id', c.id, 'customerNo', c.customer_no, 'fullName', c.full_name) AS customer,
@@ -193,11 +204,78 @@ async function oldLoadRows(tx: Tx, providerCompanyId: string, where: { cardIds: 
       JOIN sp_customers c ON c.provider_company_id = r.provider_company_id AND c.id = r.customer_id
       LEFT JOIN sp_credit_investigations i ON i.provider_company_id = r.provider_company_id AND i.id = r.credit_investigation_id
       LEFT JOIN sp_user_charges ch ON ch.provider_company_id = r.provider_company_id AND ch.load_record_id = r.id
-     WHERE r.provider_company_id = ${providerCompanyId} AND ${filter}`;
-  return rows;
+     WHERE r.provider_company_id = ${providerCompanyId}`;
+}
+
+/** What a method-1 case decides on without asking the issuer, read at once (deskFacts). */
+type DeskFacts = {
+  cardId: string;
+  hotList: HotListHit | null;
+  notice: { oldCardId: string; via: "push" | "pull"; sourceMessageId: string; reissuedAt: string } | null;
+  chain: string[];
+  loads: OldLoadRow[];
+  fees: Record<string, CaseFee | null>;
+};
+
+/**
+ * Issue 16, one statement for a method-1 case opened on a card id: the hot list, the Fig. 13 pair we
+ * hold for the card, the old cards' chain, their loads (as oldLoadRows reads them, nearest card first,
+ * then oldest first) and the fee in force for each application (as feesOf). The machine takes what it
+ * needs of them; a case that stops earlier (a blocked card) read a little more than it used.
+ */
+async function deskFacts(client: Tx, providerCompanyId: string, cardId: string, aids: readonly string[], now: Date): Promise<DeskFacts> {
+  const [row] = await client.$queryRaw<
+    {
+      hotList: { reason: string; blockedAt: string; blockMessageId: string } | null;
+      notice: { oldCardId: string; via: "push" | "pull"; sourceMessageId: string; reissuedAt: string } | null;
+      chain: { card: string; depth: number }[] | null;
+      loads: (Omit<OldLoadRow, "loadedAt"> & { loadedAt: string | null })[] | null;
+      fees: (CaseFee & { aid: string })[] | null;
+    }[]
+  >`
+    WITH RECURSIVE notice AS (
+      SELECT old_card_id, via::text AS via, source_message_id, reissued_at FROM sp_reissue_notices
+       WHERE provider_company_id = ${providerCompanyId} AND reissued_card_id = ${cardId}),
+    chain(card, depth) AS (
+      SELECT old_card_id, 0 FROM notice
+      UNION ALL
+      SELECT n.old_card_id, chain.depth + 1 FROM chain
+        JOIN sp_reissue_notices n ON n.provider_company_id = ${providerCompanyId} AND n.reissued_card_id = chain.card
+       WHERE chain.depth < 20),
+    loads AS (${oldLoadSelect(providerCompanyId)} AND r.card_id IN (SELECT card FROM chain))
+    SELECT
+      (SELECT json_build_object('reason', h.reason, 'blockedAt', h.blocked_at, 'blockMessageId', h.block_message_id) FROM sp_hot_list h
+        WHERE h.provider_company_id = ${providerCompanyId} AND h.card_id = ${cardId} AND h.status = 'blocked' ORDER BY h.change_seq DESC LIMIT 1) AS "hotList",
+      (SELECT json_build_object('oldCardId', old_card_id, 'via', via, 'sourceMessageId', source_message_id, 'reissuedAt', reissued_at) FROM notice) AS notice,
+      (SELECT json_agg(json_build_object('card', card, 'depth', depth) ORDER BY depth) FROM chain) AS chain,
+      (SELECT json_agg(l ORDER BY (SELECT min(depth) FROM chain WHERE chain.card = l."cardId"),
+                       (SELECT r.created_at FROM sp_load_records r WHERE r.id = l.id::uuid)) FROM loads l) AS loads,
+      (SELECT json_agg(f) FROM (
+         SELECT DISTINCT ON (application_aid) application_aid AS aid, normal_fee_minor AS "normalFeeMinor", reissue_fee_minor AS "reissueFeeMinor", currency
+           FROM sp_fee_schedules
+          WHERE provider_company_id = ${providerCompanyId} AND application_aid = ANY(${[...aids]}::text[]) AND valid_from <= ${now}
+          ORDER BY application_aid, valid_from DESC) f) AS fees`;
+  const chain: string[] = [];
+  for (const { card } of row?.chain ?? []) {
+    if (chain.includes(card)) break;
+    chain.push(card);
+  }
+  const fees: Record<string, CaseFee | null> = Object.fromEntries(aids.map((aid) => [aid, null]));
+  for (const f of row?.fees ?? []) fees[f.aid] = { normalFeeMinor: f.normalFeeMinor, reissueFeeMinor: f.reissueFeeMinor, currency: f.currency };
+  const hot = row?.hotList;
+  return {
+    cardId,
+    hotList: hot ? { code: "card-blocked", reason: hot.reason, blockedAt: iso(hot.blockedAt), blockMessageId: hot.blockMessageId } : null,
+    notice: row?.notice ? { ...row.notice, reissuedAt: iso(row.notice.reissuedAt) } : null,
+    chain,
+    loads: (row?.loads ?? []).map((l) => ({ ...l, loadedAt: l.loadedAt ? new Date(l.loadedAt) : null })),
+    fees,
+  };
 }
 
 const iso = (at: string | Date) => new Date(at).toISOString();
+
+const pick = <V>(record: Record<string, V>, keys: readonly string[]): Record<string, V> => Object.fromEntries(keys.map((k) => [k, record[k]!]));
 
 function toOldLoad(row: OldLoadRow): OldLoad {
   const r = row.reload;
@@ -262,24 +340,41 @@ export async function openReloadCase(actor: ProviderActor, input: ReloadInput, n
 async function decideWithoutAsking(client: Tx, providerCompanyId: string, input: CaseDoc, now: Date): Promise<CaseDoc | null> {
   let doc = input;
   const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
+  // Method 1 on a card id: every fact in one statement (deskFacts).
+  const facts =
+    doc.card.platformType === 100 && doc.card.cardId
+      ? await deskFacts(
+          client,
+          providerCompanyId,
+          doc.card.cardId,
+          doc.applications.map((a) => a.aid),
+          now,
+        )
+      : null;
   for (const need of caseNeeds(doc)) {
-    if (need.kind === "start")
-      apply({ type: "started", hotList: need.hotListCardId ? await findBlockedCard(client, providerCompanyId, need.hotListCardId) : null });
+    if (need.kind === "start") {
+      const hotList =
+        need.hotListCardId === null
+          ? null
+          : facts?.cardId === need.hotListCardId
+            ? facts.hotList
+            : await findBlockedCard(client, providerCompanyId, need.hotListCardId);
+      apply({ type: "started", hotList });
+    }
   }
   for (const need of caseNeeds(doc)) {
     if (need.kind === "send-inquiry") return null;
     if (need.kind !== "reissue-notice") continue;
-    const notice = await client.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: need.cardId } } });
+    const notice =
+      facts?.cardId === need.cardId
+        ? facts.notice
+        : await client.spReissueNotice
+            .findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: need.cardId } } })
+            .then((n) => n && { oldCardId: n.oldCardId, via: n.via, sourceMessageId: n.sourceMessageId, reissuedAt: n.reissuedAt.toISOString() });
     if (!notice) return null;
-    apply({
-      type: "reissue-notice-found",
-      oldCardId: notice.oldCardId,
-      via: notice.via,
-      sourceMessageId: notice.sourceMessageId,
-      reissuedAt: notice.reissuedAt.toISOString(),
-    });
+    apply({ type: "reissue-notice-found", ...notice });
   }
-  return readAnswers(client, providerCompanyId, doc, now);
+  return readAnswers(client, providerCompanyId, doc, now, facts);
 }
 
 /**
@@ -292,7 +387,7 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
   if (!isUuid(caseId)) throw new CaseNotFoundError();
   const providerCompanyId = actor.providerCompanyId;
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
-  const toDeliver: string[] = [];
+  const toDeliver: OutboxRef[] = [];
 
   let saved = await db().$transaction(async (tx) => {
     const row = await lockCase(tx, providerCompanyId, caseId);
@@ -324,7 +419,7 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
             { platformType: 100, reissuedCardId: need.cardId },
           );
           apply({ type: "pull-sent", requestMessageId: sent.messageId, outboxId: sent.outboxId });
-          toDeliver.push(sent.outboxId);
+          toDeliver.push(sent);
         }
       } else if (need.kind === "send-inquiry") {
         const sent = await enqueueMessage(
@@ -342,7 +437,7 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
           data: { providerCompanyId, platformType: 200, applicationAid: need.aid, requestMessageId: sent.messageId, askedAt: now },
         });
         apply({ type: "inquiry-sent", aid: need.aid, requestMessageId: sent.messageId, outboxId: sent.outboxId });
-        toDeliver.push(sent.outboxId);
+        toDeliver.push(sent);
       }
     }
     // Nothing sent: the answers it needs are in our tables already (a push), so read them in this transaction.
@@ -364,14 +459,16 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
 }
 
 /** The answers the case waits for, from our own tables and inbox, applied to its document. */
-async function readAnswers(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date): Promise<CaseDoc> {
+async function readAnswers(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date, facts: DeskFacts | null = null): Promise<CaseDoc> {
   let doc = input;
   const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
   for (const need of caseNeeds(doc)) {
     if (need.kind === "pull-reply") apply(await pullAnswer(tx, providerCompanyId, need.requestMessageId, need.cardId));
   }
   for (const need of caseNeeds(doc)) {
-    if (need.kind === "old-card-loads") {
+    if (need.kind === "old-card-loads" && facts?.notice?.oldCardId === need.oldCardId && need.aids.every((aid) => aid in facts.fees)) {
+      apply({ type: "old-card-loads", chain: facts.chain, loads: facts.loads.map(factOf), fees: pick(facts.fees, need.aids) });
+    } else if (need.kind === "old-card-loads") {
       // Any generation: the old card, then the cards it replaced in turn, as the Fig. 13 pairs we hold say.
       const chain = await oldCardChain(tx, providerCompanyId, need.oldCardId);
       // Nearest card first, so a load reloaded onto a later card is found as that reload.
@@ -485,7 +582,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
   await releaseCasesOfEndedLeases(actor, now);
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
   const claim = { actor, issuerCompanyId, caseId, now };
-  let toDeliver: string[] = [];
+  let toDeliver: OutboxRef[] = [];
   let saved: CaseRow | null;
   try {
     // Every reloadable application in one transaction (issue 16: few round trips)...
@@ -510,7 +607,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
           .map((a) => a.aid)
       : [];
     for (const aid of aids) {
-      const sent: string[] = [];
+      const sent: OutboxRef[] = [];
       try {
         saved = await db().$transaction(async (tx) => {
           const row = await lockCase(tx, providerCompanyId, caseId);
@@ -550,7 +647,7 @@ async function claimApplication(
   claim: { actor: ProviderActor; issuerCompanyId: string; caseId: string; now: Date },
   doc: CaseDoc,
   aid: string,
-  toDeliver: string[],
+  toDeliver: OutboxRef[],
 ): Promise<CaseDoc> {
   const { actor, issuerCompanyId, caseId, now } = claim;
   const providerCompanyId = actor.providerCompanyId;
@@ -558,7 +655,9 @@ async function claimApplication(
   if (!app || app.state !== "reloadable" || !app.old) return doc;
   const catalog = findApplication(providerCompanyId, aid);
   if (!catalog) return applyCaseEvent(doc, { type: "not-our-application", aid }, now);
-  await releaseStaleClaims(tx, providerCompanyId, app.old.id, now);
+  // Issue 16: the old load's stale claims and the issuer's answer that may carry a permission, in one statement.
+  const facts = await claimFacts(tx, providerCompanyId, doc, app, now);
+  if (facts.stale.length > 0) await releaseStaleClaims(tx, providerCompanyId, app.old.id, now);
   const platformType = doc.card.platformType === 200 ? 200 : 100;
   const request = {
     kind: "reload" as const,
@@ -578,9 +677,10 @@ async function claimApplication(
     reloadCaseId: caseId,
   };
   // Issue 12: the issuer's answer may already hold the permission (push: no round trip at all).
-  const carried = await carriedPermissionFor(tx, providerCompanyId, doc, app, request.loadFileHash, now);
-  if (carried) {
-    const taken = await takeCarriedPermission(tx, providerCompanyId, request, carried.permission, now);
+  const carried = carriedPermissionFor(facts.source, doc, app, request.loadFileHash, now);
+  // Taken unless an earlier visit used it (then it falls back to asking).
+  const taken = carried ? await takeCarriedPermission(tx, providerCompanyId, request, carried.permission, now) : null;
+  if (carried && taken) {
     return applyCaseEvent(
       doc,
       {
@@ -600,7 +700,7 @@ async function claimApplication(
     );
   }
   const sent = await enqueuePermissionRequest(tx, providerCompanyId, issuerCompanyId, request, now);
-  toDeliver.push(sent.outboxId);
+  toDeliver.push(sent.outbox);
   return applyCaseEvent(doc, { type: "permission-requested", aid, permissionId: sent.permissionId, requestMessageId: sent.requestMessageId }, now);
 }
 
@@ -617,30 +717,50 @@ type CarriedFound = {
  * this application's inquiry (method 2); for this old load, this load file, not used by an earlier
  * visit, and valid for a while yet. Anything else falls back to asking the issuer.
  */
-async function carriedPermissionFor(
+/**
+ * Inside the confirm's transaction, what claiming one application reads, in one statement: whether its
+ * old load is held by a stale claim (releaseStaleClaims then frees it), and the issuer's answer that may
+ * carry its permission (method 1: the notification or pull answer that named the card; method 2: the
+ * Fig. 15 answer to its inquiry), from our inbox.
+ */
+async function claimFacts(
   tx: Tx,
   providerCompanyId: string,
   doc: CaseDoc,
   app: CaseApp,
+  now: Date,
+): Promise<{ stale: string[]; source: { messageId: string; jws: string; status: string } | null }> {
+  const staleBefore = new Date(now.getTime() - STALE_REQUEST_MINUTES * 60_000);
+  const sourceId =
+    doc.method === 1 && doc.reissue?.sourceMessageId
+      ? Prisma.sql`${doc.reissue.sourceMessageId}`
+      : doc.method === 2 && app.inquiry
+        ? Prisma.sql`(SELECT q.reply_message_id FROM sp_card_inquiries q WHERE q.provider_company_id = ${providerCompanyId} AND q.request_message_id = ${app.inquiry.requestMessageId})`
+        : Prisma.sql`NULL::text`;
+  const [row] = await tx.$queryRaw<{ stale: string[] | null; source: { messageId: string; jws: string; status: string } | null }[]>`
+    SELECT
+      (SELECT array_agg(p.id::text) FROM sp_permissions p
+        WHERE p.provider_company_id = ${providerCompanyId} AND p.previous_load_id = ${app.old?.id ?? null}::uuid AND p.kind = 'reload'
+          AND ((p.status = 'requested' AND p.requested_at < ${staleBefore}) OR (p.status = 'granted' AND p.expires_at <= ${now}))) AS stale,
+      (SELECT json_build_object('messageId', i.message_id, 'jws', i.jws, 'status', i.status) FROM xc_inbox i
+        WHERE i.owner_company_id = ${providerCompanyId} AND i.message_id = ${sourceId}) AS source`;
+  return { stale: row?.stale ?? [], source: app.old ? (row?.source ?? null) : null };
+}
+
+/**
+ * The reload permission the issuer handed over for this application in `source` (claimFacts), if any
+ * still fits: for this old load, this load file, and valid for a while yet. Anything else falls back to
+ * asking the issuer (so does one an earlier visit used: takeCarriedPermission).
+ */
+function carriedPermissionFor(
+  row: { messageId: string; jws: string; status: string } | null,
+  doc: CaseDoc,
+  app: CaseApp,
   loadFileHash: string,
   now: Date,
-): Promise<CarriedFound | null> {
-  const sourceId =
-    doc.method === 1
-      ? doc.reissue?.sourceMessageId
-      : doc.method === 2 && app.inquiry
-        ? (
-            await tx.spCardInquiry.findUnique({
-              where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId: app.inquiry.requestMessageId } },
-              select: { replyMessageId: true },
-            })
-          )?.replyMessageId
-        : null;
+): CarriedFound | null {
+  const sourceId = row?.messageId;
   if (!sourceId || !app.old) return null;
-  const row = await tx.inboxMessage.findUnique({
-    where: { ownerCompanyId_messageId: { ownerCompanyId: providerCompanyId, messageId: sourceId } },
-    select: { jws: true, status: true },
-  });
   const message = row?.status === "processed" ? decodeStored(row.jws) : null;
   let offered: readonly CarriedReloadPermission[] = [];
   let found: Omit<CarriedFound, "permission"> | null = null;
@@ -669,9 +789,7 @@ async function carriedPermissionFor(
       p.loadFileHash === loadFileHash &&
       Date.parse(p.expiresAt) > now.getTime() + margin,
   );
-  if (!permission || !found) return null;
-  const used = await tx.spPermission.count({ where: { providerCompanyId, replyMessageId: permission.messageId } });
-  return used === 0 ? { permission, ...found } : null;
+  return permission && found ? { permission, ...found } : null;
 }
 
 /** Where a permission stands, as the machine's fact. */
@@ -699,14 +817,23 @@ function permissionFact(p: {
   }
 }
 
-/** The document with each application's state brought in line with its permission (no statement when none has one). */
-async function syncDoc(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date): Promise<CaseDoc> {
+/**
+ * The document with each application's state brought in line with its permission (no statement when none
+ * has one, or when `known` holds each: permissions this transaction holds locked and just changed).
+ */
+async function syncDoc(tx: Tx, providerCompanyId: string, input: CaseDoc, now: Date, known: readonly PermissionRow[] = []): Promise<CaseDoc> {
   const ids = input.applications.flatMap((a) => (a.permissionId ? [a.permissionId] : []));
   if (ids.length === 0) return input;
-  const perms = await tx.spPermission.findMany({
-    where: { providerCompanyId, id: { in: ids } },
-    select: { id: true, status: true, replyMessageId: true, originalMessageId: true, expiresAt: true, refusalReason: true },
-  });
+  const unknown = ids.filter((id) => !known.some((k) => k.id === id));
+  const perms = [
+    ...known,
+    ...(unknown.length === 0
+      ? []
+      : await tx.spPermission.findMany({
+          where: { providerCompanyId, id: { in: unknown } },
+          select: { id: true, status: true, replyMessageId: true, originalMessageId: true, expiresAt: true, refusalReason: true },
+        })),
+  ];
   let doc = input;
   for (const app of input.applications) {
     const p = perms.find((x) => x.id === app.permissionId);
@@ -781,11 +908,15 @@ export async function getReloadCase(actor: ProviderActor, caseId: string, now = 
   return row ? caseView(actor, row, now) : null;
 }
 
-/** The desk's view of a case row it has already read (its permissions read in one statement, when it has any). */
-async function caseView(actor: ProviderActor, row: CaseRow, now: Date): Promise<ReloadCaseView> {
+/**
+ * The desk's view of a case row it has already read (its permissions read in one statement, when it has
+ * any that `known`, rows as the caller's committed transaction left them, does not hold).
+ */
+async function caseView(actor: ProviderActor, row: CaseRow, now: Date, known: readonly PermissionRow[] = []): Promise<ReloadCaseView> {
   const doc = parseCaseDoc(row.steps);
   const ids = doc.applications.flatMap((a) => (a.permissionId ? [a.permissionId] : []));
-  const views = await getPermissionViews(actor, ids, now);
+  const unknown = ids.filter((id) => !known.some((k) => k.id === id));
+  const views = [...known.filter((k) => ids.includes(k.id)).map(toView), ...(await getPermissionViews(actor, unknown, now))];
   const viewOf = (id?: string) => (id ? (views.find((v) => (v.status === "granted" ? v.grant.permissionId : v.permissionId) === id) ?? null) : null);
   const applications = doc.applications.map((a) => {
     const permission = viewOf(a.permissionId);
@@ -879,17 +1010,20 @@ export async function recordReloadLoad(actor: ProviderActor, caseId: string, per
   const providerCompanyId = actor.providerCompanyId;
   let locked: (CaseRow & { doc: CaseDoc }) | null = null;
   let saved: CaseRow | null = null;
+  let known: PermissionRow[] = [];
   const recorded = await recordCardLoad(actor, permissionId, outcome, now, {
     before: async (tx) => {
       locked = await lockCase(tx, providerCompanyId, caseId);
     },
-    after: async (tx) => {
+    after: async (tx, settled) => {
+      // The permission just recorded is known as it now stands (locked by its update): not read again.
+      known = settled ? [settled] : [];
       const row: (CaseRow & { doc: CaseDoc }) | null = locked;
-      saved = row && row.outcome === "in_progress" ? await saveDoc(tx, row, await syncDoc(tx, providerCompanyId, row.doc, now), now) : row;
+      saved = row && row.outcome === "in_progress" ? await saveDoc(tx, row, await syncDoc(tx, providerCompanyId, row.doc, now, known), now) : row;
     },
   });
   if (!saved) throw new CaseNotFoundError();
-  return { recorded, view: await caseView(actor, saved, now) };
+  return { recorded, view: await caseView(actor, saved, now, known) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { ProviderActor } from "../../auth/session";
 import { db, type Prisma } from "./db";
 import type { ProviderTx as Tx } from "./db";
@@ -105,25 +106,20 @@ export async function unfreezeValues(tx: LedgerTx, providerCompanyId: string, wh
   }
 }
 
-/** The ledger lines of a load (its record's value set by the caller): a transfer out of the old load and in, or a load; one statement. */
-export async function appendLoadValue(
-  tx: LedgerTx,
-  providerCompanyId: string,
-  loadRecordId: string,
-  value: AppValue,
-  at: Date,
-  carriedFrom: string | null,
-): Promise<void> {
+/**
+ * The ledger lines of a load (its record's value set by the caller): a transfer out of the old load and
+ * in, or a load. Rows for `jsonb_to_recordset(…) AS x(id uuid, load_record_id uuid, event text,
+ * value_minor int, value_unit text, counterpart_load_id uuid)`: the load's record writes them in its one
+ * statement (permissions.ts, recordCardLoad).
+ */
+export function loadValueLines(loadRecordId: string, value: AppValue, carriedFrom: string | null) {
   const line = (id: string, event: "transfer_out" | "transfer_in" | "load", counterpartLoadId: string | null) => ({
-    providerCompanyId,
-    loadRecordId: id,
+    id: randomUUID(),
+    load_record_id: id,
     event,
-    valueMinor: value.valueMinor,
-    valueUnit: value.unit,
-    counterpartLoadId,
-    at,
+    value_minor: value.valueMinor,
+    value_unit: value.unit,
+    counterpart_load_id: counterpartLoadId,
   });
-  await tx.spValueLedger.createMany({
-    data: carriedFrom ? [line(carriedFrom, "transfer_out", loadRecordId), line(loadRecordId, "transfer_in", carriedFrom)] : [line(loadRecordId, "load", null)],
-  });
+  return carriedFrom ? [line(carriedFrom, "transfer_out", loadRecordId), line(loadRecordId, "transfer_in", carriedFrom)] : [line(loadRecordId, "load", null)];
 }
