@@ -5,7 +5,9 @@ import enCardholder from "../../messages/en/cardholder.json" with { type: "json"
 import jaCardholder from "../../messages/ja/cardholder.json" with { type: "json" };
 import enCommon from "../../messages/en/common.json" with { type: "json" };
 import jaCommon from "../../messages/ja/common.json" with { type: "json" };
+import { t } from "../fixtures/messages";
 import { shownName } from "../fixtures/people";
+import { presentationCode, readCard, takeCard } from "../provider/desk-helpers";
 
 /**
  * The cardholder's portal in English and in Japanese (issue 15): found through the message files, not
@@ -94,7 +96,17 @@ for (const lang of LANGUAGES) {
       await expect(desk.page.locator("html")).toHaveAttribute("lang", lang.locale);
       await expect(desk.page.getByRole("button", { name: lang.common.shell.signOut })).toBeVisible();
       await screenshot(desk.page, testInfo, `desk-before-reading-${lang.locale}`);
-      await desk.context.close();
+
+      // Hana presents her card; the desk's customer panel names her from Metro's own record, with her reading.
+      const hana = await open(browser, "hana", lang.browserLocale);
+      await takeCard(desk.page, await presentationCode(hana.page, lang.locale), lang.locale);
+      await readCard(desk.page, lang.locale);
+      const guide = desk.page.getByTestId("card-guide");
+      await expect(guide).toContainText(shownName("Hana Sato", lang.locale));
+      await screenshot(desk.page, testInfo, `desk-customer-${lang.locale}`);
+      await desk.page.getByRole("button", { name: t(lang.locale, "provider.desk.visit.end", { source: "presented" }) }).click();
+      await expect(desk.page.getByTestId("card-return")).toBeVisible();
+      await Promise.all([desk.context.close(), hana.context.close()]);
     });
   });
 }
