@@ -17,6 +17,7 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { migrate } from "../lib/server/db/migrate";
 import { startTempPostgres } from "../scripts/lib/temp-postgres";
+import { nameOf } from "../tests/helpers/people";
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean", default: false }, inquiries: { type: "string" }, single: { type: "string" } },
@@ -28,7 +29,16 @@ const rawN = values.quick ? 2000 : 10_000;
 const load0 = loadavg();
 
 /** Demo cardholders with a platform-200 card and a load to carry over (prisma/seed/demo-data.ts). */
-const METHOD_2 = ["Kenji Watanabe", "Haruto Kobayashi", "Sota Hayashi", "Riku Yamaguchi", "Daiki Hayashi", "Yamato Abe", "Minato Okada", "Asahi Maeda"];
+const METHOD_2 = [
+  nameOf("Kenji Watanabe"),
+  nameOf("Haruto Kobayashi"),
+  nameOf("Sota Hayashi"),
+  nameOf("Riku Yamaguchi"),
+  nameOf("Daiki Hayashi"),
+  nameOf("Yamato Abe"),
+  nameOf("Minato Okada"),
+  nameOf("Asahi Maeda"),
+];
 
 const server = await startTempPostgres();
 try {

@@ -12,13 +12,32 @@
 import { parseArgs } from "node:util";
 import { migrate } from "../lib/server/db/migrate";
 import { startTempPostgres } from "../scripts/lib/temp-postgres";
+import { nameOf } from "../tests/helpers/people";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, rounds: { type: "string" } }, strict: true });
 const rounds = Number(values.rounds ?? (values.quick ? 2 : 6));
 
 /** Demo cardholders with a load to carry over, their first load's application, by platform (prisma/seed/demo-data.ts). */
-const METHOD_1 = ["Hana Sato", "Yuki Yamamoto", "Sakura Kimura", "Aoi Shimizu", "Yui Matsumoto", "Mio Kimura", "Akari Mori", "Rin Hashimoto"];
-const METHOD_2 = ["Kenji Watanabe", "Haruto Kobayashi", "Sota Hayashi", "Riku Yamaguchi", "Daiki Hayashi", "Yamato Abe", "Minato Okada", "Asahi Maeda"];
+const METHOD_1 = [
+  nameOf("Hana Sato"),
+  nameOf("Yuki Yamamoto"),
+  nameOf("Sakura Kimura"),
+  nameOf("Aoi Shimizu"),
+  nameOf("Yui Matsumoto"),
+  nameOf("Mio Kimura"),
+  nameOf("Akari Mori"),
+  nameOf("Rin Hashimoto"),
+];
+const METHOD_2 = [
+  nameOf("Kenji Watanabe"),
+  nameOf("Haruto Kobayashi"),
+  nameOf("Sota Hayashi"),
+  nameOf("Riku Yamaguchi"),
+  nameOf("Daiki Hayashi"),
+  nameOf("Yamato Abe"),
+  nameOf("Minato Okada"),
+  nameOf("Asahi Maeda"),
+];
 
 type Stats = { n: number; p50Ms: number; p99Ms: number; meanMs: number; perMinute: number; statementsEach?: number };
 

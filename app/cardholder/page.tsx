@@ -12,7 +12,8 @@ import { Panel, PageHeader } from "@/components/ui/panel";
 import { formatMoney, maskSurfaceNumber } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
 import { cardholderLeases } from "@/lib/server/data/card-lease";
-import { listMyCards, type MyCard } from "@/lib/server/data/cardholder/cards";
+import { PersonName } from "@/components/ui/person-name";
+import { getMyName, listMyCards, type MyCard } from "@/lib/server/data/cardholder/cards";
 import { SimpleForm } from "@/components/issuer/simple-form";
 import { activateCardAction, endCardLeaseAction, presentCardAction, withdrawReportAction } from "./actions";
 import { platformWords, reasonWord } from "@/components/cardholder/words";
@@ -97,7 +98,7 @@ async function ReloadGuide({ card }: { card: MyCard }) {
 
 export default async function MyCardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePortal("cardholder", "/cardholder");
-  const [{ current, earlier }, leases] = await Promise.all([listMyCards(actor), cardholderLeases(actor)]);
+  const [{ current, earlier }, leases, name] = await Promise.all([listMyCards(actor), cardholderLeases(actor), getMyName(actor)]);
   const { reported, withdrawn, activated } = await searchParams;
   const t = await getTranslations("cardholder.page");
   const tCard = await getTranslations("cardholder");
@@ -105,7 +106,7 @@ export default async function MyCardsPage({ searchParams }: { searchParams: Prom
   const date = (d: Date) => format.dateTime(d, "date");
   return (
     <>
-      <PageHeader title={t("hello", { name: actor.name.split(" ")[0]! })} description={t("description")} />
+      <PageHeader title={t.rich("hello", { name: () => <PersonName name={name.fullName} kana={name.fullNameKana} /> })} description={t("description")} />
       {typeof reported === "string" && /^\d+$/.test(reported) && (
         <div className="mb-6">
           <FormMessage tone="good">{t("flash.reported", { requestNo: reported })}</FormMessage>

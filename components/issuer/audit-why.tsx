@@ -2,6 +2,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { describeAuditReason, type AuditReason, type AuditReasonWords } from "@/lib/core/audit-reason";
 import { formatMoney } from "@/lib/core/format";
 import { statusWordWords } from "@/lib/reader/status-word-words";
+import { StoredSentence } from "@/components/ui/stored-sentence";
 
 /** What an audit row says about why: its reason code, a person's own words, or a legacy sentence. */
 export type AuditWhyRow = { reason: AuditReason | null; note: string | null; legacyReason: string | null };
@@ -46,10 +47,10 @@ export function AuditWhy({
         </span>
       )}
       {row.legacyReason && (
-        <span className="block" title={legacyLabel}>
-          <span translate="no" data-testid="audit-legacy">
+        <span className="block">
+          <StoredSentence testId="audit-legacy" label={legacyLabel}>
             {row.legacyReason}
-          </span>
+          </StoredSentence>
         </span>
       )}
     </>

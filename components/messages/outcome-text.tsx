@@ -27,7 +27,9 @@ export function OutcomeText(value: StoredValue) {
   return (
     <span data-outcome="legacy" title={words.t("legacyLabel")}>
       <span className="mr-1 rounded bg-slate-100 px-1 text-[10px] uppercase text-slate-600">{words.t("legacy")}</span>
-      <span translate="no">{text}</span>
+      <span translate="no" lang="en">
+        {text}
+      </span>
     </span>
   );
 }

@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { decodeCardImage, type CardImage } from "@/lib/core/card";
 import { FieldErrors } from "@/components/ui/field";
+import { FileField } from "@/components/ui/file-field";
 
 /**
  * Inserts a card image file (e.g. one made with `npm run card -- new`) into the desk's simulator
@@ -15,16 +16,12 @@ export function InsertImageFile({ onImage, disabled = false, hint }: { onImage: 
   const [error, setError] = useState<string | null>(null);
   return (
     <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-        {t("label")}
-      </label>
-      <input
+      <FileField
         id={id}
-        type="file"
+        label={t("label")}
         accept=".json,application/json"
         disabled={disabled}
-        aria-describedby={`${id}-hint ${id}-error`}
-        className="mt-1 block w-full text-sm text-slate-700 file:mr-3 file:rounded-lg file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium hover:file:bg-slate-200"
+        describedBy={`${id}-hint ${id}-error`}
         onChange={async (event) => {
           const file = event.currentTarget.files?.[0];
           event.currentTarget.value = "";

@@ -17,7 +17,7 @@ import {
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
-import { traceEntryWords } from "@/lib/reader/status-word-words";
+import { thrownReaderErrorWords, traceEntryWords, type StatusWordT } from "@/lib/reader/status-word-words";
 import { useApduTrace, useCardPresence, useStatusWordT } from "./use-reader";
 
 export type PanelTransport = "simulator" | "webserial" | "webusb" | "presented";
@@ -53,9 +53,9 @@ const subscribeNothing = () => () => undefined;
 
 type Words = ReturnType<typeof useTranslations<"common.reader">>;
 
-function describeError(error: unknown, t: Words): string {
+function describeError(error: unknown, t: Words, sw: StatusWordT): string {
   if (error instanceof DOMException && error.name === "NotFoundError") return t("noDevice");
-  return error instanceof Error ? error.message : String(error);
+  return thrownReaderErrorWords(sw, error);
 }
 
 /** Reader chooser, connection, card presence and the live APDU trace of one desk. */
@@ -72,6 +72,7 @@ export function ReaderPanel({
   presented = null,
 }: ReaderPanelProps) {
   const t = useTranslations("common.reader");
+  const swWords = useStatusWordT();
   const groupId = useId();
   const [chosenTransport, setTransport] = useState<PanelTransport>(transports[0] ?? "simulator");
   const transport: PanelTransport = presented ? "presented" : chosenTransport;
@@ -124,9 +125,9 @@ export function ReaderPanel({
       onReaderChangeRef.current?.(traced);
     } catch (e) {
       setConnection({ status: "idle" });
-      setError(describeError(e, t));
+      setError(describeError(e, t, swWords));
     }
-  }, [transport, simulator, requestSerialReader, requestUsbReader, trace, t]);
+  }, [transport, simulator, requestSerialReader, requestUsbReader, trace, t, swWords]);
 
   const autoConnected = useRef(false);
   useEffect(() => {
@@ -285,8 +286,13 @@ function ApduTraceTable({ entries }: { entries: readonly TraceEntry[] }) {
                     {entry.sw === null ? "—" : formatStatusWord(entry.sw)}
                   </td>
                   <td className={`${cell} break-words text-xs text-slate-700`}>
-                    {/* A reader's own failure is shown as the reader said it (data); a status word in the reader's language. */}
-                    <span translate={entry.sw === null && entry.error ? "no" : undefined}>{traceEntryWords(sw, entry)}</span>
+                    {/* A status word or a reader's failure in the reader's language; the reader's own technical text beside it, as data. */}
+                    <span>{traceEntryWords(sw, entry)}</span>
+                    {entry.sw === null && entry.error && (
+                      <code className="block break-all text-[10px] text-slate-500" title={t("detail")}>
+                        {entry.error}
+                      </code>
+                    )}
                     <span className="block tabular-nums text-slate-400">{t("duration", { ms: entry.durationMs })}</span>
                   </td>
                 </tr>

@@ -1,5 +1,6 @@
 import { expect, test } from "../fixtures/test";
 import { activate, approve, cardInHand, checkReload, query, readAtDesk, report, required, signedIn, steps } from "./helpers";
+import { nameOf } from "../fixtures/people";
 
 /**
  * Issue 11: the issuer and two providers as three deployments (three processes, three databases),
@@ -45,7 +46,7 @@ test("method 1, pushed: the issuer approves Mei's reissue, Metro's deployment re
   browser,
 }) => {
   const issuer = await signedIn(browser, ISSUER, "issuer@recard.test");
-  const { decided, newLast4 } = await approve(issuer.page, "Mei Ito");
+  const { decided, newLast4 } = await approve(issuer.page, nameOf("Mei Ito"));
   expect(decided).toContain("Metro Transit was told of the new card now.");
   const mei = await signedIn(browser, ISSUER, "mei.ito@mail.example");
   await activate(mei.page, newLast4);
@@ -91,7 +92,7 @@ test("method 1, pulled (Fig. 19): Hoshi is set to pull; Rin's reissue is pushed 
 
   const rin = await signedIn(browser, ISSUER, "rin.hashimoto@mail.example");
   await report(rin.page, "Lost");
-  const { decided, newLast4 } = await approve(issuer.page, "Rin Hashimoto");
+  const { decided, newLast4 } = await approve(issuer.page, nameOf("Rin Hashimoto"));
   // Sakura Points (a recent load of Rin's) is hosted by Hoshi's deployment: pushed there over HTTP.
   expect(decided).toContain("Metro Transit and Sakura Points were told of the new card now.");
   expect(decided).toContain("Hoshi Card Services will ask for it at that visit.");
@@ -121,7 +122,7 @@ test("method 2: Haruto's platform-200 card is reissued with nobody notified; Hos
   const haruto = await signedIn(browser, ISSUER, "haruto.kobayashi@mail.example");
   await report(haruto.page, "Damaged");
   const issuer = await signedIn(browser, ISSUER, "issuer@recard.test");
-  const { decided, newLast4 } = await approve(issuer.page, "Haruto Kobayashi");
+  const { decided, newLast4 } = await approve(issuer.page, nameOf("Haruto Kobayashi"));
   expect(decided).toContain("Platform 200: nobody is told now; it asks at that visit.");
   await activate(haruto.page, newLast4);
 

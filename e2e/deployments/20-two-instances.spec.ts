@@ -1,5 +1,6 @@
 import { expect, test } from "../fixtures/test";
 import { activate, approve, cardInHand, checkReload, query, readAtDesk, required, signedIn } from "./helpers";
+import { nameOf } from "../fixtures/people";
 
 /**
  * Issue 11, the scale path: two stateless app instances of one deployment on ONE PostgreSQL, as behind
@@ -15,7 +16,7 @@ const DB = required("DEPLOYMENT_SHARED_DATABASE_URL");
 test("the same reload confirmed through both instances at once loads, charges and messages once", async ({ browser }) => {
   // The reissue through instance A, the activation through instance B: one deployment, one database.
   const issuer = await signedIn(browser, A, "issuer@recard.test");
-  const { decided, newLast4 } = await approve(issuer.page, "Mei Ito");
+  const { decided, newLast4 } = await approve(issuer.page, nameOf("Mei Ito"));
   expect(decided).toContain("Metro Transit was told of the new card now.");
   const mei = await signedIn(browser, B, "mei.ito@mail.example");
   await activate(mei.page, newLast4);

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "../fixtures/test";
 import { signIn, expectSignedInAs } from "../fixtures/sign-in";
+import { nameOf } from "../fixtures/people";
 
 /**
  * Every decision in the reissue queue ends in an announced outcome (issue 15, "reliable feedback"):
@@ -31,9 +32,9 @@ async function setDelivery(page: Page, provider: string, value: "push" | "pull")
 }
 
 test("an approval is announced even when the live queue drops the request before the answer arrives", async ({ page }) => {
-  await reportDamaged(page, "Koharu Ishikawa");
+  await reportDamaged(page, nameOf("Koharu Ishikawa"));
   await page.goto("/issuer/reissues");
-  const koharu = request(page, "Koharu Ishikawa");
+  const koharu = request(page, nameOf("Koharu Ishikawa"));
   // Hold the action's answer (the approval is committed by then) until a poll of the live queue has
   // come back without the request and the page has dropped it: the order in which the banner used to
   // be lost with the request's own form state.
@@ -43,22 +44,22 @@ test("an approval is announced even when the live queue drops the request before
     await page.waitForResponse(
       async (r) =>
         r.url().endsWith("/issuer/reissues/feed") &&
-        ((await r.json()) as { pending: { cardholder: { name: string } }[] }).pending.every((p) => p.cardholder.name !== "Koharu Ishikawa"),
+        ((await r.json()) as { pending: { cardholder: { name: string } }[] }).pending.every((p) => p.cardholder.name !== nameOf("Koharu Ishikawa")),
     );
     await expect(koharu).toHaveCount(0);
     await route.fulfill({ response: answer });
   });
   await koharu.getByRole("button", { name: "Approve and reissue" }).click();
-  await expect(decisions(page)).toContainText(/Koharu Ishikawa: Approved\. New card ending \d{4}\./);
+  await expect(decisions(page)).toContainText(new RegExp(String.raw`${nameOf("Koharu Ishikawa")}: Approved\. New card ending \d{4}\.`));
   await expect(decisions(page)).toContainText(
-    "Hoshi Card Services, Metro Transit, and Sakura Points will reload their applications when Koharu Ishikawa visits.",
+    `Hoshi Card Services, Metro Transit, and Sakura Points will reload their applications when ${nameOf("Koharu Ishikawa")} visits.`,
   );
   await expect(decisions(page)).toContainText("were told of the new card now.");
   await page.unrouteAll({ behavior: "wait" });
 });
 
 test("a request another operator decided first tells the second operator who decided it and when", async ({ page, browser }) => {
-  await reportDamaged(page, "Rin Hashimoto");
+  await reportDamaged(page, nameOf("Rin Hashimoto"));
   // The second operator, Takeshi Ono, in his own browser, with a queue that has not refreshed yet.
   const second = await browser.newContext({ storageState: { cookies: [], origins: [] } }); // not the project's saved sign-in
   const takeshi = await second.newPage();
@@ -67,36 +68,40 @@ test("a request another operator decided first tells the second operator who dec
   let frozen = true;
   await takeshi.route("**/issuer/reissues/feed", (route) => (frozen ? route.abort() : route.continue()));
   await takeshi.goto("/issuer/reissues");
-  await expect(request(takeshi, "Rin Hashimoto")).toBeVisible();
+  await expect(request(takeshi, nameOf("Rin Hashimoto"))).toBeVisible();
 
   await page.goto("/issuer/reissues");
-  const rin = request(page, "Rin Hashimoto");
+  const rin = request(page, nameOf("Rin Hashimoto"));
   await rin.getByLabel("Reason for the rejection").fill("The card was reported by phone without the holder's confirmation; please visit a branch.");
   await rin.getByRole("button", { name: "Reject" }).click();
-  await expect(decisions(page)).toContainText("Rin Hashimoto: Rejected. The cardholder sees your reason.");
+  await expect(decisions(page)).toContainText(`${nameOf("Rin Hashimoto")}: Rejected. The cardholder sees your reason.`);
 
-  await request(takeshi, "Rin Hashimoto").getByRole("button", { name: "Approve and reissue" }).click();
+  await request(takeshi, nameOf("Rin Hashimoto")).getByRole("button", { name: "Approve and reissue" }).click();
   await expect(decisions(takeshi)).toContainText(
-    /Rin Hashimoto: already rejected by Aiko Tanaka at [A-Z][a-z]{2} \d{1,2}, \d{4}, .+\. Your decision was not recorded\./,
+    new RegExp(String.raw`${nameOf("Rin Hashimoto")}: already rejected by Aiko Tanaka at [A-Z][a-z]{2} \d{1,2}, \d{4}, .+\. Your decision was not recorded\.`),
   );
   frozen = false;
-  await expect(request(takeshi, "Rin Hashimoto")).toHaveCount(0);
-  await expect(takeshi.getByRole("table", { name: "Latest decisions" }).getByRole("row").filter({ hasText: "Rin Hashimoto" }).first()).toContainText(
-    "Aiko Tanaka",
-  );
+  await expect(request(takeshi, nameOf("Rin Hashimoto"))).toHaveCount(0);
+  await expect(
+    takeshi
+      .getByRole("table", { name: "Latest decisions" })
+      .getByRole("row")
+      .filter({ hasText: nameOf("Rin Hashimoto") })
+      .first(),
+  ).toContainText("Aiko Tanaka");
   await second.close();
 });
 
 test("with every provider on pull, the approval names the companies that will reload at the cardholder's visit", async ({ page }) => {
   const providers = ["Metro Transit", "Hoshi Card Services", "Sakura Points"];
-  await reportDamaged(page, "Yui Matsumoto");
+  await reportDamaged(page, nameOf("Yui Matsumoto"));
   try {
     for (const p of providers) await setDelivery(page, p, "pull");
     await page.goto("/issuer/reissues");
-    await request(page, "Yui Matsumoto").getByRole("button", { name: "Approve and reissue" }).click();
-    await expect(decisions(page)).toContainText(/Yui Matsumoto: Approved\. New card ending \d{4}\./);
+    await request(page, nameOf("Yui Matsumoto")).getByRole("button", { name: "Approve and reissue" }).click();
+    await expect(decisions(page)).toContainText(new RegExp(String.raw`${nameOf("Yui Matsumoto")}: Approved\. New card ending \d{4}\.`));
     await expect(decisions(page)).toContainText(
-      "Hoshi Card Services and Metro Transit will reload their applications when Yui Matsumoto visits. Hoshi Card Services and Metro Transit will ask for it at that visit.",
+      `Hoshi Card Services and Metro Transit will reload their applications when ${nameOf("Yui Matsumoto")} visits. Hoshi Card Services and Metro Transit will ask for it at that visit.`,
     );
     await expect(decisions(page)).not.toContainText("No provider");
   } finally {

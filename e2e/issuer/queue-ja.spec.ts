@@ -3,6 +3,7 @@ import { expect, test, type Browser, type Page, type TestInfo } from "../fixture
 import { ACCOUNTS } from "../fixtures/accounts";
 import { englishLeftovers } from "../fixtures/english-leftovers";
 import { m, pattern, type Locale } from "../fixtures/messages";
+import { nameOf } from "../fixtures/people";
 
 /**
  * The issuer's part of the main journey in Japanese (issue 15): an operator reports Riku Yamaguchi's
@@ -12,7 +13,7 @@ import { m, pattern, type Locale } from "../fixtures/messages";
  * Riku's card is touched by no other spec.
  */
 
-const RIKU = "Riku Yamaguchi";
+const RIKU = nameOf("Riku Yamaguchi");
 
 async function open(browser: Browser, locale: Locale) {
   // The browser runs in UTC: the times shown must still be Tokyo's (the account's zone).

@@ -1,7 +1,8 @@
 import { expect, test } from "../fixtures/test";
+import { nameOf, searchFor } from "../fixtures/people";
 
 test("cards: search, lineage of a reissued card, applications with their message ids", async ({ page }) => {
-  await page.goto("/issuer/cards?q=Yuki");
+  await page.goto(`/issuer/cards?${searchFor("Yuki Yamamoto")}`);
   const rows = page.getByRole("table", { name: "Cards" }).getByRole("row");
   await expect(rows).toHaveCount(3); // header + her first card + the reissued one
   await rows.filter({ hasText: "active" }).getByRole("link").click();
@@ -18,9 +19,9 @@ test("cards: search, lineage of a reissued card, applications with their message
 });
 
 test("cardholders: basic information and issuing a new card", async ({ page }) => {
-  await page.goto("/issuer/cardholders?q=Hinata");
-  await page.getByRole("link", { name: "Hinata Ogawa" }).click();
-  await expect(page.getByRole("heading", { name: "Hinata Ogawa" })).toBeVisible();
+  await page.goto(`/issuer/cardholders?${searchFor("Hinata Ogawa")}`);
+  await page.getByRole("link", { name: nameOf("Hinata Ogawa") }).click();
+  await expect(page.getByRole("heading", { name: nameOf("Hinata Ogawa") })).toBeVisible();
   await expect(page.getByRole("table", { name: "The cardholder's cards" }).getByRole("row")).toHaveCount(2);
   const form = page.getByRole("form", { name: "Issue a new card" });
   await form.getByRole("button", { name: "Issue card" }).click();

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "../fixtures/test";
+import { nameOf, searchFor } from "../fixtures/people";
 
 /**
  * The reissue queue and the examination (steps 502–504, 902–904). Leaves Mei Ito's request pending
@@ -11,7 +12,7 @@ const decisions = (page: Page) => page.getByRole("status", { name: "Decisions" }
 test("each pending request shows the cardholder, the old card, its applications, the reason and the policy checklist", async ({ page }) => {
   await page.goto("/issuer/reissues");
   await expect(page.getByRole("heading", { name: "Reissue queue" })).toBeVisible();
-  const mei = request(page, "Mei Ito");
+  const mei = request(page, nameOf("Mei Ito"));
   await expect(mei).toContainText("damaged");
   await expect(mei).toContainText("Metro Pass");
   await expect(mei).toContainText("Metro Cycle");
@@ -19,20 +20,23 @@ test("each pending request shows the cardholder, the old card, its applications,
   const checklist = mei.getByRole("list", { name: "Examination checklist" });
   await expect(checklist.getByRole("listitem")).toHaveCount(4);
   for (const check of ["Identity verified", "Reissues this year", "Card status", "No fraud flag"]) await expect(checklist).toContainText(check);
-  await expect(request(page, "Ren Suzuki")).toContainText("PF 200");
+  await expect(request(page, nameOf("Ren Suzuki"))).toContainText("PF 200");
   await expect(page.getByText(/pending · live, updated/)).toBeVisible();
 });
 
 test("a rejection needs a reason; with one, the request leaves the queue and the decision is recorded", async ({ page }) => {
   await page.goto("/issuer/reissues");
-  const ren = request(page, "Ren Suzuki");
+  const ren = request(page, nameOf("Ren Suzuki"));
   await ren.getByRole("button", { name: "Reject" }).click();
   await expect(ren.getByText("Tell the cardholder why (at least a few words).")).toBeVisible();
   await ren.getByLabel("Reason for the rejection").fill("The theft report could not be matched; please call the card desk.");
   await ren.getByRole("button", { name: "Reject" }).click();
-  await expect(decisions(page)).toContainText("Ren Suzuki: Rejected. The cardholder sees your reason.");
+  await expect(decisions(page)).toContainText(`${nameOf("Ren Suzuki")}: Rejected. The cardholder sees your reason.`);
   await expect(ren).toHaveCount(0);
-  const row = page.getByRole("table", { name: "Latest decisions" }).getByRole("row").filter({ hasText: "Ren Suzuki" });
+  const row = page
+    .getByRole("table", { name: "Latest decisions" })
+    .getByRole("row")
+    .filter({ hasText: nameOf("Ren Suzuki") });
   await expect(row).toContainText("rejected");
   await expect(row).toContainText("The theft report could not be matched");
   await page.goto("/issuer/audit");
@@ -40,7 +44,7 @@ test("a rejection needs a reason; with one, the request leaves the queue and the
 });
 
 test("a report on the cardholder's behalf that fails the examination is approved only by a written override", async ({ page }) => {
-  await page.goto("/issuer/cards?q=Takumi");
+  await page.goto(`/issuer/cards?${searchFor("Takumi Inoue")}`);
   await page.getByRole("table", { name: "Cards" }).getByRole("row").nth(1).getByRole("link").click();
   await expect(page.getByTestId("card-facts")).toContainText("fraud flag");
   const form = page.getByRole("form", { name: /Report the card ending/ });
@@ -50,18 +54,24 @@ test("a report on the cardholder's behalf that fails the examination is approved
   await expect(page.getByRole("main").getByRole("status").filter({ hasText: "filed" })).toContainText(/Request #\d+ filed\. It waits in the reissue queue\./);
 
   await page.goto("/issuer/reissues");
-  const takumi = request(page, "Takumi Inoue");
+  const takumi = request(page, nameOf("Takumi Inoue"));
   await expect(takumi).toContainText("examination failed");
   await expect(takumi.getByRole("list", { name: "Examination checklist" }).getByRole("listitem").filter({ hasText: "No fraud flag" })).toContainText("failed");
   await takumi.getByRole("button", { name: "Approve by override" }).click();
   await expect(takumi.getByRole("alert")).toContainText("The examination failed (no fraud flag): approve only with an override reason, or reject.");
   await takumi.getByLabel("Override reason (the examination failed)").fill("The fraud desk cleared the flag by phone today (ticket 4411).");
   await takumi.getByRole("button", { name: "Approve by override" }).click();
-  await expect(decisions(page)).toContainText("Takumi Inoue: Approved. New card ending");
+  await expect(decisions(page)).toContainText(`${nameOf("Takumi Inoue")}: Approved. New card ending`);
   await expect(decisions(page)).toContainText(
-    "Metro Transit will reload its applications when Takumi Inoue visits. Platform 200: nobody is told now; it asks at that visit.",
+    `Metro Transit will reload its applications when ${nameOf("Takumi Inoue")} visits. Platform 200: nobody is told now; it asks at that visit.`,
   );
-  await expect(page.getByRole("table", { name: "Latest decisions" }).getByRole("row").filter({ hasText: "Takumi Inoue" }).first()).toContainText("override");
+  await expect(
+    page
+      .getByRole("table", { name: "Latest decisions" })
+      .getByRole("row")
+      .filter({ hasText: nameOf("Takumi Inoue") })
+      .first(),
+  ).toContainText("override");
 });
 
 test("the examination policy is editable, validated and audited", async ({ page }) => {

@@ -2,6 +2,7 @@ import { expect, test, type Browser, type BrowserContext, type Page } from "../f
 import { ACCOUNTS } from "../fixtures/accounts";
 import { signIn } from "../fixtures/sign-in";
 import { as as desk, checkReload, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
+import { nameOf, searchFor } from "../fixtures/people";
 
 const LOAD = { timeout: 90_000 };
 
@@ -94,11 +95,11 @@ test("(a) Hana reports her platform-100 card lost, the issuer approves, Metro Tr
   await expect(oldPanel.getByRole("button", { name: "Present at a desk" })).toHaveCount(0);
 
   const issuer = await as(browser, "issuer");
-  const approved = await approveInQueue(issuer.page, "Hana Sato");
+  const approved = await approveInQueue(issuer.page, nameOf("Hana Sato"));
   expect(approved).toContain(
-    "Metro Transit and Sakura Points will reload their applications when Hana Sato visits. Metro Transit and Sakura Points were told of the new card now.",
+    `Metro Transit and Sakura Points will reload their applications when ${nameOf("Hana Sato")} visits. Metro Transit and Sakura Points were told of the new card now.`,
   );
-  ids.hana = await cardIdsAfterApproval(issuer.page, "Hana Sato");
+  ids.hana = await cardIdsAfterApproval(issuer.page, nameOf("Hana Sato"));
   // The new card waits for Hana's activation; the lost card stays blocked until then.
   await expect(issuer.page.getByTestId("card-facts")).toContainText("issued");
   await expect(issuer.page.getByRole("form", { name: "Activate the card at the desk" })).toBeVisible();
@@ -188,11 +189,11 @@ test("(b) Kenji reports his platform-200 card damaged, the issuer approves, and 
   await expect(oldPanel.getByTestId("request-status")).toContainText("pending");
 
   const issuer = await as(browser, "issuer");
-  const approved = await approveInQueue(issuer.page, "Kenji Watanabe");
+  const approved = await approveInQueue(issuer.page, nameOf("Kenji Watanabe"));
   expect(approved).toContain(
-    "Hoshi Card Services and Sakura Points will reload their applications when Kenji Watanabe visits. Platform 200: nobody is told now; they ask at that visit.",
+    `Hoshi Card Services and Sakura Points will reload their applications when ${nameOf("Kenji Watanabe")} visits. Platform 200: nobody is told now; they ask at that visit.`,
   );
-  ids.kenji = await cardIdsAfterApproval(issuer.page, "Kenji Watanabe");
+  ids.kenji = await cardIdsAfterApproval(issuer.page, nameOf("Kenji Watanabe"));
   await expect(issuer.page.getByTestId("lineage")).toContainText(ids.kenji.old);
 
   // No provider's pages or messages carry either card id (method 2: only the issuer can tell).
@@ -228,7 +229,7 @@ test("(b) Kenji reports his platform-200 card damaged, the issuer approves, and 
   await kenji.page.waitForURL(new RegExp(`/cardholder\\?activated=${newLast4}$`));
   await expect(kenji.page.getByTestId(`card-${oldLast4}`)).toHaveCount(0);
   await expect(kenji.page.getByRole("list", { name: "Earlier cards" })).toContainText(oldLast4);
-  await issuer.page.goto("/issuer/cards?q=Kenji");
+  await issuer.page.goto(`/issuer/cards?${searchFor("Kenji Watanabe")}`);
   await issuer.page.getByRole("link", { name: new RegExp(`${oldLast4}$`) }).click();
   await expect(issuer.page.getByTestId("card-facts")).toContainText("terminated");
   await expect(issuer.page.getByRole("table", { name: "Audit trail of the card" })).toContainText("now activated");
@@ -242,17 +243,21 @@ test("(c) a rejection reaches the cardholder with its reason", async ({ browser 
 
   const issuer = await as(browser, "issuer");
   await issuer.page.goto("/issuer/reissues");
-  const request = issuer.page.getByRole("article", { name: /from Kenji Watanabe$/ });
+  const request = issuer.page.getByRole("article", { name: new RegExp(String.raw`from ${nameOf("Kenji Watanabe")}$`) });
   // A rejection needs a reason: the field says so.
   await request.getByRole("button", { name: "Reject" }).click();
   await expect(request.getByText("Tell the cardholder why (at least a few words).")).toBeVisible();
   const reason = "Your card was replaced this week; bring the bent card to a branch so we can inspect it first.";
   await request.getByLabel("Reason for the rejection").fill(reason);
   await request.getByRole("button", { name: "Reject" }).click();
-  await expect(issuer.page.getByRole("status", { name: "Decisions" })).toContainText("Kenji Watanabe: Rejected. The cardholder sees your reason.");
-  await expect(issuer.page.getByRole("table", { name: "Latest decisions" }).getByRole("row").filter({ hasText: "Kenji Watanabe" }).first()).toContainText(
-    "rejected",
-  );
+  await expect(issuer.page.getByRole("status", { name: "Decisions" })).toContainText(`${nameOf("Kenji Watanabe")}: Rejected. The cardholder sees your reason.`);
+  await expect(
+    issuer.page
+      .getByRole("table", { name: "Latest decisions" })
+      .getByRole("row")
+      .filter({ hasText: nameOf("Kenji Watanabe") })
+      .first(),
+  ).toContainText("rejected");
 
   await kenji.page.goto("/cardholder");
   const status = kenji.page.getByTestId(`card-${last4}`).getByTestId("request-status");

@@ -1,5 +1,6 @@
 import { expect, test } from "../fixtures/test";
 import { as, checkReload, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
+import { searchFor } from "../fixtures/people";
 
 /**
  * Issue 10: the presented card stays in the wallet and one desk at a time holds it. Continues from
@@ -73,7 +74,7 @@ test('F5 right after "Confirm and reload": the desk resumes its card lease and t
   await expect(sakura.page.getByTestId("card-return")).toContainText("returned to the cardholder", LOAD);
 
   // One reload record at Sakura (so one reissue charge), whatever the click had reached before F5.
-  await sakura.page.goto("/provider/records?q=Hana");
+  await sakura.page.goto(`/provider/records?${searchFor("Hana Sato")}`);
   const records = sakura.page.getByRole("table", { name: "Load records" });
   await expect(records.getByRole("row").filter({ has: sakura.page.getByRole("cell", { name: "reload", exact: true }) })).toHaveCount(1);
 

@@ -2,6 +2,7 @@ import { expect, test, type Page } from "../fixtures/test";
 import { recordResponses } from "../fixtures/private-keys";
 import { screenshot } from "../fixtures/screenshot";
 import { as, auditView, checkReload, insertImageFile, presentationCode, readCard, takeCard, testCardImage } from "../provider/desk-helpers";
+import { kanaOf, nameOf } from "../fixtures/people";
 
 /**
  * Issue 6, the service provider's half of the patent end to end with a card in the desk's reader.
@@ -42,7 +43,7 @@ test("Metro reloads Hana's transit application on her reissued platform-100 card
   // The guided desk: one panel says whose card it is, that it replaces her old card, what can be
   // reloaded and at what fee, and offers that reload as the next action (clerk view: no patent steps).
   const guide = metro.page.getByRole("region", { name: "This card" });
-  await expect(guide).toContainText("Hana Sato's card (customer MET-00001)");
+  await expect(guide).toContainText(`${nameOf("Hana Sato")} (${kanaOf("Hana Sato")})'s card (customer MET-00001)`);
   await expect(guide).toContainText(/This card replaces …\d{4}\./);
   expect((await guide.textContent())!.match(/This card replaces …(\d{4})/)![1]).not.toBe(last4);
   await expect(guide.getByTestId("can-reload-F0524300010001")).toHaveText(
@@ -223,11 +224,11 @@ test("method 1 by pull (Fig. 19): Metro is set to pull, Hana's card is reissued 
   await hana.page.getByRole("button", { name: "Report and request a new card" }).click();
   await hana.page.waitForURL(/\/cardholder\?reported=\d+/);
   await issuer.page.goto("/issuer/reissues");
-  const request = issuer.page.getByRole("article", { name: /from Hana Sato$/ });
+  const request = issuer.page.getByRole("article", { name: new RegExp(String.raw`from ${nameOf("Hana Sato")}$`) });
   await request.getByRole("button", { name: "Approve and reissue" }).click();
   const decided = issuer.page.getByRole("status", { name: "Decisions" });
   await expect(decided).toContainText("Metro Transit will ask for it at that visit.");
-  const newLast4 = (await decided.textContent())!.match(/Hana Sato: Approved\. New card ending (\d{4})/)![1]!;
+  const newLast4 = (await decided.textContent())!.match(new RegExp(String.raw`${nameOf("Hana Sato")}: Approved\. New card ending (\d{4})`))![1]!;
 
   // The new card arrives and Hana activates it (no desk reloads on a card waiting for activation).
   await hana.page.goto("/cardholder");

@@ -6,6 +6,7 @@ import { screenshot } from "../fixtures/screenshot";
 import { as, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
 import ja from "../../messages/ja/provider.json" with { type: "json" };
 import jaCommon from "../../messages/ja/common.json" with { type: "json" };
+import { nameOf, shownName } from "../fixtures/people";
 
 /**
  * The provider desk in Japanese (issue 15): Metro's clerk, in a ja-JP browser running in UTC, reads
@@ -45,7 +46,7 @@ test("in Japanese: Metro's desk reads Hana's reissued card and reloads Metro Pas
   await hana.page.waitForURL(/\/cardholder\?reported=\d+/);
   await issuer.page.goto("/issuer/reissues");
   // Her third reissue this year: the policy allows two, so the issuer approves by override (as 45-two-reissues does for Kenji).
-  const request = issuer.page.getByRole("article", { name: /from Hana Sato$/ });
+  const request = issuer.page.getByRole("article", { name: new RegExp(String.raw`from ${nameOf("Hana Sato")}$`) });
   await expect(request).toBeVisible();
   const override = request.getByRole("button", { name: "Approve by override" });
   if (await override.isVisible()) {
@@ -55,8 +56,8 @@ test("in Japanese: Metro's desk reads Hana's reissued card and reloads Metro Pas
     await request.getByRole("button", { name: "Approve and reissue" }).click();
   }
   const decided = issuer.page.getByRole("status", { name: "Decisions" });
-  await expect(decided).toContainText("Hana Sato: Approved. New card ending");
-  const newLast4 = (await decided.textContent())!.match(/Hana Sato: Approved\. New card ending (\d{4})/)![1]!;
+  await expect(decided).toContainText(`${nameOf("Hana Sato")}: Approved. New card ending`);
+  const newLast4 = (await decided.textContent())!.match(new RegExp(String.raw`${nameOf("Hana Sato")}: Approved\. New card ending (\d{4})`))![1]!;
   await hana.page.goto("/cardholder");
   await hana.page.getByRole("button", { name: `Activate card ending ${newLast4}` }).click();
   await hana.page.waitForURL(new RegExp(`/cardholder\\?activated=${newLast4}$`));
@@ -80,6 +81,8 @@ test("in Japanese: Metro's desk reads Hana's reissued card and reloads Metro Pas
   // The guided desk in Japanese: whose card, that it replaces her old card, what can be reloaded.
   const guide = desk.getByRole("region", { name: ja.guide.label });
   await expect(guide).toContainText(pattern(ja.guide.whose, { customerNo: "MET-00001" }));
+  // Her name in kanji with its reading over it (ruby), as Metro's own customer record holds them.
+  await expect(guide).toContainText(shownName("Hana Sato", "ja"));
   await expect(guide).toContainText(pattern(ja.guide.replacesLast4));
   const replaced = (await guide.textContent())!.match(pattern(ja.guide.replacesLast4))![1];
   expect(replaced).toMatch(/^\d{4}$/);

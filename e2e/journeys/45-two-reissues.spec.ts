@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "../fixtures/test";
 import { as, checkReload, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
+import { nameOf, searchFor } from "../fixtures/people";
 
 /**
  * Issue 12, any generation: Kenji's platform-200 card is reissued twice more (each new card activated
@@ -29,7 +30,7 @@ async function reissueKenji(kenji: Page, issuer: Page): Promise<string> {
   await kenji.waitForURL(/\/cardholder\?reported=\d+/);
 
   await issuer.goto("/issuer/reissues");
-  const request = issuer.getByRole("article", { name: /from Kenji Watanabe$/ });
+  const request = issuer.getByRole("article", { name: new RegExp(String.raw`from ${nameOf("Kenji Watanabe")}$`) });
   await expect(request).toBeVisible();
   const override = request.getByRole("button", { name: "Approve by override" });
   if (await override.isVisible()) {
@@ -41,8 +42,8 @@ async function reissueKenji(kenji: Page, issuer: Page): Promise<string> {
     await request.getByRole("button", { name: "Approve and reissue" }).click();
   }
   const decided = issuer.getByRole("status", { name: "Decisions" });
-  await expect(decided).toContainText("Kenji Watanabe: Approved. New card ending");
-  const last4 = (await decided.textContent())!.match(/Kenji Watanabe: Approved\. New card ending (\d{4})/)![1]!;
+  await expect(decided).toContainText(`${nameOf("Kenji Watanabe")}: Approved. New card ending`);
+  const last4 = (await decided.textContent())!.match(new RegExp(String.raw`${nameOf("Kenji Watanabe")}: Approved\. New card ending (\d{4})`))![1]!;
   await kenji.goto("/cardholder");
   await kenji.getByRole("button", { name: `Activate card ending ${last4}` }).click();
   await kenji.waitForURL(new RegExp(`/cardholder\\?activated=${last4}$`));
@@ -109,7 +110,7 @@ test("Kenji's page shows both applications on the new card, the points carried o
 
 test("the issuer holds the damaged card Kenji handed in and terminates its chip at the reader", async ({ browser }) => {
   const issuer = await as(browser, "issuer");
-  await issuer.page.goto("/issuer/cards?q=Kenji");
+  await issuer.page.goto(`/issuer/cards?${searchFor("Kenji Watanabe")}`);
   await issuer.page.getByRole("link", { name: new RegExp(`${cards.middle}$`) }).click();
   const chip = issuer.page.getByTestId("chip-state");
   await expect(chip).toContainText("The issuer holds this card");
@@ -117,7 +118,7 @@ test("the issuer holds the damaged card Kenji handed in and terminates its chip 
   await expect(chip).toContainText("The chip of this card is terminated");
   await expect(issuer.page.getByRole("main")).toContainText("card.chip-terminate");
   // The card he holds now is not in the issuer's hands: no such button on its page.
-  await issuer.page.goto("/issuer/cards?q=Kenji");
+  await issuer.page.goto(`/issuer/cards?${searchFor("Kenji Watanabe")}`);
   await issuer.page.getByRole("link", { name: new RegExp(`${cards.current}$`) }).click();
   await expect(issuer.page.getByTestId("card-facts")).toContainText("active");
   await expect(issuer.page.getByRole("button", { name: "Terminate the chip" })).toHaveCount(0);

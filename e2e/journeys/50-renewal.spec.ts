@@ -5,6 +5,7 @@ import { ACCOUNTS } from "../fixtures/accounts";
 import { capture, replay } from "../fixtures/replay";
 import { signIn } from "../fixtures/sign-in";
 import { as, checkReload, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
+import { nameOf, searchFor } from "../fixtures/people";
 
 /**
  * Issue 14, renewal in bulk: the issuer renews the cards expiring next month in one run and watches it
@@ -80,11 +81,11 @@ test("the issuer previews the cards expiring next month, starts a renewal run, w
   const lines = Buffer.concat(chunks).toString("utf8").trimEnd().split("\r\n");
   expect(lines[0]).toBe("surface_number,platform_type,holder_no,holder_name,delivery_postal_code,delivery_address");
   expect(lines).toHaveLength(5);
-  const akari = lines.find((l) => l.includes("Akari Mori"));
+  const akari = lines.find((l) => l.includes(nameOf("Akari Mori")));
   // Text fields quoted (the address has commas), the full surface number (the bureau prints it).
-  const match = akari?.match(/^"(\d{12,19})",100,"CH-\d+","Akari Mori","101-0047","1-2 Kanda, Chiyoda-ku, Tokyo"$/);
+  const match = akari?.match(new RegExp(String.raw`^"(\d{12,19})",100,"CH-\d+","${nameOf("Akari Mori")}","101-0047","1-2 Kanda, Chiyoda-ku, Tokyo"$`));
   expect(match, akari).toBeTruthy();
-  expect(lines.some((l) => l.includes("Kaito Ikeda"))).toBe(false);
+  expect(lines.some((l) => l.includes(nameOf("Kaito Ikeda")))).toBe(false);
   akariNewLast4 = match![1]!.slice(-4);
 
   // The run's routes answer only issuer sessions: a provider desk and a cardholder are refused the
@@ -133,11 +134,11 @@ test("the issuer previews the cards expiring next month, starts a renewal run, w
 test("Mio brings her renewed card to the issuer's desk: the operator activates it there and her old card stops", async ({ browser }) => {
   const issuer = await as(browser, "issuer");
   const page = issuer.page;
-  await page.goto("/issuer/cards?q=Mio");
+  await page.goto(`/issuer/cards?${searchFor("Mio Kimura")}`);
   await page
     .getByRole("table", { name: "Cards" })
     .getByRole("row")
-    .filter({ hasText: "Mio Kimura" })
+    .filter({ hasText: nameOf("Mio Kimura") })
     .filter({ has: page.getByRole("cell", { name: "issued", exact: true }) })
     .getByRole("link")
     .click();

@@ -3,6 +3,7 @@ import { ACCOUNTS } from "../fixtures/accounts";
 import { capture, replay } from "../fixtures/replay";
 import { signIn } from "../fixtures/sign-in";
 import { as, checkReload, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
+import { nameOf } from "../fixtures/people";
 
 /**
  * Issue 14, temporary cards: Tsumugi Fujita loses her card; the issuer approves the request with a
@@ -34,7 +35,7 @@ async function metroReloadsMetroPass(browser: Browser, last4: string): Promise<v
   await Promise.all([tsumugi.close(), metro.context.close()]);
 }
 
-const TSUMUGI = { name: "Tsumugi Fujita", email: "tsumugi.fujita@mail.example" };
+const TSUMUGI = { name: nameOf("Tsumugi Fujita"), email: "tsumugi.fujita@mail.example" };
 const cards: { lost?: string; temporary?: string; permanent?: string } = {};
 
 async function cardholder(browser: Browser): Promise<{ close: () => Promise<void>; page: Page }> {

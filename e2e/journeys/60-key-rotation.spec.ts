@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "../fixtures/test";
 import { recordResponses } from "../fixtures/private-keys";
 import { as, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
+import { nameOf } from "../fixtures/people";
 
 /**
  * Issue 13: the issuer rotates its permission-signing (and attribute-data) key; cards learn the new
@@ -81,7 +82,7 @@ test("Kenji's card has not learned key 71: Metro's desk updates it first (signed
   const metro = await as(browser, "metro");
   const responses = recordResponses(metro.page);
   await takeCard(metro.page, await presentationCode(kenji.page));
-  await firstLoad(metro.page, "Metro Pass", "Kenji Watanabe");
+  await firstLoad(metro.page, "Metro Pass", nameOf("Kenji Watanabe"));
   const update = metro.page.getByTestId("card-op").filter({ hasText: "Update the card's issuer key" });
   await expect(update).toContainText("The card took issuer key version 71 (it held 70).");
   // The update went before the load, as relayed APDUs: PUT KEY with the issuer's signed update, without
@@ -97,7 +98,7 @@ test("a card that learned key 71 at its last visit loads at another desk without
   const kenji = await as(browser, "kenji");
   const hoshi = await as(browser, "hoshi");
   await takeCard(hoshi.page, await presentationCode(kenji.page));
-  const messageId = await firstLoad(hoshi.page, "Hoshi Rewards", "Kenji Watanabe");
+  const messageId = await firstLoad(hoshi.page, "Hoshi Rewards", nameOf("Kenji Watanabe"));
   await expect(hoshi.page.getByTestId("card-op").filter({ hasText: "Update the card's issuer key" })).toHaveCount(0);
   await Promise.all([kenji.context.close(), hoshi.context.close()]);
 

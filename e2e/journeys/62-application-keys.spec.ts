@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "../fixtures/test";
 import { signIn } from "../fixtures/sign-in";
 import { as, presentationCode, readCard, takeCard } from "../provider/desk-helpers";
+import { nameOf } from "../fixtures/people";
 
 /**
  * Issue 13, a provider application's own keys at the desk (docs/provider.md "Application keys"): Metro's
@@ -34,7 +35,7 @@ test("Metro's server keys Metro Cycle at its first load; the next visit rotates 
   await desk.getByRole("button", { name: "First load" }).click();
   const form = desk.getByRole("form", { name: "Load an application for the first time" });
   await form.getByRole("radio", { name: "New customer" }).check();
-  await form.getByLabel("Full name").fill("Aoi Shimizu");
+  await form.getByLabel("Full name").fill(nameOf("Aoi Shimizu"));
   await form.getByRole("checkbox", { name: /^Metro Cycle/ }).check();
   await form.getByRole("button", { name: "Examine and ask the issuer for a loading permission" }).click();
   const result = desk.getByTestId("first-load-result");

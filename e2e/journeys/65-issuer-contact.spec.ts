@@ -1,6 +1,7 @@
 import { expect, test } from "../fixtures/test";
 import { seedCardImage } from "../fixtures/seed-card-image";
 import { as, testCardImage } from "../provider/desk-helpers";
+import { nameOf } from "../fixtures/people";
 
 /**
  * Issue 13, the issuer contact (docs/issuer.md "Key update at an issuer contact"): after a key rotation,
@@ -33,7 +34,7 @@ test("the issuer rotates its keys, then updates Sakura Kimura's card at its read
   await expect(contact.getByText("connected (Simulator)")).toBeVisible();
   await contact
     .getByLabel("Card image file")
-    .setInputFiles({ name: "sakura-kimura.json", mimeType: "application/json", buffer: Buffer.from(seedCardImage("Sakura Kimura")) });
+    .setInputFiles({ name: "sakura-kimura.json", mimeType: "application/json", buffer: Buffer.from(seedCardImage(nameOf("Sakura Kimura"))) });
   await expect(contact.getByTestId("card-presence")).toHaveText("card present");
   await contact.getByRole("button", { name: "Update the card's issuer keys" }).click();
   const outcome = contact.getByTestId("issuer-contact");

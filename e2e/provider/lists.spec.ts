@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 import { screenshot } from "../fixtures/screenshot";
+import { givenNameOf, searchFor } from "../fixtures/people";
 
 /**
  * The provider's growing lists (Metro's saved sign-in): sortable by index-backed keys, keyset pages,
@@ -75,12 +76,15 @@ test("customers sort by name, keep the search, and their CSV follows the page", 
   await expect(page.getByRole("link", { name: "Download CSV" })).toHaveAttribute("href", "/provider/customers/export?sort=name&dir=asc");
 
   // A search keeps the sort (hidden fields), and the CSV link carries both.
-  await page.getByRole("searchbox", { name: "Name or customer number" }).fill("Yuki");
+  await page.getByRole("searchbox", { name: "Name or customer number" }).fill(givenNameOf("Yuki Yamamoto"));
   await page.getByRole("button", { name: "Search" }).click();
-  await page.waitForURL(/q=Yuki/);
+  await page.waitForURL(new RegExp(searchFor("Yuki Yamamoto")));
   expect(page.url()).toMatch(/sort=name&dir=asc/);
   await expect(table.getByRole("row")).toHaveCount(2);
-  await expect(page.getByRole("link", { name: "Download CSV" })).toHaveAttribute("href", "/provider/customers/export?q=Yuki&sort=name&dir=asc");
+  await expect(page.getByRole("link", { name: "Download CSV" })).toHaveAttribute(
+    "href",
+    `/provider/customers/export?${searchFor("Yuki Yamamoto")}&sort=name&dir=asc`,
+  );
 });
 
 test("messages: one kind a tab, sorted by message id, with the CSV of that kind", async ({ page }) => {

@@ -1,4 +1,5 @@
 import { expect, test } from "../fixtures/test";
+import { nameOf, givenNameOf } from "../fixtures/people";
 
 /** The desk's record pages (Metro's saved sign-in): charges, customers, reissuance information, settings. */
 
@@ -19,12 +20,12 @@ test("charges: normal and reissue fees apart, by month, filterable", async ({ pa
 
 test("customers: search, then Figs. 14 and 17 for one customer", async ({ page }) => {
   await page.goto("/provider/customers");
-  await page.getByRole("searchbox", { name: "Name or customer number" }).fill("Yuki");
+  await page.getByRole("searchbox", { name: "Name or customer number" }).fill(givenNameOf("Yuki Yamamoto"));
   await page.getByRole("button", { name: "Search" }).click();
   const table = page.getByRole("table", { name: "Customers" });
   await expect(table.getByRole("row")).toHaveCount(2);
   await table.getByRole("cell").getByRole("link").click();
-  await expect(page.getByRole("heading", { name: "Yuki Yamamoto" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: nameOf("Yuki Yamamoto") })).toBeVisible();
   // Reissued earlier: two card ids in Fig. 14, the reload linked to the first load in Fig. 17.
   await expect(page.getByRole("table", { name: /^Loads on card / })).toHaveCount(2);
   const byMessageId = page.getByRole("table", { name: "Loads by message id" });

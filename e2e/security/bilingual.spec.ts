@@ -5,6 +5,9 @@ import enCardholder from "../../messages/en/cardholder.json" with { type: "json"
 import jaCardholder from "../../messages/ja/cardholder.json" with { type: "json" };
 import enCommon from "../../messages/en/common.json" with { type: "json" };
 import jaCommon from "../../messages/ja/common.json" with { type: "json" };
+import { t } from "../fixtures/messages";
+import { shownName } from "../fixtures/people";
+import { presentationCode, readCard, takeCard } from "../provider/desk-helpers";
 
 /**
  * The cardholder's portal in English and in Japanese (issue 15): found through the message files, not
@@ -17,11 +20,6 @@ const LANGUAGES = [
   { browserLocale: "en-US", locale: "en", cardholder: enCardholder, common: enCommon },
   { browserLocale: "ja-JP", locale: "ja", cardholder: jaCardholder, common: jaCommon },
 ] as const;
-
-/** "{last4}"-style placeholders filled in, as next-intl does for a plain argument. */
-function fill(message: string, values: Record<string, string>): string {
-  return message.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
-}
 
 async function open(browser: Browser, account: AccountKey, browserLocale: string) {
   // The browser runs in UTC: the times shown must still be Tokyo's (the account's zone).
@@ -42,7 +40,7 @@ for (const lang of LANGUAGES) {
       const { context, page } = await open(browser, "hana", lang.browserLocale);
       await page.goto("/cardholder");
       await expect(page.locator("html")).toHaveAttribute("lang", lang.locale);
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(fill(lang.cardholder.page.hello, { name: "Hana" }));
+      await expect(page.getByRole("heading", { level: 1 })).toContainText(shownName("Hana Sato", lang.locale));
       await expect(page.getByRole("button", { name: lang.common.shell.signOut })).toBeVisible();
       await expect(page.getByRole("navigation", { name: lang.common.shell.navLabel }).getByRole("link", { name: lang.cardholder.nav.notices })).toBeVisible();
       const panel = page
@@ -98,7 +96,17 @@ for (const lang of LANGUAGES) {
       await expect(desk.page.locator("html")).toHaveAttribute("lang", lang.locale);
       await expect(desk.page.getByRole("button", { name: lang.common.shell.signOut })).toBeVisible();
       await screenshot(desk.page, testInfo, `desk-before-reading-${lang.locale}`);
-      await desk.context.close();
+
+      // Hana presents her card; the desk's customer panel names her from Metro's own record, with her reading.
+      const hana = await open(browser, "hana", lang.browserLocale);
+      await takeCard(desk.page, await presentationCode(hana.page, lang.locale), lang.locale);
+      await readCard(desk.page, lang.locale);
+      const guide = desk.page.getByTestId("card-guide");
+      await expect(guide).toContainText(shownName("Hana Sato", lang.locale));
+      await screenshot(desk.page, testInfo, `desk-customer-${lang.locale}`);
+      await desk.page.getByRole("button", { name: t(lang.locale, "provider.desk.visit.end", { source: "presented" }) }).click();
+      await expect(desk.page.getByTestId("card-return")).toBeVisible();
+      await Promise.all([desk.context.close(), hana.context.close()]);
     });
   });
 }

@@ -1,6 +1,7 @@
 import { expect, test } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 import { as } from "../provider/desk-helpers";
+import { searchFor } from "../fixtures/people";
 
 /**
  * Issue 13: the two server-driven card conversations a page relays (docs/card.md "Host scripts through a
@@ -57,7 +58,7 @@ test("the issuer-contact route: provider and cardholder refused, no session refu
   browser,
 }) => {
   const issuer = await as(browser, "issuer");
-  await issuer.page.goto("/issuer/cards?q=Aoi");
+  await issuer.page.goto(`/issuer/cards?${searchFor("Aoi Shimizu")}`);
   const href = (await issuer.page.getByRole("table", { name: "Cards" }).getByRole("row").nth(1).getByRole("link").first().getAttribute("href"))!;
   const url = `/api${href}/reader`;
   for (const key of ["metro", "hana"] as const) {

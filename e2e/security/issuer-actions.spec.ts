@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Locator, type Page } from "../fixtures/test";
 import { ACCOUNTS, type AccountKey } from "../fixtures/accounts";
 import { capture, replay, type Captured } from "../fixtures/replay";
+import { nameOf, searchFor } from "../fixtures/people";
 
 /**
  * Every issuer server action and route handler checks the session itself (STYLE.md 2): a provider
@@ -25,7 +26,7 @@ test("issuer server actions refuse provider and cardholder sessions, and change 
     await page.goto(path);
     actions.push({ name, captured: await capture(page, () => act(page)) });
   };
-  const mei = () => page.getByRole("article", { name: /from Mei Ito$/ });
+  const mei = () => page.getByRole("article", { name: new RegExp(String.raw`from ${nameOf("Mei Ito")}$`) });
 
   await grab("approve a reissue", "/issuer/reissues", () => mei().getByRole("button", { name: "Approve and reissue" }).click());
   await grab("reject a reissue", "/issuer/reissues", async () => {
@@ -37,15 +38,15 @@ test("issuer server actions refuse provider and cardholder sessions, and change 
     await p.getByLabel("Reason for the change").fill("Replayed by someone else.");
     await p.getByRole("button", { name: "Save policy" }).click();
   });
-  await page.goto("/issuer/cards?q=Aoi");
+  await page.goto(`/issuer/cards?${searchFor("Aoi Shimizu")}`);
   const aoiCard = (await page.getByRole("table", { name: "Cards" }).getByRole("row").nth(1).getByRole("link").getAttribute("href"))!;
   await grab("report on a cardholder's behalf", aoiCard, async (p) => {
     await p.getByRole("radio", { name: /^Stolen/ }).check();
     await p.getByRole("checkbox", { name: /The cardholder confirmed/ }).check();
     await p.getByRole("button", { name: "Report and request a new card" }).click();
   });
-  await page.goto("/issuer/cardholders?q=Aoi");
-  const aoi = (await page.getByRole("link", { name: "Aoi Shimizu" }).getAttribute("href"))!;
+  await page.goto(`/issuer/cardholders?${searchFor("Aoi Shimizu")}`);
+  const aoi = (await page.getByRole("link", { name: nameOf("Aoi Shimizu") }).getAttribute("href"))!;
   await grab("issue a card", aoi, async (p) => {
     await p.getByLabel("Platform type").selectOption("200");
     await p.getByRole("button", { name: "Issue card" }).click();
@@ -100,7 +101,7 @@ test("issuer server actions refuse provider and cardholder sessions, and change 
     for (const { name, captured } of actions) {
       const answer = await replay(other.request, captured, baseURL!);
       expect(answer.status !== 200 || answer.text.includes("This needs an issuer account."), `${key}: ${name} (${answer.status})`).toBe(true);
-      expect(answer.text, `${key}: ${name}`).not.toContain("Mei Ito");
+      expect(answer.text, `${key}: ${name}`).not.toContain(nameOf("Mei Ito"));
     }
     await other.close();
   }
@@ -133,7 +134,7 @@ test("the live reissue queue feed answers only issuer sessions", async ({ browse
     const other = await contextOf(browser, key);
     const response = await other.request.get("/issuer/reissues/feed", { maxRedirects: 0 });
     expect(response.status(), key).toBe(403);
-    expect(await response.text()).not.toContain("Mei Ito");
+    expect(await response.text()).not.toContain(nameOf("Mei Ito"));
     await other.close();
   }
   const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
@@ -143,7 +144,7 @@ test("the live reissue queue feed answers only issuer sessions", async ({ browse
   const issuer = await contextOf(browser, "issuer");
   const own = await issuer.request.get("/issuer/reissues/feed");
   expect(own.status()).toBe(200);
-  expect((await own.json()).pending.some((r: { cardholder: { name: string } }) => r.cardholder.name === "Mei Ito")).toBe(true);
+  expect((await own.json()).pending.some((r: { cardholder: { name: string } }) => r.cardholder.name === nameOf("Mei Ito"))).toBe(true);
   await issuer.close();
 });
 

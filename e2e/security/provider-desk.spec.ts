@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 import { as, checkReload, insertImageFile, readCard, testCardImage } from "../provider/desk-helpers";
+import { searchFor } from "../fixtures/people";
 
 /**
  * The desk's server actions and route handler check the session themselves: another provider
@@ -105,7 +106,7 @@ test("the leave handler returns only this desk's card and refuses other roles", 
 
 test("a customer of Metro is not found at Hoshi's desk (page), and Hoshi's customer list does not show it", async ({ browser }) => {
   const metro = await as(browser, "metro");
-  await metro.page.goto("/provider/customers?q=Hana");
+  await metro.page.goto(`/provider/customers?${searchFor("Hana Sato")}`);
   const link = metro.page.getByRole("table", { name: "Customers" }).getByRole("cell").getByRole("link").first();
   const href = (await link.getAttribute("href"))!;
   const customerNo = (await link.textContent())!.trim();

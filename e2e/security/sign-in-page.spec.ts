@@ -1,4 +1,5 @@
 import { expect, test } from "../fixtures/test";
+import { nameOf } from "../fixtures/people";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
@@ -15,7 +16,7 @@ test("a newcomer finds the demo accounts on the sign-in page and signs in with o
   await expect(page.getByLabel("Password")).toBeFocused();
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL("**/cardholder");
-  await expect(page.getByTestId("signed-in-as")).toContainText("Kenji Watanabe");
+  await expect(page.getByTestId("signed-in-as")).toContainText(nameOf("Kenji Watanabe"));
 });
 
 test("the app icon, the web manifest and robots.txt are served and linked", async ({ page, request }) => {

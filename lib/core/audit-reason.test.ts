@@ -11,6 +11,7 @@ import {
   type AuditReasonCode,
   type AuditReasonParams,
 } from "./audit-reason";
+import { RECEIPT_PROBLEMS } from "./card/receipt";
 import { statusWordMeaning } from "./card/status-words";
 import { formatMoney } from "./format";
 
@@ -42,7 +43,7 @@ const EXAMPLES: { [C in AuditReasonCode]: AuditReasonParams<C> } = {
   "reload-granted": { originalMessageId: "RECARD01-METRO01-000001", carrier: "reissuance-notification" },
   "permission-refused": { refusal: "application-not-approved" },
   "load-failed": { sw: "6A84" },
-  "receipt-refused": {},
+  "receipt-refused": { problem: "card-binding" },
   "reload-duplicate": { originalMessageId: "RECARD01-METRO01-000001", reloadedUnder: "RECARD01-METRO01-000002" },
   "user-charge-ignored": { chargeKind: "reissue-reload", permissionKind: "first_load" },
   "permission-confirmed": { counter: 4, kind: "reissue_reload" },
@@ -90,6 +91,20 @@ describe("audit reasons (store codes, render words)", () => {
     expect(describeAuditReason(auditReason("statement-issued", EXAMPLES["statement-issued"]), wordsIn("en"))).toBe(
       "2026-11 statement to METRO01 (platform 200): normal ¥3,000, reissue ¥500.",
     );
+  });
+
+  it("a refused receipt says why in words of every verifier code, in both languages; rows from before the code say none was recorded", () => {
+    for (const locale of LOCALES) {
+      const words = wordsIn(locale);
+      const texts = RECEIPT_PROBLEMS.map((problem) => describeAuditReason(auditReason("receipt-refused", { problem }), words));
+      const before = describeAuditReason(auditReason("receipt-refused", {}), words);
+      expect(new Set([...texts, before]).size, locale).toBe(RECEIPT_PROBLEMS.length + 1);
+      if (locale === "ja") for (const text of [...texts, before]) expect(text).not.toMatch(/[a-z]{3,}/);
+    }
+    expect(describeAuditReason(auditReason("receipt-refused", { problem: "load-file-hash" }), wordsIn("en"))).toBe(
+      "The card's receipt does not verify (it states another load file): nothing recorded.",
+    );
+    expect(parseAuditReason({ code: "receipt-refused", params: {} })).toEqual({ code: "receipt-refused", params: {} });
   });
 
   it("a code without words fails", () => {

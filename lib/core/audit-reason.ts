@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { selectKey } from "./format";
+import { RECEIPT_PROBLEMS } from "./card/receipt";
 import { CARD_INFORMATION_NG_REASONS, PERMISSION_REFUSAL_REASONS } from "./messages/schemas";
 
 const Last4 = z.string().regex(/^\d{4}$/, "last four digits only");
@@ -54,7 +55,8 @@ export const AuditReasonParamsSchemas = {
   "reload-granted": z.object({ originalMessageId: MessageId, carrier: z.string().max(60).optional() }),
   "permission-refused": z.object({ refusal: z.enum(PERMISSION_REFUSAL_REASONS) }),
   "load-failed": z.object({ sw: Sw }),
-  "receipt-refused": z.object({}),
+  // Why the receipt did not verify (issue 15): a code; rows from before it have none.
+  "receipt-refused": z.object({ problem: z.enum(RECEIPT_PROBLEMS).optional() }),
   "reload-duplicate": z.object({ originalMessageId: MessageId, reloadedUnder: MessageId }),
   "user-charge-ignored": z.object({ chargeKind: z.enum(["normal-load", "reissue-reload"]), permissionKind: z.enum(["first_load", "reload"]) }),
   "permission-confirmed": z.object({ counter: Count, kind: z.enum(["normal_load", "reissue_reload"]) }),
@@ -79,7 +81,7 @@ export function parseAuditReason(stored: unknown): AuditReason | null {
 }
 
 /** The parameters the words choose by (ICU `select`): their codes' hyphens become underscores, as ICU keys cannot hold one. */
-const SELECTED = new Set(["why", "ngReason", "refusal", "chargeKind", "permissionKind", "mode", "by", "status", "reason", "kind"]);
+const SELECTED = new Set(["why", "ngReason", "refusal", "chargeKind", "permissionKind", "mode", "by", "status", "reason", "kind", "problem"]);
 
 /** The ICU values of a reason's parameters: booleans as "yes"/"no" and codes as keys for `select`. */
 export function auditReasonValues(reason: AuditReason): Record<string, string | number> {
@@ -111,6 +113,8 @@ export function describeAuditReason(reason: AuditReason, words: AuditReasonWords
       const p = reason.params;
       return t(reason.code, { ...values, normal: words.money(p.normalMinor, p.currency), reissue: words.money(p.reissueMinor, p.currency) });
     }
+    case "receipt-refused":
+      return t(reason.code, { problem: "none", ...values });
     case "reload-granted":
       return t(reason.code, { ...values, carrier: reason.params.carrier ?? "", hasCarrier: reason.params.carrier ? "yes" : "no" });
     default:

@@ -18,13 +18,16 @@ export function hasWebSerial(): boolean {
 /** Asks the user for a serial port (needs a user gesture) and wraps it as a PN532 reader. */
 export async function requestWebSerialReader(options?: WebSerialReaderOptions): Promise<WebSerialReader> {
   const serial = (navigator as Navigator & { serial?: SerialLike }).serial;
-  if (!serial) throw new ReaderError("unsupported", "This browser has no Web Serial: use a Chromium-based browser on https or localhost.");
+  if (!serial)
+    throw new ReaderError("unsupported", "This browser has no Web Serial: use a Chromium-based browser on https or localhost.", {
+      reason: "no-web-serial",
+    });
   return new WebSerialReader(await serial.requestPort(), options);
 }
 
 /** Asks the user for a CCID reader through WebUSB; Chromium refuses to claim it outside Isolated Web Apps. */
 export async function requestWebUsbReader(options?: WebUsbReaderOptions): Promise<WebUsbReader> {
   const usb = (navigator as Navigator & { usb?: UsbLike }).usb;
-  if (!usb) throw new ReaderError("unsupported", "This browser has no WebUSB.");
+  if (!usb) throw new ReaderError("unsupported", "This browser has no WebUSB.", { reason: "no-webusb" });
   return new WebUsbReader(await usb.requestDevice({ filters: [{ classCode: USB_CLASS_SMART_CARD }] }), options);
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { describeStatusWord, formatStatusWord, parseStatusWord, STATUS_WORD_CODES, statusWordMeaning, SW } from "@/lib/core/card/status-words";
 import { LOCALES, type AppLocale } from "@/lib/i18n/locales";
 import { messagesFor } from "@/lib/i18n/messages";
-import { statusWordWords, traceEntryWords, type StatusWordT } from "./status-word-words";
+import { readerErrorWords, statusWordWords, thrownReaderErrorWords, traceEntryWords, type StatusWordT } from "./status-word-words";
+import { READER_ERROR_CODES, READER_ERROR_REASONS, ReaderError } from "./types";
 
 /** A translator of the status-word catalogue that throws on a missing key (instead of printing it). */
 function strict(locale: AppLocale, messages = messagesFor(locale)): StatusWordT {
@@ -28,7 +29,7 @@ describe("status-word catalogue (store codes, render words)", () => {
   });
 
   it("fails when a code has no words", () => {
-    const messages = structuredClone(messagesFor("ja")) as { common: { reader: { statusWords: Record<string, string> } } };
+    const messages = structuredClone(messagesFor("ja")) as unknown as { common: { reader: { statusWords: Record<string, string> } } };
     delete messages.common.reader.statusWords["not-enough-memory"];
     expect(() => statusWordWords(strict("ja", messages as never), SW.NOT_ENOUGH_MEMORY)).toThrow();
   });
@@ -47,14 +48,43 @@ describe("status-word catalogue (store codes, render words)", () => {
     expect(statusWordMeaning(0x9999)).toEqual({ code: "unknown", values: {} });
   });
 
-  it("renders a trace entry from its status word, a reader failure as the reader said it", () => {
+  it("renders a trace entry from its status word, a reader failure from its code (never the reader's English text)", () => {
     const entry = { id: 1, command: new Uint8Array(), startedAt: new Date(0), durationMs: 1 };
     expect(traceEntryWords(strict("ja"), { ...entry, response: new Uint8Array([0x6a, 0x82]), sw: 0x6a82 })).toBe(
       "アプリケーションまたはファイルが見つかりません",
     );
-    expect(traceEntryWords(strict("en"), { ...entry, response: null, sw: null, error: "simulator reader: no card inserted" })).toBe(
-      "simulator reader: no card inserted",
+    const failed = { ...entry, response: null, sw: null, error: "simulator reader: no card inserted", errorCode: "no-card" as const };
+    expect(traceEntryWords(strict("en"), failed)).toBe("No card in the reader (or the card was taken back).");
+    expect(traceEntryWords(strict("ja"), failed)).toBe("リーダーにカードがありません（またはカードが返却されました）。");
+    expect(traceEntryWords(strict("ja"), { ...entry, response: new Uint8Array([0x90]), sw: null })).toBe(strict("ja")("shortResponse"));
+  });
+
+  it("has words for every reader failure code and reason in every locale (issue 15)", () => {
+    for (const locale of LOCALES) {
+      const t = strict(locale);
+      for (const code of [...READER_ERROR_CODES, "other" as const]) {
+        const words = readerErrorWords(t, { code });
+        expect(words, `${locale} ${code}`).toBeTruthy();
+        if (locale === "ja") expect(words, code).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+      }
+      for (const reason of READER_ERROR_REASONS) {
+        const words = readerErrorWords(t, { code: "unsupported", reason });
+        if (locale === "ja") expect(words, reason).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+      }
+    }
+    // A thrown error: a ReaderError by its reason or code, anything else as "other"; its message never shown.
+    const ja = strict("ja");
+    expect(thrownReaderErrorWords(ja, new ReaderError("timeout", "PN532: no ACK for InListPassiveTarget after 3 attempts"))).toBe(ja("readerErrors.timeout"));
+    expect(thrownReaderErrorWords(ja, new ReaderError("unsupported", "This browser has no WebUSB.", { reason: "no-webusb" }))).toBe(
+      ja("readerErrors.reasons.no-webusb"),
     );
+    expect(thrownReaderErrorWords(ja, new TypeError("fetch failed"))).toBe(ja("readerErrors.other"));
+  });
+
+  it("fails when a reader failure code has no words", () => {
+    const messages = structuredClone(messagesFor("ja")) as unknown as { common: { reader: { statusWords: { readerErrors: Record<string, string> } } } };
+    delete messages.common.reader.statusWords.readerErrors["timeout"];
+    expect(() => readerErrorWords(strict("ja", messages as never), { code: "timeout" })).toThrow();
   });
 
   it("reads a stored status word back", () => {

@@ -1,5 +1,6 @@
 import { statusWordMeaning } from "@/lib/core/card/status-words";
 import type { TraceEntry } from "./trace";
+import { ReaderError, type ReaderErrorCode, type ReaderErrorReason } from "./types";
 
 /** `useTranslations("common.reader.statusWords")` / `getTranslations(…)`, keyed loosely (keys are codes). */
 export type StatusWordT = (key: string, values?: Record<string, number>) => string;
@@ -13,8 +14,23 @@ export function statusWordWords(t: StatusWordT, sw: number): string {
   return t(meaning.code, meaning.values);
 }
 
-/** The meaning column of an APDU trace entry: the status word's, or the reader's own failure. */
+/**
+ * A reader's failure in the reader's language (issue 15): the words of its reason when it has one, else of its
+ * code ("readerErrors.<code>", "other" for what is not a ReaderError). The reader's own technical text is not
+ * in them: a page shows it as data beside the words (readerErrorDetail).
+ */
+export function readerErrorWords(t: StatusWordT, failure: { code: ReaderErrorCode | "other"; reason?: ReaderErrorReason | null }): string {
+  return failure.reason ? t(`readerErrors.reasons.${failure.reason}`) : t(`readerErrors.${failure.code}`);
+}
+
+/** The words of a thrown error, as readerErrorWords renders them. */
+export function thrownReaderErrorWords(t: StatusWordT, error: unknown): string {
+  return error instanceof ReaderError ? readerErrorWords(t, error) : readerErrorWords(t, { code: "other" });
+}
+
+/** The meaning column of an APDU trace entry: the status word's, or the words of the reader's failure. */
 export function traceEntryWords(t: StatusWordT, entry: TraceEntry): string {
   if (entry.sw !== null) return statusWordWords(t, entry.sw);
-  return entry.error ?? t("shortResponse");
+  if (entry.errorCode) return readerErrorWords(t, { code: entry.errorCode, reason: entry.errorReason });
+  return t("shortResponse");
 }

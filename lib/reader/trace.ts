@@ -1,4 +1,4 @@
-import { statusWordOf, type Reader } from "./types";
+import { ReaderError, statusWordOf, type Reader, type ReaderErrorCode, type ReaderErrorReason } from "./types";
 
 /**
  * One command/response exchange as shown in the APDU trace. It keeps the status word, not its
@@ -13,7 +13,11 @@ export interface TraceEntry {
   readonly sw: number | null;
   readonly startedAt: Date;
   readonly durationMs: number;
+  /** The reader's own technical text when it failed (shown as data, beside the words of its code). */
   readonly error?: string;
+  /** What kind of failure: the words the trace shows (status-word-words.ts); "other" for a non-reader error. */
+  readonly errorCode?: ReaderErrorCode | "other";
+  readonly errorReason?: ReaderErrorReason | null;
 }
 
 export interface ApduTraceOptions {
@@ -110,6 +114,8 @@ export function withTrace(reader: Reader, trace: ApduTrace = new ApduTrace()): T
           startedAt,
           durationMs: trace.clock() - start,
           error: message,
+          errorCode: error instanceof ReaderError ? error.code : "other",
+          errorReason: error instanceof ReaderError ? error.reason : null,
         });
         throw error;
       }

@@ -30,17 +30,27 @@ export interface CardLike {
   transmit(apdu: Uint8Array): Promise<Uint8Array>;
 }
 
-export type ReaderErrorCode = "not-connected" | "no-card" | "timeout" | "protocol" | "transport" | "unsupported";
+/** What kind of reader failure (issue 15: a code, rendered in the reader's language by status-word-words.ts). */
+export const READER_ERROR_CODES = ["not-connected", "no-card", "timeout", "protocol", "transport", "unsupported"] as const;
+export type ReaderErrorCode = (typeof READER_ERROR_CODES)[number];
+/** A failure the desk can say more precisely than its code: which browser feature is missing or blocked. */
+export const READER_ERROR_REASONS = ["no-web-serial", "no-webusb", "webusb-blocked"] as const;
+export type ReaderErrorReason = (typeof READER_ERROR_REASONS)[number];
 
-/** A failure of the reader or its wire, never a card refusal (those are status words). */
+/**
+ * A failure of the reader or its wire, never a card refusal (those are status words). `message` is the
+ * reader's own technical text (English, for logs and the trace's detail); people read the code's words.
+ */
 export class ReaderError extends Error {
   override readonly name = "ReaderError";
+  readonly reason: ReaderErrorReason | null;
   constructor(
     readonly code: ReaderErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: ReaderErrorReason },
   ) {
     super(message, options);
+    this.reason = options?.reason ?? null;
   }
 }
 

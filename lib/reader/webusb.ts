@@ -85,7 +85,7 @@ export class WebUsbReader implements Reader {
       await device.claimInterface(ccid.interfaceNumber);
     } catch (error) {
       if (error instanceof Error && (error.name === "SecurityError" || /protected class/i.test(error.message))) {
-        throw new ReaderError("unsupported", WEBUSB_SMART_CARD_BLOCKED_MESSAGE, { cause: error });
+        throw new ReaderError("unsupported", WEBUSB_SMART_CARD_BLOCKED_MESSAGE, { cause: error, reason: "webusb-blocked" });
       }
       throw new ReaderError("transport", `claiming the CCID interface failed: ${String(error)}`, { cause: error });
     }

@@ -127,7 +127,15 @@ export const DEMO_ISSUER_ACCOUNTS = [
 ];
 
 export type DemoCardholder = {
+  /** The name as the person writes it (kanji, family name first), stored in full_name. */
   name: string;
+  /** Its reading in katakana (furigana), stored in full_name_kana. */
+  kana: string;
+  /**
+   * The name in Latin letters, given name first: not stored (the issuer records the name as written and its
+   * reading); the handle tests and code comments use to say who they mean (`demoCardholder("Hana Sato")`).
+   */
+  romaji: string;
   sex: "female" | "male";
   birthDate: string;
   occupation: string;
@@ -155,7 +163,9 @@ export type DemoCardholder = {
 
 export const DEMO_CARDHOLDERS: DemoCardholder[] = [
   {
-    name: "Hana Sato",
+    name: "佐藤 花",
+    kana: "サトウ ハナ",
+    romaji: "Hana Sato",
     sex: "female",
     birthDate: "1991-04-12",
     occupation: "Architect",
@@ -167,7 +177,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     account: "hana@recard.test",
   },
   {
-    name: "Kenji Watanabe",
+    name: "渡辺 健二",
+    kana: "ワタナベ ケンジ",
+    romaji: "Kenji Watanabe",
     sex: "male",
     birthDate: "1985-09-30",
     occupation: "Software engineer",
@@ -180,7 +192,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     locale: "ja",
   },
   {
-    name: "Yuki Yamamoto",
+    name: "山本 由紀",
+    kana: "ヤマモト ユキ",
+    romaji: "Yuki Yamamoto",
     sex: "female",
     birthDate: "1978-01-22",
     occupation: "Pharmacist",
@@ -192,7 +206,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     reissuedBefore: { reason: "lost", monthsAgo: 5 },
   },
   {
-    name: "Ren Suzuki",
+    name: "鈴木 蓮",
+    kana: "スズキ レン",
+    romaji: "Ren Suzuki",
     sex: "male",
     birthDate: "1996-07-03",
     occupation: "Graduate student",
@@ -204,7 +220,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     today: { blocked: "stolen", pendingRequest: "stolen" },
   },
   {
-    name: "Mei Ito",
+    name: "伊藤 芽衣",
+    kana: "イトウ メイ",
+    romaji: "Mei Ito",
     sex: "female",
     birthDate: "1989-11-18",
     occupation: "Nurse",
@@ -216,7 +234,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     today: { pendingRequest: "damaged" },
   },
   {
-    name: "Haruto Kobayashi",
+    name: "小林 陽翔",
+    kana: "コバヤシ ハルト",
+    romaji: "Haruto Kobayashi",
     sex: "male",
     birthDate: "1972-02-27",
     occupation: "Restaurant owner",
@@ -228,7 +248,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     locale: "ja",
   },
   {
-    name: "Sakura Kimura",
+    name: "木村 さくら",
+    kana: "キムラ サクラ",
+    romaji: "Sakura Kimura",
     sex: "female",
     birthDate: "2000-05-05",
     occupation: "Designer",
@@ -239,7 +261,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     loads: ["F0524300030001"],
   },
   {
-    name: "Sota Hayashi",
+    name: "林 颯太",
+    kana: "ハヤシ ソウタ",
+    romaji: "Sota Hayashi",
     sex: "male",
     birthDate: "1983-08-14",
     occupation: "Civil servant",
@@ -251,7 +275,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     reissuedBefore: { reason: "damaged", monthsAgo: 8 },
   },
   {
-    name: "Aoi Shimizu",
+    name: "清水 葵",
+    kana: "シミズ アオイ",
+    romaji: "Aoi Shimizu",
     sex: "female",
     birthDate: "1994-12-01",
     occupation: "Teacher",
@@ -262,7 +288,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     loads: ["F0524300010001"],
   },
   {
-    name: "Riku Yamaguchi",
+    name: "山口 陸",
+    kana: "ヤマグチ リク",
+    romaji: "Riku Yamaguchi",
     sex: "male",
     birthDate: "1990-03-09",
     occupation: "Sales manager",
@@ -274,7 +302,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     recentLoads: [{ aid: "F0524300010002", daysAgo: 33 }],
   },
   {
-    name: "Yui Matsumoto",
+    name: "松本 結衣",
+    kana: "マツモト ユイ",
+    romaji: "Yui Matsumoto",
     sex: "female",
     birthDate: "1987-06-25",
     occupation: "Accountant",
@@ -285,7 +315,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     loads: ["F0524300020002", "F0524300010002"],
   },
   {
-    name: "Takumi Inoue",
+    name: "井上 拓海",
+    kana: "イノウエ タクミ",
+    romaji: "Takumi Inoue",
     sex: "male",
     birthDate: "1969-10-11",
     occupation: "Taxi driver",
@@ -297,7 +329,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     fraudFlag: true,
   },
   {
-    name: "Mio Kimura",
+    name: "木村 美桜",
+    kana: "キムラ ミオ",
+    romaji: "Mio Kimura",
     sex: "female",
     birthDate: "1998-02-14",
     occupation: "Barista",
@@ -309,7 +343,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     expiresNextMonth: true,
   },
   {
-    name: "Daiki Hayashi",
+    name: "林 大輝",
+    kana: "ハヤシ ダイキ",
+    romaji: "Daiki Hayashi",
     sex: "male",
     birthDate: "1981-04-19",
     occupation: "Physician",
@@ -321,7 +357,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     recentLoads: [{ aid: "F0524300010001", daysAgo: 0 }],
   },
   {
-    name: "Akari Mori",
+    name: "森 明里",
+    kana: "モリ アカリ",
+    romaji: "Akari Mori",
     sex: "female",
     birthDate: "1993-09-07",
     occupation: "Journalist",
@@ -333,7 +371,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     expiresNextMonth: true,
   },
   {
-    name: "Kaito Ikeda",
+    name: "池田 海斗",
+    kana: "イケダ カイト",
+    romaji: "Kaito Ikeda",
     sex: "male",
     birthDate: "1976-12-30",
     occupation: "Farmer",
@@ -346,7 +386,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     expiresNextMonth: true,
   },
   {
-    name: "Rin Hashimoto",
+    name: "橋本 凛",
+    kana: "ハシモト リン",
+    romaji: "Rin Hashimoto",
     sex: "female",
     birthDate: "1984-07-21",
     occupation: "Lawyer",
@@ -358,7 +400,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     recentLoads: [{ aid: "F0524300030001", daysAgo: 15 }],
   },
   {
-    name: "Yamato Abe",
+    name: "阿部 大和",
+    kana: "アベ ヤマト",
+    romaji: "Yamato Abe",
     sex: "male",
     birthDate: "1999-01-16",
     occupation: "Delivery rider",
@@ -370,7 +414,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     recentLoads: [{ aid: "F0524300020002", daysAgo: 50 }],
   },
   {
-    name: "Koharu Ishikawa",
+    name: "石川 小春",
+    kana: "イシカワ コハル",
+    romaji: "Koharu Ishikawa",
     sex: "female",
     birthDate: "1988-03-03",
     occupation: "Researcher",
@@ -382,7 +428,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     recentLoads: [{ aid: "F0524300010002", daysAgo: 25 }],
   },
   {
-    name: "Hinata Ogawa",
+    name: "小川 陽向",
+    kana: "オガワ ヒナタ",
+    romaji: "Hinata Ogawa",
     sex: "male",
     birthDate: "1992-08-08",
     occupation: "Chef",
@@ -393,7 +441,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     loads: [],
   },
   {
-    name: "Tsumugi Fujita",
+    name: "藤田 紬",
+    kana: "フジタ ツムギ",
+    romaji: "Tsumugi Fujita",
     sex: "female",
     birthDate: "1997-10-29",
     occupation: "Illustrator",
@@ -404,7 +454,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     loads: ["F0524300010001"],
   },
   {
-    name: "Minato Okada",
+    name: "岡田 湊",
+    kana: "オカダ ミナト",
+    romaji: "Minato Okada",
     sex: "male",
     birthDate: "1974-05-17",
     occupation: "Pilot",
@@ -416,7 +468,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     recentLoads: [{ aid: "F0524300030001", daysAgo: 40 }],
   },
   {
-    name: "Ema Goto",
+    name: "後藤 恵麻",
+    kana: "ゴトウ エマ",
+    romaji: "Ema Goto",
     sex: "female",
     birthDate: "1986-11-04",
     occupation: "Pianist",
@@ -428,7 +482,9 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     expiresNextMonth: true,
   },
   {
-    name: "Asahi Maeda",
+    name: "前田 朝陽",
+    kana: "マエダ アサヒ",
+    romaji: "Asahi Maeda",
     sex: "male",
     birthDate: "1995-06-11",
     occupation: "Firefighter",
@@ -440,3 +496,10 @@ export const DEMO_CARDHOLDERS: DemoCardholder[] = [
     expiresNextMonth: true,
   },
 ];
+
+/** The demo cardholder with this romaji handle ("Hana Sato"); throws on a name the seed does not have. */
+export function demoCardholder(romaji: string): DemoCardholder {
+  const found = DEMO_CARDHOLDERS.find((h) => h.romaji === romaji);
+  if (!found) throw new Error(`no demo cardholder ${romaji}`);
+  return found;
+}

@@ -65,7 +65,8 @@ async function personaliseSeedCard(holder: DemoCardholder, seed: string, issuedA
       iin: DEMO_ISSUER.iin,
       issuerSigningPublicKeyJwk: DEMO_ISSUER_KEYS.signing.publicKeyJwk,
       issuerEncryptionPublicKeyJwk: DEMO_ISSUER_KEYS.encryption.publicKeyJwk,
-      cardholderName: holder.name,
+      // The name on the plastic, as Japanese issuers emboss it: in Latin letters.
+      cardholderName: holder.romaji,
       issuedAt,
       isdKeys: isdKeysForCard(cardId),
     },
@@ -96,7 +97,7 @@ export async function seedCardPrivateKeys(): Promise<Map<string, string>> {
  * @public (imported by e2e/fixtures/seed-card-image.ts through a generated script, which knip cannot see)
  */
 export async function seedCardImageOf(name: string): Promise<string> {
-  const index = DEMO_CARDHOLDERS.findIndex((h) => h.name === name);
+  const index = DEMO_CARDHOLDERS.findIndex((h) => h.romaji === name || h.name === name);
   const holder = DEMO_CARDHOLDERS[index];
   if (!holder) throw new Error(`no demo cardholder named ${name}`);
   const { image } = await personaliseSeedCard(holder, seedCardSeed(seedHolderNo(index), 1), new Date(0));
@@ -323,7 +324,9 @@ class DemoSeeder {
       data: {
         providerCompanyId: provider.companyId,
         customerNo: `${provider.companyId.slice(0, 3)}-${String(n).padStart(5, "0")}`,
+        // The provider's own copy of the name and its reading, as the customer gave them at its counter.
         fullName: holder.name,
+        fullNameKana: holder.kana,
         birthDate: new Date(holder.birthDate),
         address: holder.address,
         createdAt: at,
@@ -522,6 +525,7 @@ class DemoSeeder {
     const cardholderRow = {
       holderNo,
       fullName: holder.name,
+      fullNameKana: holder.kana,
       sex: holder.sex,
       birthDate: new Date(holder.birthDate),
       occupation: holder.occupation,
@@ -529,7 +533,7 @@ class DemoSeeder {
       currency: CURRENCY,
       postalCode: holder.postalCode,
       address: holder.address,
-      email: holder.account ?? `${holder.name.toLowerCase().replace(/\s+/g, ".")}@mail.example`,
+      email: holder.account ?? `${holder.romaji.toLowerCase().replace(/\s+/g, ".")}@mail.example`,
       phone: `090-${String(1000 + index * 37).slice(-4)}-${String(2000 + index * 91).slice(-4)}`,
       identityVerifiedAt: holder.identityVerified === false ? null : firstIssued,
       fraudFlag: holder.fraudFlag ?? false,

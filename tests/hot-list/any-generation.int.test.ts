@@ -13,6 +13,7 @@ import { testDatabase } from "../helpers/db";
 import { cardOfGeneration, currentCard, freshDemoWorld } from "../issuer/helpers";
 import { AIDS, DeskCard, desks, reissue, walletImage } from "../provider/helpers";
 import { reloadAtDesk } from "./reload-at-desk";
+import { nameOf } from "../helpers/people";
 
 beforeAll(async () => {
   await freshDemoWorld();
@@ -44,11 +45,11 @@ async function sentTo<T extends "reissuance-notification" | "reissuance-informat
 
 describe(`reload from any generation on ${testDatabase().kind}`, () => {
   it("after two reissues the current card still lists the first card's applications to reload", async () => {
-    const first = await currentCard("Hana Sato");
-    await reissue("Hana Sato", "damaged");
-    const second = await currentCard("Hana Sato");
-    await reissue("Hana Sato", "lost");
-    const third = await currentCard("Hana Sato");
+    const first = await currentCard(nameOf("Hana Sato"));
+    await reissue(nameOf("Hana Sato"), "damaged");
+    const second = await currentCard(nameOf("Hana Sato"));
+    await reissue(nameOf("Hana Sato"), "lost");
+    const third = await currentCard(nameOf("Hana Sato"));
     expect(third.generation).toBe(first.generation + 2);
     const mine = await listMyCards(await cardholderActor("hana@recard.test"));
     const card = mine.current.find((c) => c.id === third.id)!;
@@ -60,7 +61,11 @@ describe(`reload from any generation on ${testDatabase().kind}`, () => {
   });
 
   it("push: Metro was told the whole chain at the second reissue and reloads Metro Pass from the first card in one step", async () => {
-    const [first, second, third] = [await cardOfGeneration("Hana Sato", 1), await cardOfGeneration("Hana Sato", 2), await currentCard("Hana Sato")];
+    const [first, second, third] = [
+      await cardOfGeneration(nameOf("Hana Sato"), 1),
+      await cardOfGeneration(nameOf("Hana Sato"), 2),
+      await currentCard(nameOf("Hana Sato")),
+    ];
     const notices = await sentTo("METRO01", "reissuance-notification");
     expect(notices.at(-1)?.pairs.map((p) => [p.oldCardId, p.reissuedCardId])).toEqual([
       [first.cardId, second.cardId],
@@ -91,7 +96,11 @@ describe(`reload from any generation on ${testDatabase().kind}`, () => {
   });
 
   it("pull: Sakura, told nothing, asks once and gets both pairs, then reloads Sakura Points from the first card", async () => {
-    const [first, second, third] = [await cardOfGeneration("Hana Sato", 1), await cardOfGeneration("Hana Sato", 2), await currentCard("Hana Sato")];
+    const [first, second, third] = [
+      await cardOfGeneration(nameOf("Hana Sato"), 1),
+      await cardOfGeneration(nameOf("Hana Sato"), 2),
+      await currentCard(nameOf("Hana Sato")),
+    ];
     expect(await db().spReissueNotice.count({ where: { providerCompanyId: "SAKURA01" } })).toBe(0);
     const { opened, recorded } = await reloadAtDesk(await desks.sakura(), new DeskCard(await walletImage(third.surfaceNumber)), [AIDS.sakuraPoints]);
     expect(opened.steps.map((s) => s.step)).toEqual(expect.arrayContaining(["704 → 408", "409", "706", "708"]));
@@ -121,13 +130,13 @@ describe(`reload from any generation on ${testDatabase().kind}`, () => {
   });
 
   it("method 2: Hoshi asks about Kenji's twice-reissued platform-200 card and reloads Hoshi Credit under the first card's message id", async () => {
-    const first = await currentCard("Kenji Watanabe");
-    await reissue("Kenji Watanabe", "damaged");
-    await reissue("Kenji Watanabe", "stolen");
-    const third = await currentCard("Kenji Watanabe");
+    const first = await currentCard(nameOf("Kenji Watanabe"));
+    await reissue(nameOf("Kenji Watanabe"), "damaged");
+    await reissue(nameOf("Kenji Watanabe"), "stolen");
+    const third = await currentCard(nameOf("Kenji Watanabe"));
     expect(third.generation).toBe(first.generation + 2);
     const oldLoad = await db().spLoadRecord.findFirstOrThrow({
-      where: { providerCompanyId: "HOSHI01", applicationAid: AIDS.hoshiCredit, customer: { fullName: "Kenji Watanabe" } },
+      where: { providerCompanyId: "HOSHI01", applicationAid: AIDS.hoshiCredit, customer: { fullName: nameOf("Kenji Watanabe") } },
     });
 
     const { opened, recorded } = await reloadAtDesk(await desks.hoshi(), new DeskCard(await walletImage(third.surfaceNumber)), [AIDS.hoshiCredit]);
@@ -144,8 +153,8 @@ describe(`reload from any generation on ${testDatabase().kind}`, () => {
     expect(issuerSide.cardId).toBe(third.id);
 
     // A third reissue: the answer now names the reload on the third card, not the first card's load again.
-    await reissue("Kenji Watanabe", "damaged");
-    const fourth = await currentCard("Kenji Watanabe");
+    await reissue(nameOf("Kenji Watanabe"), "damaged");
+    const fourth = await currentCard(nameOf("Kenji Watanabe"));
     const again = await reloadAtDesk(await desks.hoshi(), new DeskCard(await walletImage(fourth.surfaceNumber)), [AIDS.hoshiCredit]);
     expect((await sentTo("HOSHI01", "card-information-reply")).at(-1)?.result).toMatchObject({ reissue: "OK", originalMessageId: issuerSide.messageId });
     expect(again.recorded.map((r) => r.ok)).toEqual([true]);

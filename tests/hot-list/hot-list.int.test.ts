@@ -19,6 +19,7 @@ import { terminateChipInHand } from "@/lib/server/data/issuer/chip";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, freshDemoWorld, issuerActor } from "../issuer/helpers";
 import { DeskCard, desks, reissue, walletImage } from "../provider/helpers";
+import { nameOf } from "../helpers/people";
 
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
@@ -62,14 +63,14 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
   const t0 = new Date();
 
   it("platform 100: a lost report sends exactly one card-blocked with the card id to each provider with an application on the card, and their desks refuse it", async () => {
-    const hana = await currentCard("Hana Sato");
+    const hana = await currentCard(nameOf("Hana Sato"));
     const providersOnCard = (
       await db().loadingPermission.findMany({ where: { cardId: hana.id, status: "confirmed" }, select: { provider: { select: { companyId: true } } } })
     ).map((p) => p.provider.companyId);
     const expected = [...new Set(providersOnCard)].sort();
     expect(expected).toEqual(["METRO01", "SAKURA01"]);
 
-    const filed = await fileReissueRequest(await cardholder("Hana Sato"), { cardUuid: hana.id, reason: "lost" });
+    const filed = await fileReissueRequest(await cardholder(nameOf("Hana Sato")), { cardUuid: hana.id, reason: "lost" });
     expect(filed).toMatchObject({ ok: true, value: { blocked: true, hotList: expected } });
     if (!filed.ok) return;
     const sent = await sentByIssuer("card-blocked", t0);
@@ -119,7 +120,7 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
   });
 
   it("platform 200: each provider gets only the message ids of its own loads, never a card id", async () => {
-    const kenji = await currentCard("Kenji Watanabe");
+    const kenji = await currentCard(nameOf("Kenji Watanabe"));
     const since = new Date();
     const filed = await fileReissueRequest(await operator(), { cardUuid: kenji.id, reason: "stolen" });
     expect(filed).toMatchObject({ ok: true, value: { blocked: true, hotList: ["HOSHI01", "SAKURA01"] } });
@@ -152,7 +153,7 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
   it("the terminals' endpoint: changes since a cursor, ETag/304, JSON and CSV, and only the provider's own desks and terminals", async () => {
     const metro = await desks.metro();
     const sakura = await desks.sakura();
-    const hana = (await db().card.findMany({ where: { cardholder: { fullName: "Hana Sato" } }, orderBy: { generation: "desc" }, take: 1 }))[0]!;
+    const hana = (await db().card.findMany({ where: { cardholder: { fullName: nameOf("Hana Sato") } }, orderBy: { generation: "desc" }, take: 1 }))[0]!;
 
     const all = await serveHotList(request(metro, "METRO01"));
     expect(all.status).toBe(200);
@@ -190,17 +191,20 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
   });
 
   it("reinstate: Hana withdraws her report, every provider gets card-unblocked once, the cursor shows the change, and the desk accepts the card again", async () => {
-    const hana = await currentCard("Hana Sato");
+    const hana = await currentCard(nameOf("Hana Sato"));
     const request0 = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: hana.id, status: "pending" } });
     const since = new Date();
     // Another cardholder cannot withdraw it; a reason is required.
-    expect(await withdrawReissueRequest(await cardholder("Kenji Watanabe"), request0.id, "Found it in my bag.")).toMatchObject({
+    expect(await withdrawReissueRequest(await cardholder(nameOf("Kenji Watanabe")), request0.id, "Found it in my bag.")).toMatchObject({
       ok: false,
       error: { code: "not-found" },
     });
-    expect(await withdrawReissueRequest(await cardholder("Hana Sato"), request0.id, "ok")).toMatchObject({ ok: false, error: { code: "reason-required" } });
+    expect(await withdrawReissueRequest(await cardholder(nameOf("Hana Sato")), request0.id, "ok")).toMatchObject({
+      ok: false,
+      error: { code: "reason-required" },
+    });
 
-    const withdrawn = await withdrawReissueRequest(await cardholder("Hana Sato"), request0.id, "Found it in my coat pocket.");
+    const withdrawn = await withdrawReissueRequest(await cardholder(nameOf("Hana Sato")), request0.id, "Found it in my coat pocket.");
     expect(withdrawn).toMatchObject({ ok: true, value: { unblocked: ["METRO01", "SAKURA01"] } });
     if (!withdrawn.ok) return;
     expect(await db().card.findUniqueOrThrow({ where: { id: hana.id } })).toMatchObject({ status: "active", blockedAt: null });
@@ -211,7 +215,7 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     });
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "reissue.withdraw", subjectId: request0.id } });
     // The cardholder's own words are data (the note), apart from any system-written reason.
-    expect(audit).toMatchObject({ actorLabel: "Hana Sato (cardholder)", reason: null, note: "Found it in my coat pocket.", legacyReason: null });
+    expect(audit).toMatchObject({ actorLabel: `${nameOf("Hana Sato")} (cardholder)`, reason: null, note: "Found it in my coat pocket.", legacyReason: null });
 
     const sent = await sentByIssuer("card-unblocked", since);
     expect(sent.map((s) => s.receiver)).toEqual(["METRO01", "SAKURA01"]);
@@ -230,7 +234,7 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     };
     expect(changes).toMatchObject({ cursor: 2, entries: [{ status: "unblocked", changeSeq: 2 }] });
     // Withdrawn once: a second time is refused and sends nothing.
-    expect(await withdrawReissueRequest(await cardholder("Hana Sato"), request0.id, "Found it again.")).toMatchObject({
+    expect(await withdrawReissueRequest(await cardholder(nameOf("Hana Sato")), request0.id, "Found it again.")).toMatchObject({
       ok: false,
       error: { code: "already-decided" },
     });
@@ -238,7 +242,7 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
   });
 
   it("a card-unblocked that overtakes its card-blocked leaves the card usable", async () => {
-    const aoi = await currentCard("Aoi Shimizu");
+    const aoi = await currentCard(nameOf("Aoi Shimizu"));
     const loaded = await db().loadingPermission.count({ where: { cardId: aoi.id, status: "confirmed" } });
     expect(loaded).toBeGreaterThan(0);
     const filed = await fileReissueRequest(await operator(), { cardUuid: aoi.id, reason: "lost" });
@@ -259,7 +263,7 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
   });
 
   it("a report cannot be withdrawn once a reissued card exists, or after the policy's window; a rejected one can", async () => {
-    const kenji = await currentCard("Kenji Watanabe");
+    const kenji = await currentCard(nameOf("Kenji Watanabe"));
     const pending = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: kenji.id, status: "pending" } });
     const later = new Date(Date.now() + 31 * 86_400_000);
     expect(await withdrawReissueRequest(await operator(), pending.id, "Found it after a month.", later)).toMatchObject({
@@ -276,7 +280,7 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     const sent = await sentByIssuer("card-unblocked", since);
     for (const s of sent) expect(JSON.stringify(s.message)).not.toContain(kenji.cardId);
 
-    const hana = await currentCard("Hana Sato");
+    const hana = await currentCard(nameOf("Hana Sato"));
     const filed = await fileReissueRequest(await operator(), { cardUuid: hana.id, reason: "stolen" });
     if (!filed.ok) throw new Error(filed.error.message);
     expect(await approveReissueRequest(actor, filed.value.requestId)).toMatchObject({ ok: true });
@@ -287,7 +291,7 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
   });
 
   it("a chip the issuer holds (a damaged card handed in) is terminated through the reader and refuses SELECT of every application", async () => {
-    const mei = await currentCard("Mei Ito");
+    const mei = await currentCard(nameOf("Mei Ito"));
     const walletOf = async (surfaceNumber: string) => new DeskCard(await walletImage(surfaceNumber));
     const before = await walletOf(mei.surfaceNumber);
     const aids = before.card.image().applications.map((a) => a.aid);
@@ -296,7 +300,7 @@ describe(`the hot list on ${testDatabase().kind}`, () => {
     // Still in Mei's hands: the issuer cannot reach the chip.
     expect(await terminateChipInHand(await issuerActor(), mei.id)).toMatchObject({ ok: false, error: { code: "not-in-hand" } });
 
-    await reissue("Mei Ito", "damaged");
+    await reissue(nameOf("Mei Ito"), "damaged");
     expect(await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: mei.surfaceNumber } })).toMatchObject({ state: "surrendered" });
     const done = await terminateChipInHand(await issuerActor(), mei.id);
     expect(done).toMatchObject({ ok: true, value: { alreadyTerminated: false } });

@@ -16,6 +16,7 @@ import { testDatabase } from "../helpers/db";
 import { currentCard, freshDemoWorld, issuerActor, walletImage as walletImageOf } from "../issuer/helpers";
 import { AIDS, DeskCard, desks, reissue, walletImage } from "../provider/helpers";
 import { reloadAtDesk } from "./reload-at-desk";
+import { nameOf } from "../helpers/people";
 
 beforeAll(async () => {
   await freshDemoWorld();
@@ -51,7 +52,7 @@ async function traffic(provider: string, since: Date) {
 
 describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
   it("push: the notification for a temporary card (active at once) carries Metro's reload permission, bound to the new card; the desk asks nothing", async () => {
-    const { approval } = await reissueWithTemporaryCard("Hana Sato");
+    const { approval } = await reissueWithTemporaryCard(nameOf("Hana Sato"));
     const notification = await db().outboxMessage.findFirstOrThrow({
       where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" },
       orderBy: { createdAt: "desc" },
@@ -74,7 +75,7 @@ describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
   });
 
   it("push, a card that waited for its activation: the notification carries no permission; after the activation the desk asks once", async () => {
-    const { approval } = await reissue("Yuki Yamamoto", "damaged"); // activated by the cardholder after the approval
+    const { approval } = await reissue(nameOf("Yuki Yamamoto"), "damaged"); // activated by the cardholder after the approval
     const notification = await db().outboxMessage.findFirstOrThrow({
       where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" },
       orderBy: { createdAt: "desc" },
@@ -93,7 +94,7 @@ describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
   });
 
   it("pull: one request; its answer carries the pairs and Sakura's reload permission", async () => {
-    const hana = await currentCard("Hana Sato");
+    const hana = await currentCard(nameOf("Hana Sato"));
     const since = new Date();
     const { recorded } = await reloadAtDesk(await desks.sakura(), new DeskCard(await walletImage(hana.surfaceNumber)), [AIDS.sakuraPoints]);
     expect(recorded.map((r) => r.ok)).toEqual([true]);
@@ -104,7 +105,7 @@ describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
   });
 
   it("method 2: one inquiry; the 'reissue OK' answer carries Hoshi's reload permission", async () => {
-    const { approval } = await reissue("Kenji Watanabe", "stolen");
+    const { approval } = await reissue(nameOf("Kenji Watanabe"), "stolen");
     const since = new Date();
     const { opened, recorded } = await reloadAtDesk(await desks.hoshi(), new DeskCard(await walletImage(approval.surfaceNumber)), [AIDS.hoshiCredit]);
     expect(opened.method).toBe(2);
@@ -116,8 +117,8 @@ describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
   });
 
   it("a handed-over permission is used once: a second visit after the first gave it up asks the issuer again", async () => {
-    const mei = await currentCard("Mei Ito");
-    const { approval } = await reissue("Mei Ito", "damaged");
+    const mei = await currentCard(nameOf("Mei Ito"));
+    const { approval } = await reissue(nameOf("Mei Ito"), "damaged");
     expect(approval.reissuedCardId).not.toBe(mei.cardId);
     const metro = await desks.metro();
     const card = new DeskCard(await walletImage(approval.surfaceNumber));
@@ -134,7 +135,7 @@ describe(`issuer round trips of a reload on ${testDatabase().kind}`, () => {
   });
 
   it("a reissued card reported lost before its reload: the provider holding a pushed permission is told, and its desk refuses the card", async () => {
-    const { approval } = await reissueWithTemporaryCard("Aoi Shimizu");
+    const { approval } = await reissueWithTemporaryCard(nameOf("Aoi Shimizu"));
     const notification = await db().outboxMessage.findFirstOrThrow({
       where: { ownerCompanyId: "RECARD01", receiverCompanyId: "METRO01", type: "reissuance-notification" },
       orderBy: { createdAt: "desc" },

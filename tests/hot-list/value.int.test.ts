@@ -17,6 +17,7 @@ import { deliverNow } from "@/lib/server/exchange/delivery";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, freshDemoWorld, issuerActor } from "../issuer/helpers";
 import { DeskCard, desks, grantsOf, reissue, walletImage } from "../provider/helpers";
+import { nameOf } from "../helpers/people";
 
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
@@ -59,7 +60,7 @@ const ledgerOf = (provider: string, loadRecordId: string) =>
 describe(`value carried over on ${testDatabase().kind}`, () => {
   it("method 1: Hana's transit balance is read at the desk, frozen at the block, refused when changed afterwards, and carried over to the reissued card", async () => {
     const metro = await desks.metro();
-    const hana = await currentCard("Hana Sato");
+    const hana = await currentCard(nameOf("Hana Sato"));
     const read = await recordDeskRead(metro, { platformType: 100, cardId: hana.cardId, aid: AIDS.metroPass }, { valueMinor: 1240, unit: "JPY" });
     expect(read).toMatchObject({ ok: true });
     const oldLoad = await db().spLoadRecord.findFirstOrThrow({
@@ -67,7 +68,7 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
     });
     expect(oldLoad).toMatchObject({ valueMinor: 1240, valueUnit: "JPY", valueFrozenAt: null });
 
-    await reportAndDeliver("Hana Sato", "lost");
+    await reportAndDeliver(nameOf("Hana Sato"), "lost");
     const frozen = await db().spLoadRecord.findUniqueOrThrow({ where: { id: oldLoad.id } });
     expect(frozen.valueFrozenAt).not.toBeNull();
     // Spent on the lost card after the block: refused by the hot list, the ledger keeps the attempt.
@@ -79,7 +80,7 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
       await recordDeskRead(await desks.sakura(), { platformType: 100, cardId: hana.cardId, aid: AIDS.metroPass }, { valueMinor: 1, unit: "JPY" }),
     ).toMatchObject({ ok: false, refusal: { code: "no-load-record" } });
 
-    const { approval } = await reissue("Hana Sato", "lost");
+    const { approval } = await reissue(nameOf("Hana Sato"), "lost");
     const card = new DeskCard(await walletImage(approval.surfaceNumber));
     const { grant, recorded } = await reloadAtDesk(metro, card, AIDS.metroPass);
     expect(grant.installParams).toEqual({ kind: "transit", balance: 1240, currency: "JPY" });
@@ -108,7 +109,7 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
 
   it("method 2: Kenji's Sakura points are frozen by message id at the block and carried over on the reissued platform-200 card", async () => {
     const sakura = await desks.sakura();
-    const kenji = await currentCard("Kenji Watanabe");
+    const kenji = await currentCard(nameOf("Kenji Watanabe"));
     const permission = await db().loadingPermission.findFirstOrThrow({ where: { cardId: kenji.id, status: "confirmed", provider: { companyId: "SAKURA01" } } });
     const read = await recordDeskRead(
       sakura,
@@ -120,7 +121,7 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
       where: { providerCompanyId_messageId: { providerCompanyId: "SAKURA01", messageId: permission.messageId } },
     });
 
-    await reportAndDeliver("Kenji Watanabe", "stolen");
+    await reportAndDeliver(nameOf("Kenji Watanabe"), "stolen");
     expect((await db().spLoadRecord.findUniqueOrThrow({ where: { id: oldLoad.id } })).valueFrozenAt).not.toBeNull();
     expect(
       await recordDeskRead(sakura, { platformType: 200, loadMessageId: permission.messageId, aid: AIDS.sakuraPoints }, { valueMinor: 351, unit: "PTS" }),
@@ -129,7 +130,7 @@ describe(`value carried over on ${testDatabase().kind}`, () => {
       refusal: { code: "value-change-after-block" },
     });
 
-    const { approval } = await reissue("Kenji Watanabe", "stolen");
+    const { approval } = await reissue(nameOf("Kenji Watanabe"), "stolen");
     const card = new DeskCard(await walletImage(approval.surfaceNumber));
     const { grant, recorded } = await reloadAtDesk(sakura, card, AIDS.sakuraPoints);
     expect(grant.installParams).toEqual({ kind: "loyalty", points: 350 });

@@ -6,6 +6,7 @@ import { confirmReloadCase, openReloadCase, recordReloadLoad } from "@/lib/serve
 import { testDatabase } from "../helpers/db";
 import { issuerActor } from "./helpers";
 import { activateAsCardholder, AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, reissue, walletImage } from "../provider/helpers";
+import { nameOf } from "../helpers/people";
 
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
@@ -35,7 +36,7 @@ async function metroReloads(card: DeskCard) {
 
 describe(`activation of a card reissued for a lost, stolen or damaged card on ${testDatabase().kind}`, () => {
   it("a lost card's replacement waits `issued`; no desk reloads on it before the activation; the activation terminates the lost card and the reload then goes through", async () => {
-    const { old, approval } = await reissue("Hana Sato", "lost", { activate: false });
+    const { old, approval } = await reissue(nameOf("Hana Sato"), "lost", { activate: false });
     expect(await cardRow(approval.reissuedCardUuid)).toMatchObject({ status: "issued", activatedAt: null });
     // The lost card stays blocked (since the report) until the activation; its plastic is gone.
     expect(await cardRow(old.id)).toMatchObject({ status: "blocked", terminatedAt: null });
@@ -75,7 +76,7 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
 
   it('method 2 (platform 200): the issuer answers "reissue OK" for a card waiting for activation but carries no permission, and refuses the one the desk asks for; after the activation Hoshi reloads', async () => {
     const hoshi = await desks.hoshi();
-    const { approval } = await reissue("Haruto Kobayashi", "damaged", { activate: false });
+    const { approval } = await reissue(nameOf("Haruto Kobayashi"), "damaged", { activate: false });
     const reloadCase = async () => {
       const card = new DeskCard(await walletImage(approval.surfaceNumber));
       const opened = await openReloadCase(hoshi, { ...(await card.read()), applicationAids: [AIDS.hoshiCredit] });
@@ -101,7 +102,7 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
   });
 
   it("a damaged card keeps working until its replacement is activated; the activation terminates it and the plastic is handed back", async () => {
-    const { old, approval } = await reissue("Mei Ito", "damaged", { activate: false });
+    const { old, approval } = await reissue(nameOf("Mei Ito"), "damaged", { activate: false });
     expect(await cardRow(old.id)).toMatchObject({ status: "active", terminatedAt: null });
     expect(await walletState(old.surfaceNumber)).toBe("in_hand");
     expect(await cardRow(approval.reissuedCardUuid)).toMatchObject({ status: "issued" });
@@ -115,13 +116,17 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
   });
 
   it("an unactivated reissued card is on the issuer's overview once the deadline has passed, with why it was made; the activation takes it off", async () => {
-    const { approval } = await reissue("Kenji Watanabe", "stolen", { activate: false });
+    const { approval } = await reissue(nameOf("Kenji Watanabe"), "stolen", { activate: false });
     const now = new Date();
     const listed = async (at: Date) => (await listOverdueActivations(at, 500)).cards.filter((c) => c.id === approval.reissuedCardUuid);
     expect(await listed(new Date(now.getTime() + (ACTIVATION_DEADLINE_DAYS - 1) * DAY))).toHaveLength(0);
     const late = new Date(now.getTime() + (ACTIVATION_DEADLINE_DAYS + 1) * DAY);
     expect(await listed(late)).toEqual([
-      expect.objectContaining({ surfaceNumber: approval.surfaceNumber, reason: "stolen", cardholder: expect.objectContaining({ fullName: "Kenji Watanabe" }) }),
+      expect.objectContaining({
+        surfaceNumber: approval.surfaceNumber,
+        reason: "stolen",
+        cardholder: expect.objectContaining({ fullName: nameOf("Kenji Watanabe") }),
+      }),
     ]);
     expect((await listOverdueActivations(late, 500)).total).toBeGreaterThanOrEqual(1);
 
@@ -130,14 +135,14 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
   });
 
   it("refusals: another cardholder cannot activate the card (it reads as missing) and nothing changes; a second activation is refused", async () => {
-    const { old, approval } = await reissue("Sota Hayashi", "damaged", { activate: false });
-    const hana = await cardholderOf("Hana Sato");
+    const { old, approval } = await reissue(nameOf("Sota Hayashi"), "damaged", { activate: false });
+    const hana = await cardholderOf(nameOf("Hana Sato"));
     expect(await activateCard(hana, approval.reissuedCardUuid)).toMatchObject({ ok: false, error: { code: "not-found", message: "No such card." } });
     expect(await cardRow(approval.reissuedCardUuid)).toMatchObject({ status: "issued", activatedAt: null });
     expect(await cardRow(old.id)).toMatchObject({ status: "active" });
     expect(await activateCard(hana, "not-a-uuid")).toMatchObject({ ok: false, error: { code: "not-found" } });
 
-    const sota = await cardholderOf("Sota Hayashi");
+    const sota = await cardholderOf(nameOf("Sota Hayashi"));
     expect(await activateCard(sota, approval.reissuedCardUuid)).toMatchObject({ ok: true });
     expect(await activateCard(sota, approval.reissuedCardUuid)).toMatchObject({
       ok: false,
@@ -154,11 +159,11 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
   });
 
   it("a card replaced again before its activation cannot be activated; activating the latest card ends every earlier card still open", async () => {
-    const first = await reissue("Yui Matsumoto", "damaged", { activate: false });
+    const first = await reissue(nameOf("Yui Matsumoto"), "damaged", { activate: false });
     // The new card is damaged in the post: the cardholder reports it (the first card still works).
-    const second = await reissue("Yui Matsumoto", "damaged", { activate: false });
+    const second = await reissue(nameOf("Yui Matsumoto"), "damaged", { activate: false });
     expect(second.old.id).toBe(first.approval.reissuedCardUuid);
-    const yui = await cardholderOf("Yui Matsumoto");
+    const yui = await cardholderOf(nameOf("Yui Matsumoto"));
     expect(await activateCard(yui, first.approval.reissuedCardUuid)).toMatchObject({
       ok: false,
       error: { code: "not-waiting", message: expect.stringContaining("replaced by a later card") },
@@ -168,12 +173,12 @@ describe(`activation of a card reissued for a lost, stolen or damaged card on ${
     await activateAsCardholder(second.approval.reissuedCardUuid);
     expect(await cardRow(first.old.id)).toMatchObject({ status: "terminated" });
     expect(await cardRow(first.approval.reissuedCardUuid)).toMatchObject({ status: "terminated" });
-    expect((await currentCard("Yui Matsumoto")).id).toBe(second.approval.reissuedCardUuid);
+    expect((await currentCard(nameOf("Yui Matsumoto"))).id).toBe(second.approval.reissuedCardUuid);
   });
 
   it("a new card lost in the post (reported before its activation) is blocked: nobody can activate it; withdrawing the report returns it to waiting, and then it activates", async () => {
-    const { approval } = await reissue("Haruto Kobayashi", "damaged", { activate: false });
-    const haruto = await cardholderOf("Haruto Kobayashi");
+    const { approval } = await reissue(nameOf("Haruto Kobayashi"), "damaged", { activate: false });
+    const haruto = await cardholderOf(nameOf("Haruto Kobayashi"));
     const filed = await fileReissueRequest(haruto, { cardUuid: approval.reissuedCardUuid, reason: "lost", statement: "Never arrived" });
     expect(filed).toMatchObject({ ok: true, value: { blocked: true } });
     expect(

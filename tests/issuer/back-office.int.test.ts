@@ -13,6 +13,7 @@ import { activateCard } from "@/lib/server/data/issuer/activation";
 import { approveReissueRequest, rejectReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { testDatabase } from "../helpers/db";
 import { currentCard, freshDemoWorld, issuerActor } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
 
@@ -121,7 +122,7 @@ describe(`providers and applications on ${testDatabase().kind}`, () => {
   });
 
   it("issues a new card of the chosen platform type into the cardholder's wallet", async () => {
-    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: "Hinata Ogawa" } });
+    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: nameOf("Hinata Ogawa") } });
     const issued = await issueNewCard(await issuerActor(), holder.id, 100);
     expect(issued.ok).toBe(true);
     if (!issued.ok) return;
@@ -139,7 +140,7 @@ describe(`the cardholder's view on ${testDatabase().kind}`, () => {
   it("follows a request to its rejection reason, then to the reissued card with the applications to reload and where", async () => {
     const hana = await cardholderActor("hana@recard.test");
     const kenji = await cardholderActor("kenji@recard.test");
-    const card = await currentCard("Hana Sato");
+    const card = await currentCard(nameOf("Hana Sato"));
     expect(await reportMyCard(kenji, { cardUuid: card.id, reason: "stolen" })).toMatchObject({ ok: false, error: { code: "not-found" } });
     expect(await presentMyCard(kenji, card.id)).toMatchObject({ ok: false, error: { code: "not-found" } });
     // A card id that is not a UUID (a tampered request) reads as missing too, rather than failing in the database.

@@ -15,6 +15,7 @@ import { compromisedVersions, currentIssuerKey, issuerKeyHistory, keyUpdatesFrom
 import { isdKeysForCard } from "@/lib/server/issuer/keys";
 import { testDatabase } from "../helpers/db";
 import { AIDS, ask, attributeData, currentCard, freshDemoWorld, ISSUER, issuerActor, loadFileOf, walletImage } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 // The issuer's replies stay in its outbox: the providers' side is not under test here.
 vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
@@ -52,7 +53,7 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
     const actor = await issuerActor();
     const rotated = await startIssuerKeyRotation(actor, "yearly rotation");
     expect(rotated).toMatchObject({ ok: true, value: { version: 0x71 } });
-    const card = await currentCard("Hinata Ogawa");
+    const card = await currentCard(nameOf("Hinata Ogawa"));
     expect(card.issuerKeyVersion).toBe(0x70);
     const reader = inReader(await walletImage(card.surfaceNumber));
     const { outcome, crossed } = await contact(actor, card.id, reader.transmit);
@@ -70,8 +71,8 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
 
   it("refuses another card in the reader, another issuer's ticket, and a tampered one", async () => {
     const actor = await issuerActor();
-    const card = await currentCard("Hinata Ogawa");
-    const other = await currentCard("Aoi Shimizu");
+    const card = await currentCard(nameOf("Hinata Ogawa"));
+    const other = await currentCard(nameOf("Aoi Shimizu"));
     const reader = inReader(await walletImage(other.surfaceNumber));
     expect((await contact(actor, card.id, reader.transmit)).outcome).toMatchObject({
       ok: false,
@@ -102,7 +103,7 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
     });
 
     // Hinata's card holds 71. The thief signs 71 → 7F with the leaked key and moves it (nothing on the card can tell).
-    const card = await currentCard("Hinata Ogawa");
+    const card = await currentCard(nameOf("Hinata Ogawa"));
     const reader = inReader(await walletImage(card.surfaceNumber));
     const { generateIssuerKeys } = await import("@/lib/core/card");
     const thief = await generateIssuerKeys();
@@ -133,7 +134,7 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
 
     // Aoi's card never met the issuer: it trusts 70, whose chain passes the compromised 71, so no token it
     // could check can be made: the issuer refuses the load with the reason instead of granting a token the card refuses.
-    const aoi = await currentCard("Aoi Shimizu");
+    const aoi = await currentCard(nameOf("Aoi Shimizu"));
     expect(aoi.issuerKeyVersion).toBe(0x70);
     const { loadFileHash } = await import("@/lib/core/card");
     expect(aoi.platformType).toBe(100);

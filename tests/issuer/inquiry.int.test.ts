@@ -24,6 +24,7 @@ import { receiveMessages } from "@/lib/server/exchange/inbox";
 import { fromBase64Url } from "@/lib/core/bytes";
 import { cardBinding, verifyPermission } from "@/lib/core/card";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
+import { nameOf } from "../helpers/people";
 
 vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
 
@@ -59,8 +60,8 @@ async function reissue(fullName: string, reason: "lost" | "damaged") {
 
 beforeAll(async () => {
   await freshDemoWorld();
-  const kenji = await reissue("Kenji Watanabe", "damaged");
-  const hana = await reissue("Hana Sato", "lost");
+  const kenji = await reissue(nameOf("Kenji Watanabe"), "damaged");
+  const hana = await reissue(nameOf("Hana Sato"), "lost");
   Object.assign(world, { kenjiOld: kenji.old, kenjiNew: kenji.reissued, hanaOld: hana.old, hanaNew: hana.reissued });
 }, 180_000);
 afterAll(() => db().$disconnect());
@@ -128,7 +129,7 @@ describe(`card information inquiry (Fig. 10) on ${testDatabase().kind}`, () => {
     const stranger = await createDemoCard({ platformType: 200, env: systemCardEnv() }); // the demo issuer's key, but not in our records
     expect((await inquire("HOSHI01", await attributeData(stranger.image), AIDS.hoshiCredit)).reply.result).toEqual({ reissue: "NG", reason: "card-not-found" });
 
-    const haruto = await currentCard("Haruto Kobayashi"); // PF200, never reissued
+    const haruto = await currentCard(nameOf("Haruto Kobayashi")); // PF200, never reissued
     expect((await inquire("HOSHI01", await attributeData(await walletImage(haruto.surfaceNumber)), AIDS.hoshiCredit)).reply.result).toEqual({
       reissue: "NG",
       reason: "not-a-reissued-card",
@@ -160,7 +161,7 @@ describe(`card information inquiry (Fig. 10) on ${testDatabase().kind}`, () => {
     const kenji = await attributeData(await walletImage(world.kenjiNew.surfaceNumber));
     const altered = Buffer.from(kenji, "base64url");
     altered[70] = altered[70]! ^ 0x80;
-    const haruto = await attributeData(await walletImage((await currentCard("Haruto Kobayashi")).surfaceNumber));
+    const haruto = await attributeData(await walletImage((await currentCard(nameOf("Haruto Kobayashi"))).surfaceNumber));
     const asks: [ProviderId, string, string][] = [
       ["HOSHI01", kenji, AIDS.hoshiCredit],
       ["SAKURA01", kenji, AIDS.sakuraPoints],
@@ -229,7 +230,7 @@ describe(`reissuance information pull (Fig. 19, step 409) on ${testDatabase().ki
   });
 
   it("not-a-reissued-card for a first card, an unknown id, and a platform-200 card's id", async () => {
-    const aoi = await currentCard("Aoi Shimizu");
+    const aoi = await currentCard(nameOf("Aoi Shimizu"));
     for (const id of [aoi.cardId, "00000000000000AA", world.kenjiNew.cardId]) {
       const r: { reply: PullReply } = await pull("METRO01", id);
       expect(r.reply.result).toEqual({ status: "not-found", reason: "not-a-reissued-card" });
@@ -238,9 +239,9 @@ describe(`reissuance information pull (Fig. 19, step 409) on ${testDatabase().ki
 
   it("a card reissued twice gives the chain back to the card holding the load still to reload", async () => {
     // Yuki: Metro Pass loaded on her first card and reloaded on her second (seed); now a third.
-    const second = await currentCard("Yuki Yamamoto");
+    const second = await currentCard(nameOf("Yuki Yamamoto"));
     const { reissued: third } = await (async () => {
-      const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: "Yuki Yamamoto" } });
+      const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: nameOf("Yuki Yamamoto") } });
       const filed = await fileReissueRequest(
         { kind: "cardholder", userId: holder.id, label: "Yuki", cardholderId: holder.id },
         { cardUuid: second.id, reason: "damaged" },
@@ -297,7 +298,7 @@ describe(`reload permissions (flow 7) on ${testDatabase().kind}`, () => {
   });
 
   it("refuses: an original that is not this provider's on the old card, never confirmed, a card that is not reissued, a blocked card", async () => {
-    const haruto = await currentCard("Haruto Kobayashi");
+    const haruto = await currentCard(nameOf("Haruto Kobayashi"));
     const harutoOriginal = await originalOf("HOSHI01", haruto.id, AIDS.hoshiCredit);
     const notOnOld = await reloadPf200("HOSHI01", world.kenjiNew.surfaceNumber, AIDS.hoshiCredit, HASH.hoshiCredit, harutoOriginal.messageId);
     expect(notOnOld.reply).toMatchObject({ header: { type: "reload-permission-refusal" }, reason: "original-not-found" });
@@ -308,7 +309,7 @@ describe(`reload permissions (flow 7) on ${testDatabase().kind}`, () => {
     const notReissued = await reloadPf200("HOSHI01", haruto.surfaceNumber, AIDS.hoshiCredit, HASH.hoshiCredit, harutoOriginal.messageId);
     expect(notReissued.reply).toMatchObject({ reason: "not-a-reissued-card" });
 
-    const ren = await currentCard("Ren Suzuki"); // blocked
+    const ren = await currentCard(nameOf("Ren Suzuki")); // blocked
     const renOriginal = await originalOf("METRO01", ren.id, AIDS.metroPass);
     const blocked = await reloadPf200("METRO01", ren.surfaceNumber, AIDS.metroPass, HASH.metroPass, renOriginal.messageId);
     expect(blocked.reply).toMatchObject({ reason: "card-blocked" });

@@ -22,6 +22,7 @@ import {
   sendAsProvider,
   walletImage,
 } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 // The issuer's replies stay in its outbox: the providers' side is not under test here.
 vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
@@ -72,7 +73,7 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
   it("before any rotation: the configured version '70' alone signs, every card holds it, grants carry no key update", async () => {
     const actor = await issuerActor();
     expect((await listIssuerCardKeys(actor)).map((k) => [k.versionHex, k.state, k.configured])).toEqual([["70", "current", true]]);
-    const card = await currentCard("Aoi Shimizu");
+    const card = await currentCard(nameOf("Aoi Shimizu"));
     expect(card.issuerKeyVersion).toBe(0x70);
     const grant = await grantPf100(card.cardId);
     expect(grant.issuerKeyUpdates).toBeUndefined();
@@ -123,7 +124,7 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
   });
 
   it("a card that has not learned '71': its attribute data still opens (key history); the grant carries the update; the card refuses the token until it takes the update", async () => {
-    const card = await currentCard("Hinata Ogawa"); // PF200, still at '70'
+    const card = await currentCard(nameOf("Hinata Ogawa")); // PF200, still at '70'
     const image = await walletImage(card.surfaceNumber);
     expect(await openAttributeData(db(), ISSUER, fromBase64Url(await attributeData(image)))).toEqual({
       ok: true,
@@ -160,7 +161,7 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
 
   it("a card issued after the rotation holds '71' from the start: no update in its grants", async () => {
     const actor = await issuerActor();
-    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: "Aoi Shimizu" } });
+    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: nameOf("Aoi Shimizu") } });
     const issued = await issueNewCard(actor, holder.id, 100);
     if (!issued.ok) throw new Error(issued.error.message);
     const row = await db().card.findUniqueOrThrow({ where: { id: issued.value.id } });
@@ -180,7 +181,7 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
       [0x71, "retired"],
       [0x70, "retired"],
     ]);
-    const card = await currentCard("Tsumugi Fujita"); // PF100, still at '70'
+    const card = await currentCard(nameOf("Tsumugi Fujita")); // PF100, still at '70'
     const grant = await grantPf100(card.cardId);
     expect(
       grant.issuerKeyUpdates?.map((u) => decodeIssuerKeyUpdate(fromBase64Url(u))).map((d) => (d.ok ? [d.value.oldVersion, d.value.newVersion] : null)),

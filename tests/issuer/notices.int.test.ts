@@ -17,6 +17,7 @@ import { enqueueNoticesIfRunning, startExchangeQueue, stopExchangeQueue } from "
 import { recordNotice, recordNotices, sendNotice } from "@/lib/server/notices/notices";
 import { testDatabase } from "../helpers/db";
 import { AIDS, ask, currentCard, freshDemoWorld, issuerActor, loadFileOf, loadWithToken, sendAsProvider, walletImage } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 const mails: ParsedMail[] = [];
 let smtp: SMTPServer;
@@ -67,11 +68,11 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
   it("report, block, decisions, new card and a reload each reach the cardholder once, in their language, naming only the last four digits", async () => {
     const actor = await issuerActor();
     // Kenji reads Japanese; Hana English.
-    await db().cardholder.updateMany({ where: { fullName: "Kenji Watanabe" }, data: { locale: "ja" } });
+    await db().cardholder.updateMany({ where: { fullName: nameOf("Kenji Watanabe") }, data: { locale: "ja" } });
 
     // Hana (PF100, Metro Pass and Sakura Points): lost → approved → Metro reloads on the new card.
-    const hanaOld = await currentCard("Hana Sato");
-    const filed = await fileReissueRequest(await reporter("Hana Sato"), { cardUuid: hanaOld.id, reason: "lost" });
+    const hanaOld = await currentCard(nameOf("Hana Sato"));
+    const filed = await fileReissueRequest(await reporter(nameOf("Hana Sato")), { cardUuid: hanaOld.id, reason: "lost" });
     expect(filed.ok).toBe(true);
     if (!filed.ok) return;
     const approved = await approveReissueRequest(actor, filed.value.requestId);
@@ -79,7 +80,7 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
     if (!approved.ok) return;
     const hanaNew = await db().card.findUniqueOrThrow({ where: { id: approved.value.reissuedCardUuid } });
     // The new card arrives and Hana activates it before Metro's desk reloads.
-    const hanaAccount = await reporter("Hana Sato");
+    const hanaAccount = await reporter(nameOf("Hana Sato"));
     if (hanaAccount.kind !== "cardholder") throw new Error("unreachable");
     expect(
       await activateCard({ kind: "cardholder", userId: hanaAccount.userId, label: hanaAccount.label, cardholderId: hanaAccount.cardholderId }, hanaNew.id),
@@ -115,14 +116,14 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
     await sendAsProvider("METRO01", "load-confirmation", confirmation); // a repeat makes no second notice
 
     // Kenji (PF200, Japanese): damaged → rejected with a reason.
-    const kenjiCard = await currentCard("Kenji Watanabe");
-    const kenjiFiled = await fileReissueRequest(await reporter("Kenji Watanabe"), { cardUuid: kenjiCard.id, reason: "damaged" });
+    const kenjiCard = await currentCard(nameOf("Kenji Watanabe"));
+    const kenjiFiled = await fileReissueRequest(await reporter(nameOf("Kenji Watanabe")), { cardUuid: kenjiCard.id, reason: "damaged" });
     expect(kenjiFiled.ok).toBe(true);
     if (!kenjiFiled.ok) return;
     expect((await rejectReissueRequest(actor, kenjiFiled.value.requestId, "The chip still answers: please try another reader first.")).ok).toBe(true);
 
-    const hana = await db().cardholder.findFirstOrThrow({ where: { fullName: "Hana Sato" } });
-    const kenji = await db().cardholder.findFirstOrThrow({ where: { fullName: "Kenji Watanabe" } });
+    const hana = await db().cardholder.findFirstOrThrow({ where: { fullName: nameOf("Hana Sato") } });
+    const kenji = await db().cardholder.findFirstOrThrow({ where: { fullName: nameOf("Kenji Watanabe") } });
     const notices = await db().cardholderNotice.findMany({ where: { cardholderId: { in: [hana.id, kenji.id] } }, orderBy: { createdAt: "asc" } });
     expect(
       notices
@@ -167,7 +168,7 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
   });
 
   it("a notice is recorded once per event and e-mailed once: concurrent workers, a repeat, and a worker that died holding it", async () => {
-    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: "Aoi Shimizu" } });
+    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: nameOf("Aoi Shimizu") } });
     const record = (key: string) =>
       db().$transaction((tx) =>
         recordNotice(tx, { cardholderId: holder.id, notice: { code: "card-unblocked", params: { last4: "1234" } }, key, now: new Date() }),
@@ -209,7 +210,7 @@ describe(`cardholder notices by e-mail on ${testDatabase().kind}`, () => {
     // wakes it and a full batch fetches the next at once (one job per poll would send one, then wait).
     await stopExchangeQueue();
     await startExchangeQueue({ pollingIntervalSeconds: 600, log: () => {} });
-    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: "Aoi Shimizu" } });
+    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: nameOf("Aoi Shimizu") } });
     const now = new Date();
     const ids = await db().$transaction((tx) =>
       recordNotices(

@@ -7,6 +7,7 @@ import { activateCard } from "@/lib/server/data/issuer/activation";
 import { approveReissueRequest, fileReissueRequest, rejectReissueRequest, type Reporter } from "@/lib/server/data/issuer/reissue";
 import { testDatabase } from "../helpers/db";
 import { currentCard, freshDemoWorld, issuerActor } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
 
@@ -32,13 +33,13 @@ async function notificationsFor(oldCardId: string) {
 
 describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
   it("a cardholder reports only their own card; lost blocks it at once; one pending request per card", async () => {
-    const hana = await currentCard("Hana Sato");
-    const kenjiReporter = await cardholderReporter("Kenji Watanabe");
+    const hana = await currentCard(nameOf("Hana Sato"));
+    const kenjiReporter = await cardholderReporter(nameOf("Kenji Watanabe"));
     const foreign = await fileReissueRequest(kenjiReporter, { cardUuid: hana.id, reason: "stolen" });
     expect(foreign).toEqual({ ok: false, error: { code: "not-found", message: expect.any(String) } });
     expect((await db().card.findUniqueOrThrow({ where: { id: hana.id } })).status).toBe("active");
 
-    const reporter = await cardholderReporter("Hana Sato");
+    const reporter = await cardholderReporter(nameOf("Hana Sato"));
     const filed = await fileReissueRequest(reporter, { cardUuid: hana.id, reason: "lost", statement: "Left it on the Ginza line." });
     expect(filed).toMatchObject({ ok: true, value: { blocked: true } });
     const blocked = await db().card.findUniqueOrThrow({ where: { id: hana.id } });
@@ -49,8 +50,8 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     const again = await fileReissueRequest(reporter, { cardUuid: hana.id, reason: "stolen" });
     expect(again).toMatchObject({ ok: false, error: { code: "already-pending" } });
     // Two at the same moment: the partial unique index lets exactly one through.
-    const aoi = await currentCard("Aoi Shimizu");
-    const aoiReporter = await cardholderReporter("Aoi Shimizu");
+    const aoi = await currentCard(nameOf("Aoi Shimizu"));
+    const aoiReporter = await cardholderReporter(nameOf("Aoi Shimizu"));
     const both = await Promise.all([
       fileReissueRequest(aoiReporter, { cardUuid: aoi.id, reason: "damaged" }),
       fileReissueRequest(await operatorReporter(), { cardUuid: aoi.id, reason: "damaged" }),
@@ -62,7 +63,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
 
   it("approval on platform 100: a reissued card of the same type waiting for activation, the lost card still blocked, the link, the wallet, and Fig. 12 to exactly the providers that loaded on it", async () => {
     const actor = await issuerActor();
-    const old = await currentCard("Hana Sato");
+    const old = await currentCard(nameOf("Hana Sato"));
     const request = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: old.id, status: "pending" } });
     const approved = await approveReissueRequest(actor, request.id);
     expect(approved.ok).toBe(true);
@@ -71,7 +72,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     // What the operator is told: the companies by name, how each learns of the new card, the cardholder.
     expect(approved.value).toMatchObject({
       requestNo: request.requestNo,
-      cardholderName: "Hana Sato",
+      cardholderName: nameOf("Hana Sato"),
       reloaders: [
         { companyId: "METRO01", name: "Metro Transit", learns: "told-now" },
         { companyId: "SAKURA01", name: "Sakura Points", learns: "told-now" },
@@ -120,8 +121,8 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
   });
 
   it("approval on platform 200 stores the link and notifies nobody (step 905); the damaged card works and stays in hand until the activation, then is surrendered", async () => {
-    const old = await currentCard("Kenji Watanabe");
-    const filed = await fileReissueRequest(await cardholderReporter("Kenji Watanabe"), { cardUuid: old.id, reason: "damaged" });
+    const old = await currentCard(nameOf("Kenji Watanabe"));
+    const filed = await fileReissueRequest(await cardholderReporter(nameOf("Kenji Watanabe")), { cardUuid: old.id, reason: "damaged" });
     expect(filed).toMatchObject({ ok: true, value: { blocked: false } });
     expect((await db().card.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("active");
     const before = await db().outboxMessage.count();
@@ -142,7 +143,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     expect(await db().reissueLink.count({ where: { oldCardId: old.id, platformType: 200 } })).toBe(1);
     expect((await db().card.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("active");
     expect((await db().walletCard.findUniqueOrThrow({ where: { surfaceNumber: old.surfaceNumber } })).state).toBe("in_hand");
-    const kenji = await cardholderReporter("Kenji Watanabe");
+    const kenji = await cardholderReporter(nameOf("Kenji Watanabe"));
     if (kenji.kind !== "cardholder" || !approved.ok) throw new Error("unreachable");
     expect(
       await activateCard({ kind: "cardholder", userId: kenji.userId, label: kenji.label, cardholderId: kenji.cardholderId }, approved.value.reissuedCardUuid),
@@ -156,7 +157,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
 
   it("rejection needs a reason, keeps it for the cardholder, and leaves a blocked card blocked (504/904)", async () => {
     const actor = await issuerActor();
-    const ren = await currentCard("Ren Suzuki"); // seeded: blocked (stolen), pending request
+    const ren = await currentCard(nameOf("Ren Suzuki")); // seeded: blocked (stolen), pending request
     const request = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: ren.id, status: "pending" } });
     expect(await rejectReissueRequest(actor, request.id, "  ")).toMatchObject({ ok: false, error: { code: "reason-required" } });
     const rejected = await rejectReissueRequest(actor, request.id, "The police report number does not match our records; call us.");
@@ -174,7 +175,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
 
   it("a failing examination is approved only with an override reason; thresholds come from the policy", async () => {
     const actor = await issuerActor();
-    const takumi = await currentCard("Takumi Inoue"); // fraud flag
+    const takumi = await currentCard(nameOf("Takumi Inoue")); // fraud flag
     const filed = await fileReissueRequest(await operatorReporter(), { cardUuid: takumi.id, reason: "damaged" });
     const id = filed.ok ? filed.value.requestId : "";
     const refused = await approveReissueRequest(actor, id);
@@ -190,7 +191,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     });
 
     await db().issuerPolicy.update({ where: { id: 1 }, data: { maxReissuesPerYear: 0 } });
-    const akari = await currentCard("Akari Mori");
+    const akari = await currentCard(nameOf("Akari Mori"));
     const f2 = await fileReissueRequest(await operatorReporter(), { cardUuid: akari.id, reason: "damaged" });
     expect(await approveReissueRequest(actor, f2.ok ? f2.value.requestId : "")).toMatchObject({
       ok: false,
@@ -201,7 +202,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
 
   it("a provider set to pull is not notified at reissue time (it asks at reload time, Fig. 19)", async () => {
     await db().serviceProvider.update({ where: { companyId: "METRO01" }, data: { reissueInfoDelivery: "pull" } });
-    const mei = await currentCard("Mei Ito"); // seeded pending 'damaged', Metro Pass + Metro Cycle
+    const mei = await currentCard(nameOf("Mei Ito")); // seeded pending 'damaged', Metro Pass + Metro Cycle
     const request = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: mei.id, status: "pending" } });
     const approved = await approveReissueRequest(await issuerActor(), request.id);
     expect(approved).toMatchObject({
@@ -213,7 +214,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
   });
 
   it("two operators approving the same request at once: one reissued card, one link, one set of notifications", async () => {
-    const aoi = await currentCard("Aoi Shimizu");
+    const aoi = await currentCard(nameOf("Aoi Shimizu"));
     const request = await db().reissueRequest.findFirstOrThrow({ where: { oldCardId: aoi.id, status: "pending" } });
     const [a, b] = await Promise.all([
       approveReissueRequest(await issuerActor(), request.id),
@@ -224,7 +225,7 @@ describe(`reissue requests (Figs. 5 and 9) on ${testDatabase().kind}`, () => {
     const winner = results.find((r) => r.ok)!;
     const decided = await db().reissueRequest.findUniqueOrThrow({ where: { id: request.id }, select: { decidedAt: true, decidedByUserId: true } });
     const winnerName = (await db().user.findUniqueOrThrow({ where: { id: decided.decidedByUserId! } })).name;
-    expect(winner.ok && winner.value.cardholderName).toBe("Aoi Shimizu");
+    expect(winner.ok && winner.value.cardholderName).toBe(nameOf("Aoi Shimizu"));
     expect(results.find((r) => !r.ok)).toMatchObject({
       ok: false,
       error: { code: "already-decided", decided: { status: "approved", byName: winnerName, at: decided.decidedAt!.toISOString() } },

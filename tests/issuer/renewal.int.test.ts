@@ -23,6 +23,7 @@ import { decodeStored } from "@/lib/server/exchange/inbox";
 import { testDatabase } from "../helpers/db";
 import { createExpiringCards } from "@/prisma/seed/expiring-cards";
 import { freshDemoWorld, issuerActor } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 const { url } = testDatabase();
 // Months no seeded card expires in (the demo world's cards expire by 2031-12).
@@ -160,7 +161,7 @@ describe(`renewal runs on ${testDatabase().kind}`, () => {
 
     const item = await db().renewalItem.findFirstOrThrow({ where: { runId: run.runId, status: "renewed" }, include: { newCard: true, oldCard: true } });
     const holder = item.newCard!.cardholderId;
-    const other = await db().cardholder.findFirstOrThrow({ where: { fullName: "Hana Sato" } });
+    const other = await db().cardholder.findFirstOrThrow({ where: { fullName: nameOf("Hana Sato") } });
     expect(await activateCard({ kind: "cardholder", userId: other.id, label: "Hana", cardholderId: other.id }, item.newCard!.id)).toMatchObject({
       ok: false,
       error: { code: "not-found" },

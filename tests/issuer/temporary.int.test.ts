@@ -12,6 +12,7 @@ import { approveReissueRequest, fileReissueRequest, issuePermanentCard, TEMPORAR
 import { decodeStored } from "@/lib/server/exchange/inbox";
 import { testDatabase } from "../helpers/db";
 import { AIDS, ask, currentCard, freshDemoWorld, issuerActor, loadFileOf, loadWithToken, sendAsProvider, walletImage } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 // The issuer's messages stay in its outbox: what it sends is read from there.
 vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
@@ -53,8 +54,8 @@ const pairsTo = async (provider: string, oldCardId: string) =>
 describe(`temporary cards on ${testDatabase().kind}`, () => {
   it("a temporary card for a lost one, reloaded by Metro; the permanent card replaces it after activation and the reload follows", async () => {
     const actor = await issuerActor();
-    const lost = await currentCard("Hana Sato");
-    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: "Hana Sato" } });
+    const lost = await currentCard(nameOf("Hana Sato"));
+    const holder = await db().cardholder.findFirstOrThrow({ where: { fullName: nameOf("Hana Sato") } });
     const filed = await fileReissueRequest(
       { kind: "cardholder", userId: holder.id, label: "Hana", cardholderId: holder.id },
       { cardUuid: lost.id, reason: "lost" },

@@ -13,6 +13,7 @@ import { currentCard, freshDemoWorld, issuerActor } from "../issuer/helpers";
 import type { ProviderActor } from "@/lib/server/auth/session";
 import { confirmReloadCase, openReloadCase, recordReloadLoad } from "@/lib/server/data/provider/reload";
 import { AIDS, DeskCard, desks, grantsOf, reissue, walletImage } from "../provider/helpers";
+import { nameOf } from "../helpers/people";
 
 /**
  * Round trips to the database per flow (issue 16), counted at the connection (lib/server/db.ts
@@ -30,7 +31,7 @@ afterAll(() => console.log(`[statements] ${JSON.stringify(measured)}`));
 describe(`statements per flow on ${testDatabase().kind}`, () => {
   it("a reissue approval (two providers with applications on the card), and the delivery of one notification", async () => {
     const actor = await issuerActor();
-    const old = await currentCard("Hana Sato");
+    const old = await currentCard(nameOf("Hana Sato"));
     const filed = await fileReissueRequest({ kind: "operator", userId: actor.id, label: actor.name }, { cardUuid: old.id, reason: "lost" });
     if (!filed.ok) throw new Error(filed.error.message);
     // The heaviest approval: a temporary card, active at once, so the old card is terminated now and each
@@ -72,7 +73,7 @@ describe(`statements per flow on ${testDatabase().kind}`, () => {
   });
 
   it("a method-1 reload at the desk after a pushed notification (open, confirm, load, record)", async () => {
-    const hana = await currentCard("Hana Sato");
+    const hana = await currentCard(nameOf("Hana Sato"));
     const card = new DeskCard(await walletImage(hana.surfaceNumber));
     const metro = await desks.metro();
     const reload = await counted(() => traced("method-1 reload", () => reloadInPhases(metro, card, AIDS.metroPass)));
@@ -90,8 +91,8 @@ describe(`statements per flow on ${testDatabase().kind}`, () => {
   });
 
   it("a method-2 reload at the desk (open with the Fig. 15 inquiry, confirm, load, record)", async () => {
-    await reissue("Kenji Watanabe");
-    const kenji = await currentCard("Kenji Watanabe");
+    await reissue(nameOf("Kenji Watanabe"));
+    const kenji = await currentCard(nameOf("Kenji Watanabe"));
     const card = new DeskCard(await walletImage(kenji.surfaceNumber));
     const hoshi = await desks.hoshi();
     const reload = await counted(() => traced("method-2 reload", () => reloadInPhases(hoshi, card, AIDS.hoshiCredit)));
@@ -110,10 +111,10 @@ describe(`statements per flow on ${testDatabase().kind}`, () => {
 
   it("Fig. 15 inquiries: one answered (the answer delivered back and stored), then 30 from two providers in one batch", async () => {
     // Kenji's card was reissued by the method-2 test above; Sota's (Metro Pass) is reissued here.
-    await reissue("Sota Hayashi");
+    await reissue(nameOf("Sota Hayashi"));
     const asks = [
-      { provider: "HOSHI01", aid: AIDS.hoshiCredit, attribute: await attributeDataOf("Kenji Watanabe") },
-      { provider: "METRO01", aid: AIDS.metroPass, attribute: await attributeDataOf("Sota Hayashi") },
+      { provider: "HOSHI01", aid: AIDS.hoshiCredit, attribute: await attributeDataOf(nameOf("Kenji Watanabe")) },
+      { provider: "METRO01", aid: AIDS.metroPass, attribute: await attributeDataOf(nameOf("Sota Hayashi")) },
     ];
     const write = (n: number) =>
       db().$transaction(async (tx) => {

@@ -19,6 +19,7 @@ import { recordCardLoad } from "@/lib/server/data/provider/permissions";
 import { isdKeysForCard } from "@/lib/server/issuer/keys";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, walletImage } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
@@ -47,12 +48,12 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
   it("Hoshi's server keys Hoshi Credit at install and reads the holder reference through its own channel; the ISD's and Metro's channels are refused", async () => {
     const hoshi = await desks.hoshi();
     const metro = await desks.metro();
-    const holder = await currentCard("Hinata Ogawa");
+    const holder = await currentCard(nameOf("Hinata Ogawa"));
     const card = new DeskCard(await walletImage(holder.surfaceNumber));
     const started = await startFirstLoad(hoshi, {
       card: await card.read(),
       applicationAids: [AIDS.hoshiCredit],
-      customer: { kind: "new", fullName: "Hinata Ogawa", birthDate: new Date("1992-08-08"), email: null, phone: null, address: null },
+      customer: { kind: "new", fullName: nameOf("Hinata Ogawa"), birthDate: new Date("1992-08-08"), email: null, phone: null, address: null },
       declaredIncomeMinor: 4_100_000,
       existingLimitsMinor: 10_000,
     });
@@ -157,12 +158,12 @@ describe(`a provider application's own keys, on ${testDatabase().kind}`, () => {
 
   it("a Metro transit application: keys at install too, but no holder reference to read", async () => {
     const metro = await desks.metro();
-    const holder = await currentCard("Aoi Shimizu");
+    const holder = await currentCard(nameOf("Aoi Shimizu"));
     const card = new DeskCard(await walletImage(holder.surfaceNumber));
     const started = await startFirstLoad(metro, {
       card: await card.read(),
       applicationAids: [AIDS.metroCycle],
-      customer: { kind: "new", fullName: "Aoi Shimizu", birthDate: new Date("1990-01-01"), email: null, phone: null, address: null },
+      customer: { kind: "new", fullName: nameOf("Aoi Shimizu"), birthDate: new Date("1990-01-01"), email: null, phone: null, address: null },
       declaredIncomeMinor: null,
       existingLimitsMinor: null,
     });

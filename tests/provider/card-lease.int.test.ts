@@ -11,6 +11,7 @@ import { confirmReloadCase, openReloadCase, recordReloadLoad, releaseCasesOfEnde
 import { claimPresentation, createPresentation, retireCard } from "@/lib/server/data/wallet";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, reissue, walletImage } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 /**
  * The presented card (issue 10): the card stays in the wallet and a desk holding its lease reaches it by
@@ -53,7 +54,7 @@ function relayed(desk: ProviderActor, leaseId: string, tab: string, now: () => D
 describe(`the presented card, relayed (${testDatabase().kind})`, () => {
   it("answers byte for byte like the in-process card for a recorded reload session: SELECT, GET DATA, GET STATUS, INSTALL chained and extended, LOAD of 32 KiB", async () => {
     const hana = await cardholder("hana@recard.test");
-    const card = await currentCard("Hana Sato");
+    const card = await currentCard(nameOf("Hana Sato"));
     const image0 = await walletImage(card.surfaceNumber);
     const transitFile = sampleLoadFile("transit"); // 32 KiB
     const loyaltyFile = sampleLoadFile("loyalty");
@@ -101,7 +102,7 @@ describe(`the presented card, relayed (${testDatabase().kind})`, () => {
 
   it("two desks take the same card: one gets the lease, the other a refusal naming the desk; a second tab is another desk; the same tab resumes", async () => {
     const hana = await cardholder("hana@recard.test");
-    const card = await currentCard("Hana Sato");
+    const card = await currentCard(nameOf("Hana Sato"));
     const metro = await named(desks.metro(), "Metro Transit");
     const hoshi = await named(desks.hoshi(), "Hoshi Card Services");
     const first = await take(hana, card.surfaceNumber, metro, "metro-tab-1");
@@ -131,7 +132,7 @@ describe(`the presented card, relayed (${testDatabase().kind})`, () => {
 
   it("an idle lease is released: the desk's next APDU is refused and another desk can take the card", async () => {
     const hana = await cardholder("hana@recard.test");
-    const card = await currentCard("Hana Sato");
+    const card = await currentCard(nameOf("Hana Sato"));
     const metro = await named(desks.metro(), "Metro Transit");
     const sakura = await named(desks.sakura(), "Sakura Points");
     const { claimed } = await take(hana, card.surfaceNumber, metro, "metro-idle");
@@ -152,7 +153,7 @@ describe(`the presented card, relayed (${testDatabase().kind})`, () => {
   it("the cardholder sees which desk holds the card and ends the lease; another cardholder cannot", async () => {
     const hana = await cardholder("hana@recard.test");
     const kenji = await cardholder("kenji@recard.test");
-    const card = await currentCard("Hana Sato");
+    const card = await currentCard(nameOf("Hana Sato"));
     const metro = await named(desks.metro(), "Metro Transit");
     const { claimed } = await take(hana, card.surfaceNumber, metro, "metro-end");
     if (!claimed.ok) throw new Error(claimed.error.message);
@@ -170,7 +171,7 @@ describe(`the presented card, relayed (${testDatabase().kind})`, () => {
 
   it("a card reported lost while a desk holds it stays at that desk (the relay answers); a card handed back to the issuer ends the lease", async () => {
     const hana = await cardholder("hana@recard.test");
-    const card = await currentCard("Hana Sato");
+    const card = await currentCard(nameOf("Hana Sato"));
     const metro = await named(desks.metro(), "Metro Transit");
     const select = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x00);
     const { claimed } = await take(hana, card.surfaceNumber, metro, "metro-lost");
@@ -216,7 +217,7 @@ describe(`a crash of the desk's server during a reload (${testDatabase().kind})`
   const TAB = "hoshi-crash";
 
   /** A cardholder's card (Kenji's by default) reissued; Hoshi's desk takes the new card, checks it and is granted the reload of Hoshi Credit. */
-  async function grantedReload(now: Date, fullName = "Kenji Watanabe") {
+  async function grantedReload(now: Date, fullName = nameOf("Kenji Watanabe")) {
     const holder = await db().cardholder.findFirstOrThrow({ where: { fullName } });
     const kenji: CardholderActor = {
       id: holder.id,
@@ -300,7 +301,7 @@ describe(`a crash of the desk's server during a reload (${testDatabase().kind})`
 
   it("kill -9 and the desk never comes back: when the lease runs out the case is released, nothing charged, and the old load is free for the next desk", async () => {
     const now = new Date();
-    const r = await grantedReload(now, "Haruto Kobayashi");
+    const r = await grantedReload(now, nameOf("Haruto Kobayashi"));
     await crashDeskServerAfter({ actor: r.hoshi, leaseId: r.leaseId, tab: TAB, grant: r.grant, stopAfter: "LOAD 2" });
     expect(await releaseCasesOfEndedLeases(r.hoshi, now)).toBe(0); // the lease still lives: the desk may come back
     // The child relayed on the real clock: "later" is past any idle time it could have left.

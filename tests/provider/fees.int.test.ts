@@ -13,6 +13,7 @@ import { messagesFor } from "@/lib/i18n/messages";
 import { feeScheduleFormSchema } from "@/lib/validation/provider-desk";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, walletImage } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 const FeeScheduleFormSchema = feeScheduleFormSchema(createTranslator({ locale: "en", messages: messagesFor("en"), namespace: "provider.validation" }));
 
@@ -140,12 +141,12 @@ describe(`fees to users, on ${testDatabase().kind}`, () => {
     const changed = await scheduleFee(metro, { applicationAid: AIDS.metroCycle, normalFeeMinor: 330, reissueFeeMinor: 110, effectiveFrom: null });
     expect(changed).toMatchObject({ ok: true, value: { immediate: true } });
 
-    const holder = await currentCard("Kenji Watanabe");
+    const holder = await currentCard(nameOf("Kenji Watanabe"));
     const card = new DeskCard(await walletImage(holder.surfaceNumber));
     const started = await startFirstLoad(metro, {
       card: await card.read(),
       applicationAids: [AIDS.metroCycle],
-      customer: { kind: "new", fullName: "Kenji Watanabe", birthDate: new Date("1985-09-30"), email: null, phone: null, address: null },
+      customer: { kind: "new", fullName: nameOf("Kenji Watanabe"), birthDate: new Date("1985-09-30"), email: null, phone: null, address: null },
       declaredIncomeMinor: null,
       existingLimitsMinor: null,
     });

@@ -6,6 +6,7 @@ import { startFirstLoad, type FirstLoadInput } from "@/lib/server/data/provider/
 import { recordCardLoad } from "@/lib/server/data/provider/permissions";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, walletImage } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
@@ -38,7 +39,7 @@ async function firstLoad(desk: "metro" | "hoshi", fullName: string, aid: string,
 describe(`first loads and what the card does with a permission, on ${testDatabase().kind}`, () => {
   it("examines by the provider's policy: declined asks the issuer nothing; approved gets a permission, loads with the examined limit and charges the normal fee", async () => {
     const before = await db().outboxMessage.count({ where: { ownerCompanyId: "HOSHI01", type: "loading-permission-request" } });
-    const declined = await firstLoad("hoshi", "Hinata Ogawa", AIDS.hoshiCredit, { declaredIncomeMinor: 1_000_000, existingLimitsMinor: 0 });
+    const declined = await firstLoad("hoshi", nameOf("Hinata Ogawa"), AIDS.hoshiCredit, { declaredIncomeMinor: 1_000_000, existingLimitsMinor: 0 });
     expect(declined.started.applications[0]).toMatchObject({
       examination: { outcome: "declined" },
       refusal: { code: "examination-declined" },
@@ -54,7 +55,7 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
     expect(JSON.stringify(declinedExam.notes)).not.toMatch(/[a-z]+ [a-z]+/);
     expect(declined.started.applications[0]?.refusal?.params.notes).toEqual(declinedExam.notes);
 
-    const { actor, card, started, grant } = await firstLoad("hoshi", "Hinata Ogawa", AIDS.hoshiCredit, {
+    const { actor, card, started, grant } = await firstLoad("hoshi", nameOf("Hinata Ogawa"), AIDS.hoshiCredit, {
       declaredIncomeMinor: 4_100_000,
       existingLimitsMinor: 10_000,
     });
@@ -76,7 +77,7 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
   });
 
   it("a tampered permission: the card refuses, nothing is recorded as loaded, nothing charged, the issuer is told the status word", async () => {
-    const { actor, card, grant } = await firstLoad("metro", "Aoi Shimizu", AIDS.metroCycle);
+    const { actor, card, grant } = await firstLoad("metro", nameOf("Aoi Shimizu"), AIDS.metroCycle);
     const token = Buffer.from(grant!.permissionToken, "base64url");
     token[token.length - 5]! ^= 0x01; // inside the signature
     const outcome = await card.load(grant!, toBase64Url(token));
@@ -103,8 +104,8 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
   });
 
   it("a permission used on the wrong card: that card refuses it and nothing is recorded as loaded", async () => {
-    const { actor, grant } = await firstLoad("metro", "Tsumugi Fujita", AIDS.metroCycle);
-    const other = await currentCard("Ema Goto"); // PF100, another cardholder's card
+    const { actor, grant } = await firstLoad("metro", nameOf("Tsumugi Fujita"), AIDS.metroCycle);
+    const other = await currentCard(nameOf("Ema Goto")); // PF100, another cardholder's card
     const wrong = new DeskCard(await walletImage(other.surfaceNumber));
     const outcome = await wrong.load(grant!);
     expect(outcome).toMatchObject({ status: "failed", statusWord: 0x6982 });
@@ -114,7 +115,7 @@ describe(`first loads and what the card does with a permission, on ${testDatabas
   });
 
   it("a receipt that is not the card's receipt for this permission is not recorded as a load", async () => {
-    const { actor, grant } = await firstLoad("metro", "Sakura Kimura", AIDS.metroPass);
+    const { actor, grant } = await firstLoad("metro", nameOf("Sakura Kimura"), AIDS.metroPass);
     const other = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "METRO01", status: "loaded", receipt: { not: null } } });
     const sent = await db().outboxMessage.count({ where: { ownerCompanyId: "METRO01", type: "load-confirmation" } });
     const recorded = await recordCardLoad(actor, grant!.permissionId, { status: "loaded", receipt: toBase64Url(other.receipt!) });

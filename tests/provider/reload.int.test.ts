@@ -4,6 +4,7 @@ import { recordCardLoad } from "@/lib/server/data/provider/permissions";
 import { confirmReloadCase, openReloadCase, recordReloadLoad, type ReloadCaseView } from "@/lib/server/data/provider/reload";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, reissue, walletImage } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
@@ -26,7 +27,7 @@ async function reloadAtDesk(actor: Awaited<ReturnType<typeof desks.metro>>, card
 describe(`the reload desk on ${testDatabase().kind}`, () => {
   it("method 1 with the pushed notification: old examination reused, reissue fee charged, the application works; a second reload is refused with one charge", async () => {
     const metro = await desks.metro();
-    const { old, approval } = await reissue("Hana Sato", "lost");
+    const { old, approval } = await reissue(nameOf("Hana Sato"), "lost");
     expect(approval.notified).toContain("METRO01");
     const card = new DeskCard(await walletImage(approval.surfaceNumber));
     const oldLoad = await db().spLoadRecord.findFirstOrThrow({ where: { providerCompanyId: "METRO01", cardId: old.cardId, applicationAid: AIDS.metroPass } });
@@ -69,7 +70,7 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
 
   it("710: an application that was not on the old card is refused and can continue as a first load", async () => {
     const metro = await desks.metro();
-    const hana = await currentCard("Hana Sato");
+    const hana = await currentCard(nameOf("Hana Sato"));
     const card = new DeskCard(await walletImage(hana.surfaceNumber));
     const opened = await openReloadCase(metro, { ...(await card.read()), applicationAids: [AIDS.metroCycle] });
     expect(opened.outcome).toBe("refused");
@@ -81,7 +82,7 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
     const metro = await desks.metro();
     await db().serviceProvider.update({ where: { companyId: "METRO01" }, data: { reissueInfoDelivery: "pull" } });
     try {
-      const { old, approval } = await reissue("Mei Ito"); // PF100 with Metro Pass and Metro Cycle, damaged
+      const { old, approval } = await reissue(nameOf("Mei Ito")); // PF100 with Metro Pass and Metro Cycle, damaged
       expect(approval.pullOnly).toContain("METRO01");
       expect(await db().spReissueNotice.count({ where: { providerCompanyId: "METRO01", oldCardId: old.cardId } })).toBe(0);
       const card = new DeskCard(await walletImage(approval.surfaceNumber));
@@ -107,7 +108,7 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
 
   it("707: a card that was never reissued, after asking the issuer", async () => {
     const metro = await desks.metro();
-    const aoi = await currentCard("Aoi Shimizu");
+    const aoi = await currentCard(nameOf("Aoi Shimizu"));
     const card = new DeskCard(await walletImage(aoi.surfaceNumber));
     const opened = await openReloadCase(metro, { ...(await card.read()), applicationAids: [AIDS.metroPass] });
     expect(opened.outcome).toBe("refused");
@@ -117,11 +118,11 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
 
   it("method 2: Hoshi reloads Kenji's credit application by message id; asking about Sakura's application gets NG and no message id", async () => {
     const hoshi = await desks.hoshi();
-    const { old, approval } = await reissue("Kenji Watanabe", "stolen");
+    const { old, approval } = await reissue(nameOf("Kenji Watanabe"), "stolen");
     expect(approval.notified).toEqual([]);
     const card = new DeskCard(await walletImage(approval.surfaceNumber));
     const oldLoad = await db().spLoadRecord.findFirstOrThrow({
-      where: { providerCompanyId: "HOSHI01", applicationAid: AIDS.hoshiCredit, customer: { fullName: "Kenji Watanabe" } },
+      where: { providerCompanyId: "HOSHI01", applicationAid: AIDS.hoshiCredit, customer: { fullName: nameOf("Kenji Watanabe") } },
     });
     expect(oldLoad.cardId).toBeNull();
     expect(old.platformType).toBe(200);
@@ -145,7 +146,7 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
 
   it("two desks at once on the same card and old load: one load, one charge; the other is refused before it loads", async () => {
     const sakura = await desks.sakura();
-    const kenji = await currentCard("Kenji Watanabe"); // reissued above
+    const kenji = await currentCard(nameOf("Kenji Watanabe")); // reissued above
     const a = new DeskCard(await walletImage(kenji.surfaceNumber));
     const b = new DeskCard(await walletImage(kenji.surfaceNumber));
     const [caseA, caseB] = [
@@ -171,7 +172,7 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
     // The same result posted twice (a double click) records once.
     expect(await recordCardLoad(sakura, grant.permissionId, outcome)).toMatchObject({ ok: true });
     const oldLoad = await db().spLoadRecord.findFirstOrThrow({
-      where: { providerCompanyId: "SAKURA01", applicationAid: AIDS.sakuraPoints, customer: { fullName: "Kenji Watanabe" }, kind: "first_load" },
+      where: { providerCompanyId: "SAKURA01", applicationAid: AIDS.sakuraPoints, customer: { fullName: nameOf("Kenji Watanabe") }, kind: "first_load" },
     });
     expect(await db().spLoadRecord.count({ where: { providerCompanyId: "SAKURA01", previousLoadId: oldLoad.id, status: "loaded" } })).toBe(1);
     expect(await chargesFor("SAKURA01", oldLoad.id)).toHaveLength(1);

@@ -14,6 +14,7 @@ import {
 } from "@/lib/server/data/provider/reload";
 import { testDatabase } from "../helpers/db";
 import { AIDS, currentCard, DeskCard, desks, freshDemoWorld, grantsOf, walletImage } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 beforeAll(freshDemoWorld, 180_000);
 afterAll(() => db().$disconnect());
@@ -22,13 +23,13 @@ describe(`a desk reaches only its own provider's data, on ${testDatabase().kind}
   it("another provider's case, permission and customer read as missing, and nothing changes", async () => {
     const metro = await desks.metro();
     const hoshi = await desks.hoshi();
-    const aoi = await currentCard("Aoi Shimizu");
+    const aoi = await currentCard(nameOf("Aoi Shimizu"));
     const card = new DeskCard(await walletImage(aoi.surfaceNumber));
     const opened = await openReloadCase(metro, { ...(await card.read()), applicationAids: [AIDS.metroPass] });
     const started = await startFirstLoad(metro, {
       card: await card.read(),
       applicationAids: [AIDS.metroCycle],
-      customer: { kind: "new", fullName: "Aoi Shimizu", birthDate: null, email: null, phone: null, address: null },
+      customer: { kind: "new", fullName: nameOf("Aoi Shimizu"), birthDate: null, email: null, phone: null, address: null },
       declaredIncomeMinor: null,
       existingLimitsMinor: null,
     });

@@ -3,6 +3,7 @@ import { db } from "@/lib/server/db";
 import { advanceReloadCase, openReloadCase } from "@/lib/server/data/provider/reload";
 import { testDatabase } from "../helpers/db";
 import { AIDS, DeskCard, desks, freshDemoWorld, reissue, walletImage } from "./helpers";
+import { nameOf } from "../helpers/people";
 
 // The issuer is unreachable until `online` is set: delivery attempts fail as a network failure would.
 const control = vi.hoisted(() => ({ online: false }));
@@ -18,7 +19,7 @@ describe(`waiting for the issuer, on ${testDatabase().kind}`, () => {
   it("a pull the issuer has not answered leaves the case waiting; checking again sends nothing twice and continues when the answer is in", async () => {
     const metro = await desks.metro();
     await db().serviceProvider.update({ where: { companyId: "METRO01" }, data: { reissueInfoDelivery: "pull" } });
-    const { approval } = await reissue("Mei Ito");
+    const { approval } = await reissue(nameOf("Mei Ito"));
     const card = new DeskCard(await walletImage(approval.surfaceNumber));
 
     const opened = await openReloadCase(metro, { ...(await card.read()), applicationAids: [AIDS.metroPass] });

@@ -5,9 +5,10 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { FormMessage, TextField } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
+import { PersonName } from "@/components/ui/person-name";
 
 type FieldErrors = { email?: string[]; password?: string[] };
-type DemoAccount = { email: string; name: string; portal: "issuer" | "provider" | "cardholder"; company?: string };
+type DemoAccount = { email: string; name: string; kana?: string; portal: "issuer" | "provider" | "cardholder"; company?: string };
 type DemoHint = { password: string; accounts: DemoAccount[] } | null;
 
 /** Credentials sign-in; the server's refusal codes (lib/server/auth/options.ts) are worded here. */
@@ -78,7 +79,7 @@ export function SignInForm({ callbackUrl, demo = null }: { callbackUrl: string; 
             {demo.accounts.map((a) => (
               <li key={a.email} className="flex items-center justify-between gap-2 py-1.5">
                 <span className="min-w-0">
-                  <span className="block truncate font-medium text-slate-800">{a.name}</span>
+                  <PersonName name={a.name} kana={a.kana} className="block truncate font-medium text-slate-800" />
                   <span className="block text-xs text-slate-600">
                     {a.company ? t("demo.portalOfCompany", { company: a.company, portal: t(`demo.portal.${a.portal}`) }) : t(`demo.portal.${a.portal}`)}
                   </span>

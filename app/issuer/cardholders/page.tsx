@@ -4,6 +4,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { Badge } from "@/components/ui/badge";
 import { Button, LinkButton } from "@/components/ui/button";
 import { Panel, PageHeader } from "@/components/ui/panel";
+import { PersonName } from "@/components/ui/person-name";
 import { Table, Td } from "@/components/ui/table";
 import { ListFooter } from "@/components/table/list-footer";
 import { sortHeader, sortWords } from "@/components/table/sort-header";
@@ -79,8 +80,8 @@ export default async function CardholdersPage({ searchParams }: { searchParams: 
             <tr key={r.id}>
               <Td mono>{r.holderNo}</Td>
               <Td>
-                <Link className="underline" href={`/issuer/cardholders/${r.id}`} translate="no">
-                  {r.fullName}
+                <Link className="underline" href={`/issuer/cardholders/${r.id}`}>
+                  <PersonName name={r.fullName} kana={r.fullNameKana} />
                 </Link>
               </Td>
               <Td>{r.email}</Td>

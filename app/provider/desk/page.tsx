@@ -7,7 +7,7 @@ import { Table, Td } from "@/components/ui/table";
 import { RELOAD_REFUSAL_CODES, type ReloadRefusalCode } from "@/lib/core/workflows/reload";
 import { refusalLabel, type WordsT } from "@/lib/core/workflows/reload-words";
 import { requirePortal } from "@/lib/server/auth/session";
-import { listDeskApplications } from "@/lib/server/data/provider/catalog";
+import { findApplication, listDeskApplications } from "@/lib/server/data/provider/catalog";
 import { getCreditPolicy } from "@/lib/server/data/provider/credit-policy";
 import { listReloadCases } from "@/lib/server/data/provider/reload";
 import { DESK_CLIENT_NAMESPACES } from "@/lib/i18n/messages";
@@ -27,7 +27,22 @@ export default async function DeskPage() {
   const words = await getTranslations("provider.words");
   const wordsT: WordsT = (key, values) => words(key as never, values as never);
   const format = await getFormatter();
-  const nameOf = (aid: string) => applications.find((a) => a.aid === aid)?.name ?? aid;
+  // A case names applications by AID (what the card and the issuer speak); people read the name from our own
+  // catalogue. An AID that is not ours (a card's other provider's application asked about: refused 1107) has no
+  // name here, so it says so and keeps the AID as the secondary line.
+  const applicationOf = (aid: string) => {
+    const name = findApplication(actor.providerCompanyId, aid)?.name;
+    return (
+      <span key={aid} className="block" data-testid="case-application">
+        {name ? <span translate="no">{name}</span> : t("notOurs")}
+        {!name && (
+          <span className="block font-mono text-xs text-slate-500" translate="no">
+            {t("aid", { aid })}
+          </span>
+        )}
+      </span>
+    );
+  };
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
@@ -46,7 +61,7 @@ export default async function DeskPage() {
               <Td>{format.dateTime(c.startedAt, "dateTime")}</Td>
               <Td>{c.platformType ? t("platform", { platformType: c.platformType }) : "—"}</Td>
               <Td mono>{c.cardId ? <span translate="no">{c.cardId}</span> : t("sealed")}</Td>
-              <Td className="whitespace-normal">{c.applicationAids.map(nameOf).join(t("separator"))}</Td>
+              <Td className="whitespace-normal">{c.applicationAids.map(applicationOf)}</Td>
               <Td>
                 <StatusBadge status={c.outcome} />
               </Td>

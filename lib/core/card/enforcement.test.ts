@@ -237,22 +237,22 @@ describe("receipt verification by the issuer", () => {
     if (!result.ok) throw new Error(result.error.meaning);
     const receipt = result.value.receipt;
     const otherCard = await cardInSlot(200, "another card");
-    expect((await verifyReceipt(receipt, otherCard.cardPublicKeyJwk, permission)).ok).toBe(false);
+    expect(await verifyReceipt(receipt, otherCard.cardPublicKeyJwk, permission)).toMatchObject({ ok: false, error: { code: "signature" } });
     expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, messageId: issuerMessageId(9) })).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/message id/),
+      error: { code: "message-id", detail: expect.stringMatching(/message id/) },
     });
     expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, cardBinding: "00".repeat(32) })).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/card binding/),
+      error: { code: "card-binding", detail: expect.stringMatching(/card binding/) },
     });
     expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, loadFileHash: "00".repeat(32) })).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/hash/),
+      error: { code: "load-file-hash", detail: expect.stringMatching(/hash/) },
     });
     expect(await verifyReceipt(receipt, slot.cardPublicKeyJwk, { ...permission, aid: SAMPLE_AIDS.loyalty })).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/AID/),
+      error: { code: "aid", detail: expect.stringMatching(/AID/) },
     });
     expect(
       await verifyReceipt(receipt, slot.cardPublicKeyJwk, {
@@ -261,7 +261,7 @@ describe("receipt verification by the issuer", () => {
         cardBinding: permission.cardBinding,
         aid: permission.aid,
       }),
-    ).toMatchObject({ ok: false });
+    ).toMatchObject({ ok: false, error: { code: "operation" } });
     for (let i = 0; i < receipt.length; i += 7) {
       const flipped = receipt.slice();
       flipped[i]! ^= 0x04;

@@ -141,6 +141,13 @@ export function decodeReceipt(bytes: Uint8Array): Result<{ info: ReceiptInfo; si
   });
 }
 
+/** Why a receipt does not verify (issue 15: a code the issuer stores and renders in words; `detail` is for logs). */
+export const RECEIPT_PROBLEMS = ["malformed", "key-unusable", "signature", "operation", "message-id", "card-binding", "aid", "load-file-hash"] as const;
+export type ReceiptProblemCode = (typeof RECEIPT_PROBLEMS)[number];
+export type ReceiptProblem = { readonly code: ReceiptProblemCode; readonly detail: string };
+
+const problem = (code: ReceiptProblemCode, detail: string) => err<ReceiptProblem>({ code, detail: `receipt: ${detail}` });
+
 /**
  * Issuer side: checks the card's signature with the card public key recorded at personalisation,
  * then that the receipt states exactly the expected operation, card binding, message id, AID and hash.
@@ -149,23 +156,23 @@ export async function verifyReceipt(
   receiptBytes: Uint8Array,
   cardPublicKeyJwk: JsonWebKey,
   expected: ReceiptExpectation,
-): Promise<Result<ReceiptInfo, string>> {
+): Promise<Result<ReceiptInfo, ReceiptProblem>> {
   const decoded = decodeReceipt(receiptBytes);
-  if (!decoded.ok) return decoded;
+  if (!decoded.ok) return err({ code: "malformed", detail: decoded.error });
   const { info, signedBody, signature } = decoded.value;
   let valid: boolean;
   try {
     valid = await webCryptoVerify(cardPublicKeyJwk, signedBody, signature, "card public key");
   } catch (e) {
-    return err(`receipt: ${(e as Error).message}`);
+    return problem("key-unusable", (e as Error).message);
   }
-  if (!valid) return err("receipt: signature does not verify with this card's public key");
-  if (info.operation !== expected.operation) return err(`receipt: states operation ${info.operation}, expected ${expected.operation}`);
-  if (info.messageId !== expected.messageId) return err(`receipt: states message id ${info.messageId}, expected ${expected.messageId}`);
-  if (info.cardBinding !== expected.cardBinding) return err("receipt: card binding differs (another card or another message)");
-  if (info.aid !== expected.aid) return err(`receipt: states AID ${info.aid}, expected ${expected.aid}`);
+  if (!valid) return problem("signature", "signature does not verify with this card's public key");
+  if (info.operation !== expected.operation) return problem("operation", `states operation ${info.operation}, expected ${expected.operation}`);
+  if (info.messageId !== expected.messageId) return problem("message-id", `states message id ${info.messageId}, expected ${expected.messageId}`);
+  if (info.cardBinding !== expected.cardBinding) return problem("card-binding", "card binding differs (another card or another message)");
+  if (info.aid !== expected.aid) return problem("aid", `states AID ${info.aid}, expected ${expected.aid}`);
   if (info.operation === "load" && expected.operation === "load" && info.loadFileHash !== expected.loadFileHash) {
-    return err("receipt: load file hash differs from the permitted one");
+    return problem("load-file-hash", "load file hash differs from the permitted one");
   }
   return ok(info);
 }

@@ -25,7 +25,7 @@ describe("the guided desk (issue 15)", () => {
   it("a reissued card with an application of ours on the old card: reload it, with no other choice to make", () => {
     const c = card({
       reissue: replaces,
-      customer: { customerNo: "MET-00001", fullName: "Hana Sato" },
+      customer: { customerNo: "MET-00001", fullName: "佐藤 花", fullNameKana: "サトウ ハナ" },
       applications: [app("PASS", { oldLoad: { messageId: "M1", isReloadable: true } }), app("CYCLE")],
     });
     expect(reloadableNow(c).map((a) => a.aid)).toEqual(["PASS"]);
@@ -55,7 +55,9 @@ describe("the guided desk (issue 15)", () => {
 
   it("a card id not in our reissuance information: ask the issuer first (Fig. 19), unless it is our customer's current card", () => {
     expect(guideDesk(card({ applications: [app("PASS")] })).next).toEqual({ kind: "reload-form" });
-    expect(guideDesk(card({ customer: { customerNo: "MET-1", fullName: "A" }, applications: [app("PASS")] })).next).toEqual({ kind: "first-load" });
+    expect(guideDesk(card({ customer: { customerNo: "MET-1", fullName: "A", fullNameKana: null }, applications: [app("PASS")] })).next).toEqual({
+      kind: "first-load",
+    });
   });
 
   it("nothing of ours left to load: no next action, the flows still one click away", () => {

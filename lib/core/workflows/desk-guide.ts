@@ -30,7 +30,7 @@ export type GuideApplication = {
 export type CardAtDesk = {
   readonly platformType: 100 | 200;
   /** Our customer, when our records name one for this card or the card it replaces (platform 100). */
-  readonly customer: { readonly customerNo: string; readonly fullName: string } | null;
+  readonly customer: { readonly customerNo: string; readonly fullName: string; readonly fullNameKana: string | null } | null;
   /**
    * replaces: the Fig. 13 data we hold names the card it replaces; not-in-our-data: no pair for this
    * card id (the issuer may still know one: pull, Fig. 19); issuer-only: platform 200, only the issuer can tell.

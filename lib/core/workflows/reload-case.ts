@@ -48,7 +48,8 @@ export const OldLoadViewSchema = z.object({
   loadedAt: Instant.nullable(),
   cardId: z.string().max(16).nullable(),
   surfaceNumberLast4: z.string().max(4).nullable(),
-  customer: z.object({ id: Id, customerNo: z.string().max(40), fullName: z.string().max(200) }),
+  // The reading in kana (issue 15): absent from cases stored before it.
+  customer: z.object({ id: Id, customerNo: z.string().max(40), fullName: z.string().max(200), fullNameKana: z.string().max(200).nullish() }),
   examination: z
     .object({
       id: Id,

@@ -6,6 +6,7 @@ import { IssueCardForm } from "@/components/issuer/issue-card-form";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { LinkButton } from "@/components/ui/button";
 import { Panel, PageHeader } from "@/components/ui/panel";
+import { PersonName } from "@/components/ui/person-name";
 import { Table, Td } from "@/components/ui/table";
 import { groupSurfaceNumber, minorToMajor } from "@/lib/core/format";
 import { requirePortal } from "@/lib/server/auth/session";
@@ -37,7 +38,7 @@ export default async function CardholderPage({
   return (
     <>
       <PageHeader
-        title={<span translate="no">{h.fullName}</span>}
+        title={<PersonName name={h.fullName} kana={h.fullNameKana} />}
         description={t("since", { holderNo: h.holderNo, date: date(h.createdAt) })}
         actions={<LinkButton href="/issuer/cardholders">{t("all")}</LinkButton>}
       />

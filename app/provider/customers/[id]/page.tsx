@@ -10,6 +10,7 @@ import { describeExaminationNote, type WordsT } from "@/lib/core/workflows/reloa
 import { requirePortal } from "@/lib/server/auth/session";
 import { applicationsOf } from "@/lib/server/data/provider/catalog";
 import { getCustomer, type CustomerLoad } from "@/lib/server/data/provider/customers";
+import { StoredSentence } from "@/components/ui/stored-sentence";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("provider.customer"))("metaTitle") };
@@ -155,7 +156,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                   <span data-testid="examination-notes">{e.notes.map((n) => describeExaminationNote(n, { t: words, money: f.money })).join(" ")}</span>
                 ) : e.legacyNotes ? (
                   /* Written before the codes: the English notes as stored (data, not page words). */
-                  <span translate="no">{e.legacyNotes}</span>
+                  <StoredSentence>{e.legacyNotes}</StoredSentence>
                 ) : (
                   "—"
                 )}

@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { guideDesk, reloadableNow, type CardAtDesk, type DeskAction } from "@/lib/core/workflows/desk-guide";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { PersonName } from "@/components/ui/person-name";
 import { useDeskFormat } from "./use-desk-format";
 
 type GuideWords = ReturnType<typeof useTranslations<"provider.guide">>;
@@ -39,7 +40,7 @@ export function CardGuide({ card, onAction, disabled }: { card: CardAtDesk; onAc
         {card.customer ? (
           <>
             {t.rich("whose", {
-              name: card.customer.fullName,
+              name: () => <PersonName name={card.customer!.fullName} kana={card.customer!.fullNameKana} />,
               customerNo: card.customer.customerNo,
               muted: (chunks) => <span className="font-normal text-slate-500">{chunks}</span>,
             })}

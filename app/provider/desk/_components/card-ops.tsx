@@ -40,9 +40,7 @@ function Apdus({ entries }: { entries: readonly TraceEntry[] }) {
           {e.response ? toHex(e.response.subarray(0, Math.max(0, e.response.length - 2))).slice(0, 32) || "—" : "—"}
           {e.response && e.response.length > 18 ? "…" : ""}{" "}
           <span className={e.sw === 0x9000 ? "text-emerald-700" : "text-rose-700"}>{e.sw === null ? t("noAnswer") : formatStatusWord(e.sw)}</span>{" "}
-          <span className="font-sans text-slate-500" translate={e.sw === null && e.error ? "no" : undefined}>
-            {traceEntryWords(sw, e)}
-          </span>
+          <span className="font-sans text-slate-500">{traceEntryWords(sw, e)}</span>
         </li>
       ))}
     </ol>

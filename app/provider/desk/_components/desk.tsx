@@ -5,7 +5,7 @@ import { useActionState, useCallback, useEffect, useMemo, useReducer, useRef, us
 import type { CardImage } from "@/lib/core/card";
 import { useTranslations } from "next-intl";
 import { formatStatusWord } from "@/lib/core/card/status-words";
-import { statusWordWords } from "@/lib/reader/status-word-words";
+import { statusWordWords, thrownReaderErrorWords } from "@/lib/reader/status-word-words";
 import { checkNotOnHotList, dispatchPlatformType, type HotListHit } from "@/lib/core/workflows/reload";
 import {
   canUseCard,
@@ -291,8 +291,11 @@ export function Desk({ applications, policy }: { applications: DeskApplication[]
         dispatch({ type: "card-inserted", source: "reader", presentationId: null, last4: null });
       dispatch({ type: "card-read", reading: r });
     } catch (e) {
-      setReadOps([{ ...op, outcome: "refused", detail: (e as Error).message }]);
-      setReadError(t("read.readerFailed", { reason: (e as Error).message }));
+      // The reader's failure in words of its code (issue 15); its own technical text goes to the console.
+      const reason = thrownReaderErrorWords(swT, e);
+      console.warn("card read failed", e);
+      setReadOps([{ ...op, outcome: "refused", detail: reason }]);
+      setReadError(t("read.readerFailed", { reason }));
     }
   }, [transmitOf, trace, applications, t, fmt, swT]);
 

@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
+import { nameText } from "@/lib/core/person-name";
 import { useRefusalLabel } from "./refusal-notice";
 import { useDeskFormat, useRunnerWords } from "./use-desk-format";
 import type { CardReading } from "@/lib/core/workflows/reload-desk";
@@ -41,6 +42,7 @@ type Props = {
 
 function OldLoadReview({ app, audit }: { app: ReloadCaseView["applications"][number]; audit: boolean }) {
   const t = useTranslations("provider.reload");
+  const locale = useLocale();
   const fmt = useDeskFormat();
   const old = app.old!;
   const exam = old.examination;
@@ -56,7 +58,7 @@ function OldLoadReview({ app, audit }: { app: ReloadCaseView["applications"][num
       <p className="mt-1 text-xs text-slate-500">
         {t.rich("oldLoad", {
           messageId: old.messageId,
-          name: old.customer.fullName,
+          name: nameText(old.customer.fullName, old.customer.fullNameKana, locale === "ja" ? "ja" : "en"),
           customerNo: old.customer.customerNo,
           loadedAt: old.loadedAt ? fmt.day(old.loadedAt) : "—",
           hasCard: old.cardId ? "yes" : "no",

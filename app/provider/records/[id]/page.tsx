@@ -9,6 +9,7 @@ import { describeLoadFailure } from "@/lib/core/workflows/reload-words";
 import { statusWordWords } from "@/lib/reader/status-word-words";
 import { requirePortal } from "@/lib/server/auth/session";
 import { getLoadRecord } from "@/lib/server/data/provider/load-records";
+import { StoredSentence } from "@/components/ui/stored-sentence";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("provider.record"))("title") };
@@ -83,9 +84,7 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
               </span>
             ) : (
               // Written before the codes: the English reason as stored (data, not page words).
-              <span key="f" translate="no">
-                {r.legacyFailureReason}
-              </span>
+              <StoredSentence key="f">{r.legacyFailureReason ?? ""}</StoredSentence>
             ),
           ] as [string, React.ReactNode],
         ]

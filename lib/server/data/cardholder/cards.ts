@@ -49,6 +49,12 @@ export type MyCard = {
   reloadGuide: { oldCardLast4: string; applications: { name: string; providerName: string; kind: string; reloaded: boolean; fromCardLast4: string }[] } | null;
 };
 
+/** The signed-in cardholder's name as the issuer records it, with its reading in kana. */
+export async function getMyName(actor: CardholderActor): Promise<{ fullName: string; fullNameKana: string | null }> {
+  const row = await db().cardholder.findUnique({ where: { id: actor.cardholderId }, select: { fullName: true, fullNameKana: true } });
+  return row ?? { fullName: actor.name, fullNameKana: null };
+}
+
 /** The signed-in cardholder's cards (current ones first, then earlier ones), with what is on each. */
 export async function listMyCards(actor: CardholderActor): Promise<{ current: MyCard[]; earlier: MyCard[] }> {
   const appSelect = {

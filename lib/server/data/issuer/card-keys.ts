@@ -114,6 +114,6 @@ export async function checkRecordedLoad(actor: IssuerActor, messageId: string): 
   });
   return {
     token: token.ok ? { ok: true, version: token.value.version } : { ok: false, error: token.error },
-    receipt: receipt.ok ? { ok: true, confirmationCounter: receipt.value.confirmationCounter } : { ok: false, error: receipt.error },
+    receipt: receipt.ok ? { ok: true, confirmationCounter: receipt.value.confirmationCounter } : { ok: false, error: receipt.error.detail },
   };
 }

@@ -58,6 +58,7 @@ function cardWhere(filter: CardFilter): Prisma.Sql {
       ...(/^\d+$/.test(digits) ? [Prisma.sql`SELECT id FROM iss_cards WHERE surface_number LIKE ${containsPattern(digits)}`] : []),
       Prisma.sql`SELECT id FROM iss_cards WHERE card_id = ${q.toUpperCase()}`,
       Prisma.sql`SELECT c2.id FROM iss_cards c2 JOIN iss_cardholders h2 ON h2.id = c2.cardholder_id WHERE h2.full_name ILIKE ${containsPattern(q)}`,
+      Prisma.sql`SELECT c4.id FROM iss_cards c4 JOIN iss_cardholders h4 ON h4.id = c4.cardholder_id WHERE h4.full_name_kana ILIKE ${containsPattern(q)}`,
       Prisma.sql`SELECT c3.id FROM iss_cards c3 JOIN iss_cardholders h3 ON h3.id = c3.cardholder_id WHERE h3.holder_no = ${q.toUpperCase()}`,
     ];
     parts.push(Prisma.sql`c.id IN (${Prisma.join(branches, " UNION ")})`);
@@ -99,7 +100,7 @@ export async function pageOfCards(actor: IssuerActor, filter: CardFilter, page: 
 
 /**
  * The issuer's card registry, newest first by default, or by surface number or card id either way:
- * search by surface number (any part), card id, cardholder name or number. Keyset pagination per sort
+ * search by surface number (any part), card id, cardholder name (as written or its kana reading) or number. Keyset pagination per sort
  * key (CARD_SORTS): a page costs the same on the first page and the thousandth, at 100,000 cards.
  * `next` is the cursor of the following page, null on the last one.
  */
@@ -223,6 +224,7 @@ export type CardholderRow = {
   id: string;
   holderNo: string;
   fullName: string;
+  fullNameKana: string | null;
   email: string;
   cards: number;
   activeCards: number;
@@ -237,7 +239,7 @@ const CARDHOLDER_SORT_FIELD = { holderNo: "holderNo", name: "fullName", created:
 /**
  * One keyset page of the cardholder registry, by holder number by default, or by name or registration
  * either way, with the cursor of the next page (the CSV export walks them all). `query` matches part of
- * the name or of the e-mail address (trigram indexes) or the holder number exactly.
+ * the name (as written or its kana reading) or of the e-mail address (trigram indexes) or the holder number exactly.
  */
 export async function pageOfCardholders(
   actor: IssuerActor,
@@ -253,7 +255,14 @@ export async function pageOfCardholders(
     where: {
       AND: [
         q
-          ? { OR: [{ fullName: { contains: q, mode: "insensitive" } }, { holderNo: { equals: q.toUpperCase() } }, { email: { contains: q.toLowerCase() } }] }
+          ? {
+              OR: [
+                { fullName: { contains: q, mode: "insensitive" } },
+                { fullNameKana: { contains: q, mode: "insensitive" } },
+                { holderNo: { equals: q.toUpperCase() } },
+                { email: { contains: q.toLowerCase() } },
+              ],
+            }
           : {},
         keysetWhere(field, list.sort.dir, after, { unique }),
       ],
@@ -264,6 +273,7 @@ export async function pageOfCardholders(
       id: true,
       holderNo: true,
       fullName: true,
+      fullNameKana: true,
       email: true,
       fraudFlag: true,
       identityVerifiedAt: true,
@@ -275,6 +285,7 @@ export async function pageOfCardholders(
     id: r.id,
     holderNo: r.holderNo,
     fullName: r.fullName,
+    fullNameKana: r.fullNameKana,
     email: r.email,
     cards: r.cards.length,
     activeCards: r.cards.filter((c) => c.status !== "terminated").length,

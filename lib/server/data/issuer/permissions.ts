@@ -741,8 +741,9 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
     loadFileHash: permission.loadFileHash!,
   });
   if (!verified.ok) {
-    // The verifier's diagnostic stays in the technical data (as the card's receipt said it), not as the reason.
-    await audit("permission.receipt-refused", auditReason("receipt-refused", {}), { diagnostic: verified.error.slice(0, 300) });
+    // Why, as the verifier's code (rendered in the reader's language); its technical detail goes to the log only.
+    console.warn(`[exchange] receipt for ${permission.messageId} refused (${verified.error.code}): ${verified.error.detail}`);
+    await audit("permission.receipt-refused", auditReason("receipt-refused", { problem: verified.error.code }));
     return { outcome: outcome("receipt-refused", { messageId: permission.messageId }), data: { result: "receipt-refused" } };
   }
   if (permission.kind === "reload" && permission.originalMessageId && permission.reloadedUnder) {

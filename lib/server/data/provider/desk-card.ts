@@ -45,7 +45,7 @@ export async function describeCardAtDesk(
     db().spLoadRecord.findFirst({
       where: { providerCompanyId, cardId, status: "loaded" },
       orderBy: { createdAt: "desc" },
-      select: { customer: { select: { customerNo: true, fullName: true } } },
+      select: { customer: { select: { customerNo: true, fullName: true, fullNameKana: true } } },
     }),
     db().spReissueNotice.findUnique({
       where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: cardId } },
@@ -72,7 +72,7 @@ export async function describeCardAtDesk(
       applicationAid: true,
       status: true,
       surfaceNumberLast4: true,
-      customer: { select: { customerNo: true, fullName: true } },
+      customer: { select: { customerNo: true, fullName: true, fullNameKana: true } },
       reloads: { where: { status: "loaded" }, select: { id: true }, take: 1 },
     },
   });

@@ -162,7 +162,7 @@ type OldLoadRow = {
   loadedAt: Date | null;
   cardId: string | null;
   surfaceNumberLast4: string | null;
-  customer: { id: string; customerNo: string; fullName: string };
+  customer: { id: string; customerNo: string; fullName: string; fullNameKana: string | null };
   investigation: {
     id: string;
     outcome: string;
@@ -194,7 +194,7 @@ function oldLoadSelect(providerCompanyId: string): Prisma.Sql {
   return Prisma.sql`
     SELECT r.id::text AS id, r.message_id AS "messageId", r.application_aid AS "applicationAid", r.status::text AS status, r.loaded_at AS "loadedAt",
            r.card_id AS "cardId", r.surface_number_last4 AS "surfaceNumberLast4",
-           json_build_object('id', c.id, 'customerNo', c.customer_no, 'fullName', c.full_name) AS customer,
+           json_build_object('id', c.id, 'customerNo', c.customer_no, 'fullName', c.full_name, 'fullNameKana', c.full_name_kana) AS customer,
            CASE WHEN i.id IS NULL THEN NULL ELSE json_build_object('id', i.id, 'outcome', i.outcome, 'limitMinor', i.limit_minor, 'declaredIncomeMinor', i.declared_income_minor,
              'investigatedAt', i.investigated_at, 'investigatedBy', i.investigated_by, 'policyVersion', i.policy_version) END AS investigation,
            CASE WHEN ch.id IS NULL THEN NULL ELSE json_build_object('kind', ch.kind, 'amountMinor', ch.amount_minor, 'currency', ch.currency, 'chargedAt', ch.charged_at) END AS charge,
