@@ -7,7 +7,7 @@ export { decodeCardImage, encodeCardImage, ISSUER_KEY_VERSIONS, type CardImage, 
 export { personaliseCard, createDemoCard, randomSurfaceNumber, drawUnused, SURFACE_NUMBER_DRAWS, type PersonaliseCrypto } from "./personalise";
 export { DEMO_ISSUER, generateIssuerKeys, type IssuerKeys } from "./demo-keys";
 export { signPermission, verifyPermission, type Permission, type LoadKind } from "./permission";
-export { verifyReceipt, decodeReceipt, RECEIPT_PROBLEMS, type ReceiptProblem, type ReceiptProblemCode } from "./receipt";
+export { verifyReceipt, decodeReceipt } from "./receipt";
 export { cardBinding, decryptCardAttributeData, privateKeyFromJwk, publicKeyFromJwk } from "./cryptography";
 export { buildLoadFile, loadFileHash, type AppletKind } from "./load-file";
 export { type AppletParams } from "./applets";
