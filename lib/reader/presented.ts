@@ -77,7 +77,11 @@ export function httpApduRelay(url: string, lease: { leaseId: string; tab: string
       body: JSON.stringify({ ...lease, apdu: toHex(command) }),
     });
     const body = (await res.json().catch(() => null)) as { response?: string; message?: string } | null;
-    if (res.status === 404 || res.status === 409) throw new ReaderError("no-card", body?.message ?? "the desk no longer holds this card");
+    if (res.status === 404 || res.status === 409) {
+      // The relay says why in the reader's language (the lease refusal): the desk shows it with the code's words.
+      const words = typeof body?.message === "string" && body.message ? body.message : undefined;
+      throw new ReaderError("no-card", words ?? "the desk no longer holds this card", { words });
+    }
     if (!res.ok || typeof body?.response !== "string" || !/^([0-9A-F]{2})+$/i.test(body.response))
       throw new ReaderError("transport", body?.message ?? `the relay answered HTTP ${res.status}`);
     return fromHex(body.response);

@@ -79,6 +79,9 @@ describe("status-word catalogue (store codes, render words)", () => {
       ja("readerErrors.reasons.no-webusb"),
     );
     expect(thrownReaderErrorWords(ja, new TypeError("fetch failed"))).toBe(ja("readerErrors.other"));
+    // The relay's refusal comes with the server's words in the reader's language: shown after the code's words.
+    const refusal = "このデスクはもうカードを保持していません：カード所有者がカードを取り戻しました。";
+    expect(thrownReaderErrorWords(ja, new ReaderError("no-card", refusal, { words: refusal }))).toBe(`${ja("readerErrors.no-card")} ${refusal}`);
   });
 
   it("fails when a reader failure code has no words", () => {

@@ -23,9 +23,14 @@ export function readerErrorWords(t: StatusWordT, failure: { code: ReaderErrorCod
   return failure.reason ? t(`readerErrors.reasons.${failure.reason}`) : t(`readerErrors.${failure.code}`);
 }
 
-/** The words of a thrown error, as readerErrorWords renders them. */
+/**
+ * The words of a thrown error, as readerErrorWords renders them, followed by the server's own words when it
+ * gave its reason (the relay's lease refusal, already in the reader's language).
+ */
 export function thrownReaderErrorWords(t: StatusWordT, error: unknown): string {
-  return error instanceof ReaderError ? readerErrorWords(t, error) : readerErrorWords(t, { code: "other" });
+  if (!(error instanceof ReaderError)) return readerErrorWords(t, { code: "other" });
+  const words = readerErrorWords(t, error);
+  return error.words ? `${words} ${error.words}` : words;
 }
 
 /** The meaning column of an APDU trace entry: the status word's, or the words of the reader's failure. */

@@ -44,13 +44,19 @@ export type ReaderErrorReason = (typeof READER_ERROR_REASONS)[number];
 export class ReaderError extends Error {
   override readonly name = "ReaderError";
   readonly reason: ReaderErrorReason | null;
+  /**
+   * The server's own words for this failure, rendered for this request in the reader's language (the relay's
+   * lease refusal: "This desk no longer holds the card: the cardholder took the card back."). Never stored.
+   */
+  readonly words: string | null;
   constructor(
     readonly code: ReaderErrorCode,
     message: string,
-    options?: { cause?: unknown; reason?: ReaderErrorReason },
+    options?: { cause?: unknown; reason?: ReaderErrorReason; words?: string },
   ) {
     super(message, options);
     this.reason = options?.reason ?? null;
+    this.words = options?.words ?? null;
   }
 }
 
