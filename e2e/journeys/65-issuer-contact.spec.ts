@@ -1,7 +1,7 @@
 import { expect, test } from "../fixtures/test";
 import { seedCardImage } from "../fixtures/seed-card-image";
 import { as, testCardImage } from "../provider/desk-helpers";
-import { nameOf } from "../fixtures/people";
+import { nameOf, searchFor } from "../fixtures/people";
 
 /**
  * Issue 13, the issuer contact (docs/issuer.md "Key update at an issuer contact"): after a key rotation,
@@ -25,7 +25,7 @@ test("the issuer rotates its keys, then updates Sakura Kimura's card at its read
   await expect(rotation).toContainText(/Version 7[1-9A-F]/);
   const version = (await rotation.textContent())!.match(/Version (7[0-9A-F])/)![1]!;
 
-  await page.goto("/issuer/cards?q=Sakura%20Kimura");
+  await page.goto(`/issuer/cards?${searchFor("Sakura Kimura")}`);
   await page.getByRole("table", { name: "Cards" }).getByRole("row").nth(1).getByRole("link").first().click();
   await expect(page.getByTestId("card-issuer-key-version")).toHaveText("70");
   await expect(page.getByTestId("card-facts")).toContainText(`behind the current version ${version}`);
