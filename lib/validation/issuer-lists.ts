@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { decodeCursor, parseSort, type SortState } from "@/lib/core/table/list-query";
+import { decodeKeysetCursor, parseSort, sortLinkParams, type SortState } from "@/lib/core/table/list-query";
 import { parseSearchParam } from "./fields";
+import { listParams, type ListParams } from "./list-params";
 
 /**
  * The URL of the issuer's card list, read the same way by the page and its CSV export: filters,
@@ -23,7 +24,6 @@ const FilterSchema = z.object({
     .catch(undefined),
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CURSOR_VALUE: Record<CardListSortKey, RegExp> = {
   issued: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
   surface: /^\d{8,19}$/,
@@ -44,20 +44,16 @@ export function parseCardListParams(params: Params): CardListParams {
   const search = parseSearchParam(params.q, 64);
   const f = FilterSchema.parse({ q: search.query, status: first(params.status), platform: first(params.platform) });
   const sort = parseSort(params, CARD_LIST_SORT_KEYS, CARD_LIST_DEFAULT_SORT);
-  const parts = decodeCursor(params.after, 2);
-  const after = parts && CURSOR_VALUE[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
-  const isDefault = sort.key === CARD_LIST_DEFAULT_SORT.key && sort.dir === CARD_LIST_DEFAULT_SORT.dir;
   return {
     filter: { query: f.q, status: f.status, platformType: f.platform },
     sort,
-    after,
+    after: decodeKeysetCursor(params.after, CURSOR_VALUE[sort.key]),
     searchError: search.error,
     query: {
       q: f.q,
       status: f.status,
       platform: f.platform ? String(f.platform) : undefined,
-      sort: isDefault ? undefined : sort.key,
-      dir: isDefault ? undefined : sort.dir,
+      ...sortLinkParams(sort, CARD_LIST_DEFAULT_SORT),
     },
   };
 }
@@ -92,14 +88,11 @@ export type ChargeListParams = {
 export function parseChargeListParams(params: Params): ChargeListParams {
   const f = ChargeFilterSchema.parse({ provider: first(params.provider), period: first(params.period) });
   const sort = parseSort(params, CHARGE_LIST_SORT_KEYS, CHARGE_LIST_DEFAULT_SORT);
-  const parts = decodeCursor(params.after, 2);
-  const after = parts && CHARGE_CURSOR_VALUE[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
-  const isDefault = sort.key === CHARGE_LIST_DEFAULT_SORT.key && sort.dir === CHARGE_LIST_DEFAULT_SORT.dir;
   return {
     filter: { providerId: f.provider, period: f.period },
     sort,
-    after,
-    query: { provider: f.provider, period: f.period, sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir },
+    after: decodeKeysetCursor(params.after, CHARGE_CURSOR_VALUE[sort.key]),
+    query: { provider: f.provider, period: f.period, ...sortLinkParams(sort, CHARGE_LIST_DEFAULT_SORT) },
   };
 }
 
@@ -116,29 +109,10 @@ const CARDHOLDER_CURSOR_VALUE: Record<CardholderListSortKey, RegExp> = {
   created: INSTANT,
 };
 
-export type CardholderListParams = {
-  query: string | undefined;
-  sort: SortState<CardholderListSortKey>;
-  after: { value: string; id: string } | null;
-  searchError: string | undefined;
-  /** The list's own parameters as they appear in links (no cursor). */
-  links: Record<string, string | undefined>;
-};
+export type CardholderListParams = ListParams<CardholderListSortKey>;
 
 export function parseCardholderListParams(params: Params): CardholderListParams {
-  // A search word with a control character (NUL…) is refused by the box, not sent to the database.
-  const search = parseSearchParam(params.q, 64);
-  const sort = parseSort(params, CARDHOLDER_LIST_SORT_KEYS, CARDHOLDER_LIST_DEFAULT_SORT);
-  const parts = decodeCursor(params.after, 2);
-  const after = parts && CARDHOLDER_CURSOR_VALUE[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
-  const isDefault = sort.key === CARDHOLDER_LIST_DEFAULT_SORT.key && sort.dir === CARDHOLDER_LIST_DEFAULT_SORT.dir;
-  return {
-    query: search.query,
-    sort,
-    after,
-    searchError: search.error,
-    links: { q: search.query, sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir },
-  };
+  return listParams(params, CARDHOLDER_LIST_SORT_KEYS, CARDHOLDER_LIST_DEFAULT_SORT, CARDHOLDER_CURSOR_VALUE);
 }
 
 /** The issuer's loading permissions (/issuer/permissions and its CSV): status, kind, provider and message id filters; sort by decision time or message id. */
@@ -171,21 +145,17 @@ export function parsePermissionListParams(params: Params): PermissionListParams 
   const search = parseSearchParam(params.q, 40);
   const f = PermissionFilterSchema.parse({ status: first(params.status), kind: first(params.kind), provider: first(params.provider) });
   const sort = parseSort(params, PERMISSION_LIST_SORT_KEYS, PERMISSION_LIST_DEFAULT_SORT);
-  const parts = decodeCursor(params.after, 2);
-  const after = parts && PERMISSION_CURSOR_VALUE[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
-  const isDefault = sort.key === PERMISSION_LIST_DEFAULT_SORT.key && sort.dir === PERMISSION_LIST_DEFAULT_SORT.dir;
   return {
     filter: { status: f.status, kind: f.kind, providerCompanyId: f.provider, messageId: search.query },
     sort,
-    after,
+    after: decodeKeysetCursor(params.after, PERMISSION_CURSOR_VALUE[sort.key]),
     searchError: search.error,
     links: {
       q: search.query,
       status: f.status,
       kind: f.kind,
       provider: f.provider,
-      sort: isDefault ? undefined : sort.key,
-      dir: isDefault ? undefined : sort.dir,
+      ...sortLinkParams(sort, PERMISSION_LIST_DEFAULT_SORT),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { MESSAGE_ID_PATTERN } from "@/lib/core/message-id";
-import { decodeCursor, parseSort, type SortState } from "@/lib/core/table/list-query";
+import { decodeKeysetCursor, parseSort, sortLinkParams, type SortState } from "@/lib/core/table/list-query";
 
 /**
  * The URL of a company's messages page (issuer or provider) and of its CSV export: which kind of
@@ -32,20 +32,16 @@ export type MessageListParams = {
   links: Record<string, string | undefined>;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CURSOR_VALUE: Record<MessageSortKey, RegExp> = { at: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, messageId: MESSAGE_ID_PATTERN };
 
 export function parseMessageListParams(params: Params): MessageListParams {
   const asked = Array.isArray(params.kind) ? params.kind[0] : params.kind;
   const kind = MESSAGE_KINDS.find((k) => k === asked) ?? "received";
   const sort = parseSort<MessageSortKey>(params, MESSAGE_SORT_KEYS[kind], MESSAGE_DEFAULT_SORT);
-  const parts = decodeCursor(params.after, 2);
-  const after = parts && CURSOR_VALUE[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
-  const isDefault = sort.key === MESSAGE_DEFAULT_SORT.key && sort.dir === MESSAGE_DEFAULT_SORT.dir;
   return {
     kind,
     sort,
-    after,
-    links: { kind: kind === "received" ? undefined : kind, sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir },
+    after: decodeKeysetCursor(params.after, CURSOR_VALUE[sort.key]),
+    links: { kind: kind === "received" ? undefined : kind, ...sortLinkParams(sort, MESSAGE_DEFAULT_SORT) },
   };
 }

@@ -1,5 +1,5 @@
-import { decodeCursor, parseSort, type SortState } from "@/lib/core/table/list-query";
-import { parseSearchParam } from "./fields";
+import { decodeKeysetCursor, type SortState } from "@/lib/core/table/list-query";
+import { listParams, type ListParams } from "./list-params";
 
 /**
  * The URLs of the provider's growing lists (load records, customers), read the same way by the page and
@@ -9,32 +9,7 @@ import { parseSearchParam } from "./fields";
 
 type Params = Record<string, string | string[] | undefined>;
 
-export type ListParams<K extends string> = {
-  query: string | undefined;
-  sort: SortState<K>;
-  after: { value: string; id: string } | null;
-  searchError: string | undefined;
-  /** The list's own parameters as they appear in links (no cursor). */
-  links: Record<string, string | undefined>;
-};
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-function listParams<K extends string>(params: Params, keys: readonly K[], fallback: SortState<K>, cursorValue: Record<K, RegExp>): ListParams<K> {
-  const search = parseSearchParam(params.q, 64);
-  const sort = parseSort(params, keys, fallback);
-  const parts = decodeCursor(params.after, 2);
-  const after = parts && cursorValue[sort.key].test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
-  const isDefault = sort.key === fallback.key && sort.dir === fallback.dir;
-  return {
-    query: search.query,
-    sort,
-    after,
-    searchError: search.error,
-    links: { q: search.query, sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir },
-  };
-}
 
 export const RECORD_SORT_KEYS = ["created", "messageId"] as const;
 export type RecordSortKey = (typeof RECORD_SORT_KEYS)[number];
@@ -80,7 +55,5 @@ export const REISSUE_NOTICE_DEFAULT_SORT: SortState<ReissueNoticeSortKey> = { ke
 
 export function parseReissuanceListParams(params: Params): ListParams<ReissueNoticeSortKey> & { inquiriesAfter: { value: string; id: string } | null } {
   const list = listParams(params, REISSUE_NOTICE_SORT_KEYS, REISSUE_NOTICE_DEFAULT_SORT, { received: INSTANT, reissuedCardId: /^[0-9A-F]{1,64}$/ });
-  const parts = decodeCursor(params.inquiries, 2);
-  const inquiriesAfter = parts && INSTANT.test(parts[0]!) && UUID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
-  return { ...list, inquiriesAfter };
+  return { ...list, inquiriesAfter: decodeKeysetCursor(params.inquiries, INSTANT) };
 }

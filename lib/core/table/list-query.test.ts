@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { decodeCursor, encodeCursor, listHref, parseSort } from "./list-query";
+import { decodeCursor, decodeKeysetCursor, encodeCursor, listHref, parseSort, sortLinkParams } from "./list-query";
 
 describe("parseSort", () => {
   const keys = ["issued", "surface"] as const;
@@ -38,6 +38,22 @@ describe("cursors", () => {
     expect(decodeCursor(encodeCursor(["a"]), 2)).toBeNull();
     expect(decodeCursor(btoa(JSON.stringify([1, 2])), 2)).toBeNull();
     expect(decodeCursor("A".repeat(600), 2)).toBeNull();
+  });
+});
+
+describe("decodeKeysetCursor and sortLinkParams", () => {
+  const id = "6f1c2a44-0b7e-4c1e-9d55-2f3a4b5c6d7e";
+  const instant = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+  it("reads a cursor back only when its value fits the sort key and its id is a row's uuid", () => {
+    expect(decodeKeysetCursor(encodeCursor(["2026-12-01T10:00:00.000Z", id]), instant)).toEqual({ value: "2026-12-01T10:00:00.000Z", id });
+    expect(decodeKeysetCursor(encodeCursor(["CH-000001", id]), instant)).toBeNull();
+    expect(decodeKeysetCursor(encodeCursor(["2026-12-01T10:00:00.000Z", "not-a-uuid"]), instant)).toBeNull();
+    expect(decodeKeysetCursor(undefined, instant)).toBeNull();
+  });
+  it("leaves the default sort out of links", () => {
+    const fallback = { key: "issued", dir: "desc" } as const;
+    expect(sortLinkParams({ key: "issued", dir: "desc" }, fallback)).toEqual({ sort: undefined, dir: undefined });
+    expect(sortLinkParams({ key: "issued", dir: "asc" }, fallback)).toEqual({ sort: "issued", dir: "asc" });
   });
 });
 

@@ -42,6 +42,23 @@ export function decodeCursor(value: string | string[] | undefined, size: number)
   }
 }
 
+const ROW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A keyset cursor (the sort key's value, the row's uuid) read back from a URL; null (the first page) when
+ * it is not one, or its value does not fit the shape of the sort key it is for.
+ */
+export function decodeKeysetCursor(value: string | string[] | undefined, valueShape: RegExp): { value: string; id: string } | null {
+  const parts = decodeCursor(value, 2);
+  return parts && valueShape.test(parts[0]!) && ROW_ID.test(parts[1]!) ? { value: parts[0]!, id: parts[1]! } : null;
+}
+
+/** The sort as links carry it: nothing for the list's default sort. */
+export function sortLinkParams<K extends string>(sort: SortState<K>, fallback: SortState<K>): { sort: K | undefined; dir: SortDirection | undefined } {
+  const isDefault = sort.key === fallback.key && sort.dir === fallback.dir;
+  return { sort: isDefault ? undefined : sort.key, dir: isDefault ? undefined : sort.dir };
+}
+
 /**
  * `?…` for the same list with some parameters changed (undefined or "" removes one). Changing the
  * sort or a filter must drop `after`: the caller passes `after: undefined`.
