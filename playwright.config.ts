@@ -27,19 +27,25 @@ const projects: Project[] = [
   { name: "provider", testDir: "e2e/provider", dependencies: ["setup"], use: { ...chromium, storageState: ACCOUNTS.metro.state } },
   { name: "cardholder", testDir: "e2e/cardholder", dependencies: ["setup"], use: { ...chromium, storageState: ACCOUNTS.hana.state } },
   { name: "security", testDir: "e2e/security", dependencies: ["setup"], use: chromium },
+  // axe-core on every main page in both languages (reads only, like the security suite).
+  { name: "accessibility", testDir: "e2e/accessibility", dependencies: ["setup"], use: chromium },
   // Cross-role journeys on the shared demo database, in file order (10-…, 20-…): later files
-  // continue from the state earlier ones leave (a reload needs the reissue before it).
-  { name: "journeys", testDir: "e2e/journeys", dependencies: ["issuer", "provider", "cardholder", "security"], use: chromium },
+  // continue from the state earlier ones leave (a reload needs the reissue before it). They need only
+  // the demo data and the saved sign-ins, so they also run on a server of their own (group journeys).
+  { name: "journeys", testDir: "e2e/journeys", dependencies: ["issuer", "provider", "cardholder", "security", "accessibility"], use: chromium },
 ];
 
 /**
- * `npm test` runs two groups at once, each with its own server and database (scripts/test-all.sh):
- * E2E_GROUP=security (every page in both languages, accessibility, refusals: they change nothing) and
- * E2E_GROUP=flows (the portals' own tests, then the journeys). Without E2E_GROUP, everything, in one run.
+ * `npm test` runs three groups at once, each with its own server, database and saved sign-ins
+ * (scripts/test-all.sh): E2E_GROUP=security (every page in both languages, refusals: they change
+ * nothing), E2E_GROUP=portals (the portals' own tests, then the accessibility sweep) and
+ * E2E_GROUP=journeys (the cross-role journeys, from the demo data). Without E2E_GROUP, everything, in
+ * one run.
  */
 const GROUPS: Record<string, string[]> = {
   security: ["setup", "security"],
-  flows: ["setup", "issuer", "provider", "cardholder", "journeys"],
+  portals: ["setup", "issuer", "provider", "cardholder", "accessibility"],
+  journeys: ["setup", "journeys"],
 };
 const group = process.env.E2E_GROUP;
 if (group && !GROUPS[group]) throw new Error(`E2E_GROUP must be one of ${Object.keys(GROUPS).join(", ")}`);

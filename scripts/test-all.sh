@@ -47,9 +47,10 @@ lane_integration() {
 }
 
 e2e_port="${E2E_PORT:-3100}"
-# Two Playwright groups, each with its own server, database and saved sign-ins (playwright.config.ts):
-# the security group (every page in both languages, accessibility, refusals) and the flows (the portals'
-# own tests, then the journeys).
+# Three Playwright groups, each with its own server, database and saved sign-ins (playwright.config.ts):
+# the security group (every page in both languages, refusals), the portals' own tests with the
+# accessibility sweep, and the journeys. A group waits on its browser and server most of the time, so
+# three at once use the two cores that one or two leave idle.
 lane_e2e() {
   step "end-to-end in Chromium, group $1 (port $2)"
   E2E_GROUP="$1" E2E_PORT="$2" E2E_AUTH_DIR="e2e/.auth/$1" npx playwright test
@@ -107,11 +108,12 @@ start_lane integration-embedded lane_integration embedded
 start_lane integration-postgresql lane_integration postgresql
 while ((${#lane_of[@]})); do await_lane; done
 
-# The end-to-end groups need the build. The separate deployments (five servers) start when the shorter
-# e2e group has ended, beside the longer one.
+# The end-to-end groups need the build. The separate deployments (five servers) start when the first
+# e2e group has ended, beside the other two.
 step "end-to-end in Chromium and separate deployments"
 start_lane e2e-security lane_e2e security "$e2e_port"
-start_lane e2e-flows lane_e2e flows "$((e2e_port + 1))"
+start_lane e2e-portals lane_e2e portals "$((e2e_port + 1))"
+start_lane e2e-journeys lane_e2e journeys "$((e2e_port + 2))"
 deployments_started=0
 while ((${#lane_of[@]})); do
   await_lane

@@ -68,7 +68,7 @@ test("the issuer previews the cards expiring next month, starts a renewal run, w
   // A finished run offers neither pause nor resume.
   await expect(page.getByRole("button", { name: "Pause" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Resume" })).toHaveCount(0);
-  // The run's page passes the same accessibility rules as every main page (e2e/security/zz-accessibility.spec.ts).
+  // The run's page passes the same accessibility rules as every main page (e2e/accessibility/pages.spec.ts).
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
