@@ -18,7 +18,7 @@ const CUSTOMER_SORT_FIELD = { created: "createdAt", customerNo: "customerNo", na
 /**
  * One keyset page of the provider's customers in the chosen order (newest first by default), with the
  * cursor of the next page (the CSV export walks them all). Scoped to the signed-in provider; `query`
- * matches part of the name or the customer number (exactly).
+ * matches part of the name or of its reading (カナ), or the customer number (exactly).
  */
 export async function pageOfCustomers(
   actor: ProviderActor,
@@ -32,7 +32,15 @@ export async function pageOfCustomers(
     where: {
       AND: [
         { providerCompanyId: actor.providerCompanyId },
-        q ? { OR: [{ fullName: { contains: q, mode: "insensitive" } }, { customerNo: { equals: q.toUpperCase() } }] } : {},
+        q
+          ? {
+              OR: [
+                { fullName: { contains: q, mode: "insensitive" } },
+                { fullNameKana: { contains: q, mode: "insensitive" } },
+                { customerNo: { equals: q.toUpperCase() } },
+              ],
+            }
+          : {},
         keysetWhere(field, list.sort.dir, after),
       ],
     },

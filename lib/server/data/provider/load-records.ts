@@ -77,6 +77,7 @@ export async function pageOfLoadRecords(
                 { cardId: { equals: q.toUpperCase() } },
                 { messageId: { equals: q.toUpperCase() } },
                 { customer: { fullName: { contains: q, mode: "insensitive" } } },
+                { customer: { fullNameKana: { contains: q, mode: "insensitive" } } },
                 { customer: { customerNo: { equals: q.toUpperCase() } } },
               ],
             }
