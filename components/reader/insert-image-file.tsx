@@ -2,7 +2,9 @@
 
 import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
-import { decodeCardImage, type CardImage } from "@/lib/core/card";
+import type { CardImage } from "@/lib/core/card";
+import { checkCardImage } from "@/lib/core/card/image";
+import { cardImageProblemWords } from "@/lib/reader/card-image-words";
 import { FieldErrors } from "@/components/ui/field";
 import { FileField } from "@/components/ui/file-field";
 
@@ -26,9 +28,10 @@ export function InsertImageFile({ onImage, disabled = false, hint }: { onImage: 
           const file = event.currentTarget.files?.[0];
           event.currentTarget.value = "";
           if (!file) return;
-          const decoded = decodeCardImage(await file.text());
+          const decoded = checkCardImage(await file.text());
           if (!decoded.ok) {
-            setError(t("invalid", { error: decoded.error }));
+            // Words in the reader's language from the problem's code; the field's path stays as the file has it.
+            setError(cardImageProblemWords((key, values) => t(key as never, values as never), decoded.error));
             return;
           }
           setError(null);

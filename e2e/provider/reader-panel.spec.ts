@@ -1,4 +1,6 @@
 import { expect, test } from "../fixtures/test";
+import { ACCOUNTS } from "../fixtures/accounts";
+import { t, type Locale } from "../fixtures/messages";
 import { fakeSerialBundle, insertImageFile, readCard, testCardImage } from "./desk-helpers";
 
 /**
@@ -95,5 +97,30 @@ test("the APDU trace fits its panel and wraps long commands, at a desktop and a 
       .locator("section")
       .filter({ has: page.getByRole("heading", { name: "Card reader" }) })
       .screenshot({ path: testInfo.outputPath(`apdu-trace-${viewport.name}.png`) });
+  }
+});
+
+test("a file that is not a card image is refused in the clerk's language, naming the field as the file has it", async ({ browser }) => {
+  const cases: { locale: Locale; browserLocale: string }[] = [
+    { locale: "en", browserLocale: "en-US" },
+    { locale: "ja", browserLocale: "ja-JP" },
+  ];
+  for (const { locale, browserLocale } of cases) {
+    const context = await browser.newContext({ storageState: ACCOUNTS.metro.state, locale: browserLocale });
+    const page = await context.newPage();
+    await page.goto("/provider/desk");
+    const simulator = t(locale, "common.reader.transports.simulator.label");
+    await expect(page.getByText(t(locale, "common.reader.connected", { transport: simulator }))).toBeVisible();
+    const field = page.getByLabel(t(locale, "common.reader.imageFile.label"));
+    const error = (problem: string, values: Record<string, string | number> = {}) =>
+      t(locale, "common.reader.imageFile.invalid", {
+        problem: t(locale, `common.reader.imageFile.problems.${problem}`, { path: "", expected: "", ...values }),
+      });
+    await field.setInputFiles({ name: "notes.json", mimeType: "application/json", buffer: Buffer.from("{ not json") });
+    await expect(page.getByText(error("not-json"))).toBeVisible();
+    await field.setInputFiles({ name: "old.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ version: 1, pin: "1234" })) });
+    await expect(page.getByText(error("unknown-field", { path: "image.pin" }))).toBeVisible();
+    await expect(page.getByTestId("card-presence")).toHaveText(t(locale, "common.reader.noCard"));
+    await context.close();
   }
 });

@@ -113,31 +113,150 @@ export function isIsoInstant(text: unknown): text is string {
   return !Number.isNaN(d.getTime()) && d.toISOString() === text;
 }
 
-class ImageError extends Error {}
+/**
+ * What is wrong with a card image (issue 15: store codes, render words): a code, the field's path in the
+ * image (`image.applications[0].aid`: data, shown as written) and parameters. The desk renders it in the
+ * reader's language (lib/reader/card-image-words.ts); tools and logs read `describeCardImageProblem`.
+ */
+export const CARD_IMAGE_PROBLEM_CODES = [
+  "not-json",
+  "not-an-image-object",
+  "unsupported-version",
+  "not-an-object",
+  "unknown-field",
+  "missing",
+  "invalid",
+  "integer-range",
+  "holder-reference",
+  "applet-kind",
+  "isd-aid",
+  "load-kind",
+  "original-for-reload",
+  "not-on-curve",
+  "key-out-of-range",
+  "key-lengths",
+  "platform-type",
+  "life-cycle",
+  "used-tokens",
+  "listed-twice",
+  "not-a-list",
+  "installed-twice",
+  "other-issuer",
+  "memory",
+] as const;
+export type CardImageProblemCode = (typeof CARD_IMAGE_PROBLEM_CODES)[number];
+
+/** What an `invalid` field must be: each a code with words (`expected` of the problem's parameters). */
+export const CARD_IMAGE_EXPECTED = [
+  "currency",
+  "text",
+  "aid",
+  "message-id-or-null",
+  "sha256",
+  "message-id",
+  "instant",
+  "p256-point",
+  "p256-scalar",
+  "aes-key",
+  "company-id",
+  "card-id",
+  "surface-number",
+  "iin",
+  "name-or-null",
+] as const;
+export type CardImageExpected = (typeof CARD_IMAGE_EXPECTED)[number];
+
+export type CardImageProblem = {
+  readonly code: CardImageProblemCode;
+  /** The field, as a path into the image ("" for the whole file). */
+  readonly path: string;
+  readonly params: Readonly<Record<string, string | number>>;
+};
+
+const EXPECTED_ENGLISH: Record<CardImageExpected, string> = {
+  currency: "an ISO 4217 code",
+  text: "a string",
+  aid: "an AID (5..16 bytes, upper-case hex)",
+  "message-id-or-null": "a message id or null",
+  sha256: "a SHA-256 digest (upper-case hex)",
+  "message-id": "a message id",
+  instant: "an ISO-8601 UTC instant",
+  "p256-point": "an uncompressed P-256 point (65 bytes, upper-case hex)",
+  "p256-scalar": "a P-256 scalar (32 bytes, upper-case hex)",
+  "aes-key": "an AES key (16, 24 or 32 bytes, upper-case hex)",
+  "company-id": "a company id",
+  "card-id": "16 upper-case hex digits",
+  "surface-number": "16 digits with a Luhn check digit",
+  iin: "6 or 8 digits",
+  "name-or-null": "a name (1..64 characters) or null",
+};
+
+const PROBLEM_ENGLISH: Record<CardImageProblemCode, (p: Readonly<Record<string, string | number>>) => string> = {
+  "not-json": () => "not valid JSON",
+  "not-an-image-object": () => "must be a JSON object",
+  "unsupported-version": (p) => `unsupported version ${p.version} (this card OS reads version ${p.supported})`,
+  "not-an-object": () => "must be an object",
+  "unknown-field": () => "unknown field",
+  missing: () => "missing",
+  invalid: (p) => `must be ${EXPECTED_ENGLISH[p.expected as CardImageExpected]}`,
+  "integer-range": (p) => `must be an integer in ${p.min}..${p.max}`,
+  "holder-reference": (p) => `must be at most ${p.max} printable ASCII characters`,
+  "applet-kind": (p) => `must be one of ${p.kinds}`,
+  "isd-aid": () => "is the ISD's AID",
+  "load-kind": () => 'must be "first-load" or "reload"',
+  "original-for-reload": () => "required exactly for a reload",
+  "not-on-curve": () => "not a point on P-256",
+  "key-out-of-range": () => "out of range",
+  "key-lengths": () => "keys of different lengths",
+  "platform-type": () => "must be 100 or 200",
+  "life-cycle": (p) => `must be one of ${p.states}`,
+  "used-tokens": (p) => `must be an array of at most ${p.max}`,
+  "listed-twice": () => "listed twice",
+  "not-a-list": () => "must be an array",
+  "installed-twice": () => "installed twice",
+  "other-issuer": () => "issued by another issuer",
+  memory: (p) => `use more than the card's ${p.bytes} bytes`,
+};
+
+/** A card image problem in English, for tools and logs ("card image: image.pin: unknown field"). */
+export function describeCardImageProblem(problem: CardImageProblem): string {
+  const text = PROBLEM_ENGLISH[problem.code](problem.params);
+  return `card image: ${problem.path ? `${problem.path}: ` : ""}${text}`;
+}
+
+class ImageError extends Error {
+  constructor(
+    code: CardImageProblemCode,
+    path: string,
+    params: Record<string, string | number> = {},
+    readonly problem: CardImageProblem = { code, path, params },
+  ) {
+    super(describeCardImageProblem(problem));
+  }
+}
 
 function object(value: unknown, path: string, keys: readonly string[]): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ImageError(`${path}: must be an object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ImageError("not-an-object", path);
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (!keys.includes(key)) throw new ImageError(`${path}.${key}: unknown field`);
-  for (const key of keys) if (!(key in record)) throw new ImageError(`${path}.${key}: missing`);
+  for (const key of Object.keys(record)) if (!keys.includes(key)) throw new ImageError("unknown-field", `${path}.${key}`);
+  for (const key of keys) if (!(key in record)) throw new ImageError("missing", `${path}.${key}`);
   return record;
 }
 
-function check<T>(value: unknown, isValid: (v: unknown) => v is T, path: string, what: string): T {
-  if (!isValid(value)) throw new ImageError(`${path}: must be ${what}`);
+function check<T>(value: unknown, isValid: (v: unknown) => v is T, path: string, expected: CardImageExpected): T {
+  if (!isValid(value)) throw new ImageError("invalid", path, { expected });
   return value;
 }
 
 function integer(value: unknown, path: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max)
-    throw new ImageError(`${path}: must be an integer in ${min}..${max}`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) throw new ImageError("integer-range", path, { min, max });
   return value;
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";
 
 function decodeApplet(value: unknown, path: string): AppletState {
-  if (typeof value !== "object" || value === null) throw new ImageError(`${path}: must be an object`);
+  if (typeof value !== "object" || value === null) throw new ImageError("not-an-object", path);
   const kind = (value as { kind?: unknown }).kind;
   switch (kind) {
     case "transit": {
@@ -145,7 +264,7 @@ function decodeApplet(value: unknown, path: string): AppletState {
       return {
         kind,
         balance: integer(r.balance, `${path}.balance`, 0, MAX_APPLET_VALUE),
-        currency: check(r.currency, isCurrency, `${path}.currency`, "an ISO 4217 code"),
+        currency: check(r.currency, isCurrency, `${path}.currency`, "currency"),
       };
     }
     case "loyalty": {
@@ -154,19 +273,19 @@ function decodeApplet(value: unknown, path: string): AppletState {
     }
     case "credit": {
       const r = object(value, path, ["kind", "limit", "currency", "holderReference"]);
-      const holderReference = check(r.holderReference, isString, `${path}.holderReference`, "a string");
+      const holderReference = check(r.holderReference, isString, `${path}.holderReference`, "text");
       if (!/^[\x20-\x7E]*$/.test(holderReference) || holderReference.length > MAX_HOLDER_REFERENCE) {
-        throw new ImageError(`${path}.holderReference: must be at most ${MAX_HOLDER_REFERENCE} printable ASCII characters`);
+        throw new ImageError("holder-reference", `${path}.holderReference`, { max: MAX_HOLDER_REFERENCE });
       }
       return {
         kind,
         limit: integer(r.limit, `${path}.limit`, 0, MAX_APPLET_VALUE),
-        currency: check(r.currency, isCurrency, `${path}.currency`, "an ISO 4217 code"),
+        currency: check(r.currency, isCurrency, `${path}.currency`, "currency"),
         holderReference,
       };
     }
     default:
-      throw new ImageError(`${path}.kind: must be one of ${APPLET_KINDS.join(", ")}`);
+      throw new ImageError("applet-kind", `${path}.kind`, { kinds: APPLET_KINDS.join(", ") });
   }
 }
 
@@ -184,22 +303,22 @@ function decodeApplication(value: unknown, path: string): CardApplication {
     "applet",
     ...(hasDomain ? ["domain"] : []),
   ]);
-  const aid = check(r.aid, isAidHex, `${path}.aid`, "an AID (5..16 bytes, upper-case hex)");
-  if (aid === ISD_AID_HEX) throw new ImageError(`${path}.aid: is the ISD's AID`);
+  const aid = check(r.aid, isAidHex, `${path}.aid`, "aid");
+  if (aid === ISD_AID_HEX) throw new ImageError("isd-aid", `${path}.aid`);
   const loadKind = r.loadKind;
-  if (loadKind !== "first-load" && loadKind !== "reload") throw new ImageError(`${path}.loadKind: must be "first-load" or "reload"`);
+  if (loadKind !== "first-load" && loadKind !== "reload") throw new ImageError("load-kind", `${path}.loadKind`);
   const originalMessageId =
-    r.originalMessageId === null ? null : check(r.originalMessageId, isMessageIdText, `${path}.originalMessageId`, "a message id or null");
-  if ((loadKind === "reload") !== (originalMessageId !== null)) throw new ImageError(`${path}.originalMessageId: required exactly for a reload`);
+    r.originalMessageId === null ? null : check(r.originalMessageId, isMessageIdText, `${path}.originalMessageId`, "message-id-or-null");
+  if ((loadKind === "reload") !== (originalMessageId !== null)) throw new ImageError("original-for-reload", `${path}.originalMessageId`);
   return {
     aid,
     version: integer(r.version, `${path}.version`, 0, 0xffff),
-    loadFileHash: check(r.loadFileHash, (v): v is string => isUpperHex(v, 32, 32), `${path}.loadFileHash`, "a SHA-256 digest (upper-case hex)"),
+    loadFileHash: check(r.loadFileHash, (v): v is string => isUpperHex(v, 32, 32), `${path}.loadFileHash`, "sha256"),
     loadFileSize: integer(r.loadFileSize, `${path}.loadFileSize`, 1, CARD_MEMORY_BYTES),
-    messageId: check(r.messageId, isMessageIdText, `${path}.messageId`, "a message id"),
+    messageId: check(r.messageId, isMessageIdText, `${path}.messageId`, "message-id"),
     loadKind,
     originalMessageId,
-    installedAt: check(r.installedAt, isIsoInstant, `${path}.installedAt`, "an ISO-8601 UTC instant"),
+    installedAt: check(r.installedAt, isIsoInstant, `${path}.installedAt`, "instant"),
     applet: decodeApplet(r.applet, `${path}.applet`),
     ...(hasDomain ? { domain: { scp03: decodeKeySet(object(r.domain, `${path}.domain`, ["scp03"]).scp03, `${path}.domain.scp03`) } } : {}),
   };
@@ -208,12 +327,12 @@ function decodeApplication(value: unknown, path: string): CardApplication {
 function decodeKeys(value: unknown, path: string): CardKeys {
   const r = object(value, path, ["issuerSigningPublicKey", "issuerEncryptionPublicKey", "cardPrivateKey"]);
   const point = (v: unknown, p: string): string => {
-    const hex = check(v, (x): x is string => isUpperHex(x, 65, 65), p, "an uncompressed P-256 point (65 bytes, upper-case hex)");
-    if (!p256.utils.isValidPublicKey(hexField(hex, p, 65, 65), false)) throw new ImageError(`${p}: not a point on P-256`);
+    const hex = check(v, (x): x is string => isUpperHex(x, 65, 65), p, "p256-point");
+    if (!p256.utils.isValidPublicKey(hexField(hex, p, 65, 65), false)) throw new ImageError("not-on-curve", p);
     return hex;
   };
-  const scalar = check(r.cardPrivateKey, (x): x is string => isUpperHex(x, 32, 32), `${path}.cardPrivateKey`, "a P-256 scalar (32 bytes, upper-case hex)");
-  if (!p256.utils.isValidSecretKey(hexField(scalar, "cardPrivateKey", 32, 32))) throw new ImageError(`${path}.cardPrivateKey: out of range`);
+  const scalar = check(r.cardPrivateKey, (x): x is string => isUpperHex(x, 32, 32), `${path}.cardPrivateKey`, "p256-scalar");
+  if (!p256.utils.isValidSecretKey(hexField(scalar, "cardPrivateKey", 32, 32))) throw new ImageError("key-out-of-range", `${path}.cardPrivateKey`);
   return {
     issuerSigningPublicKey: point(r.issuerSigningPublicKey, `${path}.issuerSigningPublicKey`),
     issuerEncryptionPublicKey: point(r.issuerEncryptionPublicKey, `${path}.issuerEncryptionPublicKey`),
@@ -225,14 +344,14 @@ const isAesKeyHex = (v: unknown): v is string => isUpperHex(v, 16, 32) && [32, 4
 
 function decodeKeySet(value: unknown, path: string): Scp03KeySet {
   const k = object(value, path, ["keyVersion", "enc", "mac", "dek"]);
-  const key = (name: "enc" | "mac" | "dek") => check(k[name], isAesKeyHex, `${path}.${name}`, "an AES key (16, 24 or 32 bytes, upper-case hex)");
+  const key = (name: "enc" | "mac" | "dek") => check(k[name], isAesKeyHex, `${path}.${name}`, "aes-key");
   const scp03: Scp03KeySet = {
     keyVersion: integer(k.keyVersion, `${path}.keyVersion`, SCP03_KEY_VERSIONS.first, SCP03_KEY_VERSIONS.last),
     enc: key("enc"),
     mac: key("mac"),
     dek: key("dek"),
   };
-  if (scp03.mac.length !== scp03.enc.length || scp03.dek.length !== scp03.enc.length) throw new ImageError(`${path}: keys of different lengths`);
+  if (scp03.mac.length !== scp03.enc.length || scp03.dek.length !== scp03.enc.length) throw new ImageError("key-lengths", path);
   return scp03;
 }
 
@@ -246,10 +365,10 @@ function decodeSecurityDomain(value: unknown, path: string): SecurityDomain {
 }
 
 function decodeImage(value: unknown): CardImage {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ImageError("must be a JSON object");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ImageError("not-an-image-object", "");
   const version = (value as { version?: unknown }).version;
   if (version !== CARD_IMAGE_VERSION)
-    throw new ImageError(`unsupported version ${JSON.stringify(version) ?? "undefined"} (this card OS reads version ${CARD_IMAGE_VERSION})`);
+    throw new ImageError("unsupported-version", "", { version: JSON.stringify(version) ?? "undefined", supported: CARD_IMAGE_VERSION });
   const hasSecurityDomain = Object.hasOwn(value, "securityDomain");
   const r = object(value, "image", [
     ...(hasSecurityDomain ? ["securityDomain"] : []),
@@ -268,44 +387,42 @@ function decodeImage(value: unknown): CardImage {
     "applications",
   ]);
   const platformType = r.platformType;
-  if (platformType !== 100 && platformType !== 200) throw new ImageError("image.platformType: must be 100 or 200");
+  if (platformType !== 100 && platformType !== 200) throw new ImageError("platform-type", "image.platformType");
   const lifeCycle = r.lifeCycle;
   if (typeof lifeCycle !== "string" || !(CARD_LIFE_CYCLES as readonly string[]).includes(lifeCycle)) {
-    throw new ImageError(`image.lifeCycle: must be one of ${CARD_LIFE_CYCLES.join(", ")}`);
+    throw new ImageError("life-cycle", "image.lifeCycle", { states: CARD_LIFE_CYCLES.join(", ") });
   }
-  const issuerCompanyId = check(r.issuerCompanyId, isCompanyIdText, "image.issuerCompanyId", "a company id");
-  if (!Array.isArray(r.usedTokens) || r.usedTokens.length > MAX_USED_TOKENS)
-    throw new ImageError(`image.usedTokens: must be an array of at most ${MAX_USED_TOKENS}`);
+  const issuerCompanyId = check(r.issuerCompanyId, isCompanyIdText, "image.issuerCompanyId", "company-id");
+  if (!Array.isArray(r.usedTokens) || r.usedTokens.length > MAX_USED_TOKENS) throw new ImageError("used-tokens", "image.usedTokens", { max: MAX_USED_TOKENS });
   const seenTokens = new Set<string>();
   const usedTokens = r.usedTokens.map((t: unknown, i: number): UsedToken => {
     const path = `image.usedTokens[${i}]`;
     const tr = object(t, path, ["messageId", "expiresAt"]);
-    const messageId = check(tr.messageId, isMessageIdText, `${path}.messageId`, "a message id");
-    if (seenTokens.has(messageId)) throw new ImageError(`${path}.messageId: listed twice`);
+    const messageId = check(tr.messageId, isMessageIdText, `${path}.messageId`, "message-id");
+    if (seenTokens.has(messageId)) throw new ImageError("listed-twice", `${path}.messageId`);
     seenTokens.add(messageId);
-    return { messageId, expiresAt: check(tr.expiresAt, isIsoInstant, `${path}.expiresAt`, "an ISO-8601 UTC instant") };
+    return { messageId, expiresAt: check(tr.expiresAt, isIsoInstant, `${path}.expiresAt`, "instant") };
   });
-  if (!Array.isArray(r.applications)) throw new ImageError("image.applications: must be an array");
+  if (!Array.isArray(r.applications)) throw new ImageError("not-a-list", "image.applications");
   const applications = r.applications.map((a: unknown, i: number) => decodeApplication(a, `image.applications[${i}]`));
   const aids = new Set<string>();
   for (const [i, app] of applications.entries()) {
-    if (aids.has(app.aid)) throw new ImageError(`image.applications[${i}].aid: installed twice`);
+    if (aids.has(app.aid)) throw new ImageError("installed-twice", `image.applications[${i}].aid`);
     aids.add(app.aid);
     const parts = parseMessageId(app.messageId);
-    if (parts.ok && parts.value.issuerCompanyId !== issuerCompanyId) throw new ImageError(`image.applications[${i}].messageId: issued by another issuer`);
+    if (parts.ok && parts.value.issuerCompanyId !== issuerCompanyId) throw new ImageError("other-issuer", `image.applications[${i}].messageId`);
   }
-  if (usedMemory(applications) > CARD_MEMORY_BYTES) throw new ImageError(`image.applications: use more than the card's ${CARD_MEMORY_BYTES} bytes`);
-  const cardholderName =
-    r.cardholderName === null ? null : check(r.cardholderName, isCardholderName, "image.cardholderName", "a name (1..64 characters) or null");
+  if (usedMemory(applications) > CARD_MEMORY_BYTES) throw new ImageError("memory", "image.applications", { bytes: CARD_MEMORY_BYTES });
+  const cardholderName = r.cardholderName === null ? null : check(r.cardholderName, isCardholderName, "image.cardholderName", "name-or-null");
   return {
     version: CARD_IMAGE_VERSION,
-    cardId: check(r.cardId, isCardId, "image.cardId", "16 upper-case hex digits"),
-    surfaceNumber: check(r.surfaceNumber, isSurfaceNumber, "image.surfaceNumber", "16 digits with a Luhn check digit"),
+    cardId: check(r.cardId, isCardId, "image.cardId", "card-id"),
+    surfaceNumber: check(r.surfaceNumber, isSurfaceNumber, "image.surfaceNumber", "surface-number"),
     platformType,
     issuerCompanyId,
-    iin: check(r.iin, isIin, "image.iin", "6 or 8 digits"),
+    iin: check(r.iin, isIin, "image.iin", "iin"),
     cardholderName,
-    issuedAt: check(r.issuedAt, isIsoInstant, "image.issuedAt", "an ISO-8601 UTC instant"),
+    issuedAt: check(r.issuedAt, isIsoInstant, "image.issuedAt", "instant"),
     lifeCycle: lifeCycle as CardLifeCycle,
     keys: decodeKeys(r.keys, "image.keys"),
     confirmationCounter: integer(r.confirmationCounter, "image.confirmationCounter", 0, MAX_CONFIRMATION_COUNTER),
@@ -317,18 +434,24 @@ function decodeImage(value: unknown): CardImage {
 
 /** Strictly decodes a card image from JSON text or a parsed JSON value; refuses unknown versions and malformed data. */
 export function decodeCardImage(input: unknown): Result<CardImage, string> {
+  const checked = checkCardImage(input);
+  return checked.ok ? checked : err(describeCardImageProblem(checked.error));
+}
+
+/** `decodeCardImage` with the problem as a code, its field and parameters (for words in the reader's language). */
+export function checkCardImage(input: unknown): Result<CardImage, CardImageProblem> {
   let value = input;
   if (typeof input === "string") {
     try {
       value = JSON.parse(input);
     } catch {
-      return err("card image: not valid JSON");
+      return err({ code: "not-json", path: "", params: {} });
     }
   }
   try {
     return ok(decodeImage(value));
   } catch (e) {
-    if (e instanceof ImageError) return err(`card image: ${e.message}`);
+    if (e instanceof ImageError) return err(e.problem);
     throw e;
   }
 }
