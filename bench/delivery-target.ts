@@ -10,25 +10,16 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { toHex } from "../lib/core/bytes";
-import { migrate } from "../lib/server/db/migrate";
-import { startTempPostgres } from "../scripts/lib/temp-postgres";
 import type { Measurement } from "./harness";
+import { startSeededServer } from "./lib/seeded-target";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, messages: { type: "string" } }, strict: true });
 const total = Number(values.messages ?? (values.quick ? 400 : 10_000));
 const sample = values.quick ? 100 : 500;
 const load0 = loadavg();
 
-const server = await startTempPostgres();
+const server = await startSeededServer();
 try {
-  process.env.DATABASE_URL = server.url;
-  process.env.NEXTAUTH_SECRET = "bench-secret-bench-secret-bench-secret-bench";
-  process.env.RECARD_DB_KIND = "postgresql";
-  process.env.RECARD_DEMO = "1";
-  await migrate(server.url);
-  const { seedIfEmpty } = await import("../prisma/seed");
-  await seedIfEmpty(server.url);
-  (await import("../lib/server/wiring")).wireParties();
   const { db } = await import("../lib/server/db");
   const { enqueueMessage } = await import("../lib/server/exchange/outbox");
   const { statementsSent } = await import("../lib/server/db");

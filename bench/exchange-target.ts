@@ -4,26 +4,15 @@
  * embedded|postgresql [--quick]`. Prints one JSON line of measurements.
  */
 import { toHex } from "../lib/core/bytes";
-import { startEmbeddedDatabase } from "../lib/server/db/embedded";
-import { migrate } from "../lib/server/db/migrate";
-import { startTempPostgres } from "../scripts/lib/temp-postgres";
 import { measure, pooled, type Measurement } from "./harness";
+import { startSeededServer } from "./lib/seeded-target";
 
 const kind = process.argv[2];
 const quick = process.argv.includes("--quick");
 if (kind !== "embedded" && kind !== "postgresql") throw new Error("usage: exchange-target.ts embedded|postgresql");
 
-const server = kind === "embedded" ? await startEmbeddedDatabase({ dir: null }) : await startTempPostgres();
+const server = await startSeededServer({ kind, poolMax: 4 });
 try {
-  process.env.DATABASE_URL = server.url;
-  process.env.NEXTAUTH_SECRET = "bench-secret-bench-secret-bench-secret-bench";
-  process.env.RECARD_DB_KIND = kind === "embedded" ? "embedded-postgresql" : "postgresql";
-  process.env.DB_POOL_MAX = "4";
-  process.env.RECARD_DEMO = "1"; // the demo keys and seed
-  await migrate(server.url);
-  const { seedIfEmpty } = await import("../prisma/seed");
-  await seedIfEmpty(server.url);
-  (await import("../lib/server/wiring")).wireParties();
   const { db } = await import("../lib/server/db");
   const { enqueueMessage } = await import("../lib/server/exchange/outbox");
   const { deliverOne } = await import("../lib/server/exchange/delivery");

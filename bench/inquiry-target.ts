@@ -15,9 +15,8 @@
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { migrate } from "../lib/server/db/migrate";
-import { startTempPostgres } from "../scripts/lib/temp-postgres";
 import { nameOf } from "../tests/helpers/people";
+import { startSeededServer } from "./lib/seeded-target";
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean", default: false }, inquiries: { type: "string" }, single: { type: "string" } },
@@ -40,16 +39,8 @@ const METHOD_2 = [
   nameOf("Asahi Maeda"),
 ];
 
-const server = await startTempPostgres();
+const server = await startSeededServer();
 try {
-  process.env.DATABASE_URL = server.url;
-  process.env.NEXTAUTH_SECRET = "bench-secret-bench-secret-bench-secret-bench";
-  process.env.RECARD_DB_KIND = "postgresql";
-  process.env.RECARD_DEMO = "1";
-  await migrate(server.url);
-  const { seedIfEmpty } = await import("../prisma/seed");
-  await seedIfEmpty(server.url);
-  (await import("../lib/server/wiring")).wireParties();
   const { db, statementsSent } = await import("../lib/server/db");
   const { currentCard, DeskCard, reissue, walletImage } = await import("../tests/provider/helpers");
   const { enqueueMessage } = await import("../lib/server/exchange/outbox");

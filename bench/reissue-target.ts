@@ -10,24 +10,15 @@
  */
 import { parseArgs } from "node:util";
 import { loadavg } from "node:os";
-import { startTempPostgres } from "../scripts/lib/temp-postgres";
-import { migrate } from "../lib/server/db/migrate";
 import type { Measurement } from "./harness";
+import { startSeededServer } from "./lib/seeded-target";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, reissues: { type: "string" } }, strict: true });
 const N = Number(values.reissues ?? (values.quick ? 1_000 : 10_000));
 const B = values.quick ? 60 : 200;
 
-const server = await startTempPostgres();
+const server = await startSeededServer();
 try {
-  process.env.DATABASE_URL = server.url;
-  process.env.NEXTAUTH_SECRET = "bench-secret-bench-secret-bench-secret-bench";
-  process.env.RECARD_DB_KIND = "postgresql";
-  process.env.RECARD_DEMO = "1";
-  await migrate(server.url);
-  const { seedIfEmpty } = await import("../prisma/seed");
-  await seedIfEmpty(server.url);
-  (await import("../lib/server/wiring")).wireParties();
   const { db, statementsSent } = await import("../lib/server/db");
   const { createExpiringCards } = await import("../prisma/seed/expiring-cards");
   const { approveReissueRequest } = await import("../lib/server/data/issuer/reissue");

@@ -10,9 +10,8 @@
  * COMMIT through Prisma) at the same concurrency. Prints one JSON line.
  */
 import { parseArgs } from "node:util";
-import { migrate } from "../lib/server/db/migrate";
-import { startTempPostgres } from "../scripts/lib/temp-postgres";
 import { nameOf } from "../tests/helpers/people";
+import { startSeededServer } from "./lib/seeded-target";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, rounds: { type: "string" } }, strict: true });
 const rounds = Number(values.rounds ?? (values.quick ? 2 : 6));
@@ -54,16 +53,8 @@ function stats(times: number[], wallMs: number, statements?: number): Stats {
   };
 }
 
-const server = await startTempPostgres();
+const server = await startSeededServer();
 try {
-  process.env.DATABASE_URL = server.url;
-  process.env.NEXTAUTH_SECRET = "bench-secret-bench-secret-bench-secret-bench";
-  process.env.RECARD_DB_KIND = "postgresql";
-  process.env.RECARD_DEMO = "1";
-  await migrate(server.url);
-  const { seedIfEmpty } = await import("../prisma/seed");
-  await seedIfEmpty(server.url);
-  (await import("../lib/server/wiring")).wireParties();
   const { db, statementsSent } = await import("../lib/server/db");
   const { confirmReloadCase, openReloadCase, recordReloadLoad } = await import("../lib/server/data/provider/reload");
   const { currentCard, DeskCard, desks, grantsOf, reissue, walletImage } = await import("../tests/provider/helpers");

@@ -7,25 +7,15 @@
  * worked by one worker (processRenewalBatch); (3) delivery of the providers' notifications the run
  * produced. Prints one JSON line.
  */
-import { startTempPostgres } from "../scripts/lib/temp-postgres";
-import { migrate } from "../lib/server/db/migrate";
 import { pooled, type Measurement } from "./harness";
+import { startSeededServer } from "./lib/seeded-target";
 
 const quick = process.argv.includes("--quick");
 const N = quick ? 300 : 10_000;
 const MONTH = "2032-01";
 
-const server = await startTempPostgres();
+const server = await startSeededServer({ poolMax: 4 });
 try {
-  process.env.DATABASE_URL = server.url;
-  process.env.NEXTAUTH_SECRET = "bench-secret-bench-secret-bench-secret-bench";
-  process.env.RECARD_DB_KIND = "postgresql";
-  process.env.RECARD_DEMO = "1"; // the demo keys and seed
-  process.env.DB_POOL_MAX = "4";
-  await migrate(server.url);
-  const { seedIfEmpty } = await import("../prisma/seed");
-  await seedIfEmpty(server.url);
-  (await import("../lib/server/wiring")).wireParties();
   const { db } = await import("../lib/server/db");
   const { createExpiringCards } = await import("../prisma/seed/expiring-cards");
   const { startRenewalRun, processRenewalBatch } = await import("../lib/server/data/issuer/renewal");

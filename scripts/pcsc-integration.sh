@@ -267,24 +267,40 @@ done
 
 # Private reads (docs/card.md): stranger sessions of two platform-200 cards through pcscd. The first card has
 # been through the SCP03 host: Hoshi's credit application installed (with its own keys), its ISD keys rotated
-# 30 → 31 and its issuer keys 70 → 71; the second is fresh (30, 70, no application). Two sessions of the
-# first card and one of the second: everything but the fresh answers (DF7A, INITIALIZE UPDATE's challenge and
-# cryptogram) is byte for byte the same in all three — the key versions too (GET DATA E0 refused, INITIALIZE
-# UPDATE echoing the version asked: 00, 30, 31); an installed and an absent AID answer alike; nothing an
-# application holds is read.
+# 30 → 31 and its issuer keys 70 → 71; the second is fresh (30, 70, no application). The session is the one
+# the unit test sends in process (strangerSession in lib/core/card/fixtures.ts, printed by scripts/pcsc/stranger-session.ts):
+# two sessions of the first card and one of the second: everything but the fresh answers (DF7A, INITIALIZE
+# UPDATE's challenge and cryptogram) is byte for byte the same in all three — the key versions too (GET DATA
+# E0 refused, INITIALIZE UPDATE echoing the version asked, forged issuer key updates finding no version); an
+# installed and an absent AID answer alike; nothing an application holds is read.
 log "== private reads: stranger sessions of two platform-200 cards on '$READER1' (one rotated, one fresh)"
-PRESENT_AID="F0000000030001"
-ABSENT_AID="F0000000990001"
-INIT_00="8050000008010203040506070800"
-INIT_01="8050010008010203040506070800"
-INIT_30="8050300008010203040506070800"
-INIT_31="8050310008010203040506070800"
-stranger=("$SELECT_ISD_LE" 80CA004200 "$GET_CIN" 80CA006600 80CA9F7F00 "$GET_PLATFORM" "$GET_ATTRIBUTES" 80CA00E000 80CA00C200
-  80F24002024F0000 80F28002024F0000 "$INIT_00" "$INIT_30" "$INIT_31"
-  "00A4040007${PRESENT_AID}00" 805C000000 80CA00E000 "$INIT_01"
-  "00A4040007${ABSENT_AID}00" 805C000000 80CA00E000 "$INIT_01")
-# 1-based lines of fresh answers: DF7A, INITIALIZE UPDATE on the ISD (00, 30, 31), on the present and the absent AID.
-fresh=" 7 12 13 14 18 22 "
+PRESENT_AID="F0000000030001" # Hoshi's credit application, installed by the SCP03 host above
+ABSENT_AID="F0000000990001"  # ABSENT_AID in lib/core/card/fixtures.ts
+# One command a line: "fresh" or "same", the APDU, its name (tab-separated). `fresh` lists the 1-based
+# lines of the fresh answers.
+stranger=()
+stranger_names=()
+fresh=" "
+while IFS=$'\t' read -r kind apdu name; do
+  stranger+=("$apdu")
+  stranger_names+=("$name")
+  if [[ "$kind" == fresh ]]; then fresh+="${#stranger[@]} "; fi
+done < <(npx tsx --conditions=react-server scripts/pcsc/stranger-session.ts)
+expect_match "the stranger's session (scripts/pcsc/stranger-session.ts): commands" '^[1-9][0-9]+$' "${#stranger[@]}"
+# line_of NAME: the 1-based line of the session's command NAME (0, said on stderr, when there is none).
+line_of() {
+  local i
+  for i in "${!stranger_names[@]}"; do
+    if [[ "${stranger_names[$i]}" == "$1" ]]; then
+      echo $((i + 1))
+      return
+    fi
+  done
+  echo "no command '$1' in the stranger's session" >&2
+  echo 0
+}
+# answer SESSION NAME: the answer to the command NAME in SESSION.
+answer() { printf '%s\n' "$1" | nth "$(line_of "$2")"; }
 session() {
   local args=()
   for apdu in "${stranger[@]}"; do args+=(-s "$apdu"); done
@@ -320,11 +336,11 @@ compare() {
     a="$(printf '%s\n' "$2" | nth "$i")"
     b="$(printf '%s\n' "$3" | nth "$i")"
     if [[ "$fresh" == *" $i "* ]]; then
-      expect_ne "$1: command $i (${stranger[$((i - 1))]}) is fresh on every read" "$a" "$b"
-      expect_eq "$1: command $i: same length and status word" "${#a} ${a%% *}" "${#b} ${b%% *}"
+      expect_ne "$1: ${stranger_names[$((i - 1))]} is fresh on every read" "$a" "$b"
+      expect_eq "$1: ${stranger_names[$((i - 1))]}: same length and status word" "${#a} ${a%% *}" "${#b} ${b%% *}"
     elif [[ "$a" != "$b" ]]; then
       same=0
-      fail "$1: command $i (${stranger[$((i - 1))]}) answered differently: '$a' / '$b'"
+      fail "$1: ${stranger_names[$((i - 1))]} (${stranger[$((i - 1))]}) answered differently: '$a' / '$b'"
     fi
   done
   if [[ $same -eq 1 ]]; then pass "$1: every other answer is byte for byte the same"; fi
@@ -332,19 +348,22 @@ compare() {
 compare "two sessions of the rotated card" "$s1" "$s2"
 compare "the rotated card and the fresh card" "$s1" "$s3"
 for s in "$s1" "$s3"; do
-  r="$(printf '%s\n' "$s" | nth 6)"
-  expect_eq "the platform type is what the card tells" "9000 DF700200C8" "$r"
-  for i in 3 8 9 10 11 16 17 20 21; do
-    expect_eq "command $i (${stranger[$((i - 1))]}) refused without a channel" "6982 " "$(printf '%s\n' "$s" | nth "$i")"
+  expect_eq "the platform type is what the card tells" "9000 DF700200C8" "$(answer "$s" "GET DATA DF70")"
+  for name in "GET DATA 45" "GET DATA E0" "GET DATA C2" "GET STATUS 80" "GET STATUS 40" \
+    "READ on $PRESENT_AID" "GET DATA E0 on $PRESENT_AID" "READ on $ABSENT_AID" "GET DATA E0 on $ABSENT_AID"; do
+    expect_eq "$name refused without a channel" "6982 " "$(answer "$s" "$name")"
   done
-  for pair in 12:00 13:30 14:31; do
-    expect_match "INITIALIZE UPDATE ${pair#*:} on the ISD: the usual shape, the version asked echoed" "^9000 0{20}${pair#*:}0360[0-9A-F]{32}\$" "$(printf '%s\n' "$s" | nth "${pair%:*}")"
+  for v in 00 30 31 01; do
+    expect_match "INITIALIZE UPDATE $v on the ISD: the usual shape, the version asked echoed" "^9000 0{20}${v}0360[0-9A-F]{32}\$" "$(answer "$s" "INITIALIZE UPDATE $v on the ISD")"
+  done
+  for v in 70 71; do
+    expect_eq "a forged issuer key update from $v finds no version" "6A88 " "$(answer "$s" "PUT KEY (forged issuer key update from $v)")"
   done
 done
-expect_eq "SELECT of the installed credit AID: an FCI repeating the name" "9000 6F098407${PRESENT_AID}" "$(printf '%s\n' "$s1" | nth 15)"
-expect_eq "SELECT of an absent AID: the same answer" "9000 6F098407${ABSENT_AID}" "$(printf '%s\n' "$s1" | nth 19)"
-a="$(printf '%s\n' "$s1" | nth 18)"
-b="$(printf '%s\n' "$s1" | nth 22)"
+expect_eq "SELECT of the installed credit AID: an FCI repeating the name" "9000 6F098407${PRESENT_AID}" "$(answer "$s1" "SELECT $PRESENT_AID")"
+expect_eq "SELECT of an absent AID: the same answer" "9000 6F098407${ABSENT_AID}" "$(answer "$s1" "SELECT $ABSENT_AID")"
+a="$(answer "$s1" "INITIALIZE UPDATE 01 on $PRESENT_AID")"
+b="$(answer "$s1" "INITIALIZE UPDATE 01 on $ABSENT_AID")"
 expect_match "INITIALIZE UPDATE 01 on the installed AID: the usual shape" '^9000 0{20}010360[0-9A-F]{32}$' "$a"
 expect_match "INITIALIZE UPDATE 01 on the absent AID: the same shape" '^9000 0{20}010360[0-9A-F]{32}$' "$b"
 

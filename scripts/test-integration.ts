@@ -7,8 +7,16 @@
  * every test file then gets its own copy (`CREATE DATABASE … TEMPLATE …`, tests/helpers/setup-database.ts).
  * RECARD_TEST_TEMPLATE=off gives each file an empty database instead, which the file migrates and seeds
  * itself, as every file did before the template (issue 11): only for measuring what the template saves.
+ *
+ * However the run ends, the temporary server stops and its folder goes: stop() after each server's run,
+ * and on a failure, an uncaught error or a signal the servers' own `exit` listeners (scripts/lib/temp-postgres.ts,
+ * lib/server/db/embedded.ts). npm test stops a lane with SIGTERM to its whole process group when another
+ * lane fails, and Ctrl-C sends SIGINT: the handlers below pass the signal on to the vitest run (it may have
+ * come to this process alone) and exit, which runs those listeners. scripts/check-integration-cleanup.sh
+ * checks it.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { constants } from "node:os";
 import path from "node:path";
 import { startEmbeddedDatabase } from "../lib/server/db/embedded";
 import { migrate } from "../lib/server/db/migrate";
@@ -44,6 +52,15 @@ const withTemplate = process.env.RECARD_TEST_TEMPLATE !== "off";
 const targets = (["embedded", "postgresql"] as const).filter((t) => !only || only === t);
 const vitest = path.join(process.cwd(), "node_modules", "vitest", "vitest.mjs");
 let failed = false;
+let child: ChildProcess | null = null;
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    console.log(`\n◀ ${signal}: the temporary server stops and its folder goes`);
+    child?.kill(signal);
+    process.exit(128 + constants.signals[signal]);
+  });
+}
 
 for (const kind of targets) {
   const started = Date.now();
@@ -53,11 +70,13 @@ for (const kind of targets) {
   try {
     if (withTemplate) console.log(`  template migrated and seeded in ${(await prepareTemplate(server.url)).toFixed(1)} s`);
     else console.log("  no template (RECARD_TEST_TEMPLATE=off): each file migrates and seeds its own database");
-    const child = spawn(process.execPath, [vitest, "run", "--project", "integration", ...process.argv.slice(2)], {
+    const run = spawn(process.execPath, [vitest, "run", "--project", "integration", ...process.argv.slice(2)], {
       stdio: "inherit",
       env: { ...process.env, TEST_SERVER_URL: server.url, TEST_DATABASE_KIND: kind, NEXTAUTH_SECRET: SECRET },
     });
-    const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child = run;
+    const status = await new Promise<number | null>((resolve) => run.on("exit", resolve));
+    child = null;
     passed = status === 0;
     if (!passed) failed = true;
   } finally {

@@ -1,7 +1,7 @@
-import { createTranslator } from "use-intl/core";
 import { describe, expect, it } from "vitest";
 import { LOCALES, type AppLocale } from "@/lib/i18n/locales";
-import { messagesFor, type AppMessages } from "@/lib/i18n/messages";
+import type { AppMessages } from "@/lib/i18n/messages";
+import { messagesWithout, strictWords } from "@/lib/i18n/test-words";
 import {
   AUDIT_REASON_CODES,
   auditReason,
@@ -12,8 +12,6 @@ import {
   type AuditReasonParams,
 } from "./audit-reason";
 import { RECEIPT_PROBLEMS } from "./card/receipt";
-import { statusWordMeaning } from "./card/status-words";
-import { formatMoney } from "./format";
 
 /** One example of every code (a Record: a new code without an example fails the type check). */
 const EXAMPLES: { [C in AuditReasonCode]: AuditReasonParams<C> } = {
@@ -50,25 +48,7 @@ const EXAMPLES: { [C in AuditReasonCode]: AuditReasonParams<C> } = {
 };
 
 /** The words of one locale, throwing on a missing message instead of printing its key. */
-function wordsIn(locale: AppLocale, messages: AppMessages = messagesFor(locale)) {
-  const strict = {
-    locale,
-    messages,
-    onError: (e: Error) => {
-      throw e;
-    },
-  };
-  const t = createTranslator({ ...strict, namespace: "issuer.auditReasons" });
-  const sw = createTranslator({ ...strict, namespace: "common.reader.statusWords" });
-  return {
-    t: (key: string, values?: Record<string, string | number>) => t(key as never, values as never),
-    statusWord: (code: number) => {
-      const m = statusWordMeaning(code);
-      return sw(m.code as never, m.values as never);
-    },
-    money: (amountMinor: number, currency: string) => formatMoney(amountMinor, currency, locale),
-  };
-}
+const wordsIn = (locale: AppLocale, messages?: AppMessages) => strictWords(locale, "issuer.auditReasons", messages);
 
 const all = () => AUDIT_REASON_CODES.map((code) => auditReason(code, EXAMPLES[code] as never));
 
@@ -108,10 +88,8 @@ describe("audit reasons (store codes, render words)", () => {
   });
 
   it("a code without words fails", () => {
-    const messages = structuredClone(messagesFor("ja")) as unknown as { issuer: { auditReasons: Record<string, string> } };
-    delete messages.issuer.auditReasons["permission-refused"];
     const reason = auditReason("permission-refused", { refusal: "no-contract" });
-    expect(() => describeAuditReason(reason, wordsIn("ja", messages as unknown as AppMessages))).toThrow();
+    expect(() => describeAuditReason(reason, wordsIn("ja", messagesWithout("ja", "issuer.auditReasons.permission-refused")))).toThrow();
   });
 
   it("checks parameters when written and when read", () => {

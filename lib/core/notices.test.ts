@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { JAPANESE_SCRIPT } from "@/lib/i18n/test-words";
 import { LOCALES, NOTICE_CODES, parseNotice, renderNotice, type Notice } from "./notices";
 
 const SAMPLES: Notice[] = [
@@ -20,7 +21,7 @@ describe("notice templates", () => {
         const { subject, text } = renderNotice(notice, locale, { rejectionReason: "Try another reader." });
         expect(subject).toMatch(locale === "ja" ? /^【ReCard】/ : /^ReCard: /);
         expect(`${subject} ${text}`).toContain(notice.params.last4);
-        expect(/[\u3040-\u30ff\u4e00-\u9faf]/.test(subject + text)).toBe(locale === "ja");
+        expect(JAPANESE_SCRIPT.test(subject + text)).toBe(locale === "ja");
       }
     }
   });

@@ -1,23 +1,13 @@
-import { createTranslator } from "use-intl/core";
 import { describe, expect, it } from "vitest";
 import { describeStatusWord, formatStatusWord, parseStatusWord, STATUS_WORD_CODES, statusWordMeaning, SW } from "@/lib/core/card/status-words";
 import { LOCALES, type AppLocale } from "@/lib/i18n/locales";
-import { messagesFor } from "@/lib/i18n/messages";
+import type { AppMessages } from "@/lib/i18n/messages";
+import { JAPANESE_SCRIPT, messagesWithout, strictTranslator } from "@/lib/i18n/test-words";
 import { readerErrorWords, statusWordWords, thrownReaderErrorWords, traceEntryWords, type StatusWordT } from "./status-word-words";
 import { READER_ERROR_CODES, READER_ERROR_REASONS, ReaderError } from "./types";
 
 /** A translator of the status-word catalogue that throws on a missing key (instead of printing it). */
-function strict(locale: AppLocale, messages = messagesFor(locale)): StatusWordT {
-  const t = createTranslator({
-    locale,
-    messages,
-    namespace: "common.reader.statusWords",
-    onError: (error) => {
-      throw error;
-    },
-  });
-  return (key, values) => t(key as never, values as never);
-}
+const strict = (locale: AppLocale, messages?: AppMessages): StatusWordT => strictTranslator(locale, "common.reader.statusWords", messages);
 
 describe("status-word catalogue (store codes, render words)", () => {
   it("has words for every code in every locale", () => {
@@ -29,9 +19,8 @@ describe("status-word catalogue (store codes, render words)", () => {
   });
 
   it("fails when a code has no words", () => {
-    const messages = structuredClone(messagesFor("ja")) as unknown as { common: { reader: { statusWords: Record<string, string> } } };
-    delete messages.common.reader.statusWords["not-enough-memory"];
-    expect(() => statusWordWords(strict("ja", messages as never), SW.NOT_ENOUGH_MEMORY)).toThrow();
+    const messages = messagesWithout("ja", "common.reader.statusWords.not-enough-memory");
+    expect(() => statusWordWords(strict("ja", messages), SW.NOT_ENOUGH_MEMORY)).toThrow();
   });
 
   it("speaks the reader's language: the card's every refusal in English (the words logs use) and in Japanese", () => {
@@ -39,7 +28,7 @@ describe("status-word catalogue (store codes, render words)", () => {
     const ja = strict("ja");
     for (const sw of Object.values(SW)) {
       expect(statusWordWords(en, sw), formatStatusWord(sw)).toBe(describeStatusWord(sw));
-      if (sw !== SW.OK) expect(statusWordWords(ja, sw), formatStatusWord(sw)).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+      if (sw !== SW.OK) expect(statusWordWords(ja, sw), formatStatusWord(sw)).toMatch(JAPANESE_SCRIPT);
     }
     expect(statusWordWords(ja, 0x6a84)).toBe("このロードファイルに必要なメモリがカードにありません");
     expect(statusWordWords(en, 0x6110)).toBe("OK, 16 bytes still available with GET RESPONSE");
@@ -65,11 +54,11 @@ describe("status-word catalogue (store codes, render words)", () => {
       for (const code of [...READER_ERROR_CODES, "other" as const]) {
         const words = readerErrorWords(t, { code });
         expect(words, `${locale} ${code}`).toBeTruthy();
-        if (locale === "ja") expect(words, code).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+        if (locale === "ja") expect(words, code).toMatch(JAPANESE_SCRIPT);
       }
       for (const reason of READER_ERROR_REASONS) {
         const words = readerErrorWords(t, { code: "unsupported", reason });
-        if (locale === "ja") expect(words, reason).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+        if (locale === "ja") expect(words, reason).toMatch(JAPANESE_SCRIPT);
       }
     }
     // A thrown error: a ReaderError by its reason or code, anything else as "other"; its message never shown.
@@ -85,9 +74,8 @@ describe("status-word catalogue (store codes, render words)", () => {
   });
 
   it("fails when a reader failure code has no words", () => {
-    const messages = structuredClone(messagesFor("ja")) as unknown as { common: { reader: { statusWords: { readerErrors: Record<string, string> } } } };
-    delete messages.common.reader.statusWords.readerErrors["timeout"];
-    expect(() => readerErrorWords(strict("ja", messages as never), { code: "timeout" })).toThrow();
+    const messages = messagesWithout("ja", "common.reader.statusWords.readerErrors.timeout");
+    expect(() => readerErrorWords(strict("ja", messages), { code: "timeout" })).toThrow();
   });
 
   it("reads a stored status word back", () => {

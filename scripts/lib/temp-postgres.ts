@@ -1,13 +1,16 @@
 /**
  * A throwaway real PostgreSQL server in a temporary folder, for the data-layer tests: initdb, start on
  * a free port with its socket in the folder, and an async stop() that removes everything. Runs the server as
- * the `postgres` user when we are root (PostgreSQL refuses to run as root).
+ * the `postgres` user when we are root (PostgreSQL refuses to run as root). pg_ctl starts the server in a
+ * session of its own, so it would outlive a caller that ends without stop() (a failure, a signal, kill -9):
+ * a watcher (lib/server/db/temporary-server.ts) stops it and removes the folder then.
  */
 import { spawnSync, execFileSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../../lib/server/db/embedded";
+import { watchTemporaryServer } from "../../lib/server/db/temporary-server";
 
 /** `stop()` is async like the embedded server's, so callers treat both alike. */
 export type TempPostgres = { url: string; version: string; stop(): Promise<void> };
@@ -30,6 +33,7 @@ export async function startTempPostgres(): Promise<TempPostgres> {
   const bin = findBinDir();
   const root = mkdtempSync(path.join(tmpdir(), "recard-pg-"));
   const dataDir = path.join(root, "data");
+  const releaseWatch = watchTemporaryServer(root, dataDir);
   const asRoot = process.getuid?.() === 0;
   let uid = 0;
   let gid = 0;
@@ -58,6 +62,7 @@ export async function startTempPostgres(): Promise<TempPostgres> {
         run(path.join(bin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
       } finally {
         rmSync(root, { recursive: true, force: true });
+        releaseWatch();
       }
     },
   };

@@ -8,16 +8,26 @@
  * application only) the reads work; Metro's keys do not open Hoshi's application.
  */
 import { describe, expect, it } from "vitest";
-import { concatBytes, fromHex, toHex } from "../bytes";
+import { fromHex, toHex } from "../bytes";
 import { DEMO_COMPANY_KEYS } from "@/lib/secrets/demo-company-keys";
 import { DEMO_ISD_KEYS } from "@/lib/secrets/demo-isd-keys";
 import { DEMO_ISSUER_KEYS } from "@/lib/secrets/demo-issuer-keys";
-import { encodeCommandApdu } from "./apdu";
 import { privateKeyFromJwk, publicKeyFromJwk } from "./cryptography";
 import { generateIssuerKeys } from "./demo-keys";
 import { signIssuerKeyUpdate } from "./issuer-key-update";
 import { seededCardEnv } from "./env";
-import { cardInSlot, loadPermissionFor, sampleLoadFile, SAMPLE_AIDS, signDemo, type CardInSlot } from "./fixtures";
+import {
+  ABSENT_AID,
+  cardInSlot,
+  forgedIssuerKeyUpdate,
+  FRESH_ANSWER,
+  loadPermissionFor,
+  sampleLoadFile,
+  SAMPLE_AIDS,
+  signDemo,
+  strangerSession,
+  type CardInSlot,
+} from "./fixtures";
 import type { CardImage } from "./image";
 import type { AppletKind } from "./load-file";
 import { SECURITY_LEVEL } from "./scp03";
@@ -29,7 +39,6 @@ import { appletCommand, getDataCommand, getStatus, loadApplication, readBalance,
 const ISD = { enc: fromHex(DEMO_ISD_KEYS.enc), mac: fromHex(DEMO_ISD_KEYS.mac), dek: fromHex(DEMO_ISD_KEYS.dek) };
 const MASTER = fromHex("00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF");
 const CHALLENGE = fromHex("0102030405060708");
-const ABSENT_AID = "F0000000990001";
 const REFERENCE = "HOSHI-0001234";
 const PROVIDER_OF: Record<AppletKind, "METRO01" | "HOSHI01" | "SAKURA01"> = { transit: "METRO01", loyalty: "SAKURA01", credit: "HOSHI01" };
 
@@ -195,62 +204,6 @@ describe("private reads on platform 200: with a channel", () => {
   });
 });
 
-/** A stranger's signed issuer key update (its own key, not the issuer's) from `oldVersion`: the probe for the card's version. */
-async function forgedUpdate(oldVersion: number): Promise<Uint8Array> {
-  const stranger = await generateIssuerKeys();
-  const update = await signIssuerKeyUpdate({
-    issuerCompanyId: "RECARD01",
-    oldVersion,
-    newVersion: oldVersion + 1,
-    signingPublicKeyJwk: stranger.signing.publicKeyJwk,
-    encryptionPublicKeyJwk: stranger.encryption.publicKeyJwk,
-    oldSigningPrivateKeyJwk: stranger.signing.privateKeyJwk,
-  });
-  return encodeCommandApdu({ cla: 0x80, ins: 0xd8, p1: oldVersion, p2: 0x81, data: update.data, ne: 256, extended: false });
-}
-
-/**
- * Everything a stranger can send to a platform-200 card without keys: SELECT of the ISD, GET DATA of every
- * tag the card knows (and one it does not; E0 lists the key versions), GET STATUS with every P1, INITIALIZE
- * UPDATE on the ISD with P1 00 and with the versions before and after a rotation, signed issuer key updates
- * it forged from the versions before and after a rotation, SELECT of each known AID and an absent one (FCI
- * and no FCI), every applet command, the application's key commands, INITIALIZE UPDATE with three key
- * versions and an EXTERNAL AUTHENTICATE it cannot compute.
- */
-function strangerSession(forgeries: readonly Uint8Array[]): { name: string; apdu: Uint8Array }[] {
-  const commands: { name: string; apdu: Uint8Array }[] = [{ name: "SELECT ISD", apdu: selectCommand() }];
-  for (const tag of [0x42, 0x45, 0x66, 0x9f7f, 0xdf70, 0xdf7a, 0xe0, 0xc2, 0x9f7e]) {
-    commands.push({ name: `GET DATA ${tag.toString(16).toUpperCase()}`, apdu: getDataCommand(tag) });
-  }
-  for (const p1 of ["80", "40", "20", "10"]) commands.push({ name: `GET STATUS ${p1}`, apdu: fromHex(`80F2${p1}02024F0000`) });
-  for (const forged of forgeries) commands.push({ name: `PUT KEY (forged issuer key update from ${toHex(forged.subarray(2, 3))})`, apdu: forged });
-  for (const p1 of [0x00, 0x30, 0x31, 0x01]) {
-    commands.push({ name: `INITIALIZE UPDATE ${toHex(Uint8Array.of(p1))} on the ISD`, apdu: initializeUpdateCommand(p1, CHALLENGE) });
-  }
-  commands.push({ name: "EXTERNAL AUTHENTICATE on the ISD", apdu: fromHex(`8482010010${"11".repeat(16)}`) });
-  for (const aid of [SAMPLE_AIDS.transit, SAMPLE_AIDS.loyalty, SAMPLE_AIDS.credit, ABSENT_AID]) {
-    commands.push({ name: `SELECT ${aid} (no FCI)`, apdu: fromHex(`00A4040C${toHex(Uint8Array.of(aid.length / 2))}${aid}`) });
-    commands.push({ name: `SELECT ${aid}`, apdu: selectCommand(aid) });
-    for (const [name, apdu] of [
-      ["READ", appletCommand(0x5c)],
-      ["CREDIT", appletCommand(0x52, 1)],
-      ["DEBIT", appletCommand(0x54, 1)],
-      ["GET DATA E0", getDataCommand(0xe0)],
-      ["GET DATA 7F49", getDataCommand(0x7f49)],
-      ["GET DATA DF70", getDataCommand(0xdf70)],
-      ["PUT KEY", fromHex(`80D801811002${"00".repeat(15)}00`)],
-      ["INITIALIZE UPDATE 00", initializeUpdateCommand(0x00, CHALLENGE)],
-      ["INITIALIZE UPDATE 01", initializeUpdateCommand(0x01, CHALLENGE)],
-      ["INITIALIZE UPDATE 30", initializeUpdateCommand(0x30, CHALLENGE)],
-      ["EXTERNAL AUTHENTICATE", fromHex(`8482330010${"22".repeat(16)}`)],
-      ["protected READ", concatBytes(fromHex("845C000008"), new Uint8Array(8), Uint8Array.of(0))],
-    ] as const) {
-      commands.push({ name: `${name} on ${aid}`, apdu });
-    }
-  }
-  return commands;
-}
-
 /** Runs the stranger's session on a fresh power-up of `image`, with the card's random source seeded by `seed`. */
 async function run(image: CardImage, seed: string, forgeries: readonly Uint8Array[]): Promise<string[]> {
   const card = new SimulatedCard(image, seededCardEnv(seed));
@@ -284,9 +237,6 @@ async function rotated(slot: CardInSlot): Promise<CardImage> {
   return slot.card.image();
 }
 
-/** Answers that are fresh on every read (a random challenge or ephemeral key inside): never byte-identical, never stable. */
-const FRESH = /^(GET DATA DF7A$|INITIALIZE UPDATE)/;
-
 describe("two unauthenticated read sessions of platform-200 cards share nothing but the platform type", () => {
   it("two cards (one with three applications and both key sets rotated, one empty and never rotated) answer a stranger byte for byte alike, but for fresh randomness", async () => {
     const full = await rotated((await fullCard("private-full")).slot);
@@ -295,7 +245,7 @@ describe("two unauthenticated read sessions of platform-200 cards share nothing 
     // They differ in everything a rotation changes: ISD key version and issuer key version.
     expect([full.securityDomain?.scp03.keyVersion, full.securityDomain?.issuerKeyVersion]).toEqual([0x31, 0x71]);
     expect([empty.securityDomain?.scp03.keyVersion, empty.securityDomain?.issuerKeyVersion]).toEqual([0x30, 0x70]);
-    const forgeries = [await forgedUpdate(0x70), await forgedUpdate(0x71)];
+    const forgeries = [await forgedIssuerKeyUpdate(0x70), await forgedIssuerKeyUpdate(0x71)];
     const names = strangerSession(forgeries).map((c) => c.name);
     // Six reads of each card: a byte of a fresh answer counts as stable only when all six reads of a
     // card agree on it (two reads agree on a random byte one time in 256, six reads once in 2^40).
@@ -313,7 +263,7 @@ describe("two unauthenticated read sessions of platform-200 cards share nothing 
       // Same length and status word everywhere.
       expect(new Set(answers.map((a) => a.length)).size, name).toBe(1);
       expect(new Set(answers.map((a) => a.slice(-4))).size, name).toBe(1);
-      if (FRESH.test(name)) {
+      if (FRESH_ANSWER.test(name)) {
         // Fresh: two reads of the same card differ, and the bytes that stay the same over every read are
         // the same bytes with the same values on both cards (nothing stable tells the cards apart).
         expect(full1[i], name).not.toBe(full2[i]);

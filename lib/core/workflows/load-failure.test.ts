@@ -1,9 +1,7 @@
-import { createTranslator } from "use-intl/core";
 import { describe, expect, it } from "vitest";
 import { LOCALES, type AppLocale } from "@/lib/i18n/locales";
-import { messagesFor, type AppMessages } from "@/lib/i18n/messages";
-import { statusWordMeaning } from "../card/status-words";
-import { formatMoney } from "../format";
+import type { AppMessages } from "@/lib/i18n/messages";
+import { messagesWithout, strictWords } from "@/lib/i18n/test-words";
 import { EXAMINATION_NOTE_CODES, ExaminationNotesSchema, type ExaminationNote } from "./first-load";
 import { LOAD_FAILURE_CODES, LoadFailureSchema, parseLoadFailure, type LoadFailure } from "./load-failure";
 import { describeExaminationNote, describeLoadFailure, describeRefusal } from "./reload-words";
@@ -28,23 +26,9 @@ const NOTES: { [C in ExaminationNote["code"]]: Extract<ExaminationNote, { code: 
 };
 
 /** The provider's words in one locale, throwing on a missing message instead of printing its key. */
-function wordsIn(locale: AppLocale, messages: AppMessages = messagesFor(locale)) {
-  const strict = {
-    locale,
-    messages,
-    onError: (e: Error) => {
-      throw e;
-    },
-  };
-  const t = createTranslator({ ...strict, namespace: "provider.words" });
-  const sw = createTranslator({ ...strict, namespace: "common.reader.statusWords" });
+function wordsIn(locale: AppLocale, messages?: AppMessages) {
   return {
-    t: (key: string, values?: Record<string, string | number>) => t(key as never, values as never),
-    statusWord: (code: number) => {
-      const m = statusWordMeaning(code);
-      return sw(m.code as never, m.values as never);
-    },
-    money: (amountMinor: number, currency: string) => formatMoney(amountMinor, currency, locale),
+    ...strictWords(locale, "provider.words", messages),
     day: (iso: string) => iso.slice(0, 10),
     instant: (iso: string) => iso,
     nameOf: (aid: string) => aid,
@@ -80,9 +64,8 @@ describe("a permission's failure and an examination's notes (store codes, render
   });
 
   it("a code without words fails", () => {
-    const messages = structuredClone(messagesFor("ja")) as unknown as { provider: { words: { failures: Record<string, string> } } };
-    delete messages.provider.words.failures.expired;
-    expect(() => describeLoadFailure({ code: "expired" }, wordsIn("ja", messages as unknown as AppMessages))).toThrow();
+    const messages = messagesWithout("ja", "provider.words.failures.expired");
+    expect(() => describeLoadFailure({ code: "expired" }, wordsIn("ja", messages))).toThrow();
   });
 
   it("stores no sentence: a status word is four hex digits, a sentence is refused", () => {

