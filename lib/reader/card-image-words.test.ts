@@ -1,22 +1,12 @@
-import { createTranslator } from "use-intl/core";
 import { describe, expect, it } from "vitest";
 import { CARD_IMAGE_EXPECTED, CARD_IMAGE_PROBLEM_CODES, checkCardImage, describeCardImageProblem, type CardImageProblem } from "@/lib/core/card/image";
 import { LOCALES, type AppLocale } from "@/lib/i18n/locales";
-import { messagesFor } from "@/lib/i18n/messages";
+import type { AppMessages } from "@/lib/i18n/messages";
+import { JAPANESE_SCRIPT, messagesWithout, strictTranslator } from "@/lib/i18n/test-words";
 import { cardImageProblemWords, type ImageFileT } from "./card-image-words";
 
-/** A translator of the image-file words that throws on a missing key or argument (instead of printing the key). */
-function strict(locale: AppLocale, messages = messagesFor(locale)): ImageFileT {
-  const t = createTranslator({
-    locale,
-    messages,
-    namespace: "common.reader.imageFile",
-    onError: (error) => {
-      throw error;
-    },
-  });
-  return (key, values) => t(key as never, values as never);
-}
+/** The image-file words of `locale`, throwing on a missing message or argument (lib/i18n/test-words.ts). */
+const strict = (locale: AppLocale, messages?: AppMessages): ImageFileT => strictTranslator(locale, "common.reader.imageFile", messages);
 
 /** Every parameter any problem's words use, so that a missing one cannot hide. */
 const PARAMS = { version: '"2"', supported: 1, min: 0, max: 255, kinds: "transit, loyalty, credit", states: "SELECTABLE, LOCKED", bytes: 65536 };
@@ -29,16 +19,15 @@ describe("a card image's problems are codes with words (issue 15: store codes, r
         const problem: CardImageProblem = { code, path: "image.applications[0].aid", params: { ...PARAMS, expected: "aid" } };
         const words = cardImageProblemWords(t, problem);
         expect(words, `${locale} ${code}`).not.toMatch(/problems\.|expected\.|\{|undefined/);
-        if (locale === "ja") expect(words, code).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+        if (locale === "ja") expect(words, code).toMatch(JAPANESE_SCRIPT);
       }
       for (const expected of CARD_IMAGE_EXPECTED) expect(t(`expected.${expected}`), `${locale} ${expected}`).toBeTruthy();
     }
   });
 
   it("fails when a problem has no words", () => {
-    const messages = structuredClone(messagesFor("ja")) as unknown as { common: { reader: { imageFile: { problems: Record<string, string> } } } };
-    delete messages.common.reader.imageFile.problems["installed-twice"];
-    expect(() => cardImageProblemWords(strict("ja", messages as never), { code: "installed-twice", path: "image.applications[1].aid", params: {} })).toThrow();
+    const messages = messagesWithout("ja", "common.reader.imageFile.problems.installed-twice");
+    expect(() => cardImageProblemWords(strict("ja", messages), { code: "installed-twice", path: "image.applications[1].aid", params: {} })).toThrow();
   });
 
   it("renders what the decoder finds, with the field as the file names it; tools keep the decoder's English", () => {
