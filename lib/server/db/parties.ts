@@ -66,6 +66,7 @@ export const PROVIDER_MODELS = [
   "spCardInquiry",
   "spFeeSchedule",
   "spUserCharge",
+  "spUserChargeMonthTotal",
   "spReloadCase",
   "spPermission",
   "spChargeStatement",

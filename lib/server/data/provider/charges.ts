@@ -64,26 +64,31 @@ export type ChargesOverview = {
   months: MonthTotals[];
 };
 
-/** Claim 14: charges to users, normal and reissue apart, with totals per month for the chart (the list itself: pageOfUserCharges). */
+/**
+ * Claim 14: charges to users, normal and reissue apart, with totals per month for the chart (the list itself:
+ * pageOfUserCharges). Read from the month totals a trigger keeps (sp_user_charge_month_totals; issue 16: this
+ * summed every charge by kind and pulled twelve months of charges on each visit): a row per month, kind
+ * and currency, so the read does not grow with the charges.
+ */
 export async function getChargesOverview(actor: ProviderActor, options: { months?: number } = {}, now = new Date()): Promise<ChargesOverview> {
   const providerCompanyId = actor.providerCompanyId;
   const span = lastMonths(now, options.months ?? 12);
-  const [company, byKind, recent] = await Promise.all([
+  const [company, sums] = await Promise.all([
     db().spCompany.findUniqueOrThrow({ where: { providerCompanyId }, select: { currency: true } }),
-    db().spUserCharge.groupBy({ by: ["kind"], where: { providerCompanyId }, _sum: { amountMinor: true }, _count: { _all: true } }),
-    db().spUserCharge.findMany({ where: { providerCompanyId, chargedAt: { gte: span.since } }, select: { kind: true, amountMinor: true, chargedAt: true } }),
+    db().spUserChargeMonthTotal.findMany({ where: { providerCompanyId }, select: { month: true, kind: true, charges: true, amountMinor: true } }),
   ]);
-  const k = (kind: string) => byKind.find((b) => b.kind === kind);
-  return {
-    currency: company.currency,
-    totals: {
-      normalMinor: k("normal_load")?._sum.amountMinor ?? 0,
-      reissueMinor: k("reissue_reload")?._sum.amountMinor ?? 0,
-      normalCount: k("normal_load")?._count._all ?? 0,
-      reissueCount: k("reissue_reload")?._count._all ?? 0,
-    },
-    months: totalsByMonth(span.months, recent),
-  };
+  const totals = { normalMinor: 0, reissueMinor: 0, normalCount: 0, reissueCount: 0 };
+  for (const s of sums) {
+    if (s.kind === "normal_load") {
+      totals.normalMinor += Number(s.amountMinor);
+      totals.normalCount += s.charges;
+    } else {
+      totals.reissueMinor += Number(s.amountMinor);
+      totals.reissueCount += s.charges;
+    }
+  }
+  const recent = sums.map((s) => ({ kind: s.kind, amountMinor: Number(s.amountMinor), chargedAt: s.month }));
+  return { currency: company.currency, totals, months: totalsByMonth(span.months, recent) };
 }
 
 const USER_CHARGE_SORT_FIELD = { charged: "chargedAt", amount: "amountMinor" } as const;
