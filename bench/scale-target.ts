@@ -64,6 +64,7 @@ try {
   const { createCardBase } = await import("../prisma/seed/card-base");
   const { listCards, pageOfCardholders, listAuditLog, cardListSql } = await import("../lib/server/data/issuer/cards");
   const { listPermissions } = await import("../lib/server/data/issuer/permission-registry");
+  const { listProviders } = await import("../lib/server/data/issuer/providers");
   const { listReissueQueue, reissueQueueSql, QUEUE_PENDING_SHOWN } = await import("../lib/server/data/issuer/reissue");
   const { chargesByMonth, listCharges, listStatements, listFeeSchedules } = await import("../lib/server/data/issuer/charges");
   const { getIssuerDashboard } = await import("../lib/server/data/issuer/dashboard");
@@ -129,6 +130,7 @@ try {
       "cardholders: by name, descending": () => pageOfCardholders(actor, { sort: { key: "name", dir: "desc" }, after: null }),
       "cardholders: search a name": () => pageOfCardholders(actor, { query: nameQuery, sort: { key: "holderNo", dir: "asc" }, after: null }),
       "permissions: first page with its figures": () => listPermissions(actor, {}, { sort: { key: "decided", dir: "desc" }, after: null }),
+      "providers (decisions and loaded cards per application)": () => listProviders(actor),
       [`reissue queue (${pending.toLocaleString("en-US")} pending, oldest ${QUEUE_PENDING_SHOWN} shown)`]: () => listReissueQueue(actor),
       "charges (list, totals, chart, statements, fees)": () =>
         Promise.all([listCharges(actor, {}), chargesByMonth(actor, {}), listStatements(actor), listFeeSchedules(actor)]),

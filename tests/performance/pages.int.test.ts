@@ -11,6 +11,7 @@ import { cardListSql, getCardholder, listCards, pageOfCardholders, type CardCurs
 import { listPermissions } from "@/lib/server/data/issuer/permission-registry";
 import { chargesByMonth, issueMonthlyStatement, listCharges, listStatements } from "@/lib/server/data/issuer/charges";
 import { getIssuerDashboard } from "@/lib/server/data/issuer/dashboard";
+import { listProviders } from "@/lib/server/data/issuer/providers";
 import { fileReissueRequest, listReissueQueue, QUEUE_PENDING_SHOWN } from "@/lib/server/data/issuer/reissue";
 import { createCardBase } from "@/prisma/seed/card-base";
 import { testDatabase } from "../helpers/db";
@@ -50,6 +51,7 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const found = await listCards(actor, { query: "ハナ" });
     expect(found.rows.map((r) => r.cardholderName)).toContain(nameOf("Hana Sato"));
 
+
     const chart = await counted(() => chargesByMonth(actor, {}));
     expect(chart.value).toHaveLength(12);
     expect(chart.statements).toBe(1);
@@ -66,6 +68,19 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const holders = await counted(() => pageOfCardholders(actor, { sort: { key: "name", dir: "asc" }, after: null }));
     small.cardholders = holders.statements;
     expect(holders.statements).toBeLessThanOrEqual(2);
+
+    // The providers page: each provider's decisions and each application's loaded cards, exact while small.
+    const providers = await counted(() => listProviders(actor));
+    small.providers = providers.statements;
+    expect(providers.statements).toBeLessThanOrEqual(3);
+    for (const p of providers.value) {
+      expect(p.permissions).toEqual({ count: await db().loadingPermission.count({ where: { providerId: p.id } }), isEstimate: false });
+      for (const a of p.applications)
+        expect(a.cardsLoaded, a.aid).toEqual({
+          count: await db().cardApplication.count({ where: { applicationId: a.id, status: "loaded" } }),
+          isEstimate: false,
+        });
+    }
   });
 
   it(`with ${BIG.toLocaleString("en-US")} more cards and ${PENDING} pending reports: the same statements`, async () => {
@@ -122,6 +137,13 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     expect(next.value.rows).toHaveLength(50);
     expect(next.value.rows.some((r) => r.id === last.id || holders.value.rows.some((h) => h.id === r.id))).toBe(false);
 
+    // The providers page: a figure past EXACT_COUNT_UP_TO is the planner's estimate (one EXPLAIN more each),
+    // never a count of every permission or every card's applications.
+    const providers = await counted(() => listProviders(actor));
+    const providerFigures = providers.value.flatMap((p) => [p.permissions, ...p.applications.map((a) => a.cardsLoaded)]);
+    expect(providerFigures.some((f) => f.isEstimate)).toBe(true);
+    for (const f of providerFigures) if (f.isEstimate) expect(f.count).toBeGreaterThan(EXACT_COUNT_UP_TO);
+    expect(providers.statements).toBe(small.providers! + providerFigures.filter((f) => f.isEstimate).length);
     const chart = await counted(() => chargesByMonth(actor, {}));
     expect(chart.statements).toBe(1);
     // The overview: the same 3 statements, and one EXPLAIN for each figure past EXACT_COUNT_UP_TO.

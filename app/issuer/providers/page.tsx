@@ -5,6 +5,7 @@ import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Panel, PageHeader } from "@/components/ui/panel";
 import { Table, Td } from "@/components/ui/table";
 import { requirePortal } from "@/lib/server/auth/session";
+import { shownTotal } from "@/lib/server/data/counts";
 import { listProviders } from "@/lib/server/data/issuer/providers";
 import { registerApplicationAction, setApplicationStatusAction, setContractStatusAction, setReissueDeliveryAction } from "./actions";
 
@@ -39,7 +40,9 @@ export default async function ProvidersPage() {
                     ? t("contractUntil", { contractNo: p.contractNo, since: date(p.contractStart), until: date(p.contractEnd) })
                     : t("contractSince", { contractNo: p.contractNo, since: date(p.contractStart) })}
                 </p>
-                <p className="mt-1 text-xs text-slate-500">{t("decisions", { count: p.permissions })}</p>
+                <p className="mt-1 text-xs text-slate-500">
+                  {t("decisions", { count: shownTotal(p.permissions), estimate: p.permissions.isEstimate ? "yes" : "no" })}
+                </p>
                 <p className="mt-3 text-xs text-slate-500">
                   {t("reissueInfo")} <Badge tone={p.reissueInfoDelivery === "push" ? "info" : "warn"}>{words(`delivery.${p.reissueInfoDelivery}`)}</Badge>
                 </p>
@@ -99,7 +102,7 @@ export default async function ProvidersPage() {
                   <Td mono>
                     <span title={a.loadFileHash}>{a.loadFileHash.slice(0, 16)}…</span>
                   </Td>
-                  <Td>{format.number(a.cardsLoaded)}</Td>
+                  <Td>{a.cardsLoaded.isEstimate ? t("about", { count: shownTotal(a.cardsLoaded) }) : format.number(a.cardsLoaded.count)}</Td>
                   <Td>
                     <StatusBadge status={a.status} />
                   </Td>

@@ -1,7 +1,7 @@
 import "server-only";
 import { isUuid } from "@/lib/core/ids";
 import type { IssuerActor } from "../../auth/session";
-import { db, type IssuerTx } from "./db";
+import { db, Prisma, type IssuerTx } from "./db";
 import { auditReason } from "@/lib/core/audit-reason";
 import { recordAudit } from "./audit";
 import { toMessageTimestamp } from "@/lib/core/messages";
@@ -9,11 +9,17 @@ import { enqueueMessage } from "../../exchange/outbox";
 import { deliverNow } from "../../exchange/delivery";
 import { issuerCompanyIdOf } from "./hot-list";
 import { operator } from "./shared";
+import { boundedCounts } from "../counts";
 
 export type ProviderResult<T> =
   { ok: true; value: T } | { ok: false; error: { code: "not-found" | "unchanged" | "aid-taken" | "invalid-transition"; message: string; field?: string } };
 
-/** Registered providers with their contract, reissuance delivery setting and applications. */
+/**
+ * Registered providers with their contract, reissuance delivery setting and applications, each provider's
+ * loading permission decisions and each application's loaded cards counted up to EXACT_COUNT_UP_TO and
+ * estimated past it (boundedCounts; issue 16: Prisma's `_count` grouped every permission and every card's
+ * applications on each visit). 2 statements and one EXPLAIN per large figure, whatever the card base.
+ */
 export async function listProviders(actor: IssuerActor) {
   void actor;
   const rows = await db().serviceProvider.findMany({
@@ -38,16 +44,21 @@ export async function listProviders(actor: IssuerActor) {
           loadFileHash: true,
           status: true,
           registeredAt: true,
-          _count: { select: { cardApps: { where: { status: "loaded" } } } },
         },
       },
-      _count: { select: { permissions: true } },
     },
   });
+  const figures: Record<string, Prisma.Sql> = {};
+  for (const p of rows) {
+    figures[`p:${p.id}`] = Prisma.sql`FROM iss_loading_permissions WHERE provider_id = ${p.id}::uuid`;
+    for (const a of p.applications)
+      figures[`a:${a.id}`] = Prisma.sql`FROM iss_card_applications WHERE application_id = ${a.id}::uuid AND status = 'loaded'::"CardApplicationStatus"`;
+  }
+  const counts = rows.length ? await boundedCounts(figures) : {};
   return rows.map((p) => ({
     ...p,
-    applications: p.applications.map(({ _count, ...a }) => ({ ...a, cardsLoaded: _count.cardApps })),
-    permissions: p._count.permissions,
+    applications: p.applications.map((a) => ({ ...a, cardsLoaded: counts[`a:${a.id}`]! })),
+    permissions: counts[`p:${p.id}`]!,
   }));
 }
 
