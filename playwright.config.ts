@@ -86,6 +86,9 @@ export default defineConfig({
       // may take longer than the production default of 5 s there.
       DB_TRANSACTION_TIMEOUT_MS: "60000",
       DATABASE_URL: "",
+      // The server stops when this runner is gone, however it ends (scripts/start.ts): Playwright starts it
+      // in a session of its own, out of reach of a signal to the runner's process group.
+      RECARD_STOP_WITH_PID: String(process.pid),
     },
   },
 });

@@ -81,6 +81,8 @@ async function main(): Promise<number> {
         RECARD_PEERS: d.peers ? JSON.stringify(d.peers) : "",
         DB_POOL_MAX: "6",
         NEXT_TELEMETRY_DISABLED: "1",
+        // scripts/start.ts stops when this runner is gone, however it ends.
+        RECARD_STOP_WITH_PID: String(process.pid),
       };
       const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/start.ts", "--demo"], {
         env,

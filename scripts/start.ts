@@ -167,6 +167,23 @@ async function stopAll(code: number): Promise<void> {
 
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
+
+// A test runner that starts this server (Playwright's webServer, scripts/deployments-e2e.ts) names itself
+// in RECARD_STOP_WITH_PID: when that process is gone, however it ended, the server stops with it.
+// Playwright starts its web server in a session of its own, where the runner's process group signal
+// never reaches it: `npm test` stopped on a failure left two servers on their ports (issue 11).
+const stopWith = Number(process.env.RECARD_STOP_WITH_PID ?? "");
+if (Number.isInteger(stopWith) && stopWith > 0) {
+  setInterval(() => {
+    try {
+      process.kill(stopWith, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") return;
+      log(`the process that started this server (pid ${stopWith}) has ended: stopping`);
+      void stopAll(0);
+    }
+  }, 1_000).unref();
+}
 // Whatever brings this process down must say why, loudly, and stop the embedded server with it.
 process.on("uncaughtException", (error) => {
   console.error(`[recard] fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

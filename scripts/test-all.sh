@@ -69,12 +69,26 @@ start_lane() {
   local name=$1
   shift
   began_at[$name]=$SECONDS
-  ("$@") >"test-results/lane-$name.log" 2>&1 &
+  # Job control off inside the lane: with it on (inherited from `set -m`), each command of the lane got a
+  # process group of its own, and stopping the lane's group stopped only its shell.
+  (set +m; "$@") >"test-results/lane-$name.log" 2>&1 &
   lane_of[$!]=$name
   printf '   started %s (%s)\n' "$name" "$(now)"
 }
+# SIGINT first, as Ctrl-C would: Playwright then stops its web servers itself (it starts them in sessions
+# of their own, out of reach of the lane's group; they also stop when their runner is gone:
+# RECARD_STOP_WITH_PID in scripts/start.ts), and the integration runner its temporary PostgreSQL. Up to
+# 30 s to end, then SIGTERM. A run stopped by a failure once left two e2e servers on their ports, and the
+# next `npm test` failed on "port already used".
 stop_all() {
-  local pid
+  local pid alive
+  for pid in "${!lane_of[@]}"; do kill -INT -- "-$pid" 2>/dev/null || true; done
+  for _ in $(seq 60); do
+    alive=0
+    for pid in "${!lane_of[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.5
+  done
   for pid in "${!lane_of[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
