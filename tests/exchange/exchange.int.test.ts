@@ -274,7 +274,9 @@ describe(`delivery in batches on ${kind}`, () => {
     }
   });
 
-  it("reads the receiver's trust store for every batch: a key removed refuses the next batch, a key put back accepts the one after", async () => {
+  it("keeps the receiver's trust store checked on every batch: a key removed refuses the next batch, a key put back accepts the one after", async () => {
+    // The first batch reads the store; the process keeps it, and each claim checks its digest in the same
+    // statement, so the removal below is seen although the kept keys still hold the removed one.
     const keys = await db().trustedKey.findMany({ where: { ownerCompanyId: "HOSHI01", companyId: "RECARD01" } });
     expect(keys.length).toBeGreaterThan(0);
     const before = [await notify("HOSHI01"), await notify("HOSHI01")];
@@ -287,6 +289,8 @@ describe(`delivery in batches on ${kind}`, () => {
       ["dead", { v: 2, status: "refused", refusal: { code: "unknown-sender" } }],
       ["dead", { v: 2, status: "refused", refusal: { code: "unknown-sender" } }],
     ]);
+    // Claimed under the kept keys, then rolled back when the digest differed: no inbox row stays.
+    expect(await db().inboxMessage.count({ where: { ownerCompanyId: "HOSHI01", messageId: { in: refused.map((m) => m.messageId) } } })).toBe(0);
 
     await db().trustedKey.createMany({ data: keys.map((k) => ({ ...k, publicJwk: k.publicJwk as object })) });
     const accepted = [await notify("HOSHI01"), await notify("HOSHI01")];

@@ -15,6 +15,7 @@ import {
   type Refusal,
 } from "@/lib/core/messages";
 import { db } from "../db";
+import { Prisma } from "../generated/prisma/client";
 import { hostedRole } from "./companies";
 import { deliverNow, type OutboxRef } from "./delivery";
 import { batchHandlersFor, handlersFor } from "./registry";
@@ -109,6 +110,7 @@ async function receiveFor(
   via: Via,
   now: Date,
   options: { limitSender?: boolean },
+  trustRetries = 0,
 ): Promise<PromiseSettledResult<ReceiveOutcome>[]> {
   const answers: PromiseSettledResult<ReceiveOutcome>[] = new Array(jwsList.length);
   const role = await hostedRole(receiver);
@@ -116,21 +118,28 @@ async function receiveFor(
     const r = refusal("wrong-receiver", `company ${receiver} is not hosted by this deployment`);
     return jwsList.map((jws) => fulfilled(refused(claimedHeader(jws).messageId ?? null, null, r)));
   }
-  // The receiver's trust store, read once for the batch (always current: a key removed before this
-  // read refuses the message; see docs/exchange.md, "Trust store").
-  const keys = await trustStoreOf(receiver);
-  const checks = await Promise.all(
-    jwsList.map((jws) =>
-      verifyMessage(jws, {
-        resolveSenderKey: async (companyId, kid) => keys.get(`${companyId} ${kid}`) ?? null,
-        expectedReceiverCompanyId: receiver,
-        receiverRole: role,
-        now,
-        maxSkewSeconds: MAX_SKEW_SECONDS,
-        maxAgeSeconds: via === "file" ? MAX_AGE_FILE_SECONDS : MAX_AGE_ONLINE_SECONDS,
-      }),
-    ),
-  );
+  // The receiver's trust store as this process last read it; the claim below checks in the same statement
+  // that it is still current (docs/exchange.md, "Trust store"). A message the kept keys refuse is checked
+  // again against a fresh read, so a key just added is accepted at once.
+  let store = trustStores.get(receiver) ?? (await readTrustStore(receiver));
+  const verifyAll = (keys: Map<string, JsonWebKey>) =>
+    Promise.all(
+      jwsList.map((jws) =>
+        verifyMessage(jws, {
+          resolveSenderKey: async (companyId, kid) => keys.get(`${companyId} ${kid}`) ?? null,
+          expectedReceiverCompanyId: receiver,
+          receiverRole: role,
+          now,
+          maxSkewSeconds: MAX_SKEW_SECONDS,
+          maxAgeSeconds: via === "file" ? MAX_AGE_FILE_SECONDS : MAX_AGE_ONLINE_SECONDS,
+        }),
+      ),
+    );
+  let checks = await verifyAll(store.keys);
+  if (store.kept && checks.some((c) => !c.ok)) {
+    store = await readTrustStore(receiver);
+    checks = await verifyAll(store.keys);
+  }
   const verified: Verified[] = [];
   const seen = new Set<string>();
   const later: number[] = [];
@@ -162,13 +171,20 @@ async function receiveFor(
   if (verified.length > 0) {
     let outcomes: PromiseSettledResult<ReceiveOutcome>[];
     try {
-      outcomes = await claimAndHandle(receiver, role, verified, via, now);
+      outcomes = await claimAndHandle(receiver, role, verified, via, now, store.digest);
     } catch (error) {
+      if (error instanceof TrustStoreChanged) {
+        // Verified under keys that changed meanwhile: nothing was kept (the transaction rolled back);
+        // verified again under the store as it is now.
+        trustStores.delete(receiver);
+        if (trustRetries >= 3) return jwsList.map(() => rejected(error));
+        return receiveFor(receiver, jwsList, via, now, options, trustRetries + 1);
+      }
       if (verified.length === 1) outcomes = [rejected(error)];
       else {
         // One transaction per message, so the failure stays with the message that caused it.
         outcomes = [];
-        for (const one of verified) outcomes.push(await claimAndHandle(receiver, role, [one], via, now).then(([o]) => o!, rejected));
+        for (const one of verified) outcomes.push(await claimAndHandle(receiver, role, [one], via, now, null).then(([o]) => o!, rejected));
       }
     }
     verified.forEach((v, k) => (answers[v.index] = outcomes[k]!));
@@ -177,12 +193,40 @@ async function receiveFor(
   return answers;
 }
 
-/** `owner`'s trust store: the only keys `owner` accepts messages under, by "<company> <kid>". */
-async function trustStoreOf(owner: string): Promise<Map<string, JsonWebKey>> {
-  const rows = await db().$queryRaw<{ company_id: string; kid: string; public_jwk: JsonWebKey }[]>`
-    SELECT company_id, kid, public_jwk FROM xc_trusted_keys WHERE owner_company_id = ${owner}`;
-  return new Map(rows.map((r) => [`${r.company_id} ${r.kid}`, r.public_jwk]));
+/**
+ * A receiver's trust store (the only keys it accepts messages under, by "<company> <kid>") with the digest
+ * of the rows it was read from; `kept` when it comes from this process's memory rather than a read just now.
+ */
+type TrustStore = { keys: Map<string, JsonWebKey>; digest: string; kept: boolean };
+
+/**
+ * Trust stores per process (issue 16: the read was one statement per received batch). Never trusted
+ * blindly: the claim of every batch compares the digest of the store as it is in the database, in the
+ * claim's own statement, so a key removed or replaced by anyone (another process, psql) refuses the very
+ * next batch, as a read per batch did.
+ */
+const trustStores = new Map<string, TrustStore>();
+
+/** The digest of `owner`'s trusted keys as the database holds them (SQL, for the read and the claim alike). */
+function trustDigest(owner: string): Prisma.Sql {
+  return Prisma.sql`(SELECT md5(coalesce(string_agg(t.company_id || ' ' || t.kid || ' ' || t.public_jwk::text, E'\n' ORDER BY t.company_id, t.kid), ''))
+                       FROM xc_trusted_keys t WHERE t.owner_company_id = ${owner})`;
 }
+
+/** Reads `owner`'s trust store with its digest (one statement) and keeps it for the next batch. */
+async function readTrustStore(owner: string): Promise<TrustStore> {
+  const [row] = await db().$queryRaw<{ digest: string; keys: { company_id: string; kid: string; public_jwk: JsonWebKey }[] | null }[]>`
+    SELECT ${trustDigest(owner)} AS digest,
+           (SELECT json_agg(json_build_object('company_id', k.company_id, 'kid', k.kid, 'public_jwk', k.public_jwk))
+              FROM xc_trusted_keys k WHERE k.owner_company_id = ${owner}) AS keys`;
+  const keys = new Map((row?.keys ?? []).map((r) => [`${r.company_id} ${r.kid}`, r.public_jwk]));
+  const digest = row?.digest ?? "";
+  trustStores.set(owner, { keys, digest, kept: true });
+  return { keys, digest, kept: false };
+}
+
+/** The trust store changed between the verification of a batch and its claim: verified again (receiveFor). */
+class TrustStoreChanged extends Error {}
 
 /**
  * One transaction for verified messages of one receiver: claim their ids (a concurrent duplicate waits
@@ -196,13 +240,17 @@ async function claimAndHandle(
   batch: readonly Verified[],
   via: Via,
   now: Date,
+  trustDigestSeen: string | null,
 ): Promise<PromiseSettledResult<ReceiveOutcome>[]> {
   const sorted = [...batch].sort((a, b) => (a.message.header.messageId < b.message.header.messageId ? -1 : 1));
   const col = <T>(f: (v: Verified) => T) => sorted.map(f);
   const enqueuedRefs = new Map<string, OutboxRef>();
   const results = await db().$transaction(
     async (tx) => {
-      const claimedRows = await tx.$queryRaw<{ id: string; message_id: string }[]>`
+      // The trust store's digest in the claim's statement: keys changed since they verified this batch
+      // roll it back (TrustStoreChanged), and it is verified again (no statement of its own per batch).
+      const claimedRows = await tx.$queryRaw<{ id: string | null; message_id: string | null; digest: string | null }[]>`
+        WITH claimed AS (
         INSERT INTO xc_inbox (id, owner_company_id, sender_company_id, message_id, type, platform_type, jws, fingerprint, in_reply_to, status, via, received_at)
         SELECT gen_random_uuid(), ${receiver}, m.sender, m.message_id, m.type, m.platform_type, m.jws, m.fingerprint, m.in_reply_to, 'processed', ${via}::"InboxVia", ${now}
           FROM unnest(${col((v) => v.message.header.senderCompanyId)}::text[], ${col((v) => v.message.header.messageId)}::text[],
@@ -211,8 +259,12 @@ async function claimAndHandle(
                WITH ORDINALITY AS m(sender, message_id, type, platform_type, jws, fingerprint, in_reply_to, n)
          ORDER BY m.n
         ON CONFLICT (owner_company_id, message_id) DO NOTHING
-        RETURNING id, message_id`;
-      const inboxIds = new Map(claimedRows.map((r) => [r.message_id, r.id]));
+        RETURNING id, message_id)
+        SELECT id::text AS id, message_id, NULL::text AS digest FROM claimed
+        UNION ALL SELECT NULL, NULL, ${trustDigest(receiver)}`;
+      const digest = claimedRows.find((r) => r.id === null)?.digest ?? "";
+      if (trustDigestSeen !== null && digest !== trustDigestSeen) throw new TrustStoreChanged();
+      const inboxIds = new Map(claimedRows.flatMap((r) => (r.id !== null && r.message_id !== null ? [[r.message_id, r.id] as const] : [])));
       const seenBefore = batch.filter((v) => !inboxIds.has(v.message.header.messageId)).map((v) => v.message.header.messageId);
       const priors = new Map<string, { fingerprint: string; result: InboxResult }>();
       if (seenBefore.length > 0) {
