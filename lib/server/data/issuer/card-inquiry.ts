@@ -291,7 +291,8 @@ export async function answerCardInformationInquiries(messages: readonly Inquiry[
         answer.reissue === "OK"
           ? outcome("inquiry-ok", { aid: message.applicationId, originalMessageId: answer.originalMessageId })
           : outcome("inquiry-ng", { aid: message.applicationId, reason: answer.reason }),
-      enqueued: [{ outboxId: reply.outboxId, messageId: reply.messageId, type: reply.type }],
+      // With its signed form, so the inbox hands it over without reading its outbox row back.
+      enqueued: [{ outboxId: reply.outboxId, messageId: reply.messageId, type: reply.type, receiverCompanyId: reply.receiverCompanyId, jws: reply.jws }],
       data: answer,
     };
   });

@@ -115,7 +115,7 @@ export async function answerReissuanceInformationRequest(
   });
   return {
     outcome: found ? outcome("reissue-info-given", { cardId: message.reissuedCardId, pairs: pairs.length }) : outcome("reissue-info-withheld", { reason }),
-    enqueued: [{ outboxId: sent.outboxId, messageId: sent.messageId, type: sent.type }],
+    enqueued: [{ outboxId: sent.outboxId, messageId: sent.messageId, type: sent.type, receiverCompanyId: sent.receiverCompanyId, jws: sent.jws }],
     data: { found, reason: found ? null : reason },
   };
 }

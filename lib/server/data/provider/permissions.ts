@@ -167,15 +167,36 @@ export async function permissionRows(
   forUpdate = false,
 ): Promise<PermissionRow[]> {
   if (ids.length === 0) return [];
-  const rows = await client.$queryRaw<
-    (Omit<PermissionRow, "customer" | "investigation" | "previousLoad"> & {
-      customerNo: string;
-      limitMinor: number | null;
-      prevValueMinor: number | null;
-      prevValueUnit: string | null;
-      prevId: string | null;
-    })[]
-  >`
+  const rows = await client.$queryRaw<PermissionSqlRow[]>`
+    ${permissionSelect(Prisma.sql`sp_permissions p`, now)}
+     WHERE p.provider_company_id = ${providerCompanyId} AND p.id = ANY(${[...ids]}::uuid[])
+     ${forUpdate ? Prisma.sql`FOR UPDATE OF p` : Prisma.empty}`;
+  return rows.map(toPermissionRow);
+}
+
+/** A row of `permissionSelect` as the database gives it. */
+type PermissionSqlRow = Omit<PermissionRow, "customer" | "investigation" | "previousLoad"> & {
+  customerNo: string;
+  limitMinor: number | null;
+  prevValueMinor: number | null;
+  prevValueUnit: string | null;
+  prevId: string | null;
+};
+
+/**
+ * The SELECT of a permission with its view's facts, over `source` (a table or a CTE with every column of
+ * sp_permissions, aliased p). `openedLoad` names a CTE holding a load record this very statement inserted
+ * (id, message_id): the statement's snapshot does not show it in sp_load_records.
+ */
+function permissionSelect(source: Prisma.Sql, now: Date, openedLoad?: Prisma.Sql): Prisma.Sql {
+  const existingLoad = Prisma.sql`(SELECT json_build_object('id', r.id, 'messageId', r.message_id, 'charge',
+                     (SELECT json_build_object('kind', ch.kind, 'amountMinor', ch.amount_minor, 'currency', ch.currency) FROM sp_user_charges ch
+                       WHERE ch.provider_company_id = r.provider_company_id AND ch.load_record_id = r.id))
+              FROM sp_load_records r WHERE r.provider_company_id = p.provider_company_id AND r.message_id = p.reply_message_id)`;
+  const loadRecord = openedLoad
+    ? Prisma.sql`coalesce((SELECT json_build_object('id', o.id, 'messageId', o.message_id, 'charge', NULL) FROM ${openedLoad} o WHERE o.message_id = p.reply_message_id), ${existingLoad})`
+    : existingLoad;
+  return Prisma.sql`
     SELECT p.id::text AS id, p.provider_company_id AS "providerCompanyId", p.kind::text AS kind, p.request_message_id AS "requestMessageId", p.platform_type AS "platformType",
            p.application_aid AS "applicationAid", p.load_file_hash AS "loadFileHash", p.card_id AS "cardId", p.surface_number_last4 AS "surfaceNumberLast4",
            p.customer_id::text AS "customerId", p.credit_investigation_id::text AS "creditInvestigationId", p.previous_load_id::text AS "previousLoadId",
@@ -186,23 +207,21 @@ export async function permissionRows(
            (SELECT json_build_object('normalFeeMinor', f.normal_fee_minor, 'reissueFeeMinor', f.reissue_fee_minor, 'currency', f.currency) FROM sp_fee_schedules f
              WHERE f.provider_company_id = p.provider_company_id AND f.application_aid = p.application_aid AND f.valid_from <= ${now}
              ORDER BY f.valid_from DESC LIMIT 1) AS fee,
-           (SELECT json_build_object('id', r.id, 'messageId', r.message_id, 'charge',
-                     (SELECT json_build_object('kind', ch.kind, 'amountMinor', ch.amount_minor, 'currency', ch.currency) FROM sp_user_charges ch
-                       WHERE ch.provider_company_id = r.provider_company_id AND ch.load_record_id = r.id))
-              FROM sp_load_records r WHERE r.provider_company_id = p.provider_company_id AND r.message_id = p.reply_message_id) AS "loadRecord"
-      FROM sp_permissions p
+           ${loadRecord} AS "loadRecord"
+      FROM ${source}
       JOIN sp_customers c ON c.provider_company_id = p.provider_company_id AND c.id = p.customer_id
       LEFT JOIN sp_credit_investigations i ON i.provider_company_id = p.provider_company_id AND i.id = p.credit_investigation_id
-      LEFT JOIN sp_load_records prev ON prev.provider_company_id = p.provider_company_id AND prev.id = p.previous_load_id
-     WHERE p.provider_company_id = ${providerCompanyId} AND p.id = ANY(${[...ids]}::uuid[])
-     ${forUpdate ? Prisma.sql`FOR UPDATE OF p` : Prisma.empty}`;
-  return rows.map(({ customerNo, limitMinor, prevId, prevValueMinor, prevValueUnit, ...p }) => ({
+      LEFT JOIN sp_load_records prev ON prev.provider_company_id = p.provider_company_id AND prev.id = p.previous_load_id`;
+}
+
+function toPermissionRow({ customerNo, limitMinor, prevId, prevValueMinor, prevValueUnit, ...p }: PermissionSqlRow): PermissionRow {
+  return {
     ...p,
     token: p.token ? new Uint8Array(p.token) : null,
     customer: { customerNo },
     investigation: p.creditInvestigationId && limitMinor !== null ? { limitMinor } : null,
     previousLoad: prevId ? { valueMinor: prevValueMinor, valueUnit: prevValueUnit } : null,
-  }));
+  };
 }
 
 /** The signed-in desk's permissions by id (another provider's ids are simply absent). */
@@ -458,12 +477,13 @@ export async function takeCarriedPermission(
   request: Extract<PermissionRequest, { kind: "reload" }>,
   carried: CarriedReloadPermission,
   now: Date,
-): Promise<{ permissionId: string } | null> {
+): Promise<PermissionRow | null> {
   const card = request.card;
   const cardId = card.platformType === 100 ? card.cardId : null;
   // Issue 16, one statement: the permission (unless an earlier visit took it: then null, and the caller
-  // asks instead) and its pending load record (ON CONFLICT DO NOTHING, as openPendingLoad).
-  const rows = await tx.$queryRaw<{ id: string }[]>`
+  // asks instead) and its pending load record (ON CONFLICT DO NOTHING, as openPendingLoad), returned with
+  // its view's facts, so the desk's view after the confirm does not read it again.
+  const rows = await tx.$queryRaw<PermissionSqlRow[]>`
     WITH taken AS (
       INSERT INTO sp_permissions (id, provider_company_id, kind, request_message_id, platform_type, application_aid, load_file_hash, card_id, surface_number_last4,
                                   customer_id, credit_investigation_id, previous_load_id, original_message_id, reload_case_id, operator_user_id, status,
@@ -473,16 +493,17 @@ export async function takeCarriedPermission(
              ${request.originalMessageId}, ${request.reloadCaseId}::uuid, ${request.operatorUserId}::uuid, 'granted', ${carried.messageId},
              ${Buffer.from(fromBase64Url(carried.permissionToken))}, ${new Date(carried.expiresAt)}, ${now}, ${now}
        WHERE NOT EXISTS (SELECT 1 FROM sp_permissions u WHERE u.provider_company_id = ${providerCompanyId} AND u.reply_message_id = ${carried.messageId})
-      RETURNING id),
+      RETURNING *),
     opened AS (
       INSERT INTO sp_load_records (id, provider_company_id, message_id, card_id, surface_number_last4, platform_type, application_aid, customer_id,
                                    credit_investigation_id, kind, status, previous_load_id, created_at)
       SELECT ${randomUUID()}::uuid, ${providerCompanyId}, ${carried.messageId}, ${cardId}::text, ${card.surfaceNumberLast4}::text, ${card.platformType}::int,
              ${request.applicationAid}, ${request.customerId}::uuid, ${request.creditInvestigationId}::uuid, 'reload', 'pending', ${request.previousLoadId}::uuid, ${now}
         FROM taken
-      ON CONFLICT DO NOTHING)
-    SELECT id::text AS id FROM taken`;
-  return rows[0] ? { permissionId: rows[0].id } : null;
+      ON CONFLICT DO NOTHING
+      RETURNING id, message_id)
+    ${permissionSelect(Prisma.sql`taken p`, now, Prisma.sql`opened`)}`;
+  return rows[0] ? toPermissionRow(rows[0]) : null;
 }
 
 /** A refusal: stored with its reason, for the desk to show. */
@@ -574,13 +595,18 @@ export async function recordCardLoad(
 ): Promise<LoadRecorded> {
   const providerCompanyId = actor.providerCompanyId;
   const result = await db().$transaction(async (tx) => {
-    await within?.before(tx);
-    const r = await recordTx(tx);
-    await within?.after(tx, r.settled ?? null);
+    // The caller's row locked first, in the permission's own statement (issue 16: one round trip).
+    const read = isUuid(permissionId)
+      ? await permissionRowsAfterLock(tx, providerCompanyId, [permissionId], now, within?.lock ?? null)
+      : { rows: [], locked: within ? await lockOnly(tx, within.lock) : null };
+    const r = await recordTx(tx, read.rows[0]);
+    await within?.after(tx, read.locked ?? [], r.settled ?? null);
     return r;
   });
-  async function recordTx(tx: Tx): Promise<{ recorded: LoadRecorded; outbox: Enqueued<"load-confirmation"> | null; settled?: PermissionRow }> {
-    const p = isUuid(permissionId) ? (await permissionRows(tx, providerCompanyId, [permissionId], now))[0] : undefined;
+  async function recordTx(
+    tx: Tx,
+    p: PermissionRow | undefined,
+  ): Promise<{ recorded: LoadRecorded; outbox: Enqueued<"load-confirmation"> | null; settled?: PermissionRow }> {
     if (!p || !p.replyMessageId) {
       return { recorded: { ok: false, error: { ...reloadRefusal("no-such-permission", "load"), loadRecordId: null } }, outbox: null };
     }
@@ -706,7 +732,42 @@ export async function recordCardLoad(
  * Work the caller does in recordCardLoad's transaction: `before` anything is read (to take its locks
  * first), `after` the record, with the permission as the record left it (null when it changed nothing).
  */
-export type RecordHooks = { before: (tx: Tx) => Promise<void>; after: (tx: Tx, settled: PermissionRow | null) => Promise<void> };
+export type RecordHooks = {
+  /** A SELECT … FOR UPDATE of the caller's rows, run before anything else is read (its rows handed to `after` as JSON). */
+  lock: Prisma.Sql;
+  after: (tx: Tx, locked: unknown[], settled: PermissionRow | null) => Promise<void>;
+};
+
+/**
+ * permissionRows after `lock` (a SELECT … FOR UPDATE), in one statement: the locked rows come first (the
+ * materialized CTE is read before the lateral join runs), as JSON objects; then the permissions.
+ */
+async function permissionRowsAfterLock(
+  tx: Tx,
+  providerCompanyId: string,
+  ids: readonly string[],
+  now: Date,
+  lock: Prisma.Sql | null,
+): Promise<{ rows: PermissionRow[]; locked: unknown[] | null }> {
+  if (!lock) return { rows: await permissionRows(tx, providerCompanyId, ids, now), locked: null };
+  const rows = await tx.$queryRaw<(PermissionSqlRow & { locked: unknown[] | null })[]>`
+    WITH locked AS MATERIALIZED (${lock})
+    SELECT l.locked, p.*
+      FROM (SELECT (SELECT json_agg(to_jsonb(x)) FROM locked x) AS locked) l
+      LEFT JOIN LATERAL (
+        ${permissionSelect(Prisma.sql`sp_permissions p`, now)}
+         WHERE p.provider_company_id = ${providerCompanyId} AND p.id = ANY(${[...ids]}::uuid[])) p ON true`;
+  return {
+    locked: rows[0]?.locked ?? [],
+    rows: rows.filter((r) => r.id !== null).map(({ locked: _locked, ...r }) => toPermissionRow(r)),
+  };
+}
+
+async function lockOnly(tx: Tx, lock: Prisma.Sql): Promise<unknown[]> {
+  const [row] = await tx.$queryRaw<{ locked: unknown[] | null }[]>`
+    WITH locked AS MATERIALIZED (${lock}) SELECT (SELECT json_agg(to_jsonb(x)) FROM locked x) AS locked`;
+  return row?.locked ?? [];
+}
 
 /**
  * Providers' issuers, per process (issue 16: read on every open, confirm and record). A provider company

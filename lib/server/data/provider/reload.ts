@@ -27,7 +27,7 @@ import { decodeStored } from "../../exchange/inbox";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { ProviderTx as Tx } from "./db";
 import { isLeaseLive, leaseReceipts } from "../card-lease";
-import { currentFee, findApplication, loadFileHashOf } from "./catalog";
+import { findApplication, loadFileHashOf } from "./catalog";
 import { findBlockedCard, type HotListHit } from "./hot-list";
 import {
   enqueuePermissionRequest,
@@ -108,12 +108,24 @@ type CaseRow = {
 
 /** The case row, locked for this transaction, with its document read and validated (one statement). */
 async function lockCase(tx: Tx, providerCompanyId: string, id: string): Promise<(CaseRow & { doc: CaseDoc }) | null> {
-  const rows = await tx.$queryRaw<CaseRow[]>`
+  const rows = await tx.$queryRaw<CaseRow[]>`${lockCaseSql(providerCompanyId, id)}`;
+  const row = rows[0];
+  return row ? { ...row, doc: parseCaseDoc(row.steps) } : null;
+}
+
+function lockCaseSql(providerCompanyId: string, id: string): Prisma.Sql {
+  return Prisma.sql`
     SELECT id::text AS id, outcome::text AS outcome, platform_type AS "platformType", card_id AS "cardId", steps,
            started_at AS "startedAt", finished_at AS "finishedAt", refusal_code AS "refusalCode", refusal_step AS "refusalStep", refusal_reason AS "refusalReason"
       FROM sp_reload_cases WHERE id = ${id}::uuid AND provider_company_id = ${providerCompanyId} FOR UPDATE`;
-  const row = rows[0];
-  return row ? { ...row, doc: parseCaseDoc(row.steps) } : null;
+}
+
+/** A case row locked by lockCaseSql inside another statement, as JSON (to_jsonb): its instants are strings there. */
+function lockedCaseFromJson(json: unknown): (CaseRow & { doc: CaseDoc }) | null {
+  if (!json || typeof json !== "object") return null;
+  const r = json as Omit<CaseRow, "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string | null };
+  const row: CaseRow = { ...r, startedAt: new Date(r.startedAt), finishedAt: r.finishedAt === null ? null : new Date(r.finishedAt) };
+  return { ...row, doc: parseCaseDoc(row.steps) };
 }
 
 /** The document as JSON for its column (it is plain data: strings, numbers, booleans, arrays, objects). */
@@ -179,14 +191,11 @@ type OldLoadRow = {
 /**
  * Load records with everything the reload checks and shows, in one statement (issue 16: Prisma's
  * includes cost a statement per relation): by the cards of a chain (nearest card first, then oldest
- * first), or by a load's message id (Fig. 17).
+ * first). A load named by its message id (Fig. 17) is read by inquiryFacts.
  */
-async function oldLoadRows(tx: Tx, providerCompanyId: string, where: { cardIds: string[] } | { messageId: string }): Promise<OldLoadRow[]> {
-  const filter =
-    "cardIds" in where
-      ? Prisma.sql`r.card_id = ANY(${where.cardIds}::text[]) ORDER BY array_position(${where.cardIds}::text[], r.card_id), r.created_at`
-      : Prisma.sql`r.message_id = ${where.messageId}`;
-  return tx.$queryRaw<OldLoadRow[]>`${oldLoadSelect(providerCompanyId)} AND ${filter}`;
+async function oldLoadRows(tx: Tx, providerCompanyId: string, where: { cardIds: string[] }): Promise<OldLoadRow[]> {
+  return tx.$queryRaw<OldLoadRow[]>`${oldLoadSelect(providerCompanyId)}
+    AND r.card_id = ANY(${where.cardIds}::text[]) ORDER BY array_position(${where.cardIds}::text[], r.card_id), r.created_at`;
 }
 
 /** The SELECT of oldLoadRows, up to its WHERE on the provider (the caller adds its filter with AND). */
@@ -475,22 +484,20 @@ async function readAnswers(tx: Tx, providerCompanyId: string, input: CaseDoc, no
       const rows = await oldLoadRows(tx, providerCompanyId, { cardIds: chain });
       apply({ type: "old-card-loads", chain, loads: rows.map(factOf), fees: await feesOf(tx, providerCompanyId, need.aids, now) });
     } else if (need.kind === "inquiry-reply") {
-      const inquiry = await tx.spCardInquiry.findUnique({
-        where: { providerCompanyId_requestMessageId: { providerCompanyId, requestMessageId: need.requestMessageId } },
-      });
+      const inquiry = await inquiryFacts(tx, providerCompanyId, need.requestMessageId, need.aid, now);
       if (!inquiry || inquiry.reissueOk === null || !inquiry.replyMessageId) {
         apply({ type: "inquiry-unanswered", aid: need.aid });
         continue;
       }
       if (inquiry.reissueOk && inquiry.originalMessageId) {
-        const [record] = await oldLoadRows(tx, providerCompanyId, { messageId: inquiry.originalMessageId });
+        const record = inquiry.record;
         apply({
           type: "inquiry-answered",
           aid: need.aid,
           replyMessageId: inquiry.replyMessageId,
           result: { reissue: "OK", originalMessageId: inquiry.originalMessageId },
           record: record ? factOf(record) : null,
-          fee: record ? await currentFee(providerCompanyId, need.aid, now, tx) : null,
+          fee: record ? inquiry.fee : null,
         });
       } else {
         apply({
@@ -515,6 +522,49 @@ export class CaseNotFoundError extends Error {
 }
 
 /** The Fig. 15 NG reason as our inbox handler stored it (a value it validated on receipt); anything else is read as an unknown card. */
+/**
+ * Issue 16, one statement for the Fig. 15 answer a method-2 case waits for: our inquiry row as the answer
+ * left it, the original load it names (as oldLoadRows reads it) and the fee in force for the application
+ * (as currentFee). Were three statements.
+ */
+async function inquiryFacts(
+  tx: Tx,
+  providerCompanyId: string,
+  requestMessageId: string,
+  aid: string,
+  now: Date,
+): Promise<{
+  reissueOk: boolean | null;
+  replyMessageId: string | null;
+  originalMessageId: string | null;
+  ngReason: string | null;
+  record: OldLoadRow | null;
+  fee: CaseFee | null;
+} | null> {
+  const [row] = await tx.$queryRaw<
+    {
+      reissueOk: boolean | null;
+      replyMessageId: string | null;
+      originalMessageId: string | null;
+      ngReason: string | null;
+      record: (Omit<OldLoadRow, "loadedAt"> & { loadedAt: string | null }) | null;
+      fee: CaseFee | null;
+    }[]
+  >`
+    WITH q AS (
+      SELECT reissue_ok, reply_message_id, original_message_id, ng_reason FROM sp_card_inquiries
+       WHERE provider_company_id = ${providerCompanyId} AND request_message_id = ${requestMessageId}),
+    record AS (${oldLoadSelect(providerCompanyId)} AND r.message_id = (SELECT original_message_id FROM q WHERE reissue_ok))
+    SELECT q.reissue_ok AS "reissueOk", q.reply_message_id AS "replyMessageId", q.original_message_id AS "originalMessageId", q.ng_reason AS "ngReason",
+           (SELECT to_json(l) FROM record l LIMIT 1) AS record,
+           (SELECT json_build_object('normalFeeMinor', f.normal_fee_minor, 'reissueFeeMinor', f.reissue_fee_minor, 'currency', f.currency) FROM sp_fee_schedules f
+             WHERE f.provider_company_id = ${providerCompanyId} AND f.application_aid = ${aid} AND f.valid_from <= ${now}
+             ORDER BY f.valid_from DESC LIMIT 1) AS fee
+      FROM q`;
+  if (!row) return null;
+  return { ...row, record: row.record ? { ...row.record, loadedAt: row.record.loadedAt ? new Date(row.record.loadedAt) : null } : null };
+}
+
 function ngReasonOf(stored: string | null): CardInformationNgReason {
   return CARD_INFORMATION_NG_REASONS.find((r) => r === stored) ?? "card-not-found";
 }
@@ -583,15 +633,18 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
   const claim = { actor, issuerCompanyId, caseId, now };
   let toDeliver: OutboxRef[] = [];
+  // Carried permissions taken here, as their statement returned them: the view below does not read them again.
+  let known: PermissionRow[] = [];
   let saved: CaseRow | null;
   try {
     // Every reloadable application in one transaction (issue 16: few round trips)...
     saved = await db().$transaction(async (tx) => {
       toDeliver = [];
+      known = [];
       const row = await lockCase(tx, providerCompanyId, caseId);
       if (!row || row.outcome !== "in_progress") return row;
       let doc = await syncDoc(tx, providerCompanyId, row.doc, now);
-      for (const app of doc.applications) if (app.state === "reloadable") doc = await claimApplication(tx, claim, doc, app.aid, toDeliver);
+      for (const app of doc.applications) if (app.state === "reloadable") doc = await claimApplication(tx, claim, doc, app.aid, toDeliver, known);
       return saveDoc(tx, row, doc, now);
     });
   } catch (e) {
@@ -599,6 +652,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
     // ...and when another desk holds one of their old loads (the transaction rolled back), one application
     // per transaction: that one is refused here without asking the issuer, the others still go.
     toDeliver = [];
+    known = [];
     saved = null;
     const first = await db().spReloadCase.findFirst({ where: { id: caseId, providerCompanyId }, select: { steps: true } });
     const aids = first
@@ -612,7 +666,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
         saved = await db().$transaction(async (tx) => {
           const row = await lockCase(tx, providerCompanyId, caseId);
           if (!row || row.outcome !== "in_progress") return row;
-          return saveDoc(tx, row, await claimApplication(tx, claim, row.doc, aid, sent), now);
+          return saveDoc(tx, row, await claimApplication(tx, claim, row.doc, aid, sent, []), now);
         });
         toDeliver.push(...sent);
       } catch (e2) {
@@ -632,7 +686,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
     }
   }
   if (!saved) throw new CaseNotFoundError();
-  if (toDeliver.length === 0) return caseView(actor, saved, now);
+  if (toDeliver.length === 0) return caseView(actor, saved, now, known);
   await deliverNow(toDeliver);
   return syncReloadCase(actor, caseId, now);
 }
@@ -648,6 +702,7 @@ async function claimApplication(
   doc: CaseDoc,
   aid: string,
   toDeliver: OutboxRef[],
+  known: PermissionRow[],
 ): Promise<CaseDoc> {
   const { actor, issuerCompanyId, caseId, now } = claim;
   const providerCompanyId = actor.providerCompanyId;
@@ -681,12 +736,13 @@ async function claimApplication(
   // Taken unless an earlier visit used it (then it falls back to asking).
   const taken = carried ? await takeCarriedPermission(tx, providerCompanyId, request, carried.permission, now) : null;
   if (carried && taken) {
+    known.push(taken);
     return applyCaseEvent(
       doc,
       {
         type: "permission-carried",
         aid,
-        permissionId: taken.permissionId,
+        permissionId: taken.id,
         permission: {
           messageId: carried.permission.messageId,
           originalMessageId: carried.permission.originalMessageId,
@@ -1008,17 +1064,14 @@ export async function recordReloadLoad(actor: ProviderActor, caseId: string, per
   // The case brought up to date in the record's own transaction (issue 16), its row locked first as every
   // other step of a case does, so a record and a confirm of the same case never wait on each other's rows.
   const providerCompanyId = actor.providerCompanyId;
-  let locked: (CaseRow & { doc: CaseDoc }) | null = null;
   let saved: CaseRow | null = null;
   let known: PermissionRow[] = [];
   const recorded = await recordCardLoad(actor, permissionId, outcome, now, {
-    before: async (tx) => {
-      locked = await lockCase(tx, providerCompanyId, caseId);
-    },
-    after: async (tx, settled) => {
+    lock: lockCaseSql(providerCompanyId, caseId),
+    after: async (tx, lockedRows, settled) => {
       // The permission just recorded is known as it now stands (locked by its update): not read again.
       known = settled ? [settled] : [];
-      const row: (CaseRow & { doc: CaseDoc }) | null = locked;
+      const row = lockedCaseFromJson(lockedRows[0]);
       saved = row && row.outcome === "in_progress" ? await saveDoc(tx, row, await syncDoc(tx, providerCompanyId, row.doc, now, known), now) : row;
     },
   });
