@@ -20,6 +20,7 @@ import type { ProviderActor } from "../../auth/session";
 import { db, Prisma } from "./db";
 import { deliverNowWithReceipts } from "../../exchange/delivery";
 import { enqueueMessage, type Enqueued } from "../../exchange/outbox";
+import { allocateSequenceSql } from "../../exchange/message-ids";
 import type { HandlerOutcome } from "../../exchange/types";
 import type { ProviderTx as Tx } from "./db";
 import { findApplication, loadFileSpecOf, type FeeView, type LoadFileSpec } from "./catalog";
@@ -645,7 +646,9 @@ export async function recordCardLoad(
       const ledger = installed ? loadValueLines(record.id, installed, carried && p.previousLoadId ? p.previousLoadId : null) : [];
       // Issue 16, one statement: the permission used (only while still granted: a second record finds it
       // taken and the transaction fails), the load record loaded with its value, the user's charge, the ledger.
-      const [written] = await tx.$queryRaw<{ claimed: number }[]>`
+      // The load confirmation's sequence number is taken in the same statement (only when the permission was claimed).
+      const issuerCompanyId = await issuerOf(tx, providerCompanyId);
+      const [written] = await tx.$queryRaw<{ claimed: number; sequence: bigint | null }[]>`
         WITH claimed AS (
           UPDATE sp_permissions SET status = 'loaded', finished_at = ${now}
            WHERE id = ${p.id}::uuid AND provider_company_id = ${providerCompanyId} AND status = 'granted'
@@ -665,13 +668,14 @@ export async function recordCardLoad(
           SELECT x.id, ${providerCompanyId}, x.load_record_id, x.event::"SpValueEvent", x.value_minor, x.value_unit, x.counterpart_load_id, ${now}
             FROM jsonb_to_recordset(${JSON.stringify(ledger)}::jsonb)
               AS x(id uuid, load_record_id uuid, event text, value_minor int, value_unit text, counterpart_load_id uuid)
-           WHERE EXISTS (SELECT 1 FROM loaded))
-        SELECT count(*)::int AS claimed FROM claimed`;
-      if (written?.claimed !== 1) throw new Error("permission changed under us");
+           WHERE EXISTS (SELECT 1 FROM loaded)),
+        sequence AS (${allocateSequenceSql({ issuerCompanyId, providerCompanyId, direction: "P" }, Prisma.sql`claimed`)})
+        SELECT (SELECT count(*)::int FROM claimed) AS claimed, (SELECT last_value FROM sequence) AS sequence`;
+      if (written?.claimed !== 1 || written.sequence === null) throw new Error("permission changed under us");
       const sent = await enqueueMessage(
         tx,
         "load-confirmation",
-        { issuerCompanyId: await issuerOf(tx, providerCompanyId), providerCompanyId, inReplyTo: undefined, now },
+        { issuerCompanyId, providerCompanyId, inReplyTo: undefined, now, sequence: Number(written.sequence) },
         {
           platformType: p.platformType as 100 | 200,
           permissionMessageId: p.replyMessageId,
