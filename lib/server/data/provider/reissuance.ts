@@ -168,7 +168,7 @@ export async function storeCardInformationReply(
 
 /**
  * storeCardInformationReply for a run of answers (issue 16: a backlog of inquiries is answered in
- * batches): their inquiries read with one statement, the answered ones written with one. Comes to what
+ * batches): their inquiries read and the answered ones written in one statement. Comes to what
  * one after another would: a second answer to the same inquiry in the run is "repeated", naming the first.
  */
 export async function storeCardInformationReplies(
@@ -177,31 +177,41 @@ export async function storeCardInformationReplies(
   messages: readonly MessageOf<"card-information-reply">[],
   now: Date,
 ): Promise<HandlerOutcome[]> {
-  const requestIds = [...new Set(messages.map((m) => m.header.inReplyTo).filter((id): id is string => !!id))];
-  const inquiries = new Map(
-    (requestIds.length
-      ? await tx.spCardInquiry.findMany({
-          where: { providerCompanyId, requestMessageId: { in: requestIds } },
-          select: { id: true, requestMessageId: true, replyMessageId: true, applicationAid: true },
-        })
-      : []
-    ).map((q) => [q.requestMessageId, { ...q }]),
-  );
-  const answered: { id: string; reply: string; ok: boolean; original: string | null; ng: string | null }[] = [];
-  const outcomes = messages.map((message): HandlerOutcome => {
+  // Issue 16, one statement: the inquiries the replies answer, and the first reply to each still
+  // unanswered stored on it (in the order of the messages, as one after another); the rest is decided here.
+  const replies = messages.flatMap((m, n) => (m.header.inReplyTo ? [{ m, n }] : []));
+  const rows = replies.length
+    ? await tx.$queryRaw<{ requestMessageId: string; priorReply: string | null; applicationAid: string; storedReply: string | null }[]>`
+        WITH m AS (
+          SELECT * FROM unnest(${replies.map((r) => r.m.header.inReplyTo!)}::text[], ${replies.map((r) => r.m.header.messageId)}::text[],
+                               ${replies.map((r) => r.m.result.reissue === "OK")}::boolean[],
+                               ${replies.map((r) => (r.m.result.reissue === "OK" ? r.m.result.originalMessageId : null))}::text[],
+                               ${replies.map((r) => (r.m.result.reissue === "NG" ? r.m.result.reason : null))}::text[], ${replies.map((r) => r.n)}::int[])
+            AS m(req, reply, ok, original, ng, n)),
+        q AS (
+          SELECT id, request_message_id, reply_message_id, application_aid FROM sp_card_inquiries
+           WHERE provider_company_id = ${providerCompanyId} AND request_message_id IN (SELECT req FROM m)),
+        first AS (
+          SELECT DISTINCT ON (m.req) q.id, m.req, m.reply, m.ok, m.original, m.ng FROM m JOIN q ON q.request_message_id = m.req
+           WHERE q.reply_message_id IS NULL ORDER BY m.req, m.n),
+        stored AS (
+          UPDATE sp_card_inquiries AS t
+             SET reply_message_id = f.reply, reissue_ok = f.ok, original_message_id = f.original, ng_reason = f.ng, answered_at = ${now}
+            FROM first f WHERE t.id = f.id
+          RETURNING f.req, f.reply)
+        SELECT q.request_message_id AS "requestMessageId", q.reply_message_id AS "priorReply", q.application_aid AS "applicationAid",
+               (SELECT s.reply FROM stored s WHERE s.req = q.request_message_id) AS "storedReply"
+          FROM q`
+    : [];
+  const inquiries = new Map(rows.map((r) => [r.requestMessageId, r]));
+  return messages.map((message): HandlerOutcome => {
     const inquiry = message.header.inReplyTo ? inquiries.get(message.header.inReplyTo) : undefined;
     if (!inquiry) return { outcome: outcome("inquiry-reply-unmatched", { messageId: message.header.messageId }) };
-    if (inquiry.replyMessageId)
-      return { outcome: outcome("inquiry-reply-repeated", { requestMessageId: inquiry.requestMessageId, replyMessageId: inquiry.replyMessageId }) };
+    // Answered before, or by an earlier message of this run.
+    const first = inquiry.priorReply ?? (inquiry.storedReply !== message.header.messageId ? inquiry.storedReply : null);
+    if (first)
+      return { outcome: outcome("inquiry-reply-repeated", { requestMessageId: inquiry.requestMessageId, replyMessageId: first }) };
     const result = message.result;
-    inquiry.replyMessageId = message.header.messageId;
-    answered.push({
-      id: inquiry.id,
-      reply: message.header.messageId,
-      ok: result.reissue === "OK",
-      original: result.reissue === "OK" ? result.originalMessageId : null,
-      ng: result.reissue === "NG" ? result.reason : null,
-    });
     return {
       outcome: outcome("inquiry-reply-stored", {
         aid: inquiry.applicationAid,
@@ -211,15 +221,6 @@ export async function storeCardInformationReplies(
       }),
     };
   });
-  if (answered.length > 0) {
-    await tx.$executeRaw`
-      UPDATE sp_card_inquiries AS q
-         SET reply_message_id = a.reply, reissue_ok = a.ok, original_message_id = a.original, ng_reason = a.ng, answered_at = ${now}
-        FROM unnest(${answered.map((a) => a.id)}::uuid[], ${answered.map((a) => a.reply)}::text[], ${answered.map((a) => a.ok)}::boolean[],
-                    ${answered.map((a) => a.original)}::text[], ${answered.map((a) => a.ng)}::text[]) AS a(id, reply, ok, original, ng)
-       WHERE q.id = a.id`;
-  }
-  return outcomes;
 }
 
 export type ReissueNoticeRow = {
