@@ -600,14 +600,26 @@ export async function recordCardLoad(
     const read = isUuid(permissionId)
       ? await permissionRowsAfterLock(tx, providerCompanyId, [permissionId], now, within?.lock ?? null)
       : { rows: [], locked: within ? await lockOnly(tx, within.lock) : null };
-    const r = await recordTx(tx, read.rows[0]);
-    await within?.after(tx, read.locked ?? [], r.settled ?? null);
+    const locked = read.locked ?? [];
+    const r = await recordTx(tx, read.rows[0], within ? (settled) => within.write(tx, locked, settled) : null);
+    if (within) {
+      if (r.written) within.written(r.written);
+      else if (r.written === undefined) {
+        // No write statement of the record's own to ride along (nothing recorded, or the card refused the load).
+        const write = await within.write(tx, locked, r.settled ?? null);
+        if (write) {
+          const [row] = await tx.$queryRaw<{ rows: unknown[] | null }[]>`WITH w AS (${write}) SELECT (SELECT json_agg(to_jsonb(w)) FROM w) AS rows`;
+          within.written(row?.rows ?? []);
+        }
+      }
+    }
     return r;
   });
   async function recordTx(
     tx: Tx,
     p: PermissionRow | undefined,
-  ): Promise<{ recorded: LoadRecorded; outbox: Enqueued<"load-confirmation"> | null; settled?: PermissionRow }> {
+    alongside: ((settled: PermissionRow) => Promise<Prisma.Sql | null>) | null,
+  ): Promise<{ recorded: LoadRecorded; outbox: Enqueued<"load-confirmation"> | null; settled?: PermissionRow; written?: unknown[] | null }> {
     if (!p || !p.replyMessageId) {
       return { recorded: { ok: false, error: { ...reloadRefusal("no-such-permission", "load"), loadRecordId: null } }, outbox: null };
     }
@@ -646,9 +658,13 @@ export async function recordCardLoad(
       const ledger = installed ? loadValueLines(record.id, installed, carried && p.previousLoadId ? p.previousLoadId : null) : [];
       // Issue 16, one statement: the permission used (only while still granted: a second record finds it
       // taken and the transaction fails), the load record loaded with its value, the user's charge, the ledger.
-      // The load confirmation's sequence number is taken in the same statement (only when the permission was claimed).
+      // The load confirmation's sequence number is taken in the same statement (only when the permission was
+      // claimed), and the caller's write (the case brought up to date) rides along; a second record fails the
+      // transaction, and both roll back with it.
       const issuerCompanyId = await issuerOf(tx, providerCompanyId);
-      const [written] = await tx.$queryRaw<{ claimed: number; sequence: bigint | null }[]>`
+      const settled: PermissionRow = { ...p, status: "loaded", finishedAt: now, loadRecord: { ...record, charge } };
+      const along = alongside ? await alongside(settled) : null;
+      const [written] = await tx.$queryRaw<{ claimed: number; sequence: bigint | null; along: unknown[] | null }[]>`
         WITH claimed AS (
           UPDATE sp_permissions SET status = 'loaded', finished_at = ${now}
            WHERE id = ${p.id}::uuid AND provider_company_id = ${providerCompanyId} AND status = 'granted'
@@ -670,7 +686,9 @@ export async function recordCardLoad(
               AS x(id uuid, load_record_id uuid, event text, value_minor int, value_unit text, counterpart_load_id uuid)
            WHERE EXISTS (SELECT 1 FROM loaded)),
         sequence AS (${allocateSequenceSql({ issuerCompanyId, providerCompanyId, direction: "P" }, Prisma.sql`claimed`)})
-        SELECT (SELECT count(*)::int FROM claimed) AS claimed, (SELECT last_value FROM sequence) AS sequence`;
+        ${along ? Prisma.sql`, along AS (${along})` : Prisma.empty}
+        SELECT (SELECT count(*)::int FROM claimed) AS claimed, (SELECT last_value FROM sequence) AS sequence,
+               ${along ? Prisma.sql`(SELECT json_agg(to_jsonb(a)) FROM along a)` : Prisma.sql`NULL::json`} AS along`;
       if (written?.claimed !== 1 || written.sequence === null) throw new Error("permission changed under us");
       const sent = await enqueueMessage(
         tx,
@@ -688,7 +706,9 @@ export async function recordCardLoad(
       return {
         recorded: { ok: true, value: { status: "loaded", loadRecordId: record.id, messageId: record.messageId, charge, issuer: null } },
         outbox: sent,
-        settled: { ...p, status: "loaded", finishedAt: now, loadRecord: { ...record, charge } },
+        settled,
+        // Asked for the caller's write (and sent it, if there was one): not asked again.
+        ...(alongside ? { written: along ? (written.along ?? []) : null } : {}),
       };
     }
     const sw = outcome.status === "failed" ? outcome.statusWord : null;
@@ -733,13 +753,20 @@ export async function recordCardLoad(
 }
 
 /**
- * Work the caller does in recordCardLoad's transaction: `before` anything is read (to take its locks
- * first), `after` the record, with the permission as the record left it (null when it changed nothing).
+ * Work the caller does in recordCardLoad's transaction (issue 16: in the record's own statements): `lock`
+ * before anything is read (its locks first), `write` with the permission as the record leaves it (null when
+ * it changed nothing).
  */
 export type RecordHooks = {
-  /** A SELECT … FOR UPDATE of the caller's rows, run before anything else is read (its rows handed to `after` as JSON). */
+  /** A SELECT … FOR UPDATE of the caller's rows, run before anything else is read (its rows handed to `write` as JSON). */
   lock: Prisma.Sql;
-  after: (tx: Tx, locked: unknown[], settled: PermissionRow | null) => Promise<void>;
+  /**
+   * The caller's write once the permission's new state is known (null: none), an UPDATE … RETURNING: sent
+   * inside the record's own write statement when it has one (a load recorded), else on its own.
+   */
+  write: (tx: Tx, locked: unknown[], settled: PermissionRow | null) => Promise<Prisma.Sql | null>;
+  /** The rows `write` returned, as JSON. */
+  written: (rows: unknown[]) => void;
 };
 
 /**

@@ -114,13 +114,14 @@ async function lockCase(tx: Tx, providerCompanyId: string, id: string): Promise<
 }
 
 function lockCaseSql(providerCompanyId: string, id: string): Prisma.Sql {
-  return Prisma.sql`
-    SELECT id::text AS id, outcome::text AS outcome, platform_type AS "platformType", card_id AS "cardId", steps,
-           started_at AS "startedAt", finished_at AS "finishedAt", refusal_code AS "refusalCode", refusal_step AS "refusalStep", refusal_reason AS "refusalReason"
-      FROM sp_reload_cases WHERE id = ${id}::uuid AND provider_company_id = ${providerCompanyId} FOR UPDATE`;
+  return Prisma.sql`SELECT ${caseColumns} FROM sp_reload_cases WHERE id = ${id}::uuid AND provider_company_id = ${providerCompanyId} FOR UPDATE`;
 }
 
-/** A case row locked by lockCaseSql inside another statement, as JSON (to_jsonb): its instants are strings there. */
+/** A case row's columns as CaseRow names them. */
+const caseColumns = Prisma.sql`id::text AS id, outcome::text AS outcome, platform_type AS "platformType", card_id AS "cardId", steps,
+  started_at AS "startedAt", finished_at AS "finishedAt", refusal_code AS "refusalCode", refusal_step AS "refusalStep", refusal_reason AS "refusalReason"`;
+
+/** A case row read by lockCaseSql or saveDocSql inside another statement, as JSON (to_jsonb): its instants are strings there. */
 function lockedCaseFromJson(json: unknown): (CaseRow & { doc: CaseDoc }) | null {
   if (!json || typeof json !== "object") return null;
   const r = json as Omit<CaseRow, "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string | null };
@@ -137,9 +138,22 @@ function toJson(doc: CaseDoc): Prisma.InputJsonValue {
  * Saves the document, and ends the row when the machine says the case is over; returns the row as saved.
  * A document the events left as it was is not written again.
  */
-async function saveDoc(tx: Tx, row: CaseRow & { doc: CaseDoc }, doc: CaseDoc, now: Date): Promise<CaseRow> {
-  if (doc === row.doc || JSON.stringify(doc) === JSON.stringify(row.doc)) return row;
-  return tx.spReloadCase.update({ where: { id: row.id }, data: { steps: toJson(doc), ...endOf(doc, now) }, select: caseRowSelect });
+async function saveDoc(tx: Tx, providerCompanyId: string, row: CaseRow & { doc: CaseDoc }, doc: CaseDoc, now: Date): Promise<CaseRow> {
+  if (isUnchanged(row, doc)) return row;
+  const [saved] = await tx.$queryRaw<CaseRow[]>`${saveDocSql(providerCompanyId, row.id, doc, now)}`;
+  if (!saved) throw new CaseNotFoundError();
+  return saved;
+}
+
+const isUnchanged = (row: { doc: CaseDoc }, doc: CaseDoc) => doc === row.doc || JSON.stringify(doc) === JSON.stringify(row.doc);
+
+/** saveDoc's UPDATE (raw, so the record can send it inside its own write statement), returning the row as lockCaseSql reads it. */
+function saveDocSql(providerCompanyId: string, id: string, doc: CaseDoc, now: Date): Prisma.Sql {
+  const end = endOf(doc, now);
+  const set = [Prisma.sql`steps = ${JSON.stringify(toJson(doc))}::jsonb`];
+  if ("outcome" in end) set.push(Prisma.sql`outcome = ${end.outcome}::"ReloadOutcome"`, Prisma.sql`finished_at = ${end.finishedAt}`);
+  if ("refusalCode" in end) set.push(Prisma.sql`refusal_code = ${end.refusalCode}`, Prisma.sql`refusal_step = ${end.refusalStep}`, Prisma.sql`refusal_reason = NULL`);
+  return Prisma.sql`UPDATE sp_reload_cases SET ${Prisma.join(set)} WHERE id = ${id}::uuid AND provider_company_id = ${providerCompanyId} RETURNING ${caseColumns}`;
 }
 
 const caseRowSelect = {
@@ -451,7 +465,7 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
     }
     // Nothing sent: the answers it needs are in our tables already (a push), so read them in this transaction.
     if (toDeliver.length === 0) doc = await readAnswers(tx, providerCompanyId, doc, now);
-    return saveDoc(tx, row, doc, now);
+    return saveDoc(tx, providerCompanyId, row, doc, now);
   });
   if (!saved) throw new CaseNotFoundError();
   if (toDeliver.length) {
@@ -461,7 +475,7 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
       (await db().$transaction(async (tx) => {
         const row = await lockCase(tx, providerCompanyId, caseId);
         if (!row || row.outcome !== "in_progress") return row;
-        return saveDoc(tx, row, await readAnswers(tx, providerCompanyId, row.doc, now), now);
+        return saveDoc(tx, providerCompanyId, row, await readAnswers(tx, providerCompanyId, row.doc, now), now);
       })) ?? saved;
   }
   return caseView(actor, saved, now);
@@ -645,7 +659,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
       if (!row || row.outcome !== "in_progress") return row;
       let doc = await syncDoc(tx, providerCompanyId, row.doc, now);
       for (const app of doc.applications) if (app.state === "reloadable") doc = await claimApplication(tx, claim, doc, app.aid, toDeliver, known);
-      return saveDoc(tx, row, doc, now);
+      return saveDoc(tx, providerCompanyId, row, doc, now);
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
@@ -666,7 +680,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
         saved = await db().$transaction(async (tx) => {
           const row = await lockCase(tx, providerCompanyId, caseId);
           if (!row || row.outcome !== "in_progress") return row;
-          return saveDoc(tx, row, await claimApplication(tx, claim, row.doc, aid, sent, []), now);
+          return saveDoc(tx, providerCompanyId, row, await claimApplication(tx, claim, row.doc, aid, sent, []), now);
         });
         toDeliver.push(...sent);
       } catch (e2) {
@@ -680,7 +694,7 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
             where: { providerCompanyId, previousLoadId: app.old.id, status: "loaded" },
             select: { replyMessageId: true },
           });
-          return saveDoc(tx, row, applyCaseEvent(row.doc, { type: "claim-conflict", aid, reloadedUnder: loaded?.replyMessageId ?? null }, now), now);
+          return saveDoc(tx, providerCompanyId, row, applyCaseEvent(row.doc, { type: "claim-conflict", aid, reloadedUnder: loaded?.replyMessageId ?? null }, now), now);
         });
       }
     }
@@ -905,7 +919,7 @@ export async function syncReloadCase(actor: ProviderActor, caseId: string, now =
   const saved = await db().$transaction(async (tx) => {
     const row = await lockCase(tx, providerCompanyId, caseId);
     if (!row || row.outcome !== "in_progress") return row;
-    return saveDoc(tx, row, await syncDoc(tx, providerCompanyId, row.doc, now), now);
+    return saveDoc(tx, providerCompanyId, row, await syncDoc(tx, providerCompanyId, row.doc, now), now);
   });
   if (!saved) throw new CaseNotFoundError();
   return caseView(actor, saved, now);
@@ -940,7 +954,7 @@ export async function finishReloadCase(
           data: { status: "failed", failure },
         });
     }
-    return saveDoc(tx, row, applyCaseEvent(row.doc, { type: "visit-ended", unusedPermissions: open.length, why }, now), now);
+    return saveDoc(tx, providerCompanyId, row, applyCaseEvent(row.doc, { type: "visit-ended", unusedPermissions: open.length, why }, now), now);
   });
   return found ? caseView(actor, found, now) : null;
 }
@@ -1068,11 +1082,19 @@ export async function recordReloadLoad(actor: ProviderActor, caseId: string, per
   let known: PermissionRow[] = [];
   const recorded = await recordCardLoad(actor, permissionId, outcome, now, {
     lock: lockCaseSql(providerCompanyId, caseId),
-    after: async (tx, lockedRows, settled) => {
+    write: async (tx, lockedRows, settled) => {
       // The permission just recorded is known as it now stands (locked by its update): not read again.
       known = settled ? [settled] : [];
       const row = lockedCaseFromJson(lockedRows[0]);
-      saved = row && row.outcome === "in_progress" ? await saveDoc(tx, row, await syncDoc(tx, providerCompanyId, row.doc, now, known), now) : row;
+      saved = row;
+      if (!row || row.outcome !== "in_progress") return null;
+      const doc = await syncDoc(tx, providerCompanyId, row.doc, now, known);
+      return isUnchanged(row, doc) ? null : saveDocSql(providerCompanyId, row.id, doc, now);
+    },
+    written: (rows) => {
+      const row = lockedCaseFromJson(rows[0]);
+      if (!row) throw new CaseNotFoundError();
+      saved = row;
     },
   });
   if (!saved) throw new CaseNotFoundError();
