@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { isUuid } from "@/lib/core/ids";
 import { CARD_INFORMATION_NG_REASONS, type CardInformationNgReason, type CarriedReloadPermission, type MessageOf } from "@/lib/core/messages";
 import type { OldLoad, ReloadRefusal } from "@/lib/core/workflows/reload";
@@ -138,9 +139,10 @@ function toJson(doc: CaseDoc): Prisma.InputJsonValue {
  * Saves the document, and ends the row when the machine says the case is over; returns the row as saved.
  * A document the events left as it was is not written again.
  */
-async function saveDoc(tx: Tx, providerCompanyId: string, row: CaseRow & { doc: CaseDoc }, doc: CaseDoc, now: Date): Promise<CaseRow> {
-  if (isUnchanged(row, doc)) return row;
-  const [saved] = await tx.$queryRaw<CaseRow[]>`${saveDocSql(providerCompanyId, row.id, doc, now)}`;
+async function saveDoc(tx: Tx, providerCompanyId: string, row: CaseRow & { doc: CaseDoc }, doc: CaseDoc, now: Date, also: Prisma.Sql | null = null): Promise<CaseRow> {
+  if (isUnchanged(row, doc) && !also) return row;
+  // `also`: the step's other write (its inquiry rows), sent in the same statement.
+  const [saved] = await tx.$queryRaw<CaseRow[]>`${also ? Prisma.sql`WITH also AS (${also})` : Prisma.empty} ${saveDocSql(providerCompanyId, row.id, doc, now)}`;
   if (!saved) throw new CaseNotFoundError();
   return saved;
 }
@@ -352,8 +354,28 @@ export async function openReloadCase(actor: ProviderActor, input: ReloadInput, n
   const decided = await decideWithoutAsking(db(), providerCompanyId, doc, now);
   if (decided)
     return caseView(actor, await db().spReloadCase.create({ data: { ...data, steps: toJson(decided), ...endOf(decided, now) }, select: caseRowSelect }), now);
-  const row = await db().spReloadCase.create({ data: { ...data, steps: toJson(doc) }, select: { id: true } });
-  return advanceReloadCase(actor, row.id, now);
+  // A case that asks the issuer is written once, with what it sent (the messages, its inquiries), in one
+  // transaction: nobody else can see it before it commits, so it needs no lock.
+  const issuerCompanyId = await issuerOf(db(), providerCompanyId);
+  const toDeliver: OutboxRef[] = [];
+  const created = await db().$transaction(async (tx) => {
+    const sent = await sendWhatCaseNeeds(tx, providerCompanyId, issuerCompanyId, doc, now);
+    toDeliver.push(...sent.toDeliver);
+    const also = inquiryRowsSql(providerCompanyId, sent.inquiries, now);
+    const ending = endOf(sent.doc, now);
+    const [row] = await tx.$queryRaw<CaseRow[]>`
+      ${also ? Prisma.sql`WITH also AS (${also})` : Prisma.empty}
+      INSERT INTO sp_reload_cases (id, provider_company_id, operator_user_id, lease_id, platform_type, card_id, application_aids, outcome, steps, started_at,
+                                   finished_at, refusal_code, refusal_step)
+      VALUES (${randomUUID()}::uuid, ${providerCompanyId}, ${actor.id}::uuid, ${leaseId}::uuid, ${data.platformType}::int, ${data.cardId}::text, ${data.applicationAids}::text[],
+              ${"outcome" in ending ? ending.outcome : "in_progress"}::"ReloadOutcome", ${JSON.stringify(toJson(sent.doc))}::jsonb, ${now},
+              ${"finishedAt" in ending ? ending.finishedAt : null}::timestamptz, ${"refusalCode" in ending ? ending.refusalCode : null}::text,
+              ${"refusalStep" in ending ? ending.refusalStep : null}::text)
+      RETURNING ${caseColumns}`;
+    if (!row) throw new Error("reload case: no row returned");
+    return row;
+  });
+  return caseView(actor, await answersAfterDelivery(providerCompanyId, created.id, created, toDeliver, now), now);
 }
 
 /**
@@ -411,74 +433,102 @@ export async function advanceReloadCase(actor: ProviderActor, caseId: string, no
   const providerCompanyId = actor.providerCompanyId;
   const issuerCompanyId = await issuerOf(db(), providerCompanyId);
   const toDeliver: OutboxRef[] = [];
-
-  let saved = await db().$transaction(async (tx) => {
+  const saved = await db().$transaction(async (tx) => {
     const row = await lockCase(tx, providerCompanyId, caseId);
     if (!row) return null;
     if (row.outcome !== "in_progress") return row;
-    let doc = row.doc;
-    const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
-    for (const need of caseNeeds(doc)) {
-      if (need.kind !== "start") continue;
-      apply({ type: "started", hotList: need.hotListCardId ? await findBlockedCard(tx, providerCompanyId, need.hotListCardId) : null });
-    }
-    for (const need of caseNeeds(doc)) {
-      if (need.kind === "reissue-notice") {
-        const notice = await tx.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: need.cardId } } });
-        if (notice) {
-          apply({
-            type: "reissue-notice-found",
-            oldCardId: notice.oldCardId,
-            via: notice.via,
-            sourceMessageId: notice.sourceMessageId,
-            reissuedAt: notice.reissuedAt.toISOString(),
-          });
-        } else {
-          // Fig. 19: not in what was pushed to us; ask the issuer before concluding 707.
-          const sent = await enqueueMessage(
-            tx,
-            "reissuance-information-request",
-            { issuerCompanyId, providerCompanyId, now },
-            { platformType: 100, reissuedCardId: need.cardId },
-          );
-          apply({ type: "pull-sent", requestMessageId: sent.messageId, outboxId: sent.outboxId });
-          toDeliver.push(sent);
-        }
-      } else if (need.kind === "send-inquiry") {
-        const sent = await enqueueMessage(
-          tx,
-          "card-information-inquiry",
-          { issuerCompanyId, providerCompanyId, now },
-          {
-            platformType: 200,
-            cardAttributeData: doc.card.cardAttributeData ?? "",
-            applicationId: need.aid,
-            ...(doc.card.surfaceNumberLast4 ? { surfaceNumberLast4: doc.card.surfaceNumberLast4 } : {}),
-          },
-        );
-        await tx.spCardInquiry.create({
-          data: { providerCompanyId, platformType: 200, applicationAid: need.aid, requestMessageId: sent.messageId, askedAt: now },
-        });
-        apply({ type: "inquiry-sent", aid: need.aid, requestMessageId: sent.messageId, outboxId: sent.outboxId });
-        toDeliver.push(sent);
-      }
-    }
-    // Nothing sent: the answers it needs are in our tables already (a push), so read them in this transaction.
-    if (toDeliver.length === 0) doc = await readAnswers(tx, providerCompanyId, doc, now);
-    return saveDoc(tx, providerCompanyId, row, doc, now);
+    const sent = await sendWhatCaseNeeds(tx, providerCompanyId, issuerCompanyId, row.doc, now);
+    toDeliver.push(...sent.toDeliver);
+    return saveDoc(tx, providerCompanyId, row, sent.doc, now, inquiryRowsSql(providerCompanyId, sent.inquiries, now));
   });
   if (!saved) throw new CaseNotFoundError();
-  if (toDeliver.length) {
-    await deliverNow(toDeliver);
-    // Read the answers (our own tables and inbox) and decide.
-    saved =
-      (await db().$transaction(async (tx) => {
-        const row = await lockCase(tx, providerCompanyId, caseId);
-        if (!row || row.outcome !== "in_progress") return row;
-        return saveDoc(tx, providerCompanyId, row, await readAnswers(tx, providerCompanyId, row.doc, now), now);
-      })) ?? saved;
+  return caseView(actor, await answersAfterDelivery(providerCompanyId, caseId, saved, toDeliver, now), now);
+}
+
+/**
+ * What is ours to decide and send, in the caller's transaction (the case row locked, or not written yet):
+ * the document after it, the messages to deliver after commit, and the Fig. 15 inquiries to write with the
+ * case (inquiryRowsSql). When nothing is sent, the answers it needs are in our tables already (a push) and
+ * are read here.
+ */
+async function sendWhatCaseNeeds(
+  tx: Tx,
+  providerCompanyId: string,
+  issuerCompanyId: string,
+  input: CaseDoc,
+  now: Date,
+): Promise<{ doc: CaseDoc; toDeliver: OutboxRef[]; inquiries: { aid: string; requestMessageId: string }[] }> {
+  let doc = input;
+  const toDeliver: OutboxRef[] = [];
+  const inquiries: { aid: string; requestMessageId: string }[] = [];
+  const apply = (event: CaseEvent) => (doc = applyCaseEvent(doc, event, now));
+  for (const need of caseNeeds(doc)) {
+    if (need.kind !== "start") continue;
+    apply({ type: "started", hotList: need.hotListCardId ? await findBlockedCard(tx, providerCompanyId, need.hotListCardId) : null });
   }
-  return caseView(actor, saved, now);
+  for (const need of caseNeeds(doc)) {
+    if (need.kind === "reissue-notice") {
+      const notice = await tx.spReissueNotice.findUnique({ where: { providerCompanyId_reissuedCardId: { providerCompanyId, reissuedCardId: need.cardId } } });
+      if (notice) {
+        apply({
+          type: "reissue-notice-found",
+          oldCardId: notice.oldCardId,
+          via: notice.via,
+          sourceMessageId: notice.sourceMessageId,
+          reissuedAt: notice.reissuedAt.toISOString(),
+        });
+      } else {
+        // Fig. 19: not in what was pushed to us; ask the issuer before concluding 707.
+        const sent = await enqueueMessage(
+          tx,
+          "reissuance-information-request",
+          { issuerCompanyId, providerCompanyId, now },
+          { platformType: 100, reissuedCardId: need.cardId },
+        );
+        apply({ type: "pull-sent", requestMessageId: sent.messageId, outboxId: sent.outboxId });
+        toDeliver.push(sent);
+      }
+    } else if (need.kind === "send-inquiry") {
+      const sent = await enqueueMessage(
+        tx,
+        "card-information-inquiry",
+        { issuerCompanyId, providerCompanyId, now },
+        {
+          platformType: 200,
+          cardAttributeData: doc.card.cardAttributeData ?? "",
+          applicationId: need.aid,
+          ...(doc.card.surfaceNumberLast4 ? { surfaceNumberLast4: doc.card.surfaceNumberLast4 } : {}),
+        },
+      );
+      inquiries.push({ aid: need.aid, requestMessageId: sent.messageId });
+      apply({ type: "inquiry-sent", aid: need.aid, requestMessageId: sent.messageId, outboxId: sent.outboxId });
+      toDeliver.push(sent);
+    }
+  }
+  if (toDeliver.length === 0) doc = await readAnswers(tx, providerCompanyId, doc, now);
+  return { doc, toDeliver, inquiries };
+}
+
+/** Our Fig. 15 inquiry rows (step 1104), as a statement to send with the case's own write (null: none). */
+function inquiryRowsSql(providerCompanyId: string, inquiries: readonly { aid: string; requestMessageId: string }[], now: Date): Prisma.Sql | null {
+  if (inquiries.length === 0) return null;
+  return Prisma.sql`
+    INSERT INTO sp_card_inquiries (id, provider_company_id, platform_type, application_aid, request_message_id, asked_at)
+    SELECT gen_random_uuid(), ${providerCompanyId}, 200, x.aid, x.req, ${now}
+      FROM unnest(${inquiries.map((q) => q.aid)}::text[], ${inquiries.map((q) => q.requestMessageId)}::text[]) AS x(aid, req)`;
+}
+
+/** After the case's messages were sent: delivered now, then the answers read (our own tables and inbox) and decided. */
+async function answersAfterDelivery(providerCompanyId: string, caseId: string, saved: CaseRow, toDeliver: readonly OutboxRef[], now: Date): Promise<CaseRow> {
+  if (toDeliver.length === 0) return saved;
+  await deliverNow(toDeliver);
+  return (
+    (await db().$transaction(async (tx) => {
+      const row = await lockCase(tx, providerCompanyId, caseId);
+      if (!row || row.outcome !== "in_progress") return row;
+      return saveDoc(tx, providerCompanyId, row, await readAnswers(tx, providerCompanyId, row.doc, now), now);
+    })) ?? saved
+  );
 }
 
 /** The answers the case waits for, from our own tables and inbox, applied to its document. */
