@@ -4,6 +4,8 @@ import { SENDER_ROLE } from "@/lib/core/messages";
 import { signingKeyOf } from "./companies";
 import { allocateSequence } from "./message-ids";
 import type { ExchangeTx as Tx } from "../db/parties";
+import { Prisma } from "../generated/prisma/client";
+import { randomUUID } from "node:crypto";
 
 /** A message without its header: what the business code decides. */
 export type MessageBody<T extends MessageType> = Omit<MessageOf<T>, "header">;
@@ -90,6 +92,18 @@ export type MessageToEnqueue<T extends MessageType = MessageType> = {
  */
 export async function enqueueMessages<T extends MessageType>(tx: Tx, messages: readonly MessageToEnqueue<T>[]): Promise<Enqueued<T>[]> {
   if (messages.length === 0) return [];
+  const prepared = await prepareMessages(messages);
+  const written = await tx.$queryRaw<{ id: string }[]>`${prepared.insert}`;
+  if (written.length !== prepared.enqueued.length) throw new Error(`enqueueMessages: ${written.length} outbox rows written for ${prepared.enqueued.length} messages`);
+  return prepared.enqueued;
+}
+
+/**
+ * enqueueMessages without its statement (issue 16): the messages built and signed, their outbox ids chosen
+ * here, and the INSERT of their rows for the caller to send inside one of its own statements (a data-
+ * modifying CTE) in the same transaction. `insert` returns one row per message.
+ */
+export async function prepareMessages<T extends MessageType>(messages: readonly MessageToEnqueue<T>[]): Promise<{ enqueued: Enqueued<T>[]; insert: Prisma.Sql }> {
   const built = await Promise.all(
     messages.map(async ({ type, parties, body }) => {
       const header = buildHeader(type, {
@@ -102,31 +116,29 @@ export async function enqueueMessages<T extends MessageType>(tx: Tx, messages: r
       const parsed = parseMessage({ header, ...body });
       if (!parsed.ok) throw new Error(`enqueueMessages(${type}): ${parsed.error.message}${parsed.error.field ? ` at ${parsed.error.field}` : ""}`);
       const message = parsed.value as Message;
-      return { type, message, jws: await signMessage(message, signingKeyOf(message.header.senderCompanyId)) };
+      return { outboxId: randomUUID(), type, message, jws: await signMessage(message, signingKeyOf(message.header.senderCompanyId)) };
     }),
   );
   const now = new Date();
   const col = <V>(f: (b: (typeof built)[number]) => V) => built.map(f);
-  const rows = await tx.$queryRaw<{ id: string; message_id: string }[]>`
+  const insert = Prisma.sql`
     INSERT INTO xc_outbox (id, owner_company_id, receiver_company_id, message_id, type, platform_type, jws, in_reply_to, status, attempts, next_attempt_at, created_at)
-    SELECT gen_random_uuid(), m.owner, m.receiver, m.message_id, m.type, m.platform_type, m.jws, m.in_reply_to, 'pending', 0, ${now}, ${now}
-      FROM unnest(${col((b) => b.message.header.senderCompanyId)}::text[], ${col((b) => b.message.header.receiverCompanyId)}::text[],
+    SELECT m.id, m.owner, m.receiver, m.message_id, m.type, m.platform_type, m.jws, m.in_reply_to, 'pending', 0, ${now}, ${now}
+      FROM unnest(${col((b) => b.outboxId)}::uuid[], ${col((b) => b.message.header.senderCompanyId)}::text[], ${col((b) => b.message.header.receiverCompanyId)}::text[],
                   ${col((b) => b.message.header.messageId)}::text[], ${col((b) => b.type)}::text[], ${col((b) => b.message.platformType)}::int[],
                   ${col((b) => b.jws)}::text[], ${col((b) => b.message.header.inReplyTo ?? null)}::text[])
-           WITH ORDINALITY AS m(owner, receiver, message_id, type, platform_type, jws, in_reply_to, n)
+           WITH ORDINALITY AS m(id, owner, receiver, message_id, type, platform_type, jws, in_reply_to, n)
      ORDER BY m.n
-    RETURNING id, message_id`;
-  const ids = new Map(rows.map((r) => [r.message_id, r.id]));
-  return built.map((b) => {
-    const outboxId = ids.get(b.message.header.messageId);
-    if (!outboxId) throw new Error(`enqueueMessages: no outbox row for ${b.message.header.messageId}`);
-    return {
-      outboxId,
+    RETURNING id`;
+  return {
+    insert,
+    enqueued: built.map((b) => ({
+      outboxId: b.outboxId,
       messageId: b.message.header.messageId,
       type: b.type,
       message: b.message as MessageOf<T>,
       receiverCompanyId: b.message.header.receiverCompanyId,
       jws: b.jws,
-    };
-  });
+    })),
+  };
 }

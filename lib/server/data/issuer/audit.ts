@@ -1,6 +1,6 @@
 import "server-only";
 import { AuditReasonParamsSchemas, parseAuditReason, type AuditReason } from "@/lib/core/audit-reason";
-import type { Prisma } from "./db";
+import { Prisma } from "./db";
 
 type Tx = Pick<Prisma.TransactionClient, "auditLog">;
 type RawTx = Pick<Prisma.TransactionClient, "$executeRaw">;
@@ -42,8 +42,15 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
 /** Many audit rows in one statement (a bulk approval: one row per request, as a single approval writes). */
 export async function recordAudits(tx: RawTx, inputs: readonly AuditInput[]): Promise<void> {
   if (inputs.length === 0) return;
-  // One statement, the rows as one JSON parameter (faster than createMany's parameter per field).
-  await tx.$executeRaw`
+  await tx.$executeRaw`${auditInsertSql(inputs)}`;
+}
+
+/**
+ * recordAudits' INSERT, for a caller that sends it inside one of its own statements (a data-modifying
+ * CTE): the rows as one JSON parameter (faster than createMany's parameter per field).
+ */
+export function auditInsertSql(inputs: readonly AuditInput[]): Prisma.Sql {
+  return Prisma.sql`
     INSERT INTO iss_audit_log (actor_user_id, actor_label, action, subject_type, subject_id, reason, note, data)
     SELECT x.actor_user_id, x.actor_label, x.action, x.subject_type, x.subject_id, x.reason, x.note, x.data
       FROM jsonb_to_recordset(${auditRecordset(inputs)}::jsonb)

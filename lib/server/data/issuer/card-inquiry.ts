@@ -6,10 +6,12 @@ import { formatMessageId } from "@/lib/core/message-id";
 import { outcome, type CardInformationNgReason, type CarriedReloadPermission, type MessageOf } from "@/lib/core/messages";
 import { auditReason } from "@/lib/core/audit-reason";
 import { allocateSequences } from "../../exchange/message-ids";
-import { enqueueMessages, type MessageToEnqueue } from "../../exchange/outbox";
+import { prepareMessages, type MessageToEnqueue } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
 import { issuerKeyAt, openAttributeData } from "../../issuer/key-history";
-import { recordAudits, type AuditInput } from "./audit";
+import { auditInsertSql, type AuditInput } from "./audit";
+import { Prisma } from "./db";
+import { randomUUID } from "node:crypto";
 import { MAX_CHAIN_DEPTH } from "./reissue-chain";
 import { EXCHANGE_ACTOR } from "./shared";
 
@@ -262,8 +264,9 @@ export async function answerCardInformationInquiries(messages: readonly Inquiry[
     }),
   );
   grants.sort((a, b) => a.n - b.n);
-  const grantIds = await insertGrants(tx, grants, now);
-  const sent = await enqueueMessages(tx, replies);
+  const grantIds = new Map(grants.map((g) => [g.message_id, randomUUID()]));
+  const prepared = await prepareMessages(replies);
+  const sent = prepared.enqueued;
   // The audit rows in the order one after another writes them: each inquiry's grant, then its answer.
   messages.forEach((message, i) => {
     const grant = grants.find((g) => g.n === i);
@@ -282,7 +285,11 @@ export async function answerCardInformationInquiries(messages: readonly Inquiry[
       data: { provider: providerCompanyId, aid: message.applicationId, requestMessageId: message.header.messageId, replyMessageId: sent[i]!.messageId },
     });
   });
-  await recordAudits(tx, audits);
+  // Issue 16, one statement for every write: the grants, the signed answers' outbox rows, the audit rows.
+  const [written] = await tx.$queryRaw<{ grants: number; outbox: number }[]>`
+    WITH g AS (${grantsInsertSql(grants, grantIds, now)}), o AS (${prepared.insert}), a AS (${auditInsertSql(audits)})
+    SELECT (SELECT count(*)::int FROM g) AS grants, (SELECT count(*)::int FROM o) AS outbox`;
+  if (written?.grants !== grants.length || written.outbox !== sent.length) throw new Error("card inquiry: not every grant or answer was written");
   return messages.map((message, i) => {
     const { answer } = decided[i]!;
     const reply = sent[i]!;
@@ -317,18 +324,16 @@ type GrantRow = {
   audit: AuditInput;
 };
 
-/** The carried reload permissions, filed as granted permissions whose request is the permission itself, in one statement. */
-async function insertGrants(tx: Tx, grants: readonly GrantRow[], now: Date): Promise<Map<string, string>> {
-  if (grants.length === 0) return new Map();
-  const rows = grants.map(({ audit: _audit, n: _n, ...g }) => g);
-  const inserted = await tx.$queryRaw<{ id: string; message_id: string }[]>`
+/** The INSERT of the carried reload permissions (their ids chosen here), filed as granted permissions whose request is the permission itself. */
+function grantsInsertSql(grants: readonly GrantRow[], ids: ReadonlyMap<string, string>, now: Date): Prisma.Sql {
+  const rows = grants.map(({ audit: _audit, n: _n, ...g }) => ({ ...g, id: ids.get(g.message_id)! }));
+  return Prisma.sql`
     INSERT INTO iss_loading_permissions (id, message_id, request_message_id, provider_id, application_id, card_id, kind, original_message_id,
                                          status, token, issuer_key_version, load_file_hash, expires_at, decided_at)
-    SELECT gen_random_uuid(), x.message_id, x.message_id, x.provider_id, x.application_id, x.card_id, 'reload', x.original_message_id,
+    SELECT x.id, x.message_id, x.message_id, x.provider_id, x.application_id, x.card_id, 'reload', x.original_message_id,
            'granted', decode(x.token, 'hex'), x.issuer_key_version, x.load_file_hash, x.expires_at, ${now}
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS x(message_id text, provider_id uuid, application_id uuid, card_id uuid, original_message_id text, token text,
+        AS x(id uuid, message_id text, provider_id uuid, application_id uuid, card_id uuid, original_message_id text, token text,
              issuer_key_version int, load_file_hash text, expires_at timestamptz)
-    RETURNING id, message_id`;
-  return new Map(inserted.map((r) => [r.message_id, r.id]));
+    RETURNING id`;
 }
