@@ -273,21 +273,35 @@ async function claimAndHandle(
         for (const r of rows) priors.set(r.message_id, { fingerprint: r.fingerprint, result: replayableResult(r.result) });
       }
       const answers = new Map<Verified, Claimed>();
-      const written: { id: string; stored: InboxResult; code: string | null }[] = [];
+      const written: InboxWrite[] = [];
+      // Results a handler sent inside its own write (HandlerContext.inboxResults), by inbox row id.
+      const writtenByHandler = new Map<string, string>();
       const record = (v: Verified, inboxId: string, handled: Handled) => {
         // Codes and parameters only (store codes, render words); a refusal's sentence goes to the log.
         if (!handled.ok) console.info(`[exchange] ${receiver} refused ${v.message.header.messageId}: ${handled.error.code}: ${handled.error.message}`);
-        const stored: InboxResult = handled.ok
-          ? { v: OUTCOME_VERSION, status: "processed", outcome: handled.value.outcome, enqueued: (handled.value.enqueued ?? []).map((e) => e.outboxId) }
-          : { v: OUTCOME_VERSION, status: "refused", refusal: storedRefusal(handled.error), enqueued: [] };
-        written.push({ id: inboxId, stored, code: handled.ok ? null : handled.error.code });
+        const stored: InboxResult = handled.ok ? processedResult(handled.value) : { v: OUTCOME_VERSION, status: "refused", refusal: storedRefusal(handled.error), enqueued: [] };
+        if (handled.ok && handled.value.resultWritten) {
+          if (writtenByHandler.get(inboxId) !== JSON.stringify(stored)) throw new Error(`the ${v.message.header.type} handler wrote another result than it returned`);
+        } else written.push({ id: inboxId, stored, code: handled.ok ? null : handled.error.code });
         // A reply enqueued with its signed form is delivered without reading its outbox row back.
         if (handled.ok)
           for (const e of handled.value.enqueued ?? [])
             if (e.jws && e.receiverCompanyId) enqueuedRefs.set(e.outboxId, { ...e, jws: e.jws, receiverCompanyId: e.receiverCompanyId });
         answers.set(v, { kind: "new", result: stored, refusal: handled.ok ? null : handled.error });
       };
-      const context = (method: 1 | 2) => ({ tx, receiverCompanyId: receiver, now, via, method });
+      const context = (method: 1 | 2, inboxIdsOfRun: readonly string[]) => ({
+        tx,
+        receiverCompanyId: receiver,
+        now,
+        via,
+        method,
+        inboxResults: (outcomes: readonly HandlerOutcome[]) => {
+          if (outcomes.length !== inboxIdsOfRun.length) throw new Error(`inbox results: ${outcomes.length} outcomes for ${inboxIdsOfRun.length} messages`);
+          const rows = outcomes.map((o, i): InboxWrite => ({ id: inboxIdsOfRun[i]!, stored: processedResult(o), code: null }));
+          for (const r of rows) writtenByHandler.set(r.id, JSON.stringify(r.stored));
+          return inboxResultsSql(rows);
+        },
+      });
       // Handlers run in message-id order: a sender's messages in the order it sent them.
       for (let k = 0; k < sorted.length;) {
         const v = sorted[k]!;
@@ -327,22 +341,19 @@ async function claimAndHandle(
           const run = sorted.slice(k, end);
           const outcomes = await batchHandler(
             run.map((r) => r.message as never),
-            context(route.method),
+            context(
+              route.method,
+              run.map((r) => inboxIds.get(r.message.header.messageId)!),
+            ),
           );
           if (outcomes.length !== run.length) throw new Error(`the ${type} batch handler answered ${outcomes.length} of ${run.length} messages`);
           run.forEach((r, i) => record(r, inboxIds.get(r.message.header.messageId)!, { ok: true, value: outcomes[i]! }));
         } else {
-          record(v, inboxId, { ok: true, value: await route.handler(v.message as never, context(route.method)) });
+          record(v, inboxId, { ok: true, value: await route.handler(v.message as never, context(route.method, [inboxId])) });
         }
         k = end;
       }
-      if (written.length > 0) {
-        await tx.$executeRaw`
-          UPDATE xc_inbox AS i SET status = w.status::"InboxStatus", result = w.result::jsonb, refusal_code = w.code
-            FROM unnest(${written.map((w) => w.id)}::uuid[], ${written.map((w) => w.stored.status)}::text[], ${written.map((w) => JSON.stringify(w.stored))}::text[],
-                        ${written.map((w) => w.code)}::text[]) AS w(id, status, result, code)
-           WHERE i.id = w.id`;
-      }
+      if (written.length > 0) await tx.$executeRaw`${inboxResultsSql(written)}`;
       return answers;
     },
     { timeout: 30_000, maxWait: 30_000 },
@@ -376,6 +387,22 @@ async function claimAndHandle(
     await deliverNow(replies).catch((e: Error) => console.warn(`[exchange] reply delivery deferred: ${e.message}`));
   }
   return answers;
+}
+
+type InboxWrite = { id: string; stored: InboxResult; code: string | null };
+
+/** The inbox result of a message its handler processed: the outcome's code and parameters, and what it enqueued. */
+function processedResult(h: HandlerOutcome): InboxResult {
+  return { v: OUTCOME_VERSION, status: "processed", outcome: h.outcome, enqueued: (h.enqueued ?? []).map((e) => e.outboxId) };
+}
+
+/** One UPDATE writing inbox rows' results (the claim wrote them as processed, without a result). */
+function inboxResultsSql(rows: readonly InboxWrite[]): Prisma.Sql {
+  return Prisma.sql`
+    UPDATE xc_inbox AS i SET status = w.status::"InboxStatus", result = w.result::jsonb, refusal_code = w.code
+      FROM unnest(${rows.map((w) => w.id)}::uuid[], ${rows.map((w) => w.stored.status)}::text[], ${rows.map((w) => JSON.stringify(w.stored))}::text[],
+                  ${rows.map((w) => w.code)}::text[]) AS w(id, status, result, code)
+     WHERE i.id = w.id`;
 }
 
 type Claimed = { kind: "reused"; refusal: Refusal } | { kind: "replayed" | "new"; result: InboxResult; refusal: Refusal | null };

@@ -15,10 +15,25 @@ export type HandlerOutcome = {
   /** Messages the handler enqueued in the same transaction (replies, notifications). */
   enqueued?: { outboxId: string; messageId: string; type: MessageType; receiverCompanyId?: string; jws?: string }[];
   data?: Prisma.InputJsonValue;
+  /** The handler sent its inbox rows' results itself (HandlerContext.inboxResults), inside its own write. */
+  resultWritten?: boolean;
 };
 
 /** Fig. 18: which method the platform type selected (step 1803 or 1804). */
-export type HandlerContext<X = Tx> = { tx: X; receiverCompanyId: string; now: Date; via: Via; method: 1 | 2 };
+export type HandlerContext<X = Tx> = {
+  tx: X;
+  receiverCompanyId: string;
+  now: Date;
+  via: Via;
+  method: 1 | 2;
+  /**
+   * Issue 16: the UPDATE that writes the inbox results of the messages this handler was given (their
+   * outcomes in the same order), for the handler to send inside its own last write (a data-modifying
+   * CTE) instead of the inbox sending it after. A handler that does returns exactly those outcomes, with
+   * `resultWritten`; the inbox checks that they match.
+   */
+  inboxResults?: (outcomes: readonly HandlerOutcome[]) => Prisma.Sql;
+};
 
 export type MessageHandler<T extends MessageType, X = Tx> = (message: MessageOf<T>, ctx: HandlerContext<X>) => Promise<HandlerOutcome>;
 

@@ -285,12 +285,7 @@ export async function answerCardInformationInquiries(messages: readonly Inquiry[
       data: { provider: providerCompanyId, aid: message.applicationId, requestMessageId: message.header.messageId, replyMessageId: sent[i]!.messageId },
     });
   });
-  // Issue 16, one statement for every write: the grants, the signed answers' outbox rows, the audit rows.
-  const [written] = await tx.$queryRaw<{ grants: number; outbox: number }[]>`
-    WITH g AS (${grantsInsertSql(grants, grantIds, now)}), o AS (${prepared.insert}), a AS (${auditInsertSql(audits)})
-    SELECT (SELECT count(*)::int FROM g) AS grants, (SELECT count(*)::int FROM o) AS outbox`;
-  if (written?.grants !== grants.length || written.outbox !== sent.length) throw new Error("card inquiry: not every grant or answer was written");
-  return messages.map((message, i) => {
+  const outcomes = messages.map((message, i): HandlerOutcome => {
     const { answer } = decided[i]!;
     const reply = sent[i]!;
     return {
@@ -303,6 +298,15 @@ export async function answerCardInformationInquiries(messages: readonly Inquiry[
       data: answer,
     };
   });
+  // Issue 16, one statement for every write: the grants, the signed answers' outbox rows, the audit rows,
+  // and the inbox rows' results.
+  const inboxResults = ctx.inboxResults?.(outcomes) ?? null;
+  const [written] = await tx.$queryRaw<{ grants: number; outbox: number }[]>`
+    WITH g AS (${grantsInsertSql(grants, grantIds, now)}), o AS (${prepared.insert}), a AS (${auditInsertSql(audits)})
+    ${inboxResults ? Prisma.sql`, i AS (${inboxResults})` : Prisma.empty}
+    SELECT (SELECT count(*)::int FROM g) AS grants, (SELECT count(*)::int FROM o) AS outbox`;
+  if (written?.grants !== grants.length || written.outbox !== sent.length) throw new Error("card inquiry: not every grant or answer was written");
+  return inboxResults ? outcomes.map((o) => ({ ...o, resultWritten: true })) : outcomes;
 }
 
 /** One inquiry: the run of one. */

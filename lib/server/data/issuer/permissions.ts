@@ -6,7 +6,7 @@ import { fromBase64Url, toBase64Url, toHex } from "@/lib/core/bytes";
 import { cardBinding, publicKeyFromJwk, signPermission, verifyReceipt } from "@/lib/core/card";
 import { formatMessageId } from "@/lib/core/message-id";
 import { outcome, type CarriedReloadPermission, type MessageOf, type PermissionRefusalReason } from "@/lib/core/messages";
-import type { Prisma } from "./db";
+import { Prisma } from "./db";
 import { allocateSequence } from "../../exchange/message-ids";
 import { enqueueMessage } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
@@ -804,6 +804,18 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
       : "[]";
   // The card accepted a token signed with this key version: it holds that version (or a later one) now.
   const keyVersion = permission.issuerKeyVersion !== null && permission.issuerKeyVersion > card.issuerKeyVersion ? permission.issuerKeyVersion : null;
+  const confirmedOutcome: HandlerOutcome = {
+    outcome: outcome("load-confirmed", {
+      application: application.name.slice(0, 200),
+      messageId: permission.messageId,
+      kind,
+      amountMinor: fee.amountMinor,
+      currency: fee.currency,
+    }),
+    data: { result: "confirmed", kind },
+  };
+  // The inbox row's result written with the rest (issue 16: the inbox does not send it after).
+  const inboxResult = ctx.inboxResults?.([confirmedOutcome]) ?? null;
   // One statement: every write of the confirmation (each CTE runs whether or not it is read).
   await tx.$executeRaw`
     WITH confirmed AS (
@@ -830,18 +842,10 @@ export async function recordLoadConfirmation(message: MessageOf<"load-confirmati
       SELECT x.id, x.cardholder_id, x.code, x.params, x.idempotency_key, x.created_at
         FROM jsonb_to_recordset(${notices}::jsonb) AS x(id uuid, cardholder_id uuid, code text, params jsonb, idempotency_key text, created_at timestamptz)
       ON CONFLICT (idempotency_key) DO NOTHING)
+    ${inboxResult ? Prisma.sql`, inbox AS (${inboxResult})` : Prisma.empty}
     INSERT INTO iss_audit_log (actor_user_id, actor_label, action, subject_type, subject_id, reason, note, data)
     SELECT x.actor_user_id, x.actor_label, x.action, x.subject_type, x.subject_id, x.reason, x.note, x.data
       FROM jsonb_to_recordset(${auditRecordset(audits)}::jsonb)
         AS x(actor_user_id uuid, actor_label text, action text, subject_type text, subject_id text, reason jsonb, note text, data jsonb)`;
-  return {
-    outcome: outcome("load-confirmed", {
-      application: application.name.slice(0, 200),
-      messageId: permission.messageId,
-      kind,
-      amountMinor: fee.amountMinor,
-      currency: fee.currency,
-    }),
-    data: { result: "confirmed", kind },
-  };
+  return inboxResult ? { ...confirmedOutcome, resultWritten: true } : confirmedOutcome;
 }
