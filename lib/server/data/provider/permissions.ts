@@ -478,18 +478,21 @@ export async function takeCarriedPermission(
   request: Extract<PermissionRequest, { kind: "reload" }>,
   carried: CarriedReloadPermission,
   now: Date,
-): Promise<PermissionRow | null> {
+  options: { id?: string; along?: Prisma.Sql | null } = {},
+): Promise<{ permission: PermissionRow; along: unknown[] } | null> {
   const card = request.card;
   const cardId = card.platformType === 100 ? card.cardId : null;
   // Issue 16, one statement: the permission (unless an earlier visit took it: then null, and the caller
   // asks instead) and its pending load record (ON CONFLICT DO NOTHING, as openPendingLoad), returned with
   // its view's facts, so the desk's view after the confirm does not read it again.
-  const rows = await tx.$queryRaw<PermissionSqlRow[]>`
+  // `along`: the caller's write sent in this statement too (the case saved, only if the permission was taken).
+  const along = options.along ?? null;
+  const rows = await tx.$queryRaw<(PermissionSqlRow & { along: unknown[] | null })[]>`
     WITH taken AS (
       INSERT INTO sp_permissions (id, provider_company_id, kind, request_message_id, platform_type, application_aid, load_file_hash, card_id, surface_number_last4,
                                   customer_id, credit_investigation_id, previous_load_id, original_message_id, reload_case_id, operator_user_id, status,
                                   reply_message_id, token, expires_at, requested_at, answered_at)
-      SELECT ${randomUUID()}::uuid, ${providerCompanyId}, 'reload', ${carried.messageId}, ${card.platformType}::int, ${request.applicationAid}, ${request.loadFileHash},
+      SELECT ${options.id ?? randomUUID()}::uuid, ${providerCompanyId}, 'reload', ${carried.messageId}, ${card.platformType}::int, ${request.applicationAid}, ${request.loadFileHash},
              ${cardId}::text, ${card.surfaceNumberLast4}::text, ${request.customerId}::uuid, ${request.creditInvestigationId}::uuid, ${request.previousLoadId}::uuid,
              ${request.originalMessageId}, ${request.reloadCaseId}::uuid, ${request.operatorUserId}::uuid, 'granted', ${carried.messageId},
              ${Buffer.from(fromBase64Url(carried.permissionToken))}, ${new Date(carried.expiresAt)}, ${now}, ${now}
@@ -503,8 +506,13 @@ export async function takeCarriedPermission(
         FROM taken
       ON CONFLICT DO NOTHING
       RETURNING id, message_id)
-    ${permissionSelect(Prisma.sql`taken p`, now, Prisma.sql`opened`)}`;
-  return rows[0] ? toPermissionRow(rows[0]) : null;
+    ${along ? Prisma.sql`, along AS (${along})` : Prisma.empty}
+    SELECT sel.*, ${along ? Prisma.sql`(SELECT json_agg(to_jsonb(a)) FROM along a)` : Prisma.sql`NULL::json`} AS along
+      FROM (${permissionSelect(Prisma.sql`taken p`, now, Prisma.sql`opened`)}) sel`;
+  const row = rows[0];
+  if (!row) return null;
+  const { along: alongRows, ...permission } = row;
+  return { permission: toPermissionRow(permission), along: alongRows ?? [] };
 }
 
 /** A refusal: stored with its reason, for the desk to show. */

@@ -150,12 +150,15 @@ async function saveDoc(tx: Tx, providerCompanyId: string, row: CaseRow & { doc: 
 const isUnchanged = (row: { doc: CaseDoc }, doc: CaseDoc) => doc === row.doc || JSON.stringify(doc) === JSON.stringify(row.doc);
 
 /** saveDoc's UPDATE (raw, so the record can send it inside its own write statement), returning the row as lockCaseSql reads it. */
-function saveDocSql(providerCompanyId: string, id: string, doc: CaseDoc, now: Date): Prisma.Sql {
+function saveDocSql(providerCompanyId: string, id: string, doc: CaseDoc, now: Date, onlyIf: Prisma.Sql | null = null): Prisma.Sql {
   const end = endOf(doc, now);
   const set = [Prisma.sql`steps = ${JSON.stringify(toJson(doc))}::jsonb`];
   if ("outcome" in end) set.push(Prisma.sql`outcome = ${end.outcome}::"ReloadOutcome"`, Prisma.sql`finished_at = ${end.finishedAt}`);
   if ("refusalCode" in end) set.push(Prisma.sql`refusal_code = ${end.refusalCode}`, Prisma.sql`refusal_step = ${end.refusalStep}`, Prisma.sql`refusal_reason = NULL`);
-  return Prisma.sql`UPDATE sp_reload_cases SET ${Prisma.join(set)} WHERE id = ${id}::uuid AND provider_company_id = ${providerCompanyId} RETURNING ${caseColumns}`;
+  // `onlyIf`: a CTE of the same statement that must have a row (the permission taken) for the save to happen.
+  return Prisma.sql`UPDATE sp_reload_cases SET ${Prisma.join(set)}
+    WHERE id = ${id}::uuid AND provider_company_id = ${providerCompanyId} ${onlyIf ? Prisma.sql`AND EXISTS (SELECT 1 FROM ${onlyIf})` : Prisma.empty}
+    RETURNING ${caseColumns}`;
 }
 
 const caseRowSelect = {
@@ -708,8 +711,14 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
       const row = await lockCase(tx, providerCompanyId, caseId);
       if (!row || row.outcome !== "in_progress") return row;
       let doc = await syncDoc(tx, providerCompanyId, row.doc, now);
-      for (const app of doc.applications) if (app.state === "reloadable") doc = await claimApplication(tx, claim, doc, app.aid, toDeliver, known);
-      return saveDoc(tx, providerCompanyId, row, doc, now);
+      const reloadable = doc.applications.filter((a) => a.state === "reloadable").map((a) => a.aid);
+      // The last application's take may save the case in its own statement (issue 16): then it is not saved again.
+      let savedAlong: CaseRow | null = null;
+      for (const [k, aid] of reloadable.entries()) {
+        const saveAlong = k === reloadable.length - 1 ? { row, saved: (r: CaseRow) => (savedAlong = r) } : null;
+        doc = await claimApplication(tx, claim, doc, aid, toDeliver, known, saveAlong);
+      }
+      return savedAlong ?? saveDoc(tx, providerCompanyId, row, doc, now);
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
@@ -767,6 +776,7 @@ async function claimApplication(
   aid: string,
   toDeliver: OutboxRef[],
   known: PermissionRow[],
+  saveAlong: { row: CaseRow & { doc: CaseDoc }; saved: (row: CaseRow) => void } | null = null,
 ): Promise<CaseDoc> {
   const { actor, issuerCompanyId, caseId, now } = claim;
   const providerCompanyId = actor.providerCompanyId;
@@ -798,15 +808,16 @@ async function claimApplication(
   // Issue 12: the issuer's answer may already hold the permission (push: no round trip at all).
   const carried = carriedPermissionFor(facts.source, doc, app, request.loadFileHash, now);
   // Taken unless an earlier visit used it (then it falls back to asking).
-  const taken = carried ? await takeCarriedPermission(tx, providerCompanyId, request, carried.permission, now) : null;
-  if (carried && taken) {
-    known.push(taken);
-    return applyCaseEvent(
+  if (carried) {
+    // The case as it stands once the permission is taken (its id chosen here), saved in the take's own
+    // statement when this is the confirm's last application (`saveAlong`), and only if it was taken.
+    const permissionId = randomUUID();
+    const next = applyCaseEvent(
       doc,
       {
         type: "permission-carried",
         aid,
-        permissionId: taken.id,
+        permissionId,
         permission: {
           messageId: carried.permission.messageId,
           originalMessageId: carried.permission.originalMessageId,
@@ -818,6 +829,17 @@ async function claimApplication(
       },
       now,
     );
+    const along = saveAlong && !isUnchanged(saveAlong.row, next) ? saveDocSql(providerCompanyId, saveAlong.row.id, next, now, Prisma.sql`taken`) : null;
+    const taken = await takeCarriedPermission(tx, providerCompanyId, request, carried.permission, now, { id: permissionId, along });
+    if (taken) {
+      known.push(taken.permission);
+      if (along) {
+        const saved = lockedCaseFromJson(taken.along[0]);
+        if (!saved) throw new CaseNotFoundError();
+        saveAlong!.saved(saved);
+      }
+      return next;
+    }
   }
   const sent = await enqueuePermissionRequest(tx, providerCompanyId, issuerCompanyId, request, now);
   toDeliver.push(sent.outbox);
