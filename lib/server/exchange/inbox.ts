@@ -279,9 +279,12 @@ async function claimAndHandle(
       const record = (v: Verified, inboxId: string, handled: Handled) => {
         // Codes and parameters only (store codes, render words); a refusal's sentence goes to the log.
         if (!handled.ok) console.info(`[exchange] ${receiver} refused ${v.message.header.messageId}: ${handled.error.code}: ${handled.error.message}`);
-        const stored: InboxResult = handled.ok ? processedResult(handled.value) : { v: OUTCOME_VERSION, status: "refused", refusal: storedRefusal(handled.error), enqueued: [] };
+        const stored: InboxResult = handled.ok
+          ? processedResult(handled.value)
+          : { v: OUTCOME_VERSION, status: "refused", refusal: storedRefusal(handled.error), enqueued: [] };
         if (handled.ok && handled.value.resultWritten) {
-          if (writtenByHandler.get(inboxId) !== JSON.stringify(stored)) throw new Error(`the ${v.message.header.type} handler wrote another result than it returned`);
+          if (writtenByHandler.get(inboxId) !== JSON.stringify(stored))
+            throw new Error(`the ${v.message.header.type} handler wrote another result than it returned`);
         } else written.push({ id: inboxId, stored, code: handled.ok ? null : handled.error.code });
         // A reply enqueued with its signed form is delivered without reading its outbox row back.
         if (handled.ok)

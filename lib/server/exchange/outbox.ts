@@ -94,7 +94,8 @@ export async function enqueueMessages<T extends MessageType>(tx: Tx, messages: r
   if (messages.length === 0) return [];
   const prepared = await prepareMessages(messages);
   const written = await tx.$queryRaw<{ id: string }[]>`${prepared.insert}`;
-  if (written.length !== prepared.enqueued.length) throw new Error(`enqueueMessages: ${written.length} outbox rows written for ${prepared.enqueued.length} messages`);
+  if (written.length !== prepared.enqueued.length)
+    throw new Error(`enqueueMessages: ${written.length} outbox rows written for ${prepared.enqueued.length} messages`);
   return prepared.enqueued;
 }
 
@@ -103,7 +104,9 @@ export async function enqueueMessages<T extends MessageType>(tx: Tx, messages: r
  * here, and the INSERT of their rows for the caller to send inside one of its own statements (a data-
  * modifying CTE) in the same transaction. `insert` returns one row per message.
  */
-export async function prepareMessages<T extends MessageType>(messages: readonly MessageToEnqueue<T>[]): Promise<{ enqueued: Enqueued<T>[]; insert: Prisma.Sql }> {
+export async function prepareMessages<T extends MessageType>(
+  messages: readonly MessageToEnqueue<T>[],
+): Promise<{ enqueued: Enqueued<T>[]; insert: Prisma.Sql }> {
   const built = await Promise.all(
     messages.map(async ({ type, parties, body }) => {
       const header = buildHeader(type, {

@@ -209,8 +209,7 @@ export async function storeCardInformationReplies(
     if (!inquiry) return { outcome: outcome("inquiry-reply-unmatched", { messageId: message.header.messageId }) };
     // Answered before, or by an earlier message of this run.
     const first = inquiry.priorReply ?? (inquiry.storedReply !== message.header.messageId ? inquiry.storedReply : null);
-    if (first)
-      return { outcome: outcome("inquiry-reply-repeated", { requestMessageId: inquiry.requestMessageId, replyMessageId: first }) };
+    if (first) return { outcome: outcome("inquiry-reply-repeated", { requestMessageId: inquiry.requestMessageId, replyMessageId: first }) };
     const result = message.result;
     return {
       outcome: outcome("inquiry-reply-stored", {

@@ -139,7 +139,14 @@ function toJson(doc: CaseDoc): Prisma.InputJsonValue {
  * Saves the document, and ends the row when the machine says the case is over; returns the row as saved.
  * A document the events left as it was is not written again.
  */
-async function saveDoc(tx: Tx, providerCompanyId: string, row: CaseRow & { doc: CaseDoc }, doc: CaseDoc, now: Date, also: Prisma.Sql | null = null): Promise<CaseRow> {
+async function saveDoc(
+  tx: Tx,
+  providerCompanyId: string,
+  row: CaseRow & { doc: CaseDoc },
+  doc: CaseDoc,
+  now: Date,
+  also: Prisma.Sql | null = null,
+): Promise<CaseRow> {
   if (isUnchanged(row, doc) && !also) return row;
   // `also`: the step's other write (its inquiry rows), sent in the same statement.
   const [saved] = await tx.$queryRaw<CaseRow[]>`${also ? Prisma.sql`WITH also AS (${also})` : Prisma.empty} ${saveDocSql(providerCompanyId, row.id, doc, now)}`;
@@ -154,7 +161,8 @@ function saveDocSql(providerCompanyId: string, id: string, doc: CaseDoc, now: Da
   const end = endOf(doc, now);
   const set = [Prisma.sql`steps = ${JSON.stringify(toJson(doc))}::jsonb`];
   if ("outcome" in end) set.push(Prisma.sql`outcome = ${end.outcome}::"ReloadOutcome"`, Prisma.sql`finished_at = ${end.finishedAt}`);
-  if ("refusalCode" in end) set.push(Prisma.sql`refusal_code = ${end.refusalCode}`, Prisma.sql`refusal_step = ${end.refusalStep}`, Prisma.sql`refusal_reason = NULL`);
+  if ("refusalCode" in end)
+    set.push(Prisma.sql`refusal_code = ${end.refusalCode}`, Prisma.sql`refusal_step = ${end.refusalStep}`, Prisma.sql`refusal_reason = NULL`);
   // `onlyIf`: a CTE of the same statement that must have a row (the permission taken) for the save to happen.
   return Prisma.sql`UPDATE sp_reload_cases SET ${Prisma.join(set)}
     WHERE id = ${id}::uuid AND provider_company_id = ${providerCompanyId} ${onlyIf ? Prisma.sql`AND EXISTS (SELECT 1 FROM ${onlyIf})` : Prisma.empty}
@@ -753,7 +761,13 @@ export async function confirmReloadCase(actor: ProviderActor, caseId: string, no
             where: { providerCompanyId, previousLoadId: app.old.id, status: "loaded" },
             select: { replyMessageId: true },
           });
-          return saveDoc(tx, providerCompanyId, row, applyCaseEvent(row.doc, { type: "claim-conflict", aid, reloadedUnder: loaded?.replyMessageId ?? null }, now), now);
+          return saveDoc(
+            tx,
+            providerCompanyId,
+            row,
+            applyCaseEvent(row.doc, { type: "claim-conflict", aid, reloadedUnder: loaded?.replyMessageId ?? null }, now),
+            now,
+          );
         });
       }
     }
