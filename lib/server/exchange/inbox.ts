@@ -184,7 +184,7 @@ async function receiveFor(
       else {
         // One transaction per message, so the failure stays with the message that caused it.
         outcomes = [];
-        for (const one of verified) outcomes.push(await claimAndHandle(receiver, role, [one], via, now, null).then(([o]) => o!, rejected));
+        for (const one of verified) outcomes.push(await claimAndHandle(receiver, role, [one], via, now, store.digest).then(([o]) => o!, rejected));
       }
     }
     verified.forEach((v, k) => (answers[v.index] = outcomes[k]!));
