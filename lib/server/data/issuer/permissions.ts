@@ -8,11 +8,11 @@ import { formatMessageId } from "@/lib/core/message-id";
 import { outcome, type CarriedReloadPermission, type MessageOf, type PermissionRefusalReason } from "@/lib/core/messages";
 import { Prisma } from "./db";
 import { allocateSequence } from "../../exchange/message-ids";
-import { enqueueMessage } from "../../exchange/outbox";
+import { enqueueMessage, prepareMessages } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
 import { compromisedVersions, currentIssuerKey, issuerKeyHistory, keyUpdatesFrom } from "../../issuer/key-history";
 import { auditReason, type AuditReason } from "@/lib/core/audit-reason";
-import { auditRecordset, recordAudit, type AuditInput } from "./audit";
+import { auditInsertSql, auditRecordset, recordAudit, type AuditInput } from "./audit";
 import { earlierCards } from "./reissue-chain";
 import { EXCHANGE_ACTOR, findReferencedCard, readPolicy, type CardRow } from "./shared";
 
@@ -149,14 +149,21 @@ type GrantInput = {
   now: Date;
 };
 
+/** A grant as enqueued: delivered after commit without reading its outbox row back. */
+type GrantSent = { outboxId: string; messageId: string; type: "loading-permission-grant" | "reload-permission-grant"; receiverCompanyId: string; jws: string };
+
 /**
  * Grants a card-bound permission. The grant's own message id is the permission's message id
  * (step 807), and the token names it, so the id is allocated first and the grant enqueued under it.
+ * Issue 16: the grant's outbox row, the permission and its audit row (their ids chosen here), and the
+ * inbox row's result (`ctx.inboxResults`) are one statement; `outcomeOf` says what the message came to.
  */
 async function grantPermission(
   tx: Tx,
   input: GrantInput,
-): Promise<{ outboxId: string; messageId: string; type: "loading-permission-grant" | "reload-permission-grant"; receiverCompanyId: string; jws: string }> {
+  ctx: Pick<HandlerContext<IssuerTx>, "inboxResults">,
+  outcomeOf: (grant: GrantSent) => HandlerOutcome,
+): Promise<HandlerOutcome> {
   const { issuerCompanyId, provider, application, card, now } = input;
   const sequence = await allocateSequence(tx, { issuerCompanyId, providerCompanyId: provider.companyId, direction: "I" });
   const messageId = formatMessageId({ issuerCompanyId, providerCompanyId: provider.companyId, direction: "I", sequence });
@@ -185,44 +192,48 @@ async function grantPermission(
     ...(issuerKeyUpdates.length ? { issuerKeyUpdates } : {}),
     expiresAt: expiresAt.toISOString(),
   };
-  const sent = reload
-    ? await enqueueMessage(tx, "reload-permission-grant", parties, { ...common, kind: "reload", originalMessageId: input.originalMessageId! })
-    : await enqueueMessage(tx, "loading-permission-grant", parties, { ...common, kind: "first-load" });
+  const prepared = reload
+    ? await prepareMessages([
+        { type: "reload-permission-grant" as const, parties, body: { ...common, kind: "reload" as const, originalMessageId: input.originalMessageId! } },
+      ])
+    : await prepareMessages([{ type: "loading-permission-grant" as const, parties, body: { ...common, kind: "first-load" as const } }]);
+  const sent = prepared.enqueued[0]!;
   if (sent.messageId !== messageId) throw new Error(`grant enqueued as ${sent.messageId}, token names ${messageId}`);
-  const permission = await tx.loadingPermission.create({
-    data: {
-      messageId,
-      requestMessageId: input.requestMessageId,
-      providerId: provider.id,
-      applicationId: application.id,
-      cardId: card.id,
-      kind: reload ? "reload" : "first_load",
-      originalMessageId: input.originalMessageId,
-      status: "granted",
-      token: new Uint8Array(token),
-      issuerKeyVersion: key.version,
-      loadFileHash: input.loadFileHash,
-      expiresAt,
-      decidedAt: now,
+  const permissionId = randomUUID();
+  const audit = auditInsertSql([
+    {
+      actor: EXCHANGE_ACTOR,
+      action: reload ? "permission.reload-grant" : "permission.grant",
+      subjectType: "loading-permission",
+      subjectId: permissionId,
+      reason: reload ? auditReason("reload-granted", { originalMessageId: input.originalMessageId! }) : auditReason("permission-granted", {}),
+      data: {
+        messageId,
+        provider: provider.companyId,
+        aid: application.aid,
+        cardId: card.cardId,
+        requestMessageId: input.requestMessageId,
+        expiresAt: expiresAt.toISOString(),
+      },
     },
-    select: { id: true },
-  });
-  await recordAudit(tx, {
-    actor: EXCHANGE_ACTOR,
-    action: reload ? "permission.reload-grant" : "permission.grant",
-    subjectType: "loading-permission",
-    subjectId: permission.id,
-    reason: reload ? auditReason("reload-granted", { originalMessageId: input.originalMessageId! }) : auditReason("permission-granted", {}),
-    data: {
-      messageId,
-      provider: provider.companyId,
-      aid: application.aid,
-      cardId: card.cardId,
-      requestMessageId: input.requestMessageId,
-      expiresAt: expiresAt.toISOString(),
-    },
-  });
-  return { outboxId: sent.outboxId, messageId, type: sent.type, receiverCompanyId: sent.receiverCompanyId, jws: sent.jws };
+  ]);
+  const grant: GrantSent = { outboxId: sent.outboxId, messageId, type: sent.type, receiverCompanyId: sent.receiverCompanyId, jws: sent.jws };
+  const result = outcomeOf(grant);
+  const inboxResult = ctx.inboxResults?.([result]) ?? null;
+  const [written] = await tx.$queryRaw<{ outbox: number; permission: number }[]>`
+    WITH o AS (${prepared.insert}),
+    p AS (
+      INSERT INTO iss_loading_permissions (id, message_id, request_message_id, provider_id, application_id, card_id, kind, original_message_id,
+                                           status, token, issuer_key_version, load_file_hash, expires_at, decided_at)
+      VALUES (${permissionId}::uuid, ${messageId}, ${input.requestMessageId}, ${provider.id}::uuid, ${application.id}::uuid, ${card.id}::uuid,
+              ${reload ? "reload" : "first_load"}::"PermissionKind", ${input.originalMessageId}::text, 'granted', ${Buffer.from(token)},
+              ${key.version}::int, ${input.loadFileHash}, ${expiresAt}, ${now})
+      RETURNING id),
+    a AS (${audit})
+    ${inboxResult ? Prisma.sql`, i AS (${inboxResult})` : Prisma.empty}
+    SELECT (SELECT count(*)::int FROM o) AS outbox, (SELECT count(*)::int FROM p) AS permission`;
+  if (written?.outbox !== 1 || written.permission !== 1) throw new Error(`grant ${messageId}: not written`);
+  return inboxResult ? { ...result, resultWritten: true } : result;
 }
 
 /**
@@ -510,22 +521,26 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
     return refused(message.applicationId, await refusePermission(tx, { ...base, provider, applicationId: app.application.id, card, refusal }), refusal);
   }
 
-  const grant = await grantPermission(tx, {
-    issuerCompanyId: ctx.receiverCompanyId,
-    provider,
-    application: app.application,
-    card,
-    requestMessageId: message.header.messageId,
-    platformType,
-    loadFileHash: message.loadFileHash,
-    originalMessageId: null,
-    now,
-  });
-  return {
-    outcome: outcome("permission-granted", { kind: "first-load", aid: message.applicationId, messageId: grant.messageId, originalMessageId: null }),
-    enqueued: [grant],
-    data: { decision: "granted", messageId: grant.messageId },
-  };
+  return grantPermission(
+    tx,
+    {
+      issuerCompanyId: ctx.receiverCompanyId,
+      provider,
+      application: app.application,
+      card,
+      requestMessageId: message.header.messageId,
+      platformType,
+      loadFileHash: message.loadFileHash,
+      originalMessageId: null,
+      now,
+    },
+    ctx,
+    (grant) => ({
+      outcome: outcome("permission-granted", { kind: "first-load", aid: message.applicationId, messageId: grant.messageId, originalMessageId: null }),
+      enqueued: [grant],
+      data: { decision: "granted", messageId: grant.messageId },
+    }),
+  );
 }
 
 function refused(
@@ -624,22 +639,26 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   const already = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: application.id, status: "loaded" }, select: { id: true } });
   if (already) return refuse({ reason: "other", text: `${application.name} is already on this card: there is nothing to reload.` });
 
-  const grant = await grantPermission(tx, {
-    issuerCompanyId: ctx.receiverCompanyId,
-    provider,
-    application,
-    card,
-    requestMessageId: message.header.messageId,
-    platformType,
-    loadFileHash: message.loadFileHash,
-    originalMessageId,
-    now,
-  });
-  return {
-    outcome: outcome("permission-granted", { kind: "reload", aid: message.applicationId, messageId: grant.messageId, originalMessageId }),
-    enqueued: [grant],
-    data: { decision: "granted", messageId: grant.messageId },
-  };
+  return grantPermission(
+    tx,
+    {
+      issuerCompanyId: ctx.receiverCompanyId,
+      provider,
+      application,
+      card,
+      requestMessageId: message.header.messageId,
+      platformType,
+      loadFileHash: message.loadFileHash,
+      originalMessageId,
+      now,
+    },
+    ctx,
+    (grant) => ({
+      outcome: outcome("permission-granted", { kind: "reload", aid: message.applicationId, messageId: grant.messageId, originalMessageId }),
+      enqueued: [grant],
+      data: { decision: "granted", messageId: grant.messageId },
+    }),
+  );
 }
 
 type ConfirmedPermission = {
