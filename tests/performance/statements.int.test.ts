@@ -263,9 +263,9 @@ const CEILING = {
   method2Confirm: 7,
   method2Record: 12,
   method2Reload: 44,
-  // Method 1 with the permission asked at confirm (the bench's path): 61, confirm 48 of them (the issuer's
-  // decision on a reload-permission request is still Prisma model calls, about 20 statements).
-  method1AskedReload: 63,
+  // Method 1 with the permission asked at confirm (the bench's path): 58, confirm 45 of them (the issuer's
+  // decision on a reload-permission request still reads with Prisma model calls, about 15 statements).
+  method1AskedReload: 60,
   /**
    * One Fig. 15 inquiry delivered: verify, inbox, the issuer's answer (3: one read of every fact, the
    * sequence numbers, one write of the grant, the signed answer, the audit rows and the inbox result), and
