@@ -405,66 +405,36 @@ export async function storePermissionGrant(tx: Tx, providerCompanyId: string, me
     });
     return { outcome: outcome("grant-mismatch", { messageId, requestMessageId: request.requestMessageId, mismatch }) };
   }
-  await tx.spPermission.update({
-    where: { id: request.id },
-    data: {
-      status: "granted",
-      replyMessageId: messageId,
-      token: new Uint8Array(fromBase64Url(message.permissionToken)),
-      issuerKeyUpdates: message.issuerKeyUpdates ?? [],
-      expiresAt: new Date(message.expiresAt),
-      answeredAt: now,
-    },
-  });
-  const opened = await openPendingLoad(tx, providerCompanyId, messageId, request, now);
+  // Issue 16, one statement: the permission granted, and the load record of Figs. 14/17 opened as pending
+  // under the grant's message id (ON CONFLICT DO NOTHING: a reload already recorded for the old load keeps
+  // it, partial unique index).
+  const [written] = await tx.$queryRaw<{ opened: number }[]>`
+    WITH granted AS (
+      UPDATE sp_permissions
+         SET status = 'granted', reply_message_id = ${messageId}, token = ${Buffer.from(fromBase64Url(message.permissionToken))},
+             issuer_key_updates = ${message.issuerKeyUpdates ?? []}::text[], expires_at = ${new Date(message.expiresAt)}, answered_at = ${now}
+       WHERE id = ${request.id}::uuid AND provider_company_id = ${providerCompanyId}
+      RETURNING id),
+    opened AS (
+      INSERT INTO sp_load_records (id, provider_company_id, message_id, card_id, surface_number_last4, platform_type, application_aid, customer_id,
+                                   credit_investigation_id, kind, status, previous_load_id, created_at)
+      SELECT ${randomUUID()}::uuid, ${providerCompanyId}, ${messageId}, ${request.cardId}::text, ${request.surfaceNumberLast4}::text, ${request.platformType}::int,
+             ${request.applicationAid}, ${request.customerId}::uuid, ${request.creditInvestigationId}::uuid, ${request.kind}::text::"LoadKind", 'pending',
+             ${request.previousLoadId}::uuid, ${now}
+        FROM granted
+      ON CONFLICT DO NOTHING
+      RETURNING id)
+    SELECT (SELECT count(*)::int FROM opened) AS opened`;
+  const loadRecordOpened = written?.opened === 1;
   return {
     outcome: outcome("grant-stored", {
       messageId,
       kind: kind === "reload" ? "reload" : "first-load",
       aid: message.applicationId,
-      loadRecordOpened: opened.count === 1,
+      loadRecordOpened,
     }),
-    data: { permissionId: request.id, loadRecordOpened: opened.count === 1 },
+    data: { permissionId: request.id, loadRecordOpened },
   };
-}
-
-/** The load record of Figs. 14/17, opened as pending under a granted permission's message id. */
-async function openPendingLoad(
-  tx: Tx,
-  providerCompanyId: string,
-  messageId: string,
-  request: {
-    cardId: string | null;
-    surfaceNumberLast4: string | null;
-    platformType: number;
-    applicationAid: string;
-    customerId: string;
-    creditInvestigationId: string | null;
-    kind: "first_load" | "reload";
-    previousLoadId: string | null;
-  },
-  now: Date,
-) {
-  // ON CONFLICT DO NOTHING: a reload already recorded for the old load keeps it (partial unique index).
-  return tx.spLoadRecord.createMany({
-    data: [
-      {
-        providerCompanyId,
-        messageId,
-        cardId: request.cardId,
-        surfaceNumberLast4: request.surfaceNumberLast4,
-        platformType: request.platformType,
-        applicationAid: request.applicationAid,
-        customerId: request.customerId,
-        creditInvestigationId: request.creditInvestigationId,
-        kind: request.kind,
-        status: "pending",
-        previousLoadId: request.previousLoadId,
-        createdAt: now,
-      },
-    ],
-    skipDuplicates: true,
-  });
 }
 
 /**
@@ -483,7 +453,7 @@ export async function takeCarriedPermission(
   const card = request.card;
   const cardId = card.platformType === 100 ? card.cardId : null;
   // Issue 16, one statement: the permission (unless an earlier visit took it: then null, and the caller
-  // asks instead) and its pending load record (ON CONFLICT DO NOTHING, as openPendingLoad), returned with
+  // asks instead) and its pending load record (ON CONFLICT DO NOTHING, as storePermissionGrant), returned with
   // its view's facts, so the desk's view after the confirm does not read it again.
   // `along`: the caller's write sent in this statement too (the case saved, only if the permission was taken).
   const along = options.along ?? null;
