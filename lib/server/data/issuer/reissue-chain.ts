@@ -20,21 +20,27 @@ export type ChainLink = {
 /**
  * Any generation (issue 12): the reissue links from `card` back to the first card of its chain,
  * nearest first. A card reissued twice before its holder reaches a desk gives two links, so every
- * answer of the issuer (push, pull, Fig. 15) can reach a load made two or more cards back.
+ * answer of the issuer (push, pull, Fig. 15) can reach a load made two or more cards back. One
+ * recursive statement (issue 16: it was two per link), stopping at a card seen before.
  */
-export async function earlierCards(tx: Pick<Tx, "reissueLink">, card: { id: string; cardId: string }): Promise<ChainLink[]> {
+export async function earlierCards(tx: Pick<Tx, "$queryRaw">, card: { id: string; cardId: string }): Promise<ChainLink[]> {
+  const rows = await tx.$queryRaw<{ id: string; cardId: string; platformType: number; reissuedAt: Date }[]>`
+    WITH RECURSIVE chain(depth, old_id, reissued_at, path) AS (
+      SELECT 0, l.old_card_id, l.reissued_at, ARRAY[${card.id}::uuid, l.old_card_id]
+        FROM iss_reissue_links l WHERE l.reissued_card_id = ${card.id}::uuid AND l.old_card_id <> ${card.id}::uuid
+      UNION ALL
+      SELECT c.depth + 1, l.old_card_id, l.reissued_at, c.path || l.old_card_id
+        FROM chain c JOIN iss_reissue_links l ON l.reissued_card_id = c.old_id
+       WHERE c.depth + 1 < ${MAX_CHAIN_DEPTH} AND NOT l.old_card_id = ANY(c.path))
+    SELECT o.id::text AS id, o.card_id AS "cardId", o.platform_type AS "platformType", chain.reissued_at AS "reissuedAt"
+      FROM chain JOIN iss_cards o ON o.id = chain.old_id
+     ORDER BY chain.depth`;
   const links: ChainLink[] = [];
   let current = card;
-  const seen = new Set([card.id]);
-  for (let depth = 0; depth < MAX_CHAIN_DEPTH; depth++) {
-    const link = await tx.reissueLink.findUnique({
-      where: { reissuedCardId: current.id },
-      select: { reissuedAt: true, oldCard: { select: { id: true, cardId: true, platformType: true } } },
-    });
-    if (!link || seen.has(link.oldCard.id)) break;
-    links.push({ oldCard: link.oldCard, reissuedCard: current, reissuedAt: link.reissuedAt });
-    seen.add(link.oldCard.id);
-    current = link.oldCard;
+  for (const row of rows) {
+    const oldCard = { id: row.id, cardId: row.cardId, platformType: row.platformType };
+    links.push({ oldCard, reissuedCard: current, reissuedAt: row.reissuedAt });
+    current = oldCard;
   }
   return links;
 }
