@@ -168,8 +168,12 @@ describe(`the reload desk on ${testDatabase().kind}`, () => {
     const winner = granted[0]!.id === caseA.id ? a : b;
     const grant = grantsOf(granted[0]!.applications)[0]!;
     const outcome = await winner.load(grant);
-    expect(await recordCardLoad(sakura, grant.permissionId, outcome)).toMatchObject({ ok: true });
-    // The same result posted twice (a double click) records once.
+    // The same result posted twice at once (a double click): both answered, recorded once. The second waits
+    // for the case's lock in the statement that reads the permission, so it read it as granted; its guarded
+    // write finds it loaded, and it runs again reading it after the lock (answering the first result).
+    const both = await Promise.all([0, 1].map(() => recordReloadLoad(sakura, granted[0]!.id, grant.permissionId, outcome)));
+    expect(both.map((r) => r.recorded)).toMatchObject([{ ok: true }, { ok: true }]);
+    // And once more, outside the case.
     expect(await recordCardLoad(sakura, grant.permissionId, outcome)).toMatchObject({ ok: true });
     const oldLoad = await db().spLoadRecord.findFirstOrThrow({
       where: { providerCompanyId: "SAKURA01", applicationAid: AIDS.sakuraPoints, customer: { fullName: nameOf("Kenji Watanabe") }, kind: "first_load" },

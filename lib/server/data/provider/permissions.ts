@@ -573,26 +573,39 @@ export async function recordCardLoad(
   within?: RecordHooks,
 ): Promise<LoadRecorded> {
   const providerCompanyId = actor.providerCompanyId;
-  const result = await db().$transaction(async (tx) => {
-    // The caller's row locked first, in the permission's own statement (issue 16: one round trip).
-    const read = isUuid(permissionId)
-      ? await permissionRowsAfterLock(tx, providerCompanyId, [permissionId], now, within?.lock ?? null)
-      : { rows: [], locked: within ? await lockOnly(tx, within.lock) : null };
-    const locked = read.locked ?? [];
-    const r = await recordTx(tx, read.rows[0], within ? (settled) => within.write(tx, locked, settled) : null);
-    if (within) {
-      if (r.written) within.written(r.written);
-      else if (r.written === undefined) {
-        // No write statement of the record's own to ride along (nothing recorded, or the card refused the load).
-        const write = await within.write(tx, locked, r.settled ?? null);
-        if (write) {
-          const [row] = await tx.$queryRaw<{ rows: unknown[] | null }[]>`WITH w AS (${write}) SELECT (SELECT json_agg(to_jsonb(w)) FROM w) AS rows`;
-          within.written(row?.rows ?? []);
+  // The caller's row locked first, in the permission's own statement (issue 16: one round trip). That
+  // statement reads the permission as it was when it started: if it waited for the lock while another
+  // step of the case changed the permission, a guarded write finds it changed (PermissionChanged), and the
+  // record runs again with the lock taken first and the permission read after it, as it is now.
+  const run = (merged: boolean) =>
+    db().$transaction(async (tx) => {
+      const read = !isUuid(permissionId)
+        ? { rows: [], locked: within ? await lockOnly(tx, within.lock) : null }
+        : merged
+          ? await permissionRowsAfterLock(tx, providerCompanyId, [permissionId], now, within?.lock ?? null)
+          : { locked: within ? await lockOnly(tx, within.lock) : null, rows: await permissionRows(tx, providerCompanyId, [permissionId], now) };
+      const locked = read.locked ?? [];
+      const r = await recordTx(tx, read.rows[0], within ? (settled) => within.write(tx, locked, settled) : null);
+      if (within) {
+        if (r.written) within.written(r.written);
+        else if (r.written === undefined) {
+          // No write statement of the record's own to ride along (nothing recorded, or the card refused the load).
+          const write = await within.write(tx, locked, r.settled ?? null);
+          if (write) {
+            const [row] = await tx.$queryRaw<{ rows: unknown[] | null }[]>`WITH w AS (${write}) SELECT (SELECT json_agg(to_jsonb(w)) FROM w) AS rows`;
+            within.written(row?.rows ?? []);
+          }
         }
       }
-    }
-    return r;
-  });
+      return r;
+    });
+  let result: Awaited<ReturnType<typeof run>>;
+  try {
+    result = await run(true);
+  } catch (e) {
+    if (!(e instanceof PermissionChanged) || !within) throw e;
+    result = await run(false);
+  }
   async function recordTx(
     tx: Tx,
     p: PermissionRow | undefined,
@@ -667,7 +680,7 @@ export async function recordCardLoad(
         ${along ? Prisma.sql`, along AS (${along})` : Prisma.empty}
         SELECT (SELECT count(*)::int FROM claimed) AS claimed, (SELECT last_value FROM sequence) AS sequence,
                ${along ? Prisma.sql`(SELECT json_agg(to_jsonb(a)) FROM along a)` : Prisma.sql`NULL::json`} AS along`;
-      if (written?.claimed !== 1 || written.sequence === null) throw new Error("permission changed under us");
+      if (written?.claimed !== 1 || written.sequence === null) throw new PermissionChanged();
       const sent = await enqueueMessage(
         tx,
         "load-confirmation",
@@ -696,7 +709,12 @@ export async function recordCardLoad(
         ? { code: "card-refused", step: (outcome.status === "failed" ? outcome.step : "LOAD").slice(0, 60), sw: formatStatusWord(sw) }
         : { code: "receipt-mismatch", problem: problem ?? "malformed" },
     );
-    await tx.spPermission.update({ where: { id: p.id }, data: { status: "failed", failure, finishedAt: now } });
+    // Only while still granted, as the load's write: a permission another step changed meanwhile is not overwritten.
+    const changed = await tx.spPermission.updateMany({
+      where: { id: p.id, providerCompanyId, status: "granted" },
+      data: { status: "failed", failure, finishedAt: now },
+    });
+    if (changed.count !== 1) throw new PermissionChanged();
     await tx.spLoadRecord.update({ where: { id: record.id }, data: { status: "failed", failure } });
     let outbox: Enqueued<"load-confirmation"> | null = null;
     if (sw !== null && sw !== 0x9000) {
@@ -735,6 +753,13 @@ export async function recordCardLoad(
  * before anything is read (its locks first), `write` with the permission as the record leaves it (null when
  * it changed nothing).
  */
+/** A guarded write of recordCardLoad found the permission no longer granted (changed by another step meanwhile). */
+class PermissionChanged extends Error {
+  constructor() {
+    super("permission changed under us");
+  }
+}
+
 export type RecordHooks = {
   /** A SELECT … FOR UPDATE of the caller's rows, run before anything else is read (its rows handed to `write` as JSON). */
   lock: Prisma.Sql;
