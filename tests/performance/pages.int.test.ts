@@ -51,7 +51,6 @@ describe(`list pages at scale on ${testDatabase().kind}`, () => {
     const found = await listCards(actor, { query: "ハナ" });
     expect(found.rows.map((r) => r.cardholderName)).toContain(nameOf("Hana Sato"));
 
-
     const chart = await counted(() => chargesByMonth(actor, {}));
     expect(chart.value).toHaveLength(12);
     expect(chart.statements).toBe(1);
