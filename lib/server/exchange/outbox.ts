@@ -78,7 +78,7 @@ export async function enqueueMessage<T extends MessageType>(
   };
 }
 
-/** One message of `enqueueMessages`: its sequence number already taken (allocateSequences) in the same transaction. */
+/** One message of `prepareMessages`: its sequence number already taken (allocateSequences) in the same transaction. */
 export type MessageToEnqueue<T extends MessageType = MessageType> = {
   type: T;
   parties: { issuerCompanyId: string; providerCompanyId: string; inReplyTo?: string; now?: Date; sequence: number };
@@ -86,23 +86,11 @@ export type MessageToEnqueue<T extends MessageType = MessageType> = {
 };
 
 /**
- * enqueueMessage for many messages at once (a batch handler's replies): each built, checked by the codec
- * and signed on its own, as enqueueMessage does, then every outbox row written with one INSERT, in the
- * order given. The caller takes the sequence numbers first (allocateSequences), so this is one statement.
- */
-export async function enqueueMessages<T extends MessageType>(tx: Tx, messages: readonly MessageToEnqueue<T>[]): Promise<Enqueued<T>[]> {
-  if (messages.length === 0) return [];
-  const prepared = await prepareMessages(messages);
-  const written = await tx.$queryRaw<{ id: string }[]>`${prepared.insert}`;
-  if (written.length !== prepared.enqueued.length)
-    throw new Error(`enqueueMessages: ${written.length} outbox rows written for ${prepared.enqueued.length} messages`);
-  return prepared.enqueued;
-}
-
-/**
- * enqueueMessages without its statement (issue 16): the messages built and signed, their outbox ids chosen
- * here, and the INSERT of their rows for the caller to send inside one of its own statements (a data-
- * modifying CTE) in the same transaction. `insert` returns one row per message.
+ * enqueueMessage for many messages at once, without its statement (issue 16: a batch handler's replies,
+ * the issuer's grants): each built, checked by the codec and signed on its own, as enqueueMessage does,
+ * their outbox ids chosen here, and the INSERT of their rows (one statement, in the order given) for the
+ * caller to send inside one of its own statements (a data-modifying CTE) in the same transaction. The
+ * caller takes the sequence numbers first (allocateSequences). `insert` returns one row per message.
  */
 export async function prepareMessages<T extends MessageType>(
   messages: readonly MessageToEnqueue<T>[],
@@ -117,7 +105,7 @@ export async function prepareMessages<T extends MessageType>(
         inReplyTo: parties.inReplyTo,
       } as HeaderInput<typeof type>);
       const parsed = parseMessage({ header, ...body });
-      if (!parsed.ok) throw new Error(`enqueueMessages(${type}): ${parsed.error.message}${parsed.error.field ? ` at ${parsed.error.field}` : ""}`);
+      if (!parsed.ok) throw new Error(`prepareMessages(${type}): ${parsed.error.message}${parsed.error.field ? ` at ${parsed.error.field}` : ""}`);
       const message = parsed.value as Message;
       return { outboxId: randomUUID(), type, message, jws: await signMessage(message, signingKeyOf(message.header.senderCompanyId)) };
     }),
