@@ -1,6 +1,7 @@
 import { expect, test } from "../fixtures/test";
 import { ACCOUNTS } from "../fixtures/accounts";
 import { t, type Locale } from "../fixtures/messages";
+import { screenshot } from "../fixtures/screenshot";
 import { fakeSerialBundle, insertImageFile, readCard, testCardImage } from "./desk-helpers";
 
 /**
@@ -100,7 +101,7 @@ test("the APDU trace fits its panel and wraps long commands, at a desktop and a 
   }
 });
 
-test("a file that is not a card image is refused in the clerk's language, naming the field as the file has it", async ({ browser }) => {
+test("a file that is not a card image is refused in the clerk's language, naming the field as the file has it", async ({ browser }, testInfo) => {
   const cases: { locale: Locale; browserLocale: string }[] = [
     { locale: "en", browserLocale: "en-US" },
     { locale: "ja", browserLocale: "ja-JP" },
@@ -120,6 +121,7 @@ test("a file that is not a card image is refused in the clerk's language, naming
     await expect(page.getByText(error("not-json"))).toBeVisible();
     await field.setInputFiles({ name: "old.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ version: 1, pin: "1234" })) });
     await expect(page.getByText(error("unknown-field", { path: "image.pin" }))).toBeVisible();
+    await screenshot(page, testInfo, `desk-card-image-refused-${locale}`);
     await expect(page.getByTestId("card-presence")).toHaveText(t(locale, "common.reader.noCard"));
     await context.close();
   }
