@@ -14,13 +14,14 @@ import { startIssuerKeyRotation } from "@/lib/server/data/issuer/card-keys";
 import { compromisedVersions, currentIssuerKey, issuerKeyHistory, keyUpdatesFrom } from "@/lib/server/issuer/key-history";
 import { isdKeysForCard } from "@/lib/server/issuer/keys";
 import { testDatabase } from "../helpers/db";
-import { AIDS, ask, attributeData, currentCard, freshDemoWorld, ISSUER, issuerActor, loadFileOf, walletImage } from "./helpers";
+import { AIDS, ask, attributeData, currentCard, freshDemoWorld, ISSUER, issuerActor, loadFileOf, reissueActivated, walletImage } from "./helpers";
 import { nameOf } from "../helpers/people";
 
 // The issuer's replies stay in its outbox: the providers' side is not under test here.
 vi.mock("@/lib/server/exchange/delivery", () => ({ deliverNow: vi.fn(async () => []), deliverSoon: vi.fn(), deliverOne: vi.fn() }));
 
 beforeAll(freshDemoWorld, 180_000);
+let hana: Awaited<ReturnType<typeof reissueActivated>>;
 afterAll(() => db().$disconnect());
 
 function inReader(image: CardImage) {
@@ -88,6 +89,11 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
     });
     const tampered = `${started.value.ticket.slice(0, 10)}${started.value.ticket[10] === "A" ? "B" : "A"}${started.value.ticket.slice(11)}`;
     expect(await continueCardKeyUpdate(actor, { ticket: tampered, responses: [] })).toMatchObject({ ok: false, error: { code: "ticket-invalid" } });
+  });
+
+  it("a card reissued while 71 is current holds 71 (asked to reload after the compromise, below)", async () => {
+    hana = await reissueActivated(nameOf("Hana Sato"));
+    expect(hana.reissued.issuerKeyVersion).toBe(0x71);
   });
 
   it("after a compromise of 71 no signed update exists; a card a thief moved with the leaked key is recovered at the issuer's reader, and the thief's updates are refused afterwards", async () => {
@@ -158,6 +164,29 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
     });
     expect(granted.header.type).toBe("loading-permission-grant");
     expect(granted.issuerKeyUpdates).toBeUndefined();
+  });
+
+  it("a reload on a reissued card that trusts the compromised 71 is refused the same way, and filed with its card", async () => {
+    const original = await db().loadingPermission.findFirstOrThrow({
+      where: { cardId: hana.old.id, provider: { companyId: "METRO01" }, application: { aid: AIDS.metroPass }, status: "confirmed" },
+    });
+    const { loadFileHash } = await import("@/lib/core/card");
+    const { reply } = await ask<"reload-permission-request", "reload-permission-refusal">("METRO01", "reload-permission-request", {
+      platformType: 100,
+      kind: "reload",
+      applicationId: AIDS.metroPass,
+      originalMessageId: original.messageId,
+      cardId: hana.reissued.cardId,
+      loadFileHash: loadFileHash(loadFileOf(AIDS.metroPass, "transit")),
+    });
+    expect(reply).toMatchObject({ header: { type: "reload-permission-refusal" }, reason: "other", originalMessageId: original.messageId });
+    expect(reply.text).toMatch(/version 71 was declared compromised/);
+    expect(await db().loadingPermission.findUniqueOrThrow({ where: { messageId: reply.header.messageId } })).toMatchObject({
+      status: "refused",
+      kind: "reload",
+      cardId: hana.reissued.id,
+      originalMessageId: original.messageId,
+    });
   });
 });
 

@@ -12,6 +12,8 @@ import { db } from "@/lib/server/db";
 import { decodeStored, receiveMessage } from "@/lib/server/exchange/inbox";
 import { allocateSequence } from "@/lib/server/exchange/message-ids";
 import type { MessageBody } from "@/lib/server/exchange/outbox";
+import { activateCard } from "@/lib/server/data/issuer/activation";
+import { approveReissueRequest, fileReissueRequest } from "@/lib/server/data/issuer/reissue";
 import { seededDatabase, testDatabase } from "../helpers/db";
 
 export const ISSUER = "RECARD01";
@@ -85,6 +87,20 @@ export async function currentCard(fullName: string) {
 
 export async function cardOfGeneration(fullName: string, generation: number) {
   return db().card.findFirstOrThrow({ where: { cardholder: { fullName }, generation } });
+}
+
+/** A cardholder's card reissued, the new card activated by its holder (nothing is reloaded on a card waiting for activation). */
+export async function reissueActivated(fullName: string) {
+  const old = await currentCard(fullName);
+  const holder = await db().cardholder.findFirstOrThrow({ where: { fullName } });
+  const who = { kind: "cardholder" as const, userId: holder.id, label: fullName, cardholderId: holder.id };
+  const filed = await fileReissueRequest(who, { cardUuid: old.id, reason: "damaged" });
+  if (!filed.ok) throw new Error(filed.error.message);
+  const approved = await approveReissueRequest(await issuerActor(), filed.value.requestId);
+  if (!approved.ok) throw new Error(approved.error.message);
+  const activated = await activateCard(who, approved.value.reissuedCardUuid);
+  if (!activated.ok) throw new Error(activated.error.message);
+  return { old, reissued: await db().card.findUniqueOrThrow({ where: { id: approved.value.reissuedCardUuid } }) };
 }
 
 /** The plastic in the wallet, as a card image. */

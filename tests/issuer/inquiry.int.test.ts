@@ -338,4 +338,49 @@ describe(`reload permissions (flow 7) on ${testDatabase().kind}`, () => {
     });
     expect(onOld.reply.reason).toBe("card-terminated");
   });
+
+  it("refuses on the contract before the application, and the application before the card; a refusal naming no permission on file is kept in the audit trail only", async () => {
+    const original = await originalOf("METRO01", (await db().card.findUniqueOrThrow({ where: { cardId: world.hanaOld.cardId } })).id, AIDS.metroPass);
+    const request = (over: { applicationId?: string; loadFileHash?: string; originalMessageId?: string; cardId?: string }) =>
+      ask<"reload-permission-request", "reload-permission-refusal">("METRO01", "reload-permission-request", {
+        platformType: 100,
+        kind: "reload",
+        applicationId: AIDS.metroPass,
+        originalMessageId: original.messageId,
+        cardId: world.hanaNew.cardId,
+        loadFileHash: HASH.metroPass,
+        ...over,
+      });
+    const filed = (messageId: string) => db().loadingPermission.findUnique({ where: { messageId } });
+    const metro = await db().serviceProvider.findUniqueOrThrow({ where: { companyId: "METRO01" } });
+    const pass = await db().registeredApplication.findUniqueOrThrow({ where: { aid: AIDS.metroPass } });
+
+    // Another provider's application reads as unregistered; the wrong load file as unapproved (filed without the card: not looked at yet).
+    const foreign = await request({ applicationId: AIDS.hoshiCredit, loadFileHash: HASH.hoshiCredit });
+    expect(foreign.reply).toMatchObject({ header: { type: "reload-permission-refusal" }, reason: "application-not-registered" });
+    expect(await filed(foreign.reply.header.messageId)).toMatchObject({ status: "refused", providerId: metro.id, applicationId: null, cardId: null });
+    const wrongFile = await request({ loadFileHash: HASH.hoshiCredit });
+    expect(wrongFile.reply.reason).toBe("application-not-approved");
+    expect(await filed(wrongFile.reply.header.messageId)).toMatchObject({ applicationId: pass.id, cardId: null, refusalCode: "application-not-approved" });
+
+    // An original nobody has on file: refused, and no permission row refers to it.
+    const unknown = await request({ originalMessageId: "RECARD01-METRO01-I0000009999" });
+    expect(unknown.reply.reason).toBe("original-not-found");
+    expect(await filed(unknown.reply.header.messageId)).toBeNull();
+    expect(await db().auditLog.count({ where: { action: "permission.reload-refuse", subjectId: unknown.reply.header.messageId } })).toBe(1);
+
+    // A suspended contract comes first, whatever else is wrong.
+    await db().serviceProvider.update({ where: { id: metro.id }, data: { contractStatus: "suspended" } });
+    try {
+      const suspended = await request({ loadFileHash: HASH.hoshiCredit });
+      expect(suspended.reply.reason).toBe("contract-suspended");
+      expect(await filed(suspended.reply.header.messageId)).toMatchObject({ providerId: metro.id, applicationId: null, cardId: null });
+    } finally {
+      await db().serviceProvider.update({ where: { id: metro.id }, data: { contractStatus: "active" } });
+    }
+    // The card id of another platform type is "not found", after the contract and the application pass.
+    const kenjiById = await request({ cardId: world.kenjiNew.cardId });
+    expect(kenjiById.reply.reason).toBe("card-not-found");
+    expect(await filed(kenjiById.reply.header.messageId)).toMatchObject({ applicationId: pass.id, cardId: null });
+  });
 });

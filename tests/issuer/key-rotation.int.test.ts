@@ -19,6 +19,7 @@ import {
   issuerActor,
   loadFileOf,
   loadWithToken,
+  reissueActivated,
   sendAsProvider,
   walletImage,
 } from "./helpers";
@@ -69,6 +70,7 @@ async function confirm(provider: "METRO01" | "HOSHI01", platformType: 100 | 200,
 
 describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
   let beforeRotation: string;
+  let hana: Awaited<ReturnType<typeof reissueActivated>>;
 
   it("before any rotation: the configured version '70' alone signs, every card holds it, grants carry no key update", async () => {
     const actor = await issuerActor();
@@ -82,6 +84,11 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
     await confirm("METRO01", 100, grant, loaded.value.receipt);
     beforeRotation = grant.header.messageId;
     expect((await db().loadingPermission.findUniqueOrThrow({ where: { messageId: beforeRotation } })).issuerKeyVersion).toBe(0x70);
+  });
+
+  it("a card reissued before any rotation holds '70' (the reload below asks for it after two)", async () => {
+    hana = await reissueActivated(nameOf("Hana Sato"));
+    expect(hana.reissued.issuerKeyVersion).toBe(0x70);
   });
 
   it("an operator of an issuer this deployment does not host is refused, and nothing changes", async () => {
@@ -192,5 +199,41 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
     expect((await checkRecordedLoad(actor, beforeRotation))?.token).toEqual({ ok: true, version: 0x70 });
     // The '71' key still opens what a '71' card sends, and the first version stays usable for '70' cards.
     expect(DEMO_ISSUER_KEYS.signing.publicKeyJwk).toEqual((await issuerKeyHistory(db(), ISSUER)).at(-1)!.signingPublicKeyJwk);
+  });
+
+  it("a reload permission for the reissued card still at '70': signed with '72', both updates in order; the card takes them, then the token", async () => {
+    const original = await db().loadingPermission.findFirstOrThrow({
+      where: { cardId: hana.old.id, provider: { companyId: "METRO01" }, application: { aid: AIDS.metroPass }, status: "confirmed" },
+    });
+    const { reply } = await ask<"reload-permission-request", "reload-permission-grant">("METRO01", "reload-permission-request", {
+      platformType: 100,
+      kind: "reload",
+      applicationId: AIDS.metroPass,
+      originalMessageId: original.messageId,
+      cardId: hana.reissued.cardId,
+      loadFileHash: loadFileHash(loadFileOf(AIDS.metroPass, "transit")),
+    });
+    expect(reply.header.type).toBe("reload-permission-grant");
+    expect(
+      reply.issuerKeyUpdates?.map((u) => decodeIssuerKeyUpdate(fromBase64Url(u))).map((d) => (d.ok ? [d.value.oldVersion, d.value.newVersion] : null)),
+    ).toEqual([
+      [0x70, 0x71],
+      [0x71, 0x72],
+    ]);
+    expect(await db().loadingPermission.findUniqueOrThrow({ where: { messageId: reply.header.messageId } })).toMatchObject({
+      kind: "reload",
+      originalMessageId: original.messageId,
+      issuerKeyVersion: 0x72,
+    });
+    const image = await walletImage(hana.reissued.surfaceNumber);
+    expect((await loadWithToken(image, reply.permissionToken, AIDS.metroPass, "transit")).loaded).toMatchObject({ ok: false, error: { sw: 0x6982 } });
+    const { card: sim, transmit } = insert(image);
+    const updates = reply.issuerKeyUpdates!.map((u) => {
+      const d = decodeIssuerKeyUpdate(fromBase64Url(u));
+      if (!d.ok) throw new Error(d.error);
+      return d.value;
+    });
+    expect(await applyIssuerKeyUpdates(transmit, updates)).toMatchObject({ ok: true, value: { from: 0x70, to: 0x72 } });
+    expect((await loadWithToken(sim.image(), reply.permissionToken, AIDS.metroPass, "transit")).loaded.ok).toBe(true);
   });
 });

@@ -173,7 +173,7 @@ export async function keyUpdatesFrom(tx: Tx, issuerCompanyId: string, fromVersio
  * (rotateIssuerCardKeys with `compromised`). A card holding one learns the next key only through the
  * ISD's channel at an issuer contact.
  */
-export function compromisedVersions(history: readonly IssuerKeyVersion[]): Set<number> {
+export function compromisedVersions(history: readonly Pick<IssuerKeyVersion, "version" | "keyUpdate">[]): Set<number> {
   const oldest = Math.min(...history.map((k) => k.version));
   return new Set(history.filter((k) => k.version !== oldest && k.keyUpdate === null).map((k) => k.version - 1));
 }

@@ -2,19 +2,19 @@ import "server-only";
 import type { IssuerTx } from "./db";
 import { randomUUID } from "node:crypto";
 import { noticeRecordset } from "../../notices/notices";
-import { fromBase64Url, toBase64Url, toHex } from "@/lib/core/bytes";
-import { cardBinding, publicKeyFromJwk, signPermission, verifyReceipt } from "@/lib/core/card";
+import { fromBase64Url, fromHex, toBase64Url, toHex } from "@/lib/core/bytes";
+import { cardBinding, ISSUER_KEY_VERSIONS, publicKeyFromJwk, signPermission, verifyReceipt } from "@/lib/core/card";
 import { formatMessageId } from "@/lib/core/message-id";
 import { outcome, type CarriedReloadPermission, type MessageOf, type PermissionRefusalReason } from "@/lib/core/messages";
 import { Prisma } from "./db";
-import { allocateSequence } from "../../exchange/message-ids";
+import { allocateSequence, allocateSequenceSql } from "../../exchange/message-ids";
 import { enqueueMessage, prepareMessages } from "../../exchange/outbox";
 import type { HandlerContext, HandlerOutcome } from "../../exchange/types";
-import { compromisedVersions, currentIssuerKey, issuerKeyHistory, keyUpdatesFrom } from "../../issuer/key-history";
+import { compromisedVersions, currentIssuerKey, issuerKeyAt, issuerKeyHistory, keyUpdatesFrom, type IssuerKeyVersion } from "../../issuer/key-history";
 import { auditReason, type AuditReason } from "@/lib/core/audit-reason";
 import { auditInsertSql, auditRecordset, recordAudit, type AuditInput } from "./audit";
-import { earlierCards } from "./reissue-chain";
-import { EXCHANGE_ACTOR, findReferencedCard, readPolicy, type CardRow } from "./shared";
+import { earlierCards, MAX_CHAIN_DEPTH } from "./reissue-chain";
+import { EXCHANGE_ACTOR, findReferencedCard, openCardReference, readPolicy, referencedCard, type CardReference, type CardRow } from "./shared";
 
 type Tx = IssuerTx;
 type Refusal = { reason: PermissionRefusalReason; text: string };
@@ -32,15 +32,18 @@ type ApplicationRow = { id: string; aid: string; name: string; providerId: strin
 const clip = (text: string) => (text.length > 500 ? `${text.slice(0, 497)}...` : text);
 
 /** The provider's contract: the precondition of every loading permission (Figs. 4 and 8). */
-async function checkContract(
-  tx: Tx,
-  providerCompanyId: string,
-  now: Date,
-): Promise<{ ok: true; provider: ProviderRow } | { ok: false; refusal: Refusal; provider: ProviderRow | null }> {
+async function checkContract(tx: Tx, providerCompanyId: string, now: Date): Promise<ContractExamined> {
   const provider = await tx.serviceProvider.findUnique({
     where: { companyId: providerCompanyId },
     select: { id: true, companyId: true, name: true, contractNo: true, contractStatus: true, contractEnd: true },
   });
+  return examineContract(provider, providerCompanyId, now);
+}
+
+type ContractExamined = { ok: true; provider: ProviderRow } | { ok: false; refusal: Refusal; provider: ProviderRow | null };
+
+/** checkContract on the provider's row read before (null: no such provider). */
+function examineContract(provider: ProviderRow | null, providerCompanyId: string, now: Date): ContractExamined {
   if (!provider) return { ok: false, provider: null, refusal: { reason: "no-contract", text: `${providerCompanyId} has no contract with the card issuer.` } };
   if (provider.contractStatus === "suspended") {
     return {
@@ -59,16 +62,18 @@ async function checkContract(
 }
 
 /** The application: registered by this provider, approved, and this exact load file. */
-async function checkApplication(
-  tx: Tx,
-  provider: ProviderRow,
-  aid: string,
-  loadFileHash: string,
-): Promise<{ ok: true; application: ApplicationRow } | { ok: false; refusal: Refusal; application: ApplicationRow | null }> {
+async function checkApplication(tx: Tx, provider: ProviderRow, aid: string, loadFileHash: string): Promise<ApplicationExamined> {
   const application = await tx.registeredApplication.findUnique({
     where: { aid },
     select: { id: true, aid: true, name: true, providerId: true, status: true, loadFileHash: true },
   });
+  return examineApplication(application, provider, aid, loadFileHash);
+}
+
+type ApplicationExamined = { ok: true; application: ApplicationRow } | { ok: false; refusal: Refusal; application: ApplicationRow | null };
+
+/** checkApplication on the application's row read before (null: no application with that AID). */
+function examineApplication(application: ApplicationRow | null, provider: ProviderRow, aid: string, loadFileHash: string): ApplicationExamined {
   // Another provider's application looks exactly like an unregistered one: a provider learns nothing
   // about its competitors' registrations.
   if (!application || application.providerId !== provider.id) {
@@ -125,7 +130,11 @@ function checkCardStatus(card: CardRow): Refusal | null {
  * (key-history.ts): it must meet the issuer (ISD channel, card-reader.ts) before a token it can check exists.
  */
 async function checkCardKeys(tx: Tx, issuerCompanyId: string, card: CardRow): Promise<Refusal | null> {
-  const history = await issuerKeyHistory(tx, issuerCompanyId);
+  return examineCardKeys(await issuerKeyHistory(tx, issuerCompanyId), card);
+}
+
+/** checkCardKeys on the key history read before (every version, newest first). */
+function examineCardKeys(history: readonly KeyVersionFacts[], card: { issuerKeyVersion: number }): Refusal | null {
   const current = history.find((k) => k.state === "current")?.version ?? card.issuerKeyVersion;
   if (card.issuerKeyVersion >= current) return null;
   const stuck = [...compromisedVersions(history)].find((v) => v >= card.issuerKeyVersion);
@@ -137,6 +146,8 @@ async function checkCardKeys(tx: Tx, issuerCompanyId: string, card: CardRow): Pr
   };
 }
 
+type KeyVersionFacts = Pick<IssuerKeyVersion, "version" | "state" | "keyUpdate">;
+
 type GrantInput = {
   issuerCompanyId: string;
   provider: ProviderRow;
@@ -146,8 +157,27 @@ type GrantInput = {
   platformType: 100 | 200;
   loadFileHash: string;
   originalMessageId: string | null;
+  signing: GrantSigning;
   now: Date;
 };
+
+/**
+ * What a grant is signed and sent with: the grant's sequence number (the token names its message id), the
+ * key version that signs, the signed key updates a card that has not learned it takes first (at the desk),
+ * the provider's establishment key (tag 87) and the permission lifetime.
+ */
+type GrantSigning = { sequence: number; key: IssuerKeyVersion; keyUpdates: string[]; establishmentKey: string | undefined; ttlMinutes: number };
+
+/** GrantSigning read one statement at a time (a first load; a reload reads it with its facts, `readReloadFacts`). */
+async function readGrantSigning(tx: Tx, issuerCompanyId: string, providerCompanyId: string, card: CardRow): Promise<GrantSigning> {
+  const sequence = await allocateSequence(tx, { issuerCompanyId, providerCompanyId, direction: "I" });
+  const policy = await readPolicy(tx);
+  // Signed with the current key version; a card that has not learned it takes the signed updates first (at the desk).
+  const key = await currentIssuerKey(tx, issuerCompanyId);
+  const keyUpdates = card.issuerKeyVersion < key.version ? await keyUpdatesFrom(tx, issuerCompanyId, card.issuerKeyVersion) : [];
+  const establishmentKey = await establishmentKeyOf(tx, issuerCompanyId, providerCompanyId);
+  return { sequence, key, keyUpdates, establishmentKey, ttlMinutes: policy.permissionTtlMinutes };
+}
 
 /** A grant as enqueued: delivered after commit without reading its outbox row back. */
 type GrantSent = { outboxId: string; messageId: string; type: "loading-permission-grant" | "reload-permission-grant"; receiverCompanyId: string; jws: string };
@@ -165,15 +195,10 @@ async function grantPermission(
   outcomeOf: (grant: GrantSent) => HandlerOutcome,
 ): Promise<HandlerOutcome> {
   const { issuerCompanyId, provider, application, card, now } = input;
-  const sequence = await allocateSequence(tx, { issuerCompanyId, providerCompanyId: provider.companyId, direction: "I" });
+  const { sequence, key, keyUpdates: issuerKeyUpdates, establishmentKey } = input.signing;
   const messageId = formatMessageId({ issuerCompanyId, providerCompanyId: provider.companyId, direction: "I", sequence });
-  const policy = await readPolicy(tx);
-  const expiresAt = new Date(now.getTime() + policy.permissionTtlMinutes * 60_000);
+  const expiresAt = new Date(now.getTime() + input.signing.ttlMinutes * 60_000);
   const reload = input.originalMessageId !== null;
-  // Signed with the current key version; a card that has not learned it takes the signed updates first (at the desk).
-  const key = await currentIssuerKey(tx, issuerCompanyId);
-  const issuerKeyUpdates = card.issuerKeyVersion < key.version ? await keyUpdatesFrom(tx, issuerCompanyId, card.issuerKeyVersion) : [];
-  const establishmentKey = await establishmentKeyOf(tx, issuerCompanyId, provider.companyId);
   const token = await signLoadToken(key.privateKeys().signing.privateKeyJwk, {
     messageId,
     cardId: card.cardId,
@@ -248,8 +273,12 @@ async function establishmentKeyOf(tx: Pick<Tx, "trustedKey">, issuerCompanyId: s
     orderBy: [{ addedAt: "desc" }, { kid: "desc" }],
     select: { publicJwk: true },
   });
-  if (!row) return undefined;
-  return toHex(publicKeyFromJwk(row.publicJwk as JsonWebKey, `trusted key of ${providerCompanyId}`));
+  return establishmentKeyFrom(row ? (row.publicJwk as JsonWebKey) : null, providerCompanyId);
+}
+
+/** The establishment key (hex) from the trusted key's JWK read before. */
+function establishmentKeyFrom(jwk: JsonWebKey | null, providerCompanyId: string): string | undefined {
+  return jwk ? toHex(publicKeyFromJwk(jwk, `trusted key of ${providerCompanyId}`)) : undefined;
 }
 
 /** The card-bound load token the card checks (GP delegated management token, docs/card.md). */
@@ -399,13 +428,23 @@ type RefuseInput = {
   requestMessageId: string;
   platformType: 100 | 200;
   originalMessageId: string | null;
+  /** A reload's original is a permission on file (any provider's): the refused reload's row may refer to it. */
+  originalExists: boolean;
+  /** The refusal's sequence number when taken already (a reload's, with its facts). */
+  sequence?: number;
   refusal: Refusal;
   now: Date;
 };
 
 /** Refuses with the reason code and a sentence for the provider's operator, and keeps the refusal on file. */
 async function refusePermission(tx: Tx, input: RefuseInput) {
-  const parties = { issuerCompanyId: input.issuerCompanyId, providerCompanyId: input.providerCompanyId, inReplyTo: input.requestMessageId, now: input.now };
+  const parties = {
+    issuerCompanyId: input.issuerCompanyId,
+    providerCompanyId: input.providerCompanyId,
+    inReplyTo: input.requestMessageId,
+    now: input.now,
+    sequence: input.sequence,
+  };
   const text = clip(input.refusal.text);
   const sent =
     input.originalMessageId !== null
@@ -428,8 +467,7 @@ async function refusePermission(tx: Tx, input: RefuseInput) {
   // A refused reload is kept as a permission row only when the permission it names exists (the row
   // refers to it); a reference to nothing stays in the audit trail.
   const reload = input.originalMessageId !== null;
-  const originalExists = reload && (await tx.loadingPermission.count({ where: { messageId: input.originalMessageId! } })) > 0;
-  if (input.provider && (!reload || originalExists)) {
+  if (input.provider && (!reload || input.originalExists)) {
     // The refusal's message id files it, like a grant's (Fig. 17 keeps refusals too).
     const row = await tx.loadingPermission.create({
       data: {
@@ -484,6 +522,7 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
     requestMessageId: message.header.messageId,
     platformType,
     originalMessageId: null,
+    originalExists: false,
     now,
   };
 
@@ -532,6 +571,7 @@ export async function decideLoadingPermission(message: MessageOf<"loading-permis
       platformType,
       loadFileHash: message.loadFileHash,
       originalMessageId: null,
+      signing: await readGrantSigning(tx, ctx.receiverCompanyId, provider.companyId, card),
       now,
     },
     ctx,
@@ -561,69 +601,200 @@ function refused(
   };
 }
 
-/**
- * DESIGN.md flow 7: a reload on the reissued card, referring to the permission that loaded the
- * application on the old card. No new examination: the reissue link proves the original grant. But
- * every link of that proof is checked: the original is this provider's, for this application,
- * confirmed loaded, on the card the reissue link names as the old card of the card presented.
- */
-export async function decideReloadPermission(message: MessageOf<"reload-permission-request">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
-  const { tx, now } = ctx;
-  const providerCompanyId = message.header.senderCompanyId;
-  const platformType = asPlatform(message.platformType);
-  const originalMessageId = message.originalMessageId;
-  const base = {
-    issuerCompanyId: ctx.receiverCompanyId,
-    providerCompanyId,
-    aid: message.applicationId,
-    requestMessageId: message.header.messageId,
-    platformType,
-    originalMessageId,
-    now,
-  };
+/** What deciding a reload-permission request reads, in one statement with its reply's sequence number (`readReloadFacts`). */
+type ReloadFacts = {
+  /** The reply's sequence number (a grant's token names its message id; a refusal is sent under it too). */
+  sequence: number;
+  provider: ProviderRow | null;
+  /** The application registered under the requested AID (any provider's). */
+  application: ApplicationRow | null;
+  /** The card the request names (null when the reference did not open, or no card has that id). */
+  card: CardRow | null;
+  /** The earlier cards of the card's reissue chain, nearest first (as `earlierCards` walks it). */
+  earlierCardIds: string[];
+  /** The permission the request names as the original load, whoever's it is. */
+  original: { providerId: string; cardId: string | null; status: string; aid: string | null } | null;
+  /** Another reload of the original, confirmed already (its message id). */
+  reloadedUnder: string | null;
+  /** The application is on the card already (a live iss_card_applications row). */
+  isLoaded: boolean;
+  /** Every issuer key version, newest first (empty before the first rotation: the configured version). */
+  keyVersions: (KeyVersionFacts & { fingerprint: string })[];
+  /** The provider's newest message-signing key in the issuer's trust store (the load token's tag 87). */
+  establishmentJwk: JsonWebKey | null;
+  permissionTtlMinutes: number;
+};
 
-  const contract = await checkContract(tx, providerCompanyId, now);
-  if (!contract.ok)
-    return refused(
-      message.applicationId,
-      await refusePermission(tx, { ...base, provider: contract.provider, applicationId: null, card: null, refusal: contract.refusal }),
-      contract.refusal,
-    );
+type ReloadFactRow = {
+  sequence: bigint;
+  provider_id: string | null;
+  provider_company_id: string | null;
+  provider_name: string | null;
+  contract_no: string | null;
+  contract_status: ProviderRow["contractStatus"] | null;
+  contract_end: Date | null;
+  application_id: string | null;
+  application_name: string | null;
+  application_provider_id: string | null;
+  application_status: ApplicationRow["status"] | null;
+  load_file_hash: string | null;
+  card_uuid: string | null;
+  card_id: string | null;
+  surface_number: string | null;
+  platform_type: number | null;
+  card_status: CardRow["status"] | null;
+  cardholder_id: string | null;
+  card_public_key_jwk: CardRow["cardPublicKeyJwk"];
+  issuer_key_version: number | null;
+  earlier: string[] | null;
+  original: ReloadFacts["original"];
+  reloaded_under: string | null;
+  is_loaded: boolean;
+  key_versions: { version: number; state: KeyVersionFacts["state"]; fingerprint: string; keyUpdate: string | null }[] | null;
+  establishment_jwk: JsonWebKey | null;
+  ttl: number | null;
+};
+
+/**
+ * Every fact a reload-permission decision needs, in one statement (issue 16: were eleven reads and the
+ * sequence number): the reply's sequence number, the provider and its contract, the application
+ * registered under the AID, the card named (by the card id its reference opened to), its reissue chain
+ * back (recursive, as `earlierCards` walks it), the original permission with its AID, another confirmed
+ * reload of it, whether the application is on the card already, the issuer's key versions (the card-key
+ * check, the version that signs, the signed key updates), the provider's newest trusted key and the
+ * permission lifetime.
+ */
+async function readReloadFacts(
+  tx: Tx,
+  ask: { issuerCompanyId: string; providerCompanyId: string; aid: string; cardId: string | null; originalMessageId: string },
+): Promise<ReloadFacts> {
+  const { issuerCompanyId, providerCompanyId } = ask;
+  const [r] = await tx.$queryRaw<ReloadFactRow[]>`
+    WITH RECURSIVE
+      seq AS (${allocateSequenceSql({ issuerCompanyId, providerCompanyId, direction: "I" }, Prisma.sql`(SELECT 1) AS always`)}),
+      card AS (SELECT c.* FROM iss_cards c WHERE c.card_id = ${ask.cardId}::text),
+      chain(depth, old_id, path) AS (
+        SELECT 0, l.old_card_id, ARRAY[card.id, l.old_card_id]
+          FROM card JOIN iss_reissue_links l ON l.reissued_card_id = card.id AND l.old_card_id <> card.id
+        UNION ALL
+        SELECT ch.depth + 1, l.old_card_id, ch.path || l.old_card_id
+          FROM chain ch JOIN iss_reissue_links l ON l.reissued_card_id = ch.old_id
+         WHERE ch.depth + 1 < ${MAX_CHAIN_DEPTH} AND NOT l.old_card_id = ANY(ch.path))
+    SELECT (SELECT last_value FROM seq) AS sequence,
+           sp.id::text AS provider_id, sp.company_id AS provider_company_id, sp.name AS provider_name, sp.contract_no,
+           sp.contract_status::text AS contract_status, sp.contract_end,
+           a.id::text AS application_id, a.name AS application_name, a.provider_id::text AS application_provider_id,
+           a.status::text AS application_status, a.load_file_hash,
+           card.id::text AS card_uuid, card.card_id, card.surface_number, card.platform_type, card.status::text AS card_status,
+           card.cardholder_id::text AS cardholder_id, card.card_public_key_jwk, card.issuer_key_version,
+           (SELECT array_agg(ch.old_id::text ORDER BY ch.depth) FROM chain ch JOIN iss_cards o ON o.id = ch.old_id) AS earlier,
+           (SELECT jsonb_build_object('providerId', p.provider_id, 'cardId', p.card_id, 'status', p.status::text, 'aid', oa.aid)
+              FROM iss_loading_permissions p LEFT JOIN iss_applications oa ON oa.id = p.application_id
+             WHERE p.message_id = ${ask.originalMessageId}) AS original,
+           (SELECT r.message_id FROM iss_loading_permissions r
+             WHERE r.original_message_id = ${ask.originalMessageId} AND r.kind = 'reload' AND r.status = 'confirmed' LIMIT 1) AS reloaded_under,
+           EXISTS (SELECT 1 FROM iss_card_applications ca WHERE ca.card_id = card.id AND ca.application_id = a.id AND ca.status = 'loaded') AS is_loaded,
+           (SELECT jsonb_agg(jsonb_build_object('version', k.version, 'state', k.state::text, 'fingerprint', k.fingerprint,
+                                                'keyUpdate', encode(k.key_update, 'hex')) ORDER BY k.version DESC)
+              FROM iss_card_keys k WHERE k.issuer_company_id = ${issuerCompanyId}) AS key_versions,
+           (SELECT t.public_jwk FROM xc_trusted_keys t WHERE t.owner_company_id = ${issuerCompanyId} AND t.company_id = ${providerCompanyId}
+             ORDER BY t.added_at DESC, t.kid DESC LIMIT 1) AS establishment_jwk,
+           (SELECT permission_ttl_minutes FROM iss_policy WHERE id = 1) AS ttl
+      FROM (SELECT 1) AS one
+      LEFT JOIN iss_service_providers sp ON sp.company_id = ${providerCompanyId}
+      LEFT JOIN iss_applications a ON a.aid = ${ask.aid}
+      LEFT JOIN card ON true`;
+  if (!r) throw new Error("reload permission: no facts read");
+  return {
+    sequence: Number(r.sequence),
+    provider:
+      r.provider_id !== null
+        ? {
+            id: r.provider_id,
+            companyId: r.provider_company_id!,
+            name: r.provider_name!,
+            contractNo: r.contract_no!,
+            contractStatus: r.contract_status!,
+            contractEnd: r.contract_end,
+          }
+        : null,
+    application:
+      r.application_id !== null
+        ? {
+            id: r.application_id,
+            aid: ask.aid,
+            name: r.application_name!,
+            providerId: r.application_provider_id!,
+            status: r.application_status!,
+            loadFileHash: r.load_file_hash!,
+          }
+        : null,
+    card:
+      r.card_uuid !== null
+        ? {
+            id: r.card_uuid,
+            cardId: r.card_id!,
+            surfaceNumber: r.surface_number!,
+            platformType: r.platform_type!,
+            status: r.card_status!,
+            cardholderId: r.cardholder_id!,
+            cardPublicKeyJwk: r.card_public_key_jwk,
+            issuerKeyVersion: r.issuer_key_version!,
+          }
+        : null,
+    earlierCardIds: r.earlier ?? [],
+    original: r.original,
+    reloadedUnder: r.reloaded_under,
+    isLoaded: r.is_loaded,
+    keyVersions: (r.key_versions ?? []).map((k) => ({ ...k, keyUpdate: k.keyUpdate === null ? null : fromHex(k.keyUpdate) })),
+    establishmentJwk: r.establishment_jwk,
+    // A database without a policy row uses the strictest default (readPolicy).
+    permissionTtlMinutes: r.ttl ?? 30,
+  };
+}
+
+type ReloadExamined =
+  | { ok: true; provider: ProviderRow; application: ApplicationRow; card: CardRow }
+  | { ok: false; refusal: Refusal; provider: ProviderRow | null; applicationId: string | null; card: CardRow | null };
+
+/**
+ * The checks of a reload-permission request in their order, on facts read before; the first that fails
+ * is the refusal, with what the refusal is filed under. `reference` is the card reference opened (or why not).
+ */
+function examineReload(
+  facts: ReloadFacts,
+  request: { providerCompanyId: string; aid: string; loadFileHash: string; originalMessageId: string; card: CardReference },
+  reference: { ok: true } | { ok: false; reason: "attribute-data-invalid" | "card-not-found"; text: string },
+  now: Date,
+): ReloadExamined {
+  const contract = examineContract(facts.provider, request.providerCompanyId, now);
+  if (!contract.ok) return { ok: false, refusal: contract.refusal, provider: contract.provider, applicationId: null, card: null };
   const provider = contract.provider;
-  const app = await checkApplication(tx, provider, message.applicationId, message.loadFileHash);
-  if (!app.ok)
-    return refused(
-      message.applicationId,
-      await refusePermission(tx, { ...base, provider, applicationId: app.application?.id ?? null, card: null, refusal: app.refusal }),
-      app.refusal,
-    );
+  const app = examineApplication(facts.application, provider, request.aid, request.loadFileHash);
+  if (!app.ok) return { ok: false, refusal: app.refusal, provider, applicationId: app.application?.id ?? null, card: null };
   const application = app.application;
-  const found = await findReferencedCard(tx, message, ctx.receiverCompanyId);
-  if (!found.ok) {
-    const refusal = { reason: found.reason, text: found.text };
-    return refused(message.applicationId, await refusePermission(tx, { ...base, provider, applicationId: application.id, card: null, refusal }), refusal);
-  }
+  const found = reference.ok ? referencedCard(facts.card, request.card) : reference;
+  if (!found.ok) return { ok: false, refusal: { reason: found.reason, text: found.text }, provider, applicationId: application.id, card: null };
   const card = found.card;
-  const refuse = async (refusal: Refusal) =>
-    refused(message.applicationId, await refusePermission(tx, { ...base, provider, applicationId: application.id, card, refusal }), refusal);
-  const cardRefusal = checkCardStatus(card) ?? (await checkCardKeys(tx, ctx.receiverCompanyId, card));
+  const refuse = (refusal: Refusal): ReloadExamined => ({ ok: false, refusal, provider, applicationId: application.id, card });
+  // Before the first rotation the history is the configured version alone, current (issuerKeyHistory).
+  const history = facts.keyVersions.length ? facts.keyVersions : [{ version: ISSUER_KEY_VERSIONS.first, state: "current" as const, keyUpdate: null }];
+  const cardRefusal = checkCardStatus(card) ?? examineCardKeys(history, card);
   if (cardRefusal) return refuse(cardRefusal);
 
-  const links = await earlierCards(tx, card);
-  if (links.length === 0)
+  if (facts.earlierCardIds.length === 0)
     return refuse({ reason: "not-a-reissued-card", text: "The card presented is not a reissued card: load the application as a first load instead." });
-  const original = await tx.loadingPermission.findUnique({
-    where: { messageId: originalMessageId },
-    select: { id: true, providerId: true, cardId: true, status: true, application: { select: { aid: true } } },
-  });
+  const original = facts.original;
+  const { originalMessageId } = request;
   // Another provider's permission, another application's, or another card's all read as "not found":
   // the answer never tells a provider about anything that is not its own.
   // Any generation: the original may be on any earlier card of the presented card's reissue chain.
   if (
     !original ||
     original.providerId !== provider.id ||
-    original.application?.aid !== application.aid ||
-    !links.some((l) => l.oldCard.id === original.cardId)
+    original.aid !== application.aid ||
+    original.cardId === null ||
+    !facts.earlierCardIds.includes(original.cardId)
   ) {
     return refuse({
       reason: "original-not-found",
@@ -633,16 +804,78 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
   if (original.status !== "confirmed") {
     return refuse({ reason: "original-not-loaded", text: `The permission ${originalMessageId} was granted but the card never confirmed the load.` });
   }
-  const reloaded = await tx.loadingPermission.findFirst({ where: { originalMessageId, kind: "reload", status: "confirmed" }, select: { messageId: true } });
-  if (reloaded)
-    return refuse({ reason: "other", text: `The load ${originalMessageId} was already reloaded under ${reloaded.messageId}; an old load is reloaded once.` });
-  const already = await tx.cardApplication.findFirst({ where: { cardId: card.id, applicationId: application.id, status: "loaded" }, select: { id: true } });
-  if (already) return refuse({ reason: "other", text: `${application.name} is already on this card: there is nothing to reload.` });
+  if (facts.reloadedUnder)
+    return refuse({ reason: "other", text: `The load ${originalMessageId} was already reloaded under ${facts.reloadedUnder}; an old load is reloaded once.` });
+  if (facts.isLoaded) return refuse({ reason: "other", text: `${application.name} is already on this card: there is nothing to reload.` });
+  return { ok: true, provider, application, card };
+}
+
+/**
+ * DESIGN.md flow 7: a reload on the reissued card, referring to the permission that loaded the
+ * application on the old card. No new examination: the reissue link proves the original grant. But
+ * every link of that proof is checked: the original is this provider's, for this application,
+ * confirmed loaded, on the card the reissue link names as the old card of the card presented.
+ *
+ * Issue 16: the card reference opened (no statement once the process holds the issuer's key history),
+ * then every fact read with the reply's sequence number in one statement (`readReloadFacts`), the
+ * checks run on them (`examineReload`), and the grant written in one more (`grantPermission`).
+ */
+export async function decideReloadPermission(message: MessageOf<"reload-permission-request">, ctx: HandlerContext<IssuerTx>): Promise<HandlerOutcome> {
+  const { tx, now } = ctx;
+  const issuerCompanyId = ctx.receiverCompanyId;
+  const providerCompanyId = message.header.senderCompanyId;
+  const platformType = asPlatform(message.platformType);
+  const originalMessageId = message.originalMessageId;
+
+  const reference = await openCardReference(tx, message, issuerCompanyId);
+  const facts = await readReloadFacts(tx, {
+    issuerCompanyId,
+    providerCompanyId,
+    aid: message.applicationId,
+    cardId: reference.ok ? reference.cardId : null,
+    originalMessageId,
+  });
+  const examined = examineReload(
+    facts,
+    { providerCompanyId, aid: message.applicationId, loadFileHash: message.loadFileHash, originalMessageId, card: message },
+    reference,
+    now,
+  );
+  if (!examined.ok) {
+    const sent = await refusePermission(tx, {
+      issuerCompanyId,
+      providerCompanyId,
+      aid: message.applicationId,
+      requestMessageId: message.header.messageId,
+      platformType,
+      originalMessageId,
+      originalExists: facts.original !== null,
+      sequence: facts.sequence,
+      provider: examined.provider,
+      applicationId: examined.applicationId,
+      card: examined.card,
+      refusal: examined.refusal,
+      now,
+    });
+    return refused(message.applicationId, sent, examined.refusal);
+  }
+  const { provider, application, card } = examined;
+  const current = facts.keyVersions.find((k) => k.state === "current") ?? null;
+  // The version that signs, from the history this process holds (read again only for a version made since).
+  const key = await issuerKeyAt(tx, issuerCompanyId, current && { version: current.version, fingerprint: current.fingerprint });
+  // A card that has not learned it takes the signed updates first (at the desk), in order.
+  const keyUpdates =
+    card.issuerKeyVersion < key.version
+      ? facts.keyVersions
+          .filter((k) => k.version > card.issuerKeyVersion && k.keyUpdate !== null)
+          .sort((a, b) => a.version - b.version)
+          .map((k) => toBase64Url(k.keyUpdate!))
+      : [];
 
   return grantPermission(
     tx,
     {
-      issuerCompanyId: ctx.receiverCompanyId,
+      issuerCompanyId,
       provider,
       application,
       card,
@@ -650,6 +883,13 @@ export async function decideReloadPermission(message: MessageOf<"reload-permissi
       platformType,
       loadFileHash: message.loadFileHash,
       originalMessageId,
+      signing: {
+        sequence: facts.sequence,
+        key,
+        keyUpdates,
+        establishmentKey: establishmentKeyFrom(facts.establishmentJwk, providerCompanyId),
+        ttlMinutes: facts.permissionTtlMinutes,
+      },
       now,
     },
     ctx,

@@ -45,17 +45,16 @@ export type CardRow = Prisma.CardGetPayload<{ select: typeof CARD_SELECT }>;
 /** How a provider names a card: the card id on platform 100, card attribute data on platform 200. */
 export type CardReference = { platformType: number; cardId?: string; cardAttributeData?: string };
 
+type CardReferenceRefusal = { ok: false; reason: "attribute-data-invalid" | "card-not-found"; text: string };
+
 /**
- * Finds the card a message names. Method 2 (step 1002): only the issuer can open card attribute
- * data. A card of the other platform type is "not found": a provider that read DF70 correctly cannot
- * name it that way, and we do not confirm that such a card exists.
+ * The card id a message names. Method 2 (step 1002): only the issuer can open card attribute data.
  */
-export async function findReferencedCard(
-  tx: Pick<Tx, "card" | "issuerCardKey">,
+export async function openCardReference(
+  tx: Pick<Tx, "issuerCardKey">,
   ref: CardReference,
   issuerCompanyId: string,
-): Promise<{ ok: true; card: CardRow } | { ok: false; reason: "attribute-data-invalid" | "card-not-found"; text: string }> {
-  let cardId: string;
+): Promise<{ ok: true; cardId: string } | CardReferenceRefusal> {
   if (ref.cardAttributeData !== undefined) {
     let bytes: Uint8Array;
     try {
@@ -71,15 +70,30 @@ export async function findReferencedCard(
         reason: "attribute-data-invalid",
         text: "The issuer cannot open this card attribute data: it is damaged, altered, or from another issuer's card.",
       };
-    cardId = opened.value.cardId;
-  } else if (ref.cardId !== undefined) {
-    cardId = ref.cardId;
-  } else {
-    return { ok: false, reason: "card-not-found", text: "The request names no card." };
+    return { ok: true, cardId: opened.value.cardId };
   }
-  const card = await tx.card.findUnique({ where: { cardId }, select: CARD_SELECT });
+  if (ref.cardId !== undefined) return { ok: true, cardId: ref.cardId };
+  return { ok: false, reason: "card-not-found", text: "The request names no card." };
+}
+
+/**
+ * The card read for a reference: a card of the other platform type is "not found": a provider that read
+ * DF70 correctly cannot name it that way, and we do not confirm that such a card exists.
+ */
+export function referencedCard<C extends { platformType: number }>(card: C | null, ref: CardReference): { ok: true; card: C } | CardReferenceRefusal {
   if (!card || card.platformType !== ref.platformType) {
     return { ok: false, reason: "card-not-found", text: "The issuer has no card of this platform type matching the card presented." };
   }
   return { ok: true, card };
+}
+
+/** Finds the card a message names (`openCardReference`, then the card, `referencedCard`). */
+export async function findReferencedCard(
+  tx: Pick<Tx, "card" | "issuerCardKey">,
+  ref: CardReference,
+  issuerCompanyId: string,
+): Promise<{ ok: true; card: CardRow } | CardReferenceRefusal> {
+  const opened = await openCardReference(tx, ref, issuerCompanyId);
+  if (!opened.ok) return opened;
+  return referencedCard(await tx.card.findUnique({ where: { cardId: opened.cardId }, select: CARD_SELECT }), ref);
 }
