@@ -15,6 +15,7 @@ import {
   readIin,
   readPlatformType,
   selectApplication,
+  selectIsd,
   readBalance,
   type Transmit,
 } from "./terminal";
@@ -104,5 +105,28 @@ describe("describeStatusWord", () => {
     expect(describeStatusWord(0x6c2a)).toMatch(/Le = 42/);
     expect(describeStatusWord(0x6a87)).toMatch(/not used by this card/);
     expect(describeStatusWord(0x1234)).toBe("Unknown status word");
+  });
+});
+
+describe("a chain another terminal session left open", () => {
+  it("SELECT ISD is sent again after the card drops the chain (6883), once", async () => {
+    const slot = await cardInSlot(100);
+    // A command cut in the middle of its chain (CLA b5: more parts follow), then the desk's page reloads.
+    expect(await slot.send("90E8000004DEADBEEF")).toBe("9000");
+    const sent: string[] = [];
+    const traced: Transmit = async (apdu) => {
+      const response = await slot.transmit(apdu);
+      sent.push(toHex(response.subarray(response.length - 2)));
+      return response;
+    };
+    const selected = await selectIsd(traced);
+    expect(selected.ok).toBe(true);
+    expect(sent).toEqual(["6883", "9000"]);
+    // Only once: a card answering 6883 again is refused with it.
+    const stubborn = scripted(["6883", "6883"]);
+    const refused = await selectIsd(stubborn.transmit);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.sw).toBe(SW.LAST_COMMAND_OF_CHAIN_EXPECTED);
+    expect(stubborn.sent).toHaveLength(2);
   });
 });

@@ -210,10 +210,17 @@ function parseFci(data: Uint8Array): SelectedApplication | null {
   };
 }
 
-/** Selects the Issuer Security Domain; a locked card answers with warning 6283 (isCardLocked). */
+/**
+ * Selects the Issuer Security Domain; a locked card answers with warning 6283 (isCardLocked). Every flow
+ * at a desk begins with it. A card that another terminal session left in the middle of a command chain
+ * (a presented card's LOAD cut by the desk's F5: the card's session lives on in the wallet) answers 6883
+ * and drops that chain without running the SELECT (ISO 7816-4 §5.3.3), so the SELECT is sent once more.
+ */
 export async function selectIsd(transmit: Transmit): Promise<CardResult<SelectedApplication>> {
   const step = "SELECT ISD";
-  const r = await run(transmit, selectCommand(ISD_AID_HEX), step, [SW.OK, SW.SELECTED_FILE_INVALIDATED]);
+  const select = () => run(transmit, selectCommand(ISD_AID_HEX), step, [SW.OK, SW.SELECTED_FILE_INVALIDATED]);
+  let r = await select();
+  if (!r.ok && r.error.sw === SW.LAST_COMMAND_OF_CHAIN_EXPECTED) r = await select();
   if (!r.ok) return r;
   const fci = parseFci(r.value.data);
   if (!fci) return err(refusal(step, r.value.sw, "malformed FCI"));
