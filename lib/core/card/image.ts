@@ -225,13 +225,11 @@ export function describeCardImageProblem(problem: CardImageProblem): string {
 }
 
 class ImageError extends Error {
-  constructor(
-    code: CardImageProblemCode,
-    path: string,
-    params: Record<string, string | number> = {},
-    readonly problem: CardImageProblem = { code, path, params },
-  ) {
+  readonly problem: CardImageProblem;
+  constructor(code: CardImageProblemCode, path: string, params: Record<string, string | number> = {}) {
+    const problem = { code, path, params };
     super(describeCardImageProblem(problem));
+    this.problem = problem;
   }
 }
 
