@@ -48,6 +48,17 @@ const GROUPS: Record<string, string[]> = {
   journeys: ["setup", "journeys"],
 };
 const group = process.env.E2E_GROUP;
+
+/**
+ * Playwright's trace (E2E_TRACE: off by default). Recording one for every test, to keep those of the
+ * failures, cost 14 % of an e2e run's CPU (measured: the issuer tests, 175 s with the trace against 151 s
+ * without, docs/performance.md), and the three groups share two cores. A failure still leaves its
+ * screenshot and Playwright's error context (the page's accessibility tree) in test-results/; to hunt a
+ * flaky test, run again with E2E_TRACE=retain-on-failure.
+ */
+const TRACE_MODES = ["off", "on", "retain-on-failure", "retain-on-first-failure"] as const;
+const trace = (process.env.E2E_TRACE ?? "off") as (typeof TRACE_MODES)[number];
+if (!TRACE_MODES.includes(trace)) throw new Error(`E2E_TRACE must be one of ${TRACE_MODES.join(", ")}`);
 if (group && !GROUPS[group]) throw new Error(`E2E_GROUP must be one of ${Object.keys(GROUPS).join(", ")}`);
 const selected = group
   ? projects.filter((p) => GROUPS[group]!.includes(p.name!)).map((p) => ({ ...p, dependencies: p.dependencies?.filter((d) => GROUPS[group]!.includes(d)) }))
@@ -63,7 +74,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"]],
-  use: { baseURL, trace: "retain-on-failure", screenshot: "only-on-failure" },
+  use: { baseURL, trace, screenshot: "only-on-failure" },
   projects: selected,
   webServer: {
     // A fresh embedded PostgreSQL in a temporary folder per run, seeded with the demo data. SIGTERM
