@@ -101,6 +101,18 @@ const config = [
       "no-restricted-imports": ["error", { patterns: appImports }],
     },
   },
+  {
+    // Links prefetch on intent, not in view (components/ui/link.tsx): every page is dynamic, and Next's
+    // default cost a server render per link on screen.
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    ignores: ["components/ui/link.tsx"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ImportDeclaration[source.value='next/link']", message: "Use Link from @/components/ui/link: it prefetches on intent." },
+      ],
+    },
+  },
   ...partyRules("issuer", "provider"),
   ...partyRules("provider", "issuer"),
   {

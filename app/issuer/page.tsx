@@ -5,7 +5,7 @@ import { Panel, PageHeader } from "@/components/ui/panel";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Table, Td } from "@/components/ui/table";
 import { requirePortal } from "@/lib/server/auth/session";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { ACTIVATION_DEADLINE_DAYS, listOverdueActivations } from "@/lib/server/data/issuer/activation";
 import { shownTotal, type ListTotal } from "@/lib/server/data/counts";
 import { FORMATS } from "@/lib/i18n/formats";

@@ -1,6 +1,6 @@
 "use client";
 import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useRef, useState, useTransition, type FormEvent } from "react";
 import type { DecisionState } from "@/components/issuer/decision-outcome";

@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { retryMessageAction } from "@/app/_actions/messages";
 import { ListFooter } from "@/components/table/list-footer";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { getTranslations } from "next-intl/server";
 import type { HeadCell } from "@/components/ui/table";
 import type { SortDirection, SortState } from "@/lib/core/table/list-query";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import type { ReactNode } from "react";
 
 /** One live figure on a dashboard; with `href` the whole tile links to the figure's list. */

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { ListFooter } from "@/components/table/list-footer";
 import { sortHeader, sortWords } from "@/components/table/sort-header";

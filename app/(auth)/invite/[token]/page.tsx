@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { SimpleForm } from "@/components/issuer/simple-form";
 import { readInvitation } from "@/lib/server/data/issuer/cardholders";
 import { acceptInvitationAction } from "./actions";
