@@ -35,8 +35,8 @@ export async function resetDatabase(): Promise<void> {
 /**
  * A transaction's timeout in the tests when DB_TRANSACTION_TIMEOUT_MS does not set one: a minute, not the
  * app's 5 s, which a test's setup transaction (90 messages enqueued in one) outlasted on a machine kept
- * busy (npm test runs its lanes side by side). pointAppAtTestDatabase() (tests/helpers/env.ts) gives it
- * to the app's client; tests/foundation/timeouts.int.test.ts checks the app's default.
+ * busy (npm test runs its lanes side by side). tests/helpers/setup-database.ts gives it to the app's client
+ * in every file; tests/foundation/timeouts.int.test.ts checks the app's default.
  */
 export const TEST_TRANSACTION_TIMEOUT_MS = 60_000;
 

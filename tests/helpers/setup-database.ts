@@ -7,6 +7,7 @@
 import { vi } from "vitest";
 import { randomBytes } from "node:crypto";
 import { copyDatabase, dropDatabaseIfIdle, onServer, SEEDED_TEMPLATE } from "./template";
+import { TEST_TRANSACTION_TIMEOUT_MS } from "./db";
 
 const server = process.env.TEST_SERVER_URL;
 if (!server) {
@@ -22,6 +23,12 @@ const name = `recard_file_${process.pid}_${randomBytes(4).toString("hex")}`;
 const withTemplate = process.env.RECARD_TEST_TEMPLATE !== "off";
 process.env.TEST_DATABASE_URL = await copyDatabase(server, withTemplate ? SEEDED_TEMPLATE : "template0", name);
 (globalThis as { recardTestDbPristine?: boolean }).recardTestDbPristine = withTemplate;
+
+// The app's client (db()) gets the tests' transaction timeout in every file, not only in those that call
+// pointAppAtTestDatabase(): freshDemoWorld() points db() at this database without it, and a 90-message
+// setup transaction in the statements test then met the app's 5 s under load (and, failing, left the
+// next test's per-process caches cold: 3 more statements counted there).
+process.env.DB_TRANSACTION_TIMEOUT_MS ??= String(TEST_TRANSACTION_TIMEOUT_MS);
 
 // The parties register their message handlers with the exchange at start, as the app server does in
 // instrumentation.ts (lib/server/wiring.ts).

@@ -7,7 +7,8 @@ import { toHex } from "@/lib/core/bytes";
 import { approveEligibleReissueRequests } from "@/lib/server/data/issuer/reissue-bulk";
 import { createExpiringCards } from "@/prisma/seed/expiring-cards";
 import { startExchangeQueue, stopExchangeQueue } from "@/lib/server/exchange/queue";
-import { testDatabase } from "../helpers/db";
+import { TEST_TRANSACTION_TIMEOUT_MS, testDatabase } from "../helpers/db";
+import { env } from "@/lib/server/env";
 import { counted } from "../helpers/statements";
 import { currentCard, freshDemoWorld, issuerActor } from "../issuer/helpers";
 import type { ProviderActor } from "@/lib/server/auth/session";
@@ -29,6 +30,10 @@ const measured: Record<string, number> = {};
 afterAll(() => console.log(`[statements] ${JSON.stringify(measured)}`));
 
 describe(`statements per flow on ${testDatabase().kind}`, () => {
+  it("runs with the tests' transaction timeout, not the app's 5 s (the batch test's setup outlasted it under load)", () => {
+    expect(env().DB_TRANSACTION_TIMEOUT_MS).toBe(TEST_TRANSACTION_TIMEOUT_MS);
+  });
+
   it("a reissue approval (two providers with applications on the card), and the delivery of one notification", async () => {
     const actor = await issuerActor();
     const old = await currentCard(nameOf("Hana Sato"));
