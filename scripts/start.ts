@@ -22,6 +22,7 @@ import { demoAllowed, isDemoPublicKey, unsafeDefaults, unsafeDefaultsMessage } f
 import { migrate } from "../lib/server/db/migrate";
 import { parseHosts } from "../lib/server/hosts";
 import { seedIfEmpty } from "../prisma/seed";
+import { ignoreClosedOutput, stopper, whenGone } from "./process-lifecycle";
 
 const dev = process.argv.includes("--dev");
 const demo = process.argv.includes("--demo") || process.env.RECARD_DEMO === "1";
@@ -154,40 +155,34 @@ async function main() {
 
 let embedded: EmbeddedDatabase | null = null;
 let child: ChildProcess | null = null;
-let stopping = false;
 
-/** Stops the app and the embedded server (a temporary data folder is removed), then exits. */
-async function stopAll(code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
+/**
+ * Stops the app and the embedded server (a temporary data folder is removed), then exits: once, and
+ * always, even when a step throws or hangs (the embedded server's own stop waits up to a minute).
+ */
+const stopAll = stopper(async () => {
   if (child && child.exitCode === null) child.kill("SIGTERM");
-  await embedded?.stop().catch((error: unknown) => console.error(`[recard] stopping the embedded database: ${String(error)}`));
-  process.exit(code);
-}
+  await embedded?.stop();
+}, 90_000);
 
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
+ignoreClosedOutput(() => void stopAll(1));
 
 // A test runner that starts this server (Playwright's webServer, scripts/deployments-e2e.ts) names itself
 // in RECARD_STOP_WITH_PID: when that process is gone, however it ended, the server stops with it.
-// Playwright starts its web server in a session of its own, where the runner's process group signal
-// never reaches it: `npm test` stopped on a failure left two servers on their ports (issue 11).
+// `npm test` stopped on a failure once left two servers on their ports (issue 11).
 const stopWith = Number(process.env.RECARD_STOP_WITH_PID ?? "");
 if (Number.isInteger(stopWith) && stopWith > 0) {
-  setInterval(() => {
-    try {
-      process.kill(stopWith, 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ESRCH") return;
-      log(`the process that started this server (pid ${stopWith}) has ended: stopping`);
-      void stopAll(0);
-    }
-  }, 1_000).unref();
+  whenGone(stopWith, () => {
+    void stopAll(0);
+    log(`the process that started this server (pid ${stopWith}) has ended: stopping`);
+  });
 }
 // Whatever brings this process down must say why, loudly, and stop the embedded server with it.
 process.on("uncaughtException", (error) => {
-  console.error(`[recard] fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   void stopAll(1);
+  console.error(`[recard] fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 });
 
 main().catch((error) => {
