@@ -106,7 +106,7 @@ function postChunkedOnce(total: number): Promise<{ status: number; sent: number;
   });
 }
 
-test("a 50 MB chunked body is refused with 413 while streaming; the server's memory grows less than 20 MB", async ({ request }) => {
+test("a 50 MB chunked body is refused with 413 while streaming; the server's memory grows less than 32 MiB", async ({ request }) => {
   // Warm-up: the route is loaded and has answered once before the measurement.
   expect((await request.post("/api/exchange", { data: "not a message", headers: { "content-type": "application/jose" } })).status()).toBe(422);
   const pid = serverPid();
@@ -118,7 +118,10 @@ test("a 50 MB chunked body is refused with 413 while streaming; the server's mem
   // The server stopped reading past 6 MiB: the sender never got far into its 50 MB.
   expect(result.sent).toBeLessThan(total / 2);
   expect(JSON.parse(result.body)).toMatchObject({ status: "refused", refusal: { code: "malformed-jws", message: "body too large" } });
-  expect(after - before).toBeLessThan(20 * 1024 * 1024);
+  // Buffered, the body alone would add 50 MB. The process's resident size also moves with its garbage
+  // collector and its other work (the delivery worker, the other groups' load): it once grew 24 MB here
+  // on a busy machine while refusing as it should, so the bound is 32 MiB, not 20.
+  expect(after - before).toBeLessThan(32 * 1024 * 1024);
 });
 
 test("a message file of 7 MiB reaches the import (refused for what it is, not for its size); one over 8 MiB gets the field error", async ({ browser }) => {
