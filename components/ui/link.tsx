@@ -15,22 +15,20 @@ import { useState, type ComponentProps } from "react";
  */
 export function Link({ prefetch, onMouseEnter, onTouchStart, onFocus, ...props }: ComponentProps<typeof NextLink>) {
   const [intent, setIntent] = useState(false);
+  // Marks the intent, then calls the caller's own handler, if any.
+  const onIntent =
+    <E,>(own?: (event: E) => void) =>
+    (event: E) => {
+      setIntent(true);
+      own?.(event);
+    };
   return (
     <NextLink
       {...props}
       prefetch={prefetch !== undefined ? prefetch : intent ? null : false}
-      onMouseEnter={(event) => {
-        setIntent(true);
-        onMouseEnter?.(event);
-      }}
-      onTouchStart={(event) => {
-        setIntent(true);
-        onTouchStart?.(event);
-      }}
-      onFocus={(event) => {
-        setIntent(true);
-        onFocus?.(event);
-      }}
+      onMouseEnter={onIntent(onMouseEnter)}
+      onTouchStart={onIntent(onTouchStart)}
+      onFocus={onIntent(onFocus)}
     />
   );
 }
