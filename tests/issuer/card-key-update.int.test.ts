@@ -14,7 +14,19 @@ import { startIssuerKeyRotation } from "@/lib/server/data/issuer/card-keys";
 import { compromisedVersions, currentIssuerKey, issuerKeyHistory, keyUpdatesFrom } from "@/lib/server/issuer/key-history";
 import { isdKeysForCard } from "@/lib/server/issuer/keys";
 import { testDatabase } from "../helpers/db";
-import { AIDS, ask, attributeData, currentCard, freshDemoWorld, ISSUER, issuerActor, loadFileOf, reissueActivated, walletImage } from "./helpers";
+import {
+  AIDS,
+  ask,
+  askMethod1Reload,
+  attributeData,
+  currentCard,
+  freshDemoWorld,
+  ISSUER,
+  issuerActor,
+  loadFileOf,
+  reissueActivated,
+  walletImage,
+} from "./helpers";
 import { nameOf } from "../helpers/people";
 
 // The issuer's replies stay in its outbox: the providers' side is not under test here.
@@ -171,9 +183,7 @@ describe(`issuer keys at an issuer contact, on ${testDatabase().kind}`, () => {
       where: { cardId: hana.old.id, provider: { companyId: "METRO01" }, application: { aid: AIDS.metroPass }, status: "confirmed" },
     });
     const { loadFileHash } = await import("@/lib/core/card");
-    const { reply } = await ask<"reload-permission-request", "reload-permission-refusal">("METRO01", "reload-permission-request", {
-      platformType: 100,
-      kind: "reload",
+    const { reply } = await askMethod1Reload<"reload-permission-refusal">("METRO01", {
       applicationId: AIDS.metroPass,
       originalMessageId: original.messageId,
       cardId: hana.reissued.cardId,

@@ -80,6 +80,14 @@ export async function ask<T extends MessageType, R extends MessageType>(
   return { requestId, reply: (await replyTo<R>(requestId)) as MessageOf<R>, raw: row.jws };
 }
 
+/** A method-1 reload-permission request (flow 7 on the reissued card's id) from `provider`, and the issuer's answer, typed. */
+export function askMethod1Reload<R extends "reload-permission-grant" | "reload-permission-refusal">(
+  provider: ProviderId,
+  request: { applicationId: string; originalMessageId: string; cardId: string; loadFileHash: string },
+) {
+  return ask<"reload-permission-request", R>(provider, "reload-permission-request", { platformType: 100, kind: "reload", ...request });
+}
+
 /** A cardholder's card in use now (the newest generation). */
 export async function currentCard(fullName: string) {
   return db().card.findFirstOrThrow({ where: { cardholder: { fullName } }, orderBy: { generation: "desc" } });

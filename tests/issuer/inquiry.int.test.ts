@@ -8,6 +8,7 @@ import { testDatabase } from "../helpers/db";
 import {
   AIDS,
   ask,
+  askMethod1Reload,
   attributeData,
   currentCard,
   freshDemoWorld,
@@ -318,9 +319,7 @@ describe(`reload permissions (flow 7) on ${testDatabase().kind}`, () => {
 
   it("method 1: a reload on the reissued card id, referring to the load on the old card", async () => {
     const original = await originalOf("METRO01", (await db().card.findUniqueOrThrow({ where: { cardId: world.hanaOld.cardId } })).id, AIDS.metroPass);
-    const { reply } = await ask<"reload-permission-request", "reload-permission-grant">("METRO01", "reload-permission-request", {
-      platformType: 100,
-      kind: "reload",
+    const { reply } = await askMethod1Reload<"reload-permission-grant">("METRO01", {
       applicationId: AIDS.metroPass,
       originalMessageId: original.messageId,
       cardId: world.hanaNew.cardId,
@@ -328,9 +327,7 @@ describe(`reload permissions (flow 7) on ${testDatabase().kind}`, () => {
     });
     expect(reply.header.type).toBe("reload-permission-grant");
     // The old card id is refused: it is terminated.
-    const onOld = await ask<"reload-permission-request", "reload-permission-refusal">("METRO01", "reload-permission-request", {
-      platformType: 100,
-      kind: "reload",
+    const onOld = await askMethod1Reload<"reload-permission-refusal">("METRO01", {
       applicationId: AIDS.metroPass,
       originalMessageId: original.messageId,
       cardId: world.hanaOld.cardId,
@@ -342,9 +339,7 @@ describe(`reload permissions (flow 7) on ${testDatabase().kind}`, () => {
   it("refuses on the contract before the application, and the application before the card; a refusal naming no permission on file is kept in the audit trail only", async () => {
     const original = await originalOf("METRO01", (await db().card.findUniqueOrThrow({ where: { cardId: world.hanaOld.cardId } })).id, AIDS.metroPass);
     const request = (over: { applicationId?: string; loadFileHash?: string; originalMessageId?: string; cardId?: string }) =>
-      ask<"reload-permission-request", "reload-permission-refusal">("METRO01", "reload-permission-request", {
-        platformType: 100,
-        kind: "reload",
+      askMethod1Reload<"reload-permission-refusal">("METRO01", {
         applicationId: AIDS.metroPass,
         originalMessageId: original.messageId,
         cardId: world.hanaNew.cardId,

@@ -11,6 +11,7 @@ import { testDatabase } from "../helpers/db";
 import {
   AIDS,
   ask,
+  askMethod1Reload,
   attributeData,
   currentCard,
   freshDemoWorld,
@@ -205,9 +206,7 @@ describe(`issuer card key rotation on ${testDatabase().kind}`, () => {
     const original = await db().loadingPermission.findFirstOrThrow({
       where: { cardId: hana.old.id, provider: { companyId: "METRO01" }, application: { aid: AIDS.metroPass }, status: "confirmed" },
     });
-    const { reply } = await ask<"reload-permission-request", "reload-permission-grant">("METRO01", "reload-permission-request", {
-      platformType: 100,
-      kind: "reload",
+    const { reply } = await askMethod1Reload<"reload-permission-grant">("METRO01", {
       applicationId: AIDS.metroPass,
       originalMessageId: original.messageId,
       cardId: hana.reissued.cardId,
