@@ -24,8 +24,9 @@ test("a list page prefetches nothing on its own; a link prefetches when the poin
   const prefetch = page.waitForRequest((request) => prefetchOf(request) === "/issuer/cardholders");
   await cardholders.hover();
   await prefetch;
-  // The row links and the other nav links were never fetched: only the one the pointer entered (Next may
-  // fetch it again when the page's router state changes after the load, as it did every link before).
+  // The row links and the other nav links were never fetched: only the one the pointer entered. One
+  // prefetch is two requests in Next 16 (the route tree, `Next-Router-Segment-Prefetch: /_tree`, then the
+  // page's data), and the second may or may not have arrived by now.
   expect(new Set(prefetched)).toEqual(new Set(["/issuer/cardholders"]));
 
   await cardholders.click();
