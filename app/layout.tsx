@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
-import { getLocale, getMessages, getTimeZone } from "next-intl/server";
 import "./globals.css";
-import { pickNamespaces, SHARED_CLIENT_NAMESPACES } from "@/lib/i18n/messages";
-import { IntlProvider } from "./intl-provider";
+import { SharedIntlProvider } from "./intl/shared";
+import { requestIntl } from "./intl/request";
 import { Providers } from "./providers";
 
 export const metadata: Metadata = {
@@ -20,15 +19,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request: the Content-Security-Policy nonce of proxy.ts is new each time and
   // Next can only put it on the scripts of a page it renders now (docs/security.md).
   await connection();
-  // The language and time zone of this request (lib/i18n/request.ts, docs/i18n.md); the client gets the
-  // shared namespaces here and each portal's own from its layout (app/client-messages.tsx).
-  const [locale, timeZone, messages] = await Promise.all([getLocale(), getTimeZone(), getMessages()]);
+  // The language and time zone of this request (lib/i18n/request.ts, docs/i18n.md); client components get
+  // the shared words here and each portal's from its layout (app/intl, lib/i18n/messages.ts CLIENT_SCOPES).
+  const { locale, timeZone } = await requestIntl();
   return (
     <html lang={locale}>
       <body>
-        <IntlProvider locale={locale} timeZone={timeZone} messages={pickNamespaces(messages, SHARED_CLIENT_NAMESPACES)}>
+        <SharedIntlProvider locale={locale} timeZone={timeZone}>
           <Providers>{children}</Providers>
-        </IntlProvider>
+        </SharedIntlProvider>
       </body>
     </html>
   );

@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { PortalShell } from "@/components/shell/portal-shell";
-import { PortalClientMessages } from "../client-messages";
+import { IssuerIntlProvider } from "../intl/issuer";
+import { requestIntl } from "../intl/request";
 import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -22,12 +23,13 @@ const ISSUER_NAV = [
 
 export default async function IssuerLayout({ children }: { children: ReactNode }) {
   const actor = await requirePortal("issuer", "/issuer");
+  const intl = await requestIntl();
   const t = await getTranslations("issuer.nav");
   return (
-    <PortalClientMessages portal="issuer">
+    <IssuerIntlProvider {...intl}>
       <PortalShell portal="issuer" person={actor} company={actor.companyName} nav={ISSUER_NAV.map((n) => ({ href: n.href, label: t(n.key) }))}>
         {children}
       </PortalShell>
-    </PortalClientMessages>
+    </IssuerIntlProvider>
   );
 }

@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { PortalShell } from "@/components/shell/portal-shell";
-import { PortalClientMessages } from "../client-messages";
+import { ProviderIntlProvider } from "../intl/provider";
+import { requestIntl } from "../intl/request";
 import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -19,12 +20,13 @@ const PROVIDER_NAV = [
 
 export default async function ProviderLayout({ children }: { children: ReactNode }) {
   const actor = await requirePortal("provider", "/provider");
+  const intl = await requestIntl();
   const t = await getTranslations("provider.nav");
   return (
-    <PortalClientMessages portal="provider">
+    <ProviderIntlProvider {...intl}>
       <PortalShell portal="provider" person={actor} company={actor.companyName} nav={PROVIDER_NAV.map((n) => ({ href: n.href, label: t(n.key) }))}>
         {children}
       </PortalShell>
-    </PortalClientMessages>
+    </ProviderIntlProvider>
   );
 }

@@ -1,18 +1,9 @@
 import { parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCALES } from "./locales";
-import {
-  CATALOGUES,
-  DESK_CLIENT_NAMESPACES,
-  NAMESPACES,
-  pickNamespaces,
-  PORTAL_CLIENT_NAMESPACES,
-  SHARED_CLIENT_NAMESPACES,
-  type ClientMessagePath,
-  type EN_MESSAGES,
-} from "./messages";
+import { CATALOGUES, CLIENT_SCOPES, NAMESPACES } from "./messages";
 
 /**
  * Every locale has exactly the keys of English, in every namespace, and each message the same ICU
@@ -111,50 +102,84 @@ describe("the parity check itself", () => {
   });
 });
 
-describe("the words sent to client components (pickNamespaces)", () => {
-  const en = CATALOGUES.en as typeof EN_MESSAGES;
-
-  it("picks whole namespaces and parts of them, sharing the catalogue's objects without changing them", () => {
-    const before = JSON.stringify(en);
-    const picked = pickNamespaces(en, ["common", "provider.desk", "provider.settings.policy", "provider.records"]);
-    expect(Object.keys(picked).sort()).toEqual(["common", "provider"]);
-    expect(picked.common).toBe(en.common);
-    expect(Object.keys(picked.provider!).sort()).toEqual(["desk", "records", "settings"]);
-    expect(picked.provider!.desk).toBe(en.provider.desk);
-    expect(picked.provider!.records).toBe(en.provider.records);
-    expect(Object.keys(picked.provider!.settings)).toEqual(["policy"]);
-    expect(picked.provider!.settings.policy).toBe(en.provider.settings.policy);
-    // A part already picked whole stays whole; a missing part picks nothing.
-    const again = pickNamespaces(en, ["provider.settings", "provider.settings.policy", "provider.nothing" as ClientMessagePath]);
-    expect(again.provider!.settings).toBe(en.provider.settings);
-    expect(Object.keys(again.provider!)).toEqual(["settings"]);
-    expect(JSON.stringify(en)).toBe(before);
-  });
-
-  // Every `useTranslations("…")` of a client component under app/provider is covered by what its page gets:
-  // the desk's by the desk page's namespaces, the others' by the portal's (a word missing on the client
-  // would show its key instead).
+describe("the words client components get (CLIENT_SCOPES, app/intl)", () => {
   const root = path.resolve(__dirname, "../..");
-  const clientFiles = (dir: string): string[] =>
+  const sourceFiles = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true, recursive: true })
       .filter((e) => e.isFile() && /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name))
-      .map((e) => path.join(e.parentPath, e.name))
-      .filter((file) => /^\s*["']use client["']/.test(readFileSync(file, "utf8")));
-  const covered = (namespace: string, by: readonly string[]) => by.some((p) => namespace === p || namespace.startsWith(`${p}.`));
+      .map((e) => path.join(e.parentPath, e.name));
+  const isClient = (file: string) => /^\s*["']use client["']/.test(readFileSync(file, "utf8"));
+  type Scope = keyof typeof CLIENT_SCOPES;
+  const PORTALS = ["issuer", "provider", "cardholder"] as const;
 
-  it("covers the provider portal's client components", () => {
-    const files = [...clientFiles(path.join(root, "app/provider")), ...clientFiles(path.join(root, "components"))];
-    const used: string[] = [];
-    for (const file of files) {
+  it("gives each scope's module exactly its scope's catalogue files, in both languages", () => {
+    for (const scope of Object.keys(CLIENT_SCOPES) as Scope[]) {
+      const text = readFileSync(path.join(root, "app/intl", `${scope}.tsx`), "utf8");
+      expect(isClient(path.join(root, "app/intl", `${scope}.tsx`)), scope).toBe(true);
+      const imported = [...text.matchAll(/from "@\/messages\/(\w+)\/(\w+)\.json"/g)].map(([, locale, ns]) => `${locale}/${ns}`).sort();
+      const expected = LOCALES.flatMap((locale) => CLIENT_SCOPES[scope].map((ns) => `${locale}/${ns}`)).sort();
+      expect(imported, scope).toEqual(expected);
+    }
+    // The e-mails are written on the server only.
+    for (const scope of Object.values(CLIENT_SCOPES)) expect(scope).not.toContain("email");
+  });
+
+  // A client component's words must be in the scope of the pages it is on: under app/<portal> and
+  // components/<portal> the portal's, elsewhere the shared scope (a word missing on the client would show
+  // its key instead, and every Playwright test fails on that).
+  const scopeOf = (file: string): Scope => {
+    const [top, dir] = path.relative(root, file).split(path.sep);
+    const portal = PORTALS.find((p) => p === dir);
+    return (top === "app" || top === "components") && portal ? portal : "shared";
+  };
+
+  it("covers every client component's useTranslations", () => {
+    const used = new Map<Scope, Set<string>>();
+    for (const file of [...sourceFiles(path.join(root, "app")), ...sourceFiles(path.join(root, "components"))].filter(isClient)) {
+      const scope = scopeOf(file);
       for (const [, namespace = ""] of readFileSync(file, "utf8").matchAll(/useTranslations\("([^"]+)"\)/g)) {
-        if (namespace.startsWith("issuer") || namespace.startsWith("cardholder")) continue; // other portals' components
-        const desk = file.includes(`${path.sep}provider${path.sep}desk${path.sep}`);
-        const by = [...SHARED_CLIENT_NAMESPACES, ...PORTAL_CLIENT_NAMESPACES.provider, ...(desk ? DESK_CLIENT_NAMESPACES : [])];
-        used.push(namespace);
-        expect(covered(namespace, by), `${path.relative(root, file)}: ${namespace}`).toBe(true);
+        const top = namespace.split(".")[0] ?? "";
+        expect(CLIENT_SCOPES[scope] as readonly string[], `${path.relative(root, file)}: ${namespace}`).toContain(top);
+        used.set(scope, (used.get(scope) ?? new Set()).add(top));
       }
     }
-    expect(used).toContain("provider.desk");
-    expect(used).toContain("provider.records.lookup");
+    // The check sees the components it is about.
+    expect([...(used.get("provider") ?? [])]).toContain("provider");
+    expect([...(used.get("issuer") ?? [])]).toContain("issuer");
+    expect([...(used.get("cardholder") ?? [])]).toContain("cardholder");
+    expect([...(used.get("shared") ?? [])]).toContain("common");
+  });
+
+  it("puts on each page only components whose words its scope has", () => {
+    // A component from components/ is checked where it is used: the words of it and of the components it
+    // uses in turn (not `import type`) must be in the scope of the app/ file that brings it in. The cardholder's
+    // forms serve the issuer's pages too (the report form); none may appear on a provider page.
+    const wordsOf = new Map<string, Set<string>>();
+    const resolve = (spec: string) => [".tsx", ".ts", "/index.tsx", "/index.ts"].map((ext) => path.join(root, spec.slice(2) + ext)).find((f) => existsSync(f));
+    const imports = (file: string) =>
+      [...readFileSync(file, "utf8").matchAll(/^import (?!type )[^;]*? from "(@\/components\/[^"]+)";/gm)].flatMap(([, spec = ""]) => resolve(spec) ?? []);
+    const words = (file: string, seen = new Set<string>()): Set<string> => {
+      const known = wordsOf.get(file);
+      if (known) return known;
+      const found = new Set([...readFileSync(file, "utf8").matchAll(/useTranslations\("([^".]+)/g)].map(([, ns = ""]) => ns));
+      seen.add(file);
+      for (const dep of imports(file)) if (!seen.has(dep)) for (const ns of words(dep, seen)) found.add(ns);
+      wordsOf.set(file, found);
+      return found;
+    };
+    let checked = 0;
+    for (const file of sourceFiles(path.join(root, "app"))) {
+      const scope = scopeOf(file);
+      for (const dep of imports(file)) {
+        for (const ns of words(dep)) {
+          expect(CLIENT_SCOPES[scope] as readonly string[], `${path.relative(root, file)} uses ${path.relative(root, dep)} (${ns})`).toContain(ns);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    // Seen failing: the cardholder's report form is not in the provider's scope.
+    const reportForm = path.join(root, "components/cardholder/report-form.tsx");
+    expect(CLIENT_SCOPES.provider as readonly string[]).not.toContain([...words(reportForm)][0]);
   });
 });

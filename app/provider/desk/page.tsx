@@ -10,8 +10,6 @@ import { requirePortal } from "@/lib/server/auth/session";
 import { findApplication, listDeskApplications } from "@/lib/server/data/provider/catalog";
 import { getCreditPolicy } from "@/lib/server/data/provider/credit-policy";
 import { listReloadCases } from "@/lib/server/data/provider/reload";
-import { DESK_CLIENT_NAMESPACES } from "@/lib/i18n/messages";
-import { PortalClientMessages } from "../../client-messages";
 import { Desk } from "./_components/desk";
 
 const isRefusalCode = (code: string): code is ReloadRefusalCode => RELOAD_REFUSAL_CODES.some((c) => c === code);
@@ -46,10 +44,7 @@ export default async function DeskPage() {
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
-      {/* The desk's words travel with the desk page only (lib/i18n/messages.ts, DESK_CLIENT_NAMESPACES). */}
-      <PortalClientMessages portal="provider" also={DESK_CLIENT_NAMESPACES}>
-        <Desk applications={applications} policy={policy} />
-      </PortalClientMessages>
+      <Desk applications={applications} policy={policy} />
       <Panel title={t("recent")} className="mt-8">
         <Table
           caption={t("recent")}
