@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { cpus } from "node:os";
 import { cardBench } from "./card.bench";
 import { deliveryBench } from "./delivery.bench";
+import { deskPageBench } from "./desk-page.bench";
 import { exchangeBench } from "./exchange.bench";
 import { inquiryBench } from "./inquiry.bench";
 import { renewalBench } from "./renewal.bench";
@@ -17,7 +18,17 @@ import { reloadBench } from "./reload.bench";
 import { reissueBench } from "./reissue.bench";
 import { scaleBench } from "./scale.bench";
 
-const MODULES: readonly BenchModule[] = [cardBench, exchangeBench, deliveryBench, reissueBench, reloadBench, inquiryBench, renewalBench, relayBench];
+const MODULES: readonly BenchModule[] = [
+  cardBench,
+  exchangeBench,
+  deliveryBench,
+  reissueBench,
+  reloadBench,
+  inquiryBench,
+  renewalBench,
+  relayBench,
+  deskPageBench,
+];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
