@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
-import { SharedIntlProvider } from "./intl/shared";
-import { requestIntl } from "./intl/request";
+import { SharedIntlProvider } from "./_intl/shared";
+import { requestIntl } from "./_intl/request";
 import { Providers } from "./providers";
 
 export const metadata: Metadata = {
@@ -20,7 +20,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Next can only put it on the scripts of a page it renders now (docs/security.md).
   await connection();
   // The language and time zone of this request (lib/i18n/request.ts, docs/i18n.md); client components get
-  // the shared words here and each portal's from its layout (app/intl, lib/i18n/messages.ts CLIENT_SCOPES).
+  // the shared words here and each portal's from its layout (app/_intl, lib/i18n/messages.ts CLIENT_SCOPES).
   const { locale, timeZone } = await requestIntl();
   return (
     <html lang={locale}>

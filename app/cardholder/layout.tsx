@@ -1,8 +1,8 @@
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { PortalShell } from "@/components/shell/portal-shell";
-import { CardholderIntlProvider } from "../intl/cardholder";
-import { requestIntl } from "../intl/request";
+import { CardholderIntlProvider } from "../_intl/cardholder";
+import { requestIntl } from "../_intl/request";
 import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";

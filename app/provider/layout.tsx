@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { PortalShell } from "@/components/shell/portal-shell";
-import { ProviderIntlProvider } from "../intl/provider";
-import { requestIntl } from "../intl/request";
+import { ProviderIntlProvider } from "../_intl/provider";
+import { requestIntl } from "../_intl/request";
 import { requirePortal } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";

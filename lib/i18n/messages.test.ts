@@ -102,7 +102,7 @@ describe("the parity check itself", () => {
   });
 });
 
-describe("the words client components get (CLIENT_SCOPES, app/intl)", () => {
+describe("the words client components get (CLIENT_SCOPES, app/_intl)", () => {
   const root = path.resolve(__dirname, "../..");
   const sourceFiles = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -114,8 +114,8 @@ describe("the words client components get (CLIENT_SCOPES, app/intl)", () => {
 
   it("gives each scope's module exactly its scope's catalogue files, in both languages", () => {
     for (const scope of Object.keys(CLIENT_SCOPES) as Scope[]) {
-      const text = readFileSync(path.join(root, "app/intl", `${scope}.tsx`), "utf8");
-      expect(isClient(path.join(root, "app/intl", `${scope}.tsx`)), scope).toBe(true);
+      const text = readFileSync(path.join(root, "app/_intl", `${scope}.tsx`), "utf8");
+      expect(isClient(path.join(root, "app/_intl", `${scope}.tsx`)), scope).toBe(true);
       const imported = [...text.matchAll(/from "@\/messages\/(\w+)\/(\w+)\.json"/g)].map(([, locale, ns]) => `${locale}/${ns}`).sort();
       const expected = LOCALES.flatMap((locale) => CLIENT_SCOPES[scope].map((ns) => `${locale}/${ns}`)).sort();
       expect(imported, scope).toEqual(expected);

@@ -44,9 +44,9 @@ export function messagesFor(locale: AppLocale): AppMessages {
 }
 
 /**
- * The words each scope's client components can use: one catalogue module per scope (app/intl/<scope>.tsx,
+ * The words each scope's client components can use: one catalogue module per scope (app/_intl/<scope>.tsx,
  * both languages), loaded by the browser with the scope's code and kept, never sent in a page's payload
- * (app/intl-provider.tsx). The root layout gives the shared scope to every page; each portal's layout its
+ * (app/_intl/intl-provider.tsx). The root layout gives the shared scope to every page; each portal's layout its
  * own, which includes the shared words. The issuer's includes the cardholder's words for the report form an
  * operator fills on a cardholder's behalf (components/cardholder/report-form.tsx); `email` is the server's
  * only. messages.test.ts checks that each module imports exactly its scope's files and that every client

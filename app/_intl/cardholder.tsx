@@ -5,7 +5,7 @@ import enCommon from "@/messages/en/common.json";
 import jaAuth from "@/messages/ja/auth.json";
 import jaCardholder from "@/messages/ja/cardholder.json";
 import jaCommon from "@/messages/ja/common.json";
-import { scopedIntlProvider } from "../intl-provider";
+import { scopedIntlProvider } from "./intl-provider";
 
 /** CLIENT_SCOPES.cardholder (lib/i18n/messages.ts): the cardholder's own words. */
 const WORDS = {

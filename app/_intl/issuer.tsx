@@ -7,7 +7,7 @@ import jaAuth from "@/messages/ja/auth.json";
 import jaCardholder from "@/messages/ja/cardholder.json";
 import jaCommon from "@/messages/ja/common.json";
 import jaIssuer from "@/messages/ja/issuer.json";
-import { scopedIntlProvider } from "../intl-provider";
+import { scopedIntlProvider } from "./intl-provider";
 
 /**
  * CLIENT_SCOPES.issuer (lib/i18n/messages.ts): the issuer's own words and the cardholder's report form,

@@ -12,7 +12,7 @@ type IntlProps = { locale: AppLocale; timeZone: string; children: ReactNode };
  * same missing-message handling as the server (lib/i18n/missing.ts): the handlers are functions, so they
  * are given here, on the client side.
  *
- * The words are not props: each scope's catalogue is a module of its own (app/intl/*.tsx, both languages)
+ * The words are not props: each scope's catalogue is a module of its own (app/_intl/*.tsx, both languages)
  * that the browser loads once with the scope's code and keeps (its chunk's name is its content's hash), and
  * that the server's render of the client components imports too. A page's payload then carries only the
  * language and the time zone; the words as props were 46 KB of every desk page, serialised again by the
