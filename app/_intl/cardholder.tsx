@@ -8,7 +8,7 @@ import jaCommon from "@/messages/ja/common.json";
 import { scopedIntlProvider } from "./intl-provider";
 
 /** CLIENT_SCOPES.cardholder (lib/i18n/messages.ts): the cardholder's own words. */
-const WORDS = {
+export const WORDS = {
   en: { common: enCommon, auth: enAuth, cardholder: enCardholder },
   ja: { common: jaCommon, auth: jaAuth, cardholder: jaCardholder },
 };

@@ -13,7 +13,7 @@ import { scopedIntlProvider } from "./intl-provider";
  * CLIENT_SCOPES.issuer (lib/i18n/messages.ts): the issuer's own words and the cardholder's report form,
  * which an operator fills on a cardholder's behalf (components/cardholder/report-form.tsx).
  */
-const WORDS = {
+export const WORDS = {
   en: { common: enCommon, auth: enAuth, issuer: enIssuer, cardholder: enCardholder },
   ja: { common: jaCommon, auth: jaAuth, issuer: jaIssuer, cardholder: jaCardholder },
 };

@@ -8,6 +8,6 @@ import jaProvider from "@/messages/ja/provider.json";
 import { scopedIntlProvider } from "./intl-provider";
 
 /** CLIENT_SCOPES.provider (lib/i18n/messages.ts): the provider's words, the desk's among them. */
-const WORDS = { en: { common: enCommon, auth: enAuth, provider: enProvider }, ja: { common: jaCommon, auth: jaAuth, provider: jaProvider } };
+export const WORDS = { en: { common: enCommon, auth: enAuth, provider: enProvider }, ja: { common: jaCommon, auth: jaAuth, provider: jaProvider } };
 
 export const ProviderIntlProvider = scopedIntlProvider(WORDS);

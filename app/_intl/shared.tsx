@@ -6,6 +6,6 @@ import jaCommon from "@/messages/ja/common.json";
 import { scopedIntlProvider } from "./intl-provider";
 
 /** CLIENT_SCOPES.shared (lib/i18n/messages.ts): the words of the shell, the shared components and sign-in. */
-const WORDS = { en: { common: enCommon, auth: enAuth }, ja: { common: jaCommon, auth: jaAuth } };
+export const WORDS = { en: { common: enCommon, auth: enAuth }, ja: { common: jaCommon, auth: jaAuth } };
 
 export const SharedIntlProvider = scopedIntlProvider(WORDS);

@@ -124,6 +124,23 @@ describe("the words client components get (CLIENT_SCOPES, app/_intl)", () => {
     for (const scope of Object.values(CLIENT_SCOPES)) expect(scope).not.toContain("email");
   });
 
+  it("gives each scope the catalogue's own words, each language its own", async () => {
+    const modules = {
+      shared: await import("@/app/_intl/shared"),
+      issuer: await import("@/app/_intl/issuer"),
+      provider: await import("@/app/_intl/provider"),
+      cardholder: await import("@/app/_intl/cardholder"),
+    };
+    for (const scope of Object.keys(CLIENT_SCOPES) as Scope[]) {
+      const words = modules[scope].WORDS as Record<string, Record<string, unknown>>;
+      expect(Object.keys(words).sort(), scope).toEqual([...LOCALES].sort());
+      for (const locale of LOCALES) {
+        expect(Object.keys(words[locale]!).sort(), `${scope}/${locale}`).toEqual([...CLIENT_SCOPES[scope]].sort());
+        for (const ns of CLIENT_SCOPES[scope]) expect(words[locale]![ns], `${scope}/${locale}/${ns}`).toBe(CATALOGUES[locale][ns]);
+      }
+    }
+  });
+
   // A client component's words must be in the scope of the pages it is on: under app/<portal> and
   // components/<portal> the portal's, elsewhere the shared scope (a word missing on the client would show
   // its key instead, and every Playwright test fails on that).
@@ -155,9 +172,16 @@ describe("the words client components get (CLIENT_SCOPES, app/_intl)", () => {
     // uses in turn (not `import type`) must be in the scope of the app/ file that brings it in. The cardholder's
     // forms serve the issuer's pages too (the report form); none may appear on a provider page.
     const wordsOf = new Map<string, Set<string>>();
-    const resolve = (spec: string) => [".tsx", ".ts", "/index.tsx", "/index.ts"].map((ext) => path.join(root, spec.slice(2) + ext)).find((f) => existsSync(f));
+    // Value imports and re-exports (not `import type`), by alias or relative path, of files under app/ and components/.
+    const resolve = (from: string, spec: string) => {
+      const base = spec.startsWith("@/") ? path.join(root, spec.slice(2)) : spec.startsWith(".") ? path.resolve(path.dirname(from), spec) : null;
+      if (!base) return undefined;
+      return ["", ".tsx", ".ts", "/index.tsx", "/index.ts"]
+        .map((ext) => base + ext)
+        .find((f) => /\.tsx?$/.test(f) && existsSync(f) && /^(app|components)\//.test(path.relative(root, f).split(path.sep).join("/")));
+    };
     const imports = (file: string) =>
-      [...readFileSync(file, "utf8").matchAll(/^import (?!type )[^;]*? from "(@\/components\/[^"]+)";/gm)].flatMap(([, spec = ""]) => resolve(spec) ?? []);
+      [...readFileSync(file, "utf8").matchAll(/^(?:import|export) (?!type )[^;]*? from "([^"]+)";/gm)].flatMap(([, spec = ""]) => resolve(file, spec) ?? []);
     const words = (file: string, seen = new Set<string>()): Set<string> => {
       const known = wordsOf.get(file);
       if (known) return known;
