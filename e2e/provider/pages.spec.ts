@@ -60,3 +60,18 @@ test("settings: the credit policy validates each field and saves a new version",
   await form.getByRole("button", { name: "Save a new policy version" }).click();
   await expect(form.getByRole("status")).toContainText("Saved as policy METRO01-2025.2");
 });
+
+test("the desk page carries its language, not its words: the client components' words come with the scripts", async ({ page }) => {
+  // Issue 16: the words as the intl providers' props were 46 kB of every desk page's payload
+  // (docs/performance.md, "The words out of the page"); the scope modules of app/_intl bring them now.
+  const response = await page.request.get("/provider/desk");
+  expect(response.status()).toBe(200);
+  const html = await response.text();
+  expect(html).toContain(String.raw`\"locale\":\"en\"`);
+  expect(html).not.toContain(String.raw`\"messages\":{`);
+  expect(html).not.toContain(":props:messages:");
+  // The desk's client components still speak: their words came with the scripts.
+  await page.goto("/provider/desk");
+  await expect(page.getByRole("button", { name: "Take the card" })).toBeVisible();
+  await expect(page.getByText("No APDU exchanged yet.")).toBeVisible();
+});
