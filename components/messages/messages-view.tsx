@@ -9,9 +9,9 @@ import { StatusBadge } from "@/components/ui/badge";
 import { Table, Td } from "@/components/ui/table";
 import { encodeCursor, listHref, type SortState } from "@/lib/core/table/list-query";
 import { messagesQuery } from "@/lib/queries/messages";
-import type { CompanyMessages } from "@/lib/server/data/messages";
+import type { CompanyMessages, RefusedPair } from "@/lib/server/data/messages";
 import { MESSAGE_KINDS as TABS, type MessageSortKey } from "@/lib/validation/message-lists";
-import { OutcomeText } from "./outcome-text";
+import { OutcomeText, useExchangeWords } from "./outcome-text";
 
 /**
  * Sent and received messages with their delivery state, live: the page of the URL (one kind a tab,
@@ -141,7 +141,10 @@ export function MessagesView({
               <Td className="max-w-sm truncate">
                 {s.status === "delivered" ? (
                   s.receipt ? (
-                    <OutcomeText kind="receipt" shown={s.receipt} />
+                    <>
+                      <OutcomeText kind="receipt" shown={s.receipt} />
+                      {s.refusedPairs.length > 0 && <RefusedPairs pairs={s.refusedPairs} />}
+                    </>
                   ) : (
                     "—"
                   )
@@ -194,5 +197,26 @@ export function MessagesView({
         csvHref={listHref(links, {}, `${basePath}/export`)}
       />
     </div>
+  );
+}
+
+/**
+ * The pairs of a batched reissuance notification that the receiver refused, each with its card ids (read from
+ * the message as sent: the receipt names a pair by its place) and the reason, so that the issuer can act on it.
+ */
+function RefusedPairs({ pairs }: { pairs: readonly RefusedPair[] }) {
+  const t = useTranslations("common.messages.view");
+  const words = useExchangeWords();
+  return (
+    <details className="mt-1 whitespace-normal text-xs" data-testid="refused-pairs">
+      <summary className="cursor-pointer text-red-800">{t("refusedPairs", { count: pairs.length })}</summary>
+      <ul className="mt-1 space-y-0.5">
+        {pairs.map((p) => (
+          <li key={p.pair} data-pair={p.pair}>
+            {t("refusedPair", { pair: p.pair, oldCardId: p.oldCardId, reissuedCardId: p.reissuedCardId, reason: words.t(`batchPairRefusals.${p.code}`) })}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }

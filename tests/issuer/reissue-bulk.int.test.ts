@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageOf } from "@/lib/core/messages";
 import { db } from "@/lib/server/db";
 import { approveEligibleReissueRequests, setBulkApprovalHook } from "@/lib/server/data/issuer/reissue-bulk";
+import { listCompanyMessages } from "@/lib/server/data/messages";
+import { parseMessageListParams } from "@/lib/validation/message-lists";
 import { deliverOne, setAfterTransmitHook } from "@/lib/server/exchange/delivery";
 import { decodeStored } from "@/lib/server/exchange/inbox";
 import { enqueueMessage } from "@/lib/server/exchange/outbox";
@@ -260,5 +262,16 @@ describe(`reissue in bulk on ${testDatabase().kind}`, () => {
         },
       },
     });
+    // The issuer's messages page names the refused pairs' cards, read from the message as it was sent; other
+    // rows have none.
+    const page = await listCompanyMessages("RECARD01", parseMessageListParams({ kind: "sent" }), 1000);
+    expect(page.sent.find((m) => m.messageId === sent.messageId)?.refusedPairs).toEqual([
+      { pair: 1, code: "duplicate-in-batch", oldCardId: fresh(1), reissuedCardId: held.reissuedCardId },
+      { pair: 3, code: "same-card", oldCardId: fresh(4), reissuedCardId: fresh(4) },
+      { pair: 4, code: "duplicate-in-batch", oldCardId: fresh(2), reissuedCardId: fresh(5) },
+    ]);
+    const others = page.sent.filter((m) => m.messageId !== sent.messageId);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((m) => m.refusedPairs.length === 0)).toBe(true);
   }, 120_000);
 });

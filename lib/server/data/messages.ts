@@ -10,7 +10,9 @@ import {
   readInboxResult,
   type DeliveryError,
   type DeliveryReceipt,
+  type BatchPairRefusal,
   type InboxResult,
+  type MessageOf,
   type Shown,
 } from "@/lib/core/messages";
 import type { Actor } from "../auth/session";
@@ -43,11 +45,18 @@ export type SentMessage = {
   lastError: Shown<DeliveryError> | null;
   /** What the receiver answered: its outcome or refusal code, or an old row's sentence. */
   receipt: Shown<DeliveryReceipt> | null;
+  /**
+   * A batched reissuance notification's pairs that the receiver refused: its receipt names them by their
+   * place in the message and the reason code; the card ids are read from the message as it was sent.
+   */
+  refusedPairs: RefusedPair[];
   createdAt: string;
   deliveredAt: string | null;
   nextAttemptAt: string;
   inReplyTo: string | null;
 };
+
+export type RefusedPair = { pair: number; code: BatchPairRefusal; oldCardId: string; reissuedCardId: string };
 
 export type ReceivedMessage = {
   id: string;
@@ -166,6 +175,35 @@ export function countCompanyMessages(companyId: string): Promise<Record<MessageK
 const shown = (total: ListTotal): ListTotal => ({ count: shownTotal(total), isEstimate: total.isEstimate });
 const NO_PAGE = Promise.resolve({ rows: [], next: null } satisfies Page<never>);
 
+/**
+ * The refused pairs of the batched notifications on a page of sent messages, with their card ids: one more
+ * statement, for those rows' signed messages only, when a receipt on the page refused a pair.
+ */
+async function refusedPairsOf(companyId: string, rows: readonly { id: string; receipt: unknown }[]): Promise<Map<string, RefusedPair[]>> {
+  const refused = new Map<string, readonly { pair: number; code: BatchPairRefusal }[]>();
+  for (const row of rows) {
+    const receipt = readDeliveryReceipt(row.receipt);
+    const outcome = receipt?.kind === "coded" && receipt.value.status !== "refused" ? receipt.value.outcome : null;
+    if (outcome?.code === "pairs-batch-stored" && outcome.params.refusedPairs.length > 0) refused.set(row.id, outcome.params.refusedPairs);
+  }
+  const named = new Map<string, RefusedPair[]>();
+  if (refused.size === 0) return named;
+  const sent = await db().outboxMessage.findMany({ where: { ownerCompanyId: companyId, id: { in: [...refused.keys()] } }, select: { id: true, jws: true } });
+  for (const { id, jws } of sent) {
+    const message = decodeStored(jws);
+    if (message?.header.type !== "reissuance-notification-batch") continue;
+    const { pairs } = message as MessageOf<"reissuance-notification-batch">;
+    named.set(
+      id,
+      (refused.get(id) ?? []).flatMap((r) => {
+        const pair = pairs[r.pair];
+        return pair ? [{ pair: r.pair, code: r.code, oldCardId: pair.oldCardId, reissuedCardId: pair.reissuedCardId }] : [];
+      }),
+    );
+  }
+  return named;
+}
+
 /** One page of a company's messages of one kind, in the order asked for (the messages page). */
 export async function listCompanyMessages(companyId: string, list: MessageListParams, take = 100): Promise<CompanyMessages> {
   const page = { sort: list.sort, after: list.after, take };
@@ -176,6 +214,7 @@ export async function listCompanyMessages(companyId: string, list: MessageListPa
     countCompanyMessages(companyId),
   ]);
   const [sent, received, rejected] = [sentPage.rows, receivedPage.rows, rejectedPage.rows];
+  const refusedPairs = await refusedPairsOf(companyId, sent);
   return {
     companyId,
     kind: list.kind,
@@ -192,6 +231,7 @@ export async function listCompanyMessages(companyId: string, list: MessageListPa
         attempts: m.attempts,
         lastError: readDeliveryError(m.deliveryError, m.lastError),
         receipt: readDeliveryReceipt(m.receipt),
+        refusedPairs: refusedPairs.get(m.id) ?? [],
         createdAt: m.createdAt.toISOString(),
         deliveredAt: m.deliveredAt?.toISOString() ?? null,
         nextAttemptAt: m.nextAttemptAt.toISOString(),
