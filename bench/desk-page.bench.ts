@@ -21,36 +21,29 @@ const PAGES = [
   { name: "/provider/desk", path: "/provider/desk", signedIn: true, note: "Metro's clerk, the demo world" },
 ] as const;
 
-/** The CPU time (ms) of a process and its descendants, from /proc (Linux). */
+/** The CPU time (ms) of a process and its descendants, from /proc (Linux): one read of each process's stat. */
 function treeCpuMs(root: number): number {
   const children = new Map<number, number[]>();
-  let total = 0;
+  const cpu = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ppid = Number(fields[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
     } catch {
-      // gone meanwhile
+      continue; // gone meanwhile
     }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const pid = Number(entry);
+    const ppid = Number(fields[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    // utime and stime, and cutime and cstime: the children it has reaped (PostgreSQL's backends that the
+    // pool closed meanwhile), whose CPU would otherwise vanish from the total with them. Clock ticks of
+    // 10 ms (USER_HZ is 100 on Linux).
+    cpu.set(pid, (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10);
   }
-  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
-  const walk = (pid: number) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // utime and stime, and cutime and cstime: the children it has reaped (PostgreSQL's backends that the
-      // pool closed meanwhile), whose CPU would otherwise vanish from the total with them.
-      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticksPerMs;
-    } catch {
-      return;
-    }
-    for (const child of children.get(pid) ?? []) walk(child);
-  };
-  walk(root);
-  return total;
+  const sum = (pid: number): number => (cpu.get(pid) ?? 0) + (children.get(pid) ?? []).reduce((n, child) => n + sum(child), 0);
+  return sum(root);
 }
 
 async function waitForHealth(base: string, server: ChildProcess): Promise<void> {

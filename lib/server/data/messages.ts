@@ -179,12 +179,11 @@ const NO_PAGE = Promise.resolve({ rows: [], next: null } satisfies Page<never>);
  * The refused pairs of the batched notifications on a page of sent messages, with their card ids: one more
  * statement, for those rows' signed messages only, when a receipt on the page refused a pair.
  */
-async function refusedPairsOf(companyId: string, rows: readonly { id: string; receipt: unknown }[]): Promise<Map<string, RefusedPair[]>> {
+async function refusedPairsOf(companyId: string, rows: readonly { id: string; receipt: Shown<DeliveryReceipt> | null }[]): Promise<Map<string, RefusedPair[]>> {
   const refused = new Map<string, readonly { pair: number; code: BatchPairRefusal }[]>();
-  for (const row of rows) {
-    const receipt = readDeliveryReceipt(row.receipt);
+  for (const { id, receipt } of rows) {
     const outcome = receipt?.kind === "coded" && receipt.value.status !== "refused" ? receipt.value.outcome : null;
-    if (outcome?.code === "pairs-batch-stored" && outcome.params.refusedPairs.length > 0) refused.set(row.id, outcome.params.refusedPairs);
+    if (outcome?.code === "pairs-batch-stored" && outcome.params.refusedPairs.length > 0) refused.set(id, outcome.params.refusedPairs);
   }
   const named = new Map<string, RefusedPair[]>();
   if (refused.size === 0) return named;
@@ -214,13 +213,15 @@ export async function listCompanyMessages(companyId: string, list: MessageListPa
     countCompanyMessages(companyId),
   ]);
   const [sent, received, rejected] = [sentPage.rows, receivedPage.rows, rejectedPage.rows];
-  const refusedPairs = await refusedPairsOf(companyId, sent);
+  // Each receipt is read once: for the page, and for the refused pairs it names.
+  const receipts = sent.map((m) => ({ id: m.id, receipt: readDeliveryReceipt(m.receipt) }));
+  const refusedPairs = await refusedPairsOf(companyId, receipts);
   return {
     companyId,
     kind: list.kind,
     next: sentPage.next ?? receivedPage.next ?? rejectedPage.next,
     counts: { received: shown(counts.received), sent: shown(counts.sent), rejected: shown(counts.rejected) },
-    sent: sent.map((m) => {
+    sent: sent.map((m, i) => {
       return {
         id: m.id,
         messageId: m.messageId,
@@ -230,7 +231,7 @@ export async function listCompanyMessages(companyId: string, list: MessageListPa
         status: m.status,
         attempts: m.attempts,
         lastError: readDeliveryError(m.deliveryError, m.lastError),
-        receipt: readDeliveryReceipt(m.receipt),
+        receipt: receipts[i]!.receipt,
         refusedPairs: refusedPairs.get(m.id) ?? [],
         createdAt: m.createdAt.toISOString(),
         deliveredAt: m.deliveredAt?.toISOString() ?? null,
